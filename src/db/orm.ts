@@ -1,0 +1,52 @@
+import { MikroORM, type Options } from '@mikro-orm/core';
+import { SqliteDriver } from '@mikro-orm/sqlite';
+import { PostgreSqlDriver } from '@mikro-orm/postgresql';
+import type { SqlEntityManager } from '@mikro-orm/sql';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { ENTITIES } from './entities/index.js';
+import { sqlitePragmas, type SqliteSynchronous } from './sqlite-pragmas.js';
+
+export type Em = SqlEntityManager;
+export type Dialect = 'sqlite' | 'postgresql';
+
+export interface OrmOptions {
+  readonly databaseUrl: string;
+  readonly sqliteSynchronous?: SqliteSynchronous;
+  readonly debug?: boolean;
+  readonly poolSize?: number;
+}
+
+/** The MikroORM options for a database URL (`sqlite:PATH`, `sqlite::memory:`, `postgres://…`). */
+export function ormOptions(opts: OrmOptions): Partial<Options> {
+  const common = { entities: ENTITIES, debug: opts.debug ?? false, allowGlobalContext: false };
+  if (opts.databaseUrl.startsWith('sqlite:')) {
+    const dbName = opts.databaseUrl.slice('sqlite:'.length) || ':memory:';
+    if (dbName !== ':memory:') mkdirSync(dirname(dbName), { recursive: true });
+    return {
+      ...common,
+      driver: SqliteDriver,
+      dbName,
+      onCreateConnection: sqlitePragmas(opts.sqliteSynchronous ?? 'FULL', dbName === ':memory:'),
+    } as Partial<Options>;
+  }
+  return {
+    ...common,
+    driver: PostgreSqlDriver,
+    clientUrl: opts.databaseUrl,
+    pool: { min: 0, max: opts.poolSize ?? 10 },
+  } as Partial<Options>;
+}
+
+export async function openOrm(opts: OrmOptions): Promise<MikroORM> {
+  return MikroORM.init(ormOptions(opts));
+}
+
+export function dialectOf(em: Em): Dialect {
+  return em.getPlatform().constructor.name.toLowerCase().includes('postgre') ? 'postgresql' : 'sqlite';
+}
+
+/** Creates missing tables and columns; never drops anything (safe on a live database). */
+export async function migrate(orm: MikroORM): Promise<void> {
+  await orm.schema.update({ safe: true });
+}

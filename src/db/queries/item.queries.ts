@@ -1,0 +1,128 @@
+import type { ItemStatus } from '../../domain/item-status.js';
+import type { TallyDelta } from '../../domain/tally.js';
+import type { Dialect, Em } from '../orm.js';
+import { ITEM_COLUMNS, toItem, type ItemRecord } from '../records.js';
+import { placeholders } from './sql.js';
+
+/** Reads items by id; inside a PostgreSQL transaction it locks them (in id order, no deadlock). */
+export async function findItemsByIds(
+  em: Em,
+  ids: readonly number[],
+  lock: { readonly dialect: Dialect } | null = null,
+): Promise<ItemRecord[]> {
+  const sorted = [...new Set(ids)].sort((a, b) => a - b);
+  const forUpdate = lock?.dialect === 'postgresql' ? ' order by id for update' : '';
+  const rows = await em.execute(
+    `select ${ITEM_COLUMNS} from item where id in (${placeholders(sorted)})${forUpdate}`,
+    sorted,
+  );
+  return rows.map(toItem);
+}
+
+export interface ItemPageQuery {
+  readonly workstreamIds: readonly number[];
+  readonly afterId: number | null;
+  readonly limit: number;
+  readonly statuses: readonly ItemStatus[] | null;
+}
+
+function pageWhere(q: Omit<ItemPageQuery, 'limit' | 'afterId'>): { sql: string; params: unknown[] } {
+  const params: unknown[] = [...q.workstreamIds];
+  let sql = `workstream_id in (${placeholders(q.workstreamIds)}) and deleted_at is null`;
+  if (q.statuses && q.statuses.length > 0) {
+    sql += ` and status in (${placeholders(q.statuses)})`;
+    params.push(...q.statuses);
+  }
+  return { sql, params };
+}
+
+/** One page of live items in id order (keyset pagination: stable under inserts). */
+export async function findItemsPage(em: Em, q: ItemPageQuery): Promise<ItemRecord[]> {
+  const where = pageWhere(q);
+  const after = q.afterId === null ? '' : ' and id > ?';
+  const rows = await em.execute(
+    `select ${ITEM_COLUMNS} from item where ${where.sql}${after} order by id limit ?`,
+    [...where.params, ...(q.afterId === null ? [] : [q.afterId]), q.limit],
+  );
+  return rows.map(toItem);
+}
+
+export async function countItems(em: Em, q: Omit<ItemPageQuery, 'limit' | 'afterId'>): Promise<number> {
+  const where = pageWhere(q);
+  const rows = await em.execute(`select count(*) as n from item where ${where.sql}`, where.params);
+  return Number(rows[0]?.n ?? 0);
+}
+
+export async function writeItemStatus(
+  em: Em,
+  item: { readonly id: number; readonly status: ItemStatus; readonly percent: number; readonly version: number },
+  now: Date,
+): Promise<void> {
+  await em.execute(
+    'update item set status = ?, percent = ?, version = ?, updated_at = ? where id = ?',
+    [item.status, item.percent, item.version, now, item.id],
+    'run',
+  );
+}
+
+export async function markItemDeleted(em: Em, id: number, version: number, now: Date): Promise<void> {
+  await em.execute('update item set deleted_at = ?, version = ?, updated_at = ? where id = ?', [now, version, now, id], 'run');
+}
+
+/** Applies counter deltas with atomic upserts (`items = items + n`): no read, no lost update. */
+export async function applyTallyDeltas(
+  em: Em,
+  initiativeId: number,
+  deltas: readonly { readonly workstreamId: number; readonly delta: TallyDelta }[],
+): Promise<void> {
+  if (deltas.length === 0) return;
+  const values = deltas.map(() => '(?, ?, ?, ?, ?, ?)').join(', ');
+  const params = deltas.flatMap(({ workstreamId, delta }) => [
+    workstreamId,
+    delta.status,
+    initiativeId,
+    delta.items,
+    delta.weight,
+    delta.percentWeight,
+  ]);
+  await em.execute(
+    `insert into workstream_tally (workstream_id, status, initiative_id, items, weight, percent_weight)
+     values ${values}
+     on conflict (workstream_id, status) do update set
+       items = workstream_tally.items + excluded.items,
+       weight = workstream_tally.weight + excluded.weight,
+       percent_weight = workstream_tally.percent_weight + excluded.percent_weight`,
+    params,
+    'run',
+  );
+}
+
+export interface ChangeRow {
+  readonly initiativeId: number;
+  readonly workstreamId: number;
+  readonly itemId: number;
+  readonly kind: 'CREATE' | 'STATUS' | 'DELETE';
+  readonly fromStatus: ItemStatus | null;
+  readonly fromPercent: number | null;
+  readonly toStatus: ItemStatus | null;
+  readonly toPercent: number | null;
+  readonly version: number;
+  readonly actor: string;
+  readonly note: string | null;
+}
+
+/** Appends to the change log, in the caller's transaction. */
+export async function insertChanges(em: Em, rows: readonly ChangeRow[], now: Date): Promise<void> {
+  if (rows.length === 0) return;
+  const values = rows.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ');
+  const params = rows.flatMap((r) => [
+    r.initiativeId, r.workstreamId, r.itemId, r.kind, r.fromStatus, r.fromPercent,
+    r.toStatus, r.toPercent, r.version, r.actor, r.note, now,
+  ]);
+  await em.execute(
+    `insert into status_change (initiative_id, workstream_id, item_id, kind, from_status, from_percent,
+       to_status, to_percent, version, actor, note, at) values ${values}`,
+    params,
+    'run',
+  );
+}

@@ -1,0 +1,92 @@
+import type { ItemStatus } from '../../domain/item-status.js';
+import type { Em } from '../orm.js';
+import { WORKSTREAM_COLUMNS, toWorkstream, type WorkstreamRecord } from '../records.js';
+import { placeholders } from './sql.js';
+
+/** Every live workstream of an initiative, parents before children, siblings in position order. */
+export async function findTreeRows(em: Em, initiativeId: number): Promise<WorkstreamRecord[]> {
+  const rows = await em.execute(
+    `select ${WORKSTREAM_COLUMNS} from workstream
+      where initiative_id = ? and deleted_at is null order by depth, position, id`,
+    [initiativeId],
+  );
+  return rows.map(toWorkstream);
+}
+
+export interface TallyRow {
+  readonly workstreamId: number;
+  readonly status: ItemStatus;
+  readonly items: number;
+  readonly weight: number;
+  readonly percentWeight: number;
+}
+
+/** The per-workstream counters of an initiative: one flat indexed read, whatever the item count. */
+export async function findTallyRows(em: Em, initiativeId: number): Promise<TallyRow[]> {
+  const rows = await em.execute(
+    `select workstream_id, status, items, weight, percent_weight from workstream_tally
+      where initiative_id = ?`,
+    [initiativeId],
+  );
+  return rows.map((r) => ({
+    workstreamId: Number(r.workstream_id),
+    status: r.status as ItemStatus,
+    items: Number(r.items),
+    weight: Number(r.weight),
+    percentWeight: Number(r.percent_weight),
+  }));
+}
+
+export async function findWorkstreamsByIds(em: Em, ids: readonly number[]): Promise<WorkstreamRecord[]> {
+  const rows = await em.execute(
+    `select ${WORKSTREAM_COLUMNS} from workstream where id in (${placeholders(ids)}) and deleted_at is null`,
+    [...ids],
+  );
+  return rows.map(toWorkstream);
+}
+
+export async function findWorkstream(em: Em, id: number): Promise<WorkstreamRecord | null> {
+  return (await findWorkstreamsByIds(em, [id]))[0] ?? null;
+}
+
+export async function countLiveChildren(em: Em, id: number): Promise<number> {
+  const rows = await em.execute(
+    'select count(*) as n from workstream where parent_id = ? and deleted_at is null',
+    [id],
+  );
+  return Number(rows[0]?.n ?? 0);
+}
+
+export async function countLiveItems(em: Em, workstreamId: number): Promise<number> {
+  const rows = await em.execute(
+    'select count(*) as n from item where workstream_id = ? and deleted_at is null',
+    [workstreamId],
+  );
+  return Number(rows[0]?.n ?? 0);
+}
+
+/** The next free position among a parent's live children (or the initiative's top level). */
+export async function nextPosition(em: Em, initiativeId: number, parentId: number | null): Promise<number> {
+  const rows = await em.execute(
+    `select coalesce(max(position), -1) + 1 as p from workstream
+      where initiative_id = ? and ${parentId === null ? 'parent_id is null' : 'parent_id = ?'} and deleted_at is null`,
+    parentId === null ? [initiativeId] : [initiativeId, parentId],
+  );
+  return Number(rows[0]?.p ?? 0);
+}
+
+/** Opens a gap at `position` among siblings so a created or moved workstream can take it. */
+export async function shiftSiblings(
+  em: Em,
+  initiativeId: number,
+  parentId: number | null,
+  position: number,
+): Promise<void> {
+  await em.execute(
+    `update workstream set position = position + 1
+      where initiative_id = ? and ${parentId === null ? 'parent_id is null' : 'parent_id = ?'}
+        and position >= ? and deleted_at is null`,
+    parentId === null ? [initiativeId, position] : [initiativeId, parentId, position],
+    'run',
+  );
+}

@@ -1,0 +1,111 @@
+import type { ItemStatus, StatusLabelOverrides } from '../domain/item-status.js';
+import type { ReportDetail } from '../domain/report-detail.js';
+
+/** Plain data the services return; no ORM objects leave the service layer. */
+export interface InitiativeRecord {
+  readonly id: number;
+  readonly key: string;
+  readonly name: string;
+  readonly objective: string | null;
+  readonly phase: string | null;
+  readonly targetDate: string | null;
+  readonly rollupPolicy: Readonly<Record<string, string>> | null;
+  readonly statusLabels: StatusLabelOverrides | null;
+  readonly reportLowPercentBucket: number | null;
+}
+
+export interface WorkstreamRecord {
+  readonly id: number;
+  readonly initiativeId: number;
+  readonly parentId: number | null;
+  readonly path: string;
+  readonly depth: number;
+  readonly name: string;
+  readonly phase: string | null;
+  readonly position: number;
+  readonly weightCenti: number;
+  readonly manualPercentBp: number | null;
+  readonly targetDate: string | null;
+  readonly reportDetail: ReportDetail;
+}
+
+export interface ItemRecord {
+  readonly id: number;
+  readonly initiativeId: number;
+  readonly workstreamId: number;
+  readonly name: string;
+  readonly status: ItemStatus;
+  readonly percent: number;
+  readonly weight: number;
+  readonly note: string | null;
+  readonly version: number;
+  readonly deleted: boolean;
+  readonly createdAt: Date;
+  readonly updatedAt: Date;
+}
+
+type Row = Record<string, unknown>;
+
+function json<T>(value: unknown): T | null {
+  if (value === null || value === undefined) return null;
+  return (typeof value === 'string' ? JSON.parse(value) : value) as T;
+}
+
+const num = (v: unknown): number => Number(v);
+const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+const strOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
+
+export function toInitiative(r: Row): InitiativeRecord {
+  return {
+    id: num(r.id),
+    key: String(r.key),
+    name: String(r.name),
+    objective: strOrNull(r.objective),
+    phase: strOrNull(r.phase),
+    targetDate: strOrNull(r.target_date ?? r.targetDate),
+    rollupPolicy: json(r.rollup_policy ?? r.rollupPolicy),
+    statusLabels: json(r.status_labels ?? r.statusLabels),
+    reportLowPercentBucket: numOrNull(r.report_low_percent_bucket ?? r.reportLowPercentBucket),
+  };
+}
+
+export function toWorkstream(r: Row): WorkstreamRecord {
+  return {
+    id: num(r.id),
+    initiativeId: num(r.initiative_id),
+    parentId: numOrNull(r.parent_id),
+    path: String(r.path),
+    depth: num(r.depth),
+    name: String(r.name),
+    phase: strOrNull(r.phase),
+    position: num(r.position),
+    weightCenti: num(r.weight_centi),
+    manualPercentBp: numOrNull(r.manual_percent_bp),
+    targetDate: strOrNull(r.target_date),
+    reportDetail: r.report_detail === 'BY_NAME' ? 'BY_NAME' : 'BY_PERCENT',
+  };
+}
+
+export function toItem(r: Row): ItemRecord {
+  return {
+    id: num(r.id),
+    initiativeId: num(r.initiative_id),
+    workstreamId: num(r.workstream_id),
+    name: String(r.name),
+    status: r.status as ItemStatus,
+    percent: num(r.percent),
+    weight: num(r.weight),
+    note: strOrNull(r.note),
+    version: num(r.version),
+    deleted: r.deleted_at !== null && r.deleted_at !== undefined,
+    createdAt: new Date(r.created_at as string | number | Date),
+    updatedAt: new Date(r.updated_at as string | number | Date),
+  };
+}
+
+export const INITIATIVE_COLUMNS =
+  'id, key, name, objective, phase, target_date, rollup_policy, status_labels, report_low_percent_bucket';
+export const WORKSTREAM_COLUMNS =
+  'id, initiative_id, parent_id, path, depth, name, phase, position, weight_centi, manual_percent_bp, target_date, report_detail';
+export const ITEM_COLUMNS =
+  'id, initiative_id, workstream_id, name, status, percent, weight, note, version, deleted_at, created_at, updated_at';

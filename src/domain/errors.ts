@@ -1,0 +1,47 @@
+/**
+ * The one error vocabulary of Jindu. Services throw DomainError for expected failures; the
+ * GraphQL edge turns them into `userErrors` with the same code. Messages are Chinese by default.
+ */
+export const USER_ERROR_CODES = [
+  'NOT_FOUND',
+  'INVALID_PERCENT',
+  'INVALID_INPUT',
+  'CYCLE',
+  'STALE_VERSION',
+  'TOO_MANY',
+  'DUPLICATE_KEY',
+] as const;
+
+export type UserErrorCode = (typeof USER_ERROR_CODES)[number];
+
+export interface UserErrorData {
+  readonly code: UserErrorCode;
+  readonly message: string;
+  readonly field?: readonly string[];
+}
+
+export class DomainError extends Error {
+  override readonly name = 'DomainError';
+  constructor(
+    readonly code: UserErrorCode,
+    message: string,
+    readonly field?: readonly string[],
+  ) {
+    super(message);
+  }
+
+  toUserError(): UserErrorData {
+    return { code: this.code, message: this.message, field: this.field };
+  }
+}
+
+/** Several expected failures found together (a bulk call reports every bad entry at once). */
+export class DomainErrors extends Error {
+  override readonly name = 'DomainErrors';
+  constructor(readonly errors: readonly DomainError[]) {
+    super(errors.map((e) => e.message).join('; '));
+  }
+}
+
+/** Largest number of entries one bulk mutation accepts. */
+export const MAX_BULK = 100;

@@ -1,0 +1,131 @@
+import { ITEM_STATUSES, assertNever } from './item-status.js';
+import type { RollupPolicy } from './rollup-policy.js';
+import { addTally, emptyTally, type Tally } from './tally.js';
+import { UNITS_PER_ITEM, UNITS_PER_PERCENT_WEIGHT } from './units.js';
+
+/** Work that is not itemized: a weight in hundredths and a percent in basis points. */
+export interface ManualWork {
+  readonly weightCenti: number;
+  readonly percentBp: number;
+}
+
+/** One workstream as the fold sees it: its place in the tree and its own items' tally. */
+export interface RollupNode<Id> {
+  readonly id: Id;
+  readonly parentId: Id | null;
+  readonly tally: Readonly<Tally>;
+  readonly manual: ManualWork | null;
+}
+
+/** A node's figure over its whole subtree; credit and counted in micro-items (see units.ts). */
+export interface Figure {
+  readonly tally: Tally;
+  manualNodes: number;
+  manualCredit: number;
+  manualCounted: number;
+  credit: number;
+  counted: number;
+  total: number;
+}
+
+export interface Rollup<Id> {
+  readonly figures: ReadonlyMap<Id, Figure>;
+  /** The whole tree (every top-level node), as the initiative's figure. */
+  readonly root: Figure;
+}
+
+function emptyFigure(): Figure {
+  return { tally: emptyTally(), manualNodes: 0, manualCredit: 0, manualCounted: 0, credit: 0, counted: 0, total: 0 };
+}
+
+/** Credit and counted of a tally under a policy, in micro-items. */
+export function creditOfTally(tally: Readonly<Tally>, policy: RollupPolicy): { credit: number; counted: number } {
+  let credit = 0;
+  let counted = 0;
+  for (const status of ITEM_STATUSES) {
+    const t = tally[status];
+    const rule = policy[status];
+    switch (rule) {
+      case 'FULL':
+        credit += t.weight * UNITS_PER_ITEM;
+        counted += t.weight * UNITS_PER_ITEM;
+        break;
+      case 'PERCENT':
+        credit += t.percentWeight * UNITS_PER_PERCENT_WEIGHT;
+        counted += t.weight * UNITS_PER_ITEM;
+        break;
+      case 'ZERO':
+        counted += t.weight * UNITS_PER_ITEM;
+        break;
+      case 'EXCLUDED':
+        break;
+      default:
+        assertNever(rule);
+    }
+  }
+  return { credit, counted };
+}
+
+function finish(figure: Figure, policy: RollupPolicy): void {
+  const { credit, counted } = creditOfTally(figure.tally, policy);
+  figure.credit = credit + figure.manualCredit;
+  figure.counted = counted + figure.manualCounted;
+  let total = 0;
+  for (const status of ITEM_STATUSES) total += figure.tally[status].items;
+  figure.total = total;
+}
+
+function addFigure(into: Figure, from: Figure): void {
+  addTally(into.tally, from.tally);
+  into.manualNodes += from.manualNodes;
+  into.manualCredit += from.manualCredit;
+  into.manualCounted += from.manualCounted;
+}
+
+/**
+ * Folds per-workstream tallies up the tree: each node's figure is the sum over its subtree.
+ * Linear in the number of nodes; nodes whose parent is absent (deleted subtrees) are left out.
+ */
+export function foldTree<Id>(nodes: readonly RollupNode<Id>[], policy: RollupPolicy): Rollup<Id> {
+  const children = new Map<Id | null, RollupNode<Id>[]>();
+  const ids = new Set(nodes.map((n) => n.id));
+  for (const node of nodes) {
+    const parent = node.parentId !== null && ids.has(node.parentId) ? node.parentId : null;
+    if (node.parentId !== null && parent === null) continue; // orphan of a removed parent
+    const list = children.get(parent);
+    if (list) list.push(node);
+    else children.set(parent, [node]);
+  }
+
+  const figures = new Map<Id, Figure>();
+  const root = emptyFigure();
+  // Iterative post-order so a deep tree cannot overflow the stack.
+  const stack: { node: RollupNode<Id>; expanded: boolean }[] = (children.get(null) ?? [])
+    .map((node) => ({ node, expanded: false }))
+    .reverse();
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1]!;
+    if (!top.expanded) {
+      top.expanded = true;
+      for (const child of [...(children.get(top.node.id) ?? [])].reverse()) {
+        if (!figures.has(child.id)) stack.push({ node: child, expanded: false });
+      }
+      continue;
+    }
+    stack.pop();
+    const { node } = top;
+    const figure = emptyFigure();
+    addTally(figure.tally, node.tally);
+    if (node.manual) {
+      figure.manualNodes = 1;
+      figure.manualCredit = node.manual.weightCenti * node.manual.percentBp;
+      figure.manualCounted = node.manual.weightCenti * UNITS_PER_PERCENT_WEIGHT;
+    }
+    for (const child of children.get(node.id) ?? []) addFigure(figure, figures.get(child.id)!);
+    finish(figure, policy);
+    figures.set(node.id, figure);
+  }
+  for (const top of children.get(null) ?? []) addFigure(root, figures.get(top.id)!);
+  finish(root, policy);
+  return { figures, root };
+}

@@ -1,0 +1,59 @@
+import { DomainError } from './errors.js';
+
+/**
+ * Workstreams carry a materialized path of ancestor ids, `/1/5/9/`, so a subtree is one prefix
+ * query and a move is one prefix rewrite.
+ */
+export function childPath(parentPath: string | null, id: number): string {
+  return `${parentPath ?? '/'}${id}/`;
+}
+
+export function depthOfPath(path: string): number {
+  return path.split('/').length - 3;
+}
+
+/** True when `path` is `ancestorPath` itself or lies below it. */
+export function isWithin(path: string, ancestorPath: string): boolean {
+  return path.startsWith(ancestorPath);
+}
+
+/** Rejects moving a workstream under itself or one of its descendants. */
+export function assertMoveKeepsTree(nodePath: string, newParentPath: string | null): void {
+  if (newParentPath !== null && isWithin(newParentPath, nodePath)) {
+    throw new DomainError('CYCLE', '不能把工作流移动到它自己或它的下级之下', ['parentId']);
+  }
+}
+
+/** Names are trimmed, non-empty and at most 200 characters. */
+export function assertName(name: string, field: readonly string[] = ['name']): string {
+  const trimmed = name.trim();
+  if (trimmed.length === 0 || trimmed.length > 200) {
+    throw new DomainError('INVALID_INPUT', '名称不能为空，且不超过 200 个字符', field);
+  }
+  return trimmed;
+}
+
+/** Initiative keys are url-safe: lower-case letters, digits and dashes, 2–64 characters. */
+export function assertInitiativeKey(key: string): string {
+  if (!/^[a-z0-9][a-z0-9-]{1,63}$/.test(key)) {
+    throw new DomainError('INVALID_INPUT', '项目标识只能包含小写字母、数字和连字符，长度 2–64', ['key']);
+  }
+  return key;
+}
+
+/** Optional free text (phase, note, objective): trimmed, at most `max` characters, empty → null. */
+export function cleanText(value: string | null | undefined, field: string, max = 2000): string | null {
+  if (value === null || value === undefined) return null;
+  const trimmed = value.trim();
+  if (trimmed.length > max) throw new DomainError('INVALID_INPUT', `${field} 不能超过 ${max} 个字符`, [field]);
+  return trimmed.length === 0 ? null : trimmed;
+}
+
+/** ISO calendar date (YYYY-MM-DD) or INVALID_INPUT. */
+export function assertIsoDate(value: string, field: string): string {
+  const ok = /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(`${value}T00:00:00Z`));
+  if (!ok || new Date(`${value}T00:00:00Z`).toISOString().slice(0, 10) !== value) {
+    throw new DomainError('INVALID_INPUT', `${field} 必须是 YYYY-MM-DD 格式的日期`, [field]);
+  }
+  return value;
+}

@@ -1,0 +1,27 @@
+import { DomainError } from '../domain/errors.js';
+import type { Em } from '../db/orm.js';
+import { findWorkstream } from '../db/queries/workstream.queries.js';
+import { inTransaction } from './transaction.js';
+
+export interface DeleteWorkstreamProps {
+  readonly em: Em;
+  readonly id: number;
+}
+
+/**
+ * Soft-deletes a workstream with its whole subtree. Its items and counters stay as they were,
+ * unreachable, so every figure drops them at once and nothing is lost.
+ */
+export async function deleteWorkstream(props: DeleteWorkstreamProps): Promise<number> {
+  return inTransaction(props.em, async (tem) => {
+    const node = await findWorkstream(tem, props.id);
+    if (!node) throw new DomainError('NOT_FOUND', `工作流不存在：${props.id}`, ['id']);
+    const now = new Date();
+    await tem.execute(
+      'update workstream set deleted_at = ?, updated_at = ? where initiative_id = ? and path like ? and deleted_at is null',
+      [now, now, node.initiativeId, `${node.path}%`],
+      'run',
+    );
+    return node.id;
+  });
+}

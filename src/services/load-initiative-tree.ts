@@ -1,0 +1,61 @@
+import { resolvePolicy, type RollupPolicy } from '../domain/rollup-policy.js';
+import { foldTree, type Rollup } from '../domain/rollup.js';
+import { applyDelta, emptyTally, type Tally } from '../domain/tally.js';
+import type { Em } from '../db/orm.js';
+import type { InitiativeRecord, WorkstreamRecord } from '../db/records.js';
+import { findTallyRows, findTreeRows, type TallyRow } from '../db/queries/workstream.queries.js';
+
+export interface TreeNode extends WorkstreamRecord {
+  readonly children: TreeNode[];
+  readonly ownTally: Tally;
+}
+
+/** One initiative's live tree with every node's figure: two flat queries, no item rows read. */
+export interface InitiativeTree {
+  readonly initiative: InitiativeRecord;
+  readonly policy: RollupPolicy;
+  readonly nodes: ReadonlyMap<number, TreeNode>;
+  readonly roots: readonly TreeNode[];
+  readonly rollup: Rollup<number>;
+}
+
+export async function loadInitiativeTree(em: Em, initiative: InitiativeRecord): Promise<InitiativeTree> {
+  const [rows, tallies] = [await findTreeRows(em, initiative.id), await findTallyRows(em, initiative.id)];
+  return buildTree(initiative, rows, tallies);
+}
+
+/** Assembles the tree from flat rows (ordered parents first) and folds the counters. */
+export function buildTree(
+  initiative: InitiativeRecord,
+  rows: readonly WorkstreamRecord[],
+  tallies: readonly TallyRow[],
+): InitiativeTree {
+  const nodes = new Map<number, TreeNode>();
+  const roots: TreeNode[] = [];
+  for (const row of rows) {
+    const node: TreeNode = { ...row, children: [], ownTally: emptyTally() };
+    nodes.set(row.id, node);
+    if (row.parentId === null) roots.push(node);
+  }
+  for (const node of nodes.values()) {
+    if (node.parentId !== null) nodes.get(node.parentId)?.children.push(node);
+  }
+  const bySibling = (a: TreeNode, b: TreeNode) => a.position - b.position || a.id - b.id;
+  roots.sort(bySibling);
+  for (const node of nodes.values()) node.children.sort(bySibling);
+  for (const t of tallies) {
+    const node = nodes.get(t.workstreamId);
+    if (node) applyDelta(node.ownTally, t);
+  }
+  const policy = resolvePolicy(initiative.rollupPolicy);
+  const rollup = foldTree(
+    [...nodes.values()].map((n) => ({
+      id: n.id,
+      parentId: n.parentId,
+      tally: n.ownTally,
+      manual: n.manualPercentBp === null ? null : { weightCenti: n.weightCenti, percentBp: n.manualPercentBp },
+    })),
+    policy,
+  );
+  return { initiative, policy, nodes, roots, rollup };
+}

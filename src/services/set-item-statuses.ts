@@ -1,0 +1,115 @@
+import { DomainError, DomainErrors, MAX_BULK } from '../domain/errors.js';
+import type { ItemStatus } from '../domain/item-status.js';
+import { nextPercent } from '../domain/item-rules.js';
+import { itemDelta, mergeDeltas } from '../domain/tally.js';
+import { cleanText } from '../domain/tree-rules.js';
+import { dialectOf, type Em } from '../db/orm.js';
+import type { ItemRecord } from '../db/records.js';
+import {
+  applyTallyDeltas,
+  findItemsByIds,
+  insertChanges,
+  writeItemStatus,
+  type ChangeRow,
+} from '../db/queries/item.queries.js';
+import { inTransaction } from './transaction.js';
+import { groupTallyDeltas, type WorkstreamDelta } from './tally-deltas.js';
+
+export interface StatusUpdate {
+  readonly itemId: number;
+  readonly status: ItemStatus;
+  /** Whole number 0–100; when absent see `nextPercent` (DONE → 100, NOT_STARTED → 0, else kept). */
+  readonly percent?: number | null;
+  /** When given, the update applies only if the item is still at this version. */
+  readonly expectedVersion?: number | null;
+  /** Why, for the change log. */
+  readonly note?: string | null;
+}
+
+export interface SetItemStatusesProps {
+  readonly em: Em;
+  readonly updates: readonly StatusUpdate[];
+  readonly actor: string;
+  /** Where each update's fields sit in the caller's input, for `userErrors.field`. */
+  readonly fieldOf?: (index: number, name: string) => string[];
+}
+
+const bulkField = (index: number, name: string) => ['updates', String(index), name];
+
+/**
+ * Changes the status (and percent) of up to 100 items, all or nothing: one transaction updates
+ * the items, their workstreams' counters (atomic upserts) and the change log.
+ */
+export async function setItemStatuses(props: SetItemStatusesProps): Promise<ItemRecord[]> {
+  const { em, updates, actor } = props;
+  const fieldOf = props.fieldOf ?? bulkField;
+  if (updates.length === 0) throw new DomainError('INVALID_INPUT', '至少需要一条更新', ['updates']);
+  if (updates.length > MAX_BULK) {
+    throw new DomainError('TOO_MANY', `一次最多更新 ${MAX_BULK} 个事项，收到 ${updates.length} 个`, ['updates']);
+  }
+  const seen = new Set<number>();
+  const upfront: DomainError[] = [];
+  updates.forEach((u, i) => {
+    if (seen.has(u.itemId)) upfront.push(new DomainError('INVALID_INPUT', '同一事项在一次调用中只能出现一次', fieldOf(i, 'itemId')));
+    seen.add(u.itemId);
+    try {
+      if (u.percent !== null && u.percent !== undefined) nextPercent(u.status, 0, u.percent, fieldOf(i, 'percent'));
+      cleanText(u.note, 'note');
+    } catch (err) {
+      if (err instanceof DomainError) upfront.push(err);
+      else throw err;
+    }
+  });
+  if (upfront.length > 0) throw new DomainErrors(upfront);
+
+  return inTransaction(em, async (tem) => {
+    const current = new Map(
+      (await findItemsByIds(tem, [...seen], { dialect: dialectOf(tem) })).map((item) => [item.id, item]),
+    );
+    const errors: DomainError[] = [];
+    const next: ItemRecord[] = [];
+    const deltas: WorkstreamDelta[] = [];
+    const changes: ChangeRow[] = [];
+    const now = new Date();
+    updates.forEach((u, i) => {
+      const item = current.get(u.itemId);
+      if (!item || item.deleted) {
+        errors.push(new DomainError('NOT_FOUND', `事项不存在：${u.itemId}`, fieldOf(i, 'itemId')));
+        return;
+      }
+      if (u.expectedVersion !== null && u.expectedVersion !== undefined && u.expectedVersion !== item.version) {
+        errors.push(
+          new DomainError('STALE_VERSION', `事项已被他人修改（当前版本 ${item.version}，期望 ${u.expectedVersion}），请刷新后重试`, fieldOf(i, 'expectedVersion')),
+        );
+        return;
+      }
+      const percent = nextPercent(u.status, item.percent, u.percent, fieldOf(i, 'percent'));
+      const updated: ItemRecord = { ...item, status: u.status, percent, version: item.version + 1, updatedAt: now };
+      next.push(updated);
+      deltas.push(
+        { initiativeId: item.initiativeId, workstreamId: item.workstreamId, delta: itemDelta(item.status, item.weight, item.percent, -1) },
+        { initiativeId: item.initiativeId, workstreamId: item.workstreamId, delta: itemDelta(u.status, item.weight, percent, 1) },
+      );
+      changes.push({
+        initiativeId: item.initiativeId,
+        workstreamId: item.workstreamId,
+        itemId: item.id,
+        kind: 'STATUS',
+        fromStatus: item.status,
+        fromPercent: item.percent,
+        toStatus: u.status,
+        toPercent: percent,
+        version: updated.version,
+        actor,
+        note: cleanText(u.note, 'note'),
+      });
+    });
+    if (errors.length > 0) throw new DomainErrors(errors);
+    for (const item of next) await writeItemStatus(tem, item, now);
+    for (const [initiativeId, group] of groupTallyDeltas(deltas)) {
+      await applyTallyDeltas(tem, initiativeId, mergeDeltas(group));
+    }
+    await insertChanges(tem, changes, now);
+    return next;
+  });
+}
