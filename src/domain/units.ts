@@ -12,9 +12,14 @@ export const UNITS_PER_PERCENT_WEIGHT = 10_000;
 export const MAX_ITEM_WEIGHT = 1_000;
 export const MAX_WORKSTREAM_WEIGHT = 1_000_000;
 
-/** Percent of credit over counted, or null when nothing counts (never NaN). */
+/**
+ * Percent of credit over counted, or null when nothing counts (never NaN). Multiplying first
+ * keeps one rounding (the division) while the product is exact, so 96.4 comes out as 96.4.
+ */
 export function percentOf(credit: number, counted: number): number | null {
-  return counted === 0 ? null : (credit / counted) * 100;
+  if (counted === 0) return null;
+  const scaled = credit * 100;
+  return Number.isSafeInteger(scaled) ? scaled / counted : (credit / counted) * 100;
 }
 
 /** Item-equivalents as a plain number (credit and counted in the API). */

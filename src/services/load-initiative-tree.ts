@@ -20,8 +20,26 @@ export interface InitiativeTree {
 }
 
 export async function loadInitiativeTree(em: Em, initiative: InitiativeRecord): Promise<InitiativeTree> {
-  const [rows, tallies] = [await findTreeRows(em, initiative.id), await findTallyRows(em, initiative.id)];
-  return buildTree(initiative, rows, tallies);
+  const [tree] = await loadInitiativeTrees(em, [initiative]);
+  return tree!;
+}
+
+/** Several trees in the same two queries (the per-request loader batches through this). */
+export async function loadInitiativeTrees(
+  em: Em,
+  initiatives: readonly InitiativeRecord[],
+): Promise<InitiativeTree[]> {
+  if (initiatives.length === 0) return [];
+  const ids = initiatives.map((i) => i.id);
+  const rows = await findTreeRows(em, ids);
+  const tallies = await findTallyRows(em, ids);
+  return initiatives.map((initiative) =>
+    buildTree(
+      initiative,
+      rows.filter((r) => r.initiativeId === initiative.id),
+      tallies.filter((t) => t.initiativeId === initiative.id),
+    ),
+  );
 }
 
 /** Assembles the tree from flat rows (ordered parents first) and folds the counters. */

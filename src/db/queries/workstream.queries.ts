@@ -3,17 +3,19 @@ import type { Em } from '../orm.js';
 import { WORKSTREAM_COLUMNS, toWorkstream, type WorkstreamRecord } from '../records.js';
 import { placeholders } from './sql.js';
 
-/** Every live workstream of an initiative, parents before children, siblings in position order. */
-export async function findTreeRows(em: Em, initiativeId: number): Promise<WorkstreamRecord[]> {
+/** Every live workstream of some initiatives, parents before children, siblings in position order. */
+export async function findTreeRows(em: Em, initiativeIds: readonly number[]): Promise<WorkstreamRecord[]> {
   const rows = await em.execute(
     `select ${WORKSTREAM_COLUMNS} from workstream
-      where initiative_id = ? and deleted_at is null order by depth, position, id`,
-    [initiativeId],
+      where initiative_id in (${placeholders(initiativeIds)}) and deleted_at is null
+      order by depth, position, id`,
+    [...initiativeIds],
   );
   return rows.map(toWorkstream);
 }
 
 export interface TallyRow {
+  readonly initiativeId: number;
   readonly workstreamId: number;
   readonly status: ItemStatus;
   readonly items: number;
@@ -21,14 +23,15 @@ export interface TallyRow {
   readonly percentWeight: number;
 }
 
-/** The per-workstream counters of an initiative: one flat indexed read, whatever the item count. */
-export async function findTallyRows(em: Em, initiativeId: number): Promise<TallyRow[]> {
+/** The per-workstream counters of some initiatives: one flat indexed read, whatever the item count. */
+export async function findTallyRows(em: Em, initiativeIds: readonly number[]): Promise<TallyRow[]> {
   const rows = await em.execute(
-    `select workstream_id, status, items, weight, percent_weight from workstream_tally
-      where initiative_id = ?`,
-    [initiativeId],
+    `select initiative_id, workstream_id, status, items, weight, percent_weight from workstream_tally
+      where initiative_id in (${placeholders(initiativeIds)})`,
+    [...initiativeIds],
   );
   return rows.map((r) => ({
+    initiativeId: Number(r.initiative_id),
     workstreamId: Number(r.workstream_id),
     status: r.status as ItemStatus,
     items: Number(r.items),

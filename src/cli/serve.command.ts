@@ -1,0 +1,34 @@
+import { week20Seed } from '../../seeds/week-20.seed.js';
+import { loadConfig } from '../config.js';
+import { openDatabase } from '../db/open-database.js';
+import type { Em } from '../db/orm.js';
+import { seedIfEmpty } from '../services/load-seed.js';
+import { createApp } from '../server/app.js';
+import { createLogger } from '../server/logger.js';
+
+/** Starts the server: open, migrate, seed an empty database, listen, stop cleanly on a signal. */
+export async function serveCommand(): Promise<void> {
+  const config = loadConfig();
+  const log = createLogger(config.logLevel);
+  const orm = await openDatabase(config, log);
+  if (config.seed === 'week-20') {
+    const seeded = await seedIfEmpty({ em: orm.em.fork() as Em, initiatives: week20Seed });
+    log.info({ seeded }, seeded ? 'empty database: loaded the week-20 seed' : 'database has data: seed skipped');
+  }
+  const app = await createApp(orm, log);
+  const url = await app.listen(config.port, config.host);
+  log.info({ url: `${url}/graphql`, graphiql: `${url}/graphiql` }, 'Jindu is serving');
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down');
+    const force = setTimeout(() => process.exit(1), 10_000).unref();
+    await app.close();
+    await orm.close();
+    clearTimeout(force);
+    log.info('stopped');
+  };
+  process.once('SIGINT', () => void stop('SIGINT'));
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+}

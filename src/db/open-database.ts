@@ -1,0 +1,29 @@
+import type { MikroORM } from '@mikro-orm/core';
+import type { Logger } from 'pino';
+import type { Config } from '../config.js';
+import { migrate, openOrm, type Em } from './orm.js';
+import { checkSqlitePragmas } from './sqlite-pragmas.js';
+
+/**
+ * Opens the configured database, checks SQLite's durability settings (every start, first boot
+ * and restart alike), and brings the schema up to date.
+ */
+export async function openDatabase(config: Config, log: Logger): Promise<MikroORM> {
+  const orm = await openOrm({ databaseUrl: config.databaseUrl, sqliteSynchronous: config.sqliteSynchronous });
+  try {
+    const where = config.databaseUrl.startsWith('sqlite:') ? config.databaseUrl : config.databaseUrl.replace(/\/\/[^@/]*@/, '//***@');
+    if (config.databaseUrl.startsWith('sqlite:')) {
+      const em = orm.em.fork() as Em;
+      const pragmas = await checkSqlitePragmas((sql) => em.execute(sql), config.sqliteSynchronous, config.databaseUrl.endsWith(':memory:'));
+      log.info({ database: where, pragmas }, 'database opened');
+    } else {
+      log.info({ database: where }, 'database opened');
+    }
+    await migrate(orm);
+    log.info('schema up to date');
+    return orm;
+  } catch (err) {
+    await orm.close();
+    throw err;
+  }
+}

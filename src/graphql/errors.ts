@@ -1,0 +1,66 @@
+import { unwrapResolverError } from '@apollo/server/errors';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { DomainError, DomainErrors } from '../domain/errors.js';
+import type { UserErrorType } from './types/user-error.type.js';
+
+/** Top-level error codes whose messages are safe to show as they are. */
+const SAFE_CODES = new Set([
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_USER_INPUT',
+  'BAD_REQUEST',
+  'OPERATION_RESOLUTION_FAILURE',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+]);
+
+/** The userErrors of an expected failure, or null when the error was not expected. */
+export function toUserErrors(err: unknown): UserErrorType[] | null {
+  if (err instanceof DomainError) return [asUserError(err)];
+  if (err instanceof DomainErrors) return err.errors.map(asUserError);
+  return null;
+}
+
+function asUserError(err: DomainError): UserErrorType {
+  return { code: err.code, message: err.message, field: err.field ? [...err.field] : null };
+}
+
+/**
+ * Runs a mutation's work: expected failures become `userErrors` (nothing was written, the
+ * transaction rolled back); anything else propagates and is masked by `formatError`.
+ */
+export async function withUserErrors<T>(work: () => Promise<T>): Promise<{ value: T | null; userErrors: UserErrorType[] }> {
+  try {
+    return { value: await work(), userErrors: [] };
+  } catch (err) {
+    const userErrors = toUserErrors(err);
+    if (userErrors === null) throw err;
+    return { value: null, userErrors };
+  }
+}
+
+/** A bad argument of a query field: a top-level error with a stable code, never a 500. */
+export function badUserInput(message: string, argument?: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', ...(argument ? { argument } : {}) } });
+}
+
+/**
+ * The one place errors leave the server: known codes pass with their message, everything else
+ * becomes INTERNAL_SERVER_ERROR with no SQL, path or stack; the caller logs the original.
+ */
+export function formatError(
+  formatted: GraphQLFormattedError,
+  error: unknown,
+  logUnexpected: (err: unknown) => void,
+): GraphQLFormattedError {
+  const code = formatted.extensions?.code;
+  const original = unwrapResolverError(error);
+  if (original instanceof DomainError) {
+    return { message: original.message, locations: formatted.locations, path: formatted.path, extensions: { code: 'BAD_USER_INPUT', userErrorCode: original.code } };
+  }
+  if (typeof code === 'string' && SAFE_CODES.has(code)) {
+    return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: { code } };
+  }
+  logUnexpected(original);
+  return { message: 'Internal server error', path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+}

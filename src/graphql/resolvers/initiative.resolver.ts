@@ -1,0 +1,72 @@
+import { Arg, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { findAllInitiatives, findInitiativeByKey } from '../../db/queries/initiative.queries.js';
+import { createInitiative } from '../../services/create-initiative.js';
+import type { Context } from '../context.type.js';
+import { withUserErrors } from '../errors.js';
+import { CreateInitiativeInput } from '../inputs/initiative.input.js';
+import { InitiativeType } from '../types/initiative.type.js';
+import { InitiativePayload } from '../types/payloads.type.js';
+import { ProgressType } from '../types/progress.type.js';
+import { WorkstreamType } from '../types/workstream.type.js';
+
+@Resolver(() => InitiativeType)
+export class InitiativeResolver {
+  @Query(() => [InitiativeType], { description: 'Every initiative, oldest first.' })
+  async initiatives(@Ctx() ctx: Context): Promise<InitiativeType[]> {
+    const all = await findAllInitiatives(ctx.em);
+    for (const i of all) ctx.loaders.initiative.prime(i.id, i);
+    return all.map((i) => new InitiativeType(i));
+  }
+
+  @Query(() => InitiativeType, { nullable: true })
+  async initiative(@Arg('key', () => String) key: string, @Ctx() ctx: Context): Promise<InitiativeType | null> {
+    const record = await findInitiativeByKey(ctx.em, key);
+    if (!record) return null;
+    ctx.loaders.initiative.prime(record.id, record);
+    return new InitiativeType(record);
+  }
+
+  @FieldResolver(() => ProgressType, { description: 'The whole tree.' })
+  async progress(@Root() root: InitiativeType, @Ctx() ctx: Context): Promise<ProgressType> {
+    const tree = (await ctx.loaders.tree.load(root.record.id))!;
+    return new ProgressType({
+      name: tree.initiative.name,
+      figure: tree.rollup.root,
+      policy: tree.policy,
+      labels: tree.initiative.statusLabels,
+      children: () => tree.roots.map((r) => ({ name: r.name, figure: tree.rollup.figures.get(r.id)! })),
+    });
+  }
+
+  @FieldResolver(() => [WorkstreamType], { description: 'Top-level workstreams, in position order.' })
+  async workstreams(@Root() root: InitiativeType, @Ctx() ctx: Context): Promise<WorkstreamType[]> {
+    const tree = (await ctx.loaders.tree.load(root.record.id))!;
+    return tree.roots.map((node) => new WorkstreamType(node, tree));
+  }
+
+  @Mutation(() => InitiativePayload)
+  async createInitiative(
+    @Arg('input', () => CreateInitiativeInput) input: CreateInitiativeInput,
+    @Ctx() ctx: Context,
+  ): Promise<InitiativePayload> {
+    const { value, userErrors } = await withUserErrors(() =>
+      createInitiative({
+        em: ctx.em,
+        key: input.key,
+        name: input.name,
+        objective: input.objective,
+        phase: input.phase,
+        targetDate: input.targetDate,
+        rollupPolicy: input.rollupPolicy ? Object.fromEntries(input.rollupPolicy.map((r) => [r.status, r.credit])) : null,
+        statusLabels: input.statusLabels
+          ? input.statusLabels.reduce<Record<string, Record<string, string>>>((acc, l) => {
+              (acc[l.locale] ??= {})[l.status] = l.label;
+              return acc;
+            }, {})
+          : null,
+        reportLowPercentBucket: input.reportLowPercentBucket,
+      }),
+    );
+    return { initiative: value ? new InitiativeType(value) : null, userErrors };
+  }
+}

@@ -1,0 +1,26 @@
+import type { Context } from '../context.type.js';
+import { ItemType } from '../types/item.type.js';
+import { WorkstreamType } from '../types/workstream.type.js';
+
+/** A workstream as served, or null when it is unknown or deleted (with its tree from the loader). */
+export async function workstreamView(ctx: Context, id: number): Promise<WorkstreamType | null> {
+  const record = await ctx.loaders.workstream.load(id);
+  if (!record) return null;
+  const tree = await ctx.loaders.tree.load(record.initiativeId);
+  const node = tree?.nodes.get(id);
+  return tree && node ? new WorkstreamType(node, tree) : null;
+}
+
+/** An item as served, or null when it, or the workstream it sits in, is gone. */
+export async function itemView(ctx: Context, id: number): Promise<ItemType | null> {
+  const record = await ctx.loaders.item.load(id);
+  if (!record) return null;
+  return (await workstreamView(ctx, record.workstreamId)) ? new ItemType(record) : null;
+}
+
+/** Forgets what this request read about an initiative, after a mutation changed it. */
+export function forgetInitiative(ctx: Context, initiativeId: number): void {
+  ctx.loaders.tree.clear(initiativeId);
+  ctx.loaders.workstream.clearAll();
+  ctx.loaders.item.clearAll();
+}

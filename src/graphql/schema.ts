@@ -1,0 +1,22 @@
+import 'reflect-metadata';
+import type { GraphQLSchema } from 'graphql';
+import { buildSchema } from 'type-graphql';
+import { InitiativeResolver } from './resolvers/initiative.resolver.js';
+import { ItemResolver } from './resolvers/item.resolver.js';
+import { NodeResolver } from './resolvers/node.resolver.js';
+import { WorkstreamResolver } from './resolvers/workstream.resolver.js';
+import { ItemType } from './types/item.type.js';
+import { InitiativeType } from './types/initiative.type.js';
+import { WorkstreamType } from './types/workstream.type.js';
+
+let cached: Promise<GraphQLSchema> | null = null;
+
+/** The executable schema, built once per process (it is immutable). */
+export function jinduSchema(): Promise<GraphQLSchema> {
+  cached ??= buildSchema({
+    resolvers: [InitiativeResolver, WorkstreamResolver, ItemResolver, NodeResolver],
+    orphanedTypes: [InitiativeType, WorkstreamType, ItemType],
+    validate: false,
+  });
+  return cached;
+}

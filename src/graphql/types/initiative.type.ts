@@ -1,0 +1,47 @@
+import { Field, ID, Int, ObjectType } from 'type-graphql';
+import type { InitiativeRecord } from '../../db/records.js';
+import { toGlobalId } from '../global-id.js';
+import { NodeInterface } from './node.interface.js';
+
+/** An initiative's own fields; progress and workstreams resolve through the per-request tree loader. */
+@ObjectType('Initiative', { implements: NodeInterface, simpleResolvers: true })
+export class InitiativeType implements NodeInterface {
+  readonly __typename = 'Initiative';
+
+  constructor(readonly record: InitiativeRecord) {}
+
+  @Field(() => ID)
+  get id(): string {
+    return toGlobalId('Initiative', this.record.id);
+  }
+
+  @Field(() => String, { description: 'Url-safe unique key, e.g. hive.' })
+  get key(): string {
+    return this.record.key;
+  }
+
+  @Field(() => String)
+  get name(): string {
+    return this.record.name;
+  }
+
+  @Field(() => String, { nullable: true, description: 'The report section, e.g. 【O2系统升级】.' })
+  get objective(): string | null {
+    return this.record.objective;
+  }
+
+  @Field(() => String, { nullable: true })
+  get phase(): string | null {
+    return this.record.phase;
+  }
+
+  @Field(() => String, { nullable: true, description: 'YYYY-MM-DD.' })
+  get targetDate(): string | null {
+    return this.record.targetDate;
+  }
+
+  @Field(() => Int, { nullable: true, description: 'In-progress items under this percent share one report bucket.' })
+  get reportLowPercentBucket(): number | null {
+    return this.record.reportLowPercentBucket;
+  }
+}

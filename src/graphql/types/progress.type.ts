@@ -1,0 +1,71 @@
+import { Arg, Field, Float, Int, ObjectType } from 'type-graphql';
+import { explainFigure } from '../../domain/explain.js';
+import { ITEM_STATUSES, statusLabel, type ItemStatus, type Locale, type StatusLabelOverrides } from '../../domain/item-status.js';
+import type { Figure } from '../../domain/rollup.js';
+import type { RollupPolicy } from '../../domain/rollup-policy.js';
+import { percentOf, unitsToItems } from '../../domain/units.js';
+import { ItemStatusEnum, LocaleEnum } from '../enums.js';
+
+@ObjectType('StatusCount', { simpleResolvers: true })
+export class StatusCountType {
+  @Field(() => ItemStatusEnum)
+  status!: ItemStatus;
+
+  @Field(() => String, { description: 'The label in the requested locale, with the initiative’s overrides.' })
+  label!: string;
+
+  @Field(() => Int)
+  count!: number;
+}
+
+/** What a Progress needs to build its text lazily (explain is only computed when asked for). */
+export interface ProgressSource {
+  readonly name: string;
+  readonly figure: Figure;
+  readonly policy: RollupPolicy;
+  readonly labels: StatusLabelOverrides | null;
+  readonly children: () => readonly { readonly name: string; readonly figure: Figure }[];
+}
+
+@ObjectType('Progress', {
+  description: 'A rolled-up figure: credit ÷ counted over every item below, exact until printed.',
+  simpleResolvers: true,
+})
+export class ProgressType {
+  constructor(private readonly source: ProgressSource) {}
+
+  @Field(() => Float, { nullable: true, description: '0–100; null when nothing counts.' })
+  get percent(): number | null {
+    return percentOf(this.source.figure.credit, this.source.figure.counted);
+  }
+
+  @Field(() => Float, { description: 'Numerator, in item-equivalents.' })
+  get credit(): number {
+    return unitsToItems(this.source.figure.credit);
+  }
+
+  @Field(() => Float, { description: 'Denominator, in item-equivalents (excluded statuses left out).' })
+  get counted(): number {
+    return unitsToItems(this.source.figure.counted);
+  }
+
+  @Field(() => Int, { description: 'Items in the subtree, every status.' })
+  get total(): number {
+    return this.source.figure.total;
+  }
+
+  @Field(() => [StatusCountType], { description: 'Every status, zeros included, in a fixed order.' })
+  byStatus(@Arg('locale', () => LocaleEnum, { defaultValue: 'zh-CN' }) locale: Locale): StatusCountType[] {
+    return ITEM_STATUSES.map((status) => ({
+      status,
+      label: statusLabel(status, locale, this.source.labels),
+      count: this.source.figure.tally[status].items,
+    }));
+  }
+
+  @Field(() => String, { description: 'How the figure was computed: rule, numerator, denominator, shares, children.' })
+  explain(@Arg('locale', () => LocaleEnum, { defaultValue: 'zh-CN' }) locale: Locale): string {
+    const { name, figure, policy, labels } = this.source;
+    return explainFigure({ name, figure, policy, labels, locale, children: this.source.children() });
+  }
+}

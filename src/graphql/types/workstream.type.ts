@@ -1,0 +1,89 @@
+import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
+import type { ReportDetail } from '../../domain/report-detail.js';
+import type { InitiativeTree, TreeNode } from '../../services/load-initiative-tree.js';
+import { ReportDetailEnum } from '../enums.js';
+import { toGlobalId } from '../global-id.js';
+import { NodeInterface } from './node.interface.js';
+import { ProgressType } from './progress.type.js';
+
+/**
+ * A workstream as served: a view over one node of a loaded tree. Parent, children and progress
+ * come from the tree already in memory, so they cost no query and no resolver machinery.
+ */
+@ObjectType('Workstream', { implements: NodeInterface, simpleResolvers: true })
+export class WorkstreamType implements NodeInterface {
+  readonly __typename = 'Workstream';
+
+  constructor(
+    readonly node: TreeNode,
+    readonly tree: InitiativeTree,
+  ) {}
+
+  @Field(() => ID)
+  get id(): string {
+    return toGlobalId('Workstream', this.node.id);
+  }
+
+  @Field(() => String)
+  get name(): string {
+    return this.node.name;
+  }
+
+  @Field(() => String, { nullable: true, description: 'Free text, e.g. 测试验证投产中.' })
+  get phase(): string | null {
+    return this.node.phase;
+  }
+
+  @Field(() => Float, { description: 'Weight in item-equivalents; counts for manual-percent work.' })
+  get weight(): number {
+    return this.node.weightCenti / 100;
+  }
+
+  @Field(() => Float, { nullable: true, description: 'Percent of work that is not itemized.' })
+  get manualPercent(): number | null {
+    return this.node.manualPercentBp === null ? null : this.node.manualPercentBp / 100;
+  }
+
+  @Field(() => Int, { description: 'Place among its siblings, 0 first.' })
+  get position(): number {
+    return this.node.position;
+  }
+
+  @Field(() => Int, { description: '0 at the top level.' })
+  get depth(): number {
+    return this.node.depth;
+  }
+
+  @Field(() => String, { nullable: true, description: 'YYYY-MM-DD.' })
+  get targetDate(): string | null {
+    return this.node.targetDate;
+  }
+
+  @Field(() => ReportDetailEnum)
+  get reportDetail(): ReportDetail {
+    return this.node.reportDetail;
+  }
+
+  @Field(() => WorkstreamType, { nullable: true })
+  get parent(): WorkstreamType | null {
+    const parent = this.node.parentId === null ? undefined : this.tree.nodes.get(this.node.parentId);
+    return parent ? new WorkstreamType(parent, this.tree) : null;
+  }
+
+  @Field(() => [WorkstreamType], { description: 'In position order.' })
+  get children(): WorkstreamType[] {
+    return this.node.children.map((child) => new WorkstreamType(child, this.tree));
+  }
+
+  @Field(() => ProgressType)
+  get progress(): ProgressType {
+    const { tree, node } = this;
+    return new ProgressType({
+      name: node.name,
+      figure: tree.rollup.figures.get(node.id)!,
+      policy: tree.policy,
+      labels: tree.initiative.statusLabels,
+      children: () => node.children.map((c) => ({ name: c.name, figure: tree.rollup.figures.get(c.id)! })),
+    });
+  }
+}

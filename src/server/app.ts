@@ -1,0 +1,55 @@
+import type { MikroORM } from '@mikro-orm/core';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import type { Em } from '../db/orm.js';
+import { createLoaders } from '../graphql/loaders.js';
+import { jinduSchema } from '../graphql/schema.js';
+import { createApollo } from './apollo.js';
+import { createHttpServer } from './http-server.js';
+
+export interface App {
+  readonly server: Server;
+  /** Starts listening; resolves with the base URL. */
+  listen(port: number, host: string): Promise<string>;
+  /** Stops taking requests, lets running ones finish, then stops Apollo. */
+  close(): Promise<void>;
+}
+
+/** Builds the server around an open ORM; listens only when asked (tests can import freely). */
+export async function createApp(orm: MikroORM, log: Logger): Promise<App> {
+  const apollo = createApollo(await jinduSchema(), log);
+  await apollo.start();
+  const server = createHttpServer({
+    apollo,
+    log,
+    ready: async () => {
+      await (orm.em.fork() as Em).execute('select 1');
+      return true;
+    },
+    context: async () => {
+      const em = orm.em.fork() as Em;
+      return { em, loaders: createLoaders(em), actor: 'anonymous', log };
+    },
+  });
+  server.keepAliveTimeout = 5_000;
+  server.requestTimeout = 30_000;
+  return {
+    server,
+    listen: (port, host) =>
+      new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => {
+          const { port: bound } = server.address() as AddressInfo;
+          resolve(`http://${host.includes(':') ? `[${host}]` : host}:${bound}`);
+        });
+      }),
+    close: async () => {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+      await apollo.stop();
+    },
+  };
+}

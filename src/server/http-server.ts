@@ -1,0 +1,95 @@
+import { HeaderMap, type ApolloServer } from '@apollo/server';
+import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Logger } from 'pino';
+import type { Context } from '../graphql/context.type.js';
+import { HttpError, parseJsonBody, readBody, sendJson, sendJsonError } from './http-json.js';
+
+export interface HttpDeps {
+  readonly apollo: ApolloServer<Context>;
+  readonly context: (req: IncomingMessage) => Promise<Context>;
+  readonly ready: () => Promise<boolean>;
+  readonly log: Logger;
+}
+
+const GRAPHIQL_QUERY = `# Hive数仓建设: the rollup of the week-20 report
+query Hive {
+  initiative(key: "hive") {
+    name
+    progress { percent total explain }
+    workstreams {
+      name
+      progress { percent total }
+      children { name phase progress { percent total byStatus { label count } } }
+    }
+  }
+}
+`;
+
+/** The HTTP server: /graphql, /graphiql, /livez, /readyz; every error answer is JSON. */
+export function createHttpServer(deps: HttpDeps): Server {
+  const graphiql = renderGraphiQL({ endpoint: '/graphql', title: 'Jindu 进度', defaultQuery: GRAPHIQL_QUERY });
+  return createServer((req, res) => {
+    const started = process.hrtime.bigint();
+    res.on('finish', () => {
+      deps.log.info(
+        { method: req.method, path: req.url?.split('?')[0], status: res.statusCode, ms: Number(process.hrtime.bigint() - started) / 1e6 },
+        'request',
+      );
+    });
+    handle(req, res, deps, graphiql).catch((err: unknown) => {
+      if (err instanceof HttpError) return sendJsonError(res, err.status, err.code, err.message);
+      deps.log.error({ err }, 'request failed');
+      if (!res.headersSent) sendJsonError(res, 500, 'INTERNAL_SERVER_ERROR', 'Internal server error');
+      else res.destroy();
+    });
+  });
+}
+
+async function handle(req: IncomingMessage, res: ServerResponse, deps: HttpDeps, graphiql: string): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  switch (url.pathname) {
+    case '/livez':
+      return sendJson(res, 200, { status: 'ok' });
+    case '/readyz':
+      return (await deps.ready().catch(() => false))
+        ? sendJson(res, 200, { status: 'ready' })
+        : sendJson(res, 503, { status: 'not ready' });
+    case '/graphiql':
+      if (req.method !== 'GET') return sendJsonError(res, 405, 'METHOD_NOT_ALLOWED', '只支持 GET', { allow: 'GET' });
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      return void res.end(graphiql);
+    case '/graphql':
+      return graphql(req, res, url, deps);
+    default:
+      return sendJsonError(res, 404, 'NOT_FOUND', `没有这个地址：${url.pathname}`);
+  }
+}
+
+async function graphql(req: IncomingMessage, res: ServerResponse, url: URL, deps: HttpDeps): Promise<void> {
+  if (req.method !== 'GET' && req.method !== 'POST') {
+    return sendJsonError(res, 405, 'METHOD_NOT_ALLOWED', '只支持 GET 和 POST', { allow: 'GET, POST' });
+  }
+  const body = req.method === 'POST' ? parseJsonBody(await readBody(req), req.headers['content-type']) : undefined;
+  const headers = new HeaderMap();
+  for (const [key, value] of Object.entries(req.headers)) {
+    if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
+  }
+  const result = await deps.apollo.executeHTTPGraphQLRequest({
+    httpGraphQLRequest: { method: req.method, headers, search: url.search, body },
+    context: () => deps.context(req),
+  });
+  const status = result.status ?? 200;
+  const contentType = result.headers.get('content-type') ?? '';
+  if (result.body.kind !== 'complete') {
+    res.writeHead(status, Object.fromEntries(result.headers));
+    for await (const chunk of result.body.asyncIterator) res.write(chunk);
+    return void res.end();
+  }
+  if (status >= 400 && !contentType.includes('json')) {
+    // Apollo answers some protocol errors in plain text; clients get the same JSON shape always.
+    return sendJsonError(res, status, 'BAD_REQUEST', result.body.string.trim());
+  }
+  res.writeHead(status, Object.fromEntries(result.headers));
+  res.end(result.body.string);
+}
