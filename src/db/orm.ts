@@ -15,11 +15,19 @@ export interface OrmOptions {
   readonly sqliteSynchronous?: SqliteSynchronous;
   readonly debug?: boolean;
   readonly poolSize?: number;
+  /** Receives every SQL statement (tests count them to prove batching). */
+  readonly onQuery?: (sql: string) => void;
 }
 
 /** The MikroORM options for a database URL (`sqlite:PATH`, `sqlite::memory:`, `postgres://…`). */
 export function ormOptions(opts: OrmOptions): Partial<Options> {
-  const common = { entities: ENTITIES, debug: opts.debug ?? false, allowGlobalContext: false };
+  const common = {
+    entities: ENTITIES,
+    allowGlobalContext: false,
+    ...(opts.onQuery
+      ? { debug: ['query'] as const, logger: (message: string) => opts.onQuery!(message) }
+      : { debug: opts.debug ?? false }),
+  };
   if (opts.databaseUrl.startsWith('sqlite:')) {
     const dbName = opts.databaseUrl.slice('sqlite:'.length) || ':memory:';
     if (dbName !== ':memory:') mkdirSync(dirname(dbName), { recursive: true });

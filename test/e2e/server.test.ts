@@ -1,0 +1,97 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli, startServer, type ServerProcess } from '../helpers/server-process.js';
+
+const HIVE = '{ initiative(key: "hive") { progress { percent total } workstreams { name progress { percent total } } } }';
+
+describe('jindu serve, over HTTP, on a real SQLite file', () => {
+  let dir: string;
+  let env: Record<string, string>;
+  let server: ServerProcess;
+  const post = (body: string, headers: Record<string, string> = { 'content-type': 'application/json' }) =>
+    fetch(`${server.url}/graphql`, { method: 'POST', headers, body });
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'jindu-e2e-'));
+    env = { DATABASE_URL: `sqlite:${join(dir, 'jindu.sqlite')}` };
+    server = await startServer(env);
+  });
+  afterAll(async () => {
+    if (server?.child.exitCode === null) await server.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('seeds an empty database on first start and serves the week-20 figures', async () => {
+    const res = await post(JSON.stringify({ query: HIVE }));
+    expect(res.status).toBe(200);
+    const { data } = await res.json();
+    expect(data.initiative.progress.percent.toFixed(2)).toBe('87.23');
+    expect(data.initiative.workstreams[0]).toMatchObject({ name: '迁移', progress: { total: 164 } });
+    expect(data.initiative.workstreams[0].progress.percent.toFixed(2)).toBe('86.11');
+    expect(server.logs.join('')).toContain('loaded the week-20 seed');
+  });
+
+  it('answers /livez, /readyz and an offline /graphiql page', async () => {
+    expect(await (await fetch(`${server.url}/livez`)).json()).toEqual({ status: 'ok' });
+    expect(await (await fetch(`${server.url}/readyz`)).json()).toEqual({ status: 'ready' });
+    const page = await fetch(`${server.url}/graphiql`);
+    expect(page.headers.get('content-type')).toContain('text/html');
+    const html = await page.text();
+    expect(html).toContain('graphiql');
+    expect(html).not.toMatch(/<(script|link)[^>]+(src|href)="https?:\/\//);
+  });
+
+  it('answers bad HTTP with JSON errors below 500', async () => {
+    const cases: [Promise<Response>, number, string][] = [
+      [post('{not json'), 400, 'BAD_REQUEST'],
+      [post(''), 400, 'BAD_REQUEST'],
+      [post(JSON.stringify({ query: '{ __typename }' }), { 'content-type': 'text/plain' }), 415, 'UNSUPPORTED_MEDIA_TYPE'],
+      [post(JSON.stringify({ query: `{ __typename } #${'x'.repeat(101 * 1024)}` })), 413, 'PAYLOAD_TOO_LARGE'],
+      [fetch(`${server.url}/nowhere`), 404, 'NOT_FOUND'],
+      [fetch(`${server.url}/graphql`, { method: 'DELETE' }), 405, 'METHOD_NOT_ALLOWED'],
+    ];
+    for (const [pending, status, code] of cases) {
+      const res = await pending;
+      expect(res.status).toBe(status);
+      expect(res.headers.get('content-type')).toContain('application/json');
+      expect((await res.json()).errors[0].extensions.code).toBe(code);
+    }
+    const syntax = await post(JSON.stringify({ query: '{ initiative(' }));
+    expect(syntax.status).toBe(400);
+    expect((await syntax.json()).errors[0].extensions.code).toBe('GRAPHQL_PARSE_FAILED');
+  });
+
+  it('keeps writes across a restart, does not seed twice, and verify finds no difference', async () => {
+    const item = await post(JSON.stringify({ query: '{ initiative(key: "hive") { workstreams { children { items(first: 1, status: [NOT_STARTED]) { nodes { id version } } } } } }' }));
+    const target = (await item.json()).data.initiative.workstreams[0].children[1].items.nodes[0];
+    const set = await post(JSON.stringify({
+      query: 'mutation($id: ID!, $v: Int) { setItemStatus(input: { itemId: $id, status: DONE, expectedVersion: $v }) { item { version } userErrors { code } } }',
+      variables: { id: target.id, v: target.version },
+    }));
+    expect((await set.json()).data.setItemStatus).toEqual({ item: { version: target.version + 1 }, userErrors: [] });
+    expect(await server.stop('SIGTERM')).toBe(0);
+    expect(server.logs.join('')).toContain('"msg":"stopped"');
+
+    server = await startServer(env);
+    expect(server.logs.join('')).toContain('database has data: seed skipped');
+    const again = await post(JSON.stringify({ query: HIVE }));
+    const { data } = await again.json();
+    // One 未启动 item of 164 now done: +1 credit over the same 164.
+    expect(data.initiative.workstreams[0].progress.percent).toBeCloseTo((142.22 / 164) * 100, 9);
+    await server.stop();
+
+    const verify = await runCli(['verify'], env);
+    expect(verify.stdout).toContain('ok: every counter and figure matches the items');
+    expect(verify.code).toBe(0);
+  });
+
+  it('explains a bad configuration instead of crashing', async () => {
+    const res = await runCli(['migrate'], { DATABASE_URL: 'mysql://nope', PORT: 'x' });
+    expect(res.code).toBe(1);
+    expect(res.stderr).toContain('DATABASE_URL must be sqlite:PATH or postgres://');
+    expect(res.stderr).toContain('PORT must be');
+    expect(res.stderr).not.toMatch(/\n\s+at /);
+  });
+});

@@ -1,0 +1,70 @@
+import assert from 'node:assert/strict';
+import type { MikroORM } from '@mikro-orm/core';
+import type { ApolloServer } from '@apollo/server';
+import { pino } from 'pino';
+import { openOrm, type Em } from '../../src/db/orm.js';
+import type { Context } from '../../src/graphql/context.type.js';
+import { createLoaders } from '../../src/graphql/loaders.js';
+import { jinduSchema } from '../../src/graphql/schema.js';
+import { createApollo } from '../../src/server/apollo.js';
+import { createTestDatabase, type DialectName, type TestDatabase } from './databases.js';
+
+export interface GqlResult<T = any> {
+  data?: T;
+  errors?: { message: string; extensions?: Record<string, unknown> }[];
+}
+
+export interface TestApp {
+  readonly orm: MikroORM;
+  readonly db: TestDatabase;
+  readonly apollo: ApolloServer<Context>;
+  /** Runs one operation through Apollo with a fresh per-request context. */
+  gql<T = any>(query: string, variables?: Record<string, unknown>): Promise<GqlResult<T>>;
+  /** Like gql, but fails the test on any top-level error. */
+  ok<T = any>(query: string, variables?: Record<string, unknown>): Promise<T>;
+  em(): Em;
+  close(): Promise<void>;
+}
+
+export const silentLog = pino({ level: 'silent' });
+
+export async function createTestApp(
+  dialect: DialectName,
+  opts: { sqliteFile?: boolean; onQuery?: (sql: string) => void } = {},
+): Promise<TestApp> {
+  const db = await createTestDatabase(dialect, opts.sqliteFile);
+  const orm = await openOrm({ databaseUrl: db.url, onQuery: opts.onQuery });
+  await orm.schema.refresh();
+  const apollo = createApollo(await jinduSchema(), silentLog);
+  await apollo.start();
+  const gql = async (query: string, variables?: Record<string, unknown>) => {
+    const em = orm.em.fork() as Em;
+    const res = await apollo.executeOperation(
+      { query, variables },
+      { contextValue: { em, loaders: createLoaders(em), actor: 'test', log: silentLog } },
+    );
+    assert(res.body.kind === 'single');
+    return res.body.singleResult as GqlResult;
+  };
+  return {
+    orm,
+    db,
+    apollo,
+    gql,
+    ok: async (query, variables) => {
+      const res = await gql(query, variables);
+      expectNoErrors(res);
+      return res.data;
+    },
+    em: () => orm.em.fork() as Em,
+    close: async () => {
+      await apollo.stop();
+      await orm.close();
+      await db.drop();
+    },
+  };
+}
+
+export function expectNoErrors(res: GqlResult): void {
+  if (res.errors?.length) throw new Error(`GraphQL errors: ${JSON.stringify(res.errors)}`);
+}
