@@ -7,4 +7,6 @@ import { ormOptions } from './src/db/orm.js';
  * `npx mikro-orm schema:update --dump` shows what `jindu migrate` would change.
  */
 const config = loadConfig();
-export default defineConfig(ormOptions({ databaseUrl: config.databaseUrl, sqliteSynchronous: config.sqliteSynchronous }));
+export default defineConfig(
+  ormOptions({ databaseUrl: config.databaseUrl, sqliteSynchronous: config.sqliteSynchronous }),
+);

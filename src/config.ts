@@ -20,20 +20,24 @@ export class ConfigError extends Error {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const problems: string[] = [];
   const port = Number(env.PORT ?? 4000);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) problems.push(`PORT must be 0–65535, got "${env.PORT}"`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    problems.push(`PORT must be 0–65535, got "${env.PORT}"`);
   const databaseUrl = env.DATABASE_URL?.trim() || DEFAULT_DATABASE_URL;
   if (!/^(sqlite:|postgres(ql)?:\/\/)/.test(databaseUrl)) {
     problems.push('DATABASE_URL must be sqlite:PATH or postgres://…');
   }
   const seed = (env.JINDU_SEED ?? 'week-20').trim();
-  if (seed !== 'week-20' && seed !== 'none') problems.push(`JINDU_SEED must be week-20 or none, got "${seed}"`);
+  if (seed !== 'week-20' && seed !== 'none')
+    problems.push(`JINDU_SEED must be week-20 or none, got "${seed}"`);
   const sync = (env.JINDU_SQLITE_SYNCHRONOUS ?? 'FULL').toUpperCase();
-  if (sync !== 'FULL' && sync !== 'NORMAL') problems.push(`JINDU_SQLITE_SYNCHRONOUS must be FULL or NORMAL`);
+  if (sync !== 'FULL' && sync !== 'NORMAL')
+    problems.push(`JINDU_SQLITE_SYNCHRONOUS must be FULL or NORMAL`);
   const logLevel = env.LOG_LEVEL ?? 'info';
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
     problems.push(`LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent`);
   }
-  if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n- ${problems.join('\n- ')}`);
+  if (problems.length > 0)
+    throw new ConfigError(`Invalid configuration:\n- ${problems.join('\n- ')}`);
   return Object.freeze({
     host: env.HOST?.trim() || '127.0.0.1',
     port,

@@ -1,6 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { buildSchema as buildSdl, findBreakingChanges, findDangerousChanges, parse, validate } from 'graphql';
+import {
+  buildSchema as buildSdl,
+  findBreakingChanges,
+  findDangerousChanges,
+  parse,
+  validate,
+} from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { jinduSchema } from '../src/graphql/schema.js';
 import { renderSchema, SCHEMA_FILE } from '../src/graphql/schema-file.js';
@@ -10,9 +16,15 @@ describe('schema/schema.graphql', () => {
     const committed = readFileSync(fileURLToPath(SCHEMA_FILE), 'utf8');
     const generated = await renderSchema();
     if (committed !== generated) {
-      const breaking = findBreakingChanges(buildSdl(committed), buildSdl(generated)).map((c) => `BREAKING ${c.type}: ${c.description}`);
-      const dangerous = findDangerousChanges(buildSdl(committed), buildSdl(generated)).map((c) => `DANGEROUS ${c.type}: ${c.description}`);
-      expect.fail(`schema/schema.graphql is stale; run npm run schema.\n${[...breaking, ...dangerous].join('\n') || 'no breaking changes'}`);
+      const breaking = findBreakingChanges(buildSdl(committed), buildSdl(generated)).map(
+        (c) => `BREAKING ${c.type}: ${c.description}`,
+      );
+      const dangerous = findDangerousChanges(buildSdl(committed), buildSdl(generated)).map(
+        (c) => `DANGEROUS ${c.type}: ${c.description}`,
+      );
+      expect.fail(
+        `schema/schema.graphql is stale; run npm run schema.\n${[...breaking, ...dangerous].join('\n') || 'no breaking changes'}`,
+      );
     }
   });
 
@@ -34,7 +46,9 @@ describe('schema/schema.graphql', () => {
 
   it('accepts every operation in schema/examples.graphql', async () => {
     const schema = await jinduSchema();
-    const doc = parse(readFileSync(fileURLToPath(new URL('../schema/examples.graphql', import.meta.url)), 'utf8'));
+    const doc = parse(
+      readFileSync(fileURLToPath(new URL('../schema/examples.graphql', import.meta.url)), 'utf8'),
+    );
     expect(validate(schema, doc)).toEqual([]);
     expect(doc.definitions.length).toBeGreaterThanOrEqual(3);
   });

@@ -17,7 +17,9 @@ export async function migrateCommand(): Promise<number> {
   const { config, log } = setup();
   const orm = await openDatabase(config, log);
   await orm.close();
-  console.log(`schema up to date (${config.databaseUrl.startsWith('sqlite:') ? config.databaseUrl : 'postgresql'})`);
+  console.log(
+    `schema up to date (${config.databaseUrl.startsWith('sqlite:') ? config.databaseUrl : 'postgresql'})`,
+  );
   return 0;
 }
 
@@ -28,18 +30,24 @@ export async function seedCommand(opts: { reset?: boolean; yes?: boolean }): Pro
   try {
     if (opts.reset) {
       if (!opts.yes) {
-        console.error('--reset drops every initiative, workstream, item and log row; add --yes to confirm');
+        console.error(
+          '--reset drops every initiative, workstream, item and log row; add --yes to confirm',
+        );
         return 2;
       }
       await orm.schema.refresh();
     }
     const existing = await findAllInitiatives(orm.em.fork() as Em);
     if (existing.length > 0) {
-      console.error(`the database already has ${existing.length} initiative(s); nothing loaded (use --reset --yes to start over)`);
+      console.error(
+        `the database already has ${existing.length} initiative(s); nothing loaded (use --reset --yes to start over)`,
+      );
       return 1;
     }
     const loaded = await loadSeed({ em: orm.em.fork() as Em, initiatives: week20Seed });
-    console.log(`loaded the week-20 seed: ${loaded.initiatives} initiatives, ${loaded.items} items`);
+    console.log(
+      `loaded the week-20 seed: ${loaded.initiatives} initiatives, ${loaded.items} items`,
+    );
     return 0;
   } finally {
     await orm.close();
@@ -54,11 +62,19 @@ export async function verifyCommand(opts: { json?: boolean }): Promise<number> {
     const report = await verifyCounters(orm.em.fork() as Em);
     if (opts.json) console.log(JSON.stringify(report, null, 2));
     else {
-      console.log(`checked ${report.initiatives} initiatives, ${report.workstreams} workstreams, ${report.items} items`);
+      console.log(
+        `checked ${report.initiatives} initiatives, ${report.workstreams} workstreams, ${report.items} items`,
+      );
       for (const d of report.differences) {
-        console.log(`DIFF ${d.initiative} workstream ${d.workstreamId} ${d.what}: stored ${d.stored}, recomputed ${d.recomputed}`);
+        console.log(
+          `DIFF ${d.initiative} workstream ${d.workstreamId} ${d.what}: stored ${d.stored}, recomputed ${d.recomputed}`,
+        );
       }
-      console.log(report.differences.length === 0 ? 'ok: every counter and figure matches the items' : `${report.differences.length} difference(s)`);
+      console.log(
+        report.differences.length === 0
+          ? 'ok: every counter and figure matches the items'
+          : `${report.differences.length} difference(s)`,
+      );
     }
     return report.differences.length === 0 ? 0 : 1;
   } finally {

@@ -21,8 +21,14 @@ const exitWith = (run: () => Promise<number>) => async () => {
   process.exitCode = await run();
 };
 
-program.command('serve', { isDefault: true }).description('start the GraphQL server (seeds an empty database)').action(serveCommand);
-program.command('migrate').description('create or update the database schema (never drops)').action(exitWith(migrateCommand));
+program
+  .command('serve', { isDefault: true })
+  .description('start the GraphQL server (seeds an empty database)')
+  .action(serveCommand);
+program
+  .command('migrate')
+  .description('create or update the database schema (never drops)')
+  .action(exitWith(migrateCommand));
 program
   .command('seed')
   .description('load the week-20 report into an empty database')

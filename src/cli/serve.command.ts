@@ -13,7 +13,10 @@ export async function serveCommand(): Promise<void> {
   const orm = await openDatabase(config, log);
   if (config.seed === 'week-20') {
     const seeded = await seedIfEmpty({ em: orm.em.fork() as Em, initiatives: week20Seed });
-    log.info({ seeded }, seeded ? 'empty database: loaded the week-20 seed' : 'database has data: seed skipped');
+    log.info(
+      { seeded },
+      seeded ? 'empty database: loaded the week-20 seed' : 'database has data: seed skipped',
+    );
   }
   const app = await createApp(orm, log);
   const url = await app.listen(config.port, config.host);

@@ -9,12 +9,21 @@ import { checkSqlitePragmas } from './sqlite-pragmas.js';
  * and restart alike), and brings the schema up to date.
  */
 export async function openDatabase(config: Config, log: Logger): Promise<MikroORM> {
-  const orm = await openOrm({ databaseUrl: config.databaseUrl, sqliteSynchronous: config.sqliteSynchronous });
+  const orm = await openOrm({
+    databaseUrl: config.databaseUrl,
+    sqliteSynchronous: config.sqliteSynchronous,
+  });
   try {
-    const where = config.databaseUrl.startsWith('sqlite:') ? config.databaseUrl : config.databaseUrl.replace(/\/\/[^@/]*@/, '//***@');
+    const where = config.databaseUrl.startsWith('sqlite:')
+      ? config.databaseUrl
+      : config.databaseUrl.replace(/\/\/[^@/]*@/, '//***@');
     if (config.databaseUrl.startsWith('sqlite:')) {
       const em = orm.em.fork() as Em;
-      const pragmas = await checkSqlitePragmas((sql) => em.execute(sql), config.sqliteSynchronous, config.databaseUrl.endsWith(':memory:'));
+      const pragmas = await checkSqlitePragmas(
+        (sql) => em.execute(sql),
+        config.sqliteSynchronous,
+        config.databaseUrl.endsWith(':memory:'),
+      );
       log.info({ database: where, pragmas }, 'database opened');
     } else {
       log.info({ database: where }, 'database opened');

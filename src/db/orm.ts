@@ -51,7 +51,9 @@ export async function openOrm(opts: OrmOptions): Promise<MikroORM> {
 }
 
 export function dialectOf(em: Em): Dialect {
-  return em.getPlatform().constructor.name.toLowerCase().includes('postgre') ? 'postgresql' : 'sqlite';
+  return em.getPlatform().constructor.name.toLowerCase().includes('postgre')
+    ? 'postgresql'
+    : 'sqlite';
 }
 
 /** Creates missing tables and columns; never drops anything (safe on a live database). */

@@ -3,7 +3,10 @@ import { CompiledQuery, type DatabaseConnection } from 'kysely';
 export type SqliteSynchronous = 'FULL' | 'NORMAL';
 
 /** SQLite's durability settings, applied to every new connection (a reopened WAL file can differ). */
-export function sqlitePragmaStatements(synchronous: SqliteSynchronous, inMemory: boolean): string[] {
+export function sqlitePragmaStatements(
+  synchronous: SqliteSynchronous,
+  inMemory: boolean,
+): string[] {
   return [
     ...(inMemory ? [] : ['pragma journal_mode = WAL']),
     `pragma synchronous = ${synchronous}`,
@@ -48,6 +51,7 @@ export async function checkSqlitePragmas(
   if (report.synchronous !== synchronous) wrong.push(`synchronous=${report.synchronous}`);
   if (report.busyTimeout < 1000) wrong.push(`busy_timeout=${report.busyTimeout}`);
   if (!report.foreignKeys) wrong.push('foreign_keys=off');
-  if (wrong.length > 0) throw new Error(`SQLite settings are not as configured: ${wrong.join(', ')}`);
+  if (wrong.length > 0)
+    throw new Error(`SQLite settings are not as configured: ${wrong.join(', ')}`);
   return report;
 }

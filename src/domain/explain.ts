@@ -1,4 +1,9 @@
-import { ITEM_STATUSES, statusLabel, type Locale, type StatusLabelOverrides } from './item-status.js';
+import {
+  ITEM_STATUSES,
+  statusLabel,
+  type Locale,
+  type StatusLabelOverrides,
+} from './item-status.js';
 import type { Figure } from './rollup.js';
 import type { CreditRule, RollupPolicy } from './rollup-policy.js';
 import { formatRatioPercent, formatUnits } from './format-number.js';
@@ -17,11 +22,18 @@ export interface ExplainInput {
 const WORDS = {
   'zh-CN': {
     none: '无可计入的事项，进度为空',
-    head: (name: string, p: string, c: string, d: string) => `${name}：进度 ${p}% = 得分 ${c} ÷ 计入 ${d}（单位：事项，按权重）`,
+    head: (name: string, p: string, c: string, d: string) =>
+      `${name}：进度 ${p}% = 得分 ${c} ÷ 计入 ${d}（单位：事项，按权重）`,
     rule: '规则',
-    rules: { FULL: '计满分', PERCENT: '按各自进度', ZERO: '计 0', EXCLUDED: '不计入（分子分母均排除）' } as Record<CreditRule, string>,
+    rules: {
+      FULL: '计满分',
+      PERCENT: '按各自进度',
+      ZERO: '计 0',
+      EXCLUDED: '不计入（分子分母均排除）',
+    } as Record<CreditRule, string>,
     byStatus: '按状态',
-    status: (label: string, n: number, w: string, c: string) => `${label} ${n} 项（权重 ${w}）→ ${c}`,
+    status: (label: string, n: number, w: string, c: string) =>
+      `${label} ${n} 项（权重 ${w}）→ ${c}`,
     manual: (n: number, d: string, c: string) => `人工填报：${n} 个工作流，权重 ${d} → ${c}`,
     children: '下级',
     excluded: (label: string, n: number) => `排除：${label} ${n} 项`,
@@ -29,11 +41,18 @@ const WORDS = {
   },
   en: {
     none: 'nothing counts, so there is no percent',
-    head: (name: string, p: string, c: string, d: string) => `${name}: ${p}% = credit ${c} / counted ${d} (in weighted items)`,
+    head: (name: string, p: string, c: string, d: string) =>
+      `${name}: ${p}% = credit ${c} / counted ${d} (in weighted items)`,
     rule: 'Rule',
-    rules: { FULL: 'count in full', PERCENT: 'count by their percent', ZERO: 'count as 0', EXCLUDED: 'left out of both sides' } as Record<CreditRule, string>,
+    rules: {
+      FULL: 'count in full',
+      PERCENT: 'count by their percent',
+      ZERO: 'count as 0',
+      EXCLUDED: 'left out of both sides',
+    } as Record<CreditRule, string>,
     byStatus: 'By status',
-    status: (label: string, n: number, w: string, c: string) => `${label} ${n} (weight ${w}) → ${c}`,
+    status: (label: string, n: number, w: string, c: string) =>
+      `${label} ${n} (weight ${w}) → ${c}`,
     manual: (n: number, d: string, c: string) => `Manual: ${n} workstream(s), weight ${d} → ${c}`,
     children: 'Children',
     excluded: (label: string, n: number) => `Excluded: ${label} ${n}`,
@@ -50,11 +69,18 @@ export function explainFigure(input: ExplainInput): string {
   const w = WORDS[locale];
   const pct = formatRatioPercent(figure.credit, figure.counted);
   const lines: string[] = [];
-  lines.push(pct === null ? `${input.name}：${w.none}` : w.head(input.name, pct, formatUnits(figure.credit), formatUnits(figure.counted)));
+  lines.push(
+    pct === null
+      ? `${input.name}：${w.none}`
+      : w.head(input.name, pct, formatUnits(figure.credit), formatUnits(figure.counted)),
+  );
 
   const byRule = new Map<CreditRule, string[]>();
-  for (const s of ITEM_STATUSES) byRule.set(policy[s], [...(byRule.get(policy[s]) ?? []), statusLabel(s, locale, labels)]);
-  lines.push(`${w.rule}：${[...byRule].map(([rule, names]) => `${names.join('、')} ${w.rules[rule]}`).join(w.sep)}`);
+  for (const s of ITEM_STATUSES)
+    byRule.set(policy[s], [...(byRule.get(policy[s]) ?? []), statusLabel(s, locale, labels)]);
+  lines.push(
+    `${w.rule}：${[...byRule].map(([rule, names]) => `${names.join('、')} ${w.rules[rule]}`).join(w.sep)}`,
+  );
 
   const parts: string[] = [];
   const excluded: string[] = [];
@@ -68,11 +94,19 @@ export function explainFigure(input: ExplainInput): string {
     }
     const only = emptyTally();
     only[s] = { ...t };
-    parts.push(w.status(label, t.items, String(t.weight), formatUnits(creditOfTally(only, policy).credit)));
+    parts.push(
+      w.status(label, t.items, String(t.weight), formatUnits(creditOfTally(only, policy).credit)),
+    );
   }
   if (parts.length > 0) lines.push(`${w.byStatus}：${parts.join(w.sep)}`);
   if (figure.manualNodes > 0) {
-    lines.push(w.manual(figure.manualNodes, formatUnits(figure.manualCounted), formatUnits(figure.manualCredit)));
+    lines.push(
+      w.manual(
+        figure.manualNodes,
+        formatUnits(figure.manualCounted),
+        formatUnits(figure.manualCredit),
+      ),
+    );
   }
   if (input.children.length > 0) {
     const kids = input.children.map(({ name, figure: f }) => {

@@ -23,6 +23,9 @@ export function formatUnits(units: number, unitsPerItem = 1_000_000): string {
   const abs = BigInt(Math.abs(units));
   const per = BigInt(unitsPerItem);
   const whole = abs / per;
-  const frac = (abs % per).toString().padStart(String(unitsPerItem).length - 1, '0').replace(/0+$/, '');
+  const frac = (abs % per)
+    .toString()
+    .padStart(String(unitsPerItem).length - 1, '0')
+    .replace(/0+$/, '');
   return frac ? `${sign}${whole}.${frac}` : `${sign}${whole}`;
 }

@@ -35,11 +35,22 @@ export interface Rollup<Id> {
 }
 
 function emptyFigure(): Figure {
-  return { tally: emptyTally(), manualNodes: 0, manualCredit: 0, manualCounted: 0, credit: 0, counted: 0, total: 0 };
+  return {
+    tally: emptyTally(),
+    manualNodes: 0,
+    manualCredit: 0,
+    manualCounted: 0,
+    credit: 0,
+    counted: 0,
+    total: 0,
+  };
 }
 
 /** Credit and counted of a tally under a policy, in micro-items. */
-export function creditOfTally(tally: Readonly<Tally>, policy: RollupPolicy): { credit: number; counted: number } {
+export function creditOfTally(
+  tally: Readonly<Tally>,
+  policy: RollupPolicy,
+): { credit: number; counted: number } {
   let credit = 0;
   let counted = 0;
   for (const status of ITEM_STATUSES) {

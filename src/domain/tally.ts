@@ -23,7 +23,12 @@ export interface TallyDelta {
   readonly percentWeight: number;
 }
 
-export function itemDelta(status: ItemStatus, weight: number, percent: number, sign: 1 | -1): TallyDelta {
+export function itemDelta(
+  status: ItemStatus,
+  weight: number,
+  percent: number,
+  sign: 1 | -1,
+): TallyDelta {
   return { status, items: sign, weight: sign * weight, percentWeight: sign * weight * percent };
 }
 

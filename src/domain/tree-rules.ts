@@ -36,16 +36,23 @@ export function assertName(name: string, field: readonly string[] = ['name']): s
 /** Initiative keys are url-safe: lower-case letters, digits and dashes, 2–64 characters. */
 export function assertInitiativeKey(key: string): string {
   if (!/^[a-z0-9][a-z0-9-]{1,63}$/.test(key)) {
-    throw new DomainError('INVALID_INPUT', '项目标识只能包含小写字母、数字和连字符，长度 2–64', ['key']);
+    throw new DomainError('INVALID_INPUT', '项目标识只能包含小写字母、数字和连字符，长度 2–64', [
+      'key',
+    ]);
   }
   return key;
 }
 
 /** Optional free text (phase, note, objective): trimmed, at most `max` characters, empty → null. */
-export function cleanText(value: string | null | undefined, field: string, max = 2000): string | null {
+export function cleanText(
+  value: string | null | undefined,
+  field: string,
+  max = 2000,
+): string | null {
   if (value === null || value === undefined) return null;
   const trimmed = value.trim();
-  if (trimmed.length > max) throw new DomainError('INVALID_INPUT', `${field} 不能超过 ${max} 个字符`, [field]);
+  if (trimmed.length > max)
+    throw new DomainError('INVALID_INPUT', `${field} 不能超过 ${max} 个字符`, [field]);
   return trimmed.length === 0 ? null : trimmed;
 }
 

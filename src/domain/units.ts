@@ -30,7 +30,11 @@ export function unitsToItems(units: number): number {
 /** A whole-number percent 0–100, or INVALID_PERCENT. */
 export function assertItemPercent(percent: number, field: readonly string[] = ['percent']): number {
   if (!Number.isInteger(percent) || percent < 0 || percent > 100) {
-    throw new DomainError('INVALID_PERCENT', `进度必须是 0 到 100 之间的整数，收到 ${percent}`, field);
+    throw new DomainError(
+      'INVALID_PERCENT',
+      `进度必须是 0 到 100 之间的整数，收到 ${percent}`,
+      field,
+    );
   }
   return percent;
 }
@@ -54,7 +58,10 @@ function toHundredths(value: number): number | null {
 }
 
 /** A workstream weight (0 < w ≤ 1e6, two decimals at most) in hundredths. */
-export function workstreamWeightToCenti(weight: number, field: readonly string[] = ['weight']): number {
+export function workstreamWeightToCenti(
+  weight: number,
+  field: readonly string[] = ['weight'],
+): number {
   const centi = Number.isFinite(weight) ? toHundredths(weight) : null;
   if (centi === null || centi <= 0 || weight > MAX_WORKSTREAM_WEIGHT) {
     throw new DomainError(

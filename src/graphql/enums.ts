@@ -16,12 +16,23 @@ export const LocaleEnum = { ZH_CN: 'zh-CN', EN: 'en' } as const;
 
 registerEnumType(ItemStatusEnum, {
   name: 'ItemStatus',
-  description: 'Item status. Labels: 未启动 / 处理中 / 暂停 / 完成 / 可下线 / 取消 (initiatives may rename).',
+  description:
+    'Item status. Labels: 未启动 / 处理中 / 暂停 / 完成 / 可下线 / 取消 (initiatives may rename).',
 });
 registerEnumType(CreditRuleEnum, {
   name: 'CreditRule',
-  description: 'What an item of a status earns: FULL, PERCENT (its own percent), ZERO, or EXCLUDED (left out of both sides).',
+  description:
+    'What an item of a status earns: FULL, PERCENT (its own percent), ZERO, or EXCLUDED (left out of both sides).',
 });
-registerEnumType(ReportDetailEnum, { name: 'ReportDetail', description: 'How report lines detail a workstream’s items.' });
-registerEnumType(UserErrorCodeEnum, { name: 'UserErrorCode', description: 'Stable codes of expected failures.' });
-registerEnumType(LocaleEnum, { name: 'Locale', description: 'Language of labels and text: ZH_CN (default) or EN.' });
+registerEnumType(ReportDetailEnum, {
+  name: 'ReportDetail',
+  description: 'How report lines detail a workstream’s items.',
+});
+registerEnumType(UserErrorCodeEnum, {
+  name: 'UserErrorCode',
+  description: 'Stable codes of expected failures.',
+});
+registerEnumType(LocaleEnum, {
+  name: 'Locale',
+  description: 'Language of labels and text: ZH_CN (default) or EN.',
+});

@@ -29,7 +29,9 @@ function asUserError(err: DomainError): UserErrorType {
  * Runs a mutation's work: expected failures become `userErrors` (nothing was written, the
  * transaction rolled back); anything else propagates and is masked by `formatError`.
  */
-export async function withUserErrors<T>(work: () => Promise<T>): Promise<{ value: T | null; userErrors: UserErrorType[] }> {
+export async function withUserErrors<T>(
+  work: () => Promise<T>,
+): Promise<{ value: T | null; userErrors: UserErrorType[] }> {
   try {
     return { value: await work(), userErrors: [] };
   } catch (err) {
@@ -41,7 +43,9 @@ export async function withUserErrors<T>(work: () => Promise<T>): Promise<{ value
 
 /** A bad argument of a query field: a top-level error with a stable code, never a 500. */
 export function badUserInput(message: string, argument?: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', ...(argument ? { argument } : {}) } });
+  return new GraphQLError(message, {
+    extensions: { code: 'BAD_USER_INPUT', ...(argument ? { argument } : {}) },
+  });
 }
 
 /**
@@ -56,11 +60,25 @@ export function formatError(
   const code = formatted.extensions?.code;
   const original = unwrapResolverError(error);
   if (original instanceof DomainError) {
-    return { message: original.message, locations: formatted.locations, path: formatted.path, extensions: { code: 'BAD_USER_INPUT', userErrorCode: original.code } };
+    return {
+      message: original.message,
+      locations: formatted.locations,
+      path: formatted.path,
+      extensions: { code: 'BAD_USER_INPUT', userErrorCode: original.code },
+    };
   }
   if (typeof code === 'string' && SAFE_CODES.has(code)) {
-    return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: { code } };
+    return {
+      message: formatted.message,
+      locations: formatted.locations,
+      path: formatted.path,
+      extensions: { code },
+    };
   }
   logUnexpected(original);
-  return { message: 'Internal server error', path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+  return {
+    message: 'Internal server error',
+    path: formatted.path,
+    extensions: { code: 'INTERNAL_SERVER_ERROR' },
+  };
 }

@@ -6,7 +6,10 @@ export function toGlobalId(type: NodeTypeName, id: number): string {
 }
 
 /** The numeric id inside a global id, or null when it is malformed or of another type. */
-export function fromGlobalId(globalId: string, type?: NodeTypeName): { type: NodeTypeName; id: number } | null {
+export function fromGlobalId(
+  globalId: string,
+  type?: NodeTypeName,
+): { type: NodeTypeName; id: number } | null {
   if (typeof globalId !== 'string' || globalId.length > 64) return null;
   const decoded = Buffer.from(globalId, 'base64url').toString('utf8');
   const match = /^(Initiative|Workstream|Item):([1-9]\d{0,14})$/.exec(decoded);

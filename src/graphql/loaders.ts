@@ -7,7 +7,11 @@ import { findWorkstreamsByIds } from '../db/queries/workstream.queries.js';
 import { loadInitiativeTrees, type InitiativeTree } from '../services/load-initiative-tree.js';
 
 /** Results in key order, null for a missing key: the shape DataLoader requires. */
-export function orderByKeys<K, V>(keys: readonly K[], values: readonly V[], keyOf: (v: V) => K): (V | null)[] {
+export function orderByKeys<K, V>(
+  keys: readonly K[],
+  values: readonly V[],
+  keyOf: (v: V) => K,
+): (V | null)[] {
   const byKey = new Map(values.map((v) => [keyOf(v), v]));
   return keys.map((k) => byKey.get(k) ?? null);
 }
@@ -36,7 +40,11 @@ export function createLoaders(em: Em): Loaders {
       orderByKeys(ids, await findWorkstreamsByIds(em, ids), (w) => w.id),
     ),
     item: new DataLoader<number, ItemRecord | null>(async (ids) =>
-      orderByKeys(ids, (await findItemsByIds(em, ids)).filter((i) => !i.deleted), (i) => i.id),
+      orderByKeys(
+        ids,
+        (await findItemsByIds(em, ids)).filter((i) => !i.deleted),
+        (i) => i.id,
+      ),
     ),
   };
 }

@@ -21,7 +21,9 @@ export function createApollo(schema: GraphQLSchema, log: Logger): ApolloServer<C
     includeStacktraceInErrorResponses: false,
     csrfPrevention: true,
     formatError: (formatted, error) =>
-      formatError(formatted, error, (err) => log.error({ err }, 'unexpected error while resolving a request')),
+      formatError(formatted, error, (err) =>
+        log.error({ err }, 'unexpected error while resolving a request'),
+      ),
     plugins: [
       ApolloServerPluginCacheControlDisabled(),
       ApolloServerPluginInlineTraceDisabled(),

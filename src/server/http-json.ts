@@ -13,25 +13,42 @@ export class HttpError extends Error {
 }
 
 /** Sends a GraphQL-shaped JSON error, so clients never have to parse an HTML page. */
-export function sendJsonError(res: ServerResponse, status: number, code: string, message: string, headers: Record<string, string> = {}): void {
+export function sendJsonError(
+  res: ServerResponse,
+  status: number,
+  code: string,
+  message: string,
+  headers: Record<string, string> = {},
+): void {
   sendJson(res, status, { errors: [{ message, extensions: { code } }] }, headers);
 }
 
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers });
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+    ...headers,
+  });
   res.end(text);
 }
 
 /** Reads the body up to the limit; past it, a 413 without reading the rest. */
 export async function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<string> {
   const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > limit) throw new HttpError(413, 'PAYLOAD_TOO_LARGE', `请求体超过 ${limit / 1024} kB 上限`);
+  if (declared > limit)
+    throw new HttpError(413, 'PAYLOAD_TOO_LARGE', `请求体超过 ${limit / 1024} kB 上限`);
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > limit) throw new HttpError(413, 'PAYLOAD_TOO_LARGE', `请求体超过 ${limit / 1024} kB 上限`);
+    if (size > limit)
+      throw new HttpError(413, 'PAYLOAD_TOO_LARGE', `请求体超过 ${limit / 1024} kB 上限`);
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks).toString('utf8');
@@ -39,7 +56,8 @@ export async function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Pr
 
 /** Parses a JSON body, or a 400 that says what was wrong. */
 export function parseJsonBody(text: string, contentType: string | undefined): unknown {
-  if (text.trim() === '') throw new HttpError(400, 'BAD_REQUEST', '请求体为空：需要 JSON 格式的 GraphQL 请求');
+  if (text.trim() === '')
+    throw new HttpError(400, 'BAD_REQUEST', '请求体为空：需要 JSON 格式的 GraphQL 请求');
   if (!contentType || !/^application\/(graphql-response\+)?json\b/i.test(contentType)) {
     throw new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Content-Type 必须是 application/json');
   }

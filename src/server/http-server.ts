@@ -28,25 +28,40 @@ query Hive {
 
 /** The HTTP server: /graphql, /graphiql, /livez, /readyz; every error answer is JSON. */
 export function createHttpServer(deps: HttpDeps): Server {
-  const graphiql = renderGraphiQL({ endpoint: '/graphql', title: 'Jindu 进度', defaultQuery: GRAPHIQL_QUERY });
+  const graphiql = renderGraphiQL({
+    endpoint: '/graphql',
+    title: 'Jindu 进度',
+    defaultQuery: GRAPHIQL_QUERY,
+  });
   return createServer((req, res) => {
     const started = process.hrtime.bigint();
     res.on('finish', () => {
       deps.log.info(
-        { method: req.method, path: req.url?.split('?')[0], status: res.statusCode, ms: Number(process.hrtime.bigint() - started) / 1e6 },
+        {
+          method: req.method,
+          path: req.url?.split('?')[0],
+          status: res.statusCode,
+          ms: Number(process.hrtime.bigint() - started) / 1e6,
+        },
         'request',
       );
     });
     handle(req, res, deps, graphiql).catch((err: unknown) => {
       if (err instanceof HttpError) return sendJsonError(res, err.status, err.code, err.message);
       deps.log.error({ err }, 'request failed');
-      if (!res.headersSent) sendJsonError(res, 500, 'INTERNAL_SERVER_ERROR', 'Internal server error');
+      if (!res.headersSent)
+        sendJsonError(res, 500, 'INTERNAL_SERVER_ERROR', 'Internal server error');
       else res.destroy();
     });
   });
 }
 
-async function handle(req: IncomingMessage, res: ServerResponse, deps: HttpDeps, graphiql: string): Promise<void> {
+async function handle(
+  req: IncomingMessage,
+  res: ServerResponse,
+  deps: HttpDeps,
+  graphiql: string,
+): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://localhost');
   switch (url.pathname) {
     case '/livez':
@@ -56,7 +71,8 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: HttpDeps,
         ? sendJson(res, 200, { status: 'ready' })
         : sendJson(res, 503, { status: 'not ready' });
     case '/graphiql':
-      if (req.method !== 'GET') return sendJsonError(res, 405, 'METHOD_NOT_ALLOWED', '只支持 GET', { allow: 'GET' });
+      if (req.method !== 'GET')
+        return sendJsonError(res, 405, 'METHOD_NOT_ALLOWED', '只支持 GET', { allow: 'GET' });
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
       return void res.end(graphiql);
     case '/graphql':
@@ -66,11 +82,21 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: HttpDeps,
   }
 }
 
-async function graphql(req: IncomingMessage, res: ServerResponse, url: URL, deps: HttpDeps): Promise<void> {
+async function graphql(
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  deps: HttpDeps,
+): Promise<void> {
   if (req.method !== 'GET' && req.method !== 'POST') {
-    return sendJsonError(res, 405, 'METHOD_NOT_ALLOWED', '只支持 GET 和 POST', { allow: 'GET, POST' });
+    return sendJsonError(res, 405, 'METHOD_NOT_ALLOWED', '只支持 GET 和 POST', {
+      allow: 'GET, POST',
+    });
   }
-  const body = req.method === 'POST' ? parseJsonBody(await readBody(req), req.headers['content-type']) : undefined;
+  const body =
+    req.method === 'POST'
+      ? parseJsonBody(await readBody(req), req.headers['content-type'])
+      : undefined;
   const headers = new HeaderMap();
   for (const [key, value] of Object.entries(req.headers)) {
     if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);

@@ -26,8 +26,16 @@ function checkLabels(labels: StatusLabelOverrides | null | undefined): StatusLab
   if (!labels) return null;
   for (const [locale, byStatus] of Object.entries(labels)) {
     for (const [status, label] of Object.entries(byStatus ?? {})) {
-      if (!isLocale(locale) || !isItemStatus(status) || typeof label !== 'string' || !label.trim() || label.length > 40) {
-        throw new DomainError('INVALID_INPUT', `无效的状态名称覆盖：${locale}/${status}`, ['statusLabels']);
+      if (
+        !isLocale(locale) ||
+        !isItemStatus(status) ||
+        typeof label !== 'string' ||
+        !label.trim() ||
+        label.length > 40
+      ) {
+        throw new DomainError('INVALID_INPUT', `无效的状态名称覆盖：${locale}/${status}`, [
+          'statusLabels',
+        ]);
       }
     }
   }
@@ -41,7 +49,9 @@ export async function createInitiative(props: CreateInitiativeProps): Promise<In
   const policy = props.rollupPolicy ? resolvePolicy(props.rollupPolicy) : null;
   const bucket = props.reportLowPercentBucket ?? null;
   if (bucket !== null && (!Number.isInteger(bucket) || bucket < 1 || bucket > 100)) {
-    throw new DomainError('INVALID_PERCENT', '低进度分组阈值必须是 1 到 100 之间的整数', ['reportLowPercentBucket']);
+    throw new DomainError('INVALID_PERCENT', '低进度分组阈值必须是 1 到 100 之间的整数', [
+      'reportLowPercentBucket',
+    ]);
   }
   const data = {
     key,

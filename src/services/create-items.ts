@@ -37,14 +37,17 @@ interface ValidItem {
 function validate(items: readonly NewItem[]): ValidItem[] {
   if (items.length === 0) throw new DomainError('INVALID_INPUT', '至少需要一个事项', ['items']);
   if (items.length > MAX_BULK) {
-    throw new DomainError('TOO_MANY', `一次最多创建 ${MAX_BULK} 个事项，收到 ${items.length} 个`, ['items']);
+    throw new DomainError('TOO_MANY', `一次最多创建 ${MAX_BULK} 个事项，收到 ${items.length} 个`, [
+      'items',
+    ]);
   }
   const errors: DomainError[] = [];
   const valid = items.map((item, i) => {
     const at = (name: string) => ['items', String(i), name];
     try {
       const status = item.status ?? 'NOT_STARTED';
-      if (!isItemStatus(status)) throw new DomainError('INVALID_INPUT', `未知状态：${String(status)}`, at('status'));
+      if (!isItemStatus(status))
+        throw new DomainError('INVALID_INPUT', `未知状态：${String(status)}`, at('status'));
       return {
         name: assertName(item.name, at('name')),
         status,
@@ -67,32 +70,57 @@ export async function createItems(props: CreateItemsProps): Promise<ItemRecord[]
   const items = validate(props.items);
   return inTransaction(props.em, async (tem) => {
     const ws = await findWorkstream(tem, props.workstreamId);
-    if (!ws) throw new DomainError('NOT_FOUND', `工作流不存在：${props.workstreamId}`, ['workstreamId']);
+    if (!ws)
+      throw new DomainError('NOT_FOUND', `工作流不存在：${props.workstreamId}`, ['workstreamId']);
     if ((await countLiveChildren(tem, ws.id)) > 0) {
       throw new DomainError('INVALID_INPUT', '事项只能加在没有下级的工作流上', ['workstreamId']);
     }
     if (ws.manualPercentBp !== null) {
-      throw new DomainError('INVALID_INPUT', '人工填报进度的工作流不能再添加事项，请先清除人工进度', ['workstreamId']);
+      throw new DomainError(
+        'INVALID_INPUT',
+        '人工填报进度的工作流不能再添加事项，请先清除人工进度',
+        ['workstreamId'],
+      );
     }
     const entities = items.map((item) =>
-      tem.create(ItemSchema, { ...item, initiative: ws.initiativeId, workstream: ws.id, version: 1 }),
+      tem.create(ItemSchema, {
+        ...item,
+        initiative: ws.initiativeId,
+        workstream: ws.id,
+        version: 1,
+      }),
     );
     await tem.flush();
     const now = new Date();
     const records = entities.map((e) =>
       toItem({
-        ...e, initiative_id: ws.initiativeId, workstream_id: ws.id, deleted_at: null,
-        created_at: e.createdAt, updated_at: e.updatedAt,
+        ...e,
+        initiative_id: ws.initiativeId,
+        workstream_id: ws.id,
+        deleted_at: null,
+        created_at: e.createdAt,
+        updated_at: e.updatedAt,
       }),
     );
-    const deltas = records.map((r) => ({ workstreamId: ws.id, delta: itemDelta(r.status, r.weight, r.percent, 1) }));
+    const deltas = records.map((r) => ({
+      workstreamId: ws.id,
+      delta: itemDelta(r.status, r.weight, r.percent, 1),
+    }));
     await applyTallyDeltas(tem, ws.initiativeId, mergeDeltas(deltas));
     await insertChanges(
       tem,
       records.map((r) => ({
-        initiativeId: ws.initiativeId, workstreamId: ws.id, itemId: r.id, kind: 'CREATE' as const,
-        fromStatus: null, fromPercent: null, toStatus: r.status, toPercent: r.percent,
-        version: 1, actor: props.actor, note: null,
+        initiativeId: ws.initiativeId,
+        workstreamId: ws.id,
+        itemId: r.id,
+        kind: 'CREATE' as const,
+        fromStatus: null,
+        fromPercent: null,
+        toStatus: r.status,
+        toPercent: r.percent,
+        version: 1,
+        actor: props.actor,
+        note: null,
       })),
       now,
     );

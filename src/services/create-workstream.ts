@@ -27,19 +27,26 @@ export interface CreateWorkstreamProps extends WorkstreamFields {
 export async function createWorkstream(props: CreateWorkstreamProps): Promise<WorkstreamRecord> {
   const name = assertName(props.name);
   const cols = workstreamColumns(props);
-  if (props.position !== undefined && props.position !== null && (!Number.isInteger(props.position) || props.position < 0)) {
+  if (
+    props.position !== undefined &&
+    props.position !== null &&
+    (!Number.isInteger(props.position) || props.position < 0)
+  ) {
     throw new DomainError('INVALID_INPUT', '位置必须是非负整数', ['position']);
   }
   return inTransaction(props.em, async (tem) => {
     const [initiative] = await findInitiativesByIds(tem, [props.initiativeId]);
-    if (!initiative) throw new DomainError('NOT_FOUND', `项目不存在：${props.initiativeId}`, ['initiativeId']);
+    if (!initiative)
+      throw new DomainError('NOT_FOUND', `项目不存在：${props.initiativeId}`, ['initiativeId']);
     const parentId = props.parentId ?? null;
     const parent = parentId === null ? null : await findWorkstream(tem, parentId);
     if (parentId !== null && (!parent || parent.initiativeId !== initiative.id)) {
       throw new DomainError('NOT_FOUND', `上级工作流不存在：${parentId}`, ['parentId']);
     }
     if (parent && (await countLiveItems(tem, parent.id)) > 0) {
-      throw new DomainError('INVALID_INPUT', '上级工作流已有事项，不能再添加下级工作流', ['parentId']);
+      throw new DomainError('INVALID_INPUT', '上级工作流已有事项，不能再添加下级工作流', [
+        'parentId',
+      ]);
     }
     let position = props.position ?? null;
     if (position === null) position = await nextPosition(tem, initiative.id, parentId);

@@ -20,23 +20,41 @@ export interface DeleteItemProps {
 export async function deleteItem(props: DeleteItemProps): Promise<number> {
   return inTransaction(props.em, async (tem) => {
     const [item] = await findItemsByIds(tem, [props.itemId], { dialect: dialectOf(tem) });
-    if (!item || item.deleted) throw new DomainError('NOT_FOUND', `事项不存在：${props.itemId}`, ['id']);
+    if (!item || item.deleted)
+      throw new DomainError('NOT_FOUND', `事项不存在：${props.itemId}`, ['id']);
     const expected = props.expectedVersion;
     if (expected !== null && expected !== undefined && expected !== item.version) {
-      throw new DomainError('STALE_VERSION', `事项已被他人修改（当前版本 ${item.version}），请刷新后重试`, ['expectedVersion']);
+      throw new DomainError(
+        'STALE_VERSION',
+        `事项已被他人修改（当前版本 ${item.version}），请刷新后重试`,
+        ['expectedVersion'],
+      );
     }
     const now = new Date();
     await markItemDeleted(tem, item.id, item.version + 1, now);
     await applyTallyDeltas(tem, item.initiativeId, [
-      { workstreamId: item.workstreamId, delta: itemDelta(item.status, item.weight, item.percent, -1) },
+      {
+        workstreamId: item.workstreamId,
+        delta: itemDelta(item.status, item.weight, item.percent, -1),
+      },
     ]);
     await insertChanges(
       tem,
-      [{
-        initiativeId: item.initiativeId, workstreamId: item.workstreamId, itemId: item.id, kind: 'DELETE',
-        fromStatus: item.status, fromPercent: item.percent, toStatus: null, toPercent: null,
-        version: item.version + 1, actor: props.actor, note: null,
-      }],
+      [
+        {
+          initiativeId: item.initiativeId,
+          workstreamId: item.workstreamId,
+          itemId: item.id,
+          kind: 'DELETE',
+          fromStatus: item.status,
+          fromPercent: item.percent,
+          toStatus: null,
+          toPercent: null,
+          version: item.version + 1,
+          actor: props.actor,
+          note: null,
+        },
+      ],
       now,
     );
     return item.id;

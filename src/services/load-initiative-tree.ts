@@ -19,7 +19,10 @@ export interface InitiativeTree {
   readonly rollup: Rollup<number>;
 }
 
-export async function loadInitiativeTree(em: Em, initiative: InitiativeRecord): Promise<InitiativeTree> {
+export async function loadInitiativeTree(
+  em: Em,
+  initiative: InitiativeRecord,
+): Promise<InitiativeTree> {
   const [tree] = await loadInitiativeTrees(em, [initiative]);
   return tree!;
 }
@@ -71,7 +74,10 @@ export function buildTree(
       id: n.id,
       parentId: n.parentId,
       tally: n.ownTally,
-      manual: n.manualPercentBp === null ? null : { weightCenti: n.weightCenti, percentBp: n.manualPercentBp },
+      manual:
+        n.manualPercentBp === null
+          ? null
+          : { weightCenti: n.weightCenti, percentBp: n.manualPercentBp },
     })),
     policy,
   );

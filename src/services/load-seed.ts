@@ -16,10 +16,16 @@ export interface LoadSeedProps {
  * Loads seed initiatives through the same services a user calls, so counters and the change
  * log are exactly what live use would have produced.
  */
-export async function loadSeed(props: LoadSeedProps): Promise<{ initiatives: number; items: number }> {
+export async function loadSeed(
+  props: LoadSeedProps,
+): Promise<{ initiatives: number; items: number }> {
   const actor = props.actor ?? 'seed';
   let items = 0;
-  const addWorkstream = async (initiativeId: number, parentId: number | null, ws: SeedWorkstream) => {
+  const addWorkstream = async (
+    initiativeId: number,
+    parentId: number | null,
+    ws: SeedWorkstream,
+  ) => {
     const created = await createWorkstream({
       em: props.em,
       initiativeId,

@@ -20,7 +20,11 @@ export interface MoveWorkstreamProps {
 
 /** Moves a workstream and its subtree: one prefix rewrite of the subtree's paths. */
 export async function moveWorkstream(props: MoveWorkstreamProps): Promise<WorkstreamRecord> {
-  if (props.position !== undefined && props.position !== null && (!Number.isInteger(props.position) || props.position < 0)) {
+  if (
+    props.position !== undefined &&
+    props.position !== null &&
+    (!Number.isInteger(props.position) || props.position < 0)
+  ) {
     throw new DomainError('INVALID_INPUT', '位置必须是非负整数', ['position']);
   }
   return inTransaction(props.em, async (tem) => {
@@ -32,7 +36,9 @@ export async function moveWorkstream(props: MoveWorkstreamProps): Promise<Workst
     }
     assertMoveKeepsTree(node.path, parent?.path ?? null);
     if (parent && (await countLiveItems(tem, parent.id)) > 0) {
-      throw new DomainError('INVALID_INPUT', '目标上级已有事项，不能再添加下级工作流', ['parentId']);
+      throw new DomainError('INVALID_INPUT', '目标上级已有事项，不能再添加下级工作流', [
+        'parentId',
+      ]);
     }
     let position = props.position ?? null;
     if (position === null) position = await nextPosition(tem, node.initiativeId, props.parentId);
@@ -45,9 +51,11 @@ export async function moveWorkstream(props: MoveWorkstreamProps): Promise<Workst
       [newPath, node.path.length + 1, depthDelta, node.initiativeId, `${node.path}%`],
       'run',
     );
-    await tem.execute('update workstream set parent_id = ?, position = ?, updated_at = ? where id = ?', [
-      props.parentId, position, new Date(), node.id,
-    ], 'run');
+    await tem.execute(
+      'update workstream set parent_id = ?, position = ?, updated_at = ? where id = ?',
+      [props.parentId, position, new Date(), node.id],
+      'run',
+    );
     return (await findWorkstream(tem, node.id))!;
   });
 }

@@ -45,15 +45,23 @@ export async function setItemStatuses(props: SetItemStatusesProps): Promise<Item
   const fieldOf = props.fieldOf ?? bulkField;
   if (updates.length === 0) throw new DomainError('INVALID_INPUT', '至少需要一条更新', ['updates']);
   if (updates.length > MAX_BULK) {
-    throw new DomainError('TOO_MANY', `一次最多更新 ${MAX_BULK} 个事项，收到 ${updates.length} 个`, ['updates']);
+    throw new DomainError(
+      'TOO_MANY',
+      `一次最多更新 ${MAX_BULK} 个事项，收到 ${updates.length} 个`,
+      ['updates'],
+    );
   }
   const seen = new Set<number>();
   const upfront: DomainError[] = [];
   updates.forEach((u, i) => {
-    if (seen.has(u.itemId)) upfront.push(new DomainError('INVALID_INPUT', '同一事项在一次调用中只能出现一次', fieldOf(i, 'itemId')));
+    if (seen.has(u.itemId))
+      upfront.push(
+        new DomainError('INVALID_INPUT', '同一事项在一次调用中只能出现一次', fieldOf(i, 'itemId')),
+      );
     seen.add(u.itemId);
     try {
-      if (u.percent !== null && u.percent !== undefined) nextPercent(u.status, 0, u.percent, fieldOf(i, 'percent'));
+      if (u.percent !== null && u.percent !== undefined)
+        nextPercent(u.status, 0, u.percent, fieldOf(i, 'percent'));
       cleanText(u.note, 'note');
     } catch (err) {
       if (err instanceof DomainError) upfront.push(err);
@@ -64,7 +72,10 @@ export async function setItemStatuses(props: SetItemStatusesProps): Promise<Item
 
   return inTransaction(em, async (tem) => {
     const current = new Map(
-      (await findItemsByIds(tem, [...seen], { dialect: dialectOf(tem) })).map((item) => [item.id, item]),
+      (await findItemsByIds(tem, [...seen], { dialect: dialectOf(tem) })).map((item) => [
+        item.id,
+        item,
+      ]),
     );
     const errors: DomainError[] = [];
     const next: ItemRecord[] = [];
@@ -77,18 +88,40 @@ export async function setItemStatuses(props: SetItemStatusesProps): Promise<Item
         errors.push(new DomainError('NOT_FOUND', `事项不存在：${u.itemId}`, fieldOf(i, 'itemId')));
         return;
       }
-      if (u.expectedVersion !== null && u.expectedVersion !== undefined && u.expectedVersion !== item.version) {
+      if (
+        u.expectedVersion !== null &&
+        u.expectedVersion !== undefined &&
+        u.expectedVersion !== item.version
+      ) {
         errors.push(
-          new DomainError('STALE_VERSION', `事项已被他人修改（当前版本 ${item.version}，期望 ${u.expectedVersion}），请刷新后重试`, fieldOf(i, 'expectedVersion')),
+          new DomainError(
+            'STALE_VERSION',
+            `事项已被他人修改（当前版本 ${item.version}，期望 ${u.expectedVersion}），请刷新后重试`,
+            fieldOf(i, 'expectedVersion'),
+          ),
         );
         return;
       }
       const percent = nextPercent(u.status, item.percent, u.percent, fieldOf(i, 'percent'));
-      const updated: ItemRecord = { ...item, status: u.status, percent, version: item.version + 1, updatedAt: now };
+      const updated: ItemRecord = {
+        ...item,
+        status: u.status,
+        percent,
+        version: item.version + 1,
+        updatedAt: now,
+      };
       next.push(updated);
       deltas.push(
-        { initiativeId: item.initiativeId, workstreamId: item.workstreamId, delta: itemDelta(item.status, item.weight, item.percent, -1) },
-        { initiativeId: item.initiativeId, workstreamId: item.workstreamId, delta: itemDelta(u.status, item.weight, percent, 1) },
+        {
+          initiativeId: item.initiativeId,
+          workstreamId: item.workstreamId,
+          delta: itemDelta(item.status, item.weight, item.percent, -1),
+        },
+        {
+          initiativeId: item.initiativeId,
+          workstreamId: item.workstreamId,
+          delta: itemDelta(u.status, item.weight, percent, 1),
+        },
       );
       changes.push({
         initiativeId: item.initiativeId,

@@ -7,7 +7,9 @@ export interface WorkstreamDelta {
 }
 
 /** Groups counter deltas by initiative, initiatives in id order (a stable lock order). */
-export function groupTallyDeltas(deltas: readonly WorkstreamDelta[]): [number, WorkstreamDelta[]][] {
+export function groupTallyDeltas(
+  deltas: readonly WorkstreamDelta[],
+): [number, WorkstreamDelta[]][] {
   const groups = new Map<number, WorkstreamDelta[]>();
   for (const d of deltas) {
     const list = groups.get(d.initiativeId);

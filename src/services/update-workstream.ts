@@ -3,7 +3,11 @@ import { assertName } from '../domain/tree-rules.js';
 import { WorkstreamSchema } from '../db/entities/index.js';
 import type { Em } from '../db/orm.js';
 import type { WorkstreamRecord } from '../db/records.js';
-import { countLiveChildren, countLiveItems, findWorkstream } from '../db/queries/workstream.queries.js';
+import {
+  countLiveChildren,
+  countLiveItems,
+  findWorkstream,
+} from '../db/queries/workstream.queries.js';
 import { inTransaction } from './transaction.js';
 import { workstreamColumns, type WorkstreamFields } from './workstream-input.js';
 
@@ -21,11 +25,20 @@ export async function updateWorkstream(props: UpdateWorkstreamProps): Promise<Wo
     const current = await findWorkstream(tem, props.id);
     if (!current) throw new DomainError('NOT_FOUND', `工作流不存在：${props.id}`, ['id']);
     if (cols.manualPercentBp !== undefined && cols.manualPercentBp !== null) {
-      if ((await countLiveItems(tem, current.id)) > 0 || (await countLiveChildren(tem, current.id)) > 0) {
-        throw new DomainError('INVALID_INPUT', '已有事项或下级的工作流不能设置人工进度', ['manualPercent']);
+      if (
+        (await countLiveItems(tem, current.id)) > 0 ||
+        (await countLiveChildren(tem, current.id)) > 0
+      ) {
+        throw new DomainError('INVALID_INPUT', '已有事项或下级的工作流不能设置人工进度', [
+          'manualPercent',
+        ]);
       }
     }
-    await tem.nativeUpdate(WorkstreamSchema, { id: current.id }, { ...cols, ...(name ? { name } : {}), updatedAt: new Date() });
+    await tem.nativeUpdate(
+      WorkstreamSchema,
+      { id: current.id },
+      { ...cols, ...(name ? { name } : {}), updatedAt: new Date() },
+    );
     return (await findWorkstream(tem, current.id))!;
   });
 }

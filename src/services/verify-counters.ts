@@ -34,9 +34,17 @@ export async function verifyCounters(em: Em): Promise<VerifyReport> {
     const tree = await loadInitiativeTree(em, initiative);
     workstreams += tree.nodes.size;
     const stored = new Map<number, Tally>();
-    for (const r of await em.execute('select workstream_id, status, items, weight, percent_weight from workstream_tally where initiative_id = ?', [initiative.id])) {
+    for (const r of await em.execute(
+      'select workstream_id, status, items, weight, percent_weight from workstream_tally where initiative_id = ?',
+      [initiative.id],
+    )) {
       const t = stored.get(Number(r.workstream_id)) ?? emptyTally();
-      applyDelta(t, { status: r.status as ItemStatus, items: Number(r.items), weight: Number(r.weight), percentWeight: Number(r.percent_weight) });
+      applyDelta(t, {
+        status: r.status as ItemStatus,
+        items: Number(r.items),
+        weight: Number(r.weight),
+        percentWeight: Number(r.percent_weight),
+      });
       stored.set(Number(r.workstream_id), t);
     }
     const fresh = new Map<number, Tally>();
@@ -47,7 +55,12 @@ export async function verifyCounters(em: Em): Promise<VerifyReport> {
     );
     for (const r of rows) {
       const t = fresh.get(Number(r.workstream_id)) ?? emptyTally();
-      applyDelta(t, { status: r.status as ItemStatus, items: Number(r.items), weight: Number(r.weight), percentWeight: Number(r.pw) });
+      applyDelta(t, {
+        status: r.status as ItemStatus,
+        items: Number(r.items),
+        weight: Number(r.weight),
+        percentWeight: Number(r.pw),
+      });
       fresh.set(Number(r.workstream_id), t);
     }
     for (const id of new Set([...stored.keys(), ...fresh.keys()])) {
@@ -56,7 +69,13 @@ export async function verifyCounters(em: Em): Promise<VerifyReport> {
       for (const status of ITEM_STATUSES) {
         for (const what of ['items', 'weight', 'percentWeight'] as const) {
           if (s[status][what] !== f[status][what]) {
-            differences.push({ initiative: initiative.key, workstreamId: id, what: `${status}.${what}`, stored: s[status][what], recomputed: f[status][what] });
+            differences.push({
+              initiative: initiative.key,
+              workstreamId: id,
+              what: `${status}.${what}`,
+              stored: s[status][what],
+              recomputed: f[status][what],
+            });
           }
         }
       }
@@ -77,8 +96,22 @@ export async function verifyCounters(em: Em): Promise<VerifyReport> {
       const expected = creditOfTally(brute.get(id) ?? emptyTally(), tree.policy);
       const credit = figure.credit - figure.manualCredit;
       const counted = figure.counted - figure.manualCounted;
-      if (credit !== expected.credit) differences.push({ initiative: initiative.key, workstreamId: id, what: 'figure.credit', stored: credit / UNITS_PER_ITEM, recomputed: expected.credit / UNITS_PER_ITEM });
-      if (counted !== expected.counted) differences.push({ initiative: initiative.key, workstreamId: id, what: 'figure.counted', stored: counted / UNITS_PER_ITEM, recomputed: expected.counted / UNITS_PER_ITEM });
+      if (credit !== expected.credit)
+        differences.push({
+          initiative: initiative.key,
+          workstreamId: id,
+          what: 'figure.credit',
+          stored: credit / UNITS_PER_ITEM,
+          recomputed: expected.credit / UNITS_PER_ITEM,
+        });
+      if (counted !== expected.counted)
+        differences.push({
+          initiative: initiative.key,
+          workstreamId: id,
+          what: 'figure.counted',
+          stored: counted / UNITS_PER_ITEM,
+          recomputed: expected.counted / UNITS_PER_ITEM,
+        });
     }
   }
   return { initiatives: (await findAllInitiatives(em)).length, workstreams, items, differences };

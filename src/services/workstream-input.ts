@@ -25,16 +25,20 @@ export interface WorkstreamColumns {
 export function workstreamColumns(fields: WorkstreamFields): WorkstreamColumns {
   const cols: WorkstreamColumns = {};
   if (fields.phase !== undefined) cols.phase = cleanText(fields.phase, 'phase', 200);
-  if (fields.weight !== undefined && fields.weight !== null) cols.weightCenti = workstreamWeightToCenti(fields.weight);
+  if (fields.weight !== undefined && fields.weight !== null)
+    cols.weightCenti = workstreamWeightToCenti(fields.weight);
   if (fields.manualPercent !== undefined) {
-    cols.manualPercentBp = fields.manualPercent === null ? null : manualPercentToBasisPoints(fields.manualPercent);
+    cols.manualPercentBp =
+      fields.manualPercent === null ? null : manualPercentToBasisPoints(fields.manualPercent);
   }
   if (fields.targetDate !== undefined) {
     cols.targetDate = fields.targetDate ? assertIsoDate(fields.targetDate, 'targetDate') : null;
   }
   if (fields.reportDetail !== undefined && fields.reportDetail !== null) {
     if (!REPORT_DETAILS.includes(fields.reportDetail)) {
-      throw new DomainError('INVALID_INPUT', '报告明细方式只能是 BY_NAME 或 BY_PERCENT', ['reportDetail']);
+      throw new DomainError('INVALID_INPUT', '报告明细方式只能是 BY_NAME 或 BY_PERCENT', [
+        'reportDetail',
+      ]);
     }
     cols.reportDetail = fields.reportDetail;
   }

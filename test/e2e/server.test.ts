@@ -4,14 +4,17 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, startServer, type ServerProcess } from '../helpers/server-process.js';
 
-const HIVE = '{ initiative(key: "hive") { progress { percent total } workstreams { name progress { percent total } } } }';
+const HIVE =
+  '{ initiative(key: "hive") { progress { percent total } workstreams { name progress { percent total } } } }';
 
 describe('jindu serve, over HTTP, on a real SQLite file', () => {
   let dir: string;
   let env: Record<string, string>;
   let server: ServerProcess;
-  const post = (body: string, headers: Record<string, string> = { 'content-type': 'application/json' }) =>
-    fetch(`${server.url}/graphql`, { method: 'POST', headers, body });
+  const post = (
+    body: string,
+    headers: Record<string, string> = { 'content-type': 'application/json' },
+  ) => fetch(`${server.url}/graphql`, { method: 'POST', headers, body });
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'jindu-e2e-'));
@@ -28,7 +31,10 @@ describe('jindu serve, over HTTP, on a real SQLite file', () => {
     expect(res.status).toBe(200);
     const { data } = await res.json();
     expect(data.initiative.progress.percent.toFixed(2)).toBe('87.23');
-    expect(data.initiative.workstreams[0]).toMatchObject({ name: '迁移', progress: { total: 164 } });
+    expect(data.initiative.workstreams[0]).toMatchObject({
+      name: '迁移',
+      progress: { total: 164 },
+    });
     expect(data.initiative.workstreams[0].progress.percent.toFixed(2)).toBe('86.11');
     expect(server.logs.join('')).toContain('loaded the week-20 seed');
   });
@@ -47,8 +53,16 @@ describe('jindu serve, over HTTP, on a real SQLite file', () => {
     const cases: [Promise<Response>, number, string][] = [
       [post('{not json'), 400, 'BAD_REQUEST'],
       [post(''), 400, 'BAD_REQUEST'],
-      [post(JSON.stringify({ query: '{ __typename }' }), { 'content-type': 'text/plain' }), 415, 'UNSUPPORTED_MEDIA_TYPE'],
-      [post(JSON.stringify({ query: `{ __typename } #${'x'.repeat(101 * 1024)}` })), 413, 'PAYLOAD_TOO_LARGE'],
+      [
+        post(JSON.stringify({ query: '{ __typename }' }), { 'content-type': 'text/plain' }),
+        415,
+        'UNSUPPORTED_MEDIA_TYPE',
+      ],
+      [
+        post(JSON.stringify({ query: `{ __typename } #${'x'.repeat(101 * 1024)}` })),
+        413,
+        'PAYLOAD_TOO_LARGE',
+      ],
       [fetch(`${server.url}/nowhere`), 404, 'NOT_FOUND'],
       [fetch(`${server.url}/graphql`, { method: 'DELETE' }), 405, 'METHOD_NOT_ALLOWED'],
     ];
@@ -64,13 +78,24 @@ describe('jindu serve, over HTTP, on a real SQLite file', () => {
   });
 
   it('keeps writes across a restart, does not seed twice, and verify finds no difference', async () => {
-    const item = await post(JSON.stringify({ query: '{ initiative(key: "hive") { workstreams { children { items(first: 1, status: [NOT_STARTED]) { nodes { id version } } } } } }' }));
+    const item = await post(
+      JSON.stringify({
+        query:
+          '{ initiative(key: "hive") { workstreams { children { items(first: 1, status: [NOT_STARTED]) { nodes { id version } } } } } }',
+      }),
+    );
     const target = (await item.json()).data.initiative.workstreams[0].children[1].items.nodes[0];
-    const set = await post(JSON.stringify({
-      query: 'mutation($id: ID!, $v: Int) { setItemStatus(input: { itemId: $id, status: DONE, expectedVersion: $v }) { item { version } userErrors { code } } }',
-      variables: { id: target.id, v: target.version },
-    }));
-    expect((await set.json()).data.setItemStatus).toEqual({ item: { version: target.version + 1 }, userErrors: [] });
+    const set = await post(
+      JSON.stringify({
+        query:
+          'mutation($id: ID!, $v: Int) { setItemStatus(input: { itemId: $id, status: DONE, expectedVersion: $v }) { item { version } userErrors { code } } }',
+        variables: { id: target.id, v: target.version },
+      }),
+    );
+    expect((await set.json()).data.setItemStatus).toEqual({
+      item: { version: target.version + 1 },
+      userErrors: [],
+    });
     expect(await server.stop('SIGTERM')).toBe(0);
     expect(server.logs.join('')).toContain('"msg":"stopped"');
 

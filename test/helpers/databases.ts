@@ -7,7 +7,9 @@ import { openOrm, type Em } from '../../src/db/orm.js';
 export const POSTGRES_URL = process.env.TEST_POSTGRES_URL;
 
 export type DialectName = 'sqlite' | 'postgresql';
-export const DIALECTS: readonly DialectName[] = POSTGRES_URL ? ['sqlite', 'postgresql'] : ['sqlite'];
+export const DIALECTS: readonly DialectName[] = POSTGRES_URL
+  ? ['sqlite', 'postgresql']
+  : ['sqlite'];
 
 export interface TestDatabase {
   readonly dialect: DialectName;
@@ -20,11 +22,18 @@ export interface TestDatabase {
  * A database of its own for one test file: SQLite in memory or in a fresh temp file, or a new
  * PostgreSQL database created on the server of TEST_POSTGRES_URL and dropped afterwards.
  */
-export async function createTestDatabase(dialect: DialectName, sqliteFile = false): Promise<TestDatabase> {
+export async function createTestDatabase(
+  dialect: DialectName,
+  sqliteFile = false,
+): Promise<TestDatabase> {
   if (dialect === 'sqlite') {
     if (!sqliteFile) return { dialect, url: 'sqlite::memory:', drop: async () => {} };
     const dir = mkdtempSync(join(tmpdir(), 'jindu-test-'));
-    return { dialect, url: `sqlite:${join(dir, 'jindu.sqlite')}`, drop: async () => rmSync(dir, { recursive: true, force: true }) };
+    return {
+      dialect,
+      url: `sqlite:${join(dir, 'jindu.sqlite')}`,
+      drop: async () => rmSync(dir, { recursive: true, force: true }),
+    };
   }
   if (!POSTGRES_URL) throw new Error('TEST_POSTGRES_URL is not set');
   const name = `jindu_t_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;

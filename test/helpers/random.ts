@@ -11,7 +11,8 @@ export function rng(seed: number) {
   return {
     next,
     int: (min: number, max: number) => min + Math.floor(next() * (max - min + 1)),
-    pick: <T>(list: readonly T[]): T | undefined => (list.length ? list[Math.floor(next() * list.length)] : undefined),
+    pick: <T>(list: readonly T[]): T | undefined =>
+      list.length ? list[Math.floor(next() * list.length)] : undefined,
     chance: (p: number) => next() < p,
   };
 }

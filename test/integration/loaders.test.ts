@@ -10,7 +10,13 @@ const DASHBOARD = `query($key: String!) { initiative(key: $key) { progress { per
   workstreams { ${P} children { ${P} children { ${P} } } } } }`;
 
 /** Builds `top × mid × leaf` workstreams with one item per leaf, straight through the services. */
-async function buildTree(app: TestApp, key: string, top: number, mid: number, leaf: number): Promise<number> {
+async function buildTree(
+  app: TestApp,
+  key: string,
+  top: number,
+  mid: number,
+  leaf: number,
+): Promise<number> {
   const em = app.em();
   const initiative = await createInitiative({ em, key, name: key });
   let nodes = 0;
@@ -18,12 +24,27 @@ async function buildTree(app: TestApp, key: string, top: number, mid: number, le
     const t = await createWorkstream({ em, initiativeId: initiative.id, name: `t${a}` });
     nodes++;
     for (let b = 0; b < mid; b++) {
-      const m = await createWorkstream({ em, initiativeId: initiative.id, parentId: t.id, name: `m${b}` });
+      const m = await createWorkstream({
+        em,
+        initiativeId: initiative.id,
+        parentId: t.id,
+        name: `m${b}`,
+      });
       nodes++;
       for (let c = 0; c < leaf; c++) {
-        const l = await createWorkstream({ em, initiativeId: initiative.id, parentId: m.id, name: `l${c}` });
+        const l = await createWorkstream({
+          em,
+          initiativeId: initiative.id,
+          parentId: m.id,
+          name: `l${c}`,
+        });
         nodes++;
-        await createItems({ em, workstreamId: l.id, items: [{ name: 'x', status: 'IN_PROGRESS', percent: c }], actor: 't' });
+        await createItems({
+          em,
+          workstreamId: l.id,
+          items: [{ name: 'x', status: 'IN_PROGRESS', percent: c }],
+          actor: 't',
+        });
       }
     }
   }

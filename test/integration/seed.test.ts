@@ -7,12 +7,72 @@ import { createTestApp, type TestApp } from '../helpers/test-app.js';
 
 /** hive-figures.md, the six categories: total and counts per status. */
 const CATEGORIES = [
-  { name: 'Hive迁移-TOB商户账单', phase: '测试验证投产中', total: 12, DECOMMISSIONABLE: 4, DONE: 1, CANCELLED: 0, PAUSED: 1, NOT_STARTED: 0, IN_PROGRESS: 6 },
-  { name: 'Hive迁移-风控报表', phase: '业务验收投产中', total: 36, DECOMMISSIONABLE: 0, DONE: 22, CANCELLED: 4, PAUSED: 0, NOT_STARTED: 1, IN_PROGRESS: 9 },
-  { name: 'Hive迁移-产品运营报表', phase: '业务验收投产中', total: 25, DECOMMISSIONABLE: 15, DONE: 9, CANCELLED: 0, PAUSED: 0, NOT_STARTED: 0, IN_PROGRESS: 1 },
-  { name: 'Hive迁移-存管报表', phase: '业务验证投产中', total: 32, DECOMMISSIONABLE: 14, DONE: 15, CANCELLED: 0, PAUSED: 0, NOT_STARTED: 0, IN_PROGRESS: 3 },
-  { name: 'Hive迁移-资金部报表', phase: '业务验证投产中', total: 56, DECOMMISSIONABLE: 14, DONE: 4, CANCELLED: 0, PAUSED: 0, NOT_STARTED: 8, IN_PROGRESS: 30 },
-  { name: 'Hive迁移-业务增长报表', phase: '已完成', total: 3, DECOMMISSIONABLE: 1, DONE: 2, CANCELLED: 0, PAUSED: 0, NOT_STARTED: 0, IN_PROGRESS: 0 },
+  {
+    name: 'Hive迁移-TOB商户账单',
+    phase: '测试验证投产中',
+    total: 12,
+    DECOMMISSIONABLE: 4,
+    DONE: 1,
+    CANCELLED: 0,
+    PAUSED: 1,
+    NOT_STARTED: 0,
+    IN_PROGRESS: 6,
+  },
+  {
+    name: 'Hive迁移-风控报表',
+    phase: '业务验收投产中',
+    total: 36,
+    DECOMMISSIONABLE: 0,
+    DONE: 22,
+    CANCELLED: 4,
+    PAUSED: 0,
+    NOT_STARTED: 1,
+    IN_PROGRESS: 9,
+  },
+  {
+    name: 'Hive迁移-产品运营报表',
+    phase: '业务验收投产中',
+    total: 25,
+    DECOMMISSIONABLE: 15,
+    DONE: 9,
+    CANCELLED: 0,
+    PAUSED: 0,
+    NOT_STARTED: 0,
+    IN_PROGRESS: 1,
+  },
+  {
+    name: 'Hive迁移-存管报表',
+    phase: '业务验证投产中',
+    total: 32,
+    DECOMMISSIONABLE: 14,
+    DONE: 15,
+    CANCELLED: 0,
+    PAUSED: 0,
+    NOT_STARTED: 0,
+    IN_PROGRESS: 3,
+  },
+  {
+    name: 'Hive迁移-资金部报表',
+    phase: '业务验证投产中',
+    total: 56,
+    DECOMMISSIONABLE: 14,
+    DONE: 4,
+    CANCELLED: 0,
+    PAUSED: 0,
+    NOT_STARTED: 8,
+    IN_PROGRESS: 30,
+  },
+  {
+    name: 'Hive迁移-业务增长报表',
+    phase: '已完成',
+    total: 3,
+    DECOMMISSIONABLE: 1,
+    DONE: 2,
+    CANCELLED: 0,
+    PAUSED: 0,
+    NOT_STARTED: 0,
+    IN_PROGRESS: 0,
+  },
 ] as const;
 
 const HIVE = `{
@@ -39,7 +99,12 @@ describe.each(DIALECTS)('week-20 seed on %s', (dialect) => {
   afterAll(() => app?.close());
 
   it('loads the four initiatives of the report', () => {
-    expect(data.initiatives.map((i: any) => i.key)).toEqual(['payment-channels', 'account-2', 'pos', 'hive']);
+    expect(data.initiatives.map((i: any) => i.key)).toEqual([
+      'payment-channels',
+      'account-2',
+      'pos',
+      'hive',
+    ]);
   });
 
   it('gives Hive数仓建设 87.23% overall and 迁移 86.11% over 164 items', () => {
@@ -53,7 +118,10 @@ describe.each(DIALECTS)('week-20 seed on %s', (dialect) => {
     expect(migration.progress.percent.toFixed(2)).toBe('86.11');
     expect(migration.progress.credit).toBeCloseTo(141.22, 10);
     expect(migration.progress.total).toBe(164);
-    expect(hive.workstreams[1]).toMatchObject({ name: 'Hive数仓建设-其他（周报未列明细）', progress: { percent: 96.4, total: 0 } });
+    expect(hive.workstreams[1]).toMatchObject({
+      name: 'Hive数仓建设-其他（周报未列明细）',
+      progress: { percent: 96.4, total: 0 },
+    });
     expect(hive.progress.explain).toContain('87.23%');
   });
 
@@ -64,10 +132,20 @@ describe.each(DIALECTS)('week-20 seed on %s', (dialect) => {
       const got = children[i];
       expect(got.phase).toBe(expected.phase);
       expect(got.progress.total).toBe(expected.total);
-      for (const row of got.progress.byStatus) expect(row.count).toBe(expected[row.status as keyof typeof expected]);
+      for (const row of got.progress.byStatus)
+        expect(row.count).toBe(expected[row.status as keyof typeof expected]);
     });
-    const labels = Object.fromEntries(children[0].progress.byStatus.map((r: any) => [r.status, r.label]));
-    expect(labels).toEqual({ NOT_STARTED: '未启动', IN_PROGRESS: '处理中', PAUSED: '暂停', DONE: '完成', DECOMMISSIONABLE: '可下线', CANCELLED: '取消迁移' });
+    const labels = Object.fromEntries(
+      children[0].progress.byStatus.map((r: any) => [r.status, r.label]),
+    );
+    expect(labels).toEqual({
+      NOT_STARTED: '未启动',
+      IN_PROGRESS: '处理中',
+      PAUSED: '暂停',
+      DONE: '完成',
+      DECOMMISSIONABLE: '可下线',
+      CANCELLED: '取消迁移',
+    });
   });
 
   it('leaves counters equal to a recomputation from the items', async () => {

@@ -1,8 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../helpers/databases.js';
 import {
-  CREATE_INITIATIVE, CREATE_ITEMS, CREATE_WORKSTREAM, DELETE_ITEM, MOVE_WORKSTREAM, NODE_PROGRESS,
-  SET_ITEM_STATUS, SET_ITEM_STATUSES, UPDATE_WORKSTREAM,
+  CREATE_INITIATIVE,
+  CREATE_ITEMS,
+  CREATE_WORKSTREAM,
+  DELETE_ITEM,
+  MOVE_WORKSTREAM,
+  NODE_PROGRESS,
+  SET_ITEM_STATUS,
+  SET_ITEM_STATUSES,
+  UPDATE_WORKSTREAM,
 } from '../helpers/operations.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 
@@ -25,7 +32,9 @@ describe.each(DIALECTS)('expected failures are userErrors and change nothing (%s
     const before = await snapshot();
     const res = await app.gql(query, { input });
     expect(res.errors).toBeUndefined();
-    const payload = Object.values(res.data!)[0] as { userErrors: { code: string; message: string; field: string[] }[] };
+    const payload = Object.values(res.data!)[0] as {
+      userErrors: { code: string; message: string; field: string[] }[];
+    };
     expect(payload.userErrors.map((e) => e.code)).toContain(code);
     if (field) expect(payload.userErrors.find((e) => e.code === code)!.field).toEqual(field);
     expect(payload.userErrors.every((e) => /[\u4e00-\u9fff]/.test(e.message))).toBe(true);
@@ -36,28 +45,57 @@ describe.each(DIALECTS)('expected failures are userErrors and change nothing (%s
     app = await createTestApp(dialect);
     const ini = await app.ok(CREATE_INITIATIVE, { input: { key: 'demo', name: '演示' } });
     initiativeId = ini.createInitiative.initiative.id;
-    top = (await app.ok(CREATE_WORKSTREAM, { input: { initiativeId, name: '顶层' } })).createWorkstream.workstream.id;
-    leaf = (await app.ok(CREATE_WORKSTREAM, { input: { initiativeId, parentId: top, name: '叶子' } })).createWorkstream.workstream.id;
+    top = (await app.ok(CREATE_WORKSTREAM, { input: { initiativeId, name: '顶层' } }))
+      .createWorkstream.workstream.id;
+    leaf = (
+      await app.ok(CREATE_WORKSTREAM, { input: { initiativeId, parentId: top, name: '叶子' } })
+    ).createWorkstream.workstream.id;
     const created = await app.ok(CREATE_ITEMS, {
-      input: { workstreamId: leaf, items: [{ name: 'a', status: 'IN_PROGRESS', percent: 40 }, { name: 'b' }] },
+      input: {
+        workstreamId: leaf,
+        items: [{ name: 'a', status: 'IN_PROGRESS', percent: 40 }, { name: 'b' }],
+      },
     });
     items = created.createItems.items;
   });
   afterAll(() => app?.close());
 
   it('rejects percent 101 and -1 with INVALID_PERCENT', async () => {
-    await expectUserError(SET_ITEM_STATUS, { itemId: items[0]!.id, status: 'IN_PROGRESS', percent: 101 }, 'INVALID_PERCENT', ['percent']);
-    await expectUserError(SET_ITEM_STATUS, { itemId: items[0]!.id, status: 'IN_PROGRESS', percent: -1 }, 'INVALID_PERCENT', ['percent']);
-    await expectUserError(CREATE_ITEMS, { workstreamId: leaf, items: [{ name: 'x', status: 'IN_PROGRESS', percent: 101 }] }, 'INVALID_PERCENT', ['items', '0', 'percent']);
+    await expectUserError(
+      SET_ITEM_STATUS,
+      { itemId: items[0]!.id, status: 'IN_PROGRESS', percent: 101 },
+      'INVALID_PERCENT',
+      ['percent'],
+    );
+    await expectUserError(
+      SET_ITEM_STATUS,
+      { itemId: items[0]!.id, status: 'IN_PROGRESS', percent: -1 },
+      'INVALID_PERCENT',
+      ['percent'],
+    );
+    await expectUserError(
+      CREATE_ITEMS,
+      { workstreamId: leaf, items: [{ name: 'x', status: 'IN_PROGRESS', percent: 101 }] },
+      'INVALID_PERCENT',
+      ['items', '0', 'percent'],
+    );
     await expectUserError(UPDATE_WORKSTREAM, { id: top, manualPercent: 100.5 }, 'INVALID_PERCENT');
   });
 
   it('answers unknown and malformed ids with NOT_FOUND', async () => {
     const unknownItem = Buffer.from('Item:999999').toString('base64url');
-    await expectUserError(SET_ITEM_STATUS, { itemId: unknownItem, status: 'DONE' }, 'NOT_FOUND', ['itemId']);
-    await expectUserError(SET_ITEM_STATUS, { itemId: 'not-an-id', status: 'DONE' }, 'NOT_FOUND', ['itemId']);
-    await expectUserError(SET_ITEM_STATUS, { itemId: top, status: 'DONE' }, 'NOT_FOUND', ['itemId']);
-    await expectUserError(CREATE_WORKSTREAM, { initiativeId: 'x', name: 'n' }, 'NOT_FOUND', ['initiativeId']);
+    await expectUserError(SET_ITEM_STATUS, { itemId: unknownItem, status: 'DONE' }, 'NOT_FOUND', [
+      'itemId',
+    ]);
+    await expectUserError(SET_ITEM_STATUS, { itemId: 'not-an-id', status: 'DONE' }, 'NOT_FOUND', [
+      'itemId',
+    ]);
+    await expectUserError(SET_ITEM_STATUS, { itemId: top, status: 'DONE' }, 'NOT_FOUND', [
+      'itemId',
+    ]);
+    await expectUserError(CREATE_WORKSTREAM, { initiativeId: 'x', name: 'n' }, 'NOT_FOUND', [
+      'initiativeId',
+    ]);
     await expectUserError(DELETE_ITEM, { id: unknownItem }, 'NOT_FOUND', ['id']);
     expect((await app.ok(NODE_PROGRESS, { id: 'garbage' })).node).toBeNull();
   });
@@ -76,36 +114,71 @@ describe.each(DIALECTS)('expected failures are userErrors and change nothing (%s
 
   it('refuses a stale expectedVersion with STALE_VERSION', async () => {
     const v = items[0]!.version;
-    await expectUserError(SET_ITEM_STATUS, { itemId: items[0]!.id, status: 'DONE', expectedVersion: v + 1 }, 'STALE_VERSION', ['expectedVersion']);
-    const ok = await app.ok(SET_ITEM_STATUS, { input: { itemId: items[0]!.id, status: 'IN_PROGRESS', percent: 50, expectedVersion: v } });
+    await expectUserError(
+      SET_ITEM_STATUS,
+      { itemId: items[0]!.id, status: 'DONE', expectedVersion: v + 1 },
+      'STALE_VERSION',
+      ['expectedVersion'],
+    );
+    const ok = await app.ok(SET_ITEM_STATUS, {
+      input: { itemId: items[0]!.id, status: 'IN_PROGRESS', percent: 50, expectedVersion: v },
+    });
     expect(ok.setItemStatus.item).toMatchObject({ percent: 50, version: v + 1 });
     items[0]!.version = v + 1;
-    await expectUserError(SET_ITEM_STATUS, { itemId: items[0]!.id, status: 'DONE', expectedVersion: v }, 'STALE_VERSION');
+    await expectUserError(
+      SET_ITEM_STATUS,
+      { itemId: items[0]!.id, status: 'DONE', expectedVersion: v },
+      'STALE_VERSION',
+    );
   });
 
   it('is all or nothing in a bulk update: one bad entry, no change', async () => {
     await expectUserError(
       SET_ITEM_STATUSES,
-      { updates: [{ itemId: items[0]!.id, status: 'DONE' }, { itemId: items[1]!.id, status: 'IN_PROGRESS', percent: 300 }] },
+      {
+        updates: [
+          { itemId: items[0]!.id, status: 'DONE' },
+          { itemId: items[1]!.id, status: 'IN_PROGRESS', percent: 300 },
+        ],
+      },
       'INVALID_PERCENT',
       ['updates', '1', 'percent'],
     );
   });
 
   it('refuses a duplicate initiative key with DUPLICATE_KEY', async () => {
-    await expectUserError(CREATE_INITIATIVE, { key: 'demo', name: 'again' }, 'DUPLICATE_KEY', ['key']);
-    await expectUserError(CREATE_INITIATIVE, { key: 'Bad Key!', name: 'x' }, 'INVALID_INPUT', ['key']);
+    await expectUserError(CREATE_INITIATIVE, { key: 'demo', name: 'again' }, 'DUPLICATE_KEY', [
+      'key',
+    ]);
+    await expectUserError(CREATE_INITIATIVE, { key: 'Bad Key!', name: 'x' }, 'INVALID_INPUT', [
+      'key',
+    ]);
   });
 
   it('keeps items on leaves only, and manual percent off workstreams with items', async () => {
-    await expectUserError(CREATE_ITEMS, { workstreamId: top, items: [{ name: 'x' }] }, 'INVALID_INPUT', ['workstreamId']);
-    await expectUserError(CREATE_WORKSTREAM, { initiativeId, parentId: leaf, name: 'under a leaf with items' }, 'INVALID_INPUT', ['parentId']);
-    await expectUserError(UPDATE_WORKSTREAM, { id: leaf, manualPercent: 50 }, 'INVALID_INPUT', ['manualPercent']);
+    await expectUserError(
+      CREATE_ITEMS,
+      { workstreamId: top, items: [{ name: 'x' }] },
+      'INVALID_INPUT',
+      ['workstreamId'],
+    );
+    await expectUserError(
+      CREATE_WORKSTREAM,
+      { initiativeId, parentId: leaf, name: 'under a leaf with items' },
+      'INVALID_INPUT',
+      ['parentId'],
+    );
+    await expectUserError(UPDATE_WORKSTREAM, { id: leaf, manualPercent: 50 }, 'INVALID_INPUT', [
+      'manualPercent',
+    ]);
   });
 
   it('rejects page sizes outside 1–100 as a top-level BAD_USER_INPUT, not a 500', async () => {
     for (const first of [0, 101, -5]) {
-      const res = await app.gql(`query($id: ID!, $first: Int!) { node(id: $id) { ... on Workstream { items(first: $first) { totalCount } } } }`, { id: leaf, first });
+      const res = await app.gql(
+        `query($id: ID!, $first: Int!) { node(id: $id) { ... on Workstream { items(first: $first) { totalCount } } } }`,
+        { id: leaf, first },
+      );
       expect(res.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     }
   });

@@ -11,4 +11,10 @@ export const ENTITIES = [
   StatusChangeSchema,
   WorkstreamTallySchema,
 ];
-export { InitiativeSchema, ItemSchema, StatusChangeSchema, WorkstreamSchema, WorkstreamTallySchema };
+export {
+  InitiativeSchema,
+  ItemSchema,
+  StatusChangeSchema,
+  WorkstreamSchema,
+  WorkstreamTallySchema,
+};

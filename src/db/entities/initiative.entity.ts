@@ -18,7 +18,10 @@ export const InitiativeSchema = defineEntity({
     /** In-progress items under this percent share one report bucket. */
     reportLowPercentBucket: p.integer().nullable(),
     createdAt: p.datetime().onCreate(() => new Date()),
-    updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
+    updatedAt: p
+      .datetime()
+      .onCreate(() => new Date())
+      .onUpdate(() => new Date()),
   },
 });
 

@@ -24,7 +24,10 @@ export const WorkstreamSchema = defineEntity({
     reportDetail: p.string().length(16).default('BY_PERCENT'),
     deletedAt: p.datetime().nullable(),
     createdAt: p.datetime().onCreate(() => new Date()),
-    updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
+    updatedAt: p
+      .datetime()
+      .onCreate(() => new Date())
+      .onUpdate(() => new Date()),
   },
   indexes: [{ properties: ['initiative', 'deletedAt'] }],
 });

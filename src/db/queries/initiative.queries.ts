@@ -7,7 +7,10 @@ export async function findAllInitiatives(em: Em): Promise<InitiativeRecord[]> {
   return rows.map(toInitiative);
 }
 
-export async function findInitiativesByIds(em: Em, ids: readonly number[]): Promise<InitiativeRecord[]> {
+export async function findInitiativesByIds(
+  em: Em,
+  ids: readonly number[],
+): Promise<InitiativeRecord[]> {
   const rows = await em.execute(
     `select ${INITIATIVE_COLUMNS} from initiative where id in (${placeholders(ids)})`,
     [...ids],
@@ -16,6 +19,8 @@ export async function findInitiativesByIds(em: Em, ids: readonly number[]): Prom
 }
 
 export async function findInitiativeByKey(em: Em, key: string): Promise<InitiativeRecord | null> {
-  const rows = await em.execute(`select ${INITIATIVE_COLUMNS} from initiative where key = ?`, [key]);
+  const rows = await em.execute(`select ${INITIATIVE_COLUMNS} from initiative where key = ?`, [
+    key,
+  ]);
   return rows[0] ? toInitiative(rows[0]) : null;
 }

@@ -26,7 +26,10 @@ export interface ItemPageQuery {
   readonly statuses: readonly ItemStatus[] | null;
 }
 
-function pageWhere(q: Omit<ItemPageQuery, 'limit' | 'afterId'>): { sql: string; params: unknown[] } {
+function pageWhere(q: Omit<ItemPageQuery, 'limit' | 'afterId'>): {
+  sql: string;
+  params: unknown[];
+} {
   const params: unknown[] = [...q.workstreamIds];
   let sql = `workstream_id in (${placeholders(q.workstreamIds)}) and deleted_at is null`;
   if (q.statuses && q.statuses.length > 0) {
@@ -47,7 +50,10 @@ export async function findItemsPage(em: Em, q: ItemPageQuery): Promise<ItemRecor
   return rows.map(toItem);
 }
 
-export async function countItems(em: Em, q: Omit<ItemPageQuery, 'limit' | 'afterId'>): Promise<number> {
+export async function countItems(
+  em: Em,
+  q: Omit<ItemPageQuery, 'limit' | 'afterId'>,
+): Promise<number> {
   const where = pageWhere(q);
   const rows = await em.execute(`select count(*) as n from item where ${where.sql}`, where.params);
   return Number(rows[0]?.n ?? 0);
@@ -55,7 +61,12 @@ export async function countItems(em: Em, q: Omit<ItemPageQuery, 'limit' | 'after
 
 export async function writeItemStatus(
   em: Em,
-  item: { readonly id: number; readonly status: ItemStatus; readonly percent: number; readonly version: number },
+  item: {
+    readonly id: number;
+    readonly status: ItemStatus;
+    readonly percent: number;
+    readonly version: number;
+  },
   now: Date,
 ): Promise<void> {
   await em.execute(
@@ -65,8 +76,17 @@ export async function writeItemStatus(
   );
 }
 
-export async function markItemDeleted(em: Em, id: number, version: number, now: Date): Promise<void> {
-  await em.execute('update item set deleted_at = ?, version = ?, updated_at = ? where id = ?', [now, version, now, id], 'run');
+export async function markItemDeleted(
+  em: Em,
+  id: number,
+  version: number,
+  now: Date,
+): Promise<void> {
+  await em.execute(
+    'update item set deleted_at = ?, version = ?, updated_at = ? where id = ?',
+    [now, version, now, id],
+    'run',
+  );
 }
 
 /** Applies counter deltas with atomic upserts (`items = items + n`): no read, no lost update. */
@@ -116,8 +136,18 @@ export async function insertChanges(em: Em, rows: readonly ChangeRow[], now: Dat
   if (rows.length === 0) return;
   const values = rows.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ');
   const params = rows.flatMap((r) => [
-    r.initiativeId, r.workstreamId, r.itemId, r.kind, r.fromStatus, r.fromPercent,
-    r.toStatus, r.toPercent, r.version, r.actor, r.note, now,
+    r.initiativeId,
+    r.workstreamId,
+    r.itemId,
+    r.kind,
+    r.fromStatus,
+    r.fromPercent,
+    r.toStatus,
+    r.toPercent,
+    r.version,
+    r.actor,
+    r.note,
+    now,
   ]);
   await em.execute(
     `insert into status_change (initiative_id, workstream_id, item_id, kind, from_status, from_percent,

@@ -4,7 +4,10 @@ import { WORKSTREAM_COLUMNS, toWorkstream, type WorkstreamRecord } from '../reco
 import { placeholders } from './sql.js';
 
 /** Every live workstream of some initiatives, parents before children, siblings in position order. */
-export async function findTreeRows(em: Em, initiativeIds: readonly number[]): Promise<WorkstreamRecord[]> {
+export async function findTreeRows(
+  em: Em,
+  initiativeIds: readonly number[],
+): Promise<WorkstreamRecord[]> {
   const rows = await em.execute(
     `select ${WORKSTREAM_COLUMNS} from workstream
       where initiative_id in (${placeholders(initiativeIds)}) and deleted_at is null
@@ -40,7 +43,10 @@ export async function findTallyRows(em: Em, initiativeIds: readonly number[]): P
   }));
 }
 
-export async function findWorkstreamsByIds(em: Em, ids: readonly number[]): Promise<WorkstreamRecord[]> {
+export async function findWorkstreamsByIds(
+  em: Em,
+  ids: readonly number[],
+): Promise<WorkstreamRecord[]> {
   const rows = await em.execute(
     `select ${WORKSTREAM_COLUMNS} from workstream where id in (${placeholders(ids)}) and deleted_at is null`,
     [...ids],
@@ -69,7 +75,11 @@ export async function countLiveItems(em: Em, workstreamId: number): Promise<numb
 }
 
 /** The next free position among a parent's live children (or the initiative's top level). */
-export async function nextPosition(em: Em, initiativeId: number, parentId: number | null): Promise<number> {
+export async function nextPosition(
+  em: Em,
+  initiativeId: number,
+  parentId: number | null,
+): Promise<number> {
   const rows = await em.execute(
     `select coalesce(max(position), -1) + 1 as p from workstream
       where initiative_id = ? and ${parentId === null ? 'parent_id is null' : 'parent_id = ?'} and deleted_at is null`,

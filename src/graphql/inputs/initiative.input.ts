@@ -41,7 +41,10 @@ export class CreateInitiativeInput {
   @Field(() => String, { nullable: true, description: 'YYYY-MM-DD.' })
   targetDate?: string | null;
 
-  @Field(() => [StatusCreditInput], { nullable: true, description: 'Overrides of the default policy.' })
+  @Field(() => [StatusCreditInput], {
+    nullable: true,
+    description: 'Overrides of the default policy.',
+  })
   rollupPolicy?: StatusCreditInput[] | null;
 
   @Field(() => [StatusLabelInput], { nullable: true })

@@ -37,10 +37,16 @@ export class SetItemStatusInput {
   @Field(() => ItemStatusEnum)
   status!: ItemStatus;
 
-  @Field(() => Int, { nullable: true, description: 'Whole number 0–100; absent: DONE → 100, NOT_STARTED → 0, else kept.' })
+  @Field(() => Int, {
+    nullable: true,
+    description: 'Whole number 0–100; absent: DONE → 100, NOT_STARTED → 0, else kept.',
+  })
   percent?: number | null;
 
-  @Field(() => Int, { nullable: true, description: 'Apply only if the item is still at this version (else STALE_VERSION).' })
+  @Field(() => Int, {
+    nullable: true,
+    description: 'Apply only if the item is still at this version (else STALE_VERSION).',
+  })
   expectedVersion?: number | null;
 
   @Field(() => String, { nullable: true, description: 'Why: kept in the change log.' })

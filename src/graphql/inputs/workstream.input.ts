@@ -16,13 +16,22 @@ export class CreateWorkstreamInput {
   @Field(() => String, { nullable: true })
   phase?: string | null;
 
-  @Field(() => Float, { nullable: true, description: 'Item-equivalents (default 1), two decimals at most.' })
+  @Field(() => Float, {
+    nullable: true,
+    description: 'Item-equivalents (default 1), two decimals at most.',
+  })
   weight?: number | null;
 
-  @Field(() => Float, { nullable: true, description: 'For work that is not itemized: 0–100, two decimals at most.' })
+  @Field(() => Float, {
+    nullable: true,
+    description: 'For work that is not itemized: 0–100, two decimals at most.',
+  })
   manualPercent?: number | null;
 
-  @Field(() => Int, { nullable: true, description: 'Place among siblings (0 first); absent: last.' })
+  @Field(() => Int, {
+    nullable: true,
+    description: 'Place among siblings (0 first); absent: last.',
+  })
   position?: number | null;
 
   @Field(() => String, { nullable: true })
@@ -32,7 +41,9 @@ export class CreateWorkstreamInput {
   reportDetail?: ReportDetail | null;
 }
 
-@InputType('UpdateWorkstreamInput', { description: 'Absent fields stay; manualPercent: null clears it.' })
+@InputType('UpdateWorkstreamInput', {
+  description: 'Absent fields stay; manualPercent: null clears it.',
+})
 export class UpdateWorkstreamInput {
   @Field(() => ID)
   id!: string;
@@ -61,7 +72,10 @@ export class MoveWorkstreamInput {
   @Field(() => ID)
   id!: string;
 
-  @Field(() => ID, { nullable: true, description: 'The new parent; null or absent: the top level.' })
+  @Field(() => ID, {
+    nullable: true,
+    description: 'The new parent; null or absent: the top level.',
+  })
   parentId?: string | null;
 
   @Field(() => Int, { nullable: true })

@@ -4,7 +4,8 @@ import { fromGlobalId, type NodeTypeName } from '../global-id.js';
 /** The numeric id of a global id of the expected type, or NOT_FOUND naming the input field. */
 export function idOf(globalId: string, type: NodeTypeName, field: readonly string[]): number {
   const parsed = fromGlobalId(globalId, type);
-  if (!parsed) throw new DomainError('NOT_FOUND', `无效或未知的 ID：${String(globalId).slice(0, 64)}`, field);
+  if (!parsed)
+    throw new DomainError('NOT_FOUND', `无效或未知的 ID：${String(globalId).slice(0, 64)}`, field);
   return parsed.id;
 }
 

@@ -19,7 +19,10 @@ export class InitiativeResolver {
   }
 
   @Query(() => InitiativeType, { nullable: true })
-  async initiative(@Arg('key', () => String) key: string, @Ctx() ctx: Context): Promise<InitiativeType | null> {
+  async initiative(
+    @Arg('key', () => String) key: string,
+    @Ctx() ctx: Context,
+  ): Promise<InitiativeType | null> {
     const record = await findInitiativeByKey(ctx.em, key);
     if (!record) return null;
     ctx.loaders.initiative.prime(record.id, record);
@@ -34,11 +37,14 @@ export class InitiativeResolver {
       figure: tree.rollup.root,
       policy: tree.policy,
       labels: tree.initiative.statusLabels,
-      children: () => tree.roots.map((r) => ({ name: r.name, figure: tree.rollup.figures.get(r.id)! })),
+      children: () =>
+        tree.roots.map((r) => ({ name: r.name, figure: tree.rollup.figures.get(r.id)! })),
     });
   }
 
-  @FieldResolver(() => [WorkstreamType], { description: 'Top-level workstreams, in position order.' })
+  @FieldResolver(() => [WorkstreamType], {
+    description: 'Top-level workstreams, in position order.',
+  })
   async workstreams(@Root() root: InitiativeType, @Ctx() ctx: Context): Promise<WorkstreamType[]> {
     const tree = (await ctx.loaders.tree.load(root.record.id))!;
     return tree.roots.map((node) => new WorkstreamType(node, tree));
@@ -57,7 +63,9 @@ export class InitiativeResolver {
         objective: input.objective,
         phase: input.phase,
         targetDate: input.targetDate,
-        rollupPolicy: input.rollupPolicy ? Object.fromEntries(input.rollupPolicy.map((r) => [r.status, r.credit])) : null,
+        rollupPolicy: input.rollupPolicy
+          ? Object.fromEntries(input.rollupPolicy.map((r) => [r.status, r.credit]))
+          : null,
         statusLabels: input.statusLabels
           ? input.statusLabels.reduce<Record<string, Record<string, string>>>((acc, l) => {
               (acc[l.locale] ??= {})[l.status] = l.label;

@@ -6,7 +6,12 @@ import type { ItemRecord } from '../../db/records.js';
 import type { Context } from '../context.type.js';
 import { withUserErrors } from '../errors.js';
 import { toGlobalId } from '../global-id.js';
-import { CreateItemsInput, DeleteItemInput, SetItemStatusInput, SetItemStatusesInput } from '../inputs/item.input.js';
+import {
+  CreateItemsInput,
+  DeleteItemInput,
+  SetItemStatusInput,
+  SetItemStatusesInput,
+} from '../inputs/item.input.js';
 import { ItemType } from '../types/item.type.js';
 import { DeletePayload, ItemPayload, ItemsPayload } from '../types/payloads.type.js';
 import { WorkstreamType } from '../types/workstream.type.js';
@@ -24,8 +29,13 @@ export class ItemResolver {
     return workstreamView(ctx, root.record.workstreamId);
   }
 
-  @Mutation(() => ItemsPayload, { description: 'Adds up to 100 items to a workstream without children.' })
-  async createItems(@Arg('input', () => CreateItemsInput) input: CreateItemsInput, @Ctx() ctx: Context): Promise<ItemsPayload> {
+  @Mutation(() => ItemsPayload, {
+    description: 'Adds up to 100 items to a workstream without children.',
+  })
+  async createItems(
+    @Arg('input', () => CreateItemsInput) input: CreateItemsInput,
+    @Ctx() ctx: Context,
+  ): Promise<ItemsPayload> {
     const { value, userErrors } = await withUserErrors(async () => {
       const created = await createItems({
         em: ctx.em,
@@ -40,7 +50,10 @@ export class ItemResolver {
   }
 
   @Mutation(() => ItemPayload, { description: 'Changes one item’s status and percent.' })
-  async setItemStatus(@Arg('input', () => SetItemStatusInput) input: SetItemStatusInput, @Ctx() ctx: Context): Promise<ItemPayload> {
+  async setItemStatus(
+    @Arg('input', () => SetItemStatusInput) input: SetItemStatusInput,
+    @Ctx() ctx: Context,
+  ): Promise<ItemPayload> {
     const { value, userErrors } = await withUserErrors(async () => {
       const [updated] = await setItemStatuses({
         em: ctx.em,
@@ -55,11 +68,17 @@ export class ItemResolver {
   }
 
   @Mutation(() => ItemsPayload, { description: 'Changes up to 100 items at once: all or nothing.' })
-  async setItemStatuses(@Arg('input', () => SetItemStatusesInput) input: SetItemStatusesInput, @Ctx() ctx: Context): Promise<ItemsPayload> {
+  async setItemStatuses(
+    @Arg('input', () => SetItemStatusesInput) input: SetItemStatusesInput,
+    @Ctx() ctx: Context,
+  ): Promise<ItemsPayload> {
     const { value, userErrors } = await withUserErrors(async () => {
       const updated = await setItemStatuses({
         em: ctx.em,
-        updates: input.updates.map((u, i) => ({ ...u, itemId: idOf(u.itemId, 'Item', ['updates', String(i), 'itemId']) })),
+        updates: input.updates.map((u, i) => ({
+          ...u,
+          itemId: idOf(u.itemId, 'Item', ['updates', String(i), 'itemId']),
+        })),
         actor: ctx.actor,
       });
       forgetItems(ctx, updated);
@@ -68,10 +87,20 @@ export class ItemResolver {
     return { items: value, userErrors };
   }
 
-  @Mutation(() => DeletePayload, { description: 'Deletes an item (soft: it leaves every figure, the log keeps it).' })
-  async deleteItem(@Arg('input', () => DeleteItemInput) input: DeleteItemInput, @Ctx() ctx: Context): Promise<DeletePayload> {
+  @Mutation(() => DeletePayload, {
+    description: 'Deletes an item (soft: it leaves every figure, the log keeps it).',
+  })
+  async deleteItem(
+    @Arg('input', () => DeleteItemInput) input: DeleteItemInput,
+    @Ctx() ctx: Context,
+  ): Promise<DeletePayload> {
     const { value, userErrors } = await withUserErrors(async () => {
-      const id = await deleteItem({ em: ctx.em, itemId: idOf(input.id, 'Item', ['id']), expectedVersion: input.expectedVersion, actor: ctx.actor });
+      const id = await deleteItem({
+        em: ctx.em,
+        itemId: idOf(input.id, 'Item', ['id']),
+        expectedVersion: input.expectedVersion,
+        actor: ctx.actor,
+      });
       ctx.loaders.tree.clearAll();
       ctx.loaders.item.clear(id);
       return toGlobalId('Item', id);

@@ -8,7 +8,10 @@ import { itemView, workstreamView } from './views.js';
 
 @Resolver()
 export class NodeResolver {
-  @Query(() => NodeInterface, { nullable: true, description: 'Any object by its global id; null when unknown.' })
+  @Query(() => NodeInterface, {
+    nullable: true,
+    description: 'Any object by its global id; null when unknown.',
+  })
   async node(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<NodeInterface | null> {
     const parsed = fromGlobalId(id);
     if (!parsed) return null;

@@ -43,14 +43,19 @@ export class WorkstreamResolver {
     return new InitiativeType(root.tree.initiative);
   }
 
-  @FieldResolver(() => ItemConnectionType, { description: 'Items in creation order, a page at a time (first 1–100).' })
+  @FieldResolver(() => ItemConnectionType, {
+    description: 'Items in creation order, a page at a time (first 1–100).',
+  })
   async items(
     @Root() root: WorkstreamType,
     @Ctx() ctx: Context,
     @Arg('first', () => Int, { defaultValue: 50 }) first: number,
     @Arg('after', () => String, { nullable: true }) after: string | null,
     @Arg('status', () => [ItemStatusEnum], { nullable: true }) status: ItemStatus[] | null,
-    @Arg('includeDescendants', () => Boolean, { defaultValue: false, description: 'Items of the whole subtree.' })
+    @Arg('includeDescendants', () => Boolean, {
+      defaultValue: false,
+      description: 'Items of the whole subtree.',
+    })
     includeDescendants: boolean,
   ): Promise<ItemConnectionType> {
     if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE) {
@@ -69,7 +74,10 @@ export class WorkstreamResolver {
   }
 
   @Mutation(() => WorkstreamPayload)
-  async createWorkstream(@Arg('input', () => CreateWorkstreamInput) input: CreateWorkstreamInput, @Ctx() ctx: Context): Promise<WorkstreamPayload> {
+  async createWorkstream(
+    @Arg('input', () => CreateWorkstreamInput) input: CreateWorkstreamInput,
+    @Ctx() ctx: Context,
+  ): Promise<WorkstreamPayload> {
     const { value, userErrors } = await withUserErrors(async () => {
       const created = await createWorkstream({
         ...input,
@@ -84,17 +92,29 @@ export class WorkstreamResolver {
   }
 
   @Mutation(() => WorkstreamPayload)
-  async updateWorkstream(@Arg('input', () => UpdateWorkstreamInput) input: UpdateWorkstreamInput, @Ctx() ctx: Context): Promise<WorkstreamPayload> {
+  async updateWorkstream(
+    @Arg('input', () => UpdateWorkstreamInput) input: UpdateWorkstreamInput,
+    @Ctx() ctx: Context,
+  ): Promise<WorkstreamPayload> {
     const { value, userErrors } = await withUserErrors(async () => {
-      const updated = await updateWorkstream({ ...input, em: ctx.em, id: idOf(input.id, 'Workstream', ['id']) });
+      const updated = await updateWorkstream({
+        ...input,
+        em: ctx.em,
+        id: idOf(input.id, 'Workstream', ['id']),
+      });
       forgetInitiative(ctx, updated.initiativeId);
       return workstreamView(ctx, updated.id);
     });
     return { workstream: value, userErrors };
   }
 
-  @Mutation(() => WorkstreamPayload, { description: 'Moves a workstream (with its subtree) under another parent or to the top level.' })
-  async moveWorkstream(@Arg('input', () => MoveWorkstreamInput) input: MoveWorkstreamInput, @Ctx() ctx: Context): Promise<WorkstreamPayload> {
+  @Mutation(() => WorkstreamPayload, {
+    description: 'Moves a workstream (with its subtree) under another parent or to the top level.',
+  })
+  async moveWorkstream(
+    @Arg('input', () => MoveWorkstreamInput) input: MoveWorkstreamInput,
+    @Ctx() ctx: Context,
+  ): Promise<WorkstreamPayload> {
     const { value, userErrors } = await withUserErrors(async () => {
       const moved = await moveWorkstream({
         em: ctx.em,
@@ -108,8 +128,13 @@ export class WorkstreamResolver {
     return { workstream: value, userErrors };
   }
 
-  @Mutation(() => DeletePayload, { description: 'Deletes a workstream and its subtree (soft: nothing is erased).' })
-  async deleteWorkstream(@Arg('input', () => DeleteWorkstreamInput) input: DeleteWorkstreamInput, @Ctx() ctx: Context): Promise<DeletePayload> {
+  @Mutation(() => DeletePayload, {
+    description: 'Deletes a workstream and its subtree (soft: nothing is erased).',
+  })
+  async deleteWorkstream(
+    @Arg('input', () => DeleteWorkstreamInput) input: DeleteWorkstreamInput,
+    @Ctx() ctx: Context,
+  ): Promise<DeletePayload> {
     const { value, userErrors } = await withUserErrors(async () => {
       const id = await deleteWorkstream({ em: ctx.em, id: idOf(input.id, 'Workstream', ['id']) });
       ctx.loaders.tree.clearAll();

@@ -40,7 +40,10 @@ export class InitiativeType implements NodeInterface {
     return this.record.targetDate;
   }
 
-  @Field(() => Int, { nullable: true, description: 'In-progress items under this percent share one report bucket.' })
+  @Field(() => Int, {
+    nullable: true,
+    description: 'In-progress items under this percent share one report bucket.',
+  })
   get reportLowPercentBucket(): number | null {
     return this.record.reportLowPercentBucket;
   }

@@ -41,7 +41,9 @@ export class ItemType implements NodeInterface {
     return this.record.note;
   }
 
-  @Field(() => Int, { description: 'Grows by one on every change; send it back as expectedVersion.' })
+  @Field(() => Int, {
+    description: 'Grows by one on every change; send it back as expectedVersion.',
+  })
   get version(): number {
     return this.record.version;
   }

@@ -1,6 +1,12 @@
 import { Arg, Field, Float, Int, ObjectType } from 'type-graphql';
 import { explainFigure } from '../../domain/explain.js';
-import { ITEM_STATUSES, statusLabel, type ItemStatus, type Locale, type StatusLabelOverrides } from '../../domain/item-status.js';
+import {
+  ITEM_STATUSES,
+  statusLabel,
+  type ItemStatus,
+  type Locale,
+  type StatusLabelOverrides,
+} from '../../domain/item-status.js';
 import type { Figure } from '../../domain/rollup.js';
 import type { RollupPolicy } from '../../domain/rollup-policy.js';
 import { percentOf, unitsToItems } from '../../domain/units.js';
@@ -11,7 +17,9 @@ export class StatusCountType {
   @Field(() => ItemStatusEnum)
   status!: ItemStatus;
 
-  @Field(() => String, { description: 'The label in the requested locale, with the initiative’s overrides.' })
+  @Field(() => String, {
+    description: 'The label in the requested locale, with the initiative’s overrides.',
+  })
   label!: string;
 
   @Field(() => Int)
@@ -44,7 +52,9 @@ export class ProgressType {
     return unitsToItems(this.source.figure.credit);
   }
 
-  @Field(() => Float, { description: 'Denominator, in item-equivalents (excluded statuses left out).' })
+  @Field(() => Float, {
+    description: 'Denominator, in item-equivalents (excluded statuses left out).',
+  })
   get counted(): number {
     return unitsToItems(this.source.figure.counted);
   }
@@ -54,8 +64,12 @@ export class ProgressType {
     return this.source.figure.total;
   }
 
-  @Field(() => [StatusCountType], { description: 'Every status, zeros included, in a fixed order.' })
-  byStatus(@Arg('locale', () => LocaleEnum, { defaultValue: 'zh-CN' }) locale: Locale): StatusCountType[] {
+  @Field(() => [StatusCountType], {
+    description: 'Every status, zeros included, in a fixed order.',
+  })
+  byStatus(
+    @Arg('locale', () => LocaleEnum, { defaultValue: 'zh-CN' }) locale: Locale,
+  ): StatusCountType[] {
     return ITEM_STATUSES.map((status) => ({
       status,
       label: statusLabel(status, locale, this.source.labels),
@@ -63,9 +77,18 @@ export class ProgressType {
     }));
   }
 
-  @Field(() => String, { description: 'How the figure was computed: rule, numerator, denominator, shares, children.' })
+  @Field(() => String, {
+    description: 'How the figure was computed: rule, numerator, denominator, shares, children.',
+  })
   explain(@Arg('locale', () => LocaleEnum, { defaultValue: 'zh-CN' }) locale: Locale): string {
     const { name, figure, policy, labels } = this.source;
-    return explainFigure({ name, figure, policy, labels, locale, children: this.source.children() });
+    return explainFigure({
+      name,
+      figure,
+      policy,
+      labels,
+      locale,
+      children: this.source.children(),
+    });
   }
 }

@@ -34,7 +34,9 @@ export class WorkstreamType implements NodeInterface {
     return this.node.phase;
   }
 
-  @Field(() => Float, { description: 'Weight in item-equivalents; counts for manual-percent work.' })
+  @Field(() => Float, {
+    description: 'Weight in item-equivalents; counts for manual-percent work.',
+  })
   get weight(): number {
     return this.node.weightCenti / 100;
   }
@@ -66,7 +68,8 @@ export class WorkstreamType implements NodeInterface {
 
   @Field(() => WorkstreamType, { nullable: true })
   get parent(): WorkstreamType | null {
-    const parent = this.node.parentId === null ? undefined : this.tree.nodes.get(this.node.parentId);
+    const parent =
+      this.node.parentId === null ? undefined : this.tree.nodes.get(this.node.parentId);
     return parent ? new WorkstreamType(parent, this.tree) : null;
   }
 
@@ -83,7 +86,8 @@ export class WorkstreamType implements NodeInterface {
       figure: tree.rollup.figures.get(node.id)!,
       policy: tree.policy,
       labels: tree.initiative.statusLabels,
-      children: () => node.children.map((c) => ({ name: c.name, figure: tree.rollup.figures.get(c.id)! })),
+      children: () =>
+        node.children.map((c) => ({ name: c.name, figure: tree.rollup.figures.get(c.id)! })),
     });
   }
 }
