@@ -38,6 +38,8 @@ const WORDS = {
     children: '下级',
     excluded: (label: string, n: number) => `排除：${label} ${n} 项`,
     sep: '；',
+    colon: '：',
+    and: '、',
   },
   en: {
     none: 'nothing counts, so there is no percent',
@@ -57,6 +59,8 @@ const WORDS = {
     children: 'Children',
     excluded: (label: string, n: number) => `Excluded: ${label} ${n}`,
     sep: '; ',
+    colon: ': ',
+    and: ', ',
   },
 } as const;
 
@@ -71,7 +75,7 @@ export function explainFigure(input: ExplainInput): string {
   const lines: string[] = [];
   lines.push(
     pct === null
-      ? `${input.name}：${w.none}`
+      ? `${input.name}${w.colon}${w.none}`
       : w.head(input.name, pct, formatUnits(figure.credit), formatUnits(figure.counted)),
   );
 
@@ -79,7 +83,7 @@ export function explainFigure(input: ExplainInput): string {
   for (const s of ITEM_STATUSES)
     byRule.set(policy[s], [...(byRule.get(policy[s]) ?? []), statusLabel(s, locale, labels)]);
   lines.push(
-    `${w.rule}：${[...byRule].map(([rule, names]) => `${names.join('、')} ${w.rules[rule]}`).join(w.sep)}`,
+    `${w.rule}${w.colon}${[...byRule].map(([rule, names]) => `${names.join(w.and)} ${w.rules[rule]}`).join(w.sep)}`,
   );
 
   const parts: string[] = [];
@@ -98,7 +102,7 @@ export function explainFigure(input: ExplainInput): string {
       w.status(label, t.items, String(t.weight), formatUnits(creditOfTally(only, policy).credit)),
     );
   }
-  if (parts.length > 0) lines.push(`${w.byStatus}：${parts.join(w.sep)}`);
+  if (parts.length > 0) lines.push(`${w.byStatus}${w.colon}${parts.join(w.sep)}`);
   if (figure.manualNodes > 0) {
     lines.push(
       w.manual(
@@ -113,7 +117,7 @@ export function explainFigure(input: ExplainInput): string {
       const p = formatRatioPercent(f.credit, f.counted);
       return `${name} ${formatUnits(f.credit)} / ${formatUnits(f.counted)}${p === null ? '' : ` = ${p}%`}`;
     });
-    lines.push(`${w.children}：${kids.join(w.sep)}`);
+    lines.push(`${w.children}${w.colon}${kids.join(w.sep)}`);
   }
   lines.push(...excluded);
   return lines.join('\n');

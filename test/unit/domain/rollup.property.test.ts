@@ -1,0 +1,122 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { ITEM_STATUSES, type ItemStatus } from '../../../src/domain/item-status.js';
+import { foldTree, type ManualWork, type RollupNode } from '../../../src/domain/rollup.js';
+import {
+  CREDIT_RULES,
+  type CreditRule,
+  type RollupPolicy,
+} from '../../../src/domain/rollup-policy.js';
+import { tallyOf } from './hive-week20.fixture.js';
+
+// ---- property: the fold equals a brute-force walk over every item and its ancestors ----
+
+const GHOST = 10_000; // a parent id no node has
+const itemArb = fc.record({
+  status: fc.constantFrom(...ITEM_STATUSES),
+  weight: fc.integer({ min: 1, max: 5 }),
+  percent: fc.integer({ min: 0, max: 100 }),
+});
+const specArb = fc.record({
+  parent: fc.oneof(
+    { arbitrary: fc.constant<number | null>(null), weight: 2 },
+    { arbitrary: fc.constant(-1), weight: 1 },
+    { arbitrary: fc.nat(), weight: 8 },
+  ),
+  items: fc.array(itemArb, { maxLength: 6 }),
+  manual: fc.option(
+    fc.record({
+      weightCenti: fc.integer({ min: 1, max: 100_000 }),
+      percentBp: fc.integer({ min: 0, max: 10_000 }),
+    }),
+    { freq: 4 },
+  ),
+});
+const policyArb = fc.record(
+  Object.fromEntries(ITEM_STATUSES.map((s) => [s, fc.constantFrom(...CREDIT_RULES)])) as Record<
+    ItemStatus,
+    fc.Arbitrary<CreditRule>
+  >,
+);
+type Spec = {
+  parentId: number | null;
+  items: { status: ItemStatus; weight: number; percent: number }[];
+  manual: ManualWork | null;
+};
+const treeArb = fc.array(specArb, { maxLength: 40, size: 'max' }).chain((raw) => {
+  const specs: Spec[] = raw.map((r, i) => ({
+    parentId: r.parent === null ? null : r.parent === -1 ? GHOST : i === 0 ? null : r.parent % i,
+    items: r.items,
+    manual: r.manual,
+  }));
+  const nodes: RollupNode<number>[] = specs.map((s, id) => ({
+    id,
+    parentId: s.parentId,
+    tally: tallyOf(s.items),
+    manual: s.manual,
+  }));
+  return fc
+    .shuffledSubarray(nodes, { minLength: nodes.length, maxLength: nodes.length })
+    .map((shuffled) => ({ specs, nodes: shuffled }));
+});
+
+/** Credit, counted and item count per node id (and for the root), summed item by item. */
+function bruteForce(specs: Spec[], policy: RollupPolicy) {
+  const sums = new Map<number | 'root', { credit: number; counted: number; total: number }>([
+    ['root', { credit: 0, counted: 0, total: 0 }],
+  ]);
+  specs.forEach((spec, id) => {
+    const chain: (number | 'root')[] = [];
+    for (let at: number | null = id; at !== null; at = at === GHOST ? null : specs[at]!.parentId)
+      chain.push(at);
+    if (chain.includes(GHOST)) return;
+    chain.push('root');
+    for (const at of chain) if (!sums.has(at)) sums.set(at, { credit: 0, counted: 0, total: 0 });
+    const add = (credit: number, counted: number, items: number) => {
+      for (const at of chain) {
+        const s = sums.get(at)!;
+        s.credit += credit;
+        s.counted += counted;
+        s.total += items;
+      }
+    };
+    for (const { status, weight, percent } of spec.items) {
+      const rule = policy[status];
+      if (rule === 'FULL') add(weight * 1_000_000, weight * 1_000_000, 1);
+      else if (rule === 'PERCENT') add(weight * percent * 10_000, weight * 1_000_000, 1);
+      else if (rule === 'ZERO') add(0, weight * 1_000_000, 1);
+      else add(0, 0, 1);
+    }
+    if (spec.manual)
+      add(spec.manual.weightCenti * spec.manual.percentBp, spec.manual.weightCenti * 10_000, 0);
+  });
+  return sums;
+}
+
+describe('foldTree property', () => {
+  it('every figure equals the brute-force sum; credit ≤ counted; root = Σ top-level', () => {
+    fc.assert(
+      fc.property(treeArb, policyArb, ({ specs, nodes }, policy) => {
+        const { figures, root } = foldTree(nodes, policy);
+        const expected = bruteForce(specs, policy);
+        expect([...figures.keys()].sort((a, b) => a - b)).toEqual(
+          [...expected.keys()]
+            .filter((k) => k !== 'root')
+            .sort((a, b) => (a as number) - (b as number)),
+        );
+        for (const [id, want] of expected) {
+          const got = id === 'root' ? root : figures.get(id)!;
+          expect({ credit: got.credit, counted: got.counted, total: got.total }).toEqual(want);
+          expect(got.credit).toBeLessThanOrEqual(got.counted);
+        }
+        const tops = specs
+          .map((s, id) => ({ s, id }))
+          .filter(({ s }) => s.parentId === null)
+          .map(({ id }) => figures.get(id)!);
+        expect(root.credit).toBe(tops.reduce((n, f) => n + f.credit, 0));
+        expect(root.counted).toBe(tops.reduce((n, f) => n + f.counted, 0));
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
