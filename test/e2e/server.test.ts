@@ -120,3 +120,21 @@ describe('jindu serve, over HTTP, on a real SQLite file', () => {
     expect(res.stderr).not.toMatch(/\n\s+at /);
   });
 });
+
+describe('JINDU_SEED=none', () => {
+  it('starts on an empty database without loading the seed', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'jindu-e2e-empty-'));
+    try {
+      const server = await startServer({ DATABASE_URL: `sqlite:${join(dir, 'j.sqlite')}`, JINDU_SEED: 'none' });
+      const res = await fetch(`${server.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ initiatives { key } }' }),
+      });
+      expect((await res.json()).data).toEqual({ initiatives: [] });
+      expect(await server.stop()).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
