@@ -1,11 +1,9 @@
 import 'reflect-metadata';
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { ConfigError } from '../config.js';
-import { migrateCommand, seedCommand, verifyCommand } from './database.commands.js';
-import { serveCommand } from './serve.command.js';
 
 const ENV_HELP = `
-Environment:
+Environment (serve, migrate, seed, verify):
   HOST, PORT            where to listen (default 127.0.0.1:4000)
   DATABASE_URL          sqlite:PATH (default sqlite:./data/jindu.sqlite) or postgres://user@host:5432/db
   JINDU_SEED            week-20 (default: load the week-20 report into an empty database) or none
@@ -17,6 +15,7 @@ const program = new Command('jindu')
   .addHelpText('after', ENV_HELP)
   .showHelpAfterError();
 
+/** Commands load their modules lazily: `jindu report` needs no database code. */
 const exitWith = (run: () => Promise<number>) => async () => {
   process.exitCode = await run();
 };
@@ -24,22 +23,46 @@ const exitWith = (run: () => Promise<number>) => async () => {
 program
   .command('serve', { isDefault: true })
   .description('start the GraphQL server (seeds an empty database)')
-  .action(serveCommand);
+  .action(async () => (await import('./serve.command.js')).serveCommand());
 program
   .command('migrate')
   .description('create or update the database schema (never drops)')
-  .action(exitWith(migrateCommand));
+  .action(exitWith(async () => (await import('./database.commands.js')).migrateCommand()));
 program
   .command('seed')
   .description('load the week-20 report into an empty database')
   .option('--reset', 'drop all data first (needs --yes)')
   .option('--yes', 'confirm --reset')
-  .action((opts) => exitWith(() => seedCommand(opts))());
+  .action((opts) =>
+    exitWith(async () => (await import('./database.commands.js')).seedCommand(opts))(),
+  );
 program
   .command('verify')
   .description('recompute every counter and figure from the items; exit 1 on any difference')
   .option('--json', 'print the report as JSON')
-  .action((opts) => exitWith(() => verifyCommand(opts))());
+  .action((opts) =>
+    exitWith(async () => (await import('./database.commands.js')).verifyCommand(opts))(),
+  );
+program
+  .command('report')
+  .argument('[initiativeKey]', 'the initiative to report, e.g. hive')
+  .description(
+    'print weekly report lines from a running server (exit 1 server error, 2 usage, 3 unreachable, 4 unknown key)',
+  )
+  .option('--all', 'every initiative, as the weekly report document')
+  .option('--url <url>', 'GraphQL endpoint', 'http://127.0.0.1:4000/graphql')
+  .addOption(
+    new Option('--format <format>', 'output format')
+      .choices(['text', 'markdown', 'json'])
+      .default('text'),
+  )
+  .addOption(new Option('--lang <lang>', 'language').choices(['zh-CN', 'en']).default('zh-CN'))
+  .option('--date <YYYY-MM-DD>', 'date in the --all title (第N周); default today')
+  .option('--out <file>', 'write to a file instead of stdout')
+  .option('--token <token>', 'API token, sent as Authorization: Bearer')
+  .action((key, opts) =>
+    exitWith(async () => (await import('./report.command.js')).reportCommand(key, opts))(),
+  );
 
 program.parseAsync().catch((err: unknown) => {
   if (err instanceof ConfigError) console.error(err.message);

@@ -4,6 +4,7 @@ import type { InitiativeRecord, ItemRecord, WorkstreamRecord } from '../db/recor
 import { findInitiativesByIds } from '../db/queries/initiative.queries.js';
 import { findItemsByIds } from '../db/queries/item.queries.js';
 import { findWorkstreamsByIds } from '../db/queries/workstream.queries.js';
+import { loadReportDetails, type ReportDetails } from '../services/build-report.js';
 import { loadInitiativeTrees, type InitiativeTree } from '../services/load-initiative-tree.js';
 
 /** Results in key order, null for a missing key: the shape DataLoader requires. */
@@ -21,6 +22,8 @@ export interface Loaders {
   readonly tree: DataLoader<number, InitiativeTree | null>;
   readonly workstream: DataLoader<number, WorkstreamRecord | null>;
   readonly item: DataLoader<number, ItemRecord | null>;
+  /** Per initiative: the item facts report lines need (percent groups, names). */
+  readonly reportDetails: DataLoader<number, ReportDetails | null>;
 }
 
 /** Fresh per request, so nothing cached outlives the request that read it. */
@@ -28,14 +31,23 @@ export function createLoaders(em: Em): Loaders {
   const initiative = new DataLoader<number, InitiativeRecord | null>(async (ids) =>
     orderByKeys(ids, await findInitiativesByIds(em, ids), (i) => i.id),
   );
+  const tree = new DataLoader<number, InitiativeTree | null>(async (ids) => {
+    const initiatives = (await initiative.loadMany(ids)).filter(
+      (i): i is InitiativeRecord => i !== null && !(i instanceof Error),
+    );
+    return orderByKeys(ids, await loadInitiativeTrees(em, initiatives), (t) => t.initiative.id);
+  });
   return {
     initiative,
-    tree: new DataLoader<number, InitiativeTree | null>(async (ids) => {
-      const initiatives = (await initiative.loadMany(ids)).filter(
-        (i): i is InitiativeRecord => i !== null && !(i instanceof Error),
-      );
-      return orderByKeys(ids, await loadInitiativeTrees(em, initiatives), (t) => t.initiative.id);
-    }),
+    tree,
+    reportDetails: new DataLoader<number, ReportDetails | null>((ids) =>
+      Promise.all(
+        ids.map(async (id) => {
+          const loaded = await tree.load(id);
+          return loaded ? loadReportDetails(em, loaded) : null;
+        }),
+      ),
+    ),
     workstream: new DataLoader<number, WorkstreamRecord | null>(async (ids) =>
       orderByKeys(ids, await findWorkstreamsByIds(em, ids), (w) => w.id),
     ),

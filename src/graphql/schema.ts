@@ -4,6 +4,7 @@ import { buildSchema } from 'type-graphql';
 import { InitiativeResolver } from './resolvers/initiative.resolver.js';
 import { ItemResolver } from './resolvers/item.resolver.js';
 import { NodeResolver } from './resolvers/node.resolver.js';
+import { ReportResolver } from './resolvers/report.resolver.js';
 import { WorkstreamResolver } from './resolvers/workstream.resolver.js';
 import { ItemType } from './types/item.type.js';
 import { InitiativeType } from './types/initiative.type.js';
@@ -14,7 +15,7 @@ let cached: Promise<GraphQLSchema> | null = null;
 /** The executable schema, built once per process (it is immutable). */
 export function jinduSchema(): Promise<GraphQLSchema> {
   cached ??= buildSchema({
-    resolvers: [InitiativeResolver, WorkstreamResolver, ItemResolver, NodeResolver],
+    resolvers: [InitiativeResolver, WorkstreamResolver, ItemResolver, NodeResolver, ReportResolver],
     orphanedTypes: [InitiativeType, WorkstreamType, ItemType],
     validate: false,
   });

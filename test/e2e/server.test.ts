@@ -125,7 +125,10 @@ describe('JINDU_SEED=none', () => {
   it('starts on an empty database without loading the seed', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'jindu-e2e-empty-'));
     try {
-      const server = await startServer({ DATABASE_URL: `sqlite:${join(dir, 'j.sqlite')}`, JINDU_SEED: 'none' });
+      const server = await startServer({
+        DATABASE_URL: `sqlite:${join(dir, 'j.sqlite')}`,
+        JINDU_SEED: 'none',
+      });
       const res = await fetch(`${server.url}/graphql`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },

@@ -1,6 +1,9 @@
 import { Arg, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { findAllInitiatives, findInitiativeByKey } from '../../db/queries/initiative.queries.js';
+import type { Locale } from '../../domain/item-status.js';
+import { reportLines } from '../../services/build-report.js';
 import { createInitiative } from '../../services/create-initiative.js';
+import { LocaleEnum } from '../enums.js';
 import type { Context } from '../context.type.js';
 import { withUserErrors } from '../errors.js';
 import { CreateInitiativeInput } from '../inputs/initiative.input.js';
@@ -48,6 +51,19 @@ export class InitiativeResolver {
   async workstreams(@Root() root: InitiativeType, @Ctx() ctx: Context): Promise<WorkstreamType[]> {
     const tree = (await ctx.loaders.tree.load(root.record.id))!;
     return tree.roots.map((node) => new WorkstreamType(node, tree));
+  }
+
+  @FieldResolver(() => [String], {
+    description:
+      'The weekly report lines: the header (总进度…), then one numbered line per reported workstream.',
+  })
+  async reportLines(
+    @Root() root: InitiativeType,
+    @Ctx() ctx: Context,
+    @Arg('locale', () => LocaleEnum, { defaultValue: 'zh-CN' }) locale: Locale,
+  ): Promise<string[]> {
+    const tree = (await ctx.loaders.tree.load(root.record.id))!;
+    return reportLines(tree, (await ctx.loaders.reportDetails.load(root.record.id))!, locale);
   }
 
   @Mutation(() => InitiativePayload)

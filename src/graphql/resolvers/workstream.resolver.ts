@@ -1,12 +1,13 @@
 import { Arg, Ctx, FieldResolver, Int, Mutation, Resolver, Root } from 'type-graphql';
-import type { ItemStatus } from '../../domain/item-status.js';
+import type { ItemStatus, Locale } from '../../domain/item-status.js';
+import { workstreamReportLine } from '../../services/build-report.js';
 import { createWorkstream } from '../../services/create-workstream.js';
 import { deleteWorkstream } from '../../services/delete-workstream.js';
 import { countListedItems, listItems } from '../../services/list-items.js';
 import { moveWorkstream } from '../../services/move-workstream.js';
 import { updateWorkstream } from '../../services/update-workstream.js';
 import type { Context } from '../context.type.js';
-import { ItemStatusEnum } from '../enums.js';
+import { ItemStatusEnum, LocaleEnum } from '../enums.js';
 import { badUserInput, withUserErrors } from '../errors.js';
 import { toGlobalId } from '../global-id.js';
 import {
@@ -41,6 +42,16 @@ export class WorkstreamResolver {
   @FieldResolver(() => InitiativeType)
   initiative(@Root() root: WorkstreamType): InitiativeType {
     return new InitiativeType(root.tree.initiative);
+  }
+
+  @FieldResolver(() => String, { description: 'This workstream’s report line (without a number).' })
+  async reportLine(
+    @Root() root: WorkstreamType,
+    @Ctx() ctx: Context,
+    @Arg('locale', () => LocaleEnum, { defaultValue: 'zh-CN' }) locale: Locale,
+  ): Promise<string> {
+    const details = (await ctx.loaders.reportDetails.load(root.tree.initiative.id))!;
+    return workstreamReportLine(root.tree, root.node, details, locale);
   }
 
   @FieldResolver(() => ItemConnectionType, {

@@ -1,0 +1,87 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { EXIT, graphqlRequest, ReportError } from './report-client.js';
+
+export interface ReportOptions {
+  readonly all?: boolean;
+  readonly url: string;
+  readonly format: string;
+  readonly lang: string;
+  readonly out?: string;
+  readonly token?: string;
+  readonly date?: string;
+}
+
+const FORMATS = ['text', 'markdown', 'json'];
+const LANGS: Record<string, string> = { 'zh-CN': 'ZH_CN', zh: 'ZH_CN', en: 'EN' };
+
+const ONE = `query Report($key: String!, $locale: Locale!) {
+  initiative(key: $key) { key name objective reportLines(locale: $locale) } }`;
+const ALL = `query WeeklyReport($locale: Locale!, $date: String) {
+  initiatives { key name objective reportLines(locale: $locale) }
+  weeklyReport(locale: $locale, date: $date) }`;
+
+interface InitiativeLines {
+  key: string;
+  name: string;
+  objective: string | null;
+  reportLines: string[];
+}
+
+function render(format: string, list: InitiativeLines[], markdown: string | null): string {
+  if (format === 'json')
+    return `${JSON.stringify(markdown === null ? list[0] : { initiatives: list, markdown }, null, 2)}\n`;
+  if (format === 'markdown') {
+    if (markdown !== null) return markdown;
+    const [header, ...lines] = list[0]!.reportLines;
+    return `- ${header}\n${lines.map((l) => `    ${l}\n`).join('')}`;
+  }
+  return `${list.map((i) => i.reportLines.join('\n')).join('\n\n')}\n`;
+}
+
+/** `jindu report <key> | --all`: fetches report lines from a running server and prints them. */
+export async function reportCommand(key: string | undefined, opts: ReportOptions): Promise<number> {
+  try {
+    if (!key === !opts.all)
+      throw new ReportError('give one initiative key (jindu report hive) or --all', EXIT.USAGE);
+    if (!FORMATS.includes(opts.format))
+      throw new ReportError(`--format must be one of ${FORMATS.join(', ')}`, EXIT.USAGE);
+    const locale = LANGS[opts.lang];
+    if (!locale) throw new ReportError('--lang must be zh-CN or en', EXIT.USAGE);
+    let list: InitiativeLines[];
+    let markdown: string | null = null;
+    if (key) {
+      const data = await graphqlRequest<{ initiative: InitiativeLines | null }>(
+        opts.url,
+        ONE,
+        { key, locale },
+        opts.token,
+      );
+      if (!data.initiative)
+        throw new ReportError(`no initiative with key "${key}" at ${opts.url}`, EXIT.UNKNOWN_KEY);
+      list = [data.initiative];
+    } else {
+      const data = await graphqlRequest<{ initiatives: InitiativeLines[]; weeklyReport: string }>(
+        opts.url,
+        ALL,
+        { locale, date: opts.date ?? null },
+        opts.token,
+      );
+      list = data.initiatives;
+      markdown = data.weeklyReport;
+    }
+    const text = render(opts.format, list, markdown);
+    if (opts.out) {
+      mkdirSync(dirname(opts.out), { recursive: true });
+      writeFileSync(opts.out, text);
+      console.error(`wrote ${opts.out}`);
+    } else {
+      process.stdout.write(text);
+    }
+    return 0;
+  } catch (err) {
+    if (!(err instanceof ReportError)) throw err;
+    console.error(`jindu report: ${err.message}`);
+    return err.exitCode;
+  }
+}

@@ -1,0 +1,45 @@
+import { Arg, Ctx, Query, Resolver } from 'type-graphql';
+import type { Locale } from '../../domain/item-status.js';
+import { assertIsoDate } from '../../domain/tree-rules.js';
+import { formatWeeklyReport } from '../../domain/weekly-report.js';
+import { DomainError } from '../../domain/errors.js';
+import { findAllInitiatives } from '../../db/queries/initiative.queries.js';
+import { reportLines } from '../../services/build-report.js';
+import type { Context } from '../context.type.js';
+import { LocaleEnum } from '../enums.js';
+import { badUserInput } from '../errors.js';
+
+@Resolver()
+export class ReportResolver {
+  @Query(() => String, {
+    description:
+      'The progress part of the weekly report as Markdown: every initiative, grouped by objective, in the report’s section shape.',
+  })
+  async weeklyReport(
+    @Ctx() ctx: Context,
+    @Arg('locale', () => LocaleEnum, { defaultValue: 'zh-CN' }) locale: Locale,
+    @Arg('date', () => String, {
+      nullable: true,
+      description: 'YYYY-MM-DD for the title (第N周); default today (UTC).',
+    })
+    date: string | null,
+  ): Promise<string> {
+    const day = date ?? new Date().toISOString().slice(0, 10);
+    try {
+      assertIsoDate(day, 'date');
+    } catch (err) {
+      if (err instanceof DomainError) throw badUserInput(err.message, 'date');
+      throw err;
+    }
+    const initiatives = await findAllInitiatives(ctx.em);
+    for (const i of initiatives) ctx.loaders.initiative.prime(i.id, i);
+    const reports = await Promise.all(
+      initiatives.map(async (i) => {
+        const tree = (await ctx.loaders.tree.load(i.id))!;
+        const details = (await ctx.loaders.reportDetails.load(i.id))!;
+        return { name: i.name, objective: i.objective, lines: reportLines(tree, details, locale) };
+      }),
+    );
+    return formatWeeklyReport(reports, day, locale);
+  }
+}
