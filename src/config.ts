@@ -2,7 +2,17 @@
  * The one place that reads the environment: validated once, frozen, passed down.
  * Fails fast with every problem listed.
  */
-export interface Config {
+export interface ServerOptions {
+  /** Reads without a token (defaults to true only while listening on a loopback address). */
+  readonly anonymousRead: boolean;
+  readonly introspection: boolean;
+  readonly graphiql: boolean;
+  /** Query-cost points each token (or anonymous client) may spend per minute; 0 turns it off. */
+  readonly rateLimitPerMinute: number;
+  readonly requestTimeoutMs: number;
+}
+
+export interface Config extends ServerOptions {
   readonly host: string;
   readonly port: number;
   readonly databaseUrl: string;
@@ -12,34 +22,74 @@ export interface Config {
 }
 
 export const DEFAULT_DATABASE_URL = 'sqlite:./data/jindu.sqlite';
+export const DEFAULT_RATE_LIMIT_PER_MINUTE = 100_000;
+export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
 
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+
+/** Options for a server in tests or embedded use: loopback defaults. */
+export function serverOptions(overrides: Partial<ServerOptions> = {}): ServerOptions {
+  return {
+    anonymousRead: true,
+    introspection: true,
+    graphiql: true,
+    rateLimitPerMinute: DEFAULT_RATE_LIMIT_PER_MINUTE,
+    requestTimeoutMs: DEFAULT_REQUEST_TIMEOUT_MS,
+    ...overrides,
+  };
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const problems: string[] = [];
-  const port = Number(env.PORT ?? 4000);
-  if (!Number.isInteger(port) || port < 0 || port > 65535)
-    problems.push(`PORT must be 0–65535, got "${env.PORT}"`);
+  const flag = (name: string, fallback: boolean): boolean => {
+    const value = env[name]?.trim().toLowerCase();
+    if (value === undefined || value === '') return fallback;
+    if (value === 'true' || value === '1') return true;
+    if (value === 'false' || value === '0') return false;
+    problems.push(`${name} must be true or false, got "${env[name]}"`);
+    return fallback;
+  };
+  const int = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = env[name]?.trim();
+    const value = raw === undefined || raw === '' ? fallback : Number(raw);
+    if (!Number.isInteger(value) || value < min || value > max)
+      problems.push(`${name} must be a whole number ${min}–${max}, got "${raw}"`);
+    return value;
+  };
+  const host = env.HOST?.trim() || '127.0.0.1';
+  const port = int('PORT', 4000, 0, 65535);
   const databaseUrl = env.DATABASE_URL?.trim() || DEFAULT_DATABASE_URL;
-  if (!/^(sqlite:|postgres(ql)?:\/\/)/.test(databaseUrl)) {
+  if (!/^(sqlite:|postgres(ql)?:\/\/)/.test(databaseUrl))
     problems.push('DATABASE_URL must be sqlite:PATH or postgres://…');
-  }
   const seed = (env.JINDU_SEED ?? 'week-20').trim();
   if (seed !== 'week-20' && seed !== 'none')
     problems.push(`JINDU_SEED must be week-20 or none, got "${seed}"`);
   const sync = (env.JINDU_SQLITE_SYNCHRONOUS ?? 'FULL').toUpperCase();
   if (sync !== 'FULL' && sync !== 'NORMAL')
-    problems.push(`JINDU_SQLITE_SYNCHRONOUS must be FULL or NORMAL`);
+    problems.push('JINDU_SQLITE_SYNCHRONOUS must be FULL or NORMAL');
   const logLevel = env.LOG_LEVEL ?? 'info';
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
-    problems.push(`LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent`);
+    problems.push('LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent');
   }
+  const local = isLoopback(host);
+  const options = serverOptions({
+    anonymousRead: flag('JINDU_ANONYMOUS_READ', local),
+    introspection: flag('JINDU_INTROSPECTION', local),
+    graphiql: flag('JINDU_GRAPHIQL', local),
+    rateLimitPerMinute: int('JINDU_RATE_LIMIT', DEFAULT_RATE_LIMIT_PER_MINUTE, 0, 1e9),
+    requestTimeoutMs: int('JINDU_REQUEST_TIMEOUT_MS', DEFAULT_REQUEST_TIMEOUT_MS, 100, 600_000),
+  });
   if (problems.length > 0)
     throw new ConfigError(`Invalid configuration:\n- ${problems.join('\n- ')}`);
   return Object.freeze({
-    host: env.HOST?.trim() || '127.0.0.1',
+    ...options,
+    host,
     port,
     databaseUrl,
     seed: seed as Config['seed'],

@@ -64,6 +64,35 @@ program
     exitWith(async () => (await import('./report.command.js')).reportCommand(key, opts))(),
   );
 
+const token = program
+  .command('token')
+  .description('API tokens: create, list, revoke (stored as SHA-256 digests)');
+token
+  .command('create')
+  .description('create a token; its secret is printed once, as the last line of stdout')
+  .requiredOption('--name <name>', 'a unique name; it appears in the change log as the actor')
+  .addOption(
+    new Option('--role <role>', 'what it may do')
+      .choices(['viewer', 'editor', 'admin'])
+      .makeOptionMandatory(),
+  )
+  .option('--initiative <key>', 'limit it to one initiative')
+  .option('--expires <duration>', 'lifetime such as 90d, 12h, 30m, 2w (default: never)')
+  .action((opts) =>
+    exitWith(async () => (await import('./token.commands.js')).tokenCreateCommand(opts))(),
+  );
+token
+  .command('list')
+  .description('list tokens (never their secrets)')
+  .action(exitWith(async () => (await import('./token.commands.js')).tokenListCommand()));
+token
+  .command('revoke')
+  .argument('<name>', 'the token to revoke')
+  .description('revoke a token; every server refuses it from its next request')
+  .action((name) =>
+    exitWith(async () => (await import('./token.commands.js')).tokenRevokeCommand(name))(),
+  );
+
 program.parseAsync().catch((err: unknown) => {
   if (err instanceof ConfigError) console.error(err.message);
   else console.error(`jindu: ${err instanceof Error ? err.message : String(err)}`);

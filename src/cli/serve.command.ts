@@ -18,9 +18,17 @@ export async function serveCommand(): Promise<void> {
       seeded ? 'empty database: loaded the week-20 seed' : 'database has data: seed skipped',
     );
   }
-  const app = await createApp(orm, log);
+  const app = await createApp(orm, log, config);
   const url = await app.listen(config.port, config.host);
-  log.info({ url: `${url}/graphql`, graphiql: `${url}/graphiql` }, 'Jindu is serving');
+  log.info(
+    {
+      url: `${url}/graphql`,
+      graphiql: config.graphiql ? `${url}/graphiql` : 'off',
+      anonymousRead: config.anonymousRead,
+      introspection: config.introspection,
+    },
+    'Jindu is serving',
+  );
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;

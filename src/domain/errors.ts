@@ -10,6 +10,7 @@ export const USER_ERROR_CODES = [
   'STALE_VERSION',
   'TOO_MANY',
   'DUPLICATE_KEY',
+  'IDEMPOTENCY_KEY_REUSED',
 ] as const;
 
 export type UserErrorCode = (typeof USER_ERROR_CODES)[number];

@@ -1,11 +1,16 @@
 import type { Logger } from 'pino';
+import type { Principal } from '../domain/access.js';
 import type { Em } from '../db/orm.js';
 import type { Loaders } from './loaders.js';
 
-/** Built per request: a fresh entity-manager fork, fresh loaders, the acting user. */
+/** Built per request: a fresh entity-manager fork, fresh loaders, who is asking. */
 export interface Context {
   readonly em: Em;
   readonly loaders: Loaders;
+  readonly principal: Principal;
+  /** The change log's actor: the token's name. */
   readonly actor: string;
+  /** Rate-limit bucket: the token, or the remote address of an anonymous reader. */
+  readonly clientKey: string;
   readonly log: Logger;
 }

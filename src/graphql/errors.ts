@@ -12,7 +12,15 @@ const SAFE_CODES = new Set([
   'OPERATION_RESOLUTION_FAILURE',
   'PERSISTED_QUERY_NOT_FOUND',
   'PERSISTED_QUERY_NOT_SUPPORTED',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'QUERY_TOO_COMPLEX',
+  'QUERY_TOO_LARGE',
+  'RATE_LIMITED',
 ]);
+
+/** Extensions a safe error may carry to the client (never stack traces or exceptions). */
+const SAFE_EXTENSIONS = ['code', 'cost', 'limit', 'retryAfter', 'argument'];
 
 /** The userErrors of an expected failure, or null when the error was not expected. */
 export function toUserErrors(err: unknown): UserErrorType[] | null {
@@ -39,6 +47,11 @@ export async function withUserErrors<T>(
     if (userErrors === null) throw err;
     return { value: null, userErrors };
   }
+}
+
+/** A caller whose role does not allow the operation. */
+export function forbidden(message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'FORBIDDEN' } });
 }
 
 /** A bad argument of a query field: a top-level error with a stable code, never a 500. */
@@ -68,11 +81,17 @@ export function formatError(
     };
   }
   if (typeof code === 'string' && SAFE_CODES.has(code)) {
+    const extensions = Object.fromEntries(
+      SAFE_EXTENSIONS.filter((k) => formatted.extensions?.[k] !== undefined).map((k) => [
+        k,
+        formatted.extensions![k],
+      ]),
+    );
     return {
       message: formatted.message,
       locations: formatted.locations,
       path: formatted.path,
-      extensions: { code },
+      extensions,
     };
   }
   logUnexpected(original);

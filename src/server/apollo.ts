@@ -8,23 +8,34 @@ import {
 } from '@apollo/server/plugin/disabled';
 import type { GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
+import { serverOptions, type ServerOptions } from '../config.js';
 import type { Context } from '../graphql/context.type.js';
 import { formatError } from '../graphql/errors.js';
+import { limitRules, limitsPlugin } from './limits.js';
+import { RateLimiter } from './rate-limiter.js';
 
 /**
  * Apollo with everything that costs CPU or phones home turned off: the cache-control plugin
- * (it wraps every field resolver), usage reporting, inline traces, and the CDN landing page.
+ * (it wraps every field resolver), usage reporting, inline traces, and the CDN landing page;
+ * and with the API's limits on.
  */
-export function createApollo(schema: GraphQLSchema, log: Logger): ApolloServer<Context> {
+export function createApollo(
+  schema: GraphQLSchema,
+  log: Logger,
+  options: ServerOptions = serverOptions(),
+): ApolloServer<Context> {
   return new ApolloServer<Context>({
     schema,
+    introspection: options.introspection,
     includeStacktraceInErrorResponses: false,
     csrfPrevention: true,
+    validationRules: limitRules(),
     formatError: (formatted, error) =>
       formatError(formatted, error, (err) =>
         log.error({ err }, 'unexpected error while resolving a request'),
       ),
     plugins: [
+      limitsPlugin(schema, new RateLimiter(options.rateLimitPerMinute)),
       ApolloServerPluginCacheControlDisabled(),
       ApolloServerPluginInlineTraceDisabled(),
       ApolloServerPluginLandingPageDisabled(),

@@ -2,10 +2,13 @@ import type { MikroORM } from '@mikro-orm/core';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
+import { serverOptions, type ServerOptions } from '../config.js';
+import { actorName } from '../domain/access.js';
 import type { Em } from '../db/orm.js';
 import { createLoaders } from '../graphql/loaders.js';
 import { jinduSchema } from '../graphql/schema.js';
 import { createApollo } from './apollo.js';
+import { authenticateRequest } from './authenticate.js';
 import { createHttpServer } from './http-server.js';
 
 export interface App {
@@ -17,19 +20,37 @@ export interface App {
 }
 
 /** Builds the server around an open ORM; listens only when asked (tests can import freely). */
-export async function createApp(orm: MikroORM, log: Logger): Promise<App> {
-  const apollo = createApollo(await jinduSchema(), log);
+export async function createApp(
+  orm: MikroORM,
+  log: Logger,
+  options: ServerOptions = serverOptions(),
+): Promise<App> {
+  const apollo = createApollo(await jinduSchema(), log, options);
   await apollo.start();
   const server = createHttpServer({
     apollo,
     log,
+    graphiql: options.graphiql,
+    requestTimeoutMs: options.requestTimeoutMs,
     ready: async () => {
       await (orm.em.fork() as Em).execute('select 1');
       return true;
     },
-    context: async () => {
+    authenticate: (req) => authenticateRequest(req, orm.em.fork() as Em, options.anonymousRead),
+    context: (principal, req) => {
       const em = orm.em.fork() as Em;
-      return { em, loaders: createLoaders(em), actor: 'anonymous', log };
+      const clientKey =
+        principal.kind === 'token'
+          ? `token:${principal.tokenId}`
+          : `ip:${req.socket.remoteAddress ?? '?'}`;
+      return {
+        em,
+        loaders: createLoaders(em),
+        principal,
+        actor: actorName(principal),
+        clientKey,
+        log,
+      };
     },
   });
   server.keepAliveTimeout = 5_000;

@@ -2,14 +2,18 @@ import { HeaderMap, type ApolloServer } from '@apollo/server';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
+import type { Principal } from '../domain/access.js';
 import type { Context } from '../graphql/context.type.js';
 import { HttpError, parseJsonBody, readBody, sendJson, sendJsonError } from './http-json.js';
 
 export interface HttpDeps {
   readonly apollo: ApolloServer<Context>;
-  readonly context: (req: IncomingMessage) => Promise<Context>;
+  readonly authenticate: (req: IncomingMessage) => Promise<Principal>;
+  readonly context: (principal: Principal, req: IncomingMessage) => Context;
   readonly ready: () => Promise<boolean>;
   readonly log: Logger;
+  readonly graphiql: boolean;
+  readonly requestTimeoutMs: number;
 }
 
 const GRAPHIQL_QUERY = `# Hive数仓建设: the rollup of the week-20 report
@@ -47,7 +51,11 @@ export function createHttpServer(deps: HttpDeps): Server {
       );
     });
     handle(req, res, deps, graphiql).catch((err: unknown) => {
-      if (err instanceof HttpError) return sendJsonError(res, err.status, err.code, err.message);
+      if (err instanceof HttpError) {
+        const headers: Record<string, string> =
+          err.status === 401 ? { 'www-authenticate': 'Bearer' } : {};
+        return sendJsonError(res, err.status, err.code, err.message, headers);
+      }
       deps.log.error({ err }, 'request failed');
       if (!res.headersSent)
         sendJsonError(res, 500, 'INTERNAL_SERVER_ERROR', 'Internal server error');
@@ -71,6 +79,8 @@ async function handle(
         ? sendJson(res, 200, { status: 'ready' })
         : sendJson(res, 503, { status: 'not ready' });
     case '/graphiql':
+      if (!deps.graphiql)
+        return sendJsonError(res, 404, 'NOT_FOUND', 'GraphiQL 未开启（JINDU_GRAPHIQL）');
       if (req.method !== 'GET')
         return sendJsonError(res, 405, 'METHOD_NOT_ALLOWED', '只支持 GET', { allow: 'GET' });
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
@@ -97,14 +107,26 @@ async function graphql(
     req.method === 'POST'
       ? parseJsonBody(await readBody(req), req.headers['content-type'])
       : undefined;
+  const principal = await deps.authenticate(req);
   const headers = new HeaderMap();
   for (const [key, value] of Object.entries(req.headers)) {
     if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
   }
-  const result = await deps.apollo.executeHTTPGraphQLRequest({
-    httpGraphQLRequest: { method: req.method, headers, search: url.search, body },
-    context: () => deps.context(req),
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(new HttpError(503, 'TIMEOUT', `请求超过 ${deps.requestTimeoutMs / 1000} 秒未完成`)),
+      deps.requestTimeoutMs,
+    );
   });
+  const result = await Promise.race([
+    deps.apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: { method: req.method, headers, search: url.search, body },
+      context: async () => deps.context(principal, req),
+    }),
+    timeout,
+  ]).finally(() => clearTimeout(timer));
   const status = result.status ?? 200;
   const contentType = result.headers.get('content-type') ?? '';
   if (result.body.kind !== 'complete') {

@@ -9,7 +9,10 @@ import type { Em } from '../db/orm.js';
 import { toItem, type ItemRecord } from '../db/records.js';
 import { applyTallyDeltas, insertChanges } from '../db/queries/item.queries.js';
 import { countLiveChildren, findWorkstream } from '../db/queries/workstream.queries.js';
+import { idempotent, type Idempotency } from './idempotency.js';
+import { itemsCodec } from './item-codec.js';
 import { inTransaction } from './transaction.js';
+import { EVERYWHERE, type WriteScope } from './write-scope.js';
 
 export interface NewItem {
   readonly name: string;
@@ -24,6 +27,9 @@ export interface CreateItemsProps {
   readonly workstreamId: number;
   readonly items: readonly NewItem[];
   readonly actor: string;
+  readonly scope?: WriteScope;
+  /** A retry with the same key returns the first answer and applies nothing. */
+  readonly idempotency?: Idempotency | null;
 }
 
 interface ValidItem {
@@ -68,62 +74,74 @@ function validate(items: readonly NewItem[]): ValidItem[] {
 /** Adds up to 100 items to a leaf workstream, with their counters and change-log rows, at once. */
 export async function createItems(props: CreateItemsProps): Promise<ItemRecord[]> {
   const items = validate(props.items);
-  return inTransaction(props.em, async (tem) => {
-    const ws = await findWorkstream(tem, props.workstreamId);
-    if (!ws)
-      throw new DomainError('NOT_FOUND', `工作流不存在：${props.workstreamId}`, ['workstreamId']);
-    if ((await countLiveChildren(tem, ws.id)) > 0) {
-      throw new DomainError('INVALID_INPUT', '事项只能加在没有下级的工作流上', ['workstreamId']);
-    }
-    if (ws.manualPercentBp !== null) {
-      throw new DomainError(
-        'INVALID_INPUT',
-        '人工填报进度的工作流不能再添加事项，请先清除人工进度',
-        ['workstreamId'],
-      );
-    }
-    const entities = items.map((item) =>
-      tem.create(ItemSchema, {
-        ...item,
-        initiative: ws.initiativeId,
-        workstream: ws.id,
-        version: 1,
-      }),
-    );
-    await tem.flush();
-    const now = new Date();
-    const records = entities.map((e) =>
-      toItem({
-        ...e,
-        initiative_id: ws.initiativeId,
-        workstream_id: ws.id,
-        deleted_at: null,
-        created_at: e.createdAt,
-        updated_at: e.updatedAt,
-      }),
-    );
-    const deltas = records.map((r) => ({
-      workstreamId: ws.id,
-      delta: itemDelta(r.status, r.weight, r.percent, 1),
-    }));
-    await applyTallyDeltas(tem, ws.initiativeId, mergeDeltas(deltas));
-    await insertChanges(
+  return inTransaction(props.em, (tem) =>
+    idempotent(
       tem,
-      records.map((r) => ({
-        initiativeId: ws.initiativeId,
-        workstreamId: ws.id,
-        itemId: r.id,
-        kind: 'CREATE' as const,
-        fromStatus: null,
-        fromPercent: null,
-        toStatus: r.status,
-        toPercent: r.percent,
-        version: 1,
-        actor: props.actor,
-        note: null,
-      })),
-      now,
-    );
-    return records;
-  });
+      props.idempotency,
+      { operation: 'createItems', input: { workstreamId: props.workstreamId, items: props.items } },
+      itemsCodec,
+      async () => {
+        const ws = await findWorkstream(tem, props.workstreamId);
+        if (!ws || !(props.scope ?? EVERYWHERE)(ws.initiativeId))
+          throw new DomainError('NOT_FOUND', `工作流不存在：${props.workstreamId}`, [
+            'workstreamId',
+          ]);
+        if ((await countLiveChildren(tem, ws.id)) > 0) {
+          throw new DomainError('INVALID_INPUT', '事项只能加在没有下级的工作流上', [
+            'workstreamId',
+          ]);
+        }
+        if (ws.manualPercentBp !== null) {
+          throw new DomainError(
+            'INVALID_INPUT',
+            '人工填报进度的工作流不能再添加事项，请先清除人工进度',
+            ['workstreamId'],
+          );
+        }
+        const entities = items.map((item) =>
+          tem.create(ItemSchema, {
+            ...item,
+            initiative: ws.initiativeId,
+            workstream: ws.id,
+            version: 1,
+          }),
+        );
+        await tem.flush();
+        const now = new Date();
+        const records = entities.map((e) =>
+          toItem({
+            ...e,
+            initiative_id: ws.initiativeId,
+            workstream_id: ws.id,
+            deleted_at: null,
+            created_at: e.createdAt,
+            updated_at: e.updatedAt,
+          }),
+        );
+        const deltas = records.map((r) => ({
+          workstreamId: ws.id,
+          delta: itemDelta(r.status, r.weight, r.percent, 1),
+        }));
+        await applyTallyDeltas(tem, ws.initiativeId, mergeDeltas(deltas));
+        await insertChanges(
+          tem,
+          records.map((r) => ({
+            initiativeId: ws.initiativeId,
+            workstreamId: ws.id,
+            itemId: r.id,
+            kind: 'CREATE' as const,
+            fromStatus: null,
+            fromPercent: null,
+            toStatus: r.status,
+            toPercent: r.percent,
+            version: 1,
+            actor: props.actor,
+            note: null,
+          })),
+          now,
+        );
+        return records;
+      },
+    ),
+  );
 }

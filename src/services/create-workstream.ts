@@ -11,6 +11,7 @@ import {
   shiftSiblings,
 } from '../db/queries/workstream.queries.js';
 import { inTransaction } from './transaction.js';
+import { EVERYWHERE, type WriteScope } from './write-scope.js';
 import { workstreamColumns, type WorkstreamFields } from './workstream-input.js';
 
 export interface CreateWorkstreamProps extends WorkstreamFields {
@@ -21,6 +22,7 @@ export interface CreateWorkstreamProps extends WorkstreamFields {
   readonly name: string;
   /** Place among its siblings (0 first); absent: last. */
   readonly position?: number | null;
+  readonly scope?: WriteScope;
 }
 
 /** Adds a workstream at the top level or under a parent that holds no items. */
@@ -36,7 +38,7 @@ export async function createWorkstream(props: CreateWorkstreamProps): Promise<Wo
   }
   return inTransaction(props.em, async (tem) => {
     const [initiative] = await findInitiativesByIds(tem, [props.initiativeId]);
-    if (!initiative)
+    if (!initiative || !(props.scope ?? EVERYWHERE)(initiative.id))
       throw new DomainError('NOT_FOUND', `项目不存在：${props.initiativeId}`, ['initiativeId']);
     const parentId = props.parentId ?? null;
     const parent = parentId === null ? null : await findWorkstream(tem, parentId);

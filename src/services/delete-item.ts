@@ -8,19 +8,21 @@ import {
   markItemDeleted,
 } from '../db/queries/item.queries.js';
 import { inTransaction } from './transaction.js';
+import { EVERYWHERE, type WriteScope } from './write-scope.js';
 
 export interface DeleteItemProps {
   readonly em: Em;
   readonly itemId: number;
   readonly expectedVersion?: number | null;
   readonly actor: string;
+  readonly scope?: WriteScope;
 }
 
 /** Soft-deletes an item: out of every figure at once, still in the change log. */
 export async function deleteItem(props: DeleteItemProps): Promise<number> {
   return inTransaction(props.em, async (tem) => {
     const [item] = await findItemsByIds(tem, [props.itemId], { dialect: dialectOf(tem) });
-    if (!item || item.deleted)
+    if (!item || item.deleted || !(props.scope ?? EVERYWHERE)(item.initiativeId))
       throw new DomainError('NOT_FOUND', `事项不存在：${props.itemId}`, ['id']);
     const expected = props.expectedVersion;
     if (expected !== null && expected !== undefined && expected !== item.version) {

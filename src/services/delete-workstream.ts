@@ -1,11 +1,15 @@
 import { DomainError } from '../domain/errors.js';
 import type { Em } from '../db/orm.js';
+import { insertChanges } from '../db/queries/item.queries.js';
 import { findWorkstream } from '../db/queries/workstream.queries.js';
 import { inTransaction } from './transaction.js';
+import { EVERYWHERE, type WriteScope } from './write-scope.js';
 
 export interface DeleteWorkstreamProps {
   readonly em: Em;
   readonly id: number;
+  readonly actor?: string;
+  readonly scope?: WriteScope;
 }
 
 /**
@@ -15,12 +19,32 @@ export interface DeleteWorkstreamProps {
 export async function deleteWorkstream(props: DeleteWorkstreamProps): Promise<number> {
   return inTransaction(props.em, async (tem) => {
     const node = await findWorkstream(tem, props.id);
-    if (!node) throw new DomainError('NOT_FOUND', `工作流不存在：${props.id}`, ['id']);
+    if (!node || !(props.scope ?? EVERYWHERE)(node.initiativeId))
+      throw new DomainError('NOT_FOUND', `工作流不存在：${props.id}`, ['id']);
     const now = new Date();
     await tem.execute(
       'update workstream set deleted_at = ?, updated_at = ? where initiative_id = ? and path like ? and deleted_at is null',
       [now, now, node.initiativeId, `${node.path}%`],
       'run',
+    );
+    await insertChanges(
+      tem,
+      [
+        {
+          initiativeId: node.initiativeId,
+          workstreamId: node.id,
+          itemId: null,
+          kind: 'WORKSTREAM_DELETE',
+          fromStatus: null,
+          fromPercent: null,
+          toStatus: null,
+          toPercent: null,
+          version: null,
+          actor: props.actor ?? 'system',
+          note: null,
+        },
+      ],
+      now,
     );
     return node.id;
   });

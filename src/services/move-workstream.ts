@@ -9,6 +9,7 @@ import {
   shiftSiblings,
 } from '../db/queries/workstream.queries.js';
 import { inTransaction } from './transaction.js';
+import { EVERYWHERE, type WriteScope } from './write-scope.js';
 
 export interface MoveWorkstreamProps {
   readonly em: Em;
@@ -16,6 +17,7 @@ export interface MoveWorkstreamProps {
   /** The new parent, or null for the top level. Moves stay inside the initiative. */
   readonly parentId: number | null;
   readonly position?: number | null;
+  readonly scope?: WriteScope;
 }
 
 /** Moves a workstream and its subtree: one prefix rewrite of the subtree's paths. */
@@ -29,7 +31,8 @@ export async function moveWorkstream(props: MoveWorkstreamProps): Promise<Workst
   }
   return inTransaction(props.em, async (tem) => {
     const node = await findWorkstream(tem, props.id);
-    if (!node) throw new DomainError('NOT_FOUND', `工作流不存在：${props.id}`, ['id']);
+    if (!node || !(props.scope ?? EVERYWHERE)(node.initiativeId))
+      throw new DomainError('NOT_FOUND', `工作流不存在：${props.id}`, ['id']);
     const parent = props.parentId === null ? null : await findWorkstream(tem, props.parentId);
     if (props.parentId !== null && (!parent || parent.initiativeId !== node.initiativeId)) {
       throw new DomainError('NOT_FOUND', `上级工作流不存在：${props.parentId}`, ['parentId']);

@@ -12,7 +12,10 @@ import {
   writeItemStatus,
   type ChangeRow,
 } from '../db/queries/item.queries.js';
+import { idempotent, type Idempotency } from './idempotency.js';
+import { itemsCodec } from './item-codec.js';
 import { inTransaction } from './transaction.js';
+import { EVERYWHERE, type WriteScope } from './write-scope.js';
 import { groupTallyDeltas, type WorkstreamDelta } from './tally-deltas.js';
 
 export interface StatusUpdate {
@@ -32,6 +35,9 @@ export interface SetItemStatusesProps {
   readonly actor: string;
   /** Where each update's fields sit in the caller's input, for `userErrors.field`. */
   readonly fieldOf?: (index: number, name: string) => string[];
+  readonly scope?: WriteScope;
+  /** A retry with the same key returns the first answer and applies nothing. */
+  readonly idempotency?: Idempotency | null;
 }
 
 const bulkField = (index: number, name: string) => ['updates', String(index), name];
@@ -41,7 +47,7 @@ const bulkField = (index: number, name: string) => ['updates', String(index), na
  * the items, their workstreams' counters (atomic upserts) and the change log.
  */
 export async function setItemStatuses(props: SetItemStatusesProps): Promise<ItemRecord[]> {
-  const { em, updates, actor } = props;
+  const { updates, actor } = props;
   const fieldOf = props.fieldOf ?? bulkField;
   if (updates.length === 0) throw new DomainError('INVALID_INPUT', '至少需要一条更新', ['updates']);
   if (updates.length > MAX_BULK) {
@@ -70,79 +76,89 @@ export async function setItemStatuses(props: SetItemStatusesProps): Promise<Item
   });
   if (upfront.length > 0) throw new DomainErrors(upfront);
 
-  return inTransaction(em, async (tem) => {
-    const current = new Map(
-      (await findItemsByIds(tem, [...seen], { dialect: dialectOf(tem) })).map((item) => [
-        item.id,
-        item,
-      ]),
-    );
-    const errors: DomainError[] = [];
-    const next: ItemRecord[] = [];
-    const deltas: WorkstreamDelta[] = [];
-    const changes: ChangeRow[] = [];
-    const now = new Date();
-    updates.forEach((u, i) => {
-      const item = current.get(u.itemId);
-      if (!item || item.deleted) {
-        errors.push(new DomainError('NOT_FOUND', `事项不存在：${u.itemId}`, fieldOf(i, 'itemId')));
-        return;
-      }
-      if (
-        u.expectedVersion !== null &&
-        u.expectedVersion !== undefined &&
-        u.expectedVersion !== item.version
-      ) {
-        errors.push(
-          new DomainError(
-            'STALE_VERSION',
-            `事项已被他人修改（当前版本 ${item.version}，期望 ${u.expectedVersion}），请刷新后重试`,
-            fieldOf(i, 'expectedVersion'),
-          ),
+  return inTransaction(props.em, (tem) =>
+    idempotent(
+      tem,
+      props.idempotency,
+      { operation: 'setItemStatuses', input: updates },
+      itemsCodec,
+      async () => {
+        const current = new Map(
+          (await findItemsByIds(tem, [...seen], { dialect: dialectOf(tem) })).map((item) => [
+            item.id,
+            item,
+          ]),
         );
-        return;
-      }
-      const percent = nextPercent(u.status, item.percent, u.percent, fieldOf(i, 'percent'));
-      const updated: ItemRecord = {
-        ...item,
-        status: u.status,
-        percent,
-        version: item.version + 1,
-        updatedAt: now,
-      };
-      next.push(updated);
-      deltas.push(
-        {
-          initiativeId: item.initiativeId,
-          workstreamId: item.workstreamId,
-          delta: itemDelta(item.status, item.weight, item.percent, -1),
-        },
-        {
-          initiativeId: item.initiativeId,
-          workstreamId: item.workstreamId,
-          delta: itemDelta(u.status, item.weight, percent, 1),
-        },
-      );
-      changes.push({
-        initiativeId: item.initiativeId,
-        workstreamId: item.workstreamId,
-        itemId: item.id,
-        kind: 'STATUS',
-        fromStatus: item.status,
-        fromPercent: item.percent,
-        toStatus: u.status,
-        toPercent: percent,
-        version: updated.version,
-        actor,
-        note: cleanText(u.note, 'note'),
-      });
-    });
-    if (errors.length > 0) throw new DomainErrors(errors);
-    for (const item of next) await writeItemStatus(tem, item, now);
-    for (const [initiativeId, group] of groupTallyDeltas(deltas)) {
-      await applyTallyDeltas(tem, initiativeId, mergeDeltas(group));
-    }
-    await insertChanges(tem, changes, now);
-    return next;
-  });
+        const errors: DomainError[] = [];
+        const next: ItemRecord[] = [];
+        const deltas: WorkstreamDelta[] = [];
+        const changes: ChangeRow[] = [];
+        const now = new Date();
+        updates.forEach((u, i) => {
+          const item = current.get(u.itemId);
+          if (!item || item.deleted || !(props.scope ?? EVERYWHERE)(item.initiativeId)) {
+            errors.push(
+              new DomainError('NOT_FOUND', `事项不存在：${u.itemId}`, fieldOf(i, 'itemId')),
+            );
+            return;
+          }
+          if (
+            u.expectedVersion !== null &&
+            u.expectedVersion !== undefined &&
+            u.expectedVersion !== item.version
+          ) {
+            errors.push(
+              new DomainError(
+                'STALE_VERSION',
+                `事项已被他人修改（当前版本 ${item.version}，期望 ${u.expectedVersion}），请刷新后重试`,
+                fieldOf(i, 'expectedVersion'),
+              ),
+            );
+            return;
+          }
+          const percent = nextPercent(u.status, item.percent, u.percent, fieldOf(i, 'percent'));
+          const updated: ItemRecord = {
+            ...item,
+            status: u.status,
+            percent,
+            version: item.version + 1,
+            updatedAt: now,
+          };
+          next.push(updated);
+          deltas.push(
+            {
+              initiativeId: item.initiativeId,
+              workstreamId: item.workstreamId,
+              delta: itemDelta(item.status, item.weight, item.percent, -1),
+            },
+            {
+              initiativeId: item.initiativeId,
+              workstreamId: item.workstreamId,
+              delta: itemDelta(u.status, item.weight, percent, 1),
+            },
+          );
+          changes.push({
+            initiativeId: item.initiativeId,
+            workstreamId: item.workstreamId,
+            itemId: item.id,
+            kind: 'STATUS',
+            fromStatus: item.status,
+            fromPercent: item.percent,
+            toStatus: u.status,
+            toPercent: percent,
+            version: updated.version,
+            actor,
+            note: cleanText(u.note, 'note'),
+          });
+        });
+        if (errors.length > 0) throw new DomainErrors(errors);
+        for (const item of next) await writeItemStatus(tem, item, now);
+        for (const [initiativeId, group] of groupTallyDeltas(deltas)) {
+          await applyTallyDeltas(tem, initiativeId, mergeDeltas(group));
+        }
+        await insertChanges(tem, changes, now);
+        return next;
+      },
+    ),
+  );
 }

@@ -9,12 +9,14 @@ import {
   findWorkstream,
 } from '../db/queries/workstream.queries.js';
 import { inTransaction } from './transaction.js';
+import { EVERYWHERE, type WriteScope } from './write-scope.js';
 import { workstreamColumns, type WorkstreamFields } from './workstream-input.js';
 
 export interface UpdateWorkstreamProps extends WorkstreamFields {
   readonly em: Em;
   readonly id: number;
   readonly name?: string | null;
+  readonly scope?: WriteScope;
 }
 
 /** Changes a workstream's own fields; a manual percent only fits a workstream without items. */
@@ -23,7 +25,8 @@ export async function updateWorkstream(props: UpdateWorkstreamProps): Promise<Wo
   const name = props.name === undefined || props.name === null ? undefined : assertName(props.name);
   return inTransaction(props.em, async (tem) => {
     const current = await findWorkstream(tem, props.id);
-    if (!current) throw new DomainError('NOT_FOUND', `工作流不存在：${props.id}`, ['id']);
+    if (!current || !(props.scope ?? EVERYWHERE)(current.initiativeId))
+      throw new DomainError('NOT_FOUND', `工作流不存在：${props.id}`, ['id']);
     if (cols.manualPercentBp !== undefined && cols.manualPercentBp !== null) {
       if (
         (await countLiveItems(tem, current.id)) > 0 ||

@@ -85,12 +85,17 @@ describe('jindu serve, over HTTP, on a real SQLite file', () => {
       }),
     );
     const target = (await item.json()).data.initiative.workstreams[0].children[1].items.nodes[0];
+    const created = await runCli(['token', 'create', '--name', 'pm', '--role', 'editor', '--initiative', 'hive'], env);
+    expect(created.code).toBe(0);
+    const secret = created.stdout.trimEnd().split('\n').at(-1)!;
+    expect(secret).toMatch(/^jindu_[A-Za-z0-9_-]{43}$/);
     const set = await post(
       JSON.stringify({
         query:
           'mutation($id: ID!, $v: Int) { setItemStatus(input: { itemId: $id, status: DONE, expectedVersion: $v }) { item { version } userErrors { code } } }',
         variables: { id: target.id, v: target.version },
       }),
+      { 'content-type': 'application/json', authorization: `Bearer ${secret}` },
     );
     expect((await set.json()).data.setItemStatus).toEqual({
       item: { version: target.version + 1 },
@@ -98,6 +103,7 @@ describe('jindu serve, over HTTP, on a real SQLite file', () => {
     });
     expect(await server.stop('SIGTERM')).toBe(0);
     expect(server.logs.join('')).toContain('"msg":"stopped"');
+    const firstLogs = server.logs.join('');
 
     server = await startServer(env);
     expect(server.logs.join('')).toContain('database has data: seed skipped');
@@ -110,6 +116,9 @@ describe('jindu serve, over HTTP, on a real SQLite file', () => {
     const verify = await runCli(['verify'], env);
     expect(verify.stdout).toContain('ok: every counter and figure matches the items');
     expect(verify.code).toBe(0);
+    // The secret appears in no log line of the server that served it, nor of the CLI.
+    expect(firstLogs).toContain('"path":"/graphql","status":200');
+    expect(firstLogs + created.stderr + verify.stdout + verify.stderr).not.toContain(secret);
   });
 
   it('explains a bad configuration instead of crashing', async () => {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import type { MikroORM } from '@mikro-orm/core';
 import type { ApolloServer } from '@apollo/server';
 import { pino } from 'pino';
+import { actorName, type Principal } from '../../src/domain/access.js';
 import { openOrm, type Em } from '../../src/db/orm.js';
 import type { Context } from '../../src/graphql/context.type.js';
 import { createLoaders } from '../../src/graphql/loaders.js';
@@ -19,7 +20,11 @@ export interface TestApp {
   readonly db: TestDatabase;
   readonly apollo: ApolloServer<Context>;
   /** Runs one operation through Apollo with a fresh per-request context. */
-  gql<T = any>(query: string, variables?: Record<string, unknown>): Promise<GqlResult<T>>;
+  gql<T = any>(
+    query: string,
+    variables?: Record<string, unknown>,
+    principal?: Principal,
+  ): Promise<GqlResult<T>>;
   /** Like gql, but fails the test on any top-level error. */
   ok<T = any>(query: string, variables?: Record<string, unknown>): Promise<T>;
   em(): Em;
@@ -27,6 +32,15 @@ export interface TestApp {
 }
 
 export const silentLog = pino({ level: 'silent' });
+
+/** The principal tests act as unless they say otherwise: a global admin named "test". */
+export const TEST_ADMIN: Principal = {
+  kind: 'token',
+  tokenId: 0,
+  name: 'test',
+  role: 'admin',
+  initiativeId: null,
+};
 
 export async function createTestApp(
   dialect: DialectName,
@@ -37,12 +51,21 @@ export async function createTestApp(
   await orm.schema.refresh();
   const apollo = createApollo(await jinduSchema(), silentLog);
   await apollo.start();
-  const gql = async (query: string, variables?: Record<string, unknown>) => {
+  const gql = async (
+    query: string,
+    variables?: Record<string, unknown>,
+    principal: Principal = TEST_ADMIN,
+  ) => {
     const em = orm.em.fork() as Em;
-    const res = await apollo.executeOperation(
-      { query, variables },
-      { contextValue: { em, loaders: createLoaders(em), actor: 'test', log: silentLog } },
-    );
+    const contextValue = {
+      em,
+      loaders: createLoaders(em),
+      principal,
+      actor: actorName(principal),
+      clientKey: 'test',
+      log: silentLog,
+    };
+    const res = await apollo.executeOperation({ query, variables }, { contextValue });
     assert(res.body.kind === 'single');
     return res.body.singleResult as GqlResult;
   };

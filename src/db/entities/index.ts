@@ -1,3 +1,5 @@
+import { ApiTokenSchema } from './api-token.entity.js';
+import { IdempotencyRecordSchema } from './idempotency-record.entity.js';
 import { InitiativeSchema } from './initiative.entity.js';
 import { ItemSchema } from './item.entity.js';
 import { StatusChangeSchema } from './status-change.entity.js';
@@ -10,8 +12,12 @@ export const ENTITIES = [
   ItemSchema,
   StatusChangeSchema,
   WorkstreamTallySchema,
+  ApiTokenSchema,
+  IdempotencyRecordSchema,
 ];
 export {
+  ApiTokenSchema,
+  IdempotencyRecordSchema,
   InitiativeSchema,
   ItemSchema,
   StatusChangeSchema,

@@ -1,5 +1,6 @@
 import type { ItemStatus } from '../../domain/item-status.js';
 import type { TallyDelta } from '../../domain/tally.js';
+import type { ChangeKind } from '../entities/status-change.entity.js';
 import type { Dialect, Em } from '../orm.js';
 import { ITEM_COLUMNS, toItem, type ItemRecord } from '../records.js';
 import { placeholders } from './sql.js';
@@ -120,13 +121,13 @@ export async function applyTallyDeltas(
 export interface ChangeRow {
   readonly initiativeId: number;
   readonly workstreamId: number;
-  readonly itemId: number;
-  readonly kind: 'CREATE' | 'STATUS' | 'DELETE';
+  readonly itemId: number | null;
+  readonly kind: ChangeKind;
   readonly fromStatus: ItemStatus | null;
   readonly fromPercent: number | null;
   readonly toStatus: ItemStatus | null;
   readonly toPercent: number | null;
-  readonly version: number;
+  readonly version: number | null;
   readonly actor: string;
   readonly note: string | null;
 }

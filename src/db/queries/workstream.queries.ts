@@ -103,3 +103,20 @@ export async function shiftSiblings(
     'run',
   );
 }
+
+/** A workstream whether live or deleted, with when it was deleted (for restores). */
+export async function findWorkstreamAnyState(
+  em: Em,
+  id: number,
+): Promise<(WorkstreamRecord & { deletedAt: Date | null }) | null> {
+  const [row] = await em.execute(
+    `select ${WORKSTREAM_COLUMNS}, deleted_at from workstream where id = ?`,
+    [id],
+  );
+  if (!row) return null;
+  const deleted = row.deleted_at as string | number | Date | null;
+  return {
+    ...toWorkstream(row),
+    deletedAt: deleted === null || deleted === undefined ? null : new Date(deleted),
+  };
+}

@@ -2,6 +2,9 @@ import { Field, ID, InputType, Int } from 'type-graphql';
 import type { ItemStatus } from '../../domain/item-status.js';
 import { ItemStatusEnum } from '../enums.js';
 
+const IDEMPOTENCY =
+  'Retries with the same key (per token) return the first answer and apply once; the same key with another input is IDEMPOTENCY_KEY_REUSED.';
+
 @InputType('NewItemInput')
 export class NewItemInput {
   @Field(() => String)
@@ -27,6 +30,33 @@ export class CreateItemsInput {
 
   @Field(() => [NewItemInput], { description: 'At most 100.' })
   items!: NewItemInput[];
+
+  @Field(() => String, { nullable: true, description: IDEMPOTENCY })
+  idempotencyKey?: string | null;
+}
+
+@InputType('ItemStatusUpdateInput', { description: 'One entry of a bulk status update.' })
+export class ItemStatusUpdateInput {
+  @Field(() => ID)
+  itemId!: string;
+
+  @Field(() => ItemStatusEnum)
+  status!: ItemStatus;
+
+  @Field(() => Int, {
+    nullable: true,
+    description: 'Whole number 0–100; absent: DONE → 100, NOT_STARTED → 0, else kept.',
+  })
+  percent?: number | null;
+
+  @Field(() => Int, {
+    nullable: true,
+    description: 'Apply only if the item is still at this version (else STALE_VERSION).',
+  })
+  expectedVersion?: number | null;
+
+  @Field(() => String, { nullable: true, description: 'Why: kept in the change log.' })
+  note?: string | null;
 }
 
 @InputType('SetItemStatusInput')
@@ -51,12 +81,24 @@ export class SetItemStatusInput {
 
   @Field(() => String, { nullable: true, description: 'Why: kept in the change log.' })
   note?: string | null;
+
+  @Field(() => String, { nullable: true, description: IDEMPOTENCY })
+  idempotencyKey?: string | null;
 }
 
 @InputType('SetItemStatusesInput')
 export class SetItemStatusesInput {
-  @Field(() => [SetItemStatusInput], { description: 'At most 100; all applied or none.' })
-  updates!: SetItemStatusInput[];
+  @Field(() => [ItemStatusUpdateInput], { description: 'At most 100; all applied or none.' })
+  updates!: ItemStatusUpdateInput[];
+
+  @Field(() => String, { nullable: true, description: IDEMPOTENCY })
+  idempotencyKey?: string | null;
+}
+
+@InputType('RestoreItemInput')
+export class RestoreItemInput {
+  @Field(() => ID)
+  id!: string;
 }
 
 @InputType('DeleteItemInput')

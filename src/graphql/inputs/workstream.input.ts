@@ -87,3 +87,9 @@ export class DeleteWorkstreamInput {
   @Field(() => ID)
   id!: string;
 }
+
+@InputType('RestoreWorkstreamInput')
+export class RestoreWorkstreamInput {
+  @Field(() => ID)
+  id!: string;
+}

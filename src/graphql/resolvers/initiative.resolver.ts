@@ -1,6 +1,8 @@
 import { Arg, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { findAllInitiatives, findInitiativeByKey } from '../../db/queries/initiative.queries.js';
+import { canRead } from '../../domain/access.js';
 import type { Locale } from '../../domain/item-status.js';
+import { requireGlobalAdmin } from '../access.js';
 import { reportLines } from '../../services/build-report.js';
 import { createInitiative } from '../../services/create-initiative.js';
 import { LocaleEnum } from '../enums.js';
@@ -16,7 +18,7 @@ import { WorkstreamType } from '../types/workstream.type.js';
 export class InitiativeResolver {
   @Query(() => [InitiativeType], { description: 'Every initiative, oldest first.' })
   async initiatives(@Ctx() ctx: Context): Promise<InitiativeType[]> {
-    const all = await findAllInitiatives(ctx.em);
+    const all = (await findAllInitiatives(ctx.em)).filter((i) => canRead(ctx.principal, i.id));
     for (const i of all) ctx.loaders.initiative.prime(i.id, i);
     return all.map((i) => new InitiativeType(i));
   }
@@ -27,7 +29,7 @@ export class InitiativeResolver {
     @Ctx() ctx: Context,
   ): Promise<InitiativeType | null> {
     const record = await findInitiativeByKey(ctx.em, key);
-    if (!record) return null;
+    if (!record || !canRead(ctx.principal, record.id)) return null;
     ctx.loaders.initiative.prime(record.id, record);
     return new InitiativeType(record);
   }
@@ -71,6 +73,7 @@ export class InitiativeResolver {
     @Arg('input', () => CreateInitiativeInput) input: CreateInitiativeInput,
     @Ctx() ctx: Context,
   ): Promise<InitiativePayload> {
+    requireGlobalAdmin(ctx);
     const { value, userErrors } = await withUserErrors(() =>
       createInitiative({
         em: ctx.em,

@@ -1,25 +1,31 @@
-import { Arg, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, Int, Mutation, Resolver, Root } from 'type-graphql';
+import type { ItemRecord } from '../../db/records.js';
 import { createItems } from '../../services/create-items.js';
 import { deleteItem } from '../../services/delete-item.js';
+import { restoreItem } from '../../services/restore.js';
 import { setItemStatuses } from '../../services/set-item-statuses.js';
-import type { ItemRecord } from '../../db/records.js';
+import { adminScope, idempotencyOf, writeScope } from '../access.js';
 import type { Context } from '../context.type.js';
 import { withUserErrors } from '../errors.js';
 import { toGlobalId } from '../global-id.js';
 import {
   CreateItemsInput,
   DeleteItemInput,
+  RestoreItemInput,
   SetItemStatusInput,
   SetItemStatusesInput,
 } from '../inputs/item.input.js';
+import { ChangeConnectionType } from '../types/change.type.js';
 import { ItemType } from '../types/item.type.js';
 import { DeletePayload, ItemPayload, ItemsPayload } from '../types/payloads.type.js';
 import { WorkstreamType } from '../types/workstream.type.js';
+import { historyPage } from './history.js';
 import { idOf } from './ids.js';
 import { forgetInitiative, workstreamView } from './views.js';
 
 function forgetItems(ctx: Context, items: readonly ItemRecord[]): void {
   for (const id of new Set(items.map((i) => i.initiativeId))) forgetInitiative(ctx, id);
+  for (const item of items) ctx.loaders.item.clear(item.id);
 }
 
 @Resolver(() => ItemType)
@@ -29,6 +35,18 @@ export class ItemResolver {
     return workstreamView(ctx, root.record.workstreamId);
   }
 
+  @FieldResolver(() => ChangeConnectionType, {
+    description: 'Every change of this item, newest first.',
+  })
+  history(
+    @Root() root: ItemType,
+    @Ctx() ctx: Context,
+    @Arg('first', () => Int, { defaultValue: 50 }) first: number,
+    @Arg('after', () => String, { nullable: true }) after: string | null,
+  ): Promise<ChangeConnectionType> {
+    return historyPage(ctx, { itemId: root.record.id }, first, after);
+  }
+
   @Mutation(() => ItemsPayload, {
     description: 'Adds up to 100 items to a workstream without children.',
   })
@@ -36,12 +54,15 @@ export class ItemResolver {
     @Arg('input', () => CreateItemsInput) input: CreateItemsInput,
     @Ctx() ctx: Context,
   ): Promise<ItemsPayload> {
+    const scope = writeScope(ctx);
     const { value, userErrors } = await withUserErrors(async () => {
       const created = await createItems({
         em: ctx.em,
         workstreamId: idOf(input.workstreamId, 'Workstream', ['workstreamId']),
         items: input.items,
         actor: ctx.actor,
+        scope,
+        idempotency: idempotencyOf(ctx, input.idempotencyKey),
       });
       forgetItems(ctx, created);
       return created.map((i) => new ItemType(i));
@@ -54,12 +75,16 @@ export class ItemResolver {
     @Arg('input', () => SetItemStatusInput) input: SetItemStatusInput,
     @Ctx() ctx: Context,
   ): Promise<ItemPayload> {
+    const scope = writeScope(ctx);
     const { value, userErrors } = await withUserErrors(async () => {
+      const { idempotencyKey, ...update } = input;
       const [updated] = await setItemStatuses({
         em: ctx.em,
-        updates: [{ ...input, itemId: idOf(input.itemId, 'Item', ['itemId']) }],
+        updates: [{ ...update, itemId: idOf(input.itemId, 'Item', ['itemId']) }],
         actor: ctx.actor,
         fieldOf: (_i, name) => [name],
+        scope,
+        idempotency: idempotencyOf(ctx, idempotencyKey),
       });
       forgetItems(ctx, [updated!]);
       return new ItemType(updated!);
@@ -72,6 +97,7 @@ export class ItemResolver {
     @Arg('input', () => SetItemStatusesInput) input: SetItemStatusesInput,
     @Ctx() ctx: Context,
   ): Promise<ItemsPayload> {
+    const scope = writeScope(ctx);
     const { value, userErrors } = await withUserErrors(async () => {
       const updated = await setItemStatuses({
         em: ctx.em,
@@ -80,6 +106,8 @@ export class ItemResolver {
           itemId: idOf(u.itemId, 'Item', ['updates', String(i), 'itemId']),
         })),
         actor: ctx.actor,
+        scope,
+        idempotency: idempotencyOf(ctx, input.idempotencyKey),
       });
       forgetItems(ctx, updated);
       return updated.map((i) => new ItemType(i));
@@ -88,23 +116,47 @@ export class ItemResolver {
   }
 
   @Mutation(() => DeletePayload, {
-    description: 'Deletes an item (soft: it leaves every figure, the log keeps it).',
+    description: 'Deletes an item (soft: it leaves every figure; an admin can restore it).',
   })
   async deleteItem(
     @Arg('input', () => DeleteItemInput) input: DeleteItemInput,
     @Ctx() ctx: Context,
   ): Promise<DeletePayload> {
+    const scope = writeScope(ctx);
     const { value, userErrors } = await withUserErrors(async () => {
       const id = await deleteItem({
         em: ctx.em,
         itemId: idOf(input.id, 'Item', ['id']),
         expectedVersion: input.expectedVersion,
         actor: ctx.actor,
+        scope,
       });
       ctx.loaders.tree.clearAll();
+      ctx.loaders.reportDetails.clearAll();
       ctx.loaders.item.clear(id);
       return toGlobalId('Item', id);
     });
     return { deletedId: value, userErrors };
+  }
+
+  @Mutation(() => ItemPayload, {
+    description: 'Brings a deleted item back into every figure (admin).',
+  })
+  async restoreItem(
+    @Arg('input', () => RestoreItemInput) input: RestoreItemInput,
+    @Ctx() ctx: Context,
+  ): Promise<ItemPayload> {
+    const scope = adminScope(ctx);
+    const { value, userErrors } = await withUserErrors(async () => {
+      const restored = await restoreItem({
+        em: ctx.em,
+        id: idOf(input.id, 'Item', ['id']),
+        actor: ctx.actor,
+        scope,
+      });
+      forgetItems(ctx, [restored]);
+      return new ItemType(restored);
+    });
+    return { item: value, userErrors };
   }
 }

@@ -1,4 +1,5 @@
 import { Arg, Ctx, ID, Query, Resolver } from 'type-graphql';
+import { canRead } from '../../domain/access.js';
 import type { Context } from '../context.type.js';
 import { fromGlobalId } from '../global-id.js';
 import { InitiativeType } from '../types/initiative.type.js';
@@ -18,7 +19,7 @@ export class NodeResolver {
     switch (parsed.type) {
       case 'Initiative': {
         const record = await ctx.loaders.initiative.load(parsed.id);
-        return record ? new InitiativeType(record) : null;
+        return record && canRead(ctx.principal, record.id) ? new InitiativeType(record) : null;
       }
       case 'Workstream':
         return workstreamView(ctx, parsed.id);

@@ -1,4 +1,5 @@
 import { Arg, Ctx, Query, Resolver } from 'type-graphql';
+import { canRead } from '../../domain/access.js';
 import type { Locale } from '../../domain/item-status.js';
 import { assertIsoDate } from '../../domain/tree-rules.js';
 import { formatWeeklyReport } from '../../domain/weekly-report.js';
@@ -31,7 +32,9 @@ export class ReportResolver {
       if (err instanceof DomainError) throw badUserInput(err.message, 'date');
       throw err;
     }
-    const initiatives = await findAllInitiatives(ctx.em);
+    const initiatives = (await findAllInitiatives(ctx.em)).filter((i) =>
+      canRead(ctx.principal, i.id),
+    );
     for (const i of initiatives) ctx.loaders.initiative.prime(i.id, i);
     const reports = await Promise.all(
       initiatives.map(async (i) => {

@@ -1,3 +1,4 @@
+import { canRead } from '../../domain/access.js';
 import type { Context } from '../context.type.js';
 import { ItemType } from '../types/item.type.js';
 import { WorkstreamType } from '../types/workstream.type.js';
@@ -5,7 +6,7 @@ import { WorkstreamType } from '../types/workstream.type.js';
 /** A workstream as served, or null when it is unknown or deleted (with its tree from the loader). */
 export async function workstreamView(ctx: Context, id: number): Promise<WorkstreamType | null> {
   const record = await ctx.loaders.workstream.load(id);
-  if (!record) return null;
+  if (!record || !canRead(ctx.principal, record.initiativeId)) return null;
   const tree = await ctx.loaders.tree.load(record.initiativeId);
   const node = tree?.nodes.get(id);
   return tree && node ? new WorkstreamType(node, tree) : null;

@@ -8,12 +8,17 @@ import { moveWorkstream } from '../../services/move-workstream.js';
 import { updateWorkstream } from '../../services/update-workstream.js';
 import type { Context } from '../context.type.js';
 import { ItemStatusEnum, LocaleEnum } from '../enums.js';
-import { badUserInput, withUserErrors } from '../errors.js';
+import { withUserErrors } from '../errors.js';
+import { adminScope, writeScope } from '../access.js';
+import { historyPage, pageArgs } from './history.js';
+import { restoreWorkstream } from '../../services/restore.js';
+import { ChangeConnectionType } from '../types/change.type.js';
 import { toGlobalId } from '../global-id.js';
 import {
   CreateWorkstreamInput,
   DeleteWorkstreamInput,
   MoveWorkstreamInput,
+  RestoreWorkstreamInput,
   UpdateWorkstreamInput,
 } from '../inputs/workstream.input.js';
 import { InitiativeType } from '../types/initiative.type.js';
@@ -21,10 +26,8 @@ import { ItemConnectionType } from '../types/item-connection.type.js';
 import { ItemType } from '../types/item.type.js';
 import { DeletePayload, WorkstreamPayload } from '../types/payloads.type.js';
 import { WorkstreamType } from '../types/workstream.type.js';
-import { cursorId, idOf, itemCursor } from './ids.js';
+import { idOf, itemCursor } from './ids.js';
 import { forgetInitiative, workstreamView } from './views.js';
-
-export const MAX_PAGE = 100;
 
 function subtreeIds(root: WorkstreamType): number[] {
   const ids: number[] = [];
@@ -69,11 +72,7 @@ export class WorkstreamResolver {
     })
     includeDescendants: boolean,
   ): Promise<ItemConnectionType> {
-    if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE) {
-      throw badUserInput(`first 必须在 1 到 ${MAX_PAGE} 之间，收到 ${first}`, 'first');
-    }
-    const afterId = after === null || after === undefined ? null : cursorId(after);
-    if (after && afterId === null) throw badUserInput('after 不是有效的游标', 'after');
+    const { afterId } = pageArgs(first, after);
     const workstreamIds = includeDescendants ? subtreeIds(root) : [root.node.id];
     const page = await listItems({ em: ctx.em, workstreamIds, first, afterId, statuses: status });
     return new ItemConnectionType(
@@ -89,10 +88,12 @@ export class WorkstreamResolver {
     @Arg('input', () => CreateWorkstreamInput) input: CreateWorkstreamInput,
     @Ctx() ctx: Context,
   ): Promise<WorkstreamPayload> {
+    const scope = writeScope(ctx);
     const { value, userErrors } = await withUserErrors(async () => {
       const created = await createWorkstream({
         ...input,
         em: ctx.em,
+        scope,
         initiativeId: idOf(input.initiativeId, 'Initiative', ['initiativeId']),
         parentId: input.parentId ? idOf(input.parentId, 'Workstream', ['parentId']) : null,
       });
@@ -107,11 +108,13 @@ export class WorkstreamResolver {
     @Arg('input', () => UpdateWorkstreamInput) input: UpdateWorkstreamInput,
     @Ctx() ctx: Context,
   ): Promise<WorkstreamPayload> {
+    const scope = writeScope(ctx);
     const { value, userErrors } = await withUserErrors(async () => {
       const updated = await updateWorkstream({
         ...input,
         em: ctx.em,
         id: idOf(input.id, 'Workstream', ['id']),
+        scope,
       });
       forgetInitiative(ctx, updated.initiativeId);
       return workstreamView(ctx, updated.id);
@@ -126,12 +129,14 @@ export class WorkstreamResolver {
     @Arg('input', () => MoveWorkstreamInput) input: MoveWorkstreamInput,
     @Ctx() ctx: Context,
   ): Promise<WorkstreamPayload> {
+    const scope = writeScope(ctx);
     const { value, userErrors } = await withUserErrors(async () => {
       const moved = await moveWorkstream({
         em: ctx.em,
         id: idOf(input.id, 'Workstream', ['id']),
         parentId: input.parentId ? idOf(input.parentId, 'Workstream', ['parentId']) : null,
         position: input.position,
+        scope,
       });
       forgetInitiative(ctx, moved.initiativeId);
       return workstreamView(ctx, moved.id);
@@ -146,12 +151,53 @@ export class WorkstreamResolver {
     @Arg('input', () => DeleteWorkstreamInput) input: DeleteWorkstreamInput,
     @Ctx() ctx: Context,
   ): Promise<DeletePayload> {
+    const scope = writeScope(ctx);
     const { value, userErrors } = await withUserErrors(async () => {
-      const id = await deleteWorkstream({ em: ctx.em, id: idOf(input.id, 'Workstream', ['id']) });
+      const id = await deleteWorkstream({
+        em: ctx.em,
+        id: idOf(input.id, 'Workstream', ['id']),
+        actor: ctx.actor,
+        scope,
+      });
       ctx.loaders.tree.clearAll();
+      ctx.loaders.reportDetails.clearAll();
       ctx.loaders.workstream.clearAll();
       return toGlobalId('Workstream', id);
     });
     return { deletedId: value, userErrors };
+  }
+
+  @FieldResolver(() => ChangeConnectionType, {
+    description:
+      'Changes of the items below (and deletes/restores of the workstreams), newest first.',
+  })
+  history(
+    @Root() root: WorkstreamType,
+    @Ctx() ctx: Context,
+    @Arg('first', () => Int, { defaultValue: 50 }) first: number,
+    @Arg('after', () => String, { nullable: true }) after: string | null,
+  ): Promise<ChangeConnectionType> {
+    return historyPage(ctx, { workstreamIds: subtreeIds(root) }, first, after);
+  }
+
+  @Mutation(() => WorkstreamPayload, {
+    description: 'Brings back a deleted workstream with its subtree (admin).',
+  })
+  async restoreWorkstream(
+    @Arg('input', () => RestoreWorkstreamInput) input: RestoreWorkstreamInput,
+    @Ctx() ctx: Context,
+  ): Promise<WorkstreamPayload> {
+    const scope = adminScope(ctx);
+    const { value, userErrors } = await withUserErrors(async () => {
+      const restored = await restoreWorkstream({
+        em: ctx.em,
+        id: idOf(input.id, 'Workstream', ['id']),
+        actor: ctx.actor,
+        scope,
+      });
+      forgetInitiative(ctx, restored.initiativeId);
+      return workstreamView(ctx, restored.id);
+    });
+    return { workstream: value, userErrors };
   }
 }

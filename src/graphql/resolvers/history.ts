@@ -1,0 +1,40 @@
+import { findChanges, type ChangePageQuery } from '../../db/queries/change.queries.js';
+import type { Context } from '../context.type.js';
+import { badUserInput } from '../errors.js';
+import { ChangeConnectionType, ChangeType } from '../types/change.type.js';
+import { cursorId, itemCursor } from './ids.js';
+
+export const MAX_PAGE = 100;
+
+/** Checks a page size (1–100) and decodes an `after` cursor, or throws BAD_USER_INPUT. */
+export function pageArgs(
+  first: number,
+  after: string | null | undefined,
+): { first: number; afterId: number | null } {
+  if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE) {
+    throw badUserInput(`first 必须在 1 到 ${MAX_PAGE} 之间，收到 ${first}`, 'first');
+  }
+  const afterId = after === null || after === undefined ? null : cursorId(after);
+  if (after && afterId === null) throw badUserInput('after 不是有效的游标', 'after');
+  return { first, afterId };
+}
+
+/** A page of the change log as a connection. */
+export async function historyPage(
+  ctx: Context,
+  where: Omit<ChangePageQuery, 'beforeId' | 'limit'>,
+  first: number,
+  after: string | null | undefined,
+): Promise<ChangeConnectionType> {
+  const page = pageArgs(first, after);
+  const rows = await findChanges(ctx.em, {
+    ...where,
+    beforeId: page.afterId,
+    limit: page.first + 1,
+  });
+  return new ChangeConnectionType(
+    rows.slice(0, page.first).map((r) => new ChangeType(r)),
+    rows.length > page.first,
+    (c) => itemCursor(c.record.id),
+  );
+}

@@ -1,0 +1,34 @@
+import type { IncomingMessage } from 'node:http';
+import type { Principal } from '../domain/access.js';
+import type { Em } from '../db/orm.js';
+import { authenticateToken } from '../services/tokens.js';
+import { HttpError } from './http-json.js';
+
+const FAILURES = {
+  malformed: '令牌格式无效',
+  unknown: '令牌无效',
+  expired: '令牌已过期',
+  revoked: '令牌已吊销',
+} as const;
+
+/**
+ * The principal of a request: its bearer token's, or anonymous. Bad tokens and anonymous
+ * requests where anonymous reads are off are 401 UNAUTHENTICATED. The token never leaves here.
+ */
+export async function authenticateRequest(
+  req: IncomingMessage,
+  em: Em,
+  anonymousRead: boolean,
+): Promise<Principal> {
+  const header = req.headers.authorization;
+  if (header === undefined || header === '') {
+    if (!anonymousRead)
+      throw new HttpError(401, 'UNAUTHENTICATED', '需要 API 令牌（Authorization: Bearer …）');
+    return { kind: 'anonymous', canRead: true };
+  }
+  const match = /^Bearer ([^\s]+)$/i.exec(header.trim());
+  if (!match) throw new HttpError(401, 'UNAUTHENTICATED', 'Authorization 头应为 “Bearer 令牌”');
+  const result = await authenticateToken(em, match[1]!);
+  if (typeof result === 'string') throw new HttpError(401, 'UNAUTHENTICATED', FAILURES[result]);
+  return result;
+}

@@ -1,0 +1,116 @@
+import { HeaderMap, type ApolloServerPlugin } from '@apollo/server';
+import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
+import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
+import { GraphQLError, parse, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { getComplexity, simpleEstimator, type ComplexityEstimator } from 'graphql-query-complexity';
+import type { Context } from '../graphql/context.type.js';
+import type { RateLimiter } from './rate-limiter.js';
+
+/** The API's limits (quality bar R1), drawn from GitHub's, GitLab's and common hardening defaults. */
+export const LIMITS = Object.freeze({ depth: 15, aliases: 15, tokens: 1_000, cost: 10_000 });
+
+/** Validation rules Apollo runs on every new document: depth and aliases. */
+export function limitRules() {
+  return [
+    maxDepthRule({ n: LIMITS.depth, exposeLimits: true, ignoreIntrospection: true }),
+    maxAliasesRule({ n: LIMITS.aliases, exposeLimits: true }),
+  ];
+}
+
+/** A paged field costs its page size times its selection; every other field 1 plus its selection. */
+const pagedEstimator: ComplexityEstimator = ({ args, childComplexity }) =>
+  typeof args.first === 'number' ? 1 + Math.max(0, args.first) * childComplexity : undefined;
+
+/** The cost of an operation with its variables (a `first` passed as a variable counts). */
+export function operationCost(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  variables: Record<string, unknown> | undefined,
+  operationName: string | undefined,
+): number {
+  return getComplexity({
+    schema,
+    query: document,
+    variables: variables ?? {},
+    operationName,
+    estimators: [pagedEstimator, simpleEstimator({ defaultComplexity: 1 })],
+  });
+}
+
+function reject(
+  message: string,
+  code: string,
+  status: number,
+  extra: Record<string, unknown> = {},
+  headers?: HeaderMap,
+): never {
+  // Apollo reads extensions.http for the response status and headers (a HeaderMap at run time).
+  const http = { status, ...(headers ? { headers } : {}) } as unknown as { status: number };
+  throw new GraphQLError(message, { extensions: { code, ...extra, http } });
+}
+
+/**
+ * Checks each request before it runs: document size in tokens, anonymous writes, query cost,
+ * and the client's rate of points per minute.
+ */
+export function limitsPlugin(
+  schema: GraphQLSchema,
+  limiter: RateLimiter,
+): ApolloServerPlugin<Context> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveSource({ source }) {
+          if (source.length <= LIMITS.tokens) return; // fewer characters than tokens allowed
+          try {
+            parse(source, { maxTokens: LIMITS.tokens });
+          } catch (err) {
+            if (err instanceof GraphQLError && /tokens/i.test(err.message)) {
+              reject(`查询超过 ${LIMITS.tokens} 个记号`, 'QUERY_TOO_LARGE', 400, {
+                limit: LIMITS.tokens,
+              });
+            }
+          }
+        },
+        async didResolveOperation({ request, document, operation, contextValue }) {
+          if (operation?.operation !== 'query' && contextValue.principal.kind === 'anonymous') {
+            reject(
+              '修改数据需要 API 令牌（Authorization: Bearer …）',
+              'UNAUTHENTICATED',
+              401,
+              {},
+              new HeaderMap([['www-authenticate', 'Bearer']]),
+            );
+          }
+          let cost: number;
+          try {
+            cost = operationCost(
+              schema,
+              document,
+              request.variables,
+              request.operationName ?? undefined,
+            );
+          } catch {
+            return; // variables that do not coerce: execution reports them as BAD_USER_INPUT
+          }
+          if (cost > LIMITS.cost) {
+            reject(`查询代价 ${cost} 超过上限 ${LIMITS.cost}`, 'QUERY_TOO_COMPLEX', 400, {
+              cost,
+              limit: LIMITS.cost,
+            });
+          }
+          const wait = limiter.take(contextValue.clientKey, Math.max(1, cost));
+          if (wait > 0) {
+            reject(
+              `请求过于频繁，请 ${wait} 秒后重试`,
+              'RATE_LIMITED',
+              429,
+              { retryAfter: wait },
+              new HeaderMap([['retry-after', String(wait)]]),
+            );
+          }
+        },
+      };
+    },
+  };
+}

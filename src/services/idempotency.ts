@@ -1,0 +1,55 @@
+import { createHash } from 'node:crypto';
+import { DomainError } from '../domain/errors.js';
+import type { Em } from '../db/orm.js';
+
+export interface Idempotency {
+  /** The caller's key, unique per token. */
+  readonly key: string;
+  /** Whose key space: the token. */
+  readonly owner: string;
+}
+
+export interface Codec<T> {
+  encode(value: T): unknown;
+  decode(json: unknown): T;
+}
+
+/**
+ * Runs `work` once per (owner, key) and operation payload, inside the caller's transaction: a
+ * retry gets the first answer back and writes nothing; the same key with another payload is
+ * IDEMPOTENCY_KEY_REUSED. The record commits with the write, so a crash loses neither alone.
+ */
+export async function idempotent<T>(
+  tem: Em,
+  idem: Idempotency | null | undefined,
+  request: { readonly operation: string; readonly input: unknown },
+  codec: Codec<T>,
+  work: () => Promise<T>,
+): Promise<T> {
+  if (!idem) return work();
+  if (idem.key.length === 0 || idem.key.length > 200) {
+    throw new DomainError('INVALID_INPUT', '幂等键长度应为 1 到 200 个字符', ['idempotencyKey']);
+  }
+  const hash = createHash('sha256')
+    .update(JSON.stringify([request.operation, request.input]))
+    .digest('hex');
+  const [row] = await tem.execute(
+    'select request_hash, response from idempotency_record where owner = ? and key = ?',
+    [idem.owner, idem.key],
+  );
+  if (row) {
+    if (row.request_hash !== hash) {
+      throw new DomainError('IDEMPOTENCY_KEY_REUSED', '这个幂等键已用于另一个请求内容', [
+        'idempotencyKey',
+      ]);
+    }
+    return codec.decode(JSON.parse(String(row.response)));
+  }
+  const value = await work();
+  await tem.execute(
+    'insert into idempotency_record (owner, key, request_hash, response, created_at) values (?, ?, ?, ?, ?)',
+    [idem.owner, idem.key, hash, JSON.stringify(codec.encode(value)), new Date()],
+    'run',
+  );
+  return value;
+}

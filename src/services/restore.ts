@@ -1,0 +1,105 @@
+import { DomainError } from '../domain/errors.js';
+import { itemDelta } from '../domain/tally.js';
+import { dialectOf, type Em } from '../db/orm.js';
+import type { ItemRecord, WorkstreamRecord } from '../db/records.js';
+import { applyTallyDeltas, findItemsByIds, insertChanges } from '../db/queries/item.queries.js';
+import { findWorkstream, findWorkstreamAnyState } from '../db/queries/workstream.queries.js';
+import { inTransaction } from './transaction.js';
+import { EVERYWHERE, type WriteScope } from './write-scope.js';
+
+export interface RestoreProps {
+  readonly em: Em;
+  readonly id: number;
+  readonly actor: string;
+  readonly scope?: WriteScope;
+}
+
+/** Brings a deleted item back into every figure; its workstream must be live. */
+export async function restoreItem(props: RestoreProps): Promise<ItemRecord> {
+  return inTransaction(props.em, async (tem) => {
+    const [item] = await findItemsByIds(tem, [props.id], { dialect: dialectOf(tem) });
+    if (!item || !(props.scope ?? EVERYWHERE)(item.initiativeId)) {
+      throw new DomainError('NOT_FOUND', `事项不存在：${props.id}`, ['id']);
+    }
+    if (!item.deleted) throw new DomainError('INVALID_INPUT', '事项没有被删除', ['id']);
+    if (!(await findWorkstream(tem, item.workstreamId))) {
+      throw new DomainError('INVALID_INPUT', '事项所在的工作流已删除，请先恢复工作流', ['id']);
+    }
+    const now = new Date();
+    const version = item.version + 1;
+    await tem.execute(
+      'update item set deleted_at = null, version = ?, updated_at = ? where id = ?',
+      [version, now, item.id],
+      'run',
+    );
+    await applyTallyDeltas(tem, item.initiativeId, [
+      {
+        workstreamId: item.workstreamId,
+        delta: itemDelta(item.status, item.weight, item.percent, 1),
+      },
+    ]);
+    await insertChanges(
+      tem,
+      [
+        {
+          initiativeId: item.initiativeId,
+          workstreamId: item.workstreamId,
+          itemId: item.id,
+          kind: 'RESTORE',
+          fromStatus: null,
+          fromPercent: null,
+          toStatus: item.status,
+          toPercent: item.percent,
+          version,
+          actor: props.actor,
+          note: null,
+        },
+      ],
+      now,
+    );
+    return { ...item, deleted: false, version, updatedAt: now };
+  });
+}
+
+/**
+ * Brings back a deleted workstream with the part of its subtree deleted with it (or after);
+ * what was deleted before stays deleted. Its parent must be live.
+ */
+export async function restoreWorkstream(props: RestoreProps): Promise<WorkstreamRecord> {
+  return inTransaction(props.em, async (tem) => {
+    const node = await findWorkstreamAnyState(tem, props.id);
+    if (!node || !(props.scope ?? EVERYWHERE)(node.initiativeId)) {
+      throw new DomainError('NOT_FOUND', `工作流不存在：${props.id}`, ['id']);
+    }
+    if (node.deletedAt === null) throw new DomainError('INVALID_INPUT', '工作流没有被删除', ['id']);
+    if (node.parentId !== null && !(await findWorkstream(tem, node.parentId))) {
+      throw new DomainError('INVALID_INPUT', '上级工作流已删除，请先恢复上级', ['id']);
+    }
+    const now = new Date();
+    await tem.execute(
+      'update workstream set deleted_at = null, updated_at = ? where initiative_id = ? and path like ? and deleted_at >= ?',
+      [now, node.initiativeId, `${node.path}%`, node.deletedAt],
+      'run',
+    );
+    await insertChanges(
+      tem,
+      [
+        {
+          initiativeId: node.initiativeId,
+          workstreamId: node.id,
+          itemId: null,
+          kind: 'WORKSTREAM_RESTORE',
+          fromStatus: null,
+          fromPercent: null,
+          toStatus: null,
+          toPercent: null,
+          version: null,
+          actor: props.actor,
+          note: null,
+        },
+      ],
+      now,
+    );
+    return (await findWorkstream(tem, node.id))!;
+  });
+}
