@@ -46,3 +46,11 @@ export class DomainErrors extends Error {
 
 /** Largest number of entries one bulk mutation accepts. */
 export const MAX_BULK = 100;
+
+/** 1–100 entries, or INVALID_INPUT / TOO_MANY naming the input field. */
+export function assertBulkSize(count: number, field: string, what: string): void {
+  if (count === 0) throw new DomainError('INVALID_INPUT', `至少需要一个${what}`, [field]);
+  if (count > MAX_BULK) {
+    throw new DomainError('TOO_MANY', `一次最多 ${MAX_BULK} 个${what}，收到 ${count} 个`, [field]);
+  }
+}

@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type { Principal } from '../domain/access.js';
 import type { Context } from '../graphql/context.type.js';
 import { HttpError, parseJsonBody, readBody, sendJson, sendJsonError } from './http-json.js';
+import { LIMITS, tokenLimitError } from './limits.js';
 
 export interface HttpDeps {
   readonly apollo: ApolloServer<Context>;
@@ -107,6 +108,17 @@ async function graphql(
     req.method === 'POST'
       ? parseJsonBody(await readBody(req), req.headers['content-type'])
       : undefined;
+  const query =
+    body !== null && typeof body === 'object'
+      ? (body as { query?: unknown }).query
+      : url.searchParams.get('query');
+  const tooLarge = tokenLimitError(query);
+  if (tooLarge)
+    return sendJson(res, 400, {
+      errors: [
+        { message: tooLarge, extensions: { code: 'QUERY_TOO_LARGE', limit: LIMITS.tokens } },
+      ],
+    });
   const principal = await deps.authenticate(req);
   const headers = new HeaderMap();
   for (const [key, value] of Object.entries(req.headers)) {

@@ -1,19 +1,46 @@
 import { HeaderMap, type ApolloServerPlugin } from '@apollo/server';
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
-import { GraphQLError, parse, type DocumentNode, type GraphQLSchema } from 'graphql';
-import { getComplexity, simpleEstimator, type ComplexityEstimator } from 'graphql-query-complexity';
+import {
+  GraphQLError,
+  parse,
+  type DocumentNode,
+  type GraphQLSchema,
+  type ValidationContext,
+} from 'graphql';
+// Loaded through require: its ESM build imports graphql/index.mjs, a second copy of graphql
+// beside the index.js that Apollo and type-graphql load, and schema checks fail across the two.
+import type { ComplexityEstimator } from 'graphql-query-complexity';
+import { createRequire } from 'node:module';
+
+const { getComplexity, simpleEstimator } = createRequire(import.meta.url)(
+  'graphql-query-complexity',
+) as typeof import('graphql-query-complexity');
 import type { Context } from '../graphql/context.type.js';
 import type { RateLimiter } from './rate-limiter.js';
 
 /** The API's limits (quality bar R1), drawn from GitHub's, GitLab's and common hardening defaults. */
 export const LIMITS = Object.freeze({ depth: 15, aliases: 15, tokens: 1_000, cost: 10_000 });
 
-/** Validation rules Apollo runs on every new document: depth and aliases. */
+/**
+ * Validation rules Apollo runs on every new document: depth (fields, not fragments) and
+ * aliases. The rules report through the validation context: thrown, their errors would reach
+ * Apollo as unexpected and become a 500.
+ */
 export function limitRules() {
+  const report = {
+    propagateOnRejection: false,
+    onReject: [(ctx: ValidationContext | null, err: GraphQLError) => ctx?.reportError(err)],
+  };
   return [
-    maxDepthRule({ n: LIMITS.depth, exposeLimits: true, ignoreIntrospection: true }),
-    maxAliasesRule({ n: LIMITS.aliases, exposeLimits: true }),
+    maxDepthRule({
+      n: LIMITS.depth,
+      exposeLimits: true,
+      ignoreIntrospection: true,
+      flattenFragments: true,
+      ...report,
+    }),
+    maxAliasesRule({ n: LIMITS.aliases, exposeLimits: true, ...report }),
   ];
 }
 
@@ -50,9 +77,22 @@ function reject(
 }
 
 /**
- * Checks each request before it runs: document size in tokens, anonymous writes, query cost,
- * and the client's rate of points per minute.
+ * Refuses a document of more than 1,000 tokens before anything parses it for real (graphql's
+ * parser stops counting at the limit). Called by the HTTP layer: Apollo turns errors thrown
+ * from its source hook into a 500.
  */
+export function tokenLimitError(query: unknown): string | null {
+  if (typeof query !== 'string' || query.length <= LIMITS.tokens) return null; // fewer characters than tokens
+  try {
+    parse(query, { maxTokens: LIMITS.tokens });
+  } catch (err) {
+    if (err instanceof GraphQLError && /tokens/i.test(err.message))
+      return `查询超过 ${LIMITS.tokens} 个记号`;
+  }
+  return null;
+}
+
+/** Checks each operation before it runs: anonymous writes, query cost, the client's rate. */
 export function limitsPlugin(
   schema: GraphQLSchema,
   limiter: RateLimiter,
@@ -60,18 +100,6 @@ export function limitsPlugin(
   return {
     async requestDidStart() {
       return {
-        async didResolveSource({ source }) {
-          if (source.length <= LIMITS.tokens) return; // fewer characters than tokens allowed
-          try {
-            parse(source, { maxTokens: LIMITS.tokens });
-          } catch (err) {
-            if (err instanceof GraphQLError && /tokens/i.test(err.message)) {
-              reject(`查询超过 ${LIMITS.tokens} 个记号`, 'QUERY_TOO_LARGE', 400, {
-                limit: LIMITS.tokens,
-              });
-            }
-          }
-        },
         async didResolveOperation({ request, document, operation, contextValue }) {
           if (operation?.operation !== 'query' && contextValue.principal.kind === 'anonymous') {
             reject(

@@ -1,4 +1,4 @@
-import { DomainError, DomainErrors, MAX_BULK } from '../domain/errors.js';
+import { assertBulkSize, DomainError, DomainErrors } from '../domain/errors.js';
 import { isItemStatus, type ItemStatus } from '../domain/item-status.js';
 import { nextPercent } from '../domain/item-rules.js';
 import { itemDelta, mergeDeltas } from '../domain/tally.js';
@@ -41,12 +41,7 @@ interface ValidItem {
 }
 
 function validate(items: readonly NewItem[]): ValidItem[] {
-  if (items.length === 0) throw new DomainError('INVALID_INPUT', '至少需要一个事项', ['items']);
-  if (items.length > MAX_BULK) {
-    throw new DomainError('TOO_MANY', `一次最多创建 ${MAX_BULK} 个事项，收到 ${items.length} 个`, [
-      'items',
-    ]);
-  }
+  assertBulkSize(items.length, 'items', '事项');
   const errors: DomainError[] = [];
   const valid = items.map((item, i) => {
     const at = (name: string) => ['items', String(i), name];

@@ -1,4 +1,4 @@
-import { DomainError, DomainErrors, MAX_BULK } from '../domain/errors.js';
+import { assertBulkSize, DomainError, DomainErrors } from '../domain/errors.js';
 import type { ItemStatus } from '../domain/item-status.js';
 import { nextPercent } from '../domain/item-rules.js';
 import { itemDelta, mergeDeltas } from '../domain/tally.js';
@@ -49,14 +49,7 @@ const bulkField = (index: number, name: string) => ['updates', String(index), na
 export async function setItemStatuses(props: SetItemStatusesProps): Promise<ItemRecord[]> {
   const { updates, actor } = props;
   const fieldOf = props.fieldOf ?? bulkField;
-  if (updates.length === 0) throw new DomainError('INVALID_INPUT', '至少需要一条更新', ['updates']);
-  if (updates.length > MAX_BULK) {
-    throw new DomainError(
-      'TOO_MANY',
-      `一次最多更新 ${MAX_BULK} 个事项，收到 ${updates.length} 个`,
-      ['updates'],
-    );
-  }
+  assertBulkSize(updates.length, 'updates', '更新');
   const seen = new Set<number>();
   const upfront: DomainError[] = [];
   updates.forEach((u, i) => {

@@ -1,4 +1,5 @@
 import { Arg, Ctx, FieldResolver, Int, Mutation, Resolver, Root } from 'type-graphql';
+import { assertBulkSize } from '../../domain/errors.js';
 import type { ItemRecord } from '../../db/records.js';
 import { createItems } from '../../services/create-items.js';
 import { deleteItem } from '../../services/delete-item.js';
@@ -56,6 +57,7 @@ export class ItemResolver {
   ): Promise<ItemsPayload> {
     const scope = writeScope(ctx);
     const { value, userErrors } = await withUserErrors(async () => {
+      assertBulkSize(input.items.length, 'items', '事项');
       const created = await createItems({
         em: ctx.em,
         workstreamId: idOf(input.workstreamId, 'Workstream', ['workstreamId']),
@@ -99,6 +101,7 @@ export class ItemResolver {
   ): Promise<ItemsPayload> {
     const scope = writeScope(ctx);
     const { value, userErrors } = await withUserErrors(async () => {
+      assertBulkSize(input.updates.length, 'updates', '更新');
       const updated = await setItemStatuses({
         em: ctx.em,
         updates: input.updates.map((u, i) => ({

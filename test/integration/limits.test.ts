@@ -1,0 +1,192 @@
+import type { AddressInfo } from 'node:net';
+import { Lexer, Source, TokenKind } from 'graphql';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { week20Seed } from '../../seeds/week-20.seed.js';
+import { loadSeed } from '../../src/services/load-seed.js';
+import { createHttpServer } from '../../src/server/http-server.js';
+import { startHttpApp, type HttpTestApp } from '../helpers/http-app.js';
+import { silentLog } from '../helpers/test-app.js';
+
+/** Tokens of a document as graphql's lexer reads them (comments and the end are not tokens). */
+function tokenCount(doc: string): number {
+  const lexer = new Lexer(new Source(doc));
+  let count = 0;
+  while (lexer.advance().kind !== TokenKind.EOF) count++;
+  return count;
+}
+
+const nestParents = (n: number) => {
+  let q = 'id';
+  for (let i = 0; i < n; i++) q = `parent { ${q} }`;
+  return q;
+};
+
+/**
+ * Cost by the rule (a field costs 1 plus its selection; a paged field 1 plus first × selection):
+ * node 1 + items(1 + 98 × (nodes 1 + history(1 + 50 × (nodes 1 + kind 1)))) + count(1 + c × 1)
+ * = 1 + 9,997 + 1 + c = 9,999 + c.
+ */
+const COSTLY = `query($id: ID!, $a: Int!, $b: Int!, $c: Int!) { node(id: $id) { ... on Workstream {
+  items(first: $a) { nodes { history(first: $b) { nodes { kind } } } }
+  count: items(first: $c) { totalCount } } } }`;
+
+describe('API limits at their edges (R1)', () => {
+  let app: HttpTestApp;
+  let leaf: string;
+  const codeOf = (res: { body: any }) => res.body.errors?.[0]?.extensions?.code;
+
+  beforeAll(async () => {
+    app = await startHttpApp('sqlite');
+    await loadSeed({ em: app.em(), initiatives: week20Seed });
+    const data = await app.post('{ initiative(key: "hive") { workstreams { children { id } } } }');
+    leaf = data.body.data.initiative.workstreams[0].children[0].id;
+  });
+  afterAll(() => app?.close());
+
+  it('accepts depth 15 and rejects 16', async () => {
+    // node (1) + 13 parents + id = 15 fields deep.
+    const ok = await app.post(
+      `query($id: ID!) { node(id: $id) { ... on Workstream { ${nestParents(13)} } } }`,
+      { id: leaf },
+    );
+    expect(ok.status).toBe(200);
+    expect(ok.body.errors).toBeUndefined();
+    const deep = await app.post(
+      `query($id: ID!) { node(id: $id) { ... on Workstream { ${nestParents(14)} } } }`,
+      { id: leaf },
+    );
+    expect(deep.status).toBe(400);
+    expect(codeOf(deep)).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(deep.body.errors[0].message).toContain('depth limit of 15');
+  });
+
+  it('accepts 15 aliases and rejects 16', async () => {
+    const aliases = (n: number) =>
+      `{ ${Array.from({ length: n }, (_, i) => `a${i}: initiatives { id }`).join(' ')} }`;
+    expect((await app.post(aliases(15))).body.errors).toBeUndefined();
+    const res = await app.post(aliases(16));
+    expect(res.status).toBe(400);
+    expect(res.body.errors[0].message).toContain('Aliases limit of 15');
+  });
+
+  it('accepts cost 10,000 and rejects 10,001, with page sizes from variables', async () => {
+    const ok = await app.post(COSTLY, { id: leaf, a: 98, b: 50, c: 1 });
+    expect(ok.status).toBe(200);
+    expect(ok.body.errors).toBeUndefined();
+    expect(ok.body.data.node.count.totalCount).toBe(12);
+    const over = await app.post(COSTLY, { id: leaf, a: 98, b: 50, c: 2 });
+    expect(over.status).toBe(400);
+    expect(over.body.errors[0].extensions).toEqual({
+      code: 'QUERY_TOO_COMPLEX',
+      cost: 10_001,
+      limit: 10_000,
+    });
+    // The same numbers written inline cost the same.
+    const inline = `query($id: ID!) { node(id: $id) { ... on Workstream {
+      items(first: 98) { nodes { history(first: 50) { nodes { kind } } } }
+      count: items(first: 2) { totalCount } } } }`;
+    expect((await app.post(inline, { id: leaf })).body.errors[0].extensions.cost).toBe(10_001);
+  });
+
+  it('takes page sizes 1–100 only', async () => {
+    for (const [first, accepted] of [
+      [1, true],
+      [100, true],
+      [0, false],
+      [101, false],
+    ] as const) {
+      const res = await app.post(
+        'query($id: ID!, $f: Int!) { node(id: $id) { ... on Workstream { items(first: $f) { totalCount } } } }',
+        { id: leaf, f: first },
+      );
+      expect(res.status).toBe(200);
+      expect(res.body.errors === undefined).toBe(accepted);
+      if (!accepted) expect(codeOf(res)).toBe('BAD_USER_INPUT');
+    }
+  });
+
+  it('accepts 1,000 tokens in a document and rejects 1,001', async () => {
+    // 25 tokens around the list, 5 per `{ name: "a" }`: 195 items make 1,000.
+    const doc = (extra: string) =>
+      `mutation { createItems(input: { workstreamId: "x", items: [${' { name: "a" }'.repeat(195)} ] }) { userErrors { code message field ${extra}} } }`;
+    expect(tokenCount(doc(''))).toBe(1_000);
+    expect(tokenCount(doc('__typename '))).toBe(1_001);
+    const ok = await app.post(doc(''));
+    expect(ok.status).toBe(200);
+    expect(ok.body.data.createItems.userErrors[0].code).toBe('TOO_MANY');
+    const res = await app.post(doc('__typename '));
+    expect(res.status).toBe(400);
+    expect(res.body.errors[0].extensions).toEqual({ code: 'QUERY_TOO_LARGE', limit: 1_000 });
+  });
+
+  it('takes at most 100 entries per bulk input', async () => {
+    const res = await app.post(
+      'mutation($u: [ItemStatusUpdateInput!]!) { setItemStatuses(input: { updates: $u }) { userErrors { code } } }',
+      {
+        u: Array.from({ length: 101 }, () => ({ itemId: 'x', status: 'DONE' })),
+      },
+    );
+    expect(res.body.data.setItemStatuses.userErrors).toEqual([{ code: 'TOO_MANY' }]);
+  });
+});
+
+describe('rate limit, introspection, GraphiQL and timeout settings', () => {
+  let app: HttpTestApp;
+  beforeAll(async () => {
+    app = await startHttpApp('sqlite', {
+      rateLimitPerMinute: 5,
+      introspection: false,
+      graphiql: false,
+    });
+  });
+  afterAll(() => app?.close());
+
+  it('limits points per minute per token, with RATE_LIMITED and Retry-After', async () => {
+    const other = await app.token('other', 'viewer');
+    for (let i = 0; i < 5; i++) expect((await app.post('{ __typename }')).status).toBe(200);
+    const limited = await app.post('{ __typename }');
+    expect(limited.status).toBe(429);
+    expect(limited.body.errors[0].extensions.code).toBe('RATE_LIMITED');
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect((await app.post('{ __typename }', {}, other)).status).toBe(200);
+  });
+
+  it('turns introspection and GraphiQL off when asked', async () => {
+    const viewer = await app.token('introspector', 'viewer');
+    const res = await app.post('{ __schema { types { name } } }', {}, viewer);
+    expect(res.status).toBe(400);
+    expect(res.body.errors[0].extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    const page = await fetch(`${app.url}/graphiql`);
+    expect(page.status).toBe(404);
+    expect((await page.json()).errors[0].extensions.code).toBe('NOT_FOUND');
+  });
+
+  it('answers 503 TIMEOUT when a request runs past the limit', async () => {
+    const stalled = { executeHTTPGraphQLRequest: () => new Promise(() => {}) } as never;
+    const server = createHttpServer({
+      apollo: stalled,
+      log: silentLog,
+      graphiql: false,
+      requestTimeoutMs: 200,
+      ready: async () => true,
+      authenticate: async () => ({ kind: 'anonymous', canRead: true }),
+      context: () => ({}) as never,
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const started = Date.now();
+      const res = await fetch(`http://127.0.0.1:${port}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"query":"{ __typename }"}',
+      });
+      expect(res.status).toBe(503);
+      expect((await res.json()).errors[0].extensions.code).toBe('TIMEOUT');
+      expect(Date.now() - started).toBeGreaterThanOrEqual(190);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    }
+  });
+});
