@@ -97,7 +97,9 @@ export function toItem(r: Row): ItemRecord {
     weight: num(r.weight),
     note: strOrNull(r.note),
     version: num(r.version),
-    deleted: r.deleted_at !== null && r.deleted_at !== undefined,
+    deleted:
+      (r.deleted_at !== null && r.deleted_at !== undefined) ||
+      Boolean(Number(r.workstream_deleted ?? 0)),
     createdAt: new Date(r.created_at as string | number | Date),
     updatedAt: new Date(r.updated_at as string | number | Date),
   };

@@ -94,6 +94,15 @@ export function formatError(
       extensions,
     };
   }
+  if (original instanceof GraphQLError && !original.originalError && !formatted.path) {
+    // graphql-js and Apollo report some request errors without a code (too many invalid
+    // variables, persisted-query protocol, operations the schema cannot run): the request was bad.
+    return {
+      message: formatted.message,
+      locations: formatted.locations,
+      extensions: { code: 'BAD_REQUEST' },
+    };
+  }
   logUnexpected(original);
   return {
     message: 'Internal server error',

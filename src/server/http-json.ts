@@ -54,6 +54,13 @@ export async function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Pr
   return Buffer.concat(chunks).toString('utf8');
 }
 
+/** True when any string in a parsed JSON value holds U+0000 (PostgreSQL cannot store it). */
+export function containsNul(value: unknown, depth = 0): boolean {
+  if (typeof value === 'string') return value.includes('\u0000');
+  if (depth > 64 || value === null || typeof value !== 'object') return false;
+  return Object.entries(value).some(([k, v]) => k.includes('\u0000') || containsNul(v, depth + 1));
+}
+
 /** Parses a JSON body, or a 400 that says what was wrong. */
 export function parseJsonBody(text: string, contentType: string | undefined): unknown {
   if (text.trim() === '')

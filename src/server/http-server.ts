@@ -4,7 +4,14 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Logger } from 'pino';
 import type { Principal } from '../domain/access.js';
 import type { Context } from '../graphql/context.type.js';
-import { HttpError, parseJsonBody, readBody, sendJson, sendJsonError } from './http-json.js';
+import {
+  containsNul,
+  HttpError,
+  parseJsonBody,
+  readBody,
+  sendJson,
+  sendJsonError,
+} from './http-json.js';
 import { LIMITS, tokenLimitError } from './limits.js';
 
 export interface HttpDeps {
@@ -38,7 +45,7 @@ export function createHttpServer(deps: HttpDeps): Server {
     title: 'Jindu 进度',
     defaultQuery: GRAPHIQL_QUERY,
   });
-  return createServer((req, res) => {
+  const server = createServer((req, res) => {
     const started = process.hrtime.bigint();
     res.on('finish', () => {
       deps.log.info(
@@ -63,6 +70,22 @@ export function createHttpServer(deps: HttpDeps): Server {
       else res.destroy();
     });
   });
+  // Requests Node cannot parse (bad methods, oversized headers) get a JSON answer too.
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable) {
+      socket.destroy();
+      return;
+    }
+    const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
+    const body = JSON.stringify({
+      errors: [{ message: '无法解析的 HTTP 请求', extensions: { code: 'BAD_REQUEST' } }],
+    });
+    socket.end(
+      `HTTP/1.1 ${status} ${status === 431 ? 'Request Header Fields Too Large' : 'Bad Request'}\r\n` +
+        `content-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+    );
+  });
+  return server;
 }
 
 async function handle(
@@ -71,7 +94,12 @@ async function handle(
   deps: HttpDeps,
   graphiql: string,
 ): Promise<void> {
-  const url = new URL(req.url ?? '/', 'http://localhost');
+  let url: URL;
+  try {
+    url = new URL(req.url ?? '/', 'http://localhost');
+  } catch {
+    return sendJsonError(res, 400, 'BAD_REQUEST', '无法解析请求地址');
+  }
   switch (url.pathname) {
     case '/livez':
       return sendJson(res, 200, { status: 'ok' });
@@ -112,6 +140,9 @@ async function graphql(
     body !== null && typeof body === 'object'
       ? (body as { query?: unknown }).query
       : url.searchParams.get('query');
+  if (containsNul(body) || url.search.includes('%00')) {
+    return sendJsonError(res, 400, 'BAD_REQUEST', '请求不能包含 NUL 字符（U+0000）');
+  }
   const tooLarge = tokenLimitError(query);
   if (tooLarge)
     return sendJson(res, 400, {

@@ -5,16 +5,24 @@ import type { Dialect, Em } from '../orm.js';
 import { ITEM_COLUMNS, toItem, type ItemRecord } from '../records.js';
 import { placeholders } from './sql.js';
 
-/** Reads items by id; inside a PostgreSQL transaction it locks them (in id order, no deadlock). */
+/**
+ * Reads items by id; an item whose workstream is deleted counts as deleted. Inside a PostgreSQL
+ * transaction it locks the item rows (in id order, no deadlock), not their workstreams.
+ */
 export async function findItemsByIds(
   em: Em,
   ids: readonly number[],
   lock: { readonly dialect: Dialect } | null = null,
 ): Promise<ItemRecord[]> {
   const sorted = [...new Set(ids)].sort((a, b) => a - b);
-  const forUpdate = lock?.dialect === 'postgresql' ? ' order by id for update' : '';
+  const forUpdate = lock?.dialect === 'postgresql' ? ' order by i.id for update of i' : '';
+  const columns = ITEM_COLUMNS.split(', ')
+    .map((c) => `i.${c}`)
+    .join(', ');
   const rows = await em.execute(
-    `select ${ITEM_COLUMNS} from item where id in (${placeholders(sorted)})${forUpdate}`,
+    `select ${columns}, case when w.deleted_at is null then 0 else 1 end as workstream_deleted
+       from item i join workstream w on w.id = i.workstream_id
+      where i.id in (${placeholders(sorted)})${forUpdate}`,
     sorted,
   );
   return rows.map(toItem);
