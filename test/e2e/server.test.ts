@@ -85,7 +85,10 @@ describe('jindu serve, over HTTP, on a real SQLite file', () => {
       }),
     );
     const target = (await item.json()).data.initiative.workstreams[0].children[1].items.nodes[0];
-    const created = await runCli(['token', 'create', '--name', 'pm', '--role', 'editor', '--initiative', 'hive'], env);
+    const created = await runCli(
+      ['token', 'create', '--name', 'pm', '--role', 'editor', '--initiative', 'hive'],
+      env,
+    );
     expect(created.code).toBe(0);
     const secret = created.stdout.trimEnd().split('\n').at(-1)!;
     expect(secret).toMatch(/^jindu_[A-Za-z0-9_-]{43}$/);

@@ -12,21 +12,37 @@ export interface HttpTestApp {
   readonly db: TestDatabase;
   /** A global admin token's secret; `post` sends it unless told otherwise (null: no token). */
   readonly adminToken: string;
-  post(query: string, variables?: Record<string, unknown>, token?: string | null): Promise<{ status: number; body: any; headers: Headers }>;
-  token(name: string, role: 'viewer' | 'editor' | 'admin', initiativeKey?: string, expires?: string): Promise<string>;
+  post(
+    query: string,
+    variables?: Record<string, unknown>,
+    token?: string | null,
+  ): Promise<{ status: number; body: any; headers: Headers }>;
+  token(
+    name: string,
+    role: 'viewer' | 'editor' | 'admin',
+    initiativeKey?: string,
+    expires?: string,
+  ): Promise<string>;
   em(): Em;
   close(): Promise<void>;
 }
 
 /** The real HTTP server in this process, on a free loopback port, over a database of its own. */
-export async function startHttpApp(dialect: DialectName, options: Partial<ServerOptions> = {}): Promise<HttpTestApp> {
+export async function startHttpApp(
+  dialect: DialectName,
+  options: Partial<ServerOptions> = {},
+): Promise<HttpTestApp> {
   const db = await createTestDatabase(dialect, true);
   const orm = await openOrm({ databaseUrl: db.url, poolSize: 20 });
   await orm.schema.refresh();
   const app: App = await createApp(orm, silentLog, serverOptions(options));
   const url = await app.listen(0, '127.0.0.1');
-  const token = async (name: string, role: 'viewer' | 'editor' | 'admin', initiativeKey?: string, expires?: string) =>
-    (await createToken({ em: orm.em.fork() as Em, name, role, initiativeKey, expires })).token;
+  const token = async (
+    name: string,
+    role: 'viewer' | 'editor' | 'admin',
+    initiativeKey?: string,
+    expires?: string,
+  ) => (await createToken({ em: orm.em.fork() as Em, name, role, initiativeKey, expires })).token;
   const adminToken = await token('test-admin', 'admin');
   return {
     url,
@@ -37,7 +53,10 @@ export async function startHttpApp(dialect: DialectName, options: Partial<Server
     post: async (query, variables, secret = adminToken) => {
       const res = await fetch(`${url}/graphql`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', ...(secret ? { authorization: `Bearer ${secret}` } : {}) },
+        headers: {
+          'content-type': 'application/json',
+          ...(secret ? { authorization: `Bearer ${secret}` } : {}),
+        },
         body: JSON.stringify({ query, variables }),
       });
       return { status: res.status, body: await res.json(), headers: res.headers };
