@@ -1,6 +1,6 @@
 import { DomainError } from '../domain/errors.js';
 import type { Em } from '../db/orm.js';
-import { insertChanges } from '../db/queries/item.queries.js';
+import { insertChanges, workstreamEvent } from '../db/queries/item.queries.js';
 import { findWorkstream } from '../db/queries/workstream.queries.js';
 import { inTransaction } from './transaction.js';
 import { EVERYWHERE, type WriteScope } from './write-scope.js';
@@ -29,21 +29,7 @@ export async function deleteWorkstream(props: DeleteWorkstreamProps): Promise<nu
     );
     await insertChanges(
       tem,
-      [
-        {
-          initiativeId: node.initiativeId,
-          workstreamId: node.id,
-          itemId: null,
-          kind: 'WORKSTREAM_DELETE',
-          fromStatus: null,
-          fromPercent: null,
-          toStatus: null,
-          toPercent: null,
-          version: null,
-          actor: props.actor ?? 'system',
-          note: null,
-        },
-      ],
+      [workstreamEvent(node, 'WORKSTREAM_DELETE', props.actor ?? 'system')],
       now,
     );
     return node.id;

@@ -2,7 +2,12 @@ import { DomainError } from '../domain/errors.js';
 import { itemDelta } from '../domain/tally.js';
 import { dialectOf, type Em } from '../db/orm.js';
 import type { ItemRecord, WorkstreamRecord } from '../db/records.js';
-import { applyTallyDeltas, findItemsByIds, insertChanges } from '../db/queries/item.queries.js';
+import {
+  applyTallyDeltas,
+  findItemsByIds,
+  insertChanges,
+  workstreamEvent,
+} from '../db/queries/item.queries.js';
 import { findWorkstream, findWorkstreamAnyState } from '../db/queries/workstream.queries.js';
 import { inTransaction } from './transaction.js';
 import { EVERYWHERE, type WriteScope } from './write-scope.js';
@@ -81,25 +86,7 @@ export async function restoreWorkstream(props: RestoreProps): Promise<Workstream
       [now, node.initiativeId, `${node.path}%`, node.deletedAt],
       'run',
     );
-    await insertChanges(
-      tem,
-      [
-        {
-          initiativeId: node.initiativeId,
-          workstreamId: node.id,
-          itemId: null,
-          kind: 'WORKSTREAM_RESTORE',
-          fromStatus: null,
-          fromPercent: null,
-          toStatus: null,
-          toPercent: null,
-          version: null,
-          actor: props.actor,
-          note: null,
-        },
-      ],
-      now,
-    );
+    await insertChanges(tem, [workstreamEvent(node, 'WORKSTREAM_RESTORE', props.actor)], now);
     return (await findWorkstream(tem, node.id))!;
   });
 }

@@ -1,20 +1,12 @@
 import type { ItemStatus } from '../../domain/item-status.js';
+import type { ChangeRow } from './item.queries.js';
 import type { Em } from '../orm.js';
 import { placeholders } from './sql.js';
 
-export interface ChangeRecord {
+/** A change-log row as read back: what was written, with its id and time. */
+export interface ChangeRecord extends Omit<ChangeRow, 'kind'> {
   readonly id: number;
-  readonly initiativeId: number;
-  readonly workstreamId: number;
-  readonly itemId: number | null;
   readonly kind: string;
-  readonly fromStatus: ItemStatus | null;
-  readonly fromPercent: number | null;
-  readonly toStatus: ItemStatus | null;
-  readonly toPercent: number | null;
-  readonly version: number | null;
-  readonly actor: string;
-  readonly note: string | null;
   readonly at: Date;
 }
 

@@ -140,6 +140,27 @@ export interface ChangeRow {
   readonly note: string | null;
 }
 
+/** The change-log row of a workstream event (delete, restore): no item, no status. */
+export function workstreamEvent(
+  node: { readonly id: number; readonly initiativeId: number },
+  kind: 'WORKSTREAM_DELETE' | 'WORKSTREAM_RESTORE',
+  actor: string,
+): ChangeRow {
+  return {
+    initiativeId: node.initiativeId,
+    workstreamId: node.id,
+    itemId: null,
+    kind,
+    fromStatus: null,
+    fromPercent: null,
+    toStatus: null,
+    toPercent: null,
+    version: null,
+    actor,
+    note: null,
+  };
+}
+
 /** Appends to the change log, in the caller's transaction. */
 export async function insertChanges(em: Em, rows: readonly ChangeRow[], now: Date): Promise<void> {
   if (rows.length === 0) return;

@@ -60,28 +60,7 @@ export class ItemStatusUpdateInput {
 }
 
 @InputType('SetItemStatusInput')
-export class SetItemStatusInput {
-  @Field(() => ID)
-  itemId!: string;
-
-  @Field(() => ItemStatusEnum)
-  status!: ItemStatus;
-
-  @Field(() => Int, {
-    nullable: true,
-    description: 'Whole number 0–100; absent: DONE → 100, NOT_STARTED → 0, else kept.',
-  })
-  percent?: number | null;
-
-  @Field(() => Int, {
-    nullable: true,
-    description: 'Apply only if the item is still at this version (else STALE_VERSION).',
-  })
-  expectedVersion?: number | null;
-
-  @Field(() => String, { nullable: true, description: 'Why: kept in the change log.' })
-  note?: string | null;
-
+export class SetItemStatusInput extends ItemStatusUpdateInput {
   @Field(() => String, { nullable: true, description: IDEMPOTENCY })
   idempotencyKey?: string | null;
 }
