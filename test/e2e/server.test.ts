@@ -7,6 +7,9 @@ import { runCli, startServer, type ServerProcess } from '../helpers/server-proce
 const HIVE =
   '{ initiative(key: "hive") { progress { percent total } workstreams { name progress { percent total } } } }';
 
+/** What every start reads back from SQLite (R7), first boot and restart alike. */
+const PRAGMAS = '"pragmas":{"journalMode":"wal","synchronous":"FULL","busyTimeout":5000,"foreignKeys":true}';
+
 describe('jindu serve, over HTTP, on a real SQLite file', () => {
   let dir: string;
   let env: Record<string, string>;
@@ -37,6 +40,7 @@ describe('jindu serve, over HTTP, on a real SQLite file', () => {
     });
     expect(data.initiative.workstreams[0].progress.percent.toFixed(2)).toBe('86.11');
     expect(server.logs.join('')).toContain('loaded the week-20 seed');
+    expect(server.logs.join('')).toContain(PRAGMAS);
   });
 
   it('answers /livez, /readyz and an offline /graphiql page', async () => {
@@ -110,6 +114,7 @@ describe('jindu serve, over HTTP, on a real SQLite file', () => {
 
     server = await startServer(env);
     expect(server.logs.join('')).toContain('database has data: seed skipped');
+    expect(server.logs.join('')).toContain(PRAGMAS); // checked again on restart
     const again = await post(JSON.stringify({ query: HIVE }));
     const { data } = await again.json();
     // One 未启动 item of 164 now done: +1 credit over the same 164.
