@@ -12,6 +12,7 @@ import {
   type ReportLineFacts,
   type ReportStyle,
 } from '../../../src/domain/report-lines.js';
+import { GOLDEN_HIVE } from '../../helpers/golden-report.js';
 
 const M = 1_000_000;
 const HIVE_LABELS: StatusLabelOverrides = {
@@ -79,14 +80,7 @@ const HIVE: ReportLineFacts[] = [
   facts('Hive迁移-业务增长报表', '已完成', { DECOMMISSIONABLE: 1, DONE: 2 }, { credit: 3 * M }),
 ];
 
-const GOLDEN = [
-  '1.【Hive迁移-TOB商户账单】，进度：测试验证投产中。总计12个，可下线4个，暂停1个，完成1个（手续费对账单），处理中6个（交易对账单进度93%，账户对账单进度90%，安心退业务对账单进度97%，自如寓对账单进度85%，二合一对账单进度85%，天津共享对账单进度80%）。',
-  '2.【Hive迁移-风控报表】，进度：业务验收投产中。总计36个，取消迁移4个，完成22个，处理中9个（进度90%的8个，进度10%的1个），未启动1个。',
-  '3.【Hive迁移-产品运营报表】，进度：业务验收投产中。总计25个，可下线15个，完成9个，处理中1个（进度90%的1个）。',
-  '4.【Hive迁移-存管报表】，进度：业务验证投产中。总计32个，可下线14个，完成15个，处理中3个（进度60%的1个，进度50%的1个，进度40%的1个）。',
-  '5.【Hive迁移-资金部报表】，进度：业务验证投产中。总计56个，可下线14个，完成4个，处理中30个（进度95%的1个，进度90%的13个，进度80%的4个，进度75%的4个，进度20%以下的8个），未启动8个。',
-  '6.【Hive迁移-业务增长报表】，进度：已完成。总计3个，可下线1个，完成2个。',
-];
+const GOLDEN = GOLDEN_HIVE;
 
 const MIGRATION: ReportHeaderPart = {
   name: '迁移',
