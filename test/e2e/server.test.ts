@@ -8,7 +8,8 @@ const HIVE =
   '{ initiative(key: "hive") { progress { percent total } workstreams { name progress { percent total } } } }';
 
 /** What every start reads back from SQLite (R7), first boot and restart alike. */
-const PRAGMAS = '"pragmas":{"journalMode":"wal","synchronous":"FULL","busyTimeout":5000,"foreignKeys":true}';
+const PRAGMAS =
+  '"pragmas":{"journalMode":"wal","synchronous":"FULL","busyTimeout":5000,"foreignKeys":true}';
 
 describe('jindu serve, over HTTP, on a real SQLite file', () => {
   let dir: string;
