@@ -17,6 +17,16 @@ export function isWithin(path: string, ancestorPath: string): boolean {
   return path.startsWith(ancestorPath);
 }
 
+/** Deepest level a workstream may sit at (0 is the top): paths stay short, trees readable. */
+export const MAX_TREE_DEPTH = 30;
+
+/** Rejects a tree deeper than MAX_TREE_DEPTH levels. */
+export function assertDepth(deepest: number, field: readonly string[] = ['parentId']): void {
+  if (deepest >= MAX_TREE_DEPTH) {
+    throw new DomainError('INVALID_INPUT', `工作流层级不能超过 ${MAX_TREE_DEPTH} 层`, field);
+  }
+}
+
 /** Rejects moving a workstream under itself or one of its descendants. */
 export function assertMoveKeepsTree(nodePath: string, newParentPath: string | null): void {
   if (newParentPath !== null && isWithin(newParentPath, nodePath)) {

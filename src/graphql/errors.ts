@@ -17,6 +17,7 @@ const SAFE_CODES = new Set([
   'QUERY_TOO_COMPLEX',
   'QUERY_TOO_LARGE',
   'RATE_LIMITED',
+  'NOT_FOUND',
 ]);
 
 /** Extensions a safe error may carry to the client (never stack traces or exceptions). */

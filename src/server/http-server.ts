@@ -38,6 +38,15 @@ query Hive {
 }
 `;
 
+/** A GET parameter's JSON (variables, extensions), or the text itself when it is not JSON. */
+function parseOrSelf(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
 /** The HTTP server: /graphql, /graphiql, /livez, /readyz; every error answer is JSON. */
 export function createHttpServer(deps: HttpDeps): Server {
   const graphiql = renderGraphiQL({
@@ -140,7 +149,10 @@ async function graphql(
     body !== null && typeof body === 'object'
       ? (body as { query?: unknown }).query
       : url.searchParams.get('query');
-  if (containsNul(body) || url.search.includes('%00')) {
+  if (
+    containsNul(body) ||
+    [...url.searchParams.values()].some((v) => containsNul(v) || containsNul(parseOrSelf(v)))
+  ) {
     return sendJsonError(res, 400, 'BAD_REQUEST', '请求不能包含 NUL 字符（U+0000）');
   }
   const tooLarge = tokenLimitError(query);
@@ -159,7 +171,13 @@ async function graphql(
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(
       () =>
-        reject(new HttpError(503, 'TIMEOUT', `请求超过 ${deps.requestTimeoutMs / 1000} 秒未完成`)),
+        reject(
+          new HttpError(
+            503,
+            'TIMEOUT',
+            `请求超过 ${deps.requestTimeoutMs / 1000} 秒未完成；写操作可能已生效，请带同一 idempotencyKey 重试`,
+          ),
+        ),
       deps.requestTimeoutMs,
     );
   });

@@ -4,6 +4,7 @@ import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import {
   GraphQLError,
   parse,
+  visit,
   type DocumentNode,
   type GraphQLSchema,
   type ValidationContext,
@@ -92,6 +93,17 @@ export function tokenLimitError(query: unknown): string | null {
   return null;
 }
 
+/** True when a string literal of the document holds U+0000 (written as an escape in the query). */
+function hasNul(document: DocumentNode): boolean {
+  let found = false;
+  visit(document, {
+    StringValue(node) {
+      if (node.value.includes('\u0000')) found = true;
+    },
+  });
+  return found;
+}
+
 /** Checks each operation before it runs: anonymous writes, query cost, the client's rate. */
 export function limitsPlugin(
   schema: GraphQLSchema,
@@ -101,6 +113,7 @@ export function limitsPlugin(
     async requestDidStart() {
       return {
         async didResolveOperation({ request, document, operation, contextValue }) {
+          if (hasNul(document)) reject('查询不能包含 NUL 字符（U+0000）', 'BAD_REQUEST', 400);
           if (operation?.operation !== 'query' && contextValue.principal.kind === 'anonymous') {
             reject(
               '修改数据需要 API 令牌（Authorization: Bearer …）',

@@ -9,6 +9,7 @@ import type { Em } from '../db/orm.js';
 import { toItem, type ItemRecord } from '../db/records.js';
 import { applyTallyDeltas, insertChanges } from '../db/queries/item.queries.js';
 import { countLiveChildren, findWorkstream } from '../db/queries/workstream.queries.js';
+import { lockInitiative } from '../db/queries/initiative.queries.js';
 import { idempotent, type Idempotency } from './idempotency.js';
 import { itemsCodec } from './item-codec.js';
 import { inTransaction } from './transaction.js';
@@ -76,7 +77,9 @@ export async function createItems(props: CreateItemsProps): Promise<ItemRecord[]
       { operation: 'createItems', input: { workstreamId: props.workstreamId, items: props.items } },
       itemsCodec,
       async () => {
-        const ws = await findWorkstream(tem, props.workstreamId);
+        const seen = await findWorkstream(tem, props.workstreamId);
+        if (seen) await lockInitiative(tem, seen.initiativeId); // children may not appear meanwhile
+        const ws = seen && (await findWorkstream(tem, props.workstreamId));
         if (!ws || !(props.scope ?? EVERYWHERE)(ws.initiativeId))
           throw new DomainError('NOT_FOUND', `工作流不存在：${props.workstreamId}`, [
             'workstreamId',

@@ -1,14 +1,13 @@
 import { DomainError } from '../domain/errors.js';
-import { assertName, childPath, depthOfPath } from '../domain/tree-rules.js';
+import { assertDepth, assertName, childPath, depthOfPath } from '../domain/tree-rules.js';
 import { WorkstreamSchema } from '../db/entities/index.js';
 import type { Em } from '../db/orm.js';
 import type { WorkstreamRecord } from '../db/records.js';
-import { findInitiativesByIds } from '../db/queries/initiative.queries.js';
+import { findInitiativesByIds, lockInitiative } from '../db/queries/initiative.queries.js';
 import {
   countLiveItems,
   findWorkstream,
-  nextPosition,
-  shiftSiblings,
+  placeAmongSiblings,
 } from '../db/queries/workstream.queries.js';
 import { inTransaction } from './transaction.js';
 import { EVERYWHERE, type WriteScope } from './write-scope.js';
@@ -40,6 +39,7 @@ export async function createWorkstream(props: CreateWorkstreamProps): Promise<Wo
     const [initiative] = await findInitiativesByIds(tem, [props.initiativeId]);
     if (!initiative || !(props.scope ?? EVERYWHERE)(initiative.id))
       throw new DomainError('NOT_FOUND', `项目不存在：${props.initiativeId}`, ['initiativeId']);
+    await lockInitiative(tem, initiative.id);
     const parentId = props.parentId ?? null;
     const parent = parentId === null ? null : await findWorkstream(tem, parentId);
     if (parentId !== null && (!parent || parent.initiativeId !== initiative.id)) {
@@ -50,9 +50,8 @@ export async function createWorkstream(props: CreateWorkstreamProps): Promise<Wo
         'parentId',
       ]);
     }
-    let position = props.position ?? null;
-    if (position === null) position = await nextPosition(tem, initiative.id, parentId);
-    else await shiftSiblings(tem, initiative.id, parentId, position);
+    if (parent) assertDepth(parent.depth + 1);
+    const position = await placeAmongSiblings(tem, initiative.id, parentId, props.position);
     const entity = tem.create(WorkstreamSchema, {
       initiative: initiative.id,
       parent: parentId,

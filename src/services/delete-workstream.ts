@@ -2,6 +2,7 @@ import { DomainError } from '../domain/errors.js';
 import type { Em } from '../db/orm.js';
 import { insertChanges, workstreamEvent } from '../db/queries/item.queries.js';
 import { findWorkstream } from '../db/queries/workstream.queries.js';
+import { lockInitiative } from '../db/queries/initiative.queries.js';
 import { inTransaction } from './transaction.js';
 import { EVERYWHERE, type WriteScope } from './write-scope.js';
 
@@ -18,7 +19,9 @@ export interface DeleteWorkstreamProps {
  */
 export async function deleteWorkstream(props: DeleteWorkstreamProps): Promise<number> {
   return inTransaction(props.em, async (tem) => {
-    const node = await findWorkstream(tem, props.id);
+    const seen = await findWorkstream(tem, props.id);
+    if (seen) await lockInitiative(tem, seen.initiativeId);
+    const node = seen && (await findWorkstream(tem, props.id)); // again, under the lock
     if (!node || !(props.scope ?? EVERYWHERE)(node.initiativeId))
       throw new DomainError('NOT_FOUND', `工作流不存在：${props.id}`, ['id']);
     const now = new Date();

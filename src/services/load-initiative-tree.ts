@@ -61,6 +61,14 @@ export function buildTree(
   for (const node of nodes.values()) {
     if (node.parentId !== null) nodes.get(node.parentId)?.children.push(node);
   }
+  // Only what hangs from a root is part of the tree (defensive: nothing else should exist).
+  const reachable = new Set<number>();
+  for (const stack = [...roots]; stack.length > 0;) {
+    const node = stack.pop()!;
+    reachable.add(node.id);
+    stack.push(...node.children);
+  }
+  for (const id of [...nodes.keys()]) if (!reachable.has(id)) nodes.delete(id);
   const bySibling = (a: TreeNode, b: TreeNode) => a.position - b.position || a.id - b.id;
   roots.sort(bySibling);
   for (const node of nodes.values()) node.children.sort(bySibling);

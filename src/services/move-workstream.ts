@@ -1,13 +1,14 @@
 import { DomainError } from '../domain/errors.js';
-import { assertMoveKeepsTree, childPath, depthOfPath } from '../domain/tree-rules.js';
+import { assertDepth, assertMoveKeepsTree, childPath, depthOfPath } from '../domain/tree-rules.js';
 import type { Em } from '../db/orm.js';
 import type { WorkstreamRecord } from '../db/records.js';
 import {
   countLiveItems,
+  deepestBelow,
   findWorkstream,
-  nextPosition,
-  shiftSiblings,
+  placeAmongSiblings,
 } from '../db/queries/workstream.queries.js';
+import { lockInitiative } from '../db/queries/initiative.queries.js';
 import { inTransaction } from './transaction.js';
 import { EVERYWHERE, type WriteScope } from './write-scope.js';
 
@@ -30,9 +31,13 @@ export async function moveWorkstream(props: MoveWorkstreamProps): Promise<Workst
     throw new DomainError('INVALID_INPUT', '位置必须是非负整数', ['position']);
   }
   return inTransaction(props.em, async (tem) => {
-    const node = await findWorkstream(tem, props.id);
-    if (!node || !(props.scope ?? EVERYWHERE)(node.initiativeId))
+    const seen = await findWorkstream(tem, props.id);
+    if (!seen || !(props.scope ?? EVERYWHERE)(seen.initiativeId))
       throw new DomainError('NOT_FOUND', `工作流不存在：${props.id}`, ['id']);
+    await lockInitiative(tem, seen.initiativeId);
+    // Read again under the lock: a concurrent move may have changed the path.
+    const node = await findWorkstream(tem, props.id);
+    if (!node) throw new DomainError('NOT_FOUND', `工作流不存在：${props.id}`, ['id']);
     const parent = props.parentId === null ? null : await findWorkstream(tem, props.parentId);
     if (props.parentId !== null && (!parent || parent.initiativeId !== node.initiativeId)) {
       throw new DomainError('NOT_FOUND', `上级工作流不存在：${props.parentId}`, ['parentId']);
@@ -43,11 +48,15 @@ export async function moveWorkstream(props: MoveWorkstreamProps): Promise<Workst
         'parentId',
       ]);
     }
-    let position = props.position ?? null;
-    if (position === null) position = await nextPosition(tem, node.initiativeId, props.parentId);
-    else await shiftSiblings(tem, node.initiativeId, props.parentId, position);
     const newPath = childPath(parent?.path ?? null, node.id);
     const depthDelta = depthOfPath(newPath) - node.depth;
+    assertDepth((await deepestBelow(tem, node.initiativeId, node.path)) + depthDelta);
+    const position = await placeAmongSiblings(
+      tem,
+      node.initiativeId,
+      props.parentId,
+      props.position,
+    );
     await tem.execute(
       `update workstream set path = ? || substr(path, ?), depth = depth + ?
         where initiative_id = ? and path like ?`,

@@ -8,7 +8,13 @@ import {
   insertChanges,
   workstreamEvent,
 } from '../db/queries/item.queries.js';
-import { findWorkstream, findWorkstreamAnyState } from '../db/queries/workstream.queries.js';
+import {
+  countLiveChildren,
+  countLiveItems,
+  findWorkstream,
+  findWorkstreamAnyState,
+} from '../db/queries/workstream.queries.js';
+import { lockInitiative } from '../db/queries/initiative.queries.js';
 import { inTransaction } from './transaction.js';
 import { EVERYWHERE, type WriteScope } from './write-scope.js';
 
@@ -27,8 +33,15 @@ export async function restoreItem(props: RestoreProps): Promise<ItemRecord> {
       throw new DomainError('NOT_FOUND', `事项不存在：${props.id}`, ['id']);
     }
     if (!item.deleted) throw new DomainError('INVALID_INPUT', '事项没有被删除', ['id']);
-    if (!(await findWorkstream(tem, item.workstreamId))) {
+    await lockInitiative(tem, item.initiativeId);
+    const ws = await findWorkstream(tem, item.workstreamId);
+    if (!ws)
       throw new DomainError('INVALID_INPUT', '事项所在的工作流已删除，请先恢复工作流', ['id']);
+    // The rules createItems keeps: items only where there are no children and no manual percent.
+    if ((await countLiveChildren(tem, ws.id)) > 0 || ws.manualPercentBp !== null) {
+      throw new DomainError('INVALID_INPUT', '事项所在的工作流现在有下级或人工进度，不能恢复事项', [
+        'id',
+      ]);
     }
     const now = new Date();
     const version = item.version + 1;
@@ -72,13 +85,18 @@ export async function restoreItem(props: RestoreProps): Promise<ItemRecord> {
  */
 export async function restoreWorkstream(props: RestoreProps): Promise<WorkstreamRecord> {
   return inTransaction(props.em, async (tem) => {
-    const node = await findWorkstreamAnyState(tem, props.id);
+    const seen = await findWorkstreamAnyState(tem, props.id);
+    if (seen) await lockInitiative(tem, seen.initiativeId);
+    const node = seen && (await findWorkstreamAnyState(tem, props.id)); // again, under the lock
     if (!node || !(props.scope ?? EVERYWHERE)(node.initiativeId)) {
       throw new DomainError('NOT_FOUND', `工作流不存在：${props.id}`, ['id']);
     }
     if (node.deletedAt === null) throw new DomainError('INVALID_INPUT', '工作流没有被删除', ['id']);
     if (node.parentId !== null && !(await findWorkstream(tem, node.parentId))) {
       throw new DomainError('INVALID_INPUT', '上级工作流已删除，请先恢复上级', ['id']);
+    }
+    if (node.parentId !== null && (await countLiveItems(tem, node.parentId)) > 0) {
+      throw new DomainError('INVALID_INPUT', '上级工作流现在有事项，不能恢复下级工作流', ['id']);
     }
     const now = new Date();
     await tem.execute(

@@ -1,4 +1,4 @@
-import type { Em } from '../orm.js';
+import { dialectOf, type Em } from '../orm.js';
 import { INITIATIVE_COLUMNS, toInitiative, type InitiativeRecord } from '../records.js';
 import { placeholders } from './sql.js';
 
@@ -23,4 +23,15 @@ export async function findInitiativeByKey(em: Em, key: string): Promise<Initiati
     key,
   ]);
   return rows[0] ? toInitiative(rows[0]) : null;
+}
+
+/**
+ * Serializes structural changes of one initiative (create, move, delete, restore of workstreams;
+ * items appearing where children may be): on PostgreSQL it locks the initiative row until the
+ * transaction ends, so two such changes cannot both pass their checks. SQLite has one writer.
+ */
+export async function lockInitiative(em: Em, initiativeId: number): Promise<void> {
+  if (dialectOf(em) === 'postgresql') {
+    await em.execute('select id from initiative where id = ? for update', [initiativeId]);
+  }
 }

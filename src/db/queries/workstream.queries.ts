@@ -120,3 +120,28 @@ export async function findWorkstreamAnyState(
     deletedAt: deleted === null || deleted === undefined ? null : new Date(deleted),
   };
 }
+
+/**
+ * The position a created or moved workstream takes among its new siblings: the one asked for,
+ * opening a gap there, or the end when none is given or it lies past the end.
+ */
+export async function placeAmongSiblings(
+  em: Em,
+  initiativeId: number,
+  parentId: number | null,
+  position: number | null | undefined,
+): Promise<number> {
+  const end = await nextPosition(em, initiativeId, parentId);
+  if (position === null || position === undefined || position >= end) return end;
+  await shiftSiblings(em, initiativeId, parentId, position);
+  return position;
+}
+
+/** The deepest live level in the subtree at `path`. */
+export async function deepestBelow(em: Em, initiativeId: number, path: string): Promise<number> {
+  const [row] = await em.execute(
+    'select max(depth) as d from workstream where initiative_id = ? and path like ? and deleted_at is null',
+    [initiativeId, `${path}%`],
+  );
+  return Number(row?.d ?? 0);
+}

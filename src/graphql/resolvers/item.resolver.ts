@@ -1,3 +1,4 @@
+import { GraphQLError } from 'graphql';
 import { Arg, Ctx, FieldResolver, Int, Mutation, Resolver, Root } from 'type-graphql';
 import { assertBulkSize } from '../../domain/errors.js';
 import type { ItemRecord } from '../../db/records.js';
@@ -32,8 +33,12 @@ function forgetItems(ctx: Context, items: readonly ItemRecord[]): void {
 @Resolver(() => ItemType)
 export class ItemResolver {
   @FieldResolver(() => WorkstreamType)
-  async workstream(@Root() root: ItemType, @Ctx() ctx: Context): Promise<WorkstreamType | null> {
-    return workstreamView(ctx, root.record.workstreamId);
+  async workstream(@Root() root: ItemType, @Ctx() ctx: Context): Promise<WorkstreamType> {
+    const view = await workstreamView(ctx, root.record.workstreamId);
+    // Only a replayed answer (idempotencyKey) can hold an item whose workstream is gone since.
+    if (!view)
+      throw new GraphQLError('事项所在的工作流已不存在', { extensions: { code: 'NOT_FOUND' } });
+    return view;
   }
 
   @FieldResolver(() => ChangeConnectionType, {
