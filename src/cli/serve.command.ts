@@ -3,6 +3,7 @@ import { loadConfig } from '../config.js';
 import { openDatabase } from '../db/open-database.js';
 import type { Em } from '../db/orm.js';
 import { seedIfEmpty } from '../services/load-seed.js';
+import { listTokens } from '../services/tokens.js';
 import { createApp } from '../server/app.js';
 import { createLogger } from '../server/logger.js';
 
@@ -16,6 +17,11 @@ export async function serveCommand(): Promise<void> {
     log.info(
       { seeded },
       seeded ? 'empty database: loaded the week-20 seed' : 'database has data: seed skipped',
+    );
+  }
+  if ((await listTokens(orm.em.fork() as Em)).length === 0) {
+    log.info(
+      'no API tokens yet: reads work on this address, writes need one; create it with `npx jindu token create --name NAME --role admin`',
     );
   }
   const app = await createApp(orm, log, config);
