@@ -21,7 +21,7 @@ export async function serveCommand(): Promise<void> {
   }
   if ((await listTokens(orm.em.fork() as Em)).length === 0) {
     log.info(
-      'no API tokens yet: reads work on this address, writes need one; create it with `npx jindu token create --name NAME --role admin`',
+      'no API tokens yet: every write needs one; create it with `npx jindu token create --name NAME --role admin`',
     );
   }
   const app = await createApp(orm, log, config);
