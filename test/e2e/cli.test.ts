@@ -1,0 +1,95 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openOrm, type Em } from '../../src/db/orm.js';
+import { runCli } from '../helpers/server-process.js';
+
+describe('the jindu command line on a SQLite file', () => {
+  let dir: string;
+  let env: Record<string, string>;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'jindu-cli-'));
+    env = { DATABASE_URL: `sqlite:${join(dir, 'j.sqlite')}` };
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('seeds an empty database once, and starts over only with --reset --yes', async () => {
+    const first = await runCli(['seed'], env);
+    expect(first.code).toBe(0);
+    expect(first.stdout).toContain('loaded the week-20 seed: 4 initiatives, 193 items');
+    const again = await runCli(['seed'], env);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain('already has 4 initiative(s)');
+    const unconfirmed = await runCli(['seed', '--reset'], env);
+    expect(unconfirmed.code).toBe(2);
+    expect(unconfirmed.stderr).toContain('add --yes to confirm');
+    expect((await runCli(['seed', '--reset', '--yes'], env)).code).toBe(0);
+  });
+
+  it('creates, lists and revokes tokens without ever printing a secret twice', async () => {
+    const created = await runCli(
+      [
+        'token',
+        'create',
+        '--name',
+        'ci-bot',
+        '--role',
+        'viewer',
+        '--initiative',
+        'hive',
+        '--expires',
+        '2w',
+      ],
+      env,
+    );
+    expect(created.code).toBe(0);
+    const secret = created.stdout.trimEnd().split('\n').at(-1)!;
+    expect(secret).toMatch(/^jindu_[A-Za-z0-9_-]{43}$/);
+    const list = await runCli(['token', 'list'], env);
+    expect(list.stdout).toContain('ci-bot');
+    expect(list.stdout).toContain('hive');
+    expect(list.stdout).toContain('active');
+    expect(list.stdout).not.toContain(secret);
+    expect(
+      (await runCli(['token', 'create', '--name', 'ci-bot', '--role', 'viewer'], env)).stderr,
+    ).toContain('令牌名称已存在');
+    expect(
+      (
+        await runCli(
+          ['token', 'create', '--name', 'x', '--role', 'viewer', '--expires', 'soon'],
+          env,
+        )
+      ).code,
+    ).toBe(2);
+    expect((await runCli(['token', 'revoke', 'ci-bot'], env)).stdout).toContain(
+      'revoked token "ci-bot"',
+    );
+    expect((await runCli(['token', 'list'], env)).stdout).toContain('revoked');
+  });
+
+  it('verify exits 0 on a consistent database and 1, naming the place, on a corrupted counter', async () => {
+    const clean = await runCli(['verify'], env);
+    expect(clean.code).toBe(0);
+    expect(clean.stdout).toContain('checked 4 initiatives, 20 workstreams, 193 items');
+    const orm = await openOrm({ databaseUrl: env.DATABASE_URL! });
+    const em = orm.em.fork() as Em;
+    const [row] = await em.execute(
+      "select workstream_id from workstream_tally where status = 'DONE' and items > 0 limit 1",
+    );
+    await em.execute(
+      "update workstream_tally set items = items + 1 where workstream_id = ? and status = 'DONE'",
+      [row!.workstream_id],
+      'run',
+    );
+    await orm.close();
+    const dirty = await runCli(['verify'], env);
+    expect(dirty.code).toBe(1);
+    expect(dirty.stdout).toContain(`workstream ${row!.workstream_id} DONE.items`);
+    expect(dirty.stdout).toContain('1 difference(s)');
+    const json = JSON.parse((await runCli(['verify', '--json'], env)).stdout);
+    expect(json.differences).toEqual([
+      expect.objectContaining({ workstreamId: Number(row!.workstream_id), what: 'DONE.items' }),
+    ]);
+  });
+});
