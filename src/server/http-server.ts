@@ -151,7 +151,7 @@ async function graphql(
       : url.searchParams.get('query');
   if (
     containsNul(body) ||
-    [...url.searchParams.values()].some((v) => containsNul(v) || containsNul(parseOrSelf(v)))
+    [...url.searchParams.values()].some((v) => containsNul(parseOrSelf(v)))
   ) {
     return sendJsonError(res, 400, 'BAD_REQUEST', '请求不能包含 NUL 字符（U+0000）');
   }

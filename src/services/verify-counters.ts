@@ -30,7 +30,8 @@ export async function verifyCounters(em: Em): Promise<VerifyReport> {
   const differences: Difference[] = [];
   let workstreams = 0;
   let items = 0;
-  for (const initiative of await findAllInitiatives(em)) {
+  const initiatives = await findAllInitiatives(em);
+  for (const initiative of initiatives) {
     const tree = await loadInitiativeTree(em, initiative);
     workstreams += tree.nodes.size;
     const stored = new Map<number, Tally>();
@@ -114,5 +115,5 @@ export async function verifyCounters(em: Em): Promise<VerifyReport> {
         });
     }
   }
-  return { initiatives: (await findAllInitiatives(em)).length, workstreams, items, differences };
+  return { initiatives: initiatives.length, workstreams, items, differences };
 }
