@@ -1,0 +1,467 @@
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { dirname, join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { EventLoopProbe } from './event-loop-probe.js';
+import { BodyCheckError, runLoad, type LoadResult } from './load.js';
+import {
+  checkDashboard,
+  checkReportLines,
+  dashboardQuery,
+  isTypenameAnswer,
+  reportLinesQuery,
+  StatusUpdates,
+  TYPENAME,
+} from './queries.js';
+import { rawStatusWrites } from './raw-writes.js';
+import { startServer, type ServerProcess } from './server-process.js';
+import { median, meets, spread, table, type Figure } from './summary.js';
+import { generateInitiative, type GeneratedInitiative } from './synthetic-data.js';
+
+const HELP = `npm run bench [-- options]
+
+Measures Jindu against the quality bar's speed rows (S1–S6, S8, S10) on synthetic initiatives:
+the server runs pinned to core 0, this load generator to core 1; every answer is checked.
+
+  --smoke        tiny sizes and short runs (under a minute): keeps the bench working in CI
+  --runs N       runs of each scenario (default 3)
+  --seconds S    measuring time of each load (default 3; 0.4 with --smoke)
+  --out FILE     where to write the JSON results (default bench/results/latest.json)
+  --keep         keep the generated databases and server logs
+  -h, --help     this text`;
+
+const { values: opts } = parseArgs({
+  options: {
+    smoke: { type: 'boolean', default: false },
+    runs: { type: 'string' },
+    seconds: { type: 'string' },
+    out: { type: 'string', default: 'bench/results/latest.json' },
+    keep: { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
+});
+if (opts.help) {
+  console.log(HELP);
+  process.exit(0);
+}
+const smoke = opts.smoke!;
+const runs = Number(opts.runs ?? 3);
+const seconds = Number(opts.seconds ?? (smoke ? 0.4 : 3));
+if (!Number.isInteger(runs) || runs < 1 || !(seconds > 0)) {
+  console.error(`bad --runs or --seconds\n\n${HELP}`);
+  process.exit(2);
+}
+const sizes = smoke
+  ? { small: [30, 300], large: [100, 300], huge: [100, 3_000], writes: [30, 300] }
+  : {
+      small: [1_000, 10_000],
+      large: [10_000, 10_000],
+      huge: [10_000, 1_000_000],
+      writes: [1_000, 10_000],
+    };
+
+const say = (text: string) => process.stderr.write(`${text}\n`);
+const began = performance.now();
+const elapsed = () => `${((performance.now() - began) / 1000).toFixed(0)} s`;
+
+// The load generator (this process, all its threads) on core 1; the servers on core 0.
+let pinned = cpus().length >= 2;
+if (pinned) {
+  try {
+    execFileSync('taskset', ['-a', '-cp', '1', String(process.pid)], { stdio: 'ignore' });
+  } catch {
+    pinned = false;
+  }
+}
+if (!pinned)
+  say('warning: cannot pin to separate cores (taskset, 2 cores); figures will be noisier');
+const core = pinned ? 0 : -1;
+
+const dir = mkdtempSync(join(tmpdir(), 'jindu-bench-'));
+const jindu = (args: string[], file: string) =>
+  execFileSync(process.execPath, ['bin/jindu.js', ...args], {
+    env: { ...process.env, DATABASE_URL: `sqlite:${file}`, LOG_LEVEL: 'warn' },
+    encoding: 'utf8',
+  });
+
+function generate(file: string, key: string, [workstreams, items]: number[]): GeneratedInitiative {
+  const t = performance.now();
+  const g = generateInitiative(file, {
+    key,
+    workstreams: workstreams!,
+    items: items!,
+    seed: workstreams! + items!,
+  });
+  say(
+    `  ${key}: ${workstreams!.toLocaleString('en')} workstreams, ${items!.toLocaleString('en')} items, depth ${g.maxDepth + 1} (${((performance.now() - t) / 1000).toFixed(1)} s)`,
+  );
+  return g;
+}
+
+say(`generating synthetic initiatives in ${dir}`);
+const mainDb = join(dir, 'main.sqlite');
+const hugeDb = join(dir, 'huge.sqlite');
+const rawDb = join(dir, 'raw.sqlite');
+jindu(['migrate'], mainDb);
+jindu(['migrate'], hugeDb);
+const small = generate(mainDb, 'small', sizes.small);
+const large = generate(mainDb, 'large', sizes.large);
+const writes = generate(mainDb, 'writes', sizes.writes);
+const huge = generate(hugeDb, 'huge', sizes.huge);
+copyFileSync(mainDb, rawDb);
+const token = jindu(['token', 'create', '--name', 'bench', '--role', 'editor'], mainDb)
+  .trim()
+  .split('\n')
+  .pop()!;
+
+const serverEnv = (file: string): NodeJS.ProcessEnv => ({
+  ...process.env,
+  DATABASE_URL: `sqlite:${file}`,
+  JINDU_SEED: 'none',
+  JINDU_RATE_LIMIT: '0',
+  NODE_ENV: 'production',
+});
+const pinnedCore = core < 0 ? 0 : core;
+say('starting servers');
+const bare = await startServer({
+  name: 'bare Apollo',
+  args: ['--import', '@swc-node/register/esm-register', 'bench/bare-apollo.ts'],
+  env: { ...process.env, NODE_ENV: 'production' },
+  core: pinnedCore,
+  logFile: join(dir, 'bare-apollo.log'),
+  ready: async (url) =>
+    (
+      await fetch(`${url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: TYPENAME,
+      })
+    ).ok,
+});
+const ours = await startServer({
+  name: 'Jindu',
+  args: ['bin/jindu.js', 'serve'],
+  env: serverEnv(mainDb),
+  core: pinnedCore,
+  logFile: join(dir, 'jindu.log'),
+});
+const oursHuge = await startServer({
+  name: 'Jindu (1M items)',
+  args: ['bin/jindu.js', 'serve'],
+  env: serverEnv(hugeDb),
+  core: pinnedCore,
+  logFile: join(dir, 'jindu-huge.log'),
+});
+
+/** The first answer, checked in depth; later answers must equal it. */
+async function firstAnswer(server: ServerProcess, body: string, check: (text: string) => void) {
+  const res = await fetch(`${server.url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body,
+  });
+  const text = await res.text();
+  if (res.status !== 200) throw new BodyCheckError(`status ${res.status}: ${text.slice(0, 300)}`);
+  check(text);
+  return text;
+}
+const dashboards = {
+  small: { body: dashboardQuery(small), answer: '' },
+  large: { body: dashboardQuery(large), answer: '' },
+  huge: { body: dashboardQuery(huge), answer: '' },
+};
+dashboards.small.answer = await firstAnswer(ours, dashboards.small.body, (t) =>
+  checkDashboard(t, small),
+);
+dashboards.large.answer = await firstAnswer(ours, dashboards.large.body, (t) =>
+  checkDashboard(t, large),
+);
+dashboards.huge.answer = await firstAnswer(oursHuge, dashboards.huge.body, (t) =>
+  checkDashboard(t, huge),
+);
+const report = { body: reportLinesQuery(small), answer: '' };
+report.answer = await firstAnswer(ours, report.body, (t) => checkReportLines(t, small));
+
+const auth = { authorization: `Bearer ${token}` };
+const updates = new StatusUpdates(writes.firstItemId, writes.itemCount);
+const BULK = Math.min(100, writes.itemCount);
+const warmed = new Set<string>();
+
+/** One measured load, after a one-time warm-up of the same load (JIT, caches, page cache). */
+async function measure(
+  name: string,
+  options: Omit<Parameters<typeof runLoad>[0], 'seconds'>,
+): Promise<LoadResult> {
+  if (!warmed.has(name)) {
+    warmed.add(name);
+    await runLoad({ ...options, seconds: Math.min(1, seconds) });
+  }
+  return runLoad({ ...options, seconds });
+}
+
+const same = (answer: () => string) => (body: string) => body === answer();
+const figures = {
+  s1: [] as number[],
+  s2: [] as number[],
+  s3: [] as number[],
+  s4: [] as number[],
+  s5: [] as number[],
+  s5rate: [] as number[],
+  s6: [] as number[],
+  s6block: [] as number[],
+  s8: [] as number[],
+  s10: [] as number[],
+};
+const details: Record<keyof typeof figures, string[]> = Object.fromEntries(
+  Object.keys(figures).map((k) => [k, [] as string[]]),
+) as never;
+const raw: Record<string, unknown>[] = [];
+const us = (x: number) => `${x.toFixed(1)} µs`;
+const rps = (x: number) => `${x.toFixed(0)}/s`;
+
+try {
+  for (let run = 1; run <= runs; run++) {
+    say(`run ${run}/${runs} (${elapsed()})`);
+    const typename = { body: TYPENAME, verify: isTypenameAnswer, connections: 8 };
+    const b = await measure('bare', { server: bare, ...typename });
+    const o = await measure('typename', { server: ours, ...typename });
+    figures.s1.push(o.cpuUs / b.cpuUs);
+    details.s1.push(`${us(o.cpuUs)} ÷ ${us(b.cpuUs)} (${rps(o.perSecond)} vs ${rps(b.perSecond)})`);
+
+    const dash = (key: 'small' | 'large', server: ServerProcess, connections: number) =>
+      measure(`dash-${key}-${connections}`, {
+        server,
+        body: dashboards[key].body,
+        verify: same(() => dashboards[key].answer),
+        connections,
+      });
+    const d1 = await dash('small', ours, 4);
+    figures.s2.push(d1.perSecond / o.perSecond);
+    details.s2.push(`${rps(d1.perSecond)} ÷ ${rps(o.perSecond)} (${us(d1.cpuUs)} per dashboard)`);
+    const d10 = await dash('large', ours, 4);
+    const nodes = large.workstreamIds.length - small.workstreamIds.length;
+    figures.s3.push((d10.cpuUs - d1.cpuUs) / nodes);
+    details.s3.push(`(${us(d10.cpuUs)} − ${us(d1.cpuUs)}) ÷ ${nodes} nodes`);
+
+    // S4: one request at a time, so the mean time per request is the latency.
+    const lat10k = await dash('large', ours, 1);
+    const lat1m = await measure('dash-huge-1', {
+      server: oursHuge,
+      body: dashboards.huge.body,
+      verify: same(() => dashboards.huge.answer),
+      connections: 1,
+    });
+    const ms = (r: LoadResult) => (r.seconds * 1000) / r.requests;
+    figures.s4.push(ms(lat1m) / ms(lat10k));
+    details.s4.push(`${ms(lat1m).toFixed(1)} ms ÷ ${ms(lat10k).toFixed(1)} ms`);
+
+    const single = await measure('set-one', {
+      server: ours,
+      body: updates.single,
+      verify: updates.checkSingle,
+      headers: auth,
+      connections: 8,
+    });
+    const rawOne = rawStatusWrites(rawDb, writes.firstItemId, writes.itemCount, 1, seconds);
+    figures.s5.push(single.cpuUs / rawOne.cpuUs);
+    figures.s5rate.push(single.perSecond);
+    details.s5.push(`${us(single.cpuUs)} ÷ ${us(rawOne.cpuUs)} (raw ${rps(rawOne.perSecond)})`);
+    details.s5rate.push(
+      `${single.requests} mutations in ${single.seconds.toFixed(1)} s, 8 clients`,
+    );
+
+    const probe = new EventLoopProbe(ours.url);
+    probe.start();
+    const bulk = await measure('set-bulk', {
+      server: ours,
+      body: updates.bulk(BULK),
+      verify: updates.checkBulk(BULK),
+      headers: auth,
+      connections: 2,
+    });
+    await probe.stop();
+    const rawBulk = rawStatusWrites(rawDb, writes.firstItemId, writes.itemCount, BULK, seconds);
+    figures.s6.push(bulk.cpuUs / rawBulk.cpuUs);
+    figures.s6block.push(probe.slowestMs);
+    details.s6.push(`${us(bulk.cpuUs)} ÷ ${us(rawBulk.cpuUs)} per ${BULK}-item call`);
+    details.s6block.push(`slowest of ${probe.probes} /livez probes during the bulk load`);
+
+    const lines = await measure('report', {
+      server: ours,
+      body: report.body,
+      verify: same(() => report.answer),
+      connections: 1,
+    });
+    figures.s8.push(ms(lines));
+    details.s8.push(`mean of ${lines.requests} requests, p99 ${lines.latencyMs.p99} ms`);
+
+    const loaded = await measure('dash-huge-8', {
+      server: oursHuge,
+      body: dashboards.huge.body,
+      verify: same(() => dashboards.huge.answer),
+      connections: 8,
+    });
+    figures.s10.push(oursHuge.peakRssBytes() / 2 ** 20);
+    details.s10.push(`peak RSS after ${loaded.requests} dashboards from 8 clients`);
+    raw.push({
+      run,
+      typename: o,
+      bare: b,
+      dashboardSmall: d1,
+      dashboardLarge: d10,
+      lat10k,
+      lat1m,
+      single,
+      rawOne,
+      bulk,
+      rawBulk,
+      lines,
+      loaded,
+    });
+  }
+
+  // Open loop: a fixed rate at half the measured capacity, latencies corrected for coordinated omission.
+  say(`open-loop latency (${elapsed()})`);
+  const capacity = median(raw.map((r) => (r.dashboardSmall as LoadResult).perSecond));
+  const openDash = await runLoad({
+    server: ours,
+    body: dashboards.small.body,
+    verify: same(() => dashboards.small.answer),
+    connections: 16,
+    rate: Math.max(1, Math.floor(capacity / 2)),
+    seconds: seconds * 2,
+  });
+  const mutationCapacity = median(figures.s5rate);
+  const openSet = await runLoad({
+    server: ours,
+    body: updates.single,
+    verify: updates.checkSingle,
+    headers: auth,
+    connections: 16,
+    rate: Math.max(1, Math.floor(mutationCapacity / 2)),
+    seconds: seconds * 2,
+  });
+
+  const list: Figure[] = [
+    {
+      id: 'S1',
+      what: '`{ __typename }` CPU per request ÷ bare Apollo Server 5',
+      unit: '×',
+      runs: figures.s1,
+      target: { atMost: 1.25 },
+      details: details.s1,
+    },
+    {
+      id: 'S2',
+      what: `dashboard (${small.workstreamIds.length} workstreams) throughput ÷ \`{ __typename }\` throughput`,
+      unit: '1/x',
+      runs: figures.s2,
+      target: { atLeast: 1 / 20 },
+      details: details.s2,
+    },
+    {
+      id: 'S3',
+      what: `CPU per workstream node (slope ${small.workstreamIds.length} → ${large.workstreamIds.length})`,
+      unit: 'µs',
+      runs: figures.s3,
+      target: { atMost: 1.5 },
+      details: details.s3,
+    },
+    {
+      id: 'S4',
+      what: `dashboard latency, ${huge.itemCount.toLocaleString('en')} items ÷ ${large.itemCount.toLocaleString('en')} items (${large.workstreamIds.length} workstreams)`,
+      unit: '×',
+      runs: figures.s4,
+      target: { atMost: 1.2 },
+      details: details.s4,
+    },
+    {
+      id: 'S5',
+      what: '`setItemStatus` server CPU ÷ raw SQLite transaction',
+      unit: '×',
+      runs: figures.s5,
+      target: { atMost: 4 },
+      details: details.s5,
+    },
+    {
+      id: 'S5',
+      what: '`setItemStatus` per second on one core',
+      unit: '/s',
+      runs: figures.s5rate,
+      target: { atLeast: 1000 },
+      details: details.s5rate,
+    },
+    {
+      id: 'S6',
+      what: `\`setItemStatuses\` of ${BULK} server CPU ÷ raw SQLite transaction`,
+      unit: '×',
+      runs: figures.s6,
+      target: { atMost: 2 },
+      details: details.s6,
+    },
+    {
+      id: 'S6',
+      what: 'longest event-loop block during bulk updates (upper bound)',
+      unit: 'ms',
+      runs: figures.s6block,
+      target: { atMost: 50 },
+      details: details.s6block,
+    },
+    {
+      id: 'S8',
+      what: `report lines, ${small.workstreamIds.length}-workstream initiative, end to end`,
+      unit: 'ms',
+      runs: figures.s8,
+      target: { atMost: 100 },
+      details: details.s8,
+    },
+    {
+      id: 'S10',
+      what: `peak server RSS, ${huge.itemCount.toLocaleString('en')}-item dashboard under load`,
+      unit: 'MB',
+      runs: figures.s10,
+      target: { atMost: 256 },
+      details: details.s10,
+    },
+  ];
+  const openLoop = [
+    {
+      what: `dashboard (${small.workstreamIds.length} workstreams) at ${Math.floor(capacity / 2)}/s`,
+      p50: openDash.latencyMs.p50,
+      p99: openDash.latencyMs.p99,
+      requests: openDash.requests,
+    },
+    {
+      what: `setItemStatus at ${Math.floor(mutationCapacity / 2)}/s`,
+      p50: openSet.latencyMs.p50,
+      p99: openSet.latencyMs.p99,
+      requests: openSet.requests,
+    },
+  ];
+  const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${pinned ? 'server on core 0, load on core 1' : 'not pinned'}`;
+  const maxSpread = Math.max(...list.map((f) => spread(f.runs)));
+  const text = [
+    table(list),
+    '',
+    '| open loop, half of measured capacity | p50 | p99 | requests |',
+    '| --- | --- | --- | --- |',
+    ...openLoop.map((o) => `| ${o.what} | ${o.p50} ms | ${o.p99} ms | ${o.requests} |`),
+    '',
+    `${runs} runs of ${seconds} s per load; largest spread ${(maxSpread * 100).toFixed(1)}%${maxSpread > 0.1 && runs > 1 ? ' (over 10%: the machine was noisy, rerun)' : ''}; every body checked.`,
+    machine,
+  ].join('\n');
+  console.log(`\n${text}\n`);
+  for (const f of list) say(`${f.id} ${f.what}: ${f.details.join(' | ')}`);
+  const out = opts.out!;
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(
+    out,
+    `${JSON.stringify({ at: new Date().toISOString(), smoke, runs, seconds, machine, figures: list.map((f) => ({ ...f, median: median(f.runs), spread: spread(f.runs), met: meets(f) })), openLoop, loads: raw }, null, 2)}\n`,
+  );
+  say(`wrote ${out} (${elapsed()} in all)`);
+} finally {
+  await Promise.all([bare.stop(), ours.stop(), oursHuge.stop()]);
+  if (!opts.keep) rmSync(dir, { recursive: true, force: true });
+  else say(`kept ${dir}`);
+}

@@ -1,0 +1,96 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { openSync, readdirSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+
+/**
+ * A server under test in its own process, pinned to one core with `taskset`, read from the
+ * outside: CPU time from the kernel's per-thread schedstat (nanoseconds, every thread of the
+ * process), peak RSS from /proc (VmHWM), so nothing in the server is instrumented for the bench.
+ */
+export interface ServerProcess {
+  readonly url: string;
+  readonly pid: number;
+  /** CPU time the process has used so far, all threads, in nanoseconds. */
+  cpuNs(): number;
+  /** Peak resident set size so far, in bytes. */
+  peakRssBytes(): number;
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  readonly name: string;
+  readonly args: readonly string[];
+  readonly env: NodeJS.ProcessEnv;
+  readonly core: number;
+  readonly logFile: string;
+  /** True once the server answers; the default asks GET /livez. */
+  readonly ready?: (url: string) => Promise<boolean>;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+const livez = async (url: string) => (await fetch(`${url}/livez`)).ok;
+
+export function cpuNsOf(pid: number): number {
+  let total = 0;
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      total += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
+    } catch {
+      // the thread ended between the listing and the read
+    }
+  }
+  return total;
+}
+
+function peakRssOf(pid: number): number {
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('VmHWM:'));
+  return Number(line?.match(/(\d+)/)?.[1] ?? 0) * 1024;
+}
+
+export async function startServer(options: StartOptions): Promise<ServerProcess> {
+  const port = await freePort();
+  const log = openSync(options.logFile, 'a');
+  const child: ChildProcess = spawn(
+    'taskset',
+    ['-c', String(options.core), process.execPath, ...options.args],
+    { env: { ...options.env, PORT: String(port), HOST: '127.0.0.1' }, stdio: ['ignore', log, log] },
+  );
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null)
+      throw new Error(`${options.name} exited (${child.exitCode}); see ${options.logFile}`);
+    try {
+      if (await (options.ready ?? livez)(url)) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline)
+      throw new Error(`${options.name} did not start; see ${options.logFile}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const pid = child.pid!;
+  return {
+    url,
+    pid,
+    cpuNs: () => cpuNsOf(pid),
+    peakRssBytes: () => peakRssOf(pid),
+    async stop() {
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
