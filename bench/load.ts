@@ -3,13 +3,15 @@ import type { ServerProcess } from './server-process.js';
 
 /**
  * Load from this process (pinned to the other core) with autocannon, every response body
- * checked, the server's CPU read around the run. Closed loop (a fixed number of connections,
+ * checked, the server's CPU read around the run. A run is a fixed number of requests rather than
+ * a time, so no request is in flight at either end and CPU ÷ requests is exact. Closed loop (a fixed number of connections,
  * each sending as soon as its answer arrives) for capacity; open loop (a fixed overall rate,
  * latencies corrected for coordinated omission) for latency at a given load.
  */
 export interface LoadOptions {
   readonly server: ServerProcess;
-  readonly seconds: number;
+  /** How many requests: the run ends when the last one is answered, none left in flight. */
+  readonly amount: number;
   readonly connections: number;
   readonly headers?: Record<string, string>;
   /** A fixed body, or one made fresh for each request. */
@@ -39,8 +41,8 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const result = await autocannon({
     url: `${server.url}/graphql`,
     connections: options.connections,
-    duration: options.seconds,
-    sampleInt: 100, // it checks the duration at each sample: the default 1 s would round runs up
+    amount: options.amount,
+    sampleInt: 10, // it notices the end of a run at its next sample: the default 1 s would idle
     ...(options.rate ? { overallRate: options.rate } : {}),
     requests: [
       {

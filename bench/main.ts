@@ -11,6 +11,7 @@ import {
   dashboardQuery,
   isTypenameAnswer,
   reportLinesQuery,
+  sameAs,
   StatusUpdates,
   TYPENAME,
 } from './queries.js';
@@ -186,21 +187,32 @@ report.answer = await firstAnswer(ours, report.body, (t) => checkReportLines(t, 
 const auth = { authorization: `Bearer ${token}` };
 const updates = new StatusUpdates(writes.firstItemId, writes.itemCount);
 const BULK = Math.min(100, writes.itemCount);
-const warmed = new Set<string>();
 
-/** One measured load, after a one-time warm-up of the same load (JIT, caches, page cache). */
+const rates = new Map<string, number>();
+
+/**
+ * One measured load of about `seconds`: the first time, a short warm-up of the same load (JIT,
+ * caches, page cache) tells the rate, from which the number of requests is set.
+ */
 async function measure(
   name: string,
-  options: Omit<Parameters<typeof runLoad>[0], 'seconds'>,
+  options: Omit<Parameters<typeof runLoad>[0], 'amount'>,
 ): Promise<LoadResult> {
-  if (!warmed.has(name)) {
-    warmed.add(name);
-    await runLoad({ ...options, seconds: Math.min(1, seconds) });
+  const minimum = options.connections * 2;
+  if (!rates.has(name)) {
+    const warm = await runLoad({ ...options, amount: minimum * 2 });
+    rates.set(name, warm.perSecond);
+    const more = Math.floor(warm.perSecond * Math.min(1, seconds / 2));
+    if (more > minimum) await runLoad({ ...options, amount: more });
   }
-  return runLoad({ ...options, seconds });
+  const result = await runLoad({
+    ...options,
+    amount: Math.max(minimum, Math.round(rates.get(name)! * seconds)),
+  });
+  rates.set(name, result.perSecond);
+  return result;
 }
 
-const same = (answer: () => string) => (body: string) => body === answer();
 const figures = {
   s1: [] as number[],
   s2: [] as number[],
@@ -233,7 +245,7 @@ try {
       measure(`dash-${key}-${connections}`, {
         server,
         body: dashboards[key].body,
-        verify: same(() => dashboards[key].answer),
+        verify: sameAs(() => dashboards[key].answer),
         connections,
       });
     const d1 = await dash('small', ours, 4);
@@ -249,7 +261,7 @@ try {
     const lat1m = await measure('dash-huge-1', {
       server: oursHuge,
       body: dashboards.huge.body,
-      verify: same(() => dashboards.huge.answer),
+      verify: sameAs(() => dashboards.huge.answer),
       connections: 1,
     });
     const ms = (r: LoadResult) => (r.seconds * 1000) / r.requests;
@@ -290,7 +302,7 @@ try {
     const lines = await measure('report', {
       server: ours,
       body: report.body,
-      verify: same(() => report.answer),
+      verify: sameAs(() => report.answer),
       connections: 1,
     });
     figures.s8.push(ms(lines));
@@ -299,7 +311,7 @@ try {
     const loaded = await measure('dash-huge-8', {
       server: oursHuge,
       body: dashboards.huge.body,
-      verify: same(() => dashboards.huge.answer),
+      verify: sameAs(() => dashboards.huge.answer),
       connections: 8,
     });
     figures.s10.push(oursHuge.peakRssBytes() / 2 ** 20);
@@ -327,10 +339,10 @@ try {
   const openDash = await runLoad({
     server: ours,
     body: dashboards.small.body,
-    verify: same(() => dashboards.small.answer),
+    verify: sameAs(() => dashboards.small.answer),
     connections: 16,
     rate: Math.max(1, Math.floor(capacity / 2)),
-    seconds: seconds * 2,
+    amount: Math.max(32, Math.floor(capacity / 2) * seconds * 2),
   });
   const mutationCapacity = median(figures.s5rate);
   const openSet = await runLoad({
@@ -340,7 +352,7 @@ try {
     headers: auth,
     connections: 16,
     rate: Math.max(1, Math.floor(mutationCapacity / 2)),
-    seconds: seconds * 2,
+    amount: Math.max(32, Math.floor(mutationCapacity / 2) * seconds * 2),
   });
 
   const list: Figure[] = [

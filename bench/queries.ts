@@ -180,3 +180,29 @@ const keyOf = (item: AnsweredItem): string =>
   `${Buffer.from(item.id, 'base64url')
     .toString('utf8')
     .replace(/^Item:/, '')}:${item.status}:${item.percent}`;
+
+const REPLACEMENT = '\uFFFD';
+
+/**
+ * A check that a body equals `expected`. autocannon turns each network chunk of a body into text
+ * on its own, so a character whose UTF-8 bytes straddle two chunks arrives as a run of U+FFFD;
+ * such a run stands for exactly one character of `expected`. Everything else must match.
+ */
+export function sameAs(expected: () => string): (body: string) => boolean {
+  return (body) => {
+    const want = expected();
+    if (body === want) return true;
+    let i = 0;
+    let j = 0;
+    while (i < body.length && j < want.length) {
+      if (body[i] === want[j]) {
+        i++;
+        j++;
+      } else if (body[i] === REPLACEMENT && want.codePointAt(j)! > 0x7f) {
+        while (body[i] === REPLACEMENT) i++;
+        j += want.codePointAt(j)! > 0xffff ? 2 : 1;
+      } else return false;
+    }
+    return i === body.length && j === want.length;
+  };
+}

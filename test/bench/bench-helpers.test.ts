@@ -1,0 +1,123 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ITEM_STATUSES } from '../../src/domain/item-status.js';
+import { migrate, openOrm, type Em } from '../../src/db/orm.js';
+import { findInitiativeByKey } from '../../src/db/queries/initiative.queries.js';
+import { loadInitiativeTree } from '../../src/services/load-initiative-tree.js';
+import { verifyCounters } from '../../src/services/verify-counters.js';
+import { checkDashboard, sameAs, StatusUpdates } from '../../bench/queries.js';
+import { generateInitiative, type GeneratedInitiative } from '../../bench/synthetic-data.js';
+import { leavesOf, levelsOfGroup, treeShape } from '../../bench/tree-shape.js';
+import { createTestDatabase, type TestDatabase } from '../helpers/databases.js';
+
+describe('bench tree shapes', () => {
+  it.each([10, 137, 1_000, 10_000])('%i workstreams at depth 3–5, parents first', (total) => {
+    const nodes = treeShape(total);
+    expect(nodes).toHaveLength(total);
+    nodes.forEach((n, i) => {
+      expect(n.index).toBe(i);
+      if (n.parentIndex !== null) {
+        expect(n.parentIndex).toBeLessThan(i);
+        expect(n.depth).toBe(nodes[n.parentIndex]!.depth + 1);
+      } else expect(n.depth).toBe(0);
+    });
+    if (total >= 1_000) {
+      const leafDepths = leavesOf(nodes).map((i) => nodes[i]!.depth);
+      expect(Math.min(...leafDepths)).toBeGreaterThanOrEqual(1);
+      expect(Math.max(...leafDepths)).toBe(levelsOfGroup(2) - 1); // the deepest groups reach level 5
+    }
+  });
+});
+
+describe('bench synthetic data', () => {
+  let db: TestDatabase;
+  let orm: Awaited<ReturnType<typeof openOrm>>;
+  let generated: GeneratedInitiative;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('sqlite', true);
+    orm = await openOrm({ databaseUrl: db.url });
+    await migrate(orm);
+    const file = db.url.replace(/^sqlite:/, '');
+    generateInitiative(file, { key: 'first', workstreams: 40, items: 300, seed: 1 });
+    generated = generateInitiative(file, {
+      key: 'second',
+      workstreams: 250,
+      items: 3_000,
+      seed: 7,
+    });
+  });
+  afterAll(async () => {
+    await orm.close();
+    await db.drop();
+  });
+
+  it('writes counters the server agrees with, for every initiative', async () => {
+    const report = await verifyCounters(orm.em.fork() as Em);
+    expect(report).toMatchObject({ initiatives: 2, workstreams: 290, items: 3_300 });
+    expect(report.differences).toEqual([]);
+  });
+
+  it('knows each subtree’s counts, as the server folds them', async () => {
+    const em = orm.em.fork() as Em;
+    const tree = await loadInitiativeTree(em, (await findInitiativeByKey(em, 'second'))!);
+    expect(tree.nodes.size).toBe(250);
+    for (const [id, counts] of generated.subtreeCounts) {
+      const figure = tree.rollup.figures.get(id)!;
+      expect(ITEM_STATUSES.map((s) => figure.tally[s].items)).toEqual(counts);
+    }
+    const names = [...tree.nodes.values()].map((n) => n.name);
+    expect(names.every((n) => /[\u4e00-\u9fff]/.test(n))).toBe(true);
+  });
+
+  it('refuses a dashboard answer with a wrong count or a missing node', () => {
+    const node = (id: number, counts: readonly number[], children: unknown[] = []) => ({
+      id: Buffer.from(`Workstream:${id}`).toString('base64url'),
+      progress: {
+        total: counts.reduce((a, b) => a + b, 0),
+        byStatus: ITEM_STATUSES.map((status, i) => ({ status, count: counts[i] })),
+      },
+      children,
+    });
+    const tiny = generated.workstreamIds.slice(0, 1);
+    const one = { ...generated, workstreamIds: tiny };
+    const counts = generated.subtreeCounts.get(tiny[0]!)!;
+    const answer = (n: unknown) => JSON.stringify({ data: { initiative: { workstreams: [n] } } });
+    expect(() => checkDashboard(answer(node(tiny[0]!, counts)), one)).not.toThrow();
+    const wrong = counts.map((c, i) => (i === 3 ? c + 1 : c));
+    expect(() => checkDashboard(answer(node(tiny[0]!, wrong)), one)).toThrow(/counts/);
+    expect(() => checkDashboard(answer(node(tiny[0]!, counts)), generated)).toThrow(/nodes/);
+    expect(() => checkDashboard('{"errors":[{"message":"x"}]}', one)).toThrow();
+  });
+});
+
+describe('bench body checks', () => {
+  const expected = JSON.stringify({ data: { name: '迁移组1 账户迁移 😀 数仓'.repeat(50) } });
+
+  it('accepts a body whose characters straddle chunks, decoded chunk by chunk', () => {
+    const bytes = Buffer.from(expected);
+    for (let cut = 1; cut < bytes.length; cut += 7) {
+      const chunked = bytes.subarray(0, cut).toString() + bytes.subarray(cut).toString();
+      expect(sameAs(() => expected)(chunked)).toBe(true);
+    }
+  });
+
+  it('refuses any other difference', () => {
+    const check = sameAs(() => expected);
+    expect(check(expected.replace('账户', '账号'))).toBe(false);
+    expect(check(expected.slice(0, -1))).toBe(false);
+    expect(check(`${expected} `)).toBe(false);
+    expect(check(expected.replace('数仓', '\uFFFD\uFFFD仓'))).toBe(true); // one straddling character
+    expect(check(expected.replace('数仓', '\uFFFD'))).toBe(false); // two characters lost
+  });
+
+  it('settles each status update once, and only the one asked for', () => {
+    const updates = new StatusUpdates(100, 3);
+    const asked = JSON.parse(updates.single()).variables.input;
+    const answer = (item: object) =>
+      JSON.stringify({ data: { setItemStatus: { item, userErrors: [] } } });
+    const item = { id: asked.itemId, status: asked.status, percent: asked.percent };
+    expect(updates.checkSingle(answer({ ...item, percent: asked.percent + 1 }))).toBe(false);
+    expect(updates.checkSingle(answer(item))).toBe(true);
+    expect(updates.checkSingle(answer(item))).toBe(false);
+  });
+});
