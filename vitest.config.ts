@@ -12,6 +12,8 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     setupFiles: ['test/helpers/setup.ts'],
+    // Servers the tests start run each query through both executors and fail on any difference.
+    env: { JINDU_EXECUTOR: 'compare' },
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',

@@ -1,3 +1,4 @@
+import { EXECUTOR_MODES, type ExecutorMode } from './server/executor.js';
 /**
  * The one place that reads the environment: validated once, frozen, passed down.
  * Fails fast with every problem listed.
@@ -10,6 +11,8 @@ export interface ServerOptions {
   /** Query-cost points each token (or anonymous client) may spend per minute; 0 turns it off. */
   readonly rateLimitPerMinute: number;
   readonly requestTimeoutMs: number;
+  /** How operations execute (see src/server/executor.ts); `jit` unless JINDU_EXECUTOR says. */
+  readonly executor: ExecutorMode;
 }
 
 export interface Config extends ServerOptions {
@@ -41,6 +44,7 @@ export function serverOptions(overrides: Partial<ServerOptions> = {}): ServerOpt
     graphiql: true,
     rateLimitPerMinute: DEFAULT_RATE_LIMIT_PER_MINUTE,
     requestTimeoutMs: DEFAULT_REQUEST_TIMEOUT_MS,
+    executor: 'jit',
     ...overrides,
   };
 }
@@ -77,6 +81,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
     problems.push('LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent');
   }
+  const executor = (env.JINDU_EXECUTOR?.trim() || 'jit') as ExecutorMode;
+  if (!EXECUTOR_MODES.includes(executor))
+    problems.push(`JINDU_EXECUTOR must be one of ${EXECUTOR_MODES.join(', ')}, got "${executor}"`);
   const local = isLoopback(host);
   const options = serverOptions({
     anonymousRead: flag('JINDU_ANONYMOUS_READ', local),
@@ -84,6 +91,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     graphiql: flag('JINDU_GRAPHIQL', local),
     rateLimitPerMinute: int('JINDU_RATE_LIMIT', DEFAULT_RATE_LIMIT_PER_MINUTE, 0, 1e9),
     requestTimeoutMs: int('JINDU_REQUEST_TIMEOUT_MS', DEFAULT_REQUEST_TIMEOUT_MS, 100, 600_000),
+    executor,
   });
   if (problems.length > 0)
     throw new ConfigError(`Invalid configuration:\n- ${problems.join('\n- ')}`);

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import type { GraphQLSchema } from 'graphql';
+import { isInterfaceType, type GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
 import { InitiativeResolver } from './resolvers/initiative.resolver.js';
 import { ItemResolver } from './resolvers/item.resolver.js';
@@ -18,6 +18,13 @@ export function jinduSchema(): Promise<GraphQLSchema> {
     resolvers: [InitiativeResolver, WorkstreamResolver, ItemResolver, NodeResolver, ReportResolver],
     orphanedTypes: [InitiativeType, WorkstreamType, ItemType],
     validate: false,
+  }).then((schema) => {
+    // type-graphql wraps resolveType in an async function; graphql-jit needs the type name at
+    // once. Every Node view carries its __typename, so the name is read straight off it.
+    const node = schema.getType('Node');
+    if (isInterfaceType(node))
+      node.resolveType = (value: { __typename?: string }) => value.__typename;
+    return schema;
   });
   return cached;
 }

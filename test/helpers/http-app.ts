@@ -35,7 +35,11 @@ export async function startHttpApp(
   const db = await createTestDatabase(dialect, true);
   const orm = await openOrm({ databaseUrl: db.url, poolSize: 20 });
   await orm.schema.refresh();
-  const app: App = await createApp(orm, silentLog, serverOptions(options));
+  const app: App = await createApp(
+    orm,
+    silentLog,
+    serverOptions({ executor: 'compare', ...options }),
+  );
   const url = await app.listen(0, '127.0.0.1');
   const token = async (
     name: string,

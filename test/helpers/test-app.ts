@@ -3,11 +3,13 @@ import type { MikroORM } from '@mikro-orm/core';
 import type { ApolloServer } from '@apollo/server';
 import { pino } from 'pino';
 import { actorName, type Principal } from '../../src/domain/access.js';
+import { serverOptions } from '../../src/config.js';
 import { openOrm, type Em } from '../../src/db/orm.js';
 import type { Context } from '../../src/graphql/context.type.js';
 import { createLoaders } from '../../src/graphql/loaders.js';
 import { jinduSchema } from '../../src/graphql/schema.js';
 import { createApollo } from '../../src/server/apollo.js';
+import type { ExecutorMode } from '../../src/server/executor.js';
 import { createTestDatabase, type DialectName, type TestDatabase } from './databases.js';
 
 export interface GqlResult<T = any> {
@@ -44,12 +46,21 @@ export const TEST_ADMIN: Principal = {
 
 export async function createTestApp(
   dialect: DialectName,
-  opts: { sqliteFile?: boolean; onQuery?: (sql: string) => void } = {},
+  opts: {
+    sqliteFile?: boolean;
+    onQuery?: (sql: string) => void;
+    /** `compare` (both executors, answers must agree) unless a test measures the real path. */
+    executor?: ExecutorMode;
+  } = {},
 ): Promise<TestApp> {
   const db = await createTestDatabase(dialect, opts.sqliteFile);
   const orm = await openOrm({ databaseUrl: db.url, onQuery: opts.onQuery });
   await orm.schema.refresh();
-  const apollo = createApollo(await jinduSchema(), silentLog);
+  const apollo = createApollo(
+    await jinduSchema(),
+    silentLog,
+    serverOptions({ executor: opts.executor ?? 'compare' }),
+  );
   await apollo.start();
   const gql = async (
     query: string,

@@ -1,0 +1,201 @@
+import type { ApolloServerOptionsWithGateway } from '@apollo/server';
+import {
+  execute,
+  getNamedType,
+  getVariableValues,
+  isAbstractType,
+  Kind,
+  TypeInfo,
+  visit,
+  visitWithTypeInfo,
+  printSchema,
+  type OperationDefinitionNode,
+  type DocumentNode,
+  type ExecutionResult,
+  type FormattedExecutionResult,
+  type GraphQLError,
+  type GraphQLSchema,
+} from 'graphql';
+import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
+import type { Context } from '../graphql/context.type.js';
+
+/**
+ * How operations run. `jit`: queries through graphql-jit (compiled once per document, with a
+ * serializer generated from the query), mutations through graphql-js; `graphql-js`: everything
+ * through graphql-js; `compare`: as `jit`, and each query is also run through graphql-js and
+ * the two answers, errors included, must be identical (the test suite runs this way).
+ */
+export type ExecutorMode = 'jit' | 'graphql-js' | 'compare';
+export const EXECUTOR_MODES: readonly ExecutorMode[] = ['jit', 'graphql-js', 'compare'];
+
+type Gateway = ApolloServerOptionsWithGateway<Context>['gateway'];
+type Executed = ExecutionResult<Record<string, unknown>>;
+
+export class ExecutorMismatch extends Error {
+  override readonly name = 'ExecutorMismatch';
+}
+
+/**
+ * What a client would see of a result: data, and each error's message, path, locations and
+ * extensions (compared as JSON: graphql-js builds objects without a prototype, graphql-jit with).
+ */
+export function comparable(result: Executed): unknown {
+  return {
+    data: result.data,
+    errors: result.errors?.map((e: GraphQLError) => ({
+      message: e.message,
+      path: e.path,
+      locations: e.locations,
+      extensions: e.extensions,
+    })),
+  };
+}
+
+/** Compare mode only (tests): says what differed on stderr, then fails the request. */
+function mismatch(message: string): never {
+  process.stderr.write(`${message}\n`);
+  throw new ExecutorMismatch(message);
+}
+
+interface Compiled {
+  readonly query: CompiledQuery;
+  /** Null when the query selects an interface: graphql-jit's serializer may reorder its fields. */
+  readonly serializer: ((value: unknown) => string) | null;
+}
+
+/** True when some selected field's type is an interface or union (Query.node, say). */
+function selectsAbstractType(schema: GraphQLSchema, document: DocumentNode): boolean {
+  const typeInfo = new TypeInfo(schema);
+  let found = false;
+  visit(
+    document,
+    visitWithTypeInfo(typeInfo, {
+      Field() {
+        const type = typeInfo.getType();
+        if (type && isAbstractType(getNamedType(type))) found = true;
+      },
+    }),
+  );
+  return found;
+}
+
+export interface Executor {
+  readonly gateway: Gateway;
+  readonly stringifyResult: (value: FormattedExecutionResult) => string;
+  /** Runs one operation as the server would (for the contract tests). */
+  run(
+    document: DocumentNode,
+    variables: Record<string, unknown>,
+    context: Context,
+    operationName?: string,
+  ): Promise<Executed>;
+}
+
+export function createExecutor(schema: GraphQLSchema, mode: ExecutorMode): Executor {
+  // Compiled once per parsed document: Apollo keeps parsed documents in its document store, so
+  // the same query text comes back as the same object.
+  const compiled = new WeakMap<DocumentNode, Map<string, Compiled | null>>();
+  // The serializer of each answer's data, so the HTTP layer writes it without JSON.stringify.
+  const serializers = new WeakMap<object, (value: unknown) => string>();
+
+  const compiledFor = (document: DocumentNode, operationName: string | undefined) => {
+    let byName = compiled.get(document);
+    if (!byName) compiled.set(document, (byName = new Map()));
+    const key = operationName ?? '';
+    if (!byName.has(key)) {
+      const result = compileQuery(schema, document, operationName, {
+        customJSONSerializer: true,
+        disablingCapturingStackErrors: true,
+      });
+      byName.set(
+        key,
+        isCompiledQuery(result)
+          ? {
+              query: result,
+              serializer: selectsAbstractType(schema, document) ? null : result.stringify,
+            }
+          : null,
+      );
+    }
+    return byName.get(key) ?? null;
+  };
+
+  const reference = (
+    document: DocumentNode,
+    variables: Record<string, unknown>,
+    context: Context,
+    operationName: string | undefined,
+  ) =>
+    execute({
+      schema,
+      document,
+      contextValue: context,
+      variableValues: variables,
+      operationName,
+    }) as Promise<Executed> | Executed;
+
+  async function run(
+    document: DocumentNode,
+    variables: Record<string, unknown>,
+    context: Context,
+    operationName?: string,
+  ): Promise<Executed> {
+    const operation = document.definitions.find(
+      (d): d is OperationDefinitionNode =>
+        d.kind === Kind.OPERATION_DEFINITION &&
+        (operationName === undefined || d.name?.value === operationName),
+    );
+    const isQuery = operation?.operation === 'query';
+    const plan = mode === 'graphql-js' || !isQuery ? null : compiledFor(document, operationName);
+    if (!plan || !operation) return reference(document, variables, context, operationName);
+    // Variables are checked by graphql-js, whose messages clients already know (graphql-jit
+    // words them differently); valid ones go to the compiled query as the client sent them.
+    const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables, {
+      maxErrors: 50,
+    });
+    if (coerced.errors) return { errors: coerced.errors };
+    const result = (await plan.query.query(undefined, context, variables)) as Executed;
+    const serialize = plan.serializer;
+    if (mode === 'compare') {
+      const expected = await reference(document, variables, context, operationName);
+      if (JSON.stringify(comparable(result)) !== JSON.stringify(comparable(expected)))
+        mismatch(
+          `graphql-jit and graphql-js disagree:\n${JSON.stringify(comparable(result))}\n${JSON.stringify(comparable(expected))}`,
+        );
+      if (serialize && !result.errors && serialize(result) !== JSON.stringify(result))
+        mismatch(
+          `the compiled serializer and JSON.stringify disagree on ${JSON.stringify(result).slice(0, 500)} vs ${serialize(result).slice(0, 500)}`,
+        );
+    }
+    if (serialize && !result.errors && result.data) serializers.set(result.data, serialize);
+    return result;
+  }
+
+  const gateway: Gateway = {
+    onSchemaLoadOrUpdate(callback) {
+      callback({ apiSchema: schema, coreSupergraphSdl: printSchema(schema) });
+      return () => {};
+    },
+    async load() {
+      return {
+        executor: (request) =>
+          run(
+            request.document,
+            request.request.variables ?? {},
+            request.context as Context,
+            request.request.operationName ?? undefined,
+          ),
+      };
+    },
+    async stop() {},
+  };
+
+  return {
+    gateway,
+    run,
+    stringifyResult(value) {
+      const serialize = value.data && !value.errors ? serializers.get(value.data) : undefined;
+      return serialize ? serialize(value) : JSON.stringify(value);
+    },
+  };
+}
