@@ -49,6 +49,7 @@ if (opts.help) {
 const smoke = opts.smoke!;
 const runs = Number(opts.runs ?? 3);
 const seconds = Number(opts.seconds ?? (smoke ? 0.4 : 3));
+const warmUpSeconds = smoke ? 0.3 : 2;
 if (!Number.isInteger(runs) || runs < 1 || !(seconds > 0)) {
   console.error(`bad --runs or --seconds\n\n${HELP}`);
   process.exit(2);
@@ -100,6 +101,9 @@ function generate(file: string, key: string, [workstreams, items]: number[]): Ge
   return g;
 }
 
+// The servers run as `npm start` runs them: the compiled JavaScript.
+say('building (npm run build)');
+execFileSync('npm', ['run', 'build', '--silent'], { stdio: ['ignore', 'ignore', 'inherit'] });
 say(`generating synthetic initiatives in ${dir}`);
 const mainDb = join(dir, 'main.sqlite');
 const hugeDb = join(dir, 'huge.sqlite');
@@ -127,7 +131,7 @@ const pinnedCore = core < 0 ? 0 : core;
 say('starting servers');
 const bare = await startServer({
   name: 'bare Apollo',
-  args: ['--import', '@swc-node/register/esm-register', 'bench/bare-apollo.ts'],
+  args: ['dist/bench/bare-apollo.js'],
   env: { ...process.env, NODE_ENV: 'production' },
   core: pinnedCore,
   logFile: join(dir, 'bare-apollo.log'),
@@ -142,14 +146,14 @@ const bare = await startServer({
 });
 const ours = await startServer({
   name: 'Jindu',
-  args: ['bin/jindu.js', 'serve'],
+  args: ['dist/src/cli/main.js', 'serve'],
   env: serverEnv(mainDb),
   core: pinnedCore,
   logFile: join(dir, 'jindu.log'),
 });
 const oursHuge = await startServer({
   name: 'Jindu (1M items)',
-  args: ['bin/jindu.js', 'serve'],
+  args: ['dist/src/cli/main.js', 'serve'],
   env: serverEnv(hugeDb),
   core: pinnedCore,
   logFile: join(dir, 'jindu-huge.log'),
@@ -191,8 +195,9 @@ const BULK = Math.min(100, writes.itemCount);
 const rates = new Map<string, number>();
 
 /**
- * One measured load of about `seconds`: the first time, a short warm-up of the same load (JIT,
- * caches, page cache) tells the rate, from which the number of requests is set.
+ * One measured load of about `seconds`. The first time, the same load runs for a while first
+ * (V8 compiles hot code in tiers, caches and the page cache fill), and its last batch tells the
+ * rate from which the number of requests is set.
  */
 async function measure(
   name: string,
@@ -200,10 +205,13 @@ async function measure(
 ): Promise<LoadResult> {
   const minimum = options.connections * 2;
   if (!rates.has(name)) {
-    const warm = await runLoad({ ...options, amount: minimum * 2 });
-    rates.set(name, warm.perSecond);
-    const more = Math.floor(warm.perSecond * Math.min(1, seconds / 2));
-    if (more > minimum) await runLoad({ ...options, amount: more });
+    let amount = minimum * 2;
+    for (let spent = 0; spent < warmUpSeconds; ) {
+      const warm = await runLoad({ ...options, amount });
+      spent += warm.seconds;
+      rates.set(name, warm.perSecond);
+      amount = Math.max(minimum, Math.floor(warm.perSecond / 2));
+    }
   }
   const result = await runLoad({
     ...options,

@@ -3,9 +3,10 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { serverOptions, type ServerOptions } from '../config.js';
-import { actorName } from '../domain/access.js';
+import { actorName, type Principal } from '../domain/access.js';
+import type { Context } from '../graphql/context.type.js';
 import type { Em } from '../db/orm.js';
-import { createLoaders } from '../graphql/loaders.js';
+import { createLoaders, type Loaders } from '../graphql/loaders.js';
 import { jinduSchema } from '../graphql/schema.js';
 import { createApollo } from './apollo.js';
 import { authenticateRequest } from './authenticate.js';
@@ -17,6 +18,34 @@ export interface App {
   listen(port: number, host: string): Promise<string>;
   /** Stops taking requests, lets running ones finish, then stops Apollo. */
   close(): Promise<void>;
+}
+
+/**
+ * A request's context. The entity-manager fork and the loaders are made on first use: many
+ * requests (`__typename`, errors caught early) never touch the database. They are getters on
+ * the prototype because Apollo copies the context's own properties into a fresh object.
+ */
+class RequestContext implements Context {
+  private forked: Em | undefined = undefined;
+  private made: Loaders | undefined = undefined;
+  readonly actor: string;
+
+  constructor(
+    private readonly orm: MikroORM,
+    readonly principal: Principal,
+    readonly clientKey: string,
+    readonly log: Logger,
+  ) {
+    this.actor = actorName(principal);
+  }
+
+  get em(): Em {
+    return (this.forked ??= this.orm.em.fork() as Em);
+  }
+
+  get loaders(): Loaders {
+    return (this.made ??= createLoaders(this.em));
+  }
 }
 
 /** Builds the server around an open ORM; listens only when asked (tests can import freely). */
@@ -36,22 +65,17 @@ export async function createApp(
       await (orm.em.fork() as Em).execute('select 1');
       return true;
     },
-    authenticate: (req) => authenticateRequest(req, orm.em.fork() as Em, options.anonymousRead),
-    context: (principal, req) => {
-      const em = orm.em.fork() as Em;
-      const clientKey =
+    authenticate: (req) =>
+      authenticateRequest(req, () => orm.em.fork() as Em, options.anonymousRead),
+    context: (principal, req) =>
+      new RequestContext(
+        orm,
+        principal,
         principal.kind === 'token'
           ? `token:${principal.tokenId}`
-          : `ip:${req.socket.remoteAddress ?? '?'}`;
-      return {
-        em,
-        loaders: createLoaders(em),
-        principal,
-        actor: actorName(principal),
-        clientKey,
+          : `ip:${req.socket.remoteAddress ?? '?'}`,
         log,
-      };
-    },
+      ),
   });
   server.keepAliveTimeout = 5_000;
   server.requestTimeout = 30_000;

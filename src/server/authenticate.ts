@@ -17,7 +17,7 @@ const FAILURES = {
  */
 export async function authenticateRequest(
   req: IncomingMessage,
-  em: Em,
+  em: () => Em,
   anonymousRead: boolean,
 ): Promise<Principal> {
   const header = req.headers.authorization;
@@ -28,7 +28,7 @@ export async function authenticateRequest(
   }
   const match = /^Bearer ([^\s]+)$/i.exec(header.trim());
   if (!match) throw new HttpError(401, 'UNAUTHENTICATED', 'Authorization 头应为 “Bearer 令牌”');
-  const result = await authenticateToken(em, match[1]!);
+  const result = await authenticateToken(em(), match[1]!);
   if (typeof result === 'string') throw new HttpError(401, 'UNAUTHENTICATED', FAILURES[result]);
   return result;
 }

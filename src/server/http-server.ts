@@ -1,5 +1,4 @@
 import { HeaderMap, type ApolloServer } from '@apollo/server';
-import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { Principal } from '../domain/access.js';
@@ -49,11 +48,12 @@ function parseOrSelf(text: string): unknown {
 
 /** The HTTP server: /graphql, /graphiql, /livez, /readyz; every error answer is JSON. */
 export function createHttpServer(deps: HttpDeps): Server {
-  const graphiql = renderGraphiQL({
-    endpoint: '/graphql',
-    title: 'Jindu 进度',
-    defaultQuery: GRAPHIQL_QUERY,
-  });
+  // GraphiQL's bundle is tens of megabytes once loaded: it is loaded on the first visit only.
+  let page: Promise<string> | undefined;
+  const graphiql = () =>
+    (page ??= import('@graphql-yoga/render-graphiql').then(({ renderGraphiQL }) =>
+      renderGraphiQL({ endpoint: '/graphql', title: 'Jindu 进度', defaultQuery: GRAPHIQL_QUERY }),
+    ));
   const server = createServer((req, res) => {
     const started = process.hrtime.bigint();
     res.on('finish', () => {
@@ -101,7 +101,7 @@ async function handle(
   req: IncomingMessage,
   res: ServerResponse,
   deps: HttpDeps,
-  graphiql: string,
+  graphiql: () => Promise<string>,
 ): Promise<void> {
   let url: URL;
   try {
@@ -121,8 +121,11 @@ async function handle(
         return sendJsonError(res, 404, 'NOT_FOUND', 'GraphiQL 未开启（JINDU_GRAPHIQL）');
       if (req.method !== 'GET')
         return sendJsonError(res, 405, 'METHOD_NOT_ALLOWED', '只支持 GET', { allow: 'GET' });
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-      return void res.end(graphiql);
+      {
+        const html = await graphiql();
+        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+        return void res.end(html);
+      }
     case '/graphql':
       return graphql(req, res, url, deps);
     default:

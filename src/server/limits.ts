@@ -104,16 +104,30 @@ function hasNul(document: DocumentNode): boolean {
   return found;
 }
 
+/** What is known of a parsed document for good (Apollo hands back the same object for the same text). */
+interface DocumentFacts {
+  readonly hasNul: boolean;
+  /** Cost per operation name, for operations whose cost cannot depend on variables. */
+  readonly fixedCost: Map<string, number>;
+}
+
 /** Checks each operation before it runs: anonymous writes, query cost, the client's rate. */
 export function limitsPlugin(
   schema: GraphQLSchema,
   limiter: RateLimiter,
 ): ApolloServerPlugin<Context> {
+  const facts = new WeakMap<DocumentNode, DocumentFacts>();
+  const factsOf = (document: DocumentNode): DocumentFacts => {
+    let known = facts.get(document);
+    if (!known) facts.set(document, (known = { hasNul: hasNul(document), fixedCost: new Map() }));
+    return known;
+  };
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ request, document, operation, contextValue }) {
-          if (hasNul(document)) reject('查询不能包含 NUL 字符（U+0000）', 'BAD_REQUEST', 400);
+          const known = factsOf(document);
+          if (known.hasNul) reject('查询不能包含 NUL 字符（U+0000）', 'BAD_REQUEST', 400);
           if (operation?.operation !== 'query' && contextValue.principal.kind === 'anonymous') {
             reject(
               '修改数据需要 API 令牌（Authorization: Bearer …）',
@@ -123,16 +137,20 @@ export function limitsPlugin(
               new HeaderMap([['www-authenticate', 'Bearer']]),
             );
           }
-          let cost: number;
-          try {
-            cost = operationCost(
-              schema,
-              document,
-              request.variables,
-              request.operationName ?? undefined,
-            );
-          } catch {
-            return; // variables that do not coerce: execution reports them as BAD_USER_INPUT
+          const name = request.operationName ?? '';
+          let cost = known.fixedCost.get(name);
+          if (cost === undefined) {
+            try {
+              cost = operationCost(
+                schema,
+                document,
+                request.variables,
+                request.operationName ?? undefined,
+              );
+            } catch {
+              return; // variables that do not coerce: execution reports them as BAD_USER_INPUT
+            }
+            if (!operation?.variableDefinitions?.length) known.fixedCost.set(name, cost);
           }
           if (cost > LIMITS.cost) {
             reject(`查询代价 ${cost} 超过上限 ${LIMITS.cost}`, 'QUERY_TOO_COMPLEX', 400, {

@@ -1,5 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { buildSchema, parse, validate, type DocumentNode, type OperationDefinitionNode } from 'graphql';
+import {
+  buildSchema,
+  parse,
+  validate,
+  type DocumentNode,
+  type OperationDefinitionNode,
+} from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { week20Seed } from '../../seeds/week-20.seed.js';
 import { actorName } from '../../src/domain/access.js';
