@@ -104,6 +104,12 @@ describe('graphql-jit answers as graphql-js does', () => {
       'query($w: ID!) { node(id: $w) { ... on Workstream { items(first: 5, after: "zzz") { totalCount } } } }',
       { w: 'X' },
     ],
+    // graphql-jit alone would list one error per workstream here; graphql-js lists the first.
+    [
+      'a bad cursor under every workstream',
+      '{ initiative(key: "hive") { workstreams { history(after: "Y3Vyc29y") { __typename } } } }',
+      {},
+    ],
     [
       'first out of range',
       '{ initiatives { workstreams { items(first: 0) { totalCount } } } }',
