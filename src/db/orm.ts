@@ -6,6 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { ENTITIES } from './entities/index.js';
 import { sqlitePragmas, type SqliteSynchronous } from './sqlite-pragmas.js';
+import { countingWrites, registerGeneration, type WriteGeneration } from './write-generation.js';
 
 export type Em = SqlEntityManager;
 export type Dialect = 'sqlite' | 'postgresql';
@@ -20,10 +21,14 @@ export interface OrmOptions {
 }
 
 /** The MikroORM options for a database URL (`sqlite:PATH`, `sqlite::memory:`, `postgres://…`). */
-export function ormOptions(opts: OrmOptions): Partial<Options> {
+export function ormOptions(
+  opts: OrmOptions,
+  generation: WriteGeneration = { value: 0 },
+): Partial<Options> {
   const common = {
     entities: ENTITIES,
     allowGlobalContext: false,
+    onQuery: countingWrites(generation),
     ...(opts.onQuery
       ? { debug: ['query'] as const, logger: (message: string) => opts.onQuery!(message) }
       : { debug: opts.debug ?? false }),
@@ -47,7 +52,10 @@ export function ormOptions(opts: OrmOptions): Partial<Options> {
 }
 
 export async function openOrm(opts: OrmOptions): Promise<MikroORM> {
-  return MikroORM.init(ormOptions(opts));
+  const generation: WriteGeneration = { value: 0 };
+  const orm = await MikroORM.init(ormOptions(opts, generation));
+  registerGeneration(orm.em.getDriver(), generation);
+  return orm;
 }
 
 export function dialectOf(em: Em): Dialect {

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
-import { isInterfaceType, type GraphQLSchema } from 'graphql';
+import { isInterfaceType, isObjectType, type GraphQLSchema } from 'graphql';
+import type { Locale } from '../domain/item-status.js';
 import { buildSchema } from 'type-graphql';
 import { InitiativeResolver } from './resolvers/initiative.resolver.js';
 import { ItemResolver } from './resolvers/item.resolver.js';
@@ -7,10 +8,30 @@ import { NodeResolver } from './resolvers/node.resolver.js';
 import { ReportResolver } from './resolvers/report.resolver.js';
 import { WorkstreamResolver } from './resolvers/workstream.resolver.js';
 import { ItemType } from './types/item.type.js';
+import { ProgressType as ProgressTypeClass, type ProgressType } from './types/progress.type.js';
 import { InitiativeType } from './types/initiative.type.js';
 import { WorkstreamType } from './types/workstream.type.js';
 
 let cached: Promise<GraphQLSchema> | null = null;
+
+/**
+ * type-graphql wraps every field of a class in a resolver of its own, getters included. A field
+ * without arguments that reads a getter of its view class answers the same through graphql's
+ * default resolver (a property read), which graphql-jit inlines; the wrapper goes.
+ */
+function dropGetterWrappers(
+  schema: GraphQLSchema,
+  views: Record<string, { readonly prototype: object }>,
+): void {
+  for (const [typeName, View] of Object.entries(views)) {
+    const type = schema.getType(typeName);
+    if (!isObjectType(type)) continue;
+    for (const [name, field] of Object.entries(type.getFields())) {
+      if (field.args.length === 0 && Object.getOwnPropertyDescriptor(View.prototype, name)?.get)
+        field.resolve = undefined;
+    }
+  }
+}
 
 /** The executable schema, built once per process (it is immutable). */
 export function jinduSchema(): Promise<GraphQLSchema> {
@@ -24,6 +45,23 @@ export function jinduSchema(): Promise<GraphQLSchema> {
     const node = schema.getType('Node');
     if (isInterfaceType(node))
       node.resolveType = (value: { __typename?: string }) => value.__typename;
+    // type-graphql runs every argument through an async validator, so a field with arguments
+    // answers with a promise. Progress is resolved once per node of a tree: its two fields
+    // whose only argument is an enum call the view's method directly and synchronously.
+    dropGetterWrappers(schema, {
+      Initiative: InitiativeType,
+      Workstream: WorkstreamType,
+      Progress: ProgressTypeClass,
+      Item: ItemType,
+    });
+    const progress = schema.getType('Progress');
+    if (isObjectType(progress)) {
+      const fields = progress.getFields();
+      fields.byStatus!.resolve = (source: ProgressType, args: { locale: Locale }) =>
+        source.byStatus(args.locale);
+      fields.explain!.resolve = (source: ProgressType, args: { locale: Locale }) =>
+        source.explain(args.locale);
+    }
     return schema;
   });
   return cached;

@@ -4,6 +4,7 @@ import { applyDelta, emptyTally, type Tally } from '../domain/tally.js';
 import type { Em } from '../db/orm.js';
 import type { InitiativeRecord, WorkstreamRecord } from '../db/records.js';
 import { findTallyRows, findTreeRows, type TallyRow } from '../db/queries/workstream.queries.js';
+import { withKeptTrees } from './tree-cache.js';
 
 export interface TreeNode extends WorkstreamRecord {
   readonly children: TreeNode[];
@@ -27,12 +28,23 @@ export async function loadInitiativeTree(
   return tree!;
 }
 
-/** Several trees in the same two queries (the per-request loader batches through this). */
+/**
+ * Several trees in the same two queries (the per-request loader batches through this); on
+ * SQLite, a tree nothing has written to since it was folded is served as kept (tree-cache.ts).
+ * Trees are shared between requests: nothing may change one after `buildTree`.
+ */
 export async function loadInitiativeTrees(
   em: Em,
   initiatives: readonly InitiativeRecord[],
 ): Promise<InitiativeTree[]> {
   if (initiatives.length === 0) return [];
+  return withKeptTrees(em, initiatives, (missing) => readInitiativeTrees(em, missing));
+}
+
+async function readInitiativeTrees(
+  em: Em,
+  initiatives: readonly InitiativeRecord[],
+): Promise<InitiativeTree[]> {
   const ids = initiatives.map((i) => i.id);
   const rows = await findTreeRows(em, ids);
   const tallies = await findTallyRows(em, ids);

@@ -4,6 +4,7 @@ import {
   UniqueConstraintViolationException,
 } from '@mikro-orm/core';
 import type { Em } from '../db/orm.js';
+import { noteWrite } from '../db/write-generation.js';
 
 const MAX_ATTEMPTS = 6;
 
@@ -24,6 +25,9 @@ export async function inTransaction<T>(em: Em, work: (tem: Em) => Promise<T>): P
         err instanceof UniqueConstraintViolationException;
       if (!retryable || attempt >= MAX_ATTEMPTS) throw err;
       await new Promise((r) => setTimeout(r, Math.random() * 5 * attempt));
+    } finally {
+      // Committed or not, what readers kept from before may be stale now.
+      noteWrite(em);
     }
   }
 }

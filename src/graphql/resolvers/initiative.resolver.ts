@@ -52,7 +52,7 @@ export class InitiativeResolver {
   })
   async workstreams(@Root() root: InitiativeType, @Ctx() ctx: Context): Promise<WorkstreamType[]> {
     const tree = (await ctx.loaders.tree.load(root.record.id))!;
-    return tree.roots.map((node) => new WorkstreamType(node, tree));
+    return tree.roots.map((node) => WorkstreamType.of(node, tree));
   }
 
   @FieldResolver(() => [String], {

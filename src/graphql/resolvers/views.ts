@@ -9,7 +9,7 @@ export async function workstreamView(ctx: Context, id: number): Promise<Workstre
   if (!record || !canRead(ctx.principal, record.initiativeId)) return null;
   const tree = await ctx.loaders.tree.load(record.initiativeId);
   const node = tree?.nodes.get(id);
-  return tree && node ? new WorkstreamType(node, tree) : null;
+  return tree && node ? WorkstreamType.of(node, tree) : null;
 }
 
 /** An item as served, or null when it, or the workstream it sits in, is gone. */

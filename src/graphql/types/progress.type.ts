@@ -40,6 +40,9 @@ export interface ProgressSource {
   simpleResolvers: true,
 })
 export class ProgressType {
+  /** byStatus per locale, made on first use (a kept tree's views serve many requests). */
+  private readonly counts = new Map<Locale, StatusCountType[]>();
+
   constructor(private readonly source: ProgressSource) {}
 
   @Field(() => Float, { nullable: true, description: '0–100; null when nothing counts.' })
@@ -70,11 +73,16 @@ export class ProgressType {
   byStatus(
     @Arg('locale', () => LocaleEnum, { defaultValue: 'zh-CN' }) locale: Locale,
   ): StatusCountType[] {
-    return ITEM_STATUSES.map((status) => ({
-      status,
-      label: statusLabel(status, locale, this.source.labels),
-      count: this.source.figure.tally[status].items,
-    }));
+    let counts = this.counts.get(locale);
+    if (!counts) {
+      counts = ITEM_STATUSES.map((status) => ({
+        status,
+        label: statusLabel(status, locale, this.source.labels),
+        count: this.source.figure.tally[status].items,
+      }));
+      this.counts.set(locale, counts);
+    }
+    return counts;
   }
 
   @Field(() => String, {

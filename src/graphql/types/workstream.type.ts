@@ -6,22 +6,37 @@ import { toGlobalId } from '../global-id.js';
 import { NodeInterface } from './node.interface.js';
 import { ProgressType } from './progress.type.js';
 
+const views = new WeakMap<TreeNode, WorkstreamType>();
+
 /**
  * A workstream as served: a view over one node of a loaded tree. Parent, children and progress
- * come from the tree already in memory, so they cost no query and no resolver machinery.
+ * come from the tree already in memory, so they cost no query and no resolver machinery. Trees
+ * are shared between requests while nothing changes them, and so are their views (`of`), with
+ * what they compute kept on first use: a repeated dashboard allocates little beyond its answer.
  */
 @ObjectType('Workstream', { implements: NodeInterface, simpleResolvers: true })
 export class WorkstreamType implements NodeInterface {
   readonly __typename = 'Workstream';
 
-  constructor(
+  private globalId: string | undefined = undefined;
+  private progressView: ProgressType | undefined = undefined;
+  private childViews: WorkstreamType[] | undefined = undefined;
+
+  private constructor(
     readonly node: TreeNode,
     readonly tree: InitiativeTree,
   ) {}
 
+  /** The view of a node of `tree` (one per node). */
+  static of(node: TreeNode, tree: InitiativeTree): WorkstreamType {
+    let view = views.get(node);
+    if (!view) views.set(node, (view = new WorkstreamType(node, tree)));
+    return view;
+  }
+
   @Field(() => ID)
   get id(): string {
-    return toGlobalId('Workstream', this.node.id);
+    return (this.globalId ??= toGlobalId('Workstream', this.node.id));
   }
 
   @Field(() => String)
@@ -70,24 +85,26 @@ export class WorkstreamType implements NodeInterface {
   get parent(): WorkstreamType | null {
     const parent =
       this.node.parentId === null ? undefined : this.tree.nodes.get(this.node.parentId);
-    return parent ? new WorkstreamType(parent, this.tree) : null;
+    return parent ? WorkstreamType.of(parent, this.tree) : null;
   }
 
   @Field(() => [WorkstreamType], { description: 'In position order.' })
   get children(): WorkstreamType[] {
-    return this.node.children.map((child) => new WorkstreamType(child, this.tree));
+    return (this.childViews ??= this.node.children.map((child) =>
+      WorkstreamType.of(child, this.tree),
+    ));
   }
 
   @Field(() => ProgressType)
   get progress(): ProgressType {
     const { tree, node } = this;
-    return new ProgressType({
+    return (this.progressView ??= new ProgressType({
       name: node.name,
       figure: tree.rollup.figures.get(node.id)!,
       policy: tree.policy,
       labels: tree.initiative.statusLabels,
       children: () =>
         node.children.map((c) => ({ name: c.name, figure: tree.rollup.figures.get(c.id)! })),
-    });
+    }));
   }
 }
