@@ -3,6 +3,7 @@ import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import {
   GraphQLError,
+  Kind,
   parse,
   visit,
   type DocumentNode,
@@ -94,6 +95,20 @@ export function tokenLimitError(query: unknown): string | null {
 }
 
 /** True when a string literal of the document holds U+0000 (written as an escape in the query). */
+/**
+ * True when a variable can change the document's cost: only a page size (`first`) given as a
+ * variable does (see pagedEstimator); every other variable leaves the cost as written.
+ */
+function costDependsOnVariables(document: DocumentNode): boolean {
+  let depends = false;
+  visit(document, {
+    Argument(node) {
+      if (node.name.value === 'first' && node.value.kind !== Kind.INT) depends = true;
+    },
+  });
+  return depends;
+}
+
 function hasNul(document: DocumentNode): boolean {
   let found = false;
   visit(document, {
@@ -107,7 +122,8 @@ function hasNul(document: DocumentNode): boolean {
 /** What is known of a parsed document for good (Apollo hands back the same object for the same text). */
 interface DocumentFacts {
   readonly hasNul: boolean;
-  /** Cost per operation name, for operations whose cost cannot depend on variables. */
+  readonly variableCost: boolean;
+  /** Cost per operation name, when no variable can change it. */
   readonly fixedCost: Map<string, number>;
 }
 
@@ -119,7 +135,15 @@ export function limitsPlugin(
   const facts = new WeakMap<DocumentNode, DocumentFacts>();
   const factsOf = (document: DocumentNode): DocumentFacts => {
     let known = facts.get(document);
-    if (!known) facts.set(document, (known = { hasNul: hasNul(document), fixedCost: new Map() }));
+    if (!known)
+      facts.set(
+        document,
+        (known = {
+          hasNul: hasNul(document),
+          variableCost: costDependsOnVariables(document),
+          fixedCost: new Map(),
+        }),
+      );
     return known;
   };
   return {
@@ -150,7 +174,7 @@ export function limitsPlugin(
             } catch {
               return; // variables that do not coerce: execution reports them as BAD_USER_INPUT
             }
-            if (!operation?.variableDefinitions?.length) known.fixedCost.set(name, cost);
+            if (!known.variableCost) known.fixedCost.set(name, cost);
           }
           if (cost > LIMITS.cost) {
             reject(`查询代价 ${cost} 超过上限 ${LIMITS.cost}`, 'QUERY_TOO_COMPLEX', 400, {

@@ -3,6 +3,7 @@ import type { TallyDelta } from '../../domain/tally.js';
 import type { ChangeKind } from '../entities/status-change.entity.js';
 import type { Dialect, Em } from '../orm.js';
 import { ITEM_COLUMNS, toItem, type ItemRecord } from '../records.js';
+import { transactionStatement } from '../prepared.js';
 import { placeholders } from './sql.js';
 
 /**
@@ -19,11 +20,13 @@ export async function findItemsByIds(
   const columns = ITEM_COLUMNS.split(', ')
     .map((c) => `i.${c}`)
     .join(', ');
-  const rows = await em.execute(
+  const rows = await transactionStatement(
+    em,
     `select ${columns}, case when w.deleted_at is null then 0 else 1 end as workstream_deleted
        from item i join workstream w on w.id = i.workstream_id
       where i.id in (${placeholders(sorted)})${forUpdate}`,
     sorted,
+    'all',
   );
   return rows.map(toItem);
 }
@@ -78,7 +81,8 @@ export async function writeItemStatus(
   },
   now: Date,
 ): Promise<void> {
-  await em.execute(
+  await transactionStatement(
+    em,
     'update item set status = ?, percent = ?, version = ?, updated_at = ? where id = ?',
     [item.status, item.percent, item.version, now, item.id],
     'run',
@@ -114,7 +118,8 @@ export async function applyTallyDeltas(
     delta.weight,
     delta.percentWeight,
   ]);
-  await em.execute(
+  await transactionStatement(
+    em,
     `insert into workstream_tally (workstream_id, status, initiative_id, items, weight, percent_weight)
      values ${values}
      on conflict (workstream_id, status) do update set
@@ -179,7 +184,8 @@ export async function insertChanges(em: Em, rows: readonly ChangeRow[], now: Dat
     r.note,
     now,
   ]);
-  await em.execute(
+  await transactionStatement(
+    em,
     `insert into status_change (initiative_id, workstream_id, item_id, kind, from_status, from_percent,
        to_status, to_percent, version, actor, note, at) values ${values}`,
     params,
