@@ -28,7 +28,8 @@ the server runs pinned to core 0, this load generator to core 1; every answer is
   --smoke        tiny sizes and short runs (under a minute): keeps the bench working in CI
   --runs N       runs of each scenario (default 3)
   --seconds S    measuring time of each load (default 3; 0.4 with --smoke)
-  --out FILE     where to write the JSON results (default bench/results/latest.json)
+  --out FILE     where to write the JSON results (default bench/results/latest.json,
+                 bench/results/smoke.json with --smoke)
   --keep         keep the generated databases and server logs
   -h, --help     this text`;
 
@@ -37,7 +38,7 @@ const { values: opts } = parseArgs({
     smoke: { type: 'boolean', default: false },
     runs: { type: 'string' },
     seconds: { type: 'string' },
-    out: { type: 'string', default: 'bench/results/latest.json' },
+    out: { type: 'string' },
     keep: { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
   },
@@ -494,7 +495,7 @@ try {
   ].join('\n');
   console.log(`\n${text}\n`);
   for (const f of list) say(`${f.id} ${f.what}: ${f.details.join(' | ')}`);
-  const out = opts.out!;
+  const out = opts.out ?? (smoke ? 'bench/results/smoke.json' : 'bench/results/latest.json');
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(
     out,

@@ -22,7 +22,8 @@ function newestSource(dir) {
 const fresh =
   existsSync(stamp) &&
   existsSync(compiled) &&
-  statSync(stamp).mtimeMs >= Math.max(newestSource(new URL('src/', root)), newestSource(new URL('seeds/', root)));
+  statSync(stamp).mtimeMs >=
+    Math.max(newestSource(new URL('src/', root)), newestSource(new URL('seeds/', root)));
 
 if (fresh) {
   await import(compiled.href);

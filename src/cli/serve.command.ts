@@ -40,11 +40,16 @@ export async function serveCommand(): Promise<void> {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'shutting down');
+    // Once the server stops listening nothing else keeps the process alive: hold it until the
+    // database is closed and the last log lines are written (they go out in batches).
+    const alive = setInterval(() => {}, 1_000);
     const force = setTimeout(() => process.exit(1), 10_000).unref();
     await app.close();
     await orm.close();
     clearTimeout(force);
     log.info('stopped');
+    await new Promise<void>((resolve) => log.flush(() => resolve()));
+    clearInterval(alive);
   };
   process.once('SIGINT', () => void stop('SIGINT'));
   process.once('SIGTERM', () => void stop('SIGTERM'));

@@ -31,6 +31,10 @@ export function createApollo(
     stringifyResult: executor.stringifyResult,
     introspection: options.introspection,
     includeStacktraceInErrorResponses: false,
+    // `jindu serve` stops gracefully on SIGINT/SIGTERM itself (HTTP, then the database, then the
+    // last log lines). Apollo's own handler would stop Apollo and re-raise the signal, killing
+    // the process halfway (it is off only when NODE_ENV=test, which hid it from the tests).
+    stopOnTerminationSignals: false,
     csrfPrevention: true,
     validationRules: limitRules(),
     formatError: (formatted, error) =>

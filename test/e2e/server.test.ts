@@ -22,7 +22,9 @@ describe('jindu serve, over HTTP, on a real SQLite file', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'jindu-e2e-'));
-    env = { DATABASE_URL: `sqlite:${join(dir, 'jindu.sqlite')}` };
+    // NODE_ENV=production as deployed: Apollo's own signal handler (on outside NODE_ENV=test)
+    // once cut the graceful stop short.
+    env = { DATABASE_URL: `sqlite:${join(dir, 'jindu.sqlite')}`, NODE_ENV: 'production' };
     server = await startServer(env);
   });
   afterAll(async () => {
