@@ -1,3 +1,4 @@
+import { lockInitiative } from '../db/queries/initiative.queries.js';
 import { DomainError } from '../domain/errors.js';
 import { assertName } from '../domain/tree-rules.js';
 import { WorkstreamSchema } from '../db/entities/index.js';
@@ -24,7 +25,11 @@ export async function updateWorkstream(props: UpdateWorkstreamProps): Promise<Wo
   const cols = workstreamColumns(props);
   const name = props.name === undefined || props.name === null ? undefined : assertName(props.name);
   return inTransaction(props.em, async (tem) => {
-    const current = await findWorkstream(tem, props.id);
+    // Under the initiative's lock (PostgreSQL), like the structural changes: a concurrent delete
+    // or a new child or item cannot slip in between the checks and the update.
+    const seen = await findWorkstream(tem, props.id);
+    if (seen) await lockInitiative(tem, seen.initiativeId);
+    const current = seen && (await findWorkstream(tem, props.id));
     if (!current || !(props.scope ?? EVERYWHERE)(current.initiativeId))
       throw new DomainError('NOT_FOUND', `工作流不存在：${props.id}`, ['id']);
     if (cols.manualPercentBp !== undefined && cols.manualPercentBp !== null) {
