@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { openSync, readdirSync, readFileSync } from 'node:fs';
+import { openSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 
 /**
@@ -12,8 +12,10 @@ export interface ServerProcess {
   readonly pid: number;
   /** CPU time the process has used so far, all threads, in nanoseconds. */
   cpuNs(): number;
-  /** Peak resident set size so far, in bytes. */
+  /** Peak resident set size so far (since the last reset), in bytes. */
   peakRssBytes(): number;
+  /** Starts a new peak from the current RSS (Linux: /proc/<pid>/clear_refs). */
+  resetPeakRss(): void;
   stop(): Promise<void>;
 }
 
@@ -88,6 +90,7 @@ export async function startServer(options: StartOptions): Promise<ServerProcess>
     pid,
     cpuNs: () => cpuNsOf(pid),
     peakRssBytes: () => peakRssOf(pid),
+    resetPeakRss: () => writeFileSync(`/proc/${pid}/clear_refs`, '5'),
     async stop() {
       child.kill('SIGTERM');
       await exited;
