@@ -120,7 +120,7 @@ const token = jindu(['token', 'create', '--name', 'bench', '--role', 'editor'], 
   .split('\n')
   .pop()!;
 const writesDb = join(dir, 'writes.sqlite');
-copyFileSync(mainDb, writesDb);
+const rates = new Map<string, number>();
 const pristineDb = join(dir, 'pristine.sqlite');
 copyFileSync(mainDb, pristineDb);
 /** The raw baselines write thousands of transactions a second: each gets a fresh copy. */
@@ -171,13 +171,24 @@ const oursLight = await startServer({
   core: pinnedCore,
   logFile: join(dir, 'jindu-light.log'),
 });
-const oursWrites = await startServer({
-  name: 'Jindu (writes)',
-  args: ['dist/src/cli/main.js', 'serve'],
-  env: serverEnv(writesDb),
-  core: pinnedCore,
-  logFile: join(dir, 'jindu-writes.log'),
-});
+/**
+ * The write server starts each run on a fresh copy of the database, as the raw baselines do:
+ * a run adds a hundred thousand change-log rows, and later runs would measure a bigger file.
+ */
+const startWrites = async (): Promise<ServerProcess> => {
+  for (const suffix of ['', '-wal', '-shm']) rmSync(`${writesDb}${suffix}`, { force: true });
+  copyFileSync(pristineDb, writesDb);
+  rates.delete('set-one'); // a new process: the full warm-up again
+  rates.delete('set-bulk');
+  return startServer({
+    name: 'Jindu (writes)',
+    args: ['dist/src/cli/main.js', 'serve'],
+    env: serverEnv(writesDb),
+    core: pinnedCore,
+    logFile: join(dir, 'jindu-writes.log'),
+  });
+};
+let oursWrites = await startWrites();
 const oursHuge = await startServer({
   name: 'Jindu (1M items)',
   args: ['dist/src/cli/main.js', 'serve'],
@@ -218,8 +229,6 @@ report.answer = await firstAnswer(ours, report.body, (t) => checkReportLines(t, 
 const auth = { authorization: `Bearer ${token}` };
 const updates = new StatusUpdates(writes.firstItemId, writes.itemCount);
 const BULK = Math.min(100, writes.itemCount);
-
-const rates = new Map<string, number>();
 
 /**
  * One measured load of about `seconds`, after the same load has run for a while (2 s the first
@@ -270,6 +279,10 @@ const rps = (x: number) => `${x.toFixed(0)}/s`;
 try {
   for (let run = 1; run <= runs; run++) {
     say(`run ${run}/${runs} (${elapsed()})`);
+    if (run > 1) {
+      await oursWrites.stop();
+      oursWrites = await startWrites();
+    }
     // All servers share core 0: give the others' background work (V8's concurrent sweeping
     // after the big answers of the previous run) time to finish before the lightest figure.
     await new Promise((r) => setTimeout(r, smoke ? 100 : 1500));
