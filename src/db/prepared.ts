@@ -21,6 +21,33 @@ function bindable(value: unknown): unknown {
   return value;
 }
 
+/** One statement run once per parameter list, in order (a bulk update's rows). */
+export async function transactionStatementForEach(
+  em: Em,
+  sql: string,
+  paramLists: readonly (readonly unknown[])[],
+): Promise<void> {
+  if (!em.isInTransaction() || dialectOf(em) !== 'sqlite') {
+    for (const params of paramLists) await em.execute(sql, params as unknown[], 'run');
+    return;
+  }
+  const statement = await keptStatement(em, sql);
+  for (const params of paramLists) statement.run(...params.map(bindable));
+}
+
+async function keptStatement(em: Em, sql: string): Promise<Statement> {
+  const db = await (em.getConnection() as unknown as NativeSqlite).getNativeClient();
+  let statements = kept.get(db);
+  if (!statements) kept.set(db, (statements = new Map()));
+  let statement = statements.get(sql);
+  if (!statement) {
+    statement = db.prepare(sql);
+    statements.set(sql, statement);
+    if (statements.size > MAX_KEPT) statements.delete(statements.keys().next().value!);
+  }
+  return statement;
+}
+
 export async function transactionStatement(
   em: Em,
   sql: string,
@@ -31,15 +58,7 @@ export async function transactionStatement(
     const result = await em.execute(sql, params as unknown[], method);
     return method === 'all' ? (result as Record<string, unknown>[]) : [];
   }
-  const db = await (em.getConnection() as unknown as NativeSqlite).getNativeClient();
-  let statements = kept.get(db);
-  if (!statements) kept.set(db, (statements = new Map()));
-  let statement = statements.get(sql);
-  if (!statement) {
-    statement = db.prepare(sql);
-    statements.set(sql, statement);
-    if (statements.size > MAX_KEPT) statements.delete(statements.keys().next().value!);
-  }
+  const statement = await keptStatement(em, sql);
   const bound = params.map(bindable);
   if (method === 'all') return statement.all(...bound) as Record<string, unknown>[];
   statement.run(...bound);

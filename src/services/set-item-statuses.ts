@@ -9,7 +9,7 @@ import {
   applyTallyDeltas,
   findItemsByIds,
   insertChanges,
-  writeItemStatus,
+  writeItemStatuses,
   type ChangeRow,
 } from '../db/queries/item.queries.js';
 import { idempotent, type Idempotency } from './idempotency.js';
@@ -145,7 +145,7 @@ export async function setItemStatuses(props: SetItemStatusesProps): Promise<Item
           });
         });
         if (errors.length > 0) throw new DomainErrors(errors);
-        for (const item of next) await writeItemStatus(tem, item, now);
+        await writeItemStatuses(tem, next, now);
         for (const [initiativeId, group] of groupTallyDeltas(deltas)) {
           await applyTallyDeltas(tem, initiativeId, mergeDeltas(group));
         }

@@ -3,7 +3,7 @@ import type { TallyDelta } from '../../domain/tally.js';
 import type { ChangeKind } from '../entities/status-change.entity.js';
 import type { Dialect, Em } from '../orm.js';
 import { ITEM_COLUMNS, toItem, type ItemRecord } from '../records.js';
-import { transactionStatement } from '../prepared.js';
+import { transactionStatement, transactionStatementForEach } from '../prepared.js';
 import { placeholders } from './sql.js';
 
 /**
@@ -71,21 +71,21 @@ export async function countItems(
   return Number(rows[0]?.n ?? 0);
 }
 
-export async function writeItemStatus(
+/** Writes new statuses, percents and versions (one statement per item, in the given order). */
+export async function writeItemStatuses(
   em: Em,
-  item: {
+  items: readonly {
     readonly id: number;
     readonly status: ItemStatus;
     readonly percent: number;
     readonly version: number;
-  },
+  }[],
   now: Date,
 ): Promise<void> {
-  await transactionStatement(
+  await transactionStatementForEach(
     em,
     'update item set status = ?, percent = ?, version = ?, updated_at = ? where id = ?',
-    [item.status, item.percent, item.version, now, item.id],
-    'run',
+    items.map((item) => [item.status, item.percent, item.version, now, item.id]),
   );
 }
 
