@@ -11,6 +11,7 @@ import { jinduSchema } from '../graphql/schema.js';
 import { createApollo } from './apollo.js';
 import { authenticateRequest } from './authenticate.js';
 import { createHttpServer } from './http-server.js';
+import { MetricsSource } from './process-metrics.js';
 
 export interface App {
   readonly server: Server;
@@ -56,8 +57,10 @@ export async function createApp(
 ): Promise<App> {
   const apollo = createApollo(await jinduSchema(), log, options);
   await apollo.start();
+  const metrics = new MetricsSource();
   const server = createHttpServer({
     apollo,
+    metrics,
     log,
     graphiql: options.graphiql,
     requestTimeoutMs: options.requestTimeoutMs,
@@ -95,6 +98,7 @@ export async function createApp(
         server.closeIdleConnections();
       });
       await apollo.stop();
+      metrics.stop();
     },
   };
 }

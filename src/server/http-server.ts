@@ -12,10 +12,12 @@ import {
   sendJsonError,
 } from './http-json.js';
 import { LIMITS, tokenLimitError } from './limits.js';
+import type { MetricsSource } from './process-metrics.js';
 
 export interface HttpDeps {
   readonly apollo: ApolloServer<Context>;
   readonly authenticate: (req: IncomingMessage) => Promise<Principal>;
+  readonly metrics: MetricsSource;
   readonly context: (principal: Principal, req: IncomingMessage) => Context;
   readonly ready: () => Promise<boolean>;
   readonly log: Logger;
@@ -112,6 +114,10 @@ async function handle(
   switch (url.pathname) {
     case '/livez':
       return sendJson(res, 200, { status: 'ok' });
+    case '/metrics':
+      // As readable as the data: anonymous only where anonymous reads are allowed.
+      await deps.authenticate(req);
+      return sendJson(res, 200, deps.metrics.read());
     case '/readyz':
       return (await deps.ready().catch(() => false))
         ? sendJson(res, 200, { status: 'ready' })

@@ -170,6 +170,7 @@ describe('rate limit, introspection, GraphiQL and timeout settings', () => {
       requestTimeoutMs: 200,
       ready: async () => true,
       authenticate: async () => ({ kind: 'anonymous', canRead: true }),
+      metrics: { read: () => ({}) } as never,
       context: () => ({}) as never,
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
