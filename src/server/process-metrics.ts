@@ -1,9 +1,10 @@
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 
 /**
- * What GET /metrics reports of the process: memory, uptime, and how late the event loop ran
- * (Node samples it every 5 ms) since the previous read, so each read covers the interval since
- * the one before, as a scraper polling it expects.
+ * What GET /metrics reports of the process: memory, uptime, and the event loop's delay since
+ * the previous read, so each read covers the interval since the one before, as a scraper
+ * polling it expects. Node samples the loop every 5 ms and records the time between samples,
+ * so an idle loop reads about 5 ms and a 40 ms block about 45 ms.
  */
 export interface ProcessMetrics {
   readonly uptimeSeconds: number;
