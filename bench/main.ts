@@ -129,13 +129,14 @@ async function longestLoopDelayMs(server: ServerProcess): Promise<number> {
 
 const pristineDb = join(dir, 'pristine.sqlite');
 copyFileSync(mainDb, pristineDb);
-/** The raw baselines write thousands of transactions a second: each gets a fresh copy. */
-const freshRawDb = () => {
-  rmSync(`${rawDb}-wal`, { force: true });
-  rmSync(`${rawDb}-shm`, { force: true });
-  copyFileSync(pristineDb, rawDb);
-  return rawDb;
+/** `target` made a fresh copy of the generated data (its WAL and shared memory gone). */
+const freshCopy = (target: string): string => {
+  for (const suffix of ['', '-wal', '-shm']) rmSync(`${target}${suffix}`, { force: true });
+  copyFileSync(pristineDb, target);
+  return target;
 };
+/** The raw baselines write thousands of transactions a second: each gets a fresh copy. */
+const freshRawDb = () => freshCopy(rawDb);
 
 const serverEnv = (file: string): NodeJS.ProcessEnv => ({
   ...process.env,
@@ -145,6 +146,15 @@ const serverEnv = (file: string): NodeJS.ProcessEnv => ({
   NODE_ENV: 'production',
 });
 const pinnedCore = core < 0 ? 0 : core;
+/** A Jindu server as `npm start` runs it (compiled), on `file`, pinned with the others. */
+const startJindu = (name: string, file: string, log: string): Promise<ServerProcess> =>
+  startServer({
+    name,
+    args: ['dist/src/cli/main.js', 'serve'],
+    env: serverEnv(file),
+    core: pinnedCore,
+    logFile: join(dir, log),
+  });
 say('starting servers');
 const bare = await startServer({
   name: 'bare Apollo',
@@ -161,47 +171,21 @@ const bare = await startServer({
       })
     ).ok,
 });
-const ours = await startServer({
-  name: 'Jindu',
-  args: ['dist/src/cli/main.js', 'serve'],
-  env: serverEnv(mainDb),
-  core: pinnedCore,
-  logFile: join(dir, 'jindu.log'),
-});
+const ours = await startJindu('Jindu', mainDb, 'jindu.log');
 // Separate processes for the light, the write and the 1M-item loads, so that no measurement
 // pays for another's garbage (a 10,000-node answer leaves megabytes for the collector).
-const oursLight = await startServer({
-  name: 'Jindu ({ __typename })',
-  args: ['dist/src/cli/main.js', 'serve'],
-  env: serverEnv(mainDb),
-  core: pinnedCore,
-  logFile: join(dir, 'jindu-light.log'),
-});
+const oursLight = await startJindu('Jindu ({ __typename })', mainDb, 'jindu-light.log');
 /**
  * The write server starts each run on a fresh copy of the database, as the raw baselines do:
  * a run adds a hundred thousand change-log rows, and later runs would measure a bigger file.
  */
 const startWrites = async (): Promise<ServerProcess> => {
-  for (const suffix of ['', '-wal', '-shm']) rmSync(`${writesDb}${suffix}`, { force: true });
-  copyFileSync(pristineDb, writesDb);
   rates.delete('set-one'); // a new process: the full warm-up again
   rates.delete('set-bulk');
-  return startServer({
-    name: 'Jindu (writes)',
-    args: ['dist/src/cli/main.js', 'serve'],
-    env: serverEnv(writesDb),
-    core: pinnedCore,
-    logFile: join(dir, 'jindu-writes.log'),
-  });
+  return startJindu('Jindu (writes)', freshCopy(writesDb), 'jindu-writes.log');
 };
 let oursWrites = await startWrites();
-const oursHuge = await startServer({
-  name: 'Jindu (1M items)',
-  args: ['dist/src/cli/main.js', 'serve'],
-  env: serverEnv(hugeDb),
-  core: pinnedCore,
-  logFile: join(dir, 'jindu-huge.log'),
-});
+const oursHuge = await startJindu('Jindu (1M items)', hugeDb, 'jindu-huge.log');
 
 /** The first answer, checked in depth; later answers must equal it. */
 async function firstAnswer(server: ServerProcess, body: string, check: (text: string) => void) {

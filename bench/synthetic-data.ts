@@ -144,6 +144,10 @@ function write(db: Database.Database, spec: InitiativeSpec): GeneratedInitiative
   for (const n of shape)
     subtree.set(ids[n.index]!, new Array<number>(ITEM_STATUSES.length).fill(0));
   for (const n of shape) {
+    // Every ancestor on the path, the node itself included, counts the node's items.
+    const counters = paths[n.index]!.split('/')
+      .filter(Boolean)
+      .map((ancestor) => subtree.get(Number(ancestor))!);
     ITEM_STATUSES.forEach((status, s) => {
       const items = ownItems[n.index * ITEM_STATUSES.length + s]!;
       if (items === 0) return;
@@ -155,9 +159,7 @@ function write(db: Database.Database, spec: InitiativeSpec): GeneratedInitiative
         items,
         ownPercent[n.index * ITEM_STATUSES.length + s]!,
       );
-      // Credit every ancestor on the path, the node itself included.
-      for (const ancestor of paths[n.index]!.split('/').filter(Boolean))
-        subtree.get(Number(ancestor))![s]! += items;
+      for (const counts of counters) counts[s]! += items;
     });
   }
   return {
