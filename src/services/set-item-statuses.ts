@@ -2,7 +2,7 @@ import { assertBulkSize, DomainError, DomainErrors } from '../domain/errors.js';
 import type { ItemStatus } from '../domain/item-status.js';
 import { nextPercent } from '../domain/item-rules.js';
 import { itemDelta, mergeDeltas } from '../domain/tally.js';
-import { cleanText } from '../domain/tree-rules.js';
+import { cleanNote } from '../domain/tree-rules.js';
 import { dialectOf, type Em } from '../db/orm.js';
 import type { ItemRecord } from '../db/records.js';
 import {
@@ -61,7 +61,7 @@ export async function setItemStatuses(props: SetItemStatusesProps): Promise<Item
     try {
       if (u.percent !== null && u.percent !== undefined)
         nextPercent(u.status, 0, u.percent, fieldOf(i, 'percent'));
-      cleanText(u.note, 'note');
+      cleanNote(u.note, fieldOf(i, 'note'));
     } catch (err) {
       if (err instanceof DomainError) upfront.push(err);
       else throw err;
@@ -141,7 +141,7 @@ export async function setItemStatuses(props: SetItemStatusesProps): Promise<Item
             toPercent: percent,
             version: updated.version,
             actor,
-            note: cleanText(u.note, 'note'),
+            note: cleanNote(u.note, fieldOf(i, 'note')),
           });
         });
         if (errors.length > 0) throw new DomainErrors(errors);
