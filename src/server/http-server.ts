@@ -72,15 +72,15 @@ export function createHttpServer(deps: HttpDeps): Server {
       );
     });
     handle(req, res, deps, graphiql).catch((err: unknown) => {
-      if (isClientAbort(err, req)) {
-        // The client went away (closed tab, slow client cut off): nothing to fix, no stack.
-        deps.log.info({ method: req.method, path: req.url?.split('?')[0] }, 'client aborted');
-        return void res.destroy();
-      }
       if (err instanceof HttpError) {
         const headers: Record<string, string> =
           err.status === 401 ? { 'www-authenticate': 'Bearer' } : {};
         return sendJsonError(res, err.status, err.code, err.message, headers);
+      }
+      if (isClientAbort(err, req)) {
+        // The client went away (closed tab, slow client cut off): nothing to fix, no stack.
+        deps.log.info({ method: req.method, path: req.url?.split('?')[0] }, 'client aborted');
+        return void res.destroy();
       }
       deps.log.error({ err }, 'request failed');
       if (!res.headersSent)

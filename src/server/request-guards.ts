@@ -52,7 +52,6 @@ export function isClientAbort(err: unknown, req: IncomingMessage): boolean {
   const code = (err as NodeJS.ErrnoException | null)?.code;
   return (
     (typeof code === 'string' && ABORT_CODES.has(code)) ||
-    (err instanceof Error && err.message === 'aborted') ||
-    (req.destroyed && !req.complete)
+    (err instanceof Error && err.message === 'aborted' && !req.complete)
   );
 }
