@@ -237,6 +237,20 @@ describe('request edges (sqlite)', () => {
     expect(body.errors[0].message).toContain('Host');
   });
 
+  it('a body that is not valid UTF-8 is a JSON 400, not text with U+FFFD in it', async () => {
+    const res = await fetch(`http://127.0.0.1:${s.port}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: Buffer.concat([
+        Buffer.from('{"query":"{ __typename }","variables":{"n":"'),
+        Buffer.from([0xed, 0xa0, 0x80]), // a surrogate encoded as UTF-8: invalid
+        Buffer.from('"}}'),
+      ]),
+    });
+    expect(res.status).toBe(400);
+    expect((await res.json()).errors[0].extensions.code).toBe('BAD_REQUEST');
+  });
+
   it('POST //graphql is a 404 that names the path it was given', async () => {
     const res = await s.send('//graphql', { query: '{ __typename }' });
     expect(res.status).toBe(404);
