@@ -11,14 +11,15 @@ import { createLogger } from '../server/logger.js';
 export async function serveCommand(): Promise<void> {
   const config = loadConfig();
   const log = createLogger(config.logLevel);
-  const orm = await openDatabase(config, log);
-  if (config.seed === 'week-20') {
-    const seeded = await seedIfEmpty({ em: orm.em.fork() as Em, initiatives: week20Seed });
+  // Seeding runs under the startup lock: "is it empty?" is asked by one instance at a time.
+  const orm = await openDatabase(config, log, async (opened) => {
+    if (config.seed !== 'week-20') return;
+    const seeded = await seedIfEmpty({ em: opened.em.fork() as Em, initiatives: week20Seed });
     log.info(
       { seeded },
       seeded ? 'empty database: loaded the week-20 seed' : 'database has data: seed skipped',
     );
-  }
+  });
   if ((await listTokens(orm.em.fork() as Em)).length === 0) {
     log.info(
       'no API tokens yet: every write needs one; create it with `npx jindu token create --name NAME --role admin`',

@@ -3,12 +3,18 @@ import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import { migrate, openOrm, type Em } from './orm.js';
 import { checkSqlitePragmas } from './sqlite-pragmas.js';
+import { withStartupLock } from './startup-lock.js';
 
 /**
  * Opens the configured database, checks SQLite's durability settings (every start, first boot
- * and restart alike), and brings the schema up to date.
+ * and restart alike), and brings the schema up to date, then runs `prepare` (seeding): both
+ * under the startup lock, so instances that start together on one PostgreSQL take turns.
  */
-export async function openDatabase(config: Config, log: Logger): Promise<MikroORM> {
+export async function openDatabase(
+  config: Config,
+  log: Logger,
+  prepare?: (orm: MikroORM) => Promise<void>,
+): Promise<MikroORM> {
   const orm = await openOrm({
     databaseUrl: config.databaseUrl,
     sqliteSynchronous: config.sqliteSynchronous,
@@ -28,8 +34,11 @@ export async function openDatabase(config: Config, log: Logger): Promise<MikroOR
     } else {
       log.info({ database: where }, 'database opened');
     }
-    await migrate(orm);
-    log.info('schema up to date');
+    await withStartupLock(orm, async () => {
+      await migrate(orm);
+      log.info('schema up to date');
+      await prepare?.(orm);
+    });
     return orm;
   } catch (err) {
     await orm.close();

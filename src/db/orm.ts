@@ -5,6 +5,7 @@ import type { SqlEntityManager } from '@mikro-orm/sql';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { ENTITIES } from './entities/index.js';
+import { pgPoolOptions } from './pg-pool-guard.js';
 import { sqlitePragmas, type SqliteSynchronous } from './sqlite-pragmas.js';
 import { countingWrites, registerGeneration, type WriteGeneration } from './write-generation.js';
 
@@ -48,6 +49,8 @@ export function ormOptions(
     driver: PostgreSqlDriver,
     clientUrl: opts.databaseUrl,
     pool: { min: 0, max: opts.poolSize ?? 10 },
+    // Broken connections are discarded and the wait for one is bounded (see pg-pool-guard.ts).
+    driverOptions: pgPoolOptions(),
   } as Partial<Options>;
 }
 

@@ -1,5 +1,6 @@
 import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { isDatabaseUnavailable } from '../db/connection-errors.js';
 import { DomainError, DomainErrors } from '../domain/errors.js';
 import type { UserErrorType } from './types/user-error.type.js';
 
@@ -49,6 +50,13 @@ export async function withUserErrors<T>(
     return { value: null, userErrors };
   }
 }
+
+/** The code of a database outage: nothing is wrong with the request, retry it later. */
+export const DATABASE_UNAVAILABLE = 'DATABASE_UNAVAILABLE';
+/** Seconds a client should wait before retrying after DATABASE_UNAVAILABLE. */
+export const DATABASE_RETRY_AFTER_S = 2;
+export const DATABASE_UNAVAILABLE_MESSAGE =
+  '数据库暂时不可用；写操作可能未生效，请稍后带同一 idempotencyKey 重试';
 
 /** A caller whose role does not allow the operation. */
 export function forbidden(message: string): GraphQLError {
@@ -114,6 +122,14 @@ export function formatError(
       locations: formatted.locations,
       path: formatted.path,
       extensions: { code: 'BAD_USER_INPUT', argument },
+    };
+  }
+  if (isDatabaseUnavailable(original)) {
+    // An outage, not a bug: a stable code the client can act on (HTTP 503, see apollo.ts).
+    return {
+      message: DATABASE_UNAVAILABLE_MESSAGE,
+      path: formatted.path,
+      extensions: { code: DATABASE_UNAVAILABLE, retryAfter: DATABASE_RETRY_AFTER_S },
     };
   }
   logUnexpected(original);

@@ -11,6 +11,7 @@ import type { Logger } from 'pino';
 import { serverOptions, type ServerOptions } from '../config.js';
 import type { Context } from '../graphql/context.type.js';
 import { formatError } from '../graphql/errors.js';
+import { databaseUnavailablePlugin } from './database-unavailable.js';
 import { createExecutor } from './executor.js';
 import { limitRules, limitsPlugin } from './limits.js';
 import { RateLimiter } from './rate-limiter.js';
@@ -48,6 +49,7 @@ export function createApollo(
       ),
     plugins: [
       limitsPlugin(schema, new RateLimiter(options.rateLimitPerMinute)),
+      databaseUnavailablePlugin(),
       ApolloServerPluginCacheControlDisabled(),
       ApolloServerPluginInlineTraceDisabled(),
       ApolloServerPluginLandingPageDisabled(),

@@ -6,6 +6,7 @@ import { serverOptions, type ServerOptions } from '../config.js';
 import { actorName, type Principal } from '../domain/access.js';
 import type { Context } from '../graphql/context.type.js';
 import type { Em } from '../db/orm.js';
+import { pingDatabase } from '../db/ping.js';
 import { createLoaders, type Loaders } from '../graphql/loaders.js';
 import { jinduSchema } from '../graphql/schema.js';
 import { createApollo } from './apollo.js';
@@ -64,10 +65,7 @@ export async function createApp(
     log,
     graphiql: options.graphiql,
     requestTimeoutMs: options.requestTimeoutMs,
-    ready: async () => {
-      await (orm.em.fork() as Em).execute('select 1');
-      return true;
-    },
+    ready: () => pingDatabase(orm),
     authenticate: (req) =>
       authenticateRequest(
         req,

@@ -1,6 +1,7 @@
 import { HeaderMap, type ApolloServer } from '@apollo/server';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
+import { isDatabaseUnavailable } from '../db/connection-errors.js';
 import type { Principal } from '../domain/access.js';
 import type { Context } from '../graphql/context.type.js';
 import {
@@ -11,6 +12,7 @@ import {
   sendJson,
   sendJsonError,
 } from './http-json.js';
+import { sendDatabaseUnavailable } from './database-unavailable.js';
 import { LIMITS, tokenLimitError } from './limits.js';
 import type { MetricsSource } from './process-metrics.js';
 import { isClientAbort, missingHostProblem, requestUrl } from './request-guards.js';
@@ -82,6 +84,7 @@ export function createHttpServer(deps: HttpDeps): Server {
         deps.log.info({ method: req.method, path: req.url?.split('?')[0] }, 'client aborted');
         return void res.destroy();
       }
+      if (isDatabaseUnavailable(err) && !res.headersSent) return sendDatabaseUnavailable(res);
       deps.log.error({ err }, 'request failed');
       if (!res.headersSent)
         sendJsonError(res, 500, 'INTERNAL_SERVER_ERROR', 'Internal server error');
@@ -180,7 +183,6 @@ async function graphql(
         { message: tooLarge, extensions: { code: 'QUERY_TOO_LARGE', limit: LIMITS.tokens } },
       ],
     });
-  const principal = await deps.authenticate(req);
   const headers = new HeaderMap();
   for (const [key, value] of Object.entries(req.headers)) {
     if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
@@ -199,11 +201,15 @@ async function graphql(
       deps.requestTimeoutMs,
     );
   });
+  const method = req.method;
   const result = await Promise.race([
-    deps.apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method: req.method, headers, search: url.search, body },
-      context: async () => deps.context(principal, req),
-    }),
+    // The token check reads the database: it runs inside the deadline too.
+    deps.authenticate(req).then((principal) =>
+      deps.apollo.executeHTTPGraphQLRequest({
+        httpGraphQLRequest: { method, headers, search: url.search, body },
+        context: async () => deps.context(principal, req),
+      }),
+    ),
     timeout,
   ]).finally(() => clearTimeout(timer));
   const status = result.status ?? 200;

@@ -24,10 +24,14 @@ import { rng } from '../helpers/random.js';
  */
 
 const SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : Date.now() % 2 ** 31;
-/** Generated operations, and random malformed requests on top of the ~200 fixed ones. */
-const PLAN: Record<DialectName, { operations: number; randomMalformed: number }> = {
-  sqlite: { operations: 2_000, randomMalformed: 100 },
-  postgresql: { operations: 600, randomMalformed: 30 },
+/**
+ * Generated operations (in `parts` tests of equal size, so no one test rides near its timeout on
+ * a busy machine), and random malformed requests on top of the ~200 fixed ones. SQLite alone
+ * meets R2's 1,000 per run; PostgreSQL adds its own.
+ */
+const PLAN: Record<DialectName, { operations: number; parts: number; randomMalformed: number }> = {
+  sqlite: { operations: 1_000, parts: 4, randomMalformed: 100 },
+  postgresql: { operations: 400, parts: 2, randomMalformed: 30 },
 };
 const CONCURRENCY = 8;
 /** FUZZ_VERBOSE=1 prints every malformed request's answer. */
@@ -570,15 +574,20 @@ describe.each(DIALECTS)('hostile input over HTTP (R2, %s)', (dialect) => {
     expect(groups.size, report('known failing requests', 6, groups)).toBe(0);
   });
 
-  it(`answers ${plan.operations} generated operations without a 5xx or a leak`, async () => {
+  const fieldsSeen = new Set<string>();
+  let rootFields: string[] = [];
+  const size = plan.operations / plan.parts;
+  const parts = Array.from({ length: plan.parts }, (_, i) => i + 1);
+  const title = `answers ${size} generated operations without a 5xx or a leak (%i/${plan.parts})`;
+  it.each(parts)(title, async (part) => {
     const started = Date.now();
     codes.clear();
     statuses.clear();
     const schema = loadFuzzSchema();
-    const gen = new FuzzGenerator(schema, idPool, rng(SEED));
-    const ops = Array.from({ length: plan.operations }, () => gen.next());
+    const gen = new FuzzGenerator(schema, idPool, rng(SEED + part - 1));
+    rootFields = gen.rootFields();
+    const ops = Array.from({ length: size }, () => gen.next());
     const failures = new Map<string, { op: FuzzOperation; x: Exchange; problems: string[] }[]>();
-    const fieldsSeen = new Set<string>();
     const tags = new Map<string, number>();
     let sent = 0;
     let rateLimited = 0;
@@ -632,13 +641,16 @@ describe.each(DIALECTS)('hostile input over HTTP (R2, %s)', (dialect) => {
 
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
     console.log(
-      `fuzz ${dialect} seed=${SEED}: ${sent} GraphQL requests (${plan.operations} generated) in ${seconds} s; ` +
+      `fuzz ${dialect} seed=${SEED} part ${part}/${plan.parts}: ${sent} GraphQL requests (${size} generated) in ${seconds} s; ` +
         `statuses ${show(Object.fromEntries(statuses))}; codes ${show(Object.fromEntries(codes))}; ` +
         `RATE_LIMITED ${rateLimited}; tags ${show(Object.fromEntries(tags))}; ` +
         `checking ${checking} ms; slowest ${slowest.ms} ms: ${slowest.request}`,
     );
-    expect(groups.size, report('generated operations', plan.operations, groups)).toBe(0);
-    expect([...fieldsSeen].sort()).toEqual(gen.rootFields().sort());
+    expect(groups.size, report('generated operations', size, groups)).toBe(0);
+  });
+
+  it('generated operations on every root field', () => {
+    expect([...fieldsSeen].sort()).toEqual(rootFields.sort());
   });
 
   it(`answers malformed HTTP without a 5xx or a leak`, async () => {

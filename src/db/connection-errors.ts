@@ -1,0 +1,35 @@
+/**
+ * Tells a database that cannot be reached (down, restarting, connections cut, pool exhausted)
+ * from every other failure, so the edge can answer 503 "retry" instead of a masked 500.
+ */
+
+/** SQLSTATEs: connection exceptions (08…), shutdown or startup (57P01–57P03), too many clients. */
+const SQLSTATES = /^(08\w{3}|57P0[123]|53300)$/;
+
+/** Socket errors Node reports when the server is unreachable or hangs up. */
+const SOCKET_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+]);
+
+/** What `pg` and pg-pool say when a connection broke or none could be had (they set no code). */
+const MESSAGES =
+  /Connection terminated|is not queryable|timeout exceeded when trying to connect|PostgreSQL connection lost|terminating connection due to|the database system is (starting up|shutting down|in recovery mode)|is not currently accepting connections/i;
+
+/** True when `err` (or what it wraps) says the database is unreachable right now. */
+export function isDatabaseUnavailable(err: unknown, depth = 0): boolean {
+  if (depth > 5 || err === null || typeof err !== 'object') return false;
+  const e = err as { code?: unknown; message?: unknown; cause?: unknown; errors?: unknown };
+  if (typeof e.code === 'string' && (SQLSTATES.test(e.code) || SOCKET_CODES.has(e.code)))
+    return true;
+  if (typeof e.message === 'string' && MESSAGES.test(e.message)) return true;
+  if (Array.isArray(e.errors) && e.errors.some((x) => isDatabaseUnavailable(x, depth + 1)))
+    return true;
+  const original = (err as { originalError?: unknown }).originalError;
+  return isDatabaseUnavailable(e.cause, depth + 1) || isDatabaseUnavailable(original, depth + 1);
+}

@@ -1,0 +1,145 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openOrm, type Em } from '../../src/db/orm.js';
+import { createToken } from '../../src/services/tokens.js';
+import { verifyCounters } from '../../src/services/verify-counters.js';
+import { createTestDatabase, POSTGRES_URL, type TestDatabase } from '../helpers/databases.js';
+import { FaultLoad, type Answer } from '../helpers/fault-load.js';
+import { allowConnections, asAdmin, databaseName, terminateBackends } from '../helpers/pg-admin.js';
+import { startServer, type ServerProcess } from '../helpers/server-process.js';
+
+const INSTANCES = 2;
+const WRITERS = 24;
+const READERS = 4;
+const DEADLINE_MS = 5_000; // JINDU_REQUEST_TIMEOUT_MS of the servers under test
+const RECOVERY_MS = 5_000;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const itemRowId = (id: string) => Number(Buffer.from(id, 'base64').toString().split(':')[1]);
+
+/** Milliseconds from `since` until each instance answered a request started after it: ok. */
+function recovery(answers: Answer[], kind: Answer['kind'], since: number): number[] {
+  return Array.from({ length: INSTANCES }, (_, i) => {
+    const first = answers
+      .filter((a) => a.instance === i && a.kind === kind && a.ok && a.started >= since)
+      .map((a) => a.started + a.ms)
+      .sort((x, y) => x - y)[0];
+    return first === undefined ? Infinity : Math.round(first - since);
+  });
+}
+
+/**
+ * The pool heals: a database that refuses connections for a while, then every session of the
+ * servers' database killed (the stand-in for a PostgreSQL restart: the shared server is not
+ * restarted), both while 24 clients write through two instances.
+ */
+describe.skipIf(!POSTGRES_URL)('PostgreSQL connections cut under write load', () => {
+  let db: TestDatabase;
+  let name: string;
+  let token: string;
+  let items: string[];
+  const servers: ServerProcess[] = [];
+
+  beforeAll(async () => {
+    db = await createTestDatabase('postgresql');
+    name = databaseName(db.url);
+    const env = { DATABASE_URL: db.url, JINDU_REQUEST_TIMEOUT_MS: String(DEADLINE_MS) };
+    for (let i = 0; i < INSTANCES; i++) servers.push(await startServer(env));
+    const orm = await openOrm({ databaseUrl: db.url, poolSize: 1 });
+    try {
+      const em = orm.em.fork() as Em;
+      token = (await createToken({ em, name: 'faults', role: 'admin' })).token;
+      const rows = await em.execute(`select id from item order by id limit ${WRITERS}`);
+      items = rows.map((r) => Buffer.from(`Item:${r.id}`).toString('base64'));
+    } finally {
+      await orm.close();
+    }
+  });
+  afterAll(async () => {
+    await asAdmin((em) => allowConnections(em, name, true)).catch(() => undefined);
+    await Promise.all(servers.map((s) => s.stop('SIGKILL')));
+    await db?.drop();
+  });
+
+  it('serves again within 5 s, answers 503 meanwhile, loses no acknowledged write', async () => {
+    const urls = servers.map((s) => s.url);
+    const load = new FaultLoad({ urls, token, items, readers: READERS });
+    load.start();
+    await sleep(1_500);
+
+    // An outage: the database refuses new connections and its sessions are cut.
+    const outageStart = load.now();
+    await asAdmin(async (em) => {
+      await allowConnections(em, name, false);
+      await terminateBackends(em, name);
+    });
+    await sleep(2_000);
+    await asAdmin((em) => allowConnections(em, name, true));
+    const restored = load.now();
+    await sleep(RECOVERY_MS);
+
+    // A restart's effect on the servers: every session ends, the database stays reachable.
+    const killed = load.now();
+    const terminated = await asAdmin((em) => terminateBackends(em, name));
+    await sleep(RECOVERY_MS);
+    await load.stop();
+
+    const { answers } = load;
+    const during = answers.filter((a) => a.started >= outageStart && a.started < restored);
+    const readyDuring = during.filter(
+      (a) => a.kind === 'ready' && a.started > outageStart + 200 && a.started + a.ms < restored,
+    );
+    const summary = {
+      requests: answers.filter((a) => a.kind !== 'ready').length,
+      acknowledgedWrites: load.acked.reduce((n, a) => n + a.writes, 0),
+      unavailableDuringOutage: during.filter((a) => a.status === 503 && a.kind !== 'ready').length,
+      terminated,
+      writeRecoveryMs: recovery(answers, 'write', restored),
+      readyRecoveryMs: recovery(answers, 'ready', restored),
+      writeRecoveryAfterKillMs: recovery(answers, 'write', killed),
+      slowestMs: Math.round(Math.max(...answers.map((a) => a.ms))),
+    };
+    console.info('postgres faults', JSON.stringify(summary));
+
+    // No 500, no masked internal error, nothing but success or a 503 to retry.
+    const bad = answers.filter(
+      (a) =>
+        !a.ok &&
+        !(a.status === 503 && ['DATABASE_UNAVAILABLE', 'TIMEOUT', undefined].includes(a.code)),
+    );
+    expect(bad.slice(0, 5)).toEqual([]);
+    expect(summary.slowestMs).toBeLessThan(DEADLINE_MS + 1_000);
+    // The outage was felt (503s), and /readyz said so on every instance.
+    expect(summary.unavailableDuringOutage).toBeGreaterThan(0);
+    for (let i = 0; i < INSTANCES; i++) {
+      const probes = readyDuring.filter((a) => a.instance === i);
+      expect(probes.length).toBeGreaterThan(0);
+      expect(probes.filter((a) => a.status !== 503)).toEqual([]);
+    }
+    expect(terminated).toBeGreaterThan(0);
+    for (const ms of [
+      ...summary.writeRecoveryMs,
+      ...summary.readyRecoveryMs,
+      ...summary.writeRecoveryAfterKillMs,
+    ])
+      expect(ms).toBeLessThan(RECOVERY_MS);
+
+    // Every acknowledged write is there, applied once (the version counts the writes).
+    expect(load.unacked).toBe(0);
+    const orm = await openOrm({ databaseUrl: db.url, poolSize: 1 });
+    try {
+      const em = orm.em.fork() as Em;
+      const rows = await em.execute('select id, percent, version from item');
+      const byId = new Map(rows.map((r) => [Number(r.id), r]));
+      const lost = items.filter((id, w) => {
+        const row = byId.get(itemRowId(id))!;
+        const acked = load.acked[w]!;
+        return row.percent !== acked.percent || row.version !== acked.version;
+      });
+      expect(lost).toEqual([]);
+      expect((await verifyCounters(em)).differences).toEqual([]);
+    } finally {
+      await orm.close();
+    }
+    // A graceful stop, not the forced exit (code 1).
+    for (const server of servers.splice(0)) expect(await server.stop('SIGTERM')).toBe(0);
+  }, 120_000);
+});

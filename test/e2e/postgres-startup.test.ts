@@ -1,0 +1,85 @@
+import type { MikroORM } from '@mikro-orm/core';
+import { pino } from 'pino';
+import { afterAll, describe, expect, it } from 'vitest';
+import { week20Seed } from '../../seeds/week-20.seed.js';
+import { loadConfig } from '../../src/config.js';
+import { openDatabase } from '../../src/db/open-database.js';
+import { openOrm, type Em } from '../../src/db/orm.js';
+import { seedIfEmpty } from '../../src/services/load-seed.js';
+import { createTestDatabase, POSTGRES_URL, type TestDatabase } from '../helpers/databases.js';
+import { startServer, type ServerProcess } from '../helpers/server-process.js';
+
+const INSTANCES = 3;
+const HIVE_TOTAL = '{ initiative(key: "hive") { progress { total } } }';
+
+async function hiveCount(url: string): Promise<number> {
+  const orm = await openOrm({ databaseUrl: url, poolSize: 1 });
+  try {
+    const [row] = await (orm.em.fork() as Em).execute(
+      "select count(*)::int as n from initiative where key = 'hive'",
+    );
+    return Number(row!.n);
+  } finally {
+    await orm.close();
+  }
+}
+
+/**
+ * Several instances started at once on an empty PostgreSQL database used to race each other
+ * creating the schema (`relation "status_change" already exists`) and loading the seed twice
+ * (`项目标识已存在`). The startup lock makes them take turns.
+ */
+describe.skipIf(!POSTGRES_URL)(`${INSTANCES} instances started at once on PostgreSQL`, () => {
+  const dbs: TestDatabase[] = [];
+  const servers: ServerProcess[] = [];
+  const fresh = async () => {
+    const db = await createTestDatabase('postgresql');
+    dbs.push(db);
+    return db;
+  };
+  afterAll(async () => {
+    await Promise.all(servers.map((s) => s.stop()));
+    for (const db of dbs) await db.drop();
+  });
+
+  // In one process the three preparations start in the same millisecond: without the lock this
+  // fails every time (the real processes below rarely line up that closely).
+  it('prepares the database once when three openings race in the same instant', async () => {
+    const db = await fresh();
+    const config = loadConfig({ DATABASE_URL: db.url });
+    const log = pino({ level: 'silent' });
+    const seeded: boolean[] = [];
+    const opened = await Promise.allSettled(
+      Array.from({ length: INSTANCES }, () =>
+        openDatabase(config, log, async (orm: MikroORM) => {
+          seeded.push(await seedIfEmpty({ em: orm.em.fork() as Em, initiatives: week20Seed }));
+        }),
+      ),
+    );
+    await Promise.all(opened.map((o) => (o.status === 'fulfilled' ? o.value.close() : null)));
+    expect(opened.flatMap((o) => (o.status === 'rejected' ? [String(o.reason)] : []))).toEqual([]);
+    expect(seeded.filter(Boolean)).toHaveLength(1);
+    expect(await hiveCount(db.url)).toBe(1);
+  });
+
+  it('all server processes start and serve, and the seed is loaded once', async () => {
+    const db = await fresh();
+    const started = await Promise.allSettled(
+      Array.from({ length: INSTANCES }, () => startServer({ DATABASE_URL: db.url })),
+    );
+    for (const s of started) if (s.status === 'fulfilled') servers.push(s.value);
+    expect(started.flatMap((s) => (s.status === 'rejected' ? [String(s.reason)] : []))).toEqual([]);
+    // Exactly one instance found the database empty.
+    const seededLogs = servers.map((s) => s.logs.join('').includes('"seeded":true'));
+    expect(seededLogs.filter(Boolean)).toHaveLength(1);
+    expect(await hiveCount(db.url)).toBe(1);
+    for (const server of servers) {
+      const res = await fetch(`${server.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: HIVE_TOTAL }),
+      });
+      expect((await res.json()).data.initiative.progress.total).toBe(164);
+    }
+  });
+});
