@@ -131,7 +131,7 @@ if (process.argv.length <= 2) {
   process.exitCode = 1;
 } else {
   program.parseAsync().catch((err: unknown) => {
-    if (err instanceof ConfigError) console.error(err.message);
+    if (err instanceof ConfigError) console.error(terminalSafe(err.message));
     // Commander has written its own one line already (see usage-errors.ts).
     else if (!(err instanceof CommanderError))
       console.error(`jindu: ${terminalSafe(err instanceof Error ? err.message : String(err))}`);
