@@ -173,8 +173,13 @@ const bare = await startServer({
 });
 const ours = await startJindu('Jindu', mainDb, 'jindu.log');
 // Separate processes for the light, the write and the 1M-item loads, so that no measurement
-// pays for another's garbage (a 10,000-node answer leaves megabytes for the collector).
-const oursLight = await startJindu('Jindu ({ __typename })', mainDb, 'jindu-light.log');
+// pays for another's garbage (a 10,000-node answer leaves megabytes for the collector). Each on
+// its own file: `jindu serve` refuses a SQLite file another server holds.
+const oursLight = await startJindu(
+  'Jindu ({ __typename })',
+  freshCopy(join(dir, 'light.sqlite')),
+  'jindu-light.log',
+);
 /**
  * The write server starts each run on a fresh copy of the database, as the raw baselines do:
  * a run adds a hundred thousand change-log rows, and later runs would measure a bigger file.

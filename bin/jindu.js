@@ -5,6 +5,18 @@
 // registered before the first .ts import).
 import { existsSync, readdirSync, statSync } from 'node:fs';
 
+// Before anything native loads: on an older Node, better-sqlite3 dies with a segmentation fault
+// and MikroORM with an obscure import error. Say what to do instead (the machines' own `node` is
+// 20; the project brings 22 as a dev dependency, which npm puts first on PATH).
+const [major, minor] = process.versions.node.split('.').map(Number);
+if (major < 22 || (major === 22 && minor < 17)) {
+  process.stderr.write(
+    `jindu needs Node ≥ 22.17, this is Node ${process.versions.node}; run it through npm ` +
+      '(npm start, npx jindu …), which brings Node 22, or install Node 22\n',
+  );
+  process.exit(1);
+}
+
 const root = new URL('../', import.meta.url);
 const stamp = new URL('dist/.built', root);
 const compiled = new URL('dist/src/cli/main.js', root);

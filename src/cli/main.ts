@@ -1,27 +1,46 @@
 import 'reflect-metadata';
-import { Command, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ConfigError } from '../config.js';
+import { parseHttpUrl } from './report-url.js';
+import { terminalSafe } from './terminal-text.js';
+import { exitCodeFor, oneLineUsageErrors } from './usage-errors.js';
+import { packageVersion } from './version.js';
 
 const ENV_HELP = `
-Environment (serve, migrate, seed, verify):
+Environment (serve, migrate, seed, verify, token):
   HOST, PORT            where to listen (default 127.0.0.1:4000)
   DATABASE_URL          sqlite:PATH (default sqlite:./data/jindu.sqlite) or postgres://user@host:5432/db
   JINDU_SEED            week-20 (default: load the week-20 report into an empty database) or none
   JINDU_SQLITE_SYNCHRONOUS  FULL (default) or NORMAL
-  LOG_LEVEL             info (default), debug, warn, error, silent`;
+  LOG_LEVEL             info (default), debug, warn, error, silent
+Environment (report):
+  JINDU_URL             the GraphQL endpoint (default http://HOST:PORT/graphql from the above)
+
+Exit codes: 0 ok, 1 failure (and help for a missing command), 2 usage error;
+report also 3 server unreachable, 4 unknown initiative key.`;
 
 const program = new Command('jindu')
   .description('Jindu (进度): progress of migrations and engineering initiatives, over GraphQL')
-  .addHelpText('after', ENV_HELP)
-  .showHelpAfterError();
+  .version(packageVersion(), '-V, --version', 'print the version')
+  .addHelpText('after', ENV_HELP);
 
 /** Commands load their modules lazily: `jindu report` needs no database code. */
 const exitWith = (run: () => Promise<number>) => async () => {
   process.exitCode = await run();
 };
 
+const httpUrl = (value: string): string => {
+  if (!parseHttpUrl(value)) throw new InvalidArgumentError('Give an http:// or https:// URL.');
+  return value;
+};
+const day = (value: string): string => {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(value)))
+    throw new InvalidArgumentError('Give a date as YYYY-MM-DD.');
+  return value;
+};
+
 program
-  .command('serve', { isDefault: true })
+  .command('serve')
   .description('start the GraphQL server (seeds an empty database)')
   .action(async () => (await import('./serve.command.js')).serveCommand());
 program
@@ -50,15 +69,23 @@ program
     'print weekly report lines from a running server (exit 1 server error, 2 usage, 3 unreachable, 4 unknown key)',
   )
   .option('--all', 'every initiative, as the weekly report document')
-  .option('--url <url>', 'GraphQL endpoint', 'http://127.0.0.1:4000/graphql')
+  .option(
+    '--url <url>',
+    'GraphQL endpoint (default: JINDU_URL, else http://HOST:PORT/graphql)',
+    httpUrl,
+  )
   .addOption(
     new Option('--format <format>', 'output format')
       .choices(['text', 'markdown', 'json'])
       .default('text'),
   )
-  .addOption(new Option('--lang <lang>', 'language').choices(['zh-CN', 'en']).default('zh-CN'))
-  .option('--date <YYYY-MM-DD>', 'date in the --all title (第N周); default today')
-  .option('--out <file>', 'write to a file instead of stdout')
+  .addOption(
+    new Option('--lang <lang>', 'language of the report lines')
+      .choices(['zh-CN', 'en'])
+      .default('zh-CN'),
+  )
+  .option('--date <YYYY-MM-DD>', 'date in the --all title (第N周); default today', day)
+  .option('--out <file>', 'write to a file instead of stdout (the exact text, unfiltered)')
   .option('--token <token>', 'API token, sent as Authorization: Bearer')
   .action((key, opts) =>
     exitWith(async () => (await import('./report.command.js')).reportCommand(key, opts))(),
@@ -84,7 +111,10 @@ token
 token
   .command('list')
   .description('list tokens (never their secrets)')
-  .action(exitWith(async () => (await import('./token.commands.js')).tokenListCommand()));
+  .option('--json', 'print them as JSON')
+  .action((opts) =>
+    exitWith(async () => (await import('./token.commands.js')).tokenListCommand(opts))(),
+  );
 token
   .command('revoke')
   .argument('<name>', 'the token to revoke')
@@ -93,8 +123,18 @@ token
     exitWith(async () => (await import('./token.commands.js')).tokenRevokeCommand(name))(),
   );
 
-program.parseAsync().catch((err: unknown) => {
-  if (err instanceof ConfigError) console.error(err.message);
-  else console.error(`jindu: ${err instanceof Error ? err.message : String(err)}`);
+oneLineUsageErrors(program);
+
+if (process.argv.length <= 2) {
+  // As git does: a bare `jindu` prints the help on stdout and exits 1, it starts nothing.
+  program.outputHelp();
   process.exitCode = 1;
-});
+} else {
+  program.parseAsync().catch((err: unknown) => {
+    if (err instanceof ConfigError) console.error(terminalSafe(err.message));
+    // Commander has written its own one line already (see usage-errors.ts).
+    else if (!(err instanceof CommanderError))
+      console.error(`jindu: ${terminalSafe(err instanceof Error ? err.message : String(err))}`);
+    process.exitCode = exitCodeFor(err);
+  });
+}

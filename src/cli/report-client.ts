@@ -1,4 +1,6 @@
 /** A minimal GraphQL client for the report command: one POST, errors turned into sentences. */
+import { terminalSafe } from './terminal-text.js';
+
 export class ReportError extends Error {
   constructor(
     message: string,
@@ -9,6 +11,25 @@ export class ReportError extends Error {
 }
 
 export const EXIT = { SERVER_ERROR: 1, USAGE: 2, UNREACHABLE: 3, UNKNOWN_KEY: 4 } as const;
+
+/** English hints for the codes a report request can meet; the CLI speaks English throughout. */
+const HINTS: Record<string, string> = {
+  UNAUTHENTICATED: 'the server needs an API token for reads (pass --token)',
+  FORBIDDEN: 'the token may not read this',
+  NOT_FOUND: 'no GraphQL endpoint there (check --url or JINDU_URL)',
+  RATE_LIMITED: 'rate limited; try again in a minute',
+  TIMEOUT: 'the server timed out',
+};
+
+/**
+ * One error of the server's answer as English words with the server's own text quoted after
+ * them: the quote is data (in the server's language, Chinese by default), made terminal-safe.
+ */
+export function describeServerError(e: { message?: unknown; extensions?: { code?: unknown } }) {
+  const code = typeof e.extensions?.code === 'string' ? e.extensions.code : 'UNKNOWN';
+  const quote = JSON.stringify(terminalSafe(String(e.message ?? '')).slice(0, 300));
+  return `${HINTS[code] ?? 'error'} (${terminalSafe(code)}: ${quote})`;
+}
 
 export async function graphqlRequest<T>(
   url: string,
@@ -34,21 +55,19 @@ export async function graphqlRequest<T>(
       EXIT.UNREACHABLE,
     );
   }
-  let body: { data?: T; errors?: { message: string; extensions?: { code?: string } }[] };
+  let body: { data?: T; errors?: { message?: unknown; extensions?: { code?: unknown } }[] };
   try {
     body = await res.json();
+    if (typeof body !== 'object' || body === null) throw new TypeError('not an object');
   } catch {
     throw new ReportError(
       `${url} answered HTTP ${res.status} without a GraphQL body; is that a Jindu server?`,
       EXIT.SERVER_ERROR,
     );
   }
-  if (body.errors?.length) {
-    const messages = body.errors.map(
-      (e) => `${e.message}${e.extensions?.code ? ` (${e.extensions.code})` : ''}`,
-    );
+  if (Array.isArray(body.errors) && body.errors.length > 0) {
     throw new ReportError(
-      `the server answered an error: ${messages.join('; ')}`,
+      `the server answered an error: ${body.errors.map(describeServerError).join('; ')}`,
       EXIT.SERVER_ERROR,
     );
   }

@@ -1,10 +1,13 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { EXIT, graphqlRequest, ReportError } from './report-client.js';
+import { reportUrlFromEnv } from './report-url.js';
+import { terminalSafe } from './terminal-text.js';
 
 export interface ReportOptions {
   readonly all?: boolean;
-  readonly url: string;
+  /** Absent: JINDU_URL, else http://HOST:PORT/graphql. */
+  readonly url?: string;
   readonly format: string;
   readonly lang: string;
   readonly out?: string;
@@ -39,7 +42,17 @@ function render(format: string, list: InitiativeLines[], markdown: string | null
   return `${list.map((i) => i.reportLines.join('\n')).join('\n\n')}\n`;
 }
 
-/** `jindu report <key> | --all`: fetches report lines from a running server and prints them. */
+function endpoint(opts: ReportOptions): string {
+  if (opts.url) return opts.url;
+  const found = reportUrlFromEnv(process.env);
+  if ('problem' in found) throw new ReportError(found.problem, EXIT.USAGE);
+  return found.url;
+}
+
+/**
+ * `jindu report <key> | --all`: fetches report lines from a running server and prints them.
+ * The terminal gets them without control sequences; --out keeps the server's exact text.
+ */
 export async function reportCommand(key: string | undefined, opts: ReportOptions): Promise<number> {
   try {
     if (!key === !opts.all)
@@ -48,21 +61,22 @@ export async function reportCommand(key: string | undefined, opts: ReportOptions
       throw new ReportError(`--format must be one of ${FORMATS.join(', ')}`, EXIT.USAGE);
     const locale = LANGS[opts.lang];
     if (!locale) throw new ReportError('--lang must be zh-CN or en', EXIT.USAGE);
+    const url = endpoint(opts);
     let list: InitiativeLines[];
     let markdown: string | null = null;
     if (key) {
       const data = await graphqlRequest<{ initiative: InitiativeLines | null }>(
-        opts.url,
+        url,
         ONE,
         { key, locale },
         opts.token,
       );
       if (!data.initiative)
-        throw new ReportError(`no initiative with key "${key}" at ${opts.url}`, EXIT.UNKNOWN_KEY);
+        throw new ReportError(`no initiative with key "${key}" at ${url}`, EXIT.UNKNOWN_KEY);
       list = [data.initiative];
     } else {
       const data = await graphqlRequest<{ initiatives: InitiativeLines[]; weeklyReport: string }>(
-        opts.url,
+        url,
         ALL,
         { locale, date: opts.date ?? null },
         opts.token,
@@ -74,14 +88,14 @@ export async function reportCommand(key: string | undefined, opts: ReportOptions
     if (opts.out) {
       mkdirSync(dirname(opts.out), { recursive: true });
       writeFileSync(opts.out, text);
-      console.error(`wrote ${opts.out}`);
+      console.error(terminalSafe(`wrote ${opts.out}`));
     } else {
-      process.stdout.write(text);
+      process.stdout.write(terminalSafe(text));
     }
     return 0;
   } catch (err) {
     if (!(err instanceof ReportError)) throw err;
-    console.error(`jindu report: ${err.message}`);
+    console.error(`jindu report: ${terminalSafe(err.message)}`);
     return err.exitCode;
   }
 }

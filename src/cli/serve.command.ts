@@ -6,11 +6,14 @@ import { seedIfEmpty } from '../services/load-seed.js';
 import { listTokens } from '../services/tokens.js';
 import { createApp } from '../server/app.js';
 import { createLogger } from '../server/logger.js';
+import { lockDatabaseForServe } from './serve-lock.js';
 
 /** Starts the server: open, migrate, seed an empty database, listen, stop cleanly on a signal. */
 export async function serveCommand(): Promise<void> {
   const config = loadConfig();
   const log = createLogger(config.logLevel);
+  // Before anything touches the file, so a second server changes nothing and says why.
+  const unlock = lockDatabaseForServe(config.databaseUrl);
   // Seeding runs under the startup lock: "is it empty?" is asked by one instance at a time.
   const orm = await openDatabase(config, log, async (opened) => {
     if (config.seed !== 'week-20') return;
@@ -47,6 +50,7 @@ export async function serveCommand(): Promise<void> {
     const force = setTimeout(() => process.exit(1), 10_000).unref();
     await app.close();
     await orm.close();
+    unlock?.();
     clearTimeout(force);
     log.info('stopped');
     await new Promise<void>((resolve) => log.flush(() => resolve()));

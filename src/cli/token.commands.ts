@@ -3,8 +3,12 @@ import { DomainError } from '../domain/errors.js';
 import { openDatabase } from '../db/open-database.js';
 import type { Em } from '../db/orm.js';
 import { findAllInitiatives } from '../db/queries/initiative.queries.js';
-import { createToken, listTokens, revokeToken } from '../services/tokens.js';
+import { createToken, listTokens, revokeToken, type TokenInfo } from '../services/tokens.js';
 import { createLogger } from '../server/logger.js';
+import { terminalSafe } from './terminal-text.js';
+import { formatTable } from './text-table.js';
+import { tokenErrorMessage, type TokenInput } from './token-messages.js';
+import { EXIT_CODE } from './usage-errors.js';
 
 async function withDb<T>(run: (em: Em) => Promise<T>): Promise<T> {
   const config = loadConfig();
@@ -16,10 +20,10 @@ async function withDb<T>(run: (em: Em) => Promise<T>): Promise<T> {
   }
 }
 
-function fail(err: unknown): number {
+function fail(err: unknown, input: TokenInput): number {
   if (!(err instanceof DomainError)) throw err;
-  console.error(`jindu token: ${err.message}`);
-  return 2;
+  console.error(`jindu token: ${terminalSafe(tokenErrorMessage(err, input))}`);
+  return EXIT_CODE.USAGE;
 }
 
 /** `jindu token create`: the secret is the last line of stdout, shown this once. */
@@ -38,37 +42,72 @@ export async function tokenCreateCommand(opts: {
         initiativeKey: opts.initiative,
         expires: opts.expires,
       });
+      const scope = opts.initiative ? `initiative ${opts.initiative}` : 'every initiative';
+      const expiry = info.expiresAt ? `expires ${info.expiresAt.toISOString()}` : 'never expires';
       console.log(
-        `created token "${info.name}": role ${info.role}, ${opts.initiative ? `initiative ${opts.initiative}` : 'every initiative'}, ` +
-          `${info.expiresAt ? `expires ${info.expiresAt.toISOString()}` : 'never expires'}. It is shown only now; store it safely.`,
+        terminalSafe(
+          `created token "${info.name}": role ${info.role}, ${scope}, ${expiry}. It is shown only now; store it safely.`,
+        ),
       );
       console.log(token);
       return 0;
     } catch (err) {
-      return fail(err);
+      return fail(err, opts);
     }
   });
 }
 
-export async function tokenListCommand(): Promise<number> {
+function state(t: TokenInfo): 'revoked' | 'expired' | 'active' {
+  if (t.revokedAt) return 'revoked';
+  return t.expiresAt && t.expiresAt.getTime() <= Date.now() ? 'expired' : 'active';
+}
+
+/** `jindu token list [--json]`: an aligned table (or JSON), never a secret. */
+export async function tokenListCommand(opts: { json?: boolean }): Promise<number> {
   return withDb(async (em) => {
     const keys = new Map((await findAllInitiatives(em)).map((i) => [i.id, i.key]));
-    const rows = (await listTokens(em)).map((t) => ({
+    const tokens = (await listTokens(em)).map((t) => ({
       name: t.name,
       role: t.role,
-      scope: t.initiativeId === null ? '*' : (keys.get(t.initiativeId) ?? `#${t.initiativeId}`),
-      prefix: `${t.prefix}…`,
-      created: t.createdAt.toISOString().slice(0, 16),
-      expires: t.expiresAt?.toISOString().slice(0, 16) ?? 'never',
-      lastUsed: t.lastUsedAt?.toISOString().slice(0, 16) ?? '-',
-      state: t.revokedAt
-        ? 'revoked'
-        : t.expiresAt && t.expiresAt.getTime() <= Date.now()
-          ? 'expired'
-          : 'active',
+      initiative:
+        t.initiativeId === null ? null : (keys.get(t.initiativeId) ?? `#${t.initiativeId}`),
+      prefix: t.prefix,
+      createdAt: t.createdAt.toISOString(),
+      expiresAt: t.expiresAt?.toISOString() ?? null,
+      lastUsedAt: t.lastUsedAt?.toISOString() ?? null,
+      revokedAt: t.revokedAt?.toISOString() ?? null,
+      state: state(t),
     }));
-    if (rows.length === 0) console.log('no tokens');
-    else console.table(rows);
+    if (opts.json) {
+      // JSON.stringify escapes C0 controls; terminalSafe takes the C1 and bidi ones too.
+      console.log(terminalSafe(JSON.stringify(tokens, null, 2)));
+      return 0;
+    }
+    if (tokens.length === 0) {
+      console.log(
+        'no tokens yet; create one with: npx jindu token create --name NAME --role admin',
+      );
+      return 0;
+    }
+    // Minutes in UTC, as stored; --json has the full timestamps.
+    const minute = (iso: string | null, none: string) =>
+      iso ? `${iso.slice(0, 16).replace('T', ' ')}Z` : none;
+    const rows = tokens.map((t) => [
+      t.name,
+      t.role,
+      t.initiative ?? '*',
+      `${t.prefix}…`,
+      minute(t.createdAt, ''),
+      minute(t.expiresAt, 'never'),
+      minute(t.lastUsedAt, '-'),
+      t.state,
+    ]);
+    process.stdout.write(
+      formatTable(
+        ['NAME', 'ROLE', 'INITIATIVE', 'PREFIX', 'CREATED', 'EXPIRES', 'LAST USED', 'STATE'],
+        rows,
+      ),
+    );
     return 0;
   });
 }
@@ -77,10 +116,10 @@ export async function tokenRevokeCommand(name: string): Promise<number> {
   return withDb(async (em) => {
     try {
       const info = await revokeToken(em, name);
-      console.log(`revoked token "${info.name}" (${info.revokedAt!.toISOString()})`);
+      console.log(terminalSafe(`revoked token "${info.name}" (${info.revokedAt!.toISOString()})`));
       return 0;
     } catch (err) {
-      return fail(err);
+      return fail(err, { name });
     }
   });
 }

@@ -47,13 +47,34 @@ describe('the jindu command line on a SQLite file', () => {
     const secret = created.stdout.trimEnd().split('\n').at(-1)!;
     expect(secret).toMatch(/^jindu_[A-Za-z0-9_-]{43}$/);
     const list = await runCli(['token', 'list'], env);
-    expect(list.stdout).toContain('ci-bot');
-    expect(list.stdout).toContain('hive');
-    expect(list.stdout).toContain('active');
+    expect(list.code).toBe(0);
+    const [header, row, ...rest] = list.stdout.trimEnd().split('\n');
+    expect(header).toMatch(/^NAME +ROLE +INITIATIVE +PREFIX +CREATED +EXPIRES +LAST USED +STATE$/);
+    expect(row).toMatch(
+      /^ci-bot +viewer +hive +jindu_\S{4}… +\d{4}-\d\d-\d\d \d\d:\d\dZ .* active$/,
+    );
+    expect(rest).toEqual([]);
+    // Every column starts where its header does.
+    for (const title of ['ROLE', 'INITIATIVE', 'STATE'])
+      expect(row!.at(header!.indexOf(title) - 1)).toBe(' ');
+    expect(list.stdout).not.toMatch(/\(index\)|['"│┌]/);
     expect(list.stdout).not.toContain(secret);
-    expect(
-      (await runCli(['token', 'create', '--name', 'ci-bot', '--role', 'viewer'], env)).stderr,
-    ).toContain('令牌名称已存在');
+    const json = JSON.parse((await runCli(['token', 'list', '--json'], env)).stdout);
+    expect(json).toEqual([
+      expect.objectContaining({
+        name: 'ci-bot',
+        role: 'viewer',
+        initiative: 'hive',
+        state: 'active',
+      }),
+    ]);
+    expect(JSON.stringify(json)).not.toContain(secret);
+    const duplicate = await runCli(
+      ['token', 'create', '--name', 'ci-bot', '--role', 'viewer'],
+      env,
+    );
+    expect(duplicate.code).toBe(2);
+    expect(duplicate.stderr).toBe('jindu token: a token named "ci-bot" already exists\n');
     expect(
       (
         await runCli(
@@ -65,7 +86,10 @@ describe('the jindu command line on a SQLite file', () => {
     expect((await runCli(['token', 'revoke', 'ci-bot'], env)).stdout).toContain(
       'revoked token "ci-bot"',
     );
-    expect((await runCli(['token', 'list'], env)).stdout).toContain('revoked');
+    expect((await runCli(['token', 'list'], env)).stdout).toMatch(/ci-bot .* revoked\n$/);
+    expect((await runCli(['token', 'revoke', 'nobody'], env)).stderr).toBe(
+      'jindu token: no token named "nobody"\n',
+    );
   });
 
   it('verify exits 0 on a consistent database and 1, naming the place, on a corrupted counter', async () => {

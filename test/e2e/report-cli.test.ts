@@ -1,4 +1,6 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -72,14 +74,104 @@ describe('npx jindu report against a running server', () => {
         'cannot reach Jindu at http://127.0.0.1:9/graphql',
       ],
       [['report', '--url', url], 2, 'give one initiative key'],
-      [['report', 'hive', '--url', `${server.url}/nowhere`], 1, 'the server answered an error'],
-      [['report', 'hive', '--format', 'pdf'], 1, "argument 'pdf' is invalid"],
+      [
+        ['report', 'hive', '--url', `${server.url}/nowhere`],
+        1,
+        'the server answered an error: no GraphQL endpoint there (check --url or JINDU_URL) (NOT_FOUND: "',
+      ],
+      [['report', 'hive', '--format', 'pdf'], 2, "argument 'pdf' is invalid"],
+      [['report', 'hive', '--url', 'notaurl'], 2, "argument 'notaurl' is invalid"],
     ];
     for (const [args, code, message] of cases) {
       const res = await runCli(args, {});
       expect(res.code).toBe(code);
       expect(res.stderr).toContain(message);
-      expect(res.stderr).not.toMatch(/\n\s+at /);
+      expect(res.stderr.split('\n')).toHaveLength(2);
     }
+  });
+
+  it('finds the server from JINDU_URL, else from HOST and PORT as serve does', async () => {
+    const { hostname, port } = new URL(server.url);
+    const byPort = await runCli(['report', 'hive'], { JINDU_URL: '', HOST: hostname, PORT: port });
+    expect(byPort.code).toBe(0);
+    expect(byPort.stdout.trimEnd().split('\n').slice(1)).toEqual(GOLDEN_HIVE);
+    const byUrl = await runCli(['report', 'hive'], { JINDU_URL: url, PORT: '9' });
+    expect(byUrl.code).toBe(0);
+    // --url wins over JINDU_URL.
+    const over = await runCli(['report', 'hive', '--url', 'http://127.0.0.1:9/graphql'], {
+      JINDU_URL: url,
+    });
+    expect(over.code).toBe(3);
+    const bad = await runCli(['report', 'hive'], { JINDU_URL: 'ftp://x' });
+    expect(bad).toMatchObject({ code: 2, stdout: '' });
+    expect(bad.stderr).toBe(
+      'jindu report: JINDU_URL must be an http:// or https:// URL, got "ftp://x"\n',
+    );
+  });
+
+  it('refuses a second server on the same SQLite file with one line', async () => {
+    const second = await runCli(['serve'], {
+      DATABASE_URL: `sqlite:${join(dir, 'j.sqlite')}`,
+      PORT: '0',
+    });
+    expect(second.code).toBe(1);
+    expect(second.stdout).toBe('');
+    expect(second.stderr).toMatch(
+      /^jindu: another jindu serve is already using \S+j\.sqlite .*\n$/,
+    );
+    // The first one still serves.
+    expect((await fetch(`${server.url}/livez`)).status).toBe(200);
+  });
+});
+
+describe('jindu report against a server that sends terminal control sequences', () => {
+  const LINES = [
+    'Hive\x1b]0;owned\x07总进度：87.23%',
+    '1.【\x1b[2J\x1b[H伪造\u202e】\r完成',
+    'x\x9b31my',
+  ];
+  let fake: Server;
+  let dir: string;
+  let url: string;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'jindu-report-'));
+    fake = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        res.setHeader('content-type', 'application/json');
+        const key = (JSON.parse(body) as { variables: { key: string } }).variables.key;
+        if (key === 'hive') {
+          const initiative = { key, name: 'Hive', objective: null, reportLines: LINES };
+          res.end(JSON.stringify({ data: { initiative } }));
+        } else {
+          const error = {
+            message: '\x1b[31m拒绝\x1b]8;;http://evil\x1b\\点我',
+            extensions: { code: 'FORBIDDEN' },
+          };
+          res.end(JSON.stringify({ errors: [error] }));
+        }
+      });
+    });
+    await new Promise<void>((resolve) => fake.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(fake.address() as AddressInfo).port}/graphql`;
+  });
+  afterAll(() => {
+    fake.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('prints report lines and server messages without them, and --out keeps the exact text', async () => {
+    const res = await runCli(['report', 'hive', '--url', url], {});
+    expect(res.code).toBe(0);
+    expect(res.stdout).toBe('Hive总进度：87.23%\n1.【伪造】完成\nxy\n');
+    const refused = await runCli(['report', 'other', '--url', url], {});
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toBe(
+      'jindu report: the server answered an error: the token may not read this (FORBIDDEN: "拒绝点我")\n',
+    );
+    const out = join(dir, 'hive.txt');
+    expect((await runCli(['report', 'hive', '--url', url, '--out', out], {})).code).toBe(0);
+    expect(readFileSync(out, 'utf8')).toBe(`${LINES.join('\n')}\n`);
   });
 });

@@ -1,0 +1,40 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { CliError } from './usage-errors.js';
+
+/**
+ * One `jindu serve` per SQLite file. SQLite itself would let a second server open the same file,
+ * and two processes then each keep their own tree caches and counters in memory, so their
+ * answers drift apart (PostgreSQL is the path for several processes). The lock is an exclusive
+ * SQLite transaction on a small file beside the database, held for the life of the process:
+ * the operating system releases it when the process ends however it ends (kill -9 included), so
+ * a stale lock cannot outlive its server. Token, seed and verify commands do not take it.
+ *
+ * Returns the release function, or null when there is nothing to lock (PostgreSQL, :memory:).
+ */
+export function lockDatabaseForServe(databaseUrl: string): (() => void) | null {
+  if (!databaseUrl.startsWith('sqlite:')) return null;
+  const file = databaseUrl.slice('sqlite:'.length);
+  if (file === '' || file === ':memory:') return null;
+  // `-serve.lock` matches the `*.sqlite-*` pattern .gitignore already has for WAL files.
+  const lockFile = resolve(`${file}-serve.lock`);
+  mkdirSync(dirname(lockFile), { recursive: true });
+  const lock = new Database(lockFile, { timeout: 0 });
+  try {
+    // Nothing is ever written: no journal file beside it, only the lock.
+    lock.pragma('journal_mode = MEMORY');
+    lock.exec('BEGIN EXCLUSIVE');
+  } catch (err) {
+    lock.close();
+    if ((err as { code?: string }).code === 'SQLITE_BUSY') {
+      throw new CliError(
+        `another jindu serve is already using ${file} (it holds ${lockFile}); stop it first, or set DATABASE_URL to another file`,
+      );
+    }
+    throw err;
+  }
+  return () => {
+    if (lock.open) lock.close();
+  };
+}

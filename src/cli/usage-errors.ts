@@ -1,0 +1,54 @@
+import { CommanderError, type Command } from 'commander';
+import { terminalSafe } from './terminal-text.js';
+
+/** Exit codes shared by every command (report adds 3 and 4). */
+export const EXIT_CODE = { FAILURE: 1, USAGE: 2 } as const;
+
+/** An expected failure of a command: one line on stderr and an exit code, never a stack. */
+export class CliError extends Error {
+  override readonly name = 'CliError';
+  constructor(
+    message: string,
+    readonly exitCode: number = EXIT_CODE.FAILURE,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Commander's error text as one line, as git and npm print usage errors: "error: unknown
+ * command 'x'\n(Did you mean y?)" becomes "jindu: unknown command 'x' (did you mean y?); see
+ * jindu --help". The words echo what the user typed, so they are made terminal-safe too.
+ */
+export function usageLine(commandPath: string, message: string): string {
+  const text = terminalSafe(message)
+    .replace(/^error: /, '')
+    .replace(/\n\(Did you mean/, ' (did you mean')
+    .replace(/\s*\n\s*/g, ' ')
+    .trim()
+    .replace(/\.$/, '');
+  return `${commandPath}: ${text}; see ${commandPath} --help\n`;
+}
+
+/** Makes `command` and its subcommands report usage errors in one line and throw, not exit. */
+export function oneLineUsageErrors(command: Command, parentPath = ''): void {
+  const path = parentPath ? `${parentPath} ${command.name()}` : command.name();
+  command.exitOverride();
+  command.configureOutput({
+    ...command.configureOutput(),
+    outputError: (str, write) => write(usageLine(path, str)),
+  });
+  for (const sub of command.commands) oneLineUsageErrors(sub, path);
+}
+
+/** The exit code for an error out of `parseAsync`, after its message has been written. */
+export function exitCodeFor(err: unknown): number {
+  if (err instanceof CommanderError) {
+    // --help, --version and `jindu help` exit 0; help shown for a missing subcommand exits 1.
+    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return 0;
+    if (err.code === 'commander.help') return err.exitCode;
+    return EXIT_CODE.USAGE;
+  }
+  if (err instanceof CliError) return err.exitCode;
+  return EXIT_CODE.FAILURE;
+}

@@ -1,0 +1,80 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { JINDU, ROOT, runCli } from '../helpers/server-process.js';
+
+const version = JSON.parse(readFileSync(`${ROOT}/package.json`, 'utf8')).version as string;
+
+/** One line on stderr, nothing on stdout, exit 2: how git and npm report a usage error. */
+async function expectUsageError(args: string[], message: string) {
+  const res = await runCli(args, {});
+  expect(res.code, args.join(' ')).toBe(2);
+  expect(res.stdout).toBe('');
+  expect(res.stderr.split('\n')).toEqual([expect.stringContaining(message), '']);
+  expect(res.stderr).toMatch(/; see jindu( \w+)* --help\n$/);
+}
+
+describe('the jindu command line, as a new user meets it', () => {
+  it('prints the help for a bare `jindu` and starts nothing', async () => {
+    const res = await runCli([], { DATABASE_URL: 'sqlite::memory:' });
+    expect(res.code).toBe(1);
+    expect(res.stdout).toMatch(/^Usage: jindu \[options\] \[command\]/);
+    expect(res.stdout).toContain('serve ');
+    expect(res.stderr).toBe('');
+  });
+
+  it('prints the package version for --version and -V', async () => {
+    for (const flag of ['--version', '-V']) {
+      const res = await runCli([flag], {});
+      expect(res).toEqual({ code: 0, stdout: `${version}\n`, stderr: '' });
+    }
+  });
+
+  it('answers --help and `help report` on stdout with exit 0', async () => {
+    const res = await runCli(['help', 'report'], {});
+    expect(res.code).toBe(0);
+    expect(res.stdout).toMatch(/^Usage: jindu report/);
+    expect(res.stdout).toContain('JINDU_URL');
+  });
+
+  it('reports unknown commands and bad option values in one line with exit 2', async () => {
+    await expectUsageError(['nosuchcmd'], "jindu: unknown command 'nosuchcmd'");
+    await expectUsageError(['serv'], "unknown command 'serv' (did you mean serve?)");
+    await expectUsageError(['report', 'hive', '--format', 'xml'], "argument 'xml' is invalid");
+    await expectUsageError(['report', 'hive', '--url', 'notaurl'], "argument 'notaurl' is invalid");
+    await expectUsageError(['report', 'hive', '--date', '13/05/2023'], 'YYYY-MM-DD');
+    await expectUsageError(['report', '--bogus'], "unknown option '--bogus'");
+    await expectUsageError(
+      ['token', 'create', '--name', 'x'],
+      "jindu token create: required option '--role <role>' not specified",
+    );
+  });
+
+  it('strips terminal controls from what it echoes of the command line', async () => {
+    const res = await runCli(['no\x1b]0;title\x07such'], {});
+    expect(res.code).toBe(2);
+    expect(res.stderr).toContain("unknown command 'nosuch'");
+    expect(res.stderr).not.toMatch(/[\x00-\x09\x0b-\x1f]/);
+  });
+
+  it('refuses an old Node with one line instead of crashing', () => {
+    // The machine's own node (20) crashed with a segmentation fault in better-sqlite3.
+    const old = spawnSync('/usr/bin/node', ['-p', 'process.versions.node'], { encoding: 'utf8' });
+    const [major, minor] = old.stdout.trim().split('.').map(Number);
+    expect(major! < 22 || (major === 22 && minor! < 17), `system node ${old.stdout}`).toBe(true);
+    for (const args of [['--version'], ['serve']]) {
+      const res = spawnSync('/usr/bin/node', [JINDU, ...args], {
+        cwd: ROOT,
+        encoding: 'utf8',
+        env: { ...process.env, DATABASE_URL: 'sqlite::memory:', PORT: '0' },
+        timeout: 30_000,
+      });
+      expect(res.signal).toBeNull();
+      expect(res.status).toBe(1);
+      expect(res.stdout).toBe('');
+      expect(res.stderr).toBe(
+        `jindu needs Node ≥ 22.17, this is Node ${old.stdout.trim()}; run it through npm (npm start, npx jindu …), which brings Node 22, or install Node 22\n`,
+      );
+    }
+  });
+});
