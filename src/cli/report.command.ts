@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { escapeMarkdown } from '../domain/markdown.js';
 import { EXIT, graphqlRequest, ReportError } from './report-client.js';
 import { reportUrlFromEnv } from './report-url.js';
 import { terminalSafe } from './terminal-text.js';
@@ -31,13 +32,19 @@ interface InitiativeLines {
   reportLines: string[];
 }
 
+/** A numbered report line as a Markdown list item: its number kept, the stored text escaped. */
+function markdownLine(line: string): string {
+  const numbered = /^(\d+\.)(.*)$/s.exec(line);
+  return numbered ? `${numbered[1]}${escapeMarkdown(numbered[2]!)}` : escapeMarkdown(line);
+}
+
 function render(format: string, list: InitiativeLines[], markdown: string | null): string {
   if (format === 'json')
     return `${JSON.stringify(markdown === null ? list[0] : { initiatives: list, markdown }, null, 2)}\n`;
   if (format === 'markdown') {
     if (markdown !== null) return markdown;
     const [header, ...lines] = list[0]!.reportLines;
-    return `- ${header}\n${lines.map((l) => `    ${l}\n`).join('')}`;
+    return `- ${escapeMarkdown(header ?? '')}\n${lines.map((l) => `    ${markdownLine(l)}\n`).join('')}`;
   }
   return `${list.map((i) => i.reportLines.join('\n')).join('\n\n')}\n`;
 }

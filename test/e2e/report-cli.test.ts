@@ -130,6 +130,8 @@ describe('jindu report against a server that sends terminal control sequences', 
     '1.【\x1b[2J\x1b[H伪造\u202e】\r完成',
     'x\x9b31my',
   ];
+  // Names stored before the text rule existed can hold Markdown syntax and line breaks.
+  const MARKDOWN_LINES = ['Hive总进度：87.23%', '1.【*粗体* [链接](http://x)】\n## 伪造标题'];
   let fake: Server;
   let dir: string;
   let url: string;
@@ -141,8 +143,9 @@ describe('jindu report against a server that sends terminal control sequences', 
       req.on('end', () => {
         res.setHeader('content-type', 'application/json');
         const key = (JSON.parse(body) as { variables: { key: string } }).variables.key;
-        if (key === 'hive') {
-          const initiative = { key, name: 'Hive', objective: null, reportLines: LINES };
+        if (key === 'hive' || key === 'md') {
+          const reportLines = key === 'hive' ? LINES : MARKDOWN_LINES;
+          const initiative = { key, name: 'Hive', objective: null, reportLines };
           res.end(JSON.stringify({ data: { initiative } }));
         } else {
           const error = {
@@ -173,5 +176,17 @@ describe('jindu report against a server that sends terminal control sequences', 
     const out = join(dir, 'hive.txt');
     expect((await runCli(['report', 'hive', '--url', url, '--out', out], {})).code).toBe(0);
     expect(readFileSync(out, 'utf8')).toBe(`${LINES.join('\n')}\n`);
+  });
+
+  it('escapes Markdown in stored text when one initiative is printed as Markdown', async () => {
+    const out = join(dir, 'md.md');
+    const res = await runCli(
+      ['report', 'md', '--url', url, '--format', 'markdown', '--out', out],
+      {},
+    );
+    expect(res.code).toBe(0);
+    expect(readFileSync(out, 'utf8')).toBe(
+      '- Hive总进度：87.23%\n    1.【\\*粗体\\* \\[链接\\](http://x)】 ## 伪造标题\n',
+    );
   });
 });
