@@ -12,7 +12,7 @@ import { serverOptions, type ServerOptions } from '../config.js';
 import type { Context } from '../graphql/context.type.js';
 import { formatError } from '../graphql/errors.js';
 import { createExecutor } from './executor.js';
-import { limitRules, limitsPlugin } from './limits.js';
+import { boundedAnswer, limitRules, limitsPlugin } from './limits.js';
 import { RateLimiter } from './rate-limiter.js';
 
 /**
@@ -28,7 +28,8 @@ export function createApollo(
   const executor = createExecutor(schema, options.executor);
   return new ApolloServer<Context>({
     gateway: executor.gateway,
-    stringifyResult: executor.stringifyResult,
+    stringifyResult: (value) =>
+      boundedAnswer(executor.stringifyResult(value), options.maxAnswerBytes),
     introspection: options.introspection,
     includeStacktraceInErrorResponses: false,
     // `jindu serve` stops gracefully on SIGINT/SIGTERM itself (HTTP, then the database, then the
@@ -42,7 +43,10 @@ export function createApollo(
         log.error({ err }, 'unexpected error while resolving a request'),
       ),
     plugins: [
-      limitsPlugin(schema, new RateLimiter(options.rateLimitPerMinute)),
+      limitsPlugin(schema, new RateLimiter(options.rateLimitPerMinute), {
+        maxNodes: options.maxNodes,
+        maxBytes: options.maxAnswerBytes,
+      }),
       ApolloServerPluginCacheControlDisabled(),
       ApolloServerPluginInlineTraceDisabled(),
       ApolloServerPluginLandingPageDisabled(),

@@ -10,6 +10,7 @@ import { createLoaders, type Loaders } from '../graphql/loaders.js';
 import { jinduSchema } from '../graphql/schema.js';
 import { createApollo } from './apollo.js';
 import { authenticateRequest } from './authenticate.js';
+import { Deadline } from './deadline.js';
 import { createHttpServer } from './http-server.js';
 import { MetricsSource } from './process-metrics.js';
 
@@ -36,6 +37,7 @@ class RequestContext implements Context {
     readonly principal: Principal,
     readonly clientKey: string,
     readonly log: Logger,
+    readonly deadline: Deadline,
   ) {
     this.actor = actorName(principal);
   }
@@ -58,6 +60,8 @@ export async function createApp(
   const apollo = createApollo(await jinduSchema(), log, options);
   await apollo.start();
   const metrics = new MetricsSource();
+  // Aborted when the server stops: running queries end at their next deadline check.
+  const stopping = new AbortController();
   const server = createHttpServer({
     apollo,
     metrics,
@@ -78,6 +82,11 @@ export async function createApp(
           ? `token:${principal.tokenId}`
           : `ip:${req.socket.remoteAddress ?? '?'}`,
         log,
+        new Deadline(
+          Date.now() + options.requestTimeoutMs,
+          options.requestTimeoutMs,
+          stopping.signal,
+        ),
       ),
   });
   server.keepAliveTimeout = 5_000;
@@ -93,6 +102,7 @@ export async function createApp(
         });
       }),
     close: async () => {
+      stopping.abort();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();

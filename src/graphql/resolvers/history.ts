@@ -27,11 +27,15 @@ export async function historyPage(
   after: string | null | undefined,
 ): Promise<ChangeConnectionType> {
   const page = pageArgs(first, after);
-  const rows = await findChanges(ctx.em, {
-    ...where,
-    beforeId: page.afterId,
-    limit: page.first + 1,
-  });
+  await ctx.deadline?.check();
+  const rows =
+    where.itemId !== undefined && where.workstreamIds === undefined
+      ? await ctx.loaders.itemHistory.load({
+          itemId: where.itemId,
+          beforeId: page.afterId,
+          limit: page.first + 1,
+        })
+      : await findChanges(ctx.em, { ...where, beforeId: page.afterId, limit: page.first + 1 });
   return new ChangeConnectionType(
     rows.slice(0, page.first).map((r) => new ChangeType(r)),
     rows.length > page.first,
