@@ -44,7 +44,9 @@ async function loadItemHistories(
   const groups = new Map<string, ItemHistoryKey[]>();
   for (const key of keys) {
     const shape = `${key.beforeId}:${key.limit}`;
-    groups.set(shape, [...(groups.get(shape) ?? []), key]);
+    const group = groups.get(shape);
+    if (group) group.push(key);
+    else groups.set(shape, [key]);
   }
   const pages = new Map<ItemHistoryKey, ChangeRecord[]>();
   for (const group of groups.values()) {

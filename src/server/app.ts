@@ -6,6 +6,7 @@ import { serverOptions, type ServerOptions } from '../config.js';
 import { actorName, type Principal } from '../domain/access.js';
 import type { Context } from '../graphql/context.type.js';
 import type { Em } from '../db/orm.js';
+import { guardStatements } from '../db/statement-queue.js';
 import { createLoaders, type Loaders } from '../graphql/loaders.js';
 import { jinduSchema } from '../graphql/schema.js';
 import { createApollo } from './apollo.js';
@@ -43,7 +44,9 @@ class RequestContext implements Context {
   }
 
   get em(): Em {
-    return (this.forked ??= this.orm.em.fork() as Em);
+    return (this.forked ??= guardStatements(this.orm.em.fork() as Em, () =>
+      this.deadline.throwIfOver(),
+    ));
   }
 
   get loaders(): Loaders {
@@ -103,10 +106,13 @@ export async function createApp(
       }),
     close: async () => {
       stopping.abort();
+      // Connections of requests cut short turn idle only after their answer: close those too,
+      // or a client's keep-alive holds the stop for the whole keep-alive timeout.
+      const idle = setInterval(() => server.closeIdleConnections(), 50);
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();
-      });
+      }).finally(() => clearInterval(idle));
       await apollo.stop();
       metrics.stop();
     },

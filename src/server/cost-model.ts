@@ -147,8 +147,9 @@ export function queryCost(
       let nodeTimes = 1;
       const paged = def.args.some((a) => a.name === 'first');
       if (paged) {
-        // A null or absent page size is refused when the field runs; charge the largest.
-        const first = typeof args.first === 'number' ? Math.max(0, args.first) : COST_PAGE;
+        // A page size below 1 or null is refused as the field runs, once per occurrence, and
+        // errors are not free: charge it as the largest page.
+        const first = typeof args.first === 'number' && args.first >= 1 ? args.first : COST_PAGE;
         costTimes = nodeTimes = first;
       } else if (isListType(getNullableType(def.type))) {
         nodeTimes = listSizeOf(schema, type.name, name, via, sizes);

@@ -18,6 +18,8 @@ export async function findItemChanges(
 ): Promise<Map<number, ChangeRecord[]>> {
   const byItem = new Map<number, ChangeRecord[]>(itemIds.map((id) => [id, []]));
   for (let start = 0; start < itemIds.length; start += CHUNK) {
+    // Other requests (/livez, signals) run between statements: SQLite's driver is synchronous.
+    if (start > 0) await new Promise<void>((resolve) => setImmediate(resolve));
     const chunk = itemIds.slice(start, start + CHUNK);
     const rows = await em.execute(
       `select * from (

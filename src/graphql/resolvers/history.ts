@@ -26,8 +26,8 @@ export async function historyPage(
   first: number,
   after: string | null | undefined,
 ): Promise<ChangeConnectionType> {
-  const page = pageArgs(first, after);
   await ctx.deadline?.check();
+  const page = pageArgs(first, after);
   const rows =
     where.itemId !== undefined && where.workstreamIds === undefined
       ? await ctx.loaders.itemHistory.load({

@@ -72,8 +72,8 @@ export class WorkstreamResolver {
     })
     includeDescendants: boolean,
   ): Promise<ItemConnectionType> {
-    const { afterId } = pageArgs(first, after);
     await ctx.deadline?.check();
+    const { afterId } = pageArgs(first, after);
     const workstreamIds = includeDescendants ? subtreeIds(root) : [root.node.id];
     const page = await listItems({ em: ctx.em, workstreamIds, first, afterId, statuses: status });
     return new ItemConnectionType(
