@@ -46,9 +46,6 @@ interface Walk {
   nodes: number;
 }
 
-/** Thrown for variables that do not coerce: execution then reports them as BAD_USER_INPUT. */
-export class UncostableQuery extends Error {}
-
 export function queryCost(
   schema: GraphQLSchema,
   document: DocumentNode,
@@ -78,7 +75,7 @@ export function queryCost(
       const include = getDirectiveValues(GraphQLIncludeDirective, node as FieldNode, variables);
       return skip?.if !== true && include?.if !== false;
     } catch {
-      throw new UncostableQuery();
+      return true; // a bad variable: execution refuses it; the cost assumes the field runs
     }
   };
 
@@ -141,7 +138,7 @@ export function queryCost(
       try {
         args = getArgumentValues(def, node, variables);
       } catch {
-        throw new UncostableQuery();
+        args = {}; // a bad argument (null for a page size): the field fails, charged as the largest
       }
       let costTimes = 1;
       let nodeTimes = 1;

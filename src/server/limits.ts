@@ -10,7 +10,7 @@ import {
   type ValidationContext,
 } from 'graphql';
 import type { Context } from '../graphql/context.type.js';
-import { queryCost, UncostableQuery, type QueryCost } from './cost-model.js';
+import { queryCost, type QueryCost } from './cost-model.js';
 import { timeoutAnswer } from './deadline.js';
 import { listSizes } from './list-sizes.js';
 import type { RateLimiter } from './rate-limiter.js';
@@ -155,19 +155,13 @@ export function limitsPlugin(
               new HeaderMap([['www-authenticate', 'Bearer']]),
             );
           }
-          let cost: QueryCost;
-          try {
-            cost = queryCost(
-              schema,
-              document,
-              request.variables ?? {},
-              request.operationName ?? undefined,
-              await listSizes(contextValue.em),
-            );
-          } catch (err) {
-            if (err instanceof UncostableQuery) return; // execution reports bad variables
-            throw err;
-          }
+          const cost = queryCost(
+            schema,
+            document,
+            request.variables ?? {},
+            request.operationName ?? undefined,
+            await listSizes(contextValue.em),
+          );
           refuseOverLimits(cost, answer.maxNodes);
           const wait = limiter.take(contextValue.clientKey, Math.max(1, cost.cost));
           if (wait > 0) {
