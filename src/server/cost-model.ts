@@ -19,7 +19,7 @@ import {
   getArgumentValues,
   getDirectiveValues,
 } from 'graphql';
-import { listSizeOf, type ListSizes } from './list-sizes.js';
+import { listSizeOf, scopedWorkstreams, type ListSizes } from './list-sizes.js';
 
 /**
  * What a query can return, computed before it runs (GitHub's node limit, in spirit). Every field
@@ -65,6 +65,10 @@ export function queryCost(
       .filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION)
       .map((d) => [d.name.value, d]),
   );
+  const narrowed = (coordinate: string, args: Record<string, unknown>, scope: ListSizes) => {
+    const workstreams = scopedWorkstreams(coordinate, args, sizes);
+    return workstreams === null ? scope : { ...scope, workstreams };
+  };
   // Values each multiplying field yields, summed over its occurrences (for `field`).
   const yields = new Map<string, number>();
 
@@ -107,11 +111,12 @@ export function queryCost(
     type: GraphQLCompositeType,
     via: string,
     scale: { cost: number; nodes: number },
+    scope: ListSizes,
   ): Walk => {
     const objects = isObjectType(type) ? [type] : schema.getPossibleTypes(type);
     const worst: Walk = { cost: 0, nodes: 0 };
     for (const object of objects) {
-      const walked = walkFields(fieldsFor(set, object), object, via, scale);
+      const walked = walkFields(fieldsFor(set, object), object, via, scale, scope);
       worst.cost = Math.max(worst.cost, walked.cost);
       worst.nodes = Math.max(worst.nodes, walked.nodes);
     }
@@ -123,6 +128,7 @@ export function queryCost(
     type: GraphQLObjectType,
     via: string,
     scale: { cost: number; nodes: number },
+    scope: ListSizes,
   ): Walk => {
     const total: Walk = { cost: 0, nodes: 0 };
     for (const node of fields) {
@@ -149,7 +155,7 @@ export function queryCost(
         const first = typeof args.first === 'number' && args.first >= 1 ? args.first : COST_PAGE;
         costTimes = nodeTimes = first;
       } else if (isListType(getNullableType(def.type))) {
-        nodeTimes = listSizeOf(schema, type.name, name, via, sizes);
+        nodeTimes = listSizeOf(schema, type.name, name, via, scope);
         costTimes = Math.ceil(nodeTimes / COST_PAGE);
       }
       const inner = { cost: scale.cost * costTimes, nodes: scale.nodes * nodeTimes };
@@ -158,7 +164,7 @@ export function queryCost(
       const named = getNamedType(def.type);
       const child =
         node.selectionSet && isCompositeType(named)
-          ? walkSet(node.selectionSet, named, coordinate, inner)
+          ? walkSet(node.selectionSet, named, coordinate, inner, narrowed(coordinate, args, scope))
           : { cost: 0, nodes: 0 };
       total.cost += 1 + costTimes * child.cost;
       total.nodes += 1 + nodeTimes * child.nodes;
@@ -166,7 +172,7 @@ export function queryCost(
     return total;
   };
 
-  const walked = walkSet(operation.selectionSet, root, '', { cost: 1, nodes: 1 });
+  const walked = walkSet(operation.selectionSet, root, '', { cost: 1, nodes: 1 }, sizes);
   let field: string | null = null;
   let most = 0;
   for (const [coordinate, count] of yields) if (count > most) [field, most] = [coordinate, count];

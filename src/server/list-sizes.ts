@@ -9,6 +9,22 @@ export interface ListSizes {
   readonly initiatives: number;
   /** Live workstreams of the largest initiative: no tree list can be longer. */
   readonly workstreams: number;
+  /** Live workstreams per initiative key: below `initiative(key:)`, lists are its own size. */
+  readonly byKey: ReadonlyMap<string, number>;
+}
+
+/**
+ * Fields below which the tree is one known initiative's: the workstream bound they give their
+ * selection (an unknown key answers null: nothing below it runs).
+ */
+export function scopedWorkstreams(
+  coordinate: string,
+  args: Record<string, unknown>,
+  sizes: ListSizes,
+): number | null {
+  if (coordinate === 'Query.initiative' && typeof args.key === 'string')
+    return sizes.byKey.get(args.key) ?? 0;
+  return null;
 }
 
 /** What a list without `first` and without a size of its own below is charged. */
@@ -67,7 +83,7 @@ const KEEP_MS = 1_000;
 const kept = new WeakMap<object, { at: number; sizes: Promise<ListSizes> }>();
 
 /**
- * The sizes, read with one small aggregate statement and kept for a second per database: a tree
+ * The sizes, read with one grouped statement (one row per initiative) and kept for a second per database: a tree
  * that grows within that second is charged its size of a second ago.
  */
 export function listSizes(em: Em): Promise<ListSizes> {
@@ -76,14 +92,16 @@ export function listSizes(em: Em): Promise<ListSizes> {
   const hit = kept.get(key);
   if (hit && now - hit.at < KEEP_MS) return hit.sizes;
   const sizes = (async () => {
-    const [row] = await em.execute(
-      `select (select count(*) from initiative) as initiatives,
-              (select count(*) as n from workstream where deleted_at is null
-                group by initiative_id order by n desc limit 1) as largest_tree`,
+    const rows = await em.execute(
+      `select i.key as key, count(w.id) as n from initiative i
+         left join workstream w on w.initiative_id = i.id and w.deleted_at is null
+        group by i.id, i.key`,
     );
+    const byKey = new Map(rows.map((r) => [String(r.key), Number(r.n)]));
     return {
-      initiatives: Number(row?.initiatives ?? 0),
-      workstreams: Number(row?.largest_tree ?? 0),
+      initiatives: byKey.size,
+      workstreams: Math.max(0, ...byKey.values()),
+      byKey,
     };
   })();
   kept.set(key, { at: now, sizes });

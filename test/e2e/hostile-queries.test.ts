@@ -1,7 +1,12 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parse } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_MAX_NODES } from '../../src/config.js';
+import { jinduSchema } from '../../src/graphql/schema.js';
+import { queryCost } from '../../src/server/cost-model.js';
+import { LIMITS } from '../../src/server/limits.js';
 import { writeBigInitiative } from '../helpers/big-initiative.js';
 import { runCli, startServer, type ServerProcess } from '../helpers/server-process.js';
 
@@ -15,12 +20,12 @@ const DEADLINE_MS = 4_000;
 const LIVEZ_MS = 1_000;
 const RSS_KB = 512 * 1024;
 
-const tree = (leaf: string, key = 'big') =>
-  `initiative(key: "${key}") { workstreams { children { children { ${leaf} } } } }`;
-const items = (first: number, selection = 'name status percent', key = 'big') =>
-  tree(`items(first: ${first}) { nodes { ${selection} } }`, key);
-const history = (first: number, historyFirst: number, key = 'big') =>
-  items(first, `history(first: ${historyFirst}) { nodes { kind } }`, key);
+const tree = (leaf: string) =>
+  `initiative(key: "big") { workstreams { children { children { ${leaf} } } } }`;
+const items = (first: number, selection = 'name status percent') =>
+  tree(`items(first: ${first}) { nodes { ${selection} } }`);
+const history = (first: number, historyFirst: number) =>
+  items(first, `history(first: ${historyFirst}) { nodes { kind } }`);
 const aliased = (n: number, field: string) =>
   `{ ${Array.from({ length: n }, (_, i) => `a${i}: ${field}`).join(' ')} }`;
 
@@ -74,26 +79,24 @@ describe('hostile queries on a 100,000-item initiative (R8)', () => {
   };
 
   /**
-   * The largest page size in 1–100 that the limits accept for `query(n)`, probed on an unknown
-   * initiative key: the limits charge the sizes of the data, whatever the key, and nothing runs.
+   * The largest page size in 1–100 that the limits accept for `query(n)`, by the server's own
+   * cost model over this tree's sizes; the server must then refuse the next one up.
    */
-  const largestAccepted = async (query: (n: number, key: string) => string): Promise<number> => {
-    let [low, high] = [0, 100];
-    while (low < high) {
-      const mid = Math.ceil((low + high) / 2);
-      const res = await fetch(`${server.url}/graphql`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ query: query(mid, 'no-such-initiative') }),
-      });
-      const body = await res.json();
-      if (res.status === 400) high = mid - 1;
-      else {
-        expect(JSON.stringify(body)).toMatch(/^\{"data":\{"\w+":null/);
-        low = mid;
-      }
+  const largestAccepted = async (query: (n: number) => string): Promise<number> => {
+    const schema = await jinduSchema();
+    const sizes = { initiatives: 1, workstreams: 1_110, byKey: new Map([['big', 1_110]]) };
+    const fits = (n: number) => {
+      const { cost, nodes } = queryCost(schema, parse(query(n)), {}, undefined, sizes);
+      return cost <= LIMITS.cost && nodes <= DEFAULT_MAX_NODES;
+    };
+    let n = 100;
+    while (n > 0 && !fits(n)) n--;
+    if (n < 100) {
+      const over = await send(`refused: page size ${n + 1}`, query(n + 1));
+      expect(over.status).toBe(400);
+      expect(over.body.errors[0].extensions.code).toBe('QUERY_TOO_COMPLEX');
     }
-    return low;
+    return n;
   };
 
   beforeAll(async () => {
@@ -161,17 +164,17 @@ describe('hostile queries on a 100,000-item initiative (R8)', () => {
   });
 
   it('answers the worst accepted queries within the deadline, /livez staying responsive', async () => {
-    const worstItems = await largestAccepted((n, key) => `{ ${items(n, undefined, key)} }`);
+    const worstItems = await largestAccepted((n) => `{ ${items(n)} }`);
     expect(worstItems).toBeGreaterThan(0);
     expectBounded(await send(`worst items: first ${worstItems}`, `{ ${items(worstItems)} }`));
-    const worstHistory = await largestAccepted((n, key) => `{ ${history(n, 1, key)} }`);
+    const worstHistory = await largestAccepted((n) => `{ ${history(n, 1)} }`);
     expectBounded(
       await send(`worst history: first ${worstHistory} × 1`, `{ ${history(worstHistory, 1)} }`),
     );
     // Spread over 15 aliases the same budget holds: each reads the subtrees of 100 workstreams.
-    const subtrees = (n: number, key = 'big') =>
-      `initiative(key: "${key}") { workstreams { children { items(first: ${n}, includeDescendants: true) { nodes { name status percent } } } } }`;
-    const worstAliased = await largestAccepted((n, key) => aliased(15, subtrees(n, key)));
+    const subtrees = (n: number) =>
+      `initiative(key: "big") { workstreams { children { items(first: ${n}, includeDescendants: true) { nodes { name status percent } } } } }`;
+    const worstAliased = await largestAccepted((n) => aliased(15, subtrees(n)));
     expect(worstAliased).toBeGreaterThan(0);
     expectBounded(
       await send(
@@ -210,7 +213,7 @@ describe('hostile queries on a 100,000-item initiative (R8)', () => {
   });
 
   it('stops cleanly on SIGTERM in the middle of the heaviest query', async () => {
-    const worst = await largestAccepted((n, key) => `{ ${history(n, 1, key)} }`);
+    const worst = await largestAccepted((n) => `{ ${history(n, 1)} }`);
     const running = send('heaviest, cut by SIGTERM', `{ ${history(worst, 1)} }`).catch(
       (err: Error) => err,
     );

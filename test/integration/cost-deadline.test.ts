@@ -13,7 +13,14 @@ import { parse } from 'graphql';
 import { startHttpApp, type HttpTestApp } from '../helpers/http-app.js';
 import { createTestApp, silentLog, TEST_ADMIN, type TestApp } from '../helpers/test-app.js';
 
-const sizes = { initiatives: 3, workstreams: 1_000 };
+const sizes = {
+  initiatives: 3,
+  workstreams: 1_000,
+  byKey: new Map([
+    ['x', 1_000],
+    ['small', 10],
+  ]),
+};
 const costOf = async (query: string, variables: Record<string, unknown> = {}) =>
   queryCost(await jinduSchema(), parse(query), variables, undefined, sizes);
 
@@ -28,6 +35,14 @@ describe('the cost model charges lists without first by their size (R8)', () => 
     expect(walk.field).toBe('Initiative.workstreams');
     // In points the unbounded list counts its pages of 100: 10.
     expect(walk.cost).toBe(1 + (1 + 10 * 5));
+  });
+
+  it('charges the lists below initiative(key:) by that initiative’s own size', async () => {
+    const walk = (key: string) =>
+      costOf(`{ initiative(key: "${key}") { workstreams { name children { name } } } }`);
+    expect((await walk('small')).nodes).toBe(1 + (1 + 10 * 3));
+    expect((await walk('x')).nodes).toBe(1 + (1 + 1_000 * 3));
+    expect((await walk('unknown')).nodes).toBe(1 + 1); // answers null: nothing below runs
   });
 
   it('charges children reached other than down the tree at full size', async () => {
