@@ -12,7 +12,7 @@ import {
 import type { Context } from '../graphql/context.type.js';
 import { queryCost, type QueryCost } from './cost-model.js';
 import { timeoutAnswer } from './deadline.js';
-import { listSizes } from './list-sizes.js';
+import { listSizes, sizesProbe, type ListSizes } from './list-sizes.js';
 import type { RateLimiter } from './rate-limiter.js';
 
 /** Bounds on an answer's size, configurable (JINDU_MAX_NODES, JINDU_MAX_ANSWER_BYTES). */
@@ -155,13 +155,19 @@ export function limitsPlugin(
               new HeaderMap([['www-authenticate', 'Bearer']]),
             );
           }
-          const cost = queryCost(
-            schema,
-            document,
-            request.variables ?? {},
-            request.operationName ?? undefined,
-            await listSizes(contextValue.em),
-          );
+          const costWith = (sizes: ListSizes) =>
+            queryCost(
+              schema,
+              document,
+              request.variables ?? {},
+              request.operationName ?? undefined,
+              sizes,
+            );
+          // Most documents (`{ __typename }`, pages, mutations) cost the same whatever the data:
+          // charged with sizes that no list read, they need no entity manager and no statement.
+          const probe = sizesProbe();
+          const free = costWith(probe.sizes);
+          const cost = probe.touched() ? costWith(await listSizes(contextValue.em)) : free;
           refuseOverLimits(cost, answer.maxNodes);
           const wait = limiter.take(contextValue.clientKey, Math.max(1, cost.cost));
           if (wait > 0) {

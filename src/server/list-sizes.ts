@@ -79,6 +79,29 @@ export function listSizeOf(
   return DEFAULT_LIST_SIZE;
 }
 
+/** Zero sizes that tell whether anything read them (a document whose cost needs no data). */
+export function sizesProbe(): { sizes: ListSizes; touched: () => boolean } {
+  let touched = false;
+  const read = <T>(value: T): T => {
+    touched = true;
+    return value;
+  };
+  return {
+    sizes: {
+      get initiatives() {
+        return read(0);
+      },
+      get workstreams() {
+        return read(0);
+      },
+      get byKey() {
+        return read(new Map<string, number>());
+      },
+    },
+    touched: () => touched,
+  };
+}
+
 const KEEP_MS = 1_000;
 const kept = new WeakMap<object, { at: number; sizes: Promise<ListSizes> }>();
 
