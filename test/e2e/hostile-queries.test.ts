@@ -116,6 +116,8 @@ describe('hostile queries on a 100,000-item initiative (R8)', () => {
     const big = writeBigInitiative(file, 'big');
     expect(big).toEqual({ key: 'big', workstreams: 1_110, leaves: 1_000, items: 100_000 });
     server = await startServer(env);
+    const idle = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${server.child.pid}/status`, 'utf8'));
+    console.log(`server RSS after start: ${Math.round(Number(idle![1]) / 1024)} MB`);
     poller = (async () => {
       while (polling) {
         const started = performance.now();
