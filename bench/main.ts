@@ -143,6 +143,9 @@ const serverEnv = (file: string): NodeJS.ProcessEnv => ({
   DATABASE_URL: `sqlite:${file}`,
   JINDU_SEED: 'none',
   JINDU_RATE_LIMIT: '0',
+  // The 10,000-workstream dashboard holds ~190,000 values, past the default node limit of
+  // 100,000 (README, Limits); the bench raises it as a deployment serving such trees would.
+  JINDU_MAX_NODES: '500000',
   NODE_ENV: 'production',
 });
 const pinnedCore = core < 0 ? 0 : core;

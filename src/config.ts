@@ -16,6 +16,10 @@ export interface ServerOptions {
   /** Query-cost points each token (or anonymous client) may spend per minute; 0 turns it off. */
   readonly rateLimitPerMinute: number;
   readonly requestTimeoutMs: number;
+  /** Values an answer may hold, counted before it runs (src/server/cost-model.ts). */
+  readonly maxNodes: number;
+  /** Bytes of a serialized answer; a larger one is replaced by QUERY_TOO_COMPLEX. */
+  readonly maxAnswerBytes: number;
   /** How operations execute (see src/server/executor.ts); `jit` unless JINDU_EXECUTOR says. */
   readonly executor: ExecutorMode;
 }
@@ -32,6 +36,8 @@ export interface Config extends ServerOptions {
 export const DEFAULT_DATABASE_URL = 'sqlite:./data/jindu.sqlite';
 export const DEFAULT_RATE_LIMIT_PER_MINUTE = 100_000;
 export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
+export const DEFAULT_MAX_NODES = 100_000;
+export const DEFAULT_MAX_ANSWER_BYTES = 16 * 1024 * 1024;
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -50,6 +56,8 @@ export function serverOptions(overrides: Partial<ServerOptions> = {}): ServerOpt
     graphiql: true,
     rateLimitPerMinute: DEFAULT_RATE_LIMIT_PER_MINUTE,
     requestTimeoutMs: DEFAULT_REQUEST_TIMEOUT_MS,
+    maxNodes: DEFAULT_MAX_NODES,
+    maxAnswerBytes: DEFAULT_MAX_ANSWER_BYTES,
     executor: 'jit',
     ...overrides,
   };
@@ -99,6 +107,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     graphiql: flag('JINDU_GRAPHIQL', local),
     rateLimitPerMinute: int('JINDU_RATE_LIMIT', DEFAULT_RATE_LIMIT_PER_MINUTE, 0, 1e9),
     requestTimeoutMs: int('JINDU_REQUEST_TIMEOUT_MS', DEFAULT_REQUEST_TIMEOUT_MS, 100, 600_000),
+    maxNodes: int('JINDU_MAX_NODES', DEFAULT_MAX_NODES, 1_000, 10_000_000),
+    maxAnswerBytes: int('JINDU_MAX_ANSWER_BYTES', DEFAULT_MAX_ANSWER_BYTES, 65_536, 1024 ** 3),
     executor,
   });
   if (problems.length > 0)

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Principal } from '../domain/access.js';
 import type { Em } from '../db/orm.js';
+import type { Deadline } from '../server/deadline.js';
 import type { Loaders } from './loaders.js';
 
 /** Built per request: a fresh entity-manager fork, fresh loaders, who is asking. */
@@ -13,4 +14,6 @@ export interface Context {
   /** Rate-limit bucket: the token, or the remote address of an anonymous reader. */
   readonly clientKey: string;
   readonly log: Logger;
+  /** When the answer is due; resolvers that multiply work check it (absent in unit tests). */
+  readonly deadline?: Deadline;
 }

@@ -19,10 +19,11 @@ const SAFE_CODES = new Set([
   'QUERY_TOO_LARGE',
   'RATE_LIMITED',
   'NOT_FOUND',
+  'TIMEOUT',
 ]);
 
 /** Extensions a safe error may carry to the client (never stack traces or exceptions). */
-const SAFE_EXTENSIONS = ['code', 'cost', 'limit', 'retryAfter', 'argument'];
+const SAFE_EXTENSIONS = ['code', 'cost', 'nodes', 'limit', 'field', 'retryAfter', 'argument'];
 
 /** The userErrors of an expected failure, or null when the error was not expected. */
 export function toUserErrors(err: unknown): UserErrorType[] | null {

@@ -1,6 +1,8 @@
 import DataLoader from 'dataloader';
 import type { Em } from '../db/orm.js';
 import type { InitiativeRecord, ItemRecord, WorkstreamRecord } from '../db/records.js';
+import type { ChangeRecord } from '../db/queries/change.queries.js';
+import { findItemChanges } from '../db/queries/item-history.queries.js';
 import { findInitiativesByIds } from '../db/queries/initiative.queries.js';
 import { findItemsByIds } from '../db/queries/item.queries.js';
 import { findWorkstreamsByIds } from '../db/queries/workstream.queries.js';
@@ -24,6 +26,40 @@ export interface Loaders {
   readonly item: DataLoader<number, ItemRecord | null>;
   /** Per initiative: the item facts report lines need (percent groups, names). */
   readonly reportDetails: DataLoader<number, ReportDetails | null>;
+  /** A page of one item's change log: many items' pages in one statement per 500 items. */
+  readonly itemHistory: DataLoader<ItemHistoryKey, ChangeRecord[], string>;
+}
+
+export interface ItemHistoryKey {
+  readonly itemId: number;
+  readonly beforeId: number | null;
+  readonly limit: number;
+}
+
+/** Pages of the same shape (cursor and size) share a statement. */
+async function loadItemHistories(
+  em: Em,
+  keys: readonly ItemHistoryKey[],
+): Promise<ChangeRecord[][]> {
+  const groups = new Map<string, ItemHistoryKey[]>();
+  for (const key of keys) {
+    const shape = `${key.beforeId}:${key.limit}`;
+    const group = groups.get(shape);
+    if (group) group.push(key);
+    else groups.set(shape, [key]);
+  }
+  const pages = new Map<ItemHistoryKey, ChangeRecord[]>();
+  for (const group of groups.values()) {
+    const { beforeId, limit } = group[0]!;
+    const found = await findItemChanges(
+      em,
+      [...new Set(group.map((k) => k.itemId))],
+      beforeId,
+      limit,
+    );
+    for (const key of group) pages.set(key, found.get(key.itemId) ?? []);
+  }
+  return keys.map((k) => pages.get(k)!);
 }
 
 /** Fresh per request, so nothing cached outlives the request that read it. */
@@ -48,6 +84,9 @@ export function createLoaders(em: Em): Loaders {
         }),
       ),
     ),
+    itemHistory: new DataLoader((keys) => loadItemHistories(em, keys), {
+      cacheKeyFn: (k) => `${k.itemId}:${k.beforeId}:${k.limit}`,
+    }),
     workstream: new DataLoader<number, WorkstreamRecord | null>(async (ids) =>
       orderByKeys(ids, await findWorkstreamsByIds(em, ids), (w) => w.id),
     ),

@@ -13,7 +13,7 @@ import type { Context } from '../graphql/context.type.js';
 import { formatError } from '../graphql/errors.js';
 import { databaseUnavailablePlugin } from './database-unavailable.js';
 import { createExecutor } from './executor.js';
-import { limitRules, limitsPlugin } from './limits.js';
+import { boundedAnswer, limitRules, limitsPlugin } from './limits.js';
 import { RateLimiter } from './rate-limiter.js';
 
 /**
@@ -29,7 +29,8 @@ export function createApollo(
   const executor = createExecutor(schema, options.executor);
   return new ApolloServer<Context>({
     gateway: executor.gateway,
-    stringifyResult: executor.stringifyResult,
+    stringifyResult: (value) =>
+      boundedAnswer(executor.stringifyResult(value), options.maxAnswerBytes),
     introspection: options.introspection,
     includeStacktraceInErrorResponses: false,
     // Field suggestions ("Did you mean …") would tell what introspection hides.
@@ -48,7 +49,10 @@ export function createApollo(
         { suggestions: options.introspection },
       ),
     plugins: [
-      limitsPlugin(schema, new RateLimiter(options.rateLimitPerMinute)),
+      limitsPlugin(schema, new RateLimiter(options.rateLimitPerMinute), {
+        maxNodes: options.maxNodes,
+        maxBytes: options.maxAnswerBytes,
+      }),
       databaseUnavailablePlugin(),
       ApolloServerPluginCacheControlDisabled(),
       ApolloServerPluginInlineTraceDisabled(),

@@ -7,10 +7,12 @@ import { actorName, type Principal } from '../domain/access.js';
 import type { Context } from '../graphql/context.type.js';
 import type { Em } from '../db/orm.js';
 import { pingDatabase } from '../db/ping.js';
+import { guardStatements } from '../db/statement-queue.js';
 import { createLoaders, type Loaders } from '../graphql/loaders.js';
 import { jinduSchema } from '../graphql/schema.js';
 import { createApollo } from './apollo.js';
 import { authenticateRequest } from './authenticate.js';
+import { Deadline } from './deadline.js';
 import { createHttpServer } from './http-server.js';
 import { MetricsSource } from './process-metrics.js';
 
@@ -37,12 +39,15 @@ class RequestContext implements Context {
     readonly principal: Principal,
     readonly clientKey: string,
     readonly log: Logger,
+    readonly deadline: Deadline,
   ) {
     this.actor = actorName(principal);
   }
 
   get em(): Em {
-    return (this.forked ??= this.orm.em.fork() as Em);
+    return (this.forked ??= guardStatements(this.orm.em.fork() as Em, () =>
+      this.deadline.throwIfOver(),
+    ));
   }
 
   get loaders(): Loaders {
@@ -59,6 +64,8 @@ export async function createApp(
   const apollo = createApollo(await jinduSchema(), log, options);
   await apollo.start();
   const metrics = new MetricsSource();
+  // Aborted when the server stops: running queries end at their next deadline check.
+  const stopping = new AbortController();
   const server = createHttpServer({
     apollo,
     metrics,
@@ -81,6 +88,11 @@ export async function createApp(
           ? `token:${principal.tokenId}`
           : `ip:${req.socket.remoteAddress ?? '?'}`,
         log,
+        new Deadline(
+          Date.now() + options.requestTimeoutMs,
+          options.requestTimeoutMs,
+          stopping.signal,
+        ),
       ),
   });
   server.keepAliveTimeout = 5_000;
@@ -96,10 +108,14 @@ export async function createApp(
         });
       }),
     close: async () => {
+      stopping.abort();
+      // Connections of requests cut short turn idle only after their answer: close those too,
+      // or a client's keep-alive holds the stop for the whole keep-alive timeout.
+      const idle = setInterval(() => server.closeIdleConnections(), 50);
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();
-      });
+      }).finally(() => clearInterval(idle));
       await apollo.stop();
       metrics.stop();
     },

@@ -18,6 +18,7 @@ import {
 } from 'graphql';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 import type { Context } from '../graphql/context.type.js';
+import { nullArgumentErrors } from './null-arguments.js';
 
 /**
  * How operations run. `jit`: queries through graphql-jit (compiled once per document, with a
@@ -146,6 +147,10 @@ export function createExecutor(schema: GraphQLSchema, mode: ExecutorMode): Execu
         d.kind === Kind.OPERATION_DEFINITION &&
         (operationName === undefined || d.name?.value === operationName),
     );
+    const nullArguments = operation
+      ? nullArgumentErrors(schema, document, operation, variables)
+      : [];
+    if (nullArguments.length > 0) return { errors: nullArguments };
     const isQuery = operation?.operation === 'query';
     const plan = mode === 'graphql-js' || !isQuery ? null : compiledFor(document, operationName);
     if (!plan || !operation) return reference(document, variables, context, operationName);

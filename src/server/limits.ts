@@ -3,23 +3,23 @@ import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import {
   GraphQLError,
-  Kind,
   parse,
   visit,
   type DocumentNode,
   type GraphQLSchema,
   type ValidationContext,
 } from 'graphql';
-// Loaded through require: its ESM build imports graphql/index.mjs, a second copy of graphql
-// beside the index.js that Apollo and type-graphql load, and schema checks fail across the two.
-import type { ComplexityEstimator } from 'graphql-query-complexity';
-import { createRequire } from 'node:module';
-
-const { getComplexity, simpleEstimator } = createRequire(import.meta.url)(
-  'graphql-query-complexity',
-) as typeof import('graphql-query-complexity');
 import type { Context } from '../graphql/context.type.js';
+import { queryCost, type QueryCost } from './cost-model.js';
+import { timeoutAnswer } from './deadline.js';
+import { listSizes, sizesProbe, type ListSizes } from './list-sizes.js';
 import type { RateLimiter } from './rate-limiter.js';
+
+/** Bounds on an answer's size, configurable (JINDU_MAX_NODES, JINDU_MAX_ANSWER_BYTES). */
+export interface AnswerLimits {
+  readonly maxNodes: number;
+  readonly maxBytes: number;
+}
 
 /** The API's limits (quality bar R1), drawn from GitHub's, GitLab's and common hardening defaults. */
 export const LIMITS = Object.freeze({ depth: 15, aliases: 15, tokens: 1_000, cost: 10_000 });
@@ -46,24 +46,23 @@ export function limitRules() {
   ];
 }
 
-/** A paged field costs its page size times its selection; every other field 1 plus its selection. */
-const pagedEstimator: ComplexityEstimator = ({ args, childComplexity }) =>
-  typeof args.first === 'number' ? 1 + Math.max(0, args.first) * childComplexity : undefined;
-
-/** The cost of an operation with its variables (a `first` passed as a variable counts). */
-export function operationCost(
-  schema: GraphQLSchema,
-  document: DocumentNode,
-  variables: Record<string, unknown> | undefined,
-  operationName: string | undefined,
-): number {
-  return getComplexity({
-    schema,
-    query: document,
-    variables: variables ?? {},
-    operationName,
-    estimators: [pagedEstimator, simpleEstimator({ defaultComplexity: 1 })],
-  });
+/** QUERY_TOO_COMPLEX past the cost or the node limit, naming the field that yields the most. */
+function refuseOverLimits(cost: QueryCost, maxNodes: number): void {
+  const field = cost.field ?? undefined;
+  if (cost.cost > LIMITS.cost)
+    reject(
+      `查询代价 ${cost.cost} 超过上限 ${LIMITS.cost}${field ? `（主要来自 ${field}）` : ''}`,
+      'QUERY_TOO_COMPLEX',
+      400,
+      { cost: cost.cost, limit: LIMITS.cost, nodes: cost.nodes, field },
+    );
+  if (cost.nodes > maxNodes)
+    reject(
+      `查询最多可返回 ${cost.nodes} 个值，超过上限 ${maxNodes}${field ? `（主要来自 ${field}，请分页或缩小选择）` : ''}`,
+      'QUERY_TOO_COMPLEX',
+      400,
+      { cost: cost.cost, nodes: cost.nodes, limit: maxNodes, field },
+    );
 }
 
 function reject(
@@ -94,21 +93,26 @@ export function tokenLimitError(query: unknown): string | null {
   return null;
 }
 
-/** True when a string literal of the document holds U+0000 (written as an escape in the query). */
 /**
- * True when a variable can change the document's cost: only a page size (`first`) given as a
- * variable does (see pagedEstimator); every other variable leaves the cost as written.
+ * The serialized answer, or QUERY_TOO_COMPLEX in its place when it is longer than the limit
+ * (the node limit keeps answers near it rare: long texts are what can still get there).
  */
-function costDependsOnVariables(document: DocumentNode): boolean {
-  let depends = false;
-  visit(document, {
-    Argument(node) {
-      if (node.name.value === 'first' && node.value.kind !== Kind.INT) depends = true;
-    },
+export function boundedAnswer(body: string, maxBytes: number): string {
+  // Characters are at most 3 bytes in UTF-8 (a surrogate pair: 4 for 2): count only when close.
+  if (body.length * 3 <= maxBytes) return body;
+  const bytes = Buffer.byteLength(body);
+  if (bytes <= maxBytes) return body;
+  return JSON.stringify({
+    errors: [
+      {
+        message: `答案有 ${bytes} 字节，超过上限 ${maxBytes}；请分页或缩小选择`,
+        extensions: { code: 'QUERY_TOO_COMPLEX', bytes, limit: maxBytes },
+      },
+    ],
   });
-  return depends;
 }
 
+/** True when a string literal of the document holds U+0000 (written as an escape in the query). */
 function hasNul(document: DocumentNode): boolean {
   let found = false;
   visit(document, {
@@ -122,28 +126,18 @@ function hasNul(document: DocumentNode): boolean {
 /** What is known of a parsed document for good (Apollo hands back the same object for the same text). */
 interface DocumentFacts {
   readonly hasNul: boolean;
-  readonly variableCost: boolean;
-  /** Cost per operation name, when no variable can change it. */
-  readonly fixedCost: Map<string, number>;
 }
 
 /** Checks each operation before it runs: anonymous writes, query cost, the client's rate. */
 export function limitsPlugin(
   schema: GraphQLSchema,
   limiter: RateLimiter,
+  answer: AnswerLimits,
 ): ApolloServerPlugin<Context> {
   const facts = new WeakMap<DocumentNode, DocumentFacts>();
   const factsOf = (document: DocumentNode): DocumentFacts => {
     let known = facts.get(document);
-    if (!known)
-      facts.set(
-        document,
-        (known = {
-          hasNul: hasNul(document),
-          variableCost: costDependsOnVariables(document),
-          fixedCost: new Map(),
-        }),
-      );
+    if (!known) facts.set(document, (known = { hasNul: hasNul(document) }));
     return known;
   };
   return {
@@ -166,28 +160,21 @@ export function limitsPlugin(
               new HeaderMap([['www-authenticate', 'Bearer']]),
             );
           }
-          const name = request.operationName ?? '';
-          let cost = known.fixedCost.get(name);
-          if (cost === undefined) {
-            try {
-              cost = operationCost(
-                schema,
-                document,
-                request.variables,
-                request.operationName ?? undefined,
-              );
-            } catch {
-              return; // variables that do not coerce: execution reports them as BAD_USER_INPUT
-            }
-            if (!known.variableCost) known.fixedCost.set(name, cost);
-          }
-          if (cost > LIMITS.cost) {
-            reject(`查询代价 ${cost} 超过上限 ${LIMITS.cost}`, 'QUERY_TOO_COMPLEX', 400, {
-              cost,
-              limit: LIMITS.cost,
-            });
-          }
-          const wait = limiter.take(contextValue.clientKey, Math.max(1, cost));
+          const costWith = (sizes: ListSizes) =>
+            queryCost(
+              schema,
+              document,
+              request.variables ?? {},
+              request.operationName ?? undefined,
+              sizes,
+            );
+          // Most documents (`{ __typename }`, pages, mutations) cost the same whatever the data:
+          // charged with sizes that no list read, they need no entity manager and no statement.
+          const probe = sizesProbe();
+          const free = costWith(probe.sizes);
+          const cost = probe.touched() ? costWith(await listSizes(contextValue.em)) : free;
+          refuseOverLimits(cost, answer.maxNodes);
+          const wait = limiter.take(contextValue.clientKey, Math.max(1, cost.cost));
           if (wait > 0) {
             reject(
               `请求过于频繁，请 ${wait} 秒后重试`,
@@ -197,6 +184,9 @@ export function limitsPlugin(
               new HeaderMap([['retry-after', String(wait)]]),
             );
           }
+        },
+        async willSendResponse({ response }) {
+          timeoutAnswer(response);
         },
       };
     },

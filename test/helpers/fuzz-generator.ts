@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import {
   buildSchema,
   getNamedType,
+  getNullableType,
   isEnumType,
   isInputObjectType,
   isInterfaceType,
@@ -321,6 +322,8 @@ export class FuzzGenerator {
   private counter = 0;
   private vars: FuzzVariable[] = [];
   private fieldBudget = 0;
+  /** This operation nests lists (paged or not) as deep as it can: the cost model's worst case. */
+  private nestLists = false;
 
   constructor(
     private readonly schema: GraphQLSchema,
@@ -353,11 +356,15 @@ export class FuzzGenerator {
     this.vars = [];
     this.counter = 0;
     this.fieldBudget = 120;
+    // One operation in eight nests lists four to six levels deep (workstreams { children {
+    // children { items { nodes { history … } } } } }): the limits must refuse or bound it.
+    this.nestLists = r.chance(0.125);
+    if (this.nestLists) this.tags.add('nested-lists');
     // Mostly under the 100 kB body limit, sometimes over it.
     this.bodyBudget = r.chance(0.1) ? 160_000 : 90_000;
 
     const args = this.arguments(field.args, true, field.name);
-    const selection = this.selection(field.type, r.int(2, 3));
+    const selection = this.selection(field.type, this.nestLists ? r.int(4, 6) : r.int(2, 3));
     if (this.tags.size === 0) this.tags.add('valid');
     const minimal = isLeafType(getNamedType(field.type)) ? '' : '{ __typename }';
     const roll = r.next();
@@ -413,6 +420,14 @@ export class FuzzGenerator {
     const parts: string[] = [];
     for (const arg of args) {
       const name = root ? arg.name : `${owner}_${arg.name}_${++this.counter}`;
+      // A non-null argument with a default (`first: Int! = 50`) takes a nullable variable,
+      // and a client may send null in it.
+      if (isNonNullType(arg.type) && arg.defaultValue !== undefined && this.r.chance(0.1)) {
+        this.tags.add('null-variable');
+        this.vars.push({ name, type: String(arg.type.ofType), root, value: null, present: true });
+        parts.push(`${arg.name}: $${name}`);
+        continue;
+      }
       const value = this.value(arg.type, arg.name, owner, 0);
       this.vars.push({
         name,
@@ -454,7 +469,10 @@ export class FuzzGenerator {
         continue;
       }
       const payloadMain = named.name.endsWith('Payload');
-      if (depth <= 0 || !this.r.chance(payloadMain ? 0.9 : 0.35)) continue;
+      const fansOut =
+        isListType(getNullableType(field.type)) || field.args.some((a) => a.name === 'first');
+      const chance = payloadMain || (this.nestLists && fansOut) ? 0.9 : 0.35;
+      if (depth <= 0 || !this.r.chance(chance)) continue;
       this.fieldBudget--;
       const args = this.nestedArguments(field.args, field.name);
       parts.push(`${field.name}${args} ${this.selection(field.type, depth - 1)}`);

@@ -80,6 +80,8 @@ describe('API limits at their edges (R1)', () => {
       code: 'QUERY_TOO_COMPLEX',
       cost: 10_001,
       limit: 10_000,
+      nodes: 10_001,
+      field: 'Item.history',
     });
     // The same numbers written inline cost the same.
     const inline = `query($id: ID!) { node(id: $id) { ... on Workstream {

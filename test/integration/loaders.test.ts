@@ -59,7 +59,8 @@ describe.each(DIALECTS)('the whole-tree query batches its reads (%s)', (dialect)
   beforeAll(async () => {
     app = await createTestApp(dialect, {
       sqliteFile: true, // a second connection (below) needs a file
-      onQuery: (sql) => counting && statements.push(sql),
+      // The cost model's list sizes (one statement, at most once a second) are not the tree's.
+      onQuery: (sql) => counting && !sql.includes('left join workstream w') && statements.push(sql),
       executor: 'jit', // the served path: compare mode would run each query twice
     });
   });

@@ -42,7 +42,12 @@ export async function findChanges(em: Em, q: ChangePageQuery): Promise<ChangeRec
       where ${where.join(' and ') || '1 = 1'} order by id desc limit ?`,
     [...params, q.limit],
   );
-  return rows.map((r) => ({
+  return rows.map(changeRecordOf);
+}
+
+/** A change-log row as the driver returns it, typed. */
+export function changeRecordOf(r: Record<string, unknown>): ChangeRecord {
+  return {
     id: Number(r.id),
     initiativeId: Number(r.initiative_id),
     workstreamId: Number(r.workstream_id),
@@ -56,5 +61,5 @@ export async function findChanges(em: Em, q: ChangePageQuery): Promise<ChangeRec
     actor: String(r.actor),
     note: r.note === null || r.note === undefined ? null : String(r.note),
     at: new Date(r.at as string | number | Date),
-  }));
+  };
 }

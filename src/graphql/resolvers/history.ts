@@ -26,12 +26,16 @@ export async function historyPage(
   first: number,
   after: string | null | undefined,
 ): Promise<ChangeConnectionType> {
+  await ctx.deadline?.check();
   const page = pageArgs(first, after);
-  const rows = await findChanges(ctx.em, {
-    ...where,
-    beforeId: page.afterId,
-    limit: page.first + 1,
-  });
+  const rows =
+    where.itemId !== undefined && where.workstreamIds === undefined
+      ? await ctx.loaders.itemHistory.load({
+          itemId: where.itemId,
+          beforeId: page.afterId,
+          limit: page.first + 1,
+        })
+      : await findChanges(ctx.em, { ...where, beforeId: page.afterId, limit: page.first + 1 });
   return new ChangeConnectionType(
     rows.slice(0, page.first).map((r) => new ChangeType(r)),
     rows.length > page.first,

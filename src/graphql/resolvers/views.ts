@@ -5,6 +5,7 @@ import { WorkstreamType } from '../types/workstream.type.js';
 
 /** A workstream as served, or null when it is unknown or deleted (with its tree from the loader). */
 export async function workstreamView(ctx: Context, id: number): Promise<WorkstreamType | null> {
+  await ctx.deadline?.check();
   const record = await ctx.loaders.workstream.load(id);
   if (!record || !canRead(ctx.principal, record.initiativeId)) return null;
   const tree = await ctx.loaders.tree.load(record.initiativeId);

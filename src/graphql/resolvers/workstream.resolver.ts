@@ -72,6 +72,7 @@ export class WorkstreamResolver {
     })
     includeDescendants: boolean,
   ): Promise<ItemConnectionType> {
+    await ctx.deadline?.check();
     const { afterId } = pageArgs(first, after);
     const workstreamIds = includeDescendants ? subtreeIds(root) : [root.node.id];
     const page = await listItems({ em: ctx.em, workstreamIds, first, afterId, statuses: status });

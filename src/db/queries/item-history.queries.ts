@@ -1,0 +1,40 @@
+import type { Em } from '../orm.js';
+import { changeRecordOf, type ChangeRecord } from './change.queries.js';
+import { placeholders } from './sql.js';
+
+/** Items per statement: well under SQLite's and PostgreSQL's parameter limits. */
+const CHUNK = 500;
+
+/**
+ * The newest `limit` changes of each of many items (older than `beforeId` when given), in one
+ * statement per 500 items. One statement per item, issued by thousands of resolvers at once,
+ * grew faster than the number of items (the driver queues each one); this stays linear.
+ */
+export async function findItemChanges(
+  em: Em,
+  itemIds: readonly number[],
+  beforeId: number | null,
+  limit: number,
+): Promise<Map<number, ChangeRecord[]>> {
+  const byItem = new Map<number, ChangeRecord[]>(itemIds.map((id) => [id, []]));
+  for (let start = 0; start < itemIds.length; start += CHUNK) {
+    // Other requests (/livez, signals) run between statements: SQLite's driver is synchronous.
+    if (start > 0) await new Promise<void>((resolve) => setImmediate(resolve));
+    const chunk = itemIds.slice(start, start + CHUNK);
+    const rows = await em.execute(
+      `select * from (
+         select id, initiative_id, workstream_id, item_id, kind, from_status, from_percent,
+                to_status, to_percent, version, actor, note, at,
+                row_number() over (partition by item_id order by id desc) as rn
+           from status_change
+          where item_id in (${placeholders(chunk)})${beforeId === null ? '' : ' and id < ?'}
+       ) ranked where rn <= ? order by item_id, id desc`,
+      [...chunk, ...(beforeId === null ? [] : [beforeId]), limit],
+    );
+    for (const row of rows) {
+      const record = changeRecordOf(row);
+      byItem.get(record.itemId!)?.push(record);
+    }
+  }
+  return byItem;
+}

@@ -1,0 +1,57 @@
+import type { GraphQLResponse } from '@apollo/server';
+import { GraphQLError } from 'graphql';
+
+/** Continuous work after which a request lets the event loop run (/livez, signals, others). */
+const SLICE_MS = 20;
+
+/**
+ * A request's deadline, checked where resolving can multiply (each page read, each lookup). A
+ * timer cannot stop a query that holds the event loop; these checks can: past the deadline, or
+ * once the server is stopping, the next check throws TIMEOUT and the rest of the query is
+ * skipped. Between checks the request yields every SLICE_MS, so nothing starves the process.
+ */
+export class Deadline {
+  private sliceStart = performance.now();
+
+  constructor(
+    readonly at: number,
+    private readonly timeoutMs: number,
+    private readonly stopping: AbortSignal,
+  ) {}
+
+  /** Throws TIMEOUT when the time is up (or the server stops); yields when the slice is used. */
+  async check(): Promise<void> {
+    this.throwIfOver();
+    if (performance.now() - this.sliceStart < SLICE_MS) return;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    this.sliceStart = performance.now();
+    this.throwIfOver();
+  }
+
+  throwIfOver(): void {
+    if (this.stopping.aborted) throw timeoutError('服务器正在停止，请稍后重试');
+    if (Date.now() > this.at)
+      throw timeoutError(
+        `请求超过 ${this.timeoutMs / 1000} 秒未完成；写操作可能已生效，请带同一 idempotencyKey 重试`,
+      );
+  }
+}
+
+function timeoutError(message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'TIMEOUT' } });
+}
+
+/**
+ * An answer cut short by its deadline is a 503 TIMEOUT with no partial data, the same answer
+ * the HTTP layer gives when its own timer fires first.
+ */
+export function timeoutAnswer(response: GraphQLResponse): void {
+  if (response.body.kind !== 'single') return;
+  const result = response.body.singleResult;
+  const timeout = result.errors?.find((e) => e.extensions?.code === 'TIMEOUT');
+  if (!timeout) return;
+  response.http.status = 503;
+  response.body.singleResult = {
+    errors: [{ message: timeout.message, extensions: { code: 'TIMEOUT' } }],
+  };
+}

@@ -1,0 +1,133 @@
+import { getNamedType, isInterfaceType, isObjectType, type GraphQLSchema } from 'graphql';
+import { MAX_BULK } from '../domain/errors.js';
+import { ITEM_STATUSES } from '../domain/item-status.js';
+import type { Em } from '../db/orm.js';
+
+/** The sizes the data gives lists without `first`, read once per request (or per second). */
+export interface ListSizes {
+  /** Initiatives in the database. */
+  readonly initiatives: number;
+  /** Live workstreams of the largest initiative: no tree list can be longer. */
+  readonly workstreams: number;
+  /** Live workstreams per initiative key: below `initiative(key:)`, lists are its own size. */
+  readonly byKey: ReadonlyMap<string, number>;
+}
+
+/**
+ * Fields below which the tree is one known initiative's: the workstream bound they give their
+ * selection (an unknown key answers null: nothing below it runs).
+ */
+export function scopedWorkstreams(
+  coordinate: string,
+  args: Record<string, unknown>,
+  sizes: ListSizes,
+): number | null {
+  if (coordinate === 'Query.initiative' && typeof args.key === 'string')
+    return sizes.byKey.get(args.key) ?? 0;
+  return null;
+}
+
+/** What a list without `first` and without a size of its own below is charged. */
+export const DEFAULT_LIST_SIZE = 1_000;
+
+/** Lists that walk a tree down: below one of them, `children` adds no more nodes per level. */
+const TREE_LISTS = new Set(['Initiative.workstreams', 'Workstream.children']);
+
+/**
+ * Sizes of the lists without `first`, by `Type.field`. `via` is the list or field the parent
+ * object came from. Each level of a tree walk (`workstreams { children { children } }`) holds
+ * at most every workstream once, so `children` below a tree list multiplies by 1.
+ */
+const SIZES: Record<string, (s: ListSizes, via: string) => number> = {
+  'Query.initiatives': (s) => s.initiatives,
+  'Initiative.workstreams': (s) => s.workstreams,
+  'Workstream.children': (s, via) => (TREE_LISTS.has(via) ? 1 : s.workstreams),
+  'Initiative.reportLines': (s) => s.workstreams + 1,
+  'Progress.byStatus': () => ITEM_STATUSES.length,
+  'ItemsPayload.items': () => MAX_BULK,
+  'UserError.field': () => 8,
+};
+
+/** Types returned by paged fields: their lists are the page, charged by `first` already. */
+const pageTypes = new WeakMap<GraphQLSchema, Set<string>>();
+function pageTypesOf(schema: GraphQLSchema): Set<string> {
+  let known = pageTypes.get(schema);
+  if (!known) {
+    known = new Set();
+    for (const type of Object.values(schema.getTypeMap())) {
+      if (!(isObjectType(type) || isInterfaceType(type)) || type.name.startsWith('__')) continue;
+      for (const field of Object.values(type.getFields()))
+        if (field.args.some((a) => a.name === 'first')) known.add(getNamedType(field.type).name);
+    }
+    pageTypes.set(schema, known);
+  }
+  return known;
+}
+
+/** The size a list field without `first` is charged: its own rule, a page's, or the default. */
+export function listSizeOf(
+  schema: GraphQLSchema,
+  typeName: string,
+  field: string,
+  via: string,
+  sizes: ListSizes,
+): number {
+  const own = SIZES[`${typeName}.${field}`];
+  if (own) return Math.max(0, own(sizes, via));
+  if (field === 'userErrors') return MAX_BULK; // one per bulk entry at most
+  if (pageTypesOf(schema).has(typeName)) return 1;
+  return DEFAULT_LIST_SIZE;
+}
+
+/** Zero sizes that tell whether anything read them (a document whose cost needs no data). */
+export function sizesProbe(): { sizes: ListSizes; touched: () => boolean } {
+  let touched = false;
+  const read = <T>(value: T): T => {
+    touched = true;
+    return value;
+  };
+  return {
+    sizes: {
+      get initiatives() {
+        return read(0);
+      },
+      get workstreams() {
+        return read(0);
+      },
+      get byKey() {
+        return read(new Map<string, number>());
+      },
+    },
+    touched: () => touched,
+  };
+}
+
+const KEEP_MS = 1_000;
+const kept = new WeakMap<object, { at: number; sizes: Promise<ListSizes> }>();
+
+/**
+ * The sizes, read with one grouped statement (one row per initiative) and kept for a second per database: a tree
+ * that grows within that second is charged its size of a second ago.
+ */
+export function listSizes(em: Em): Promise<ListSizes> {
+  const key = em.getDriver();
+  const now = Date.now();
+  const hit = kept.get(key);
+  if (hit && now - hit.at < KEEP_MS) return hit.sizes;
+  const sizes = (async () => {
+    const rows = await em.execute(
+      `select i.key as key, count(w.id) as n from initiative i
+         left join workstream w on w.initiative_id = i.id and w.deleted_at is null
+        group by i.id, i.key`,
+    );
+    const byKey = new Map(rows.map((r) => [String(r.key), Number(r.n)]));
+    return {
+      initiatives: byKey.size,
+      workstreams: Math.max(0, ...byKey.values()),
+      byKey,
+    };
+  })();
+  kept.set(key, { at: now, sizes });
+  sizes.catch(() => kept.delete(key));
+  return sizes;
+}

@@ -1,0 +1,153 @@
+import assert from 'node:assert';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { week20Seed } from '../../seeds/week-20.seed.js';
+import type { Em } from '../../src/db/orm.js';
+import { guardStatements } from '../../src/db/statement-queue.js';
+import { actorName } from '../../src/domain/access.js';
+import { createLoaders } from '../../src/graphql/loaders.js';
+import { jinduSchema } from '../../src/graphql/schema.js';
+import { queryCost } from '../../src/server/cost-model.js';
+import { Deadline } from '../../src/server/deadline.js';
+import { loadSeed } from '../../src/services/load-seed.js';
+import { parse } from 'graphql';
+import { startHttpApp, type HttpTestApp } from '../helpers/http-app.js';
+import { createTestApp, silentLog, TEST_ADMIN, type TestApp } from '../helpers/test-app.js';
+
+const sizes = {
+  initiatives: 3,
+  workstreams: 1_000,
+  byKey: new Map([
+    ['x', 1_000],
+    ['small', 10],
+  ]),
+};
+const costOf = async (query: string, variables: Record<string, unknown> = {}) =>
+  queryCost(await jinduSchema(), parse(query), variables, undefined, sizes);
+
+describe('the cost model charges lists without first by their size (R8)', () => {
+  it('charges a tree walk once per level, not once per product of levels', async () => {
+    const walk = await costOf(
+      '{ initiative(key: "x") { workstreams { name children { name children { name } } } } }',
+    );
+    // At most 1,000 workstreams on each level: a node of the last level costs 1 (name), of the
+    // middle 1 + children (1 + 1 × 1) = 3, of the top 1 + children (1 + 1 × 3) = 5.
+    expect(walk.nodes).toBe(1 + (1 + 1_000 * 5));
+    expect(walk.field).toBe('Initiative.workstreams');
+    // In points the unbounded list counts its pages of 100: 10.
+    expect(walk.cost).toBe(1 + (1 + 10 * 5));
+  });
+
+  it('charges the lists below initiative(key:) by that initiative’s own size', async () => {
+    const walk = (key: string) =>
+      costOf(`{ initiative(key: "${key}") { workstreams { name children { name } } } }`);
+    expect((await walk('small')).nodes).toBe(1 + (1 + 10 * 3));
+    expect((await walk('x')).nodes).toBe(1 + (1 + 1_000 * 3));
+    expect((await walk('unknown')).nodes).toBe(1 + 1); // answers null: nothing below runs
+  });
+
+  it('charges children reached other than down the tree at full size', async () => {
+    const fan = await costOf(
+      '{ node(id: "x") { ... on Workstream { items(first: 10) { nodes { workstream { children { name } } } } } } }',
+    );
+    expect(fan.nodes).toBeGreaterThanOrEqual(10 * 1_000);
+    expect(fan.field).toBe('Workstream.children');
+  });
+
+  it('charges a list it has no size for at the default, and a bad page size as a full page', async () => {
+    const initiatives = await costOf('{ initiatives { name } }');
+    expect(initiatives.nodes).toBe(1 + 3 * 1);
+    const nullFirst = await costOf(
+      'query($f: Int) { node(id: "x") { ... on Item { history(first: $f) { nodes { kind } } } } }',
+      { f: null },
+    );
+    // node 1 + history (1 + 100 × nodes (1 + 1 × kind 1)): the page's list is paid by `first`.
+    expect(nullFirst.nodes).toBe(1 + (1 + 100 * (1 + 1)));
+    const skipped = await costOf(
+      'query($s: Boolean!) { initiatives @skip(if: $s) { workstreams { name } } }',
+      { s: true },
+    );
+    expect(skipped).toEqual({ cost: 0, nodes: 0, field: null });
+  });
+});
+
+describe('QUERY_TOO_COMPLEX names the cost, the limit and the field', () => {
+  let app: HttpTestApp;
+  beforeAll(async () => {
+    app = await startHttpApp('sqlite', { maxNodes: 2_000 });
+    await loadSeed({ em: app.em(), initiatives: week20Seed });
+  });
+  afterAll(() => app?.close());
+
+  it('refuses an answer of more values than the node limit before running it', async () => {
+    const q = `{ initiatives { workstreams { children { items(first: 100) { nodes { name status } } } } } }`;
+    const res = await app.post(q);
+    expect(res.status).toBe(400);
+    expect(res.body.errors[0].extensions).toMatchObject({
+      code: 'QUERY_TOO_COMPLEX',
+      limit: 2_000,
+      field: 'Workstream.items',
+    });
+    expect(res.body.errors[0].extensions.nodes).toBeGreaterThan(2_000);
+    expect(res.body.errors[0].message).toContain('Workstream.items');
+    // The whole-tree dashboard of the seed stays well inside.
+    const dashboard = await app.post(
+      '{ initiatives { workstreams { name progress { percent byStatus { status count } } children { name progress { percent } } } } }',
+    );
+    expect(dashboard.status).toBe(200);
+    expect(dashboard.body.errors).toBeUndefined();
+  });
+});
+
+describe('the deadline holds while resolving (R8)', () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await createTestApp('sqlite', { executor: 'jit' });
+    await loadSeed({ em: app.em(), initiatives: week20Seed });
+  });
+  afterAll(() => app?.close());
+
+  const run = async (deadline: Deadline) => {
+    const em = guardStatements(app.orm.em.fork() as Em, () => deadline.throwIfOver());
+    const res = await app.apollo.executeOperation(
+      {
+        query:
+          '{ initiative(key: "hive") { workstreams { children { items(first: 5) { nodes { history(first: 2) { nodes { kind } } } } } } } }',
+      },
+      {
+        contextValue: {
+          em,
+          loaders: createLoaders(em),
+          principal: TEST_ADMIN,
+          actor: actorName(TEST_ADMIN),
+          clientKey: 'test',
+          log: silentLog,
+          deadline,
+        },
+      },
+    );
+    assert(res.body.kind === 'single');
+    return { status: res.http.status, body: res.body.singleResult };
+  };
+
+  it('answers in full before the deadline', async () => {
+    const ok = await run(new Deadline(Date.now() + 10_000, 10_000, new AbortController().signal));
+    expect(ok.body.errors).toBeUndefined();
+    expect(ok.status).toBeUndefined();
+  });
+
+  it('answers 503 TIMEOUT, without partial data, once the deadline has passed', async () => {
+    const late = await run(new Deadline(Date.now() - 1, 10_000, new AbortController().signal));
+    expect(late.status).toBe(503);
+    expect(late.body).toEqual({
+      errors: [{ message: expect.stringContaining('10 秒'), extensions: { code: 'TIMEOUT' } }],
+    });
+  });
+
+  it('answers 503 TIMEOUT once the server is stopping', async () => {
+    const stopping = new AbortController();
+    stopping.abort();
+    const cut = await run(new Deadline(Date.now() + 10_000, 10_000, stopping.signal));
+    expect(cut.status).toBe(503);
+    expect(cut.body.errors?.[0]?.message).toContain('正在停止');
+  });
+});
