@@ -116,15 +116,6 @@ export function formatError(
       extensions: { code: 'BAD_REQUEST' },
     };
   }
-  const argument = badArgumentOf(original);
-  if (argument !== null) {
-    return {
-      message: formatted.message,
-      locations: formatted.locations,
-      path: formatted.path,
-      extensions: { code: 'BAD_USER_INPUT', argument },
-    };
-  }
   if (isDatabaseUnavailable(original)) {
     // An outage, not a bug: a stable code the client can act on (HTTP 503, see apollo.ts).
     return {
@@ -139,19 +130,6 @@ export function formatError(
     path: formatted.path,
     extensions: { code: 'INTERNAL_SERVER_ERROR' },
   };
-}
-
-/**
- * The argument named by graphql-js's own coercion error at execution (a variable of `null` for
- * a non-null argument with a default, as in `items(first: $f)` with `{"f": null}`; a required
- * argument whose variable is absent), or null for anything else. Those are the caller's
- * mistakes: BAD_USER_INPUT, never INTERNAL_SERVER_ERROR. They are GraphQLErrors that graphql-js
- * made itself (no original error) for an argument node.
- */
-function badArgumentOf(err: unknown): string | null {
-  if (!(err instanceof GraphQLError) || err.originalError || !err.nodes?.length) return null;
-  if (err.extensions?.code !== undefined) return null;
-  return /^Argument "(\w+)" /.exec(err.message)?.[1] ?? null;
 }
 
 /**
