@@ -21,6 +21,8 @@ export const ItemSchema = defineEntity({
     note: p.text().nullable(),
     version: p.integer().default(1),
     deletedAt: p.datetime().nullable(),
+    /** When it came into being (its creation's effectiveAt; a back-dated create sets it). */
+    effectiveFrom: p.datetime().nullable(),
     createdAt: p.datetime().onCreate(() => new Date()),
     updatedAt: p
       .datetime()

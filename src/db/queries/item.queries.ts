@@ -1,6 +1,5 @@
 import type { ItemStatus } from '../../domain/item-status.js';
 import type { TallyDelta } from '../../domain/tally.js';
-import type { ChangeKind } from '../entities/status-change.entity.js';
 import type { Dialect, Em } from '../orm.js';
 import { ITEM_COLUMNS, toItem, type ItemRecord } from '../records.js';
 import { transactionStatement, transactionStatementForEach } from '../prepared.js';
@@ -131,64 +130,15 @@ export async function applyTallyDeltas(
   );
 }
 
-export interface ChangeRow {
-  readonly initiativeId: number;
-  readonly workstreamId: number;
-  readonly itemId: number | null;
-  readonly kind: ChangeKind;
-  readonly fromStatus: ItemStatus | null;
-  readonly fromPercent: number | null;
-  readonly toStatus: ItemStatus | null;
-  readonly toPercent: number | null;
-  readonly version: number | null;
-  readonly actor: string;
-  readonly note: string | null;
-}
-
-/** The change-log row of a workstream event (delete, restore): no item, no status. */
-export function workstreamEvent(
-  node: { readonly id: number; readonly initiativeId: number },
-  kind: 'WORKSTREAM_DELETE' | 'WORKSTREAM_RESTORE',
-  actor: string,
-): ChangeRow {
-  return {
-    initiativeId: node.initiativeId,
-    workstreamId: node.id,
-    itemId: null,
-    kind,
-    fromStatus: null,
-    fromPercent: null,
-    toStatus: null,
-    toPercent: null,
-    version: null,
-    actor,
-    note: null,
-  };
-}
-
-/** Appends to the change log, in the caller's transaction. */
-export async function insertChanges(em: Em, rows: readonly ChangeRow[], now: Date): Promise<void> {
-  if (rows.length === 0) return;
-  const values = rows.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ');
-  const params = rows.flatMap((r) => [
-    r.initiativeId,
-    r.workstreamId,
-    r.itemId,
-    r.kind,
-    r.fromStatus,
-    r.fromPercent,
-    r.toStatus,
-    r.toPercent,
-    r.version,
-    r.actor,
-    r.note,
-    now,
-  ]);
-  await transactionStatement(
-    em,
-    `insert into status_change (initiative_id, workstream_id, item_id, kind, from_status, from_percent,
-       to_status, to_percent, version, actor, note, at) values ${values}`,
-    params,
+export async function markItemRestored(
+  em: Em,
+  id: number,
+  version: number,
+  now: Date,
+): Promise<void> {
+  await em.execute(
+    'update item set deleted_at = null, version = ?, updated_at = ? where id = ?',
+    [version, now, id],
     'run',
   );
 }

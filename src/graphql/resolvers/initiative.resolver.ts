@@ -2,7 +2,9 @@ import { Arg, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-g
 import { findAllInitiatives, findInitiativeByKey } from '../../db/queries/initiative.queries.js';
 import { canRead } from '../../domain/access.js';
 import type { Locale } from '../../domain/item-status.js';
-import { requireGlobalAdmin } from '../access.js';
+import { requireGlobalAdmin, writeScope } from '../access.js';
+import { runWrite } from '../../services/write-pipeline/run-write.js';
+import { writeContextOf } from '../write-context.js';
 import { reportLines } from '../../services/build-report.js';
 import { createInitiative } from '../../services/create-initiative.js';
 import { LocaleEnum } from '../enums.js';
@@ -74,9 +76,9 @@ export class InitiativeResolver {
     @Ctx() ctx: Context,
   ): Promise<InitiativePayload> {
     requireGlobalAdmin(ctx);
+    const scope = writeScope(ctx);
     const { value, userErrors } = await withUserErrors(() =>
-      createInitiative({
-        em: ctx.em,
+      runWrite(writeContextOf(ctx, scope), createInitiative, {
         key: input.key,
         name: input.name,
         objective: input.objective,
@@ -92,6 +94,7 @@ export class InitiativeResolver {
             }, {})
           : null,
         reportLowPercentBucket: input.reportLowPercentBucket,
+        effectiveAt: input.effectiveAt,
       }),
     );
     return { initiative: value ? new InitiativeType(value) : null, userErrors };

@@ -27,7 +27,9 @@ import { ItemType } from '../types/item.type.js';
 import { DeletePayload, WorkstreamPayload } from '../types/payloads.type.js';
 import { WorkstreamType } from '../types/workstream.type.js';
 import { idOf, itemCursor } from './ids.js';
-import { forgetInitiative, workstreamView } from './views.js';
+import { workstreamView } from './views.js';
+import { runWrite } from '../../services/write-pipeline/run-write.js';
+import { writeContextOf } from '../write-context.js';
 
 function subtreeIds(root: WorkstreamType): number[] {
   const ids: number[] = [];
@@ -90,14 +92,11 @@ export class WorkstreamResolver {
   ): Promise<WorkstreamPayload> {
     const scope = writeScope(ctx);
     const { value, userErrors } = await withUserErrors(async () => {
-      const created = await createWorkstream({
+      const created = await runWrite(writeContextOf(ctx, scope), createWorkstream, {
         ...input,
-        em: ctx.em,
-        scope,
         initiativeId: idOf(input.initiativeId, 'Initiative', ['initiativeId']),
         parentId: input.parentId ? idOf(input.parentId, 'Workstream', ['parentId']) : null,
       });
-      forgetInitiative(ctx, created.initiativeId);
       return workstreamView(ctx, created.id);
     });
     return { workstream: value, userErrors };
@@ -110,13 +109,10 @@ export class WorkstreamResolver {
   ): Promise<WorkstreamPayload> {
     const scope = writeScope(ctx);
     const { value, userErrors } = await withUserErrors(async () => {
-      const updated = await updateWorkstream({
+      const updated = await runWrite(writeContextOf(ctx, scope), updateWorkstream, {
         ...input,
-        em: ctx.em,
         id: idOf(input.id, 'Workstream', ['id']),
-        scope,
       });
-      forgetInitiative(ctx, updated.initiativeId);
       return workstreamView(ctx, updated.id);
     });
     return { workstream: value, userErrors };
@@ -131,14 +127,12 @@ export class WorkstreamResolver {
   ): Promise<WorkstreamPayload> {
     const scope = writeScope(ctx);
     const { value, userErrors } = await withUserErrors(async () => {
-      const moved = await moveWorkstream({
-        em: ctx.em,
+      const moved = await runWrite(writeContextOf(ctx, scope), moveWorkstream, {
         id: idOf(input.id, 'Workstream', ['id']),
         parentId: input.parentId ? idOf(input.parentId, 'Workstream', ['parentId']) : null,
         position: input.position,
-        scope,
+        effectiveAt: input.effectiveAt,
       });
-      forgetInitiative(ctx, moved.initiativeId);
       return workstreamView(ctx, moved.id);
     });
     return { workstream: value, userErrors };
@@ -153,15 +147,10 @@ export class WorkstreamResolver {
   ): Promise<DeletePayload> {
     const scope = writeScope(ctx);
     const { value, userErrors } = await withUserErrors(async () => {
-      const id = await deleteWorkstream({
-        em: ctx.em,
+      const id = await runWrite(writeContextOf(ctx, scope), deleteWorkstream, {
         id: idOf(input.id, 'Workstream', ['id']),
-        actor: ctx.actor,
-        scope,
+        effectiveAt: input.effectiveAt,
       });
-      ctx.loaders.tree.clearAll();
-      ctx.loaders.reportDetails.clearAll();
-      ctx.loaders.workstream.clearAll();
       return toGlobalId('Workstream', id);
     });
     return { deletedId: value, userErrors };
@@ -189,13 +178,9 @@ export class WorkstreamResolver {
   ): Promise<WorkstreamPayload> {
     const scope = adminScope(ctx);
     const { value, userErrors } = await withUserErrors(async () => {
-      const restored = await restoreWorkstream({
-        em: ctx.em,
+      const restored = await runWrite(writeContextOf(ctx, scope), restoreWorkstream, {
         id: idOf(input.id, 'Workstream', ['id']),
-        actor: ctx.actor,
-        scope,
       });
-      forgetInitiative(ctx, restored.initiativeId);
       return workstreamView(ctx, restored.id);
     });
     return { workstream: value, userErrors };
