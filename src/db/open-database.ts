@@ -6,7 +6,8 @@ import { checkSqlitePragmas } from './sqlite-pragmas.js';
 
 /**
  * Opens the configured database, checks SQLite's durability settings (every start, first boot
- * and restart alike), and brings the schema up to date.
+ * and restart alike), and applies the pending versioned migrations (upgrading a database the
+ * release before migrations made, in place).
  */
 export async function openDatabase(config: Config, log: Logger): Promise<MikroORM> {
   const orm = await openOrm({
@@ -28,8 +29,8 @@ export async function openDatabase(config: Config, log: Logger): Promise<MikroOR
     } else {
       log.info({ database: where }, 'database opened');
     }
-    await migrate(orm);
-    log.info('schema up to date');
+    const schema = await migrate(orm);
+    log.info(schema, 'schema up to date');
     return orm;
   } catch (err) {
     await orm.close();
