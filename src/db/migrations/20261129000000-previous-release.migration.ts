@@ -6,7 +6,7 @@ import { dialectOfPlatform } from '../dialect.js';
  * `schema.update` created it. A database that release made is recognised at start (it has these
  * tables and no migrations table) and this migration is marked as done without running.
  */
-const SQLITE = [
+export const PREVIOUS_SQLITE = [
   "create table `api_token` (`id` integer not null primary key autoincrement, `name` text not null, `role` text check (`role` in ('viewer', 'editor', 'admin')) not null, `initiative_id` integer null, `digest` text not null, `prefix` text not null, `created_at` datetime not null, `expires_at` datetime null, `last_used_at` datetime null, `revoked_at` datetime null)",
   'create unique index `api_token_name_unique` on `api_token` (`name`)',
   'create unique index `api_token_digest_unique` on `api_token` (`digest`)',
@@ -30,7 +30,7 @@ const SQLITE = [
   'create index `workstream_tally_initiative_id_index` on `workstream_tally` (`initiative_id`)',
 ];
 
-const POSTGRESQL = [
+export const PREVIOUS_POSTGRESQL = [
   'create table "api_token" ("id" serial primary key, "name" varchar(100) not null, "role" text not null, "initiative_id" int null, "digest" varchar(64) not null, "prefix" varchar(16) not null, "created_at" timestamptz not null, "expires_at" timestamptz null, "last_used_at" timestamptz null, "revoked_at" timestamptz null)',
   'alter table "api_token" add constraint "api_token_name_unique" unique ("name")',
   'alter table "api_token" add constraint "api_token_digest_unique" unique ("digest")',
@@ -62,6 +62,7 @@ export class Migration20261129000000PreviousRelease extends Migration {
 
   override up(): void {
     const dialect = dialectOfPlatform(this.driver.getPlatform());
-    for (const sql of dialect === 'postgresql' ? POSTGRESQL : SQLITE) this.addSql(sql);
+    for (const sql of dialect === 'postgresql' ? PREVIOUS_POSTGRESQL : PREVIOUS_SQLITE)
+      this.addSql(sql);
   }
 }
