@@ -6,6 +6,11 @@ import { EXECUTOR_MODES, type ExecutorMode } from './server/executor.js';
 export interface ServerOptions {
   /** Reads without a token (defaults to true only while listening on a loopback address). */
   readonly anonymousRead: boolean;
+  /**
+   * Host names anonymous requests may use: `loopback` (localhost, 127.x, [::1]) when anonymous
+   * reads are on only because the server listens on loopback, against DNS rebinding.
+   */
+  readonly anonymousHosts: 'loopback' | 'any';
   readonly introspection: boolean;
   readonly graphiql: boolean;
   /** Query-cost points each token (or anonymous client) may spend per minute; 0 turns it off. */
@@ -40,6 +45,7 @@ export function isLoopback(host: string): boolean {
 export function serverOptions(overrides: Partial<ServerOptions> = {}): ServerOptions {
   return {
     anonymousRead: true,
+    anonymousHosts: 'loopback',
     introspection: true,
     graphiql: true,
     rateLimitPerMinute: DEFAULT_RATE_LIMIT_PER_MINUTE,
@@ -87,6 +93,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const local = isLoopback(host);
   const options = serverOptions({
     anonymousRead: flag('JINDU_ANONYMOUS_READ', local),
+    // Set explicitly, anonymous reads serve any Host (behind a proxy); by default only loopback.
+    anonymousHosts: env.JINDU_ANONYMOUS_READ?.trim() ? 'any' : 'loopback',
     introspection: flag('JINDU_INTROSPECTION', local),
     graphiql: flag('JINDU_GRAPHIQL', local),
     rateLimitPerMinute: int('JINDU_RATE_LIMIT', DEFAULT_RATE_LIMIT_PER_MINUTE, 0, 1e9),

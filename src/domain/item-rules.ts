@@ -1,11 +1,13 @@
 import type { ItemStatus } from './item-status.js';
 import { assertNever } from './item-status.js';
+import { DomainError } from './errors.js';
 import { assertItemPercent } from './units.js';
 
 /**
- * The percent an item keeps after a status change. A given percent wins (validated); otherwise
- * DONE means 100, NOT_STARTED means 0, and every other status keeps what the item had reached
- * (a paused item keeps its percent).
+ * The percent an item keeps after a status change (or is created with, from 0). DONE means 100
+ * and NOT_STARTED means 0: a given percent must agree (完成 at 5% or 未启动 at 80% would say two
+ * things at once). Every other status takes a given percent (validated) or keeps what the item
+ * had reached (a paused item keeps its percent).
  */
 export function nextPercent(
   status: ItemStatus,
@@ -13,7 +15,23 @@ export function nextPercent(
   given: number | null | undefined,
   field: readonly string[] = ['percent'],
 ): number {
-  if (given !== null && given !== undefined) return assertItemPercent(given, field);
+  if (given !== null && given !== undefined) {
+    const percent = assertItemPercent(given, field);
+    const fixed = fixedPercent(status);
+    if (fixed !== null && percent !== fixed) {
+      throw new DomainError(
+        'INVALID_PERCENT',
+        `${status === 'DONE' ? '已完成' : '未启动'}的事项进度只能是 ${fixed}（或不填），收到 ${percent}`,
+        field,
+      );
+    }
+    return percent;
+  }
+  return fixedPercent(status) ?? current;
+}
+
+/** The percent a status implies (DONE 100, NOT_STARTED 0), or null when the item keeps its own. */
+export function fixedPercent(status: ItemStatus): number | null {
   switch (status) {
     case 'DONE':
       return 100;
@@ -23,7 +41,7 @@ export function nextPercent(
     case 'PAUSED':
     case 'DECOMMISSIONABLE':
     case 'CANCELLED':
-      return current;
+      return null;
     default:
       return assertNever(status);
   }

@@ -48,7 +48,14 @@ export interface ReportStyle {
   readonly labels: StatusLabelOverrides | null;
   /** In-progress items under this percent collapse into one bucket (Hive: 20). */
   readonly lowPercentBucket: number | null;
+  /**
+   * How stored text (names, phases, labels) is printed: as is for plain text, escaped for
+   * Markdown (the weekly report). The line's own words and numbers are never passed through it.
+   */
+  readonly text?: (stored: string) => string;
 }
+
+const asIs = (stored: string) => stored;
 
 /** The order of parts in a line, as the team writes it. */
 export const REPORT_STATUS_ORDER: readonly ItemStatus[] = [
@@ -104,14 +111,15 @@ function words(locale: Locale) {
 /** `Hive数仓建设总进度：87.23%，迁移进度（总数164个）：86.11%`. */
 export function formatReportHeader(header: ReportHeader, style: ReportStyle): string {
   const w = words(style.locale);
+  const text = style.text ?? asIs;
   const parts = header.parts
     .filter((p) => p.figure.counted > 0)
     .map((p) =>
       p.total > 0
-        ? w.headerPart(p.name, p.total, pct(p.figure))
-        : w.headerManual(p.name, pct(p.figure)),
+        ? w.headerPart(text(p.name), p.total, pct(p.figure))
+        : w.headerManual(text(p.name), pct(p.figure)),
     );
-  return w.header(header.initiative, pct(header.figure)) + parts.join('');
+  return w.header(text(header.initiative), pct(header.figure)) + parts.join('');
 }
 
 /**
@@ -140,9 +148,11 @@ export function percentGroups(
 
 function detailsOf(status: ItemStatus, facts: ReportLineFacts, style: ReportStyle): string[] {
   const w = words(style.locale);
+  const text = style.text ?? asIs;
   if (facts.detail === 'BY_NAME') {
-    if (status === 'DONE') return [...facts.doneNames];
-    if (status === 'IN_PROGRESS') return facts.inProgress.map((i) => w.named(i.name, i.percent));
+    if (status === 'DONE') return facts.doneNames.map(text);
+    if (status === 'IN_PROGRESS')
+      return facts.inProgress.map((i) => w.named(text(i.name), i.percent));
     return [];
   }
   return status === 'IN_PROGRESS'
@@ -161,17 +171,18 @@ export function formatReportLine(
   style: ReportStyle,
 ): string {
   const w = words(style.locale);
+  const text = style.text ?? asIs;
   const parts = REPORT_STATUS_ORDER.filter((s) => facts.counts[s] > 0).map((s) =>
     w.part(
-      statusLabel(s, style.locale, style.labels),
+      text(statusLabel(s, style.locale, style.labels)),
       facts.counts[s],
       detailsOf(s, facts, style).join(w.join),
     ),
   );
-  const phase = facts.phase ?? `${pct(facts.figure)}%`;
+  const phase = facts.phase === null ? `${pct(facts.figure)}%` : text(facts.phase);
   return w.line(
     number === null ? '' : `${number}.`,
-    facts.name,
+    text(facts.name),
     phase,
     facts.total,
     parts.join(w.join),

@@ -1,4 +1,5 @@
 import { DomainError } from './errors.js';
+import { checkText } from './text-rules.js';
 
 /**
  * Workstreams carry a materialized path of ancestor ids, `/1/5/9/`, so a subtree is one prefix
@@ -34,13 +35,19 @@ export function assertMoveKeepsTree(nodePath: string, newParentPath: string | nu
   }
 }
 
-/** Names are trimmed, non-empty and at most 200 characters. */
+/**
+ * Names are one line of visible text (see text-rules.ts), trimmed, at most 200 characters:
+ * no control, bidi-control or lone-surrogate character, not blank once invisible characters go.
+ */
 export function assertName(name: string, field: readonly string[] = ['name']): string {
-  const trimmed = name.trim();
-  if (trimmed.length === 0 || trimmed.length > 200) {
+  const text =
+    typeof name === 'string'
+      ? checkText(name, { field, shape: 'line', max: 200, label: '名称' })
+      : null;
+  if (text === null) {
     throw new DomainError('INVALID_INPUT', '名称不能为空，且不超过 200 个字符', field);
   }
-  return trimmed;
+  return text;
 }
 
 /** Initiative keys are url-safe: lower-case letters, digits and dashes, 2–64 characters. */
@@ -53,17 +60,31 @@ export function assertInitiativeKey(key: string): string {
   return key;
 }
 
-/** Optional free text (phase, note, objective): trimmed, at most `max` characters, empty → null. */
+/**
+ * Optional one-line text (phase, objective): the text rule of text-rules.ts, trimmed, at most
+ * `max` characters; empty or invisible → null.
+ */
 export function cleanText(
   value: string | null | undefined,
-  field: string,
+  field: string | readonly string[],
   max = 2000,
 ): string | null {
   if (value === null || value === undefined) return null;
-  const trimmed = value.trim();
-  if (trimmed.length > max)
-    throw new DomainError('INVALID_INPUT', `${field} 不能超过 ${max} 个字符`, [field]);
-  return trimmed.length === 0 ? null : trimmed;
+  return checkText(value, {
+    field: typeof field === 'string' ? [field] : field,
+    shape: 'line',
+    max,
+  });
+}
+
+/** An optional note (why a change was made): like cleanText, but it may keep line breaks. */
+export function cleanNote(
+  value: string | null | undefined,
+  field: readonly string[] = ['note'],
+  max = 2000,
+): string | null {
+  if (value === null || value === undefined) return null;
+  return checkText(value, { field, shape: 'multiline', max });
 }
 
 /** ISO calendar date (YYYY-MM-DD) or INVALID_INPUT. */

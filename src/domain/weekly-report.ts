@@ -1,9 +1,11 @@
 import { assertNever, type Locale } from './item-status.js';
+import { escapeMarkdown } from './markdown.js';
 
 /** One initiative's part of the weekly report. */
 export interface InitiativeReport {
   readonly name: string;
   readonly objective: string | null;
+  /** Already Markdown: made with escapeMarkdown as their `text` (see ReportStyle). */
   readonly lines: readonly string[];
 }
 
@@ -37,7 +39,8 @@ function title(isoDate: string, locale: Locale): string {
 /**
  * The progress part of the weekly report in its own section shape: objectives (【O1 服务业务】…)
  * in order, initiatives lettered A, B, C under each, the header as a bullet and the numbered
- * lines indented under it.
+ * lines indented under it. Stored text (objectives, names) is escaped: a name cannot forge a
+ * heading, a line, a link or HTML.
  */
 export function formatWeeklyReport(
   reports: readonly InitiativeReport[],
@@ -54,9 +57,9 @@ export function formatWeeklyReport(
   );
   const out = [title(isoDate, locale), ''];
   for (const objective of objectives) {
-    out.push(`## ${objective}`, '');
+    out.push(`## ${objective === OTHER[locale] ? objective : escapeMarkdown(objective)}`, '');
     groups.get(objective)!.forEach((report, i) => {
-      out.push(`### ${String.fromCharCode(65 + (i % 26))}. ${report.name}`, '');
+      out.push(`### ${String.fromCharCode(65 + (i % 26))}. ${escapeMarkdown(report.name)}`, '');
       const [header, ...lines] = report.lines;
       if (header) out.push(`- ${header}`);
       for (const line of lines) out.push(`    ${line}`);

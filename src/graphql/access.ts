@@ -1,4 +1,6 @@
 import { canWrite, isAdminFor, roleAtLeast } from '../domain/access.js';
+import { DomainError } from '../domain/errors.js';
+import { textProblem } from '../domain/text-rules.js';
 import type { WriteScope } from '../services/write-scope.js';
 import type { Context } from './context.type.js';
 import { forbidden } from './errors.js';
@@ -31,6 +33,10 @@ export function requireGlobalAdmin(ctx: Context): void {
 /** The caller's idempotency key space: its token. */
 export function idempotencyOf(ctx: Context, key: string | null | undefined) {
   if (key === null || key === undefined) return null;
+  // Keys are compared as stored: a lone surrogate would be stored as U+FFFD and match another key.
+  const problem = textProblem(key, 'line');
+  if (problem)
+    throw new DomainError('INVALID_INPUT', `idempotencyKey ${problem}`, ['idempotencyKey']);
   const owner = ctx.principal.kind === 'token' ? `token:${ctx.principal.tokenId}` : 'anonymous';
   return { key, owner };
 }

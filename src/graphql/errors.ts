@@ -70,7 +70,10 @@ export function formatError(
   formatted: GraphQLFormattedError,
   error: unknown,
   logUnexpected: (err: unknown) => void,
+  opts: { readonly suggestions: boolean } = { suggestions: true },
 ): GraphQLFormattedError {
+  if (!opts.suggestions)
+    formatted = { ...formatted, message: withoutSuggestions(formatted.message) };
   const code = formatted.extensions?.code;
   const original = unwrapResolverError(error);
   if (original instanceof DomainError) {
@@ -104,10 +107,40 @@ export function formatError(
       extensions: { code: 'BAD_REQUEST' },
     };
   }
+  const argument = badArgumentOf(original);
+  if (argument !== null) {
+    return {
+      message: formatted.message,
+      locations: formatted.locations,
+      path: formatted.path,
+      extensions: { code: 'BAD_USER_INPUT', argument },
+    };
+  }
   logUnexpected(original);
   return {
     message: 'Internal server error',
     path: formatted.path,
     extensions: { code: 'INTERNAL_SERVER_ERROR' },
   };
+}
+
+/**
+ * The argument named by graphql-js's own coercion error at execution (a variable of `null` for
+ * a non-null argument with a default, as in `items(first: $f)` with `{"f": null}`; a required
+ * argument whose variable is absent), or null for anything else. Those are the caller's
+ * mistakes: BAD_USER_INPUT, never INTERNAL_SERVER_ERROR. They are GraphQLErrors that graphql-js
+ * made itself (no original error) for an argument node.
+ */
+function badArgumentOf(err: unknown): string | null {
+  if (!(err instanceof GraphQLError) || err.originalError || !err.nodes?.length) return null;
+  if (err.extensions?.code !== undefined) return null;
+  return /^Argument "(\w+)" /.exec(err.message)?.[1] ?? null;
+}
+
+/**
+ * A message without graphql-js's "Did you mean …?" hints. With introspection off they would
+ * spell the schema out field by field (validation, and enum values and input fields of variables).
+ */
+export function withoutSuggestions(message: string): string {
+  return message.replace(/ ?Did you mean [^?]*\?/g, '');
 }

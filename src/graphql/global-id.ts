@@ -14,5 +14,8 @@ export function fromGlobalId(
   const decoded = Buffer.from(globalId, 'base64url').toString('utf8');
   const match = /^(Initiative|Workstream|Item):([1-9]\d{0,14})$/.exec(decoded);
   if (!match || (type && match[1] !== type)) return null;
-  return { type: match[1] as NodeTypeName, id: Number(match[2]) };
+  // Node's decoder skips padding and characters outside the alphabet: only the one spelling
+  // toGlobalId makes is an id, so caches, logs and idempotency see one id per object.
+  const parsed = { type: match[1] as NodeTypeName, id: Number(match[2]) };
+  return toGlobalId(parsed.type, parsed.id) === globalId ? parsed : null;
 }

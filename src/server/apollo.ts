@@ -31,6 +31,8 @@ export function createApollo(
     stringifyResult: executor.stringifyResult,
     introspection: options.introspection,
     includeStacktraceInErrorResponses: false,
+    // Field suggestions ("Did you mean …") would tell what introspection hides.
+    hideSchemaDetailsFromClientErrors: !options.introspection,
     // `jindu serve` stops gracefully on SIGINT/SIGTERM itself (HTTP, then the database, then the
     // last log lines). Apollo's own handler would stop Apollo and re-raise the signal, killing
     // the process halfway (it is off only when NODE_ENV=test, which hid it from the tests).
@@ -38,8 +40,11 @@ export function createApollo(
     csrfPrevention: true,
     validationRules: limitRules(),
     formatError: (formatted, error) =>
-      formatError(formatted, error, (err) =>
-        log.error({ err }, 'unexpected error while resolving a request'),
+      formatError(
+        formatted,
+        error,
+        (err) => log.error({ err }, 'unexpected error while resolving a request'),
+        { suggestions: options.introspection },
       ),
     plugins: [
       limitsPlugin(schema, new RateLimiter(options.rateLimitPerMinute)),

@@ -69,7 +69,12 @@ export async function createApp(
       return true;
     },
     authenticate: (req) =>
-      authenticateRequest(req, () => orm.em.fork() as Em, options.anonymousRead),
+      authenticateRequest(
+        req,
+        () => orm.em.fork() as Em,
+        options.anonymousRead,
+        options.anonymousHosts,
+      ),
     context: (principal, req) =>
       new RequestContext(
         orm,

@@ -3,6 +3,7 @@ import type { Principal } from '../domain/access.js';
 import type { Em } from '../db/orm.js';
 import { authenticateToken } from '../services/tokens.js';
 import { HttpError } from './http-json.js';
+import { anonymousHostProblem } from './request-guards.js';
 
 const FAILURES = {
   malformed: '令牌格式无效',
@@ -19,11 +20,14 @@ export async function authenticateRequest(
   req: IncomingMessage,
   em: () => Em,
   anonymousRead: boolean,
+  anonymousHosts: 'loopback' | 'any' = 'any',
 ): Promise<Principal> {
   const header = req.headers.authorization;
   if (header === undefined || header === '') {
     if (!anonymousRead)
       throw new HttpError(401, 'UNAUTHENTICATED', '需要 API 令牌（Authorization: Bearer …）');
+    const foreignHost = anonymousHostProblem(req, anonymousHosts);
+    if (foreignHost) throw new HttpError(401, 'UNAUTHENTICATED', foreignHost);
     return { kind: 'anonymous', canRead: true };
   }
   const match = /^Bearer ([^\s]+)$/i.exec(header.trim());

@@ -38,7 +38,9 @@ export function sendJson(
   res.end(text);
 }
 
-/** Reads the body up to the limit; past it, a 413 without reading the rest. */
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Reads the body up to the limit (past it, a 413 without reading the rest); UTF-8 or a 400. */
 export async function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<string> {
   const declared = Number(req.headers['content-length'] ?? 0);
   if (declared > limit)
@@ -51,7 +53,12 @@ export async function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Pr
       throw new HttpError(413, 'PAYLOAD_TOO_LARGE', `请求体超过 ${limit / 1024} kB 上限`);
     chunks.push(chunk as Buffer);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  try {
+    return UTF8.decode(Buffer.concat(chunks));
+  } catch {
+    // Decoded leniently, bad bytes would become U+FFFD in stored names without a word.
+    throw new HttpError(400, 'BAD_REQUEST', '请求体不是有效的 UTF-8');
+  }
 }
 
 /** True when any string in a parsed JSON value holds U+0000 (PostgreSQL cannot store it). */

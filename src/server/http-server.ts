@@ -13,6 +13,7 @@ import {
 } from './http-json.js';
 import { LIMITS, tokenLimitError } from './limits.js';
 import type { MetricsSource } from './process-metrics.js';
+import { isClientAbort, missingHostProblem, requestUrl } from './request-guards.js';
 
 export interface HttpDeps {
   readonly apollo: ApolloServer<Context>;
@@ -56,7 +57,8 @@ export function createHttpServer(deps: HttpDeps): Server {
     (page ??= import('@graphql-yoga/render-graphiql').then(({ renderGraphiQL }) =>
       renderGraphiQL({ endpoint: '/graphql', title: 'Jindu 进度', defaultQuery: GRAPHIQL_QUERY }),
     ));
-  const server = createServer((req, res) => {
+  // Node's own missing-Host refusal is an empty 400; handle() answers it in JSON instead.
+  const server = createServer({ requireHostHeader: false }, (req, res) => {
     const started = process.hrtime.bigint();
     res.on('finish', () => {
       deps.log.info(
@@ -74,6 +76,11 @@ export function createHttpServer(deps: HttpDeps): Server {
         const headers: Record<string, string> =
           err.status === 401 ? { 'www-authenticate': 'Bearer' } : {};
         return sendJsonError(res, err.status, err.code, err.message, headers);
+      }
+      if (isClientAbort(err, req)) {
+        // The client went away (closed tab, slow client cut off): nothing to fix, no stack.
+        deps.log.info({ method: req.method, path: req.url?.split('?')[0] }, 'client aborted');
+        return void res.destroy();
       }
       deps.log.error({ err }, 'request failed');
       if (!res.headersSent)
@@ -105,9 +112,11 @@ async function handle(
   deps: HttpDeps,
   graphiql: () => Promise<string>,
 ): Promise<void> {
+  const noHost = missingHostProblem(req);
+  if (noHost) return sendJsonError(res, 400, 'BAD_REQUEST', noHost);
   let url: URL;
   try {
-    url = new URL(req.url ?? '/', 'http://localhost');
+    url = requestUrl(req);
   } catch {
     return sendJsonError(res, 400, 'BAD_REQUEST', '无法解析请求地址');
   }

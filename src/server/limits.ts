@@ -152,7 +152,12 @@ export function limitsPlugin(
         async didResolveOperation({ request, document, operation, contextValue }) {
           const known = factsOf(document);
           if (known.hasNul) reject('查询不能包含 NUL 字符（U+0000）', 'BAD_REQUEST', 400);
-          if (operation?.operation !== 'query' && contextValue.principal.kind === 'anonymous') {
+          // No operation (an unknown operationName): Apollo answers 400 right after this hook.
+          if (
+            operation &&
+            operation.operation !== 'query' &&
+            contextValue.principal.kind === 'anonymous'
+          ) {
             reject(
               '修改数据需要 API 令牌（Authorization: Bearer …）',
               'UNAUTHENTICATED',

@@ -82,21 +82,30 @@ function factsOf(tree: InitiativeTree, node: TreeNode, details: ReportDetails): 
   };
 }
 
-export function reportStyle(tree: InitiativeTree, locale: Locale): ReportStyle {
+export function reportStyle(
+  tree: InitiativeTree,
+  locale: Locale,
+  text?: (stored: string) => string,
+): ReportStyle {
   return {
     locale,
     labels: tree.initiative.statusLabels,
     lowPercentBucket: tree.initiative.reportLowPercentBucket,
+    text,
   };
 }
 
-/** The header line, then one numbered line per reported workstream. */
+/**
+ * The header line, then one numbered line per reported workstream. `text` prints stored names
+ * (escapeMarkdown for the Markdown report); plain text by default.
+ */
 export function reportLines(
   tree: InitiativeTree,
   details: ReportDetails,
   locale: Locale,
+  text?: (stored: string) => string,
 ): string[] {
-  const style = reportStyle(tree, locale);
+  const style = reportStyle(tree, locale, text);
   const header = formatReportHeader(
     {
       initiative: tree.initiative.name,

@@ -2,6 +2,7 @@ import { effectiveTime } from '../domain/effective-time.js';
 import { DomainError } from '../domain/errors.js';
 import { isItemStatus, isLocale, type StatusLabelOverrides } from '../domain/item-status.js';
 import { resolvePolicy } from '../domain/rollup-policy.js';
+import { isBlank, textProblem } from '../domain/text-rules.js';
 import { assertInitiativeKey, assertIsoDate, assertName, cleanText } from '../domain/tree-rules.js';
 import { InitiativeSchema } from '../db/entities/index.js';
 import { toInitiative, type InitiativeRecord } from '../db/records.js';
@@ -30,8 +31,9 @@ function checkLabels(labels: StatusLabelOverrides | null | undefined): StatusLab
         !isLocale(locale) ||
         !isItemStatus(status) ||
         typeof label !== 'string' ||
-        !label.trim() ||
-        label.length > 40
+        isBlank(label) ||
+        textProblem(label, 'line') !== null ||
+        label.trim().length > 40
       ) {
         throw new DomainError('INVALID_INPUT', `无效的状态名称覆盖：${locale}/${status}`, [
           'statusLabels',

@@ -3,7 +3,7 @@ import { isItemStatus, type ItemStatus } from '../domain/item-status.js';
 import { nextPercent } from '../domain/item-rules.js';
 import type { ChangeEvent } from '../domain/change-events.js';
 import { effectiveTime } from '../domain/effective-time.js';
-import { assertName, cleanText } from '../domain/tree-rules.js';
+import { assertName, cleanNote } from '../domain/tree-rules.js';
 import { assertItemWeight } from '../domain/units.js';
 import { ItemSchema } from '../db/entities/index.js';
 import { toItem, type ItemRecord } from '../db/records.js';
@@ -48,7 +48,7 @@ function validate(items: readonly NewItem[]): ValidItem[] {
         status,
         percent: nextPercent(status, 0, item.percent, at('percent')),
         weight: assertItemWeight(item.weight ?? 1, at('weight')),
-        note: cleanText(item.note, 'note'),
+        note: cleanNote(item.note, at('note')),
       };
     } catch (err) {
       if (!(err instanceof DomainError)) throw err;

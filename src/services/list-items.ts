@@ -18,6 +18,8 @@ export interface ItemPage {
 
 /** A page of items in id order; asks for one more row to know whether another page exists. */
 export async function listItems(props: ListItemsProps): Promise<ItemPage> {
+  // A status filter is the set of statuses wanted: an empty set wants nothing (null: every status).
+  if (props.statuses?.length === 0) return { items: [], hasNextPage: false };
   const rows = await findItemsPage(props.em, {
     workstreamIds: props.workstreamIds,
     afterId: props.afterId,
@@ -30,5 +32,6 @@ export async function listItems(props: ListItemsProps): Promise<ItemPage> {
 export async function countListedItems(
   props: Pick<ListItemsProps, 'em' | 'workstreamIds' | 'statuses'>,
 ): Promise<number> {
+  if (props.statuses?.length === 0) return 0;
   return countItems(props.em, { workstreamIds: props.workstreamIds, statuses: props.statuses });
 }

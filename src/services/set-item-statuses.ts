@@ -3,7 +3,7 @@ import { effectiveTime } from '../domain/effective-time.js';
 import { assertBulkSize, DomainError, DomainErrors } from '../domain/errors.js';
 import type { ItemStatus } from '../domain/item-status.js';
 import { nextPercent } from '../domain/item-rules.js';
-import { cleanText } from '../domain/tree-rules.js';
+import { cleanNote } from '../domain/tree-rules.js';
 import { dialectOf } from '../db/orm.js';
 import type { ItemRecord } from '../db/records.js';
 import { findItemsByIds, writeItemStatuses } from '../db/queries/item.queries.js';
@@ -53,7 +53,7 @@ function validate(props: SetItemStatusesProps): void {
     try {
       if (u.percent !== null && u.percent !== undefined)
         nextPercent(u.status, 0, u.percent, fieldOf(props, i, 'percent'));
-      cleanText(u.note, 'note');
+      cleanNote(u.note, fieldOf(props, i, 'note'));
     } catch (err) {
       if (err instanceof DomainError) errors.push(err);
       else throw err;
@@ -130,7 +130,7 @@ export const setItemStatuses: UseCase<SetItemStatusesProps, ItemRecord[]> = {
           from: { status: item.status, percent: item.percent },
           to: { status: u.status, percent },
           effectiveAt,
-          note: cleanText(u.note, 'note'),
+          note: cleanNote(u.note, at('note')),
         });
       } catch (err) {
         if (err instanceof DomainError) errors.push(err);

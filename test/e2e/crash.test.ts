@@ -6,7 +6,7 @@ import { openOrm, type Em } from '../../src/db/orm.js';
 import { createToken } from '../../src/services/tokens.js';
 import { verifyCounters } from '../../src/services/verify-counters.js';
 import { STATUSES } from '../helpers/progress-model.js';
-import { rng } from '../helpers/random.js';
+import { percentFor, rng } from '../helpers/random.js';
 import { startServer, type ServerProcess } from '../helpers/server-process.js';
 
 const KILLS = Number(process.env.CRASH_KILLS ?? 50);
@@ -64,11 +64,10 @@ describe(`crash safety: ${KILLS} × kill -9 during bulk updates`, () => {
         for (let i = 0; i < 200 && killed === null; i++) {
           const ids = [...new Set(Array.from({ length: cr.int(10, 60) }, () => cr.pick(itemIds)!))];
           const input = {
-            updates: ids.map((itemId) => ({
-              itemId,
-              status: cr.pick(STATUSES)!,
-              percent: cr.int(0, 100),
-            })),
+            updates: ids.map((itemId) => {
+              const status = cr.pick(STATUSES)!;
+              return { itemId, status, percent: percentFor(status, cr) };
+            }),
           };
           try {
             const res = await fetch(`${server.url}/graphql`, {

@@ -16,3 +16,8 @@ export function rng(seed: number) {
     chance: (p: number) => next() < p,
   };
 }
+
+/** A random percent a status accepts: DONE only 100, NOT_STARTED only 0 (see nextPercent). */
+export function percentFor(status: string, r: { int: (min: number, max: number) => number }) {
+  return status === 'DONE' ? 100 : status === 'NOT_STARTED' ? 0 : r.int(0, 100);
+}

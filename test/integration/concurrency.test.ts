@@ -9,7 +9,7 @@ import {
   SET_ITEM_STATUS,
 } from '../helpers/operations.js';
 import { STATUSES } from '../helpers/progress-model.js';
-import { rng } from '../helpers/random.js';
+import { percentFor, rng } from '../helpers/random.js';
 
 const CALLS = 200;
 
@@ -41,12 +41,8 @@ describe.each(DIALECTS)(
         const item = items[i % items.length]!;
         // A quarter send the version they started from: some of those must lose the race.
         const expectedVersion = r.chance(0.25) ? item.version : undefined;
-        return {
-          itemId: item.id,
-          status: r.pick(STATUSES)!,
-          percent: r.int(0, 100),
-          expectedVersion,
-        };
+        const status = r.pick(STATUSES)!;
+        return { itemId: item.id, status, percent: percentFor(status, r), expectedVersion };
       });
       const responses = await Promise.all(
         calls.map((input) => app.post(SET_ITEM_STATUS, { input })),
@@ -118,10 +114,11 @@ describe.each(DIALECTS)(
         const seen = new Map<string, number>();
         for (let i = 0; i < 20; i++) {
           const itemId = r.chance(0.5) ? r.pick(hot)! : r.pick(cold)!;
+          const status = r.pick(STATUSES)!;
           const input = {
             itemId,
-            status: r.pick(STATUSES)!,
-            percent: r.int(0, 100),
+            status,
+            percent: percentFor(status, r),
             // Half the clients send the version they last saw: on hot items it is often stale.
             expectedVersion: n % 2 === 0 ? (seen.get(itemId) ?? 1) : undefined,
           };

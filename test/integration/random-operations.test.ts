@@ -12,7 +12,7 @@ import {
   SET_ITEM_STATUSES,
 } from '../helpers/operations.js';
 import { ProgressModel, STATUSES, type Status } from '../helpers/progress-model.js';
-import { rng } from '../helpers/random.js';
+import { percentFor, rng } from '../helpers/random.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 
 const MAX_DEPTH = 4;
@@ -92,12 +92,10 @@ async function run(app: TestApp, seed: number, steps: number): Promise<void> {
     } else if (roll < 0.4) {
       const leaf = r.pick(live.filter((n) => m.children(n.id).length === 0 && !n.manual));
       if (!leaf) continue;
-      const items = Array.from({ length: r.int(1, 5) }, (_, i) => ({
-        name: `i${step}-${i}`,
-        status: status(),
-        percent: r.int(0, 100),
-        weight: r.int(1, 4),
-      }));
+      const items = Array.from({ length: r.int(1, 5) }, (_, i) => {
+        const s = status();
+        return { name: `i${step}-${i}`, status: s, percent: percentFor(s, r), weight: r.int(1, 4) };
+      });
       const res = await one(CREATE_ITEMS, { workstreamId: leaf.id, items });
       expect(res.userErrors).toEqual([]);
       res.items.forEach((it: any, i: number) =>
@@ -108,7 +106,7 @@ async function run(app: TestApp, seed: number, steps: number): Promise<void> {
       if (!target) continue;
       const [id, item] = target;
       const next = status();
-      const percent = r.chance(0.6) ? r.int(0, 100) : undefined;
+      const percent = r.chance(0.6) ? percentFor(next, r) : undefined;
       const res = await one(SET_ITEM_STATUS, {
         itemId: id,
         status: next,
@@ -124,11 +122,10 @@ async function run(app: TestApp, seed: number, steps: number): Promise<void> {
         ...new Set(Array.from({ length: r.int(2, 6) }, () => r.pick(pool)).filter(Boolean)),
       ] as typeof pool;
       if (chosen.length === 0) continue;
-      const updates = chosen.map(([id]) => ({
-        itemId: id,
-        status: status(),
-        percent: r.int(0, 100),
-      }));
+      const updates = chosen.map(([id]) => {
+        const s = status();
+        return { itemId: id, status: s, percent: percentFor(s, r) };
+      });
       const res = await one(SET_ITEM_STATUSES, { updates });
       expect(res.userErrors).toEqual([]);
       chosen.forEach(([, item], i) =>

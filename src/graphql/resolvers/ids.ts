@@ -14,7 +14,9 @@ export function itemCursor(id: number): string {
   return Buffer.from(`cursor:${id}`).toString('base64url');
 }
 
+/** The id of a cursor in its one canonical spelling (see fromGlobalId), or null. */
 export function cursorId(cursor: string): number | null {
+  if (typeof cursor !== 'string' || cursor.length > 64) return null;
   const match = /^cursor:([1-9]\d{0,14})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
-  return match ? Number(match[1]) : null;
+  return match && itemCursor(Number(match[1])) === cursor ? Number(match[1]) : null;
 }

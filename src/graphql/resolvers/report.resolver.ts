@@ -2,6 +2,7 @@ import { Arg, Ctx, Query, Resolver } from 'type-graphql';
 import { canRead } from '../../domain/access.js';
 import type { Locale } from '../../domain/item-status.js';
 import { assertIsoDate } from '../../domain/tree-rules.js';
+import { escapeMarkdown } from '../../domain/markdown.js';
 import { formatWeeklyReport } from '../../domain/weekly-report.js';
 import { DomainError } from '../../domain/errors.js';
 import { findAllInitiatives } from '../../db/queries/initiative.queries.js';
@@ -40,7 +41,11 @@ export class ReportResolver {
       initiatives.map(async (i) => {
         const tree = (await ctx.loaders.tree.load(i.id))!;
         const details = (await ctx.loaders.reportDetails.load(i.id))!;
-        return { name: i.name, objective: i.objective, lines: reportLines(tree, details, locale) };
+        return {
+          name: i.name,
+          objective: i.objective,
+          lines: reportLines(tree, details, locale, escapeMarkdown),
+        };
       }),
     );
     return formatWeeklyReport(reports, day, locale);

@@ -135,9 +135,26 @@ describe('nextPercent', () => {
     expect(nextPercent(status, current, undefined)).toBe(next);
   });
 
-  it.each(ITEM_STATUSES)('a given percent wins for %s (0 included)', (status) => {
-    expect(nextPercent(status, 40, 75)).toBe(75);
-    expect(nextPercent(status, 40, 0)).toBe(0);
+  it.each(['IN_PROGRESS', 'PAUSED', 'DECOMMISSIONABLE', 'CANCELLED'] as const)(
+    'a given percent wins for %s (0 and 100 included)',
+    (status) => {
+      expect(nextPercent(status, 40, 75)).toBe(75);
+      expect(nextPercent(status, 40, 0)).toBe(0);
+      expect(nextPercent(status, 40, 100)).toBe(100);
+    },
+  );
+
+  it.each([
+    ['DONE', 100, [0, 5, 99]],
+    ['NOT_STARTED', 0, [1, 80, 100]],
+  ] as const)('%s takes only %s as a given percent', (status, fixed, wrong) => {
+    expect(nextPercent(status, 40, fixed)).toBe(fixed);
+    for (const given of wrong) {
+      expect(thrownBy(() => nextPercent(status, 40, given, ['items', '0', 'percent']))).toEqual({
+        code: 'INVALID_PERCENT',
+        field: ['items', '0', 'percent'],
+      });
+    }
   });
 
   it.each([-1, 101, 50.5, NaN])(

@@ -1,0 +1,57 @@
+import type { IncomingMessage } from 'node:http';
+
+/**
+ * Checks on a request's envelope before any route runs: its Host header, its path, and how a
+ * request the client abandoned is told apart from a server fault.
+ */
+
+/** True for a Host header that names this machine: localhost, 127.x.x.x or [::1], any port. */
+export function isLoopbackHost(host: string | undefined): boolean {
+  if (host === undefined) return false;
+  const match = /^(\[[^\]]*\]|[^:]*)(?::\d{1,5})?$/.exec(host.trim().toLowerCase());
+  if (!match) return false;
+  const name = match[1]!;
+  return name === 'localhost' || name === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(name);
+}
+
+/**
+ * Why an anonymous request may not be served under its Host, or null. On a server whose
+ * anonymous reads are on only because it listens on loopback, a page on another site can point
+ * its own host name at 127.0.0.1 (DNS rebinding) and read through the visitor's browser; its
+ * requests carry that foreign Host, so only loopback names are served there without a token.
+ */
+export function anonymousHostProblem(
+  req: IncomingMessage,
+  hosts: 'loopback' | 'any',
+): string | null {
+  if (hosts === 'any' || isLoopbackHost(req.headers.host)) return null;
+  return '匿名读取只接受本机地址（localhost、127.0.0.1、[::1]）作为 Host；其他地址需要 API 令牌（Authorization: Bearer …）';
+}
+
+/** HTTP/1.1 requires a Host header (RFC 9112 §3.2); Node's own refusal has no JSON body. */
+export function missingHostProblem(req: IncomingMessage): string | null {
+  const needsHost = req.httpVersionMajor > 1 || req.httpVersionMinor >= 1;
+  return needsHost && !req.headers.host ? '缺少 Host 请求头' : null;
+}
+
+/**
+ * The request's URL with its path as sent: `//graphql` stays `//graphql` (the URL parser would
+ * read it as a host name and leave the path `/`). Paths are not normalised: one address per route.
+ */
+export function requestUrl(req: IncomingMessage): URL {
+  const target = req.url ?? '/';
+  return target.startsWith('/')
+    ? new URL(`http://localhost${target}`)
+    : new URL(target, 'http://localhost/');
+}
+
+const ABORT_CODES = new Set(['ECONNRESET', 'EPIPE', 'ERR_STREAM_PREMATURE_CLOSE']);
+
+/** True when a request failed because its client went away (not a fault of the server). */
+export function isClientAbort(err: unknown, req: IncomingMessage): boolean {
+  const code = (err as NodeJS.ErrnoException | null)?.code;
+  return (
+    (typeof code === 'string' && ABORT_CODES.has(code)) ||
+    (err instanceof Error && err.message === 'aborted' && !req.complete)
+  );
+}
