@@ -27,6 +27,7 @@ import {
   UPDATE_WORKSTREAM,
 } from '../helpers/operations.js';
 import { silentLog } from '../helpers/test-app.js';
+import { jinduSchema } from '../../src/graphql/schema.js';
 
 // Initiative keys need two characters at least: `alpha` is the matrix's `a`, `beta` its `b`.
 const A = { key: 'alpha', name: '项目甲 Alpha' };
@@ -264,6 +265,12 @@ describe.each(DIALECTS)('access matrix over HTTP (%s)', (dialect) => {
         }),
     },
   ];
+
+  it('has a case for every mutation of the schema', async () => {
+    // A new mutation fails here until its row in WRITES says who may run it.
+    const mutations = Object.keys((await jinduSchema()).getMutationType()!.getFields());
+    expect(WRITES.map((w) => w.name).sort()).toEqual(mutations.sort());
+  });
 
   function expectUnauthenticated(res: RawResponse): void {
     expect(res.status).toBe(401);
