@@ -91,6 +91,20 @@ export function toLogRow(event: ChangeEvent, actor: string, recordedAt: Date): C
         weight: event.to,
         data: JSON.stringify({ from: event.from, to: event.to }),
       };
+    case 'ItemMoved':
+      return {
+        ...base,
+        ...item(event),
+        fromStatus: event.state.status,
+        fromPercent: event.state.percent,
+        toStatus: event.state.status,
+        toPercent: event.state.percent,
+        weight: event.state.weight,
+        data: JSON.stringify({ from: event.from, to: event.to }),
+      };
+    case 'ItemRenamed':
+    case 'ItemNoteSet':
+      return { ...base, ...item(event), data: JSON.stringify({ from: event.from, to: event.to }) };
     default:
       // Workstream and initiative events: their payload beyond the base fields, as JSON.
       return {

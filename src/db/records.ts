@@ -14,6 +14,8 @@ export interface InitiativeRecord {
   readonly reportLowPercentBucket: number | null;
   /** When it came into being (effective time): nothing about it may be back-dated before. */
   readonly effectiveFrom: Date;
+  /** When it was archived (out of lists and reports), or null. */
+  readonly archivedAt: Date | null;
 }
 
 export interface WorkstreamRecord {
@@ -58,6 +60,8 @@ function json<T>(value: unknown): T | null {
 /** A stored time; a row from before effective times were kept has none: it always existed. */
 const dateOr0 = (v: unknown): Date =>
   v === null || v === undefined ? new Date(0) : new Date(v as string | number | Date);
+const dateOrNull = (v: unknown): Date | null =>
+  v === null || v === undefined ? null : new Date(v as string | number | Date);
 const num = (v: unknown): number => Number(v);
 const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 const strOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
@@ -74,6 +78,7 @@ export function toInitiative(r: Row): InitiativeRecord {
     statusLabels: json(r.status_labels ?? r.statusLabels),
     reportLowPercentBucket: numOrNull(r.report_low_percent_bucket ?? r.reportLowPercentBucket),
     effectiveFrom: dateOr0(r.effective_from ?? r.effectiveFrom),
+    archivedAt: dateOrNull(r.archived_at ?? r.archivedAt),
   };
 }
 
@@ -116,7 +121,7 @@ export function toItem(r: Row): ItemRecord {
 }
 
 export const INITIATIVE_COLUMNS =
-  'id, key, name, objective, phase, target_date, rollup_policy, status_labels, report_low_percent_bucket, effective_from';
+  'id, key, name, objective, phase, target_date, rollup_policy, status_labels, report_low_percent_bucket, effective_from, archived_at';
 export const WORKSTREAM_COLUMNS =
   'id, initiative_id, parent_id, path, depth, name, phase, position, weight_centi, manual_percent_bp, target_date, report_detail, effective_from';
 export const ITEM_COLUMNS =

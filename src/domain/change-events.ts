@@ -81,7 +81,9 @@ export type ChangeEvent =
   | (Base & { readonly type: 'InitiativePolicyChanged' } & Change<Record<string, string> | null>)
   | (Base & {
       readonly type: 'InitiativeLabelsChanged';
-    } & Change<StatusLabelOverrides | null>);
+    } & Change<StatusLabelOverrides | null>)
+  | ItemEditEvent
+  | InitiativeEditEvent;
 
 export type ChangeEventType = ChangeEvent['type'];
 
@@ -113,6 +115,16 @@ export const CHANGE_EVENT_TYPES: readonly (ChangeEventType | BaselineType)[] = [
   'InitiativePolicyChanged',
   'InitiativeLabelsChanged',
   ...BASELINE_TYPES,
+  'ItemMoved',
+  'ItemRenamed',
+  'ItemNoteSet',
+  'InitiativeRenamed',
+  'InitiativeObjectiveSet',
+  'InitiativePhaseSet',
+  'InitiativeTargetDateSet',
+  'InitiativeLowPercentBucketSet',
+  'InitiativeArchived',
+  'InitiativeRestored',
 ];
 
 /** The workstream an event belongs to (null for an initiative event). */
@@ -124,3 +136,26 @@ export function workstreamOf(event: ChangeEvent): number | null {
 export function itemOf(event: ChangeEvent): number | null {
   return 'itemId' in event ? event.itemId : null;
 }
+
+/**
+ * Item edits (updateItem, moveItem). `ItemMoved`: `workstreamId` is where the item now is, `from`
+ * and `to` the workstreams it left and entered; `state` is the item as it moved, so a replay
+ * takes it out of one tally and into the other. Renames and notes move no figure but are logged.
+ */
+export type ItemEditEvent =
+  | (ItemBase & { readonly type: 'ItemMoved'; readonly state: ItemState } & Change<number>)
+  | (ItemBase & { readonly type: 'ItemRenamed' } & Change<string>)
+  | (ItemBase & { readonly type: 'ItemNoteSet' } & Change<string | null>);
+
+/**
+ * Initiative edits (updateInitiative, archiveInitiative, restoreInitiative). The bucket and
+ * objective shape report lines; archiving takes an initiative out of lists and reports.
+ */
+export type InitiativeEditEvent =
+  | (Base & { readonly type: 'InitiativeRenamed' } & Change<string>)
+  | (Base & { readonly type: 'InitiativeObjectiveSet' } & Change<string | null>)
+  | (Base & { readonly type: 'InitiativePhaseSet' } & Change<string | null>)
+  | (Base & { readonly type: 'InitiativeTargetDateSet' } & Change<string | null>)
+  | (Base & { readonly type: 'InitiativeLowPercentBucketSet' } & Change<number | null>)
+  | (Base & { readonly type: 'InitiativeArchived' })
+  | (Base & { readonly type: 'InitiativeRestored' });

@@ -33,6 +33,26 @@ export function deltasOf(events: readonly ChangeEvent[]): EventDelta[] {
         push(e, itemDelta(e.state.status, e.from, e.state.percent, -1));
         push(e, itemDelta(e.state.status, e.to, e.state.percent, 1));
         break;
+      case 'ItemMoved':
+        // Out of the workstream it left, into the one it entered, as it stood.
+        push(
+          { ...e, workstreamId: e.from },
+          itemDelta(e.state.status, e.state.weight, e.state.percent, -1),
+        );
+        push(
+          { ...e, workstreamId: e.to },
+          itemDelta(e.state.status, e.state.weight, e.state.percent, 1),
+        );
+        break;
+      case 'ItemRenamed':
+      case 'ItemNoteSet':
+      case 'InitiativeRenamed':
+      case 'InitiativeObjectiveSet':
+      case 'InitiativePhaseSet':
+      case 'InitiativeTargetDateSet':
+      case 'InitiativeLowPercentBucketSet':
+      case 'InitiativeArchived':
+      case 'InitiativeRestored':
       case 'WorkstreamCreated':
       case 'WorkstreamMoved':
       case 'WorkstreamRenamed':

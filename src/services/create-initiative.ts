@@ -23,7 +23,10 @@ export interface CreateInitiativeProps {
   readonly effectiveAt?: Date | null;
 }
 
-function checkLabels(labels: StatusLabelOverrides | null | undefined): StatusLabelOverrides | null {
+/** Status-label overrides (locale → status → label), checked; also used by updateInitiative. */
+export function checkLabels(
+  labels: StatusLabelOverrides | null | undefined,
+): StatusLabelOverrides | null {
   if (!labels) return null;
   for (const [locale, byStatus] of Object.entries(labels)) {
     for (const [status, label] of Object.entries(byStatus ?? {})) {
@@ -44,14 +47,19 @@ function checkLabels(labels: StatusLabelOverrides | null | undefined): StatusLab
   return labels;
 }
 
-function columnsOf(props: CreateInitiativeProps) {
-  const policy = props.rollupPolicy ? resolvePolicy(props.rollupPolicy) : null;
-  const bucket = props.reportLowPercentBucket ?? null;
+/** The low-percent report bucket: a whole number 1–100, or null; also used by updateInitiative. */
+export function checkBucket(bucket: number | null): number | null {
   if (bucket !== null && (!Number.isInteger(bucket) || bucket < 1 || bucket > 100)) {
     throw new DomainError('INVALID_PERCENT', '低进度分组阈值必须是 1 到 100 之间的整数', [
       'reportLowPercentBucket',
     ]);
   }
+  return bucket;
+}
+
+function columnsOf(props: CreateInitiativeProps) {
+  const policy = props.rollupPolicy ? resolvePolicy(props.rollupPolicy) : null;
+  const bucket = checkBucket(props.reportLowPercentBucket ?? null);
   return {
     key: assertInitiativeKey(props.key),
     name: assertName(props.name),

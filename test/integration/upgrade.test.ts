@@ -56,7 +56,7 @@ describe.each(DIALECTS)('upgrading a database of the previous release (%s)', (di
 
   it('recognises the unversioned schema and applies only the new migrations', async () => {
     expect(report).toEqual({
-      applied: ['Migration20261129010000ChangeLog'],
+      applied: ['Migration20261129010000ChangeLog', 'Migration20261129020000ArchiveAndSearch'],
       upgradedFromUnversioned: true,
     });
     expect(await migrate(app.orm)).toEqual({ applied: [], upgradedFromUnversioned: false });

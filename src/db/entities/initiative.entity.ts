@@ -19,6 +19,8 @@ export const InitiativeSchema = defineEntity({
     reportLowPercentBucket: p.integer().nullable(),
     /** When it came into being (its creation's effectiveAt; a back-dated create sets it). */
     effectiveFrom: p.datetime().nullable(),
+    /** Archived: out of the lists and reports, still readable by key (null: active). */
+    archivedAt: p.datetime().nullable(),
     createdAt: p.datetime().onCreate(() => new Date()),
     updatedAt: p
       .datetime()

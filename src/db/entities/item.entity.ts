@@ -29,7 +29,11 @@ export const ItemSchema = defineEntity({
       .onCreate(() => new Date())
       .onUpdate(() => new Date()),
   },
-  indexes: [{ properties: ['workstream', 'deletedAt', 'id'] }],
+  indexes: [
+    { properties: ['workstream', 'deletedAt', 'id'] },
+    // An initiative's items in id order (Initiative.items, its search): one bounded range.
+    { properties: ['initiative', 'deletedAt', 'id'] },
+  ],
 });
 
 export type Item = InferEntity<typeof ItemSchema>;

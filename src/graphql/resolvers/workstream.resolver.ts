@@ -3,14 +3,14 @@ import type { ItemStatus, Locale } from '../../domain/item-status.js';
 import { workstreamReportLine } from '../../services/build-report.js';
 import { createWorkstream } from '../../services/create-workstream.js';
 import { deleteWorkstream } from '../../services/delete-workstream.js';
-import { countListedItems, listItems } from '../../services/list-items.js';
 import { moveWorkstream } from '../../services/move-workstream.js';
 import { updateWorkstream } from '../../services/update-workstream.js';
 import type { Context } from '../context.type.js';
 import { ItemStatusEnum, LocaleEnum } from '../enums.js';
 import { withUserErrors } from '../errors.js';
 import { adminScope, writeScope } from '../access.js';
-import { historyPage, pageArgs } from './history.js';
+import { historyPage } from './history.js';
+import { itemsPage, SEARCH_DESCRIPTION } from './item-pages.js';
 import { restoreWorkstream } from '../../services/restore.js';
 import { ChangeConnectionType } from '../types/change.type.js';
 import { toGlobalId } from '../global-id.js';
@@ -23,10 +23,9 @@ import {
 } from '../inputs/workstream.input.js';
 import { InitiativeType } from '../types/initiative.type.js';
 import { ItemConnectionType } from '../types/item-connection.type.js';
-import { ItemType } from '../types/item.type.js';
 import { DeletePayload, WorkstreamPayload } from '../types/payloads.type.js';
 import { WorkstreamType } from '../types/workstream.type.js';
-import { idOf, itemCursor } from './ids.js';
+import { idOf } from './ids.js';
 import { workstreamView } from './views.js';
 import { runWrite } from '../../services/write-pipeline/run-write.js';
 import { writeContextOf } from '../write-context.js';
@@ -73,16 +72,11 @@ export class WorkstreamResolver {
       description: 'Items of the whole subtree.',
     })
     includeDescendants: boolean,
+    @Arg('search', () => String, { nullable: true, description: SEARCH_DESCRIPTION })
+    search: string | null,
   ): Promise<ItemConnectionType> {
-    const { afterId } = pageArgs(first, after);
     const workstreamIds = includeDescendants ? subtreeIds(root) : [root.node.id];
-    const page = await listItems({ em: ctx.em, workstreamIds, first, afterId, statuses: status });
-    return new ItemConnectionType(
-      page.items.map((i) => new ItemType(i)),
-      page.hasNextPage,
-      (item) => itemCursor(item.record.id),
-      () => countListedItems({ em: ctx.em, workstreamIds, statuses: status }),
-    );
+    return itemsPage(ctx, workstreamIds, { first, after, status, search });
   }
 
   @Mutation(() => WorkstreamPayload)

@@ -58,6 +58,7 @@ export function touchedBy(events: readonly ChangeEvent[]): Touched {
   for (const e of events) {
     touched.initiativeIds.add(e.initiativeId);
     if ('workstreamId' in e) touched.workstreamIds.add(e.workstreamId);
+    if (e.type === 'ItemMoved') touched.workstreamIds.add(e.from);
     if ('itemId' in e) touched.itemIds.add(e.itemId);
   }
   return touched;
