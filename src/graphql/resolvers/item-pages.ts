@@ -24,13 +24,15 @@ export async function itemsPage(
   args: ItemPageArgs,
 ): Promise<ItemConnectionType> {
   const { afterId } = pageArgs(args.first, args.after);
+  // graphql-jit leaves an absent argument undefined where graphql-js gives null.
+  const search = args.search ?? null;
   try {
-    if (args.search !== null) containsPattern(args.search);
+    if (search !== null) containsPattern(search);
   } catch (err) {
     if (err instanceof DomainError) throw badUserInput(err.message, 'search');
     throw err;
   }
-  const filter = { em: ctx.em, workstreamIds, statuses: args.status, search: args.search };
+  const filter = { em: ctx.em, workstreamIds, statuses: args.status ?? null, search };
   const page = await listItems({ ...filter, first: args.first, afterId });
   return new ItemConnectionType(
     page.items.map((i) => new ItemType(i)),
