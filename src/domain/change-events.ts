@@ -140,12 +140,16 @@ export function itemOf(event: ChangeEvent): number | null {
 /**
  * Item edits (updateItem, moveItem). `ItemMoved`: `workstreamId` is where the item now is, `from`
  * and `to` the workstreams it left and entered; `state` is the item as it moved, so a replay
- * takes it out of one tally and into the other. Renames and notes move no figure but are logged.
+ * takes it out of one tally and into the other. Renames and notes move no figure but are logged,
+ * with the item's state (and weight) as every item event has it.
  */
 export type ItemEditEvent =
   | (ItemBase & { readonly type: 'ItemMoved'; readonly state: ItemState } & Change<number>)
-  | (ItemBase & { readonly type: 'ItemRenamed' } & Change<string>)
-  | (ItemBase & { readonly type: 'ItemNoteSet' } & Change<string | null>);
+  | (ItemBase & { readonly type: 'ItemRenamed'; readonly state: ItemState } & Change<string>)
+  | (ItemBase & {
+      readonly type: 'ItemNoteSet';
+      readonly state: ItemState;
+    } & Change<string | null>);
 
 /**
  * Initiative edits (updateInitiative, archiveInitiative, restoreInitiative). The bucket and

@@ -60,18 +60,25 @@ function changeEvents(
     effectiveAt,
   };
   const events: ChangeEvent[] = [];
+  const state = { status: item.status, percent: item.percent, weight: item.weight };
   if (cols.name !== undefined && cols.name !== item.name)
-    events.push({ ...base, type: 'ItemRenamed', from: item.name, to: cols.name });
+    events.push({ ...base, type: 'ItemRenamed', state, from: item.name, to: cols.name });
   if (cols.weight !== undefined && cols.weight !== item.weight)
     events.push({
       ...base,
       type: 'ItemWeightChanged',
-      state: { status: item.status, percent: item.percent, weight: cols.weight },
+      state: { ...state, weight: cols.weight },
       from: item.weight,
       to: cols.weight,
     });
   if (cols.note !== undefined && cols.note !== item.note)
-    events.push({ ...base, type: 'ItemNoteSet', from: item.note, to: cols.note });
+    events.push({
+      ...base,
+      type: 'ItemNoteSet',
+      state: { ...state, weight: cols.weight ?? item.weight },
+      from: item.note,
+      to: cols.note,
+    });
   return events;
 }
 
