@@ -14,7 +14,7 @@ import { createTestApp, type TestApp } from '../helpers/test-app.js';
 
 const ms = (v: unknown) => new Date(v as string | number | Date).getTime();
 const HOUR = 3_600_000;
-const LISTS = `query { initiatives { key } all: initiatives(includeArchived: true) { key archived }
+const LISTS = `query { initiatives { key } archived: archivedInitiatives { key archived }
   weeklyReport(date: "2026-05-13") }`;
 const BY_KEY = `query($key: String!) { initiative(key: $key) { key name archived archivedAt
   progress { percent credit counted } reportLines } }`;
@@ -175,10 +175,7 @@ describe.each(DIALECTS)(
       expect(row).toMatchObject({ kind: 'InitiativeArchived', actor: 'test' });
       const after = await app.ok(LISTS);
       expect(after.initiatives.map((i: any) => i.key)).toEqual(['stays']);
-      expect(after.all).toEqual([
-        { key: 'settings', archived: true },
-        { key: 'stays', archived: false },
-      ]);
+      expect(after.archived).toEqual([{ key: 'settings', archived: true }]);
       expect(after.weeklyReport).not.toContain('新设置');
       expect(after.weeklyReport).toContain('留下');
       const archived = await app.ok(BY_KEY, { key: 'settings' });
@@ -199,6 +196,7 @@ describe.each(DIALECTS)(
       expect((await newRows()).map((r) => r.kind)).toEqual(['InitiativeRestored']);
       const lists = await app.ok(LISTS);
       expect(lists.initiatives.map((i: any) => i.key)).toEqual(['settings', 'stays']);
+      expect(lists.archived).toEqual([]);
       expect(lists.weeklyReport).toContain('新设置');
       const missing = await payload(RESTORE_INITIATIVE, { initiativeId: 'SW5pdGlhdGl2ZTo5OTk' });
       expect(missing.userErrors).toMatchObject([{ code: 'NOT_FOUND', field: ['initiativeId'] }]);

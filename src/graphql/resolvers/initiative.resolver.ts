@@ -5,6 +5,7 @@ import {
   findListedInitiatives,
 } from '../../db/queries/initiative.queries.js';
 import { canRead } from '../../domain/access.js';
+import type { InitiativeRecord } from '../../db/records.js';
 import type { ItemStatus, Locale } from '../../domain/item-status.js';
 import { requireGlobalAdmin, writeScope } from '../access.js';
 import { runWrite } from '../../services/write-pipeline/run-write.js';
@@ -26,18 +27,19 @@ import { WorkstreamType } from '../types/workstream.type.js';
 @Resolver(() => InitiativeType)
 export class InitiativeResolver {
   @Query(() => [InitiativeType], {
-    description: 'Every initiative not archived (or every one, includeArchived), oldest first.',
+    description: 'Every initiative not archived, oldest first (archivedInitiatives: the others).',
   })
-  async initiatives(
-    @Ctx() ctx: Context,
-    @Arg('includeArchived', () => Boolean, { defaultValue: false }) includeArchived: boolean,
-  ): Promise<InitiativeType[]> {
-    const listed = includeArchived
-      ? await findAllInitiatives(ctx.em)
-      : await findListedInitiatives(ctx.em);
-    const all = listed.filter((i) => canRead(ctx.principal, i.id));
-    for (const i of all) ctx.loaders.initiative.prime(i.id, i);
-    return all.map((i) => new InitiativeType(i));
+  initiatives(@Ctx() ctx: Context): Promise<InitiativeType[]> {
+    return listed(ctx, findListedInitiatives);
+  }
+
+  @Query(() => [InitiativeType], {
+    description: 'The archived initiatives (restoreInitiative brings one back), oldest first.',
+  })
+  archivedInitiatives(@Ctx() ctx: Context): Promise<InitiativeType[]> {
+    return listed(ctx, async (em) =>
+      (await findAllInitiatives(em)).filter((i) => i.archivedAt !== null),
+    );
   }
 
   @Query(() => InitiativeType, { nullable: true })
@@ -123,4 +125,14 @@ export class InitiativeResolver {
     );
     return { initiative: value ? new InitiativeType(value) : null, userErrors };
   }
+}
+
+/** The initiatives a list query answers with, those the caller may read, primed for their fields. */
+async function listed(
+  ctx: Context,
+  find: (em: Context['em']) => Promise<InitiativeRecord[]>,
+): Promise<InitiativeType[]> {
+  const all = (await find(ctx.em)).filter((i) => canRead(ctx.principal, i.id));
+  for (const i of all) ctx.loaders.initiative.prime(i.id, i);
+  return all.map((i) => new InitiativeType(i));
 }
