@@ -60,9 +60,9 @@ export function rawStatusWrites(
     return s;
   };
   const log = db.prepare(
-    `insert into status_change (initiative_id, workstream_id, item_id, kind, from_status, from_percent,
-       to_status, to_percent, version, actor, note, at)
-     values ${Array.from({ length: batch }, () => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
+    `insert into change_log (initiative_id, workstream_id, item_id, kind, from_status, from_percent,
+       to_status, to_percent, weight, version, data, actor, note, effective_at, recorded_at)
+     values ${Array.from({ length: batch }, () => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
   );
   let next = 0;
   let round = 0;
@@ -89,14 +89,17 @@ export function rawStatusWrites(
         row.initiative_id,
         row.workstream_id,
         row.id,
-        'STATUS',
+        'ItemStatusChanged',
         row.status,
         row.percent,
         status,
         percent,
+        1,
         row.version + 1,
+        null,
         'bench',
         null,
+        now,
         now,
       );
     }

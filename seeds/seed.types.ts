@@ -35,5 +35,7 @@ export interface SeedInitiative {
   readonly statusLabels?: StatusLabelOverrides;
   /** In-progress items under this percent collapse into one report bucket (Hive: 20). */
   readonly reportLowPercentBucket?: number;
+  /** When the seeded state held (ISO time): every seeded row is logged as effective then. */
+  readonly effectiveAt?: string;
   readonly workstreams: readonly SeedWorkstream[];
 }

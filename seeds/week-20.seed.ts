@@ -4,6 +4,9 @@ import { paymentChannelsSeed } from './payment-channels.seed.js';
 import { posSeed } from './pos.seed.js';
 import type { SeedInitiative } from './seed.types.js';
 
+/** The report's date, the start of 2023-05-13 in China: what the seed's figures are as of. */
+export const WEEK_20_EFFECTIVE_AT = '2023-05-13T00:00:00+08:00';
+
 /**
  * The demo data set: the initiatives of the real weekly report 第20周 2023/05/13
  * (/work/shared/reference/week-20-report.md), in the report's order: 【O1 服务业务】新支付能力建设,
@@ -15,4 +18,4 @@ export const week20Seed: readonly SeedInitiative[] = [
   accountSeed,
   posSeed,
   hiveSeed,
-];
+].map((seed) => ({ ...seed, effectiveAt: WEEK_20_EFFECTIVE_AT }));

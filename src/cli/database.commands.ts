@@ -12,7 +12,7 @@ function setup() {
   return { config, log: createLogger(process.env.LOG_LEVEL ?? 'warn') };
 }
 
-/** `jindu migrate`: creates missing tables and columns, never drops. */
+/** `jindu migrate`: applies the pending versioned migrations (upgrades an unversioned database). */
 export async function migrateCommand(): Promise<number> {
   const { config, log } = setup();
   const orm = await openDatabase(config, log);

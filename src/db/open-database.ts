@@ -35,8 +35,8 @@ export async function openDatabase(
       log.info({ database: where }, 'database opened');
     }
     await withStartupLock(orm, async () => {
-      await migrate(orm);
-      log.info('schema up to date');
+      const schema = await migrate(orm);
+      log.info(schema, 'schema up to date');
       await prepare?.(orm);
     });
     return orm;

@@ -4,13 +4,17 @@ import { PostgreSqlDriver } from '@mikro-orm/postgresql';
 import type { SqlEntityManager } from '@mikro-orm/sql';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { Migrator } from '@mikro-orm/migrations';
 import { ENTITIES } from './entities/index.js';
 import { pgPoolOptions } from './pg-pool-guard.js';
+import { MIGRATIONS } from './migrations/index.js';
+import { MIGRATIONS_TABLE, prepareSchema, type SchemaReport } from './prepare-schema.js';
+import { dialectOfPlatform, type Dialect } from './dialect.js';
 import { sqlitePragmas, type SqliteSynchronous } from './sqlite-pragmas.js';
 import { countingWrites, registerGeneration, type WriteGeneration } from './write-generation.js';
 
 export type Em = SqlEntityManager;
-export type Dialect = 'sqlite' | 'postgresql';
+export type { Dialect };
 
 export interface OrmOptions {
   readonly databaseUrl: string;
@@ -30,6 +34,15 @@ export function ormOptions(
     entities: ENTITIES,
     allowGlobalContext: false,
     onQuery: countingWrites(generation),
+    extensions: [Migrator],
+    migrations: {
+      tableName: MIGRATIONS_TABLE,
+      migrationsList: MIGRATIONS,
+      snapshot: false,
+      silent: true,
+      transactional: true,
+      allOrNothing: true,
+    },
     ...(opts.onQuery
       ? { debug: ['query'] as const, logger: (message: string) => opts.onQuery!(message) }
       : { debug: opts.debug ?? false }),
@@ -62,12 +75,10 @@ export async function openOrm(opts: OrmOptions): Promise<MikroORM> {
 }
 
 export function dialectOf(em: Em): Dialect {
-  return em.getPlatform().constructor.name.toLowerCase().includes('postgre')
-    ? 'postgresql'
-    : 'sqlite';
+  return dialectOfPlatform(em.getPlatform());
 }
 
-/** Creates missing tables and columns; never drops anything (safe on a live database). */
-export async function migrate(orm: MikroORM): Promise<void> {
-  await orm.schema.update({ safe: true });
+/** Applies the pending versioned migrations (see prepare-schema.ts). */
+export async function migrate(orm: MikroORM): Promise<SchemaReport> {
+  return prepareSchema(orm);
 }

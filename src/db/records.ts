@@ -12,6 +12,10 @@ export interface InitiativeRecord {
   readonly rollupPolicy: Readonly<Record<string, string>> | null;
   readonly statusLabels: StatusLabelOverrides | null;
   readonly reportLowPercentBucket: number | null;
+  /** When it came into being (effective time): nothing about it may be back-dated before. */
+  readonly effectiveFrom: Date;
+  /** When it was archived (out of lists and reports), or null. */
+  readonly archivedAt: Date | null;
 }
 
 export interface WorkstreamRecord {
@@ -27,6 +31,7 @@ export interface WorkstreamRecord {
   readonly manualPercentBp: number | null;
   readonly targetDate: string | null;
   readonly reportDetail: ReportDetail;
+  readonly effectiveFrom: Date;
 }
 
 export interface ItemRecord {
@@ -42,6 +47,7 @@ export interface ItemRecord {
   readonly deleted: boolean;
   readonly createdAt: Date;
   readonly updatedAt: Date;
+  readonly effectiveFrom: Date;
 }
 
 type Row = Record<string, unknown>;
@@ -51,6 +57,11 @@ function json<T>(value: unknown): T | null {
   return (typeof value === 'string' ? JSON.parse(value) : value) as T;
 }
 
+/** A stored time; a row from before effective times were kept has none: it always existed. */
+const dateOr0 = (v: unknown): Date =>
+  v === null || v === undefined ? new Date(0) : new Date(v as string | number | Date);
+const dateOrNull = (v: unknown): Date | null =>
+  v === null || v === undefined ? null : new Date(v as string | number | Date);
 const num = (v: unknown): number => Number(v);
 const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 const strOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
@@ -66,6 +77,8 @@ export function toInitiative(r: Row): InitiativeRecord {
     rollupPolicy: json(r.rollup_policy ?? r.rollupPolicy),
     statusLabels: json(r.status_labels ?? r.statusLabels),
     reportLowPercentBucket: numOrNull(r.report_low_percent_bucket ?? r.reportLowPercentBucket),
+    effectiveFrom: dateOr0(r.effective_from ?? r.effectiveFrom),
+    archivedAt: dateOrNull(r.archived_at ?? r.archivedAt),
   };
 }
 
@@ -83,6 +96,7 @@ export function toWorkstream(r: Row): WorkstreamRecord {
     manualPercentBp: numOrNull(r.manual_percent_bp),
     targetDate: strOrNull(r.target_date),
     reportDetail: r.report_detail === 'BY_NAME' ? 'BY_NAME' : 'BY_PERCENT',
+    effectiveFrom: dateOr0(r.effective_from),
   };
 }
 
@@ -102,12 +116,23 @@ export function toItem(r: Row): ItemRecord {
       Boolean(Number(r.workstream_deleted ?? 0)),
     createdAt: new Date(r.created_at as string | number | Date),
     updatedAt: new Date(r.updated_at as string | number | Date),
+    effectiveFrom: dateOr0(r.effective_from ?? r.effectiveFrom),
   };
 }
 
 export const INITIATIVE_COLUMNS =
-  'id, key, name, objective, phase, target_date, rollup_policy, status_labels, report_low_percent_bucket';
+  'id, key, name, objective, phase, target_date, rollup_policy, status_labels, report_low_percent_bucket, effective_from, archived_at';
 export const WORKSTREAM_COLUMNS =
-  'id, initiative_id, parent_id, path, depth, name, phase, position, weight_centi, manual_percent_bp, target_date, report_detail';
+  'id, initiative_id, parent_id, path, depth, name, phase, position, weight_centi, manual_percent_bp, target_date, report_detail, effective_from';
 export const ITEM_COLUMNS =
-  'id, initiative_id, workstream_id, name, status, percent, weight, note, version, deleted_at, created_at, updated_at';
+  'id, initiative_id, workstream_id, name, status, percent, weight, note, version, deleted_at, created_at, updated_at, effective_from';
+
+/** The editable columns of a workstream, as an update writes them (absent: unchanged). */
+export interface WorkstreamColumnsUpdate {
+  name?: string;
+  phase?: string | null;
+  weightCenti?: number;
+  manualPercentBp?: number | null;
+  targetDate?: string | null;
+  reportDetail?: ReportDetail;
+}

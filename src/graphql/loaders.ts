@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import type { Em } from '../db/orm.js';
 import type { InitiativeRecord, ItemRecord, WorkstreamRecord } from '../db/records.js';
-import type { ChangeRecord } from '../db/queries/change.queries.js';
+import type { ChangeRecord } from '../db/queries/change-log.queries.js';
 import { findItemChanges } from '../db/queries/item-history.queries.js';
 import { findInitiativesByIds } from '../db/queries/initiative.queries.js';
 import { findItemsByIds } from '../db/queries/item.queries.js';

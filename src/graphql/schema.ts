@@ -3,6 +3,8 @@ import { isInterfaceType, isObjectType, type GraphQLSchema } from 'graphql';
 import type { Locale } from '../domain/item-status.js';
 import { buildSchema } from 'type-graphql';
 import { InitiativeResolver } from './resolvers/initiative.resolver.js';
+import { InitiativeEditResolver } from './resolvers/initiative-edit.resolver.js';
+import { ItemEditResolver } from './resolvers/item-edit.resolver.js';
 import { ItemResolver } from './resolvers/item.resolver.js';
 import { NodeResolver } from './resolvers/node.resolver.js';
 import { ReportResolver } from './resolvers/report.resolver.js';
@@ -36,7 +38,15 @@ function dropGetterWrappers(
 /** The executable schema, built once per process (it is immutable). */
 export function jinduSchema(): Promise<GraphQLSchema> {
   cached ??= buildSchema({
-    resolvers: [InitiativeResolver, WorkstreamResolver, ItemResolver, NodeResolver, ReportResolver],
+    resolvers: [
+      InitiativeResolver,
+      WorkstreamResolver,
+      ItemResolver,
+      NodeResolver,
+      ReportResolver,
+      ItemEditResolver,
+      InitiativeEditResolver,
+    ],
     orphanedTypes: [InitiativeType, WorkstreamType, ItemType],
     validate: false,
   }).then((schema) => {

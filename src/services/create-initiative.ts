@@ -1,17 +1,15 @@
-import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import { effectiveTime } from '../domain/effective-time.js';
 import { DomainError } from '../domain/errors.js';
 import { isItemStatus, isLocale, type StatusLabelOverrides } from '../domain/item-status.js';
 import { resolvePolicy } from '../domain/rollup-policy.js';
 import { isBlank, textProblem } from '../domain/text-rules.js';
 import { assertInitiativeKey, assertIsoDate, assertName, cleanText } from '../domain/tree-rules.js';
 import { InitiativeSchema } from '../db/entities/index.js';
-import type { Em } from '../db/orm.js';
 import { toInitiative, type InitiativeRecord } from '../db/records.js';
 import { findInitiativeByKey } from '../db/queries/initiative.queries.js';
-import { inTransaction } from './transaction.js';
+import type { UseCase } from './write-pipeline/use-case.js';
 
 export interface CreateInitiativeProps {
-  readonly em: Em;
   readonly key: string;
   readonly name: string;
   readonly objective?: string | null;
@@ -21,9 +19,14 @@ export interface CreateInitiativeProps {
   readonly rollupPolicy?: Readonly<Record<string, string>> | null;
   readonly statusLabels?: StatusLabelOverrides | null;
   readonly reportLowPercentBucket?: number | null;
+  /** When it came into being (back-dating); absent: now. */
+  readonly effectiveAt?: Date | null;
 }
 
-function checkLabels(labels: StatusLabelOverrides | null | undefined): StatusLabelOverrides | null {
+/** Status-label overrides (locale → status → label), checked; also used by updateInitiative. */
+export function checkLabels(
+  labels: StatusLabelOverrides | null | undefined,
+): StatusLabelOverrides | null {
   if (!labels) return null;
   for (const [locale, byStatus] of Object.entries(labels)) {
     for (const [status, label] of Object.entries(byStatus ?? {})) {
@@ -44,20 +47,22 @@ function checkLabels(labels: StatusLabelOverrides | null | undefined): StatusLab
   return labels;
 }
 
-/** Creates an empty initiative; its key must be new. */
-export async function createInitiative(props: CreateInitiativeProps): Promise<InitiativeRecord> {
-  const key = assertInitiativeKey(props.key);
-  const name = assertName(props.name);
-  const policy = props.rollupPolicy ? resolvePolicy(props.rollupPolicy) : null;
-  const bucket = props.reportLowPercentBucket ?? null;
+/** The low-percent report bucket: a whole number 1–100, or null; also used by updateInitiative. */
+export function checkBucket(bucket: number | null): number | null {
   if (bucket !== null && (!Number.isInteger(bucket) || bucket < 1 || bucket > 100)) {
     throw new DomainError('INVALID_PERCENT', '低进度分组阈值必须是 1 到 100 之间的整数', [
       'reportLowPercentBucket',
     ]);
   }
-  const data = {
-    key,
-    name,
+  return bucket;
+}
+
+function columnsOf(props: CreateInitiativeProps) {
+  const policy = props.rollupPolicy ? resolvePolicy(props.rollupPolicy) : null;
+  const bucket = checkBucket(props.reportLowPercentBucket ?? null);
+  return {
+    key: assertInitiativeKey(props.key),
+    name: assertName(props.name),
     objective: cleanText(props.objective, 'objective', 200),
     phase: cleanText(props.phase, 'phase', 200),
     targetDate: props.targetDate ? assertIsoDate(props.targetDate, 'targetDate') : null,
@@ -65,20 +70,39 @@ export async function createInitiative(props: CreateInitiativeProps): Promise<In
     statusLabels: checkLabels(props.statusLabels),
     reportLowPercentBucket: bucket,
   };
-  try {
-    return await inTransaction(props.em, async (tem) => {
-      if (await findInitiativeByKey(tem, key)) {
-        throw new DomainError('DUPLICATE_KEY', `项目标识已存在：${key}`, ['key']);
-      }
-      const entity = tem.create(InitiativeSchema, data);
-      await tem.flush();
-      return toInitiative({ ...entity });
-    });
-  } catch (err) {
-    // Two concurrent creates with one key: the unique index decides, the loser hears why.
-    if (err instanceof UniqueConstraintViolationException) {
-      throw new DomainError('DUPLICATE_KEY', `项目标识已存在：${key}`, ['key']);
-    }
-    throw err;
-  }
 }
+
+/**
+ * Creates an empty initiative; its key must be new (two concurrent creates with one key: the
+ * unique index decides, the pipeline retries the loser, who then hears DUPLICATE_KEY).
+ */
+export const createInitiative: UseCase<CreateInitiativeProps, InitiativeRecord> = {
+  name: 'createInitiative',
+  validate: (props) => void columnsOf(props),
+  async run({ tem, now }, props) {
+    const data = columnsOf(props);
+    const effectiveAt = effectiveTime(props.effectiveAt, now, null, ['effectiveAt']);
+    if (await findInitiativeByKey(tem, data.key)) {
+      throw new DomainError('DUPLICATE_KEY', `项目标识已存在：${data.key}`, ['key']);
+    }
+    const entity = tem.create(InitiativeSchema, { ...data, effectiveFrom: effectiveAt });
+    await tem.flush();
+    const created = toInitiative({ ...entity });
+    return {
+      result: created,
+      events: [
+        {
+          type: 'InitiativeCreated',
+          initiativeId: created.id,
+          state: {
+            key: created.key,
+            name: created.name,
+            rollupPolicy: created.rollupPolicy,
+            statusLabels: created.statusLabels,
+          },
+          effectiveAt,
+        },
+      ],
+    };
+  },
+};

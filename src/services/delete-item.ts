@@ -1,28 +1,22 @@
+import { effectiveTime } from '../domain/effective-time.js';
 import { DomainError } from '../domain/errors.js';
-import { itemDelta } from '../domain/tally.js';
-import { dialectOf, type Em } from '../db/orm.js';
-import {
-  applyTallyDeltas,
-  findItemsByIds,
-  insertChanges,
-  markItemDeleted,
-} from '../db/queries/item.queries.js';
-import { inTransaction } from './transaction.js';
-import { EVERYWHERE, type WriteScope } from './write-scope.js';
+import { dialectOf } from '../db/orm.js';
+import { findItemsByIds, markItemDeleted } from '../db/queries/item.queries.js';
+import type { UseCase } from './write-pipeline/use-case.js';
 
 export interface DeleteItemProps {
-  readonly em: Em;
   readonly itemId: number;
   readonly expectedVersion?: number | null;
-  readonly actor: string;
-  readonly scope?: WriteScope;
+  /** When it happened (back-dating); absent: now. */
+  readonly effectiveAt?: Date | null;
 }
 
 /** Soft-deletes an item: out of every figure at once, still in the change log. */
-export async function deleteItem(props: DeleteItemProps): Promise<number> {
-  return inTransaction(props.em, async (tem) => {
+export const deleteItem: UseCase<DeleteItemProps, number> = {
+  name: 'deleteItem',
+  async run({ tem, now, inScope }, props) {
     const [item] = await findItemsByIds(tem, [props.itemId], { dialect: dialectOf(tem) });
-    if (!item || item.deleted || !(props.scope ?? EVERYWHERE)(item.initiativeId))
+    if (!item || item.deleted || !inScope(item.initiativeId))
       throw new DomainError('NOT_FOUND', `事项不存在：${props.itemId}`, ['id']);
     const expected = props.expectedVersion;
     if (expected !== null && expected !== undefined && expected !== item.version) {
@@ -32,33 +26,21 @@ export async function deleteItem(props: DeleteItemProps): Promise<number> {
         ['expectedVersion'],
       );
     }
-    const now = new Date();
+    const effectiveAt = effectiveTime(props.effectiveAt, now, item.effectiveFrom, ['effectiveAt']);
     await markItemDeleted(tem, item.id, item.version + 1, now);
-    await applyTallyDeltas(tem, item.initiativeId, [
-      {
-        workstreamId: item.workstreamId,
-        delta: itemDelta(item.status, item.weight, item.percent, -1),
-      },
-    ]);
-    await insertChanges(
-      tem,
-      [
+    return {
+      result: item.id,
+      events: [
         {
+          type: 'ItemDeleted',
           initiativeId: item.initiativeId,
           workstreamId: item.workstreamId,
           itemId: item.id,
-          kind: 'DELETE',
-          fromStatus: item.status,
-          fromPercent: item.percent,
-          toStatus: null,
-          toPercent: null,
           version: item.version + 1,
-          actor: props.actor,
-          note: null,
+          state: { status: item.status, percent: item.percent, weight: item.weight },
+          effectiveAt,
         },
       ],
-      now,
-    );
-    return item.id;
-  });
-}
+    };
+  },
+};

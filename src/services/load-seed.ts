@@ -5,6 +5,8 @@ import { findAllInitiatives } from '../db/queries/initiative.queries.js';
 import { createInitiative } from './create-initiative.js';
 import { createItems } from './create-items.js';
 import { createWorkstream } from './create-workstream.js';
+import { runWrite } from './write-pipeline/run-write.js';
+import { operatorContext } from './write-pipeline/write-context.js';
 
 export interface LoadSeedProps {
   readonly em: Em;
@@ -13,21 +15,22 @@ export interface LoadSeedProps {
 }
 
 /**
- * Loads seed initiatives through the same services a user calls, so counters and the change
- * log are exactly what live use would have produced.
+ * Loads seed initiatives through the same write pipeline a user's writes take, so counters and
+ * the change log are exactly what live use would have produced; a seed with `effectiveAt` is
+ * logged as effective then (the week-20 report: 2023-05-13).
  */
 export async function loadSeed(
   props: LoadSeedProps,
 ): Promise<{ initiatives: number; items: number }> {
-  const actor = props.actor ?? 'seed';
+  const ctx = operatorContext(props.em, props.actor ?? 'seed');
   let items = 0;
   const addWorkstream = async (
     initiativeId: number,
     parentId: number | null,
     ws: SeedWorkstream,
+    effectiveAt: Date | null,
   ) => {
-    const created = await createWorkstream({
-      em: props.em,
+    const created = await runWrite(ctx, createWorkstream, {
       initiativeId,
       parentId,
       name: ws.name,
@@ -36,17 +39,19 @@ export async function loadSeed(
       manualPercent: ws.manualPercent,
       targetDate: ws.targetDate,
       reportDetail: ws.reportDetail,
+      effectiveAt,
     });
     for (let i = 0; i < (ws.items?.length ?? 0); i += MAX_BULK) {
       const batch = ws.items!.slice(i, i + MAX_BULK);
-      await createItems({ em: props.em, workstreamId: created.id, items: batch, actor });
+      await runWrite(ctx, createItems, { workstreamId: created.id, items: batch, effectiveAt });
       items += batch.length;
     }
-    for (const child of ws.children ?? []) await addWorkstream(initiativeId, created.id, child);
+    for (const child of ws.children ?? [])
+      await addWorkstream(initiativeId, created.id, child, effectiveAt);
   };
   for (const seed of props.initiatives) {
-    const initiative = await createInitiative({
-      em: props.em,
+    const effectiveAt = seed.effectiveAt ? new Date(seed.effectiveAt) : null;
+    const initiative = await runWrite(ctx, createInitiative, {
       key: seed.key,
       name: seed.name,
       objective: seed.objective,
@@ -54,8 +59,9 @@ export async function loadSeed(
       targetDate: seed.targetDate,
       statusLabels: seed.statusLabels,
       reportLowPercentBucket: seed.reportLowPercentBucket,
+      effectiveAt,
     });
-    for (const ws of seed.workstreams) await addWorkstream(initiative.id, null, ws);
+    for (const ws of seed.workstreams) await addWorkstream(initiative.id, null, ws, effectiveAt);
   }
   return { initiatives: props.initiatives.length, items };
 }

@@ -44,3 +44,9 @@ export function workstreamColumns(fields: WorkstreamFields): WorkstreamColumns {
   }
   return cols;
 }
+
+/** A place among siblings: absent, or a whole number from 0. */
+export function assertPosition(position: number | null | undefined): void {
+  if (position !== undefined && position !== null && (!Number.isInteger(position) || position < 0))
+    throw new DomainError('INVALID_INPUT', '位置必须是非负整数', ['position']);
+}

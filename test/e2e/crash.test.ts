@@ -100,7 +100,7 @@ describe(`crash safety: ${KILLS} × kill -9 during bulk updates`, { timeout: 180
         const em = orm.em.fork() as Em;
         expect(await em.execute('pragma integrity_check')).toEqual([{ integrity_check: 'ok' }]);
         const rows = await em.execute(
-          "select item_id, version from status_change where kind = 'STATUS'",
+          "select item_id, version from change_log where kind = 'ItemStatusChanged'",
         );
         const logged = new Set(rows.map((row) => `${row.item_id}:${row.version}`));
         const missing = acked.filter(

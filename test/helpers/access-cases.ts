@@ -32,8 +32,11 @@ export function sees(actor: Actor): { a: boolean; b: boolean } {
   return { a: actor.scope !== 'other', b: actor.scope !== 'own' };
 }
 
-/** write: changes a's workstreams or items; restore: admin only; createInitiative: global admin. */
-export type WriteKind = 'write' | 'restore' | 'createInitiative';
+/**
+ * write: changes a's workstreams or items; restore: admin only; settings: a's own settings and
+ * archiving, admin only (in scope); createInitiative: global admin.
+ */
+export type WriteKind = 'write' | 'restore' | 'settings' | 'createInitiative';
 export type Outcome = 'success' | 'FORBIDDEN' | 'NOT_FOUND';
 
 /**

@@ -74,7 +74,7 @@ describe.each(DIALECTS)(
       expect(report.differences).toEqual([]);
       const [log] = await app
         .em()
-        .execute("select count(*) as n from status_change where kind = 'STATUS'");
+        .execute("select count(*) as n from change_log where kind = 'ItemStatusChanged'");
       expect(Number(log!.n)).toBe(total);
     });
   },
@@ -155,7 +155,7 @@ describe.each(DIALECTS)(
       }
       const [log] = await app
         .em()
-        .execute("select count(*) as n from status_change where kind = 'STATUS'");
+        .execute("select count(*) as n from change_log where kind = 'ItemStatusChanged'");
       expect(Number(log!.n)).toBe(successes);
       expect((await verifyCounters(app.em())).differences).toEqual([]);
     });

@@ -77,6 +77,7 @@ describe('graphql-jit answers as graphql-js does', () => {
       'HiveRollup',
       'Initiatives',
       'InProgressItems',
+      'FindItems',
     ]);
   });
 

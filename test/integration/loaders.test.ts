@@ -3,6 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createInitiative } from '../../src/services/create-initiative.js';
 import { createItems } from '../../src/services/create-items.js';
 import { createWorkstream } from '../../src/services/create-workstream.js';
+import { runWrite } from '../../src/services/write-pipeline/run-write.js';
+import { operatorContext } from '../../src/services/write-pipeline/write-context.js';
 import { DIALECTS } from '../helpers/databases.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 
@@ -18,33 +20,29 @@ async function buildTree(
   mid: number,
   leaf: number,
 ): Promise<number> {
-  const em = app.em();
-  const initiative = await createInitiative({ em, key, name: key });
+  const ctx = operatorContext(app.em(), 't');
+  const initiative = await runWrite(ctx, createInitiative, { key, name: key });
   let nodes = 0;
   for (let a = 0; a < top; a++) {
-    const t = await createWorkstream({ em, initiativeId: initiative.id, name: `t${a}` });
+    const t = await runWrite(ctx, createWorkstream, { initiativeId: initiative.id, name: `t${a}` });
     nodes++;
     for (let b = 0; b < mid; b++) {
-      const m = await createWorkstream({
-        em,
+      const m = await runWrite(ctx, createWorkstream, {
         initiativeId: initiative.id,
         parentId: t.id,
         name: `m${b}`,
       });
       nodes++;
       for (let c = 0; c < leaf; c++) {
-        const l = await createWorkstream({
-          em,
+        const l = await runWrite(ctx, createWorkstream, {
           initiativeId: initiative.id,
           parentId: m.id,
           name: `l${c}`,
         });
         nodes++;
-        await createItems({
-          em,
+        await runWrite(ctx, createItems, {
           workstreamId: l.id,
           items: [{ name: 'x', status: 'IN_PROGRESS', percent: c }],
-          actor: 't',
         });
       }
     }

@@ -90,7 +90,7 @@ describe.each(DIALECTS)('names and notes at every entry (%s)', (dialect) => {
       note: '第一行\r\n第二行',
     });
     expect(ok.userErrors).toEqual([]);
-    const [row] = await app.em().execute(`select note from status_change order by id desc`);
+    const [row] = await app.em().execute(`select note from change_log order by id desc`);
     expect(row!.note).toBe('第一行\n第二行');
     await refused(SET_ITEM_STATUS, { itemId: item, status: 'PAUSED', note: 'a\u0007' }, ['note']);
     await refused(

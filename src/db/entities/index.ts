@@ -1,8 +1,8 @@
+import { ChangeLogSchema } from './change-log.entity.js';
 import { ApiTokenSchema } from './api-token.entity.js';
 import { IdempotencyRecordSchema } from './idempotency-record.entity.js';
 import { InitiativeSchema } from './initiative.entity.js';
 import { ItemSchema } from './item.entity.js';
-import { StatusChangeSchema } from './status-change.entity.js';
 import { WorkstreamTallySchema } from './workstream-tally.entity.js';
 import { WorkstreamSchema } from './workstream.entity.js';
 
@@ -10,7 +10,7 @@ export const ENTITIES = [
   InitiativeSchema,
   WorkstreamSchema,
   ItemSchema,
-  StatusChangeSchema,
+  ChangeLogSchema,
   WorkstreamTallySchema,
   ApiTokenSchema,
   IdempotencyRecordSchema,
@@ -20,7 +20,7 @@ export {
   IdempotencyRecordSchema,
   InitiativeSchema,
   ItemSchema,
-  StatusChangeSchema,
+  ChangeLogSchema,
   WorkstreamSchema,
   WorkstreamTallySchema,
 };

@@ -17,6 +17,10 @@ export const InitiativeSchema = defineEntity({
     statusLabels: p.json<Record<string, Record<string, string>>>().nullable(),
     /** In-progress items under this percent share one report bucket. */
     reportLowPercentBucket: p.integer().nullable(),
+    /** When it came into being (its creation's effectiveAt; a back-dated create sets it). */
+    effectiveFrom: p.datetime().nullable(),
+    /** Archived: out of the lists and reports, still readable by key (null: active). */
+    archivedAt: p.datetime().nullable(),
     createdAt: p.datetime().onCreate(() => new Date()),
     updatedAt: p
       .datetime()

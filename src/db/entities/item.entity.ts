@@ -21,13 +21,19 @@ export const ItemSchema = defineEntity({
     note: p.text().nullable(),
     version: p.integer().default(1),
     deletedAt: p.datetime().nullable(),
+    /** When it came into being (its creation's effectiveAt; a back-dated create sets it). */
+    effectiveFrom: p.datetime().nullable(),
     createdAt: p.datetime().onCreate(() => new Date()),
     updatedAt: p
       .datetime()
       .onCreate(() => new Date())
       .onUpdate(() => new Date()),
   },
-  indexes: [{ properties: ['workstream', 'deletedAt', 'id'] }],
+  indexes: [
+    { properties: ['workstream', 'deletedAt', 'id'] },
+    // An initiative's items in id order (Initiative.items, its search): one bounded range.
+    { properties: ['initiative', 'deletedAt', 'id'] },
+  ],
 });
 
 export type Item = InferEntity<typeof ItemSchema>;

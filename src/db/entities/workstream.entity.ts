@@ -23,6 +23,8 @@ export const WorkstreamSchema = defineEntity({
     targetDate: p.string().length(10).nullable(),
     reportDetail: p.string().length(16).default('BY_PERCENT'),
     deletedAt: p.datetime().nullable(),
+    /** When it came into being (its creation's effectiveAt; a back-dated create sets it). */
+    effectiveFrom: p.datetime().nullable(),
     createdAt: p.datetime().onCreate(() => new Date()),
     updatedAt: p
       .datetime()

@@ -7,6 +7,14 @@ export async function findAllInitiatives(em: Em): Promise<InitiativeRecord[]> {
   return rows.map(toInitiative);
 }
 
+/** The initiatives lists and reports show: every one not archived, oldest first. */
+export async function findListedInitiatives(em: Em): Promise<InitiativeRecord[]> {
+  const rows = await em.execute(
+    `select ${INITIATIVE_COLUMNS} from initiative where archived_at is null order by id`,
+  );
+  return rows.map(toInitiative);
+}
+
 export async function findInitiativesByIds(
   em: Em,
   ids: readonly number[],

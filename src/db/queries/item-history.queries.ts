@@ -1,5 +1,5 @@
 import type { Em } from '../orm.js';
-import { changeRecordOf, type ChangeRecord } from './change.queries.js';
+import { CHANGE_COLUMNS, changeRecordOf, type ChangeRecord } from './change-log.queries.js';
 import { placeholders } from './sql.js';
 
 /** Items per statement: well under SQLite's and PostgreSQL's parameter limits. */
@@ -23,10 +23,9 @@ export async function findItemChanges(
     const chunk = itemIds.slice(start, start + CHUNK);
     const rows = await em.execute(
       `select * from (
-         select id, initiative_id, workstream_id, item_id, kind, from_status, from_percent,
-                to_status, to_percent, version, actor, note, at,
+         select id, ${CHANGE_COLUMNS},
                 row_number() over (partition by item_id order by id desc) as rn
-           from status_change
+           from change_log
           where item_id in (${placeholders(chunk)})${beforeId === null ? '' : ' and id < ?'}
        ) ranked where rn <= ? order by item_id, id desc`,
       [...chunk, ...(beforeId === null ? [] : [beforeId]), limit],

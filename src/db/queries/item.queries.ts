@@ -1,7 +1,6 @@
 import type { ItemStatus } from '../../domain/item-status.js';
 import type { TallyDelta } from '../../domain/tally.js';
-import type { ChangeKind } from '../entities/status-change.entity.js';
-import type { Dialect, Em } from '../orm.js';
+import { dialectOf, type Dialect, type Em } from '../orm.js';
 import { ITEM_COLUMNS, toItem, type ItemRecord } from '../records.js';
 import { transactionStatement, transactionStatementForEach } from '../prepared.js';
 import { placeholders } from './sql.js';
@@ -32,28 +31,50 @@ export async function findItemsByIds(
 }
 
 export interface ItemPageQuery {
-  readonly workstreamIds: readonly number[];
+  /** The items of these workstreams, or (`{ initiativeId }`) of an initiative's live ones. */
+  readonly workstreamIds: readonly number[] | { readonly initiativeId: number };
   readonly afterId: number | null;
   readonly limit: number;
   readonly statuses: readonly ItemStatus[] | null;
+  /** Names matching this LIKE pattern (escape `\`; see domain/name-search.ts), or all. */
+  readonly namePattern?: string | null;
 }
 
-function pageWhere(q: Omit<ItemPageQuery, 'limit' | 'afterId'>): {
+function pageWhere(
+  em: Em,
+  q: Omit<ItemPageQuery, 'limit' | 'afterId'>,
+): {
   sql: string;
   params: unknown[];
 } {
-  const params: unknown[] = [...q.workstreamIds];
-  let sql = `workstream_id in (${placeholders(q.workstreamIds)}) and deleted_at is null`;
+  let sql: string;
+  let params: unknown[];
+  if (Array.isArray(q.workstreamIds)) {
+    params = [...q.workstreamIds];
+    sql = `workstream_id in (${placeholders(q.workstreamIds)}) and deleted_at is null`;
+  } else {
+    // One initiative's range of the (initiative_id, deleted_at, id) index; items of a deleted
+    // workstream count as deleted.
+    const { initiativeId } = q.workstreamIds as { initiativeId: number };
+    params = [initiativeId, initiativeId];
+    sql = `initiative_id = ? and deleted_at is null and workstream_id in
+      (select w.id from workstream w where w.initiative_id = ? and w.deleted_at is null)`;
+  }
   if (q.statuses && q.statuses.length > 0) {
     sql += ` and status in (${placeholders(q.statuses)})`;
     params.push(...q.statuses);
+  }
+  if (q.namePattern !== null && q.namePattern !== undefined) {
+    // SQLite's LIKE ignores the case of ASCII letters; PostgreSQL needs ILIKE for that.
+    sql += ` and name ${dialectOf(em) === 'postgresql' ? 'ilike' : 'like'} ? escape '\\'`;
+    params.push(q.namePattern);
   }
   return { sql, params };
 }
 
 /** One page of live items in id order (keyset pagination: stable under inserts). */
 export async function findItemsPage(em: Em, q: ItemPageQuery): Promise<ItemRecord[]> {
-  const where = pageWhere(q);
+  const where = pageWhere(em, q);
   const after = q.afterId === null ? '' : ' and id > ?';
   const rows = await em.execute(
     `select ${ITEM_COLUMNS} from item where ${where.sql}${after} order by id limit ?`,
@@ -66,7 +87,7 @@ export async function countItems(
   em: Em,
   q: Omit<ItemPageQuery, 'limit' | 'afterId'>,
 ): Promise<number> {
-  const where = pageWhere(q);
+  const where = pageWhere(em, q);
   const rows = await em.execute(`select count(*) as n from item where ${where.sql}`, where.params);
   return Number(rows[0]?.n ?? 0);
 }
@@ -131,64 +152,15 @@ export async function applyTallyDeltas(
   );
 }
 
-export interface ChangeRow {
-  readonly initiativeId: number;
-  readonly workstreamId: number;
-  readonly itemId: number | null;
-  readonly kind: ChangeKind;
-  readonly fromStatus: ItemStatus | null;
-  readonly fromPercent: number | null;
-  readonly toStatus: ItemStatus | null;
-  readonly toPercent: number | null;
-  readonly version: number | null;
-  readonly actor: string;
-  readonly note: string | null;
-}
-
-/** The change-log row of a workstream event (delete, restore): no item, no status. */
-export function workstreamEvent(
-  node: { readonly id: number; readonly initiativeId: number },
-  kind: 'WORKSTREAM_DELETE' | 'WORKSTREAM_RESTORE',
-  actor: string,
-): ChangeRow {
-  return {
-    initiativeId: node.initiativeId,
-    workstreamId: node.id,
-    itemId: null,
-    kind,
-    fromStatus: null,
-    fromPercent: null,
-    toStatus: null,
-    toPercent: null,
-    version: null,
-    actor,
-    note: null,
-  };
-}
-
-/** Appends to the change log, in the caller's transaction. */
-export async function insertChanges(em: Em, rows: readonly ChangeRow[], now: Date): Promise<void> {
-  if (rows.length === 0) return;
-  const values = rows.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ');
-  const params = rows.flatMap((r) => [
-    r.initiativeId,
-    r.workstreamId,
-    r.itemId,
-    r.kind,
-    r.fromStatus,
-    r.fromPercent,
-    r.toStatus,
-    r.toPercent,
-    r.version,
-    r.actor,
-    r.note,
-    now,
-  ]);
-  await transactionStatement(
-    em,
-    `insert into status_change (initiative_id, workstream_id, item_id, kind, from_status, from_percent,
-       to_status, to_percent, version, actor, note, at) values ${values}`,
-    params,
+export async function markItemRestored(
+  em: Em,
+  id: number,
+  version: number,
+  now: Date,
+): Promise<void> {
+  await em.execute(
+    'update item set deleted_at = null, version = ?, updated_at = ? where id = ?',
+    [version, now, id],
     'run',
   );
 }

@@ -3,6 +3,9 @@ import type { ItemStatus, Locale } from '../../domain/item-status.js';
 import type { CreditRule } from '../../domain/rollup-policy.js';
 import { CreditRuleEnum, ItemStatusEnum, LocaleEnum } from '../enums.js';
 
+/** Back-dating, as every write that takes it describes it. */
+const EFFECTIVE_AT =
+  'When it happened (back-dating, e.g. from an old report); default now. Not in the future (beyond a minute) and not before the object existed: else INVALID_INPUT on effectiveAt.';
 @InputType('StatusCreditInput', { description: 'One status’s rule in a rollup policy.' })
 export class StatusCreditInput {
   @Field(() => ItemStatusEnum)
@@ -52,4 +55,7 @@ export class CreateInitiativeInput {
 
   @Field(() => Int, { nullable: true })
   reportLowPercentBucket?: number | null;
+
+  @Field(() => Date, { nullable: true, description: EFFECTIVE_AT })
+  effectiveAt?: Date | null;
 }

@@ -5,6 +5,9 @@ import { ItemStatusEnum } from '../enums.js';
 const IDEMPOTENCY =
   'Retries with the same key (per token) return the first answer and apply once; the same key with another input is IDEMPOTENCY_KEY_REUSED.';
 
+/** Back-dating, as every write that takes it describes it. */
+const EFFECTIVE_AT =
+  'When it happened (back-dating, e.g. from an old report); default now. Not in the future (beyond a minute) and not before the object existed: else INVALID_INPUT on effectiveAt.';
 @InputType('NewItemInput')
 export class NewItemInput {
   @Field(() => String)
@@ -33,6 +36,9 @@ export class CreateItemsInput {
 
   @Field(() => String, { nullable: true, description: IDEMPOTENCY })
   idempotencyKey?: string | null;
+
+  @Field(() => Date, { nullable: true, description: EFFECTIVE_AT })
+  effectiveAt?: Date | null;
 }
 
 @InputType('ItemStatusUpdateInput', { description: 'One entry of a bulk status update.' })
@@ -57,6 +63,9 @@ export class ItemStatusUpdateInput {
 
   @Field(() => String, { nullable: true, description: 'Why: kept in the change log.' })
   note?: string | null;
+
+  @Field(() => Date, { nullable: true, description: EFFECTIVE_AT })
+  effectiveAt?: Date | null;
 }
 
 @InputType('SetItemStatusInput')
@@ -72,6 +81,12 @@ export class SetItemStatusesInput {
 
   @Field(() => String, { nullable: true, description: IDEMPOTENCY })
   idempotencyKey?: string | null;
+
+  @Field(() => Date, {
+    nullable: true,
+    description: 'Every update’s effectiveAt unless the update gives its own. ' + EFFECTIVE_AT,
+  })
+  effectiveAt?: Date | null;
 }
 
 @InputType('RestoreItemInput')
@@ -87,4 +102,7 @@ export class DeleteItemInput {
 
   @Field(() => Int, { nullable: true })
   expectedVersion?: number | null;
+
+  @Field(() => Date, { nullable: true, description: EFFECTIVE_AT })
+  effectiveAt?: Date | null;
 }

@@ -2,6 +2,9 @@ import { Field, Float, ID, InputType, Int } from 'type-graphql';
 import type { ReportDetail } from '../../domain/report-detail.js';
 import { ReportDetailEnum } from '../enums.js';
 
+/** Back-dating, as every write that takes it describes it. */
+const EFFECTIVE_AT =
+  'When it happened (back-dating, e.g. from an old report); default now. Not in the future (beyond a minute) and not before the object existed: else INVALID_INPUT on effectiveAt.';
 @InputType('CreateWorkstreamInput')
 export class CreateWorkstreamInput {
   @Field(() => ID)
@@ -39,6 +42,9 @@ export class CreateWorkstreamInput {
 
   @Field(() => ReportDetailEnum, { nullable: true })
   reportDetail?: ReportDetail | null;
+
+  @Field(() => Date, { nullable: true, description: EFFECTIVE_AT })
+  effectiveAt?: Date | null;
 }
 
 @InputType('UpdateWorkstreamInput', {
@@ -65,6 +71,9 @@ export class UpdateWorkstreamInput {
 
   @Field(() => ReportDetailEnum, { nullable: true })
   reportDetail?: ReportDetail | null;
+
+  @Field(() => Date, { nullable: true, description: EFFECTIVE_AT })
+  effectiveAt?: Date | null;
 }
 
 @InputType('MoveWorkstreamInput')
@@ -80,12 +89,18 @@ export class MoveWorkstreamInput {
 
   @Field(() => Int, { nullable: true })
   position?: number | null;
+
+  @Field(() => Date, { nullable: true, description: EFFECTIVE_AT })
+  effectiveAt?: Date | null;
 }
 
 @InputType('DeleteWorkstreamInput')
 export class DeleteWorkstreamInput {
   @Field(() => ID)
   id!: string;
+
+  @Field(() => Date, { nullable: true, description: EFFECTIVE_AT })
+  effectiveAt?: Date | null;
 }
 
 @InputType('RestoreWorkstreamInput')

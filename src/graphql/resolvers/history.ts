@@ -1,4 +1,4 @@
-import { findChanges, type ChangePageQuery } from '../../db/queries/change.queries.js';
+import { findChanges, type ChangePageQuery } from '../../db/queries/change-log.queries.js';
 import type { Context } from '../context.type.js';
 import { badUserInput } from '../errors.js';
 import { ChangeConnectionType, ChangeType } from '../types/change.type.js';

@@ -1,14 +1,24 @@
-import { Arg, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { findAllInitiatives, findInitiativeByKey } from '../../db/queries/initiative.queries.js';
+import { Arg, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import {
+  findAllInitiatives,
+  findInitiativeByKey,
+  findListedInitiatives,
+} from '../../db/queries/initiative.queries.js';
 import { canRead } from '../../domain/access.js';
-import type { Locale } from '../../domain/item-status.js';
-import { requireGlobalAdmin } from '../access.js';
+import type { InitiativeRecord } from '../../db/records.js';
+import type { ItemStatus, Locale } from '../../domain/item-status.js';
+import { requireGlobalAdmin, writeScope } from '../access.js';
+import { runWrite } from '../../services/write-pipeline/run-write.js';
+import { writeContextOf } from '../write-context.js';
 import { reportLines } from '../../services/build-report.js';
 import { createInitiative } from '../../services/create-initiative.js';
-import { LocaleEnum } from '../enums.js';
+import { ItemStatusEnum, LocaleEnum } from '../enums.js';
+import { ItemConnectionType } from '../types/item-connection.type.js';
+import { itemsPage, SEARCH_DESCRIPTION } from './item-pages.js';
 import type { Context } from '../context.type.js';
 import { withUserErrors } from '../errors.js';
 import { CreateInitiativeInput } from '../inputs/initiative.input.js';
+import { labelsOf, policyOf } from '../inputs/initiative-settings.js';
 import { InitiativeType } from '../types/initiative.type.js';
 import { InitiativePayload } from '../types/payloads.type.js';
 import { ProgressType } from '../types/progress.type.js';
@@ -16,11 +26,20 @@ import { WorkstreamType } from '../types/workstream.type.js';
 
 @Resolver(() => InitiativeType)
 export class InitiativeResolver {
-  @Query(() => [InitiativeType], { description: 'Every initiative, oldest first.' })
-  async initiatives(@Ctx() ctx: Context): Promise<InitiativeType[]> {
-    const all = (await findAllInitiatives(ctx.em)).filter((i) => canRead(ctx.principal, i.id));
-    for (const i of all) ctx.loaders.initiative.prime(i.id, i);
-    return all.map((i) => new InitiativeType(i));
+  @Query(() => [InitiativeType], {
+    description: 'Every initiative not archived, oldest first (archivedInitiatives: the others).',
+  })
+  initiatives(@Ctx() ctx: Context): Promise<InitiativeType[]> {
+    return listed(ctx, findListedInitiatives);
+  }
+
+  @Query(() => [InitiativeType], {
+    description: 'The archived initiatives (restoreInitiative brings one back), oldest first.',
+  })
+  archivedInitiatives(@Ctx() ctx: Context): Promise<InitiativeType[]> {
+    return listed(ctx, async (em) =>
+      (await findAllInitiatives(em)).filter((i) => i.archivedAt !== null),
+    );
   }
 
   @Query(() => InitiativeType, { nullable: true })
@@ -55,6 +74,22 @@ export class InitiativeResolver {
     return tree.roots.map((node) => WorkstreamType.of(node, tree));
   }
 
+  @FieldResolver(() => ItemConnectionType, {
+    description:
+      'Every live item of the initiative in creation order, a page at a time (first 1–100); search finds an item by a part of its name.',
+  })
+  items(
+    @Root() root: InitiativeType,
+    @Ctx() ctx: Context,
+    @Arg('first', () => Int, { defaultValue: 50 }) first: number,
+    @Arg('after', () => String, { nullable: true }) after: string | null,
+    @Arg('status', () => [ItemStatusEnum], { nullable: true }) status: ItemStatus[] | null,
+    @Arg('search', () => String, { nullable: true, description: SEARCH_DESCRIPTION })
+    search: string | null,
+  ): Promise<ItemConnectionType> {
+    return itemsPage(ctx, { initiativeId: root.record.id }, { first, after, status, search });
+  }
+
   @FieldResolver(() => [String], {
     description:
       'The weekly report lines: the header (总进度…), then one numbered line per reported workstream.',
@@ -74,26 +109,30 @@ export class InitiativeResolver {
     @Ctx() ctx: Context,
   ): Promise<InitiativePayload> {
     requireGlobalAdmin(ctx);
+    const scope = writeScope(ctx);
     const { value, userErrors } = await withUserErrors(() =>
-      createInitiative({
-        em: ctx.em,
+      runWrite(writeContextOf(ctx, scope), createInitiative, {
         key: input.key,
         name: input.name,
         objective: input.objective,
         phase: input.phase,
         targetDate: input.targetDate,
-        rollupPolicy: input.rollupPolicy
-          ? Object.fromEntries(input.rollupPolicy.map((r) => [r.status, r.credit]))
-          : null,
-        statusLabels: input.statusLabels
-          ? input.statusLabels.reduce<Record<string, Record<string, string>>>((acc, l) => {
-              (acc[l.locale] ??= {})[l.status] = l.label;
-              return acc;
-            }, {})
-          : null,
+        rollupPolicy: policyOf(input.rollupPolicy) ?? null,
+        statusLabels: labelsOf(input.statusLabels) ?? null,
         reportLowPercentBucket: input.reportLowPercentBucket,
+        effectiveAt: input.effectiveAt,
       }),
     );
     return { initiative: value ? new InitiativeType(value) : null, userErrors };
   }
+}
+
+/** The initiatives a list query answers with, those the caller may read, primed for their fields. */
+async function listed(
+  ctx: Context,
+  find: (em: Context['em']) => Promise<InitiativeRecord[]>,
+): Promise<InitiativeType[]> {
+  const all = (await find(ctx.em)).filter((i) => canRead(ctx.principal, i.id));
+  for (const i of all) ctx.loaders.initiative.prime(i.id, i);
+  return all.map((i) => new InitiativeType(i));
 }

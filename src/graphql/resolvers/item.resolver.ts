@@ -1,12 +1,13 @@
 import { GraphQLError } from 'graphql';
 import { Arg, Ctx, FieldResolver, Int, Mutation, Resolver, Root } from 'type-graphql';
 import { assertBulkSize } from '../../domain/errors.js';
-import type { ItemRecord } from '../../db/records.js';
 import { createItems } from '../../services/create-items.js';
 import { deleteItem } from '../../services/delete-item.js';
 import { restoreItem } from '../../services/restore.js';
 import { setItemStatuses } from '../../services/set-item-statuses.js';
-import { adminScope, idempotencyOf, writeScope } from '../access.js';
+import { runWrite } from '../../services/write-pipeline/run-write.js';
+import { adminScope, writeScope } from '../access.js';
+import { writeContextOf } from '../write-context.js';
 import type { Context } from '../context.type.js';
 import { withUserErrors } from '../errors.js';
 import { toGlobalId } from '../global-id.js';
@@ -23,12 +24,7 @@ import { DeletePayload, ItemPayload, ItemsPayload } from '../types/payloads.type
 import { WorkstreamType } from '../types/workstream.type.js';
 import { historyPage } from './history.js';
 import { idOf } from './ids.js';
-import { forgetInitiative, workstreamView } from './views.js';
-
-function forgetItems(ctx: Context, items: readonly ItemRecord[]): void {
-  for (const id of new Set(items.map((i) => i.initiativeId))) forgetInitiative(ctx, id);
-  for (const item of items) ctx.loaders.item.clear(item.id);
-}
+import { workstreamView } from './views.js';
 
 @Resolver(() => ItemType)
 export class ItemResolver {
@@ -63,15 +59,15 @@ export class ItemResolver {
     const scope = writeScope(ctx);
     const { value, userErrors } = await withUserErrors(async () => {
       assertBulkSize(input.items.length, 'items', '事项');
-      const created = await createItems({
-        em: ctx.em,
-        workstreamId: idOf(input.workstreamId, 'Workstream', ['workstreamId']),
-        items: input.items,
-        actor: ctx.actor,
-        scope,
-        idempotency: idempotencyOf(ctx, input.idempotencyKey),
-      });
-      forgetItems(ctx, created);
+      const created = await runWrite(
+        writeContextOf(ctx, scope, input.idempotencyKey),
+        createItems,
+        {
+          workstreamId: idOf(input.workstreamId, 'Workstream', ['workstreamId']),
+          items: input.items,
+          effectiveAt: input.effectiveAt,
+        },
+      );
       return created.map((i) => new ItemType(i));
     });
     return { items: value, userErrors };
@@ -85,15 +81,14 @@ export class ItemResolver {
     const scope = writeScope(ctx);
     const { value, userErrors } = await withUserErrors(async () => {
       const { idempotencyKey, ...update } = input;
-      const [updated] = await setItemStatuses({
-        em: ctx.em,
-        updates: [{ ...update, itemId: idOf(input.itemId, 'Item', ['itemId']) }],
-        actor: ctx.actor,
-        fieldOf: (_i, name) => [name],
-        scope,
-        idempotency: idempotencyOf(ctx, idempotencyKey),
-      });
-      forgetItems(ctx, [updated!]);
+      const [updated] = await runWrite(
+        writeContextOf(ctx, scope, idempotencyKey),
+        setItemStatuses,
+        {
+          updates: [{ ...update, itemId: idOf(input.itemId, 'Item', ['itemId']) }],
+          single: true,
+        },
+      );
       return new ItemType(updated!);
     });
     return { item: value, userErrors };
@@ -107,17 +102,17 @@ export class ItemResolver {
     const scope = writeScope(ctx);
     const { value, userErrors } = await withUserErrors(async () => {
       assertBulkSize(input.updates.length, 'updates', '更新');
-      const updated = await setItemStatuses({
-        em: ctx.em,
-        updates: input.updates.map((u, i) => ({
-          ...u,
-          itemId: idOf(u.itemId, 'Item', ['updates', String(i), 'itemId']),
-        })),
-        actor: ctx.actor,
-        scope,
-        idempotency: idempotencyOf(ctx, input.idempotencyKey),
-      });
-      forgetItems(ctx, updated);
+      const updated = await runWrite(
+        writeContextOf(ctx, scope, input.idempotencyKey),
+        setItemStatuses,
+        {
+          updates: input.updates.map((u, i) => ({
+            ...u,
+            itemId: idOf(u.itemId, 'Item', ['updates', String(i), 'itemId']),
+          })),
+          effectiveAt: input.effectiveAt,
+        },
+      );
       return updated.map((i) => new ItemType(i));
     });
     return { items: value, userErrors };
@@ -132,16 +127,11 @@ export class ItemResolver {
   ): Promise<DeletePayload> {
     const scope = writeScope(ctx);
     const { value, userErrors } = await withUserErrors(async () => {
-      const id = await deleteItem({
-        em: ctx.em,
+      const id = await runWrite(writeContextOf(ctx, scope), deleteItem, {
         itemId: idOf(input.id, 'Item', ['id']),
         expectedVersion: input.expectedVersion,
-        actor: ctx.actor,
-        scope,
+        effectiveAt: input.effectiveAt,
       });
-      ctx.loaders.tree.clearAll();
-      ctx.loaders.reportDetails.clearAll();
-      ctx.loaders.item.clear(id);
       return toGlobalId('Item', id);
     });
     return { deletedId: value, userErrors };
@@ -156,13 +146,9 @@ export class ItemResolver {
   ): Promise<ItemPayload> {
     const scope = adminScope(ctx);
     const { value, userErrors } = await withUserErrors(async () => {
-      const restored = await restoreItem({
-        em: ctx.em,
+      const restored = await runWrite(writeContextOf(ctx, scope), restoreItem, {
         id: idOf(input.id, 'Item', ['id']),
-        actor: ctx.actor,
-        scope,
       });
-      forgetItems(ctx, [restored]);
       return new ItemType(restored);
     });
     return { item: value, userErrors };

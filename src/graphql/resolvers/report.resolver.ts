@@ -5,7 +5,7 @@ import { assertIsoDate } from '../../domain/tree-rules.js';
 import { escapeMarkdown } from '../../domain/markdown.js';
 import { formatWeeklyReport } from '../../domain/weekly-report.js';
 import { DomainError } from '../../domain/errors.js';
-import { findAllInitiatives } from '../../db/queries/initiative.queries.js';
+import { findListedInitiatives } from '../../db/queries/initiative.queries.js';
 import { reportLines } from '../../services/build-report.js';
 import type { Context } from '../context.type.js';
 import { LocaleEnum } from '../enums.js';
@@ -15,7 +15,7 @@ import { badUserInput } from '../errors.js';
 export class ReportResolver {
   @Query(() => String, {
     description:
-      'The progress part of the weekly report as Markdown: every initiative, grouped by objective, in the report’s section shape.',
+      'The progress part of the weekly report as Markdown: every initiative not archived, grouped by objective, in the report’s section shape.',
   })
   async weeklyReport(
     @Ctx() ctx: Context,
@@ -33,7 +33,7 @@ export class ReportResolver {
       if (err instanceof DomainError) throw badUserInput(err.message, 'date');
       throw err;
     }
-    const initiatives = (await findAllInitiatives(ctx.em)).filter((i) =>
+    const initiatives = (await findListedInitiatives(ctx.em)).filter((i) =>
       canRead(ctx.principal, i.id),
     );
     for (const i of initiatives) ctx.loaders.initiative.prime(i.id, i);

@@ -22,6 +22,7 @@ export async function itemView(ctx: Context, id: number): Promise<ItemType | nul
 
 /** Forgets what this request read about an initiative, after a mutation changed it. */
 export function forgetInitiative(ctx: Context, initiativeId: number): void {
+  ctx.loaders.initiative.clear(initiativeId);
   ctx.loaders.tree.clear(initiativeId);
   ctx.loaders.reportDetails.clear(initiativeId);
   ctx.loaders.workstream.clearAll();

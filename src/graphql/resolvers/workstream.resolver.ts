@@ -3,14 +3,14 @@ import type { ItemStatus, Locale } from '../../domain/item-status.js';
 import { workstreamReportLine } from '../../services/build-report.js';
 import { createWorkstream } from '../../services/create-workstream.js';
 import { deleteWorkstream } from '../../services/delete-workstream.js';
-import { countListedItems, listItems } from '../../services/list-items.js';
 import { moveWorkstream } from '../../services/move-workstream.js';
 import { updateWorkstream } from '../../services/update-workstream.js';
 import type { Context } from '../context.type.js';
 import { ItemStatusEnum, LocaleEnum } from '../enums.js';
 import { withUserErrors } from '../errors.js';
 import { adminScope, writeScope } from '../access.js';
-import { historyPage, pageArgs } from './history.js';
+import { historyPage } from './history.js';
+import { itemsPage, SEARCH_DESCRIPTION } from './item-pages.js';
 import { restoreWorkstream } from '../../services/restore.js';
 import { ChangeConnectionType } from '../types/change.type.js';
 import { toGlobalId } from '../global-id.js';
@@ -23,11 +23,12 @@ import {
 } from '../inputs/workstream.input.js';
 import { InitiativeType } from '../types/initiative.type.js';
 import { ItemConnectionType } from '../types/item-connection.type.js';
-import { ItemType } from '../types/item.type.js';
 import { DeletePayload, WorkstreamPayload } from '../types/payloads.type.js';
 import { WorkstreamType } from '../types/workstream.type.js';
-import { idOf, itemCursor } from './ids.js';
-import { forgetInitiative, workstreamView } from './views.js';
+import { idOf } from './ids.js';
+import { workstreamView } from './views.js';
+import { runWrite } from '../../services/write-pipeline/run-write.js';
+import { writeContextOf } from '../write-context.js';
 
 function subtreeIds(root: WorkstreamType): number[] {
   const ids: number[] = [];
@@ -71,17 +72,11 @@ export class WorkstreamResolver {
       description: 'Items of the whole subtree.',
     })
     includeDescendants: boolean,
+    @Arg('search', () => String, { nullable: true, description: SEARCH_DESCRIPTION })
+    search: string | null,
   ): Promise<ItemConnectionType> {
-    await ctx.deadline?.check();
-    const { afterId } = pageArgs(first, after);
     const workstreamIds = includeDescendants ? subtreeIds(root) : [root.node.id];
-    const page = await listItems({ em: ctx.em, workstreamIds, first, afterId, statuses: status });
-    return new ItemConnectionType(
-      page.items.map((i) => new ItemType(i)),
-      page.hasNextPage,
-      (item) => itemCursor(item.record.id),
-      () => countListedItems({ em: ctx.em, workstreamIds, statuses: status }),
-    );
+    return itemsPage(ctx, workstreamIds, { first, after, status, search });
   }
 
   @Mutation(() => WorkstreamPayload)
@@ -91,14 +86,11 @@ export class WorkstreamResolver {
   ): Promise<WorkstreamPayload> {
     const scope = writeScope(ctx);
     const { value, userErrors } = await withUserErrors(async () => {
-      const created = await createWorkstream({
+      const created = await runWrite(writeContextOf(ctx, scope), createWorkstream, {
         ...input,
-        em: ctx.em,
-        scope,
         initiativeId: idOf(input.initiativeId, 'Initiative', ['initiativeId']),
         parentId: input.parentId ? idOf(input.parentId, 'Workstream', ['parentId']) : null,
       });
-      forgetInitiative(ctx, created.initiativeId);
       return workstreamView(ctx, created.id);
     });
     return { workstream: value, userErrors };
@@ -111,13 +103,10 @@ export class WorkstreamResolver {
   ): Promise<WorkstreamPayload> {
     const scope = writeScope(ctx);
     const { value, userErrors } = await withUserErrors(async () => {
-      const updated = await updateWorkstream({
+      const updated = await runWrite(writeContextOf(ctx, scope), updateWorkstream, {
         ...input,
-        em: ctx.em,
         id: idOf(input.id, 'Workstream', ['id']),
-        scope,
       });
-      forgetInitiative(ctx, updated.initiativeId);
       return workstreamView(ctx, updated.id);
     });
     return { workstream: value, userErrors };
@@ -132,14 +121,12 @@ export class WorkstreamResolver {
   ): Promise<WorkstreamPayload> {
     const scope = writeScope(ctx);
     const { value, userErrors } = await withUserErrors(async () => {
-      const moved = await moveWorkstream({
-        em: ctx.em,
+      const moved = await runWrite(writeContextOf(ctx, scope), moveWorkstream, {
         id: idOf(input.id, 'Workstream', ['id']),
         parentId: input.parentId ? idOf(input.parentId, 'Workstream', ['parentId']) : null,
         position: input.position,
-        scope,
+        effectiveAt: input.effectiveAt,
       });
-      forgetInitiative(ctx, moved.initiativeId);
       return workstreamView(ctx, moved.id);
     });
     return { workstream: value, userErrors };
@@ -154,15 +141,10 @@ export class WorkstreamResolver {
   ): Promise<DeletePayload> {
     const scope = writeScope(ctx);
     const { value, userErrors } = await withUserErrors(async () => {
-      const id = await deleteWorkstream({
-        em: ctx.em,
+      const id = await runWrite(writeContextOf(ctx, scope), deleteWorkstream, {
         id: idOf(input.id, 'Workstream', ['id']),
-        actor: ctx.actor,
-        scope,
+        effectiveAt: input.effectiveAt,
       });
-      ctx.loaders.tree.clearAll();
-      ctx.loaders.reportDetails.clearAll();
-      ctx.loaders.workstream.clearAll();
       return toGlobalId('Workstream', id);
     });
     return { deletedId: value, userErrors };
@@ -190,13 +172,9 @@ export class WorkstreamResolver {
   ): Promise<WorkstreamPayload> {
     const scope = adminScope(ctx);
     const { value, userErrors } = await withUserErrors(async () => {
-      const restored = await restoreWorkstream({
-        em: ctx.em,
+      const restored = await runWrite(writeContextOf(ctx, scope), restoreWorkstream, {
         id: idOf(input.id, 'Workstream', ['id']),
-        actor: ctx.actor,
-        scope,
       });
-      forgetInitiative(ctx, restored.initiativeId);
       return workstreamView(ctx, restored.id);
     });
     return { workstream: value, userErrors };

@@ -1,9 +1,22 @@
 import { Field, ID, Int, ObjectType } from 'type-graphql';
-import type { ChangeRecord } from '../../db/queries/change.queries.js';
+import type { ChangeRecord } from '../../db/queries/change-log.queries.js';
 import type { ItemStatus } from '../../domain/item-status.js';
 import { ItemStatusEnum } from '../enums.js';
 import { toGlobalId } from '../global-id.js';
 import { PageInfoType } from './item-connection.type.js';
+
+/** The kinds `history` has always answered with, for the events the first log knew. */
+const LEGACY_KINDS: Readonly<Record<string, string>> = {
+  ItemCreated: 'CREATE',
+  ItemStatusChanged: 'STATUS',
+  ItemDeleted: 'DELETE',
+  ItemRestored: 'RESTORE',
+  WorkstreamDeleted: 'WORKSTREAM_DELETE',
+  WorkstreamRestored: 'WORKSTREAM_RESTORE',
+};
+
+/** WorkstreamMoved → WORKSTREAM_MOVED. */
+const screaming = (type: string) => type.replace(/(?<=[a-z])(?=[A-Z])/g, '_').toUpperCase();
 
 @ObjectType('Change', {
   description:
@@ -14,10 +27,41 @@ export class ChangeType {
   constructor(readonly record: ChangeRecord) {}
 
   @Field(() => String, {
-    description: 'CREATE, STATUS, DELETE, RESTORE (items); WORKSTREAM_DELETE, WORKSTREAM_RESTORE.',
+    description:
+      'CREATE, STATUS, DELETE, RESTORE (items); WORKSTREAM_DELETE, WORKSTREAM_RESTORE; the newer events in upper snake case (WORKSTREAM_MOVED, ITEM_BASELINE…).',
   })
   get kind(): string {
+    return LEGACY_KINDS[this.record.kind] ?? screaming(this.record.kind);
+  }
+
+  @Field(() => String, {
+    description: 'The change event’s type: ItemCreated, ItemStatusChanged, WorkstreamMoved…',
+  })
+  get event(): string {
     return this.record.kind;
+  }
+
+  @Field(() => Date, { description: 'When it happened (a writer may have back-dated it).' })
+  get effectiveAt(): Date {
+    return this.record.effectiveAt;
+  }
+
+  @Field(() => Date, { description: 'When the server recorded it.' })
+  get recordedAt(): Date {
+    return this.record.recordedAt;
+  }
+
+  @Field(() => Int, { nullable: true, description: 'The item’s weight (item events).' })
+  get weight(): number | null {
+    return this.record.weight;
+  }
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'JSON: what a workstream or initiative event changed (before/after).',
+  })
+  get data(): string | null {
+    return this.record.data;
   }
 
   @Field(() => ID, { nullable: true })
@@ -27,7 +71,8 @@ export class ChangeType {
 
   @Field(() => ID)
   get workstreamId(): string {
-    return toGlobalId('Workstream', this.record.workstreamId);
+    // `history` lists the changes of items and workstreams, which always name their workstream.
+    return toGlobalId('Workstream', this.record.workstreamId ?? 0);
   }
 
   @Field(() => ItemStatusEnum, { nullable: true })
@@ -65,9 +110,9 @@ export class ChangeType {
     return this.record.note;
   }
 
-  @Field(() => Date)
+  @Field(() => Date, { description: 'When the server recorded it (same as recordedAt).' })
   get at(): Date {
-    return this.record.at;
+    return this.record.recordedAt;
   }
 }
 

@@ -47,4 +47,16 @@ export class InitiativeType implements NodeInterface {
   get reportLowPercentBucket(): number | null {
     return this.record.reportLowPercentBucket;
   }
+
+  @Field(() => Boolean, {
+    description: 'Archived: left out of initiatives, weeklyReport and report --all.',
+  })
+  get archived(): boolean {
+    return this.record.archivedAt !== null;
+  }
+
+  @Field(() => Date, { nullable: true, description: 'When it was archived.' })
+  get archivedAt(): Date | null {
+    return this.record.archivedAt;
+  }
 }

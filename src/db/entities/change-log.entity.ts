@@ -1,0 +1,42 @@
+import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
+
+/**
+ * The append-only, bitemporal change log: one row per change that can move a figure, written by
+ * the write pipeline in the transaction of the change. `kind` is the event type (ItemCreated,
+ * WorkstreamMoved… see domain/change-events.ts); item events fill the status columns and the
+ * item's weight, the others put their before/after in `data` (JSON). `recordedAt` is the
+ * server's clock; `effectiveAt` when the change happened (a caller may back-date it). Plain ids
+ * rather than relations: the log outlives what it describes. A correction is a new row.
+ */
+export const ChangeLogSchema = defineEntity({
+  name: 'ChangeLog',
+  tableName: 'change_log',
+  properties: {
+    id: p.integer().primary().autoincrement(),
+    initiativeId: p.integer(),
+    /** null for an initiative event. */
+    workstreamId: p.integer().nullable(),
+    /** null for a workstream or initiative event. */
+    itemId: p.integer().nullable().index(),
+    kind: p.string().length(40),
+    fromStatus: p.string().length(32).nullable(),
+    fromPercent: p.integer().nullable(),
+    toStatus: p.string().length(32).nullable(),
+    toPercent: p.integer().nullable(),
+    /** The item's weight (item events). */
+    weight: p.integer().nullable(),
+    version: p.integer().nullable(),
+    data: p.text().nullable(),
+    actor: p.string().length(200),
+    note: p.text().nullable(),
+    effectiveAt: p.datetime(),
+    recordedAt: p.datetime(),
+  },
+  indexes: [
+    { properties: ['initiativeId', 'effectiveAt'] },
+    { properties: ['initiativeId', 'recordedAt'] },
+    { properties: ['workstreamId', 'id'] },
+  ],
+});
+
+export type ChangeLog = InferEntity<typeof ChangeLogSchema>;

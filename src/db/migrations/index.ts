@@ -1,0 +1,20 @@
+import type { MigrationObject } from '@mikro-orm/core';
+import { Migration20261129000000PreviousRelease } from './20261129000000-previous-release.migration.js';
+import { Migration20261129010000ChangeLog } from './20261129010000-change-log.migration.js';
+import { Migration20261129020000ArchiveAndSearch } from './20261129020000-archive-and-search.migration.js';
+
+/** Every migration, oldest first: listed, not discovered, so compiled and test runs agree. */
+export const MIGRATIONS: MigrationObject[] = [
+  {
+    name: 'Migration20261129000000PreviousRelease',
+    class: Migration20261129000000PreviousRelease,
+  },
+  { name: 'Migration20261129010000ChangeLog', class: Migration20261129010000ChangeLog },
+  {
+    name: 'Migration20261129020000ArchiveAndSearch',
+    class: Migration20261129020000ArchiveAndSearch,
+  },
+];
+
+/** The migration whose schema a database made before migrations existed already has. */
+export const PREVIOUS_RELEASE = MIGRATIONS[0]!.name;

@@ -1,0 +1,119 @@
+import type { ItemStatus } from '../../domain/item-status.js';
+import type { ChangeLogRow } from '../change-log-row.js';
+import type { Em } from '../orm.js';
+import { transactionStatement } from '../prepared.js';
+import { placeholders } from './sql.js';
+
+const COLUMNS = `initiative_id, workstream_id, item_id, kind, from_status, from_percent, to_status,
+  to_percent, weight, version, data, actor, note, effective_at, recorded_at`;
+const PER_ROW = '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
+/** Rows per statement: well under SQLite's and PostgreSQL's parameter limits. */
+const CHUNK = 500;
+
+/** The rows' parameters in column order, in one array (a bulk write's hot loop). */
+function paramsOf(rows: readonly ChangeLogRow[]): unknown[] {
+  const params: unknown[] = [];
+  for (const r of rows) {
+    params.push(
+      r.initiativeId,
+      r.workstreamId,
+      r.itemId,
+      r.kind,
+      r.fromStatus,
+      r.fromPercent,
+      r.toStatus,
+      r.toPercent,
+      r.weight,
+      r.version,
+      r.data,
+      r.actor,
+      r.note,
+      r.effectiveAt,
+      r.recordedAt,
+    );
+  }
+  return params;
+}
+
+/** Appends rows to the change log in the caller's transaction: one statement per 500 rows. */
+export async function insertChangeLog(em: Em, rows: readonly ChangeLogRow[]): Promise<void> {
+  for (let start = 0; start < rows.length; start += CHUNK) {
+    const chunk = rows.slice(start, start + CHUNK);
+    await transactionStatement(
+      em,
+      `insert into change_log (${COLUMNS}) values ${chunk.map(() => PER_ROW).join(', ')}`,
+      paramsOf(chunk),
+      'run',
+    );
+  }
+}
+
+/** A change-log row as read back, with its id. */
+export interface ChangeRecord extends ChangeLogRow {
+  readonly id: number;
+}
+
+export interface ChangePageQuery {
+  readonly itemId?: number;
+  readonly workstreamIds?: readonly number[];
+  readonly initiativeId?: number;
+  /** Newest first: the page holds changes older than this id. */
+  readonly beforeId: number | null;
+  readonly limit: number;
+}
+
+const n = (v: unknown) => (v === null || v === undefined ? null : Number(v));
+const s = (v: unknown) => (v === null || v === undefined ? null : String(v));
+
+/** A page of the change log, newest first (by id: the order it was recorded in). */
+export async function findChanges(em: Em, q: ChangePageQuery): Promise<ChangeRecord[]> {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  if (q.itemId !== undefined) {
+    where.push('item_id = ?');
+    params.push(q.itemId);
+  }
+  if (q.workstreamIds) {
+    where.push(`workstream_id in (${placeholders(q.workstreamIds)})`);
+    params.push(...q.workstreamIds);
+  }
+  if (q.initiativeId !== undefined) {
+    where.push('initiative_id = ?');
+    params.push(q.initiativeId);
+  }
+  if (q.beforeId !== null) {
+    where.push('id < ?');
+    params.push(q.beforeId);
+  }
+  const rows = await em.execute(
+    `select id, ${COLUMNS} from change_log
+      where ${where.join(' and ') || '1 = 1'} order by id desc limit ?`,
+    [...params, q.limit],
+  );
+  return rows.map(changeRecordOf);
+}
+
+/** The columns every reader of the log selects, after `id`. */
+export const CHANGE_COLUMNS = COLUMNS;
+
+/** A change-log row as the database returns it, typed. */
+export function changeRecordOf(r: Record<string, unknown>): ChangeRecord {
+  return {
+    id: Number(r.id),
+    initiativeId: Number(r.initiative_id),
+    workstreamId: n(r.workstream_id),
+    itemId: n(r.item_id),
+    kind: String(r.kind),
+    fromStatus: s(r.from_status) as ItemStatus | null,
+    fromPercent: n(r.from_percent),
+    toStatus: s(r.to_status) as ItemStatus | null,
+    toPercent: n(r.to_percent),
+    weight: n(r.weight),
+    version: n(r.version),
+    data: s(r.data),
+    actor: String(r.actor),
+    note: s(r.note),
+    effectiveAt: new Date(r.effective_at as string | number | Date),
+    recordedAt: new Date(r.recorded_at as string | number | Date),
+  };
+}

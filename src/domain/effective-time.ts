@@ -1,0 +1,31 @@
+import { DomainError } from './errors.js';
+
+/** How far ahead of the server's clock a caller's clock may run. */
+export const CLOCK_SKEW_MS = 60_000;
+
+/**
+ * When a change took effect: the caller's back-dated time, or `now`. A time more than a minute
+ * ahead of the server, or before the object it changes existed (`existedSince`), is refused with
+ * INVALID_INPUT on `field`, so nothing is written.
+ */
+export function effectiveTime(
+  requested: Date | null | undefined,
+  now: Date,
+  existedSince: Date | null,
+  field: readonly string[],
+): Date {
+  if (requested === null || requested === undefined) return now;
+  if (Number.isNaN(requested.getTime()))
+    throw new DomainError('INVALID_INPUT', '生效时间无效', field);
+  if (requested.getTime() > now.getTime() + CLOCK_SKEW_MS) {
+    throw new DomainError('INVALID_INPUT', '生效时间不能晚于现在', field);
+  }
+  if (existedSince !== null && requested.getTime() < existedSince.getTime()) {
+    throw new DomainError(
+      'INVALID_INPUT',
+      `生效时间早于对象的创建时间（${existedSince.toISOString()}）`,
+      field,
+    );
+  }
+  return requested;
+}

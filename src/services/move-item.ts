@@ -1,0 +1,77 @@
+import { effectiveTime } from '../domain/effective-time.js';
+import { DomainError } from '../domain/errors.js';
+import { dialectOf } from '../db/orm.js';
+import type { ItemRecord } from '../db/records.js';
+import { findItemsByIds } from '../db/queries/item.queries.js';
+import { updateItemColumns } from '../db/queries/item-writes.queries.js';
+import { countLiveChildren, findWorkstream } from '../db/queries/workstream.queries.js';
+import { itemsCodec } from './item-codec.js';
+import type { UseCase } from './write-pipeline/use-case.js';
+
+export interface MoveItemProps {
+  readonly itemId: number;
+  /** A workstream without children (and without a manual percent) of the same initiative. */
+  readonly workstreamId: number;
+  readonly expectedVersion?: number | null;
+  /** When it happened (back-dating); absent: now. Not before the item or the target existed. */
+  readonly effectiveAt?: Date | null;
+}
+
+/**
+ * Moves an item to another leaf workstream of its initiative; its credit leaves one subtree's
+ * figures and enters the other's (the ItemMoved event's counter deltas). Moving across
+ * initiatives is refused: an initiative's policy, labels and access scope are its own, so an
+ * item that changes initiative is a delete there and a create here, done on purpose.
+ */
+export const moveItem: UseCase<MoveItemProps, ItemRecord[]> = {
+  name: 'moveItem',
+  codec: itemsCodec,
+  // Children may not appear under the target meanwhile (as for createItems).
+  lockTarget: async (tem, props) =>
+    (await findItemsByIds(tem, [props.itemId]))[0]?.initiativeId ?? null,
+  async run({ tem, now, inScope }, props) {
+    const [item] = await findItemsByIds(tem, [props.itemId], { dialect: dialectOf(tem) });
+    if (!item || item.deleted || !inScope(item.initiativeId))
+      throw new DomainError('NOT_FOUND', `事项不存在：${props.itemId}`, ['itemId']);
+    const expected = props.expectedVersion;
+    if (expected !== null && expected !== undefined && expected !== item.version) {
+      throw new DomainError(
+        'STALE_VERSION',
+        `事项已被他人修改（当前版本 ${item.version}，期望 ${expected}），请刷新后重试`,
+        ['expectedVersion'],
+      );
+    }
+    const target = await findWorkstream(tem, props.workstreamId);
+    if (!target || !inScope(target.initiativeId))
+      throw new DomainError('NOT_FOUND', `工作流不存在：${props.workstreamId}`, ['workstreamId']);
+    if (target.initiativeId !== item.initiativeId)
+      throw new DomainError('INVALID_INPUT', '事项只能移动到同一项目内的工作流', ['workstreamId']);
+    const since = new Date(Math.max(item.effectiveFrom.getTime(), target.effectiveFrom.getTime()));
+    const effectiveAt = effectiveTime(props.effectiveAt, now, since, ['effectiveAt']);
+    if (target.id === item.workstreamId) return { result: [item], events: [] };
+    if ((await countLiveChildren(tem, target.id)) > 0)
+      throw new DomainError('INVALID_INPUT', '事项只能移到没有下级的工作流', ['workstreamId']);
+    if (target.manualPercentBp !== null)
+      throw new DomainError('INVALID_INPUT', '人工填报进度的工作流不能接收事项，请先清除人工进度', [
+        'workstreamId',
+      ]);
+    const version = item.version + 1;
+    await updateItemColumns(tem, item.id, { workstreamId: target.id }, version, now);
+    return {
+      result: [{ ...item, workstreamId: target.id, version, updatedAt: now }],
+      events: [
+        {
+          type: 'ItemMoved',
+          initiativeId: item.initiativeId,
+          workstreamId: target.id,
+          itemId: item.id,
+          version,
+          state: { status: item.status, percent: item.percent, weight: item.weight },
+          from: item.workstreamId,
+          to: target.id,
+          effectiveAt,
+        },
+      ],
+    };
+  },
+};

@@ -1,0 +1,65 @@
+import type { ChangeEvent } from '../../domain/change-events.js';
+import { CLOCK_SKEW_MS } from '../../domain/effective-time.js';
+import { DomainError } from '../../domain/errors.js';
+import { deltasOf } from '../../domain/event-deltas.js';
+import { mergeDeltas } from '../../domain/tally.js';
+import { toLogRow } from '../../db/change-log-row.js';
+import type { Em } from '../../db/orm.js';
+import { insertChangeLog } from '../../db/queries/change-log.queries.js';
+import { applyTallyDeltas } from '../../db/queries/item.queries.js';
+import { groupTallyDeltas } from '../tally-deltas.js';
+import type { WriteScope } from '../write-scope.js';
+import type { Touched } from './write-context.js';
+
+/**
+ * The pipeline's own check of what a use-case returns: nothing outside the caller's scope (a
+ * use-case that forgot its NOT_FOUND check still cannot write there) and no effective time in
+ * the future. Either aborts the transaction.
+ */
+export function assertEventsAllowed(
+  events: readonly ChangeEvent[],
+  scope: WriteScope,
+  now: Date,
+): void {
+  for (const e of events) {
+    if (!scope(e.initiativeId)) throw new DomainError('NOT_FOUND', `项目不存在：${e.initiativeId}`);
+    if (e.effectiveAt.getTime() > now.getTime() + CLOCK_SKEW_MS)
+      throw new DomainError('INVALID_INPUT', '生效时间不能晚于现在', ['effectiveAt']);
+  }
+}
+
+/**
+ * Writes the events' change-log rows (one statement per 500) and applies the counter deltas
+ * they imply (one atomic upsert per initiative), in the caller's transaction.
+ */
+export async function recordEvents(
+  tem: Em,
+  events: readonly ChangeEvent[],
+  actor: string,
+  now: Date,
+): Promise<void> {
+  if (events.length === 0) return;
+  for (const [initiativeId, group] of groupTallyDeltas(deltasOf(events))) {
+    await applyTallyDeltas(tem, initiativeId, mergeDeltas(group));
+  }
+  await insertChangeLog(
+    tem,
+    events.map((e) => toLogRow(e, actor, now)),
+  );
+}
+
+/** Which initiatives, workstreams and items the events touched. */
+export function touchedBy(events: readonly ChangeEvent[]): Touched {
+  const touched = {
+    initiativeIds: new Set<number>(),
+    workstreamIds: new Set<number>(),
+    itemIds: new Set<number>(),
+  };
+  for (const e of events) {
+    touched.initiativeIds.add(e.initiativeId);
+    if ('workstreamId' in e) touched.workstreamIds.add(e.workstreamId);
+    if (e.type === 'ItemMoved') touched.workstreamIds.add(e.from);
+    if ('itemId' in e) touched.itemIds.add(e.itemId);
+  }
+  return touched;
+}

@@ -1,0 +1,196 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DomainError, DomainErrors } from '../../src/domain/errors.js';
+import { ItemSchema } from '../../src/db/entities/index.js';
+import { createInitiative } from '../../src/services/create-initiative.js';
+import { createItems } from '../../src/services/create-items.js';
+import { createWorkstream } from '../../src/services/create-workstream.js';
+import { setItemStatuses } from '../../src/services/set-item-statuses.js';
+import { itemsCodec } from '../../src/services/item-codec.js';
+import { runWrite } from '../../src/services/write-pipeline/run-write.js';
+import type { UseCase } from '../../src/services/write-pipeline/use-case.js';
+import {
+  operatorContext,
+  type Touched,
+  type WriteContext,
+} from '../../src/services/write-pipeline/write-context.js';
+import { verifyCounters } from '../../src/services/verify-counters.js';
+import { DIALECTS } from '../helpers/databases.js';
+import { createTestApp, type TestApp } from '../helpers/test-app.js';
+
+describe.each(DIALECTS)('the write pipeline (%s)', (dialect) => {
+  let app: TestApp;
+  let mine: number;
+  let other: number;
+  let leaf: number;
+  let items: number[];
+  let forgotten: Touched[];
+  const logCount = async () =>
+    Number((await app.em().execute('select count(*) as n from change_log'))[0]!.n);
+  /** An editor of `mine` only, who records what it is told to forget. */
+  const editor = (idempotencyKey: string | null = null): WriteContext => ({
+    em: app.em(),
+    actor: 'editor',
+    scope: (id) => id === mine,
+    idempotency: idempotencyKey ? { key: idempotencyKey, owner: 'token:1' } : null,
+    forget: (t) => forgotten.push(t),
+  });
+
+  beforeAll(async () => {
+    app = await createTestApp(dialect);
+    const op = operatorContext(app.em(), 'setup');
+    const effectiveAt = new Date(Date.now() - 86_400_000); // yesterday: later writes may back-date
+    mine = (await runWrite(op, createInitiative, { key: 'mine', name: '我的', effectiveAt })).id;
+    other = (await runWrite(op, createInitiative, { key: 'other', name: '别人的' })).id;
+    leaf = (await runWrite(op, createWorkstream, { initiativeId: mine, name: '叶子', effectiveAt }))
+      .id;
+    items = (
+      await runWrite(op, createItems, {
+        workstreamId: leaf,
+        items: [{ name: 'a' }, { name: 'b' }, { name: 'c' }],
+        effectiveAt,
+      })
+    ).map((i) => i.id);
+  });
+  beforeEach(() => {
+    forgotten = [];
+  });
+  afterAll(() => app?.close());
+
+  it('logs the events, applies their deltas, and says what to forget after commit', async () => {
+    const before = await logCount();
+    const updated = await runWrite(editor(), setItemStatuses, {
+      updates: [
+        { itemId: items[0]!, status: 'IN_PROGRESS', percent: 40 },
+        { itemId: items[1]!, status: 'DONE' },
+      ],
+    });
+    expect(updated.map((i) => [i.status, i.percent])).toEqual([
+      ['IN_PROGRESS', 40],
+      ['DONE', 100],
+    ]);
+    expect(await logCount()).toBe(before + 2);
+    expect((await verifyCounters(app.em())).differences).toEqual([]);
+    expect(forgotten).toEqual([
+      {
+        initiativeIds: new Set([mine]),
+        workstreamIds: new Set([leaf]),
+        itemIds: new Set(items.slice(0, 2)),
+      },
+    ]);
+  });
+
+  it('answers NOT_FOUND outside the scope and writes nothing', async () => {
+    const before = await logCount();
+    const ws = runWrite(editor(), createWorkstream, { initiativeId: other, name: 'x' });
+    await expect(ws).rejects.toMatchObject({ code: 'NOT_FOUND', field: ['initiativeId'] });
+    expect(await logCount()).toBe(before);
+    expect(forgotten).toEqual([]);
+  });
+
+  it('refuses events outside the scope even when a use-case forgot to check, rolling back its rows', async () => {
+    const careless: UseCase<{ name: string }, number> = {
+      name: 'careless',
+      async run({ tem, now }, props) {
+        const item = tem.create(ItemSchema, {
+          name: props.name,
+          status: 'DONE',
+          initiative: other,
+          workstream: leaf,
+          effectiveFrom: now,
+        });
+        await tem.flush();
+        return {
+          result: item.id,
+          events: [
+            {
+              type: 'ItemCreated',
+              initiativeId: other,
+              workstreamId: leaf,
+              itemId: item.id,
+              version: 1,
+              state: { status: 'DONE', percent: 100, weight: 1 },
+              effectiveAt: now,
+            },
+          ],
+        };
+      },
+    };
+    const before = await logCount();
+    await expect(runWrite(editor(), careless, { name: '越权' })).rejects.toBeInstanceOf(
+      DomainError,
+    );
+    expect(await logCount()).toBe(before);
+    expect(await app.em().count(ItemSchema, { name: '越权' })).toBe(0);
+  });
+
+  it('refuses an event dated in the future even from a use-case that did not check', async () => {
+    const future: UseCase<object, null> = {
+      name: 'future',
+      run: async ({ now }) => ({
+        result: null,
+        events: [
+          {
+            type: 'WorkstreamRenamed',
+            initiativeId: mine,
+            workstreamId: leaf,
+            from: '叶子',
+            to: '叶',
+            effectiveAt: new Date(now.getTime() + 120_000),
+          },
+        ],
+      }),
+    };
+    await expect(runWrite(editor(), future, {})).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+      field: ['effectiveAt'],
+    });
+  });
+
+  it('rolls back the whole bulk, log rows included, when one update fails', async () => {
+    const before = await logCount();
+    const [first] = await app.em().find(ItemSchema, { id: items[2]! });
+    const bulk = runWrite(editor(), setItemStatuses, {
+      updates: [
+        { itemId: items[2]!, status: 'PAUSED', percent: 10 },
+        { itemId: items[0]!, status: 'DONE', expectedVersion: 1 },
+      ],
+    });
+    await expect(bulk).rejects.toBeInstanceOf(DomainErrors);
+    expect(await logCount()).toBe(before);
+    const [again] = await app.em().find(ItemSchema, { id: items[2]! });
+    expect([again!.status, again!.version]).toEqual([first!.status, first!.version]);
+    expect(forgotten).toEqual([]);
+  });
+
+  it('applies a retry with the same idempotency key once, and refuses the key for another payload', async () => {
+    const props = { updates: [{ itemId: items[2]!, status: 'IN_PROGRESS' as const, percent: 5 }] };
+    const before = await logCount();
+    const first = await runWrite(editor('k-1'), setItemStatuses, props);
+    const retry = await runWrite(editor('k-1'), setItemStatuses, props);
+    expect(itemsCodec.decode(JSON.parse(JSON.stringify(retry)))).toEqual(first);
+    expect(await logCount()).toBe(before + 1);
+    expect(forgotten).toHaveLength(1); // the replay changed nothing
+    await expect(
+      runWrite(editor('k-1'), setItemStatuses, {
+        updates: [{ itemId: items[2]!, status: 'DONE' }],
+      }),
+    ).rejects.toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED' });
+    expect(await logCount()).toBe(before + 1);
+  });
+
+  it('stamps every row with the server clock and the effective time', async () => {
+    const t0 = Date.now();
+    const backdated = new Date(t0 - 3_600_000);
+    await runWrite(editor(), setItemStatuses, {
+      updates: [{ itemId: items[1]!, status: 'PAUSED', effectiveAt: backdated }],
+    });
+    const [row] = await app
+      .em()
+      .execute('select effective_at, recorded_at, actor from change_log order by id desc limit 1');
+    const ms = (v: unknown) => new Date(v as string | number | Date).getTime();
+    expect(ms(row!.effective_at)).toBe(backdated.getTime());
+    expect(ms(row!.recorded_at)).toBeGreaterThanOrEqual(t0 - 1);
+    expect(ms(row!.recorded_at)).toBeLessThanOrEqual(Date.now());
+    expect(row!.actor).toBe('editor');
+  });
+});
