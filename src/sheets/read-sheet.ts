@@ -56,7 +56,7 @@ function parseWorkbook(
   format: 'xlsx' | 'csv',
 ): { wb: XLSX.WorkBook; encoding: TextEncodingName | null } {
   // sheetRows bounds the work: one row past the limit is enough to refuse the file.
-  const common = { sheetRows: MAX_SHEET_ROWS + 2, cellFormula: true, dense: false } as const;
+  const common = { sheetRows: MAX_SHEET_ROWS + 2, cellFormula: true, cellNF: true } as const;
   if (format === 'csv') {
     const { text, encoding } = decodeCsvText(bytes);
     if (text.trim() === '') throw new SheetError('EMPTY', '文件是空的');
