@@ -18,6 +18,7 @@ import { rawStatusWrites } from './raw-writes.js';
 import { startServer, type ServerProcess } from './server-process.js';
 import { median, meets, spread, table, type Figure } from './summary.js';
 import { generateInitiative, type GeneratedInitiative } from './synthetic-data.js';
+import { benchImport } from './import-sheet.js';
 
 const HELP = `npm run bench [-- options]
 
@@ -524,6 +525,7 @@ try {
   ].join('\n');
   console.log(`\n${text}\n`);
   for (const f of list) say(`${f.id} ${f.what}: ${f.details.join(' | ')}`);
+  say(await benchImport(smoke ? 500 : 10_000));
   const out = opts.out ?? (smoke ? 'bench/results/smoke.json' : 'bench/results/latest.json');
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(

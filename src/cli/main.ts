@@ -7,7 +7,7 @@ import { exitCodeFor, oneLineUsageErrors } from './usage-errors.js';
 import { packageVersion } from './version.js';
 
 const ENV_HELP = `
-Environment (serve, migrate, seed, verify, token):
+Environment (serve, migrate, seed, verify, token, import, export):
   HOST, PORT            where to listen (default 127.0.0.1:4000)
   DATABASE_URL          sqlite:PATH (default sqlite:./data/jindu.sqlite) or postgres://user@host:5432/db
   JINDU_SEED            week-20 (default: load the week-20 report into an empty database) or none
@@ -89,6 +89,35 @@ program
   .option('--token <token>', 'API token, sent as Authorization: Bearer')
   .action((key, opts) =>
     exitWith(async () => (await import('./report.command.js')).reportCommand(key, opts))(),
+  );
+
+program
+  .command('import')
+  .argument('<file>', 'an .xlsx or .csv file (UTF-8, UTF-8 with BOM, or GBK/GB18030)')
+  .description('import items from a spreadsheet: all or nothing, re-running changes nothing')
+  .requiredOption('--initiative <key>', 'the initiative to import into, e.g. hive')
+  .option('--dry-run', "print every row's action and a summary; write nothing")
+  .option('--skip-errors', 'apply the good rows even when some rows are wrong')
+  .option('--prune', "delete the initiative's items the file does not list")
+  .action((file, opts) =>
+    exitWith(async () => (await import('./import.command.js')).importCommand(file, opts))(),
+  );
+program
+  .command('export')
+  .argument('<initiativeKey>', 'the initiative to export, e.g. hive')
+  .description("export items (and, in .xlsx, every workstream's figures) to a spreadsheet")
+  .addOption(
+    new Option('--format <format>', 'file format').choices(['xlsx', 'csv']).default('xlsx'),
+  )
+  .addOption(
+    new Option('--encoding <encoding>', 'CSV encoding')
+      .choices(['utf-8', 'gb18030'])
+      .default('utf-8'),
+  )
+  .option('--as-of <YYYY-MM-DD>', 'figures as of a date (needs the change-log history)', day)
+  .requiredOption('--out <file>', 'where to write')
+  .action((key, opts) =>
+    exitWith(async () => (await import('./export.command.js')).exportCommand(key, opts))(),
   );
 
 const token = program

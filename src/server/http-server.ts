@@ -16,6 +16,8 @@ import { sendDatabaseUnavailable } from './database-unavailable.js';
 import { LIMITS, tokenLimitError } from './limits.js';
 import type { MetricsSource } from './process-metrics.js';
 import { isClientAbort, missingHostProblem, requestUrl } from './request-guards.js';
+import { sheetRoute } from './sheet-routes.js';
+import { loadStaticFiles, serveStatic } from './static-files.js';
 
 export interface HttpDeps {
   readonly apollo: ApolloServer<Context>;
@@ -51,7 +53,7 @@ function parseOrSelf(text: string): unknown {
   }
 }
 
-/** The HTTP server: /graphql, /graphiql, /livez, /readyz; every error answer is JSON. */
+/** The HTTP server: /graphql, /graphiql, /livez, /readyz, the dashboard at /; every error answer is JSON. */
 export function createHttpServer(deps: HttpDeps): Server {
   // GraphiQL's bundle is tens of megabytes once loaded: it is loaded on the first visit only.
   let page: Promise<string> | undefined;
@@ -59,6 +61,7 @@ export function createHttpServer(deps: HttpDeps): Server {
     (page ??= import('@graphql-yoga/render-graphiql').then(({ renderGraphiQL }) =>
       renderGraphiQL({ endpoint: '/graphql', title: 'Jindu 进度', defaultQuery: GRAPHIQL_QUERY }),
     ));
+  const dashboard = loadStaticFiles();
   // Node's own missing-Host refusal is an empty 400; handle() answers it in JSON instead.
   const server = createServer({ requireHostHeader: false }, (req, res) => {
     const started = process.hrtime.bigint();
@@ -73,7 +76,7 @@ export function createHttpServer(deps: HttpDeps): Server {
         'request',
       );
     });
-    handle(req, res, deps, graphiql).catch((err: unknown) => {
+    handle(req, res, deps, graphiql, dashboard).catch((err: unknown) => {
       if (err instanceof HttpError) {
         const headers: Record<string, string> =
           err.status === 401 ? { 'www-authenticate': 'Bearer' } : {};
@@ -114,6 +117,7 @@ async function handle(
   res: ServerResponse,
   deps: HttpDeps,
   graphiql: () => Promise<string>,
+  dashboard: ReturnType<typeof loadStaticFiles>,
 ): Promise<void> {
   const noHost = missingHostProblem(req);
   if (noHost) return sendJsonError(res, 400, 'BAD_REQUEST', noHost);
@@ -146,7 +150,12 @@ async function handle(
       }
     case '/graphql':
       return graphql(req, res, url, deps);
+    case '/api/import':
+    case '/api/export':
+      return sheetRoute(req, res, url, { ...deps, em: (p, r) => deps.context(p, r).em });
     default:
+      // The dashboard (/, its scripts and styles) by exact name; anything else is a 404.
+      if (serveStatic(req, res, url.pathname, dashboard)) return;
       return sendJsonError(res, 404, 'NOT_FOUND', `没有这个地址：${url.pathname}`);
   }
 }

@@ -1,0 +1,49 @@
+import { openOrm, type Em } from '../src/db/orm.js';
+import { createInitiative } from '../src/services/create-initiative.js';
+import { importSheet } from '../src/services/import-sheet.js';
+import { writeSheet } from '../src/sheets/write-sheet.js';
+
+/**
+ * Times `jindu import` of N rows (new items in 100 leaf workstreams, then the same file again,
+ * which must change nothing) on a fresh in-memory SQLite database. Not a quality-bar row: a
+ * figure to watch, and a check that an import of that size runs in one go.
+ */
+export async function benchImport(rows: number): Promise<string> {
+  const orm = await openOrm({ databaseUrl: 'sqlite::memory:' });
+  try {
+    await orm.schema.create();
+    await createInitiative({ em: orm.em.fork() as Em, key: 'bench', name: 'Bench' });
+    const table = [['工作流', '事项', '状态', '进度']] as (string | number)[][];
+    const statuses = ['未启动', '处理中', '完成', '暂停'];
+    for (let i = 0; i < rows; i++)
+      table.push([
+        `导入/组${i % 100}`,
+        `事项${i}`,
+        statuses[i % 4]!,
+        i % 4 === 1 ? 50 : i % 4 === 2 ? 100 : i % 4 === 3 ? 20 : 0,
+      ]);
+    const bytes = writeSheet([{ name: 's', rows: table }], 'xlsx');
+    const once = async () => {
+      const t0 = performance.now();
+      const r = await importSheet({
+        em: orm.em.fork() as Em,
+        initiativeKey: 'bench',
+        fileName: 'bench.xlsx',
+        bytes,
+        dryRun: false,
+        skipErrors: false,
+        prune: false,
+      });
+      return { ms: performance.now() - t0, summary: r.plan.summary };
+    };
+    const first = await once();
+    if (first.summary.create !== rows)
+      throw new Error(`import created ${first.summary.create} of ${rows}`);
+    const again = await once();
+    if (again.summary.unchanged !== rows)
+      throw new Error(`re-import left ${again.summary.unchanged} of ${rows} unchanged`);
+    return `import of ${rows} rows (.xlsx, ${(bytes.length / 1024).toFixed(0)} kB): ${first.ms.toFixed(0)} ms; re-import (all unchanged): ${again.ms.toFixed(0)} ms`;
+  } finally {
+    await orm.close();
+  }
+}

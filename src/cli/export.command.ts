@@ -1,0 +1,45 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { loadConfig } from '../config.js';
+import { DomainError } from '../domain/errors.js';
+import { openDatabase } from '../db/open-database.js';
+import type { Em } from '../db/orm.js';
+import { createLogger } from '../server/logger.js';
+import { exportSheet } from '../services/export-sheet.js';
+import { terminalSafe } from './terminal-text.js';
+
+export interface ExportOptions {
+  readonly format: 'xlsx' | 'csv';
+  readonly out: string;
+  readonly encoding: 'utf-8' | 'gb18030';
+  readonly asOf?: string;
+}
+
+/** `jindu export KEY --format xlsx|csv --out FILE`. */
+export async function exportCommand(key: string, opts: ExportOptions): Promise<number> {
+  if (opts.asOf !== undefined) {
+    // The live figures are all this release keeps; --as-of waits for the change-log history.
+    console.error('jindu export: --as-of 需要历史数据，本版本尚未开放；不带 --as-of 导出当前数据');
+    return 2;
+  }
+  const orm = await openDatabase(loadConfig(), createLogger(process.env.LOG_LEVEL ?? 'warn'));
+  try {
+    const { bytes } = await exportSheet({
+      em: orm.em.fork() as Em,
+      initiativeKey: key,
+      format: opts.format,
+      encoding: opts.encoding,
+      canRead: () => true,
+    });
+    mkdirSync(dirname(opts.out), { recursive: true });
+    writeFileSync(opts.out, bytes);
+    console.error(terminalSafe(`wrote ${opts.out} (${bytes.length} bytes)`));
+    return 0;
+  } catch (err) {
+    if (!(err instanceof DomainError)) throw err;
+    console.error(terminalSafe(`jindu export: ${err.message}`));
+    return 4;
+  } finally {
+    await orm.close();
+  }
+}

@@ -1,0 +1,32 @@
+import type { ImportPlan } from '../sheets/plan-import.js';
+import type { ImportResult } from '../services/import-sheet.js';
+
+const ACTION_LABEL = { create: '新建', update: '更新', unchanged: '不变', error: '错误' } as const;
+
+/**
+ * The plan as lines: every row in a dry run (`第 3 行 更新 迁移/风控报表 · 日报 状态 …`), only
+ * the wrong ones otherwise; error lines name the row, the column and the reason.
+ */
+export function planLines(plan: ImportPlan, opts: { all: boolean }): string[] {
+  const lines: string[] = [];
+  for (const path of opts.all ? plan.newWorkstreams : []) lines.push(`新建工作流 ${path}`);
+  for (const r of plan.rows) {
+    if (!opts.all && r.action !== 'error') continue;
+    const what = `第 ${r.row} 行 ${ACTION_LABEL[r.action]} ${r.path} · ${r.name}`;
+    if (r.action === 'error')
+      for (const e of r.errors) lines.push(`${what}  [${e.column}] ${e.message}`);
+    else lines.push(r.changes.length > 0 ? `${what}  ${r.changes.join('，')}` : what);
+  }
+  for (const item of opts.all ? plan.prune : [])
+    lines.push(`删除 事项 ${item.name}（不在文件中，--prune）`);
+  return lines;
+}
+
+export function summaryLine(result: ImportResult): string {
+  const s = result.plan.summary;
+  const counts = `新建 ${s.create}，更新 ${s.update}，不变 ${s.unchanged}，错误 ${s.error}，新工作流 ${s.newWorkstreams}，删除 ${s.prune}`;
+  if (result.refused) return `${counts}。${result.refused}`;
+  return result.applied
+    ? `${counts}。已写入（操作人 ${result.actor}）`
+    : `${counts}。试运行，未写入`;
+}

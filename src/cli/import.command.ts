@@ -1,0 +1,67 @@
+import { readFileSync, statSync } from 'node:fs';
+import { SingleBar } from 'cli-progress';
+import { loadConfig } from '../config.js';
+import { DomainError, DomainErrors } from '../domain/errors.js';
+import { openDatabase } from '../db/open-database.js';
+import type { Em } from '../db/orm.js';
+import { createLogger } from '../server/logger.js';
+import { importSheet } from '../services/import-sheet.js';
+import { MAX_SHEET_BYTES, SheetError } from '../sheets/sheet-error.js';
+import { planLines, summaryLine } from './import-output.js';
+import { terminalSafe } from './terminal-text.js';
+
+export interface ImportOptions {
+  readonly initiative: string;
+  readonly dryRun?: boolean;
+  readonly skipErrors?: boolean;
+  readonly prune?: boolean;
+}
+
+/** `jindu import FILE --initiative KEY`: exit 0 applied (or a clean dry run), 1 refused or failed. */
+export async function importCommand(file: string, opts: ImportOptions): Promise<number> {
+  const size = statSync(file, { throwIfNoEntry: false })?.size;
+  if (size === undefined) {
+    console.error(terminalSafe(`jindu import: no such file: ${file}`));
+    return 2;
+  }
+  if (size > MAX_SHEET_BYTES) {
+    // Refused by its size, before reading it into memory.
+    console.error(
+      `jindu import: 文件太大：${(size / 1048576).toFixed(1)} MB，上限 ${MAX_SHEET_BYTES / 1048576} MB`,
+    );
+    return 1;
+  }
+  const config = loadConfig();
+  const orm = await openDatabase(config, createLogger(process.env.LOG_LEVEL ?? 'warn'));
+  const bar =
+    process.stderr.isTTY && !opts.dryRun
+      ? new SingleBar({ stream: process.stderr, hideCursor: true })
+      : null;
+  try {
+    const result = await importSheet({
+      em: orm.em.fork() as Em,
+      initiativeKey: opts.initiative,
+      fileName: file,
+      bytes: readFileSync(file),
+      dryRun: Boolean(opts.dryRun),
+      skipErrors: Boolean(opts.skipErrors),
+      prune: Boolean(opts.prune),
+      onProgress: (done, total) => (done === 0 ? bar?.start(total, 0) : bar?.update(done)),
+    });
+    bar?.stop();
+    const out = opts.dryRun ? process.stdout : process.stderr;
+    const lines = planLines(result.plan, { all: Boolean(opts.dryRun) });
+    if (lines.length > 0) out.write(terminalSafe(`${lines.join('\n')}\n`));
+    console.log(terminalSafe(summaryLine(result)));
+    return result.refused === null ? 0 : 1;
+  } catch (err) {
+    bar?.stop();
+    if (err instanceof SheetError || err instanceof DomainError || err instanceof DomainErrors) {
+      console.error(terminalSafe(`jindu import: ${err.message}`));
+      return 1;
+    }
+    throw err;
+  } finally {
+    await orm.close();
+  }
+}

@@ -1,0 +1,109 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { canRead, canWrite, type Principal } from '../domain/access.js';
+import { DomainError, DomainErrors } from '../domain/errors.js';
+import type { Em } from '../db/orm.js';
+import { exportSheet } from '../services/export-sheet.js';
+import { importSheet } from '../services/import-sheet.js';
+import { MAX_SHEET_BYTES, SheetError } from '../sheets/sheet-error.js';
+import { HttpError, sendJson, sendJsonError } from './http-json.js';
+
+export interface SheetDeps {
+  readonly authenticate: (req: IncomingMessage) => Promise<Principal>;
+  readonly em: (principal: Principal, req: IncomingMessage) => Em;
+}
+
+async function readBytes(req: IncomingMessage): Promise<Buffer> {
+  const tooLarge = () =>
+    new HttpError(413, 'PAYLOAD_TOO_LARGE', `文件超过 ${MAX_SHEET_BYTES / 1048576} MB 上限`);
+  if (Number(req.headers['content-length'] ?? 0) > MAX_SHEET_BYTES) throw tooLarge();
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_SHEET_BYTES) throw tooLarge();
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+const flag = (url: URL, name: string) => url.searchParams.get(name) === '1';
+
+/**
+ * The dashboard's spreadsheet routes. POST /api/import?initiative=KEY&file=NAME[&dryRun=1]
+ * [&skipErrors=1][&prune=1] with the file as the body (an editor's token), and
+ * GET /api/export?initiative=KEY&format=xlsx|csv (anyone who may read it).
+ */
+export async function sheetRoute(
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  deps: SheetDeps,
+): Promise<void> {
+  const principal = await deps.authenticate(req);
+  const key = url.searchParams.get('initiative') ?? '';
+  try {
+    if (url.pathname === '/api/export') {
+      if (req.method !== 'GET')
+        return sendJsonError(res, 405, 'METHOD_NOT_ALLOWED', '只支持 GET', { allow: 'GET' });
+      const format = url.searchParams.get('format') === 'csv' ? 'csv' : 'xlsx';
+      const { bytes, fileName } = await exportSheet({
+        em: deps.em(principal, req),
+        initiativeKey: key,
+        format,
+        canRead: (id) => canRead(principal, id),
+      });
+      res.writeHead(200, {
+        'content-type':
+          format === 'csv'
+            ? 'text/csv; charset=utf-8'
+            : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+        'content-disposition': `attachment; filename="${fileName}"`,
+        'content-length': bytes.length,
+        'cache-control': 'no-store',
+      });
+      return void res.end(bytes);
+    }
+    if (req.method !== 'POST')
+      return sendJsonError(res, 405, 'METHOD_NOT_ALLOWED', '只支持 POST', { allow: 'POST' });
+    if (principal.kind !== 'token')
+      throw new HttpError(
+        401,
+        'UNAUTHENTICATED',
+        '导入需要编辑权限的令牌（Authorization: Bearer）',
+      );
+    const result = await importSheet({
+      em: deps.em(principal, req),
+      initiativeKey: key,
+      fileName: url.searchParams.get('file') ?? 'upload',
+      bytes: await readBytes(req),
+      dryRun: flag(url, 'dryRun'),
+      skipErrors: flag(url, 'skipErrors'),
+      prune: flag(url, 'prune'),
+      scope: (id) => canWrite(principal, id),
+    });
+    const { plan } = result;
+    return sendJson(res, 200, {
+      applied: result.applied,
+      refused: result.refused,
+      actor: result.actor,
+      summary: plan.summary,
+      newWorkstreams: plan.newWorkstreams,
+      prune: plan.prune.map((i) => i.name),
+      rows: plan.rows.map((r) => ({
+        row: r.row,
+        action: r.action,
+        path: r.path,
+        name: r.name,
+        changes: r.changes,
+        errors: r.errors,
+      })),
+    });
+  } catch (err) {
+    if (err instanceof SheetError) return sendJsonError(res, 400, err.code, err.message);
+    if (err instanceof DomainError)
+      return sendJsonError(res, err.code === 'NOT_FOUND' ? 404 : 409, err.code, err.message);
+    if (err instanceof DomainErrors)
+      return sendJsonError(res, 409, err.errors[0]?.code ?? 'INVALID_INPUT', err.message);
+    throw err;
+  }
+}

@@ -1,0 +1,112 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createRequire } from 'node:module';
+import { dirname, extname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+interface Asset {
+  readonly body: Buffer;
+  readonly type: string;
+  readonly etag: string;
+  /** Third-party files from node_modules change only with a release: cached for a day. */
+  readonly vendor: boolean;
+}
+
+const TYPES: Readonly<Record<string, string>> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.png': 'image/png',
+  '.svg': 'image/svg+xml',
+};
+
+/** The dashboard's own files (web/) and the vendor files it imports, by exact URL. */
+const VENDOR: Readonly<Record<string, string>> = {
+  '/vendor/preact.mjs': 'preact/dist/preact.mjs',
+  '/vendor/preact-hooks.mjs': 'preact/hooks/dist/hooks.mjs',
+  '/vendor/htm.mjs': 'htm/dist/htm.mjs',
+  '/vendor/htm-preact.mjs': 'htm/preact/index.mjs',
+  '/vendor/uplot.mjs': 'uplot/dist/uPlot.esm.js',
+  '/vendor/uplot.css': 'uplot/dist/uPlot.min.css',
+};
+
+function webRoot(): string {
+  // src/server in development, dist/src/server once built: web/ sits at the package root.
+  for (let dir = dirname(fileURLToPath(import.meta.url)); ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'web', 'index.html'))) return join(dir, 'web');
+    if (dirname(dir) === dir) throw new Error('web/index.html not found');
+  }
+}
+
+function asset(body: Buffer, path: string, vendor: boolean): Asset {
+  const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"`;
+  return { body, type: TYPES[extname(path)] ?? 'application/octet-stream', etag, vendor };
+}
+
+/**
+ * Every file the dashboard may load, read once at start into a table keyed by URL: a request
+ * names an entry or gets a 404, so no path from a URL ever reaches the file system (no
+ * traversal, no symlinks followed, no dotfiles). web/ is flat on purpose.
+ */
+export function loadStaticFiles(): { files: Map<string, Asset>; csp: string } {
+  const root = webRoot();
+  const files = new Map<string, Asset>();
+  for (const name of readdirSync(root)) {
+    if (name.startsWith('.') || !TYPES[extname(name)]) continue;
+    files.set(`/${name}`, asset(readFileSync(join(root, name)), name, false));
+  }
+  const require = createRequire(import.meta.url);
+  // htm resolves to node_modules/htm/dist/htm.js: three levels up is node_modules.
+  const modules = dirname(dirname(dirname(require.resolve('htm'))));
+  for (const [url, file] of Object.entries(VENDOR))
+    files.set(url, asset(readFileSync(join(modules, file)), file, true));
+  const index = files.get('/index.html')!;
+  files.set('/', index);
+  // The import map is the page's only inline script; the policy allows exactly it by its hash.
+  const inline =
+    /<script type="importmap">([\s\S]*?)<\/script>/.exec(index.body.toString())?.[1] ?? '';
+  const hash = createHash('sha256').update(inline).digest('base64');
+  const csp = [
+    "default-src 'none'",
+    `script-src 'self' 'sha256-${hash}'`,
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "connect-src 'self'",
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+  return { files, csp };
+}
+
+/** Serves a dashboard file when the path names one; false when it does not. */
+export function serveStatic(
+  req: IncomingMessage,
+  res: ServerResponse,
+  pathname: string,
+  table: { files: Map<string, Asset>; csp: string },
+): boolean {
+  const file = table.files.get(pathname);
+  if (!file || (req.method !== 'GET' && req.method !== 'HEAD')) return false;
+  const headers: Record<string, string | number> = {
+    'content-type': file.type,
+    'cache-control': file.vendor ? 'public, max-age=86400' : 'no-cache',
+    etag: file.etag,
+    'x-content-type-options': 'nosniff',
+    'referrer-policy': 'no-referrer',
+  };
+  if (file.type.startsWith('text/html')) {
+    headers['content-security-policy'] = table.csp;
+    headers['x-frame-options'] = 'DENY';
+  }
+  if (req.headers['if-none-match'] === file.etag) {
+    res.writeHead(304, headers);
+    res.end();
+    return true;
+  }
+  res.writeHead(200, { ...headers, 'content-length': file.body.length });
+  res.end(req.method === 'HEAD' ? undefined : file.body);
+  return true;
+}

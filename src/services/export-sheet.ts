@@ -1,0 +1,88 @@
+import { DomainError } from '../domain/errors.js';
+import { formatRatioPercent } from '../domain/format-number.js';
+import { ITEM_STATUSES, statusLabel } from '../domain/item-status.js';
+import type { Em } from '../db/orm.js';
+import { findInitiativeByKey } from '../db/queries/initiative.queries.js';
+import { EXPORT_HEADERS, FIELDS } from '../sheets/columns.js';
+import { itemRef } from '../sheets/item-ref.js';
+import {
+  writeSheet,
+  type CsvEncoding,
+  type SheetFormat,
+  type Table,
+} from '../sheets/write-sheet.js';
+import { loadInitiativeTree } from './load-initiative-tree.js';
+import { loadAllItems, namedPaths } from './load-sheet-state.js';
+
+export interface ExportSheetProps {
+  readonly em: Em;
+  readonly initiativeKey: string;
+  readonly format: SheetFormat;
+  readonly encoding?: CsvEncoding;
+  /** Whether the caller may read this initiative. */
+  readonly canRead: (initiativeId: number) => boolean;
+}
+
+/**
+ * One row per live item with the columns an import reads (so export then import is a no-op),
+ * and for .xlsx a second sheet with every workstream's figures.
+ */
+export async function exportSheet(
+  props: ExportSheetProps,
+): Promise<{ bytes: Buffer; fileName: string }> {
+  const initiative = await findInitiativeByKey(props.em, props.initiativeKey);
+  if (!initiative || !props.canRead(initiative.id))
+    throw new DomainError('NOT_FOUND', `项目不存在：${props.initiativeKey}`, ['initiative']);
+  const tree = await loadInitiativeTree(props.em, initiative);
+  const paths = namedPaths(tree.roots);
+  const items = await loadAllItems(props.em, [...paths.keys()]);
+  const order = new Map([...paths.keys()].map((id, i) => [id, i]));
+  items.sort((a, b) => order.get(a.workstreamId)! - order.get(b.workstreamId)! || a.id - b.id);
+  const label = (s: (typeof ITEM_STATUSES)[number]) =>
+    statusLabel(s, 'zh-CN', initiative.statusLabels);
+  const itemRows: Table = {
+    name: '事项',
+    rows: [
+      FIELDS.map((f) => EXPORT_HEADERS[f]),
+      ...items.map((i) => [
+        itemRef(i.id),
+        paths.get(i.workstreamId)!,
+        i.name,
+        label(i.status),
+        i.percent,
+        i.weight,
+        i.note ?? '',
+      ]),
+    ],
+  };
+  const summary: Table = {
+    name: '汇总',
+    rows: [
+      ['工作流', '阶段', '进度%', '总计', ...ITEM_STATUSES.map(label)],
+      [
+        '（全部）',
+        initiative.phase ?? '',
+        formatRatioPercent(tree.rollup.root.credit, tree.rollup.root.counted) ?? '',
+        tree.rollup.root.total,
+        ...ITEM_STATUSES.map((s) => tree.rollup.root.tally[s].items),
+      ],
+      ...[...paths].map(([id, path]) => {
+        const f = tree.rollup.figures.get(id)!;
+        const node = tree.nodes.get(id)!;
+        return [
+          path,
+          node.phase ?? '',
+          formatRatioPercent(f.credit, f.counted) ?? '',
+          f.total,
+          ...ITEM_STATUSES.map((s) => f.tally[s].items),
+        ];
+      }),
+    ],
+  };
+  const bytes = writeSheet(
+    props.format === 'xlsx' ? [itemRows, summary] : [itemRows],
+    props.format,
+    props.encoding,
+  );
+  return { bytes, fileName: `${initiative.key}.${props.format}` };
+}

@@ -1,0 +1,71 @@
+import { basename } from 'node:path';
+import { DomainError } from '../domain/errors.js';
+import type { Em } from '../db/orm.js';
+import { findInitiativeByKey } from '../db/queries/initiative.queries.js';
+import { itemIdOfRef } from '../sheets/item-ref.js';
+import { planImport, type ImportPlan } from '../sheets/plan-import.js';
+import { readSheet, type ReadSheet } from '../sheets/read-sheet.js';
+import { loadSheetState } from './load-sheet-state.js';
+import { applyImportPlan } from './apply-import.js';
+import { EVERYWHERE, type WriteScope } from './write-scope.js';
+
+export interface ImportSheetProps {
+  readonly em: Em;
+  readonly initiativeKey: string;
+  /** Its base name becomes the change log's actor, `import:<file>`. */
+  readonly fileName: string;
+  readonly bytes: Uint8Array;
+  readonly dryRun: boolean;
+  /** Apply the good rows even when some rows are wrong. */
+  readonly skipErrors: boolean;
+  /** Delete the initiative's items that the file does not list. */
+  readonly prune: boolean;
+  readonly scope?: WriteScope;
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+export interface ImportResult {
+  readonly sheet: Pick<ReadSheet, 'format' | 'encoding'>;
+  readonly plan: ImportPlan;
+  readonly actor: string;
+  /** Whether anything was written. */
+  readonly applied: boolean;
+  /** Why nothing was written, when the plan had errors. */
+  readonly refused: string | null;
+}
+
+/** The change log's actor for a file: `import:<base name>`. */
+export function importActor(fileName: string): string {
+  return `import:${basename(fileName.replaceAll('\\', '/')) || 'sheet'}`;
+}
+
+/**
+ * `jindu import` and the dashboard's upload: reads the file, plans every row against the
+ * initiative, and (unless a dry run) applies the plan through the item and workstream services,
+ * all or nothing. A file with a wrong row writes nothing unless skipErrors; prune never runs
+ * beside a wrong row, since that row's item would look absent.
+ */
+export async function importSheet(props: ImportSheetProps): Promise<ImportResult> {
+  const sheet = readSheet(props.bytes, props.fileName);
+  const initiative = await findInitiativeByKey(props.em.fork() as Em, props.initiativeKey);
+  if (!initiative || !(props.scope ?? EVERYWHERE)(initiative.id))
+    throw new DomainError('NOT_FOUND', `项目不存在：${props.initiativeKey}`, ['initiative']);
+  const state = await loadSheetState(props.em.fork() as Em, initiative);
+  const plan = planImport(sheet, state, { prune: props.prune, itemIdOf: itemIdOfRef });
+  const actor = importActor(props.fileName);
+  const base = { sheet: { format: sheet.format, encoding: sheet.encoding }, plan, actor };
+  const errors = plan.summary.error;
+  let refused: string | null = null;
+  if (errors > 0 && !props.skipErrors) refused = `${errors} 行有错误，未写入任何数据`;
+  else if (errors > 0 && props.prune) refused = '有错误行时不能同时使用 --prune，未写入任何数据';
+  if (props.dryRun || refused !== null) return { ...base, applied: false, refused };
+  await applyImportPlan({
+    em: props.em,
+    initiativeId: initiative.id,
+    plan,
+    actor,
+    scope: props.scope,
+    onProgress: props.onProgress,
+  });
+  return { ...base, applied: true, refused: null };
+}

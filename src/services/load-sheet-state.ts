@@ -1,0 +1,54 @@
+import type { Em } from '../db/orm.js';
+import type { InitiativeRecord, ItemRecord } from '../db/records.js';
+import { findItemsPage } from '../db/queries/item.queries.js';
+import { PATH_SEPARATOR, type SheetState, type SheetWorkstream } from '../sheets/sheet-state.js';
+import { loadInitiativeTree, type TreeNode } from './load-initiative-tree.js';
+
+const PAGE = 1000;
+
+/** Every live item under the given workstreams, in id order, a page at a time. */
+export async function loadAllItems(
+  em: Em,
+  workstreamIds: readonly number[],
+): Promise<ItemRecord[]> {
+  if (workstreamIds.length === 0) return [];
+  const items: ItemRecord[] = [];
+  for (let afterId: number | null = null; ;) {
+    const page = await findItemsPage(em, { workstreamIds, afterId, limit: PAGE, statuses: null });
+    items.push(...page);
+    if (page.length < PAGE) return items;
+    afterId = page[page.length - 1]!.id;
+  }
+}
+
+/** Paths of names (`迁移/Hive迁移-风控报表`) for every node, in tree order. */
+export function namedPaths(roots: readonly TreeNode[]): Map<number, string> {
+  const out = new Map<number, string>();
+  const walk = (node: TreeNode, prefix: string | null) => {
+    const path = prefix === null ? node.name : `${prefix}${PATH_SEPARATOR}${node.name}`;
+    out.set(node.id, path);
+    for (const child of node.children) walk(child, path);
+  };
+  for (const root of roots) walk(root, null);
+  return out;
+}
+
+/** One initiative's workstreams by path and its live items: what an import compares with. */
+export async function loadSheetState(em: Em, initiative: InitiativeRecord): Promise<SheetState> {
+  const tree = await loadInitiativeTree(em, initiative);
+  const paths = namedPaths(tree.roots);
+  const workstreams = new Map<string, SheetWorkstream>();
+  for (const [id, path] of paths) {
+    const node = tree.nodes.get(id)!;
+    // Two siblings with one name share a path: the first keeps it, as an import cannot tell them apart.
+    if (!workstreams.has(path))
+      workstreams.set(path, {
+        id,
+        path,
+        hasChildren: node.children.length > 0,
+        manual: node.manualPercentBp !== null,
+      });
+  }
+  const items = await loadAllItems(em, [...paths.keys()]);
+  return { initiativeId: initiative.id, statusLabels: initiative.statusLabels, workstreams, items };
+}

@@ -1,0 +1,31 @@
+import { SheetError } from './sheet-error.js';
+
+export type TextEncodingName = 'utf-8' | 'utf-8-bom' | 'gb18030';
+
+/**
+ * A CSV file's text, its encoding detected without asking: a UTF-8 BOM, else valid UTF-8, else
+ * GB18030 (a superset of GBK, what Excel on Chinese Windows writes). A file with NUL bytes is
+ * binary, not a CSV.
+ */
+export function decodeCsvText(bytes: Uint8Array): { text: string; encoding: TextEncodingName } {
+  if (bytes.includes(0))
+    throw new SheetError('NOT_A_SPREADSHEET', '文件不是文本 CSV（含二进制内容）');
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
+    return { text: new TextDecoder('utf-8').decode(bytes.subarray(3)), encoding: 'utf-8-bom' };
+  }
+  try {
+    return { text: new TextDecoder('utf-8', { fatal: true }).decode(bytes), encoding: 'utf-8' };
+  } catch {
+    try {
+      return {
+        text: new TextDecoder('gb18030', { fatal: true }).decode(bytes),
+        encoding: 'gb18030',
+      };
+    } catch {
+      throw new SheetError(
+        'NOT_A_SPREADSHEET',
+        '无法识别文件编码（支持 UTF-8、带 BOM 的 UTF-8、GBK/GB18030）',
+      );
+    }
+  }
+}

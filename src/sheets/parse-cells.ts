@@ -1,0 +1,47 @@
+import { DomainError } from '../domain/errors.js';
+import {
+  ITEM_STATUSES,
+  LOCALES,
+  statusLabel,
+  type ItemStatus,
+  type StatusLabelOverrides,
+} from '../domain/item-status.js';
+
+const normal = (text: string) =>
+  text
+    .trim()
+    .toLowerCase()
+    .replace(/[\s_-]+/g, ' ');
+
+/**
+ * Every spelling of a status an import accepts: the enum name, the Chinese and English labels,
+ * and the initiative's own labels (Hive's 取消迁移).
+ */
+export function statusSpellings(overrides: StatusLabelOverrides | null): Map<string, ItemStatus> {
+  const map = new Map<string, ItemStatus>();
+  for (const status of ITEM_STATUSES) {
+    map.set(normal(status), status);
+    for (const locale of LOCALES) {
+      map.set(normal(statusLabel(status, locale)), status);
+      map.set(normal(statusLabel(status, locale, overrides)), status);
+    }
+  }
+  return map;
+}
+
+export function parseStatus(text: string, spellings: Map<string, ItemStatus>): ItemStatus {
+  const status = spellings.get(normal(text));
+  if (!status)
+    throw new DomainError(
+      'INVALID_INPUT',
+      `未知状态“${text}”（可用：${ITEM_STATUSES.map((s) => statusLabel(s)).join('、')}）`,
+    );
+  return status;
+}
+
+/** A whole number written as `86`, `86%` or `86.0`; the range is the domain's rule. */
+export function parseWholeNumber(text: string, what: string): number {
+  const match = /^\s*(-?\d+(?:\.0+)?)\s*%?\s*$/.exec(text);
+  if (!match) throw new DomainError('INVALID_INPUT', `${what}必须是整数，收到“${text}”`);
+  return Number.parseInt(match[1]!, 10);
+}

@@ -1,0 +1,204 @@
+import { DomainError } from '../domain/errors.js';
+import type { ItemStatus } from '../domain/item-status.js';
+import { nextPercent } from '../domain/item-rules.js';
+import { assertName, cleanNote } from '../domain/tree-rules.js';
+import { assertItemWeight } from '../domain/units.js';
+import { EXPORT_HEADERS, type Field } from './columns.js';
+import { parseStatus, parseWholeNumber, statusSpellings } from './parse-cells.js';
+import type { ReadSheet, SheetRow } from './read-sheet.js';
+import { PATH_SEPARATOR, type SheetItem, type SheetState } from './sheet-state.js';
+import { resolvePath, type PathPlan } from './plan-paths.js';
+
+export type RowAction = 'create' | 'update' | 'unchanged' | 'error';
+
+export interface RowError {
+  readonly row: number;
+  /** The column's header as the file wrote it. */
+  readonly column: string;
+  readonly message: string;
+}
+
+export interface PlannedRow {
+  readonly row: number;
+  readonly action: RowAction;
+  readonly path: string;
+  readonly name: string;
+  /** The matched item (update / unchanged), or null. */
+  readonly item: SheetItem | null;
+  readonly status: ItemStatus | null;
+  readonly percent: number | null;
+  readonly weight: number | null;
+  readonly note: string | null;
+  /** What an update changes, e.g. `状态 处理中→完成`. */
+  readonly changes: readonly string[];
+  readonly errors: readonly RowError[];
+}
+
+export interface ImportPlan {
+  readonly rows: readonly PlannedRow[];
+  /** Workstream paths to create, parents before children. */
+  readonly newWorkstreams: readonly string[];
+  /** Items not in the file (only with prune). */
+  readonly prune: readonly SheetItem[];
+  readonly summary: Readonly<Record<RowAction | 'prune' | 'newWorkstreams', number>>;
+}
+
+export interface PlanOptions {
+  readonly prune: boolean;
+  /** An ID cell's item id, or null when it is not one of ours. */
+  readonly itemIdOf: (text: string) => number | null;
+}
+
+/** Decides every row's action against the current state; pure, writes nothing. */
+export function planImport(sheet: ReadSheet, state: SheetState, opts: PlanOptions): ImportPlan {
+  const spellings = statusSpellings(state.statusLabels);
+  const byId = new Map(state.items.map((i) => [i.id, i]));
+  const paths: PathPlan = {
+    state,
+    created: [],
+    withItems: new Set(state.items.map((i) => i.workstreamId)),
+  };
+  const byName = new Map<string, SheetItem[]>();
+  for (const i of state.items) {
+    const k = `${i.workstreamId}\u0000${i.name}`;
+    byName.set(k, [...(byName.get(k) ?? []), i]);
+  }
+  const seen = new Map<string, number>();
+  const rows = sheet.rows.map((r) => planRow(r));
+  const matched = new Set(rows.flatMap((r) => (r.item ? [r.item.id] : [])));
+  const prune = opts.prune ? state.items.filter((i) => !matched.has(i.id)) : [];
+  const count = (a: RowAction) => rows.filter((r) => r.action === a).length;
+  return {
+    rows,
+    newWorkstreams: paths.created,
+    prune,
+    summary: {
+      create: count('create'),
+      update: count('update'),
+      unchanged: count('unchanged'),
+      error: count('error'),
+      prune: prune.length,
+      newWorkstreams: paths.created.length,
+    },
+  };
+
+  function planRow(r: SheetRow): PlannedRow {
+    const errors: RowError[] = [];
+    const column = (f: Field) => sheet.headers.get(f) ?? EXPORT_HEADERS[f];
+    const check = <T>(field: Field, run: () => T): T | null => {
+      try {
+        return run();
+      } catch (err) {
+        if (!(err instanceof DomainError)) throw err;
+        errors.push({ row: r.row, column: column(field), message: err.message });
+        return null;
+      }
+    };
+    const cell = (f: Field) => r.cells.get(f);
+    const rawPath = (cell('path') ?? '').trim();
+    const name = check('name', () => assertName(cell('name') ?? '')) ?? cell('name') ?? '';
+    const ws = check('path', () => resolvePath(paths, rawPath));
+    let item: SheetItem | null = null;
+    const idText = cell('id');
+    if (idText !== undefined) {
+      item = check('id', () => {
+        const id = opts.itemIdOf(idText.trim());
+        const found = id === null ? undefined : byId.get(id);
+        if (!found) throw new DomainError('NOT_FOUND', `ID“${idText}”不是本项目的事项`);
+        if (ws && (ws.id !== found.workstreamId || found.name !== name))
+          throw new DomainError(
+            'INVALID_INPUT',
+            '导入不能改名或移动已有事项（ID 对应的工作流或名称不同）',
+          );
+        return found;
+      });
+    } else if (ws && ws.id !== null) {
+      const same = byName.get(`${ws.id}\u0000${name}`) ?? [];
+      if (same.length > 1)
+        check('name', () => {
+          throw new DomainError(
+            'INVALID_INPUT',
+            `该工作流下有 ${same.length} 个同名事项，请加 ID 列区分`,
+          );
+        });
+      item = same.length === 1 ? same[0]! : null;
+    }
+    const key = item ? `item:${item.id}` : `${ws?.path ?? rawPath}${PATH_SEPARATOR}\u0000${name}`;
+    const first = seen.get(key);
+    if (first !== undefined)
+      errors.push({
+        row: r.row,
+        column: column(item ? 'id' : 'name'),
+        message: `与第 ${first} 行是同一事项（重复行）`,
+      });
+    else seen.set(key, r.row);
+
+    const statusText = cell('status');
+    const status =
+      statusText === undefined
+        ? (item?.status ?? 'NOT_STARTED')
+        : check('status', () => parseStatus(statusText, spellings));
+    const percentText = cell('percent');
+    const given =
+      percentText === undefined
+        ? null
+        : check('percent', () => parseWholeNumber(percentText, '进度'));
+    const percent =
+      status === null || (percentText !== undefined && given === null)
+        ? null
+        : check('percent', () => nextPercent(status, item?.percent ?? 0, given));
+    const weightText = cell('weight');
+    const weight =
+      weightText === undefined
+        ? (item?.weight ?? 1)
+        : check('weight', () => assertItemWeight(parseWholeNumber(weightText, '权重')));
+    const noteText = cell('note');
+    const note =
+      noteText === undefined ? (item?.note ?? null) : check('note', () => cleanNote(noteText));
+    if (item && weight !== null && weight !== item.weight)
+      errors.push({
+        row: r.row,
+        column: column('weight'),
+        message: '暂不支持通过导入修改已有事项的权重',
+      });
+    if (item && noteText !== undefined && note !== null && note !== item.note)
+      errors.push({
+        row: r.row,
+        column: column('note'),
+        message: '暂不支持通过导入修改已有事项的备注',
+      });
+    if (ws && ws.id !== null && !item) {
+      if (ws.hasChildren)
+        errors.push({
+          row: r.row,
+          column: column('path'),
+          message: `工作流“${ws.path}”有下级，事项只能加在最下层`,
+        });
+      else if (ws.manual)
+        errors.push({
+          row: r.row,
+          column: column('path'),
+          message: `工作流“${ws.path}”是人工填报进度，不能添加事项`,
+        });
+    }
+    const changes: string[] = [];
+    if (item && status && status !== item.status) changes.push(`状态 ${item.status}→${status}`);
+    if (item && percent !== null && percent !== item.percent)
+      changes.push(`进度 ${item.percent}→${percent}`);
+    const action: RowAction =
+      errors.length > 0 ? 'error' : !item ? 'create' : changes.length > 0 ? 'update' : 'unchanged';
+    return {
+      row: r.row,
+      action,
+      path: ws?.path ?? rawPath,
+      name,
+      item,
+      status,
+      percent,
+      weight,
+      note,
+      changes,
+      errors,
+    };
+  }
+}

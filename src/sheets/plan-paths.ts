@@ -1,0 +1,54 @@
+import { DomainError } from '../domain/errors.js';
+import { assertName } from '../domain/tree-rules.js';
+import { PATH_SEPARATOR, type SheetState } from './sheet-state.js';
+
+/** The paths an import resolves, and the ones it will create (parents first). */
+export interface PathPlan {
+  readonly state: SheetState;
+  readonly created: string[];
+  /** Workstreams that hold items (they cannot get children). */
+  readonly withItems: ReadonlySet<number>;
+}
+
+/** A workstream a row names: an existing one (id), or one the import will create (id null). */
+export interface ResolvedPath {
+  readonly id: number | null;
+  readonly path: string;
+  readonly hasChildren: boolean;
+  readonly manual: boolean;
+}
+
+/**
+ * Finds the workstream a path names. An exact known path wins (a name may itself contain '/');
+ * otherwise the path is split on '/', and the part past its longest known prefix is created,
+ * provided that prefix holds no items.
+ */
+export function resolvePath(plan: PathPlan, text: string): ResolvedPath {
+  if (text === '') throw new DomainError('INVALID_INPUT', '工作流不能为空');
+  const known = plan.state.workstreams.get(text);
+  if (known) return { ...known };
+  const parts = text.split(PATH_SEPARATOR).map((p) => assertName(p));
+  const path = parts.join(PATH_SEPARATOR);
+  const again = plan.state.workstreams.get(path);
+  if (again) return { ...again };
+  for (let n = parts.length - 1; n >= 1; n--) {
+    const prefix = parts.slice(0, n).join(PATH_SEPARATOR);
+    const parent = plan.state.workstreams.get(prefix);
+    if (!parent) continue;
+    if (plan.withItems.has(parent.id))
+      throw new DomainError('INVALID_INPUT', `工作流“${prefix}”已有事项，不能在其下新建工作流`);
+    if (parent.manual)
+      throw new DomainError(
+        'INVALID_INPUT',
+        `工作流“${prefix}”是人工填报进度，不能在其下新建工作流`,
+      );
+    break;
+  }
+  for (let n = 1; n <= parts.length; n++) {
+    const prefix = parts.slice(0, n).join(PATH_SEPARATOR);
+    if (!plan.state.workstreams.has(prefix) && !plan.created.includes(prefix))
+      plan.created.push(prefix);
+  }
+  const hasChildren = plan.created.some((p) => p.startsWith(path + PATH_SEPARATOR));
+  return { id: null, path, hasChildren, manual: false };
+}

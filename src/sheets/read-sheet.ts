@@ -1,0 +1,134 @@
+import * as XLSX from '@e965/xlsx';
+import { fieldOfHeader, REQUIRED_FIELDS, EXPORT_HEADERS, type Field } from './columns.js';
+import { decodeCsvText, type TextEncodingName } from './decode-text.js';
+import { MAX_SHEET_BYTES, MAX_SHEET_ROWS, SheetError } from './sheet-error.js';
+
+/** One data row: its 1-based row number in the file (the header is row 1) and its cells. */
+export interface SheetRow {
+  readonly row: number;
+  readonly cells: ReadonlyMap<Field, string>;
+}
+
+export interface ReadSheet {
+  readonly format: 'xlsx' | 'csv';
+  readonly encoding: TextEncodingName | null;
+  /** The header text of each field, for error messages in the user's own words. */
+  readonly headers: ReadonlyMap<Field, string>;
+  readonly rows: readonly SheetRow[];
+}
+
+const ZIP = [0x50, 0x4b, 0x03, 0x04];
+
+/** Which reader a file needs: by its first bytes (a .xlsx is a ZIP), else by its name. */
+function formatOf(bytes: Uint8Array, fileName: string): 'xlsx' | 'csv' {
+  const isZip = ZIP.every((b, i) => bytes[i] === b);
+  const lower = fileName.toLowerCase();
+  if (isZip) return 'xlsx';
+  if (lower.endsWith('.xlsx') || lower.endsWith('.xls'))
+    throw new SheetError('NOT_A_SPREADSHEET', `${fileName} 不是有效的 xlsx 文件`);
+  if (lower.endsWith('.csv') || lower.endsWith('.txt')) return 'csv';
+  throw new SheetError('UNSUPPORTED', '只支持 .xlsx 和 .csv 文件');
+}
+
+/** A cell as text; a date-formatted number becomes YYYY-MM-DD, a 50% cell becomes 50. */
+function cellText(cell: XLSX.CellObject | undefined, where: string): string {
+  if (!cell || cell.v === undefined || cell.v === null) return '';
+  if (cell.f)
+    throw new SheetError('UNSUPPORTED', `${where} 含公式（=${cell.f}）：请先粘贴为数值再导入`);
+  switch (cell.t) {
+    case 'e':
+      throw new SheetError('UNSUPPORTED', `${where} 是错误值（${cell.w ?? '#ERROR'}）`);
+    case 'n': {
+      const format = typeof cell.z === 'string' ? cell.z : '';
+      if (format && XLSX.SSF.is_date(format)) return XLSX.SSF.format('yyyy-mm-dd', cell.v);
+      if (format.includes('%')) return String(Math.round(Number(cell.v) * 10000) / 100);
+      return String(cell.v);
+    }
+    case 'd':
+      return cell.v instanceof Date ? cell.v.toISOString().slice(0, 10) : String(cell.v);
+    default:
+      return String(cell.v);
+  }
+}
+
+function parseWorkbook(
+  bytes: Uint8Array,
+  format: 'xlsx' | 'csv',
+): { wb: XLSX.WorkBook; encoding: TextEncodingName | null } {
+  // sheetRows bounds the work: one row past the limit is enough to refuse the file.
+  const common = { sheetRows: MAX_SHEET_ROWS + 2, cellFormula: true, cellNF: true } as const;
+  if (format === 'csv') {
+    const { text, encoding } = decodeCsvText(bytes);
+    if (text.trim() === '') throw new SheetError('EMPTY', '文件是空的');
+    return { wb: XLSX.read(text, { ...common, type: 'string', raw: true }), encoding };
+  }
+  try {
+    return { wb: XLSX.read(bytes, { ...common, type: 'array', cellDates: false }), encoding: null };
+  } catch {
+    throw new SheetError('NOT_A_SPREADSHEET', '无法读取 xlsx 文件（文件损坏或不是电子表格）');
+  }
+}
+
+/**
+ * Reads the first sheet of an .xlsx or .csv file into rows keyed by field. Refuses by size
+ * before parsing, and refuses formulas, error cells, merged cells and files past the row limit:
+ * each would import something other than what the user sees.
+ */
+export function readSheet(bytes: Uint8Array, fileName: string): ReadSheet {
+  if (bytes.length === 0) throw new SheetError('EMPTY', '文件是空的');
+  if (bytes.length > MAX_SHEET_BYTES)
+    throw new SheetError(
+      'TOO_LARGE',
+      `文件太大：${(bytes.length / 1048576).toFixed(1)} MB，上限 ${MAX_SHEET_BYTES / 1048576} MB`,
+    );
+  const format = formatOf(bytes, fileName);
+  const { wb, encoding } = parseWorkbook(bytes, format);
+  const ws = wb.SheetNames[0] === undefined ? undefined : wb.Sheets[wb.SheetNames[0]];
+  if (!ws || !ws['!ref']) throw new SheetError('EMPTY', '文件是空的');
+  const merged = ws['!merges'] ?? [];
+  if (merged.length > 0)
+    throw new SheetError(
+      'UNSUPPORTED',
+      `表格含合并单元格（${XLSX.utils.encode_range(merged[0]!)}）：请取消合并并填满每一格`,
+    );
+  const full = XLSX.utils.decode_range(ws['!fullref'] ?? ws['!ref']);
+  if (full.e.r > MAX_SHEET_ROWS)
+    throw new SheetError(
+      'TOO_MANY_ROWS',
+      `行数太多：${full.e.r} 行数据，一次最多导入 ${MAX_SHEET_ROWS} 行`,
+    );
+  const range = XLSX.utils.decode_range(ws['!ref']);
+  const columns = new Map<Field, number>();
+  const headers = new Map<Field, string>();
+  for (let c = range.s.c; c <= range.e.c; c++) {
+    const at = XLSX.utils.encode_cell({ r: range.s.r, c });
+    const text = cellText(ws[at] as XLSX.CellObject | undefined, `表头 ${at}`).trim();
+    const field = text === '' ? undefined : fieldOfHeader(text);
+    if (!field) continue; // unknown columns are ignored, as Excel users add their own
+    if (columns.has(field))
+      throw new SheetError('BAD_HEADERS', `表头重复：“${headers.get(field)}”和“${text}”是同一列`);
+    columns.set(field, c);
+    headers.set(field, text);
+  }
+  const missing = REQUIRED_FIELDS.filter((f) => !columns.has(f));
+  if (missing.length > 0)
+    throw new SheetError(
+      'BAD_HEADERS',
+      `缺少列：${missing.map((f) => EXPORT_HEADERS[f]).join('、')}（第 1 行须是表头）`,
+    );
+  const rows: SheetRow[] = [];
+  for (let r = range.s.r + 1; r <= range.e.r; r++) {
+    const cells = new Map<Field, string>();
+    for (const [field, c] of columns) {
+      const at = XLSX.utils.encode_cell({ r, c });
+      const text = cellText(
+        ws[at] as XLSX.CellObject | undefined,
+        `第 ${r + 1} 行“${headers.get(field)}”列`,
+      );
+      if (text.trim() !== '') cells.set(field, text);
+    }
+    if (cells.size > 0) rows.push({ row: r + 1, cells });
+  }
+  if (rows.length === 0) throw new SheetError('EMPTY', '文件只有表头，没有数据行');
+  return { format, encoding, headers, rows };
+}

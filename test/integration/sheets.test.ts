@@ -1,0 +1,182 @@
+import * as XLSX from '@e965/xlsx';
+import iconv from 'iconv-lite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { week20Seed } from '../../seeds/week-20.seed.js';
+import { toGlobalId } from '../../src/graphql/global-id.js';
+import { exportSheet } from '../../src/services/export-sheet.js';
+import { importSheet, type ImportSheetProps } from '../../src/services/import-sheet.js';
+import { loadSeed } from '../../src/services/load-seed.js';
+import { itemRef } from '../../src/sheets/item-ref.js';
+import { readSheet } from '../../src/sheets/read-sheet.js';
+import { createTestApp, type TestApp } from '../helpers/test-app.js';
+
+const HIVE = `{ initiative(key: "hive") { progress { percent total } } }`;
+const LEAF = '迁移/Hive迁移-风控报表';
+
+function xlsx(rows: unknown[][], edit?: (ws: XLSX.WorkSheet) => void): Buffer {
+  const ws = XLSX.utils.aoa_to_sheet(rows);
+  edit?.(ws);
+  const wb = XLSX.utils.book_new();
+  XLSX.utils.book_append_sheet(wb, ws, 's');
+  return XLSX.write(wb, { type: 'buffer', bookType: 'xlsx' }) as Buffer;
+}
+
+describe('spreadsheets in and out', () => {
+  let app: TestApp;
+  const run = (bytes: Uint8Array, fileName: string, more: Partial<ImportSheetProps> = {}) =>
+    importSheet({
+      em: app.em(),
+      initiativeKey: 'hive',
+      fileName,
+      bytes,
+      dryRun: false,
+      skipErrors: false,
+      prune: false,
+      ...more,
+    });
+  const figure = async () => JSON.stringify(await app.ok(HIVE));
+
+  beforeAll(async () => {
+    app = await createTestApp('sqlite');
+    await loadSeed({ em: app.em(), initiatives: week20Seed });
+  });
+  afterAll(() => app.close());
+
+  it('the ID column is the GraphQL id', () => {
+    expect(itemRef(42)).toBe(toGlobalId('Item', 42));
+  });
+
+  it.each(['xlsx', 'csv'] as const)(
+    'export then import (%s) changes nothing, twice',
+    async (format) => {
+      const before = await figure();
+      const { bytes } = await exportSheet({
+        em: app.em(),
+        initiativeKey: 'hive',
+        format,
+        canRead: () => true,
+      });
+      for (let i = 0; i < 2; i++) {
+        const result = await run(bytes, `hive.${format}`);
+        expect(result.plan.summary).toMatchObject({
+          create: 0,
+          update: 0,
+          error: 0,
+          unchanged: 164,
+        });
+      }
+      expect(await figure()).toBe(before);
+    },
+  );
+
+  it('reads UTF-8, UTF-8 with BOM and GBK CSVs with Chinese headers and quoted newlines', () => {
+    const text = '事项,工作流,状态,进度,备注\r\n日报,迁移/风控,处理中,50%,"两行\n备注"\r\n';
+    for (const bytes of [
+      Buffer.from(text),
+      Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text)]),
+      iconv.encode(text, 'gbk'),
+    ]) {
+      const sheet = readSheet(bytes, 'a.csv');
+      expect(sheet.rows).toHaveLength(1);
+      expect(Object.fromEntries(sheet.rows[0]!.cells)).toEqual({
+        name: '日报',
+        path: '迁移/风控',
+        status: '处理中',
+        percent: '50%',
+        note: '两行\n备注',
+      });
+    }
+    expect(readSheet(iconv.encode(text, 'gbk'), 'a.csv').encoding).toBe('gb18030');
+  });
+
+  it('names the exact row and column of each error, counting quoted newlines as Excel does', async () => {
+    const csv = `工作流,事项,状态,进度,备注\n${LEAF},多行备注,处理中,10,"两行\n备注"\n${LEAF},新事项,完成了,,\n${LEAF},另一个,处理中,120,\n`;
+    const before = await figure();
+    const result = await run(Buffer.from(csv), 'bad.csv');
+    expect(result.applied).toBe(false);
+    expect(
+      result.plan.rows.filter((r) => r.action === 'error').map((r) => [r.row, r.errors[0]!.column]),
+    ).toEqual([
+      [3, '状态'],
+      [4, '进度'],
+    ]);
+    expect(result.plan.rows.find((r) => r.row === 3)!.errors[0]!.message).toContain('未知状态');
+    expect(await figure()).toBe(before);
+  });
+
+  it('duplicate rows are refused and nothing is applied; --skip-errors applies the rest', async () => {
+    const csv = `工作流,事项\n${LEAF},重复事项\n${LEAF},重复事项\n${LEAF},独立事项\n`;
+    const before = await figure();
+    const refused = await run(Buffer.from(csv), 'dup.csv');
+    expect(refused.plan.rows[1]!.errors[0]!.message).toContain('第 2 行');
+    expect(await figure()).toBe(before);
+    const skipped = await run(Buffer.from(csv), 'dup.csv', { skipErrors: true });
+    expect(skipped.applied).toBe(true);
+    expect(skipped.plan.summary.create).toBe(2);
+    const again = await run(
+      Buffer.from(`工作流,事项\n${LEAF},重复事项\n${LEAF},独立事项\n`),
+      'dup.csv',
+    );
+    expect(again.plan.summary).toMatchObject({ create: 0, unchanged: 2 });
+  });
+
+  it('a __proto__ header pollutes nothing; Excel date serials read as dates; a 50% cell as 50', () => {
+    const bytes = xlsx(
+      [
+        ['__proto__', 'constructor', '工作流', '事项', '备注', '进度'],
+        ['x', 'y', LEAF, 'a', 45059, 0.5],
+      ],
+      (ws) => {
+        ws.E2!.z = 'yyyy-mm-dd';
+        ws.F2!.z = '0%';
+      },
+    );
+    const sheet = readSheet(bytes, 'p.xlsx');
+    expect(({} as Record<string, unknown>).x).toBeUndefined();
+    expect(Object.prototype).not.toHaveProperty('x');
+    expect(sheet.rows[0]!.cells.get('note')).toBe('2023-05-13');
+    expect(sheet.rows[0]!.cells.get('percent')).toBe('50');
+  });
+
+  it.each([
+    ['empty', Buffer.alloc(0), 'e.csv', '空'],
+    ['not a spreadsheet', Buffer.from('hello'), 'x.xlsx', '不是有效的 xlsx'],
+    ['binary as csv', Buffer.from([1, 0, 2, 3]), 'x.csv', '二进制'],
+    ['50 MB', Buffer.alloc(50 * 1024 * 1024, 0x41), 'big.csv', '文件太大'],
+    [
+      'a formula',
+      xlsx(
+        [
+          ['工作流', '事项', '进度'],
+          [LEAF, 'f', 1],
+        ],
+        (ws) => (ws.C2 = { t: 'n', v: 1, f: 'A1+1' }),
+      ),
+      'f.xlsx',
+      '公式',
+    ],
+    [
+      'merged cells',
+      xlsx(
+        [
+          ['工作流', '事项'],
+          [LEAF, 'm'],
+          ['', 'n'],
+        ],
+        (ws) => (ws['!merges'] = [XLSX.utils.decode_range('A2:A3')]),
+      ),
+      'm.xlsx',
+      '合并单元格',
+    ],
+    [
+      '100,000 rows',
+      Buffer.from(`工作流,事项\n${`${LEAF},r\n`.repeat(100_000)}`),
+      'many.csv',
+      '最多导入 20000 行',
+    ],
+  ])('refuses %s with a clear message and applies nothing', async (_, bytes, name, message) => {
+    const before = await figure();
+    await expect(run(bytes, name)).rejects.toThrow(message);
+    expect(await figure()).toBe(before);
+  });
+});

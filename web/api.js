@@ -1,0 +1,40 @@
+// GraphQL over fetch. The token lives in sessionStorage only: it is gone when the tab closes.
+const TOKEN_KEY = 'jindu.token';
+export const token = {
+  get: () => sessionStorage.getItem(TOKEN_KEY),
+  set: (t) => (t ? sessionStorage.setItem(TOKEN_KEY, t) : sessionStorage.removeItem(TOKEN_KEY)),
+};
+
+export function authHeaders() {
+  const t = token.get();
+  return t ? { authorization: `Bearer ${t}` } : {};
+}
+
+export async function gql(query, variables = {}) {
+  const res = await fetch('/graphql', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...authHeaders() },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = await res.json();
+  if (body.errors?.length) throw new Error(body.errors.map((e) => e.message).join('；'));
+  return body.data;
+}
+
+const FIGURE = 'percent total byStatus(locale: $locale) { status label count }';
+const NODE = `id name phase progress { ${FIGURE} }`;
+let tree = `${NODE}`;
+for (let i = 0; i < 5; i++) tree = `${NODE} children { ${tree} }`;
+
+export const HOME = `query Home($locale: Locale!) { initiatives { key name phase objective targetDate progress { ${FIGURE} } } }`;
+export const INITIATIVE = `query Initiative($key: String!, $locale: Locale!) {
+  initiative(key: $key) { id key name phase targetDate progress { ${FIGURE} } reportLines(locale: $locale)
+    workstreams { ${tree} } }
+  weeklyReport(locale: $locale) }`;
+export const ITEMS = `query Items($id: ID!) { node(id: $id) { ... on Workstream {
+  items(first: 100) { nodes { id name status percent version } } } } }`;
+export const EXPLAIN = `query Explain($id: ID!, $locale: Locale!) { node(id: $id) { ... on Workstream { progress { explain(locale: $locale) } } } }`;
+export const SET_ONE = `mutation Set($input: SetItemStatusInput!) { setItemStatus(input: $input) {
+  item { id status percent version } userErrors { code message field } } }`;
+export const SET_MANY = `mutation SetMany($input: SetItemStatusesInput!) { setItemStatuses(input: $input) {
+  items { id status percent version } userErrors { code message field } } }`;

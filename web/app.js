@@ -1,0 +1,79 @@
+import { html, render } from 'htm/preact';
+import { useEffect, useState } from 'preact/hooks';
+import { gql, HOME, token } from './api.js';
+import { Bar, Legend } from './bar.js';
+import { gqlLocale, locale, pct, setLocale, t } from './i18n.js';
+import { InitiativePage } from './initiative.js';
+import { usePoll } from './poll.js';
+
+function Home() {
+  const [{ data, error }] = usePoll(() => gql(HOME, { locale: gqlLocale() }), []);
+  if (error) return html`<p class="error">${error}</p>`;
+  if (!data) return html`<p>…</p>`;
+  return html`<ul class="cards">
+    ${data.initiatives.map(
+      (i) =>
+        html`<li class="card">
+          <a href=${`#/i/${encodeURIComponent(i.key)}`}><h2>${i.name}</h2></a>
+          <div class="figure">
+            <strong class="pct">${pct(i.progress.percent)}</strong>
+            <span>${t('total', i.progress.total)}</span>
+          </div>
+          <${Bar} name=${i.name} progress=${i.progress} />
+          <${Legend} byStatus=${i.progress.byStatus} />
+          <p class="muted">
+            ${i.phase ?? ''} ${i.targetDate ? `· ${t('target')} ${i.targetDate}` : ''} ·
+            <span title=${t('noHealth')}>${t('health')}: —</span>
+          </p>
+        </li>`,
+    )}
+  </ul>`;
+}
+
+function TokenBox() {
+  const [value, setValue] = useState(token.get() ? '••••••' : '');
+  const has = Boolean(token.get());
+  return html`<form
+    class="token"
+    onSubmit=${(e) => (e.preventDefault(), token.set(value.trim()), location.reload())}
+  >
+    <label
+      >${t('token')}
+      <input
+        type="password"
+        autocomplete="off"
+        placeholder=${t('paste')}
+        value=${has ? '' : value}
+        onInput=${(e) => setValue(e.target.value)}
+        disabled=${has}
+    /></label>
+    ${has ? html`<button type="button" onClick=${() => (token.set(null), location.reload())}>${t('forget')}</button>` : html`<button>${t('save')}</button>`}
+  </form>`;
+}
+
+function App() {
+  const [hash, setHash] = useState(location.hash);
+  useEffect(() => {
+    const on = () => setHash(location.hash);
+    addEventListener('hashchange', on);
+    return () => removeEventListener('hashchange', on);
+  }, []);
+  const key = /^#\/i\/(.+)$/.exec(hash)?.[1];
+  return html`<header>
+      <a href="#/" class="brand">${t('title')}</a>
+      <span class="muted">${t('refreshed')}</span>
+      <button
+        class="lang"
+        onClick=${() => (setLocale(locale() === 'en' ? 'zh-CN' : 'en'), location.reload())}
+      >
+        ${locale() === 'en' ? '中文' : 'English'}
+      </button>
+      <${TokenBox} />
+    </header>
+    <main>
+      ${key ? html`<${InitiativePage} key=${key} initiativeKey=${decodeURIComponent(key)} />` : html`<${Home} />`}
+    </main>`;
+}
+
+document.documentElement.lang = locale();
+render(html`<${App} />`, document.getElementById('app'));

@@ -1,0 +1,53 @@
+import { html } from 'htm/preact';
+import { useState } from 'preact/hooks';
+import { gql, INITIATIVE, token } from './api.js';
+import { usePoll } from './poll.js';
+import { Bar, Legend } from './bar.js';
+import { BurnUp } from './chart.js';
+import { gqlLocale, pct, t } from './i18n.js';
+import { SheetPanel } from './sheets.js';
+import { TreeNode } from './tree.js';
+
+function Copy({ text }) {
+  const [done, setDone] = useState(false);
+  return html`<button
+    onClick=${() => navigator.clipboard?.writeText(text).then(() => setDone(true))}
+  >
+    ${done ? t('copied') : t('copy')}
+  </button>`;
+}
+
+/** One initiative: the tree, the (future) burn-up, report lines, weekly Markdown, spreadsheets. */
+export function InitiativePage({ initiativeKey }) {
+  const [{ data, error }, refresh] = usePoll(
+    () => gql(INITIATIVE, { key: initiativeKey, locale: gqlLocale() }),
+    [initiativeKey],
+  );
+  if (error) return html`<p class="error">${error}</p>`;
+  if (!data) return html`<p>…</p>`;
+  const i = data.initiative;
+  if (!i) return html`<p class="error">404 ${initiativeKey}</p>`;
+  const lines = i.reportLines.join('\n');
+  return html`<section>
+    <h1>
+      ${i.name} <strong class="pct">${pct(i.progress.percent)}</strong>
+      <span class="muted">${t('total', i.progress.total)}</span>
+    </h1>
+    <${Bar} name=${i.name} progress=${i.progress} /><${Legend} byStatus=${i.progress.byStatus} />
+    <p class="muted">${i.phase ?? ''} ${i.targetDate ? `· ${t('target')} ${i.targetDate}` : ''}</p>
+    <ul class="tree" role="tree">
+      ${i.workstreams.map((w) => html`<${TreeNode} node=${w} initiativeKey=${i.key} onChanged=${refresh} canEdit=${Boolean(token.get())} />`)}
+    </ul>
+    <${BurnUp} />
+    <h2>${t('stalled')}</h2>
+    <p class="muted">${t('noStalled')}</p>
+    <h2>${t('report')} <${Copy} text=${lines} /></h2>
+    <pre class="report">${lines}</pre>
+    <details>
+      <summary>${t('weekly')}</summary>
+      <${Copy} text=${data.weeklyReport} />
+      <pre class="report">${data.weeklyReport}</pre>
+    </details>
+    <${SheetPanel} initiativeKey=${i.key} onApplied=${refresh} />
+  </section>`;
+}

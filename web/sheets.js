@@ -1,0 +1,106 @@
+import { html } from 'htm/preact';
+import { useState } from 'preact/hooks';
+import { authHeaders, token } from './api.js';
+import { t } from './i18n.js';
+
+async function download(key, format) {
+  const res = await fetch(`/api/export?initiative=${encodeURIComponent(key)}&format=${format}`, {
+    headers: authHeaders(),
+  });
+  if (!res.ok) throw new Error((await res.json()).errors?.[0]?.message ?? res.statusText);
+  const a = document.createElement('a');
+  a.href = URL.createObjectURL(await res.blob());
+  a.download = `${key}.${format}`;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
+}
+
+/** Spreadsheets in and out: download, and upload → preview table → apply (the same import as the CLI). */
+export function SheetPanel({ initiativeKey, onApplied }) {
+  const [file, setFile] = useState(null);
+  const [result, setResult] = useState(null);
+  const [error, setError] = useState(null);
+  const send = async (dryRun) => {
+    setError(null);
+    const q = new URLSearchParams({
+      initiative: initiativeKey,
+      file: file.name,
+      dryRun: dryRun ? '1' : '0',
+    });
+    const res = await fetch(`/api/import?${q}`, {
+      method: 'POST',
+      headers: authHeaders(),
+      body: file,
+    });
+    const body = await res.json();
+    if (!res.ok) return setError(body.errors?.[0]?.message ?? res.statusText);
+    setResult(body);
+    if (body.applied) onApplied();
+  };
+  const s = result?.summary;
+  return html`<section class="sheets">
+    <h2>${t('upload')} / ${t('download')}</h2>
+    <button onClick=${() => download(initiativeKey, 'xlsx').catch((e) => setError(e.message))}>
+      ${t('download')} .xlsx
+    </button>
+    <button onClick=${() => download(initiativeKey, 'csv').catch((e) => setError(e.message))}>
+      ${t('download')} .csv
+    </button>
+    ${
+      token.get()
+        ? html`<p>
+            <input
+              type="file"
+              accept=".xlsx,.csv"
+              aria-label=${t('upload')}
+              onChange=${(e) => (setFile(e.target.files[0]), setResult(null))}
+            />
+            <button disabled=${!file} onClick=${() => send(true)}>${t('preview')}</button>
+            <button
+              disabled=${!result || result.applied || result.refused}
+              onClick=${() => send(false)}
+            >
+              ${t('apply')}
+            </button>
+          </p>`
+        : html`<p class="muted">${t('paste')}</p>`
+    }
+    ${error ? html`<p class="error" role="alert">${error}</p>` : null}
+    ${
+      s
+        ? html`<p>
+              新建 ${s.create} · 更新 ${s.update} · 不变 ${s.unchanged} · 错误 ${s.error}
+              ${result.refused ? `· ${result.refused}` : result.applied ? '· ✓' : ''}
+            </p>
+            <table class="preview">
+              <thead>
+                <tr>
+                  <th>${t('row')}</th>
+                  <th>${t('action')}</th>
+                  <th>${t('workstream')}</th>
+                  <th>${t('item')}</th>
+                  <th>${t('changes')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                ${result.rows
+                  .filter((r) => r.action !== 'unchanged')
+                  .slice(0, 500)
+                  .map(
+                    (r) =>
+                      html`<tr class=${`a-${r.action}`}>
+                        <td>${r.row}</td>
+                        <td>${r.action}</td>
+                        <td>${r.path}</td>
+                        <td>${r.name}</td>
+                        <td>
+                          ${r.changes.join('，')}${r.errors.map((e) => `[${e.column}] ${e.message}`).join('；')}
+                        </td>
+                      </tr>`,
+                  )}
+              </tbody>
+            </table>`
+        : null
+    }
+  </section>`;
+}
