@@ -1,6 +1,9 @@
 import { openOrm, type Em } from '../src/db/orm.js';
 import { createInitiative } from '../src/services/create-initiative.js';
 import { importSheet } from '../src/services/import-sheet.js';
+import { runWrite } from '../src/services/write-pipeline/run-write.js';
+import { operatorContext } from '../src/services/write-pipeline/write-context.js';
+import { ALL_INITIATIVES } from '../src/services/write-scope.js';
 import { writeSheet } from '../src/sheets/write-sheet.js';
 
 /**
@@ -12,7 +15,10 @@ export async function benchImport(rows: number): Promise<string> {
   const orm = await openOrm({ databaseUrl: 'sqlite::memory:' });
   try {
     await orm.schema.create();
-    await createInitiative({ em: orm.em.fork() as Em, key: 'bench', name: 'Bench' });
+    await runWrite(operatorContext(orm.em.fork() as Em, 'bench'), createInitiative, {
+      key: 'bench',
+      name: 'Bench',
+    });
     const table = [['工作流', '事项', '状态', '进度']] as (string | number)[][];
     const statuses = ['未启动', '处理中', '完成', '暂停'];
     for (let i = 0; i < rows; i++)
@@ -28,6 +34,7 @@ export async function benchImport(rows: number): Promise<string> {
       const r = await importSheet({
         em: orm.em.fork() as Em,
         initiativeKey: 'bench',
+        scope: ALL_INITIATIVES,
         fileName: 'bench.xlsx',
         bytes,
         dryRun: false,

@@ -6,6 +6,7 @@ import { openDatabase } from '../db/open-database.js';
 import type { Em } from '../db/orm.js';
 import { createLogger } from '../server/logger.js';
 import { importSheet } from '../services/import-sheet.js';
+import { ALL_INITIATIVES } from '../services/write-scope.js';
 import { MAX_SHEET_BYTES, SheetError } from '../sheets/sheet-error.js';
 import { planLines, summaryLine } from './import-output.js';
 import { terminalSafe } from './terminal-text.js';
@@ -46,6 +47,7 @@ export async function importCommand(file: string, opts: ImportOptions): Promise<
       dryRun: Boolean(opts.dryRun),
       skipErrors: Boolean(opts.skipErrors),
       prune: Boolean(opts.prune),
+      scope: ALL_INITIATIVES,
       onProgress: (done, total) => (done === 0 ? bar?.start(total, 0) : bar?.update(done)),
     });
     bar?.stop();

@@ -1,13 +1,16 @@
-import type { Em } from '../db/orm.js';
+import type { ChangeEvent } from '../domain/change-events.js';
 import { MAX_BULK } from '../domain/errors.js';
+import type { Em } from '../db/orm.js';
+import { findInitiativesByIds } from '../db/queries/initiative.queries.js';
 import type { ImportPlan, PlannedRow } from '../sheets/plan-import.js';
 import { PATH_SEPARATOR } from '../sheets/sheet-state.js';
 import { createItems } from './create-items.js';
 import { createWorkstream } from './create-workstream.js';
 import { deleteItem } from './delete-item.js';
-import { findInitiativesByIds } from '../db/queries/initiative.queries.js';
 import { loadSheetState } from './load-sheet-state.js';
 import { setItemStatuses } from './set-item-statuses.js';
+import { runWrite } from './write-pipeline/run-write.js';
+import type { UseCase, WriteStep } from './write-pipeline/use-case.js';
 import type { WriteScope } from './write-scope.js';
 
 export interface ApplyImportProps {
@@ -15,7 +18,7 @@ export interface ApplyImportProps {
   readonly initiativeId: number;
   readonly plan: ImportPlan;
   readonly actor: string;
-  readonly scope?: WriteScope;
+  readonly scope: WriteScope;
   readonly onProgress?: (done: number, total: number) => void;
 }
 
@@ -24,83 +27,101 @@ const chunks = <T>(list: readonly T[]): T[][] =>
     list.slice(i * MAX_BULK, (i + 1) * MAX_BULK),
   );
 
+/** Runs another use-case inside this write's transaction and keeps its events for the log. */
+async function step<P, R>(
+  at: WriteStep,
+  events: ChangeEvent[],
+  useCase: UseCase<P, R>,
+  props: P,
+): Promise<R> {
+  useCase.validate?.(props);
+  const outcome = await useCase.run(at, props);
+  events.push(...outcome.events);
+  return outcome.result;
+}
+
+interface ImportRun {
+  readonly initiativeId: number;
+  readonly plan: ImportPlan;
+}
+
 /**
- * Writes a checked plan through the same services the mutations use (so every change reaches
- * the counters and the change log with the import's actor): new workstreams, then createItems
- * per workstream, then setItemStatuses, 100 at a time, then prune. The only module that knows
- * which services an import calls. Each batch is one transaction; updates carry the version the
- * plan saw, so an item someone changed meanwhile stops the import with STALE_VERSION.
+ * The whole import as one write: new workstreams, then createItems per workstream, then
+ * setItemStatuses, 100 at a time, then prune, all through the same use-cases the mutations run,
+ * in one transaction under the initiative's lock. The pipeline logs every event with the
+ * import's actor and applies the counters; any failure (a row someone changed meanwhile:
+ * STALE_VERSION) rolls the whole file back.
  */
-export async function applyImportPlan(props: ApplyImportProps): Promise<void> {
-  const { em, plan, actor, scope } = props;
-  const ok = plan.rows.filter((r) => r.action === 'create' || r.action === 'update');
-  const total = ok.length + plan.prune.length + plan.newWorkstreams.length;
-  let done = 0;
-  const tick = (n: number) => props.onProgress?.((done += n), total);
-  props.onProgress?.(0, total);
+function importUseCase(
+  onProgress?: (done: number, total: number) => void,
+): UseCase<ImportRun, void> {
+  return {
+    name: 'importSheet',
+    lockTarget: async (_tem, props) => props.initiativeId,
+    async run(at, { initiativeId, plan }) {
+      const events: ChangeEvent[] = [];
+      const ok = plan.rows.filter((r) => r.action === 'create' || r.action === 'update');
+      const total = ok.length + plan.prune.length + plan.newWorkstreams.length;
+      let done = 0;
+      const tick = (n: number) => onProgress?.((done += n), total);
+      onProgress?.(0, total);
 
-  const [initiative] = await findInitiativesByIds(em.fork() as Em, [props.initiativeId]);
-  const known = (await loadSheetState(em.fork() as Em, initiative!)).workstreams;
-  const idOf = new Map([...known].map(([path, ws]) => [path, ws.id]));
-  for (const path of plan.newWorkstreams) {
-    const cut = path.lastIndexOf(PATH_SEPARATOR);
-    const parentPath = cut < 0 ? null : path.slice(0, cut);
-    const ws = await createWorkstream({
-      em: em.fork() as Em,
-      initiativeId: props.initiativeId,
-      parentId: parentPath === null ? null : idOf.get(parentPath)!,
-      name: path.slice(cut + 1),
-      scope,
-    });
-    idOf.set(path, ws.id);
-    tick(1);
-  }
-
-  const creates = new Map<number, PlannedRow[]>();
-  for (const row of ok.filter((r) => r.action === 'create')) {
-    const wsId = idOf.get(row.path)!;
-    creates.set(wsId, [...(creates.get(wsId) ?? []), row]);
-  }
-  for (const [workstreamId, rows] of creates) {
-    for (const part of chunks(rows)) {
-      await createItems({
-        em: em.fork() as Em,
-        workstreamId,
-        actor,
-        scope,
-        items: part.map((r) => ({
-          name: r.name,
-          status: r.status,
+      const [initiative] = await findInitiativesByIds(at.tem, [initiativeId]);
+      const known = (await loadSheetState(at.tem, initiative!)).workstreams;
+      const idOf = new Map([...known].map(([path, ws]) => [path, ws.id]));
+      for (const path of plan.newWorkstreams) {
+        const cut = path.lastIndexOf(PATH_SEPARATOR);
+        const parentPath = cut < 0 ? null : path.slice(0, cut);
+        const ws = await step(at, events, createWorkstream, {
+          initiativeId,
+          parentId: parentPath === null ? null : idOf.get(parentPath)!,
+          name: path.slice(cut + 1),
+        });
+        idOf.set(path, ws.id);
+        tick(1);
+      }
+      const creates = new Map<number, PlannedRow[]>();
+      for (const row of ok.filter((r) => r.action === 'create')) {
+        const wsId = idOf.get(row.path)!;
+        creates.set(wsId, [...(creates.get(wsId) ?? []), row]);
+      }
+      for (const [workstreamId, rows] of creates) {
+        for (const part of chunks(rows)) {
+          const items = part.map((r) => ({
+            name: r.name,
+            status: r.status,
+            percent: r.percent,
+            weight: r.weight,
+            note: r.note,
+          }));
+          await step(at, events, createItems, { workstreamId, items });
+          tick(part.length);
+        }
+      }
+      for (const part of chunks(ok.filter((r) => r.action === 'update'))) {
+        const updates = part.map((r) => ({
+          itemId: r.item!.id,
+          status: r.status!,
           percent: r.percent,
-          weight: r.weight,
-          note: r.note,
-        })),
-      });
-      tick(part.length);
-    }
-  }
-  for (const part of chunks(ok.filter((r) => r.action === 'update'))) {
-    await setItemStatuses({
-      em: em.fork() as Em,
-      actor,
-      scope,
-      updates: part.map((r) => ({
-        itemId: r.item!.id,
-        status: r.status!,
-        percent: r.percent,
-        expectedVersion: r.item!.version,
-      })),
-    });
-    tick(part.length);
-  }
-  for (const item of plan.prune) {
-    await deleteItem({
-      em: em.fork() as Em,
-      itemId: item.id,
-      expectedVersion: item.version,
-      actor,
-      scope,
-    });
-    tick(1);
-  }
+          expectedVersion: r.item!.version,
+        }));
+        await step(at, events, setItemStatuses, { updates });
+        tick(part.length);
+      }
+      for (const item of plan.prune) {
+        await step(at, events, deleteItem, { itemId: item.id, expectedVersion: item.version });
+        tick(1);
+      }
+      return { result: undefined, events };
+    },
+  };
+}
+
+/** Writes a checked plan, all or nothing, as the import's actor within the caller's scope. */
+export async function applyImportPlan(props: ApplyImportProps): Promise<void> {
+  await runWrite(
+    { em: props.em, actor: props.actor, scope: props.scope, idempotency: null, forget: () => {} },
+    importUseCase(props.onProgress),
+    { initiativeId: props.initiativeId, plan: props.plan },
+  );
 }

@@ -7,7 +7,7 @@ import { planImport, type ImportPlan } from '../sheets/plan-import.js';
 import { readSheet, type ReadSheet } from '../sheets/read-sheet.js';
 import { loadSheetState } from './load-sheet-state.js';
 import { applyImportPlan } from './apply-import.js';
-import { EVERYWHERE, type WriteScope } from './write-scope.js';
+import type { WriteScope } from './write-scope.js';
 
 export interface ImportSheetProps {
   readonly em: Em;
@@ -20,7 +20,8 @@ export interface ImportSheetProps {
   readonly skipErrors: boolean;
   /** Delete the initiative's items that the file does not list. */
   readonly prune: boolean;
-  readonly scope?: WriteScope;
+  /** Which initiatives the caller may change (the CLI: every one; HTTP: the token's). */
+  readonly scope: WriteScope;
   readonly onProgress?: (done: number, total: number) => void;
 }
 
@@ -48,7 +49,7 @@ export function importActor(fileName: string): string {
 export async function importSheet(props: ImportSheetProps): Promise<ImportResult> {
   const sheet = readSheet(props.bytes, props.fileName);
   const initiative = await findInitiativeByKey(props.em.fork() as Em, props.initiativeKey);
-  if (!initiative || !(props.scope ?? EVERYWHERE)(initiative.id))
+  if (!initiative || !props.scope(initiative.id))
     throw new DomainError('NOT_FOUND', `项目不存在：${props.initiativeKey}`, ['initiative']);
   const state = await loadSheetState(props.em.fork() as Em, initiative);
   const plan = planImport(sheet, state, { prune: props.prune, itemIdOf: itemIdOfRef });

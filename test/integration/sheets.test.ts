@@ -9,6 +9,12 @@ import { loadSeed } from '../../src/services/load-seed.js';
 import { itemRef } from '../../src/sheets/item-ref.js';
 import { readSheet } from '../../src/sheets/read-sheet.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
+import { ALL_INITIATIVES } from '../../src/services/write-scope.js';
+import { applyImportPlan } from '../../src/services/apply-import.js';
+import { loadSheetState } from '../../src/services/load-sheet-state.js';
+import { findInitiativeByKey } from '../../src/db/queries/initiative.queries.js';
+import { planImport } from '../../src/sheets/plan-import.js';
+import { itemIdOfRef } from '../../src/sheets/item-ref.js';
 
 const HIVE = `{ initiative(key: "hive") { progress { percent total } } }`;
 const LEAF = '迁移/Hive迁移-风控报表';
@@ -32,6 +38,7 @@ describe('spreadsheets in and out', () => {
       dryRun: false,
       skipErrors: false,
       prune: false,
+      scope: ALL_INITIATIVES,
       ...more,
     });
   const figure = async () => JSON.stringify(await app.ok(HIVE));
@@ -41,6 +48,54 @@ describe('spreadsheets in and out', () => {
     await loadSeed({ em: app.em(), initiatives: week20Seed });
   });
   afterAll(() => app.close());
+
+  it('applies a file in one transaction: an item changed after planning rolls every row back', async () => {
+    const hive = (await findInitiativeByKey(app.em(), 'hive'))!;
+    const { bytes } = await exportSheet({
+      em: app.em(),
+      initiativeKey: 'hive',
+      format: 'csv',
+      canRead: () => true,
+    });
+    // The exported file with one in-progress item set to 完成, and one new item.
+    const sheet = readSheet(bytes, 'hive.csv');
+    const target = sheet.rows.find((r) => r.cells.get('status') === '处理中')!;
+    const edited = {
+      row: target.row,
+      cells: new Map(target.cells).set('status', '完成').set('percent', '100'),
+    };
+    const added = {
+      row: sheet.rows.length + 2,
+      cells: new Map([
+        ['path', target.cells.get('path')!],
+        ['name', '导入新增事项'],
+        ['status', '未启动'],
+      ] as const),
+    };
+    const plan = planImport(
+      { ...sheet, rows: [...sheet.rows.map((r) => (r === target ? edited : r)), added] },
+      await loadSheetState(app.em(), hive),
+      { prune: false, itemIdOf: itemIdOfRef },
+    );
+    expect(plan.summary).toMatchObject({ create: 1, update: 1, error: 0 });
+    const updated = plan.rows.find((r) => r.action === 'update')!.item!;
+    // Someone changes that item between the plan and the write.
+    await app.ok(
+      `mutation($id: ID!) { setItemStatus(input: { itemId: $id, status: PAUSED, percent: 10 }) { userErrors { code } } }`,
+      { id: toGlobalId('Item', updated.id) },
+    );
+    const before = await figure();
+    await expect(
+      applyImportPlan({
+        em: app.em(),
+        initiativeId: hive.id,
+        plan,
+        actor: 'import:t',
+        scope: ALL_INITIATIVES,
+      }),
+    ).rejects.toMatchObject({ errors: [expect.objectContaining({ code: 'STALE_VERSION' })] });
+    expect(await figure()).toBe(before);
+  });
 
   it('the ID column is the GraphQL id', () => {
     expect(itemRef(42)).toBe(toGlobalId('Item', 42));
