@@ -1,6 +1,7 @@
 import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261129000000PreviousRelease } from './20261129000000-previous-release.migration.js';
 import { Migration20261129010000ChangeLog } from './20261129010000-change-log.migration.js';
+import { Migration20261129020000TallySnapshots } from './20261129020000-tally-snapshots.migration.js';
 
 /** Every migration, oldest first: listed, not discovered, so compiled and test runs agree. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -9,6 +10,10 @@ export const MIGRATIONS: MigrationObject[] = [
     class: Migration20261129000000PreviousRelease,
   },
   { name: 'Migration20261129010000ChangeLog', class: Migration20261129010000ChangeLog },
+  {
+    name: 'Migration20261129020000TallySnapshots',
+    class: Migration20261129020000TallySnapshots,
+  },
 ];
 
 /** The migration whose schema a database made before migrations existed already has. */

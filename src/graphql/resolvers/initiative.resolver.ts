@@ -15,30 +15,38 @@ import { InitiativeType } from '../types/initiative.type.js';
 import { InitiativePayload } from '../types/payloads.type.js';
 import { ProgressType } from '../types/progress.type.js';
 import { WorkstreamType } from '../types/workstream.type.js';
+import { AS_OF, KNOWN_AT, readTimeOf, reportDetailsOf, treeOf } from '../read-time.js';
 
 @Resolver(() => InitiativeType)
 export class InitiativeResolver {
   @Query(() => [InitiativeType], { description: 'Every initiative, oldest first.' })
-  async initiatives(@Ctx() ctx: Context): Promise<InitiativeType[]> {
+  async initiatives(
+    @Ctx() ctx: Context,
+    @Arg('asOf', () => Date, { nullable: true, description: AS_OF }) asOf: Date | null,
+    @Arg('knownAt', () => Date, { nullable: true, description: KNOWN_AT }) knownAt: Date | null,
+  ): Promise<InitiativeType[]> {
     const all = (await findAllInitiatives(ctx.em)).filter((i) => canRead(ctx.principal, i.id));
     for (const i of all) ctx.loaders.initiative.prime(i.id, i);
-    return all.map((i) => new InitiativeType(i));
+    const time = readTimeOf(asOf, knownAt);
+    return all.map((i) => new InitiativeType(i, time));
   }
 
   @Query(() => InitiativeType, { nullable: true })
   async initiative(
     @Arg('key', () => String) key: string,
     @Ctx() ctx: Context,
+    @Arg('asOf', () => Date, { nullable: true, description: AS_OF }) asOf: Date | null,
+    @Arg('knownAt', () => Date, { nullable: true, description: KNOWN_AT }) knownAt: Date | null,
   ): Promise<InitiativeType | null> {
     const record = await findInitiativeByKey(ctx.em, key);
     if (!record || !canRead(ctx.principal, record.id)) return null;
     ctx.loaders.initiative.prime(record.id, record);
-    return new InitiativeType(record);
+    return new InitiativeType(record, readTimeOf(asOf, knownAt));
   }
 
   @FieldResolver(() => ProgressType, { description: 'The whole tree.' })
   async progress(@Root() root: InitiativeType, @Ctx() ctx: Context): Promise<ProgressType> {
-    const tree = (await ctx.loaders.tree.load(root.record.id))!;
+    const tree = await treeOf(ctx, root.record, root.time);
     return new ProgressType({
       name: tree.initiative.name,
       figure: tree.rollup.root,
@@ -53,7 +61,7 @@ export class InitiativeResolver {
     description: 'Top-level workstreams, in position order.',
   })
   async workstreams(@Root() root: InitiativeType, @Ctx() ctx: Context): Promise<WorkstreamType[]> {
-    const tree = (await ctx.loaders.tree.load(root.record.id))!;
+    const tree = await treeOf(ctx, root.record, root.time);
     return tree.roots.map((node) => WorkstreamType.of(node, tree));
   }
 
@@ -66,8 +74,8 @@ export class InitiativeResolver {
     @Ctx() ctx: Context,
     @Arg('locale', () => LocaleEnum, { defaultValue: 'zh-CN' }) locale: Locale,
   ): Promise<string[]> {
-    const tree = (await ctx.loaders.tree.load(root.record.id))!;
-    return reportLines(tree, (await ctx.loaders.reportDetails.load(root.record.id))!, locale);
+    const tree = await treeOf(ctx, root.record, root.time);
+    return reportLines(tree, await reportDetailsOf(ctx, tree), locale);
   }
 
   @Mutation(() => InitiativePayload)

@@ -28,6 +28,8 @@ import { DeletePayload, WorkstreamPayload } from '../types/payloads.type.js';
 import { WorkstreamType } from '../types/workstream.type.js';
 import { idOf, itemCursor } from './ids.js';
 import { workstreamView } from './views.js';
+import { reportDetailsOf } from '../read-time.js';
+import { itemPageAsOf } from './as-of-items.js';
 import { runWrite } from '../../services/write-pipeline/run-write.js';
 import { writeContextOf } from '../write-context.js';
 
@@ -46,7 +48,7 @@ function subtreeIds(root: WorkstreamType): number[] {
 export class WorkstreamResolver {
   @FieldResolver(() => InitiativeType)
   initiative(@Root() root: WorkstreamType): InitiativeType {
-    return new InitiativeType(root.tree.initiative);
+    return new InitiativeType(root.tree.initiative, root.tree.time ?? null);
   }
 
   @FieldResolver(() => String, { description: 'This workstream’s report line (without a number).' })
@@ -55,7 +57,7 @@ export class WorkstreamResolver {
     @Ctx() ctx: Context,
     @Arg('locale', () => LocaleEnum, { defaultValue: 'zh-CN' }) locale: Locale,
   ): Promise<string> {
-    const details = (await ctx.loaders.reportDetails.load(root.tree.initiative.id))!;
+    const details = await reportDetailsOf(ctx, root.tree);
     return workstreamReportLine(root.tree, root.node, details, locale);
   }
 
@@ -76,6 +78,8 @@ export class WorkstreamResolver {
   ): Promise<ItemConnectionType> {
     const { afterId } = pageArgs(first, after);
     const workstreamIds = includeDescendants ? subtreeIds(root) : [root.node.id];
+    if (root.tree.time)
+      return itemPageAsOf(ctx, root.tree.time, workstreamIds, first, afterId, status);
     const page = await listItems({ em: ctx.em, workstreamIds, first, afterId, statuses: status });
     return new ItemConnectionType(
       page.items.map((i) => new ItemType(i)),
