@@ -31,9 +31,35 @@ const EMPTY = {
   data: null,
 } as const;
 
-/** Every column but the item's status columns and `data` depends only on the event's base. */
-function item(e: Extract<ChangeEvent, { itemId: number }>) {
-  return { ...EMPTY, workstreamId: e.workstreamId, itemId: e.itemId, version: e.version };
+type ItemEvent = Extract<ChangeEvent, { itemId: number }>;
+
+/** An item event's row: the item's columns filled, no `data` unless given. */
+function itemRow(
+  e: ItemEvent,
+  actor: string,
+  recordedAt: Date,
+  from: { readonly status: ItemStatus; readonly percent: number } | null,
+  to: { readonly status: ItemStatus; readonly percent: number } | null,
+  weight: number,
+  data: string | null = null,
+): ChangeLogRow {
+  return {
+    initiativeId: e.initiativeId,
+    workstreamId: e.workstreamId,
+    itemId: e.itemId,
+    kind: e.type,
+    fromStatus: from?.status ?? null,
+    fromPercent: from?.percent ?? null,
+    toStatus: to?.status ?? null,
+    toPercent: to?.percent ?? null,
+    weight,
+    version: e.version,
+    data,
+    actor,
+    note: e.note ?? null,
+    effectiveAt: e.effectiveAt,
+    recordedAt,
+  };
 }
 
 const BASE_FIELDS = new Set(['type', 'initiativeId', 'workstreamId', 'effectiveAt', 'note']);
@@ -44,57 +70,33 @@ function payloadOf(event: ChangeEvent): Record<string, unknown> {
 
 /** Maps an event to its row. Item events use the columns; the others keep `data` (JSON). */
 export function toLogRow(event: ChangeEvent, actor: string, recordedAt: Date): ChangeLogRow {
-  const base = {
-    initiativeId: event.initiativeId,
-    kind: event.type,
-    actor,
-    note: event.note ?? null,
-    effectiveAt: event.effectiveAt,
-    recordedAt,
-  };
   switch (event.type) {
     case 'ItemCreated':
     case 'ItemRestored':
-      return {
-        ...base,
-        ...item(event),
-        toStatus: event.state.status,
-        toPercent: event.state.percent,
-        weight: event.state.weight,
-      };
+      return itemRow(event, actor, recordedAt, null, event.state, event.state.weight);
     case 'ItemDeleted':
-      return {
-        ...base,
-        ...item(event),
-        fromStatus: event.state.status,
-        fromPercent: event.state.percent,
-        weight: event.state.weight,
-      };
+      return itemRow(event, actor, recordedAt, event.state, null, event.state.weight);
     case 'ItemStatusChanged':
-      return {
-        ...base,
-        ...item(event),
-        fromStatus: event.from.status,
-        fromPercent: event.from.percent,
-        toStatus: event.to.status,
-        toPercent: event.to.percent,
-        weight: event.weight,
-      };
+      return itemRow(event, actor, recordedAt, event.from, event.to, event.weight);
     case 'ItemWeightChanged':
-      return {
-        ...base,
-        ...item(event),
-        fromStatus: event.state.status,
-        fromPercent: event.state.percent,
-        toStatus: event.state.status,
-        toPercent: event.state.percent,
-        weight: event.to,
-        data: JSON.stringify({ from: event.from, to: event.to }),
-      };
+      return itemRow(
+        event,
+        actor,
+        recordedAt,
+        event.state,
+        event.state,
+        event.to,
+        JSON.stringify({ from: event.from, to: event.to }),
+      );
     default:
       // Workstream and initiative events: their payload beyond the base fields, as JSON.
       return {
-        ...base,
+        initiativeId: event.initiativeId,
+        kind: event.type,
+        actor,
+        note: event.note ?? null,
+        effectiveAt: event.effectiveAt,
+        recordedAt,
         ...EMPTY,
         workstreamId: 'workstreamId' in event ? event.workstreamId : null,
         itemId: null,

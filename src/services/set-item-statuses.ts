@@ -123,8 +123,14 @@ export const setItemStatuses: UseCase<SetItemStatusesProps, ItemRecord[]> = {
           own || props.single ? at('effectiveAt') : ['effectiveAt'],
         );
         const percent = nextPercent(u.status, item.percent, u.percent, at('percent'));
-        const updated = { ...item, status: u.status, percent, version: item.version + 1 };
-        next.push({ ...updated, updatedAt: now });
+        const updated = {
+          ...item,
+          status: u.status,
+          percent,
+          version: item.version + 1,
+          updatedAt: now,
+        };
+        next.push(updated);
         events.push({
           type: 'ItemStatusChanged',
           initiativeId: item.initiativeId,

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrate, type Em } from '../../src/db/orm.js';
+import { migrate } from '../../src/db/orm.js';
 import { findAllInitiatives } from '../../src/db/queries/initiative.queries.js';
 import { loadReportDetails, reportLines } from '../../src/services/build-report.js';
 import { loadInitiativeTree } from '../../src/services/load-initiative-tree.js';
