@@ -1,6 +1,10 @@
 import { createHash } from 'node:crypto';
 import { DomainError } from '../domain/errors.js';
 import type { Em } from '../db/orm.js';
+import {
+  findIdempotencyRecord,
+  insertIdempotencyRecord,
+} from '../db/queries/idempotency.queries.js';
 
 export interface Idempotency {
   /** The caller's key, unique per token. */
@@ -33,23 +37,19 @@ export async function idempotent<T>(
   const hash = createHash('sha256')
     .update(JSON.stringify([request.operation, request.input]))
     .digest('hex');
-  const [row] = await tem.execute(
-    'select request_hash, response from idempotency_record where owner = ? and key = ?',
-    [idem.owner, idem.key],
-  );
+  const row = await findIdempotencyRecord(tem, idem.owner, idem.key);
   if (row) {
-    if (row.request_hash !== hash) {
+    if (row.requestHash !== hash) {
       throw new DomainError('IDEMPOTENCY_KEY_REUSED', '这个幂等键已用于另一个请求内容', [
         'idempotencyKey',
       ]);
     }
-    return codec.decode(JSON.parse(String(row.response)));
+    return codec.decode(JSON.parse(row.response));
   }
   const value = await work();
-  await tem.execute(
-    'insert into idempotency_record (owner, key, request_hash, response, created_at) values (?, ?, ?, ?, ?)',
-    [idem.owner, idem.key, hash, JSON.stringify(codec.encode(value)), new Date()],
-    'run',
-  );
+  await insertIdempotencyRecord(tem, idem.owner, idem.key, {
+    requestHash: hash,
+    response: JSON.stringify(codec.encode(value)),
+  });
   return value;
 }

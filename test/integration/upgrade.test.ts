@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrate } from '../../src/db/orm.js';
+import { migrate, openOrm } from '../../src/db/orm.js';
 import { findAllInitiatives } from '../../src/db/queries/initiative.queries.js';
 import { loadReportDetails, reportLines } from '../../src/services/build-report.js';
 import { loadInitiativeTree } from '../../src/services/load-initiative-tree.js';
 import { verifyCounters } from '../../src/services/verify-counters.js';
-import { DIALECTS } from '../helpers/databases.js';
+import { createTestDatabase, DIALECTS } from '../helpers/databases.js';
 import { SET_ITEM_STATUS } from '../helpers/operations.js';
 import {
   previousRelease,
@@ -181,5 +181,24 @@ describe.each(DIALECTS)('upgrading a database of the previous release (%s)', (di
     expect(kinds).toContain('ITEM_BASELINE');
     expect(kinds.at(-1)).toBe('CREATE');
     expect((await verifyCounters(em())).differences).toEqual([]);
+  });
+});
+
+describe.each(DIALECTS)('a new database (%s)', (dialect) => {
+  it('gets every migration, and the schema the entities describe', async () => {
+    const db = await createTestDatabase(dialect);
+    const orm = await openOrm({ databaseUrl: db.url });
+    try {
+      expect(await migrate(orm)).toEqual({
+        applied: ['Migration20261129000000PreviousRelease', 'Migration20261129010000ChangeLog'],
+        upgradedFromUnversioned: false,
+      });
+      expect(await orm.schema.getUpdateSchemaSQL()).toBe('');
+      const log = await orm.em.fork().execute('select count(*) as n from change_log');
+      expect(Number(log[0]!.n)).toBe(0); // nothing to reconstruct: no baselines
+    } finally {
+      await orm.close();
+      await db.drop();
+    }
   });
 });
