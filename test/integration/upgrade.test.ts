@@ -56,7 +56,7 @@ describe.each(DIALECTS)('upgrading a database of the previous release (%s)', (di
 
   it('recognises the unversioned schema and applies only the new migrations', async () => {
     expect(report).toEqual({
-      applied: ['Migration20261129010000ChangeLog'],
+      applied: ['Migration20261129010000ChangeLog', 'Migration20261129020000TallySnapshots'],
       upgradedFromUnversioned: true,
     });
     expect(await migrate(app.orm)).toEqual({ applied: [], upgradedFromUnversioned: false });
@@ -190,7 +190,11 @@ describe.each(DIALECTS)('a new database (%s)', (dialect) => {
     const orm = await openOrm({ databaseUrl: db.url });
     try {
       expect(await migrate(orm)).toEqual({
-        applied: ['Migration20261129000000PreviousRelease', 'Migration20261129010000ChangeLog'],
+        applied: [
+          'Migration20261129000000PreviousRelease',
+          'Migration20261129010000ChangeLog',
+          'Migration20261129020000TallySnapshots',
+        ],
         upgradedFromUnversioned: false,
       });
       expect(await orm.schema.getUpdateSchemaSQL()).toBe('');

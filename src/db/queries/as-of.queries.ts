@@ -49,8 +49,10 @@ export async function findStructureEntries(
 
 /**
  * The item rows a snapshot taken at (since.asOf, since.knownAt) does not hold but a read at
- * `until` sees: effective in (since, until] or recorded in (since, until]. Two range scans on
- * the (initiative, effective) and (initiative, recorded) indexes; each row once.
+ * `until` sees: effective in (since, until] or recorded in (since, until]. Two range scans: on
+ * (initiative, effective), and on the back-dated rows' own index (a row recorded after the
+ * snapshot yet effective before it was back-dated; `until.asOf` ≥ `since.asOf`), so neither
+ * grows with the history since the snapshot. A row both ways comes twice (the caller skips it).
  */
 export async function findItemEntriesSince(
   em: Em,
@@ -70,8 +72,8 @@ export async function findItemEntriesSince(
   const byRecorded = await em.execute(
     `select ${ENTRY_COLUMNS} from change_log
       where initiative_id = ? and recorded_at > ? and recorded_at <= ? and effective_at <= ?
-        and effective_at <= ? and item_id is not null`,
-    [initiativeId, sk, ek, sa, ea],
+        and effective_at < recorded_at and item_id is not null`,
+    [initiativeId, sk, ek, sa],
   );
   return [...byEffective, ...byRecorded].map(toEntry);
 }
