@@ -94,6 +94,8 @@ export function replayItems(rows: readonly LogEntry[], t: ReadTime): Map<number,
   const last = new Map<number, LogEntry>();
   for (const row of rows) {
     if (row.itemId === null || !visibleAt(row, t)) continue;
+    // A row that states no status (a rename, a note) leaves the item as it was.
+    if (row.toStatus === null && row.kind !== 'ItemDeleted') continue;
     const prev = last.get(row.itemId);
     if (!prev || byEffective(prev, row) < 0) last.set(row.itemId, row);
   }
