@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrate, openOrm } from '../../src/db/orm.js';
+import { migrate, openOrm, type Em } from '../../src/db/orm.js';
 import { findAllInitiatives } from '../../src/db/queries/initiative.queries.js';
 import { loadReportDetails, reportLines } from '../../src/services/build-report.js';
 import { loadInitiativeTree } from '../../src/services/load-initiative-tree.js';
@@ -198,7 +198,7 @@ describe.each(DIALECTS)('a new database (%s)', (dialect) => {
         upgradedFromUnversioned: false,
       });
       expect(await orm.schema.getUpdateSchemaSQL()).toBe('');
-      const log = await orm.em.fork().execute('select count(*) as n from change_log');
+      const log = await (orm.em.fork() as Em).execute('select count(*) as n from change_log');
       expect(Number(log[0]!.n)).toBe(0); // nothing to reconstruct: no baselines
     } finally {
       await orm.close();
