@@ -3,6 +3,7 @@ import { ApiTokenSchema } from './api-token.entity.js';
 import { IdempotencyRecordSchema } from './idempotency-record.entity.js';
 import { InitiativeSchema } from './initiative.entity.js';
 import { ItemSchema } from './item.entity.js';
+import { TallySnapshotRowSchema, TallySnapshotSchema } from './tally-snapshot.entity.js';
 import { WorkstreamTallySchema } from './workstream-tally.entity.js';
 import { WorkstreamSchema } from './workstream.entity.js';
 
@@ -14,6 +15,8 @@ export const ENTITIES = [
   WorkstreamTallySchema,
   ApiTokenSchema,
   IdempotencyRecordSchema,
+  TallySnapshotSchema,
+  TallySnapshotRowSchema,
 ];
 export {
   ApiTokenSchema,
