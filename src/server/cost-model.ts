@@ -155,7 +155,7 @@ export function queryCost(
         const first = typeof args.first === 'number' && args.first >= 1 ? args.first : COST_PAGE;
         costTimes = nodeTimes = first;
       } else if (isListType(getNullableType(def.type))) {
-        nodeTimes = listSizeOf(schema, type.name, name, via, scope);
+        nodeTimes = listSizeOf(schema, type.name, name, via, scope, args);
         costTimes = Math.ceil(nodeTimes / COST_PAGE);
       }
       const inner = { cost: scale.cost * costTimes, nodes: scale.nodes * nodeTimes };

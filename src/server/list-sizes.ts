@@ -2,6 +2,7 @@ import { getNamedType, isInterfaceType, isObjectType, type GraphQLSchema } from 
 import { MAX_BULK } from '../domain/errors.js';
 import { ITEM_STATUSES } from '../domain/item-status.js';
 import type { Em } from '../db/orm.js';
+import { MAX_SERIES_POINTS, seriesLength, type SeriesEvery } from '../domain/series-times.js';
 
 /** The sizes the data gives lists without `first`, read once per request (or per second). */
 export interface ListSizes {
@@ -48,6 +49,21 @@ const SIZES: Record<string, (s: ListSizes, via: string) => number> = {
   'UserError.field': () => 8,
 };
 
+/** A series (progressHistory) is as long as its range and step say: N points, N × selection. */
+function seriesSize(args: Record<string, unknown>): number {
+  const time = (v: unknown, fallback: number) =>
+    v instanceof Date ? v.getTime() : typeof v === 'string' ? Date.parse(v) : fallback;
+  const from = time(args.from, NaN);
+  const to = time(args.to, Date.now());
+  const every = (args.every ?? 'WEEK') as SeriesEvery;
+  if (!Number.isFinite(from) || !Number.isFinite(to) || from > to) return 1; // refused as it runs
+  return Math.min(seriesLength(from, to, every), MAX_SERIES_POINTS);
+}
+const ARG_SIZES: Record<string, (args: Record<string, unknown>) => number> = {
+  'Initiative.progressHistory': seriesSize,
+  'Workstream.progressHistory': seriesSize,
+};
+
 /** Types returned by paged fields: their lists are the page, charged by `first` already. */
 const pageTypes = new WeakMap<GraphQLSchema, Set<string>>();
 function pageTypesOf(schema: GraphQLSchema): Set<string> {
@@ -71,7 +87,10 @@ export function listSizeOf(
   field: string,
   via: string,
   sizes: ListSizes,
+  args: Record<string, unknown> = {},
 ): number {
+  const byArgs = ARG_SIZES[`${typeName}.${field}`];
+  if (byArgs) return byArgs(args);
   const own = SIZES[`${typeName}.${field}`];
   if (own) return Math.max(0, own(sizes, via));
   if (field === 'userErrors') return MAX_BULK; // one per bulk entry at most
