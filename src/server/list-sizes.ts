@@ -45,6 +45,7 @@ const SIZES: Record<string, (s: ListSizes, via: string) => number> = {
   'Workstream.children': (s, via) => (TREE_LISTS.has(via) ? 1 : s.workstreams),
   'Initiative.reportLines': (s) => s.workstreams + 1,
   'Progress.byStatus': () => ITEM_STATUSES.length,
+  'ProgressPoint.byStatus': () => ITEM_STATUSES.length,
   'ItemsPayload.items': () => MAX_BULK,
   'UserError.field': () => 8,
 };
