@@ -21,7 +21,10 @@ export interface SeriesPoint {
 const EMPTY: Readonly<Tally> = emptyTally();
 
 /** The fold's input at one time: the replayed structure with the running tallies. */
-function fold(structure: StructureAt, tallies: ReadonlyMap<number, Tally>): Omit<SeriesPoint, 'at'> {
+function fold(
+  structure: StructureAt,
+  tallies: ReadonlyMap<number, Tally>,
+): Omit<SeriesPoint, 'at'> {
   const state = structure.initiative;
   const policy = resolvePolicy(state?.rollupPolicy ?? null);
   if (!state) return { policy, rollup: foldTree([], policy), exists: false };
