@@ -87,7 +87,7 @@ describe.each(DIALECTS)('figures over time (%s)', (dialect) => {
   });
 
   it('refuses bad input with BAD_USER_INPUT, at once', async () => {
-    const code = async (query: string, vars: object) =>
+    const code = async (query: string, vars: Record<string, unknown>) =>
       (await app.gql(query, vars)).errors?.map((e) => e.extensions?.code);
     const started = performance.now();
     const now = Date.now();
@@ -188,5 +188,39 @@ describe.each(DIALECTS)('figures over time (%s)', (dialect) => {
       { from: '2030-01-01', to: '2030-01-15', actor: 'test' },
     ]);
     expect(res.node.slipDays).toBe(14);
+  });
+
+  it('adds the weekly change to the report lines only when compareTo is given', async () => {
+    const q = `query($c: DateTimeISO, $l: Locale!) { initiative(key: "hist") { reportLines(locale: $l, compareTo: $c) } }`;
+    const c = new Date(Date.now() - 2 * WEEK).toISOString();
+    for (const l of ['ZH_CN', 'EN']) {
+      const plain = (await app.ok(q, { l })).initiative.reportLines as string[];
+      const compared = (await app.ok(q, { l, c })).initiative.reportLines as string[];
+      expect(compared).toHaveLength(plain.length);
+      const change =
+        l === 'EN'
+          ? / \([+-]\d+\.\d\d pp since \d{4}-\d\d-\d\d, \d+ done since\)/
+          : /（较\d+月\d+日[+-]\d+\.\d\d个百分点，此后完成\d+个）/;
+      for (const [i, line] of compared.entries()) {
+        expect(line).toMatch(change);
+        expect(line.replace(change, '')).toBe(plain[i]);
+      }
+    }
+    const r = await app.ok(
+      `query($c: DateTimeISO!) { initiative(key: "hist") { progressChange(since: $c) { completed percentPoints } reportLines(compareTo: $c) } }`,
+      { c },
+    );
+    const done = r.initiative.progressChange.completed;
+    expect(r.initiative.reportLines[0]).toContain(`此后完成${done}个`);
+  });
+
+  it('a week before the report reads 较上周 / last week', async () => {
+    const end = new Date(Date.now() - 2 * WEEK);
+    const q = `query($a: DateTimeISO, $c: DateTimeISO, $l: Locale!) { initiative(key: "hist", asOf: $a) { reportLines(locale: $l, compareTo: $c) } }`;
+    const vars = { a: end.toISOString(), c: new Date(end.getTime() - WEEK).toISOString() };
+    const zh = (await app.ok(q, { ...vars, l: 'ZH_CN' })).initiative.reportLines;
+    expect(zh[0]).toMatch(/（较上周[+-]\d+\.\d\d个百分点，本周完成\d+个）/);
+    const en = (await app.ok(q, { ...vars, l: 'EN' })).initiative.reportLines;
+    expect(en[0]).toMatch(/ \([+-]\d+\.\d\d pp on last week, \d+ done this week\)/);
   });
 });

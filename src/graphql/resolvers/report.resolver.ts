@@ -9,6 +9,7 @@ import { findListedInitiatives } from '../../db/queries/initiative.queries.js';
 import { reportLines } from '../../services/build-report.js';
 import type { Context } from '../context.type.js';
 import { LocaleEnum } from '../enums.js';
+import { COMPARE_TO, comparedReportLines } from '../compare-lines.js';
 import { badUserInput } from '../errors.js';
 import { endOfReportDay, readTimeOf, reportDetailsOf, treeOf } from '../read-time.js';
 
@@ -32,6 +33,8 @@ export class ReportResolver {
       description: 'As the report would have read at this time (reproduces a published report).',
     })
     knownAt: Date | null,
+    @Arg('compareTo', () => Date, { nullable: true, description: COMPARE_TO })
+    compareTo?: Date | null,
   ): Promise<string> {
     const day = date ?? new Date().toISOString().slice(0, 10);
     try {
@@ -52,7 +55,9 @@ export class ReportResolver {
         return {
           name: i.name,
           objective: i.objective,
-          lines: reportLines(tree, details, locale, escapeMarkdown),
+          lines: compareTo
+            ? await comparedReportLines(ctx, i, tree, locale, compareTo, escapeMarkdown)
+            : reportLines(tree, details, locale, escapeMarkdown),
         };
       }),
     );
