@@ -34,7 +34,9 @@ export async function comparedReportLines(
   const byWs = await itemChangesOf(ctx, tree, since, end, knownAt);
   const lines = reportLines(tree, await reportDetailsOf(ctx, tree), locale, text);
   const label: CompareLabel =
-    Math.abs((tree.time?.asOf ?? end) - since - WEEK_MS) < 1_000 ? { lastWeek: true } : { date: reportDateOf(since) };
+    Math.abs((tree.time?.asOf ?? end) - since - WEEK_MS) < 1_000
+      ? { lastWeek: true }
+      : { date: reportDateOf(since) };
   const zero = { credit: 0, counted: 0 };
   const prefix = formatReportHeader(
     { initiative: tree.initiative.name, figure: tree.rollup.root, parts: [] },
