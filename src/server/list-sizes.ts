@@ -2,7 +2,12 @@ import { getNamedType, isInterfaceType, isObjectType, type GraphQLSchema } from 
 import { MAX_BULK } from '../domain/errors.js';
 import { ITEM_STATUSES } from '../domain/item-status.js';
 import type { Em } from '../db/orm.js';
-import { MAX_SERIES_POINTS, seriesLength, type SeriesEvery } from '../domain/series-times.js';
+import {
+  MAX_SERIES_POINTS,
+  SERIES_EVERY,
+  seriesLength,
+  type SeriesEvery,
+} from '../domain/series-times.js';
 
 /** The sizes the data gives lists without `first`, read once per request (or per second). */
 export interface ListSizes {
@@ -56,7 +61,9 @@ function seriesSize(args: Record<string, unknown>): number {
     v instanceof Date ? v.getTime() : typeof v === 'string' ? Date.parse(v) : fallback;
   const from = time(args.from, NaN);
   const to = time(args.to, Date.now());
+  // Variables reach the cost model uncoerced: anything but a known step is refused as it runs.
   const every = (args.every ?? 'WEEK') as SeriesEvery;
+  if (!SERIES_EVERY.includes(every)) return 1;
   if (!Number.isFinite(from) || !Number.isFinite(to) || from > to) return 1; // refused as it runs
   return Math.min(seriesLength(from, to, every), MAX_SERIES_POINTS);
 }

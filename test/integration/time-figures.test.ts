@@ -109,6 +109,13 @@ describe.each(DIALECTS)('figures over time (%s)', (dialect) => {
     expect(
       await code(`{ initiative(key: "hist") { stalledItems(days: 0) { nodes { days } } } }`, {}),
     ).toEqual(['BAD_USER_INPUT']);
+    // Uncoerced variables reach the cost model first: a bad step is refused, not a 500.
+    expect(
+      await code(
+        `query($e: SeriesEvery!) { initiative(key: "hist") { progressHistory(from: "2020-01-01T00:00:00Z", every: $e) { at } } }`,
+        { e: 'NaN' },
+      ),
+    ).toEqual(['BAD_USER_INPUT']);
     expect(performance.now() - started).toBeLessThan(2_000);
   });
 
