@@ -71,11 +71,15 @@ function draw(seed: number, trial: number, week: number): number {
   return (h ^ (h >>> 16)) >>> 0;
 }
 
-/** The trailing weeks the node existed in: the history the forecast may use. */
+/**
+ * The history the forecast may use: the trailing weeks the node existed in, from the first one
+ * where anything counted (loading the first items into a new node is not scope growth).
+ */
 function trailing(points: readonly (WeeklyFigure | null)[]): WeeklyFigure[] {
-  const out: WeeklyFigure[] = [];
-  for (let i = points.length - 1; i >= 0 && points[i]; i--) out.unshift(points[i]!);
-  return out;
+  let start = points.length;
+  while (start > 0 && points[start - 1]) start--;
+  while (start < points.length && points[start]!.counted === 0) start++;
+  return points.slice(start) as WeeklyFigure[];
 }
 
 const items = (units: number) => (units / UNITS_PER_ITEM).toFixed(2).replace(/\.?0+$/, '');

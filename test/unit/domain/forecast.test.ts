@@ -52,6 +52,14 @@ describe('forecast', () => {
     expect(young).toMatchObject({ status: 'INSUFFICIENT_HISTORY', weeksOfHistory: 3 });
   });
 
+  it('starts the history where anything counted: loading a new node is not scope growth', () => {
+    const empty = { credit: 0, counted: 0 };
+    const loaded = history(Array(8).fill(5), [], 50);
+    const f = forecast([empty, empty, ...loaded], opts);
+    expect(f).toMatchObject({ status: 'OK', weeksOfHistory: 8, scopeGrowthPerWeek: 0 });
+    expect(f.p85Weeks).toBe(10);
+  });
+
   it('does not converge when scope grows as fast as work is done', () => {
     const f = forecast(history(Array(8).fill(3), Array(8).fill(3), 20), opts);
     expect(f.status).toBe('NOT_CONVERGING');
