@@ -6,7 +6,9 @@ export const CLOCK_SKEW_MS = 60_000;
 /**
  * When a change took effect: the caller's back-dated time, or `now`. A time more than a minute
  * ahead of the server, or before the object it changes existed (`existedSince`), is refused with
- * INVALID_INPUT on `field`, so nothing is written.
+ * INVALID_INPUT on `field`, so nothing is written. A time ahead within the skew is the caller's
+ * clock running fast and means `now`: no row may take effect after it was recorded, or a later
+ * write at its own `now` would replay before it.
  */
 export function effectiveTime(
   requested: Date | null | undefined,
@@ -20,6 +22,7 @@ export function effectiveTime(
   if (requested.getTime() > now.getTime() + CLOCK_SKEW_MS) {
     throw new DomainError('INVALID_INPUT', '生效时间不能晚于现在', field);
   }
+  if (requested.getTime() > now.getTime()) return now;
   if (existedSince !== null && requested.getTime() < existedSince.getTime()) {
     throw new DomainError(
       'INVALID_INPUT',
