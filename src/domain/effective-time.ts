@@ -1,5 +1,11 @@
 import { DomainError } from './errors.js';
 
+/**
+ * The earliest time Jindu records or reads: nothing it tracks happened before 1900, and both
+ * databases store every time from then on (PostgreSQL refuses year 0, which JavaScript makes).
+ */
+export const EARLIEST_TIME_MS = Date.UTC(1900, 0, 1);
+
 /** How far ahead of the server's clock a caller's clock may run. */
 export const CLOCK_SKEW_MS = 60_000;
 
@@ -19,6 +25,8 @@ export function effectiveTime(
   if (requested === null || requested === undefined) return now;
   if (Number.isNaN(requested.getTime()))
     throw new DomainError('INVALID_INPUT', '生效时间无效', field);
+  if (requested.getTime() < EARLIEST_TIME_MS)
+    throw new DomainError('INVALID_INPUT', '生效时间不能早于 1900 年', field);
   if (requested.getTime() > now.getTime() + CLOCK_SKEW_MS) {
     throw new DomainError('INVALID_INPUT', '生效时间不能晚于现在', field);
   }
