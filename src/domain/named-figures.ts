@@ -84,3 +84,27 @@ export function evaluateNamedFigures<Id>(
   }
   return { byNode, root };
 }
+
+/**
+ * The report header from named figures, in order: `Hive数仓建设总进度：87.23%，迁移进度（总数164个）：86.11%`.
+ * The first figure follows the initiative's name; later ones say how many items they cover.
+ */
+export function formatFiguresHeader(
+  initiative: string,
+  figures: readonly NamedFigureValue[],
+  locale: 'zh-CN' | 'en',
+  text: (stored: string) => string = (s) => s,
+): string {
+  return figures
+    .map((f, i) => {
+      const p = formatRatioPercent(f.credit, f.counted) ?? '—';
+      if (locale === 'zh-CN')
+        return i === 0
+          ? `${text(initiative)}${text(f.name)}：${p}%`
+          : `，${text(f.name)}${f.total > 0 ? `（总数${f.total}个）` : ''}：${p}%`;
+      return i === 0
+        ? `${text(initiative)} ${text(f.name)}: ${p}%`
+        : `; ${text(f.name)}${f.total > 0 ? ` (${f.total} items)` : ''}: ${p}%`;
+    })
+    .join('');
+}

@@ -204,11 +204,11 @@ export async function insertUpdate(em: Em, u: Omit<UpdateRow, 'id'>): Promise<Up
   return { ...u, id };
 }
 
-/** A week's updates in posting order. */
-export async function findUpdates(em: Em, week: string): Promise<UpdateRow[]> {
+/** The updates of the weeks dated `from`..`to` (YYYY-MM-DD, inclusive), in posting order. */
+export async function findUpdates(em: Em, from: string, to: string): Promise<UpdateRow[]> {
   const rows = await em.execute(
-    'select * from written_update where week = ? order by effective_at, id',
-    [week],
+    'select * from written_update where week >= ? and week <= ? order by effective_at, id',
+    [from, to],
   );
   return rows.map((r) => ({
     id: Number(r.id),

@@ -2,11 +2,9 @@ import { Arg, Ctx, Query, Resolver } from 'type-graphql';
 import { canRead } from '../../domain/access.js';
 import type { Locale } from '../../domain/item-status.js';
 import { assertIsoDate } from '../../domain/tree-rules.js';
-import { escapeMarkdown } from '../../domain/markdown.js';
-import { formatWeeklyReport } from '../../domain/weekly-report.js';
 import { DomainError } from '../../domain/errors.js';
 import { findListedInitiatives } from '../../db/queries/initiative.queries.js';
-import { reportLines } from '../../services/build-report.js';
+import { buildProgressReport } from '../../services/build-progress-report.js';
 import type { Context } from '../context.type.js';
 import { LocaleEnum } from '../enums.js';
 import { badUserInput } from '../errors.js';
@@ -15,7 +13,7 @@ import { badUserInput } from '../errors.js';
 export class ReportResolver {
   @Query(() => String, {
     description:
-      'The progress part of the weekly report as Markdown: every initiative not archived, grouped by objective, in the report’s section shape.',
+      'The weekly report as Markdown: 上周进展 (metrics, staged items, figures, milestones and written updates of every initiative not archived, grouped by objective in the report’s order), then 本周收获与反思 and 下周工作及目标.',
   })
   async weeklyReport(
     @Ctx() ctx: Context,
@@ -37,17 +35,13 @@ export class ReportResolver {
       canRead(ctx.principal, i.id),
     );
     for (const i of initiatives) ctx.loaders.initiative.prime(i.id, i);
-    const reports = await Promise.all(
-      initiatives.map(async (i) => {
-        const tree = (await ctx.loaders.tree.load(i.id))!;
-        const details = (await ctx.loaders.reportDetails.load(i.id))!;
-        return {
-          name: i.name,
-          objective: i.objective,
-          lines: reportLines(tree, details, locale, escapeMarkdown),
-        };
-      }),
+    const inputs = await Promise.all(
+      initiatives.map(async (initiative) => ({
+        initiative,
+        tree: (await ctx.loaders.tree.load(initiative.id))!,
+        details: (await ctx.loaders.reportDetails.load(initiative.id))!,
+      })),
     );
-    return formatWeeklyReport(reports, day, locale);
+    return buildProgressReport(ctx.em, inputs, day, locale);
   }
 }
