@@ -1,15 +1,17 @@
-import type { Em } from '../orm.js';
+import { dialectOf, type Em } from '../orm.js';
 import { placeholders } from './sql.js';
 
 /*
- * Named SQL for the report model's tables (entities/report-model.entities.ts). Booleans are
- * written as 1/0 (SQLite integers; PostgreSQL reads '1'/'0' as booleans) and read with Boolean().
+ * Named SQL for the report model's tables (entities/report-model.entities.ts).
  */
 
 type Row = Record<string, unknown>;
 const n = (v: unknown) => (v === null || v === undefined ? null : Number(v));
 const s = (v: unknown) => (v === null || v === undefined ? null : String(v));
 const time = (v: unknown) => new Date(v as string | number | Date);
+
+/** A boolean as the dialect binds it: SQLite has integers, PostgreSQL booleans. */
+export const boolParam = (em: Em, v: boolean) => (dialectOf(em) === 'sqlite' ? (v ? 1 : 0) : v);
 
 async function insertReturningId(em: Em, sql: string, params: unknown[]): Promise<number> {
   const rows = await em.execute(`${sql} returning id`, params, 'all');
@@ -188,7 +190,7 @@ export async function insertMetric(
       m.direction,
       m.target,
       m.comparison,
-      m.burnDown ? 1 : 0,
+      boolParam(em, m.burnDown),
       m.groupName,
       m.category,
       position,

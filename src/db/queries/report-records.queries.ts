@@ -1,4 +1,4 @@
-import type { Em } from '../orm.js';
+import { dialectOf, type Em } from '../orm.js';
 import { placeholders } from './sql.js';
 
 /* Readings, milestones, named figures and written updates (see report-model.queries.ts). */
@@ -8,6 +8,8 @@ const n = (v: unknown) => (v === null || v === undefined ? null : Number(v));
 const s = (v: unknown) => (v === null || v === undefined ? null : String(v));
 const time = (v: unknown) => new Date(v as string | number | Date);
 const bool = (v: unknown) => v === true || Number(v) === 1;
+
+const boolParam = (em: Em, v: boolean) => (dialectOf(em) === 'sqlite' ? (v ? 1 : 0) : v);
 
 async function insertReturningId(em: Em, sql: string, params: unknown[]): Promise<number> {
   const rows = await em.execute(`${sql} returning id`, params, 'all');
@@ -36,7 +38,7 @@ export async function insertReading(em: Em, r: Omit<ReadingRow, 'id'>): Promise<
       r.metricId,
       r.initiativeId,
       r.value,
-      r.lowerBound ? 1 : 0,
+      boolParam(em, r.lowerBound),
       r.period,
       r.note,
       r.actor,
