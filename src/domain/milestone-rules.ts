@@ -19,7 +19,9 @@ const dayOf = (iso: string) => Date.parse(`${iso}T00:00:00Z`);
 const isoOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
 function validDay(text: string): boolean {
-  return /^\d{4}-\d{2}-\d{2}$/.test(text) && isoOf(dayOf(text) || NaN) === text;
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return false;
+  const ms = dayOf(text);
+  return Number.isFinite(ms) && isoOf(ms) === text;
 }
 
 /**
