@@ -8,6 +8,7 @@ import { ItemEditResolver } from './resolvers/item-edit.resolver.js';
 import { ItemResolver } from './resolvers/item.resolver.js';
 import { NodeResolver } from './resolvers/node.resolver.js';
 import { ReportResolver } from './resolvers/report.resolver.js';
+import { ReportModelResolver } from './resolvers/report-model.resolver.js';
 import { WorkstreamResolver } from './resolvers/workstream.resolver.js';
 import { ItemType } from './types/item.type.js';
 import { ProgressType as ProgressTypeClass, type ProgressType } from './types/progress.type.js';
@@ -46,6 +47,7 @@ export function jinduSchema(): Promise<GraphQLSchema> {
       ReportResolver,
       ItemEditResolver,
       InitiativeEditResolver,
+      ReportModelResolver,
     ],
     orphanedTypes: [InitiativeType, WorkstreamType, ItemType],
     validate: false,
