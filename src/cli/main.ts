@@ -59,8 +59,23 @@ program
   .command('verify')
   .description('recompute every counter and figure from the items; exit 1 on any difference')
   .option('--json', 'print the report as JSON')
+  .option('--replay', 'also rebuild every counter, item, workstream and figure from the change log')
   .action((opts) =>
-    exitWith(async () => (await import('./database.commands.js')).verifyCommand(opts))(),
+    exitWith(async () => {
+      const commands = await import('./database.commands.js');
+      const counters = await commands.verifyCommand(opts);
+      return opts.replay ? Math.max(counters, await commands.verifyReplayCommand(opts)) : counters;
+    })(),
+  );
+program
+  .command('snapshot')
+  .description(
+    'snapshot per-workstream tallies so as-of reads stay cheap (the server also does weekly)',
+  )
+  .option('--initiative <key>', 'only this initiative')
+  .option('--at <time>', 'as of this past ISO time (default now)')
+  .action((opts) =>
+    exitWith(async () => (await import('./database.commands.js')).snapshotCommand(opts))(),
   );
 program
   .command('report')
@@ -84,7 +99,12 @@ program
       .choices(['zh-CN', 'en'])
       .default('zh-CN'),
   )
-  .option('--date <YYYY-MM-DD>', 'date in the --all title (第N周); default today', day)
+  .option(
+    '--date <YYYY-MM-DD>',
+    'report the figures as of the end of that day (+08:00), and date the --all title (第N周); default today, live',
+    day,
+  )
+  .option('--known-at <time>', 'as the report read at this ISO time (reproduces a published one)')
   .option('--out <file>', 'write to a file instead of stdout (the exact text, unfiltered)')
   .option('--token <token>', 'API token, sent as Authorization: Bearer')
   .action((key, opts) =>

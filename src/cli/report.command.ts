@@ -14,16 +14,20 @@ export interface ReportOptions {
   readonly out?: string;
   readonly token?: string;
   readonly date?: string;
+  readonly knownAt?: string;
 }
 
 const FORMATS = ['text', 'markdown', 'json'];
 const LANGS: Record<string, string> = { 'zh-CN': 'ZH_CN', zh: 'ZH_CN', en: 'EN' };
 
-const ONE = `query Report($key: String!, $locale: Locale!) {
-  initiative(key: $key) { key name objective reportLines(locale: $locale) } }`;
-const ALL = `query WeeklyReport($locale: Locale!, $date: String) {
-  initiatives { key name objective reportLines(locale: $locale) }
-  weeklyReport(locale: $locale, date: $date) }`;
+const ONE = `query Report($key: String!, $locale: Locale!, $asOf: DateTimeISO, $knownAt: DateTimeISO) {
+  initiative(key: $key, asOf: $asOf, knownAt: $knownAt) { key name objective reportLines(locale: $locale) } }`;
+const ALL = `query WeeklyReport($locale: Locale!, $date: String, $asOf: DateTimeISO, $knownAt: DateTimeISO) {
+  initiatives(asOf: $asOf, knownAt: $knownAt) { key name objective reportLines(locale: $locale) }
+  weeklyReport(locale: $locale, date: $date, knownAt: $knownAt) }`;
+
+/** The end of the report's day in the team's time zone, as the server's weeklyReport takes it. */
+const endOfDay = (date: string | undefined) => (date ? `${date}T23:59:59.999+08:00` : null);
 
 interface InitiativeLines {
   key: string;
@@ -75,7 +79,7 @@ export async function reportCommand(key: string | undefined, opts: ReportOptions
       const data = await graphqlRequest<{ initiative: InitiativeLines | null }>(
         url,
         ONE,
-        { key, locale },
+        { key, locale, asOf: endOfDay(opts.date), knownAt: opts.knownAt ?? null },
         opts.token,
       );
       if (!data.initiative)
@@ -85,7 +89,12 @@ export async function reportCommand(key: string | undefined, opts: ReportOptions
       const data = await graphqlRequest<{ initiatives: InitiativeLines[]; weeklyReport: string }>(
         url,
         ALL,
-        { locale, date: opts.date ?? null },
+        {
+          locale,
+          date: opts.date ?? null,
+          asOf: endOfDay(opts.date),
+          knownAt: opts.knownAt ?? null,
+        },
         opts.token,
       );
       list = data.initiatives;

@@ -8,6 +8,7 @@ import { buildProgressReport } from '../../services/build-progress-report.js';
 import type { Context } from '../context.type.js';
 import { LocaleEnum } from '../enums.js';
 import { badUserInput } from '../errors.js';
+import { endOfReportDay, readTimeOf, reportDetailsOf, treeOf } from '../read-time.js';
 
 @Resolver()
 export class ReportResolver {
@@ -20,9 +21,15 @@ export class ReportResolver {
     @Arg('locale', () => LocaleEnum, { defaultValue: 'zh-CN' }) locale: Locale,
     @Arg('date', () => String, {
       nullable: true,
-      description: 'YYYY-MM-DD for the title (第N周); default today (UTC).',
+      description:
+        'YYYY-MM-DD: the title (第N周) and the figures as of the end of that day (+08:00); default today (UTC), live figures.',
     })
     date: string | null,
+    @Arg('knownAt', () => Date, {
+      nullable: true,
+      description: 'As the report would have read at this time (reproduces a published report).',
+    })
+    knownAt: Date | null,
   ): Promise<string> {
     const day = date ?? new Date().toISOString().slice(0, 10);
     try {
@@ -35,12 +42,12 @@ export class ReportResolver {
       canRead(ctx.principal, i.id),
     );
     for (const i of initiatives) ctx.loaders.initiative.prime(i.id, i);
+    const time = readTimeOf(date ? new Date(endOfReportDay(day)) : null, knownAt);
     const inputs = await Promise.all(
-      initiatives.map(async (initiative) => ({
-        initiative,
-        tree: (await ctx.loaders.tree.load(initiative.id))!,
-        details: (await ctx.loaders.reportDetails.load(initiative.id))!,
-      })),
+      initiatives.map(async (initiative) => {
+        const tree = await treeOf(ctx, initiative, time);
+        return { initiative, tree, details: await reportDetailsOf(ctx, tree) };
+      }),
     );
     return buildProgressReport(ctx.em, inputs, day, locale);
   }

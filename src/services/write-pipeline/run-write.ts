@@ -2,6 +2,7 @@ import type { ChangeEvent } from '../../domain/change-events.js';
 import { lockInitiative } from '../../db/queries/initiative.queries.js';
 import { idempotent } from '../idempotency.js';
 import { inTransaction } from '../transaction.js';
+import { assertInEffectiveOrder } from './assert-in-order.js';
 import { assertEventsAllowed, recordEvents, touchedBy } from './record-events.js';
 import type { UseCase } from './use-case.js';
 import type { WriteContext } from './write-context.js';
@@ -40,6 +41,9 @@ export async function runWrite<P, R>(
           props,
         );
         assertEventsAllowed(outcome.events, ctx.scope, now);
+        await assertInEffectiveOrder(tem, outcome.events, now, (i) =>
+          useCase.effectiveField ? useCase.effectiveField(props, i) : ['effectiveAt'],
+        );
         await recordEvents(tem, outcome.events, ctx.actor, now);
         events = outcome.events;
         return outcome.result;

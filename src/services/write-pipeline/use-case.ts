@@ -36,6 +36,11 @@ export interface UseCase<P, R> {
    * `run`, read from the props' target. `run` reads its rows again after the lock.
    */
   readonly lockTarget?: (tem: Em, props: P) => Promise<number | null>;
+  /**
+   * The input field an event's `effectiveAt` came from, for the pipeline's own refusal of a
+   * back-dated event out of order (absent: `effectiveAt`).
+   */
+  readonly effectiveField?: (props: P, eventIndex: number) => readonly string[];
   /** How the answer is kept for a retry with the same idempotency key. */
   readonly codec?: Codec<R>;
   readonly run: (step: WriteStep, props: P) => Promise<Outcome<R>>;
