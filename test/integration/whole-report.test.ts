@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { week20Seed } from '../../seeds/week-20.seed.js';
 import { loadSeed } from '../../src/services/load-seed.js';
 import { verifyCounters } from '../../src/services/verify-counters.js';
+import { verifyReplay } from '../../src/services/verify-replay.js';
 import { DIALECTS } from '../helpers/databases.js';
 import { GOLDEN_HIVE } from '../helpers/golden-report.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
@@ -97,7 +98,25 @@ describe.each(DIALECTS)('the whole week-20 report from data (%s)', (dialect) => 
       expect(en).toContain(s);
   });
 
-  it('keeps the counters exact after the stage changes', async () => {
+  it('keeps the counters exact after the stage changes, and the log replays them', async () => {
     expect((await verifyCounters(app.em())).differences).toEqual([]);
+    const replay = await verifyReplay(app.em());
+    expect(replay.differences).toEqual([]);
+    expect(replay.entries).toBeGreaterThan(0);
+  });
+
+  it('replays stage changes as of a past time: each channel’s credit follows its stage then', async () => {
+    const at = async (asOf: string) =>
+      (
+        await app.ok(
+          `query($t: DateTimeISO) { initiative(key: "payment-channels", asOf: $t) {
+          progress { credit counted } } }`,
+          { t: asOf },
+        )
+      ).initiative.progress;
+    // Before any stage: five items not started. After 5/5: 100+100+80+80. After 5/10: +20 (启动).
+    expect(await at('2023-05-01T00:00:00+08:00')).toEqual({ credit: 0, counted: 5 });
+    expect(await at('2023-05-06T00:00:00+08:00')).toEqual({ credit: 3.6, counted: 5 });
+    expect(await at('2023-05-11T00:00:00+08:00')).toEqual({ credit: 3.8, counted: 5 });
   });
 });
