@@ -1,12 +1,13 @@
 import Database from 'better-sqlite3';
 import { ITEM_STATUSES, type ItemStatus } from '../src/domain/item-status.js';
+import { SNAPSHOT_EVERY_ROWS } from '../src/services/snapshots.js';
 
 /**
  * Writes a year of change log for a generated initiative straight into its SQLite file, with
  * bulk SQL: the initiative's and every workstream's creation a year ago, and per item its
  * creation and a chain of status changes ending in the status it has now (so a replay at now
- * equals the live counters), `entries` rows in all; plus weekly tally snapshots, as the server
- * would have taken them. Per item, rows are written in time order (ids grow with time).
+ * equals the live counters), `entries` rows in all; plus tally snapshots as the server would
+ * have taken them: when the newest is a week old or SNAPSHOT_EVERY_ROWS item rows behind. Per item, rows are written in time order (ids grow with time).
  */
 const DAY = 86_400_000;
 const WEEK = 7 * DAY;
@@ -39,6 +40,24 @@ export function generateHistory(
     return db.transaction(() => write(db, initiativeId, entries, now))();
   } finally {
     db.close();
+  }
+}
+
+/** When the server's snapshot policy would have taken snapshots, given every item row's time. */
+function snapshotTimes(rowTimes: Float64Array, start: number, end: number): number[] {
+  const out: number[] = [];
+  let last = start;
+  let i = 0;
+  for (;;) {
+    let since = 0;
+    while (i < rowTimes.length && rowTimes[i]! <= last + WEEK && since <= SNAPSHOT_EVERY_ROWS) {
+      since++;
+      i++;
+    }
+    if (since > SNAPSHOT_EVERY_ROWS) last = rowTimes[i - 1]!;
+    else if (last + WEEK <= end) last += WEEK;
+    else return out;
+    out.push(last);
   }
 }
 
@@ -112,10 +131,7 @@ function write(db: Database.Database, initiativeId: number, entries: number, now
   let written = 1 + workstreams.length;
   const perItem = Math.max(1, Math.floor((entries - written) / items.length));
   let extra = Math.max(0, entries - written - perItem * items.length);
-  // Weekly snapshot tallies: [week][workstream:status] → [items, weight, percentWeight].
-  const weeks: number[] = [];
-  for (let t = start + WEEK; t <= end; t += WEEK) weeks.push(t);
-  const snap = weeks.map(() => new Map<string, [number, number, number]>());
+  const chains: { at: number; status: ItemStatus; percent: number }[][] = [];
   for (const item of items) {
     const k = perItem + (extra > 0 ? 1 : 0);
     if (extra > 0) extra--;
@@ -139,6 +155,17 @@ function write(db: Database.Database, initiativeId: number, entries: number, now
     });
     if (k === 1)
       chain[0] = { at: created, status: item.status as ItemStatus, percent: Number(item.percent) };
+    chains.push(chain);
+  }
+  const rowTimes = new Float64Array(chains.reduce((n, c) => n + c.length, 0));
+  let r = 0;
+  for (const chain of chains) for (const c of chain) rowTimes[r++] = c.at;
+  rowTimes.sort();
+  // Snapshot tallies: [snapshot][workstream:status] → [items, weight, percentWeight].
+  const weeks = snapshotTimes(rowTimes, start, end);
+  const snap = weeks.map(() => new Map<string, [number, number, number]>());
+  items.forEach((item, n) => {
+    const chain = chains[n]!;
     const weight = Number(item.weight);
     chain.forEach((c, i) => {
       const prev = chain[i - 1];
@@ -171,7 +198,7 @@ function write(db: Database.Database, initiativeId: number, entries: number, now
       sum[2] += weight * c.percent;
       snap[w]!.set(key, sum);
     });
-  }
+  });
   const head = db.prepare(
     'insert into tally_snapshot (initiative_id, effective_at, recorded_at) values (?, ?, ?)',
   );

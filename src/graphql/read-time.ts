@@ -1,3 +1,4 @@
+import { EARLIEST_TIME_MS } from '../domain/effective-time.js';
 import type { ReadTime } from '../domain/replay-items.js';
 import type { InitiativeRecord } from '../db/records.js';
 import { findWorkstreamAnyState } from '../db/queries/workstream.queries.js';
@@ -19,7 +20,11 @@ export const KNOWN_AT =
 export function readTimeOf(asOf: Date | null, knownAt: Date | null): ReadTime | null {
   if (!asOf && !knownAt) return null;
   const now = Date.now();
-  return { asOf: asOf?.getTime() ?? now, knownAt: knownAt?.getTime() ?? now };
+  // Nothing is recorded before EARLIEST_TIME_MS: an earlier time reads as just before it (an
+  // empty tree), and the databases never see a year they cannot store.
+  const bounded = (t: Date | null | undefined) =>
+    t ? Math.max(t.getTime(), EARLIEST_TIME_MS - 1) : now;
+  return { asOf: bounded(asOf), knownAt: bounded(knownAt) };
 }
 
 /**

@@ -34,6 +34,15 @@ export const DEFAULT_LIST_SIZE = 1_000;
 const TREE_LISTS = new Set(['Initiative.workstreams', 'Workstream.children']);
 
 /**
+ * True for `children` asked of a workstream that came from a tree list: a deeper level of the
+ * same walk. Levels of a tree are disjoint (each workstream sits at one depth), so the walk as a
+ * whole holds every workstream at most once, not once per level (see cost-model.ts).
+ */
+export function deeperInTree(coordinate: string, via: string): boolean {
+  return coordinate === 'Workstream.children' && TREE_LISTS.has(via);
+}
+
+/**
  * Sizes of the lists without `first`, by `Type.field`. `via` is the list or field the parent
  * object came from. Each level of a tree walk (`workstreams { children { children } }`) holds
  * at most every workstream once, so `children` below a tree list multiplies by 1.

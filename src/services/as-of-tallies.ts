@@ -2,7 +2,8 @@ import { itemRowDeltas, type LogEntry, type ReadTime } from '../domain/replay-it
 import { applyDelta, emptyTally, type Tally } from '../domain/tally.js';
 import type { Em } from '../db/orm.js';
 import { findItemEntries, findItemEntriesSince } from '../db/queries/as-of.queries.js';
-import { findSnapshotRows, findUsableSnapshot } from '../db/queries/snapshot.queries.js';
+import { snapshotTallies } from './as-of-cache.js';
+import { findUsableSnapshot } from '../db/queries/snapshot.queries.js';
 
 export interface AsOfTalliesOptions {
   /** False: ignore snapshots and sum the whole log (tests compare both ways). */
@@ -34,18 +35,14 @@ export async function asOfTallies(
   t: ReadTime,
   opts: AsOfTalliesOptions = {},
 ): Promise<Map<number, Tally>> {
-  const tallies = new Map<number, Tally>();
   const snapshot =
     opts.useSnapshots === false ? null : await findUsableSnapshot(em, initiativeId, t);
   if (!snapshot) {
+    const tallies = new Map<number, Tally>();
     addRows(tallies, await findItemEntries(em, initiativeId, t.asOf, t.knownAt));
     return tallies;
   }
-  for (const row of await findSnapshotRows(em, snapshot)) {
-    let tally = tallies.get(row.workstreamId);
-    if (!tally) tallies.set(row.workstreamId, (tally = emptyTally()));
-    applyDelta(tally, row);
-  }
+  const tallies = await snapshotTallies(em, snapshot);
   addRows(
     tallies,
     await findItemEntriesSince(

@@ -4,8 +4,8 @@ import { ITEM_STATUSES } from '../domain/item-status.js';
 import { childPath, depthOfPath } from '../domain/tree-rules.js';
 import type { Em } from '../db/orm.js';
 import type { InitiativeRecord, WorkstreamRecord } from '../db/records.js';
-import { findStructureEntries } from '../db/queries/as-of.queries.js';
 import type { TallyRow } from '../db/queries/workstream.queries.js';
+import { structureRows } from './as-of-cache.js';
 import { asOfTallies, type AsOfTalliesOptions } from './as-of-tallies.js';
 import { buildTree, type InitiativeTree } from './load-initiative-tree.js';
 
@@ -28,11 +28,60 @@ function pathsOf(workstreams: ReadonlyMap<number, WorkstreamReplayState>): Map<n
   return paths;
 }
 
+interface Shape {
+  readonly record: InitiativeRecord;
+  readonly rows: readonly WorkstreamRecord[];
+  readonly paths: ReadonlyMap<number, string>;
+}
+
+/**
+ * The initiative's record and workstream rows replayed at `t`, or null before it existed.
+ * Derived from the visible structure rows alone, so it is kept with them (as-of-cache.ts).
+ */
+async function shapeAt(em: Em, initiative: InitiativeRecord, t: ReadTime): Promise<Shape | null> {
+  const { entries, memo, key } = await structureRows(em, initiative.id, t.asOf, t.knownAt);
+  if (memo?.has(key)) return memo.get(key) as Shape | null;
+  const structure = replayStructure(entries, t);
+  const state = structure.initiative;
+  let shape: Shape | null = null;
+  if (state) {
+    const record = {
+      ...initiative,
+      name: state.name,
+      rollupPolicy: state.rollupPolicy,
+      statusLabels: state.statusLabels,
+    };
+    const paths = pathsOf(structure.workstreams);
+    const rows: WorkstreamRecord[] = [];
+    for (const [id, path] of paths) {
+      const ws = structure.workstreams.get(id)!;
+      rows.push({
+        id,
+        initiativeId: initiative.id,
+        parentId: ws.parentId,
+        path,
+        depth: depthOfPath(path),
+        name: ws.name,
+        phase: ws.phase,
+        position: ws.position,
+        weightCenti: ws.weightCenti,
+        manualPercentBp: ws.manualPercentBp,
+        targetDate: ws.targetDate,
+        reportDetail: ws.reportDetail === 'BY_NAME' ? 'BY_NAME' : 'BY_PERCENT',
+        effectiveFrom: new Date(0),
+      });
+    }
+    shape = { record, rows, paths };
+  }
+  memo?.set(key, shape);
+  return shape;
+}
+
 /**
  * An initiative's tree as it stood at `t.asOf`, as known at `t.knownAt`: the structure replayed
  * from its workstream and initiative rows, the tallies from the nearest snapshot and the log
- * since. The same shape as a live tree, so every view and report serves it unchanged; it is
- * never kept between requests. Before the initiative existed: an empty tree.
+ * since. The same shape as a live tree, so every view and report serves it unchanged; the tree
+ * is never kept between requests (its structure and snapshots are: as-of-cache.ts). Before the initiative existed: an empty tree.
  */
 export async function loadAsOfTree(
   em: Em,
@@ -40,40 +89,9 @@ export async function loadAsOfTree(
   t: ReadTime,
   opts: AsOfTalliesOptions = {},
 ): Promise<InitiativeTree> {
-  const structure = replayStructure(
-    await findStructureEntries(em, initiative.id, t.asOf, t.knownAt),
-    t,
-  );
-  const state = structure.initiative;
-  const record: InitiativeRecord = state
-    ? {
-        ...initiative,
-        name: state.name,
-        rollupPolicy: state.rollupPolicy,
-        statusLabels: state.statusLabels,
-      }
-    : initiative;
-  if (!state) return { ...buildTree(record, [], []), time: t };
-  const paths = pathsOf(structure.workstreams);
-  const rows: WorkstreamRecord[] = [];
-  for (const [id, path] of paths) {
-    const ws = structure.workstreams.get(id)!;
-    rows.push({
-      id,
-      initiativeId: initiative.id,
-      parentId: ws.parentId,
-      path,
-      depth: depthOfPath(path),
-      name: ws.name,
-      phase: ws.phase,
-      position: ws.position,
-      weightCenti: ws.weightCenti,
-      manualPercentBp: ws.manualPercentBp,
-      targetDate: ws.targetDate,
-      reportDetail: ws.reportDetail === 'BY_NAME' ? 'BY_NAME' : 'BY_PERCENT',
-      effectiveFrom: new Date(0),
-    });
-  }
+  const shape = await shapeAt(em, initiative, t);
+  if (!shape) return { ...buildTree(initiative, [], []), time: t };
+  const { record, rows, paths } = shape;
   const tallies: TallyRow[] = [];
   for (const [workstreamId, tally] of await asOfTallies(em, initiative.id, t, opts)) {
     if (!paths.has(workstreamId)) continue;

@@ -78,6 +78,7 @@ function distinct(errors: readonly DomainError[]): DomainError[] {
  */
 export const setItemStatuses: UseCase<SetItemStatusesProps, ItemRecord[]> = {
   name: 'setItemStatuses',
+  lockItems: (props) => props.updates.map((u) => u.itemId),
   validate,
   codec: itemsCodec,
   // One event per update, in order (any refused update aborts the call before events exist).

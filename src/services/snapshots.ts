@@ -1,7 +1,11 @@
 import { ITEM_STATUSES } from '../domain/item-status.js';
 import type { Em } from '../db/orm.js';
 import { findAllInitiatives } from '../db/queries/initiative.queries.js';
-import { findNewestSnapshotTimes, insertSnapshot } from '../db/queries/snapshot.queries.js';
+import {
+  countItemRowsSince,
+  findNewestSnapshotTimes,
+  insertSnapshot,
+} from '../db/queries/snapshot.queries.js';
 import type { TallyRow } from '../db/queries/workstream.queries.js';
 import { asOfTallies } from './as-of-tallies.js';
 import { inTransaction } from './transaction.js';
@@ -13,6 +17,12 @@ import { inTransaction } from './transaction.js';
  */
 export const SNAPSHOT_SETTLE_MS = 5 * 60_000;
 export const WEEK_MS = 7 * 86_400_000;
+/**
+ * Item rows recorded since the newest snapshot that call for the next one even before it is a
+ * week old: an as-of read adds up the rows since its snapshot, so this bounds its cost however
+ * busy the initiative (1,000,000 rows a year is about 19,000 a week).
+ */
+export const SNAPSHOT_EVERY_ROWS = 2_000;
 
 export interface TakenSnapshot {
   readonly initiativeId: number;
@@ -53,14 +63,25 @@ export async function takeSnapshot(
   });
 }
 
-/** Snapshots every initiative whose newest snapshot is older than `maxAgeMs` (or that has none). */
-export async function snapshotStale(em: Em, maxAgeMs = WEEK_MS): Promise<TakenSnapshot[]> {
+/**
+ * Snapshots every initiative whose newest snapshot is older than `maxAgeMs`, or has more than
+ * `maxRows` item rows recorded after it, or that has none.
+ */
+export async function snapshotStale(
+  em: Em,
+  maxAgeMs = WEEK_MS,
+  maxRows = SNAPSHOT_EVERY_ROWS,
+): Promise<TakenSnapshot[]> {
   const now = Date.now();
   const newest = await findNewestSnapshotTimes(em);
   const taken: TakenSnapshot[] = [];
   for (const initiative of await findAllInitiatives(em)) {
     const last = newest.get(initiative.id);
-    if (last === undefined || now - last >= maxAgeMs)
+    if (
+      last === undefined ||
+      now - last >= maxAgeMs ||
+      (await countItemRowsSince(em, initiative.id, last)) > maxRows
+    )
       taken.push(await takeSnapshot(em, initiative.id, null, now));
   }
   return taken;

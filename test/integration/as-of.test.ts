@@ -56,6 +56,24 @@ describe.each(DIALECTS)('as-of reads (%s)', (dialect) => {
       ]);
   });
 
+  it('reads a time before 1900 (year 0 included) as an empty tree, and refuses to write one', async () => {
+    for (const asOf of ['0000-01-01T00:00:00Z', '1899-12-31T23:59:59Z']) {
+      const res = await app.gql(AS_OF, { asOf });
+      expect(res.errors).toBeUndefined();
+      expect(res.data.initiative.progress).toMatchObject({ total: 0, percent: null });
+    }
+    const report = await app.gql(
+      `{ weeklyReport(date: "0000-01-01", knownAt: "0000-01-01T00:00:00Z") }`,
+    );
+    expect(report.errors).toBeUndefined();
+    const p = await app.ok(
+      `mutation { createInitiative(input: { key: "old", name: "旧", effectiveAt: "1899-12-31T00:00:00Z" }) { userErrors { code field } } }`,
+    );
+    expect(p.createInitiative.userErrors).toEqual([
+      { code: 'INVALID_INPUT', field: ['effectiveAt'] },
+    ]);
+  });
+
   it('keeps the old answer for an earlier knownAt after a back-dated correction', async () => {
     // A snapshot known now, effective late on 5/13: later reads start from it.
     const hive = (await findInitiativeByKey(app.em(), 'hive'))!;

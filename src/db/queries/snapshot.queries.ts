@@ -80,6 +80,19 @@ export async function insertSnapshot(
   return id;
 }
 
+/** How many item rows of an initiative were recorded after `since` (ms). */
+export async function countItemRowsSince(
+  em: Em,
+  initiativeId: number,
+  since: number,
+): Promise<number> {
+  const [row] = await em.execute(
+    'select count(*) as n from change_log where initiative_id = ? and recorded_at > ? and item_id is not null',
+    [initiativeId, timeParam(em, since)],
+  );
+  return Number(row?.n ?? 0);
+}
+
 /** When each initiative's newest snapshot was recorded (ms; initiatives without one are absent). */
 export async function findNewestSnapshotTimes(em: Em): Promise<Map<number, number>> {
   const rows = await em.execute(
