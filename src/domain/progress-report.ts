@@ -69,6 +69,15 @@ function bodyLines(body: string): string[] {
   });
 }
 
+/**
+ * Initiatives get a lettered heading (A. 支付账户2.0升级), except one with no figures that only
+ * carries metrics, milestones or updates: its objective's heading already names it (【系统运行数据】).
+ */
+function headed(s: InitiativeSection): boolean {
+  const extras = s.metrics.length + s.milestones.length + s.updates.length;
+  return s.header !== null || s.lines.length > 0 || extras === 0;
+}
+
 function initiativeBlock(s: InitiativeSection): string[] {
   const out: string[] = [];
   if (s.header !== null) out.push(`- ${s.header}`, ...s.lines.map((l) => `    ${l}`));
@@ -84,8 +93,8 @@ function initiativeBlock(s: InitiativeSection): string[] {
 
 /**
  * The weekly report's 上周进展 and what follows it: objectives in the order they first appear
- * (initiatives in list order, then objective updates), 【其他】 last; an objective holding several
- * initiatives letters them A, B, C; then 本周收获与反思 and 下周工作及目标 from the written updates.
+ * (initiatives in list order, then objective updates), 【其他】 last; initiatives lettered A, B, C
+ * under each (see `headed`); then 本周收获与反思 and 下周工作及目标 from the written updates.
  */
 export function formatProgressReport(report: ProgressReport, locale: Locale): string {
   const w = WORDS[locale];
@@ -99,12 +108,16 @@ export function formatProgressReport(report: ProgressReport, locale: Locale): st
     out.push(`## ${objective === w.other ? objective : escapeMarkdown(objective)}`, '');
     for (const u of report.objectiveUpdates.filter((x) => x.objective === objective))
       out.push(...updateBlock(u.body));
-    const sections = report.initiatives.filter((s) => (s.objective ?? w.other) === objective);
-    sections.forEach((s, i) => {
-      if (sections.length > 1)
-        out.push('', `### ${String.fromCharCode(65 + (i % 26))}. ${escapeMarkdown(s.name)}`, '');
+    let letter = 0;
+    for (const s of report.initiatives.filter((x) => (x.objective ?? w.other) === objective)) {
+      if (headed(s))
+        out.push(
+          '',
+          `### ${String.fromCharCode(65 + (letter++ % 26))}. ${escapeMarkdown(s.name)}`,
+          '',
+        );
       out.push(...initiativeBlock(s));
-    });
+    }
     out.push('');
   }
   for (const [heading, bodies] of [

@@ -93,6 +93,12 @@ export async function buildProgressReport(
           ? reportLines(tree, details, locale, escapeMarkdown)[0]!
           : null;
     const numbered = reportLines(tree, details, locale, escapeMarkdown).slice(1);
+    // A workstream with nothing counted that only holds metrics or milestones gets no line.
+    const holders = new Set(
+      [...metrics, ...milestones]
+        .filter((m) => m.initiativeId === initiative.id)
+        .map((m) => m.workstreamId),
+    );
     const lines: string[] = [];
     reportedNodes(tree).forEach((node, i) => {
       const ids = subtreeIds(node);
@@ -103,7 +109,7 @@ export async function buildProgressReport(
           const facts = { ...s, enteredThisWeek: inReportWeek(s.since.getTime(), date) };
           lines.push(formatStagedLine(facts, stages, lines.length + 1, locale, escapeMarkdown));
         }
-      } else if (tree.rollup.figures.get(node.id)!.counted > 0) {
+      } else if (tree.rollup.figures.get(node.id)!.counted > 0 || !holders.has(node.id)) {
         lines.push(numbered[i]!.replace(/^\d+\./, `${lines.length + 1}.`));
       }
     });
