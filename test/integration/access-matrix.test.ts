@@ -334,6 +334,40 @@ describe.each(DIALECTS)('access matrix over HTTP (%s)', (dialect) => {
     },
   ];
 
+  const SET_HEALTH = `mutation($input: SetHealthInput!) {
+    setHealth(input: $input) { health { status source reason } userErrors { code field } } }`;
+  const CLEAR_HEALTH = `mutation($input: ClearHealthInput!) {
+    clearHealth(input: $input) { health { status source } userErrors { code field } } }`;
+  WRITES.push(
+    {
+      name: 'setHealth',
+      kind: 'write',
+      query: SET_HEALTH,
+      input: async (actor) => ({
+        id: await newWorkstream(`health ${actor.label}`),
+        status: 'AT_RISK',
+        reason: `set by ${actor.label}`,
+      }),
+      verify: async (payload, input, actor) => {
+        expect(payload.health).toMatchObject({ status: 'AT_RISK', source: 'MANUAL' });
+        // The reason shows who set it.
+        expect(payload.health.reason).toContain(input.reason);
+        expect(payload.health.reason).toContain(actor.tokenName);
+      },
+    },
+    {
+      name: 'clearHealth',
+      kind: 'write',
+      query: CLEAR_HEALTH,
+      input: async (actor) => {
+        const id = await newWorkstream(`cleared health ${actor.label}`);
+        await admin(SET_HEALTH, { input: { id, status: 'OFF_TRACK', reason: 'by hand' } });
+        return { id };
+      },
+      verify: async (payload) => expect(payload.health.source).toBe('COMPUTED'),
+    },
+  );
+
   /** A workstream of `a` with its own stage workflow and an item in it (made by the admin). */
   const stagedItem = async (name: string) => {
     const ws = await newWorkstream(`阶段 ${name}`);
