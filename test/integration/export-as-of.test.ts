@@ -60,7 +60,7 @@ describe.each(DIALECTS)('export as of a past time (%s)', (dialect) => {
       String(i.weight),
     ]);
     // The export lists items in tree order, the API in creation order: compare by ID.
-    const byId = (a: string[], b: string[]) => (a[0]! < b[0]! ? -1 : 1);
+    const byId = (a: unknown[], b: unknown[]) => (String(a[0]) < String(b[0]) ? -1 : 1);
     const rows = items!.slice(1).map((r) => r.slice(0, 6));
     expect(rows.map((r) => [r[0], r[1]!.split('/').at(-1), ...r.slice(2)]).sort(byId)).toEqual(
       expected.sort(byId),
