@@ -26,9 +26,11 @@ const NODE = `id name phase progress { ${FIGURE} }`;
 let tree = `${NODE}`;
 for (let i = 0; i < 5; i++) tree = `${NODE} children { ${tree} }`;
 
-export const HOME = `query Home($locale: Locale!) { initiatives { key name phase objective targetDate progress { ${FIGURE} } } }`;
+const HEALTH = 'health { status reason source targetDate }';
+export const HOME = `query Home($locale: Locale!) { initiatives { key name phase objective targetDate ${HEALTH} progress { ${FIGURE} } } }`;
 export const INITIATIVE = `query Initiative($key: String!, $locale: Locale!) {
-  initiative(key: $key) { id key name phase targetDate progress { ${FIGURE} } reportLines(locale: $locale)
+  initiative(key: $key) { id key name phase targetDate ${HEALTH} progress { ${FIGURE} } reportLines(locale: $locale)
+    stalledItems(first: 50) { nodes { days lastChangeAt item { id name status percent workstream { name } } } }
     workstreams { ${tree} } }
   weeklyReport(locale: $locale) }`;
 export const ITEMS = `query Items($id: ID!) { node(id: $id) { ... on Workstream {
@@ -38,3 +40,7 @@ export const SET_ONE = `mutation Set($input: SetItemStatusInput!) { setItemStatu
   item { id status percent version } userErrors { code message field } } }`;
 export const SET_MANY = `mutation SetMany($input: SetItemStatusesInput!) { setItemStatuses(input: $input) {
   items { id status percent version } userErrors { code message field } } }`;
+// The burn-up: the series from `from` to now, and the forecast whose P50–P85 band it draws.
+export const BURNUP = `query BurnUp($key: String!, $from: DateTimeISO!) { initiative(key: $key) {
+  targetDate progressHistory(from: $from, every: WEEK) { at percent credit counted total }
+  forecast { status p50 p85 p95 weeksOfHistory explain } } }`;

@@ -2,6 +2,7 @@ import { html, render } from 'htm/preact';
 import { useEffect, useState } from 'preact/hooks';
 import { gql, HOME, token } from './api.js';
 import { Bar, Legend } from './bar.js';
+import { Health } from './health.js';
 import { gqlLocale, locale, pct, setLocale, t } from './i18n.js';
 import { InitiativePage } from './initiative.js';
 import { usePoll } from './poll.js';
@@ -23,7 +24,7 @@ function Home() {
           <${Legend} byStatus=${i.progress.byStatus} />
           <p class="muted">
             ${i.phase ?? ''} ${i.targetDate ? `· ${t('target')} ${i.targetDate}` : ''} ·
-            <span title=${t('noHealth')}>${t('health')}: —</span>
+            ${t('health')}: <${Health} health=${i.health} />
           </p>
         </li>`,
     )}
@@ -76,4 +77,6 @@ function App() {
 }
 
 document.documentElement.lang = locale();
-render(html`<${App} />`, document.getElementById('app'));
+const root = document.getElementById('app');
+root.textContent = ''; // the 加载中… placeholder is not Preact's to diff away
+render(html`<${App} />`, root);

@@ -4,6 +4,7 @@ import { gql, INITIATIVE, token } from './api.js';
 import { usePoll } from './poll.js';
 import { Bar, Legend } from './bar.js';
 import { BurnUp } from './chart.js';
+import { Health, Stalled } from './health.js';
 import { gqlLocale, pct, t } from './i18n.js';
 import { SheetPanel } from './sheets.js';
 import { TreeNode } from './tree.js';
@@ -17,7 +18,7 @@ function Copy({ text }) {
   </button>`;
 }
 
-/** One initiative: the tree, the (future) burn-up, report lines, weekly Markdown, spreadsheets. */
+/** One initiative: health, the tree, the burn-up, stalled items, report lines, weekly Markdown, spreadsheets. */
 export function InitiativePage({ initiativeKey }) {
   const [{ data, error }, refresh] = usePoll(
     () => gql(INITIATIVE, { key: initiativeKey, locale: gqlLocale() }),
@@ -34,13 +35,16 @@ export function InitiativePage({ initiativeKey }) {
       <span class="muted">${t('total', i.progress.total)}</span>
     </h1>
     <${Bar} name=${i.name} progress=${i.progress} /><${Legend} byStatus=${i.progress.byStatus} />
-    <p class="muted">${i.phase ?? ''} ${i.targetDate ? `· ${t('target')} ${i.targetDate}` : ''}</p>
+    <p class="muted">
+      ${i.phase ?? ''} ${i.targetDate ? `· ${t('target')} ${i.targetDate}` : ''} · ${t('health')}:
+      <${Health} health=${i.health} />
+    </p>
     <ul class="tree" role="tree">
       ${i.workstreams.map((w) => html`<${TreeNode} node=${w} initiativeKey=${i.key} onChanged=${refresh} canEdit=${Boolean(token.get())} />`)}
     </ul>
-    <${BurnUp} />
+    <${BurnUp} initiativeKey=${i.key} />
     <h2>${t('stalled')}</h2>
-    <p class="muted">${t('noStalled')}</p>
+    <${Stalled} stalled=${i.stalledItems} labels=${i.progress.byStatus} />
     <h2>${t('report')} <${Copy} text=${lines} /></h2>
     <pre class="report">${lines}</pre>
     <details>

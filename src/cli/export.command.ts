@@ -15,13 +15,11 @@ export interface ExportOptions {
   readonly asOf?: string;
 }
 
-/** `jindu export KEY --format xlsx|csv --out FILE`. */
+/** A date's figures are those at its last moment in the team's time zone, as the report's day. */
+const endOfDay = (day: string) => Date.parse(`${day}T23:59:59.999+08:00`);
+
+/** `jindu export KEY --format xlsx|csv [--as-of YYYY-MM-DD] --out FILE`. */
 export async function exportCommand(key: string, opts: ExportOptions): Promise<number> {
-  if (opts.asOf !== undefined) {
-    // The live figures are all this release keeps; --as-of waits for the change-log history.
-    console.error('jindu export: --as-of 需要历史数据，本版本尚未开放；不带 --as-of 导出当前数据');
-    return 2;
-  }
   const orm = await openDatabase(loadConfig(), createLogger(process.env.LOG_LEVEL ?? 'warn'));
   try {
     const { bytes } = await exportSheet({
@@ -30,6 +28,7 @@ export async function exportCommand(key: string, opts: ExportOptions): Promise<n
       format: opts.format,
       encoding: opts.encoding,
       canRead: () => true,
+      at: opts.asOf === undefined ? null : { asOf: endOfDay(opts.asOf), knownAt: Date.now() },
     });
     mkdirSync(dirname(opts.out), { recursive: true });
     writeFileSync(opts.out, bytes);

@@ -153,7 +153,11 @@ program
       .choices(['utf-8', 'gb18030'])
       .default('utf-8'),
   )
-  .option('--as-of <YYYY-MM-DD>', 'figures as of a date (needs the change-log history)', day)
+  .option(
+    '--as-of <YYYY-MM-DD>',
+    'items and figures as they stood at the end of that day (+08:00)',
+    day,
+  )
   .requiredOption('--out <file>', 'where to write')
   .action((key, opts) =>
     exitWith(async () => (await import('./export.command.js')).exportCommand(key, opts))(),

@@ -8,7 +8,9 @@ import { createItems } from './create-items.js';
 import { createWorkstream } from './create-workstream.js';
 import { deleteItem } from './delete-item.js';
 import { loadSheetState } from './load-sheet-state.js';
+import { moveItem } from './move-item.js';
 import { setItemStatuses } from './set-item-statuses.js';
+import { updateItem } from './update-item.js';
 import { runWrite } from './write-pipeline/run-write.js';
 import type { UseCase, WriteStep } from './write-pipeline/use-case.js';
 import type { WriteScope } from './write-scope.js';
@@ -46,8 +48,9 @@ interface ImportRun {
 }
 
 /**
- * The whole import as one write: new workstreams, then createItems per workstream, then
- * setItemStatuses, 100 at a time, then prune, all through the same use-cases the mutations run,
+ * The whole import as one write: new workstreams, then createItems per workstream, then each
+ * matched item's edits (updateItem for name, weight and note; moveItem), then setItemStatuses,
+ * 100 at a time, then prune, all through the same use-cases the mutations run,
  * in one transaction under the initiative's lock. The pipeline logs every event with the
  * import's actor and applies the counters; any failure (a row someone changed meanwhile:
  * STALE_VERSION) rolls the whole file back.
@@ -98,14 +101,42 @@ function importUseCase(
           tick(part.length);
         }
       }
-      for (const part of chunks(ok.filter((r) => r.action === 'update'))) {
-        const updates = part.map((r) => ({
+      const updates = ok.filter((r) => r.action === 'update');
+      // Each use-case checks the version the plan saw and bumps it; the next one expects that.
+      const version = new Map(updates.map((r) => [r.item!.id, r.item!.version]));
+      const seen = (items: readonly { id: number; version: number }[]) =>
+        items.forEach((i) => version.set(i.id, i.version));
+      for (const r of updates) {
+        const { name, weight, note, moveTo } = r.edits;
+        const itemId = r.item!.id;
+        if (name !== undefined || weight !== undefined || note !== undefined)
+          seen(
+            await step(at, events, updateItem, {
+              itemId,
+              name,
+              weight,
+              note,
+              expectedVersion: version.get(itemId),
+            }),
+          );
+        if (moveTo !== undefined)
+          seen(
+            await step(at, events, moveItem, {
+              itemId,
+              workstreamId: idOf.get(moveTo)!,
+              expectedVersion: version.get(itemId),
+            }),
+          );
+        if (!r.statusChanged) tick(1);
+      }
+      for (const part of chunks(updates.filter((r) => r.statusChanged))) {
+        const statuses = part.map((r) => ({
           itemId: r.item!.id,
           status: r.status!,
           percent: r.percent,
-          expectedVersion: r.item!.version,
+          expectedVersion: version.get(r.item!.id),
         }));
-        await step(at, events, setItemStatuses, { updates });
+        await step(at, events, setItemStatuses, { updates: statuses });
         tick(part.length);
       }
       for (const item of plan.prune) {

@@ -11,6 +11,10 @@ import {
   type SheetFormat,
   type Table,
 } from '../sheets/write-sheet.js';
+import type { ReadTime } from '../domain/replay-items.js';
+import type { InitiativeRecord } from '../db/records.js';
+import { itemsAsOf } from './as-of-items.js';
+import { loadAsOfTree } from './as-of-tree.js';
 import { loadInitiativeTree } from './load-initiative-tree.js';
 import { loadAllItems, namedPaths } from './load-sheet-state.js';
 
@@ -21,11 +25,25 @@ export interface ExportSheetProps {
   readonly encoding?: CsvEncoding;
   /** Whether the caller may read this initiative. */
   readonly canRead: (initiativeId: number) => boolean;
+  /** The items and figures as they stood then (as known at knownAt); absent: live. */
+  readonly at?: ReadTime | null;
+}
+
+/** The tree and its items, live or replayed from the change log at a read time. */
+async function treeAndItems(em: Em, initiative: InitiativeRecord, at: ReadTime | null) {
+  const tree = at
+    ? await loadAsOfTree(em, initiative, at)
+    : await loadInitiativeTree(em, initiative);
+  const paths = namedPaths(tree.roots);
+  const ids = [...paths.keys()];
+  const items = at ? await itemsAsOf(em, ids, at, null) : await loadAllItems(em, ids);
+  return { tree, paths, items };
 }
 
 /**
  * One row per live item with the columns an import reads (so export then import is a no-op),
- * and for .xlsx a second sheet with every workstream's figures.
+ * and for .xlsx a second sheet with every workstream's figures. With `at`, the items (place,
+ * status, percent, weight; today's name and note) and the figures as they stood then.
  */
 export async function exportSheet(
   props: ExportSheetProps,
@@ -33,13 +51,11 @@ export async function exportSheet(
   const initiative = await findInitiativeByKey(props.em, props.initiativeKey);
   if (!initiative || !props.canRead(initiative.id))
     throw new DomainError('NOT_FOUND', `项目不存在：${props.initiativeKey}`, ['initiative']);
-  const tree = await loadInitiativeTree(props.em, initiative);
-  const paths = namedPaths(tree.roots);
-  const items = await loadAllItems(props.em, [...paths.keys()]);
+  const { tree, paths, items } = await treeAndItems(props.em, initiative, props.at ?? null);
   const order = new Map([...paths.keys()].map((id, i) => [id, i]));
   items.sort((a, b) => order.get(a.workstreamId)! - order.get(b.workstreamId)! || a.id - b.id);
   const label = (s: (typeof ITEM_STATUSES)[number]) =>
-    statusLabel(s, 'zh-CN', initiative.statusLabels);
+    statusLabel(s, 'zh-CN', tree.initiative.statusLabels);
   const itemRows: Table = {
     name: '事项',
     rows: [

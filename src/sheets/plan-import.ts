@@ -7,6 +7,7 @@ import { EXPORT_HEADERS, type Field } from './columns.js';
 import { parseStatus, parseWholeNumber, statusSpellings } from './parse-cells.js';
 import type { ReadSheet, SheetRow } from './read-sheet.js';
 import { PATH_SEPARATOR, type SheetItem, type SheetState } from './sheet-state.js';
+import { planEdits, type ItemEdits } from './plan-edits.js';
 import { resolvePath, type PathPlan } from './plan-paths.js';
 
 export type RowAction = 'create' | 'update' | 'unchanged' | 'error';
@@ -29,6 +30,10 @@ export interface PlannedRow {
   readonly percent: number | null;
   readonly weight: number | null;
   readonly note: string | null;
+  /** Name, workstream, weight and note changes of a matched item (updateItem, moveItem). */
+  readonly edits: ItemEdits;
+  /** Whether a matched item's status or percent changes (setItemStatuses). */
+  readonly statusChanged: boolean;
   /** What an update changes, e.g. `状态 处理中→完成`. */
   readonly changes: readonly string[];
   readonly errors: readonly RowError[];
@@ -53,6 +58,8 @@ export interface PlanOptions {
 export function planImport(sheet: ReadSheet, state: SheetState, opts: PlanOptions): ImportPlan {
   const spellings = statusSpellings(state.statusLabels);
   const byId = new Map(state.items.map((i) => [i.id, i]));
+  const pathById = new Map([...state.workstreams.values()].map((w) => [w.id, w.path]));
+  const pathOf = (id: number) => pathById.get(id) ?? String(id);
   const paths: PathPlan = {
     state,
     created: [],
@@ -105,11 +112,6 @@ export function planImport(sheet: ReadSheet, state: SheetState, opts: PlanOption
         const id = opts.itemIdOf(idText.trim());
         const found = id === null ? undefined : byId.get(id);
         if (!found) throw new DomainError('NOT_FOUND', `ID“${idText}”不是本项目的事项`);
-        if (ws && (ws.id !== found.workstreamId || found.name !== name))
-          throw new DomainError(
-            'INVALID_INPUT',
-            '导入不能改名或移动已有事项（ID 对应的工作流或名称不同）',
-          );
         return found;
       });
     } else if (ws && ws.id !== null) {
@@ -155,19 +157,11 @@ export function planImport(sheet: ReadSheet, state: SheetState, opts: PlanOption
     const noteText = cell('note');
     const note =
       noteText === undefined ? (item?.note ?? null) : check('note', () => cleanNote(noteText));
-    if (item && weight !== null && weight !== item.weight)
-      errors.push({
-        row: r.row,
-        column: column('weight'),
-        message: '暂不支持通过导入修改已有事项的权重',
-      });
-    if (item && noteText !== undefined && note !== null && note !== item.note)
-      errors.push({
-        row: r.row,
-        column: column('note'),
-        message: '暂不支持通过导入修改已有事项的备注',
-      });
-    if (ws && ws.id !== null && !item) {
+    const { edits, changes } = item
+      ? planEdits(item, { name, ws, weight, note, noteGiven: noteText !== undefined }, pathOf)
+      : { edits: {}, changes: [] };
+    // A new item, or one moving there, needs a leaf that takes items.
+    if (ws && ws.id !== null && (!item || edits.moveTo !== undefined)) {
       if (ws.hasChildren)
         errors.push({
           row: r.row,
@@ -181,7 +175,10 @@ export function planImport(sheet: ReadSheet, state: SheetState, opts: PlanOption
           message: `工作流“${ws.path}”是人工填报进度，不能添加事项`,
         });
     }
-    const changes: string[] = [];
+    const statusChanged =
+      item !== null &&
+      ((status !== null && status !== item.status) ||
+        (percent !== null && percent !== item.percent));
     if (item && status && status !== item.status) changes.push(`状态 ${item.status}→${status}`);
     if (item && percent !== null && percent !== item.percent)
       changes.push(`进度 ${item.percent}→${percent}`);
@@ -197,6 +194,8 @@ export function planImport(sheet: ReadSheet, state: SheetState, opts: PlanOption
       percent,
       weight,
       note,
+      edits,
+      statusChanged,
       changes,
       errors,
     };

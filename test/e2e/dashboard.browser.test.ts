@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { httpClient } from '../helpers/http-client.js';
 import { runCli, startServer, ROOT, type ServerProcess } from '../helpers/server-process.js';
+import { generateHistory, WEEK } from '../helpers/time-history.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const REQUIRED = process.env.JINDU_BROWSER_TESTS === 'required';
@@ -17,6 +19,7 @@ describe.skipIf(!available)('the dashboard in a real browser (Debian chromium)',
   let server: ServerProcess;
   let browser: Browser;
   let editor: string;
+  let admin: string;
   const external: string[] = [];
   const consoleErrors: string[] = [];
 
@@ -44,6 +47,8 @@ describe.skipIf(!available)('the dashboard in a real browser (Debian chromium)',
     await runCli(['migrate'], env);
     const created = await runCli(['token', 'create', '--name', 'pm', '--role', 'editor'], env);
     editor = created.stdout.trim().split('\n').at(-1)!;
+    const owner = await runCli(['token', 'create', '--name', 'owner', '--role', 'admin'], env);
+    admin = owner.stdout.trim().split('\n').at(-1)!;
     server = await startServer(env);
     browser = await chromium.launch({
       executablePath: CHROMIUM,
@@ -77,6 +82,24 @@ describe.skipIf(!available)('the dashboard in a real browser (Debian chromium)',
     await migration.waitFor({ timeout: 20_000 });
     await expect(migration.getAttribute('aria-valuenow')).resolves.toBe('86.11');
     expect(await hive.locator('body').innerText()).toContain('86.11%');
+    // The week-20 data has one week: one point, and the forecast says why there are no dates.
+    await hive.locator('.burnup canvas').first().waitFor({ timeout: 20_000 });
+    const hiveTruth = (
+      await httpClient(server.url, admin).ok(
+        `{ initiative(key: "hive") { health { reason } forecast { status explain } } }`,
+      )
+    ).initiative;
+    // Nothing moved since 2023-05-13: no throughput to forecast from, and the page says so.
+    const why: Record<string, string> = {
+      INSUFFICIENT_HISTORY: '历史不足，暂不预测',
+      NOT_CONVERGING: '按当前速度不会完成',
+    };
+    expect(Object.keys(why)).toContain(hiveTruth.forecast.status);
+    const hiveText = await hive.locator('main').innerText();
+    expect(hiveText).toContain(why[hiveTruth.forecast.status]);
+    expect(hiveText).toContain(hiveTruth.forecast.explain);
+    expect(hiveText).toContain(hiveTruth.health.reason);
+    expect(await hive.locator('table.points tbody tr').count()).toBeGreaterThan(0);
     await hive.screenshot({ path: join(ARTIFACTS, 'dashboard-hive.png'), fullPage: false });
     expect(external).toEqual([]);
     expect(consoleErrors).toEqual([]);
@@ -112,6 +135,76 @@ describe.skipIf(!available)('the dashboard in a real browser (Debian chromium)',
       { timeout: 20_000 },
     );
     expect(Number(await migration.getAttribute('aria-valuenow'))).toBeGreaterThan(Number(before));
+    expect(external).toEqual([]);
+    expect(consoleErrors).toEqual([]);
+  });
+
+  it('the burn-up of a generated history: its data table equals as-of reads; health and stalled items shown', async () => {
+    const api = httpClient(server.url, admin);
+    await generateHistory(api, 'hist', 10);
+    const page = await open('/#/i/hist');
+    const rows = page.locator('table.points tbody tr');
+    await rows.first().waitFor({ state: 'attached', timeout: 20_000 });
+    await page.locator('.burnup canvas').first().waitFor({ timeout: 20_000 });
+    const table = await rows.evaluateAll((trs) =>
+      trs.map((tr) => ({
+        at: tr.querySelector('time')!.getAttribute('datetime')!,
+        cells: [...tr.querySelectorAll('td')].map((td) => td.textContent!.trim()),
+      })),
+    );
+    const num = (x: number) => String(Math.round(x * 100) / 100);
+    const read = async (at: string) =>
+      (
+        await api.ok(
+          `query($at: DateTimeISO!) { initiative(key: "hist", asOf: $at) { progress { percent credit counted total } } }`,
+          { at },
+        )
+      ).initiative?.progress;
+    // Ten weeks of writes: nine weekly points after the items came in, and the one now.
+    expect(table.length).toBeGreaterThanOrEqual(9);
+    expect(Date.now() - Date.parse(table.at(-1)!.at)).toBeLessThan(120_000);
+    for (const [n, row] of table.entries()) {
+      if (n > 0) expect(Date.parse(row.at) - Date.parse(table[n - 1]!.at)).toBe(WEEK);
+      const p = await read(row.at);
+      expect(row.cells).toEqual([
+        p.percent === null ? '—' : `${num(p.percent)}%`,
+        num(p.credit),
+        num(p.counted),
+        String(p.total),
+      ]);
+    }
+    // Nothing counted the week before the first row: no point with data was left out.
+    const before = await read(new Date(Date.parse(table[0]!.at) - WEEK).toISOString());
+    expect(before?.total ?? 0).toBe(0);
+    // The table is readable by screen readers while hidden, and shown on request.
+    await expect(page.getByRole('table', { name: '燃起图数据（每周）' }).isVisible()).resolves.toBe(
+      true,
+    );
+    await page.getByRole('button', { name: '显示数据表' }).click();
+    await expect(page.locator('table.points').boundingBox()).resolves.toMatchObject({
+      width: expect.any(Number),
+    });
+    expect((await page.locator('table.points').boundingBox())!.width).toBeGreaterThan(100);
+
+    const truth = (
+      await api.ok(`{ initiative(key: "hist") { health { status reason }
+        forecast { status p50 p85 explain } stalledItems { nodes { item { name } } } } }`)
+    ).initiative;
+    const text = await page.locator('main').innerText();
+    expect(text).toContain(truth.health.reason);
+    expect(text).toContain(truth.forecast.explain);
+    if (truth.forecast.status === 'OK') expect(text).toContain(`P50 ${truth.forecast.p50}`);
+    expect(truth.stalledItems.nodes.length).toBeGreaterThan(0);
+    const stalled = await page.locator('table.stalled tbody tr td:first-child').allInnerTexts();
+    expect(stalled).toEqual(truth.stalledItems.nodes.map((s: any) => s.item.name));
+    await page.screenshot({ path: join(ARTIFACTS, 'dashboard-burnup.png'), fullPage: true });
+
+    const hiveHealth = (await api.ok(`{ initiative(key: "hive") { health { reason } } }`))
+      .initiative.health;
+    const home = await open('/');
+    const card = home.locator('.card', { hasText: 'Hive数仓建设' });
+    await card.waitFor({ timeout: 20_000 });
+    expect(await card.innerText()).toContain(hiveHealth.reason);
     expect(external).toEqual([]);
     expect(consoleErrors).toEqual([]);
   });

@@ -25,7 +25,7 @@ export interface GeneratedHistory {
  * forward (done, in progress with a percent, paused), a few come in (scope growth), one goes.
  */
 export async function generateHistory(
-  app: TestApp,
+  app: Pick<TestApp, 'ok'>,
   key: string,
   weeks = 10,
   now = Date.now(),

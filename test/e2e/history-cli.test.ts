@@ -1,0 +1,153 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { httpClient } from '../helpers/http-client.js';
+import { runCli, startServer, type ServerProcess } from '../helpers/server-process.js';
+import { generateHistory, WEEK, type GeneratedHistory } from '../helpers/time-history.js';
+import type { TestApp } from '../helpers/test-app.js';
+
+const READ = `query($at: DateTimeISO!) { initiative(key: "hist", asOf: $at) {
+  progress { percent credit counted total byStatus { status count } } } }`;
+
+describe('jindu history and report --compare against a server with a generated history', () => {
+  let dir: string;
+  let server: ServerProcess;
+  let url: string;
+  let api: Pick<TestApp, 'ok'>;
+  let history: GeneratedHistory;
+  let env: Record<string, string>;
+  const day = (ms: number) => new Date(ms + 8 * 3_600_000).toISOString().slice(0, 10);
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'jindu-history-'));
+    env = { DATABASE_URL: `sqlite:${join(dir, 'j.sqlite')}` };
+    await runCli(['migrate'], env);
+    const created = await runCli(['token', 'create', '--name', 'owner', '--role', 'admin'], env);
+    server = await startServer(env);
+    url = `${server.url}/graphql`;
+    api = httpClient(server.url, created.stdout.trim().split('\n').at(-1)!);
+    history = await generateHistory(api, 'hist', 10);
+  });
+  afterAll(async () => {
+    await server?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('--format csv: one row a week, each equal to an as-of read at its time', async () => {
+    const from = new Date(history.start + 2 * 3_600_000).toISOString();
+    const res = await runCli(['history', 'hist', '--from', from, '--url', url], {});
+    expect(res).toMatchObject({ code: 0, stderr: '' });
+    const [head, ...rows] = res.stdout.trimEnd().split('\n');
+    const statuses = head!.split(',').slice(5);
+    expect(head!.split(',').slice(0, 5)).toEqual(['at', 'percent', 'credit', 'counted', 'total']);
+    expect(rows).toHaveLength(history.weeks);
+    for (const [n, row] of rows.entries()) {
+      const [at, percent, credit, counted, total, ...counts] = row.split(',');
+      expect(Date.parse(at!)).toBe(Date.parse(from) + n * WEEK);
+      const p = (await api.ok(READ, { at })).initiative.progress;
+      expect([percent, credit, counted, total].map(Number)).toEqual([
+        p.percent,
+        p.credit,
+        p.counted,
+        p.total,
+      ]);
+      const byStatus = Object.fromEntries(p.byStatus.map((s: any) => [s.status, s.count]));
+      expect(counts.map(Number)).toEqual(statuses.map((s) => byStatus[s]));
+    }
+    // The series moves: more credit at the end than at the start.
+    expect(Number(rows.at(-1)!.split(',')[2])).toBeGreaterThan(Number(rows[0]!.split(',')[2]));
+  });
+
+  it('--format json with --to and --out gives the same points as csv', async () => {
+    const from = day(history.start + WEEK);
+    const to = day(history.start + 6 * WEEK);
+    const out = join(dir, 'h.json');
+    const args = ['history', 'hist', '--from', from, '--to', to, '--every', 'week', '--url', url];
+    const json = await runCli([...args, '--format', 'json', '--out', out], {});
+    expect(json.code).toBe(0);
+    const points = JSON.parse(readFileSync(out, 'utf8'));
+    const csv = (await runCli([...args, '--format', 'csv'], {})).stdout.trimEnd().split('\n');
+    expect(points).toHaveLength(csv.length - 1);
+    expect(points.length).toBeGreaterThanOrEqual(5);
+    for (const [n, p] of points.entries()) {
+      const [at, percent, credit, counted, total] = csv[n + 1]!.split(',');
+      expect(p).toMatchObject({
+        at,
+        percent: Number(percent),
+        credit: Number(credit),
+        counted: Number(counted),
+        total: Number(total),
+      });
+      expect(Date.parse(p.at)).toBe(Date.parse(`${from}T00:00:00+08:00`) + n * WEEK);
+    }
+  });
+
+  it('refuses bad input with an exit code and one line', async () => {
+    const cases: [string[], number, string][] = [
+      [['--from', '2026-01-10', '--to', '2026-01-01'], 1, 'from 不能晚于 to'],
+      [['--from', 'yesterday'], 2, '--from must be a date'],
+      [['--from', '2026-01-01', '--every', 'year'], 2, '--every must be day, week or month'],
+      [['--from', '2026-01-01', '--format', 'xml'], 2, '--format must be csv or json'],
+    ];
+    for (const [args, code, message] of cases) {
+      const res = await runCli(['history', 'hist', ...args, '--url', url], {});
+      expect(res.code).toBe(code);
+      expect(res.stderr).toContain(message);
+      expect(res.stderr.trimEnd().split('\n')).toHaveLength(1);
+    }
+  });
+
+  it('report --compare last-week adds the week’s change, as the server words it', async () => {
+    const res = await runCli(['report', 'hist', '--compare', 'last-week', '--url', url], {});
+    expect(res).toMatchObject({ code: 0, stderr: '' });
+    const since = new Date(Date.now() - WEEK).toISOString();
+    const server = (
+      await api.ok(
+        `query($since: DateTimeISO!) { initiative(key: "hist") {
+          reportLines(compareTo: $since) progressChange(since: $since) { completed } } }`,
+        { since },
+      )
+    ).initiative;
+    const lines = res.stdout.trimEnd().split('\n');
+    expect(lines).toEqual(server.reportLines);
+    expect(server.progressChange.completed).toBeGreaterThan(0);
+    expect(lines[0]).toContain('较上周');
+    expect(lines[0]).toContain(`本周完成${server.progressChange.completed}个`);
+    const plain = await runCli(['report', 'hist', '--url', url], {});
+    expect(plain.stdout).not.toContain('较上周');
+    const en = await runCli(
+      ['report', 'hist', '--compare', 'last-week', '--lang', 'en', '--url', url],
+      {},
+    );
+    expect(en.code).toBe(0);
+    expect(en.stdout).toMatch(/last week/);
+  });
+
+  it('export --as-of writes the items as they stood at the end of that day', async () => {
+    const date = day(history.start + 4 * WEEK);
+    const out = join(dir, 'then.csv');
+    const res = await runCli(
+      ['export', 'hist', '--as-of', date, '--format', 'csv', '--out', out],
+      env,
+    );
+    expect(res.code).toBe(0);
+    const rows = readFileSync(out, 'utf8')
+      .replace(/^\uFEFF/, '')
+      .trimEnd()
+      .split(/\r?\n/);
+    const at = new Date(Date.parse(`${date}T23:59:59.999+08:00`)).toISOString();
+    const then = (
+      await api.ok(
+        `query($at: DateTimeISO!) { initiative(key: "hist", asOf: $at) { items(first: 100) { totalCount nodes { id status } } } }`,
+        { at },
+      )
+    ).initiative.items;
+    expect(rows.length - 1).toBe(then.totalCount);
+    const live = (await api.ok(`{ initiative(key: "hist") { items { totalCount } } }`)).initiative;
+    expect(live.items.totalCount).not.toBe(then.totalCount);
+    expect(new Set(rows.slice(1).map((r) => r.split(',')[0]))).toEqual(
+      new Set(then.nodes.map((n: { id: string }) => n.id)),
+    );
+  });
+});

@@ -1,0 +1,133 @@
+import * as XLSX from '@e965/xlsx';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { week20Seed } from '../../seeds/week-20.seed.js';
+import { fromGlobalId } from '../../src/graphql/global-id.js';
+import { exportSheet } from '../../src/services/export-sheet.js';
+import { importSheet } from '../../src/services/import-sheet.js';
+import { loadSeed } from '../../src/services/load-seed.js';
+import { ALL_INITIATIVES } from '../../src/services/write-scope.js';
+import { DIALECTS } from '../helpers/databases.js';
+import { createTestApp, type TestApp } from '../helpers/test-app.js';
+
+const FROM = '迁移/Hive迁移-风控报表';
+const TO = '迁移/Hive迁移-存管报表';
+const PARENT = '迁移';
+const ITEM = `query($id: ID!) { node(id: $id) { ... on Item { name weight note version
+  workstream { name } history(first: 10) { nodes { actor } } } } }`;
+const FIGURES = `{ initiative(key: "hive") { progress { credit counted total }
+  workstreams { name progress { credit counted total } children { name progress { credit counted total } } } } }`;
+
+/** An item sheet as rows of cells, header first. */
+function table(bytes: Uint8Array): string[][] {
+  const wb = XLSX.read(bytes, { type: 'buffer' });
+  return XLSX.utils.sheet_to_json<string[]>(wb.Sheets[wb.SheetNames[0]!]!, {
+    header: 1,
+    raw: false,
+    defval: '',
+  });
+}
+
+function xlsx(rows: string[][]): Buffer {
+  const wb = XLSX.utils.book_new();
+  XLSX.utils.book_append_sheet(wb, XLSX.utils.aoa_to_sheet(rows), 's');
+  return XLSX.write(wb, { type: 'buffer', bookType: 'xlsx' }) as Buffer;
+}
+
+describe.each(DIALECTS)('an import edits existing items (%s)', (dialect) => {
+  let app: TestApp;
+  const exported = async (format: 'xlsx' | 'csv' = 'xlsx') =>
+    (await exportSheet({ em: app.em(), initiativeKey: 'hive', format, canRead: () => true })).bytes;
+  const run = (bytes: Uint8Array, dryRun = false, fileName = 'edits.xlsx') =>
+    importSheet({
+      em: app.em(),
+      initiativeKey: 'hive',
+      fileName,
+      bytes,
+      dryRun,
+      skipErrors: false,
+      prune: false,
+      scope: ALL_INITIATIVES,
+    });
+
+  beforeAll(async () => {
+    app = await createTestApp(dialect);
+    await loadSeed({ em: app.em(), initiatives: week20Seed });
+  });
+  afterAll(() => app.close());
+
+  it('renames, re-weighs, re-notes and moves by ID in one write; again and export→import change nothing', async () => {
+    const rows = table(await exported());
+    const [head, ...body] = rows;
+    const col = (name: string) => head!.indexOf(name);
+    const row = body.find((r) => r[col('工作流')] === FROM && r[col('状态')] === '完成')!;
+    const id = row[col('ID')]!;
+    const weight = Number(row[col('权重')]);
+    const edited = [...row];
+    edited[col('事项')] = `${row[col('事项')]}（改名）`;
+    edited[col('工作流')] = TO;
+    edited[col('权重')] = String(weight + 2);
+    edited[col('备注')] = '导入改的备注';
+    const bytes = xlsx([head!, ...body.map((r) => (r === row ? edited : r))]);
+    const before = await app.ok(FIGURES);
+
+    const dry = await run(bytes, true);
+    expect(dry.plan.summary).toMatchObject({ update: 1, error: 0, create: 0, newWorkstreams: 0 });
+    const planned = dry.plan.rows.find((r) => r.action === 'update')!;
+    expect(planned.changes).toEqual([
+      `名称 ${row[col('事项')]}→${edited[col('事项')]}`,
+      `工作流 ${FROM}→${TO}`,
+      `权重 ${weight}→${weight + 2}`,
+      expect.stringMatching(/^备注 /),
+    ]);
+    expect(await app.ok(FIGURES)).toEqual(before);
+
+    expect((await run(bytes)).applied).toBe(true);
+    const item = (await app.ok(ITEM, { id })).node;
+    expect(item).toMatchObject({
+      name: edited[col('事项')],
+      weight: weight + 2,
+      note: '导入改的备注',
+      workstream: { name: TO.split('/')[1] },
+    });
+    expect(item.history.nodes.slice(0, 4).map((n: { actor: string }) => n.actor)).toEqual(
+      Array(4).fill('import:edits.xlsx'),
+    );
+    // A done item of weight w+2 left one leaf and entered the other: the figures say so.
+    const after = await app.ok(FIGURES);
+    const leaf = (f: any, path: string) =>
+      f.initiative.workstreams
+        .find((w: any) => w.name === PARENT)
+        .children.find((c: any) => c.name === path.split('/')[1]).progress;
+    expect(leaf(after, FROM).credit).toBeCloseTo(leaf(before, FROM).credit - weight, 6);
+    expect(leaf(after, TO).credit).toBeCloseTo(leaf(before, TO).credit + weight + 2, 6);
+    expect(after.initiative.progress.counted).toBeCloseTo(
+      before.initiative.progress.counted + 2,
+      6,
+    );
+    expect(after.initiative.progress.total).toBe(before.initiative.progress.total);
+
+    const again = await run(bytes);
+    expect(again.plan.summary).toMatchObject({ update: 0, unchanged: body.length, error: 0 });
+    expect((await app.ok(ITEM, { id })).node.version).toBe(item.version);
+    for (const format of ['xlsx', 'csv'] as const) {
+      const round = await run(await exported(format), false, `hive.${format}`);
+      expect(round.plan.summary).toMatchObject({ update: 0, unchanged: body.length });
+    }
+    expect(await app.ok(FIGURES)).toEqual(after);
+  });
+
+  it('refuses a move onto a workstream with children, naming the row and column', async () => {
+    const [head, ...body] = table(await exported());
+    const col = (name: string) => head!.indexOf(name);
+    const edited = [...body[0]!];
+    edited[col('工作流')] = PARENT;
+    const before = await app.ok(FIGURES);
+    const result = await run(xlsx([head!, edited]));
+    expect(result.applied).toBe(false);
+    expect(result.plan.rows[0]!.errors).toEqual([
+      { row: 2, column: '工作流', message: expect.stringContaining('有下级') },
+    ]);
+    expect(await app.ok(FIGURES)).toEqual(before);
+    expect(fromGlobalId(edited[col('ID')]!)).not.toBeNull();
+  });
+});
