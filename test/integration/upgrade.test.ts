@@ -56,7 +56,11 @@ describe.each(DIALECTS)('upgrading a database of the previous release (%s)', (di
 
   it('recognises the unversioned schema and applies only the new migrations', async () => {
     expect(report).toEqual({
-      applied: ['Migration20261129010000ChangeLog', 'Migration20261129020000ArchiveAndSearch'],
+      applied: [
+        'Migration20261129010000ChangeLog',
+        'Migration20261129020000ArchiveAndSearch',
+        'Migration20261130000000LiveEvents',
+      ],
       upgradedFromUnversioned: true,
     });
     expect(await migrate(app.orm)).toEqual({ applied: [], upgradedFromUnversioned: false });
@@ -194,6 +198,7 @@ describe.each(DIALECTS)('a new database (%s)', (dialect) => {
           'Migration20261129000000PreviousRelease',
           'Migration20261129010000ChangeLog',
           'Migration20261129020000ArchiveAndSearch',
+          'Migration20261130000000LiveEvents',
         ],
         upgradedFromUnversioned: false,
       });

@@ -5,6 +5,13 @@ import { InitiativeSchema } from './initiative.entity.js';
 import { ItemSchema } from './item.entity.js';
 import { WorkstreamTallySchema } from './workstream-tally.entity.js';
 import { WorkstreamSchema } from './workstream.entity.js';
+import {
+  FigureStateSchema,
+  InitiativeRevisionSchema,
+  OutboxPositionSchema,
+  OutboxSchema,
+} from './outbox.entity.js';
+import { WebhookAttemptSchema, WebhookDeliverySchema, WebhookSchema } from './webhook.entity.js';
 
 export const ENTITIES = [
   InitiativeSchema,
@@ -14,6 +21,13 @@ export const ENTITIES = [
   WorkstreamTallySchema,
   ApiTokenSchema,
   IdempotencyRecordSchema,
+  OutboxSchema,
+  OutboxPositionSchema,
+  InitiativeRevisionSchema,
+  FigureStateSchema,
+  WebhookSchema,
+  WebhookDeliverySchema,
+  WebhookAttemptSchema,
 ];
 export {
   ApiTokenSchema,
