@@ -14,6 +14,7 @@ import { createApollo } from './apollo.js';
 import { authenticateRequest } from './authenticate.js';
 import { Deadline } from './deadline.js';
 import { createHttpServer } from './http-server.js';
+import { startLive } from './live.js';
 import { MetricsSource } from './process-metrics.js';
 
 export interface App {
@@ -61,7 +62,8 @@ export async function createApp(
   log: Logger,
   options: ServerOptions = serverOptions(),
 ): Promise<App> {
-  const apollo = createApollo(await jinduSchema(), log, options);
+  const schema = await jinduSchema();
+  const apollo = createApollo(schema, log, options);
   await apollo.start();
   const metrics = new MetricsSource();
   // Aborted when the server stops: running queries end at their next deadline check.
@@ -95,6 +97,20 @@ export async function createApp(
         ),
       ),
   });
+  const live = await startLive({
+    orm,
+    server,
+    schema,
+    log,
+    introspection: options.introspection,
+    authenticate: (req) =>
+      authenticateRequest(
+        req,
+        () => orm.em.fork() as Em,
+        options.anonymousRead,
+        options.anonymousHosts,
+      ),
+  });
   server.keepAliveTimeout = 5_000;
   server.requestTimeout = 30_000;
   return {
@@ -109,6 +125,7 @@ export async function createApp(
       }),
     close: async () => {
       stopping.abort();
+      await live.close();
       // Connections of requests cut short turn idle only after their answer: close those too,
       // or a client's keep-alive holds the stop for the whole keep-alive timeout.
       const idle = setInterval(() => server.closeIdleConnections(), 50);

@@ -85,7 +85,13 @@ export async function writeFigureStates(
        values ${kept.map(() => '(?, ?, ?, ?, ?)').join(', ')}
        on conflict (initiative_id, node_id) do update set
          credit = excluded.credit, counted = excluded.counted, total = excluded.total`,
-      kept.flatMap((c) => [initiativeId, c.nodeId, c.after!.credit, c.after!.counted, c.after!.total]),
+      kept.flatMap((c) => [
+        initiativeId,
+        c.nodeId,
+        c.after!.credit,
+        c.after!.counted,
+        c.after!.total,
+      ]),
       'run',
     );
   }
