@@ -66,7 +66,7 @@ export abstract class LiveBase {
   seq!: number;
 
   @Field(() => Int, {
-    description: 'The initiative’s revision after the write (Initiative.revision).',
+    description: 'The initiative’s revision after the write: each committed write on it adds one.',
   })
   revision!: number;
 

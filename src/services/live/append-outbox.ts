@@ -19,7 +19,15 @@ import {
   writeFigureStates,
   type OutboxRow,
 } from '../../db/queries/outbox.queries.js';
-import { findTallyRows, findTreeRows } from '../../db/queries/workstream.queries.js';
+import {
+  findTallyRows,
+  findTreeRows,
+  findWorkstreamsByIds,
+} from '../../db/queries/workstream.queries.js';
+import type { InitiativeRecord } from '../../db/records.js';
+import { deltasOf } from '../../domain/event-deltas.js';
+import { figuresFromDeltas, idsOfPath, itemsOnly } from '../../domain/live-figures.js';
+import { resolvePolicy } from '../../domain/rollup-policy.js';
 import { buildTree } from '../load-initiative-tree.js';
 
 /**
@@ -72,7 +80,11 @@ export async function appendOutbox(
   await insertOutbox(tem, rows);
 }
 
-/** Folds the initiative's tree as it now stands, compares with what was published, records it. */
+/**
+ * The figure changes of the write, recorded as the figures now published. An item-only write
+ * adds its counter deltas to the published figures of the changed workstreams' paths (a few
+ * rows); anything else, or a path with a figure never published, folds the whole tree.
+ */
 async function publishFigures(
   tem: Em,
   initiativeId: number,
@@ -80,6 +92,37 @@ async function publishFigures(
 ): Promise<FigureChange[]> {
   const [initiative] = await findInitiativesByIds(tem, [initiativeId]);
   if (!initiative) return [];
+  if (itemsOnly(events)) {
+    const deltas = deltasOf(events);
+    const ids = [
+      ...deltas.map((d) => d.workstreamId),
+      ...events.flatMap((e) => (e.type === 'WorkstreamCreated' ? [e.workstreamId] : [])),
+    ];
+    const rows = await findWorkstreamsByIds(tem, [...new Set(ids)]);
+    const paths = new Map(rows.map((r) => [r.id, idsOfPath(r.path)]));
+    const nodes = [...new Set([INITIATIVE_NODE, ...[...paths.values()].flat()])];
+    const changes = figuresFromDeltas(
+      await readFigureStates(tem, initiativeId, nodes),
+      events,
+      deltas,
+      (id) => paths.get(id),
+      resolvePolicy(initiative.rollupPolicy),
+    );
+    if (changes) {
+      await writeFigureStates(tem, initiativeId, changes);
+      return changes;
+    }
+  }
+  return foldFigures(tem, initiative, events);
+}
+
+/** Folds the initiative's tree as it now stands, compares with what was published, records it. */
+async function foldFigures(
+  tem: Em,
+  initiative: InitiativeRecord,
+  events: readonly ChangeEvent[],
+): Promise<FigureChange[]> {
+  const initiativeId = initiative.id;
   const tree = buildTree(
     initiative,
     await findTreeRows(tem, [initiativeId]),
