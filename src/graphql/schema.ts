@@ -3,6 +3,7 @@ import { isInterfaceType, isObjectType, type GraphQLSchema } from 'graphql';
 import type { Locale } from '../domain/item-status.js';
 import { buildSchema } from 'type-graphql';
 import { LiveResolver } from './live/live.resolver.js';
+import { WebhookResolver } from './webhooks/webhook.resolver.js';
 import { InitiativeResolver } from './resolvers/initiative.resolver.js';
 import { InitiativeEditResolver } from './resolvers/initiative-edit.resolver.js';
 import { ItemEditResolver } from './resolvers/item-edit.resolver.js';
@@ -55,6 +56,7 @@ export function jinduSchema(): Promise<GraphQLSchema> {
       ItemEditResolver,
       InitiativeEditResolver,
       LiveResolver,
+      WebhookResolver,
     ],
     orphanedTypes: [InitiativeType, WorkstreamType, ItemType],
     validate: false,

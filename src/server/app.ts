@@ -41,6 +41,7 @@ class RequestContext implements Context {
     readonly clientKey: string,
     readonly log: Logger,
     readonly deadline: Deadline,
+    readonly webhookAllowPrivate: boolean,
   ) {
     this.actor = actorName(principal);
   }
@@ -95,6 +96,7 @@ export async function createApp(
           options.requestTimeoutMs,
           stopping.signal,
         ),
+        options.webhooks.allowPrivate,
       ),
   });
   const live = await startLive({
@@ -103,6 +105,7 @@ export async function createApp(
     schema,
     log,
     introspection: options.introspection,
+    webhooks: options.webhooks,
     authenticate: (req) =>
       authenticateRequest(
         req,

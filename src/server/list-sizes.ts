@@ -46,6 +46,11 @@ const SIZES: Record<string, (s: ListSizes, via: string) => number> = {
   'Progress.byStatus': () => ITEM_STATUSES.length,
   'ItemsPayload.items': () => MAX_BULK,
   'UserError.field': () => 8,
+  // Live events and webhooks (the attempt log shows the latest 50; endpoints are few).
+  'LiveCause.changeIds': () => 2 * MAX_BULK,
+  'Webhook.events': () => 2,
+  'Query.webhooks': () => 100,
+  'WebhookDelivery.attempts': () => 50,
 };
 
 /** Types returned by paged fields: their lists are the page, charged by `first` already. */

@@ -7,6 +7,8 @@ import { dialectOf, type Em } from '../db/orm.js';
 import { onCommit } from '../services/live/commit-bell.js';
 import { OutboxFeed } from '../services/live/outbox-feed.js';
 import { PgDoorbell } from '../services/live/pg-doorbell.js';
+import { WebhookWorker } from '../services/webhooks/webhook-worker.js';
+import type { WebhookOptions } from '../config.js';
 import { attachSubscriptions, type SubscriptionServer } from './subscriptions.js';
 
 /** The catch-up read's period: the longest an event can wait if every doorbell failed. */
@@ -16,6 +18,7 @@ export interface Live {
   readonly feed: OutboxFeed;
   readonly subscriptions: SubscriptionServer;
   readonly doorbell: PgDoorbell | null;
+  readonly webhooks: WebhookWorker | null;
   close(): Promise<void>;
 }
 
@@ -29,6 +32,7 @@ export async function startLive(deps: {
   schema: GraphQLSchema;
   log: Logger;
   introspection: boolean;
+  webhooks: WebhookOptions;
   authenticate: (req: IncomingMessage) => Promise<Principal>;
 }): Promise<Live> {
   const em = () => deps.orm.em.fork() as Em;
@@ -44,6 +48,12 @@ export async function startLive(deps: {
     );
     await doorbell.start();
   }
+  let webhooks: WebhookWorker | null = null;
+  if (deps.webhooks.worker) {
+    const worker = (webhooks = new WebhookWorker(em, deps.log, deps.webhooks));
+    feed.listen(() => void worker.kick());
+    worker.start();
+  }
   const subscriptions = attachSubscriptions({
     server: deps.server,
     schema: deps.schema,
@@ -57,8 +67,10 @@ export async function startLive(deps: {
     feed,
     subscriptions,
     doorbell,
+    webhooks,
     close: async () => {
       unring();
+      webhooks?.stop();
       await subscriptions.close();
       await doorbell?.stop();
       feed.stop();
