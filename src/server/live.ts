@@ -7,6 +7,7 @@ import { dialectOf, type Em } from '../db/orm.js';
 import { onCommit } from '../services/live/commit-bell.js';
 import { OutboxFeed } from '../services/live/outbox-feed.js';
 import { PgDoorbell } from '../services/live/pg-doorbell.js';
+import { messagesOf } from '../graphql/webhooks/webhook-messages.js';
 import { WebhookWorker } from '../services/webhooks/webhook-worker.js';
 import type { WebhookOptions } from '../config.js';
 import { attachSubscriptions, type SubscriptionServer } from './subscriptions.js';
@@ -50,7 +51,7 @@ export async function startLive(deps: {
   }
   let webhooks: WebhookWorker | null = null;
   if (deps.webhooks.worker) {
-    const worker = (webhooks = new WebhookWorker(em, deps.log, deps.webhooks));
+    const worker = (webhooks = new WebhookWorker(em, deps.log, deps.webhooks, messagesOf));
     feed.listen(() => void worker.kick());
     worker.start();
   }

@@ -89,9 +89,13 @@ export async function updateWebhookRow(
 ): Promise<void> {
   const parts: string[] = [];
   const params: unknown[] = [];
-  if (set.url !== undefined) parts.push('url = ?') && params.push(set.url);
-  if (set.events !== undefined) parts.push('events = ?') && params.push(JSON.stringify(set.events));
-  if (set.disabledAt !== undefined) parts.push('disabled_at = ?') && params.push(set.disabledAt);
+  const add = (column: string, value: unknown) => {
+    parts.push(`${column} = ?`);
+    params.push(value);
+  };
+  if (set.url !== undefined) add('url', set.url);
+  if (set.events !== undefined) add('events', JSON.stringify(set.events));
+  if (set.disabledAt !== undefined) add('disabled_at', set.disabledAt);
   if (parts.length === 0) return;
   await exec(em, `update webhook set ${parts.join(', ')} where id = ?`, [...params, id]);
 }
@@ -199,10 +203,14 @@ export async function findDeliveries(
 ): Promise<DeliveryRow[]> {
   const where: string[] = [];
   const params: unknown[] = [];
-  if (q.afterId !== null) where.push('id < ?') && params.push(q.afterId);
-  if (q.webhookIds)
-    where.push(`webhook_id in (${q.webhookIds.map(() => '?').join(', ') || 'null'})`) &&
-      params.push(...q.webhookIds);
+  if (q.afterId !== null) {
+    where.push('id < ?');
+    params.push(q.afterId);
+  }
+  if (q.webhookIds) {
+    where.push(`webhook_id in (${q.webhookIds.map(() => '?').join(', ') || 'null'})`);
+    params.push(...q.webhookIds);
+  }
   const rows = await exec(
     em,
     `select * from webhook_delivery${where.length ? ` where ${where.join(' and ')}` : ''} order by id desc limit ?`,

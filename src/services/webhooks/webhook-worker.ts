@@ -17,7 +17,6 @@ import {
   updateWebhookRow,
   type DeliveryRow,
 } from '../../db/queries/webhook.queries.js';
-import { messagesOf } from './webhook-messages.js';
 import { checkWebhookUrl } from './url-policy.js';
 
 const BATCH = 200;
@@ -44,6 +43,12 @@ export class WebhookWorker {
     private readonly em: () => Em,
     private readonly log: Logger,
     private readonly options: WebhookOptions,
+    /** The bodies an event gives an endpoint taking `types` (graphql/webhooks/webhook-messages.ts). */
+    private readonly messagesOf: (
+      event: LiveEvent,
+      initiativeKey: string,
+      types: readonly string[],
+    ) => readonly { readonly type: string }[],
     private readonly onAttempt: (result: AttemptResult) => void = () => {},
   ) {}
 
@@ -106,7 +111,7 @@ export class WebhookWorker {
               rows[n]!.createdAt.getTime() >= h.createdAt.getTime(),
           )
           .flatMap((h) =>
-            messagesOf(event, keys.get(event.initiativeId) ?? '', h.events).map((m) => ({
+            this.messagesOf(event, keys.get(event.initiativeId) ?? '', h.events).map((m) => ({
               webhookId: h.id,
               messageId: `msg_${rows[n]!.seq}_${h.id}_${m.type.replace('.', '_')}`,
               eventType: m.type,

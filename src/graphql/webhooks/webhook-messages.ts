@@ -6,9 +6,13 @@ import {
 } from '../../domain/live-events.js';
 import { unitsToItems } from '../../domain/units.js';
 import type { WebhookEvent } from '../../domain/webhook-rules.js';
-import { toGlobalId } from '../../graphql/global-id.js';
+import { toGlobalId } from '../global-id.js';
 
 /** A webhook body, in the Standard Webhooks shape: type, timestamp, data. */
+/**
+ * Webhook bodies: the outbox event in the API's terms (global ids, percent and item-equivalents),
+ * the same ids and figures GraphQL serves. Handed to the delivery worker by the server.
+ */
 export interface WebhookMessage {
   readonly type: WebhookEvent;
   readonly timestamp: string;
