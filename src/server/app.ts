@@ -14,7 +14,9 @@ import { createApollo } from './apollo.js';
 import { authenticateRequest } from './authenticate.js';
 import { Deadline } from './deadline.js';
 import { createHttpServer } from './http-server.js';
-import { startLive } from './live.js';
+import { startLive, type Live } from './live.js';
+import { PrometheusMetrics } from './prometheus.js';
+import { outboxHead } from '../db/queries/outbox.queries.js';
 import { MetricsSource } from './process-metrics.js';
 
 export interface App {
@@ -64,7 +66,14 @@ export async function createApp(
   options: ServerOptions = serverOptions(),
 ): Promise<App> {
   const schema = await jinduSchema();
-  const apollo = createApollo(schema, log, options);
+  let live: Live | undefined = undefined;
+  const prometheus = new PrometheusMetrics({
+    subscriptions: () => live?.subscriptions.active() ?? 0,
+    lagSeconds: () => (live?.feed.lastLagMs ?? 0) / 1000,
+    pending: async () =>
+      live ? Math.max(0, (await outboxHead(orm.em.fork() as Em)) - live.feed.position) : 0,
+  });
+  const apollo = createApollo(schema, log, options, [prometheus.plugin()]);
   await apollo.start();
   const metrics = new MetricsSource();
   // Aborted when the server stops: running queries end at their next deadline check.
@@ -72,6 +81,7 @@ export async function createApp(
   const server = createHttpServer({
     apollo,
     metrics,
+    prometheus,
     log,
     graphiql: options.graphiql,
     requestTimeoutMs: options.requestTimeoutMs,
@@ -99,13 +109,14 @@ export async function createApp(
         options.webhooks.allowPrivate,
       ),
   });
-  const live = await startLive({
+  live = await startLive({
     orm,
     server,
     schema,
     log,
     introspection: options.introspection,
     webhooks: options.webhooks,
+    onWebhookAttempt: (result) => prometheus.webhookAttempt(result),
     authenticate: (req) =>
       authenticateRequest(
         req,
@@ -128,7 +139,7 @@ export async function createApp(
       }),
     close: async () => {
       stopping.abort();
-      await live.close();
+      await live?.close();
       // Connections of requests cut short turn idle only after their answer: close those too,
       // or a client's keep-alive holds the stop for the whole keep-alive timeout.
       const idle = setInterval(() => server.closeIdleConnections(), 50);

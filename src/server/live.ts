@@ -34,6 +34,7 @@ export async function startLive(deps: {
   log: Logger;
   introspection: boolean;
   webhooks: WebhookOptions;
+  onWebhookAttempt: (result: string) => void;
   authenticate: (req: IncomingMessage) => Promise<Principal>;
 }): Promise<Live> {
   const em = () => deps.orm.em.fork() as Em;
@@ -51,7 +52,13 @@ export async function startLive(deps: {
   }
   let webhooks: WebhookWorker | null = null;
   if (deps.webhooks.worker) {
-    const worker = (webhooks = new WebhookWorker(em, deps.log, deps.webhooks, messagesOf));
+    const worker = (webhooks = new WebhookWorker(
+      em,
+      deps.log,
+      deps.webhooks,
+      messagesOf,
+      deps.onWebhookAttempt,
+    ));
     feed.listen(() => void worker.kick());
     worker.start();
   }

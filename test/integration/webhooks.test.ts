@@ -118,6 +118,15 @@ describe.each(DIALECTS)('webhooks (%s)', (dialect) => {
     });
     expect(resolved[0].attempts.map((a: { status: number }) => a.status)).toEqual([500, 500, 200]);
     expect(resolved[0].attempts.every((a: { durationMs: number }) => a.durationMs >= 0)).toBe(true);
+    const metrics = await (await fetch(`${app.url}/metrics?format=prometheus`)).text();
+    const count = (result: string) =>
+      Number(
+        new RegExp(`jindu_webhook_attempts_total\\{result="${result}"\\} (\\d+)`).exec(
+          metrics,
+        )?.[1],
+      );
+    expect(count('failure')).toBeGreaterThanOrEqual(2);
+    expect(count('success')).toBeGreaterThanOrEqual(1);
   });
 
   it('disables an endpoint that answers 410, and sends test messages', async () => {
