@@ -2,6 +2,12 @@ import 'reflect-metadata';
 import { isInterfaceType, isObjectType, type GraphQLSchema } from 'graphql';
 import type { Locale } from '../domain/item-status.js';
 import { buildSchema } from 'type-graphql';
+import {
+  DeletePayloadAffected,
+  ItemPayloadAffected,
+  ItemsPayloadAffected,
+  WorkstreamPayloadAffected,
+} from './live/affected-nodes.js';
 import { LiveResolver } from './live/live.resolver.js';
 import { WebhookResolver } from './webhooks/webhook.resolver.js';
 import { InitiativeResolver } from './resolvers/initiative.resolver.js';
@@ -57,6 +63,10 @@ export function jinduSchema(): Promise<GraphQLSchema> {
       InitiativeEditResolver,
       LiveResolver,
       WebhookResolver,
+      ItemPayloadAffected,
+      ItemsPayloadAffected,
+      WorkstreamPayloadAffected,
+      DeletePayloadAffected,
     ],
     orphanedTypes: [InitiativeType, WorkstreamType, ItemType],
     validate: false,

@@ -51,6 +51,13 @@ const SIZES: Record<string, (s: ListSizes, via: string) => number> = {
   'Webhook.events': () => 2,
   'Query.webhooks': () => 100,
   'WebhookDelivery.attempts': () => 50,
+  // The touched workstreams and their ancestors: at most every workstream, and the initiative.
+  ...Object.fromEntries(
+    ['ItemPayload', 'ItemsPayload', 'WorkstreamPayload', 'DeletePayload'].map((t) => [
+      `${t}.affectedNodes`,
+      (s: ListSizes) => s.workstreams + 1,
+    ]),
+  ),
 };
 
 /** Types returned by paged fields: their lists are the page, charged by `first` already. */

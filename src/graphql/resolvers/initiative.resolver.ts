@@ -57,6 +57,7 @@ export class InitiativeResolver {
   async progress(@Root() root: InitiativeType, @Ctx() ctx: Context): Promise<ProgressType> {
     const tree = (await ctx.loaders.tree.load(root.record.id))!;
     return new ProgressType({
+      nodeId: root.id,
       name: tree.initiative.name,
       figure: tree.rollup.root,
       policy: tree.policy,
