@@ -17,12 +17,14 @@ import {
 import { rawStatusWrites } from './raw-writes.js';
 import { startServer, type ServerProcess } from './server-process.js';
 import { median, meets, spread, table, type Figure } from './summary.js';
+import { measureS11 } from './s11.js';
+import { measureS12 } from './s12.js';
 import { generateInitiative, type GeneratedInitiative } from './synthetic-data.js';
 import { benchImport } from './import-sheet.js';
 
 const HELP = `npm run bench [-- options]
 
-Measures Jindu against the quality bar's speed rows (S1–S6, S8, S10) on synthetic initiatives:
+Measures Jindu against the quality bar's speed rows (S1–S6, S8, S10, S11) on synthetic initiatives:
 the server runs pinned to core 0, this load generator to core 1; every answer is checked.
 
   --smoke        tiny sizes and short runs (under a minute): keeps the bench working in CI
@@ -393,6 +395,33 @@ try {
     });
   }
 
+  say(`S11: as-of dashboards over a year of history (${elapsed()})`);
+  const s11 = await measureS11({
+    dir,
+    runs,
+    say,
+    generate: (file, key) => {
+      jindu(['migrate'], file);
+      return generate(file, key, sizes.small);
+    },
+    start: startJindu,
+    measure,
+    entries: smoke ? [3_000, 1_500, 15_000] : [200_000, 100_000, 1_000_000],
+  });
+  say(`S12: burn-up series and forecasts over a year of history (${elapsed()})`);
+  const s12 = await measureS12({
+    dir,
+    runs,
+    say,
+    generate: (file, key) => {
+      jindu(['migrate'], file);
+      return generate(file, key, sizes.small);
+    },
+    start: startJindu,
+    measure,
+    entries: smoke ? [3_000, 1_500, 15_000] : [200_000, 100_000, 1_000_000],
+  });
+
   // Open loop: a fixed rate at half the measured capacity, latencies corrected for coordinated omission.
   say(`open-loop latency (${elapsed()})`);
   const capacity = median(raw.map((r) => (r.dashboardSmall as LoadResult).perSecond));
@@ -496,6 +525,8 @@ try {
       target: { atMost: 256 },
       details: details.s10,
     },
+    ...s11,
+    ...s12,
   ];
   const openLoop = [
     {

@@ -13,12 +13,13 @@ export const isTypenameAnswer = (body: string): boolean => body.trimEnd() === TY
 const NODE_FIELDS = 'id name progress { percent total byStatus { status count } }';
 
 /** Every node of the initiative with its progress, nested as deep as the tree goes. */
-export function dashboardQuery(initiative: GeneratedInitiative): string {
+export function dashboardQuery(initiative: GeneratedInitiative, asOf?: string): string {
   let selection = NODE_FIELDS;
   for (let level = 0; level < initiative.maxDepth; level++)
     selection = `${NODE_FIELDS} children { ${selection} }`;
+  const at = asOf ? `, asOf: "${asOf}"` : '';
   return JSON.stringify({
-    query: `query Dashboard { initiative(key: "${initiative.key}") { workstreams { ${selection} } } }`,
+    query: `query Dashboard { initiative(key: "${initiative.key}"${at}) { workstreams { ${selection} } } }`,
   });
 }
 

@@ -59,8 +59,23 @@ program
   .command('verify')
   .description('recompute every counter and figure from the items; exit 1 on any difference')
   .option('--json', 'print the report as JSON')
+  .option('--replay', 'also rebuild every counter, item, workstream and figure from the change log')
   .action((opts) =>
-    exitWith(async () => (await import('./database.commands.js')).verifyCommand(opts))(),
+    exitWith(async () => {
+      const commands = await import('./database.commands.js');
+      const counters = await commands.verifyCommand(opts);
+      return opts.replay ? Math.max(counters, await commands.verifyReplayCommand(opts)) : counters;
+    })(),
+  );
+program
+  .command('snapshot')
+  .description(
+    'snapshot per-workstream tallies so as-of reads stay cheap (the server also does weekly)',
+  )
+  .option('--initiative <key>', 'only this initiative')
+  .option('--at <time>', 'as of this past ISO time (default now)')
+  .action((opts) =>
+    exitWith(async () => (await import('./database.commands.js')).snapshotCommand(opts))(),
   );
 program
   .command('report')
@@ -84,11 +99,35 @@ program
       .choices(['zh-CN', 'en'])
       .default('zh-CN'),
   )
-  .option('--date <YYYY-MM-DD>', 'date in the --all title (第N周); default today', day)
+  .option(
+    '--date <YYYY-MM-DD>',
+    'report the figures as of the end of that day (+08:00), and date the --all title (第N周); default today, live',
+    day,
+  )
+  .option('--known-at <time>', 'as the report read at this ISO time (reproduces a published one)')
+  .option('--compare <when>', "add each figure's change since last-week or a date (YYYY-MM-DD)")
   .option('--out <file>', 'write to a file instead of stdout (the exact text, unfiltered)')
   .option('--token <token>', 'API token, sent as Authorization: Bearer')
   .action((key, opts) =>
     exitWith(async () => (await import('./report.command.js')).reportCommand(key, opts))(),
+  );
+
+program
+  .command('history')
+  .argument('<initiativeKey>', 'the initiative, e.g. hive')
+  .description(
+    'print the burn-up series (credit, counted, total, per status) from a running server',
+  )
+  .requiredOption('--from <time>', 'first point: YYYY-MM-DD (00:00 +08:00) or an ISO time')
+  .option('--to <time>', 'last point at or before this time (default now)')
+  .option('--every <step>', 'day, week or month', 'week')
+  .option('--format <format>', 'csv or json', 'csv')
+  .option('--known-at <time>', 'as the log was known at this ISO time')
+  .option('--url <url>', 'GraphQL endpoint (default JINDU_URL, else http://HOST:PORT/graphql)')
+  .option('--token <token>', 'API token, sent as Authorization: Bearer')
+  .option('--out <file>', 'write to a file instead of stdout')
+  .action((key, opts) =>
+    exitWith(async () => (await import('./history.command.js')).historyCommand(key, opts))(),
   );
 
 program

@@ -7,6 +7,7 @@ import { listTokens } from '../services/tokens.js';
 import { createApp } from '../server/app.js';
 import { createLogger } from '../server/logger.js';
 import { lockDatabaseForServe } from './serve-lock.js';
+import { startSnapshotTimer } from '../server/snapshot-timer.js';
 
 /** Starts the server: open, migrate, seed an empty database, listen, stop cleanly on a signal. */
 export async function serveCommand(): Promise<void> {
@@ -28,6 +29,7 @@ export async function serveCommand(): Promise<void> {
       'no API tokens yet: every write needs one; create it with `npx jindu token create --name NAME --role admin`',
     );
   }
+  const stopSnapshots = startSnapshotTimer(orm, log);
   const app = await createApp(orm, log, config);
   const url = await app.listen(config.port, config.host);
   log.info(
@@ -48,6 +50,7 @@ export async function serveCommand(): Promise<void> {
     // database is closed and the last log lines are written (they go out in batches).
     const alive = setInterval(() => {}, 1_000);
     const force = setTimeout(() => process.exit(1), 10_000).unref();
+    stopSnapshots();
     await app.close();
     await orm.close();
     unlock?.();

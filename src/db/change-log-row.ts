@@ -89,6 +89,16 @@ export function toLogRow(event: ChangeEvent, actor: string, recordedAt: Date): C
         JSON.stringify({ from: event.from, to: event.to }),
       );
     case 'ItemMoved':
+      // `fromWorkstreamId` is the workstream a replay takes the item out of (replay-items.ts).
+      return itemRow(
+        event,
+        actor,
+        recordedAt,
+        event.state,
+        event.state,
+        event.state.weight,
+        JSON.stringify({ from: event.from, to: event.to, fromWorkstreamId: event.from }),
+      );
     case 'ItemRenamed':
     case 'ItemNoteSet':
       // The item as it stood (it did not change status), and what changed in `data`.

@@ -83,7 +83,8 @@ export type ChangeEvent =
       readonly type: 'InitiativeLabelsChanged';
     } & Change<StatusLabelOverrides | null>)
   | ItemEditEvent
-  | InitiativeEditEvent;
+  | InitiativeEditEvent
+  | HealthEvent;
 
 export type ChangeEventType = ChangeEvent['type'];
 
@@ -125,6 +126,8 @@ export const CHANGE_EVENT_TYPES: readonly (ChangeEventType | BaselineType)[] = [
   'InitiativeLowPercentBucketSet',
   'InitiativeArchived',
   'InitiativeRestored',
+  'HealthSet',
+  'HealthCleared',
 ];
 
 /** The workstream an event belongs to (null for an initiative event). */
@@ -163,3 +166,18 @@ export type InitiativeEditEvent =
   | (Base & { readonly type: 'InitiativeLowPercentBucketSet' } & Change<number | null>)
   | (Base & { readonly type: 'InitiativeArchived' })
   | (Base & { readonly type: 'InitiativeRestored' });
+
+/**
+ * A health set by hand (setHealth) or cleared (clearHealth), on a workstream (`workstreamId`)
+ * or on the initiative itself (no `workstreamId`). It moves no figure; the log is where the
+ * override lives, with its actor, until a later row clears it.
+ */
+export type HealthEvent =
+  | (Base & { readonly type: 'HealthSet'; readonly status: string; readonly reason: string })
+  | (WorkstreamBase & {
+      readonly type: 'HealthSet';
+      readonly status: string;
+      readonly reason: string;
+    })
+  | (Base & { readonly type: 'HealthCleared' })
+  | (WorkstreamBase & { readonly type: 'HealthCleared' });

@@ -66,6 +66,8 @@ export function deltasOf(events: readonly ChangeEvent[]): EventDelta[] {
       case 'InitiativeCreated':
       case 'InitiativePolicyChanged':
       case 'InitiativeLabelsChanged':
+      case 'HealthSet':
+      case 'HealthCleared':
         break;
       default: {
         const never: never = e;

@@ -13,3 +13,12 @@ export function containsPattern(search: string, field: readonly string[] = ['sea
     throw new DomainError('INVALID_INPUT', `搜索文字不能超过 ${MAX_SEARCH_LENGTH} 个字符`, field);
   return `%${search.trim().replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
 }
+
+/**
+ * The same match in memory (as-of reads page replayed items): a literal substring, ASCII
+ * letters in either case, other characters as they are — what the databases' LIKE/ILIKE do.
+ */
+export function nameContains(name: string, search: string): boolean {
+  const fold = (text: string) => text.replace(/[A-Z]/g, (ch) => ch.toLowerCase());
+  return fold(name).includes(fold(search.trim()));
+}

@@ -16,6 +16,8 @@ export interface ArchiveInitiativeProps {
 function archiving(archived: boolean): UseCase<ArchiveInitiativeProps, InitiativeRecord> {
   return {
     name: archived ? 'archiveInitiative' : 'restoreInitiative',
+    // Two concurrent (un)archivings of one initiative log in commit order.
+    lockTarget: async (_tem, props) => props.initiativeId,
     async run({ tem, now, inScope }, props) {
       const [current] = await findInitiativesByIds(tem, [props.initiativeId]);
       if (!current || !inScope(current.id))

@@ -14,6 +14,7 @@ export interface DeleteItemProps {
 /** Soft-deletes an item: out of every figure at once, still in the change log. */
 export const deleteItem: UseCase<DeleteItemProps, number> = {
   name: 'deleteItem',
+  lockItems: (props) => [props.itemId],
   async run({ tem, now, inScope }, props) {
     const [item] = await findItemsByIds(tem, [props.itemId], { dialect: dialectOf(tem) });
     if (!item || item.deleted || !inScope(item.initiativeId))

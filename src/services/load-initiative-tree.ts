@@ -1,3 +1,4 @@
+import type { ReadTime } from '../domain/replay-items.js';
 import { resolvePolicy, type RollupPolicy } from '../domain/rollup-policy.js';
 import { foldTree, type Rollup } from '../domain/rollup.js';
 import { applyDelta, emptyTally, type Tally } from '../domain/tally.js';
@@ -18,6 +19,8 @@ export interface InitiativeTree {
   readonly nodes: ReadonlyMap<number, TreeNode>;
   readonly roots: readonly TreeNode[];
   readonly rollup: Rollup<number>;
+  /** Set on a tree as of a past time (as-of-tree.ts): read-only, never kept between requests. */
+  readonly time?: ReadTime;
 }
 
 export async function loadInitiativeTree(

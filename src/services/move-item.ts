@@ -25,6 +25,7 @@ export interface MoveItemProps {
  */
 export const moveItem: UseCase<MoveItemProps, ItemRecord[]> = {
   name: 'moveItem',
+  lockItems: (props) => [props.itemId],
   codec: itemsCodec,
   // Children may not appear under the target meanwhile (as for createItems).
   lockTarget: async (tem, props) =>

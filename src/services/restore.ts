@@ -18,6 +18,7 @@ export interface RestoreProps {
 /** Brings a deleted item back into every figure; its workstream must be live. */
 export const restoreItem: UseCase<RestoreProps, ItemRecord> = {
   name: 'restoreItem',
+  lockItems: (props) => [props.id],
   lockTarget: async (tem, props) =>
     (await findItemsByIds(tem, [props.id]))[0]?.initiativeId ?? null,
   async run({ tem, now, inScope }, props) {

@@ -78,8 +78,14 @@ function distinct(errors: readonly DomainError[]): DomainError[] {
  */
 export const setItemStatuses: UseCase<SetItemStatusesProps, ItemRecord[]> = {
   name: 'setItemStatuses',
+  lockItems: (props) => props.updates.map((u) => u.itemId),
   validate,
   codec: itemsCodec,
+  // One event per update, in order (any refused update aborts the call before events exist).
+  effectiveField: (props, i) =>
+    props.updates[i]?.effectiveAt || props.single
+      ? fieldOf(props, i, 'effectiveAt')
+      : ['effectiveAt'],
   async run({ tem, now, inScope }, props) {
     const ids = props.updates.map((u) => u.itemId);
     const current = new Map(

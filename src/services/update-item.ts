@@ -88,6 +88,7 @@ function changeEvents(
  */
 export const updateItem: UseCase<UpdateItemProps, ItemRecord[]> = {
   name: 'updateItem',
+  lockItems: (props) => [props.itemId],
   validate: (props) => void columnsOf(props),
   codec: itemsCodec,
   async run({ tem, now, inScope }, props) {

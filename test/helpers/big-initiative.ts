@@ -61,8 +61,8 @@ function write(
      values (?, ?, ?, 'NOT_STARTED', 0, 1, 1, ?, ?)`,
   );
   const insertChange = db.prepare(
-    `insert into status_change (initiative_id, workstream_id, item_id, kind, to_status, to_percent, version, actor, at)
-     values (?, ?, ?, 'CREATE', 'NOT_STARTED', 0, 1, 'bulk', ?)`,
+    `insert into change_log (initiative_id, workstream_id, item_id, kind, to_status, to_percent, weight, version, actor, effective_at, recorded_at)
+     values (?, ?, ?, 'ItemCreated', 'NOT_STARTED', 0, 1, 1, 'bulk', ?, ?)`,
   );
   const insertTally = db.prepare(
     `insert into workstream_tally (workstream_id, status, initiative_id, items, weight, percent_weight)
@@ -85,7 +85,7 @@ function write(
           const itemId = Number(
             insertItem.run(initiativeId, leaf.id, `系统-${items}`, now, now).lastInsertRowid,
           );
-          insertChange.run(initiativeId, leaf.id, itemId, now);
+          insertChange.run(initiativeId, leaf.id, itemId, now, now);
           items++;
         }
         if (itemsPerLeaf > 0) insertTally.run(leaf.id, initiativeId, itemsPerLeaf, itemsPerLeaf);

@@ -32,6 +32,8 @@ export class FaultLoad {
   readonly acked: { writes: number; percent: number; version: number }[];
   /** Writes still unacknowledged when the load gave up on them (must stay 0). */
   unacked = 0;
+  /** User errors the server answered: a definite refusal, not a fault to retry (must stay empty). */
+  readonly refused: unknown[] = [];
   private stopping = false;
   private giveUpAt = Infinity;
   private running: Promise<unknown> = Promise.resolve();
@@ -108,6 +110,10 @@ export class FaultLoad {
         if (a.ok && payload?.userErrors?.length === 0) {
           this.acked[w] = { writes: this.acked[w]!.writes + 1, percent, ...payload.item };
           break;
+        }
+        if (a.ok && payload?.userErrors?.length > 0) {
+          this.refused.push(payload.userErrors);
+          return;
         }
         if (this.now() > this.giveUpAt) return void this.unacked++;
         await sleep(100);

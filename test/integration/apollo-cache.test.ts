@@ -80,7 +80,7 @@ describe('Apollo Client InMemoryCache', () => {
     expect(root.children[1].progress.percent).toBe(25); // 1 of 4
     expect(root.children[0].progress.percent).toBe(0);
     // Every Progress is its own cache entry, keyed by its id.
-    const entries = Object.keys(client.cache.extract());
+    const entries = Object.keys(client.cache.extract() as object);
     expect(entries.filter((k) => k.startsWith('Progress:'))).toHaveLength(4);
   });
 });

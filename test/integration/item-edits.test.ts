@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyCounters } from '../../src/services/verify-counters.js';
+import { verifyReplay } from '../../src/services/verify-replay.js';
 import { DIALECTS } from '../helpers/databases.js';
 import {
   CREATE_INITIATIVE,
@@ -41,6 +42,7 @@ describe.each(DIALECTS)('updateItem and moveItem (%s)', (dialect) => {
   let leafA: string;
   let leafB: string;
   let items: string[];
+  let start: string;
   const spec: Item[] = [
     { status: 'IN_PROGRESS', percent: 40, weight: 2 },
     { status: 'DONE', percent: 100, weight: 1 },
@@ -62,11 +64,45 @@ describe.each(DIALECTS)('updateItem and moveItem (%s)', (dialect) => {
     return rows;
   };
   const progress = async (id: string) => (await app.ok(NODE_PROGRESS, { id })).node.progress;
-  const expectClean = async () => expect((await verifyCounters(app.em())).differences).toEqual([]);
+  /** Counters equal a recount of the items, and a replay of the log alone gives the same. */
+  const expectClean = async () => {
+    expect((await verifyCounters(app.em())).differences).toEqual([]);
+    expect((await verifyReplay(app.em())).differences).toEqual([]);
+  };
+  const progressAsOf = async (id: string, asOf: string) =>
+    (
+      await app.ok(
+        `query($id: ID!, $at: DateTimeISO!) { node(id: $id, asOf: $at) { ... on Workstream { progress { percent credit counted total } } } }`,
+        { id, at: asOf },
+      )
+    ).node.progress;
+
+  /**
+   * A top-level leaf of its own (outside 顶, whose figures other tests check) with one item, both in existence since the start: back-dating
+   * needs an object whose latest change is older than the time written (see "Back-dating").
+   */
+  const freshItem = async (name: string) => {
+    const leaf = (
+      await write(CREATE_WORKSTREAM, {
+        initiativeId: initiative,
+        name,
+        effectiveAt: start,
+      })
+    ).workstream.id as string;
+    const [item] = (
+      await write(CREATE_ITEMS, {
+        workstreamId: leaf,
+        effectiveAt: start,
+        items: [{ name: `${name}事项`, status: 'IN_PROGRESS', percent: 30, note: '旧备注' }],
+      })
+    ).items;
+    await newRows();
+    return { leaf, item: item.id as string };
+  };
 
   beforeAll(async () => {
     app = await createTestApp(dialect);
-    const start = new Date(Date.now() - 12 * HOUR).toISOString();
+    start = new Date(Date.now() - 12 * HOUR).toISOString();
     initiative = (
       await write(CREATE_INITIATIVE, { key: 'edits', name: '编辑', effectiveAt: start })
     ).initiative.id;
@@ -124,7 +160,8 @@ describe.each(DIALECTS)('updateItem and moveItem (%s)', (dialect) => {
 
   it('clears a note with null, back-dates, and refuses a future time', async () => {
     const back = new Date(Date.now() - HOUR).toISOString();
-    await write(UPDATE_ITEM, { itemId: items[0], note: null, effectiveAt: back });
+    const { item } = await freshItem('丙');
+    await write(UPDATE_ITEM, { itemId: item, note: null, effectiveAt: back });
     const [row] = await newRows();
     expect(row).toMatchObject({ kind: 'ItemNoteSet' });
     expect(ms(row!.effective_at)).toBe(ms(back));
@@ -190,7 +227,15 @@ describe.each(DIALECTS)('updateItem and moveItem (%s)', (dialect) => {
       .execute('select id, name from workstream where name in (?, ?) order by name', ['乙', '甲']);
     const idOf = (name: string) => Number(wsIds.find((w) => w.name === name)!.id);
     expect(Number(row!.workstream_id)).toBe(idOf('乙'));
-    expect(JSON.parse(String(row!.data))).toEqual({ from: idOf('甲'), to: idOf('乙') });
+    expect(JSON.parse(String(row!.data))).toEqual({
+      from: idOf('甲'),
+      to: idOf('乙'),
+      fromWorkstreamId: idOf('甲'),
+    });
+    // As it stood a moment before the move, the item was still in 甲.
+    const before = new Date(ms(row!.effective_at) - 1).toISOString();
+    expect(await progressAsOf(leafA, before)).toMatchObject(figure(spec));
+    expect(await progressAsOf(leafB, before)).toMatchObject({ total: 0 });
     expect([row!.to_status, Number(row!.to_percent), Number(row!.weight)]).toEqual([
       spec[0]!.status,
       spec[0]!.percent,
@@ -246,9 +291,11 @@ describe.each(DIALECTS)('updateItem and moveItem (%s)', (dialect) => {
 
   it('applies a retried moveItem once and back-dates it', async () => {
     const back = new Date(Date.now() - HOUR).toISOString();
+    const from = await freshItem('丁');
+    const to = await freshItem('戊');
     const input = {
-      itemId: items[1],
-      workstreamId: leafB,
+      itemId: from.item,
+      workstreamId: to.leaf,
       effectiveAt: back,
       idempotencyKey: 'mv',
     };
@@ -257,8 +304,19 @@ describe.each(DIALECTS)('updateItem and moveItem (%s)', (dialect) => {
     const rows = await newRows();
     expect(rows.map((r) => r.kind)).toEqual(['ItemMoved']);
     expect(ms(rows[0]!.effective_at)).toBe(ms(back));
-    expect(await progress(leafA)).toMatchObject(figure([]));
-    expect(await progress(leafB)).toMatchObject(figure(spec.slice(0, 2)));
+    expect(await progress(from.leaf)).toMatchObject({ total: 0 });
+    expect(await progress(to.leaf)).toMatchObject({ total: 2 });
+    // Before the back-dated move the item was where it started.
+    const earlier = new Date(ms(back) - 1).toISOString();
+    expect(await progressAsOf(from.leaf, earlier)).toMatchObject({ total: 1 });
+    expect(await progressAsOf(to.leaf, earlier)).toMatchObject({ total: 1 });
+    // Back-dating before the item's latest change is refused.
+    const p = await payload(MOVE_ITEM, {
+      itemId: from.item,
+      workstreamId: from.leaf,
+      effectiveAt: new Date(ms(back) - HOUR).toISOString(),
+    });
+    expect(p.userErrors).toMatchObject([{ code: 'INVALID_INPUT', field: ['effectiveAt'] }]);
     await expectClean();
   });
 });

@@ -59,6 +59,7 @@ describe.each(DIALECTS)('upgrading a database of the previous release (%s)', (di
       applied: [
         'Migration20261129010000ChangeLog',
         'Migration20261129020000ArchiveAndSearch',
+        'Migration20261129030000TallySnapshots',
         'Migration20261130000000LiveEvents',
       ],
       upgradedFromUnversioned: true,
@@ -198,6 +199,7 @@ describe.each(DIALECTS)('a new database (%s)', (dialect) => {
           'Migration20261129000000PreviousRelease',
           'Migration20261129010000ChangeLog',
           'Migration20261129020000ArchiveAndSearch',
+          'Migration20261129030000TallySnapshots',
           'Migration20261130000000LiveEvents',
         ],
         upgradedFromUnversioned: false,

@@ -181,8 +181,14 @@ describe.each(DIALECTS)('the write pipeline (%s)', (dialect) => {
   it('stamps every row with the server clock and the effective time', async () => {
     const t0 = Date.now();
     const backdated = new Date(t0 - 3_600_000);
+    // An item nothing has changed since yesterday: a back-dated change may not precede its latest.
+    const [fresh] = await runWrite(editor(), createItems, {
+      workstreamId: leaf,
+      items: [{ name: 'd' }],
+      effectiveAt: new Date(t0 - 86_400_000),
+    });
     await runWrite(editor(), setItemStatuses, {
-      updates: [{ itemId: items[1]!, status: 'PAUSED', effectiveAt: backdated }],
+      updates: [{ itemId: fresh!.id, status: 'PAUSED', effectiveAt: backdated }],
     });
     const [row] = await app
       .em()

@@ -36,6 +36,20 @@ export const ChangeLogSchema = defineEntity({
     { properties: ['initiativeId', 'effectiveAt'] },
     { properties: ['initiativeId', 'recordedAt'] },
     { properties: ['workstreamId', 'id'] },
+    {
+      // Back-dated rows only (recorded after they took effect): an as-of read finds the ones
+      // recorded after its snapshot without scanning the history since (see as-of.queries.ts).
+      name: 'change_log_backdated_index',
+      expression:
+        'create index change_log_backdated_index on change_log (initiative_id, recorded_at) where effective_at < recorded_at',
+    },
+    {
+      // Workstream and initiative rows only: an as-of read replays the structure from them
+      // without scanning the item rows around them.
+      name: 'change_log_structure_index',
+      expression:
+        'create index change_log_structure_index on change_log (initiative_id, effective_at) where item_id is null',
+    },
   ],
 });
 

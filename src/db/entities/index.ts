@@ -3,6 +3,7 @@ import { ApiTokenSchema } from './api-token.entity.js';
 import { IdempotencyRecordSchema } from './idempotency-record.entity.js';
 import { InitiativeSchema } from './initiative.entity.js';
 import { ItemSchema } from './item.entity.js';
+import { TallySnapshotRowSchema, TallySnapshotSchema } from './tally-snapshot.entity.js';
 import { WorkstreamTallySchema } from './workstream-tally.entity.js';
 import { WorkstreamSchema } from './workstream.entity.js';
 import {
@@ -21,6 +22,8 @@ export const ENTITIES = [
   WorkstreamTallySchema,
   ApiTokenSchema,
   IdempotencyRecordSchema,
+  TallySnapshotSchema,
+  TallySnapshotRowSchema,
   OutboxSchema,
   OutboxPositionSchema,
   InitiativeRevisionSchema,

@@ -2,6 +2,7 @@ import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261129000000PreviousRelease } from './20261129000000-previous-release.migration.js';
 import { Migration20261129010000ChangeLog } from './20261129010000-change-log.migration.js';
 import { Migration20261129020000ArchiveAndSearch } from './20261129020000-archive-and-search.migration.js';
+import { Migration20261129030000TallySnapshots } from './20261129030000-tally-snapshots.migration.js';
 import { Migration20261130000000LiveEvents } from './20261130000000-live-events.migration.js';
 
 /** Every migration, oldest first: listed, not discovered, so compiled and test runs agree. */
@@ -14,6 +15,10 @@ export const MIGRATIONS: MigrationObject[] = [
   {
     name: 'Migration20261129020000ArchiveAndSearch',
     class: Migration20261129020000ArchiveAndSearch,
+  },
+  {
+    name: 'Migration20261129030000TallySnapshots',
+    class: Migration20261129030000TallySnapshots,
   },
   { name: 'Migration20261130000000LiveEvents', class: Migration20261130000000LiveEvents },
 ];

@@ -30,6 +30,19 @@ export async function findItemsByIds(
   return rows.map(toItem);
 }
 
+/**
+ * Locks item rows (PostgreSQL; in id order, no deadlock) until the transaction ends. SQLite
+ * runs one write transaction at a time, so there is nothing to lock.
+ */
+export async function lockItems(em: Em, ids: readonly number[]): Promise<void> {
+  if (ids.length === 0 || dialectOf(em) !== 'postgresql') return;
+  const sorted = [...new Set(ids)].sort((a, b) => a - b);
+  await em.execute(
+    `select id from item where id in (${placeholders(sorted)}) order by id for update`,
+    sorted,
+  );
+}
+
 export interface ItemPageQuery {
   /** The items of these workstreams, or (`{ initiativeId }`) of an initiative's live ones. */
   readonly workstreamIds: readonly number[] | { readonly initiativeId: number };

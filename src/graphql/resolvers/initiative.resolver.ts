@@ -23,14 +23,21 @@ import { InitiativeType } from '../types/initiative.type.js';
 import { InitiativePayload } from '../types/payloads.type.js';
 import { ProgressType } from '../types/progress.type.js';
 import { WorkstreamType } from '../types/workstream.type.js';
+import { AS_OF, KNOWN_AT, readTimeOf, reportDetailsOf, treeOf } from '../read-time.js';
+import type { ReadTime } from '../../domain/replay-items.js';
+import { COMPARE_TO, comparedReportLines } from '../compare-lines.js';
 
 @Resolver(() => InitiativeType)
 export class InitiativeResolver {
   @Query(() => [InitiativeType], {
     description: 'Every initiative not archived, oldest first (archivedInitiatives: the others).',
   })
-  initiatives(@Ctx() ctx: Context): Promise<InitiativeType[]> {
-    return listed(ctx, findListedInitiatives);
+  initiatives(
+    @Ctx() ctx: Context,
+    @Arg('asOf', () => Date, { nullable: true, description: AS_OF }) asOf: Date | null,
+    @Arg('knownAt', () => Date, { nullable: true, description: KNOWN_AT }) knownAt: Date | null,
+  ): Promise<InitiativeType[]> {
+    return listed(ctx, findListedInitiatives, readTimeOf(asOf, knownAt));
   }
 
   @Query(() => [InitiativeType], {
@@ -46,18 +53,21 @@ export class InitiativeResolver {
   async initiative(
     @Arg('key', () => String) key: string,
     @Ctx() ctx: Context,
+    @Arg('asOf', () => Date, { nullable: true, description: AS_OF }) asOf: Date | null,
+    @Arg('knownAt', () => Date, { nullable: true, description: KNOWN_AT }) knownAt: Date | null,
   ): Promise<InitiativeType | null> {
     const record = await findInitiativeByKey(ctx.em, key);
     if (!record || !canRead(ctx.principal, record.id)) return null;
     ctx.loaders.initiative.prime(record.id, record);
-    return new InitiativeType(record);
+    return new InitiativeType(record, readTimeOf(asOf, knownAt));
   }
 
   @FieldResolver(() => ProgressType, { description: 'The whole tree.' })
   async progress(@Root() root: InitiativeType, @Ctx() ctx: Context): Promise<ProgressType> {
-    const tree = (await ctx.loaders.tree.load(root.record.id))!;
+    const tree = await treeOf(ctx, root.record, root.time);
     return new ProgressType({
-      nodeId: root.id,
+      // An as-of figure is another figure than the live one: its own cache entry.
+      nodeId: root.time ? `${root.id}@${JSON.stringify(root.time)}` : root.id,
       name: tree.initiative.name,
       figure: tree.rollup.root,
       policy: tree.policy,
@@ -71,7 +81,7 @@ export class InitiativeResolver {
     description: 'Top-level workstreams, in position order.',
   })
   async workstreams(@Root() root: InitiativeType, @Ctx() ctx: Context): Promise<WorkstreamType[]> {
-    const tree = (await ctx.loaders.tree.load(root.record.id))!;
+    const tree = await treeOf(ctx, root.record, root.time);
     return tree.roots.map((node) => WorkstreamType.of(node, tree));
   }
 
@@ -79,7 +89,7 @@ export class InitiativeResolver {
     description:
       'Every live item of the initiative in creation order, a page at a time (first 1–100); search finds an item by a part of its name.',
   })
-  items(
+  async items(
     @Root() root: InitiativeType,
     @Ctx() ctx: Context,
     @Arg('first', () => Int, { defaultValue: 50 }) first: number,
@@ -88,7 +98,11 @@ export class InitiativeResolver {
     @Arg('search', () => String, { nullable: true, description: SEARCH_DESCRIPTION })
     search: string | null,
   ): Promise<ItemConnectionType> {
-    return itemsPage(ctx, { initiativeId: root.record.id }, { first, after, status, search });
+    const args = { first, after, status, search };
+    if (!root.time) return itemsPage(ctx, { initiativeId: root.record.id }, args);
+    // As it stood: the items of every workstream the initiative had then.
+    const tree = await treeOf(ctx, root.record, root.time);
+    return itemsPage(ctx, [...tree.nodes.keys()], args, root.time);
   }
 
   @FieldResolver(() => [String], {
@@ -99,9 +113,12 @@ export class InitiativeResolver {
     @Root() root: InitiativeType,
     @Ctx() ctx: Context,
     @Arg('locale', () => LocaleEnum, { defaultValue: 'zh-CN' }) locale: Locale,
+    @Arg('compareTo', () => Date, { nullable: true, description: COMPARE_TO })
+    compareTo?: Date | null,
   ): Promise<string[]> {
-    const tree = (await ctx.loaders.tree.load(root.record.id))!;
-    return reportLines(tree, (await ctx.loaders.reportDetails.load(root.record.id))!, locale);
+    const tree = await treeOf(ctx, root.record, root.time);
+    if (compareTo) return comparedReportLines(ctx, root.record, tree, locale, compareTo);
+    return reportLines(tree, await reportDetailsOf(ctx, tree), locale);
   }
 
   @Mutation(() => InitiativePayload)
@@ -132,8 +149,9 @@ export class InitiativeResolver {
 async function listed(
   ctx: Context,
   find: (em: Context['em']) => Promise<InitiativeRecord[]>,
+  time: ReadTime | null = null,
 ): Promise<InitiativeType[]> {
   const all = (await find(ctx.em)).filter((i) => canRead(ctx.principal, i.id));
   for (const i of all) ctx.loaders.initiative.prime(i.id, i);
-  return all.map((i) => new InitiativeType(i));
+  return all.map((i) => new InitiativeType(i, time));
 }

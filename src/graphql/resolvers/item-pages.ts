@@ -9,6 +9,8 @@ import { ItemConnectionType } from '../types/item-connection.type.js';
 import { ItemType } from '../types/item.type.js';
 import { pageArgs } from './history.js';
 import { itemCursor } from './ids.js';
+import { itemPageAsOf } from './as-of-items.js';
+import type { ReadTime } from '../../domain/replay-items.js';
 
 export interface ItemPageArgs {
   readonly first: number;
@@ -22,6 +24,8 @@ export async function itemsPage(
   ctx: Context,
   workstreamIds: ItemPageQuery['workstreamIds'],
   args: ItemPageArgs,
+  /** Set for an as-of read: the items as they stood then (workstream ids given as a list). */
+  time: ReadTime | null = null,
 ): Promise<ItemConnectionType> {
   await ctx.deadline?.check();
   const { afterId } = pageArgs(args.first, args.after);
@@ -32,6 +36,10 @@ export async function itemsPage(
   } catch (err) {
     if (err instanceof DomainError) throw badUserInput(err.message, 'search');
     throw err;
+  }
+  if (time) {
+    if (!Array.isArray(workstreamIds)) throw new Error('an as-of page needs its workstream ids');
+    return itemPageAsOf(ctx, time, workstreamIds, args.first, afterId, args.status, search);
   }
   const filter = { em: ctx.em, workstreamIds, statuses: args.status ?? null, search };
   const page = await listItems({ ...filter, first: args.first, afterId });

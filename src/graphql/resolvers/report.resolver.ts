@@ -9,7 +9,9 @@ import { findListedInitiatives } from '../../db/queries/initiative.queries.js';
 import { reportLines } from '../../services/build-report.js';
 import type { Context } from '../context.type.js';
 import { LocaleEnum } from '../enums.js';
+import { COMPARE_TO, comparedReportLines } from '../compare-lines.js';
 import { badUserInput } from '../errors.js';
+import { endOfReportDay, readTimeOf, reportDetailsOf, treeOf } from '../read-time.js';
 
 @Resolver()
 export class ReportResolver {
@@ -22,9 +24,17 @@ export class ReportResolver {
     @Arg('locale', () => LocaleEnum, { defaultValue: 'zh-CN' }) locale: Locale,
     @Arg('date', () => String, {
       nullable: true,
-      description: 'YYYY-MM-DD for the title (第N周); default today (UTC).',
+      description:
+        'YYYY-MM-DD: the title (第N周) and the figures as of the end of that day (+08:00); default today (UTC), live figures.',
     })
     date: string | null,
+    @Arg('knownAt', () => Date, {
+      nullable: true,
+      description: 'As the report would have read at this time (reproduces a published report).',
+    })
+    knownAt: Date | null,
+    @Arg('compareTo', () => Date, { nullable: true, description: COMPARE_TO })
+    compareTo?: Date | null,
   ): Promise<string> {
     const day = date ?? new Date().toISOString().slice(0, 10);
     try {
@@ -37,14 +47,17 @@ export class ReportResolver {
       canRead(ctx.principal, i.id),
     );
     for (const i of initiatives) ctx.loaders.initiative.prime(i.id, i);
+    const time = readTimeOf(date ? new Date(endOfReportDay(day)) : null, knownAt);
     const reports = await Promise.all(
       initiatives.map(async (i) => {
-        const tree = (await ctx.loaders.tree.load(i.id))!;
-        const details = (await ctx.loaders.reportDetails.load(i.id))!;
+        const tree = await treeOf(ctx, i, time);
+        const details = await reportDetailsOf(ctx, tree);
         return {
           name: i.name,
           objective: i.objective,
-          lines: reportLines(tree, details, locale, escapeMarkdown),
+          lines: compareTo
+            ? await comparedReportLines(ctx, i, tree, locale, compareTo, escapeMarkdown)
+            : reportLines(tree, details, locale, escapeMarkdown),
         };
       }),
     );

@@ -27,6 +27,7 @@ import { DeletePayload, WorkstreamPayload } from '../types/payloads.type.js';
 import { WorkstreamType } from '../types/workstream.type.js';
 import { idOf } from './ids.js';
 import { workstreamView } from './views.js';
+import { reportDetailsOf } from '../read-time.js';
 import { runWrite } from '../../services/write-pipeline/run-write.js';
 import { writeContextOf } from '../write-context.js';
 
@@ -45,7 +46,7 @@ function subtreeIds(root: WorkstreamType): number[] {
 export class WorkstreamResolver {
   @FieldResolver(() => InitiativeType)
   initiative(@Root() root: WorkstreamType): InitiativeType {
-    return new InitiativeType(root.tree.initiative);
+    return new InitiativeType(root.tree.initiative, root.tree.time ?? null);
   }
 
   @FieldResolver(() => String, { description: 'This workstream’s report line (without a number).' })
@@ -54,7 +55,7 @@ export class WorkstreamResolver {
     @Ctx() ctx: Context,
     @Arg('locale', () => LocaleEnum, { defaultValue: 'zh-CN' }) locale: Locale,
   ): Promise<string> {
-    const details = (await ctx.loaders.reportDetails.load(root.tree.initiative.id))!;
+    const details = await reportDetailsOf(ctx, root.tree);
     return workstreamReportLine(root.tree, root.node, details, locale);
   }
 
@@ -76,7 +77,7 @@ export class WorkstreamResolver {
     search: string | null,
   ): Promise<ItemConnectionType> {
     const workstreamIds = includeDescendants ? subtreeIds(root) : [root.node.id];
-    return itemsPage(ctx, workstreamIds, { first, after, status, search });
+    return itemsPage(ctx, workstreamIds, { first, after, status, search }, root.tree.time);
   }
 
   @Mutation(() => WorkstreamPayload)

@@ -1,4 +1,5 @@
 import { Field, ID, Int, ObjectType } from 'type-graphql';
+import type { ReadTime } from '../../domain/replay-items.js';
 import type { InitiativeRecord } from '../../db/records.js';
 import { toGlobalId } from '../global-id.js';
 import { NodeInterface } from './node.interface.js';
@@ -8,7 +9,11 @@ import { NodeInterface } from './node.interface.js';
 export class InitiativeType implements NodeInterface {
   readonly __typename = 'Initiative';
 
-  constructor(readonly record: InitiativeRecord) {}
+  /** `time`: an as-of view (its progress, workstreams and report lines as they stood then). */
+  constructor(
+    readonly record: InitiativeRecord,
+    readonly time: ReadTime | null = null,
+  ) {}
 
   @Field(() => ID)
   get id(): string {

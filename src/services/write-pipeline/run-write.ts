@@ -1,16 +1,18 @@
 import type { ChangeEvent } from '../../domain/change-events.js';
 import { lockInitiative } from '../../db/queries/initiative.queries.js';
+import { lockItems } from '../../db/queries/item.queries.js';
 import { idempotent } from '../idempotency.js';
 import { ringAfterCommit } from '../live/commit-bell.js';
 import { inTransaction } from '../transaction.js';
+import { assertInEffectiveOrder } from './assert-in-order.js';
 import { assertEventsAllowed, recordEvents, touchedBy } from './record-events.js';
 import type { UseCase } from './use-case.js';
 import type { WriteContext } from './write-context.js';
 
 /**
  * Runs one write: opens the transaction (retried whole on a deadlock or a lost unique race),
- * replays an idempotent retry, locks the initiative when the use-case changes a tree's shape,
- * runs the use-case with the caller's scope, checks and logs its events, applies their counter
+ * replays an idempotent retry, locks the initiative when the use-case changes a tree's shape
+ * and the item rows it changes, reads the clock, runs the use-case with the caller's scope, checks and logs its events, applies their counter
  * deltas, commits, and then tells the caller what to forget. Every mutation goes through here.
  */
 export async function runWrite<P, R>(
@@ -24,7 +26,6 @@ export async function runWrite<P, R>(
   let events: readonly ChangeEvent[] = [];
   const result = await inTransaction(ctx.em, (tem) => {
     events = []; // a retried transaction starts over
-    const now = new Date();
     return idempotent(
       tem,
       ctx.idempotency,
@@ -36,11 +37,19 @@ export async function runWrite<P, R>(
           if (initiativeId !== null && ctx.scope(initiativeId))
             await lockInitiative(tem, initiativeId);
         }
+        if (useCase.lockItems) await lockItems(tem, useCase.lockItems(props));
+        // The clock is read only now, with every lock that orders writers to the same object
+        // held: a writer that waited on one stamps a later time than the one it waited for, so
+        // each object's rows run in commit order in both times and replay equals live.
+        const now = new Date();
         const outcome = await useCase.run(
           { tem, now, actor: ctx.actor, inScope: ctx.scope },
           props,
         );
         assertEventsAllowed(outcome.events, ctx.scope, now);
+        await assertInEffectiveOrder(tem, outcome.events, now, (i) =>
+          useCase.effectiveField ? useCase.effectiveField(props, i) : ['effectiveAt'],
+        );
         await recordEvents(tem, outcome.events, ctx.actor, now);
         events = outcome.events;
         return outcome.result;

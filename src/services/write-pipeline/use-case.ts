@@ -6,7 +6,10 @@ import type { WriteScope } from '../write-scope.js';
 /** What a use-case gets: the transaction, the pipeline's clock, and the caller's scope. */
 export interface WriteStep {
   readonly tem: Em;
-  /** The server's clock for this write: every row's recordedAt, and effectiveAt's default. */
+  /**
+   * The server's clock for this write, read after the pipeline's locks: every row's recordedAt,
+   * and effectiveAt's default.
+   */
   readonly now: Date;
   readonly actor: string;
   /** False for an initiative the caller may not change: answer NOT_FOUND. */
@@ -36,6 +39,16 @@ export interface UseCase<P, R> {
    * `run`, read from the props' target. `run` reads its rows again after the lock.
    */
   readonly lockTarget?: (tem: Em, props: P) => Promise<number | null>;
+  /**
+   * For writes that change existing items: their ids, locked (PostgreSQL) before the clock is
+   * read, so two writers to one item stamp their rows in commit order.
+   */
+  readonly lockItems?: (props: P) => readonly number[];
+  /**
+   * The input field an event's `effectiveAt` came from, for the pipeline's own refusal of a
+   * back-dated event out of order (absent: `effectiveAt`).
+   */
+  readonly effectiveField?: (props: P, eventIndex: number) => readonly string[];
   /** How the answer is kept for a retry with the same idempotency key. */
   readonly codec?: Codec<R>;
   readonly run: (step: WriteStep, props: P) => Promise<Outcome<R>>;

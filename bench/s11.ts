@@ -1,0 +1,136 @@
+import { copyFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { generateHistory } from './history.js';
+import type { LoadOptions, LoadResult } from './load.js';
+import { BodyCheckError } from './load.js';
+import { checkDashboard, dashboardQuery, sameAs } from './queries.js';
+import type { ServerProcess } from './server-process.js';
+import type { Figure } from './summary.js';
+import type { GeneratedInitiative } from './synthetic-data.js';
+
+/** What S11 borrows from the bench's main module. */
+export interface S11Context {
+  readonly dir: string;
+  readonly runs: number;
+  readonly say: (text: string) => void;
+  /** Migrates a new SQLite file and writes the (workstreams, items) initiative into it. */
+  readonly generate: (file: string, key: string) => GeneratedInitiative;
+  readonly start: (name: string, file: string, log: string) => Promise<ServerProcess>;
+  readonly measure: (name: string, options: Omit<LoadOptions, 'amount'>) => Promise<LoadResult>;
+  /** Log entries: [the as-of ÷ live database, the small, the large]. */
+  readonly entries: readonly [number, number, number];
+}
+
+const YEAR = 365 * 86_400_000;
+
+/** A body that parses, has no error and holds the whole top level. */
+function asOfAnswer(top: number): (body: string) => boolean {
+  return (body) => {
+    const parsed = JSON.parse(body) as { data?: { initiative?: { workstreams: unknown[] } } };
+    return !('errors' in parsed) && parsed.data?.initiative?.workstreams.length === top;
+  };
+}
+
+/**
+ * S11: the as-of dashboard (random asOf within the last year, weekly snapshots) ÷ the live one
+ * on the same tree and server; and the as-of dashboard's latency on a 10× longer log ÷ a
+ * shorter one. Each database is a copy of one generated initiative with its own history.
+ */
+export async function measureS11(ctx: S11Context): Promise<Figure[]> {
+  const now = Date.now();
+  const files = ctx.entries.map((n) => join(ctx.dir, `history-${n}.sqlite`));
+  const base = join(ctx.dir, 'history-base.sqlite');
+  const g = ctx.generate(base, 's11');
+  for (const [i, file] of files.entries()) {
+    copyFileSync(base, file);
+    const t = performance.now();
+    const h = generateHistory(file, g.id, ctx.entries[i]!, now);
+    ctx.say(
+      `  s11 history: ${h.entries.toLocaleString('en')} log entries, ${h.snapshots} weekly snapshots (${((performance.now() - t) / 1000).toFixed(1)} s)`,
+    );
+  }
+  const live = dashboardQuery(g);
+  const randomAsOf = () => dashboardQuery(g, new Date(now - Math.random() * YEAR).toISOString());
+  const ratio: number[] = [];
+  const growth: number[] = [];
+  const details: string[] = [];
+  const growthDetails: string[] = [];
+  const servers = await Promise.all(
+    files.map((file, i) => ctx.start(`Jindu (history ${i})`, file, `jindu-history-${i}.log`)),
+  );
+  try {
+    // In depth once: the live answer has the generator's counts, and the log replayed at now
+    // gives the same answer byte for byte.
+    const post = async (server: ServerProcess, body: string) =>
+      (
+        await fetch(`${server.url}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body,
+        })
+      ).text();
+    const liveAnswer = await post(servers[0]!, live);
+    checkDashboard(liveAnswer, g);
+    const nowAnswer = await post(servers[0]!, dashboardQuery(g, new Date().toISOString()));
+    if (nowAnswer !== liveAnswer)
+      throw new BodyCheckError('the as-of dashboard at now differs from the live one');
+    const topLevel = (
+      JSON.parse(liveAnswer) as { data: { initiative: { workstreams: unknown[] } } }
+    ).data.initiative.workstreams.length;
+    const check = asOfAnswer(topLevel);
+    for (let run = 1; run <= ctx.runs; run++) {
+      const l = await ctx.measure('s11-live', {
+        server: servers[0]!,
+        body: live,
+        verify: sameAs(() => liveAnswer),
+        connections: 1,
+      });
+      const a = await ctx.measure('s11-asof', {
+        server: servers[0]!,
+        body: randomAsOf,
+        verify: check,
+        connections: 1,
+      });
+      const ms = (r: LoadResult) => (r.seconds * 1000) / r.requests;
+      ratio.push(ms(a) / ms(l));
+      details.push(
+        `${ms(a).toFixed(1)} ms ÷ ${ms(l).toFixed(1)} ms (${a.requests} as-of requests)`,
+      );
+      const small = await ctx.measure('s11-small', {
+        server: servers[1]!,
+        body: randomAsOf,
+        verify: check,
+        connections: 1,
+      });
+      const large = await ctx.measure('s11-large', {
+        server: servers[2]!,
+        body: randomAsOf,
+        verify: check,
+        connections: 1,
+      });
+      growth.push(ms(large) / ms(small));
+      growthDetails.push(`${ms(large).toFixed(1)} ms ÷ ${ms(small).toFixed(1)} ms`);
+    }
+  } finally {
+    await Promise.all(servers.map((s) => s.stop()));
+  }
+  const n = (x: number) => x.toLocaleString('en');
+  return [
+    {
+      id: 'S11',
+      what: `as-of dashboard (${n(g.workstreamIds.length)} workstreams, ${n(g.itemCount)} items, ${n(ctx.entries[0])} log entries, weekly snapshots, random asOf in the last year) ÷ live`,
+      unit: '×',
+      runs: ratio,
+      target: { atMost: 2 },
+      details,
+    },
+    {
+      id: 'S11',
+      what: `as-of dashboard latency, ${n(ctx.entries[2])} ÷ ${n(ctx.entries[1])} log entries`,
+      unit: '×',
+      runs: growth,
+      target: { atMost: 1.2 },
+      details: growthDetails,
+    },
+  ];
+}

@@ -1,0 +1,157 @@
+import type { ItemStatus } from '../../domain/item-status.js';
+import type { LogEntry } from '../../domain/replay-items.js';
+import { dialectOf, type Em } from '../orm.js';
+import { placeholders } from './sql.js';
+
+/** A time as a parameter: SQLite keeps datetimes as epoch milliseconds, PostgreSQL as timestamptz. */
+export function timeParam(em: Em, ms: number): number | Date {
+  return dialectOf(em) === 'sqlite' ? ms : new Date(ms);
+}
+
+export const ENTRY_COLUMNS = `id, workstream_id, item_id, kind, from_status, from_percent, to_status,
+  to_percent, weight, data, effective_at, recorded_at`;
+
+const n = (v: unknown) => (v === null || v === undefined ? null : Number(v));
+const ms = (v: unknown) => new Date(v as string | number | Date).getTime();
+
+export function toEntry(r: Record<string, unknown>): LogEntry {
+  return {
+    id: Number(r.id),
+    workstreamId: n(r.workstream_id),
+    itemId: n(r.item_id),
+    kind: String(r.kind),
+    fromStatus: (r.from_status ?? null) as ItemStatus | null,
+    fromPercent: n(r.from_percent),
+    toStatus: (r.to_status ?? null) as ItemStatus | null,
+    toPercent: n(r.to_percent),
+    weight: n(r.weight),
+    data: r.data === null || r.data === undefined ? null : String(r.data),
+    effectiveAt: ms(r.effective_at),
+    recordedAt: ms(r.recorded_at),
+  };
+}
+
+/** The initiative's own and its workstreams' rows in effect at `asOf` (the structure's log). */
+export async function findStructureEntries(
+  em: Em,
+  initiativeId: number,
+  asOf: number,
+  knownAt: number,
+): Promise<LogEntry[]> {
+  const rows = await em.execute(
+    `select ${ENTRY_COLUMNS} from change_log
+      where initiative_id = ? and effective_at <= ? and item_id is null and recorded_at <= ?
+      order by effective_at, id`,
+    [initiativeId, timeParam(em, asOf), timeParam(em, knownAt)],
+  );
+  return rows.map(toEntry);
+}
+
+/**
+ * The item rows a snapshot taken at (since.asOf, since.knownAt) does not hold but a read at
+ * `until` sees: effective in (since, until] or recorded in (since, until]. Two range scans: on
+ * (initiative, effective), and on the back-dated rows' own index (a row recorded after the
+ * snapshot yet effective before it was back-dated; `until.asOf` ≥ `since.asOf`), so neither
+ * grows with the history since the snapshot. A row both ways comes twice (the caller skips it).
+ */
+export async function findItemEntriesSince(
+  em: Em,
+  initiativeId: number,
+  since: { asOf: number; knownAt: number },
+  until: { asOf: number; knownAt: number },
+): Promise<LogEntry[]> {
+  const [ea, ek, sa, sk] = [until.asOf, until.knownAt, since.asOf, since.knownAt].map((t) =>
+    timeParam(em, t),
+  );
+  const byEffective = await em.execute(
+    `select ${ENTRY_COLUMNS} from change_log
+      where initiative_id = ? and effective_at > ? and effective_at <= ? and recorded_at <= ?
+        and item_id is not null`,
+    [initiativeId, sa, ea, ek],
+  );
+  const byRecorded = await em.execute(
+    `select ${ENTRY_COLUMNS} from change_log
+      where initiative_id = ? and recorded_at > ? and recorded_at <= ? and effective_at <= ?
+        and effective_at < recorded_at and item_id is not null`,
+    [initiativeId, sk, ek, sa],
+  );
+  return [...byEffective, ...byRecorded].map(toEntry);
+}
+
+/** Every item row of an initiative visible at a read time (brute force, reports, verify). */
+export async function findItemEntries(
+  em: Em,
+  initiativeId: number,
+  asOf: number,
+  knownAt: number,
+): Promise<LogEntry[]> {
+  const rows = await em.execute(
+    `select ${ENTRY_COLUMNS} from change_log
+      where initiative_id = ? and effective_at <= ? and recorded_at <= ? and item_id is not null`,
+    [initiativeId, timeParam(em, asOf), timeParam(em, knownAt)],
+  );
+  return rows.map(toEntry);
+}
+
+/** Every row of the items that were ever logged in these workstreams, up to a read time. */
+export async function findEntriesOfItemsIn(
+  em: Em,
+  workstreamIds: readonly number[],
+  asOf: number,
+  knownAt: number,
+): Promise<LogEntry[]> {
+  if (workstreamIds.length === 0) return [];
+  const rows = await em.execute(
+    `select ${ENTRY_COLUMNS} from change_log
+      where item_id in (select item_id from change_log
+          where workstream_id in (${placeholders(workstreamIds)}) and item_id is not null)
+        and effective_at <= ? and recorded_at <= ?`,
+    [...workstreamIds, timeParam(em, asOf), timeParam(em, knownAt)],
+  );
+  return rows.map(toEntry);
+}
+
+/** Every row of these items up to a read time. */
+export async function findEntriesOfItems(
+  em: Em,
+  itemIds: readonly number[],
+  asOf: number,
+  knownAt: number,
+): Promise<LogEntry[]> {
+  if (itemIds.length === 0) return [];
+  const rows = await em.execute(
+    `select ${ENTRY_COLUMNS} from change_log
+      where item_id in (${placeholders(itemIds)}) and effective_at <= ? and recorded_at <= ?`,
+    [...itemIds, timeParam(em, asOf), timeParam(em, knownAt)],
+  );
+  return rows.map(toEntry);
+}
+
+/** The latest effective time logged for each object (items, workstreams, initiatives). */
+export async function findLatestEffective(
+  em: Em,
+  ids: { items: readonly number[]; workstreams: readonly number[]; initiatives: readonly number[] },
+): Promise<{ kind: 'item' | 'workstream' | 'initiative'; id: number; latest: number }[]> {
+  const out: { kind: 'item' | 'workstream' | 'initiative'; id: number; latest: number }[] = [];
+  const read = async (kind: (typeof out)[number]['kind'], list: readonly number[], sql: string) => {
+    if (list.length === 0) return;
+    for (const r of await em.execute(sql.replace('$IN', placeholders(list)), [...list]))
+      out.push({ kind, id: Number(r.id), latest: ms(r.latest) });
+  };
+  await read(
+    'item',
+    ids.items,
+    'select item_id as id, max(effective_at) as latest from change_log where item_id in ($IN) group by item_id',
+  );
+  await read(
+    'workstream',
+    ids.workstreams,
+    'select workstream_id as id, max(effective_at) as latest from change_log where workstream_id in ($IN) and item_id is null group by workstream_id',
+  );
+  await read(
+    'initiative',
+    ids.initiatives,
+    'select initiative_id as id, max(effective_at) as latest from change_log where initiative_id in ($IN) and workstream_id is null group by initiative_id',
+  );
+  return out;
+}

@@ -1,0 +1,93 @@
+import type { ItemStatus } from '../domain/item-status.js';
+import { replayItems, type ItemReplayState, type ReadTime } from '../domain/replay-items.js';
+import type { Em } from '../db/orm.js';
+import type { ItemRecord } from '../db/records.js';
+import {
+  findEntriesOfItems,
+  findEntriesOfItemsIn,
+  findItemEntries,
+} from '../db/queries/as-of.queries.js';
+import { findItemsByIds } from '../db/queries/item.queries.js';
+import type { NamedItemRow, PercentCountRow } from '../db/queries/report.queries.js';
+import type { ReportDetails } from './build-report.js';
+import type { InitiativeTree, TreeNode } from './load-initiative-tree.js';
+
+/** An item as it stood: today's name and note, the replayed place, status, percent and weight. */
+function asItStood(record: ItemRecord, state: ItemReplayState): ItemRecord {
+  return { ...record, ...state, deleted: false };
+}
+
+/** Items in the given workstreams at a read time, in id order (every one: callers page). */
+export async function itemsAsOf(
+  em: Em,
+  workstreamIds: readonly number[],
+  t: ReadTime,
+  statuses: readonly ItemStatus[] | null,
+): Promise<ItemRecord[]> {
+  const wanted = new Set(workstreamIds);
+  const states = replayItems(await findEntriesOfItemsIn(em, workstreamIds, t.asOf, t.knownAt), t);
+  const ids = [...states]
+    .filter(([, s]) => wanted.has(s.workstreamId) && (!statuses || statuses.includes(s.status)))
+    .map(([id]) => id);
+  const records = await findItemsByIds(em, ids);
+  return records.map((r) => asItStood(r, states.get(r.id)!)).sort((a, b) => a.id - b.id);
+}
+
+/** One item at a read time, or null when it did not exist then (or was deleted). */
+export async function itemAsOf(em: Em, id: number, t: ReadTime): Promise<ItemRecord | null> {
+  const state = replayItems(await findEntriesOfItems(em, [id], t.asOf, t.knownAt), t).get(id);
+  const [record] = state ? await findItemsByIds(em, [id]) : [];
+  return state && record ? asItStood(record, state) : null;
+}
+
+function subtreeIds(node: TreeNode): number[] {
+  const out: number[] = [];
+  for (const stack = [node]; stack.length > 0;) {
+    const n = stack.pop()!;
+    out.push(n.id);
+    stack.push(...n.children);
+  }
+  return out;
+}
+
+/**
+ * What report lines need beyond the tallies, at the tree's time: in-progress percents and the
+ * names under BY_NAME workstreams, from every item's replayed state (a report reads the
+ * initiative's whole item log once; dashboards never do).
+ */
+export async function reportDetailsAsOf(em: Em, tree: InitiativeTree): Promise<ReportDetails> {
+  const t = tree.time!;
+  const states = replayItems(await findItemEntries(em, tree.initiative.id, t.asOf, t.knownAt), t);
+  const counts = new Map<string, PercentCountRow>();
+  for (const s of states.values()) {
+    if (s.status !== 'IN_PROGRESS') continue;
+    const key = `${s.workstreamId}:${s.percent}`;
+    const prev = counts.get(key);
+    counts.set(key, {
+      workstreamId: s.workstreamId,
+      percent: s.percent,
+      items: (prev?.items ?? 0) + 1,
+    });
+  }
+  const byName = new Set(
+    [...tree.nodes.values()].filter((n) => n.reportDetail === 'BY_NAME').flatMap(subtreeIds),
+  );
+  const namedIds = [...states]
+    .filter(
+      ([, s]) => byName.has(s.workstreamId) && (s.status === 'DONE' || s.status === 'IN_PROGRESS'),
+    )
+    .map(([id]) => id);
+  const named: NamedItemRow[] = (await findItemsByIds(em, namedIds))
+    .sort((a, b) => a.id - b.id)
+    .map((r) => {
+      const s = states.get(r.id)!;
+      return {
+        id: r.id,
+        workstreamId: s.workstreamId,
+        name: r.name,
+        status: s.status as NamedItemRow['status'],
+        percent: s.percent,
+      };
+    });
+  return { percents: [...counts.values()], named };
+}

@@ -1,0 +1,104 @@
+import type { ReadTime } from '../domain/replay-items.js';
+import { replayStructure, type WorkstreamReplayState } from '../domain/replay-structure.js';
+import { ITEM_STATUSES } from '../domain/item-status.js';
+import { childPath, depthOfPath } from '../domain/tree-rules.js';
+import type { Em } from '../db/orm.js';
+import type { InitiativeRecord, WorkstreamRecord } from '../db/records.js';
+import type { TallyRow } from '../db/queries/workstream.queries.js';
+import { structureRows } from './as-of-cache.js';
+import { asOfTallies, type AsOfTalliesOptions } from './as-of-tallies.js';
+import { buildTree, type InitiativeTree } from './load-initiative-tree.js';
+
+/** Paths from the replayed parents (a parent unknown then leaves its subtree out). */
+export function pathsOf(
+  workstreams: ReadonlyMap<number, WorkstreamReplayState>,
+): Map<number, string> {
+  const paths = new Map<number, string>();
+  const pathOf = (id: number, seen: Set<number>): string | null => {
+    const known = paths.get(id);
+    if (known !== undefined) return known;
+    const ws = workstreams.get(id);
+    if (!ws || ws.deleted || seen.has(id)) return null;
+    seen.add(id);
+    const parent = ws.parentId === null ? '/' : pathOf(ws.parentId, seen);
+    if (parent === null) return null;
+    const path = childPath(parent === '/' ? null : parent, id);
+    paths.set(id, path);
+    return path;
+  };
+  for (const id of workstreams.keys()) pathOf(id, new Set());
+  return paths;
+}
+
+interface Shape {
+  readonly record: InitiativeRecord;
+  readonly rows: readonly WorkstreamRecord[];
+  readonly paths: ReadonlyMap<number, string>;
+}
+
+/**
+ * The initiative's record and workstream rows replayed at `t`, or null before it existed.
+ * Derived from the visible structure rows alone, so it is kept with them (as-of-cache.ts).
+ */
+async function shapeAt(em: Em, initiative: InitiativeRecord, t: ReadTime): Promise<Shape | null> {
+  const { entries, memo, key } = await structureRows(em, initiative.id, t.asOf, t.knownAt);
+  if (memo?.has(key)) return memo.get(key) as Shape | null;
+  const structure = replayStructure(entries, t);
+  const state = structure.initiative;
+  let shape: Shape | null = null;
+  if (state) {
+    const record = {
+      ...initiative,
+      name: state.name,
+      rollupPolicy: state.rollupPolicy,
+      statusLabels: state.statusLabels,
+    };
+    const paths = pathsOf(structure.workstreams);
+    const rows: WorkstreamRecord[] = [];
+    for (const [id, path] of paths) {
+      const ws = structure.workstreams.get(id)!;
+      rows.push({
+        id,
+        initiativeId: initiative.id,
+        parentId: ws.parentId,
+        path,
+        depth: depthOfPath(path),
+        name: ws.name,
+        phase: ws.phase,
+        position: ws.position,
+        weightCenti: ws.weightCenti,
+        manualPercentBp: ws.manualPercentBp,
+        targetDate: ws.targetDate,
+        reportDetail: ws.reportDetail === 'BY_NAME' ? 'BY_NAME' : 'BY_PERCENT',
+        effectiveFrom: new Date(0),
+      });
+    }
+    shape = { record, rows, paths };
+  }
+  memo?.set(key, shape);
+  return shape;
+}
+
+/**
+ * An initiative's tree as it stood at `t.asOf`, as known at `t.knownAt`: the structure replayed
+ * from its workstream and initiative rows, the tallies from the nearest snapshot and the log
+ * since. The same shape as a live tree, so every view and report serves it unchanged; the tree
+ * is never kept between requests (its structure and snapshots are: as-of-cache.ts). Before the initiative existed: an empty tree.
+ */
+export async function loadAsOfTree(
+  em: Em,
+  initiative: InitiativeRecord,
+  t: ReadTime,
+  opts: AsOfTalliesOptions = {},
+): Promise<InitiativeTree> {
+  const shape = await shapeAt(em, initiative, t);
+  if (!shape) return { ...buildTree(initiative, [], []), time: t };
+  const { record, rows, paths } = shape;
+  const tallies: TallyRow[] = [];
+  for (const [workstreamId, tally] of await asOfTallies(em, initiative.id, t, opts)) {
+    if (!paths.has(workstreamId)) continue;
+    for (const status of ITEM_STATUSES)
+      tallies.push({ initiativeId: initiative.id, workstreamId, status, ...tally[status] });
+  }
+  return { ...buildTree(record, rows, tallies), time: t };
+}
