@@ -1,5 +1,6 @@
 import pg from 'pg';
 import type { Logger } from 'pino';
+import { POOL_ACQUIRE_TIMEOUT_MS } from '../../db/pg-pool-guard.js';
 import { OUTBOX_CHANNEL } from '../../db/queries/outbox.queries.js';
 
 /** The listening connection's application_name (operators and tests can find it by it). */
@@ -30,7 +31,14 @@ export class PgDoorbell {
 
   private async connect(): Promise<void> {
     if (this.stopped) return;
-    const client = new pg.Client({ connectionString: this.url, application_name: LISTENER_NAME });
+    const client = new pg.Client({
+      connectionString: this.url,
+      application_name: LISTENER_NAME,
+      // As the pool's connections (pg-pool-guard.ts): a bounded connect, TCP keep-alive so a
+      // vanished server is noticed.
+      connectionTimeoutMillis: POOL_ACQUIRE_TIMEOUT_MS,
+      keepAlive: true,
+    });
     client.on('notification', () => this.ring());
     client.on('error', (err) => {
       this.log.warn({ err: err.message }, 'outbox listener connection failed');
