@@ -144,4 +144,37 @@ describe.skipIf(!POSTGRES_URL)('several instances on PostgreSQL', () => {
     console.info('stale reads', JSON.stringify({ rounds: STALE_ROUNDS, stale }));
     expect(stale).toBe(0);
   }, 300_000);
+
+  it('loses no event of an acknowledged write when the instance that wrote it is killed', async () => {
+    const c = await startServer({ DATABASE_URL: db.url, JINDU_SEED: 'none', LOG_LEVEL: 'info' });
+    const client = liveClient(b.url, tokens[1]);
+    clients.push(client);
+    const events = collect(
+      client,
+      'subscription($key: String!) { itemChanged(initiativeKey: $key) { itemId version } }',
+      { key: 'multi' },
+    );
+    await settle(500);
+    const acked: string[] = [];
+    let stop = false;
+    const writers = tree.items[1]!.slice(0, 6).map(async (itemId) => {
+      for (let percent = 1; !stop && percent < 100; percent++) {
+        const res = await post(c, SET, { input: { itemId, status: 'IN_PROGRESS', percent } }).catch(
+          () => null,
+        );
+        if (!res) return; // the server is gone
+        acked.push(`${itemId}@${res.body.data.setItemStatus.item.version}`);
+      }
+    });
+    await new Promise((r) => setTimeout(r, 1_000));
+    await c.stop('SIGKILL');
+    stop = true;
+    await Promise.all(writers);
+    expect(acked.length).toBeGreaterThan(10);
+    await settle(2_500); // B's doorbell or catch-up read
+    const seen = events.events.map((e) => `${e.itemChanged.itemId}@${e.itemChanged.version}`);
+    expect(new Set(seen).size).toBe(seen.length); // none twice
+    expect(acked.filter((a) => !seen.includes(a))).toEqual([]); // none lost
+    console.info('killed instance', JSON.stringify({ acked: acked.length, events: seen.length }));
+  }, 60_000);
 });
