@@ -135,4 +135,11 @@ describe.each(DIALECTS)('subscriptions over graphql-ws (%s)', (dialect) => {
     expect(query.errors).toMatchObject([{ extensions: { code: 'BAD_REQUEST' } }]);
     await client.dispose();
   });
+
+  it('answers a subscription sent over HTTP with a 4xx, never a 500', async () => {
+    const res = await app.post('subscription { itemChanged(initiativeKey: "live-a") { seq } }');
+    expect(res.status).toBeGreaterThanOrEqual(400);
+    expect(res.status).toBeLessThan(500);
+    expect(res.body.errors[0].extensions.code).not.toBe('INTERNAL_SERVER_ERROR');
+  });
 });

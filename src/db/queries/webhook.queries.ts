@@ -120,6 +120,18 @@ export async function lockWebhookPosition(em: Em): Promise<number> {
   return Number(row!.seq);
 }
 
+/**
+ * Drops outbox rows the webhook fan-out is past and that are older than `before` (each
+ * instance's subscribers read within seconds of a commit; the 'head' row keeps the numbering).
+ */
+export async function pruneOutbox(em: Em, before: Date): Promise<void> {
+  await exec(
+    em,
+    "delete from outbox where seq <= (select seq from outbox_position where name = 'webhooks') and created_at < ?",
+    [before],
+  );
+}
+
 export async function setWebhookPosition(em: Em, seq: number): Promise<void> {
   await exec(em, "update outbox_position set seq = ? where name = 'webhooks'", [seq]);
 }

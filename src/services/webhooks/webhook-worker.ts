@@ -12,6 +12,7 @@ import {
   findWebhooks,
   insertDeliveries,
   lockWebhookPosition,
+  pruneOutbox,
   recordAttempt,
   setWebhookPosition,
   updateWebhookRow,
@@ -20,6 +21,9 @@ import {
 import { checkWebhookUrl } from './url-policy.js';
 
 const BATCH = 200;
+/** Outbox rows are kept this long after every reader is past them (late readers, debugging). */
+export const OUTBOX_KEEP_MS = 7 * 24 * 3_600_000;
+const PRUNE_EVERY_MS = 10 * 60_000;
 const LEASE_MS = 60_000;
 const TIMEOUT_MS = 10_000;
 
@@ -38,6 +42,7 @@ export class WebhookWorker {
   private running: Promise<void> | null = null;
   private again = false;
   private timer: NodeJS.Timeout | undefined;
+  private prunedAt = 0;
 
   constructor(
     private readonly em: () => Em,
@@ -77,6 +82,10 @@ export class WebhookWorker {
   private async run(): Promise<void> {
     try {
       while ((await this.fanOut()) === BATCH);
+      if (Date.now() - this.prunedAt > PRUNE_EVERY_MS) {
+        this.prunedAt = Date.now();
+        await pruneOutbox(this.em(), new Date(Date.now() - OUTBOX_KEEP_MS));
+      }
       for (;;) {
         const due = await claimDueDeliveries(this.em(), new Date(), LEASE_MS, 20);
         if (due.length === 0) break;
