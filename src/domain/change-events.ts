@@ -84,7 +84,8 @@ export type ChangeEvent =
     } & Change<StatusLabelOverrides | null>)
   | ItemEditEvent
   | InitiativeEditEvent
-  | HealthEvent;
+  | HealthEvent
+  | ReportModelEvent;
 
 export type ChangeEventType = ChangeEvent['type'];
 
@@ -128,6 +129,13 @@ export const CHANGE_EVENT_TYPES: readonly (ChangeEventType | BaselineType)[] = [
   'InitiativeRestored',
   'HealthSet',
   'HealthCleared',
+  'ItemStageChanged',
+  'StagesDefined',
+  'MetricDefined',
+  'MetricReadingRecorded',
+  'MilestoneSet',
+  'NamedFiguresSet',
+  'UpdatePosted',
 ];
 
 /** The workstream an event belongs to (null for an initiative event). */
@@ -181,3 +189,53 @@ export type HealthEvent =
     })
   | (Base & { readonly type: 'HealthCleared' })
   | (WorkstreamBase & { readonly type: 'HealthCleared' });
+
+/** An item's stage with the status and percent it counts as (see domain/stages.ts). */
+export interface StagedState {
+  readonly stage: string | null;
+  readonly status: ItemStatus;
+  readonly percent: number;
+}
+
+/**
+ * The report model's events. `ItemStageChanged` carries the item's whole credit-relevant state
+ * before and after (status, percent, weight), as ItemStatusChanged does, so the counters and a
+ * replay of the log need nothing stage-specific. The others move no figure and are logged for
+ * the history (a metric's readings also keep their own bitemporal rows).
+ */
+export type ReportModelEvent =
+  | (ItemBase & {
+      readonly type: 'ItemStageChanged';
+      readonly weight: number;
+      readonly from: StagedState;
+      readonly to: StagedState;
+      readonly stageNote: string | null;
+    })
+  | (Base & {
+      readonly type: 'StagesDefined';
+      readonly scopeWorkstreamId: number | null;
+      readonly stages: readonly { readonly name: string; readonly percent: number }[];
+    })
+  | (Base & { readonly type: 'MetricDefined'; readonly metricId: number; readonly name: string })
+  | (Base & {
+      readonly type: 'MetricReadingRecorded';
+      readonly metricId: number;
+      readonly value: string;
+      readonly lowerBound: boolean;
+      readonly period: string | null;
+    })
+  | (Base & {
+      readonly type: 'MilestoneSet';
+      readonly milestoneId: number;
+      readonly name: string;
+      readonly due: string;
+      readonly doneDate: string | null;
+    })
+  | (Base & {
+      readonly type: 'NamedFiguresSet';
+      readonly figures: readonly {
+        readonly name: string;
+        readonly scopeWorkstreamId: number | null;
+      }[];
+    })
+  | (Base & { readonly type: 'UpdatePosted'; readonly updateId: number; readonly week: string });

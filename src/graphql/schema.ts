@@ -16,6 +16,7 @@ import { ItemEditResolver } from './resolvers/item-edit.resolver.js';
 import { ItemResolver } from './resolvers/item.resolver.js';
 import { NodeResolver } from './resolvers/node.resolver.js';
 import { ReportResolver } from './resolvers/report.resolver.js';
+import { ReportModelResolver } from './resolvers/report-model.resolver.js';
 import { WorkstreamResolver } from './resolvers/workstream.resolver.js';
 import { HealthResolver } from './resolvers/health.resolver.js';
 import { InitiativeTimeResolver, WorkstreamTimeResolver } from './resolvers/time.resolver.js';
@@ -66,6 +67,7 @@ export function jinduSchema(): Promise<GraphQLSchema> {
       InitiativeTimeResolver,
       WorkstreamTimeResolver,
       HealthResolver,
+      ReportModelResolver,
       LiveResolver,
       WebhookResolver,
       ItemPayloadAffected,

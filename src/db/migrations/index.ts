@@ -3,6 +3,7 @@ import { Migration20261129000000PreviousRelease } from './20261129000000-previou
 import { Migration20261129010000ChangeLog } from './20261129010000-change-log.migration.js';
 import { Migration20261129020000ArchiveAndSearch } from './20261129020000-archive-and-search.migration.js';
 import { Migration20261129030000TallySnapshots } from './20261129030000-tally-snapshots.migration.js';
+import { Migration20261129040000ReportModel } from './20261129040000-report-model.migration.js';
 import { Migration20261130000000LiveEvents } from './20261130000000-live-events.migration.js';
 
 /** Every migration, oldest first: listed, not discovered, so compiled and test runs agree. */
@@ -20,6 +21,7 @@ export const MIGRATIONS: MigrationObject[] = [
     name: 'Migration20261129030000TallySnapshots',
     class: Migration20261129030000TallySnapshots,
   },
+  { name: 'Migration20261129040000ReportModel', class: Migration20261129040000ReportModel },
   { name: 'Migration20261130000000LiveEvents', class: Migration20261130000000LiveEvents },
 ];
 

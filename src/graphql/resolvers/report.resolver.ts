@@ -2,11 +2,10 @@ import { Arg, Ctx, Query, Resolver } from 'type-graphql';
 import { canRead } from '../../domain/access.js';
 import type { Locale } from '../../domain/item-status.js';
 import { assertIsoDate } from '../../domain/tree-rules.js';
-import { escapeMarkdown } from '../../domain/markdown.js';
-import { formatWeeklyReport } from '../../domain/weekly-report.js';
 import { DomainError } from '../../domain/errors.js';
+import { escapeMarkdown } from '../../domain/markdown.js';
 import { findListedInitiatives } from '../../db/queries/initiative.queries.js';
-import { reportLines } from '../../services/build-report.js';
+import { buildProgressReport } from '../../services/build-progress-report.js';
 import type { Context } from '../context.type.js';
 import { LocaleEnum } from '../enums.js';
 import { COMPARE_TO, comparedReportLines } from '../compare-lines.js';
@@ -17,7 +16,7 @@ import { endOfReportDay, readTimeOf, reportDetailsOf, treeOf } from '../read-tim
 export class ReportResolver {
   @Query(() => String, {
     description:
-      'The progress part of the weekly report as Markdown: every initiative not archived, grouped by objective, in the report’s section shape.',
+      'The weekly report as Markdown: 上周进展 (metrics, staged items, figures, milestones and written updates of every initiative not archived, grouped by objective in the report’s order), then 本周收获与反思 and 下周工作及目标.',
   })
   async weeklyReport(
     @Ctx() ctx: Context,
@@ -48,19 +47,16 @@ export class ReportResolver {
     );
     for (const i of initiatives) ctx.loaders.initiative.prime(i.id, i);
     const time = readTimeOf(date ? new Date(endOfReportDay(day)) : null, knownAt);
-    const reports = await Promise.all(
-      initiatives.map(async (i) => {
-        const tree = await treeOf(ctx, i, time);
+    const inputs = await Promise.all(
+      initiatives.map(async (initiative) => {
+        const tree = await treeOf(ctx, initiative, time);
         const details = await reportDetailsOf(ctx, tree);
-        return {
-          name: i.name,
-          objective: i.objective,
-          lines: compareTo
-            ? await comparedReportLines(ctx, i, tree, locale, compareTo, escapeMarkdown)
-            : reportLines(tree, details, locale, escapeMarkdown),
-        };
+        const lines = compareTo
+          ? await comparedReportLines(ctx, initiative, tree, locale, compareTo, escapeMarkdown)
+          : undefined;
+        return { initiative, tree, details, lines };
       }),
     );
-    return formatWeeklyReport(reports, day, locale);
+    return buildProgressReport(ctx.em, inputs, day, locale);
   }
 }
