@@ -22,6 +22,17 @@ export interface ServerOptions {
   readonly maxAnswerBytes: number;
   /** How operations execute (see src/server/executor.ts); `jit` unless JINDU_EXECUTOR says. */
   readonly executor: ExecutorMode;
+  /** Webhook delivery (src/services/webhooks). */
+  readonly webhooks: WebhookOptions;
+}
+
+export interface WebhookOptions {
+  /** Loopback and private addresses as webhook URLs (JINDU_WEBHOOK_ALLOW_PRIVATE). */
+  readonly allowPrivate: boolean;
+  /** The first retry's pause; each next one doubles, with jitter (JINDU_WEBHOOK_RETRY_MS). */
+  readonly retryBaseMs: number;
+  /** Whether this instance delivers webhooks (JINDU_WEBHOOK_WORKER; the outbox keeps them). */
+  readonly worker: boolean;
 }
 
 export interface Config extends ServerOptions {
@@ -59,6 +70,7 @@ export function serverOptions(overrides: Partial<ServerOptions> = {}): ServerOpt
     maxNodes: DEFAULT_MAX_NODES,
     maxAnswerBytes: DEFAULT_MAX_ANSWER_BYTES,
     executor: 'jit',
+    webhooks: { allowPrivate: false, retryBaseMs: 10_000, worker: true },
     ...overrides,
   };
 }
@@ -110,6 +122,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxNodes: int('JINDU_MAX_NODES', DEFAULT_MAX_NODES, 1_000, 10_000_000),
     maxAnswerBytes: int('JINDU_MAX_ANSWER_BYTES', DEFAULT_MAX_ANSWER_BYTES, 65_536, 1024 ** 3),
     executor,
+    webhooks: {
+      allowPrivate: flag('JINDU_WEBHOOK_ALLOW_PRIVATE', false),
+      retryBaseMs: int('JINDU_WEBHOOK_RETRY_MS', 10_000, 10, 3_600_000),
+      worker: flag('JINDU_WEBHOOK_WORKER', true),
+    },
   });
   if (problems.length > 0)
     throw new ConfigError(`Invalid configuration:\n- ${problems.join('\n- ')}`);

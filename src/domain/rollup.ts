@@ -93,6 +93,15 @@ function addFigure(into: Figure, from: Figure): void {
   into.manualCounted += from.manualCounted;
 }
 
+/** What a manual workstream adds to its own figure and every ancestor's, in micro-items. */
+export function manualFigure(manual: ManualWork | null): { credit: number; counted: number } {
+  if (!manual) return { credit: 0, counted: 0 };
+  return {
+    credit: manual.weightCenti * manual.percentBp,
+    counted: manual.weightCenti * UNITS_PER_PERCENT_WEIGHT,
+  };
+}
+
 /**
  * Folds per-workstream tallies up the tree: each node's figure is the sum over its subtree.
  * Linear in the number of nodes; nodes whose parent is absent (deleted subtrees) are left out.
@@ -129,8 +138,9 @@ export function foldTree<Id>(nodes: readonly RollupNode<Id>[], policy: RollupPol
     addTally(figure.tally, node.tally);
     if (node.manual) {
       figure.manualNodes = 1;
-      figure.manualCredit = node.manual.weightCenti * node.manual.percentBp;
-      figure.manualCounted = node.manual.weightCenti * UNITS_PER_PERCENT_WEIGHT;
+      const manual = manualFigure(node.manual);
+      figure.manualCredit = manual.credit;
+      figure.manualCounted = manual.counted;
     }
     for (const child of children.get(node.id) ?? []) addFigure(figure, figures.get(child.id)!);
     finish(figure, policy);

@@ -16,4 +16,6 @@ export interface Context {
   readonly log: Logger;
   /** When the answer is due; resolvers that multiply work check it (absent in unit tests). */
   readonly deadline?: Deadline;
+  /** Webhook URLs on loopback and private addresses (JINDU_WEBHOOK_ALLOW_PRIVATE). */
+  readonly webhookAllowPrivate?: boolean;
 }

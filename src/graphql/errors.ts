@@ -20,6 +20,7 @@ const SAFE_CODES = new Set([
   'RATE_LIMITED',
   'NOT_FOUND',
   'TIMEOUT',
+  'TOO_MANY_SUBSCRIPTIONS',
 ]);
 
 /** Extensions a safe error may carry to the client (never stack traces or exceptions). */

@@ -2,6 +2,14 @@ import 'reflect-metadata';
 import { isInterfaceType, isObjectType, type GraphQLSchema } from 'graphql';
 import type { Locale } from '../domain/item-status.js';
 import { buildSchema } from 'type-graphql';
+import {
+  DeletePayloadAffected,
+  ItemPayloadAffected,
+  ItemsPayloadAffected,
+  WorkstreamPayloadAffected,
+} from './live/affected-nodes.js';
+import { LiveResolver } from './live/live.resolver.js';
+import { WebhookResolver } from './webhooks/webhook.resolver.js';
 import { InitiativeResolver } from './resolvers/initiative.resolver.js';
 import { InitiativeEditResolver } from './resolvers/initiative-edit.resolver.js';
 import { ItemEditResolver } from './resolvers/item-edit.resolver.js';
@@ -18,6 +26,13 @@ import { InitiativeType } from './types/initiative.type.js';
 import { WorkstreamType } from './types/workstream.type.js';
 
 let cached: Promise<GraphQLSchema> | null = null;
+
+const UNUSED_PUBSUB = {
+  publish: () => {},
+  subscribe: (): AsyncIterable<unknown> => {
+    throw new Error('subscriptions use their own streams');
+  },
+};
 
 /**
  * type-graphql wraps every field of a class in a resolver of its own, getters included. A field
@@ -53,9 +68,18 @@ export function jinduSchema(): Promise<GraphQLSchema> {
       WorkstreamTimeResolver,
       HealthResolver,
       ReportModelResolver,
+      LiveResolver,
+      WebhookResolver,
+      ItemPayloadAffected,
+      ItemsPayloadAffected,
+      WorkstreamPayloadAffected,
+      DeletePayloadAffected,
     ],
     orphanedTypes: [InitiativeType, WorkstreamType, ItemType],
     validate: false,
+    // Subscriptions bring their own event streams (graphql/live); type-graphql still asks for a
+    // pubsub, which nothing uses.
+    pubSub: UNUSED_PUBSUB,
   }).then((schema) => {
     // type-graphql wraps resolveType in an async function; graphql-jit needs the type name at
     // once. Every Node view carries its __typename, so the name is read straight off it.

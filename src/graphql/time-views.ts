@@ -16,6 +16,7 @@ import { progressSeries, type SeriesPoint } from '../services/progress-series.js
 import type { Context } from './context.type.js';
 import { badUserInput } from './errors.js';
 import { ForecastType, ProgressPointType } from './types/time.type.js';
+import { toGlobalId } from './global-id.js';
 
 /** A node a time field is asked of: the initiative's root (node null) or a workstream. */
 export interface TimeTarget {
@@ -89,6 +90,8 @@ export async function historyOf(
   return points.map(
     (p) =>
       new ProgressPointType(p.at, {
+        // A point is its own figure: cached apart from the live one and from other points.
+        nodeId: `${t.node ? toGlobalId('Workstream', t.node.id) : toGlobalId('Initiative', t.initiative.id)}@${p.at}`,
         name,
         figure: figureAt(p, t) ?? foldTree([], p.policy).root,
         policy: p.policy,

@@ -2,6 +2,7 @@ import type { WriteContext } from '../services/write-pipeline/write-context.js';
 import type { WriteScope } from '../services/write-scope.js';
 import { idempotencyOf } from './access.js';
 import type { Context } from './context.type.js';
+import { noteTouched } from './live/affected-nodes.js';
 import { forgetInitiative } from './resolvers/views.js';
 
 /**
@@ -21,6 +22,7 @@ export function writeContextOf(
     idempotency: idempotencyOf(ctx, idempotencyKey),
     forget: (touched) => {
       for (const id of touched.initiativeIds) forgetInitiative(ctx, id);
+      noteTouched(ctx, touched);
     },
   };
 }

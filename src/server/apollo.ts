@@ -1,3 +1,4 @@
+import type { ApolloServerPlugin } from '@apollo/server';
 import { ApolloServer } from '@apollo/server';
 import {
   ApolloServerPluginCacheControlDisabled,
@@ -25,6 +26,8 @@ export function createApollo(
   schema: GraphQLSchema,
   log: Logger,
   options: ServerOptions = serverOptions(),
+  /** More plugins (the operation-duration metric). */
+  extraPlugins: readonly ApolloServerPlugin<Context>[] = [],
 ): ApolloServer<Context> {
   const executor = createExecutor(schema, options.executor);
   return new ApolloServer<Context>({
@@ -59,6 +62,7 @@ export function createApollo(
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginSchemaReportingDisabled(),
       ApolloServerPluginUsageReportingDisabled(),
+      ...extraPlugins,
     ],
   });
 }

@@ -14,6 +14,9 @@ import { createApollo } from './apollo.js';
 import { authenticateRequest } from './authenticate.js';
 import { Deadline } from './deadline.js';
 import { createHttpServer } from './http-server.js';
+import { startLive, type Live } from './live.js';
+import { PrometheusMetrics } from './prometheus.js';
+import { outboxHead } from '../db/queries/outbox.queries.js';
 import { MetricsSource } from './process-metrics.js';
 
 export interface App {
@@ -40,6 +43,7 @@ class RequestContext implements Context {
     readonly clientKey: string,
     readonly log: Logger,
     readonly deadline: Deadline,
+    readonly webhookAllowPrivate: boolean,
   ) {
     this.actor = actorName(principal);
   }
@@ -61,7 +65,15 @@ export async function createApp(
   log: Logger,
   options: ServerOptions = serverOptions(),
 ): Promise<App> {
-  const apollo = createApollo(await jinduSchema(), log, options);
+  const schema = await jinduSchema();
+  let live: Live | undefined = undefined;
+  const prometheus = new PrometheusMetrics({
+    subscriptions: () => live?.subscriptions.active() ?? 0,
+    lagSeconds: () => (live?.feed.lastLagMs ?? 0) / 1000,
+    pending: async () =>
+      live ? Math.max(0, (await outboxHead(orm.em.fork() as Em)) - live.feed.position) : 0,
+  });
+  const apollo = createApollo(schema, log, options, [prometheus.plugin()]);
   await apollo.start();
   const metrics = new MetricsSource();
   // Aborted when the server stops: running queries end at their next deadline check.
@@ -69,6 +81,7 @@ export async function createApp(
   const server = createHttpServer({
     apollo,
     metrics,
+    prometheus,
     log,
     graphiql: options.graphiql,
     requestTimeoutMs: options.requestTimeoutMs,
@@ -93,6 +106,23 @@ export async function createApp(
           options.requestTimeoutMs,
           stopping.signal,
         ),
+        options.webhooks.allowPrivate,
+      ),
+  });
+  live = await startLive({
+    orm,
+    server,
+    schema,
+    log,
+    introspection: options.introspection,
+    webhooks: options.webhooks,
+    onWebhookAttempt: (result) => prometheus.webhookAttempt(result),
+    authenticate: (req) =>
+      authenticateRequest(
+        req,
+        () => orm.em.fork() as Em,
+        options.anonymousRead,
+        options.anonymousHosts,
       ),
   });
   server.keepAliveTimeout = 5_000;
@@ -109,6 +139,7 @@ export async function createApp(
       }),
     close: async () => {
       stopping.abort();
+      await live?.close();
       // Connections of requests cut short turn idle only after their answer: close those too,
       // or a client's keep-alive holds the stop for the whole keep-alive timeout.
       const idle = setInterval(() => server.closeIdleConnections(), 50);

@@ -15,6 +15,7 @@ import {
 import { sendDatabaseUnavailable } from './database-unavailable.js';
 import { LIMITS, tokenLimitError } from './limits.js';
 import type { MetricsSource } from './process-metrics.js';
+import { wantsPrometheus } from './prometheus.js';
 import { isClientAbort, missingHostProblem, requestUrl } from './request-guards.js';
 import { sheetRoute } from './sheet-routes.js';
 import { loadStaticFiles, serveStatic } from './static-files.js';
@@ -28,6 +29,16 @@ export interface HttpDeps {
   readonly log: Logger;
   readonly graphiql: boolean;
   readonly requestTimeoutMs: number;
+  /** Prometheus metrics (src/server/prometheus.ts); absent in embedded uses. */
+  readonly prometheus?: {
+    observeRequest(
+      method: string | undefined,
+      path: string | undefined,
+      status: number,
+      ms: number,
+    ): void;
+    text(): Promise<string>;
+  };
 }
 
 const GRAPHIQL_QUERY = `# Hive数仓建设: the rollup of the week-20 report
@@ -66,6 +77,12 @@ export function createHttpServer(deps: HttpDeps): Server {
   const server = createServer({ requireHostHeader: false }, (req, res) => {
     const started = process.hrtime.bigint();
     res.on('finish', () => {
+      deps.prometheus?.observeRequest(
+        req.method,
+        req.url?.split('?')[0],
+        res.statusCode,
+        Number(process.hrtime.bigint() - started) / 1e6,
+      );
       deps.log.info(
         {
           method: req.method,
@@ -133,6 +150,11 @@ async function handle(
     case '/metrics':
       // As readable as the data: anonymous only where anonymous reads are allowed.
       await deps.authenticate(req);
+      if (deps.prometheus && wantsPrometheus(req.headers.accept, url.searchParams.get('format'))) {
+        const text = await deps.prometheus.text();
+        res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
+        return void res.end(text);
+      }
       return sendJson(res, 200, deps.metrics.read());
     case '/readyz':
       return (await deps.ready().catch(() => false))

@@ -146,6 +146,8 @@ export function limitsPlugin(
         async didResolveOperation({ request, document, operation, contextValue }) {
           const known = factsOf(document);
           if (known.hasNul) reject('查询不能包含 NUL 字符（U+0000）', 'BAD_REQUEST', 400);
+          if (operation?.operation === 'subscription')
+            reject('订阅请通过 WebSocket（graphql-ws 协议）连接 /graphql', 'BAD_REQUEST', 400);
           // No operation (an unknown operationName): Apollo answers 400 right after this hook.
           if (
             operation &&

@@ -62,6 +62,18 @@ const SIZES: Record<string, (s: ListSizes, via: string) => number> = {
   'ProgressPoint.byStatus': () => ITEM_STATUSES.length,
   'ItemsPayload.items': () => MAX_BULK,
   'UserError.field': () => 8,
+  // Live events and webhooks (the attempt log shows the latest 50; endpoints are few).
+  'LiveCause.changeIds': () => 2 * MAX_BULK,
+  'Webhook.events': () => 2,
+  'Query.webhooks': () => 100,
+  'WebhookDelivery.attempts': () => 50,
+  // The touched workstreams and their ancestors: at most every workstream, and the initiative.
+  ...Object.fromEntries(
+    ['ItemPayload', 'ItemsPayload', 'WorkstreamPayload', 'DeletePayload'].map((t) => [
+      `${t}.affectedNodes`,
+      (s: ListSizes) => s.workstreams + 1,
+    ]),
+  ),
 };
 
 /** A series (progressHistory) is as long as its range and step say: N points, N × selection. */

@@ -154,6 +154,22 @@ describe.each(DIALECTS)('access matrix over HTTP (%s)', (dialect) => {
     readonly verify: (payload: any, input: any, actor: Actor) => Promise<void>;
   }
 
+  const WEBHOOK_FIELDS =
+    'webhook { id url events initiativeKey } userErrors { code message field }';
+  const CREATE_WEBHOOK = `mutation($input: CreateWebhookInput!) { createWebhook(input: $input) { ${WEBHOOK_FIELDS} secret } }`;
+  const DELIVERY_FIELDS = 'delivery { id eventType state } userErrors { code message field }';
+  /** An endpoint of `a`, made by the admin (a public address literal: no lookup, no delivery here). */
+  const newWebhook = async (label: string) =>
+    (
+      await admin(CREATE_WEBHOOK, {
+        input: {
+          url: `https://203.0.113.10/${encodeURIComponent(label)}`,
+          events: ['item.changed'],
+          initiativeKey: A.key,
+        },
+      })
+    ).createWebhook.webhook.id as string;
+
   const WRITES: WriteOp[] = [
     {
       name: 'createInitiative',
@@ -317,6 +333,62 @@ describe.each(DIALECTS)('access matrix over HTTP (%s)', (dialect) => {
         expect(keys).not.toContainEqual({ key: A.key });
         await admin(RESTORE_INITIATIVE, { input: { initiativeId: w.a } });
       },
+    },
+    {
+      name: 'createWebhook',
+      kind: 'settings',
+      query: CREATE_WEBHOOK,
+      input: async (actor) => ({
+        url: `https://203.0.113.10/by-${actor.tokenName}`,
+        events: ['figure.changed'],
+        initiativeKey: A.key,
+      }),
+      verify: async (payload) => {
+        expect(payload.webhook.initiativeKey).toBe(A.key);
+        expect(payload.secret).toMatch(/^whsec_/);
+      },
+    },
+    {
+      name: 'updateWebhook',
+      kind: 'settings',
+      query: `mutation($input: UpdateWebhookInput!) { updateWebhook(input: $input) { ${WEBHOOK_FIELDS} } }`,
+      input: async (actor) => ({
+        id: await newWebhook(`update ${actor.label}`),
+        events: ['figure.changed', 'item.changed'],
+      }),
+      verify: async (payload) =>
+        expect(payload.webhook.events).toEqual(['figure.changed', 'item.changed']),
+    },
+    {
+      name: 'deleteWebhook',
+      kind: 'settings',
+      query: `mutation($input: WebhookIdInput!) { deleteWebhook(input: $input) { deletedId userErrors { code message field } } }`,
+      input: async (actor) => ({ id: await newWebhook(`delete ${actor.label}`) }),
+      verify: async (payload, input) => {
+        expect(payload.deletedId).toBe(input.id);
+        expect((await admin('{ webhooks { id } }')).webhooks).not.toContainEqual({ id: input.id });
+      },
+    },
+    {
+      name: 'sendTestWebhook',
+      kind: 'settings',
+      query: `mutation($input: WebhookIdInput!) { sendTestWebhook(input: $input) { ${DELIVERY_FIELDS} } }`,
+      input: async (actor) => ({ id: await newWebhook(`test ${actor.label}`) }),
+      verify: async (payload) => expect(payload.delivery.eventType).toBe('webhook.test'),
+    },
+    {
+      name: 'redeliverWebhook',
+      kind: 'settings',
+      query: `mutation($input: RedeliverWebhookInput!) { redeliverWebhook(input: $input) { ${DELIVERY_FIELDS} } }`,
+      input: async (actor) => {
+        const id = await newWebhook(`redeliver ${actor.label}`);
+        const sent = await admin(
+          `mutation($id: ID!) { sendTestWebhook(input: { id: $id }) { delivery { id } } }`,
+          { id },
+        );
+        return { deliveryId: sent.sendTestWebhook.delivery.id };
+      },
+      verify: async (payload) => expect(payload.delivery.state).toBe('pending'),
     },
     {
       name: 'restoreInitiative',
@@ -484,7 +556,12 @@ describe.each(DIALECTS)('access matrix over HTTP (%s)', (dialect) => {
 
   beforeAll(async () => {
     // Rate limits are tested elsewhere; here the admin's snapshots would spend the minute's points.
-    app = await startHttpApp(dialect, { anonymousRead: false, rateLimitPerMinute: 0 });
+    app = await startHttpApp(dialect, {
+      anonymousRead: false,
+      rateLimitPerMinute: 0,
+      // Endpoints are made here, never called: the delivery worker stays off.
+      webhooks: { allowPrivate: false, retryBaseMs: 10_000, worker: false },
+    });
     const ids: Record<string, { id: string; top: string; leaf: string; items: string[] }> = {};
     for (const { key, name } of [A, B]) {
       const id = (await admin(CREATE_INITIATIVE, { input: { key, name } })).createInitiative

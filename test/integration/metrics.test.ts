@@ -41,4 +41,30 @@ describe('GET /metrics', () => {
     expect((await res.json()).errors[0].extensions.code).toBe('UNAUTHENTICATED');
     expect((await metrics(closed, closed.adminToken)).status).toBe(200);
   });
+
+  it('speaks Prometheus text to scrapers, JSON otherwise', async () => {
+    await open.post('{ initiatives { key } }');
+    const res = await fetch(`${open.url}/metrics`, {
+      headers: { accept: 'text/plain;version=0.0.4;q=0.5,*/*;q=0.1' },
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
+    const text = await res.text();
+    for (const name of [
+      'jindu_process_cpu_user_seconds_total',
+      'jindu_nodejs_eventloop_lag_p99_seconds',
+      'jindu_http_request_duration_seconds_bucket{le="0.005",method="POST",route="/graphql",status="2xx"}',
+      'jindu_graphql_operation_duration_seconds_count{type="query",outcome="ok"}',
+      'jindu_subscriptions_active 0',
+      'jindu_outbox_lag_seconds',
+      'jindu_outbox_unread_events 0',
+      '# TYPE jindu_webhook_attempts_total counter',
+    ])
+      expect(text).toContain(name);
+    const json = await fetch(`${open.url}/metrics?format=json`, {
+      headers: { accept: 'text/plain' },
+    });
+    expect((await json.json()).memory.rssBytes).toBeGreaterThan(0);
+    expect(await (await fetch(`${open.url}/metrics?format=prometheus`)).text()).toContain('# HELP');
+  });
 });

@@ -61,6 +61,7 @@ describe.each(DIALECTS)('upgrading a database of the previous release (%s)', (di
         'Migration20261129020000ArchiveAndSearch',
         'Migration20261129030000TallySnapshots',
         'Migration20261129040000ReportModel',
+        'Migration20261130000000LiveEvents',
       ],
       upgradedFromUnversioned: true,
     });
@@ -201,6 +202,7 @@ describe.each(DIALECTS)('a new database (%s)', (dialect) => {
           'Migration20261129020000ArchiveAndSearch',
           'Migration20261129030000TallySnapshots',
           'Migration20261129040000ReportModel',
+          'Migration20261130000000LiveEvents',
         ],
         upgradedFromUnversioned: false,
       });

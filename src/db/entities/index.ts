@@ -7,6 +7,13 @@ import { TallySnapshotRowSchema, TallySnapshotSchema } from './tally-snapshot.en
 import { REPORT_MODEL_ENTITIES } from './report-model.entities.js';
 import { WorkstreamTallySchema } from './workstream-tally.entity.js';
 import { WorkstreamSchema } from './workstream.entity.js';
+import {
+  FigureStateSchema,
+  InitiativeRevisionSchema,
+  OutboxPositionSchema,
+  OutboxSchema,
+} from './outbox.entity.js';
+import { WebhookAttemptSchema, WebhookDeliverySchema, WebhookSchema } from './webhook.entity.js';
 
 export const ENTITIES = [
   InitiativeSchema,
@@ -19,6 +26,13 @@ export const ENTITIES = [
   TallySnapshotSchema,
   TallySnapshotRowSchema,
   ...REPORT_MODEL_ENTITIES,
+  OutboxSchema,
+  OutboxPositionSchema,
+  InitiativeRevisionSchema,
+  FigureStateSchema,
+  WebhookSchema,
+  WebhookDeliverySchema,
+  WebhookAttemptSchema,
 ];
 export {
   ApiTokenSchema,

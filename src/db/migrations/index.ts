@@ -4,6 +4,7 @@ import { Migration20261129010000ChangeLog } from './20261129010000-change-log.mi
 import { Migration20261129020000ArchiveAndSearch } from './20261129020000-archive-and-search.migration.js';
 import { Migration20261129030000TallySnapshots } from './20261129030000-tally-snapshots.migration.js';
 import { Migration20261129040000ReportModel } from './20261129040000-report-model.migration.js';
+import { Migration20261130000000LiveEvents } from './20261130000000-live-events.migration.js';
 
 /** Every migration, oldest first: listed, not discovered, so compiled and test runs agree. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -21,6 +22,7 @@ export const MIGRATIONS: MigrationObject[] = [
     class: Migration20261129030000TallySnapshots,
   },
   { name: 'Migration20261129040000ReportModel', class: Migration20261129040000ReportModel },
+  { name: 'Migration20261130000000LiveEvents', class: Migration20261130000000LiveEvents },
 ];
 
 /** The migration whose schema a database made before migrations existed already has. */

@@ -35,17 +35,24 @@ function paramsOf(rows: readonly ChangeLogRow[]): unknown[] {
   return params;
 }
 
-/** Appends rows to the change log in the caller's transaction: one statement per 500 rows. */
-export async function insertChangeLog(em: Em, rows: readonly ChangeLogRow[]): Promise<void> {
+/**
+ * Appends rows to the change log in the caller's transaction: one statement per 500 rows.
+ * Returns the new rows' ids in order (live events name the changes they come from).
+ */
+export async function insertChangeLog(em: Em, rows: readonly ChangeLogRow[]): Promise<number[]> {
+  const ids: number[] = [];
   for (let start = 0; start < rows.length; start += CHUNK) {
     const chunk = rows.slice(start, start + CHUNK);
-    await transactionStatement(
+    const inserted = await transactionStatement(
       em,
-      `insert into change_log (${COLUMNS}) values ${chunk.map(() => PER_ROW).join(', ')}`,
+      `insert into change_log (${COLUMNS}) values ${chunk.map(() => PER_ROW).join(', ')} returning id`,
       paramsOf(chunk),
-      'run',
+      'all',
     );
+    for (const r of inserted) ids.push(Number(r.id));
+    ids.sort((a, b) => a - b); // ids follow the values' order
   }
+  return ids;
 }
 
 /** A change-log row as read back, with its id. */

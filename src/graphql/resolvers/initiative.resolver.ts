@@ -66,6 +66,8 @@ export class InitiativeResolver {
   async progress(@Root() root: InitiativeType, @Ctx() ctx: Context): Promise<ProgressType> {
     const tree = await treeOf(ctx, root.record, root.time);
     return new ProgressType({
+      // An as-of figure is another figure than the live one: its own cache entry.
+      nodeId: root.time ? `${root.id}@${JSON.stringify(root.time)}` : root.id,
       name: tree.initiative.name,
       figure: tree.rollup.root,
       policy: tree.policy,

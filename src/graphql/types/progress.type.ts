@@ -1,4 +1,4 @@
-import { Arg, Field, Float, Int, ObjectType } from 'type-graphql';
+import { Arg, Field, Float, ID, Int, ObjectType } from 'type-graphql';
 import { explainFigure } from '../../domain/explain.js';
 import {
   ITEM_STATUSES,
@@ -28,6 +28,8 @@ export class StatusCountType {
 
 /** What a Progress needs to build its text lazily (explain is only computed when asked for). */
 export interface ProgressSource {
+  /** The global id of the node the figure belongs to (the Progress's own id derives from it). */
+  readonly nodeId: string;
   readonly name: string;
   readonly figure: Figure;
   readonly policy: RollupPolicy;
@@ -44,6 +46,14 @@ export class ProgressType {
   private readonly counts = new Map<Locale, StatusCountType[]>();
 
   constructor(private readonly source: ProgressSource) {}
+
+  @Field(() => ID, {
+    description:
+      'Stable per node, so client caches (Apollo’s InMemoryCache) normalize a figure and update it in place.',
+  })
+  get id(): string {
+    return Buffer.from(`Progress:${this.source.nodeId}`).toString('base64url');
+  }
 
   @Field(() => Float, { nullable: true, description: '0–100; null when nothing counts.' })
   get percent(): number | null {

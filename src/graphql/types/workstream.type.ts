@@ -99,6 +99,7 @@ export class WorkstreamType implements NodeInterface {
   get progress(): ProgressType {
     const { tree, node } = this;
     return (this.progressView ??= new ProgressType({
+      nodeId: this.id,
       name: node.name,
       figure: tree.rollup.figures.get(node.id)!,
       policy: tree.policy,

@@ -7,6 +7,7 @@ import { toLogRow } from '../../db/change-log-row.js';
 import type { Em } from '../../db/orm.js';
 import { insertChangeLog } from '../../db/queries/change-log.queries.js';
 import { applyTallyDeltas } from '../../db/queries/item.queries.js';
+import { appendOutbox } from '../live/append-outbox.js';
 import { groupTallyDeltas } from '../tally-deltas.js';
 import type { WriteScope } from '../write-scope.js';
 import type { Touched } from './write-context.js';
@@ -30,7 +31,8 @@ export function assertEventsAllowed(
 
 /**
  * Writes the events' change-log rows (one statement per 500) and applies the counter deltas
- * they imply (one atomic upsert per initiative), in the caller's transaction.
+ * they imply (one atomic upsert per initiative), and appends the live events to the outbox, in
+ * the caller's transaction.
  */
 export async function recordEvents(
   tem: Em,
@@ -42,10 +44,12 @@ export async function recordEvents(
   for (const [initiativeId, group] of groupTallyDeltas(deltasOf(events))) {
     await applyTallyDeltas(tem, initiativeId, mergeDeltas(group));
   }
-  await insertChangeLog(
+  const changeIds = await insertChangeLog(
     tem,
     events.map((e) => toLogRow(e, actor, now)),
   );
+  // Last: it takes the outbox's commit-order lock, held until commit (see append-outbox.ts).
+  await appendOutbox(tem, events, actor, now, changeIds);
 }
 
 /** Which initiatives, workstreams and items the events touched. */

@@ -2,6 +2,7 @@ import type { ChangeEvent } from '../../domain/change-events.js';
 import { lockInitiative } from '../../db/queries/initiative.queries.js';
 import { lockItems } from '../../db/queries/item.queries.js';
 import { idempotent } from '../idempotency.js';
+import { ringAfterCommit } from '../live/commit-bell.js';
 import { inTransaction } from '../transaction.js';
 import { assertInEffectiveOrder } from './assert-in-order.js';
 import { assertEventsAllowed, recordEvents, touchedBy } from './record-events.js';
@@ -56,6 +57,9 @@ export async function runWrite<P, R>(
     );
   });
   // Committed. A replayed retry changed nothing, so there is nothing to forget.
-  if (events.length > 0) ctx.forget(touchedBy(events));
+  if (events.length > 0) {
+    ctx.forget(touchedBy(events));
+    ringAfterCommit(ctx.em.getDriver());
+  }
   return result;
 }

@@ -1,0 +1,150 @@
+import type { FigureChange, FigureValue } from '../../domain/live-events.js';
+import { dialectOf, type Em } from '../orm.js';
+import { transactionStatement } from '../prepared.js';
+import { placeholders } from './sql.js';
+
+/** The doorbell's channel: NOTIFY'd in the write's transaction, so it rings at commit. */
+export const OUTBOX_CHANNEL = 'jindu_outbox';
+
+/**
+ * Hands out `count` outbox numbers and returns the last. The upsert locks the 'head' row until
+ * the transaction ends, so writes take numbers in the order they commit: a later number cannot
+ * commit before an earlier one (its transaction waits here for the earlier to end), and a
+ * rolled-back write gives its numbers back. Taken as late as possible in the write.
+ */
+export async function reserveOutboxSeq(em: Em, count: number): Promise<number> {
+  const [row] = await transactionStatement(
+    em,
+    `insert into outbox_position (name, seq) values ('head', ?)
+     on conflict (name) do update set seq = outbox_position.seq + excluded.seq returning seq`,
+    [count],
+    'all',
+  );
+  return Number(row!.seq);
+}
+
+/** Moves an initiative's revision on and returns the new one. */
+export async function bumpRevision(em: Em, initiativeId: number): Promise<number> {
+  const [row] = await transactionStatement(
+    em,
+    `insert into initiative_revision (initiative_id, revision) values (?, 1)
+     on conflict (initiative_id) do update set revision = initiative_revision.revision + 1
+     returning revision`,
+    [initiativeId],
+    'all',
+  );
+  return Number(row!.revision);
+}
+
+/** The current revision of some initiatives (0 when never written through the pipeline). */
+export async function readRevisions(
+  em: Em,
+  initiativeIds: readonly number[],
+): Promise<Map<number, number>> {
+  const rows = await em.execute(
+    `select initiative_id, revision from initiative_revision where initiative_id in (${placeholders(initiativeIds)})`,
+    [...initiativeIds],
+  );
+  const out = new Map<number, number>(initiativeIds.map((id) => [id, 0]));
+  for (const r of rows) out.set(Number(r.initiative_id), Number(r.revision));
+  return out;
+}
+
+/** The figures last published for some nodes of an initiative (every node when `nodes` is null). */
+export async function readFigureStates(
+  em: Em,
+  initiativeId: number,
+  nodes: readonly number[] | null,
+): Promise<Map<number, FigureValue>> {
+  const rows = await em.execute(
+    `select node_id, credit, counted, total from figure_state where initiative_id = ?${
+      nodes ? ` and node_id in (${placeholders(nodes)})` : ''
+    }`,
+    [initiativeId, ...(nodes ?? [])],
+  );
+  return new Map(
+    rows.map((r) => [
+      Number(r.node_id),
+      { credit: Number(r.credit), counted: Number(r.counted), total: Number(r.total) },
+    ]),
+  );
+}
+
+/** Records the figures just published: the next write's "before". */
+export async function writeFigureStates(
+  em: Em,
+  initiativeId: number,
+  changes: readonly FigureChange[],
+): Promise<void> {
+  const kept = changes.filter((c) => c.after !== null);
+  const gone = changes.filter((c) => c.after === null).map((c) => c.nodeId);
+  if (kept.length > 0) {
+    await transactionStatement(
+      em,
+      `insert into figure_state (initiative_id, node_id, credit, counted, total)
+       values ${kept.map(() => '(?, ?, ?, ?, ?)').join(', ')}
+       on conflict (initiative_id, node_id) do update set
+         credit = excluded.credit, counted = excluded.counted, total = excluded.total`,
+      kept.flatMap((c) => [
+        initiativeId,
+        c.nodeId,
+        c.after!.credit,
+        c.after!.counted,
+        c.after!.total,
+      ]),
+      'run',
+    );
+  }
+  if (gone.length > 0) {
+    await transactionStatement(
+      em,
+      `delete from figure_state where initiative_id = ? and node_id in (${placeholders(gone)})`,
+      [initiativeId, ...gone],
+      'run',
+    );
+  }
+}
+
+export interface OutboxRow {
+  readonly seq: number;
+  readonly initiativeId: number;
+  readonly revision: number;
+  readonly payload: string;
+  readonly createdAt: Date;
+}
+
+export async function insertOutbox(em: Em, rows: readonly OutboxRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  await transactionStatement(
+    em,
+    `insert into outbox (seq, initiative_id, revision, payload, created_at) values ${rows
+      .map(() => '(?, ?, ?, ?, ?)')
+      .join(', ')}`,
+    rows.flatMap((r) => [r.seq, r.initiativeId, r.revision, r.payload, r.createdAt]),
+    'run',
+  );
+  // Delivered to listeners at commit only, and not at all on rollback.
+  if (dialectOf(em) === 'postgresql')
+    await em.execute('select pg_notify(?, ?)', [OUTBOX_CHANNEL, String(rows.at(-1)!.seq)]);
+}
+
+/** Outbox rows after `seq`, in commit order. */
+export async function readOutboxAfter(em: Em, seq: number, limit: number): Promise<OutboxRow[]> {
+  const rows = await em.execute(
+    'select seq, initiative_id, revision, payload, created_at from outbox where seq > ? order by seq limit ?',
+    [seq, limit],
+  );
+  return rows.map((r) => ({
+    seq: Number(r.seq),
+    initiativeId: Number(r.initiative_id),
+    revision: Number(r.revision),
+    payload: String(r.payload),
+    createdAt: new Date(r.created_at as string),
+  }));
+}
+
+/** The last outbox number handed out (0 before the first write). */
+export async function outboxHead(em: Em): Promise<number> {
+  const rows = await em.execute("select seq from outbox_position where name = 'head'");
+  return rows[0] ? Number(rows[0].seq) : 0;
+}

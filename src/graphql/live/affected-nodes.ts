@@ -1,0 +1,85 @@
+import { FieldResolver, Ctx, Resolver } from 'type-graphql';
+import type { Touched } from '../../services/write-pipeline/write-context.js';
+import type { Context } from '../context.type.js';
+import { NodeInterface } from '../types/node.interface.js';
+import { InitiativeType } from '../types/initiative.type.js';
+import {
+  DeletePayload,
+  ItemPayload,
+  ItemsPayload,
+  WorkstreamPayload,
+} from '../types/payloads.type.js';
+import { WorkstreamType } from '../types/workstream.type.js';
+
+/** What this request's writes touched (write-context.ts notes it after each commit). */
+const touchedIn = new WeakMap<object, Touched[]>();
+
+export function noteTouched(ctx: Context, touched: Touched): void {
+  const list = touchedIn.get(ctx);
+  if (list) list.push(touched);
+  else touchedIn.set(ctx, [touched]);
+}
+
+/**
+ * Every node whose figure this request's writes may have moved, read after the writes: the
+ * workstreams they touched, their ancestors, and the initiatives. A client that selects
+ * `affectedNodes { id progress { id percent … } }` updates its normalized cache (every ancestor
+ * included) without refetching the tree.
+ */
+async function affectedNodes(ctx: Context): Promise<NodeInterface[]> {
+  const touched = touchedIn.get(ctx) ?? [];
+  const initiatives = [...new Set(touched.flatMap((t) => [...t.initiativeIds]))].sort(
+    (a, b) => a - b,
+  );
+  const workstreams = new Set(touched.flatMap((t) => [...t.workstreamIds]));
+  const out: NodeInterface[] = [];
+  for (const id of initiatives) {
+    const tree = await ctx.loaders.tree.load(id);
+    if (!tree) continue;
+    out.push(new InitiativeType(tree.initiative));
+    const seen = new Set<number>();
+    for (const start of workstreams) {
+      for (let node = tree.nodes.get(start); node && !seen.has(node.id);) {
+        seen.add(node.id);
+        out.push(WorkstreamType.of(node, tree));
+        node = node.parentId === null ? undefined : tree.nodes.get(node.parentId);
+      }
+    }
+  }
+  return out;
+}
+
+const DESCRIPTION =
+  'The initiative and every workstream whose figure this request’s writes may have moved (ancestors included), as they stand after the writes.';
+
+@Resolver(() => ItemPayload)
+export class ItemPayloadAffected {
+  @FieldResolver(() => [NodeInterface], { description: DESCRIPTION })
+  affectedNodes(@Ctx() ctx: Context): Promise<NodeInterface[]> {
+    return affectedNodes(ctx);
+  }
+}
+
+@Resolver(() => ItemsPayload)
+export class ItemsPayloadAffected {
+  @FieldResolver(() => [NodeInterface], { description: DESCRIPTION })
+  affectedNodes(@Ctx() ctx: Context): Promise<NodeInterface[]> {
+    return affectedNodes(ctx);
+  }
+}
+
+@Resolver(() => WorkstreamPayload)
+export class WorkstreamPayloadAffected {
+  @FieldResolver(() => [NodeInterface], { description: DESCRIPTION })
+  affectedNodes(@Ctx() ctx: Context): Promise<NodeInterface[]> {
+    return affectedNodes(ctx);
+  }
+}
+
+@Resolver(() => DeletePayload)
+export class DeletePayloadAffected {
+  @FieldResolver(() => [NodeInterface], { description: DESCRIPTION })
+  affectedNodes(@Ctx() ctx: Context): Promise<NodeInterface[]> {
+    return affectedNodes(ctx);
+  }
+}

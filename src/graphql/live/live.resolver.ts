@@ -1,0 +1,193 @@
+import { GraphQLError } from 'graphql';
+import { Arg, Float, ID, Resolver, Root, Subscription } from 'type-graphql';
+import { canRead, type Principal } from '../../domain/access.js';
+import {
+  crossings,
+  INITIATIVE_NODE,
+  movedAtLeast,
+  percentOfValue,
+  type FigureChange,
+  type LiveEvent,
+} from '../../domain/live-events.js';
+import type { Em } from '../../db/orm.js';
+import { findInitiativeByKey } from '../../db/queries/initiative.queries.js';
+import { fromGlobalId, toGlobalId } from '../global-id.js';
+import { liveStream, type LiveSource } from './live-stream.js';
+import {
+  FigureChangedType,
+  FigureValueType,
+  ItemChangedType,
+  ThresholdCrossedType,
+} from './live.types.js';
+
+/** A subscription's context (graphql-ws builds one per subscription; see server/subscriptions.ts). */
+export interface SubscriptionContext {
+  readonly principal: Principal;
+  readonly em: Em;
+  readonly live: LiveSource;
+  /** Called when the subscription ends, for the per-connection and per-token counts. */
+  readonly onEnd: () => void;
+}
+
+interface Data<A> {
+  readonly args: A;
+  readonly context: SubscriptionContext;
+}
+
+const MAX_THRESHOLDS = 20;
+const MAX_NODE_IDS = 100;
+
+function badInput(message: string, argument: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', argument } });
+}
+
+/** The initiative by key, as a reader in scope sees it (others look not-found). */
+async function initiativeFor(ctx: SubscriptionContext, key: string): Promise<number> {
+  const record = await findInitiativeByKey(ctx.em, key);
+  if (!record || !canRead(ctx.principal, record.id))
+    throw new GraphQLError(`项目不存在：${key}`, { extensions: { code: 'NOT_FOUND' } });
+  return record.id;
+}
+
+/** Node filter: Workstream or Initiative global ids → node ids (the initiative is node 0). */
+function nodeFilter(ids: readonly string[] | null | undefined, initiativeId: number) {
+  if (ids === null || ids === undefined) return null;
+  if (ids.length > MAX_NODE_IDS) throw badInput(`nodeIds 最多 ${MAX_NODE_IDS} 个`, 'nodeIds');
+  return new Set(
+    ids.map((id) => {
+      const parsed = fromGlobalId(id);
+      if (parsed?.type === 'Workstream') return parsed.id;
+      if (parsed?.type === 'Initiative' && parsed.id === initiativeId) return INITIATIVE_NODE;
+      throw badInput(`无效的节点 ID：${id}`, 'nodeIds');
+    }),
+  );
+}
+
+function base(event: LiveEvent, key: string) {
+  return {
+    cause: { changeIds: event.changeIds.map(String), actor: event.actor },
+    revision: event.revision,
+    initiativeKey: key,
+  };
+}
+
+function figureAnswer(event: LiveEvent, key: string, change: FigureChange) {
+  return {
+    ...base(event, key),
+    node: {
+      id:
+        change.nodeId === INITIATIVE_NODE
+          ? toGlobalId('Initiative', event.initiativeId)
+          : toGlobalId('Workstream', change.nodeId),
+    },
+    before: change.before && new FigureValueType(change.before),
+    after: change.after && new FigureValueType(change.after),
+  };
+}
+
+/** Every event of one initiative the caller may still read (checked on each event). */
+function streamOf<T extends { seq: number }>(
+  ctx: SubscriptionContext,
+  initiativeId: number,
+  toAnswers: (event: LiveEvent) => Omit<T, 'seq'>[],
+) {
+  return liveStream<T>(
+    ctx.live,
+    (e) => e.initiativeId === initiativeId && canRead(ctx.principal, e.initiativeId),
+    toAnswers,
+    ctx.onEnd,
+  );
+}
+
+@Resolver()
+export class LiveResolver {
+  @Subscription(() => FigureChangedType, {
+    description:
+      'A node’s figure moved (every node of the tree, or the nodeIds given; minChange: in percent points).',
+    subscribe: async ({ args, context }: Data<FigureArgs>) => {
+      const id = await initiativeFor(context, args.initiativeKey);
+      const nodes = nodeFilter(args.nodeIds, id);
+      const min = args.minChange ?? null;
+      return streamOf<FigureChangedType>(context, id, (e) =>
+        e.figures
+          .filter((f) => (!nodes || nodes.has(f.nodeId)) && movedAtLeast(f, min))
+          .map((f) => figureAnswer(e, args.initiativeKey, f)),
+      );
+    },
+  })
+  figureChanged(
+    @Root() event: FigureChangedType,
+    @Arg('initiativeKey', () => String) _key: string,
+    @Arg('nodeIds', () => [ID], { nullable: true }) _nodes?: string[] | null,
+    @Arg('minChange', () => Float, { nullable: true }) _min?: number | null,
+  ): FigureChangedType {
+    return event;
+  }
+
+  @Subscription(() => ThresholdCrossedType, {
+    description:
+      'A node’s percent crossed one of the thresholds, either way: once per crossing, in commit order.',
+    subscribe: async ({ args, context }: Data<ThresholdArgs>) => {
+      const id = await initiativeFor(context, args.initiativeKey);
+      const nodes = nodeFilter(args.nodeIds, id);
+      const { thresholds } = args;
+      if (thresholds.length === 0 || thresholds.length > MAX_THRESHOLDS)
+        throw badInput(`thresholds 应有 1–${MAX_THRESHOLDS} 个`, 'thresholds');
+      if (thresholds.some((t) => !(t >= 0 && t <= 100)))
+        throw badInput('threshold 应在 0–100 之间', 'thresholds');
+      return streamOf<ThresholdCrossedType>(context, id, (e) =>
+        e.figures
+          .filter((f) => !nodes || nodes.has(f.nodeId))
+          .flatMap((f) =>
+            crossings(percentOfValue(f.before), percentOfValue(f.after), thresholds).map((c) => ({
+              ...figureAnswer(e, args.initiativeKey, f),
+              ...c,
+            })),
+          ),
+      );
+    },
+  })
+  thresholdCrossed(
+    @Root() event: ThresholdCrossedType,
+    @Arg('initiativeKey', () => String) _key: string,
+    @Arg('thresholds', () => [Float]) _thresholds: number[],
+    @Arg('nodeIds', () => [ID], { nullable: true }) _nodes?: string[] | null,
+  ): ThresholdCrossedType {
+    return event;
+  }
+
+  @Subscription(() => ItemChangedType, {
+    description: 'An item of the initiative changed (created, status, moved, deleted…).',
+    subscribe: async ({ args, context }: Data<{ initiativeKey: string }>) => {
+      const id = await initiativeFor(context, args.initiativeKey);
+      return streamOf<ItemChangedType>(context, id, (e) =>
+        e.items.map((i) => ({
+          ...base(e, args.initiativeKey),
+          itemId: toGlobalId('Item', i.itemId),
+          workstreamId: toGlobalId('Workstream', i.workstreamId),
+          type: i.type,
+          status: i.status,
+          percent: i.percent,
+          version: i.version,
+        })),
+      );
+    },
+  })
+  itemChanged(
+    @Root() event: ItemChangedType,
+    @Arg('initiativeKey', () => String) _key: string,
+  ): ItemChangedType {
+    return event;
+  }
+}
+
+interface FigureArgs {
+  initiativeKey: string;
+  nodeIds?: string[] | null;
+  minChange?: number | null;
+}
+interface ThresholdArgs {
+  initiativeKey: string;
+  thresholds: number[];
+  nodeIds?: string[] | null;
+}

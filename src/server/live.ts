@@ -1,0 +1,87 @@
+import type { MikroORM } from '@mikro-orm/core';
+import type { GraphQLSchema } from 'graphql';
+import type { IncomingMessage, Server } from 'node:http';
+import type { Logger } from 'pino';
+import type { Principal } from '../domain/access.js';
+import { dialectOf, type Em } from '../db/orm.js';
+import { onCommit } from '../services/live/commit-bell.js';
+import { OutboxFeed } from '../services/live/outbox-feed.js';
+import { PgDoorbell } from '../services/live/pg-doorbell.js';
+import { messagesOf } from '../graphql/webhooks/webhook-messages.js';
+import { WebhookWorker } from '../services/webhooks/webhook-worker.js';
+import type { WebhookOptions } from '../config.js';
+import { attachSubscriptions, type SubscriptionServer } from './subscriptions.js';
+
+/** The catch-up read's period: the longest an event can wait if every doorbell failed. */
+export const CATCH_UP_MS = 1_000;
+
+export interface Live {
+  readonly feed: OutboxFeed;
+  readonly subscriptions: SubscriptionServer;
+  readonly doorbell: PgDoorbell | null;
+  readonly webhooks: WebhookWorker | null;
+  close(): Promise<void>;
+}
+
+/**
+ * This instance's live side: the outbox reader, its doorbells (this process's commits; on
+ * PostgreSQL, LISTEN for every instance's), and graphql-ws on /graphql.
+ */
+export async function startLive(deps: {
+  orm: MikroORM;
+  server: Server;
+  schema: GraphQLSchema;
+  log: Logger;
+  introspection: boolean;
+  webhooks: WebhookOptions;
+  onWebhookAttempt: (result: string) => void;
+  authenticate: (req: IncomingMessage) => Promise<Principal>;
+}): Promise<Live> {
+  const em = () => deps.orm.em.fork() as Em;
+  const feed = new OutboxFeed(em, deps.log, { catchUpMs: CATCH_UP_MS });
+  await feed.start();
+  const unring = onCommit(deps.orm.em.getDriver(), () => void feed.wake());
+  let doorbell: PgDoorbell | null = null;
+  if (dialectOf(em()) === 'postgresql') {
+    doorbell = new PgDoorbell(
+      String(deps.orm.config.get('clientUrl')),
+      () => void feed.wake(),
+      deps.log,
+    );
+    await doorbell.start();
+  }
+  let webhooks: WebhookWorker | null = null;
+  if (deps.webhooks.worker) {
+    const worker = (webhooks = new WebhookWorker(
+      em,
+      deps.log,
+      deps.webhooks,
+      messagesOf,
+      deps.onWebhookAttempt,
+    ));
+    feed.listen(() => void worker.kick());
+    worker.start();
+  }
+  const subscriptions = attachSubscriptions({
+    server: deps.server,
+    schema: deps.schema,
+    live: feed,
+    em,
+    log: deps.log,
+    introspection: deps.introspection,
+    authenticate: deps.authenticate,
+  });
+  return {
+    feed,
+    subscriptions,
+    doorbell,
+    webhooks,
+    close: async () => {
+      unring();
+      webhooks?.stop();
+      await subscriptions.close();
+      await doorbell?.stop();
+      feed.stop();
+    },
+  };
+}

@@ -1,0 +1,191 @@
+import {
+  GraphQLError,
+  parse,
+  specifiedRules,
+  validate,
+  type DocumentNode,
+  type ExecutionResult,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+} from 'graphql';
+import { useServer } from 'graphql-ws/use/ws';
+import type { IncomingMessage, Server } from 'node:http';
+import type { Logger } from 'pino';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { Principal } from '../domain/access.js';
+import type { Em } from '../db/orm.js';
+import { formatError } from '../graphql/errors.js';
+import type { LiveSource } from '../graphql/live/live-stream.js';
+import type { SubscriptionContext } from '../graphql/live/live.resolver.js';
+import { queryCost } from './cost-model.js';
+import { LIMITS, limitRules } from './limits.js';
+import { sizesProbe } from './list-sizes.js';
+
+/** Subscriptions one connection may hold, and one token across this instance's connections. */
+export const SUBSCRIPTION_LIMITS = Object.freeze({ perConnection: 20, perToken: 100 });
+/** How often a connection's token is checked again (revoked or expired: the socket closes). */
+const RECHECK_MS = 30_000;
+
+export interface SubscriptionDeps {
+  readonly server: Server;
+  readonly schema: GraphQLSchema;
+  readonly live: LiveSource;
+  readonly em: () => Em;
+  readonly log: Logger;
+  readonly introspection: boolean;
+  readonly authenticate: (req: IncomingMessage) => Promise<Principal>;
+}
+
+type Extra = {
+  principal?: Principal;
+  ids?: Set<string>;
+  timer?: NodeJS.Timeout;
+};
+
+export interface SubscriptionServer {
+  /** Subscriptions running now on this instance. */
+  active(): number;
+  close(): Promise<void>;
+}
+
+const refuse = (message: string, code: string) =>
+  [new GraphQLError(message, { extensions: { code } })] as const;
+
+/** The connection's token: `authorization` ("Bearer …") or `token` in connection_init's payload. */
+function authRequest(request: IncomingMessage, params: Record<string, unknown> | undefined) {
+  const raw = params?.authorization ?? params?.Authorization ?? params?.token;
+  const authorization =
+    typeof raw === 'string' ? (/^bearer\s/i.test(raw) ? raw : `Bearer ${raw}`) : undefined;
+  const headers = { ...request.headers, authorization };
+  return Object.assign(Object.create(request) as IncomingMessage, { headers });
+}
+
+/**
+ * graphql-ws on the HTTP server's /graphql path. The token comes with connection_init and is
+ * checked there (a bad one closes the socket with 4403) and again every 30 s; each subscribe is
+ * parsed with the token limit, validated with the depth and alias rules, costed like a query,
+ * and counted against the per-connection and per-token limits. Only subscriptions run here;
+ * queries and mutations go over HTTP.
+ */
+export function attachSubscriptions(deps: SubscriptionDeps): SubscriptionServer {
+  const wss = new WebSocketServer({ server: deps.server, path: '/graphql', maxPayload: 100_000 });
+  const perToken = new Map<string, number>();
+  let active = 0;
+  const tokenKey = (p: Principal | undefined) =>
+    p?.kind === 'token' ? `token:${p.tokenId}` : 'anonymous';
+  const release = (extra: Extra, id: string) => {
+    if (!extra.ids?.delete(id)) return;
+    active--;
+    const key = tokenKey(extra.principal);
+    perToken.set(key, (perToken.get(key) ?? 1) - 1);
+  };
+  const format = (errors: readonly GraphQLError[]) =>
+    errors.map((e) =>
+      formatError(
+        e.toJSON(),
+        e,
+        (err) => deps.log.error({ err }, 'unexpected error in a subscription'),
+        {
+          suggestions: deps.introspection,
+        },
+      ),
+    );
+
+  const disposable = useServer<Record<string, unknown> | undefined, Extra>(
+    {
+      schema: deps.schema,
+      onConnect: async (ctx) => {
+        const extra = ctx.extra as Extra & { request: IncomingMessage; socket: WebSocket };
+        const check = () => deps.authenticate(authRequest(extra.request, ctx.connectionParams));
+        try {
+          extra.principal = await check();
+        } catch {
+          return false;
+        }
+        extra.ids = new Set();
+        extra.timer = setInterval(() => {
+          check().catch(() => extra.socket.close(4403, 'Forbidden'));
+        }, RECHECK_MS);
+        extra.timer.unref();
+        return true;
+      },
+      onClose: (ctx) => {
+        const extra = ctx.extra as Extra;
+        clearInterval(extra.timer);
+        for (const id of [...(extra.ids ?? [])]) release(extra, id);
+      },
+      onSubscribe: (ctx, id, payload) => {
+        const extra = ctx.extra as Extra;
+        let document: DocumentNode;
+        try {
+          document = parse(payload.query, { maxTokens: LIMITS.tokens });
+        } catch (err) {
+          return refuse(
+            err instanceof GraphQLError ? err.message : '无法解析查询',
+            'GRAPHQL_PARSE_FAILED',
+          );
+        }
+        const invalid = validate(deps.schema, document, [...specifiedRules, ...limitRules()]);
+        if (invalid.length > 0) return invalid;
+        const operation = document.definitions.find(
+          (d): d is OperationDefinitionNode =>
+            d.kind === 'OperationDefinition' &&
+            (!payload.operationName || d.name?.value === payload.operationName),
+        );
+        if (operation?.operation !== 'subscription')
+          return refuse('WebSocket 上只接受 subscription；查询和修改请用 HTTP', 'BAD_REQUEST');
+        const cost = queryCost(
+          deps.schema,
+          document,
+          payload.variables ?? {},
+          payload.operationName ?? undefined,
+          sizesProbe().sizes,
+        );
+        if (cost.cost > LIMITS.cost)
+          return refuse(`查询代价 ${cost.cost} 超过上限 ${LIMITS.cost}`, 'QUERY_TOO_COMPLEX');
+        if ((extra.ids?.size ?? 0) >= SUBSCRIPTION_LIMITS.perConnection)
+          return refuse(
+            `每个连接最多 ${SUBSCRIPTION_LIMITS.perConnection} 个订阅`,
+            'TOO_MANY_SUBSCRIPTIONS',
+          );
+        const key = tokenKey(extra.principal);
+        if ((perToken.get(key) ?? 0) >= SUBSCRIPTION_LIMITS.perToken)
+          return refuse(
+            `每个令牌最多 ${SUBSCRIPTION_LIMITS.perToken} 个订阅`,
+            'TOO_MANY_SUBSCRIPTIONS',
+          );
+        extra.ids!.add(id);
+        active++;
+        perToken.set(key, (perToken.get(key) ?? 0) + 1);
+        const contextValue: SubscriptionContext = {
+          principal: extra.principal!,
+          em: deps.em(),
+          live: deps.live,
+          onEnd: () => {},
+        };
+        return {
+          schema: deps.schema,
+          document,
+          operationName: payload.operationName,
+          variableValues: payload.variables,
+          contextValue,
+        };
+      },
+      onNext: (_ctx, _id, _payload, _args, result: ExecutionResult) =>
+        result.errors ? { ...result, errors: format(result.errors) } : undefined,
+      onError: (ctx, id, _payload, errors) => {
+        release(ctx.extra as Extra, id);
+        return format(errors);
+      },
+      onComplete: (ctx, id) => release(ctx.extra as Extra, id),
+    },
+    wss,
+  );
+  return {
+    active: () => active,
+    close: async () => {
+      for (const client of wss.clients) client.close(1001, 'Going away');
+      await disposable.dispose();
+    },
+  };
+}

@@ -1,0 +1,150 @@
+import type { ChangeEvent } from '../../domain/change-events.js';
+import {
+  figureChanges,
+  INITIATIVE_NODE,
+  itemChangesOf,
+  touchedWorkstreams,
+  withAncestors,
+  type FigureChange,
+  type FigureValue,
+  type LiveEvent,
+} from '../../domain/live-events.js';
+import type { Em } from '../../db/orm.js';
+import { findInitiativesByIds } from '../../db/queries/initiative.queries.js';
+import {
+  bumpRevision,
+  insertOutbox,
+  readFigureStates,
+  reserveOutboxSeq,
+  writeFigureStates,
+  type OutboxRow,
+} from '../../db/queries/outbox.queries.js';
+import {
+  findTallyRows,
+  findTreeRows,
+  findWorkstreamsByIds,
+} from '../../db/queries/workstream.queries.js';
+import type { InitiativeRecord } from '../../db/records.js';
+import { deltasOf } from '../../domain/event-deltas.js';
+import { figuresFromDeltas, idsOfPath, itemsOnly } from '../../domain/live-figures.js';
+import { resolvePolicy } from '../../domain/rollup-policy.js';
+import { buildTree } from '../load-initiative-tree.js';
+
+/**
+ * Appends a write's live events to the outbox, in the write's transaction, after its counters
+ * moved: one outbox row per initiative it touched. Order of work matters:
+ * 1. the outbox numbers are reserved first: that locks the 'head' row until commit, so every
+ *    write that took an earlier number has committed by now;
+ * 2. the tree is then read inside the lock: it holds every earlier write and this one's own, so
+ *    "after" is exact in commit order, and "before" (the figures last published) is exactly
+ *    the previous write's "after": figure events chain without gaps or overlaps.
+ */
+export async function appendOutbox(
+  tem: Em,
+  events: readonly ChangeEvent[],
+  actor: string,
+  now: Date,
+  changeIds: readonly number[],
+): Promise<void> {
+  const byInitiative = new Map<number, ChangeEvent[]>();
+  const idsOf = new Map<number, number[]>();
+  events.forEach((e, n) => {
+    byInitiative.set(e.initiativeId, [...(byInitiative.get(e.initiativeId) ?? []), e]);
+    idsOf.set(e.initiativeId, [...(idsOf.get(e.initiativeId) ?? []), changeIds[n]!]);
+  });
+  const initiatives = [...byInitiative.keys()].sort((a, b) => a - b);
+  const last = await reserveOutboxSeq(tem, initiatives.length);
+  const rows: OutboxRow[] = [];
+  for (const [n, initiativeId] of initiatives.entries()) {
+    const own = byInitiative.get(initiativeId)!;
+    const revision = await bumpRevision(tem, initiativeId);
+    const event: LiveEvent = {
+      seq: last - initiatives.length + 1 + n,
+      initiativeId,
+      revision,
+      actor,
+      recordedAt: now.toISOString(),
+      changeIds: idsOf.get(initiativeId)!.filter((id) => id !== undefined),
+      types: [...new Set(own.map((e) => e.type))],
+      items: itemChangesOf(own),
+      figures: await publishFigures(tem, initiativeId, own),
+    };
+    rows.push({
+      seq: event.seq,
+      initiativeId,
+      revision,
+      payload: JSON.stringify(event),
+      createdAt: now,
+    });
+  }
+  await insertOutbox(tem, rows);
+}
+
+/**
+ * The figure changes of the write, recorded as the figures now published. An item-only write
+ * adds its counter deltas to the published figures of the changed workstreams' paths (a few
+ * rows); anything else, or a path with a figure never published, folds the whole tree.
+ */
+async function publishFigures(
+  tem: Em,
+  initiativeId: number,
+  events: readonly ChangeEvent[],
+): Promise<FigureChange[]> {
+  const [initiative] = await findInitiativesByIds(tem, [initiativeId]);
+  if (!initiative) return [];
+  if (itemsOnly(events)) {
+    const deltas = deltasOf(events);
+    const ids = [
+      ...deltas.map((d) => d.workstreamId),
+      ...events.flatMap((e) => (e.type === 'WorkstreamCreated' ? [e.workstreamId] : [])),
+    ];
+    const rows = await findWorkstreamsByIds(tem, [...new Set(ids)]);
+    const paths = new Map(rows.map((r) => [r.id, idsOfPath(r.path)]));
+    const nodes = [...new Set([INITIATIVE_NODE, ...[...paths.values()].flat()])];
+    const changes = figuresFromDeltas(
+      await readFigureStates(tem, initiativeId, nodes),
+      events,
+      deltas,
+      (id) => paths.get(id),
+      resolvePolicy(initiative.rollupPolicy),
+    );
+    if (changes) {
+      await writeFigureStates(tem, initiativeId, changes);
+      return changes;
+    }
+  }
+  return foldFigures(tem, initiative, events);
+}
+
+/** Folds the initiative's tree as it now stands, compares with what was published, records it. */
+async function foldFigures(
+  tem: Em,
+  initiative: InitiativeRecord,
+  events: readonly ChangeEvent[],
+): Promise<FigureChange[]> {
+  const initiativeId = initiative.id;
+  const tree = buildTree(
+    initiative,
+    await findTreeRows(tem, [initiativeId]),
+    await findTallyRows(tem, [initiativeId]),
+  );
+  const current = new Map<number, FigureValue>();
+  const value = (f: { credit: number; counted: number; total: number }): FigureValue => ({
+    credit: f.credit,
+    counted: f.counted,
+    total: f.total,
+  });
+  current.set(INITIATIVE_NODE, value(tree.rollup.root));
+  for (const [id, f] of tree.rollup.figures) current.set(id, value(f));
+  const touched = touchedWorkstreams(events);
+  const candidates =
+    touched === null ? null : [...withAncestors(touched, (id) => tree.nodes.get(id)?.parentId)];
+  const previous = await readFigureStates(tem, initiativeId, candidates);
+  const changes = figureChanges(
+    previous,
+    current,
+    candidates ?? [...current.keys(), ...previous.keys()],
+  );
+  await writeFigureStates(tem, initiativeId, changes);
+  return changes;
+}

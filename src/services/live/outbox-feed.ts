@@ -1,0 +1,96 @@
+import type { Logger } from 'pino';
+import type { LiveEvent } from '../../domain/live-events.js';
+import type { Em } from '../../db/orm.js';
+import { outboxHead, readOutboxAfter } from '../../db/queries/outbox.queries.js';
+
+const BATCH = 500;
+
+export interface FeedOptions {
+  /** The catch-up read's period: events arrive at least this often without any doorbell. */
+  readonly catchUpMs: number;
+}
+
+/**
+ * This process's reader of the outbox: reads rows after the last one it saw, in seq order, and
+ * hands each event to its listeners once. Any doorbell (a commit here, a NOTIFY from another
+ * instance, the periodic catch-up) only says "read now"; what is read is always "after the last
+ * seq", so a lost or doubled ring loses or doubles nothing. Reads never overlap.
+ */
+export class OutboxFeed {
+  private last = 0;
+  private reading: Promise<void> | null = null;
+  private again = false;
+  private timer: NodeJS.Timeout | undefined;
+  private readonly listeners = new Set<(event: LiveEvent) => void>();
+  /** When the newest event read was committed (for the outbox-lag metric). */
+  lastEventAt: number | null = null;
+  lastLagMs = 0;
+
+  constructor(
+    private readonly em: () => Em,
+    private readonly log: Logger,
+    private readonly options: FeedOptions,
+  ) {}
+
+  /** Starts after the outbox's current end: subscribers get what commits from now on. */
+  async start(): Promise<void> {
+    this.last = await outboxHead(this.em());
+    this.timer = setInterval(() => this.wake(), this.options.catchUpMs);
+    this.timer.unref();
+  }
+
+  get position(): number {
+    return this.last;
+  }
+
+  listen(listener: (event: LiveEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Reads now (or right after the read under way). */
+  wake(): Promise<void> {
+    if (this.reading) {
+      this.again = true;
+      return this.reading;
+    }
+    this.reading = this.drain().finally(() => {
+      this.reading = null;
+      if (this.again) {
+        this.again = false;
+        void this.wake();
+      }
+    });
+    return this.reading;
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      for (;;) {
+        const rows = await readOutboxAfter(this.em(), this.last, BATCH);
+        for (const row of rows) {
+          this.last = row.seq;
+          const event = JSON.parse(row.payload) as LiveEvent;
+          this.lastEventAt = row.createdAt.getTime();
+          this.lastLagMs = Math.max(0, Date.now() - this.lastEventAt);
+          for (const listener of this.listeners) {
+            try {
+              listener(event);
+            } catch (err) {
+              this.log.error({ err, seq: row.seq }, 'live listener failed');
+            }
+          }
+        }
+        if (rows.length < BATCH) return;
+      }
+    } catch (err) {
+      // The database is away: the next ring or catch-up reads from the same place.
+      this.log.warn({ err: (err as Error).message }, 'outbox read failed; will retry');
+    }
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+    this.listeners.clear();
+  }
+}

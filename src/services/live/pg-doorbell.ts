@@ -1,0 +1,85 @@
+import pg from 'pg';
+import type { Logger } from 'pino';
+import { POOL_ACQUIRE_TIMEOUT_MS } from '../../db/pg-pool-guard.js';
+import { OUTBOX_CHANNEL } from '../../db/queries/outbox.queries.js';
+
+/** The listening connection's application_name (operators and tests can find it by it). */
+export const LISTENER_NAME = 'jindu-outbox-listener';
+
+/**
+ * LISTEN on a dedicated PostgreSQL connection (a pooled one would be handed to others and lose
+ * the LISTEN): every NOTIFY from a commit on any instance rings `ring`. When the connection
+ * drops it reconnects with a growing pause, listens again, and rings once, so what committed
+ * while it was away is read at once (the feed reads "after the last seq", so nothing is lost).
+ */
+export class PgDoorbell {
+  private client: pg.Client | null = null;
+  private stopped = false;
+  private pause = 100;
+  /** How many times the connection was (re)established. */
+  connections = 0;
+
+  constructor(
+    private readonly url: string,
+    private readonly ring: () => void,
+    private readonly log: Logger,
+  ) {}
+
+  async start(): Promise<void> {
+    await this.connect().catch(() => this.retry());
+  }
+
+  private async connect(): Promise<void> {
+    if (this.stopped) return;
+    const client = new pg.Client({
+      connectionString: this.url,
+      application_name: LISTENER_NAME,
+      // As the pool's connections (pg-pool-guard.ts): a bounded connect, TCP keep-alive so a
+      // vanished server is noticed.
+      connectionTimeoutMillis: POOL_ACQUIRE_TIMEOUT_MS,
+      keepAlive: true,
+    });
+    client.on('notification', () => this.ring());
+    client.on('error', (err) => {
+      this.log.warn({ err: err.message }, 'outbox listener connection failed');
+    });
+    client.on('end', () => {
+      if (this.client === client) {
+        this.client = null;
+        this.retry();
+      }
+    });
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
+    } catch (err) {
+      client.removeAllListeners('end');
+      await client.end().catch(() => undefined);
+      throw err;
+    }
+    this.client = client;
+    this.connections++;
+    this.pause = 100;
+    if (this.connections > 1) this.log.info('outbox listener reconnected');
+    this.ring(); // catch up on what committed while no one listened
+  }
+
+  private retry(): void {
+    if (this.stopped) return;
+    const wait = this.pause;
+    this.pause = Math.min(this.pause * 2, 2_000);
+    setTimeout(() => {
+      this.connect().catch((err: Error) => {
+        this.log.warn({ err: err.message }, 'outbox listener could not reconnect');
+        this.retry();
+      });
+    }, wait).unref();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    const client = this.client;
+    this.client = null;
+    await client?.end().catch(() => undefined);
+  }
+}

@@ -1,0 +1,202 @@
+import { randomInt } from 'node:crypto';
+import type { Logger } from 'pino';
+import { Webhook as Signer } from 'standardwebhooks';
+import type { WebhookOptions } from '../../config.js';
+import type { LiveEvent } from '../../domain/live-events.js';
+import { MAX_ATTEMPTS, retryDelayMs } from '../../domain/webhook-rules.js';
+import type { Em } from '../../db/orm.js';
+import { findInitiativesByIds } from '../../db/queries/initiative.queries.js';
+import { readOutboxAfter } from '../../db/queries/outbox.queries.js';
+import {
+  claimDueDeliveries,
+  findWebhooks,
+  insertDeliveries,
+  lockWebhookPosition,
+  pruneOutbox,
+  recordAttempt,
+  setWebhookPosition,
+  updateWebhookRow,
+  type DeliveryRow,
+} from '../../db/queries/webhook.queries.js';
+import { checkWebhookUrl } from './url-policy.js';
+
+const BATCH = 200;
+/** Outbox rows are kept this long after every reader is past them (late readers, debugging). */
+export const OUTBOX_KEEP_MS = 7 * 24 * 3_600_000;
+const PRUNE_EVERY_MS = 10 * 60_000;
+const LEASE_MS = 60_000;
+const TIMEOUT_MS = 10_000;
+
+export type AttemptResult = 'success' | 'failure' | 'gone' | 'refused';
+
+/**
+ * Delivers webhooks from the outbox, at least once, on any number of instances:
+ * 1. fan-out: under the lock of the outbox position 'webhooks', outbox rows after it become one
+ *    delivery row per endpoint and message, and the position moves, in one transaction: a
+ *    crash before commit leaves the rows to the next run, after commit the deliveries persist;
+ * 2. delivery: due deliveries are claimed with a lease (SKIP LOCKED between instances), signed
+ *    (Standard Webhooks) and sent; each attempt is logged; 2xx delivers, 410 disables the
+ *    endpoint, anything else retries with exponential backoff and jitter until MAX_ATTEMPTS.
+ */
+export class WebhookWorker {
+  private running: Promise<void> | null = null;
+  private again = false;
+  private timer: NodeJS.Timeout | undefined;
+  private prunedAt = 0;
+
+  constructor(
+    private readonly em: () => Em,
+    private readonly log: Logger,
+    private readonly options: WebhookOptions,
+    /** The bodies an event gives an endpoint taking `types` (graphql/webhooks/webhook-messages.ts). */
+    private readonly messagesOf: (
+      event: LiveEvent,
+      initiativeKey: string,
+      types: readonly string[],
+    ) => readonly { readonly type: string }[],
+    private readonly onAttempt: (result: AttemptResult) => void = () => {},
+  ) {}
+
+  start(): void {
+    this.timer = setInterval(() => this.kick(), Math.min(1_000, this.options.retryBaseMs));
+    this.timer.unref();
+    this.kick();
+  }
+
+  /** Runs now (or once more after the run under way). */
+  kick(): Promise<void> {
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    this.running = this.run().finally(() => {
+      this.running = null;
+      if (this.again) {
+        this.again = false;
+        void this.kick();
+      }
+    });
+    return this.running;
+  }
+
+  private async run(): Promise<void> {
+    try {
+      while ((await this.fanOut()) === BATCH);
+      if (Date.now() - this.prunedAt > PRUNE_EVERY_MS) {
+        this.prunedAt = Date.now();
+        await pruneOutbox(this.em(), new Date(Date.now() - OUTBOX_KEEP_MS));
+      }
+      for (;;) {
+        const due = await claimDueDeliveries(this.em(), new Date(), LEASE_MS, 20);
+        if (due.length === 0) break;
+        await Promise.all(due.map((d) => this.send(d)));
+      }
+    } catch (err) {
+      this.log.warn({ err: (err as Error).message }, 'webhook worker failed; will retry');
+    }
+  }
+
+  /** Turns outbox rows into deliveries; returns how many rows it read. */
+  private async fanOut(): Promise<number> {
+    return this.em().transactional(async (tem) => {
+      const em = tem as Em;
+      const position = await lockWebhookPosition(em);
+      const rows = await readOutboxAfter(em, position, BATCH);
+      if (rows.length === 0) return 0;
+      const hooks = (await findWebhooks(em)).filter((h) => h.disabledAt === null);
+      const events = rows.map((r) => JSON.parse(r.payload) as LiveEvent);
+      const keys = new Map(
+        (await findInitiativesByIds(em, [...new Set(events.map((e) => e.initiativeId))])).map(
+          (i) => [i.id, i.key],
+        ),
+      );
+      const now = new Date();
+      const deliveries = events.flatMap((event, n) =>
+        hooks
+          // An endpoint gets what committed after it was made, never older history.
+          .filter(
+            (h) =>
+              (h.initiativeId === null || h.initiativeId === event.initiativeId) &&
+              rows[n]!.createdAt.getTime() >= h.createdAt.getTime(),
+          )
+          .flatMap((h) =>
+            this.messagesOf(event, keys.get(event.initiativeId) ?? '', h.events).map((m) => ({
+              webhookId: h.id,
+              messageId: `msg_${rows[n]!.seq}_${h.id}_${m.type.replace('.', '_')}`,
+              eventType: m.type,
+              payload: JSON.stringify(m),
+              nextAttemptAt: now,
+              createdAt: now,
+            })),
+          ),
+      );
+      await insertDeliveries(em, deliveries);
+      await setWebhookPosition(em, rows.at(-1)!.seq);
+      return rows.length;
+    });
+  }
+
+  private async send(d: DeliveryRow): Promise<void> {
+    const em = this.em();
+    const [hook] = await findWebhooks(em, [d.webhookId]);
+    const at = new Date();
+    const started = performance.now();
+    let status: number | null = null;
+    let error: string | null = null;
+    let result: AttemptResult;
+    if (!hook || hook.disabledAt) {
+      await recordAttempt(
+        em,
+        { deliveryId: d.id, at, status: null, durationMs: 0, error: '端点已删除或停用' },
+        { state: 'cancelled', attempts: d.attempts, nextAttemptAt: null },
+      );
+      return;
+    }
+    try {
+      await checkWebhookUrl(hook.url, this.options.allowPrivate);
+      const signature = new Signer(hook.secret).sign(d.messageId, at, d.payload);
+      const res = await fetch(hook.url, {
+        method: 'POST',
+        redirect: 'manual', // a redirect could lead anywhere the URL check refused
+        signal: AbortSignal.timeout(TIMEOUT_MS),
+        headers: {
+          'content-type': 'application/json',
+          'user-agent': 'Jindu-Webhooks/1',
+          'webhook-id': d.messageId,
+          'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
+          'webhook-signature': signature,
+        },
+        body: d.payload,
+      });
+      status = res.status;
+      await res.body?.cancel().catch(() => undefined);
+      result = res.ok ? 'success' : res.status === 410 ? 'gone' : 'failure';
+    } catch (err) {
+      error = err instanceof Error ? err.message.slice(0, 500) : String(err);
+      result = (err as { code?: string }).code === 'INVALID_INPUT' ? 'refused' : 'failure';
+    }
+    const durationMs = Math.round(performance.now() - started);
+    const attempts = d.attempts + 1;
+    const retry = result === 'failure' && attempts < MAX_ATTEMPTS;
+    const delay = retryDelayMs(attempts, this.options.retryBaseMs, randomInt(1_000_000) / 1e6);
+    await recordAttempt(
+      em,
+      { deliveryId: d.id, at, status, durationMs, error },
+      {
+        state: result === 'success' ? 'delivered' : retry ? 'pending' : 'failed',
+        attempts,
+        nextAttemptAt: retry ? new Date(Date.now() + delay) : null,
+      },
+    );
+    if (result === 'gone') await updateWebhookRow(em, hook.id, { disabledAt: new Date() });
+    this.onAttempt(result);
+    this.log.info(
+      { webhookId: hook.id, delivery: d.id, status, result, durationMs },
+      'webhook attempt',
+    );
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+}

@@ -1,0 +1,86 @@
+import { ApolloClient, gql, HttpLink, InMemoryCache } from '@apollo/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHttpApp, type HttpTestApp } from '../helpers/http-app.js';
+import { makeTree, type LiveTree } from '../helpers/live-client.js';
+
+const FIGURE = 'id percent credit counted total';
+const TREE = gql`
+  query Tree($key: String!) {
+    initiative(key: $key) {
+      id
+      progress { ${FIGURE} }
+      workstreams { id progress { ${FIGURE} } children { id progress { ${FIGURE} } } }
+    }
+  }
+`;
+const SET = gql`
+  mutation Set($input: SetItemStatusInput!) {
+    setItemStatus(input: $input) {
+      item { id status percent version }
+      affectedNodes {
+        id
+        ... on Initiative { progress { ${FIGURE} } }
+        ... on Workstream { progress { ${FIGURE} } }
+      }
+      userErrors { code }
+    }
+  }
+`;
+
+/** A real Apollo Client 4 cache in front of the server: a mutation keeps the cached tree right. */
+describe('Apollo Client InMemoryCache', () => {
+  let app: HttpTestApp;
+  let tree: LiveTree;
+  let requests: string[];
+  let client: ApolloClient;
+
+  beforeAll(async () => {
+    app = await startHttpApp('sqlite');
+    tree = await makeTree((q, v) => app.post(q, v), 'cache', 2, 4);
+    requests = [];
+    client = new ApolloClient({
+      cache: new InMemoryCache({ possibleTypes: { Node: ['Initiative', 'Workstream', 'Item'] } }),
+      link: new HttpLink({
+        uri: `${app.url}/graphql`,
+        headers: { authorization: `Bearer ${app.adminToken}` },
+        fetch: (url, init) => {
+          requests.push(JSON.parse(String(init?.body)).operationName);
+          return fetch(url, init);
+        },
+      }),
+    });
+  });
+  afterAll(() => app?.close());
+
+  it('shows the new figures of the item’s workstream and every ancestor without a refetch', async () => {
+    const before = (await client.query({ query: TREE, variables: { key: 'cache' } })).data as any;
+    expect(before.initiative.progress.percent).toBe(0);
+    const result = await client.mutate({
+      mutation: SET,
+      variables: { input: { itemId: tree.items[1]![0], status: 'DONE' } },
+    });
+    expect((result.data as any).setItemStatus.userErrors).toEqual([]);
+    expect(
+      (result.data as any).setItemStatus.affectedNodes.map((n: { id: string }) => n.id),
+    ).toEqual([tree.initiativeId, tree.leaves[1], tree.root]);
+
+    // Read from the cache only: no request goes out for it.
+    const sent = requests.length;
+    const cached = client.readQuery({ query: TREE, variables: { key: 'cache' } }) as any;
+    expect(requests.length).toBe(sent);
+    // What the server says now, read past any cache.
+    const fresh = (await app.post(TREE.loc!.source.body, { key: 'cache' })).body.data;
+    const plain = JSON.parse(
+      JSON.stringify(cached, (k, v) => (k === '__typename' ? undefined : v)),
+    );
+    expect(plain).toEqual(fresh);
+    expect(cached.initiative.progress.percent).toBe(12.5); // 1 of 8
+    const root = cached.initiative.workstreams[0];
+    expect(root.progress.percent).toBe(12.5);
+    expect(root.children[1].progress.percent).toBe(25); // 1 of 4
+    expect(root.children[0].progress.percent).toBe(0);
+    // Every Progress is its own cache entry, keyed by its id.
+    const entries = Object.keys(client.cache.extract() as object);
+    expect(entries.filter((k) => k.startsWith('Progress:'))).toHaveLength(4);
+  });
+});

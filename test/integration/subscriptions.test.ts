@@ -1,0 +1,145 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DIALECTS } from '../helpers/databases.js';
+import { startHttpApp, type HttpTestApp } from '../helpers/http-app.js';
+import { collect, liveClient, makeTree, settle, type LiveTree } from '../helpers/live-client.js';
+import { NODE_PROGRESS, SET_ITEM_STATUS, SET_ITEM_STATUSES } from '../helpers/operations.js';
+
+const FIGURES = `subscription($key: String!, $nodeIds: [ID!], $min: Float) {
+  figureChanged(initiativeKey: $key, nodeIds: $nodeIds, minChange: $min) {
+    node { id } before { percent credit counted total } after { percent credit counted total }
+    cause { changeIds actor } seq revision initiativeKey } }`;
+const ITEMS = `subscription($key: String!) { itemChanged(initiativeKey: $key) {
+  itemId workstreamId type status percent version seq revision cause { actor } } }`;
+
+describe.each(DIALECTS)('subscriptions over graphql-ws (%s)', (dialect) => {
+  let app: HttpTestApp;
+  let tree: LiveTree;
+  let other: LiveTree;
+  const post = (q: string, v?: Record<string, unknown>) => app.post(q, v);
+  const setStatus = (itemId: string, status: string, percent?: number) =>
+    post(SET_ITEM_STATUS, { input: { itemId, status, percent } });
+  const progress = async (id: string) =>
+    (await post(NODE_PROGRESS, { id })).body.data.node.progress;
+
+  beforeAll(async () => {
+    app = await startHttpApp(dialect);
+    tree = await makeTree(post, 'live-a');
+    other = await makeTree(post, 'live-b', 1, 3);
+  });
+  afterAll(() => app?.close());
+
+  it('sends every affected node’s figure, before and after, in the order writes commit', async () => {
+    const client = liveClient(app.url, app.adminToken);
+    const sub = collect(client, FIGURES, { key: 'live-a' });
+    await settle();
+    expect(
+      (await setStatus(tree.items[0]![0]!, 'DONE')).body.data.setItemStatus.userErrors,
+    ).toEqual([]);
+    expect(
+      (await setStatus(tree.items[0]![1]!, 'IN_PROGRESS', 50)).body.data.setItemStatus.userErrors,
+    ).toEqual([]);
+    // Each write moves the leaf, the top workstream and the initiative: 3 figures per write.
+    const events = await sub.waitFor(6);
+    expect(events.map((e) => e.figureChanged.seq)).toEqual([1, 2, 3, 4, 5, 6]);
+    const ids = events.map((e) => e.figureChanged.node.id);
+    expect(new Set(ids.slice(0, 3))).toEqual(
+      new Set([tree.initiativeId, tree.root, tree.leaves[0]]),
+    );
+    // The second write's "before" is the first's "after", node by node.
+    for (const id of [tree.initiativeId, tree.root, tree.leaves[0]!]) {
+      const [first, second] = events.filter((e) => e.figureChanged.node.id === id);
+      expect(second.figureChanged.before).toEqual(first.figureChanged.after);
+      expect(second.figureChanged.revision).toBe(first.figureChanged.revision + 1);
+      // And the last "after" is what a query reads now.
+      expect(second.figureChanged.after).toEqual(await progress(id));
+    }
+    const leaf = events.find((e) => e.figureChanged.node.id === tree.leaves[0])!.figureChanged;
+    expect(leaf.before).toEqual({ percent: 0, credit: 0, counted: 10, total: 10 });
+    expect(leaf.after).toEqual({ percent: 10, credit: 1, counted: 10, total: 10 });
+    expect(leaf.cause.actor).toBe('test-admin');
+    expect(leaf.cause.changeIds).toHaveLength(1);
+    expect(leaf.initiativeKey).toBe('live-a');
+    sub.stop();
+    await client.dispose();
+  });
+
+  it('emits nothing for a write that rolls back, and filters by node and minChange', async () => {
+    const client = liveClient(app.url, app.adminToken);
+    const leaf1 = collect(client, FIGURES, { key: 'live-a', nodeIds: [tree.leaves[1]] });
+    const big = collect(client, FIGURES, { key: 'live-a', nodeIds: [tree.root], min: 4 });
+    const items = collect(client, ITEMS, { key: 'live-a' });
+    await settle();
+    // All or nothing: one bad percent refuses the whole batch.
+    const refused = await post(SET_ITEM_STATUSES, {
+      input: {
+        updates: [
+          { itemId: tree.items[1]![0], status: 'DONE' },
+          { itemId: tree.items[1]![1], status: 'IN_PROGRESS', percent: 101 },
+        ],
+      },
+    });
+    expect(
+      refused.body.data?.setItemStatuses?.userErrors?.length ?? refused.body.errors?.length,
+    ).toBeGreaterThan(0);
+    await setStatus(tree.items[1]![2]!, 'IN_PROGRESS', 10); // root moves by 0.5 points
+    await setStatus(tree.items[1]![3]!, 'DONE'); // root moves by 5 points
+    const [a, b] = await leaf1.waitFor(2);
+    expect(a.figureChanged.node.id).toBe(tree.leaves[1]);
+    expect(a.figureChanged.before).toEqual({ percent: 0, credit: 0, counted: 10, total: 10 });
+    expect(b.figureChanged.before).toEqual(a.figureChanged.after);
+    const [moved] = await big.waitFor(1);
+    expect(moved.figureChanged.after.percent - moved.figureChanged.before.percent).toBeCloseTo(5);
+    const changed = await items.waitFor(2);
+    expect(
+      changed.map((e) => [e.itemChanged.itemId, e.itemChanged.status, e.itemChanged.seq]),
+    ).toEqual([
+      [tree.items[1]![2], 'IN_PROGRESS', 1],
+      [tree.items[1]![3], 'DONE', 2],
+    ]);
+    await settle(200);
+    expect(leaf1.events).toHaveLength(2);
+    expect(big.events).toHaveLength(1);
+    await client.dispose();
+  });
+
+  it('checks the token at connection_init and the scope at subscribe and on every event', async () => {
+    const bad = liveClient(app.url, 'jdu_not-a-token');
+    const refused = collect(bad, FIGURES, { key: 'live-a' });
+    await refused.ended;
+    expect(String((refused.errors[0] as { code?: number }).code)).toBe('4403');
+    await bad.dispose();
+
+    const scopedToken = await app.token('only-b', 'viewer', 'live-b');
+    const scoped = liveClient(app.url, scopedToken);
+    const foreign = collect(scoped, FIGURES, { key: 'live-a' });
+    await foreign.ended;
+    expect(foreign.errors).toMatchObject([{ extensions: { code: 'NOT_FOUND' } }]);
+    const own = collect(scoped, ITEMS, { key: 'live-b' });
+    await settle();
+    await setStatus(tree.items[0]![5]!, 'DONE');
+    await setStatus(other.items[0]![0]!, 'DONE');
+    const [event] = await own.waitFor(1);
+    expect(event.itemChanged.itemId).toBe(other.items[0]![0]);
+    await settle(200);
+    expect(own.events).toHaveLength(1);
+    await scoped.dispose();
+  });
+
+  it('limits subscriptions per connection and takes only subscriptions', async () => {
+    const client = liveClient(app.url, app.adminToken);
+    const subs = Array.from({ length: 21 }, () => collect(client, ITEMS, { key: 'live-a' }));
+    await subs[20]!.ended;
+    expect(subs[20]!.errors).toMatchObject([{ extensions: { code: 'TOO_MANY_SUBSCRIPTIONS' } }]);
+    const query = collect(client, '{ initiatives { key } }');
+    await query.ended;
+    expect(query.errors).toMatchObject([{ extensions: { code: 'BAD_REQUEST' } }]);
+    await client.dispose();
+  });
+
+  it('answers a subscription sent over HTTP with a 4xx, never a 500', async () => {
+    const res = await app.post('subscription { itemChanged(initiativeKey: "live-a") { seq } }');
+    expect(res.status).toBeGreaterThanOrEqual(400);
+    expect(res.status).toBeLessThan(500);
+    expect(res.body.errors[0].extensions.code).not.toBe('INTERNAL_SERVER_ERROR');
+  });
+});

@@ -1,0 +1,170 @@
+import { Webhook } from 'standardwebhooks';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DIALECTS } from '../helpers/databases.js';
+import { startHttpApp, type HttpTestApp } from '../helpers/http-app.js';
+import { makeTree, type LiveTree } from '../helpers/live-client.js';
+import { SET_ITEM_STATUS } from '../helpers/operations.js';
+import { eventually, startReceiver, until, type Received } from '../helpers/webhook-receiver.js';
+
+const CREATE = `mutation($input: CreateWebhookInput!) { createWebhook(input: $input) {
+  webhook { id url events initiativeKey enabled } secret userErrors { code message field } } }`;
+const DELIVERIES = `query($id: ID) { webhookDeliveries(first: 50, webhookId: $id) { nodes {
+  id messageId eventType state attemptCount attempts { status durationMs error } } hasNextPage } }`;
+const WEBHOOKS = '{ webhooks { id enabled url } }';
+
+describe.each(DIALECTS)('webhooks (%s)', (dialect) => {
+  let app: HttpTestApp;
+  let tree: LiveTree;
+  let receiver: Awaited<ReturnType<typeof startReceiver>>;
+  const post = (q: string, v?: Record<string, unknown>, token?: string | null) =>
+    app.post(q, v, token);
+  const create = async (input: Record<string, unknown>, token?: string) =>
+    (await post(CREATE, { input }, token)).body.data.createWebhook;
+
+  beforeAll(async () => {
+    // /flaky answers 500 twice per message, then 200; /gone answers 410.
+    receiver = await startReceiver((path, before) =>
+      path === '/gone' ? 410 : path === '/flaky' && before < 2 ? 500 : 200,
+    );
+    app = await startHttpApp(dialect, {
+      webhooks: { allowPrivate: true, retryBaseMs: 40, worker: true },
+    });
+    tree = await makeTree((q, v) => post(q, v), 'hooks', 1, 4);
+  });
+  afterAll(async () => {
+    await app?.close();
+    await receiver?.close();
+  });
+
+  it('signs per Standard Webhooks; a tampered body or a stale timestamp does not verify', async () => {
+    const made = await create({
+      url: `${receiver.url}/ok`,
+      events: ['figure.changed', 'item.changed'],
+      initiativeKey: 'hooks',
+    });
+    expect(made.userErrors).toEqual([]);
+    expect(made.secret).toMatch(/^whsec_[A-Za-z0-9+/=]{40,}$/);
+    expect(made.webhook).toMatchObject({
+      events: ['figure.changed', 'item.changed'],
+      enabled: true,
+    });
+    // The secret is never shown again.
+    expect(JSON.stringify((await post(WEBHOOKS)).body)).not.toContain(made.secret);
+
+    await post(SET_ITEM_STATUS, { input: { itemId: tree.items[0]![0], status: 'DONE' } });
+    const got = await until(() => {
+      const ok = receiver.received.filter((r) => r.path === '/ok');
+      return ok.length >= 2 && ok;
+    });
+    const verifier = new Webhook(made.secret);
+    const byType = (t: string) => got.find((r) => JSON.parse(r.body).type === t)!;
+    const item = byType('item.changed');
+    const figure = byType('figure.changed');
+    for (const r of [item, figure]) {
+      expect(verifier.verify(r.body, r.headers as Record<string, string>)).toBeTruthy();
+      expect(() =>
+        verifier.verify(
+          r.body.replace('DONE', 'CANCELLED').replace('1', '2'),
+          r.headers as Record<string, string>,
+        ),
+      ).toThrow();
+    }
+    expect(JSON.parse(item.body).data.items[0]).toMatchObject({
+      itemId: tree.items[0]![0],
+      status: 'DONE',
+    });
+    const root = JSON.parse(figure.body).data.figures.find(
+      (f: { nodeId: string }) => f.nodeId === tree.initiativeId,
+    );
+    expect(root).toEqual({
+      nodeId: tree.initiativeId,
+      before: { percent: 0, credit: 0, counted: 4, total: 4 },
+      after: { percent: 25, credit: 1, counted: 4, total: 4 },
+    });
+    // Signed properly but ten minutes ago: a receiver refuses it as a replay.
+    const old = new Date(Date.now() - 10 * 60_000);
+    const stale = {
+      'webhook-id': String(item.headers['webhook-id']),
+      'webhook-timestamp': String(Math.floor(old.getTime() / 1000)),
+      'webhook-signature': verifier.sign(String(item.headers['webhook-id']), old, item.body),
+    };
+    expect(() => verifier.verify(item.body, stale)).toThrow(/timestamp/i);
+  });
+
+  it('retries 500, 500, 200 with the same webhook-id and logs three attempts', async () => {
+    const made = await create({
+      url: `${receiver.url}/flaky`,
+      events: ['item.changed'],
+      initiativeKey: 'hooks',
+    });
+    await post(SET_ITEM_STATUS, { input: { itemId: tree.items[0]![1], status: 'DONE' } });
+    const attempts = await until(() => {
+      const flaky = receiver.received.filter((r) => r.path === '/flaky');
+      return flaky.length >= 3 && flaky;
+    });
+    expect(attempts.map((r) => r.status)).toEqual([500, 500, 200]);
+    expect(new Set(attempts.map((r: Received) => r.headers['webhook-id'])).size).toBe(1);
+    const resolved = await eventually(async () => {
+      const res = await post(DELIVERIES, { id: made.webhook.id });
+      if (res.body.errors) throw new Error(JSON.stringify(res.body.errors));
+      const d = res.body.data.webhookDeliveries.nodes;
+      return d[0]?.state === 'delivered' && d;
+    });
+    expect(resolved).toHaveLength(1);
+    expect(resolved[0]).toMatchObject({
+      state: 'delivered',
+      attemptCount: 3,
+      eventType: 'item.changed',
+    });
+    expect(resolved[0].attempts.map((a: { status: number }) => a.status)).toEqual([500, 500, 200]);
+    expect(resolved[0].attempts.every((a: { durationMs: number }) => a.durationMs >= 0)).toBe(true);
+    const metrics = await (await fetch(`${app.url}/metrics?format=prometheus`)).text();
+    const count = (result: string) =>
+      Number(
+        new RegExp(`jindu_webhook_attempts_total\\{result="${result}"\\} (\\d+)`).exec(
+          metrics,
+        )?.[1],
+      );
+    expect(count('failure')).toBeGreaterThanOrEqual(2);
+    expect(count('success')).toBeGreaterThanOrEqual(1);
+  });
+
+  it('disables an endpoint that answers 410, and sends test messages', async () => {
+    const gone = await create({
+      url: `${receiver.url}/gone`,
+      events: ['item.changed'],
+      initiativeKey: 'hooks',
+    });
+    const test = await post(
+      `mutation($id: ID!) { sendTestWebhook(input: { id: $id }) { delivery { messageId eventType } userErrors { code } } }`,
+      { id: gone.webhook.id },
+    );
+    expect(test.body.data.sendTestWebhook.delivery.eventType).toBe('webhook.test');
+    await until(() => receiver.received.some((r) => r.path === '/gone'));
+    const list = await eventually(async () => {
+      const hooks = (await post(WEBHOOKS)).body.data.webhooks;
+      const hook = hooks.find((h: { id: string }) => h.id === gone.webhook.id);
+      return hook.enabled === false && hook;
+    });
+    expect(list).toMatchObject({ enabled: false });
+  });
+
+  it('refuses metadata and link-local URLs, and non-admins', async () => {
+    for (const url of [
+      'http://169.254.169.254/latest/meta-data',
+      'http://[fe80::1]/',
+      'http://metadata.google.internal/',
+      'ftp://127.0.0.1/',
+    ]) {
+      const made = await create({ url, events: ['item.changed'], initiativeKey: 'hooks' });
+      expect(made.userErrors).toMatchObject([{ code: 'INVALID_INPUT', field: ['url'] }]);
+    }
+    const editor = await app.token('hook-editor', 'editor');
+    const res = await post(
+      CREATE,
+      { input: { url: `${receiver.url}/x`, events: ['item.changed'] } },
+      editor,
+    );
+    expect(res.body.errors[0].extensions.code).toBe('FORBIDDEN');
+  });
+});
