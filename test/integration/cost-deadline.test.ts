@@ -8,7 +8,15 @@ import { createLoaders } from '../../src/graphql/loaders.js';
 import { jinduSchema } from '../../src/graphql/schema.js';
 import { queryCost } from '../../src/server/cost-model.js';
 import { Deadline } from '../../src/server/deadline.js';
+import { listSizes } from '../../src/server/list-sizes.js';
+import { createInitiative } from '../../src/services/create-initiative.js';
+import { createItems } from '../../src/services/create-items.js';
+import { createWorkstream } from '../../src/services/create-workstream.js';
+import { deleteWorkstream } from '../../src/services/delete-workstream.js';
 import { loadSeed } from '../../src/services/load-seed.js';
+import { runWrite } from '../../src/services/write-pipeline/run-write.js';
+import { operatorContext } from '../../src/services/write-pipeline/write-context.js';
+import { DIALECTS } from '../helpers/databases.js';
 import { parse } from 'graphql';
 import { startHttpApp, type HttpTestApp } from '../helpers/http-app.js';
 import { createTestApp, silentLog, TEST_ADMIN, type TestApp } from '../helpers/test-app.js';
@@ -20,6 +28,14 @@ const sizes = {
     ['x', 1_000],
     ['small', 10],
   ]),
+  // Counting deleted workstreams too: 'small' once had 500.
+  ever: {
+    workstreams: 1_200,
+    byKey: new Map([
+      ['x', 1_200],
+      ['small', 500],
+    ]),
+  },
 };
 const costOf = async (query: string, variables: Record<string, unknown> = {}) =>
   queryCost(await jinduSchema(), parse(query), variables, undefined, sizes);
@@ -43,6 +59,22 @@ describe('the cost model charges lists without first by their size (R8)', () => 
     expect((await walk('small')).nodes).toBe(1 + (1 + 10 * 3));
     expect((await walk('x')).nodes).toBe(1 + (1 + 1_000 * 3));
     expect((await walk('unknown')).nodes).toBe(1 + 1); // answers null: nothing below runs
+  });
+
+  it('charges a tree read as of a time by every workstream it ever had, deleted ones too', async () => {
+    const walk = (args: string) =>
+      costOf(`{ initiative(key: "small"${args}) { workstreams { name children { name } } } }`);
+    expect((await walk('')).nodes).toBe(1 + (1 + 10 * 3));
+    expect((await walk(', asOf: "2024-01-01T00:00:00Z"')).nodes).toBe(1 + (1 + 500 * 3));
+    expect((await walk(', knownAt: "2024-01-01T00:00:00Z"')).nodes).toBe(1 + (1 + 500 * 3));
+    const all = await costOf(
+      '{ initiatives(asOf: "2024-01-01T00:00:00Z") { workstreams { name } } }',
+    );
+    expect(all.nodes).toBe(1 + 3 * (1 + 1_200 * 1));
+    const node = await costOf(
+      '{ node(id: "x", asOf: "2024-01-01T00:00:00Z") { ... on Initiative { workstreams { name } } } }',
+    );
+    expect(node.nodes).toBe(1 + (1 + 1_200 * 1));
   });
 
   it('charges children reached other than down the tree at full size', async () => {
@@ -149,5 +181,43 @@ describe('the deadline holds while resolving (R8)', () => {
     const cut = await run(new Deadline(Date.now() + 10_000, 10_000, stopping.signal));
     expect(cut.status).toBe(503);
     expect(cut.body.errors?.[0]?.message).toContain('正在停止');
+  });
+});
+
+describe.each(DIALECTS)('a past tree is charged its past size (%s)', (dialect) => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await createTestApp(dialect);
+  });
+  afterAll(() => app?.close());
+
+  it('charges as-of reads for the workstreams deleted since, and never less than it answers', async () => {
+    const op = operatorContext(app.em(), 'sizes');
+    const initiativeId = (await runWrite(op, createInitiative, { key: 'big', name: 'big' })).id;
+    const top = (await runWrite(op, createWorkstream, { initiativeId, name: 'top' })).id;
+    for (let i = 0; i < 12; i++) {
+      const w = await runWrite(op, createWorkstream, {
+        initiativeId,
+        parentId: top,
+        name: `c${i}`,
+      });
+      await runWrite(op, createItems, {
+        workstreamId: w.id,
+        items: [{ name: 'a' }, { name: 'b' }],
+      });
+    }
+    await new Promise((r) => setTimeout(r, 5));
+    const before = new Date().toISOString();
+    await new Promise((r) => setTimeout(r, 5));
+    await runWrite(op, deleteWorkstream, { id: top });
+    await new Promise((r) => setTimeout(r, 1_100)); // past the second the sizes are kept
+    const sizes = await listSizes(app.em());
+    expect(sizes.byKey.get('big')).toBe(0);
+    expect(sizes.ever.byKey.get('big')).toBe(13);
+    const q = `{ initiative(key: "big", asOf: "${before}") { workstreams { children { name items(first: 100) { nodes { name status } } } } } }`;
+    const cost = queryCost(await jinduSchema(), parse(q), {}, undefined, sizes);
+    const answer = JSON.stringify(await app.ok(q));
+    expect(answer.match(/"name"/g)!.length).toBe(12 + 24);
+    expect(answer.match(/"name"/g)!.length).toBeLessThanOrEqual(cost.nodes);
   });
 });
