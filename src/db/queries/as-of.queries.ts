@@ -78,6 +78,19 @@ export async function findItemEntriesSince(
   return [...byEffective, ...byRecorded].map(toEntry);
 }
 
+/**
+ * The initiative's own rows (its settings, names, archiving) of every time: few, and found
+ * through the workstream index (their workstream is null) however long the item log.
+ */
+export async function findInitiativeOwnEntries(em: Em, initiativeId: number): Promise<LogEntry[]> {
+  const rows = await em.execute(
+    `select ${ENTRY_COLUMNS} from change_log
+      where workstream_id is null and item_id is null and initiative_id = ?`,
+    [initiativeId],
+  );
+  return rows.map(toEntry);
+}
+
 /** Every item row of an initiative visible at a read time (brute force, reports, verify). */
 export async function findItemEntries(
   em: Em,
