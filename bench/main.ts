@@ -18,6 +18,7 @@ import { rawStatusWrites } from './raw-writes.js';
 import { startServer, type ServerProcess } from './server-process.js';
 import { median, meets, spread, table, type Figure } from './summary.js';
 import { measureS11 } from './s11.js';
+import { measureS12 } from './s12.js';
 import { generateInitiative, type GeneratedInitiative } from './synthetic-data.js';
 import { benchImport } from './import-sheet.js';
 
@@ -407,6 +408,19 @@ try {
     measure,
     entries: smoke ? [3_000, 1_500, 15_000] : [200_000, 100_000, 1_000_000],
   });
+  say(`S12: burn-up series and forecasts over a year of history (${elapsed()})`);
+  const s12 = await measureS12({
+    dir,
+    runs,
+    say,
+    generate: (file, key) => {
+      jindu(['migrate'], file);
+      return generate(file, key, sizes.small);
+    },
+    start: startJindu,
+    measure,
+    entries: smoke ? [3_000, 1_500, 15_000] : [200_000, 100_000, 1_000_000],
+  });
 
   // Open loop: a fixed rate at half the measured capacity, latencies corrected for coordinated omission.
   say(`open-loop latency (${elapsed()})`);
@@ -512,6 +526,7 @@ try {
       details: details.s10,
     },
     ...s11,
+    ...s12,
   ];
   const openLoop = [
     {

@@ -79,4 +79,44 @@ export const accountSeed: SeedInitiative = {
       ],
     },
   ],
+  metrics: [
+    {
+      workstream: '账户性能与功能兼容性',
+      name: '账户2.0性能-普通记账TPS（120并发线程）',
+      decimals: 0,
+      direction: 'UP',
+      // ASSUMPTION: the report says 已达标 but gives no target; the seed assumes 1000 TPS.
+      target: '1000',
+      readings: [{ value: '1047' }],
+    },
+    {
+      workstream: '账户性能与功能兼容性',
+      name: '账户2.0性能-热点账户记账TPS（80并发线程）',
+      decimals: 0,
+      direction: 'UP',
+      // ASSUMPTION: no target in the report either; the seed assumes the same 1000 TPS
+      // (hive-figures.md calls 72 "below target").
+      target: '1000',
+      readings: [{ value: '72' }],
+    },
+    {
+      workstream: '账户1.x链路迁移',
+      name: '金融收款宝（充值+退款）存量单',
+      unit: '单',
+      decimals: 0,
+      direction: 'DOWN',
+      burnDown: true,
+      readings: [{ value: '200', lowerBound: true }],
+    },
+    {
+      workstream: '账户1.x链路迁移',
+      name: '还款宝退款存量单',
+      unit: '单',
+      decimals: 0,
+      direction: 'DOWN',
+      burnDown: true,
+      readings: [{ value: '50', lowerBound: true, note: '目前持续跟进' }],
+    },
+  ],
+  milestones: [{ workstream: '账户性能与功能兼容性', name: '执行新一轮压测', due: '2023-05-16' }],
 };

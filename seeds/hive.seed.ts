@@ -116,6 +116,8 @@ export const hiveSeed: SeedInitiative = {
   objective: '【O2系统升级】',
   statusLabels: { 'zh-CN': { CANCELLED: '取消迁移' }, en: { CANCELLED: 'migration cancelled' } },
   reportLowPercentBucket: 20,
+  // The header's figures, in order: 总进度 over everything (87.23%), 迁移进度 over 迁移 (86.11%).
+  figures: [{ name: '总进度' }, { name: '迁移进度', scope: '迁移' }],
   workstreams: [
     {
       name: '迁移',

@@ -32,4 +32,9 @@ export const posSeed: SeedInitiative = {
       ],
     },
   ],
+  milestones: [
+    { workstream: '测试', name: '完成', due: '2023-06-15' },
+    // 预计下周评审: due in the week after the report's (the week of 2023-05-15).
+    { workstream: '理房通自建POS需求收集', name: '评审', due: '2023-05-15', duePrecision: 'WEEK' },
+  ],
 };

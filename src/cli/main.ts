@@ -105,10 +105,29 @@ program
     day,
   )
   .option('--known-at <time>', 'as the report read at this ISO time (reproduces a published one)')
+  .option('--compare <when>', "add each figure's change since last-week or a date (YYYY-MM-DD)")
   .option('--out <file>', 'write to a file instead of stdout (the exact text, unfiltered)')
   .option('--token <token>', 'API token, sent as Authorization: Bearer')
   .action((key, opts) =>
     exitWith(async () => (await import('./report.command.js')).reportCommand(key, opts))(),
+  );
+
+program
+  .command('history')
+  .argument('<initiativeKey>', 'the initiative, e.g. hive')
+  .description(
+    'print the burn-up series (credit, counted, total, per status) from a running server',
+  )
+  .requiredOption('--from <time>', 'first point: YYYY-MM-DD (00:00 +08:00) or an ISO time')
+  .option('--to <time>', 'last point at or before this time (default now)')
+  .option('--every <step>', 'day, week or month', 'week')
+  .option('--format <format>', 'csv or json', 'csv')
+  .option('--known-at <time>', 'as the log was known at this ISO time')
+  .option('--url <url>', 'GraphQL endpoint (default JINDU_URL, else http://HOST:PORT/graphql)')
+  .option('--token <token>', 'API token, sent as Authorization: Bearer')
+  .option('--out <file>', 'write to a file instead of stdout')
+  .action((key, opts) =>
+    exitWith(async () => (await import('./history.command.js')).historyCommand(key, opts))(),
   );
 
 program

@@ -15,19 +15,33 @@ export interface ReportOptions {
   readonly token?: string;
   readonly date?: string;
   readonly knownAt?: string;
+  /** last-week or YYYY-MM-DD: add each figure's change since then. */
+  readonly compare?: string;
 }
 
 const FORMATS = ['text', 'markdown', 'json'];
 const LANGS: Record<string, string> = { 'zh-CN': 'ZH_CN', zh: 'ZH_CN', en: 'EN' };
 
-const ONE = `query Report($key: String!, $locale: Locale!, $asOf: DateTimeISO, $knownAt: DateTimeISO) {
-  initiative(key: $key, asOf: $asOf, knownAt: $knownAt) { key name objective reportLines(locale: $locale) } }`;
-const ALL = `query WeeklyReport($locale: Locale!, $date: String, $asOf: DateTimeISO, $knownAt: DateTimeISO) {
-  initiatives(asOf: $asOf, knownAt: $knownAt) { key name objective reportLines(locale: $locale) }
-  weeklyReport(locale: $locale, date: $date, knownAt: $knownAt) }`;
+const ONE = `query Report($key: String!, $locale: Locale!, $asOf: DateTimeISO, $knownAt: DateTimeISO, $compareTo: DateTimeISO) {
+  initiative(key: $key, asOf: $asOf, knownAt: $knownAt) { key name objective reportLines(locale: $locale, compareTo: $compareTo) } }`;
+const ALL = `query WeeklyReport($locale: Locale!, $date: String, $asOf: DateTimeISO, $knownAt: DateTimeISO, $compareTo: DateTimeISO) {
+  initiatives(asOf: $asOf, knownAt: $knownAt) { key name objective reportLines(locale: $locale, compareTo: $compareTo) }
+  weeklyReport(locale: $locale, date: $date, knownAt: $knownAt, compareTo: $compareTo) }`;
 
 /** The end of the report's day in the team's time zone, as the server's weeklyReport takes it. */
 const endOfDay = (date: string | undefined) => (date ? `${date}T23:59:59.999+08:00` : null);
+
+/** --compare: a week before the report's time (last-week), or the end of a day (+08:00). */
+export function compareTime(compare: string | undefined, date: string | undefined): string | null {
+  if (compare === undefined) return null;
+  if (compare === 'last-week') {
+    const end = date ? Date.parse(endOfDay(date)!) : Date.now();
+    return new Date(end - 7 * 86_400_000).toISOString();
+  }
+  if (/^\d{4}-\d{2}-\d{2}$/.test(compare) && !Number.isNaN(Date.parse(endOfDay(compare)!)))
+    return endOfDay(compare);
+  throw new ReportError('--compare must be last-week or a date (YYYY-MM-DD)', EXIT.USAGE);
+}
 
 interface InitiativeLines {
   key: string;
@@ -72,6 +86,7 @@ export async function reportCommand(key: string | undefined, opts: ReportOptions
       throw new ReportError(`--format must be one of ${FORMATS.join(', ')}`, EXIT.USAGE);
     const locale = LANGS[opts.lang];
     if (!locale) throw new ReportError('--lang must be zh-CN or en', EXIT.USAGE);
+    const compareTo = compareTime(opts.compare, opts.date);
     const url = endpoint(opts);
     let list: InitiativeLines[];
     let markdown: string | null = null;
@@ -79,7 +94,7 @@ export async function reportCommand(key: string | undefined, opts: ReportOptions
       const data = await graphqlRequest<{ initiative: InitiativeLines | null }>(
         url,
         ONE,
-        { key, locale, asOf: endOfDay(opts.date), knownAt: opts.knownAt ?? null },
+        { key, locale, asOf: endOfDay(opts.date), knownAt: opts.knownAt ?? null, compareTo },
         opts.token,
       );
       if (!data.initiative)
@@ -94,6 +109,7 @@ export async function reportCommand(key: string | undefined, opts: ReportOptions
           date: opts.date ?? null,
           asOf: endOfDay(opts.date),
           knownAt: opts.knownAt ?? null,
+          compareTo,
         },
         opts.token,
       );

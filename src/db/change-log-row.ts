@@ -78,6 +78,17 @@ export function toLogRow(event: ChangeEvent, actor: string, recordedAt: Date): C
       return itemRow(event, actor, recordedAt, event.state, null, event.state.weight);
     case 'ItemStatusChanged':
       return itemRow(event, actor, recordedAt, event.from, event.to, event.weight);
+    case 'ItemStageChanged':
+      // The credit as status columns (a replay reads them), the stages and note in `data`.
+      return itemRow(
+        event,
+        actor,
+        recordedAt,
+        event.from,
+        event.to,
+        event.weight,
+        JSON.stringify({ from: event.from.stage, to: event.to.stage, stageNote: event.stageNote }),
+      );
     case 'ItemWeightChanged':
       return itemRow(
         event,

@@ -91,7 +91,9 @@ export type ChangeEvent =
       readonly type: 'InitiativeLabelsChanged';
     } & Change<StatusLabelOverrides | null>)
   | ItemEditEvent
-  | InitiativeEditEvent;
+  | InitiativeEditEvent
+  | HealthEvent
+  | ReportModelEvent;
 
 export type ChangeEventType = ChangeEvent['type'];
 
@@ -133,6 +135,15 @@ export const CHANGE_EVENT_TYPES: readonly (ChangeEventType | BaselineType)[] = [
   'InitiativeLowPercentBucketSet',
   'InitiativeArchived',
   'InitiativeRestored',
+  'HealthSet',
+  'HealthCleared',
+  'ItemStageChanged',
+  'StagesDefined',
+  'MetricDefined',
+  'MetricReadingRecorded',
+  'MilestoneSet',
+  'NamedFiguresSet',
+  'UpdatePosted',
 ];
 
 /** The workstream an event belongs to (null for an initiative event). */
@@ -171,3 +182,68 @@ export type InitiativeEditEvent =
   | (Base & { readonly type: 'InitiativeLowPercentBucketSet' } & Change<number | null>)
   | (Base & { readonly type: 'InitiativeArchived' })
   | (Base & { readonly type: 'InitiativeRestored' });
+
+/**
+ * A health set by hand (setHealth) or cleared (clearHealth), on a workstream (`workstreamId`)
+ * or on the initiative itself (no `workstreamId`). It moves no figure; the log is where the
+ * override lives, with its actor, until a later row clears it.
+ */
+export type HealthEvent =
+  | (Base & { readonly type: 'HealthSet'; readonly status: string; readonly reason: string })
+  | (WorkstreamBase & {
+      readonly type: 'HealthSet';
+      readonly status: string;
+      readonly reason: string;
+    })
+  | (Base & { readonly type: 'HealthCleared' })
+  | (WorkstreamBase & { readonly type: 'HealthCleared' });
+
+/** An item's stage with the status and percent it counts as (see domain/stages.ts). */
+export interface StagedState {
+  readonly stage: string | null;
+  readonly status: ItemStatus;
+  readonly percent: number;
+}
+
+/**
+ * The report model's events. `ItemStageChanged` carries the item's whole credit-relevant state
+ * before and after (status, percent, weight), as ItemStatusChanged does, so the counters and a
+ * replay of the log need nothing stage-specific. The others move no figure and are logged for
+ * the history (a metric's readings also keep their own bitemporal rows).
+ */
+export type ReportModelEvent =
+  | (ItemBase & {
+      readonly type: 'ItemStageChanged';
+      readonly weight: number;
+      readonly from: StagedState;
+      readonly to: StagedState;
+      readonly stageNote: string | null;
+    })
+  | (Base & {
+      readonly type: 'StagesDefined';
+      readonly scopeWorkstreamId: number | null;
+      readonly stages: readonly { readonly name: string; readonly percent: number }[];
+    })
+  | (Base & { readonly type: 'MetricDefined'; readonly metricId: number; readonly name: string })
+  | (Base & {
+      readonly type: 'MetricReadingRecorded';
+      readonly metricId: number;
+      readonly value: string;
+      readonly lowerBound: boolean;
+      readonly period: string | null;
+    })
+  | (Base & {
+      readonly type: 'MilestoneSet';
+      readonly milestoneId: number;
+      readonly name: string;
+      readonly due: string;
+      readonly doneDate: string | null;
+    })
+  | (Base & {
+      readonly type: 'NamedFiguresSet';
+      readonly figures: readonly {
+        readonly name: string;
+        readonly scopeWorkstreamId: number | null;
+      }[];
+    })
+  | (Base & { readonly type: 'UpdatePosted'; readonly updateId: number; readonly week: string });

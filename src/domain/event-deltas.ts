@@ -26,6 +26,7 @@ export function deltasOf(events: readonly ChangeEvent[]): EventDelta[] {
         push(e, itemDelta(e.state.status, e.state.weight, e.state.percent, -1));
         break;
       case 'ItemStatusChanged':
+      case 'ItemStageChanged':
         push(e, itemDelta(e.from.status, e.weight, e.from.percent, -1));
         push(e, itemDelta(e.to.status, e.weight, e.to.percent, 1));
         break;
@@ -66,6 +67,14 @@ export function deltasOf(events: readonly ChangeEvent[]): EventDelta[] {
       case 'InitiativeCreated':
       case 'InitiativePolicyChanged':
       case 'InitiativeLabelsChanged':
+      case 'HealthSet':
+      case 'HealthCleared':
+      case 'StagesDefined':
+      case 'MetricDefined':
+      case 'MetricReadingRecorded':
+      case 'MilestoneSet':
+      case 'NamedFiguresSet':
+      case 'UpdatePosted':
         break;
       default: {
         const never: never = e;

@@ -8,7 +8,10 @@ import { ItemEditResolver } from './resolvers/item-edit.resolver.js';
 import { ItemResolver } from './resolvers/item.resolver.js';
 import { NodeResolver } from './resolvers/node.resolver.js';
 import { ReportResolver } from './resolvers/report.resolver.js';
+import { ReportModelResolver } from './resolvers/report-model.resolver.js';
 import { WorkstreamResolver } from './resolvers/workstream.resolver.js';
+import { HealthResolver } from './resolvers/health.resolver.js';
+import { InitiativeTimeResolver, WorkstreamTimeResolver } from './resolvers/time.resolver.js';
 import { ItemType } from './types/item.type.js';
 import { ProgressType as ProgressTypeClass, type ProgressType } from './types/progress.type.js';
 import { InitiativeType } from './types/initiative.type.js';
@@ -46,6 +49,10 @@ export function jinduSchema(): Promise<GraphQLSchema> {
       ReportResolver,
       ItemEditResolver,
       InitiativeEditResolver,
+      InitiativeTimeResolver,
+      WorkstreamTimeResolver,
+      HealthResolver,
+      ReportModelResolver,
     ],
     orphanedTypes: [InitiativeType, WorkstreamType, ItemType],
     validate: false,

@@ -19,7 +19,7 @@ import {
   getArgumentValues,
   getDirectiveValues,
 } from 'graphql';
-import { listSizeOf, scopedWorkstreams, type ListSizes } from './list-sizes.js';
+import { deeperInTree, listSizeOf, scopedWorkstreams, type ListSizes } from './list-sizes.js';
 
 /**
  * What a query can return, computed before it runs (GitHub's node limit, in spirit). Every field
@@ -131,6 +131,9 @@ export function queryCost(
     scope: ListSizes,
   ): Walk => {
     const total: Walk = { cost: 0, nodes: 0 };
+    // A deeper level of a tree walk: its workstreams are others than this one's, so a node costs
+    // the dearer of its own selection and the deeper levels' (each workstream is at one level).
+    const deeper: Walk = { cost: 0, nodes: 0 };
     for (const node of fields) {
       const name = node.name.value;
       const def = type.getFields()[name];
@@ -155,7 +158,7 @@ export function queryCost(
         const first = typeof args.first === 'number' && args.first >= 1 ? args.first : COST_PAGE;
         costTimes = nodeTimes = first;
       } else if (isListType(getNullableType(def.type))) {
-        nodeTimes = listSizeOf(schema, type.name, name, via, scope);
+        nodeTimes = listSizeOf(schema, type.name, name, via, scope, args);
         costTimes = Math.ceil(nodeTimes / COST_PAGE);
       }
       const inner = { cost: scale.cost * costTimes, nodes: scale.nodes * nodeTimes };
@@ -166,10 +169,14 @@ export function queryCost(
         node.selectionSet && isCompositeType(named)
           ? walkSet(node.selectionSet, named, coordinate, inner, narrowed(coordinate, args, scope))
           : { cost: 0, nodes: 0 };
-      total.cost += 1 + costTimes * child.cost;
-      total.nodes += 1 + nodeTimes * child.nodes;
+      const into = deeperInTree(coordinate, via) ? deeper : total;
+      into.cost += 1 + costTimes * child.cost;
+      into.nodes += 1 + nodeTimes * child.nodes;
     }
-    return total;
+    return {
+      cost: Math.max(total.cost + Math.min(1, deeper.cost), deeper.cost),
+      nodes: Math.max(total.nodes + Math.min(1, deeper.nodes), deeper.nodes),
+    };
   };
 
   const walked = walkSet(operation.selectionSet, root, '', { cost: 1, nodes: 1 }, sizes);

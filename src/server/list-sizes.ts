@@ -2,6 +2,12 @@ import { getNamedType, isInterfaceType, isObjectType, type GraphQLSchema } from 
 import { MAX_BULK } from '../domain/errors.js';
 import { ITEM_STATUSES } from '../domain/item-status.js';
 import type { Em } from '../db/orm.js';
+import {
+  MAX_SERIES_POINTS,
+  SERIES_EVERY,
+  seriesLength,
+  type SeriesEvery,
+} from '../domain/series-times.js';
 
 /** The sizes the data gives lists without `first`, read once per request (or per second). */
 export interface ListSizes {
@@ -47,6 +53,15 @@ export const DEFAULT_LIST_SIZE = 1_000;
 const TREE_LISTS = new Set(['Initiative.workstreams', 'Workstream.children']);
 
 /**
+ * True for `children` asked of a workstream that came from a tree list: a deeper level of the
+ * same walk. Levels of a tree are disjoint (each workstream sits at one depth), so the walk as a
+ * whole holds every workstream at most once, not once per level (see cost-model.ts).
+ */
+export function deeperInTree(coordinate: string, via: string): boolean {
+  return coordinate === 'Workstream.children' && TREE_LISTS.has(via);
+}
+
+/**
  * Sizes of the lists without `first`, by `Type.field`. `via` is the list or field the parent
  * object came from. Each level of a tree walk (`workstreams { children { children } }`) holds
  * at most every workstream once, so `children` below a tree list multiplies by 1.
@@ -57,8 +72,26 @@ const SIZES: Record<string, (s: ListSizes, via: string) => number> = {
   'Workstream.children': (s, via) => (TREE_LISTS.has(via) ? 1 : s.workstreams),
   'Initiative.reportLines': (s) => s.workstreams + 1,
   'Progress.byStatus': () => ITEM_STATUSES.length,
+  'ProgressPoint.byStatus': () => ITEM_STATUSES.length,
   'ItemsPayload.items': () => MAX_BULK,
   'UserError.field': () => 8,
+};
+
+/** A series (progressHistory) is as long as its range and step say: N points, N × selection. */
+function seriesSize(args: Record<string, unknown>): number {
+  const time = (v: unknown, fallback: number) =>
+    v instanceof Date ? v.getTime() : typeof v === 'string' ? Date.parse(v) : fallback;
+  const from = time(args.from, NaN);
+  const to = time(args.to, Date.now());
+  // Variables reach the cost model uncoerced: anything but a known step is refused as it runs.
+  const every = (args.every ?? 'WEEK') as SeriesEvery;
+  if (!SERIES_EVERY.includes(every)) return 1;
+  if (!Number.isFinite(from) || !Number.isFinite(to) || from > to) return 1; // refused as it runs
+  return Math.min(seriesLength(from, to, every), MAX_SERIES_POINTS);
+}
+const ARG_SIZES: Record<string, (args: Record<string, unknown>) => number> = {
+  'Initiative.progressHistory': seriesSize,
+  'Workstream.progressHistory': seriesSize,
 };
 
 /** Types returned by paged fields: their lists are the page, charged by `first` already. */
@@ -84,7 +117,10 @@ export function listSizeOf(
   field: string,
   via: string,
   sizes: ListSizes,
+  args: Record<string, unknown> = {},
 ): number {
+  const byArgs = ARG_SIZES[`${typeName}.${field}`];
+  if (byArgs) return byArgs(args);
   const own = SIZES[`${typeName}.${field}`];
   if (own) return Math.max(0, own(sizes, via));
   if (field === 'userErrors') return MAX_BULK; // one per bulk entry at most

@@ -16,7 +16,9 @@ import { asOfTallies, type AsOfTalliesOptions } from './as-of-tallies.js';
 import { buildTree, type InitiativeTree } from './load-initiative-tree.js';
 
 /** Paths from the replayed parents (a parent unknown then leaves its subtree out). */
-function pathsOf(workstreams: ReadonlyMap<number, WorkstreamReplayState>): Map<number, string> {
+export function pathsOf(
+  workstreams: ReadonlyMap<number, WorkstreamReplayState>,
+): Map<number, string> {
   const paths = new Map<number, string>();
   const pathOf = (id: number, seen: Set<number>): string | null => {
     const known = paths.get(id);

@@ -5,6 +5,7 @@ import { findAllInitiatives } from '../db/queries/initiative.queries.js';
 import { createInitiative } from './create-initiative.js';
 import { createItems } from './create-items.js';
 import { createWorkstream } from './create-workstream.js';
+import { loadSeedExtras, loadSeedStages, type SeededShape } from './load-seed-extras.js';
 import { runWrite } from './write-pipeline/run-write.js';
 import { operatorContext } from './write-pipeline/write-context.js';
 
@@ -24,6 +25,7 @@ export async function loadSeed(
 ): Promise<{ initiatives: number; items: number }> {
   const ctx = operatorContext(props.em, props.actor ?? 'seed');
   let items = 0;
+  let shape: { workstreams: Map<string, number>; staged: SeededShape['staged'][number][] };
   const addWorkstream = async (
     initiativeId: number,
     parentId: number | null,
@@ -41,9 +43,23 @@ export async function loadSeed(
       reportDetail: ws.reportDetail,
       effectiveAt,
     });
+    if (!shape.workstreams.has(ws.name)) shape.workstreams.set(ws.name, created.id);
     for (let i = 0; i < (ws.items?.length ?? 0); i += MAX_BULK) {
       const batch = ws.items!.slice(i, i + MAX_BULK);
-      await runWrite(ctx, createItems, { workstreamId: created.id, items: batch, effectiveAt });
+      const made = await runWrite(ctx, createItems, {
+        workstreamId: created.id,
+        items: batch,
+        effectiveAt,
+      });
+      batch.forEach((item, k) => {
+        if (item.stage)
+          shape.staged.push({
+            itemId: made[k]!.id,
+            stage: item.stage,
+            note: item.stageNote,
+            since: item.stageSince,
+          });
+      });
       items += batch.length;
     }
     for (const child of ws.children ?? [])
@@ -61,7 +77,10 @@ export async function loadSeed(
       reportLowPercentBucket: seed.reportLowPercentBucket,
       effectiveAt,
     });
+    shape = { workstreams: new Map(), staged: [] };
+    await loadSeedStages(ctx, seed, initiative.id, effectiveAt);
     for (const ws of seed.workstreams) await addWorkstream(initiative.id, null, ws, effectiveAt);
+    await loadSeedExtras(ctx, seed, { initiativeId: initiative.id, ...shape }, effectiveAt);
   }
   return { initiatives: props.initiatives.length, items };
 }

@@ -17,10 +17,10 @@ describe('the jindu command line on a SQLite file', () => {
   it('seeds an empty database once, and starts over only with --reset --yes', async () => {
     const first = await runCli(['seed'], env);
     expect(first.code).toBe(0);
-    expect(first.stdout).toContain('loaded the week-20 seed: 4 initiatives, 193 items');
+    expect(first.stdout).toContain('loaded the week-20 seed: 6 initiatives, 178 items');
     const again = await runCli(['seed'], env);
     expect(again.code).toBe(1);
-    expect(again.stderr).toContain('already has 4 initiative(s)');
+    expect(again.stderr).toContain('already has 6 initiative(s)');
     const unconfirmed = await runCli(['seed', '--reset'], env);
     expect(unconfirmed.code).toBe(2);
     expect(unconfirmed.stderr).toContain('add --yes to confirm');
@@ -95,7 +95,7 @@ describe('the jindu command line on a SQLite file', () => {
   it('verify exits 0 on a consistent database and 1, naming the place, on a corrupted counter', async () => {
     const clean = await runCli(['verify'], env);
     expect(clean.code).toBe(0);
-    expect(clean.stdout).toContain('checked 4 initiatives, 20 workstreams, 193 items');
+    expect(clean.stdout).toContain('checked 6 initiatives, 18 workstreams, 178 items');
     const orm = await openOrm({ databaseUrl: env.DATABASE_URL! });
     const em = orm.em.fork() as Em;
     const [row] = await em.execute(

@@ -63,6 +63,15 @@ describe('npx jindu report against a running server', () => {
     const md = readFileSync(out, 'utf8');
     expect(md.startsWith('# 第20周 2023/05/13\n')).toBe(true);
     expect(md).toContain(`    ${GOLDEN_HIVE[1]}\n`);
+    // The whole 上周进展 from the data, over the CLI too.
+    for (const line of [
+      '- 入金有效成功率：99.81%',
+      '- 事故数AB级0次，CD级0次',
+      '    5. 网联代收：本周已启动，技术设计文档编写完成，待评审。预计接入8个接口，需要3人日开发。',
+      '- 4月份实收成本：1,409,444.598，较上月降低212,528.2195元',
+      '# 下周工作及目标',
+    ])
+      expect(md.split('\n')).toContain(line);
   });
 
   it('fails clearly, with an exit code and no stack trace', async () => {

@@ -33,6 +33,7 @@ import {
 } from '../helpers/operations.js';
 import { silentLog } from '../helpers/test-app.js';
 import { jinduSchema } from '../../src/graphql/schema.js';
+import * as RM from '../helpers/report-model-ops.js';
 
 // Initiative keys need two characters at least: `alpha` is the matrix's `a`, `beta` its `b`.
 const A = { key: 'alpha', name: '项目甲 Alpha' };
@@ -153,7 +154,7 @@ describe.each(DIALECTS)('access matrix over HTTP (%s)', (dialect) => {
     readonly verify: (payload: any, input: any, actor: Actor) => Promise<void>;
   }
 
-  const WRITES: readonly WriteOp[] = [
+  const WRITES: WriteOp[] = [
     {
       name: 'createInitiative',
       kind: 'createInitiative',
@@ -332,6 +333,140 @@ describe.each(DIALECTS)('access matrix over HTTP (%s)', (dialect) => {
       },
     },
   ];
+
+  const SET_HEALTH = `mutation($input: SetHealthInput!) {
+    setHealth(input: $input) { health { status source reason } userErrors { code field } } }`;
+  const CLEAR_HEALTH = `mutation($input: ClearHealthInput!) {
+    clearHealth(input: $input) { health { status source } userErrors { code field } } }`;
+  WRITES.push(
+    {
+      name: 'setHealth',
+      kind: 'write',
+      query: SET_HEALTH,
+      input: async (actor) => ({
+        id: await newWorkstream(`health ${actor.label}`),
+        status: 'AT_RISK',
+        reason: `set by ${actor.label}`,
+      }),
+      verify: async (payload, input, actor) => {
+        expect(payload.health).toMatchObject({ status: 'AT_RISK', source: 'MANUAL' });
+        // The reason shows who set it.
+        expect(payload.health.reason).toContain(input.reason);
+        expect(payload.health.reason).toContain(actor.tokenName);
+      },
+    },
+    {
+      name: 'clearHealth',
+      kind: 'write',
+      query: CLEAR_HEALTH,
+      input: async (actor) => {
+        const id = await newWorkstream(`cleared health ${actor.label}`);
+        await admin(SET_HEALTH, { input: { id, status: 'OFF_TRACK', reason: 'by hand' } });
+        return { id };
+      },
+      verify: async (payload) => expect(payload.health.source).toBe('COMPUTED'),
+    },
+  );
+
+  /** A workstream of `a` with its own stage workflow and an item in it (made by the admin). */
+  const stagedItem = async (name: string) => {
+    const ws = await newWorkstream(`阶段 ${name}`);
+    await admin(RM.DEFINE_STAGES, {
+      input: { initiativeId: w.a, workstreamId: ws, stages: [{ name: '开发' }, { name: '上线' }] },
+    });
+    return (await admin(CREATE_ITEMS, { input: { workstreamId: ws, items: [{ name }] } }))
+      .createItems.items[0].id as string;
+  };
+  WRITES.push(
+    {
+      name: 'defineStages',
+      kind: 'write',
+      query: RM.DEFINE_STAGES,
+      input: async (actor) => ({
+        initiativeId: w.a,
+        workstreamId: await newWorkstream(`stages ${actor.label}`),
+        stages: [{ name: '设计' }, { name: '投产' }],
+      }),
+      verify: async (payload) =>
+        expect(payload.stages).toEqual([
+          { name: '设计', percent: 50 },
+          { name: '投产', percent: 100 },
+        ]),
+    },
+    {
+      name: 'setItemStage',
+      kind: 'write',
+      query: RM.SET_ITEM_STAGE,
+      input: async (actor) => ({ itemId: await stagedItem(`stage ${actor.label}`), stage: '开发' }),
+      verify: async (_payload, input, actor) =>
+        expect(await lastChange(input.itemId)).toEqual({
+          actor: actor.tokenName,
+          kind: 'ITEM_STAGE_CHANGED',
+        }),
+    },
+    {
+      name: 'defineMetric',
+      kind: 'write',
+      query: RM.DEFINE_METRIC,
+      input: async (actor) => ({
+        initiativeId: w.a,
+        name: `指标 ${actor.label}`,
+        decimals: 1,
+        direction: 'UP',
+      }),
+      verify: async (payload, input) => expect(payload.metric.name).toBe(input.name),
+    },
+    {
+      name: 'recordMetricReading',
+      kind: 'write',
+      query: RM.RECORD_READING,
+      input: async (actor) => {
+        const input = {
+          initiativeId: w.a,
+          name: `读数 ${actor.label}`,
+          decimals: 1,
+          direction: 'UP',
+        };
+        return {
+          metricId: (await admin(RM.DEFINE_METRIC, { input })).defineMetric.metric.id,
+          value: '1.5',
+        };
+      },
+      verify: async (payload, _input, actor) =>
+        expect(payload.reading).toMatchObject({ value: '1.5', actor: actor.tokenName }),
+    },
+    {
+      name: 'setMilestone',
+      kind: 'write',
+      query: RM.SET_MILESTONE,
+      input: async (actor) => ({
+        initiativeId: w.a,
+        name: `里程碑 ${actor.label}`,
+        due: '2023-06-15',
+      }),
+      verify: async (payload) =>
+        expect(payload.milestone).toMatchObject({ due: '2023-06-15', slipDays: 0 }),
+    },
+    {
+      name: 'defineNamedFigures',
+      kind: 'write',
+      query: RM.DEFINE_FIGURES,
+      input: async () => ({ initiativeId: w.a, figures: [{ name: '总进度' }] }),
+      verify: async (payload) => expect(payload.figures).toEqual(['总进度']),
+    },
+    {
+      name: 'postUpdate',
+      kind: 'write',
+      query: RM.POST_UPDATE,
+      input: async (actor) => ({
+        initiativeId: w.a,
+        section: 'PROGRESS',
+        week: '2023-05-13',
+        body: `进展 ${actor.label}`,
+      }),
+      verify: async (payload, _input, actor) => expect(payload.update.author).toBe(actor.tokenName),
+    },
+  );
 
   it('has a case for every mutation of the schema', async () => {
     // A new mutation fails here until its row in WRITES says who may run it.

@@ -174,9 +174,20 @@ describe.each(DIALECTS)('back-dating (%s)', (dialect) => {
     await loadSeed({ em: app.em(), initiatives: week20Seed });
     const rows = await app
       .em()
-      .execute("select distinct effective_at from change_log where actor = 'seed'");
-    expect(rows.map((r) => new Date(r.effective_at as string | number).toISOString())).toEqual([
-      new Date(WEEK_20_EFFECTIVE_AT).toISOString(),
+      .execute(
+        "select distinct c.effective_at, i.key from change_log c join initiative i on i.id = c.initiative_id where c.actor = 'seed' order by c.effective_at",
+      );
+    const times = (key: string) =>
+      rows
+        .filter((r) => (r.key === 'payment-channels') === (key === 'payment-channels'))
+        .map((r) => new Date(r.effective_at as string | number).toISOString());
+    expect([...new Set(times('others'))]).toEqual([new Date(WEEK_20_EFFECTIVE_AT).toISOString()]);
+    // The staged channels keep the history their seed states: started 4/3, stages before the
+    // report's week, 网联代收 started in it.
+    expect(times('payment-channels')).toEqual([
+      '2023-04-02T16:00:00.000Z',
+      '2023-05-05T02:00:00.000Z',
+      '2023-05-10T02:00:00.000Z',
     ]);
     expect(new Date(WEEK_20_EFFECTIVE_AT).toISOString()).toBe('2023-05-12T16:00:00.000Z');
     const lines = (await app.ok('query { initiative(key: "hive") { reportLines } }')).initiative

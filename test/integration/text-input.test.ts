@@ -126,7 +126,7 @@ describe.each(DIALECTS)('names and notes at every entry (%s)', (dialect) => {
     const lines = md.split('\n');
     const headings = lines.filter((l) => l.startsWith('#'));
     expect(headings[0]).toMatch(/^# 第\d+周 \d{4}\/\d{2}\/\d{2}$/);
-    expect(headings.slice(1)).toEqual(['## 【O9】', '### A. 文字']);
+    expect(headings.slice(1)).toEqual(['# 上周进展', '## 【O9】', '### A. 文字']);
     expect(md).toContain('X ## 伪造标题 1.【伪造】，进度：完成。\\[a\\](b) \\<b\\>');
     expect(lines.some((l) => /^\s*1\.【伪造】/.test(l))).toBe(false);
   });

@@ -60,6 +60,7 @@ describe.each(DIALECTS)('upgrading a database of the previous release (%s)', (di
         'Migration20261129010000ChangeLog',
         'Migration20261129020000ArchiveAndSearch',
         'Migration20261129030000TallySnapshots',
+        'Migration20261129040000ReportModel',
       ],
       upgradedFromUnversioned: true,
     });
@@ -199,6 +200,7 @@ describe.each(DIALECTS)('a new database (%s)', (dialect) => {
           'Migration20261129010000ChangeLog',
           'Migration20261129020000ArchiveAndSearch',
           'Migration20261129030000TallySnapshots',
+          'Migration20261129040000ReportModel',
         ],
         upgradedFromUnversioned: false,
       });

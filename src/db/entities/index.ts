@@ -4,6 +4,7 @@ import { IdempotencyRecordSchema } from './idempotency-record.entity.js';
 import { InitiativeSchema } from './initiative.entity.js';
 import { ItemSchema } from './item.entity.js';
 import { TallySnapshotRowSchema, TallySnapshotSchema } from './tally-snapshot.entity.js';
+import { REPORT_MODEL_ENTITIES } from './report-model.entities.js';
 import { WorkstreamTallySchema } from './workstream-tally.entity.js';
 import { WorkstreamSchema } from './workstream.entity.js';
 
@@ -17,6 +18,7 @@ export const ENTITIES = [
   IdempotencyRecordSchema,
   TallySnapshotSchema,
   TallySnapshotRowSchema,
+  ...REPORT_MODEL_ENTITIES,
 ];
 export {
   ApiTokenSchema,

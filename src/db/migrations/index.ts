@@ -3,6 +3,7 @@ import { Migration20261129000000PreviousRelease } from './20261129000000-previou
 import { Migration20261129010000ChangeLog } from './20261129010000-change-log.migration.js';
 import { Migration20261129020000ArchiveAndSearch } from './20261129020000-archive-and-search.migration.js';
 import { Migration20261129030000TallySnapshots } from './20261129030000-tally-snapshots.migration.js';
+import { Migration20261129040000ReportModel } from './20261129040000-report-model.migration.js';
 
 /** Every migration, oldest first: listed, not discovered, so compiled and test runs agree. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -19,6 +20,7 @@ export const MIGRATIONS: MigrationObject[] = [
     name: 'Migration20261129030000TallySnapshots',
     class: Migration20261129030000TallySnapshots,
   },
+  { name: 'Migration20261129040000ReportModel', class: Migration20261129040000ReportModel },
 ];
 
 /** The migration whose schema a database made before migrations existed already has. */

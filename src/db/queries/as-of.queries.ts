@@ -8,13 +8,13 @@ export function timeParam(em: Em, ms: number): number | Date {
   return dialectOf(em) === 'sqlite' ? ms : new Date(ms);
 }
 
-const ENTRY_COLUMNS = `id, workstream_id, item_id, kind, from_status, from_percent, to_status,
+export const ENTRY_COLUMNS = `id, workstream_id, item_id, kind, from_status, from_percent, to_status,
   to_percent, weight, data, effective_at, recorded_at`;
 
 const n = (v: unknown) => (v === null || v === undefined ? null : Number(v));
 const ms = (v: unknown) => new Date(v as string | number | Date).getTime();
 
-function toEntry(r: Record<string, unknown>): LogEntry {
+export function toEntry(r: Record<string, unknown>): LogEntry {
   return {
     id: Number(r.id),
     workstreamId: n(r.workstream_id),

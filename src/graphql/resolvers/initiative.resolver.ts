@@ -22,6 +22,7 @@ import { ProgressType } from '../types/progress.type.js';
 import { WorkstreamType } from '../types/workstream.type.js';
 import { AS_OF, KNOWN_AT, readTimeOf, reportDetailsOf, treeOf } from '../read-time.js';
 import type { ReadTime } from '../../domain/replay-items.js';
+import { COMPARE_TO, comparedReportLines } from '../compare-lines.js';
 
 @Resolver(() => InitiativeType)
 export class InitiativeResolver {
@@ -108,8 +109,11 @@ export class InitiativeResolver {
     @Root() root: InitiativeType,
     @Ctx() ctx: Context,
     @Arg('locale', () => LocaleEnum, { defaultValue: 'zh-CN' }) locale: Locale,
+    @Arg('compareTo', () => Date, { nullable: true, description: COMPARE_TO })
+    compareTo?: Date | null,
   ): Promise<string[]> {
     const tree = await treeOf(ctx, root.record, root.time);
+    if (compareTo) return comparedReportLines(ctx, root.record, tree, locale, compareTo);
     return reportLines(tree, await reportDetailsOf(ctx, tree), locale);
   }
 

@@ -1,13 +1,13 @@
 import { Arg, Ctx, Query, Resolver } from 'type-graphql';
 import type { Locale } from '../../domain/item-status.js';
 import { assertIsoDate } from '../../domain/tree-rules.js';
-import { escapeMarkdown } from '../../domain/markdown.js';
-import { formatWeeklyReport } from '../../domain/weekly-report.js';
 import { DomainError } from '../../domain/errors.js';
+import { escapeMarkdown } from '../../domain/markdown.js';
+import { buildProgressReport } from '../../services/build-progress-report.js';
 import { listedInitiativesAt } from '../initiatives-at.js';
-import { reportLines } from '../../services/build-report.js';
 import type { Context } from '../context.type.js';
 import { LocaleEnum } from '../enums.js';
+import { COMPARE_TO, comparedReportLines } from '../compare-lines.js';
 import { badUserInput } from '../errors.js';
 import { endOfReportDay, readTimeOf, reportDetailsOf, treeOf } from '../read-time.js';
 
@@ -15,7 +15,7 @@ import { endOfReportDay, readTimeOf, reportDetailsOf, treeOf } from '../read-tim
 export class ReportResolver {
   @Query(() => String, {
     description:
-      'The progress part of the weekly report as Markdown: every initiative not archived, grouped by objective, in the report’s section shape.',
+      'The weekly report as Markdown: 上周进展 (metrics, staged items, figures, milestones and written updates of every initiative not archived, grouped by objective in the report’s order), then 本周收获与反思 and 下周工作及目标.',
   })
   async weeklyReport(
     @Ctx() ctx: Context,
@@ -31,6 +31,8 @@ export class ReportResolver {
       description: 'As the report would have read at this time (reproduces a published report).',
     })
     knownAt: Date | null,
+    @Arg('compareTo', () => Date, { nullable: true, description: COMPARE_TO })
+    compareTo?: Date | null,
   ): Promise<string> {
     const day = date ?? new Date().toISOString().slice(0, 10);
     try {
@@ -42,17 +44,16 @@ export class ReportResolver {
     const time = readTimeOf(date ? new Date(endOfReportDay(day)) : null, knownAt);
     // At a time: the initiatives listed then, with their names and objectives then.
     const initiatives = await listedInitiativesAt(ctx, time);
-    const reports = await Promise.all(
-      initiatives.map(async (i) => {
-        const tree = await treeOf(ctx, i, time);
+    const inputs = await Promise.all(
+      initiatives.map(async (initiative) => {
+        const tree = await treeOf(ctx, initiative, time);
         const details = await reportDetailsOf(ctx, tree);
-        return {
-          name: i.name,
-          objective: i.objective,
-          lines: reportLines(tree, details, locale, escapeMarkdown),
-        };
+        const lines = compareTo
+          ? await comparedReportLines(ctx, initiative, tree, locale, compareTo, escapeMarkdown)
+          : undefined;
+        return { initiative, tree, details, lines };
       }),
     );
-    return formatWeeklyReport(reports, day, locale);
+    return buildProgressReport(ctx.em, inputs, day, locale);
   }
 }

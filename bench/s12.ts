@@ -1,0 +1,122 @@
+import { copyFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { generateHistory } from './history.js';
+import type { LoadResult } from './load.js';
+import { BodyCheckError } from './load.js';
+import { checkDashboard, dashboardQuery, sameAs } from './queries.js';
+import type { ServerProcess } from './server-process.js';
+import type { S11Context } from './s11.js';
+import type { Figure } from './summary.js';
+import type { GeneratedInitiative } from './synthetic-data.js';
+
+const WEEK = 7 * 86_400_000;
+
+/** A 52-week burn-up of the whole initiative (weekly points up to now). */
+function historyQuery(g: GeneratedInitiative, now: number): string {
+  const from = new Date(now - 51 * WEEK).toISOString();
+  return JSON.stringify({
+    query: `query History { initiative(key: "${g.key}") { progressHistory(from: "${from}", every: WEEK) { at percent credit counted total byStatus { status count } } } }`,
+  });
+}
+
+/** The forecast (default 12 weeks, 10,000 trials) on every node of the tree. */
+function forecastQuery(g: GeneratedInitiative): string {
+  const fields = 'id forecast { status p50 p85 p95 }';
+  let selection = fields;
+  for (let level = 0; level < g.maxDepth; level++)
+    selection = `${fields} children { ${selection} }`;
+  return JSON.stringify({
+    query: `query Forecasts { initiative(key: "${g.key}") { forecast { status p50 p85 p95 } workstreams { ${selection} } } }`,
+  });
+}
+
+const noErrors =
+  (check: (data: any) => boolean) =>
+  (body: string): boolean => {
+    const parsed = JSON.parse(body) as { data?: any; errors?: unknown };
+    return !parsed.errors && check(parsed.data);
+  };
+
+/**
+ * S12: on one generated initiative with a year of history (weekly snapshots), a 52-week
+ * progressHistory ÷ the live dashboard, and forecast on every node ÷ the live dashboard.
+ */
+export async function measureS12(ctx: S11Context): Promise<Figure[]> {
+  const now = Date.now();
+  const file = join(ctx.dir, 'history-s12.sqlite');
+  const base = join(ctx.dir, 'history-s12-base.sqlite');
+  const g = ctx.generate(base, 's12');
+  copyFileSync(base, file);
+  const h = generateHistory(file, g.id, ctx.entries[0], now);
+  ctx.say(`  s12 history: ${h.entries.toLocaleString('en')} log entries, ${h.snapshots} snapshots`);
+  const live = dashboardQuery(g);
+  const history = historyQuery(g, now);
+  const forecasts = forecastQuery(g);
+  const server: ServerProcess = await ctx.start('Jindu (s12)', file, 'jindu-s12.log');
+  const ratios = { history: [] as number[], forecast: [] as number[] };
+  const details = { history: [] as string[], forecast: [] as string[] };
+  try {
+    const post = async (body: string) =>
+      (
+        await fetch(`${server.url}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body,
+        })
+      ).text();
+    const liveAnswer = await post(live);
+    checkDashboard(liveAnswer, g);
+    // The last point of the series is the live figure.
+    const points = JSON.parse(await post(history)).data?.initiative?.progressHistory;
+    if (!Array.isArray(points) || points.length !== 52)
+      throw new BodyCheckError('the 52-week history did not answer 52 points');
+    const top = JSON.parse(liveAnswer).data.initiative.workstreams.length;
+    const ms = (r: LoadResult) => (r.seconds * 1000) / r.requests;
+    for (let run = 1; run <= ctx.runs; run++) {
+      const l = await ctx.measure('s12-live', {
+        server,
+        body: live,
+        verify: sameAs(() => liveAnswer),
+        connections: 1,
+      });
+      const hist = await ctx.measure('s12-history', {
+        server,
+        body: history,
+        verify: noErrors((d) => d.initiative.progressHistory.length === 52),
+        connections: 1,
+      });
+      const fc = await ctx.measure('s12-forecast', {
+        server,
+        body: forecasts,
+        verify: noErrors((d) => d.initiative.workstreams.length === top),
+        connections: 1,
+      });
+      ratios.history.push(ms(hist) / ms(l));
+      ratios.forecast.push(ms(fc) / ms(l));
+      details.history.push(`${ms(hist).toFixed(1)} ms ÷ ${ms(l).toFixed(1)} ms`);
+      details.forecast.push(`${ms(fc).toFixed(1)} ms ÷ ${ms(l).toFixed(1)} ms`);
+    }
+  } finally {
+    await server.stop();
+  }
+  const n = (x: number) => x.toLocaleString('en');
+  const what = `${n(g.workstreamIds.length)} workstreams, ${n(ctx.entries[0])} log entries`;
+  return [
+    {
+      id: 'S12',
+      what: `52-week progressHistory (${what}) ÷ live dashboard`,
+      unit: '×',
+      runs: ratios.history,
+      target: { atMost: 10 },
+      details: details.history,
+    },
+    {
+      id: 'S12',
+      what: `forecast on every node (${what}) ÷ live dashboard`,
+      unit: '×',
+      runs: ratios.forecast,
+      target: { atMost: 5 },
+      details: details.forecast,
+    },
+  ];
+}

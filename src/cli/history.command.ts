@@ -1,0 +1,85 @@
+import { writeFileSync } from 'node:fs';
+import { EXIT, graphqlRequest, ReportError } from './report-client.js';
+import { reportUrlFromEnv } from './report-url.js';
+import { terminalSafe } from './terminal-text.js';
+
+export interface HistoryOptions {
+  readonly from: string;
+  readonly to?: string;
+  readonly every: string;
+  readonly format: string;
+  readonly knownAt?: string;
+  readonly url?: string;
+  readonly token?: string;
+  readonly out?: string;
+}
+
+interface Point {
+  at: string;
+  percent: number | null;
+  credit: number;
+  counted: number;
+  total: number;
+  byStatus: { status: string; count: number }[];
+}
+
+const QUERY = `query History($key: String!, $from: DateTimeISO!, $to: DateTimeISO, $every: SeriesEvery!, $knownAt: DateTimeISO) {
+  initiative(key: $key) { progressHistory(from: $from, to: $to, every: $every, knownAt: $knownAt) {
+    at percent credit counted total byStatus { status count } } } }`;
+
+/** A day (YYYY-MM-DD: its start, +08:00) or an ISO time, as the server takes it. */
+function timeArg(value: string, option: string): string {
+  const iso = /^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00+08:00` : value;
+  if (Number.isNaN(Date.parse(iso)))
+    throw new ReportError(`${option} must be a date (YYYY-MM-DD) or an ISO time`, EXIT.USAGE);
+  return iso;
+}
+
+/** CSV: one row per point, percent with its full precision, a column per status. */
+export function historyCsv(points: readonly Point[]): string {
+  const statuses = points[0]?.byStatus.map((s) => s.status) ?? [];
+  const head = ['at', 'percent', 'credit', 'counted', 'total', ...statuses].join(',');
+  const rows = points.map((p) =>
+    [p.at, p.percent ?? '', p.credit, p.counted, p.total, ...p.byStatus.map((s) => s.count)].join(
+      ',',
+    ),
+  );
+  return `${[head, ...rows].join('\n')}\n`;
+}
+
+/** `jindu history KEY --from --to --every week --format csv|json`: the burn-up series. */
+export async function historyCommand(key: string, opts: HistoryOptions): Promise<number> {
+  try {
+    const every = opts.every.toUpperCase();
+    if (!['DAY', 'WEEK', 'MONTH'].includes(every))
+      throw new ReportError('--every must be day, week or month', EXIT.USAGE);
+    if (!['csv', 'json'].includes(opts.format))
+      throw new ReportError('--format must be csv or json', EXIT.USAGE);
+    const found = opts.url ? { url: opts.url } : reportUrlFromEnv(process.env);
+    if ('problem' in found) throw new ReportError(found.problem, EXIT.USAGE);
+    const data = await graphqlRequest<{ initiative: { progressHistory: Point[] } | null }>(
+      found.url,
+      QUERY,
+      {
+        key,
+        from: timeArg(opts.from, '--from'),
+        to: opts.to ? timeArg(opts.to, '--to') : null,
+        every,
+        knownAt: opts.knownAt ?? null,
+      },
+      opts.token,
+    );
+    if (!data.initiative)
+      throw new ReportError(`no initiative with key "${key}" at ${found.url}`, EXIT.UNKNOWN_KEY);
+    const points = data.initiative.progressHistory;
+    const text =
+      opts.format === 'json' ? `${JSON.stringify(points, null, 2)}\n` : historyCsv(points);
+    if (opts.out) writeFileSync(opts.out, text);
+    else process.stdout.write(terminalSafe(text));
+    return 0;
+  } catch (err) {
+    if (!(err instanceof ReportError)) throw err;
+    console.error(`jindu history: ${terminalSafe(err.message)}`);
+    return err.exitCode;
+  }
+}

@@ -1,0 +1,114 @@
+import type { LogEntry } from '../../domain/replay-items.js';
+import type { Em } from '../orm.js';
+import { ENTRY_COLUMNS, timeParam, toEntry } from './as-of.queries.js';
+
+/**
+ * The item rows a series adds after its first point: effective in (from, to], recorded by
+ * `knownAt`, in effective order (ties by id) — one range scan on (initiative, effective).
+ */
+export async function findItemEntriesBetween(
+  em: Em,
+  initiativeId: number,
+  from: number,
+  to: number,
+  knownAt: number,
+): Promise<LogEntry[]> {
+  const rows = await em.execute(
+    `select ${ENTRY_COLUMNS} from change_log
+      where initiative_id = ? and effective_at > ? and effective_at <= ? and recorded_at <= ?
+        and item_id is not null
+      order by effective_at, id`,
+    [initiativeId, timeParam(em, from), timeParam(em, to), timeParam(em, knownAt)],
+  );
+  return rows.map(toEntry);
+}
+
+/** The health set by hand (and cleared) on an initiative's nodes, as known at a time, oldest first. */
+export async function findHealthEntries(
+  em: Em,
+  initiativeId: number,
+  asOf: number,
+  knownAt: number,
+): Promise<
+  { workstreamId: number | null; kind: string; data: string | null; actor: string; at: number }[]
+> {
+  const rows = await em.execute(
+    `select workstream_id, kind, data, actor, effective_at from change_log
+      where initiative_id = ? and kind in ('HealthSet', 'HealthCleared') and item_id is null
+        and effective_at <= ? and recorded_at <= ?
+      order by effective_at, id`,
+    [initiativeId, timeParam(em, asOf), timeParam(em, knownAt)],
+  );
+  return rows.map((r) => ({
+    workstreamId: r.workstream_id === null ? null : Number(r.workstream_id),
+    kind: String(r.kind),
+    data: r.data === null ? null : String(r.data),
+    actor: String(r.actor),
+    at: new Date(r.effective_at as string | number).getTime(),
+  }));
+}
+
+const ms = (v: unknown) => new Date(v as string | number | Date).getTime();
+
+/**
+ * Items in progress or paused in these workstreams whose last logged change took effect at or
+ * before `before`, oldest change first, after a keyset cursor (last change, id).
+ */
+export async function findStalledItems(
+  em: Em,
+  workstreamIds: readonly number[],
+  before: number,
+  after: { at: number; id: number } | null,
+  limit: number,
+): Promise<{ itemId: number; lastChangeAt: number }[]> {
+  if (workstreamIds.length === 0) return [];
+  const keyset = after
+    ? 'and (max(c.effective_at) > ? or (max(c.effective_at) = ? and i.id > ?))'
+    : '';
+  const at = after ? timeParam(em, after.at) : null;
+  const rows = await em.execute(
+    `select i.id as id, max(c.effective_at) as last from item i
+       join change_log c on c.item_id = i.id
+      where i.workstream_id in (${workstreamIds.map(() => '?').join(', ')})
+        and i.deleted_at is null and i.status in ('IN_PROGRESS', 'PAUSED')
+      group by i.id
+     having max(c.effective_at) <= ? ${keyset}
+      order by last, i.id
+      limit ?`,
+    [...workstreamIds, timeParam(em, before), ...(after ? [at, at, after.id] : []), limit],
+  );
+  return rows.map((r) => ({ itemId: Number(r.id), lastChangeAt: ms(r.last) }));
+}
+
+/** Target-date changes of a workstream (its creation included) or of an initiative, in effective order. */
+export async function findTargetDateEntries(
+  em: Em,
+  target: { initiativeId: number; workstreamId: number | null },
+  knownAt: number,
+): Promise<
+  { kind: string; data: string; actor: string; effectiveAt: number; recordedAt: number }[]
+> {
+  const rows =
+    target.workstreamId === null
+      ? await em.execute(
+          `select kind, data, actor, effective_at, recorded_at from change_log
+            where initiative_id = ? and workstream_id is null and item_id is null
+              and kind = 'InitiativeTargetDateSet' and recorded_at <= ?
+            order by effective_at, id`,
+          [target.initiativeId, timeParam(em, knownAt)],
+        )
+      : await em.execute(
+          `select kind, data, actor, effective_at, recorded_at from change_log
+            where workstream_id = ? and item_id is null and recorded_at <= ?
+              and kind in ('WorkstreamCreated', 'WorkstreamTargetDateSet')
+            order by effective_at, id`,
+          [target.workstreamId, timeParam(em, knownAt)],
+        );
+  return rows.map((r) => ({
+    kind: String(r.kind),
+    data: String(r.data),
+    actor: String(r.actor),
+    effectiveAt: ms(r.effective_at),
+    recordedAt: ms(r.recorded_at),
+  }));
+}

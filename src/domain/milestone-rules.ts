@@ -1,0 +1,119 @@
+import { DomainError } from './errors.js';
+import { assertNever, type Locale } from './item-status.js';
+
+/**
+ * A milestone's due date as the team says it: a day (预计6/15完成), the week holding a day
+ * (预计下周评审) or a month (预计5月份进场检查). Stored as an ISO date plus a precision.
+ */
+export const DUE_PRECISIONS = ['DAY', 'WEEK', 'MONTH'] as const;
+export type DuePrecision = (typeof DUE_PRECISIONS)[number];
+
+export interface Due {
+  /** YYYY-MM-DD: the day, a day in the week, or the first of the month. */
+  readonly date: string;
+  readonly precision: DuePrecision;
+}
+
+const DAY_MS = 86_400_000;
+const dayOf = (iso: string) => Date.parse(`${iso}T00:00:00Z`);
+const isoOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+function validDay(text: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return false;
+  const ms = dayOf(text);
+  return Number.isFinite(ms) && isoOf(ms) === text;
+}
+
+/**
+ * `2023-06-15` (a day, or with WEEK the week holding it) or `2023-05` (a month), or
+ * INVALID_INPUT on `field`. A month's precision is always MONTH.
+ */
+export function parseDue(
+  text: string,
+  precision: DuePrecision | null,
+  field: readonly string[],
+): Due {
+  const t = typeof text === 'string' ? text.trim() : '';
+  if (/^\d{4}-\d{2}$/.test(t) && validDay(`${t}-01`) && (precision ?? 'MONTH') === 'MONTH')
+    return { date: `${t}-01`, precision: 'MONTH' };
+  if (validDay(t) && precision !== 'MONTH') return { date: t, precision: precision ?? 'DAY' };
+  throw new DomainError(
+    'INVALID_INPUT',
+    `日期无法识别：${String(text)}（YYYY-MM-DD 或 YYYY-MM）`,
+    field,
+  );
+}
+
+/** A plain day (done dates), or INVALID_INPUT. */
+export function parseDay(text: string, field: readonly string[]): string {
+  if (typeof text !== 'string' || !validDay(text.trim()))
+    throw new DomainError('INVALID_INPUT', `日期无法识别：${String(text)}（YYYY-MM-DD）`, field);
+  return text.trim();
+}
+
+/** Monday of the week holding `iso` (the team's weeks start on Monday). */
+export function mondayOf(iso: string): string {
+  const ms = dayOf(iso);
+  return isoOf(ms - ((new Date(ms).getUTCDay() + 6) % 7) * DAY_MS);
+}
+
+/** The last day the milestone is still on time. */
+export function dueEnd(due: Due): string {
+  switch (due.precision) {
+    case 'DAY':
+      return due.date;
+    case 'WEEK':
+      return isoOf(dayOf(mondayOf(due.date)) + 6 * DAY_MS);
+    case 'MONTH': {
+      const d = new Date(dayOf(due.date));
+      return isoOf(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1) - DAY_MS);
+    }
+    default:
+      return assertNever(due.precision);
+  }
+}
+
+/** Not done and past its due end on `today`. */
+export function isOverdue(due: Due, doneDate: string | null, today: string): boolean {
+  return doneDate === null && today > dueEnd(due);
+}
+
+/** How many days the due end moved since first set (positive: later). */
+export function slipDays(original: Due, current: Due): number {
+  return Math.round((dayOf(dueEnd(current)) - dayOf(dueEnd(original))) / DAY_MS);
+}
+
+const md = (iso: string) => `${Number(iso.slice(5, 7))}/${Number(iso.slice(8, 10))}`;
+
+/** When, in the team's words relative to the report's day: 6/15, 下周, 5月份. */
+export function dueWords(due: Due, reportDate: string, locale: Locale): string {
+  const zh = locale === 'zh-CN';
+  switch (due.precision) {
+    case 'DAY':
+      return md(due.date);
+    case 'MONTH':
+      return zh ? `${Number(due.date.slice(5, 7))}月份` : `in ${due.date.slice(0, 7)}`;
+    case 'WEEK': {
+      const weeks = (dayOf(mondayOf(due.date)) - dayOf(mondayOf(reportDate))) / (7 * DAY_MS);
+      if (weeks === 0) return zh ? '本周' : 'this week';
+      if (weeks === 1) return zh ? '下周' : 'next week';
+      return zh ? `${md(mondayOf(due.date))}当周` : `the week of ${md(mondayOf(due.date))}`;
+    }
+    default:
+      return assertNever(due.precision);
+  }
+}
+
+/** `预计6/15完成`, `已于5/9完成上线`, or with overdue `（已逾期）`. */
+export function milestonePhrase(
+  m: { readonly name: string; readonly due: Due; readonly doneDate: string | null },
+  reportDate: string,
+  locale: Locale,
+): string {
+  const zh = locale === 'zh-CN';
+  if (m.doneDate !== null)
+    return zh ? `已于${md(m.doneDate)}${m.name}` : `${m.name} done ${md(m.doneDate)}`;
+  const when = dueWords(m.due, reportDate, locale);
+  const late = isOverdue(m.due, null, reportDate) ? (zh ? '（已逾期）' : ' (overdue)') : '';
+  return zh ? `预计${when}${m.name}${late}` : `${m.name} expected ${when}${late}`;
+}

@@ -1,0 +1,110 @@
+import { formatRatioPercent, formatUnits } from './format-number.js';
+import type { RollupPolicy } from './rollup-policy.js';
+import { foldTree, type Figure, type RollupNode } from './rollup.js';
+import { percentOf } from './units.js';
+
+/**
+ * Named figures: an initiative's own headline numbers (Hive: 总进度 over the whole tree, 迁移进度
+ * over 迁移, and any a PM adds), each with its own policy and scope (a subtree; null: the whole
+ * initiative). On a node the figure covers the items both below the node and in the scope.
+ */
+export interface NamedFigureDef<Id> {
+  readonly name: string;
+  readonly scopeId: Id | null;
+  readonly policy: RollupPolicy;
+}
+
+export interface NamedFigureValue {
+  readonly name: string;
+  /** Micro-items, exact (see units.ts). */
+  readonly credit: number;
+  readonly counted: number;
+  /** Items in the covered part, every status. */
+  readonly total: number;
+  readonly percent: number | null;
+  readonly explain: string;
+}
+
+export interface NamedFigures<Id> {
+  /** Per node, the figures in definition order. */
+  readonly byNode: ReadonlyMap<Id, readonly NamedFigureValue[]>;
+  /** The initiative's own values. */
+  readonly root: readonly NamedFigureValue[];
+}
+
+function valueOf(name: string, figure: Figure | null, scopeName: string): NamedFigureValue {
+  const credit = figure?.credit ?? 0;
+  const counted = figure?.counted ?? 0;
+  const shown = formatRatioPercent(credit, counted) ?? '—';
+  return {
+    name,
+    credit,
+    counted,
+    total: figure?.total ?? 0,
+    percent: percentOf(credit, counted),
+    explain: `${name}（范围：${scopeName}）= ${formatUnits(credit)} / ${formatUnits(counted)} = ${shown}%`,
+  };
+}
+
+/**
+ * Every named figure on every node at once: one fold per figure (linear in nodes). A node inside
+ * the scope gets its own subtree's figure, a node above the scope gets the scope's, any other
+ * node nothing (counted 0, percent null).
+ */
+export function evaluateNamedFigures<Id>(
+  nodes: readonly RollupNode<Id>[],
+  defs: readonly NamedFigureDef<Id>[],
+  names: ReadonlyMap<Id, string>,
+): NamedFigures<Id> {
+  const parent = new Map(nodes.map((n) => [n.id, n.parentId]));
+  const byNode = new Map<Id, NamedFigureValue[]>(nodes.map((n) => [n.id, []]));
+  const root: NamedFigureValue[] = [];
+  for (const def of defs) {
+    const rollup = foldTree(nodes, def.policy);
+    const scopeName = def.scopeId === null ? '全部' : (names.get(def.scopeId) ?? '?');
+    const inScope = (id: Id) => {
+      for (let at: Id | null = id; at !== null; at = parent.get(at) ?? null)
+        if (at === def.scopeId) return true;
+      return def.scopeId === null;
+    };
+    const above = new Set<Id>();
+    if (def.scopeId !== null)
+      for (let at = parent.get(def.scopeId) ?? null; at !== null; at = parent.get(at) ?? null)
+        above.add(at);
+    for (const n of nodes) {
+      const figure = inScope(n.id)
+        ? rollup.figures.get(n.id)
+        : above.has(n.id)
+          ? rollup.figures.get(def.scopeId!)
+          : null;
+      byNode.get(n.id)!.push(valueOf(def.name, figure ?? null, scopeName));
+    }
+    const whole = def.scopeId === null ? rollup.root : (rollup.figures.get(def.scopeId) ?? null);
+    root.push(valueOf(def.name, whole, scopeName));
+  }
+  return { byNode, root };
+}
+
+/**
+ * The report header from named figures, in order: `Hive数仓建设总进度：87.23%，迁移进度（总数164个）：86.11%`.
+ * The first figure follows the initiative's name; later ones say how many items they cover.
+ */
+export function formatFiguresHeader(
+  initiative: string,
+  figures: readonly NamedFigureValue[],
+  locale: 'zh-CN' | 'en',
+  text: (stored: string) => string = (s) => s,
+): string {
+  return figures
+    .map((f, i) => {
+      const p = formatRatioPercent(f.credit, f.counted) ?? '—';
+      if (locale === 'zh-CN')
+        return i === 0
+          ? `${text(initiative)}${text(f.name)}：${p}%`
+          : `，${text(f.name)}${f.total > 0 ? `（总数${f.total}个）` : ''}：${p}%`;
+      return i === 0
+        ? `${text(initiative)} ${text(f.name)}: ${p}%`
+        : `; ${text(f.name)}${f.total > 0 ? ` (${f.total} items)` : ''}: ${p}%`;
+    })
+    .join('');
+}

@@ -1,0 +1,57 @@
+import type { Locale } from './item-status.js';
+import type { ReportFigure } from './report-lines.js';
+
+/** A node's change between the comparison time and the report's time, as a line states it. */
+export interface LineChange {
+  readonly before: ReportFigure;
+  readonly after: ReportFigure;
+  readonly completed: number;
+}
+
+/** How the comparison time is named: a week before the report, or a date (YYYY-MM-DD). */
+export type CompareLabel = { readonly lastWeek: true } | { readonly date: string };
+
+/**
+ * The percent-point change, exact until here: (c1/n1 − c0/n0) × 100 as one rational, rounded
+ * half away from zero to two decimals in BigInt, with its sign ("+1.25", "-0.50", "+0.00").
+ */
+export function formatPointChange(before: ReportFigure, after: ReportFigure): string {
+  const [c0, n0, c1, n1] = [before.credit, before.counted, after.credit, after.counted].map(BigInt);
+  const num = (c1! * n0! - c0! * n1!) * 100n * 100n; // hundredths of a point
+  const den = n0! * n1!;
+  const neg = num < 0n;
+  const abs = neg ? -num : num;
+  const rounded = (abs * 2n + den) / (den * 2n);
+  const text = `${rounded / 100n}.${(rounded % 100n).toString().padStart(2, '0')}`;
+  return `${neg && rounded !== 0n ? '-' : '+'}${text}`;
+}
+
+/**
+ * The change as the team writes it after a figure: `（较上周+1.25个百分点，本周完成3个）`, or
+ * `（较5月6日…，此后完成3个）` for another date; English ` (+1.25 pp on last week, 3 done this
+ * week)`. A node that had nothing counted before says so instead of a change from nothing.
+ */
+export function formatLineChange(change: LineChange, label: CompareLabel, locale: Locale): string {
+  const lastWeek = 'lastWeek' in label;
+  const [, m, d] = lastWeek ? [] : label.date.split('-').map(Number);
+  const noBefore = change.before.counted === 0 || change.after.counted === 0;
+  const points = noBefore ? null : formatPointChange(change.before, change.after);
+  if (locale === 'en') {
+    const since = lastWeek ? 'on last week' : `since ${label.date}`;
+    const done = `${change.completed} done ${lastWeek ? 'this week' : 'since'}`;
+    return points === null
+      ? ` (no figure ${lastWeek ? 'last week' : `on ${label.date}`}, ${done})`
+      : ` (${points} pp ${since}, ${done})`;
+  }
+  const than = lastWeek ? '较上周' : `较${m}月${d}日`;
+  const done = `${lastWeek ? '本周' : '此后'}完成${change.completed}个`;
+  return points === null
+    ? `（${lastWeek ? '上周' : `${m}月${d}日`}尚无进度，${done}）`
+    : `（${than}${points}个百分点，${done}）`;
+}
+
+/** A line with its change: before the closing 。 (or .) when it has one, else at the end. */
+export function withChange(line: string, change: string): string {
+  const end = line.endsWith('。') || line.endsWith('.') ? line.length - 1 : line.length;
+  return line.slice(0, end) + change + line.slice(end);
+}

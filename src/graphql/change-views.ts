@@ -1,0 +1,174 @@
+import {
+  addItemChanges,
+  itemChangesByWorkstream,
+  noItemChanges,
+  type ItemChangeCounts,
+} from '../domain/progress-change.js';
+import { slipDays, targetDateChanges, type TargetDateChange } from '../domain/target-dates.js';
+import { findStructureEntries } from '../db/queries/as-of.queries.js';
+import {
+  findItemEntriesBetween,
+  findStalledItems,
+  findTargetDateEntries,
+} from '../db/queries/series.queries.js';
+import type { InitiativeTree, TreeNode } from '../services/load-initiative-tree.js';
+import type { Context } from './context.type.js';
+import { badUserInput } from './errors.js';
+import { treeOf } from './read-time.js';
+import { pageArgs } from './resolvers/history.js';
+import { endOf, knownAtOf, timeCache, type TimeTarget } from './time-views.js';
+import { ItemType } from './types/item.type.js';
+import { ProgressChangeType, type StalledItemConnectionType } from './types/time.type.js';
+
+const DAY_MS = 86_400_000;
+export const MAX_STALLED_DAYS = 3_650;
+
+/** Every workstream of a subtree (the whole tree for the initiative's root). */
+export function subtreeOf(tree: InitiativeTree, node: TreeNode | null): TreeNode[] {
+  const out: TreeNode[] = [];
+  const stack = node ? [node] : [...tree.roots];
+  while (stack.length > 0) {
+    const n = stack.pop()!;
+    out.push(n);
+    stack.push(...n.children);
+  }
+  return out;
+}
+
+const changes = new WeakMap<object, Map<string, Promise<Map<number, ItemChangeCounts>>>>();
+
+/**
+ * Item changes per workstream between `since` and the view's time (as known then): the log rows
+ * a read at the later time sees and one at `since` does not; one read per initiative and window.
+ */
+export function itemChangesOf(
+  ctx: Context,
+  tree: InitiativeTree,
+  since: number,
+  end: number,
+  knownAt: number,
+): Promise<Map<number, ItemChangeCounts>> {
+  let kept = changes.get(ctx.loaders);
+  if (!kept) changes.set(ctx.loaders, (kept = new Map()));
+  const id = tree.initiative.id;
+  const key = `${id}@${since}@${end}@${knownAt}`;
+  let found = kept.get(key);
+  if (!found) {
+    found = (async () => {
+      const rows = await findItemEntriesBetween(ctx.em, id, since, end, knownAt);
+      const byWs = itemChangesByWorkstream(rows, tree.policy);
+      for (const row of await findStructureEntries(ctx.em, id, end, knownAt)) {
+        if (row.effectiveAt <= since || row.recordedAt > knownAt) continue;
+        const ws = row.workstreamId ?? 0; // 0: the initiative's own rows
+        if (!byWs.has(ws)) byWs.set(ws, noItemChanges());
+        byWs.get(ws)!.entries++;
+      }
+      return byWs;
+    })();
+    kept.set(key, found);
+  }
+  return found;
+}
+
+export function sumOver(
+  byWs: ReadonlyMap<number, ItemChangeCounts>,
+  nodes: readonly TreeNode[],
+  withInitiative: boolean,
+): ItemChangeCounts {
+  const sum = noItemChanges();
+  for (const n of nodes) {
+    const c = byWs.get(n.id);
+    if (c) addItemChanges(sum, c);
+  }
+  const own = withInitiative ? byWs.get(0) : undefined;
+  if (own) addItemChanges(sum, own);
+  return sum;
+}
+
+/** The change since a time: the difference of two reads (at `since` and at the view's time). */
+export async function progressChangeOf(
+  ctx: Context,
+  t: TimeTarget,
+  since: Date,
+): Promise<ProgressChangeType> {
+  const knownAt = knownAtOf(ctx, t);
+  const end = endOf(ctx, t);
+  const before = await treeOf(ctx, t.initiative, { asOf: since.getTime(), knownAt });
+  const byWs = await itemChangesOf(ctx, t.tree, since.getTime(), end, knownAt);
+  const figureOf = (tree: InitiativeTree) =>
+    (t.node ? tree.rollup.figures.get(t.node.id) : tree.rollup.root) ?? {
+      credit: 0,
+      counted: 0,
+      total: 0,
+    };
+  return new ProgressChangeType(
+    since,
+    figureOf(before),
+    figureOf(t.tree),
+    sumOver(byWs, subtreeOf(t.tree, t.node), t.node === null),
+  );
+}
+
+/** A keyset cursor of the stalled list: (last change, item id). */
+const cursorOf = (at: number, id: number) =>
+  Buffer.from(`stalled:${at}:${id}`).toString('base64url');
+function parseCursor(cursor: string): { at: number; id: number } | null {
+  const m = /^stalled:(\d{1,15}):([1-9]\d{0,14})$/.exec(
+    Buffer.from(cursor, 'base64url').toString('utf8'),
+  );
+  return m ? { at: Number(m[1]), id: Number(m[2]) } : null;
+}
+
+export async function stalledItemsOf(
+  ctx: Context,
+  t: TimeTarget,
+  days: number,
+  first: number,
+  after: string | null,
+): Promise<StalledItemConnectionType> {
+  if (!Number.isInteger(days) || days < 1 || days > MAX_STALLED_DAYS)
+    throw badUserInput(`days 必须在 1 到 ${MAX_STALLED_DAYS} 之间，收到 ${days}`, 'days');
+  pageArgs(first, null);
+  const cursor = after ? parseCursor(after) : null;
+  if (after && !cursor) throw badUserInput('after 不是有效的游标', 'after');
+  await ctx.deadline?.check();
+  const now = timeCache(ctx).now;
+  const ids = subtreeOf(t.tree, t.node).map((n) => n.id);
+  const rows = await findStalledItems(ctx.em, ids, now - days * DAY_MS, cursor, first + 1);
+  const page = rows.slice(0, first);
+  const items = await ctx.loaders.item.loadMany(page.map((r) => r.itemId));
+  const nodes = page.flatMap((r, i) => {
+    const item = items[i];
+    return item && !(item instanceof Error)
+      ? [
+          {
+            item: new ItemType(item),
+            lastChangeAt: new Date(r.lastChangeAt),
+            days: Math.floor((now - r.lastChangeAt) / DAY_MS),
+          },
+        ]
+      : [];
+  });
+  const last = page.at(-1);
+  return {
+    nodes,
+    pageInfo: {
+      hasNextPage: rows.length > first,
+      endCursor: last ? cursorOf(last.lastChangeAt, last.itemId) : null,
+    },
+  };
+}
+
+export async function targetHistoryOf(
+  ctx: Context,
+  t: TimeTarget,
+): Promise<{ changes: TargetDateChange[]; slipDays: number | null }> {
+  const rows = await findTargetDateEntries(
+    ctx.em,
+    { initiativeId: t.initiative.id, workstreamId: t.node?.id ?? null },
+    knownAtOf(ctx, t),
+  );
+  const list = targetDateChanges(rows);
+  const current = t.node ? t.node.targetDate : t.initiative.targetDate;
+  return { changes: list, slipDays: slipDays(list, current) };
+}

@@ -1,0 +1,198 @@
+import { DomainError } from '../domain/errors.js';
+import {
+  assertForecastOptions,
+  forecast,
+  type Forecast,
+  type WeeklyFigure,
+} from '../domain/forecast.js';
+import { healthOf, type Health, type HealthStatus, type ManualHealth } from '../domain/health.js';
+import type { ReadTime } from '../domain/replay-items.js';
+import { foldTree, type Figure } from '../domain/rollup.js';
+import { reportDateOf, seriesTimes, WEEK_MS, type SeriesEvery } from '../domain/series-times.js';
+import type { InitiativeRecord } from '../db/records.js';
+import { findHealthEntries } from '../db/queries/series.queries.js';
+import type { InitiativeTree, TreeNode } from '../services/load-initiative-tree.js';
+import { progressSeries, type SeriesPoint } from '../services/progress-series.js';
+import type { Context } from './context.type.js';
+import { badUserInput } from './errors.js';
+import { ForecastType, ProgressPointType } from './types/time.type.js';
+
+/** A node a time field is asked of: the initiative's root (node null) or a workstream. */
+export interface TimeTarget {
+  readonly initiative: InitiativeRecord;
+  readonly tree: InitiativeTree;
+  readonly node: TreeNode | null;
+  /** The view's read time (null: live). */
+  readonly time: ReadTime | null;
+}
+
+/** Per-request state: one clock, and series/forecasts shared by every node of a tree. */
+interface TimeCache {
+  readonly now: number;
+  readonly series: Map<string, Promise<SeriesPoint[]>>;
+  readonly forecasts: Map<string, Promise<{ f: Forecast; end: number }>>;
+  health: Map<number, Promise<Map<number | null, ManualHealth>>>;
+}
+const caches = new WeakMap<object, TimeCache>();
+
+export function timeCache(ctx: Context): TimeCache {
+  let cache = caches.get(ctx.loaders);
+  if (!cache)
+    caches.set(
+      ctx.loaders,
+      (cache = { now: Date.now(), series: new Map(), forecasts: new Map(), health: new Map() }),
+    );
+  return cache;
+}
+
+/** Domain input errors become BAD_USER_INPUT on the argument they name. */
+export function asBadInput<T>(work: () => T): T {
+  try {
+    return work();
+  } catch (err) {
+    if (err instanceof DomainError) throw badUserInput(err.message, err.field?.[0] ?? 'input');
+    throw err;
+  }
+}
+
+export const knownAtOf = (ctx: Context, t: TimeTarget): number =>
+  t.time?.knownAt ?? timeCache(ctx).now;
+export const endOf = (ctx: Context, t: TimeTarget): number =>
+  Math.min(t.time?.asOf ?? timeCache(ctx).now, timeCache(ctx).now);
+
+function seriesOf(ctx: Context, t: TimeTarget, times: number[], knownAt: number) {
+  const cache = timeCache(ctx);
+  const key = `${t.initiative.id}@${times[0]}@${times.at(-1)}@${times.length}@${knownAt}`;
+  let series = cache.series.get(key);
+  if (!series)
+    cache.series.set(key, (series = progressSeries(ctx.em, t.initiative.id, times, knownAt)));
+  return series;
+}
+
+const figureAt = (p: SeriesPoint, t: TimeTarget): Figure | undefined =>
+  t.node ? p.rollup.figures.get(t.node.id) : p.exists ? p.rollup.root : undefined;
+
+/** The burn-up: the node's figure at each time from `from` to `to`. */
+export async function historyOf(
+  ctx: Context,
+  t: TimeTarget,
+  from: Date,
+  to: Date | null,
+  every: SeriesEvery,
+  knownAt: Date | null,
+): Promise<ProgressPointType[]> {
+  const end = to?.getTime() ?? t.time?.asOf ?? timeCache(ctx).now;
+  const times = asBadInput(() => seriesTimes(from.getTime(), end, every));
+  await ctx.deadline?.check();
+  const points = await seriesOf(ctx, t, times, knownAt?.getTime() ?? knownAtOf(ctx, t));
+  const name = t.node?.name ?? t.initiative.name;
+  return points.map(
+    (p) =>
+      new ProgressPointType(p.at, {
+        name,
+        figure: figureAt(p, t) ?? foldTree([], p.policy).root,
+        policy: p.policy,
+        labels: t.tree.initiative.statusLabels,
+        children: () => [],
+      }),
+  );
+}
+
+async function forecastFor(
+  ctx: Context,
+  t: TimeTarget,
+  historyWeeks: number,
+  trials: number,
+  seed: number,
+): Promise<{ f: Forecast; end: number }> {
+  asBadInput(() => assertForecastOptions(historyWeeks, trials, seed));
+  const cache = timeCache(ctx);
+  const end = endOf(ctx, t);
+  const knownAt = knownAtOf(ctx, t);
+  const key = `${t.initiative.id}:${t.node?.id ?? 0}:${historyWeeks}:${trials}:${seed}:${end}:${knownAt}`;
+  let kept = cache.forecasts.get(key);
+  if (!kept) {
+    const times = Array.from({ length: historyWeeks + 1 }, (_, i) =>
+      Math.max(0, end - (historyWeeks - i) * WEEK_MS),
+    );
+    kept = seriesOf(ctx, t, times, knownAt).then((points) => {
+      const weekly: (WeeklyFigure | null)[] = points.map((p) => figureAt(p, t) ?? null);
+      return { f: forecast(weekly, { trials, seed }), end };
+    });
+    cache.forecasts.set(key, kept);
+  }
+  return kept;
+}
+
+const dateIn = (end: number, weeks: number | null) =>
+  weeks === null ? null : reportDateOf(end + weeks * WEEK_MS);
+
+export async function forecastOf(
+  ctx: Context,
+  t: TimeTarget,
+  historyWeeks: number,
+  trials: number,
+  seed: number,
+): Promise<ForecastType> {
+  const { f, end } = await forecastFor(ctx, t, historyWeeks, trials, seed);
+  return new ForecastType(f, new Date(end), {
+    p50: dateIn(end, f.p50Weeks),
+    p85: dateIn(end, f.p85Weeks),
+    p95: dateIn(end, f.p95Weeks),
+  });
+}
+
+/** The hand-set health of every node of an initiative (key null: the initiative itself). */
+function manualHealth(ctx: Context, t: TimeTarget): Promise<Map<number | null, ManualHealth>> {
+  const cache = timeCache(ctx);
+  let kept = cache.health.get(t.initiative.id);
+  if (!kept) {
+    kept = findHealthEntries(ctx.em, t.initiative.id, endOf(ctx, t), knownAtOf(ctx, t)).then(
+      (rows) => {
+        const out = new Map<number | null, ManualHealth>();
+        for (const row of rows) {
+          if (row.kind === 'HealthCleared') out.delete(row.workstreamId);
+          else {
+            const data = JSON.parse(row.data ?? '{}') as { status: HealthStatus; reason: string };
+            out.set(row.workstreamId, { ...data, actor: row.actor, at: row.at });
+          }
+        }
+        return out;
+      },
+    );
+    cache.health.set(t.initiative.id, kept);
+  }
+  return kept;
+}
+
+/** The target date a node is judged against: its own, its nearest ancestor's, the initiative's. */
+export function targetDateOf(t: TimeTarget): string | null {
+  for (let node = t.node; node; node = t.tree.nodes.get(node.parentId ?? -1) ?? null)
+    if (node.targetDate) return node.targetDate;
+  return t.initiative.targetDate;
+}
+
+export async function healthFor(
+  ctx: Context,
+  t: TimeTarget,
+): Promise<Health & { targetDate: string | null }> {
+  const [{ f, end }, manual] = await Promise.all([
+    forecastFor(ctx, t, 12, 10_000, 1),
+    manualHealth(ctx, t),
+  ]);
+  const figure = t.node ? t.tree.rollup.figures.get(t.node.id)! : t.tree.rollup.root;
+  const targetDate = targetDateOf(t);
+  const health = healthOf({
+    targetDate,
+    today: reportDateOf(end),
+    complete: figure.counted > 0 && figure.credit >= figure.counted,
+    forecast: {
+      status: f.status,
+      p50: dateIn(end, f.p50Weeks),
+      p85: dateIn(end, f.p85Weeks),
+      explain: f.explain,
+    },
+    manual: manual.get(t.node?.id ?? null) ?? null,
+  });
+  return { ...health, targetDate };
+}

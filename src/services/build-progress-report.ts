@@ -1,0 +1,155 @@
+import type { Locale } from '../domain/item-status.js';
+import { escapeMarkdown } from '../domain/markdown.js';
+import { mondayOf } from '../domain/milestone-rules.js';
+import { formatFiguresHeader } from '../domain/named-figures.js';
+import { formatProgressReport, type InitiativeSection } from '../domain/progress-report.js';
+import { resolveStages, type Stage } from '../domain/stages.js';
+import { formatStagedLine, inReportWeek } from '../domain/stage-lines.js';
+import type { Em } from '../db/orm.js';
+import type { InitiativeRecord } from '../db/records.js';
+import { findItemStages, findMetrics, findWorkflows } from '../db/queries/report-model.queries.js';
+import {
+  findMilestones,
+  findNamedFigures,
+  findReadings,
+  findUpdates,
+} from '../db/queries/report-records.queries.js';
+import { reportedNodes, reportLines, type ReportDetails } from './build-report.js';
+import type { InitiativeTree, TreeNode } from './load-initiative-tree.js';
+import { namedFiguresOf } from './named-figure-values.js';
+import { metricSections, milestoneLine } from './report-sections.js';
+
+function subtreeIds(node: TreeNode): Set<number> {
+  const ids = new Set<number>();
+  for (const stack = [node]; stack.length > 0;) {
+    const n = stack.pop()!;
+    ids.add(n.id);
+    stack.push(...n.children);
+  }
+  return ids;
+}
+
+/** The stage workflow governing a workstream: its own, an ancestor's, else the initiative's. */
+function workflowOf(
+  tree: InitiativeTree,
+  wsId: number,
+  rows: Awaited<ReturnType<typeof findWorkflows>>,
+): Stage[] | null {
+  const own = rows.filter((r) => r.initiativeId === tree.initiative.id);
+  for (let at: number | null = wsId; at !== null; at = tree.nodes.get(at)?.parentId ?? null) {
+    const w = own.find((r) => r.workstreamId === at);
+    if (w) return resolveStages(JSON.parse(w.stages));
+  }
+  const top = own.find((r) => r.workstreamId === null);
+  return top ? resolveStages(JSON.parse(top.stages)) : null;
+}
+
+export interface ReportInput {
+  readonly initiative: InitiativeRecord;
+  readonly tree: InitiativeTree;
+  readonly details: ReportDetails;
+  /** The initiative's report lines when the caller made them (with each figure's change). */
+  readonly lines?: readonly string[];
+}
+
+/**
+ * The whole weekly report (上周进展, 本周收获与反思, 下周工作及目标) for `date`, from the trees,
+ * the report model's tables and the week's written updates. A handful of queries for all
+ * initiatives together; everything else is the pure formatting in domain/.
+ */
+export async function buildProgressReport(
+  em: Em,
+  inputs: readonly ReportInput[],
+  date: string,
+  locale: Locale,
+): Promise<string> {
+  const ids = inputs.map((i) => i.initiative.id);
+  const until = Date.parse(`${date}T23:59:59.999+08:00`);
+  const [workflows, staged, metrics, milestones, figures] = [
+    await findWorkflows(em, ids),
+    await findItemStages(em, ids),
+    await findMetrics(em, ids),
+    await findMilestones(em, ids),
+    await findNamedFigures(em, ids),
+  ];
+  const readings = await findReadings(
+    em,
+    metrics.map((m) => m.id),
+  );
+  const monday = mondayOf(date);
+  const sunday = new Date(Date.parse(`${monday}T00:00:00Z`) + 6 * 86_400_000)
+    .toISOString()
+    .slice(0, 10);
+  const updates = await findUpdates(em, monday, sunday);
+  const sections: InitiativeSection[] = inputs.map(
+    ({ initiative, tree, details, lines: given }) => {
+      const plain = given ?? reportLines(tree, details, locale, escapeMarkdown);
+      const own = figures.filter((f) => f.initiativeId === initiative.id);
+      const header =
+        own.length > 0
+          ? formatFiguresHeader(
+              initiative.name,
+              namedFiguresOf(tree, own).root,
+              locale,
+              escapeMarkdown,
+            )
+          : tree.rollup.root.counted > 0
+            ? plain[0]!
+            : null;
+      const numbered = plain.slice(1);
+      // A workstream with nothing counted that only holds metrics or milestones gets no line.
+      const holders = new Set(
+        [...metrics, ...milestones]
+          .filter((m) => m.initiativeId === initiative.id)
+          .map((m) => m.workstreamId),
+      );
+      const lines: string[] = [];
+      reportedNodes(tree).forEach((node, i) => {
+        const ids = subtreeIds(node);
+        const items = staged.filter((s) => ids.has(s.workstreamId));
+        if (items.length > 0) {
+          for (const s of items) {
+            const stages = workflowOf(tree, s.workstreamId, workflows) ?? [];
+            const facts = { ...s, enteredThisWeek: inReportWeek(s.since.getTime(), date) };
+            lines.push(formatStagedLine(facts, stages, lines.length + 1, locale, escapeMarkdown));
+          }
+        } else if (tree.rollup.figures.get(node.id)!.counted > 0 || !holders.has(node.id)) {
+          lines.push(numbered[i]!.replace(/^\d+\./, `${lines.length + 1}.`));
+        }
+      });
+      const nodeName = (id: number | null) =>
+        id === null ? null : (tree.nodes.get(id)?.name ?? null);
+      return {
+        name: initiative.name,
+        objective: initiative.objective,
+        header,
+        lines,
+        updates: updates
+          .filter((u) => u.initiativeId === initiative.id && u.section === 'PROGRESS')
+          .map((u) => u.body),
+        metrics: metricSections(
+          metrics.filter((m) => m.initiativeId === initiative.id),
+          readings,
+          until,
+          locale,
+        ),
+        milestones: milestones
+          .filter((m) => m.initiativeId === initiative.id)
+          .map((m) => milestoneLine(m, nodeName(m.workstreamId), date, locale)),
+      };
+    },
+  );
+  const general = updates.filter((u) => u.initiativeId === null);
+  return formatProgressReport(
+    {
+      date,
+      initiatives: sections,
+      objectiveUpdates: general
+        .filter((u) => u.section === 'PROGRESS' && u.objective !== null)
+        .map((u) => ({ objective: u.objective!, body: u.body })),
+      reflections: updates.filter((u) => u.section === 'REFLECTION').map((u) => u.body),
+      nextWeek: updates.filter((u) => u.section === 'NEXT_WEEK').map((u) => u.body),
+    },
+    locale,
+  );
+}

@@ -1,0 +1,106 @@
+import { effectiveTime } from '../domain/effective-time.js';
+import { DomainError } from '../domain/errors.js';
+import { parseDay, parseDue, type DuePrecision } from '../domain/milestone-rules.js';
+import { assertName, cleanNote } from '../domain/tree-rules.js';
+import {
+  findMilestone,
+  saveMilestone,
+  type MilestoneRow,
+} from '../db/queries/report-records.queries.js';
+import { initiativeInScope, workstreamOfInitiative } from './report-model-lookup.js';
+import type { UseCase } from './write-pipeline/use-case.js';
+
+export interface SetMilestoneProps {
+  /** Absent: a new milestone of `initiativeId`; given: that milestone, changed. */
+  readonly milestoneId?: number | null;
+  readonly initiativeId?: number | null;
+  readonly workstreamId?: number | null;
+  readonly name?: string | null;
+  /** YYYY-MM-DD or YYYY-MM; a new due date keeps the first one for slipDays. */
+  readonly due?: string | null;
+  readonly duePrecision?: DuePrecision | null;
+  /** YYYY-MM-DD when it was reached; "" clears it. */
+  readonly doneDate?: string | null;
+  readonly note?: string | null;
+  readonly effectiveAt?: Date | null;
+}
+
+function checked(props: SetMilestoneProps) {
+  return {
+    name: props.name === null || props.name === undefined ? null : assertName(props.name, ['name']),
+    due:
+      props.due === null || props.due === undefined
+        ? null
+        : parseDue(props.due, props.duePrecision ?? null, ['due']),
+    doneDate:
+      props.doneDate === null || props.doneDate === undefined
+        ? undefined
+        : props.doneDate === ''
+          ? null
+          : parseDay(props.doneDate, ['doneDate']),
+    note: props.note === undefined ? undefined : cleanNote(props.note, ['note']),
+  };
+}
+
+/** Creates a milestone on an initiative (or one of its workstreams), or changes one. */
+export const setMilestone: UseCase<SetMilestoneProps, MilestoneRow> = {
+  name: 'setMilestone',
+  validate: (props) => void checked(props),
+  async run({ tem, now, inScope }, props) {
+    const c = checked(props);
+    let row: Omit<MilestoneRow, 'id'> & { id?: number };
+    if (props.milestoneId !== null && props.milestoneId !== undefined) {
+      const old = await findMilestone(tem, props.milestoneId);
+      if (!old || !inScope(old.initiativeId))
+        throw new DomainError('NOT_FOUND', `里程碑不存在：${props.milestoneId}`, ['milestoneId']);
+      row = {
+        ...old,
+        name: c.name ?? old.name,
+        dueDate: c.due?.date ?? old.dueDate,
+        duePrecision: c.due?.precision ?? old.duePrecision,
+        doneDate: c.doneDate === undefined ? old.doneDate : c.doneDate,
+        note: c.note === undefined ? old.note : c.note,
+      };
+    } else {
+      if (props.initiativeId === null || props.initiativeId === undefined)
+        throw new DomainError('INVALID_INPUT', '新里程碑需要 initiativeId', ['initiativeId']);
+      if (!c.name || !c.due)
+        throw new DomainError('INVALID_INPUT', '新里程碑需要名称和预计日期', [
+          c.name ? 'due' : 'name',
+        ]);
+      const initiative = await initiativeInScope(tem, props.initiativeId, inScope);
+      const wsId = props.workstreamId ?? null;
+      if (wsId !== null) await workstreamOfInitiative(tem, initiative.id, wsId, ['workstreamId']);
+      row = {
+        initiativeId: initiative.id,
+        workstreamId: wsId,
+        name: c.name,
+        dueDate: c.due.date,
+        duePrecision: c.due.precision,
+        originalDueDate: c.due.date,
+        originalDuePrecision: c.due.precision,
+        doneDate: c.doneDate ?? null,
+        note: c.note ?? null,
+      };
+    }
+    const initiative = await initiativeInScope(tem, row.initiativeId, inScope);
+    const effectiveAt = effectiveTime(props.effectiveAt, now, initiative.effectiveFrom, [
+      'effectiveAt',
+    ]);
+    const saved = await saveMilestone(tem, row);
+    return {
+      result: saved,
+      events: [
+        {
+          type: 'MilestoneSet',
+          initiativeId: saved.initiativeId,
+          milestoneId: saved.id,
+          name: saved.name,
+          due: saved.dueDate,
+          doneDate: saved.doneDate,
+          effectiveAt,
+        },
+      ],
+    };
+  },
+};

@@ -1,0 +1,41 @@
+import { evaluateNamedFigures, type NamedFigures } from '../domain/named-figures.js';
+import { resolvePolicy } from '../domain/rollup-policy.js';
+import type { NamedFigureRow } from '../db/queries/report-records.queries.js';
+import type { InitiativeTree } from './load-initiative-tree.js';
+
+/**
+ * An initiative's named figures on every node of its tree. Each figure's policy is the
+ * initiative's with the figure's overrides on top.
+ */
+export function namedFiguresOf(
+  tree: InitiativeTree,
+  rows: readonly NamedFigureRow[],
+): NamedFigures<number> {
+  const nodes = [...tree.nodes.values()].map((n) => ({
+    id: n.id,
+    parentId: n.parentId,
+    tally: n.ownTally,
+    manual:
+      n.manualPercentBp === null
+        ? null
+        : { weightCenti: n.weightCenti, percentBp: n.manualPercentBp },
+  }));
+  const defs = rows
+    .filter((r) => r.initiativeId === tree.initiative.id)
+    .map((r) => ({
+      name: r.name,
+      scopeId:
+        r.scopeWorkstreamId !== null && tree.nodes.has(r.scopeWorkstreamId)
+          ? r.scopeWorkstreamId
+          : null,
+      policy: resolvePolicy({
+        ...(tree.initiative.rollupPolicy ?? {}),
+        ...(r.policy ? JSON.parse(r.policy) : {}),
+      }),
+    }));
+  return evaluateNamedFigures(
+    nodes,
+    defs,
+    new Map([...tree.nodes.values()].map((n) => [n.id, n.name])),
+  );
+}

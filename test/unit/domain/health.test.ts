@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { healthOf, type HealthFacts } from '../../../src/domain/health.js';
+
+const base: HealthFacts = {
+  targetDate: '2024-06-30',
+  today: '2024-03-01',
+  complete: false,
+  forecast: { status: 'OK', p50: '2024-05-01', p85: '2024-06-01', explain: '…' },
+  manual: null,
+};
+const ok = (p50: string | null, p85: string | null) => ({
+  ...base,
+  forecast: { ...base.forecast, p50, p85 },
+});
+
+describe('health rule table', () => {
+  it.each([
+    ['P85 before the target', ok('2024-05-01', '2024-06-01'), 'ON_TRACK'],
+    ['P85 on the target', ok('2024-05-01', '2024-06-30'), 'ON_TRACK'],
+    ['P50 on the target, P85 after', ok('2024-06-30', '2024-07-01'), 'AT_RISK'],
+    ['P50 before, P85 beyond the horizon', ok('2024-06-01', null), 'AT_RISK'],
+    ['P50 after the target', ok('2024-07-01', '2024-08-01'), 'OFF_TRACK'],
+    ['P50 beyond the horizon', ok(null, null), 'OFF_TRACK'],
+    ['target passed below 100%', { ...base, today: '2024-07-01' }, 'OFF_TRACK'],
+    ['complete', { ...base, complete: true, today: '2024-07-01' }, 'DONE'],
+    ['forecast done', { ...base, forecast: { ...base.forecast, status: 'DONE' as const } }, 'DONE'],
+    ['no target', { ...base, targetDate: null }, 'NO_TARGET'],
+    [
+      'too little history',
+      { ...base, forecast: { ...base.forecast, status: 'INSUFFICIENT_HISTORY' as const } },
+      'UNKNOWN',
+    ],
+    [
+      'not converging',
+      { ...base, forecast: { ...base.forecast, status: 'NOT_CONVERGING' as const } },
+      'OFF_TRACK',
+    ],
+  ])('%s → %s', (_case, facts, status) => {
+    const h = healthOf(facts);
+    expect(h.status).toBe(status);
+    expect(h.source).toBe('COMPUTED');
+    expect(h.reason.length).toBeGreaterThan(0);
+  });
+
+  it('a hand-set health wins, with its reason and actor, over any computed one', () => {
+    const manual = { status: 'AT_RISK' as const, reason: '供应商延期', actor: 'pm-alice', at: 0 };
+    for (const facts of [base, { ...base, complete: true }, { ...base, targetDate: null }]) {
+      const h = healthOf({ ...facts, manual });
+      expect(h).toMatchObject({ status: 'AT_RISK', source: 'MANUAL' });
+      expect(h.reason).toContain('供应商延期');
+      expect(h.reason).toContain('pm-alice');
+    }
+  });
+});

@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import { DomainError } from '../../../src/domain/errors.js';
+import {
+  formatLineChange,
+  formatPointChange,
+  withChange,
+} from '../../../src/domain/report-change.js';
+import { MAX_SERIES_POINTS, seriesTimes } from '../../../src/domain/series-times.js';
+import { slipDays, targetDateChanges } from '../../../src/domain/target-dates.js';
+import { UNITS_PER_ITEM as U } from '../../../src/domain/units.js';
+
+const t = (iso: string) => Date.parse(iso);
+
+describe('series times', () => {
+  it('steps by day, week and calendar month (+08:00), inclusive of to', () => {
+    expect(seriesTimes(t('2024-01-01T00:00:00Z'), t('2024-01-15T00:00:00Z'), 'WEEK')).toHaveLength(
+      3,
+    );
+    expect(seriesTimes(t('2024-01-01T00:00:00Z'), t('2024-01-03T12:00:00Z'), 'DAY')).toHaveLength(
+      3,
+    );
+    const months = seriesTimes(
+      t('2024-01-31T00:00:00+08:00'),
+      t('2024-04-30T00:00:00+08:00'),
+      'MONTH',
+    );
+    expect(months.map((m) => new Date(m + 8 * 3_600_000).toISOString().slice(0, 10))).toEqual([
+      '2024-01-31',
+      '2024-02-29',
+      '2024-03-31',
+      '2024-04-30',
+    ]);
+  });
+
+  it('refuses from after to and more than 1,000 points, before making any', () => {
+    expect(() => seriesTimes(2, 1, 'DAY')).toThrow(DomainError);
+    const start = performance.now();
+    expect(() => seriesTimes(0, 8.64e15, 'DAY')).toThrow(`${MAX_SERIES_POINTS}`);
+    expect(() => seriesTimes(0, 8.64e15, 'MONTH')).toThrow(DomainError);
+    expect(performance.now() - start).toBeLessThan(50);
+    expect(seriesTimes(0, (MAX_SERIES_POINTS - 1) * 86_400_000, 'DAY')).toHaveLength(
+      MAX_SERIES_POINTS,
+    );
+  });
+});
+
+describe('weekly change wording', () => {
+  const fig = (credit: number, counted: number) => ({ credit: credit * U, counted: counted * U });
+  it('states the exact point change, half away from zero', () => {
+    expect(formatPointChange(fig(80, 100), fig(81.25, 100))).toBe('+1.25');
+    expect(formatPointChange(fig(81, 100), fig(80.5, 100))).toBe('-0.50');
+    expect(formatPointChange(fig(1, 3), fig(1, 3))).toBe('+0.00');
+    // 2/3 − 1/3 = 33.333… points
+    expect(formatPointChange(fig(1, 3), fig(2, 3))).toBe('+33.33');
+  });
+
+  it('in the team’s words, Chinese and English', () => {
+    const change = { before: fig(80, 100), after: fig(81.25, 100), completed: 3 };
+    expect(formatLineChange(change, { lastWeek: true }, 'zh-CN')).toBe(
+      '（较上周+1.25个百分点，本周完成3个）',
+    );
+    expect(formatLineChange(change, { date: '2023-05-06' }, 'zh-CN')).toBe(
+      '（较5月6日+1.25个百分点，此后完成3个）',
+    );
+    expect(formatLineChange(change, { lastWeek: true }, 'en')).toBe(
+      ' (+1.25 pp on last week, 3 done this week)',
+    );
+    expect(formatLineChange({ ...change, before: fig(0, 0) }, { lastWeek: true }, 'zh-CN')).toBe(
+      '（上周尚无进度，本周完成3个）',
+    );
+    expect(withChange('1.【A】，进度：x。', '（…）')).toBe('1.【A】，进度：x（…）。');
+  });
+});
+
+describe('target-date history', () => {
+  const row = (kind: string, data: object, at: number) => ({
+    kind,
+    data: JSON.stringify(data),
+    actor: 'a',
+    effectiveAt: at,
+    recordedAt: at,
+  });
+  it('lists the changes and the slip from the first target to the current one', () => {
+    const changes = targetDateChanges([
+      row('WorkstreamCreated', { state: { targetDate: '2024-03-01' } }, 1),
+      row('WorkstreamTargetDateSet', { from: '2024-03-01', to: '2024-03-15' }, 2),
+      row('WorkstreamTargetDateSet', { from: '2024-03-15', to: '2024-04-01' }, 3),
+    ]);
+    expect(changes.map((c) => c.to)).toEqual(['2024-03-01', '2024-03-15', '2024-04-01']);
+    expect(slipDays(changes, '2024-04-01')).toBe(31);
+    expect(slipDays([], '2024-04-01')).toBe(0);
+    expect(slipDays(changes, null)).toBeNull();
+  });
+});
