@@ -36,6 +36,7 @@ export async function benchImport(rows: number): Promise<string> {
         initiativeKey: 'bench',
         scope: ALL_INITIATIVES,
         fileName: 'bench.xlsx',
+        by: null,
         bytes,
         dryRun: false,
         skipErrors: false,

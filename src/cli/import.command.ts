@@ -43,6 +43,7 @@ export async function importCommand(file: string, opts: ImportOptions): Promise<
       em: orm.em.fork() as Em,
       initiativeKey: opts.initiative,
       fileName: file,
+      by: null, // the operator
       bytes: readFileSync(file),
       dryRun: Boolean(opts.dryRun),
       skipErrors: Boolean(opts.skipErrors),

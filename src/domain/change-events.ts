@@ -53,6 +53,14 @@ export interface InitiativeState {
   readonly name: string;
   readonly rollupPolicy: Readonly<Record<string, string>> | null;
   readonly statusLabels: StatusLabelOverrides | null;
+  /**
+   * The report's fields, logged on creation since they replay into past reports; absent from
+   * rows written before (a replay then takes the earliest value known: replay-structure.ts).
+   */
+  readonly objective?: string | null;
+  readonly phase?: string | null;
+  readonly targetDate?: string | null;
+  readonly reportLowPercentBucket?: number | null;
 }
 
 export type ChangeEvent =

@@ -6,10 +6,19 @@ export interface WorkstreamReplayState extends WorkstreamState {
   readonly deleted: boolean;
 }
 
+/**
+ * An initiative as it stood: its logged state, and when it had been archived (ms) or null. A
+ * report field absent from the state (a row from before they were logged, never set since
+ * then) is left undefined: the earliest value known (`earliestInitiativeFields`) stands in.
+ */
+export interface InitiativeReplayState extends InitiativeState {
+  readonly archivedAt: number | null;
+}
+
 /** An initiative and its workstreams as they stood at a read time. */
 export interface StructureAt {
   /** null before the initiative existed (at that time, as then known). */
-  readonly initiative: InitiativeState | null;
+  readonly initiative: InitiativeReplayState | null;
   readonly workstreams: ReadonlyMap<number, WorkstreamReplayState>;
 }
 
@@ -77,22 +86,49 @@ function applyWorkstream(
   }
 }
 
+/** The initiative's state field each edit event sets (from `data.to`). */
+const INITIATIVE_FIELDS: Readonly<Record<string, keyof InitiativeState>> = {
+  InitiativePolicyChanged: 'rollupPolicy',
+  InitiativeLabelsChanged: 'statusLabels',
+  InitiativeRenamed: 'name',
+  InitiativeObjectiveSet: 'objective',
+  InitiativePhaseSet: 'phase',
+  InitiativeTargetDateSet: 'targetDate',
+  InitiativeLowPercentBucketSet: 'reportLowPercentBucket',
+};
+
 function applyInitiative(
-  state: InitiativeState | null,
+  state: InitiativeReplayState | null,
   row: LogEntry,
   data: Record<string, any>,
-): InitiativeState | null {
+): InitiativeReplayState | null {
   switch (row.kind) {
     case 'InitiativeCreated':
     case 'InitiativeBaseline':
-      return { ...(data.state as InitiativeState) };
-    case 'InitiativePolicyChanged':
-      return state && { ...state, rollupPolicy: data.to };
-    case 'InitiativeLabelsChanged':
-      return state && { ...state, statusLabels: data.to };
-    default:
-      return state; // other initiative events (name, archive…) move no figure
+      return { ...(data.state as InitiativeState), archivedAt: null };
+    case 'InitiativeArchived':
+      return state && { ...state, archivedAt: row.effectiveAt };
+    case 'InitiativeRestored':
+      return state && { ...state, archivedAt: null };
   }
+  const field = INITIATIVE_FIELDS[row.kind];
+  return state && field ? { ...state, [field]: data.to } : state;
+}
+
+/**
+ * What an initiative's report fields were before their first logged change: each field's
+ * earliest `from` among `rows` (its initiative rows of every time, in any order), the stand-in
+ * for a state logged before those fields were. A field never changed is absent: its value
+ * today is the value it always had.
+ */
+export function earliestInitiativeFields(rows: readonly LogEntry[]): Partial<InitiativeState> {
+  const out: Record<string, unknown> = {};
+  for (const row of [...rows].sort(byEffective)) {
+    const field = INITIATIVE_FIELDS[row.kind];
+    if (!field || field in out || row.workstreamId !== null || row.itemId !== null) continue;
+    out[field] = (row.data ? JSON.parse(row.data) : {}).from;
+  }
+  return out as Partial<InitiativeState>;
 }
 
 /**
@@ -103,7 +139,7 @@ function applyInitiative(
 export function replayStructure(rows: readonly LogEntry[], t: ReadTime): StructureAt {
   const visible = rows.filter((r) => r.itemId === null && visibleAt(r, t)).sort(byEffective);
   const workstreams = new Map<number, Mutable<WorkstreamReplayState>>();
-  let initiative: InitiativeState | null = null;
+  let initiative: InitiativeReplayState | null = null;
   for (const row of visible) {
     const data = (row.data ? JSON.parse(row.data) : {}) as Record<string, any>;
     if (row.workstreamId === null) initiative = applyInitiative(initiative, row, data);

@@ -17,20 +17,33 @@ export interface ListSizes {
   readonly workstreams: number;
   /** Live workstreams per initiative key: below `initiative(key:)`, lists are its own size. */
   readonly byKey: ReadonlyMap<string, number>;
+  /**
+   * The same over every workstream each initiative ever had, deleted ones too: a tree read as of
+   * a past time (`asOf`, `knownAt`) can hold any of them, however few are live today.
+   */
+  readonly ever: {
+    readonly workstreams: number;
+    readonly byKey: ReadonlyMap<string, number>;
+  };
 }
 
+/** Root fields that read a past tree when given `asOf` or `knownAt`. */
+const TIMED_ROOTS = new Set(['Query.initiative', 'Query.initiatives', 'Query.node']);
+
 /**
- * Fields below which the tree is one known initiative's: the workstream bound they give their
- * selection (an unknown key answers null: nothing below it runs).
+ * Fields below which the tree is one known initiative's, or a past one: the workstream bound
+ * they give their selection (an unknown key answers null: nothing below it runs). A past tree is
+ * bounded by every workstream its initiative ever had, not by today's live ones.
  */
 export function scopedWorkstreams(
   coordinate: string,
   args: Record<string, unknown>,
   sizes: ListSizes,
 ): number | null {
+  const past = TIMED_ROOTS.has(coordinate) && (args.asOf != null || args.knownAt != null);
   if (coordinate === 'Query.initiative' && typeof args.key === 'string')
-    return sizes.byKey.get(args.key) ?? 0;
-  return null;
+    return (past ? sizes.ever : sizes).byKey.get(args.key) ?? 0;
+  return past ? sizes.ever.workstreams : null;
 }
 
 /** What a list without `first` and without a size of its own below is charged. */
@@ -145,6 +158,9 @@ export function sizesProbe(): { sizes: ListSizes; touched: () => boolean } {
       get byKey() {
         return read(new Map<string, number>());
       },
+      get ever() {
+        return read({ workstreams: 0, byKey: new Map<string, number>() });
+      },
     },
     touched: () => touched,
   };
@@ -164,15 +180,18 @@ export function listSizes(em: Em): Promise<ListSizes> {
   if (hit && now - hit.at < KEEP_MS) return hit.sizes;
   const sizes = (async () => {
     const rows = await em.execute(
-      `select i.key as key, count(w.id) as n from initiative i
-         left join workstream w on w.initiative_id = i.id and w.deleted_at is null
+      `select i.key as key, count(w.id) as ever,
+              sum(case when w.id is not null and w.deleted_at is null then 1 else 0 end) as live
+         from initiative i left join workstream w on w.initiative_id = i.id
         group by i.id, i.key`,
     );
-    const byKey = new Map(rows.map((r) => [String(r.key), Number(r.n)]));
+    const byKey = new Map(rows.map((r) => [String(r.key), Number(r.live ?? 0)]));
+    const everByKey = new Map(rows.map((r) => [String(r.key), Number(r.ever)]));
     return {
       initiatives: byKey.size,
       workstreams: Math.max(0, ...byKey.values()),
       byKey,
+      ever: { workstreams: Math.max(0, ...everByKey.values()), byKey: everByKey },
     };
   })();
   kept.set(key, { at: now, sizes });

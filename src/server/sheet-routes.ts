@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { canRead, canWrite, type Principal } from '../domain/access.js';
+import { actorName, canRead, canWrite, type Principal } from '../domain/access.js';
 import { DomainError, DomainErrors } from '../domain/errors.js';
 import type { Em } from '../db/orm.js';
 import { exportSheet } from '../services/export-sheet.js';
@@ -75,6 +75,7 @@ export async function sheetRoute(
       em: deps.em(principal, req),
       initiativeKey: key,
       fileName: url.searchParams.get('file') ?? 'upload',
+      by: actorName(principal),
       bytes: await readBytes(req),
       dryRun: flag(url, 'dryRun'),
       skipErrors: flag(url, 'skipErrors'),

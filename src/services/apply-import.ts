@@ -2,6 +2,7 @@ import type { ChangeEvent } from '../domain/change-events.js';
 import { MAX_BULK } from '../domain/errors.js';
 import type { Em } from '../db/orm.js';
 import { findInitiativesByIds } from '../db/queries/initiative.queries.js';
+import { assertPlanCurrent } from '../sheets/plan-current.js';
 import type { ImportPlan, PlannedRow } from '../sheets/plan-import.js';
 import { PATH_SEPARATOR } from '../sheets/sheet-state.js';
 import { createItems } from './create-items.js';
@@ -70,7 +71,9 @@ function importUseCase(
       onProgress?.(0, total);
 
       const [initiative] = await findInitiativesByIds(at.tem, [initiativeId]);
-      const known = (await loadSheetState(at.tem, initiative!)).workstreams;
+      const state = await loadSheetState(at.tem, initiative!);
+      assertPlanCurrent(plan, state);
+      const known = state.workstreams;
       const idOf = new Map([...known].map(([path, ws]) => [path, ws.id]));
       for (const path of plan.newWorkstreams) {
         const cut = path.lastIndexOf(PATH_SEPARATOR);

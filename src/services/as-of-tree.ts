@@ -1,9 +1,15 @@
 import type { ReadTime } from '../domain/replay-items.js';
-import { replayStructure, type WorkstreamReplayState } from '../domain/replay-structure.js';
+import {
+  earliestInitiativeFields,
+  replayStructure,
+  type InitiativeReplayState,
+  type WorkstreamReplayState,
+} from '../domain/replay-structure.js';
 import { ITEM_STATUSES } from '../domain/item-status.js';
 import { childPath, depthOfPath } from '../domain/tree-rules.js';
 import type { Em } from '../db/orm.js';
 import type { InitiativeRecord, WorkstreamRecord } from '../db/records.js';
+import { findInitiativeOwnEntries } from '../db/queries/as-of.queries.js';
 import type { TallyRow } from '../db/queries/workstream.queries.js';
 import { structureRows } from './as-of-cache.js';
 import { asOfTallies, type AsOfTalliesOptions } from './as-of-tallies.js';
@@ -30,6 +36,40 @@ export function pathsOf(
   return paths;
 }
 
+const REPORT_FIELDS = ['objective', 'phase', 'targetDate', 'reportLowPercentBucket'] as const;
+
+/**
+ * The initiative's record as replayed. A report field its creation row predates (logged before
+ * those fields were) is the earliest value its log knows, else today's: never changed since.
+ */
+async function recordAt(
+  em: Em,
+  initiative: InitiativeRecord,
+  state: InitiativeReplayState,
+): Promise<InitiativeRecord> {
+  const missing = REPORT_FIELDS.filter((f) => state[f] === undefined);
+  const earliest = missing.length
+    ? earliestInitiativeFields(await findInitiativeOwnEntries(em, initiative.id))
+    : {};
+  const field = <F extends (typeof REPORT_FIELDS)[number]>(f: F): InitiativeRecord[F] =>
+    (state[f] !== undefined
+      ? state[f]
+      : earliest[f] !== undefined
+        ? earliest[f]
+        : initiative[f]) as InitiativeRecord[F];
+  return {
+    ...initiative,
+    name: state.name,
+    rollupPolicy: state.rollupPolicy,
+    statusLabels: state.statusLabels,
+    objective: field('objective'),
+    phase: field('phase'),
+    targetDate: field('targetDate'),
+    reportLowPercentBucket: field('reportLowPercentBucket'),
+    archivedAt: state.archivedAt === null ? null : new Date(state.archivedAt),
+  };
+}
+
 interface Shape {
   readonly record: InitiativeRecord;
   readonly rows: readonly WorkstreamRecord[];
@@ -47,12 +87,7 @@ async function shapeAt(em: Em, initiative: InitiativeRecord, t: ReadTime): Promi
   const state = structure.initiative;
   let shape: Shape | null = null;
   if (state) {
-    const record = {
-      ...initiative,
-      name: state.name,
-      rollupPolicy: state.rollupPolicy,
-      statusLabels: state.statusLabels,
-    };
+    const record = await recordAt(em, initiative, state);
     const paths = pathsOf(structure.workstreams);
     const rows: WorkstreamRecord[] = [];
     for (const [id, path] of paths) {
@@ -101,4 +136,16 @@ export async function loadAsOfTree(
       tallies.push({ initiativeId: initiative.id, workstreamId, status, ...tally[status] });
   }
   return { ...buildTree(record, rows, tallies), time: t };
+}
+
+/**
+ * The initiative's own fields (name, objective, archived…) as they stood at `t`, or null before
+ * it existed: the structure replay alone, no tallies (kept with the structure rows).
+ */
+export async function initiativeAt(
+  em: Em,
+  initiative: InitiativeRecord,
+  t: ReadTime,
+): Promise<InitiativeRecord | null> {
+  return (await shapeAt(em, initiative, t))?.record ?? null;
 }

@@ -14,6 +14,11 @@ export interface ImportSheetProps {
   readonly initiativeKey: string;
   /** Its base name becomes the change log's actor, `import:<file>`. */
   readonly fileName: string;
+  /**
+   * Who uploads it, named in the actor as `<by> (import:<file>)`: the token's name over HTTP;
+   * null on the command line, whose user is the operator.
+   */
+  readonly by: string | null;
   readonly bytes: Uint8Array;
   readonly dryRun: boolean;
   /** Apply the good rows even when some rows are wrong. */
@@ -35,9 +40,10 @@ export interface ImportResult {
   readonly refused: string | null;
 }
 
-/** The change log's actor for a file: `import:<base name>`. */
-export function importActor(fileName: string): string {
-  return `import:${basename(fileName.replaceAll('\\', '/')) || 'sheet'}`;
+/** The change log's actor for a file: `import:<base name>`, after who uploaded it if known. */
+export function importActor(fileName: string, by: string | null): string {
+  const source = `import:${basename(fileName.replaceAll('\\', '/')) || 'sheet'}`;
+  return by === null ? source : `${by} (${source})`;
 }
 
 /**
@@ -53,7 +59,7 @@ export async function importSheet(props: ImportSheetProps): Promise<ImportResult
     throw new DomainError('NOT_FOUND', `项目不存在：${props.initiativeKey}`, ['initiative']);
   const state = await loadSheetState(props.em.fork() as Em, initiative);
   const plan = planImport(sheet, state, { prune: props.prune, itemIdOf: itemIdOfRef });
-  const actor = importActor(props.fileName);
+  const actor = importActor(props.fileName, props.by);
   const base = { sheet: { format: sheet.format, encoding: sheet.encoding }, plan, actor };
   const errors = plan.summary.error;
   let refused: string | null = null;

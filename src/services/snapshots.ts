@@ -32,8 +32,8 @@ export interface TakenSnapshot {
 }
 
 /**
- * Snapshots one initiative's per-workstream tallies as they stood at `at` (default: the settled
- * present), as known now: computed from the log (the nearest older snapshot plus the rows
+ * Snapshots one initiative's per-workstream tallies as they stood at `at` (default, and at most:
+ * the settled present), as known now: computed from the log (the nearest older snapshot plus the rows
  * since), never from the live counters, so a back-dated snapshot means what it says.
  */
 export async function takeSnapshot(
@@ -43,7 +43,11 @@ export async function takeSnapshot(
   now = Date.now(),
 ): Promise<TakenSnapshot> {
   const knownAt = now - SNAPSHOT_SETTLE_MS;
-  const t = { asOf: Math.min(at?.getTime() ?? knownAt, now), knownAt };
+  // Never effective after it is known: a read adds back the rows recorded after a snapshot only
+  // where they were back-dated (effective before recorded), which covers every row the snapshot
+  // lacks exactly when its asOf is at or before its knownAt. A time in the settle window is
+  // therefore snapshotted as of the settled present.
+  const t = { asOf: Math.min(at?.getTime() ?? knownAt, knownAt), knownAt };
   return inTransaction(em, async (tem) => {
     const rows: Omit<TallyRow, 'initiativeId'>[] = [];
     const tallies = await asOfTallies(tem, initiativeId, t);

@@ -1,6 +1,7 @@
 import * as XLSX from '@e965/xlsx';
 import { fieldOfHeader, REQUIRED_FIELDS, EXPORT_HEADERS, type Field } from './columns.js';
 import { decodeCsvText, type TextEncodingName } from './decode-text.js';
+import { assertSheetBounds, assertUnpackedWithin, csvCellsAtMost } from './sheet-bounds.js';
 import { MAX_SHEET_BYTES, MAX_SHEET_ROWS, SheetError } from './sheet-error.js';
 
 /** One data row: its 1-based row number in the file (the header is row 1) and its cells. */
@@ -60,8 +61,10 @@ function parseWorkbook(
   if (format === 'csv') {
     const { text, encoding } = decodeCsvText(bytes);
     if (text.trim() === '') throw new SheetError('EMPTY', '文件是空的');
+    assertSheetBounds(0, csvCellsAtMost(text));
     return { wb: XLSX.read(text, { ...common, type: 'string', raw: true }), encoding };
   }
+  assertUnpackedWithin(bytes);
   try {
     return { wb: XLSX.read(bytes, { ...common, type: 'array', cellDates: false }), encoding: null };
   } catch {
@@ -98,6 +101,10 @@ export function readSheet(bytes: Uint8Array, fileName: string): ReadSheet {
       `行数太多：${full.e.r} 行数据，一次最多导入 ${MAX_SHEET_ROWS} 行`,
     );
   const range = XLSX.utils.decode_range(ws['!ref']);
+  assertSheetBounds(
+    range.e.c - range.s.c + 1,
+    Object.keys(ws).filter((k) => !k.startsWith('!')).length,
+  );
   const columns = new Map<Field, number>();
   const headers = new Map<Field, string>();
   for (let c = range.s.c; c <= range.e.c; c++) {

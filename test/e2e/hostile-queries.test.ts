@@ -84,7 +84,13 @@ describe('hostile queries on a 100,000-item initiative (R8)', () => {
    */
   const largestAccepted = async (query: (n: number) => string): Promise<number> => {
     const schema = await jinduSchema();
-    const sizes = { initiatives: 1, workstreams: 1_110, byKey: new Map([['big', 1_110]]) };
+    const byKey = new Map([['big', 1_110]]);
+    const sizes = {
+      initiatives: 1,
+      workstreams: 1_110,
+      byKey,
+      ever: { workstreams: 1_110, byKey },
+    };
     const fits = (n: number) => {
       const { cost, nodes } = queryCost(schema, parse(query(n)), {}, undefined, sizes);
       return cost <= LIMITS.cost && nodes <= DEFAULT_MAX_NODES;

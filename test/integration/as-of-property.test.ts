@@ -225,8 +225,15 @@ describe.each(DIALECTS)('as-of figures equal a replay of the log (%s)', (dialect
                       await runWrite(ctx, restoreWorkstream, { id: pickWs });
                     break;
                   case 'snapshot':
-                    // Known from now on (the settle margin lifted: nothing runs concurrently here).
-                    await takeSnapshot(em, init.id, effectiveAt, clock + SNAPSHOT_SETTLE_MS);
+                    // Half known from now on (the settle margin lifted: nothing runs
+                    // concurrently here), half as the server takes them: known 5 min back, at a
+                    // time that may lie in that settle window.
+                    await takeSnapshot(
+                      em,
+                      init.id,
+                      effectiveAt ?? (c.a % 2 === 0 ? new Date(clock) : null),
+                      c.b % 2 === 0 ? clock : clock + SNAPSHOT_SETTLE_MS,
+                    );
                     break;
                 }
               } catch (err) {

@@ -8,7 +8,15 @@ import { createLoaders } from '../../src/graphql/loaders.js';
 import { jinduSchema } from '../../src/graphql/schema.js';
 import { queryCost } from '../../src/server/cost-model.js';
 import { Deadline } from '../../src/server/deadline.js';
+import { listSizes } from '../../src/server/list-sizes.js';
+import { createInitiative } from '../../src/services/create-initiative.js';
+import { createItems } from '../../src/services/create-items.js';
+import { createWorkstream } from '../../src/services/create-workstream.js';
+import { deleteWorkstream } from '../../src/services/delete-workstream.js';
 import { loadSeed } from '../../src/services/load-seed.js';
+import { runWrite } from '../../src/services/write-pipeline/run-write.js';
+import { operatorContext } from '../../src/services/write-pipeline/write-context.js';
+import { DIALECTS } from '../helpers/databases.js';
 import { parse } from 'graphql';
 import { startHttpApp, type HttpTestApp } from '../helpers/http-app.js';
 import { createTestApp, silentLog, TEST_ADMIN, type TestApp } from '../helpers/test-app.js';
@@ -20,6 +28,14 @@ const sizes = {
     ['x', 1_000],
     ['small', 10],
   ]),
+  // Counting deleted workstreams too: 'small' once had 500.
+  ever: {
+    workstreams: 1_200,
+    byKey: new Map([
+      ['x', 1_200],
+      ['small', 500],
+    ]),
+  },
 };
 const costOf = async (query: string, variables: Record<string, unknown> = {}) =>
   queryCost(await jinduSchema(), parse(query), variables, undefined, sizes);
@@ -44,6 +60,35 @@ describe('the cost model charges lists without first by their size (R8)', () => 
     expect((await walk('small')).nodes).toBe(1 + (1 + 10 * 2));
     expect((await walk('x')).nodes).toBe(1 + (1 + 1_000 * 2));
     expect((await walk('unknown')).nodes).toBe(1 + 1); // answers null: nothing below runs
+  });
+
+  it('charges a tree read as of a time by every workstream it ever had, deleted ones too', async () => {
+    // The past read costs what the live read would if every workstream ever had were live.
+    const everLive = { ...sizes, workstreams: 1_200, byKey: sizes.ever.byKey };
+    const cost = async (query: string, with_: typeof sizes) =>
+      queryCost(await jinduSchema(), parse(query), {}, undefined, with_);
+    const tree = '{ workstreams { name children { name } } }';
+    const at = '(asOf: "2024-01-01T00:00:00Z")';
+    const known = '(knownAt: "2024-01-01T00:00:00Z")';
+    const small = (args: string) => `{ initiative(key: "small"${args}) ${tree} }`;
+    const live = await cost(small(''), sizes);
+    const past = await cost(small(', asOf: "2024-01-01T00:00:00Z"'), sizes);
+    expect(past.nodes).toBeGreaterThan(live.nodes);
+    expect(past).toEqual(await cost(small(''), everLive));
+    expect(await cost(small(', knownAt: "2024-01-01T00:00:00Z"'), sizes)).toEqual(past);
+    expect(await cost(`{ initiatives${at} ${tree} }`, sizes)).toEqual(
+      await cost(`{ initiatives ${tree} }`, everLive),
+    );
+    expect(await cost(`{ initiatives${known} ${tree} }`, sizes)).toEqual(
+      await cost(`{ initiatives ${tree} }`, everLive),
+    );
+    const node = (args: string) => `{ node(id: "x"${args}) { ... on Initiative ${tree} } }`;
+    expect(await cost(node(', asOf: "2024-01-01T00:00:00Z"'), sizes)).toEqual(
+      await cost(node(''), everLive),
+    );
+    expect((await cost(node(''), everLive)).nodes).toBeGreaterThan(
+      (await cost(node(''), sizes)).nodes,
+    );
   });
 
   it('charges children reached other than down the tree at full size', async () => {
@@ -150,5 +195,43 @@ describe('the deadline holds while resolving (R8)', () => {
     const cut = await run(new Deadline(Date.now() + 10_000, 10_000, stopping.signal));
     expect(cut.status).toBe(503);
     expect(cut.body.errors?.[0]?.message).toContain('正在停止');
+  });
+});
+
+describe.each(DIALECTS)('a past tree is charged its past size (%s)', (dialect) => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await createTestApp(dialect);
+  });
+  afterAll(() => app?.close());
+
+  it('charges as-of reads for the workstreams deleted since, and never less than it answers', async () => {
+    const op = operatorContext(app.em(), 'sizes');
+    const initiativeId = (await runWrite(op, createInitiative, { key: 'big', name: 'big' })).id;
+    const top = (await runWrite(op, createWorkstream, { initiativeId, name: 'top' })).id;
+    for (let i = 0; i < 12; i++) {
+      const w = await runWrite(op, createWorkstream, {
+        initiativeId,
+        parentId: top,
+        name: `c${i}`,
+      });
+      await runWrite(op, createItems, {
+        workstreamId: w.id,
+        items: [{ name: 'a' }, { name: 'b' }],
+      });
+    }
+    await new Promise((r) => setTimeout(r, 5));
+    const before = new Date().toISOString();
+    await new Promise((r) => setTimeout(r, 5));
+    await runWrite(op, deleteWorkstream, { id: top });
+    await new Promise((r) => setTimeout(r, 1_100)); // past the second the sizes are kept
+    const sizes = await listSizes(app.em());
+    expect(sizes.byKey.get('big')).toBe(0);
+    expect(sizes.ever.byKey.get('big')).toBe(13);
+    const q = `{ initiative(key: "big", asOf: "${before}") { workstreams { children { name items(first: 100) { nodes { name status } } } } } }`;
+    const cost = queryCost(await jinduSchema(), parse(q), {}, undefined, sizes);
+    const answer = JSON.stringify(await app.ok(q));
+    expect(answer.match(/"name"/g)!.length).toBe(12 + 24);
+    expect(answer.match(/"name"/g)!.length).toBeLessThanOrEqual(cost.nodes);
   });
 });

@@ -34,6 +34,7 @@ describe('spreadsheets in and out', () => {
       em: app.em(),
       initiativeKey: 'hive',
       fileName,
+      by: null,
       bytes,
       dryRun: false,
       skipErrors: false,

@@ -4,7 +4,12 @@ import { createItems } from '../../src/services/create-items.js';
 import { createWorkstream } from '../../src/services/create-workstream.js';
 import { loadAsOfTree } from '../../src/services/as-of-tree.js';
 import { findInitiativesByIds } from '../../src/db/queries/initiative.queries.js';
-import { SNAPSHOT_SETTLE_MS, snapshotStale, WEEK_MS } from '../../src/services/snapshots.js';
+import {
+  SNAPSHOT_SETTLE_MS,
+  snapshotStale,
+  takeSnapshot,
+  WEEK_MS,
+} from '../../src/services/snapshots.js';
 import { runWrite } from '../../src/services/write-pipeline/run-write.js';
 import { operatorContext } from '../../src/services/write-pipeline/write-context.js';
 import { DIALECTS } from '../helpers/databases.js';
@@ -54,5 +59,38 @@ describe.each(DIALECTS)('when snapshots are taken (%s)', (dialect) => {
     const without = await loadAsOfTree(app.em(), record!, t, { useSnapshots: false });
     expect(withSnap.rollup.root?.total).toBe(6);
     expect(without.rollup.root?.total).toBe(6);
+  });
+
+  it('snapshots a time in the settle window as of the settled present, so no recent write is lost', async () => {
+    const op = operatorContext(app.em(), 'recent');
+    const id = (await runWrite(op, createInitiative, { key: 'recent', name: '近' })).id;
+    const ws = (await runWrite(op, createWorkstream, { initiativeId: id, name: '叶' })).id;
+    await runWrite(op, createItems, { workstreamId: ws, items: [{ name: 'a' }, { name: 'b' }] });
+    const taken = await takeSnapshot(app.em(), id, new Date());
+    expect(taken.effectiveAt.getTime()).toBeLessThanOrEqual(taken.recordedAt.getTime());
+    const [record] = await findInitiativesByIds(app.em(), [id]);
+    const t = { asOf: Date.now() + 1000, knownAt: Date.now() + 1000 };
+    const withSnap = await loadAsOfTree(app.em(), record!, t);
+    const fromLog = await loadAsOfTree(app.em(), record!, t, { useSnapshots: false });
+    expect(fromLog.rollup.root?.total).toBe(2);
+    expect(withSnap.rollup.root?.total).toBe(2);
+  });
+
+  it('skips a stored snapshot effective after it was recorded (older releases took them)', async () => {
+    const op = operatorContext(app.em(), 'legacy');
+    const id = (await runWrite(op, createInitiative, { key: 'legacy', name: '旧' })).id;
+    const ws = (await runWrite(op, createWorkstream, { initiativeId: id, name: '叶' })).id;
+    await runWrite(op, createItems, { workstreamId: ws, items: [{ name: 'a' }] });
+    const now = Date.now();
+    const p = (ms: number) => (dialect === 'sqlite' ? ms : new Date(ms));
+    await app
+      .em()
+      .execute(
+        'insert into tally_snapshot (initiative_id, effective_at, recorded_at) values (?, ?, ?)',
+        [id, p(now), p(now - SNAPSHOT_SETTLE_MS)],
+      );
+    const [record] = await findInitiativesByIds(app.em(), [id]);
+    const t = { asOf: now + 1000, knownAt: now + 1000 };
+    expect((await loadAsOfTree(app.em(), record!, t)).rollup.root?.total).toBe(1);
   });
 });

@@ -78,6 +78,19 @@ export async function findItemEntriesSince(
   return [...byEffective, ...byRecorded].map(toEntry);
 }
 
+/**
+ * The initiative's own rows (its settings, names, archiving) of every time: few, and found
+ * through the workstream index (their workstream is null) however long the item log.
+ */
+export async function findInitiativeOwnEntries(em: Em, initiativeId: number): Promise<LogEntry[]> {
+  const rows = await em.execute(
+    `select ${ENTRY_COLUMNS} from change_log
+      where workstream_id is null and item_id is null and initiative_id = ?`,
+    [initiativeId],
+  );
+  return rows.map(toEntry);
+}
+
 /** Every item row of an initiative visible at a read time (brute force, reports, verify). */
 export async function findItemEntries(
   em: Em,
@@ -154,4 +167,41 @@ export async function findLatestEffective(
     'select initiative_id as id, max(effective_at) as latest from change_log where initiative_id in ($IN) and workstream_id is null group by initiative_id',
   );
   return out;
+}
+
+/**
+ * The log kinds that shape an initiative's tree: which workstreams exist and where they sit
+ * (items are placed into that tree; where they go reshapes nothing).
+ */
+const STRUCTURE_KINDS = [
+  'WorkstreamCreated',
+  'WorkstreamMoved',
+  'WorkstreamDeleted',
+  'WorkstreamRestored',
+  'WorkstreamBaseline',
+] as const;
+
+/**
+ * The latest effective time of the structural rows effective after `after` (ms) of an initiative
+ * (`workstreamId` null) or of one of its workstreams, or null: a range scan over the rows after
+ * that time only, so a slightly back-dated write is cheap.
+ */
+export async function findLatestStructureTime(
+  em: Em,
+  initiativeId: number,
+  workstreamId: number | null,
+  after: number,
+): Promise<number | null> {
+  const [row] = await em.execute(
+    `select max(effective_at) as latest from change_log
+      where initiative_id = ? and effective_at > ? and kind in (${placeholders(STRUCTURE_KINDS)})
+        ${workstreamId === null ? '' : 'and workstream_id = ? and item_id is null'}`,
+    [
+      initiativeId,
+      timeParam(em, after),
+      ...STRUCTURE_KINDS,
+      ...(workstreamId === null ? [] : [workstreamId]),
+    ],
+  );
+  return row?.latest === null || row?.latest === undefined ? null : ms(row.latest);
 }

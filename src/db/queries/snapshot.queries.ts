@@ -17,7 +17,9 @@ const CHUNK = 500;
 
 /**
  * The snapshot a read at `t` may start from: effective at or before `asOf` and recorded at or
- * before `knownAt`, the latest effective first (the fewest log rows left to add).
+ * before `knownAt`, the latest effective first (the fewest log rows left to add). One effective
+ * after it was recorded (older releases took them for a time in the settle window) is skipped:
+ * the rows it lacks are not all found by `findItemEntriesSince`.
  */
 export async function findUsableSnapshot(
   em: Em,
@@ -27,6 +29,7 @@ export async function findUsableSnapshot(
   const [row] = await em.execute(
     `select id, effective_at, recorded_at from tally_snapshot
       where initiative_id = ? and effective_at <= ? and recorded_at <= ?
+        and effective_at <= recorded_at
       order by effective_at desc, recorded_at desc limit 1`,
     [initiativeId, timeParam(em, t.asOf), timeParam(em, t.knownAt)],
   );

@@ -1,9 +1,5 @@
 import { Arg, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
-import {
-  findAllInitiatives,
-  findInitiativeByKey,
-  findListedInitiatives,
-} from '../../db/queries/initiative.queries.js';
+import { findAllInitiatives, findInitiativeByKey } from '../../db/queries/initiative.queries.js';
 import { canRead } from '../../domain/access.js';
 import type { InitiativeRecord } from '../../db/records.js';
 import type { ItemStatus, Locale } from '../../domain/item-status.js';
@@ -19,6 +15,7 @@ import type { Context } from '../context.type.js';
 import { withUserErrors } from '../errors.js';
 import { CreateInitiativeInput } from '../inputs/initiative.input.js';
 import { labelsOf, policyOf } from '../inputs/initiative-settings.js';
+import { initiativeViewAt, listedInitiativesAt } from '../initiatives-at.js';
 import { InitiativeType } from '../types/initiative.type.js';
 import { InitiativePayload } from '../types/payloads.type.js';
 import { ProgressType } from '../types/progress.type.js';
@@ -32,12 +29,13 @@ export class InitiativeResolver {
   @Query(() => [InitiativeType], {
     description: 'Every initiative not archived, oldest first (archivedInitiatives: the others).',
   })
-  initiatives(
+  async initiatives(
     @Ctx() ctx: Context,
     @Arg('asOf', () => Date, { nullable: true, description: AS_OF }) asOf: Date | null,
     @Arg('knownAt', () => Date, { nullable: true, description: KNOWN_AT }) knownAt: Date | null,
   ): Promise<InitiativeType[]> {
-    return listed(ctx, findListedInitiatives, readTimeOf(asOf, knownAt));
+    const time = readTimeOf(asOf, knownAt);
+    return (await listedInitiativesAt(ctx, time)).map((i) => new InitiativeType(i, time));
   }
 
   @Query(() => [InitiativeType], {
@@ -59,7 +57,7 @@ export class InitiativeResolver {
     const record = await findInitiativeByKey(ctx.em, key);
     if (!record || !canRead(ctx.principal, record.id)) return null;
     ctx.loaders.initiative.prime(record.id, record);
-    return new InitiativeType(record, readTimeOf(asOf, knownAt));
+    return initiativeViewAt(ctx, record, readTimeOf(asOf, knownAt));
   }
 
   @FieldResolver(() => ProgressType, { description: 'The whole tree.' })

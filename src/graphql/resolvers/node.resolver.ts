@@ -2,7 +2,7 @@ import { Arg, Ctx, ID, Query, Resolver } from 'type-graphql';
 import { canRead } from '../../domain/access.js';
 import type { Context } from '../context.type.js';
 import { fromGlobalId } from '../global-id.js';
-import { InitiativeType } from '../types/initiative.type.js';
+import { initiativeViewAt } from '../initiatives-at.js';
 import { NodeInterface } from '../types/node.interface.js';
 import { assertNever } from '../../domain/item-status.js';
 import { itemView, workstreamView } from './views.js';
@@ -27,7 +27,7 @@ export class NodeResolver {
       case 'Initiative': {
         const record = await ctx.loaders.initiative.load(parsed.id);
         return record && canRead(ctx.principal, record.id)
-          ? new InitiativeType(record, time)
+          ? initiativeViewAt(ctx, record, time)
           : null;
       }
       case 'Workstream':

@@ -1,11 +1,10 @@
 import { Arg, Ctx, Query, Resolver } from 'type-graphql';
-import { canRead } from '../../domain/access.js';
 import type { Locale } from '../../domain/item-status.js';
 import { assertIsoDate } from '../../domain/tree-rules.js';
 import { DomainError } from '../../domain/errors.js';
 import { escapeMarkdown } from '../../domain/markdown.js';
-import { findListedInitiatives } from '../../db/queries/initiative.queries.js';
 import { buildProgressReport } from '../../services/build-progress-report.js';
+import { listedInitiativesAt } from '../initiatives-at.js';
 import type { Context } from '../context.type.js';
 import { LocaleEnum } from '../enums.js';
 import { COMPARE_TO, comparedReportLines } from '../compare-lines.js';
@@ -42,11 +41,9 @@ export class ReportResolver {
       if (err instanceof DomainError) throw badUserInput(err.message, 'date');
       throw err;
     }
-    const initiatives = (await findListedInitiatives(ctx.em)).filter((i) =>
-      canRead(ctx.principal, i.id),
-    );
-    for (const i of initiatives) ctx.loaders.initiative.prime(i.id, i);
     const time = readTimeOf(date ? new Date(endOfReportDay(day)) : null, knownAt);
+    // At a time: the initiatives listed then, with their names and objectives then.
+    const initiatives = await listedInitiativesAt(ctx, time);
     const inputs = await Promise.all(
       initiatives.map(async (initiative) => {
         const tree = await treeOf(ctx, initiative, time);

@@ -2,6 +2,7 @@ import type { ChangeEvent } from '../../domain/change-events.js';
 import { DomainError } from '../../domain/errors.js';
 import type { Em } from '../../db/orm.js';
 import { findLatestEffective } from '../../db/queries/as-of.queries.js';
+import { assertStructureInOrder } from './structure-order.js';
 
 /** The object an event changes: its item, else its workstream, else its initiative. */
 function objectOf(e: ChangeEvent): string {
@@ -16,6 +17,7 @@ function objectOf(e: ChangeEvent): string {
  * order it was recorded, so a replay at (now, now) is exactly the live state and an object's
  * state at any time is its last row then. A correction is a new row at or after the latest.
  * Only back-dated events can break that, so only they cost a query (one per kind of object).
+ * Structural events are also kept in order across the initiative (`assertStructureInOrder`).
  */
 export async function assertInEffectiveOrder(
   tem: Em,
@@ -23,6 +25,7 @@ export async function assertInEffectiveOrder(
   now: Date,
   field: (eventIndex: number) => readonly string[],
 ): Promise<void> {
+  await assertStructureInOrder(tem, events, now, field);
   const earliest = new Map<string, { at: number; index: number }>();
   events.forEach((e, index) => {
     if (e.effectiveAt.getTime() >= now.getTime()) return;

@@ -1,0 +1,81 @@
+import { inflateRawSync } from 'node:zlib';
+import { SheetError } from './sheet-error.js';
+
+/**
+ * What an .xlsx may unpack to, all its parts together. A 10 MB file can deflate from gigabytes
+ * (a "zip bomb"), and the reader unpacks and parses every part in memory; 20,000 rows of a few
+ * columns unpack to a few MB.
+ */
+export const MAX_UNPACKED_BYTES = 32 * 1024 * 1024;
+/** Columns a sheet may span (the import reads six; users add a few of their own). */
+export const MAX_SHEET_COLUMNS = 200;
+/** Cells one file may hold (20,000 rows of 50 columns). */
+export const MAX_SHEET_CELLS = 1_000_000;
+
+const tooLarge = (what: string) =>
+  new SheetError('TOO_LARGE', `文件解压后太大（${what}），无法导入：请只保留要导入的表格`);
+const broken = () =>
+  new SheetError('NOT_A_SPREADSHEET', '无法读取 xlsx 文件（文件损坏或不是电子表格）');
+
+/**
+ * Refuses an .xlsx (a ZIP) whose parts unpack to more than `budget` bytes, before the reader
+ * sees it: each part is inflated with that many bytes left as its hard limit, so the sizes the
+ * archive claims are never trusted. Costs one extra inflate of a file already under 10 MB.
+ */
+export function assertUnpackedWithin(bytes: Uint8Array, budget = MAX_UNPACKED_BYTES): void {
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let eocd = -1;
+  for (let i = buf.length - 22; i >= Math.max(0, buf.length - 65_557); i--)
+    if (buf.readUInt32LE(i) === 0x06054b50) {
+      eocd = i;
+      break;
+    }
+  if (eocd < 0) throw broken();
+  const entries = buf.readUInt16LE(eocd + 10);
+  let at = buf.readUInt32LE(eocd + 16);
+  let left = budget;
+  for (let n = 0; n < entries; n++) {
+    if (at + 46 > buf.length || buf.readUInt32LE(at) !== 0x02014b50) throw broken();
+    const method = buf.readUInt16LE(at + 10);
+    const packed = buf.readUInt32LE(at + 20);
+    const local = buf.readUInt32LE(at + 42);
+    at += 46 + buf.readUInt16LE(at + 28) + buf.readUInt16LE(at + 30) + buf.readUInt16LE(at + 32);
+    if (local + 30 > buf.length || buf.readUInt32LE(local) !== 0x04034b50) throw broken();
+    const start = local + 30 + buf.readUInt16LE(local + 26) + buf.readUInt16LE(local + 28);
+    const data = buf.subarray(start, start + packed);
+    if (method === 0) left -= data.length;
+    else if (method === 8) {
+      try {
+        left -= inflateRawSync(data, { maxOutputLength: Math.max(1, left) }).length;
+      } catch (err) {
+        if ((err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE')
+          throw tooLarge('超过 32 MB');
+        throw broken();
+      }
+    } else throw broken();
+    if (left < 0) throw tooLarge('超过 32 MB');
+  }
+}
+
+/** Refuses a sheet wider than MAX_SHEET_COLUMNS or holding more than MAX_SHEET_CELLS cells. */
+export function assertSheetBounds(columns: number, cells: number): void {
+  if (columns > MAX_SHEET_COLUMNS)
+    throw new SheetError(
+      'TOO_LARGE',
+      `列数太多：${columns} 列，最多 ${MAX_SHEET_COLUMNS} 列：请删去不需要的列`,
+    );
+  if (cells > MAX_SHEET_CELLS) throw tooLarge(`${cells} 个单元格，最多 ${MAX_SHEET_CELLS} 个`);
+}
+
+/**
+ * A CSV's cells, at most: its separators and line ends (quoted ones counted too: an upper
+ * bound, read before parsing), so a small file of millions of empty cells is refused unparsed.
+ */
+export function csvCellsAtMost(text: string): number {
+  let n = 1;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 44 || c === 10 || c === 9 || c === 59) n++;
+  }
+  return n;
+}

@@ -1,0 +1,100 @@
+import * as XLSX from '@e965/xlsx';
+import { crc32, deflateRawSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import {
+  MAX_SHEET_CELLS,
+  MAX_SHEET_COLUMNS,
+  MAX_UNPACKED_BYTES,
+} from '../../src/sheets/sheet-bounds.js';
+import { MAX_SHEET_BYTES } from '../../src/sheets/sheet-error.js';
+import { readSheet } from '../../src/sheets/read-sheet.js';
+
+/** A ZIP of deflated entries, as an .xlsx is. */
+function zip(entries: Record<string, string>): Buffer {
+  const locals: Buffer[] = [];
+  const centrals: Buffer[] = [];
+  let offset = 0;
+  for (const [name, text] of Object.entries(entries)) {
+    const raw = Buffer.from(text);
+    const data = deflateRawSync(raw, { level: 9 });
+    const nameBytes = Buffer.from(name);
+    const head = Buffer.alloc(30);
+    head.writeUInt32LE(0x04034b50, 0);
+    head.writeUInt16LE(20, 4);
+    head.writeUInt16LE(8, 8);
+    head.writeUInt32LE(crc32(raw), 14);
+    head.writeUInt32LE(data.length, 18);
+    head.writeUInt32LE(raw.length, 22);
+    head.writeUInt16LE(nameBytes.length, 26);
+    const central = Buffer.alloc(46);
+    central.writeUInt32LE(0x02014b50, 0);
+    central.writeUInt16LE(20, 4);
+    central.writeUInt16LE(20, 6);
+    central.writeUInt16LE(8, 10);
+    central.writeUInt32LE(crc32(raw), 16);
+    central.writeUInt32LE(data.length, 20);
+    // The size it claims unpacked: small, as a hostile file would say.
+    central.writeUInt32LE(1_000, 24);
+    central.writeUInt16LE(nameBytes.length, 28);
+    central.writeUInt32LE(offset, 42);
+    locals.push(head, nameBytes, data);
+    centrals.push(central, nameBytes);
+    offset += head.length + nameBytes.length + data.length;
+  }
+  const cd = Buffer.concat(centrals);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(Object.keys(entries).length, 8);
+  end.writeUInt16LE(Object.keys(entries).length, 10);
+  end.writeUInt32LE(cd.length, 12);
+  end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...locals, cd, end]);
+}
+
+const xlsx = (rows: unknown[][]) => {
+  const wb = XLSX.utils.book_new();
+  XLSX.utils.book_append_sheet(wb, XLSX.utils.aoa_to_sheet(rows), 's');
+  return XLSX.write(wb, { type: 'buffer', bookType: 'xlsx', compression: true }) as Buffer;
+};
+
+describe('spreadsheets that unpack or spread past the bounds are refused before they cost', () => {
+  it('refuses a small .xlsx that inflates past the unpacked limit, whatever sizes it claims', () => {
+    const row = '<c t="s"><v>0</v></c>'.repeat(1_000);
+    const rows = `<row>${row}</row>`.repeat(Math.ceil(MAX_UNPACKED_BYTES / row.length) + 10);
+    const bomb = zip({
+      '[Content_Types].xml': '<Types/>',
+      'xl/worksheets/sheet1.xml': `<worksheet><sheetData>${rows}</sheetData></worksheet>`,
+    });
+    expect(bomb.length).toBeLessThan(MAX_SHEET_BYTES);
+    const started = performance.now();
+    expect(() => readSheet(bomb, 'bomb.xlsx')).toThrow(
+      expect.objectContaining({
+        code: 'TOO_LARGE',
+        message: expect.stringContaining('解压后太大'),
+      }),
+    );
+    expect(performance.now() - started).toBeLessThan(5_000);
+  });
+
+  it('refuses a sheet wider than the column limit', () => {
+    const header = [
+      '工作流',
+      '事项',
+      ...Array.from({ length: MAX_SHEET_COLUMNS }, (_, i) => `x${i}`),
+    ];
+    expect(() => readSheet(xlsx([header, ['叶', '一']]), 'wide.xlsx')).toThrow(
+      expect.objectContaining({ code: 'TOO_LARGE', message: expect.stringContaining('列数太多') }),
+    );
+    // At the limit it reads.
+    const fits = header.slice(0, MAX_SHEET_COLUMNS);
+    expect(readSheet(xlsx([fits, ['叶', '一']]), 'ok.xlsx').rows).toHaveLength(1);
+  });
+
+  it('refuses a CSV of more cells than the limit before parsing it', () => {
+    const csv = `工作流,事项\n${','.repeat(MAX_SHEET_CELLS)}\n`;
+    expect(csv.length).toBeLessThan(MAX_SHEET_BYTES);
+    expect(() => readSheet(new TextEncoder().encode(csv), 'many.csv')).toThrow(
+      expect.objectContaining({ code: 'TOO_LARGE' }),
+    );
+  });
+});
