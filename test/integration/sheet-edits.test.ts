@@ -46,6 +46,7 @@ describe.each(DIALECTS)('an import edits existing items (%s)', (dialect) => {
       dryRun,
       skipErrors: false,
       prune: false,
+      by: null,
       scope: ALL_INITIATIVES,
     });
 
