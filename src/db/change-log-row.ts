@@ -100,19 +100,10 @@ export function toLogRow(event: ChangeEvent, actor: string, recordedAt: Date): C
         JSON.stringify({ from: event.from, to: event.to }),
       );
     case 'ItemMoved':
-      // `fromWorkstreamId` is the workstream a replay takes the item out of (replay-items.ts).
-      return itemRow(
-        event,
-        actor,
-        recordedAt,
-        event.state,
-        event.state,
-        event.state.weight,
-        JSON.stringify({ from: event.from, to: event.to, fromWorkstreamId: event.from }),
-      );
     case 'ItemRenamed':
     case 'ItemNoteSet':
-      // The item as it stood (it did not change status), and what changed in `data`.
+      // The item as it stood (it did not change status), and what changed in `data`; a move
+      // also names the workstream a replay takes the item out of (replay-items.ts).
       return itemRow(
         event,
         actor,
@@ -120,7 +111,11 @@ export function toLogRow(event: ChangeEvent, actor: string, recordedAt: Date): C
         event.state,
         event.state,
         event.state.weight,
-        JSON.stringify({ from: event.from, to: event.to }),
+        JSON.stringify({
+          from: event.from,
+          to: event.to,
+          ...(event.type === 'ItemMoved' ? { fromWorkstreamId: event.from } : {}),
+        }),
       );
     default:
       // Workstream and initiative events: their payload beyond the base fields, as JSON.
