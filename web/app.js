@@ -5,10 +5,14 @@ import { Bar, Legend } from './bar.js';
 import { Health } from './health.js';
 import { gqlLocale, locale, pct, setLocale, t } from './i18n.js';
 import { InitiativePage } from './initiative.js';
-import { usePoll } from './poll.js';
+import { LiveBadge, useLiveQuery } from './live-updates.js';
 
 function Home() {
-  const [{ data, error }] = usePoll(() => gql(HOME, { locale: gqlLocale() }), []);
+  const [{ data, error }] = useLiveQuery(
+    () => gql(HOME, { locale: gqlLocale() }),
+    [],
+    (d) => d.initiatives.map((i) => ({ key: i.key, nodeIds: [i.id] })),
+  );
   if (error) return html`<p class="error">${error}</p>`;
   if (!data) return html`<p>…</p>`;
   return html`<ul class="cards">
@@ -62,7 +66,7 @@ function App() {
   const key = /^#\/i\/(.+)$/.exec(hash)?.[1];
   return html`<header>
       <a href="#/" class="brand">${t('title')}</a>
-      <span class="muted">${t('refreshed')}</span>
+      <${LiveBadge} />
       <button
         class="lang"
         onClick=${() => (setLocale(locale() === 'en' ? 'zh-CN' : 'en'), location.reload())}

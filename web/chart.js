@@ -3,7 +3,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import uPlot from 'uplot';
 import { BURNUP, gql } from './api.js';
 import { t } from './i18n.js';
-import { usePoll } from './poll.js';
+import { useLiveQuery } from './live-updates.js';
 
 const WEEK_MS = 7 * 86_400_000;
 /** How far back the chart reads: half a year of weekly points (the server allows 1,000). */
@@ -123,9 +123,10 @@ function ForecastLine({ forecast, targetDate }) {
 /** The burn-up: credit and scope (counted) each week, the target date, the P50–P85 band. */
 export function BurnUp({ initiativeKey }) {
   const [shown, setShown] = useState(false);
-  const [{ data, error }] = usePoll(
+  const [{ data, error }] = useLiveQuery(
     () => gql(BURNUP, { key: initiativeKey, from: new Date(Date.now() - WEEKS_BACK * WEEK_MS) }),
     [initiativeKey],
+    () => [{ key: initiativeKey }],
   );
   if (error) return html`<p class="error">${error}</p>`;
   if (!data?.initiative) return null;

@@ -1,10 +1,10 @@
 import { html } from 'htm/preact';
 import { useState } from 'preact/hooks';
 import { gql, INITIATIVE, token } from './api.js';
-import { usePoll } from './poll.js';
 import { Bar, Legend } from './bar.js';
 import { BurnUp } from './chart.js';
 import { Health, Stalled } from './health.js';
+import { useLiveQuery } from './live-updates.js';
 import { gqlLocale, pct, t } from './i18n.js';
 import { SheetPanel } from './sheets.js';
 import { TreeNode } from './tree.js';
@@ -20,9 +20,10 @@ function Copy({ text }) {
 
 /** One initiative: health, the tree, the burn-up, stalled items, report lines, weekly Markdown, spreadsheets. */
 export function InitiativePage({ initiativeKey }) {
-  const [{ data, error }, refresh] = usePoll(
+  const [{ data, error }, refresh] = useLiveQuery(
     () => gql(INITIATIVE, { key: initiativeKey, locale: gqlLocale() }),
     [initiativeKey],
+    (d) => (d.initiative ? [{ key: d.initiative.key }] : null),
   );
   if (error) return html`<p class="error">${error}</p>`;
   if (!data) return html`<p>…</p>`;

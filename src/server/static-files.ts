@@ -32,6 +32,20 @@ const VENDOR: Readonly<Record<string, string>> = {
   '/vendor/uplot.css': 'uplot/dist/uPlot.min.css',
 };
 
+/**
+ * Vendor ES modules served with the files they import: graphql-ws's browser client
+ * (dist/client.js) imports a chunk whose name carries a build hash, so the chunks are found by
+ * reading its relative imports rather than named here.
+ */
+const VENDOR_MODULES: Readonly<Record<string, string>> = {
+  '/vendor/graphql-ws/client.js': 'graphql-ws/dist/client.js',
+};
+
+/** The relative imports of an ES module (`from './x.js'`), as written. */
+function relativeImports(source: string): string[] {
+  return [...source.matchAll(/\bfrom\s*['"](\.\/[\w.-]+\.js)['"]/g)].map((m) => m[1]!);
+}
+
 function webRoot(): string {
   // src/server in development, dist/src/server once built: web/ sits at the package root.
   for (let dir = dirname(fileURLToPath(import.meta.url)); ; dir = dirname(dir)) {
@@ -62,6 +76,17 @@ export function loadStaticFiles(): { files: Map<string, Asset>; csp: string } {
   const modules = dirname(dirname(dirname(require.resolve('htm'))));
   for (const [url, file] of Object.entries(VENDOR))
     files.set(url, asset(readFileSync(join(modules, file)), file, true));
+  for (const [url, file] of Object.entries(VENDOR_MODULES)) {
+    const pending = [[url, file] as const];
+    for (let next = pending.pop(); next; next = pending.pop()) {
+      const [at, path] = next;
+      if (files.has(at)) continue;
+      const body = readFileSync(join(modules, path));
+      files.set(at, asset(body, path, true));
+      for (const rel of relativeImports(body.toString()))
+        pending.push([join(dirname(at), rel), join(dirname(path), rel)]);
+    }
+  }
   const index = files.get('/index.html')!;
   files.set('/', index);
   // The import map is the page's only inline script; the policy allows exactly it by its hash.

@@ -1,0 +1,178 @@
+import { existsSync } from 'node:fs';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, DIALECTS, type TestDatabase } from '../helpers/databases.js';
+import { httpClient } from '../helpers/http-client.js';
+import { runCli, startServer, type ServerProcess } from '../helpers/server-process.js';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const REQUIRED = process.env.JINDU_BROWSER_TESTS === 'required';
+const available = existsSync(CHROMIUM);
+if (!available && REQUIRED)
+  throw new Error(`JINDU_BROWSER_TESTS=required but ${CHROMIUM} is missing`);
+
+const ITEM = `query($key: String!, $search: String!) { initiative(key: $key) {
+  items(first: 1, search: $search) { nodes { id version } } } }`;
+const FIGURES = `query($key: String!) { initiative(key: $key) { progress { percent }
+  workstreams { name progress { percent } } } }`;
+const SET = `mutation($input: SetItemStatusInput!) { setItemStatus(input: $input) {
+  item { version } userErrors { code message } } }`;
+
+/** aria-valuenow as the dashboard's Bar writes it: the percent to two decimals. */
+const shown = (percent: number) => String(Math.round(percent * 100) / 100);
+
+/**
+ * The dashboard follows writes over graphql-ws: a write made over HTTP by someone else shows on
+ * an open page without a reload. The page's timers that poll are switched off, so only a live
+ * event can move the figure.
+ */
+describe.skipIf(!available).each(DIALECTS)('the dashboard live over graphql-ws (%s)', (dialect) => {
+  let db: TestDatabase;
+  let server: ServerProcess;
+  let browser: Browser;
+  let editor: string;
+  const consoleErrors: string[] = [];
+  const pages: Page[] = [];
+
+  async function open(path: string, options: { token?: string; noSocket?: boolean } = {}) {
+    const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+    pages.push(page);
+    page.on('pageerror', (err) => consoleErrors.push(err.message));
+    page.on('console', (msg) => {
+      // The browser asks for /favicon.ico on its own; the dashboard has none.
+      if (msg.type() === 'error' && !msg.location().url.endsWith('/favicon.ico'))
+        consoleErrors.push(`${msg.text()} ${msg.location().url}`);
+    });
+    // No polling: an interval timer never fires (the page's only one is the 30 s poll).
+    await page.addInitScript(() => {
+      (window as any).pollsAsked = 0;
+      window.setInterval = (() => ((window as any).pollsAsked++, 0)) as any;
+    });
+    if (options.token)
+      await page.addInitScript((t) => sessionStorage.setItem('jindu.token', t), options.token);
+    if (options.noSocket) await page.routeWebSocket('**/graphql', (ws) => ws.close());
+    await page.goto(`${server.url}${path}`);
+    return page;
+  }
+
+  /** Sets 交易对账单 (under 迁移) and returns the figures the server now reads. */
+  async function write(status: string, percent: number) {
+    const api = httpClient(server.url, editor);
+    const item = (await api.ok(ITEM, { key: 'hive', search: '交易对账单' })).initiative.items
+      .nodes[0];
+    const answer = await api.ok(SET, {
+      input: { itemId: item.id, status, percent, expectedVersion: item.version },
+    });
+    expect(answer.setItemStatus.userErrors).toEqual([]);
+    const read = (await api.ok(FIGURES, { key: 'hive' })).initiative;
+    return {
+      hive: read.progress.percent as number,
+      migration: read.workstreams.find((w: any) => w.name === '迁移').progress.percent as number,
+    };
+  }
+
+  const valueOf = (page: Page, name: string) =>
+    page.getByRole('progressbar', { name, exact: true }).first().getAttribute('aria-valuenow');
+  const waitForValue = (page: Page, name: string, value: string) =>
+    page.waitForFunction(
+      ([n, v]) =>
+        [...document.querySelectorAll('[role=progressbar]')].some(
+          (b) => b.getAttribute('aria-label') === n && b.getAttribute('aria-valuenow') === v,
+        ),
+      [name, value] as const,
+      { timeout: 15_000 },
+    );
+
+  beforeAll(async () => {
+    db = await createTestDatabase(dialect, true);
+    const env = { DATABASE_URL: db.url };
+    await runCli(['migrate'], env);
+    const created = await runCli(['token', 'create', '--name', 'pm', '--role', 'editor'], env);
+    editor = created.stdout.trim().split('\n').at(-1)!;
+    server = await startServer(env);
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
+    });
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+    await db?.drop();
+  });
+
+  it('anonymous (loopback) and token pages of Hive, and the home page, change with a write made elsewhere', async () => {
+    const anonymous = await open('/#/i/hive');
+    const withToken = await open('/#/i/hive', { token: editor });
+    const home = await open('/');
+    for (const page of [anonymous, withToken])
+      await page
+        .getByRole('progressbar', { name: '迁移', exact: true })
+        .waitFor({ timeout: 20_000 });
+    await home.getByRole('progressbar', { name: 'Hive数仓建设' }).waitFor({ timeout: 20_000 });
+    for (const page of [anonymous, withToken, home])
+      await page.locator('header .live').waitFor({ timeout: 15_000 });
+    const pollsAsked = () =>
+      Promise.all(
+        [anonymous, withToken, home].map((p) => p.evaluate(() => (window as any).pollsAsked)),
+      );
+    const askedBeforeLive = await pollsAsked();
+    const before = await valueOf(anonymous, '迁移');
+
+    const done = await write('DONE', 100);
+    expect(shown(done.migration)).not.toBe(before);
+    for (const page of [anonymous, withToken]) {
+      await waitForValue(page, '迁移', shown(done.migration));
+      await waitForValue(page, 'Hive数仓建设', shown(done.hive));
+      expect(await page.locator('h1 .pct').innerText()).toBe(`${done.hive.toFixed(2)}%`);
+    }
+    await waitForValue(home, 'Hive数仓建设', shown(done.hive));
+
+    // And back: every later write shows too, not only the first.
+    const back = await write('IN_PROGRESS', 93);
+    for (const page of [anonymous, withToken])
+      await waitForValue(page, '迁移', shown(back.migration));
+    await waitForValue(home, 'Hive数仓建设', shown(back.hive));
+    // Once live, no page asked for a polling timer again.
+    expect(await pollsAsked()).toEqual(askedBeforeLive);
+    expect(consoleErrors).toEqual([]);
+  });
+
+  it('without a WebSocket the page polls and says so', async () => {
+    const page = await open('/#/i/hive', { noSocket: true });
+    await page.getByRole('progressbar', { name: '迁移', exact: true }).waitFor({ timeout: 20_000 });
+    await expect(
+      page
+        .locator('header .polling')
+        .filter({ hasText: '实时连接不可用' })
+        .innerText({ timeout: 15_000 }),
+    ).resolves.toContain('每 30 秒刷新');
+    expect(await page.evaluate(() => (window as any).pollsAsked)).toBeGreaterThanOrEqual(1);
+    await page.close();
+  });
+
+  it('the page may open a WebSocket to its own origin only', async () => {
+    const page = await open('/#/i/hive');
+    await page.locator('header .live').waitFor({ timeout: 15_000 });
+    // The same server under another name is another origin: the policy refuses it.
+    const other = server.url.replace('127.0.0.1', 'localhost').replace(/^http/, 'ws');
+    const blocked = await page.evaluate(
+      (url) =>
+        new Promise<string>((resolve) => {
+          document.addEventListener('securitypolicyviolation', (e) =>
+            resolve(`${e.violatedDirective} ${e.blockedURI}`),
+          );
+          try {
+            const ws = new WebSocket(`${url}/graphql`, 'graphql-transport-ws');
+            ws.onopen = () => resolve('opened');
+          } catch (err) {
+            resolve(`threw ${(err as Error).name}`);
+          }
+        }),
+      other,
+    );
+    expect(blocked).toMatch(/^connect-src|^threw SecurityError/);
+    consoleErrors.length = 0; // the refusal is reported on the console, as it should be
+    await page.close();
+  });
+});

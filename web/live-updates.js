@@ -1,0 +1,212 @@
+// Live updates: the page's figures follow figureChanged/itemChanged over graphql-ws (same origin,
+// /graphql). Polling every 30 s is only the fallback while the WebSocket is down.
+import { createClient } from 'graphql-ws';
+import { html } from 'htm/preact';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { token } from './api.js';
+import { locale, t } from './i18n.js';
+
+const TEXT = {
+  'zh-CN': {
+    live: '实时',
+    liveTitle: '数字随每次写入即时更新',
+    liveDown: '实时连接不可用，每 30 秒刷新',
+  },
+  en: {
+    live: 'Live',
+    liveTitle: 'Figures update as each write commits',
+    liveDown: 'Live connection unavailable: refreshes every 30 s',
+  },
+};
+const say = (key) => TEXT[locale()][key];
+
+export const POLL_MS = 30_000;
+/** After events, the rest of the page (status counts, report lines, health) is read once they pause. */
+const SETTLE_MS = 1_500;
+/** The server allows 20 subscriptions per connection; one tab keeps under it. */
+const MAX_SUBSCRIPTIONS = 16;
+
+const FIGURES = `subscription Figures($key: String!, $nodeIds: [ID!]) {
+  figureChanged(initiativeKey: $key, nodeIds: $nodeIds) { seq node { id } after { percent credit counted total } } }`;
+const ITEMS = `subscription Items($key: String!) { itemChanged(initiativeKey: $key) { seq } }`;
+
+// --- the connection: one per tab, opened by the first subscription, closed after the last ---
+
+let client = null;
+let everConnected = false;
+const reconnected = new Set();
+// What the header shows: the socket ('idle' | 'live' | 'down') and whether the page follows it.
+let shown = { connection: 'idle', pageLive: false };
+const watchers = new Set();
+
+function show(change) {
+  const next = { ...shown, ...change };
+  if (next.connection === shown.connection && next.pageLive === shown.pageLive) return;
+  shown = next;
+  for (const w of watchers) w(next);
+}
+const setConnection = (connection) => show({ connection });
+
+function liveClient() {
+  if (client) return client;
+  client = createClient({
+    url: `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/graphql`,
+    // The tab's token, as the HTTP requests send it; none for anonymous (loopback) reads.
+    connectionParams: () => {
+      const value = token.get();
+      return value ? { authorization: `Bearer ${value}` } : {};
+    },
+    lazyCloseTimeout: 2_000, // moving between pages keeps the socket
+    retryAttempts: Infinity,
+    shouldRetry: () => true,
+    // 1, 2, 4 … up to 30 s, with jitter so a restarted server is not met by every tab at once.
+    retryWait: (retries) =>
+      new Promise((ok) =>
+        setTimeout(ok, Math.min(30_000, 1_000 * 2 ** retries) * (0.5 + Math.random() / 2)),
+      ),
+    on: {
+      connected: () => {
+        setConnection('live');
+        if (everConnected) for (const r of reconnected) r();
+        everConnected = true;
+      },
+      // 1000 is the client's own close once nothing is subscribed: idle, not down.
+      closed: (event) => setConnection(event?.code === 1000 ? 'idle' : 'down'),
+      error: () => setConnection('down'),
+    },
+  });
+  return client;
+}
+
+function useShown() {
+  const [state, setState] = useState(shown);
+  useEffect(() => (watchers.add(setState), () => watchers.delete(setState)), []);
+  return state;
+}
+
+// --- figures in place ---
+
+/**
+ * The data with the progress of the node `id` (anywhere in it) set to `after`'s figures; the same
+ * object where nothing matched, new objects along the path where something did.
+ */
+export function patchFigure(data, id, after) {
+  if (Array.isArray(data)) {
+    let changed = false;
+    const out = data.map((d) => {
+      const next = patchFigure(d, id, after);
+      changed ||= next !== d;
+      return next;
+    });
+    return changed ? out : data;
+  }
+  if (data === null || typeof data !== 'object') return data;
+  let out = data;
+  if (data.id === id && data.progress) {
+    const progress = { ...data.progress };
+    for (const field of ['percent', 'credit', 'counted', 'total'])
+      if (field in progress) progress[field] = after[field];
+    out = { ...data, progress };
+  }
+  for (const [k, v] of Object.entries(data)) {
+    if (k === 'progress' || v === null || typeof v !== 'object') continue;
+    const next = patchFigure(v, id, after);
+    if (next !== v) out = out === data ? { ...data, [k]: next } : Object.assign(out, { [k]: next });
+  }
+  return out;
+}
+
+/**
+ * Runs `load` now and keeps its answer current: `watch(data)` names the initiatives to follow
+ * (`[{ key, nodeIds? }]`, or null to poll). Each figureChanged sets that node's figures in
+ * place; after events pause the page is read again for what events do not carry. A `seq` gap or
+ * a reconnect reads it again at once. While the WebSocket is down, or a subscription is refused,
+ * or more initiatives are on screen than one connection may follow, it polls every 30 s.
+ * Returns [{ data, error }, refresh].
+ */
+export function useLiveQuery(load, deps, watch) {
+  const [state, setState] = useState({ data: null, error: null });
+  const [bump, setBump] = useState(0);
+  const [refused, setRefused] = useState(false);
+  const { connection } = useShown();
+  const targets = state.data ? watch(state.data) : null;
+  const targetKey = JSON.stringify(targets);
+  const subscribed = targets !== null && targets.length * 2 <= MAX_SUBSCRIPTIONS && !refused;
+  const live = subscribed && connection === 'live';
+
+  const reader = useRef(() => {});
+  const run = () => reader.current();
+  useEffect(() => {
+    let on = true;
+    reader.current = () =>
+      load().then(
+        (data) => on && setState({ data, error: null }),
+        (e) => on && setState((s) => ({ ...s, error: e.message })),
+      );
+    run();
+    return () => (on = false);
+  }, [...deps, bump]);
+
+  // Polling: only while the page is not live.
+  useEffect(() => {
+    show({ pageLive: live });
+    if (live) return;
+    const timer = setInterval(run, POLL_MS);
+    return () => clearInterval(timer);
+  }, [live]);
+
+  useEffect(() => {
+    if (!subscribed) return;
+    const seqs = new Map();
+    let settle;
+    const readSoon = () => (clearTimeout(settle), (settle = setTimeout(run, SETTLE_MS)));
+    // A subscription numbers its events 1, 2, 3…: anything else means some were missed.
+    const missed = (name, seq) => {
+      const last = seqs.get(name) ?? 0;
+      seqs.set(name, seq);
+      return seq !== last + 1;
+    };
+    const sink = (name, onEvent) => ({
+      next: ({ data }) => {
+        if (!data) return;
+        const event = Object.values(data)[0];
+        if (missed(name, event.seq)) run();
+        else onEvent(event);
+      },
+      error: () => setRefused(true),
+      complete: () => {},
+    });
+    const c = liveClient();
+    const stops = targets.flatMap(({ key, nodeIds }) => [
+      c.subscribe(
+        { query: FIGURES, variables: { key, nodeIds: nodeIds ?? null } },
+        sink(`f:${key}`, (e) => {
+          if (!e.after) return run(); // the node is gone: the tree changed shape
+          setState((s) => (s.data ? { ...s, data: patchFigure(s.data, e.node.id, e.after) } : s));
+          readSoon();
+        }),
+      ),
+      c.subscribe({ query: ITEMS, variables: { key } }, sink(`i:${key}`, readSoon)),
+    ]);
+    // After a reconnect the subscriptions start again at seq 1, and events may have been missed.
+    const again = () => (seqs.clear(), run());
+    reconnected.add(again);
+    return () => {
+      reconnected.delete(again);
+      clearTimeout(settle);
+      for (const stop of stops) stop();
+    };
+  }, [targetKey, subscribed]);
+
+  return [state, () => setBump((b) => b + 1)];
+}
+
+/** The header's note: live, or refreshed every 30 s (and why, when the WebSocket is down). */
+export function LiveBadge() {
+  const { connection, pageLive } = useShown();
+  if (pageLive)
+    return html`<span class="muted live" title=${say('liveTitle')}>● ${say('live')}</span>`;
+  return html`<span class="muted polling"
+    >${connection === 'down' ? say('liveDown') : t('refreshed')}</span
+  >`;
+}
