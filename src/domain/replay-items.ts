@@ -27,6 +27,8 @@ export interface LogEntry {
 export interface ReadTime {
   readonly asOf: number;
   readonly knownAt: number;
+  /** knownAt was not asked for (it is the read's now): the current knowledge of asOf. */
+  readonly knownAtIsNow?: boolean;
 }
 
 /** An item as a replay counts it: where it sits and what it counts for. */

@@ -24,7 +24,7 @@ export function readTimeOf(asOf: Date | null, knownAt: Date | null): ReadTime | 
   // empty tree), and the databases never see a year they cannot store.
   const bounded = (t: Date | null | undefined) =>
     t ? Math.max(t.getTime(), EARLIEST_TIME_MS - 1) : now;
-  return { asOf: bounded(asOf), knownAt: bounded(knownAt) };
+  return { asOf: bounded(asOf), knownAt: bounded(knownAt), knownAtIsNow: !knownAt };
 }
 
 /**

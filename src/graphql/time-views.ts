@@ -15,6 +15,7 @@ import type { InitiativeTree, TreeNode } from '../services/load-initiative-tree.
 import { progressSeries, type SeriesPoint } from '../services/progress-series.js';
 import type { Context } from './context.type.js';
 import { badUserInput } from './errors.js';
+import { timedFigureId } from './types/progress.type.js';
 import { ForecastType, ProgressPointType } from './types/time.type.js';
 import { toGlobalId } from './global-id.js';
 
@@ -91,7 +92,16 @@ export async function historyOf(
     (p) =>
       new ProgressPointType(p.at, {
         // A point is its own figure: cached apart from the live one and from other points.
-        nodeId: `${t.node ? toGlobalId('Workstream', t.node.id) : toGlobalId('Initiative', t.initiative.id)}@${p.at}`,
+        nodeId: timedFigureId(
+          t.node ? toGlobalId('Workstream', t.node.id) : toGlobalId('Initiative', t.initiative.id),
+          knownAt
+            ? { asOf: p.at, knownAt: knownAt.getTime() }
+            : {
+                asOf: p.at,
+                knownAt: t.time?.knownAt ?? 0,
+                knownAtIsNow: !t.time || t.time.knownAtIsNow,
+              },
+        ),
         name,
         figure: figureAt(p, t) ?? foldTree([], p.policy).root,
         policy: p.policy,

@@ -27,6 +27,19 @@ const SET = gql`
   }
 `;
 
+// A past figure read beside the live tree. The parents' ids are left out so they are stored
+// under this query rather than merged into the live Initiative and Workstream entries (an
+// as-of object keeps the id of the object it is a view of).
+const PAST = gql`
+  query Past($key: String!, $leaf: ID!, $asOf: DateTimeISO!) {
+    initiative(key: $key, asOf: $asOf) {
+      progress { ${FIGURE} }
+      workstreams { progress { ${FIGURE} } children { progress { ${FIGURE} } } }
+    }
+    node(id: $leaf, asOf: $asOf) { ... on Workstream { progress { ${FIGURE} } } }
+  }
+`;
+
 /** A real Apollo Client 4 cache in front of the server: a mutation keeps the cached tree right. */
 describe('Apollo Client InMemoryCache', () => {
   let app: HttpTestApp;
@@ -82,5 +95,40 @@ describe('Apollo Client InMemoryCache', () => {
     // Every Progress is its own cache entry, keyed by its id.
     const entries = Object.keys(client.cache.extract() as object);
     expect(entries.filter((k) => k.startsWith('Progress:'))).toHaveLength(4);
+  });
+
+  it('keeps a figure read as of a past time apart from the live one: neither overwrites the other', async () => {
+    const then = new Date();
+    await new Promise((r) => setTimeout(r, 5));
+    const moved = await app.post(SET.loc!.source.body, {
+      input: { itemId: tree.items[0]![0], status: 'DONE' },
+    });
+    expect(moved.body.data.setItemStatus.userErrors).toEqual([]);
+    const live = (
+      await client.query({ query: TREE, variables: { key: 'cache' }, fetchPolicy: 'network-only' })
+    ).data as any;
+    expect(live.initiative.progress.percent).toBe(25); // 2 of 8
+    expect(live.initiative.workstreams[0].children[0].progress.percent).toBe(25);
+    const vars = { key: 'cache', leaf: tree.leaves[0], asOf: then.toISOString() };
+    const past = (await client.query({ query: PAST, variables: vars })).data as any;
+    expect(past.initiative.progress.percent).toBe(12.5); // before the second write
+    expect(past.initiative.workstreams[0].children[0].progress.percent).toBe(0);
+    expect(past.node.progress.percent).toBe(0);
+
+    // The live tree in the cache still shows the live figures, and the past read its own.
+    const cachedLive = client.readQuery({ query: TREE, variables: { key: 'cache' } }) as any;
+    expect(cachedLive).toEqual(live);
+    await client.query({ query: TREE, variables: { key: 'cache' }, fetchPolicy: 'network-only' });
+    expect(client.readQuery({ query: PAST, variables: vars })).toEqual(past);
+    // Live ids stay as they were; a past figure's id is another.
+    const liveIds = [
+      live.initiative.progress.id,
+      live.initiative.workstreams[0].children[0].progress.id,
+    ];
+    const pastIds = [past.initiative.progress.id, past.node.progress.id];
+    expect(past.initiative.workstreams[0].children[0].progress.id).toBe(pastIds[1]);
+    for (const id of pastIds) expect(liveIds).not.toContain(id);
+    const again = (await app.post(TREE.loc!.source.body, { key: 'cache' })).body.data;
+    expect(again.initiative.progress.id).toBe(liveIds[0]);
   });
 });

@@ -18,7 +18,7 @@ import { labelsOf, policyOf } from '../inputs/initiative-settings.js';
 import { initiativeViewAt, listedInitiativesAt } from '../initiatives-at.js';
 import { InitiativeType } from '../types/initiative.type.js';
 import { InitiativePayload } from '../types/payloads.type.js';
-import { ProgressType } from '../types/progress.type.js';
+import { ProgressType, timedFigureId } from '../types/progress.type.js';
 import { WorkstreamType } from '../types/workstream.type.js';
 import { AS_OF, KNOWN_AT, readTimeOf, reportDetailsOf, treeOf } from '../read-time.js';
 import type { ReadTime } from '../../domain/replay-items.js';
@@ -65,7 +65,7 @@ export class InitiativeResolver {
     const tree = await treeOf(ctx, root.record, root.time);
     return new ProgressType({
       // An as-of figure is another figure than the live one: its own cache entry.
-      nodeId: root.time ? `${root.id}@${JSON.stringify(root.time)}` : root.id,
+      nodeId: root.time ? timedFigureId(root.id, root.time) : root.id,
       name: tree.initiative.name,
       figure: tree.rollup.root,
       policy: tree.policy,

@@ -7,6 +7,7 @@ import {
   type Locale,
   type StatusLabelOverrides,
 } from '../../domain/item-status.js';
+import type { ReadTime } from '../../domain/replay-items.js';
 import type { Figure } from '../../domain/rollup.js';
 import type { RollupPolicy } from '../../domain/rollup-policy.js';
 import { percentOf, unitsToItems } from '../../domain/units.js';
@@ -24,6 +25,17 @@ export class StatusCountType {
 
   @Field(() => Int)
   count!: number;
+}
+
+/**
+ * The node id a figure read at a time is keyed by: the node's own, with the time. A figure as of
+ * a past time (or as known at one) is another object than the live figure, so it never takes
+ * the live figure's place in a client cache that normalizes by id; live figures keep the bare
+ * node id, stable across reads. A knownAt left to default (now) is not part of it: that figure
+ * is the current knowledge of asOf, and like a live one keeps its id as that knowledge grows.
+ */
+export function timedFigureId(nodeId: string, time: ReadTime): string {
+  return time.knownAtIsNow ? `${nodeId}@${time.asOf}` : `${nodeId}@${time.asOf}/${time.knownAt}`;
 }
 
 /** What a Progress needs to build its text lazily (explain is only computed when asked for). */
@@ -49,7 +61,7 @@ export class ProgressType {
 
   @Field(() => ID, {
     description:
-      'Stable per node, so client caches (Apollo’s InMemoryCache) normalize a figure and update it in place.',
+      'Stable per node for the live figure, so client caches (Apollo’s InMemoryCache) normalize it and update it in place; a figure read at a time (asOf, knownAt, a series point) has an id of its own that includes that time.',
   })
   get id(): string {
     return Buffer.from(`Progress:${this.source.nodeId}`).toString('base64url');

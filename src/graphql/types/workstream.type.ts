@@ -4,7 +4,7 @@ import type { InitiativeTree, TreeNode } from '../../services/load-initiative-tr
 import { ReportDetailEnum } from '../enums.js';
 import { toGlobalId } from '../global-id.js';
 import { NodeInterface } from './node.interface.js';
-import { ProgressType } from './progress.type.js';
+import { ProgressType, timedFigureId } from './progress.type.js';
 
 const views = new WeakMap<TreeNode, WorkstreamType>();
 
@@ -99,7 +99,7 @@ export class WorkstreamType implements NodeInterface {
   get progress(): ProgressType {
     const { tree, node } = this;
     return (this.progressView ??= new ProgressType({
-      nodeId: this.id,
+      nodeId: tree.time ? timedFigureId(this.id, tree.time) : this.id,
       name: node.name,
       figure: tree.rollup.figures.get(node.id)!,
       policy: tree.policy,
