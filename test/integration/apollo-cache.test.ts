@@ -1,5 +1,6 @@
 import { ApolloClient, gql, HttpLink, InMemoryCache } from '@apollo/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DIALECTS } from '../helpers/databases.js';
 import { startHttpApp, type HttpTestApp } from '../helpers/http-app.js';
 import { makeTree, type LiveTree } from '../helpers/live-client.js';
 
@@ -41,14 +42,14 @@ const PAST = gql`
 `;
 
 /** A real Apollo Client 4 cache in front of the server: a mutation keeps the cached tree right. */
-describe('Apollo Client InMemoryCache', () => {
+describe.each(DIALECTS)('Apollo Client InMemoryCache (%s)', (dialect) => {
   let app: HttpTestApp;
   let tree: LiveTree;
   let requests: string[];
   let client: ApolloClient;
 
   beforeAll(async () => {
-    app = await startHttpApp('sqlite');
+    app = await startHttpApp(dialect);
     tree = await makeTree((q, v) => app.post(q, v), 'cache', 2, 4);
     requests = [];
     client = new ApolloClient({
