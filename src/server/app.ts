@@ -11,7 +11,7 @@ import { guardStatements } from '../db/statement-queue.js';
 import { createLoaders, type Loaders } from '../graphql/loaders.js';
 import { jinduSchema } from '../graphql/schema.js';
 import { createApollo } from './apollo.js';
-import { authenticateRequest } from './authenticate.js';
+import { authenticateRequest, authenticateSocket } from './authenticate.js';
 import { Deadline } from './deadline.js';
 import { createHttpServer } from './http-server.js';
 import { startLive, type Live } from './live.js';
@@ -118,7 +118,7 @@ export async function createApp(
     webhooks: options.webhooks,
     onWebhookAttempt: (result) => prometheus.webhookAttempt(result),
     authenticate: (req) =>
-      authenticateRequest(
+      authenticateSocket(
         req,
         () => orm.em.fork() as Em,
         options.anonymousRead,

@@ -3,7 +3,7 @@ import type { Principal } from '../domain/access.js';
 import type { Em } from '../db/orm.js';
 import { authenticateToken } from '../services/tokens.js';
 import { HttpError } from './http-json.js';
-import { anonymousHostProblem } from './request-guards.js';
+import { anonymousHostProblem, anonymousOriginProblem } from './request-guards.js';
 
 const FAILURES = {
   malformed: '令牌格式无效',
@@ -35,4 +35,21 @@ export async function authenticateRequest(
   const result = await authenticateToken(em(), match[1]!);
   if (typeof result === 'string') throw new HttpError(401, 'UNAUTHENTICATED', FAILURES[result]);
   return result;
+}
+
+/**
+ * The principal of a WebSocket (graphql-ws, its token from connection_init): as a request's,
+ * and anonymous only when opened by this server's own pages or by a client that is not a browser.
+ */
+export async function authenticateSocket(
+  req: IncomingMessage,
+  em: () => Em,
+  anonymousRead: boolean,
+  anonymousHosts: 'loopback' | 'any' = 'any',
+): Promise<Principal> {
+  const principal = await authenticateRequest(req, em, anonymousRead, anonymousHosts);
+  const foreignPage =
+    principal.kind === 'anonymous' ? anonymousOriginProblem(req, anonymousHosts) : null;
+  if (foreignPage) throw new HttpError(401, 'UNAUTHENTICATED', foreignPage);
+  return principal;
 }

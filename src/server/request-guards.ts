@@ -28,6 +28,30 @@ export function anonymousHostProblem(
   return '匿名读取只接受本机地址（localhost、127.0.0.1、[::1]）作为 Host；其他地址需要 API 令牌（Authorization: Bearer …）';
 }
 
+/**
+ * Why an anonymous WebSocket may not be opened from the page that asks, or null. Browsers let
+ * any page open a WebSocket to any address, with no CORS check, but they always send the page's
+ * Origin: on a server whose anonymous reads are on only because it listens on loopback, another
+ * site's page in the local user's browser would otherwise read live events anonymously. Only
+ * the server's own pages (Origin host = Host) and clients that send no Origin (not browsers)
+ * are served there without a token.
+ */
+export function anonymousOriginProblem(
+  req: IncomingMessage,
+  hosts: 'loopback' | 'any',
+): string | null {
+  const origin = req.headers.origin;
+  if (hosts === 'any' || origin === undefined) return null;
+  let host: string | null = null;
+  try {
+    host = new URL(origin).host;
+  } catch {
+    // "null" (a sandboxed page, a file) or garbage: not this server's page.
+  }
+  if (host !== null && host === req.headers.host?.trim().toLowerCase()) return null;
+  return '匿名实时连接只接受本服务器页面发起的连接（Origin 与 Host 相同）；其他页面需要 API 令牌';
+}
+
 /** HTTP/1.1 requires a Host header (RFC 9112 §3.2); Node's own refusal has no JSON body. */
 export function missingHostProblem(req: IncomingMessage): string | null {
   const needsHost = req.httpVersionMajor > 1 || req.httpVersionMinor >= 1;

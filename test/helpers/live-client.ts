@@ -8,10 +8,16 @@ type Post = (
 ) => Promise<{ status: number; body: any }>;
 
 /** A graphql-ws client on a server's /graphql, sending the token with connection_init. */
-export function liveClient(baseUrl: string, token?: string | null): Client {
+export function liveClient(baseUrl: string, token?: string | null, origin?: string): Client {
+  // A browser always sends its page's Origin with the upgrade; `origin` plays one.
+  class FromPage extends WebSocket {
+    constructor(url: string, protocols?: string | string[]) {
+      super(url, protocols, { headers: { origin: origin! } });
+    }
+  }
   return createClient({
     url: `${baseUrl.replace(/^http/, 'ws')}/graphql`,
-    webSocketImpl: WebSocket,
+    webSocketImpl: origin === undefined ? WebSocket : FromPage,
     connectionParams: token ? { authorization: `Bearer ${token}` } : {},
     retryAttempts: 0,
     lazy: false,

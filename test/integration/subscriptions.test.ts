@@ -125,6 +125,25 @@ describe.each(DIALECTS)('subscriptions over graphql-ws (%s)', (dialect) => {
     await scoped.dispose();
   });
 
+  it('serves an anonymous socket (loopback) to the server’s own pages only; a token from any page', async () => {
+    const foreign = liveClient(app.url, null, 'http://pages.example');
+    const refused = collect(foreign, ITEMS, { key: 'live-a' });
+    await refused.ended;
+    expect(String((refused.errors[0] as { code?: number }).code)).toBe('4403');
+    await foreign.dispose();
+    const clients = [
+      liveClient(app.url, null, app.url), // the dashboard, anonymous
+      liveClient(app.url, null), // not a browser: no Origin
+      liveClient(app.url, app.adminToken, 'http://pages.example'),
+    ];
+    const subs = clients.map((c) => collect(c, ITEMS, { key: 'live-a' }));
+    await settle();
+    await setStatus(tree.items[0]![6]!, 'DONE');
+    for (const sub of subs)
+      expect((await sub.waitFor(1))[0].itemChanged.itemId).toBe(tree.items[0]![6]);
+    await Promise.all(clients.map((c) => c.dispose()));
+  });
+
   it('limits subscriptions per connection and takes only subscriptions', async () => {
     const client = liveClient(app.url, app.adminToken);
     const subs = Array.from({ length: 21 }, () => collect(client, ITEMS, { key: 'live-a' }));
