@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Page, type WebSocketRoute } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, DIALECTS, type TestDatabase } from '../helpers/databases.js';
 import { httpClient } from '../helpers/http-client.js';
@@ -136,6 +136,29 @@ describe.skipIf(!available).each(DIALECTS)('the dashboard live over graphql-ws (
     // Once live, no page asked for a polling timer again.
     expect(await pollsAsked()).toEqual(askedBeforeLive);
     expect(consoleErrors).toEqual([]);
+  });
+
+  it('after a reconnect the page reads again what it missed while the socket was down', async () => {
+    const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+    pages.push(page);
+    await page.addInitScript(() => {
+      window.setInterval = (() => 0) as any; // no polling
+    });
+    const sockets: WebSocketRoute[] = [];
+    await page.routeWebSocket('**/graphql', (ws) => {
+      sockets.push(ws);
+      ws.connectToServer();
+    });
+    await page.goto(`${server.url}/#/i/hive`);
+    await page.locator('header .live').waitFor({ timeout: 20_000 });
+    // The server goes away (1001, as on shutdown); the write lands before the client's first
+    // retry (at least 0.5 s later), so the new subscriptions never carry its event.
+    await sockets[0]!.close({ code: 1001, reason: 'Going away' });
+    const missed = await write('DONE', 100);
+    await waitForValue(page, '迁移', shown(missed.migration));
+    expect(sockets.length).toBeGreaterThanOrEqual(2);
+    await write('IN_PROGRESS', 93); // as the other tests expect it
+    await page.close();
   });
 
   it('without a WebSocket the page polls and says so', async () => {
