@@ -119,15 +119,17 @@ export function patchFigure(data, id, after) {
 /**
  * Runs `load` now and keeps its answer current: `watch(data)` names the initiatives to follow
  * (`[{ key, nodeIds? }]`, or null to poll). Each figureChanged sets that node's figures in
- * place; after events pause the page is read again for what events do not carry. A `seq` gap or
- * a reconnect reads it again at once. While the WebSocket is down, or a subscription is refused,
- * or more initiatives are on screen than one connection may follow, it polls every 30 s.
+ * place; after events pause the page is read again for what events do not carry. A `seq` gap,
+ * a reconnect or a subscription the server ends reads it again at once (and subscribes again).
+ * While the WebSocket is down, or a subscription is refused, or more initiatives are on screen
+ * than one connection may follow, it polls every 30 s.
  * Returns [{ data, error }, refresh].
  */
 export function useLiveQuery(load, deps, watch) {
   const [state, setState] = useState({ data: null, error: null });
   const [bump, setBump] = useState(0);
   const [refused, setRefused] = useState(false);
+  const [round, setRound] = useState(0); // a new round subscribes again
   const { connection } = useShown();
   const targets = state.data ? watch(state.data) : null;
   const targetKey = JSON.stringify(targets);
@@ -159,6 +161,8 @@ export function useLiveQuery(load, deps, watch) {
     if (!subscribed) return;
     const seqs = new Map();
     let settle;
+    let stopped = false;
+    let ended = false;
     const readSoon = () => (clearTimeout(settle), (settle = setTimeout(run, SETTLE_MS)));
     // A subscription numbers its events 1, 2, 3…: anything else means some were missed.
     const missed = (name, seq) => {
@@ -174,7 +178,13 @@ export function useLiveQuery(load, deps, watch) {
         else onEvent(event);
       },
       error: () => setRefused(true),
-      complete: () => {},
+      // The server ended it (a subscriber that fell 1,000 events behind): events were missed.
+      complete: () => {
+        if (stopped || ended) return;
+        ended = true; // one new round for all of them
+        run();
+        setRound((r) => r + 1);
+      },
     });
     const c = liveClient();
     const stops = targets.flatMap(({ key, nodeIds }) => [
@@ -192,11 +202,12 @@ export function useLiveQuery(load, deps, watch) {
     const again = () => (seqs.clear(), run());
     reconnected.add(again);
     return () => {
+      stopped = true;
       reconnected.delete(again);
       clearTimeout(settle);
       for (const stop of stops) stop();
     };
-  }, [targetKey, subscribed]);
+  }, [targetKey, subscribed, round]);
 
   return [state, () => setBump((b) => b + 1)];
 }

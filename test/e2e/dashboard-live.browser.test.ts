@@ -161,6 +161,41 @@ describe.skipIf(!available).each(DIALECTS)('the dashboard live over graphql-ws (
     await page.close();
   });
 
+  it('a subscription the server ends is taken up again', async () => {
+    const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+    pages.push(page);
+    await page.addInitScript(() => {
+      window.setInterval = (() => 0) as any; // no polling
+    });
+    const subscribed: string[] = [];
+    let toPage: WebSocketRoute | undefined;
+    await page.routeWebSocket('**/graphql', (ws) => {
+      const server = ws.connectToServer();
+      ws.onMessage((m) => {
+        const message = JSON.parse(String(m));
+        if (message.type === 'subscribe') subscribed.push(message.id);
+        server.send(m);
+      });
+      server.onMessage((m) => ws.send(m));
+      toPage = ws;
+    });
+    await page.goto(`${server.url}/#/i/hive`);
+    await page.locator('header .live').waitFor({ timeout: 20_000 });
+    await page.getByRole('progressbar', { name: '迁移', exact: true }).waitFor();
+    // As the server does for a subscriber 1,000 events behind: it completes each subscription.
+    const first = [...subscribed];
+    expect(first.length).toBeGreaterThan(0);
+    for (const id of first) toPage!.send(JSON.stringify({ id, type: 'complete' }));
+    await expect
+      .poll(() => subscribed.length, { timeout: 10_000 })
+      .toBeGreaterThanOrEqual(2 * first.length);
+    await new Promise((r) => setTimeout(r, 500)); // the new subscriptions reach the server
+    const done = await write('DONE', 100);
+    await waitForValue(page, '迁移', shown(done.migration));
+    await write('IN_PROGRESS', 93);
+    await page.close();
+  });
+
   it('without a WebSocket the page polls and says so', async () => {
     const page = await open('/#/i/hive', { noSocket: true });
     await page.getByRole('progressbar', { name: '迁移', exact: true }).waitFor({ timeout: 20_000 });
