@@ -201,6 +201,14 @@ describe.each(DIALECTS)('kept answers under concurrent writes (%s)', (dialect) =
     expect(app.answers!.hits - hitsBefore).toBe(5);
   });
 
+  it('keeps its answer while the server idles (background work writes no kept data)', async () => {
+    const first = await post(DASHBOARD, { key: 'kept' }, token);
+    await new Promise((r) => setTimeout(r, 2_500)); // the webhook worker runs every second
+    const hitsBefore = app.answers!.hits;
+    expect(await post(DASHBOARD, { key: 'kept' }, token)).toBe(first);
+    expect(app.answers!.hits - hitsBefore).toBe(1);
+  });
+
   it('keeps no answer of a query that reads the clock or the history', async () => {
     const hitsBefore = app.answers!.hits;
     const asOf = `query($key: String!, $at: DateTimeISO!) { initiative(key: $key, asOf: $at) { name } }`;
