@@ -353,12 +353,31 @@ const raw: Record<string, unknown>[] = [];
 const us = (x: number) => `${x.toFixed(1)} µs`;
 const rps = (x: number) => `${x.toFixed(0)}/s`;
 
+/**
+ * Waits until every server idles (under 5% of a core over half a second): a server starts with
+ * work of its own (tally snapshots of a million items take tens of seconds), and all of them
+ * share one core, so any measurement taken meanwhile would pay for it.
+ */
+async function settle(servers: readonly ServerProcess[]): Promise<void> {
+  const until = Date.now() + (smoke ? 20_000 : 180_000);
+  for (const server of servers) {
+    for (;;) {
+      const before = server.cpuNs();
+      await new Promise((r) => setTimeout(r, 500));
+      if (server.cpuNs() - before < 0.05 * 500e6 || Date.now() > until) break;
+    }
+  }
+}
+say('waiting for the servers to idle');
+await settle([bare, floor, ours, oursCold, oursLight, oursWrites, oursHuge, oursHugeCold]);
+
 try {
   for (let run = 1; run <= runs; run++) {
     say(`run ${run}/${runs} (${elapsed()})`);
     if (run > 1) {
       await oursWrites.stop();
       oursWrites = await startWrites();
+      await settle([oursWrites]);
     }
     // All servers share core 0: give the others' background work (V8's concurrent sweeping
     // after the big answers of the previous run) time to finish before the lightest figure.
