@@ -57,8 +57,11 @@ const PURE_FIELDS: Readonly<Record<string, readonly string[]>> = {
 /** Arguments of Query.initiative that keep an answer pure (asOf and knownAt read history). */
 const PURE_INITIATIVE_ARGS = new Set(['key']);
 
-/** Characters of answers kept, in all (a 10,000-node dashboard is about 1.6 million). */
-const MAX_KEPT_CHARS = 24_000_000;
+/**
+ * Characters of answers kept, in all: a 10,000-node dashboard is about 1.6 million, held as a
+ * two-byte string and its UTF-8 bytes (about 8 MB together), so at most about 40 MB.
+ */
+const MAX_KEPT_CHARS = 8_000_000;
 /** Answers shorter than this are cheaper to make again than to keep. */
 const MIN_KEPT_CHARS = 2_000;
 
