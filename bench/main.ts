@@ -727,9 +727,15 @@ try {
     ...openLoop.map((o) => `| ${o.what} | ${o.p50} ms | ${o.p99} ms | ${o.requests} |`),
     '',
     `${runs} runs of ${seconds} s per load (interleaved ratios: ${PAIRS} pairs of ${(seconds / PAIRS).toFixed(1)} s); largest spread ${(maxSpread * 100).toFixed(1)}%; every body checked.`,
-    unsteady.length === 0
-      ? 'S9: every row within 10% over the runs.'
-      : `S9: not stabilized within 10%: ${unsteady.map((f) => `${f.id} ${f.what.split(/[(,]/)[0]!.trim()} (${(spread(f.runs) * 100).toFixed(0)}%)`).join('; ')}. Load average at the end ${load.join(' ')} on ${cpus().length} cores: other processes shared the server's core.`,
+    runs < 2
+      ? 'S9: one run, no spread measured.'
+      : unsteady.length === 0
+        ? `S9: every row within 10% over ${runs} runs.`
+        : `S9: not stabilized within 10%: ${unsteady.map((f) => `${f.id} ${f.what.split(/[(,]/)[0]!.trim()} (${(spread(f.runs) * 100).toFixed(0)}%)`).join('; ')}. Load average at the end ${load.join(' ')} on ${cpus().length} cores: ${
+            Number(load[0]) > cpus().length - 0.5
+              ? 'other processes shared the servers’ core, so each figure moved with their work'
+              : 'the machine was quiet; these rows vary of themselves (collection pauses, short loads): rerun with more --seconds'
+          }.`,
     machine,
   ].join('\n');
   console.log(`\n${text}\n`);
