@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { BodyCheckError, runLoad, type LoadResult } from './load.js';
@@ -14,18 +14,20 @@ import {
   StatusUpdates,
   TYPENAME,
 } from './queries.js';
+import { backgroundWrites, dashboardLike } from './background-writes.js';
 import { rawStatusWrites } from './raw-writes.js';
 import { startServer, type ServerProcess } from './server-process.js';
 import { median, meets, spread, table, type Figure } from './summary.js';
-import { measureS11 } from './s11.js';
+import { measureS11, type S11Context } from './s11.js';
 import { measureS12 } from './s12.js';
 import { generateInitiative, type GeneratedInitiative } from './synthetic-data.js';
 import { benchImport } from './import-sheet.js';
 
 const HELP = `npm run bench [-- options]
 
-Measures Jindu against the quality bar's speed rows (S1–S6, S8, S10, S11) on synthetic initiatives:
-the server runs pinned to core 0, this load generator to core 1; every answer is checked.
+Measures Jindu against the quality bar's speed rows (S1–S6, S8, S10, then each figure module's)
+on synthetic initiatives: the servers run pinned to core 0, this load generator to core 1;
+every answer is checked. S3 is a ratio to a bare graphql-jit floor measured in the same run.
 
   --smoke        tiny sizes and short runs (under a minute): keeps the bench working in CI
   --runs N       runs of each scenario (default 3)
@@ -141,8 +143,9 @@ const freshCopy = (target: string): string => {
 /** The raw baselines write thousands of transactions a second: each gets a fresh copy. */
 const freshRawDb = () => freshCopy(rawDb);
 
-const serverEnv = (file: string): NodeJS.ProcessEnv => ({
+const serverEnv = (file: string, keptAnswers: boolean): NodeJS.ProcessEnv => ({
   ...process.env,
+  JINDU_ANSWER_CACHE: String(keptAnswers),
   DATABASE_URL: `sqlite:${file}`,
   JINDU_SEED: 'none',
   JINDU_RATE_LIMIT: '0',
@@ -152,12 +155,20 @@ const serverEnv = (file: string): NodeJS.ProcessEnv => ({
   NODE_ENV: 'production',
 });
 const pinnedCore = core < 0 ? 0 : core;
-/** A Jindu server as `npm start` runs it (compiled), on `file`, pinned with the others. */
-const startJindu = (name: string, file: string, log: string): Promise<ServerProcess> =>
+/**
+ * A Jindu server as `npm start` runs it (compiled), on `file`, pinned with the others. Cold
+ * (kept answers off, JINDU_ANSWER_CACHE=false) where a figure compares the work of answering.
+ */
+const startJindu = (
+  name: string,
+  file: string,
+  log: string,
+  keptAnswers = false,
+): Promise<ServerProcess> =>
   startServer({
     name,
     args: ['dist/src/cli/main.js', 'serve'],
-    env: serverEnv(file),
+    env: serverEnv(file, keptAnswers),
     core: pinnedCore,
     logFile: join(dir, log),
   });
@@ -177,7 +188,12 @@ const bare = await startServer({
       })
     ).ok,
 });
-const ours = await startJindu('Jindu', mainDb, 'jindu.log');
+const ours = await startJindu('Jindu', mainDb, 'jindu.log', true);
+const oursCold = await startJindu(
+  'Jindu (kept answers off)',
+  freshCopy(join(dir, 'cold.sqlite')),
+  'jindu-cold.log',
+);
 // Separate processes for the light, the write and the 1M-item loads, so that no measurement
 // pays for another's garbage (a 10,000-node answer leaves megabytes for the collector). Each on
 // its own file: `jindu serve` refuses a SQLite file another server holds.
@@ -196,7 +212,13 @@ const startWrites = async (): Promise<ServerProcess> => {
   return startJindu('Jindu (writes)', freshCopy(writesDb), 'jindu-writes.log');
 };
 let oursWrites = await startWrites();
-const oursHuge = await startJindu('Jindu (1M items)', hugeDb, 'jindu-huge.log');
+const oursHuge = await startJindu('Jindu (1M items)', hugeDb, 'jindu-huge.log', true);
+copyFileSync(hugeDb, join(dir, 'huge-cold.sqlite'));
+const oursHugeCold = await startJindu(
+  'Jindu (1M items, kept answers off)',
+  join(dir, 'huge-cold.sqlite'),
+  'jindu-huge-cold.log',
+);
 
 /** The first answer, checked in depth; later answers must equal it. */
 async function firstAnswer(server: ServerProcess, body: string, check: (text: string) => void) {
@@ -224,6 +246,25 @@ dashboards.large.answer = await firstAnswer(ours, dashboards.large.body, (t) =>
 dashboards.huge.answer = await firstAnswer(oursHuge, dashboards.huge.body, (t) =>
   checkDashboard(t, huge),
 );
+// S3's baseline: a bare graphql-jit schema over the same trees in plain objects (bench/jit-floor.ts).
+for (const key of ['small', 'large'] as const)
+  writeFileSync(join(dir, `answer-${key}.json`), dashboards[key].answer);
+const floor = await startServer({
+  name: 'graphql-jit floor',
+  args: ['dist/bench/jit-floor.js'],
+  env: {
+    ...process.env,
+    NODE_ENV: 'production',
+    JINDU_FLOOR_ANSWERS: (['small', 'large'] as const)
+      .map(
+        (key) =>
+          `${dashboards[key] === dashboards.small ? small.key : large.key}=${join(dir, `answer-${key}.json`)}`,
+      )
+      .join(','),
+  },
+  core: pinnedCore,
+  logFile: join(dir, 'jit-floor.log'),
+});
 const report = { body: reportLinesQuery(small), answer: '' };
 report.answer = await firstAnswer(ours, report.body, (t) => checkReportLines(t, small));
 
@@ -240,6 +281,8 @@ const BULK = Math.min(100, writes.itemCount);
 async function measure(
   name: string,
   options: Omit<Parameters<typeof runLoad>[0], 'amount'>,
+  /** Of the measuring time: interleaved pairs take several shorter loads. */
+  share = 1,
 ): Promise<LoadResult> {
   const minimum = options.connections * 2;
   const warmFor = rates.has(name) ? warmUpSeconds / 4 : warmUpSeconds;
@@ -252,16 +295,50 @@ async function measure(
   }
   const result = await runLoad({
     ...options,
-    amount: Math.max(minimum, Math.round(rates.get(name)! * seconds)),
+    amount: Math.max(minimum, Math.round(rates.get(name)! * seconds * share)),
   });
   rates.set(name, result.perSecond);
   return result;
+}
+
+/**
+ * A ratio measured as interleaved pairs within one run (A, B, A, B …, each load shorter): the
+ * machine's drift during the run moves both sides of each pair alike, and the median of the
+ * pairs' ratios drops the pair a burst of other work landed on. Returns the median pair.
+ */
+async function interleaved<T>(
+  pairs: number,
+  measureA: () => Promise<T>,
+  measureB: () => Promise<T>,
+  ratio: (a: T, b: T) => number,
+): Promise<{ ratio: number; a: T; b: T }> {
+  const taken: { ratio: number; a: T; b: T }[] = [];
+  for (let i = 0; i < pairs; i++) {
+    const a = await measureA();
+    const b = await measureB();
+    taken.push({ ratio: ratio(a, b), a, b });
+  }
+  taken.sort((x, y) => x.ratio - y.ratio);
+  return taken[Math.floor(taken.length / 2)]!;
+}
+const PAIRS = smoke ? 1 : 5;
+const ROUNDS = smoke ? 1 : 3;
+/** S3's background of writes, spread over the two trees. */
+const WRITES_PER_SECOND = 10;
+interface Slope {
+  readonly one: LoadResult;
+  readonly ten: LoadResult;
+  readonly slope: number;
 }
 
 const figures = {
   s1: [] as number[],
   s2: [] as number[],
   s3: [] as number[],
+  s3kept: [] as number[],
+  s3cold: [] as number[],
+  s3floor: [] as number[],
+  s3keptUs: [] as number[],
   s4: [] as number[],
   s5: [] as number[],
   s5rate: [] as number[],
@@ -277,22 +354,99 @@ const raw: Record<string, unknown>[] = [];
 const us = (x: number) => `${x.toFixed(1)} µs`;
 const rps = (x: number) => `${x.toFixed(0)}/s`;
 
+/**
+ * Waits until every server idles (under 5% of a core over half a second): a server starts with
+ * work of its own (tally snapshots of a million items take tens of seconds), and all of them
+ * share one core, so any measurement taken meanwhile would pay for it.
+ */
+async function settle(servers: readonly ServerProcess[]): Promise<void> {
+  const until = Date.now() + (smoke ? 20_000 : 180_000);
+  for (const server of servers) {
+    for (;;) {
+      const before = server.cpuNs();
+      await new Promise((r) => setTimeout(r, 500));
+      if (server.cpuNs() - before < 0.05 * 500e6 || Date.now() > until) break;
+    }
+  }
+}
+say('waiting for the servers to idle');
+await settle([bare, floor, ours, oursCold, oursLight, oursWrites, oursHuge, oursHugeCold]);
+
 try {
   for (let run = 1; run <= runs; run++) {
     say(`run ${run}/${runs} (${elapsed()})`);
     if (run > 1) {
       await oursWrites.stop();
       oursWrites = await startWrites();
+      await settle([oursWrites]);
     }
     // All servers share core 0: give the others' background work (V8's concurrent sweeping
     // after the big answers of the previous run) time to finish before the lightest figure.
     await new Promise((r) => setTimeout(r, smoke ? 100 : 1500));
     const typename = { body: TYPENAME, verify: isTypenameAnswer, connections: 8 };
-    const b = await measure('bare', { server: bare, ...typename });
-    const o = await measure('typename', { server: oursLight, ...typename });
-    figures.s1.push(o.cpuUs / b.cpuUs);
+    const s1 = await interleaved(
+      PAIRS,
+      () => measure('typename', { server: oursLight, ...typename }, 1 / PAIRS),
+      () => measure('bare', { server: bare, ...typename }, 1 / PAIRS),
+      (ours, bareOne) => ours.cpuUs / bareOne.cpuUs,
+    );
+    const { a: o, b } = s1;
+    figures.s1.push(s1.ratio);
     details.s1.push(`${us(o.cpuUs)} ÷ ${us(b.cpuUs)} (${rps(o.perSecond)} vs ${rps(b.perSecond)})`);
 
+    // S3: Jindu's slope cold (kept answers off), the floor's, and Jindu's with kept answers
+    // while 10 writes a second change the trees, as interleaved rounds (each slope's 1k and 10k
+    // loads, one after the other), so each ratio compares loads taken moments apart; the
+    // median of the rounds' ratios. S2 is the dashboard's throughput in the last setting.
+    const nodes = large.workstreamIds.length - small.workstreamIds.length;
+    const slopeOf = async (server: ServerProcess, label: string, verify = sameAs) => {
+      const load = (key: 'small' | 'large') =>
+        measure(
+          `${label}-${key}`,
+          {
+            server,
+            body: dashboards[key].body,
+            verify: verify(() => dashboards[key].answer),
+            connections: 4,
+          },
+          1 / ROUNDS,
+        );
+      const one = await load('small');
+      const ten = await load('large');
+      return { one, ten, slope: (ten.cpuUs - one.cpuUs) / nodes };
+    };
+    const rounds: { cold: Slope; floor: Slope; kept: Slope; writes: number }[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      const cold = await slopeOf(oursCold, 'cold');
+      const bareJit = await slopeOf(floor, 'floor');
+      const writer = backgroundWrites(ours, token, [small, large], WRITES_PER_SECOND);
+      const kept = await slopeOf(ours, 'kept', dashboardLike);
+      rounds.push({ cold, floor: bareJit, kept, writes: await writer.stop() });
+    }
+    const mid = <T>(xs: T[], by: (x: T) => number): T =>
+      [...xs].sort((x, y) => by(x) - by(y))[Math.floor(xs.length / 2)]!;
+    const coldRound = mid(rounds, (r) => r.cold.slope / r.floor.slope);
+    const keptRound = mid(rounds, (r) => r.kept.slope / r.floor.slope);
+    const d1 = mid(rounds, (r) => r.kept.one.perSecond).kept.one;
+    figures.s2.push(d1.perSecond / o.perSecond);
+    details.s2.push(
+      `${rps(d1.perSecond)} ÷ ${rps(o.perSecond)} (${us(d1.cpuUs)} per dashboard, kept answers, ${WRITES_PER_SECOND} writes/s)`,
+    );
+    const slopeText = (x: Slope) => `(${us(x.ten.cpuUs)} − ${us(x.one.cpuUs)}) ÷ ${nodes} nodes`;
+    figures.s3.push(coldRound.cold.slope / coldRound.floor.slope);
+    details.s3.push(
+      `${us(coldRound.cold.slope)} ÷ ${us(coldRound.floor.slope)}, median of ${ROUNDS} interleaved rounds`,
+    );
+    figures.s3kept.push(keptRound.kept.slope / keptRound.floor.slope);
+    details.s3kept.push(
+      `${us(keptRound.kept.slope)} ÷ ${us(keptRound.floor.slope)}, ${keptRound.writes} writes during the loads`,
+    );
+    figures.s3cold.push(coldRound.cold.slope);
+    details.s3cold.push(slopeText(coldRound.cold));
+    figures.s3floor.push(coldRound.floor.slope);
+    details.s3floor.push(slopeText(coldRound.floor));
+    figures.s3keptUs.push(keptRound.kept.slope);
+    details.s3keptUs.push(slopeText(keptRound.kept));
     const dash = (key: 'small' | 'large', server: ServerProcess, connections: number) =>
       measure(`dash-${key}-${connections}`, {
         server,
@@ -300,18 +454,11 @@ try {
         verify: sameAs(() => dashboards[key].answer),
         connections,
       });
-    const d1 = await dash('small', ours, 4);
-    figures.s2.push(d1.perSecond / o.perSecond);
-    details.s2.push(`${rps(d1.perSecond)} ÷ ${rps(o.perSecond)} (${us(d1.cpuUs)} per dashboard)`);
-    const d10 = await dash('large', ours, 4);
-    const nodes = large.workstreamIds.length - small.workstreamIds.length;
-    figures.s3.push((d10.cpuUs - d1.cpuUs) / nodes);
-    details.s3.push(`(${us(d10.cpuUs)} − ${us(d1.cpuUs)}) ÷ ${nodes} nodes`);
 
     // S4: one request at a time, so the mean time per request is the latency.
-    const lat10k = await dash('large', ours, 1);
+    const lat10k = await dash('large', oursCold, 1);
     const lat1m = await measure('dash-huge-1', {
-      server: oursHuge,
+      server: oursHugeCold,
       body: dashboards.huge.body,
       verify: sameAs(() => dashboards.huge.answer),
       connections: 1,
@@ -359,7 +506,7 @@ try {
     );
 
     const lines = await measure('report', {
-      server: ours,
+      server: oursCold,
       body: report.body,
       verify: sameAs(() => report.answer),
       connections: 1,
@@ -383,7 +530,7 @@ try {
       typename: o,
       bare: b,
       dashboardSmall: d1,
-      dashboardLarge: d10,
+      s3: rounds,
       lat10k,
       lat1m,
       single,
@@ -395,8 +542,8 @@ try {
     });
   }
 
-  say(`S11: as-of dashboards over a year of history (${elapsed()})`);
-  const s11 = await measureS11({
+  // Figure modules measured after the runs above, each with its own servers: one line each.
+  const bench: S11Context = {
     dir,
     runs,
     say,
@@ -407,20 +554,16 @@ try {
     start: startJindu,
     measure,
     entries: smoke ? [3_000, 1_500, 15_000] : [200_000, 100_000, 1_000_000],
-  });
-  say(`S12: burn-up series and forecasts over a year of history (${elapsed()})`);
-  const s12 = await measureS12({
-    dir,
-    runs,
-    say,
-    generate: (file, key) => {
-      jindu(['migrate'], file);
-      return generate(file, key, sizes.small);
-    },
-    start: startJindu,
-    measure,
-    entries: smoke ? [3_000, 1_500, 15_000] : [200_000, 100_000, 1_000_000],
-  });
+  };
+  const modules: [string, (b: S11Context) => Promise<Figure[]>][] = [
+    ['S11: as-of dashboards over a year of history', measureS11],
+    ['S12: burn-up series and forecasts over a year of history', measureS12],
+  ];
+  const moduleFigures: Figure[] = [];
+  for (const [title, measureModule] of modules) {
+    say(`${title} (${elapsed()})`);
+    moduleFigures.push(...(await measureModule(bench)));
+  }
 
   // Open loop: a fixed rate at half the measured capacity, latencies corrected for coordinated omission.
   say(`open-loop latency (${elapsed()})`);
@@ -428,7 +571,8 @@ try {
   const openDash = await runLoad({
     server: ours,
     body: dashboards.small.body,
-    verify: sameAs(() => dashboards.small.answer),
+    // Earlier background writes changed the figures: a whole dashboard, kept answers on.
+    verify: dashboardLike(() => dashboards.small.answer),
     connections: 16,
     rate: Math.max(1, Math.floor(capacity / 2)),
     amount: Math.max(32, Math.floor(capacity / 2) * seconds * 2),
@@ -463,11 +607,40 @@ try {
     },
     {
       id: 'S3',
-      what: `CPU per workstream node (slope ${small.workstreamIds.length} → ${large.workstreamIds.length})`,
-      unit: 'µs',
+      what: `CPU per workstream node (slope ${small.workstreamIds.length} → ${large.workstreamIds.length}), kept answers off ÷ the bare graphql-jit floor`,
+      unit: '×',
       runs: figures.s3,
       target: { atMost: 1.5 },
       details: details.s3,
+    },
+    {
+      id: 'S3',
+      what: `the same, kept answers on, ${WRITES_PER_SECOND} writes/s over the trees ÷ the floor`,
+      unit: '×',
+      runs: figures.s3kept,
+      target: { atMost: 1.5 },
+      details: details.s3kept,
+    },
+    {
+      id: 'S3',
+      what: 'Jindu per workstream node, kept answers off',
+      unit: 'µs',
+      runs: figures.s3cold,
+      details: details.s3cold,
+    },
+    {
+      id: 'S3',
+      what: 'the floor per workstream node: graphql-jit, plain objects, the same answer',
+      unit: 'µs',
+      runs: figures.s3floor,
+      details: details.s3floor,
+    },
+    {
+      id: 'S3',
+      what: `Jindu per workstream node, kept answers, ${WRITES_PER_SECOND} writes/s`,
+      unit: 'µs',
+      runs: figures.s3keptUs,
+      details: details.s3keptUs,
     },
     {
       id: 'S4',
@@ -525,8 +698,7 @@ try {
       target: { atMost: 256 },
       details: details.s10,
     },
-    ...s11,
-    ...s12,
+    ...moduleFigures,
   ];
   const openLoop = [
     {
@@ -544,6 +716,9 @@ try {
   ];
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${pinned ? 'server on core 0, load on core 1' : 'not pinned'}`;
   const maxSpread = Math.max(...list.map((f) => spread(f.runs)));
+  // S9: the rows this run could not bring within 10%, and what the machine was doing.
+  const unsteady = list.filter((f) => runs > 1 && spread(f.runs) > 0.1);
+  const load = loadavg().map((x) => x.toFixed(2));
   const text = [
     table(list),
     '',
@@ -551,7 +726,16 @@ try {
     '| --- | --- | --- | --- |',
     ...openLoop.map((o) => `| ${o.what} | ${o.p50} ms | ${o.p99} ms | ${o.requests} |`),
     '',
-    `${runs} runs of ${seconds} s per load; largest spread ${(maxSpread * 100).toFixed(1)}%${maxSpread > 0.1 && runs > 1 ? ' (over 10%: the machine was noisy, rerun)' : ''}; every body checked.`,
+    `${runs} runs of ${seconds} s per load (interleaved ratios: ${PAIRS} pairs of ${(seconds / PAIRS).toFixed(1)} s); largest spread ${(maxSpread * 100).toFixed(1)}%; every body checked.`,
+    runs < 2
+      ? 'S9: one run, no spread measured.'
+      : unsteady.length === 0
+        ? `S9: every row within 10% over ${runs} runs.`
+        : `S9: not stabilized within 10%: ${unsteady.map((f) => `${f.id} ${f.what.split(/[(,]/)[0]!.trim()} (${(spread(f.runs) * 100).toFixed(0)}%)`).join('; ')}. Load average at the end ${load.join(' ')} on ${cpus().length} cores: ${
+            Number(load[0]) > cpus().length - 0.5
+              ? 'other processes shared the servers’ core, so each figure moved with their work'
+              : 'the machine was quiet; these rows vary of themselves (collection pauses, short loads): rerun with more --seconds'
+          }.`,
     machine,
   ].join('\n');
   console.log(`\n${text}\n`);
@@ -567,7 +751,10 @@ try {
 } finally {
   await Promise.all([
     bare.stop(),
+    floor.stop(),
     ours.stop(),
+    oursCold.stop(),
+    oursHugeCold.stop(),
     oursLight.stop(),
     oursWrites.stop(),
     oursHuge.stop(),

@@ -22,6 +22,8 @@ export interface ServerOptions {
   readonly maxAnswerBytes: number;
   /** How operations execute (see src/server/executor.ts); `jit` unless JINDU_EXECUTOR says. */
   readonly executor: ExecutorMode;
+  /** Keep serialized answers of pure reads between requests (src/server/answer-cache.ts). */
+  readonly answerCache: boolean;
   /** Webhook delivery (src/services/webhooks). */
   readonly webhooks: WebhookOptions;
 }
@@ -70,6 +72,7 @@ export function serverOptions(overrides: Partial<ServerOptions> = {}): ServerOpt
     maxNodes: DEFAULT_MAX_NODES,
     maxAnswerBytes: DEFAULT_MAX_ANSWER_BYTES,
     executor: 'jit',
+    answerCache: true,
     webhooks: { allowPrivate: false, retryBaseMs: 10_000, worker: true },
     ...overrides,
   };
@@ -122,6 +125,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxNodes: int('JINDU_MAX_NODES', DEFAULT_MAX_NODES, 1_000, 10_000_000),
     maxAnswerBytes: int('JINDU_MAX_ANSWER_BYTES', DEFAULT_MAX_ANSWER_BYTES, 65_536, 1024 ** 3),
     executor,
+    answerCache: flag('JINDU_ANSWER_CACHE', true),
     webhooks: {
       allowPrivate: flag('JINDU_WEBHOOK_ALLOW_PRIVATE', false),
       retryBaseMs: int('JINDU_WEBHOOK_RETRY_MS', 10_000, 10, 3_600_000),

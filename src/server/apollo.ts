@@ -13,6 +13,7 @@ import { serverOptions, type ServerOptions } from '../config.js';
 import type { Context } from '../graphql/context.type.js';
 import { formatError } from '../graphql/errors.js';
 import { databaseUnavailablePlugin } from './database-unavailable.js';
+import type { AnswerCache } from './answer-cache.js';
 import { createExecutor } from './executor.js';
 import { boundedAnswer, limitRules, limitsPlugin } from './limits.js';
 import { RateLimiter } from './rate-limiter.js';
@@ -28,12 +29,17 @@ export function createApollo(
   options: ServerOptions = serverOptions(),
   /** More plugins (the operation-duration metric). */
   extraPlugins: readonly ApolloServerPlugin<Context>[] = [],
+  /** Kept serialized answers (answer-cache.ts); none: every answer is made afresh. */
+  answers?: AnswerCache,
 ): ApolloServer<Context> {
   const executor = createExecutor(schema, options.executor);
+  const stringify = (value: Parameters<typeof executor.stringifyResult>[0]) =>
+    answers
+      ? answers.stringify(value, () => executor.stringifyResult(value))
+      : executor.stringifyResult(value);
   return new ApolloServer<Context>({
     gateway: executor.gateway,
-    stringifyResult: (value) =>
-      boundedAnswer(executor.stringifyResult(value), options.maxAnswerBytes),
+    stringifyResult: (value) => boundedAnswer(stringify(value), options.maxAnswerBytes),
     introspection: options.introspection,
     includeStacktraceInErrorResponses: false,
     // Field suggestions ("Did you mean …") would tell what introspection hides.
@@ -63,6 +69,8 @@ export function createApollo(
       ApolloServerPluginSchemaReportingDisabled(),
       ApolloServerPluginUsageReportingDisabled(),
       ...extraPlugins,
+      // Last: it answers only what every plugin above has admitted (limits, rate).
+      ...(answers ? [answers.plugin()] : []),
     ],
   });
 }

@@ -10,6 +10,7 @@ import { pingDatabase } from '../db/ping.js';
 import { guardStatements } from '../db/statement-queue.js';
 import { createLoaders, type Loaders } from '../graphql/loaders.js';
 import { jinduSchema } from '../graphql/schema.js';
+import { AnswerCache } from './answer-cache.js';
 import { createApollo } from './apollo.js';
 import { authenticateRequest, authenticateSocket } from './authenticate.js';
 import { Deadline } from './deadline.js';
@@ -21,6 +22,8 @@ import { MetricsSource } from './process-metrics.js';
 
 export interface App {
   readonly server: Server;
+  /** Kept answers (JINDU_ANSWER_CACHE), when on. */
+  readonly answers: AnswerCache | undefined;
   /** Starts listening; resolves with the base URL. */
   listen(port: number, host: string): Promise<string>;
   /** Stops taking requests, lets running ones finish, then stops Apollo. */
@@ -73,13 +76,15 @@ export async function createApp(
     pending: async () =>
       live ? Math.max(0, (await outboxHead(orm.em.fork() as Em)) - live.feed.position) : 0,
   });
-  const apollo = createApollo(schema, log, options, [prometheus.plugin()]);
+  const answers = options.answerCache ? new AnswerCache(schema) : undefined;
+  const apollo = createApollo(schema, log, options, [prometheus.plugin()], answers);
   await apollo.start();
   const metrics = new MetricsSource();
   // Aborted when the server stops: running queries end at their next deadline check.
   const stopping = new AbortController();
   const server = createHttpServer({
     apollo,
+    answerBytes: answers && ((text) => answers.bytesOf(text)),
     metrics,
     prometheus,
     log,
@@ -129,6 +134,7 @@ export async function createApp(
   server.requestTimeout = 30_000;
   return {
     server,
+    answers,
     listen: (port, host) =>
       new Promise((resolve, reject) => {
         server.once('error', reject);

@@ -22,6 +22,8 @@ import { loadStaticFiles, serveStatic } from './static-files.js';
 
 export interface HttpDeps {
   readonly apollo: ApolloServer<Context>;
+  /** The UTF-8 bytes of a kept answer (answer-cache.ts), made once for every request served it. */
+  readonly answerBytes?: (text: string) => Buffer | undefined;
   readonly authenticate: (req: IncomingMessage) => Promise<Principal>;
   readonly metrics: MetricsSource;
   readonly context: (principal: Principal, req: IncomingMessage) => Context;
@@ -255,5 +257,5 @@ async function graphql(
     return sendJsonError(res, status, 'BAD_REQUEST', result.body.string.trim());
   }
   res.writeHead(status, Object.fromEntries(result.headers));
-  res.end(result.body.string);
+  res.end(deps.answerBytes?.(result.body.string) ?? result.body.string);
 }

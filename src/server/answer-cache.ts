@@ -1,0 +1,290 @@
+import type { ApolloServerPlugin, GraphQLRequestContext } from '@apollo/server';
+import { HeaderMap } from '@apollo/server';
+import {
+  getArgumentValues,
+  TypeInfo,
+  visit,
+  visitWithTypeInfo,
+  type DocumentNode,
+  type FieldNode,
+  type FormattedExecutionResult,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+} from 'graphql';
+import type { Principal } from '../domain/access.js';
+import { dialectOf, type Em } from '../db/orm.js';
+import { findInitiativeByKey } from '../db/queries/initiative.queries.js';
+import { readRevisions } from '../db/queries/outbox.queries.js';
+import { generationOf } from '../db/write-generation.js';
+import type { Context } from '../graphql/context.type.js';
+
+/**
+ * Serialized answers kept between requests, for the dashboard's reads: the same large query
+ * asked again and again while writes are rare. An answer is served again only while nothing it
+ * was made from can have changed, by the same rule as the kept trees (src/services/tree-cache.ts):
+ * - SQLite: this process's write count and `PRAGMA data_version` (commits by other connections)
+ *   are what they were before the answer was made;
+ * - PostgreSQL: each initiative the query names has the revision and record it had before the
+ *   answer was made (every write through the pipeline moves the revision in its transaction).
+ * The stamp is read before the answer is made, so a write that lands while it is being made
+ * leaves the entry under an older stamp than any later request sees: it is never served.
+ *
+ * Only operations whose every field is a pure function of those stamps are kept (the fields
+ * below: no clock, no as-of, no paging); the key holds the query text, the operation name, the
+ * variables and what the caller may read (role and scope). Repeated requests then cost the
+ * lookup and the stamp, concurrent identical ones share one answer in memory (a request that
+ * finds the same answer being made under the same stamp waits for it), and the answer is
+ * turned into UTF-8 once.
+ */
+const PURE_FIELDS: Readonly<Record<string, readonly string[]>> = {
+  Query: ['initiative'],
+  Initiative: ['id', 'key', 'name', 'workstreams', 'progress'],
+  Workstream: [
+    'id',
+    'name',
+    'phase',
+    'weight',
+    'manualPercent',
+    'position',
+    'depth',
+    'targetDate',
+    'children',
+    'progress',
+  ],
+  Progress: ['id', 'percent', 'credit', 'counted', 'total', 'byStatus'],
+  StatusCount: ['status', 'label', 'count'],
+};
+/** Arguments of Query.initiative that keep an answer pure (asOf and knownAt read history). */
+const PURE_INITIATIVE_ARGS = new Set(['key']);
+
+/**
+ * Characters of answers kept, in all: a 10,000-node dashboard is about 1.6 million, held as a
+ * two-byte string and its UTF-8 bytes (about 8 MB together), so at most about 40 MB.
+ */
+const MAX_KEPT_CHARS = 8_000_000;
+/** Answers shorter than this are cheaper to make again than to keep. */
+const MIN_KEPT_CHARS = 2_000;
+
+/** How long a request waits for an identical one's answer before making its own. */
+const WAIT_MS = 1_000;
+
+interface Entry {
+  readonly key: string;
+  readonly stamp: string;
+  /** Undefined while the answer is being made. */
+  text: string | undefined;
+  bytes: Buffer | undefined;
+  readonly since: number;
+  /** Resolves with the text once made, or undefined when it will not be kept. */
+  readonly ready: Promise<string | undefined>;
+  readonly settle: (text: string | undefined) => void;
+}
+
+async function waitAtMost(ready: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([ready, new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
+  clearTimeout(timer);
+}
+
+function newEntry(key: string, stamp: string): Entry {
+  let settle!: (text: string | undefined) => void;
+  const ready = new Promise<string | undefined>((resolve) => (settle = resolve));
+  return { key, stamp, text: undefined, bytes: undefined, since: Date.now(), ready, settle };
+}
+
+/** What a document's shape says, once per parsed document. */
+interface Shape {
+  /** The Query.initiative fields, whose `key` names what the answer is made from. */
+  readonly initiativeFields: readonly FieldNode[];
+}
+
+function shapeOf(schema: GraphQLSchema, document: DocumentNode): Shape | null {
+  const typeInfo = new TypeInfo(schema);
+  const initiativeFields: FieldNode[] = [];
+  let pure = true;
+  visit(
+    document,
+    visitWithTypeInfo(typeInfo, {
+      OperationDefinition(node: OperationDefinitionNode) {
+        if (node.operation !== 'query') pure = false;
+      },
+      Field(node: FieldNode) {
+        const parent = typeInfo.getParentType();
+        const name = node.name.value;
+        if (name === '__typename') return;
+        if (!parent || !PURE_FIELDS[parent.name]?.includes(name)) {
+          pure = false;
+          return;
+        }
+        if (parent.name === 'Query') {
+          if (node.arguments?.some((a) => !PURE_INITIATIVE_ARGS.has(a.name.value))) pure = false;
+          initiativeFields.push(node);
+        }
+        if (node.directives?.length) pure = false; // @include/@skip: kept simple, not kept
+      },
+    }),
+  );
+  return pure && initiativeFields.length > 0 ? { initiativeFields } : null;
+}
+
+/** What an answer may show depends on the caller's role and scope only. */
+function readerKey(principal: Principal): string {
+  return principal.kind === 'anonymous'
+    ? `anonymous:${principal.canRead}`
+    : `token:${principal.role}:${principal.initiativeId ?? '*'}`;
+}
+
+export class AnswerCache {
+  private readonly entries = new Map<string, Entry>();
+  private keptChars = 0;
+  private readonly shapes = new WeakMap<DocumentNode, Shape | null>();
+  /** An answer's data object (made, not yet serialized) → the entry its text goes into. */
+  private readonly pending = new WeakMap<object, Entry>();
+  /** The stand-in data object of a served answer → its entry. */
+  private readonly served = new WeakMap<object, Entry>();
+  /** The text of every kept answer → its entry, so the HTTP layer finds the UTF-8 bytes. */
+  private readonly byText = new Map<string, Entry>();
+
+  /** Answers served from the cache so far (tests and metrics read it). */
+  hits = 0;
+
+  constructor(private readonly schema: GraphQLSchema) {}
+
+  private shape(document: DocumentNode): Shape | null {
+    if (!this.shapes.has(document)) this.shapes.set(document, shapeOf(this.schema, document));
+    return this.shapes.get(document)!;
+  }
+
+  /** The stamp of what `shape` reads, now; null when nothing may be kept (in a transaction). */
+  private async stamp(em: Em, shape: Shape, variables: Record<string, unknown>) {
+    if (em.isInTransaction()) return null;
+    if (dialectOf(em) === 'postgresql') {
+      const keys = shape.initiativeFields.map((field) => {
+        const def = this.schema.getQueryType()!.getFields().initiative!;
+        return String(getArgumentValues(def, field, variables).key);
+      });
+      const records = await Promise.all(keys.map((key) => findInitiativeByKey(em, key)));
+      const ids = records.flatMap((r) => (r ? [r.id] : []));
+      const revisions = ids.length > 0 ? await readRevisions(em, ids) : new Map<number, number>();
+      return records
+        .map((r) => (r ? `r${revisions.get(r.id)}:${JSON.stringify(r)}` : 'none'))
+        .join('|');
+    }
+    const generation = generationOf(em);
+    if (!generation) return null;
+    const [row] = await em.execute('pragma data_version');
+    return `g${generation.value}:d${Number(row?.data_version)}`;
+  }
+
+  private keep(key: string, entry: Entry): void {
+    this.drop(key);
+    this.entries.set(key, entry);
+  }
+
+  private drop(key: string): void {
+    const old = this.entries.get(key);
+    if (!old) return;
+    this.entries.delete(key);
+    old.settle(old.text); // whoever waits for an answer no longer kept makes their own
+    if (old.text !== undefined) {
+      this.keptChars -= old.text.length;
+      this.byText.delete(old.text);
+    }
+  }
+
+  /** Serves kept answers and keeps new ones (after the limits plugin has admitted the request). */
+  plugin(): ApolloServerPlugin<Context> {
+    return {
+      requestDidStart: async () => {
+        let filling: Entry | undefined;
+        return {
+          responseForOperation: async (request: GraphQLRequestContext<Context>) => {
+            const { document, contextValue } = request;
+            const text = request.request.query;
+            if (!document || text === undefined) return null;
+            const shape = this.shape(document);
+            if (!shape) return null;
+            const variables = request.request.variables ?? {};
+            const stamp = await this.stamp(contextValue.em, shape, variables);
+            if (stamp === null) return null;
+            const key = `${readerKey(contextValue.principal)}\n${request.request.operationName ?? ''}\n${JSON.stringify(variables)}\n${text}`;
+            let entry = this.entries.get(key);
+            if (entry?.stamp === stamp && entry.text === undefined) {
+              if (Date.now() - entry.since > WAIT_MS)
+                entry = undefined; // its maker failed
+              else await waitAtMost(entry.ready, WAIT_MS);
+            }
+            if (entry?.stamp === stamp && entry.text !== undefined) {
+              this.entries.delete(key); // most recently used last
+              this.entries.set(key, entry);
+              const data = {};
+              this.served.set(data, entry);
+              this.hits++;
+              return {
+                http: { status: undefined, headers: new HeaderMap() },
+                body: { kind: 'single', singleResult: { data } },
+              };
+            }
+            if (entry?.stamp === stamp) return null; // being made too slowly: make it alone
+            filling = newEntry(key, stamp);
+            this.keep(key, filling);
+            return null;
+          },
+          didEncounterErrors: async () => {
+            if (filling) this.abandon(filling);
+          },
+          willSendResponse: async ({ response }) => {
+            if (!filling) return;
+            const result = response.body.kind === 'single' ? response.body.singleResult : null;
+            if (!result?.data || result.errors || result.extensions) return this.abandon(filling);
+            this.pending.set(result.data, filling);
+          },
+        };
+      },
+    };
+  }
+
+  private abandon(entry: Entry): void {
+    if (this.entries.get(entry.key) === entry && entry.text === undefined)
+      this.entries.delete(entry.key);
+    entry.settle(undefined);
+  }
+
+  /** The kept text of a served answer, or the answer made by `serialize` (kept when pending). */
+  stringify(value: FormattedExecutionResult, serialize: () => string): string {
+    const data = value.data as object | null | undefined;
+    if (data && !value.errors && !value.extensions) {
+      const served = this.served.get(data);
+      if (served?.text !== undefined) return served.text;
+      const entry = this.pending.get(data);
+      if (entry) {
+        const text = serialize();
+        this.pending.delete(data);
+        if (text.length < MIN_KEPT_CHARS || this.entries.get(entry.key) !== entry) {
+          this.abandon(entry);
+          return text;
+        }
+        entry.text = text;
+        this.keptChars += text.length;
+        this.byText.set(text, entry);
+        entry.settle(text);
+        this.evict();
+        return text;
+      }
+    }
+    return serialize();
+  }
+
+  /** The UTF-8 bytes of a kept answer's text, made once; undefined for any other text. */
+  bytesOf(text: string): Buffer | undefined {
+    const entry = this.byText.get(text);
+    if (!entry) return undefined;
+    return (entry.bytes ??= Buffer.from(text, 'utf8'));
+  }
+
+  private evict(): void {
+    // Text and its UTF-8 bytes: about three bytes a character for Chinese names, counted as one.
+    while (this.keptChars > MAX_KEPT_CHARS && this.entries.size > 0)
+      this.drop(this.entries.keys().next().value!);
+  }
+}

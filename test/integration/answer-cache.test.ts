@@ -1,0 +1,222 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { serverOptions } from '../../src/config.js';
+import { openOrm, type Em } from '../../src/db/orm.js';
+import { createApp, type App } from '../../src/server/app.js';
+import { createInitiative } from '../../src/services/create-initiative.js';
+import { createItems } from '../../src/services/create-items.js';
+import { createWorkstream } from '../../src/services/create-workstream.js';
+import { createToken } from '../../src/services/tokens.js';
+import { runWrite } from '../../src/services/write-pipeline/run-write.js';
+import { operatorContext } from '../../src/services/write-pipeline/write-context.js';
+import { createTestDatabase, DIALECTS, type TestDatabase } from '../helpers/databases.js';
+import { silentLog } from '../helpers/test-app.js';
+
+const P = 'id name phase progress { percent total credit byStatus { status label count } }';
+const DASHBOARD = `query Dashboard($key: String!) { initiative(key: $key) { key name progress { total }
+  workstreams { ${P} children { ${P} children { ${P} } } } } }`;
+const gid = (type: string, id: number) => Buffer.from(`${type}:${id}`).toString('base64url');
+const STATUSES = ['DONE', 'IN_PROGRESS', 'PAUSED', 'NOT_STARTED'];
+
+/**
+ * Kept answers (src/server/answer-cache.ts) against fresh ones, under writes from other
+ * requests. One writer changes the tree step by step (statuses, names, new items, each one
+ * transaction) and, between steps, reads a fresh answer (a query text never sent before, so
+ * never kept): the answer of every state the initiative went through. Readers meanwhile ask the
+ * same dashboard again and again; each answer they get must equal the fresh answer of a state
+ * the initiative was in while that request was under way: no later than the last step begun
+ * before it returned, no earlier than the last step acknowledged before it was sent.
+ */
+describe.each(DIALECTS)('kept answers under concurrent writes (%s)', (dialect) => {
+  let db: TestDatabase;
+  let app: App;
+  let url: string;
+  let orm: Awaited<ReturnType<typeof openOrm>>;
+  let token: string;
+  let viewer: string;
+  const items: number[] = [];
+  const workstreams: number[] = [];
+  const leaves: number[] = [];
+
+  beforeAll(async () => {
+    db = await createTestDatabase(dialect, true);
+    orm = await openOrm({ databaseUrl: db.url, poolSize: 20 });
+    await orm.schema.refresh();
+    app = await createApp(orm, silentLog, serverOptions({ executor: 'jit' }));
+    url = await app.listen(0, '127.0.0.1');
+    const em = () => orm.em.fork() as Em;
+    token = (await createToken({ em: em(), name: 'editor', role: 'editor' })).token;
+    const ctx = operatorContext(em(), 't');
+    const initiative = await runWrite(ctx, createInitiative, { key: 'kept', name: '缓存' });
+    for (let a = 0; a < 4; a++) {
+      const top = await runWrite(ctx, createWorkstream, {
+        initiativeId: initiative.id,
+        name: `顶${a}`,
+      });
+      workstreams.push(top.id);
+      for (let b = 0; b < 4; b++) {
+        const mid = await runWrite(ctx, createWorkstream, {
+          initiativeId: initiative.id,
+          parentId: top.id,
+          name: `中${b}`,
+        });
+        workstreams.push(mid.id);
+        for (let c = 0; c < 3; c++) {
+          const leaf = await runWrite(ctx, createWorkstream, {
+            initiativeId: initiative.id,
+            parentId: mid.id,
+            name: `叶${c}`,
+          });
+          workstreams.push(leaf.id);
+          leaves.push(leaf.id);
+          const made = await runWrite(ctx, createItems, {
+            workstreamId: leaf.id,
+            items: [
+              { name: 'x', status: 'IN_PROGRESS', percent: c * 10 },
+              { name: 'y', status: 'NOT_STARTED' },
+            ],
+          });
+          items.push(...made.map((i) => i.id));
+        }
+      }
+    }
+    viewer = (
+      await createToken({ em: em(), name: 'viewer', role: 'viewer', initiativeKey: 'kept' })
+    ).token;
+  }, 120_000);
+  afterAll(async () => {
+    await app?.close();
+    await orm?.close();
+    await db?.drop();
+  });
+
+  const post = async (query: string, variables: object, secret: string) => {
+    const res = await fetch(`${url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${secret}` },
+      body: JSON.stringify({ query, variables }),
+    });
+    expect(res.status).toBe(200);
+    return res.text();
+  };
+
+  /** Step `n`'s write: one transaction each, spread over the tree. */
+  const write = (n: number) => {
+    const item = items[(n * 7) % items.length]!;
+    const node = workstreams[(n * 5) % workstreams.length]!;
+    switch (n % 3) {
+      case 0:
+        return post(
+          'mutation($i: SetItemStatusInput!) { setItemStatus(input: $i) { userErrors { code } } }',
+          {
+            i: {
+              itemId: gid('Item', item),
+              status: STATUSES[n % 4],
+              percent: n % 4 === 1 ? 50 : undefined,
+            },
+          },
+          token,
+        );
+      case 1:
+        return post(
+          'mutation($i: UpdateWorkstreamInput!) { updateWorkstream(input: $i) { userErrors { code } } }',
+          { i: { id: gid('Workstream', node), name: `改名${n}`, phase: n % 2 ? '测试中' : null } },
+          token,
+        );
+      default:
+        return post(
+          'mutation($i: CreateItemsInput!) { createItems(input: $i) { userErrors { code } } }',
+          {
+            i: {
+              workstreamId: gid('Workstream', leaves[(n * 5) % leaves.length]!),
+              items: [{ name: `新${n}`, status: 'DONE' }],
+            },
+          },
+          token,
+        );
+    }
+  };
+
+  it('serves only answers equal to a fresh answer of a state during the request', async () => {
+    const variables = { key: 'kept' };
+    let fresh = 0;
+    const freshAnswer = (secret: string) =>
+      post(`${DASHBOARD}\n# fresh ${fresh++}`, variables, secret);
+    const states: { editor: string; viewer: string }[] = [];
+    let begun = 0; // steps begun
+    let acknowledged = 0; // steps acknowledged
+    states.push({ editor: await freshAnswer(token), viewer: await freshAnswer(viewer) });
+    const STEPS = 40;
+    let writing = true;
+    const writer = (async () => {
+      for (let n = 1; n <= STEPS; n++) {
+        begun = n;
+        const answer = await write(n);
+        expect(answer).not.toMatch(/"code"/); // no user error
+        acknowledged = n;
+        states.push({ editor: await freshAnswer(token), viewer: await freshAnswer(viewer) });
+        // Some steps leave time for reads of the same state to be kept and served.
+        if (n % 4 === 0) await new Promise((r) => setTimeout(r, 30));
+      }
+      writing = false;
+    })();
+    const checked = { editor: 0, viewer: 0 };
+    const reader = async (who: 'editor' | 'viewer') => {
+      const secret = who === 'editor' ? token : viewer;
+      while (writing) {
+        const earliest = acknowledged;
+        const answer = await post(DASHBOARD, variables, secret);
+        const latest = begun;
+        // The state read may be one whose fresh answer the writer has not read yet: wait for it.
+        while (states.length <= latest && writing) await new Promise((r) => setTimeout(r, 2));
+        const candidates = states.slice(earliest, latest + 1).map((s) => s[who]);
+        expect(candidates).toContain(answer);
+        checked[who]++;
+      }
+    };
+    await Promise.all([writer, reader('editor'), reader('editor'), reader('viewer')]);
+    expect(checked.editor + checked.viewer).toBeGreaterThan(STEPS);
+    // With no writes, the same answers come from the cache, and equal fresh ones.
+    const hitsBefore = app.answers!.hits;
+    for (let i = 0; i < 5; i++) {
+      expect(await post(DASHBOARD, variables, token)).toBe(states.at(-1)!.editor);
+      expect(await post(DASHBOARD, variables, viewer)).toBe(states.at(-1)!.viewer);
+    }
+    expect(app.answers!.hits - hitsBefore).toBeGreaterThanOrEqual(8);
+    // The viewer is scoped to this initiative and sees it as the editor does.
+    expect(states.at(-1)!.viewer).toBe(states.at(-1)!.editor);
+    expect(JSON.parse(states.at(-1)!.editor).data.initiative.progress.total).toBe(
+      items.length + Math.floor(STEPS / 3),
+    );
+  }, 120_000);
+
+  it('makes one answer for identical requests that arrive together', async () => {
+    await write(1000); // the kept answer is stale now
+    const fresh = await post(`${DASHBOARD}\n# after 1000`, { key: 'kept' }, token);
+    const hitsBefore = app.answers!.hits;
+    const answers = await Promise.all(
+      Array.from({ length: 6 }, () => post(DASHBOARD, { key: 'kept' }, token)),
+    );
+    for (const answer of answers) expect(answer).toBe(fresh);
+    // One of them made it; the others waited for it (or came after it was kept).
+    expect(app.answers!.hits - hitsBefore).toBe(5);
+  });
+
+  it('keeps its answer while the server idles (background work writes no kept data)', async () => {
+    const first = await post(DASHBOARD, { key: 'kept' }, token);
+    await new Promise((r) => setTimeout(r, 2_500)); // the webhook worker runs every second
+    const hitsBefore = app.answers!.hits;
+    expect(await post(DASHBOARD, { key: 'kept' }, token)).toBe(first);
+    expect(app.answers!.hits - hitsBefore).toBe(1);
+  });
+
+  it('keeps no answer of a query that reads the clock or the history', async () => {
+    const hitsBefore = app.answers!.hits;
+    const asOf = `query($key: String!, $at: DateTimeISO!) { initiative(key: $key, asOf: $at) { name } }`;
+    const health = 'query($key: String!) { initiative(key: $key) { name health { status } } }';
+    for (let i = 0; i < 3; i++) {
+      await post(asOf, { key: 'kept', at: new Date().toISOString() }, token);
+      await post(health, { key: 'kept' }, token);
+    }
+    expect(app.answers!.hits).toBe(hitsBefore);
+  });
+});
