@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parse } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { week20Seed } from '../../seeds/week-20.seed.js';
@@ -10,6 +12,7 @@ import { jinduSchema } from '../../src/graphql/schema.js';
 import { queryCost } from '../../src/server/cost-model.js';
 import { loadSeed } from '../../src/services/load-seed.js';
 import { DIALECTS } from '../helpers/databases.js';
+import { ROOT } from '../helpers/server-process.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 
 /*
@@ -337,6 +340,15 @@ describe.each(DIALECTS)('report model reads (%s)', (dialect) => {
       { id: test.id },
     );
     expect(moved.setMilestone.milestone).toMatchObject({ dueDate: '2023-06-20', slipDays: 5 });
+  });
+
+  it('answers the README’s copy-paste query', async () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('### Reading the report model'));
+    const query = /```graphql\n([\s\S]*?)```/.exec(section)![1]!;
+    const { initiative } = await app.ok(query);
+    expect(initiative.metrics.length).toBeGreaterThan(0);
+    expect(initiative.milestones.map((m: { name: string }) => m.name)).toContain('执行新一轮压测');
   });
 
   it('reads an initiative’s written updates by week, newest first, and as of a time', async () => {
