@@ -1,5 +1,6 @@
 import type { ReadTime } from '../../domain/replay-items.js';
 import type { Em } from '../orm.js';
+import { transactionStatement } from '../prepared.js';
 import { timeParam } from './as-of.queries.js';
 import type { UpdateRow } from './report-records.queries.js';
 import { placeholders } from './sql.js';
@@ -20,14 +21,19 @@ export interface StageOfItem {
   readonly note: string | null;
 }
 
-/** The current stage (and note) of these items; an item without a stage has no row. */
+/**
+ * The current stage (and note) of these items; an item without a stage has no row. A status
+ * write reads it on its hot path: inside a SQLite transaction it runs as a kept statement.
+ */
 export async function findStagesOfItems(
   em: Em,
   itemIds: readonly number[],
 ): Promise<StageOfItem[]> {
-  const rows = await em.execute(
+  const rows = await transactionStatement(
+    em,
     `select item_id, stage, note from item_stage where item_id in (${placeholders(itemIds)})`,
     [...itemIds],
+    'all',
   );
   return rows.map((r) => ({ itemId: Number(r.item_id), stage: String(r.stage), note: s(r.note) }));
 }
