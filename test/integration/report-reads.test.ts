@@ -213,6 +213,14 @@ describe.each(DIALECTS)('report model reads (%s)', (dialect) => {
     const after = await hive();
     expect(after.figures[0]!.credit).toBeGreaterThan(live.figures[0]!.credit);
     expect(await hive(`, asOf: "${before.toISOString()}"`)).toEqual(live);
+    // Before the initiative existed: no tree, and a scoped figure covers nothing then either.
+    const empty = await hive(', asOf: "2020-01-01T00:00:00Z"');
+    expect(empty.workstreams).toEqual([]);
+    expect(empty.figures.map((f) => [f.percent, f.counted])).toEqual([
+      [null, 0],
+      [null, 0],
+      [null, 0],
+    ]);
   });
 
   it('reads the stage workflow and each staged item’s stage, as it stood too', async () => {
