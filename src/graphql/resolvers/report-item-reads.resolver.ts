@@ -4,7 +4,7 @@ import { changeSince } from '../../domain/metric-rules.js';
 import type { Context } from '../context.type.js';
 import { stageOfItem } from '../report-model-reads.js';
 import { ItemType } from '../types/item.type.js';
-import { MetricReadingConnectionType, MetricType } from '../types/report-model.type.js';
+import { MetricReadingConnectionType, MetricType } from '../types/metric.type.js';
 import { newestFirstPage } from './report-pages.js';
 
 /** An item's stage (setItemStage), live or as it stood at the item's read time. */

@@ -16,9 +16,9 @@ import {
   workflowOf,
 } from '../report-model-reads.js';
 import { InitiativeType } from '../types/initiative.type.js';
+import { MetricType } from '../types/metric.type.js';
+import { MilestoneType } from '../types/milestone.type.js';
 import {
-  MetricType,
-  MilestoneType,
   NamedFigureType,
   StageType,
   WrittenUpdateConnectionType,
