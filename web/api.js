@@ -34,7 +34,7 @@ export const INITIATIVE = `query Initiative($key: String!, $locale: Locale!) {
     workstreams { ${tree} } }
   weeklyReport(locale: $locale) }`;
 export const ITEMS = `query Items($id: ID!) { node(id: $id) { ... on Workstream {
-  items(first: 100) { nodes { id name status percent version } } } } }`;
+  items(first: 100) { nodes { id name status percent version stage stageNote } } } } }`;
 export const EXPLAIN = `query Explain($id: ID!, $locale: Locale!) { node(id: $id) { ... on Workstream { progress { explain(locale: $locale) } } } }`;
 export const SET_ONE = `mutation Set($input: SetItemStatusInput!) { setItemStatus(input: $input) {
   item { id status percent version } userErrors { code message field } } }`;

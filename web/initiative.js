@@ -7,6 +7,7 @@ import { Health, Stalled } from './health.js';
 import { useLiveQuery } from './live-updates.js';
 import { gqlLocale, pct, t } from './i18n.js';
 import { SheetPanel } from './sheets.js';
+import { ReportModel } from './report-model.js';
 import { TreeNode } from './tree.js';
 
 function Copy({ text }) {
@@ -43,6 +44,7 @@ export function InitiativePage({ initiativeKey }) {
     <ul class="tree" role="tree">
       ${i.workstreams.map((w) => html`<${TreeNode} node=${w} initiativeKey=${i.key} onChanged=${refresh} canEdit=${Boolean(token.get())} />`)}
     </ul>
+    <${ReportModel} initiativeKey=${i.key} />
     <${BurnUp} initiativeKey=${i.key} />
     <h2>${t('stalled')}</h2>
     <${Stalled} stalled=${i.stalledItems} labels=${i.progress.byStatus} />

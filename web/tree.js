@@ -3,6 +3,7 @@ import { useState } from 'preact/hooks';
 import { EXPLAIN, gql, ITEMS, SET_MANY, SET_ONE } from './api.js';
 import { Bar, Legend } from './bar.js';
 import { gqlLocale, pct, STATUSES, t } from './i18n.js';
+import { StageCell } from './report-model.js';
 
 const EXPANDED = 'jindu.expanded';
 const expanded = () => new Set(JSON.parse(localStorage.getItem(EXPANDED) ?? '[]'));
@@ -107,7 +108,7 @@ function Items({ workstreamId, onChanged, canEdit, labels }) {
                     </td>`
                   : null
               }
-              <td>${item.name}</td>
+              <td>${item.name} <${StageCell} item=${item} /></td>
               ${
                 canEdit
                   ? html`<${ItemEditor}

@@ -1,6 +1,9 @@
 import { compareDecimal, ratioOf, subDecimal, trimDecimal, type Decimal } from './decimal.js';
 import { DomainError } from './errors.js';
 
+/** Metrics an initiative may carry, its workstreams' included (a bound on every list of them). */
+export const MAX_METRICS = 100;
+
 /** Which way is better: a success rate goes UP, a cost or a backlog goes DOWN. */
 export const METRIC_DIRECTIONS = ['UP', 'DOWN'] as const;
 export type MetricDirection = (typeof METRIC_DIRECTIONS)[number];

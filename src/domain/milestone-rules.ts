@@ -14,6 +14,9 @@ export interface Due {
   readonly precision: DuePrecision;
 }
 
+/** Milestones an initiative may carry, its workstreams' included (a bound on every list). */
+export const MAX_MILESTONES = 100;
+
 const DAY_MS = 86_400_000;
 const dayOf = (iso: string) => Date.parse(`${iso}T00:00:00Z`);
 const isoOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);

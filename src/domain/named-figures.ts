@@ -8,6 +8,9 @@ import { percentOf } from './units.js';
  * over 迁移, and any a PM adds), each with its own policy and scope (a subtree; null: the whole
  * initiative). On a node the figure covers the items both below the node and in the scope.
  */
+/** Named figures an initiative may define (the header stays one line). */
+export const MAX_NAMED_FIGURES = 10;
+
 export interface NamedFigureDef<Id> {
   readonly name: string;
   readonly scopeId: Id | null;
@@ -46,10 +49,28 @@ function valueOf(name: string, figure: Figure | null, scopeName: string): NamedF
   };
 }
 
+/** The ids of `scopeId`'s subtree, found top-down once (children listed per parent). */
+function subtreeOf<Id>(nodes: readonly RollupNode<Id>[], scopeId: Id): Set<Id> {
+  const children = new Map<Id, Id[]>();
+  for (const n of nodes)
+    if (n.parentId !== null) {
+      const list = children.get(n.parentId);
+      if (list) list.push(n.id);
+      else children.set(n.parentId, [n.id]);
+    }
+  const ids = new Set<Id>();
+  for (const stack = [scopeId]; stack.length > 0;) {
+    const id = stack.pop()!;
+    ids.add(id);
+    stack.push(...(children.get(id) ?? []));
+  }
+  return ids;
+}
+
 /**
- * Every named figure on every node at once: one fold per figure (linear in nodes). A node inside
- * the scope gets its own subtree's figure, a node above the scope gets the scope's, any other
- * node nothing (counted 0, percent null).
+ * Every named figure on every node at once: one fold per figure and one pass over the nodes
+ * (linear in nodes, no walk per node). A node inside the scope gets its own subtree's figure, a
+ * node above the scope gets the scope's, any other node nothing (counted 0, percent null).
  */
 export function evaluateNamedFigures<Id>(
   nodes: readonly RollupNode<Id>[],
@@ -62,21 +83,18 @@ export function evaluateNamedFigures<Id>(
   for (const def of defs) {
     const rollup = foldTree(nodes, def.policy);
     const scopeName = def.scopeId === null ? '全部' : (names.get(def.scopeId) ?? '?');
-    const inScope = (id: Id) => {
-      for (let at: Id | null = id; at !== null; at = parent.get(at) ?? null)
-        if (at === def.scopeId) return true;
-      return def.scopeId === null;
-    };
+    const inside = def.scopeId === null ? null : subtreeOf(nodes, def.scopeId);
     const above = new Set<Id>();
     if (def.scopeId !== null)
       for (let at = parent.get(def.scopeId) ?? null; at !== null; at = parent.get(at) ?? null)
         above.add(at);
     for (const n of nodes) {
-      const figure = inScope(n.id)
-        ? rollup.figures.get(n.id)
-        : above.has(n.id)
-          ? rollup.figures.get(def.scopeId!)
-          : null;
+      const figure =
+        inside === null || inside.has(n.id)
+          ? rollup.figures.get(n.id)
+          : above.has(n.id)
+            ? rollup.figures.get(def.scopeId!)
+            : null;
       byNode.get(n.id)!.push(valueOf(def.name, figure ?? null, scopeName));
     }
     const whole = def.scopeId === null ? rollup.root : (rollup.figures.get(def.scopeId) ?? null);

@@ -83,5 +83,5 @@ export async function workstreamViewAt(
 export async function itemViewAt(ctx: Context, id: number, t: ReadTime): Promise<ItemType | null> {
   const item = await itemAsOf(ctx.em, id, t);
   if (!item) return null;
-  return (await workstreamViewAt(ctx, item.workstreamId, t)) ? new ItemType(item) : null;
+  return (await workstreamViewAt(ctx, item.workstreamId, t)) ? new ItemType(item, t) : null;
 }

@@ -17,6 +17,10 @@ import { ItemResolver } from './resolvers/item.resolver.js';
 import { NodeResolver } from './resolvers/node.resolver.js';
 import { ReportResolver } from './resolvers/report.resolver.js';
 import { ReportModelResolver } from './resolvers/report-model.resolver.js';
+import { InitiativeReportReads, WorkstreamReportReads } from './resolvers/report-reads.resolver.js';
+import { ItemStageReads, MetricReads } from './resolvers/report-item-reads.resolver.js';
+import { MetricType } from './types/metric.type.js';
+import { MilestoneType } from './types/milestone.type.js';
 import { WorkstreamResolver } from './resolvers/workstream.resolver.js';
 import { HealthResolver } from './resolvers/health.resolver.js';
 import { InitiativeTimeResolver, WorkstreamTimeResolver } from './resolvers/time.resolver.js';
@@ -68,6 +72,10 @@ export function jinduSchema(): Promise<GraphQLSchema> {
       WorkstreamTimeResolver,
       HealthResolver,
       ReportModelResolver,
+      InitiativeReportReads,
+      WorkstreamReportReads,
+      ItemStageReads,
+      MetricReads,
       LiveResolver,
       WebhookResolver,
       ItemPayloadAffected,
@@ -94,6 +102,8 @@ export function jinduSchema(): Promise<GraphQLSchema> {
       Workstream: WorkstreamType,
       Progress: ProgressTypeClass,
       Item: ItemType,
+      Metric: MetricType,
+      Milestone: MilestoneType,
     });
     const progress = schema.getType('Progress');
     if (isObjectType(progress)) {

@@ -1,6 +1,7 @@
 import { getNamedType, isInterfaceType, isObjectType, type GraphQLSchema } from 'graphql';
 import { MAX_BULK } from '../domain/errors.js';
 import { ITEM_STATUSES } from '../domain/item-status.js';
+import { REPORT_MODEL_SIZES } from './report-model-sizes.js';
 import type { Em } from '../db/orm.js';
 import {
   MAX_SERIES_POINTS,
@@ -75,6 +76,9 @@ const SIZES: Record<string, (s: ListSizes, via: string) => number> = {
   'ProgressPoint.byStatus': () => ITEM_STATUSES.length,
   'ItemsPayload.items': () => MAX_BULK,
   'UserError.field': () => 8,
+  // What the weekly report tracks, bounded where it is written (named-figures.ts, stages.ts,
+  // metrics.ts, milestones.ts): at most that many on a node.
+  ...REPORT_MODEL_SIZES,
   // Live events and webhooks (the attempt log shows the latest 50; endpoints are few).
   'LiveCause.changeIds': () => 2 * MAX_BULK,
   'Webhook.events': () => 2,

@@ -3,6 +3,7 @@ import { effectiveTime } from '../domain/effective-time.js';
 import { DomainError } from '../domain/errors.js';
 import {
   assertBurnDown,
+  MAX_METRICS,
   METRIC_DIRECTIONS,
   TARGET_COMPARISONS,
   type MetricDirection,
@@ -10,7 +11,12 @@ import {
 } from '../domain/metric-rules.js';
 import { checkText } from '../domain/text-rules.js';
 import { assertName, cleanNote } from '../domain/tree-rules.js';
-import { findMetric, insertMetric, type MetricRow } from '../db/queries/report-model.queries.js';
+import {
+  findMetric,
+  findMetrics,
+  insertMetric,
+  type MetricRow,
+} from '../db/queries/report-model.queries.js';
 import { insertReading, type ReadingRow } from '../db/queries/report-records.queries.js';
 import { initiativeInScope, workstreamOfInitiative } from './report-model-lookup.js';
 import type { UseCase } from './write-pipeline/use-case.js';
@@ -79,6 +85,8 @@ export const defineMetric: UseCase<DefineMetricProps, MetricRow> = {
     const initiative = await initiativeInScope(tem, props.initiativeId, inScope);
     const wsId = props.workstreamId ?? null;
     if (wsId !== null) await workstreamOfInitiative(tem, initiative.id, wsId, ['workstreamId']);
+    if ((await findMetrics(tem, [initiative.id])).length >= MAX_METRICS)
+      throw new DomainError('TOO_MANY', `一个项目最多 ${MAX_METRICS} 个指标`, ['name']);
     const effectiveAt = effectiveTime(props.effectiveAt, now, initiative.effectiveFrom, [
       'effectiveAt',
     ]);

@@ -1,9 +1,15 @@
 import { effectiveTime } from '../domain/effective-time.js';
 import { DomainError } from '../domain/errors.js';
-import { parseDay, parseDue, type DuePrecision } from '../domain/milestone-rules.js';
+import {
+  MAX_MILESTONES,
+  parseDay,
+  parseDue,
+  type DuePrecision,
+} from '../domain/milestone-rules.js';
 import { assertName, cleanNote } from '../domain/tree-rules.js';
 import {
   findMilestone,
+  findMilestones,
   saveMilestone,
   type MilestoneRow,
 } from '../db/queries/report-records.queries.js';
@@ -71,6 +77,8 @@ export const setMilestone: UseCase<SetMilestoneProps, MilestoneRow> = {
       const initiative = await initiativeInScope(tem, props.initiativeId, inScope);
       const wsId = props.workstreamId ?? null;
       if (wsId !== null) await workstreamOfInitiative(tem, initiative.id, wsId, ['workstreamId']);
+      if ((await findMilestones(tem, [initiative.id])).length >= MAX_MILESTONES)
+        throw new DomainError('TOO_MANY', `一个项目最多 ${MAX_MILESTONES} 个里程碑`, ['name']);
       row = {
         initiativeId: initiative.id,
         workstreamId: wsId,

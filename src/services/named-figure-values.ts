@@ -24,10 +24,9 @@ export function namedFiguresOf(
     .filter((r) => r.initiativeId === tree.initiative.id)
     .map((r) => ({
       name: r.name,
-      scopeId:
-        r.scopeWorkstreamId !== null && tree.nodes.has(r.scopeWorkstreamId)
-          ? r.scopeWorkstreamId
-          : null,
+      // A scope the tree does not hold (deleted, or not there yet as of a past time) covers
+      // nothing: the figure counts 0, never the whole initiative instead.
+      scopeId: r.scopeWorkstreamId,
       policy: resolvePolicy({
         ...(tree.initiative.rollupPolicy ?? {}),
         ...(r.policy ? JSON.parse(r.policy) : {}),

@@ -1,5 +1,6 @@
 import { effectiveTime } from '../domain/effective-time.js';
 import { DomainError } from '../domain/errors.js';
+import { MAX_NAMED_FIGURES } from '../domain/named-figures.js';
 import { resolvePolicy } from '../domain/rollup-policy.js';
 import { assertName } from '../domain/tree-rules.js';
 import { replaceNamedFigures, type NamedFigureRow } from '../db/queries/report-records.queries.js';
@@ -22,8 +23,8 @@ export interface DefineNamedFiguresProps {
 }
 
 function check(props: DefineNamedFiguresProps) {
-  if (props.figures.length > 10)
-    throw new DomainError('TOO_MANY', '一个项目最多 10 个命名进度', ['figures']);
+  if (props.figures.length > MAX_NAMED_FIGURES)
+    throw new DomainError('TOO_MANY', `一个项目最多 ${MAX_NAMED_FIGURES} 个命名进度`, ['figures']);
   const names = new Set<string>();
   return props.figures.map((f, i) => {
     const name = assertName(f.name, ['figures', String(i), 'name']);

@@ -8,6 +8,7 @@ import { dialectOf } from '../db/orm.js';
 import type { ItemRecord } from '../db/records.js';
 import { findItemsByIds, writeItemStatuses } from '../db/queries/item.queries.js';
 import { itemsCodec } from './item-codec.js';
+import { assertStageAgrees, stagesOf } from './staged-items.js';
 import type { UseCase } from './write-pipeline/use-case.js';
 
 export interface StatusUpdate {
@@ -91,6 +92,7 @@ export const setItemStatuses: UseCase<SetItemStatusesProps, ItemRecord[]> = {
     const current = new Map(
       (await findItemsByIds(tem, ids, { dialect: dialectOf(tem) })).map((item) => [item.id, item]),
     );
+    const staged = await stagesOf(tem, ids);
     const errors: DomainError[] = [];
     const next: ItemRecord[] = [];
     const events: ChangeEvent[] = [];
@@ -124,6 +126,7 @@ export const setItemStatuses: UseCase<SetItemStatusesProps, ItemRecord[]> = {
           own || props.single ? at('effectiveAt') : ['effectiveAt'],
         );
         const percent = nextPercent(u.status, item.percent, u.percent, at('percent'));
+        assertStageAgrees(item, staged.get(item.id), { status: u.status, percent }, at('status'));
         const updated = {
           ...item,
           status: u.status,

@@ -105,6 +105,64 @@ describe.skipIf(!available)('the dashboard in a real browser (Debian chromium)',
     expect(consoleErrors).toEqual([]);
   });
 
+  it('shows the seed’s stages, metrics and milestones, in Chinese and in English', async () => {
+    const api = httpClient(server.url, admin);
+    const truth = (
+      await api.ok(`{ initiative(key: "payment-channels") {
+        items(first: 10) { nodes { name stage stageNote } } } }`)
+    ).initiative.items.nodes as { name: string; stage: string; stageNote: string | null }[];
+    const channels = await open('/#/i/payment-channels');
+    const staged = channels.getByRole('table', { name: '按阶段推进的事项' });
+    await staged.waitFor({ timeout: 20_000 });
+    expect(await channels.locator('main').innerText()).toContain('启动 20% → 设计 40%');
+    for (const item of truth) {
+      const cells = await staged
+        .locator('tr', { hasText: item.name })
+        .locator('td')
+        .allInnerTexts();
+      expect(cells).toEqual([item.name, item.stage, item.stageNote ?? '']);
+    }
+    expect(truth.find((i) => i.name === '银联在线收银台')?.stage).toBe('上线');
+
+    const account = await open('/#/i/account-2');
+    const metrics = account.locator('table.metrics');
+    await metrics.waitFor({ timeout: 20_000 });
+    const tps = await metrics
+      .locator('tr', { hasText: '普通记账TPS' })
+      .locator('td')
+      .allInnerTexts();
+    expect(tps.slice(0, 4)).toEqual([
+      '账户2.0性能-普通记账TPS（120并发线程）',
+      '1047',
+      '1000',
+      '已达标',
+    ]);
+    const hot = await metrics.locator('tr', { hasText: '热点账户' }).innerText();
+    expect(hot).toContain('未达标');
+    expect(await metrics.locator('tr', { hasText: '存量单' }).first().innerText()).toContain(
+      '200+ 单',
+    );
+
+    // The seed's POS test milestone was due 2023-06-15 and is not done: overdue today.
+    const pos = await open('/#/i/pos');
+    const milestone = pos.locator('table.milestones tr', { hasText: '2023-06-15' });
+    await milestone.waitFor({ timeout: 20_000 });
+    expect(await milestone.getAttribute('class')).toBe('overdue');
+    expect(await milestone.innerText()).toMatch(/测试[\s\S]*已逾期[\s\S]*未变/);
+    await pos.screenshot({ path: join(ARTIFACTS, 'dashboard-pos.png'), fullPage: true });
+
+    const english = await browser.newPage();
+    await english.addInitScript(() => localStorage.setItem('jindu.locale', 'en'));
+    await english.goto(`${server.url}/#/i/account-2`);
+    const en = english.locator('table.metrics');
+    await en.waitFor({ timeout: 20_000 });
+    expect(await en.locator('tr', { hasText: '普通记账TPS' }).innerText()).toContain('met');
+    expect(await english.locator('main').innerText()).toContain('Milestones');
+    await english.close();
+    expect(external).toEqual([]);
+    expect(consoleErrors).toEqual([]);
+  });
+
   it('an editor changes an item in place: user errors beside the field, figures refreshed', async () => {
     const page = await open('/#/i/hive', editor);
     const migration = page.getByRole('progressbar', { name: '迁移', exact: true });

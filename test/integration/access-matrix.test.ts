@@ -107,6 +107,36 @@ const READS: readonly ReadOp[] = [
       }).toEqual(seen),
   },
   {
+    name: 'report model reads (initiative)',
+    query: `query { initiative(key: "${A.key}") { figures { name } stages { name }
+      metrics { name latest { value } } milestones { name overdue } updates { totalCount }
+      items(first: 1) { nodes { stage stageNote } } } }`,
+    variables: () => ({}),
+    expectSeen: (data, seen) =>
+      seen.a
+        ? expect(data.initiative).toMatchObject({
+            figures: expect.any(Array),
+            metrics: expect.any(Array),
+            milestones: expect.any(Array),
+            updates: { totalCount: expect.any(Number) },
+          })
+        : expect(data.initiative).toBeNull(),
+  },
+  {
+    name: 'report model reads (workstream)',
+    query: `query($id: ID!) { node(id: $id) { ... on Workstream {
+      figures { name } stages { name } metrics { name } milestones { name } } } }`,
+    variables: (w) => ({ id: w.aTop }),
+    expectSeen: (data, seen) =>
+      seen.a
+        ? expect(data.node).toMatchObject({
+            figures: expect.any(Array),
+            metrics: expect.any(Array),
+            milestones: expect.any(Array),
+          })
+        : expect(data.node).toBeNull(),
+  },
+  {
     name: 'Workstream.items',
     query: `query($id: ID!) { node(id: $id) { ... on Workstream {
       items(first: 10) { totalCount nodes { id } } } } }`,

@@ -21,7 +21,7 @@ export async function itemPageAsOf(
   const all = search === null ? found : found.filter((i) => nameContains(i.name, search));
   const rest = afterId === null ? all : all.filter((i) => i.id > afterId);
   return new ItemConnectionType(
-    rest.slice(0, first).map((i) => new ItemType(i)),
+    rest.slice(0, first).map((i) => new ItemType(i, t)),
     rest.length > first,
     (item) => itemCursor(item.record.id),
     async () => all.length,

@@ -1,6 +1,6 @@
 import { Arg, Ctx, Mutation, Resolver } from 'type-graphql';
 import { DomainError } from '../../domain/errors.js';
-import { slipDays, type DuePrecision } from '../../domain/milestone-rules.js';
+import type { DuePrecision } from '../../domain/milestone-rules.js';
 import type { MetricDirection, TargetComparison } from '../../domain/metric-rules.js';
 import { defineMetric, recordMetricReading } from '../../services/metrics.js';
 import { setMilestone } from '../../services/milestones.js';
@@ -13,7 +13,10 @@ import type { Context } from '../context.type.js';
 import { forbidden, withUserErrors } from '../errors.js';
 import { policyOf } from '../inputs/initiative-settings.js';
 import * as I from '../inputs/report-model.input.js';
+import { MetricType } from '../types/metric.type.js';
+import { MilestoneType } from '../types/milestone.type.js';
 import { ReportModelPayload } from '../types/report-model.type.js';
+import { reportDayOf } from '../report-model-reads.js';
 import { writeContextOf } from '../write-context.js';
 import { idOf } from './ids.js';
 
@@ -85,7 +88,7 @@ export class ReportModelResolver {
         direction: input.direction as MetricDirection,
         comparison: input.comparison as TargetComparison | null,
       });
-      return { metric: { ...m } };
+      return { metric: new MetricType(m, [], Date.now()) };
     });
   }
 
@@ -117,20 +120,7 @@ export class ReportModelResolver {
         workstreamId: opt(input.workstreamId, 'Workstream', ['workstreamId']),
         duePrecision: input.duePrecision as DuePrecision | null,
       });
-      const due = (date: string, precision: string) => ({
-        date,
-        precision: precision as DuePrecision,
-      });
-      return {
-        milestone: {
-          ...m,
-          due: m.dueDate,
-          slipDays: slipDays(
-            due(m.originalDueDate, m.originalDuePrecision),
-            due(m.dueDate, m.duePrecision),
-          ),
-        },
-      };
+      return { milestone: new MilestoneType(m, reportDayOf(Date.now())) };
     });
   }
 

@@ -1,6 +1,7 @@
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import type { ItemStatus } from '../../domain/item-status.js';
 import type { ItemRecord } from '../../db/records.js';
+import type { ReadTime } from '../../domain/replay-items.js';
 import { ItemStatusEnum } from '../enums.js';
 import { toGlobalId } from '../global-id.js';
 import { NodeInterface } from './node.interface.js';
@@ -9,7 +10,11 @@ import { NodeInterface } from './node.interface.js';
 export class ItemType implements NodeInterface {
   readonly __typename = 'Item';
 
-  constructor(readonly record: ItemRecord) {}
+  /** `time`: the item as it stood at a read time (its stage then, report-reads.resolver.ts). */
+  constructor(
+    readonly record: ItemRecord,
+    readonly time: ReadTime | null = null,
+  ) {}
 
   @Field(() => ID)
   get id(): string {

@@ -1,4 +1,7 @@
 import { Field, Float, Int, ObjectType } from 'type-graphql';
+import { MetricReadingType, MetricType } from './metric.type.js';
+import { MilestoneType } from './milestone.type.js';
+import { PageInfoType } from './item-connection.type.js';
 import { UserErrorType } from './user-error.type.js';
 
 @ObjectType('Stage', { simpleResolvers: true })
@@ -8,57 +11,32 @@ export class StageType {
   percent!: number;
 }
 
-@ObjectType('Metric', { simpleResolvers: true })
-export class MetricType {
-  @Field(() => Int) id!: number;
-  @Field(() => String) name!: string;
-  @Field(() => String) unit!: string;
-  @Field(() => Int) decimals!: number;
-  @Field(() => String) direction!: string;
-  @Field(() => String, { nullable: true, description: 'Exact decimal string.' }) target!:
-    string | null;
-  @Field(() => Boolean) burnDown!: boolean;
-}
-
-@ObjectType('MetricReading', { simpleResolvers: true })
-export class MetricReadingType {
-  @Field(() => Int) id!: number;
-  @Field(() => String, { description: 'Exactly as recorded (decimal string).' }) value!: string;
-  @Field(() => Boolean) lowerBound!: boolean;
-  @Field(() => String, { nullable: true }) period!: string | null;
-  @Field(() => String) actor!: string;
-  @Field(() => Date) effectiveAt!: Date;
-  @Field(() => Date) recordedAt!: Date;
-}
-
-@ObjectType('Milestone', { simpleResolvers: true })
-export class MilestoneType {
-  @Field(() => Int) id!: number;
-  @Field(() => String) name!: string;
-  @Field(() => String) due!: string;
-  @Field(() => String) duePrecision!: string;
-  @Field(() => String, { nullable: true }) doneDate!: string | null;
-  @Field(() => String, { nullable: true }) note!: string | null;
-  @Field(() => Int, { description: 'Days the due date moved since first set.' }) slipDays!: number;
-}
-
 @ObjectType('NamedFigure', { simpleResolvers: true })
 export class NamedFigureType {
   @Field(() => String) name!: string;
   @Field(() => Float, { nullable: true }) percent!: number | null;
-  @Field(() => Float) credit!: number;
-  @Field(() => Float) counted!: number;
+  @Field(() => Float, { description: 'Numerator, in item-equivalents.' }) credit!: number;
+  @Field(() => Float, { description: 'Denominator, in item-equivalents.' }) counted!: number;
   @Field(() => String) explain!: string;
 }
 
 @ObjectType('WrittenUpdate', { simpleResolvers: true })
 export class WrittenUpdateType {
   @Field(() => Int) id!: number;
-  @Field(() => String) section!: string;
-  @Field(() => String) week!: string;
+  @Field(() => String, { description: 'PROGRESS, REFLECTION or NEXT_WEEK.' }) section!: string;
+  @Field(() => String, { description: 'The report date (YYYY-MM-DD) it belongs to.' })
+  week!: string;
   @Field(() => String) body!: string;
   @Field(() => String) author!: string;
   @Field(() => Date) effectiveAt!: Date;
+}
+
+/** A page of written updates, newest first. */
+@ObjectType('WrittenUpdateConnection', { simpleResolvers: true })
+export class WrittenUpdateConnectionType {
+  @Field(() => [WrittenUpdateType]) nodes!: WrittenUpdateType[];
+  @Field(() => PageInfoType) pageInfo!: PageInfoType;
+  @Field(() => Int) totalCount!: number;
 }
 
 /** One payload for the report model's writes: what the write made, or why not. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { escapeMarkdown } from '../../../src/domain/markdown.js';
 import { formatReportLine, type ReportLineFacts } from '../../../src/domain/report-lines.js';
-import { formatWeeklyReport } from '../../../src/domain/weekly-report.js';
+import { formatProgressReport } from '../../../src/domain/progress-report.js';
 import { GOLDEN_HIVE } from '../../helpers/golden-report.js';
 
 /** Quality bar R10: stored text printed into the Markdown report cannot forge its structure. */
@@ -72,21 +72,38 @@ describe('the weekly report prints stored names escaped', () => {
       ...style,
       text: escapeMarkdown,
     });
-    const md = formatWeeklyReport(
-      [{ name: `# ${forged}`, objective: '<script>', lines: ['头', line] }],
-      '2023-05-13',
+    const md = formatProgressReport(
+      {
+        date: '2023-05-13',
+        initiatives: [
+          {
+            name: `# ${forged}`,
+            objective: '<script>',
+            header: '头',
+            lines: [line],
+            updates: [],
+            metrics: [],
+            milestones: [],
+          },
+        ],
+        objectiveUpdates: [],
+        reflections: [],
+        nextWeek: [],
+      },
       'zh-CN',
     );
     const lines = md.split('\n');
     expect(lines.filter((l) => l.startsWith('#'))).toEqual([
       '# 第20周 2023/05/13',
+      '# 上周进展',
       '## \\<script\\>',
       '### A. \\# X ## 伪造标题 1.【伪造】，进度：完成。',
     ]);
     expect(lines).toContain(
       '    1.【X ## 伪造标题 1.【伪造】，进度：完成。 \\[a\\](b) \\<b\\>】，进度：\\*测试\\*。总计1个，未启动1个。',
     );
-    expect(lines).toHaveLength(9); // title, objective, initiative, header, one line, four blanks
+    // Titles, objective, initiative, header, one line, five blanks: no forged line or heading.
+    expect(lines).toHaveLength(11);
   });
 
   it('without the escape, plain-text lines keep names as they are', () => {

@@ -1,11 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Locale } from '../../../src/domain/item-status.js';
-import {
-  formatWeeklyReport,
-  reportWeekNumber,
-  type InitiativeReport,
-} from '../../../src/domain/weekly-report.js';
+import { reportWeekNumber } from '../../../src/domain/weekly-report.js';
 
 const isoDay = (year: number, dayOfYear: number) =>
   new Date(Date.UTC(year, 0, 1 + dayOfYear)).toISOString().slice(0, 10);
@@ -47,83 +42,5 @@ describe('reportWeekNumber (weeks start Monday, week 1 holds 1 January)', () => 
   });
   it('0050-01-01 (a year under 100) is week 1', () => {
     expect(reportWeekNumber('0050-01-01')).toBe(1);
-  });
-});
-
-const REPORTS: InitiativeReport[] = [
-  { name: '其他事项', objective: null, lines: ['其他事项总进度：50.00%'] },
-  {
-    name: 'HIVE标准数仓建设',
-    objective: '【O2系统升级】',
-    lines: ['H总进度：87.23%', '1.【甲】，进度：P。', '2.【乙】，进度：Q。'],
-  },
-  {
-    name: 'POS收单系统建设',
-    objective: '【O1 服务业务】',
-    lines: ['POS总进度：75.00%', '1.【联机】'],
-  },
-  { name: '支付账户2.0升级', objective: '【O2系统升级】', lines: ['账户总进度：60.00%'] },
-];
-
-const body = (other: string) => [
-  '',
-  '## 【O1 服务业务】',
-  '',
-  '### A. POS收单系统建设',
-  '',
-  '- POS总进度：75.00%',
-  '    1.【联机】',
-  '',
-  '## 【O2系统升级】',
-  '',
-  '### A. HIVE标准数仓建设',
-  '',
-  '- H总进度：87.23%',
-  '    1.【甲】，进度：P。',
-  '    2.【乙】，进度：Q。',
-  '',
-  '### B. 支付账户2.0升级',
-  '',
-  '- 账户总进度：60.00%',
-  '',
-  `## ${other}`,
-  '',
-  '### A. 其他事项',
-  '',
-  '- 其他事项总进度：50.00%',
-];
-
-describe('formatWeeklyReport', () => {
-  it.each<[Locale, string, string]>([
-    ['zh-CN', '# 第20周 2023/05/13', '【其他】'],
-    ['en', '# Week 20, 2023-05-13', '[Other]'],
-  ])('%s: objectives sorted, 其他 last, lettered, header bulleted, lines indented', (l, t, o) => {
-    expect(formatWeeklyReport(REPORTS, '2023-05-13', l)).toBe([t, ...body(o)].join('\n') + '\n');
-  });
-
-  it.each<[Locale, string]>([
-    ['zh-CN', '# 第1周 2024/01/01\n'],
-    ['en', '# Week 1, 2024-01-01\n'],
-  ])('%s: no initiatives → the title alone, one trailing newline', (locale, expected) => {
-    expect(formatWeeklyReport([], '2024-01-01', locale)).toBe(expected);
-  });
-
-  it.each<[Locale, string]>([
-    ['zh-CN', '# 第20周 2023/05/13\n\n## 【其他】\n\n### A. 空\n'],
-    ['en', '# Week 20, 2023-05-13\n\n## [Other]\n\n### A. 空\n'],
-  ])('%s: an initiative without lines is its heading only', (locale, expected) => {
-    const report = { name: '空', objective: null, lines: [] };
-    expect(formatWeeklyReport([report], '2023-05-13', locale)).toBe(expected);
-  });
-
-  it('letters restart at A under each objective and follow input order', () => {
-    const reports = ['丙', '甲', '乙'].map((name) => ({ name, objective: '【O1】', lines: [] }));
-    const out = formatWeeklyReport(
-      [...reports, { name: '丁', objective: '【O2】', lines: [] }],
-      '2023-05-13',
-      'zh-CN',
-    );
-    const headings = out.split('\n').filter((line) => line.startsWith('###'));
-    expect(headings).toEqual(['### A. 丙', '### B. 甲', '### C. 乙', '### A. 丁']);
   });
 });

@@ -1,0 +1,87 @@
+import type { ReadTime } from '../../domain/replay-items.js';
+import type { Em } from '../orm.js';
+import { transactionStatement } from '../prepared.js';
+import { timeParam } from './as-of.queries.js';
+import type { UpdateRow } from './report-records.queries.js';
+import { placeholders } from './sql.js';
+
+/*
+ * What GraphQL reads of the report model beyond what the report itself loads
+ * (report-model.queries.ts, report-records.queries.ts): items' stages, live or as they stood,
+ * and an initiative's written updates.
+ */
+
+const s = (v: unknown) => (v === null || v === undefined ? null : String(v));
+const n = (v: unknown) => (v === null || v === undefined ? null : Number(v));
+const time = (v: unknown) => new Date(v as string | number | Date);
+
+export interface StageOfItem {
+  readonly itemId: number;
+  readonly stage: string;
+  readonly note: string | null;
+}
+
+/**
+ * The current stage (and note) of these items; an item without a stage has no row. A status
+ * write reads it on its hot path: inside a SQLite transaction it runs as a kept statement.
+ */
+export async function findStagesOfItems(
+  em: Em,
+  itemIds: readonly number[],
+): Promise<StageOfItem[]> {
+  const rows = await transactionStatement(
+    em,
+    `select item_id, stage, note from item_stage where item_id in (${placeholders(itemIds)})`,
+    [...itemIds],
+    'all',
+  );
+  return rows.map((r) => ({ itemId: Number(r.item_id), stage: String(r.stage), note: s(r.note) }));
+}
+
+/**
+ * The stage of these items as they stood at a read time: the last stage change the log knew
+ * at `knownAt` that was effective by `asOf` (an item moved to a stage later has none then).
+ */
+export async function findStagesOfItemsAt(
+  em: Em,
+  itemIds: readonly number[],
+  t: ReadTime,
+): Promise<StageOfItem[]> {
+  const rows = await em.execute(
+    `select item_id, data from change_log
+      where item_id in (${placeholders(itemIds)}) and kind = 'ItemStageChanged'
+        and effective_at <= ? and recorded_at <= ?
+      order by effective_at, id`,
+    [...itemIds, timeParam(em, t.asOf), timeParam(em, t.knownAt)],
+  );
+  const last = new Map<number, StageOfItem>();
+  for (const r of rows) {
+    const data = JSON.parse(String(r.data)) as { to: string; stageNote: string | null };
+    const itemId = Number(r.item_id);
+    last.set(itemId, { itemId, stage: data.to, note: data.stageNote ?? null });
+  }
+  return [...last.values()];
+}
+
+/** Every written update of these initiatives, in posting order (a page is cut from them). */
+export async function findUpdatesOfInitiatives(
+  em: Em,
+  initiativeIds: readonly number[],
+): Promise<UpdateRow[]> {
+  const rows = await em.execute(
+    `select * from written_update where initiative_id in (${placeholders(initiativeIds)})
+      order by effective_at, id`,
+    [...initiativeIds],
+  );
+  return rows.map((r) => ({
+    id: Number(r.id),
+    initiativeId: n(r.initiative_id),
+    objective: s(r.objective),
+    section: String(r.section),
+    week: String(r.week),
+    body: String(r.body),
+    author: String(r.author),
+    effectiveAt: time(r.effective_at),
+    recordedAt: time(r.recorded_at),
+  }));
+}

@@ -1,0 +1,197 @@
+import DataLoader from 'dataloader';
+import type { NamedFigures } from '../domain/named-figures.js';
+import type { ReadTime } from '../domain/replay-items.js';
+import { resolveStages, type Stage } from '../domain/stages.js';
+import { unitsToItems } from '../domain/units.js';
+import {
+  findMetrics,
+  findWorkflows,
+  type MetricRow,
+  type WorkflowRow,
+} from '../db/queries/report-model.queries.js';
+import {
+  findMilestones,
+  findNamedFigures,
+  findReadings,
+  type MilestoneRow,
+  type NamedFigureRow,
+  type ReadingRow,
+  type UpdateRow,
+} from '../db/queries/report-records.queries.js';
+import {
+  findStagesOfItems,
+  findStagesOfItemsAt,
+  findUpdatesOfInitiatives,
+  type StageOfItem,
+} from '../db/queries/report-reads.queries.js';
+import type { InitiativeTree } from '../services/load-initiative-tree.js';
+import { namedFiguresOf } from '../services/named-figure-values.js';
+import type { Context } from './context.type.js';
+import { REPORT_UTC_OFFSET } from './read-time.js';
+import type { NamedFigureType } from './types/report-model.type.js';
+
+/*
+ * Per-request reads of the report model (stages, metrics, milestones, named figures, written
+ * updates) for the GraphQL read fields: one batch of queries per request for every initiative
+ * asked, kept beside the request's loaders so nothing outlives the request.
+ */
+
+export interface ReportModel {
+  readonly workflows: readonly WorkflowRow[];
+  readonly metrics: readonly MetricRow[];
+  /** Every reading of those metrics, in effective order. */
+  readonly readings: readonly ReadingRow[];
+  readonly milestones: readonly MilestoneRow[];
+  readonly figures: readonly NamedFigureRow[];
+}
+
+interface Kept {
+  readonly model: DataLoader<number, ReportModel>;
+  readonly updates: DataLoader<number, UpdateRow[]>;
+  readonly stages: Map<string, DataLoader<number, StageOfItem | null>>;
+  readonly figures: WeakMap<InitiativeTree, NamedFigures<number>>;
+}
+
+const kept = new WeakMap<object, Kept>();
+
+function keptOf(ctx: Context): Kept {
+  let k = kept.get(ctx.loaders);
+  if (!k) {
+    const em = ctx.em;
+    const of = <R extends { initiativeId: number | null }>(rows: readonly R[], id: number) =>
+      rows.filter((r) => r.initiativeId === id);
+    k = {
+      model: new DataLoader(async (ids) => {
+        const [workflows, metrics, milestones, figures] = [
+          await findWorkflows(em, ids),
+          await findMetrics(em, ids),
+          await findMilestones(em, ids),
+          await findNamedFigures(em, ids),
+        ];
+        const readings = metrics.length
+          ? await findReadings(
+              em,
+              metrics.map((m) => m.id),
+            )
+          : [];
+        return ids.map((id) => ({
+          workflows: of(workflows, id),
+          metrics: of(metrics, id),
+          readings: of(readings, id),
+          milestones: of(milestones, id),
+          figures: of(figures, id),
+        }));
+      }),
+      updates: new DataLoader(async (ids) => {
+        const rows = await findUpdatesOfInitiatives(em, ids);
+        return ids.map((id) => of(rows, id));
+      }),
+      stages: new Map(),
+      figures: new WeakMap(),
+    };
+    kept.set(ctx.loaders, k);
+  }
+  return k;
+}
+
+/** The report model of an initiative, read once per request (batched across initiatives). */
+export function reportModelOf(ctx: Context, initiativeId: number): Promise<ReportModel> {
+  return keptOf(ctx).model.load(initiativeId);
+}
+
+/** An initiative's written updates, in posting order. */
+export function updatesOf(ctx: Context, initiativeId: number): Promise<UpdateRow[]> {
+  return keptOf(ctx).updates.load(initiativeId);
+}
+
+/** An item's stage, live or at a read time; batched over the items a request shows. */
+export function stageOfItem(
+  ctx: Context,
+  itemId: number,
+  t: ReadTime | null,
+): Promise<StageOfItem | null> {
+  const k = keptOf(ctx);
+  const key = t ? `${t.asOf}@${t.knownAt}` : 'live';
+  let loader = k.stages.get(key);
+  if (!loader) {
+    loader = new DataLoader(async (ids) => {
+      const rows = t
+        ? await findStagesOfItemsAt(ctx.em, ids, t)
+        : await findStagesOfItems(ctx.em, ids);
+      const byId = new Map(rows.map((r) => [r.itemId, r]));
+      return ids.map((id) => byId.get(id) ?? null);
+    });
+    k.stages.set(key, loader);
+  }
+  return loader.load(itemId);
+}
+
+/**
+ * The named figures of every node of a tree, evaluated once per request and tree (one fold per
+ * figure over the whole tree, never a walk per node).
+ */
+export async function namedFiguresOfTree(
+  ctx: Context,
+  tree: InitiativeTree,
+): Promise<NamedFigures<number>> {
+  const k = keptOf(ctx);
+  const hit = k.figures.get(tree);
+  if (hit) return hit;
+  const { figures } = await reportModelOf(ctx, tree.initiative.id);
+  const values = namedFiguresOf(tree, figures);
+  k.figures.set(tree, values);
+  return values;
+}
+
+/** A named figure as served: credit and counted in item-equivalents. */
+export function figureView(v: NamedFigures<number>['root'][number]): NamedFigureType {
+  return {
+    name: v.name,
+    percent: v.percent,
+    credit: unitsToItems(v.credit),
+    counted: unitsToItems(v.counted),
+    explain: v.explain,
+  };
+}
+
+/**
+ * The stage workflow governing a workstream's items (its own, else its nearest ancestor's, else
+ * the initiative's); `wsId` null: the initiative's own. Null when none is defined.
+ */
+export function workflowOf(
+  tree: InitiativeTree,
+  wsId: number | null,
+  workflows: readonly WorkflowRow[],
+): Stage[] | null {
+  for (let at = wsId; at !== null; at = tree.nodes.get(at)?.parentId ?? null) {
+    const own = workflows.find((w) => w.workstreamId === at);
+    if (own) return resolveStages(JSON.parse(own.stages));
+  }
+  const top = workflows.find((w) => w.workstreamId === null);
+  return top ? resolveStages(JSON.parse(top.stages)) : null;
+}
+
+/** The read time's moment (ms): live reads now. */
+export const untilOf = (t: ReadTime | null | undefined): number => t?.asOf ?? Date.now();
+
+/** Readings a read time can see: effective by asOf and recorded by knownAt. */
+export function visibleReadings(
+  readings: readonly ReadingRow[],
+  metricId: number,
+  t: ReadTime | null | undefined,
+): ReadingRow[] {
+  const asOf = t?.asOf ?? Infinity;
+  const knownAt = t?.knownAt ?? Infinity;
+  return readings.filter(
+    (r) =>
+      r.metricId === metricId &&
+      r.effectiveAt.getTime() <= asOf &&
+      r.recordedAt.getTime() <= knownAt,
+  );
+}
+
+/** The report's day (YYYY-MM-DD, in the team's time zone) of a moment. */
+export function reportDayOf(ms: number): string {
+  const hours = Number(REPORT_UTC_OFFSET.slice(0, 3));
+  return new Date(ms + hours * 3_600_000).toISOString().slice(0, 10);
+}

@@ -1,0 +1,59 @@
+import { badUserInput } from '../errors.js';
+import { MAX_PAGE } from './history.js';
+
+/** A keyset cursor on (effective time, id): opaque to clients. */
+function cursorOf(row: Dated): string {
+  return Buffer.from(`at:${row.effectiveAt.getTime()}:${row.id}`).toString('base64url');
+}
+
+function positionOf(cursor: string): { at: number; id: number } | null {
+  if (typeof cursor !== 'string' || cursor.length > 80) return null;
+  const m = /^at:(-?\d{1,16}):([1-9]\d{0,14})$/.exec(
+    Buffer.from(cursor, 'base64url').toString('utf8'),
+  );
+  if (!m) return null;
+  const position = { at: Number(m[1]), id: Number(m[2]) };
+  // One spelling per position, as item cursors.
+  const again = Buffer.from(`at:${position.at}:${position.id}`).toString('base64url');
+  return again === cursor ? position : null;
+}
+
+interface Dated {
+  readonly id: number;
+  readonly effectiveAt: Date;
+}
+
+/**
+ * A page of rows already in memory, newest first by (effective time, id). The cursor is a
+ * position in that order, so a page stays put while rows are added before or after it.
+ */
+export function newestFirstPage<R extends Dated>(
+  rows: readonly R[],
+  first: number,
+  after: string | null | undefined,
+): {
+  nodes: R[];
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  totalCount: number;
+} {
+  if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE)
+    throw badUserInput(`first 必须在 1 到 ${MAX_PAGE} 之间，收到 ${first}`, 'first');
+  const position = after === null || after === undefined ? null : positionOf(after);
+  if (after && position === null) throw badUserInput('after 不是有效的游标', 'after');
+  const key = (r: Dated) => [r.effectiveAt.getTime(), r.id] as const;
+  const ordered = [...rows].sort((a, b) => key(b)[0] - key(a)[0] || key(b)[1] - key(a)[1]);
+  const rest =
+    position === null
+      ? ordered
+      : ordered.filter((r) => {
+          const [at, id] = key(r);
+          return at < position.at || (at === position.at && id < position.id);
+        });
+  const nodes = rest.slice(0, first);
+  const last = nodes.at(-1);
+  return {
+    nodes,
+    pageInfo: { hasNextPage: rest.length > first, endCursor: last ? cursorOf(last) : null },
+    totalCount: rows.length,
+  };
+}
