@@ -1,9 +1,10 @@
 import { ITEM_STATUSES } from '../domain/item-status.js';
 import type { LogEntry } from '../domain/replay-items.js';
-import { applyDelta, emptyTally, type Tally } from '../domain/tally.js';
+import { emptyTally, type Tally } from '../domain/tally.js';
 import { dialectOf, type Em } from '../db/orm.js';
 import { findStructureEntries } from '../db/queries/as-of.queries.js';
 import { findSnapshotRows, type SnapshotHeader } from '../db/queries/snapshot.queries.js';
+import type { TallyRow } from '../db/queries/workstream.queries.js';
 import { generationOf } from '../db/write-generation.js';
 
 /**
@@ -17,7 +18,12 @@ import { generationOf } from '../db/write-generation.js';
  *   and only while nothing was written since (the live trees' rule, tree-cache.ts); on
  *   PostgreSQL other processes write too, so every read fetches them afresh.
  */
-const MAX_SNAPSHOTS = 64;
+/**
+ * Bytes of snapshot tallies kept per database: a snapshot of a 1,000-workstream tree packs into
+ * about 40 kB, so a year of a busy initiative's snapshots (a thousand) stays kept and a read at
+ * any past time finds its snapshot in memory, whatever the length of the history.
+ */
+const MAX_SNAPSHOT_BYTES = 64 * 2 ** 20;
 const MAX_STRUCTURES = 64;
 /** Distinct row sets remembered per kept structure (reads far in the past see fewer rows). */
 const MAX_MEMO = 16;
@@ -30,7 +36,24 @@ interface KeptStructure {
   readonly memo: Map<string, unknown>;
 }
 
-const snapshots = new WeakMap<object, Map<number, ReadonlyMap<number, Tally>>>();
+/**
+ * A snapshot's non-zero tallies packed in typed arrays (one entry per workstream and status):
+ * no object per row to keep or to collect.
+ */
+interface PackedSnapshot {
+  readonly workstreams: Int32Array;
+  readonly statuses: Uint8Array;
+  /** items, weight, percentWeight per entry. */
+  readonly sums: Float64Array;
+  readonly bytes: number;
+}
+
+interface KeptSnapshots {
+  readonly byId: Map<number, PackedSnapshot>;
+  bytes: number;
+}
+
+const snapshots = new WeakMap<object, KeptSnapshots>();
 const structures = new WeakMap<object, Map<number, KeptStructure>>();
 
 function bounded<K, V>(map: Map<K, V>, key: K, value: V, max: number): void {
@@ -39,14 +62,39 @@ function bounded<K, V>(map: Map<K, V>, key: K, value: V, max: number): void {
   while (map.size > max) map.delete(map.keys().next().value!);
 }
 
-function cloneTallies(from: ReadonlyMap<number, Tally>): Map<number, Tally> {
-  const out = new Map<number, Tally>();
-  for (const [id, tally] of from) {
-    const copy = {} as Tally;
-    for (const status of ITEM_STATUSES) copy[status] = { ...tally[status] };
-    out.set(id, copy);
-  }
+const STATUS_INDEX = new Map(ITEM_STATUSES.map((s, i) => [s, i]));
+
+function pack(rows: readonly TallyRow[]): PackedSnapshot {
+  const n = rows.length;
+  const out = {
+    workstreams: new Int32Array(n),
+    statuses: new Uint8Array(n),
+    sums: new Float64Array(n * 3),
+    bytes: n * (4 + 1 + 24) + 64,
+  };
+  rows.forEach((row, i) => {
+    out.workstreams[i] = row.workstreamId;
+    out.statuses[i] = STATUS_INDEX.get(row.status)!;
+    out.sums[i * 3] = row.items;
+    out.sums[i * 3 + 1] = row.weight;
+    out.sums[i * 3 + 2] = row.percentWeight;
+  });
   return out;
+}
+
+/** The packed snapshot as fresh tallies the caller owns (adds deltas to, hangs on a tree). */
+function unpack(packed: PackedSnapshot): Map<number, Tally> {
+  const tallies = new Map<number, Tally>();
+  const { workstreams, statuses, sums } = packed;
+  for (let i = 0; i < workstreams.length; i++) {
+    let tally = tallies.get(workstreams[i]!);
+    if (!tally) tallies.set(workstreams[i]!, (tally = emptyTally()));
+    const s = tally[ITEM_STATUSES[statuses[i]!]!];
+    s.items += sums[i * 3]!;
+    s.weight += sums[i * 3 + 1]!;
+    s.percentWeight += sums[i * 3 + 2]!;
+  }
+  return tallies;
 }
 
 /** A snapshot's per-workstream tallies, as a fresh map the caller may add deltas to. */
@@ -55,19 +103,26 @@ export async function snapshotTallies(
   snapshot: SnapshotHeader,
 ): Promise<Map<number, Tally>> {
   const keep = !em.isInTransaction();
-  let byId = snapshots.get(em.getDriver());
-  const known = keep ? byId?.get(snapshot.id) : undefined;
-  if (known) return cloneTallies(known);
-  const tallies = new Map<number, Tally>();
-  for (const row of await findSnapshotRows(em, snapshot)) {
-    let tally = tallies.get(row.workstreamId);
-    if (!tally) tallies.set(row.workstreamId, (tally = emptyTally()));
-    applyDelta(tally, row);
+  let kept = snapshots.get(em.getDriver());
+  const known = keep ? kept?.byId.get(snapshot.id) : undefined;
+  if (known) {
+    kept!.byId.delete(snapshot.id); // re-inserted last: least recently read first
+    kept!.byId.set(snapshot.id, known);
+    return unpack(known);
   }
-  if (!keep) return tallies;
-  if (!byId) snapshots.set(em.getDriver(), (byId = new Map()));
-  bounded(byId, snapshot.id, tallies, MAX_SNAPSHOTS);
-  return cloneTallies(tallies);
+  const packed = pack(await findSnapshotRows(em, snapshot));
+  if (!keep) return unpack(packed);
+  if (!kept) snapshots.set(em.getDriver(), (kept = { byId: new Map(), bytes: 0 }));
+  if (!kept.byId.has(snapshot.id)) {
+    kept.byId.set(snapshot.id, packed);
+    kept.bytes += packed.bytes;
+  }
+  while (kept.bytes > MAX_SNAPSHOT_BYTES && kept.byId.size > 1) {
+    const [oldest, dropped] = kept.byId.entries().next().value!;
+    kept.byId.delete(oldest);
+    kept.bytes -= dropped.bytes;
+  }
+  return unpack(packed);
 }
 
 /**
