@@ -1,11 +1,10 @@
 import { ITEM_STATUSES } from '../domain/item-status.js';
 import type { LogEntry } from '../domain/replay-items.js';
 import { emptyTally, type Tally } from '../domain/tally.js';
-import { dialectOf, type Em } from '../db/orm.js';
-import { findStructureEntries } from '../db/queries/as-of.queries.js';
+import type { Em } from '../db/orm.js';
+import { findStructureEntries, findStructureSignature } from '../db/queries/as-of.queries.js';
 import { findSnapshotRows, type SnapshotHeader } from '../db/queries/snapshot.queries.js';
 import type { TallyRow } from '../db/queries/workstream.queries.js';
-import { generationOf } from '../db/write-generation.js';
 
 /**
  * What as-of reads keep between requests, so one costs the log since its snapshot and not the
@@ -14,9 +13,9 @@ import { generationOf } from '../db/write-generation.js';
  * - Snapshot tallies by snapshot id, on both databases: a snapshot is never changed once
  *   committed, and ids are never reused (autoincrement, serial). Not from inside a transaction,
  *   which may see a snapshot that then rolls back.
- * - An initiative's structure rows (workstream and initiative rows, all times), on SQLite only
- *   and only while nothing was written since (the live trees' rule, tree-cache.ts); on
- *   PostgreSQL other processes write too, so every read fetches them afresh.
+ * - An initiative's structure rows (workstream and initiative rows, all times), on both
+ *   databases, while their count and newest id are unchanged (the log is append-only; one
+ *   index scan checks it per read, so another process's write is seen at once).
  */
 /**
  * Bytes of snapshot tallies kept per database: a snapshot of a 1,000-workstream tree packs into
@@ -29,8 +28,8 @@ const MAX_STRUCTURES = 64;
 const MAX_MEMO = 16;
 
 interface KeptStructure {
-  readonly generation: number;
-  readonly dataVersion: number;
+  /** Count and newest id of the rows (findStructureSignature). */
+  readonly signature: string;
   readonly entries: readonly LogEntry[];
   /** Replays of it already derived, by the ids of the rows visible (see `structureMemo`). */
   readonly memo: Map<string, unknown>;
@@ -82,9 +81,17 @@ function pack(rows: readonly TallyRow[]): PackedSnapshot {
   return out;
 }
 
-/** The packed snapshot as fresh tallies the caller owns (adds deltas to, hangs on a tree). */
-function unpack(packed: PackedSnapshot): Map<number, Tally> {
-  const tallies = new Map<number, Tally>();
+/**
+ * The packed snapshot as tallies the caller owns (adds deltas to, hangs on a tree): a fresh map,
+ * or `into` overwritten in place (a series moving from point to point allocates nothing).
+ */
+function unpack(packed: PackedSnapshot, into?: Map<number, Tally>): Map<number, Tally> {
+  const tallies = into ?? new Map<number, Tally>();
+  for (const tally of tallies.values())
+    for (const status of ITEM_STATUSES) {
+      const s = tally[status];
+      s.items = s.weight = s.percentWeight = 0;
+    }
   const { workstreams, statuses, sums } = packed;
   for (let i = 0; i < workstreams.length; i++) {
     let tally = tallies.get(workstreams[i]!);
@@ -101,6 +108,7 @@ function unpack(packed: PackedSnapshot): Map<number, Tally> {
 export async function snapshotTallies(
   em: Em,
   snapshot: SnapshotHeader,
+  into?: Map<number, Tally>,
 ): Promise<Map<number, Tally>> {
   const keep = !em.isInTransaction();
   let kept = snapshots.get(em.getDriver());
@@ -108,10 +116,10 @@ export async function snapshotTallies(
   if (known) {
     kept!.byId.delete(snapshot.id); // re-inserted last: least recently read first
     kept!.byId.set(snapshot.id, known);
-    return unpack(known);
+    return unpack(known, into);
   }
   const packed = pack(await findSnapshotRows(em, snapshot));
-  if (!keep) return unpack(packed);
+  if (!keep) return unpack(packed, into);
   if (!kept) snapshots.set(em.getDriver(), (kept = { byId: new Map(), bytes: 0 }));
   if (!kept.byId.has(snapshot.id)) {
     kept.byId.set(snapshot.id, packed);
@@ -122,8 +130,11 @@ export async function snapshotTallies(
     kept.byId.delete(oldest);
     kept.bytes -= dropped.bytes;
   }
-  return unpack(packed);
+  return unpack(packed, into);
 }
+
+/** The end of year 9999: after every row's times, and a date both databases read as a parameter. */
+const END_OF_TIME = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 
 /**
  * The initiative's structure rows visible at (asOf, knownAt), and a memo for what is derived
@@ -135,28 +146,22 @@ export async function structureRows(
   asOf: number,
   knownAt: number,
 ): Promise<{ entries: LogEntry[]; memo: Map<string, unknown> | null; key: string }> {
-  const generation = generationOf(em);
-  if (!generation || em.isInTransaction() || dialectOf(em) !== 'sqlite') {
+  if (em.isInTransaction()) {
     return {
       entries: await findStructureEntries(em, initiativeId, asOf, knownAt),
       memo: null,
       key: '',
     };
   }
-  const [row] = await em.execute('pragma data_version');
-  const dataVersion = Number(row?.data_version);
-  const now = generation.value; // read after the pragma, as tree-cache.ts does
+  const signature = await findStructureSignature(em, initiativeId);
   let byInitiative = structures.get(em.getDriver());
   if (!byInitiative) structures.set(em.getDriver(), (byInitiative = new Map()));
   let kept = byInitiative.get(initiativeId);
-  if (!kept || kept.generation !== now || kept.dataVersion !== dataVersion) {
-    const all = await findStructureEntries(
-      em,
-      initiativeId,
-      Number.MAX_SAFE_INTEGER,
-      Number.MAX_SAFE_INTEGER,
-    );
-    kept = { generation: now, dataVersion, entries: all, memo: new Map() };
+  if (!kept || kept.signature !== signature) {
+    const all = await findStructureEntries(em, initiativeId, END_OF_TIME, END_OF_TIME);
+    // Signed by the rows read, not the count before: a row committed in between is kept too.
+    const last = all.reduce((max, e) => Math.max(max, e.id), 0);
+    kept = { signature: `${all.length}:${last}`, entries: all, memo: new Map() };
   }
   bounded(byInitiative, initiativeId, kept, MAX_STRUCTURES);
   const entries = kept.entries.filter((e) => e.effectiveAt <= asOf && e.recordedAt <= knownAt);

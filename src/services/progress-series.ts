@@ -27,6 +27,7 @@ const EMPTY: Readonly<Tally> = emptyTally();
 /** The fold's input at one time: the replayed structure with the running tallies. */
 function fold(
   structure: StructureAt,
+  inTree: readonly number[],
   tallies: ReadonlyMap<number, Tally>,
   rootOnly: boolean,
 ): Omit<SeriesPoint, 'at'> {
@@ -37,7 +38,7 @@ function fold(
     return { policy, root: empty.root, figures: rootOnly ? null : empty.figures, exists: false };
   }
   const nodes: RollupNode<number>[] = [];
-  for (const id of pathsOf(structure.workstreams).keys()) {
+  for (const id of inTree) {
     const ws = structure.workstreams.get(id)!;
     nodes.push({
       id,
@@ -78,6 +79,7 @@ export async function progressSeries(
   const points: SeriesPoint[] = [];
   let tallies: Map<number, Tally> | null = null;
   let structure: StructureAt | null = null;
+  let inTree: number[] = []; // the workstreams in the tree then
   let s = 0; // next structure row not yet passed
   let previous = 0;
   let folded: Omit<SeriesPoint, 'at'> | null = null;
@@ -87,15 +89,18 @@ export async function progressSeries(
       s++;
       changed = true;
     }
-    if (changed) structure = replayStructure(structureRows, { asOf: at, knownAt } as ReadTime);
+    if (changed) {
+      structure = replayStructure(structureRows, { asOf: at, knownAt } as ReadTime);
+      inTree = [...pathsOf(structure.workstreams).keys()];
+    }
     const t = { asOf: at, knownAt };
     let moved = true;
     if (!tallies) tallies = await asOfTallies(em, initiativeId, t);
     else if (((await findUsableSnapshot(em, initiativeId, t))?.effectiveAt ?? 0) > previous)
-      tallies = await asOfTallies(em, initiativeId, t);
+      tallies = await asOfTallies(em, initiativeId, t, { into: tallies });
     else
       moved = apply(await findItemEntriesBetween(em, initiativeId, previous, at, knownAt), tallies);
-    if (moved || changed || !folded) folded = fold(structure!, tallies, rootOnly);
+    if (moved || changed || !folded) folded = fold(structure!, inTree, tallies, rootOnly);
     previous = at;
     points.push({ at, ...folded });
   }
