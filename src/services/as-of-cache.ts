@@ -159,9 +159,7 @@ export async function structureRows(
   let kept = byInitiative.get(initiativeId);
   if (!kept || kept.signature !== signature) {
     const all = await findStructureEntries(em, initiativeId, END_OF_TIME, END_OF_TIME);
-    // Signed by the rows read, not the count before: a row committed in between is kept too.
-    const last = all.reduce((max, e) => Math.max(max, e.id), 0);
-    kept = { signature: `${all.length}:${last}`, entries: all, memo: new Map() };
+    kept = { signature, entries: all, memo: new Map() };
   }
   bounded(byInitiative, initiativeId, kept, MAX_STRUCTURES);
   const entries = kept.entries.filter((e) => e.effectiveAt <= asOf && e.recordedAt <= knownAt);

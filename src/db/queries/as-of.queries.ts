@@ -54,10 +54,11 @@ export async function findStructureEntries(
  */
 export async function findStructureSignature(em: Em, initiativeId: number): Promise<string> {
   const [row] = await em.execute(
-    'select count(*) as n, max(id) as last from change_log where initiative_id = ? and item_id is null',
+    `select count(*) as n, max(id) as last, (select max(id) from change_log) as newest
+      from change_log where initiative_id = ? and item_id is null`,
     [initiativeId],
   );
-  return `${Number(row?.n ?? 0)}:${Number(row?.last ?? 0)}`;
+  return `${Number(row?.n ?? 0)}:${Number(row?.last ?? 0)}:${Number(row?.newest ?? 0)}`;
 }
 
 /**
