@@ -1,7 +1,7 @@
 import { ITEM_STATUSES } from '../domain/item-status.js';
 import type { LogEntry } from '../domain/replay-items.js';
 import { emptyTally, type Tally } from '../domain/tally.js';
-import type { Em } from '../db/orm.js';
+import { dialectOf, type Em } from '../db/orm.js';
 import { findStructureEntries, findStructureSignature } from '../db/queries/as-of.queries.js';
 import { findSnapshotRows, type SnapshotHeader } from '../db/queries/snapshot.queries.js';
 import type { TallyRow } from '../db/queries/workstream.queries.js';
@@ -13,9 +13,11 @@ import type { TallyRow } from '../db/queries/workstream.queries.js';
  * - Snapshot tallies by snapshot id, on both databases: a snapshot is never changed once
  *   committed, and ids are never reused (autoincrement, serial). Not from inside a transaction,
  *   which may see a snapshot that then rolls back.
- * - An initiative's structure rows (workstream and initiative rows, all times), on both
- *   databases, while their count and newest id are unchanged (the log is append-only; one
- *   index scan checks it per read, so another process's write is seen at once).
+ * - An initiative's structure rows (workstream and initiative rows, all times), on SQLite,
+ *   while the log has no new row: their count and newest id and the log's newest id are
+ *   unchanged (the log is append-only). A write elsewhere (a webhook cursor) keeps them. On
+ *   PostgreSQL every read fetches them afresh: kept there, the random-history property test
+ *   ran markedly slower, and why is not yet understood.
  */
 /**
  * Bytes of snapshot tallies kept per database: a snapshot of a 1,000-workstream tree packs into
@@ -146,7 +148,7 @@ export async function structureRows(
   asOf: number,
   knownAt: number,
 ): Promise<{ entries: LogEntry[]; memo: Map<string, unknown> | null; key: string }> {
-  if (em.isInTransaction()) {
+  if (em.isInTransaction() || dialectOf(em) !== 'sqlite') {
     return {
       entries: await findStructureEntries(em, initiativeId, asOf, knownAt),
       memo: null,
