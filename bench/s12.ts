@@ -71,6 +71,8 @@ export async function measureS12(ctx: S11Context): Promise<Figure[]> {
     if (!Array.isArray(points) || points.length !== 52)
       throw new BodyCheckError('the 52-week history did not answer 52 points');
     const top = JSON.parse(liveAnswer).data.initiative.workstreams.length;
+    // Server CPU per request (the machine may be shared), wall time in the details.
+    const cpu = (r: LoadResult) => r.cpuUs / 1000;
     const ms = (r: LoadResult) => (r.seconds * 1000) / r.requests;
     for (let run = 1; run <= ctx.runs; run++) {
       const l = await ctx.measure('s12-live', {
@@ -91,10 +93,14 @@ export async function measureS12(ctx: S11Context): Promise<Figure[]> {
         verify: noErrors((d) => d.initiative.workstreams.length === top),
         connections: 1,
       });
-      ratios.history.push(ms(hist) / ms(l));
-      ratios.forecast.push(ms(fc) / ms(l));
-      details.history.push(`${ms(hist).toFixed(1)} ms ÷ ${ms(l).toFixed(1)} ms`);
-      details.forecast.push(`${ms(fc).toFixed(1)} ms ÷ ${ms(l).toFixed(1)} ms`);
+      ratios.history.push(cpu(hist) / cpu(l));
+      ratios.forecast.push(cpu(fc) / cpu(l));
+      details.history.push(
+        `${cpu(hist).toFixed(1)} ms ÷ ${cpu(l).toFixed(1)} ms CPU (${ms(hist).toFixed(1)} ÷ ${ms(l).toFixed(1)} ms wall)`,
+      );
+      details.forecast.push(
+        `${cpu(fc).toFixed(1)} ms ÷ ${cpu(l).toFixed(1)} ms CPU (${ms(fc).toFixed(1)} ÷ ${ms(l).toFixed(1)} ms wall)`,
+      );
     }
   } finally {
     await server.stop();
@@ -104,7 +110,7 @@ export async function measureS12(ctx: S11Context): Promise<Figure[]> {
   return [
     {
       id: 'S12',
-      what: `52-week progressHistory (${what}) ÷ live dashboard`,
+      what: `52-week progressHistory server CPU (${what}) ÷ live dashboard`,
       unit: '×',
       runs: ratios.history,
       target: { atMost: 10 },
@@ -112,7 +118,7 @@ export async function measureS12(ctx: S11Context): Promise<Figure[]> {
     },
     {
       id: 'S12',
-      what: `forecast on every node (${what}) ÷ live dashboard`,
+      what: `forecast on every node server CPU (${what}) ÷ live dashboard`,
       unit: '×',
       runs: ratios.forecast,
       target: { atMost: 5 },

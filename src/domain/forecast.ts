@@ -84,29 +84,79 @@ function trailing(points: readonly (WeeklyFigure | null)[]): WeeklyFigure[] {
 
 const items = (units: number) => (units / UNITS_PER_ITEM).toFixed(2).replace(/\.?0+$/, '');
 
-/** Weeks each trial took (MAX_FORECAST_WEEKS + 1: not done within the horizon), sorted. */
+/**
+ * The draws of one (seed, history length, trials): which past week trial t takes in week w,
+ * `index[t * WEEKS + w]`, filled per trial as far as a simulation has gone. Every node of a tree
+ * with the same history length draws the same weeks (the draw is a function of seed, trial and
+ * week alone), so a forecast of every node hashes each draw once, not once per node.
+ */
+interface DrawTable {
+  readonly index: Uint8Array;
+  readonly filled: Uint16Array;
+}
+const WEEKS = MAX_FORECAST_WEEKS;
+/** Tables kept (a few MB each at the default trials); larger trial counts draw directly. */
+const MAX_TABLES = 4;
+const TABLE_MAX_TRIALS = 20_000;
+const tables = new Map<string, DrawTable>();
+
+function drawTable(seed: number, k: number, trials: number): DrawTable | null {
+  if (trials > TABLE_MAX_TRIALS || k > 255) return null;
+  const key = `${seed}:${k}:${trials}`;
+  let table = tables.get(key);
+  if (!table) {
+    table = { index: new Uint8Array(trials * WEEKS), filled: new Uint16Array(trials) };
+    tables.set(key, table);
+    if (tables.size > MAX_TABLES) tables.delete(tables.keys().next().value!);
+  }
+  return table;
+}
+
+const pick = (seed: number, t: number, w: number, k: number) =>
+  Math.floor((draw(seed, t, w) / 4_294_967_296) * k);
+
+/**
+ * How many trials took each number of weeks (index MAX_FORECAST_WEEKS + 1: not done within the
+ * horizon): the sorted week counts, without sorting them.
+ */
 function simulate(
   net: Int32Array | Float64Array,
   remaining: number,
   o: ForecastOptions,
 ): Int32Array {
   const k = net.length;
-  const weeks = new Int32Array(o.trials);
+  const weeks = new Int32Array(MAX_FORECAST_WEEKS + 2);
   const seed = o.seed | 0;
+  const table = drawTable(seed, k, o.trials);
   for (let t = 0; t < o.trials; t++) {
     let left = remaining;
     let w = 0;
-    while (left > 0 && w < MAX_FORECAST_WEEKS) {
-      left -= net[Math.floor((draw(seed, t, w) / 4_294_967_296) * k)]!;
-      w++;
+    if (table) {
+      const { index, filled } = table;
+      const base = t * WEEKS;
+      let known = filled[t]!;
+      while (left > 0 && w < MAX_FORECAST_WEEKS) {
+        if (w === known) index[base + known++] = pick(seed, t, w, k);
+        left -= net[index[base + w]!]!;
+        w++;
+      }
+      filled[t] = known;
+    } else {
+      while (left > 0 && w < MAX_FORECAST_WEEKS) {
+        left -= net[pick(seed, t, w, k)]!;
+        w++;
+      }
     }
-    weeks[t] = left > 0 ? MAX_FORECAST_WEEKS + 1 : w;
+    weeks[left > 0 ? MAX_FORECAST_WEEKS + 1 : w]!++;
   }
-  return weeks.sort();
+  return weeks;
 }
 
-function percentile(sorted: Int32Array, q: number): number | null {
-  const v = sorted[Math.max(0, Math.ceil(q * sorted.length) - 1)]!;
+/** The week count of the trial at rank ⌈q × trials⌉ in sorted order. */
+function percentile(counts: Int32Array, trials: number, q: number): number | null {
+  const rank = Math.max(1, Math.ceil(q * trials));
+  let v = 0;
+  for (let seen = counts[0]!; seen < rank;) seen += counts[++v]!;
   return v > MAX_FORECAST_WEEKS ? null : v;
 }
 
@@ -151,10 +201,10 @@ export function forecast(points: readonly (WeeklyFigure | null)[], o: ForecastOp
     const b = history[i + 1]!;
     net[i] = b.credit - a.credit - (b.counted - a.counted);
   }
-  const sorted = simulate(net, remaining, o);
-  const p50 = percentile(sorted, 0.5);
-  const p85 = percentile(sorted, 0.85);
-  const p95 = percentile(sorted, 0.95);
+  const counts = simulate(net, remaining, o);
+  const p50 = percentile(counts, o.trials, 0.5);
+  const p85 = percentile(counts, o.trials, 0.85);
+  const p95 = percentile(counts, o.trials, 0.95);
   const beyond = p95 === null ? `；部分模拟超过 ${MAX_FORECAST_WEEKS} 周仍未完成` : '';
   return {
     ...base,

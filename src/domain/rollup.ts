@@ -150,3 +150,23 @@ export function foldTree<Id>(nodes: readonly RollupNode<Id>[], policy: RollupPol
   finish(root, policy);
   return { figures, root };
 }
+
+/**
+ * The whole tree's figure alone, without a figure per node: what `foldTree` gives as `root`
+ * when every node given hangs from a top-level node (none orphaned). A series of the
+ * initiative's figure folds this at each of its points.
+ */
+export function foldRoot<Id>(nodes: readonly RollupNode<Id>[], policy: RollupPolicy): Figure {
+  const root = emptyFigure();
+  for (const node of nodes) {
+    addTally(root.tally, node.tally);
+    if (node.manual) {
+      const manual = manualFigure(node.manual);
+      root.manualNodes += 1;
+      root.manualCredit += manual.credit;
+      root.manualCounted += manual.counted;
+    }
+  }
+  finish(root, policy);
+  return root;
+}

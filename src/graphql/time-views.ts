@@ -62,17 +62,32 @@ export const knownAtOf = (ctx: Context, t: TimeTarget): number =>
 export const endOf = (ctx: Context, t: TimeTarget): number =>
   Math.min(t.time?.asOf ?? timeCache(ctx).now, timeCache(ctx).now);
 
-function seriesOf(ctx: Context, t: TimeTarget, times: number[], knownAt: number) {
+/**
+ * The series at `times`, shared by every node of the request; `rootOnly`: of the initiative's
+ * figure alone (its burn-up), unless the request already has the full one.
+ */
+function seriesOf(
+  ctx: Context,
+  t: TimeTarget,
+  times: number[],
+  knownAt: number,
+  rootOnly: boolean,
+) {
   const cache = timeCache(ctx);
   const key = `${t.initiative.id}@${times[0]}@${times.at(-1)}@${times.length}@${knownAt}`;
-  let series = cache.series.get(key);
+  // A full series serves the root too: take it when this request already has one.
+  let series =
+    cache.series.get(`${key}@all`) ?? cache.series.get(`${key}@${rootOnly ? 'root' : 'all'}`);
   if (!series)
-    cache.series.set(key, (series = progressSeries(ctx.em, t.initiative.id, times, knownAt)));
+    cache.series.set(
+      `${key}@${rootOnly ? 'root' : 'all'}`,
+      (series = progressSeries(ctx.em, t.initiative.id, times, knownAt, rootOnly)),
+    );
   return series;
 }
 
 const figureAt = (p: SeriesPoint, t: TimeTarget): Figure | undefined =>
-  t.node ? p.rollup.figures.get(t.node.id) : p.exists ? p.rollup.root : undefined;
+  t.node ? p.figures?.get(t.node.id) : p.exists ? p.root : undefined;
 
 /** The burn-up: the node's figure at each time from `from` to `to`. */
 export async function historyOf(
@@ -86,7 +101,13 @@ export async function historyOf(
   const end = to?.getTime() ?? t.time?.asOf ?? timeCache(ctx).now;
   const times = asBadInput(() => seriesTimes(from.getTime(), end, every));
   await ctx.deadline?.check();
-  const points = await seriesOf(ctx, t, times, knownAt?.getTime() ?? knownAtOf(ctx, t));
+  const points = await seriesOf(
+    ctx,
+    t,
+    times,
+    knownAt?.getTime() ?? knownAtOf(ctx, t),
+    t.node === null,
+  );
   const name = t.node?.name ?? t.initiative.name;
   return points.map(
     (p) =>
@@ -128,7 +149,8 @@ async function forecastFor(
     const times = Array.from({ length: historyWeeks + 1 }, (_, i) =>
       Math.max(0, end - (historyWeeks - i) * WEEK_MS),
     );
-    kept = seriesOf(ctx, t, times, knownAt).then((points) => {
+    // Forecasts are asked of many nodes at once: one full series serves them all.
+    kept = seriesOf(ctx, t, times, knownAt, false).then((points) => {
       const weekly: (WeeklyFigure | null)[] = points.map((p) => figureAt(p, t) ?? null);
       return { f: forecast(weekly, { trials, seed }), end };
     });

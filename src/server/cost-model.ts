@@ -20,6 +20,7 @@ import {
   getDirectiveValues,
 } from 'graphql';
 import { deeperInTree, listSizeOf, scopedWorkstreams, type ListSizes } from './list-sizes.js';
+import { trialPoints } from './trial-cost.js';
 
 /**
  * What a query can return, computed before it runs (GitHub's node limit, in spirit). Every field
@@ -31,6 +32,9 @@ import { deeperInTree, listSizeOf, scopedWorkstreams, type ListSizes } from './l
  *   a list without `first` counts as the pages of 100 a client would need to read it, as paged
  *   fields are charged. A whole-tree dashboard stays affordable in points; `nodes` bounds it.
  * - `field`: the list or paged field (`Type.field`) that yields the most values: what to page.
+ *
+ * A forecast (and health, which runs one) adds its trials' points for every node it can be
+ * asked of, at full size: trial-cost.ts.
  */
 export interface QueryCost {
   readonly cost: number;
@@ -170,7 +174,10 @@ export function queryCost(
           ? walkSet(node.selectionSet, named, coordinate, inner, narrowed(coordinate, args, scope))
           : { cost: 0, nodes: 0 };
       const into = deeperInTree(coordinate, via) ? deeper : total;
-      into.cost += 1 + costTimes * child.cost;
+      // Simulation is charged per node it runs for (trial-cost.ts): in points, this level's
+      // value is multiplied by pages above it, so its node count over its page count here.
+      const perNode = scale.cost > 0 ? scale.nodes / scale.cost : 0;
+      into.cost += 1 + costTimes * child.cost + trialPoints(coordinate, args) * perNode;
       into.nodes += 1 + nodeTimes * child.nodes;
     }
     return {
@@ -183,5 +190,5 @@ export function queryCost(
   let field: string | null = null;
   let most = 0;
   for (const [coordinate, count] of yields) if (count > most) [field, most] = [coordinate, count];
-  return { cost: walked.cost, nodes: walked.nodes, field };
+  return { cost: Math.ceil(walked.cost), nodes: walked.nodes, field };
 }

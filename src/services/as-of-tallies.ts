@@ -1,3 +1,4 @@
+import { ITEM_STATUSES } from '../domain/item-status.js';
 import { itemRowDeltas, type LogEntry, type ReadTime } from '../domain/replay-items.js';
 import { applyDelta, emptyTally, type Tally } from '../domain/tally.js';
 import type { Em } from '../db/orm.js';
@@ -8,6 +9,15 @@ import { findUsableSnapshot } from '../db/queries/snapshot.queries.js';
 export interface AsOfTalliesOptions {
   /** False: ignore snapshots and sum the whole log (tests compare both ways). */
   readonly useSnapshots?: boolean;
+  /** Tallies to overwrite in place rather than a fresh map (a series reuses its own). */
+  readonly into?: Map<number, Tally>;
+}
+
+function zero(tally: Tally): void {
+  for (const status of ITEM_STATUSES) {
+    const s = tally[status];
+    s.items = s.weight = s.percentWeight = 0;
+  }
 }
 
 function addRows(tallies: Map<number, Tally>, entries: readonly LogEntry[]): void {
@@ -38,11 +48,12 @@ export async function asOfTallies(
   const snapshot =
     opts.useSnapshots === false ? null : await findUsableSnapshot(em, initiativeId, t);
   if (!snapshot) {
-    const tallies = new Map<number, Tally>();
+    const tallies = opts.into ?? new Map<number, Tally>();
+    for (const tally of tallies.values()) zero(tally);
     addRows(tallies, await findItemEntries(em, initiativeId, t.asOf, t.knownAt));
     return tallies;
   }
-  const tallies = await snapshotTallies(em, snapshot);
+  const tallies = await snapshotTallies(em, snapshot, opts.into);
   addRows(
     tallies,
     await findItemEntriesSince(

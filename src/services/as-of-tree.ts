@@ -5,12 +5,10 @@ import {
   type InitiativeReplayState,
   type WorkstreamReplayState,
 } from '../domain/replay-structure.js';
-import { ITEM_STATUSES } from '../domain/item-status.js';
 import { childPath, depthOfPath } from '../domain/tree-rules.js';
 import type { Em } from '../db/orm.js';
 import type { InitiativeRecord, WorkstreamRecord } from '../db/records.js';
 import { findInitiativeOwnEntries } from '../db/queries/as-of.queries.js';
-import type { TallyRow } from '../db/queries/workstream.queries.js';
 import { structureRows } from './as-of-cache.js';
 import { asOfTallies, type AsOfTalliesOptions } from './as-of-tallies.js';
 import { buildTree, type InitiativeTree } from './load-initiative-tree.js';
@@ -73,7 +71,6 @@ async function recordAt(
 interface Shape {
   readonly record: InitiativeRecord;
   readonly rows: readonly WorkstreamRecord[];
-  readonly paths: ReadonlyMap<number, string>;
 }
 
 /**
@@ -108,7 +105,7 @@ async function shapeAt(em: Em, initiative: InitiativeRecord, t: ReadTime): Promi
         effectiveFrom: new Date(0),
       });
     }
-    shape = { record, rows, paths };
+    shape = { record, rows };
   }
   memo?.set(key, shape);
   return shape;
@@ -128,13 +125,9 @@ export async function loadAsOfTree(
 ): Promise<InitiativeTree> {
   const shape = await shapeAt(em, initiative, t);
   if (!shape) return { ...buildTree(initiative, [], []), time: t };
-  const { record, rows, paths } = shape;
-  const tallies: TallyRow[] = [];
-  for (const [workstreamId, tally] of await asOfTallies(em, initiative.id, t, opts)) {
-    if (!paths.has(workstreamId)) continue;
-    for (const status of ITEM_STATUSES)
-      tallies.push({ initiativeId: initiative.id, workstreamId, status, ...tally[status] });
-  }
+  const { record, rows } = shape;
+  // Fresh tallies (as-of-tallies.ts), owned by this tree from here on.
+  const tallies = await asOfTallies(em, initiative.id, t, opts);
   return { ...buildTree(record, rows, tallies), time: t };
 }
 

@@ -60,16 +60,20 @@ async function readInitiativeTrees(
   );
 }
 
-/** Assembles the tree from flat rows (ordered parents first) and folds the counters. */
+/**
+ * Assembles the tree from flat rows (ordered parents first) and folds the counters: tally rows
+ * (the live counters), or each workstream's own tally, handed over to the tree (as-of reads).
+ */
 export function buildTree(
   initiative: InitiativeRecord,
   rows: readonly WorkstreamRecord[],
-  tallies: readonly TallyRow[],
+  tallies: readonly TallyRow[] | ReadonlyMap<number, Tally>,
 ): InitiativeTree {
   const nodes = new Map<number, TreeNode>();
   const roots: TreeNode[] = [];
+  const own = tallies instanceof Map ? (tallies as ReadonlyMap<number, Tally>) : null;
   for (const row of rows) {
-    const node: TreeNode = { ...row, children: [], ownTally: emptyTally() };
+    const node: TreeNode = { ...row, children: [], ownTally: own?.get(row.id) ?? emptyTally() };
     nodes.set(row.id, node);
     if (row.parentId === null) roots.push(node);
   }
@@ -87,10 +91,11 @@ export function buildTree(
   const bySibling = (a: TreeNode, b: TreeNode) => a.position - b.position || a.id - b.id;
   roots.sort(bySibling);
   for (const node of nodes.values()) node.children.sort(bySibling);
-  for (const t of tallies) {
-    const node = nodes.get(t.workstreamId);
-    if (node) applyDelta(node.ownTally, t);
-  }
+  if (!own)
+    for (const t of tallies as readonly TallyRow[]) {
+      const node = nodes.get(t.workstreamId);
+      if (node) applyDelta(node.ownTally, t);
+    }
   const policy = resolvePolicy(initiative.rollupPolicy);
   const rollup = foldTree(
     [...nodes.values()].map((n) => ({

@@ -1,11 +1,12 @@
 import { itemRowDeltas, type LogEntry, type ReadTime } from '../domain/replay-items.js';
 import { replayStructure, type StructureAt } from '../domain/replay-structure.js';
 import { resolvePolicy, type RollupPolicy } from '../domain/rollup-policy.js';
-import { foldTree, type Rollup, type RollupNode } from '../domain/rollup.js';
+import { foldRoot, foldTree, type Figure, type RollupNode } from '../domain/rollup.js';
 import { applyDelta, emptyTally, type Tally } from '../domain/tally.js';
 import type { Em } from '../db/orm.js';
 import { findStructureEntries } from '../db/queries/as-of.queries.js';
 import { findItemEntriesBetween } from '../db/queries/series.queries.js';
+import { findUsableSnapshot } from '../db/queries/snapshot.queries.js';
 import { asOfTallies } from './as-of-tallies.js';
 import { pathsOf } from './as-of-tree.js';
 
@@ -13,7 +14,10 @@ import { pathsOf } from './as-of-tree.js';
 export interface SeriesPoint {
   readonly at: number;
   readonly policy: RollupPolicy;
-  readonly rollup: Rollup<number>;
+  /** The whole tree's figure. */
+  readonly root: Figure;
+  /** Each workstream's figure; null for a series of the root alone. */
+  readonly figures: ReadonlyMap<number, Figure> | null;
   /** The initiative existed then (as known at the series' knownAt). */
   readonly exists: boolean;
 }
@@ -23,13 +27,18 @@ const EMPTY: Readonly<Tally> = emptyTally();
 /** The fold's input at one time: the replayed structure with the running tallies. */
 function fold(
   structure: StructureAt,
+  inTree: readonly number[],
   tallies: ReadonlyMap<number, Tally>,
+  rootOnly: boolean,
 ): Omit<SeriesPoint, 'at'> {
   const state = structure.initiative;
   const policy = resolvePolicy(state?.rollupPolicy ?? null);
-  if (!state) return { policy, rollup: foldTree([], policy), exists: false };
+  if (!state) {
+    const empty = foldTree<number>([], policy);
+    return { policy, root: empty.root, figures: rootOnly ? null : empty.figures, exists: false };
+  }
   const nodes: RollupNode<number>[] = [];
-  for (const id of pathsOf(structure.workstreams).keys()) {
+  for (const id of inTree) {
     const ws = structure.workstreams.get(id)!;
     nodes.push({
       id,
@@ -41,34 +50,38 @@ function fold(
           : { weightCenti: ws.weightCenti, percentBp: ws.manualPercentBp },
     });
   }
-  return { policy, rollup: foldTree(nodes, policy), exists: true };
+  if (rootOnly) return { policy, root: foldRoot(nodes, policy), figures: null, exists: true };
+  const rollup = foldTree(nodes, policy);
+  return { policy, root: rollup.root, figures: rollup.figures, exists: true };
 }
 
 /**
  * An initiative's figures at each of `times` (ascending), as known at `knownAt`, in one pass:
- * the tallies at the first time from the as-of machinery (nearest snapshot and the log since),
- * then the item rows effective up to the last time, read once in effective order and applied as
- * the points pass them; the structure is replayed again only where one of its rows falls
- * between two points. Each point equals an as-of read at its time (tested).
+ * the tallies at a point are those of the point before plus the item rows effective in between,
+ * unless a snapshot lies between the two: then the point starts from that snapshot (the
+ * as-of machinery), so the rows read per point stay bounded by the snapshots' spacing however
+ * long the history. The structure is replayed again only where one of its rows falls between
+ * two points. `rootOnly`: fold the whole tree's figure alone. Each point equals an as-of read at
+ * its time (tested).
  */
 export async function progressSeries(
   em: Em,
   initiativeId: number,
   times: readonly number[],
   knownAt: number,
+  rootOnly = false,
 ): Promise<SeriesPoint[]> {
   if (times.length === 0) return [];
-  const first = times[0]!;
   const last = times[times.length - 1]!;
   const structureRows = (await findStructureEntries(em, initiativeId, last, knownAt)).filter(
     (r) => r.recordedAt <= knownAt,
   );
-  const tallies = await asOfTallies(em, initiativeId, { asOf: first, knownAt });
-  const itemRows = await findItemEntriesBetween(em, initiativeId, first, last, knownAt);
   const points: SeriesPoint[] = [];
+  let tallies: Map<number, Tally> | null = null;
   let structure: StructureAt | null = null;
+  let inTree: number[] = []; // the workstreams in the tree then
   let s = 0; // next structure row not yet passed
-  let i = 0; // next item row not yet applied
+  let previous = 0;
   let folded: Omit<SeriesPoint, 'at'> | null = null;
   for (const at of times) {
     let changed = structure === null;
@@ -76,29 +89,32 @@ export async function progressSeries(
       s++;
       changed = true;
     }
-    if (changed) structure = replayStructure(structureRows, { asOf: at, knownAt } as ReadTime);
-    const applied = applyUntil(itemRows, i, at, tallies);
-    if (applied !== i || changed || !folded) folded = fold(structure!, tallies);
-    i = applied;
+    if (changed) {
+      structure = replayStructure(structureRows, { asOf: at, knownAt } as ReadTime);
+      inTree = [...pathsOf(structure.workstreams).keys()];
+    }
+    const t = { asOf: at, knownAt };
+    let moved = true;
+    if (!tallies) tallies = await asOfTallies(em, initiativeId, t);
+    else if (((await findUsableSnapshot(em, initiativeId, t))?.effectiveAt ?? 0) > previous)
+      tallies = await asOfTallies(em, initiativeId, t, { into: tallies });
+    else
+      moved = apply(await findItemEntriesBetween(em, initiativeId, previous, at, knownAt), tallies);
+    if (moved || changed || !folded) folded = fold(structure!, inTree, tallies, rootOnly);
+    previous = at;
     points.push({ at, ...folded });
   }
   return points;
 }
 
-/** Applies the rows effective by `at`, from `start`; returns the index of the next one. */
-function applyUntil(
-  rows: readonly LogEntry[],
-  start: number,
-  at: number,
-  tallies: Map<number, Tally>,
-): number {
-  let i = start;
-  for (; i < rows.length && rows[i]!.effectiveAt <= at; i++) {
-    for (const { workstreamId, delta } of itemRowDeltas(rows[i]!)) {
+/** Applies the rows to the tallies; whether any moved them. */
+function apply(rows: readonly LogEntry[], tallies: Map<number, Tally>): boolean {
+  for (const row of rows) {
+    for (const { workstreamId, delta } of itemRowDeltas(row)) {
       let tally = tallies.get(workstreamId);
       if (!tally) tallies.set(workstreamId, (tally = emptyTally()));
       applyDelta(tally, delta);
     }
   }
-  return i;
+  return rows.length > 0;
 }

@@ -235,3 +235,36 @@ describe.each(DIALECTS)('a past tree is charged its past size (%s)', (dialect) =
     expect(answer.match(/"name"/g)!.length).toBeLessThanOrEqual(cost.nodes);
   });
 });
+
+describe('a forecast is charged by its trials, on every node it is asked of', () => {
+  const tree = (args: string) =>
+    `{ initiative(key: "x") { workstreams { id forecast${args} { status } children { id forecast${args} { status } } } } }`;
+
+  it('charges a point per 10,000 trials per node, a refused trials value as the largest', async () => {
+    const plain = await costOf(tree('').replaceAll(/forecast[^{]*\{ status \}/g, ''));
+    const byDefault = await costOf(tree(''));
+    const most = await costOf(tree('(trials: 100000)'));
+    // 1,000 workstreams in the walk: 1,000 points at 10,000 trials, 10,000 at 100,000.
+    expect(byDefault.cost - plain.cost).toBeGreaterThanOrEqual(1_000);
+    expect(byDefault.cost - plain.cost).toBeLessThan(1_100);
+    expect(most.cost - plain.cost).toBeGreaterThanOrEqual(10_000);
+    expect(most.cost).toBeGreaterThan(10_000); // refused before it runs (QUERY_TOO_COMPLEX)
+    // Over the maximum: charged as the maximum, so the field can answer BAD_USER_INPUT.
+    expect(await costOf(tree('(trials: 100001)'))).toEqual(most);
+    expect((await costOf(tree('(trials: 500)'))).cost).toBe(byDefault.cost);
+    // Health runs the default forecast: charged as one.
+    const health = await costOf(
+      tree('').replaceAll(/forecast[^{]*\{ status \}/g, 'health { status }'),
+    );
+    expect(health.cost).toBe(byDefault.cost);
+  });
+
+  it('lets a small tree ask for the most trials, and charges more than that the same (the field refuses it)', async () => {
+    const small = (trials: number) =>
+      costOf(
+        `{ initiative(key: "small") { forecast(trials: ${trials}) { status } workstreams { forecast(trials: ${trials}) { status } } } }`,
+      );
+    expect((await small(100_000)).cost).toBeLessThan(200);
+    expect(await small(100_001)).toEqual(await small(100_000));
+  });
+});

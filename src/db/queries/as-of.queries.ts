@@ -48,6 +48,20 @@ export async function findStructureEntries(
 }
 
 /**
+ * How many structure rows (initiative and workstream rows) an initiative has and the newest id:
+ * the log is append-only, so equal answers mean the same rows (a row committed late under an
+ * older id still moves the count). One scan of the structure index, however long the item log.
+ */
+export async function findStructureSignature(em: Em, initiativeId: number): Promise<string> {
+  const [row] = await em.execute(
+    `select count(*) as n, max(id) as last, (select max(id) from change_log) as newest
+      from change_log where initiative_id = ? and item_id is null`,
+    [initiativeId],
+  );
+  return `${Number(row?.n ?? 0)}:${Number(row?.last ?? 0)}:${Number(row?.newest ?? 0)}`;
+}
+
+/**
  * The item rows a snapshot taken at (since.asOf, since.knownAt) does not hold but a read at
  * `until` sees: effective in (since, until] or recorded in (since, until]. Two range scans: on
  * (initiative, effective), and on the back-dated rows' own index (a row recorded after the

@@ -1,7 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ITEM_STATUSES, type ItemStatus } from '../../../src/domain/item-status.js';
-import { foldTree, type ManualWork, type RollupNode } from '../../../src/domain/rollup.js';
+import {
+  foldRoot,
+  foldTree,
+  type ManualWork,
+  type RollupNode,
+} from '../../../src/domain/rollup.js';
 import {
   CREDIT_RULES,
   type CreditRule,
@@ -115,6 +120,22 @@ describe('foldTree property', () => {
           .map(({ id }) => figures.get(id)!);
         expect(root.credit).toBe(tops.reduce((n, f) => n + f.credit, 0));
         expect(root.counted).toBe(tops.reduce((n, f) => n + f.counted, 0));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('foldRoot of the nodes in the tree equals foldTree’s root', () => {
+    fc.assert(
+      fc.property(treeArb, policyArb, ({ nodes }, policy) => {
+        const { figures, root } = foldTree(nodes, policy);
+        // What a series hands foldRoot: the nodes that hang from a top-level node.
+        expect(
+          foldRoot(
+            nodes.filter((n) => figures.has(n.id)),
+            policy,
+          ),
+        ).toEqual(root);
       }),
       { numRuns: 300 },
     );
