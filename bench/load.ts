@@ -42,6 +42,8 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     url: `${server.url}/graphql`,
     connections: options.connections,
     amount: options.amount,
+    // The server's own request deadline (10 s) is what bounds a slow answer; the client waits past it.
+    timeout: 30,
     sampleInt: 10, // it notices the end of a run at its next sample: the default 1 s would idle
     ...(options.rate ? { overallRate: options.rate } : {}),
     requests: [
