@@ -19,6 +19,7 @@ import { startServer, type ServerProcess } from './server-process.js';
 import { median, meets, spread, table, type Figure } from './summary.js';
 import { measureS11 } from './s11.js';
 import { measureS12 } from './s12.js';
+import { measureS7 } from './s7.js';
 import { generateInitiative, type GeneratedInitiative } from './synthetic-data.js';
 import { benchImport } from './import-sheet.js';
 
@@ -422,6 +423,22 @@ try {
     entries: smoke ? [3_000, 1_500, 15_000] : [200_000, 100_000, 1_000_000],
   });
 
+  say(`S7: writes and kept trees on PostgreSQL (${elapsed()})`);
+  const s7 = await measureS7({
+    dir,
+    runs,
+    smoke,
+    seconds,
+    say,
+    generate: (file, key) => {
+      jindu(['migrate'], file);
+      return generate(file, key, sizes.small);
+    },
+    serverEnv,
+    core: pinnedCore,
+    measure,
+  });
+
   // Open loop: a fixed rate at half the measured capacity, latencies corrected for coordinated omission.
   say(`open-loop latency (${elapsed()})`);
   const capacity = median(raw.map((r) => (r.dashboardSmall as LoadResult).perSecond));
@@ -527,6 +544,7 @@ try {
     },
     ...s11,
     ...s12,
+    ...s7,
   ];
   const openLoop = [
     {
