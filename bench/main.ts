@@ -20,6 +20,7 @@ import { median, meets, spread, table, type Figure } from './summary.js';
 import { measureS11 } from './s11.js';
 import { measureS12 } from './s12.js';
 import { measureS7 } from './s7.js';
+import { measureS13 } from './s13.js';
 import { generateInitiative, type GeneratedInitiative } from './synthetic-data.js';
 import { benchImport } from './import-sheet.js';
 
@@ -438,6 +439,8 @@ try {
     core: pinnedCore,
     measure,
   });
+  say(`S13: live events across two instances on PostgreSQL (${elapsed()})`);
+  const s13 = await measureS13({ dir, runs, smoke, say, serverEnv, core: pinnedCore });
 
   // Open loop: a fixed rate at half the measured capacity, latencies corrected for coordinated omission.
   say(`open-loop latency (${elapsed()})`);
@@ -545,6 +548,7 @@ try {
     ...s11,
     ...s12,
     ...s7,
+    ...s13,
   ];
   const openLoop = [
     {
