@@ -20,6 +20,8 @@ import { startServer, type ServerProcess } from './server-process.js';
 import { median, meets, spread, table, type Figure } from './summary.js';
 import { measureS11, type S11Context } from './s11.js';
 import { measureS12 } from './s12.js';
+import { measureS7 } from './s7.js';
+import { measureS13 } from './s13.js';
 import { generateInitiative, type GeneratedInitiative } from './synthetic-data.js';
 import { benchImport } from './import-sheet.js';
 
@@ -565,6 +567,31 @@ try {
     moduleFigures.push(...(await measureModule(bench)));
   }
 
+  say(`S7: writes and kept trees on PostgreSQL (${elapsed()})`);
+  const s7 = await measureS7({
+    dir,
+    runs,
+    smoke,
+    seconds,
+    say,
+    generate: (file, key) => {
+      jindu(['migrate'], file);
+      return generate(file, key, sizes.small);
+    },
+    serverEnv: (file) => serverEnv(file, true),
+    core: pinnedCore,
+    measure,
+  });
+  say(`S13: live events across two instances on PostgreSQL (${elapsed()})`);
+  const s13 = await measureS13({
+    dir,
+    runs,
+    smoke,
+    say,
+    serverEnv: (file) => serverEnv(file, true),
+    core: pinnedCore,
+  });
+
   // Open loop: a fixed rate at half the measured capacity, latencies corrected for coordinated omission.
   say(`open-loop latency (${elapsed()})`);
   const capacity = median(raw.map((r) => (r.dashboardSmall as LoadResult).perSecond));
@@ -699,6 +726,8 @@ try {
       details: details.s10,
     },
     ...moduleFigures,
+    ...s7,
+    ...s13,
   ];
   const openLoop = [
     {

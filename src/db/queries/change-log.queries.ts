@@ -8,7 +8,8 @@ const COLUMNS = `initiative_id, workstream_id, item_id, kind, from_status, from_
   to_percent, weight, version, data, actor, note, effective_at, recorded_at`;
 const PER_ROW = '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
 /** Rows per statement: well under SQLite's and PostgreSQL's parameter limits. */
-const CHUNK = 500;
+export const CHANGE_LOG_CHUNK = 500;
+const CHUNK = CHANGE_LOG_CHUNK;
 
 /** The rows' parameters in column order, in one array (a bulk write's hot loop). */
 function paramsOf(rows: readonly ChangeLogRow[]): unknown[] {
@@ -35,6 +36,14 @@ function paramsOf(rows: readonly ChangeLogRow[]): unknown[] {
   return params;
 }
 
+/** One insert of up to CHANGE_LOG_CHUNK rows, returning the new ids. */
+export function changeLogInsert(rows: readonly ChangeLogRow[]): { sql: string; params: unknown[] } {
+  return {
+    sql: `insert into change_log (${COLUMNS}) values ${rows.map(() => PER_ROW).join(', ')} returning id`,
+    params: paramsOf(rows),
+  };
+}
+
 /**
  * Appends rows to the change log in the caller's transaction: one statement per 500 rows.
  * Returns the new rows' ids in order (live events name the changes they come from).
@@ -42,13 +51,8 @@ function paramsOf(rows: readonly ChangeLogRow[]): unknown[] {
 export async function insertChangeLog(em: Em, rows: readonly ChangeLogRow[]): Promise<number[]> {
   const ids: number[] = [];
   for (let start = 0; start < rows.length; start += CHUNK) {
-    const chunk = rows.slice(start, start + CHUNK);
-    const inserted = await transactionStatement(
-      em,
-      `insert into change_log (${COLUMNS}) values ${chunk.map(() => PER_ROW).join(', ')} returning id`,
-      paramsOf(chunk),
-      'all',
-    );
+    const { sql, params } = changeLogInsert(rows.slice(start, start + CHUNK));
+    const inserted = await transactionStatement(em, sql, params, 'all');
     for (const r of inserted) ids.push(Number(r.id));
     ids.sort((a, b) => a - b); // ids follow the values' order
   }

@@ -136,13 +136,11 @@ export async function markItemDeleted(
   );
 }
 
-/** Applies counter deltas with atomic upserts (`items = items + n`): no read, no lost update. */
-export async function applyTallyDeltas(
-  em: Em,
+/** The counter upsert of `applyTallyDeltas` as one statement (`items = items + n`). */
+export function tallyUpsert(
   initiativeId: number,
   deltas: readonly { readonly workstreamId: number; readonly delta: TallyDelta }[],
-): Promise<void> {
-  if (deltas.length === 0) return;
+): { sql: string; params: unknown[] } {
   const values = deltas.map(() => '(?, ?, ?, ?, ?, ?)').join(', ');
   const params = deltas.flatMap(({ workstreamId, delta }) => [
     workstreamId,
@@ -152,17 +150,26 @@ export async function applyTallyDeltas(
     delta.weight,
     delta.percentWeight,
   ]);
-  await transactionStatement(
-    em,
-    `insert into workstream_tally (workstream_id, status, initiative_id, items, weight, percent_weight)
+  return {
+    sql: `insert into workstream_tally (workstream_id, status, initiative_id, items, weight, percent_weight)
      values ${values}
      on conflict (workstream_id, status) do update set
        items = workstream_tally.items + excluded.items,
        weight = workstream_tally.weight + excluded.weight,
        percent_weight = workstream_tally.percent_weight + excluded.percent_weight`,
     params,
-    'run',
-  );
+  };
+}
+
+/** Applies counter deltas with atomic upserts (`items = items + n`): no read, no lost update. */
+export async function applyTallyDeltas(
+  em: Em,
+  initiativeId: number,
+  deltas: readonly { readonly workstreamId: number; readonly delta: TallyDelta }[],
+): Promise<void> {
+  if (deltas.length === 0) return;
+  const { sql, params } = tallyUpsert(initiativeId, deltas);
+  await transactionStatement(em, sql, params, 'run');
 }
 
 export async function markItemRestored(

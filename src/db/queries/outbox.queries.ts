@@ -13,27 +13,34 @@ export const OUTBOX_CHANNEL = 'jindu_outbox';
  * rolled-back write gives its numbers back. Taken as late as possible in the write.
  */
 export async function reserveOutboxSeq(em: Em, count: number): Promise<number> {
-  const [row] = await transactionStatement(
-    em,
-    `insert into outbox_position (name, seq) values ('head', ?)
-     on conflict (name) do update set seq = outbox_position.seq + excluded.seq returning seq`,
-    [count],
-    'all',
-  );
+  const [row] = await transactionStatement(em, RESERVE_SEQ, [count], 'all');
   return Number(row!.seq);
 }
 
+/** The upsert of `reserveOutboxSeq` (one parameter: how many numbers), returning `seq`. */
+export const RESERVE_SEQ = `insert into outbox_position (name, seq) values ('head', ?)
+     on conflict (name) do update set seq = outbox_position.seq + excluded.seq returning seq`;
+
 /** Moves an initiative's revision on and returns the new one. */
 export async function bumpRevision(em: Em, initiativeId: number): Promise<number> {
-  const [row] = await transactionStatement(
-    em,
-    `insert into initiative_revision (initiative_id, revision) values (?, 1)
-     on conflict (initiative_id) do update set revision = initiative_revision.revision + 1
-     returning revision`,
-    [initiativeId],
-    'all',
-  );
+  const { sql, params } = bumpRevisions([initiativeId]);
+  const [row] = await transactionStatement(em, sql, params, 'all');
   return Number(row!.revision);
+}
+
+/** Moves some initiatives' revisions on (one upsert), returning `initiative_id, revision`. */
+export function bumpRevisions(initiativeIds: readonly number[]): {
+  sql: string;
+  params: unknown[];
+} {
+  return {
+    sql: `insert into initiative_revision (initiative_id, revision) values ${initiativeIds
+      .map(() => '(?, 1)')
+      .join(', ')}
+     on conflict (initiative_id) do update set revision = initiative_revision.revision + 1
+     returning initiative_id, revision`,
+    params: [...initiativeIds],
+  };
 }
 
 /** The current revision of some initiatives (0 when never written through the pipeline). */
@@ -76,33 +83,40 @@ export async function writeFigureStates(
   initiativeId: number,
   changes: readonly FigureChange[],
 ): Promise<void> {
+  for (const { sql, params } of figureStateWrites(initiativeId, changes))
+    await transactionStatement(em, sql, params, 'run');
+}
+
+/** The statements of `writeFigureStates`: an upsert of the new figures, a delete of the gone. */
+export function figureStateWrites(
+  initiativeId: number,
+  changes: readonly FigureChange[],
+): { sql: string; params: unknown[] }[] {
   const kept = changes.filter((c) => c.after !== null);
   const gone = changes.filter((c) => c.after === null).map((c) => c.nodeId);
+  const statements: { sql: string; params: unknown[] }[] = [];
   if (kept.length > 0) {
-    await transactionStatement(
-      em,
-      `insert into figure_state (initiative_id, node_id, credit, counted, total)
+    statements.push({
+      sql: `insert into figure_state (initiative_id, node_id, credit, counted, total)
        values ${kept.map(() => '(?, ?, ?, ?, ?)').join(', ')}
        on conflict (initiative_id, node_id) do update set
          credit = excluded.credit, counted = excluded.counted, total = excluded.total`,
-      kept.flatMap((c) => [
+      params: kept.flatMap((c) => [
         initiativeId,
         c.nodeId,
         c.after!.credit,
         c.after!.counted,
         c.after!.total,
       ]),
-      'run',
-    );
+    });
   }
   if (gone.length > 0) {
-    await transactionStatement(
-      em,
-      `delete from figure_state where initiative_id = ? and node_id in (${placeholders(gone)})`,
-      [initiativeId, ...gone],
-      'run',
-    );
+    statements.push({
+      sql: `delete from figure_state where initiative_id = ? and node_id in (${placeholders(gone)})`,
+      params: [initiativeId, ...gone],
+    });
   }
+  return statements;
 }
 
 export interface OutboxRow {
@@ -115,17 +129,21 @@ export interface OutboxRow {
 
 export async function insertOutbox(em: Em, rows: readonly OutboxRow[]): Promise<void> {
   if (rows.length === 0) return;
-  await transactionStatement(
-    em,
-    `insert into outbox (seq, initiative_id, revision, payload, created_at) values ${rows
-      .map(() => '(?, ?, ?, ?, ?)')
-      .join(', ')}`,
-    rows.flatMap((r) => [r.seq, r.initiativeId, r.revision, r.payload, r.createdAt]),
-    'run',
-  );
+  const { sql, params } = outboxInsert(rows);
+  await transactionStatement(em, sql, params, 'run');
   // Delivered to listeners at commit only, and not at all on rollback.
   if (dialectOf(em) === 'postgresql')
     await em.execute('select pg_notify(?, ?)', [OUTBOX_CHANNEL, String(rows.at(-1)!.seq)]);
+}
+
+/** The insert of `insertOutbox` (without its notification). */
+export function outboxInsert(rows: readonly OutboxRow[]): { sql: string; params: unknown[] } {
+  return {
+    sql: `insert into outbox (seq, initiative_id, revision, payload, created_at) values ${rows
+      .map(() => '(?, ?, ?, ?, ?)')
+      .join(', ')}`,
+    params: rows.flatMap((r) => [r.seq, r.initiativeId, r.revision, r.payload, r.createdAt]),
+  };
 }
 
 /** Outbox rows after `seq`, in commit order. */

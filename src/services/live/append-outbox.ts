@@ -11,19 +11,13 @@ import {
 } from '../../domain/live-events.js';
 import type { Em } from '../../db/orm.js';
 import { findInitiativesByIds } from '../../db/queries/initiative.queries.js';
+import { readFigureStates, type OutboxRow } from '../../db/queries/outbox.queries.js';
+import { findTallyRows, findTreeRows } from '../../db/queries/workstream.queries.js';
 import {
-  bumpRevision,
-  insertOutbox,
-  readFigureStates,
-  reserveOutboxSeq,
-  writeFigureStates,
-  type OutboxRow,
-} from '../../db/queries/outbox.queries.js';
-import {
-  findTallyRows,
-  findTreeRows,
-  findWorkstreamsByIds,
-} from '../../db/queries/workstream.queries.js';
+  publishOutbox,
+  readFigureInputs,
+  type RecordedChanges,
+} from '../../db/queries/write-record.queries.js';
 import type { InitiativeRecord } from '../../db/records.js';
 import { deltasOf } from '../../domain/event-deltas.js';
 import { figuresFromDeltas, idsOfPath, itemsOnly } from '../../domain/live-figures.js';
@@ -33,8 +27,8 @@ import { buildTree } from '../load-initiative-tree.js';
 /**
  * Appends a write's live events to the outbox, in the write's transaction, after its counters
  * moved: one outbox row per initiative it touched. Order of work matters:
- * 1. the outbox numbers are reserved first: that locks the 'head' row until commit, so every
- *    write that took an earlier number has committed by now;
+ * 1. the outbox numbers were reserved first (`recordChanges`, with the revisions): that locks
+ *    the 'head' row until commit, so every write that took an earlier number has committed by now;
  * 2. the tree is then read inside the lock: it holds every earlier write and this one's own, so
  *    "after" is exact in commit order, and "before" (the figures last published) is exactly
  *    the previous write's "after": figure events chain without gaps or overlaps.
@@ -44,20 +38,23 @@ export async function appendOutbox(
   events: readonly ChangeEvent[],
   actor: string,
   now: Date,
-  changeIds: readonly number[],
+  recorded: RecordedChanges,
 ): Promise<void> {
   const byInitiative = new Map<number, ChangeEvent[]>();
   const idsOf = new Map<number, number[]>();
   events.forEach((e, n) => {
     byInitiative.set(e.initiativeId, [...(byInitiative.get(e.initiativeId) ?? []), e]);
-    idsOf.set(e.initiativeId, [...(idsOf.get(e.initiativeId) ?? []), changeIds[n]!]);
+    idsOf.set(e.initiativeId, [...(idsOf.get(e.initiativeId) ?? []), recorded.changeIds[n]!]);
   });
   const initiatives = [...byInitiative.keys()].sort((a, b) => a - b);
-  const last = await reserveOutboxSeq(tem, initiatives.length);
+  const last = recorded.lastSeq;
   const rows: OutboxRow[] = [];
+  const published: { initiativeId: number; changes: FigureChange[] }[] = [];
   for (const [n, initiativeId] of initiatives.entries()) {
     const own = byInitiative.get(initiativeId)!;
-    const revision = await bumpRevision(tem, initiativeId);
+    const revision = recorded.revisions.get(initiativeId)!;
+    const figures = await publishFigures(tem, initiativeId, own);
+    published.push({ initiativeId, changes: figures });
     const event: LiveEvent = {
       seq: last - initiatives.length + 1 + n,
       initiativeId,
@@ -67,7 +64,7 @@ export async function appendOutbox(
       changeIds: idsOf.get(initiativeId)!.filter((id) => id !== undefined),
       types: [...new Set(own.map((e) => e.type))],
       items: itemChangesOf(own),
-      figures: await publishFigures(tem, initiativeId, own),
+      figures,
     };
     rows.push({
       seq: event.seq,
@@ -77,46 +74,43 @@ export async function appendOutbox(
       createdAt: now,
     });
   }
-  await insertOutbox(tem, rows);
+  // The figures become the next write's "before" together with the outbox rows.
+  await publishOutbox(tem, published, rows);
 }
 
 /**
- * The figure changes of the write, recorded as the figures now published. An item-only write
- * adds its counter deltas to the published figures of the changed workstreams' paths (a few
- * rows); anything else, or a path with a figure never published, folds the whole tree.
+ * The figure changes of the write, as they are to be published. An item-only write adds its
+ * counter deltas to the published figures of the changed workstreams' paths (a few rows);
+ * anything else, or a path with a figure never published, folds the whole tree.
  */
 async function publishFigures(
   tem: Em,
   initiativeId: number,
   events: readonly ChangeEvent[],
 ): Promise<FigureChange[]> {
-  const [initiative] = await findInitiativesByIds(tem, [initiativeId]);
-  if (!initiative) return [];
   if (itemsOnly(events)) {
     const deltas = deltasOf(events);
     const ids = [
       ...deltas.map((d) => d.workstreamId),
       ...events.flatMap((e) => (e.type === 'WorkstreamCreated' ? [e.workstreamId] : [])),
     ];
-    const rows = await findWorkstreamsByIds(tem, [...new Set(ids)]);
-    const paths = new Map(rows.map((r) => [r.id, idsOfPath(r.path)]));
-    const nodes = [...new Set([INITIATIVE_NODE, ...[...paths.values()].flat()])];
+    const inputs = await readFigureInputs(tem, initiativeId, [...new Set(ids)]);
+    if (!inputs.initiative) return [];
+    const paths = new Map(inputs.workstreams.map((r) => [r.id, idsOfPath(r.path)]));
     const changes = figuresFromDeltas(
-      await readFigureStates(tem, initiativeId, nodes),
+      inputs.figures,
       events,
       deltas,
       (id) => paths.get(id),
-      resolvePolicy(initiative.rollupPolicy),
+      resolvePolicy(inputs.initiative.rollupPolicy),
     );
-    if (changes) {
-      await writeFigureStates(tem, initiativeId, changes);
-      return changes;
-    }
+    return changes ?? foldFigures(tem, inputs.initiative, events);
   }
-  return foldFigures(tem, initiative, events);
+  const [initiative] = await findInitiativesByIds(tem, [initiativeId]);
+  return initiative ? foldFigures(tem, initiative, events) : [];
 }
 
-/** Folds the initiative's tree as it now stands, compares with what was published, records it. */
+/** Folds the initiative's tree as it now stands and compares it with what was published. */
 async function foldFigures(
   tem: Em,
   initiative: InitiativeRecord,
@@ -140,11 +134,5 @@ async function foldFigures(
   const candidates =
     touched === null ? null : [...withAncestors(touched, (id) => tree.nodes.get(id)?.parentId)];
   const previous = await readFigureStates(tem, initiativeId, candidates);
-  const changes = figureChanges(
-    previous,
-    current,
-    candidates ?? [...current.keys(), ...previous.keys()],
-  );
-  await writeFigureStates(tem, initiativeId, changes);
-  return changes;
+  return figureChanges(previous, current, candidates ?? [...current.keys(), ...previous.keys()]);
 }

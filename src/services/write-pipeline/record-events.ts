@@ -5,8 +5,7 @@ import { deltasOf } from '../../domain/event-deltas.js';
 import { mergeDeltas } from '../../domain/tally.js';
 import { toLogRow } from '../../db/change-log-row.js';
 import type { Em } from '../../db/orm.js';
-import { insertChangeLog } from '../../db/queries/change-log.queries.js';
-import { applyTallyDeltas } from '../../db/queries/item.queries.js';
+import { recordChanges } from '../../db/queries/write-record.queries.js';
 import { appendOutbox } from '../live/append-outbox.js';
 import { groupTallyDeltas } from '../tally-deltas.js';
 import type { WriteScope } from '../write-scope.js';
@@ -30,9 +29,10 @@ export function assertEventsAllowed(
 }
 
 /**
- * Writes the events' change-log rows (one statement per 500) and applies the counter deltas
- * they imply (one atomic upsert per initiative), and appends the live events to the outbox, in
- * the caller's transaction.
+ * Applies the counter deltas the events imply (one atomic upsert per initiative), writes their
+ * change-log rows (one statement per 500), reserves the outbox numbers and appends the live
+ * events to the outbox, in the caller's transaction (on PostgreSQL in three statements: see
+ * write-record.queries.ts).
  */
 export async function recordEvents(
   tem: Em,
@@ -41,15 +41,18 @@ export async function recordEvents(
   now: Date,
 ): Promise<void> {
   if (events.length === 0) return;
-  for (const [initiativeId, group] of groupTallyDeltas(deltasOf(events))) {
-    await applyTallyDeltas(tem, initiativeId, mergeDeltas(group));
-  }
-  const changeIds = await insertChangeLog(
-    tem,
-    events.map((e) => toLogRow(e, actor, now)),
+  const tally = groupTallyDeltas(deltasOf(events)).map(
+    ([initiativeId, group]) => [initiativeId, mergeDeltas(group)] as const,
   );
+  const initiatives = [...new Set(events.map((e) => e.initiativeId))].sort((a, b) => a - b);
   // Last: it takes the outbox's commit-order lock, held until commit (see append-outbox.ts).
-  await appendOutbox(tem, events, actor, now, changeIds);
+  const recorded = await recordChanges(
+    tem,
+    tally,
+    events.map((e) => toLogRow(e, actor, now)),
+    initiatives,
+  );
+  await appendOutbox(tem, events, actor, now, recorded);
 }
 
 /** Which initiatives, workstreams and items the events touched. */
