@@ -27,11 +27,11 @@ import { benchImport } from './import-sheet.js';
 
 const HELP = `npm run bench [-- options]
 
-Measures Jindu against the quality bar's speed rows (S1–S6, S8, S10, then each figure module's)
-on synthetic initiatives: the servers run pinned to core 0, this load generator to core 1;
+Measures Jindu against the quality bar's speed rows (S1–S6, S8, S10, then S11, S12 and,
+on PostgreSQL, S7 and S13) on synthetic initiatives: the servers run pinned to core 0, this load generator to core 1;
 every answer is checked. S3 is a ratio to a bare graphql-jit floor measured in the same run.
 
-  --smoke        tiny sizes and short runs (under a minute): keeps the bench working in CI
+  --smoke        tiny sizes and short runs (a few minutes): keeps the bench working in CI
   --runs N       runs of each scenario (default 3)
   --seconds S    measuring time of each load (default 3; 0.4 with --smoke)
   --out FILE     where to write the JSON results (default bench/results/latest.json,
