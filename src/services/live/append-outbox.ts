@@ -139,12 +139,30 @@ async function foldFigures(
   const touched = touchedWorkstreams(events);
   const candidates =
     touched === null ? null : [...withAncestors(touched, (id) => tree.nodes.get(id)?.parentId)];
-  const previous = await readFigureStates(tem, initiativeId, candidates);
+  const previous = await readFigureStates(tem, initiativeId, null);
   const changes = figureChanges(
     previous,
     current,
     candidates ?? [...current.keys(), ...previous.keys()],
   );
-  await writeFigureStates(tem, initiativeId, changes);
+  const changed = new Set(changes.map((c) => c.nodeId));
+  const silent = unpublished(previous, current).filter((c) => !changed.has(c.nodeId));
+  await writeFigureStates(tem, initiativeId, [...changes, ...silent]);
   return changes;
+}
+
+/**
+ * The nodes that have a figure now and none published yet (a database written before the
+ * outbox existed, or by bulk SQL), recorded without an event: the next write that moves one
+ * then chains from its exact figure at this commit and takes the counter-delta path instead
+ * of folding the whole tree again, path by path.
+ */
+function unpublished(
+  previous: ReadonlyMap<number, FigureValue>,
+  current: ReadonlyMap<number, FigureValue>,
+): FigureChange[] {
+  const out: FigureChange[] = [];
+  for (const [nodeId, after] of current)
+    if (!previous.has(nodeId)) out.push({ nodeId, before: null, after });
+  return out;
 }
