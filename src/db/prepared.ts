@@ -40,7 +40,8 @@ export function bindable(value: unknown): unknown {
     case 'boolean':
       return value ? 1n : 0n;
     case 'number':
-      if (Number.isSafeInteger(value)) return BigInt(value);
+      // A whole number's text is an integer literal up to SQLite's 64-bit range.
+      if (Number.isInteger(value) && Math.abs(value) < 2 ** 63) return BigInt(value);
       return Number.isFinite(value) ? value : undefined;
     case 'object':
       return value instanceof Date && !Number.isNaN(value.getTime())
