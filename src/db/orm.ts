@@ -1,5 +1,5 @@
 import { MikroORM, type Options } from '@mikro-orm/core';
-import { SqliteDriver } from '@mikro-orm/sqlite';
+import { JinduSqliteDriver } from './sqlite-driver.js';
 import { PostgreSqlDriver } from '@mikro-orm/postgresql';
 import type { SqlEntityManager } from '@mikro-orm/sql';
 import { mkdirSync } from 'node:fs';
@@ -52,7 +52,7 @@ export function ormOptions(
     if (dbName !== ':memory:') mkdirSync(dirname(dbName), { recursive: true });
     return {
       ...common,
-      driver: SqliteDriver,
+      driver: JinduSqliteDriver,
       dbName,
       onCreateConnection: sqlitePragmas(opts.sqliteSynchronous ?? 'FULL', dbName === ':memory:'),
     } as Partial<Options>;

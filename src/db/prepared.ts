@@ -2,23 +2,86 @@ import type { Database, Statement } from 'better-sqlite3';
 import { dialectOf, type Em } from './orm.js';
 
 /**
- * Runs a statement of a write transaction. MikroORM writes every parameter into the SQL text,
- * so SQLite would parse and plan each statement anew; inside a SQLite transaction the statement
- * runs instead as a prepared statement, kept per SQL text, with its parameters bound, on the
- * same connection (the transaction holds it, so nothing else runs in between). Everywhere else
- * (reads outside a transaction, PostgreSQL) it goes through MikroORM.
+ * Prepared statements kept per SQLite connection and SQL text. MikroORM writes every parameter
+ * into the SQL text, so SQLite would parse and plan each statement anew; kept here, a statement
+ * is prepared once and runs with its parameters bound (see sqlite-driver.ts for `em.execute`).
  */
-const MAX_KEPT = 256;
+const MAX_KEPT = 512;
 const kept = new WeakMap<Database, Map<string, Statement>>();
+
+/** The connection's prepared statement for `sql`, prepared on first use (least recently used go). */
+export function keptStatement(db: Database, sql: string): Statement {
+  let statements = kept.get(db);
+  if (!statements) kept.set(db, (statements = new Map()));
+  let statement = statements.get(sql);
+  if (statement) {
+    // Most recently used last, so the first key is the one to drop.
+    statements.delete(sql);
+  } else {
+    statement = db.prepare(sql);
+    if (statements.size >= MAX_KEPT) statements.delete(statements.keys().next().value!);
+  }
+  statements.set(sql, statement);
+  return statement;
+}
+
+/**
+ * A parameter as MikroORM's SQLite platform writes it into SQL text, bound instead: whole
+ * numbers as INTEGER (a bound JavaScript number is a REAL, which a TEXT or untyped column keeps
+ * as `1.0`), dates as their milliseconds (how MikroORM stores datetimes in SQLite), booleans as
+ * 1 and 0. `undefined` for a value only MikroORM's own formatting takes (lists, objects, blobs).
+ */
+export function bindable(value: unknown): unknown {
+  if (value === null) return null;
+  switch (typeof value) {
+    case 'string':
+    case 'bigint':
+      return value;
+    case 'boolean':
+      return value ? 1n : 0n;
+    case 'number':
+      // A whole number's text is an integer literal up to SQLite's 64-bit range.
+      if (Number.isInteger(value) && Math.abs(value) < 2 ** 63) return BigInt(value);
+      return Number.isFinite(value) ? value : undefined;
+    case 'object':
+      return value instanceof Date && !Number.isNaN(value.getTime())
+        ? BigInt(value.getTime())
+        : undefined;
+    default:
+      return undefined;
+  }
+}
+
+/** Every parameter bound, or null when one of them is not bindable. */
+export function bindAll(params: readonly unknown[]): unknown[] | null {
+  const out = new Array<unknown>(params.length);
+  for (let i = 0; i < params.length; i++) {
+    const v = bindable(params[i]);
+    if (v === undefined) return null;
+    out[i] = v;
+  }
+  return out;
+}
+
+function bound(params: readonly unknown[]): unknown[] {
+  const out = bindAll(params);
+  if (!out) throw new TypeError('a statement parameter that SQLite cannot bind');
+  return out;
+}
 
 interface NativeSqlite {
   getNativeClient(): Promise<Database>;
 }
 
-function bindable(value: unknown): unknown {
-  if (value instanceof Date) return value.getTime(); // how MikroORM stores datetimes in SQLite
-  if (typeof value === 'boolean') return value ? 1 : 0;
-  return value;
+/**
+ * Inside a SQLite transaction, statements of a write run straight on the native connection
+ * (the transaction holds it, so nothing else runs in between), skipping the ORM's and the query
+ * builder's layers. Everywhere else (outside a transaction, PostgreSQL) through MikroORM.
+ */
+async function transactionKept(em: Em, sql: string): Promise<Statement | null> {
+  if (!em.isInTransaction() || dialectOf(em) !== 'sqlite') return null;
+  const db = await (em.getConnection() as unknown as NativeSqlite).getNativeClient();
+  return keptStatement(db, sql);
 }
 
 /** One statement run once per parameter list, in order (a bulk update's rows). */
@@ -27,25 +90,12 @@ export async function transactionStatementForEach(
   sql: string,
   paramLists: readonly (readonly unknown[])[],
 ): Promise<void> {
-  if (!em.isInTransaction() || dialectOf(em) !== 'sqlite') {
+  const statement = await transactionKept(em, sql);
+  if (!statement) {
     for (const params of paramLists) await em.execute(sql, params as unknown[], 'run');
     return;
   }
-  const statement = await keptStatement(em, sql);
-  for (const params of paramLists) statement.run(...params.map(bindable));
-}
-
-async function keptStatement(em: Em, sql: string): Promise<Statement> {
-  const db = await (em.getConnection() as unknown as NativeSqlite).getNativeClient();
-  let statements = kept.get(db);
-  if (!statements) kept.set(db, (statements = new Map()));
-  let statement = statements.get(sql);
-  if (!statement) {
-    statement = db.prepare(sql);
-    statements.set(sql, statement);
-    if (statements.size > MAX_KEPT) statements.delete(statements.keys().next().value!);
-  }
-  return statement;
+  for (const params of paramLists) statement.run(...bound(params));
 }
 
 export async function transactionStatement(
@@ -54,13 +104,12 @@ export async function transactionStatement(
   params: readonly unknown[],
   method: 'all' | 'run',
 ): Promise<Record<string, unknown>[]> {
-  if (!em.isInTransaction() || dialectOf(em) !== 'sqlite') {
+  const statement = await transactionKept(em, sql);
+  if (!statement) {
     const result = await em.execute(sql, params as unknown[], method);
     return method === 'all' ? (result as Record<string, unknown>[]) : [];
   }
-  const statement = await keptStatement(em, sql);
-  const bound = params.map(bindable);
-  if (method === 'all') return statement.all(...bound) as Record<string, unknown>[];
-  statement.run(...bound);
+  if (method === 'all') return statement.all(...bound(params)) as Record<string, unknown>[];
+  statement.run(...bound(params));
   return [];
 }

@@ -59,7 +59,7 @@ export async function startLive(deps: {
       messagesOf,
       deps.onWebhookAttempt,
     ));
-    feed.listen(() => void worker.kick());
+    feed.listen(() => void worker.kick('commit'));
     worker.start();
   }
   const subscriptions = attachSubscriptions({

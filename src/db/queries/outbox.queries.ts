@@ -77,6 +77,8 @@ export async function readFigureStates(
   );
 }
 
+const FIGURE_ROWS_PER_STATEMENT = 1000;
+
 /** Records the figures just published: the next write's "before". */
 export async function writeFigureStates(
   em: Em,
@@ -95,13 +97,15 @@ export function figureStateWrites(
   const kept = changes.filter((c) => c.after !== null);
   const gone = changes.filter((c) => c.after === null).map((c) => c.nodeId);
   const statements: { sql: string; params: unknown[] }[] = [];
-  if (kept.length > 0) {
+  // In slices: a whole tree's figures at once would pass the databases' limits on parameters.
+  for (let at = 0; at < kept.length; at += FIGURE_ROWS_PER_STATEMENT) {
+    const slice = kept.slice(at, at + FIGURE_ROWS_PER_STATEMENT);
     statements.push({
       sql: `insert into figure_state (initiative_id, node_id, credit, counted, total)
-       values ${kept.map(() => '(?, ?, ?, ?, ?)').join(', ')}
+       values ${slice.map(() => '(?, ?, ?, ?, ?)').join(', ')}
        on conflict (initiative_id, node_id) do update set
          credit = excluded.credit, counted = excluded.counted, total = excluded.total`,
-      params: kept.flatMap((c) => [
+      params: slice.flatMap((c) => [
         initiativeId,
         c.nodeId,
         c.after!.credit,

@@ -70,6 +70,12 @@ export async function findWebhooks(em: Em, ids?: readonly number[]): Promise<Web
   return rows.map(toWebhook);
 }
 
+/** Whether any endpoint is enabled (the fan-out has nothing to do otherwise). */
+export async function hasEnabledWebhooks(em: Em): Promise<boolean> {
+  const rows = await exec(em, 'select 1 as one from webhook where disabled_at is null limit 1');
+  return rows.length > 0;
+}
+
 export async function insertWebhook(
   em: Em,
   w: Omit<WebhookRow, 'id' | 'disabledAt'> & { createdBy: string },

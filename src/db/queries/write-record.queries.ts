@@ -178,7 +178,10 @@ export async function publishOutbox(
   figures: readonly { readonly initiativeId: number; readonly changes: readonly FigureChange[] }[],
   rows: readonly OutboxRow[],
 ): Promise<void> {
-  if (dialectOf(em) !== 'postgresql' || rows.length === 0) {
+  const parameters = figures.reduce((n, f) => n + f.changes.length * 5, rows.length * 5);
+  // One statement on PostgreSQL while it stays well under the protocol's 65,535 parameters (a
+  // whole tree's first publication can pass it; then the statements go one by one).
+  if (dialectOf(em) !== 'postgresql' || rows.length === 0 || parameters > 30_000) {
     for (const f of figures) await writeFigureStates(em, f.initiativeId, f.changes);
     await insertOutbox(em, rows);
     return;

@@ -53,8 +53,8 @@ export async function appendOutbox(
   for (const [n, initiativeId] of initiatives.entries()) {
     const own = byInitiative.get(initiativeId)!;
     const revision = recorded.revisions.get(initiativeId)!;
-    const figures = await publishFigures(tem, initiativeId, own);
-    published.push({ initiativeId, changes: figures });
+    const { events: figures, states } = await publishFigures(tem, initiativeId, own);
+    published.push({ initiativeId, changes: states });
     const event: LiveEvent = {
       seq: last - initiatives.length + 1 + n,
       initiativeId,
@@ -78,6 +78,13 @@ export async function appendOutbox(
   await publishOutbox(tem, published, rows);
 }
 
+/** What a write publishes: the figure changes its event carries, and the figures to record. */
+interface Published {
+  readonly events: FigureChange[];
+  /** `events` and, after a fold, every figure never published before (recorded silently). */
+  readonly states: FigureChange[];
+}
+
 /**
  * The figure changes of the write, as they are to be published. An item-only write adds its
  * counter deltas to the published figures of the changed workstreams' paths (a few rows);
@@ -87,7 +94,7 @@ async function publishFigures(
   tem: Em,
   initiativeId: number,
   events: readonly ChangeEvent[],
-): Promise<FigureChange[]> {
+): Promise<Published> {
   if (itemsOnly(events)) {
     const deltas = deltasOf(events);
     const ids = [
@@ -95,7 +102,7 @@ async function publishFigures(
       ...events.flatMap((e) => (e.type === 'WorkstreamCreated' ? [e.workstreamId] : [])),
     ];
     const inputs = await readFigureInputs(tem, initiativeId, [...new Set(ids)]);
-    if (!inputs.initiative) return [];
+    if (!inputs.initiative) return { events: [], states: [] };
     const paths = new Map(inputs.workstreams.map((r) => [r.id, idsOfPath(r.path)]));
     const changes = figuresFromDeltas(
       inputs.figures,
@@ -104,10 +111,12 @@ async function publishFigures(
       (id) => paths.get(id),
       resolvePolicy(inputs.initiative.rollupPolicy),
     );
-    return changes ?? foldFigures(tem, inputs.initiative, events);
+    return changes
+      ? { events: changes, states: changes }
+      : foldFigures(tem, inputs.initiative, events);
   }
   const [initiative] = await findInitiativesByIds(tem, [initiativeId]);
-  return initiative ? foldFigures(tem, initiative, events) : [];
+  return initiative ? foldFigures(tem, initiative, events) : { events: [], states: [] };
 }
 
 /** Folds the initiative's tree as it now stands and compares it with what was published. */
@@ -115,7 +124,7 @@ async function foldFigures(
   tem: Em,
   initiative: InitiativeRecord,
   events: readonly ChangeEvent[],
-): Promise<FigureChange[]> {
+): Promise<Published> {
   const initiativeId = initiative.id;
   const tree = buildTree(
     initiative,
@@ -133,6 +142,29 @@ async function foldFigures(
   const touched = touchedWorkstreams(events);
   const candidates =
     touched === null ? null : [...withAncestors(touched, (id) => tree.nodes.get(id)?.parentId)];
-  const previous = await readFigureStates(tem, initiativeId, candidates);
-  return figureChanges(previous, current, candidates ?? [...current.keys(), ...previous.keys()]);
+  const previous = await readFigureStates(tem, initiativeId, null);
+  const changes = figureChanges(
+    previous,
+    current,
+    candidates ?? [...current.keys(), ...previous.keys()],
+  );
+  const changed = new Set(changes.map((c) => c.nodeId));
+  const silent = unpublished(previous, current).filter((c) => !changed.has(c.nodeId));
+  return { events: changes, states: [...changes, ...silent] };
+}
+
+/**
+ * The nodes that have a figure now and none published yet (a database written before the
+ * outbox existed, or by bulk SQL), recorded without an event: the next write that moves one
+ * then chains from its exact figure at this commit and takes the counter-delta path instead
+ * of folding the whole tree again, path by path.
+ */
+function unpublished(
+  previous: ReadonlyMap<number, FigureValue>,
+  current: ReadonlyMap<number, FigureValue>,
+): FigureChange[] {
+  const out: FigureChange[] = [];
+  for (const [nodeId, after] of current)
+    if (!previous.has(nodeId)) out.push({ nodeId, before: null, after });
+  return out;
 }

@@ -10,6 +10,7 @@ import { readOutboxAfter } from '../../db/queries/outbox.queries.js';
 import {
   claimDueDeliveries,
   findWebhooks,
+  hasEnabledWebhooks,
   insertDeliveries,
   lockWebhookPosition,
   pruneOutbox,
@@ -24,6 +25,7 @@ const BATCH = 200;
 /** Outbox rows are kept this long after every reader is past them (late readers, debugging). */
 export const OUTBOX_KEEP_MS = 7 * 24 * 3_600_000;
 const PRUNE_EVERY_MS = 10 * 60_000;
+const IDLE_ADVANCE_MS = 10_000;
 const LEASE_MS = 60_000;
 const TIMEOUT_MS = 10_000;
 
@@ -41,8 +43,12 @@ export type AttemptResult = 'success' | 'failure' | 'gone' | 'refused';
 export class WebhookWorker {
   private running: Promise<void> | null = null;
   private again = false;
+  /** Whether the run under way, or the one queued after it, also claims due deliveries. */
+  private claimAgain = false;
   private timer: NodeJS.Timeout | undefined;
   private prunedAt = 0;
+  /** When a fan-out last moved the position (or found webhooks to feed). */
+  private advancedAt = 0;
 
   constructor(
     private readonly em: () => Em,
@@ -63,29 +69,43 @@ export class WebhookWorker {
     this.kick();
   }
 
-  /** Runs now (or once more after the run under way). */
-  kick(): Promise<void> {
+  /**
+   * Runs now (or once more after the run under way). `commit`: woken by a new outbox row, it
+   * fans out and sends what that created; due retries wait for the timer's run (at most a
+   * second or `retryBaseMs` away), so a busy writer does not pay a claim per commit.
+   */
+  kick(reason: 'timer' | 'commit' = 'timer'): Promise<void> {
+    const claim = reason === 'timer';
     if (this.running) {
       this.again = true;
+      this.claimAgain ||= claim;
       return this.running;
     }
-    this.running = this.run().finally(() => {
+    this.running = this.run(claim).finally(() => {
       this.running = null;
       if (this.again) {
+        const claimNext = this.claimAgain;
         this.again = false;
-        void this.kick();
+        this.claimAgain = false;
+        void this.kick(claimNext ? 'timer' : 'commit');
       }
     });
     return this.running;
   }
 
-  private async run(): Promise<void> {
+  private async run(claim: boolean): Promise<void> {
     try {
-      while ((await this.fanOut()) === BATCH);
+      let created = 0;
+      for (;;) {
+        const { rows, deliveries } = await this.fanOut();
+        created += deliveries;
+        if (rows !== BATCH) break;
+      }
       if (Date.now() - this.prunedAt > PRUNE_EVERY_MS) {
         this.prunedAt = Date.now();
         await pruneOutbox(this.em(), new Date(Date.now() - OUTBOX_KEEP_MS));
       }
+      if (!claim && created === 0) return;
       for (;;) {
         const due = await claimDueDeliveries(this.em(), new Date(), LEASE_MS, 20);
         if (due.length === 0) break;
@@ -96,13 +116,22 @@ export class WebhookWorker {
     }
   }
 
-  /** Turns outbox rows into deliveries; returns how many rows it read. */
-  private async fanOut(): Promise<number> {
+  /**
+   * Turns outbox rows into deliveries; returns how many rows it read and deliveries it made.
+   * With no endpoint enabled there is nothing to deliver: the position (which only bounds what
+   * the outbox pruning may drop) then moves every IDLE_ADVANCE_MS instead of in a write
+   * transaction, with its durable commit, after every write of the server. Rows it has not
+   * passed are read again later, and give an endpoint made meanwhile nothing older than itself.
+   */
+  private async fanOut(): Promise<{ rows: number; deliveries: number }> {
+    const idle = !(await hasEnabledWebhooks(this.em()));
+    if (idle && Date.now() - this.advancedAt < IDLE_ADVANCE_MS) return { rows: 0, deliveries: 0 };
+    this.advancedAt = Date.now();
     return this.em().transactional(async (tem) => {
       const em = tem as Em;
       const position = await lockWebhookPosition(em);
       const rows = await readOutboxAfter(em, position, BATCH);
-      if (rows.length === 0) return 0;
+      if (rows.length === 0) return { rows: 0, deliveries: 0 };
       const hooks = (await findWebhooks(em)).filter((h) => h.disabledAt === null);
       const events = rows.map((r) => JSON.parse(r.payload) as LiveEvent);
       const keys = new Map(
@@ -132,7 +161,7 @@ export class WebhookWorker {
       );
       await insertDeliveries(em, deliveries);
       await setWebhookPosition(em, rows.at(-1)!.seq);
-      return rows.length;
+      return { rows: rows.length, deliveries: deliveries.length };
     });
   }
 
