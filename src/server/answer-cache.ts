@@ -159,10 +159,11 @@ export class AnswerCache {
   private async stamp(em: Em, shape: Shape, variables: Record<string, unknown>) {
     if (em.isInTransaction()) return null;
     if (dialectOf(em) === 'postgresql') {
-      const keys = shape.initiativeFields.map((field) => {
-        const def = this.schema.getQueryType()!.getFields().initiative!;
-        return String(getArgumentValues(def, field, variables).key);
-      });
+      const def = this.schema.getQueryType()!.getFields().initiative!;
+      const keys = argumentKeys(shape.initiativeFields, (field) =>
+        String(getArgumentValues(def, field, variables).key),
+      );
+      if (keys === null) return null;
       const records = await Promise.all(keys.map((key) => findInitiativeByKey(em, key)));
       const ids = records.flatMap((r) => (r ? [r.id] : []));
       const revisions = ids.length > 0 ? await readRevisions(em, ids) : new Map<number, number>();
@@ -205,9 +206,11 @@ export class AnswerCache {
             const shape = this.shape(document);
             if (!shape) return null;
             const variables = request.request.variables ?? {};
+            const variablesKey = jsonOrNull(variables);
+            if (variablesKey === null) return null;
             const stamp = await this.stamp(contextValue.em, shape, variables);
             if (stamp === null) return null;
-            const key = `${readerKey(contextValue.principal)}\n${request.request.operationName ?? ''}\n${JSON.stringify(variables)}\n${text}`;
+            const key = `${readerKey(contextValue.principal)}\n${request.request.operationName ?? ''}\n${variablesKey}\n${text}`;
             let entry = this.entries.get(key);
             if (entry?.stamp === stamp && entry.text === undefined) {
               if (Date.now() - entry.since > WAIT_MS)
@@ -286,5 +289,26 @@ export class AnswerCache {
     // Text and its UTF-8 bytes: about three bytes a character for Chinese names, counted as one.
     while (this.keptChars > MAX_KEPT_CHARS && this.entries.size > 0)
       this.drop(this.entries.keys().next().value!);
+  }
+}
+
+/**
+ * Variables as a key, or null when they cannot be one (nested past the stack's depth): such a
+ * request is never kept, and execution answers it with the variable's own BAD_USER_INPUT.
+ */
+function jsonOrNull(variables: Record<string, unknown>): string | null {
+  try {
+    return JSON.stringify(variables);
+  } catch {
+    return null;
+  }
+}
+
+/** The initiatives' keys a query names, or null when a variable does not coerce to one. */
+function argumentKeys<T>(fields: readonly T[], keyOf: (field: T) => string): string[] | null {
+  try {
+    return fields.map(keyOf);
+  } catch {
+    return null;
   }
 }
