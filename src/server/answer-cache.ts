@@ -208,7 +208,9 @@ export class AnswerCache {
             const variables = request.request.variables ?? {};
             const variablesKey = jsonOrNull(variables);
             if (variablesKey === null) return null;
-            const stamp = await this.stamp(contextValue.em, shape, variables);
+            // A stamp that cannot be read (the database gone, a statement cut) keeps nothing:
+            // the request is answered afresh, and its own error says what happened (a 503).
+            const stamp = await this.stamp(contextValue.em, shape, variables).catch(() => null);
             if (stamp === null) return null;
             const key = `${readerKey(contextValue.principal)}\n${request.request.operationName ?? ''}\n${variablesKey}\n${text}`;
             let entry = this.entries.get(key);

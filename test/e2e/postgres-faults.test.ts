@@ -48,7 +48,10 @@ describe.skipIf(!POSTGRES_URL)('PostgreSQL connections cut under write load', ()
     try {
       const em = orm.em.fork() as Em;
       token = (await createToken({ em, name: 'faults', role: 'admin' })).token;
-      const rows = await em.execute(`select id from item order by id limit ${WRITERS}`);
+      const rows = await em.execute(
+        // Staged items take their status from their stage (setItemStatus refuses them).
+        `select id from item where id not in (select item_id from item_stage) order by id limit ${WRITERS}`,
+      );
       items = rows.map((r) => toGlobalId('Item', Number(r.id)));
     } finally {
       await orm.close();
