@@ -2,7 +2,7 @@ import type { ReadTime } from '../../domain/replay-items.js';
 import type { Em } from '../orm.js';
 import { transactionStatement } from '../prepared.js';
 import { timeParam } from './as-of.queries.js';
-import type { UpdateRow } from './report-records.queries.js';
+import { updateRowOf, type UpdateRow } from './report-records.queries.js';
 import { placeholders } from './sql.js';
 
 /*
@@ -12,8 +12,6 @@ import { placeholders } from './sql.js';
  */
 
 const s = (v: unknown) => (v === null || v === undefined ? null : String(v));
-const n = (v: unknown) => (v === null || v === undefined ? null : Number(v));
-const time = (v: unknown) => new Date(v as string | number | Date);
 
 export interface StageOfItem {
   readonly itemId: number;
@@ -73,15 +71,5 @@ export async function findUpdatesOfInitiatives(
       order by effective_at, id`,
     [...initiativeIds],
   );
-  return rows.map((r) => ({
-    id: Number(r.id),
-    initiativeId: n(r.initiative_id),
-    objective: s(r.objective),
-    section: String(r.section),
-    week: String(r.week),
-    body: String(r.body),
-    author: String(r.author),
-    effectiveAt: time(r.effective_at),
-    recordedAt: time(r.recorded_at),
-  }));
+  return rows.map(updateRowOf);
 }

@@ -212,7 +212,12 @@ export async function findUpdates(em: Em, from: string, to: string): Promise<Upd
     'select * from written_update where week >= ? and week <= ? order by effective_at, id',
     [from, to],
   );
-  return rows.map((r) => ({
+  return rows.map(updateRowOf);
+}
+
+/** A `written_update` row as the services read it. */
+export function updateRowOf(r: Record<string, unknown>): UpdateRow {
+  return {
     id: Number(r.id),
     initiativeId: n(r.initiative_id),
     objective: s(r.objective),
@@ -222,5 +227,5 @@ export async function findUpdates(em: Em, from: string, to: string): Promise<Upd
     author: String(r.author),
     effectiveAt: time(r.effective_at),
     recordedAt: time(r.recorded_at),
-  }));
+  };
 }
