@@ -97,17 +97,19 @@ export function buildTree(
       if (node) applyDelta(node.ownTally, t);
     }
   const policy = resolvePolicy(initiative.rollupPolicy);
-  const rollup = foldTree(
-    [...nodes.values()].map((n) => ({
-      id: n.id,
-      parentId: n.parentId,
-      tally: n.ownTally,
-      manual:
-        n.manualPercentBp === null
-          ? null
-          : { weightCenti: n.weightCenti, percentBp: n.manualPercentBp },
-    })),
-    policy,
-  );
+  const rollup = foldTree(foldInputsOf(nodes.values()), policy);
   return { initiative, policy, nodes, roots, rollup };
+}
+
+/** The tree's nodes as the pure fold takes them: own tally, and a manual percent where set. */
+export function foldInputsOf(nodes: Iterable<TreeNode>) {
+  return [...nodes].map((n) => ({
+    id: n.id,
+    parentId: n.parentId,
+    tally: n.ownTally,
+    manual:
+      n.manualPercentBp === null
+        ? null
+        : { weightCenti: n.weightCenti, percentBp: n.manualPercentBp },
+  }));
 }

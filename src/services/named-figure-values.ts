@@ -1,7 +1,7 @@
 import { evaluateNamedFigures, type NamedFigures } from '../domain/named-figures.js';
 import { resolvePolicy } from '../domain/rollup-policy.js';
 import type { NamedFigureRow } from '../db/queries/report-records.queries.js';
-import type { InitiativeTree } from './load-initiative-tree.js';
+import { foldInputsOf, type InitiativeTree } from './load-initiative-tree.js';
 
 /**
  * An initiative's named figures on every node of its tree. Each figure's policy is the
@@ -11,15 +11,7 @@ export function namedFiguresOf(
   tree: InitiativeTree,
   rows: readonly NamedFigureRow[],
 ): NamedFigures<number> {
-  const nodes = [...tree.nodes.values()].map((n) => ({
-    id: n.id,
-    parentId: n.parentId,
-    tally: n.ownTally,
-    manual:
-      n.manualPercentBp === null
-        ? null
-        : { weightCenti: n.weightCenti, percentBp: n.manualPercentBp },
-  }));
+  const nodes = foldInputsOf(tree.nodes.values());
   const defs = rows
     .filter((r) => r.initiativeId === tree.initiative.id)
     .map((r) => ({
