@@ -1,11 +1,11 @@
 import { MikroORM, type Options } from '@mikro-orm/core';
 import { JinduSqliteDriver } from './sqlite-driver.js';
-import { PostgreSqlDriver } from '@mikro-orm/postgresql';
 import type { SqlEntityManager } from '@mikro-orm/sql';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Migrator } from '@mikro-orm/migrations';
 import { ENTITIES } from './entities/index.js';
+import { JinduPostgreSqlDriver } from './pg-driver.js';
 import { pgPoolOptions } from './pg-pool-guard.js';
 import { MIGRATIONS } from './migrations/index.js';
 import { MIGRATIONS_TABLE, prepareSchema, type SchemaReport } from './prepare-schema.js';
@@ -23,6 +23,11 @@ export interface OrmOptions {
   readonly poolSize?: number;
   /** Receives every SQL statement (tests count them to prove batching). */
   readonly onQuery?: (sql: string) => void;
+}
+
+/** Named prepared statements on PostgreSQL: off only with JINDU_PG_PREPARE=false (or 0, no). */
+function namedStatementsWanted(): boolean {
+  return !['false', '0', 'no'].includes((process.env.JINDU_PG_PREPARE ?? '').trim().toLowerCase());
 }
 
 /** The MikroORM options for a database URL (`sqlite:PATH`, `sqlite::memory:`, `postgres://…`). */
@@ -59,11 +64,13 @@ export function ormOptions(
   }
   return {
     ...common,
-    driver: PostgreSqlDriver,
+    driver: JinduPostgreSqlDriver,
     clientUrl: opts.databaseUrl,
     pool: { min: 0, max: opts.poolSize ?? 10 },
-    // Broken connections are discarded and the wait for one is bounded (see pg-pool-guard.ts).
-    driverOptions: pgPoolOptions(),
+    // Broken connections are discarded and the wait for one is bounded (see pg-pool-guard.ts);
+    // statements are prepared once per connection unless JINDU_PG_PREPARE=false
+    // (pg-named-statements.ts).
+    driverOptions: pgPoolOptions(undefined, namedStatementsWanted()),
   } as Partial<Options>;
 }
 

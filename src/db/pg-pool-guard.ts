@@ -11,6 +11,8 @@
  * fresh one on demand); Kysely's later release, if it comes, is a no-op.
  */
 
+import { nameStatements } from './pg-named-statements.js';
+
 /** The parts of a `pg` client this guard relies on. */
 interface PgClient {
   on(event: 'error' | 'end', listener: (...args: unknown[]) => void): unknown;
@@ -27,11 +29,14 @@ interface PgPool {
 export const POOL_ACQUIRE_TIMEOUT_MS = 3_000;
 
 /** pg Pool options merged into MikroORM's: a bounded wait for a connection, TCP keep-alive. */
-export function pgPoolOptions(acquireTimeoutMs = POOL_ACQUIRE_TIMEOUT_MS) {
+export function pgPoolOptions(acquireTimeoutMs = POOL_ACQUIRE_TIMEOUT_MS, named = false) {
   return {
     connectionTimeoutMillis: acquireTimeoutMs,
     keepAlive: true,
-    onPoolCreated: (pool: unknown) => guardPool(pool as PgPool),
+    onPoolCreated: (pool: unknown) => {
+      guardPool(pool as PgPool);
+      if (named) nameStatements(pool as Parameters<typeof nameStatements>[0]);
+    },
   };
 }
 
