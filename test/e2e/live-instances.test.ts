@@ -166,7 +166,10 @@ describe.skipIf(!POSTGRES_URL)('several instances on PostgreSQL', () => {
         acked.push(`${itemId}@${res.body.data.setItemStatus.item.version}`);
       }
     });
-    await new Promise((r) => setTimeout(r, 1_000));
+    // Kill it once writes are under way: a dozen acknowledged (a busy machine takes longer to
+    // get there than a fixed pause would allow), and some still in flight.
+    for (const until = Date.now() + 30_000; acked.length < 12 && Date.now() < until;)
+      await new Promise((r) => setTimeout(r, 50));
     await c.stop('SIGKILL');
     stop = true;
     await Promise.all(writers);
