@@ -14,8 +14,10 @@ const HELP = `npm run bench:s12 [-- options]
 
 S12 alone (a 52-week progressHistory and forecast on every node, each ÷ the live dashboard, in
 server CPU per request), on a generated 1,000-workstream, 10,000-item initiative with a year
-of history; quicker than the whole bench, for working on those two rows. The server runs the
-compiled build (npm run build first), pinned to core 0 when there are two cores.
+of history; quicker than the whole bench, for working on those two rows. It also sends the
+forecast query with trials: 1, everything a forecast costs but the simulation, so the
+simulation's share is the difference. The server runs the compiled build (npm run build
+first), pinned to core 0 when there are two cores.
 
   --rounds N       interleaved rounds (default 5); each round sends every query to every build
   --requests N     requests of each query per round (default 3; the live dashboard 5× that)
@@ -102,11 +104,13 @@ try {
   const live = dashboardQuery(g);
   const history = historyQuery(g, now);
   const forecasts = forecastQuery(g);
+  const oneTrial = forecastQuery(g, 1);
   const histories = new Set<string>();
   for (const { server } of servers) {
     checkDashboard(await post(server, live), g);
     histories.add(await post(server, history));
     await post(server, forecasts); // warm
+    await post(server, oneTrial);
   }
   if (histories.size !== 1) throw new Error('the builds answer the burn-up differently');
   /** Server CPU per request, ms. */
@@ -119,23 +123,30 @@ try {
     live: [] as number[],
     history: [] as number[],
     forecast: [] as number[],
+    rest: [] as number[],
+    simulation: [] as number[],
   }));
   for (let round = 1; round <= rounds; round++) {
     for (const [i, { server }] of servers.entries()) {
       const l = await cpu(server, live, requests * 5);
       const hi = await cpu(server, history, requests);
       const f = await cpu(server, forecasts, requests);
+      const one = await cpu(server, oneTrial, requests);
       taken[i]!.live.push(l);
       taken[i]!.history.push(hi / l);
       taken[i]!.forecast.push(f / l);
+      taken[i]!.rest.push(one / l);
+      taken[i]!.simulation.push((f - one) / l);
       say(
-        `round ${round} ${builds[i]}: live ${l.toFixed(1)} ms, history ${hi.toFixed(1)} ms (${(hi / l).toFixed(2)}×), forecast ${f.toFixed(1)} ms (${(f / l).toFixed(2)}×); load ${loadavg()[0]!.toFixed(2)}`,
+        `round ${round} ${builds[i]}: live ${l.toFixed(1)} ms, history ${hi.toFixed(1)} ms (${(hi / l).toFixed(2)}×), forecast ${f.toFixed(1)} ms (${(f / l).toFixed(2)}×), with 1 trial ${one.toFixed(1)} ms (${(one / l).toFixed(2)}×); load ${loadavg()[0]!.toFixed(2)}`,
       );
     }
   }
+  const show = (xs: number[]) =>
+    `${median(xs).toFixed(2)}× (${xs.map((x) => x.toFixed(2)).join(' · ')})`;
   for (const [i, t] of taken.entries())
     console.log(
-      `${builds[i]}: live ${median(t.live).toFixed(1)} ms; history ÷ live ${median(t.history).toFixed(2)}× (${t.history.map((x) => x.toFixed(2)).join(' · ')}); forecast ÷ live ${median(t.forecast).toFixed(2)}× (${t.forecast.map((x) => x.toFixed(2)).join(' · ')})`,
+      `${builds[i]}: live ${median(t.live).toFixed(1)} ms CPU; ÷ live: history ${show(t.history)}; forecast ${show(t.forecast)}; forecast with 1 trial ${show(t.rest)}; the difference (the simulation) ${show(t.simulation)}`,
     );
 } finally {
   for (const { server } of servers) await server.stop();

@@ -19,14 +19,15 @@ export function historyQuery(g: GeneratedInitiative, now: number): string {
   });
 }
 
-/** The forecast (default 12 weeks, 10,000 trials) on every node of the tree. */
-export function forecastQuery(g: GeneratedInitiative): string {
-  const fields = 'id forecast { status p50 p85 p95 }';
+/** The forecast (default 12 weeks, 10,000 trials, or `trials`) on every node of the tree. */
+export function forecastQuery(g: GeneratedInitiative, trials?: number): string {
+  const args = trials === undefined ? '' : `(trials: ${trials})`;
+  const fields = `id forecast${args} { status p50 p85 p95 }`;
   let selection = fields;
   for (let level = 0; level < g.maxDepth; level++)
     selection = `${fields} children { ${selection} }`;
   return JSON.stringify({
-    query: `query Forecasts { initiative(key: "${g.key}") { forecast { status p50 p85 p95 } workstreams { ${selection} } } }`,
+    query: `query Forecasts { initiative(key: "${g.key}") { forecast${args} { status p50 p85 p95 } workstreams { ${selection} } } }`,
   });
 }
 
