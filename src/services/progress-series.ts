@@ -122,10 +122,17 @@ async function walkSeries(
     const t = { asOf: at, knownAt };
     let moved = true;
     if (!tallies) tallies = await asOfTallies(em, initiativeId, t);
-    else if (((await findUsableSnapshot(em, initiativeId, t))?.effectiveAt ?? 0) > previous)
-      tallies = await asOfTallies(em, initiativeId, t, { into: tallies });
-    else
-      moved = apply(await findItemEntriesBetween(em, initiativeId, previous, at, knownAt), tallies);
+    else {
+      // A snapshot between the points: start from it (looked up once, handed on).
+      const snapshot = await findUsableSnapshot(em, initiativeId, t);
+      if ((snapshot?.effectiveAt ?? 0) > previous)
+        tallies = await asOfTallies(em, initiativeId, t, { into: tallies, snapshot });
+      else
+        moved = apply(
+          await findItemEntriesBetween(em, initiativeId, previous, at, knownAt),
+          tallies,
+        );
+    }
     previous = at;
     visit({
       index,
