@@ -111,7 +111,10 @@ const STRIDE = BLOCKS + 1;
 const CHUNK = 8;
 /** Block walks need k³ + 1 table entries per node and combos that fit 16 bits. */
 const MAX_BLOCK_K = 16;
-/** Kept tables (under 2 MB each at the default trials), least recently used out first. */
+/**
+ * Kept tables (under 2 MB each at the default trials; half as many week tables, 2.6 MB each),
+ * least recently used out first.
+ */
 const MAX_TABLES = 8;
 /** Larger trial counts walk week by week, drawing directly. */
 const TABLE_MAX_TRIALS = 20_000;
@@ -198,8 +201,9 @@ function fillBlockSums<T extends Int32Array | Float64Array>(
  * change from the remaining work until nothing remains; it walks three weeks at a step with the
  * node's sums of every triple of weeks, and looks inside a triple only where a running sum in it
  * reaches what is left. Every sum is of whole numbers and exact, so the weeks counted are those
- * of the week-by-week walk (`weeklyCounts`, which also takes what the tables cannot), draw for
- * draw.
+ * of the week-by-week walk (`weeklyCounts`), draw for draw. Histories over 16 weeks, and values
+ * that are not whole or too large to sum exactly, walk week by week over a table of single
+ * draws; more than 20,000 trials draw every week directly.
  */
 export function weekCounts(net: Float64Array, remaining: number, o: ForecastOptions): Int32Array {
   const k = net.length;
@@ -212,9 +216,9 @@ export function weekCounts(net: Float64Array, remaining: number, o: ForecastOpti
     if (whole) divisor = gcd(divisor, Math.abs(v));
   }
   const reach = (remaining + (MAX_FORECAST_WEEKS + BLOCK) * largest) / divisor;
-  if (!whole || !Number.isSafeInteger(reach * divisor) || k > MAX_BLOCK_K)
-    return weeklyCounts(net, remaining, o);
   if (o.trials > TABLE_MAX_TRIALS) return weeklyCounts(net, remaining, o);
+  if (!whole || !Number.isSafeInteger(reach * divisor) || k > MAX_BLOCK_K)
+    return weeklyWalk(weekTable(o.seed | 0, k, o.trials), net, remaining, o);
   const table = drawTable(o.seed | 0, k, o.trials);
   const scaled = net.map((v) => v / divisor);
   return reach < 2 ** 31 - 1
@@ -265,6 +269,60 @@ function walk(
       break;
     }
     weeks[w]!++;
+  }
+  return weeks;
+}
+
+/**
+ * The draws one week to an entry, for histories too long for triples (k > 16, up to 255 weeks):
+ * `index[t × MAX_FORECAST_WEEKS + w]`, filled per trial as far as a simulation has gone.
+ */
+interface WeekTable {
+  readonly index: Uint8Array;
+  readonly filled: Uint16Array;
+}
+const weekTables = new Map<string, WeekTable>();
+
+function weekTable(seed: number, k: number, trials: number): WeekTable | null {
+  if (k > 255) return null;
+  const key = `${seed}:${k}:${trials}`;
+  let table = weekTables.get(key);
+  if (table) weekTables.delete(key);
+  else {
+    table = {
+      index: new Uint8Array(trials * MAX_FORECAST_WEEKS),
+      filled: new Uint16Array(trials),
+    };
+    if (weekTables.size >= MAX_TABLES / 2) weekTables.delete(weekTables.keys().next().value!);
+  }
+  weekTables.set(key, table);
+  return table;
+}
+
+/** The week-by-week walk over a week table (or drawing directly without one). */
+function weeklyWalk(
+  table: WeekTable | null,
+  net: Float64Array,
+  remaining: number,
+  o: ForecastOptions,
+): Int32Array {
+  if (!table) return weeklyCounts(net, remaining, o);
+  const k = net.length;
+  const seed = o.seed | 0;
+  const { index, filled } = table;
+  const weeks = new Int32Array(MAX_FORECAST_WEEKS + 2);
+  for (let t = 0; t < o.trials; t++) {
+    const base = t * MAX_FORECAST_WEEKS;
+    let known = filled[t]!;
+    let left = remaining;
+    let w = 0;
+    while (left > 0 && w < MAX_FORECAST_WEEKS) {
+      if (w === known) index[base + known++] = pick(seed, t, w, k);
+      left -= net[index[base + w]!]!;
+      w++;
+    }
+    filled[t] = known;
+    weeks[left > 0 ? MAX_FORECAST_WEEKS + 1 : w]!++;
   }
   return weeks;
 }

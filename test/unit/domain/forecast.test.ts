@@ -176,6 +176,22 @@ describe('the block walk counts the weeks of the week-by-week walk, draw for dra
     );
   });
 
+  it('on histories longer than 16 weeks, walked over single draws', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: -40, max: 90 }), { minLength: 17, maxLength: 60 }),
+        fc.integer({ min: 1, max: 2_000 }),
+        fc.integer({ min: 1, max: 200 }),
+        fc.integer(),
+        (net, left, trials, seed) => {
+          const [blocks, weekly] = counts(net, left, trials, seed);
+          expect(blocks).toEqual(weekly);
+        },
+      ),
+      { numRuns: 100 },
+    );
+  });
+
   it('at the horizon, past the 32-bit range, and with fractions', () => {
     // Barely converging: most trials reach the last two single weeks or pass the horizon.
     const slow = [3, -2, 0, 1, -1, 0];
