@@ -12,21 +12,22 @@ import type { GeneratedInitiative } from './synthetic-data.js';
 const WEEK = 7 * 86_400_000;
 
 /** A 52-week burn-up of the whole initiative (weekly points up to now). */
-function historyQuery(g: GeneratedInitiative, now: number): string {
+export function historyQuery(g: GeneratedInitiative, now: number): string {
   const from = new Date(now - 51 * WEEK).toISOString();
   return JSON.stringify({
     query: `query History { initiative(key: "${g.key}") { progressHistory(from: "${from}", every: WEEK) { at percent credit counted total byStatus { status count } } } }`,
   });
 }
 
-/** The forecast (default 12 weeks, 10,000 trials) on every node of the tree. */
-function forecastQuery(g: GeneratedInitiative): string {
-  const fields = 'id forecast { status p50 p85 p95 }';
+/** The forecast (default 12 weeks, 10,000 trials, or `trials`) on every node of the tree. */
+export function forecastQuery(g: GeneratedInitiative, trials?: number): string {
+  const args = trials === undefined ? '' : `(trials: ${trials})`;
+  const fields = `id forecast${args} { status p50 p85 p95 }`;
   let selection = fields;
   for (let level = 0; level < g.maxDepth; level++)
     selection = `${fields} children { ${selection} }`;
   return JSON.stringify({
-    query: `query Forecasts { initiative(key: "${g.key}") { forecast { status p50 p85 p95 } workstreams { ${selection} } } }`,
+    query: `query Forecasts { initiative(key: "${g.key}") { forecast${args} { status p50 p85 p95 } workstreams { ${selection} } } }`,
   });
 }
 

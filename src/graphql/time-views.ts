@@ -12,7 +12,7 @@ import { reportDateOf, seriesTimes, WEEK_MS, type SeriesEvery } from '../domain/
 import type { InitiativeRecord } from '../db/records.js';
 import { findHealthEntries } from '../db/queries/series.queries.js';
 import type { InitiativeTree, TreeNode } from '../services/load-initiative-tree.js';
-import { progressSeries, type SeriesPoint } from '../services/progress-series.js';
+import { progressSeries, weeklyFigures, type SeriesPoint } from '../services/progress-series.js';
 import type { Context } from './context.type.js';
 import { badUserInput } from './errors.js';
 import { timedFigureId } from './types/progress.type.js';
@@ -32,7 +32,10 @@ export interface TimeTarget {
 interface TimeCache {
   readonly now: number;
   readonly series: Map<string, Promise<SeriesPoint[]>>;
+  readonly weekly: Map<string, Promise<Map<number | null, (WeeklyFigure | null)[]>>>;
   readonly forecasts: Map<string, Promise<{ f: Forecast; end: number }>>;
+  /** Forecasts by their whole input: nodes with the same weekly figures are simulated once. */
+  readonly byInput: Map<string, Forecast>;
   health: Map<number, Promise<Map<number | null, ManualHealth>>>;
 }
 const caches = new WeakMap<object, TimeCache>();
@@ -42,7 +45,14 @@ export function timeCache(ctx: Context): TimeCache {
   if (!cache)
     caches.set(
       ctx.loaders,
-      (cache = { now: Date.now(), series: new Map(), forecasts: new Map(), health: new Map() }),
+      (cache = {
+        now: Date.now(),
+        series: new Map(),
+        weekly: new Map(),
+        forecasts: new Map(),
+        byInput: new Map(),
+        health: new Map(),
+      }),
     );
   return cache;
 }
@@ -149,10 +159,20 @@ async function forecastFor(
     const times = Array.from({ length: historyWeeks + 1 }, (_, i) =>
       Math.max(0, end - (historyWeeks - i) * WEEK_MS),
     );
-    // Forecasts are asked of many nodes at once: one full series serves them all.
-    kept = seriesOf(ctx, t, times, knownAt, false).then((points) => {
-      const weekly: (WeeklyFigure | null)[] = points.map((p) => figureAt(p, t) ?? null);
-      return { f: forecast(weekly, { trials, seed }), end };
+    // Forecasts are asked of many nodes at once: one pass over the weeks serves them all.
+    const weeklyKey = `${t.initiative.id}@${end}@${historyWeeks}@${knownAt}`;
+    let weekly = cache.weekly.get(weeklyKey);
+    if (!weekly)
+      cache.weekly.set(
+        weeklyKey,
+        (weekly = weeklyFigures(ctx.em, t.initiative.id, times, knownAt)),
+      );
+    kept = weekly.then((all) => {
+      const points = all.get(t.node?.id ?? null) ?? times.map(() => null);
+      const input = `${trials}:${seed}:${points.map((p) => (p ? `${p.credit},${p.counted}` : '')).join(';')}`;
+      let f = cache.byInput.get(input);
+      if (!f) cache.byInput.set(input, (f = forecast(points, { trials, seed })));
+      return { f, end };
     });
     cache.forecasts.set(key, kept);
   }

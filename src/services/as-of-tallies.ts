@@ -4,13 +4,15 @@ import { applyDelta, emptyTally, type Tally } from '../domain/tally.js';
 import type { Em } from '../db/orm.js';
 import { findItemEntries, findItemEntriesSince } from '../db/queries/as-of.queries.js';
 import { snapshotTallies } from './as-of-cache.js';
-import { findUsableSnapshot } from '../db/queries/snapshot.queries.js';
+import { findUsableSnapshot, type SnapshotHeader } from '../db/queries/snapshot.queries.js';
 
 export interface AsOfTalliesOptions {
   /** False: ignore snapshots and sum the whole log (tests compare both ways). */
   readonly useSnapshots?: boolean;
   /** Tallies to overwrite in place rather than a fresh map (a series reuses its own). */
   readonly into?: Map<number, Tally>;
+  /** The usable snapshot at `t`, when the caller has already looked it up. */
+  readonly snapshot?: SnapshotHeader | null;
 }
 
 function zero(tally: Tally): void {
@@ -46,7 +48,11 @@ export async function asOfTallies(
   opts: AsOfTalliesOptions = {},
 ): Promise<Map<number, Tally>> {
   const snapshot =
-    opts.useSnapshots === false ? null : await findUsableSnapshot(em, initiativeId, t);
+    opts.useSnapshots === false
+      ? null
+      : opts.snapshot !== undefined
+        ? opts.snapshot
+        : await findUsableSnapshot(em, initiativeId, t);
   if (!snapshot) {
     const tallies = opts.into ?? new Map<number, Tally>();
     for (const tally of tallies.values()) zero(tally);

@@ -1,7 +1,19 @@
 import { itemRowDeltas, type LogEntry, type ReadTime } from '../domain/replay-items.js';
-import { replayStructure, type StructureAt } from '../domain/replay-structure.js';
+import {
+  replayStructure,
+  type StructureAt,
+  type WorkstreamReplayState,
+} from '../domain/replay-structure.js';
 import { resolvePolicy, type RollupPolicy } from '../domain/rollup-policy.js';
-import { foldRoot, foldTree, type Figure, type RollupNode } from '../domain/rollup.js';
+import type { WeeklyFigure } from '../domain/forecast.js';
+import {
+  CreditFold,
+  foldRoot,
+  foldTree,
+  type Figure,
+  type ManualWork,
+  type RollupNode,
+} from '../domain/rollup.js';
 import { applyDelta, emptyTally, type Tally } from '../domain/tally.js';
 import type { Em } from '../db/orm.js';
 import { findStructureEntries } from '../db/queries/as-of.queries.js';
@@ -24,6 +36,11 @@ export interface SeriesPoint {
 
 const EMPTY: Readonly<Tally> = emptyTally();
 
+const manualOf = (ws: WorkstreamReplayState): ManualWork | null =>
+  ws.manualPercentBp === null
+    ? null
+    : { weightCenti: ws.weightCenti, percentBp: ws.manualPercentBp };
+
 /** The fold's input at one time: the replayed structure with the running tallies. */
 function fold(
   structure: StructureAt,
@@ -44,10 +61,7 @@ function fold(
       id,
       parentId: ws.parentId,
       tally: tallies.get(id) ?? EMPTY,
-      manual:
-        ws.manualPercentBp === null
-          ? null
-          : { weightCenti: ws.weightCenti, percentBp: ws.manualPercentBp },
+      manual: manualOf(ws),
     });
   }
   if (rootOnly) return { policy, root: foldRoot(nodes, policy), figures: null, exists: true };
@@ -55,35 +69,47 @@ function fold(
   return { policy, root: rollup.root, figures: rollup.figures, exists: true };
 }
 
+/** What a series sees at one of its times. */
+interface SeriesStep {
+  /** Which of the times. */
+  readonly index: number;
+  readonly at: number;
+  readonly structure: StructureAt;
+  /** The workstreams in the tree then. */
+  readonly inTree: readonly number[];
+  /** Each workstream's own tally then (reused and changed in place by the next step). */
+  readonly tallies: ReadonlyMap<number, Tally>;
+  /** The structure or the tallies changed since the step before (always true at the first). */
+  readonly structureChanged: boolean;
+  readonly talliesMoved: boolean;
+}
+
 /**
- * An initiative's figures at each of `times` (ascending), as known at `knownAt`, in one pass:
- * the tallies at a point are those of the point before plus the item rows effective in between,
- * unless a snapshot lies between the two: then the point starts from that snapshot (the
+ * Walks an initiative's history to each of `times` (ascending), as known at `knownAt`, in one
+ * pass: the tallies at a point are those of the point before plus the item rows effective in
+ * between, unless a snapshot lies between the two: then the point starts from that snapshot (the
  * as-of machinery), so the rows read per point stay bounded by the snapshots' spacing however
  * long the history. The structure is replayed again only where one of its rows falls between
- * two points. `rootOnly`: fold the whole tree's figure alone. Each point equals an as-of read at
- * its time (tested).
+ * two points.
  */
-export async function progressSeries(
+async function walkSeries(
   em: Em,
   initiativeId: number,
   times: readonly number[],
   knownAt: number,
-  rootOnly = false,
-): Promise<SeriesPoint[]> {
-  if (times.length === 0) return [];
+  visit: (step: SeriesStep) => void,
+): Promise<void> {
+  if (times.length === 0) return;
   const last = times[times.length - 1]!;
   const structureRows = (await findStructureEntries(em, initiativeId, last, knownAt)).filter(
     (r) => r.recordedAt <= knownAt,
   );
-  const points: SeriesPoint[] = [];
   let tallies: Map<number, Tally> | null = null;
   let structure: StructureAt | null = null;
-  let inTree: number[] = []; // the workstreams in the tree then
+  let inTree: number[] = [];
   let s = 0; // next structure row not yet passed
   let previous = 0;
-  let folded: Omit<SeriesPoint, 'at'> | null = null;
-  for (const at of times) {
+  for (const [index, at] of times.entries()) {
     let changed = structure === null;
     while (s < structureRows.length && structureRows[s]!.effectiveAt <= at) {
       s++;
@@ -96,15 +122,94 @@ export async function progressSeries(
     const t = { asOf: at, knownAt };
     let moved = true;
     if (!tallies) tallies = await asOfTallies(em, initiativeId, t);
-    else if (((await findUsableSnapshot(em, initiativeId, t))?.effectiveAt ?? 0) > previous)
-      tallies = await asOfTallies(em, initiativeId, t, { into: tallies });
-    else
-      moved = apply(await findItemEntriesBetween(em, initiativeId, previous, at, knownAt), tallies);
-    if (moved || changed || !folded) folded = fold(structure!, inTree, tallies, rootOnly);
+    else {
+      // A snapshot between the points: start from it (looked up once, handed on).
+      const snapshot = await findUsableSnapshot(em, initiativeId, t);
+      if ((snapshot?.effectiveAt ?? 0) > previous)
+        tallies = await asOfTallies(em, initiativeId, t, { into: tallies, snapshot });
+      else
+        moved = apply(
+          await findItemEntriesBetween(em, initiativeId, previous, at, knownAt),
+          tallies,
+        );
+    }
     previous = at;
-    points.push({ at, ...folded });
+    visit({
+      index,
+      at,
+      structure: structure!,
+      inTree,
+      tallies,
+      structureChanged: changed,
+      talliesMoved: moved,
+    });
   }
+}
+
+/**
+ * An initiative's figures at each of `times` (ascending), as known at `knownAt`, in one pass
+ * (walkSeries). `rootOnly`: fold the whole tree's figure alone. Each point equals an as-of read
+ * at its time (tested).
+ */
+export async function progressSeries(
+  em: Em,
+  initiativeId: number,
+  times: readonly number[],
+  knownAt: number,
+  rootOnly = false,
+): Promise<SeriesPoint[]> {
+  const points: SeriesPoint[] = [];
+  let folded: Omit<SeriesPoint, 'at'> | null = null;
+  await walkSeries(em, initiativeId, times, knownAt, (step) => {
+    if (step.talliesMoved || step.structureChanged || !folded)
+      folded = fold(step.structure, step.inTree, step.tallies, rootOnly);
+    points.push({ at: step.at, ...folded });
+  });
   return points;
+}
+
+/**
+ * Credit and counted of every node at each of `times`, in one pass (walkSeries): per workstream
+ * id, and for the initiative's whole tree under the key null, one entry per time (null where
+ * the node, or the initiative, did not exist then). The same figures as `progressSeries`
+ * (tested), without folding tallies or figure objects at each point: what a forecast of every
+ * node reads.
+ */
+export async function weeklyFigures(
+  em: Em,
+  initiativeId: number,
+  times: readonly number[],
+  knownAt: number,
+): Promise<Map<number | null, (WeeklyFigure | null)[]>> {
+  const out = new Map<number | null, (WeeklyFigure | null)[]>();
+  const series = (id: number | null) => {
+    let list = out.get(id);
+    if (!list) out.set(id, (list = new Array<WeeklyFigure | null>(times.length).fill(null)));
+    return list;
+  };
+  let shape: CreditFold<number> | null = null;
+  let own: (Tally | undefined)[] = [];
+  await walkSeries(em, initiativeId, times, knownAt, (step) => {
+    const state = step.structure.initiative;
+    if (!state) return;
+    if (step.structureChanged || !shape) {
+      shape = new CreditFold(
+        step.inTree.map((id) => {
+          const ws = step.structure.workstreams.get(id)!;
+          return { id, parentId: ws.parentId, manual: manualOf(ws) };
+        }),
+      );
+      own = new Array<Tally | undefined>(shape.ids.length);
+    }
+    const { ids, credit, counted } = shape;
+    for (let i = 0; i < ids.length; i++) own[i] = step.tallies.get(ids[i]!);
+    const root = shape.fold(own, resolvePolicy(state.rollupPolicy));
+    const p = step.index;
+    series(null)[p] = root;
+    for (let i = 0; i < ids.length; i++)
+      series(ids[i]!)[p] = { credit: credit[i]!, counted: counted[i]! };
+  });
+  return out;
 }
 
 /** Applies the rows to the tallies; whether any moved them. */

@@ -2,6 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../helpers/databases.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 import { generateHistory, WEEK, type GeneratedHistory } from '../helpers/time-history.js';
+import { findInitiativeByKey } from '../../src/db/queries/initiative.queries.js';
+import { progressSeries, weeklyFigures } from '../../src/services/progress-series.js';
+import { takeSnapshot } from '../../src/services/snapshots.js';
 
 const FIGURE = 'percent credit counted total byStatus { status count }';
 const AS_OF = `query($asOf: DateTimeISO, $knownAt: DateTimeISO) {
@@ -117,6 +120,30 @@ describe.each(DIALECTS)('figures over time (%s)', (dialect) => {
       ),
     ).toEqual(['BAD_USER_INPUT']);
     expect(performance.now() - started).toBeLessThan(2_000);
+  });
+
+  it('a forecast’s weekly figures are the burn-up’s, on every node, across snapshots', async () => {
+    const em = app.em();
+    const id = (await findInitiativeByKey(em, 'hist'))!.id;
+    const now = Date.now();
+    // Snapshots between the points: a point then starts from one of them.
+    await takeSnapshot(em, id, new Date(h.start + 3.5 * WEEK), now);
+    await takeSnapshot(em, id, new Date(h.start + 7.5 * WEEK), now);
+    // Twelve weeks back from now, the first before the initiative existed; a week repeated.
+    const times = [h.start - WEEK, h.start - WEEK];
+    for (let t = now - 11 * WEEK; t <= now; t += WEEK) times.push(t);
+    const series = await progressSeries(em, id, times, now);
+    const weekly = await weeklyFigures(em, id, times, now);
+    const figure = (f: { credit: number; counted: number } | undefined | null) =>
+      f ? { credit: f.credit, counted: f.counted } : null;
+    expect(weekly.get(null)).toEqual(series.map((p) => (p.exists ? figure(p.root) : null)));
+    const ids = new Set(series.flatMap((p) => [...(p.figures?.keys() ?? [])]));
+    expect(ids.size).toBe(4);
+    expect(new Set([...weekly.keys()].filter((k) => k !== null))).toEqual(ids);
+    for (const ws of ids)
+      expect(weekly.get(ws)).toEqual(series.map((p) => figure(p.figures?.get(ws))));
+    // Not a series of zeros: the figures move over the weeks.
+    expect(new Set(weekly.get(null)!.map((f) => f?.credit)).size).toBeGreaterThan(5);
   });
 
   it('forecasts every node from the same weekly series, deterministically', async () => {

@@ -4,6 +4,8 @@ import {
   forecast,
   MAX_FORECAST_WEEKS,
   MIN_HISTORY_WEEKS,
+  weekCounts,
+  weeklyCounts,
   type WeeklyFigure,
 } from '../../../src/domain/forecast.js';
 import { UNITS_PER_ITEM } from '../../../src/domain/units.js';
@@ -143,5 +145,72 @@ describe('forecast', () => {
       ),
       run,
     );
+  });
+});
+
+describe('the block walk counts the weeks of the week-by-week walk, draw for draw', () => {
+  const counts = (net: number[], remaining: number, trials: number, seed: number) => [
+    Array.from(weekCounts(Float64Array.from(net), remaining, { trials, seed })),
+    Array.from(weeklyCounts(Float64Array.from(net), remaining, { trials, seed })),
+  ];
+
+  it('on random histories: gains, losses, zero weeks, every history length it walks', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: -40, max: 90 }), { minLength: 1, maxLength: 20 }),
+        fc.integer({ min: 1, max: 2_000 }),
+        fc.integer({ min: 1, max: 300 }),
+        fc.integer(),
+        fc.constantFrom(1, 10_000, U, 7_919),
+        (net, left, trials, seed, unit) => {
+          const [blocks, weekly] = counts(
+            net.map((x) => x * unit),
+            left * unit,
+            trials,
+            seed,
+          );
+          expect(blocks).toEqual(weekly);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('on histories longer than 16 weeks, walked over single draws', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: -40, max: 90 }), { minLength: 17, maxLength: 60 }),
+        fc.integer({ min: 1, max: 2_000 }),
+        fc.integer({ min: 1, max: 200 }),
+        fc.integer(),
+        (net, left, trials, seed) => {
+          const [blocks, weekly] = counts(net, left, trials, seed);
+          expect(blocks).toEqual(weekly);
+        },
+      ),
+      { numRuns: 100 },
+    );
+  });
+
+  it('at the horizon, past the 32-bit range, and with fractions', () => {
+    // Barely converging: most trials reach the last two single weeks or pass the horizon.
+    const slow = [3, -2, 0, 1, -1, 0];
+    expect(counts(slow, 80, 3_000, 4)[0]).toEqual(counts(slow, 80, 3_000, 4)[1]);
+    // Sums beyond 2³¹ after dividing out the common factor: the walk takes doubles.
+    const big = [2 ** 40 + 1, 3, -(2 ** 39), 7];
+    const [b, w] = counts(big, 2 ** 45 + 11, 2_000, 9);
+    expect(b).toEqual(w);
+    const [f1, f2] = counts([0.5, 1.25, -0.1], 40.3, 500, 2);
+    expect(f1).toEqual(f2);
+    // The draws are kept between calls: a second node with the same history length draws them.
+    for (const seed of [4, 5, 4])
+      expect(counts([5, 1, 9, -3, 2, 2], 60, 1_000, seed)[0]).toEqual(
+        counts([5, 1, 9, -3, 2, 2], 60, 1_000, seed)[1],
+      );
+  });
+
+  it('the week-by-week walk is what the forecast promises: 5 a week, 50 left, 10 weeks', () => {
+    const weeks = weeklyCounts(Float64Array.from([5, 5, 5]), 50, { trials: 100, seed: 1 });
+    expect(weeks[10]).toBe(100);
   });
 });

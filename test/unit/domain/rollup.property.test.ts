@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ITEM_STATUSES, type ItemStatus } from '../../../src/domain/item-status.js';
 import {
+  CreditFold,
   foldRoot,
   foldTree,
   type ManualWork,
@@ -137,6 +138,35 @@ describe('foldTree property', () => {
           ),
         ).toEqual(root);
       }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('CreditFold gives foldTree’s credit and counted on every node, fold after fold', () => {
+    fc.assert(
+      fc.property(
+        treeArb,
+        fc.array(policyArb, { minLength: 1, maxLength: 3 }),
+        ({ nodes }, policies) => {
+          const shape = new CreditFold(nodes);
+          for (const policy of policies) {
+            const { figures, root } = foldTree(nodes, policy);
+            const byId = new Map(nodes.map((n) => [n.id, n.tally]));
+            const whole = shape.fold(
+              shape.ids.map((id) => byId.get(id)),
+              policy,
+            );
+            expect(whole).toEqual({ credit: root.credit, counted: root.counted });
+            expect([...shape.ids].sort((a, b) => a - b)).toEqual(
+              [...figures.keys()].sort((a, b) => a - b),
+            );
+            shape.ids.forEach((id, i) => {
+              const want = figures.get(id)!;
+              expect([shape.credit[i], shape.counted[i]]).toEqual([want.credit, want.counted]);
+            });
+          }
+        },
+      ),
       { numRuns: 300 },
     );
   });

@@ -1,0 +1,155 @@
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { generateHistory } from './history.js';
+import { checkDashboard, dashboardQuery } from './queries.js';
+import { forecastQuery, historyQuery } from './s12.js';
+import { startServer, type ServerProcess } from './server-process.js';
+import { median } from './summary.js';
+import { generateInitiative } from './synthetic-data.js';
+
+const HELP = `npm run bench:s12 [-- options]
+
+S12 alone (a 52-week progressHistory and forecast on every node, each ÷ the live dashboard, in
+server CPU per request), on a generated 1,000-workstream, 10,000-item initiative with a year
+of history; quicker than the whole bench, for working on those two rows. It also sends the
+forecast query with trials: 1, everything a forecast costs but the simulation, so the
+simulation's share is the difference. The server runs the compiled build (npm run build
+first), pinned to core 0 when there are two cores.
+
+  --rounds N       interleaved rounds (default 5); each round sends every query to every build
+  --requests N     requests of each query per round (default 3; the live dashboard 5× that)
+  --entries N      log entries (default 200000)
+  --against DIR    also serve from another checkout's build (its dist/), interleaved with this
+                   one, every round; repeatable. The burn-up answers must agree byte for byte.
+  --keep           keep the generated databases
+  -h, --help       this text`;
+
+const { values: opts } = parseArgs({
+  options: {
+    rounds: { type: 'string', default: '5' },
+    requests: { type: 'string', default: '3' },
+    entries: { type: 'string', default: '200000' },
+    against: { type: 'string', multiple: true, default: [] },
+    keep: { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
+});
+if (opts.help) {
+  console.log(HELP);
+  process.exit(0);
+}
+const rounds = Number(opts.rounds);
+const requests = Number(opts.requests);
+const entries = Number(opts.entries);
+const say = (text: string) => process.stderr.write(`${text}\n`);
+
+let core = -1;
+if (cpus().length >= 2) {
+  try {
+    execFileSync('taskset', ['-a', '-cp', '1', String(process.pid)], { stdio: 'ignore' });
+    core = 0;
+  } catch {
+    say('warning: cannot pin to separate cores');
+  }
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'jindu-s12-'));
+const base = join(dir, 'base.sqlite');
+execFileSync(process.execPath, ['bin/jindu.js', 'migrate'], {
+  env: { ...process.env, DATABASE_URL: `sqlite:${base}`, LOG_LEVEL: 'warn' },
+});
+const g = generateInitiative(base, { key: 's12', workstreams: 1_000, items: 10_000, seed: 11_000 });
+const now = Date.now();
+const h = generateHistory(base, g.id, entries, now);
+say(
+  `s12: ${g.workstreamIds.length} workstreams, ${h.entries} log entries, ${h.snapshots} snapshots`,
+);
+
+const builds = [resolve('.'), ...opts.against!.map((d) => resolve(d))];
+const servers: { root: string; server: ServerProcess }[] = [];
+try {
+  for (const [i, root] of builds.entries()) {
+    const file = join(dir, `s12-${i}.sqlite`);
+    copyFileSync(base, file);
+    const server = await startServer({
+      name: `Jindu (${root})`,
+      args: [join(root, 'dist/src/cli/main.js'), 'serve'],
+      env: {
+        ...process.env,
+        JINDU_ANSWER_CACHE: 'false',
+        DATABASE_URL: `sqlite:${file}`,
+        JINDU_SEED: 'none',
+        JINDU_RATE_LIMIT: '0',
+        NODE_ENV: 'production',
+      },
+      core: Math.max(core, 0),
+      logFile: join(dir, `s12-${i}.log`),
+    });
+    servers.push({ root, server });
+  }
+  const post = async (server: ServerProcess, body: string) => {
+    const text = await (
+      await fetch(`${server.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+      })
+    ).text();
+    if (JSON.parse(text).errors) throw new Error(`errors: ${text.slice(0, 300)}`);
+    return text;
+  };
+  const live = dashboardQuery(g);
+  const history = historyQuery(g, now);
+  const forecasts = forecastQuery(g);
+  const oneTrial = forecastQuery(g, 1);
+  const histories = new Set<string>();
+  for (const { server } of servers) {
+    checkDashboard(await post(server, live), g);
+    histories.add(await post(server, history));
+    await post(server, forecasts); // warm
+    await post(server, oneTrial);
+  }
+  if (histories.size !== 1) throw new Error('the builds answer the burn-up differently');
+  /** Server CPU per request, ms. */
+  const cpu = async (server: ServerProcess, body: string, n: number) => {
+    const before = server.cpuNs();
+    for (let i = 0; i < n; i++) await post(server, body);
+    return (server.cpuNs() - before) / 1e6 / n;
+  };
+  const taken = servers.map(() => ({
+    live: [] as number[],
+    history: [] as number[],
+    forecast: [] as number[],
+    rest: [] as number[],
+    simulation: [] as number[],
+  }));
+  for (let round = 1; round <= rounds; round++) {
+    for (const [i, { server }] of servers.entries()) {
+      const l = await cpu(server, live, requests * 5);
+      const hi = await cpu(server, history, requests);
+      const f = await cpu(server, forecasts, requests);
+      const one = await cpu(server, oneTrial, requests);
+      taken[i]!.live.push(l);
+      taken[i]!.history.push(hi / l);
+      taken[i]!.forecast.push(f / l);
+      taken[i]!.rest.push(one / l);
+      taken[i]!.simulation.push((f - one) / l);
+      say(
+        `round ${round} ${builds[i]}: live ${l.toFixed(1)} ms, history ${hi.toFixed(1)} ms (${(hi / l).toFixed(2)}×), forecast ${f.toFixed(1)} ms (${(f / l).toFixed(2)}×), with 1 trial ${one.toFixed(1)} ms (${(one / l).toFixed(2)}×); load ${loadavg()[0]!.toFixed(2)}`,
+      );
+    }
+  }
+  const show = (xs: number[]) =>
+    `${median(xs).toFixed(2)}× (${xs.map((x) => x.toFixed(2)).join(' · ')})`;
+  for (const [i, t] of taken.entries())
+    console.log(
+      `${builds[i]}: live ${median(t.live).toFixed(1)} ms CPU; ÷ live: history ${show(t.history)}; forecast ${show(t.forecast)}; forecast with 1 trial ${show(t.rest)}; the difference (the simulation) ${show(t.simulation)}`,
+    );
+} finally {
+  for (const { server } of servers) await server.stop();
+  if (opts.keep) say(`kept ${dir}`);
+  else rmSync(dir, { recursive: true, force: true });
+}
