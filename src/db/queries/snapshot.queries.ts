@@ -15,11 +15,21 @@ export interface SnapshotHeader {
 const ms = (v: unknown) => new Date(v as string | number | Date).getTime();
 const CHUNK = 500;
 
+const header = (initiativeId: number, row: Record<string, unknown> | undefined) =>
+  row
+    ? {
+        id: Number(row.id),
+        initiativeId,
+        effectiveAt: ms(row.effective_at),
+        recordedAt: ms(row.recorded_at),
+      }
+    : null;
+
 /**
- * The snapshot a read at `t` may start from: effective at or before `asOf` and recorded at or
- * before `knownAt`, the latest effective first (the fewest log rows left to add). One effective
- * after it was recorded (older releases took them for a time in the settle window) is skipped:
- * the rows it lacks are not all found by `findItemEntriesSince`.
+ * The snapshot a read at `t` may start from going forward: effective at or before `asOf` and
+ * recorded at or before `knownAt`, the latest effective first (the fewest log rows left to add).
+ * One effective after it was recorded (older releases took them for a time in the settle window)
+ * is skipped: the rows it lacks are not all found on the back-dated rows' index.
  */
 export async function findUsableSnapshot(
   em: Em,
@@ -33,14 +43,27 @@ export async function findUsableSnapshot(
       order by effective_at desc, recorded_at desc limit 1`,
     [initiativeId, timeParam(em, t.asOf), timeParam(em, t.knownAt)],
   );
-  return row
-    ? {
-        id: Number(row.id),
-        initiativeId,
-        effectiveAt: ms(row.effective_at),
-        recordedAt: ms(row.recorded_at),
-      }
-    : null;
+  return header(initiativeId, row);
+}
+
+/**
+ * The snapshot a read at `t` may start from going backward: effective after `asOf`, recorded
+ * at or before `knownAt` (and effective at or before it was recorded), the earliest effective
+ * first.
+ */
+export async function findSnapshotAfter(
+  em: Em,
+  initiativeId: number,
+  t: ReadTime,
+): Promise<SnapshotHeader | null> {
+  const [row] = await em.execute(
+    `select id, effective_at, recorded_at from tally_snapshot
+      where initiative_id = ? and effective_at > ? and recorded_at <= ?
+        and effective_at <= recorded_at
+      order by effective_at, recorded_at desc limit 1`,
+    [initiativeId, timeParam(em, t.asOf), timeParam(em, t.knownAt)],
+  );
+  return header(initiativeId, row);
 }
 
 export async function findSnapshotRows(em: Em, snapshot: SnapshotHeader): Promise<TallyRow[]> {
