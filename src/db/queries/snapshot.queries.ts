@@ -1,4 +1,3 @@
-import type { ItemStatus } from '../../domain/item-status.js';
 import type { ReadTime } from '../../domain/replay-items.js';
 import type { Em } from '../orm.js';
 import { timeParam } from './as-of.queries.js';
@@ -66,19 +65,24 @@ export async function findSnapshotAfter(
   return header(initiativeId, row);
 }
 
-export async function findSnapshotRows(em: Em, snapshot: SnapshotHeader): Promise<TallyRow[]> {
-  const rows = await em.execute(
+/** A snapshot row as the database gives it (numbers may come as strings from PostgreSQL). */
+export interface SnapshotRow {
+  readonly workstream_id: unknown;
+  readonly status: string;
+  readonly items: unknown;
+  readonly weight: unknown;
+  readonly percent_weight: unknown;
+}
+
+/** A snapshot's rows, no object made per row beyond the driver's (packed by as-of-cache.ts). */
+export async function findSnapshotRowsAsRead(
+  em: Em,
+  snapshot: SnapshotHeader,
+): Promise<SnapshotRow[]> {
+  return (await em.execute(
     'select workstream_id, status, items, weight, percent_weight from tally_snapshot_row where snapshot_id = ?',
     [snapshot.id],
-  );
-  return rows.map((r) => ({
-    initiativeId: snapshot.initiativeId,
-    workstreamId: Number(r.workstream_id),
-    status: r.status as ItemStatus,
-    items: Number(r.items),
-    weight: Number(r.weight),
-    percentWeight: Number(r.percent_weight),
-  }));
+  )) as SnapshotRow[];
 }
 
 /** Writes a snapshot (header and rows) in the caller's transaction; returns its id. */
