@@ -1,5 +1,5 @@
 import type { ItemStatus } from './item-status.js';
-import { itemDelta, type TallyDelta } from './tally.js';
+import type { TallyDelta } from './tally.js';
 
 /**
  * One change-log row as a replay reads it (times in ms). Every item row states the item's whole
@@ -46,7 +46,7 @@ export const visibleAt = (row: LogEntry, t: ReadTime): boolean =>
 export const byEffective = (a: LogEntry, b: LogEntry): number =>
   a.effectiveAt - b.effectiveAt || a.id - b.id;
 
-function dataOf(row: LogEntry): Record<string, unknown> | null {
+function dataOf(row: Pick<LogEntry, 'data'>): Record<string, unknown> | null {
   return row.data ? (JSON.parse(row.data) as Record<string, unknown>) : null;
 }
 
@@ -61,30 +61,56 @@ export function itemStateAfter(row: LogEntry): ItemReplayState | null {
   };
 }
 
+/** What of a log row its tally deltas depend on (an item row's fields, times aside). */
+export type ItemRowFields = Pick<
+  LogEntry,
+  | 'itemId'
+  | 'workstreamId'
+  | 'kind'
+  | 'fromStatus'
+  | 'fromPercent'
+  | 'toStatus'
+  | 'toPercent'
+  | 'weight'
+  | 'data'
+>;
+
 /**
  * What the row changes in the workstreams' tallies: minus the state before, plus the state
- * after. A baseline restates the state its item's earlier rows already give (the upgrade wrote
- * it from them), so it moves nothing.
+ * after, each handed to `add` (count, Σ weight, Σ weight × percent) without allocating, for the
+ * loops that add hundreds of rows per read. A baseline restates the state its item's earlier
+ * rows already give (the upgrade wrote it from them), so it moves nothing.
  */
-export function itemRowDeltas(row: LogEntry): { workstreamId: number; delta: TallyDelta }[] {
-  if (row.itemId === null || row.kind === 'ItemBaseline') return [];
-  const out: { workstreamId: number; delta: TallyDelta }[] = [];
-  const data = row.fromStatus !== null || row.kind === 'ItemWeightChanged' ? dataOf(row) : null;
+export function forEachItemRowDelta(
+  row: ItemRowFields,
+  add: (
+    workstreamId: number,
+    status: ItemStatus,
+    items: number,
+    weight: number,
+    percentWeight: number,
+  ) => void,
+): void {
+  if (row.itemId === null || row.kind === 'ItemBaseline') return;
   if (row.fromStatus !== null) {
+    const data = dataOf(row);
     const weight = row.kind === 'ItemWeightChanged' ? Number(data?.from) : (row.weight ?? 1);
     const ws =
       typeof data?.fromWorkstreamId === 'number' ? data.fromWorkstreamId : row.workstreamId!;
-    out.push({
-      workstreamId: ws,
-      delta: itemDelta(row.fromStatus, weight, row.fromPercent ?? 0, -1),
-    });
+    add(ws, row.fromStatus, -1, -weight, -weight * (row.fromPercent ?? 0));
   }
-  const after = itemStateAfter(row);
-  if (after)
-    out.push({
-      workstreamId: after.workstreamId,
-      delta: itemDelta(after.status, after.weight, after.percent, 1),
-    });
+  if (row.kind !== 'ItemDeleted' && row.toStatus !== null) {
+    const weight = row.weight ?? 1;
+    add(row.workstreamId!, row.toStatus, 1, weight, weight * (row.toPercent ?? 0));
+  }
+}
+
+/** The row's tally deltas as a list (see forEachItemRowDelta). */
+export function itemRowDeltas(row: ItemRowFields): { workstreamId: number; delta: TallyDelta }[] {
+  const out: { workstreamId: number; delta: TallyDelta }[] = [];
+  forEachItemRowDelta(row, (workstreamId, status, items, weight, percentWeight) =>
+    out.push({ workstreamId, delta: { status, items, weight, percentWeight } }),
+  );
   return out;
 }
 

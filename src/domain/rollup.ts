@@ -152,6 +152,44 @@ export function foldTree<Id>(nodes: readonly RollupNode<Id>[], policy: RollupPol
 }
 
 /**
+ * `foldTree` for nodes listed parents first with every parent among them (a tree's nodes in
+ * pre-order, as a kept skeleton lists them): the same figures, without working out the tree's
+ * shape again. Each node's figure is complete once every node after it has been added in, so one
+ * pass from the end adds each into its parent. Sums of whole numbers: the order of the additions
+ * changes nothing.
+ */
+export function foldOrdered<Id>(
+  nodes: readonly RollupNode<Id>[],
+  policy: RollupPolicy,
+): Rollup<Id> {
+  const figures = new Map<Id, Figure>();
+  const own: Figure[] = [];
+  for (const node of nodes) {
+    if (node.parentId !== null && !figures.has(node.parentId))
+      throw new Error(`foldOrdered: node ${String(node.id)} is listed before its parent`);
+    const figure = emptyFigure();
+    addTally(figure.tally, node.tally);
+    if (node.manual) {
+      figure.manualNodes = 1;
+      const manual = manualFigure(node.manual);
+      figure.manualCredit = manual.credit;
+      figure.manualCounted = manual.counted;
+    }
+    figures.set(node.id, figure);
+    own.push(figure);
+  }
+  const root = emptyFigure();
+  for (let i = nodes.length - 1; i >= 0; i--) {
+    const node = nodes[i]!;
+    const figure = own[i]!;
+    finish(figure, policy);
+    addFigure(node.parentId === null ? root : figures.get(node.parentId)!, figure);
+  }
+  finish(root, policy);
+  return { figures, root };
+}
+
+/**
  * The whole tree's figure alone, without a figure per node: what `foldTree` gives as `root`
  * when every node given hangs from a top-level node (none orphaned). A series of the
  * initiative's figure folds this at each of its points.

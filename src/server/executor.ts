@@ -18,6 +18,7 @@ import {
 } from 'graphql';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 import type { Context } from '../graphql/context.type.js';
+import { liftLiterals, type Lifted } from './lift-literals.js';
 import { nullArgumentErrors } from './null-arguments.js';
 
 /**
@@ -93,32 +94,63 @@ export interface Executor {
   ): Promise<Executed>;
 }
 
+/** Compiled plans kept for lifted documents (by their text), least recently used out first. */
+const MAX_LIFTED_PLANS = 256;
+
 export function createExecutor(schema: GraphQLSchema, mode: ExecutorMode): Executor {
   // Compiled once per parsed document: Apollo keeps parsed documents in its document store, so
-  // the same query text comes back as the same object.
+  // the same query text comes back as the same object. A document with literal arguments is
+  // compiled once per lifted text instead (lift-literals.ts), shared by the documents that
+  // differ only in those literals.
   const compiled = new WeakMap<DocumentNode, Map<string, Compiled | null>>();
+  const liftedPlans = new Map<string, Compiled | null>();
+  const lifts = new WeakMap<DocumentNode, Map<string, Lifted | null>>();
   // The serializer of each answer's data, so the HTTP layer writes it without JSON.stringify.
   const serializers = new WeakMap<object, (value: unknown) => string>();
 
-  const compiledFor = (document: DocumentNode, operationName: string | undefined) => {
+  const compile = (document: DocumentNode, operationName: string | undefined) => {
+    const result = compileQuery(schema, document, operationName, {
+      customJSONSerializer: true,
+      disablingCapturingStackErrors: true,
+    });
+    return isCompiledQuery(result)
+      ? {
+          query: result,
+          serializer: selectsAbstractType(schema, document) ? null : result.stringify,
+        }
+      : null;
+  };
+
+  const liftedFor = (
+    document: DocumentNode,
+    operation: OperationDefinitionNode,
+    operationName: string | undefined,
+  ): Lifted | null => {
+    let byName = lifts.get(document);
+    if (!byName) lifts.set(document, (byName = new Map()));
+    const key = operationName ?? '';
+    if (!byName.has(key)) byName.set(key, liftLiterals(schema, document, operation));
+    return byName.get(key)!;
+  };
+
+  const compiledFor = (
+    document: DocumentNode,
+    operationName: string | undefined,
+    lifted: Lifted | null,
+  ): Compiled | null => {
+    if (lifted) {
+      const key = `${operationName ?? ''}\0${lifted.key}`;
+      let plan = liftedPlans.get(key);
+      if (plan === undefined) plan = compile(lifted.document, operationName);
+      liftedPlans.delete(key); // re-inserted last: the map's order is least recently used first
+      liftedPlans.set(key, plan);
+      if (liftedPlans.size > MAX_LIFTED_PLANS) liftedPlans.delete(liftedPlans.keys().next().value!);
+      return plan;
+    }
     let byName = compiled.get(document);
     if (!byName) compiled.set(document, (byName = new Map()));
     const key = operationName ?? '';
-    if (!byName.has(key)) {
-      const result = compileQuery(schema, document, operationName, {
-        customJSONSerializer: true,
-        disablingCapturingStackErrors: true,
-      });
-      byName.set(
-        key,
-        isCompiledQuery(result)
-          ? {
-              query: result,
-              serializer: selectsAbstractType(schema, document) ? null : result.stringify,
-            }
-          : null,
-      );
-    }
+    if (!byName.has(key)) byName.set(key, compile(document, operationName));
     return byName.get(key) ?? null;
   };
 
@@ -152,8 +184,11 @@ export function createExecutor(schema: GraphQLSchema, mode: ExecutorMode): Execu
       : [];
     if (nullArguments.length > 0) return { errors: nullArguments };
     const isQuery = operation?.operation === 'query';
-    const plan = mode === 'graphql-js' || !isQuery ? null : compiledFor(document, operationName);
-    if (!plan || !operation) return reference(document, variables, context, operationName);
+    if (mode === 'graphql-js' || !isQuery || !operation)
+      return reference(document, variables, context, operationName);
+    const lifted = liftedFor(document, operation, operationName);
+    const plan = compiledFor(document, operationName, lifted);
+    if (!plan) return reference(document, variables, context, operationName);
     // Variables are checked by graphql-js, whose messages clients already know (graphql-jit
     // words them differently); valid ones go to the compiled query as the client sent them.
     const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables, {
@@ -164,7 +199,11 @@ export function createExecutor(schema: GraphQLSchema, mode: ExecutorMode): Execu
     // the compiled answer must then equal one of the two.
     const before =
       mode === 'compare' ? await reference(document, variables, context, operationName) : null;
-    const compiledResult = (await plan.query.query(undefined, context, variables)) as Executed;
+    const compiledResult = (await plan.query.query(
+      undefined,
+      context,
+      lifted ? { ...variables, ...lifted.values } : variables,
+    )) as Executed;
     // An answer with errors comes from graphql-js: when a failure nulls a parent, graphql-jit
     // may list more of the sibling errors than graphql-js does. Queries have no side effects,
     // so running one again is safe; it costs time only on the error path.

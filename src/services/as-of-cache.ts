@@ -1,10 +1,13 @@
-import { ITEM_STATUSES } from '../domain/item-status.js';
+import { ITEM_STATUSES, type ItemStatus } from '../domain/item-status.js';
 import type { LogEntry } from '../domain/replay-items.js';
 import { emptyTally, type Tally } from '../domain/tally.js';
 import { dialectOf, type Em } from '../db/orm.js';
 import { findStructureEntries, findStructureSignature } from '../db/queries/as-of.queries.js';
-import { findSnapshotRows, type SnapshotHeader } from '../db/queries/snapshot.queries.js';
-import type { TallyRow } from '../db/queries/workstream.queries.js';
+import {
+  findSnapshotRowsAsRead,
+  type SnapshotHeader,
+  type SnapshotRow,
+} from '../db/queries/snapshot.queries.js';
 
 /**
  * What as-of reads keep between requests, so one costs the log since its snapshot and not the
@@ -65,7 +68,7 @@ function bounded<K, V>(map: Map<K, V>, key: K, value: V, max: number): void {
 
 const STATUS_INDEX = new Map(ITEM_STATUSES.map((s, i) => [s, i]));
 
-function pack(rows: readonly TallyRow[]): PackedSnapshot {
+function pack(rows: readonly SnapshotRow[]): PackedSnapshot {
   const n = rows.length;
   const out = {
     workstreams: new Int32Array(n),
@@ -73,13 +76,14 @@ function pack(rows: readonly TallyRow[]): PackedSnapshot {
     sums: new Float64Array(n * 3),
     bytes: n * (4 + 1 + 24) + 64,
   };
-  rows.forEach((row, i) => {
-    out.workstreams[i] = row.workstreamId;
-    out.statuses[i] = STATUS_INDEX.get(row.status)!;
-    out.sums[i * 3] = row.items;
-    out.sums[i * 3 + 1] = row.weight;
-    out.sums[i * 3 + 2] = row.percentWeight;
-  });
+  for (let i = 0; i < n; i++) {
+    const row = rows[i]!;
+    out.workstreams[i] = Number(row.workstream_id);
+    out.statuses[i] = STATUS_INDEX.get(row.status as ItemStatus)!;
+    out.sums[i * 3] = Number(row.items);
+    out.sums[i * 3 + 1] = Number(row.weight);
+    out.sums[i * 3 + 2] = Number(row.percent_weight);
+  }
   return out;
 }
 
@@ -120,7 +124,7 @@ export async function snapshotTallies(
     kept!.byId.set(snapshot.id, known);
     return unpack(known, into);
   }
-  const packed = pack(await findSnapshotRows(em, snapshot));
+  const packed = pack(await findSnapshotRowsAsRead(em, snapshot));
   if (!keep) return unpack(packed, into);
   if (!kept) snapshots.set(em.getDriver(), (kept = { byId: new Map(), bytes: 0 }));
   if (!kept.byId.has(snapshot.id)) {

@@ -1,10 +1,18 @@
 import { ITEM_STATUSES } from '../domain/item-status.js';
-import { itemRowDeltas, type LogEntry, type ReadTime } from '../domain/replay-items.js';
-import { applyDelta, emptyTally, type Tally } from '../domain/tally.js';
+import { forEachItemRowDelta, type ItemRowFields, type ReadTime } from '../domain/replay-items.js';
+import { emptyTally, type Tally } from '../domain/tally.js';
 import type { Em } from '../db/orm.js';
-import { findItemEntries, findItemEntriesSince } from '../db/queries/as-of.queries.js';
+import {
+  findBackdatedItemRows,
+  findItemEntries,
+  findItemRowsEffective,
+} from '../db/queries/as-of.queries.js';
 import { snapshotTallies } from './as-of-cache.js';
-import { findUsableSnapshot, type SnapshotHeader } from '../db/queries/snapshot.queries.js';
+import {
+  findSnapshotAfter,
+  findUsableSnapshot,
+  type SnapshotHeader,
+} from '../db/queries/snapshot.queries.js';
 
 export interface AsOfTalliesOptions {
   /** False: ignore snapshots and sum the whole log (tests compare both ways). */
@@ -22,24 +30,57 @@ function zero(tally: Tally): void {
   }
 }
 
-function addRows(tallies: Map<number, Tally>, entries: readonly LogEntry[]): void {
-  const seen = new Set<number>();
-  for (const entry of entries) {
-    if (seen.has(entry.id)) continue; // found by both range scans
-    seen.add(entry.id);
-    for (const { workstreamId, delta } of itemRowDeltas(entry)) {
-      let tally = tallies.get(workstreamId);
-      if (!tally) tallies.set(workstreamId, (tally = emptyTally()));
-      applyDelta(tally, delta);
-    }
-  }
+/** Adds (sign 1) or takes away (sign -1) the rows' deltas. */
+function addRows(
+  tallies: Map<number, Tally>,
+  rows: readonly ItemRowFields[],
+  sign: 1 | -1 = 1,
+): void {
+  const add = (
+    workstreamId: number,
+    status: (typeof ITEM_STATUSES)[number],
+    items: number,
+    weight: number,
+    percentWeight: number,
+  ) => {
+    let tally = tallies.get(workstreamId);
+    if (!tally) tallies.set(workstreamId, (tally = emptyTally()));
+    const s = tally[status];
+    s.items += sign * items;
+    s.weight += sign * weight;
+    s.percentWeight += sign * percentWeight;
+  };
+  for (const row of rows) forEachItemRowDelta(row, add);
 }
 
 /**
- * Every workstream's own tally at a read time: the nearest usable snapshot plus the deltas of
- * the item rows it does not hold (effective or recorded after it, visible at `t`). Each item's
- * rows run forward in effective time (the pipeline refuses them out of order) and each states
- * the item before and after, so the rows after the snapshot sum to exactly the change since.
+ * The nearest snapshot a read at `t` may start from, before or after `asOf` (nearer in time,
+ * which in a log written at a steady pace means fewer rows to add), or null.
+ */
+async function nearestSnapshot(
+  em: Em,
+  initiativeId: number,
+  t: ReadTime,
+): Promise<SnapshotHeader | null> {
+  const before = await findUsableSnapshot(em, initiativeId, t);
+  if (before?.effectiveAt === t.asOf) return before;
+  const after = await findSnapshotAfter(em, initiativeId, t);
+  if (!before || !after) return before ?? after;
+  return after.effectiveAt - t.asOf < t.asOf - before.effectiveAt ? after : before;
+}
+
+/**
+ * Every workstream's own tally at a read time: the nearest usable snapshot and the item rows
+ * between it and the read. Each item's rows run forward in effective time (the pipeline refuses
+ * them out of order) and each states the item before and after, so a read's tallies are the sum
+ * of the deltas of the rows it sees, and any two reads differ by the rows one sees and the other
+ * does not. From a snapshot at (T, R) with T ≤ R:
+ * - before the read (T ≤ asOf, R ≤ knownAt): plus the rows effective in (T, asOf] known by
+ *   knownAt, plus those recorded in (R, knownAt] yet effective by T (back-dated after it);
+ * - after it (asOf < T, R ≤ knownAt): minus the rows effective in (asOf, T] known by R, plus
+ *   those recorded in (R, knownAt] yet effective by asOf (back-dated after it).
+ * Either way about half the rows between two snapshots at most, and the back-dated ones of the
+ * time since the snapshot, found on their own index.
  */
 export async function asOfTallies(
   em: Em,
@@ -52,7 +93,7 @@ export async function asOfTallies(
       ? null
       : opts.snapshot !== undefined
         ? opts.snapshot
-        : await findUsableSnapshot(em, initiativeId, t);
+        : await nearestSnapshot(em, initiativeId, t);
   if (!snapshot) {
     const tallies = opts.into ?? new Map<number, Tally>();
     for (const tally of tallies.values()) zero(tally);
@@ -60,14 +101,13 @@ export async function asOfTallies(
     return tallies;
   }
   const tallies = await snapshotTallies(em, snapshot, opts.into);
-  addRows(
-    tallies,
-    await findItemEntriesSince(
-      em,
-      initiativeId,
-      { asOf: snapshot.effectiveAt, knownAt: snapshot.recordedAt },
-      t,
-    ),
-  );
+  const { effectiveAt: T, recordedAt: R } = snapshot;
+  if (T <= t.asOf) {
+    addRows(tallies, await findItemRowsEffective(em, initiativeId, T, t.asOf, t.knownAt));
+    addRows(tallies, await findBackdatedItemRows(em, initiativeId, R, t.knownAt, T));
+  } else {
+    addRows(tallies, await findItemRowsEffective(em, initiativeId, t.asOf, T, R), -1);
+    addRows(tallies, await findBackdatedItemRows(em, initiativeId, R, t.knownAt, t.asOf));
+  }
   return tallies;
 }

@@ -11,7 +11,12 @@ import type { InitiativeRecord, WorkstreamRecord } from '../db/records.js';
 import { findInitiativeOwnEntries } from '../db/queries/as-of.queries.js';
 import { structureRows } from './as-of-cache.js';
 import { asOfTallies, type AsOfTalliesOptions } from './as-of-tallies.js';
-import { buildTree, type InitiativeTree } from './load-initiative-tree.js';
+import {
+  buildSkeleton,
+  buildTree,
+  type InitiativeTree,
+  type TreeSkeleton,
+} from './load-initiative-tree.js';
 
 /** Paths from the replayed parents (a parent unknown then leaves its subtree out). */
 export function pathsOf(
@@ -70,12 +75,14 @@ async function recordAt(
 
 interface Shape {
   readonly record: InitiativeRecord;
-  readonly rows: readonly WorkstreamRecord[];
+  /** The tree's structure, shared by every as-of tree of this shape (nothing changes it). */
+  readonly skeleton: TreeSkeleton;
 }
 
 /**
  * The initiative's record and workstream rows replayed at `t`, or null before it existed.
- * Derived from the visible structure rows alone, so it is kept with them (as-of-cache.ts).
+ * Derived from the visible structure rows alone, so it is kept with them (as-of-cache.ts), and
+ * its skeleton is shared by the as-of trees built on it.
  */
 async function shapeAt(em: Em, initiative: InitiativeRecord, t: ReadTime): Promise<Shape | null> {
   const { entries, memo, key } = await structureRows(em, initiative.id, t.asOf, t.knownAt);
@@ -105,7 +112,7 @@ async function shapeAt(em: Em, initiative: InitiativeRecord, t: ReadTime): Promi
         effectiveFrom: new Date(0),
       });
     }
-    shape = { record, rows };
+    shape = { record, skeleton: buildSkeleton(rows) };
   }
   memo?.set(key, shape);
   return shape;
@@ -125,10 +132,9 @@ export async function loadAsOfTree(
 ): Promise<InitiativeTree> {
   const shape = await shapeAt(em, initiative, t);
   if (!shape) return { ...buildTree(initiative, [], []), time: t };
-  const { record, rows } = shape;
   // Fresh tallies (as-of-tallies.ts), owned by this tree from here on.
   const tallies = await asOfTallies(em, initiative.id, t, opts);
-  return { ...buildTree(record, rows, tallies), time: t };
+  return { ...buildTree(shape.record, shape.skeleton, tallies), time: t };
 }
 
 /**

@@ -1,15 +1,26 @@
 import type { ReadTime } from '../domain/replay-items.js';
 import { resolvePolicy, type RollupPolicy } from '../domain/rollup-policy.js';
-import { foldTree, type Rollup } from '../domain/rollup.js';
+import { foldOrdered, foldTree, type Rollup } from '../domain/rollup.js';
 import { applyDelta, emptyTally, type Tally } from '../domain/tally.js';
 import type { Em } from '../db/orm.js';
 import type { InitiativeRecord, WorkstreamRecord } from '../db/records.js';
 import { findTallyRows, findTreeRows, type TallyRow } from '../db/queries/workstream.queries.js';
 import { withKeptTrees } from './tree-cache.js';
 
+/**
+ * A workstream in its tree: the record with its children, in position order. Structure only
+ * (its items' tally is the tree's `tallies`), so trees of the same shape may share their nodes.
+ */
 export interface TreeNode extends WorkstreamRecord {
   readonly children: TreeNode[];
-  readonly ownTally: Tally;
+}
+
+/** The nodes of a tree and its top level, in position order. */
+export interface TreeSkeleton {
+  readonly nodes: ReadonlyMap<number, TreeNode>;
+  readonly roots: readonly TreeNode[];
+  /** Every node, parents first (pre-order): what `foldOrdered` folds. */
+  readonly order: readonly TreeNode[];
 }
 
 /** One initiative's live tree with every node's figure: two flat queries, no item rows read. */
@@ -18,6 +29,8 @@ export interface InitiativeTree {
   readonly policy: RollupPolicy;
   readonly nodes: ReadonlyMap<number, TreeNode>;
   readonly roots: readonly TreeNode[];
+  /** Each workstream's own items' tally (none: nothing counted there). */
+  readonly tallies: ReadonlyMap<number, Readonly<Tally>>;
   readonly rollup: Rollup<number>;
   /** Set on a tree as of a past time (as-of-tree.ts): read-only, never kept between requests. */
   readonly time?: ReadTime;
@@ -61,19 +74,15 @@ async function readInitiativeTrees(
 }
 
 /**
- * Assembles the tree from flat rows (ordered parents first) and folds the counters: tally rows
- * (the live counters), or each workstream's own tally, handed over to the tree (as-of reads).
+ * The tree's structure from flat rows (ordered parents first): what hangs from a root, each
+ * node's children in position order. Nothing changes it afterwards, so one skeleton may serve
+ * several trees (as-of trees of the same shape, as-of-tree.ts).
  */
-export function buildTree(
-  initiative: InitiativeRecord,
-  rows: readonly WorkstreamRecord[],
-  tallies: readonly TallyRow[] | ReadonlyMap<number, Tally>,
-): InitiativeTree {
+export function buildSkeleton(rows: readonly WorkstreamRecord[]): TreeSkeleton {
   const nodes = new Map<number, TreeNode>();
   const roots: TreeNode[] = [];
-  const own = tallies instanceof Map ? (tallies as ReadonlyMap<number, Tally>) : null;
   for (const row of rows) {
-    const node: TreeNode = { ...row, children: [], ownTally: own?.get(row.id) ?? emptyTally() };
+    const node: TreeNode = { ...row, children: [] };
     nodes.set(row.id, node);
     if (row.parentId === null) roots.push(node);
   }
@@ -91,25 +100,67 @@ export function buildTree(
   const bySibling = (a: TreeNode, b: TreeNode) => a.position - b.position || a.id - b.id;
   roots.sort(bySibling);
   for (const node of nodes.values()) node.children.sort(bySibling);
-  if (!own)
-    for (const t of tallies as readonly TallyRow[]) {
-      const node = nodes.get(t.workstreamId);
-      if (node) applyDelta(node.ownTally, t);
-    }
-  const policy = resolvePolicy(initiative.rollupPolicy);
-  const rollup = foldTree(foldInputsOf(nodes.values()), policy);
-  return { initiative, policy, nodes, roots, rollup };
+  const order: TreeNode[] = [];
+  for (const stack = [...roots].reverse(); stack.length > 0;) {
+    const node = stack.pop()!;
+    order.push(node);
+    for (let i = node.children.length - 1; i >= 0; i--) stack.push(node.children[i]!);
+  }
+  return { nodes, roots, order };
 }
 
+/**
+ * Assembles the tree from flat rows (ordered parents first) or a skeleton already built, and
+ * folds the counters: tally rows (the live counters), or each workstream's own tally, handed
+ * over to the tree (as-of reads).
+ */
+export function buildTree(
+  initiative: InitiativeRecord,
+  structure: readonly WorkstreamRecord[] | TreeSkeleton,
+  tallies: readonly TallyRow[] | ReadonlyMap<number, Tally>,
+): InitiativeTree {
+  const kept = !Array.isArray(structure);
+  const { nodes, roots, order } = kept
+    ? (structure as TreeSkeleton)
+    : buildSkeleton(structure as readonly WorkstreamRecord[]);
+  let own: ReadonlyMap<number, Tally>;
+  if (tallies instanceof Map) own = tallies as ReadonlyMap<number, Tally>;
+  else {
+    const sums = new Map<number, Tally>();
+    for (const t of tallies as readonly TallyRow[]) {
+      if (!nodes.has(t.workstreamId)) continue;
+      let tally = sums.get(t.workstreamId);
+      if (!tally) sums.set(t.workstreamId, (tally = emptyTally()));
+      applyDelta(tally, t);
+    }
+    own = sums;
+  }
+  const policy = resolvePolicy(initiative.rollupPolicy);
+  // A skeleton kept for as-of trees is folded in its order (the same figures; live trees,
+  // folded once and kept, keep the general fold and its order of figures).
+  const rollup = kept
+    ? foldOrdered(foldInputsOf({ nodes: order, tallies: own }), policy)
+    : foldTree(foldInputsOf({ nodes, tallies: own }), policy);
+  return { initiative, policy, nodes, roots, tallies: own, rollup };
+}
+
+const NO_ITEMS: Readonly<Tally> = emptyTally();
+
 /** The tree's nodes as the pure fold takes them: own tally, and a manual percent where set. */
-export function foldInputsOf(nodes: Iterable<TreeNode>) {
-  return [...nodes].map((n) => ({
-    id: n.id,
-    parentId: n.parentId,
-    tally: n.ownTally,
-    manual:
-      n.manualPercentBp === null
-        ? null
-        : { weightCenti: n.weightCenti, percentBp: n.manualPercentBp },
-  }));
+export function foldInputsOf(tree: {
+  readonly nodes: ReadonlyMap<number, TreeNode> | readonly TreeNode[];
+  readonly tallies: ReadonlyMap<number, Readonly<Tally>>;
+}) {
+  const out = [];
+  for (const n of tree.nodes.values())
+    out.push({
+      id: n.id,
+      parentId: n.parentId,
+      tally: tree.tallies.get(n.id) ?? NO_ITEMS,
+      manual:
+        n.manualPercentBp === null
+          ? null
+          : { weightCenti: n.weightCenti, percentBp: n.manualPercentBp },
+    });
+  return out;
 }

@@ -11,7 +11,7 @@ export function namedFiguresOf(
   tree: InitiativeTree,
   rows: readonly NamedFigureRow[],
 ): NamedFigures<number> {
-  const nodes = foldInputsOf(tree.nodes.values());
+  const nodes = foldInputsOf(tree);
   const defs = rows
     .filter((r) => r.initiativeId === tree.initiative.id)
     .map((r) => ({

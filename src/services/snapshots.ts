@@ -19,9 +19,9 @@ export const SNAPSHOT_SETTLE_MS = 5 * 60_000;
 export const WEEK_MS = 7 * 86_400_000;
 /**
  * Item rows recorded since the newest snapshot that call for the next one even before it is a
- * week old: an as-of read adds up the rows since its snapshot, so this bounds its cost however
- * busy the initiative (1,000,000 rows a year is about 19,000 a week). A read adds about half of
- * it on average; a snapshot costs a row per workstream and status, kept packed in memory
+ * week old: an as-of read adds up the rows between its time and the nearer of the snapshots
+ * around it, so this bounds its cost however busy the initiative (1,000,000 rows a year is about
+ * 19,000 a week). A read adds about a quarter of it on average; a snapshot costs a row per workstream and status, kept packed in memory
  * (as-of-cache.ts), so a thousand of them (a million log rows) still fit.
  */
 export const SNAPSHOT_EVERY_ROWS = 1_000;

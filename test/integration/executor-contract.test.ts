@@ -4,6 +4,7 @@ import {
   parse,
   validate,
   type DocumentNode,
+  type GraphQLScalarType,
   type OperationDefinitionNode,
 } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,6 +14,7 @@ import type { Context } from '../../src/graphql/context.type.js';
 import { createLoaders } from '../../src/graphql/loaders.js';
 import { jinduSchema } from '../../src/graphql/schema.js';
 import { comparable, createExecutor, ExecutorMismatch } from '../../src/server/executor.js';
+import { liftLiterals } from '../../src/server/lift-literals.js';
 import { loadSeed } from '../../src/services/load-seed.js';
 import { createTestApp, silentLog, TEST_ADMIN, type TestApp } from '../helpers/test-app.js';
 
@@ -137,6 +139,51 @@ describe('graphql-jit answers as graphql-js does', () => {
     await sideBySide(parse(query), variables);
   });
 
+  it('answers queries that differ only in literal arguments, one compiled plan between them', async () => {
+    // One executor for all: the lifted plan compiled for the first is reused by the others,
+    // and each must still answer with its own values (times, keys, enums, numbers).
+    const jit = createExecutor(await schema, 'jit');
+    const reference = createExecutor(await schema, 'graphql-js');
+    const query = (key: string, asOf: string, locale: string, first: number) =>
+      parse(
+        `{ initiative(key: "${key}", asOf: "${asOf}") { name progress { percent byStatus(locale: ${locale}) { label count } } workstreams { name items(first: ${first}) { totalCount nodes { name } } } } }`,
+      );
+    const answers = new Set<string>();
+    for (const [key, asOf, locale, first] of [
+      ['hive', '2023-05-13T23:59:59+08:00', 'ZH_CN', 2],
+      ['hive', '2023-05-12T23:59:59+08:00', 'EN', 5],
+      ['hive', '2099-01-01T00:00:00Z', 'EN', 1],
+      ['nope', '2023-05-13T23:59:59+08:00', 'ZH_CN', 3],
+    ] as const) {
+      const document = query(key, asOf, locale, first);
+      expect(validate(await schema, document)).toEqual([]);
+      const expected = JSON.stringify(comparable(await reference.run(document, {}, context())));
+      const actual = await jit.run(document, {}, context());
+      expect(JSON.stringify(comparable(actual))).toBe(expected);
+      expect(jit.stringifyResult({ data: actual.data } as never)).toBe(
+        JSON.stringify({ data: actual.data }),
+      );
+      answers.add(expected);
+    }
+    expect(answers.size).toBe(4);
+    const lifted = [
+      query('hive', '2023-05-13T23:59:59+08:00', 'EN', 2),
+      query('x', '2020-01-01T00:00:00Z', 'ZH_CN', 9),
+    ];
+    const keys = await Promise.all(
+      lifted.map(async (d) =>
+        liftLiterals(await schema, d, d.definitions[0] as OperationDefinitionNode),
+      ),
+    );
+    expect(keys[0]!.key).toBe(keys[1]!.key);
+    expect(keys[1]!.values).toEqual({
+      _lit0: 'x',
+      _lit1: '2020-01-01T00:00:00Z',
+      _lit2: 'ZH_CN',
+      _lit3: 9,
+    });
+  });
+
   it('pages items the same way', async () => {
     const page = await sideBySide(
       parse(
@@ -151,6 +198,62 @@ describe('graphql-jit answers as graphql-js does', () => {
       ),
       { w: itemsWorkstream, a: after },
     );
+  });
+});
+
+describe('literal arguments lifted into variables', () => {
+  // A scalar whose literal and value parsings differ (a literal 5 means 50; a value 5 means 5).
+  const schema = buildSchema(`
+    scalar Odd
+    input Range { from: Int }
+    type Query { echo(n: Int, s: String, odd: Odd, range: Range, list: [Int!]): String }
+  `);
+  const odd = schema.getType('Odd') as GraphQLScalarType;
+  odd.parseLiteral = (node) => (node.kind === 'IntValue' ? Number(node.value) * 10 : null);
+  odd.parseValue = (value) => value;
+  odd.serialize = (value) => value;
+  // The arguments as the resolver got them (in a fixed order: graphql-jit puts literals first).
+  schema.getQueryType()!.getFields().echo!.resolve = (_root, args) =>
+    JSON.stringify(Object.fromEntries(Object.entries(args).sort(([a], [b]) => a.localeCompare(b))));
+  const lift = (query: string) => {
+    const document = parse(query);
+    const operation = document.definitions.find(
+      (d): d is OperationDefinitionNode => d.kind === 'OperationDefinition',
+    )!;
+    return liftLiterals(schema, document, operation);
+  };
+
+  it('lifts numbers, strings and lists of field arguments, in fragments too', () => {
+    const lifted = lift(
+      '{ a: echo(n: 1, s: "x") ...F } fragment F on Query { b: echo(list: [1, 2]) }',
+    )!;
+    expect(lifted.values).toEqual({ _lit0: [1, 2], _lit1: 1, _lit2: 'x' });
+    expect(lifted.key).toBe(
+      lift('{ a: echo(n: 7, s: "y") ...F } fragment F on Query { b: echo(list: [3]) }')!.key,
+    );
+  });
+
+  it('keeps literals whose meaning would change, nulls, input objects and directive arguments', () => {
+    expect(lift('{ echo(odd: 5) }')).toBeNull();
+    expect(lift('{ echo(n: null) }')).toBeNull();
+    expect(lift('{ echo(range: { from: 1 }) }')).toBeNull();
+    expect(lift('{ echo @include(if: true) }')).toBeNull();
+    expect(lift('query($v: Int) { echo(list: [1, $v]) }')).toBeNull();
+    // A client's own variable of that name: nothing is lifted rather than overwritten.
+    expect(lift('query($_lit0: Int) { echo(n: $_lit0, s: "x") }')).toBeNull();
+  });
+
+  it('answers each query with its own values through one executor', async () => {
+    const jit = createExecutor(schema, 'jit');
+    for (const n of [1, 2, 3]) {
+      const document = parse(
+        `{ echo(n: ${n}, odd: ${n}) ...F } fragment F on Query { b: echo(s: "${n}") }`,
+      );
+      expect((await jit.run(document, {}, {} as Context)).data).toEqual({
+        echo: JSON.stringify({ n, odd: n * 10 }),
+        b: JSON.stringify({ s: String(n) }),
+      });
+    }
   });
 });
 

@@ -1,5 +1,5 @@
 import type { ItemStatus } from '../../domain/item-status.js';
-import type { LogEntry } from '../../domain/replay-items.js';
+import type { ItemRowFields, LogEntry } from '../../domain/replay-items.js';
 import { dialectOf, type Em } from '../orm.js';
 import { placeholders } from './sql.js';
 
@@ -61,35 +61,48 @@ export async function findStructureSignature(em: Em, initiativeId: number): Prom
   return `${Number(row?.n ?? 0)}:${Number(row?.last ?? 0)}:${Number(row?.newest ?? 0)}`;
 }
 
+/** An item row's fields that its tally deltas depend on, named as ItemRowFields names them. */
+const ITEM_ROW_COLUMNS = `item_id as "itemId", workstream_id as "workstreamId", kind,
+  from_status as "fromStatus", from_percent as "fromPercent", to_status as "toStatus",
+  to_percent as "toPercent", weight, data`;
+
 /**
- * The item rows a snapshot taken at (since.asOf, since.knownAt) does not hold but a read at
- * `until` sees: effective in (since, until] or recorded in (since, until]. Two range scans: on
- * (initiative, effective), and on the back-dated rows' own index (a row recorded after the
- * snapshot yet effective before it was back-dated; `until.asOf` ≥ `since.asOf`), so neither
- * grows with the history since the snapshot. A row both ways comes twice (the caller skips it).
+ * The item rows effective in (after, upTo] and recorded by `knownAt`: one range scan on
+ * (initiative, effective). Rows as the database gives them, no object made per row.
  */
-export async function findItemEntriesSince(
+export async function findItemRowsEffective(
   em: Em,
   initiativeId: number,
-  since: { asOf: number; knownAt: number },
-  until: { asOf: number; knownAt: number },
-): Promise<LogEntry[]> {
-  const [ea, ek, sa, sk] = [until.asOf, until.knownAt, since.asOf, since.knownAt].map((t) =>
-    timeParam(em, t),
-  );
-  const byEffective = await em.execute(
-    `select ${ENTRY_COLUMNS} from change_log
+  after: number,
+  upTo: number,
+  knownAt: number,
+): Promise<ItemRowFields[]> {
+  return (await em.execute(
+    `select ${ITEM_ROW_COLUMNS} from change_log
       where initiative_id = ? and effective_at > ? and effective_at <= ? and recorded_at <= ?
         and item_id is not null`,
-    [initiativeId, sa, ea, ek],
-  );
-  const byRecorded = await em.execute(
-    `select ${ENTRY_COLUMNS} from change_log
+    [initiativeId, timeParam(em, after), timeParam(em, upTo), timeParam(em, knownAt)],
+  )) as ItemRowFields[];
+}
+
+/**
+ * The item rows recorded in (after, upTo] yet effective by `effectiveUpTo`, which must be
+ * before `after`: back-dated rows, found on their own index (effective before recorded), so the
+ * scan covers the back-dated rows of that span only, however long the log.
+ */
+export async function findBackdatedItemRows(
+  em: Em,
+  initiativeId: number,
+  after: number,
+  upTo: number,
+  effectiveUpTo: number,
+): Promise<ItemRowFields[]> {
+  return (await em.execute(
+    `select ${ITEM_ROW_COLUMNS} from change_log
       where initiative_id = ? and recorded_at > ? and recorded_at <= ? and effective_at <= ?
         and effective_at < recorded_at and item_id is not null`,
-    [initiativeId, sk, ek, sa],
-  );
-  return [...byEffective, ...byRecorded].map(toEntry);
+    [initiativeId, timeParam(em, after), timeParam(em, upTo), timeParam(em, effectiveUpTo)],
+  )) as ItemRowFields[];
 }
 
 /**

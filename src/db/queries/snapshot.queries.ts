@@ -1,4 +1,3 @@
-import type { ItemStatus } from '../../domain/item-status.js';
 import type { ReadTime } from '../../domain/replay-items.js';
 import type { Em } from '../orm.js';
 import { timeParam } from './as-of.queries.js';
@@ -15,11 +14,21 @@ export interface SnapshotHeader {
 const ms = (v: unknown) => new Date(v as string | number | Date).getTime();
 const CHUNK = 500;
 
+const header = (initiativeId: number, row: Record<string, unknown> | undefined) =>
+  row
+    ? {
+        id: Number(row.id),
+        initiativeId,
+        effectiveAt: ms(row.effective_at),
+        recordedAt: ms(row.recorded_at),
+      }
+    : null;
+
 /**
- * The snapshot a read at `t` may start from: effective at or before `asOf` and recorded at or
- * before `knownAt`, the latest effective first (the fewest log rows left to add). One effective
- * after it was recorded (older releases took them for a time in the settle window) is skipped:
- * the rows it lacks are not all found by `findItemEntriesSince`.
+ * The snapshot a read at `t` may start from going forward: effective at or before `asOf` and
+ * recorded at or before `knownAt`, the latest effective first (the fewest log rows left to add).
+ * One effective after it was recorded (older releases took them for a time in the settle window)
+ * is skipped: the rows it lacks are not all found on the back-dated rows' index.
  */
 export async function findUsableSnapshot(
   em: Em,
@@ -33,29 +42,47 @@ export async function findUsableSnapshot(
       order by effective_at desc, recorded_at desc limit 1`,
     [initiativeId, timeParam(em, t.asOf), timeParam(em, t.knownAt)],
   );
-  return row
-    ? {
-        id: Number(row.id),
-        initiativeId,
-        effectiveAt: ms(row.effective_at),
-        recordedAt: ms(row.recorded_at),
-      }
-    : null;
+  return header(initiativeId, row);
 }
 
-export async function findSnapshotRows(em: Em, snapshot: SnapshotHeader): Promise<TallyRow[]> {
-  const rows = await em.execute(
+/**
+ * The snapshot a read at `t` may start from going backward: effective after `asOf`, recorded
+ * at or before `knownAt` (and effective at or before it was recorded), the earliest effective
+ * first.
+ */
+export async function findSnapshotAfter(
+  em: Em,
+  initiativeId: number,
+  t: ReadTime,
+): Promise<SnapshotHeader | null> {
+  const [row] = await em.execute(
+    `select id, effective_at, recorded_at from tally_snapshot
+      where initiative_id = ? and effective_at > ? and recorded_at <= ?
+        and effective_at <= recorded_at
+      order by effective_at, recorded_at desc limit 1`,
+    [initiativeId, timeParam(em, t.asOf), timeParam(em, t.knownAt)],
+  );
+  return header(initiativeId, row);
+}
+
+/** A snapshot row as the database gives it (numbers may come as strings from PostgreSQL). */
+export interface SnapshotRow {
+  readonly workstream_id: unknown;
+  readonly status: string;
+  readonly items: unknown;
+  readonly weight: unknown;
+  readonly percent_weight: unknown;
+}
+
+/** A snapshot's rows, no object made per row beyond the driver's (packed by as-of-cache.ts). */
+export async function findSnapshotRowsAsRead(
+  em: Em,
+  snapshot: SnapshotHeader,
+): Promise<SnapshotRow[]> {
+  return (await em.execute(
     'select workstream_id, status, items, weight, percent_weight from tally_snapshot_row where snapshot_id = ?',
     [snapshot.id],
-  );
-  return rows.map((r) => ({
-    initiativeId: snapshot.initiativeId,
-    workstreamId: Number(r.workstream_id),
-    status: r.status as ItemStatus,
-    items: Number(r.items),
-    weight: Number(r.weight),
-    percentWeight: Number(r.percent_weight),
-  }));
+  )) as SnapshotRow[];
 }
 
 /** Writes a snapshot (header and rows) in the caller's transaction; returns its id. */

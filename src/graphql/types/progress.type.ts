@@ -54,8 +54,14 @@ export interface ProgressSource {
   simpleResolvers: true,
 })
 export class ProgressType {
-  /** byStatus per locale, made on first use (a kept tree's views serve many requests). */
-  private readonly counts = new Map<Locale, StatusCountType[]>();
+  /**
+   * byStatus per locale, made on first use (a kept tree's views serve many requests): the first
+   * locale asked in a slot of its own, others in a map (as-of trees make a view per node and
+   * request, and nearly always for one locale).
+   */
+  private firstLocale: Locale | undefined = undefined;
+  private firstCounts: StatusCountType[] | undefined = undefined;
+  private otherCounts: Map<Locale, StatusCountType[]> | undefined = undefined;
 
   constructor(private readonly source: ProgressSource) {}
 
@@ -95,14 +101,18 @@ export class ProgressType {
   byStatus(
     @Arg('locale', () => LocaleEnum, { defaultValue: 'zh-CN' }) locale: Locale,
   ): StatusCountType[] {
-    let counts = this.counts.get(locale);
+    if (locale === this.firstLocale) return this.firstCounts!;
+    let counts = this.otherCounts?.get(locale);
     if (!counts) {
       counts = ITEM_STATUSES.map((status) => ({
         status,
         label: statusLabel(status, locale, this.source.labels),
         count: this.source.figure.tally[status].items,
       }));
-      this.counts.set(locale, counts);
+      if (this.firstLocale === undefined) {
+        this.firstLocale = locale;
+        this.firstCounts = counts;
+      } else (this.otherCounts ??= new Map()).set(locale, counts);
     }
     return counts;
   }

@@ -6,7 +6,14 @@ import { toGlobalId } from '../global-id.js';
 import { NodeInterface } from './node.interface.js';
 import { ProgressType, timedFigureId } from './progress.type.js';
 
-const views = new WeakMap<TreeNode, WorkstreamType>();
+/**
+ * Each node's global id, made once per node: as-of trees of one shape share their nodes, so a
+ * dashboard asked at another time does not encode its thousand ids again.
+ */
+const globalIds = new WeakMap<TreeNode, string>();
+
+/** Views by tree, then by node id: as-of trees of one shape share their nodes, not their views. */
+const views = new WeakMap<InitiativeTree, Map<number, WorkstreamType>>();
 
 /**
  * A workstream as served: a view over one node of a loaded tree. Parent, children and progress
@@ -29,14 +36,21 @@ export class WorkstreamType implements NodeInterface {
 
   /** The view of a node of `tree` (one per node). */
   static of(node: TreeNode, tree: InitiativeTree): WorkstreamType {
-    let view = views.get(node);
-    if (!view) views.set(node, (view = new WorkstreamType(node, tree)));
+    let byId = views.get(tree);
+    if (!byId) views.set(tree, (byId = new Map()));
+    let view = byId.get(node.id);
+    if (!view) byId.set(node.id, (view = new WorkstreamType(node, tree)));
     return view;
   }
 
   @Field(() => ID)
   get id(): string {
-    return (this.globalId ??= toGlobalId('Workstream', this.node.id));
+    if (this.globalId === undefined) {
+      let id = globalIds.get(this.node);
+      if (id === undefined) globalIds.set(this.node, (id = toGlobalId('Workstream', this.node.id)));
+      this.globalId = id;
+    }
+    return this.globalId;
   }
 
   @Field(() => String)

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ITEM_STATUSES, type ItemStatus } from '../../../src/domain/item-status.js';
 import {
   CreditFold,
+  foldOrdered,
   foldRoot,
   foldTree,
   type ManualWork,
@@ -121,6 +122,34 @@ describe('foldTree property', () => {
           .map(({ id }) => figures.get(id)!);
         expect(root.credit).toBe(tops.reduce((n, f) => n + f.credit, 0));
         expect(root.counted).toBe(tops.reduce((n, f) => n + f.counted, 0));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('foldOrdered of the nodes in the tree, parents first, equals foldTree', () => {
+    fc.assert(
+      fc.property(treeArb, policyArb, ({ nodes }, policy) => {
+        const expected = foldTree(nodes, policy);
+        // A pre-order of the nodes that hang from a top-level node (what a skeleton lists).
+        const byParent = new Map<number | null, RollupNode<number>[]>();
+        for (const n of nodes) byParent.set(n.parentId, [...(byParent.get(n.parentId) ?? []), n]);
+        const order: RollupNode<number>[] = [];
+        const visit = (n: RollupNode<number>) => {
+          order.push(n);
+          for (const c of byParent.get(n.id) ?? []) visit(c);
+        };
+        for (const top of byParent.get(null) ?? []) visit(top);
+        const got = foldOrdered(order, policy);
+        expect(got.root).toEqual(expected.root);
+        expect([...got.figures.keys()].sort((a, b) => a - b)).toEqual(
+          [...expected.figures.keys()].sort((a, b) => a - b),
+        );
+        for (const [id, f] of expected.figures) expect(got.figures.get(id)).toEqual(f);
+        // A child listed before its parent is refused, never folded into a finished parent.
+        const child = order.find((n) => n.parentId !== null);
+        if (child)
+          expect(() => foldOrdered([child, ...order.filter((n) => n !== child)], policy)).toThrow();
       }),
       { numRuns: 300 },
     );
