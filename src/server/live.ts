@@ -40,7 +40,7 @@ export async function startLive(deps: {
   const em = () => deps.orm.em.fork() as Em;
   const feed = new OutboxFeed(em, deps.log, { catchUpMs: CATCH_UP_MS });
   await feed.start();
-  const unring = onCommit(deps.orm.em.getDriver(), () => void feed.wake());
+  const unring = onCommit(deps.orm.em.getDriver(), (committed) => void feed.take(committed));
   let doorbell: PgDoorbell | null = null;
   if (dialectOf(em()) === 'postgresql') {
     doorbell = new PgDoorbell(
