@@ -42,9 +42,8 @@ export async function startLive(deps: {
   await feed.start();
   // On SQLite this process's commits are the only doorbell, and its own rows are handed out
   // without reading them back. On PostgreSQL a commit still reads, as the NOTIFY from any
-  // instance does: handing the rows out there too was not measured faster, and under heavy
-  // machine load the live-instances test's writers acknowledged fewer writes with it (not
-  // settled), so PostgreSQL keeps the behaviour it was tested with.
+  // instance does: handing the rows out there was not measured, so it keeps the behaviour
+  // its multi-instance tests were written against.
   const sqlite = dialectOf(em()) === 'sqlite';
   const unring = onCommit(deps.orm.em.getDriver(), (committed) =>
     sqlite ? void feed.take(committed) : void feed.wake(),
