@@ -371,13 +371,13 @@ async function settle(servers: readonly ServerProcess[]): Promise<void> {
     }
   }
 }
-/** S5's and S6's loads and their raw baselines; `alone`: on core 0 alone (see the run below). */
-async function writeLoads(alone: boolean) {
+/** S5's and S6's loads and their raw baselines, each on core 0 alone (see the run below). */
+async function writeLoads() {
   const others = [bare, floor, ours, oursCold, oursLight, oursHuge, oursHugeCold];
   const rawRun = (batch: number): RawResult => {
     const run = () =>
       rawStatusWrites(freshRawDb(), writes.firstItemId, writes.itemCount, batch, seconds);
-    if (!pinned || !alone) return run();
+    if (!pinned) return run();
     oursWrites.pause();
     execFileSync('taskset', ['-a', '-cp', '0', String(process.pid)], { stdio: 'ignore' });
     try {
@@ -387,7 +387,7 @@ async function writeLoads(alone: boolean) {
       oursWrites.resume();
     }
   };
-  if (alone) for (const server of others) server.pause();
+  for (const server of others) server.pause();
   try {
     const single = await measure('set-one', {
       server: oursWrites,
@@ -409,7 +409,7 @@ async function writeLoads(alone: boolean) {
     const rawBulk = rawRun(BULK);
     return { single, rawOne, bulk, rawBulk, block };
   } finally {
-    if (alone) for (const server of others) server.resume();
+    for (const server of others) server.resume();
   }
 }
 
@@ -517,7 +517,7 @@ try {
     // the core it shared, its event-loop delay counted the time it waited for the core, and the
     // baseline paid for neither. Now the other servers are paused (SIGSTOP) while the writes are
     // measured, and the raw baseline runs on core 0 too, with the write server paused in turn.
-    const { single, rawOne, bulk, rawBulk, block } = await writeLoads(true);
+    const { single, rawOne, bulk, rawBulk, block } = await writeLoads();
     figures.s5.push(single.cpuUs / rawOne.cpuUs);
     figures.s5rate.push(single.perSecond);
     details.s5.push(`${us(single.cpuUs)} ÷ ${us(rawOne.cpuUs)} (raw ${rps(rawOne.perSecond)})`);
