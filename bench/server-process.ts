@@ -16,6 +16,13 @@ export interface ServerProcess {
   peakRssBytes(): number;
   /** Starts a new peak from the current RSS (Linux: /proc/<pid>/clear_refs). */
   resetPeakRss(): void;
+  /**
+   * Stops the process where it stands (SIGSTOP), so it takes no turn on its core while
+   * another server is measured there; `resume` (SIGCONT) lets it go on. Call only when no
+   * request to it is in flight.
+   */
+  pause(): void;
+  resume(): void;
   stop(): Promise<void>;
 }
 
@@ -91,8 +98,11 @@ export async function startServer(options: StartOptions): Promise<ServerProcess>
     cpuNs: () => cpuNsOf(pid),
     peakRssBytes: () => peakRssOf(pid),
     resetPeakRss: () => writeFileSync(`/proc/${pid}/clear_refs`, '5'),
+    pause: () => void child.kill('SIGSTOP'),
+    resume: () => void child.kill('SIGCONT'),
     async stop() {
       child.kill('SIGTERM');
+      child.kill('SIGCONT'); // a paused process acts on the SIGTERM only once it runs again
       await exited;
     },
   };

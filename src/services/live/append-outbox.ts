@@ -32,6 +32,8 @@ import { buildTree } from '../load-initiative-tree.js';
  * 2. the tree is then read inside the lock: it holds every earlier write and this one's own, so
  *    "after" is exact in commit order, and "before" (the figures last published) is exactly
  *    the previous write's "after": figure events chain without gaps or overlaps.
+ * Returns the rows it appended, in seq order (once committed, this process's reader takes them
+ * from here instead of reading them back: outbox-feed.ts).
  */
 export async function appendOutbox(
   tem: Em,
@@ -39,7 +41,7 @@ export async function appendOutbox(
   actor: string,
   now: Date,
   recorded: RecordedChanges,
-): Promise<void> {
+): Promise<readonly OutboxRow[]> {
   const byInitiative = new Map<number, ChangeEvent[]>();
   const idsOf = new Map<number, number[]>();
   events.forEach((e, n) => {
@@ -76,6 +78,7 @@ export async function appendOutbox(
   }
   // The figures become the next write's "before" together with the outbox rows.
   await publishOutbox(tem, published, rows);
+  return rows;
 }
 
 /** What a write publishes: the figure changes its event carries, and the figures to record. */

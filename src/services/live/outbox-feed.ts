@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { LiveEvent } from '../../domain/live-events.js';
 import type { Em } from '../../db/orm.js';
-import { outboxHead, readOutboxAfter } from '../../db/queries/outbox.queries.js';
+import { outboxHead, readOutboxAfter, type OutboxRow } from '../../db/queries/outbox.queries.js';
 
 const BATCH = 500;
 
@@ -64,23 +64,43 @@ export class OutboxFeed {
     return this.reading;
   }
 
+  /**
+   * A write of this process committed `committed` (its outbox rows, in seq order). When they
+   * are the very next rows (the first is the one after the last seen, no read is under way,
+   * and they follow one another), they are handed out from here as a read would have handed
+   * them out, without reading them back; otherwise (another process or instance committed in
+   * between, or a read is under way) this is a doorbell like any other.
+   */
+  take(committed: readonly OutboxRow[]): Promise<void> {
+    const next =
+      !this.reading &&
+      committed.length > 0 &&
+      committed.every((row, i) => row.seq === this.last + 1 + i);
+    if (!next) return this.wake();
+    for (const row of committed) this.deliver(row);
+    return Promise.resolve();
+  }
+
+  private deliver(row: OutboxRow): void {
+    this.last = row.seq;
+    const event = JSON.parse(row.payload) as LiveEvent;
+    this.lastEventAt = row.createdAt.getTime();
+    this.lastLagMs = Math.max(0, Date.now() - this.lastEventAt);
+    for (const listener of this.listeners) {
+      try {
+        listener(event);
+      } catch (err) {
+        this.log.error({ err, seq: row.seq }, 'live listener failed');
+      }
+    }
+  }
+
   private async drain(): Promise<void> {
     try {
       for (;;) {
         const rows = await readOutboxAfter(this.em(), this.last, BATCH);
-        for (const row of rows) {
-          this.last = row.seq;
-          const event = JSON.parse(row.payload) as LiveEvent;
-          this.lastEventAt = row.createdAt.getTime();
-          this.lastLagMs = Math.max(0, Date.now() - this.lastEventAt);
-          for (const listener of this.listeners) {
-            try {
-              listener(event);
-            } catch (err) {
-              this.log.error({ err, seq: row.seq }, 'live listener failed');
-            }
-          }
-        }
+        // Rows handed out meanwhile (take) are not handed out again.
+        for (const row of rows) if (row.seq > this.last) this.deliver(row);
         if (rows.length < BATCH) return;
       }
     } catch (err) {

@@ -5,6 +5,7 @@ import { deltasOf } from '../../domain/event-deltas.js';
 import { mergeDeltas } from '../../domain/tally.js';
 import { toLogRow } from '../../db/change-log-row.js';
 import type { Em } from '../../db/orm.js';
+import type { OutboxRow } from '../../db/queries/outbox.queries.js';
 import { recordChanges } from '../../db/queries/write-record.queries.js';
 import { appendOutbox } from '../live/append-outbox.js';
 import { groupTallyDeltas } from '../tally-deltas.js';
@@ -32,15 +33,15 @@ export function assertEventsAllowed(
  * Applies the counter deltas the events imply (one atomic upsert per initiative), writes their
  * change-log rows (one statement per 500), reserves the outbox numbers and appends the live
  * events to the outbox, in the caller's transaction (on PostgreSQL in three statements: see
- * write-record.queries.ts).
+ * write-record.queries.ts). Returns the outbox rows, in seq order.
  */
 export async function recordEvents(
   tem: Em,
   events: readonly ChangeEvent[],
   actor: string,
   now: Date,
-): Promise<void> {
-  if (events.length === 0) return;
+): Promise<readonly OutboxRow[]> {
+  if (events.length === 0) return [];
   const tally = groupTallyDeltas(deltasOf(events)).map(
     ([initiativeId, group]) => [initiativeId, mergeDeltas(group)] as const,
   );
@@ -52,7 +53,7 @@ export async function recordEvents(
     events.map((e) => toLogRow(e, actor, now)),
     initiatives,
   );
-  await appendOutbox(tem, events, actor, now, recorded);
+  return appendOutbox(tem, events, actor, now, recorded);
 }
 
 /** Which initiatives, workstreams and items the events touched. */

@@ -1,5 +1,6 @@
 import type { ChangeEvent } from '../../domain/change-events.js';
 import { lockInitiative } from '../../db/queries/initiative.queries.js';
+import type { OutboxRow } from '../../db/queries/outbox.queries.js';
 import { lockItems } from '../../db/queries/item.queries.js';
 import { idempotent } from '../idempotency.js';
 import { ringAfterCommit } from '../live/commit-bell.js';
@@ -24,8 +25,10 @@ export async function runWrite<P, R>(
   if (ctx.idempotency && !useCase.codec)
     throw new Error(`${useCase.name} does not take an idempotency key`);
   let events: readonly ChangeEvent[] = [];
+  let outbox: readonly OutboxRow[] = [];
   const result = await inTransaction(ctx.em, (tem) => {
     events = []; // a retried transaction starts over
+    outbox = [];
     return idempotent(
       tem,
       ctx.idempotency,
@@ -50,7 +53,7 @@ export async function runWrite<P, R>(
         await assertInEffectiveOrder(tem, outcome.events, now, (i) =>
           useCase.effectiveField ? useCase.effectiveField(props, i) : ['effectiveAt'],
         );
-        await recordEvents(tem, outcome.events, ctx.actor, now);
+        outbox = await recordEvents(tem, outcome.events, ctx.actor, now);
         events = outcome.events;
         return outcome.result;
       },
@@ -59,7 +62,7 @@ export async function runWrite<P, R>(
   // Committed. A replayed retry changed nothing, so there is nothing to forget.
   if (events.length > 0) {
     ctx.forget(touchedBy(events));
-    ringAfterCommit(ctx.em.getDriver());
+    ringAfterCommit(ctx.em.getDriver(), outbox);
   }
   return result;
 }
