@@ -11,7 +11,12 @@ import { MIGRATIONS } from './migrations/index.js';
 import { MIGRATIONS_TABLE, prepareSchema, type SchemaReport } from './prepare-schema.js';
 import { dialectOfPlatform, type Dialect } from './dialect.js';
 import { sqlitePragmas, type SqliteSynchronous } from './sqlite-pragmas.js';
-import { countingWrites, registerGeneration, type WriteGeneration } from './write-generation.js';
+import {
+  countingWrites,
+  newGeneration,
+  registerGeneration,
+  type WriteGeneration,
+} from './write-generation.js';
 
 export type Em = SqlEntityManager;
 export type { Dialect };
@@ -33,7 +38,7 @@ function namedStatementsWanted(): boolean {
 /** The MikroORM options for a database URL (`sqlite:PATH`, `sqlite::memory:`, `postgres://…`). */
 export function ormOptions(
   opts: OrmOptions,
-  generation: WriteGeneration = { value: 0 },
+  generation: WriteGeneration = newGeneration(),
 ): Partial<Options> {
   const common = {
     entities: ENTITIES,
@@ -75,7 +80,7 @@ export function ormOptions(
 }
 
 export async function openOrm(opts: OrmOptions): Promise<MikroORM> {
-  const generation: WriteGeneration = { value: 0 };
+  const generation = newGeneration();
   const orm = await MikroORM.init(ormOptions(opts, generation));
   registerGeneration(orm.em.getDriver(), generation);
   return orm;

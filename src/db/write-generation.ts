@@ -1,14 +1,28 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Em } from './orm.js';
 
 /**
- * A per-database count of writes, for readers that keep data between requests (the folded
- * trees on SQLite). Every statement that is not a plain read moves it, as it runs, and so does
- * the end of every write transaction; data kept under an older count is stale. Moving it too
- * often costs a reload; never moving it for a write would serve stale figures, so anything that
- * is not a SELECT or a PRAGMA counts.
+ * What readers that keep data between requests on SQLite (the folded trees, the kept answers)
+ * compare to know that nothing they were made from has changed since:
+ * - `value`, a per-database count of writes that could have changed anything: every statement
+ *   that is not a plain read moves it as it is issued, and so does the end of every write
+ *   transaction (committed or not), except the statements of a write through the pipeline;
+ * - `initiatives`, a count per initiative moved by the pipeline's writes (run-write.ts): a
+ *   pipeline write knows from its events which initiatives it changed, and moves their counts
+ *   in its transaction, before the commit; its own statements do not move `value`, so a write to
+ *   one initiative leaves every other initiative's kept data fresh;
+ * - `PRAGMA data_version`, read with them, for commits by other connections (the CLI, another
+ *   process): those may have changed anything.
+ * Moving a count too often costs a reload; never moving one for a write would serve stale
+ * figures, so anything that is not a SELECT or a PRAGMA, outside a pipeline write, counts.
  */
 export interface WriteGeneration {
   value: number;
+  readonly initiatives: Map<number, number>;
+}
+
+export function newGeneration(): WriteGeneration {
+  return { value: 0, initiatives: new Map() };
 }
 
 const READ = /^\s*(select|pragma)\b/i;
@@ -21,10 +35,26 @@ const BOOKKEEPING =
   /^\s*(insert\s+into|update|delete\s+from)\s+"?(outbox_position|webhook_delivery)\b/i;
 const generations = new WeakMap<object, WriteGeneration>();
 
+/**
+ * A pipeline write under way: statements issued from its async context while `open` are its
+ * own (they run in its transaction, which holds SQLite's one connection until it ends) and are
+ * accounted for by the initiatives it names. Anything issued after it closed counts as usual,
+ * even from work it started.
+ */
+interface AttributedWrite {
+  readonly generation: WriteGeneration;
+  open: boolean;
+  /** Set once the write has moved the counts of the initiatives it changed. */
+  named: boolean;
+}
+const attributed = new AsyncLocalStorage<AttributedWrite>();
+
 /** The `onQuery` hook MikroORM calls with every statement it is about to run. */
 export function countingWrites(generation: WriteGeneration) {
   return (sql: string): string => {
-    if (!READ.test(sql) && !BOOKKEEPING.test(sql)) generation.value++;
+    if (READ.test(sql) || BOOKKEEPING.test(sql)) return sql;
+    const write = attributed.getStore();
+    if (!write?.open || write.generation !== generation) generation.value++;
     return sql;
   };
 }
@@ -38,8 +68,67 @@ export function generationOf(em: Em): WriteGeneration | undefined {
   return generations.get(em.getDriver());
 }
 
-/** Called when a write transaction ends, committed or not. */
+/**
+ * Called when a write transaction ends, committed or not; inside a pipeline write its end is
+ * accounted for by `attributedWrite`.
+ */
 export function noteWrite(em: Em): void {
   const generation = generationOf(em);
-  if (generation) generation.value++;
+  if (!generation) return;
+  const write = attributed.getStore();
+  if (!write?.open || write.generation !== generation) generation.value++;
+}
+
+/**
+ * Runs a pipeline write (its whole transaction, retries included): its statements do not move
+ * the database's count. It must call `noteInitiativeWrites` before it commits; if it ends
+ * without having done so (it failed, or changed nothing it could name), the database's count
+ * moves, as for any other transaction.
+ */
+export async function attributedWrite<T>(em: Em, work: () => Promise<T>): Promise<T> {
+  const generation = generationOf(em);
+  if (!generation) return work();
+  const write: AttributedWrite = { generation, open: true, named: false };
+  try {
+    return await attributed.run(write, work);
+  } finally {
+    write.open = false;
+    if (!write.named) generation.value++;
+  }
+}
+
+/**
+ * Moves the counts of the initiatives a pipeline write changed. Called inside its transaction,
+ * before the commit: on SQLite no other statement runs until the transaction ends, so a reader
+ * that reads the new count reads the data after the commit (or after the rollback: the same
+ * data as before, under a new count, which costs a reload only).
+ */
+export function noteInitiativeWrites(em: Em, initiativeIds: Iterable<number>): void {
+  const generation = generationOf(em);
+  if (!generation) return;
+  let any = false;
+  for (const id of initiativeIds) {
+    generation.initiatives.set(id, (generation.initiatives.get(id) ?? 0) + 1);
+    any = true;
+  }
+  const write = attributed.getStore();
+  if (any && write?.open && write.generation === generation) write.named = true;
+}
+
+/**
+ * Each initiative's stamp now on SQLite (null when nothing may be kept): the database's count,
+ * the initiative's count and `PRAGMA data_version`. The counts are read after the pragma, so
+ * any write of this process that committed before it has already moved them.
+ */
+export async function sqliteStamps(
+  em: Em,
+  initiativeIds: readonly number[],
+): Promise<Map<number, string> | null> {
+  const generation = generationOf(em);
+  if (!generation) return null;
+  const [row] = await em.execute('pragma data_version');
+  const common = `g${generation.value}:d${Number(row?.data_version)}`;
+  return new Map(
+    initiativeIds.map((id) => [id, `${common}:i${generation.initiatives.get(id) ?? 0}`]),
+  );
 }

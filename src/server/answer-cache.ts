@@ -15,15 +15,18 @@ import type { Principal } from '../domain/access.js';
 import { dialectOf, type Em } from '../db/orm.js';
 import { findInitiativeByKey } from '../db/queries/initiative.queries.js';
 import { readRevisions } from '../db/queries/outbox.queries.js';
-import { generationOf } from '../db/write-generation.js';
+import { sqliteStamps } from '../db/write-generation.js';
 import type { Context } from '../graphql/context.type.js';
 
 /**
  * Serialized answers kept between requests, for the dashboard's reads: the same large query
  * asked again and again while writes are rare. An answer is served again only while nothing it
  * was made from can have changed, by the same rule as the kept trees (src/services/tree-cache.ts):
- * - SQLite: this process's write count and `PRAGMA data_version` (commits by other connections)
- *   are what they were before the answer was made;
+ * - SQLite: each initiative the query names has the record and the write counts it had before
+ *   the answer was made (this process's writes that could have changed anything, its pipeline
+ *   writes to that initiative: src/db/write-generation.ts), and `PRAGMA data_version` (commits
+ *   by other connections) has not moved, so a write to one initiative leaves the answers about
+ *   the others kept;
  * - PostgreSQL: each initiative the query names has the revision and record it had before the
  *   answer was made (every write through the pipeline moves the revision in its transaction).
  * The stamp is read before the answer is made, so a write that lands while it is being made
@@ -158,23 +161,24 @@ export class AnswerCache {
   /** The stamp of what `shape` reads, now; null when nothing may be kept (in a transaction). */
   private async stamp(em: Em, shape: Shape, variables: Record<string, unknown>) {
     if (em.isInTransaction()) return null;
+    const def = this.schema.getQueryType()!.getFields().initiative!;
+    const keys = argumentKeys(shape.initiativeFields, (field) =>
+      String(getArgumentValues(def, field, variables).key),
+    );
+    if (keys === null) return null;
+    // Each record as read now: a key that names no initiative (the answer is null while none
+    // has that key), or another one than before, is part of the stamp too.
+    const records = await Promise.all(keys.map((key) => findInitiativeByKey(em, key)));
+    const ids = records.flatMap((r) => (r ? [r.id] : []));
+    let stamps: Map<number, string> | null;
     if (dialectOf(em) === 'postgresql') {
-      const def = this.schema.getQueryType()!.getFields().initiative!;
-      const keys = argumentKeys(shape.initiativeFields, (field) =>
-        String(getArgumentValues(def, field, variables).key),
-      );
-      if (keys === null) return null;
-      const records = await Promise.all(keys.map((key) => findInitiativeByKey(em, key)));
-      const ids = records.flatMap((r) => (r ? [r.id] : []));
       const revisions = ids.length > 0 ? await readRevisions(em, ids) : new Map<number, number>();
-      return records
-        .map((r) => (r ? `r${revisions.get(r.id)}:${JSON.stringify(r)}` : 'none'))
-        .join('|');
+      stamps = new Map(ids.map((id) => [id, `r${revisions.get(id)}`]));
+    } else {
+      stamps = await sqliteStamps(em, ids);
+      if (!stamps) return null;
     }
-    const generation = generationOf(em);
-    if (!generation) return null;
-    const [row] = await em.execute('pragma data_version');
-    return `g${generation.value}:d${Number(row?.data_version)}`;
+    return records.map((r) => (r ? `${stamps.get(r.id)}:${JSON.stringify(r)}` : 'none')).join('|');
   }
 
   private keep(key: string, entry: Entry): void {
@@ -186,7 +190,8 @@ export class AnswerCache {
     const old = this.entries.get(key);
     if (!old) return;
     this.entries.delete(key);
-    old.settle(old.text); // whoever waits for an answer no longer kept makes their own
+    // An answer still being made is handed to whoever waits for it when it is done (it was
+    // made under their stamp), only not kept; a kept one is let go.
     if (old.text !== undefined) {
       this.keptChars -= old.text.length;
       this.byText.delete(old.text);
@@ -220,8 +225,10 @@ export class AnswerCache {
               else await waitAtMost(entry.ready, WAIT_MS);
             }
             if (entry?.stamp === stamp && entry.text !== undefined) {
-              this.entries.delete(key); // most recently used last
-              this.entries.set(key, entry);
+              if (this.entries.get(key) === entry) {
+                this.entries.delete(key); // most recently used last
+                this.entries.set(key, entry);
+              }
               const data = {};
               this.served.set(data, entry);
               this.hits++;
@@ -265,8 +272,15 @@ export class AnswerCache {
       if (entry) {
         const text = serialize();
         this.pending.delete(data);
-        if (text.length < MIN_KEPT_CHARS || this.entries.get(entry.key) !== entry) {
+        if (text.length < MIN_KEPT_CHARS) {
           this.abandon(entry);
+          return text;
+        }
+        if (this.entries.get(entry.key) !== entry) {
+          // A later stamp's answer took its place: not kept, but still the answer of the
+          // requests that waited for it under this one.
+          entry.text = text;
+          entry.settle(text);
           return text;
         }
         entry.text = text;

@@ -2,13 +2,14 @@ import type { Em } from '../db/orm.js';
 import { dialectOf } from '../db/orm.js';
 import type { InitiativeRecord } from '../db/records.js';
 import { readRevisions } from '../db/queries/outbox.queries.js';
-import { generationOf } from '../db/write-generation.js';
+import { sqliteStamps } from '../db/write-generation.js';
 
 /**
  * Folded trees kept between requests, where dashboards ask for the same figures many times a
  * minute and writes are rare by comparison. A kept tree is served only while nothing could
  * have changed it:
- * - SQLite (one process): this process has run no write since (the write generation) and no
+ * - SQLite (one process): this process has run no write to that initiative since, nor any write
+ *   it cannot attribute to initiatives (the write generation: src/db/write-generation.ts), and no
  *   other connection has committed one (`PRAGMA data_version`);
  * - PostgreSQL (several instances): the initiative's revision, read afresh by every request, is
  *   the one the tree was folded at. Every write through the pipeline moves it in its
@@ -38,12 +39,10 @@ async function stampsOf(
     // The record's own columns (name, policy) are part of what is kept too.
     return new Map(initiatives.map((i) => [i.id, `r${revisions.get(i.id)}:${JSON.stringify(i)}`]));
   }
-  const generation = generationOf(em);
-  if (!generation) return null;
-  const [row] = await em.execute('pragma data_version');
-  // Read after the pragma: any write that committed before it has already moved the count.
-  const stamp = `g${generation.value}:d${Number(row?.data_version)}`;
-  return new Map(initiatives.map((i) => [i.id, stamp]));
+  return sqliteStamps(
+    em,
+    initiatives.map((i) => i.id),
+  );
 }
 
 export async function withKeptTrees<T>(

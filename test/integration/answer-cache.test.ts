@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serverOptions } from '../../src/config.js';
 import { openOrm, type Em } from '../../src/db/orm.js';
@@ -36,6 +37,8 @@ describe.each(DIALECTS)('kept answers under concurrent writes (%s)', (dialect) =
   const items: number[] = [];
   const workstreams: number[] = [];
   const leaves: number[] = [];
+  /** Items of a second initiative, `other`, written to while `kept` is read. */
+  const otherItems: number[] = [];
 
   beforeAll(async () => {
     db = await createTestDatabase(dialect, true);
@@ -77,6 +80,25 @@ describe.each(DIALECTS)('kept answers under concurrent writes (%s)', (dialect) =
           });
           items.push(...made.map((i) => i.id));
         }
+      }
+    }
+    const other = await runWrite(ctx, createInitiative, { key: 'other', name: '另一个' });
+    for (let a = 0; a < 4; a++) {
+      const top = await runWrite(ctx, createWorkstream, { initiativeId: other.id, name: `另${a}` });
+      for (let b = 0; b < 3; b++) {
+        const leaf = await runWrite(ctx, createWorkstream, {
+          initiativeId: other.id,
+          parentId: top.id,
+          name: `另${a}${b}`,
+        });
+        const made = await runWrite(ctx, createItems, {
+          workstreamId: leaf.id,
+          items: Array.from({ length: 5 }, (_, n) => ({
+            name: `o${n}`,
+            status: 'NOT_STARTED' as const,
+          })),
+        });
+        otherItems.push(...made.map((i) => i.id));
       }
     }
     viewer = (
@@ -136,6 +158,20 @@ describe.each(DIALECTS)('kept answers under concurrent writes (%s)', (dialect) =
     }
   };
 
+  /** A status change of one of `other`'s items (a percent given: one no earlier write set). */
+  const writeOther = (n: number, percent?: number) =>
+    post(
+      'mutation($i: SetItemStatusInput!) { setItemStatus(input: $i) { userErrors { code } } }',
+      {
+        i: {
+          itemId: gid('Item', otherItems[(n * 11) % otherItems.length]!),
+          status: percent === undefined ? STATUSES[n % 4] : 'IN_PROGRESS',
+          percent: percent ?? (n % 4 === 1 ? 30 : undefined),
+        },
+      },
+      token,
+    );
+
   it('serves only answers equal to a fresh answer of a state during the request', async () => {
     const variables = { key: 'kept' };
     let fresh = 0;
@@ -149,6 +185,8 @@ describe.each(DIALECTS)('kept answers under concurrent writes (%s)', (dialect) =
     let writing = true;
     const writer = (async () => {
       for (let n = 1; n <= STEPS; n++) {
+        // Writes to another initiative between the steps: `kept` stays in the state it was in.
+        if (n % 2) expect(await writeOther(n)).not.toMatch(/"code"/);
         begun = n;
         const answer = await write(n);
         expect(answer).not.toMatch(/"code"/); // no user error
@@ -188,6 +226,71 @@ describe.each(DIALECTS)('kept answers under concurrent writes (%s)', (dialect) =
       items.length + Math.floor(STEPS / 3),
     );
   }, 120_000);
+
+  it("keeps an initiative's answer through writes to another one, never through its own", async () => {
+    let fresh = 0;
+    const freshAnswer = (key: string) =>
+      post(`${DASHBOARD}\n# per initiative ${fresh++}`, { key }, token);
+    const ask = async (key: string) => {
+      const before = app.answers!.hits;
+      const answer = await post(DASHBOARD, { key }, token);
+      return { answer, kept: app.answers!.hits - before === 1 };
+    };
+    await ask('kept');
+    await ask('other');
+    const kept0 = await freshAnswer('kept');
+    expect(await ask('kept')).toEqual({ answer: kept0, kept: true });
+    for (let n = 0; n < 5; n++) {
+      // A write to `other`: `kept`'s answer is served as kept, and is still the fresh one.
+      const other0 = await ask('other');
+      expect(await writeOther(n, 41 + n)).not.toMatch(/"code"/);
+      expect(await ask('kept')).toEqual({ answer: kept0, kept: true });
+      const other1 = await freshAnswer('other');
+      expect(other1).not.toBe(other0.answer);
+      // `other`'s own kept answer is stale: made afresh, equal to the fresh one.
+      expect(await ask('other')).toEqual({ answer: other1, kept: false });
+      expect(await ask('other')).toEqual({ answer: other1, kept: true });
+    }
+    // A write to `kept` itself: never its stale answer.
+    for (let n = 0; n < 3; n++) {
+      expect(await write(3000 + n)).not.toMatch(/"code"/);
+      const now = await freshAnswer('kept');
+      expect(await ask('kept')).toEqual({ answer: now, kept: false });
+      expect(await ask('kept')).toEqual({ answer: now, kept: true });
+    }
+  });
+
+  // On PostgreSQL only the pipeline's writes move what kept answers are stamped with (the
+  // initiative's revision); on SQLite any statement that writes, and any other connection's.
+  it.skipIf(dialect === 'postgresql')(
+    'makes answers afresh after a write outside the pipeline, or by another connection',
+    async () => {
+      let fresh = 0;
+      const freshAnswer = () => post(`${DASHBOARD}\n# outside ${fresh++}`, { key: 'kept' }, token);
+      const ask = async () => {
+        const before = app.answers!.hits;
+        const answer = await post(DASHBOARD, { key: 'kept' }, token);
+        return { answer, kept: app.answers!.hits - before === 1 };
+      };
+      const rename = `update workstream set name = ? where id = ${workstreams[0]}`;
+      await ask();
+      expect((await ask()).kept).toBe(true);
+      // A statement of this process outside the write pipeline (no initiative named).
+      await (orm.em.fork() as Em).execute(rename, ['进程内改名']);
+      const inside = await freshAnswer();
+      expect(inside).toContain('进程内改名');
+      expect(await ask()).toEqual({ answer: inside, kept: false });
+      expect(await ask()).toEqual({ answer: inside, kept: true });
+      // A commit by another connection to the file (the CLI, another process).
+      const otherConnection = new Database(db.url.replace(/^sqlite:/, ''));
+      otherConnection.prepare(rename).run('别的连接改名');
+      otherConnection.close();
+      const outside = await freshAnswer();
+      expect(outside).toContain('别的连接改名');
+      expect(await ask()).toEqual({ answer: outside, kept: false });
+      expect(await ask()).toEqual({ answer: outside, kept: true });
+    },
+  );
 
   it('makes one answer for identical requests that arrive together', async () => {
     await write(1000); // the kept answer is stale now
