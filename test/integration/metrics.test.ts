@@ -23,6 +23,9 @@ describe('GET /metrics', () => {
     // The server runs in this process: blocking here blocks its event loop too.
     const started = Date.now();
     while (Date.now() - started < 80);
+    // The delay is recorded when the loop's sampling timer fires after the block, which may come
+    // after the next request is read: let it fire first.
+    await new Promise((r) => setTimeout(r, 20));
     const blocked = await (await metrics(open)).json();
     expect(blocked.memory.rssBytes).toBeGreaterThan(10 * 2 ** 20);
     expect(blocked.memory.heapUsedBytes).toBeGreaterThan(0);
