@@ -7,7 +7,8 @@ import { SNAPSHOT_EVERY_ROWS } from '../src/services/snapshots.js';
  * bulk SQL: the initiative's and every workstream's creation a year ago, and per item its
  * creation and a chain of status changes ending in the status it has now (so a replay at now
  * equals the live counters), `entries` rows in all; plus tally snapshots as the server would
- * have taken them: when the newest is a week old or SNAPSHOT_EVERY_ROWS item rows behind. Per item, rows are written in time order (ids grow with time).
+ * have taken them: when the newest is a week old or SNAPSHOT_EVERY_ROWS item rows behind. The
+ * rows are written in time order, as a server appends them (ids grow with time).
  */
 const DAY = 86_400_000;
 const WEEK = 7 * DAY;
@@ -164,27 +165,36 @@ function write(db: Database.Database, initiativeId: number, entries: number, now
   // Snapshot tallies: [snapshot][workstream:status] → [items, weight, percentWeight].
   const weeks = snapshotTimes(rowTimes, start, end);
   const snap = weeks.map(() => new Map<string, [number, number, number]>());
+  // The rows go in in time order, as a running server appends them (one item's whole year at
+  // a time would scatter the rows of any one week over the whole file, an order no server
+  // writes).
+  const order: [n: number, i: number][] = [];
+  chains.forEach((chain, n) => chain.forEach((_, i) => order.push([n, i])));
+  order.sort(([n1, i1], [n2, i2]) => chains[n1]![i1]!.at - chains[n2]![i2]!.at || n1 - n2);
+  for (const [n, i] of order) {
+    const item = items[n]!;
+    const chain = chains[n]!;
+    const c = chain[i]!;
+    const prev = chain[i - 1];
+    insert.run(
+      initiativeId,
+      item.workstream_id,
+      item.id,
+      i === 0 ? 'ItemCreated' : 'ItemStatusChanged',
+      prev?.status ?? null,
+      prev?.percent ?? null,
+      c.status,
+      c.percent,
+      Number(item.weight),
+      i + 1,
+      null,
+      c.at,
+      c.at,
+    );
+  }
   items.forEach((item, n) => {
     const chain = chains[n]!;
     const weight = Number(item.weight);
-    chain.forEach((c, i) => {
-      const prev = chain[i - 1];
-      insert.run(
-        initiativeId,
-        item.workstream_id,
-        item.id,
-        i === 0 ? 'ItemCreated' : 'ItemStatusChanged',
-        prev?.status ?? null,
-        prev?.percent ?? null,
-        c.status,
-        c.percent,
-        weight,
-        i + 1,
-        null,
-        c.at,
-        c.at,
-      );
-    });
     written += chain.length;
     let at = 0;
     weeks.forEach((t, w) => {
