@@ -102,6 +102,19 @@ export function manualFigure(manual: ManualWork | null): { credit: number; count
   };
 }
 
+/** A node's figure before its children are added in: its own items, or its manual percent. */
+function ownFigure<Id>(node: RollupNode<Id>): Figure {
+  const figure = emptyFigure();
+  addTally(figure.tally, node.tally);
+  if (node.manual) {
+    figure.manualNodes = 1;
+    const manual = manualFigure(node.manual);
+    figure.manualCredit = manual.credit;
+    figure.manualCounted = manual.counted;
+  }
+  return figure;
+}
+
 /**
  * Folds per-workstream tallies up the tree: each node's figure is the sum over its subtree.
  * Linear in the number of nodes; nodes whose parent is absent (deleted subtrees) are left out.
@@ -134,14 +147,7 @@ export function foldTree<Id>(nodes: readonly RollupNode<Id>[], policy: RollupPol
     }
     stack.pop();
     const { node } = top;
-    const figure = emptyFigure();
-    addTally(figure.tally, node.tally);
-    if (node.manual) {
-      figure.manualNodes = 1;
-      const manual = manualFigure(node.manual);
-      figure.manualCredit = manual.credit;
-      figure.manualCounted = manual.counted;
-    }
+    const figure = ownFigure(node);
     for (const child of children.get(node.id) ?? []) addFigure(figure, figures.get(child.id)!);
     finish(figure, policy);
     figures.set(node.id, figure);
@@ -167,14 +173,7 @@ export function foldOrdered<Id>(
   for (const node of nodes) {
     if (node.parentId !== null && !figures.has(node.parentId))
       throw new Error(`foldOrdered: node ${String(node.id)} is listed before its parent`);
-    const figure = emptyFigure();
-    addTally(figure.tally, node.tally);
-    if (node.manual) {
-      figure.manualNodes = 1;
-      const manual = manualFigure(node.manual);
-      figure.manualCredit = manual.credit;
-      figure.manualCounted = manual.counted;
-    }
+    const figure = ownFigure(node);
     figures.set(node.id, figure);
     own.push(figure);
   }
