@@ -1,6 +1,7 @@
 import type { Configuration, Transaction } from '@mikro-orm/core';
 import { PostgreSqlConnection, PostgreSqlDriver } from '@mikro-orm/postgresql';
 import { CompiledQuery } from 'kysely';
+import { loggedText, plainStatement } from './bound-statement.js';
 
 type Execute = PostgreSqlConnection['execute'];
 type LoggingOptions = NonNullable<Parameters<Execute>[4]>;
@@ -29,21 +30,20 @@ export class BoundParametersConnection extends PostgreSqlConnection {
     ctx?: Transaction,
     loggerContext?: LoggingOptions,
   ): Promise<T> {
-    const abortable = loggerContext as { signal?: unknown; inflightQueryAbortStrategy?: unknown };
     const bound =
-      typeof query === 'string' &&
-      Array.isArray(params) &&
-      params.length > 0 &&
-      abortable?.signal == null &&
-      abortable?.inflightQueryAbortStrategy == null
-        ? bindParameters(query, params, (d) => formatDateOf(this.platform, d))
+      plainStatement(query, params, loggerContext) && (params as unknown[]).length > 0
+        ? bindParameters(query, params as unknown[], (d) => formatDateOf(this.platform, d))
         : null;
     if (!bound) return super.execute(query, params, method, ctx, loggerContext) as Promise<T>;
     await this.ensureConnection();
     const sql = this.config.get('onQuery')(query as string, params as unknown[]);
-    const logged = this.config.getLogger().isEnabled('query', loggerContext)
-      ? this.platform.formatQuery(sql, params as unknown[])
-      : sql;
+    const logged = loggedText(
+      this.config.getLogger(),
+      (text, values) => this.platform.formatQuery(text, values),
+      sql,
+      params as unknown[],
+      loggerContext,
+    );
     const client = (ctx ?? this.getClient()) as ReturnType<typeof this.getClient>;
     return this.executeQuery(
       logged,

@@ -1,6 +1,7 @@
 import type { Configuration, Transaction } from '@mikro-orm/core';
 import { SqliteConnection, SqliteDriver } from '@mikro-orm/sqlite';
 import type { Database } from 'better-sqlite3';
+import { loggedText, plainStatement } from './bound-statement.js';
 import { bindAll, keptStatement } from './prepared.js';
 
 type Execute = SqliteConnection['execute'];
@@ -40,22 +41,19 @@ export class KeptStatementsConnection extends SqliteConnection {
     ctx?: Transaction,
     loggerContext?: LoggingOptions,
   ): Promise<T> {
-    const abortable = loggerContext as { signal?: unknown; inflightQueryAbortStrategy?: unknown };
-    const bound =
-      typeof query === 'string' &&
-      Array.isArray(params) &&
-      abortable?.signal == null &&
-      abortable?.inflightQueryAbortStrategy == null &&
-      !query.includes('??') &&
-      !query.includes('\\?')
-        ? bindAll(params)
-        : null;
+    const bound = plainStatement(query, params, loggerContext)
+      ? bindAll(params as unknown[])
+      : null;
     if (!bound) return super.execute(query, params, method, ctx, loggerContext) as Promise<T>;
     await this.ensureConnection();
     const sql = this.config.get('onQuery')(query as string, params as unknown[]);
-    const logged = this.config.getLogger().isEnabled('query-params', loggerContext)
-      ? this.platform.formatQuery(sql, params as unknown[])
-      : sql;
+    const logged = loggedText(
+      this.config.getLogger(),
+      (text, values) => this.platform.formatQuery(text, values),
+      sql,
+      params as unknown[],
+      loggerContext,
+    );
     const db = await this.getNativeClient();
     const executor = ((ctx ?? this.getClient()) as ReturnType<typeof this.getClient>).getExecutor();
     return this.executeQuery(
