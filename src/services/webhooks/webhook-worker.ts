@@ -26,6 +26,12 @@ const BATCH = 200;
 export const OUTBOX_KEEP_MS = 7 * 24 * 3_600_000;
 const PRUNE_EVERY_MS = 10 * 60_000;
 const IDLE_ADVANCE_MS = 10_000;
+/**
+ * With no endpoint enabled, how long that answer is trusted before it is asked again: a busy
+ * writer no longer pays a query per commit, and an endpoint enabled meanwhile (here or on
+ * another instance) gets its first deliveries at most this much later (the outbox rows wait).
+ */
+export const IDLE_RECHECK_MS = 250;
 const LEASE_MS = 60_000;
 const TIMEOUT_MS = 10_000;
 
@@ -49,6 +55,8 @@ export class WebhookWorker {
   private prunedAt = 0;
   /** When a fan-out last moved the position (or found webhooks to feed). */
   private advancedAt = 0;
+  /** When the last check found no endpoint enabled; null when it found one (or none yet). */
+  private idleSince: number | null = null;
 
   constructor(
     private readonly em: () => Em,
@@ -116,6 +124,13 @@ export class WebhookWorker {
     }
   }
 
+  private async idle(): Promise<boolean> {
+    if (this.idleSince !== null && Date.now() - this.idleSince < IDLE_RECHECK_MS) return true;
+    const idle = !(await hasEnabledWebhooks(this.em()));
+    this.idleSince = idle ? Date.now() : null;
+    return idle;
+  }
+
   /**
    * Turns outbox rows into deliveries; returns how many rows it read and deliveries it made.
    * With no endpoint enabled there is nothing to deliver: the position (which only bounds what
@@ -124,7 +139,7 @@ export class WebhookWorker {
    * passed are read again later, and give an endpoint made meanwhile nothing older than itself.
    */
   private async fanOut(): Promise<{ rows: number; deliveries: number }> {
-    const idle = !(await hasEnabledWebhooks(this.em()));
+    const idle = await this.idle();
     if (idle && Date.now() - this.advancedAt < IDLE_ADVANCE_MS) return { rows: 0, deliveries: 0 };
     this.advancedAt = Date.now();
     return this.em().transactional(async (tem) => {
