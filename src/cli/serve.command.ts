@@ -5,6 +5,7 @@ import type { Em } from '../db/orm.js';
 import { seedIfEmpty } from '../services/load-seed.js';
 import { listTokens } from '../services/tokens.js';
 import { createApp } from '../server/app.js';
+import { asyncContextKind } from '../server/async-context.js';
 import { createLogger } from '../server/logger.js';
 import { lockDatabaseForServe } from './serve-lock.js';
 import { startSnapshotTimer } from '../server/snapshot-timer.js';
@@ -38,6 +39,7 @@ export async function serveCommand(): Promise<void> {
       graphiql: config.graphiql ? `${url}/graphiql` : 'off',
       anonymousRead: config.anonymousRead,
       introspection: config.introspection,
+      asyncContext: asyncContextKind(),
     },
     'Jindu is serving',
   );
