@@ -104,6 +104,9 @@ export const createItems: UseCase<CreateItemsProps, ItemRecord[]> = {
         updated_at: e.updatedAt,
       }),
     );
+    // Written and copied out: nothing reads these entities again. Left in the unit of work,
+    // every later flush of the same transaction (an import's next hundred) would scan them all.
+    for (const e of entities) tem.getUnitOfWork().unsetIdentity(e);
     const events: ChangeEvent[] = records.map((r) => ({
       type: 'ItemCreated',
       initiativeId: ws.initiativeId,

@@ -79,6 +79,34 @@ describe.each(DIALECTS)('the write pipeline (%s)', (dialect) => {
     ]);
   });
 
+  it('keeps no created item in the unit of work: a later flush of the same transaction does not scan them', async () => {
+    // An import writes thousands of items in one transaction, a hundred at a time.
+    const held: number[] = [];
+    const twice: UseCase<null, number> = {
+      name: 'createItemsTwice',
+      async run(at) {
+        const events = [];
+        for (const name of ['x', 'y']) {
+          const { events: more } = await createItems.run(at, {
+            workstreamId: leaf,
+            items: [{ name: `${name}1` }, { name: `${name}2` }],
+          });
+          events.push(...more);
+          held.push(
+            at.tem
+              .getUnitOfWork()
+              .getIdentityMap()
+              .values()
+              .filter((e) => e instanceof ItemSchema.class).length,
+          );
+        }
+        return { result: events.length, events };
+      },
+    };
+    expect(await runWrite(editor(), twice, null)).toBe(4);
+    expect(held).toEqual([0, 0]);
+  });
+
   it('answers NOT_FOUND outside the scope and writes nothing', async () => {
     const before = await logCount();
     const ws = runWrite(editor(), createWorkstream, { initiativeId: other, name: 'x' });
