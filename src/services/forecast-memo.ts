@@ -18,7 +18,7 @@ import {
 
 /**
  * Bytes of keys and answers kept, as estimated by `bytesOf`: a forecast of every node of a
- * 1,000-node tree at the defaults (13 weekly points a node) is about 1 MB.
+ * 1,000-node tree at the defaults (13 weekly points a node) is about 0.8 MB (the bench's S12 tree).
  */
 export const DEFAULT_MAX_BYTES = 32 * 2 ** 20;
 /** Forecasts kept whatever their size. */
