@@ -21,7 +21,7 @@ import {
  * 1,000-node tree at the defaults (13 weekly points a node) is about 0.8 MB (the bench's S12 tree).
  */
 export const DEFAULT_MAX_BYTES = 32 * 2 ** 20;
-/** Forecasts kept whatever their size. */
+/** Forecasts kept at most, however small each is. */
 export const DEFAULT_MAX_ENTRIES = 100_000;
 
 /** A number exactly: String gives the shortest text that reads back as the same double. */
