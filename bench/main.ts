@@ -121,10 +121,10 @@ const small = generate(mainDb, 'small', sizes.small);
 const large = generate(mainDb, 'large', sizes.large);
 const writes = generate(mainDb, 'writes', sizes.writes);
 const huge = generate(hugeDb, 'huge', sizes.huge);
-const token = jindu(['token', 'create', '--name', 'bench', '--role', 'editor'], mainDb)
-  .trim()
-  .split('\n')
-  .pop()!;
+/** A new editor token's secret (the last line the command prints). */
+const editorToken = (file: string) =>
+  jindu(['token', 'create', '--name', 'bench', '--role', 'editor'], file).trim().split('\n').pop()!;
+const token = editorToken(mainDb);
 const writesDb = join(dir, 'writes.sqlite');
 const rates = new Map<string, number>();
 
@@ -145,9 +145,14 @@ const freshCopy = (target: string): string => {
 /** The raw baselines write thousands of transactions a second: each gets a fresh copy. */
 const freshRawDb = () => freshCopy(rawDb);
 
-const serverEnv = (file: string, keptAnswers: boolean): NodeJS.ProcessEnv => ({
+const serverEnv = (
+  file: string,
+  keptAnswers: boolean,
+  keptForecasts: boolean,
+): NodeJS.ProcessEnv => ({
   ...process.env,
   JINDU_ANSWER_CACHE: String(keptAnswers),
+  JINDU_FORECAST_CACHE: String(keptForecasts),
   DATABASE_URL: `sqlite:${file}`,
   JINDU_SEED: 'none',
   JINDU_RATE_LIMIT: '0',
@@ -159,18 +164,20 @@ const serverEnv = (file: string, keptAnswers: boolean): NodeJS.ProcessEnv => ({
 const pinnedCore = core < 0 ? 0 : core;
 /**
  * A Jindu server as `npm start` runs it (compiled), on `file`, pinned with the others. Cold
- * (kept answers off, JINDU_ANSWER_CACHE=false) where a figure compares the work of answering.
+ * (kept answers and kept forecasts off, JINDU_ANSWER_CACHE=false, JINDU_FORECAST_CACHE=false)
+ * where a figure compares the work of answering.
  */
 const startJindu = (
   name: string,
   file: string,
   log: string,
   keptAnswers = false,
+  keptForecasts = keptAnswers,
 ): Promise<ServerProcess> =>
   startServer({
     name,
     args: ['dist/src/cli/main.js', 'serve'],
-    env: serverEnv(file, keptAnswers),
+    env: serverEnv(file, keptAnswers, keptForecasts),
     core: pinnedCore,
     logFile: join(dir, log),
   });
@@ -577,7 +584,8 @@ try {
       jindu(['migrate'], file);
       return generate(file, key, sizes.small);
     },
-    start: startJindu,
+    start: (name, file, log, kept) => startJindu(name, file, log, false, kept?.forecasts ?? false),
+    token: editorToken,
     measure,
     entries: smoke ? [3_000, 1_500, 15_000] : [200_000, 100_000, 1_000_000],
   };
@@ -602,7 +610,7 @@ try {
       jindu(['migrate'], file);
       return generate(file, key, sizes.small);
     },
-    serverEnv: (file) => serverEnv(file, true),
+    serverEnv: (file) => serverEnv(file, true, true),
     core: pinnedCore,
     measure,
   });
@@ -612,7 +620,7 @@ try {
     runs,
     smoke,
     say,
-    serverEnv: (file) => serverEnv(file, true),
+    serverEnv: (file) => serverEnv(file, true, true),
     core: pinnedCore,
   });
 

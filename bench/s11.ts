@@ -15,7 +15,15 @@ export interface S11Context {
   readonly say: (text: string) => void;
   /** Migrates a new SQLite file and writes the (workstreams, items) initiative into it. */
   readonly generate: (file: string, key: string) => GeneratedInitiative;
-  readonly start: (name: string, file: string, log: string) => Promise<ServerProcess>;
+  /** A server with everything kept between requests off, unless `kept` turns kept forecasts on. */
+  readonly start: (
+    name: string,
+    file: string,
+    log: string,
+    kept?: { forecasts: boolean },
+  ) => Promise<ServerProcess>;
+  /** Creates an editor token in the file; its secret. */
+  readonly token: (file: string) => string;
   readonly measure: (name: string, options: Omit<LoadOptions, 'amount'>) => Promise<LoadResult>;
   /** Log entries: [the as-of ÷ live database, the small, the large]. */
   readonly entries: readonly [number, number, number];

@@ -3,6 +3,7 @@ import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { backgroundWrites } from './background-writes.js';
 import { generateHistory } from './history.js';
 import { checkDashboard, dashboardQuery } from './queries.js';
 import { forecastQuery, historyQuery } from './s12.js';
@@ -24,6 +25,11 @@ first), pinned to core 0 when there are two cores.
   --entries N      log entries (default 200000)
   --against DIR    also serve from another checkout's build (its dist/), interleaved with this
                    one, every round; repeatable. The burn-up answers must agree byte for byte.
+  --forecasts M    cold: kept forecasts off (JINDU_FORECAST_CACHE=false), the history, the
+                   forecast and the forecast with 1 trial; kept: a second server per build with
+                   kept forecasts on, the forecast measured while --writes setItemStatus a
+                   second change that initiative; both (the default): a server of each
+  --writes N       writes per second during the kept forecasts (default 10)
   --keep           keep the generated databases
   -h, --help       this text`;
 
@@ -33,6 +39,8 @@ const { values: opts } = parseArgs({
     requests: { type: 'string', default: '3' },
     entries: { type: 'string', default: '200000' },
     against: { type: 'string', multiple: true, default: [] },
+    forecasts: { type: 'string', default: 'both' },
+    writes: { type: 'string', default: '10' },
     keep: { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
   },
@@ -44,6 +52,12 @@ if (opts.help) {
 const rounds = Number(opts.rounds);
 const requests = Number(opts.requests);
 const entries = Number(opts.entries);
+const writesPerSecond = Number(opts.writes);
+if (!['cold', 'kept', 'both'].includes(opts.forecasts!)) {
+  console.error('--forecasts must be cold, kept or both');
+  process.exit(2);
+}
+const modes = opts.forecasts === 'both' ? ['cold', 'kept'] : [opts.forecasts!];
 const say = (text: string) => process.stderr.write(`${text}\n`);
 
 let core = -1;
@@ -64,14 +78,29 @@ execFileSync(process.execPath, ['bin/jindu.js', 'migrate'], {
 const g = generateInitiative(base, { key: 's12', workstreams: 1_000, items: 10_000, seed: 11_000 });
 const now = Date.now();
 const h = generateHistory(base, g.id, entries, now);
+const token = execFileSync(
+  process.execPath,
+  ['bin/jindu.js', 'token', 'create', '--name', 'bench', '--role', 'editor'],
+  {
+    env: { ...process.env, DATABASE_URL: `sqlite:${base}`, LOG_LEVEL: 'warn' },
+    encoding: 'utf8',
+  },
+)
+  .trim()
+  .split('\n')
+  .pop()!;
 say(
   `s12: ${g.workstreamIds.length} workstreams, ${h.entries} log entries, ${h.snapshots} snapshots`,
 );
 
-const builds = [resolve('.'), ...opts.against!.map((d) => resolve(d))];
-const servers: { root: string; server: ServerProcess }[] = [];
+const builds = [resolve('.'), ...opts.against!.map((d) => resolve(d))].flatMap((root) =>
+  modes.map((mode) => ({ root, kept: mode === 'kept' })),
+);
+const nameOf = (b: { root: string; kept: boolean }) =>
+  `${b.root} (${b.kept ? `kept forecasts, ${writesPerSecond} writes/s` : 'kept forecasts off'})`;
+const servers: { root: string; kept: boolean; server: ServerProcess }[] = [];
 try {
-  for (const [i, root] of builds.entries()) {
+  for (const [i, { root, kept }] of builds.entries()) {
     const file = join(dir, `s12-${i}.sqlite`);
     copyFileSync(base, file);
     const server = await startServer({
@@ -80,6 +109,7 @@ try {
       env: {
         ...process.env,
         JINDU_ANSWER_CACHE: 'false',
+        JINDU_FORECAST_CACHE: String(kept),
         DATABASE_URL: `sqlite:${file}`,
         JINDU_SEED: 'none',
         JINDU_RATE_LIMIT: '0',
@@ -88,7 +118,7 @@ try {
       core: Math.max(core, 0),
       logFile: join(dir, `s12-${i}.log`),
     });
-    servers.push({ root, server });
+    servers.push({ root, kept, server });
   }
   const post = async (server: ServerProcess, body: string) => {
     const text = await (
@@ -125,20 +155,37 @@ try {
     forecast: [] as number[],
     rest: [] as number[],
     simulation: [] as number[],
+    writes: 0,
   }));
   for (let round = 1; round <= rounds; round++) {
-    for (const [i, { server }] of servers.entries()) {
+    for (const [i, { server, kept }] of servers.entries()) {
+      const t = taken[i]!;
       const l = await cpu(server, live, requests * 5);
+      t.live.push(l);
+      const load = `load ${loadavg()[0]!.toFixed(2)}`;
+      if (kept) {
+        const writer = backgroundWrites(server, token, [g], writesPerSecond);
+        const f = await cpu(server, forecasts, requests).catch(async (err: unknown) => {
+          await writer.stop().catch(() => 0);
+          throw err;
+        });
+        const writes = await writer.stop();
+        t.forecast.push(f / l);
+        t.writes += writes;
+        say(
+          `round ${round} ${nameOf(builds[i]!)}: live ${l.toFixed(1)} ms, forecast ${f.toFixed(1)} ms (${(f / l).toFixed(2)}×), ${writes} writes; ${load}`,
+        );
+        continue;
+      }
       const hi = await cpu(server, history, requests);
       const f = await cpu(server, forecasts, requests);
       const one = await cpu(server, oneTrial, requests);
-      taken[i]!.live.push(l);
-      taken[i]!.history.push(hi / l);
-      taken[i]!.forecast.push(f / l);
-      taken[i]!.rest.push(one / l);
-      taken[i]!.simulation.push((f - one) / l);
+      t.history.push(hi / l);
+      t.forecast.push(f / l);
+      t.rest.push(one / l);
+      t.simulation.push((f - one) / l);
       say(
-        `round ${round} ${builds[i]}: live ${l.toFixed(1)} ms, history ${hi.toFixed(1)} ms (${(hi / l).toFixed(2)}×), forecast ${f.toFixed(1)} ms (${(f / l).toFixed(2)}×), with 1 trial ${one.toFixed(1)} ms (${(one / l).toFixed(2)}×); load ${loadavg()[0]!.toFixed(2)}`,
+        `round ${round} ${nameOf(builds[i]!)}: live ${l.toFixed(1)} ms, history ${hi.toFixed(1)} ms (${(hi / l).toFixed(2)}×), forecast ${f.toFixed(1)} ms (${(f / l).toFixed(2)}×), with 1 trial ${one.toFixed(1)} ms (${(one / l).toFixed(2)}×); ${load}`,
       );
     }
   }
@@ -146,7 +193,9 @@ try {
     `${median(xs).toFixed(2)}× (${xs.map((x) => x.toFixed(2)).join(' · ')})`;
   for (const [i, t] of taken.entries())
     console.log(
-      `${builds[i]}: live ${median(t.live).toFixed(1)} ms CPU; ÷ live: history ${show(t.history)}; forecast ${show(t.forecast)}; forecast with 1 trial ${show(t.rest)}; the difference (the simulation) ${show(t.simulation)}`,
+      builds[i]!.kept
+        ? `${nameOf(builds[i]!)}: live ${median(t.live).toFixed(1)} ms CPU; ÷ live: forecast ${show(t.forecast)}; ${t.writes} writes in all`
+        : `${nameOf(builds[i]!)}: live ${median(t.live).toFixed(1)} ms CPU; ÷ live: history ${show(t.history)}; forecast ${show(t.forecast)}; forecast with 1 trial ${show(t.rest)}; the difference (the simulation) ${show(t.simulation)}`,
     );
 } finally {
   for (const { server } of servers) await server.stop();

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { generateHistory } from './history.js';
 import type { LoadResult } from './load.js';
 import { BodyCheckError } from './load.js';
+import { backgroundWrites, dashboardLike } from './background-writes.js';
 import { checkDashboard, dashboardQuery, sameAs } from './queries.js';
 import type { ServerProcess } from './server-process.js';
 import type { S11Context } from './s11.js';
@@ -38,43 +39,63 @@ const noErrors =
     return !parsed.errors && check(parsed.data);
   };
 
+/** S12's forecast row is measured twice, as S3 is: cold, and kept under a steady write load. */
+export const WRITES_PER_SECOND = 10;
+
 /**
  * S12: on one generated initiative with a year of history (weekly snapshots), a 52-week
- * progressHistory ÷ the live dashboard, and forecast on every node ÷ the live dashboard.
+ * progressHistory ÷ the live dashboard, and forecast on every node ÷ the live dashboard: cold
+ * (kept forecasts off, JINDU_FORECAST_CACHE=false), and with kept forecasts while 10
+ * `setItemStatus` a second go to that initiative (bench/background-writes.ts), on a second
+ * server over a copy of the same database. Kept answers are off on both.
  */
 export async function measureS12(ctx: S11Context): Promise<Figure[]> {
   const now = Date.now();
   const file = join(ctx.dir, 'history-s12.sqlite');
+  const keptFile = join(ctx.dir, 'history-s12-kept.sqlite');
   const base = join(ctx.dir, 'history-s12-base.sqlite');
   const g = ctx.generate(base, 's12');
   copyFileSync(base, file);
   const h = generateHistory(file, g.id, ctx.entries[0], now);
+  copyFileSync(file, keptFile);
+  const token = ctx.token(keptFile);
   ctx.say(`  s12 history: ${h.entries.toLocaleString('en')} log entries, ${h.snapshots} snapshots`);
   const live = dashboardQuery(g);
   const history = historyQuery(g, now);
   const forecasts = forecastQuery(g);
   const server: ServerProcess = await ctx.start('Jindu (s12)', file, 'jindu-s12.log');
-  const ratios = { history: [] as number[], forecast: [] as number[] };
-  const details = { history: [] as string[], forecast: [] as string[] };
+  const kept: ServerProcess = await ctx.start(
+    'Jindu (s12, kept forecasts)',
+    keptFile,
+    'jindu-s12-kept.log',
+    { forecasts: true },
+  );
+  const ratios = { history: [] as number[], forecast: [] as number[], kept: [] as number[] };
+  const details = { history: [] as string[], forecast: [] as string[], kept: [] as string[] };
   try {
-    const post = async (body: string) =>
+    const post = async (to: ServerProcess, body: string) =>
       (
-        await fetch(`${server.url}/graphql`, {
+        await fetch(`${to.url}/graphql`, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
           body,
         })
       ).text();
-    const liveAnswer = await post(live);
+    const liveAnswer = await post(server, live);
     checkDashboard(liveAnswer, g);
+    const keptLive = await post(kept, live);
+    checkDashboard(keptLive, g);
     // The last point of the series is the live figure.
-    const points = JSON.parse(await post(history)).data?.initiative?.progressHistory;
+    const points = JSON.parse(await post(server, history)).data?.initiative?.progressHistory;
     if (!Array.isArray(points) || points.length !== 52)
       throw new BodyCheckError('the 52-week history did not answer 52 points');
     const top = JSON.parse(liveAnswer).data.initiative.workstreams.length;
+    const wholeForecast = noErrors((d) => d.initiative.workstreams.length === top);
     // Server CPU per request (the machine may be shared), wall time in the details.
     const cpu = (r: LoadResult) => r.cpuUs / 1000;
     const ms = (r: LoadResult) => (r.seconds * 1000) / r.requests;
+    const detail = (a: LoadResult, b: LoadResult) =>
+      `${cpu(a).toFixed(1)} ms ÷ ${cpu(b).toFixed(1)} ms CPU (${ms(a).toFixed(1)} ÷ ${ms(b).toFixed(1)} ms wall)`;
     for (let run = 1; run <= ctx.runs; run++) {
       const l = await ctx.measure('s12-live', {
         server,
@@ -91,20 +112,40 @@ export async function measureS12(ctx: S11Context): Promise<Figure[]> {
       const fc = await ctx.measure('s12-forecast', {
         server,
         body: forecasts,
-        verify: noErrors((d) => d.initiative.workstreams.length === top),
+        verify: wholeForecast,
         connections: 1,
       });
+      // Kept forecasts: the live dashboard on that server (earlier runs' writes moved its
+      // counts), then the forecast while writes change the nodes on an item's path.
+      const kl = await ctx.measure('s12-kept-live', {
+        server: kept,
+        body: live,
+        verify: dashboardLike(() => keptLive),
+        connections: 1,
+      });
+      const writer = backgroundWrites(kept, token, [g], WRITES_PER_SECOND);
+      const kf = await ctx
+        .measure('s12-kept-forecast', {
+          server: kept,
+          body: forecasts,
+          verify: wholeForecast,
+          connections: 1,
+        })
+        .catch(async (err: unknown) => {
+          await writer.stop().catch(() => 0);
+          throw err;
+        });
+      const writes = await writer.stop();
       ratios.history.push(cpu(hist) / cpu(l));
       ratios.forecast.push(cpu(fc) / cpu(l));
-      details.history.push(
-        `${cpu(hist).toFixed(1)} ms ÷ ${cpu(l).toFixed(1)} ms CPU (${ms(hist).toFixed(1)} ÷ ${ms(l).toFixed(1)} ms wall)`,
-      );
-      details.forecast.push(
-        `${cpu(fc).toFixed(1)} ms ÷ ${cpu(l).toFixed(1)} ms CPU (${ms(fc).toFixed(1)} ÷ ${ms(l).toFixed(1)} ms wall)`,
-      );
+      ratios.kept.push(cpu(kf) / cpu(kl));
+      details.history.push(detail(hist, l));
+      details.forecast.push(detail(fc, l));
+      details.kept.push(`${detail(kf, kl)}; writes during the forecasts: ${writes}`);
     }
   } finally {
     await server.stop();
+    await kept.stop();
   }
   const n = (x: number) => x.toLocaleString('en');
   const what = `${n(g.workstreamIds.length)} workstreams, ${n(ctx.entries[0])} log entries`;
@@ -119,11 +160,19 @@ export async function measureS12(ctx: S11Context): Promise<Figure[]> {
     },
     {
       id: 'S12',
-      what: `forecast on every node server CPU (${what}) ÷ live dashboard`,
+      what: `forecast on every node server CPU (${what}), kept forecasts off ÷ live dashboard`,
       unit: '×',
       runs: ratios.forecast,
       target: { atMost: 5 },
       details: details.forecast,
+    },
+    {
+      id: 'S12',
+      what: `the same, kept forecasts on, ${WRITES_PER_SECOND} writes/s to the initiative ÷ live dashboard`,
+      unit: '×',
+      runs: ratios.kept,
+      target: { atMost: 5 },
+      details: details.kept,
     },
   ];
 }

@@ -24,6 +24,8 @@ export interface ServerOptions {
   readonly executor: ExecutorMode;
   /** Keep serialized answers of pure reads between requests (src/server/answer-cache.ts). */
   readonly answerCache: boolean;
+  /** Keep each node's forecast between requests, by its inputs (src/services/forecast-memo.ts). */
+  readonly forecastCache: boolean;
   /** Webhook delivery (src/services/webhooks). */
   readonly webhooks: WebhookOptions;
 }
@@ -73,6 +75,7 @@ export function serverOptions(overrides: Partial<ServerOptions> = {}): ServerOpt
     maxAnswerBytes: DEFAULT_MAX_ANSWER_BYTES,
     executor: 'jit',
     answerCache: true,
+    forecastCache: true,
     webhooks: { allowPrivate: false, retryBaseMs: 10_000, worker: true },
     ...overrides,
   };
@@ -126,6 +129,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxAnswerBytes: int('JINDU_MAX_ANSWER_BYTES', DEFAULT_MAX_ANSWER_BYTES, 65_536, 1024 ** 3),
     executor,
     answerCache: flag('JINDU_ANSWER_CACHE', true),
+    forecastCache: flag('JINDU_FORECAST_CACHE', true),
     webhooks: {
       allowPrivate: flag('JINDU_WEBHOOK_ALLOW_PRIVATE', false),
       retryBaseMs: int('JINDU_WEBHOOK_RETRY_MS', 10_000, 10, 3_600_000),

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Principal } from '../domain/access.js';
 import type { Em } from '../db/orm.js';
 import type { Deadline } from '../server/deadline.js';
+import type { Forecaster } from '../services/forecast-memo.js';
 import type { Loaders } from './loaders.js';
 
 /** Built per request: a fresh entity-manager fork, fresh loaders, who is asking. */
@@ -18,4 +19,6 @@ export interface Context {
   readonly deadline?: Deadline;
   /** Webhook URLs on loopback and private addresses (JINDU_WEBHOOK_ALLOW_PRIVATE). */
   readonly webhookAllowPrivate?: boolean;
+  /** Forecasts kept between requests (JINDU_FORECAST_CACHE); absent: made afresh each request. */
+  readonly forecastMemo?: Forecaster;
 }

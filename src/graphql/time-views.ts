@@ -1,10 +1,5 @@
 import { DomainError } from '../domain/errors.js';
-import {
-  assertForecastOptions,
-  forecast,
-  type Forecast,
-  type WeeklyFigure,
-} from '../domain/forecast.js';
+import { assertForecastOptions, type Forecast, type WeeklyFigure } from '../domain/forecast.js';
 import { healthOf, type Health, type HealthStatus, type ManualHealth } from '../domain/health.js';
 import type { ReadTime } from '../domain/replay-items.js';
 import { foldTree, type Figure } from '../domain/rollup.js';
@@ -12,6 +7,7 @@ import { reportDateOf, seriesTimes, WEEK_MS, type SeriesEvery } from '../domain/
 import type { InitiativeRecord } from '../db/records.js';
 import { findHealthEntries } from '../db/queries/series.queries.js';
 import type { InitiativeTree, TreeNode } from '../services/load-initiative-tree.js';
+import { ForecastMemo, type Forecaster } from '../services/forecast-memo.js';
 import { progressSeries, weeklyFigures, type SeriesPoint } from '../services/progress-series.js';
 import type { Context } from './context.type.js';
 import { badUserInput } from './errors.js';
@@ -34,8 +30,11 @@ interface TimeCache {
   readonly series: Map<string, Promise<SeriesPoint[]>>;
   readonly weekly: Map<string, Promise<Map<number | null, (WeeklyFigure | null)[]>>>;
   readonly forecasts: Map<string, Promise<{ f: Forecast; end: number }>>;
-  /** Forecasts by their whole input: nodes with the same weekly figures are simulated once. */
-  readonly byInput: Map<string, Forecast>;
+  /**
+   * Forecasts by their whole input: nodes with the same weekly figures are simulated once. The
+   * server's, kept between requests (JINDU_FORECAST_CACHE), or one for this request alone.
+   */
+  readonly byInput: Forecaster;
   health: Map<number, Promise<Map<number | null, ManualHealth>>>;
 }
 const caches = new WeakMap<object, TimeCache>();
@@ -50,7 +49,7 @@ export function timeCache(ctx: Context): TimeCache {
         series: new Map(),
         weekly: new Map(),
         forecasts: new Map(),
-        byInput: new Map(),
+        byInput: ctx.forecastMemo ?? new ForecastMemo(Infinity, Infinity),
         health: new Map(),
       }),
     );
@@ -169,10 +168,7 @@ async function forecastFor(
       );
     kept = weekly.then((all) => {
       const points = all.get(t.node?.id ?? null) ?? times.map(() => null);
-      const input = `${trials}:${seed}:${points.map((p) => (p ? `${p.credit},${p.counted}` : '')).join(';')}`;
-      let f = cache.byInput.get(input);
-      if (!f) cache.byInput.set(input, (f = forecast(points, { trials, seed })));
-      return { f, end };
+      return { f: cache.byInput.forecast(points, { trials, seed }), end };
     });
     cache.forecasts.set(key, kept);
   }

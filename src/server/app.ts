@@ -10,6 +10,7 @@ import { pingDatabase } from '../db/ping.js';
 import { guardStatements } from '../db/statement-queue.js';
 import { createLoaders, type Loaders } from '../graphql/loaders.js';
 import { jinduSchema } from '../graphql/schema.js';
+import { ForecastMemo } from '../services/forecast-memo.js';
 import { AnswerCache } from './answer-cache.js';
 import { createApollo } from './apollo.js';
 import { authenticateRequest, authenticateSocket } from './authenticate.js';
@@ -24,6 +25,8 @@ export interface App {
   readonly server: Server;
   /** Kept answers (JINDU_ANSWER_CACHE), when on. */
   readonly answers: AnswerCache | undefined;
+  /** Kept forecasts (JINDU_FORECAST_CACHE), when on. */
+  readonly forecasts: ForecastMemo | undefined;
   /** Starts listening; resolves with the base URL. */
   listen(port: number, host: string): Promise<string>;
   /** Stops taking requests, lets running ones finish, then stops Apollo. */
@@ -47,6 +50,7 @@ class RequestContext implements Context {
     readonly log: Logger,
     readonly deadline: Deadline,
     readonly webhookAllowPrivate: boolean,
+    readonly forecastMemo: ForecastMemo | undefined,
   ) {
     this.actor = actorName(principal);
   }
@@ -77,6 +81,7 @@ export async function createApp(
       live ? Math.max(0, (await outboxHead(orm.em.fork() as Em)) - live.feed.position) : 0,
   });
   const answers = options.answerCache ? new AnswerCache(schema) : undefined;
+  const forecasts = options.forecastCache ? new ForecastMemo() : undefined;
   const apollo = createApollo(schema, log, options, [prometheus.plugin()], answers);
   await apollo.start();
   const metrics = new MetricsSource();
@@ -112,6 +117,7 @@ export async function createApp(
           stopping.signal,
         ),
         options.webhooks.allowPrivate,
+        forecasts,
       ),
   });
   live = await startLive({
@@ -135,6 +141,7 @@ export async function createApp(
   return {
     server,
     answers,
+    forecasts,
     listen: (port, host) =>
       new Promise((resolve, reject) => {
         server.once('error', reject);

@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../../src/config.js';
+import { forecast, type WeeklyFigure } from '../../../src/domain/forecast.js';
+import { UNITS_PER_ITEM } from '../../../src/domain/units.js';
+import { ForecastMemo } from '../../../src/services/forecast-memo.js';
+
+const o = { trials: 200, seed: 1 };
+
+/** Ten weeks of a node's figures, different for each n: `n` items of scope beyond the done. */
+function history(n: number): WeeklyFigure[] {
+  return Array.from({ length: 10 }, (_, w) => ({
+    credit: (w * 3 + (w % 3)) * UNITS_PER_ITEM,
+    counted: (40 + n + w) * UNITS_PER_ITEM,
+  }));
+}
+
+describe('ForecastMemo', () => {
+  it('keeps at most its number of entries, the least recently used out first', () => {
+    const memo = new ForecastMemo(Infinity, 20);
+    for (let n = 0; n < 100; n++) {
+      expect(memo.forecast(history(n), o)).toEqual(forecast(history(n), o));
+      expect(memo.size).toBeLessThanOrEqual(20);
+    }
+    expect(memo.size).toBe(20);
+    // Kept: 80–99, 80 the least recently used. Used again, it outlives 81.
+    memo.forecast(history(80), o);
+    memo.forecast(history(100), o);
+    const hits = memo.hits;
+    memo.forecast(history(80), o);
+    expect(memo.hits - hits).toBe(1);
+    memo.forecast(history(81), o);
+    expect(memo.hits - hits).toBe(1);
+  });
+
+  it('keeps at most its bytes', () => {
+    const memo = new ForecastMemo(4_000);
+    for (let n = 0; n < 100; n++) {
+      memo.forecast(history(n), { trials: 200 + n, seed: n });
+      expect(memo.bytes).toBeLessThanOrEqual(4_000);
+    }
+    expect(memo.size).toBeGreaterThan(1);
+    // An answer larger than the whole budget is answered, not kept, and pushes nothing out.
+    const kept = memo.size;
+    const long = Array.from({ length: 200 }, (_, w) => history(w % 7)[w % 10]!);
+    expect(memo.forecast(long, o)).toEqual(forecast(long, o));
+    expect(memo.size).toBe(kept);
+    expect(memo.bytes).toBeLessThanOrEqual(4_000);
+  });
+
+  it('answers inputs that differ in one respect each with its own forecast', () => {
+    const base = history(5);
+    const withGap = [base[0]!, null, ...base.slice(1)];
+    const variants: [(WeeklyFigure | null)[], typeof o][] = [
+      [base, o],
+      [base, { ...o, seed: 2 }],
+      [base, { ...o, trials: 300 }],
+      [withGap, o], // the week before the gap is no longer history
+      [base.map((p, w) => (w === 4 ? { ...p, credit: p.credit + 1 } : p)), o],
+      [base.map((p, w) => (w === 4 ? { ...p, counted: p.counted + 1 } : p)), o],
+      [base.slice(1), o],
+    ];
+    const memo = new ForecastMemo();
+    for (const [points, options] of variants)
+      expect(memo.forecast(points, options)).toEqual(forecast(points, options));
+    expect(memo.hits).toBe(0);
+  });
+});
+
+describe('JINDU_FORECAST_CACHE', () => {
+  it('is on unless set to false', () => {
+    expect(loadConfig({}).forecastCache).toBe(true);
+    expect(loadConfig({ JINDU_FORECAST_CACHE: 'false' }).forecastCache).toBe(false);
+    expect(loadConfig({ JINDU_FORECAST_CACHE: '1' }).forecastCache).toBe(true);
+    expect(() => loadConfig({ JINDU_FORECAST_CACHE: 'sometimes' })).toThrow(ConfigError);
+  });
+});
