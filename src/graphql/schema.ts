@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { isInterfaceType, isObjectType, type GraphQLSchema } from 'graphql';
 import type { Locale } from '../domain/item-status.js';
-import { buildSchema } from 'type-graphql';
+import { buildSchema, getMetadataStorage } from 'type-graphql';
 import {
   DeletePayloadAffected,
   ItemPayloadAffected,
@@ -19,13 +19,11 @@ import { ReportResolver } from './resolvers/report.resolver.js';
 import { ReportModelResolver } from './resolvers/report-model.resolver.js';
 import { InitiativeReportReads, WorkstreamReportReads } from './resolvers/report-reads.resolver.js';
 import { ItemStageReads, MetricReads } from './resolvers/report-item-reads.resolver.js';
-import { MetricType } from './types/metric.type.js';
-import { MilestoneType } from './types/milestone.type.js';
 import { WorkstreamResolver } from './resolvers/workstream.resolver.js';
 import { HealthResolver } from './resolvers/health.resolver.js';
 import { InitiativeTimeResolver, WorkstreamTimeResolver } from './resolvers/time.resolver.js';
 import { ItemType } from './types/item.type.js';
-import { ProgressType as ProgressTypeClass, type ProgressType } from './types/progress.type.js';
+import type { ProgressType } from './types/progress.type.js';
 import { InitiativeType } from './types/initiative.type.js';
 import { WorkstreamType } from './types/workstream.type.js';
 
@@ -38,20 +36,26 @@ const UNUSED_PUBSUB = {
   },
 };
 
+/** The getter `name` of a class or of one it extends, if any. */
+function getterOf(prototype: object | null, name: string): boolean {
+  for (let p = prototype; p && p !== Object.prototype; p = Object.getPrototypeOf(p) as object)
+    if (Object.getOwnPropertyDescriptor(p, name)?.get) return true;
+  return false;
+}
+
 /**
  * type-graphql wraps every field of a class in a resolver of its own, getters included. A field
  * without arguments that reads a getter of its view class answers the same through graphql's
- * default resolver (a property read), which graphql-jit inlines; the wrapper goes.
+ * default resolver (a property read), which graphql-jit inlines; the wrapper goes, on every
+ * object type the schema was built from (a forecast of every node of a tree asked four wrapped
+ * getters per node).
  */
-function dropGetterWrappers(
-  schema: GraphQLSchema,
-  views: Record<string, { readonly prototype: object }>,
-): void {
-  for (const [typeName, View] of Object.entries(views)) {
+function dropGetterWrappers(schema: GraphQLSchema): void {
+  for (const { name: typeName, target } of getMetadataStorage().objectTypes) {
     const type = schema.getType(typeName);
     if (!isObjectType(type)) continue;
     for (const [name, field] of Object.entries(type.getFields())) {
-      if (field.args.length === 0 && Object.getOwnPropertyDescriptor(View.prototype, name)?.get)
+      if (field.args.length === 0 && getterOf(target.prototype as object, name))
         field.resolve = undefined;
     }
   }
@@ -97,14 +101,7 @@ export function jinduSchema(): Promise<GraphQLSchema> {
     // type-graphql runs every argument through an async validator, so a field with arguments
     // answers with a promise. Progress is resolved once per node of a tree: its two fields
     // whose only argument is an enum call the view's method directly and synchronously.
-    dropGetterWrappers(schema, {
-      Initiative: InitiativeType,
-      Workstream: WorkstreamType,
-      Progress: ProgressTypeClass,
-      Item: ItemType,
-      Metric: MetricType,
-      Milestone: MilestoneType,
-    });
+    dropGetterWrappers(schema);
     const progress = schema.getType('Progress');
     if (isObjectType(progress)) {
       const fields = progress.getFields();

@@ -35,6 +35,8 @@ interface TimeCache {
    * server's, kept between requests (JINDU_FORECAST_CACHE), or one for this request alone.
    */
   readonly byInput: Forecaster;
+  /** Report dates by time (forecast dates). */
+  readonly dates: Map<number, string>;
   health: Map<number, Promise<Map<number | null, ManualHealth>>>;
 }
 const caches = new WeakMap<object, TimeCache>();
@@ -50,6 +52,7 @@ export function timeCache(ctx: Context): TimeCache {
         weekly: new Map(),
         forecasts: new Map(),
         byInput: ctx.forecastMemo ?? new ForecastMemo(Infinity, Infinity),
+        dates: new Map(),
         health: new Map(),
       }),
     );
@@ -155,19 +158,20 @@ async function forecastFor(
   const key = `${t.initiative.id}:${t.node?.id ?? 0}:${historyWeeks}:${trials}:${seed}:${end}:${knownAt}`;
   let kept = cache.forecasts.get(key);
   if (!kept) {
-    const times = Array.from({ length: historyWeeks + 1 }, (_, i) =>
-      Math.max(0, end - (historyWeeks - i) * WEEK_MS),
-    );
     // Forecasts are asked of many nodes at once: one pass over the weeks serves them all.
     const weeklyKey = `${t.initiative.id}@${end}@${historyWeeks}@${knownAt}`;
     let weekly = cache.weekly.get(weeklyKey);
-    if (!weekly)
+    if (!weekly) {
+      const times = Array.from({ length: historyWeeks + 1 }, (_, i) =>
+        Math.max(0, end - (historyWeeks - i) * WEEK_MS),
+      );
       cache.weekly.set(
         weeklyKey,
         (weekly = weeklyFigures(ctx.em, t.initiative.id, times, knownAt)),
       );
+    }
     kept = weekly.then((all) => {
-      const points = all.get(t.node?.id ?? null) ?? times.map(() => null);
+      const points = all.get(t.node?.id ?? null) ?? NO_POINTS(historyWeeks + 1);
       return { f: cache.byInput.forecast(points, { trials, seed }), end };
     });
     cache.forecasts.set(key, kept);
@@ -175,8 +179,17 @@ async function forecastFor(
   return kept;
 }
 
-const dateIn = (end: number, weeks: number | null) =>
-  weeks === null ? null : reportDateOf(end + weeks * WEEK_MS);
+/** A node that did not exist at any of the weeks: no figure at each. */
+const NO_POINTS = (n: number): null[] => new Array<null>(n).fill(null);
+
+/** The report date `weeks` after `end`; a request's nodes share a few (end, weeks) pairs. */
+function dateIn(cache: TimeCache, end: number, weeks: number | null): string | null {
+  if (weeks === null) return null;
+  const at = end + weeks * WEEK_MS;
+  let date = cache.dates.get(at);
+  if (date === undefined) cache.dates.set(at, (date = reportDateOf(at)));
+  return date;
+}
 
 export async function forecastOf(
   ctx: Context,
@@ -186,10 +199,11 @@ export async function forecastOf(
   seed: number,
 ): Promise<ForecastType> {
   const { f, end } = await forecastFor(ctx, t, historyWeeks, trials, seed);
+  const cache = timeCache(ctx);
   return new ForecastType(f, new Date(end), {
-    p50: dateIn(end, f.p50Weeks),
-    p85: dateIn(end, f.p85Weeks),
-    p95: dateIn(end, f.p95Weeks),
+    p50: dateIn(cache, end, f.p50Weeks),
+    p85: dateIn(cache, end, f.p85Weeks),
+    p95: dateIn(cache, end, f.p95Weeks),
   });
 }
 
@@ -239,8 +253,8 @@ export async function healthFor(
     complete: figure.counted > 0 && figure.credit >= figure.counted,
     forecast: {
       status: f.status,
-      p50: dateIn(end, f.p50Weeks),
-      p85: dateIn(end, f.p85Weeks),
+      p50: dateIn(timeCache(ctx), end, f.p50Weeks),
+      p85: dateIn(timeCache(ctx), end, f.p85Weeks),
       explain: f.explain,
     },
     manual: manual.get(t.node?.id ?? null) ?? null,
