@@ -229,10 +229,12 @@ export function changedFigures(before: InitiativeTree, after: InitiativeTree): n
   if (before.time || after.time) return null;
   if (JSON.stringify(before.initiative) !== JSON.stringify(after.initiative)) return null;
   if (before.nodes.size !== after.nodes.size) return null;
+  // A tree brought forward by counter deltas shares its nodes with the one before (tree-cache.ts).
+  const sameNodes = before.nodes === after.nodes;
   const changed: number[] = [];
   for (const [id, node] of before.nodes) {
     const now = after.nodes.get(id);
-    if (!now || !sameRow(node, now)) return null;
+    if (!now || (!sameNodes && !sameRow(node, now))) return null;
     const a = before.rollup.figures.get(id);
     const b = after.rollup.figures.get(id);
     if (!a || !b) return null;
