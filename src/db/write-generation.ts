@@ -1,4 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import type { ChangeEvent } from '../domain/change-events.js';
+import { deltasOf, type EventDelta } from '../domain/event-deltas.js';
 import type { Em } from './orm.js';
 
 /**
@@ -15,15 +17,38 @@ import type { Em } from './orm.js';
  *   process): those may have changed anything.
  * Moving a count too often costs a reload; never moving one for a write would serve stale
  * figures, so anything that is not a SELECT or a PRAGMA, outside a pipeline write, counts.
+ *
+ * `counters` says, for a recent count of an initiative, what the committed pipeline write that
+ * moved it to that count changed there when that was counters alone (item events: the counter
+ * deltas it applied, and no row a tree is built from); a kept tree read exactly at the count
+ * before can then be brought forward without reading it again (tree-cache.ts). It is filled
+ * only after the commit, so a count whose write rolled back, or is not committed yet, has none.
  */
 export interface WriteGeneration {
   value: number;
   readonly initiatives: Map<number, number>;
+  readonly counters: Map<number, Map<number, readonly EventDelta[]>>;
 }
 
 export function newGeneration(): WriteGeneration {
-  return { value: 0, initiatives: new Map() };
+  return { value: 0, initiatives: new Map(), counters: new Map() };
 }
+
+/** How many counts back a kept tree may be brought forward. */
+const KEPT_COUNTERS = 32;
+
+/** Events that change an initiative's counters and nothing a tree is built from. */
+const COUNTERS_ONLY = new Set<ChangeEvent['type']>([
+  'ItemCreated',
+  'ItemStatusChanged',
+  'ItemWeightChanged',
+  'ItemDeleted',
+  'ItemRestored',
+  'ItemMoved',
+  'ItemRenamed',
+  'ItemNoteSet',
+  'ItemStageChanged',
+]);
 
 const READ = /^\s*(select|pragma)\b/i;
 /**
@@ -46,6 +71,8 @@ interface AttributedWrite {
   open: boolean;
   /** Set once the write has moved the counts of the initiatives it changed. */
   named: boolean;
+  /** The counts this attempt moved whose changes were counters alone, with their deltas. */
+  counters: { initiativeId: number; count: number; deltas: readonly EventDelta[] }[];
 }
 const attributed = new AsyncLocalStorage<AttributedWrite>();
 
@@ -88,9 +115,24 @@ export function noteWrite(em: Em): void {
 export async function attributedWrite<T>(em: Em, work: () => Promise<T>): Promise<T> {
   const generation = generationOf(em);
   if (!generation) return work();
-  const write: AttributedWrite = { generation, open: true, named: false };
+  const write: AttributedWrite = { generation, open: true, named: false, counters: [] };
+  // A write inside a caller's transaction commits only with it: nothing to say yet.
+  const own = !em.isInTransaction();
   try {
-    return await attributed.run(write, work);
+    const result = await attributed.run(write, work);
+    if (own) {
+      // Committed: from now on readers may bring kept trees forward over these counts.
+      for (const { initiativeId, count, deltas } of write.counters) {
+        let byCount = generation.counters.get(initiativeId);
+        if (!byCount) generation.counters.set(initiativeId, (byCount = new Map()));
+        byCount.set(count, deltas);
+        for (const old of byCount.keys()) {
+          if (old > count - KEPT_COUNTERS) break;
+          byCount.delete(old);
+        }
+      }
+    }
+    return result;
   } finally {
     write.open = false;
     if (!write.named) generation.value++;
@@ -103,16 +145,47 @@ export async function attributedWrite<T>(em: Em, work: () => Promise<T>): Promis
  * that reads the new count reads the data after the commit (or after the rollback: the same
  * data as before, under a new count, which costs a reload only).
  */
-export function noteInitiativeWrites(em: Em, initiativeIds: Iterable<number>): void {
+export function noteInitiativeWrites(
+  em: Em,
+  initiativeIds: Iterable<number>,
+  events: readonly ChangeEvent[] = [],
+): void {
   const generation = generationOf(em);
   if (!generation) return;
+  const write = attributed.getStore();
+  const ours = write?.open && write.generation === generation ? write : undefined;
+  if (ours) ours.counters = []; // a retried transaction starts over
   let any = false;
   for (const id of initiativeIds) {
-    generation.initiatives.set(id, (generation.initiatives.get(id) ?? 0) + 1);
+    const count = (generation.initiatives.get(id) ?? 0) + 1;
+    generation.initiatives.set(id, count);
     any = true;
+    const own = events.filter((e) => e.initiativeId === id);
+    if (ours && own.length > 0 && own.every((e) => COUNTERS_ONLY.has(e.type)))
+      ours.counters.push({ initiativeId: id, count, deltas: deltasOf(own) });
   }
-  const write = attributed.getStore();
-  if (any && write?.open && write.generation === generation) write.named = true;
+  if (any && ours) ours.named = true;
+}
+
+/**
+ * The counter deltas that bring an initiative's data from count `from` to count `to`, in
+ * order; null unless every write in between committed with counters alone.
+ */
+export function countersBetween(
+  generation: WriteGeneration,
+  initiativeId: number,
+  from: number,
+  to: number,
+): EventDelta[] | null {
+  const byCount = generation.counters.get(initiativeId);
+  if (!byCount || to - from > KEPT_COUNTERS) return null;
+  const out: EventDelta[] = [];
+  for (let count = from + 1; count <= to; count++) {
+    const deltas = byCount.get(count);
+    if (!deltas) return null;
+    out.push(...deltas);
+  }
+  return out;
 }
 
 /**
@@ -124,11 +197,22 @@ export async function sqliteStamps(
   em: Em,
   initiativeIds: readonly number[],
 ): Promise<Map<number, string> | null> {
+  const parts = await sqliteStampParts(em, initiativeIds);
+  if (!parts) return null;
+  return new Map(initiativeIds.map((id) => [id, `${parts.common}:i${parts.counts.get(id)}`]));
+}
+
+/** The same stamp in its parts: what every initiative shares, and each one's count. */
+export async function sqliteStampParts(
+  em: Em,
+  initiativeIds: readonly number[],
+): Promise<{ common: string; counts: Map<number, number>; generation: WriteGeneration } | null> {
   const generation = generationOf(em);
   if (!generation) return null;
   const [row] = await em.execute('pragma data_version');
-  const common = `g${generation.value}:d${Number(row?.data_version)}`;
-  return new Map(
-    initiativeIds.map((id) => [id, `${common}:i${generation.initiatives.get(id) ?? 0}`]),
-  );
+  return {
+    common: `g${generation.value}:d${Number(row?.data_version)}`,
+    counts: new Map(initiativeIds.map((id) => [id, generation.initiatives.get(id) ?? 0])),
+    generation,
+  };
 }

@@ -157,6 +157,50 @@ export function foldTree<Id>(nodes: readonly RollupNode<Id>[], policy: RollupPol
   return { figures, root };
 }
 
+/** What `refoldPaths` needs of a tree already folded: each node's input, children and depth. */
+export interface FoldedShape<Id> {
+  input(id: Id): RollupNode<Id>;
+  children(id: Id): readonly Id[];
+  depth(id: Id): number;
+  /** The top-level nodes, whose figures add up to the root's. */
+  readonly tops: readonly Id[];
+}
+
+/**
+ * `foldTree`'s result after the own tallies of `touched` nodes changed and nothing else did:
+ * only they and their ancestors are folded again, each from its own figure and its children's
+ * (sums of whole numbers, so the same figures as a whole fold), deepest first; every other
+ * figure is shared with `before`, and the map keeps its order.
+ */
+export function refoldPaths<Id>(
+  before: Rollup<Id>,
+  touched: Iterable<Id>,
+  shape: FoldedShape<Id>,
+  policy: RollupPolicy,
+): Rollup<Id> {
+  const dirty = new Set<Id>();
+  for (const id of touched) {
+    for (let cur: Id | null = id; cur !== null && !dirty.has(cur);) {
+      if (!before.figures.has(cur)) break;
+      dirty.add(cur);
+      cur = shape.input(cur).parentId;
+    }
+  }
+  if (dirty.size === 0) return before;
+  const figures = new Map(before.figures);
+  const order = [...dirty].sort((a, b) => shape.depth(b) - shape.depth(a));
+  for (const id of order) {
+    const figure = ownFigure(shape.input(id));
+    for (const child of shape.children(id)) addFigure(figure, figures.get(child)!);
+    finish(figure, policy);
+    figures.set(id, figure);
+  }
+  const root = emptyFigure();
+  for (const top of shape.tops) addFigure(root, figures.get(top)!);
+  finish(root, policy);
+  return { figures, root };
+}
+
 /**
  * `foldTree` for nodes listed parents first with every parent among them (a tree's nodes in
  * pre-order, as a kept skeleton lists them): the same figures, without working out the tree's

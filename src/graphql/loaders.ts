@@ -22,6 +22,8 @@ export function orderByKeys<K, V>(
 export interface Loaders {
   readonly initiative: DataLoader<number, InitiativeRecord | null>;
   readonly tree: DataLoader<number, InitiativeTree | null>;
+  /** The trees `tree` has read for this request, by initiative (what its answer was made from). */
+  readonly treesRead: ReadonlyMap<number, InitiativeTree>;
   readonly workstream: DataLoader<number, WorkstreamRecord | null>;
   readonly item: DataLoader<number, ItemRecord | null>;
   /** Per initiative: the item facts report lines need (percent groups, names). */
@@ -67,15 +69,19 @@ export function createLoaders(em: Em): Loaders {
   const initiative = new DataLoader<number, InitiativeRecord | null>(async (ids) =>
     orderByKeys(ids, await findInitiativesByIds(em, ids), (i) => i.id),
   );
+  const treesRead = new Map<number, InitiativeTree>();
   const tree = new DataLoader<number, InitiativeTree | null>(async (ids) => {
     const initiatives = (await initiative.loadMany(ids)).filter(
       (i): i is InitiativeRecord => i !== null && !(i instanceof Error),
     );
-    return orderByKeys(ids, await loadInitiativeTrees(em, initiatives), (t) => t.initiative.id);
+    const trees = await loadInitiativeTrees(em, initiatives);
+    for (const t of trees) treesRead.set(t.initiative.id, t);
+    return orderByKeys(ids, trees, (t) => t.initiative.id);
   });
   return {
     initiative,
     tree,
+    treesRead,
     reportDetails: new DataLoader<number, ReportDetails | null>((ids) =>
       Promise.all(
         ids.map(async (id) => {

@@ -17,6 +17,14 @@ import { findInitiativeByKey } from '../db/queries/initiative.queries.js';
 import { readRevisions } from '../db/queries/outbox.queries.js';
 import { sqliteStamps } from '../db/write-generation.js';
 import type { Context } from '../graphql/context.type.js';
+import type { InitiativeTree } from '../services/load-initiative-tree.js';
+import {
+  indexProgress,
+  patchAnswer,
+  patchPlanOf,
+  type PatchPlan,
+  type ProgressIndex,
+} from './answer-patch.js';
 
 /**
  * Serialized answers kept between requests, for the dashboard's reads: the same large query
@@ -37,7 +45,8 @@ import type { Context } from '../graphql/context.type.js';
  * variables and what the caller may read (role and scope). Repeated requests then cost the
  * lookup and the stamp, concurrent identical ones share one answer in memory (a request that
  * finds the same answer being made under the same stamp waits for it), and the answer is
- * turned into UTF-8 once.
+ * turned into UTF-8 once. A dashboard whose answer went stale because items changed is not
+ * made again: the kept answer's moved figures are written over (answer-patch.ts).
  */
 const PURE_FIELDS: Readonly<Record<string, readonly string[]>> = {
   Query: ['initiative'],
@@ -81,6 +90,10 @@ interface Entry {
   /** Resolves with the text once made, or undefined when it will not be kept. */
   readonly ready: Promise<string | undefined>;
   readonly settle: (text: string | undefined) => void;
+  /** The one tree the answer was made from, when its text may be patched (answer-patch.ts). */
+  tree: InitiativeTree | undefined;
+  /** Where its figures sit in the text: made on first use; null when it cannot be patched. */
+  index: ProgressIndex | null | undefined;
 }
 
 async function waitAtMost(ready: Promise<unknown>, ms: number): Promise<void> {
@@ -92,13 +105,25 @@ async function waitAtMost(ready: Promise<unknown>, ms: number): Promise<void> {
 function newEntry(key: string, stamp: string): Entry {
   let settle!: (text: string | undefined) => void;
   const ready = new Promise<string | undefined>((resolve) => (settle = resolve));
-  return { key, stamp, text: undefined, bytes: undefined, since: Date.now(), ready, settle };
+  return {
+    key,
+    stamp,
+    text: undefined,
+    bytes: undefined,
+    since: Date.now(),
+    ready,
+    settle,
+    tree: undefined,
+    index: undefined,
+  };
 }
 
 /** What a document's shape says, once per parsed document. */
 interface Shape {
   /** The Query.initiative fields, whose `key` names what the answer is made from. */
   readonly initiativeFields: readonly FieldNode[];
+  /** How a stale answer is brought up to date; null: it is made again. */
+  readonly patch: PatchPlan | null;
 }
 
 function shapeOf(schema: GraphQLSchema, document: DocumentNode): Shape | null {
@@ -127,7 +152,11 @@ function shapeOf(schema: GraphQLSchema, document: DocumentNode): Shape | null {
       },
     }),
   );
-  return pure && initiativeFields.length > 0 ? { initiativeFields } : null;
+  if (!pure || initiativeFields.length === 0) return null;
+  return {
+    initiativeFields,
+    patch: initiativeFields.length === 1 ? patchPlanOf(schema, document) : null,
+  };
 }
 
 /** What an answer may show depends on the caller's role and scope only. */
@@ -150,6 +179,8 @@ export class AnswerCache {
 
   /** Answers served from the cache so far (tests and metrics read it). */
   hits = 0;
+  /** Of those, answers brought up to date by writing over moved figures. */
+  patched = 0;
 
   constructor(private readonly schema: GraphQLSchema) {}
 
@@ -158,8 +189,15 @@ export class AnswerCache {
     return this.shapes.get(document)!;
   }
 
-  /** The stamp of what `shape` reads, now; null when nothing may be kept (in a transaction). */
-  private async stamp(em: Em, shape: Shape, variables: Record<string, unknown>) {
+  /**
+   * The stamp of what `shape` reads, now, with the initiatives' ids (null: no such initiative);
+   * null when nothing may be kept (in a transaction).
+   */
+  private async stamp(
+    em: Em,
+    shape: Shape,
+    variables: Record<string, unknown>,
+  ): Promise<{ text: string; ids: (number | null)[] } | null> {
     if (em.isInTransaction()) return null;
     const def = this.schema.getQueryType()!.getFields().initiative!;
     const keys = argumentKeys(shape.initiativeFields, (field) =>
@@ -178,7 +216,10 @@ export class AnswerCache {
       stamps = await sqliteStamps(em, ids);
       if (!stamps) return null;
     }
-    return records.map((r) => (r ? `${stamps.get(r.id)}:${JSON.stringify(r)}` : 'none')).join('|');
+    return {
+      text: records.map((r) => (r ? `${stamps.get(r.id)}:${JSON.stringify(r)}` : 'none')).join('|'),
+      ids: records.map((r) => r?.id ?? null),
+    };
   }
 
   private keep(key: string, entry: Entry): void {
@@ -203,6 +244,7 @@ export class AnswerCache {
     return {
       requestDidStart: async () => {
         let filling: Entry | undefined;
+        let plan: PatchPlan | null = null;
         return {
           responseForOperation: async (request: GraphQLRequestContext<Context>) => {
             const { document, contextValue } = request;
@@ -210,13 +252,15 @@ export class AnswerCache {
             if (!document || text === undefined) return null;
             const shape = this.shape(document);
             if (!shape) return null;
+            plan = shape.patch;
             const variables = request.request.variables ?? {};
             const variablesKey = jsonOrNull(variables);
             if (variablesKey === null) return null;
             // A stamp that cannot be read (the database gone, a statement cut) keeps nothing:
             // the request is answered afresh, and its own error says what happened (a 503).
-            const stamp = await this.stamp(contextValue.em, shape, variables).catch(() => null);
-            if (stamp === null) return null;
+            const stamped = await this.stamp(contextValue.em, shape, variables).catch(() => null);
+            if (stamped === null) return null;
+            const stamp = stamped.text;
             const key = `${readerKey(contextValue.principal)}\n${request.request.operationName ?? ''}\n${variablesKey}\n${text}`;
             let entry = this.entries.get(key);
             if (entry?.stamp === stamp && entry.text === undefined) {
@@ -229,31 +273,80 @@ export class AnswerCache {
                 this.entries.delete(key); // most recently used last
                 this.entries.set(key, entry);
               }
-              const data = {};
-              this.served.set(data, entry);
-              this.hits++;
-              return {
-                http: { status: undefined, headers: new HeaderMap() },
-                body: { kind: 'single', singleResult: { data } },
-              };
+              return this.serve(entry);
             }
             if (entry?.stamp === stamp) return null; // being made too slowly: make it alone
+            const stale = entry?.text !== undefined && entry.tree ? entry : undefined;
             filling = newEntry(key, stamp);
             this.keep(key, filling);
+            if (stale && shape.patch && stamped.ids[0] === stale.tree!.initiative.id) {
+              const made = filling;
+              const patched = await this.patch(shape.patch, stale, contextValue).catch(() => null);
+              if (patched) {
+                filling = undefined; // nothing left for this request to keep
+                made.tree = patched.tree;
+                made.index = patched.index;
+                this.complete(made, patched.text);
+                this.patched++;
+                return this.serve(made);
+              }
+            }
             return null;
           },
           didEncounterErrors: async () => {
             if (filling) this.abandon(filling);
           },
-          willSendResponse: async ({ response }) => {
+          willSendResponse: async ({ response, contextValue }) => {
             if (!filling) return;
             const result = response.body.kind === 'single' ? response.body.singleResult : null;
             if (!result?.data || result.errors || result.extensions) return this.abandon(filling);
+            if (plan && contextValue.loaders.treesRead.size === 1)
+              filling.tree = [...contextValue.loaders.treesRead.values()][0];
             this.pending.set(result.data, filling);
           },
         };
       },
     };
+  }
+
+  /** A kept answer as the response: its text is written by `stringify`. */
+  private serve(entry: Entry) {
+    const data = {};
+    this.served.set(data, entry);
+    this.hits++;
+    return {
+      http: { status: undefined, headers: new HeaderMap() },
+      body: { kind: 'single' as const, singleResult: { data } },
+    };
+  }
+
+  /**
+   * `stale`'s answer brought up to the tree this request reads (through its loader, so an
+   * answer made afresh instead reads the same tree); null when it cannot be.
+   */
+  private async patch(plan: PatchPlan, stale: Entry, context: Context) {
+    const before = stale.tree!;
+    const after = await context.loaders.tree.load(before.initiative.id);
+    if (!after) return null;
+    if (stale.index === undefined) stale.index = indexProgress(stale.text!);
+    if (!stale.index) return null;
+    const patched = await patchAnswer(plan, stale.text!, stale.index, before, after);
+    return patched && { ...patched, tree: after };
+  }
+
+  /** Keeps `text` as the answer of `entry`, and hands it to the requests waiting for it. */
+  private complete(entry: Entry, text: string): void {
+    entry.text = text;
+    if (this.entries.get(entry.key) !== entry) {
+      // A later stamp's answer took its place: not kept, but still the answer of the
+      // requests that waited for it under this one.
+      entry.settle(text);
+      return;
+    }
+    this.keptChars += text.length;
+    this.byText.set(text, entry);
+    entry.settle(text);
+    this.evict();
   }
 
   private abandon(entry: Entry): void {
@@ -276,18 +369,7 @@ export class AnswerCache {
           this.abandon(entry);
           return text;
         }
-        if (this.entries.get(entry.key) !== entry) {
-          // A later stamp's answer took its place: not kept, but still the answer of the
-          // requests that waited for it under this one.
-          entry.text = text;
-          entry.settle(text);
-          return text;
-        }
-        entry.text = text;
-        this.keptChars += text.length;
-        this.byText.set(text, entry);
-        entry.settle(text);
-        this.evict();
+        this.complete(entry, text);
         return text;
       }
     }

@@ -1,6 +1,7 @@
 import type { ReadTime } from '../domain/replay-items.js';
 import { resolvePolicy, type RollupPolicy } from '../domain/rollup-policy.js';
-import { foldOrdered, foldTree, type Rollup } from '../domain/rollup.js';
+import { foldOrdered, foldTree, refoldPaths, type Rollup } from '../domain/rollup.js';
+import type { EventDelta } from '../domain/event-deltas.js';
 import { applyDelta, emptyTally, type Tally } from '../domain/tally.js';
 import type { Em } from '../db/orm.js';
 import type { InitiativeRecord, WorkstreamRecord } from '../db/records.js';
@@ -54,7 +55,51 @@ export async function loadInitiativeTrees(
   initiatives: readonly InitiativeRecord[],
 ): Promise<InitiativeTree[]> {
   if (initiatives.length === 0) return [];
-  return withKeptTrees(em, initiatives, (missing) => readInitiativeTrees(em, missing));
+  return withKeptTrees(em, initiatives, (missing) => readInitiativeTrees(em, missing), advanceTree);
+}
+
+/**
+ * A kept tree after item writes that changed its counters alone: the same nodes, each touched
+ * workstream's own tally with the writes' deltas applied (as the database applied them), and
+ * the figures of those workstreams and their ancestors folded again (the same figures a tree
+ * read afresh folds). The kept tree is left as it was (it is shared).
+ */
+export function advanceTree(tree: InitiativeTree, deltas: readonly EventDelta[]): InitiativeTree {
+  const tallies = new Map(tree.tallies);
+  const copied = new Set<number>();
+  for (const { workstreamId, delta } of deltas) {
+    if (!tree.nodes.has(workstreamId)) continue; // as buildTree leaves it out
+    if (!copied.has(workstreamId)) {
+      const tally = emptyTally();
+      const before = tallies.get(workstreamId);
+      if (before)
+        for (const status of Object.keys(before) as (keyof Tally)[])
+          Object.assign(tally[status], before[status]);
+      tallies.set(workstreamId, tally);
+      copied.add(workstreamId);
+    }
+    applyDelta(tallies.get(workstreamId) as Tally, delta);
+  }
+  const node = (id: number) => tree.nodes.get(id)!;
+  const rollup = refoldPaths(
+    tree.rollup,
+    copied,
+    {
+      input: (id) => foldInput(node(id), tallies),
+      children: (id) => node(id).children.map((c) => c.id),
+      depth: (id) => node(id).depth,
+      tops: tree.roots.map((r) => r.id),
+    },
+    tree.policy,
+  );
+  return {
+    initiative: tree.initiative,
+    policy: tree.policy,
+    nodes: tree.nodes,
+    roots: tree.roots,
+    tallies,
+    rollup,
+  };
 }
 
 async function readInitiativeTrees(
@@ -152,15 +197,18 @@ export function foldInputsOf(tree: {
   readonly tallies: ReadonlyMap<number, Readonly<Tally>>;
 }) {
   const out = [];
-  for (const n of tree.nodes.values())
-    out.push({
-      id: n.id,
-      parentId: n.parentId,
-      tally: tree.tallies.get(n.id) ?? NO_ITEMS,
-      manual:
-        n.manualPercentBp === null
-          ? null
-          : { weightCenti: n.weightCenti, percentBp: n.manualPercentBp },
-    });
+  for (const n of tree.nodes.values()) out.push(foldInput(n, tree.tallies));
   return out;
+}
+
+function foldInput(n: TreeNode, tallies: ReadonlyMap<number, Readonly<Tally>>) {
+  return {
+    id: n.id,
+    parentId: n.parentId,
+    tally: tallies.get(n.id) ?? NO_ITEMS,
+    manual:
+      n.manualPercentBp === null
+        ? null
+        : { weightCenti: n.weightCenti, percentBp: n.manualPercentBp },
+  };
 }

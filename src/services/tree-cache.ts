@@ -2,7 +2,8 @@ import type { Em } from '../db/orm.js';
 import { dialectOf } from '../db/orm.js';
 import type { InitiativeRecord } from '../db/records.js';
 import { readRevisions } from '../db/queries/outbox.queries.js';
-import { sqliteStamps } from '../db/write-generation.js';
+import type { EventDelta } from '../domain/event-deltas.js';
+import { countersBetween, sqliteStampParts, type WriteGeneration } from '../db/write-generation.js';
 
 /**
  * Folded trees kept between requests, where dashboards ask for the same figures many times a
@@ -16,10 +17,26 @@ import { sqliteStamps } from '../db/write-generation.js';
  *   transaction, so a read that starts after a write was acknowledged (on any instance) sees the
  *   new revision and folds again: one indexed read instead of the two tree reads.
  * Inside a transaction nothing is kept or served (it may see its own uncommitted work).
+ *
+ * On SQLite a tree read exactly at its stamp (the stamp read again after the tree is the same:
+ * no write landed in between) is brought forward over later writes to its initiative that
+ * changed counters alone (item writes: `counters` in write-generation.ts) by applying their
+ * counter deltas, the same ones the writes applied to the database, instead of being read
+ * again; anything else in between (another kind of write, a write of another connection, one
+ * too many counts back) reads it again.
  */
 interface Kept<T> {
   readonly stamp: string;
   readonly tree: T;
+  /** SQLite: the stamp's parts, when the tree is exactly the data at them. */
+  readonly exact?: { readonly common: string; readonly count: number };
+}
+
+/** What the SQLite stamp was made of, for bringing trees forward. */
+interface Parts {
+  readonly common: string;
+  readonly counts: ReadonlyMap<number, number>;
+  readonly generation: WriteGeneration;
 }
 
 const MAX_KEPT = 64;
@@ -29,7 +46,7 @@ const kept = new WeakMap<object, Map<number, Kept<unknown>>>();
 async function stampsOf(
   em: Em,
   initiatives: readonly InitiativeRecord[],
-): Promise<Map<number, string> | null> {
+): Promise<{ stamps: Map<number, string>; parts?: Parts } | null> {
   if (em.isInTransaction()) return null;
   if (dialectOf(em) === 'postgresql') {
     const revisions = await readRevisions(
@@ -37,29 +54,71 @@ async function stampsOf(
       initiatives.map((i) => i.id),
     );
     // The record's own columns (name, policy) are part of what is kept too.
-    return new Map(initiatives.map((i) => [i.id, `r${revisions.get(i.id)}:${JSON.stringify(i)}`]));
+    return {
+      stamps: new Map(
+        initiatives.map((i) => [i.id, `r${revisions.get(i.id)}:${JSON.stringify(i)}`]),
+      ),
+    };
   }
-  return sqliteStamps(
+  const parts = await sqliteStampParts(
     em,
     initiatives.map((i) => i.id),
   );
+  if (!parts) return null;
+  return {
+    stamps: new Map(initiatives.map((i) => [i.id, `${parts.common}:i${parts.counts.get(i.id)}`])),
+    parts,
+  };
 }
 
 export async function withKeptTrees<T>(
   em: Em,
   initiatives: readonly InitiativeRecord[],
   load: (missing: readonly InitiativeRecord[]) => Promise<T[]>,
+  advance?: (tree: T, deltas: readonly EventDelta[]) => T,
 ): Promise<T[]> {
-  const stamps = await stampsOf(em, initiatives);
-  if (!stamps) return load(initiatives);
+  const now = await stampsOf(em, initiatives);
+  if (!now) return load(initiatives);
+  const { stamps, parts } = now;
   let trees = kept.get(em.getDriver());
   if (!trees) kept.set(em.getDriver(), (trees = new Map()));
-  const fresh = (id: number): boolean => trees.get(id)?.stamp === stamps.get(id);
-  const missing = initiatives.filter((i) => !fresh(i.id));
+  const keep = (id: number, entry: Kept<unknown>) => {
+    trees.delete(id); // re-inserted last: the map's order is least recently kept first
+    trees.set(id, entry);
+  };
+  const missing: InitiativeRecord[] = [];
+  for (const initiative of initiatives) {
+    const old = trees.get(initiative.id) as Kept<T> | undefined;
+    const stamp = stamps.get(initiative.id)!;
+    if (old?.stamp === stamp) continue;
+    const count = parts?.counts.get(initiative.id);
+    const deltas =
+      advance && parts && old?.exact?.common === parts.common && count !== undefined
+        ? countersBetween(parts.generation, initiative.id, old.exact.count, count)
+        : null;
+    if (deltas) {
+      const tree = advance!(old!.tree, deltas);
+      keep(initiative.id, { stamp, tree, exact: { common: parts!.common, count: count! } });
+    } else missing.push(initiative);
+  }
   const loaded = missing.length > 0 ? await load(missing) : [];
+  // Read exactly at its stamp when nothing moved it meanwhile: SQLite runs one statement at a
+  // time and a write's transaction holds the connection, so a write that landed between the
+  // two stamps moved a count (or the database's count, or data_version) in between.
+  const after =
+    parts && missing.length > 0
+      ? await sqliteStampParts(
+          em,
+          missing.map((i) => i.id),
+        )
+      : null;
   missing.forEach((initiative, n) => {
-    trees.delete(initiative.id); // re-inserted last: the map's order is least recently kept first
-    trees.set(initiative.id, { stamp: stamps.get(initiative.id)!, tree: loaded[n] });
+    const count = parts?.counts.get(initiative.id);
+    const exact =
+      parts && after?.common === parts.common && after.counts.get(initiative.id) === count
+        ? { common: parts.common, count: count! }
+        : undefined;
+    keep(initiative.id, { stamp: stamps.get(initiative.id)!, tree: loaded[n], exact });
   });
   while (trees.size > MAX_KEPT) trees.delete(trees.keys().next().value!);
   return initiatives.map((i) => (trees.get(i.id) as Kept<T>).tree);

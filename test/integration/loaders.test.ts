@@ -83,9 +83,9 @@ describe.each(DIALECTS)('the whole-tree query batches its reads (%s)', (dialect)
     expect(b.data.initiative.progress.total).toBe(1000);
     expect(b.data.initiative.workstreams[9].children[9].children).toHaveLength(10);
     expect(a.count).toBe(b.count);
-    // initiative by key, tree rows, counter rows (and SQLite's data_version or PostgreSQL's
-    // revision): nothing per node.
-    expect(b.count).toBeLessThanOrEqual(4);
+    // initiative by key, tree rows, counter rows (and SQLite's data_version, read again after
+    // the tree to know nothing wrote in between, or PostgreSQL's revision): nothing per node.
+    expect(b.count).toBeLessThanOrEqual(dialect === 'sqlite' ? 5 : 4);
   });
 
   it('serves a kept tree until something writes', async () => {
@@ -106,7 +106,10 @@ describe.each(DIALECTS)('the whole-tree query batches its reads (%s)', (dialect)
     );
     const after = await countFor('large');
     expect(after.data.initiative.progress.total).toBe(cold.data.initiative.progress.total + 1);
-    expect(after.count).toBeGreaterThan(2);
+    // SQLite brings the kept tree forward by the write's counter deltas (tree-cache.ts);
+    // PostgreSQL reads it again.
+    if (dialect === 'sqlite') expect(after.count).toBe(2);
+    else expect(after.count).toBeGreaterThan(2);
 
     if (dialect === 'postgresql') return; // other instances: test/e2e/live-instances.test.ts
     // A write by another connection (the CLI, another process) is seen through data_version.

@@ -61,7 +61,7 @@ export async function runWrite<P, R>(
             useCase.effectiveField ? useCase.effectiveField(props, i) : ['effectiveAt'],
           );
           outbox = await recordEvents(tem, outcome.events, ctx.actor, now);
-          noteInitiativeWrites(tem, touchedBy(outcome.events).initiativeIds);
+          noteInitiativeWrites(tem, touchedBy(outcome.events).initiativeIds, outcome.events);
           events = outcome.events;
           return outcome.result;
         },

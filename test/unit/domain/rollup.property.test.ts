@@ -6,6 +6,7 @@ import {
   foldOrdered,
   foldRoot,
   foldTree,
+  refoldPaths,
   type ManualWork,
   type RollupNode,
 } from '../../../src/domain/rollup.js';
@@ -151,6 +152,52 @@ describe('foldTree property', () => {
         if (child)
           expect(() => foldOrdered([child, ...order.filter((n) => n !== child)], policy)).toThrow();
       }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('refoldPaths after some nodes’ own tallies change equals foldTree of the changed nodes', () => {
+    fc.assert(
+      fc.property(
+        treeArb,
+        policyArb,
+        fc.array(fc.tuple(fc.nat(), fc.array(itemArb, { maxLength: 4 })), { maxLength: 5 }),
+        ({ nodes }, policy, changes) => {
+          const before = foldTree(nodes, policy);
+          const changed = new Map<number, RollupNode<number>>();
+          for (const [pick, items] of changes) {
+            if (nodes.length === 0) break;
+            const node = nodes[pick % nodes.length]!;
+            changed.set(node.id, { ...node, tally: tallyOf(items) });
+          }
+          const after = nodes.map((n) => changed.get(n.id) ?? n);
+          const expected = foldTree(after, policy);
+          // What a kept tree knows of its shape: the nodes that hang from a top-level node.
+          const byId = new Map(after.map((n) => [n.id, n]));
+          const kids = new Map<number, number[]>();
+          for (const n of after)
+            if (n.parentId !== null && before.figures.has(n.id))
+              kids.set(n.parentId, [...(kids.get(n.parentId) ?? []), n.id]);
+          const depth = (id: number): number => {
+            const parent = byId.get(id)!.parentId;
+            return parent === null ? 0 : 1 + depth(parent);
+          };
+          const got = refoldPaths(
+            before,
+            changed.keys(),
+            {
+              input: (id) => byId.get(id)!,
+              children: (id) => kids.get(id) ?? [],
+              depth,
+              tops: after.filter((n) => n.parentId === null).map((n) => n.id),
+            },
+            policy,
+          );
+          expect(got.root).toEqual(expected.root);
+          expect([...got.figures.keys()]).toEqual([...expected.figures.keys()]);
+          for (const [id, f] of expected.figures) expect(got.figures.get(id)).toEqual(f);
+        },
+      ),
       { numRuns: 300 },
     );
   });

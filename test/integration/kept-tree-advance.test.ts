@@ -1,0 +1,138 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openOrm, type Em } from '../../src/db/orm.js';
+import type { InitiativeRecord } from '../../src/db/records.js';
+import { findInitiativesByIds } from '../../src/db/queries/initiative.queries.js';
+import { createInitiative } from '../../src/services/create-initiative.js';
+import { createItems } from '../../src/services/create-items.js';
+import { createWorkstream } from '../../src/services/create-workstream.js';
+import { deleteItem } from '../../src/services/delete-item.js';
+import {
+  loadInitiativeTree,
+  type InitiativeTree,
+} from '../../src/services/load-initiative-tree.js';
+import { moveItem } from '../../src/services/move-item.js';
+import { setItemStatuses } from '../../src/services/set-item-statuses.js';
+import { updateWorkstream } from '../../src/services/update-workstream.js';
+import { runWrite } from '../../src/services/write-pipeline/run-write.js';
+import { operatorContext } from '../../src/services/write-pipeline/write-context.js';
+import { createTestDatabase, DIALECTS, type TestDatabase } from '../helpers/databases.js';
+
+/**
+ * Kept trees after item writes (src/services/tree-cache.ts): on SQLite brought forward by the
+ * writes' counter deltas instead of read again, and on both databases always equal to a tree
+ * read afresh (inside a transaction nothing is kept, so that read goes to the database).
+ */
+describe.each(DIALECTS)('kept trees after writes (%s)', (dialect) => {
+  let db: TestDatabase;
+  let orm: Awaited<ReturnType<typeof openOrm>>;
+  let record: InitiativeRecord;
+  const leaves: number[] = [];
+  const items: number[] = [];
+  const em = () => orm.em.fork() as Em;
+  const write = <P, R>(useCase: Parameters<typeof runWrite<P, R>>[1], props: P) =>
+    runWrite(operatorContext(em(), 't'), useCase, props);
+
+  beforeAll(async () => {
+    db = await createTestDatabase(dialect, true);
+    orm = await openOrm({ databaseUrl: db.url, poolSize: 5 });
+    await orm.schema.refresh();
+    const initiative = await write(createInitiative, { key: 'adv', name: '前进' });
+    for (let a = 0; a < 3; a++) {
+      const top = await write(createWorkstream, { initiativeId: initiative.id, name: `顶${a}` });
+      for (let b = 0; b < 3; b++) {
+        const leaf = await write(createWorkstream, {
+          initiativeId: initiative.id,
+          parentId: top.id,
+          name: `叶${a}${b}`,
+        });
+        leaves.push(leaf.id);
+        const made = await write(createItems, {
+          workstreamId: leaf.id,
+          items: [
+            { name: 'x', status: 'IN_PROGRESS', percent: 10 * (a + b) },
+            { name: 'y', status: 'NOT_STARTED' },
+          ],
+        });
+        items.push(...made.map((i) => i.id));
+      }
+    }
+    [record] = (await findInitiativesByIds(em(), [initiative.id])) as InitiativeRecord[];
+  }, 60_000);
+  afterAll(async () => {
+    await orm?.close();
+    await db?.drop();
+  });
+
+  const kept = () => loadInitiativeTree(em(), record);
+  const fresh = () => em().transactional((tem) => loadInitiativeTree(tem as Em, record));
+  const expectSame = (a: InitiativeTree, b: InitiativeTree) => {
+    expect([...a.nodes.keys()]).toEqual([...b.nodes.keys()]);
+    expect(Object.fromEntries(a.rollup.figures)).toEqual(Object.fromEntries(b.rollup.figures));
+    expect(a.rollup.root).toEqual(b.rollup.root);
+    const own = (t: InitiativeTree) =>
+      Object.fromEntries([...t.nodes.keys()].map((id) => [id, t.tallies.get(id) ?? null]));
+    expect(own(a)).toEqual(own(b));
+  };
+
+  it('brings a kept tree forward over item writes, equal to a fresh read', async () => {
+    let before = await kept();
+    expect(await kept()).toBe(before);
+    const steps: (() => Promise<unknown>)[] = [
+      () => write(setItemStatuses, { updates: [{ itemId: items[0]!, status: 'DONE' }] }),
+      () =>
+        write(setItemStatuses, {
+          updates: [
+            { itemId: items[3]!, status: 'PAUSED', percent: 35 },
+            { itemId: items[8]!, status: 'IN_PROGRESS', percent: 70 },
+          ],
+        }),
+      () =>
+        write(createItems, {
+          workstreamId: leaves[4]!,
+          items: [{ name: 'z', status: 'IN_PROGRESS', percent: 15 }],
+        }),
+      () => write(moveItem, { itemId: items[5]!, workstreamId: leaves[7]! }),
+      () => write(deleteItem, { itemId: items[10]! }),
+    ];
+    for (const step of steps) {
+      await step();
+      // Two writes between reads as well as one.
+      if (step === steps[1]) await steps[0]!().catch(() => undefined);
+      const after = await kept();
+      expect(after).not.toBe(before);
+      expectSame(after, await fresh());
+      // SQLite: the same nodes (not read again); PostgreSQL reads the tree again.
+      if (dialect === 'sqlite') expect(after.nodes).toBe(before.nodes);
+      expect(await kept()).toBe(after);
+      before = after;
+    }
+  });
+
+  it('reads the tree again after a write that changed a row', async () => {
+    const before = await kept();
+    await write(updateWorkstream, { id: leaves[2]!, name: '改了' });
+    const after = await kept();
+    expect(after.nodes).not.toBe(before.nodes);
+    expect(after.nodes.get(leaves[2]!)!.name).toBe('改了');
+    expectSame(after, await fresh());
+    // and from that tree, item writes bring it forward again
+    await write(setItemStatuses, { updates: [{ itemId: items[1]!, status: 'DONE' }] });
+    const next = await kept();
+    expectSame(next, await fresh());
+    if (dialect === 'sqlite') expect(next.nodes).toBe(after.nodes);
+  });
+
+  it.skipIf(dialect === 'postgresql')(
+    'reads the tree again after a write outside the pipeline',
+    async () => {
+      const before = await kept();
+      await em().execute('update workstream_tally set items = items + 1 where workstream_id = ?', [
+        leaves[0],
+      ]);
+      await write(setItemStatuses, { updates: [{ itemId: items[2]!, status: 'PAUSED' }] });
+      const after = await kept();
+      expect(after.nodes).not.toBe(before.nodes);
+      expectSame(after, await fresh());
+    },
+  );
+});
