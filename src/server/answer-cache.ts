@@ -197,7 +197,7 @@ export class AnswerCache {
     em: Em,
     shape: Shape,
     variables: Record<string, unknown>,
-  ): Promise<{ text: string; ids: (number | null)[] } | null> {
+  ): Promise<{ text: string; ids: (number | null)[]; records: string[] } | null> {
     if (em.isInTransaction()) return null;
     const def = this.schema.getQueryType()!.getFields().initiative!;
     const keys = argumentKeys(shape.initiativeFields, (field) =>
@@ -219,6 +219,7 @@ export class AnswerCache {
     return {
       text: records.map((r) => (r ? `${stamps.get(r.id)}:${JSON.stringify(r)}` : 'none')).join('|'),
       ids: records.map((r) => r?.id ?? null),
+      records: records.map((r) => JSON.stringify(r ?? null)),
     };
   }
 
@@ -281,7 +282,12 @@ export class AnswerCache {
             this.keep(key, filling);
             if (stale && shape.patch && stamped.ids[0] === stale.tree!.initiative.id) {
               const made = filling;
-              const patched = await this.patch(shape.patch, stale, contextValue).catch(() => null);
+              const patched = await this.patch(
+                shape.patch,
+                stale,
+                contextValue,
+                stamped.records[0]!,
+              ).catch(() => null);
               if (patched) {
                 filling = undefined; // nothing left for this request to keep
                 made.tree = patched.tree;
@@ -324,10 +330,12 @@ export class AnswerCache {
    * `stale`'s answer brought up to the tree this request reads (through its loader, so an
    * answer made afresh instead reads the same tree); null when it cannot be.
    */
-  private async patch(plan: PatchPlan, stale: Entry, context: Context) {
+  private async patch(plan: PatchPlan, stale: Entry, context: Context, record: string) {
     const before = stale.tree!;
     const after = await context.loaders.tree.load(before.initiative.id);
-    if (!after) return null;
+    // Patched under this stamp, so made from the record the stamp names (a policy change
+    // between the two reads leaves it to be made afresh).
+    if (!after || JSON.stringify(after.initiative) !== record) return null;
     if (stale.index === undefined) stale.index = indexProgress(stale.text!);
     if (!stale.index) return null;
     const patched = await patchAnswer(plan, stale.text!, stale.index, before, after);

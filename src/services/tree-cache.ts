@@ -28,8 +28,12 @@ import { countersBetween, sqliteStampParts, type WriteGeneration } from '../db/w
 interface Kept<T> {
   readonly stamp: string;
   readonly tree: T;
-  /** SQLite: the stamp's parts, when the tree is exactly the data at them. */
-  readonly exact?: { readonly common: string; readonly count: number };
+  /**
+   * SQLite: the stamp's parts, when the tree is exactly the data at them, and the initiative
+   * record it was folded with (a request may hold a record read before a policy change that
+   * committed before the stamp: such a tree is never brought forward under the new record).
+   */
+  readonly exact?: { readonly common: string; readonly count: number; readonly record: string };
 }
 
 /** What the SQLite stamp was made of, for bringing trees forward. */
@@ -40,6 +44,7 @@ interface Parts {
 }
 
 const MAX_KEPT = 64;
+const recordOf = (initiative: InitiativeRecord) => JSON.stringify(initiative);
 const kept = new WeakMap<object, Map<number, Kept<unknown>>>();
 
 /** Each initiative's stamp now: what its kept tree must have been folded under. */
@@ -65,8 +70,11 @@ async function stampsOf(
     initiatives.map((i) => i.id),
   );
   if (!parts) return null;
+  // The record's own columns are part of what is kept, as on PostgreSQL.
   return {
-    stamps: new Map(initiatives.map((i) => [i.id, `${parts.common}:i${parts.counts.get(i.id)}`])),
+    stamps: new Map(
+      initiatives.map((i) => [i.id, `${parts.common}:i${parts.counts.get(i.id)}:${recordOf(i)}`]),
+    ),
     parts,
   };
 }
@@ -92,13 +100,18 @@ export async function withKeptTrees<T>(
     const stamp = stamps.get(initiative.id)!;
     if (old?.stamp === stamp) continue;
     const count = parts?.counts.get(initiative.id);
+    const record = recordOf(initiative);
     const deltas =
-      advance && parts && old?.exact?.common === parts.common && count !== undefined
+      advance &&
+      parts &&
+      old?.exact?.common === parts.common &&
+      old.exact.record === record &&
+      count !== undefined
         ? countersBetween(parts.generation, initiative.id, old.exact.count, count)
         : null;
     if (deltas) {
       const tree = advance!(old!.tree, deltas);
-      keep(initiative.id, { stamp, tree, exact: { common: parts!.common, count: count! } });
+      keep(initiative.id, { stamp, tree, exact: { common: parts!.common, count: count!, record } });
     } else missing.push(initiative);
   }
   const loaded = missing.length > 0 ? await load(missing) : [];
@@ -116,7 +129,7 @@ export async function withKeptTrees<T>(
     const count = parts?.counts.get(initiative.id);
     const exact =
       parts && after?.common === parts.common && after.counts.get(initiative.id) === count
-        ? { common: parts.common, count: count! }
+        ? { common: parts.common, count: count!, record: recordOf(initiative) }
         : undefined;
     keep(initiative.id, { stamp: stamps.get(initiative.id)!, tree: loaded[n], exact });
   });

@@ -12,6 +12,7 @@ import {
 } from '../../src/services/load-initiative-tree.js';
 import { moveItem } from '../../src/services/move-item.js';
 import { setItemStatuses } from '../../src/services/set-item-statuses.js';
+import { updateInitiative } from '../../src/services/update-initiative.js';
 import { updateWorkstream } from '../../src/services/update-workstream.js';
 import { runWrite } from '../../src/services/write-pipeline/run-write.js';
 import { operatorContext } from '../../src/services/write-pipeline/write-context.js';
@@ -120,6 +121,31 @@ describe.each(DIALECTS)('kept trees after writes (%s)', (dialect) => {
     const next = await kept();
     expectSame(next, await fresh());
     if (dialect === 'sqlite') expect(next.nodes).toBe(after.nodes);
+  });
+
+  it('never brings forward a tree folded with a record older than the reader’s', async () => {
+    const read = async () => (await findInitiativesByIds(em(), [record.id]))[0] as InitiativeRecord;
+    const old = await read();
+    // A request read the record, then a policy change committed before its tree was stamped:
+    // that tree is folded with the old record under the new count.
+    await write(updateInitiative, {
+      initiativeId: record.id,
+      rollupPolicy: { IN_PROGRESS: 'ZERO' },
+    });
+    const racy = await loadInitiativeTree(em(), old);
+    expect(racy.policy.IN_PROGRESS).toBe('PERCENT');
+    await write(setItemStatuses, {
+      updates: [{ itemId: items[4]!, status: 'IN_PROGRESS', percent: 20 }],
+    });
+    const now = await read();
+    const served = await loadInitiativeTree(em(), now);
+    const again = await em().transactional((tem) => loadInitiativeTree(tem as Em, now));
+    expect(served.policy.IN_PROGRESS).toBe('ZERO');
+    expect(served.rollup.root).toEqual(again.rollup.root);
+    expect(Object.fromEntries(served.rollup.figures)).toEqual(
+      Object.fromEntries(again.rollup.figures),
+    );
+    record = now;
   });
 
   it.skipIf(dialect === 'postgresql')(
