@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { ChangeEvent } from '../domain/change-events.js';
 import { deltasOf, type EventDelta } from '../domain/event-deltas.js';
+import { mergeDeltas } from '../domain/tally.js';
 import type { Em } from './orm.js';
 
 /**
@@ -140,6 +141,15 @@ export async function attributedWrite<T>(em: Em, work: () => Promise<T>): Promis
 }
 
 /**
+ * A pipeline write's transaction starts (again, when retried): what an attempt that rolled back
+ * said about counters goes, even if the next one only replays an idempotent answer.
+ */
+export function beginAttempt(): void {
+  const write = attributed.getStore();
+  if (write?.open) write.counters = [];
+}
+
+/**
  * Moves the counts of the initiatives a pipeline write changed. Called inside its transaction,
  * before the commit: on SQLite no other statement runs until the transaction ends, so a reader
  * that reads the new count reads the data after the commit (or after the rollback: the same
@@ -162,7 +172,12 @@ export function noteInitiativeWrites(
     any = true;
     const own = events.filter((e) => e.initiativeId === id);
     if (ours && own.length > 0 && own.every((e) => COUNTERS_ONLY.has(e.type)))
-      ours.counters.push({ initiativeId: id, count, deltas: deltasOf(own) });
+      // Summed per workstream and status: an import of thousands of items keeps a few rows.
+      ours.counters.push({
+        initiativeId: id,
+        count,
+        deltas: mergeDeltas(deltasOf(own)).map((d) => ({ initiativeId: id, ...d })),
+      });
   }
   if (any && ours) ours.named = true;
 }

@@ -74,6 +74,11 @@ const PURE_INITIATIVE_ARGS = new Set(['key']);
  * two-byte string and its UTF-8 bytes (about 8 MB together), so at most about 40 MB.
  */
 const MAX_KEPT_CHARS = 8_000_000;
+/**
+ * What a kept tree counts against MAX_KEPT_CHARS per node, the same order as its answer's text:
+ * an entry that may be patched holds the tree it was made from.
+ */
+const TREE_CHARS_PER_NODE = 200;
 /** Answers shorter than this are cheaper to make again than to keep. */
 const MIN_KEPT_CHARS = 2_000;
 
@@ -94,6 +99,8 @@ interface Entry {
   tree: InitiativeTree | undefined;
   /** Where its figures sit in the text: made on first use; null when it cannot be patched. */
   index: ProgressIndex | null | undefined;
+  /** What it counts against MAX_KEPT_CHARS beside its text: the tree it holds. */
+  treeChars: number;
 }
 
 async function waitAtMost(ready: Promise<unknown>, ms: number): Promise<void> {
@@ -115,6 +122,7 @@ function newEntry(key: string, stamp: string): Entry {
     settle,
     tree: undefined,
     index: undefined,
+    treeChars: 0,
   };
 }
 
@@ -235,7 +243,7 @@ export class AnswerCache {
     // An answer still being made is handed to whoever waits for it when it is done (it was
     // made under their stamp), only not kept; a kept one is let go.
     if (old.text !== undefined) {
-      this.keptChars -= old.text.length;
+      this.keptChars -= old.text.length + old.treeChars;
       this.byText.delete(old.text);
     }
   }
@@ -351,7 +359,9 @@ export class AnswerCache {
       entry.settle(text);
       return;
     }
-    this.keptChars += text.length;
+    // A kept tree (its nodes, figures and views) is counted as a few hundred characters a node.
+    entry.treeChars = entry.tree ? entry.tree.nodes.size * TREE_CHARS_PER_NODE : 0;
+    this.keptChars += text.length + entry.treeChars;
     this.byText.set(text, entry);
     entry.settle(text);
     this.evict();

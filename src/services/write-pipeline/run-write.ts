@@ -3,7 +3,7 @@ import { lockInitiative } from '../../db/queries/initiative.queries.js';
 import type { OutboxRow } from '../../db/queries/outbox.queries.js';
 import { lockItems } from '../../db/queries/item.queries.js';
 import { idempotent } from '../idempotency.js';
-import { attributedWrite, noteInitiativeWrites } from '../../db/write-generation.js';
+import { attributedWrite, beginAttempt, noteInitiativeWrites } from '../../db/write-generation.js';
 import { ringAfterCommit } from '../live/commit-bell.js';
 import { inTransaction } from '../transaction.js';
 import { assertInEffectiveOrder } from './assert-in-order.js';
@@ -35,6 +35,7 @@ export async function runWrite<P, R>(
   const result = await attributedWrite(ctx.em, () =>
     inTransaction(ctx.em, (tem) => {
       events = []; // a retried transaction starts over
+      beginAttempt();
       outbox = [];
       return idempotent(
         tem,

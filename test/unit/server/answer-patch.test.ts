@@ -1,7 +1,7 @@
 import { parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { jinduSchema } from '../../../src/graphql/schema.js';
-import { indexProgress, patchPlanOf } from '../../../src/server/answer-patch.js';
+import { indexProgress, patchPlanOf, worthPatching } from '../../../src/server/answer-patch.js';
 
 const gid = (id: number) => Buffer.from(`Workstream:${id}`).toString('base64url');
 const node = (id: number, name: string, percent: number, children = '') =>
@@ -60,5 +60,15 @@ describe('patchPlanOf', () => {
     ],
   ])('makes answers afresh with %s', async (_, query) => {
     expect(await plan(query)).toBeNull();
+  });
+});
+
+describe('worthPatching', () => {
+  it('patches up to a quarter of a large answer, and up to 64 values of any', () => {
+    expect(worthPatching(64, 70)).toBe(true);
+    expect(worthPatching(65, 70)).toBe(false);
+    expect(worthPatching(2_500, 10_000)).toBe(true);
+    expect(worthPatching(2_501, 10_000)).toBe(false);
+    expect(worthPatching(0, 0)).toBe(true);
   });
 });
