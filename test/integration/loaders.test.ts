@@ -12,7 +12,7 @@ const P = 'id name progress { percent total byStatus { status count } }';
 const DASHBOARD = `query($key: String!) { initiative(key: $key) { progress { percent total }
   workstreams { ${P} children { ${P} children { ${P} } } } } }`;
 
-/** Builds `top × mid × leaf` workstreams with one item per leaf, straight through the services. */
+/** Builds `top × mid × leaf` workstreams with an item in every fifth leaf, straight through the services. */
 async function buildTree(
   app: TestApp,
   key: string,
@@ -40,10 +40,12 @@ async function buildTree(
           name: `l${c}`,
         });
         nodes++;
-        await runWrite(ctx, createItems, {
-          workstreamId: l.id,
-          items: [{ name: 'x', status: 'IN_PROGRESS', percent: c }],
-        });
+        // Items in every fifth leaf: the figures need some, the reads counted here none per node.
+        if (c % 5 === 0)
+          await runWrite(ctx, createItems, {
+            workstreamId: l.id,
+            items: [{ name: 'x', status: 'IN_PROGRESS', percent: c }],
+          });
       }
     }
   }
@@ -80,7 +82,7 @@ describe.each(DIALECTS)('the whole-tree query batches its reads (%s)', (dialect)
     const a = await countFor('small');
     const b = await countFor('large');
     expect(a.data.initiative.progress.total).toBe(4);
-    expect(b.data.initiative.progress.total).toBe(1000);
+    expect(b.data.initiative.progress.total).toBe(200);
     expect(b.data.initiative.workstreams[9].children[9].children).toHaveLength(10);
     expect(a.count).toBe(b.count);
     // initiative by key, tree rows, counter rows (and SQLite's data_version, read again after
