@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { defineConfig } from 'vitest/config';
+import { NODE_FLAGS } from './src/server/async-context.js';
 
 const require = createRequire(import.meta.url);
 
@@ -17,6 +18,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // As `npm start` runs the server (src/server/async-context.ts).
+    execArgv: [...NODE_FLAGS],
     // Two cores: files that start servers or hammer a database do better without oversubscription.
     maxWorkers: 2,
   },

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { openSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { NODE_FLAGS } from '../src/server/async-context.js';
 
 /**
  * A server under test in its own process, pinned to one core with `taskset`, read from the
@@ -73,7 +74,8 @@ export async function startServer(options: StartOptions): Promise<ServerProcess>
   const log = openSync(options.logFile, 'a');
   const child: ChildProcess = spawn(
     'taskset',
-    ['-c', String(options.core), process.execPath, ...options.args],
+    // Every server with the options `npm start` gives Jindu's (bare Apollo and the floor too).
+    ['-c', String(options.core), process.execPath, ...NODE_FLAGS, ...options.args],
     { env: { ...options.env, PORT: String(port), HOST: '127.0.0.1' }, stdio: ['ignore', log, log] },
   );
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { NODE_FLAGS } from '../../src/server/async-context.js';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const JINDU = fileURLToPath(new URL('../../bin/jindu.js', import.meta.url));
@@ -14,7 +15,7 @@ export interface ServerProcess {
 
 /** Starts `jindu serve` as a child process on a free port; resolves once it logs its URL. */
 export function startServer(env: Record<string, string>): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [JINDU, 'serve'], {
+  const child = spawn(process.execPath, [...NODE_FLAGS, JINDU, 'serve'], {
     cwd: ROOT,
     env: { ...process.env, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -58,7 +59,7 @@ export function runCli(
   args: string[],
   env: Record<string, string>,
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [JINDU, ...args], {
+  const child = spawn(process.execPath, [...NODE_FLAGS, JINDU, ...args], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

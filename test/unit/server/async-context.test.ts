@@ -1,14 +1,19 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { asyncContextKind } from '../../../src/server/async-context.js';
+import { asyncContextKind, NODE_FLAGS } from '../../../src/server/async-context.js';
 
 describe('async context', () => {
-  // `npm test`, like `npm start` and `npm run bench`, runs Node with the options in .npmrc.
-  it('is kept in frames when run through npm, and the storage still follows awaits', async () => {
-    expect(readFileSync(new URL('../../../.npmrc', import.meta.url), 'utf8')).toMatch(
-      /^node-options=--experimental-async-context-frame$/m,
-    );
+  it('npm start and npm run jindu start Node with NODE_FLAGS', () => {
+    const { scripts } = JSON.parse(
+      readFileSync(new URL('../../../package.json', import.meta.url), 'utf8'),
+    ) as { scripts: Record<string, string> };
+    for (const name of ['start', 'jindu'])
+      expect(scripts[name], name).toContain(`node ${NODE_FLAGS.join(' ')} bin/jindu.js`);
+  });
+
+  // The test workers run with NODE_FLAGS too (vitest.config.ts), as the server does.
+  it('is kept in frames, and the storage still follows awaits', async () => {
     expect(asyncContextKind()).toBe('frames');
     const storage = new AsyncLocalStorage<number>();
     const seen = await Promise.all(
