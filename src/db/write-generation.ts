@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { ChangeEvent } from '../domain/change-events.js';
+import { ITEM_EVENT_TYPES, type ChangeEvent } from '../domain/change-events.js';
 import { deltasOf, type EventDelta } from '../domain/event-deltas.js';
 import { mergeDeltas } from '../domain/tally.js';
 import type { Em } from './orm.js';
@@ -39,17 +39,7 @@ export function newGeneration(): WriteGeneration {
 const KEPT_COUNTERS = 32;
 
 /** Events that change an initiative's counters and nothing a tree is built from. */
-const COUNTERS_ONLY = new Set<ChangeEvent['type']>([
-  'ItemCreated',
-  'ItemStatusChanged',
-  'ItemWeightChanged',
-  'ItemDeleted',
-  'ItemRestored',
-  'ItemMoved',
-  'ItemRenamed',
-  'ItemNoteSet',
-  'ItemStageChanged',
-]);
+const COUNTERS_ONLY = new Set<ChangeEvent['type']>([...ITEM_EVENT_TYPES, 'ItemStageChanged']);
 
 const READ = /^\s*(select|pragma)\b/i;
 /**

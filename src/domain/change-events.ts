@@ -95,6 +95,18 @@ export type ChangeEvent =
   | HealthEvent
   | ReportModelEvent;
 
+/** Events that change an item's row and its workstream's counters, and no workstream's row. */
+export const ITEM_EVENT_TYPES: readonly ChangeEvent['type'][] = [
+  'ItemCreated',
+  'ItemStatusChanged',
+  'ItemWeightChanged',
+  'ItemDeleted',
+  'ItemRestored',
+  'ItemMoved',
+  'ItemRenamed',
+  'ItemNoteSet',
+];
+
 export type ChangeEventType = ChangeEvent['type'];
 
 /**

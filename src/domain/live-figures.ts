@@ -1,4 +1,4 @@
-import type { ChangeEvent } from './change-events.js';
+import { ITEM_EVENT_TYPES, type ChangeEvent } from './change-events.js';
 import type { EventDelta } from './event-deltas.js';
 import {
   figureChanges,
@@ -11,14 +11,7 @@ import type { RollupPolicy } from './rollup-policy.js';
 import { applyDelta, emptyTally } from './tally.js';
 
 const ITEM_ONLY: ReadonlySet<ChangeEvent['type']> = new Set([
-  'ItemCreated',
-  'ItemStatusChanged',
-  'ItemWeightChanged',
-  'ItemDeleted',
-  'ItemRestored',
-  'ItemMoved',
-  'ItemRenamed',
-  'ItemNoteSet',
+  ...ITEM_EVENT_TYPES,
   'WorkstreamCreated',
 ]);
 
