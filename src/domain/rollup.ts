@@ -116,19 +116,30 @@ function ownFigure<Id>(node: RollupNode<Id>): Figure {
 }
 
 /**
- * Folds per-workstream tallies up the tree: each node's figure is the sum over its subtree.
- * Linear in the number of nodes; nodes whose parent is absent (deleted subtrees) are left out.
+ * Each node's children in input order, the top nodes under null. A node whose parent is not
+ * among `nodes` (an orphan of a removed parent) is left out, with its subtree.
  */
-export function foldTree<Id>(nodes: readonly RollupNode<Id>[], policy: RollupPolicy): Rollup<Id> {
-  const children = new Map<Id | null, RollupNode<Id>[]>();
+function childrenByParent<Id, N extends { readonly id: Id; readonly parentId: Id | null }>(
+  nodes: readonly N[],
+): Map<Id | null, N[]> {
   const ids = new Set(nodes.map((n) => n.id));
+  const children = new Map<Id | null, N[]>();
   for (const node of nodes) {
     const parent = node.parentId !== null && ids.has(node.parentId) ? node.parentId : null;
-    if (node.parentId !== null && parent === null) continue; // orphan of a removed parent
+    if (node.parentId !== null && parent === null) continue;
     const list = children.get(parent);
     if (list) list.push(node);
     else children.set(parent, [node]);
   }
+  return children;
+}
+
+/**
+ * Folds per-workstream tallies up the tree: each node's figure is the sum over its subtree.
+ * Linear in the number of nodes; nodes whose parent is absent (deleted subtrees) are left out.
+ */
+export function foldTree<Id>(nodes: readonly RollupNode<Id>[], policy: RollupPolicy): Rollup<Id> {
+  const children = childrenByParent(nodes);
 
   const figures = new Map<Id, Figure>();
   const root = emptyFigure();
@@ -270,15 +281,7 @@ export class CreditFold<Id> {
   readonly counted: Float64Array;
 
   constructor(nodes: readonly Omit<RollupNode<Id>, 'tally'>[]) {
-    const ids = new Set(nodes.map((n) => n.id));
-    const children = new Map<Id | null, Omit<RollupNode<Id>, 'tally'>[]>();
-    for (const node of nodes) {
-      const parent = node.parentId !== null && ids.has(node.parentId) ? node.parentId : null;
-      if (node.parentId !== null && parent === null) continue; // orphan of a removed parent
-      const list = children.get(parent);
-      if (list) list.push(node);
-      else children.set(parent, [node]);
-    }
+    const children = childrenByParent(nodes);
     const order: Omit<RollupNode<Id>, 'tally'>[] = [];
     const index = new Map<Id, number>();
     const stack = [...(children.get(null) ?? [])].reverse();
