@@ -16,7 +16,7 @@ import {
 } from './queries.js';
 import { backgroundWrites, dashboardLike } from './background-writes.js';
 import { rawStatusWrites, type RawResult } from './raw-writes.js';
-import { startServer, type ServerProcess } from './server-process.js';
+import { pinLoadGenerator, startServer, type ServerProcess } from './server-process.js';
 import { median, meets, spread, table, type Figure } from './summary.js';
 import { measureS11, type S11Context } from './s11.js';
 import { measureS12 } from './s12.js';
@@ -75,17 +75,10 @@ const began = performance.now();
 const elapsed = () => `${((performance.now() - began) / 1000).toFixed(0)} s`;
 
 // The load generator (this process, all its threads) on core 1; the servers on core 0.
-let pinned = cpus().length >= 2;
-if (pinned) {
-  try {
-    execFileSync('taskset', ['-a', '-cp', '1', String(process.pid)], { stdio: 'ignore' });
-  } catch {
-    pinned = false;
-  }
-}
+const core = pinLoadGenerator();
+const pinned = core >= 0;
 if (!pinned)
   say('warning: cannot pin to separate cores (taskset, 2 cores); figures will be noisier');
-const core = pinned ? 0 : -1;
 
 const dir = mkdtempSync(join(tmpdir(), 'jindu-bench-'));
 const jindu = (args: string[], file: string) =>

@@ -1,12 +1,12 @@
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { generateHistory } from './history.js';
 import { runLoad, type LoadResult } from './load.js';
 import { checkDashboard, dashboardQuery, sameAs } from './queries.js';
-import { startServer, type ServerProcess } from './server-process.js';
+import { pinLoadGenerator, startServer, type ServerProcess } from './server-process.js';
 import { generateInitiative } from './synthetic-data.js';
 
 const HELP = `node --import @swc-node/register/esm-register bench/s11-ab.ts [options]
@@ -44,15 +44,8 @@ const rounds = Number(opts.rounds);
 const requests = Number(opts.requests);
 const say = (text: string) => process.stderr.write(`${text}\n`);
 
-let core = -1;
-if (cpus().length >= 2) {
-  try {
-    execFileSync('taskset', ['-a', '-cp', '1', String(process.pid)], { stdio: 'ignore' });
-    core = 0;
-  } catch {
-    say('warning: cannot pin to separate cores');
-  }
-}
+const core = pinLoadGenerator();
+if (core < 0) say('warning: cannot pin to separate cores');
 
 const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'jindu-s11-'));
 const base = join(dir, 'base.sqlite');

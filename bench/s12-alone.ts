@@ -1,13 +1,13 @@
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { backgroundWrites } from './background-writes.js';
 import { generateHistory } from './history.js';
 import { checkDashboard, dashboardQuery } from './queries.js';
 import { forecastQuery, historyQuery } from './s12.js';
-import { startServer, type ServerProcess } from './server-process.js';
+import { pinLoadGenerator, startServer, type ServerProcess } from './server-process.js';
 import { median } from './summary.js';
 import { generateInitiative } from './synthetic-data.js';
 
@@ -60,15 +60,8 @@ if (!['cold', 'kept', 'both'].includes(opts.forecasts!)) {
 const modes = opts.forecasts === 'both' ? ['cold', 'kept'] : [opts.forecasts!];
 const say = (text: string) => process.stderr.write(`${text}\n`);
 
-let core = -1;
-if (cpus().length >= 2) {
-  try {
-    execFileSync('taskset', ['-a', '-cp', '1', String(process.pid)], { stdio: 'ignore' });
-    core = 0;
-  } catch {
-    say('warning: cannot pin to separate cores');
-  }
-}
+const core = pinLoadGenerator();
+if (core < 0) say('warning: cannot pin to separate cores');
 
 const dir = mkdtempSync(join(tmpdir(), 'jindu-s12-'));
 const base = join(dir, 'base.sqlite');

@@ -1,6 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { openSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { cpus } from 'node:os';
 import { NODE_FLAGS } from '../src/server/async-context.js';
 
 /**
@@ -108,4 +109,19 @@ export async function startServer(options: StartOptions): Promise<ServerProcess>
       await exited;
     },
   };
+}
+
+/**
+ * Pins this process (the load generator, all its threads) to core 1, so servers started on
+ * core 0 have a core of their own. Returns the servers' core, or -1 when it cannot pin (one
+ * core, no taskset): figures are noisier then.
+ */
+export function pinLoadGenerator(): number {
+  if (cpus().length < 2) return -1;
+  try {
+    execFileSync('taskset', ['-a', '-cp', '1', String(process.pid)], { stdio: 'ignore' });
+    return 0;
+  } catch {
+    return -1;
+  }
 }
