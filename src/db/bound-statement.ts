@@ -1,5 +1,3 @@
-import type { Configuration } from '@mikro-orm/core';
-
 /**
  * What the SQLite and PostgreSQL connections share when they send `em.execute`'s statements with
  * bound parameters themselves (sqlite-driver.ts, pg-driver.ts) instead of MikroORM writing the
@@ -28,20 +26,13 @@ export function plainStatement(
   );
 }
 
-/**
- * A statement's text as it is sent (after MikroORM's `onQuery` hook) and as MikroORM logs it:
- * its values written in only when they are logged.
- */
-export function statementTexts(
-  config: Configuration,
-  platform: { formatQuery(sql: string, params: readonly unknown[]): string },
-  query: string,
+/** The text MikroORM logs for a statement: its values written in only when they are logged. */
+export function loggedText(
+  logger: { isEnabled(namespace: 'query-params', context?: never): boolean },
+  formatQuery: (sql: string, params: unknown[]) => string,
+  sql: string,
   params: unknown[],
   loggerContext: unknown,
-): { sql: string; logged: string } {
-  const sql = config.get('onQuery')(query, params);
-  const logged = config.getLogger().isEnabled('query-params', loggerContext as never)
-    ? platform.formatQuery(sql, params)
-    : sql;
-  return { sql, logged };
+): string {
+  return logger.isEnabled('query-params', loggerContext as never) ? formatQuery(sql, params) : sql;
 }

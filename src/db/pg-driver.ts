@@ -1,7 +1,7 @@
 import type { Configuration, Transaction } from '@mikro-orm/core';
 import { PostgreSqlConnection, PostgreSqlDriver } from '@mikro-orm/postgresql';
 import { CompiledQuery } from 'kysely';
-import { plainStatement, statementTexts } from './bound-statement.js';
+import { loggedText, plainStatement } from './bound-statement.js';
 
 type Execute = PostgreSqlConnection['execute'];
 type LoggingOptions = NonNullable<Parameters<Execute>[4]>;
@@ -36,10 +36,11 @@ export class BoundParametersConnection extends PostgreSqlConnection {
         : null;
     if (!bound) return super.execute(query, params, method, ctx, loggerContext) as Promise<T>;
     await this.ensureConnection();
-    const { sql, logged } = statementTexts(
-      this.config,
-      this.platform,
-      query as string,
+    const sql = this.config.get('onQuery')(query as string, params as unknown[]);
+    const logged = loggedText(
+      this.config.getLogger(),
+      (text, values) => this.platform.formatQuery(text, values),
+      sql,
       params as unknown[],
       loggerContext,
     );

@@ -1,7 +1,7 @@
 import type { Configuration, Transaction } from '@mikro-orm/core';
 import { SqliteConnection, SqliteDriver } from '@mikro-orm/sqlite';
 import type { Database } from 'better-sqlite3';
-import { plainStatement, statementTexts } from './bound-statement.js';
+import { loggedText, plainStatement } from './bound-statement.js';
 import { bindAll, keptStatement } from './prepared.js';
 
 type Execute = SqliteConnection['execute'];
@@ -46,10 +46,11 @@ export class KeptStatementsConnection extends SqliteConnection {
       : null;
     if (!bound) return super.execute(query, params, method, ctx, loggerContext) as Promise<T>;
     await this.ensureConnection();
-    const { sql, logged } = statementTexts(
-      this.config,
-      this.platform,
-      query as string,
+    const sql = this.config.get('onQuery')(query as string, params as unknown[]);
+    const logged = loggedText(
+      this.config.getLogger(),
+      (text, values) => this.platform.formatQuery(text, values),
+      sql,
       params as unknown[],
       loggerContext,
     );
