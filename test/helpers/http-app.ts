@@ -31,9 +31,10 @@ export interface HttpTestApp {
 export async function startHttpApp(
   dialect: DialectName,
   options: Partial<ServerOptions> = {},
+  poolSize = 20,
 ): Promise<HttpTestApp> {
   const db = await createTestDatabase(dialect, true);
-  const orm = await openOrm({ databaseUrl: db.url, poolSize: 20 });
+  const orm = await openOrm({ databaseUrl: db.url, poolSize });
   await orm.schema.refresh();
   const app: App = await createApp(
     orm,

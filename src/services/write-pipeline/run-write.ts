@@ -6,16 +6,19 @@ import { idempotent } from '../idempotency.js';
 import { attributedWrite, beginAttempt, noteInitiativeWrites } from '../../db/write-generation.js';
 import { ringAfterCommit } from '../live/commit-bell.js';
 import { inTransaction } from '../transaction.js';
+import { writeGate } from '../../db/write-gate.js';
 import { assertInEffectiveOrder } from './assert-in-order.js';
 import { assertEventsAllowed, recordEvents, touchedBy } from './record-events.js';
 import type { UseCase } from './use-case.js';
 import type { WriteContext } from './write-context.js';
 
 /**
- * Runs one write: opens the transaction (retried whole on a deadlock or a lost unique race),
- * replays an idempotent retry, locks the initiative when the use-case changes a tree's shape
- * and the item rows it changes, reads the clock, runs the use-case with the caller's scope, checks and logs its events, applies their counter
- * deltas, commits, and then tells the caller what to forget. Every mutation goes through here.
+ * Runs one write: waits for one of this process's write slots (src/db/write-gate.ts), opens the
+ * transaction (retried whole on a deadlock or a lost unique race), replays an idempotent retry,
+ * locks the initiative when the use-case changes a tree's shape and the item rows it changes,
+ * reads the clock, runs the use-case with the caller's scope, checks and logs its events, applies
+ * their counter deltas, commits, and then tells the caller what to forget. Every mutation goes
+ * through here.
  *
  * On SQLite, what readers keep (kept trees and answers) is stamped per initiative: the write
  * moves the stamps of the initiatives its events name, in its transaction, and nothing else's
@@ -32,42 +35,44 @@ export async function runWrite<P, R>(
     throw new Error(`${useCase.name} does not take an idempotency key`);
   let events: readonly ChangeEvent[] = [];
   let outbox: readonly OutboxRow[] = [];
-  const result = await attributedWrite(ctx.em, () =>
-    inTransaction(ctx.em, (tem) => {
-      events = []; // a retried transaction starts over
-      beginAttempt();
-      outbox = [];
-      return idempotent(
-        tem,
-        ctx.idempotency,
-        { operation: useCase.name, input: props },
-        useCase.codec!,
-        async () => {
-          if (useCase.lockTarget) {
-            const initiativeId = await useCase.lockTarget(tem, props);
-            if (initiativeId !== null && ctx.scope(initiativeId))
-              await lockInitiative(tem, initiativeId);
-          }
-          if (useCase.lockItems) await lockItems(tem, useCase.lockItems(props));
-          // The clock is read only now, with every lock that orders writers to the same object
-          // held: a writer that waited on one stamps a later time than the one it waited for, so
-          // each object's rows run in commit order in both times and replay equals live.
-          const now = new Date();
-          const outcome = await useCase.run(
-            { tem, now, actor: ctx.actor, inScope: ctx.scope },
-            props,
-          );
-          assertEventsAllowed(outcome.events, ctx.scope, now);
-          await assertInEffectiveOrder(tem, outcome.events, now, (i) =>
-            useCase.effectiveField ? useCase.effectiveField(props, i) : ['effectiveAt'],
-          );
-          outbox = await recordEvents(tem, outcome.events, ctx.actor, now);
-          noteInitiativeWrites(tem, touchedBy(outcome.events).initiativeIds, outcome.events);
-          events = outcome.events;
-          return outcome.result;
-        },
-      );
-    }),
+  const result = await writeGate(ctx.em)(() =>
+    attributedWrite(ctx.em, () =>
+      inTransaction(ctx.em, (tem) => {
+        events = []; // a retried transaction starts over
+        beginAttempt();
+        outbox = [];
+        return idempotent(
+          tem,
+          ctx.idempotency,
+          { operation: useCase.name, input: props },
+          useCase.codec!,
+          async () => {
+            if (useCase.lockTarget) {
+              const initiativeId = await useCase.lockTarget(tem, props);
+              if (initiativeId !== null && ctx.scope(initiativeId))
+                await lockInitiative(tem, initiativeId);
+            }
+            if (useCase.lockItems) await lockItems(tem, useCase.lockItems(props));
+            // The clock is read only now, with every lock that orders writers to the same object
+            // held: a writer that waited on one stamps a later time than the one it waited for, so
+            // each object's rows run in commit order in both times and replay equals live.
+            const now = new Date();
+            const outcome = await useCase.run(
+              { tem, now, actor: ctx.actor, inScope: ctx.scope },
+              props,
+            );
+            assertEventsAllowed(outcome.events, ctx.scope, now);
+            await assertInEffectiveOrder(tem, outcome.events, now, (i) =>
+              useCase.effectiveField ? useCase.effectiveField(props, i) : ['effectiveAt'],
+            );
+            outbox = await recordEvents(tem, outcome.events, ctx.actor, now);
+            noteInitiativeWrites(tem, touchedBy(outcome.events).initiativeIds, outcome.events);
+            events = outcome.events;
+            return outcome.result;
+          },
+        );
+      }),
+    ),
   );
   // Committed. A replayed retry changed nothing, so there is nothing to forget.
   if (events.length > 0) {
