@@ -4,6 +4,7 @@ import { serverOptions, type ServerOptions } from '../../src/config.js';
 import { createApp, type App } from '../../src/server/app.js';
 import { createToken } from '../../src/services/tokens.js';
 import { createTestDatabase, type DialectName, type TestDatabase } from './databases.js';
+import { asAdmin, databaseName, terminateBackends } from './pg-admin.js';
 import { silentLog } from './test-app.js';
 
 export interface HttpTestApp {
@@ -25,6 +26,39 @@ export interface HttpTestApp {
   ): Promise<string>;
   em(): Em;
   close(): Promise<void>;
+}
+
+/** How long one step of `close` may take before the test app says so and forces it. */
+const CLOSE_STEP_MS = 20_000;
+
+/**
+ * Waits for one step of closing. On PostgreSQL a step has been seen to wait past the hook's
+ * timeout on a busy machine (about one full run in four; two pooled sessions sat idle and the
+ * close never finished), without a cause found yet. A step that takes CLOSE_STEP_MS says what
+ * the database's sessions were doing, then ends them: a session that ends hands its pooled
+ * connection back (pg-pool-guard.ts), so the step can finish.
+ */
+async function bounded(db: TestDatabase, what: string, step: Promise<void>): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const slow = new Promise<'slow'>((resolve) => {
+    timer = setTimeout(() => resolve('slow'), CLOSE_STEP_MS);
+  });
+  const first = await Promise.race([step.then(() => 'done' as const), slow]);
+  clearTimeout(timer);
+  if (first === 'done' || db.dialect !== 'postgresql') return step;
+  const name = databaseName(db.url);
+  const sessions = await asAdmin((em) =>
+    em.execute(
+      `select application_name, state, wait_event_type, wait_event, left(query, 200) as query
+         from pg_stat_activity where datname = ?`,
+      [name],
+    ),
+  );
+  console.warn(
+    `closing the test app: ${what} did not close in ${CLOSE_STEP_MS} ms; the sessions of ${name}: ${JSON.stringify(sessions)}; ending them`,
+  );
+  await asAdmin((em) => terminateBackends(em, name));
+  return step;
 }
 
 /** The real HTTP server in this process, on a free loopback port, over a database of its own. */
@@ -68,8 +102,8 @@ export async function startHttpApp(
     },
     em: () => orm.em.fork() as Em,
     close: async () => {
-      await app.close();
-      await orm.close();
+      await bounded(db, 'the server', app.close());
+      await bounded(db, 'the ORM', orm.close());
       await db.drop();
     },
   };
