@@ -51,9 +51,15 @@ export async function serveCommand(): Promise<void> {
     // Once the server stops listening nothing else keeps the process alive: hold it until the
     // database is closed and the last log lines are written (they go out in batches).
     const alive = setInterval(() => {}, 1_000);
-    const force = setTimeout(() => process.exit(1), 10_000).unref();
+    let waitingFor = 'the HTTP server, subscriptions and webhooks';
+    const force = setTimeout(() => {
+      log.error({ waitingFor }, 'shutdown did not finish in 10 s; exiting');
+      setTimeout(() => process.exit(1), 1_000).unref(); // if the log cannot flush either
+      log.flush(() => process.exit(1));
+    }, 10_000).unref();
     stopSnapshots();
     await app.close();
+    waitingFor = 'the database connections';
     await orm.close();
     unlock?.();
     clearTimeout(force);

@@ -21,6 +21,9 @@ import { PrometheusMetrics } from './prometheus.js';
 import { outboxHead } from '../db/queries/outbox.queries.js';
 import { MetricsSource } from './process-metrics.js';
 
+/** How long a stop waits for open HTTP connections before it closes them. */
+export const CLOSE_GRACE_MS = 3_000;
+
 export interface App {
   readonly server: Server;
   /** Kept answers (JINDU_ANSWER_CACHE), when on. */
@@ -156,10 +159,16 @@ export async function createApp(
       // Connections of requests cut short turn idle only after their answer: close those too,
       // or a client's keep-alive holds the stop for the whole keep-alive timeout.
       const idle = setInterval(() => server.closeIdleConnections(), 50);
+      // Running requests end within a slice once `stopping` is aborted; a connection still open
+      // after the grace is a client that stopped sending mid-request or stopped reading.
+      const cut = setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_MS);
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();
-      }).finally(() => clearInterval(idle));
+      }).finally(() => {
+        clearInterval(idle);
+        clearTimeout(cut);
+      });
       await apollo.stop();
       metrics.stop();
     },

@@ -1,7 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLOSE_GRACE_MS } from '../../src/server/app.js';
 import { runCli, startServer, type ServerProcess } from '../helpers/server-process.js';
 
 const HIVE =
@@ -156,6 +158,37 @@ describe('JINDU_SEED=none', () => {
       });
       expect((await res.json()).data).toEqual({ initiatives: [] });
       expect(await server.stop()).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('SIGTERM with a client that stopped sending mid-request', () => {
+  it('closes that connection after the grace and stops cleanly', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'jindu-e2e-stuck-'));
+    try {
+      const server = await startServer({
+        DATABASE_URL: `sqlite:${join(dir, 'j.sqlite')}`,
+        JINDU_SEED: 'none',
+      });
+      const { port } = new URL(server.url);
+      const socket = connect(Number(port), '127.0.0.1');
+      await new Promise<void>((resolve) => socket.once('connect', resolve));
+      // Headers promise 100 bytes of body; 9 arrive and nothing more.
+      socket.write(
+        'POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"query":',
+      );
+      const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+      await new Promise((r) => setTimeout(r, 200));
+      const started = performance.now();
+      expect(await server.stop('SIGTERM')).toBe(0);
+      const ms = performance.now() - started;
+      await closed;
+      expect(ms).toBeGreaterThanOrEqual(CLOSE_GRACE_MS - 100);
+      expect(ms).toBeLessThan(CLOSE_GRACE_MS + 4_000);
+      expect(server.logs.join('')).toContain('"msg":"stopped"');
+      expect(server.logs.join('')).not.toContain('shutdown did not finish');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
