@@ -38,7 +38,12 @@ const CLOSE_STEP_MS = 20_000;
  * the database's sessions were doing, then ends them: a session that ends hands its pooled
  * connection back (pg-pool-guard.ts), so the step can finish.
  */
-async function bounded(db: TestDatabase, what: string, step: Promise<void>): Promise<void> {
+async function bounded(
+  db: TestDatabase,
+  what: string,
+  step: Promise<void>,
+  pool: () => unknown,
+): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const slow = new Promise<'slow'>((resolve) => {
     timer = setTimeout(() => resolve('slow'), CLOSE_STEP_MS);
@@ -55,7 +60,7 @@ async function bounded(db: TestDatabase, what: string, step: Promise<void>): Pro
     ),
   );
   console.warn(
-    `closing the test app: ${what} did not close in ${CLOSE_STEP_MS} ms; the sessions of ${name}: ${JSON.stringify(sessions)}; ending them`,
+    `closing the test app: ${what} did not close in ${CLOSE_STEP_MS} ms; the pool: ${JSON.stringify(pool())}; the sessions of ${name}: ${JSON.stringify(sessions)}; ending them`,
   );
   await asAdmin((em) => terminateBackends(em, name));
   return step;
@@ -76,6 +81,18 @@ export async function startHttpApp(
     serverOptions({ executor: 'compare', ...options }),
   );
   const url = await app.listen(0, '127.0.0.1');
+  const pgPool =
+    db.dialect === 'postgresql'
+      ? ((await (
+          orm.em.getDriver().getConnection() as unknown as { getNativeClient(): Promise<unknown> }
+        ).getNativeClient()) as { totalCount: number; idleCount: number; waitingCount: number })
+      : null;
+  const poolCounts = () =>
+    pgPool && {
+      total: pgPool.totalCount,
+      idle: pgPool.idleCount,
+      waiting: pgPool.waitingCount,
+    };
   const token = async (
     name: string,
     role: 'viewer' | 'editor' | 'admin',
@@ -102,8 +119,8 @@ export async function startHttpApp(
     },
     em: () => orm.em.fork() as Em,
     close: async () => {
-      await bounded(db, 'the server', app.close());
-      await bounded(db, 'the ORM', orm.close());
+      await bounded(db, 'the server', app.close(), poolCounts);
+      await bounded(db, 'the ORM', orm.close(), poolCounts);
       await db.drop();
     },
   };
