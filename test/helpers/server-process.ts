@@ -13,27 +13,59 @@ export interface ServerProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-/** Starts `jindu serve` as a child process on a free port; resolves once it logs its URL. */
+/** Servers started by this test file and still running. */
+const running = new Set<ChildProcess>();
+
+/** Kills every server a test file left running (the setup file calls it after each file). */
+export async function killLeftServers(): Promise<number> {
+  const left = [...running];
+  await Promise.all(
+    left.map(
+      (child) =>
+        new Promise<void>((resolve) => {
+          child.once('exit', () => resolve());
+          child.kill('SIGKILL');
+        }),
+    ),
+  );
+  return left.length;
+}
+
+/**
+ * Starts `jindu serve` as a child process on a free port; resolves once it logs its URL. A
+ * server that does not start in time is killed, and any server a test left running dies with
+ * its test file (test/helpers/setup.ts): one left behind once ran for hours, taking CPU from
+ * every later test.
+ */
 export function startServer(env: Record<string, string>): Promise<ServerProcess> {
   const child = spawn(process.execPath, [...NODE_FLAGS, JINDU, 'serve'], {
     cwd: ROOT,
     env: { ...process.env, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  running.add(child);
   const logs: string[] = [];
   const exited = new Promise<number | null>((resolve) =>
-    child.once('exit', (code) => resolve(code)),
+    child.once('exit', (code) => {
+      running.delete(child);
+      resolve(code);
+    }),
   );
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`server did not start:\n${logs.join('')}`)),
-      30_000,
-    );
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`server did not start:\n${logs.join('')}`));
+    }, 30_000);
+    // The line with the URL may arrive in two chunks: look in everything read so far.
+    let stdout = '';
     const onData = (chunk: Buffer) => {
       logs.push(chunk.toString());
-      const match = /"url":"(http:\/\/[^"]+)\/graphql"/.exec(chunk.toString());
+      stdout += chunk.toString();
+      const match = /"url":"(http:\/\/[^"]+)\/graphql"/.exec(stdout);
       if (match) {
         clearTimeout(timer);
+        child.stdout!.off('data', onData);
+        child.stdout!.on('data', (c: Buffer) => logs.push(c.toString()));
         resolve({
           url: match[1]!,
           child,
