@@ -18,6 +18,9 @@ import {
   type WriteGeneration,
 } from './write-generation.js';
 
+/** PostgreSQL connections per process unless `poolSize` says otherwise. */
+export const DEFAULT_POOL_SIZE = 10;
+
 export type Em = SqlEntityManager;
 export type { Dialect };
 
@@ -71,7 +74,7 @@ export function ormOptions(
     ...common,
     driver: JinduPostgreSqlDriver,
     clientUrl: opts.databaseUrl,
-    pool: { min: 0, max: opts.poolSize ?? 10 },
+    pool: { min: 0, max: opts.poolSize ?? DEFAULT_POOL_SIZE },
     // Broken connections are discarded and the wait for one is bounded (see pg-pool-guard.ts);
     // statements are prepared once per connection unless JINDU_PG_PREPARE=false
     // (pg-named-statements.ts).

@@ -1,5 +1,5 @@
 import pLimit, { type LimitFunction } from 'p-limit';
-import type { Em } from './orm.js';
+import { DEFAULT_POOL_SIZE, type Em } from './orm.js';
 
 /** Pooled connections that writes leave to reads and token checks, however many writes wait. */
 export const READ_RESERVE = 2;
@@ -27,7 +27,7 @@ export function writeGate(em: Em): LimitFunction {
   let gate = gates.get(driver);
   if (!gate) {
     const pool = em.config.get('pool') as { max?: number } | undefined;
-    gate = pLimit(writeSlots(pool?.max ?? 10));
+    gate = pLimit(writeSlots(pool?.max ?? DEFAULT_POOL_SIZE));
     gates.set(driver, gate);
   }
   return gate;
