@@ -4,12 +4,8 @@ import { writeSlots } from '../../src/db/write-gate.js';
 import { POSTGRES_URL } from '../helpers/databases.js';
 import { startHttpApp, type HttpTestApp } from '../helpers/http-app.js';
 import { databaseName } from '../helpers/pg-admin.js';
-import {
-  CREATE_INITIATIVE,
-  CREATE_ITEMS,
-  CREATE_WORKSTREAM,
-  SET_ITEM_STATUS,
-} from '../helpers/operations.js';
+import { makeTree } from '../helpers/live-client.js';
+import { SET_ITEM_STATUS } from '../helpers/operations.js';
 
 const POOL = 4;
 const WRITES = 20;
@@ -18,21 +14,11 @@ const HOLD_MS = 3_500;
 
 describe.skipIf(!POSTGRES_URL)('writes waiting on a lock (postgresql, a pool of 4)', () => {
   let app: HttpTestApp;
-  let items: { id: string }[];
+  let items: string[];
 
   beforeAll(async () => {
     app = await startHttpApp('postgresql', {}, POOL);
-    const ini = (await app.post(CREATE_INITIATIVE, { input: { key: 'gate', name: '闸' } })).body
-      .data.createInitiative.initiative.id;
-    const ws = (await app.post(CREATE_WORKSTREAM, { input: { initiativeId: ini, name: 'ws' } }))
-      .body.data.createWorkstream.workstream.id;
-    const created = await app.post(CREATE_ITEMS, {
-      input: {
-        workstreamId: ws,
-        items: Array.from({ length: 5 }, (_, i) => ({ name: `item-${i}` })),
-      },
-    });
-    items = created.body.data.createItems.items;
+    items = (await makeTree((q, v) => app.post(q, v), 'gate', 1, 5)).items[0]!;
   });
   afterAll(() => app?.close());
 
@@ -47,7 +33,7 @@ describe.skipIf(!POSTGRES_URL)('writes waiting on a lock (postgresql, a pool of 
       await holder.query('select id from item for update');
       const writes = Array.from({ length: WRITES }, (_, i) =>
         app.post(SET_ITEM_STATUS, {
-          input: { itemId: items[i % items.length]!.id, status: 'IN_PROGRESS', percent: i + 1 },
+          input: { itemId: items[i % items.length]!, status: 'IN_PROGRESS', percent: i + 1 },
         }),
       );
       await new Promise((r) => setTimeout(r, 500));
