@@ -7,21 +7,39 @@ import { dialectOf, type Em } from './orm.js';
  * is prepared once and runs with its parameters bound (see sqlite-driver.ts for `em.execute`).
  */
 const MAX_KEPT = 512;
-const kept = new WeakMap<Database, Map<string, Statement>>();
 
-/** The connection's prepared statement for `sql`, prepared on first use (least recently used go). */
+interface Kept {
+  readonly statement: Statement;
+  /** Used since it last came to the front of the queue (see `keptStatement`). */
+  used: boolean;
+}
+const kept = new WeakMap<Database, Map<string, Kept>>();
+
+/**
+ * The connection's prepared statement for `sql`, prepared on first use. When MAX_KEPT are kept,
+ * one goes: the oldest not used since it last reached the front of the queue (a used one goes
+ * to the back instead, a "second chance"). So a hit only sets a flag: a write runs a dozen
+ * statements, and moving each to the back of the map on every use (a least-recently-used
+ * order) cost two more map operations per statement, on keys of several hundred characters.
+ */
 export function keptStatement(db: Database, sql: string): Statement {
   let statements = kept.get(db);
   if (!statements) kept.set(db, (statements = new Map()));
-  let statement = statements.get(sql);
-  if (statement) {
-    // Most recently used last, so the first key is the one to drop.
-    statements.delete(sql);
-  } else {
-    statement = db.prepare(sql);
-    if (statements.size >= MAX_KEPT) statements.delete(statements.keys().next().value!);
+  const hit = statements.get(sql);
+  if (hit) {
+    hit.used = true;
+    return hit.statement;
   }
-  statements.set(sql, statement);
+  const statement = db.prepare(sql);
+  while (statements.size >= MAX_KEPT) {
+    const [oldest, entry] = statements.entries().next().value!;
+    statements.delete(oldest);
+    if (entry.used) {
+      entry.used = false;
+      statements.set(oldest, entry);
+    }
+  }
+  statements.set(sql, { statement, used: false });
   return statement;
 }
 
