@@ -47,6 +47,12 @@ export class KeptStatementsConnection extends SqliteConnection {
     if (!bound) return super.execute(query, params, method, ctx, loggerContext) as Promise<T>;
     await this.ensureConnection();
     const sql = this.config.get('onQuery')(query as string, params as unknown[]);
+    if (ctx && this.unlogged()) {
+      // Inside a transaction, which holds the connection until it ends (the query builder's
+      // provider gives it to nothing else meanwhile), and with nothing to log or time: the
+      // statement runs at once, as `transactionStatement` runs a write's own (prepared.ts).
+      return this.transformRawResult<T>(runKept(await this.getNativeClient(), sql, bound), method);
+    }
     const logged = loggedText(
       this.config.getLogger(),
       (text, values) => this.platform.formatQuery(text, values),
@@ -63,6 +69,13 @@ export class KeptStatementsConnection extends SqliteConnection {
           this.transformRawResult<T>(runKept(db, sql, bound), method),
         ),
       { query: sql, params: params as unknown[], ...loggerContext },
+    );
+  }
+
+  /** True when MikroORM would neither log nor time a statement (no debug, no slow-query log). */
+  private unlogged(): boolean {
+    return (
+      !this.logger.isEnabled('query') && (this.config.get('slowQueryThreshold') ?? null) === null
     );
   }
 }
