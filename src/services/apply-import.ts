@@ -89,7 +89,9 @@ function importUseCase(
       const creates = new Map<number, PlannedRow[]>();
       for (const row of ok.filter((r) => r.action === 'create')) {
         const wsId = idOf.get(row.path)!;
-        creates.set(wsId, [...(creates.get(wsId) ?? []), row]);
+        const rows = creates.get(wsId);
+        if (rows) rows.push(row);
+        else creates.set(wsId, [row]);
       }
       for (const [workstreamId, rows] of creates) {
         for (const part of chunks(rows)) {

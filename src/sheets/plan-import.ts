@@ -68,7 +68,9 @@ export function planImport(sheet: ReadSheet, state: SheetState, opts: PlanOption
   const byName = new Map<string, SheetItem[]>();
   for (const i of state.items) {
     const k = `${i.workstreamId}\u0000${i.name}`;
-    byName.set(k, [...(byName.get(k) ?? []), i]);
+    const same = byName.get(k);
+    if (same) same.push(i);
+    else byName.set(k, [i]);
   }
   const seen = new Map<string, number>();
   const rows = sheet.rows.map((r) => planRow(r));

@@ -45,8 +45,13 @@ export async function appendOutbox(
   const byInitiative = new Map<number, ChangeEvent[]>();
   const idsOf = new Map<number, number[]>();
   events.forEach((e, n) => {
-    byInitiative.set(e.initiativeId, [...(byInitiative.get(e.initiativeId) ?? []), e]);
-    idsOf.set(e.initiativeId, [...(idsOf.get(e.initiativeId) ?? []), recorded.changeIds[n]!]);
+    let own = byInitiative.get(e.initiativeId);
+    if (!own) {
+      byInitiative.set(e.initiativeId, (own = []));
+      idsOf.set(e.initiativeId, []);
+    }
+    own.push(e);
+    idsOf.get(e.initiativeId)!.push(recorded.changeIds[n]!);
   });
   const initiatives = [...byInitiative.keys()].sort((a, b) => a - b);
   const last = recorded.lastSeq;
