@@ -276,8 +276,8 @@ const BULK = Math.min(100, writes.itemCount);
 
 /** How long the first warm-up of a load may go on while its CPU per request still falls. */
 const WARM_UP_CAP_SECONDS = smoke ? 1 : 30;
-/** Warm-up batches compared, three against the three before them. */
-const WARM_WINDOW = 3;
+/** The warm-up's CPU per request is compared between windows of this many seconds. */
+const WARM_WINDOW_SECONDS = smoke ? 0.2 : 2;
 /** Requests of a load's warm-up so far, for the details (a new process starts again at 0). */
 const warmedWith = new Map<string, number>();
 
@@ -287,12 +287,12 @@ const warmedWith = new Map<string, number>();
  * functions (a write: HTTP, GraphQL, the write pipeline, a dozen statements) reaches its
  * steady cost only after thousands of requests: measured on the project machine, a fresh
  * server's `setItemStatus` cost 1.4 ms of CPU over its first 1,500 writes and 0.75–0.8 ms from
- * about the 6,000th on, and a fixed two seconds of warm-up measured the middle of that descent.
- * So the first warm-up of a load runs in batches of about half a second, at least
- * `warmUpSeconds` and at most WARM_UP_CAP_SECONDS, until the median CPU per request of the
- * last three batches is no more than 5% below that of the three before them. Later loads of
- * the same name warm up for a quarter of `warmUpSeconds` (V8 drops the compiled code of
- * functions that sat idle while other loads ran, and caches and the page cache fill again).
+ * about the 6,000th on, falling 10–35% every 1,500 writes until then; a fixed two seconds of
+ * warm-up measured the start of that descent. So the first warm-up of a load runs in batches of
+ * about half a second, gathered into windows of WARM_WINDOW_SECONDS, until a window's CPU per
+ * request is no more than 5% below the window's before it (at most WARM_UP_CAP_SECONDS). Later
+ * loads of the same name warm up for a quarter of `warmUpSeconds` (V8 drops the compiled code
+ * of functions that sat idle while other loads ran, and caches and the page cache fill again).
  * The warm-up's last batch tells the rate from which the number of requests is set.
  */
 async function measure(
@@ -305,25 +305,37 @@ async function measure(
 ): Promise<LoadResult> {
   const minimum = options.connections * 2;
   const first = !rates.has(name);
-  const warmFor = first ? warmUpSeconds : warmUpSeconds / 4;
   let amount = first ? minimum * 2 : Math.max(minimum, Math.floor(rates.get(name)! / 4));
-  const costs: number[] = [];
   let requests = 0;
-  const falling = () => {
-    if (costs.length < 2 * WARM_WINDOW) return true;
-    const last = median(costs.slice(-WARM_WINDOW));
-    const before = median(costs.slice(-2 * WARM_WINDOW, -WARM_WINDOW));
-    return last < 0.95 * before;
-  };
-  for (let spent = 0; spent < warmFor || (first && spent < WARM_UP_CAP_SECONDS && falling());) {
-    const warm = await runLoad({ ...options, amount });
-    spent += warm.seconds;
-    requests += warm.requests;
-    costs.push(warm.cpuUs);
-    rates.set(name, warm.perSecond);
-    amount = Math.max(minimum, Math.floor(warm.perSecond / (first ? 2 : 4)));
+  if (first) {
+    // CPU per request over each window: its CPU time ÷ its requests.
+    const windows: { cpuUs: number; requests: number; seconds: number }[] = [];
+    let window = { cpuUs: 0, requests: 0, seconds: 0 };
+    const perRequest = (w: typeof window) => w.cpuUs / w.requests;
+    for (let spent = 0; spent < WARM_UP_CAP_SECONDS;) {
+      const warm = await runLoad({ ...options, amount });
+      spent += warm.seconds;
+      requests += warm.requests;
+      window.cpuUs += warm.cpuUs * warm.requests;
+      window.requests += warm.requests;
+      window.seconds += warm.seconds;
+      rates.set(name, warm.perSecond);
+      amount = Math.max(minimum, Math.floor(warm.perSecond / 2));
+      if (window.seconds < WARM_WINDOW_SECONDS) continue;
+      windows.push(window);
+      window = { cpuUs: 0, requests: 0, seconds: 0 };
+      const [before, last] = windows.slice(-2);
+      if (before && last && perRequest(last) >= 0.95 * perRequest(before)) break;
+    }
+    warmedWith.set(name, requests);
+  } else {
+    for (let spent = 0; spent < warmUpSeconds / 4;) {
+      const warm = await runLoad({ ...options, amount });
+      spent += warm.seconds;
+      rates.set(name, warm.perSecond);
+      amount = Math.max(minimum, Math.floor(warm.perSecond / 4));
+    }
   }
-  if (first) warmedWith.set(name, requests);
   await beforeMeasured?.();
   const result = await runLoad({
     ...options,
