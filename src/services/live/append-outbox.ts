@@ -42,23 +42,20 @@ export async function appendOutbox(
   now: Date,
   recorded: RecordedChanges,
 ): Promise<readonly OutboxRow[]> {
-  const byInitiative = new Map<number, ChangeEvent[]>();
-  const idsOf = new Map<number, number[]>();
+  // Each initiative's events and their change-log ids, in the write's order.
+  const byInitiative = new Map<number, { events: ChangeEvent[]; changeIds: number[] }>();
   events.forEach((e, n) => {
     let own = byInitiative.get(e.initiativeId);
-    if (!own) {
-      byInitiative.set(e.initiativeId, (own = []));
-      idsOf.set(e.initiativeId, []);
-    }
-    own.push(e);
-    idsOf.get(e.initiativeId)!.push(recorded.changeIds[n]!);
+    if (!own) byInitiative.set(e.initiativeId, (own = { events: [], changeIds: [] }));
+    own.events.push(e);
+    own.changeIds.push(recorded.changeIds[n]!);
   });
   const initiatives = [...byInitiative.keys()].sort((a, b) => a - b);
   const last = recorded.lastSeq;
   const rows: OutboxRow[] = [];
   const published: { initiativeId: number; changes: FigureChange[] }[] = [];
   for (const [n, initiativeId] of initiatives.entries()) {
-    const own = byInitiative.get(initiativeId)!;
+    const { events: own, changeIds } = byInitiative.get(initiativeId)!;
     const revision = recorded.revisions.get(initiativeId)!;
     const { events: figures, states } = await publishFigures(tem, initiativeId, own);
     published.push({ initiativeId, changes: states });
@@ -68,7 +65,7 @@ export async function appendOutbox(
       revision,
       actor,
       recordedAt: now.toISOString(),
-      changeIds: idsOf.get(initiativeId)!.filter((id) => id !== undefined),
+      changeIds: changeIds.filter((id) => id !== undefined),
       types: [...new Set(own.map((e) => e.type))],
       items: itemChangesOf(own),
       figures,
