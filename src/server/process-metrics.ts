@@ -28,11 +28,14 @@ export class MetricsSource {
    */
   private gaps: RecordableHistogram = createHistogram();
   private last = process.hrtime.bigint();
-  private readonly timer = setInterval(() => {
+  private readonly timer = setInterval(() => this.sample(), SAMPLE_MS).unref();
+
+  /** Ends the gap under way: records it and starts the next. */
+  private sample(): void {
     const now = process.hrtime.bigint();
     this.gaps.record(Number(now - this.last) || 1);
     this.last = now;
-  }, SAMPLE_MS).unref();
+  }
 
   /** The figures since the previous read (the event-loop histogram starts over). */
   read(): ProcessMetrics {
@@ -40,10 +43,8 @@ export class MetricsSource {
     const memory = process.memoryUsage();
     // The gap under way ends here and counts in this read (the next starts now): a read that is
     // the loop's first task after a block has not been sampled yet.
-    const now = process.hrtime.bigint();
+    this.sample();
     const gaps = this.gaps;
-    gaps.record(Number(now - this.last) || 1);
-    this.last = now;
     const metrics: ProcessMetrics = {
       uptimeSeconds: Math.round(process.uptime()),
       memory: { rssBytes: memory.rss, heapUsedBytes: memory.heapUsed },
