@@ -3,6 +3,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'nod
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
+import Database from 'better-sqlite3';
 import { BodyCheckError, runLoad, type LoadResult } from './load.js';
 import {
   checkDashboard,
@@ -108,6 +109,8 @@ say(`generating synthetic initiatives in ${dir}`);
 const mainDb = join(dir, 'main.sqlite');
 const hugeDb = join(dir, 'huge.sqlite');
 const rawDb = join(dir, 'raw.sqlite');
+/** The raw baselines again on the freshly generated file, printed beside the rows. */
+const rawFreshDb = join(dir, 'raw-fresh.sqlite');
 jindu(['migrate'], mainDb);
 jindu(['migrate'], hugeDb);
 const small = generate(mainDb, 'small', sizes.small);
@@ -135,8 +138,23 @@ const freshCopy = (target: string): string => {
   copyFileSync(pristineDb, target);
   return target;
 };
-/** The raw baselines write thousands of transactions a second: each gets a fresh copy. */
-const freshRawDb = () => freshCopy(rawDb);
+/**
+ * The raw baselines start from the write server's database as it stands just before the
+ * measured load, a page-for-page copy (SQLite's online backup). Every write appends to the
+ * change log, whose indexes touch more pages per commit as it grows: on the project machine
+ * the raw bulk transaction cost 4.2 ms on the freshly generated file and 8.6 ms after 3,200
+ * more calls, and the warm-up (thousands of writes, until the server's CPU per write stops
+ * falling) grows the server's file as much. A baseline on the fresh file measured less work.
+ */
+async function copyWritesForRaw(): Promise<void> {
+  for (const suffix of ['', '-wal', '-shm']) rmSync(`${rawDb}${suffix}`, { force: true });
+  const source = new Database(writesDb, { readonly: true, fileMustExist: true });
+  try {
+    await source.backup(rawDb);
+  } finally {
+    source.close();
+  }
+}
 
 const serverEnv = (
   file: string,
@@ -278,6 +296,16 @@ const BULK = Math.min(100, writes.itemCount);
 const WARM_UP_CAP_SECONDS = smoke ? 1 : 30;
 /** The warm-up's CPU per request is compared between windows of this many seconds. */
 const WARM_WINDOW_SECONDS = smoke ? 0.2 : 2;
+/**
+ * The write loads' warm-up windows (see `measure`): at least this many requests each, and a
+ * longer cap, since a slow machine takes a minute to run the first 6,000 writes.
+ */
+const WRITE_WARM_UP = smoke
+  ? { single: {}, bulk: {} }
+  : {
+      single: { windowRequests: 1_500, capSeconds: 90 },
+      bulk: { windowRequests: 100, capSeconds: 60 },
+    };
 /** Requests of a load's warm-up so far, for the details (a new process starts again at 0). */
 const warmedWith = new Map<string, number>();
 
@@ -289,8 +317,13 @@ const warmedWith = new Map<string, number>();
  * server's `setItemStatus` cost 1.4 ms of CPU over its first 1,500 writes and 0.75–0.8 ms from
  * about the 6,000th on, falling 10–35% every 1,500 writes until then; a fixed two seconds of
  * warm-up measured the start of that descent. So the first warm-up of a load runs in batches of
- * about half a second, gathered into windows of WARM_WINDOW_SECONDS, until a window's CPU per
- * request is no more than 5% below the window's before it (at most WARM_UP_CAP_SECONDS). Later
+ * about half a second, gathered into windows of WARM_WINDOW_SECONDS and at least
+ * `windowRequests` requests, until a window's CPU per request is no more than 5% below the
+ * window's before it (at most `capSeconds`). The descent follows how often the code has run, not
+ * the clock: on a machine a third as fast, 2 s held about 400 writes, the CPU per write fell by
+ * less than 5% between two such windows while still on its way down, and the warm-up stopped
+ * after 635 writes at 4.7 ms a write (2.7–3.3 ms after 7,000). So the write loads' windows hold
+ * at least 1,500 writes or 100 bulk calls. Later
  * loads of the same name warm up for a quarter of `warmUpSeconds` (V8 drops the compiled code
  * of functions that sat idle while other loads ran, and caches and the page cache fill again).
  * The warm-up's last batch tells the rate from which the number of requests is set.
@@ -302,6 +335,7 @@ async function measure(
   share = 1,
   /** Runs between the warm-up and the measured load. */
   beforeMeasured?: () => Promise<unknown>,
+  { windowRequests = 0, capSeconds = WARM_UP_CAP_SECONDS } = {},
 ): Promise<LoadResult> {
   const minimum = options.connections * 2;
   const first = !rates.has(name);
@@ -312,7 +346,7 @@ async function measure(
     const windows: { cpuUs: number; requests: number; seconds: number }[] = [];
     let window = { cpuUs: 0, requests: 0, seconds: 0 };
     const perRequest = (w: typeof window) => w.cpuUs / w.requests;
-    for (let spent = 0; spent < WARM_UP_CAP_SECONDS;) {
+    for (let spent = 0; spent < capSeconds;) {
       const warm = await runLoad({ ...options, amount });
       spent += warm.seconds;
       requests += warm.requests;
@@ -321,7 +355,7 @@ async function measure(
       window.seconds += warm.seconds;
       rates.set(name, warm.perSecond);
       amount = Math.max(minimum, Math.floor(warm.perSecond / 2));
-      if (window.seconds < WARM_WINDOW_SECONDS) continue;
+      if (window.seconds < WARM_WINDOW_SECONDS || window.requests < windowRequests) continue;
       windows.push(window);
       window = { cpuUs: 0, requests: 0, seconds: 0 };
       const [before, last] = windows.slice(-2);
@@ -416,9 +450,8 @@ async function settle(servers: readonly ServerProcess[]): Promise<void> {
 /** S5's and S6's loads and their raw baselines, each on core 0 alone (see the run below). */
 async function writeLoads() {
   const others = [bare, floor, ours, oursCold, oursLight, oursHuge, oursHugeCold];
-  const rawRun = (batch: number): RawResult => {
-    const run = () =>
-      rawStatusWrites(freshRawDb(), writes.firstItemId, writes.itemCount, batch, seconds);
+  const rawRun = (batch: number, file = rawDb): RawResult => {
+    const run = () => rawStatusWrites(file, writes.firstItemId, writes.itemCount, batch, seconds);
     if (!pinned) return run();
     oursWrites.pause();
     execFileSync('taskset', ['-a', '-cp', '0', String(process.pid)], { stdio: 'ignore' });
@@ -433,17 +466,24 @@ async function writeLoads() {
   let warmUpBlock = 0;
   try {
     await longestLoopDelayMs(oursWrites); // starts the interval at the first write
-    const single = await measure('set-one', {
-      server: oursWrites,
-      body: updates.single,
-      verify: updates.checkSingle,
-      headers: auth,
-      connections: 8,
-    });
+    const single = await measure(
+      'set-one',
+      {
+        server: oursWrites,
+        body: updates.single,
+        verify: updates.checkSingle,
+        headers: auth,
+        connections: 8,
+      },
+      1,
+      copyWritesForRaw,
+      WRITE_WARM_UP.single,
+    );
     // The single writes' interval, warm-up included, ends before the raw baseline: that pauses
     // this server (SIGSTOP), and its loop would count the pause as a delay.
     const singleBlock = await longestLoopDelayMs(oursWrites);
     const rawOne = rawRun(1);
+    const rawOneFresh = rawRun(1, freshCopy(rawFreshDb));
     await longestLoopDelayMs(oursWrites); // drops the interval holding the pause
     const bulk = await measure(
       'set-bulk',
@@ -457,11 +497,16 @@ async function writeLoads() {
       1,
       // Ends the bulk warm-up's interval (reported beside the row, with the single writes') and
       // starts that of the measured calls alone.
-      async () => (warmUpBlock = Math.max(singleBlock, await longestLoopDelayMs(oursWrites))),
+      async () => {
+        warmUpBlock = Math.max(singleBlock, await longestLoopDelayMs(oursWrites));
+        await copyWritesForRaw();
+      },
+      WRITE_WARM_UP.bulk,
     );
     const block = await longestLoopDelayMs(oursWrites);
     const rawBulk = rawRun(BULK);
-    return { single, rawOne, bulk, rawBulk, block, warmUpBlock };
+    const rawBulkFresh = rawRun(BULK, freshCopy(rawFreshDb));
+    return { single, rawOne, rawOneFresh, bulk, rawBulk, rawBulkFresh, block, warmUpBlock };
   } finally {
     for (const server of others) server.resume();
   }
@@ -571,11 +616,12 @@ try {
     // the core it shared, its event-loop delay counted the time it waited for the core, and the
     // baseline paid for neither. Now the other servers are paused (SIGSTOP) while the writes are
     // measured, and the raw baseline runs on core 0 too, with the write server paused in turn.
-    const { single, rawOne, bulk, rawBulk, block, warmUpBlock } = await writeLoads();
+    const { single, rawOne, rawOneFresh, bulk, rawBulk, rawBulkFresh, block, warmUpBlock } =
+      await writeLoads();
     figures.s5.push(single.cpuUs / rawOne.cpuUs);
     figures.s5rate.push(single.perSecond);
     details.s5.push(
-      `${us(single.cpuUs)} ÷ ${us(rawOne.cpuUs)} (raw ${rps(rawOne.perSecond)}), after ${warmedWith.get('set-one')} writes of warm-up`,
+      `${us(single.cpuUs)} ÷ ${us(rawOne.cpuUs)} (raw ${rps(rawOne.perSecond)}), after ${warmedWith.get('set-one')} writes of warm-up; raw on the freshly generated file ${us(rawOneFresh.cpuUs)}`,
     );
     details.s5rate.push(
       `${single.requests} mutations in ${single.seconds.toFixed(1)} s, 8 clients (raw, one at a time: ${rps(rawOne.perSecond)})`,
@@ -583,7 +629,7 @@ try {
     figures.s6.push(bulk.cpuUs / rawBulk.cpuUs);
     figures.s6block.push(block);
     details.s6.push(
-      `${us(bulk.cpuUs)} ÷ ${us(rawBulk.cpuUs)} per ${BULK}-item call, after ${warmedWith.get('set-bulk')} calls of warm-up`,
+      `${us(bulk.cpuUs)} ÷ ${us(rawBulk.cpuUs)} per ${BULK}-item call, after ${warmedWith.get('set-bulk')} calls of warm-up; raw on the freshly generated file ${us(rawBulkFresh.cpuUs)}`,
     );
     details.s6block.push(
       `the server's event-loop delay (GET /metrics) over ${bulk.requests} bulk calls after their warm-up, the other servers paused (over the single writes and the bulk warm-up before them: ${warmUpBlock.toFixed(1)} ms)`,
@@ -619,8 +665,10 @@ try {
       lat1m,
       single,
       rawOne,
+      rawOneFresh,
       bulk,
       rawBulk,
+      rawBulkFresh,
       lines,
       loaded,
     });
