@@ -323,19 +323,29 @@ const warmedWith = new Map<string, number>();
  * the clock: on a machine a third as fast, 2 s held about 400 writes, the CPU per write fell by
  * less than 5% between two such windows while still on its way down, and the warm-up stopped
  * after 635 writes at 4.7 ms a write (2.7–3.3 ms after 7,000). So the write loads' windows hold
- * at least 1,500 writes or 100 bulk calls. Later
- * loads of the same name warm up for a quarter of `warmUpSeconds` (V8 drops the compiled code
- * of functions that sat idle while other loads ran, and caches and the page cache fill again).
+ * at least 1,500 writes or 100 bulk calls. Later loads of the same name warm up for a quarter
+ * of `warmUpSeconds` (V8 drops the compiled code of functions that sat idle while other loads
+ * ran, and caches and the page cache fill again).
  * The warm-up's last batch tells the rate from which the number of requests is set.
  */
 async function measure(
   name: string,
   options: Omit<Parameters<typeof runLoad>[0], 'amount'>,
-  /** Of the measuring time: interleaved pairs take several shorter loads. */
-  share = 1,
-  /** Runs between the warm-up and the measured load. */
-  beforeMeasured?: () => Promise<unknown>,
-  { windowRequests = 0, capSeconds = WARM_UP_CAP_SECONDS } = {},
+  {
+    share = 1,
+    beforeMeasured,
+    windowRequests = 0,
+    capSeconds = WARM_UP_CAP_SECONDS,
+  }: {
+    /** Of the measuring time: interleaved pairs take several shorter loads. */
+    share?: number;
+    /** Runs between the warm-up and the measured load. */
+    beforeMeasured?: () => Promise<unknown>;
+    /** Fewest requests in a warm-up window (a first warm-up). */
+    windowRequests?: number;
+    /** Longest first warm-up. */
+    capSeconds?: number;
+  } = {},
 ): Promise<LoadResult> {
   const minimum = options.connections * 2;
   const first = !rates.has(name);
@@ -475,9 +485,7 @@ async function writeLoads() {
         headers: auth,
         connections: 8,
       },
-      1,
-      copyWritesForRaw,
-      WRITE_WARM_UP.single,
+      { beforeMeasured: copyWritesForRaw, ...WRITE_WARM_UP.single },
     );
     // The single writes' interval, warm-up included, ends before the raw baseline: that pauses
     // this server (SIGSTOP), and its loop would count the pause as a delay.
@@ -494,14 +502,15 @@ async function writeLoads() {
         headers: auth,
         connections: 2,
       },
-      1,
-      // Ends the bulk warm-up's interval (reported beside the row, with the single writes') and
-      // starts that of the measured calls alone.
-      async () => {
-        warmUpBlock = Math.max(singleBlock, await longestLoopDelayMs(oursWrites));
-        await copyWritesForRaw();
+      {
+        // Ends the bulk warm-up's interval (reported beside the row, with the single writes')
+        // and starts that of the measured calls alone.
+        beforeMeasured: async () => {
+          warmUpBlock = Math.max(singleBlock, await longestLoopDelayMs(oursWrites));
+          await copyWritesForRaw();
+        },
+        ...WRITE_WARM_UP.bulk,
       },
-      WRITE_WARM_UP.bulk,
     );
     const block = await longestLoopDelayMs(oursWrites);
     const rawBulk = rawRun(BULK);
@@ -529,8 +538,8 @@ try {
     const typename = { body: TYPENAME, verify: isTypenameAnswer, connections: 8 };
     const s1 = await interleaved(
       PAIRS,
-      () => measure('typename', { server: oursLight, ...typename }, 1 / PAIRS),
-      () => measure('bare', { server: bare, ...typename }, 1 / PAIRS),
+      () => measure('typename', { server: oursLight, ...typename }, { share: 1 / PAIRS }),
+      () => measure('bare', { server: bare, ...typename }, { share: 1 / PAIRS }),
       (ours, bareOne) => ours.cpuUs / bareOne.cpuUs,
     );
     const { a: o, b } = s1;
@@ -552,7 +561,7 @@ try {
             verify: verify(() => dashboards[key].answer),
             connections: 4,
           },
-          1 / ROUNDS,
+          { share: 1 / ROUNDS },
         );
       const one = await load('small');
       const ten = await load('large');
