@@ -46,6 +46,11 @@ export interface Config extends ServerOptions {
   readonly seed: 'week-20' | 'none';
   readonly logLevel: string;
   readonly sqliteSynchronous: 'FULL' | 'NORMAL';
+  /**
+   * `jindu serve` on a SQLite file with `synchronous = FULL`: commit with NORMAL and sync the WAL
+   * off the event loop, several writes to one sync, before answering (src/db/group-commit.ts).
+   */
+  readonly sqliteGroupCommit: boolean;
 }
 
 export const DEFAULT_DATABASE_URL = 'sqlite:./data/jindu.sqlite';
@@ -146,5 +151,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     seed: seed as Config['seed'],
     logLevel,
     sqliteSynchronous: sync as Config['sqliteSynchronous'],
+    sqliteGroupCommit: flag('JINDU_SQLITE_GROUP_COMMIT', true),
   });
 }

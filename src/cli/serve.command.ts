@@ -1,5 +1,6 @@
 import { week20Seed } from '../../seeds/week-20.seed.js';
 import { loadConfig } from '../config.js';
+import { groupCommitFile, startGroupCommit } from '../db/group-commit.js';
 import { openDatabase } from '../db/open-database.js';
 import type { Em } from '../db/orm.js';
 import { seedIfEmpty } from '../services/load-seed.js';
@@ -17,14 +18,27 @@ export async function serveCommand(): Promise<void> {
   // Before anything touches the file, so a second server changes nothing and says why.
   const unlock = lockDatabaseForServe(config.databaseUrl);
   // Seeding runs under the startup lock: "is it empty?" is asked by one instance at a time.
-  const orm = await openDatabase(config, log, async (opened) => {
-    if (config.seed !== 'week-20') return;
-    const seeded = await seedIfEmpty({ em: opened.em.fork() as Em, initiatives: week20Seed });
-    log.info(
-      { seeded },
-      seeded ? 'empty database: loaded the week-20 seed' : 'database has data: seed skipped',
-    );
-  });
+  // Group commit (src/db/group-commit.ts): SQLite syncs no commit itself; writes are answered
+  // once the WAL is synced off the event loop, one sync for every write made meanwhile.
+  const grouped = groupCommitFile(config);
+  const orm = await openDatabase(
+    grouped ? { ...config, sqliteSynchronous: 'NORMAL' } : config,
+    log,
+    async (opened) => {
+      if (config.seed !== 'week-20') return;
+      const seeded = await seedIfEmpty({ em: opened.em.fork() as Em, initiatives: week20Seed });
+      log.info(
+        { seeded },
+        seeded ? 'empty database: loaded the week-20 seed' : 'database has data: seed skipped',
+      );
+    },
+  );
+  const group = grouped
+    ? startGroupCommit(orm, grouped, (err) =>
+        log.fatal({ err }, 'the WAL could not be synced: every request is refused until a restart'),
+      )
+    : undefined;
+  if (group) log.info('group commit: each write is answered once its commit is synced to disk');
   if ((await listTokens(orm.em.fork() as Em)).length === 0) {
     log.info(
       'no API tokens yet: every write needs one; create it with `npx jindu token create --name NAME --role admin`',
@@ -60,6 +74,7 @@ export async function serveCommand(): Promise<void> {
     stopSnapshots();
     await app.close();
     waitingFor = 'the database connections';
+    await group?.close();
     await orm.close();
     unlock?.();
     clearTimeout(force);

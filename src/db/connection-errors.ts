@@ -27,6 +27,8 @@ export function isDatabaseUnavailable(err: unknown, depth = 0): boolean {
   const e = err as { code?: unknown; message?: unknown; cause?: unknown; errors?: unknown };
   if (typeof e.code === 'string' && (SQLSTATES.test(e.code) || SOCKET_CODES.has(e.code)))
     return true;
+  // The WAL could not be synced (src/db/group-commit.ts): writes cannot be acknowledged.
+  if (e.code === 'WAL_SYNC_FAILED') return true;
   if (typeof e.message === 'string' && MESSAGES.test(e.message)) return true;
   if (Array.isArray(e.errors) && e.errors.some((x) => isDatabaseUnavailable(x, depth + 1)))
     return true;

@@ -1,6 +1,6 @@
 import type { Configuration, Transaction } from '@mikro-orm/core';
 import { SqliteConnection, SqliteDriver } from '@mikro-orm/sqlite';
-import type { Database } from 'better-sqlite3';
+import type { Database, Statement } from 'better-sqlite3';
 import { loggedText, plainStatement } from './bound-statement.js';
 import { bindAll, keptStatement } from './prepared.js';
 
@@ -19,6 +19,9 @@ type LoggingOptions = NonNullable<Parameters<Execute>[4]>;
  * can be aborted) goes the ordinary way.
  */
 export class KeptStatementsConnection extends SqliteConnection {
+  /** Transactions committed on this connection so far (group commit counts them: group-commit.ts). */
+  commits = 0;
+
   /** The query builder prepares `begin` and `commit` anew for every transaction: kept too. */
   override createKyselyDialect(options: Parameters<SqliteConnection['createKyselyDialect']>[0]) {
     const dialect = super.createKyselyDialect(options);
@@ -28,10 +31,22 @@ export class KeptStatementsConnection extends SqliteConnection {
     db.prepare = ((sql: string) => {
       if (!TRANSACTION_CONTROL.has(sql)) return prepare(sql);
       let statement = control.get(sql);
-      if (!statement) control.set(sql, (statement = prepare(sql)));
+      if (!statement) control.set(sql, (statement = this.counted(sql, prepare(sql))));
       return statement;
     }) as Database['prepare'];
     return dialect;
+  }
+
+  /** `commit`, counting each that succeeds; the other control statements as they are. */
+  private counted(sql: string, statement: Statement): Statement {
+    if (sql !== 'commit') return statement;
+    const run = statement.run.bind(statement);
+    statement.run = ((...params: unknown[]) => {
+      const result = run(...params);
+      this.commits++;
+      return result;
+    }) as Statement['run'];
+    return statement;
   }
 
   override async execute<T>(

@@ -7,6 +7,7 @@ import { actorName, type Principal } from '../domain/access.js';
 import type { Context } from '../graphql/context.type.js';
 import type { Em } from '../db/orm.js';
 import { pingDatabase } from '../db/ping.js';
+import { commitsBroken, durableCommits, groupCommitOf } from '../db/group-commit.js';
 import { guardStatements } from '../db/statement-queue.js';
 import { createLoaders, type Loaders } from '../graphql/loaders.js';
 import { jinduSchema } from '../graphql/schema.js';
@@ -82,6 +83,7 @@ export async function createApp(
     lagSeconds: () => (live?.feed.lastLagMs ?? 0) / 1000,
     pending: async () =>
       live ? Math.max(0, (await outboxHead(orm.em.fork() as Em)) - live.feed.position) : 0,
+    groupCommit: () => groupCommitOf(orm.em as Em),
   });
   const answers = options.answerCache ? new AnswerCache(schema) : undefined;
   const forecasts = options.forecastCache ? new ForecastMemo() : undefined;
@@ -98,7 +100,9 @@ export async function createApp(
     log,
     graphiql: options.graphiql,
     requestTimeoutMs: options.requestTimeoutMs,
-    ready: () => pingDatabase(orm),
+    // Not ready once a sync of the WAL failed (group-commit.ts): only a restart recovers.
+    ready: async () => !commitsBroken(orm.em as Em) && (await pingDatabase(orm)),
+    durable: () => durableCommits(orm.em as Em),
     authenticate: (req) =>
       authenticateRequest(
         req,

@@ -31,6 +31,11 @@ export interface HttpDeps {
   readonly log: Logger;
   readonly graphiql: boolean;
   readonly requestTimeoutMs: number;
+  /**
+   * With group commit (src/db/group-commit.ts): nothing when every commit so far is on disk,
+   * else when it will be. An answer may show what a commit wrote only once that is on disk.
+   */
+  readonly durable?: () => Promise<void> | undefined;
   /** Prometheus metrics (src/server/prometheus.ts); absent in embedded uses. */
   readonly prometheus?: {
     observeRequest(
@@ -256,6 +261,8 @@ async function graphql(
     // Apollo answers some protocol errors in plain text; clients get the same JSON shape always.
     return sendJsonError(res, status, 'BAD_REQUEST', result.body.string.trim());
   }
+  const durable = deps.durable?.();
+  if (durable) await durable;
   res.writeHead(status, Object.fromEntries(result.headers));
   res.end(deps.answerBytes?.(result.body.string) ?? result.body.string);
 }

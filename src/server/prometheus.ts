@@ -29,6 +29,8 @@ export class PrometheusMetrics {
     subscriptions: () => number;
     lagSeconds: () => number;
     pending: () => Promise<number>;
+    /** SQLite group commit (src/db/group-commit.ts), when on: commits and WAL syncs so far. */
+    groupCommit?: () => { readonly committed: number; readonly syncs: number } | undefined;
   }) {
     collectDefaultMetrics({ register: this.registry, prefix: 'jindu_' });
     this.requests = new Histogram({
@@ -67,6 +69,31 @@ export class PrometheusMetrics {
         this.set(live.lagSeconds());
       },
     });
+    const grouped = (
+      name: string,
+      help: string,
+      pick: (g: { committed: number; syncs: number }) => number,
+    ) =>
+      new Counter({
+        name,
+        help,
+        registers: [this.registry],
+        collect() {
+          const group = live.groupCommit?.();
+          this.reset();
+          if (group) this.inc(pick(group));
+        },
+      });
+    grouped(
+      'jindu_sqlite_commits_total',
+      'SQLite transactions committed by this process (with group commit on)',
+      (g) => g.committed,
+    );
+    grouped(
+      'jindu_sqlite_wal_syncs_total',
+      'Syncs of the SQLite WAL to disk by group commit (several commits share one)',
+      (g) => g.syncs,
+    );
     new Gauge({
       name: 'jindu_outbox_unread_events',
       help: 'Outbox events committed but not yet read by this instance',

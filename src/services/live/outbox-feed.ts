@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { LiveEvent } from '../../domain/live-events.js';
+import { durableCommits } from '../../db/group-commit.js';
 import type { Em } from '../../db/orm.js';
 import { outboxHead, readOutboxAfter, type OutboxRow } from '../../db/queries/outbox.queries.js';
 
@@ -98,7 +99,11 @@ export class OutboxFeed {
   private async drain(): Promise<void> {
     try {
       for (;;) {
-        const rows = await readOutboxAfter(this.em(), this.last, BATCH);
+        const em = this.em();
+        const rows = await readOutboxAfter(em, this.last, BATCH);
+        // With group commit (SQLite), a row read may be committed but not yet on disk.
+        const durable = rows.length > 0 ? durableCommits(em) : undefined;
+        if (durable) await durable;
         // Rows handed out meanwhile (take) are not handed out again.
         for (const row of rows) if (row.seq > this.last) this.deliver(row);
         if (rows.length < BATCH) return;

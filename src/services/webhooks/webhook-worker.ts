@@ -6,6 +6,7 @@ import type { LiveEvent } from '../../domain/live-events.js';
 import { MAX_ATTEMPTS, retryDelayMs } from '../../domain/webhook-rules.js';
 import type { Em } from '../../db/orm.js';
 import { findInitiativesByIds } from '../../db/queries/initiative.queries.js';
+import { durableCommits } from '../../db/group-commit.js';
 import { readOutboxAfter } from '../../db/queries/outbox.queries.js';
 import {
   claimDueDeliveries,
@@ -182,6 +183,9 @@ export class WebhookWorker {
 
   private async send(d: DeliveryRow): Promise<void> {
     const em = this.em();
+    // With group commit (SQLite), nothing leaves before the write it tells of is on disk.
+    const durable = durableCommits(em);
+    if (durable) await durable;
     const [hook] = await findWebhooks(em, [d.webhookId]);
     const at = new Date();
     const started = performance.now();

@@ -7,6 +7,7 @@ import { attributedWrite, beginAttempt, noteInitiativeWrites } from '../../db/wr
 import { ringAfterCommit } from '../live/commit-bell.js';
 import { inTransaction } from '../transaction.js';
 import { writeGate } from '../../db/write-gate.js';
+import { durableCommits } from '../../db/group-commit.js';
 import { assertInEffectiveOrder } from './assert-in-order.js';
 import { assertEventsAllowed, recordEvents, touchedBy } from './record-events.js';
 import type { UseCase } from './use-case.js';
@@ -17,8 +18,8 @@ import type { WriteContext } from './write-context.js';
  * transaction (retried whole on a deadlock or a lost unique race), replays an idempotent retry,
  * locks the initiative when the use-case changes a tree's shape and the item rows it changes,
  * reads the clock, runs the use-case with the caller's scope, checks and logs its events, applies
- * their counter deltas, commits, and then tells the caller what to forget. Every mutation goes
- * through here.
+ * their counter deltas, commits, tells the caller what to forget, and (with group commit) waits
+ * for the commit to reach the disk before it answers. Every mutation goes through here.
  *
  * On SQLite, what readers keep (kept trees and answers) is stamped per initiative: the write
  * moves the stamps of the initiatives its events name, in its transaction, and nothing else's
@@ -75,9 +76,11 @@ export async function runWrite<P, R>(
     ),
   );
   // Committed. A replayed retry changed nothing, so there is nothing to forget.
-  if (events.length > 0) {
-    ctx.forget(touchedBy(events));
-    ringAfterCommit(ctx.em.getDriver(), outbox);
-  }
+  if (events.length > 0) ctx.forget(touchedBy(events));
+  // With group commit (SQLite), the write is acknowledged and announced only once it is on
+  // disk; a replayed retry waits too, in case its first run's commit is not yet.
+  const durable = durableCommits(ctx.em);
+  if (durable) await durable;
+  if (events.length > 0) ringAfterCommit(ctx.em.getDriver(), outbox);
   return result;
 }

@@ -10,7 +10,9 @@ function fakeOutbox() {
   const rows: OutboxRow[] = [];
   let reads = 0;
   let hold: Promise<void> | null = null;
+  const driver = {};
   const em = {
+    getDriver: () => driver, // no group commit: every row read is on disk
     async execute(sql: string, params: unknown[] = []) {
       if (sql.includes('from outbox_position'))
         return rows.length > 0 ? [{ seq: rows[rows.length - 1]!.seq }] : [];
