@@ -130,6 +130,21 @@ async function longestLoopDelayMs(server: ServerProcess): Promise<number> {
   return ((await res.json()) as { eventLoopDelayMs: { max: number } }).eventLoopDelayMs.max;
 }
 
+/** The write server's SQLite commits and WAL syncs so far (group commit; GET /metrics). */
+async function walCounters(server: ServerProcess): Promise<{ commits: number; syncs: number }> {
+  const text = await (await fetch(`${server.url}/metrics?format=prometheus`)).text();
+  const value = (name: string) => Number(new RegExp(`^${name} (\\d+)$`, 'm').exec(text)?.[1] ?? 0);
+  return {
+    commits: value('jindu_sqlite_commits_total'),
+    syncs: value('jindu_sqlite_wal_syncs_total'),
+  };
+}
+/** "N commits shared M syncs of the WAL" over a measured load, from two readings. */
+const sharedSyncs = (a: { commits: number; syncs: number }, b: typeof a): string =>
+  b.syncs > a.syncs
+    ? `${b.commits - a.commits} commits shared ${b.syncs - a.syncs} syncs of the WAL (group commit)`
+    : 'SQLite synced each commit itself (group commit off)';
+
 const pristineDb = join(dir, 'pristine.sqlite');
 copyFileSync(mainDb, pristineDb);
 /** `target` made a fresh copy of the generated data (its WAL and shared memory gone). */
@@ -474,6 +489,8 @@ async function writeLoads() {
   };
   for (const server of others) server.pause();
   let warmUpBlock = 0;
+  let singleSyncs = { commits: 0, syncs: 0 };
+  let bulkSyncs = { commits: 0, syncs: 0 };
   try {
     await longestLoopDelayMs(oursWrites); // starts the interval at the first write
     const single = await measure(
@@ -485,8 +502,15 @@ async function writeLoads() {
         headers: auth,
         connections: 8,
       },
-      { beforeMeasured: copyWritesForRaw, ...WRITE_WARM_UP.single },
+      {
+        beforeMeasured: async () => {
+          await copyWritesForRaw();
+          singleSyncs = await walCounters(oursWrites);
+        },
+        ...WRITE_WARM_UP.single,
+      },
     );
+    const singleShared = sharedSyncs(singleSyncs, await walCounters(oursWrites));
     // The single writes' interval, warm-up included, ends before the raw baseline: that pauses
     // this server (SIGSTOP), and its loop would count the pause as a delay.
     const singleBlock = await longestLoopDelayMs(oursWrites);
@@ -508,14 +532,17 @@ async function writeLoads() {
         beforeMeasured: async () => {
           warmUpBlock = Math.max(singleBlock, await longestLoopDelayMs(oursWrites));
           await copyWritesForRaw();
+          bulkSyncs = await walCounters(oursWrites);
         },
         ...WRITE_WARM_UP.bulk,
       },
     );
     const block = await longestLoopDelayMs(oursWrites);
+    const bulkShared = sharedSyncs(bulkSyncs, await walCounters(oursWrites));
     const rawBulk = rawRun(BULK);
     const rawBulkFresh = rawRun(BULK, freshCopy(rawFreshDb));
-    return { single, rawOne, rawOneFresh, bulk, rawBulk, rawBulkFresh, block, warmUpBlock };
+    const loads = { single, rawOne, rawOneFresh, bulk, rawBulk, rawBulkFresh };
+    return { ...loads, block, warmUpBlock, singleShared, bulkShared };
   } finally {
     for (const server of others) server.resume();
   }
@@ -625,23 +652,22 @@ try {
     // the core it shared, its event-loop delay counted the time it waited for the core, and the
     // baseline paid for neither. Now the other servers are paused (SIGSTOP) while the writes are
     // measured, and the raw baseline runs on core 0 too, with the write server paused in turn.
-    const { single, rawOne, rawOneFresh, bulk, rawBulk, rawBulkFresh, block, warmUpBlock } =
-      await writeLoads();
-    figures.s5.push(single.cpuUs / rawOne.cpuUs);
-    figures.s5rate.push(single.perSecond);
+    const w = await writeLoads();
+    figures.s5.push(w.single.cpuUs / w.rawOne.cpuUs);
+    figures.s5rate.push(w.single.perSecond);
     details.s5.push(
-      `${us(single.cpuUs)} ÷ ${us(rawOne.cpuUs)} (raw ${rps(rawOne.perSecond)}), after ${warmedWith.get('set-one')} writes of warm-up; raw on the freshly generated file ${us(rawOneFresh.cpuUs)}`,
+      `${us(w.single.cpuUs)} ÷ ${us(w.rawOne.cpuUs)} (raw ${rps(w.rawOne.perSecond)}), after ${warmedWith.get('set-one')} writes of warm-up; raw on the freshly generated file ${us(w.rawOneFresh.cpuUs)}`,
     );
     details.s5rate.push(
-      `${single.requests} mutations in ${single.seconds.toFixed(1)} s, 8 clients (raw, one at a time: ${rps(rawOne.perSecond)})`,
+      `${w.single.requests} mutations in ${w.single.seconds.toFixed(1)} s, 8 clients (raw, one at a time, each commit synced: ${rps(w.rawOne.perSecond)}); ${w.singleShared}`,
     );
-    figures.s6.push(bulk.cpuUs / rawBulk.cpuUs);
-    figures.s6block.push(block);
+    figures.s6.push(w.bulk.cpuUs / w.rawBulk.cpuUs);
+    figures.s6block.push(w.block);
     details.s6.push(
-      `${us(bulk.cpuUs)} ÷ ${us(rawBulk.cpuUs)} per ${BULK}-item call, after ${warmedWith.get('set-bulk')} calls of warm-up; raw on the freshly generated file ${us(rawBulkFresh.cpuUs)}`,
+      `${us(w.bulk.cpuUs)} ÷ ${us(w.rawBulk.cpuUs)} per ${BULK}-item call, after ${warmedWith.get('set-bulk')} calls of warm-up; raw on the freshly generated file ${us(w.rawBulkFresh.cpuUs)}; ${w.bulkShared}`,
     );
     details.s6block.push(
-      `the server's event-loop delay (GET /metrics) over ${bulk.requests} bulk calls after their warm-up, the other servers paused (over the single writes and the bulk warm-up before them: ${warmUpBlock.toFixed(1)} ms)`,
+      `the server's event-loop delay (GET /metrics) over ${w.bulk.requests} bulk calls after their warm-up, the other servers paused (over the single writes and the bulk warm-up before them: ${w.warmUpBlock.toFixed(1)} ms)`,
     );
 
     const lines = await measure('report', {
@@ -672,12 +698,12 @@ try {
       s3: rounds,
       lat10k,
       lat1m,
-      single,
-      rawOne,
-      rawOneFresh,
-      bulk,
-      rawBulk,
-      rawBulkFresh,
+      single: w.single,
+      rawOne: w.rawOne,
+      rawOneFresh: w.rawOneFresh,
+      bulk: w.bulk,
+      rawBulk: w.rawBulk,
+      rawBulkFresh: w.rawBulkFresh,
       lines,
       loaded,
     });
