@@ -19,6 +19,8 @@ import type { KeptStatementsConnection } from './sqlite-driver.js';
 export class GroupCommit {
   /** Commits known to be on disk (the connection's count when the last sync began). */
   private synced: number;
+  /** The connection's count when this began. */
+  private readonly first: number;
   private running: Promise<void> | null = null;
   private fd: number | null = null;
   private failed: Error | null = null;
@@ -36,12 +38,13 @@ export class GroupCommit {
   ) {
     this.sync = options.sync ?? fdatasync;
     this.onFailure = options.onFailure ?? (() => {});
-    this.synced = commits(); // what was committed before (with the settings of then) is not ours to sync
+    this.first = commits();
+    this.synced = this.first; // what was committed before (with the settings of then) is not ours to sync
   }
 
-  /** Transactions the connection committed so far. */
+  /** Transactions the connection committed since group commit began (not the migrations' and seed's). */
   get committed(): number {
-    return this.commits();
+    return this.commits() - this.first;
   }
 
   /** True once a sync failed: nothing this process commits can be acknowledged any more. */

@@ -86,7 +86,7 @@ export class PrometheusMetrics {
       });
     grouped(
       'jindu_sqlite_commits_total',
-      'SQLite transactions committed by this process (with group commit on)',
+      'SQLite transactions committed since this process began group commit',
       (g) => g.committed,
     );
     grouped(
