@@ -70,15 +70,17 @@ export class GroupCommit {
     if (this.failed) throw this.failed;
     // Every commit counted now has written its frames: the sync that starts next covers them.
     const covered = this.commits();
-    this.fd ??= openSync(this.walFile, 'r');
-    const fd = this.fd;
-    await new Promise<void>((resolve, reject) =>
-      this.sync(fd, (err) => (err ? reject(err) : resolve())),
-    ).catch((err: unknown) => {
+    try {
+      const fd = (this.fd ??= openSync(this.walFile, 'r'));
+      await new Promise<void>((resolve, reject) =>
+        this.sync(fd, (err) => (err ? reject(err) : resolve())),
+      );
+    } catch (err) {
+      // A WAL that cannot be opened is as unsynced as one whose sync failed.
       this.failed = new WalSyncError(this.walFile, err);
       this.onFailure(this.failed);
       throw this.failed;
-    });
+    }
     this.syncs++;
     this.synced = Math.max(this.synced, covered);
   }

@@ -95,6 +95,17 @@ describe('group commit: a write is answered once a sync that began after its com
     expect(syncs.calls).toHaveLength(1);
   });
 
+  it('fails the same way when the WAL cannot even be opened', async () => {
+    let committed = 0;
+    const lost = new GroupCommit(join(dir, 'gone.sqlite-wal'), () => committed, {
+      sync: syncs.sync,
+    });
+    committed++;
+    await expect(lost.durable()).rejects.toMatchObject({ code: 'WAL_SYNC_FAILED' });
+    expect(lost.broken).toBe(true);
+    expect(syncs.calls).toHaveLength(0);
+  });
+
   it('fails every wait after a failed sync and never syncs again', async () => {
     commits++;
     const write = group.durable()!;
