@@ -131,11 +131,6 @@ export function groupCommitOf(em: Em): GroupCommit | undefined {
   return groups.get(em.getDriver());
 }
 
-/** True when the database behind `em` groups commits and a sync of its WAL failed. */
-export function commitsBroken(em: Em): boolean {
-  return groups.get(em.getDriver())?.broken ?? false;
-}
-
 /**
  * The SQLite file a server should group commits on (`sqlite:PATH` with FULL durability asked
  * and group commit on), or null: PostgreSQL, memory, NORMAL, or JINDU_SQLITE_GROUP_COMMIT=false.

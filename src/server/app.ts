@@ -7,7 +7,7 @@ import { actorName, type Principal } from '../domain/access.js';
 import type { Context } from '../graphql/context.type.js';
 import type { Em } from '../db/orm.js';
 import { pingDatabase } from '../db/ping.js';
-import { commitsBroken, durableCommits, groupCommitOf } from '../db/group-commit.js';
+import { durableCommits, groupCommitOf } from '../db/group-commit.js';
 import { guardStatements } from '../db/statement-queue.js';
 import { createLoaders, type Loaders } from '../graphql/loaders.js';
 import { jinduSchema } from '../graphql/schema.js';
@@ -101,7 +101,7 @@ export async function createApp(
     graphiql: options.graphiql,
     requestTimeoutMs: options.requestTimeoutMs,
     // Not ready once a sync of the WAL failed (group-commit.ts): only a restart recovers.
-    ready: async () => !commitsBroken(orm.em as Em) && (await pingDatabase(orm)),
+    ready: async () => !groupCommitOf(orm.em as Em)?.broken && (await pingDatabase(orm)),
     durable: () => durableCommits(orm.em as Em),
     authenticate: (req) =>
       authenticateRequest(
