@@ -84,21 +84,10 @@ export function createHttpServer(deps: HttpDeps): Server {
   const server = createServer({ requireHostHeader: false }, (req, res) => {
     const started = process.hrtime.bigint();
     res.on('finish', () => {
-      deps.prometheus?.observeRequest(
-        req.method,
-        req.url?.split('?')[0],
-        res.statusCode,
-        Number(process.hrtime.bigint() - started) / 1e6,
-      );
-      deps.log.info(
-        {
-          method: req.method,
-          path: req.url?.split('?')[0],
-          status: res.statusCode,
-          ms: Number(process.hrtime.bigint() - started) / 1e6,
-        },
-        'request',
-      );
+      const path = req.url?.split('?')[0];
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      deps.prometheus?.observeRequest(req.method, path, res.statusCode, ms);
+      deps.log.info({ method: req.method, path, status: res.statusCode, ms }, 'request');
     });
     handle(req, res, deps, graphiql, dashboard).catch((err: unknown) => {
       if (err instanceof HttpError) {
