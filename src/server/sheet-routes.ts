@@ -10,6 +10,12 @@ import { HttpError, sendJson, sendJsonError } from './http-json.js';
 export interface SheetDeps {
   readonly authenticate: (req: IncomingMessage) => Promise<Principal>;
   readonly em: (principal: Principal, req: IncomingMessage) => Em;
+  /**
+   * With group commit (SQLite), a promise that resolves once every commit so far is on disk: an
+   * export or an import plan read between a write's commit and its sync waits for that sync, as
+   * a /graphql answer does, so no file shows a change that a crash could still undo.
+   */
+  readonly durable?: () => Promise<void> | undefined;
 }
 
 async function readBytes(req: IncomingMessage): Promise<Buffer> {
@@ -52,6 +58,7 @@ export async function sheetRoute(
         format,
         canRead: (id) => canRead(principal, id),
       });
+      await deps.durable?.();
       res.writeHead(200, {
         'content-type':
           format === 'csv'
@@ -83,6 +90,7 @@ export async function sheetRoute(
       scope: (id) => canWrite(principal, id),
     });
     const { plan } = result;
+    await deps.durable?.(); // a dry run's plan reads what may not be on disk yet
     return sendJson(res, 200, {
       applied: result.applied,
       refused: result.refused,

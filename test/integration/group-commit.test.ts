@@ -70,11 +70,18 @@ describe('group commit (sqlite file, real HTTP server)', () => {
       id: itemId,
     });
     expect(await answered(read, 200)).toBe(false);
+    // So does a spreadsheet export, which could hold it too.
+    const exported = fetch(`${app.url}/api/export?initiative=grp&format=csv`, {
+      headers: { authorization: `Bearer ${app.adminToken}` },
+    }).then(async (res) => ({ status: res.status, text: await res.text() }));
+    expect(await answered(exported, 200)).toBe(false);
 
     finishAll();
-    const [w, r] = await Promise.all([write, read]);
+    const [w, r, e] = await Promise.all([write, read, exported]);
     expect(w.body.data.setItemStatus).toMatchObject({ userErrors: [] });
     expect(r.body.data.node.percent).toBe(42);
+    expect(e.status).toBe(200);
+    expect(e.text).toMatch(/\b42\b/);
     // Nothing left to sync: the next read does not wait.
     expect((await app.post('{ initiatives { key } }')).status).toBe(200);
     expect(held).toHaveLength(0);
