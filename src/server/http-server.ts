@@ -16,7 +16,12 @@ import { sendDatabaseUnavailable } from './database-unavailable.js';
 import { LIMITS, tokenLimitError } from './limits.js';
 import type { MetricsSource } from './process-metrics.js';
 import { wantsPrometheus } from './prometheus.js';
-import { isClientAbort, missingHostProblem, requestUrl } from './request-guards.js';
+import {
+  isClientAbort,
+  missingHostProblem,
+  requestUrl,
+  type RequestTarget,
+} from './request-guards.js';
 import { sheetRoute } from './sheet-routes.js';
 import { loadStaticFiles, serveStatic } from './static-files.js';
 
@@ -134,7 +139,7 @@ async function handle(
 ): Promise<void> {
   const noHost = missingHostProblem(req);
   if (noHost) return sendJsonError(res, 400, 'BAD_REQUEST', noHost);
-  let url: URL;
+  let url: RequestTarget;
   try {
     url = requestUrl(req);
   } catch {
@@ -181,7 +186,7 @@ async function handle(
 async function graphql(
   req: IncomingMessage,
   res: ServerResponse,
-  url: URL,
+  url: RequestTarget,
   deps: HttpDeps,
 ): Promise<void> {
   if (req.method !== 'GET' && req.method !== 'POST') {
@@ -199,7 +204,7 @@ async function graphql(
       : url.searchParams.get('query');
   if (
     containsNul(body) ||
-    [...url.searchParams.values()].some((v) => containsNul(parseOrSelf(v)))
+    (url.search !== '' && [...url.searchParams.values()].some((v) => containsNul(parseOrSelf(v))))
   ) {
     return sendJsonError(res, 400, 'BAD_REQUEST', '请求不能包含 NUL 字符（U+0000）');
   }

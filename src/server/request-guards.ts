@@ -58,15 +58,37 @@ export function missingHostProblem(req: IncomingMessage): string | null {
   return needsHost && !req.headers.host ? '缺少 Host 请求头' : null;
 }
 
+/** What a route reads of the request's URL. */
+export type RequestTarget = Pick<URL, 'pathname' | 'search' | 'searchParams'>;
+
+/**
+ * A path the URL parser hands back unchanged, with no query: letters, digits, `_`, `-` and
+ * single slashes (no dot segments, escapes or backslashes, which the parser rewrites).
+ */
+const PLAIN_PATH = /^(?:\/[A-Za-z0-9_-]+)+\/?$|^\/$/;
+
 /**
  * The request's URL with its path as sent: `//graphql` stays `//graphql` (the URL parser would
  * read it as a host name and leave the path `/`). Paths are not normalised: one address per route.
+ * A plain path (`/graphql`) is taken as it is: parsing a URL costs a few microseconds, a share
+ * of a small request's whole cost (S1), and gives the same path and an empty query.
  */
-export function requestUrl(req: IncomingMessage): URL {
+export function requestUrl(req: IncomingMessage): RequestTarget {
   const target = req.url ?? '/';
+  if (PLAIN_PATH.test(target)) return new PlainTarget(target);
   return target.startsWith('/')
     ? new URL(`http://localhost${target}`)
     : new URL(target, 'http://localhost/');
+}
+
+/** A plain path's URL: no query (its parameters made only when asked for). */
+class PlainTarget implements RequestTarget {
+  readonly search = '';
+  #params: URLSearchParams | undefined;
+  constructor(readonly pathname: string) {}
+  get searchParams(): URLSearchParams {
+    return (this.#params ??= new URLSearchParams());
+  }
 }
 
 const ABORT_CODES = new Set(['ECONNRESET', 'EPIPE', 'ERR_STREAM_PREMATURE_CLOSE']);

@@ -6,6 +6,7 @@ import { exportSheet } from '../services/export-sheet.js';
 import { importSheet } from '../services/import-sheet.js';
 import { MAX_SHEET_BYTES, SheetError } from '../sheets/sheet-error.js';
 import { HttpError, sendJson, sendJsonError } from './http-json.js';
+import type { RequestTarget } from './request-guards.js';
 
 export interface SheetDeps {
   readonly authenticate: (req: IncomingMessage) => Promise<Principal>;
@@ -32,7 +33,7 @@ async function readBytes(req: IncomingMessage): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-const flag = (url: URL, name: string) => url.searchParams.get(name) === '1';
+const flag = (url: RequestTarget, name: string) => url.searchParams.get(name) === '1';
 
 /**
  * The dashboard's spreadsheet routes. POST /api/import?initiative=KEY&file=NAME[&dryRun=1]
@@ -42,7 +43,7 @@ const flag = (url: URL, name: string) => url.searchParams.get(name) === '1';
 export async function sheetRoute(
   req: IncomingMessage,
   res: ServerResponse,
-  url: URL,
+  url: RequestTarget,
   deps: SheetDeps,
 ): Promise<void> {
   const principal = await deps.authenticate(req);
