@@ -405,7 +405,7 @@ async function measure(
 }
 
 /**
- * A ratio measured as interleaved pairs within one run (A, B, A, B …, each load shorter): the
+ * A ratio measured as interleaved pairs within one run (A, B, B, A, A, B …, each load shorter): the
  * machine's drift during the run moves both sides of each pair alike, and the median of the
  * pairs' ratios drops the pair a burst of other work landed on. Returns the median pair.
  */
@@ -417,9 +417,18 @@ async function interleaved<T>(
 ): Promise<{ ratio: number; a: T; b: T }> {
   const taken: { ratio: number; a: T; b: T }[] = [];
   for (let i = 0; i < pairs; i++) {
-    const a = await measureA();
-    const b = await measureB();
-    taken.push({ ratio: ratio(a, b), a, b });
+    // Every other pair in reverse order: a load's place in the pair must not favour a side
+    // (two identical servers measured always in the same order read 1.59× and 1.40× of bare
+    // Apollo in 4 rounds of bench/s1-ab.ts).
+    if (i % 2 === 0) {
+      const a = await measureA();
+      const b = await measureB();
+      taken.push({ ratio: ratio(a, b), a, b });
+    } else {
+      const b = await measureB();
+      const a = await measureA();
+      taken.push({ ratio: ratio(a, b), a, b });
+    }
   }
   taken.sort((x, y) => x.ratio - y.ratio);
   return taken[Math.floor(taken.length / 2)]!;

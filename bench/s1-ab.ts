@@ -1,0 +1,105 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { runLoad } from './load.js';
+import { isTypenameAnswer, TYPENAME } from './queries.js';
+import { pinLoadGenerator, startServer, type ServerProcess } from './server-process.js';
+
+const HELP = `node --import @swc-node/register/esm-register bench/s1-ab.ts [options]
+
+S1 alone: \`{ __typename }\` server CPU per request of Jindu ÷ a bare Apollo Server 5, for one
+or more compiled builds (a copy of dist/ from another commit, say). Each round measures bare
+Apollo, then every build in turn (every other round in reverse order), all on core 0 with the load on core 1, so drift moves them
+alike; the output is every round's ratios and their medians. Run \`npm run build\` first.
+
+  --dist DIR       a compiled build to measure (repeatable; default: dist); DIR:LEVEL sets
+                   its LOG_LEVEL (default info, as \`npm start\` runs)
+  --rounds N       interleaved rounds (default 10)
+  --requests N     requests per load (default 10000; 8 connections)
+  -h, --help       this text`;
+
+const { values: opts } = parseArgs({
+  options: {
+    dist: { type: 'string', multiple: true },
+    rounds: { type: 'string', default: '10' },
+    requests: { type: 'string', default: '10000' },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
+});
+if (opts.help) {
+  console.log(HELP);
+  process.exit(0);
+}
+const builds = (opts.dist ?? ['dist']).map((spec) => {
+  const [dir, level = 'info'] = spec.split(':');
+  return { name: spec, dir: resolve(dir!), level };
+});
+const rounds = Number(opts.rounds);
+const requests = Number(opts.requests);
+if (!(rounds >= 1) || !(requests >= 100)) {
+  console.error(`bad --rounds or --requests\n\n${HELP}`);
+  process.exit(2);
+}
+if (pinLoadGenerator() < 0) process.stderr.write('warning: cannot pin to separate cores\n');
+
+const dir = mkdtempSync(join(tmpdir(), 'jindu-s1-'));
+const bare = await startServer({
+  name: 'bare Apollo',
+  args: [resolve('dist/bench/bare-apollo.js')],
+  env: { ...process.env, NODE_ENV: 'production' },
+  core: 0,
+  logFile: join(dir, 'bare.log'),
+  ready: async (url) =>
+    (
+      await fetch(`${url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: TYPENAME,
+      })
+    ).ok,
+});
+const servers: ServerProcess[] = [];
+for (const [i, build] of builds.entries()) {
+  servers.push(
+    await startServer({
+      name: build.name,
+      args: [join(build.dir, 'src/cli/main.js'), 'serve'],
+      env: {
+        ...process.env,
+        DATABASE_URL: `sqlite:${join(dir, `jindu-${i}.sqlite`)}`,
+        JINDU_SEED: 'none',
+        JINDU_RATE_LIMIT: '0',
+        NODE_ENV: 'production',
+        LOG_LEVEL: build.level,
+      },
+      core: 0,
+      logFile: join(dir, `jindu-${i}.log`),
+    }),
+  );
+}
+const load = (server: ServerProcess, amount: number) =>
+  runLoad({ server, amount, connections: 8, body: TYPENAME, verify: isTypenameAnswer });
+try {
+  // Warm-up: two loads each, so the compiled code and the caches are settled.
+  for (const server of [bare, ...servers]) await load(server, 2 * requests);
+  const ratios: number[][] = builds.map(() => []);
+  for (let round = 1; round <= rounds; round++) {
+    const b = await load(bare, requests);
+    const line = [`round ${round}: bare ${b.cpuUs.toFixed(1)} µs`];
+    // Every other round in reverse order: a load's place after bare Apollo's must not favour a build.
+    const order = servers.map((_, i) => i);
+    if (round % 2 === 0) order.reverse();
+    for (const i of order) {
+      const o = await load(servers[i]!, requests);
+      ratios[i]!.push(o.cpuUs / b.cpuUs);
+      line.push(`${builds[i]!.name} ${o.cpuUs.toFixed(1)} µs (${(o.cpuUs / b.cpuUs).toFixed(2)}×)`);
+    }
+    console.log(line.join('  '));
+  }
+  const median = (a: readonly number[]) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)]!;
+  for (const [i, build] of builds.entries())
+    console.log(`${build.name}: median ${median(ratios[i]!).toFixed(2)}× bare Apollo`);
+} finally {
+  for (const server of [bare, ...servers]) await server.stop();
+}
