@@ -17,7 +17,12 @@ import {
 } from './queries.js';
 import { backgroundWrites, dashboardLike } from './background-writes.js';
 import { rawStatusWrites, type RawResult } from './raw-writes.js';
-import { pinLoadGenerator, startServer, type ServerProcess } from './server-process.js';
+import {
+  pinLoadGenerator,
+  startBareApollo,
+  startServer,
+  type ServerProcess,
+} from './server-process.js';
 import { median, meets, spread, table, type Figure } from './summary.js';
 import { measureS11, type S11Context } from './s11.js';
 import { measureS12 } from './s12.js';
@@ -208,21 +213,7 @@ const startJindu = (
     logFile: join(dir, log),
   });
 say('starting servers');
-const bare = await startServer({
-  name: 'bare Apollo',
-  args: ['dist/bench/bare-apollo.js'],
-  env: { ...process.env, NODE_ENV: 'production' },
-  core: pinnedCore,
-  logFile: join(dir, 'bare-apollo.log'),
-  ready: async (url) =>
-    (
-      await fetch(`${url}/graphql`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: TYPENAME,
-      })
-    ).ok,
-});
+const bare = await startBareApollo(pinnedCore, join(dir, 'bare-apollo.log'));
 const ours = await startJindu('Jindu', mainDb, 'jindu.log', true);
 const oursCold = await startJindu(
   'Jindu (kept answers off)',

@@ -4,7 +4,12 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runLoad } from './load.js';
 import { isTypenameAnswer, TYPENAME } from './queries.js';
-import { pinLoadGenerator, startServer, type ServerProcess } from './server-process.js';
+import {
+  pinLoadGenerator,
+  startBareApollo,
+  startServer,
+  type ServerProcess,
+} from './server-process.js';
 
 const HELP = `node --import @swc-node/register/esm-register bench/s1-ab.ts [options]
 
@@ -44,21 +49,7 @@ if (!(rounds >= 1) || !(requests >= 100)) {
 if (pinLoadGenerator() < 0) process.stderr.write('warning: cannot pin to separate cores\n');
 
 const dir = mkdtempSync(join(tmpdir(), 'jindu-s1-'));
-const bare = await startServer({
-  name: 'bare Apollo',
-  args: [resolve('dist/bench/bare-apollo.js')],
-  env: { ...process.env, NODE_ENV: 'production' },
-  core: 0,
-  logFile: join(dir, 'bare.log'),
-  ready: async (url) =>
-    (
-      await fetch(`${url}/graphql`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: TYPENAME,
-      })
-    ).ok,
-});
+const bare = await startBareApollo(0, join(dir, 'bare.log'));
 const servers: ServerProcess[] = [];
 for (const [i, build] of builds.entries()) {
   servers.push(

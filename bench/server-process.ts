@@ -125,3 +125,23 @@ export function pinLoadGenerator(): number {
     return -1;
   }
 }
+
+/** The S1 baseline (bench/bare-apollo.ts, compiled by `npm run build`), ready once it answers. */
+export function startBareApollo(core: number, logFile: string): Promise<ServerProcess> {
+  const typename = JSON.stringify({ query: '{ __typename }' });
+  return startServer({
+    name: 'bare Apollo',
+    args: ['dist/bench/bare-apollo.js'],
+    env: { ...process.env, NODE_ENV: 'production' },
+    core,
+    logFile,
+    ready: async (url) =>
+      (
+        await fetch(`${url}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: typename,
+        })
+      ).ok,
+  });
+}
