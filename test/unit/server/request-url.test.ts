@@ -32,6 +32,7 @@ describe('requestUrl', () => {
       '/GraphQL',
       '/a b',
       '/中文',
+      '/a\\b',
       'graphql',
       '*',
     ])
