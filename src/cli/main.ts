@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ConfigError } from '../config.js';
-import { parseHttpUrl } from './report-url.js';
+import { graphqlEndpoint, parseHttpUrl } from './report-url.js';
 import { terminalSafe } from './terminal-text.js';
 import { exitCodeFor, oneLineUsageErrors } from './usage-errors.js';
 import { packageVersion } from './version.js';
@@ -14,7 +14,7 @@ Environment (serve, migrate, seed, verify, token, import, export):
   JINDU_SQLITE_SYNCHRONOUS  FULL (default) or NORMAL
   LOG_LEVEL             info (default), debug, warn, error, silent
 Environment (report):
-  JINDU_URL             the GraphQL endpoint (default http://HOST:PORT/graphql from the above)
+  JINDU_URL             the GraphQL endpoint or the server's address (default http://HOST:PORT/graphql from the above)
 
 Exit codes: 0 ok, 1 failure (and help for a missing command), 2 usage error;
 report also 3 server unreachable, 4 unknown initiative key.`;
@@ -31,7 +31,7 @@ const exitWith = (run: () => Promise<number>) => async () => {
 
 const httpUrl = (value: string): string => {
   if (!parseHttpUrl(value)) throw new InvalidArgumentError('Give an http:// or https:// URL.');
-  return value;
+  return graphqlEndpoint(value);
 };
 const day = (value: string): string => {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(value)))
@@ -86,7 +86,7 @@ program
   .option('--all', 'every initiative, as the weekly report document')
   .option(
     '--url <url>',
-    'GraphQL endpoint (default: JINDU_URL, else http://HOST:PORT/graphql)',
+    "GraphQL endpoint, or the server's address for its /graphql (default: JINDU_URL, else http://HOST:PORT/graphql)",
     httpUrl,
   )
   .addOption(
@@ -123,7 +123,11 @@ program
   .option('--every <step>', 'day, week or month', 'week')
   .option('--format <format>', 'csv or json', 'csv')
   .option('--known-at <time>', 'as the log was known at this ISO time')
-  .option('--url <url>', 'GraphQL endpoint (default JINDU_URL, else http://HOST:PORT/graphql)')
+  .option(
+    '--url <url>',
+    "GraphQL endpoint, or the server's address for its /graphql (default: JINDU_URL, else http://HOST:PORT/graphql)",
+    httpUrl,
+  )
   .option('--token <token>', 'API token, sent as Authorization: Bearer')
   .option('--out <file>', 'write to a file instead of stdout')
   .action((key, opts) =>

@@ -14,12 +14,23 @@ export function parseHttpUrl(text: string): URL | null {
   }
 }
 
+/**
+ * A server's own address (`http://host:4000`, no path) stands for its GraphQL endpoint: the
+ * path `/` is the dashboard, never GraphQL. Any other URL is taken as given.
+ */
+export function graphqlEndpoint(text: string): string {
+  const url = parseHttpUrl(text);
+  if (!url || url.pathname !== '/' || url.search !== '' || url.hash !== '') return text;
+  url.pathname = '/graphql';
+  return url.toString();
+}
+
 /** The GraphQL endpoint from the environment, or a one-line reason why there is none. */
 export function reportUrlFromEnv(env: NodeJS.ProcessEnv): { url: string } | { problem: string } {
   const explicit = env.JINDU_URL?.trim();
   if (explicit) {
     return parseHttpUrl(explicit)
-      ? { url: explicit }
+      ? { url: graphqlEndpoint(explicit) }
       : { problem: `JINDU_URL must be an http:// or https:// URL, got "${explicit}"` };
   }
   const rawPort = env.PORT?.trim() || '4000';

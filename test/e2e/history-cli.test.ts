@@ -96,6 +96,13 @@ describe('jindu history and report --compare against a server with a generated h
       expect(res.stderr).toContain(message);
       expect(res.stderr.trimEnd().split('\n')).toHaveLength(1);
     }
+    // --url is checked as report's is: an http(s) URL, or a usage error.
+    const badUrl = await runCli(
+      ['history', 'hist', '--from', '2026-01-01', '--url', 'notaurl'],
+      {},
+    );
+    expect(badUrl.code).toBe(2);
+    expect(badUrl.stderr).toContain("argument 'notaurl' is invalid");
   });
 
   it('report --compare last-week adds the week’s change, as the server words it', async () => {

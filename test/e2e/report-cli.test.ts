@@ -106,6 +106,14 @@ describe('npx jindu report against a running server', () => {
     expect(byPort.stdout.trimEnd().split('\n').slice(1)).toEqual(GOLDEN_HIVE);
     const byUrl = await runCli(['report', 'hive'], { JINDU_URL: url, PORT: '9' });
     expect(byUrl.code).toBe(0);
+    // The server's own address, as `npm start` prints it, stands for its /graphql.
+    for (const run of [
+      await runCli(['report', 'hive', '--url', server.url], {}),
+      await runCli(['report', 'hive'], { JINDU_URL: `${server.url}/`, PORT: '9' }),
+    ]) {
+      expect(run.code).toBe(0);
+      expect(run.stdout.trimEnd().split('\n').slice(1)).toEqual(GOLDEN_HIVE);
+    }
     // --url wins over JINDU_URL.
     const over = await runCli(['report', 'hive', '--url', 'http://127.0.0.1:9/graphql'], {
       JINDU_URL: url,

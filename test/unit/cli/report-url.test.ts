@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { reportUrlFromEnv } from '../../../src/cli/report-url.js';
+import { graphqlEndpoint, reportUrlFromEnv } from '../../../src/cli/report-url.js';
 import { usageLine } from '../../../src/cli/usage-errors.js';
 
 describe('reportUrlFromEnv', () => {
@@ -12,6 +12,7 @@ describe('reportUrlFromEnv', () => {
     [{ HOST: 'fe80::1' }, 'http://[fe80::1]:4000/graphql'],
     [{ JINDU_URL: 'https://jindu.example/graphql', PORT: '1' }, 'https://jindu.example/graphql'],
     [{ JINDU_URL: ' ', PORT: '4200' }, 'http://127.0.0.1:4200/graphql'],
+    [{ JINDU_URL: 'http://127.0.0.1:4124' }, 'http://127.0.0.1:4124/graphql'],
   ])('%j → %s', (env, url) => {
     expect(reportUrlFromEnv(env)).toEqual({ url });
   });
@@ -23,6 +24,20 @@ describe('reportUrlFromEnv', () => {
   ])('%j is a usage problem', (env, problem) => {
     const found = reportUrlFromEnv(env);
     expect('problem' in found && found.problem).toContain(problem);
+  });
+});
+
+describe('graphqlEndpoint', () => {
+  it.each([
+    ['http://127.0.0.1:4124', 'http://127.0.0.1:4124/graphql'],
+    ['http://127.0.0.1:4124/', 'http://127.0.0.1:4124/graphql'],
+    ['https://jindu.example', 'https://jindu.example/graphql'],
+    ['http://127.0.0.1:4124/graphql', 'http://127.0.0.1:4124/graphql'],
+    ['https://proxy.example/jindu/graphql', 'https://proxy.example/jindu/graphql'],
+    ['http://127.0.0.1:4124/?x=1', 'http://127.0.0.1:4124/?x=1'],
+    ['not a url', 'not a url'],
+  ])('%s → %s', (given, endpoint) => {
+    expect(graphqlEndpoint(given)).toBe(endpoint);
   });
 });
 
