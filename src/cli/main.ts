@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ConfigError } from '../config.js';
+import { dropOutputOnceReaderLeaves } from './closed-output.js';
 import { graphqlEndpoint, parseHttpUrl } from './report-url.js';
 import { terminalSafe } from './terminal-text.js';
 import { exitCodeFor, oneLineUsageErrors } from './usage-errors.js';
@@ -200,6 +201,7 @@ token
   );
 
 oneLineUsageErrors(program);
+dropOutputOnceReaderLeaves();
 
 if (process.argv.length <= 2) {
   // As git does: a bare `jindu` prints the help on stdout and exits 1, it starts nothing.

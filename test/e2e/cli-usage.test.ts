@@ -1,6 +1,7 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { NODE_FLAGS } from '../../src/server/async-context.js';
 import { JINDU, ROOT, runCli } from '../helpers/server-process.js';
 
 const version = JSON.parse(readFileSync(`${ROOT}/package.json`, 'utf8')).version as string;
@@ -21,6 +22,19 @@ describe('the jindu command line, as a new user meets it', () => {
     expect(res.stdout).toMatch(/^Usage: jindu \[options\] \[command\]/);
     expect(res.stdout).toContain('serve ');
     expect(res.stderr).toBe('');
+  });
+
+  it('stops quietly when the reader of its output goes away (`jindu --help | head -1`)', async () => {
+    const child = spawn(process.execPath, [...NODE_FLAGS, JINDU, '--help'], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout.destroy(); // the reader leaves before the help is written: EPIPE
+    let stderr = '';
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    const code = await new Promise((resolve) => child.once('exit', resolve));
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
   });
 
   it('prints the package version for --version and -V', async () => {
