@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ConfigError } from '../config.js';
 import { dropOutputOnceReaderLeaves } from './closed-output.js';
+import { formatFromOut } from './output-format.js';
 import { graphqlEndpoint, parseHttpUrl } from './report-url.js';
 import { terminalSafe } from './terminal-text.js';
 import { exitCodeFor, oneLineUsageErrors } from './usage-errors.js';
@@ -91,9 +92,10 @@ program
     httpUrl,
   )
   .addOption(
-    new Option('--format <format>', 'output format')
-      .choices(['text', 'markdown', 'json'])
-      .default('text'),
+    new Option(
+      '--format <format>',
+      "output format (default: from --out's extension, .md or .json, else text)",
+    ).choices(['text', 'markdown', 'json']),
   )
   .addOption(
     new Option('--lang <lang>', 'language of the report lines')
@@ -109,6 +111,13 @@ program
   .option('--compare <when>', "add each figure's change since last-week or a date (YYYY-MM-DD)")
   .option('--out <file>', 'write to a file instead of stdout (the exact text, unfiltered)')
   .option('--token <token>', 'API token, sent as Authorization: Bearer')
+  .hook(
+    'preAction',
+    formatFromOut(
+      { '.md': 'markdown', '.markdown': 'markdown', '.json': 'json', '.txt': 'text' },
+      'text',
+    ),
+  )
   .action((key, opts) =>
     exitWith(async () => (await import('./report.command.js')).reportCommand(key, opts))(),
   );
@@ -122,7 +131,12 @@ program
   .requiredOption('--from <time>', 'first point: YYYY-MM-DD (00:00 +08:00) or an ISO time')
   .option('--to <time>', 'last point at or before this time (default now)')
   .option('--every <step>', 'day, week or month', 'week')
-  .option('--format <format>', 'csv or json', 'csv')
+  .addOption(
+    new Option(
+      '--format <format>',
+      "csv or json (default: from --out's extension, else csv)",
+    ).choices(['csv', 'json']),
+  )
   .option('--known-at <time>', 'as the log was known at this ISO time')
   .option(
     '--url <url>',
@@ -131,6 +145,7 @@ program
   )
   .option('--token <token>', 'API token, sent as Authorization: Bearer')
   .option('--out <file>', 'write to a file instead of stdout')
+  .hook('preAction', formatFromOut({ '.csv': 'csv', '.json': 'json' }, 'csv'))
   .action((key, opts) =>
     exitWith(async () => (await import('./history.command.js')).historyCommand(key, opts))(),
   );
@@ -151,7 +166,10 @@ program
   .argument('<initiativeKey>', 'the initiative to export, e.g. hive')
   .description("export items (and, in .xlsx, every workstream's figures) to a spreadsheet")
   .addOption(
-    new Option('--format <format>', 'file format').choices(['xlsx', 'csv']).default('xlsx'),
+    new Option(
+      '--format <format>',
+      "file format (default: from --out's extension, else xlsx)",
+    ).choices(['xlsx', 'csv']),
   )
   .addOption(
     new Option('--encoding <encoding>', 'CSV encoding')
@@ -164,6 +182,7 @@ program
     day,
   )
   .requiredOption('--out <file>', 'where to write')
+  .hook('preAction', formatFromOut({ '.xlsx': 'xlsx', '.csv': 'csv' }, 'xlsx'))
   .action((key, opts) =>
     exitWith(async () => (await import('./export.command.js')).exportCommand(key, opts))(),
   );

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -88,7 +88,7 @@ describe('jindu history and report --compare against a server with a generated h
       [['--from', '2026-01-10', '--to', '2026-01-01'], 1, 'from 不能晚于 to'],
       [['--from', 'yesterday'], 2, '--from must be a date'],
       [['--from', '2026-01-01', '--every', 'year'], 2, '--every must be day, week or month'],
-      [['--from', '2026-01-01', '--format', 'xml'], 2, '--format must be csv or json'],
+      [['--from', '2026-01-01', '--format', 'xml'], 2, 'Allowed choices are csv, json'],
     ];
     for (const [args, code, message] of cases) {
       const res = await runCli(['history', 'hist', ...args, '--url', url], {});
@@ -129,6 +129,35 @@ describe('jindu history and report --compare against a server with a generated h
     );
     expect(en.code).toBe(0);
     expect(en.stdout).toMatch(/last week/);
+  });
+
+  it("takes the format from --out's extension, and refuses a --format that contradicts it", async () => {
+    const file = (name: string) => join(dir, name);
+    expect((await runCli(['export', 'hist', '--out', file('items.csv')], env)).code).toBe(0);
+    expect(readFileSync(file('items.csv'), 'utf8').replace(/^\uFEFF/, '')).toMatch(/^"?ID"?,/);
+    expect((await runCli(['export', 'hist', '--out', file('items.xlsx')], env)).code).toBe(0);
+    expect(readFileSync(file('items.xlsx')).subarray(0, 2).toString()).toBe('PK'); // a zip
+    const clash = await runCli(
+      ['export', 'hist', '--format', 'xlsx', '--out', file('clash.csv')],
+      env,
+    );
+    expect(clash.code).toBe(2);
+    expect(clash.stderr).toContain('--format xlsx does not match --out');
+    expect(clash.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(existsSync(file('clash.csv'))).toBe(false);
+
+    const from = day(history.start);
+    const byName = ['history', 'hist', '--from', from, '--url', url, '--out', file('series.json')];
+    expect((await runCli(byName, {})).code).toBe(0);
+    const asked = ['history', 'hist', '--from', from, '--url', url, '--format', 'json'];
+    expect(JSON.parse(readFileSync(file('series.json'), 'utf8'))).toEqual(
+      JSON.parse((await runCli(asked, {})).stdout),
+    );
+
+    const md = ['report', 'hist', '--url', url, '--out', file('report.md')];
+    expect((await runCli(md, {})).code).toBe(0);
+    const mdAsked = await runCli(['report', 'hist', '--url', url, '--format', 'markdown'], {});
+    expect(readFileSync(file('report.md'), 'utf8')).toBe(mdAsked.stdout);
   });
 
   it('export --as-of writes the items as they stood at the end of that day', async () => {
