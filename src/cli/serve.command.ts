@@ -9,6 +9,7 @@ import { createApp } from '../server/app.js';
 import { asyncContextKind } from '../server/async-context.js';
 import { createLogger } from '../server/logger.js';
 import { lockDatabaseForServe } from './serve-lock.js';
+import { CliError } from './usage-errors.js';
 import { startSnapshotTimer } from '../server/snapshot-timer.js';
 
 /** Starts the server: open, migrate, seed an empty database, listen, stop cleanly on a signal. */
@@ -46,7 +47,9 @@ export async function serveCommand(): Promise<void> {
   }
   const stopSnapshots = startSnapshotTimer(orm, log);
   const app = await createApp(orm, log, config);
-  const url = await app.listen(config.port, config.host);
+  const url = await app.listen(config.port, config.host).catch((err: NodeJS.ErrnoException) => {
+    throw listenError(err, config.host, config.port);
+  });
   log.info(
     {
       url: `${url}/graphql`,
@@ -84,4 +87,22 @@ export async function serveCommand(): Promise<void> {
   };
   process.once('SIGINT', () => void stop('SIGINT'));
   process.once('SIGTERM', () => void stop('SIGTERM'));
+}
+
+/** Why the server could not listen, in one line that says what to do; other errors as they are. */
+function listenError(err: NodeJS.ErrnoException, host: string, port: number): Error {
+  const where = `${host.includes(':') ? `[${host}]` : host}:${port}`;
+  if (err.code === 'EADDRINUSE')
+    return new CliError(
+      `${where} is already in use (another Jindu, or another program); stop it or start with another PORT (PORT=0 picks a free one)`,
+    );
+  if (err.code === 'EACCES')
+    return new CliError(
+      `not allowed to listen on ${where} (ports below 1024 need privileges); start with PORT=4000 or another port above 1023`,
+    );
+  if (err.code === 'EADDRNOTAVAIL')
+    return new CliError(
+      `${host} is not an address of this machine; set HOST to one that is (or 127.0.0.1)`,
+    );
+  return err;
 }

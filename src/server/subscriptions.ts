@@ -10,6 +10,7 @@ import {
 } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Principal } from '../domain/access.js';
@@ -68,7 +69,13 @@ function authRequest(request: IncomingMessage, params: Record<string, unknown> |
  * queries and mutations go over HTTP.
  */
 export function attachSubscriptions(deps: SubscriptionDeps): SubscriptionServer {
-  const wss = new WebSocketServer({ server: deps.server, path: '/graphql', maxPayload: 100_000 });
+  // Upgrades are handed over by hand rather than with ws's `server` option: with it, ws also
+  // re-emits the HTTP server's own errors (a port in use) as its own, which graphql-ws prints
+  // as an internal error with a stack trace before `jindu serve` can say what happened.
+  const wss = new WebSocketServer({ noServer: true, path: '/graphql', maxPayload: 100_000 });
+  const upgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) =>
+    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+  deps.server.on('upgrade', upgrade);
   const perToken = new Map<string, number>();
   let active = 0;
   const tokenKey = (p: Principal | undefined) =>
@@ -184,6 +191,7 @@ export function attachSubscriptions(deps: SubscriptionDeps): SubscriptionServer 
   return {
     active: () => active,
     close: async () => {
+      deps.server.off('upgrade', upgrade);
       for (const client of wss.clients) client.close(1001, 'Going away');
       await disposable.dispose();
     },

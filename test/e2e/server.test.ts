@@ -1,6 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { connect } from 'node:net';
+import { connect, createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLOSE_GRACE_MS } from '../../src/server/app.js';
@@ -138,6 +138,27 @@ describe('jindu serve, over HTTP, on a real SQLite file', () => {
     // The secret appears in no log line of the server that served it, nor of the CLI.
     expect(firstLogs).toContain('"path":"/graphql","status":200');
     expect(firstLogs + created.stderr + verify.stdout + verify.stderr).not.toContain(secret);
+  });
+
+  it('says in one line that the port is taken, without a stack trace', async () => {
+    // Another program holds the port (a plain TCP listener, whatever ran before in this file).
+    const holder = createServer();
+    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+    const { port } = holder.address() as AddressInfo;
+    try {
+      const res = await runCli(['serve'], {
+        DATABASE_URL: `sqlite:${join(dir, 'second.sqlite')}`,
+        PORT: String(port),
+        JINDU_SEED: 'none',
+        LOG_LEVEL: 'warn',
+      });
+      expect(res.code).toBe(1);
+      expect(res.stderr).toBe(
+        `jindu: 127.0.0.1:${port} is already in use (another Jindu, or another program); stop it or start with another PORT (PORT=0 picks a free one)\n`,
+      );
+    } finally {
+      holder.close();
+    }
   });
 
   it('explains a bad configuration instead of crashing', async () => {
