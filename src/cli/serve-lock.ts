@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { sqliteFileOf } from '../db/sqlite-file.js';
 import { CliError } from './usage-errors.js';
 
 /**
@@ -14,9 +15,8 @@ import { CliError } from './usage-errors.js';
  * Returns the release function, or null when there is nothing to lock (PostgreSQL, :memory:).
  */
 export function lockDatabaseForServe(databaseUrl: string): (() => void) | null {
-  if (!databaseUrl.startsWith('sqlite:')) return null;
-  const file = databaseUrl.slice('sqlite:'.length);
-  if (file === '' || file === ':memory:') return null;
+  const file = sqliteFileOf(databaseUrl);
+  if (file === null) return null;
   // `-serve.lock` matches the `*.sqlite-*` pattern .gitignore already has for WAL files.
   const lockFile = resolve(`${file}-serve.lock`);
   mkdirSync(dirname(lockFile), { recursive: true });

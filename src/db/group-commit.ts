@@ -2,6 +2,7 @@ import { closeSync, existsSync, fdatasync, fdatasyncSync, openSync } from 'node:
 import type { MikroORM } from '@mikro-orm/core';
 import type { Em } from './orm.js';
 import type { KeptStatementsConnection } from './sqlite-driver.js';
+import { sqliteFileOf } from './sqlite-file.js';
 
 /**
  * Group commit for a SQLite file in WAL mode. With `synchronous = FULL` every commit waits on
@@ -123,7 +124,7 @@ export function useGroupCommit(em: Em, group: GroupCommit): void {
  * commit).
  */
 export function durableCommits(em: Em): Promise<void> | undefined {
-  return groups.get(em.getDriver())?.durable();
+  return groupCommitOf(em)?.durable();
 }
 
 /** The group commit of the database behind `em`, if it has one. */
@@ -140,10 +141,8 @@ export function groupCommitFile(config: {
   readonly sqliteSynchronous: 'FULL' | 'NORMAL';
   readonly sqliteGroupCommit: boolean;
 }): string | null {
-  if (!config.databaseUrl.startsWith('sqlite:')) return null;
-  const file = config.databaseUrl.slice('sqlite:'.length);
-  if (file === '' || file === ':memory:') return null;
-  return config.sqliteSynchronous === 'FULL' && config.sqliteGroupCommit ? file : null;
+  if (config.sqliteSynchronous !== 'FULL' || !config.sqliteGroupCommit) return null;
+  return sqliteFileOf(config.databaseUrl);
 }
 
 /** Group commit on `orm`'s SQLite connection (opened with `synchronous = NORMAL`) for `file`. */
