@@ -7,7 +7,8 @@ export interface HistoryOptions {
   readonly from: string;
   readonly to?: string;
   readonly every: string;
-  readonly format: string;
+  /** Settled by the option parser (csv or json; see output-format.ts). */
+  readonly format: 'csv' | 'json';
   readonly knownAt?: string;
   readonly url?: string;
   readonly token?: string;
@@ -53,8 +54,6 @@ export async function historyCommand(key: string, opts: HistoryOptions): Promise
     const every = opts.every.toUpperCase();
     if (!['DAY', 'WEEK', 'MONTH'].includes(every))
       throw new ReportError('--every must be day, week or month', EXIT.USAGE);
-    if (!['csv', 'json'].includes(opts.format))
-      throw new ReportError('--format must be csv or json', EXIT.USAGE);
     const found = opts.url ? { url: opts.url } : reportUrlFromEnv(process.env);
     if ('problem' in found) throw new ReportError(found.problem, EXIT.USAGE);
     const data = await graphqlRequest<{ initiative: { progressHistory: Point[] } | null }>(
