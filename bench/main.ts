@@ -411,15 +411,16 @@ async function interleaved<T>(
     // Every other pair in reverse order: a load's place in the pair must not favour a side
     // (two identical servers measured always in the same order read 1.59× and 1.40× of bare
     // Apollo in 4 rounds of bench/s1-ab.ts).
+    let a: T;
+    let b: T;
     if (i % 2 === 0) {
-      const a = await measureA();
-      const b = await measureB();
-      taken.push({ ratio: ratio(a, b), a, b });
+      a = await measureA();
+      b = await measureB();
     } else {
-      const b = await measureB();
-      const a = await measureA();
-      taken.push({ ratio: ratio(a, b), a, b });
+      b = await measureB();
+      a = await measureA();
     }
+    taken.push({ ratio: ratio(a, b), a, b });
   }
   taken.sort((x, y) => x.ratio - y.ratio);
   return taken[Math.floor(taken.length / 2)]!;

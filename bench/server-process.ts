@@ -3,6 +3,7 @@ import { openSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus } from 'node:os';
 import { NODE_FLAGS } from '../src/server/async-context.js';
+import { TYPENAME } from './queries.js';
 
 /**
  * A server under test in its own process, pinned to one core with `taskset`, read from the
@@ -128,7 +129,6 @@ export function pinLoadGenerator(): number {
 
 /** The S1 baseline (bench/bare-apollo.ts, compiled by `npm run build`), ready once it answers. */
 export function startBareApollo(core: number, logFile: string): Promise<ServerProcess> {
-  const typename = JSON.stringify({ query: '{ __typename }' });
   return startServer({
     name: 'bare Apollo',
     args: ['dist/bench/bare-apollo.js'],
@@ -140,7 +140,7 @@ export function startBareApollo(core: number, logFile: string): Promise<ServerPr
         await fetch(`${url}/graphql`, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
-          body: typename,
+          body: TYPENAME,
         })
       ).ok,
   });
