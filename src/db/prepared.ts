@@ -91,6 +91,10 @@ interface NativeSqlite {
   getNativeClient(): Promise<Database>;
 }
 
+/** The better-sqlite3 connection behind a SQLite entity manager. */
+export const nativeSqlite = (em: Em): Promise<Database> =>
+  (em.getConnection() as unknown as NativeSqlite).getNativeClient();
+
 /**
  * Inside a SQLite transaction, statements of a write run straight on the native connection
  * (the transaction holds it, so nothing else runs in between), skipping the ORM's and the query
@@ -98,8 +102,7 @@ interface NativeSqlite {
  */
 async function transactionKept(em: Em, sql: string): Promise<Statement | null> {
   if (!em.isInTransaction() || dialectOf(em) !== 'sqlite') return null;
-  const db = await (em.getConnection() as unknown as NativeSqlite).getNativeClient();
-  return keptStatement(db, sql);
+  return keptStatement(await nativeSqlite(em), sql);
 }
 
 /** One statement run once per parameter list, in order (a bulk update's rows). */

@@ -21,6 +21,7 @@ import { startLive, type Live } from './live.js';
 import { PrometheusMetrics } from './prometheus.js';
 import { outboxHead } from '../db/queries/outbox.queries.js';
 import { MetricsSource } from './process-metrics.js';
+import { tokenCacheFor } from '../services/token-cache.js';
 
 /** How long a stop waits for open HTTP connections before it closes them. */
 export const CLOSE_GRACE_MS = 3_000;
@@ -77,6 +78,7 @@ export async function createApp(
   options: ServerOptions = serverOptions(),
 ): Promise<App> {
   const schema = await jinduSchema();
+  const tokens = await tokenCacheFor(orm);
   let live: Live | undefined = undefined;
   const prometheus = new PrometheusMetrics({
     subscriptions: () => live?.subscriptions.active() ?? 0,
@@ -109,6 +111,7 @@ export async function createApp(
         () => orm.em.fork() as Em,
         options.anonymousRead,
         options.anonymousHosts,
+        tokens,
       ),
     context: (principal, req) =>
       new RequestContext(
@@ -141,6 +144,7 @@ export async function createApp(
         () => orm.em.fork() as Em,
         options.anonymousRead,
         options.anonymousHosts,
+        tokens,
       ),
   });
   server.keepAliveTimeout = 5_000;

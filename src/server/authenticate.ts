@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Principal } from '../domain/access.js';
 import type { Em } from '../db/orm.js';
+import type { TokenCache } from '../services/token-cache.js';
 import { authenticateToken } from '../services/tokens.js';
 import { HttpError } from './http-json.js';
 import { anonymousHostProblem, anonymousOriginProblem } from './request-guards.js';
@@ -21,6 +22,7 @@ export async function authenticateRequest(
   em: () => Em,
   anonymousRead: boolean,
   anonymousHosts: 'loopback' | 'any' = 'any',
+  kept?: TokenCache,
 ): Promise<Principal> {
   const header = req.headers.authorization;
   if (header === undefined || header === '') {
@@ -32,7 +34,7 @@ export async function authenticateRequest(
   }
   const match = /^Bearer ([^\s]+)$/i.exec(header.trim());
   if (!match) throw new HttpError(401, 'UNAUTHENTICATED', 'Authorization 头应为 “Bearer 令牌”');
-  const result = await authenticateToken(em(), match[1]!);
+  const result = await authenticateToken(em, match[1]!, kept);
   if (typeof result === 'string') throw new HttpError(401, 'UNAUTHENTICATED', FAILURES[result]);
   return result;
 }
@@ -46,8 +48,9 @@ export async function authenticateSocket(
   em: () => Em,
   anonymousRead: boolean,
   anonymousHosts: 'loopback' | 'any' = 'any',
+  kept?: TokenCache,
 ): Promise<Principal> {
-  const principal = await authenticateRequest(req, em, anonymousRead, anonymousHosts);
+  const principal = await authenticateRequest(req, em, anonymousRead, anonymousHosts, kept);
   const foreignPage =
     principal.kind === 'anonymous' ? anonymousOriginProblem(req, anonymousHosts) : null;
   if (foreignPage) throw new HttpError(401, 'UNAUTHENTICATED', foreignPage);

@@ -6,6 +6,7 @@ import { assertName } from '../domain/tree-rules.js';
 import { ApiTokenSchema } from '../db/entities/index.js';
 import type { Em } from '../db/orm.js';
 import { findInitiativeByKey } from '../db/queries/initiative.queries.js';
+import type { KnownToken, TokenCache } from './token-cache.js';
 
 /** `jindu_` + 32 random bytes in base64url: recognisable in logs and secret scanners. */
 export const TOKEN_PREFIX = 'jindu_';
@@ -121,41 +122,59 @@ export async function revokeToken(em: Em, name: string): Promise<TokenInfo> {
 
 export type AuthFailure = 'malformed' | 'unknown' | 'expired' | 'revoked';
 
-/** The principal a secret stands for, or why it stands for none. Records the last use (per minute). */
-export async function authenticateToken(em: Em, secret: string): Promise<Principal | AuthFailure> {
+/**
+ * The principal a secret stands for, or why it stands for none. Records the last use (per
+ * minute). `em` is asked for only when the token's row must be read or its last use recorded:
+ * with `kept` (SQLite), a token already seen is answered from memory (token-cache.ts).
+ */
+export async function authenticateToken(
+  em: () => Em,
+  secret: string,
+  kept?: TokenCache,
+): Promise<Principal | AuthFailure> {
   if (!TOKEN_PATTERN.test(secret)) return 'malformed';
-  const [row] = await em.execute(
-    'select id, name, role, initiative_id, expires_at, revoked_at, last_used_at from api_token where digest = ?',
-    [tokenDigest(secret)],
-  );
-  if (!row) return 'unknown';
-  if (row.revoked_at !== null && row.revoked_at !== undefined) return 'revoked';
+  const digest = tokenDigest(secret);
+  let token = kept?.get(digest);
+  if (!token) {
+    const version = kept?.version() ?? null;
+    const [row] = await em().execute(
+      'select id, name, role, initiative_id, expires_at, revoked_at, last_used_at from api_token where digest = ?',
+      [digest],
+    );
+    if (!row) return 'unknown';
+    if (row.revoked_at !== null && row.revoked_at !== undefined) return 'revoked';
+    token = knownToken(row);
+    kept?.set(digest, token, version);
+  }
   const now = Date.now();
-  if (
-    row.expires_at !== null &&
-    row.expires_at !== undefined &&
-    new Date(row.expires_at as string).getTime() <= now
-  )
-    return 'expired';
-  const lastUsed =
-    row.last_used_at === null || row.last_used_at === undefined
-      ? 0
-      : new Date(row.last_used_at as string).getTime();
-  if (now - lastUsed > LAST_USED_RESOLUTION_MS) {
-    await em.execute(
+  if (token.expiresAt !== null && token.expiresAt <= now) return 'expired';
+  if (now - token.lastUsedAt > LAST_USED_RESOLUTION_MS) {
+    token.lastUsedAt = now;
+    await em().execute(
       'update api_token set last_used_at = ? where id = ?',
-      [new Date(now), row.id],
+      [new Date(now), token.principal.tokenId],
       'run',
     );
   }
+  return token.principal;
+}
+
+const epochMs = (v: unknown): number | null =>
+  v === null || v === undefined ? null : new Date(v as string).getTime();
+
+function knownToken(row: Record<string, unknown>): KnownToken {
   return {
-    kind: 'token',
-    tokenId: Number(row.id),
-    name: String(row.name),
-    role: row.role as Role,
-    initiativeId:
-      row.initiative_id === null || row.initiative_id === undefined
-        ? null
-        : Number(row.initiative_id),
+    principal: {
+      kind: 'token',
+      tokenId: Number(row.id),
+      name: String(row.name),
+      role: row.role as Role,
+      initiativeId:
+        row.initiative_id === null || row.initiative_id === undefined
+          ? null
+          : Number(row.initiative_id),
+    },
+    expiresAt: epochMs(row.expires_at),
+    lastUsedAt: epochMs(row.last_used_at) ?? 0,
   };
 }
