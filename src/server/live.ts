@@ -40,19 +40,17 @@ export async function startLive(deps: {
   const em = () => deps.orm.em.fork() as Em;
   const feed = new OutboxFeed(em, deps.log, { catchUpMs: CATCH_UP_MS });
   await feed.start();
-  // On SQLite this process's commits are the only doorbell, and its own rows are handed out
-  // without reading them back. On PostgreSQL a commit still reads, as the NOTIFY from any
-  // instance does: handing the rows out there was not measured, so it keeps the behaviour
-  // its multi-instance tests were written against.
-  const sqlite = dialectOf(em()) === 'sqlite';
-  const unring = onCommit(deps.orm.em.getDriver(), (committed) =>
-    sqlite ? void feed.take(committed) : void feed.wake(),
-  );
+  // This process's own rows are handed out without reading them back when they are the next
+  // ones (outbox-feed.ts: seqs are taken under the commit-order lock, so they follow commit
+  // order on both databases). On SQLite its commits are the only doorbell; on PostgreSQL the
+  // NOTIFY of every commit on any instance rings too, and reads only when it names a seq not
+  // handed out yet.
+  const unring = onCommit(deps.orm.em.getDriver(), (committed) => void feed.take(committed));
   let doorbell: PgDoorbell | null = null;
   if (dialectOf(em()) === 'postgresql') {
     doorbell = new PgDoorbell(
       String(deps.orm.config.get('clientUrl')),
-      () => void feed.wake(),
+      (notified) => void feed.wake(notified),
       deps.log,
     );
     await doorbell.start();

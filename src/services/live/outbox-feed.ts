@@ -13,9 +13,10 @@ export interface FeedOptions {
 
 /**
  * This process's reader of the outbox: reads rows after the last one it saw, in seq order, and
- * hands each event to its listeners once. Any doorbell (a commit here, a NOTIFY from another
- * instance, the periodic catch-up) only says "read now"; what is read is always "after the last
- * seq", so a lost or doubled ring loses or doubles nothing. Reads never overlap.
+ * hands each event to its listeners once. Any doorbell (a commit here, a NOTIFY from any
+ * instance, the periodic catch-up) only says "read now" (or "read if you have not reached seq
+ * N"); what is read is always "after the last seq", so a lost or doubled ring loses or doubles
+ * nothing. Reads never overlap.
  */
 export class OutboxFeed {
   private last = 0;
@@ -49,8 +50,13 @@ export class OutboxFeed {
     return () => this.listeners.delete(listener);
   }
 
-  /** Reads now (or right after the read under way). */
-  wake(): Promise<void> {
+  /**
+   * Reads now (or right after the read under way). A ring that names the last seq of the commit
+   * it announces (a NOTIFY carries it) reads nothing when that row was handed out already: the
+   * NOTIFY of this process's own commit, whose rows `take` handed out, costs no read.
+   */
+  wake(notified?: number): Promise<void> {
+    if (notified !== undefined && notified <= this.last && !this.reading) return Promise.resolve();
     if (this.reading) {
       this.again = true;
       return this.reading;

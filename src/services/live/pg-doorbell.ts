@@ -8,7 +8,7 @@ export const LISTENER_NAME = 'jindu-outbox-listener';
 
 /**
  * LISTEN on a dedicated PostgreSQL connection (a pooled one would be handed to others and lose
- * the LISTEN): every NOTIFY from a commit on any instance rings `ring`. When the connection
+ * the LISTEN): every NOTIFY from a commit on any instance rings `ring` with the seq it names. When the connection
  * drops it reconnects with a growing pause, listens again, and rings once, so what committed
  * while it was away is read at once (the feed reads "after the last seq", so nothing is lost).
  */
@@ -21,7 +21,7 @@ export class PgDoorbell {
 
   constructor(
     private readonly url: string,
-    private readonly ring: () => void,
+    private readonly ring: (notified?: number) => void,
     private readonly log: Logger,
   ) {}
 
@@ -39,7 +39,9 @@ export class PgDoorbell {
       connectionTimeoutMillis: POOL_ACQUIRE_TIMEOUT_MS,
       keepAlive: true,
     });
-    client.on('notification', () => this.ring());
+    // The payload is the last seq the commit wrote (publishOutbox): the feed skips a read
+    // when it has handed that row out already.
+    client.on('notification', (message) => this.ring(seqOf(message.payload)));
     client.on('error', (err) => {
       this.log.warn({ err: err.message }, 'outbox listener connection failed');
     });
@@ -82,4 +84,10 @@ export class PgDoorbell {
     this.client = null;
     await client?.end().catch(() => undefined);
   }
+}
+
+/** The seq a NOTIFY names, or undefined (then the ring reads whatever it names). */
+function seqOf(payload: string | undefined): number | undefined {
+  const seq = payload === undefined || payload === '' ? Number.NaN : Number(payload);
+  return Number.isSafeInteger(seq) ? seq : undefined;
 }

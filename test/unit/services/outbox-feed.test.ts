@@ -103,4 +103,21 @@ describe("the outbox feed and this process's own commits", () => {
     expect(seen).toEqual([1, 2]);
     feed.stop();
   });
+
+  it('reads nothing for a ring naming a seq it handed out, and reads for a later one', async () => {
+    const outbox = fakeOutbox();
+    const { feed, seen } = await startedFeed(outbox);
+    await feed.take([outbox.commit(1)]);
+    await feed.take([outbox.commit(2), outbox.commit(3)]);
+    // The NOTIFYs of those commits, in any order and more than once.
+    for (const seq of [3, 1, 2, 3]) await feed.wake(seq);
+    expect(outbox.reads()).toBe(0);
+    outbox.commit(4); // another instance's commit, and its NOTIFY
+    await feed.wake(4);
+    expect(outbox.reads()).toBe(1);
+    await feed.wake(); // the catch-up names no seq: it reads
+    expect(outbox.reads()).toBe(2);
+    expect(seen).toEqual([1, 2, 3, 4]);
+    feed.stop();
+  });
 });
