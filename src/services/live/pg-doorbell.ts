@@ -8,9 +8,10 @@ export const LISTENER_NAME = 'jindu-outbox-listener';
 
 /**
  * LISTEN on a dedicated PostgreSQL connection (a pooled one would be handed to others and lose
- * the LISTEN): every NOTIFY from a commit on any instance rings `ring` with the seq it names. When the connection
- * drops it reconnects with a growing pause, listens again, and rings once, so what committed
- * while it was away is read at once (the feed reads "after the last seq", so nothing is lost).
+ * the LISTEN): every NOTIFY from a commit on any instance rings `ring` with the seq it names.
+ * When the connection drops it reconnects with a growing pause, listens again, and rings once,
+ * so what committed while it was away is read at once (the feed reads "after the last seq", so
+ * nothing is lost).
  */
 export class PgDoorbell {
   private client: pg.Client | null = null;
