@@ -8,7 +8,7 @@ import {
 } from './live-events.js';
 import { creditOfTally, manualFigure } from './rollup.js';
 import type { RollupPolicy } from './rollup-policy.js';
-import { applyDelta, emptyTally } from './tally.js';
+import { applyDelta, emptyTally, type Tally } from './tally.js';
 
 const ITEM_ONLY: ReadonlySet<ChangeEvent['type']> = new Set([
   ...ITEM_EVENT_TYPES,
@@ -49,7 +49,8 @@ export function figuresFromDeltas(
   const add = (workstreamId: number, credit: number, counted: number, items: number) => {
     const path = pathOf(workstreamId);
     if (!path) return false;
-    for (const node of [INITIATIVE_NODE, ...path]) {
+    for (let i = -1; i < path.length; i++) {
+      const node = i < 0 ? INITIATIVE_NODE : path[i]!;
       let value = next.get(node);
       if (!value) {
         const before = created.has(node) ? ZERO : previous.get(node);
@@ -70,11 +71,18 @@ export function figuresFromDeltas(
     const { credit, counted } = manualFigure(manual);
     if (!add(e.workstreamId, credit, counted, 0)) return null;
   }
+  // A workstream's deltas summed first (its figure is linear in its counters), so each path
+  // is walked once however many of its items changed.
+  const tallies = new Map<number, { tally: Tally; items: number }>();
   for (const { workstreamId, delta } of deltas) {
-    const tally = emptyTally();
-    applyDelta(tally, delta);
+    let own = tallies.get(workstreamId);
+    if (!own) tallies.set(workstreamId, (own = { tally: emptyTally(), items: 0 }));
+    applyDelta(own.tally, delta);
+    own.items += delta.items;
+  }
+  for (const [workstreamId, { tally, items }] of tallies) {
     const { credit, counted } = creditOfTally(tally, policy);
-    if (!add(workstreamId, credit, counted, delta.items)) return null;
+    if (!add(workstreamId, credit, counted, items)) return null;
   }
   return figureChanges(previous, next, next.keys());
 }

@@ -1,4 +1,4 @@
-import type { FigureChange, FigureValue } from '../../domain/live-events.js';
+import type { FigureChange, FigureValue, LiveEvent } from '../../domain/live-events.js';
 import { dialectOf, type Em } from '../orm.js';
 import { transactionStatement } from '../prepared.js';
 import { placeholders } from './sql.js';
@@ -129,6 +129,11 @@ export interface OutboxRow {
   readonly revision: number;
   readonly payload: string;
   readonly createdAt: Date;
+  /**
+   * The event `payload` serializes, on the rows a write of this process appended (rows read
+   * from the table have none): handed to this process's listeners without parsing it back.
+   */
+  readonly event?: LiveEvent;
 }
 
 export async function insertOutbox(em: Em, rows: readonly OutboxRow[]): Promise<void> {

@@ -76,6 +76,7 @@ export async function appendOutbox(
       revision,
       payload: JSON.stringify(event),
       createdAt: now,
+      event,
     });
   }
   // The figures become the next write's "before" together with the outbox rows.

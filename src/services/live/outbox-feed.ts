@@ -90,7 +90,7 @@ export class OutboxFeed {
 
   private deliver(row: OutboxRow): void {
     this.last = row.seq;
-    const event = JSON.parse(row.payload) as LiveEvent;
+    const event = row.event ?? (JSON.parse(row.payload) as LiveEvent);
     this.lastEventAt = row.createdAt.getTime();
     this.lastLagMs = Math.max(0, Date.now() - this.lastEventAt);
     for (const listener of this.listeners) {
