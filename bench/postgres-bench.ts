@@ -65,20 +65,33 @@ export async function createBenchDatabase(n: number): Promise<BenchDatabase> {
 }
 
 /**
- * CPU time so far of the PostgreSQL backends serving one database (their process titles name
- * it), nanoseconds: other databases' work on a shared server is left out.
+ * CPU time so far of each PostgreSQL backend serving one database (their process titles name
+ * it), nanoseconds by pid: other databases' work on a shared server is left out.
  */
-export function postgresCpuNs(url: string): number {
+export function postgresCpu(url: string): Map<number, number> {
   const name = ` ${new URL(url).pathname.slice(1)} `;
-  let total = 0;
+  const byPid = new Map<number, number>();
   for (const pid of readdirSync('/proc')) {
     if (!/^\d+$/.test(pid)) continue;
     try {
-      if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(name)) total += cpuNsOf(+pid);
+      if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(name))
+        byPid.set(+pid, cpuNsOf(+pid));
     } catch {
       // the process ended meanwhile
     }
   }
+  return byPid;
+}
+
+/**
+ * The CPU the database's backends used since `before` (a `postgresCpu` reading), nanoseconds:
+ * per backend, so a backend that ends in between (a pooled connection let go) takes its total
+ * with it instead of making the sum go down; what such a backend used after `before` is not
+ * counted, so the figure can only be low.
+ */
+export function postgresCpuSince(url: string, before: ReadonlyMap<number, number>): number {
+  let total = 0;
+  for (const [pid, ns] of postgresCpu(url)) total += ns - (before.get(pid) ?? 0);
   return total;
 }
 

@@ -7,7 +7,8 @@ import { copySqliteToPostgres } from './pg-copy.js';
 import {
   createBenchDatabase,
   pgbenchUpdates,
-  postgresCpuNs,
+  postgresCpu,
+  postgresCpuSince,
   postgresUnavailable,
   preparePgbenchTable,
   type BenchDatabase,
@@ -198,11 +199,11 @@ export async function measureS7(ctx: S7Context): Promise<Figure[]> {
       for (const n of writers) {
         // PostgreSQL's CPU over the measured load alone, as Jindu's (the warm-up before it is
         // left out of both).
-        let pgBefore = 0;
+        let pgBefore = new Map<number, number>();
         const ours = await setOne(writer, `s7-set-${n}`, n, async () => {
-          pgBefore = postgresCpuNs(db.url);
+          pgBefore = postgresCpu(db.url);
         });
-        const pgCpuUs = (postgresCpuNs(db.url) - pgBefore) / 1000 / ours.requests;
+        const pgCpuUs = postgresCpuSince(db.url, pgBefore) / 1000 / ours.requests;
         const base = pgbenchUpdates(db.url, ctx.dir, writes.itemCount, n, ctx.seconds);
         ratios.set(n, ours.perSecond / base);
         lines.push(
