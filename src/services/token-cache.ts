@@ -68,9 +68,9 @@ export class TokenCache {
     return this.seen;
   }
 
-  /** The token behind `digest` if it is kept and nothing has changed since it was read. */
+  /** The token kept for `digest`; valid only right after `version()` answered a version. */
   get(digest: string): KnownToken | undefined {
-    return this.version() === null ? undefined : this.known.get(digest);
+    return this.known.get(digest);
   }
 
   /**

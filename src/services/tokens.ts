@@ -134,9 +134,10 @@ export async function authenticateToken(
 ): Promise<Principal | AuthFailure> {
   if (!TOKEN_PATTERN.test(secret)) return 'malformed';
   const digest = tokenDigest(secret);
-  let token = kept?.get(digest);
+  // Read once, before the row: a read it does not cover is not kept (token-cache.ts).
+  const version = kept?.version() ?? null;
+  let token = version ? kept?.get(digest) : undefined;
   if (!token) {
-    const version = kept?.version() ?? null;
     const [row] = await em().execute(
       'select id, name, role, initiative_id, expires_at, revoked_at, last_used_at from api_token where digest = ?',
       [digest],
