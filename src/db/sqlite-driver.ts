@@ -3,6 +3,7 @@ import { SqliteConnection, SqliteDriver } from '@mikro-orm/sqlite';
 import type { Database, Statement } from 'better-sqlite3';
 import { loggedText, plainStatement } from './bound-statement.js';
 import { bindAll, keptStatement } from './prepared.js';
+import { PublishedFigures } from './published-figures.js';
 
 type Execute = SqliteConnection['execute'];
 type LoggingOptions = NonNullable<Parameters<Execute>[4]>;
@@ -22,28 +23,49 @@ export class KeptStatementsConnection extends SqliteConnection {
   /** Transactions committed on this connection so far (group commit counts them: group-commit.ts). */
   commits = 0;
 
-  /** The query builder prepares `begin` and `commit` anew for every transaction: kept too. */
+  /** The figures last published, kept between writes (published-figures.ts). */
+  publishedFigures: PublishedFigures | undefined = undefined;
+
+  /**
+   * The query builder prepares `begin` and `commit` anew for every transaction: kept too, and
+   * told to what keeps state across transactions (the commit count, the published figures).
+   */
   override createKyselyDialect(options: Parameters<SqliteConnection['createKyselyDialect']>[0]) {
     const dialect = super.createKyselyDialect(options);
     const db = (this as unknown as { database: Database }).database;
     const prepare = db.prepare.bind(db);
+    const figures = (this.publishedFigures = new PublishedFigures(db));
     const control = new Map<string, ReturnType<Database['prepare']>>();
     db.prepare = ((sql: string) => {
-      if (!TRANSACTION_CONTROL.has(sql)) return prepare(sql);
+      if (!TRANSACTION_CONTROL.has(sql)) {
+        // A nested transaction's rollback (kysely's savepoints) undoes part of the outer one.
+        if (/^rollback to /i.test(sql))
+          return this.after(prepare(sql), () => figures.savepointRolledBack());
+        return prepare(sql);
+      }
       let statement = control.get(sql);
-      if (!statement) control.set(sql, (statement = this.counted(sql, prepare(sql))));
+      if (!statement) control.set(sql, (statement = this.told(sql, prepare(sql), figures)));
       return statement;
     }) as Database['prepare'];
     return dialect;
   }
 
-  /** `commit`, counting each that succeeds; the other control statements as they are. */
-  private counted(sql: string, statement: Statement): Statement {
-    if (sql !== 'commit') return statement;
+  /** A transaction control statement that says when it has run. */
+  private told(sql: string, statement: Statement, figures: PublishedFigures): Statement {
+    if (sql === 'begin') return this.after(statement, () => figures.began());
+    if (sql === 'rollback') return this.after(statement, () => figures.rolledBack());
+    return this.after(statement, () => {
+      this.commits++;
+      figures.committed();
+    });
+  }
+
+  /** `statement`, calling `then` each time it has run without an error. */
+  private after(statement: Statement, then: () => void): Statement {
     const run = statement.run.bind(statement);
     statement.run = ((...params: unknown[]) => {
       const result = run(...params);
-      this.commits++;
+      then();
       return result;
     }) as Statement['run'];
     return statement;

@@ -5,7 +5,6 @@ import type { ChangeLogRow } from '../change-log-row.js';
 import { dialectOf, type Em } from '../orm.js';
 import { INITIATIVE_COLUMNS, toInitiative, type InitiativeRecord } from '../records.js';
 import { CHANGE_LOG_CHUNK, changeLogInsert, insertChangeLog } from './change-log.queries.js';
-import { findInitiativesByIds } from './initiative.queries.js';
 import { applyTallyDeltas, tallyUpsert } from './item.queries.js';
 import {
   bumpRevision,
@@ -14,14 +13,13 @@ import {
   insertOutbox,
   OUTBOX_CHANNEL,
   outboxInsert,
-  readFigureStates,
   RESERVE_SEQ,
   reserveOutboxSeq,
   writeFigureStates,
   type OutboxRow,
 } from './outbox.queries.js';
 import { placeholders } from './sql.js';
-import { findWorkstreamsByIds } from './workstream.queries.js';
+import { keptFigures, readFigureInputsKept } from './figure-inputs.sqlite.js';
 
 /**
  * The end of a write's transaction in as few round trips as the database allows. On PostgreSQL
@@ -111,8 +109,8 @@ export async function recordChanges(
 
 export interface FigureInputs {
   readonly initiative: InitiativeRecord | null;
-  /** The live workstreams among those asked for, with their paths. */
-  readonly workstreams: readonly { readonly id: number; readonly path: string }[];
+  /** The live workstreams among those asked for, each with its path's ids (itself last). */
+  readonly paths: ReadonlyMap<number, readonly number[]>;
   /** The figures last published for the initiative node and every node on those paths. */
   readonly figures: Map<number, FigureValue>;
 }
@@ -122,23 +120,15 @@ const parsed = (v: unknown): any => (typeof v === 'string' ? JSON.parse(v) : v);
 /**
  * What an item-only write needs to publish its figures: the initiative, the paths of the
  * workstreams it changed, and the figures last published on those paths. One statement on
- * PostgreSQL.
+ * PostgreSQL; on SQLite the paths and figures kept from earlier writes (published-figures.ts)
+ * and a statement for each kind that is not kept.
  */
 export async function readFigureInputs(
   em: Em,
   initiativeId: number,
   workstreamIds: readonly number[],
 ): Promise<FigureInputs> {
-  if (dialectOf(em) !== 'postgresql') {
-    const [initiative] = await findInitiativesByIds(em, [initiativeId]);
-    const rows = await findWorkstreamsByIds(em, workstreamIds);
-    const nodes = [INITIATIVE_NODE, ...rows.flatMap((r) => idsOfPath(r.path))];
-    return {
-      initiative: initiative ?? null,
-      workstreams: rows.map((r) => ({ id: r.id, path: r.path })),
-      figures: await readFigureStates(em, initiativeId, [...new Set(nodes)]),
-    };
-  }
+  if (dialectOf(em) !== 'postgresql') return readFigureInputsKept(em, initiativeId, workstreamIds);
   const ws = `select id, path from workstream where id in (${placeholders(workstreamIds)}) and deleted_at is null`;
   const [row] = await em.execute(
     `select
@@ -155,10 +145,12 @@ export async function readFigureInputs(
   const initiative = parsed(row!.initiative);
   return {
     initiative: initiative ? toInitiative(initiative) : null,
-    workstreams: (parsed(row!.workstreams) as [number, string][]).map(([id, path]) => ({
-      id: Number(id),
-      path: String(path),
-    })),
+    paths: new Map(
+      (parsed(row!.workstreams) as [number, string][]).map(([id, path]) => [
+        Number(id),
+        idsOfPath(String(path)),
+      ]),
+    ),
     figures: new Map(
       (parsed(row!.figures) as number[][]).map(([node, credit, counted, total]) => [
         Number(node),
@@ -168,6 +160,14 @@ export async function readFigureInputs(
   };
 }
 
+/** The figure rows a write publishes for one initiative. */
+export interface PublishedChanges {
+  readonly initiativeId: number;
+  readonly changes: readonly FigureChange[];
+  /** The initiative's tree was folded: the write may have moved or removed workstreams. */
+  readonly folded: boolean;
+}
+
 /**
  * Records the figures just published (the next write's "before") and appends the outbox rows,
  * then rings the doorbell: PostgreSQL delivers the notification at commit only, and not at all
@@ -175,14 +175,18 @@ export async function readFigureInputs(
  */
 export async function publishOutbox(
   em: Em,
-  figures: readonly { readonly initiativeId: number; readonly changes: readonly FigureChange[] }[],
+  figures: readonly PublishedChanges[],
   rows: readonly OutboxRow[],
 ): Promise<void> {
   const parameters = figures.reduce((n, f) => n + f.changes.length * 5, rows.length * 5);
   // One statement on PostgreSQL while it stays well under the protocol's 65,535 parameters (a
   // whole tree's first publication can pass it; then the statements go one by one).
   if (dialectOf(em) !== 'postgresql' || rows.length === 0 || parameters > 30_000) {
-    for (const f of figures) await writeFigureStates(em, f.initiativeId, f.changes);
+    const kept = dialectOf(em) === 'sqlite' ? keptFigures(em) : undefined;
+    for (const f of figures) {
+      await writeFigureStates(em, f.initiativeId, f.changes);
+      kept?.wrote(f.initiativeId, f.changes, f.folded);
+    }
     await insertOutbox(em, rows);
     return;
   }

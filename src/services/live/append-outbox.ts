@@ -16,11 +16,12 @@ import { findTallyRows, findTreeRows } from '../../db/queries/workstream.queries
 import {
   publishOutbox,
   readFigureInputs,
+  type PublishedChanges,
   type RecordedChanges,
 } from '../../db/queries/write-record.queries.js';
 import type { InitiativeRecord } from '../../db/records.js';
 import { deltasOf } from '../../domain/event-deltas.js';
-import { figuresFromDeltas, idsOfPath, itemsOnly } from '../../domain/live-figures.js';
+import { figuresFromDeltas, itemsOnly } from '../../domain/live-figures.js';
 import { resolvePolicy } from '../../domain/rollup-policy.js';
 import { buildTree } from '../load-initiative-tree.js';
 
@@ -53,12 +54,12 @@ export async function appendOutbox(
   const initiatives = [...byInitiative.keys()].sort((a, b) => a - b);
   const last = recorded.lastSeq;
   const rows: OutboxRow[] = [];
-  const published: { initiativeId: number; changes: FigureChange[] }[] = [];
+  const published: PublishedChanges[] = [];
   for (const [n, initiativeId] of initiatives.entries()) {
     const { events: own, changeIds } = byInitiative.get(initiativeId)!;
     const revision = recorded.revisions.get(initiativeId)!;
-    const { events: figures, states } = await publishFigures(tem, initiativeId, own);
-    published.push({ initiativeId, changes: states });
+    const { events: figures, states, folded } = await publishFigures(tem, initiativeId, own);
+    published.push({ initiativeId, changes: states, folded });
     const event: LiveEvent = {
       seq: last - initiatives.length + 1 + n,
       initiativeId,
@@ -89,6 +90,8 @@ interface Published {
   readonly events: FigureChange[];
   /** `events` and, after a fold, every figure never published before (recorded silently). */
   readonly states: FigureChange[];
+  /** The tree was folded (the write was not item-only, or a figure was never published). */
+  readonly folded: boolean;
 }
 
 /**
@@ -108,21 +111,22 @@ async function publishFigures(
       ...events.flatMap((e) => (e.type === 'WorkstreamCreated' ? [e.workstreamId] : [])),
     ];
     const inputs = await readFigureInputs(tem, initiativeId, [...new Set(ids)]);
-    if (!inputs.initiative) return { events: [], states: [] };
-    const paths = new Map(inputs.workstreams.map((r) => [r.id, idsOfPath(r.path)]));
+    if (!inputs.initiative) return { events: [], states: [], folded: true };
     const changes = figuresFromDeltas(
       inputs.figures,
       events,
       deltas,
-      (id) => paths.get(id),
+      (id) => inputs.paths.get(id),
       resolvePolicy(inputs.initiative.rollupPolicy),
     );
     return changes
-      ? { events: changes, states: changes }
+      ? { events: changes, states: changes, folded: false }
       : foldFigures(tem, inputs.initiative, events);
   }
   const [initiative] = await findInitiativesByIds(tem, [initiativeId]);
-  return initiative ? foldFigures(tem, initiative, events) : { events: [], states: [] };
+  return initiative
+    ? foldFigures(tem, initiative, events)
+    : { events: [], states: [], folded: true };
 }
 
 /** Folds the initiative's tree as it now stands and compares it with what was published. */
@@ -156,7 +160,7 @@ async function foldFigures(
   );
   const changed = new Set(changes.map((c) => c.nodeId));
   const silent = unpublished(previous, current).filter((c) => !changed.has(c.nodeId));
-  return { events: changes, states: [...changes, ...silent] };
+  return { events: changes, states: [...changes, ...silent], folded: true };
 }
 
 /**
