@@ -6,9 +6,9 @@ import { nextPercent } from '../domain/item-rules.js';
 import { cleanNote } from '../domain/tree-rules.js';
 import { dialectOf } from '../db/orm.js';
 import type { ItemRecord } from '../db/records.js';
-import { findItemsByIds, writeItemStatuses } from '../db/queries/item.queries.js';
+import { findItemsWithStages, writeItemStatuses } from '../db/queries/item.queries.js';
 import { itemsCodec } from './item-codec.js';
-import { assertStageAgrees, stagesOf } from './staged-items.js';
+import { assertStageAgrees } from './staged-items.js';
 import type { UseCase } from './write-pipeline/use-case.js';
 
 export interface StatusUpdate {
@@ -89,10 +89,9 @@ export const setItemStatuses: UseCase<SetItemStatusesProps, ItemRecord[]> = {
       : ['effectiveAt'],
   async run({ tem, now, inScope }, props) {
     const ids = props.updates.map((u) => u.itemId);
-    const current = new Map(
-      (await findItemsByIds(tem, ids, { dialect: dialectOf(tem) })).map((item) => [item.id, item]),
-    );
-    const staged = await stagesOf(tem, ids);
+    const read = await findItemsWithStages(tem, ids, { dialect: dialectOf(tem) });
+    const current = new Map(read.items.map((item) => [item.id, item]));
+    const staged = read.stages;
     const errors: DomainError[] = [];
     const next: ItemRecord[] = [];
     const events: ChangeEvent[] = [];

@@ -1,13 +1,5 @@
 import { DomainError } from '../domain/errors.js';
 import type { ItemStatus } from '../domain/item-status.js';
-import type { Em } from '../db/orm.js';
-import { findStagesOfItems } from '../db/queries/report-reads.queries.js';
-
-/** The stage of each of these items that has one (one primary-key read for the whole call). */
-export async function stagesOf(em: Em, itemIds: readonly number[]): Promise<Map<number, string>> {
-  return new Map((await findStagesOfItems(em, itemIds)).map((s) => [s.itemId, s.stage]));
-}
-
 /**
  * A staged item's status and percent follow its stage (setItemStage): a status change that
  * would make them disagree is refused, naming the status field and the way to move it. A change

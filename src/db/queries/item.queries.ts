@@ -14,20 +14,45 @@ export async function findItemsByIds(
   ids: readonly number[],
   lock: { readonly dialect: Dialect } | null = null,
 ): Promise<ItemRecord[]> {
+  return (await readItems(em, ids, lock, false)).map(toItem);
+}
+
+/**
+ * `findItemsByIds` with the stage of each item that has one (a status write checks it against
+ * the stage), in the same read.
+ */
+export async function findItemsWithStages(
+  em: Em,
+  ids: readonly number[],
+  lock: { readonly dialect: Dialect } | null,
+): Promise<{ items: ItemRecord[]; stages: Map<number, string> }> {
+  const rows = await readItems(em, ids, lock, true);
+  const stages = new Map<number, string>();
+  for (const r of rows) if (r.stage !== null) stages.set(Number(r.id), String(r.stage));
+  return { items: rows.map(toItem), stages };
+}
+
+async function readItems(
+  em: Em,
+  ids: readonly number[],
+  lock: { readonly dialect: Dialect } | null,
+  withStage: boolean,
+): Promise<Record<string, unknown>[]> {
   const sorted = [...new Set(ids)].sort((a, b) => a - b);
   const forUpdate = lock?.dialect === 'postgresql' ? ' order by i.id for update of i' : '';
   const columns = ITEM_COLUMNS.split(', ')
     .map((c) => `i.${c}`)
     .join(', ');
-  const rows = await transactionStatement(
+  const stage = withStage ? ', s.stage' : '';
+  const join = withStage ? ' left join item_stage s on s.item_id = i.id' : '';
+  return transactionStatement(
     em,
-    `select ${columns}, case when w.deleted_at is null then 0 else 1 end as workstream_deleted
-       from item i join workstream w on w.id = i.workstream_id
+    `select ${columns}, case when w.deleted_at is null then 0 else 1 end as workstream_deleted${stage}
+       from item i join workstream w on w.id = i.workstream_id${join}
       where i.id in (${placeholders(sorted)})${forUpdate}`,
     sorted,
     'all',
   );
-  return rows.map(toItem);
 }
 
 /**
