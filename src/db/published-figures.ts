@@ -1,5 +1,6 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { FigureChange, FigureValue } from '../domain/live-events.js';
+import type { InitiativeRecord } from './records.js';
 
 /** Beyond this many kept figures and paths together, everything kept is dropped. */
 const MAX_KEPT = 200_000;
@@ -14,16 +15,17 @@ interface Pending {
   unsure: boolean;
   readonly reads: { initiativeId: number; nodeId: number; value: FigureValue }[];
   readonly paths: { initiativeId: number; workstreamId: number; path: readonly number[] }[];
+  readonly initiatives: InitiativeRecord[];
   readonly writes: { initiativeId: number; changes: readonly FigureChange[] }[];
-  /** Initiatives whose tree was folded: their workstreams may have moved or gone. */
+  /** Initiatives whose tree was folded: they, or their workstreams, may have changed or gone. */
   readonly folded: Set<number>;
 }
 
 /**
- * On a SQLite server, the figures last published (the `figure_state` rows) and the paths of the
- * workstreams an item-only write touched, kept between writes. Each write needs both to publish
- * its figure changes (write-record.queries.ts); reading them was two statements a write, and for
- * a 100-item write about a tenth of its SQL.
+ * On a SQLite server, the figures last published (the `figure_state` rows), the paths of the
+ * workstreams an item-only write touched and their initiatives' rows, kept between writes. Each
+ * write needs them to publish its figure changes (write-record.queries.ts); reading them was
+ * three statements a write, and for a 100-item write about a tenth of its SQL.
  *
  * Kept values are the rows as of the last commit, exactly, or nothing:
  * - a write transaction's reads and figure writes are noted as it goes and kept only when its
@@ -35,13 +37,14 @@ interface Pending {
  * - another connection's commit (`jindu import` in another process) moves `data_version`,
  *   read inside the write once its snapshot is taken (SQLite holds the write lock from the
  *   write's first statement, so nothing else commits until it ends): everything is dropped;
- * - a write that folds an initiative's tree (moves, deletions, policies) drops that
- *   initiative's paths at commit.
+ * - a write that folds an initiative's tree (moves, deletions, policies, the initiative's own
+ *   settings) drops that initiative's paths and row at commit.
  * PostgreSQL keeps nothing: several instances write there.
  */
 export class PublishedFigures {
   private readonly figures = new Map<number, Map<number, FigureValue>>();
   private readonly paths = new Map<number, Map<number, readonly number[]>>();
+  private readonly initiatives = new Map<number, InitiativeRecord>();
   private kept = 0;
   /** `total_changes()` and `data_version` right after the last commit kept; null: none kept. */
   private stamp: { changes: number; dataVersion: number } | null = null;
@@ -63,6 +66,7 @@ export class PublishedFigures {
       unsure: false,
       reads: [],
       paths: [],
+      initiatives: [],
       writes: [],
       folded: new Set(),
     };
@@ -87,9 +91,11 @@ export class PublishedFigures {
       for (const c of w.changes)
         if (c.after) this.setFigure(w.initiativeId, c.nodeId, c.after);
         else if (this.figures.get(w.initiativeId)?.delete(c.nodeId)) this.kept--;
+    for (const initiative of pending.initiatives) this.initiatives.set(initiative.id, initiative);
     for (const id of pending.folded) {
       this.kept -= this.paths.get(id)?.size ?? 0;
       this.paths.delete(id);
+      this.initiatives.delete(id);
     }
     if (this.kept > MAX_KEPT) this.forget();
     else this.stamp = { changes: this.changesNow(), dataVersion: pending.dataVersion };
@@ -117,6 +123,16 @@ export class PublishedFigures {
       if (this.stamp !== null && this.stamp.dataVersion !== pending.dataVersion) this.forget();
     }
     return true;
+  }
+
+  /** The kept row of an initiative, if kept. */
+  initiative(initiativeId: number): InitiativeRecord | undefined {
+    return this.initiatives.get(initiativeId);
+  }
+
+  /** The transaction read an initiative's row. */
+  readInitiative(initiative: InitiativeRecord): void {
+    this.pending?.initiatives.push(initiative);
   }
 
   /** The kept path of a live workstream (its ancestors' ids and its own), if kept. */
@@ -167,6 +183,7 @@ export class PublishedFigures {
   private forget(): void {
     this.figures.clear();
     this.paths.clear();
+    this.initiatives.clear();
     this.kept = 0;
     this.stamp = null;
   }

@@ -14,6 +14,7 @@ import { createWorkstream } from '../../src/services/create-workstream.js';
 import { buildTree } from '../../src/services/load-initiative-tree.js';
 import { moveWorkstream } from '../../src/services/move-workstream.js';
 import { setItemStatuses } from '../../src/services/set-item-statuses.js';
+import { updateInitiative } from '../../src/services/update-initiative.js';
 import { runWrite } from '../../src/services/write-pipeline/run-write.js';
 import { operatorContext } from '../../src/services/write-pipeline/write-context.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/databases.js';
@@ -174,6 +175,19 @@ describe('kept published figures (SQLite file)', () => {
     const nodes = (await lastEvent()).figures.map((c) => c.nodeId);
     expect(nodes).toContain(b);
     expect(nodes).not.toContain(a);
+  });
+  it("takes an initiative's new rollup policy", async () => {
+    await write([{ itemId: items[1]!, status: 'IN_PROGRESS', percent: 60 }]);
+    await runWrite(op(), updateInitiative, {
+      initiativeId,
+      rollupPolicy: { IN_PROGRESS: 'ZERO' },
+    });
+    await write([{ itemId: items[2]!, status: 'IN_PROGRESS', percent: 70 }]);
+    await runWrite(op(), updateInitiative, {
+      initiativeId,
+      rollupPolicy: { IN_PROGRESS: 'PERCENT' },
+    });
+    await write([{ itemId: items[2]!, status: 'IN_PROGRESS', percent: 75 }]);
   });
 });
 

@@ -25,7 +25,11 @@ export async function readFigureInputsKept(
   workstreamIds: readonly number[],
 ): Promise<FigureInputs> {
   const kept = keptFigures(em);
-  const [initiative] = await findInitiativesByIds(em, [initiativeId]);
+  let initiative = kept?.initiative(initiativeId);
+  if (!initiative) {
+    [initiative] = await findInitiativesByIds(em, [initiativeId]);
+    if (initiative) kept?.readInitiative(initiative);
+  }
   const paths = new Map<number, readonly number[]>();
   const unknownPaths: number[] = [];
   for (const id of workstreamIds) {
