@@ -400,19 +400,19 @@ async function measure(
  * machine's drift during the run moves both sides of each pair alike, and the median of the
  * pairs' ratios drops the pair a burst of other work landed on. Returns the median pair.
  */
-async function interleaved<T>(
+async function interleaved<A, B = A>(
   pairs: number,
-  measureA: () => Promise<T>,
-  measureB: () => Promise<T>,
-  ratio: (a: T, b: T) => number,
-): Promise<{ ratio: number; a: T; b: T }> {
-  const taken: { ratio: number; a: T; b: T }[] = [];
+  measureA: () => Promise<A>,
+  measureB: () => Promise<B>,
+  ratio: (a: A, b: B) => number,
+): Promise<{ ratio: number; a: A; b: B }> {
+  const taken: { ratio: number; a: A; b: B }[] = [];
   for (let i = 0; i < pairs; i++) {
     // Every other pair in reverse order: a load's place in the pair must not favour a side
     // (two identical servers measured always in the same order read 1.59× and 1.40× of bare
     // Apollo in 4 rounds of bench/s1-ab.ts).
-    let a: T;
-    let b: T;
+    let a: A;
+    let b: B;
     if (i % 2 === 0) {
       a = await measureA();
       b = await measureB();
@@ -473,11 +473,19 @@ async function settle(servers: readonly ServerProcess[]): Promise<void> {
     }
   }
 }
-/** S5's and S6's loads and their raw baselines, each on core 0 alone (see the run below). */
+/**
+ * S5's and S6's loads and their raw baselines, each on core 0 alone (see the run below), as
+ * interleaved pairs (see `interleaved`): a raw transaction measured once per run moved a whole
+ * run's ratio with it (the raw bulk read 2.70–2.77 ms in one run and 2.97–3.66 ms in the next,
+ * while the server's call stayed at 5.9–6.8 ms). Each raw baseline starts from a page-for-page
+ * copy of the write server's database taken after its load's first warm-up, and goes on
+ * writing it.
+ */
 async function writeLoads() {
   const others = [bare, floor, ours, oursCold, oursLight, oursHuge, oursHugeCold];
-  const rawRun = (batch: number, file = rawDb): RawResult => {
-    const run = () => rawStatusWrites(file, writes.firstItemId, writes.itemCount, batch, seconds);
+  const rawRun = (batch: number, file = rawDb, runSeconds = seconds): RawResult => {
+    const run = () =>
+      rawStatusWrites(file, writes.firstItemId, writes.itemCount, batch, runSeconds);
     if (!pinned) return run();
     oursWrites.pause();
     execFileSync('taskset', ['-a', '-cp', '0', String(process.pid)], { stdio: 'ignore' });
@@ -488,62 +496,101 @@ async function writeLoads() {
       oursWrites.resume();
     }
   };
-  for (const server of others) server.pause();
   let warmUpBlock = 0;
-  let singleSyncs = { commits: 0, syncs: 0 };
-  let bulkSyncs = { commits: 0, syncs: 0 };
+  let block = 0;
+  let copied = false;
+  /** One write load of a pair: its warm-up's and its own loop delays kept apart, its syncs summed. */
+  const writeLoad = async (
+    name: string,
+    options: Omit<Parameters<typeof runLoad>[0], 'amount'>,
+    warmUp: typeof WRITE_WARM_UP.single,
+    syncs: { commits: number; syncs: number },
+    bulk: boolean,
+  ): Promise<LoadResult> => {
+    let before = { commits: 0, syncs: 0 };
+    const result = await measure(name, options, {
+      share: 1 / PAIRS,
+      beforeMeasured: async () => {
+        // Ends the interval of the warm-up (reported beside the row) and starts the load's own.
+        const delay = await longestLoopDelayMs(oursWrites);
+        warmUpBlock = Math.max(warmUpBlock, delay);
+        if (!copied) await copyWritesForRaw();
+        copied = true;
+        before = await walCounters(oursWrites);
+      },
+      ...warmUp,
+    });
+    const after = await walCounters(oursWrites);
+    syncs.commits += after.commits - before.commits;
+    syncs.syncs += after.syncs - before.syncs;
+    const delay = await longestLoopDelayMs(oursWrites);
+    if (bulk) block = Math.max(block, delay);
+    else warmUpBlock = Math.max(warmUpBlock, delay);
+    return result;
+  };
+  /** A raw load of a pair; the server's loop counted the pause (SIGSTOP) meanwhile: dropped. */
+  const rawLoad = async (batch: number): Promise<RawResult> => {
+    const result = rawRun(batch, rawDb, seconds / PAIRS);
+    await longestLoopDelayMs(oursWrites);
+    return result;
+  };
+  for (const server of others) server.pause();
+  const singleSyncs = { commits: 0, syncs: 0 };
+  const bulkSyncs = { commits: 0, syncs: 0 };
   try {
     await longestLoopDelayMs(oursWrites); // starts the interval at the first write
-    const single = await measure(
-      'set-one',
-      {
-        server: oursWrites,
-        body: updates.single,
-        verify: updates.checkSingle,
-        headers: auth,
-        connections: 8,
-      },
-      {
-        beforeMeasured: async () => {
-          await copyWritesForRaw();
-          singleSyncs = await walCounters(oursWrites);
-        },
-        ...WRITE_WARM_UP.single,
-      },
+    const single = await interleaved(
+      PAIRS,
+      () =>
+        writeLoad(
+          'set-one',
+          {
+            server: oursWrites,
+            body: updates.single,
+            verify: updates.checkSingle,
+            headers: auth,
+            connections: 8,
+          },
+          WRITE_WARM_UP.single,
+          singleSyncs,
+          false,
+        ),
+      () => rawLoad(1),
+      (ours, raw) => ours.cpuUs / raw.cpuUs,
     );
-    const singleShared = sharedSyncs(singleSyncs, await walCounters(oursWrites));
-    // The single writes' interval, warm-up included, ends before the raw baseline: that pauses
-    // this server (SIGSTOP), and its loop would count the pause as a delay.
-    const singleBlock = await longestLoopDelayMs(oursWrites);
-    const rawOne = rawRun(1);
     const rawOneFresh = rawRun(1, freshCopy(rawFreshDb));
     await longestLoopDelayMs(oursWrites); // drops the interval holding the pause
-    const bulk = await measure(
-      'set-bulk',
-      {
-        server: oursWrites,
-        body: updates.bulk(BULK),
-        verify: updates.checkBulk(BULK),
-        headers: auth,
-        connections: 2,
-      },
-      {
-        // Ends the bulk warm-up's interval (reported beside the row, with the single writes')
-        // and starts that of the measured calls alone.
-        beforeMeasured: async () => {
-          warmUpBlock = Math.max(singleBlock, await longestLoopDelayMs(oursWrites));
-          await copyWritesForRaw();
-          bulkSyncs = await walCounters(oursWrites);
-        },
-        ...WRITE_WARM_UP.bulk,
-      },
+    copied = false; // the bulk's raw baseline starts from the server's file as it is by then
+    const bulk = await interleaved(
+      PAIRS,
+      () =>
+        writeLoad(
+          'set-bulk',
+          {
+            server: oursWrites,
+            body: updates.bulk(BULK),
+            verify: updates.checkBulk(BULK),
+            headers: auth,
+            connections: 2,
+          },
+          WRITE_WARM_UP.bulk,
+          bulkSyncs,
+          true,
+        ),
+      () => rawLoad(BULK),
+      (ours, raw) => ours.cpuUs / raw.cpuUs,
     );
-    const block = await longestLoopDelayMs(oursWrites);
-    const bulkShared = sharedSyncs(bulkSyncs, await walCounters(oursWrites));
-    const rawBulk = rawRun(BULK);
     const rawBulkFresh = rawRun(BULK, freshCopy(rawFreshDb));
-    const loads = { single, rawOne, rawOneFresh, bulk, rawBulk, rawBulkFresh };
-    return { ...loads, block, warmUpBlock, singleShared, bulkShared };
+    return {
+      single,
+      rawOneFresh,
+      bulk,
+      rawBulkFresh,
+      block,
+      warmUpBlock,
+      singleShared: sharedSyncs({ commits: 0, syncs: 0 }, singleSyncs),
+      bulkShared: sharedSyncs({ commits: 0, syncs: 0 }, bulkSyncs),
+    };
   } finally {
     for (const server of others) server.resume();
   }
@@ -654,21 +701,21 @@ try {
     // baseline paid for neither. Now the other servers are paused (SIGSTOP) while the writes are
     // measured, and the raw baseline runs on core 0 too, with the write server paused in turn.
     const w = await writeLoads();
-    figures.s5.push(w.single.cpuUs / w.rawOne.cpuUs);
-    figures.s5rate.push(w.single.perSecond);
+    figures.s5.push(w.single.ratio);
+    figures.s5rate.push(w.single.a.perSecond);
     details.s5.push(
-      `${us(w.single.cpuUs)} ÷ ${us(w.rawOne.cpuUs)} (raw ${rps(w.rawOne.perSecond)}), after ${warmedWith.get('set-one')} writes of warm-up; raw on the freshly generated file ${us(w.rawOneFresh.cpuUs)}`,
+      `${us(w.single.a.cpuUs)} ÷ ${us(w.single.b.cpuUs)} (raw ${rps(w.single.b.perSecond)}), median of ${PAIRS} interleaved pairs, after ${warmedWith.get('set-one')} writes of warm-up; raw on the freshly generated file ${us(w.rawOneFresh.cpuUs)}`,
     );
     details.s5rate.push(
-      `${w.single.requests} mutations in ${w.single.seconds.toFixed(1)} s, 8 clients (raw, one at a time, each commit synced: ${rps(w.rawOne.perSecond)}); ${w.singleShared}`,
+      `${w.single.a.requests} mutations in ${w.single.a.seconds.toFixed(1)} s, 8 clients (raw, one at a time, each commit synced: ${rps(w.single.b.perSecond)}); ${w.singleShared}`,
     );
-    figures.s6.push(w.bulk.cpuUs / w.rawBulk.cpuUs);
+    figures.s6.push(w.bulk.ratio);
     figures.s6block.push(w.block);
     details.s6.push(
-      `${us(w.bulk.cpuUs)} ÷ ${us(w.rawBulk.cpuUs)} per ${BULK}-item call, after ${warmedWith.get('set-bulk')} calls of warm-up; raw on the freshly generated file ${us(w.rawBulkFresh.cpuUs)}; ${w.bulkShared}`,
+      `${us(w.bulk.a.cpuUs)} ÷ ${us(w.bulk.b.cpuUs)} per ${BULK}-item call, median of ${PAIRS} interleaved pairs, after ${warmedWith.get('set-bulk')} calls of warm-up; raw on the freshly generated file ${us(w.rawBulkFresh.cpuUs)}; ${w.bulkShared}`,
     );
     details.s6block.push(
-      `the server's event-loop delay (GET /metrics) over ${w.bulk.requests} bulk calls after their warm-up, the other servers paused (over the single writes and the bulk warm-up before them: ${w.warmUpBlock.toFixed(1)} ms)`,
+      `the server's longest event-loop delay (GET /metrics) over its measured bulk loads, the other servers paused (over the warm-ups and the single writes: ${w.warmUpBlock.toFixed(1)} ms)`,
     );
 
     const lines = await measure('report', {
@@ -699,11 +746,11 @@ try {
       s3: rounds,
       lat10k,
       lat1m,
-      single: w.single,
-      rawOne: w.rawOne,
+      single: w.single.a,
+      rawOne: w.single.b,
       rawOneFresh: w.rawOneFresh,
-      bulk: w.bulk,
-      rawBulk: w.rawBulk,
+      bulk: w.bulk.a,
+      rawBulk: w.bulk.b,
       rawBulkFresh: w.rawBulkFresh,
       lines,
       loaded,
