@@ -45,7 +45,6 @@ export class PublishedFigures {
   private readonly figures = new Map<number, Map<number, FigureValue>>();
   private readonly paths = new Map<number, Map<number, readonly number[]>>();
   private readonly initiatives = new Map<number, InitiativeRecord>();
-  private kept = 0;
   /** `total_changes()` and `data_version` right after the last commit kept; null: none kept. */
   private stamp: { changes: number; dataVersion: number } | null = null;
   private pending: Pending | null = null;
@@ -84,20 +83,18 @@ export class PublishedFigures {
     for (const p of pending.paths) {
       let own = this.paths.get(p.initiativeId);
       if (!own) this.paths.set(p.initiativeId, (own = new Map()));
-      if (!own.has(p.workstreamId)) this.kept++;
       own.set(p.workstreamId, p.path);
     }
     for (const w of pending.writes)
       for (const c of w.changes)
         if (c.after) this.setFigure(w.initiativeId, c.nodeId, c.after);
-        else if (this.figures.get(w.initiativeId)?.delete(c.nodeId)) this.kept--;
+        else this.figures.get(w.initiativeId)?.delete(c.nodeId);
     for (const initiative of pending.initiatives) this.initiatives.set(initiative.id, initiative);
     for (const id of pending.folded) {
-      this.kept -= this.paths.get(id)?.size ?? 0;
       this.paths.delete(id);
       this.initiatives.delete(id);
     }
-    if (this.kept > MAX_KEPT) this.forget();
+    if (this.size > MAX_KEPT) this.forget();
     else this.stamp = { changes: this.changesNow(), dataVersion: pending.dataVersion };
   }
 
@@ -164,15 +161,17 @@ export class PublishedFigures {
     if (folded) pending.folded.add(initiativeId);
   }
 
-  /** How many figures and paths are kept (for the tests). */
+  /** How many figures and paths are kept. */
   get size(): number {
-    return this.kept;
+    let n = 0;
+    for (const own of this.figures.values()) n += own.size;
+    for (const own of this.paths.values()) n += own.size;
+    return n;
   }
 
   private setFigure(initiativeId: number, nodeId: number, value: FigureValue): void {
     let own = this.figures.get(initiativeId);
     if (!own) this.figures.set(initiativeId, (own = new Map()));
-    if (!own.has(nodeId)) this.kept++;
     own.set(nodeId, value);
   }
 
@@ -184,7 +183,6 @@ export class PublishedFigures {
     this.figures.clear();
     this.paths.clear();
     this.initiatives.clear();
-    this.kept = 0;
     this.stamp = null;
   }
 }

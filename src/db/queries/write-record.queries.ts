@@ -182,7 +182,7 @@ export async function publishOutbox(
   // One statement on PostgreSQL while it stays well under the protocol's 65,535 parameters (a
   // whole tree's first publication can pass it; then the statements go one by one).
   if (dialectOf(em) !== 'postgresql' || rows.length === 0 || parameters > 30_000) {
-    const kept = dialectOf(em) === 'sqlite' ? keptFigures(em) : undefined;
+    const kept = keptFigures(em); // none on PostgreSQL
     for (const f of figures) {
       await writeFigureStates(em, f.initiativeId, f.changes);
       kept?.wrote(f.initiativeId, f.changes, f.folded);
