@@ -21,7 +21,17 @@ interface ItemRow {
   version: number;
 }
 
-const STATUSES = ['IN_PROGRESS', 'PAUSED'] as const;
+/**
+ * What each write sets: the other of these two statuses than the item has, and a percent one
+ * step on from its own, so every write is a real change, as the server's are (its load moves
+ * each item on a round at a time). Values that depended only on how far this run had got wrote
+ * what the previous run had already written to the same items: the counters' upsert then had
+ * nothing to add and was skipped, about a tenth of a single write's work.
+ */
+const flipped = (row: ItemRow) => ({
+  status: row.status === 'IN_PROGRESS' ? 'PAUSED' : 'IN_PROGRESS',
+  percent: 1 + (row.percent % 98),
+});
 
 export function rawStatusWrites(
   file: string,
@@ -65,11 +75,9 @@ export function rawStatusWrites(
      values ${Array.from({ length: batch }, () => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
   );
   let next = 0;
-  let round = 0;
   const write = db.transaction((itemIds: number[]) => {
     const now = Date.now();
     const rows = select.all(...itemIds) as ItemRow[];
-    const status = STATUSES[round % 2]!;
     const deltas = new Map<string, [number, string, number, number, number, number]>();
     const add = (ws: number, st: string, init: number, n: number, pct: number) => {
       const key = `${ws}:${st}`;
@@ -81,7 +89,7 @@ export function rawStatusWrites(
     };
     const changes: unknown[] = [];
     for (const row of rows) {
-      const percent = 1 + ((row.id + round * 37) % 98);
+      const { status, percent } = flipped(row);
       update.run(status, percent, row.version + 1, now, row.id);
       add(row.workstream_id, row.status, row.initiative_id, -1, row.percent);
       add(row.workstream_id, status, row.initiative_id, 1, percent);
@@ -114,7 +122,6 @@ export function rawStatusWrites(
     const batchIds = Array.from({ length: batch }, () => {
       const id = firstItemId + next;
       next = (next + 1) % itemCount;
-      if (next === 0) round++;
       return id;
     });
     write(batchIds);
