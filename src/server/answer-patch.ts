@@ -15,6 +15,7 @@ import {
 } from 'graphql';
 import type { InitiativeTree, TreeNode } from '../services/load-initiative-tree.js';
 import { WorkstreamType } from '../graphql/types/workstream.type.js';
+import { fromGlobalId } from '../graphql/global-id.js';
 import type { Figure } from '../domain/rollup.js';
 
 /**
@@ -185,8 +186,7 @@ export function indexProgress(text: string): ProgressIndex | null {
 }
 
 function workstreamIdOf(globalId: string): number | null {
-  const match = /^Workstream:(\d+)$/.exec(Buffer.from(globalId, 'base64url').toString('utf8'));
-  return match ? Number(match[1]) : null;
+  return fromGlobalId(globalId, 'Workstream')?.id ?? null;
 }
 
 function sameRow(a: TreeNode, b: TreeNode): boolean {

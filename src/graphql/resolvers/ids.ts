@@ -1,5 +1,6 @@
 import { DomainError } from '../../domain/errors.js';
 import { fromGlobalId, type NodeTypeName } from '../global-id.js';
+import { decodeAscii, encodeAscii } from '../ascii-base64url.js';
 
 /** The numeric id of a global id of the expected type, or NOT_FOUND naming the input field. */
 export function idOf(globalId: string, type: NodeTypeName, field: readonly string[]): number {
@@ -11,12 +12,13 @@ export function idOf(globalId: string, type: NodeTypeName, field: readonly strin
 
 /** Item cursors: opaque, keyset on the item id. */
 export function itemCursor(id: number): string {
-  return Buffer.from(`cursor:${id}`).toString('base64url');
+  return encodeAscii(`cursor:${id}`);
 }
 
 /** The id of a cursor in its one canonical spelling (see fromGlobalId), or null. */
 export function cursorId(cursor: string): number | null {
   if (typeof cursor !== 'string' || cursor.length > 64) return null;
-  const match = /^cursor:([1-9]\d{0,14})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
-  return match && itemCursor(Number(match[1])) === cursor ? Number(match[1]) : null;
+  const decoded = decodeAscii(cursor);
+  const match = decoded === null ? null : /^cursor:([1-9]\d{0,14})$/.exec(decoded);
+  return match ? Number(match[1]) : null;
 }

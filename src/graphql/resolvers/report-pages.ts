@@ -1,21 +1,21 @@
 import { badUserInput } from '../errors.js';
 import { MAX_PAGE } from './history.js';
+import { decodeAscii, encodeAscii } from '../ascii-base64url.js';
 
 /** A keyset cursor on (effective time, id): opaque to clients. */
 function cursorOf(row: Dated): string {
-  return Buffer.from(`at:${row.effectiveAt.getTime()}:${row.id}`).toString('base64url');
+  return encodeAscii(`at:${row.effectiveAt.getTime()}:${row.id}`);
 }
 
 function positionOf(cursor: string): { at: number; id: number } | null {
   if (typeof cursor !== 'string' || cursor.length > 80) return null;
-  const m = /^at:(-?\d{1,16}):([1-9]\d{0,14})$/.exec(
-    Buffer.from(cursor, 'base64url').toString('utf8'),
-  );
+  // One spelling per position, as item cursors (decodeAscii refuses the others).
+  const decoded = decodeAscii(cursor);
+  const m = decoded === null ? null : /^at:(-?\d{1,16}):([1-9]\d{0,14})$/.exec(decoded);
   if (!m) return null;
   const position = { at: Number(m[1]), id: Number(m[2]) };
-  // One spelling per position, as item cursors.
-  const again = Buffer.from(`at:${position.at}:${position.id}`).toString('base64url');
-  return again === cursor ? position : null;
+  // A time spelled otherwise ("-0", leading zeros) is another spelling of the position too.
+  return encodeAscii(`at:${position.at}:${position.id}`) === cursor ? position : null;
 }
 
 interface Dated {

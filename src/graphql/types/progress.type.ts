@@ -12,6 +12,7 @@ import type { Figure } from '../../domain/rollup.js';
 import type { RollupPolicy } from '../../domain/rollup-policy.js';
 import { percentOf, unitsToItems } from '../../domain/units.js';
 import { ItemStatusEnum, LocaleEnum } from '../enums.js';
+import { encodeAscii } from '../ascii-base64url.js';
 
 @ObjectType('StatusCount', { simpleResolvers: true })
 export class StatusCountType {
@@ -70,7 +71,7 @@ export class ProgressType {
       'Stable per node for the live figure, so client caches (Apollo’s InMemoryCache) normalize it and update it in place; a figure read at a time (asOf, knownAt, a series point) has an id of its own that includes that time.',
   })
   get id(): string {
-    return Buffer.from(`Progress:${this.source.nodeId}`).toString('base64url');
+    return encodeAscii(`Progress:${this.source.nodeId}`);
   }
 
   @Field(() => Float, { nullable: true, description: '0–100; null when nothing counts.' })
