@@ -134,3 +134,18 @@ export async function transactionStatement(
   statement.run(...bound(params));
   return [];
 }
+
+/**
+ * An insert run inside a SQLite write's transaction, answering how many rows it added and the
+ * last one's rowid; null outside one (or on PostgreSQL), where the caller asks with `returning`.
+ */
+export async function transactionInsert(
+  em: Em,
+  sql: string,
+  params: readonly unknown[],
+): Promise<{ changes: number; lastRowid: number } | null> {
+  const statement = await transactionKept(em, sql);
+  if (!statement) return null;
+  const { changes, lastInsertRowid } = statement.run(...bound(params));
+  return { changes, lastRowid: Number(lastInsertRowid) };
+}

@@ -148,6 +148,35 @@ describe.each(DIALECTS)('every mutation logs its change events (%s)', (dialect) 
     ]);
   });
 
+  it('names in each live event exactly the change-log rows its write added', async () => {
+    const key = (await write(CREATE_INITIATIVE, { key: 'ids', name: '编号' })).initiative.id;
+    const ws = (await write(CREATE_WORKSTREAM, { initiativeId: key, name: '工作' })).workstream.id;
+    const created = await write(CREATE_ITEMS, {
+      workstreamId: ws,
+      items: Array.from({ length: 30 }, (_, i) => ({ name: `事项${i}` })),
+    });
+    const lastEvent = async () =>
+      JSON.parse(
+        String(
+          (await app.em().execute('select payload from outbox order by seq desc limit 1'))[0]!
+            .payload,
+        ),
+      ) as { changeIds: number[] };
+    for (const ids of [
+      created.items.map((i: { id: string }) => i.id),
+      created.items.slice(3, 20).map((i: { id: string }) => i.id),
+      [created.items[7].id],
+    ]) {
+      await newRows();
+      await write(SET_ITEM_STATUSES, {
+        updates: ids.map((itemId: string) => ({ itemId, status: 'IN_PROGRESS', percent: 40 })),
+      });
+      const rows = await newRows();
+      expect(rows).toHaveLength(ids.length);
+      expect((await lastEvent()).changeIds).toEqual(rows.map((r) => Number(r.id)));
+    }
+  });
+
   it('logs item and structure changes, back-dated where asked', async () => {
     const items = (
       await app.ok(
