@@ -13,7 +13,7 @@ import {
   type DocumentNode,
   type ExecutionResult,
   type FormattedExecutionResult,
-  type GraphQLError,
+  GraphQLError,
   type GraphQLSchema,
 } from 'graphql';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
@@ -52,6 +52,24 @@ export function comparable(result: Executed): unknown {
       extensions: e.extensions,
     })),
   };
+}
+
+/**
+ * A graphql-jit error as graphql-js would have made it. graphql-jit leaves `extensions` unset
+ * when the error it wraps has none (a database outage, a bug), and Apollo, which reads
+ * `extensions.code` of every error, then failed while formatting it: the answer lost its path
+ * and code and went out as a bare "Internal server error" with HTTP 200 instead of
+ * DATABASE_UNAVAILABLE with 503.
+ */
+function asGraphqlJsError(error: GraphQLError): GraphQLError {
+  const made = new GraphQLError(error.message, {
+    path: error.path,
+    originalError: error.originalError ?? undefined,
+    extensions: error.extensions,
+  });
+  // graphql-js works locations out from AST nodes, which graphql-jit no longer holds.
+  (made as { locations?: unknown }).locations = error.locations;
+  return made;
 }
 
 /** Compare mode only (tests): says what differed on stderr, then fails the request. */
@@ -183,12 +201,14 @@ export function createExecutor(schema: GraphQLSchema, mode: ExecutorMode): Execu
       ? nullArgumentErrors(schema, document, operation, variables)
       : [];
     if (nullArguments.length > 0) return { errors: nullArguments };
-    const isQuery = operation?.operation === 'query';
-    if (mode === 'graphql-js' || !isQuery || !operation)
+    const kind = operation?.operation;
+    if (mode === 'graphql-js' || !operation || (kind !== 'query' && kind !== 'mutation'))
       return reference(document, variables, context, operationName);
     const lifted = liftedFor(document, operation, operationName);
     const plan = compiledFor(document, operationName, lifted);
     if (!plan) return reference(document, variables, context, operationName);
+    if (kind === 'mutation')
+      return runMutation(plan, operation, document, variables, context, lifted, operationName);
     // Variables are checked by graphql-js, whose messages clients already know (graphql-jit
     // words them differently); valid ones go to the compiled query as the client sent them.
     const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables, {
@@ -227,6 +247,61 @@ export function createExecutor(schema: GraphQLSchema, mode: ExecutorMode): Execu
         );
     }
     if (serialize && result.data) serializers.set(result.data, serialize);
+    return result;
+  }
+
+  /**
+   * A mutation through its compiled plan. Unlike a query it cannot run twice, so nothing is
+   * compared after the fact: graphql-jit coerces the variables itself (in a bulk write, a
+   * hundred input objects cost graphql-js several times more), and only when it refuses them
+   * does graphql-js word the errors, before anything has run. An error while executing is
+   * answered as graphql-jit reports it (the same message, path, locations and extensions for a
+   * resolver's error; the contract tests hold the mutations' answers to graphql-js's).
+   */
+  async function runMutation(
+    plan: Compiled,
+    operation: OperationDefinitionNode,
+    document: DocumentNode,
+    variables: Record<string, unknown>,
+    context: Context,
+    lifted: Lifted | null,
+    operationName: string | undefined,
+  ): Promise<Executed> {
+    const reference = () =>
+      getVariableValues(schema, operation.variableDefinitions ?? [], variables, { maxErrors: 50 });
+    // Compare mode: whatever graphql-js refuses, graphql-jit must refuse too, before the
+    // mutation runs. The other way is harmless and happens: graphql-jit refuses an input object
+    // that leaves out a field whose default is an enum (it coerces the default as if a client had
+    // sent it), and graphql-js then runs the mutation.
+    const expected = mode === 'compare' ? reference() : null;
+    const result = (await plan.query.query(
+      undefined,
+      context,
+      lifted ? { ...variables, ...lifted.values } : variables,
+    )) as Executed;
+    const refused = result.errors !== undefined && !('data' in result);
+    if (expected?.errors && !refused)
+      mismatch(
+        `graphql-jit accepted variables graphql-js refuses: ${JSON.stringify(variables).slice(0, 500)}`,
+      );
+    if (refused) {
+      const coerced = expected ?? reference();
+      if (coerced.errors) return { errors: coerced.errors };
+      return execute({
+        schema,
+        document,
+        contextValue: context,
+        variableValues: variables,
+        operationName,
+      }) as Promise<Executed>;
+    }
+    // Errors first, as graphql-js orders its answers (graphql-jit puts data first).
+    if (result.errors) return { errors: result.errors.map(asGraphqlJsError), data: result.data };
+    if (plan.serializer && result.data) {
+      if (mode === 'compare' && plan.serializer(result) !== JSON.stringify(result))
+        mismatch(`the compiled serializer and JSON.stringify disagree on a mutation's answer`);
+      serializers.set(result.data, plan.serializer);
+    }
     return result;
   }
 
