@@ -306,11 +306,17 @@ const WARM_WINDOW_SECONDS = smoke ? 0.2 : 2;
  * The write loads' warm-up windows (see `measure`): at least this many requests each, and a
  * longer cap, since a slow machine takes a minute to run the first 6,000 writes.
  */
+/**
+ * The write loads' warm-up, and the fewest requests of each measured load. A short load reads
+ * high: on one server, loads of 75, 400 and 1,500 single writes back to back read 3,593, 3,082
+ * and 1,795 µs a write (the tenth session; a pair's share of 2 s at ~300 writes a second is
+ * about 75), so a measured load holds at least as many requests as a warm-up window.
+ */
 const WRITE_WARM_UP = smoke
   ? { single: {}, bulk: {} }
   : {
-      single: { windowRequests: 1_500, capSeconds: 90 },
-      bulk: { windowRequests: 100, capSeconds: 60 },
+      single: { windowRequests: 1_500, capSeconds: 90, measuredRequests: 1_500 },
+      bulk: { windowRequests: 100, capSeconds: 60, measuredRequests: 100 },
     };
 /** Requests of a load's warm-up so far, for the details (a new process starts again at 0). */
 const warmedWith = new Map<string, number>();
@@ -342,6 +348,7 @@ async function measure(
     beforeMeasured,
     windowRequests = 0,
     capSeconds = WARM_UP_CAP_SECONDS,
+    measuredRequests = 0,
   }: {
     /** Of the measuring time: interleaved pairs take several shorter loads. */
     share?: number;
@@ -351,6 +358,8 @@ async function measure(
     windowRequests?: number;
     /** Longest first warm-up. */
     capSeconds?: number;
+    /** Fewest requests in the measured load (the write loads: see WRITE_WARM_UP). */
+    measuredRequests?: number;
   } = {},
 ): Promise<LoadResult> {
   const minimum = options.connections * 2;
@@ -389,7 +398,7 @@ async function measure(
   await beforeMeasured?.();
   const result = await runLoad({
     ...options,
-    amount: Math.max(minimum, Math.round(rates.get(name)! * seconds * share)),
+    amount: Math.max(minimum, measuredRequests, Math.round(rates.get(name)! * seconds * share)),
   });
   rates.set(name, result.perSecond);
   return result;
