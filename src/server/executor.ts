@@ -172,6 +172,12 @@ export function createExecutor(schema: GraphQLSchema, mode: ExecutorMode): Execu
     return byName.get(key) ?? null;
   };
 
+  /** graphql-js's coercion of an operation's variables, whose error messages clients know. */
+  const coerceVariables = (
+    operation: OperationDefinitionNode,
+    variables: Record<string, unknown>,
+  ) => getVariableValues(schema, operation.variableDefinitions ?? [], variables, { maxErrors: 50 });
+
   const reference = (
     document: DocumentNode,
     variables: Record<string, unknown>,
@@ -211,9 +217,7 @@ export function createExecutor(schema: GraphQLSchema, mode: ExecutorMode): Execu
       return runMutation(plan, operation, document, variables, context, lifted, operationName);
     // Variables are checked by graphql-js, whose messages clients already know (graphql-jit
     // words them differently); valid ones go to the compiled query as the client sent them.
-    const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables, {
-      maxErrors: 50,
-    });
+    const coerced = coerceVariables(operation, variables);
     if (coerced.errors) return { errors: coerced.errors };
     // Compare mode runs graphql-js before and after: other requests may write in between, and
     // the compiled answer must then equal one of the two.
@@ -255,8 +259,8 @@ export function createExecutor(schema: GraphQLSchema, mode: ExecutorMode): Execu
    * compared after the fact: graphql-jit coerces the variables itself (in a bulk write, a
    * hundred input objects cost graphql-js several times more), and only when it refuses them
    * does graphql-js word the errors, before anything has run. An error while executing is
-   * answered as graphql-jit reports it (the same message, path, locations and extensions for a
-   * resolver's error; the contract tests hold the mutations' answers to graphql-js's).
+   * rebuilt as graphql-js would have made it (`asGraphqlJsError`);
+   * test/integration/executor-mutations.test.ts holds the answers to graphql-js's.
    */
   async function runMutation(
     plan: Compiled,
@@ -267,13 +271,11 @@ export function createExecutor(schema: GraphQLSchema, mode: ExecutorMode): Execu
     lifted: Lifted | null,
     operationName: string | undefined,
   ): Promise<Executed> {
-    const reference = () =>
-      getVariableValues(schema, operation.variableDefinitions ?? [], variables, { maxErrors: 50 });
     // Compare mode: whatever graphql-js refuses, graphql-jit must refuse too, before the
     // mutation runs. The other way is harmless and happens: graphql-jit refuses an input object
     // that leaves out a field whose default is an enum (it coerces the default as if a client had
     // sent it), and graphql-js then runs the mutation.
-    const expected = mode === 'compare' ? reference() : null;
+    const expected = mode === 'compare' ? coerceVariables(operation, variables) : null;
     const result = (await plan.query.query(
       undefined,
       context,
@@ -285,15 +287,9 @@ export function createExecutor(schema: GraphQLSchema, mode: ExecutorMode): Execu
         `graphql-jit accepted variables graphql-js refuses: ${JSON.stringify(variables).slice(0, 500)}`,
       );
     if (refused) {
-      const coerced = expected ?? reference();
+      const coerced = expected ?? coerceVariables(operation, variables);
       if (coerced.errors) return { errors: coerced.errors };
-      return execute({
-        schema,
-        document,
-        contextValue: context,
-        variableValues: variables,
-        operationName,
-      }) as Promise<Executed>;
+      return reference(document, variables, context, operationName);
     }
     // Errors first, as graphql-js orders its answers (graphql-jit puts data first).
     if (result.errors) return { errors: result.errors.map(asGraphqlJsError), data: result.data };
