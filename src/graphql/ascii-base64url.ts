@@ -59,3 +59,9 @@ export function decodeAscii(encoded: string): string | null {
   // What is left over is the last character's spare bits: zero in the one true spelling.
   return bits === 0 ? out : null;
 }
+
+/** `pattern` matched against the text `encoded` spells (see decodeAscii), or null. */
+export function matchDecoded(encoded: string, pattern: RegExp): RegExpExecArray | null {
+  const decoded = decodeAscii(encoded);
+  return decoded === null ? null : pattern.exec(decoded);
+}

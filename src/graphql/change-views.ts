@@ -19,7 +19,7 @@ import { pageArgs } from './resolvers/history.js';
 import { endOf, knownAtOf, timeCache, type TimeTarget } from './time-views.js';
 import { ItemType } from './types/item.type.js';
 import { ProgressChangeType, type StalledItemConnectionType } from './types/time.type.js';
-import { decodeAscii, encodeAscii } from './ascii-base64url.js';
+import { encodeAscii, matchDecoded } from './ascii-base64url.js';
 
 const DAY_MS = 86_400_000;
 export const MAX_STALLED_DAYS = 3_650;
@@ -114,8 +114,10 @@ export async function progressChangeOf(
 const cursorOf = (at: number, id: number) => encodeAscii(`stalled:${at}:${id}`);
 /** The position of a cursor in the one spelling `cursorOf` makes of it, or null. */
 function parseCursor(cursor: string): { at: number; id: number } | null {
-  const decoded = typeof cursor === 'string' ? decodeAscii(cursor) : null;
-  const m = decoded === null ? null : /^stalled:(\d{1,15}):([1-9]\d{0,14})$/.exec(decoded);
+  const m =
+    typeof cursor === 'string'
+      ? matchDecoded(cursor, /^stalled:(\d{1,15}):([1-9]\d{0,14})$/)
+      : null;
   if (!m) return null;
   const position = { at: Number(m[1]), id: Number(m[2]) };
   return cursorOf(position.at, position.id) === cursor ? position : null;

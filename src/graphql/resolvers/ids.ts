@@ -1,6 +1,6 @@
 import { DomainError } from '../../domain/errors.js';
 import { fromGlobalId, type NodeTypeName } from '../global-id.js';
-import { decodeAscii, encodeAscii } from '../ascii-base64url.js';
+import { encodeAscii, matchDecoded } from '../ascii-base64url.js';
 
 /** The numeric id of a global id of the expected type, or NOT_FOUND naming the input field. */
 export function idOf(globalId: string, type: NodeTypeName, field: readonly string[]): number {
@@ -18,7 +18,6 @@ export function itemCursor(id: number): string {
 /** The id of a cursor in its one canonical spelling (see fromGlobalId), or null. */
 export function cursorId(cursor: string): number | null {
   if (typeof cursor !== 'string' || cursor.length > 64) return null;
-  const decoded = decodeAscii(cursor);
-  const match = decoded === null ? null : /^cursor:([1-9]\d{0,14})$/.exec(decoded);
+  const match = matchDecoded(cursor, /^cursor:([1-9]\d{0,14})$/);
   return match ? Number(match[1]) : null;
 }

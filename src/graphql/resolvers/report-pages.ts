@@ -1,6 +1,6 @@
 import { badUserInput } from '../errors.js';
 import { MAX_PAGE } from './history.js';
-import { decodeAscii, encodeAscii } from '../ascii-base64url.js';
+import { encodeAscii, matchDecoded } from '../ascii-base64url.js';
 
 /** A keyset cursor on (effective time, id): opaque to clients. */
 function cursorOf(row: Dated): string {
@@ -10,8 +10,7 @@ function cursorOf(row: Dated): string {
 function positionOf(cursor: string): { at: number; id: number } | null {
   if (typeof cursor !== 'string' || cursor.length > 80) return null;
   // One spelling per position, as item cursors (decodeAscii refuses the others).
-  const decoded = decodeAscii(cursor);
-  const m = decoded === null ? null : /^at:(-?\d{1,16}):([1-9]\d{0,14})$/.exec(decoded);
+  const m = matchDecoded(cursor, /^at:(-?\d{1,16}):([1-9]\d{0,14})$/);
   if (!m) return null;
   const position = { at: Number(m[1]), id: Number(m[2]) };
   // A time spelled otherwise ("-0", leading zeros) is another spelling of the position too.

@@ -1,15 +1,14 @@
 import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import type { AttemptRow, DeliveryRow, WebhookRow } from '../../db/queries/webhook.queries.js';
 import { UserErrorType } from '../types/user-error.type.js';
-import { decodeAscii, encodeAscii } from '../ascii-base64url.js';
+import { encodeAscii, matchDecoded } from '../ascii-base64url.js';
 
 /** Opaque ids of endpoints and deliveries (not Nodes: only admins ever see them). */
 export const hookId = (id: number) => encodeAscii(`Webhook:${id}`);
 export const deliveryId = (id: number) => encodeAscii(`WebhookDelivery:${id}`);
 /** The number in an id of `type`, spelled only as `hookId` or `deliveryId` spells it, or null. */
 export function parseId(id: string, type: 'Webhook' | 'WebhookDelivery'): number | null {
-  const decoded = decodeAscii(String(id));
-  const match = decoded === null ? null : new RegExp(`^${type}:([1-9]\\d{0,14})$`).exec(decoded);
+  const match = matchDecoded(String(id), new RegExp(`^${type}:([1-9]\\d{0,14})$`));
   return match ? Number(match[1]) : null;
 }
 
