@@ -56,13 +56,14 @@ export async function insertChangeLog(em: Em, rows: readonly ChangeLogRow[]): Pr
     // about a sixth more): one statement adds its rows one after another, each taking the next
     // AUTOINCREMENT id (past the largest ever used, and no other writer runs meanwhile), so
     // they are the `changes` ids ending at the last rowid.
-    const added = await transactionInsert(em, insertOf(chunk), paramsOf(chunk));
+    const insert = insertOf(chunk);
+    const params = paramsOf(chunk);
+    const added = await transactionInsert(em, insert, params);
     if (added) {
       for (let id = added.lastRowid - added.changes + 1; id <= added.lastRowid; id++) ids.push(id);
       continue;
     }
-    const { sql, params } = changeLogInsert(chunk);
-    const inserted = await transactionStatement(em, sql, params, 'all');
+    const inserted = await transactionStatement(em, `${insert} returning id`, params, 'all');
     for (const r of inserted) ids.push(Number(r.id));
     ids.sort((a, b) => a - b); // ids follow the values' order
   }
