@@ -170,6 +170,12 @@ export async function readOutboxAfter(em: Em, seq: number, limit: number): Promi
   }));
 }
 
+/** The last outbox row committed after `seq` (visible to `em`), or null when there is none. */
+export async function lastOutboxSeqAfter(em: Em, seq: number): Promise<number | null> {
+  const [row] = await em.execute('select max(seq) as seq from outbox where seq > ?', [seq]);
+  return row?.seq === null || row?.seq === undefined ? null : Number(row.seq);
+}
+
 /** The last outbox number handed out (0 before the first write). */
 export async function outboxHead(em: Em): Promise<number> {
   const rows = await em.execute("select seq from outbox_position where name = 'head'");

@@ -113,6 +113,9 @@ export class OutboxFeed {
         // Rows handed out meanwhile (take) are not handed out again.
         for (const row of rows) if (row.seq > this.last) this.deliver(row);
         if (rows.length < BATCH) return;
+        // A backlog goes batch by batch, requests served between them (SQLite's driver is
+        // synchronous: the awaits above do not let the event loop run).
+        await new Promise<void>((resolve) => setImmediate(resolve));
       }
     } catch (err) {
       // The database is away: the next ring or catch-up reads from the same place.
