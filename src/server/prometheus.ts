@@ -31,6 +31,8 @@ export class PrometheusMetrics {
     pending: () => Promise<number>;
     /** SQLite group commit (src/db/group-commit.ts), when on: commits and WAL syncs so far. */
     groupCommit?: () => { readonly committed: number; readonly syncs: number } | undefined;
+    /** SQLite checkpoints on their own thread (src/db/wal-checkpointer.ts), when on. */
+    checkpoints?: () => { readonly checkpoints: number; readonly pages: number } | undefined;
   }) {
     collectDefaultMetrics({ register: this.registry, prefix: 'jindu_' });
     this.requests = new Histogram({
@@ -69,30 +71,37 @@ export class PrometheusMetrics {
         this.set(live.lagSeconds());
       },
     });
-    const grouped = (
-      name: string,
-      help: string,
-      pick: (g: { committed: number; syncs: number }) => number,
-    ) =>
+    /** A count kept elsewhere, read when scraped; absent while what keeps it is off. */
+    const readCounter = (name: string, help: string, read: () => number | undefined) =>
       new Counter({
         name,
         help,
         registers: [this.registry],
         collect() {
-          const group = live.groupCommit?.();
+          const value = read();
           this.reset();
-          if (group) this.inc(pick(group));
+          if (value !== undefined) this.inc(value);
         },
       });
-    grouped(
+    readCounter(
       'jindu_sqlite_commits_total',
       'SQLite transactions committed since this process began group commit',
-      (g) => g.committed,
+      () => live.groupCommit?.()?.committed,
     );
-    grouped(
+    readCounter(
       'jindu_sqlite_wal_syncs_total',
       'Syncs of the SQLite WAL to disk by group commit (several commits share one)',
-      (g) => g.syncs,
+      () => live.groupCommit?.()?.syncs,
+    );
+    readCounter(
+      'jindu_sqlite_checkpoints_total',
+      'Checkpoints of the SQLite WAL on their own thread that copied pages into the database file',
+      () => live.checkpoints?.()?.checkpoints,
+    );
+    readCounter(
+      'jindu_sqlite_checkpointed_pages_total',
+      'Pages those checkpoints copied',
+      () => live.checkpoints?.()?.pages,
     );
     new Gauge({
       name: 'jindu_outbox_unread_events',
