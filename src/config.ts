@@ -51,11 +51,6 @@ export interface Config extends ServerOptions {
    * off the event loop, several writes to one sync, before answering (src/db/group-commit.ts).
    */
   readonly sqliteGroupCommit: boolean;
-  /**
-   * `jindu serve` on a SQLite file: checkpoint the WAL on a thread of its own rather than inside
-   * a write's commit on the event loop (src/db/wal-checkpointer.ts).
-   */
-  readonly sqliteCheckpointThread: boolean;
 }
 
 export const DEFAULT_DATABASE_URL = 'sqlite:./data/jindu.sqlite';
@@ -157,6 +152,5 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel,
     sqliteSynchronous: sync as Config['sqliteSynchronous'],
     sqliteGroupCommit: flag('JINDU_SQLITE_GROUP_COMMIT', true),
-    sqliteCheckpointThread: flag('JINDU_SQLITE_CHECKPOINT_THREAD', true),
   });
 }

@@ -2,8 +2,6 @@ import { week20Seed } from '../../seeds/week-20.seed.js';
 import { loadConfig } from '../config.js';
 import { groupCommitFile, startGroupCommit } from '../db/group-commit.js';
 import { openDatabase } from '../db/open-database.js';
-import { sqliteFileOf } from '../db/sqlite-file.js';
-import { startWalCheckpointer } from '../db/wal-checkpointer.js';
 import type { Em } from '../db/orm.js';
 import { seedIfEmpty } from '../services/load-seed.js';
 import { listTokens } from '../services/tokens.js';
@@ -42,16 +40,6 @@ export async function serveCommand(): Promise<void> {
       )
     : undefined;
   if (group) log.info('group commit: each write is answered once its commit is synced to disk');
-  const checkpointed = config.sqliteCheckpointThread ? sqliteFileOf(config.databaseUrl) : null;
-  const checkpointer = checkpointed
-    ? startWalCheckpointer(
-        orm,
-        checkpointed,
-        grouped ? 'NORMAL' : config.sqliteSynchronous,
-        (err) => log.error({ err }, 'WAL checkpoints run on commit again'),
-      )
-    : undefined;
-  if (checkpointer) log.info("WAL checkpoints run on their own thread, not in a write's commit");
   if ((await listTokens(orm.em.fork() as Em)).length === 0) {
     log.info(
       'no API tokens yet: every write needs one; create it with `npx jindu token create --name NAME --role admin`',
@@ -90,7 +78,6 @@ export async function serveCommand(): Promise<void> {
     await app.close();
     waitingFor = 'the database connections';
     await group?.close();
-    await checkpointer?.stop();
     await orm.close();
     unlock?.();
     clearTimeout(force);

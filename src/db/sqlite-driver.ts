@@ -50,16 +50,6 @@ export class KeptStatementsConnection extends SqliteConnection {
     return dialect;
   }
 
-  /**
-   * How many WAL pages make a commit checkpoint the file (SQLite's `wal_autocheckpoint`; 0:
-   * never, while a checkpointer does it on its own thread: wal-checkpointer.ts).
-   */
-  autoCheckpoint(pages: number): void {
-    (this as unknown as { database: Database }).database.pragma(
-      `wal_autocheckpoint = ${Math.max(0, Math.trunc(pages))}`,
-    );
-  }
-
   /** A transaction control statement that says when it has run. */
   private told(sql: string, statement: Statement, figures: PublishedFigures): Statement {
     if (sql === 'begin') return this.after(statement, () => figures.began());

@@ -8,7 +8,6 @@ import type { Context } from '../graphql/context.type.js';
 import type { Em } from '../db/orm.js';
 import { pingDatabase } from '../db/ping.js';
 import { durableCommits, groupCommitOf } from '../db/group-commit.js';
-import { walCheckpointerOf } from '../db/wal-checkpointer.js';
 import { guardStatements } from '../db/statement-queue.js';
 import { createLoaders, type Loaders } from '../graphql/loaders.js';
 import { jinduSchema } from '../graphql/schema.js';
@@ -87,7 +86,6 @@ export async function createApp(
     pending: async () =>
       live ? Math.max(0, (await outboxHead(orm.em.fork() as Em)) - live.feed.position) : 0,
     groupCommit: () => groupCommitOf(orm.em as Em),
-    checkpoints: () => walCheckpointerOf(orm.em as Em),
   });
   const answers = options.answerCache ? new AnswerCache(schema) : undefined;
   const forecasts = options.forecastCache ? new ForecastMemo() : undefined;

@@ -31,8 +31,6 @@ export class PrometheusMetrics {
     pending: () => Promise<number>;
     /** SQLite group commit (src/db/group-commit.ts), when on: commits and WAL syncs so far. */
     groupCommit?: () => { readonly committed: number; readonly syncs: number } | undefined;
-    /** SQLite checkpoints on their own thread (src/db/wal-checkpointer.ts), when on. */
-    checkpoints?: () => { readonly checkpoints: number; readonly pages: number } | undefined;
   }) {
     collectDefaultMetrics({ register: this.registry, prefix: 'jindu_' });
     this.requests = new Histogram({
@@ -71,37 +69,30 @@ export class PrometheusMetrics {
         this.set(live.lagSeconds());
       },
     });
-    /** A count kept elsewhere, read when scraped; absent while what keeps it is off. */
-    const readCounter = (name: string, help: string, read: () => number | undefined) =>
+    const grouped = (
+      name: string,
+      help: string,
+      pick: (g: { committed: number; syncs: number }) => number,
+    ) =>
       new Counter({
         name,
         help,
         registers: [this.registry],
         collect() {
-          const value = read();
+          const group = live.groupCommit?.();
           this.reset();
-          if (value !== undefined) this.inc(value);
+          if (group) this.inc(pick(group));
         },
       });
-    readCounter(
+    grouped(
       'jindu_sqlite_commits_total',
       'SQLite transactions committed since this process began group commit',
-      () => live.groupCommit?.()?.committed,
+      (g) => g.committed,
     );
-    readCounter(
+    grouped(
       'jindu_sqlite_wal_syncs_total',
       'Syncs of the SQLite WAL to disk by group commit (several commits share one)',
-      () => live.groupCommit?.()?.syncs,
-    );
-    readCounter(
-      'jindu_sqlite_checkpoints_total',
-      'Checkpoints of the SQLite WAL on their own thread that copied pages into the database file',
-      () => live.checkpoints?.()?.checkpoints,
-    );
-    readCounter(
-      'jindu_sqlite_checkpointed_pages_total',
-      'Pages those checkpoints copied',
-      () => live.checkpoints?.()?.pages,
+      (g) => g.syncs,
     );
     new Gauge({
       name: 'jindu_outbox_unread_events',
