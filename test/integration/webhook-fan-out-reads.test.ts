@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { outboxInsert } from '../../src/db/queries/outbox.queries.js';
-import { insertWebhook } from '../../src/db/queries/webhook.queries.js';
+import { insertWebhook, PRUNE_BATCH } from '../../src/db/queries/webhook.queries.js';
 import { messagesOf } from '../../src/graphql/webhooks/webhook-messages.js';
-import { WebhookWorker } from '../../src/services/webhooks/webhook-worker.js';
+import { OUTBOX_KEEP_MS, WebhookWorker } from '../../src/services/webhooks/webhook-worker.js';
 import { DIALECTS } from '../helpers/databases.js';
 import { createTestApp, silentLog, type TestApp } from '../helpers/test-app.js';
 
@@ -25,16 +25,20 @@ describe.each(DIALECTS)('webhook fan-out reads only what an endpoint takes (%s)'
     const [row] = await app.em().execute("select seq from outbox_position where name = 'webhooks'");
     return Number(row?.seq ?? 0);
   };
-  const unreadable = async (initiativeId: number, count: number) => {
+  const unreadable = async (initiativeId: number, count: number, createdAt = new Date()) => {
     const rows = Array.from({ length: count }, () => ({
       seq: ++seq,
       initiativeId,
       revision: seq,
       payload: 'not JSON: this row must not be parsed',
-      createdAt: new Date(),
+      createdAt,
     }));
     const { sql, params } = outboxInsert(rows);
-    await app.em().execute(sql, params);
+    await app.em().execute(
+      sql,
+      // SQLite keeps times as epoch milliseconds (as the server's own statements bind them).
+      dialect === 'sqlite' ? params.map((p) => (p instanceof Date ? p.getTime() : p)) : params,
+    );
     return seq;
   };
 
@@ -68,5 +72,15 @@ describe.each(DIALECTS)('webhook fan-out reads only what an endpoint takes (%s)'
     await worker().kick();
     expect(await position()).toBe(end);
     expect(await app.em().execute('select id from webhook_delivery')).toEqual([]);
+  });
+
+  it('prunes a backlog of old rows it is past, batch by batch, and keeps the rest', async () => {
+    await app.em().execute('delete from outbox');
+    const old = new Date(Date.now() - OUTBOX_KEEP_MS - 3_600_000);
+    await unreadable(1, PRUNE_BATCH * 2 + 500, old);
+    const recent = await unreadable(1, 3);
+    await worker().kick(); // moves past them all (no endpoint), then prunes
+    const left = await app.em().execute('select seq from outbox order by seq');
+    expect(left.map((r) => Number(r.seq))).toEqual([recent - 2, recent - 1, recent]);
   });
 });

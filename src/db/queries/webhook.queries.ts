@@ -126,16 +126,25 @@ export async function lockWebhookPosition(em: Em): Promise<number> {
   return Number(row!.seq);
 }
 
+/** How many outbox rows one pruning statement drops at most. */
+export const PRUNE_BATCH = 1_000;
+
 /**
- * Drops outbox rows the webhook fan-out is past and that are older than `before` (each
- * instance's subscribers read within seconds of a commit; the 'head' row keeps the numbering).
+ * Drops up to PRUNE_BATCH of the outbox rows the webhook fan-out is past and that are older than
+ * `before`, the oldest first (each instance's subscribers read within seconds of a commit; the
+ * 'head' row keeps the numbering); returns how many it dropped. A batch at a time: SQLite's
+ * driver runs a statement on the event loop, and a backlog of weeks in one statement held it.
  */
-export async function pruneOutbox(em: Em, before: Date): Promise<void> {
-  await exec(
-    em,
-    "delete from outbox where seq <= (select seq from outbox_position where name = 'webhooks') and created_at < ?",
-    [before],
-  );
+export async function pruneOutbox(em: Em, before: Date): Promise<number> {
+  const sqlite = dialectOf(em) === 'sqlite';
+  const result = (await em.execute(
+    `delete from outbox where seq in (select seq from outbox
+       where seq <= (select seq from outbox_position where name = 'webhooks') and created_at < ?
+       order by seq limit ${PRUNE_BATCH})`,
+    [sqlite ? before.getTime() : before],
+    'run',
+  )) as { affectedRows?: number };
+  return Number(result.affectedRows ?? 0);
 }
 
 export async function setWebhookPosition(em: Em, seq: number): Promise<void> {

@@ -19,6 +19,7 @@ import {
   insertDeliveries,
   lockWebhookPosition,
   pruneOutbox,
+  PRUNE_BATCH,
   recordAttempt,
   setWebhookPosition,
   updateWebhookRow,
@@ -120,7 +121,8 @@ export class WebhookWorker {
       }
       if (Date.now() - this.prunedAt > PRUNE_EVERY_MS) {
         this.prunedAt = Date.now();
-        await pruneOutbox(this.em(), new Date(Date.now() - OUTBOX_KEEP_MS));
+        const before = new Date(Date.now() - OUTBOX_KEEP_MS);
+        while ((await pruneOutbox(this.em(), before)) === PRUNE_BATCH) await nextTurn();
       }
       if (!claim && created === 0) return;
       for (;;) {
