@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { ITEM_EVENT_TYPES, type ChangeEvent } from '../domain/change-events.js';
 import { deltasOf, type EventDelta } from '../domain/event-deltas.js';
-import { mergeDeltas } from '../domain/tally.js';
+import { mergeDeltas, type MergedDelta } from '../domain/tally.js';
 import type { Em } from './orm.js';
 
 /**
@@ -149,6 +149,8 @@ export function noteInitiativeWrites(
   em: Em,
   initiativeIds: Iterable<number>,
   events: readonly ChangeEvent[] = [],
+  /** The events' counter deltas per initiative, merged, when the caller has them already. */
+  merged?: ReadonlyMap<number, readonly MergedDelta[]>,
 ): void {
   const generation = generationOf(em);
   if (!generation) return;
@@ -166,7 +168,10 @@ export function noteInitiativeWrites(
       ours.counters.push({
         initiativeId: id,
         count,
-        deltas: mergeDeltas(deltasOf(own)).map((d) => ({ initiativeId: id, ...d })),
+        deltas: (merged?.get(id) ?? mergeDeltas(deltasOf(own))).map((d) => ({
+          initiativeId: id,
+          ...d,
+        })),
       });
   }
   if (any && ours) ours.named = true;

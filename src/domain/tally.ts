@@ -50,13 +50,19 @@ export function applyDelta(into: Tally, delta: TallyDelta): void {
   t.percentWeight += delta.percentWeight;
 }
 
+/** One workstream's counter delta for one status, summed over a write's changes. */
+export interface MergedDelta {
+  workstreamId: number;
+  delta: TallyDelta;
+}
+
 /**
  * Sums deltas per (workstream, status) so a bulk change writes each counter row once, in a
  * stable order (sorted keys) so concurrent transactions lock rows in the same order.
  */
 export function mergeDeltas(
   deltas: readonly { readonly workstreamId: number; readonly delta: TallyDelta }[],
-): { workstreamId: number; delta: TallyDelta }[] {
+): MergedDelta[] {
   // Keyed by a number that sorts as (workstream, status's place): a bulk write merges hundreds.
   const merged = new Map<number, { workstreamId: number; delta: TallyDelta }>();
   for (const { workstreamId, delta } of deltas) {

@@ -2,7 +2,7 @@ import type { ChangeEvent } from '../../domain/change-events.js';
 import { CLOCK_SKEW_MS } from '../../domain/effective-time.js';
 import { DomainError } from '../../domain/errors.js';
 import { deltasOf } from '../../domain/event-deltas.js';
-import { mergeDeltas } from '../../domain/tally.js';
+import { mergeDeltas, type MergedDelta } from '../../domain/tally.js';
 import { toLogRow } from '../../db/change-log-row.js';
 import type { Em } from '../../db/orm.js';
 import type { OutboxRow } from '../../db/queries/outbox.queries.js';
@@ -33,15 +33,16 @@ export function assertEventsAllowed(
  * Applies the counter deltas the events imply (one atomic upsert per initiative), writes their
  * change-log rows (one statement per 500), reserves the outbox numbers and appends the live
  * events to the outbox, in the caller's transaction (on PostgreSQL in three statements: see
- * write-record.queries.ts). Returns the outbox rows, in seq order.
+ * write-record.queries.ts). Returns the outbox rows, in seq order, and each initiative's
+ * counter deltas, merged (what a kept tree is brought forward by: write-generation.ts).
  */
 export async function recordEvents(
   tem: Em,
   events: readonly ChangeEvent[],
   actor: string,
   now: Date,
-): Promise<readonly OutboxRow[]> {
-  if (events.length === 0) return [];
+): Promise<RecordedEvents> {
+  if (events.length === 0) return { outbox: [], counters: new Map() };
   const tally = groupTallyDeltas(deltasOf(events)).map(
     ([initiativeId, group]) => [initiativeId, mergeDeltas(group)] as const,
   );
@@ -53,7 +54,16 @@ export async function recordEvents(
     events.map((e) => toLogRow(e, actor, now)),
     initiatives,
   );
-  return appendOutbox(tem, events, actor, now, recorded);
+  return {
+    outbox: await appendOutbox(tem, events, actor, now, recorded),
+    counters: new Map(tally),
+  };
+}
+
+export interface RecordedEvents {
+  readonly outbox: readonly OutboxRow[];
+  /** Each initiative's counter deltas, summed per workstream and status. */
+  readonly counters: ReadonlyMap<number, readonly MergedDelta[]>;
 }
 
 /** Which initiatives, workstreams and items the events touched. */

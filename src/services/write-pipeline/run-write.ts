@@ -66,8 +66,14 @@ export async function runWrite<P, R>(
             await assertInEffectiveOrder(tem, outcome.events, now, (i) =>
               useCase.effectiveField ? useCase.effectiveField(props, i) : ['effectiveAt'],
             );
-            outbox = await recordEvents(tem, outcome.events, ctx.actor, now);
-            noteInitiativeWrites(tem, touchedBy(outcome.events).initiativeIds, outcome.events);
+            const recorded = await recordEvents(tem, outcome.events, ctx.actor, now);
+            outbox = recorded.outbox;
+            noteInitiativeWrites(
+              tem,
+              touchedBy(outcome.events).initiativeIds,
+              outcome.events,
+              recorded.counters,
+            );
             events = outcome.events;
             return outcome.result;
           },
