@@ -1,4 +1,5 @@
 import { dialectOf, type Em } from './orm.js';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 
 /** Queued work after which the queue lets the event loop run (/livez, signals, other requests). */
 const SLICE_MS = 20;
@@ -26,7 +27,7 @@ export function guardStatements(em: Em, before: () => void): Em {
   const queued = (...args: unknown[]): Promise<unknown> => {
     const run = tail.then(async () => {
       if (performance.now() - sliceStart > SLICE_MS) {
-        await new Promise<void>((resolve) => setImmediate(resolve));
+        await nextTurn();
         sliceStart = performance.now();
       }
       before();

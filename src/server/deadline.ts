@@ -1,5 +1,6 @@
 import type { GraphQLResponse } from '@apollo/server';
 import { GraphQLError } from 'graphql';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 
 /** Continuous work after which a request lets the event loop run (/livez, signals, others). */
 const SLICE_MS = 20;
@@ -23,7 +24,7 @@ export class Deadline {
   async check(): Promise<void> {
     this.throwIfOver();
     if (performance.now() - this.sliceStart < SLICE_MS) return;
-    await new Promise<void>((resolve) => setImmediate(resolve));
+    await nextTurn();
     this.sliceStart = performance.now();
     this.throwIfOver();
   }

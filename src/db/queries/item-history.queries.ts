@@ -1,6 +1,7 @@
 import type { Em } from '../orm.js';
 import { CHANGE_COLUMNS, changeRecordOf, type ChangeRecord } from './change-log.queries.js';
 import { placeholders } from './sql.js';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 
 /** Items per statement: well under SQLite's and PostgreSQL's parameter limits. */
 const CHUNK = 500;
@@ -19,7 +20,7 @@ export async function findItemChanges(
   const byItem = new Map<number, ChangeRecord[]>(itemIds.map((id) => [id, []]));
   for (let start = 0; start < itemIds.length; start += CHUNK) {
     // Other requests (/livez, signals) run between statements: SQLite's driver is synchronous.
-    if (start > 0) await new Promise<void>((resolve) => setImmediate(resolve));
+    if (start > 0) await nextTurn();
     const chunk = itemIds.slice(start, start + CHUNK);
     const rows = await em.execute(
       `select * from (

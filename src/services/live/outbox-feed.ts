@@ -3,6 +3,7 @@ import type { LiveEvent } from '../../domain/live-events.js';
 import { durableCommits } from '../../db/group-commit.js';
 import type { Em } from '../../db/orm.js';
 import { outboxHead, readOutboxAfter, type OutboxRow } from '../../db/queries/outbox.queries.js';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 
 const BATCH = 500;
 
@@ -115,7 +116,7 @@ export class OutboxFeed {
         if (rows.length < BATCH) return;
         // A backlog goes batch by batch, requests served between them (SQLite's driver is
         // synchronous: the awaits above do not let the event loop run).
-        await new Promise<void>((resolve) => setImmediate(resolve));
+        await nextTurn();
       }
     } catch (err) {
       // The database is away: the next ring or catch-up reads from the same place.

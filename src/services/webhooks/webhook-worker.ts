@@ -26,6 +26,7 @@ import {
   type DeliveryRow,
 } from '../../db/queries/webhook.queries.js';
 import { checkWebhookUrl } from './url-policy.js';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 
 const BATCH = 200;
 /** Outbox rows are kept this long after every reader is past them (late readers, debugging). */
@@ -40,9 +41,6 @@ const IDLE_ADVANCE_MS = 10_000;
 export const IDLE_RECHECK_MS = 250;
 const LEASE_MS = 60_000;
 const TIMEOUT_MS = 10_000;
-
-/** Lets the event loop serve what waits (SQLite's driver is synchronous: an await does not). */
-const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export type AttemptResult = 'success' | 'failure' | 'gone' | 'refused';
 
@@ -117,7 +115,9 @@ export class WebhookWorker {
         const { rows, deliveries } = await this.fanOut();
         created += deliveries;
         if (rows !== BATCH) break;
-        await nextTurn(); // a backlog goes batch by batch, requests served between them
+        // A backlog goes batch by batch, requests served between them (SQLite's driver is
+        // synchronous: the awaits above do not let the event loop run).
+        await nextTurn();
       }
       if (Date.now() - this.prunedAt > PRUNE_EVERY_MS) {
         this.prunedAt = Date.now();
