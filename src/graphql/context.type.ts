@@ -9,6 +9,11 @@ import type { Loaders } from './loaders.js';
 export interface Context {
   readonly em: Em;
   readonly loaders: Loaders;
+  /**
+   * The loaders if this request has made them, else undefined (a context that makes them on
+   * first use): what a write forgets afterwards, without making them just to clear them.
+   */
+  loadersIfMade?(): Loaders | undefined;
   readonly principal: Principal;
   /** The change log's actor: the token's name. */
   readonly actor: string;

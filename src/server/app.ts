@@ -69,6 +69,10 @@ class RequestContext implements Context {
   get loaders(): Loaders {
     return (this.made ??= createLoaders(this.em));
   }
+
+  loadersIfMade(): Loaders | undefined {
+    return this.made;
+  }
 }
 
 /** Builds the server around an open ORM; listens only when asked (tests can import freely). */

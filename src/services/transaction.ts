@@ -17,7 +17,12 @@ const MAX_ATTEMPTS = 6;
 export async function inTransaction<T>(em: Em, work: (tem: Em) => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await em.fork().transactional((tem) => work(tem as Em));
+      // `transactional` runs `work` on a fork of its own: a request's manager (the usual caller)
+      // is not forked first as well (a fork costs a new unit of work and two configuration
+      // writes). The global manager still is, so that the transaction never joins one that an
+      // async context around the call may hold.
+      const base = em.global ? em.fork() : em;
+      return await base.transactional((tem) => work(tem as Em));
     } catch (err) {
       const retryable =
         err instanceof DeadlockException ||

@@ -22,9 +22,12 @@ export async function itemView(ctx: Context, id: number): Promise<ItemType | nul
 
 /** Forgets what this request read about an initiative, after a mutation changed it. */
 export function forgetInitiative(ctx: Context, initiativeId: number): void {
-  ctx.loaders.initiative.clear(initiativeId);
-  ctx.loaders.tree.clear(initiativeId);
-  ctx.loaders.reportDetails.clear(initiativeId);
-  ctx.loaders.workstream.clearAll();
-  ctx.loaders.item.clearAll();
+  // Loaders not made yet have read nothing: a write that read nothing before need not make them.
+  const loaders = ctx.loadersIfMade ? ctx.loadersIfMade() : ctx.loaders;
+  if (!loaders) return;
+  loaders.initiative.clear(initiativeId);
+  loaders.tree.clear(initiativeId);
+  loaders.reportDetails.clear(initiativeId);
+  loaders.workstream.clearAll();
+  loaders.item.clearAll();
 }
