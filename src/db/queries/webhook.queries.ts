@@ -24,11 +24,12 @@ export interface DeliveryRow {
 }
 
 /** Runs a statement with dates as SQLite stores them (milliseconds), as MikroORM's columns do. */
-function exec(em: Em, sql: string, params: readonly unknown[] = []) {
+function exec(em: Em, sql: string, params: readonly unknown[] = [], method?: 'run') {
   const sqlite = dialectOf(em) === 'sqlite';
   return em.execute(
     sql,
     params.map((p) => (sqlite && p instanceof Date ? p.getTime() : p)),
+    method,
   );
 }
 
@@ -136,12 +137,12 @@ export const PRUNE_BATCH = 1_000;
  * driver runs a statement on the event loop, and a backlog of weeks in one statement held it.
  */
 export async function pruneOutbox(em: Em, before: Date): Promise<number> {
-  const sqlite = dialectOf(em) === 'sqlite';
-  const result = (await em.execute(
+  const result = (await exec(
+    em,
     `delete from outbox where seq in (select seq from outbox
        where seq <= (select seq from outbox_position where name = 'webhooks') and created_at < ?
        order by seq limit ${PRUNE_BATCH})`,
-    [sqlite ? before.getTime() : before],
+    [before],
     'run',
   )) as { affectedRows?: number };
   return Number(result.affectedRows ?? 0);

@@ -1,4 +1,3 @@
-import type { ChangeEvent } from '../../domain/change-events.js';
 import { lockInitiative } from '../../db/queries/initiative.queries.js';
 import type { OutboxRow } from '../../db/queries/outbox.queries.js';
 import { lockItems } from '../../db/queries/item.queries.js';
@@ -11,7 +10,7 @@ import { durableCommits } from '../../db/group-commit.js';
 import { assertInEffectiveOrder } from './assert-in-order.js';
 import { assertEventsAllowed, recordEvents, touchedBy } from './record-events.js';
 import type { UseCase } from './use-case.js';
-import type { WriteContext } from './write-context.js';
+import type { Touched, WriteContext } from './write-context.js';
 
 /**
  * Runs one write: waits for one of this process's write slots (src/db/write-gate.ts), opens the
@@ -34,12 +33,13 @@ export async function runWrite<P, R>(
   useCase.validate?.(props);
   if (ctx.idempotency && !useCase.codec)
     throw new Error(`${useCase.name} does not take an idempotency key`);
-  let events: readonly ChangeEvent[] = [];
+  /** What the committed write's events touched; null when it has none (or replayed a retry). */
+  let written: Touched | null = null;
   let outbox: readonly OutboxRow[] = [];
   const result = await writeGate(ctx.em)(() =>
     attributedWrite(ctx.em, () =>
       inTransaction(ctx.em, (tem) => {
-        events = []; // a retried transaction starts over
+        written = null; // a retried transaction starts over
         beginAttempt();
         outbox = [];
         return idempotent(
@@ -68,13 +68,9 @@ export async function runWrite<P, R>(
             );
             const recorded = await recordEvents(tem, outcome.events, ctx.actor, now);
             outbox = recorded.outbox;
-            noteInitiativeWrites(
-              tem,
-              touchedBy(outcome.events).initiativeIds,
-              outcome.events,
-              recorded.counters,
-            );
-            events = outcome.events;
+            const touched = touchedBy(outcome.events);
+            noteInitiativeWrites(tem, touched.initiativeIds, outcome.events, recorded.counters);
+            if (outcome.events.length > 0) written = touched;
             return outcome.result;
           },
         );
@@ -82,11 +78,11 @@ export async function runWrite<P, R>(
     ),
   );
   // Committed. A replayed retry changed nothing, so there is nothing to forget.
-  if (events.length > 0) ctx.forget(touchedBy(events));
+  if (written) ctx.forget(written);
   // With group commit (SQLite), the write is acknowledged and announced only once it is on
   // disk; a replayed retry waits too, in case its first run's commit is not yet.
   const durable = durableCommits(ctx.em);
   if (durable) await durable;
-  if (events.length > 0) ringAfterCommit(ctx.em.getDriver(), outbox);
+  if (written) ringAfterCommit(ctx.em.getDriver(), outbox);
   return result;
 }
