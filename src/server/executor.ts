@@ -18,6 +18,7 @@ import {
 } from 'graphql';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 import type { Context } from '../graphql/context.type.js';
+import { compared, mismatch } from './compare-executors.js';
 import { liftLiterals, type Lifted } from './lift-literals.js';
 import { nullArgumentErrors } from './null-arguments.js';
 
@@ -25,34 +26,14 @@ import { nullArgumentErrors } from './null-arguments.js';
  * How operations run. `jit`: queries through graphql-jit (compiled once per document, with a
  * serializer generated from the query), mutations and any query answer with errors through
  * graphql-js; `graphql-js`: everything through graphql-js; `compare`: as `jit`, and each query
- * is also run through graphql-js and the two answers, errors included, must be identical (the
- * test suite runs this way).
+ * is also run through graphql-js and the two answers, errors included, must be identical
+ * (compare-executors.ts; the test suite runs this way).
  */
 export type ExecutorMode = 'jit' | 'graphql-js' | 'compare';
 export const EXECUTOR_MODES: readonly ExecutorMode[] = ['jit', 'graphql-js', 'compare'];
 
 type Gateway = ApolloServerOptionsWithGateway<Context>['gateway'];
 type Executed = ExecutionResult<Record<string, unknown>>;
-
-export class ExecutorMismatch extends Error {
-  override readonly name = 'ExecutorMismatch';
-}
-
-/**
- * What a client would see of a result: data, and each error's message, path, locations and
- * extensions (compared as JSON: graphql-js builds objects without a prototype, graphql-jit with).
- */
-export function comparable(result: Executed): unknown {
-  return {
-    data: result.data,
-    errors: result.errors?.map((e: GraphQLError) => ({
-      message: e.message,
-      path: e.path,
-      locations: e.locations,
-      extensions: e.extensions,
-    })),
-  };
-}
 
 /**
  * A graphql-jit error as graphql-js would have made it. graphql-jit leaves `extensions` unset
@@ -70,12 +51,6 @@ function asGraphqlJsError(error: GraphQLError): GraphQLError {
   // graphql-js works locations out from AST nodes, which graphql-jit no longer holds.
   (made as { locations?: unknown }).locations = error.locations;
   return made;
-}
-
-/** Compare mode only (tests): says what differed on stderr, then fails the request. */
-function mismatch(message: string): never {
-  process.stderr.write(`${message}\n`);
-  throw new ExecutorMismatch(message);
 }
 
 interface Compiled {
@@ -219,37 +194,27 @@ export function createExecutor(schema: GraphQLSchema, mode: ExecutorMode): Execu
     // words them differently); valid ones go to the compiled query as the client sent them.
     const coerced = coerceVariables(operation, variables);
     if (coerced.errors) return { errors: coerced.errors };
-    // Compare mode runs graphql-js before and after: other requests may write in between, and
-    // the compiled answer must then equal one of the two.
-    const before =
-      mode === 'compare' ? await reference(document, variables, context, operationName) : null;
-    const compiledResult = (await plan.query.query(
-      undefined,
-      context,
-      lifted ? { ...variables, ...lifted.values } : variables,
-    )) as Executed;
-    // An answer with errors comes from graphql-js: when a failure nulls a parent, graphql-jit
-    // may list more of the sibling errors than graphql-js does. Queries have no side effects,
-    // so running one again is safe; it costs time only on the error path.
-    const result = compiledResult.errors
-      ? await reference(document, variables, context, operationName)
-      : compiledResult;
-    const serialize = result === compiledResult ? plan.serializer : null;
-    if (before) {
-      const after = await reference(document, variables, context, operationName);
-      const answer = JSON.stringify(comparable(result));
-      if (
-        answer !== JSON.stringify(comparable(before)) &&
-        answer !== JSON.stringify(comparable(after))
-      )
-        mismatch(
-          `graphql-jit and graphql-js disagree:\n${answer}\n${JSON.stringify(comparable(after))}`,
-        );
-      if (serialize && serialize(result) !== JSON.stringify(result))
-        mismatch(
-          `the compiled serializer and JSON.stringify disagree on ${JSON.stringify(result).slice(0, 500)} vs ${serialize(result).slice(0, 500)}`,
-        );
-    }
+    const answer = async () => {
+      const compiledResult = (await plan.query.query(
+        undefined,
+        context,
+        lifted ? { ...variables, ...lifted.values } : variables,
+      )) as Executed;
+      // An answer with errors comes from graphql-js: when a failure nulls a parent, graphql-jit
+      // may list more of the sibling errors than graphql-js does. Queries have no side effects,
+      // so running one again is safe; it costs time only on the error path.
+      return compiledResult.errors
+        ? { result: await reference(document, variables, context, operationName), serialize: null }
+        : { result: compiledResult, serialize: plan.serializer };
+    };
+    const { result, serialize } =
+      mode === 'compare'
+        ? await compared(answer, () => reference(document, variables, context, operationName))
+        : await answer();
+    if (mode === 'compare' && serialize && serialize(result) !== JSON.stringify(result))
+      mismatch(
+        `the compiled serializer and JSON.stringify disagree on ${JSON.stringify(result).slice(0, 500)} vs ${serialize(result).slice(0, 500)}`,
+      );
     if (serialize && result.data) serializers.set(result.data, serialize);
     return result;
   }

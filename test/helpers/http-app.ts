@@ -1,11 +1,11 @@
 import type { MikroORM } from '@mikro-orm/core';
+import { pino } from 'pino';
 import { openOrm, type Em } from '../../src/db/orm.js';
 import { serverOptions, type ServerOptions } from '../../src/config.js';
 import { createApp, type App } from '../../src/server/app.js';
 import { createToken } from '../../src/services/tokens.js';
 import { createTestDatabase, type DialectName, type TestDatabase } from './databases.js';
 import { asAdmin, databaseName, terminateBackends } from './pg-admin.js';
-import { silentLog } from './test-app.js';
 
 export interface HttpTestApp {
   readonly url: string;
@@ -25,7 +25,28 @@ export interface HttpTestApp {
     expires?: string,
   ): Promise<string>;
   em(): Em;
+  /**
+   * What the server logged at level error or above, oldest first (the last 50): an unexpected
+   * error reaches the client as INTERNAL_SERVER_ERROR alone, and this says what it was. A test
+   * may empty it to see only what comes after.
+   */
+  readonly loggedErrors: string[];
   close(): Promise<void>;
+}
+
+const KEPT_LOG_LINES = 50;
+
+/** A logger that keeps the server's error lines in `lines` and drops everything else. */
+function errorCapturingLog(lines: string[]) {
+  return pino(
+    { level: 'error' },
+    {
+      write(line: string) {
+        lines.push(line.trimEnd());
+        if (lines.length > KEPT_LOG_LINES) lines.shift();
+      },
+    },
+  );
 }
 
 /** How long one step of `close` may take before the test app says so and forces it. */
@@ -75,9 +96,10 @@ export async function startHttpApp(
   const db = await createTestDatabase(dialect, true);
   const orm = await openOrm({ databaseUrl: db.url, poolSize });
   await orm.schema.refresh();
+  const loggedErrors: string[] = [];
   const app: App = await createApp(
     orm,
-    silentLog,
+    errorCapturingLog(loggedErrors),
     serverOptions({ executor: 'compare', ...options }),
   );
   const url = await app.listen(0, '127.0.0.1');
@@ -118,6 +140,7 @@ export async function startHttpApp(
       return { status: res.status, body: await res.json(), headers: res.headers };
     },
     em: () => orm.em.fork() as Em,
+    loggedErrors,
     close: async () => {
       await bounded(db, 'the server', app.close(), poolCounts);
       await bounded(db, 'the ORM', orm.close(), poolCounts);

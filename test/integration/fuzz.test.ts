@@ -1,5 +1,5 @@
 import { connect } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { week20Seed } from '../../seeds/week-20.seed.js';
 import { loadSeed } from '../../src/services/load-seed.js';
 import { DIALECTS, type DialectName } from '../helpers/databases.js';
@@ -358,6 +358,10 @@ describe.each(DIALECTS)('hostile input over HTTP (R2, %s)', (dialect) => {
 
   const count = <K>(map: Map<K, number>, key: K) => map.set(key, (map.get(key) ?? 0) + 1);
 
+  beforeEach(() => {
+    app.loggedErrors.length = 0;
+  });
+
   beforeAll(async () => {
     app = await startHttpApp(dialect);
     await loadSeed({ em: app.em(), initiatives: week20Seed });
@@ -500,6 +504,12 @@ describe.each(DIALECTS)('hostile input over HTTP (R2, %s)', (dialect) => {
         `    answer: ${excerpt(g.answer)}`,
       );
     }
+    // The client sees INTERNAL_SERVER_ERROR alone; the server's log says what it was.
+    if (groups.size > 0 && app.loggedErrors.length > 0)
+      lines.push(
+        `the server logged these errors meanwhile (the last ${app.loggedErrors.length}):`,
+        ...app.loggedErrors.map((line) => `    ${excerpt(line, 2_000)}`),
+      );
     return lines.join('\n');
   }
 
