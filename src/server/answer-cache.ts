@@ -2,72 +2,18 @@ import type { ApolloServerPlugin, GraphQLRequestContext } from '@apollo/server';
 import { HeaderMap } from '@apollo/server';
 import {
   getArgumentValues,
-  TypeInfo,
-  visit,
-  visitWithTypeInfo,
   type DocumentNode,
-  type FieldNode,
   type FormattedExecutionResult,
   type GraphQLSchema,
-  type OperationDefinitionNode,
 } from 'graphql';
-import type { Principal } from '../domain/access.js';
 import { dialectOf, type Em } from '../db/orm.js';
 import { findInitiativeByKey } from '../db/queries/initiative.queries.js';
 import { readRevisions } from '../db/queries/outbox.queries.js';
 import { sqliteStamps } from '../db/write-generation.js';
 import type { Context } from '../graphql/context.type.js';
 import type { InitiativeTree } from '../services/load-initiative-tree.js';
-import {
-  indexProgress,
-  patchAnswer,
-  patchPlanOf,
-  type PatchPlan,
-  type ProgressIndex,
-} from './answer-patch.js';
-
-/**
- * Serialized answers kept between requests, for the dashboard's reads: the same large query
- * asked again and again while writes are rare. An answer is served again only while nothing it
- * was made from can have changed, by the same rule as the kept trees (src/services/tree-cache.ts):
- * - SQLite: each initiative the query names has the record and the write counts it had before
- *   the answer was made (this process's writes that could have changed anything, its pipeline
- *   writes to that initiative: src/db/write-generation.ts), and `PRAGMA data_version` (commits
- *   by other connections) has not moved, so a write to one initiative leaves the answers about
- *   the others kept;
- * - PostgreSQL: each initiative the query names has the revision and record it had before the
- *   answer was made (every write through the pipeline moves the revision in its transaction).
- * The stamp is read before the answer is made, so a write that lands while it is being made
- * leaves the entry under an older stamp than any later request sees: it is never served.
- *
- * Only operations whose every field is a pure function of those stamps are kept (the fields
- * below: no clock, no as-of, no paging); the key holds the query text, the operation name, the
- * variables and what the caller may read (role and scope). Repeated requests then cost the
- * lookup and the stamp, concurrent identical ones share one answer in memory (a request that
- * finds the same answer being made under the same stamp waits for it), and the answer is
- * turned into UTF-8 once. A dashboard whose answer went stale because items changed is not
- * made again: the kept answer's moved figures are written over (answer-patch.ts).
- */
-const PURE_FIELDS: Readonly<Record<string, readonly string[]>> = {
-  Query: ['initiative'],
-  Initiative: ['id', 'key', 'name', 'workstreams', 'progress'],
-  Workstream: [
-    'id',
-    'name',
-    'phase',
-    'weight',
-    'manualPercent',
-    'position',
-    'depth',
-    'targetDate',
-    'children',
-    'progress',
-  ],
-  Progress: ['id', 'percent', 'credit', 'counted', 'total', 'byStatus'],
-  StatusCount: ['status', 'label', 'count'],
-};
-/** Arguments of Query.initiative that keep an answer pure (asOf and knownAt read history). */
-const PURE_INITIATIVE_ARGS = new Set(['key']);
+import { indexProgress, patchAnswer, type PatchPlan, type ProgressIndex } from './answer-patch.js';
+import { argumentKeys, jsonOrNull, readerKey, shapeOf, type Shape } from './answer-shape.js';
 
 /**
  * Characters of answers kept, in all: a 10,000-node dashboard is about 1.6 million, held as a
@@ -126,54 +72,28 @@ function newEntry(key: string, stamp: string): Entry {
   };
 }
 
-/** What a document's shape says, once per parsed document. */
-interface Shape {
-  /** The Query.initiative fields, whose `key` names what the answer is made from. */
-  readonly initiativeFields: readonly FieldNode[];
-  /** How a stale answer is brought up to date; null: it is made again. */
-  readonly patch: PatchPlan | null;
-}
-
-function shapeOf(schema: GraphQLSchema, document: DocumentNode): Shape | null {
-  const typeInfo = new TypeInfo(schema);
-  const initiativeFields: FieldNode[] = [];
-  let pure = true;
-  visit(
-    document,
-    visitWithTypeInfo(typeInfo, {
-      OperationDefinition(node: OperationDefinitionNode) {
-        if (node.operation !== 'query') pure = false;
-      },
-      Field(node: FieldNode) {
-        const parent = typeInfo.getParentType();
-        const name = node.name.value;
-        if (name === '__typename') return;
-        if (!parent || !PURE_FIELDS[parent.name]?.includes(name)) {
-          pure = false;
-          return;
-        }
-        if (parent.name === 'Query') {
-          if (node.arguments?.some((a) => !PURE_INITIATIVE_ARGS.has(a.name.value))) pure = false;
-          initiativeFields.push(node);
-        }
-        if (node.directives?.length) pure = false; // @include/@skip: kept simple, not kept
-      },
-    }),
-  );
-  if (!pure || initiativeFields.length === 0) return null;
-  return {
-    initiativeFields,
-    patch: initiativeFields.length === 1 ? patchPlanOf(schema, document) : null,
-  };
-}
-
-/** What an answer may show depends on the caller's role and scope only. */
-function readerKey(principal: Principal): string {
-  return principal.kind === 'anonymous'
-    ? `anonymous:${principal.canRead}`
-    : `token:${principal.role}:${principal.initiativeId ?? '*'}`;
-}
-
+/**
+ * Serialized answers kept between requests, for the dashboard's reads: the same large query
+ * asked again and again while writes are rare. An answer is served again only while nothing it
+ * was made from can have changed, by the same rule as the kept trees (src/services/tree-cache.ts):
+ * - SQLite: each initiative the query names has the record and the write counts it had before
+ *   the answer was made (this process's writes that could have changed anything, its pipeline
+ *   writes to that initiative: src/db/write-generation.ts), and `PRAGMA data_version` (commits
+ *   by other connections) has not moved, so a write to one initiative leaves the answers about
+ *   the others kept;
+ * - PostgreSQL: each initiative the query names has the revision and record it had before the
+ *   answer was made (every write through the pipeline moves the revision in its transaction).
+ * The stamp is read before the answer is made, so a write that lands while it is being made
+ * leaves the entry under an older stamp than any later request sees: it is never served.
+ *
+ * Only operations whose every field is a pure function of those stamps are kept (answer-shape.ts:
+ * no clock, no as-of, no paging); the key holds the query text, the operation name, the
+ * variables and what the caller may read (role and scope). Repeated requests then cost the
+ * lookup and the stamp, concurrent identical ones share one answer in memory (a request that
+ * finds the same answer being made under the same stamp waits for it), and the answer is
+ * turned into UTF-8 once. A dashboard whose answer went stale because items changed is not
+ * made again: the kept answer's moved figures are written over (answer-patch.ts).
+ */
 export class AnswerCache {
   private readonly entries = new Map<string, Entry>();
   private keptChars = 0;
@@ -405,26 +325,5 @@ export class AnswerCache {
     // Text and its UTF-8 bytes: about three bytes a character for Chinese names, counted as one.
     while (this.keptChars > MAX_KEPT_CHARS && this.entries.size > 0)
       this.drop(this.entries.keys().next().value!);
-  }
-}
-
-/**
- * Variables as a key, or null when they cannot be one (nested past the stack's depth): such a
- * request is never kept, and execution answers it with the variable's own BAD_USER_INPUT.
- */
-function jsonOrNull(variables: Record<string, unknown>): string | null {
-  try {
-    return JSON.stringify(variables);
-  } catch {
-    return null;
-  }
-}
-
-/** The initiatives' keys a query names, or null when a variable does not coerce to one. */
-function argumentKeys<T>(fields: readonly T[], keyOf: (field: T) => string): string[] | null {
-  try {
-    return fields.map(keyOf);
-  } catch {
-    return null;
   }
 }

@@ -24,7 +24,7 @@ import type { Figure } from '../domain/rollup.js';
  * figures from its workstream up to the top and nothing else). The answer is the same text a
  * fresh execution would make, by construction:
  * - the query's answer depends only on the initiative's tree (every Workstream field is a
- *   node's row or its figure: PURE_FIELDS in answer-cache.ts) and the initiative selects
+ *   node's row or its figure: PURE_FIELDS in answer-shape.ts) and the initiative selects
  *   nothing but `workstreams`;
  * - the tree the answer was made from and the tree now have the same initiative record and the
  *   same node rows, compared field by field (so the same nodes, order and names), so only

@@ -1,11 +1,11 @@
 import type { MikroORM } from '@mikro-orm/core';
-import { pino } from 'pino';
 import { openOrm, type Em } from '../../src/db/orm.js';
 import { serverOptions, type ServerOptions } from '../../src/config.js';
 import { createApp, type App } from '../../src/server/app.js';
 import { createToken } from '../../src/services/tokens.js';
 import { createTestDatabase, type DialectName, type TestDatabase } from './databases.js';
 import { asAdmin, databaseName, terminateBackends } from './pg-admin.js';
+import { errorCapturingLog } from './test-app.js';
 
 export interface HttpTestApp {
   readonly url: string;
@@ -32,21 +32,6 @@ export interface HttpTestApp {
    */
   readonly loggedErrors: string[];
   close(): Promise<void>;
-}
-
-const KEPT_LOG_LINES = 50;
-
-/** A logger that keeps the server's error lines in `lines` and drops everything else. */
-function errorCapturingLog(lines: string[]) {
-  return pino(
-    { level: 'error' },
-    {
-      write(line: string) {
-        lines.push(line.trimEnd());
-        if (lines.length > KEPT_LOG_LINES) lines.shift();
-      },
-    },
-  );
 }
 
 /** How long one step of `close` may take before the test app says so and forces it. */

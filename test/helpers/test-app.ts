@@ -35,6 +35,24 @@ export interface TestApp {
 
 export const silentLog = pino({ level: 'silent' });
 
+const KEPT_LOG_LINES = 50;
+
+/**
+ * A logger that keeps the server's error lines (the last 50) in `lines` and drops the rest: an
+ * unexpected error reaches the client as INTERNAL_SERVER_ERROR alone, and these say what it was.
+ */
+export function errorCapturingLog(lines: string[]) {
+  return pino(
+    { level: 'error' },
+    {
+      write(line: string) {
+        lines.push(line.trimEnd());
+        if (lines.length > KEPT_LOG_LINES) lines.shift();
+      },
+    },
+  );
+}
+
 /** The principal tests act as unless they say otherwise: a global admin named "test". */
 export const TEST_ADMIN: Principal = {
   kind: 'token',
@@ -56,9 +74,11 @@ export async function createTestApp(
   const db = await createTestDatabase(dialect, opts.sqliteFile);
   const orm = await openOrm({ databaseUrl: db.url, onQuery: opts.onQuery });
   await orm.schema.refresh();
+  const loggedErrors: string[] = [];
+  const log = errorCapturingLog(loggedErrors);
   const apollo = createApollo(
     await jinduSchema(),
-    silentLog,
+    log,
     serverOptions({ executor: opts.executor ?? 'compare' }),
   );
   await apollo.start();
@@ -74,7 +94,7 @@ export async function createTestApp(
       principal,
       actor: actorName(principal),
       clientKey: 'test',
-      log: silentLog,
+      log,
     };
     const res = await apollo.executeOperation({ query, variables }, { contextValue });
     assert(res.body.kind === 'single');
@@ -87,7 +107,7 @@ export async function createTestApp(
     gql,
     ok: async (query, variables) => {
       const res = await gql(query, variables);
-      expectNoErrors(res);
+      expectNoErrors(res, loggedErrors);
       return res.data;
     },
     em: () => orm.em.fork() as Em,
@@ -99,6 +119,12 @@ export async function createTestApp(
   };
 }
 
-export function expectNoErrors(res: GqlResult): void {
-  if (res.errors?.length) throw new Error(`GraphQL errors: ${JSON.stringify(res.errors)}`);
+/** Fails on any top-level error; for an INTERNAL_SERVER_ERROR, with what the server logged. */
+export function expectNoErrors(res: GqlResult, loggedErrors: readonly string[] = []): void {
+  if (!res.errors?.length) return;
+  const internal = res.errors.some((e) => e.extensions?.code === 'INTERNAL_SERVER_ERROR');
+  const logged = internal && loggedErrors.length > 0 ? loggedErrors.at(-1) : undefined;
+  throw new Error(
+    `GraphQL errors: ${JSON.stringify(res.errors)}${logged ? `; the server's last logged error: ${logged}` : ''}`,
+  );
 }
