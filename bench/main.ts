@@ -993,6 +993,7 @@ try {
   console.log(`\n${text}\n`);
   for (const f of list) say(`${f.id} ${f.what}: ${f.details.join(' | ')}`);
   say(await benchImport(smoke ? 500 : 10_000));
+  say(await benchImport(smoke ? 500 : 5_000, smoke ? 50 : 1_000));
   const out = opts.out ?? (smoke ? 'bench/results/smoke.json' : 'bench/results/latest.json');
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(

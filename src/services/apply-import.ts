@@ -12,8 +12,9 @@ import { loadSheetState } from './load-sheet-state.js';
 import { moveItem } from './move-item.js';
 import { setItemStatuses } from './set-item-statuses.js';
 import { updateItem } from './update-item.js';
+import { runStep } from './write-pipeline/run-step.js';
 import { runWrite } from './write-pipeline/run-write.js';
-import type { UseCase, WriteStep } from './write-pipeline/use-case.js';
+import type { UseCase } from './write-pipeline/use-case.js';
 import type { WriteScope } from './write-scope.js';
 
 export interface ApplyImportProps {
@@ -29,19 +30,6 @@ const chunks = <T>(list: readonly T[]): T[][] =>
   Array.from({ length: Math.ceil(list.length / MAX_BULK) }, (_, i) =>
     list.slice(i * MAX_BULK, (i + 1) * MAX_BULK),
   );
-
-/** Runs another use-case inside this write's transaction and keeps its events for the log. */
-async function step<P, R>(
-  at: WriteStep,
-  events: ChangeEvent[],
-  useCase: UseCase<P, R>,
-  props: P,
-): Promise<R> {
-  useCase.validate?.(props);
-  const outcome = await useCase.run(at, props);
-  events.push(...outcome.events);
-  return outcome.result;
-}
 
 interface ImportRun {
   readonly initiativeId: number;
@@ -78,7 +66,7 @@ function importUseCase(
       for (const path of plan.newWorkstreams) {
         const cut = path.lastIndexOf(PATH_SEPARATOR);
         const parentPath = cut < 0 ? null : path.slice(0, cut);
-        const ws = await step(at, events, createWorkstream, {
+        const ws = await runStep(at, events, createWorkstream, {
           initiativeId,
           parentId: parentPath === null ? null : idOf.get(parentPath)!,
           name: path.slice(cut + 1),
@@ -102,7 +90,7 @@ function importUseCase(
             weight: r.weight,
             note: r.note,
           }));
-          await step(at, events, createItems, { workstreamId, items });
+          await runStep(at, events, createItems, { workstreamId, items });
           tick(part.length);
         }
       }
@@ -116,7 +104,7 @@ function importUseCase(
         const itemId = r.item!.id;
         if (name !== undefined || weight !== undefined || note !== undefined)
           seen(
-            await step(at, events, updateItem, {
+            await runStep(at, events, updateItem, {
               itemId,
               name,
               weight,
@@ -126,7 +114,7 @@ function importUseCase(
           );
         if (moveTo !== undefined)
           seen(
-            await step(at, events, moveItem, {
+            await runStep(at, events, moveItem, {
               itemId,
               workstreamId: idOf.get(moveTo)!,
               expectedVersion: version.get(itemId),
@@ -141,11 +129,11 @@ function importUseCase(
           percent: r.percent,
           expectedVersion: version.get(r.item!.id),
         }));
-        await step(at, events, setItemStatuses, { updates: statuses });
+        await runStep(at, events, setItemStatuses, { updates: statuses });
         tick(part.length);
       }
       for (const item of plan.prune) {
-        await step(at, events, deleteItem, { itemId: item.id, expectedVersion: item.version });
+        await runStep(at, events, deleteItem, { itemId: item.id, expectedVersion: item.version });
         tick(1);
       }
       return { result: undefined, events };

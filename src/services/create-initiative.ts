@@ -5,6 +5,7 @@ import { resolvePolicy } from '../domain/rollup-policy.js';
 import { isBlank, textProblem } from '../domain/text-rules.js';
 import { assertInitiativeKey, assertIsoDate, assertName, cleanText } from '../domain/tree-rules.js';
 import { InitiativeSchema } from '../db/entities/index.js';
+import { releaseWritten } from '../db/release-written.js';
 import { toInitiative, type InitiativeRecord } from '../db/records.js';
 import { findInitiativeByKey } from '../db/queries/initiative.queries.js';
 import type { UseCase } from './write-pipeline/use-case.js';
@@ -88,6 +89,7 @@ export const createInitiative: UseCase<CreateInitiativeProps, InitiativeRecord> 
     const entity = tem.create(InitiativeSchema, { ...data, effectiveFrom: effectiveAt });
     await tem.flush();
     const created = toInitiative({ ...entity });
+    releaseWritten(tem, [entity]);
     return {
       result: created,
       events: [

@@ -6,6 +6,7 @@ import { effectiveTime } from '../domain/effective-time.js';
 import { assertName, cleanNote } from '../domain/tree-rules.js';
 import { assertItemWeight } from '../domain/units.js';
 import { ItemSchema } from '../db/entities/index.js';
+import { releaseWritten } from '../db/release-written.js';
 import { toItem, type ItemRecord } from '../db/records.js';
 import { countLiveChildren, findWorkstream } from '../db/queries/workstream.queries.js';
 import { itemsCodec } from './item-codec.js';
@@ -104,9 +105,7 @@ export const createItems: UseCase<CreateItemsProps, ItemRecord[]> = {
         updated_at: e.updatedAt,
       }),
     );
-    // Written and copied out: nothing reads these entities again. Left in the unit of work,
-    // every later flush of the same transaction (an import's next hundred) would scan them all.
-    for (const e of entities) tem.getUnitOfWork().unsetIdentity(e);
+    releaseWritten(tem, entities); // copied out: nothing reads them again
     const events: ChangeEvent[] = records.map((r) => ({
       type: 'ItemCreated',
       initiativeId: ws.initiativeId,

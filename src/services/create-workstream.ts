@@ -2,6 +2,7 @@ import { effectiveTime } from '../domain/effective-time.js';
 import { DomainError } from '../domain/errors.js';
 import { assertDepth, assertName, childPath, depthOfPath } from '../domain/tree-rules.js';
 import { WorkstreamSchema } from '../db/entities/index.js';
+import { releaseWritten } from '../db/release-written.js';
 import type { WorkstreamRecord } from '../db/records.js';
 import { findInitiativesByIds } from '../db/queries/initiative.queries.js';
 import {
@@ -66,6 +67,7 @@ export const createWorkstream: UseCase<CreateWorkstreamProps, WorkstreamRecord> 
     entity.path = childPath(parent?.path ?? null, entity.id);
     entity.depth = depthOfPath(entity.path);
     await tem.flush();
+    releaseWritten(tem, [entity]); // the record is read back below
     const created = (await findWorkstream(tem, entity.id))!;
     return {
       result: created,

@@ -3,7 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createInitiative } from '../../src/services/create-initiative.js';
 import { createItems } from '../../src/services/create-items.js';
 import { createWorkstream } from '../../src/services/create-workstream.js';
+import type { ChangeEvent } from '../../src/domain/change-events.js';
+import { runStep } from '../../src/services/write-pipeline/run-step.js';
 import { runWrite } from '../../src/services/write-pipeline/run-write.js';
+import type { UseCase } from '../../src/services/write-pipeline/use-case.js';
 import { operatorContext } from '../../src/services/write-pipeline/write-context.js';
 import { DIALECTS } from '../helpers/databases.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
@@ -12,7 +15,12 @@ const P = 'id name progress { percent total byStatus { status count } }';
 const DASHBOARD = `query($key: String!) { initiative(key: $key) { progress { percent total }
   workstreams { ${P} children { ${P} children { ${P} } } } } }`;
 
-/** Builds `top × mid × leaf` workstreams with an item in every fifth leaf, straight through the services. */
+/**
+ * Builds `top × mid × leaf` workstreams with an item in every fifth leaf, straight through the
+ * services, as one write (as an import would): 1,330 writes one by one, each waiting for its
+ * commit to reach the disk (about 8 ms on the test PostgreSQL, 3 ms on SQLite), took 45 s on
+ * PostgreSQL on an idle machine.
+ */
 async function buildTree(
   app: TestApp,
   key: string,
@@ -22,34 +30,36 @@ async function buildTree(
 ): Promise<number> {
   const ctx = operatorContext(app.em(), 't');
   const initiative = await runWrite(ctx, createInitiative, { key, name: key });
-  let nodes = 0;
-  for (let a = 0; a < top; a++) {
-    const t = await runWrite(ctx, createWorkstream, { initiativeId: initiative.id, name: `t${a}` });
-    nodes++;
-    for (let b = 0; b < mid; b++) {
-      const m = await runWrite(ctx, createWorkstream, {
-        initiativeId: initiative.id,
-        parentId: t.id,
-        name: `m${b}`,
-      });
-      nodes++;
-      for (let c = 0; c < leaf; c++) {
-        const l = await runWrite(ctx, createWorkstream, {
-          initiativeId: initiative.id,
-          parentId: m.id,
-          name: `l${c}`,
-        });
+  const wholeTree: UseCase<{ initiativeId: number }, number> = {
+    name: 'buildTree',
+    lockTarget: async (_tem, props) => props.initiativeId,
+    async run(at, { initiativeId }) {
+      const events: ChangeEvent[] = [];
+      const add = (parentId: number | null, name: string) =>
+        runStep(at, events, createWorkstream, { initiativeId, parentId, name });
+      let nodes = 0;
+      for (let a = 0; a < top; a++) {
+        const t = await add(null, `t${a}`);
         nodes++;
-        // Items in every fifth leaf: the figures need some, the reads counted here none per node.
-        if (c % 5 === 0)
-          await runWrite(ctx, createItems, {
-            workstreamId: l.id,
-            items: [{ name: 'x', status: 'IN_PROGRESS', percent: c }],
-          });
+        for (let b = 0; b < mid; b++) {
+          const m = await add(t.id, `m${b}`);
+          nodes++;
+          for (let c = 0; c < leaf; c++) {
+            const l = await add(m.id, `l${c}`);
+            nodes++;
+            // Items in every fifth leaf: the figures need some, the reads counted here none per node.
+            if (c % 5 === 0)
+              await runStep(at, events, createItems, {
+                workstreamId: l.id,
+                items: [{ name: 'x', status: 'IN_PROGRESS', percent: c }],
+              });
+          }
+        }
       }
-    }
-  }
-  return nodes;
+      return { result: nodes, events };
+    },
+  };
+  return runWrite(ctx, wholeTree, { initiativeId: initiative.id });
 }
 
 describe.each(DIALECTS)('the whole-tree query batches its reads (%s)', (dialect) => {

@@ -1,12 +1,14 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DomainError, DomainErrors } from '../../src/domain/errors.js';
-import { ItemSchema } from '../../src/db/entities/index.js';
+import { ItemSchema, WorkstreamSchema } from '../../src/db/entities/index.js';
 import { createInitiative } from '../../src/services/create-initiative.js';
 import { createItems } from '../../src/services/create-items.js';
 import { createWorkstream } from '../../src/services/create-workstream.js';
 import { setItemStatuses } from '../../src/services/set-item-statuses.js';
 import { itemsCodec } from '../../src/services/item-codec.js';
 import { runWrite } from '../../src/services/write-pipeline/run-write.js';
+import type { ChangeEvent } from '../../src/domain/change-events.js';
+import { runStep } from '../../src/services/write-pipeline/run-step.js';
 import type { UseCase } from '../../src/services/write-pipeline/use-case.js';
 import {
   operatorContext,
@@ -79,32 +81,43 @@ describe.each(DIALECTS)('the write pipeline (%s)', (dialect) => {
     ]);
   });
 
-  it('keeps no created item in the unit of work: a later flush of the same transaction does not scan them', async () => {
-    // An import writes thousands of items in one transaction, a hundred at a time.
-    const held: number[] = [];
-    const twice: UseCase<null, number> = {
-      name: 'createItemsTwice',
+  it('keeps no created workstream or item in the unit of work: a later flush of the same transaction does not scan them', async () => {
+    // An import writes thousands of rows in one transaction, a step at a time: before, 1,110
+    // workstreams in one write took 12 s on SQLite and 23 s on PostgreSQL.
+    const held: number[][] = [];
+    const steps: UseCase<null, number> = {
+      name: 'createSteps',
+      lockTarget: async () => mine,
       async run(at) {
-        const events = [];
+        const events: ChangeEvent[] = [];
+        const hold = () => {
+          const managed = at.tem.getUnitOfWork().getIdentityMap().values();
+          held.push([
+            managed.filter((e) => e instanceof WorkstreamSchema.class).length,
+            managed.filter((e) => e instanceof ItemSchema.class).length,
+          ]);
+        };
+        const ws = await runStep(at, events, createWorkstream, {
+          initiativeId: mine,
+          name: '多步',
+        });
+        hold();
         for (const name of ['x', 'y']) {
-          const { events: more } = await createItems.run(at, {
-            workstreamId: leaf,
+          await runStep(at, events, createItems, {
+            workstreamId: ws.id,
             items: [{ name: `${name}1` }, { name: `${name}2` }],
           });
-          events.push(...more);
-          held.push(
-            at.tem
-              .getUnitOfWork()
-              .getIdentityMap()
-              .values()
-              .filter((e) => e instanceof ItemSchema.class).length,
-          );
+          hold();
         }
         return { result: events.length, events };
       },
     };
-    expect(await runWrite(editor(), twice, null)).toBe(4);
-    expect(held).toEqual([0, 0]);
+    expect(await runWrite(editor(), steps, null)).toBe(5);
+    expect(held).toEqual([
+      [0, 0],
+      [0, 0],
+      [0, 0],
+    ]);
   });
 
   it('answers NOT_FOUND outside the scope and writes nothing', async () => {
