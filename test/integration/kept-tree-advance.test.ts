@@ -148,9 +148,10 @@ describe.each(DIALECTS)('kept trees after writes (%s)', (dialect) => {
     record = now;
   });
 
-  it.skipIf(dialect === 'postgresql')(
-    'reads the tree again after a write outside the pipeline',
-    async () => {
+  // SQLite's alone: there any statement outside the pipeline moves the stamp kept trees are
+  // read at; on PostgreSQL only the pipeline's writes move the initiative's revision.
+  if (dialect === 'sqlite')
+    it('reads the tree again after a write outside the pipeline', async () => {
       const before = await kept();
       await em().execute('update workstream_tally set items = items + 1 where workstream_id = ?', [
         leaves[0],
@@ -159,6 +160,5 @@ describe.each(DIALECTS)('kept trees after writes (%s)', (dialect) => {
       const after = await kept();
       expect(after.nodes).not.toBe(before.nodes);
       expectSame(after, await fresh());
-    },
-  );
+    });
 });
