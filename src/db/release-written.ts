@@ -11,9 +11,12 @@ import type { Em } from './orm.js';
  */
 export function releaseWritten(em: Em, entities: readonly object[]): void {
   const unitOfWork = em.getUnitOfWork();
+  // A hundred items share one workstream and one initiative reference: each is let go once.
+  const references = new Set<object>();
   for (const entity of entities) {
     unitOfWork.unsetIdentity(entity);
     for (const value of Object.values(entity))
-      if (Utils.isEntity(value) && !wrap(value).isInitialized()) unitOfWork.unsetIdentity(value);
+      if (Utils.isEntity(value) && !wrap(value).isInitialized()) references.add(value);
   }
+  for (const reference of references) unitOfWork.unsetIdentity(reference);
 }
