@@ -2,6 +2,7 @@ import { ITEM_STATUSES, type ItemStatus } from '../domain/item-status.js';
 import type { LogEntry } from '../domain/replay-items.js';
 import { emptyTally, type Tally } from '../domain/tally.js';
 import { dialectOf, type Em } from '../db/orm.js';
+import { readsCommittedOnly } from '../db/read-snapshot.js';
 import { findStructureEntries, findStructureSignature } from '../db/queries/as-of.queries.js';
 import {
   findSnapshotRowsAsRead,
@@ -14,8 +15,9 @@ import {
  * snapshot's thousands of rows or the structure's JSON every time. Per open database (driver).
  *
  * - Snapshot tallies by snapshot id, on both databases: a snapshot is never changed once
- *   committed, and ids are never reused (autoincrement, serial). Not from inside a transaction,
- *   which may see a snapshot that then rolls back.
+ *   committed, and ids are never reused (autoincrement, serial). Not from inside a write's
+ *   transaction, which may see a snapshot that then rolls back (a read snapshot sees committed
+ *   rows only: src/db/read-snapshot.ts).
  * - An initiative's structure rows (workstream and initiative rows, all times), on SQLite,
  *   while the log has no new row: their count and newest id and the log's newest id are
  *   unchanged (the log is append-only). A write elsewhere (a webhook cursor) keeps them. On
@@ -116,7 +118,7 @@ export async function snapshotTallies(
   snapshot: SnapshotHeader,
   into?: Map<number, Tally>,
 ): Promise<Map<number, Tally>> {
-  const keep = !em.isInTransaction();
+  const keep = readsCommittedOnly(em);
   let kept = snapshots.get(em.getDriver());
   const known = keep ? kept?.byId.get(snapshot.id) : undefined;
   if (known) {
@@ -152,7 +154,7 @@ export async function structureRows(
   asOf: number,
   knownAt: number,
 ): Promise<{ entries: LogEntry[]; memo: Map<string, unknown> | null; key: string }> {
-  if (em.isInTransaction() || dialectOf(em) !== 'sqlite') {
+  if (!readsCommittedOnly(em) || dialectOf(em) !== 'sqlite') {
     return {
       entries: await findStructureEntries(em, initiativeId, asOf, knownAt),
       memo: null,

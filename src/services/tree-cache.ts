@@ -1,5 +1,6 @@
 import type { Em } from '../db/orm.js';
 import { dialectOf } from '../db/orm.js';
+import { readsCommittedOnly } from '../db/read-snapshot.js';
 import type { InitiativeRecord } from '../db/records.js';
 import { readRevisions } from '../db/queries/outbox.queries.js';
 import type { EventDelta } from '../domain/event-deltas.js';
@@ -16,7 +17,8 @@ import { countersBetween, sqliteStampParts, type WriteGeneration } from '../db/w
  *   the one the tree was folded at. Every write through the pipeline moves it in its
  *   transaction, so a read that starts after a write was acknowledged (on any instance) sees the
  *   new revision and folds again: one indexed read instead of the two tree reads.
- * Inside a transaction nothing is kept or served (it may see its own uncommitted work).
+ * Inside a transaction nothing is kept or served (it may see its own uncommitted work), except
+ * in a read snapshot (src/db/read-snapshot.ts), whose stamps are those of the state it reads.
  *
  * On SQLite a tree read exactly at its stamp (the stamp read again after the tree is the same:
  * no write landed in between) is brought forward over later writes to its initiative that
@@ -52,7 +54,7 @@ async function stampsOf(
   em: Em,
   initiatives: readonly InitiativeRecord[],
 ): Promise<{ stamps: Map<number, string>; parts?: Parts } | null> {
-  if (em.isInTransaction()) return null;
+  if (!readsCommittedOnly(em)) return null;
   if (dialectOf(em) === 'postgresql') {
     const revisions = await readRevisions(
       em,

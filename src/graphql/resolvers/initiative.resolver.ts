@@ -12,6 +12,7 @@ import { ItemStatusEnum, LocaleEnum } from '../enums.js';
 import { ItemConnectionType } from '../types/item-connection.type.js';
 import { itemsPage, SEARCH_DESCRIPTION } from './item-pages.js';
 import type { Context } from '../context.type.js';
+import { inOneSnapshot } from '../one-snapshot.js';
 import { withUserErrors } from '../errors.js';
 import { CreateInitiativeInput } from '../inputs/initiative.input.js';
 import { labelsOf, policyOf } from '../inputs/initiative-settings.js';
@@ -114,9 +115,13 @@ export class InitiativeResolver {
     @Arg('compareTo', () => Date, { nullable: true, description: COMPARE_TO })
     compareTo?: Date | null,
   ): Promise<string[]> {
-    const tree = await treeOf(ctx, root.record, root.time);
-    if (compareTo) return comparedReportLines(ctx, root.record, tree, locale, compareTo);
-    return reportLines(tree, await reportDetailsOf(ctx, tree), locale);
+    // The tree and its items' percents and names in one snapshot: a line's counts and what it
+    // breaks them into come from the same state.
+    return inOneSnapshot(ctx, async (snapshot) => {
+      const tree = await treeOf(snapshot, root.record, root.time);
+      if (compareTo) return comparedReportLines(snapshot, root.record, tree, locale, compareTo);
+      return reportLines(tree, await reportDetailsOf(snapshot, tree), locale);
+    });
   }
 
   @Mutation(() => InitiativePayload)

@@ -9,6 +9,7 @@ import type { Context } from '../context.type.js';
 import { LocaleEnum } from '../enums.js';
 import { COMPARE_TO, comparedReportLines } from '../compare-lines.js';
 import { badUserInput } from '../errors.js';
+import { inOneSnapshot } from '../one-snapshot.js';
 import { endOfReportDay, readTimeOf, reportDetailsOf, treeOf } from '../read-time.js';
 
 @Resolver()
@@ -42,18 +43,29 @@ export class ReportResolver {
       throw err;
     }
     const time = readTimeOf(date ? new Date(endOfReportDay(day)) : null, knownAt);
-    // At a time: the initiatives listed then, with their names and objectives then.
-    const initiatives = await listedInitiativesAt(ctx, time);
-    const inputs = await Promise.all(
-      initiatives.map(async (initiative) => {
-        const tree = await treeOf(ctx, initiative, time);
-        const details = await reportDetailsOf(ctx, tree);
-        const lines = compareTo
-          ? await comparedReportLines(ctx, initiative, tree, locale, compareTo, escapeMarkdown)
-          : undefined;
-        return { initiative, tree, details, lines };
-      }),
-    );
-    return buildProgressReport(ctx.em, inputs, day, locale);
+    // One snapshot for the whole report: a write landing between its reads cannot give a line
+    // whose counts come from before it and whose percents from after.
+    return inOneSnapshot(ctx, async (snapshot) => {
+      // At a time: the initiatives listed then, with their names and objectives then.
+      const initiatives = await listedInitiativesAt(snapshot, time);
+      const inputs = await Promise.all(
+        initiatives.map(async (initiative) => {
+          const tree = await treeOf(snapshot, initiative, time);
+          const details = await reportDetailsOf(snapshot, tree);
+          const lines = compareTo
+            ? await comparedReportLines(
+                snapshot,
+                initiative,
+                tree,
+                locale,
+                compareTo,
+                escapeMarkdown,
+              )
+            : undefined;
+          return { initiative, tree, details, lines };
+        }),
+      );
+      return buildProgressReport(snapshot.em, inputs, day, locale);
+    });
   }
 }

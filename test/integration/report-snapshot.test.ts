@@ -1,0 +1,145 @@
+import { execFileSync } from 'node:child_process';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { week20Seed } from '../../seeds/week-20.seed.js';
+import type { KeptStatementsConnection } from '../../src/db/sqlite-driver.js';
+import { toGlobalId } from '../../src/graphql/global-id.js';
+import { loadSeed } from '../../src/services/load-seed.js';
+import { DIALECTS } from '../helpers/databases.js';
+import { createTestApp, type TestApp } from '../helpers/test-app.js';
+
+/*
+ * A report reads one state of the database: the state at its first statement (`weeklyReport`
+ * as a whole, an initiative's `reportLines`). Another connection (another process, as `jindu
+ * import` is, or another instance) commits a change to an item's percent right after that
+ * statement. The report must read as it did before the
+ * commit, whole: not its counts from before and its percent groups from after, nor the whole
+ * report from after. Both with the trees a server keeps between requests and with trees read
+ * afresh inside the snapshot (another connection's commit first makes every kept tree stale).
+ */
+
+/** Each query, and the reads before its report's first (the root field's own). */
+const REPORT = { query: '{ weeklyReport(locale: ZH_CN) }', before: 0 };
+const LINES = { query: '{ initiative(key: "hive") { reportLines } }', before: 1 };
+
+interface Target {
+  id: number;
+  workstreamId: number;
+  initiativeId: number;
+}
+
+/** Moves the initiative's revision: what another instance's write does first. */
+const bump = (t: Target) =>
+  `update initiative_revision set revision = revision + 1 where initiative_id = ${t.initiativeId}`;
+
+/** Another connection's write: the item's percent one up, its counters and revision with it. */
+const percentUp = (t: Target): string[] => [
+  `update workstream_tally set percent_weight = percent_weight + (select weight from item where id = ${t.id}) where workstream_id = ${t.workstreamId} and status = 'IN_PROGRESS'`,
+  `update item set percent = percent + 1, version = version + 1 where id = ${t.id}`,
+  bump(t),
+];
+
+describe.each(DIALECTS)('reports in one snapshot (%s)', (dialect) => {
+  let app: TestApp;
+  let target: Target;
+  /** Reads to let pass before committing the change once (null: not armed). */
+  let armed: number | null = null;
+  let fired = 0;
+
+  const commitElsewhere = (sql: readonly string[]) => {
+    if (dialect === 'sqlite') {
+      const other = new Database(app.db.url.slice('sqlite:'.length));
+      try {
+        other.transaction(() => sql.forEach((s) => other.prepare(s).run()))();
+      } finally {
+        other.close();
+      }
+    } else {
+      execFileSync('psql', [
+        app.db.url,
+        '-q',
+        '-v',
+        'ON_ERROR_STOP=1',
+        '-c',
+        `begin; ${sql.join('; ')}; commit;`,
+      ]);
+    }
+  };
+
+  beforeAll(async () => {
+    app = await createTestApp(dialect, {
+      sqliteFile: true,
+      // The real path once per request: compare mode would read the report three times.
+      executor: 'jit',
+      onQuery: (message) => {
+        // The logger's line, without its colours: `[query] select …`.
+        const sql = message.replace(/\x1b\[[0-9;]*m/g, '');
+        if (armed === null || !/^\[query\]\s+select\b/i.test(sql)) return;
+        if (armed-- > 0) return;
+        armed = null;
+        fired++;
+        commitElsewhere(percentUp(target));
+      },
+    });
+    await loadSeed({ em: app.em(), initiatives: week20Seed });
+    const [row] = await app.em().execute(
+      `select id, workstream_id, initiative_id from item
+        where status = 'IN_PROGRESS' and percent between 1 and 98 and deleted_at is null
+          and initiative_id = (select id from initiative where key = 'hive')
+          and id not in (select item_id from item_stage) order by id limit 1`,
+    );
+    target = {
+      id: Number(row.id),
+      workstreamId: Number(row.workstream_id),
+      initiativeId: Number(row.initiative_id),
+    };
+  }, 120_000);
+  afterAll(() => app?.close());
+
+  /** The answer, then the answer read across another connection's commit, then after it. */
+  async function across({ query, before: reads }: typeof REPORT, stale: boolean) {
+    const read = async () => JSON.stringify(await app.ok(query));
+    const before = await read();
+    if (stale) commitElsewhere([bump(target)]);
+    const firedBefore = fired;
+    armed = reads;
+    const during = await read();
+    expect(fired).toBe(firedBefore + 1);
+    return { before, during, after: await read() };
+  }
+
+  for (const [name, query] of [
+    ['weeklyReport', REPORT],
+    ['reportLines', LINES],
+  ] as const)
+    for (const stale of [false, true])
+      it(`${name} does not show a commit made while it is read (${stale ? 'trees read afresh' : 'kept trees'})`, async () => {
+        const { before, during, after } = await across(query, stale);
+        // The commit changes the answer (so the test can tell), and the answer read across it
+        // is the one from before, whole.
+        expect(after).not.toBe(before);
+        expect(during).toBe(before);
+      });
+
+  if (dialect === 'sqlite')
+    it('leaves what the server keeps between writes as it was', async () => {
+      // A write keeps the figures it published; a report's snapshot ends in a rollback, which
+      // leaves them (a commit would drop them, and the next write would read them again).
+      await app.ok(
+        `mutation { setItemStatus(input: { itemId: "${toGlobalId('Item', target.id)}", status: PAUSED }) { userErrors { code } } }`,
+      );
+      const connection = app.em().getConnection() as unknown as KeptStatementsConnection;
+      const kept = connection.publishedFigures!.size;
+      expect(kept).toBeGreaterThan(0);
+      await app.ok(REPORT.query);
+      expect(connection.publishedFigures!.size).toBe(kept);
+    });
+
+  it('leaves the connection free for writes once it is read', async () => {
+    await app.ok(REPORT.query);
+    const data = await app.ok(
+      `mutation { setItemStatus(input: { itemId: "${toGlobalId('Item', target.id)}", status: DONE }) { item { status } userErrors { code message } } }`,
+    );
+    expect(data.setItemStatus).toEqual({ item: { status: 'DONE' }, userErrors: [] });
+  });
+});
