@@ -1,3 +1,4 @@
+import { inReadSnapshot } from '../db/read-snapshot.js';
 import { DomainError } from '../domain/errors.js';
 import { formatRatioPercent } from '../domain/format-number.js';
 import { ITEM_STATUSES, statusLabel } from '../domain/item-status.js';
@@ -48,10 +49,14 @@ async function treeAndItems(em: Em, initiative: InitiativeRecord, at: ReadTime |
 export async function exportSheet(
   props: ExportSheetProps,
 ): Promise<{ bytes: Buffer; fileName: string }> {
-  const initiative = await findInitiativeByKey(props.em, props.initiativeKey);
-  if (!initiative || !props.canRead(initiative.id))
-    throw new DomainError('NOT_FOUND', `项目不存在：${props.initiativeKey}`, ['initiative']);
-  const { tree, paths, items } = await treeAndItems(props.em, initiative, props.at ?? null);
+  // One snapshot: the item rows (read in pages) and the figures of the summary sheet are of one
+  // state, whatever is written meanwhile (src/db/read-snapshot.ts).
+  const { initiative, tree, paths, items } = await inReadSnapshot(props.em, async (em) => {
+    const initiative = await findInitiativeByKey(em, props.initiativeKey);
+    if (!initiative || !props.canRead(initiative.id))
+      throw new DomainError('NOT_FOUND', `项目不存在：${props.initiativeKey}`, ['initiative']);
+    return { initiative, ...(await treeAndItems(em, initiative, props.at ?? null)) };
+  });
   const order = new Map([...paths.keys()].map((id, i) => [id, i]));
   items.sort((a, b) => order.get(a.workstreamId)! - order.get(b.workstreamId)! || a.id - b.id);
   const label = (s: (typeof ITEM_STATUSES)[number]) =>

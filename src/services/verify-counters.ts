@@ -1,3 +1,4 @@
+import { inReadSnapshot } from '../db/read-snapshot.js';
 import { ITEM_STATUSES, type ItemStatus } from '../domain/item-status.js';
 import { creditOfTally } from '../domain/rollup.js';
 import { applyDelta, emptyTally, type Tally } from '../domain/tally.js';
@@ -25,8 +26,15 @@ export interface VerifyReport {
  * Recomputes every counter from the item rows, and every node's figure by brute force (each
  * item credited to each ancestor on its path), and lists each place either disagrees with what
  * the server serves.
+ *
+ * Everything is read in one snapshot (src/db/read-snapshot.ts): run beside a server that writes,
+ * a write landing between the counters and the items would otherwise read as a difference.
  */
-export async function verifyCounters(em: Em): Promise<VerifyReport> {
+export function verifyCounters(em: Em): Promise<VerifyReport> {
+  return inReadSnapshot(em, compareCounters);
+}
+
+async function compareCounters(em: Em): Promise<VerifyReport> {
   const differences: Difference[] = [];
   let workstreams = 0;
   let items = 0;

@@ -4,7 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { week20Seed } from '../../seeds/week-20.seed.js';
 import type { KeptStatementsConnection } from '../../src/db/sqlite-driver.js';
 import { toGlobalId } from '../../src/graphql/global-id.js';
+import { exportSheet } from '../../src/services/export-sheet.js';
 import { loadSeed } from '../../src/services/load-seed.js';
+import { verifyCounters } from '../../src/services/verify-counters.js';
 import { DIALECTS } from '../helpers/databases.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 
@@ -42,8 +44,11 @@ const percentUp = (t: Target): string[] => [
 describe.each(DIALECTS)('reports in one snapshot (%s)', (dialect) => {
   let app: TestApp;
   let target: Target;
-  /** Reads to let pass before committing the change once (null: not armed). */
-  let armed: number | null = null;
+  /**
+   * When to commit the change, once: after the reads (`select`s matching `match`) that `reads`
+   * lets pass. Null: not armed.
+   */
+  let armed: { reads: number; match: RegExp } | null = null;
   let fired = 0;
 
   const commitElsewhere = (sql: readonly string[]) => {
@@ -74,8 +79,8 @@ describe.each(DIALECTS)('reports in one snapshot (%s)', (dialect) => {
       onQuery: (message) => {
         // The logger's line, without its colours: `[query] select …`.
         const sql = message.replace(/\x1b\[[0-9;]*m/g, '');
-        if (armed === null || !/^\[query\]\s+select\b/i.test(sql)) return;
-        if (armed-- > 0) return;
+        if (armed === null || !/^\[query\]\s+select\b/i.test(sql) || !armed.match.test(sql)) return;
+        if (armed.reads-- > 0) return;
         armed = null;
         fired++;
         commitElsewhere(percentUp(target));
@@ -102,7 +107,7 @@ describe.each(DIALECTS)('reports in one snapshot (%s)', (dialect) => {
     const before = await read();
     if (stale) commitElsewhere([bump(target)]);
     const firedBefore = fired;
-    armed = reads;
+    armed = { reads, match: /./ };
     const during = await read();
     expect(fired).toBe(firedBefore + 1);
     return { before, during, after: await read() };
@@ -120,6 +125,46 @@ describe.each(DIALECTS)('reports in one snapshot (%s)', (dialect) => {
         expect(after).not.toBe(before);
         expect(during).toBe(before);
       });
+
+  /** Commits the change right after `read`'s first read matching `match`. */
+  async function acrossRead<T>(read: () => Promise<T>, match = /./, reads = 0): Promise<T> {
+    const firedBefore = fired;
+    armed = { reads, match };
+    const result = await read();
+    expect(fired).toBe(firedBefore + 1);
+    return result;
+  }
+
+  it('verify finds no difference in a write made while it reads', async () => {
+    // Right after it reads Hive's stored counters (initiatives are checked in id order): without
+    // one snapshot it would compare them with items read after the write.
+    const [{ n }] = await app
+      .em()
+      .execute(`select count(*) as n from initiative where id < ${target.initiativeId}`);
+    const report = await acrossRead(
+      () => verifyCounters(app.em()),
+      /select workstream_id, status, items, weight, percent_weight from workstream_tally/,
+      Number(n),
+    );
+    expect(report.differences).toEqual([]);
+    expect(report.items).toBeGreaterThan(0);
+  });
+
+  it('an export reads its rows and its figures in one state', async () => {
+    const csv = async () =>
+      (
+        await exportSheet({
+          em: app.em(),
+          initiativeKey: 'hive',
+          format: 'csv',
+          canRead: () => true,
+        })
+      ).bytes.toString('utf8');
+    const before = await csv();
+    const during = await acrossRead(csv);
+    expect(await csv()).not.toBe(before);
+    expect(during).toBe(before);
+  });
 
   if (dialect === 'sqlite')
     it('leaves what the server keeps between writes as it was', async () => {
