@@ -4,6 +4,7 @@ import { foldOrdered, foldTree, refoldPaths, type Rollup } from '../domain/rollu
 import type { EventDelta } from '../domain/event-deltas.js';
 import { applyDelta, emptyTally, type Tally } from '../domain/tally.js';
 import type { Em } from '../db/orm.js';
+import { inReadSnapshot } from '../db/read-snapshot.js';
 import type { InitiativeRecord, WorkstreamRecord } from '../db/records.js';
 import { findTallyRows, findTreeRows, type TallyRow } from '../db/queries/workstream.queries.js';
 import { withKeptTrees } from './tree-cache.js';
@@ -107,8 +108,15 @@ async function readInitiativeTrees(
   initiatives: readonly InitiativeRecord[],
 ): Promise<InitiativeTree[]> {
   const ids = initiatives.map((i) => i.id);
-  const rows = await findTreeRows(em, ids);
-  const tallies = await findTallyRows(em, ids);
+  // The structure and its counters of one state: read apart, a write landing between them that
+  // creates a workstream and moves items into it (an import does) gives a tree that never was,
+  // those items counted nowhere. Folded after the snapshot ends: on SQLite it holds the
+  // connection.
+  const read = async (r: Em) => ({
+    rows: await findTreeRows(r, ids),
+    tallies: await findTallyRows(r, ids),
+  });
+  const { rows, tallies } = em.isInTransaction() ? await read(em) : await inReadSnapshot(em, read);
   return initiatives.map((initiative) =>
     buildTree(
       initiative,

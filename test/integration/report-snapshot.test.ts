@@ -41,14 +41,14 @@ const percentUp = (t: Target): string[] => [
   bump(t),
 ];
 
-describe.each(DIALECTS)('reports in one snapshot (%s)', (dialect) => {
+describe.each(DIALECTS)('reads in one snapshot (%s)', (dialect) => {
   let app: TestApp;
   let target: Target;
   /**
    * When to commit the change, once: after the reads (`select`s matching `match`) that `reads`
    * lets pass. Null: not armed.
    */
-  let armed: { reads: number; match: RegExp } | null = null;
+  let armed: { reads: number; match: RegExp; change?: () => string[] } | null = null;
   let fired = 0;
 
   const commitElsewhere = (sql: readonly string[]) => {
@@ -81,9 +81,10 @@ describe.each(DIALECTS)('reports in one snapshot (%s)', (dialect) => {
         const sql = message.replace(/\x1b\[[0-9;]*m/g, '');
         if (armed === null || !/^\[query\]\s+select\b/i.test(sql) || !armed.match.test(sql)) return;
         if (armed.reads-- > 0) return;
+        const change = armed.change ?? (() => percentUp(target));
         armed = null;
         fired++;
-        commitElsewhere(percentUp(target));
+        commitElsewhere(change());
       },
     });
     await loadSeed({ em: app.em(), initiatives: week20Seed });
@@ -127,9 +128,14 @@ describe.each(DIALECTS)('reports in one snapshot (%s)', (dialect) => {
       });
 
   /** Commits the change right after `read`'s first read matching `match`. */
-  async function acrossRead<T>(read: () => Promise<T>, match = /./, reads = 0): Promise<T> {
+  async function acrossRead<T>(
+    read: () => Promise<T>,
+    match = /./,
+    reads = 0,
+    change = () => percentUp(target),
+  ): Promise<T> {
     const firedBefore = fired;
-    armed = { reads, match };
+    armed = { reads, match, change };
     const result = await read();
     expect(fired).toBe(firedBefore + 1);
     return result;
@@ -163,6 +169,39 @@ describe.each(DIALECTS)('reports in one snapshot (%s)', (dialect) => {
     const before = await csv();
     const during = await acrossRead(csv);
     expect(await csv()).not.toBe(before);
+    expect(during).toBe(before);
+  });
+
+  it('a dashboard reads its tree and its counters in one state', async () => {
+    // Another connection moves a leaf workstream's items into another leaf and deletes the
+    // first, right after the dashboard has read the tree's rows: read apart, the counters would
+    // come from after it, the first leaf still there with nothing in it.
+    const em = app.em();
+    const [w, v] = (await em.execute(
+      `select w.id from workstream w
+        where w.initiative_id = ${target.initiativeId} and w.deleted_at is null
+          and not exists (select 1 from workstream c where c.parent_id = w.id and c.deleted_at is null)
+          and exists (select 1 from item i where i.workstream_id = w.id and i.deleted_at is null)
+        order by w.id limit 2`,
+    )) as { id: number }[];
+    const [from, to] = [Number(w!.id), Number(v!.id)];
+    const dashboard = `{ initiative(key: "hive") { progress { total percent }
+      workstreams { name progress { total } children { name progress { total }
+        children { name progress { total } } } } } }`;
+    const read = async () => JSON.stringify(await app.ok(dashboard));
+    const before = await read();
+    commitElsewhere([bump(target)]); // the kept tree is stale: the next read reads it afresh
+    const during = await acrossRead(read, /from\s+workstream\s+where/, 0, () => [
+      `update item set workstream_id = ${to} where workstream_id = ${from} and deleted_at is null`,
+      `insert into workstream_tally (workstream_id, status, initiative_id, items, weight, percent_weight)
+         select ${to}, status, initiative_id, items, weight, percent_weight from workstream_tally where workstream_id = ${from}
+         on conflict (workstream_id, status) do update set items = workstream_tally.items + excluded.items,
+           weight = workstream_tally.weight + excluded.weight, percent_weight = workstream_tally.percent_weight + excluded.percent_weight`,
+      `update workstream_tally set items = 0, weight = 0, percent_weight = 0 where workstream_id = ${from}`,
+      `update workstream set deleted_at = updated_at where id = ${from}`,
+      bump(target),
+    ]);
+    expect(await read()).not.toBe(before);
     expect(during).toBe(before);
   });
 
