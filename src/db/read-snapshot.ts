@@ -35,6 +35,9 @@ export function readsCommittedOnly(em: Em): boolean {
  * kept under a stamp is exactly the snapshot's data, both ways.
  */
 export async function inReadSnapshot<T>(em: Em, read: (snapshot: Em) => Promise<T>): Promise<T> {
+  // Already in a transaction (a write's): its reads are as consistent as they can be, and on
+  // SQLite a second transaction would wait for the connection that one holds, for ever.
+  if (em.isInTransaction()) return read(em);
   const fork = em.fork() as Em;
   snapshots.add(fork);
   await fork.begin(

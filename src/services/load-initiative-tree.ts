@@ -116,7 +116,7 @@ async function readInitiativeTrees(
     rows: await findTreeRows(r, ids),
     tallies: await findTallyRows(r, ids),
   });
-  const { rows, tallies } = em.isInTransaction() ? await read(em) : await inReadSnapshot(em, read);
+  const { rows, tallies } = await inReadSnapshot(em, read);
   return initiatives.map((initiative) =>
     buildTree(
       initiative,

@@ -4,8 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { week20Seed } from '../../seeds/week-20.seed.js';
 import type { KeptStatementsConnection } from '../../src/db/sqlite-driver.js';
 import { toGlobalId } from '../../src/graphql/global-id.js';
+import { inReadSnapshot } from '../../src/db/read-snapshot.js';
 import { exportSheet } from '../../src/services/export-sheet.js';
 import { loadSeed } from '../../src/services/load-seed.js';
+import { inTransaction } from '../../src/services/transaction.js';
 import { verifyCounters } from '../../src/services/verify-counters.js';
 import { DIALECTS } from '../helpers/databases.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
@@ -203,6 +205,19 @@ describe.each(DIALECTS)('reads in one snapshot (%s)', (dialect) => {
     ]);
     expect(await read()).not.toBe(before);
     expect(during).toBe(before);
+  });
+
+  it("reads inside a write's transaction in that transaction", async () => {
+    // A snapshot asked for inside a write reads the write's own state: on SQLite a transaction
+    // of its own would wait for ever for the connection the write holds.
+    const seen = inTransaction(app.em(), async (tem) => {
+      await tem.execute(`update initiative set name = 'renamed in the write' where key = 'hive'`);
+      const [row] = await inReadSnapshot(tem, (em) =>
+        em.execute(`select name from initiative where key = 'hive'`),
+      );
+      throw new Error(`rolled back, having read ${String(row.name)}`);
+    });
+    await expect(seen).rejects.toThrow('rolled back, having read renamed in the write');
   });
 
   if (dialect === 'sqlite')
