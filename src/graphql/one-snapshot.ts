@@ -3,8 +3,6 @@ import { guardStatements } from '../db/statement-queue.js';
 import type { Context } from './context.type.js';
 import { createLoaders } from './loaders.js';
 
-/** Marks a context made by `inOneSnapshot`: a read inside one stays in it. */
-const IN_SNAPSHOT = Symbol('inSnapshot');
 /** Per request, the last snapshot asked for: a request's snapshots take turns. */
 const turns = new WeakMap<object, Promise<unknown>>();
 
@@ -23,7 +21,9 @@ export function inOneSnapshot<T>(
   ctx: Context,
   read: (snapshot: Context) => Promise<T>,
 ): Promise<T> {
-  if ((ctx as { [IN_SNAPSHOT]?: true })[IN_SNAPSHOT]) return read(ctx);
+  // A request's own manager is never in a transaction: one that is belongs to a snapshot's
+  // context already, and a read inside it stays in it.
+  if (ctx.em.isInTransaction()) return read(ctx);
   const run = (turns.get(ctx) ?? Promise.resolve()).then(() =>
     inReadSnapshot(ctx.em, (em) => {
       const deadline = ctx.deadline;
@@ -33,7 +33,6 @@ export function inOneSnapshot<T>(
         em: { value: guarded },
         loaders: { value: loaders },
         loadersIfMade: { value: () => loaders },
-        [IN_SNAPSHOT]: { value: true },
       });
       return read(snapshot);
     }),

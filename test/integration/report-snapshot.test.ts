@@ -3,14 +3,17 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { week20Seed } from '../../seeds/week-20.seed.js';
 import type { KeptStatementsConnection } from '../../src/db/sqlite-driver.js';
+import type { Context } from '../../src/graphql/context.type.js';
 import { toGlobalId } from '../../src/graphql/global-id.js';
+import { createLoaders } from '../../src/graphql/loaders.js';
+import { inOneSnapshot } from '../../src/graphql/one-snapshot.js';
 import { inReadSnapshot } from '../../src/db/read-snapshot.js';
 import { exportSheet } from '../../src/services/export-sheet.js';
 import { loadSeed } from '../../src/services/load-seed.js';
 import { inTransaction } from '../../src/services/transaction.js';
 import { verifyCounters } from '../../src/services/verify-counters.js';
 import { DIALECTS } from '../helpers/databases.js';
-import { createTestApp, type TestApp } from '../helpers/test-app.js';
+import { createTestApp, silentLog, TEST_ADMIN, type TestApp } from '../helpers/test-app.js';
 
 /*
  * A report reads one state of the database: the state at its first statement (`weeklyReport`
@@ -218,6 +221,25 @@ describe.each(DIALECTS)('reads in one snapshot (%s)', (dialect) => {
       throw new Error(`rolled back, having read ${String(row.name)}`);
     });
     await expect(seen).rejects.toThrow('rolled back, having read renamed in the write');
+  });
+
+  it('a snapshot asked for inside one is that one', async () => {
+    const em = app.em();
+    const ctx: Context = {
+      em,
+      loaders: createLoaders(em),
+      principal: TEST_ADMIN,
+      actor: 'test',
+      clientKey: 'test',
+      log: silentLog,
+    };
+    const [outer, inner, inTransaction] = await inOneSnapshot(ctx, (o) =>
+      inOneSnapshot(o, async (i) => [o, i, i.em.isInTransaction()] as const),
+    );
+    expect(inTransaction).toBe(true);
+    expect(outer.em).not.toBe(em);
+    expect(inner.loaders).toBe(outer.loaders); // what the outer one loaded serves the inner
+    expect(inner.em).toBe(outer.em);
   });
 
   if (dialect === 'sqlite')
