@@ -28,28 +28,76 @@ export function retryDelayMs(attempt: number, baseMs: number, random: number): n
   return Math.round(exp / 2 + (exp / 2) * random);
 }
 
-export type AddressKind = 'public' | 'private' | 'loopback' | 'link-local' | 'unspecified';
+export type AddressKind =
+  'public' | 'private' | 'loopback' | 'link-local' | 'unspecified' | 'reserved';
 
-const v4 = (a: string) => a.split('.').map(Number);
+const V4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
 
-/** What kind of address an IP is (IPv4, IPv6, IPv4-mapped IPv6). */
-export function addressKind(ip: string): AddressKind {
-  const lower = ip.toLowerCase();
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(lower);
-  if (mapped) return addressKind(mapped[1]!);
-  if (/^\d+\.\d+\.\d+\.\d+$/.test(lower)) {
-    const [a, b] = v4(lower) as [number, number];
-    if (a === 0) return 'unspecified';
-    if (a === 127) return 'loopback';
-    if (a === 169 && b === 254) return 'link-local'; // cloud metadata lives here
-    if (a === 10 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168)) return 'private';
-    if (a === 100 && b >= 64 && b <= 127) return 'private'; // carrier-grade NAT
-    return 'public';
+function ipv4Kind(a: number, b: number): AddressKind {
+  if (a === 0) return 'unspecified';
+  if (a === 127) return 'loopback';
+  if (a === 169 && b === 254) return 'link-local'; // cloud metadata lives here
+  if (a === 10 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168)) return 'private';
+  if (a === 100 && b >= 64 && b <= 127) return 'private'; // carrier-grade NAT
+  if (a >= 224) return 'reserved'; // multicast, the reserved block and broadcast
+  return 'public';
+}
+
+/**
+ * The eight 16-bit groups of an IPv6 address in any of its spellings (`::` compression, a
+ * dotted IPv4 tail); null when it is not one.
+ */
+export function ipv6Groups(ip: string): number[] | null {
+  let text = ip.toLowerCase().replace(/%.*$/, ''); // a zone (fe80::1%eth0) names no other address
+  const tail = /:(\d+\.\d+\.\d+\.\d+)$/.exec(text);
+  if (tail) {
+    const m = V4.exec(tail[1]!);
+    if (!m) return null;
+    const [a, b, c, d] = m.slice(1).map(Number) as [number, number, number, number];
+    if ([a, b, c, d].some((x) => x > 255)) return null;
+    text = `${text.slice(0, -tail[1]!.length)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
   }
-  if (lower === '::') return 'unspecified';
-  if (lower === '::1') return 'loopback';
-  if (/^fe[89ab]/.test(lower)) return 'link-local';
-  if (/^f[cd]/.test(lower)) return 'private'; // unique local (AWS's fd00:ec2::254 metadata too)
+  const halves = text.split('::');
+  if (halves.length > 2) return null;
+  const part = (h: string) => (h === '' ? [] : h.split(':'));
+  const head = part(halves[0]!);
+  const rest = halves.length === 2 ? part(halves[1]!) : [];
+  const missing = 8 - head.length - rest.length;
+  if (halves.length === 2 ? missing < 1 : missing !== 0) return null;
+  const groups = [...head, ...Array<string>(halves.length === 2 ? missing : 0).fill('0'), ...rest];
+  if (!groups.every((g) => /^[0-9a-f]{1,4}$/.test(g))) return null;
+  return groups.map((g) => parseInt(g, 16));
+}
+
+/**
+ * What kind of address an IP is. An IPv6 address that carries an IPv4 one (mapped
+ * `::ffff:a.b.c.d` in any spelling, the old compatible `::a.b.c.d`, SIIT `::ffff:0:a.b.c.d`,
+ * NAT64 `64:ff9b::/96`, 6to4 `2002::/16`) is the kind of the IPv4 address it reaches: a URL
+ * parser writes `[::ffff:127.0.0.1]` as `::ffff:7f00:1`, and a check that knew only the dotted
+ * spelling let it through to the loopback.
+ */
+export function addressKind(ip: string): AddressKind {
+  const v4 = V4.exec(ip);
+  if (v4) {
+    const [a, b, c, d] = v4.slice(1).map(Number) as [number, number, number, number];
+    return [a, b, c, d].some((x) => x > 255) ? 'reserved' : ipv4Kind(a, b);
+  }
+  const g = ipv6Groups(ip);
+  if (!g) return 'reserved'; // not an address: never a destination
+  const zeros = (from: number, to: number) => g.slice(from, to).every((x) => x === 0);
+  /** The kind of the IPv4 address whose first two bytes are the group `hi`. */
+  const embedded = (hi: number) => ipv4Kind(hi >> 8, hi & 0xff);
+  if (zeros(0, 8)) return 'unspecified';
+  if (zeros(0, 7) && g[7] === 1) return 'loopback';
+  if (zeros(0, 5) && (g[5] === 0xffff || g[5] === 0)) return embedded(g[6]!); // mapped, compatible
+  if (zeros(0, 4) && g[4] === 0xffff && g[5] === 0) return embedded(g[6]!); // SIIT
+  if (g[0] === 0x64 && g[1] === 0xff9b && zeros(2, 6)) return embedded(g[6]!); // NAT64
+  if (g[0] === 0x64 && g[1] === 0xff9b) return 'private'; // local-use NAT64 (64:ff9b:1::/48)
+  if (g[0] === 0x2002) return embedded(g[1]!); // 6to4
+  if (g[0] === 0x2001 && g[1] === 0) return 'private'; // Teredo: its IPv4 is hidden
+  if ((g[0]! & 0xffc0) === 0xfe80) return 'link-local';
+  if ((g[0]! & 0xfe00) === 0xfc00) return 'private'; // unique local (AWS's fd00:ec2::254 metadata too)
+  if ((g[0]! & 0xff00) === 0xff00) return 'reserved'; // multicast
   return 'public';
 }
 
@@ -69,8 +117,8 @@ export function urlRefusal(
   if (addresses.length === 0) return '无法解析主机名';
   for (const ip of addresses) {
     const kind = addressKind(ip);
-    if (kind === 'link-local' || kind === 'unspecified')
-      return `不能发往链路本地或元数据地址（${ip}）`;
+    if (kind === 'link-local' || kind === 'unspecified' || kind === 'reserved')
+      return `不能发往链路本地、元数据或保留地址（${ip}）`;
     if ((kind === 'loopback' || kind === 'private') && !allowPrivate)
       return `不能发往本机或内网地址（${ip}）；运维可设 JINDU_WEBHOOK_ALLOW_PRIVATE=true`;
   }

@@ -26,6 +26,7 @@ import {
   type DeliveryRow,
 } from '../../db/queries/webhook.queries.js';
 import { checkWebhookUrl } from './url-policy.js';
+import { postWebhook } from './post-webhook.js';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 
 const BATCH = 200;
@@ -228,12 +229,11 @@ export class WebhookWorker {
       return;
     }
     try {
-      await checkWebhookUrl(hook.url, this.options.allowPrivate);
+      const url = await checkWebhookUrl(hook.url, this.options.allowPrivate);
       const signature = new Signer(hook.secret).sign(d.messageId, at, d.payload);
-      const res = await fetch(hook.url, {
-        method: 'POST',
-        redirect: 'manual', // a redirect could lead anywhere the URL check refused
-        signal: AbortSignal.timeout(TIMEOUT_MS),
+      status = await postWebhook(url, {
+        allowPrivate: this.options.allowPrivate,
+        timeoutMs: TIMEOUT_MS,
         headers: {
           'content-type': 'application/json',
           'user-agent': 'Jindu-Webhooks/1',
@@ -243,9 +243,7 @@ export class WebhookWorker {
         },
         body: d.payload,
       });
-      status = res.status;
-      await res.body?.cancel().catch(() => undefined);
-      result = res.ok ? 'success' : res.status === 410 ? 'gone' : 'failure';
+      result = status >= 200 && status < 300 ? 'success' : status === 410 ? 'gone' : 'failure';
     } catch (err) {
       error = err instanceof Error ? err.message.slice(0, 500) : String(err);
       result = (err as { code?: string }).code === 'INVALID_INPUT' ? 'refused' : 'failure';
