@@ -14,6 +14,10 @@ import {
   findReadings,
   findUpdates,
 } from '../db/queries/report-records.queries.js';
+import { findItemStagesAt } from '../db/queries/report-reads.queries.js';
+import { findEntriesOfItems } from '../db/queries/as-of.queries.js';
+import { findItemsByIds } from '../db/queries/item.queries.js';
+import { replayItems, type ReadTime } from '../domain/replay-items.js';
 import { reportedNodes, reportLines, type ReportDetails } from './build-report.js';
 import type { InitiativeTree, TreeNode } from './load-initiative-tree.js';
 import { namedFiguresOf } from './named-figure-values.js';
@@ -44,6 +48,31 @@ function workflowOf(
   return top ? resolveStages(JSON.parse(top.stages)) : null;
 }
 
+type StagedItem = Awaited<ReturnType<typeof findItemStages>>[number];
+
+/**
+ * Staged items as they stood at a read time: their stage from the log, their place from a
+ * replay of their rows (an item deleted by then has none), today's names as everywhere else.
+ */
+async function stagedItemsAt(
+  em: Em,
+  initiativeIds: readonly number[],
+  t: ReadTime,
+): Promise<StagedItem[]> {
+  const stages = await findItemStagesAt(em, initiativeIds, t);
+  const ids = stages.map((st) => st.itemId);
+  const places = replayItems(await findEntriesOfItems(em, ids, t.asOf, t.knownAt), t);
+  const names = new Map((await findItemsByIds(em, ids)).map((r) => [r.id, r.name]));
+  return stages
+    .filter((st) => places.has(st.itemId) && names.has(st.itemId))
+    .map((st) => ({
+      ...st,
+      name: names.get(st.itemId)!,
+      workstreamId: places.get(st.itemId)!.workstreamId,
+    }))
+    .sort((a, b) => a.itemId - b.itemId);
+}
+
 export interface ReportInput {
   readonly initiative: InitiativeRecord;
   readonly tree: InitiativeTree;
@@ -56,31 +85,41 @@ export interface ReportInput {
  * The whole weekly report (上周进展, 本周收获与反思, 下周工作及目标) for `date`, from the trees,
  * the report model's tables and the week's written updates. A handful of queries for all
  * initiatives together; everything else is the pure formatting in domain/.
+ *
+ * At a read time (`time`, the trees' too) staged items are as they stood, and metric readings
+ * and written updates recorded after `knownAt` are left out, so a published report reads again
+ * as it was published. Metric definitions and milestones are not versioned: as they are now.
  */
 export async function buildProgressReport(
   em: Em,
   inputs: readonly ReportInput[],
   date: string,
   locale: Locale,
+  time: ReadTime | null = null,
 ): Promise<string> {
   const ids = inputs.map((i) => i.initiative.id);
   const until = Date.parse(`${date}T23:59:59.999+08:00`);
+  const knownBy = <R extends { readonly recordedAt: Date }>(rows: readonly R[]) =>
+    time ? rows.filter((r) => r.recordedAt.getTime() <= time.knownAt) : [...rows];
   const [workflows, staged, metrics, milestones, figures] = [
     await findWorkflows(em, ids),
-    await findItemStages(em, ids),
+    time ? await stagedItemsAt(em, ids, time) : await findItemStages(em, ids),
     await findMetrics(em, ids),
     await findMilestones(em, ids),
     await findNamedFigures(em, ids),
   ];
-  const readings = await findReadings(
-    em,
-    metrics.map((m) => m.id),
+  const readings = knownBy(
+    await findReadings(
+      em,
+      metrics.map((m) => m.id),
+    ),
   );
   const monday = mondayOf(date);
   const sunday = new Date(Date.parse(`${monday}T00:00:00Z`) + 6 * 86_400_000)
     .toISOString()
     .slice(0, 10);
-  const updates = await findUpdates(em, monday, sunday);
+  // By their week alone: a week's update is often written after the week ends.
+  const updates = knownBy(await findUpdates(em, monday, sunday));
   const sections: InitiativeSection[] = inputs.map(
     ({ initiative, tree, details, lines: given }) => {
       const plain = given ?? reportLines(tree, details, locale, escapeMarkdown);

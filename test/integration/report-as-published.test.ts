@@ -7,6 +7,7 @@ import {
   CREATE_WORKSTREAM,
   UPDATE_INITIATIVE,
 } from '../helpers/operations.js';
+import * as RM from '../helpers/report-model-ops.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 
 const pause = () => new Promise((r) => setTimeout(r, 10));
@@ -75,6 +76,50 @@ describe.each(DIALECTS)('initiatives as they stood (%s)', (dialect) => {
       `{ initiative(key: "two", asOf: "${new Date().toISOString()}") { archived } }`,
     );
     expect(archived.initiative.archived).toBe(true);
+  });
+
+  it('leaves out updates, readings and stages recorded after knownAt, and shows stages as they stood', async () => {
+    const ini = (await ok(CREATE_INITIATIVE, { key: 'model', name: '模型', objective: 'O9' }))
+      .initiative.id;
+    const ws = (await ok(CREATE_WORKSTREAM, { initiativeId: ini, name: '上线' })).workstream.id;
+    const [x] = (await ok(CREATE_ITEMS, { workstreamId: ws, items: [{ name: '支付网关' }] })).items;
+    await ok(RM.DEFINE_STAGES, { initiativeId: ini, stages: [{ name: '设计' }, { name: '投产' }] });
+    const metric = (
+      await ok(RM.DEFINE_METRIC, {
+        initiativeId: ini,
+        name: '成功率',
+        decimals: 0,
+        direction: 'UP',
+      })
+    ).metric.id;
+    const day = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+    await ok(RM.SET_ITEM_STAGE, { itemId: x.id, stage: '设计' });
+    await ok(RM.RECORD_READING, { metricId: metric, value: '97' });
+    await ok(RM.POST_UPDATE, { initiativeId: ini, section: 'PROGRESS', week: day, body: '先写的' });
+    await pause();
+    const t1 = new Date().toISOString();
+    const report = (knownAt?: string) =>
+      app
+        .ok(`{ weeklyReport(date: "${day}"${knownAt ? `, knownAt: "${knownAt}"` : ''}) }`)
+        .then((d) => d.weeklyReport as string);
+    const published = await report();
+    expect(published).toContain('先写的');
+    expect(published).toContain('成功率：97');
+    expect(published).toContain('设计');
+    await pause();
+    // Later, and back-dated to before t1: none of it was in the report published at t1.
+    const earlier = new Date(Date.parse(t1) - 5).toISOString();
+    await ok(RM.SET_ITEM_STAGE, { itemId: x.id, stage: '投产', effectiveAt: earlier });
+    await ok(RM.RECORD_READING, { metricId: metric, value: '99', effectiveAt: earlier });
+    await ok(RM.POST_UPDATE, { initiativeId: ini, section: 'PROGRESS', week: day, body: '后补的' });
+    const now = await report();
+    expect(now).toContain('后补的');
+    expect(now).toContain('成功率：99');
+    expect(now).toContain('投产');
+    expect(await report(t1)).toBe(published);
+    // Before the item was staged, the report has no staged line for it.
+    const before = (await app.ok(`{ weeklyReport(date: "2000-01-03") }`)).weeklyReport;
+    expect(before).not.toContain('支付网关');
   });
 
   it('takes a field a creation row predates as its earliest known value', async () => {

@@ -73,3 +73,46 @@ export async function findUpdatesOfInitiatives(
   );
   return rows.map(updateRowOf);
 }
+
+/** An item's stage as it stood, with when it entered that stage (effective time). */
+export interface StageAt {
+  readonly itemId: number;
+  readonly initiativeId: number;
+  readonly stage: string;
+  readonly note: string | null;
+  readonly since: Date;
+}
+
+/**
+ * The stages of these initiatives' items at a read time, from the log: each item's last stage
+ * change known at `knownAt` and effective by `asOf`; `since` is when its run of that stage
+ * began (a note changed within a stage keeps it). Items never staged by then have none.
+ */
+export async function findItemStagesAt(
+  em: Em,
+  initiativeIds: readonly number[],
+  t: ReadTime,
+): Promise<StageAt[]> {
+  if (initiativeIds.length === 0) return [];
+  const rows = await em.execute(
+    `select item_id, initiative_id, data, effective_at from change_log
+      where initiative_id in (${placeholders(initiativeIds)}) and kind = 'ItemStageChanged'
+        and effective_at <= ? and recorded_at <= ?
+      order by effective_at, id`,
+    [...initiativeIds, timeParam(em, t.asOf), timeParam(em, t.knownAt)],
+  );
+  const last = new Map<number, StageAt>();
+  for (const r of rows) {
+    const data = JSON.parse(String(r.data)) as { to: string; stageNote: string | null };
+    const itemId = Number(r.item_id);
+    const before = last.get(itemId);
+    last.set(itemId, {
+      itemId,
+      initiativeId: Number(r.initiative_id),
+      stage: data.to,
+      note: data.stageNote ?? null,
+      since: before?.stage === data.to ? before.since : new Date(r.effective_at as string | number),
+    });
+  }
+  return [...last.values()];
+}

@@ -65,7 +65,7 @@ export class ReportResolver {
           return { initiative, tree, details, lines };
         }),
       );
-      return buildProgressReport(snapshot.em, inputs, day, locale);
+      return buildProgressReport(snapshot.em, inputs, day, locale, time);
     });
   }
 }
