@@ -19,6 +19,16 @@ export interface Codec<T> {
 }
 
 /**
+ * What a caller keeps beside the answer besides the answer itself (the write pipeline: what the
+ * first run touched): `kept` is read after the first run, `replayed` is told it on a retry
+ * (null when the record kept nothing).
+ */
+export interface KeptBeside {
+  kept(): string | null;
+  replayed(kept: string | null): void;
+}
+
+/**
  * Runs `work` once per (owner, key) and operation payload, inside the caller's transaction: a
  * retry gets the first answer back and writes nothing; the same key with another payload is
  * IDEMPOTENCY_KEY_REUSED. The record commits with the write, so a crash loses neither alone.
@@ -29,6 +39,7 @@ export async function idempotent<T>(
   request: { readonly operation: string; readonly input: unknown },
   codec: Codec<T>,
   work: () => Promise<T>,
+  beside?: KeptBeside,
 ): Promise<T> {
   if (!idem) return work();
   if (idem.key.length === 0 || idem.key.length > 200) {
@@ -44,12 +55,14 @@ export async function idempotent<T>(
         'idempotencyKey',
       ]);
     }
+    beside?.replayed(row.touched);
     return codec.decode(JSON.parse(row.response));
   }
   const value = await work();
   await insertIdempotencyRecord(tem, idem.owner, idem.key, {
     requestHash: hash,
     response: JSON.stringify(codec.encode(value)),
+    touched: beside?.kept() ?? null,
   });
   return value;
 }

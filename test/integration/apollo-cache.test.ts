@@ -98,6 +98,29 @@ describe.each(DIALECTS)('Apollo Client InMemoryCache (%s)', (dialect) => {
     expect(entries.filter((k) => k.startsWith('Progress:'))).toHaveLength(4);
   });
 
+  it('answers a retry with an idempotency key with the same affected nodes as the first run', async () => {
+    const own = await makeTree((q, v) => app.post(q, v), 'retry', 2, 2);
+    const input = { itemId: own.items[0]![1], status: 'IN_PROGRESS', percent: 40 };
+    const ids = async (idempotencyKey: string) => {
+      const res = await app.post(SET.loc!.source.body, { input: { ...input, idempotencyKey } });
+      expect(res.body.data.setItemStatus.userErrors).toEqual([]);
+      return res.body.data.setItemStatus.affectedNodes.map((n: { id: string }) => n.id);
+    };
+    const first = await ids('retry-1');
+    expect(first).toEqual([own.initiativeId, own.leaves[0], own.root]);
+    expect(await ids('retry-1')).toEqual(first); // the retry writes nothing, and says the same
+    const bulk = `mutation($input: SetItemStatusesInput!) { setItemStatuses(input: $input) {
+      affectedNodes { id } userErrors { code } } }`;
+    const many = {
+      updates: [{ itemId: own.items[1]![1], status: 'DONE' }],
+      idempotencyKey: 'retry-2',
+    };
+    const a = (await app.post(bulk, { input: many })).body.data.setItemStatuses.affectedNodes;
+    const b = (await app.post(bulk, { input: many })).body.data.setItemStatuses.affectedNodes;
+    expect(a.length).toBeGreaterThan(0);
+    expect(b).toEqual(a);
+  });
+
   it('keeps a figure read as of a past time apart from the live one: neither overwrites the other', async () => {
     const then = new Date();
     await new Promise((r) => setTimeout(r, 5));

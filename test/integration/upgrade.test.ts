@@ -62,6 +62,7 @@ describe.each(DIALECTS)('upgrading a database of the previous release (%s)', (di
         'Migration20261129030000TallySnapshots',
         'Migration20261129040000ReportModel',
         'Migration20261130000000LiveEvents',
+        'Migration20261201000000IdempotencyTouched',
       ],
       upgradedFromUnversioned: true,
     });
@@ -203,6 +204,7 @@ describe.each(DIALECTS)('a new database (%s)', (dialect) => {
           'Migration20261129030000TallySnapshots',
           'Migration20261129040000ReportModel',
           'Migration20261130000000LiveEvents',
+          'Migration20261201000000IdempotencyTouched',
         ],
         upgradedFromUnversioned: false,
       });

@@ -14,6 +14,8 @@ export const IdempotencyRecordSchema = defineEntity({
     /** SHA-256 of the operation and its input, to refuse the same key with another payload. */
     requestHash: p.string().length(64),
     response: p.text(),
+    /** What the first run touched (JSON ids), so a retry answers the same affected nodes. */
+    touched: p.text().nullable(),
     createdAt: p.datetime().onCreate(() => new Date()),
   },
 });

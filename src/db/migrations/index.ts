@@ -5,6 +5,7 @@ import { Migration20261129020000ArchiveAndSearch } from './20261129020000-archiv
 import { Migration20261129030000TallySnapshots } from './20261129030000-tally-snapshots.migration.js';
 import { Migration20261129040000ReportModel } from './20261129040000-report-model.migration.js';
 import { Migration20261130000000LiveEvents } from './20261130000000-live-events.migration.js';
+import { Migration20261201000000IdempotencyTouched } from './20261201000000-idempotency-touched.migration.js';
 
 /** Every migration, oldest first: listed, not discovered, so compiled and test runs agree. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -23,6 +24,10 @@ export const MIGRATIONS: MigrationObject[] = [
   },
   { name: 'Migration20261129040000ReportModel', class: Migration20261129040000ReportModel },
   { name: 'Migration20261130000000LiveEvents', class: Migration20261130000000LiveEvents },
+  {
+    name: 'Migration20261201000000IdempotencyTouched',
+    class: Migration20261201000000IdempotencyTouched,
+  },
 ];
 
 /** The migration whose schema a database made before migrations existed already has. */

@@ -12,6 +12,22 @@ import { assertEventsAllowed, recordEvents, touchedBy } from './record-events.js
 import type { UseCase } from './use-case.js';
 import type { Touched, WriteContext } from './write-context.js';
 
+const encodeTouched = (t: Touched): string =>
+  JSON.stringify({
+    initiativeIds: [...t.initiativeIds],
+    workstreamIds: [...t.workstreamIds],
+    itemIds: [...t.itemIds],
+  });
+
+function decodeTouched(json: string): Touched {
+  const t = JSON.parse(json) as Record<keyof Touched, number[]>;
+  return {
+    initiativeIds: new Set(t.initiativeIds),
+    workstreamIds: new Set(t.workstreamIds),
+    itemIds: new Set(t.itemIds),
+  };
+}
+
 /**
  * Runs one write: waits for one of this process's write slots (src/db/write-gate.ts), opens the
  * transaction (retried whole on a deadlock or a lost unique race), replays an idempotent retry,
@@ -35,11 +51,14 @@ export async function runWrite<P, R>(
     throw new Error(`${useCase.name} does not take an idempotency key`);
   /** What the committed write's events touched; null when it has none (or replayed a retry). */
   let written: Touched | null = null;
+  /** What the first run of a replayed retry touched, when its record kept it. */
+  let replayed: Touched | null = null;
   let outbox: readonly OutboxRow[] = [];
   const result = await writeGate(ctx.em)(() =>
     attributedWrite(ctx.em, () =>
       inTransaction(ctx.em, (tem) => {
         written = null; // a retried transaction starts over
+        replayed = null;
         beginAttempt();
         outbox = [];
         return idempotent(
@@ -73,12 +92,17 @@ export async function runWrite<P, R>(
             if (outcome.events.length > 0) written = touched;
             return outcome.result;
           },
+          {
+            kept: () => (written ? encodeTouched(written) : null),
+            replayed: (kept) => (replayed = kept === null ? null : decodeTouched(kept)),
+          },
         );
       }),
     ),
   );
-  // Committed. A replayed retry changed nothing, so there is nothing to forget.
-  if (written) ctx.forget(written);
+  // Committed. A replayed retry changed nothing now, but its caller is told what the first run
+  // touched (affectedNodes answers the same nodes, as they stand now).
+  if (written ?? replayed) ctx.forget((written ?? replayed)!);
   // With group commit (SQLite), the write is acknowledged and announced only once it is on
   // disk; a replayed retry waits too, in case its first run's commit is not yet.
   const durable = durableCommits(ctx.em);
