@@ -39,6 +39,20 @@ export function textProblem(value: string, shape: TextShape): string | null {
   return null;
 }
 
+/**
+ * A text that did not come from a user's field but is stored and shown like one (a file name in
+ * the change log's actor): every character the line rule refuses becomes U+FFFD, and it is cut
+ * to `max` characters.
+ */
+export function asOneLine(value: string, max: number): string {
+  const out: string[] = [];
+  for (const ch of value.trim()) {
+    if (out.length === max) break;
+    out.push(textProblem(ch, 'line') === null ? ch : '\uFFFD');
+  }
+  return out.join('');
+}
+
 /** True when nothing visible is left once invisible characters and white space are removed. */
 export function isBlank(value: string): boolean {
   return value.replace(INVISIBLE, '').trim() === '';
@@ -68,7 +82,8 @@ export function checkText(
   const problem = textProblem(trimmed, opts.shape);
   const sep = /^[\x20-\x7e]+$/.test(label) ? ' ' : '';
   if (problem) throw new DomainError('INVALID_INPUT', `${label}${sep}${problem}`, opts.field);
-  if (trimmed.length > opts.max)
+  // Characters as a reader counts them (code points): an emoji is one, not two UTF-16 units.
+  if (trimmed.length > opts.max && [...trimmed].length > opts.max)
     throw new DomainError('INVALID_INPUT', `${label} 不能超过 ${opts.max} 个字符`, opts.field);
   return isBlank(trimmed) ? null : trimmed;
 }

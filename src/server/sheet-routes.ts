@@ -7,6 +7,7 @@ import { importSheet } from '../services/import-sheet.js';
 import { MAX_SHEET_BYTES, SheetError } from '../sheets/sheet-error.js';
 import { HttpError, sendJson, sendJsonError } from './http-json.js';
 import type { RequestTarget } from './request-guards.js';
+import { sheetParams } from './sheet-params.js';
 
 export interface SheetDeps {
   readonly authenticate: (req: IncomingMessage) => Promise<Principal>;
@@ -33,12 +34,16 @@ async function readBytes(req: IncomingMessage): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-const flag = (url: RequestTarget, name: string) => url.searchParams.get(name) === '1';
+function initiativeOf(key: string | null): string {
+  if (!key) throw new HttpError(400, 'INVALID_INPUT', '缺少参数 initiative（项目标识）');
+  return key;
+}
 
 /**
  * The dashboard's spreadsheet routes. POST /api/import?initiative=KEY&file=NAME[&dryRun=1]
  * [&skipErrors=1][&prune=1] with the file as the body (an editor's token), and
- * GET /api/export?initiative=KEY&format=xlsx|csv (anyone who may read it).
+ * GET /api/export?initiative=KEY&format=xlsx|csv (anyone who may read it). Parameters are read
+ * strictly (sheet-params.ts).
  */
 export async function sheetRoute(
   req: IncomingMessage,
@@ -47,15 +52,21 @@ export async function sheetRoute(
   deps: SheetDeps,
 ): Promise<void> {
   const principal = await deps.authenticate(req);
-  const key = url.searchParams.get('initiative') ?? '';
   try {
     if (url.pathname === '/api/export') {
       if (req.method !== 'GET')
         return sendJsonError(res, 405, 'METHOD_NOT_ALLOWED', '只支持 GET', { allow: 'GET' });
-      const format = url.searchParams.get('format') === 'csv' ? 'csv' : 'xlsx';
+      const { text } = sheetParams(url, { flags: [], texts: ['initiative', 'format'] });
+      const format = text.format ?? 'xlsx';
+      if (format !== 'xlsx' && format !== 'csv')
+        throw new HttpError(
+          400,
+          'INVALID_INPUT',
+          `format 只能是 xlsx 或 csv，收到 ${format.slice(0, 40)}`,
+        );
       const { bytes, fileName } = await exportSheet({
         em: deps.em(principal, req),
-        initiativeKey: key,
+        initiativeKey: initiativeOf(text.initiative),
         format,
         canRead: (id) => canRead(principal, id),
       });
@@ -73,6 +84,10 @@ export async function sheetRoute(
     }
     if (req.method !== 'POST')
       return sendJsonError(res, 405, 'METHOD_NOT_ALLOWED', '只支持 POST', { allow: 'POST' });
+    const { flag, text } = sheetParams(url, {
+      flags: ['dryRun', 'skipErrors', 'prune'],
+      texts: ['initiative', 'file'],
+    });
     if (principal.kind !== 'token')
       throw new HttpError(
         401,
@@ -81,13 +96,13 @@ export async function sheetRoute(
       );
     const result = await importSheet({
       em: deps.em(principal, req),
-      initiativeKey: key,
-      fileName: url.searchParams.get('file') ?? 'upload',
+      initiativeKey: initiativeOf(text.initiative),
+      fileName: text.file ?? 'upload',
       by: actorName(principal),
       bytes: await readBytes(req),
-      dryRun: flag(url, 'dryRun'),
-      skipErrors: flag(url, 'skipErrors'),
-      prune: flag(url, 'prune'),
+      dryRun: flag.dryRun,
+      skipErrors: flag.skipErrors,
+      prune: flag.prune,
       scope: (id) => canWrite(principal, id),
     });
     const { plan } = result;

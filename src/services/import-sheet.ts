@@ -1,5 +1,6 @@
 import { basename } from 'node:path';
 import { DomainError } from '../domain/errors.js';
+import { asOneLine } from '../domain/text-rules.js';
 import type { Em } from '../db/orm.js';
 import { findInitiativeByKey } from '../db/queries/initiative.queries.js';
 import { itemIdOfRef } from '../sheets/item-ref.js';
@@ -42,7 +43,10 @@ export interface ImportResult {
 
 /** The change log's actor for a file: `import:<base name>`, after who uploaded it if known. */
 export function importActor(fileName: string, by: string | null): string {
-  const source = `import:${basename(fileName.replaceAll('\\', '/')) || 'sheet'}`;
+  // The name is the uploader's: stored in the log and sent in live events and webhooks, it
+  // follows the one-line text rule (a control or bidi character becomes U+FFFD).
+  const base = asOneLine(basename(fileName.replaceAll('\\', '/')), 100);
+  const source = `import:${base || 'sheet'}`;
   return by === null ? source : `${by} (${source})`;
 }
 

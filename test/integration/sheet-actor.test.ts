@@ -55,4 +55,50 @@ describe.each(DIALECTS)('the actor of an import (%s)', (dialect) => {
     expect(result.actor).toBe('import:b.csv');
     expect(await actorsOf('命令行的')).toEqual(['import:b.csv']);
   });
+
+  it('keeps a file name to one line of visible text in the actor', async () => {
+    const file = encodeURIComponent('x\n\u202efdp.exe\u001b[31m.csv');
+    const res = await fetch(`${app.url}/api/import?initiative=kay&file=${file}`, {
+      method: 'POST',
+      body: '工作流,事项,状态\n叶,怪名字的,完成\n',
+      headers: { authorization: `Bearer ${editor}` },
+    });
+    expect(res.status).toBe(200);
+    expect(await actorsOf('怪名字的')).toEqual([
+      'alice-editor (import:x\ufffd\ufffdfdp.exe\ufffd[31m.csv)',
+    ]);
+  });
+
+  /** A preview must never turn into a write: parameters are read strictly. */
+  it.each([
+    ['dryRun=true', 200],
+    ['dryRun=yes', 200],
+    ['dryRun=maybe', 400],
+    ['dry_run=1', 400],
+    ['dryRun=1&dryRun=0', 400],
+    ['prune=2', 400],
+  ])('an import with %s writes nothing (status %i)', async (params, status) => {
+    const name = `预览${params}`;
+    const res = await fetch(`${app.url}/api/import?initiative=kay&file=p.csv&${params}`, {
+      method: 'POST',
+      body: `工作流,事项,状态\n叶,${name},完成\n`,
+      headers: { authorization: `Bearer ${editor}` },
+    });
+    expect(res.status).toBe(status);
+    const body = await res.json();
+    if (status === 200) expect(body.applied).toBe(false);
+    else expect(body.errors[0].extensions.code).toBe('INVALID_INPUT');
+    expect(await actorsOf(name)).toEqual([]);
+  });
+
+  it.each([
+    ['/api/export?initiative=kay&format=pdf'],
+    ['/api/export?format=csv'],
+    ['/api/export?initiative=kay&asOf=2023-05-13'],
+  ])('refuses %s with 400', async (path) => {
+    const res = await fetch(`${app.url}${path}`, {
+      headers: { authorization: `Bearer ${editor}` },
+    });
+    expect(res.status).toBe(400);
+  });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isBlank, textProblem } from '../../../src/domain/text-rules.js';
+import { asOneLine, isBlank, textProblem } from '../../../src/domain/text-rules.js';
 import { assertName, cleanNote, cleanText } from '../../../src/domain/tree-rules.js';
 import { thrownBy } from './domain-error.helper.js';
 
@@ -110,5 +110,18 @@ describe('textProblem and isBlank', () => {
   it('sees invisible-only text as blank', () => {
     expect(isBlank('\u200b\u200d\ufeff')).toBe(true);
     expect(isBlank('\u200bx')).toBe(false);
+  });
+});
+
+describe('lengths count characters, not UTF-16 units', () => {
+  it('takes 120 emoji as a name of 120 characters, and refuses 201', () => {
+    expect(assertName('😀'.repeat(120))).toBe('😀'.repeat(120));
+    expect(thrownBy(() => assertName('😀'.repeat(201)))).toMatchObject({ code: 'INVALID_INPUT' });
+    expect(cleanNote('𠀀'.repeat(2000))).toHaveLength(4000);
+  });
+
+  it('turns what a line may not hold into U+FFFD for text that is not a user field', () => {
+    expect(asOneLine(' a\nb\u202ec\u001b😀 ', 10)).toBe('a\uFFFDb\uFFFDc\uFFFD😀');
+    expect(asOneLine('😀'.repeat(5), 3)).toBe('😀😀😀');
   });
 });
