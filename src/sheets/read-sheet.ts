@@ -1,5 +1,6 @@
 import * as XLSX from '@e965/xlsx';
 import { fieldOfHeader, REQUIRED_FIELDS, EXPORT_HEADERS, type Field } from './columns.js';
+import { csvCellText } from './csv-formulas.js';
 import { decodeCsvText, type TextEncodingName } from './decode-text.js';
 import { assertSheetBounds, assertUnpackedWithin, csvCellsAtMost } from './sheet-bounds.js';
 import { MAX_SHEET_BYTES, MAX_SHEET_ROWS, SheetError } from './sheet-error.js';
@@ -128,10 +129,11 @@ export function readSheet(bytes: Uint8Array, fileName: string): ReadSheet {
     const cells = new Map<Field, string>();
     for (const [field, c] of columns) {
       const at = XLSX.utils.encode_cell({ r, c });
-      const text = cellText(
+      const raw = cellText(
         ws[at] as XLSX.CellObject | undefined,
         `第 ${r + 1} 行“${headers.get(field)}”列`,
       );
+      const text = format === 'csv' ? csvCellText(raw) : raw;
       if (text.trim() !== '') cells.set(field, text);
     }
     if (cells.size > 0) rows.push({ row: r + 1, cells });

@@ -1,5 +1,6 @@
 import * as XLSX from '@e965/xlsx';
 import iconv from 'iconv-lite';
+import { csvSafeText } from './csv-formulas.js';
 
 export type SheetFormat = 'xlsx' | 'csv';
 export type CsvEncoding = 'utf-8' | 'gb18030';
@@ -13,7 +14,8 @@ export interface Table {
 /**
  * Writes tables as an .xlsx workbook (one sheet each) or the first table as CSV: UTF-8 with a
  * BOM (Excel opens it as UTF-8), or GB18030 for older Excel on Chinese Windows. Text cells are
- * written as text, so a name such as `=1+1` or `2023-05` stays what it is.
+ * written as text, so a name such as `=1+1` or `2023-05` stays what it is (in CSV, a text that
+ * a spreadsheet would run as a formula starts with `'`: csv-formulas.ts).
  */
 export function writeSheet(
   tables: readonly Table[],
@@ -21,9 +23,13 @@ export function writeSheet(
   encoding: CsvEncoding = 'utf-8',
 ): Buffer {
   if (format === 'csv') {
-    const ws = XLSX.utils.aoa_to_sheet(tables[0]!.rows.map((r) => [...r]));
-    // CRLF between rows only: a note's own line breaks stay as they are, inside quotes.
-    const crlf = XLSX.utils.sheet_to_csv(ws, { blankrows: false, RS: '\r\n' });
+    const ws = XLSX.utils.aoa_to_sheet(
+      tables[0]!.rows.map((r) => r.map((v) => (typeof v === 'string' ? csvSafeText(v) : v))),
+    );
+    // CRLF between rows, every field quoted: a note's own line breaks stay inside its quotes
+    // (quoting only fields that held the row separator left a lone LF unquoted, and the file
+    // split the row there).
+    const crlf = XLSX.utils.sheet_to_csv(ws, { blankrows: false, RS: '\r\n', forceQuotes: true });
     return encoding === 'gb18030'
       ? iconv.encode(`${crlf}\r\n`, 'gb18030')
       : Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(`${crlf}\r\n`, 'utf8')]);

@@ -125,6 +125,54 @@ describe('spreadsheets in and out', () => {
     },
   );
 
+  it('writes CSV a spreadsheet cannot run or split, and reads it back unchanged', async () => {
+    const ini = (
+      await app.ok(
+        `mutation { createInitiative(input: { key: "csvsafe", name: "CSV" }) { initiative { id } } }`,
+      )
+    ).createInitiative.initiative.id;
+    const ws = (
+      await app.ok(
+        `mutation($i: ID!) { createWorkstream(input: { initiativeId: $i, name: "w" }) { workstream { id } } }`,
+        { i: ini },
+      )
+    ).createWorkstream.workstream.id;
+    const names = ['=HYPERLINK("http://evil","x")', '-减号', "'=已转义", '@SUM(A1)', '+1', '普通'];
+    await app.ok(
+      `mutation($w: ID!, $items: [NewItemInput!]!) { createItems(input: { workstreamId: $w, items: $items }) { userErrors { code } } }`,
+      {
+        w: ws,
+        items: names.map((name, i) => ({ name, note: i === 0 ? '第一行\n第二行' : null })),
+      },
+    );
+    const { bytes } = await exportSheet({
+      em: app.em(),
+      initiativeKey: 'csvsafe',
+      format: 'csv',
+      canRead: () => true,
+    });
+    const text = new TextDecoder().decode(bytes);
+    expect(text).toContain('"\'=HYPERLINK(""http://evil"",""x"")"');
+    expect(text).toContain('"\'-减号"');
+    expect(text).toContain(`"''=已转义"`);
+    expect(text).toContain('"\'@SUM(A1)"');
+    expect(text).toContain('"普通"');
+    expect(text).toContain('"第一行\n第二行"'); // the note's line break inside its quotes
+    expect(text.split('\r\n').filter((l) => l !== '')).toHaveLength(names.length + 1);
+    const result = await importSheet({
+      em: app.em(),
+      initiativeKey: 'csvsafe',
+      fileName: 'csvsafe.csv',
+      by: null,
+      bytes,
+      dryRun: true,
+      skipErrors: false,
+      prune: false,
+      scope: ALL_INITIATIVES,
+    });
+    expect(result.plan.summary).toMatchObject({ create: 0, update: 0, error: 0, unchanged: 6 });
+  });
+
   it('reads UTF-8, UTF-8 with BOM and GBK CSVs with Chinese headers and quoted newlines', () => {
     const text = '事项,工作流,状态,进度,备注\r\n日报,迁移/风控,处理中,50%,"两行\n备注"\r\n';
     for (const bytes of [
