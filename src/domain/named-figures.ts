@@ -126,3 +126,22 @@ export function formatFiguresHeader(
     })
     .join('');
 }
+
+/**
+ * The report's header line from the named figures, with `change` (a compared report's
+ * （较上周…）) after the first figure when that figure is the whole tree's (`root`): the change
+ * is measured on the whole tree, and said only where it belongs.
+ */
+export function namedFiguresHeader(
+  initiative: string,
+  figures: readonly NamedFigureValue[],
+  root: { readonly credit: number; readonly counted: number },
+  locale: 'zh-CN' | 'en',
+  text: (stored: string) => string = (s) => s,
+  change = '',
+): string {
+  const first = formatFiguresHeader(initiative, figures.slice(0, 1), locale, text);
+  const all = formatFiguresHeader(initiative, figures, locale, text);
+  const whole = figures[0]?.credit === root.credit && figures[0]?.counted === root.counted;
+  return first + (whole ? change : '') + all.slice(first.length);
+}

@@ -1,5 +1,6 @@
 import type { Locale } from '../domain/item-status.js';
 import { formatLineChange, withChange, type CompareLabel } from '../domain/report-change.js';
+import { namedFiguresHeader } from '../domain/named-figures.js';
 import { formatReportHeader } from '../domain/report-lines.js';
 import { reportDateOf, WEEK_MS } from '../domain/series-times.js';
 import type { InitiativeRecord } from '../db/records.js';
@@ -8,6 +9,7 @@ import type { InitiativeTree } from '../services/load-initiative-tree.js';
 import { itemChangesOf, subtreeOf, sumOver } from './change-views.js';
 import type { Context } from './context.type.js';
 import { reportDetailsOf, treeOf } from './read-time.js';
+import { namedFiguresOfTree } from './report-model-reads.js';
 import { endOf, knownAtOf } from './time-views.js';
 
 export const COMPARE_TO =
@@ -51,8 +53,13 @@ export async function comparedReportLines(
     label,
     locale,
   );
+  const named = (await namedFiguresOfTree(ctx, tree)).root;
   const header = lines[0]!;
-  const out = [prefix + rootChange + header.slice(prefix.length)];
+  const out = [
+    named.length > 0
+      ? namedFiguresHeader(tree.initiative.name, named, tree.rollup.root, locale, text, rootChange)
+      : prefix + rootChange + header.slice(prefix.length),
+  ];
   reportedNodes(tree).forEach((node, i) => {
     const change = formatLineChange(
       {

@@ -1,7 +1,7 @@
 import type { Locale } from '../domain/item-status.js';
 import { escapeMarkdown } from '../domain/markdown.js';
 import { mondayOf } from '../domain/milestone-rules.js';
-import { formatFiguresHeader } from '../domain/named-figures.js';
+import { namedFiguresHeader } from '../domain/named-figures.js';
 import { formatProgressReport, type InitiativeSection } from '../domain/progress-report.js';
 import { resolveStages, type Stage } from '../domain/stages.js';
 import { formatStagedLine, inReportWeek } from '../domain/stage-lines.js';
@@ -124,14 +124,18 @@ export async function buildProgressReport(
     ({ initiative, tree, details, lines: given }) => {
       const plain = given ?? reportLines(tree, details, locale, escapeMarkdown);
       const own = figures.filter((f) => f.initiativeId === initiative.id);
+      // The named figures' header, as the initiative's reportLines give it (a compared one with
+      // its change); without named figures the lines' own, when anything counts.
       const header =
         own.length > 0
-          ? formatFiguresHeader(
+          ? (given?.[0] ??
+            namedFiguresHeader(
               initiative.name,
               namedFiguresOf(tree, own).root,
+              tree.rollup.root,
               locale,
               escapeMarkdown,
-            )
+            ))
           : tree.rollup.root.counted > 0
             ? plain[0]!
             : null;

@@ -7,6 +7,8 @@ import { requireGlobalAdmin, writeScope } from '../access.js';
 import { runWrite } from '../../services/write-pipeline/run-write.js';
 import { writeContextOf } from '../write-context.js';
 import { reportLines } from '../../services/build-report.js';
+import { namedFiguresHeader } from '../../domain/named-figures.js';
+import { namedFiguresOfTree } from '../report-model-reads.js';
 import { createInitiative } from '../../services/create-initiative.js';
 import { ItemStatusEnum, LocaleEnum } from '../enums.js';
 import { ItemConnectionType } from '../types/item-connection.type.js';
@@ -120,7 +122,12 @@ export class InitiativeResolver {
     return inOneSnapshot(ctx, async (snapshot) => {
       const tree = await treeOf(snapshot, root.record, root.time);
       if (compareTo) return comparedReportLines(snapshot, root.record, tree, locale, compareTo);
-      return reportLines(tree, await reportDetailsOf(snapshot, tree), locale);
+      const lines = reportLines(tree, await reportDetailsOf(snapshot, tree), locale);
+      // The header of an initiative with named figures is theirs, as in the weekly report.
+      const named = (await namedFiguresOfTree(snapshot, tree)).root;
+      if (named.length > 0)
+        lines[0] = namedFiguresHeader(tree.initiative.name, named, tree.rollup.root, locale);
+      return lines;
     });
   }
 
