@@ -1,6 +1,7 @@
 import type { Em } from '../db/orm.js';
 import type { InitiativeRecord, ItemRecord } from '../db/records.js';
 import { findItemsPage } from '../db/queries/item.queries.js';
+import { findItemStages } from '../db/queries/report-model.queries.js';
 import { PATH_SEPARATOR, type SheetState, type SheetWorkstream } from '../sheets/sheet-state.js';
 import { loadInitiativeTree, type TreeNode } from './load-initiative-tree.js';
 
@@ -38,17 +39,34 @@ export async function loadSheetState(em: Em, initiative: InitiativeRecord): Prom
   const tree = await loadInitiativeTree(em, initiative);
   const paths = namedPaths(tree.roots);
   const workstreams = new Map<string, SheetWorkstream>();
+  const byId = new Map<number, SheetWorkstream>();
+  const ambiguous = new Set<string>();
   for (const [id, path] of paths) {
     const node = tree.nodes.get(id)!;
-    // Two siblings with one name share a path: the first keeps it, as an import cannot tell them apart.
-    if (!workstreams.has(path))
-      workstreams.set(path, {
-        id,
-        path,
-        hasChildren: node.children.length > 0,
-        manual: node.manualPercentBp !== null,
-      });
+    const ws = {
+      id,
+      path,
+      hasChildren: node.children.length > 0,
+      manual: node.manualPercentBp !== null,
+    };
+    byId.set(id, ws);
+    // Two siblings with one name share a path: the first keeps it, and the path is ambiguous.
+    if (workstreams.has(path)) ambiguous.add(path);
+    else workstreams.set(path, ws);
   }
-  const items = await loadAllItems(em, [...paths.keys()]);
-  return { initiativeId: initiative.id, statusLabels: initiative.statusLabels, workstreams, items };
+  const stages = new Map(
+    (await findItemStages(em, [initiative.id])).map((s) => [s.itemId, s.stage]),
+  );
+  const items = (await loadAllItems(em, [...paths.keys()])).map((i) => ({
+    ...i,
+    stage: stages.get(i.id) ?? null,
+  }));
+  return {
+    initiativeId: initiative.id,
+    statusLabels: initiative.statusLabels,
+    workstreams,
+    byId,
+    ambiguous,
+    items,
+  };
 }

@@ -8,7 +8,7 @@ import { dialectOf } from '../db/orm.js';
 import type { ItemRecord } from '../db/records.js';
 import { findItemsWithStages, writeItemStatuses } from '../db/queries/item.queries.js';
 import { itemsCodec } from './item-codec.js';
-import { assertStageAgrees } from './staged-items.js';
+import { assertStageAgrees } from '../domain/item-rules.js';
 import type { UseCase } from './write-pipeline/use-case.js';
 
 export interface StatusUpdate {

@@ -1,6 +1,6 @@
 import { DomainError } from '../domain/errors.js';
 import type { ItemStatus } from '../domain/item-status.js';
-import { nextPercent } from '../domain/item-rules.js';
+import { assertStageAgrees, nextPercent } from '../domain/item-rules.js';
 import { assertName, cleanNote } from '../domain/tree-rules.js';
 import { assertItemWeight } from '../domain/units.js';
 import { EXPORT_HEADERS, type Field } from './columns.js';
@@ -58,8 +58,7 @@ export interface PlanOptions {
 export function planImport(sheet: ReadSheet, state: SheetState, opts: PlanOptions): ImportPlan {
   const spellings = statusSpellings(state.statusLabels);
   const byId = new Map(state.items.map((i) => [i.id, i]));
-  const pathById = new Map([...state.workstreams.values()].map((w) => [w.id, w.path]));
-  const pathOf = (id: number) => pathById.get(id) ?? String(id);
+  const pathOf = (id: number) => state.byId.get(id)?.path ?? String(id);
   const paths: PathPlan = {
     state,
     created: [],
@@ -73,7 +72,11 @@ export function planImport(sheet: ReadSheet, state: SheetState, opts: PlanOption
     else byName.set(k, [i]);
   }
   const seen = new Map<string, number>();
-  const rows = sheet.rows.map((r) => planRow(r));
+  const rows = withoutItemsInParents(
+    sheet.rows.map((r) => planRow(r)),
+    paths.created,
+    sheet.headers.get('path') ?? EXPORT_HEADERS.path,
+  );
   const matched = new Set(rows.flatMap((r) => (r.item ? [r.item.id] : [])));
   const prune = opts.prune ? state.items.filter((i) => !matched.has(i.id)) : [];
   const count = (a: RowAction) => rows.filter((r) => r.action === a).length;
@@ -106,7 +109,7 @@ export function planImport(sheet: ReadSheet, state: SheetState, opts: PlanOption
     const cell = (f: Field) => r.cells.get(f);
     const rawPath = (cell('path') ?? '').trim();
     const name = check('name', () => assertName(cell('name') ?? '')) ?? cell('name') ?? '';
-    const ws = check('path', () => resolvePath(paths, rawPath));
+    let ws = check('path', () => resolvePath(paths, rawPath));
     let item: SheetItem | null = null;
     const idText = cell('id');
     if (idText !== undefined) {
@@ -116,7 +119,22 @@ export function planImport(sheet: ReadSheet, state: SheetState, opts: PlanOption
         if (!found) throw new DomainError('NOT_FOUND', `ID“${idText}”不是本项目的事项`);
         return found;
       });
-    } else if (ws && ws.id !== null) {
+    }
+    // Siblings of one name share a path. A row that names the item's own workstream by it
+    // leaves the item where it is; any other use of the path cannot say which one is meant.
+    if (ws && ws.id !== null && state.ambiguous.has(ws.path)) {
+      const own = item ? state.byId.get(item.workstreamId) : undefined;
+      if (own?.path === ws.path) ws = { ...own };
+      else {
+        errors.push({
+          row: r.row,
+          column: column('path'),
+          message: `有多个同名工作流“${ws.path}”，无法区分是哪一个；请先给它们改不同的名字`,
+        });
+        ws = null;
+      }
+    }
+    if (idText === undefined && ws && ws.id !== null) {
       const same = byName.get(`${ws.id}\u0000${name}`) ?? [];
       if (same.length > 1)
         check('name', () => {
@@ -181,6 +199,9 @@ export function planImport(sheet: ReadSheet, state: SheetState, opts: PlanOption
       item !== null &&
       ((status !== null && status !== item.status) ||
         (percent !== null && percent !== item.percent));
+    // A staged item's status and percent follow its stage: the write would refuse the change.
+    if (item && item.stage !== null && statusChanged && status !== null && percent !== null)
+      check('status', () => assertStageAgrees(item!, item!.stage!, { status, percent }, []));
     if (item && status && status !== item.status) changes.push(`状态 ${item.status}→${status}`);
     if (item && percent !== null && percent !== item.percent)
       changes.push(`进度 ${item.percent}→${percent}`);
@@ -202,4 +223,31 @@ export function planImport(sheet: ReadSheet, state: SheetState, opts: PlanOption
       errors,
     };
   }
+}
+
+/**
+ * A workstream the file creates under a path also gets children from the file when another row
+ * names a path below it; items (new or moved) cannot go into it then. Found once every row is
+ * planned, whatever the rows' order, so a preview refuses what the write would.
+ */
+function withoutItemsInParents(
+  rows: PlannedRow[],
+  created: readonly string[],
+  column: string,
+): PlannedRow[] {
+  const parents = new Set<string>();
+  for (const path of created) {
+    const parts = path.split(PATH_SEPARATOR);
+    for (let n = 1; n < parts.length; n++) parents.add(parts.slice(0, n).join(PATH_SEPARATOR));
+  }
+  return rows.map((r) => {
+    const placed = r.action === 'create' || (r.item !== null && r.edits.moveTo !== undefined);
+    if (!placed || !parents.has(r.path)) return r;
+    const error = {
+      row: r.row,
+      column,
+      message: `工作流“${r.path}”在本文件中有下级，事项只能加在最下层`,
+    };
+    return { ...r, action: 'error', errors: [...r.errors, error] };
+  });
 }

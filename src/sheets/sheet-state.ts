@@ -4,8 +4,15 @@ import type { ItemStatus, StatusLabelOverrides } from '../domain/item-status.js'
 export interface SheetState {
   readonly initiativeId: number;
   readonly statusLabels: StatusLabelOverrides | null;
-  /** Every workstream by its path of names joined with '/', e.g. `迁移/Hive迁移-风控报表`. */
+  /**
+   * Every workstream by its path of names joined with '/', e.g. `迁移/Hive迁移-风控报表`; of
+   * siblings that share a name, the first (see `ambiguous`).
+   */
   readonly workstreams: ReadonlyMap<string, SheetWorkstream>;
+  /** Every workstream by id, siblings of one name included. */
+  readonly byId: ReadonlyMap<number, SheetWorkstream>;
+  /** Paths that name more than one workstream (siblings of one name): a path cannot tell them apart. */
+  readonly ambiguous: ReadonlySet<string>;
   readonly items: readonly SheetItem[];
 }
 
@@ -25,6 +32,8 @@ export interface SheetItem {
   readonly weight: number;
   readonly note: string | null;
   readonly version: number;
+  /** Its stage when it follows a stage workflow (status and percent come from the stage). */
+  readonly stage: string | null;
 }
 
 export const PATH_SEPARATOR = '/';
