@@ -1,11 +1,13 @@
 import { effectiveTime } from '../domain/effective-time.js';
 import { DomainError } from '../domain/errors.js';
-import { dialectOf } from '../db/orm.js';
-import type { ItemRecord } from '../db/records.js';
+import { dialectOf, type Em } from '../db/orm.js';
+import type { ItemRecord, WorkstreamRecord } from '../db/records.js';
+import { findItemStage } from '../db/queries/report-model.queries.js';
 import { findItemsByIds } from '../db/queries/item.queries.js';
 import { updateItemColumns } from '../db/queries/item-writes.queries.js';
 import { countLiveChildren, findWorkstream } from '../db/queries/workstream.queries.js';
 import { itemsCodec } from './item-codec.js';
+import { workflowFor } from './report-model-lookup.js';
 import type { UseCase } from './write-pipeline/use-case.js';
 
 export interface MoveItemProps {
@@ -15,6 +17,24 @@ export interface MoveItemProps {
   readonly expectedVersion?: number | null;
   /** When it happened (back-dating); absent: now. Not before the item or the target existed. */
   readonly effectiveAt?: Date | null;
+}
+
+/**
+ * A staged item's status and percent follow its stage in its workflow: moved under another
+ * workflow (or none), it would keep a stage nothing defines, and neither setItemStatus nor
+ * setItemStage could change it again. It moves only where the same stages govern.
+ */
+async function assertSameWorkflow(tem: Em, item: ItemRecord, target: WorkstreamRecord) {
+  const staged = await findItemStage(tem, item.id);
+  if (!staged) return;
+  const source = await findWorkstream(tem, item.workstreamId);
+  const [from, to] = [source && (await workflowFor(tem, source)), await workflowFor(tem, target)];
+  if (JSON.stringify(from) !== JSON.stringify(to))
+    throw new DomainError(
+      'INVALID_INPUT',
+      `事项「${item.name}」按阶段计进度（当前阶段：${staged.stage}），只能移到同一阶段流程下的工作流`,
+      ['workstreamId'],
+    );
 }
 
 /**
@@ -56,6 +76,7 @@ export const moveItem: UseCase<MoveItemProps, ItemRecord[]> = {
       throw new DomainError('INVALID_INPUT', '人工填报进度的工作流不能接收事项，请先清除人工进度', [
         'workstreamId',
       ]);
+    await assertSameWorkflow(tem, item, target);
     const version = item.version + 1;
     await updateItemColumns(tem, item.id, { workstreamId: target.id }, version, now);
     return {

@@ -8,7 +8,7 @@ import { parseStatus, parseWholeNumber, statusSpellings } from './parse-cells.js
 import type { ReadSheet, SheetRow } from './read-sheet.js';
 import { PATH_SEPARATOR, type SheetItem, type SheetState } from './sheet-state.js';
 import { planEdits, type ItemEdits } from './plan-edits.js';
-import { resolvePath, type PathPlan } from './plan-paths.js';
+import { resolvePath, type PathPlan, type ResolvedPath } from './plan-paths.js';
 
 export type RowAction = 'create' | 'update' | 'unchanged' | 'error';
 
@@ -71,6 +71,16 @@ export function planImport(sheet: ReadSheet, state: SheetState, opts: PlanOption
     if (same) same.push(i);
     else byName.set(k, [i]);
   }
+  /** The workflow a path will follow: its own workstream's, or a new one's nearest existing ancestor's. */
+  const workflowOfPath = (ws: ResolvedPath): string | null => {
+    if (ws.id !== null) return state.workflows.get(ws.id) ?? null;
+    const parts = ws.path.split(PATH_SEPARATOR);
+    for (let n = parts.length - 1; n >= 1; n--) {
+      const known = state.workstreams.get(parts.slice(0, n).join(PATH_SEPARATOR));
+      if (known) return state.workflows.get(known.id) ?? null;
+    }
+    return state.topWorkflow;
+  };
   const seen = new Map<string, number>();
   const rows = withoutItemsInParents(
     sheet.rows.map((r) => planRow(r)),
@@ -199,6 +209,15 @@ export function planImport(sheet: ReadSheet, state: SheetState, opts: PlanOption
       item !== null &&
       ((status !== null && status !== item.status) ||
         (percent !== null && percent !== item.percent));
+    // A staged item moves only where the same stages govern (moveItem refuses otherwise).
+    if (item && item.stage !== null && ws && edits.moveTo !== undefined) {
+      if (workflowOfPath(ws) !== (state.workflows.get(item.workstreamId) ?? null))
+        errors.push({
+          row: r.row,
+          column: column('path'),
+          message: `事项「${item.name}」按阶段计进度（当前阶段：${item.stage}），只能移到同一阶段流程下的工作流`,
+        });
+    }
     // A staged item's status and percent follow its stage: the write would refuse the change.
     if (item && item.stage !== null && statusChanged && status !== null && percent !== null)
       check('status', () => assertStageAgrees(item!, item!.stage!, { status, percent }, []));

@@ -14,6 +14,13 @@ export interface SheetState {
   /** Paths that name more than one workstream (siblings of one name): a path cannot tell them apart. */
   readonly ambiguous: ReadonlySet<string>;
   readonly items: readonly SheetItem[];
+  /**
+   * The stage workflow governing each workstream (its stages as JSON, null: none), and the
+   * initiative's own, which a new top-level workstream follows: a staged item moves only
+   * where the same stages govern.
+   */
+  readonly workflows: ReadonlyMap<number, string | null>;
+  readonly topWorkflow: string | null;
 }
 
 export interface SheetWorkstream {

@@ -4,7 +4,12 @@ import { importSheet } from '../../src/services/import-sheet.js';
 import { ALL_INITIATIVES } from '../../src/services/write-scope.js';
 import { DIALECTS } from '../helpers/databases.js';
 import * as RM from '../helpers/report-model-ops.js';
-import { CREATE_INITIATIVE, CREATE_ITEMS, CREATE_WORKSTREAM } from '../helpers/operations.js';
+import {
+  CREATE_INITIATIVE,
+  CREATE_ITEMS,
+  CREATE_WORKSTREAM,
+  MOVE_ITEM,
+} from '../helpers/operations.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 
 /** An import's preview refuses, row by row, what its write would refuse. */
@@ -98,5 +103,31 @@ describe.each(DIALECTS)('an import preview is the write’s verdict (%s)', (dial
     expect(placed.b.items.nodes).toEqual([{ name: 'x2' }]);
     const fresh = await run('twins', '工作流,事项\ndup,x3\n', true);
     expect(errorsOf(fresh)).toEqual([{ row: 2, column: '工作流' }]);
+  });
+
+  it('moves a staged item only where the same stages govern, by GraphQL and by import alike', async () => {
+    const ini = (await ok(CREATE_INITIATIVE, { key: 'flows', name: 'F' })).initiative.id;
+    const ws = async (name: string) =>
+      (await ok(CREATE_WORKSTREAM, { initiativeId: ini, name })).workstream.id as string;
+    const [a, b, other] = [await ws('a'), await ws('b'), await ws('other')];
+    const stages = [{ name: 's1' }, { name: 's2' }];
+    await ok(RM.DEFINE_STAGES, { initiativeId: ini, workstreamId: a, stages });
+    await ok(RM.DEFINE_STAGES, { initiativeId: ini, workstreamId: b, stages });
+    const [x] = (await ok(CREATE_ITEMS, { workstreamId: a, items: [{ name: 'x' }] })).items;
+    await ok(RM.SET_ITEM_STAGE, { itemId: x.id, stage: 's2' });
+    // No workflow governs `other`: the item would keep a stage nothing defines.
+    const refused = Object.values(
+      await app.ok(MOVE_ITEM, { input: { itemId: x.id, workstreamId: other } }),
+    )[0] as any;
+    expect(refused.userErrors).toMatchObject([{ code: 'INVALID_INPUT', field: ['workstreamId'] }]);
+    const preview = await run('flows', `ID,工作流,事项\n${x.id},other,x\n`, true);
+    expect(errorsOf(preview)).toEqual([{ row: 2, column: '工作流' }]);
+    // The same stages govern `b`: the move goes through, and the item can still change stage.
+    expect((await run('flows', `ID,工作流,事项\n${x.id},b,x\n`, true)).plan.summary).toMatchObject({
+      update: 1,
+      error: 0,
+    });
+    await ok(MOVE_ITEM, { itemId: x.id, workstreamId: b });
+    await ok(RM.SET_ITEM_STAGE, { itemId: x.id, stage: 's1' });
   });
 });
