@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { EXIT, graphqlRequest, ReportError } from './report-client.js';
 import { reportUrlFromEnv } from './report-url.js';
 import { terminalSafe } from './terminal-text.js';
+import { isIsoTime } from '../domain/tree-rules.js';
 
 export interface HistoryOptions {
   readonly from: string;
@@ -28,10 +29,10 @@ const QUERY = `query History($key: String!, $from: DateTimeISO!, $to: DateTimeIS
   initiative(key: $key) { progressHistory(from: $from, to: $to, every: $every, knownAt: $knownAt) {
     at percent credit counted total byStatus { status count } } } }`;
 
-/** A day (YYYY-MM-DD: its start, +08:00) or an ISO time, as the server takes it. */
+/** A day (YYYY-MM-DD: its start, +08:00; a real day, not 2023-02-30) or an ISO time, as the server takes it. */
 function timeArg(value: string, option: string): string {
   const iso = /^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00+08:00` : value;
-  if (Number.isNaN(Date.parse(iso)))
+  if (!isIsoTime(iso))
     throw new ReportError(`${option} must be a date (YYYY-MM-DD) or an ISO time`, EXIT.USAGE);
   return iso;
 }

@@ -7,6 +7,7 @@ import { graphqlEndpoint, parseHttpUrl } from './report-url.js';
 import { terminalSafe } from './terminal-text.js';
 import { exitCodeFor, oneLineUsageErrors } from './usage-errors.js';
 import { packageVersion } from './version.js';
+import { isCalendarDate, isIsoTime } from '../domain/tree-rules.js';
 
 const ENV_HELP = `
 Environment (serve, migrate, seed, verify, token, import, export):
@@ -36,8 +37,17 @@ const httpUrl = (value: string): string => {
   return graphqlEndpoint(value);
 };
 const day = (value: string): string => {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(value)))
-    throw new InvalidArgumentError('Give a date as YYYY-MM-DD.');
+  if (!isCalendarDate(value)) throw new InvalidArgumentError('Give a real date as YYYY-MM-DD.');
+  return value;
+};
+const dayOrTime = (value: string): string => {
+  const ok = /^\d{4}-\d{2}-\d{2}$/.test(value) ? isCalendarDate(value) : isIsoTime(value);
+  if (!ok) throw new InvalidArgumentError('Give a real date (YYYY-MM-DD) or an ISO time.');
+  return value;
+};
+const isoTime = (value: string): string => {
+  if (!isIsoTime(value))
+    throw new InvalidArgumentError('Give an ISO time, e.g. 2023-05-15T09:00:00+08:00.');
   return value;
 };
 
@@ -107,7 +117,11 @@ program
     'report the figures as of the end of that day (+08:00), and date the --all title (第N周); default today, live',
     day,
   )
-  .option('--known-at <time>', 'as the report read at this ISO time (reproduces a published one)')
+  .option(
+    '--known-at <time>',
+    'as the report read at this ISO time (reproduces a published one)',
+    isoTime,
+  )
   .option('--compare <when>', "add each figure's change since last-week or a date (YYYY-MM-DD)")
   .option('--out <file>', 'write to a file instead of stdout (the exact text, unfiltered)')
   .option('--token <token>', 'API token, sent as Authorization: Bearer')
@@ -128,8 +142,12 @@ program
   .description(
     'print the burn-up series (credit, counted, total, per status) from a running server',
   )
-  .requiredOption('--from <time>', 'first point: YYYY-MM-DD (00:00 +08:00) or an ISO time')
-  .option('--to <time>', 'last point at or before this time (default now)')
+  .requiredOption(
+    '--from <time>',
+    'first point: YYYY-MM-DD (00:00 +08:00) or an ISO time',
+    dayOrTime,
+  )
+  .option('--to <time>', 'last point at or before this time (default now)', dayOrTime)
   .option('--every <step>', 'day, week or month', 'week')
   .addOption(
     new Option(
@@ -137,7 +155,7 @@ program
       "csv or json (default: from --out's extension, else csv)",
     ).choices(['csv', 'json']),
   )
-  .option('--known-at <time>', 'as the log was known at this ISO time')
+  .option('--known-at <time>', 'as the log was known at this ISO time', isoTime)
   .option(
     '--url <url>',
     "GraphQL endpoint, or the server's address for its /graphql (default: JINDU_URL, else http://HOST:PORT/graphql)",

@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { escapeMarkdown } from '../domain/markdown.js';
+import { isCalendarDate } from '../domain/tree-rules.js';
 import { EXIT, graphqlRequest, ReportError } from './report-client.js';
 import { reportUrlFromEnv } from './report-url.js';
 import { terminalSafe } from './terminal-text.js';
@@ -38,8 +39,7 @@ export function compareTime(compare: string | undefined, date: string | undefine
     const end = date ? Date.parse(endOfDay(date)!) : Date.now();
     return new Date(end - 7 * 86_400_000).toISOString();
   }
-  if (/^\d{4}-\d{2}-\d{2}$/.test(compare) && !Number.isNaN(Date.parse(endOfDay(compare)!)))
-    return endOfDay(compare);
+  if (isCalendarDate(compare)) return endOfDay(compare);
   throw new ReportError('--compare must be last-week or a date (YYYY-MM-DD)', EXIT.USAGE);
 }
 

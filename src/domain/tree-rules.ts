@@ -87,10 +87,25 @@ export function cleanNote(
   return checkText(value, { field, shape: 'multiline', max });
 }
 
+/**
+ * True for a real calendar day written YYYY-MM-DD. JavaScript's Date rolls 2023-02-30 over to
+ * 2 March instead of refusing it, so the day must come back the same.
+ */
+export function isCalendarDate(value: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
+  const at = Date.parse(`${value}T00:00:00Z`);
+  return !Number.isNaN(at) && new Date(at).toISOString().slice(0, 10) === value;
+}
+
+/** True for an ISO time whose day, when written YYYY-MM-DD first, is a real one. */
+export function isIsoTime(value: string): boolean {
+  const day = /^(\d{4}-\d{2}-\d{2})(?:$|T)/.exec(value);
+  return (!day || isCalendarDate(day[1]!)) && !Number.isNaN(Date.parse(value));
+}
+
 /** ISO calendar date (YYYY-MM-DD) or INVALID_INPUT. */
 export function assertIsoDate(value: string, field: string): string {
-  const ok = /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(`${value}T00:00:00Z`));
-  if (!ok || new Date(`${value}T00:00:00Z`).toISOString().slice(0, 10) !== value) {
+  if (!isCalendarDate(value)) {
     throw new DomainError('INVALID_INPUT', `${field} 必须是 YYYY-MM-DD 格式的日期`, [field]);
   }
   return value;

@@ -130,6 +130,8 @@ export function createHttpServer(deps: HttpDeps): Server {
   return server;
 }
 
+const READ_ONLY = new Set(['/livez', '/readyz', '/metrics']);
+
 async function handle(
   req: IncomingMessage,
   res: ServerResponse,
@@ -145,6 +147,9 @@ async function handle(
   } catch {
     return sendJsonError(res, 400, 'BAD_REQUEST', '无法解析请求地址');
   }
+  // The probes and metrics are reads: another method is a 405, as on every other route.
+  if (READ_ONLY.has(url.pathname) && req.method !== 'GET' && req.method !== 'HEAD')
+    return sendJsonError(res, 405, 'METHOD_NOT_ALLOWED', '只支持 GET', { allow: 'GET, HEAD' });
   switch (url.pathname) {
     case '/livez':
       return sendJson(res, 200, { status: 'ok' });

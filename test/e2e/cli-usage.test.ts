@@ -57,6 +57,14 @@ describe('the jindu command line, as a new user meets it', () => {
     await expectUsageError(['report', 'hive', '--format', 'xml'], "argument 'xml' is invalid");
     await expectUsageError(['report', 'hive', '--url', 'notaurl'], "argument 'notaurl' is invalid");
     await expectUsageError(['report', 'hive', '--date', '13/05/2023'], 'YYYY-MM-DD');
+    // Days JavaScript would roll over to another month are not dates.
+    await expectUsageError(['report', 'hive', '--date', '2023-02-29'], 'real date');
+    await expectUsageError(
+      ['export', 'hive', '--as-of', '2023-02-30', '--out', 'x.csv'],
+      'real date',
+    );
+    await expectUsageError(['report', 'hive', '--known-at', '2023-04-31T09:00:00Z'], 'ISO time');
+    await expectUsageError(['history', 'hive', '--from', '2023-02-30'], 'real date');
     await expectUsageError(['report', '--bogus'], "unknown option '--bogus'");
     await expectUsageError(
       ['token', 'create', '--name', 'x'],

@@ -86,7 +86,7 @@ describe('jindu history and report --compare against a server with a generated h
   it('refuses bad input with an exit code and one line', async () => {
     const cases: [string[], number, string][] = [
       [['--from', '2026-01-10', '--to', '2026-01-01'], 1, 'from 不能晚于 to'],
-      [['--from', 'yesterday'], 2, '--from must be a date'],
+      [['--from', 'yesterday'], 2, 'a real date (YYYY-MM-DD) or an ISO time'],
       [['--from', '2026-01-01', '--every', 'year'], 2, '--every must be day, week or month'],
       [['--from', '2026-01-01', '--format', 'xml'], 2, 'Allowed choices are csv, json'],
     ];
@@ -182,7 +182,7 @@ describe('jindu history and report --compare against a server with a generated h
     expect(rows.length - 1).toBe(then.totalCount);
     const live = (await api.ok(`{ initiative(key: "hist") { items { totalCount } } }`)).initiative;
     expect(live.items.totalCount).not.toBe(then.totalCount);
-    expect(new Set(rows.slice(1).map((r) => r.split(',')[0]))).toEqual(
+    expect(new Set(rows.slice(1).map((r) => r.split(',')[0]!.replace(/^"|"$/g, '')))).toEqual(
       new Set(then.nodes.map((n: { id: string }) => n.id)),
     );
   });

@@ -78,6 +78,9 @@ describe('jindu serve, over HTTP, on a real SQLite file', () => {
       ],
       [fetch(`${server.url}/nowhere`), 404, 'NOT_FOUND'],
       [fetch(`${server.url}/graphql`, { method: 'DELETE' }), 405, 'METHOD_NOT_ALLOWED'],
+      [fetch(`${server.url}/livez`, { method: 'POST' }), 405, 'METHOD_NOT_ALLOWED'],
+      [fetch(`${server.url}/readyz`, { method: 'DELETE' }), 405, 'METHOD_NOT_ALLOWED'],
+      [fetch(`${server.url}/metrics`, { method: 'PUT' }), 405, 'METHOD_NOT_ALLOWED'],
     ];
     for (const [pending, status, code] of cases) {
       const res = await pending;

@@ -148,6 +148,27 @@ describe.each(DIALECTS)(
         [{ statusLabels: [{ status: 'DONE', label: 'x\ny' }] }, 'INVALID_INPUT', 'statusLabels'],
         [{ objective: 'x'.repeat(201) }, 'INVALID_INPUT', 'objective'],
         [{ effectiveAt: '2000-01-01T00:00:00Z', phase: 'p' }, 'INVALID_INPUT', 'effectiveAt'],
+        // A list that says two things of one status is refused, not read last-wins.
+        [
+          {
+            rollupPolicy: [
+              { status: 'DONE', credit: 'EXCLUDED' },
+              { status: 'DONE', credit: 'ZERO' },
+            ],
+          },
+          'INVALID_INPUT',
+          'rollupPolicy',
+        ],
+        [
+          {
+            statusLabels: [
+              { status: 'DONE', label: '完' },
+              { status: 'DONE', label: '完成了' },
+            ],
+          },
+          'INVALID_INPUT',
+          'statusLabels',
+        ],
       ];
       for (const [input, code, field] of cases) {
         const p = await payload(UPDATE_INITIATIVE, { initiativeId: id, ...input });

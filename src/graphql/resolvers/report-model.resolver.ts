@@ -142,7 +142,7 @@ export class ReportModelResolver {
             String(i),
             'scopeWorkstreamId',
           ]),
-          policy: policyOf(f.policy),
+          policy: policyOf(f.policy, ['figures', String(i), 'policy']),
         })),
         effectiveAt: input.effectiveAt,
       });

@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import {
   assertInitiativeKey,
   assertIsoDate,
+  isCalendarDate,
+  isIsoTime,
   assertMoveKeepsTree,
   assertName,
   childPath,
@@ -214,5 +216,27 @@ describe('cleanText', () => {
     });
     expect(cleanText(' abcde ', 'phase', 5)).toBe('abcde');
     expect(codeOf(() => cleanText('abcdef', 'phase', 5))).toBe('INVALID_INPUT');
+  });
+});
+
+describe('calendar days and ISO times', () => {
+  it('takes real days only: JavaScript would roll 2023-02-30 over to March', () => {
+    for (const ok of ['2023-05-13', '2024-02-29', '2000-02-29'])
+      expect(isCalendarDate(ok)).toBe(true);
+    for (const bad of [
+      '2023-02-29',
+      '2023-02-30',
+      '2023-04-31',
+      '2023-13-01',
+      '2023-5-13',
+      '13/05/2023',
+    ])
+      expect(isCalendarDate(bad)).toBe(false);
+  });
+
+  it('checks the day of an ISO time too', () => {
+    expect(isIsoTime('2023-05-15T09:00:00+08:00')).toBe(true);
+    expect(isIsoTime('2023-04-31T09:00:00Z')).toBe(false);
+    expect(isIsoTime('yesterday')).toBe(false);
   });
 });
