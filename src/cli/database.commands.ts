@@ -57,7 +57,7 @@ export async function seedCommand(opts: { reset?: boolean; yes?: boolean }): Pro
 /** `jindu verify`: recomputes counters and figures from the items; exit 1 on any difference. */
 export async function verifyCommand(opts: { json?: boolean }): Promise<number> {
   const { config, log } = setup();
-  const orm = await openDatabase(config, log);
+  const orm = await openDatabase(config, log, undefined, { existing: true });
   try {
     const report = await verifyCounters(orm.em.fork() as Em);
     if (opts.json) console.log(JSON.stringify(report, null, 2));
@@ -85,7 +85,7 @@ export async function verifyCommand(opts: { json?: boolean }): Promise<number> {
 /** `jindu verify --replay`: rebuilds everything from the change log alone and compares. */
 export async function verifyReplayCommand(opts: { json?: boolean }): Promise<number> {
   const { config, log } = setup();
-  const orm = await openDatabase(config, log);
+  const orm = await openDatabase(config, log, undefined, { existing: true });
   try {
     const { verifyReplay } = await import('../services/verify-replay.js');
     const report = await verifyReplay(orm.em.fork() as Em);
@@ -116,7 +116,7 @@ export async function snapshotCommand(opts: { initiative?: string; at?: string }
     return 2;
   }
   const { config, log } = setup();
-  const orm = await openDatabase(config, log);
+  const orm = await openDatabase(config, log, undefined, { existing: true });
   try {
     const { takeSnapshot } = await import('../services/snapshots.js');
     const em = orm.em.fork() as Em;

@@ -20,7 +20,12 @@ const endOfDay = (day: string) => Date.parse(`${day}T23:59:59.999+08:00`);
 
 /** `jindu export KEY --format xlsx|csv [--as-of YYYY-MM-DD] --out FILE`. */
 export async function exportCommand(key: string, opts: ExportOptions): Promise<number> {
-  const orm = await openDatabase(loadConfig(), createLogger(process.env.LOG_LEVEL ?? 'warn'));
+  const orm = await openDatabase(
+    loadConfig(),
+    createLogger(process.env.LOG_LEVEL ?? 'warn'),
+    undefined,
+    { existing: true },
+  );
   try {
     const { bytes } = await exportSheet({
       em: orm.em.fork() as Em,

@@ -33,7 +33,9 @@ export async function importCommand(file: string, opts: ImportOptions): Promise<
     return 1;
   }
   const config = loadConfig();
-  const orm = await openDatabase(config, createLogger(process.env.LOG_LEVEL ?? 'warn'));
+  const orm = await openDatabase(config, createLogger(process.env.LOG_LEVEL ?? 'warn'), undefined, {
+    existing: true,
+  });
   const bar =
     process.stderr.isTTY && !opts.dryRun
       ? new SingleBar({ stream: process.stderr, hideCursor: true })

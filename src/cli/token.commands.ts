@@ -10,9 +10,12 @@ import { formatTable } from './text-table.js';
 import { tokenErrorMessage, type TokenInput } from './token-messages.js';
 import { EXIT_CODE } from './usage-errors.js';
 
-async function withDb<T>(run: (em: Em) => Promise<T>): Promise<T> {
+/** `existing`: the database must be there already (listing or revoking in a new file is a typo). */
+async function withDb<T>(run: (em: Em) => Promise<T>, existing = true): Promise<T> {
   const config = loadConfig();
-  const orm = await openDatabase(config, createLogger(process.env.LOG_LEVEL ?? 'warn'));
+  const orm = await openDatabase(config, createLogger(process.env.LOG_LEVEL ?? 'warn'), undefined, {
+    existing,
+  });
   try {
     return await run(orm.em.fork() as Em);
   } finally {
@@ -54,7 +57,7 @@ export async function tokenCreateCommand(opts: {
     } catch (err) {
       return fail(err, opts);
     }
-  });
+  }, false); // a first token may be made before the first start: it creates the database
 }
 
 function state(t: TokenInfo): 'revoked' | 'expired' | 'active' {

@@ -1,9 +1,11 @@
+import { existsSync } from 'node:fs';
 import type { MikroORM } from '@mikro-orm/core';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import { migrate, openOrm, type Em } from './orm.js';
 import { checkSqlitePragmas } from './sqlite-pragmas.js';
 import { withStartupLock } from './startup-lock.js';
+import { sqliteFileOf } from './sqlite-file.js';
 
 /**
  * Opens the configured database, checks SQLite's durability settings (every start, first boot
@@ -14,7 +16,16 @@ export async function openDatabase(
   config: Config,
   log: Logger,
   prepare?: (orm: MikroORM) => Promise<void>,
+  options: { readonly existing?: boolean } = {},
 ): Promise<MikroORM> {
+  // A command that reads or changes what is there (verify, export, import, token list…) on a
+  // SQLite file that does not exist would create an empty database and report on it ("0
+  // initiatives… ok"): a mistyped DATABASE_URL is said, not hidden.
+  const file = sqliteFileOf(config.databaseUrl);
+  if (options.existing && file !== null && !existsSync(file))
+    throw new Error(
+      `no database at ${file}; check DATABASE_URL, or create it by starting the server once (npm start) or with \`jindu migrate\``,
+    );
   const orm = await openOrm({
     databaseUrl: config.databaseUrl,
     sqliteSynchronous: config.sqliteSynchronous,

@@ -1,5 +1,7 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { NODE_FLAGS } from '../../src/server/async-context.js';
 import { JINDU, ROOT, runCli } from '../helpers/server-process.js';
@@ -70,6 +72,25 @@ describe('the jindu command line, as a new user meets it', () => {
       ['token', 'create', '--name', 'x'],
       "jindu token create: required option '--role <role>' not specified",
     );
+  });
+
+  it('refuses to read a database that is not there, and creates none (a mistyped DATABASE_URL)', async () => {
+    const file = join(tmpdir(), `jindu-missing-${process.pid}`, 'typo.sqlite');
+    const env = { DATABASE_URL: `sqlite:${file}` };
+    const commands = [
+      ['verify'],
+      ['verify', '--replay'],
+      ['token', 'list'],
+      ['token', 'revoke', 'someone'],
+      ['export', 'hive', '--out', join(tmpdir(), `jindu-missing-${process.pid}.csv`)],
+      ['snapshot'],
+    ];
+    const runs = await Promise.all(commands.map((args) => runCli(args, env)));
+    runs.forEach((res, i) => {
+      expect(res.code, commands[i]!.join(' ')).toBe(1);
+      expect(res.stderr).toContain(`no database at ${file}`);
+    });
+    expect(existsSync(file)).toBe(false);
   });
 
   it('strips terminal controls from what it echoes of the command line', async () => {
