@@ -2,6 +2,7 @@ import { formatRatioPercent, formatUnits } from './format-number.js';
 import type { RollupPolicy } from './rollup-policy.js';
 import { foldTree, type Figure, type RollupNode } from './rollup.js';
 import { percentOf } from './units.js';
+import { reportPercent } from './report-lines.js';
 
 /**
  * Named figures: an initiative's own headline numbers (Hive: 总进度 over the whole tree, 迁移进度
@@ -115,14 +116,14 @@ export function formatFiguresHeader(
 ): string {
   return figures
     .map((f, i) => {
-      const p = formatRatioPercent(f.credit, f.counted) ?? '—';
+      const p = reportPercent(f, locale);
       if (locale === 'zh-CN')
         return i === 0
-          ? `${text(initiative)}${text(f.name)}：${p}%`
-          : `，${text(f.name)}${f.total > 0 ? `（总数${f.total}个）` : ''}：${p}%`;
+          ? `${text(initiative)}${text(f.name)}：${p}`
+          : `，${text(f.name)}${f.total > 0 ? `（总数${f.total}个）` : ''}：${p}`;
       return i === 0
-        ? `${text(initiative)} ${text(f.name)}: ${p}%`
-        : `; ${text(f.name)}${f.total > 0 ? ` (${f.total} items)` : ''}: ${p}%`;
+        ? `${text(initiative)} ${text(f.name)}: ${p}`
+        : `; ${text(f.name)}${f.total > 0 ? ` (${f.total} items)` : ''}: ${p}`;
     })
     .join('');
 }

@@ -67,12 +67,20 @@ export const REPORT_STATUS_ORDER: readonly ItemStatus[] = [
   'NOT_STARTED',
 ];
 
-const pct = (f: ReportFigure) => formatRatioPercent(f.credit, f.counted) ?? '—';
+/**
+ * A figure as a report writes it: `87.23%`, or the locale's words for one with nothing counted
+ * (`暂无`), where a bare `—%` read as a broken number.
+ */
+export function reportPercent(f: { credit: number; counted: number }, locale: Locale): string {
+  const p = formatRatioPercent(f.credit, f.counted);
+  return p === null ? words(locale).none : `${p}%`;
+}
 
 const ZH = {
-  header: (name: string, p: string) => `${name}总进度：${p}%`,
-  headerPart: (name: string, n: number, p: string) => `，${name}进度（总数${n}个）：${p}%`,
-  headerManual: (name: string, p: string) => `，${name}进度：${p}%`,
+  none: '暂无',
+  header: (name: string, p: string) => `${name}总进度：${p}`,
+  headerPart: (name: string, n: number, p: string) => `，${name}进度（总数${n}个）：${p}`,
+  headerManual: (name: string, p: string) => `，${name}进度：${p}`,
   line: (n: string, name: string, phase: string, total: number, parts: string) =>
     `${n}【${name}】，进度：${phase}。${total > 0 ? `总计${total}个${parts ? `，${parts}` : ''}。` : ''}`,
   part: (label: string, count: number, details: string) =>
@@ -84,9 +92,10 @@ const ZH = {
 };
 
 const EN = {
-  header: (name: string, p: string) => `${name} overall progress: ${p}%`,
-  headerPart: (name: string, n: number, p: string) => `; ${name} progress (${n} items): ${p}%`,
-  headerManual: (name: string, p: string) => `; ${name} progress: ${p}%`,
+  none: 'none yet',
+  header: (name: string, p: string) => `${name} overall progress: ${p}`,
+  headerPart: (name: string, n: number, p: string) => `; ${name} progress (${n} items): ${p}`,
+  headerManual: (name: string, p: string) => `; ${name} progress: ${p}`,
   line: (n: string, name: string, phase: string, total: number, parts: string) =>
     `${n}[${name}] Phase: ${phase}.${total > 0 ? ` ${total} in total${parts ? `: ${parts}` : ''}.` : ''}`,
   part: (label: string, count: number, details: string) =>
@@ -116,10 +125,12 @@ export function formatReportHeader(header: ReportHeader, style: ReportStyle): st
     .filter((p) => p.figure.counted > 0)
     .map((p) =>
       p.total > 0
-        ? w.headerPart(text(p.name), p.total, pct(p.figure))
-        : w.headerManual(text(p.name), pct(p.figure)),
+        ? w.headerPart(text(p.name), p.total, reportPercent(p.figure, style.locale))
+        : w.headerManual(text(p.name), reportPercent(p.figure, style.locale)),
     );
-  return w.header(text(header.initiative), pct(header.figure)) + parts.join('');
+  return (
+    w.header(text(header.initiative), reportPercent(header.figure, style.locale)) + parts.join('')
+  );
 }
 
 /**
@@ -179,7 +190,8 @@ export function formatReportLine(
       detailsOf(s, facts, style).join(w.join),
     ),
   );
-  const phase = facts.phase === null ? `${pct(facts.figure)}%` : text(facts.phase);
+  const phase =
+    facts.phase === null ? reportPercent(facts.figure, style.locale) : text(facts.phase);
   return w.line(
     number === null ? '' : `${number}.`,
     text(facts.name),

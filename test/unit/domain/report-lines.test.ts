@@ -126,6 +126,16 @@ describe('formatReportHeader', () => {
     expect(formatReportHeader({ initiative: 'H', figure: HIVE_FIG, parts }, style)).toBe(expected);
   });
 
+  it('says so in words when nothing is counted, never a bare —%', () => {
+    const none = { credit: 0, counted: 0 };
+    expect(formatReportHeader({ initiative: 'H', figure: none, parts: [] }, ZH)).toBe(
+      'H总进度：暂无',
+    );
+    expect(formatReportHeader({ initiative: 'H', figure: none, parts: [] }, EN)).toBe(
+      'H overall progress: none yet',
+    );
+  });
+
   it.each([
     [86_105_000, 100 * M, '86.11'], // exactly 86.105: half-up, never 86.10
     [1, 20_000, '0.01'], // exactly 0.005
