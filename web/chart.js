@@ -2,7 +2,7 @@ import { html } from 'htm/preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import uPlot from 'uplot';
 import { BURNUP, gql } from './api.js';
-import { t } from './i18n.js';
+import { pct, reportDay, t } from './i18n.js';
 import { useLiveQuery } from './live-updates.js';
 
 const WEEK_MS = 7 * 86_400_000;
@@ -76,34 +76,40 @@ function Plot({ points, target, p50, p85 }) {
   return html`<div ref=${box} class="plot" aria-hidden="true"></div>`;
 }
 
-/** The chart's text alternative: every point, as exact as the server gave it. */
+/**
+ * The chart's text alternative: every point, as exact as the server gave it. Hidden, it sits in
+ * a visually hidden box (a table keeps its content's width whatever width it is given, and ran
+ * off a phone's screen); shown, in a box that scrolls sideways when it is wider than the screen.
+ */
 function DataTable({ points, shown }) {
-  return html`<table class=${shown ? 'points' : 'points visually-hidden'}>
-    <caption>
-      ${t('chartData')}
-    </caption>
-    <thead>
-      <tr>
-        <th scope="col">${t('date')}</th>
-        <th scope="col">${t('percent')}</th>
-        <th scope="col">${t('credit')}</th>
-        <th scope="col">${t('scope')}</th>
-        <th scope="col">${t('items')}</th>
-      </tr>
-    </thead>
-    <tbody>
-      ${points.map(
-        (p) =>
-          html`<tr>
-            <th scope="row"><time datetime=${p.at}>${p.at.slice(0, 10)}</time></th>
-            <td>${p.percent === null ? '—' : `${num(p.percent)}%`}</td>
-            <td>${num(p.credit)}</td>
-            <td>${num(p.counted)}</td>
-            <td>${p.total}</td>
-          </tr>`,
-      )}
-    </tbody>
-  </table>`;
+  return html`<div class=${shown ? 'scroll-x' : 'visually-hidden'}>
+    <table class="points">
+      <caption>
+        ${t('chartData')}
+      </caption>
+      <thead>
+        <tr>
+          <th scope="col">${t('date')}</th>
+          <th scope="col">${t('percent')}</th>
+          <th scope="col">${t('credit')}</th>
+          <th scope="col">${t('scope')}</th>
+          <th scope="col">${t('items')}</th>
+        </tr>
+      </thead>
+      <tbody>
+        ${points.map(
+          (p) =>
+            html`<tr>
+              <th scope="row"><time datetime=${p.at}>${reportDay(p.at)}</time></th>
+              <td>${pct(p.percent)}</td>
+              <td>${num(p.credit)}</td>
+              <td>${num(p.counted)}</td>
+              <td>${p.total}</td>
+            </tr>`,
+        )}
+      </tbody>
+    </table>
+  </div>`;
 }
 
 function ForecastLine({ forecast, targetDate }) {

@@ -1,5 +1,5 @@
 import { html } from 'htm/preact';
-import { t } from './i18n.js';
+import { reportDay, t } from './i18n.js';
 
 /** Health: a coloured status word and the server's reason beside it (not only in a tooltip). */
 export function Health({ health }) {
@@ -34,7 +34,7 @@ export function Stalled({ stalled, labels }) {
               ${label(s.item.status)} ${s.item.status === 'IN_PROGRESS' ? `${s.item.percent}%` : ''}
             </td>
             <td>
-              <time datetime=${s.lastChangeAt}>${s.lastChangeAt.slice(0, 10)}</time> ·
+              <time datetime=${s.lastChangeAt}>${reportDay(s.lastChangeAt)}</time> ·
               ${t('daysAgo', s.days)}
             </td>
           </tr>`,

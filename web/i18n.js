@@ -125,3 +125,6 @@ export const STATUSES = [
   'CANCELLED',
 ];
 export const pct = (p) => (p === null || p === undefined ? '—' : `${p.toFixed(2)}%`);
+/** The report's day of a time: its date in China (+08:00), the team's time zone, not UTC's. */
+export const reportDay = (iso) =>
+  new Date(Date.parse(iso) + 8 * 3_600_000).toISOString().slice(0, 10);

@@ -1,5 +1,5 @@
 import { html } from 'htm/preact';
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { EXPLAIN, gql, ITEMS, SET_MANY, SET_ONE } from './api.js';
 import { Bar, Legend } from './bar.js';
 import { gqlLocale, pct, STATUSES, t } from './i18n.js';
@@ -45,24 +45,40 @@ export function TreeNode({ node, onChanged, canEdit }) {
           </ul>`
         : null
     }
-    ${open && leaf ? html`<${Items} workstreamId=${node.id} onChanged=${onChanged} canEdit=${canEdit} labels=${node.progress.byStatus} />` : null}
+    ${open && leaf ? html`<${Items} workstreamId=${node.id} onChanged=${onChanged} canEdit=${canEdit} labels=${node.progress.byStatus} stamp=${stampOf(node.progress)} />` : null}
   </li>`;
 }
+
+/** What moves when an item of the node changes status or percent (a write elsewhere, seen live). */
+const stampOf = (progress) =>
+  [progress.percent, progress.total, ...progress.byStatus.map((b) => b.count)].join('|');
 
 const errorsFor = (errs, prefix) =>
   errs.filter((e) => !prefix || (e.field ?? []).join('.').startsWith(prefix));
 
 /** A leaf's items, editable in place with a token; several can be set at once (one setItemStatuses). */
-function Items({ workstreamId, onChanged, canEdit, labels }) {
+function Items({ workstreamId, onChanged, canEdit, labels, stamp }) {
   const [items, setItems] = useState(null);
   const [errors, setErrors] = useState({});
   const [picked, setPicked] = useState(new Set());
   const [bulk, setBulk] = useState('DONE');
   const load = () => gql(ITEMS, { id: workstreamId }).then((d) => setItems(d.node.items.nodes));
+  // The leaf's figures moved (a write here or elsewhere, seen live): its rows are read again, so
+  // each row shows the item as it is and its next save expects the version it now has.
+  const seen = useRef(stamp);
+  useEffect(() => {
+    if (seen.current === stamp) return;
+    seen.current = stamp;
+    if (items !== null) load();
+  }, [stamp]);
   if (items === null) {
     load();
     return html`<p class="muted">…</p>`;
   }
+  /** An item changed since the rows were read: read them again, and keep the message. */
+  const staleAfter = async (userErrors) => {
+    if (userErrors.some((e) => e.code === 'STALE_VERSION')) await load();
+  };
   const label = (s) => labels.find((l) => l.status === s)?.label ?? s;
   const save = async (item, status, percentText) => {
     if (!/^\s*-?\d*\s*$/.test(percentText))
@@ -71,7 +87,7 @@ function Items({ workstreamId, onChanged, canEdit, labels }) {
     const input = { itemId: item.id, status, percent, expectedVersion: item.version };
     const r = (await gql(SET_ONE, { input })).setItemStatus;
     setErrors({ ...errors, [item.id]: r.userErrors });
-    if (r.userErrors.length > 0) return;
+    if (r.userErrors.length > 0) return staleAfter(r.userErrors);
     await load();
     onChanged();
   };
@@ -81,7 +97,7 @@ function Items({ workstreamId, onChanged, canEdit, labels }) {
       .map((i) => ({ itemId: i.id, status: bulk, expectedVersion: i.version }));
     const r = (await gql(SET_MANY, { input: { updates } })).setItemStatuses;
     setErrors({ ...errors, bulk: r.userErrors });
-    if (r.userErrors.length > 0) return;
+    if (r.userErrors.length > 0) return staleAfter(r.userErrors);
     setPicked(new Set());
     await load();
     onChanged();
@@ -112,6 +128,7 @@ function Items({ workstreamId, onChanged, canEdit, labels }) {
               ${
                 canEdit
                   ? html`<${ItemEditor}
+                      key=${`${item.id}:${item.version}`}
                       item=${item}
                       label=${label}
                       onSave=${save}
@@ -138,14 +155,24 @@ function Items({ workstreamId, onChanged, canEdit, labels }) {
     }`;
 }
 
+/** Statuses whose percent is the item's own; the others' percent is fixed by the status. */
+const OWN_PERCENT = new Set(['IN_PROGRESS', 'PAUSED']);
+
 function ItemEditor({ item, label, onSave, errors }) {
   const [status, setStatus] = useState(item.status);
   const [percent, setPercent] = useState(String(item.percent));
+  // A status whose percent is fixed (完成 100, 未启动 0…) takes the server's: the field empties,
+  // so choosing 完成 on an item at 90% does not send 90 with it.
+  const choose = (next) => {
+    setStatus(next);
+    if (!OWN_PERCENT.has(next)) setPercent('');
+    else if (percent === '') setPercent(String(item.percent));
+  };
   return html`<td>
       <select
         aria-label=${`${item.name} ${t('status')}`}
         value=${status}
-        onChange=${(e) => setStatus(e.target.value)}
+        onChange=${(e) => choose(e.target.value)}
       >
         ${STATUSES.map((s) => html`<option value=${s}>${label(s)}</option>`)}
       </select>

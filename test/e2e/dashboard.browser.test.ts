@@ -197,6 +197,55 @@ describe.skipIf(!available)('the dashboard in a real browser (Debian chromium)',
     expect(consoleErrors).toEqual([]);
   });
 
+  it('at a phone’s width nothing runs off screen; 完成 needs no percent; open rows follow writes made elsewhere', async () => {
+    const page = await open('/#/i/hive', editor);
+    await page.setViewportSize({ width: 360, height: 800 });
+    await page.getByRole('progressbar', { name: '迁移', exact: true }).waitFor({ timeout: 20_000 });
+    await page.getByRole('button', { name: '迁移', exact: true }).click();
+    const tob = page.locator('li.node li.node', {
+      has: page.getByRole('button', { name: 'Hive迁移-TOB商户账单', exact: true }),
+    });
+    await tob.locator('.toggle').first().click();
+    const row = (name: string) => tob.locator('tr', { hasText: name });
+    const percentOf = (name: string) => row(name).locator('input.percent');
+    await percentOf('账户对账单').waitFor({ timeout: 20_000 });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
+      360,
+    );
+    // 完成 on an item at 90%: the field empties and the server sets 100.
+    expect(await percentOf('账户对账单').inputValue()).toBe('90');
+    await row('账户对账单').locator('select').selectOption('DONE');
+    expect(await percentOf('账户对账单').inputValue()).toBe('');
+    await row('账户对账单').getByRole('button', { name: '应用' }).click();
+    await expect.poll(() => percentOf('账户对账单').inputValue(), { timeout: 20_000 }).toBe('100');
+    expect(await row('账户对账单').getByRole('alert').count()).toBe(0);
+    // A write made elsewhere: the open row shows it, and the page's next save goes through.
+    const api = httpClient(server.url, editor);
+    const [item] = (
+      await api.ok(`{ initiative(key: "hive") { items(search: "自如寓对账单") { nodes { id } } } }`)
+    ).initiative.items.nodes;
+    await api.ok(
+      `mutation($id: ID!) { setItemStatus(input: { itemId: $id, status: IN_PROGRESS, percent: 86 }) { userErrors { code } } }`,
+      { id: item.id },
+    );
+    await expect.poll(() => percentOf('自如寓对账单').inputValue(), { timeout: 20_000 }).toBe('86');
+    await percentOf('自如寓对账单').fill('87');
+    await percentOf('自如寓对账单').press('Enter');
+    await expect
+      .poll(
+        async () =>
+          (
+            await api.ok(`query($id: ID!) { node(id: $id) { ... on Item { percent } } }`, {
+              id: item.id,
+            })
+          ).node.percent,
+        { timeout: 20_000 },
+      )
+      .toBe(87);
+    expect(await row('自如寓对账单').getByRole('alert').count()).toBe(0);
+    expect(consoleErrors).toEqual([]);
+  });
+
   it('the burn-up of a generated history: its data table equals as-of reads; health and stalled items shown', async () => {
     const api = httpClient(server.url, admin);
     await generateHistory(api, 'hist', 10);
@@ -225,7 +274,7 @@ describe.skipIf(!available)('the dashboard in a real browser (Debian chromium)',
       if (n > 0) expect(Date.parse(row.at) - Date.parse(table[n - 1]!.at)).toBe(WEEK);
       const p = await read(row.at);
       expect(row.cells).toEqual([
-        p.percent === null ? '—' : `${num(p.percent)}%`,
+        p.percent === null ? '—' : `${p.percent.toFixed(2)}%`,
         num(p.credit),
         num(p.counted),
         String(p.total),
