@@ -73,6 +73,7 @@ export async function exportSheet(
         i.percent,
         i.weight,
         i.note ?? '',
+        i.version,
       ]),
     ],
   };

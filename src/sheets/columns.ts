@@ -3,7 +3,16 @@
  * writes the Chinese ones. Lookups go through a Map, so a header such as `__proto__` is only a
  * header that matches nothing.
  */
-export const FIELDS = ['id', 'path', 'name', 'status', 'percent', 'weight', 'note'] as const;
+export const FIELDS = [
+  'id',
+  'path',
+  'name',
+  'status',
+  'percent',
+  'weight',
+  'note',
+  'version',
+] as const;
 export type Field = (typeof FIELDS)[number];
 
 /** What the export writes, in its order. */
@@ -15,6 +24,7 @@ export const EXPORT_HEADERS: Readonly<Record<Field, string>> = {
   percent: '进度',
   weight: '权重',
   note: '备注',
+  version: '版本',
 };
 
 const ALIASES: ReadonlyMap<string, Field> = new Map<string, Field>([
@@ -36,6 +46,8 @@ const ALIASES: ReadonlyMap<string, Field> = new Map<string, Field>([
   ['备注', 'note'],
   ['note', 'note'],
   ['notes', 'note'],
+  ['版本', 'version'],
+  ['version', 'version'],
 ]);
 
 /** The field a header names (trimmed, case-insensitive, `进度(%)` and `进度%` allowed). */

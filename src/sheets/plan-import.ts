@@ -209,6 +209,18 @@ export function planImport(sheet: ReadSheet, state: SheetState, opts: PlanOption
       item !== null &&
       ((status !== null && status !== item.status) ||
         (percent !== null && percent !== item.percent));
+    // A row of an export carries the item's version then: a change written over a newer one
+    // (the file is older than what someone did since) would undo it without a word.
+    const versionText = cell('version');
+    if (item && versionText !== undefined && (changes.length > 0 || statusChanged)) {
+      const was = check('version', () => parseWholeNumber(versionText, '版本'));
+      if (was !== null && was !== item.version)
+        errors.push({
+          row: r.row,
+          column: column('version'),
+          message: `事项在导出后已被修改（文件中是第 ${was} 版，现在是第 ${item.version} 版）；请重新导出后再改，以免覆盖别人的修改`,
+        });
+    }
     // A staged item moves only where the same stages govern (moveItem refuses otherwise).
     if (item && item.stage !== null && ws && edits.moveTo !== undefined) {
       if (workflowOfPath(ws) !== (state.workflows.get(item.workstreamId) ?? null))

@@ -130,4 +130,54 @@ describe.each(DIALECTS)('an import preview is the write’s verdict (%s)', (dial
     await ok(MOVE_ITEM, { itemId: x.id, workstreamId: b });
     await ok(RM.SET_ITEM_STAGE, { itemId: x.id, stage: 's1' });
   });
+
+  it('refuses to write an older export over a change made since, and says which row', async () => {
+    const ini = (await ok(CREATE_INITIATIVE, { key: 'older', name: 'O' })).initiative.id;
+    const ws = (await ok(CREATE_WORKSTREAM, { initiativeId: ini, name: 'w' })).workstream.id;
+    const [x, y] = (
+      await ok(CREATE_ITEMS, {
+        workstreamId: ws,
+        items: [
+          { name: 'x', status: 'IN_PROGRESS', percent: 90 },
+          { name: 'y', status: 'IN_PROGRESS', percent: 10 },
+        ],
+      })
+    ).items;
+    const monday = await exportSheet({
+      em: app.em(),
+      initiativeKey: 'older',
+      format: 'csv',
+      canRead: () => true,
+    });
+    // Someone finishes x after Monday's export; the PM then sends Monday's file back, having
+    // changed only y.
+    await ok(
+      `mutation($input: SetItemStatusInput!) { setItemStatus(input: $input) {
+      item { id } userErrors { code message field } } }`,
+      { itemId: x.id, status: 'DONE' },
+    );
+    const text = new TextDecoder().decode(monday.bytes).replace('"10","1"', '"20","1"');
+    const result = await importSheet({
+      em: app.em(),
+      initiativeKey: 'older',
+      fileName: 'monday.csv',
+      by: null,
+      bytes: new TextEncoder().encode(text),
+      dryRun: false,
+      skipErrors: false,
+      prune: false,
+      scope: ALL_INITIATIVES,
+    });
+    expect(result.applied).toBe(false);
+    expect(errorsOf(result)).toEqual([{ row: 2, column: '版本' }]);
+    const now = await app.ok(
+      `query($x: ID!, $y: ID!) { x: node(id: $x) { ... on Item { status percent } }
+        y: node(id: $y) { ... on Item { percent } } }`,
+      { x: x.id, y: y.id },
+    );
+    expect(now).toEqual({ x: { status: 'DONE', percent: 100 }, y: { percent: 10 } });
+    // Without the 版本 column (a hand-made sheet) the row is applied as written.
+    const plain = await run('older', `ID,工作流,事项,进度\n${y.id},w,y,30\n`, true);
+    expect(plain.plan.summary).toMatchObject({ update: 1, error: 0 });
+  });
 });
