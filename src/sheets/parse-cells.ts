@@ -17,8 +17,18 @@ const normal = (text: string) =>
  * Every spelling of a status an import accepts: the enum name, the Chinese and English labels,
  * and the initiative's own labels (Hive's 取消迁移).
  */
+/**
+ * Words the team's own reports use for a status besides its label: the week-20 report writes
+ * 推进中 for 处理中, and a done item is often 已完成. An initiative's own label wins over these.
+ */
+const REPORT_WORDS: readonly (readonly [string, ItemStatus])[] = [
+  ['推进中', 'IN_PROGRESS'],
+  ['进行中', 'IN_PROGRESS'],
+  ['已完成', 'DONE'],
+];
+
 export function statusSpellings(overrides: StatusLabelOverrides | null): Map<string, ItemStatus> {
-  const map = new Map<string, ItemStatus>();
+  const map = new Map<string, ItemStatus>(REPORT_WORDS.map(([w, s]) => [normal(w), s]));
   for (const status of ITEM_STATUSES) {
     map.set(normal(status), status);
     for (const locale of LOCALES) {

@@ -155,6 +155,20 @@ describe.each(DIALECTS)('subscriptions over graphql-ws (%s)', (dialect) => {
     await client.dispose();
   });
 
+  it('refuses node ids that are not this initiative’s, instead of a subscription that never fires', async () => {
+    const client = liveClient(app.url, app.adminToken);
+    const stranger = collect(client, FIGURES, { key: 'live-a', nodeIds: [other.leaves[0]] });
+    await stranger.ended;
+    expect(stranger.errors).toMatchObject([
+      { extensions: { code: 'BAD_USER_INPUT', argument: 'nodeIds' } },
+    ]);
+    const own = collect(client, FIGURES, { key: 'live-a', nodeIds: [tree.leaves[0]] });
+    await settle();
+    expect(own.errors).toEqual([]);
+    own.stop();
+    await client.dispose();
+  });
+
   it('answers a subscription sent over HTTP with a 4xx, never a 500', async () => {
     const res = await app.post('subscription { itemChanged(initiativeKey: "live-a") { seq } }');
     expect(res.status).toBeGreaterThanOrEqual(400);

@@ -11,6 +11,7 @@ import {
 } from '../../domain/live-events.js';
 import type { Em } from '../../db/orm.js';
 import { findInitiativeByKey } from '../../db/queries/initiative.queries.js';
+import { findWorkstreamsByIds } from '../../db/queries/workstream.queries.js';
 import { fromGlobalId, toGlobalId } from '../global-id.js';
 import { liveStream, type LiveSource } from './live-stream.js';
 import {
@@ -49,18 +50,35 @@ async function initiativeFor(ctx: SubscriptionContext, key: string): Promise<num
   return record.id;
 }
 
-/** Node filter: Workstream or Initiative global ids → node ids (the initiative is node 0). */
-function nodeFilter(ids: readonly string[] | null | undefined, initiativeId: number) {
+/**
+ * Node filter: Workstream or Initiative global ids → node ids (the initiative is node 0). Every
+ * id must be a node of this initiative (live now): another initiative's workstream was taken
+ * and its subscription never fired.
+ */
+async function nodeFilter(
+  ctx: SubscriptionContext,
+  ids: readonly string[] | null | undefined,
+  initiativeId: number,
+) {
   if (ids === null || ids === undefined) return null;
   if (ids.length > MAX_NODE_IDS) throw badInput(`nodeIds 最多 ${MAX_NODE_IDS} 个`, 'nodeIds');
-  return new Set(
-    ids.map((id) => {
-      const parsed = fromGlobalId(id);
-      if (parsed?.type === 'Workstream') return parsed.id;
-      if (parsed?.type === 'Initiative' && parsed.id === initiativeId) return INITIATIVE_NODE;
-      throw badInput(`无效的节点 ID：${id}`, 'nodeIds');
-    }),
-  );
+  const nodes = ids.map((id) => {
+    const parsed = fromGlobalId(id);
+    if (parsed?.type === 'Workstream') return parsed.id;
+    if (parsed?.type === 'Initiative' && parsed.id === initiativeId) return INITIATIVE_NODE;
+    throw badInput(`无效的节点 ID：${id}`, 'nodeIds');
+  });
+  const workstreams = nodes.filter((n) => n !== INITIATIVE_NODE);
+  if (workstreams.length > 0) {
+    const own = new Set(
+      (await findWorkstreamsByIds(ctx.em, workstreams))
+        .filter((w) => w.initiativeId === initiativeId)
+        .map((w) => w.id),
+    );
+    const stranger = ids.find((_, i) => nodes[i] !== INITIATIVE_NODE && !own.has(nodes[i]!));
+    if (stranger !== undefined) throw badInput(`不是该项目的节点：${stranger}`, 'nodeIds');
+  }
+  return new Set(nodes);
 }
 
 function base(event: LiveEvent, key: string) {
@@ -106,7 +124,7 @@ export class LiveResolver {
       'A node’s figure moved (every node of the tree, or the nodeIds given; minChange: in percent points).',
     subscribe: async ({ args, context }: Data<FigureArgs>) => {
       const id = await initiativeFor(context, args.initiativeKey);
-      const nodes = nodeFilter(args.nodeIds, id);
+      const nodes = await nodeFilter(context, args.nodeIds, id);
       const min = args.minChange ?? null;
       return streamOf<FigureChangedType>(context, id, (e) =>
         e.figures
@@ -129,7 +147,7 @@ export class LiveResolver {
       'A node’s percent crossed one of the thresholds, either way: once per crossing, in commit order.',
     subscribe: async ({ args, context }: Data<ThresholdArgs>) => {
       const id = await initiativeFor(context, args.initiativeKey);
-      const nodes = nodeFilter(args.nodeIds, id);
+      const nodes = await nodeFilter(context, args.nodeIds, id);
       const { thresholds } = args;
       if (thresholds.length === 0 || thresholds.length > MAX_THRESHOLDS)
         throw badInput(`thresholds 应有 1–${MAX_THRESHOLDS} 个`, 'thresholds');

@@ -33,9 +33,17 @@ export function mayManage(principal: Principal, hook: Pick<WebhookRow, 'initiati
   return isAdminFor(principal, hook.initiativeId);
 }
 
-async function own(a: WebhookAdmin, id: number): Promise<WebhookRow> {
+/**
+ * The endpoint if the caller may manage it; otherwise NOT_FOUND on `refused` (the input field
+ * the caller named, and the same answer as for one that does not exist).
+ */
+async function own(
+  a: WebhookAdmin,
+  id: number,
+  refused: DomainError = notFound('Webhook '),
+): Promise<WebhookRow> {
   const [hook] = await findWebhooks(a.em, [id]);
-  if (!hook || !mayManage(a.principal, hook)) throw notFound('Webhook ');
+  if (!hook || !mayManage(a.principal, hook)) throw refused;
   return hook;
 }
 
@@ -121,8 +129,9 @@ export async function redeliver(a: WebhookAdmin, deliveryId: number): Promise<De
   const [delivery] = (
     await findDeliveries(a.em, { afterId: deliveryId + 1, limit: 1, webhookIds: null })
   ).filter((d) => d.id === deliveryId);
-  if (!delivery) throw new DomainError('NOT_FOUND', '投递记录不存在', ['deliveryId']);
-  await own(a, delivery.webhookId);
+  const missing = new DomainError('NOT_FOUND', '投递记录不存在', ['deliveryId']);
+  if (!delivery) throw missing;
+  await own(a, delivery.webhookId, missing);
   await retryDelivery(a.em, delivery.id, new Date());
   return { ...delivery, state: 'pending', attempts: 0 };
 }

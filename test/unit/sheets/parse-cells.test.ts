@@ -1,0 +1,19 @@
+import { describe, expect, it } from 'vitest';
+import { parseStatus, statusSpellings } from '../../../src/sheets/parse-cells.js';
+
+describe('status cells', () => {
+  it('read the labels, the enum names, the initiative’s own labels and the report’s own words', () => {
+    const spellings = statusSpellings({ 'zh-CN': { CANCELLED: '取消迁移' } });
+    expect(parseStatus('处理中', spellings)).toBe('IN_PROGRESS');
+    expect(parseStatus('推进中', spellings)).toBe('IN_PROGRESS'); // the week-20 report's word
+    expect(parseStatus('已完成', spellings)).toBe('DONE');
+    expect(parseStatus('done', spellings)).toBe('DONE');
+    expect(parseStatus('取消迁移', spellings)).toBe('CANCELLED');
+    expect(() => parseStatus('差不多了', spellings)).toThrow(/未知状态/);
+  });
+
+  it('let an initiative’s own label win over a report word', () => {
+    const spellings = statusSpellings({ 'zh-CN': { PAUSED: '推进中' } });
+    expect(parseStatus('推进中', spellings)).toBe('PAUSED');
+  });
+});
