@@ -39,7 +39,7 @@ describe('npx jindu report against a running server', () => {
     const en = await runCli(['report', 'hive', '--url', url, '--lang', 'en'], {});
     expect(
       en.stdout.startsWith(
-        'Hive数仓建设 overall progress: 87.23%; 迁移 progress (164 items): 86.11%',
+        'Hive数仓建设 总进度: 87.23%; 迁移进度 (164 items): 86.11%', // the named figures' own names
       ),
     ).toBe(true);
     const out = join(dir, 'reports', 'week-20.md');

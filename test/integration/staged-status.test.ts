@@ -125,8 +125,13 @@ describe.each(DIALECTS)('status changes of staged items (%s)', (dialect) => {
       by: null,
       scope: ALL_INITIATIVES,
     });
-    // Refused as it is written (the plan checks cells; the stage rule is the write's).
-    await expect(run).rejects.toThrow(/网联代收.*当前阶段：启动.*setItemStage/);
+    // Refused on its row and its 状态 cell, by the plan (its preview says the same), as the
+    // write would refuse it.
+    const result = await run;
+    expect(result.applied).toBe(false);
+    const errors = result.plan.rows.flatMap((r) => r.errors);
+    expect(errors).toMatchObject([{ column: '状态' }]);
+    expect(errors[0]!.message).toMatch(/网联代收.*当前阶段：启动.*setItemStage/);
     expect(await state()).toEqual(before);
   });
 });
