@@ -15,6 +15,13 @@ export function formatFromOut(
     const opts = command.opts<{ format?: string; out?: string }>();
     const extension = opts.out === undefined ? '' : extname(opts.out).toLowerCase();
     const named = Object.hasOwn(byExtension, extension) ? byExtension[extension] : undefined;
+    // A name whose extension says another format (`--out items.json` for a spreadsheet) would
+    // get bytes it does not hold: asked, not guessed. A name without one takes the default.
+    if (opts.format === undefined && extension !== '' && named === undefined)
+      command.error(
+        `cannot tell the format from --out ${opts.out}: name it ${Object.keys(byExtension).join(', ')}, or give --format`,
+        { exitCode: 2, code: 'jindu.formatUnknown' },
+      );
     if (opts.format === undefined) command.setOptionValue('format', named ?? fallback);
     else if (named !== undefined && named !== opts.format)
       command.error(

@@ -25,10 +25,17 @@ const HINTS: Record<string, string> = {
  * One error of the server's answer as English words with the server's own text quoted after
  * them: the quote is data (in the server's language, Chinese by default), made terminal-safe.
  */
-export function describeServerError(e: { message?: unknown; extensions?: { code?: unknown } }) {
+export function describeServerError(
+  e: { message?: unknown; extensions?: { code?: unknown } },
+  tokenSent = false,
+) {
   const code = typeof e.extensions?.code === 'string' ? e.extensions.code : 'UNKNOWN';
   const quote = JSON.stringify(terminalSafe(String(e.message ?? '')).slice(0, 300));
-  return `${HINTS[code] ?? 'error'} (${terminalSafe(code)}: ${quote})`;
+  const hint =
+    code === 'UNAUTHENTICATED' && tokenSent
+      ? 'the server refused the token (revoked, expired or mistyped?)'
+      : (HINTS[code] ?? 'error');
+  return `${hint} (${terminalSafe(code)}: ${quote})`;
 }
 
 export async function graphqlRequest<T>(
@@ -67,7 +74,7 @@ export async function graphqlRequest<T>(
   }
   if (Array.isArray(body.errors) && body.errors.length > 0) {
     throw new ReportError(
-      `the server answered an error: ${body.errors.map(describeServerError).join('; ')}`,
+      `the server answered an error: ${body.errors.map((e) => describeServerError(e, !!token)).join('; ')}`,
       EXIT.SERVER_ERROR,
     );
   }

@@ -26,7 +26,9 @@ async function withDb<T>(run: (em: Em) => Promise<T>, existing = true): Promise<
 function fail(err: unknown, input: TokenInput): number {
   if (!(err instanceof DomainError)) throw err;
   console.error(`jindu token: ${terminalSafe(tokenErrorMessage(err, input))}`);
-  return EXIT_CODE.USAGE;
+  // A bad option value is a usage error; a name that is taken or not there is a failure of a
+  // well-formed command, as git's are.
+  return err.code === 'INVALID_INPUT' ? EXIT_CODE.USAGE : EXIT_CODE.FAILURE;
 }
 
 /** `jindu token create`: the secret is the last line of stdout, shown this once. */

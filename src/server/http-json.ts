@@ -41,7 +41,24 @@ export function sendJson(
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
 /** Reads the body up to the limit (past it, a 413 without reading the rest); UTF-8 or a 400. */
+/**
+ * A body sent compressed (content-encoding: gzip, br…) is not read as if it were not: 415, as
+ * for a content type the server does not take (the bytes are not UTF-8 JSON or a spreadsheet).
+ */
+export function assertIdentityEncoding(req: IncomingMessage): void {
+  const encoding = String(req.headers['content-encoding'] ?? 'identity')
+    .trim()
+    .toLowerCase();
+  if (encoding !== '' && encoding !== 'identity')
+    throw new HttpError(
+      415,
+      'UNSUPPORTED_MEDIA_TYPE',
+      `不支持压缩的请求体（content-encoding: ${encoding.slice(0, 40)}）`,
+    );
+}
+
 export async function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<string> {
+  assertIdentityEncoding(req);
   const declared = Number(req.headers['content-length'] ?? 0);
   if (declared > limit)
     throw new HttpError(413, 'PAYLOAD_TOO_LARGE', `请求体超过 ${limit / 1024} kB 上限`);

@@ -5,7 +5,7 @@ import type { Em } from '../db/orm.js';
 import { exportSheet } from '../services/export-sheet.js';
 import { importSheet } from '../services/import-sheet.js';
 import { MAX_SHEET_BYTES, SheetError } from '../sheets/sheet-error.js';
-import { HttpError, sendJson, sendJsonError } from './http-json.js';
+import { assertIdentityEncoding, HttpError, sendJson, sendJsonError } from './http-json.js';
 import type { RequestTarget } from './request-guards.js';
 import { sheetParams } from './sheet-params.js';
 
@@ -21,6 +21,7 @@ export interface SheetDeps {
 }
 
 async function readBytes(req: IncomingMessage): Promise<Buffer> {
+  assertIdentityEncoding(req);
   const tooLarge = () =>
     new HttpError(413, 'PAYLOAD_TOO_LARGE', `文件超过 ${MAX_SHEET_BYTES / 1048576} MB 上限`);
   if (Number(req.headers['content-length'] ?? 0) > MAX_SHEET_BYTES) throw tooLarge();

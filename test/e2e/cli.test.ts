@@ -73,7 +73,7 @@ describe('the jindu command line on a SQLite file', () => {
       ['token', 'create', '--name', 'ci-bot', '--role', 'viewer'],
       env,
     );
-    expect(duplicate.code).toBe(2);
+    expect(duplicate.code).toBe(1); // a well-formed command that failed, not a usage error
     expect(duplicate.stderr).toBe('jindu token: a token named "ci-bot" already exists\n');
     expect(
       (
@@ -87,9 +87,9 @@ describe('the jindu command line on a SQLite file', () => {
       'revoked token "ci-bot"',
     );
     expect((await runCli(['token', 'list'], env)).stdout).toMatch(/ci-bot .* revoked\n$/);
-    expect((await runCli(['token', 'revoke', 'nobody'], env)).stderr).toBe(
-      'jindu token: no token named "nobody"\n',
-    );
+    const nobody = await runCli(['token', 'revoke', 'nobody'], env);
+    expect(nobody.stderr).toBe('jindu token: no token named "nobody"\n');
+    expect(nobody.code).toBe(1);
   });
 
   it('verify exits 0 on a consistent database and 1, naming the place, on a corrupted counter', async () => {

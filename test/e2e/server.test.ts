@@ -79,6 +79,14 @@ describe('jindu serve, over HTTP, on a real SQLite file', () => {
       [fetch(`${server.url}/nowhere`), 404, 'NOT_FOUND'],
       [fetch(`${server.url}/graphql`, { method: 'DELETE' }), 405, 'METHOD_NOT_ALLOWED'],
       [fetch(`${server.url}/livez`, { method: 'POST' }), 405, 'METHOD_NOT_ALLOWED'],
+      [
+        post(JSON.stringify({ query: '{ __typename }' }), {
+          'content-type': 'application/json',
+          'content-encoding': 'gzip',
+        }),
+        415,
+        'UNSUPPORTED_MEDIA_TYPE',
+      ],
       [fetch(`${server.url}/readyz`, { method: 'DELETE' }), 405, 'METHOD_NOT_ALLOWED'],
       [fetch(`${server.url}/metrics`, { method: 'PUT' }), 405, 'METHOD_NOT_ALLOWED'],
     ];
