@@ -31,7 +31,7 @@ export async function seedCommand(opts: { reset?: boolean; yes?: boolean }): Pro
     if (opts.reset) {
       if (!opts.yes) {
         console.error(
-          '--reset drops every initiative, workstream, item and log row; add --yes to confirm',
+          '--reset drops every initiative, workstream, item, log row and API token; add --yes to confirm',
         );
         return 2;
       }
@@ -113,6 +113,11 @@ export async function snapshotCommand(opts: { initiative?: string; at?: string }
     console.error(
       `--at must be an ISO date or time, e.g. 2023-05-13T23:59:59+08:00 (got ${opts.at})`,
     );
+    return 2;
+  }
+  if (at && at.getTime() > Date.now() + 60_000) {
+    // A snapshot is of what is known; a future one would be taken as of now, unasked.
+    console.error(`--at must not be in the future (got ${opts.at}); leave it out for now`);
     return 2;
   }
   const { config, log } = setup();

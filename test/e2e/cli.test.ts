@@ -23,7 +23,7 @@ describe('the jindu command line on a SQLite file', () => {
     expect(again.stderr).toContain('already has 6 initiative(s)');
     const unconfirmed = await runCli(['seed', '--reset'], env);
     expect(unconfirmed.code).toBe(2);
-    expect(unconfirmed.stderr).toContain('add --yes to confirm');
+    expect(unconfirmed.stderr).toContain('log row and API token; add --yes to confirm');
     expect((await runCli(['seed', '--reset', '--yes'], env)).code).toBe(0);
   });
 

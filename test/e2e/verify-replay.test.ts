@@ -24,6 +24,9 @@ describe.each(DIALECTS)('jindu verify --replay and jindu snapshot (%s)', (dialec
     expect(snap.stdout).toContain('snapshot hive: as of 2023-05-14T00:00:00.000Z');
     expect(snap.code).toBe(0);
     expect((await runCli(['snapshot', '--at', 'someday'], env)).code).toBe(2);
+    const future = await runCli(['snapshot', '--at', '2999-01-01T00:00:00Z'], env);
+    expect(future.code).toBe(2);
+    expect(future.stderr).toContain('must not be in the future');
     const orm = await openOrm({ databaseUrl: db.url });
     try {
       const em = orm.em.fork() as Em;
