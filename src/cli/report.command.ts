@@ -64,7 +64,9 @@ function render(format: string, list: InitiativeLines[], markdown: string | null
     const [header, ...lines] = list[0]!.reportLines;
     return `- ${escapeMarkdown(header ?? '')}\n${lines.map((l) => `    ${markdownLine(l)}\n`).join('')}`;
   }
-  return `${list.map((i) => i.reportLines.join('\n')).join('\n\n')}\n`;
+  // --all as text: the weekly report's title (第N周 YYYY/MM/DD) first, as the document has it.
+  const title = markdown === null ? '' : `${markdown.split('\n')[0]!.replace(/^#+\s*/, '')}\n\n`;
+  return `${title}${list.map((i) => i.reportLines.join('\n')).join('\n\n')}\n`;
 }
 
 function endpoint(opts: ReportOptions): string {

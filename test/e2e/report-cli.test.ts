@@ -72,6 +72,11 @@ describe('npx jindu report against a running server', () => {
       '# 下周工作及目标',
     ])
       expect(md.split('\n')).toContain(line);
+    // As text, --all is titled as the document is, and no figure reads —%.
+    const text = await runCli(['report', '--all', '--url', url, '--date', '2023-05-13'], {});
+    expect(text.code).toBe(0);
+    expect(text.stdout.startsWith('第20周 2023/05/13\n\n')).toBe(true);
+    expect(text.stdout).not.toContain('—%');
   });
 
   it('fails clearly, with an exit code and no stack trace', async () => {
