@@ -29,6 +29,8 @@ export async function openDatabase(
   const orm = await openOrm({
     databaseUrl: config.databaseUrl,
     sqliteSynchronous: config.sqliteSynchronous,
+  }).catch((err: unknown) => {
+    throw namedFile(err, file);
   });
   try {
     const where = config.databaseUrl.startsWith('sqlite:')
@@ -53,6 +55,15 @@ export async function openDatabase(
     return orm;
   } catch (err) {
     await orm.close();
-    throw err;
+    throw namedFile(err, file);
   }
+}
+
+/** SQLite's "unable to open database file" names no file: this says which, and the usual causes. */
+function namedFile(err: unknown, file: string | null): unknown {
+  if (file === null || (err as { code?: unknown })?.code !== 'SQLITE_CANTOPEN') return err;
+  return new Error(
+    `cannot open the SQLite database ${file} (is it a directory, or is its folder not writable?)`,
+    { cause: err },
+  );
 }

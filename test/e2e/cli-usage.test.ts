@@ -93,6 +93,12 @@ describe('the jindu command line, as a new user meets it', () => {
       expect(res.stderr).toContain(`no database at ${file}`);
     });
     expect(existsSync(file)).toBe(false);
+    // A path SQLite cannot open (a directory) is named, with what usually causes it.
+    const folder = await runCli(['migrate'], { DATABASE_URL: `sqlite:${tmpdir()}` });
+    expect(folder.code).toBe(1);
+    expect(folder.stderr).toBe(
+      `jindu: cannot open the SQLite database ${tmpdir()} (is it a directory, or is its folder not writable?)\n`,
+    );
   });
 
   it('strips terminal controls from what it echoes of the command line', async () => {
