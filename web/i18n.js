@@ -3,6 +3,7 @@ const TEXT = {
   'zh-CN': {
     title: 'Jindu 进度',
     home: '全部项目',
+    noSuchInitiative: (key) => `没有这个项目：${key}（或者当前令牌不能查看它）`,
     total: (n) => `总计${n}个`,
     target: '目标日期',
     health: '健康度',
@@ -57,6 +58,7 @@ const TEXT = {
   en: {
     title: 'Jindu progress',
     home: 'All initiatives',
+    noSuchInitiative: (key) => `No initiative "${key}" (or the current token may not read it)`,
     total: (n) => `${n} items`,
     target: 'Target',
     health: 'Health',

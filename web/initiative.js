@@ -29,7 +29,11 @@ export function InitiativePage({ initiativeKey }) {
   if (error) return html`<p class="error">${error}</p>`;
   if (!data) return html`<p>…</p>`;
   const i = data.initiative;
-  if (!i) return html`<p class="error">404 ${initiativeKey}</p>`;
+  if (!i)
+    return html`<section>
+      <p class="error" role="alert">${t('noSuchInitiative', initiativeKey)}</p>
+      <p><a href="#/">${t('home')}</a></p>
+    </section>`;
   const lines = i.reportLines.join('\n');
   return html`<section>
     <h1>

@@ -243,6 +243,11 @@ describe.skipIf(!available)('the dashboard in a real browser (Debian chromium)',
       )
       .toBe(87);
     expect(await row('自如寓对账单').getByRole('alert').count()).toBe(0);
+    // An initiative that is not there says so, with the way back.
+    const missing = await open('/#/i/nope', editor);
+    await expect(missing.getByRole('alert').innerText()).resolves.toContain('没有这个项目：nope');
+    await missing.getByRole('link', { name: '全部项目' }).click();
+    await missing.waitForURL(/#\/$/);
     expect(consoleErrors).toEqual([]);
   });
 
