@@ -20,13 +20,14 @@ describe.each(DIALECTS)('an import preview is the write’s verdict (%s)', (dial
     expect(payload.userErrors).toEqual([]);
     return payload;
   };
-  const run = (key: string, csv: string, dryRun: boolean) =>
+  /** Imports a file's bytes (a CSV's text, or an export) into `key`. */
+  const run = (key: string, file: string | Uint8Array, dryRun: boolean, fileName = 'f.csv') =>
     importSheet({
       em: app.em(),
       initiativeKey: key,
-      fileName: 'f.csv',
+      fileName,
       by: null,
-      bytes: new TextEncoder().encode(csv),
+      bytes: typeof file === 'string' ? new TextEncoder().encode(file) : file,
       dryRun,
       skipErrors: false,
       prune: false,
@@ -81,17 +82,7 @@ describe.each(DIALECTS)('an import preview is the write’s verdict (%s)', (dial
         format,
         canRead: () => true,
       });
-      const again = await importSheet({
-        em: app.em(),
-        initiativeKey: 'twins',
-        fileName: `twins.${format}`,
-        by: null,
-        bytes,
-        dryRun: false,
-        skipErrors: false,
-        prune: false,
-        scope: ALL_INITIATIVES,
-      });
+      const again = await run('twins', bytes, false, `twins.${format}`);
       expect(again.plan.summary).toMatchObject({ unchanged: 2, update: 0, error: 0 });
     }
     const placed = await app.ok(
@@ -157,17 +148,7 @@ describe.each(DIALECTS)('an import preview is the write’s verdict (%s)', (dial
       { itemId: x.id, status: 'DONE' },
     );
     const text = new TextDecoder().decode(monday.bytes).replace('"10","1"', '"20","1"');
-    const result = await importSheet({
-      em: app.em(),
-      initiativeKey: 'older',
-      fileName: 'monday.csv',
-      by: null,
-      bytes: new TextEncoder().encode(text),
-      dryRun: false,
-      skipErrors: false,
-      prune: false,
-      scope: ALL_INITIATIVES,
-    });
+    const result = await run('older', text, false, 'monday.csv');
     expect(result.applied).toBe(false);
     expect(errorsOf(result)).toEqual([{ row: 2, column: '版本' }]);
     const now = await app.ok(
