@@ -99,3 +99,20 @@ export function stageCredit(
   if (stage.percent === 0) return { status: 'NOT_STARTED', percent: 0 };
   return { status: 'IN_PROGRESS', percent: stage.percent };
 }
+
+/**
+ * The workflow that governs a workstream's items: the first of `ancestry` (the workstream, then
+ * its parent, up to the top) that defines one, else the initiative's own (`workstreamId` null);
+ * null when none is defined. One rule for writes, reads, reports and imports.
+ */
+export function governingStages(
+  ancestry: Iterable<number>,
+  workflows: readonly { readonly workstreamId: number | null; readonly stages: string }[],
+): Stage[] | null {
+  for (const id of ancestry) {
+    const own = workflows.find((w) => w.workstreamId === id);
+    if (own) return resolveStages(JSON.parse(own.stages));
+  }
+  const top = workflows.find((w) => w.workstreamId === null);
+  return top ? resolveStages(JSON.parse(top.stages)) : null;
+}

@@ -1,7 +1,6 @@
 import DataLoader from 'dataloader';
 import type { NamedFigures } from '../domain/named-figures.js';
 import type { ReadTime } from '../domain/replay-items.js';
-import { resolveStages, type Stage } from '../domain/stages.js';
 import { unitsToItems } from '../domain/units.js';
 import {
   findMetrics,
@@ -152,23 +151,6 @@ export function figureView(v: NamedFigures<number>['root'][number]): NamedFigure
     counted: unitsToItems(v.counted),
     explain: v.explain,
   };
-}
-
-/**
- * The stage workflow governing a workstream's items (its own, else its nearest ancestor's, else
- * the initiative's); `wsId` null: the initiative's own. Null when none is defined.
- */
-export function workflowOf(
-  tree: InitiativeTree,
-  wsId: number | null,
-  workflows: readonly WorkflowRow[],
-): Stage[] | null {
-  for (let at = wsId; at !== null; at = tree.nodes.get(at)?.parentId ?? null) {
-    const own = workflows.find((w) => w.workstreamId === at);
-    if (own) return resolveStages(JSON.parse(own.stages));
-  }
-  const top = workflows.find((w) => w.workstreamId === null);
-  return top ? resolveStages(JSON.parse(top.stages)) : null;
 }
 
 /** The read time's moment (ms): live reads now. */

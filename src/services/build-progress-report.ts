@@ -3,7 +3,6 @@ import { escapeMarkdown } from '../domain/markdown.js';
 import { mondayOf } from '../domain/milestone-rules.js';
 import { namedFiguresHeader } from '../domain/named-figures.js';
 import { formatProgressReport, type InitiativeSection } from '../domain/progress-report.js';
-import { resolveStages, type Stage } from '../domain/stages.js';
 import { formatStagedLine, inReportWeek } from '../domain/stage-lines.js';
 import type { Em } from '../db/orm.js';
 import type { InitiativeRecord } from '../db/records.js';
@@ -19,6 +18,7 @@ import { findEntriesOfItems } from '../db/queries/as-of.queries.js';
 import { findItemsByIds } from '../db/queries/item.queries.js';
 import { replayItems, type ReadTime } from '../domain/replay-items.js';
 import { reportedNodes, reportLines, type ReportDetails } from './build-report.js';
+import { workflowOf } from './report-model-lookup.js';
 import type { InitiativeTree, TreeNode } from './load-initiative-tree.js';
 import { namedFiguresOf } from './named-figure-values.js';
 import { metricSections, milestoneLine } from './report-sections.js';
@@ -31,21 +31,6 @@ function subtreeIds(node: TreeNode): Set<number> {
     stack.push(...n.children);
   }
   return ids;
-}
-
-/** The stage workflow governing a workstream: its own, an ancestor's, else the initiative's. */
-function workflowOf(
-  tree: InitiativeTree,
-  wsId: number,
-  rows: Awaited<ReturnType<typeof findWorkflows>>,
-): Stage[] | null {
-  const own = rows.filter((r) => r.initiativeId === tree.initiative.id);
-  for (let at: number | null = wsId; at !== null; at = tree.nodes.get(at)?.parentId ?? null) {
-    const w = own.find((r) => r.workstreamId === at);
-    if (w) return resolveStages(JSON.parse(w.stages));
-  }
-  const top = own.find((r) => r.workstreamId === null);
-  return top ? resolveStages(JSON.parse(top.stages)) : null;
 }
 
 type StagedItem = Awaited<ReturnType<typeof findItemStages>>[number];

@@ -2,9 +2,9 @@ import type { Em } from '../db/orm.js';
 import type { InitiativeRecord, ItemRecord } from '../db/records.js';
 import { findItemsPage } from '../db/queries/item.queries.js';
 import { findItemStages, findWorkflows } from '../db/queries/report-model.queries.js';
-import { resolveStages } from '../domain/stages.js';
 import { PATH_SEPARATOR, type SheetState, type SheetWorkstream } from '../sheets/sheet-state.js';
 import { loadInitiativeTree, type TreeNode } from './load-initiative-tree.js';
+import { workflowOf } from './report-model-lookup.js';
 
 const PAGE = 1000;
 
@@ -35,9 +35,6 @@ export function namedPaths(roots: readonly TreeNode[]): Map<number, string> {
   return out;
 }
 
-/** A workflow's stages as one comparable text (resolved, as a write resolves them). */
-const stagesKey = (stages: string): string => JSON.stringify(resolveStages(JSON.parse(stages)));
-
 /** One initiative's workstreams by path and its live items: what an import compares with. */
 export async function loadSheetState(em: Em, initiative: InitiativeRecord): Promise<SheetState> {
   const tree = await loadInitiativeTree(em, initiative);
@@ -65,16 +62,15 @@ export async function loadSheetState(em: Em, initiative: InitiativeRecord): Prom
     ...i,
     stage: stages.get(i.id) ?? null,
   }));
+  // Each workstream's governing stages as one comparable text (a staged item moves only
+  // between workstreams the same stages govern).
   const rows = await findWorkflows(em, [initiative.id]);
-  const own = new Map(rows.map((w) => [w.workstreamId, stagesKey(w.stages)]));
-  const topWorkflow = own.get(null) ?? null;
-  const workflows = new Map<number, string | null>();
-  const govern = (node: TreeNode, inherited: string | null) => {
-    const key = own.get(node.id) ?? inherited;
-    workflows.set(node.id, key);
-    for (const child of node.children) govern(child, key);
+  const keyOf = (wsId: number | null) => {
+    const stages = workflowOf(tree, wsId, rows);
+    return stages && JSON.stringify(stages);
   };
-  for (const root of tree.roots) govern(root, topWorkflow);
+  const topWorkflow = keyOf(null);
+  const workflows = new Map([...paths.keys()].map((id) => [id, keyOf(id)]));
   return {
     initiativeId: initiative.id,
     workflows,

@@ -1,10 +1,11 @@
 import { DomainError } from '../domain/errors.js';
-import { resolveStages, type Stage } from '../domain/stages.js';
+import { governingStages, type Stage } from '../domain/stages.js';
 import type { Em } from '../db/orm.js';
 import type { InitiativeRecord, WorkstreamRecord } from '../db/records.js';
 import { findInitiativesByIds } from '../db/queries/initiative.queries.js';
 import { findWorkstream, findWorkstreamsByIds } from '../db/queries/workstream.queries.js';
-import { findWorkflows } from '../db/queries/report-model.queries.js';
+import { findWorkflows, type WorkflowRow } from '../db/queries/report-model.queries.js';
+import type { InitiativeTree } from './load-initiative-tree.js';
 import type { WriteScope } from './write-scope.js';
 
 /** An initiative the caller may change, or NOT_FOUND on `field`. */
@@ -38,14 +39,26 @@ export async function workstreamOfInitiative(
  * the initiative's; null when none is defined.
  */
 export async function workflowFor(em: Em, ws: WorkstreamRecord): Promise<Stage[] | null> {
-  const workflows = await findWorkflows(em, [ws.initiativeId]);
-  const ancestors = ws.path.split('/').filter(Boolean).map(Number).reverse();
-  for (const id of ancestors) {
-    const own = workflows.find((w) => w.workstreamId === id);
-    if (own) return resolveStages(JSON.parse(own.stages));
-  }
-  const top = workflows.find((w) => w.workstreamId === null);
-  return top ? resolveStages(JSON.parse(top.stages)) : null;
+  const ancestry = ws.path.split('/').filter(Boolean).map(Number).reverse();
+  return governingStages(ancestry, await findWorkflows(em, [ws.initiativeId]));
+}
+
+/** A workstream and its ancestors in a tree, nearest first; none for null (the initiative). */
+function* ancestryIn(tree: InitiativeTree, wsId: number | null): Generator<number> {
+  for (let at = wsId; at !== null; at = tree.nodes.get(at)?.parentId ?? null) yield at;
+}
+
+/**
+ * The same rule over a tree already read: the workflow governing `wsId`'s items, or the
+ * initiative's own for null. `workflows` may hold other initiatives' rows; only the tree's count.
+ */
+export function workflowOf(
+  tree: InitiativeTree,
+  wsId: number | null,
+  workflows: readonly WorkflowRow[],
+): Stage[] | null {
+  const own = workflows.filter((w) => w.initiativeId === tree.initiative.id);
+  return governingStages(ancestryIn(tree, wsId), own);
 }
 
 /** The workstreams (live) with these ids, for subtree checks. */

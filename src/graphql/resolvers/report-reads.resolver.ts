@@ -13,8 +13,8 @@ import {
   untilOf,
   updatesOf,
   visibleReadings,
-  workflowOf,
 } from '../report-model-reads.js';
+import { workflowOf } from '../../services/report-model-lookup.js';
 import { InitiativeType } from '../types/initiative.type.js';
 import { MetricType } from '../types/metric.type.js';
 import { MilestoneType } from '../types/milestone.type.js';
