@@ -1,6 +1,6 @@
 import { week20Seed } from '../../seeds/week-20.seed.js';
 import { loadConfig } from '../config.js';
-import { openDatabase } from '../db/open-database.js';
+import { openDatabase, openExistingDatabase } from '../db/open-database.js';
 import type { Em } from '../db/orm.js';
 import { findAllInitiatives } from '../db/queries/initiative.queries.js';
 import { loadSeed } from '../services/load-seed.js';
@@ -57,7 +57,7 @@ export async function seedCommand(opts: { reset?: boolean; yes?: boolean }): Pro
 /** `jindu verify`: recomputes counters and figures from the items; exit 1 on any difference. */
 export async function verifyCommand(opts: { json?: boolean }): Promise<number> {
   const { config, log } = setup();
-  const orm = await openDatabase(config, log, undefined, { existing: true });
+  const orm = await openExistingDatabase(config, log);
   try {
     const report = await verifyCounters(orm.em.fork() as Em);
     if (opts.json) console.log(JSON.stringify(report, null, 2));
@@ -85,7 +85,7 @@ export async function verifyCommand(opts: { json?: boolean }): Promise<number> {
 /** `jindu verify --replay`: rebuilds everything from the change log alone and compares. */
 export async function verifyReplayCommand(opts: { json?: boolean }): Promise<number> {
   const { config, log } = setup();
-  const orm = await openDatabase(config, log, undefined, { existing: true });
+  const orm = await openExistingDatabase(config, log);
   try {
     const { verifyReplay } = await import('../services/verify-replay.js');
     const report = await verifyReplay(orm.em.fork() as Em);
@@ -121,7 +121,7 @@ export async function snapshotCommand(opts: { initiative?: string; at?: string }
     return 2;
   }
   const { config, log } = setup();
-  const orm = await openDatabase(config, log, undefined, { existing: true });
+  const orm = await openExistingDatabase(config, log);
   try {
     const { takeSnapshot } = await import('../services/snapshots.js');
     const em = orm.em.fork() as Em;

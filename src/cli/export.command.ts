@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { loadConfig } from '../config.js';
 import { DomainError } from '../domain/errors.js';
-import { openDatabase } from '../db/open-database.js';
+import { openExistingDatabase } from '../db/open-database.js';
 import type { Em } from '../db/orm.js';
 import { createLogger } from '../server/logger.js';
 import { exportSheet } from '../services/export-sheet.js';
@@ -20,11 +20,9 @@ const endOfDay = (day: string) => Date.parse(`${day}T23:59:59.999+08:00`);
 
 /** `jindu export KEY --format xlsx|csv [--as-of YYYY-MM-DD] --out FILE`. */
 export async function exportCommand(key: string, opts: ExportOptions): Promise<number> {
-  const orm = await openDatabase(
+  const orm = await openExistingDatabase(
     loadConfig(),
     createLogger(process.env.LOG_LEVEL ?? 'warn'),
-    undefined,
-    { existing: true },
   );
   try {
     const { bytes } = await exportSheet({

@@ -2,7 +2,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { SingleBar } from 'cli-progress';
 import { loadConfig } from '../config.js';
 import { DomainError, DomainErrors } from '../domain/errors.js';
-import { openDatabase } from '../db/open-database.js';
+import { openExistingDatabase } from '../db/open-database.js';
 import type { Em } from '../db/orm.js';
 import { createLogger } from '../server/logger.js';
 import { importSheet } from '../services/import-sheet.js';
@@ -33,9 +33,7 @@ export async function importCommand(file: string, opts: ImportOptions): Promise<
     return 1;
   }
   const config = loadConfig();
-  const orm = await openDatabase(config, createLogger(process.env.LOG_LEVEL ?? 'warn'), undefined, {
-    existing: true,
-  });
+  const orm = await openExistingDatabase(config, createLogger(process.env.LOG_LEVEL ?? 'warn'));
   const bar =
     process.stderr.isTTY && !opts.dryRun
       ? new SingleBar({ stream: process.stderr, hideCursor: true })

@@ -41,8 +41,8 @@ const day = (value: string): string => {
   return value;
 };
 const dayOrTime = (value: string): string => {
-  const ok = /^\d{4}-\d{2}-\d{2}$/.test(value) ? isCalendarDate(value) : isIsoTime(value);
-  if (!ok) throw new InvalidArgumentError('Give a real date (YYYY-MM-DD) or an ISO time.');
+  if (!isIsoTime(value))
+    throw new InvalidArgumentError('Give a real date (YYYY-MM-DD) or an ISO time.');
   return value;
 };
 const isoTime = (value: string): string => {

@@ -1,6 +1,6 @@
 import { loadConfig } from '../config.js';
 import { DomainError } from '../domain/errors.js';
-import { openDatabase } from '../db/open-database.js';
+import { openDatabase, openExistingDatabase } from '../db/open-database.js';
 import type { Em } from '../db/orm.js';
 import { findAllInitiatives } from '../db/queries/initiative.queries.js';
 import { createToken, listTokens, revokeToken, type TokenInfo } from '../services/tokens.js';
@@ -13,9 +13,8 @@ import { EXIT_CODE } from './usage-errors.js';
 /** `existing`: the database must be there already (listing or revoking in a new file is a typo). */
 async function withDb<T>(run: (em: Em) => Promise<T>, existing = true): Promise<T> {
   const config = loadConfig();
-  const orm = await openDatabase(config, createLogger(process.env.LOG_LEVEL ?? 'warn'), undefined, {
-    existing,
-  });
+  const log = createLogger(process.env.LOG_LEVEL ?? 'warn');
+  const orm = await (existing ? openExistingDatabase(config, log) : openDatabase(config, log));
   try {
     return await run(orm.em.fork() as Em);
   } finally {

@@ -16,16 +16,8 @@ export async function openDatabase(
   config: Config,
   log: Logger,
   prepare?: (orm: MikroORM) => Promise<void>,
-  options: { readonly existing?: boolean } = {},
 ): Promise<MikroORM> {
-  // A command that reads or changes what is there (verify, export, import, token list…) on a
-  // SQLite file that does not exist would create an empty database and report on it ("0
-  // initiatives… ok"): a mistyped DATABASE_URL is said, not hidden.
   const file = sqliteFileOf(config.databaseUrl);
-  if (options.existing && file !== null && !existsSync(file))
-    throw new Error(
-      `no database at ${file}; check DATABASE_URL, or create it by starting the server once (npm start) or with \`jindu migrate\``,
-    );
   const orm = await openOrm({
     databaseUrl: config.databaseUrl,
     sqliteSynchronous: config.sqliteSynchronous,
@@ -57,6 +49,20 @@ export async function openDatabase(
     await orm.close();
     throw namedFile(err, file);
   }
+}
+
+/**
+ * `openDatabase` for a command that reads or changes what is there (verify, export, import,
+ * token list…): on a SQLite file that does not exist it would create an empty database and
+ * report on it ("0 initiatives… ok"), so a mistyped DATABASE_URL is said, not hidden.
+ */
+export async function openExistingDatabase(config: Config, log: Logger): Promise<MikroORM> {
+  const file = sqliteFileOf(config.databaseUrl);
+  if (file !== null && !existsSync(file))
+    throw new Error(
+      `no database at ${file}; check DATABASE_URL, or create it by starting the server once (npm start) or with \`jindu migrate\``,
+    );
+  return openDatabase(config, log);
 }
 
 /** SQLite's "unable to open database file" names no file: this says which, and the usual causes. */

@@ -40,7 +40,6 @@ export function sendJson(
 
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
-/** Reads the body up to the limit (past it, a 413 without reading the rest); UTF-8 or a 400. */
 /**
  * A body sent compressed (content-encoding: gzip, br…) is not read as if it were not: 415, as
  * for a content type the server does not take (the bytes are not UTF-8 JSON or a spreadsheet).
@@ -57,6 +56,7 @@ export function assertIdentityEncoding(req: IncomingMessage): void {
     );
 }
 
+/** Reads the body up to the limit (past it, a 413 without reading the rest); UTF-8 or a 400. */
 export async function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<string> {
   assertIdentityEncoding(req);
   const declared = Number(req.headers['content-length'] ?? 0);

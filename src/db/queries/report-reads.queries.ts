@@ -40,25 +40,12 @@ export async function findStagesOfItems(
  * The stage of these items as they stood at a read time: the last stage change the log knew
  * at `knownAt` that was effective by `asOf` (an item moved to a stage later has none then).
  */
-export async function findStagesOfItemsAt(
+export function findStagesOfItemsAt(
   em: Em,
   itemIds: readonly number[],
   t: ReadTime,
 ): Promise<StageOfItem[]> {
-  const rows = await em.execute(
-    `select item_id, data from change_log
-      where item_id in (${placeholders(itemIds)}) and kind = 'ItemStageChanged'
-        and effective_at <= ? and recorded_at <= ?
-      order by effective_at, id`,
-    [...itemIds, timeParam(em, t.asOf), timeParam(em, t.knownAt)],
-  );
-  const last = new Map<number, StageOfItem>();
-  for (const r of rows) {
-    const data = JSON.parse(String(r.data)) as { to: string; stageNote: string | null };
-    const itemId = Number(r.item_id);
-    last.set(itemId, { itemId, stage: data.to, note: data.stageNote ?? null });
-  }
-  return [...last.values()];
+  return stagesAt(em, 'item_id', itemIds, t);
 }
 
 /** Every written update of these initiatives, in posting order (a page is cut from them). */
@@ -88,18 +75,28 @@ export interface StageAt {
  * change known at `knownAt` and effective by `asOf`; `since` is when its run of that stage
  * began (a note changed within a stage keeps it). Items never staged by then have none.
  */
-export async function findItemStagesAt(
+export function findItemStagesAt(
   em: Em,
   initiativeIds: readonly number[],
   t: ReadTime,
 ): Promise<StageAt[]> {
-  if (initiativeIds.length === 0) return [];
+  return stagesAt(em, 'initiative_id', initiativeIds, t);
+}
+
+/** The stages at a read time of the items these ids select (by item or by initiative). */
+async function stagesAt(
+  em: Em,
+  by: 'item_id' | 'initiative_id',
+  ids: readonly number[],
+  t: ReadTime,
+): Promise<StageAt[]> {
+  if (ids.length === 0) return [];
   const rows = await em.execute(
     `select item_id, initiative_id, data, effective_at from change_log
-      where initiative_id in (${placeholders(initiativeIds)}) and kind = 'ItemStageChanged'
-        and effective_at <= ? and recorded_at <= ?
+      where kind = 'ItemStageChanged' and effective_at <= ? and recorded_at <= ?
+        and ${by} in (${placeholders(ids)})
       order by effective_at, id`,
-    [...initiativeIds, timeParam(em, t.asOf), timeParam(em, t.knownAt)],
+    [timeParam(em, t.asOf), timeParam(em, t.knownAt), ...ids],
   );
   const last = new Map<number, StageAt>();
   for (const r of rows) {

@@ -102,7 +102,8 @@ export async function runWrite<P, R>(
   );
   // Committed. A replayed retry changed nothing now, but its caller is told what the first run
   // touched (affectedNodes answers the same nodes, as they stand now).
-  if (written ?? replayed) ctx.forget((written ?? replayed)!);
+  const told: Touched | null = written ?? replayed;
+  if (told) ctx.forget(told);
   // With group commit (SQLite), the write is acknowledged and announced only once it is on
   // disk; a replayed retry waits too, in case its first run's commit is not yet.
   const durable = durableCommits(ctx.em);
