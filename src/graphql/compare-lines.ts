@@ -74,3 +74,24 @@ export async function comparedReportLines(
   });
   return out;
 }
+
+/**
+ * An initiative's report lines as every report prints them: the header from its named figures
+ * when it defines them (Hive: 总进度 and 迁移进度), else the tree's own; with `compareTo`, each
+ * figure's change since then. `text` writes stored names (Markdown escapes them).
+ */
+export async function initiativeReportLines(
+  ctx: Context,
+  record: InitiativeRecord,
+  tree: InitiativeTree,
+  locale: Locale,
+  compareTo?: Date | null,
+  text?: (stored: string) => string,
+): Promise<string[]> {
+  if (compareTo) return comparedReportLines(ctx, record, tree, locale, compareTo, text);
+  const lines = reportLines(tree, await reportDetailsOf(ctx, tree), locale, text);
+  const named = (await namedFiguresOfTree(ctx, tree)).root;
+  if (named.length > 0)
+    lines[0] = namedFiguresHeader(tree.initiative.name, named, tree.rollup.root, locale, text);
+  return lines;
+}

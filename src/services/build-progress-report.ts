@@ -1,7 +1,6 @@
 import type { Locale } from '../domain/item-status.js';
 import { escapeMarkdown } from '../domain/markdown.js';
 import { mondayOf } from '../domain/milestone-rules.js';
-import { namedFiguresHeader } from '../domain/named-figures.js';
 import { formatProgressReport, type InitiativeSection } from '../domain/progress-report.js';
 import { formatStagedLine, inReportWeek } from '../domain/stage-lines.js';
 import type { Em } from '../db/orm.js';
@@ -17,10 +16,9 @@ import { findItemStagesAt } from '../db/queries/report-reads.queries.js';
 import { findEntriesOfItems } from '../db/queries/as-of.queries.js';
 import { findItemsByIds } from '../db/queries/item.queries.js';
 import { replayItems, type ReadTime } from '../domain/replay-items.js';
-import { reportedNodes, reportLines, type ReportDetails } from './build-report.js';
+import { reportedNodes } from './build-report.js';
 import { workflowOf } from './report-model-lookup.js';
 import type { InitiativeTree, TreeNode } from './load-initiative-tree.js';
-import { namedFiguresOf } from './named-figure-values.js';
 import { metricSections, milestoneLine } from './report-sections.js';
 
 function subtreeIds(node: TreeNode): Set<number> {
@@ -61,9 +59,8 @@ async function stagedItemsAt(
 export interface ReportInput {
   readonly initiative: InitiativeRecord;
   readonly tree: InitiativeTree;
-  readonly details: ReportDetails;
-  /** The initiative's report lines when the caller made them (with each figure's change). */
-  readonly lines?: readonly string[];
+  /** Its report lines, header first, as `reportLines` gives them (Markdown-escaped). */
+  readonly lines: readonly string[];
 }
 
 /**
@@ -105,68 +102,53 @@ export async function buildProgressReport(
     .slice(0, 10);
   // By their week alone: a week's update is often written after the week ends.
   const updates = knownBy(await findUpdates(em, monday, sunday));
-  const sections: InitiativeSection[] = inputs.map(
-    ({ initiative, tree, details, lines: given }) => {
-      const plain = given ?? reportLines(tree, details, locale, escapeMarkdown);
-      const own = figures.filter((f) => f.initiativeId === initiative.id);
-      // The named figures' header, as the initiative's reportLines give it (a compared one with
-      // its change); without named figures the lines' own, when anything counts.
-      const header =
-        own.length > 0
-          ? (given?.[0] ??
-            namedFiguresHeader(
-              initiative.name,
-              namedFiguresOf(tree, own).root,
-              tree.rollup.root,
-              locale,
-              escapeMarkdown,
-            ))
-          : tree.rollup.root.counted > 0
-            ? plain[0]!
-            : null;
-      const numbered = plain.slice(1);
-      // A workstream with nothing counted that only holds metrics or milestones gets no line.
-      const holders = new Set(
-        [...metrics, ...milestones]
-          .filter((m) => m.initiativeId === initiative.id)
-          .map((m) => m.workstreamId),
-      );
-      const lines: string[] = [];
-      reportedNodes(tree).forEach((node, i) => {
-        const ids = subtreeIds(node);
-        const items = staged.filter((s) => ids.has(s.workstreamId));
-        if (items.length > 0) {
-          for (const s of items) {
-            const stages = workflowOf(tree, s.workstreamId, workflows) ?? [];
-            const facts = { ...s, enteredThisWeek: inReportWeek(s.since.getTime(), date) };
-            lines.push(formatStagedLine(facts, stages, lines.length + 1, locale, escapeMarkdown));
-          }
-        } else if (tree.rollup.figures.get(node.id)!.counted > 0 || !holders.has(node.id)) {
-          lines.push(numbered[i]!.replace(/^\d+\./, `${lines.length + 1}.`));
+  const sections: InitiativeSection[] = inputs.map(({ initiative, tree, lines: plain }) => {
+    // The lines' header (the named figures' when the initiative defines them), unless nothing
+    // is named and nothing counts.
+    const named = figures.some((f) => f.initiativeId === initiative.id);
+    const header = named || tree.rollup.root.counted > 0 ? plain[0]! : null;
+    const numbered = plain.slice(1);
+    // A workstream with nothing counted that only holds metrics or milestones gets no line.
+    const holders = new Set(
+      [...metrics, ...milestones]
+        .filter((m) => m.initiativeId === initiative.id)
+        .map((m) => m.workstreamId),
+    );
+    const lines: string[] = [];
+    reportedNodes(tree).forEach((node, i) => {
+      const ids = subtreeIds(node);
+      const items = staged.filter((s) => ids.has(s.workstreamId));
+      if (items.length > 0) {
+        for (const s of items) {
+          const stages = workflowOf(tree, s.workstreamId, workflows) ?? [];
+          const facts = { ...s, enteredThisWeek: inReportWeek(s.since.getTime(), date) };
+          lines.push(formatStagedLine(facts, stages, lines.length + 1, locale, escapeMarkdown));
         }
-      });
-      const nodeName = (id: number | null) =>
-        id === null ? null : (tree.nodes.get(id)?.name ?? null);
-      return {
-        name: initiative.name,
-        objective: initiative.objective,
-        header,
-        lines,
-        updates: updates
-          .filter((u) => u.initiativeId === initiative.id && u.section === 'PROGRESS')
-          .map((u) => u.body),
-        metrics: metricSections(
-          metrics.filter((m) => m.initiativeId === initiative.id),
-          readings,
-          until,
-          locale,
-        ),
-        milestones: milestones
-          .filter((m) => m.initiativeId === initiative.id)
-          .map((m) => milestoneLine(m, nodeName(m.workstreamId), date, locale)),
-      };
-    },
-  );
+      } else if (tree.rollup.figures.get(node.id)!.counted > 0 || !holders.has(node.id)) {
+        lines.push(numbered[i]!.replace(/^\d+\./, `${lines.length + 1}.`));
+      }
+    });
+    const nodeName = (id: number | null) =>
+      id === null ? null : (tree.nodes.get(id)?.name ?? null);
+    return {
+      name: initiative.name,
+      objective: initiative.objective,
+      header,
+      lines,
+      updates: updates
+        .filter((u) => u.initiativeId === initiative.id && u.section === 'PROGRESS')
+        .map((u) => u.body),
+      metrics: metricSections(
+        metrics.filter((m) => m.initiativeId === initiative.id),
+        readings,
+        until,
+        locale,
+      ),
+      milestones: milestones
+        .filter((m) => m.initiativeId === initiative.id)
+        .map((m) => milestoneLine(m, nodeName(m.workstreamId), date, locale)),
+    };
+  });
   const general = updates.filter((u) => u.initiativeId === null);
   return formatProgressReport(
     {

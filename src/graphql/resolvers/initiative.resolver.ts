@@ -6,9 +6,6 @@ import type { ItemStatus, Locale } from '../../domain/item-status.js';
 import { requireGlobalAdmin, writeScope } from '../access.js';
 import { runWrite } from '../../services/write-pipeline/run-write.js';
 import { writeContextOf } from '../write-context.js';
-import { reportLines } from '../../services/build-report.js';
-import { namedFiguresHeader } from '../../domain/named-figures.js';
-import { namedFiguresOfTree } from '../report-model-reads.js';
 import { createInitiative } from '../../services/create-initiative.js';
 import { ItemStatusEnum, LocaleEnum } from '../enums.js';
 import { ItemConnectionType } from '../types/item-connection.type.js';
@@ -23,9 +20,9 @@ import { InitiativeType } from '../types/initiative.type.js';
 import { InitiativePayload } from '../types/payloads.type.js';
 import { ProgressType, timedFigureId } from '../types/progress.type.js';
 import { WorkstreamType } from '../types/workstream.type.js';
-import { AS_OF, KNOWN_AT, readTimeOf, reportDetailsOf, treeOf } from '../read-time.js';
+import { AS_OF, KNOWN_AT, readTimeOf, treeOf } from '../read-time.js';
 import type { ReadTime } from '../../domain/replay-items.js';
-import { COMPARE_TO, comparedReportLines } from '../compare-lines.js';
+import { COMPARE_TO, initiativeReportLines } from '../compare-lines.js';
 
 @Resolver(() => InitiativeType)
 export class InitiativeResolver {
@@ -121,13 +118,7 @@ export class InitiativeResolver {
     // breaks them into come from the same state.
     return inOneSnapshot(ctx, async (snapshot) => {
       const tree = await treeOf(snapshot, root.record, root.time);
-      if (compareTo) return comparedReportLines(snapshot, root.record, tree, locale, compareTo);
-      const lines = reportLines(tree, await reportDetailsOf(snapshot, tree), locale);
-      // The header of an initiative with named figures is theirs, as in the weekly report.
-      const named = (await namedFiguresOfTree(snapshot, tree)).root;
-      if (named.length > 0)
-        lines[0] = namedFiguresHeader(tree.initiative.name, named, tree.rollup.root, locale);
-      return lines;
+      return initiativeReportLines(snapshot, root.record, tree, locale, compareTo);
     });
   }
 

@@ -7,10 +7,10 @@ import { buildProgressReport } from '../../services/build-progress-report.js';
 import { listedInitiativesAt } from '../initiatives-at.js';
 import type { Context } from '../context.type.js';
 import { LocaleEnum } from '../enums.js';
-import { COMPARE_TO, comparedReportLines } from '../compare-lines.js';
+import { COMPARE_TO, initiativeReportLines } from '../compare-lines.js';
 import { badUserInput } from '../errors.js';
 import { inOneSnapshot } from '../one-snapshot.js';
-import { endOfReportDay, readTimeOf, reportDetailsOf, treeOf } from '../read-time.js';
+import { endOfReportDay, readTimeOf, treeOf } from '../read-time.js';
 
 @Resolver()
 export class ReportResolver {
@@ -51,18 +51,15 @@ export class ReportResolver {
       const inputs = await Promise.all(
         initiatives.map(async (initiative) => {
           const tree = await treeOf(snapshot, initiative, time);
-          const details = await reportDetailsOf(snapshot, tree);
-          const lines = compareTo
-            ? await comparedReportLines(
-                snapshot,
-                initiative,
-                tree,
-                locale,
-                compareTo,
-                escapeMarkdown,
-              )
-            : undefined;
-          return { initiative, tree, details, lines };
+          const lines = await initiativeReportLines(
+            snapshot,
+            initiative,
+            tree,
+            locale,
+            compareTo,
+            escapeMarkdown,
+          );
+          return { initiative, tree, lines };
         }),
       );
       return buildProgressReport(snapshot.em, inputs, day, locale, time);
