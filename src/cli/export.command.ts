@@ -1,5 +1,3 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { loadConfig } from '../config.js';
 import { DomainError } from '../domain/errors.js';
 import { openExistingDatabase } from '../db/open-database.js';
@@ -7,6 +5,8 @@ import type { Em } from '../db/orm.js';
 import { createLogger } from '../server/logger.js';
 import { exportSheet } from '../services/export-sheet.js';
 import { terminalSafe } from './terminal-text.js';
+import { exitCodeForRefusal } from './usage-errors.js';
+import { writeOutput } from './cli-files.js';
 
 export interface ExportOptions {
   readonly format: 'xlsx' | 'csv';
@@ -33,14 +33,12 @@ export async function exportCommand(key: string, opts: ExportOptions): Promise<n
       canRead: () => true,
       at: opts.asOf === undefined ? null : { asOf: endOfDay(opts.asOf), knownAt: Date.now() },
     });
-    mkdirSync(dirname(opts.out), { recursive: true });
-    writeFileSync(opts.out, bytes);
-    console.error(terminalSafe(`wrote ${opts.out} (${bytes.length} bytes)`));
+    writeOutput(opts.out, bytes);
     return 0;
   } catch (err) {
     if (!(err instanceof DomainError)) throw err;
     console.error(terminalSafe(`jindu export: ${err.message}`));
-    return 4;
+    return exitCodeForRefusal(err);
   } finally {
     await orm.close();
   }

@@ -1,7 +1,7 @@
-import { writeFileSync } from 'node:fs';
 import { EXIT, graphqlRequest, ReportError } from './report-client.js';
 import { reportUrlFromEnv } from './report-url.js';
 import { terminalSafe } from './terminal-text.js';
+import { writeOutput } from './cli-files.js';
 
 export interface HistoryOptions {
   readonly from: string;
@@ -72,8 +72,7 @@ export async function historyCommand(key: string, opts: HistoryOptions): Promise
     const points = data.initiative.progressHistory;
     const text =
       opts.format === 'json' ? `${JSON.stringify(points, null, 2)}\n` : historyCsv(points);
-    if (opts.out) writeFileSync(opts.out, text);
-    else process.stdout.write(terminalSafe(text));
+    writeOutput(opts.out ?? '-', text);
     return 0;
   } catch (err) {
     if (!(err instanceof ReportError)) throw err;

@@ -1,4 +1,4 @@
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { SingleBar } from 'cli-progress';
 import { loadConfig } from '../config.js';
 import { DomainError, DomainErrors } from '../domain/errors.js';
@@ -10,6 +10,8 @@ import { ALL_INITIATIVES } from '../services/write-scope.js';
 import { MAX_SHEET_BYTES, SheetError } from '../sheets/sheet-error.js';
 import { planLines, summaryLine } from './import-output.js';
 import { terminalSafe } from './terminal-text.js';
+import { readInput } from './cli-files.js';
+import { exitCodeForRefusal } from './usage-errors.js';
 
 export interface ImportOptions {
   readonly initiative: string;
@@ -18,13 +20,21 @@ export interface ImportOptions {
   readonly prune?: boolean;
 }
 
-/** `jindu import FILE --initiative KEY`: exit 0 applied (or a clean dry run), 1 refused or failed. */
+/**
+ * `jindu import FILE --initiative KEY`: exit 0 applied (or a clean dry run), 1 refused or failed,
+ * 2 no such file, 4 no such initiative.
+ */
 export async function importCommand(file: string, opts: ImportOptions): Promise<number> {
-  const size = statSync(file, { throwIfNoEntry: false })?.size;
-  if (size === undefined) {
+  const stat = statSync(file, { throwIfNoEntry: false });
+  if (stat === undefined) {
     console.error(terminalSafe(`jindu import: no such file: ${file}`));
     return 2;
   }
+  if (!stat.isFile()) {
+    console.error(terminalSafe(`jindu import: ${file} is not a file; name an .xlsx or .csv file`));
+    return 2;
+  }
+  const size = stat.size;
   if (size > MAX_SHEET_BYTES) {
     // Refused by its size, before reading it into memory.
     console.error(
@@ -32,6 +42,7 @@ export async function importCommand(file: string, opts: ImportOptions): Promise<
     );
     return 1;
   }
+  const bytes = readInput(file);
   const config = loadConfig();
   const orm = await openExistingDatabase(config, createLogger(process.env.LOG_LEVEL ?? 'warn'));
   const bar =
@@ -44,7 +55,7 @@ export async function importCommand(file: string, opts: ImportOptions): Promise<
       initiativeKey: opts.initiative,
       fileName: file,
       by: null, // the operator
-      bytes: readFileSync(file),
+      bytes,
       dryRun: Boolean(opts.dryRun),
       skipErrors: Boolean(opts.skipErrors),
       prune: Boolean(opts.prune),
@@ -61,7 +72,7 @@ export async function importCommand(file: string, opts: ImportOptions): Promise<
     bar?.stop();
     if (err instanceof SheetError || err instanceof DomainError || err instanceof DomainErrors) {
       console.error(terminalSafe(`jindu import: ${err.message}`));
-      return 1;
+      return err instanceof DomainError ? exitCodeForRefusal(err) : 1;
     }
     throw err;
   } finally {

@@ -20,7 +20,8 @@ Environment (report):
   JINDU_URL             the GraphQL endpoint or the server's address (default http://HOST:PORT/graphql from the above)
 
 Exit codes: 0 ok, 1 failure (and help for a missing command), 2 usage error;
-report also 3 server unreachable, 4 unknown initiative key.`;
+3 server unreachable (report, history), 4 unknown initiative key (report, history,
+import, export). --out - writes to stdout.`;
 
 const program = new Command('jindu')
   .description('Jindu (进度): progress of migrations and engineering initiatives, over GraphQL')
@@ -123,7 +124,10 @@ program
     isoTime,
   )
   .option('--compare <when>', "add each figure's change since last-week or a date (YYYY-MM-DD)")
-  .option('--out <file>', 'write to a file instead of stdout (the exact text, unfiltered)')
+  .option(
+    '--out <file>',
+    'write to a file instead of stdout (the exact text, unfiltered; - for stdout)',
+  )
   .option('--token <token>', 'API token, sent as Authorization: Bearer')
   .hook(
     'preAction',
@@ -162,7 +166,7 @@ program
     httpUrl,
   )
   .option('--token <token>', 'API token, sent as Authorization: Bearer')
-  .option('--out <file>', 'write to a file instead of stdout')
+  .option('--out <file>', 'write to a file instead of stdout (- for stdout)')
   .hook('preAction', formatFromOut({ '.csv': 'csv', '.json': 'json' }, 'csv'))
   .action((key, opts) =>
     exitWith(async () => (await import('./history.command.js')).historyCommand(key, opts))(),
@@ -199,8 +203,22 @@ program
     'items and figures as they stood at the end of that day (+08:00)',
     day,
   )
-  .requiredOption('--out <file>', 'where to write')
+  .requiredOption('--out <file>', 'where to write (- for standard output)')
   .hook('preAction', formatFromOut({ '.xlsx': 'xlsx', '.csv': 'csv' }, 'xlsx'))
+  .hook('preAction', (command) => {
+    const opts = command.opts<{ format: string; out: string }>();
+    // A workbook is zipped XML with its own encoding: an asked-for CSV encoding would be dropped.
+    if (opts.format === 'xlsx' && command.getOptionValueSource('encoding') === 'cli')
+      command.error('--encoding applies to CSV; an .xlsx workbook is always Unicode', {
+        exitCode: 2,
+        code: 'jindu.encodingForXlsx',
+      });
+    if (opts.format === 'xlsx' && opts.out === '-' && process.stdout.isTTY)
+      command.error('a workbook is binary: redirect standard output to a file, or name one', {
+        exitCode: 2,
+        code: 'jindu.binaryToTerminal',
+      });
+  })
   .action((key, opts) =>
     exitWith(async () => (await import('./export.command.js')).exportCommand(key, opts))(),
   );
@@ -236,6 +254,21 @@ token
   .action((name) =>
     exitWith(async () => (await import('./token.commands.js')).tokenRevokeCommand(name))(),
   );
+
+// Commander's own `help NAME` shows the general help for a name it does not know, exit 1; a
+// mistyped topic is a usage error like a mistyped command.
+program.helpCommand(false);
+program
+  .command('help')
+  .argument('[command]', 'the command to describe')
+  .description('display help for command')
+  .action((name?: string) => {
+    if (name === undefined) program.help();
+    const sub = program.commands.find((c) => c.name() === name && c.name() !== 'help');
+    if (!sub)
+      return program.error(`unknown command '${name}'`, { exitCode: 2, code: 'jindu.unknownHelp' });
+    sub.help();
+  });
 
 oneLineUsageErrors(program);
 dropOutputOnceReaderLeaves();

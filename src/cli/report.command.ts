@@ -1,10 +1,9 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { escapeMarkdown } from '../domain/markdown.js';
 import { isCalendarDate } from '../domain/tree-rules.js';
 import { EXIT, graphqlRequest, ReportError } from './report-client.js';
 import { reportUrlFromEnv } from './report-url.js';
 import { terminalSafe } from './terminal-text.js';
+import { writeOutput } from './cli-files.js';
 
 export interface ReportOptions {
   readonly all?: boolean;
@@ -119,13 +118,7 @@ export async function reportCommand(key: string | undefined, opts: ReportOptions
       markdown = data.weeklyReport;
     }
     const text = render(opts.format, list, markdown);
-    if (opts.out) {
-      mkdirSync(dirname(opts.out), { recursive: true });
-      writeFileSync(opts.out, text);
-      console.error(terminalSafe(`wrote ${opts.out}`));
-    } else {
-      process.stdout.write(terminalSafe(text));
-    }
+    writeOutput(opts.out ?? '-', text);
     return 0;
   } catch (err) {
     if (!(err instanceof ReportError)) throw err;

@@ -1,8 +1,18 @@
 import { CommanderError, type Command } from 'commander';
 import { terminalSafe } from './terminal-text.js';
 
-/** Exit codes shared by every command (report adds 3 and 4). */
-export const EXIT_CODE = { FAILURE: 1, USAGE: 2 } as const;
+/** Exit codes shared by every command (report and history add 3, server unreachable). */
+export const EXIT_CODE = { FAILURE: 1, USAGE: 2, UNKNOWN_KEY: 4 } as const;
+
+/** The exit code for a refusal of the domain: 4 for an initiative key that names none, else 1. */
+export function exitCodeForRefusal(err: {
+  readonly code?: string;
+  readonly field?: readonly string[];
+}): number {
+  return err.code === 'NOT_FOUND' && err.field?.[0] === 'initiative'
+    ? EXIT_CODE.UNKNOWN_KEY
+    : EXIT_CODE.FAILURE;
+}
 
 /** An expected failure of a command: one line on stderr and an exit code, never a stack. */
 export class CliError extends Error {

@@ -70,6 +70,13 @@ describe('the jindu command line, as a new user meets it', () => {
     // A file name that says another format is asked about, not filled with the default's bytes.
     await expectUsageError(['export', 'hive', '--out', 'items.json'], 'cannot tell the format');
     await expectUsageError(['report', '--bogus'], "unknown option '--bogus'");
+    // `help` for a name that is no command says so, as a mistyped command does.
+    await expectUsageError(['help', 'exprot'], "jindu: unknown command 'exprot'");
+    // A CSV encoding asked for a workbook would be silently dropped.
+    await expectUsageError(
+      ['export', 'hive', '--out', 'x.xlsx', '--encoding', 'gb18030'],
+      '--encoding applies to CSV',
+    );
     await expectUsageError(
       ['token', 'create', '--name', 'x'],
       "jindu token create: required option '--role <role>' not specified",

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -158,6 +158,84 @@ describe('jindu history and report --compare against a server with a generated h
     expect((await runCli(md, {})).code).toBe(0);
     const mdAsked = await runCli(['report', 'hist', '--url', url, '--format', 'markdown'], {});
     expect(readFileSync(file('report.md'), 'utf8')).toBe(mdAsked.stdout);
+  });
+
+  it('--out - writes to stdout, and a --out that cannot be written is named with the reason', async () => {
+    const toFile = join(dir, 'nested', 'deeper', 'items.csv');
+    const written = await runCli(['export', 'hist', '--out', toFile], env);
+    expect(written.code).toBe(0);
+    expect(written.stderr).toMatch(/^wrote .*items\.csv \(\d+ bytes\)\n$/);
+    const piped = await runCli(['export', 'hist', '--format', 'csv', '--out', '-'], env);
+    expect(piped.code).toBe(0);
+    expect(piped.stdout).toBe(readFileSync(toFile, 'utf8'));
+    expect(existsSync(join(process.cwd(), '-'))).toBe(false);
+    const from = day(history.start);
+    const series = await runCli(
+      ['history', 'hist', '--from', from, '--url', url, '--out', '-'],
+      {},
+    );
+    expect(series.stdout).toMatch(/^at,percent,/);
+
+    // A directory, a path through a file: one line with the reason, exit 1, no stack.
+    for (const [out, why] of [
+      [dir, 'it is a directory; name a file in it'],
+      [join(toFile, 'x.csv'), 'a part of the path is a file, not a directory'],
+    ] as const) {
+      const res = await runCli(['export', 'hist', '--out', out], env);
+      expect(res, out).toEqual({
+        code: 1,
+        stdout: '',
+        stderr: `jindu: cannot write ${out}: ${why}\n`,
+      });
+      const text = out.replace(/\.csv$/, '.md');
+      const report = await runCli(['report', 'hist', '--url', url, '--out', text], {});
+      expect(report).toEqual({
+        code: 1,
+        stdout: '',
+        stderr: `jindu: cannot write ${text}: ${why}\n`,
+      });
+    }
+  });
+
+  it('import: a dry run writes nothing, the run applies, a re-run changes nothing; bad names exit 2 or 4', async () => {
+    const sheet = join(dir, 'round-trip.csv');
+    expect((await runCli(['export', 'hist', '--out', sheet], env)).code).toBe(0);
+    const [head, ...rows] = readFileSync(sheet, 'utf8').trimEnd().split('\r\n');
+    const row = rows.findIndex((r) => !r.includes('"完成"'));
+    const cells = rows[row]!.split(',');
+    const id = cells[0]!.replace(/"/g, '');
+    cells[3] = '"完成"';
+    cells[4] = '"100"';
+    rows[row] = cells.join(',');
+    writeFileSync(sheet, `${[head, ...rows].join('\r\n')}\r\n`);
+    const statusOf = async () =>
+      (await api.ok(`query($id: ID!) { node(id: $id) { ... on Item { status } } }`, { id })).node
+        .status;
+    const before = await statusOf();
+
+    const preview = await runCli(['import', sheet, '--initiative', 'hist', '--dry-run'], env);
+    expect(preview.code).toBe(0);
+    expect(preview.stdout).toContain(`第 ${row + 2} 行 更新`);
+    expect(preview.stdout).toMatch(/更新 1，.*试运行，未写入\n$/);
+    expect(await statusOf()).toBe(before);
+
+    const applied = await runCli(['import', sheet, '--initiative', 'hist'], env);
+    expect(applied.code).toBe(0);
+    expect(applied.stdout).toMatch(/更新 1，.*已写入/);
+    expect(await statusOf()).toBe('DONE');
+    const again = await runCli(['import', sheet, '--initiative', 'hist'], env);
+    expect(again.stdout).toMatch(/^新建 0，更新 0，/);
+
+    const unknown = await runCli(['import', sheet, '--initiative', 'nosuch'], env);
+    expect(unknown).toMatchObject({ code: 4, stderr: 'jindu import: 项目不存在：nosuch\n' });
+    expect((await runCli(['export', 'nosuch', '--out', sheet], env)).code).toBe(4);
+    const folder = await runCli(['import', dir, '--initiative', 'hist'], env);
+    expect(folder).toMatchObject({
+      code: 2,
+      stderr: `jindu import: ${dir} is not a file; name an .xlsx or .csv file\n`,
+    });
+    const missing = await runCli(['import', join(dir, 'gone.csv'), '--initiative', 'hist'], env);
+    expect(missing.code).toBe(2);
   });
 
   it('export --as-of writes the items as they stood at the end of that day', async () => {
