@@ -3,6 +3,7 @@ import type { MikroORM } from '@mikro-orm/core';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import { migrate, openOrm, type Em } from './orm.js';
+import { isDatabaseUnavailable } from './connection-errors.js';
 import { checkSqlitePragmas } from './sqlite-pragmas.js';
 import { withStartupLock } from './startup-lock.js';
 import { sqliteFileOf } from './sqlite-file.js';
@@ -24,10 +25,10 @@ export async function openDatabase(
   }).catch((err: unknown) => {
     throw namedFile(err, file);
   });
+  const where = config.databaseUrl.startsWith('sqlite:')
+    ? config.databaseUrl
+    : config.databaseUrl.replace(/\/\/[^@/]*@/, '//***@');
   try {
-    const where = config.databaseUrl.startsWith('sqlite:')
-      ? config.databaseUrl
-      : config.databaseUrl.replace(/\/\/[^@/]*@/, '//***@');
     if (config.databaseUrl.startsWith('sqlite:')) {
       const em = orm.em.fork() as Em;
       const pragmas = await checkSqlitePragmas(
@@ -37,7 +38,12 @@ export async function openDatabase(
       );
       log.info({ database: where, pragmas }, 'database opened');
     } else {
-      log.info({ database: where }, 'database opened');
+      // The pool connects lazily: ask the server something before saying it is open, so an
+      // unreachable PostgreSQL is reported as such, not after a line that says all is well.
+      const [row] = await (orm.em.fork() as Em).execute<{ server_version: string }[]>(
+        'show server_version',
+      );
+      log.info({ database: where, serverVersion: row?.server_version }, 'database opened');
     }
     await withStartupLock(orm, async () => {
       const schema = await migrate(orm);
@@ -47,7 +53,7 @@ export async function openDatabase(
     return orm;
   } catch (err) {
     await orm.close();
-    throw namedFile(err, file);
+    throw file === null ? namedServer(err, where) : namedFile(err, file);
   }
 }
 
@@ -72,4 +78,20 @@ function namedFile(err: unknown, file: string | null): unknown {
     `cannot open the SQLite database ${file} (is it a directory, or is its folder not writable?)`,
     { cause: err },
   );
+}
+
+/**
+ * A PostgreSQL that cannot be used at start (a missing database is created, as a missing
+ * SQLite file is), said with the (password-masked) URL and what to
+ * check, instead of the driver's bare `connect ECONNREFUSED 127.0.0.1:5432`.
+ */
+function namedServer(err: unknown, where: string): unknown {
+  const code = (err as { code?: unknown })?.code;
+  const why =
+    code === '28P01' || code === '28000'
+      ? 'the server refused the user or password in DATABASE_URL'
+      : isDatabaseUnavailable(err)
+        ? `cannot connect (${typeof code === 'string' ? code : (err as Error).message}); is the server running, and is DATABASE_URL's host and port right?`
+        : null;
+  return why === null ? err : new Error(`PostgreSQL at ${where}: ${why}`, { cause: err });
 }

@@ -7,7 +7,7 @@ import { openDatabase } from '../../src/db/open-database.js';
 import { openOrm, type Em } from '../../src/db/orm.js';
 import { seedIfEmpty } from '../../src/services/load-seed.js';
 import { createTestDatabase, POSTGRES_URL, type TestDatabase } from '../helpers/databases.js';
-import { startServer, type ServerProcess } from '../helpers/server-process.js';
+import { runCli, startServer, type ServerProcess } from '../helpers/server-process.js';
 
 const INSTANCES = 3;
 const HIVE_TOTAL = '{ initiative(key: "hive") { progress { total } } }';
@@ -80,6 +80,27 @@ describe.skipIf(!POSTGRES_URL)(`${INSTANCES} instances started at once on Postgr
         body: JSON.stringify({ query: HIVE_TOTAL }),
       });
       expect((await res.json()).data.initiative.progress.total).toBe(164);
+    }
+  });
+
+  it('a PostgreSQL it cannot use is said in one line with what to check, and nothing is logged as opened', async () => {
+    const base = new URL(POSTGRES_URL!);
+    const at = (change: (u: URL) => void) => {
+      const u = new URL(base);
+      change(u);
+      return u.toString();
+    };
+    const cases = [
+      [at((u) => (u.port = '1')), 'cannot connect (ECONNREFUSED); is the server running'],
+      [at((u) => (u.username = 'jindu_no_such_role')), 'refused the user or password'],
+    ] as const;
+    for (const [url, why] of cases) {
+      const res = await runCli(['migrate'], { DATABASE_URL: url, LOG_LEVEL: 'info' });
+      expect(res.code, url).toBe(1);
+      expect(res.stderr).toMatch(/^jindu: PostgreSQL at postgres:\/\/\*\*\*@/);
+      expect(res.stderr).toContain(why);
+      expect(res.stderr.trimEnd().split('\n')).toHaveLength(1);
+      expect(res.stdout).not.toContain('database opened');
     }
   });
 });
