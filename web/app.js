@@ -21,7 +21,7 @@ function Home() {
         html`<li class="card">
           <a href=${`#/i/${encodeURIComponent(i.key)}`}><h2>${i.name}</h2></a>
           <div class="figure">
-            <strong class="pct">${pct(i.progress.percent)}</strong>
+            <strong class="pct">${pct(i.progress)}</strong>
             <span>${t('total', i.progress.total)}</span>
           </div>
           <${Bar} name=${i.name} progress=${i.progress} />

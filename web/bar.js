@@ -12,7 +12,7 @@ export function Bar({ name, progress }) {
     aria-valuemin="0"
     aria-valuemax="100"
     aria-valuenow=${now}
-    aria-valuetext=${pct(progress.percent)}
+    aria-valuetext=${pct(progress)}
   >
     ${progress.byStatus
       .filter((s) => s.count > 0)

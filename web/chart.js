@@ -101,7 +101,7 @@ function DataTable({ points, shown }) {
           (p) =>
             html`<tr>
               <th scope="row"><time datetime=${p.at}>${reportDay(p.at)}</time></th>
-              <td>${pct(p.percent)}</td>
+              <td>${pct(p)}</td>
               <td>${num(p.credit)}</td>
               <td>${num(p.counted)}</td>
               <td>${p.total}</td>

@@ -1,3 +1,5 @@
+import { formatRatioPercent } from '/shared/format-number.js';
+
 // Chinese by default; the English switch is remembered in localStorage.
 const TEXT = {
   'zh-CN': {
@@ -126,7 +128,19 @@ export const STATUSES = [
   'DECOMMISSIONABLE',
   'CANCELLED',
 ];
-export const pct = (p) => (p === null || p === undefined ? '—' : `${p.toFixed(2)}%`);
+/**
+ * A figure's percent as the reports print it: the server's own rounding (half-up on the exact
+ * ratio, never 100.00 before all is done) over its credit and counted. Those are exact
+ * micro-items, so × 1e6 gives back the integers the server rounded; toFixed on the float
+ * percent would print 50.025 as 50.02 where the report says 50.03.
+ */
+export const pct = (f) => {
+  const p =
+    f && Number.isFinite(f.credit) && Number.isFinite(f.counted)
+      ? formatRatioPercent(Math.round(f.credit * 1e6), Math.round(f.counted * 1e6))
+      : null;
+  return p === null ? '—' : `${p}%`;
+};
 /** The report's day of a time: its date in China (+08:00), the team's time zone, not UTC's. */
 export const reportDay = (iso) =>
   new Date(Date.parse(iso) + 8 * 3_600_000).toISOString().slice(0, 10);

@@ -37,7 +37,7 @@ export function InitiativePage({ initiativeKey }) {
   const lines = i.reportLines.join('\n');
   return html`<section>
     <h1>
-      ${i.name} <strong class="pct">${pct(i.progress.percent)}</strong>
+      ${i.name} <strong class="pct">${pct(i.progress)}</strong>
       <span class="muted">${t('total', i.progress.total)}</span>
     </h1>
     <${Bar} name=${i.name} progress=${i.progress} /><${Legend} byStatus=${i.progress.byStatus} />

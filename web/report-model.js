@@ -6,7 +6,7 @@ import { rt } from './report-text.js';
 
 // What the weekly report tracks beyond the tree: named figures, stages, metrics, milestones.
 const MODEL = `query ReportModel($key: String!, $after: String) { initiative(key: $key) {
-  figures { name percent }
+  figures { name percent credit counted }
   stages { name percent }
   workstreams { stages { name } }
   metrics { id name unit target direction workstreamName met metLabel burnDown burnDownPercent
@@ -153,7 +153,7 @@ export function ReportModel({ initiativeKey }) {
     ${
       data.figures.length > 1
         ? html`<p class="figures" aria-label=${rt('figures')}>
-            ${data.figures.map((f) => html`<span class="figure">${f.name} <strong>${pct(f.percent)}</strong></span>`)}
+            ${data.figures.map((f) => html`<span class="figure">${f.name} <strong>${pct(f)}</strong></span>`)}
           </p>`
         : null
     }

@@ -32,7 +32,7 @@ export function TreeNode({ node, onChanged, canEdit }) {
       <span class="name">${node.name}</span>
       ${node.phase ? html`<span class="phase">${node.phase}</span>` : null}
       <${Bar} name=${node.name} progress=${node.progress} />
-      <strong class="pct">${pct(node.progress.percent)}</strong>
+      <strong class="pct">${pct(node.progress)}</strong>
       <span class="muted">${t('total', node.progress.total)}</span>
       <button class="link" onClick=${showExplain}>${t('explain')}</button>
     </div>

@@ -41,6 +41,30 @@ const VENDOR_MODULES: Readonly<Record<string, string>> = {
   '/vendor/graphql-ws/client.js': 'graphql-ws/dist/client.js',
 };
 
+/**
+ * Pure domain modules the dashboard imports as they are, so a figure on the page is rounded by
+ * the very function that prints it in reports and exports (no copy of the rule in web/).
+ */
+const SHARED: Readonly<Record<string, string>> = {
+  '/shared/format-number.js': '../domain/format-number',
+};
+
+/** A domain module as browser JavaScript: the compiled file, or the source without its types. */
+function sharedModule(base: string): Buffer {
+  const compiled = fileURLToPath(new URL(`${base}.js`, import.meta.url));
+  if (existsSync(compiled))
+    return Buffer.from(readFileSync(compiled, 'utf8').replace(/^\/\/# sourceMappingURL=.*$/m, ''));
+  // Run from the TypeScript sources (development, tests): swc strips the types, as it does for
+  // the server's own modules then.
+  const source = readFileSync(fileURLToPath(new URL(`${base}.ts`, import.meta.url)), 'utf8');
+  const swc = createRequire(import.meta.url)('@swc/core') as typeof import('@swc/core');
+  const { code } = swc.transformSync(source, {
+    jsc: { parser: { syntax: 'typescript' }, target: 'es2022' },
+    module: { type: 'es6' },
+  });
+  return Buffer.from(code);
+}
+
 /** The relative imports of an ES module (`from './x.js'`), as written. */
 function relativeImports(source: string): string[] {
   return [...source.matchAll(/\bfrom\s*['"](\.\/[\w.-]+\.js)['"]/g)].map((m) => m[1]!);
@@ -76,6 +100,8 @@ export function loadStaticFiles(): { files: Map<string, Asset>; csp: string } {
   const modules = dirname(dirname(dirname(require.resolve('htm'))));
   for (const [url, file] of Object.entries(VENDOR))
     files.set(url, asset(readFileSync(join(modules, file)), file, true));
+  for (const [url, base] of Object.entries(SHARED))
+    files.set(url, asset(sharedModule(base), url, false));
   for (const [url, file] of Object.entries(VENDOR_MODULES)) {
     const pending = [[url, file] as const];
     for (let next = pending.pop(); next; next = pending.pop()) {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { httpClient } from '../helpers/http-client.js';
+import { CREATE_INITIATIVE, CREATE_ITEMS, CREATE_WORKSTREAM } from '../helpers/operations.js';
 import { runCli, startServer, ROOT, type ServerProcess } from '../helpers/server-process.js';
 import { generateHistory, WEEK } from '../helpers/time-history.js';
 
@@ -318,6 +319,65 @@ describe.skipIf(!available)('the dashboard in a real browser (Debian chromium)',
     await card.waitFor({ timeout: 20_000 });
     expect(await card.innerText()).toContain(hiveHealth.reason);
     expect(external).toEqual([]);
+    expect(consoleErrors).toEqual([]);
+  });
+
+  it('prints every percent as the report lines do: exact ties half-up, unfinished work never 100.00%', async () => {
+    const api = httpClient(server.url, admin);
+    // 100.05 of 200 is exactly 50.025; 199.99 of 200 is 99.995 with an item left at 99%.
+    const cases = [
+      {
+        key: 'tie',
+        items: [
+          ['done', 'DONE', null, 100],
+          ['start', 'IN_PROGRESS', 1, 5],
+          ['todo', 'NOT_STARTED', null, 95],
+        ],
+      },
+      {
+        key: 'nearly',
+        items: [
+          ['done', 'DONE', null, 200],
+          ['last', 'IN_PROGRESS', 99, 1],
+        ],
+      },
+    ] as const;
+    for (const c of cases) {
+      const made = await api.ok(CREATE_INITIATIVE, {
+        input: { key: c.key, name: `舍入-${c.key}` },
+      });
+      const ws = await api.ok(CREATE_WORKSTREAM, {
+        input: { initiativeId: made.createInitiative.initiative.id, name: '工作' },
+      });
+      const items = c.items.map(([name, status, percent, weight]) => ({
+        name,
+        status,
+        percent,
+        weight,
+      }));
+      await api.ok(CREATE_ITEMS, {
+        input: { workstreamId: ws.createWorkstream.workstream.id, items },
+      });
+    }
+    const lines = async (key: string) =>
+      (await api.ok(`query($k: String!) { initiative(key: $k) { reportLines } }`, { k: key }))
+        .initiative.reportLines[0] as string;
+    expect(await lines('tie')).toContain('50.03%');
+    expect(await lines('nearly')).toContain('99.99%');
+    const home = await open('/');
+    for (const [key, shown, never] of [
+      ['tie', '50.03%', '50.02%'],
+      ['nearly', '99.99%', '100.00%'],
+    ]) {
+      const card = home.locator('.card', { hasText: `舍入-${key}` });
+      await card.waitFor({ timeout: 20_000 });
+      const text = await card.innerText();
+      expect(text).toContain(shown);
+      expect(text).not.toContain(never);
+    }
+    const page = await open('/#/i/tie');
+    await page.getByRole('progressbar', { name: '工作', exact: true }).waitFor({ timeout: 20_000 });
+    expect(await page.locator('main').innerText()).toContain('50.03%');
     expect(consoleErrors).toEqual([]);
   });
 });
