@@ -83,7 +83,7 @@ program
 program
   .command('snapshot')
   .description(
-    'snapshot per-workstream tallies so as-of reads stay cheap (the server also does weekly)',
+    'snapshot per-workstream tallies so as-of reads stay cheap (the server also does so weekly)',
   )
   .option('--initiative <key>', 'only this initiative')
   .option('--at <time>', 'as of this past ISO time (default now)')
@@ -115,7 +115,7 @@ program
   )
   .option(
     '--date <YYYY-MM-DD>',
-    'report the figures as of the end of that day (+08:00), and date the --all title (第N周); default today, live',
+    'report the figures as of the end of that day (+08:00), and date the --all title (第N周, Week N); default today in China, live',
     day,
   )
   .option(

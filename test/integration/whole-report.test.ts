@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { week20Seed } from '../../seeds/week-20.seed.js';
+import { reportDateOf } from '../../src/domain/series-times.js';
 import { loadSeed } from '../../src/services/load-seed.js';
 import { verifyCounters } from '../../src/services/verify-counters.js';
 import { verifyReplay } from '../../src/services/verify-replay.js';
@@ -118,5 +119,15 @@ describe.each(DIALECTS)('the whole week-20 report from data (%s)', (dialect) => 
     expect(await at('2023-05-01T00:00:00+08:00')).toEqual({ credit: 0, counted: 5 });
     expect(await at('2023-05-06T00:00:00+08:00')).toEqual({ credit: 3.6, counted: 5 });
     expect(await at('2023-05-11T00:00:00+08:00')).toEqual({ credit: 3.8, counted: 5 });
+  });
+
+  it('without a date, is titled with today in China (+08:00), not UTC’s date', async () => {
+    const before = Date.now();
+    const data = await app.ok(`{ zh: weeklyReport en: weeklyReport(locale: EN) }`);
+    // The China date at the request, whichever side of midnight (UTC or China) the test runs.
+    const days = new Set([reportDateOf(before), reportDateOf(Date.now())]);
+    const zhDay = /^# 第\d+周 (\d{4})\/(\d\d)\/(\d\d)$/.exec(data.zh.split('\n')[0])!;
+    expect(days).toContain(`${zhDay[1]}-${zhDay[2]}-${zhDay[3]}`);
+    expect(days).toContain(/^# Week \d+, (\S+)$/.exec(data.en.split('\n')[0])![1]);
   });
 });

@@ -11,6 +11,7 @@ import { COMPARE_TO, initiativeReportLines } from '../compare-lines.js';
 import { badUserInput } from '../errors.js';
 import { inOneSnapshot } from '../one-snapshot.js';
 import { endOfReportDay, readTimeOf, treeOf } from '../read-time.js';
+import { reportDateOf } from '../../domain/series-times.js';
 
 @Resolver()
 export class ReportResolver {
@@ -24,7 +25,7 @@ export class ReportResolver {
     @Arg('date', () => String, {
       nullable: true,
       description:
-        'YYYY-MM-DD: the title (第N周) and the figures as of the end of that day (+08:00); default today (UTC), live figures.',
+        'YYYY-MM-DD: the title (第N周) and the figures as of the end of that day (+08:00); default today in the report’s time zone (+08:00), live figures.',
     })
     date: string | null,
     @Arg('knownAt', () => Date, {
@@ -35,7 +36,8 @@ export class ReportResolver {
     @Arg('compareTo', () => Date, { nullable: true, description: COMPARE_TO })
     compareTo?: Date | null,
   ): Promise<string> {
-    const day = date ?? new Date().toISOString().slice(0, 10);
+    // Today as the team's calendar has it: at 07:00 on a Monday in China, UTC still says Sunday.
+    const day = date ?? reportDateOf(Date.now());
     try {
       assertIsoDate(day, 'date');
     } catch (err) {

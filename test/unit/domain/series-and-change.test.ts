@@ -5,7 +5,7 @@ import {
   formatPointChange,
   withChange,
 } from '../../../src/domain/report-change.js';
-import { MAX_SERIES_POINTS, seriesTimes } from '../../../src/domain/series-times.js';
+import { MAX_SERIES_POINTS, reportDateOf, seriesTimes } from '../../../src/domain/series-times.js';
 import { slipDays, targetDateChanges } from '../../../src/domain/target-dates.js';
 import { UNITS_PER_ITEM as U } from '../../../src/domain/units.js';
 
@@ -42,6 +42,15 @@ describe('series times', () => {
       MAX_SERIES_POINTS,
     );
   });
+});
+
+describe('the report’s calendar date', () => {
+  it.each([
+    ['2026-11-30T15:59:59.999Z', '2026-11-30'],
+    ['2026-11-30T16:00:00.000Z', '2026-12-01'], // midnight in China
+    ['2026-11-30T23:38:00.000Z', '2026-12-01'], // 07:38 on a Monday in China, Sunday in UTC
+    ['2023-05-13T15:59:59.999Z', '2023-05-13'],
+  ])('%s is %s', (iso, day) => expect(reportDateOf(Date.parse(iso))).toBe(day));
 });
 
 describe('weekly change wording', () => {
