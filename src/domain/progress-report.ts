@@ -26,16 +26,24 @@ export interface ProgressReport {
   readonly nextWeek: readonly string[];
 }
 
+/**
+ * The objective of initiatives that name none, and the one a team writes updates under for
+ * what fits no objective: one key in every locale, so English does not split it in two.
+ */
+const OTHER = '【其他】';
+
 const WORDS = {
   'zh-CN': {
     progress: '上周进展',
-    other: '【其他】',
+    other: OTHER,
+    colon: '：',
     reflect: '本周收获与反思',
     next: '下周工作及目标',
   },
   en: {
     progress: 'Last week',
     other: '[Other]',
+    colon: ':',
     reflect: 'Lessons of the week',
     next: 'Next week',
   },
@@ -78,13 +86,13 @@ function headed(s: InitiativeSection): boolean {
   return s.header !== null || s.lines.length > 0 || extras === 0;
 }
 
-function initiativeBlock(s: InitiativeSection): string[] {
+function initiativeBlock(s: InitiativeSection, colon: string): string[] {
   const out: string[] = [];
   if (s.header !== null) out.push(`- ${s.header}`, ...s.lines.map((l) => `    ${l}`));
   else out.push(...s.lines.map((l) => `- ${l}`));
   for (const u of s.updates) out.push(...updateBlock(u));
   for (const group of s.metrics) {
-    if (group.category) out.push('', `${escapeMarkdown(group.category)}：`, '');
+    if (group.category) out.push('', `${escapeMarkdown(group.category)}${colon}`, '');
     out.push(...group.lines.map((l) => `- ${l}`));
   }
   out.push(...s.milestones.map((m) => `- ${m}`));
@@ -100,23 +108,23 @@ export function formatProgressReport(report: ProgressReport, locale: Locale): st
   const w = WORDS[locale];
   const order: string[] = [];
   const see = (o: string) => void (order.includes(o) || order.push(o));
-  for (const s of report.initiatives) see(s.objective ?? w.other);
+  for (const s of report.initiatives) see(s.objective ?? OTHER);
   for (const u of report.objectiveUpdates) see(u.objective);
-  const objectives = [...order.filter((o) => o !== w.other), ...order.filter((o) => o === w.other)];
+  const objectives = [...order.filter((o) => o !== OTHER), ...order.filter((o) => o === OTHER)];
   const out = [title(report.date, locale), '', `# ${w.progress}`, ''];
   for (const objective of objectives) {
-    out.push(`## ${objective === w.other ? objective : escapeMarkdown(objective)}`, '');
+    out.push(`## ${objective === OTHER ? w.other : escapeMarkdown(objective)}`, '');
     for (const u of report.objectiveUpdates.filter((x) => x.objective === objective))
       out.push(...updateBlock(u.body));
     let letter = 0;
-    for (const s of report.initiatives.filter((x) => (x.objective ?? w.other) === objective)) {
+    for (const s of report.initiatives.filter((x) => (x.objective ?? OTHER) === objective)) {
       if (headed(s))
         out.push(
           '',
           `### ${String.fromCharCode(65 + (letter++ % 26))}. ${escapeMarkdown(s.name)}`,
           '',
         );
-      out.push(...initiativeBlock(s));
+      out.push(...initiativeBlock(s, w.colon));
     }
     out.push('');
   }

@@ -81,7 +81,14 @@ const ZH = {
   header: (name: string, p: string) => `${name}总进度：${p}`,
   headerPart: (name: string, n: number, p: string) => `，${name}进度（总数${n}个）：${p}`,
   headerManual: (name: string, p: string) => `，${name}进度：${p}`,
-  line: (n: string, name: string, phase: string, total: number, parts: string) =>
+  line: (
+    n: string,
+    name: string,
+    phase: string,
+    _isPercent: boolean,
+    total: number,
+    parts: string,
+  ) =>
     `${n}【${name}】，进度：${phase}。${total > 0 ? `总计${total}个${parts ? `，${parts}` : ''}。` : ''}`,
   part: (label: string, count: number, details: string) =>
     `${label}${count}个${details ? `（${details}）` : ''}`,
@@ -94,10 +101,19 @@ const ZH = {
 const EN = {
   none: 'none yet',
   header: (name: string, p: string) => `${name} overall progress: ${p}`,
-  headerPart: (name: string, n: number, p: string) => `; ${name} progress (${n} items): ${p}`,
+  headerPart: (name: string, n: number, p: string) =>
+    `; ${name} progress (${n} ${n === 1 ? 'item' : 'items'}): ${p}`,
   headerManual: (name: string, p: string) => `; ${name} progress: ${p}`,
-  line: (n: string, name: string, phase: string, total: number, parts: string) =>
-    `${n}[${name}] Phase: ${phase}.${total > 0 ? ` ${total} in total${parts ? `: ${parts}` : ''}.` : ''}`,
+  // 进度 says both a phase (测试验证投产中) and a percent; English needs a word for each.
+  line: (
+    n: string,
+    name: string,
+    phase: string,
+    isPercent: boolean,
+    total: number,
+    parts: string,
+  ) =>
+    `${n}[${name}] ${isPercent ? 'Progress' : 'Phase'}: ${phase}.${total > 0 ? ` ${total} in total${parts ? `: ${parts}` : ''}.` : ''}`,
   part: (label: string, count: number, details: string) =>
     `${count} ${label}${details ? ` (${details})` : ''}`,
   named: (name: string, p: number) => `${name} at ${p}%`,
@@ -196,6 +212,7 @@ export function formatReportLine(
     number === null ? '' : `${number}.`,
     text(facts.name),
     phase,
+    facts.phase === null,
     facts.total,
     parts.join(w.join),
   );

@@ -101,4 +101,28 @@ describe('formatProgressReport', () => {
     const headings = out.split('\n').filter((line) => line.startsWith('###'));
     expect(headings).toEqual(['### A. 丙', '### B. 甲', '### C. 乙', '### A. 丁']);
   });
+
+  it.each<[Locale, string, string]>([
+    ['zh-CN', '## 【其他】', '成功率：'],
+    ['en', '## [Other]', '成功率:'],
+  ])(
+    '%s: an update written under 【其他】 joins the initiatives without an objective; a metric category takes the locale’s colon',
+    (locale, other, category) => {
+      const misc = {
+        ...section('杂项', null, null),
+        metrics: [{ category: '成功率', lines: ['入金有效成功率：99.81%'] }],
+      };
+      const out = formatProgressReport(
+        {
+          ...report([misc]),
+          objectiveUpdates: [{ objective: '【其他】', body: 'Q4 planning' }],
+        },
+        locale,
+      );
+      const headings = out.split('\n').filter((line) => line.startsWith('## '));
+      expect(headings).toEqual([other]);
+      expect(out).toContain(`${other}\n\n- Q4 planning\n`);
+      expect(out.split('\n')).toContain(category);
+    },
+  );
 });

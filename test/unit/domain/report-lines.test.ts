@@ -122,6 +122,11 @@ describe('formatReportHeader', () => {
     [ZH, [], 'H总进度：87.23%'],
     [EN, [MIGRATION], 'H overall progress: 87.23%; 迁移 progress (164 items): 86.11%'],
     [EN, [MANUAL, EMPTY], 'H overall progress: 87.23%; 其他 progress: 96.40%'],
+    [
+      EN,
+      [{ ...MIGRATION, total: 1 }],
+      'H overall progress: 87.23%; 迁移 progress (1 item): 86.11%',
+    ],
   ])('%#: parts with items, manual parts, counted 0 left out', (style, parts, expected) => {
     expect(formatReportHeader({ initiative: 'H', figure: HIVE_FIG, parts }, style)).toBe(expected);
   });
@@ -183,7 +188,7 @@ describe('formatReportLine', () => {
     ['en: no bucket', HIVE[4]!, 5, { ...HIVE_EN, lowPercentBucket: null }, '5.[Hive迁移-资金部报表] Phase: 业务验证投产中. 56 in total: 14 can be retired, 4 done, 30 in progress (1 at 95%, 13 at 90%, 4 at 80%, 4 at 75%, 3 at 19%, 5 at 18%), 8 not started.'],
     ['en: order, default labels', facts('W', 'P', EVERY, { byPercent: at([50, 2]) }), 1, EN, '1.[W] Phase: P. 21 in total: 5 can be retired, 6 cancelled, 3 paused, 4 done, 2 in progress (2 at 50%), 1 not started.'],
     ['en: zh override does not leak', facts('W', 'P', { CANCELLED: 1 }), 1, { ...EN, labels: ZH_ONLY }, '1.[W] Phase: P. 1 in total: 1 cancelled.'],
-    ['en: no number, no phase, total 0', facts('W', null, {}, { credit: 1, counted: 20_000 }), null, EN, '[W] Phase: 0.01%.'],
+    ['en: no number, no phase, total 0', facts('W', null, {}, { credit: 1, counted: 20_000 }), null, EN, '[W] Progress: 0.01%.'],
   ])('%s', (_, f, n, style, expected) => {
     expect(formatReportLine(f, n, style)).toBe(expected);
   });
