@@ -69,6 +69,9 @@ const SHAPE_WIDE: ReadonlySet<ChangeEvent['type']> = new Set([
   'InitiativePolicyChanged',
 ]);
 
+/** True when an event of this type may move any node's figure in its initiative. */
+export const movesEveryFigure = (type: ChangeEvent['type']): boolean => SHAPE_WIDE.has(type);
+
 /**
  * The workstreams whose own figure inputs the events touch, or null when any node's figure may
  * have moved (a policy change, a subtree leaving or coming back): then every node is compared.

@@ -4,8 +4,10 @@ import type { Locale } from '../domain/item-status.js';
 import { buildSchema, getMetadataStorage } from 'type-graphql';
 import {
   DeletePayloadAffected,
+  InitiativePayloadAffected,
   ItemPayloadAffected,
   ItemsPayloadAffected,
+  ReportModelPayloadAffected,
   WorkstreamPayloadAffected,
 } from './live/affected-nodes.js';
 import { LiveResolver } from './live/live.resolver.js';
@@ -86,6 +88,8 @@ export function jinduSchema(): Promise<GraphQLSchema> {
       ItemsPayloadAffected,
       WorkstreamPayloadAffected,
       DeletePayloadAffected,
+      InitiativePayloadAffected,
+      ReportModelPayloadAffected,
     ],
     orphanedTypes: [InitiativeType, WorkstreamType, ItemType],
     validate: false,

@@ -98,6 +98,89 @@ describe.each(DIALECTS)('Apollo Client InMemoryCache (%s)', (dialect) => {
     expect(entries.filter((k) => k.startsWith('Progress:'))).toHaveLength(4);
   });
 
+  it('keeps every cached figure right after a move, a delete, a policy change and a stage', async () => {
+    const shape = await makeTree((q, v) => app.post(q, v), 'shape', 3, 2);
+    const AFFECTED = `affectedNodes { id ... on Initiative { progress { ${FIGURE} } }
+      ... on Workstream { progress { ${FIGURE} } } } userErrors { code }`;
+    const run = async (mutation: string, input: Record<string, unknown>) => {
+      const res = await client.mutate({ mutation: gql(mutation), variables: { input } });
+      const payload = Object.values(res.data as object)[0] as any;
+      expect(payload.userErrors).toEqual([]);
+      return payload;
+    };
+    // Every figure in the cache equals what the server says now, node by node.
+    const cachedMatchesServer = async () => {
+      const cached = client.readQuery({ query: TREE, variables: { key: 'shape' } }) as any;
+      const fresh = (await app.post(TREE.loc!.source.body, { key: 'shape' })).body.data;
+      const figures = (t: any) => {
+        const out = new Map<string, unknown>([[t.initiative.id, t.initiative.progress.percent]]);
+        const walk = (n: any) => {
+          out.set(n.id, n.progress.percent);
+          (n.children ?? []).forEach(walk);
+        };
+        t.initiative.workstreams.forEach(walk);
+        return out;
+      };
+      const now = figures(fresh);
+      for (const [id, percent] of figures(cached))
+        if (now.has(id)) expect([id, percent]).toEqual([id, now.get(id)]);
+    };
+    await run(
+      `mutation($input: SetItemStatusInput!) { setItemStatus(input: $input) { ${AFFECTED} } }`,
+      { itemId: shape.items[0]![0], status: 'DONE' },
+    );
+    await client.query({ query: TREE, variables: { key: 'shape' }, fetchPolicy: 'network-only' });
+
+    // The workstream leaves its parent: the parent's figure loses its share.
+    const moved = await run(
+      `mutation($input: MoveWorkstreamInput!) { moveWorkstream(input: $input) { ${AFFECTED} } }`,
+      { id: shape.leaves[0] },
+    );
+    expect(moved.affectedNodes.map((n: { id: string }) => n.id)).toContain(shape.root);
+    await cachedMatchesServer();
+
+    const deleted = await run(
+      `mutation($input: DeleteWorkstreamInput!) { deleteWorkstream(input: $input) { deletedId ${AFFECTED} } }`,
+      { id: shape.leaves[1] },
+    );
+    expect(deleted.affectedNodes.map((n: { id: string }) => n.id)).toContain(shape.root);
+    await cachedMatchesServer();
+
+    // A policy change re-figures every node: 未启动 left out of both sides.
+    await client.query({ query: TREE, variables: { key: 'shape' }, fetchPolicy: 'network-only' });
+    await run(
+      `mutation($input: UpdateInitiativeInput!) { updateInitiative(input: $input) { ${AFFECTED} } }`,
+      {
+        initiativeId: shape.initiativeId,
+        rollupPolicy: [{ status: 'NOT_STARTED', credit: 'EXCLUDED' }],
+      },
+    );
+    await cachedMatchesServer();
+    const root = (client.readQuery({ query: TREE, variables: { key: 'shape' } }) as any).initiative
+      .workstreams[0];
+    expect(root.progress.percent).toBe(null); // only 未启动 items left under it
+
+    // A stage moves the item's credit: the payload carries the item and the figures.
+    await run(
+      `mutation($input: DefineStagesInput!) { defineStages(input: $input) { userErrors { code } } }`,
+      {
+        initiativeId: shape.initiativeId,
+        stages: [
+          { name: '开发', percent: 50 },
+          { name: '上线', percent: 100 },
+        ],
+      },
+    );
+    const staged = await run(
+      `mutation($input: SetItemStageInput!) { setItemStage(input: $input) {
+        item { id status percent version } ${AFFECTED} } }`,
+      { itemId: shape.items[2]![0], stage: '开发' },
+    );
+    expect(staged.item).toMatchObject({ id: shape.items[2]![0], percent: 50 });
+    expect(staged.affectedNodes.map((n: { id: string }) => n.id)).toContain(shape.leaves[2]);
+    await cachedMatchesServer();
+  });
+
   it('answers a retry with an idempotency key with the same affected nodes as the first run', async () => {
     const own = await makeTree((q, v) => app.post(q, v), 'retry', 2, 2);
     const input = { itemId: own.items[0]![1], status: 'IN_PROGRESS', percent: 40 };

@@ -77,6 +77,7 @@ describe.each(DIALECTS)('the write pipeline (%s)', (dialect) => {
         initiativeIds: new Set([mine]),
         workstreamIds: new Set([leaf]),
         itemIds: new Set(items.slice(0, 2)),
+        wholeTrees: new Set(),
       },
     ]);
   });

@@ -5,10 +5,12 @@ import { NodeInterface } from '../types/node.interface.js';
 import { InitiativeType } from '../types/initiative.type.js';
 import {
   DeletePayload,
+  InitiativePayload,
   ItemPayload,
   ItemsPayload,
   WorkstreamPayload,
 } from '../types/payloads.type.js';
+import { ReportModelPayload } from '../types/report-model.type.js';
 import { WorkstreamType } from '../types/workstream.type.js';
 
 /** What this request's writes touched (write-context.ts notes it after each commit). */
@@ -32,13 +34,16 @@ async function affectedNodes(ctx: Context): Promise<NodeInterface[]> {
     (a, b) => a - b,
   );
   const workstreams = new Set(touched.flatMap((t) => [...t.workstreamIds]));
+  const whole = new Set(touched.flatMap((t) => [...t.wholeTrees]));
   const out: NodeInterface[] = [];
   for (const id of initiatives) {
     const tree = await ctx.loaders.tree.load(id);
     if (!tree) continue;
     out.push(new InitiativeType(tree.initiative));
+    // A policy change re-figures every node; a deleted subtree's parent is no longer known here.
+    const starts = whole.has(id) ? tree.nodes.keys() : workstreams;
     const seen = new Set<number>();
-    for (const start of workstreams) {
+    for (const start of starts) {
       for (let node = tree.nodes.get(start); node && !seen.has(node.id);) {
         seen.add(node.id);
         out.push(WorkstreamType.of(node, tree));
@@ -78,6 +83,22 @@ export class WorkstreamPayloadAffected {
 
 @Resolver(() => DeletePayload)
 export class DeletePayloadAffected {
+  @FieldResolver(() => [NodeInterface], { description: DESCRIPTION })
+  affectedNodes(@Ctx() ctx: Context): Promise<NodeInterface[]> {
+    return affectedNodes(ctx);
+  }
+}
+
+@Resolver(() => InitiativePayload)
+export class InitiativePayloadAffected {
+  @FieldResolver(() => [NodeInterface], { description: DESCRIPTION })
+  affectedNodes(@Ctx() ctx: Context): Promise<NodeInterface[]> {
+    return affectedNodes(ctx);
+  }
+}
+
+@Resolver(() => ReportModelPayload)
+export class ReportModelPayloadAffected {
   @FieldResolver(() => [NodeInterface], { description: DESCRIPTION })
   affectedNodes(@Ctx() ctx: Context): Promise<NodeInterface[]> {
     return affectedNodes(ctx);

@@ -13,6 +13,7 @@ import type { Context } from '../context.type.js';
 import { forbidden, withUserErrors } from '../errors.js';
 import { policyOf } from '../inputs/initiative-settings.js';
 import * as I from '../inputs/report-model.input.js';
+import { ItemType } from '../types/item.type.js';
 import { MetricType } from '../types/metric.type.js';
 import { MilestoneType } from '../types/milestone.type.js';
 import { ReportModelPayload } from '../types/report-model.type.js';
@@ -61,14 +62,14 @@ export class ReportModelResolver {
   ) {
     const scope = writeScope(ctx);
     return payload(async () => {
-      await runWrite(writeContextOf(ctx, scope), setItemStage, {
+      const [item] = await runWrite(writeContextOf(ctx, scope), setItemStage, {
         itemId: idOf(input.itemId, 'Item', ['itemId']),
         stage: input.stage,
         note: input.note,
         expectedVersion: input.expectedVersion,
         effectiveAt: input.effectiveAt,
       });
-      return {};
+      return { item: new ItemType(item!) };
     });
   }
 

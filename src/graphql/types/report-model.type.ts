@@ -2,6 +2,7 @@ import { Field, Float, Int, ObjectType } from 'type-graphql';
 import { MetricReadingType, MetricType } from './metric.type.js';
 import { MilestoneType } from './milestone.type.js';
 import { PageInfoType } from './item-connection.type.js';
+import { ItemType } from './item.type.js';
 import { UserErrorType } from './user-error.type.js';
 
 @ObjectType('Stage', { simpleResolvers: true })
@@ -49,5 +50,10 @@ export class ReportModelPayload {
   @Field(() => [String], { nullable: true, description: 'Named figures, in header order.' })
   figures?: string[] | null;
   @Field(() => WrittenUpdateType, { nullable: true }) update?: WrittenUpdateType | null;
+  @Field(() => ItemType, {
+    nullable: true,
+    description: 'setItemStage: the item after the write (status, percent, version).',
+  })
+  item?: ItemType | null;
   @Field(() => [UserErrorType]) userErrors!: UserErrorType[];
 }

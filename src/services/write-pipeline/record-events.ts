@@ -2,6 +2,7 @@ import type { ChangeEvent } from '../../domain/change-events.js';
 import { CLOCK_SKEW_MS } from '../../domain/effective-time.js';
 import { DomainError } from '../../domain/errors.js';
 import { deltasOf } from '../../domain/event-deltas.js';
+import { movesEveryFigure } from '../../domain/live-events.js';
 import { mergeDeltas, type MergedDelta } from '../../domain/tally.js';
 import { toLogRow } from '../../db/change-log-row.js';
 import type { Em } from '../../db/orm.js';
@@ -72,11 +73,16 @@ export function touchedBy(events: readonly ChangeEvent[]): Touched {
     initiativeIds: new Set<number>(),
     workstreamIds: new Set<number>(),
     itemIds: new Set<number>(),
+    wholeTrees: new Set<number>(),
   };
   for (const e of events) {
     touched.initiativeIds.add(e.initiativeId);
+    if (movesEveryFigure(e.type)) touched.wholeTrees.add(e.initiativeId);
     if ('workstreamId' in e) touched.workstreamIds.add(e.workstreamId);
     if (e.type === 'ItemMoved') touched.workstreamIds.add(e.from);
+    // The parent it left loses its figure's share, as the one it joined gains it.
+    if (e.type === 'WorkstreamMoved' && e.from.parentId !== null)
+      touched.workstreamIds.add(e.from.parentId);
     if ('itemId' in e) touched.itemIds.add(e.itemId);
   }
   return touched;

@@ -17,14 +17,17 @@ const encodeTouched = (t: Touched): string =>
     initiativeIds: [...t.initiativeIds],
     workstreamIds: [...t.workstreamIds],
     itemIds: [...t.itemIds],
+    wholeTrees: [...t.wholeTrees],
   });
 
 function decodeTouched(json: string): Touched {
-  const t = JSON.parse(json) as Record<keyof Touched, number[]>;
+  const t = JSON.parse(json) as Partial<Record<keyof Touched, number[]>>;
   return {
     initiativeIds: new Set(t.initiativeIds),
     workstreamIds: new Set(t.workstreamIds),
     itemIds: new Set(t.itemIds),
+    // Records kept before wholeTrees was noted have none.
+    wholeTrees: new Set(t.wholeTrees ?? []),
   };
 }
 

@@ -7,6 +7,8 @@ export interface Touched {
   readonly initiativeIds: ReadonlySet<number>;
   readonly workstreamIds: ReadonlySet<number>;
   readonly itemIds: ReadonlySet<number>;
+  /** Initiatives where any node's figure may have moved (a policy change, a subtree deleted or restored). */
+  readonly wholeTrees: ReadonlySet<number>;
 }
 
 /**
