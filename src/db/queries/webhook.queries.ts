@@ -170,19 +170,23 @@ export async function insertDeliveries(
  * Takes up to `limit` due deliveries for this instance: their next attempt moves `leaseMs`
  * ahead, so no other instance sends them meanwhile; a process that dies mid-send leaves them to
  * be tried again when the lease runs out (at least once). SKIP LOCKED lets instances share.
+ * Endpoints in `busy` (this instance is sending to them) are left out: their lanes come back.
  */
 export async function claimDueDeliveries(
   em: Em,
   now: Date,
   leaseMs: number,
   limit: number,
+  busy: readonly number[] = [],
 ): Promise<DeliveryRow[]> {
   const skip = dialectOf(em) === 'postgresql' ? ' for update skip locked' : '';
+  const notBusy =
+    busy.length === 0 ? '' : ` and webhook_id not in (${busy.map(() => '?').join(', ')})`;
   return em.transactional(async (tem) => {
     const due = await exec(
       tem as Em,
-      `select id from webhook_delivery where state = 'pending' and next_attempt_at <= ? order by id limit ?${skip}`,
-      [now, limit],
+      `select id from webhook_delivery where state = 'pending' and next_attempt_at <= ?${notBusy} order by id limit ?${skip}`,
+      [now, ...busy, limit],
     );
     if (due.length === 0) return [];
     const ids = due.map((r) => Number(r.id));
@@ -198,6 +202,16 @@ export async function claimDueDeliveries(
     );
     return rows.map(toDelivery);
   });
+}
+
+/** Hands claimed deliveries back before their lease runs out (a lane that ran out of time). */
+export async function releaseDeliveries(em: Em, ids: readonly number[], now: Date): Promise<void> {
+  if (ids.length === 0) return;
+  await exec(
+    em,
+    `update webhook_delivery set next_attempt_at = ? where state = 'pending' and id in (${ids.map(() => '?').join(', ')})`,
+    [now, ...ids],
+  );
 }
 
 export async function recordAttempt(

@@ -21,6 +21,7 @@ import {
   pruneOutbox,
   PRUNE_BATCH,
   recordAttempt,
+  releaseDeliveries,
   setWebhookPosition,
   updateWebhookRow,
   type DeliveryRow,
@@ -53,6 +54,8 @@ export type AttemptResult = 'success' | 'failure' | 'gone' | 'refused';
  * 2. delivery: due deliveries are claimed with a lease (SKIP LOCKED between instances), signed
  *    (Standard Webhooks) and sent; each attempt is logged; 2xx delivers, 410 disables the
  *    endpoint, anything else retries with exponential backoff and jitter until MAX_ATTEMPTS.
+ *    Each endpoint has a lane of its own: its deliveries go one at a time, in order, and a slow
+ *    or failing endpoint holds up only its own lane, never another endpoint's deliveries.
  */
 export class WebhookWorker {
   private running: Promise<void> | null = null;
@@ -65,6 +68,10 @@ export class WebhookWorker {
   private advancedAt = 0;
   /** When the last check found no endpoint enabled; null when it found one (or none yet). */
   private idleSince: number | null = null;
+  /** Endpoints whose lane is sending here, and the lanes (so tests and shutdown can wait). */
+  private readonly busy = new Set<number>();
+  private readonly lanes = new Set<Promise<void>>();
+  private stopped = false;
 
   constructor(
     private readonly em: () => Em,
@@ -126,13 +133,60 @@ export class WebhookWorker {
         while ((await pruneOutbox(this.em(), before)) === PRUNE_BATCH) await nextTurn();
       }
       if (!claim && created === 0) return;
-      for (;;) {
-        const due = await claimDueDeliveries(this.em(), new Date(), LEASE_MS, 20);
+      while (!this.stopped) {
+        const claimedAt = Date.now();
+        const due = await claimDueDeliveries(this.em(), new Date(claimedAt), LEASE_MS, 20, [
+          ...this.busy,
+        ]);
         if (due.length === 0) break;
-        await Promise.all(due.map((d) => this.send(d)));
+        const byEndpoint = new Map<number, DeliveryRow[]>();
+        for (const d of due)
+          byEndpoint.set(d.webhookId, [...(byEndpoint.get(d.webhookId) ?? []), d]);
+        for (const [webhookId, list] of byEndpoint) this.startLane(webhookId, list, claimedAt);
       }
     } catch (err) {
       this.log.warn({ err: (err as Error).message }, 'webhook worker failed; will retry');
+    }
+  }
+
+  /**
+   * Sends one endpoint's claimed deliveries in order, then looks for more. It hands back what it
+   * could not send before the lease runs out, so no other instance sends them meanwhile.
+   */
+  private startLane(webhookId: number, list: readonly DeliveryRow[], claimedAt: number): void {
+    this.busy.add(webhookId);
+    const lane = (async () => {
+      for (const [i, d] of list.entries()) {
+        if (this.stopped || Date.now() - claimedAt + TIMEOUT_MS > LEASE_MS) {
+          await releaseDeliveries(
+            this.em(),
+            list.slice(i).map((r) => r.id),
+            new Date(),
+          );
+          return;
+        }
+        await this.send(d);
+      }
+    })()
+      .catch((err: unknown) => {
+        this.log.warn(
+          { err: (err as Error).message, webhookId },
+          'webhook lane failed; will retry',
+        );
+      })
+      .finally(() => {
+        this.busy.delete(webhookId);
+        this.lanes.delete(lane);
+        if (!this.stopped) void this.kick('timer');
+      });
+    this.lanes.add(lane);
+  }
+
+  /** Resolves when no lane is sending (tests; the run that started them has returned). */
+  async settled(): Promise<void> {
+    while (this.running || this.lanes.size > 0) {
+      await this.running;
+      await Promise.all(this.lanes);
     }
   }
 
@@ -269,7 +323,9 @@ export class WebhookWorker {
     );
   }
 
+  /** Stops the timer; lanes stop after the request they are sending (its lease covers the rest). */
   stop(): void {
+    this.stopped = true;
     clearInterval(this.timer);
   }
 }
