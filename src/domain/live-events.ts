@@ -146,9 +146,29 @@ export function crossings(
 }
 
 /** Whether a change moved the percent by at least `minChange` points (unknown ends always do). */
-export function movedAtLeast(change: FigureChange, minChange: number | null): boolean {
-  if (minChange === null || minChange <= 0) return true;
+function movedAtLeast(change: FigureChange, minChange: number): boolean {
   const a = percentOfValue(change.before);
   const b = percentOfValue(change.after);
   return a === null || b === null || Math.abs(b - a) >= minChange;
+}
+
+/**
+ * One subscriber's `minChange` filter. A node's change goes out once its percent has moved at
+ * least `minChange` points since the value this subscriber was last sent for it (at first, the
+ * value before the first change it saw), and its `before` is that value: five moves of 0.2
+ * points add up to one event of 1.0, and each event's `before` is the previous one's `after`.
+ * Each change compared only its own ends: gradual drift was never reported.
+ */
+export function minChangeFilter(
+  minChange: number | null,
+): (change: FigureChange) => FigureChange | null {
+  if (minChange === null || minChange <= 0) return (change) => change;
+  const sent = new Map<number, FigureValue | null>();
+  return (change) => {
+    if (!sent.has(change.nodeId)) sent.set(change.nodeId, change.before);
+    const since = { ...change, before: sent.get(change.nodeId)! };
+    if (!movedAtLeast(since, minChange)) return null;
+    sent.set(change.nodeId, change.after);
+    return since;
+  };
 }

@@ -1,4 +1,5 @@
 import {
+  getVariableValues,
   GraphQLError,
   parse,
   specifiedRules,
@@ -132,15 +133,46 @@ export function attachSubscriptions(deps: SubscriptionDeps): SubscriptionServer 
             'GRAPHQL_PARSE_FAILED',
           );
         }
+        // The codes HTTP gives the same mistakes (Apollo's), so a client handles both alike.
         const invalid = validate(deps.schema, document, [...specifiedRules, ...limitRules()]);
-        if (invalid.length > 0) return invalid;
+        if (invalid.length > 0)
+          return invalid.map(
+            (e) =>
+              new GraphQLError(e.message, {
+                nodes: e.nodes,
+                extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
+              }),
+          );
         const operation = document.definitions.find(
           (d): d is OperationDefinitionNode =>
             d.kind === 'OperationDefinition' &&
             (!payload.operationName || d.name?.value === payload.operationName),
         );
-        if (operation?.operation !== 'subscription')
+        if (!operation)
+          return refuse(
+            payload.operationName
+              ? `Unknown operation named "${payload.operationName}".`
+              : 'Must provide an operation.',
+            'BAD_REQUEST',
+          );
+        if (operation.operation !== 'subscription')
           return refuse('WebSocket 上只接受 subscription；查询和修改请用 HTTP', 'BAD_REQUEST');
+        // Variables that do not fit their types are the client's mistake (HTTP: 400
+        // BAD_USER_INPUT), not an internal error of the subscription's resolver.
+        const coerced = getVariableValues(
+          deps.schema,
+          operation.variableDefinitions ?? [],
+          payload.variables ?? {},
+          { maxErrors: 10 },
+        );
+        if (coerced.errors)
+          return coerced.errors.map(
+            (e) =>
+              new GraphQLError(e.message, {
+                nodes: e.nodes,
+                extensions: { code: 'BAD_USER_INPUT' },
+              }),
+          );
         const cost = queryCost(
           deps.schema,
           document,

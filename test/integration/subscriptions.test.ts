@@ -87,8 +87,9 @@ describe.each(DIALECTS)('subscriptions over graphql-ws (%s)', (dialect) => {
     expect(a.figureChanged.node.id).toBe(tree.leaves[1]);
     expect(a.figureChanged.before).toEqual({ percent: 0, credit: 0, counted: 10, total: 10 });
     expect(b.figureChanged.before).toEqual(a.figureChanged.after);
+    // minChange counts from what this subscriber was last sent: the 0.5 points add to the 5.
     const [moved] = await big.waitFor(1);
-    expect(moved.figureChanged.after.percent - moved.figureChanged.before.percent).toBeCloseTo(5);
+    expect(moved.figureChanged.after.percent - moved.figureChanged.before.percent).toBeCloseTo(5.5);
     const changed = await items.waitFor(2);
     expect(
       changed.map((e) => [e.itemChanged.itemId, e.itemChanged.status, e.itemChanged.seq]),
@@ -166,6 +167,43 @@ describe.each(DIALECTS)('subscriptions over graphql-ws (%s)', (dialect) => {
     await settle();
     expect(own.errors).toEqual([]);
     own.stop();
+    await client.dispose();
+  });
+
+  it('answers a bad subscription with the code HTTP gives the same mistake, never an internal error', async () => {
+    const client = liveClient(app.url, app.adminToken);
+    const refusedWith = async (
+      query: string,
+      variables: Record<string, unknown>,
+      operationName?: string,
+    ) => {
+      const errors: any[] = [];
+      await new Promise<void>((done) =>
+        client.subscribe(
+          { query, variables, operationName },
+          {
+            next: (v) => errors.push(...(v.errors ?? [])),
+            error: (e) => (errors.push(...(e as any[])), done()),
+            complete: done,
+          },
+        ),
+      );
+      return errors;
+    };
+    // A variable of the wrong type: BAD_USER_INPUT, as over HTTP (it was an internal error).
+    expect(await refusedWith(FIGURES, { key: 5 })).toMatchObject([
+      { extensions: { code: 'BAD_USER_INPUT' } },
+    ]);
+    expect(await refusedWith(FIGURES, { key: 'live-a', min: -1 })).toMatchObject([
+      { extensions: { code: 'BAD_USER_INPUT', argument: 'minChange' } },
+    ]);
+    expect(
+      await refusedWith('subscription { itemChanged(initiativeKey: "live-a") { nosuch } }', {}),
+    ).toMatchObject([{ extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }]);
+    const unknown = await refusedWith(ITEMS, { key: 'live-a' }, 'Nope');
+    expect(unknown).toMatchObject([
+      { message: 'Unknown operation named "Nope".', extensions: { code: 'BAD_REQUEST' } },
+    ]);
     await client.dispose();
   });
 

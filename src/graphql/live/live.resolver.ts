@@ -4,7 +4,7 @@ import { canRead, type Principal } from '../../domain/access.js';
 import {
   crossings,
   INITIATIVE_NODE,
-  movedAtLeast,
+  minChangeFilter,
   percentOfValue,
   type FigureChange,
   type LiveEvent,
@@ -126,10 +126,14 @@ export class LiveResolver {
       const id = await initiativeFor(context, args.initiativeKey);
       const nodes = await nodeFilter(context, args.nodeIds, id);
       const min = args.minChange ?? null;
+      if (min !== null && !(min >= 0 && min <= 100))
+        throw badInput(`minChange 必须在 0 到 100 之间（百分点），收到 ${min}`, 'minChange');
+      const moved = minChangeFilter(min);
       return streamOf<FigureChangedType>(context, id, (e) =>
-        e.figures
-          .filter((f) => (!nodes || nodes.has(f.nodeId)) && movedAtLeast(f, min))
-          .map((f) => figureAnswer(e, args.initiativeKey, f)),
+        e.figures.flatMap((f) => {
+          const change = !nodes || nodes.has(f.nodeId) ? moved(f) : null;
+          return change ? [figureAnswer(e, args.initiativeKey, change)] : [];
+        }),
       );
     },
   })

@@ -7,6 +7,7 @@ import {
   crossings,
   figureChanges,
   INITIATIVE_NODE,
+  minChangeFilter,
   type FigureValue,
 } from '../../../src/domain/live-events.js';
 import { resolvePolicy } from '../../../src/domain/rollup-policy.js';
@@ -90,5 +91,33 @@ describe('threshold crossings', () => {
     expect(crossings(90, 90, [90])).toEqual([]);
     expect(crossings(89.99, 90, [90])).toEqual([{ threshold: 90, direction: 'UP' }]);
     expect(crossings(null, 95, [90])).toEqual([]);
+  });
+});
+
+describe('minChangeFilter: one subscriber’s minChange', () => {
+  const value = (credit: number) => ({ credit, counted: 200_000_000, total: 200 });
+  const change = (nodeId: number, from: number, to: number) => ({
+    nodeId,
+    before: value(from),
+    after: value(to),
+  });
+
+  it('reports gradual drift once it adds up, and chains before to the last sent after', () => {
+    const moved = minChangeFilter(0.5);
+    // Five moves of 0.2 points (400,000 micro-items of 200 items).
+    const steps = [0, 1, 2, 3, 4].map((i) => moved(change(7, i * 400_000, (i + 1) * 400_000)));
+    expect(steps.map((s) => s !== null)).toEqual([false, false, true, false, false]);
+    expect(steps[2]).toEqual(change(7, 0, 1_200_000)); // 0.6 points since the start
+    // The next one counts from what was sent: 0.4 points since 0.6 is not enough; 0.6 is.
+    expect(moved(change(7, 2_000_000, 2_400_000))).toEqual(change(7, 1_200_000, 2_400_000));
+    // Each node keeps its own baseline.
+    expect(moved(change(8, 0, 400_000))).toBeNull();
+  });
+
+  it('passes every change without a minChange (or with 0)', () => {
+    for (const min of [null, 0]) {
+      const c = change(1, 0, 1);
+      expect(minChangeFilter(min)(c)).toBe(c);
+    }
   });
 });
