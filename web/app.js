@@ -21,7 +21,7 @@ function Home() {
         html`<li class="card">
           <a href=${`#/i/${encodeURIComponent(i.key)}`}><h2>${i.name}</h2></a>
           <div class="figure">
-            <strong class="pct">${pct(i.progress)}</strong>
+            <strong class="pct">${pct(i.progress)}</strong>${' '}
             <span>${t('total', i.progress.total)}</span>
           </div>
           <${Bar} name=${i.name} progress=${i.progress} />
@@ -81,6 +81,7 @@ function App() {
 }
 
 document.documentElement.lang = locale();
+document.title = t('title');
 const root = document.getElementById('app');
 root.textContent = ''; // the 加载中… placeholder is not Preact's to diff away
 render(html`<${App} />`, root);

@@ -6,7 +6,7 @@ export function Health({ health }) {
   if (!health) return null;
   const manual = health.source === 'MANUAL' ? ` · ${t('manual')}` : '';
   return html`<span class="health">
-    <span class=${`badge h-${health.status}`}>${t(`health_${health.status}`)}</span>
+    <span class=${`badge h-${health.status}`}>${t(`health_${health.status}`)}</span>${' '}
     <span class="muted reason">${health.reason}${manual}</span>
   </span>`;
 }

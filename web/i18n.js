@@ -42,6 +42,7 @@ const TEXT = {
     copied: '已复制',
     status: '状态',
     percent: '进度',
+    noOwnPercent: '此状态不计自身进度，按汇总规则计（默认按完成计）',
     apply: '应用',
     selected: (n) => `已选 ${n} 项`,
     setAll: '批量设置',
@@ -61,7 +62,7 @@ const TEXT = {
     title: 'Jindu progress',
     home: 'All initiatives',
     noSuchInitiative: (key) => `No initiative "${key}" (or the current token may not read it)`,
-    total: (n) => `${n} items`,
+    total: (n) => (n === 1 ? '1 item' : `${n} items`),
     target: 'Target',
     health: 'Health',
     manual: 'set by hand',
@@ -85,7 +86,7 @@ const TEXT = {
     forecast_NOT_CONVERGING: 'Will not finish at the current pace',
     forecast_DONE: 'All done',
     lastChange: 'Last change',
-    daysAgo: (n) => `unchanged for ${n} days`,
+    daysAgo: (n) => `unchanged for ${n} ${n === 1 ? 'day' : 'days'}`,
     token: 'Token',
     paste: 'Paste a token to edit (kept in this tab only)',
     save: 'Save',
@@ -97,6 +98,8 @@ const TEXT = {
     copied: 'Copied',
     status: 'Status',
     percent: 'Percent',
+    noOwnPercent:
+      'This status has no percent of its own: the rollup policy says what it counts for (in full by default)',
     apply: 'Apply',
     selected: (n) => `${n} selected`,
     setAll: 'Set all',
@@ -118,6 +121,21 @@ export const gqlLocale = () => (locale() === 'en' ? 'EN' : 'ZH_CN');
 export const t = (key, ...args) => {
   const v = TEXT[locale()][key];
   return typeof v === 'function' ? v(...args) : v;
+};
+/**
+ * A user error in the page's language. The API words its errors in Chinese; in English the
+ * page says what the code means and keeps the server's own words in the element's title.
+ */
+const ENGLISH_ERRORS = {
+  INVALID_PERCENT: 'Give a whole-number percent from 0 to 100 (done is 100, not started is 0)',
+  STALE_VERSION:
+    'Someone changed this item since it was loaded: the rows were read again, apply once more',
+  NOT_FOUND: 'Not found: it may have been deleted, or the token may not read it',
+  TOO_MANY: 'Too many at once',
+};
+export const userErrorText = (e) => {
+  if (locale() !== 'en' || !e.code) return e.message;
+  return ENGLISH_ERRORS[e.code] ?? `The server refused this (${e.code}): ${e.message}`;
 };
 export const setLocale = (l) => localStorage.setItem('jindu.locale', l);
 export const STATUSES = [

@@ -37,12 +37,13 @@ export function InitiativePage({ initiativeKey }) {
   const lines = i.reportLines.join('\n');
   return html`<section>
     <h1>
-      ${i.name} <strong class="pct">${pct(i.progress)}</strong>
+      ${i.name} <strong class="pct">${pct(i.progress)}</strong>${' '}
       <span class="muted">${t('total', i.progress.total)}</span>
     </h1>
     <${Bar} name=${i.name} progress=${i.progress} /><${Legend} byStatus=${i.progress.byStatus} />
     <p class="muted">
-      ${i.phase ?? ''} ${i.targetDate ? `· ${t('target')} ${i.targetDate}` : ''} · ${t('health')}:
+      ${i.phase ?? ''} ${i.targetDate ? `· ${t('target')} ${i.targetDate}` : ''} ·
+      ${t('health')}:${' '}
       <${Health} health=${i.health} />
     </p>
     <ul class="tree" role="tree">

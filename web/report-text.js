@@ -56,7 +56,10 @@ const TEXT = {
     onTime: 'on time',
     finished: 'done',
     slip: 'Slip',
-    slipDays: (n) => (n > 0 ? `${n} days later` : n < 0 ? `${-n} days earlier` : 'unchanged'),
+    slipDays: (n) => {
+      const days = (k) => `${k} ${k === 1 ? 'day' : 'days'}`;
+      return n > 0 ? `${days(n)} later` : n < 0 ? `${days(-n)} earlier` : 'unchanged';
+    },
     workstream: 'Workstream',
     item: 'Item',
   },

@@ -2,7 +2,7 @@ import { html } from 'htm/preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { EXPLAIN, gql, ITEMS, SET_MANY, SET_ONE } from './api.js';
 import { Bar, Legend } from './bar.js';
-import { gqlLocale, pct, STATUSES, t } from './i18n.js';
+import { gqlLocale, pct, STATUSES, t, userErrorText } from './i18n.js';
 import { StageCell } from './report-model.js';
 
 const EXPANDED = 'jindu.expanded';
@@ -32,7 +32,7 @@ export function TreeNode({ node, onChanged, canEdit }) {
       <span class="name">${node.name}</span>
       ${node.phase ? html`<span class="phase">${node.phase}</span>` : null}
       <${Bar} name=${node.name} progress=${node.progress} />
-      <strong class="pct">${pct(node.progress)}</strong>
+      <strong class="pct">${pct(node.progress)}</strong>${' '}
       <span class="muted">${t('total', node.progress.total)}</span>
       <button class="link" onClick=${showExplain}>${t('explain')}</button>
     </div>
@@ -135,7 +135,9 @@ function Items({ workstreamId, onChanged, canEdit, labels, stamp }) {
                       errors=${errors[item.id] ?? []}
                     />`
                   : html`<td>${label(item.status)}</td>
-                      <td>${item.percent}%</td>`
+                      <td title=${NO_PERCENT.has(item.status) ? t('noOwnPercent') : undefined}>
+                        ${shownPercent(item)}
+                      </td>`
               }
             </tr>`,
         )}
@@ -149,7 +151,7 @@ function Items({ workstreamId, onChanged, canEdit, labels, stamp }) {
               ${STATUSES.map((s) => html`<option value=${s}>${label(s)}</option>`)}
             </select>
             <button onClick=${setAll}>${t('setAll')}</button>
-            ${(errors.bulk ?? []).map((e) => html`<span class="error" role="alert">${e.message}</span>`)}
+            ${(errors.bulk ?? []).map((e) => html`<span class="error" role="alert" title=${e.message}>${userErrorText(e)}</span>`)}
           </div>`
         : null
     }`;
@@ -157,10 +159,16 @@ function Items({ workstreamId, onChanged, canEdit, labels, stamp }) {
 
 /** Statuses whose percent is the item's own; the others' percent is fixed by the status. */
 const OWN_PERCENT = new Set(['IN_PROGRESS', 'PAUSED']);
+/**
+ * Statuses whose stored percent means nothing: the rollup policy says what they count for
+ * (by default in full, "no work left"), so a 可下线 item showed "0%" while it counted as done.
+ */
+const NO_PERCENT = new Set(['DECOMMISSIONABLE', 'CANCELLED']);
+const shownPercent = (item) => (NO_PERCENT.has(item.status) ? '—' : `${item.percent}%`);
 
 function ItemEditor({ item, label, onSave, errors }) {
   const [status, setStatus] = useState(item.status);
-  const [percent, setPercent] = useState(String(item.percent));
+  const [percent, setPercent] = useState(NO_PERCENT.has(item.status) ? '' : String(item.percent));
   // A status whose percent is fixed (完成 100, 未启动 0…) takes the server's: the field empties,
   // so choosing 完成 on an item at 90% does not send 90 with it.
   const choose = (next) => {
@@ -187,6 +195,6 @@ function ItemEditor({ item, label, onSave, errors }) {
         onKeyDown=${(e) => e.key === 'Enter' && onSave(item, status, percent)}
       />
       <button onClick=${() => onSave(item, status, percent)}>${t('apply')}</button>
-      ${errorsFor(errors).map((e) => html`<span class="error" role="alert">${e.message}</span>`)}
+      ${errorsFor(errors).map((e) => html`<span class="error" role="alert" title=${e.message}>${userErrorText(e)}</span>`)}
     </td>`;
 }

@@ -164,6 +164,56 @@ describe.skipIf(!available)('the dashboard in a real browser (Debian chromium)',
     expect(consoleErrors).toEqual([]);
   });
 
+  it('in English: title, plurals and spacing, 可下线 without a percent of its own, user errors in English', async () => {
+    const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+    page.on('pageerror', (err) => consoleErrors.push(err.message));
+    await page.addInitScript(() => localStorage.setItem('jindu.locale', 'en'));
+    await page.goto(`${server.url}/`);
+    const hiveCard = page.locator('.card', { hasText: 'Hive数仓建设' });
+    await hiveCard.waitFor({ timeout: 20_000 });
+    expect(await page.title()).toBe('Jindu progress');
+    expect(await hiveCard.innerText()).toContain('87.23% 164 items');
+    expect(await page.locator('.card', { hasText: 'POS收单系统建设' }).innerText()).toContain(
+      '66.67% 1 item\n',
+    );
+    expect(await hiveCard.innerText()).toMatch(/Health: \S/);
+
+    // A 可下线 item counts by the policy (in full): its stored 0 is not shown as its progress.
+    await page.goto(`${server.url}/#/i/hive`);
+    await page.getByRole('button', { name: '迁移', exact: true }).click();
+    const tob = page.locator('li.node li.node', { hasText: 'Hive迁移-TOB商户账单' }).first();
+    await tob.locator('.toggle').first().click();
+    const retired = tob.locator('tr', { hasText: 'TOB商户账单-1' });
+    await retired.waitFor({ timeout: 20_000 });
+    expect(await retired.locator('td').allInnerTexts()).toContain('—');
+    expect(await tob.locator('tr', { hasText: '交易对账单' }).innerText()).toContain('93%');
+    await page.close();
+
+    const editing = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+    editing.on('pageerror', (err) => consoleErrors.push(err.message));
+    await editing.addInitScript((token) => {
+      localStorage.setItem('jindu.locale', 'en');
+      sessionStorage.setItem('jindu.token', token);
+    }, editor);
+    await editing.goto(`${server.url}/#/i/hive`);
+    await editing.getByRole('button', { name: '迁移', exact: true }).click();
+    const leaf = editing.locator('li.node li.node', { hasText: 'Hive迁移-TOB商户账单' }).first();
+    await leaf.locator('.toggle').first().click();
+    const row = leaf.locator('tr', { hasText: '账户对账单' });
+    const percent = row.locator('input.percent');
+    await percent.waitFor({ timeout: 20_000 });
+    expect(
+      await leaf.locator('tr', { hasText: 'TOB商户账单-1' }).locator('input.percent').inputValue(),
+    ).toBe('');
+    await percent.fill('150');
+    await percent.press('Enter');
+    const alert = row.getByRole('alert');
+    await expect(alert.innerText()).resolves.toContain('whole-number percent from 0 to 100');
+    await expect(alert.getAttribute('title')).resolves.toContain('0 到 100');
+    await editing.close();
+    expect(consoleErrors).toEqual([]);
+  });
+
   it('an editor changes an item in place: user errors beside the field, figures refreshed', async () => {
     const page = await open('/#/i/hive', editor);
     const migration = page.getByRole('progressbar', { name: '迁移', exact: true });
