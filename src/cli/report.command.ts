@@ -63,9 +63,10 @@ function render(format: string, list: InitiativeLines[], markdown: string | null
     const [header, ...lines] = list[0]!.reportLines;
     return `- ${escapeMarkdown(header ?? '')}\n${lines.map((l) => `    ${markdownLine(l)}\n`).join('')}`;
   }
-  // --all as text: the weekly report's title (第N周 YYYY/MM/DD) first, as the document has it.
-  const title = markdown === null ? '' : `${markdown.split('\n')[0]!.replace(/^#+\s*/, '')}\n\n`;
-  return `${title}${list.map((i) => i.reportLines.join('\n')).join('\n\n')}\n`;
+  // --all is the weekly report: the one document, whichever format prints it (each
+  // initiative's raw lines said `暂无` for one with only metrics, and missed the staged lines).
+  if (markdown !== null) return markdown;
+  return `${list[0]!.reportLines.join('\n')}\n`;
 }
 
 function endpoint(opts: ReportOptions): string {
