@@ -132,9 +132,10 @@ export async function stalledItemsOf(
 ): Promise<StalledItemConnectionType> {
   if (!Number.isInteger(days) || days < 1 || days > MAX_STALLED_DAYS)
     throw badUserInput(`days 必须在 1 到 ${MAX_STALLED_DAYS} 之间，收到 ${days}`, 'days');
-  pageArgs(first, null);
-  const cursor = after ? parseCursor(after) : null;
-  if (after && !cursor) throw badUserInput('after 不是有效的游标', 'after');
+  pageArgs(first, null, 'cursor');
+  const cursor = after === null || after === undefined ? null : parseCursor(after);
+  if (after !== null && after !== undefined && !cursor)
+    throw badUserInput('after 不是有效的游标', 'after');
   await ctx.deadline?.check();
   const now = timeCache(ctx).now;
   const ids = subtreeOf(t.tree, t.node).map((n) => n.id);

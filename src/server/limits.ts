@@ -32,7 +32,17 @@ export const LIMITS = Object.freeze({ depth: 15, aliases: 15, tokens: 1_000, cos
 export function limitRules() {
   const report = {
     propagateOnRejection: false,
-    onReject: [(ctx: ValidationContext | null, err: GraphQLError) => ctx?.reportError(err)],
+    onReject: [
+      // graphql-armor words its refusals "Syntax Error: Query depth limit…": they are
+      // validation errors of a well-formed query, and said as such.
+      (ctx: ValidationContext | null, err: GraphQLError) =>
+        ctx?.reportError(
+          new GraphQLError(err.message.replace(/^Syntax Error: /, ''), {
+            nodes: err.nodes,
+            extensions: err.extensions,
+          }),
+        ),
+    ],
   };
   return [
     maxDepthRule({

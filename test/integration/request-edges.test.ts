@@ -156,6 +156,15 @@ describe('request edges (sqlite)', () => {
       );
     expect((await after(cursor)).json.errors).toBeUndefined();
     expect((await after(`${cursor}==`)).json.errors[0].extensions.code).toBe('BAD_USER_INPUT');
+    // "" is no cursor, and a change log's cursor does not page items.
+    expect((await after('')).json.errors[0].extensions.code).toBe('BAD_USER_INPUT');
+    const changes = await data(
+      `query($w: ID!) { node(id: $w) { ... on Workstream { history(first: 1) { pageInfo { endCursor } } } } }`,
+      { w: leaf },
+    );
+    const changeCursor = changes.node.history.pageInfo.endCursor as string;
+    expect(changeCursor).not.toBeNull();
+    expect((await after(changeCursor)).json.errors[0].extensions.code).toBe('BAD_USER_INPUT');
   });
 
   it('an empty status filter returns no items; null returns all', async () => {

@@ -166,5 +166,14 @@ describe.each(DIALECTS)('webhooks (%s)', (dialect) => {
       editor,
     );
     expect(res.body.errors[0].extensions.code).toBe('FORBIDDEN');
+    // An initiative's admin makes endpoints for it, and is told to name it, not "not found".
+    const scoped = await app.token('hook-scoped', 'admin', 'hooks');
+    const all = await create({ url: `${receiver.url}/x`, events: ['item.changed'] }, scoped);
+    expect(all.userErrors).toMatchObject([{ code: 'INVALID_INPUT', field: ['initiativeKey'] }]);
+    const own = await create(
+      { url: `${receiver.url}/x`, events: ['item.changed'], initiativeKey: 'hooks' },
+      scoped,
+    );
+    expect(own.userErrors).toEqual([]);
   });
 });

@@ -2,7 +2,7 @@ import { findChanges, type ChangePageQuery } from '../../db/queries/change-log.q
 import type { Context } from '../context.type.js';
 import { badUserInput } from '../errors.js';
 import { ChangeConnectionType, ChangeType } from '../types/change.type.js';
-import { cursorId, itemCursor } from './ids.js';
+import { changeCursor, cursorId, type CursorKind } from './ids.js';
 
 export const MAX_PAGE = 100;
 
@@ -10,12 +10,15 @@ export const MAX_PAGE = 100;
 export function pageArgs(
   first: number,
   after: string | null | undefined,
+  kind: CursorKind,
 ): { first: number; afterId: number | null } {
   if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE) {
     throw badUserInput(`first 必须在 1 到 ${MAX_PAGE} 之间，收到 ${first}`, 'first');
   }
-  const afterId = after === null || after === undefined ? null : cursorId(after);
-  if (after && afterId === null) throw badUserInput('after 不是有效的游标', 'after');
+  const afterId = after === null || after === undefined ? null : cursorId(after, kind);
+  // "" is no cursor either: only one this connection gave out is taken.
+  if (after !== null && after !== undefined && afterId === null)
+    throw badUserInput('after 不是有效的游标', 'after');
   return { first, afterId };
 }
 
@@ -27,7 +30,7 @@ export async function historyPage(
   after: string | null | undefined,
 ): Promise<ChangeConnectionType> {
   await ctx.deadline?.check();
-  const page = pageArgs(first, after);
+  const page = pageArgs(first, after, 'change');
   const rows =
     where.itemId !== undefined && where.workstreamIds === undefined
       ? await ctx.loaders.itemHistory.load({
@@ -39,6 +42,6 @@ export async function historyPage(
   return new ChangeConnectionType(
     rows.slice(0, page.first).map((r) => new ChangeType(r)),
     rows.length > page.first,
-    (c) => itemCursor(c.record.id),
+    (c) => changeCursor(c.record.id),
   );
 }

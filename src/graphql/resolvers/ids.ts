@@ -10,14 +10,20 @@ export function idOf(globalId: string, type: NodeTypeName, field: readonly strin
   return parsed.id;
 }
 
-/** Item cursors: opaque, keyset on the item id. */
-export function itemCursor(id: number): string {
-  return encodeAscii(`cursor:${id}`);
-}
+/**
+ * What a cursor pages: each connection keyed by an id has a kind of its own, so a change log's
+ * cursor given to `items(after:)` is refused instead of paging items from change 42's number.
+ * (`cursor` is the items' spelling from the start; cursors are opaque to clients.)
+ */
+export type CursorKind = 'cursor' | 'change';
 
-/** The id of a cursor in its one canonical spelling (see fromGlobalId), or null. */
-export function cursorId(cursor: string): number | null {
+/** Opaque cursors, keyset on an id. */
+export const itemCursor = (id: number): string => encodeAscii(`cursor:${id}`);
+export const changeCursor = (id: number): string => encodeAscii(`change:${id}`);
+
+/** The id of a cursor of that kind in its one canonical spelling (see fromGlobalId), or null. */
+export function cursorId(cursor: string, kind: CursorKind): number | null {
   if (typeof cursor !== 'string' || cursor.length > 64) return null;
-  const match = matchDecoded(cursor, /^cursor:([1-9]\d{0,14})$/);
+  const match = matchDecoded(cursor, new RegExp(`^${kind}:([1-9]\\d{0,14})$`));
   return match ? Number(match[1]) : null;
 }

@@ -28,7 +28,7 @@ export async function itemsPage(
   time: ReadTime | null = null,
 ): Promise<ItemConnectionType> {
   await ctx.deadline?.check();
-  const { afterId } = pageArgs(args.first, args.after);
+  const { afterId } = pageArgs(args.first, args.after, 'cursor');
   // graphql-jit leaves an absent argument undefined where graphql-js gives null.
   const search = args.search ?? null;
   try {

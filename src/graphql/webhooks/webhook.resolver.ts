@@ -71,10 +71,11 @@ export class WebhookResolver {
     @Arg('webhookId', () => ID, { nullable: true }) webhookId?: string | null,
   ): Promise<WebhookDeliveryConnection> {
     if (!(first >= 1 && first <= 100)) throw badUserInput('first 应在 1–100 之间', 'first');
-    const afterId = after ? parseId(after, 'WebhookDelivery') : null;
-    if (after && afterId === null) throw badUserInput('after 无效', 'after');
-    const hookId = webhookId ? parseId(webhookId, 'Webhook') : null;
-    if (webhookId && hookId === null) throw badUserInput('webhookId 无效', 'webhookId');
+    const given = (v: string | null | undefined): v is string => v !== null && v !== undefined;
+    const afterId = given(after) ? parseId(after, 'WebhookDelivery') : null;
+    if (given(after) && afterId === null) throw badUserInput('after 无效', 'after');
+    const hookId = given(webhookId) ? parseId(webhookId, 'Webhook') : null;
+    if (given(webhookId) && hookId === null) throw badUserInput('webhookId 无效', 'webhookId');
     const rows = await hooks.listDeliveries(admin(ctx), { first, afterId, webhookId: hookId });
     const page = rows.slice(0, first);
     return {

@@ -98,7 +98,10 @@ export class WebhookDeliveryType {
     return this.row.state;
   }
 
-  @Field(() => Int)
+  @Field(() => Int, {
+    description:
+      'Attempts since it was last queued: redeliverWebhook starts a fresh budget at 0, while `attempts` lists every attempt ever made.',
+  })
   get attemptCount(): number {
     return this.row.attempts;
   }

@@ -58,9 +58,11 @@ export async function createWebhook(
       throw new DomainError('NOT_FOUND', `项目不存在：${input.initiativeKey}`, ['initiativeKey']);
     initiativeId = initiative.id;
   } else if (!isAdminFor(a.principal, null))
-    throw new DomainError('NOT_FOUND', '只有全局 admin 可以订阅所有项目；请给出 initiativeKey', [
-      'initiativeKey',
-    ]);
+    throw new DomainError(
+      'INVALID_INPUT',
+      '只有全局 admin 可以订阅所有项目；请给出 initiativeKey',
+      ['initiativeKey'],
+    );
   const events = assertWebhookEvents(input.events);
   const url = (await checkWebhookUrl(input.url, a.allowPrivate)).toString();
   const secret = `whsec_${randomBytes(32).toString('base64')}`;

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decodeAscii, encodeAscii } from '../../../src/graphql/ascii-base64url.js';
 import { fromGlobalId, toGlobalId } from '../../../src/graphql/global-id.js';
-import { cursorId, itemCursor } from '../../../src/graphql/resolvers/ids.js';
+import { changeCursor, cursorId, itemCursor } from '../../../src/graphql/resolvers/ids.js';
 import { deliveryId, hookId, parseId } from '../../../src/graphql/webhooks/webhook.types.js';
 import { itemIdOfRef, itemRef } from '../../../src/sheets/item-ref.js';
 
@@ -85,7 +85,8 @@ describe('ASCII base64url', () => {
     const kinds: [(n: number) => string, (s: string) => number | null][] = [
       [(n) => toGlobalId('Item', n), (s) => fromGlobalId(s, 'Item')?.id ?? null],
       [itemRef, itemIdOfRef],
-      [itemCursor, cursorId],
+      [itemCursor, (s) => cursorId(s, 'cursor')],
+      [changeCursor, (s) => cursorId(s, 'change')],
       [hookId, (s) => parseId(s, 'Webhook')],
       [deliveryId, (s) => parseId(s, 'WebhookDelivery')],
     ];
