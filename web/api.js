@@ -27,7 +27,7 @@ const NODE = `id name phase progress { ${FIGURE} }`;
 let tree = `${NODE}`;
 for (let i = 0; i < 5; i++) tree = `${NODE} children { ${tree} }`;
 
-const HEALTH = 'health { status reason source targetDate }';
+const HEALTH = 'health { status reason(locale: $locale) source targetDate }';
 export const HOME = `query Home($locale: Locale!) { initiatives { id key name phase objective targetDate ${HEALTH} progress { ${FIGURE} } } }`;
 export const INITIATIVE = `query Initiative($key: String!, $locale: Locale!) {
   initiative(key: $key) { id key name phase targetDate ${HEALTH} progress { ${FIGURE} } reportLines(locale: $locale)
@@ -42,6 +42,6 @@ export const SET_ONE = `mutation Set($input: SetItemStatusInput!) { setItemStatu
 export const SET_MANY = `mutation SetMany($input: SetItemStatusesInput!) { setItemStatuses(input: $input) {
   items { id status percent version } userErrors { code message field } } }`;
 // The burn-up: the series from `from` to now, and the forecast whose P50–P85 band it draws.
-export const BURNUP = `query BurnUp($key: String!, $from: DateTimeISO!) { initiative(key: $key) {
+export const BURNUP = `query BurnUp($key: String!, $from: DateTimeISO!, $locale: Locale!) { initiative(key: $key) {
   targetDate progressHistory(from: $from, every: WEEK) { at percent credit counted total }
-  forecast { status p50 p85 p95 weeksOfHistory explain } } }`;
+  forecast { status p50 p85 p95 weeksOfHistory explain(locale: $locale) } } }`;

@@ -2,7 +2,7 @@ import { html } from 'htm/preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import uPlot from 'uplot';
 import { BURNUP, gql } from './api.js';
-import { pct, reportDay, t } from './i18n.js';
+import { gqlLocale, pct, reportDay, t } from './i18n.js';
 import { useLiveQuery } from './live-updates.js';
 
 const WEEK_MS = 7 * 86_400_000;
@@ -130,7 +130,12 @@ function ForecastLine({ forecast, targetDate }) {
 export function BurnUp({ initiativeKey }) {
   const [shown, setShown] = useState(false);
   const [{ data, error }] = useLiveQuery(
-    () => gql(BURNUP, { key: initiativeKey, from: new Date(Date.now() - WEEKS_BACK * WEEK_MS) }),
+    () =>
+      gql(BURNUP, {
+        key: initiativeKey,
+        from: new Date(Date.now() - WEEKS_BACK * WEEK_MS),
+        locale: gqlLocale(),
+      }),
     [initiativeKey],
     () => [{ key: initiativeKey }],
   );

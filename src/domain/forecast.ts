@@ -1,5 +1,5 @@
 import { DomainError } from './errors.js';
-import { UNITS_PER_ITEM } from './units.js';
+import { explainForecast, type ForecastWhy } from './forecast-words.js';
 
 /**
  * When will it be done: a Monte-Carlo forecast over a node's own weekly history (the method of
@@ -36,6 +36,8 @@ export interface Forecast {
   /** Mean credit gained per week, in micro-items (a rational: total ÷ weeks). */
   readonly throughputPerWeek: number;
   readonly scopeGrowthPerWeek: number;
+  /** Why, in numbers (any locale's words: `explainForecast`); `explain` is its Chinese. */
+  readonly why: ForecastWhy;
   readonly explain: string;
 }
 
@@ -81,8 +83,6 @@ function trailing(points: readonly (WeeklyFigure | null)[]): WeeklyFigure[] {
   while (start < points.length && points[start]!.counted === 0) start++;
   return points.slice(start) as WeeklyFigure[];
 }
-
-const items = (units: number) => (units / UNITS_PER_ITEM).toFixed(2).replace(/\.?0+$/, '');
 
 /** Which of the k past weeks trial t draws for its future week w: the random stream. */
 const pick = (seed: number, t: number, w: number, k: number) =>
@@ -370,23 +370,20 @@ export function forecast(points: readonly (WeeklyFigure | null)[], o: ForecastOp
     throughputPerWeek: throughput,
     scopeGrowthPerWeek: growth,
   };
+  const said = (why: ForecastWhy) => ({ why, explain: explainForecast(why, 'zh-CN') });
   if (last && last.counted > 0 && remaining <= 0)
-    return { ...base, status: 'DONE', explain: '已全部完成' };
+    return { ...base, status: 'DONE', ...said({ kind: 'DONE' }) };
   if (!last || last.counted === 0)
-    return { ...base, status: 'INSUFFICIENT_HISTORY', explain: '没有计入进度的事项，无法预测' };
+    return { ...base, status: 'INSUFFICIENT_HISTORY', ...said({ kind: 'NOTHING_COUNTED' }) };
   if (weeksOfHistory < MIN_HISTORY_WEEKS)
     return {
       ...base,
       status: 'INSUFFICIENT_HISTORY',
-      explain: `历史只有 ${weeksOfHistory} 周，至少需要 ${MIN_HISTORY_WEEKS} 周才能预测`,
+      ...said({ kind: 'SHORT_HISTORY', weeks: weeksOfHistory, min: MIN_HISTORY_WEEKS }),
     };
-  const rates = `近 ${weeksOfHistory} 周平均每周完成 ${items(throughput)} 个、范围净增 ${items(growth)} 个，剩余 ${items(remaining)} 个`;
+  const rates = { weeks: weeksOfHistory, throughput, growth, remaining };
   if (growth >= throughput)
-    return {
-      ...base,
-      status: 'NOT_CONVERGING',
-      explain: `${rates}：范围增长不慢于完成速度，按此速度不会完成`,
-    };
+    return { ...base, status: 'NOT_CONVERGING', ...said({ kind: 'NOT_CONVERGING', ...rates }) };
   const net = new Float64Array(weeksOfHistory);
   for (let i = 0; i < weeksOfHistory; i++) {
     const a = history[i]!;
@@ -397,13 +394,18 @@ export function forecast(points: readonly (WeeklyFigure | null)[], o: ForecastOp
   const p50 = percentile(counts, o.trials, 0.5);
   const p85 = percentile(counts, o.trials, 0.85);
   const p95 = percentile(counts, o.trials, 0.95);
-  const beyond = p95 === null ? `；部分模拟超过 ${MAX_FORECAST_WEEKS} 周仍未完成` : '';
   return {
     ...base,
     status: 'OK',
     p50Weeks: p50,
     p85Weeks: p85,
     p95Weeks: p95,
-    explain: `${rates}；按过去每周的完成与范围变化随机抽样模拟 ${o.trials} 次（种子 ${o.seed}）${beyond}`,
+    ...said({
+      kind: 'SIMULATED',
+      ...rates,
+      trials: o.trials,
+      seed: o.seed,
+      beyond: p95 === null ? MAX_FORECAST_WEEKS : null,
+    }),
   };
 }

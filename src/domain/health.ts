@@ -1,4 +1,6 @@
 import type { ForecastStatus } from './forecast.js';
+import type { ForecastWhy } from './forecast-words.js';
+import { healthReason, type HealthWhy } from './health-words.js';
 
 export type HealthStatus = 'ON_TRACK' | 'AT_RISK' | 'OFF_TRACK' | 'DONE' | 'NO_TARGET' | 'UNKNOWN';
 export const HEALTH_STATUSES: readonly HealthStatus[] = [
@@ -16,6 +18,8 @@ export type HealthSource = 'COMPUTED' | 'MANUAL';
 
 export interface Health {
   readonly status: HealthStatus;
+  /** Why, in facts (any locale's words: `healthReason`); `reason` is its Chinese. */
+  readonly why: HealthWhy;
   readonly reason: string;
   readonly source: HealthSource;
 }
@@ -39,7 +43,7 @@ export interface HealthFacts {
     readonly status: ForecastStatus;
     readonly p50: string | null;
     readonly p85: string | null;
-    readonly explain: string;
+    readonly why: ForecastWhy;
   };
   readonly manual: ManualHealth | null;
 }
@@ -51,26 +55,31 @@ export interface HealthFacts {
  * be made says UNKNOWN; one that never converges is off track. Dates compare as YYYY-MM-DD.
  */
 export function healthOf(f: HealthFacts): Health {
-  if (f.manual)
-    return {
-      status: f.manual.status,
-      reason: `${f.manual.reason}（${f.manual.actor} 手动设置）`,
-      source: 'MANUAL',
-    };
-  const computed = (status: HealthStatus, reason: string): Health => ({
+  const said = (
+    status: HealthStatus,
+    why: HealthWhy,
+    source: HealthSource = 'COMPUTED',
+  ): Health => ({
     status,
-    reason,
-    source: 'COMPUTED',
+    why,
+    reason: healthReason(why, 'zh-CN'),
+    source,
   });
-  if (f.complete || f.forecast.status === 'DONE') return computed('DONE', '已全部完成');
-  if (f.targetDate === null) return computed('NO_TARGET', '本节点及上级都没有目标日期');
+  if (f.manual)
+    return said(
+      f.manual.status,
+      { kind: 'MANUAL', reason: f.manual.reason, actor: f.manual.actor },
+      'MANUAL',
+    );
+  if (f.complete || f.forecast.status === 'DONE') return said('DONE', { kind: 'DONE' });
+  if (f.targetDate === null) return said('NO_TARGET', { kind: 'NO_TARGET' });
   const target = f.targetDate;
-  if (f.today > target) return computed('OFF_TRACK', `目标日期 ${target} 已过，尚未完成`);
+  if (f.today > target) return said('OFF_TRACK', { kind: 'PAST_TARGET', target });
   switch (f.forecast.status) {
     case 'INSUFFICIENT_HISTORY':
-      return computed('UNKNOWN', f.forecast.explain);
+      return said('UNKNOWN', { kind: 'NO_FORECAST', forecast: f.forecast.why });
     case 'NOT_CONVERGING':
-      return computed('OFF_TRACK', `目标 ${target}；${f.forecast.explain}`);
+      return said('OFF_TRACK', { kind: 'NOT_CONVERGING', target, forecast: f.forecast.why });
     case 'OK':
       break;
     default: {
@@ -79,12 +88,7 @@ export function healthOf(f: HealthFacts): Health {
     }
   }
   const { p50, p85 } = f.forecast;
-  if (p85 !== null && p85 <= target)
-    return computed('ON_TRACK', `预计 ${p85} 前完成的把握为 85%，不晚于目标 ${target}`);
-  if (p50 !== null && p50 <= target)
-    return computed(
-      'AT_RISK',
-      `预计完成日期 ${p50}（50%）不晚于目标 ${target}，但 85% 把握的日期 ${p85 ?? '超过五年'} 晚于目标`,
-    );
-  return computed('OFF_TRACK', `预计完成日期 ${p50 ?? '超过五年'}（50%）晚于目标 ${target}`);
+  if (p85 !== null && p85 <= target) return said('ON_TRACK', { kind: 'ON_TRACK', target, p85 });
+  if (p50 !== null && p50 <= target) return said('AT_RISK', { kind: 'AT_RISK', target, p50, p85 });
+  return said('OFF_TRACK', { kind: 'LATE', target, p50 });
 }

@@ -22,7 +22,7 @@ import { ReportModelResolver } from './resolvers/report-model.resolver.js';
 import { InitiativeReportReads, WorkstreamReportReads } from './resolvers/report-reads.resolver.js';
 import { ItemStageReads, MetricReads } from './resolvers/report-item-reads.resolver.js';
 import { WorkstreamResolver } from './resolvers/workstream.resolver.js';
-import { HealthResolver } from './resolvers/health.resolver.js';
+import { HealthReasonResolver, HealthResolver } from './resolvers/health.resolver.js';
 import { InitiativeTimeResolver, WorkstreamTimeResolver } from './resolvers/time.resolver.js';
 import { ItemType } from './types/item.type.js';
 import type { ProgressType } from './types/progress.type.js';
@@ -77,6 +77,7 @@ export function jinduSchema(): Promise<GraphQLSchema> {
       InitiativeTimeResolver,
       WorkstreamTimeResolver,
       HealthResolver,
+      HealthReasonResolver,
       ReportModelResolver,
       InitiativeReportReads,
       WorkstreamReportReads,

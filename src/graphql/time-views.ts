@@ -255,7 +255,7 @@ export async function healthFor(
       status: f.status,
       p50: dateIn(timeCache(ctx), end, f.p50Weeks),
       p85: dateIn(timeCache(ctx), end, f.p85Weeks),
-      explain: f.explain,
+      why: f.why,
     },
     manual: manual.get(t.node?.id ?? null) ?? null,
   });

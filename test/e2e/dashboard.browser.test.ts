@@ -177,6 +177,13 @@ describe.skipIf(!available)('the dashboard in a real browser (Debian chromium)',
       '66.67% 1 item\n',
     );
     expect(await hiveCard.innerText()).toMatch(/Health: \S/);
+    // Health and forecast say why in English too (they were the server's Chinese).
+    const why = (
+      await httpClient(server.url, admin).ok(
+        `{ initiative(key: "hive") { health { reason(locale: EN) } forecast { explain(locale: EN) } } }`,
+      )
+    ).initiative;
+    expect(await hiveCard.innerText()).toContain(why.health.reason);
 
     // A 可下线 item counts by the policy (in full): its stored 0 is not shown as its progress.
     await page.goto(`${server.url}/#/i/hive`);
@@ -187,6 +194,8 @@ describe.skipIf(!available)('the dashboard in a real browser (Debian chromium)',
     await retired.waitFor({ timeout: 20_000 });
     expect(await retired.locator('td').allInnerTexts()).toContain('—');
     expect(await tob.locator('tr', { hasText: '交易对账单' }).innerText()).toContain('93%');
+    await page.locator('.forecast').waitFor({ timeout: 20_000 });
+    expect(await page.locator('main').innerText()).toContain(why.forecast.explain);
     await page.close();
 
     const editing = await browser.newPage({ viewport: { width: 1200, height: 900 } });

@@ -159,6 +159,17 @@ describe.each(DIALECTS)('figures over time (%s)', (dialect) => {
     expect(a.health.targetDate).not.toBeNull();
     // Workstreams without a target of their own are judged against the initiative's.
     expect(a.workstreams.every((w: any) => w.health.targetDate === a.health.targetDate)).toBe(true);
+    // The same reasons in English: no Chinese word left, the same dates.
+    const en = (
+      await app.ok(`{ initiative(key: "hist") {
+        forecast(historyWeeks: 8, trials: 2000, seed: 5) { explain(locale: EN) }
+        health { reason(locale: EN) } } }`)
+    ).initiative;
+    expect(en.forecast.explain).toMatch(/^[\x20-\x7e]+$/);
+    expect(en.health.reason).toMatch(/^[\x20-\x7e]+$/);
+    expect(en.health.reason).not.toBe(a.health.reason);
+    for (const date of a.health.reason.match(/\d{4}-\d\d-\d\d/g) ?? [])
+      expect(en.health.reason).toContain(date);
   });
 
   it('setHealth overrides by hand with a reason and actor, logged, until cleared', async () => {

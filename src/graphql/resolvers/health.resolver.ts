@@ -1,6 +1,20 @@
-import { Arg, Ctx, Field, ID, InputType, Mutation, ObjectType, Resolver } from 'type-graphql';
+import {
+  Arg,
+  Ctx,
+  Field,
+  FieldResolver,
+  ID,
+  InputType,
+  Mutation,
+  ObjectType,
+  Resolver,
+  Root,
+} from 'type-graphql';
 import { DomainError } from '../../domain/errors.js';
 import type { HealthStatus } from '../../domain/health.js';
+import { healthReason } from '../../domain/health-words.js';
+import type { Locale } from '../../domain/item-status.js';
+import { LocaleEnum } from '../enums.js';
 import { setHealth, type SetHealthProps } from '../../services/set-health.js';
 import { runWrite } from '../../services/write-pipeline/run-write.js';
 import { writeScope } from '../access.js';
@@ -92,5 +106,19 @@ export class HealthResolver {
     @Ctx() ctx: Context,
   ): Promise<HealthPayload> {
     return write(ctx, input.id, null, null);
+  }
+}
+
+/** A health's reason in the locale asked: the same facts, the report's words. */
+@Resolver(() => HealthType)
+export class HealthReasonResolver {
+  @FieldResolver(() => String, {
+    description: 'Why, in the locale asked (a hand-set reason is the person’s own words).',
+  })
+  reason(
+    @Root() health: HealthType,
+    @Arg('locale', () => LocaleEnum, { defaultValue: 'zh-CN' }) locale: Locale,
+  ): string {
+    return healthReason(health.why, locale);
   }
 }

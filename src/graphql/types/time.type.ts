@@ -1,5 +1,9 @@
-import { Field, Float, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Arg, Field, Float, Int, ObjectType, registerEnumType } from 'type-graphql';
 import type { Forecast, ForecastStatus } from '../../domain/forecast.js';
+import { explainForecast } from '../../domain/forecast-words.js';
+import type { HealthWhy } from '../../domain/health-words.js';
+import type { Locale } from '../../domain/item-status.js';
+import { LocaleEnum } from '../enums.js';
 import { HEALTH_STATUSES, type HealthSource, type HealthStatus } from '../../domain/health.js';
 import type { ItemChangeCounts } from '../../domain/progress-change.js';
 import { SERIES_EVERY } from '../../domain/series-times.js';
@@ -180,9 +184,9 @@ export class ForecastType {
     return unitsToItems(this.f.scopeGrowthPerWeek);
   }
 
-  @Field(() => String)
-  get explain(): string {
-    return this.f.explain;
+  @Field(() => String, { description: 'Why it says what it says, in the locale asked.' })
+  explain(@Arg('locale', () => LocaleEnum, { defaultValue: 'zh-CN' }) locale: Locale): string {
+    return locale === 'zh-CN' ? this.f.explain : explainForecast(this.f.why, locale);
   }
 }
 
@@ -191,8 +195,8 @@ export class HealthType {
   @Field(() => HealthStatusEnum)
   status!: HealthStatus;
 
-  @Field(() => String)
-  reason!: string;
+  /** Why, worded per locale by the `reason` field (resolvers/health.resolver.ts). */
+  why!: HealthWhy;
 
   @Field(() => HealthSourceEnum)
   source!: HealthSource;

@@ -9,6 +9,7 @@ import {
   type WeeklyFigure,
 } from '../../../src/domain/forecast.js';
 import { UNITS_PER_ITEM } from '../../../src/domain/units.js';
+import { explainForecast } from '../../../src/domain/forecast-words.js';
 
 const U = UNITS_PER_ITEM;
 const opts = { trials: 2_000, seed: 7 };
@@ -74,6 +75,28 @@ describe('forecast', () => {
   it('is DONE when nothing remains, and cannot forecast nothing', () => {
     expect(forecast(history(Array(8).fill(2), [], 0), opts).status).toBe('DONE');
     expect(forecast([{ credit: 0, counted: 0 }], opts).status).toBe('INSUFFICIENT_HISTORY');
+  });
+
+  it('says why in Chinese and in English, from the same numbers', () => {
+    const cases = [
+      forecast(history(Array(12).fill(5), Array(12).fill(0), 50), opts),
+      forecast(history(Array(MIN_HISTORY_WEEKS - 1).fill(5), [], 50), opts),
+      forecast(history(Array(8).fill(3), Array(8).fill(3), 20), opts),
+      forecast(history(Array(8).fill(2), [], 0), opts),
+      forecast([{ credit: 0, counted: 0 }], opts),
+      forecast(history([1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0], [], 100), opts),
+    ];
+    expect(new Set(cases.map((f) => f.why.kind))).toEqual(
+      new Set(['SIMULATED', 'SHORT_HISTORY', 'NOT_CONVERGING', 'DONE', 'NOTHING_COUNTED']),
+    );
+    expect(explainForecast(cases[5]!.why, 'en')).toContain('still not done after 260 weeks');
+    for (const f of cases) {
+      expect(explainForecast(f.why, 'zh-CN')).toBe(f.explain);
+      expect(explainForecast(f.why, 'en')).toMatch(/^[\x20-\x7e]+$/);
+    }
+    expect(explainForecast(cases[0]!.why, 'en')).toBe(
+      "Over the last 12 weeks, 5 items done and a net scope change of 0 items a week on average, 50 left; simulated 2000 times by drawing past weeks' work done and scope change at random (seed 7)",
+    );
   });
 
   it('leaves a percentile beyond the five-year horizon empty', () => {

@@ -1,11 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { healthOf, type HealthFacts } from '../../../src/domain/health.js';
+import { healthReason } from '../../../src/domain/health-words.js';
 
 const base: HealthFacts = {
   targetDate: '2024-06-30',
   today: '2024-03-01',
   complete: false,
-  forecast: { status: 'OK', p50: '2024-05-01', p85: '2024-06-01', explain: '…' },
+  forecast: {
+    status: 'OK',
+    p50: '2024-05-01',
+    p85: '2024-06-01',
+    why: { kind: 'SHORT_HISTORY', weeks: 2, min: 6 },
+  },
   manual: null,
 };
 const ok = (p50: string | null, p85: string | null) => ({
@@ -40,6 +46,10 @@ describe('health rule table', () => {
     expect(h.status).toBe(status);
     expect(h.source).toBe('COMPUTED');
     expect(h.reason.length).toBeGreaterThan(0);
+    // One reason, two languages: the Chinese the API gave all along, and English without a
+    // Chinese word left in it.
+    expect(healthReason(h.why, 'zh-CN')).toBe(h.reason);
+    expect(healthReason(h.why, 'en')).toMatch(/^[\x20-\x7e]+$/);
   });
 
   it('a hand-set health wins, with its reason and actor, over any computed one', () => {
@@ -49,6 +59,7 @@ describe('health rule table', () => {
       expect(h).toMatchObject({ status: 'AT_RISK', source: 'MANUAL' });
       expect(h.reason).toContain('供应商延期');
       expect(h.reason).toContain('pm-alice');
+      expect(healthReason(h.why, 'en')).toBe('供应商延期 (set by hand by pm-alice)');
     }
   });
 });
