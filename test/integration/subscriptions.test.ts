@@ -103,6 +103,30 @@ describe.each(DIALECTS)('subscriptions over graphql-ws (%s)', (dialect) => {
     await client.dispose();
   });
 
+  it('names each node’s live Progress id, so a normalized cache takes the event without a refetch', async () => {
+    const client = liveClient(app.url, app.adminToken);
+    const sub = collect(
+      client,
+      `subscription($key: String!, $nodeIds: [ID!]) { figureChanged(initiativeKey: $key, nodeIds: $nodeIds) {
+        node { id progressId } after { percent } } }`,
+      { key: 'live-b', nodeIds: [other.leaves[0]] },
+    );
+    await settle();
+    await setStatus(other.items[0]![0]!, 'DONE');
+    const [event] = await sub.waitFor(1);
+    const read = (
+      await post(
+        `query($id: ID!) { node(id: $id) { ... on Workstream { progress { id percent } } } }`,
+        {
+          id: other.leaves[0],
+        },
+      )
+    ).body.data.node.progress;
+    expect(event.figureChanged.node).toEqual({ id: other.leaves[0], progressId: read.id });
+    expect(event.figureChanged.after.percent).toBe(read.percent);
+    await client.dispose();
+  });
+
   it('checks the token at connection_init and the scope at subscribe and on every event', async () => {
     const bad = liveClient(app.url, 'jdu_not-a-token');
     const refused = collect(bad, FIGURES, { key: 'live-a' });

@@ -14,6 +14,7 @@ import { findInitiativeByKey } from '../../db/queries/initiative.queries.js';
 import { findWorkstreamsByIds } from '../../db/queries/workstream.queries.js';
 import { fromGlobalId, toGlobalId } from '../global-id.js';
 import { liveStream, type LiveSource } from './live-stream.js';
+import { progressIdOf } from '../types/progress.type.js';
 import {
   FigureChangedType,
   FigureValueType,
@@ -89,15 +90,16 @@ function base(event: LiveEvent, key: string) {
   };
 }
 
+const liveNode = (id: string) => ({ id, progressId: progressIdOf(id) });
+
 function figureAnswer(event: LiveEvent, key: string, change: FigureChange) {
   return {
     ...base(event, key),
-    node: {
-      id:
-        change.nodeId === INITIATIVE_NODE
-          ? toGlobalId('Initiative', event.initiativeId)
-          : toGlobalId('Workstream', change.nodeId),
-    },
+    node: liveNode(
+      change.nodeId === INITIATIVE_NODE
+        ? toGlobalId('Initiative', event.initiativeId)
+        : toGlobalId('Workstream', change.nodeId),
+    ),
     before: change.before && new FigureValueType(change.before),
     after: change.after && new FigureValueType(change.after),
   };

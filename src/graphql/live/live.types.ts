@@ -42,6 +42,12 @@ export class FigureValueType {
 export class LiveNodeType {
   @Field(() => ID)
   id!: string;
+
+  @Field(() => ID, {
+    description:
+      'The id of the node’s live `Progress`: a normalized cache can write `after` under it (Apollo: cache.writeFragment with id cache.identify({ __typename: "Progress", id: progressId })) without a refetch.',
+  })
+  progressId!: string;
 }
 
 @ObjectType('LiveCause', { simpleResolvers: true })

@@ -39,6 +39,9 @@ export function timedFigureId(nodeId: string, time: ReadTime): string {
   return time.knownAtIsNow ? `${nodeId}@${time.asOf}` : `${nodeId}@${time.asOf}/${time.knownAt}`;
 }
 
+/** The id of a node's live Progress (a figure read at a time has its own, see timedFigureId). */
+export const progressIdOf = (nodeId: string): string => encodeAscii(`Progress:${nodeId}`);
+
 /** What a Progress needs to build its text lazily (explain is only computed when asked for). */
 export interface ProgressSource {
   /** The global id of the node the figure belongs to (the Progress's own id derives from it). */
@@ -71,7 +74,7 @@ export class ProgressType {
       'Stable per node for the live figure, so client caches (Apollo’s InMemoryCache) normalize it and update it in place; a figure read at a time (asOf, knownAt, a series point) has an id of its own that includes that time.',
   })
   get id(): string {
-    return encodeAscii(`Progress:${this.source.nodeId}`);
+    return progressIdOf(this.source.nodeId);
   }
 
   @Field(() => Float, { nullable: true, description: '0–100; null when nothing counts.' })
