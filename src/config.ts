@@ -1,3 +1,4 @@
+import { parseOrigin } from './server/cors.js';
 import { EXECUTOR_MODES, type ExecutorMode } from './server/executor.js';
 /**
  * The one place that reads the environment: validated once, frozen, passed down.
@@ -28,6 +29,8 @@ export interface ServerOptions {
   readonly forecastCache: boolean;
   /** Webhook delivery (src/services/webhooks). */
   readonly webhooks: WebhookOptions;
+  /** Pages on these exact origins may call the API from a browser (JINDU_CORS_ORIGINS). */
+  readonly corsOrigins: readonly string[];
 }
 
 export interface WebhookOptions {
@@ -82,6 +85,7 @@ export function serverOptions(overrides: Partial<ServerOptions> = {}): ServerOpt
     answerCache: true,
     forecastCache: true,
     webhooks: { allowPrivate: false, retryBaseMs: 10_000, worker: true },
+    corsOrigins: [],
     ...overrides,
   };
 }
@@ -95,6 +99,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     if (value === 'false' || value === '0') return false;
     problems.push(`${name} must be true or false, got "${env[name]}"`);
     return fallback;
+  };
+  const origins = (name: string): string[] => {
+    const list = (env[name] ?? '')
+      .split(',')
+      .map((o) => o.trim())
+      .filter(Boolean);
+    for (const o of list)
+      if (parseOrigin(o) === null)
+        problems.push(
+          `${name} takes exact origins such as https://app.example.com (scheme, host, port; no path, no *), got "${o}"`,
+        );
+    return list;
   };
   const int = (name: string, fallback: number, min: number, max: number): number => {
     const raw = env[name]?.trim();
@@ -140,6 +156,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       retryBaseMs: int('JINDU_WEBHOOK_RETRY_MS', 10_000, 10, 3_600_000),
       worker: flag('JINDU_WEBHOOK_WORKER', true),
     },
+    corsOrigins: origins('JINDU_CORS_ORIGINS'),
   });
   if (problems.length > 0)
     throw new ConfigError(`Invalid configuration:\n- ${problems.join('\n- ')}`);

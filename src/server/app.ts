@@ -106,6 +106,7 @@ export async function createApp(
     log,
     graphiql: options.graphiql,
     requestTimeoutMs: options.requestTimeoutMs,
+    corsOrigins: new Set(options.corsOrigins),
     // Not ready once a sync of the WAL failed (group-commit.ts): only a restart recovers.
     ready: async () => !groupCommitOf(orm.em as Em)?.broken && (await pingDatabase(orm)),
     durable: () => durableCommits(orm.em as Em),

@@ -23,6 +23,7 @@ import {
   type RequestTarget,
 } from './request-guards.js';
 import { sheetRoute } from './sheet-routes.js';
+import { handleCors } from './cors.js';
 import { loadStaticFiles, serveStatic } from './static-files.js';
 
 export interface HttpDeps {
@@ -36,6 +37,8 @@ export interface HttpDeps {
   readonly log: Logger;
   readonly graphiql: boolean;
   readonly requestTimeoutMs: number;
+  /** Origins whose pages may call the API (cors.ts); none by default. */
+  readonly corsOrigins?: ReadonlySet<string>;
   /**
    * With group commit (src/db/group-commit.ts): nothing when every commit so far is on disk,
    * else when it will be. An answer may show what a commit wrote only once that is on disk.
@@ -131,6 +134,7 @@ export function createHttpServer(deps: HttpDeps): Server {
 }
 
 const READ_ONLY = new Set(['/livez', '/readyz', '/metrics']);
+const NO_ORIGINS: ReadonlySet<string> = new Set();
 
 async function handle(
   req: IncomingMessage,
@@ -147,6 +151,8 @@ async function handle(
   } catch {
     return sendJsonError(res, 400, 'BAD_REQUEST', '无法解析请求地址');
   }
+  const refuse = (message: string) => sendJsonError(res, 403, 'FORBIDDEN', message);
+  if (handleCors(req, res, url.pathname, deps.corsOrigins ?? NO_ORIGINS, refuse)) return;
   // The probes and metrics are reads: another method is a 405, as on every other route.
   if (READ_ONLY.has(url.pathname) && req.method !== 'GET' && req.method !== 'HEAD')
     return sendJsonError(res, 405, 'METHOD_NOT_ALLOWED', '只支持 GET', { allow: 'GET, HEAD' });

@@ -1,0 +1,56 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+/** The API's routes a page on another origin may call (the dashboard's own files are not). */
+const API_PATHS = new Set(['/graphql', '/api/import', '/api/export']);
+
+/** Headers a browser may send cross-origin: the token, JSON, Apollo's CSRF and operation names. */
+const ALLOWED_HEADERS =
+  'authorization, content-type, apollo-require-preflight, x-apollo-operation-name';
+
+/**
+ * An origin as the browser sends it (`https://app.example.com`, `http://localhost:5173`), or
+ * null for anything else: only exact origins are configured, never a wildcard, since anonymous
+ * reads on loopback would then be readable by any site the local user visits.
+ */
+export function parseOrigin(text: string): string | null {
+  try {
+    const url = new URL(text);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
+    return url.origin === text ? text : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Cross-origin access for the origins listed in JINDU_CORS_ORIGINS: the allow headers on their
+ * requests, and a 204 to their preflight. Returns true when it answered the request itself.
+ * A preflight from another origin gets a JSON 403 that says what to configure.
+ */
+export function handleCors(
+  req: IncomingMessage,
+  res: ServerResponse,
+  path: string,
+  origins: ReadonlySet<string>,
+  refuse: (message: string) => void,
+): boolean {
+  const origin = req.headers.origin;
+  if (!API_PATHS.has(path) || origin === undefined) return false;
+  const preflight = req.method === 'OPTIONS' && req.headers['access-control-request-method'];
+  if (!origins.has(origin)) {
+    if (!preflight) return false;
+    refuse(`不允许来自 ${origin} 的跨域请求；服务器可以用 JINDU_CORS_ORIGINS 允许它`);
+    return true;
+  }
+  res.setHeader('access-control-allow-origin', origin);
+  res.setHeader('vary', 'Origin');
+  res.setHeader('access-control-expose-headers', 'retry-after, content-disposition');
+  if (!preflight) return false;
+  res.writeHead(204, {
+    'access-control-allow-methods': 'GET, POST',
+    'access-control-allow-headers': ALLOWED_HEADERS,
+    'access-control-max-age': '600',
+  });
+  res.end();
+  return true;
+}
