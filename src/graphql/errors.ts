@@ -18,13 +18,23 @@ const SAFE_CODES = new Set([
   'QUERY_TOO_COMPLEX',
   'QUERY_TOO_LARGE',
   'RATE_LIMITED',
+  'RESUME_UNAVAILABLE',
   'NOT_FOUND',
   'TIMEOUT',
   'TOO_MANY_SUBSCRIPTIONS',
 ]);
 
 /** Extensions a safe error may carry to the client (never stack traces or exceptions). */
-const SAFE_EXTENSIONS = ['code', 'cost', 'nodes', 'limit', 'field', 'retryAfter', 'argument'];
+const SAFE_EXTENSIONS = [
+  'code',
+  'cost',
+  'nodes',
+  'limit',
+  'field',
+  'retryAfter',
+  'argument',
+  'revision',
+];
 
 /** The userErrors of an expected failure, or null when the error was not expected. */
 export function toUserErrors(err: unknown): UserErrorType[] | null {

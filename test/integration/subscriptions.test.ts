@@ -1,8 +1,11 @@
+import { createClient } from 'graphql-ws';
+import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../helpers/databases.js';
 import { startHttpApp, type HttpTestApp } from '../helpers/http-app.js';
 import { collect, liveClient, makeTree, settle, type LiveTree } from '../helpers/live-client.js';
 import { NODE_PROGRESS, SET_ITEM_STATUS, SET_ITEM_STATUSES } from '../helpers/operations.js';
+import { until } from '../helpers/webhook-receiver.js';
 
 const FIGURES = `subscription($key: String!, $nodeIds: [ID!], $min: Float) {
   figureChanged(initiativeKey: $key, nodeIds: $nodeIds, minChange: $min) {
@@ -124,6 +127,88 @@ describe.each(DIALECTS)('subscriptions over graphql-ws (%s)', (dialect) => {
     ).body.data.node.progress;
     expect(event.figureChanged.node).toEqual({ id: other.leaves[0], progressId: read.id });
     expect(event.figureChanged.after.percent).toBe(read.percent);
+    await client.dispose();
+  });
+
+  it('resumes after a dropped socket with afterRevision: what was missed, then live, no gap and no repeat', async () => {
+    const ITEMS_AFTER = `subscription($key: String!, $after: Int) { itemChanged(initiativeKey: $key, afterRevision: $after) {
+      itemId status revision seq } }`;
+    const first = liveClient(app.url, app.adminToken);
+    const seen = collect(first, ITEMS_AFTER, { key: 'live-b' });
+    await settle();
+    await setStatus(other.items[0]![1]!, 'DONE');
+    const [last] = await seen.waitFor(1);
+    const r = last.itemChanged.revision as number;
+    await first.dispose(); // the socket drops; two writes commit meanwhile
+    await setStatus(other.items[0]![2]!, 'DONE');
+    await setStatus(other.items[0]![1]!, 'IN_PROGRESS', 40);
+
+    const again = liveClient(app.url, app.adminToken);
+    const resumed = collect(again, ITEMS_AFTER, { key: 'live-b', after: r });
+    const missed = await resumed.waitFor(2);
+    expect(
+      missed.map((e) => [e.itemChanged.revision, e.itemChanged.itemId, e.itemChanged.seq]),
+    ).toEqual([
+      [r + 1, other.items[0]![2], 1],
+      [r + 2, other.items[0]![1], 2],
+    ]);
+    await setStatus(other.items[0]![2]!, 'IN_PROGRESS', 10); // live, after the backlog
+    const all = await resumed.waitFor(3);
+    expect(all.map((e) => e.itemChanged.revision)).toEqual([r + 1, r + 2, r + 3]);
+    await settle(200);
+    expect(resumed.events).toHaveLength(3);
+
+    // Beyond the current revision: the client's mistake. Pruned rows: refetch instead.
+    const ahead = collect(again, ITEMS_AFTER, { key: 'live-b', after: r + 100 });
+    await ahead.ended;
+    expect(ahead.errors).toMatchObject([
+      { extensions: { code: 'BAD_USER_INPUT', argument: 'afterRevision' } },
+    ]);
+    const [{ id }] = await app.em().execute(`select id from initiative where key = 'live-b'`);
+    await app
+      .em()
+      .execute('delete from outbox where initiative_id = ? and revision = ?', [id, r + 1]);
+    const gone = collect(again, ITEMS_AFTER, { key: 'live-b', after: r });
+    await gone.ended;
+    expect(gone.errors).toMatchObject([{ extensions: { code: 'RESUME_UNAVAILABLE' } }]);
+    await again.dispose();
+  });
+
+  it('a graphql-ws client that keeps afterRevision in its payload resumes by itself after a reconnect', async () => {
+    const client = createClient({
+      url: `${app.url.replace(/^http/, 'ws')}/graphql`,
+      webSocketImpl: WebSocket,
+      connectionParams: { authorization: `Bearer ${app.adminToken}` },
+      retryAttempts: 5,
+      shouldRetry: () => true,
+      // Long enough that the two writes below commit while no socket is open.
+      retryWait: () => new Promise((r) => setTimeout(r, 500)),
+    });
+    // graphql-ws sends this object again when it resubscribes, serialized at that moment.
+    const payload = {
+      query: `subscription($key: String!, $after: Int) { itemChanged(initiativeKey: $key, afterRevision: $after) { revision } }`,
+      variables: { key: 'live-b', after: null as number | null },
+    };
+    const revisions: number[] = [];
+    const dispose = client.subscribe<any>(payload, {
+      next: (v) => {
+        revisions.push(v.data.itemChanged.revision);
+        payload.variables.after = v.data.itemChanged.revision;
+      },
+      error: () => {},
+      complete: () => {},
+    });
+    await settle();
+    await setStatus(other.items[0]![0]!, 'IN_PROGRESS', 5);
+    await until(() => revisions.length === 1);
+    client.terminate(); // the socket is gone; writes commit before it is back
+    await setStatus(other.items[0]![0]!, 'IN_PROGRESS', 6);
+    await setStatus(other.items[0]![0]!, 'IN_PROGRESS', 7);
+    await until(() => revisions.length === 3);
+    await setStatus(other.items[0]![0]!, 'IN_PROGRESS', 8);
+    await until(() => revisions.length === 4);
+    expect(revisions).toEqual([0, 1, 2, 3].map((k) => revisions[0]! + k));
+    dispose();
     await client.dispose();
   });
 

@@ -181,3 +181,35 @@ export async function outboxHead(em: Em): Promise<number> {
   const rows = await em.execute("select seq from outbox_position where name = 'head'");
   return rows[0] ? Number(rows[0].seq) : 0;
 }
+
+/**
+ * An initiative's revision now and its outbox rows after `afterRevision`, in commit order, read
+ * by one statement (one snapshot on PostgreSQL too): a resumed subscription checks that they
+ * are exactly the revisions it missed, none pruned.
+ */
+export async function readInitiativeOutboxSince(
+  em: Em,
+  initiativeId: number,
+  afterRevision: number,
+  limit: number,
+): Promise<{ revision: number; rows: OutboxRow[] }> {
+  const found = await em.execute(
+    `select r.revision as now_revision, o.seq, o.revision, o.payload, o.created_at
+     from initiative_revision r
+     left join outbox o on o.initiative_id = r.initiative_id and o.revision > ?
+     where r.initiative_id = ? order by o.seq limit ?`,
+    [afterRevision, initiativeId, limit],
+  );
+  return {
+    revision: found[0] ? Number(found[0].now_revision) : 0,
+    rows: found
+      .filter((r) => r.seq !== null && r.seq !== undefined)
+      .map((r) => ({
+        seq: Number(r.seq),
+        initiativeId,
+        revision: Number(r.revision),
+        payload: String(r.payload),
+        createdAt: new Date(r.created_at as string),
+      })),
+  };
+}

@@ -7,22 +7,35 @@ export interface LiveSource {
   listen(listener: (event: LiveEvent) => void): () => void;
 }
 
+/** A subscription's stream; a held one waits for `release` before it hands anything out. */
+export interface LiveStream<T> extends AsyncIterableIterator<T> {
+  /**
+   * Hands out `backlog` (a resumed subscription's missed events, in commit order) first, then
+   * the live events held meanwhile, less those at or before revision `through` (the backlog
+   * has them).
+   */
+  release(backlog: readonly LiveEvent[], through: number): void;
+}
+
 /**
  * One subscription's events as an async iterator: each outbox event is checked (`allowed`: the
  * caller's scope, every time), turned into zero or more answers, numbered 1, 2, 3… and queued.
  * A subscriber that lets more than MAX_QUEUED pile up is completed rather than allowed to
- * grow the process without bound; its client sees the end and refetches.
+ * grow the process without bound; its client sees the end and refetches. With `held`, live
+ * events wait (unnumbered) until `release` has handed out a backlog before them.
  */
 export function liveStream<T extends { seq: number }>(
   source: LiveSource,
   allowed: (event: LiveEvent) => boolean,
   toAnswers: (event: LiveEvent) => Omit<T, 'seq'>[],
   onEnd: () => void,
-): AsyncIterableIterator<T> {
+  held = false,
+): LiveStream<T> {
   const queue: T[] = [];
   let waiting: ((r: IteratorResult<T>) => void) | null = null;
   let done = false;
   let seq = 0;
+  let holding: LiveEvent[] | null = held ? [] : null;
   const finish = () => {
     if (done) return;
     done = true;
@@ -31,7 +44,7 @@ export function liveStream<T extends { seq: number }>(
     waiting?.({ value: undefined, done: true });
     waiting = null;
   };
-  const stop = source.listen((event) => {
+  const emit = (event: LiveEvent) => {
     if (done || !allowed(event)) return;
     for (const answer of toAnswers(event)) {
       const value = { ...answer, seq: ++seq } as T;
@@ -43,8 +56,19 @@ export function liveStream<T extends { seq: number }>(
         return finish();
       } else queue.push(value);
     }
+  };
+  const stop = source.listen((event) => {
+    if (holding === null) return emit(event);
+    if (holding.length >= MAX_QUEUED) return finish();
+    holding.push(event);
   });
   return {
+    release: (backlog, through) => {
+      const live = holding ?? [];
+      holding = null;
+      for (const event of backlog) emit(event);
+      for (const event of live) if (event.revision > through) emit(event);
+    },
     next: () => {
       if (queue.length > 0) return Promise.resolve({ value: queue.shift()!, done: false });
       if (done) return Promise.resolve({ value: undefined, done: true });

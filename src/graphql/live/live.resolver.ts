@@ -1,5 +1,5 @@
 import { GraphQLError } from 'graphql';
-import { Arg, Float, ID, Resolver, Root, Subscription } from 'type-graphql';
+import { Arg, Float, ID, Int, Resolver, Root, Subscription } from 'type-graphql';
 import { canRead, type Principal } from '../../domain/access.js';
 import {
   crossings,
@@ -13,7 +13,8 @@ import type { Em } from '../../db/orm.js';
 import { findInitiativeByKey } from '../../db/queries/initiative.queries.js';
 import { findWorkstreamsByIds } from '../../db/queries/workstream.queries.js';
 import { fromGlobalId, toGlobalId } from '../global-id.js';
-import { liveStream, type LiveSource } from './live-stream.js';
+import { liveStream, MAX_QUEUED, type LiveSource } from './live-stream.js';
+import { readInitiativeOutboxSince } from '../../db/queries/outbox.queries.js';
 import { progressIdOf } from '../types/progress.type.js';
 import {
   FigureChangedType,
@@ -105,19 +106,66 @@ function figureAnswer(event: LiveEvent, key: string, change: FigureChange) {
   };
 }
 
-/** Every event of one initiative the caller may still read (checked on each event). */
-function streamOf<T extends { seq: number }>(
+/**
+ * Every event of one initiative the caller may still read (checked on each event). With
+ * `afterRevision` (the last revision a client saw, before its socket dropped), the events
+ * committed since then come first, from the outbox, then the live ones without a gap or a
+ * repeat; when some are no longer there (the outbox keeps a week) or more than a queue's worth
+ * are missing, RESUME_UNAVAILABLE says to refetch instead.
+ */
+async function streamOf<T extends { seq: number }>(
   ctx: SubscriptionContext,
   initiativeId: number,
   toAnswers: (event: LiveEvent) => Omit<T, 'seq'>[],
+  afterRevision: number | null | undefined,
 ) {
-  return liveStream<T>(
+  const resume = afterRevision !== null && afterRevision !== undefined;
+  if (resume && !(Number.isInteger(afterRevision) && afterRevision >= 0))
+    throw badInput(`afterRevision 应是不小于 0 的整数，收到 ${afterRevision}`, 'afterRevision');
+  // Listening starts before the outbox is read: nothing committed meanwhile is missed.
+  const stream = liveStream<T>(
     ctx.live,
     (e) => e.initiativeId === initiativeId && canRead(ctx.principal, e.initiativeId),
     toAnswers,
     ctx.onEnd,
+    resume,
   );
+  if (!resume) return stream;
+  try {
+    const { revision, rows } = await readInitiativeOutboxSince(
+      ctx.em,
+      initiativeId,
+      afterRevision,
+      MAX_QUEUED + 1,
+    );
+    if (afterRevision > revision)
+      throw badInput(
+        `afterRevision ${afterRevision} 超过项目当前的修订号 ${revision}`,
+        'afterRevision',
+      );
+    const missed = revision - afterRevision;
+    const whole =
+      rows.length === missed && rows.every((r, i) => r.revision === afterRevision + 1 + i);
+    if (!whole)
+      throw new GraphQLError(
+        missed > MAX_QUEUED
+          ? `修订号 ${afterRevision} 之后已有 ${missed} 次写入，超过可补发的 ${MAX_QUEUED} 次；请重新读取后再订阅`
+          : `修订号 ${afterRevision} 之后的事件已不全（只保留一周）；请重新读取后再订阅`,
+        { extensions: { code: 'RESUME_UNAVAILABLE', revision } },
+      );
+    stream.release(
+      rows.map((r) => JSON.parse(r.payload) as LiveEvent),
+      revision,
+    );
+    return stream;
+  } catch (err) {
+    await stream.return?.();
+    throw err;
+  }
 }
+
+const AFTER_REVISION =
+  'Resume: the last revision this client saw. Events of the writes since then come first (kept a week), then live ones; RESUME_UNAVAILABLE when they can no longer be given (refetch).';
 
 @Resolver()
 export class LiveResolver {
@@ -131,11 +179,15 @@ export class LiveResolver {
       if (min !== null && !(min >= 0 && min <= 100))
         throw badInput(`minChange 必须在 0 到 100 之间（百分点），收到 ${min}`, 'minChange');
       const moved = minChangeFilter(min);
-      return streamOf<FigureChangedType>(context, id, (e) =>
-        e.figures.flatMap((f) => {
-          const change = !nodes || nodes.has(f.nodeId) ? moved(f) : null;
-          return change ? [figureAnswer(e, args.initiativeKey, change)] : [];
-        }),
+      return streamOf<FigureChangedType>(
+        context,
+        id,
+        (e) =>
+          e.figures.flatMap((f) => {
+            const change = !nodes || nodes.has(f.nodeId) ? moved(f) : null;
+            return change ? [figureAnswer(e, args.initiativeKey, change)] : [];
+          }),
+        args.afterRevision,
       );
     },
   })
@@ -144,6 +196,8 @@ export class LiveResolver {
     @Arg('initiativeKey', () => String) _key: string,
     @Arg('nodeIds', () => [ID], { nullable: true }) _nodes?: string[] | null,
     @Arg('minChange', () => Float, { nullable: true }) _min?: number | null,
+    @Arg('afterRevision', () => Int, { nullable: true, description: AFTER_REVISION })
+    _after?: number | null,
   ): FigureChangedType {
     return event;
   }
@@ -159,15 +213,19 @@ export class LiveResolver {
         throw badInput(`thresholds 应有 1–${MAX_THRESHOLDS} 个`, 'thresholds');
       if (thresholds.some((t) => !(t >= 0 && t <= 100)))
         throw badInput('threshold 应在 0–100 之间', 'thresholds');
-      return streamOf<ThresholdCrossedType>(context, id, (e) =>
-        e.figures
-          .filter((f) => !nodes || nodes.has(f.nodeId))
-          .flatMap((f) =>
-            crossings(percentOfValue(f.before), percentOfValue(f.after), thresholds).map((c) => ({
-              ...figureAnswer(e, args.initiativeKey, f),
-              ...c,
-            })),
-          ),
+      return streamOf<ThresholdCrossedType>(
+        context,
+        id,
+        (e) =>
+          e.figures
+            .filter((f) => !nodes || nodes.has(f.nodeId))
+            .flatMap((f) =>
+              crossings(percentOfValue(f.before), percentOfValue(f.after), thresholds).map((c) => ({
+                ...figureAnswer(e, args.initiativeKey, f),
+                ...c,
+              })),
+            ),
+        args.afterRevision,
       );
     },
   })
@@ -176,42 +234,52 @@ export class LiveResolver {
     @Arg('initiativeKey', () => String) _key: string,
     @Arg('thresholds', () => [Float]) _thresholds: number[],
     @Arg('nodeIds', () => [ID], { nullable: true }) _nodes?: string[] | null,
+    @Arg('afterRevision', () => Int, { nullable: true, description: AFTER_REVISION })
+    _after?: number | null,
   ): ThresholdCrossedType {
     return event;
   }
 
   @Subscription(() => ItemChangedType, {
     description: 'An item of the initiative changed (created, status, moved, deleted…).',
-    subscribe: async ({ args, context }: Data<{ initiativeKey: string }>) => {
+    subscribe: async ({ args, context }: Data<ItemArgs>) => {
       const id = await initiativeFor(context, args.initiativeKey);
-      return streamOf<ItemChangedType>(context, id, (e) =>
-        e.items.map((i) => ({
-          ...base(e, args.initiativeKey),
-          itemId: toGlobalId('Item', i.itemId),
-          workstreamId: toGlobalId('Workstream', i.workstreamId),
-          type: i.type,
-          status: i.status,
-          percent: i.percent,
-          version: i.version,
-        })),
+      return streamOf<ItemChangedType>(
+        context,
+        id,
+        (e) =>
+          e.items.map((i) => ({
+            ...base(e, args.initiativeKey),
+            itemId: toGlobalId('Item', i.itemId),
+            workstreamId: toGlobalId('Workstream', i.workstreamId),
+            type: i.type,
+            status: i.status,
+            percent: i.percent,
+            version: i.version,
+          })),
+        args.afterRevision,
       );
     },
   })
   itemChanged(
     @Root() event: ItemChangedType,
     @Arg('initiativeKey', () => String) _key: string,
+    @Arg('afterRevision', () => Int, { nullable: true, description: AFTER_REVISION })
+    _after?: number | null,
   ): ItemChangedType {
     return event;
   }
 }
 
-interface FigureArgs {
+interface ItemArgs {
   initiativeKey: string;
+  afterRevision?: number | null;
+}
+interface FigureArgs extends ItemArgs {
   nodeIds?: string[] | null;
   minChange?: number | null;
 }
-interface ThresholdArgs {
-  initiativeKey: string;
+interface ThresholdArgs extends ItemArgs {
   thresholds: number[];
   nodeIds?: string[] | null;
 }
