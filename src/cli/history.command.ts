@@ -50,9 +50,8 @@ export function historyCsv(points: readonly Point[]): string {
 /** `jindu history KEY --from --to --every week --format csv|json`: the burn-up series. */
 export async function historyCommand(key: string, opts: HistoryOptions): Promise<number> {
   try {
+    // Commander has checked it against its choices (a usage error otherwise).
     const every = opts.every.toUpperCase();
-    if (!['DAY', 'WEEK', 'MONTH'].includes(every))
-      throw new ReportError('--every must be day, week or month', EXIT.USAGE);
     const found = opts.url ? { url: opts.url } : reportUrlFromEnv(process.env);
     if ('problem' in found) throw new ReportError(found.problem, EXIT.USAGE);
     const data = await graphqlRequest<{ initiative: { progressHistory: Point[] } | null }>(

@@ -152,7 +152,11 @@ program
     dayOrTime,
   )
   .option('--to <time>', 'last point at or before this time (default now)', dayOrTime)
-  .option('--every <step>', 'day, week or month', 'week')
+  .addOption(
+    new Option('--every <step>', 'one point a day, week or month')
+      .choices(['day', 'week', 'month'])
+      .default('week'),
+  )
   .addOption(
     new Option(
       '--format <format>',

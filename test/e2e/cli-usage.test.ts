@@ -67,6 +67,10 @@ describe('the jindu command line, as a new user meets it', () => {
     );
     await expectUsageError(['report', 'hive', '--known-at', '2023-04-31T09:00:00Z'], 'ISO time');
     await expectUsageError(['history', 'hive', '--from', '2023-02-30'], 'real date');
+    await expectUsageError(
+      ['history', 'hive', '--from', '2023-01-01', '--every', 'hour'],
+      "option '--every <step>' argument 'hour' is invalid",
+    );
     // A file name that says another format is asked about, not filled with the default's bytes.
     await expectUsageError(['export', 'hive', '--out', 'items.json'], 'cannot tell the format');
     await expectUsageError(['report', '--bogus'], "unknown option '--bogus'");

@@ -87,7 +87,11 @@ describe('jindu history and report --compare against a server with a generated h
     const cases: [string[], number, string][] = [
       [['--from', '2026-01-10', '--to', '2026-01-01'], 1, 'from 不能晚于 to'],
       [['--from', 'yesterday'], 2, 'a real date (YYYY-MM-DD) or an ISO time'],
-      [['--from', '2026-01-01', '--every', 'year'], 2, '--every must be day, week or month'],
+      [
+        ['--from', '2026-01-01', '--every', 'year'],
+        2,
+        "argument 'year' is invalid. Allowed choices are day, week, month",
+      ],
       [['--from', '2026-01-01', '--format', 'xml'], 2, 'Allowed choices are csv, json'],
     ];
     for (const [args, code, message] of cases) {
@@ -199,7 +203,8 @@ describe('jindu history and report --compare against a server with a generated h
 
   it('import: a dry run writes nothing, the run applies, a re-run changes nothing; bad names exit 2 or 4', async () => {
     const sheet = join(dir, 'round-trip.csv');
-    expect((await runCli(['export', 'hist', '--out', sheet], env)).code).toBe(0);
+    const exported = await runCli(['export', 'hist', '--out', sheet], env);
+    expect(exported.code, exported.stderr).toBe(0);
     const [head, ...rows] = readFileSync(sheet, 'utf8').trimEnd().split('\r\n');
     const row = rows.findIndex((r) => !r.includes('"完成"'));
     const cells = rows[row]!.split(',');
@@ -214,13 +219,13 @@ describe('jindu history and report --compare against a server with a generated h
     const before = await statusOf();
 
     const preview = await runCli(['import', sheet, '--initiative', 'hist', '--dry-run'], env);
-    expect(preview.code).toBe(0);
+    expect(preview.code, preview.stderr).toBe(0);
     expect(preview.stdout).toContain(`第 ${row + 2} 行 更新`);
     expect(preview.stdout).toMatch(/更新 1，.*试运行，未写入\n$/);
     expect(await statusOf()).toBe(before);
 
     const applied = await runCli(['import', sheet, '--initiative', 'hist'], env);
-    expect(applied.code).toBe(0);
+    expect(applied.code, applied.stderr).toBe(0);
     expect(applied.stdout).toMatch(/更新 1，.*已写入/);
     expect(await statusOf()).toBe('DONE');
     const again = await runCli(['import', sheet, '--initiative', 'hist'], env);
