@@ -1,3 +1,4 @@
+import { englishMonth } from './milestone-rules.js';
 import { absDecimal, formatDecimal, subDecimal, type Decimal } from './decimal.js';
 import type { Locale } from './item-status.js';
 import type { MetricDirection } from './metric-rules.js';
@@ -69,7 +70,9 @@ export function formatMetricLine(f: MetricFacts, locale: Locale, text: Text = (s
   const name = text(f.name);
   if (!f.latest) return zh ? `${name}：暂无读数` : `${name}: no reading yet`;
   if (f.latest.period !== null) {
-    const head = zh ? `${month(f.latest.period)}月份${name}` : `${name} (${f.latest.period})`;
+    const head = zh
+      ? `${month(f.latest.period)}月份${name}`
+      : `${name} (${englishMonth(f.latest.period)})`;
     const value = valueText(f.latest, true);
     return f.previous
       ? `${head}${zh ? '：' : ': '}${value}${periodChange(f, text, locale)}`

@@ -87,20 +87,29 @@ export function slipDays(original: Due, current: Due): number {
 }
 
 const md = (iso: string) => `${Number(iso.slice(5, 7))}/${Number(iso.slice(8, 10))}`;
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+/** A report's short date in its language: `6/15` in Chinese, `Jun 15` in English (5/16 reads as a fraction, or as 5 June, to many English readers). */
+const shortDate = (iso: string, zh: boolean) =>
+  zh ? md(iso) : `${MONTHS[Number(iso.slice(5, 7)) - 1]} ${Number(iso.slice(8, 10))}`;
+/** `2023-04` as `Apr 2023`, the English report's month. */
+export const englishMonth = (yearMonth: string): string =>
+  `${MONTHS[Number(yearMonth.slice(5, 7)) - 1]} ${yearMonth.slice(0, 4)}`;
 
 /** When, in the team's words relative to the report's day: 6/15, 下周, 5月份. */
 export function dueWords(due: Due, reportDate: string, locale: Locale): string {
   const zh = locale === 'zh-CN';
   switch (due.precision) {
     case 'DAY':
-      return md(due.date);
+      return shortDate(due.date, zh);
     case 'MONTH':
-      return zh ? `${Number(due.date.slice(5, 7))}月份` : `in ${due.date.slice(0, 7)}`;
+      return zh ? `${Number(due.date.slice(5, 7))}月份` : `in ${englishMonth(due.date)}`;
     case 'WEEK': {
       const weeks = (dayOf(mondayOf(due.date)) - dayOf(mondayOf(reportDate))) / (7 * DAY_MS);
       if (weeks === 0) return zh ? '本周' : 'this week';
       if (weeks === 1) return zh ? '下周' : 'next week';
-      return zh ? `${md(mondayOf(due.date))}当周` : `the week of ${md(mondayOf(due.date))}`;
+      return zh
+        ? `${md(mondayOf(due.date))}当周`
+        : `the week of ${shortDate(mondayOf(due.date), zh)}`;
     }
     default:
       return assertNever(due.precision);
@@ -115,7 +124,7 @@ export function milestonePhrase(
 ): string {
   const zh = locale === 'zh-CN';
   if (m.doneDate !== null)
-    return zh ? `已于${md(m.doneDate)}${m.name}` : `${m.name} done ${md(m.doneDate)}`;
+    return zh ? `已于${md(m.doneDate)}${m.name}` : `${m.name} done ${shortDate(m.doneDate, zh)}`;
   const when = dueWords(m.due, reportDate, locale);
   const late = isOverdue(m.due, null, reportDate) ? (zh ? '（已逾期）' : ' (overdue)') : '';
   return zh ? `预计${when}${m.name}${late}` : `${m.name} expected ${when}${late}`;

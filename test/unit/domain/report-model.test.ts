@@ -11,6 +11,7 @@ import {
   dueEnd,
   dueWords,
   isOverdue,
+  milestonePhrase,
   parseDue,
   slipDays,
 } from '../../../src/domain/milestone-rules.js';
@@ -159,6 +160,19 @@ describe('milestones', () => {
   it('says when in the team’s words, overdue and slip', () => {
     expect(dueWords(parseDue('2023-05-15', 'WEEK', ['d']), '2023-05-13', 'zh-CN')).toBe('下周');
     expect(dueWords(parseDue('2023-05', null, ['d']), '2023-05-13', 'zh-CN')).toBe('5月份');
+    // English says dates as English readers read them: never 5/16, nor 2023-05 beside it.
+    expect(dueWords(parseDue('2023-05-16', null, ['d']), '2023-05-13', 'en')).toBe('May 16');
+    expect(dueWords(parseDue('2023-05', null, ['d']), '2023-05-13', 'en')).toBe('in May 2023');
+    expect(dueWords(parseDue('2023-05-29', 'WEEK', ['d']), '2023-05-13', 'en')).toBe(
+      'the week of May 29',
+    );
+    expect(
+      milestonePhrase(
+        { name: 'go-live', due: parseDue('2023-06-15', null, ['d']), doneDate: '2023-05-09' },
+        '2023-05-13',
+        'en',
+      ),
+    ).toBe('go-live done May 9');
     expect(isOverdue(parseDue('2023-05-16', null, ['d']), null, '2023-05-17')).toBe(true);
     expect(isOverdue(parseDue('2023-05-16', null, ['d']), '2023-05-16', '2023-05-17')).toBe(false);
     expect(slipDays(parseDue('2023-06-15', null, ['d']), parseDue('2023-06-20', null, ['d']))).toBe(
