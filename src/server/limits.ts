@@ -2,6 +2,7 @@ import { HeaderMap, type ApolloServerPlugin } from '@apollo/server';
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import {
+  getVariableValues,
   GraphQLError,
   parse,
   visit,
@@ -172,11 +173,26 @@ export function limitsPlugin(
               new HeaderMap([['www-authenticate', 'Bearer']]),
             );
           }
+          // Costed with the variables as execution will see them (defaults filled in). Ones
+          // that do not fit their types are refused as it starts (BAD_USER_INPUT) and nothing
+          // runs: first: 2147483648 is not an Int, not a query too complex.
+          const variables = operation
+            ? getVariableValues(
+                schema,
+                operation.variableDefinitions ?? [],
+                request.variables ?? {},
+                {
+                  maxErrors: 1,
+                },
+              )
+            : { coerced: request.variables ?? {} };
+          const coerced = variables.coerced;
+          if (!coerced) return;
           const costWith = (sizes: ListSizes) =>
             queryCost(
               schema,
               document,
-              request.variables ?? {},
+              coerced,
               request.operationName ?? undefined,
               sizes,
             );

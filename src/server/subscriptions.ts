@@ -176,7 +176,7 @@ export function attachSubscriptions(deps: SubscriptionDeps): SubscriptionServer 
         const cost = queryCost(
           deps.schema,
           document,
-          payload.variables ?? {},
+          coerced.coerced,
           payload.operationName ?? undefined,
           sizesProbe().sizes,
         );

@@ -88,6 +88,15 @@ describe('API limits at their edges (R1)', () => {
       items(first: 98) { nodes { history(first: 50) { nodes { kind } } } }
       count: items(first: 2) { totalCount } } } }`;
     expect((await app.post(inline, { id: leaf })).body.errors[0].extensions.cost).toBe(10_001);
+    // A variable's default counts as the variable would; a value that is no Int is the
+    // client's mistake, not a query too complex.
+    const defaulted = `query($id: ID!, $a: Int = 98, $b: Int = 50, $c: Int = 2) { node(id: $id) { ... on Workstream {
+      items(first: $a) { nodes { history(first: $b) { nodes { kind } } } }
+      count: items(first: $c) { totalCount } } } }`;
+    expect((await app.post(defaulted, { id: leaf })).body.errors[0].extensions.cost).toBe(10_001);
+    const notAnInt = await app.post(COSTLY, { id: leaf, a: 2147483648, b: 50, c: 1 });
+    expect(notAnInt.status).toBe(400);
+    expect(notAnInt.body.errors[0].extensions.code).toBe('BAD_USER_INPUT');
   });
 
   it('takes page sizes 1–100 only', async () => {
