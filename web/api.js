@@ -23,7 +23,7 @@ export async function gql(query, variables = {}) {
 
 // credit and counted: the page prints the percent from them, as the reports do (i18n.js pct).
 const FIGURE = 'percent credit counted total byStatus(locale: $locale) { status label count }';
-const NODE = `id name phase progress { ${FIGURE} }`;
+const NODE = `id name phase manualPercent progress { ${FIGURE} }`;
 let tree = `${NODE}`;
 for (let i = 0; i < 5; i++) tree = `${NODE} children { ${tree} }`;
 

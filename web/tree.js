@@ -33,7 +33,9 @@ export function TreeNode({ node, onChanged, canEdit }) {
       ${node.phase ? html`<span class="phase">${node.phase}</span>` : null}
       <${Bar} name=${node.name} progress=${node.progress} />
       <strong class="pct">${pct(node.progress)}</strong>${' '}
-      <span class="muted">${t('total', node.progress.total)}</span>
+      <span class="muted">
+        ${node.manualPercent !== null && node.progress.total === 0 ? t('manualFigure') : t('total', node.progress.total)}
+      </span>
       <button class="link" onClick=${showExplain}>${t('explain')}</button>
     </div>
     <${Legend} byStatus=${node.progress.byStatus} />

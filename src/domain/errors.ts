@@ -54,3 +54,12 @@ export function assertBulkSize(count: number, field: string, what: string): void
     throw new DomainError('TOO_MANY', `一次最多 ${MAX_BULK} 个${what}，收到 ${count} 个`, [field]);
   }
 }
+
+/**
+ * A thing the request named is not there (or not the caller's to see). The message names the
+ * input that named it, as the client wrote it (`事项不存在（updates.3.itemId）`), never the
+ * server's internal number, which is no id a client ever sent.
+ */
+export function notFound(what: string, field: readonly string[]): DomainError {
+  return new DomainError('NOT_FOUND', `${what}不存在（${field.join('.')}）`, field);
+}

@@ -1,4 +1,4 @@
-import { DomainError } from '../domain/errors.js';
+import { notFound } from '../domain/errors.js';
 import type { InitiativeRecord } from '../db/records.js';
 import { findInitiativesByIds } from '../db/queries/initiative.queries.js';
 import { setInitiativeArchived } from '../db/queries/initiative-writes.queries.js';
@@ -20,8 +20,7 @@ function archiving(archived: boolean): UseCase<ArchiveInitiativeProps, Initiativ
     lockTarget: async (_tem, props) => props.initiativeId,
     async run({ tem, now, inScope }, props) {
       const [current] = await findInitiativesByIds(tem, [props.initiativeId]);
-      if (!current || !inScope(current.id))
-        throw new DomainError('NOT_FOUND', `项目不存在：${props.initiativeId}`, ['initiativeId']);
+      if (!current || !inScope(current.id)) throw notFound('项目', ['initiativeId']);
       if ((current.archivedAt !== null) === archived) return { result: current, events: [] };
       await setInitiativeArchived(tem, current.id, archived ? now : null, now);
       return {

@@ -1,4 +1,4 @@
-import { assertBulkSize, DomainError, DomainErrors } from '../domain/errors.js';
+import { assertBulkSize, DomainError, DomainErrors, notFound } from '../domain/errors.js';
 import { isItemStatus, type ItemStatus } from '../domain/item-status.js';
 import { nextPercent } from '../domain/item-rules.js';
 import type { ChangeEvent } from '../domain/change-events.js';
@@ -72,8 +72,7 @@ export const createItems: UseCase<CreateItemsProps, ItemRecord[]> = {
   async run({ tem, now, inScope }, props) {
     const items = validate(props.items);
     const ws = await findWorkstream(tem, props.workstreamId);
-    if (!ws || !inScope(ws.initiativeId))
-      throw new DomainError('NOT_FOUND', `工作流不存在：${props.workstreamId}`, ['workstreamId']);
+    if (!ws || !inScope(ws.initiativeId)) throw notFound('工作流', ['workstreamId']);
     const effectiveAt = effectiveTime(props.effectiveAt, now, ws.effectiveFrom, ['effectiveAt']);
     if ((await countLiveChildren(tem, ws.id)) > 0) {
       throw new DomainError('INVALID_INPUT', '事项只能加在没有下级的工作流上', ['workstreamId']);

@@ -1,5 +1,5 @@
 import { effectiveTime } from '../domain/effective-time.js';
-import { DomainError } from '../domain/errors.js';
+import { DomainError, notFound } from '../domain/errors.js';
 import { assertDepth, assertName, childPath, depthOfPath } from '../domain/tree-rules.js';
 import { WorkstreamSchema } from '../db/entities/index.js';
 import { releaseWritten } from '../db/release-written.js';
@@ -37,12 +37,11 @@ export const createWorkstream: UseCase<CreateWorkstreamProps, WorkstreamRecord> 
     const name = assertName(props.name);
     const cols = workstreamColumns(props);
     const [initiative] = await findInitiativesByIds(tem, [props.initiativeId]);
-    if (!initiative || !inScope(initiative.id))
-      throw new DomainError('NOT_FOUND', `项目不存在：${props.initiativeId}`, ['initiativeId']);
+    if (!initiative || !inScope(initiative.id)) throw notFound('项目', ['initiativeId']);
     const parentId = props.parentId ?? null;
     const parent = parentId === null ? null : await findWorkstream(tem, parentId);
     if (parentId !== null && (!parent || parent.initiativeId !== initiative.id)) {
-      throw new DomainError('NOT_FOUND', `上级工作流不存在：${parentId}`, ['parentId']);
+      throw notFound('上级工作流', ['parentId']);
     }
     const since = parent?.effectiveFrom ?? initiative.effectiveFrom;
     const effectiveAt = effectiveTime(props.effectiveAt, now, since, ['effectiveAt']);

@@ -1,5 +1,5 @@
 import { effectiveTime } from '../domain/effective-time.js';
-import { DomainError } from '../domain/errors.js';
+import { DomainError, notFound } from '../domain/errors.js';
 import { dialectOf } from '../db/orm.js';
 import { findItemsByIds, markItemDeleted } from '../db/queries/item.queries.js';
 import type { UseCase } from './write-pipeline/use-case.js';
@@ -17,8 +17,7 @@ export const deleteItem: UseCase<DeleteItemProps, number> = {
   lockItems: (props) => [props.itemId],
   async run({ tem, now, inScope }, props) {
     const [item] = await findItemsByIds(tem, [props.itemId], { dialect: dialectOf(tem) });
-    if (!item || item.deleted || !inScope(item.initiativeId))
-      throw new DomainError('NOT_FOUND', `事项不存在：${props.itemId}`, ['id']);
+    if (!item || item.deleted || !inScope(item.initiativeId)) throw notFound('事项', ['id']);
     const expected = props.expectedVersion;
     if (expected !== null && expected !== undefined && expected !== item.version) {
       throw new DomainError(

@@ -1,5 +1,5 @@
 import { effectiveTime } from '../domain/effective-time.js';
-import { DomainError } from '../domain/errors.js';
+import { notFound } from '../domain/errors.js';
 import { findWorkstream } from '../db/queries/workstream.queries.js';
 import { deleteSubtree } from '../db/queries/workstream-writes.queries.js';
 import type { UseCase } from './write-pipeline/use-case.js';
@@ -19,8 +19,7 @@ export const deleteWorkstream: UseCase<DeleteWorkstreamProps, number> = {
   lockTarget: async (tem, props) => (await findWorkstream(tem, props.id))?.initiativeId ?? null,
   async run({ tem, now, inScope }, props) {
     const node = await findWorkstream(tem, props.id);
-    if (!node || !inScope(node.initiativeId))
-      throw new DomainError('NOT_FOUND', `工作流不存在：${props.id}`, ['id']);
+    if (!node || !inScope(node.initiativeId)) throw notFound('工作流', ['id']);
     const effectiveAt = effectiveTime(props.effectiveAt, now, node.effectiveFrom, ['effectiveAt']);
     const subtree = await deleteSubtree(tem, node, now);
     return {

@@ -1,6 +1,6 @@
 import { MAX_DECIMALS, parseDecimal, formatDecimal } from '../domain/decimal.js';
 import { effectiveTime } from '../domain/effective-time.js';
-import { DomainError } from '../domain/errors.js';
+import { DomainError, notFound } from '../domain/errors.js';
 import {
   assertBurnDown,
   MAX_METRICS,
@@ -139,8 +139,7 @@ export const recordMetricReading: UseCase<RecordReadingProps, ReadingRow> = {
   },
   async run({ tem, now, actor, inScope }, props) {
     const metric = await findMetric(tem, props.metricId);
-    if (!metric || !inScope(metric.initiativeId))
-      throw new DomainError('NOT_FOUND', `指标不存在：${props.metricId}`, ['metricId']);
+    if (!metric || !inScope(metric.initiativeId)) throw notFound('指标', ['metricId']);
     const value = parseDecimal(props.value, metric.decimals, ['value']);
     if (metric.burnDown && value.units < 0n)
       throw new DomainError('INVALID_INPUT', '燃尽计数不能为负数', ['value']);

@@ -1,5 +1,5 @@
 import { effectiveTime } from '../domain/effective-time.js';
-import { DomainError } from '../domain/errors.js';
+import { DomainError, notFound } from '../domain/errors.js';
 import {
   MAX_MILESTONES,
   parseDay,
@@ -57,8 +57,7 @@ export const setMilestone: UseCase<SetMilestoneProps, MilestoneRow> = {
     let row: Omit<MilestoneRow, 'id'> & { id?: number };
     if (props.milestoneId !== null && props.milestoneId !== undefined) {
       const old = await findMilestone(tem, props.milestoneId);
-      if (!old || !inScope(old.initiativeId))
-        throw new DomainError('NOT_FOUND', `里程碑不存在：${props.milestoneId}`, ['milestoneId']);
+      if (!old || !inScope(old.initiativeId)) throw notFound('里程碑', ['milestoneId']);
       row = {
         ...old,
         name: c.name ?? old.name,

@@ -1,5 +1,5 @@
 import { effectiveTime } from '../domain/effective-time.js';
-import { DomainError } from '../domain/errors.js';
+import { DomainError, notFound } from '../domain/errors.js';
 import { dialectOf, type Em } from '../db/orm.js';
 import type { ItemRecord, WorkstreamRecord } from '../db/records.js';
 import { findItemStage } from '../db/queries/report-model.queries.js';
@@ -52,8 +52,7 @@ export const moveItem: UseCase<MoveItemProps, ItemRecord[]> = {
     (await findItemsByIds(tem, [props.itemId]))[0]?.initiativeId ?? null,
   async run({ tem, now, inScope }, props) {
     const [item] = await findItemsByIds(tem, [props.itemId], { dialect: dialectOf(tem) });
-    if (!item || item.deleted || !inScope(item.initiativeId))
-      throw new DomainError('NOT_FOUND', `事项不存在：${props.itemId}`, ['itemId']);
+    if (!item || item.deleted || !inScope(item.initiativeId)) throw notFound('事项', ['itemId']);
     const expected = props.expectedVersion;
     if (expected !== null && expected !== undefined && expected !== item.version) {
       throw new DomainError(
@@ -63,8 +62,7 @@ export const moveItem: UseCase<MoveItemProps, ItemRecord[]> = {
       );
     }
     const target = await findWorkstream(tem, props.workstreamId);
-    if (!target || !inScope(target.initiativeId))
-      throw new DomainError('NOT_FOUND', `工作流不存在：${props.workstreamId}`, ['workstreamId']);
+    if (!target || !inScope(target.initiativeId)) throw notFound('工作流', ['workstreamId']);
     if (target.initiativeId !== item.initiativeId)
       throw new DomainError('INVALID_INPUT', '事项只能移动到同一项目内的工作流', ['workstreamId']);
     const since = new Date(Math.max(item.effectiveFrom.getTime(), target.effectiveFrom.getTime()));

@@ -1,5 +1,5 @@
 import { effectiveTime } from '../domain/effective-time.js';
-import { DomainError } from '../domain/errors.js';
+import { DomainError, notFound } from '../domain/errors.js';
 import { assertDepth, assertMoveKeepsTree, childPath, depthOfPath } from '../domain/tree-rules.js';
 import type { WorkstreamRecord } from '../db/records.js';
 import {
@@ -29,11 +29,10 @@ export const moveWorkstream: UseCase<MoveWorkstreamProps, WorkstreamRecord> = {
   async run({ tem, now, inScope }, props) {
     // Read under the lock: a concurrent move may have changed the path.
     const node = await findWorkstream(tem, props.id);
-    if (!node || !inScope(node.initiativeId))
-      throw new DomainError('NOT_FOUND', `工作流不存在：${props.id}`, ['id']);
+    if (!node || !inScope(node.initiativeId)) throw notFound('工作流', ['id']);
     const parent = props.parentId === null ? null : await findWorkstream(tem, props.parentId);
     if (props.parentId !== null && (!parent || parent.initiativeId !== node.initiativeId)) {
-      throw new DomainError('NOT_FOUND', `上级工作流不存在：${props.parentId}`, ['parentId']);
+      throw notFound('上级工作流', ['parentId']);
     }
     const since = new Date(
       Math.max(node.effectiveFrom.getTime(), parent?.effectiveFrom.getTime() ?? 0),

@@ -1,4 +1,4 @@
-import { DomainError } from '../domain/errors.js';
+import { DomainError, notFound } from '../domain/errors.js';
 import { governingStages, type Stage } from '../domain/stages.js';
 import type { Em } from '../db/orm.js';
 import type { InitiativeRecord, WorkstreamRecord } from '../db/records.js';
@@ -16,8 +16,7 @@ export async function initiativeInScope(
   field: readonly string[] = ['initiativeId'],
 ): Promise<InitiativeRecord> {
   const [initiative] = await findInitiativesByIds(em, [id]);
-  if (!initiative || !inScope(initiative.id))
-    throw new DomainError('NOT_FOUND', `项目不存在：${id}`, field);
+  if (!initiative || !inScope(initiative.id)) throw notFound('项目', field);
   return initiative;
 }
 

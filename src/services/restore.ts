@@ -1,4 +1,4 @@
-import { DomainError } from '../domain/errors.js';
+import { DomainError, notFound } from '../domain/errors.js';
 import { dialectOf } from '../db/orm.js';
 import type { ItemRecord, WorkstreamRecord } from '../db/records.js';
 import { findItemsByIds, markItemRestored } from '../db/queries/item.queries.js';
@@ -24,7 +24,7 @@ export const restoreItem: UseCase<RestoreProps, ItemRecord> = {
   async run({ tem, now, inScope }, props) {
     const [item] = await findItemsByIds(tem, [props.id], { dialect: dialectOf(tem) });
     if (!item || !inScope(item.initiativeId)) {
-      throw new DomainError('NOT_FOUND', `事项不存在：${props.id}`, ['id']);
+      throw notFound('事项', ['id']);
     }
     if (!item.deleted) throw new DomainError('INVALID_INPUT', '事项没有被删除', ['id']);
     const ws = await findWorkstream(tem, item.workstreamId);
@@ -66,7 +66,7 @@ export const restoreWorkstream: UseCase<RestoreProps, WorkstreamRecord> = {
   async run({ tem, now, inScope }, props) {
     const node = await findWorkstreamAnyState(tem, props.id);
     if (!node || !inScope(node.initiativeId)) {
-      throw new DomainError('NOT_FOUND', `工作流不存在：${props.id}`, ['id']);
+      throw notFound('工作流', ['id']);
     }
     const deletedAt = node.deletedAt;
     if (deletedAt === null) throw new DomainError('INVALID_INPUT', '工作流没有被删除', ['id']);

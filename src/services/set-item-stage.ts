@@ -1,5 +1,5 @@
 import { effectiveTime } from '../domain/effective-time.js';
-import { DomainError } from '../domain/errors.js';
+import { DomainError, notFound } from '../domain/errors.js';
 import { findStage, resolveStages, stageCredit } from '../domain/stages.js';
 import { cleanNote } from '../domain/tree-rules.js';
 import { dialectOf } from '../db/orm.js';
@@ -35,8 +35,7 @@ export const setItemStage: UseCase<SetItemStageProps, ItemRecord[]> = {
   codec: itemsCodec,
   async run({ tem, now, inScope }, props) {
     const [item] = await findItemsByIds(tem, [props.itemId], { dialect: dialectOf(tem) });
-    if (!item || item.deleted || !inScope(item.initiativeId))
-      throw new DomainError('NOT_FOUND', `事项不存在：${props.itemId}`, ['itemId']);
+    if (!item || item.deleted || !inScope(item.initiativeId)) throw notFound('事项', ['itemId']);
     const expected = props.expectedVersion;
     if (expected !== null && expected !== undefined && expected !== item.version)
       throw new DomainError(

@@ -1,6 +1,6 @@
 import type { ChangeEvent } from '../domain/change-events.js';
 import { effectiveTime } from '../domain/effective-time.js';
-import { assertBulkSize, DomainError, DomainErrors } from '../domain/errors.js';
+import { assertBulkSize, DomainError, DomainErrors, notFound } from '../domain/errors.js';
 import type { ItemStatus } from '../domain/item-status.js';
 import { nextPercent } from '../domain/item-rules.js';
 import { cleanNote } from '../domain/tree-rules.js';
@@ -99,7 +99,7 @@ export const setItemStatuses: UseCase<SetItemStatusesProps, ItemRecord[]> = {
       const at = (name: string) => fieldOf(props, i, name);
       const item = current.get(u.itemId);
       if (!item || item.deleted || !inScope(item.initiativeId)) {
-        errors.push(new DomainError('NOT_FOUND', `事项不存在：${u.itemId}`, at('itemId')));
+        errors.push(notFound('事项', at('itemId')));
         return;
       }
       if (

@@ -1,6 +1,6 @@
 import type { ChangeEvent } from '../domain/change-events.js';
 import { effectiveTime } from '../domain/effective-time.js';
-import { DomainError } from '../domain/errors.js';
+import { notFound } from '../domain/errors.js';
 import type { StatusLabelOverrides } from '../domain/item-status.js';
 import { resolvePolicy } from '../domain/rollup-policy.js';
 import { assertIsoDate, assertName, cleanText } from '../domain/tree-rules.js';
@@ -97,8 +97,7 @@ export const updateInitiative: UseCase<UpdateInitiativeProps, InitiativeRecord> 
   async run({ tem, now, inScope }, props) {
     const cols = columnsOf(props);
     const [current] = await findInitiativesByIds(tem, [props.initiativeId]);
-    if (!current || !inScope(current.id))
-      throw new DomainError('NOT_FOUND', `项目不存在：${props.initiativeId}`, ['initiativeId']);
+    if (!current || !inScope(current.id)) throw notFound('项目', ['initiativeId']);
     const effectiveAt = effectiveTime(props.effectiveAt, now, current.effectiveFrom, [
       'effectiveAt',
     ]);

@@ -1,6 +1,6 @@
 import type { ChangeEvent } from '../domain/change-events.js';
 import { effectiveTime } from '../domain/effective-time.js';
-import { DomainError, DomainErrors } from '../domain/errors.js';
+import { DomainError, DomainErrors, notFound } from '../domain/errors.js';
 import { assertName, cleanNote } from '../domain/tree-rules.js';
 import { assertItemWeight } from '../domain/units.js';
 import { dialectOf } from '../db/orm.js';
@@ -94,8 +94,7 @@ export const updateItem: UseCase<UpdateItemProps, ItemRecord[]> = {
   async run({ tem, now, inScope }, props) {
     const cols = columnsOf(props);
     const [item] = await findItemsByIds(tem, [props.itemId], { dialect: dialectOf(tem) });
-    if (!item || item.deleted || !inScope(item.initiativeId))
-      throw new DomainError('NOT_FOUND', `事项不存在：${props.itemId}`, ['itemId']);
+    if (!item || item.deleted || !inScope(item.initiativeId)) throw notFound('事项', ['itemId']);
     const expected = props.expectedVersion;
     if (expected !== null && expected !== undefined && expected !== item.version) {
       throw new DomainError(

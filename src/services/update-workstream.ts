@@ -1,6 +1,6 @@
 import type { ChangeEvent } from '../domain/change-events.js';
 import { effectiveTime } from '../domain/effective-time.js';
-import { DomainError } from '../domain/errors.js';
+import { DomainError, notFound } from '../domain/errors.js';
 import { assertName } from '../domain/tree-rules.js';
 import type { WorkstreamColumnsUpdate, WorkstreamRecord } from '../db/records.js';
 import {
@@ -64,8 +64,7 @@ export const updateWorkstream: UseCase<UpdateWorkstreamProps, WorkstreamRecord> 
   async run({ tem, now, inScope }, props) {
     const cols = columnsOf(props);
     const current = await findWorkstream(tem, props.id);
-    if (!current || !inScope(current.initiativeId))
-      throw new DomainError('NOT_FOUND', `工作流不存在：${props.id}`, ['id']);
+    if (!current || !inScope(current.initiativeId)) throw notFound('工作流', ['id']);
     const effectiveAt = effectiveTime(props.effectiveAt, now, current.effectiveFrom, [
       'effectiveAt',
     ]);

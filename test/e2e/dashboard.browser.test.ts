@@ -187,6 +187,10 @@ describe.skipIf(!available)('the dashboard in a real browser (Debian chromium)',
 
     // A 可下线 item counts by the policy (in full): its stored 0 is not shown as its progress.
     await page.goto(`${server.url}/#/i/hive`);
+    // A workstream that is only a manual percent says so, not "0 items".
+    const manual = page.locator('li.node', { hasText: '其他（周报未列明细）' }).first();
+    await manual.waitFor({ timeout: 20_000 });
+    expect(await manual.locator('.row').innerText()).toContain('percent set by hand (no items)');
     await page.getByRole('button', { name: '迁移', exact: true }).click();
     const tob = page.locator('li.node li.node', { hasText: 'Hive迁移-TOB商户账单' }).first();
     await tob.locator('.toggle').first().click();

@@ -111,7 +111,7 @@ describe.each(DIALECTS)('subscriptions over graphql-ws (%s)', (dialect) => {
     const sub = collect(
       client,
       `subscription($key: String!, $nodeIds: [ID!]) { figureChanged(initiativeKey: $key, nodeIds: $nodeIds) {
-        node { id progressId } after { percent } } }`,
+        node { id progressId } after { percent } cause { changeIds } } }`,
       { key: 'live-b', nodeIds: [other.leaves[0]] },
     );
     await settle();
@@ -127,6 +127,17 @@ describe.each(DIALECTS)('subscriptions over graphql-ws (%s)', (dialect) => {
     ).body.data.node.progress;
     expect(event.figureChanged.node).toEqual({ id: other.leaves[0], progressId: read.id });
     expect(event.figureChanged.after.percent).toBe(read.percent);
+    // cause.changeIds name the change-log entries by their id.
+    const logged = (
+      await post(
+        `query($id: ID!) { node(id: $id) { ... on Item { history(first: 1) { nodes { id event } } } } }`,
+        {
+          id: other.items[0]![0],
+        },
+      )
+    ).body.data.node.history.nodes[0];
+    expect(logged.event).toBe('ItemStatusChanged');
+    expect(event.figureChanged.cause.changeIds).toContain(logged.id);
     await client.dispose();
   });
 

@@ -97,6 +97,11 @@ describe.each(DIALECTS)('expected failures are userErrors and change nothing (%s
       'initiativeId',
     ]);
     await expectUserError(DELETE_ITEM, { id: unknownItem }, 'NOT_FOUND', ['id']);
+    // The message names the input, not the server's internal number (999999 was never sent).
+    const said = (
+      await app.gql(SET_ITEM_STATUS, { input: { itemId: unknownItem, status: 'DONE' } })
+    ).data!.setItemStatus.userErrors[0].message as string;
+    expect(said).toBe('事项不存在（itemId）');
     expect((await app.ok(NODE_PROGRESS, { id: 'garbage' })).node).toBeNull();
   });
 

@@ -9,7 +9,8 @@ import { eventually, startReceiver, until, type Received } from '../helpers/webh
 const CREATE = `mutation($input: CreateWebhookInput!) { createWebhook(input: $input) {
   webhook { id url events initiativeKey enabled } secret userErrors { code message field } } }`;
 const DELIVERIES = `query($id: ID) { webhookDeliveries(first: 50, webhookId: $id) { nodes {
-  id messageId eventType state attemptCount attempts { status durationMs error } } hasNextPage } }`;
+  id messageId eventType state attemptCount attempts { status durationMs error } }
+  pageInfo { hasNextPage endCursor } hasNextPage endCursor } }`;
 const WEBHOOKS = '{ webhooks { id enabled url } }';
 
 describe.each(DIALECTS)('webhooks (%s)', (dialect) => {
@@ -111,6 +112,9 @@ describe.each(DIALECTS)('webhooks (%s)', (dialect) => {
       return d[0]?.state === 'delivered' && d;
     });
     expect(resolved).toHaveLength(1);
+    const page = (await post(DELIVERIES, { id: made.webhook.id })).body.data.webhookDeliveries;
+    expect(page.pageInfo).toEqual({ hasNextPage: page.hasNextPage, endCursor: page.endCursor });
+    expect(page.pageInfo).toEqual({ hasNextPage: false, endCursor: expect.any(String) });
     expect(resolved[0]).toMatchObject({
       state: 'delivered',
       attemptCount: 3,

@@ -26,6 +26,14 @@ const screaming = (type: string) => type.replace(/(?<=[a-z])(?=[A-Z])/g, '_').to
 export class ChangeType {
   constructor(readonly record: ChangeRecord) {}
 
+  @Field(() => ID, {
+    description:
+      'The change-log entry’s number: what a live event’s cause.changeIds names, and a webhook’s changeIds.',
+  })
+  get id(): string {
+    return String(this.record.id);
+  }
+
   @Field(() => String, {
     description:
       'CREATE, STATUS, DELETE, RESTORE (items); WORKSTREAM_DELETE, WORKSTREAM_RESTORE; the newer events in upper snake case (WORKSTREAM_MOVED, ITEM_BASELINE…).',

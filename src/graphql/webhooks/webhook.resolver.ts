@@ -78,11 +78,11 @@ export class WebhookResolver {
     if (given(webhookId) && hookId === null) throw badUserInput('webhookId 无效', 'webhookId');
     const rows = await hooks.listDeliveries(admin(ctx), { first, afterId, webhookId: hookId });
     const page = rows.slice(0, first);
-    return {
-      nodes: await deliveries(ctx, page),
+    const pageInfo = {
       endCursor: page.length ? deliveryId(page.at(-1)!.id) : null,
       hasNextPage: rows.length > first,
     };
+    return { nodes: await deliveries(ctx, page), pageInfo, ...pageInfo };
   }
 
   @Mutation(() => CreateWebhookPayload, {

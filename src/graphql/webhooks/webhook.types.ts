@@ -1,3 +1,4 @@
+import { PageInfoType } from '../types/item-connection.type.js';
 import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import type { AttemptRow, DeliveryRow, WebhookRow } from '../../db/queries/webhook.queries.js';
 import { UserErrorType } from '../types/user-error.type.js';
@@ -124,13 +125,19 @@ export class WebhookDeliveryConnection {
   @Field(() => [WebhookDeliveryType])
   nodes!: WebhookDeliveryType[];
 
+  @Field(() => PageInfoType, {
+    description: 'As every other connection: endCursor for the next (older) page.',
+  })
+  pageInfo!: PageInfoType;
+
   @Field(() => String, {
     nullable: true,
     description: 'Pass as `after` for the next (older) page.',
+    deprecationReason: 'Use pageInfo.endCursor, as on every other connection.',
   })
   endCursor!: string | null;
 
-  @Field(() => Boolean)
+  @Field(() => Boolean, { deprecationReason: 'Use pageInfo.hasNextPage.' })
   hasNextPage!: boolean;
 }
 

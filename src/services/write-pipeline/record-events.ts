@@ -24,7 +24,7 @@ export function assertEventsAllowed(
   now: Date,
 ): void {
   for (const e of events) {
-    if (!scope(e.initiativeId)) throw new DomainError('NOT_FOUND', `项目不存在：${e.initiativeId}`);
+    if (!scope(e.initiativeId)) throw new DomainError('NOT_FOUND', '项目不存在');
     if (e.effectiveAt.getTime() > now.getTime() + CLOCK_SKEW_MS)
       throw new DomainError('INVALID_INPUT', '生效时间不能晚于现在', ['effectiveAt']);
   }
