@@ -2,14 +2,7 @@ import 'reflect-metadata';
 import { isInterfaceType, isObjectType, type GraphQLSchema } from 'graphql';
 import type { Locale } from '../domain/item-status.js';
 import { buildSchema, getMetadataStorage } from 'type-graphql';
-import {
-  DeletePayloadAffected,
-  InitiativePayloadAffected,
-  ItemPayloadAffected,
-  ItemsPayloadAffected,
-  ReportModelPayloadAffected,
-  WorkstreamPayloadAffected,
-} from './live/affected-nodes.js';
+import { AFFECTED_NODES_RESOLVERS } from './live/affected-nodes.js';
 import { LiveResolver } from './live/live.resolver.js';
 import { WebhookResolver } from './webhooks/webhook.resolver.js';
 import { InitiativeResolver } from './resolvers/initiative.resolver.js';
@@ -85,12 +78,7 @@ export function jinduSchema(): Promise<GraphQLSchema> {
       MetricReads,
       LiveResolver,
       WebhookResolver,
-      ItemPayloadAffected,
-      ItemsPayloadAffected,
-      WorkstreamPayloadAffected,
-      DeletePayloadAffected,
-      InitiativePayloadAffected,
-      ReportModelPayloadAffected,
+      ...AFFECTED_NODES_RESOLVERS,
     ],
     orphanedTypes: [InitiativeType, WorkstreamType, ItemType],
     validate: false,

@@ -1,4 +1,4 @@
-import { FieldResolver, Ctx, Resolver } from 'type-graphql';
+import { FieldResolver, Ctx, Resolver, type ClassType } from 'type-graphql';
 import type { Touched } from '../../services/write-pipeline/write-context.js';
 import type { Context } from '../context.type.js';
 import { NodeInterface } from '../types/node.interface.js';
@@ -57,50 +57,24 @@ async function affectedNodes(ctx: Context): Promise<NodeInterface[]> {
 const DESCRIPTION =
   'The initiative and every workstream whose figure this request’s writes may have moved (ancestors included), as they stand after the writes.';
 
-@Resolver(() => ItemPayload)
-export class ItemPayloadAffected {
-  @FieldResolver(() => [NodeInterface], { description: DESCRIPTION })
-  affectedNodes(@Ctx() ctx: Context): Promise<NodeInterface[]> {
-    return affectedNodes(ctx);
+/** The `affectedNodes` field on one payload type: every write payload gets the same one. */
+function affectedNodesOn(payload: ClassType) {
+  @Resolver(() => payload)
+  class AffectedNodes {
+    @FieldResolver(() => [NodeInterface], { description: DESCRIPTION })
+    affectedNodes(@Ctx() ctx: Context): Promise<NodeInterface[]> {
+      return affectedNodes(ctx);
+    }
   }
+  return AffectedNodes;
 }
 
-@Resolver(() => ItemsPayload)
-export class ItemsPayloadAffected {
-  @FieldResolver(() => [NodeInterface], { description: DESCRIPTION })
-  affectedNodes(@Ctx() ctx: Context): Promise<NodeInterface[]> {
-    return affectedNodes(ctx);
-  }
-}
-
-@Resolver(() => WorkstreamPayload)
-export class WorkstreamPayloadAffected {
-  @FieldResolver(() => [NodeInterface], { description: DESCRIPTION })
-  affectedNodes(@Ctx() ctx: Context): Promise<NodeInterface[]> {
-    return affectedNodes(ctx);
-  }
-}
-
-@Resolver(() => DeletePayload)
-export class DeletePayloadAffected {
-  @FieldResolver(() => [NodeInterface], { description: DESCRIPTION })
-  affectedNodes(@Ctx() ctx: Context): Promise<NodeInterface[]> {
-    return affectedNodes(ctx);
-  }
-}
-
-@Resolver(() => InitiativePayload)
-export class InitiativePayloadAffected {
-  @FieldResolver(() => [NodeInterface], { description: DESCRIPTION })
-  affectedNodes(@Ctx() ctx: Context): Promise<NodeInterface[]> {
-    return affectedNodes(ctx);
-  }
-}
-
-@Resolver(() => ReportModelPayload)
-export class ReportModelPayloadAffected {
-  @FieldResolver(() => [NodeInterface], { description: DESCRIPTION })
-  affectedNodes(@Ctx() ctx: Context): Promise<NodeInterface[]> {
-    return affectedNodes(ctx);
-  }
-}
+/** Every payload of a write that can move a figure. */
+export const AFFECTED_NODES_RESOLVERS = [
+  ItemPayload,
+  ItemsPayload,
+  WorkstreamPayload,
+  DeletePayload,
+  InitiativePayload,
+  ReportModelPayload,
+].map(affectedNodesOn);

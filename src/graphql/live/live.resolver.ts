@@ -13,6 +13,7 @@ import type { Em } from '../../db/orm.js';
 import { findInitiativeByKey } from '../../db/queries/initiative.queries.js';
 import { findWorkstreamsByIds } from '../../db/queries/workstream.queries.js';
 import { fromGlobalId, toGlobalId } from '../global-id.js';
+import { itemChangeView } from './item-change-view.js';
 import { liveStream, MAX_QUEUED, type LiveSource } from './live-stream.js';
 import { readInitiativeOutboxSince } from '../../db/queries/outbox.queries.js';
 import { progressIdOf } from '../types/progress.type.js';
@@ -247,16 +248,7 @@ export class LiveResolver {
       return streamOf<ItemChangedType>(
         context,
         id,
-        (e) =>
-          e.items.map((i) => ({
-            ...base(e, args.initiativeKey),
-            itemId: toGlobalId('Item', i.itemId),
-            workstreamId: toGlobalId('Workstream', i.workstreamId),
-            type: i.type,
-            status: i.status,
-            percent: i.percent,
-            version: i.version,
-          })),
+        (e) => e.items.map((i) => ({ ...base(e, args.initiativeKey), ...itemChangeView(i) })),
         args.afterRevision,
       );
     },

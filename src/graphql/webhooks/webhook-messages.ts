@@ -7,6 +7,7 @@ import {
 import { unitsToItems } from '../../domain/units.js';
 import type { WebhookEvent } from '../../domain/webhook-rules.js';
 import { toGlobalId } from '../global-id.js';
+import { itemChangeView } from '../live/item-change-view.js';
 
 /** A webhook body, in the Standard Webhooks shape: type, timestamp, data. */
 /**
@@ -63,14 +64,7 @@ export function messagesOf(
       timestamp: event.recordedAt,
       data: {
         ...common,
-        items: event.items.map((i) => ({
-          itemId: toGlobalId('Item', i.itemId),
-          workstreamId: toGlobalId('Workstream', i.workstreamId),
-          type: i.type,
-          status: i.status,
-          percent: i.percent,
-          version: i.version,
-        })),
+        items: event.items.map(itemChangeView),
       },
     });
   return out;
