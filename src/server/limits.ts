@@ -189,13 +189,7 @@ export function limitsPlugin(
           const coerced = variables.coerced;
           if (!coerced) return;
           const costWith = (sizes: ListSizes) =>
-            queryCost(
-              schema,
-              document,
-              coerced,
-              request.operationName ?? undefined,
-              sizes,
-            );
+            queryCost(schema, document, coerced, request.operationName ?? undefined, sizes);
           // Most documents (`{ __typename }`, pages, mutations) cost the same whatever the data:
           // charged with sizes that no list read, they need no entity manager and no statement.
           const probe = sizesProbe();
