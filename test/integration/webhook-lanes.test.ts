@@ -1,10 +1,16 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DIALECTS } from '../helpers/databases.js';
 import { startHttpApp, type HttpTestApp } from '../helpers/http-app.js';
 import { makeTree, type LiveTree } from '../helpers/live-client.js';
 import { SET_ITEM_STATUS } from '../helpers/operations.js';
 import { until } from '../helpers/webhook-receiver.js';
+import {
+  claimDueDeliveries,
+  insertDeliveries,
+  releaseDeliveries,
+} from '../../src/db/queries/webhook.queries.js';
 
 const CREATE = `mutation($input: CreateWebhookInput!) { createWebhook(input: $input) {
   webhook { id } userErrors { code message } } }`;
@@ -78,5 +84,36 @@ describe('webhook lanes: a slow endpoint holds up only itself', () => {
     const slow = arrivals.filter((a) => a.path === '/slow');
     expect(slow.length).toBeLessThan(writes.length);
     expect(slow.map((a) => a.revision)).toEqual(fast.slice(0, slow.length).map((a) => a.revision));
+  });
+
+  it('hands back only deliveries still under its own lease, never another instance’s claim', async () => {
+    for (const dialect of DIALECTS) {
+      const quiet = await startHttpApp(dialect, {
+        webhooks: { allowPrivate: true, retryBaseMs: 40, worker: false },
+      });
+      try {
+        const em = quiet.em();
+        const t0 = Date.now() - 120_000;
+        await insertDeliveries(em, [
+          {
+            webhookId: 1,
+            messageId: 'msg_lease_test',
+            eventType: 'item.changed',
+            payload: '{}',
+            nextAttemptAt: new Date(t0),
+            createdAt: new Date(t0),
+          },
+        ]);
+        // This instance claimed it at t0 (lease to t0 + 60 s); the lease ran out, another claimed it.
+        const [mine] = await claimDueDeliveries(em, new Date(t0), 60_000, 5);
+        const [theirs] = await claimDueDeliveries(em, new Date(), 60_000, 5);
+        expect(theirs!.id).toBe(mine!.id);
+        await releaseDeliveries(em, [mine!.id], new Date(), new Date(t0 + 60_000));
+        // Still the other claim's: not due again, so nobody sends it a third time meanwhile.
+        expect(await claimDueDeliveries(em, new Date(), 60_000, 5)).toEqual([]);
+      } finally {
+        await quiet.close();
+      }
+    }
   });
 });

@@ -204,13 +204,22 @@ export async function claimDueDeliveries(
   });
 }
 
-/** Hands claimed deliveries back before their lease runs out (a lane that ran out of time). */
-export async function releaseDeliveries(em: Em, ids: readonly number[], now: Date): Promise<void> {
+/**
+ * Hands claimed deliveries back before their lease runs out (a lane that ran out of time): only
+ * those still under this claim's lease (`leasedUntil`), never one another instance has claimed
+ * since or one that has been sent.
+ */
+export async function releaseDeliveries(
+  em: Em,
+  ids: readonly number[],
+  now: Date,
+  leasedUntil: Date,
+): Promise<void> {
   if (ids.length === 0) return;
   await exec(
     em,
-    `update webhook_delivery set next_attempt_at = ? where state = 'pending' and id in (${ids.map(() => '?').join(', ')})`,
-    [now, ...ids],
+    `update webhook_delivery set next_attempt_at = ? where state = 'pending' and next_attempt_at = ? and id in (${ids.map(() => '?').join(', ')})`,
+    [now, leasedUntil, ...ids],
   );
 }
 

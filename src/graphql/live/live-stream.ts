@@ -11,18 +11,19 @@ export interface LiveSource {
 export interface LiveStream<T> extends AsyncIterableIterator<T> {
   /**
    * Hands out `backlog` (a resumed subscription's missed events, in commit order) first, then
-   * the live events held meanwhile, less those at or before revision `through` (the backlog
-   * has them).
+   * the live events held meanwhile; from then on no event at or before revision `through` is
+   * handed out (the backlog has them, and this process's feed may hand them out later still).
+   * False when the backlog's answers would not fit the queue: nothing was handed out then.
    */
-  release(backlog: readonly LiveEvent[], through: number): void;
+  release(backlog: readonly LiveEvent[], through: number): boolean;
 }
 
 /**
  * One subscription's events as an async iterator: each outbox event is checked (`allowed`: the
  * caller's scope, every time), turned into zero or more answers, numbered 1, 2, 3… and queued.
  * A subscriber that lets more than MAX_QUEUED pile up is completed rather than allowed to
- * grow the process without bound; its client sees the end and refetches. With `held`, live
- * events wait (unnumbered) until `release` has handed out a backlog before them.
+ * grow the process without bound; its client sees the end and refetches. With `held`, the
+ * allowed live events wait (unnumbered) until `release` has handed out a backlog before them.
  */
 export function liveStream<T extends { seq: number }>(
   source: LiveSource,
@@ -36,6 +37,8 @@ export function liveStream<T extends { seq: number }>(
   let done = false;
   let seq = 0;
   let holding: LiveEvent[] | null = held ? [] : null;
+  /** Revisions at or below this were handed out by a resume's backlog. */
+  let through = -1;
   const finish = () => {
     if (done) return;
     done = true;
@@ -44,9 +47,8 @@ export function liveStream<T extends { seq: number }>(
     waiting?.({ value: undefined, done: true });
     waiting = null;
   };
-  const emit = (event: LiveEvent) => {
-    if (done || !allowed(event)) return;
-    for (const answer of toAnswers(event)) {
+  const push = (answers: Omit<T, 'seq'>[]) => {
+    for (const answer of answers) {
       const value = { ...answer, seq: ++seq } as T;
       if (waiting) {
         waiting({ value, done: false });
@@ -58,16 +60,21 @@ export function liveStream<T extends { seq: number }>(
     }
   };
   const stop = source.listen((event) => {
-    if (holding === null) return emit(event);
+    if (done || !allowed(event) || event.revision <= through) return;
+    if (holding === null) return push(toAnswers(event));
     if (holding.length >= MAX_QUEUED) return finish();
     holding.push(event);
   });
   return {
-    release: (backlog, through) => {
+    release: (backlog, last) => {
       const live = holding ?? [];
       holding = null;
-      for (const event of backlog) emit(event);
-      for (const event of live) if (event.revision > through) emit(event);
+      const answers = backlog.filter(allowed).flatMap(toAnswers);
+      if (answers.length > MAX_QUEUED) return false;
+      through = last;
+      push(answers);
+      for (const event of live) if (event.revision > last) push(toAnswers(event));
+      return true;
     },
     next: () => {
       if (queue.length > 0) return Promise.resolve({ value: queue.shift()!, done: false });

@@ -16,6 +16,7 @@ import { fromGlobalId, toGlobalId } from '../global-id.js';
 import { itemChangeView } from './item-change-view.js';
 import { liveStream, MAX_QUEUED, type LiveSource } from './live-stream.js';
 import { readInitiativeOutboxSince } from '../../db/queries/outbox.queries.js';
+import { durableCommits } from '../../db/group-commit.js';
 import { progressIdOf } from '../types/progress.type.js';
 import {
   FigureChangedType,
@@ -145,19 +146,26 @@ async function streamOf<T extends { seq: number }>(
         'afterRevision',
       );
     const missed = revision - afterRevision;
-    const whole =
-      rows.length === missed && rows.every((r, i) => r.revision === afterRevision + 1 + i);
-    if (!whole)
-      throw new GraphQLError(
-        missed > MAX_QUEUED
-          ? `修订号 ${afterRevision} 之后已有 ${missed} 次写入，超过可补发的 ${MAX_QUEUED} 次；请重新读取后再订阅`
-          : `修订号 ${afterRevision} 之后的事件已不全（只保留一周）；请重新读取后再订阅`,
-        { extensions: { code: 'RESUME_UNAVAILABLE', revision } },
+    const unavailable = (why: string) =>
+      new GraphQLError(`${why}；请重新读取后再订阅`, {
+        extensions: { code: 'RESUME_UNAVAILABLE', revision },
+      });
+    if (missed > MAX_QUEUED)
+      throw unavailable(
+        `修订号 ${afterRevision} 之后已有 ${missed} 次写入，超过可补发的 ${MAX_QUEUED} 次`,
       );
-    stream.release(
+    if (rows.length !== missed || rows.some((r, i) => r.revision !== afterRevision + 1 + i))
+      throw unavailable(`修订号 ${afterRevision} 之后的事件已不全（只保留一周）`);
+    // Told only once on disk, as every other reader is (group commit on SQLite): a write whose
+    // sync failed is never reported done.
+    const durable = rows.length > 0 ? durableCommits(ctx.em) : undefined;
+    if (durable) await durable;
+    const released = stream.release(
       rows.map((r) => JSON.parse(r.payload) as LiveEvent),
       revision,
     );
+    if (!released)
+      throw unavailable(`修订号 ${afterRevision} 之后的事件超过可补发的 ${MAX_QUEUED} 条`);
     return stream;
   } catch (err) {
     await stream.return?.();

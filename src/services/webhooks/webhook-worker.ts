@@ -43,6 +43,13 @@ const IDLE_ADVANCE_MS = 10_000;
 export const IDLE_RECHECK_MS = 250;
 const LEASE_MS = 60_000;
 const TIMEOUT_MS = 10_000;
+/**
+ * A lane starts a send only while the lease has this long left: the POST's own 10 s and as
+ * long again for what comes before it (the address's look-up, the durable wait, a busy pool).
+ */
+const SEND_BUDGET_MS = 2 * TIMEOUT_MS;
+/** Endpoints sent to at once by this process (as many as one claim took before lanes). */
+const MAX_LANES = 20;
 
 export type AttemptResult = 'success' | 'failure' | 'gone' | 'refused';
 
@@ -133,11 +140,16 @@ export class WebhookWorker {
         while ((await pruneOutbox(this.em(), before)) === PRUNE_BATCH) await nextTurn();
       }
       if (!claim && created === 0) return;
-      while (!this.stopped) {
+      // At most MAX_LANES endpoints at a time: a claim of n rows starts at most n lanes.
+      while (!this.stopped && this.busy.size < MAX_LANES) {
         const claimedAt = Date.now();
-        const due = await claimDueDeliveries(this.em(), new Date(claimedAt), LEASE_MS, 20, [
-          ...this.busy,
-        ]);
+        const due = await claimDueDeliveries(
+          this.em(),
+          new Date(claimedAt),
+          LEASE_MS,
+          MAX_LANES - this.busy.size,
+          [...this.busy],
+        );
         if (due.length === 0) break;
         const byEndpoint = new Map<number, DeliveryRow[]>();
         for (const d of due)
@@ -157,11 +169,13 @@ export class WebhookWorker {
     this.busy.add(webhookId);
     const lane = (async () => {
       for (const [i, d] of list.entries()) {
-        if (this.stopped || Date.now() - claimedAt + TIMEOUT_MS > LEASE_MS) {
+        if (this.stopped || Date.now() - claimedAt + SEND_BUDGET_MS > LEASE_MS) {
+          // Only while the lease is still this claim's: another instance may hold them now.
           await releaseDeliveries(
             this.em(),
             list.slice(i).map((r) => r.id),
             new Date(),
+            new Date(claimedAt + LEASE_MS),
           );
           return;
         }
