@@ -83,7 +83,7 @@ export async function startLive(deps: {
     webhooks,
     close: async () => {
       unring();
-      webhooks?.stop();
+      await webhooks?.stop();
       await subscriptions.close();
       await doorbell?.stop();
       feed.stop();

@@ -75,7 +75,7 @@ export class WebhookWorker {
   private advancedAt = 0;
   /** When the last check found no endpoint enabled; null when it found one (or none yet). */
   private idleSince: number | null = null;
-  /** Endpoints whose lane is sending here, and the lanes (so tests and shutdown can wait). */
+  /** Endpoints whose lane is sending here, and the lanes (shutdown waits for them a while). */
   private readonly busy = new Set<number>();
   private readonly lanes = new Set<Promise<void>>();
   private stopped = false;
@@ -194,14 +194,6 @@ export class WebhookWorker {
         if (!this.stopped) void this.kick('timer');
       });
     this.lanes.add(lane);
-  }
-
-  /** Resolves when no lane is sending (tests; the run that started them has returned). */
-  async settled(): Promise<void> {
-    while (this.running || this.lanes.size > 0) {
-      await this.running;
-      await Promise.all(this.lanes);
-    }
   }
 
   private async idle(): Promise<boolean> {
@@ -337,9 +329,17 @@ export class WebhookWorker {
     );
   }
 
-  /** Stops the timer; lanes stop after the request they are sending (its lease covers the rest). */
-  stop(): void {
+  /**
+   * Stops: no new claim or send; each lane ends after the request it is sending, and hands the
+   * rest back. Waits up to `graceMs` for them, so their attempts are recorded before the
+   * database closes (one still sending after that is sent again when its lease runs out).
+   */
+  async stop(graceMs = 3_000): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
+    let timer: NodeJS.Timeout | undefined;
+    const grace = new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)));
+    await Promise.race([Promise.all(this.lanes), grace]);
+    clearTimeout(timer);
   }
 }
