@@ -1,4 +1,5 @@
-import { EXIT, graphqlRequest, ReportError } from './report-client.js';
+import { graphqlRequest, ReportError } from './report-client.js';
+import { EXIT_CODE } from './usage-errors.js';
 import { reportUrlFromEnv } from './report-url.js';
 import { terminalSafe } from './terminal-text.js';
 import { writeOutput } from './cli-files.js';
@@ -53,7 +54,7 @@ export async function historyCommand(key: string, opts: HistoryOptions): Promise
     // Commander has checked it against its choices (a usage error otherwise).
     const every = opts.every.toUpperCase();
     const found = opts.url ? { url: opts.url } : reportUrlFromEnv(process.env);
-    if ('problem' in found) throw new ReportError(found.problem, EXIT.USAGE);
+    if ('problem' in found) throw new ReportError(found.problem, EXIT_CODE.USAGE);
     const data = await graphqlRequest<{ initiative: { progressHistory: Point[] } | null }>(
       found.url,
       QUERY,
@@ -67,7 +68,10 @@ export async function historyCommand(key: string, opts: HistoryOptions): Promise
       opts.token,
     );
     if (!data.initiative)
-      throw new ReportError(`no initiative with key "${key}" at ${found.url}`, EXIT.UNKNOWN_KEY);
+      throw new ReportError(
+        `no initiative with key "${key}" at ${found.url}`,
+        EXIT_CODE.UNKNOWN_KEY,
+      );
     const points = data.initiative.progressHistory;
     const text =
       opts.format === 'json' ? `${JSON.stringify(points, null, 2)}\n` : historyCsv(points);

@@ -1,5 +1,6 @@
 /** A minimal GraphQL client for the report command: one POST, errors turned into sentences. */
 import { terminalSafe } from './terminal-text.js';
+import { EXIT_CODE } from './usage-errors.js';
 
 export class ReportError extends Error {
   constructor(
@@ -9,8 +10,6 @@ export class ReportError extends Error {
     super(message);
   }
 }
-
-export const EXIT = { SERVER_ERROR: 1, USAGE: 2, UNREACHABLE: 3, UNKNOWN_KEY: 4 } as const;
 
 /** English hints for the codes a report request can meet; the CLI speaks English throughout. */
 const HINTS: Record<string, string> = {
@@ -59,7 +58,7 @@ export async function graphqlRequest<T>(
     const cause = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).name;
     throw new ReportError(
       `cannot reach Jindu at ${url} (${cause}). Is the server running? Start it with npm start, or pass --url.`,
-      EXIT.UNREACHABLE,
+      EXIT_CODE.UNREACHABLE,
     );
   }
   let body: { data?: T; errors?: { message?: unknown; extensions?: { code?: unknown } }[] };
@@ -69,16 +68,16 @@ export async function graphqlRequest<T>(
   } catch {
     throw new ReportError(
       `${url} answered HTTP ${res.status} without a GraphQL body; is that a Jindu server?`,
-      EXIT.SERVER_ERROR,
+      EXIT_CODE.FAILURE,
     );
   }
   if (Array.isArray(body.errors) && body.errors.length > 0) {
     throw new ReportError(
       `the server answered an error: ${body.errors.map((e) => describeServerError(e, !!token)).join('; ')}`,
-      EXIT.SERVER_ERROR,
+      EXIT_CODE.FAILURE,
     );
   }
   if (!res.ok || !body.data)
-    throw new ReportError(`the server answered HTTP ${res.status}`, EXIT.SERVER_ERROR);
+    throw new ReportError(`the server answered HTTP ${res.status}`, EXIT_CODE.FAILURE);
   return body.data;
 }

@@ -1,6 +1,7 @@
 import { escapeMarkdown } from '../domain/markdown.js';
 import { isCalendarDate } from '../domain/tree-rules.js';
-import { EXIT, graphqlRequest, ReportError } from './report-client.js';
+import { graphqlRequest, ReportError } from './report-client.js';
+import { EXIT_CODE } from './usage-errors.js';
 import { reportUrlFromEnv } from './report-url.js';
 import { terminalSafe } from './terminal-text.js';
 import { writeOutput } from './cli-files.js';
@@ -39,7 +40,7 @@ export function compareTime(compare: string | undefined, date: string | undefine
     return new Date(end - 7 * 86_400_000).toISOString();
   }
   if (isCalendarDate(compare)) return endOfDay(compare);
-  throw new ReportError('--compare must be last-week or a date (YYYY-MM-DD)', EXIT.USAGE);
+  throw new ReportError('--compare must be last-week or a date (YYYY-MM-DD)', EXIT_CODE.USAGE);
 }
 
 interface InitiativeLines {
@@ -72,7 +73,7 @@ function render(format: string, list: InitiativeLines[], markdown: string | null
 function endpoint(opts: ReportOptions): string {
   if (opts.url) return opts.url;
   const found = reportUrlFromEnv(process.env);
-  if ('problem' in found) throw new ReportError(found.problem, EXIT.USAGE);
+  if ('problem' in found) throw new ReportError(found.problem, EXIT_CODE.USAGE);
   return found.url;
 }
 
@@ -83,11 +84,14 @@ function endpoint(opts: ReportOptions): string {
 export async function reportCommand(key: string | undefined, opts: ReportOptions): Promise<number> {
   try {
     if (!key === !opts.all)
-      throw new ReportError('give one initiative key (jindu report hive) or --all', EXIT.USAGE);
+      throw new ReportError(
+        'give one initiative key (jindu report hive) or --all',
+        EXIT_CODE.USAGE,
+      );
     if (!FORMATS.includes(opts.format))
-      throw new ReportError(`--format must be one of ${FORMATS.join(', ')}`, EXIT.USAGE);
+      throw new ReportError(`--format must be one of ${FORMATS.join(', ')}`, EXIT_CODE.USAGE);
     const locale = LANGS[opts.lang];
-    if (!locale) throw new ReportError('--lang must be zh-CN or en', EXIT.USAGE);
+    if (!locale) throw new ReportError('--lang must be zh-CN or en', EXIT_CODE.USAGE);
     const compareTo = compareTime(opts.compare, opts.date);
     const url = endpoint(opts);
     let list: InitiativeLines[];
@@ -100,7 +104,7 @@ export async function reportCommand(key: string | undefined, opts: ReportOptions
         opts.token,
       );
       if (!data.initiative)
-        throw new ReportError(`no initiative with key "${key}" at ${url}`, EXIT.UNKNOWN_KEY);
+        throw new ReportError(`no initiative with key "${key}" at ${url}`, EXIT_CODE.UNKNOWN_KEY);
       list = [data.initiative];
     } else {
       const data = await graphqlRequest<{ initiatives: InitiativeLines[]; weeklyReport: string }>(

@@ -1,8 +1,8 @@
 import { CommanderError, type Command } from 'commander';
 import { terminalSafe } from './terminal-text.js';
 
-/** Exit codes shared by every command (report and history add 3, server unreachable). */
-export const EXIT_CODE = { FAILURE: 1, USAGE: 2, UNKNOWN_KEY: 4 } as const;
+/** The exit codes of every command (3: only the server's clients, report and history). */
+export const EXIT_CODE = { FAILURE: 1, USAGE: 2, UNREACHABLE: 3, UNKNOWN_KEY: 4 } as const;
 
 /** The exit code for a refusal of the domain: 4 for an initiative key that names none, else 1. */
 export function exitCodeForRefusal(err: {

@@ -13,7 +13,7 @@ import {
 } from '../db/queries/series.queries.js';
 import type { InitiativeTree, TreeNode } from '../services/load-initiative-tree.js';
 import type { Context } from './context.type.js';
-import { badUserInput } from './errors.js';
+import { badUserInput, optionalArg } from './errors.js';
 import { treeOf } from './read-time.js';
 import { pageArgs } from './resolvers/history.js';
 import { endOf, knownAtOf, timeCache, type TimeTarget } from './time-views.js';
@@ -133,9 +133,7 @@ export async function stalledItemsOf(
   if (!Number.isInteger(days) || days < 1 || days > MAX_STALLED_DAYS)
     throw badUserInput(`days 必须在 1 到 ${MAX_STALLED_DAYS} 之间，收到 ${days}`, 'days');
   pageArgs(first, null, 'cursor');
-  const cursor = after === null || after === undefined ? null : parseCursor(after);
-  if (after !== null && after !== undefined && !cursor)
-    throw badUserInput('after 不是有效的游标', 'after');
+  const cursor = optionalArg(after, parseCursor, 'after', 'after 不是有效的游标');
   await ctx.deadline?.check();
   const now = timeCache(ctx).now;
   const ids = subtreeOf(t.tree, t.node).map((n) => n.id);

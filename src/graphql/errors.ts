@@ -83,6 +83,22 @@ export function badUserInput(message: string, argument?: string): GraphQLError {
 }
 
 /**
+ * An optional argument read by `parse`: null when absent, else what `parse` makes of it, or
+ * BAD_USER_INPUT naming the argument. Given is given: `after: ""` is no cursor, not "none".
+ */
+export function optionalArg<T>(
+  value: string | null | undefined,
+  parse: (text: string) => T | null,
+  argument: string,
+  message = `${argument} 无效`,
+): T | null {
+  if (value === null || value === undefined) return null;
+  const parsed = parse(value);
+  if (parsed === null) throw badUserInput(message, argument);
+  return parsed;
+}
+
+/**
  * The one place errors leave the server: known codes pass with their message, everything else
  * becomes INTERNAL_SERVER_ERROR with no SQL, path or stack; the caller logs the original.
  */

@@ -1,6 +1,6 @@
 import { findChanges, type ChangePageQuery } from '../../db/queries/change-log.queries.js';
 import type { Context } from '../context.type.js';
-import { badUserInput } from '../errors.js';
+import { badUserInput, optionalArg } from '../errors.js';
 import { ChangeConnectionType, ChangeType } from '../types/change.type.js';
 import { changeCursor, cursorId, type CursorKind } from './ids.js';
 
@@ -15,10 +15,8 @@ export function pageArgs(
   if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE) {
     throw badUserInput(`first 必须在 1 到 ${MAX_PAGE} 之间，收到 ${first}`, 'first');
   }
-  const afterId = after === null || after === undefined ? null : cursorId(after, kind);
-  // "" is no cursor either: only one this connection gave out is taken.
-  if (after !== null && after !== undefined && afterId === null)
-    throw badUserInput('after 不是有效的游标', 'after');
+  // Only a cursor this connection gave out is taken.
+  const afterId = optionalArg(after, (c) => cursorId(c, kind), 'after', 'after 不是有效的游标');
   return { first, afterId };
 }
 

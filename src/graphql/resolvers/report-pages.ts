@@ -1,4 +1,4 @@
-import { badUserInput } from '../errors.js';
+import { badUserInput, optionalArg } from '../errors.js';
 import { MAX_PAGE } from './history.js';
 import { encodeAscii, matchDecoded } from '../ascii-base64url.js';
 
@@ -37,9 +37,7 @@ export function newestFirstPage<R extends Dated>(
 } {
   if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE)
     throw badUserInput(`first 必须在 1 到 ${MAX_PAGE} 之间，收到 ${first}`, 'first');
-  const position = after === null || after === undefined ? null : positionOf(after);
-  if (after !== null && after !== undefined && position === null)
-    throw badUserInput('after 不是有效的游标', 'after');
+  const position = optionalArg(after, positionOf, 'after', 'after 不是有效的游标');
   const key = (r: Dated) => [r.effectiveAt.getTime(), r.id] as const;
   const ordered = [...rows].sort((a, b) => key(b)[0] - key(a)[0] || key(b)[1] - key(a)[1]);
   const rest =

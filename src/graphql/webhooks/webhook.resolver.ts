@@ -4,7 +4,7 @@ import { findInitiativesByIds } from '../../db/queries/initiative.queries.js';
 import { findAttempts, type WebhookRow } from '../../db/queries/webhook.queries.js';
 import * as hooks from '../../services/webhooks/manage-webhooks.js';
 import type { Context } from '../context.type.js';
-import { badUserInput, forbidden, withUserErrors } from '../errors.js';
+import { badUserInput, forbidden, optionalArg, withUserErrors } from '../errors.js';
 import { DeletePayload } from '../types/payloads.type.js';
 import {
   CreateWebhookInput,
@@ -71,11 +71,8 @@ export class WebhookResolver {
     @Arg('webhookId', () => ID, { nullable: true }) webhookId?: string | null,
   ): Promise<WebhookDeliveryConnection> {
     if (!(first >= 1 && first <= 100)) throw badUserInput('first 应在 1–100 之间', 'first');
-    const given = (v: string | null | undefined): v is string => v !== null && v !== undefined;
-    const afterId = given(after) ? parseId(after, 'WebhookDelivery') : null;
-    if (given(after) && afterId === null) throw badUserInput('after 无效', 'after');
-    const hookId = given(webhookId) ? parseId(webhookId, 'Webhook') : null;
-    if (given(webhookId) && hookId === null) throw badUserInput('webhookId 无效', 'webhookId');
+    const afterId = optionalArg(after, (a) => parseId(a, 'WebhookDelivery'), 'after');
+    const hookId = optionalArg(webhookId, (w) => parseId(w, 'Webhook'), 'webhookId');
     const rows = await hooks.listDeliveries(admin(ctx), { first, afterId, webhookId: hookId });
     const page = rows.slice(0, first);
     const pageInfo = {
