@@ -1,5 +1,5 @@
 import { DomainError } from './errors.js';
-import { explainForecast, type ForecastWhy } from './forecast-words.js';
+import type { ForecastWhy } from './forecast-words.js';
 
 /**
  * When will it be done: a Monte-Carlo forecast over a node's own weekly history (the method of
@@ -36,9 +36,8 @@ export interface Forecast {
   /** Mean credit gained per week, in micro-items (a rational: total ÷ weeks). */
   readonly throughputPerWeek: number;
   readonly scopeGrowthPerWeek: number;
-  /** Why, in numbers (any locale's words: `explainForecast`); `explain` is its Chinese. */
+  /** Why, in numbers; `explainForecast` words it, in the locale asked, only when asked. */
   readonly why: ForecastWhy;
-  readonly explain: string;
 }
 
 export const MIN_HISTORY_WEEKS = 6;
@@ -370,20 +369,19 @@ export function forecast(points: readonly (WeeklyFigure | null)[], o: ForecastOp
     throughputPerWeek: throughput,
     scopeGrowthPerWeek: growth,
   };
-  const said = (why: ForecastWhy) => ({ why, explain: explainForecast(why, 'zh-CN') });
   if (last && last.counted > 0 && remaining <= 0)
-    return { ...base, status: 'DONE', ...said({ kind: 'DONE' }) };
+    return { ...base, status: 'DONE', why: { kind: 'DONE' } };
   if (!last || last.counted === 0)
-    return { ...base, status: 'INSUFFICIENT_HISTORY', ...said({ kind: 'NOTHING_COUNTED' }) };
+    return { ...base, status: 'INSUFFICIENT_HISTORY', why: { kind: 'NOTHING_COUNTED' } };
   if (weeksOfHistory < MIN_HISTORY_WEEKS)
     return {
       ...base,
       status: 'INSUFFICIENT_HISTORY',
-      ...said({ kind: 'SHORT_HISTORY', weeks: weeksOfHistory, min: MIN_HISTORY_WEEKS }),
+      why: { kind: 'SHORT_HISTORY', weeks: weeksOfHistory, min: MIN_HISTORY_WEEKS },
     };
   const rates = { weeks: weeksOfHistory, throughput, growth, remaining };
   if (growth >= throughput)
-    return { ...base, status: 'NOT_CONVERGING', ...said({ kind: 'NOT_CONVERGING', ...rates }) };
+    return { ...base, status: 'NOT_CONVERGING', why: { kind: 'NOT_CONVERGING', ...rates } };
   const net = new Float64Array(weeksOfHistory);
   for (let i = 0; i < weeksOfHistory; i++) {
     const a = history[i]!;
@@ -400,12 +398,12 @@ export function forecast(points: readonly (WeeklyFigure | null)[], o: ForecastOp
     p50Weeks: p50,
     p85Weeks: p85,
     p95Weeks: p95,
-    ...said({
+    why: {
       kind: 'SIMULATED',
       ...rates,
       trials: o.trials,
       seed: o.seed,
       beyond: p95 === null ? MAX_FORECAST_WEEKS : null,
-    }),
+    },
   };
 }

@@ -1,6 +1,6 @@
 import type { ForecastStatus } from './forecast.js';
 import type { ForecastWhy } from './forecast-words.js';
-import { healthReason, type HealthWhy } from './health-words.js';
+import type { HealthWhy } from './health-words.js';
 
 export type HealthStatus = 'ON_TRACK' | 'AT_RISK' | 'OFF_TRACK' | 'DONE' | 'NO_TARGET' | 'UNKNOWN';
 export const HEALTH_STATUSES: readonly HealthStatus[] = [
@@ -18,9 +18,8 @@ export type HealthSource = 'COMPUTED' | 'MANUAL';
 
 export interface Health {
   readonly status: HealthStatus;
-  /** Why, in facts (any locale's words: `healthReason`); `reason` is its Chinese. */
+  /** Why, in facts; `healthReason` words it in the locale asked. */
   readonly why: HealthWhy;
-  readonly reason: string;
   readonly source: HealthSource;
 }
 
@@ -59,12 +58,7 @@ export function healthOf(f: HealthFacts): Health {
     status: HealthStatus,
     why: HealthWhy,
     source: HealthSource = 'COMPUTED',
-  ): Health => ({
-    status,
-    why,
-    reason: healthReason(why, 'zh-CN'),
-    source,
-  });
+  ): Health => ({ status, why, source });
   if (f.manual)
     return said(
       f.manual.status,

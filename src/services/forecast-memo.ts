@@ -35,7 +35,8 @@ export function forecastKey(points: readonly (WeeklyFigure | null)[], o: Forecas
 }
 
 /** An entry's memory, roughly: its key and explanation as two-byte strings, and the objects. */
-const bytesOf = (key: string, f: Forecast) => 2 * (key.length + f.explain.length) + 200;
+/** A forecast's size, its key's chars and its fields (its words are made when asked). */
+const bytesOf = (key: string) => 2 * key.length + 400;
 
 /** What answers a request's forecasts: a memo, or (in tests) the simulation itself. */
 export interface Forecaster {
@@ -74,7 +75,7 @@ export class ForecastMemo implements Forecaster {
     }
     this.misses++;
     const f = forecast(points, o);
-    const bytes = bytesOf(key, f);
+    const bytes = bytesOf(key);
     if (bytes > this.maxBytes) return f;
     this.kept.set(key, { f, bytes });
     this.keptBytes += bytes;

@@ -186,7 +186,7 @@ export class ForecastType {
 
   @Field(() => String, { description: 'Why it says what it says, in the locale asked.' })
   explain(@Arg('locale', () => LocaleEnum, { defaultValue: 'zh-CN' }) locale: Locale): string {
-    return locale === 'zh-CN' ? this.f.explain : explainForecast(this.f.why, locale);
+    return explainForecast(this.f.why, locale);
   }
 }
 
