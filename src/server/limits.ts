@@ -2,7 +2,6 @@ import { HeaderMap, type ApolloServerPlugin } from '@apollo/server';
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import {
-  getVariableValues,
   GraphQLError,
   parse,
   visit,
@@ -12,6 +11,7 @@ import {
 } from 'graphql';
 import type { Context } from '../graphql/context.type.js';
 import { queryCost, type QueryCost } from './cost-model.js';
+import { costVariables } from './cost-variables.js';
 import { timeoutAnswer } from './deadline.js';
 import { listSizes, sizesProbe, type ListSizes } from './list-sizes.js';
 import type { RateLimiter } from './rate-limiter.js';
@@ -173,20 +173,12 @@ export function limitsPlugin(
               new HeaderMap([['www-authenticate', 'Bearer']]),
             );
           }
-          // Costed with the variables as execution will see them (defaults filled in). Ones
+          // Costed with the variables as execution will see them (cost-variables.ts). Ones
           // that do not fit their types are refused as it starts (BAD_USER_INPUT) and nothing
           // runs: first: 2147483648 is not an Int, not a query too complex.
-          const variables = operation
-            ? getVariableValues(
-                schema,
-                operation.variableDefinitions ?? [],
-                request.variables ?? {},
-                {
-                  maxErrors: 1,
-                },
-              )
-            : { coerced: request.variables ?? {} };
-          const coerced = variables.coerced;
+          const coerced = operation
+            ? costVariables(schema, operation, request.variables ?? {})
+            : (request.variables ?? {});
           if (!coerced) return;
           const costWith = (sizes: ListSizes) =>
             queryCost(schema, document, coerced, request.operationName ?? undefined, sizes);

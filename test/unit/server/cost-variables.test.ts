@@ -1,0 +1,40 @@
+import { buildSchema, Kind, parse, type OperationDefinitionNode } from 'graphql';
+import { describe, expect, it } from 'vitest';
+import { costVariables } from '../../../src/server/cost-variables.js';
+
+const schema = buildSchema(`
+  enum Status { DONE PAUSED }
+  input Update { id: ID!, status: Status!, percent: Int = 0 }
+  type Query { items(first: Int, status: Status): [Int] }
+  type Mutation { set(input: Update!, many: [Update!], first: Int): Int }
+`);
+
+const operationOf = (text: string) =>
+  parse(text).definitions.find(
+    (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION,
+  )!;
+
+describe('costVariables', () => {
+  it('coerces what the cost can read: defaults filled in, values checked', () => {
+    const operation = operationOf(
+      'query($a: Int = 98, $s: Status) { items(first: $a, status: $s) }',
+    );
+    expect(costVariables(schema, operation, { s: 'DONE' })).toEqual({ a: 98, s: 'DONE' });
+    expect(costVariables(schema, operation, { a: 2147483648 })).toBeNull();
+    expect(costVariables(schema, operation, { s: 'LATER' })).toBeNull();
+  });
+
+  it('passes input objects as sent, checked by execution instead', () => {
+    const operation = operationOf(
+      'mutation($in: Update!, $many: [Update!], $n: Int = 5) { set(input: $in, many: $many, first: $n) }',
+    );
+    const input = { id: '1', status: 'DONE' };
+    const many = [{ id: 2 }, 'not an object'];
+    const variables = costVariables(schema, operation, { in: input, many });
+    expect(variables).toEqual({ in: input, many, n: 5 });
+    // The same objects, not coerced copies: no field default added, nothing refused.
+    expect(variables!.in).toBe(input);
+    expect(variables!.many).toBe(many);
+    expect(costVariables(schema, operation, {})).toEqual({ n: 5 });
+  });
+});
