@@ -1,0 +1,188 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { runLoad, type LoadResult } from './load.js';
+import { StatusUpdates } from './queries.js';
+import { pinLoadGenerator, startServer, type ServerProcess } from './server-process.js';
+import { median, spread } from './summary.js';
+import type { GeneratedInitiative, InitiativeSpec } from './synthetic-data.js';
+
+const HELP = `npm run bench:writes [-- options]
+
+The write server alone (S5's setItemStatus, S6's 100-item setItemStatuses), for before and after
+a change to the write path: this checkout's build and each --against checkout's build serve in
+turn, interleaved, every round, each on a 1,000-workstream, 10,000-item initiative its own
+release generated (its migrations, its bench/synthetic-data.ts, its \`jindu token create\`), so
+releases with different schemas can be compared. Each server is pinned to core 0 and paused
+(SIGSTOP) while another is measured; the load comes from core 1. A round gives each build a
+short warm-up load, then three measured loads, and keeps the median; builds run in the reverse
+order every other round. Prints server CPU per write (all threads, from schedstat) and writes a
+second, per round and as medians, and each build's per-round ratio to this checkout's. Build
+first (npm run build, and in each other checkout npm ci and npm run build).
+
+  --against DIR    another checkout to compare with (repeatable)
+  --kind K         single, bulk or both (default both)
+  --rounds N       interleaved rounds (default 5)
+  --writes N       single writes per measured load (default 3000; a bulk load has N ÷ 40 calls)
+  --warm-up N      single writes before the first round, per build and kind (default 10000:
+                   a write server reaches its steady cost only after thousands of writes)
+  --keep           keep the generated databases and server logs
+  -h, --help       this text`;
+
+const { values: opts } = parseArgs({
+  options: {
+    against: { type: 'string', multiple: true, default: [] },
+    kind: { type: 'string', default: 'both' },
+    rounds: { type: 'string', default: '5' },
+    writes: { type: 'string', default: '3000' },
+    'warm-up': { type: 'string', default: '10000' },
+    keep: { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
+});
+if (opts.help) {
+  console.log(HELP);
+  process.exit(0);
+}
+const rounds = Number(opts.rounds);
+const writes = Number(opts.writes);
+const warmUp = Number(opts['warm-up']);
+const kinds = opts.kind === 'both' ? (['single', 'bulk'] as const) : [opts.kind];
+if (
+  !kinds.every((k) => k === 'single' || k === 'bulk') ||
+  ![rounds, writes, warmUp].every((n) => Number.isInteger(n) && n >= 1)
+) {
+  console.error(`bad option\n\n${HELP}`);
+  process.exit(2);
+}
+const say = (text: string) => process.stderr.write(`${text}\n`);
+
+const BULK = 100;
+/** Single writes a bulk call stands for, in load sizes: about the same time per load. */
+const PER_CALL = 40;
+const core = pinLoadGenerator();
+if (core < 0) say('warning: cannot pin to separate cores; figures will be noisier');
+const dir = mkdtempSync(join(tmpdir(), 'jindu-writes-'));
+
+interface Build {
+  readonly root: string;
+  readonly server: ServerProcess;
+  readonly updates: StatusUpdates;
+  readonly headers: Record<string, string>;
+  readonly taken: Record<string, LoadResult[]>;
+}
+
+/** One checkout's server on a database its own release generated. */
+async function startBuild(root: string, n: number): Promise<Build> {
+  const file = join(dir, `writes-${n}.sqlite`);
+  const jindu = (args: string[]) =>
+    execFileSync(process.execPath, [join(root, 'bin/jindu.js'), ...args], {
+      cwd: root,
+      env: { ...process.env, DATABASE_URL: `sqlite:${file}`, LOG_LEVEL: 'warn' },
+      encoding: 'utf8',
+    });
+  jindu(['migrate']);
+  const { generateInitiative } = (await import(
+    pathToFileURL(join(root, 'bench/synthetic-data.ts')).href
+  )) as {
+    generateInitiative: (file: string, spec: InitiativeSpec) => GeneratedInitiative;
+  };
+  const g = generateInitiative(file, {
+    key: 'writes',
+    workstreams: 1_000,
+    items: 10_000,
+    seed: 11_000,
+  });
+  const token = jindu(['token', 'create', '--name', 'bench', '--role', 'editor'])
+    .trim()
+    .split('\n')
+    .pop()!;
+  const server = await startServer({
+    name: `Jindu (${root})`,
+    args: [join(root, 'dist/src/cli/main.js'), 'serve'],
+    env: {
+      ...process.env,
+      DATABASE_URL: `sqlite:${file}`,
+      JINDU_SEED: 'none',
+      JINDU_RATE_LIMIT: '0',
+      NODE_ENV: 'production',
+    },
+    core: Math.max(core, 0),
+    logFile: join(dir, `writes-${n}.log`),
+  });
+  server.pause();
+  return {
+    root,
+    server,
+    updates: new StatusUpdates(g.firstItemId, g.itemCount),
+    headers: { authorization: `Bearer ${token}` },
+    taken: { single: [], bulk: [] },
+  };
+}
+
+/** `amount` single writes' worth of `kind` (8 clients one at a time; 2 clients in bulk). */
+const load = (b: Build, kind: string, amount: number) =>
+  kind === 'single'
+    ? runLoad({
+        server: b.server,
+        amount,
+        connections: 8,
+        headers: b.headers,
+        body: b.updates.single,
+        verify: b.updates.checkSingle,
+      })
+    : runLoad({
+        server: b.server,
+        amount: Math.max(1, Math.ceil(amount / PER_CALL)),
+        connections: 2,
+        headers: b.headers,
+        body: b.updates.bulk(BULK),
+        verify: b.updates.checkBulk(BULK),
+      });
+
+const builds: Build[] = [];
+try {
+  for (const [n, root] of [resolve('.'), ...opts.against!.map((d) => resolve(d))].entries())
+    builds.push(await startBuild(root, n));
+  for (const kind of kinds) {
+    for (const b of builds) {
+      b.server.resume();
+      await load(b, kind, warmUp);
+      b.server.pause();
+    }
+    for (let round = 1; round <= rounds; round++) {
+      for (const b of round % 2 ? builds : [...builds].reverse()) {
+        b.server.resume();
+        await load(b, kind, Math.ceil(writes / 3));
+        const loads: LoadResult[] = [];
+        for (let i = 0; i < 3; i++) loads.push(await load(b, kind, writes));
+        b.server.pause();
+        loads.sort((x, y) => x.cpuUs - y.cpuUs);
+        b.taken[kind]!.push(loads[1]!);
+        say(
+          `${kind} round ${round} ${b.root}: ${loads.map((l) => `${l.cpuUs.toFixed(0)} µs, ${l.perSecond.toFixed(0)}/s`).join(' · ')}; load ${loadavg()[0]!.toFixed(2)}`,
+        );
+      }
+    }
+    const per = kind === 'single' ? 'write' : `${BULK}-item call`;
+    const first = builds[0]!.taken[kind]!;
+    for (const b of builds) {
+      const taken = b.taken[kind]!;
+      const cpu = taken.map((l) => l.cpuUs);
+      const ratios = taken.map((l, i) => l.cpuUs / first[i]!.cpuUs);
+      console.log(
+        `${kind}, ${b.root}: ${median(cpu).toFixed(0)} µs per ${per} (spread ${(100 * spread(cpu)).toFixed(1)}%; ${cpu.map((c) => c.toFixed(0)).join(' · ')}), ${median(taken.map((l) => l.perSecond)).toFixed(0)}/s` +
+          (b === builds[0]
+            ? ''
+            : `; ÷ this checkout, per round: ${ratios.map((r) => r.toFixed(2)).join(' · ')} (median ${median(ratios).toFixed(2)})`),
+      );
+    }
+  }
+} finally {
+  for (const b of builds) await b.server.stop();
+  if (opts.keep) say(`kept ${dir}`);
+  else rmSync(dir, { recursive: true, force: true });
+}
