@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { aloneOptions, finish } from './alone-cli.js';
 import { backgroundWrites } from './background-writes.js';
 import { generateHistory } from './history.js';
 import { checkDashboard, dashboardQuery } from './queries.js';
@@ -33,22 +33,14 @@ first), pinned to core 0 when there are two cores.
   --keep           keep the generated databases
   -h, --help       this text`;
 
-const { values: opts } = parseArgs({
-  options: {
-    rounds: { type: 'string', default: '5' },
-    requests: { type: 'string', default: '3' },
-    entries: { type: 'string', default: '200000' },
-    against: { type: 'string', multiple: true, default: [] },
-    forecasts: { type: 'string', default: 'both' },
-    writes: { type: 'string', default: '10' },
-    keep: { type: 'boolean', default: false },
-    help: { type: 'boolean', short: 'h', default: false },
-  },
+const opts = aloneOptions(HELP, {
+  rounds: { type: 'string', default: '5' },
+  requests: { type: 'string', default: '3' },
+  entries: { type: 'string', default: '200000' },
+  against: { type: 'string', multiple: true, default: [] },
+  forecasts: { type: 'string', default: 'both' },
+  writes: { type: 'string', default: '10' },
 });
-if (opts.help) {
-  console.log(HELP);
-  process.exit(0);
-}
 const rounds = Number(opts.rounds);
 const requests = Number(opts.requests);
 const entries = Number(opts.entries);
@@ -191,7 +183,9 @@ try {
         : `${nameOf(builds[i]!)}: live ${median(t.live).toFixed(1)} ms CPU; ÷ live: history ${show(t.history)}; forecast ${show(t.forecast)}; forecast with 1 trial ${show(t.rest)}; the difference (the simulation) ${show(t.simulation)}`,
     );
 } finally {
-  for (const { server } of servers) await server.stop();
-  if (opts.keep) say(`kept ${dir}`);
-  else rmSync(dir, { recursive: true, force: true });
+  await finish(
+    servers.map((s) => s.server),
+    dir,
+    opts.keep === true,
+  );
 }

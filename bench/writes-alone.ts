@@ -1,9 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
+import { aloneOptions, finish } from './alone-cli.js';
 import { runLoad, type LoadResult } from './load.js';
 import { StatusUpdates } from './queries.js';
 import { pinLoadGenerator, startServer, type ServerProcess } from './server-process.js';
@@ -32,21 +32,13 @@ first (npm run build, and in each other checkout npm ci and npm run build).
   --keep           keep the generated databases and server logs
   -h, --help       this text`;
 
-const { values: opts } = parseArgs({
-  options: {
-    against: { type: 'string', multiple: true, default: [] },
-    kind: { type: 'string', default: 'both' },
-    rounds: { type: 'string', default: '5' },
-    writes: { type: 'string', default: '3000' },
-    'warm-up': { type: 'string', default: '10000' },
-    keep: { type: 'boolean', default: false },
-    help: { type: 'boolean', short: 'h', default: false },
-  },
+const opts = aloneOptions(HELP, {
+  against: { type: 'string', multiple: true, default: [] },
+  kind: { type: 'string', default: 'both' },
+  rounds: { type: 'string', default: '5' },
+  writes: { type: 'string', default: '3000' },
+  'warm-up': { type: 'string', default: '10000' },
 });
-if (opts.help) {
-  console.log(HELP);
-  process.exit(0);
-}
 const rounds = Number(opts.rounds);
 const writes = Number(opts.writes);
 const warmUp = Number(opts['warm-up']);
@@ -182,7 +174,9 @@ try {
     }
   }
 } finally {
-  for (const b of builds) await b.server.stop();
-  if (opts.keep) say(`kept ${dir}`);
-  else rmSync(dir, { recursive: true, force: true });
+  await finish(
+    builds.map((b) => b.server),
+    dir,
+    opts.keep === true,
+  );
 }
