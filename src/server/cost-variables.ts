@@ -49,6 +49,6 @@ export function costVariables(
   const split = splitOf(schema, operation);
   const { coerced } = getVariableValues(schema, split.coerced, sent, { maxErrors: 1 });
   if (!coerced) return null;
-  for (const name of split.passed) if (name in sent) coerced[name] = sent[name];
+  for (const name of split.passed) if (Object.hasOwn(sent, name)) coerced[name] = sent[name];
   return coerced;
 }

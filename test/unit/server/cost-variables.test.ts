@@ -36,5 +36,8 @@ describe('costVariables', () => {
     expect(variables!.in).toBe(input);
     expect(variables!.many).toBe(many);
     expect(costVariables(schema, operation, {})).toEqual({ n: 5 });
+    // Only what the client sent: not what every object inherits.
+    const named = operationOf('mutation($toString: Update!) { set(input: $toString) }');
+    expect(Object.hasOwn(costVariables(schema, named, {})!, 'toString')).toBe(false);
   });
 });
