@@ -39,7 +39,7 @@ function splitOf(schema: GraphQLSchema, operation: OperationDefinitionNode): Spl
  * variables go through graphql-js's coercion, so a default counts and `first: 2147483648` is
  * not an Int. An input object (a write's `input`) is never read there and passes as sent:
  * coercing a hundred status updates cost a bulk write about 3% of its CPU, and the executor
- * coerces them anyway.
+ * coerces them anyway. Before refusing a request, ask `inputsFit`.
  */
 export function costVariables(
   schema: GraphQLSchema,
@@ -51,4 +51,22 @@ export function costVariables(
   if (!coerced) return null;
   for (const name of split.passed) if (Object.hasOwn(sent, name)) coerced[name] = sent[name];
   return coerced;
+}
+
+/**
+ * True when the input objects `costVariables` passed as sent fit their types. Asked only before
+ * a request is refused (too complex, rate limited): one whose input does not fit is answered
+ * BAD_USER_INPUT by execution instead, as a scalar that does not fit is, and charged nothing.
+ */
+export function inputsFit(
+  schema: GraphQLSchema,
+  operation: OperationDefinitionNode,
+  sent: Readonly<Record<string, unknown>>,
+): boolean {
+  const split = splitOf(schema, operation);
+  if (split.passed.length === 0) return true;
+  const definitions = (operation.variableDefinitions ?? []).filter((d) =>
+    split.passed.includes(d.variable.name.value),
+  );
+  return getVariableValues(schema, definitions, sent, { maxErrors: 1 }).coerced !== undefined;
 }

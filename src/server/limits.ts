@@ -11,7 +11,7 @@ import {
 } from 'graphql';
 import type { Context } from '../graphql/context.type.js';
 import { queryCost, type QueryCost } from './cost-model.js';
-import { costVariables } from './cost-variables.js';
+import { costVariables, inputsFit } from './cost-variables.js';
 import { timeoutAnswer } from './deadline.js';
 import { listSizes, sizesProbe, type ListSizes } from './list-sizes.js';
 import type { RateLimiter } from './rate-limiter.js';
@@ -58,6 +58,9 @@ export function limitRules() {
 }
 
 /** QUERY_TOO_COMPLEX past the cost or the node limit, naming the field that yields the most. */
+const overLimits = (cost: QueryCost, maxNodes: number): boolean =>
+  cost.cost > LIMITS.cost || cost.nodes > maxNodes;
+
 function refuseOverLimits(cost: QueryCost, maxNodes: number): void {
   const field = cost.field ?? undefined;
   if (cost.cost > LIMITS.cost)
@@ -173,13 +176,15 @@ export function limitsPlugin(
               new HeaderMap([['www-authenticate', 'Bearer']]),
             );
           }
-          // Costed with the variables as execution will see them (cost-variables.ts). Ones
-          // that do not fit their types are refused as it starts (BAD_USER_INPUT) and nothing
-          // runs: first: 2147483648 is not an Int, not a query too complex.
-          const coerced = operation
-            ? costVariables(schema, operation, request.variables ?? {})
-            : (request.variables ?? {});
+          // Costed with the variables the cost reads, as execution will see them
+          // (cost-variables.ts). Ones that do not fit their types are refused as it starts
+          // (BAD_USER_INPUT) and nothing runs: first: 2147483648 is not an Int, not a query too
+          // complex. A write's input object is checked only before a refusal, so that it too is
+          // BAD_USER_INPUT rather than a refusal; within the limits it is charged like any request.
+          const sent = request.variables ?? {};
+          const coerced = operation ? costVariables(schema, operation, sent) : sent;
           if (!coerced) return;
+          const refusable = () => !operation || inputsFit(schema, operation, sent);
           const costWith = (sizes: ListSizes) =>
             queryCost(schema, document, coerced, request.operationName ?? undefined, sizes);
           // Most documents (`{ __typename }`, pages, mutations) cost the same whatever the data:
@@ -187,9 +192,12 @@ export function limitsPlugin(
           const probe = sizesProbe();
           const free = costWith(probe.sizes);
           const cost = probe.touched() ? costWith(await listSizes(contextValue.em)) : free;
-          refuseOverLimits(cost, answer.maxNodes);
+          if (overLimits(cost, answer.maxNodes)) {
+            if (!refusable()) return;
+            refuseOverLimits(cost, answer.maxNodes);
+          }
           const wait = limiter.take(contextValue.clientKey, Math.max(1, cost.cost));
-          if (wait > 0) {
+          if (wait > 0 && refusable()) {
             reject(
               `请求过于频繁，请 ${wait} 秒后重试`,
               'RATE_LIMITED',

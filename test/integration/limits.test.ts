@@ -97,6 +97,16 @@ describe('API limits at their edges (R1)', () => {
     const notAnInt = await app.post(COSTLY, { id: leaf, a: 2147483648, b: 50, c: 1 });
     expect(notAnInt.status).toBe(400);
     expect(notAnInt.body.errors[0].extensions.code).toBe('BAD_USER_INPUT');
+    // So is a write's input that is not an input object, however costly its selection: input
+    // objects are checked only before a refusal (cost-variables.ts), and that one fails it.
+    const costlyWrite = `mutation($in: SetItemStatusInput!) { setItemStatus(input: $in) {
+      affectedNodes { ... on Workstream { items(first: 100) { nodes { history(first: 50) { nodes { kind } } } } } } } }`;
+    const badInput = await app.post(costlyWrite, { in: 'garbage' });
+    expect(badInput.status).toBe(400);
+    expect(codeOf(badInput)).toBe('BAD_USER_INPUT');
+    const goodInput = await app.post(costlyWrite, { in: { itemId: 'x', status: 'DONE' } });
+    expect(goodInput.status).toBe(400);
+    expect(codeOf(goodInput)).toBe('QUERY_TOO_COMPLEX');
   });
 
   it('takes page sizes 1–100 only', async () => {
@@ -160,6 +170,20 @@ describe('rate limit, introspection, GraphiQL and timeout settings', () => {
     expect(limited.body.errors[0].extensions.code).toBe('RATE_LIMITED');
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
     expect((await app.post('{ __typename }', {}, other)).status).toBe(200);
+  });
+
+  it('answers a write whose input does not fit BAD_USER_INPUT, not RATE_LIMITED', async () => {
+    const writer = await app.token('writer', 'admin');
+    for (let i = 0; i < 5; i++)
+      expect((await app.post('{ __typename }', {}, writer)).status).toBe(200);
+    const write =
+      'mutation($in: SetItemStatusInput!) { setItemStatus(input: $in) { userErrors { code } } }';
+    const bad = await app.post(write, { in: { itemId: 'x', status: 'LATER' } }, writer);
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors[0].extensions.code).toBe('BAD_USER_INPUT');
+    const good = await app.post(write, { in: { itemId: 'x', status: 'DONE' } }, writer);
+    expect(good.status).toBe(429);
+    expect(good.body.errors[0].extensions.code).toBe('RATE_LIMITED');
   });
 
   it('turns introspection and GraphiQL off when asked', async () => {

@@ -1,6 +1,6 @@
 import { buildSchema, Kind, parse, type OperationDefinitionNode } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { costVariables } from '../../../src/server/cost-variables.js';
+import { costVariables, inputsFit } from '../../../src/server/cost-variables.js';
 
 const schema = buildSchema(`
   enum Status { DONE PAUSED }
@@ -39,5 +39,14 @@ describe('costVariables', () => {
     // Only what the client sent: not what every object inherits.
     const named = operationOf('mutation($toString: Update!) { set(input: $toString) }');
     expect(Object.hasOwn(costVariables(schema, named, {})!, 'toString')).toBe(false);
+  });
+
+  it('tells whether the input objects passed as sent fit, for a refusal', () => {
+    const operation = operationOf('mutation($in: Update!, $n: Int) { set(input: $in, first: $n) }');
+    expect(inputsFit(schema, operation, { in: { id: '1', status: 'DONE' }, n: 'no' })).toBe(true);
+    expect(inputsFit(schema, operation, { in: { id: '1', status: 'LATER' } })).toBe(false);
+    expect(inputsFit(schema, operation, { in: 'garbage' })).toBe(false);
+    expect(inputsFit(schema, operation, {})).toBe(false);
+    expect(inputsFit(schema, operationOf('query($n: Int) { items(first: $n) }'), {})).toBe(true);
   });
 });
