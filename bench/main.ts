@@ -720,7 +720,7 @@ try {
       `${us(w.single.a.cpuUs)} ÷ ${us(w.single.b.cpuUs)} (raw ${rps(w.single.b.perSecond)}), median of ${PAIRS} interleaved pairs, after ${warmedWith.get('set-one')} writes of warm-up; raw on the freshly generated file ${us(w.rawOneFresh.cpuUs)}`,
     );
     details.s5rate.push(
-      `median of ${rates.length} loads of ${w.single.a.requests} mutations, 8 clients: ${rates.map(rps).join(', ')} (raw, one at a time, each commit synced: ${rps(w.single.b.perSecond)}); ${w.singleShared}`,
+      `median of ${rates.length} loads, 8 clients: ${w.single.as.map((l) => `${rps(l.perSecond)} (${l.requests} mutations)`).join(', ')} (raw, one at a time, each commit synced: ${rps(w.single.b.perSecond)}); ${w.singleShared}`,
     );
     figures.s6.push(w.bulk.ratio);
     figures.s6block.push(w.block);

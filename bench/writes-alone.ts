@@ -19,16 +19,18 @@ release generated (its migrations, its bench/synthetic-data.ts, its \`jindu toke
 releases with different schemas can be compared. Each server is pinned to core 0 and paused
 (SIGSTOP) while another is measured; the load comes from core 1. A round gives each build a
 short warm-up load, then three measured loads, and keeps the median; builds run in the reverse
-order every other round. Prints server CPU per write (all threads, from schedstat) and writes a
-second, per round and as medians, and each build's per-round ratio to this checkout's. Build
+order every other round. Prints each load's server CPU per write (all threads, from schedstat)
+and writes a second as it goes (stderr), then each build's medians over the rounds and its
+per-round ratio to this checkout's. Build
 first (npm run build, and in each other checkout npm ci and npm run build).
 
   --against DIR    another checkout to compare with (repeatable)
   --kind K         single, bulk or both (default both)
   --rounds N       interleaved rounds (default 5)
   --writes N       single writes per measured load (default 3000; a bulk load has N ÷ 40 calls)
-  --warm-up N      single writes before the first round, per build and kind (default 10000:
-                   a write server reaches its steady cost only after thousands of writes)
+  --warm-up N      single writes before the first round, per build and kind (a bulk warm-up
+                   has N ÷ 40 calls; default 10000: a write server reaches its steady cost only
+                   after thousands of writes)
   --keep           keep the generated databases and server logs
   -h, --help       this text`;
 
