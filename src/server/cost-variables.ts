@@ -11,7 +11,8 @@ import {
 /** An operation's variable definitions, split by whether the cost model can read them. */
 interface Split {
   readonly coerced: readonly VariableDefinitionNode[];
-  readonly passed: readonly string[];
+  /** The input objects: passed as sent, checked only by `inputsFit`. */
+  readonly passed: readonly VariableDefinitionNode[];
 }
 
 const splits = new WeakMap<OperationDefinitionNode, Split>();
@@ -20,12 +21,10 @@ function splitOf(schema: GraphQLSchema, operation: OperationDefinitionNode): Spl
   let split = splits.get(operation);
   if (!split) {
     const coerced: VariableDefinitionNode[] = [];
-    const passed: string[] = [];
+    const passed: VariableDefinitionNode[] = [];
     for (const definition of operation.variableDefinitions ?? []) {
       const type = typeFromAST(schema, definition.type);
-      if (type && isInputObjectType(getNamedType(type)))
-        passed.push(definition.variable.name.value);
-      else coerced.push(definition);
+      (type && isInputObjectType(getNamedType(type)) ? passed : coerced).push(definition);
     }
     splits.set(operation, (split = { coerced, passed }));
   }
@@ -49,7 +48,10 @@ export function costVariables(
   const split = splitOf(schema, operation);
   const { coerced } = getVariableValues(schema, split.coerced, sent, { maxErrors: 1 });
   if (!coerced) return null;
-  for (const name of split.passed) if (Object.hasOwn(sent, name)) coerced[name] = sent[name];
+  for (const { variable } of split.passed) {
+    const name = variable.name.value;
+    if (Object.hasOwn(sent, name)) coerced[name] = sent[name];
+  }
   return coerced;
 }
 
@@ -63,10 +65,9 @@ export function inputsFit(
   operation: OperationDefinitionNode,
   sent: Readonly<Record<string, unknown>>,
 ): boolean {
-  const split = splitOf(schema, operation);
-  if (split.passed.length === 0) return true;
-  const definitions = (operation.variableDefinitions ?? []).filter((d) =>
-    split.passed.includes(d.variable.name.value),
+  const { passed } = splitOf(schema, operation);
+  return (
+    passed.length === 0 ||
+    getVariableValues(schema, passed, sent, { maxErrors: 1 }).coerced !== undefined
   );
-  return getVariableValues(schema, definitions, sent, { maxErrors: 1 }).coerced !== undefined;
 }

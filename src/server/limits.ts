@@ -57,10 +57,11 @@ export function limitRules() {
   ];
 }
 
-/** QUERY_TOO_COMPLEX past the cost or the node limit, naming the field that yields the most. */
+/** True past the cost or the node limit. */
 const overLimits = (cost: QueryCost, maxNodes: number): boolean =>
   cost.cost > LIMITS.cost || cost.nodes > maxNodes;
 
+/** QUERY_TOO_COMPLEX past the cost or the node limit, naming the field that yields the most. */
 function refuseOverLimits(cost: QueryCost, maxNodes: number): void {
   const field = cost.field ?? undefined;
   if (cost.cost > LIMITS.cost)
