@@ -22,6 +22,7 @@ import {
   startBareApollo,
   startServer,
   type ServerProcess,
+  jinduEnv,
 } from './server-process.js';
 import { median, meets, spread, table, type Figure } from './summary.js';
 import { measureS11, type S11Context } from './s11.js';
@@ -176,22 +177,14 @@ async function copyWritesForRaw(): Promise<void> {
   }
 }
 
-const serverEnv = (
-  file: string,
-  keptAnswers: boolean,
-  keptForecasts: boolean,
-): NodeJS.ProcessEnv => ({
-  ...process.env,
-  JINDU_ANSWER_CACHE: String(keptAnswers),
-  JINDU_FORECAST_CACHE: String(keptForecasts),
-  DATABASE_URL: `sqlite:${file}`,
-  JINDU_SEED: 'none',
-  JINDU_RATE_LIMIT: '0',
-  // The 10,000-workstream dashboard holds ~190,000 values, past the default node limit of
-  // 100,000 (README, Limits); the bench raises it as a deployment serving such trees would.
-  JINDU_MAX_NODES: '500000',
-  NODE_ENV: 'production',
-});
+const serverEnv = (file: string, keptAnswers: boolean, keptForecasts: boolean): NodeJS.ProcessEnv =>
+  jinduEnv(file, {
+    JINDU_ANSWER_CACHE: String(keptAnswers),
+    JINDU_FORECAST_CACHE: String(keptForecasts),
+    // The 10,000-workstream dashboard holds ~190,000 values, past the default node limit of
+    // 100,000 (README, Limits); the bench raises it as a deployment serving such trees would.
+    JINDU_MAX_NODES: '500000',
+  });
 const pinnedCore = core < 0 ? 0 : core;
 /**
  * A Jindu server as `npm start` runs it (compiled), on `file`, pinned with the others. Cold

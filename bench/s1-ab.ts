@@ -9,6 +9,7 @@ import {
   startBareApollo,
   startServer,
   type ServerProcess,
+  jinduEnv,
 } from './server-process.js';
 
 const HELP = `node --import @swc-node/register/esm-register bench/s1-ab.ts [options]
@@ -56,14 +57,7 @@ for (const [i, build] of builds.entries()) {
     await startServer({
       name: build.name,
       args: [join(build.dir, 'src/cli/main.js'), 'serve'],
-      env: {
-        ...process.env,
-        DATABASE_URL: `sqlite:${join(dir, `jindu-${i}.sqlite`)}`,
-        JINDU_SEED: 'none',
-        JINDU_RATE_LIMIT: '0',
-        NODE_ENV: 'production',
-        LOG_LEVEL: build.level,
-      },
+      env: jinduEnv(join(dir, `jindu-${i}.sqlite`), { LOG_LEVEL: build.level }),
       core: 0,
       logFile: join(dir, `jindu-${i}.log`),
     }),

@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { generateHistory } from './history.js';
 import { runLoad, type LoadResult } from './load.js';
 import { checkDashboard, dashboardQuery, sameAs } from './queries.js';
-import { pinLoadGenerator, startServer, type ServerProcess } from './server-process.js';
+import { pinLoadGenerator, startServer, type ServerProcess, jinduEnv } from './server-process.js';
 import { generateInitiative } from './synthetic-data.js';
 
 const HELP = `node --import @swc-node/register/esm-register bench/s11-ab.ts [options]
@@ -100,15 +100,7 @@ try {
         await startServer({
           name: `build ${b} file ${i}`,
           args: [join(dist, 'src/cli/main.js'), 'serve'],
-          env: {
-            ...process.env,
-            JINDU_ANSWER_CACHE: 'false',
-            DATABASE_URL: `sqlite:${copy}`,
-            JINDU_SEED: 'none',
-            JINDU_RATE_LIMIT: '0',
-            NODE_ENV: 'production',
-            LOG_LEVEL: 'warn',
-          },
+          env: jinduEnv(copy, { JINDU_ANSWER_CACHE: 'false', LOG_LEVEL: 'warn' }),
           core,
           logFile: join(dir, `b${b}-${i}.log`),
         }),

@@ -7,7 +7,7 @@ import { backgroundWrites } from './background-writes.js';
 import { generateHistory } from './history.js';
 import { checkDashboard, dashboardQuery } from './queries.js';
 import { forecastQuery, historyQuery } from './s12.js';
-import { pinLoadGenerator, startServer, type ServerProcess } from './server-process.js';
+import { pinLoadGenerator, startServer, type ServerProcess, jinduEnv } from './server-process.js';
 import { median } from './summary.js';
 import { generateInitiative } from './synthetic-data.js';
 
@@ -91,15 +91,7 @@ try {
     const server = await startServer({
       name: `Jindu (${root})`,
       args: [join(root, 'dist/src/cli/main.js'), 'serve'],
-      env: {
-        ...process.env,
-        JINDU_ANSWER_CACHE: 'false',
-        JINDU_FORECAST_CACHE: String(kept),
-        DATABASE_URL: `sqlite:${file}`,
-        JINDU_SEED: 'none',
-        JINDU_RATE_LIMIT: '0',
-        NODE_ENV: 'production',
-      },
+      env: jinduEnv(file, { JINDU_ANSWER_CACHE: 'false', JINDU_FORECAST_CACHE: String(kept) }),
       core: Math.max(core, 0),
       logFile: join(dir, `s12-${i}.log`),
     });

@@ -52,6 +52,19 @@ async function freePort(): Promise<number> {
 
 const livez = async (url: string) => (await fetch(`${url}/livez`)).ok;
 
+/**
+ * A Jindu server's environment as the bench runs one: as `npm start` runs it (production), on
+ * the SQLite file `file`, with no seed and no rate limit, and `extra` on top.
+ */
+export const jinduEnv = (file: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => ({
+  ...process.env,
+  DATABASE_URL: `sqlite:${file}`,
+  JINDU_SEED: 'none',
+  JINDU_RATE_LIMIT: '0',
+  NODE_ENV: 'production',
+  ...extra,
+});
+
 export function cpuNsOf(pid: number): number {
   let total = 0;
   for (const tid of readdirSync(`/proc/${pid}/task`)) {

@@ -6,7 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { aloneOptions, finish } from './alone-cli.js';
 import { runLoad, type LoadResult } from './load.js';
 import { StatusUpdates } from './queries.js';
-import { pinLoadGenerator, startServer, type ServerProcess } from './server-process.js';
+import { pinLoadGenerator, startServer, type ServerProcess, jinduEnv } from './server-process.js';
 import { median, spread } from './summary.js';
 import type { GeneratedInitiative, InitiativeSpec } from './synthetic-data.js';
 
@@ -97,13 +97,7 @@ async function startBuild(root: string, n: number): Promise<Build> {
   const server = await startServer({
     name: `Jindu (${root})`,
     args: [join(root, 'dist/src/cli/main.js'), 'serve'],
-    env: {
-      ...process.env,
-      DATABASE_URL: `sqlite:${file}`,
-      JINDU_SEED: 'none',
-      JINDU_RATE_LIMIT: '0',
-      NODE_ENV: 'production',
-    },
+    env: jinduEnv(file),
     core: Math.max(core, 0),
     logFile: join(dir, `writes-${n}.log`),
   });
