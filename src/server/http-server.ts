@@ -99,8 +99,13 @@ export function createHttpServer(deps: HttpDeps): Server {
     });
     handle(req, res, deps, graphiql, dashboard).catch((err: unknown) => {
       if (err instanceof HttpError) {
+        // After a body too large, what is left of it is not read: the connection ends here.
         const headers: Record<string, string> =
-          err.status === 401 ? { 'www-authenticate': 'Bearer' } : {};
+          err.status === 401
+            ? { 'www-authenticate': 'Bearer' }
+            : err.status === 413
+              ? { connection: 'close' }
+              : {};
         return sendJsonError(res, err.status, err.code, err.message, headers);
       }
       if (isClientAbort(err, req)) {
