@@ -141,6 +141,12 @@ function hasNul(document: DocumentNode): boolean {
 /** What is known of a parsed document for good (Apollo hands back the same object for the same text). */
 interface DocumentFacts {
   readonly hasNul: boolean;
+  /**
+   * The cost of its operations that declare no variable and read no list size (`{ __typename }`,
+   * a page by id, a query with its arguments written in), by operation name: the same on every
+   * request, so it is worked out once.
+   */
+  readonly fixedCosts: Map<string, QueryCost>;
 }
 
 /** Checks each operation before it runs: anonymous writes, query cost, the client's rate. */
@@ -152,7 +158,7 @@ export function limitsPlugin(
   const facts = new WeakMap<DocumentNode, DocumentFacts>();
   const factsOf = (document: DocumentNode): DocumentFacts => {
     let known = facts.get(document);
-    if (!known) facts.set(document, (known = { hasNul: hasNul(document) }));
+    if (!known) facts.set(document, (known = { hasNul: hasNul(document), fixedCosts: new Map() }));
     return known;
   };
   return {
@@ -183,16 +189,23 @@ export function limitsPlugin(
           // complex. A write's input object is checked only before a refusal, so that it too is
           // BAD_USER_INPUT rather than a refusal; within the limits it is charged like any request.
           const sent = request.variables ?? {};
-          const coerced = operation ? costVariables(schema, operation, sent) : sent;
-          if (!coerced) return;
           const refusable = () => !operation || inputsFit(schema, operation, sent);
-          const costWith = (sizes: ListSizes) =>
-            queryCost(schema, document, coerced, request.operationName ?? undefined, sizes);
-          // Most documents (`{ __typename }`, pages, mutations) cost the same whatever the data:
-          // charged with sizes that no list read, they need no entity manager and no statement.
-          const probe = sizesProbe();
-          const free = costWith(probe.sizes);
-          const cost = probe.touched() ? costWith(await listSizes(contextValue.em)) : free;
+          const fixed = operation?.variableDefinitions?.length === 0 ? known.fixedCosts : undefined;
+          const name = request.operationName ?? '';
+          let cost = fixed?.get(name);
+          if (!cost) {
+            const coerced = operation ? costVariables(schema, operation, sent) : sent;
+            if (!coerced) return;
+            const costWith = (sizes: ListSizes) =>
+              queryCost(schema, document, coerced, request.operationName ?? undefined, sizes);
+            // Most documents (`{ __typename }`, pages, mutations) cost the same whatever the
+            // data: charged with sizes that no list read, they need no entity manager and no
+            // statement.
+            const probe = sizesProbe();
+            cost = costWith(probe.sizes);
+            if (probe.touched()) cost = costWith(await listSizes(contextValue.em));
+            else fixed?.set(name, cost);
+          }
           if (overLimits(cost, answer.maxNodes)) {
             if (!refusable()) return;
             refuseOverLimits(cost, answer.maxNodes);

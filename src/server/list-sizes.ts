@@ -26,6 +26,11 @@ export interface ListSizes {
     readonly workstreams: number;
     readonly byKey: ReadonlyMap<string, number>;
   };
+  /**
+   * The time a series without `to` ends at (epoch ms). Part of the sizes so that a cost that
+   * reads the clock is known to, and is not kept as a fixed cost of its document (limits.ts).
+   */
+  readonly now: number;
 }
 
 /** Root fields that read a past tree when given `asOf` or `knownAt`. */
@@ -94,18 +99,19 @@ const SIZES: Record<string, (s: ListSizes, via: string) => number> = {
 };
 
 /** A series (progressHistory) is as long as its range and step say: N points, N × selection. */
-function seriesSize(args: Record<string, unknown>): number {
+function seriesSize(args: Record<string, unknown>, sizes: ListSizes): number {
   const time = (v: unknown, fallback: number) =>
     v instanceof Date ? v.getTime() : typeof v === 'string' ? Date.parse(v) : fallback;
   const from = time(args.from, NaN);
-  const to = time(args.to, Date.now());
+  const to =
+    args.to instanceof Date || typeof args.to === 'string' ? time(args.to, NaN) : sizes.now;
   // Variables reach the cost model uncoerced: anything but a known step is refused as it runs.
   const every = (args.every ?? 'WEEK') as SeriesEvery;
   if (!SERIES_EVERY.includes(every)) return 1;
   if (!Number.isFinite(from) || !Number.isFinite(to) || from > to) return 1; // refused as it runs
   return Math.min(seriesLength(from, to, every), MAX_SERIES_POINTS);
 }
-const ARG_SIZES: Record<string, (args: Record<string, unknown>) => number> = {
+const ARG_SIZES: Record<string, (args: Record<string, unknown>, sizes: ListSizes) => number> = {
   'Initiative.progressHistory': seriesSize,
   'Workstream.progressHistory': seriesSize,
 };
@@ -136,7 +142,7 @@ export function listSizeOf(
   args: Record<string, unknown> = {},
 ): number {
   const byArgs = ARG_SIZES[`${typeName}.${field}`];
-  if (byArgs) return byArgs(args);
+  if (byArgs) return byArgs(args, sizes);
   const own = SIZES[`${typeName}.${field}`];
   if (own) return Math.max(0, own(sizes, via));
   if (field === 'userErrors') return MAX_BULK; // one per bulk entry at most
@@ -164,6 +170,9 @@ export function sizesProbe(): { sizes: ListSizes; touched: () => boolean } {
       },
       get ever() {
         return read({ workstreams: 0, byKey: new Map<string, number>() });
+      },
+      get now() {
+        return read(Date.now());
       },
     },
     touched: () => touched,
@@ -196,6 +205,7 @@ export function listSizes(em: Em): Promise<ListSizes> {
       workstreams: Math.max(0, ...byKey.values()),
       byKey,
       ever: { workstreams: Math.max(0, ...everByKey.values()), byKey: everByKey },
+      now,
     };
   })();
   kept.set(key, { at: now, sizes });

@@ -88,6 +88,7 @@ describe('hostile queries on a 100,000-item initiative (R8)', () => {
       workstreams: 1_110,
       byKey,
       ever: { workstreams: 1_110, byKey },
+      now: Date.now(),
     };
     const fits = (n: number) => {
       const { cost, nodes } = queryCost(schema, parse(query(n)), {}, undefined, sizes);

@@ -36,6 +36,7 @@ const sizes = {
       ['small', 500],
     ]),
   },
+  now: Date.now(),
 };
 const costOf = async (query: string, variables: Record<string, unknown> = {}) =>
   queryCost(await jinduSchema(), parse(query), variables, undefined, sizes);

@@ -1,9 +1,11 @@
 import type { AddressInfo } from 'node:net';
-import { Lexer, Source, TokenKind } from 'graphql';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Lexer, parse, Source, TokenKind } from 'graphql';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { week20Seed } from '../../seeds/week-20.seed.js';
 import { loadSeed } from '../../src/services/load-seed.js';
 import { createHttpServer } from '../../src/server/http-server.js';
+import { queryCost } from '../../src/server/cost-model.js';
+import { jinduSchema } from '../../src/graphql/schema.js';
 import { startHttpApp, type HttpTestApp } from '../helpers/http-app.js';
 import { silentLog } from '../helpers/test-app.js';
 
@@ -107,6 +109,52 @@ describe('API limits at their edges (R1)', () => {
     const goodInput = await app.post(costlyWrite, { in: { itemId: 'x', status: 'DONE' } });
     expect(goodInput.status).toBe(400);
     expect(codeOf(goodInput)).toBe('QUERY_TOO_COMPLEX');
+  });
+
+  it('keeps the cost of a document without variables, but not of one whose cost follows the clock', async () => {
+    // A kept cost refuses as the first one did.
+    const inline = `{ node(id: "${leaf}") { ... on Workstream {
+      items(first: 98) { nodes { history(first: 50) { nodes { kind } } } }
+      count: items(first: 2) { totalCount } } } }`;
+    for (let i = 0; i < 2; i++)
+      expect((await app.post(inline)).body.errors[0].extensions.cost).toBe(10_001);
+    // A series without \`to\` ends now, so the same text yields more nodes as days pass: on a
+    // server that takes 2,000 nodes, the first request fits and the one three days later not.
+    const small = await startHttpApp('sqlite', { maxNodes: 2_000 });
+    try {
+      await loadSeed({ em: small.em(), initiatives: week20Seed });
+      const tree = await small.post('{ initiative(key: "hive") { workstreams { id } } }');
+      const node = tree.body.data.initiative.workstreams[0].id;
+      const schema = await jinduSchema();
+      const sizes = (now: number) => ({
+        initiatives: 1,
+        workstreams: 0,
+        byKey: new Map<string, number>(),
+        ever: { workstreams: 0, byKey: new Map<string, number>() },
+        now,
+      });
+      const series = (from: number) =>
+        `{ node(id: "${node}") { ... on Workstream { progressHistory(from: "${new Date(from).toISOString()}", every: DAY) { at byStatus { status count } } } } }`;
+      const nodesAt = (from: number, now: number) =>
+        queryCost(schema, parse(series(from)), {}, undefined, sizes(now)).nodes;
+      const day = 86_400_000;
+      // Ahead of the clock: the sizes read before (kept for a second) are older than it.
+      const now = Date.now() + 30 * day;
+      let back = 1;
+      while (nodesAt(now - back * day, now + 3 * day) <= 2_000) back++;
+      const from = now - back * day;
+      expect(nodesAt(from, now)).toBeLessThanOrEqual(2_000);
+      vi.useFakeTimers({ toFake: ['Date'], now });
+      const first = await small.post(series(from));
+      expect(first.body.errors, JSON.stringify(first.body.errors)).toBeUndefined();
+      vi.setSystemTime(now + 3 * day);
+      const later = await small.post(series(from));
+      expect(codeOf(later)).toBe('QUERY_TOO_COMPLEX');
+      expect(later.body.errors[0].extensions.nodes).toBe(nodesAt(from, now + 3 * day));
+    } finally {
+      vi.useRealTimers();
+      await small.close();
+    }
   });
 
   it('takes page sizes 1–100 only', async () => {

@@ -400,6 +400,7 @@ describe('the cost model charges the report model’s lists by their bounds', ()
     workstreams: 50,
     byKey: new Map([['x', 50]]),
     ever: { workstreams: 60, byKey: new Map([['x', 60]]) },
+    now: Date.now(),
   };
   const costOf = async (query: string) =>
     queryCost(await jinduSchema(), parse(query), {}, undefined, sizes);
