@@ -1,5 +1,4 @@
 import { ITEM_EVENT_TYPES, type ChangeEvent } from './change-events.js';
-import type { EventDelta } from './event-deltas.js';
 import {
   figureChanges,
   INITIATIVE_NODE,
@@ -8,7 +7,7 @@ import {
 } from './live-events.js';
 import { creditOfTally, manualFigure } from './rollup.js';
 import type { RollupPolicy } from './rollup-policy.js';
-import { applyDelta, emptyTally, type Tally } from './tally.js';
+import { applyDelta, emptyTally, type Tally, type TallyDelta } from './tally.js';
 
 const ITEM_ONLY: ReadonlySet<ChangeEvent['type']> = new Set([
   ...ITEM_EVENT_TYPES,
@@ -40,7 +39,8 @@ export function idsOfPath(path: string): number[] {
 export function figuresFromDeltas(
   previous: ReadonlyMap<number, FigureValue>,
   events: readonly ChangeEvent[],
-  deltas: readonly EventDelta[],
+  /** The write's counter deltas, one per item change or already summed per workstream. */
+  deltas: readonly { readonly workstreamId: number; readonly delta: TallyDelta }[],
   pathOf: (workstreamId: number) => readonly number[] | undefined,
   policy: RollupPolicy,
 ): FigureChange[] | null {

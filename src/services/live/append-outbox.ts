@@ -20,7 +20,7 @@ import {
   type RecordedChanges,
 } from '../../db/queries/write-record.queries.js';
 import type { InitiativeRecord } from '../../db/records.js';
-import { deltasOf } from '../../domain/event-deltas.js';
+import type { MergedDelta } from '../../domain/tally.js';
 import { figuresFromDeltas, itemsOnly } from '../../domain/live-figures.js';
 import { resolvePolicy } from '../../domain/rollup-policy.js';
 import { buildTree } from '../load-initiative-tree.js';
@@ -39,6 +39,8 @@ import { buildTree } from '../load-initiative-tree.js';
 export async function appendOutbox(
   tem: Em,
   events: readonly ChangeEvent[],
+  /** The events' counter deltas, summed per initiative, workstream and status (record-events.ts). */
+  counters: ReadonlyMap<number, readonly MergedDelta[]>,
   actor: string,
   now: Date,
   recorded: RecordedChanges,
@@ -58,7 +60,11 @@ export async function appendOutbox(
   for (const [n, initiativeId] of initiatives.entries()) {
     const { events: own, changeIds } = byInitiative.get(initiativeId)!;
     const revision = recorded.revisions.get(initiativeId)!;
-    const { events: figures, states, folded } = await publishFigures(tem, initiativeId, own);
+    const {
+      events: figures,
+      states,
+      folded,
+    } = await publishFigures(tem, initiativeId, own, counters.get(initiativeId) ?? []);
     published.push({ initiativeId, changes: states, folded });
     const event: LiveEvent = {
       seq: last - initiatives.length + 1 + n,
@@ -103,9 +109,9 @@ async function publishFigures(
   tem: Em,
   initiativeId: number,
   events: readonly ChangeEvent[],
+  deltas: readonly MergedDelta[],
 ): Promise<Published> {
   if (itemsOnly(events)) {
-    const deltas = deltasOf(events);
     const ids = [
       ...deltas.map((d) => d.workstreamId),
       ...events.flatMap((e) => (e.type === 'WorkstreamCreated' ? [e.workstreamId] : [])),

@@ -55,10 +55,8 @@ export async function recordEvents(
     events.map((e) => toLogRow(e, actor, now)),
     initiatives,
   );
-  return {
-    outbox: await appendOutbox(tem, events, actor, now, recorded),
-    counters: new Map(tally),
-  };
+  const counters = new Map(tally);
+  return { outbox: await appendOutbox(tem, events, counters, actor, now, recorded), counters };
 }
 
 export interface RecordedEvents {

@@ -12,7 +12,13 @@ import {
 } from '../../../src/domain/live-events.js';
 import { resolvePolicy } from '../../../src/domain/rollup-policy.js';
 import { foldTree } from '../../../src/domain/rollup.js';
-import { applyDelta, emptyTally, itemDelta, type Tally } from '../../../src/domain/tally.js';
+import {
+  applyDelta,
+  emptyTally,
+  itemDelta,
+  mergeDeltas,
+  type Tally,
+} from '../../../src/domain/tally.js';
 
 // 1 ─ 2 ─ 4
 //   └ 3 (manual 40%)   5 (top level)
@@ -64,6 +70,11 @@ describe('figure changes from counter deltas', () => {
             const folded = fold(tallies);
             const fast = figuresFromDeltas(published, [], deltas, (id) => PATHS[id], policy)!;
             expect(fast).toEqual(figureChanges(published, folded, folded.keys()));
+            // The pipeline passes them summed per workstream and status: the same figures.
+            const merged = mergeDeltas(deltas);
+            expect(figuresFromDeltas(published, [], merged, (id) => PATHS[id], policy)).toEqual(
+              fast,
+            );
             for (const c of fast) published.set(c.nodeId, c.after!);
             published = new Map(published);
           }
