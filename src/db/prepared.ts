@@ -98,11 +98,14 @@ export const nativeSqlite = (em: Em): Promise<Database> =>
 /**
  * Inside a SQLite transaction, statements of a write run straight on the native connection
  * (the transaction holds it, so nothing else runs in between), skipping the ORM's and the query
- * builder's layers. Everywhere else (outside a transaction, PostgreSQL) through MikroORM.
+ * builder's layers. Everywhere else (outside a transaction, PostgreSQL) through MikroORM: null.
+ * Synchronous once the connection has said which native connection it holds (sqlite-driver.ts):
+ * asking MikroORM costs two awaits per statement, a dozen statements a write.
  */
-async function transactionKept(em: Em, sql: string): Promise<Statement | null> {
+function transactionKept(em: Em, sql: string): Statement | null | Promise<Statement> {
   if (!em.isInTransaction() || dialectOf(em) !== 'sqlite') return null;
-  return keptStatement(await nativeSqlite(em), sql);
+  const db = (em.getConnection() as { native?: Database }).native;
+  return db ? keptStatement(db, sql) : nativeSqlite(em).then((d) => keptStatement(d, sql));
 }
 
 /** One statement run once per parameter list, in order (a bulk update's rows). */
@@ -111,7 +114,8 @@ export async function transactionStatementForEach(
   sql: string,
   paramLists: readonly (readonly unknown[])[],
 ): Promise<void> {
-  const statement = await transactionKept(em, sql);
+  const kept = transactionKept(em, sql);
+  const statement = kept instanceof Promise ? await kept : kept; // no turn when known
   if (!statement) {
     for (const params of paramLists) await em.execute(sql, params as unknown[], 'run');
     return;
@@ -125,7 +129,8 @@ export async function transactionStatement(
   params: readonly unknown[],
   method: 'all' | 'run',
 ): Promise<Record<string, unknown>[]> {
-  const statement = await transactionKept(em, sql);
+  const kept = transactionKept(em, sql);
+  const statement = kept instanceof Promise ? await kept : kept; // no turn when known
   if (!statement) {
     const result = await em.execute(sql, params as unknown[], method);
     return method === 'all' ? (result as Record<string, unknown>[]) : [];
@@ -144,7 +149,8 @@ export async function transactionInsert(
   sql: string,
   params: readonly unknown[],
 ): Promise<{ changes: number; lastRowid: number } | null> {
-  const statement = await transactionKept(em, sql);
+  const kept = transactionKept(em, sql);
+  const statement = kept instanceof Promise ? await kept : kept; // no turn when known
   if (!statement) return null;
   const { changes, lastInsertRowid } = statement.run(...bound(params));
   return { changes, lastRowid: Number(lastInsertRowid) };

@@ -26,13 +26,16 @@ export class KeptStatementsConnection extends SqliteConnection {
   /** The figures last published, kept between writes (published-figures.ts). */
   publishedFigures: PublishedFigures | undefined = undefined;
 
+  /** The native connection, once made: what a write's kept statements run on (prepared.ts). */
+  native: Database | undefined = undefined;
+
   /**
    * The query builder prepares `begin` and `commit` anew for every transaction: kept too, and
    * told to what keeps state across transactions (the commit count, the published figures).
    */
   override createKyselyDialect(options: Parameters<SqliteConnection['createKyselyDialect']>[0]) {
     const dialect = super.createKyselyDialect(options);
-    const db = (this as unknown as { database: Database }).database;
+    const db = (this.native = (this as unknown as { database: Database }).database);
     const prepare = db.prepare.bind(db);
     const figures = (this.publishedFigures = new PublishedFigures(db));
     const control = new Map<string, ReturnType<Database['prepare']>>();
