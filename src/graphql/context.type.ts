@@ -14,6 +14,11 @@ export interface Context {
    * first use): what a write forgets afterwards, without making them just to clear them.
    */
   loadersIfMade?(): Loaders | undefined;
+  /**
+   * What a write starts from: the request's fork if it made one, else the root entity manager.
+   * The write pipeline forks it for its transaction, so a write need not fork twice.
+   */
+  writeEm?(): Em;
   readonly principal: Principal;
   /** The change log's actor: the token's name. */
   readonly actor: string;

@@ -16,7 +16,7 @@ export function writeContextOf(
   idempotencyKey?: string | null,
 ): WriteContext {
   return {
-    em: ctx.em,
+    em: ctx.writeEm?.() ?? ctx.em,
     actor: ctx.actor,
     scope,
     idempotency: idempotencyOf(ctx, idempotencyKey),

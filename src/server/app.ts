@@ -73,6 +73,10 @@ class RequestContext implements Context {
   loadersIfMade(): Loaders | undefined {
     return this.made;
   }
+
+  writeEm(): Em {
+    return this.forked ?? (this.orm.em as Em);
+  }
 }
 
 /** Builds the server around an open ORM; listens only when asked (tests can import freely). */

@@ -1,6 +1,7 @@
 import {
   DeadlockException,
   LockWaitTimeoutException,
+  TransactionPropagation,
   UniqueConstraintViolationException,
 } from '@mikro-orm/core';
 import type { Em } from '../db/orm.js';
@@ -17,12 +18,15 @@ const MAX_ATTEMPTS = 6;
 export async function inTransaction<T>(em: Em, work: (tem: Em) => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      // `transactional` runs `work` on a fork of its own: a request's manager (the usual caller)
-      // is not forked first as well (a fork costs a new unit of work and two configuration
-      // writes). The global manager still is, so that the transaction never joins one that an
-      // async context around the call may hold.
-      const base = em.global ? em.fork() : em;
-      return await base.transactional((tem) => work(tem as Em));
+      // `transactional` runs `work` on a fork of its own, so the caller's manager is not forked
+      // first as well (a fork costs a new unit of work and two configuration writes). On the
+      // global manager (a GraphQL write that read nothing before: write-context.ts) the
+      // transaction is a new one whatever an async context around the call may hold, never
+      // joined to it; a request's or a caller's manager nests in its open transaction, if any.
+      return await em.transactional(
+        (tem) => work(tem as Em),
+        em.global ? { propagation: TransactionPropagation.REQUIRES_NEW } : undefined,
+      );
     } catch (err) {
       const retryable =
         err instanceof DeadlockException ||

@@ -16,7 +16,7 @@ export interface Touched {
  * scope or the actor (no default that means "everywhere").
  */
 export interface WriteContext {
-  /** A request-scoped entity manager; the pipeline forks it for the transaction. */
+  /** A request's entity manager, or the root one; the pipeline forks it for the transaction. */
   readonly em: Em;
   /** The change log's actor: a token's name, or `seed` / `cli`. */
   readonly actor: string;
