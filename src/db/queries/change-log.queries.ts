@@ -2,7 +2,7 @@ import type { ItemStatus } from '../../domain/item-status.js';
 import type { ChangeLogRow } from '../change-log-row.js';
 import type { Em } from '../orm.js';
 import { transactionInsert, transactionStatement } from '../prepared.js';
-import { placeholders } from './sql.js';
+import { placeholders, textPerRowCount } from './sql.js';
 
 const COLUMNS = `initiative_id, workstream_id, item_id, kind, from_status, from_percent, to_status,
   to_percent, weight, version, data, actor, note, effective_at, recorded_at`;
@@ -38,11 +38,14 @@ function paramsOf(rows: readonly ChangeLogRow[]): unknown[] {
 
 /** One insert of up to CHANGE_LOG_CHUNK rows, returning the new ids. */
 export function changeLogInsert(rows: readonly ChangeLogRow[]): { sql: string; params: unknown[] } {
-  return { sql: `${insertOf(rows)} returning id`, params: paramsOf(rows) };
+  return { sql: insertReturningText(rows.length), params: paramsOf(rows) };
 }
 
-const insertOf = (rows: readonly ChangeLogRow[]) =>
-  `insert into change_log (${COLUMNS}) values ${rows.map(() => PER_ROW).join(', ')}`;
+const insertText = textPerRowCount(
+  (n) => `insert into change_log (${COLUMNS}) values ${Array(n).fill(PER_ROW).join(', ')}`,
+);
+const insertReturningText = textPerRowCount((n) => `${insertText(n)} returning id`);
+const insertOf = (rows: readonly ChangeLogRow[]) => insertText(rows.length);
 
 /**
  * Appends rows to the change log in the caller's transaction: one statement per 500 rows.

@@ -3,7 +3,7 @@ import type { TallyDelta } from '../../domain/tally.js';
 import { dialectOf, type Dialect, type Em } from '../orm.js';
 import { ITEM_COLUMNS, toItem, type ItemRecord } from '../records.js';
 import { transactionStatement, transactionStatementForEach } from '../prepared.js';
-import { placeholders } from './sql.js';
+import { placeholders, textPerRowCount } from './sql.js';
 
 /**
  * Reads items by id; an item whose workstream is deleted counts as deleted. Inside a PostgreSQL
@@ -166,25 +166,29 @@ export function tallyUpsert(
   initiativeId: number,
   deltas: readonly { readonly workstreamId: number; readonly delta: TallyDelta }[],
 ): { sql: string; params: unknown[] } {
-  const values = deltas.map(() => '(?, ?, ?, ?, ?, ?)').join(', ');
-  const params = deltas.flatMap(({ workstreamId, delta }) => [
-    workstreamId,
-    delta.status,
-    initiativeId,
-    delta.items,
-    delta.weight,
-    delta.percentWeight,
-  ]);
-  return {
-    sql: `insert into workstream_tally (workstream_id, status, initiative_id, items, weight, percent_weight)
-     values ${values}
+  const params: unknown[] = [];
+  for (const { workstreamId, delta } of deltas)
+    params.push(
+      workstreamId,
+      delta.status,
+      initiativeId,
+      delta.items,
+      delta.weight,
+      delta.percentWeight,
+    );
+  return { sql: tallyUpsertText(deltas.length), params };
+}
+
+const tallyUpsertText = textPerRowCount(
+  (
+    n,
+  ) => `insert into workstream_tally (workstream_id, status, initiative_id, items, weight, percent_weight)
+     values ${Array(n).fill('(?, ?, ?, ?, ?, ?)').join(', ')}
      on conflict (workstream_id, status) do update set
        items = workstream_tally.items + excluded.items,
        weight = workstream_tally.weight + excluded.weight,
        percent_weight = workstream_tally.percent_weight + excluded.percent_weight`,
-    params,
-  };
-}
+);
 
 /** Applies counter deltas with atomic upserts (`items = items + n`): no read, no lost update. */
 export async function applyTallyDeltas(

@@ -1,7 +1,7 @@
 import type { FigureChange, FigureValue, LiveEvent } from '../../domain/live-events.js';
 import { dialectOf, type Em } from '../orm.js';
 import { transactionStatement } from '../prepared.js';
-import { placeholders } from './sql.js';
+import { placeholders, textPerRowCount } from './sql.js';
 
 /** The doorbell's channel: NOTIFY'd in the write's transaction, so it rings at commit. */
 export const OUTBOX_CHANNEL = 'jindu_outbox';
@@ -78,6 +78,12 @@ export async function readFigureStates(
 }
 
 const FIGURE_ROWS_PER_STATEMENT = 1000;
+const figureUpsertText = textPerRowCount(
+  (n) => `insert into figure_state (initiative_id, node_id, credit, counted, total)
+       values ${Array(n).fill('(?, ?, ?, ?, ?)').join(', ')}
+       on conflict (initiative_id, node_id) do update set
+         credit = excluded.credit, counted = excluded.counted, total = excluded.total`,
+);
 
 /** Records the figures just published: the next write's "before". */
 export async function writeFigureStates(
@@ -100,19 +106,10 @@ export function figureStateWrites(
   // In slices: a whole tree's figures at once would pass the databases' limits on parameters.
   for (let at = 0; at < kept.length; at += FIGURE_ROWS_PER_STATEMENT) {
     const slice = kept.slice(at, at + FIGURE_ROWS_PER_STATEMENT);
-    statements.push({
-      sql: `insert into figure_state (initiative_id, node_id, credit, counted, total)
-       values ${slice.map(() => '(?, ?, ?, ?, ?)').join(', ')}
-       on conflict (initiative_id, node_id) do update set
-         credit = excluded.credit, counted = excluded.counted, total = excluded.total`,
-      params: slice.flatMap((c) => [
-        initiativeId,
-        c.nodeId,
-        c.after!.credit,
-        c.after!.counted,
-        c.after!.total,
-      ]),
-    });
+    const params: unknown[] = [];
+    for (const c of slice)
+      params.push(initiativeId, c.nodeId, c.after!.credit, c.after!.counted, c.after!.total);
+    statements.push({ sql: figureUpsertText(slice.length), params });
   }
   if (gone.length > 0) {
     statements.push({
