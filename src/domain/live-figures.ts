@@ -5,9 +5,9 @@ import {
   type FigureChange,
   type FigureValue,
 } from './live-events.js';
-import { creditOfTally, manualFigure } from './rollup.js';
+import { addCreditOf, manualFigure } from './rollup.js';
 import type { RollupPolicy } from './rollup-policy.js';
-import { applyDelta, emptyTally, type Tally, type TallyDelta } from './tally.js';
+import type { TallyDelta } from './tally.js';
 
 const ITEM_ONLY: ReadonlySet<ChangeEvent['type']> = new Set([
   ...ITEM_EVENT_TYPES,
@@ -71,19 +71,17 @@ export function figuresFromDeltas(
     const { credit, counted } = manualFigure(manual);
     if (!add(e.workstreamId, credit, counted, 0)) return null;
   }
-  // A workstream's deltas summed first (its figure is linear in its counters), so each path
-  // is walked once however many of its items changed.
-  const tallies = new Map<number, { tally: Tally; items: number }>();
+  // A workstream's deltas summed first (its figure is linear in its counters, in whole
+  // micro-items: addCreditOf), so each path is walked once however many of its items changed.
+  const sums = new Map<number, { credit: number; counted: number; items: number }>();
   for (const { workstreamId, delta } of deltas) {
-    let own = tallies.get(workstreamId);
-    if (!own) tallies.set(workstreamId, (own = { tally: emptyTally(), items: 0 }));
-    applyDelta(own.tally, delta);
+    let own = sums.get(workstreamId);
+    if (!own) sums.set(workstreamId, (own = { credit: 0, counted: 0, items: 0 }));
+    addCreditOf(own, policy[delta.status], delta);
     own.items += delta.items;
   }
-  for (const [workstreamId, { tally, items }] of tallies) {
-    const { credit, counted } = creditOfTally(tally, policy);
+  for (const [workstreamId, { credit, counted, items }] of sums)
     if (!add(workstreamId, credit, counted, items)) return null;
-  }
   return figureChanges(previous, next, next.keys());
 }
 

@@ -1,5 +1,5 @@
 import { ITEM_STATUSES, assertNever } from './item-status.js';
-import type { RollupPolicy } from './rollup-policy.js';
+import type { CreditRule, RollupPolicy } from './rollup-policy.js';
 import { addTally, emptyTally, type Tally } from './tally.js';
 import { UNITS_PER_ITEM, UNITS_PER_PERCENT_WEIGHT } from './units.js';
 
@@ -51,30 +51,38 @@ export function creditOfTally(
   tally: Readonly<Tally>,
   policy: RollupPolicy,
 ): { credit: number; counted: number } {
-  let credit = 0;
-  let counted = 0;
-  for (const status of ITEM_STATUSES) {
-    const t = tally[status];
-    const rule = policy[status];
-    switch (rule) {
-      case 'FULL':
-        credit += t.weight * UNITS_PER_ITEM;
-        counted += t.weight * UNITS_PER_ITEM;
-        break;
-      case 'PERCENT':
-        credit += t.percentWeight * UNITS_PER_PERCENT_WEIGHT;
-        counted += t.weight * UNITS_PER_ITEM;
-        break;
-      case 'ZERO':
-        counted += t.weight * UNITS_PER_ITEM;
-        break;
-      case 'EXCLUDED':
-        break;
-      default:
-        assertNever(rule);
-    }
+  const sum = { credit: 0, counted: 0 };
+  for (const status of ITEM_STATUSES) addCreditOf(sum, policy[status], tally[status]);
+  return sum;
+}
+
+/**
+ * Adds what one status's sums (Σ weight, Σ weight × percent) give under its rule, in
+ * micro-items: whole numbers, so sums of parts equal the part of sums whatever the order (the
+ * live figures add a write's deltas this way: live-figures.ts).
+ */
+export function addCreditOf(
+  into: { credit: number; counted: number },
+  rule: CreditRule,
+  sums: { readonly weight: number; readonly percentWeight: number },
+): void {
+  switch (rule) {
+    case 'FULL':
+      into.credit += sums.weight * UNITS_PER_ITEM;
+      into.counted += sums.weight * UNITS_PER_ITEM;
+      break;
+    case 'PERCENT':
+      into.credit += sums.percentWeight * UNITS_PER_PERCENT_WEIGHT;
+      into.counted += sums.weight * UNITS_PER_ITEM;
+      break;
+    case 'ZERO':
+      into.counted += sums.weight * UNITS_PER_ITEM;
+      break;
+    case 'EXCLUDED':
+      break;
+    default:
+      assertNever(rule);
   }
-  return { credit, counted };
 }
 
 function finish(figure: Figure, policy: RollupPolicy): void {
