@@ -18,6 +18,7 @@ import { updateInitiative } from '../../src/services/update-initiative.js';
 import { runWrite } from '../../src/services/write-pipeline/run-write.js';
 import { operatorContext } from '../../src/services/write-pipeline/write-context.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/databases.js';
+import { decodeLiveEvent } from '../../src/db/outbox-payload.js';
 
 /**
  * The figures a SQLite server keeps between writes (published-figures.ts) must equal the
@@ -63,11 +64,11 @@ describe('kept published figures (SQLite file)', () => {
     return out;
   };
   const lastEvent = async (): Promise<LiveEvent> =>
-    JSON.parse(
+    decodeLiveEvent(
       String(
         (await em().execute('select payload from outbox order by seq desc limit 1'))[0]!.payload,
       ),
-    ) as LiveEvent;
+    );
 
   /** A status write, checked: events chain from the table, and the table ends as the fold. */
   const write = async (

@@ -7,8 +7,8 @@ import { DIALECTS } from '../helpers/databases.js';
 import { createTestApp, silentLog, type TestApp } from '../helpers/test-app.js';
 
 /**
- * What the fan-out reads: with bulk writes an outbox row's payload is ~28 KB, and parsing a
- * backlog of them held the event loop for tens of milliseconds. The rows here carry payloads
+ * What the fan-out reads: with bulk writes an outbox row's payload is ~10 KB (it was 29 KB before
+ * outbox-payload.ts), and parsing a backlog of them held the event loop for tens of milliseconds. The rows here carry payloads
  * that are not JSON: a fan-out that parses a row no endpoint takes fails and stays where it was.
  */
 describe.each(DIALECTS)('webhook fan-out reads only what an endpoint takes (%s)', (dialect) => {

@@ -24,6 +24,7 @@ import {
   ItemChangedType,
   ThresholdCrossedType,
 } from './live.types.js';
+import { decodeLiveEvent } from '../../db/outbox-payload.js';
 
 /** A subscription's context (graphql-ws builds one per subscription; see server/subscriptions.ts). */
 export interface SubscriptionContext {
@@ -161,7 +162,7 @@ async function streamOf<T extends { seq: number }>(
     const durable = rows.length > 0 ? durableCommits(ctx.em) : undefined;
     if (durable) await durable;
     const released = stream.release(
-      rows.map((r) => JSON.parse(r.payload) as LiveEvent),
+      rows.map((r) => decodeLiveEvent(r.payload)),
       revision,
     );
     if (!released)

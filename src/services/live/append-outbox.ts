@@ -24,6 +24,7 @@ import type { MergedDelta } from '../../domain/tally.js';
 import { figuresFromDeltas, itemsOnly } from '../../domain/live-figures.js';
 import { resolvePolicy } from '../../domain/rollup-policy.js';
 import { buildTree } from '../load-initiative-tree.js';
+import { encodeLiveEvent } from '../../db/outbox-payload.js';
 
 /**
  * Appends a write's live events to the outbox, in the write's transaction, after its counters
@@ -81,7 +82,7 @@ export async function appendOutbox(
       seq: event.seq,
       initiativeId,
       revision,
-      payload: JSON.stringify(event),
+      payload: encodeLiveEvent(event),
       createdAt: now,
       event,
     });

@@ -4,6 +4,7 @@ import { durableCommits } from '../../db/group-commit.js';
 import type { Em } from '../../db/orm.js';
 import { outboxHead, readOutboxAfter, type OutboxRow } from '../../db/queries/outbox.queries.js';
 import { setImmediate as nextTurn } from 'node:timers/promises';
+import { decodeLiveEvent } from '../../db/outbox-payload.js';
 
 const BATCH = 500;
 
@@ -91,7 +92,7 @@ export class OutboxFeed {
 
   private deliver(row: OutboxRow): void {
     this.last = row.seq;
-    const event = row.event ?? (JSON.parse(row.payload) as LiveEvent);
+    const event = row.event ?? decodeLiveEvent(row.payload);
     this.lastEventAt = row.createdAt.getTime();
     this.lastLagMs = Math.max(0, Date.now() - this.lastEventAt);
     for (const listener of this.listeners) {

@@ -29,6 +29,7 @@ import {
 import { checkWebhookUrl } from './url-policy.js';
 import { postWebhook } from './post-webhook.js';
 import { setImmediate as nextTurn } from 'node:timers/promises';
+import { decodeLiveEvent } from '../../db/outbox-payload.js';
 
 const BATCH = 200;
 /** Outbox rows are kept this long after every reader is past them (late readers, debugging). */
@@ -220,7 +221,7 @@ export class WebhookWorker {
       if (idle) {
         // Nothing to deliver: the position moves past what has committed without reading it.
         // Reading it (the 200-row batches, each row's payload parsed) held the event loop for
-        // 35–46 ms every ten seconds under bulk writes, whose payloads are ~28 KB each. The end
+        // 35–46 ms every ten seconds under bulk writes, whose payloads were ~28 KB each. The end
         // is read before the endpoints, so a row committed after an endpoint was made is
         // either past the end read here or seen with that endpoint.
         const end = await lastOutboxSeqAfter(em, position);
@@ -243,7 +244,7 @@ export class WebhookWorker {
         );
       const taken = rows.flatMap((row) => {
         const to = takers(row);
-        return to.length === 0 ? [] : [{ row, to, event: JSON.parse(row.payload) as LiveEvent }];
+        return to.length === 0 ? [] : [{ row, to, event: decodeLiveEvent(row.payload) }];
       });
       const keys = new Map(
         (await findInitiativesByIds(em, [...new Set(taken.map((t) => t.row.initiativeId))])).map(
