@@ -28,9 +28,6 @@ interface Stored extends Omit<LiveEvent, 'items' | 'figures'> {
   readonly figures: readonly FigureRow[];
 }
 
-const valueRow = (v: FigureValue | null): (number | null)[] =>
-  v ? [v.credit, v.counted, v.total] : [null, null, null];
-
 const valueAt = (row: FigureRow, at: number): FigureValue | null => {
   const [credit, counted, total] = [row[at], row[at + 1], row[at + 2]];
   return credit == null || counted == null || total == null ? null : { credit, counted, total };
@@ -55,7 +52,18 @@ export function encodeLiveEvent(event: LiveEvent): string {
       i.status,
       i.percent,
     ]),
-    figures: event.figures.map((f) => [f.nodeId, ...valueRow(f.before), ...valueRow(f.after)]),
+    figures: event.figures.map((f) => {
+      const { before: b, after: a } = f;
+      return [
+        f.nodeId,
+        b ? b.credit : null,
+        b ? b.counted : null,
+        b ? b.total : null,
+        a ? a.credit : null,
+        a ? a.counted : null,
+        a ? a.total : null,
+      ];
+    }),
   };
   return JSON.stringify(stored);
 }
