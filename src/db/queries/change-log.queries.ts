@@ -45,7 +45,6 @@ const insertText = textPerRowCount(
   (n) => `insert into change_log (${COLUMNS}) values ${Array(n).fill(PER_ROW).join(', ')}`,
 );
 const insertReturningText = textPerRowCount((n) => `${insertText(n)} returning id`);
-const insertOf = (rows: readonly ChangeLogRow[]) => insertText(rows.length);
 
 /**
  * Appends rows to the change log in the caller's transaction: one statement per 500 rows.
@@ -59,7 +58,7 @@ export async function insertChangeLog(em: Em, rows: readonly ChangeLogRow[]): Pr
     // about a sixth more): one statement adds its rows one after another, each taking the next
     // AUTOINCREMENT id (past the largest ever used, and no other writer runs meanwhile), so
     // they are the `changes` ids ending at the last rowid.
-    const insert = insertOf(chunk);
+    const insert = insertText(chunk.length);
     const params = paramsOf(chunk);
     const added = await transactionInsert(em, insert, params);
     if (added) {
