@@ -22,7 +22,8 @@ export interface ServerProcess {
   /**
    * Stops the process where it stands (SIGSTOP), so it takes no turn on its core while
    * another server is measured there; `resume` (SIGCONT) lets it go on. Call only when no
-   * request to it is in flight.
+   * request to it is in flight. Pauses nest: a process paused twice goes on after the second
+   * resume, so a measurement that pauses the others can run inside one that already did.
    */
   pause(): void;
   resume(): void;
@@ -109,14 +110,19 @@ export async function startServer(options: StartOptions): Promise<ServerProcess>
     await new Promise((r) => setTimeout(r, 100));
   }
   const pid = child.pid!;
+  let pauses = 0;
   return {
     url,
     pid,
     cpuNs: () => cpuNsOf(pid),
     peakRssBytes: () => peakRssOf(pid),
     resetPeakRss: () => writeFileSync(`/proc/${pid}/clear_refs`, '5'),
-    pause: () => void child.kill('SIGSTOP'),
-    resume: () => void child.kill('SIGCONT'),
+    pause: () => {
+      if (pauses++ === 0) child.kill('SIGSTOP');
+    },
+    resume: () => {
+      if (pauses > 0 && --pauses === 0) child.kill('SIGCONT');
+    },
     async stop() {
       child.kill('SIGTERM');
       child.kill('SIGCONT'); // a paused process acts on the SIGTERM only once it runs again
