@@ -1,0 +1,168 @@
+import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { loadavg, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { aloneOptions, finish } from './alone-cli.js';
+import { runLoad, type LoadResult } from './load.js';
+import { checkDashboard, dashboardQuery, sameAs } from './queries.js';
+import { jinduEnv, pinLoadGenerator, startServer, type ServerProcess } from './server-process.js';
+import { median, spread } from './summary.js';
+import { generateInitiative } from './synthetic-data.js';
+
+const HELP = `npm run bench:s3 [-- options]
+
+S3 alone: the dashboard's server CPU per workstream node, cold (kept answers off), as the slope
+from a 1,000-workstream to a 10,000-workstream initiative, ÷ the bare graphql-jit floor's slope
+over the same trees (bench/jit-floor.ts), for one or more compiled builds on the same generated
+data (so the builds must share a schema). Every round takes each build's slope, then the
+floor's, each slope as a 1,000-workstream load and a 10,000-workstream load one after the other;
+builds run in the reverse order every other round. Each server is pinned to core 0 and paused
+(SIGSTOP) while another is measured; the load comes from core 1. Prints every round and each
+build's median ratio. Run \`npm run build\` first.
+
+  --dist DIR       a compiled build to measure (repeatable; default: dist)
+  --rounds N       interleaved rounds (default 8)
+  --requests N     10,000-workstream dashboards per load (default 40; ten times as many
+                   1,000-workstream ones)
+  --keep           keep the generated databases and server logs
+  -h, --help       this text`;
+
+const opts = aloneOptions(HELP, {
+  dist: { type: 'string', multiple: true, default: [] },
+  rounds: { type: 'string', default: '8' },
+  requests: { type: 'string', default: '40' },
+});
+const rounds = Number(opts.rounds);
+const requests = Number(opts.requests);
+if (![rounds, requests].every((n) => Number.isInteger(n) && n >= 1)) {
+  console.error(`bad option\n\n${HELP}`);
+  process.exit(2);
+}
+const dists = (opts.dist!.length ? opts.dist! : ['dist']).map((d) => resolve(d));
+const say = (text: string) => process.stderr.write(`${text}\n`);
+if (pinLoadGenerator() < 0) say('warning: cannot pin to separate cores; figures will be noisier');
+
+const dir = mkdtempSync(join(tmpdir(), 'jindu-s3-'));
+const file = join(dir, 'main.sqlite');
+execFileSync(process.execPath, ['bin/jindu.js', 'migrate'], {
+  env: { ...process.env, DATABASE_URL: `sqlite:${file}`, LOG_LEVEL: 'warn' },
+});
+// The bench's own sizes and seeds (bench/main.ts), so the trees are the bench's trees.
+const small = generateInitiative(file, {
+  key: 'small',
+  workstreams: 1_000,
+  items: 10_000,
+  seed: 11_000,
+});
+const large = generateInitiative(file, {
+  key: 'large',
+  workstreams: 10_000,
+  items: 10_000,
+  seed: 20_000,
+});
+const nodes = large.workstreamIds.length - small.workstreamIds.length;
+
+interface Measured {
+  readonly name: string;
+  readonly server: ServerProcess;
+  readonly slopes: number[];
+}
+const servers: Measured[] = [];
+let floor: ServerProcess | undefined;
+const dashboards = {
+  small: { body: dashboardQuery(small), answer: '' },
+  large: { body: dashboardQuery(large), answer: '' },
+};
+
+try {
+  for (const [i, dist] of dists.entries()) {
+    const copy = join(dir, `cold-${i}.sqlite`);
+    copyFileSync(file, copy);
+    const server = await startServer({
+      name: dist,
+      args: [join(dist, 'src/cli/main.js'), 'serve'],
+      env: jinduEnv(copy, {
+        JINDU_ANSWER_CACHE: 'false',
+        JINDU_FORECAST_CACHE: 'false',
+        JINDU_MAX_NODES: '500000',
+      }),
+      core: 0,
+      logFile: join(dir, `cold-${i}.log`),
+    });
+    servers.push({ name: dist, server, slopes: [] });
+  }
+  for (const key of ['small', 'large'] as const) {
+    const res = await fetch(`${servers[0]!.server.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: dashboards[key].body,
+    });
+    const text = await res.text();
+    checkDashboard(text, key === 'small' ? small : large);
+    dashboards[key].answer = text;
+    writeFileSync(join(dir, `answer-${key}.json`), text);
+  }
+  floor = await startServer({
+    name: 'graphql-jit floor',
+    args: ['dist/bench/jit-floor.js'],
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      JINDU_FLOOR_ANSWERS: `small=${join(dir, 'answer-small.json')},large=${join(dir, 'answer-large.json')}`,
+    },
+    core: 0,
+    logFile: join(dir, 'jit-floor.log'),
+  });
+  const all: Measured[] = [...servers, { name: 'floor', server: floor, slopes: [] }];
+  for (const m of all) m.server.pause();
+
+  const load = (
+    server: ServerProcess,
+    key: 'small' | 'large',
+    amount: number,
+  ): Promise<LoadResult> =>
+    runLoad({
+      server,
+      amount,
+      connections: 4,
+      body: dashboards[key].body,
+      verify: sameAs(() => dashboards[key].answer),
+    });
+  const slope = async (m: Measured) => {
+    m.server.resume();
+    const one = await load(m.server, 'small', 10 * requests);
+    const ten = await load(m.server, 'large', requests);
+    m.server.pause();
+    return { one, ten, slope: (ten.cpuUs - one.cpuUs) / nodes };
+  };
+  say('warming up');
+  for (const m of all) for (let i = 0; i < 3; i++) await slope(m);
+  for (let round = 1; round <= rounds; round++) {
+    const order = round % 2 ? servers : [...servers].reverse();
+    const line: string[] = [];
+    for (const m of [...order, all[all.length - 1]!]) {
+      const s = await slope(m);
+      m.slopes.push(s.slope);
+      line.push(
+        `${m.name === 'floor' ? 'floor' : m.name} ${s.slope.toFixed(2)} µs (${(s.one.cpuUs / 1000).toFixed(1)} → ${(s.ten.cpuUs / 1000).toFixed(1)} ms)`,
+      );
+    }
+    say(`round ${round}: ${line.join(' · ')}; load ${loadavg()[0]!.toFixed(2)}`);
+  }
+  const floorSlopes = all[all.length - 1]!.slopes;
+  console.log(
+    `floor: ${median(floorSlopes).toFixed(2)} µs a node (spread ${(100 * spread(floorSlopes)).toFixed(1)}%)`,
+  );
+  for (const m of servers) {
+    const ratios = m.slopes.map((s, i) => s / floorSlopes[i]!);
+    console.log(
+      `${m.name}: ${median(m.slopes).toFixed(2)} µs a node (spread ${(100 * spread(m.slopes)).toFixed(1)}%), ÷ floor per round ${ratios.map((r) => r.toFixed(2)).join(' · ')} (median ${median(ratios).toFixed(2)}×)`,
+    );
+  }
+} finally {
+  await finish(
+    [...servers.map((m) => m.server), ...(floor ? [floor] : [])],
+    dir,
+    opts.keep === true,
+  );
+}
