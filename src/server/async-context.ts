@@ -4,10 +4,12 @@ import { AsyncLocalStorage } from 'node:async_hooks';
  * Each of the young generation's two halves may grow to this many MB (V8's default: 16). A
  * dashboard of a large tree builds its answer as one tree of objects that stays alive until it
  * is written out; with 16 MB halves the collector copied that tree again at every young
- * collection and promoted it, 40–47% of the server's CPU in a profile of the 10,000-workstream
+ * collection and promoted it, 32–47% of the server's CPU in profiles of the 10,000-workstream
  * dashboard. With 32 MB halves that dashboard took about 30% less CPU (about 125 → 89 ms a
- * request, four clients, kept answers off), for at most 32 MB more memory; 64 MB halves saved
- * about 45% but cost 60 MB more resident memory with kept answers.
+ * request, four clients, kept answers off). The young generation may then hold 32 MB more:
+ * peak resident memory rose 20 MB in that script with kept answers on, and 66 MB in one of
+ * the bench's three cold starts of the 1,000,000-item dashboard (S10, 231 MB). 64 MB halves
+ * saved about 45% but cost 60 MB more with kept answers.
  */
 export const YOUNG_SEMI_SPACE_MB = 32;
 
