@@ -105,8 +105,12 @@ export async function startServer(options: StartOptions): Promise<ServerProcess>
     } catch {
       // not listening yet
     }
-    if (Date.now() > deadline)
+    if (Date.now() > deadline) {
+      // Not left running: a child that never answered would hold its port and file.
+      child.kill('SIGKILL');
+      await exited;
       throw new Error(`${options.name} did not start; see ${options.logFile}`);
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
   const pid = child.pid!;
