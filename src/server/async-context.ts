@@ -7,9 +7,8 @@ import { AsyncLocalStorage } from 'node:async_hooks';
  * collection and promoted it, 32–47% of the server's CPU in profiles of the 10,000-workstream
  * dashboard. With 32 MB halves that dashboard took about 30% less CPU (about 125 → 89 ms a
  * request, four clients, kept answers off). The young generation may then hold 32 MB more:
- * peak resident memory rose 20 MB in that script with kept answers on, and 66 MB in one of
- * the bench's three cold starts of the 1,000,000-item dashboard (S10, 231 MB). 64 MB halves
- * saved about 45% but cost 60 MB more with kept answers.
+ * peak resident memory with kept answers on rose 20 MB in that script (206 → 226 MB). 64 MB
+ * halves saved about 45% but cost 60 MB more.
  */
 export const YOUNG_SEMI_SPACE_MB = 32;
 
