@@ -9,6 +9,9 @@ import { jinduEnv, pinLoadGenerator, startServer, type ServerProcess } from './s
 import { median, spread } from './summary.js';
 import { generateInitiative } from './synthetic-data.js';
 
+/** Clients of every load, as in the bench's S3 loads. */
+const CLIENTS = 4;
+
 const HELP = `npm run bench:s3 [-- options]
 
 S3 alone: the dashboard's server CPU per workstream node, cold (kept answers off), as the slope
@@ -22,8 +25,8 @@ build's median ratio. Run \`npm run build\` first.
 
   --dist DIR       a compiled build to measure (repeatable; default: dist)
   --rounds N       interleaved rounds (default 8)
-  --requests N     10,000-workstream dashboards per load (default 40; ten times as many
-                   1,000-workstream ones)
+  --requests N     10,000-workstream dashboards per load, at least ${CLIENTS} (default 40;
+                   ten times as many 1,000-workstream ones)
   --keep           keep the generated databases and server logs
   -h, --help       this text`;
 
@@ -34,8 +37,8 @@ const opts = aloneOptions(HELP, {
 });
 const rounds = Number(opts.rounds);
 const requests = Number(opts.requests);
-if (![rounds, requests].every((n) => Number.isInteger(n) && n >= 1)) {
-  console.error(`bad option\n\n${HELP}`);
+if (!Number.isInteger(rounds) || rounds < 1 || !Number.isInteger(requests) || requests < CLIENTS) {
+  console.error(`--rounds must be a whole number ≥ 1 and --requests one ≥ ${CLIENTS}\n\n${HELP}`);
   process.exit(2);
 }
 const dists = (opts.dist!.length ? opts.dist! : ['dist']).map((d) => resolve(d));
@@ -124,7 +127,7 @@ try {
     runLoad({
       server,
       amount,
-      connections: 4,
+      connections: CLIENTS,
       body: dashboards[key].body,
       verify: sameAs(() => dashboards[key].answer),
     });
