@@ -147,7 +147,7 @@ try {
       const s = await slope(m);
       m.slopes.push(s.slope);
       line.push(
-        `${m.name === 'floor' ? 'floor' : m.name} ${s.slope.toFixed(2)} µs (${(s.one.cpuUs / 1000).toFixed(1)} → ${(s.ten.cpuUs / 1000).toFixed(1)} ms)`,
+        `${m.name} ${s.slope.toFixed(2)} µs (${(s.one.cpuUs / 1000).toFixed(1)} → ${(s.ten.cpuUs / 1000).toFixed(1)} ms)`,
       );
     }
     say(`round ${round}: ${line.join(' · ')}; load ${loadavg()[0]!.toFixed(2)}`);
