@@ -523,7 +523,7 @@ async function settle(servers: readonly ServerProcess[]): Promise<void> {
  * writing it.
  */
 async function writeLoads() {
-  const others = [bare, floor, ours, oursCold, oursLight, oursHuge, oursHugeCold];
+  const others = mainServers().filter((server) => server !== oursWrites);
   const rawRun = (batch: number, file = rawDb, runSeconds = seconds): RawResult => {
     const run = () =>
       rawStatusWrites(file, writes.firstItemId, writes.itemCount, batch, runSeconds);
