@@ -7,7 +7,7 @@ import {
   ApolloServerPluginSchemaReportingDisabled,
   ApolloServerPluginUsageReportingDisabled,
 } from '@apollo/server/plugin/disabled';
-import type { GraphQLSchema } from 'graphql';
+import type { FormattedExecutionResult, GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
 import { serverOptions, type ServerOptions } from '../config.js';
 import type { Context } from '../graphql/context.type.js';
@@ -33,10 +33,8 @@ export function createApollo(
   answers?: AnswerCache,
 ): ApolloServer<Context> {
   const executor = createExecutor(schema, options.executor);
-  const stringify = (value: Parameters<typeof executor.stringifyResult>[0]) =>
-    answers
-      ? answers.stringify(value, () => executor.stringifyResult(value))
-      : executor.stringifyResult(value);
+  const stringify = (value: FormattedExecutionResult) =>
+    answers ? answers.stringify(value, () => JSON.stringify(value)) : JSON.stringify(value);
   return new ApolloServer<Context>({
     gateway: executor.gateway,
     stringifyResult: (value) => boundedAnswer(stringify(value), options.maxAnswerBytes),

@@ -1,18 +1,12 @@
 import type { ApolloServerOptionsWithGateway } from '@apollo/server';
 import {
   execute,
-  getNamedType,
   getVariableValues,
-  isAbstractType,
   Kind,
-  TypeInfo,
-  visit,
-  visitWithTypeInfo,
   printSchema,
   type OperationDefinitionNode,
   type DocumentNode,
   type ExecutionResult,
-  type FormattedExecutionResult,
   GraphQLError,
   type GraphQLSchema,
 } from 'graphql';
@@ -23,9 +17,8 @@ import { liftLiterals, type Lifted } from './lift-literals.js';
 import { nullArgumentErrors } from './null-arguments.js';
 
 /**
- * How operations run. `jit`: queries through graphql-jit (compiled once per document, with a
- * serializer generated from the query), mutations and any query answer with errors through
- * graphql-js; `graphql-js`: everything through graphql-js; `compare`: as `jit`, and each query
+ * How operations run. `jit`: queries through graphql-jit (compiled once per document), mutations
+ * and any query answer with errors through graphql-js; `graphql-js`: everything through graphql-js; `compare`: as `jit`, and each query
  * is also run through graphql-js and the two answers, errors included, must be identical
  * (compare-executors.ts; the test suite runs this way).
  */
@@ -53,31 +46,8 @@ function asGraphqlJsError(error: GraphQLError): GraphQLError {
   return made;
 }
 
-interface Compiled {
-  readonly query: CompiledQuery;
-  /** Null when the query selects an interface: graphql-jit's serializer may reorder its fields. */
-  readonly serializer: ((value: unknown) => string) | null;
-}
-
-/** True when some selected field's type is an interface or union (Query.node, say). */
-function selectsAbstractType(schema: GraphQLSchema, document: DocumentNode): boolean {
-  const typeInfo = new TypeInfo(schema);
-  let found = false;
-  visit(
-    document,
-    visitWithTypeInfo(typeInfo, {
-      Field() {
-        const type = typeInfo.getType();
-        if (type && isAbstractType(getNamedType(type))) found = true;
-      },
-    }),
-  );
-  return found;
-}
-
 export interface Executor {
   readonly gateway: Gateway;
-  readonly stringifyResult: (value: FormattedExecutionResult) => string;
   /** Runs one operation as the server would (for the contract tests). */
   run(
     document: DocumentNode,
@@ -95,23 +65,22 @@ export function createExecutor(schema: GraphQLSchema, mode: ExecutorMode): Execu
   // the same query text comes back as the same object. A document with literal arguments is
   // compiled once per lifted text instead (lift-literals.ts), shared by the documents that
   // differ only in those literals.
-  const compiled = new WeakMap<DocumentNode, Map<string, Compiled | null>>();
-  const liftedPlans = new Map<string, Compiled | null>();
+  const compiled = new WeakMap<DocumentNode, Map<string, CompiledQuery | null>>();
+  const liftedPlans = new Map<string, CompiledQuery | null>();
   const lifts = new WeakMap<DocumentNode, Map<string, Lifted | null>>();
-  // The serializer of each answer's data, so the HTTP layer writes it without JSON.stringify.
-  const serializers = new WeakMap<object, (value: unknown) => string>();
 
+  /**
+   * Answers are written with JSON.stringify, not with the serializer graphql-jit can generate
+   * (`customJSONSerializer`): that one builds an answer by concatenating small strings, and on a
+   * 10,000-workstream dashboard (a 3 MB answer with Chinese names) building it took about 23 ms
+   * and flattening it into one string as the response was written another 24 ms, most of the
+   * dashboard's CPU. JSON.stringify writes one flat string (README, S3 cold).
+   */
   const compile = (document: DocumentNode, operationName: string | undefined) => {
     const result = compileQuery(schema, document, operationName, {
-      customJSONSerializer: true,
       disablingCapturingStackErrors: true,
     });
-    return isCompiledQuery(result)
-      ? {
-          query: result,
-          serializer: selectsAbstractType(schema, document) ? null : result.stringify,
-        }
-      : null;
+    return isCompiledQuery(result) ? result : null;
   };
 
   const liftedFor = (
@@ -130,7 +99,7 @@ export function createExecutor(schema: GraphQLSchema, mode: ExecutorMode): Execu
     document: DocumentNode,
     operationName: string | undefined,
     lifted: Lifted | null,
-  ): Compiled | null => {
+  ): CompiledQuery | null => {
     if (lifted) {
       const key = `${operationName ?? ''}\0${lifted.key}`;
       let plan = liftedPlans.get(key);
@@ -195,7 +164,7 @@ export function createExecutor(schema: GraphQLSchema, mode: ExecutorMode): Execu
     const coerced = coerceVariables(operation, variables);
     if (coerced.errors) return { errors: coerced.errors };
     const answer = async () => {
-      const compiledResult = (await plan.query.query(
+      const compiledResult = (await plan.query(
         undefined,
         context,
         lifted ? { ...variables, ...lifted.values } : variables,
@@ -203,19 +172,16 @@ export function createExecutor(schema: GraphQLSchema, mode: ExecutorMode): Execu
       // An answer with errors comes from graphql-js: when a failure nulls a parent, graphql-jit
       // may list more of the sibling errors than graphql-js does. Queries have no side effects,
       // so running one again is safe; it costs time only on the error path.
-      return compiledResult.errors
-        ? { result: await reference(document, variables, context, operationName), serialize: null }
-        : { result: compiledResult, serialize: plan.serializer };
+      return {
+        result: compiledResult.errors
+          ? await reference(document, variables, context, operationName)
+          : compiledResult,
+      };
     };
-    const { result, serialize } =
+    const { result } =
       mode === 'compare'
         ? await compared(answer, () => reference(document, variables, context, operationName))
         : await answer();
-    if (mode === 'compare' && serialize && serialize(result) !== JSON.stringify(result))
-      mismatch(
-        `the compiled serializer and JSON.stringify disagree on ${JSON.stringify(result).slice(0, 500)} vs ${serialize(result).slice(0, 500)}`,
-      );
-    if (serialize && result.data) serializers.set(result.data, serialize);
     return result;
   }
 
@@ -228,7 +194,7 @@ export function createExecutor(schema: GraphQLSchema, mode: ExecutorMode): Execu
    * test/integration/executor-mutations.test.ts holds the answers to graphql-js's.
    */
   async function runMutation(
-    plan: Compiled,
+    plan: CompiledQuery,
     operation: OperationDefinitionNode,
     document: DocumentNode,
     variables: Record<string, unknown>,
@@ -241,7 +207,7 @@ export function createExecutor(schema: GraphQLSchema, mode: ExecutorMode): Execu
     // that leaves out a field whose default is an enum (it coerces the default as if a client had
     // sent it), and graphql-js then runs the mutation.
     const expected = mode === 'compare' ? coerceVariables(operation, variables) : null;
-    const result = (await plan.query.query(
+    const result = (await plan.query(
       undefined,
       context,
       lifted ? { ...variables, ...lifted.values } : variables,
@@ -258,11 +224,6 @@ export function createExecutor(schema: GraphQLSchema, mode: ExecutorMode): Execu
     }
     // Errors first, as graphql-js orders its answers (graphql-jit puts data first).
     if (result.errors) return { errors: result.errors.map(asGraphqlJsError), data: result.data };
-    if (plan.serializer && result.data) {
-      if (mode === 'compare' && plan.serializer(result) !== JSON.stringify(result))
-        mismatch(`the compiled serializer and JSON.stringify disagree on a mutation's answer`);
-      serializers.set(result.data, plan.serializer);
-    }
     return result;
   }
 
@@ -285,12 +246,5 @@ export function createExecutor(schema: GraphQLSchema, mode: ExecutorMode): Execu
     async stop() {},
   };
 
-  return {
-    gateway,
-    run,
-    stringifyResult(value) {
-      const serialize = value.data && !value.errors ? serializers.get(value.data) : undefined;
-      return serialize ? serialize(value) : JSON.stringify(value);
-    },
-  };
+  return { gateway, run };
 }
