@@ -18,9 +18,10 @@ import { nullArgumentErrors } from './null-arguments.js';
 
 /**
  * How operations run. `jit`: queries through graphql-jit (compiled once per document), mutations
- * and any query answer with errors through graphql-js; `graphql-js`: everything through graphql-js; `compare`: as `jit`, and each query
- * is also run through graphql-js and the two answers, errors included, must be identical
- * (compare-executors.ts; the test suite runs this way).
+ * and any query answer with errors through graphql-js; `graphql-js`: everything through
+ * graphql-js; `compare`: as `jit`, and each query is also run through graphql-js and the two
+ * answers, errors included, must be identical (compare-executors.ts; the test suite runs this
+ * way).
  */
 export type ExecutorMode = 'jit' | 'graphql-js' | 'compare';
 export const EXECUTOR_MODES: readonly ExecutorMode[] = ['jit', 'graphql-js', 'compare'];
