@@ -638,7 +638,7 @@ async function writeLoads() {
 }
 
 say('waiting for the servers to idle');
-await settle([bare, floor, ours, oursCold, oursLight, oursWrites, oursHuge, oursHugeCold]);
+await settle(mainServers());
 
 try {
   for (let run = 1; run <= runs; run++) {
@@ -1037,16 +1037,7 @@ try {
   );
   say(`wrote ${out} (${elapsed()} in all)`);
 } finally {
-  await Promise.all([
-    bare.stop(),
-    floor.stop(),
-    ours.stop(),
-    oursCold.stop(),
-    oursHugeCold.stop(),
-    oursLight.stop(),
-    oursWrites.stop(),
-    oursHuge.stop(),
-  ]);
+  await Promise.all(mainServers().map((server) => server.stop()));
   if (!opts.keep) rmSync(dir, { recursive: true, force: true });
   else say(`kept ${dir}`);
 }
