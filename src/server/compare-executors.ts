@@ -47,17 +47,17 @@ export const COMPARE_ATTEMPTS = 4;
  * that never held still through any try is answered unchecked, and stderr says so. Queries have
  * no side effects, so running one again is safe.
  */
-export async function compared<T extends { readonly result: Executed }>(
-  compiled: () => Promise<T>,
+export async function compared(
+  compiled: () => Promise<Executed>,
   reference: () => Promise<Executed> | Executed,
-): Promise<T> {
+): Promise<Executed> {
   let disagreement: string | null = null;
-  let answer: T;
+  let answer: Executed;
   for (let attempt = 1; ; attempt++) {
     const before = JSON.stringify(comparable(await reference()));
     answer = await compiled();
     const after = JSON.stringify(comparable(await reference()));
-    const got = JSON.stringify(comparable(answer.result));
+    const got = JSON.stringify(comparable(answer));
     if (got === before || got === after) return answer;
     if (before === after) disagreement = `${got}\n${after}`;
     if (attempt === COMPARE_ATTEMPTS) break;

@@ -173,17 +173,13 @@ export function createExecutor(schema: GraphQLSchema, mode: ExecutorMode): Execu
       // An answer with errors comes from graphql-js: when a failure nulls a parent, graphql-jit
       // may list more of the sibling errors than graphql-js does. Queries have no side effects,
       // so running one again is safe; it costs time only on the error path.
-      return {
-        result: compiledResult.errors
-          ? await reference(document, variables, context, operationName)
-          : compiledResult,
-      };
+      return compiledResult.errors
+        ? reference(document, variables, context, operationName)
+        : compiledResult;
     };
-    const { result } =
-      mode === 'compare'
-        ? await compared(answer, () => reference(document, variables, context, operationName))
-        : await answer();
-    return result;
+    return mode === 'compare'
+      ? compared(answer, () => reference(document, variables, context, operationName))
+      : answer();
   }
 
   /**
