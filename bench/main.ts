@@ -208,11 +208,9 @@ const startJindu = (
 say('starting servers');
 const bare = await startBareApollo(pinnedCore, join(dir, 'bare-apollo.log'));
 const ours = await startJindu('Jindu', mainDb, 'jindu.log', true);
-const oursCold = await startJindu(
-  'Jindu (kept answers off)',
-  freshCopy(join(dir, 'cold.sqlite')),
-  'jindu-cold.log',
-);
+const coldDb = freshCopy(join(dir, 'cold.sqlite'));
+const startCold = () => startJindu('Jindu (kept answers off)', coldDb, 'jindu-cold.log');
+let oursCold = await startCold();
 // Separate processes for the light, the write and the 1M-item loads, so that no measurement
 // pays for another's garbage (a 10,000-node answer leaves megabytes for the collector). Each on
 // its own file: `jindu serve` refuses a SQLite file another server holds.
@@ -221,6 +219,10 @@ const oursLight = await startJindu(
   freshCopy(join(dir, 'light.sqlite')),
   'jindu-light.log',
 );
+/** Loads whose next warm-up is a first one again (their server is a new process). */
+const forgetWarmUps = (names: readonly string[]) => {
+  for (const name of names) rates.delete(name);
+};
 /**
  * The write server starts each run on a fresh copy of the database, as the raw baselines do:
  * a run adds a hundred thousand change-log rows, and later runs would measure a bigger file.
@@ -268,22 +270,33 @@ dashboards.huge.answer = await firstAnswer(oursHuge, dashboards.huge.body, (t) =
 // S3's baseline: a bare graphql-jit schema over the same trees in plain objects (bench/jit-floor.ts).
 for (const key of ['small', 'large'] as const)
   writeFileSync(join(dir, `answer-${key}.json`), dashboards[key].answer);
-const floor = await startServer({
-  name: 'graphql-jit floor',
-  args: ['dist/bench/jit-floor.js'],
-  env: {
-    ...process.env,
-    NODE_ENV: 'production',
-    JINDU_FLOOR_ANSWERS: (['small', 'large'] as const)
-      .map(
-        (key) =>
-          `${dashboards[key] === dashboards.small ? small.key : large.key}=${join(dir, `answer-${key}.json`)}`,
-      )
-      .join(','),
-  },
-  core: pinnedCore,
-  logFile: join(dir, 'jit-floor.log'),
-});
+const startFloor = () =>
+  startServer({
+    name: 'graphql-jit floor',
+    args: ['dist/bench/jit-floor.js'],
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      JINDU_FLOOR_ANSWERS: (['small', 'large'] as const)
+        .map(
+          (key) =>
+            `${dashboards[key] === dashboards.small ? small.key : large.key}=${join(dir, `answer-${key}.json`)}`,
+        )
+        .join(','),
+    },
+    core: pinnedCore,
+    logFile: join(dir, 'jit-floor.log'),
+  });
+let floor = await startFloor();
+/** The loads of the cold server and the floor, warmed up in full again after they restart. */
+const COLD_LOADS = [
+  'cold-small',
+  'cold-large',
+  'floor-small',
+  'floor-large',
+  'dash-large-1',
+  'report',
+];
 const report = { body: reportLinesQuery(small), answer: '' };
 report.answer = await firstAnswer(ours, report.body, (t) => checkReportLines(t, small));
 
@@ -646,7 +659,15 @@ try {
     if (run > 1) {
       await oursWrites.stop();
       oursWrites = await startWrites();
-      await settle([oursWrites]);
+      // S3's cold server and its floor afresh too: a server process keeps the speed it settles
+      // into (two processes of one build read 6.0 and 6.6 µs a node through a whole
+      // `bench:s3` run), so each run samples other processes rather than repeating one.
+      await oursCold.stop();
+      oursCold = await startCold();
+      await floor.stop();
+      floor = await startFloor();
+      forgetWarmUps(COLD_LOADS);
+      await settle([oursWrites, oursCold, floor]);
     }
     // All servers share core 0: give the others' background work (V8's concurrent sweeping
     // after the big answers of the previous run) time to finish before the lightest figure.

@@ -20,11 +20,14 @@ over the same trees (bench/jit-floor.ts), for one or more compiled builds on the
 data (so the builds must share a schema). Every round takes each build's slope, then the
 floor's, each slope as a 1,000-workstream load and a 10,000-workstream load one after the other;
 builds run in the reverse order every other round. Each server is pinned to core 0 and paused
-(SIGSTOP) while another is measured; the load comes from core 1. Prints every round and each
-build's median ratio. Run \`npm run build\` first.
+(SIGSTOP) while another is measured; the load comes from core 1. Every round starts each server
+afresh and warms it up with two slopes first: a server process keeps the speed it settles into,
+and two servers of one build read 6.0 and 6.6 µs a node through a whole run. Prints every round
+and each build's median ratio. Run \`npm run build\` first.
 
   --dist DIR       a compiled build to measure (repeatable; default: dist)
   --rounds N       interleaved rounds (default 8)
+  --same-servers   keep one process per build (and the floor's) through the run
   --requests N     10,000-workstream dashboards per load, at least ${CLIENTS} (default 40;
                    ten times as many 1,000-workstream ones)
   --keep           keep the generated databases and server logs
@@ -33,6 +36,7 @@ build's median ratio. Run \`npm run build\` first.
 const opts = aloneOptions(HELP, {
   dist: { type: 'string', multiple: true, default: [] },
   rounds: { type: 'string', default: '8' },
+  'same-servers': { type: 'boolean', default: false },
   requests: { type: 'string', default: '40' },
 });
 const rounds = Number(opts.rounds);
@@ -67,11 +71,13 @@ const nodes = large.workstreamIds.length - small.workstreamIds.length;
 
 interface Measured {
   readonly name: string;
-  readonly server: ServerProcess;
+  server: ServerProcess;
+  readonly start: () => Promise<ServerProcess>;
   readonly slopes: number[];
 }
 const servers: Measured[] = [];
-let floor: ServerProcess | undefined;
+/** The builds' servers and the floor's, once the floor is started. */
+const all: Measured[] = [];
 const dashboards = {
   small: { body: dashboardQuery(small), answer: '' },
   large: { body: dashboardQuery(large), answer: '' },
@@ -81,18 +87,19 @@ try {
   for (const [i, dist] of dists.entries()) {
     const copy = join(dir, `cold-${i}.sqlite`);
     copyFileSync(file, copy);
-    const server = await startServer({
-      name: dist,
-      args: [join(dist, 'src/cli/main.js'), 'serve'],
-      env: jinduEnv(copy, {
-        JINDU_ANSWER_CACHE: 'false',
-        JINDU_FORECAST_CACHE: 'false',
-        JINDU_MAX_NODES: '500000',
-      }),
-      core: 0,
-      logFile: join(dir, `cold-${i}.log`),
-    });
-    servers.push({ name: dist, server, slopes: [] });
+    const start = () =>
+      startServer({
+        name: dist,
+        args: [join(dist, 'src/cli/main.js'), 'serve'],
+        env: jinduEnv(copy, {
+          JINDU_ANSWER_CACHE: 'false',
+          JINDU_FORECAST_CACHE: 'false',
+          JINDU_MAX_NODES: '500000',
+        }),
+        core: 0,
+        logFile: join(dir, `cold-${i}.log`),
+      });
+    servers.push({ name: dist, server: await start(), start, slopes: [] });
   }
   for (const key of ['small', 'large'] as const) {
     const res = await fetch(`${servers[0]!.server.url}/graphql`, {
@@ -105,18 +112,24 @@ try {
     dashboards[key].answer = text;
     writeFileSync(join(dir, `answer-${key}.json`), text);
   }
-  floor = await startServer({
-    name: 'graphql-jit floor',
-    args: ['dist/bench/jit-floor.js'],
-    env: {
-      ...process.env,
-      NODE_ENV: 'production',
-      JINDU_FLOOR_ANSWERS: `small=${join(dir, 'answer-small.json')},large=${join(dir, 'answer-large.json')}`,
-    },
-    core: 0,
-    logFile: join(dir, 'jit-floor.log'),
+  const startFloor = () =>
+    startServer({
+      name: 'graphql-jit floor',
+      args: ['dist/bench/jit-floor.js'],
+      env: {
+        ...process.env,
+        NODE_ENV: 'production',
+        JINDU_FLOOR_ANSWERS: `small=${join(dir, 'answer-small.json')},large=${join(dir, 'answer-large.json')}`,
+      },
+      core: 0,
+      logFile: join(dir, 'jit-floor.log'),
+    });
+  all.push(...servers, {
+    name: 'floor',
+    server: await startFloor(),
+    start: startFloor,
+    slopes: [],
   });
-  const all: Measured[] = [...servers, { name: 'floor', server: floor, slopes: [] }];
   for (const m of all) m.server.pause();
 
   const load = (
@@ -141,6 +154,15 @@ try {
   say('warming up');
   for (const m of all) for (let i = 0; i < 3; i++) await slope(m);
   for (let round = 1; round <= rounds; round++) {
+    if (round > 1 && !opts['same-servers']) {
+      // Fresh processes, one at a time, each warmed up while the others are paused.
+      for (const m of all) {
+        await m.server.stop();
+        m.server = await m.start();
+        m.server.pause();
+        for (let i = 0; i < 2; i++) await slope(m);
+      }
+    }
     const order = round % 2 ? servers : [...servers].reverse();
     const line: string[] = [];
     for (const m of [...order, all[all.length - 1]!]) {
@@ -163,8 +185,9 @@ try {
     );
   }
 } finally {
+  const started = all.length > 0 ? all : servers;
   await finish(
-    [...servers.map((m) => m.server), ...(floor ? [floor] : [])],
+    started.map((m) => m.server),
     dir,
     opts.keep === true,
   );
