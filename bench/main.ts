@@ -660,7 +660,7 @@ try {
       await oursWrites.stop();
       oursWrites = await startWrites();
       // S3's cold server and its floor afresh too: a server process keeps the speed it settles
-      // into (two processes of one build read 6.0 and 6.6 µs a node through a whole
+      // into (two processes of one build read 6.0 and 6.5 µs a node through a whole
       // `bench:s3` run), so each run samples other processes rather than repeating one.
       await oursCold.stop();
       oursCold = await startCold();
