@@ -20,6 +20,7 @@ import { rawStatusWrites, type RawResult } from './raw-writes.js';
 import {
   pinLoadGenerator,
   startBareApollo,
+  startJitFloor,
   startServer,
   type ServerProcess,
   jinduEnv,
@@ -271,22 +272,14 @@ dashboards.huge.answer = await firstAnswer(oursHuge, dashboards.huge.body, (t) =
 for (const key of ['small', 'large'] as const)
   writeFileSync(join(dir, `answer-${key}.json`), dashboards[key].answer);
 const startFloor = () =>
-  startServer({
-    name: 'graphql-jit floor',
-    args: ['dist/bench/jit-floor.js'],
-    env: {
-      ...process.env,
-      NODE_ENV: 'production',
-      JINDU_FLOOR_ANSWERS: (['small', 'large'] as const)
-        .map(
-          (key) =>
-            `${dashboards[key] === dashboards.small ? small.key : large.key}=${join(dir, `answer-${key}.json`)}`,
-        )
-        .join(','),
+  startJitFloor(
+    {
+      [small.key]: join(dir, 'answer-small.json'),
+      [large.key]: join(dir, 'answer-large.json'),
     },
-    core: pinnedCore,
-    logFile: join(dir, 'jit-floor.log'),
-  });
+    pinnedCore,
+    join(dir, 'jit-floor.log'),
+  );
 let floor = await startFloor();
 /** The loads of the cold server and the floor, warmed up in full again after they restart. */
 const COLD_LOADS = [

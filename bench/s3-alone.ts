@@ -5,7 +5,13 @@ import { join, resolve } from 'node:path';
 import { aloneOptions, finish } from './alone-cli.js';
 import { runLoad, type LoadResult } from './load.js';
 import { checkDashboard, dashboardQuery, sameAs } from './queries.js';
-import { jinduEnv, pinLoadGenerator, startServer, type ServerProcess } from './server-process.js';
+import {
+  jinduEnv,
+  pinLoadGenerator,
+  startJitFloor,
+  startServer,
+  type ServerProcess,
+} from './server-process.js';
 import { median, spread } from './summary.js';
 import { generateInitiative } from './synthetic-data.js';
 
@@ -113,17 +119,11 @@ try {
     writeFileSync(join(dir, `answer-${key}.json`), text);
   }
   const startFloor = () =>
-    startServer({
-      name: 'graphql-jit floor',
-      args: ['dist/bench/jit-floor.js'],
-      env: {
-        ...process.env,
-        NODE_ENV: 'production',
-        JINDU_FLOOR_ANSWERS: `small=${join(dir, 'answer-small.json')},large=${join(dir, 'answer-large.json')}`,
-      },
-      core: 0,
-      logFile: join(dir, 'jit-floor.log'),
-    });
+    startJitFloor(
+      { small: join(dir, 'answer-small.json'), large: join(dir, 'answer-large.json') },
+      0,
+      join(dir, 'jit-floor.log'),
+    );
   all.push(...servers, {
     name: 'floor',
     server: await startFloor(),

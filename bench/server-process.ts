@@ -150,6 +150,30 @@ export function pinLoadGenerator(): number {
   }
 }
 
+/**
+ * The S3 baseline (bench/jit-floor.ts, compiled by `npm run build`), answering over the answers
+ * in `answers` (initiative key → file of Jindu's first answer).
+ */
+export function startJitFloor(
+  answers: Readonly<Record<string, string>>,
+  core: number,
+  logFile: string,
+): Promise<ServerProcess> {
+  return startServer({
+    name: 'graphql-jit floor',
+    args: ['dist/bench/jit-floor.js'],
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      JINDU_FLOOR_ANSWERS: Object.entries(answers)
+        .map(([key, file]) => `${key}=${file}`)
+        .join(','),
+    },
+    core,
+    logFile,
+  });
+}
+
 /** The S1 baseline (bench/bare-apollo.ts, compiled by `npm run build`), ready once it answers. */
 export function startBareApollo(core: number, logFile: string): Promise<ServerProcess> {
   return startServer({
