@@ -652,9 +652,10 @@ try {
     if (run > 1) {
       await oursWrites.stop();
       oursWrites = await startWrites();
-      // S3's cold server and its floor afresh too: a server process keeps the speed it settles
-      // into (two processes of one build read 6.0 and 6.5 µs a node through a whole
-      // `bench:s3` run), so each run samples other processes rather than repeating one.
+      // S3's cold server and its floor afresh too: one process can run a build slower than
+      // another for as long as it runs (two processes of one build read 6.0 and 6.5 µs a node
+      // through a whole `bench:s3` run), so each run samples other processes rather than
+      // repeating one.
       await oursCold.stop();
       oursCold = await startCold();
       await floor.stop();

@@ -27,8 +27,9 @@ data (so the builds must share a schema). Every round takes each build's slope, 
 floor's, each slope as a 1,000-workstream load and a 10,000-workstream load one after the other;
 builds run in the reverse order every other round. Each server is pinned to core 0 and paused
 (SIGSTOP) while another is measured; the load comes from core 1. Every round starts each server
-afresh and warms it up with two slopes first: a server process keeps the speed it settles into,
-and two servers of one build read 6.0 and 6.5 µs a node through a whole run. Prints every round
+afresh and warms it up with two slopes first: one process can run a build slower than another
+for as long as it runs (two servers of one build read 6.0 and 6.5 µs a node through a whole
+run), so a comparison of one process a build measures the processes. Prints every round
 and each build's median ratio. Run \`npm run build\` first.
 
   --dist DIR       a compiled build to measure (repeatable; default: dist)
