@@ -129,7 +129,17 @@ const editorToken = (file: string) =>
   jindu(['token', 'create', '--name', 'bench', '--role', 'editor'], file).trim().split('\n').pop()!;
 const token = editorToken(mainDb);
 const writesDb = join(dir, 'writes.sqlite');
-const rates = new Map<string, number>();
+/**
+ * Each load's last rate, by the server process it ran on: a load's first warm-up on a process
+ * runs until its CPU per request settles, later ones are short (`warmAndMeasure`). A server
+ * started again is a new process, whose loads warm up in full again.
+ */
+const ratesByServer = new WeakMap<ServerProcess, Map<string, number>>();
+const ratesOf = (server: ServerProcess): Map<string, number> => {
+  let rates = ratesByServer.get(server);
+  if (!rates) ratesByServer.set(server, (rates = new Map()));
+  return rates;
+};
 
 /** The server's own longest event-loop delay since the previous call (GET /metrics). */
 async function longestLoopDelayMs(server: ServerProcess): Promise<number> {
@@ -220,17 +230,11 @@ const oursLight = await startJindu(
   freshCopy(join(dir, 'light.sqlite')),
   'jindu-light.log',
 );
-/** Loads whose next warm-up is a first one again (their server is a new process). */
-const forgetWarmUps = (names: readonly string[]) => {
-  for (const name of names) rates.delete(name);
-};
 /**
  * The write server starts each run on a fresh copy of the database, as the raw baselines do:
  * a run adds a hundred thousand change-log rows, and later runs would measure a bigger file.
  */
 const startWrites = async (): Promise<ServerProcess> => {
-  rates.delete('set-one'); // a new process: the full warm-up again
-  rates.delete('set-bulk');
   return startJindu('Jindu (writes)', freshCopy(writesDb), 'jindu-writes.log');
 };
 let oursWrites = await startWrites();
@@ -281,15 +285,6 @@ const startFloor = () =>
     join(dir, 'jit-floor.log'),
   );
 let floor = await startFloor();
-/** The loads of the cold server and the floor, warmed up in full again after they restart. */
-const COLD_LOADS = [
-  'cold-small',
-  'cold-large',
-  'floor-small',
-  'floor-large',
-  'dash-large-1',
-  'report',
-];
 const report = { body: reportLinesQuery(small), answer: '' };
 report.answer = await firstAnswer(ours, report.body, (t) => checkReportLines(t, small));
 
@@ -334,7 +329,7 @@ const warmedWith = new Map<string, number>();
  * the clock: on a machine a third as fast, 2 s held about 400 writes, the CPU per write fell by
  * less than 5% between two such windows while still on its way down, and the warm-up stopped
  * after 635 writes at 4.7 ms a write (2.7–3.3 ms after 7,000). So the write loads' windows hold
- * at least 1,500 writes or 100 bulk calls. Later loads of the same name warm up for a quarter
+ * at least 1,500 writes or 100 bulk calls. Later loads of the same name on the same process warm up for a quarter
  * of `warmUpSeconds` (V8 drops the compiled code of functions that sat idle while other loads
  * ran, and caches and the page cache fill again).
  * The warm-up's last batch tells the rate from which the number of requests is set.
@@ -393,6 +388,7 @@ async function warmAndMeasure(
   } = {},
 ): Promise<LoadResult> {
   const minimum = options.connections * 2;
+  const rates = ratesOf(options.server);
   const first = !rates.has(name);
   let amount = first ? minimum * 2 : Math.max(minimum, Math.floor(rates.get(name)! / 4));
   let requests = 0;
@@ -660,7 +656,6 @@ try {
       oursCold = await startCold();
       await floor.stop();
       floor = await startFloor();
-      forgetWarmUps(COLD_LOADS);
       await settle([oursWrites, oursCold, floor]);
     }
     // All servers share core 0: give the others' background work (V8's concurrent sweeping
