@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { generateHistory } from './history.js';
 import { runLoad, type LoadResult } from './load.js';
-import { checkDashboard, dashboardQuery, sameAs } from './queries.js';
+import { asOfAnswer, checkDashboard, dashboardQuery, sameAs } from './queries.js';
 import { pinLoadGenerator, startServer, type ServerProcess, jinduEnv } from './server-process.js';
 import { generateInitiative } from './synthetic-data.js';
 
@@ -77,10 +77,6 @@ say(`databases in ${dir}`);
 const YEAR = 365 * 86_400_000;
 const live = dashboardQuery(g);
 const randomAsOf = () => dashboardQuery(g, new Date(now - Math.random() * YEAR).toISOString());
-const asOfCheck = (top: number) => (body: string) => {
-  const parsed = JSON.parse(body) as { data?: { initiative?: { workstreams: unknown[] } } };
-  return !('errors' in parsed) && parsed.data?.initiative?.workstreams.length === top;
-};
 
 interface Build {
   readonly dist: string;
@@ -142,7 +138,7 @@ try {
       body,
       amount: n,
       connections: 1,
-      verify: typeof body === 'string' ? sameAs(() => b.liveAnswer) : asOfCheck(b.top),
+      verify: typeof body === 'string' ? sameAs(() => b.liveAnswer) : asOfAnswer(b.top),
     });
   const ms = (r: LoadResult) => r.cpuUs / 1000;
   // Warm up every server.

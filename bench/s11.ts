@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { generateHistory } from './history.js';
 import type { LoadOptions, LoadResult } from './load.js';
 import { BodyCheckError } from './load.js';
-import { checkDashboard, dashboardQuery, sameAs } from './queries.js';
+import { asOfAnswer, checkDashboard, dashboardQuery, sameAs } from './queries.js';
 import type { ServerProcess } from './server-process.js';
 import type { Figure } from './summary.js';
 import type { GeneratedInitiative } from './synthetic-data.js';
@@ -30,14 +30,6 @@ export interface S11Context {
 }
 
 const YEAR = 365 * 86_400_000;
-
-/** A body that parses, has no error and holds the whole top level. */
-function asOfAnswer(top: number): (body: string) => boolean {
-  return (body) => {
-    const parsed = JSON.parse(body) as { data?: { initiative?: { workstreams: unknown[] } } };
-    return !('errors' in parsed) && parsed.data?.initiative?.workstreams.length === top;
-  };
-}
 
 /**
  * S11: the as-of dashboard (random asOf within the last year, weekly snapshots) ÷ the live one

@@ -34,8 +34,8 @@ export function forecastQuery(g: GeneratedInitiative, trials?: number): string {
 
 const noErrors =
   (check: (data: any) => boolean) =>
-  (body: string): boolean => {
-    const parsed = JSON.parse(body) as { data?: any; errors?: unknown };
+  (body: Buffer): boolean => {
+    const parsed = JSON.parse(body.toString()) as { data?: any; errors?: unknown };
     return !parsed.errors && check(parsed.data);
   };
 

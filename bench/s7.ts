@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LoadOptions, LoadResult } from './load.js';
-import { BodyCheckError } from './load.js';
+import { BodyCheckError, generatorBusy } from './load.js';
 import { copySqliteToPostgres } from './pg-copy.js';
 import {
   createBenchDatabase,
@@ -191,7 +191,7 @@ export async function measureS7(ctx: S7Context): Promise<Figure[]> {
       const onSqlite = await s2Of(sqliteReader, 'sqlite');
       figures.s2.push(onPg.ratio / onSqlite.ratio);
       details.s2.push(
-        `PostgreSQL ${rps(onPg.d.perSecond)} ÷ ${rps(onPg.t.perSecond)} (${us(onPg.d.cpuUs)} per dashboard), SQLite ${rps(onSqlite.d.perSecond)} ÷ ${rps(onSqlite.t.perSecond)} (${us(onSqlite.d.cpuUs)})`,
+        `PostgreSQL ${rps(onPg.d.perSecond)} ÷ ${rps(onPg.t.perSecond)} (${us(onPg.d.cpuUs)} per dashboard, the load generator ${generatorBusy(onPg.d)} busy), SQLite ${rps(onSqlite.d.perSecond)} ÷ ${rps(onSqlite.t.perSecond)} (${us(onSqlite.d.cpuUs)}, ${generatorBusy(onSqlite.d)})`,
       );
 
       const ratios = new Map<number, number>();
@@ -207,7 +207,7 @@ export async function measureS7(ctx: S7Context): Promise<Figure[]> {
         const base = pgbenchUpdates(db.url, ctx.dir, writes.itemCount, n, ctx.seconds);
         ratios.set(n, ours.perSecond / base);
         lines.push(
-          `${n}: ${rps(ours.perSecond)} ÷ ${rps(base)} = 1/${(base / ours.perSecond).toFixed(1)} (Jindu CPU ${us(ours.cpuUs)}, PostgreSQL CPU ${us(pgCpuUs)} per write)`,
+          `${n}: ${rps(ours.perSecond)} ÷ ${rps(base)} = 1/${(base / ours.perSecond).toFixed(1)} (Jindu CPU ${us(ours.cpuUs)}, PostgreSQL CPU ${us(pgCpuUs)} per write, the load generator ${generatorBusy(ours)} busy)`,
         );
         ctx.say(`    ${n} writers, one instance: ${lines.at(-1)!.slice(`${n}: `.length)}`);
       }
