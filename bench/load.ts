@@ -107,9 +107,19 @@ class Connection {
   }
 }
 
-/** The value below which `share` of the sorted `values` lie. */
+/** The nearest-rank percentile: the smallest value with at least `share` of `sorted` at or below it. */
 const percentile = (sorted: Float64Array, share: number): number =>
-  sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.floor(share * sorted.length))]!;
+  sorted.length === 0 ? 0 : sorted[Math.max(0, Math.ceil(share * sorted.length) - 1)]!;
+
+/**
+ * Until `due` (a `performance.now()` time). Node keeps a timer's start in whole milliseconds,
+ * so a timer can fire up to a millisecond early: the request would go out before it is due and
+ * its latency read short. Waits again until the time has really come.
+ */
+async function until(due: number): Promise<void> {
+  for (let wait = due - performance.now(); wait > 0; wait = due - performance.now())
+    await new Promise((r) => setTimeout(r, wait));
+}
 
 export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const { server, amount, rate } = options;
@@ -134,8 +144,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const run = async (connection: Connection) => {
     for (let i = next++; i < amount; i = next++) {
       const due = rate ? started + i * interval : performance.now();
-      const wait = due - performance.now();
-      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      await until(due);
       try {
         const answer = await connection.send(headers, bodyOf());
         latencies[i] = performance.now() - due;
@@ -150,14 +159,18 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
       }
     }
   };
+  let seconds: number;
+  let cpuNs: number;
+  let generator: NodeJS.CpuUsage;
   try {
     await Promise.all(connections.map(run));
+    // Read before the connections close: their teardown, here and in the server, is not the load's.
+    seconds = (performance.now() - started) / 1000;
+    cpuNs = server.cpuNs() - cpuBefore;
+    generator = process.cpuUsage(generatorBefore);
   } finally {
     await Promise.all(connections.map((c) => c.client.close()));
   }
-  const seconds = (performance.now() - started) / 1000;
-  const cpuNs = server.cpuNs() - cpuBefore;
-  const generator = process.cpuUsage(generatorBefore);
   const failures = failed.errors + failed.non2xx + failed.mismatches;
   if (failures > 0)
     throw new BodyCheckError(

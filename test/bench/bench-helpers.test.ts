@@ -96,13 +96,6 @@ describe('bench body checks', () => {
 
   const bytes = (text: string) => Buffer.from(text);
 
-  it('accepts the expected bytes, however the text was split on the way', () => {
-    const check = sameAs(() => expected);
-    const whole = bytes(expected);
-    for (let cut = 1; cut < whole.length; cut += 7)
-      expect(check(Buffer.concat([whole.subarray(0, cut), whole.subarray(cut)]))).toBe(true);
-  });
-
   it('refuses any other difference', () => {
     const check = sameAs(() => expected);
     expect(check(bytes(expected.replace('账户', '账号')))).toBe(false);
@@ -111,7 +104,7 @@ describe('bench body checks', () => {
     expect(check(bytes(expected.replace('数仓', '\uFFFD仓')))).toBe(false);
   });
 
-  it('compares with the expected text as it is now', () => {
+  it('accepts the expected bytes, compared with the expected text as it is now', () => {
     let current = expected;
     const check = sameAs(() => current);
     expect(check(bytes(expected))).toBe(true);

@@ -41,21 +41,33 @@ describe('the bench load generator', () => {
     // An answer of several hundred kilobytes written in pieces, with characters of three bytes
     // that the pieces cut through.
     const big = JSON.stringify({ data: { names: '迁移组1 账户迁移 数仓'.repeat(20_000) } });
+    // Each request is held until all four connections have one in flight (or half a second
+    // has passed), so the most in flight at once is exactly the connections, whatever the timing.
+    const held: (() => void)[] = [];
     let inFlight = 0;
     let mostInFlight = 0;
     const seen: string[] = [];
+    const bytes = Buffer.from(big);
     const { server } = await serve((body, res) => {
       seen.push(body);
-      inFlight++;
-      mostInFlight = Math.max(mostInFlight, inFlight);
-      const bytes = Buffer.from(big);
-      setTimeout(() => {
+      mostInFlight = Math.max(mostInFlight, ++inFlight);
+      res.on('finish', () => inFlight--);
+      const answer = () => {
         res.writeHead(200, { 'content-type': 'application/json' });
         for (let at = 0; at < bytes.length; at += 40_001)
           res.write(bytes.subarray(at, at + 40_001));
         res.end();
-        inFlight--;
-      }, 2);
+      };
+      const timer = setTimeout(() => {
+        held.splice(held.indexOf(release), 1);
+        answer();
+      }, 500);
+      const release = () => {
+        clearTimeout(timer);
+        answer();
+      };
+      held.push(release);
+      if (held.length === 4) for (const r of held.splice(0)) r();
     });
     stop = server.stop;
     let made = 0;
@@ -97,6 +109,29 @@ describe('the bench load generator', () => {
     expect(result.seconds).toBeGreaterThanOrEqual(0.19);
     expect(result.latencyMs.max).toBeGreaterThanOrEqual(150);
     expect(result.latencyMs.p50).toBeGreaterThan(20);
+  });
+
+  it('never sends an open loop’s request before it is due', async () => {
+    // At 200 a second request k falls due 5k ms after the load starts; a timer that fires early
+    // (Node keeps its start in whole milliseconds) must not let one out sooner.
+    const arrivals: number[] = [];
+    const { server } = await serve((_body, res) => {
+      arrivals.push(performance.now());
+      res.end('{}');
+    });
+    stop = server.stop;
+    const before = performance.now();
+    await runLoad({
+      server,
+      amount: 30,
+      connections: 2,
+      rate: 200,
+      body: '{}',
+      verify: () => true,
+    });
+    // The server sees a request after the load sent it, and the load started after `before`.
+    arrivals.sort((a, b) => a - b);
+    arrivals.forEach((at, k) => expect(at - before).toBeGreaterThanOrEqual(5 * k));
   });
 
   it('fails the load on an answer that is not the expected one, or not a success', async () => {
