@@ -1,3 +1,4 @@
+import { bytesOf } from './queries.js';
 import type { ServerProcess } from './server-process.js';
 import type { GeneratedInitiative } from './synthetic-data.js';
 
@@ -64,22 +65,15 @@ export function backgroundWrites(
  * kept-answer tests; the load checks only that each is a whole dashboard.
  */
 export function dashboardLike(reference: () => string): (body: Buffer) => boolean {
-  let text: string | null = null;
-  let head = Buffer.alloc(0);
-  let length = 0;
+  const want = bytesOf(reference);
   const tail = Buffer.from(']}}}');
   return (body) => {
-    const want = reference();
-    if (want !== text) {
-      text = want;
-      const bytes = Buffer.from(want);
-      head = bytes.subarray(0, bytes.indexOf('['));
-      length = bytes.length;
-    }
+    const bytes = want();
+    const head = bytes.subarray(0, bytes.indexOf('[')); // the first '[' is near the start
     return (
       body.subarray(0, head.length).equals(head) &&
       body.subarray(body.length - tail.length).equals(tail) &&
-      Math.abs(body.length - length) <= length * 0.02
+      Math.abs(body.length - bytes.length) <= bytes.length * 0.02
     );
   };
 }

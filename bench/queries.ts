@@ -195,18 +195,24 @@ const keyOf = (item: AnsweredItem): string =>
     .replace(/^Item:/, '')}:${item.status}:${item.percent}`;
 
 /**
- * A check that a body equals `expected`, byte for byte. The expected text is encoded once for
- * as long as `expected` returns the same string, so a check of a 330 kB answer is one memcmp.
+ * `text()` as UTF-8 bytes, encoded again only when it returns another string: the checks below
+ * compare every answer of a load with bytes that seldom change.
  */
-export function sameAs(expected: () => string): (body: Buffer) => boolean {
-  let text: string | null = null;
+export function bytesOf(text: () => string): () => Buffer {
+  let last: string | null = null;
   let bytes = Buffer.alloc(0);
-  return (body) => {
-    const want = expected();
-    if (want !== text) {
-      text = want;
-      bytes = Buffer.from(want);
+  return () => {
+    const now = text();
+    if (now !== last) {
+      last = now;
+      bytes = Buffer.from(now);
     }
-    return body.equals(bytes);
+    return bytes;
   };
+}
+
+/** A check that a body equals `expected`, byte for byte (a 330 kB answer: one memcmp). */
+export function sameAs(expected: () => string): (body: Buffer) => boolean {
+  const want = bytesOf(expected);
+  return (body) => body.equals(want());
 }
