@@ -351,12 +351,17 @@ async function measure(
   options: Omit<Parameters<typeof runLoad>[0], 'amount'>,
   extra: Parameters<typeof warmAndMeasure>[2] = {},
 ): Promise<LoadResult> {
-  const others = mainServers().filter((server) => server !== options.server);
-  for (const server of others) server.pause();
+  return withOthersPaused(options.server, () => warmAndMeasure(name, options, extra));
+}
+
+/** `work` with every server but `server` paused (SIGSTOP), resumed after however it ends. */
+async function withOthersPaused<T>(server: ServerProcess, work: () => Promise<T>): Promise<T> {
+  const others = mainServers().filter((other) => other !== server);
+  for (const other of others) other.pause();
   try {
-    return await warmAndMeasure(name, options, extra);
+    return await work();
   } finally {
-    for (const server of others) server.resume();
+    for (const other of others) other.resume();
   }
 }
 
@@ -453,19 +458,15 @@ async function atFixedRate(
   options: Omit<Parameters<typeof runLoad>[0], 'amount' | 'rate'>,
   rate: number,
 ): Promise<LoadResult> {
-  const others = mainServers().filter((server) => server !== options.server);
-  for (const server of others) server.pause();
-  try {
+  return withOthersPaused(options.server, async () => {
     await warmAndMeasure(name, options);
     const perSecond = Math.max(1, Math.floor(rate));
-    return await runLoad({
+    return runLoad({
       ...options,
       rate: perSecond,
       amount: Math.max(32, Math.round(perSecond * seconds * 2)),
     });
-  } finally {
-    for (const server of others) server.resume();
-  }
+  });
 }
 
 /**
@@ -563,7 +564,6 @@ async function settle(servers: readonly ServerProcess[]): Promise<void> {
  * writing it.
  */
 async function writeLoads() {
-  const others = mainServers().filter((server) => server !== oursWrites);
   const rawRun = (batch: number, file = rawDb, runSeconds = seconds): RawResult => {
     const run = () =>
       rawStatusWrites(file, writes.firstItemId, writes.itemCount, batch, runSeconds);
@@ -615,10 +615,9 @@ async function writeLoads() {
     await longestLoopDelayMs(oursWrites);
     return result;
   };
-  for (const server of others) server.pause();
   const singleSyncs = { commits: 0, syncs: 0 };
   const bulkSyncs = { commits: 0, syncs: 0 };
-  try {
+  return withOthersPaused(oursWrites, async () => {
     await longestLoopDelayMs(oursWrites); // starts the interval at the first write
     const single = await interleaved(
       PAIRS,
@@ -672,9 +671,7 @@ async function writeLoads() {
       singleShared: sharedSyncs({ commits: 0, syncs: 0 }, singleSyncs),
       bulkShared: sharedSyncs({ commits: 0, syncs: 0 }, bulkSyncs),
     };
-  } finally {
-    for (const server of others) server.resume();
-  }
+  });
 }
 
 say('waiting for the servers to idle');
