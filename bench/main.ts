@@ -25,7 +25,16 @@ import {
   type ServerProcess,
   jinduEnv,
 } from './server-process.js';
-import { median, meets, spread, table, type Figure } from './summary.js';
+import {
+  median,
+  meets,
+  pushSides,
+  sidesOf,
+  spread,
+  table,
+  unsteadyEntry,
+  type Figure,
+} from './summary.js';
 import { measureS11, type S11Context } from './s11.js';
 import { measureS12 } from './s12.js';
 import { measureS7 } from './s7.js';
@@ -536,6 +545,16 @@ const figures = {
 const details: Record<keyof typeof figures, string[]> = Object.fromEntries(
   Object.keys(figures).map((k) => [k, [] as string[]]),
 ) as never;
+/** The two sides of each ratio row, run by run, for S9's reasons. */
+const sides = {
+  s1: sidesOf('Jindu', 'bare Apollo', 'µs'),
+  s2: sidesOf('dashboards', '`{ __typename }`', '/s'),
+  s3: sidesOf('Jindu', 'the floor', 'µs a node'),
+  s3kept: sidesOf('Jindu', 'the floor', 'µs a node'),
+  s4: sidesOf('1,000,000 items', '10,000 items', 'ms'),
+  s5: sidesOf('the server', 'raw', 'µs'),
+  s6: sidesOf('the server', 'raw', 'µs'),
+};
 const raw: Record<string, unknown>[] = [];
 const us = (x: number) => `${x.toFixed(1)} µs`;
 const rps = (x: number) => `${x.toFixed(0)}/s`;
@@ -705,6 +724,7 @@ try {
     );
     const { a: o, b } = s1;
     figures.s1.push(s1.ratio);
+    pushSides(sides.s1, o.cpuUs, b.cpuUs);
     details.s1.push(`${us(o.cpuUs)} ÷ ${us(b.cpuUs)} (${rps(o.perSecond)} vs ${rps(b.perSecond)})`);
 
     // S3: Jindu's slope cold (kept answers off), the floor's, and Jindu's with kept answers
@@ -742,15 +762,18 @@ try {
     const keptRound = mid(rounds, (r) => r.kept.slope / r.floor.slope);
     const d1 = mid(rounds, (r) => r.kept.one.perSecond).kept.one;
     figures.s2.push(d1.perSecond / o.perSecond);
+    pushSides(sides.s2, d1.perSecond, o.perSecond);
     details.s2.push(
       `${rps(d1.perSecond)} ÷ ${rps(o.perSecond)} (${us(d1.cpuUs)} per dashboard, kept answers, ${WRITES_PER_SECOND} writes/s; the load generator ${generatorBusy(d1)} and ${generatorBusy(o)} busy)`,
     );
     const slopeText = (x: Slope) => `(${us(x.ten.cpuUs)} − ${us(x.one.cpuUs)}) ÷ ${nodes} nodes`;
     figures.s3.push(coldRound.cold.slope / coldRound.floor.slope);
+    pushSides(sides.s3, coldRound.cold.slope, coldRound.floor.slope);
     details.s3.push(
       `${us(coldRound.cold.slope)} ÷ ${us(coldRound.floor.slope)}, median of ${ROUNDS} interleaved rounds`,
     );
     figures.s3kept.push(keptRound.kept.slope / keptRound.floor.slope);
+    pushSides(sides.s3kept, keptRound.kept.slope, keptRound.floor.slope);
     details.s3kept.push(
       `${us(keptRound.kept.slope)} ÷ ${us(keptRound.floor.slope)}, ${keptRound.writes} writes during the loads`,
     );
@@ -777,6 +800,7 @@ try {
     );
     const { a: lat1m, b: lat10k } = s4;
     figures.s4.push(s4.ratio);
+    pushSides(sides.s4, ms(lat1m), ms(lat10k));
     details.s4.push(
       `${ms(lat1m).toFixed(1)} ms ÷ ${ms(lat10k).toFixed(1)} ms, median of ${PAIRS} interleaved pairs on one server`,
     );
@@ -789,6 +813,7 @@ try {
     // measured, and the raw baseline runs on core 0 too, with the write server paused in turn.
     const w = await writeLoads();
     figures.s5.push(w.single.ratio);
+    pushSides(sides.s5, w.single.a.cpuUs, w.single.b.cpuUs);
     // The rate of every pair's load, not only the median pair's: one load of 1,500 writes
     // (about a second) read 903–1,361 a second between runs; the median of five is steadier.
     const rates = w.single.as.map((l) => l.perSecond);
@@ -800,6 +825,7 @@ try {
       `median of ${rates.length} loads, 8 clients: ${w.single.as.map((l) => `${rps(l.perSecond)} (${l.requests} mutations, the load generator ${generatorBusy(l)} busy)`).join(', ')} (raw, one at a time, each commit synced: ${rps(w.single.b.perSecond)}); ${w.singleShared}`,
     );
     figures.s6.push(w.bulk.ratio);
+    pushSides(sides.s6, w.bulk.a.cpuUs, w.bulk.b.cpuUs);
     figures.s6block.push(w.block);
     details.s6.push(
       `${us(w.bulk.a.cpuUs)} ÷ ${us(w.bulk.b.cpuUs)} per ${BULK}-item call, median of ${PAIRS} interleaved pairs, after ${warmedWith.get('set-bulk')} calls of warm-up; raw on the freshly generated file ${us(w.rawBulkFresh.cpuUs)}; ${w.bulkShared}`,
@@ -932,6 +958,7 @@ try {
       runs: figures.s1,
       target: { atMost: 1.25 },
       details: details.s1,
+      sides: sides.s1,
     },
     {
       id: 'S2',
@@ -940,6 +967,7 @@ try {
       runs: figures.s2,
       target: { atLeast: 1 / 20 },
       details: details.s2,
+      sides: sides.s2,
     },
     {
       id: 'S3',
@@ -948,6 +976,7 @@ try {
       runs: figures.s3,
       target: { atMost: 1.5 },
       details: details.s3,
+      sides: sides.s3,
     },
     {
       id: 'S3',
@@ -956,6 +985,7 @@ try {
       runs: figures.s3kept,
       target: { atMost: 1.5 },
       details: details.s3kept,
+      sides: sides.s3kept,
     },
     {
       id: 'S3',
@@ -985,6 +1015,7 @@ try {
       runs: figures.s4,
       target: { atMost: 1.2 },
       details: details.s4,
+      sides: sides.s4,
     },
     {
       id: 'S5',
@@ -993,6 +1024,7 @@ try {
       runs: figures.s5,
       target: { atMost: 4 },
       details: details.s5,
+      sides: sides.s5,
     },
     {
       id: 'S5',
@@ -1009,6 +1041,7 @@ try {
       runs: figures.s6,
       target: { atMost: 2 },
       details: details.s6,
+      sides: sides.s6,
     },
     {
       id: 'S6',
@@ -1071,7 +1104,7 @@ try {
       ? 'S9: one run, no spread measured.'
       : unsteady.length === 0
         ? `S9: every row within 10% over ${runs} runs.`
-        : `S9: not stabilized within 10%: ${unsteady.map((f) => `${f.id} ${f.what.split(/[(,]/)[0]!.trim()} (${(spread(f.runs) * 100).toFixed(0)}%)`).join('; ')}. Load average at the end ${load.join(' ')} on ${cpus().length} cores: ${
+        : `S9: not stabilized within 10%: ${unsteady.map(unsteadyEntry).join('; ')}. Load average at the end ${load.join(' ')} on ${cpus().length} cores: ${
             Number(load[0]) > cpus().length - 0.5
               ? 'other processes shared the servers’ core, so each figure moved with their work'
               : 'the machine was quiet; these rows vary of themselves (collection pauses, short loads): rerun with more --seconds'

@@ -5,7 +5,7 @@ import type { LoadOptions, LoadResult } from './load.js';
 import { BodyCheckError } from './load.js';
 import { asOfAnswer, checkDashboard, dashboardQuery, sameAs } from './queries.js';
 import type { ServerProcess } from './server-process.js';
-import type { Figure } from './summary.js';
+import { pushSides, sidesOf, type Figure } from './summary.js';
 import type { GeneratedInitiative } from './synthetic-data.js';
 
 /** What S11 borrows from the bench's main module. */
@@ -55,6 +55,10 @@ export async function measureS11(ctx: S11Context): Promise<Figure[]> {
   const growth: number[] = [];
   const details: string[] = [];
   const growthDetails: string[] = [];
+  const sides = {
+    ratio: sidesOf('as-of', 'live', 'ms'),
+    growth: sidesOf('the longer log', 'the shorter log', 'ms'),
+  };
   const servers = await Promise.all(
     files.map((file, i) => ctx.start(`Jindu (history ${i})`, file, `jindu-history-${i}.log`)),
   );
@@ -95,6 +99,7 @@ export async function measureS11(ctx: S11Context): Promise<Figure[]> {
       const cpu = (r: LoadResult) => r.cpuUs / 1000;
       const ms = (r: LoadResult) => (r.seconds * 1000) / r.requests;
       ratio.push(cpu(a) / cpu(l));
+      pushSides(sides.ratio, cpu(a), cpu(l));
       details.push(
         `${cpu(a).toFixed(1)} ms ÷ ${cpu(l).toFixed(1)} ms CPU (${a.requests} as-of requests; ${ms(a).toFixed(1)} ms ÷ ${ms(l).toFixed(1)} ms wall)`,
       );
@@ -111,6 +116,7 @@ export async function measureS11(ctx: S11Context): Promise<Figure[]> {
         connections: 1,
       });
       growth.push(cpu(large) / cpu(small));
+      pushSides(sides.growth, cpu(large), cpu(small));
       growthDetails.push(
         `${cpu(large).toFixed(1)} ms ÷ ${cpu(small).toFixed(1)} ms CPU (${ms(large).toFixed(1)} ms ÷ ${ms(small).toFixed(1)} ms wall)`,
       );
@@ -127,6 +133,7 @@ export async function measureS11(ctx: S11Context): Promise<Figure[]> {
       runs: ratio,
       target: { atMost: 2 },
       details,
+      sides: sides.ratio,
     },
     {
       id: 'S11',
@@ -135,6 +142,7 @@ export async function measureS11(ctx: S11Context): Promise<Figure[]> {
       runs: growth,
       target: { atMost: 1.2 },
       details: growthDetails,
+      sides: sides.growth,
     },
   ];
 }

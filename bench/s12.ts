@@ -7,7 +7,7 @@ import { backgroundWrites, dashboardLike } from './background-writes.js';
 import { checkDashboard, dashboardQuery, sameAs } from './queries.js';
 import type { ServerProcess } from './server-process.js';
 import type { S11Context } from './s11.js';
-import type { Figure } from './summary.js';
+import { pushSides, sidesOf, type Figure } from './summary.js';
 import type { GeneratedInitiative } from './synthetic-data.js';
 
 const WEEK = 7 * 86_400_000;
@@ -72,6 +72,11 @@ export async function measureS12(ctx: S11Context): Promise<Figure[]> {
   );
   const ratios = { history: [] as number[], forecast: [] as number[], kept: [] as number[] };
   const details = { history: [] as string[], forecast: [] as string[], kept: [] as string[] };
+  const sides = {
+    history: sidesOf('the burn-up', 'live', 'ms'),
+    forecast: sidesOf('the forecasts', 'live', 'ms'),
+    kept: sidesOf('the forecasts', 'live', 'ms'),
+  };
   try {
     const post = async (to: ServerProcess, body: string) =>
       (
@@ -139,6 +144,9 @@ export async function measureS12(ctx: S11Context): Promise<Figure[]> {
       ratios.history.push(cpu(hist) / cpu(l));
       ratios.forecast.push(cpu(fc) / cpu(l));
       ratios.kept.push(cpu(kf) / cpu(kl));
+      pushSides(sides.history, cpu(hist), cpu(l));
+      pushSides(sides.forecast, cpu(fc), cpu(l));
+      pushSides(sides.kept, cpu(kf), cpu(kl));
       details.history.push(detail(hist, l));
       details.forecast.push(detail(fc, l));
       details.kept.push(`${detail(kf, kl)}; writes during the forecasts: ${writes}`);
@@ -157,6 +165,7 @@ export async function measureS12(ctx: S11Context): Promise<Figure[]> {
       runs: ratios.history,
       target: { atMost: 10 },
       details: details.history,
+      sides: sides.history,
     },
     {
       id: 'S12',
@@ -165,6 +174,7 @@ export async function measureS12(ctx: S11Context): Promise<Figure[]> {
       runs: ratios.forecast,
       target: { atMost: 5 },
       details: details.forecast,
+      sides: sides.forecast,
     },
     {
       id: 'S12',
@@ -173,6 +183,7 @@ export async function measureS12(ctx: S11Context): Promise<Figure[]> {
       runs: ratios.kept,
       target: { atMost: 5 },
       details: details.kept,
+      sides: sides.kept,
     },
   ];
 }

@@ -15,7 +15,31 @@ export interface Figure {
   readonly target?: Target;
   /** What the figure is made of (the two sides of a ratio), per run. */
   readonly details: string[];
+  /** A ratio's two sides, per run (the median round's where interleaved), to say what moved. */
+  readonly sides?: Sides;
 }
+
+/** The numerator and the denominator of a ratio figure, run by run, in one unit. */
+export interface Sides {
+  readonly names: readonly [string, string];
+  readonly unit: string;
+  readonly a: number[];
+  readonly b: number[];
+}
+
+/** Adds one run's pair. */
+export function pushSides(s: Sides, a: number, b: number): void {
+  s.a.push(a);
+  s.b.push(b);
+}
+
+/** Empty sides to push each run's pair into. */
+export const sidesOf = (a: string, b: string, unit: string): Sides => ({
+  names: [a, b],
+  unit,
+  a: [],
+  b: [],
+});
 
 export const median = (xs: readonly number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
@@ -65,4 +89,38 @@ export function table(figures: readonly Figure[]): string {
   const head = ['id', 'what', 'median', 'target', '', 'spread', 'runs'];
   const lines = [head, head.map(() => '---'), ...rows].map((r) => `| ${r.join(' | ')} |`);
   return lines.join('\n');
+}
+
+const range = (xs: readonly number[], unit: string): string => {
+  const digits = Math.max(...xs) >= 100 ? 0 : 1;
+  return `${Math.min(...xs).toFixed(digits)}–${Math.max(...xs).toFixed(digits)} ${unit}`;
+};
+const percent = (x: number) => `${(x * 100).toFixed(0)}%`;
+
+/**
+ * Why a ratio's spread is what it is, from its sides: each side's range and spread over the
+ * runs, and which of them moved. A side whose spread is at least twice the other's moved the
+ * ratio; of sides that moved about as much, the ratio either moved more than both (they moved
+ * apart) or not (both moved, and the ratio with them less).
+ */
+export function sidesReason(f: Figure): string | undefined {
+  const s = f.sides;
+  if (!s || s.a.length < 2 || s.a.length !== s.b.length) return undefined;
+  const [sa, sb, sr] = [spread(s.a), spread(s.b), spread(f.runs)];
+  const verdict =
+    sa >= 2 * sb
+      ? `${s.names[0]} moved`
+      : sb >= 2 * sa
+        ? `${s.names[1]} moved`
+        : sr > Math.max(sa, sb)
+          ? 'the sides moved apart'
+          : 'both sides moved';
+  return `${s.names[0]} ${range(s.a, s.unit)} (${percent(sa)}), ${s.names[1]} ${range(s.b, s.unit)} (${percent(sb)}): ${verdict}`;
+}
+
+/** The S9 line's entry for a row whose spread is over 10%: its spread, and its sides' reason. */
+export function unsteadyEntry(f: Figure): string {
+  const reason = sidesReason(f);
+  const name = `${f.id} ${f.what.split(/[(,]/)[0]!.trim()}`;
+  return `${name} (${percent(spread(f.runs))}${reason ? `; ${reason}` : ''})`;
 }

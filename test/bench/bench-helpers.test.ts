@@ -6,6 +6,13 @@ import { loadInitiativeTree } from '../../src/services/load-initiative-tree.js';
 import { verifyCounters } from '../../src/services/verify-counters.js';
 import { dashboardLike } from '../../bench/background-writes.js';
 import { checkDashboard, sameAs, StatusUpdates } from '../../bench/queries.js';
+import {
+  pushSides,
+  sidesOf,
+  sidesReason,
+  unsteadyEntry,
+  type Figure,
+} from '../../bench/summary.js';
 import { generateInitiative, type GeneratedInitiative } from '../../bench/synthetic-data.js';
 import { leavesOf, levelsOfGroup, treeShape } from '../../bench/tree-shape.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/databases.js';
@@ -139,5 +146,52 @@ describe('bench body checks', () => {
     expect(updates.checkSingle(bytes(answer({ ...item, percent: asked.percent + 1 })))).toBe(false);
     expect(updates.checkSingle(bytes(answer(item)))).toBe(true);
     expect(updates.checkSingle(bytes(answer(item)))).toBe(false);
+  });
+});
+
+describe('bench S9 reasons', () => {
+  /** A ratio figure whose runs are a ÷ b, run by run. */
+  const ratioOf = (a: number[], b: number[]): Figure => {
+    const sides = sidesOf('the server', 'raw', 'µs');
+    a.forEach((x, i) => pushSides(sides, x, b[i]!));
+    return {
+      id: 'S5',
+      what: '`setItemStatus` server CPU ÷ raw SQLite transaction',
+      unit: '×',
+      runs: a.map((x, i) => x / b[i]!),
+      details: [],
+      sides,
+    };
+  };
+
+  it('names the side that moved the ratio, with each side’s range and spread', () => {
+    expect(sidesReason(ratioOf([500, 600, 700], [100, 101, 102]))).toBe(
+      'the server 500–700 µs (33%), raw 100–102 µs (2%): the server moved',
+    );
+    expect(sidesReason(ratioOf([500, 505, 510], [80, 100, 120]))).toBe(
+      'the server 500–510 µs (2%), raw 80–120 µs (40%): raw moved',
+    );
+  });
+
+  it('tells sides that moved apart from sides that moved together', () => {
+    // One up, the other down, about as much: the ratio moves more than either.
+    expect(sidesReason(ratioOf([500, 550, 600], [110, 100, 90]))).toMatch(/the sides moved apart$/);
+    // Both up by about as much: the ratio moves less than either.
+    expect(sidesReason(ratioOf([500, 600, 700], [100, 115, 130]))).toMatch(/both sides moved$/);
+  });
+
+  it('gives a row without sides its spread alone', () => {
+    const plain: Figure = {
+      id: 'S8',
+      what: 'report lines, end to end',
+      unit: 'ms',
+      runs: [10, 12, 15],
+      details: [],
+    };
+    expect(sidesReason(plain)).toBeUndefined();
+    expect(unsteadyEntry(plain)).toBe('S8 report lines (42%)');
+    expect(unsteadyEntry(ratioOf([500, 600, 700], [100, 101, 102]))).toBe(
+      'S5 `setItemStatus` server CPU ÷ raw SQLite transaction (31%; the server 500–700 µs (33%), raw 100–102 µs (2%): the server moved)',
+    );
   });
 });
