@@ -35,6 +35,7 @@ import {
   unsteadyEntry,
   type Figure,
 } from './summary.js';
+import { interleaved } from './interleaved.js';
 import { measureS11, type S11Context } from './s11.js';
 import { measureS12 } from './s12.js';
 import { measureS7 } from './s7.js';
@@ -479,37 +480,6 @@ async function atFixedRate(
 }
 
 /**
- * A ratio measured as interleaved pairs within one run (A, B, B, A, A, B …, each load shorter): the
- * machine's drift during the run moves both sides of each pair alike, and the median of the
- * pairs' ratios drops the pair a burst of other work landed on. Returns the median pair.
- */
-async function interleaved<A, B = A>(
-  pairs: number,
-  measureA: () => Promise<A>,
-  measureB: () => Promise<B>,
-  ratio: (a: A, b: B) => number,
-): Promise<{ ratio: number; a: A; b: B; as: A[] }> {
-  const taken: { ratio: number; a: A; b: B }[] = [];
-  for (let i = 0; i < pairs; i++) {
-    // Every other pair in reverse order: a load's place in the pair must not favour a side
-    // (two identical servers measured always in the same order read 1.59× and 1.40× of bare
-    // Apollo in 4 rounds of bench/s1-ab.ts).
-    let a: A;
-    let b: B;
-    if (i % 2 === 0) {
-      a = await measureA();
-      b = await measureB();
-    } else {
-      b = await measureB();
-      a = await measureA();
-    }
-    taken.push({ ratio: ratio(a, b), a, b });
-  }
-  const as = taken.map((t) => t.a); // every pair's A, in the order measured
-  taken.sort((x, y) => x.ratio - y.ratio);
-  return { ...taken[Math.floor(taken.length / 2)]!, as };
-}
-/**
  * The fewest 10,000-workstream dashboards in one of S3's measured loads. A share of the
  * measuring time held 8 of them (the fewest a load takes), while a full collection of the
  * server's heap came about once in 9 such answers (32 in 280): loads of 8 read 113–216 ms a
@@ -885,6 +855,7 @@ try {
     start: (name, file, log, kept) => startJindu(name, file, log, false, kept?.forecasts ?? false),
     token: editorToken,
     measure,
+    pairs: PAIRS,
     entries: smoke ? [3_000, 1_500, 15_000] : [200_000, 100_000, 1_000_000],
   };
   const modules: [string, (b: S11Context) => Promise<Figure[]>][] = [

@@ -1,6 +1,7 @@
 import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateHistory } from './history.js';
+import { interleaved } from './interleaved.js';
 import type { LoadOptions, LoadResult } from './load.js';
 import { BodyCheckError } from './load.js';
 import { asOfAnswer, checkDashboard, dashboardQuery, sameAs } from './queries.js';
@@ -24,7 +25,14 @@ export interface S11Context {
   ) => Promise<ServerProcess>;
   /** Creates an editor token in the file; its secret. */
   readonly token: (file: string) => string;
-  readonly measure: (name: string, options: Omit<LoadOptions, 'amount'>) => Promise<LoadResult>;
+  /** One load, warmed up first; with `share`, that share of the measuring time (a pair's side). */
+  readonly measure: (
+    name: string,
+    options: Omit<LoadOptions, 'amount'>,
+    extra?: { share?: number },
+  ) => Promise<LoadResult>;
+  /** Pairs in each interleaved ratio (bench/interleaved.ts). */
+  readonly pairs: number;
   /** Log entries: [the as-of ÷ live database, the small, the large]. */
   readonly entries: readonly [number, number, number];
 }
@@ -82,43 +90,42 @@ export async function measureS11(ctx: S11Context): Promise<Figure[]> {
       JSON.parse(liveAnswer) as { data: { initiative: { workstreams: unknown[] } } }
     ).data.initiative.workstreams.length;
     const check = asOfAnswer(topLevel);
+    // Server CPU per request: the machine may be shared, and CPU is what a read costs.
+    const cpu = (r: LoadResult) => r.cpuUs / 1000;
+    const ms = (r: LoadResult) => (r.seconds * 1000) / r.requests;
+    const share = { share: 1 / ctx.pairs };
+    const asOf = (name: string, server: ServerProcess) => () =>
+      ctx.measure(name, { server, body: randomAsOf, verify: check, connections: 1 }, share);
     for (let run = 1; run <= ctx.runs; run++) {
-      const l = await ctx.measure('s11-live', {
-        server: servers[0]!,
-        body: live,
-        verify: sameAs(() => liveAnswer),
-        connections: 1,
-      });
-      const a = await ctx.measure('s11-asof', {
-        server: servers[0]!,
-        body: randomAsOf,
-        verify: check,
-        connections: 1,
-      });
-      // Server CPU per request: the machine may be shared, and CPU is what a read costs.
-      const cpu = (r: LoadResult) => r.cpuUs / 1000;
-      const ms = (r: LoadResult) => (r.seconds * 1000) / r.requests;
-      ratio.push(cpu(a) / cpu(l));
-      pushSides(sides.ratio, cpu(a), cpu(l));
-      details.push(
-        `${cpu(a).toFixed(1)} ms ÷ ${cpu(l).toFixed(1)} ms CPU (${a.requests} as-of requests; ${ms(a).toFixed(1)} ms ÷ ${ms(l).toFixed(1)} ms wall)`,
+      // Each ratio as interleaved pairs, as S5's, so the two sides of a pair see the machine in
+      // the same state (measured once a run, the sides moved apart: spreads of 12% each, 16%
+      // for their ratio).
+      const r = await interleaved(
+        ctx.pairs,
+        asOf('s11-asof', servers[0]!),
+        () =>
+          ctx.measure(
+            's11-live',
+            { server: servers[0]!, body: live, verify: sameAs(() => liveAnswer), connections: 1 },
+            share,
+          ),
+        (a, l) => cpu(a) / cpu(l),
       );
-      const small = await ctx.measure('s11-small', {
-        server: servers[1]!,
-        body: randomAsOf,
-        verify: check,
-        connections: 1,
-      });
-      const large = await ctx.measure('s11-large', {
-        server: servers[2]!,
-        body: randomAsOf,
-        verify: check,
-        connections: 1,
-      });
-      growth.push(cpu(large) / cpu(small));
-      pushSides(sides.growth, cpu(large), cpu(small));
+      ratio.push(r.ratio);
+      pushSides(sides.ratio, cpu(r.a), cpu(r.b));
+      details.push(
+        `${cpu(r.a).toFixed(1)} ms ÷ ${cpu(r.b).toFixed(1)} ms CPU (${r.a.requests} as-of requests; ${ms(r.a).toFixed(1)} ms ÷ ${ms(r.b).toFixed(1)} ms wall), median of ${ctx.pairs} interleaved pairs`,
+      );
+      const g = await interleaved(
+        ctx.pairs,
+        asOf('s11-large', servers[2]!),
+        asOf('s11-small', servers[1]!),
+        (large, small) => cpu(large) / cpu(small),
+      );
+      growth.push(g.ratio);
+      pushSides(sides.growth, cpu(g.a), cpu(g.b));
       growthDetails.push(
-        `${cpu(large).toFixed(1)} ms ÷ ${cpu(small).toFixed(1)} ms CPU (${ms(large).toFixed(1)} ms ÷ ${ms(small).toFixed(1)} ms wall)`,
+        `${cpu(g.a).toFixed(1)} ms ÷ ${cpu(g.b).toFixed(1)} ms CPU (${ms(g.a).toFixed(1)} ms ÷ ${ms(g.b).toFixed(1)} ms wall), median of ${ctx.pairs} interleaved pairs`,
       );
     }
   } finally {
