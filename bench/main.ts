@@ -31,6 +31,7 @@ import {
   pushSides,
   sidesOf,
   spread,
+  STEADY,
   table,
   unsteadyEntry,
   type Figure,
@@ -1059,7 +1060,7 @@ try {
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${pinned ? 'server on core 0, load on core 1' : 'not pinned'}`;
   const maxSpread = Math.max(...list.map((f) => spread(f.runs)));
   // S9: the rows this run could not bring within 10%, and what the machine was doing.
-  const unsteady = list.filter((f) => runs > 1 && spread(f.runs) > 0.1);
+  const unsteady = list.filter((f) => runs > 1 && spread(f.runs) > STEADY);
   const load = loadavg().map((x) => x.toFixed(2));
   const text = [
     table(list),

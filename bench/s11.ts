@@ -25,11 +25,14 @@ export interface S11Context {
   ) => Promise<ServerProcess>;
   /** Creates an editor token in the file; its secret. */
   readonly token: (file: string) => string;
-  /** One load, warmed up first; with `share`, that share of the measuring time (a pair's side). */
+  /**
+   * One load, warmed up first; with `share`, that share of the measuring time (a pair's side),
+   * and at least `measuredRequests` requests.
+   */
   readonly measure: (
     name: string,
     options: Omit<LoadOptions, 'amount'>,
-    extra?: { share?: number },
+    extra?: { share?: number; measuredRequests?: number },
   ) => Promise<LoadResult>;
   /** Pairs in each interleaved ratio (bench/interleaved.ts). */
   readonly pairs: number;
@@ -116,16 +119,16 @@ export async function measureS11(ctx: S11Context): Promise<Figure[]> {
       details.push(
         `${cpu(r.a).toFixed(1)} ms ÷ ${cpu(r.b).toFixed(1)} ms CPU (${r.a.requests} as-of requests; ${ms(r.a).toFixed(1)} ms ÷ ${ms(r.b).toFixed(1)} ms wall), median of ${ctx.pairs} interleaved pairs`,
       );
-      const g = await interleaved(
+      const growthPair = await interleaved(
         ctx.pairs,
         asOf('s11-large', servers[2]!),
         asOf('s11-small', servers[1]!),
         (large, small) => cpu(large) / cpu(small),
       );
-      growth.push(g.ratio);
-      pushSides(sides.growth, cpu(g.a), cpu(g.b));
+      growth.push(growthPair.ratio);
+      pushSides(sides.growth, cpu(growthPair.a), cpu(growthPair.b));
       growthDetails.push(
-        `${cpu(g.a).toFixed(1)} ms ÷ ${cpu(g.b).toFixed(1)} ms CPU (${ms(g.a).toFixed(1)} ms ÷ ${ms(g.b).toFixed(1)} ms wall), median of ${ctx.pairs} interleaved pairs`,
+        `${cpu(growthPair.a).toFixed(1)} ms ÷ ${cpu(growthPair.b).toFixed(1)} ms CPU (${ms(growthPair.a).toFixed(1)} ms ÷ ${ms(growthPair.b).toFixed(1)} ms wall), median of ${ctx.pairs} interleaved pairs`,
       );
     }
   } finally {

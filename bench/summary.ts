@@ -92,29 +92,35 @@ export function table(figures: readonly Figure[]): string {
 }
 
 const range = (xs: readonly number[], unit: string): string => {
-  const digits = Math.max(...xs) >= 100 ? 0 : 1;
+  // As the table shows a figure: three significant digits for small values (0.16–0.19 µs).
+  const top = Math.max(...xs.map(Math.abs));
+  const digits = top >= 100 ? 0 : top >= 10 ? 1 : 2;
   return `${Math.min(...xs).toFixed(digits)}–${Math.max(...xs).toFixed(digits)} ${unit}`;
 };
 const percent = (x: number) => `${(x * 100).toFixed(0)}%`;
+/** S9's bar: a row whose spread over the runs is within it is steady. */
+export const STEADY = 0.1;
 
 /**
  * Why a ratio's spread is what it is, from its sides: each side's range and spread over the
- * runs, and which of them moved. A side whose spread is at least twice the other's moved the
- * ratio; of sides that moved about as much, the ratio either moved more than both (they moved
- * apart) or not (both moved, and the ratio with them less).
+ * runs, and which of them moved. One side "moved" when the other held within S9's 10% and it
+ * moved at least twice as much; otherwise both moved, together when the ratio's spread stayed at
+ * or below the larger side's (drift the interleaving took out), not together when it rose above
+ * both (each side's own noise, or the two in opposite directions: three runs cannot tell which).
  */
 export function sidesReason(f: Figure): string | undefined {
   const s = f.sides;
-  if (!s || s.a.length < 2 || s.a.length !== s.b.length) return undefined;
+  if (!s || s.a.length < 2 || s.a.length !== s.b.length || s.a.length !== f.runs.length)
+    return undefined;
   const [sa, sb, sr] = [spread(s.a), spread(s.b), spread(f.runs)];
   const verdict =
-    sa >= 2 * sb
+    sb <= STEADY && sa >= 2 * sb
       ? `${s.names[0]} moved`
-      : sb >= 2 * sa
+      : sa <= STEADY && sb >= 2 * sa
         ? `${s.names[1]} moved`
         : sr > Math.max(sa, sb)
-          ? 'the sides moved apart'
-          : 'both sides moved';
+          ? 'both moved, not together'
+          : 'both moved, together';
   return `${s.names[0]} ${range(s.a, s.unit)} (${percent(sa)}), ${s.names[1]} ${range(s.b, s.unit)} (${percent(sb)}): ${verdict}`;
 }
 

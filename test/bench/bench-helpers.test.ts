@@ -173,11 +173,30 @@ describe('bench S9 reasons', () => {
     );
   });
 
-  it('tells sides that moved apart from sides that moved together', () => {
+  it('names one side only while the other held within 10%', () => {
+    // The server moved twice as much as raw, but raw moved 21%: both moved.
+    expect(sidesReason(ratioOf([500, 650, 800], [100, 112, 124]))).toBe(
+      'the server 500–800 µs (46%), raw 100–124 µs (21%): both moved, together',
+    );
+  });
+
+  it('tells sides that moved together from sides that did not', () => {
     // One up, the other down, about as much: the ratio moves more than either.
-    expect(sidesReason(ratioOf([500, 550, 600], [110, 100, 90]))).toMatch(/the sides moved apart$/);
+    expect(sidesReason(ratioOf([500, 550, 600], [110, 100, 90]))).toMatch(
+      /: both moved, not together$/,
+    );
     // Both up by about as much: the ratio moves less than either.
-    expect(sidesReason(ratioOf([500, 600, 700], [100, 115, 130]))).toMatch(/both sides moved$/);
+    expect(sidesReason(ratioOf([500, 600, 700], [100, 115, 130]))).toMatch(
+      /: both moved, together$/,
+    );
+  });
+
+  it('shows small sides with their digits, and gives none for runs it cannot pair', () => {
+    expect(sidesReason(ratioOf([0.16, 0.17, 0.19], [4.84, 4.68, 4.93]))).toMatch(
+      /^the server 0\.16–0\.19 µs \(18%\), raw 4\.68–4\.93 µs \(5%\): the server moved$/,
+    );
+    const short = ratioOf([500, 600, 700], [100, 101, 102]);
+    expect(sidesReason({ ...short, runs: short.runs.slice(1) })).toBeUndefined();
   });
 
   it('gives a row without sides its spread alone', () => {
