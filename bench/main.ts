@@ -28,7 +28,7 @@ import {
 import {
   median,
   meets,
-  pushSides,
+  recordRatio,
   sidesOf,
   spread,
   STEADY,
@@ -694,8 +694,7 @@ try {
       (ours, bareOne) => ours.cpuUs / bareOne.cpuUs,
     );
     const { a: o, b } = s1;
-    figures.s1.push(s1.ratio);
-    pushSides(sides.s1, o.cpuUs, b.cpuUs);
+    figures.s1.push(recordRatio(sides.s1, o.cpuUs, b.cpuUs));
     details.s1.push(`${us(o.cpuUs)} ÷ ${us(b.cpuUs)} (${rps(o.perSecond)} vs ${rps(b.perSecond)})`);
 
     // S3: Jindu's slope cold (kept answers off), the floor's, and Jindu's with kept answers
@@ -732,19 +731,16 @@ try {
     const coldRound = mid(rounds, (r) => r.cold.slope / r.floor.slope);
     const keptRound = mid(rounds, (r) => r.kept.slope / r.floor.slope);
     const d1 = mid(rounds, (r) => r.kept.one.perSecond).kept.one;
-    figures.s2.push(d1.perSecond / o.perSecond);
-    pushSides(sides.s2, d1.perSecond, o.perSecond);
+    figures.s2.push(recordRatio(sides.s2, d1.perSecond, o.perSecond));
     details.s2.push(
       `${rps(d1.perSecond)} ÷ ${rps(o.perSecond)} (${us(d1.cpuUs)} per dashboard, kept answers, ${WRITES_PER_SECOND} writes/s; the load generator ${generatorBusy(d1)} and ${generatorBusy(o)} busy)`,
     );
     const slopeText = (x: Slope) => `(${us(x.ten.cpuUs)} − ${us(x.one.cpuUs)}) ÷ ${nodes} nodes`;
-    figures.s3.push(coldRound.cold.slope / coldRound.floor.slope);
-    pushSides(sides.s3, coldRound.cold.slope, coldRound.floor.slope);
+    figures.s3.push(recordRatio(sides.s3, coldRound.cold.slope, coldRound.floor.slope));
     details.s3.push(
       `${us(coldRound.cold.slope)} ÷ ${us(coldRound.floor.slope)}, median of ${ROUNDS} interleaved rounds`,
     );
-    figures.s3kept.push(keptRound.kept.slope / keptRound.floor.slope);
-    pushSides(sides.s3kept, keptRound.kept.slope, keptRound.floor.slope);
+    figures.s3kept.push(recordRatio(sides.s3kept, keptRound.kept.slope, keptRound.floor.slope));
     details.s3kept.push(
       `${us(keptRound.kept.slope)} ÷ ${us(keptRound.floor.slope)}, ${keptRound.writes} writes during the loads`,
     );
@@ -770,8 +766,7 @@ try {
       (million, tenThousand) => ms(million) / ms(tenThousand),
     );
     const { a: lat1m, b: lat10k } = s4;
-    figures.s4.push(s4.ratio);
-    pushSides(sides.s4, ms(lat1m), ms(lat10k));
+    figures.s4.push(recordRatio(sides.s4, ms(lat1m), ms(lat10k)));
     details.s4.push(
       `${ms(lat1m).toFixed(1)} ms ÷ ${ms(lat10k).toFixed(1)} ms, median of ${PAIRS} interleaved pairs on one server`,
     );
@@ -783,8 +778,7 @@ try {
     // baseline paid for neither. Now the other servers are paused (SIGSTOP) while the writes are
     // measured, and the raw baseline runs on core 0 too, with the write server paused in turn.
     const w = await writeLoads();
-    figures.s5.push(w.single.ratio);
-    pushSides(sides.s5, w.single.a.cpuUs, w.single.b.cpuUs);
+    figures.s5.push(recordRatio(sides.s5, w.single.a.cpuUs, w.single.b.cpuUs));
     // The rate of every pair's load, not only the median pair's: one load of 1,500 writes
     // (about a second) read 903–1,361 a second between runs; the median of five is steadier.
     const rates = w.single.as.map((l) => l.perSecond);
@@ -795,8 +789,7 @@ try {
     details.s5rate.push(
       `median of ${rates.length} loads, 8 clients: ${w.single.as.map((l) => `${rps(l.perSecond)} (${l.requests} mutations, the load generator ${generatorBusy(l)} busy)`).join(', ')} (raw, one at a time, each commit synced: ${rps(w.single.b.perSecond)}); ${w.singleShared}`,
     );
-    figures.s6.push(w.bulk.ratio);
-    pushSides(sides.s6, w.bulk.a.cpuUs, w.bulk.b.cpuUs);
+    figures.s6.push(recordRatio(sides.s6, w.bulk.a.cpuUs, w.bulk.b.cpuUs));
     figures.s6block.push(w.block);
     details.s6.push(
       `${us(w.bulk.a.cpuUs)} ÷ ${us(w.bulk.b.cpuUs)} per ${BULK}-item call, median of ${PAIRS} interleaved pairs, after ${warmedWith.get('set-bulk')} calls of warm-up; raw on the freshly generated file ${us(w.rawBulkFresh.cpuUs)}; ${w.bulkShared}`,

@@ -6,7 +6,7 @@ import type { LoadOptions, LoadResult } from './load.js';
 import { BodyCheckError } from './load.js';
 import { asOfAnswer, checkDashboard, dashboardQuery, sameAs } from './queries.js';
 import type { ServerProcess } from './server-process.js';
-import { pushSides, sidesOf, type Figure } from './summary.js';
+import { recordRatio, sidesOf, type Figure } from './summary.js';
 import type { GeneratedInitiative } from './synthetic-data.js';
 
 /** What S11 borrows from the bench's main module. */
@@ -114,8 +114,7 @@ export async function measureS11(ctx: S11Context): Promise<Figure[]> {
           ),
         (a, l) => cpu(a) / cpu(l),
       );
-      ratio.push(r.ratio);
-      pushSides(sides.ratio, cpu(r.a), cpu(r.b));
+      ratio.push(recordRatio(sides.ratio, cpu(r.a), cpu(r.b)));
       details.push(
         `${cpu(r.a).toFixed(1)} ms ÷ ${cpu(r.b).toFixed(1)} ms CPU (${r.a.requests} as-of requests; ${ms(r.a).toFixed(1)} ms ÷ ${ms(r.b).toFixed(1)} ms wall), median of ${ctx.pairs} interleaved pairs`,
       );
@@ -125,8 +124,7 @@ export async function measureS11(ctx: S11Context): Promise<Figure[]> {
         asOf('s11-small', servers[1]!),
         (large, small) => cpu(large) / cpu(small),
       );
-      growth.push(growthPair.ratio);
-      pushSides(sides.growth, cpu(growthPair.a), cpu(growthPair.b));
+      growth.push(recordRatio(sides.growth, cpu(growthPair.a), cpu(growthPair.b)));
       growthDetails.push(
         `${cpu(growthPair.a).toFixed(1)} ms ÷ ${cpu(growthPair.b).toFixed(1)} ms CPU (${ms(growthPair.a).toFixed(1)} ms ÷ ${ms(growthPair.b).toFixed(1)} ms wall), median of ${ctx.pairs} interleaved pairs`,
       );

@@ -8,7 +8,7 @@ import { backgroundWrites, dashboardLike } from './background-writes.js';
 import { checkDashboard, dashboardQuery, sameAs } from './queries.js';
 import type { ServerProcess } from './server-process.js';
 import type { S11Context } from './s11.js';
-import { pushSides, sidesOf, type Figure } from './summary.js';
+import { recordRatio, sidesOf, type Figure } from './summary.js';
 import type { GeneratedInitiative } from './synthetic-data.js';
 
 const WEEK = 7 * 86_400_000;
@@ -168,12 +168,9 @@ export async function measureS12(ctx: S11Context): Promise<Figure[]> {
       );
       writes = 0;
       const kf = await interleaved(ctx.pairs, keptForecastLoad, keptLiveLoad, ratio);
-      ratios.history.push(hist.ratio);
-      ratios.forecast.push(fc.ratio);
-      ratios.kept.push(kf.ratio);
-      pushSides(sides.history, cpu(hist.a), cpu(hist.b));
-      pushSides(sides.forecast, cpu(fc.a), cpu(fc.b));
-      pushSides(sides.kept, cpu(kf.a), cpu(kf.b));
+      ratios.history.push(recordRatio(sides.history, cpu(hist.a), cpu(hist.b)));
+      ratios.forecast.push(recordRatio(sides.forecast, cpu(fc.a), cpu(fc.b)));
+      ratios.kept.push(recordRatio(sides.kept, cpu(kf.a), cpu(kf.b)));
       const pairs = `median of ${ctx.pairs} interleaved pairs`;
       details.history.push(`${detail(hist.a, hist.b)}, ${pairs}`);
       details.forecast.push(`${detail(fc.a, fc.b)}, ${pairs}`);

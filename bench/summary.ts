@@ -27,10 +27,11 @@ export interface Sides {
   readonly b: number[];
 }
 
-/** Adds one run's pair. */
-export function pushSides(s: Sides, a: number, b: number): void {
+/** Records one run's sides and returns that run's ratio, a ÷ b: the figure is its sides. */
+export function recordRatio(s: Sides, a: number, b: number): number {
   s.a.push(a);
   s.b.push(b);
+  return a / b;
 }
 
 /** Empty sides to push each run's pair into. */

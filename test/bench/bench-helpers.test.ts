@@ -7,7 +7,7 @@ import { verifyCounters } from '../../src/services/verify-counters.js';
 import { dashboardLike } from '../../bench/background-writes.js';
 import { checkDashboard, sameAs, StatusUpdates } from '../../bench/queries.js';
 import {
-  pushSides,
+  recordRatio,
   sidesOf,
   sidesReason,
   unsteadyEntry,
@@ -153,12 +153,12 @@ describe('bench S9 reasons', () => {
   /** A ratio figure whose runs are a ÷ b, run by run. */
   const ratioOf = (a: number[], b: number[]): Figure => {
     const sides = sidesOf('the server', 'raw', 'µs');
-    a.forEach((x, i) => pushSides(sides, x, b[i]!));
+    const runs = a.map((x, i) => recordRatio(sides, x, b[i]!));
     return {
       id: 'S5',
       what: '`setItemStatus` server CPU ÷ raw SQLite transaction',
       unit: '×',
-      runs: a.map((x, i) => x / b[i]!),
+      runs,
       details: [],
       sides,
     };
