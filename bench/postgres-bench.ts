@@ -113,6 +113,22 @@ export async function preparePgbenchTable(url: string, rows: number): Promise<vo
 }
 
 /**
+ * `vacuum analyze` of a whole database, as the pgbench table gets: rows copied or written in
+ * bulk just before a load would otherwise be planned with the statistics of empty tables until
+ * autovacuum happens to analyze them, part way through some load (a write's read of its
+ * figures then scanned every node of the initiative rather than looking up its path).
+ */
+export async function analyzeDatabase(url: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query('vacuum analyze');
+  } finally {
+    await client.end();
+  }
+}
+
+/**
  * pgbench with `clients` connections, each running single-row UPDATEs of random rows in
  * autocommit for `seconds`: transactions per second.
  */

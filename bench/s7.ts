@@ -5,6 +5,7 @@ import type { LoadOptions, LoadResult } from './load.js';
 import { BodyCheckError, generatorBusy } from './load.js';
 import { copySqliteToPostgres } from './pg-copy.js';
 import {
+  analyzeDatabase,
   createBenchDatabase,
   pgbenchUpdates,
   postgresCpu,
@@ -142,6 +143,7 @@ export async function measureS7(ctx: S7Context): Promise<Figure[]> {
       throw new BodyCheckError('the dashboard on PostgreSQL differs from the one on SQLite');
 
     await publishEveryFigure(writer, adminToken, writes.id);
+    await analyzeDatabase(db.url);
     const auth = { authorization: `Bearer ${token}` };
     const updates = new StatusUpdates(writes.firstItemId, writes.itemCount);
     const writers = ctx.smoke ? [1, 2] : [1, 2, 4, 8, 16, 32];
