@@ -39,60 +39,38 @@ async function readItems(
   withStage: boolean,
 ): Promise<Record<string, unknown>[]> {
   const sorted = [...new Set(ids)].sort((a, b) => a - b);
-  const locked = takeLockedRows(em, sorted);
-  if (locked) return locked;
-  return transactionStatement(
-    em,
-    itemsRead(sorted, lock?.dialect === 'postgresql', withStage),
-    sorted,
-    'all',
-  );
-}
-
-/** The read of `readItems` over `sorted` ids, locking the item rows (PostgreSQL) when asked. */
-function itemsRead(sorted: readonly number[], forUpdate: boolean, withStage: boolean): string {
+  const forUpdate = lock?.dialect === 'postgresql' ? ' order by i.id for update of i' : '';
   const columns = ITEM_COLUMNS.split(', ')
     .map((c) => `i.${c}`)
     .join(', ');
   const stage = withStage ? ', s.stage' : '';
   const join = withStage ? ' left join item_stage s on s.item_id = i.id' : '';
-  return `select ${columns}, case when w.deleted_at is null then 0 else 1 end as workstream_deleted${stage}
+  return transactionStatement(
+    em,
+    `select ${columns}, case when w.deleted_at is null then 0 else 1 end as workstream_deleted${stage}
        from item i join workstream w on w.id = i.workstream_id${join}
-      where i.id in (${placeholders(sorted)})${forUpdate ? ' order by i.id for update of i' : ''}`;
+      where i.id in (${placeholders(sorted)})${forUpdate}`,
+    sorted,
+    'all',
+  );
 }
 
 /**
- * The rows `lockItems` read while it locked them, by transaction, until the use-case's locked
- * read takes them: the lock and the read are one round trip to PostgreSQL instead of two.
- */
-const lockedRows = new WeakMap<
-  Em,
-  { readonly key: string; readonly rows: Record<string, unknown>[] }
->();
-
-/**
- * The rows the transaction's lock read, when it locked exactly `sorted`. The first read of items
- * after the lock takes them or drops them, so every later read (after the use-case wrote) goes to
- * the database; each use-case with `lockItems` reads its items before it writes anything.
- */
-function takeLockedRows(em: Em, sorted: readonly number[]): Record<string, unknown>[] | undefined {
-  const kept = lockedRows.get(em);
-  if (!kept) return undefined;
-  lockedRows.delete(em);
-  return kept.key === sorted.join(',') ? kept.rows : undefined;
-}
-
-/**
- * Locks item rows (PostgreSQL; in id order, no deadlock) until the transaction ends, reading
- * them with their stages as it does: the use-case's first locked read of the same items in this
- * transaction gets these rows instead of asking again. SQLite runs one write transaction at a
- * time, so there is nothing to lock.
+ * Locks item rows (PostgreSQL; in id order, no deadlock) until the transaction ends. SQLite
+ * runs one write transaction at a time, so there is nothing to lock. Only locks: the use-case
+ * reads the items in a statement of its own, after this one. A locking statement that waited
+ * for another writer sees that writer's newest version of the rows it locks but not of the rows
+ * it joins (READ COMMITTED re-checks the locked rows only), so reading the items with their stage
+ * and workstream here would miss a stage or a move the other writer just committed
+ * (test/integration/item-lock-wait.test.ts).
  */
 export async function lockItems(em: Em, ids: readonly number[]): Promise<void> {
   if (ids.length === 0 || dialectOf(em) !== 'postgresql') return;
   const sorted = [...new Set(ids)].sort((a, b) => a - b);
-  const rows = await transactionStatement(em, itemsRead(sorted, true, true), sorted, 'all');
-  lockedRows.set(em, { key: sorted.join(','), rows });
+  await em.execute(
+    `select id from item where id in (${placeholders(sorted)}) order by id for update`,
+    sorted,
+  );
 }
 
 export interface ItemPageQuery {
