@@ -41,8 +41,9 @@ const urlOf = (name: string) => {
   return url.toString();
 };
 
-async function admin(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: ADMIN_URL });
+/** Runs one statement on its own connection to `url` (default: the server's admin database). */
+async function runOn(sql: string, url = ADMIN_URL): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
     await client.query(sql);
@@ -59,9 +60,9 @@ export interface BenchDatabase {
 /** A new, empty database for this run (`jindu_bench_<pid>_<n>`). */
 export async function createBenchDatabase(n: number): Promise<BenchDatabase> {
   const name = `jindu_bench_${process.pid}_${n}`;
-  await admin(`drop database if exists ${name} with (force)`);
-  await admin(`create database ${name}`);
-  return { url: urlOf(name), drop: () => admin(`drop database if exists ${name} with (force)`) };
+  await runOn(`drop database if exists ${name} with (force)`);
+  await runOn(`create database ${name}`);
+  return { url: urlOf(name), drop: () => runOn(`drop database if exists ${name} with (force)`) };
 }
 
 /**
@@ -118,15 +119,7 @@ export async function preparePgbenchTable(url: string, rows: number): Promise<vo
  * autovacuum happens to analyze them, part way through some load (a write's read of its
  * figures then scanned every node of the initiative rather than looking up its path).
  */
-export async function analyzeDatabase(url: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query('vacuum analyze');
-  } finally {
-    await client.end();
-  }
-}
+export const analyzeDatabase = (url: string): Promise<void> => runOn('vacuum analyze', url);
 
 /**
  * pgbench with `clients` connections, each running single-row UPDATEs of random rows in
