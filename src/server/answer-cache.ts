@@ -7,8 +7,11 @@ import {
   type GraphQLSchema,
 } from 'graphql';
 import { dialectOf, type Em } from '../db/orm.js';
-import { findInitiativeByKey } from '../db/queries/initiative.queries.js';
-import { readRevisions } from '../db/queries/outbox.queries.js';
+import {
+  findInitiativeAndRevisionByKey,
+  findInitiativeByKey,
+} from '../db/queries/initiative.queries.js';
+import type { InitiativeRecord } from '../db/records.js';
 import { sqliteStamps } from '../db/write-generation.js';
 import type { Context } from '../graphql/context.type.js';
 import type { InitiativeTree } from '../services/load-initiative-tree.js';
@@ -134,14 +137,18 @@ export class AnswerCache {
     if (keys === null) return null;
     // Each record as read now: a key that names no initiative (the answer is null while none
     // has that key), or another one than before, is part of the stamp too.
-    const records = await Promise.all(keys.map((key) => findInitiativeByKey(em, key)));
-    const ids = records.flatMap((r) => (r ? [r.id] : []));
+    let records: (InitiativeRecord | null)[];
     let stamps: Map<number, string> | null;
     if (dialectOf(em) === 'postgresql') {
-      const revisions = ids.length > 0 ? await readRevisions(em, ids) : new Map<number, number>();
-      stamps = new Map(ids.map((id) => [id, `r${revisions.get(id)}`]));
+      const found = await Promise.all(keys.map((key) => findInitiativeAndRevisionByKey(em, key)));
+      records = found.map((f) => f?.record ?? null);
+      stamps = new Map(found.flatMap((f) => (f ? [[f.record.id, `r${f.revision}`]] : [])));
     } else {
-      stamps = await sqliteStamps(em, ids);
+      records = await Promise.all(keys.map((key) => findInitiativeByKey(em, key)));
+      stamps = await sqliteStamps(
+        em,
+        records.flatMap((r) => (r ? [r.id] : [])),
+      );
       if (!stamps) return null;
     }
     return {

@@ -370,6 +370,26 @@ describe.each(DIALECTS)('kept answers under concurrent writes (%s)', (dialect) =
     expect(app.answers!.hits - hitsBefore).toBe(1);
   });
 
+  it('answers a key that names no initiative afresh, and keeps its answer once one has it', async () => {
+    const ask = async () => {
+      const before = app.answers!.hits;
+      const answer = await post(DASHBOARD, { key: 'later' }, token);
+      return { answer, kept: app.answers!.hits - before === 1 };
+    };
+    const none = await ask();
+    expect(none.answer).toContain('"initiative":null');
+    // An answer with an error (no such initiative) is never kept.
+    expect(await ask()).toEqual({ answer: none.answer, kept: false });
+    const ctx = operatorContext(orm.em.fork() as Em, 't');
+    const later = await runWrite(ctx, createInitiative, { key: 'later', name: '后来的' });
+    // Enough workstreams that the answer is long enough to keep (short ones are made again).
+    for (let n = 0; n < 20; n++)
+      await runWrite(ctx, createWorkstream, { initiativeId: later.id, name: `后${n}` });
+    const made = await ask();
+    expect(made).toEqual({ answer: expect.stringContaining('后来的'), kept: false });
+    expect(await ask()).toEqual({ answer: made.answer, kept: true });
+  });
+
   it('keeps no answer of a query that reads the clock or the history', async () => {
     const hitsBefore = app.answers!.hits;
     const asOf = `query($key: String!, $at: DateTimeISO!) { initiative(key: $key, asOf: $at) { name } }`;

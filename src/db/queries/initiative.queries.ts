@@ -34,6 +34,25 @@ export async function findInitiativeByKey(em: Em, key: string): Promise<Initiati
 }
 
 /**
+ * An initiative by key with its revision (0 when no write through the pipeline reached it), in
+ * one statement: on PostgreSQL a kept answer's stamp is both, read by every request that could
+ * be served from it, and one round trip costs less than two (the record and the revision also
+ * come from one snapshot).
+ */
+export async function findInitiativeAndRevisionByKey(
+  em: Em,
+  key: string,
+): Promise<{ record: InitiativeRecord; revision: number } | null> {
+  const rows = await em.execute(
+    `select ${INITIATIVE_COLUMNS},
+       coalesce((select r.revision from initiative_revision r where r.initiative_id = initiative.id), 0) as revision
+     from initiative where key = ?`,
+    [key],
+  );
+  return rows[0] ? { record: toInitiative(rows[0]), revision: Number(rows[0].revision) } : null;
+}
+
+/**
  * Serializes structural changes of one initiative (create, move, delete, restore of workstreams;
  * items appearing where children may be): on PostgreSQL it locks the initiative row until the
  * transaction ends, so two such changes cannot both pass their checks. SQLite has one writer.
