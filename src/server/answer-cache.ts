@@ -1,22 +1,11 @@
 import type { ApolloServerPlugin, GraphQLRequestContext } from '@apollo/server';
 import { HeaderMap } from '@apollo/server';
-import {
-  getArgumentValues,
-  type DocumentNode,
-  type FormattedExecutionResult,
-  type GraphQLSchema,
-} from 'graphql';
-import { dialectOf, type Em } from '../db/orm.js';
-import {
-  findInitiativeAndRevisionByKey,
-  findInitiativeByKey,
-} from '../db/queries/initiative.queries.js';
-import type { InitiativeRecord } from '../db/records.js';
-import { sqliteStamps } from '../db/write-generation.js';
+import { type DocumentNode, type FormattedExecutionResult, type GraphQLSchema } from 'graphql';
 import type { Context } from '../graphql/context.type.js';
 import type { InitiativeTree } from '../services/load-initiative-tree.js';
 import { indexProgress, patchAnswer, type PatchPlan, type ProgressIndex } from './answer-patch.js';
-import { argumentKeys, jsonOrNull, readerKey, shapeOf, type Shape } from './answer-shape.js';
+import { jsonOrNull, readerKey, shapeOf, type Shape } from './answer-shape.js';
+import { answerStamp } from './answer-stamp.js';
 
 /**
  * Characters of answers kept, in all: a 10,000-node dashboard is about 1.6 million, held as a
@@ -120,44 +109,6 @@ export class AnswerCache {
     return this.shapes.get(document)!;
   }
 
-  /**
-   * The stamp of what `shape` reads, now, with the initiatives' ids (null: no such initiative);
-   * null when nothing may be kept (in a transaction).
-   */
-  private async stamp(
-    em: Em,
-    shape: Shape,
-    variables: Record<string, unknown>,
-  ): Promise<{ text: string; ids: (number | null)[]; records: string[] } | null> {
-    if (em.isInTransaction()) return null;
-    const def = this.schema.getQueryType()!.getFields().initiative!;
-    const keys = argumentKeys(shape.initiativeFields, (field) =>
-      String(getArgumentValues(def, field, variables).key),
-    );
-    if (keys === null) return null;
-    // Each record as read now: a key that names no initiative (the answer is null while none
-    // has that key), or another one than before, is part of the stamp too.
-    let records: (InitiativeRecord | null)[];
-    let stamps: Map<number, string> | null;
-    if (dialectOf(em) === 'postgresql') {
-      const found = await Promise.all(keys.map((key) => findInitiativeAndRevisionByKey(em, key)));
-      records = found.map((f) => f?.record ?? null);
-      stamps = new Map(found.flatMap((f) => (f ? [[f.record.id, `r${f.revision}`]] : [])));
-    } else {
-      records = await Promise.all(keys.map((key) => findInitiativeByKey(em, key)));
-      stamps = await sqliteStamps(
-        em,
-        records.flatMap((r) => (r ? [r.id] : [])),
-      );
-      if (!stamps) return null;
-    }
-    return {
-      text: records.map((r) => (r ? `${stamps.get(r.id)}:${JSON.stringify(r)}` : 'none')).join('|'),
-      ids: records.map((r) => r?.id ?? null),
-      records: records.map((r) => JSON.stringify(r ?? null)),
-    };
-  }
-
   private keep(key: string, entry: Entry): void {
     this.drop(key);
     this.entries.set(key, entry);
@@ -194,7 +145,9 @@ export class AnswerCache {
             if (variablesKey === null) return null;
             // A stamp that cannot be read (the database gone, a statement cut) keeps nothing:
             // the request is answered afresh, and its own error says what happened (a 503).
-            const stamped = await this.stamp(contextValue.em, shape, variables).catch(() => null);
+            const stamped = await answerStamp(this.schema, contextValue.em, shape, variables).catch(
+              () => null,
+            );
             if (stamped === null) return null;
             const stamp = stamped.text;
             const key = `${readerKey(contextValue.principal)}\n${request.request.operationName ?? ''}\n${variablesKey}\n${text}`;
