@@ -1,5 +1,6 @@
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
+import type { Em } from '../../src/db/orm.js';
 import { CREATE_INITIATIVE, CREATE_ITEMS, CREATE_WORKSTREAM } from './operations.js';
 
 type Post = (
@@ -76,8 +77,23 @@ export function collect<T = any>(
   };
 }
 
-/** Waits until the server has the subscriptions running (a subscribe is acknowledged by nothing). */
+/** A pause: for events that should not come, or for subscriptions to be running before timing. */
 export const settle = (ms = 300) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * The initiative's revision now, read from its database. A test's subscriptions resume after it
+ * (`afterRevision`): a subscribe is acknowledged by nothing, and on a busy machine one can still
+ * be setting up when the test's first write commits; resumed, it gets that write's events from
+ * the outbox instead of missing them, so no pause before writing is needed.
+ */
+export async function revisionNow(em: Em, key: string): Promise<number> {
+  const [row] = await em.execute(
+    `select r.revision from initiative_revision r join initiative i on i.id = r.initiative_id
+      where i.key = ?`,
+    [key],
+  );
+  return Number(row?.revision ?? 0);
+}
 
 export interface LiveTree {
   readonly initiativeId: string;

@@ -3,15 +3,24 @@ import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../helpers/databases.js';
 import { startHttpApp, type HttpTestApp } from '../helpers/http-app.js';
-import { collect, liveClient, makeTree, settle, type LiveTree } from '../helpers/live-client.js';
+import {
+  collect,
+  liveClient,
+  makeTree,
+  revisionNow,
+  settle,
+  type LiveTree,
+} from '../helpers/live-client.js';
 import { NODE_PROGRESS, SET_ITEM_STATUS, SET_ITEM_STATUSES } from '../helpers/operations.js';
 import { until } from '../helpers/webhook-receiver.js';
 
-const FIGURES = `subscription($key: String!, $nodeIds: [ID!], $min: Float) {
-  figureChanged(initiativeKey: $key, nodeIds: $nodeIds, minChange: $min) {
+// Subscriptions resume after the revision read before them (`after`): see revisionNow.
+const FIGURES = `subscription($key: String!, $nodeIds: [ID!], $min: Float, $after: Int) {
+  figureChanged(initiativeKey: $key, nodeIds: $nodeIds, minChange: $min, afterRevision: $after) {
     node { id } before { percent credit counted total } after { percent credit counted total }
     cause { changeIds actor } seq revision initiativeKey } }`;
-const ITEMS = `subscription($key: String!) { itemChanged(initiativeKey: $key) {
+const ITEMS = `subscription($key: String!, $after: Int) {
+  itemChanged(initiativeKey: $key, afterRevision: $after) {
   itemId workstreamId type status percent version seq revision cause { actor } } }`;
 
 describe.each(DIALECTS)('subscriptions over graphql-ws (%s)', (dialect) => {
@@ -23,6 +32,7 @@ describe.each(DIALECTS)('subscriptions over graphql-ws (%s)', (dialect) => {
     post(SET_ITEM_STATUS, { input: { itemId, status, percent } });
   const progress = async (id: string) =>
     (await post(NODE_PROGRESS, { id })).body.data.node.progress;
+  const now = (key: string) => revisionNow(app.em(), key);
 
   beforeAll(async () => {
     app = await startHttpApp(dialect);
@@ -33,8 +43,7 @@ describe.each(DIALECTS)('subscriptions over graphql-ws (%s)', (dialect) => {
 
   it('sends every affected node’s figure, before and after, in the order writes commit', async () => {
     const client = liveClient(app.url, app.adminToken);
-    const sub = collect(client, FIGURES, { key: 'live-a' });
-    await settle();
+    const sub = collect(client, FIGURES, { key: 'live-a', after: await now('live-a') });
     expect(
       (await setStatus(tree.items[0]![0]!, 'DONE')).body.data.setItemStatus.userErrors,
     ).toEqual([]);
@@ -68,10 +77,10 @@ describe.each(DIALECTS)('subscriptions over graphql-ws (%s)', (dialect) => {
 
   it('emits nothing for a write that rolls back, and filters by node and minChange', async () => {
     const client = liveClient(app.url, app.adminToken);
-    const leaf1 = collect(client, FIGURES, { key: 'live-a', nodeIds: [tree.leaves[1]] });
-    const big = collect(client, FIGURES, { key: 'live-a', nodeIds: [tree.root], min: 4 });
-    const items = collect(client, ITEMS, { key: 'live-a' });
-    await settle();
+    const after = await now('live-a');
+    const leaf1 = collect(client, FIGURES, { key: 'live-a', nodeIds: [tree.leaves[1]], after });
+    const big = collect(client, FIGURES, { key: 'live-a', nodeIds: [tree.root], min: 4, after });
+    const items = collect(client, ITEMS, { key: 'live-a', after });
     // All or nothing: one bad percent refuses the whole batch.
     const refused = await post(SET_ITEM_STATUSES, {
       input: {
@@ -110,11 +119,11 @@ describe.each(DIALECTS)('subscriptions over graphql-ws (%s)', (dialect) => {
     const client = liveClient(app.url, app.adminToken);
     const sub = collect(
       client,
-      `subscription($key: String!, $nodeIds: [ID!]) { figureChanged(initiativeKey: $key, nodeIds: $nodeIds) {
-        node { id progressId } after { percent } cause { changeIds } } }`,
-      { key: 'live-b', nodeIds: [other.leaves[0]] },
+      `subscription($key: String!, $nodeIds: [ID!], $after: Int) {
+        figureChanged(initiativeKey: $key, nodeIds: $nodeIds, afterRevision: $after) {
+          node { id progressId } after { percent } cause { changeIds } } }`,
+      { key: 'live-b', nodeIds: [other.leaves[0]], after: await now('live-b') },
     );
-    await settle();
     await setStatus(other.items[0]![0]!, 'DONE');
     const [event] = await sub.waitFor(1);
     const read = (
@@ -145,8 +154,7 @@ describe.each(DIALECTS)('subscriptions over graphql-ws (%s)', (dialect) => {
     const ITEMS_AFTER = `subscription($key: String!, $after: Int) { itemChanged(initiativeKey: $key, afterRevision: $after) {
       itemId status revision seq } }`;
     const first = liveClient(app.url, app.adminToken);
-    const seen = collect(first, ITEMS_AFTER, { key: 'live-b' });
-    await settle();
+    const seen = collect(first, ITEMS_AFTER, { key: 'live-b', after: await now('live-b') });
     await setStatus(other.items[0]![1]!, 'DONE');
     const [last] = await seen.waitFor(1);
     const r = last.itemChanged.revision as number;
@@ -198,7 +206,7 @@ describe.each(DIALECTS)('subscriptions over graphql-ws (%s)', (dialect) => {
     // graphql-ws sends this object again when it resubscribes, serialized at that moment.
     const payload = {
       query: `subscription($key: String!, $after: Int) { itemChanged(initiativeKey: $key, afterRevision: $after) { revision } }`,
-      variables: { key: 'live-b', after: null as number | null },
+      variables: { key: 'live-b', after: await now('live-b') },
     };
     const revisions: number[] = [];
     const dispose = client.subscribe<any>(payload, {
@@ -209,7 +217,6 @@ describe.each(DIALECTS)('subscriptions over graphql-ws (%s)', (dialect) => {
       error: () => {},
       complete: () => {},
     });
-    await settle();
     await setStatus(other.items[0]![0]!, 'IN_PROGRESS', 5);
     await until(() => revisions.length === 1);
     client.terminate(); // the socket is gone; writes commit before it is back
@@ -235,8 +242,7 @@ describe.each(DIALECTS)('subscriptions over graphql-ws (%s)', (dialect) => {
     const foreign = collect(scoped, FIGURES, { key: 'live-a' });
     await foreign.ended;
     expect(foreign.errors).toMatchObject([{ extensions: { code: 'NOT_FOUND' } }]);
-    const own = collect(scoped, ITEMS, { key: 'live-b' });
-    await settle();
+    const own = collect(scoped, ITEMS, { key: 'live-b', after: await now('live-b') });
     await setStatus(tree.items[0]![5]!, 'DONE');
     await setStatus(other.items[0]![0]!, 'DONE');
     const [event] = await own.waitFor(1);
@@ -257,8 +263,8 @@ describe.each(DIALECTS)('subscriptions over graphql-ws (%s)', (dialect) => {
       liveClient(app.url, null), // not a browser: no Origin
       liveClient(app.url, app.adminToken, 'http://pages.example'),
     ];
-    const subs = clients.map((c) => collect(c, ITEMS, { key: 'live-a' }));
-    await settle();
+    const after = await now('live-a');
+    const subs = clients.map((c) => collect(c, ITEMS, { key: 'live-a', after }));
     await setStatus(tree.items[0]![6]!, 'DONE');
     for (const sub of subs)
       expect((await sub.waitFor(1))[0].itemChanged.itemId).toBe(tree.items[0]![6]);

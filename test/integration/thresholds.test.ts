@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../helpers/databases.js';
 import { startHttpApp, type HttpTestApp } from '../helpers/http-app.js';
-import { collect, liveClient, makeTree, settle } from '../helpers/live-client.js';
+import { collect, liveClient, makeTree, revisionNow, settle } from '../helpers/live-client.js';
 import { NODE_PROGRESS, SET_ITEM_STATUS } from '../helpers/operations.js';
 import { rng } from '../helpers/random.js';
 
@@ -20,19 +20,22 @@ describe.each(DIALECTS)('thresholds under concurrent writers (%s)', (dialect) =>
     const tree = await makeTree(post, 'cross', 1, 10);
     const leaf = tree.leaves[0]!;
     const client = liveClient(app.url, app.adminToken);
+    // Both resume after the same revision (see revisionNow): neither misses the first writes.
+    const after = await revisionNow(app.em(), 'cross');
     const figures = collect(
       client,
-      `subscription($k: String!, $n: [ID!]) { figureChanged(initiativeKey: $k, nodeIds: $n) {
-        revision before { percent } after { percent } } }`,
-      { k: 'cross', n: [leaf] },
+      `subscription($k: String!, $n: [ID!], $a: Int) {
+        figureChanged(initiativeKey: $k, nodeIds: $n, afterRevision: $a) {
+          revision before { percent } after { percent } } }`,
+      { k: 'cross', n: [leaf], a: after },
     );
     const crossed = collect(
       client,
-      `subscription($k: String!, $n: [ID!]) { thresholdCrossed(initiativeKey: $k, thresholds: [50], nodeIds: $n) {
-        revision threshold direction before { percent } after { percent } } }`,
-      { k: 'cross', n: [leaf] },
+      `subscription($k: String!, $n: [ID!], $a: Int) {
+        thresholdCrossed(initiativeKey: $k, thresholds: [50], nodeIds: $n, afterRevision: $a) {
+          revision threshold direction before { percent } after { percent } } }`,
+      { k: 'cross', n: [leaf], a: after },
     );
-    await settle();
     const random = rng(14).next;
     const queue = Array.from({ length: WRITES }, () => ({
       itemId: tree.items[0]![Math.floor(random() * 10)]!,
