@@ -21,14 +21,22 @@ import type { Em } from './orm.js';
  *
  * `counters` says, for a recent count of an initiative, what the committed pipeline write that
  * moved it to that count changed there when that was counters alone (item events: the counter
- * deltas it applied, and no row a tree is built from); a kept tree read exactly at the count
- * before can then be brought forward without reading it again (tree-cache.ts). It is filled
- * only after the commit, so a count whose write rolled back, or is not committed yet, has none.
+ * deltas it applied, and no row a tree is built from) and the initiative's revision it
+ * committed; a kept tree read exactly at the count before can then be brought forward without
+ * reading it again (tree-cache.ts). It is filled only after the commit, so a count whose write
+ * rolled back, or is not committed yet, has none.
  */
 export interface WriteGeneration {
   value: number;
   readonly initiatives: Map<number, number>;
-  readonly counters: Map<number, Map<number, readonly EventDelta[]>>;
+  readonly counters: Map<number, Map<number, CountersWritten>>;
+}
+
+/** What one committed write did to an initiative that changed its counters alone. */
+export interface CountersWritten {
+  readonly deltas: readonly EventDelta[];
+  /** The initiative's revision after the write. */
+  readonly revision: number;
 }
 
 export function newGeneration(): WriteGeneration {
@@ -62,8 +70,8 @@ interface AttributedWrite {
   open: boolean;
   /** Set once the write has moved the counts of the initiatives it changed. */
   named: boolean;
-  /** The counts this attempt moved whose changes were counters alone, with their deltas. */
-  counters: { initiativeId: number; count: number; deltas: readonly EventDelta[] }[];
+  /** The counts this attempt moved whose changes were counters alone, with what they did. */
+  counters: { initiativeId: number; count: number; written: CountersWritten }[];
 }
 const attributed = new AsyncLocalStorage<AttributedWrite>();
 
@@ -113,10 +121,10 @@ export async function attributedWrite<T>(em: Em, work: () => Promise<T>): Promis
     const result = await attributed.run(write, work);
     if (own) {
       // Committed: from now on readers may bring kept trees forward over these counts.
-      for (const { initiativeId, count, deltas } of write.counters) {
+      for (const { initiativeId, count, written } of write.counters) {
         let byCount = generation.counters.get(initiativeId);
         if (!byCount) generation.counters.set(initiativeId, (byCount = new Map()));
-        byCount.set(count, deltas);
+        byCount.set(count, written);
         for (const old of byCount.keys()) {
           if (old > count - KEPT_COUNTERS) break;
           byCount.delete(old);
@@ -148,10 +156,15 @@ export function beginAttempt(): void {
 export function noteInitiativeWrites(
   em: Em,
   initiativeIds: Iterable<number>,
-  events: readonly ChangeEvent[] = [],
-  /** The events' counter deltas per initiative, merged, when the caller has them already. */
-  merged?: ReadonlyMap<number, readonly MergedDelta[]>,
+  written: {
+    readonly events: readonly ChangeEvent[];
+    /** Each initiative's revision after the write: a count without one is never brought forward. */
+    readonly revisions: ReadonlyMap<number, number>;
+    /** The events' counter deltas per initiative, merged, when the caller has them already. */
+    readonly merged?: ReadonlyMap<number, readonly MergedDelta[]>;
+  } = { events: [], revisions: new Map() },
 ): void {
+  const { events, revisions, merged } = written;
   const generation = generationOf(em);
   if (!generation) return;
   const write = attributed.getStore();
@@ -163,15 +176,24 @@ export function noteInitiativeWrites(
     generation.initiatives.set(id, count);
     any = true;
     const own = events.filter((e) => e.initiativeId === id);
-    if (ours && own.length > 0 && own.every((e) => COUNTERS_ONLY.has(e.type)))
-      // Summed per workstream and status: an import of thousands of items keeps a few rows.
+    const revision = revisions.get(id);
+    if (
+      ours &&
+      revision !== undefined &&
+      own.length > 0 &&
+      own.every((e) => COUNTERS_ONLY.has(e.type))
+    )
       ours.counters.push({
         initiativeId: id,
         count,
-        deltas: (merged?.get(id) ?? mergeDeltas(deltasOf(own))).map((d) => ({
-          initiativeId: id,
-          ...d,
-        })),
+        written: {
+          // Summed per workstream and status: an import of thousands of items keeps a few rows.
+          deltas: (merged?.get(id) ?? mergeDeltas(deltasOf(own))).map((d) => ({
+            initiativeId: id,
+            ...d,
+          })),
+          revision,
+        },
       });
   }
   if (any && ours) ours.named = true;
@@ -179,23 +201,26 @@ export function noteInitiativeWrites(
 
 /**
  * The counter deltas that bring an initiative's data from count `from` to count `to`, in
- * order; null unless every write in between committed with counters alone.
+ * order, and its revision at `to`; null unless every write in between committed with counters
+ * alone (or when there are none: nothing to bring forward).
  */
 export function countersBetween(
   generation: WriteGeneration,
   initiativeId: number,
   from: number,
   to: number,
-): EventDelta[] | null {
+): { deltas: EventDelta[]; revision: number } | null {
   const byCount = generation.counters.get(initiativeId);
-  if (!byCount || to - from > KEPT_COUNTERS) return null;
-  const out: EventDelta[] = [];
+  if (!byCount || to <= from || to - from > KEPT_COUNTERS) return null;
+  const deltas: EventDelta[] = [];
+  let revision = 0;
   for (let count = from + 1; count <= to; count++) {
-    const deltas = byCount.get(count);
-    if (!deltas) return null;
-    out.push(...deltas);
+    const written = byCount.get(count);
+    if (!written) return null;
+    deltas.push(...written.deltas);
+    revision = written.revision;
   }
-  return out;
+  return { deltas, revision };
 }
 
 /**

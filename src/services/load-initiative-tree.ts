@@ -7,6 +7,7 @@ import type { Em } from '../db/orm.js';
 import { inReadSnapshot } from '../db/read-snapshot.js';
 import type { InitiativeRecord, WorkstreamRecord } from '../db/records.js';
 import { findTallyRows, findTreeRows, type TallyRow } from '../db/queries/workstream.queries.js';
+import { readRevisions } from '../db/queries/outbox.queries.js';
 import { withKeptTrees } from './tree-cache.js';
 
 /**
@@ -34,6 +35,12 @@ export interface InitiativeTree {
   /** Each workstream's own items' tally (none: nothing counted there). */
   readonly tallies: ReadonlyMap<number, Readonly<Tally>>;
   readonly rollup: Rollup<number>;
+  /**
+   * On a live tree, the initiative's revision its figures are exactly at: every write up to it
+   * is in them, none after. A client that subscribes with `afterRevision` set to it misses no
+   * write and gets none twice.
+   */
+  readonly revision?: number;
   /** Set on a tree as of a past time (as-of-tree.ts): read-only, never kept between requests. */
   readonly time?: ReadTime;
 }
@@ -65,7 +72,11 @@ export async function loadInitiativeTrees(
  * the figures of those workstreams and their ancestors folded again (the same figures a tree
  * read afresh folds). The kept tree is left as it was (it is shared).
  */
-export function advanceTree(tree: InitiativeTree, deltas: readonly EventDelta[]): InitiativeTree {
+export function advanceTree(
+  tree: InitiativeTree,
+  deltas: readonly EventDelta[],
+  revision: number,
+): InitiativeTree {
   const tallies = new Map(tree.tallies);
   const copied = new Set<number>();
   for (const { workstreamId, delta } of deltas) {
@@ -100,6 +111,7 @@ export function advanceTree(tree: InitiativeTree, deltas: readonly EventDelta[])
     roots: tree.roots,
     tallies,
     rollup,
+    revision,
   };
 }
 
@@ -108,22 +120,24 @@ async function readInitiativeTrees(
   initiatives: readonly InitiativeRecord[],
 ): Promise<InitiativeTree[]> {
   const ids = initiatives.map((i) => i.id);
-  // The structure and its counters of one state: read apart, a write landing between them that
-  // creates a workstream and moves items into it (an import does) gives a tree that never was,
-  // those items counted nowhere. Folded after the snapshot ends: on SQLite it holds the
-  // connection.
+  // The structure, its counters and the revision of one state: read apart, a write landing
+  // between them that creates a workstream and moves items into it (an import does) gives a
+  // tree that never was, those items counted nowhere. Folded after the snapshot ends: on SQLite
+  // it holds the connection.
   const read = async (r: Em) => ({
     rows: await findTreeRows(r, ids),
     tallies: await findTallyRows(r, ids),
+    revisions: await readRevisions(r, ids),
   });
-  const { rows, tallies } = await inReadSnapshot(em, read);
-  return initiatives.map((initiative) =>
-    buildTree(
+  const { rows, tallies, revisions } = await inReadSnapshot(em, read);
+  return initiatives.map((initiative) => ({
+    ...buildTree(
       initiative,
       rows.filter((r) => r.initiativeId === initiative.id),
       tallies.filter((t) => t.initiativeId === initiative.id),
     ),
-  );
+    revision: revisions.get(initiative.id)!,
+  }));
 }
 
 /**

@@ -47,6 +47,9 @@ interface Parts {
 
 const MAX_KEPT = 64;
 const recordOf = (initiative: InitiativeRecord) => JSON.stringify(initiative);
+/** PostgreSQL: the stamp of a tree at an initiative's revision (the record is kept too). */
+const revisionStamp = (revision: number | undefined, initiative: InitiativeRecord) =>
+  `r${revision}:${recordOf(initiative)}`;
 const kept = new WeakMap<object, Map<number, Kept<unknown>>>();
 
 /** Each initiative's stamp now: what its kept tree must have been folded under. */
@@ -62,9 +65,7 @@ async function stampsOf(
     );
     // The record's own columns (name, policy) are part of what is kept too.
     return {
-      stamps: new Map(
-        initiatives.map((i) => [i.id, `r${revisions.get(i.id)}:${JSON.stringify(i)}`]),
-      ),
+      stamps: new Map(initiatives.map((i) => [i.id, revisionStamp(revisions.get(i.id), i)])),
     };
   }
   const parts = await sqliteStampParts(
@@ -85,7 +86,8 @@ export async function withKeptTrees<T>(
   em: Em,
   initiatives: readonly InitiativeRecord[],
   load: (missing: readonly InitiativeRecord[]) => Promise<T[]>,
-  advance?: (tree: T, deltas: readonly EventDelta[]) => T,
+  /** The tree after counter-only writes: their deltas, and the initiative's revision after them. */
+  advance?: (tree: T, deltas: readonly EventDelta[], revision: number) => T,
 ): Promise<T[]> {
   const now = await stampsOf(em, initiatives);
   if (!now) return load(initiatives);
@@ -103,7 +105,7 @@ export async function withKeptTrees<T>(
     if (old?.stamp === stamp) continue;
     const count = parts?.counts.get(initiative.id);
     const record = recordOf(initiative);
-    const deltas =
+    const written =
       advance &&
       parts &&
       old?.exact?.common === parts.common &&
@@ -111,8 +113,8 @@ export async function withKeptTrees<T>(
       count !== undefined
         ? countersBetween(parts.generation, initiative.id, old.exact.count, count)
         : null;
-    if (deltas) {
-      const tree = advance!(old!.tree, deltas);
+    if (written) {
+      const tree = advance!(old!.tree, written.deltas, written.revision);
       keep(initiative.id, { stamp, tree, exact: { common: parts!.common, count: count!, record } });
     } else missing.push(initiative);
   }

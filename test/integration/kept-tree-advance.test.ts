@@ -73,6 +73,9 @@ describe.each(DIALECTS)('kept trees after writes (%s)', (dialect) => {
     const own = (t: InitiativeTree) =>
       Object.fromEntries([...t.nodes.keys()].map((id) => [id, t.tallies.get(id) ?? null]));
     expect(own(a)).toEqual(own(b));
+    // The revision the figures are at, brought forward with them.
+    expect(a.revision).toBeGreaterThan(0);
+    expect(a.revision).toBe(b.revision);
   };
 
   it('brings a kept tree forward over item writes, equal to a fresh read', async () => {

@@ -75,6 +75,16 @@ export class InitiativeResolver {
     });
   }
 
+  @FieldResolver(() => Int, {
+    nullable: true,
+    description:
+      'The initiative’s revision that this answer’s figures (progress, here and on every workstream) are exactly at: each committed write on it adds one. Subscribe with afterRevision set to it to follow the figures from here, missing no write and getting none twice. Null in an as-of view.',
+  })
+  async revision(@Root() root: InitiativeType, @Ctx() ctx: Context): Promise<number | null> {
+    if (root.time) return null;
+    return (await treeOf(ctx, root.record, null)).revision ?? null;
+  }
+
   @FieldResolver(() => [WorkstreamType], {
     description: 'Top-level workstreams, in position order.',
   })

@@ -31,6 +31,14 @@ function decodeTouched(json: string): Touched {
   };
 }
 
+/** Each initiative's revision after a write: the highest its outbox rows carry. */
+function revisionsOf(outbox: readonly OutboxRow[]): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const row of outbox)
+    out.set(row.initiativeId, Math.max(row.revision, out.get(row.initiativeId) ?? 0));
+  return out;
+}
+
 /**
  * Runs one write: waits for one of this process's write slots (src/db/write-gate.ts), opens the
  * transaction (retried whole on a deadlock or a lost unique race), replays an idempotent retry,
@@ -91,7 +99,11 @@ export async function runWrite<P, R>(
             const recorded = await recordEvents(tem, outcome.events, ctx.actor, now);
             outbox = recorded.outbox;
             const touched = touchedBy(outcome.events);
-            noteInitiativeWrites(tem, touched.initiativeIds, outcome.events, recorded.counters);
+            noteInitiativeWrites(tem, touched.initiativeIds, {
+              events: outcome.events,
+              revisions: revisionsOf(recorded.outbox),
+              merged: recorded.counters,
+            });
             if (outcome.events.length > 0) written = touched;
             return outcome.result;
           },
