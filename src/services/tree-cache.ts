@@ -56,7 +56,7 @@ const kept = new WeakMap<object, Map<number, Kept<unknown>>>();
 async function stampsOf(
   em: Em,
   initiatives: readonly InitiativeRecord[],
-): Promise<{ stamps: Map<number, string>; parts?: Parts } | null> {
+): Promise<{ stamps: Map<number, string>; parts?: Parts; byRevision?: true } | null> {
   if (!readsCommittedOnly(em)) return null;
   if (dialectOf(em) === 'postgresql') {
     const revisions = await readRevisions(
@@ -66,6 +66,7 @@ async function stampsOf(
     // The record's own columns (name, policy) are part of what is kept too.
     return {
       stamps: new Map(initiatives.map((i) => [i.id, revisionStamp(revisions.get(i.id), i)])),
+      byRevision: true,
     };
   }
   const parts = await sqliteStampParts(
@@ -82,7 +83,7 @@ async function stampsOf(
   };
 }
 
-export async function withKeptTrees<T>(
+export async function withKeptTrees<T extends { readonly revision?: number }>(
   em: Em,
   initiatives: readonly InitiativeRecord[],
   load: (missing: readonly InitiativeRecord[]) => Promise<T[]>,
@@ -91,7 +92,7 @@ export async function withKeptTrees<T>(
 ): Promise<T[]> {
   const now = await stampsOf(em, initiatives);
   if (!now) return load(initiatives);
-  const { stamps, parts } = now;
+  const { stamps, parts, byRevision } = now;
   let trees = kept.get(em.getDriver());
   if (!trees) kept.set(em.getDriver(), (trees = new Map()));
   const keep = (id: number, entry: Kept<unknown>) => {
@@ -135,7 +136,15 @@ export async function withKeptTrees<T>(
       parts && after?.common === parts.common && after.counts.get(initiative.id) === count
         ? { common: parts.common, count: count!, record: recordOf(initiative) }
         : undefined;
-    keep(initiative.id, { stamp: stamps.get(initiative.id)!, tree: loaded[n], exact });
+    // PostgreSQL: kept under the revision it was read at, which a write may have moved past
+    // the one read for the stamp; kept under that one, it would be served to a snapshot
+    // still at the older revision (inOneSnapshot), mixing two states in one answer.
+    const tree = loaded[n]!;
+    const stamp =
+      byRevision && tree.revision !== undefined
+        ? revisionStamp(tree.revision, initiative)
+        : stamps.get(initiative.id)!;
+    keep(initiative.id, { stamp, tree, exact });
   });
   while (trees.size > MAX_KEPT) trees.delete(trees.keys().next().value!);
   return initiatives.map((i) => (trees.get(i.id) as Kept<T>).tree);

@@ -11,6 +11,9 @@ import {
   type InitiativeTree,
 } from '../../src/services/load-initiative-tree.js';
 import { moveItem } from '../../src/services/move-item.js';
+import { inReadSnapshot } from '../../src/db/read-snapshot.js';
+import { readRevisions } from '../../src/db/queries/outbox.queries.js';
+import { withKeptTrees } from '../../src/services/tree-cache.js';
 import { setItemStatuses } from '../../src/services/set-item-statuses.js';
 import { updateInitiative } from '../../src/services/update-initiative.js';
 import { updateWorkstream } from '../../src/services/update-workstream.js';
@@ -163,5 +166,36 @@ describe.each(DIALECTS)('kept trees after writes (%s)', (dialect) => {
       const after = await kept();
       expect(after.nodes).not.toBe(before.nodes);
       expectSame(after, await fresh());
+    });
+
+  // PostgreSQL's alone: there a snapshot may be at an older revision than a tree kept since,
+  // while SQLite's snapshot holds the one connection (the write below would wait for it).
+  if (dialect === 'postgresql')
+    it('never serves a snapshot a tree kept at a later revision than the snapshot reads', async () => {
+      // A server of its own: nothing kept yet.
+      const other = await openOrm({ databaseUrl: db.url, poolSize: 3 });
+      const em2 = () => other.em.fork() as Em;
+      try {
+        await inReadSnapshot(em2(), async (snapshot) => {
+          const at = (await readRevisions(snapshot, [record.id])).get(record.id)!;
+          // Outside the snapshot: a write commits between the stamp's read and the tree's,
+          // so the tree kept is one revision past the stamp read before it.
+          const racy = await withKeptTrees(em2(), [record], async () => {
+            await write(setItemStatuses, { updates: [{ itemId: items[6]!, status: 'DONE' }] });
+            return [await em2().transactional((tem) => loadInitiativeTree(tem as Em, record))];
+          });
+          expect(racy[0]!.revision).toBe(at + 1);
+          // The snapshot is still at `at`: it must get that state's tree, not the kept one.
+          const seen = await loadInitiativeTree(snapshot, record);
+          expect(seen.revision).toBe(at);
+          expect(seen.rollup.root).not.toEqual(racy[0]!.rollup.root);
+        });
+        // And outside, the tree kept is the one at the revision now.
+        const now = await loadInitiativeTree(em2(), record);
+        expect(now.revision).toBe((await readRevisions(em(), [record.id])).get(record.id));
+        expectSame(now, await fresh());
+      } finally {
+        await other.close();
+      }
     });
 });
