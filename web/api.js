@@ -28,9 +28,9 @@ let tree = `${NODE}`;
 for (let i = 0; i < 5; i++) tree = `${NODE} children { ${tree} }`;
 
 const HEALTH = 'health { status reason(locale: $locale) source targetDate }';
-export const HOME = `query Home($locale: Locale!) { initiatives { id key name phase objective targetDate ${HEALTH} progress { ${FIGURE} } } }`;
+export const HOME = `query Home($locale: Locale!) { initiatives { id key name phase objective targetDate revision ${HEALTH} progress { ${FIGURE} } } }`;
 export const INITIATIVE = `query Initiative($key: String!, $locale: Locale!) {
-  initiative(key: $key) { id key name phase targetDate ${HEALTH} progress { ${FIGURE} } reportLines(locale: $locale)
+  initiative(key: $key) { id key name phase targetDate revision ${HEALTH} progress { ${FIGURE} } reportLines(locale: $locale)
     stalledItems(first: 50) { nodes { days lastChangeAt item { id name status percent workstream { name } } } }
     workstreams { ${tree} } }
   weeklyReport(locale: $locale) }`;

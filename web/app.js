@@ -11,7 +11,7 @@ function Home() {
   const [{ data, error }] = useLiveQuery(
     () => gql(HOME, { locale: gqlLocale() }),
     [],
-    (d) => d.initiatives.map((i) => ({ key: i.key, nodeIds: [i.id] })),
+    (d) => d.initiatives.map((i) => ({ key: i.key, nodeIds: [i.id], revision: i.revision })),
   );
   if (error) return html`<p class="error">${error}</p>`;
   if (!data) return html`<p>…</p>`;

@@ -24,7 +24,7 @@ export function InitiativePage({ initiativeKey }) {
   const [{ data, error }, refresh] = useLiveQuery(
     () => gql(INITIATIVE, { key: initiativeKey, locale: gqlLocale() }),
     [initiativeKey],
-    (d) => (d.initiative ? [{ key: d.initiative.key }] : null),
+    (d) => (d.initiative ? [{ key: d.initiative.key, revision: d.initiative.revision }] : null),
   );
   if (error) return html`<p class="error">${error}</p>`;
   if (!data) return html`<p>…</p>`;

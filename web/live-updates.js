@@ -26,9 +26,14 @@ const SETTLE_MS = 1_500;
 /** The server allows 20 subscriptions per connection; one tab keeps under it. */
 const MAX_SUBSCRIPTIONS = 16;
 
-const FIGURES = `subscription Figures($key: String!, $nodeIds: [ID!]) {
-  figureChanged(initiativeKey: $key, nodeIds: $nodeIds) { seq node { id } after { percent credit counted total } } }`;
-const ITEMS = `subscription Items($key: String!) { itemChanged(initiativeKey: $key) { seq } }`;
+// `after`: the revision the page's figures are at, so a write that commits while a subscription
+// is being set up still comes (from the server's outbox); moved on with each event, so that
+// graphql-ws, which sends the same variables again when it reconnects, resumes from there.
+const FIGURES = `subscription Figures($key: String!, $nodeIds: [ID!], $after: Int) {
+  figureChanged(initiativeKey: $key, nodeIds: $nodeIds, afterRevision: $after) {
+    seq revision node { id } after { percent credit counted total } } }`;
+const ITEMS = `subscription Items($key: String!, $after: Int) {
+  itemChanged(initiativeKey: $key, afterRevision: $after) { seq revision } }`;
 
 // --- the connection: one per tab, opened by the first subscription, closed after the last ---
 
@@ -118,11 +123,13 @@ export function patchFigure(data, id, after) {
 
 /**
  * Runs `load` now and keeps its answer current: `watch(data)` names the initiatives to follow
- * (`[{ key, nodeIds? }]`, or null to poll). Each figureChanged sets that node's figures in
- * place; after events pause the page is read again for what events do not carry. A `seq` gap,
- * a reconnect or a subscription the server ends reads it again at once (and subscribes again).
- * While the WebSocket is down, or a subscription is refused, or more initiatives are on screen
- * than one connection may follow, it polls every 30 s.
+ * (`[{ key, nodeIds?, revision? }]`, or null to poll), with the revision the data's figures are
+ * at (`Initiative.revision`): the subscriptions start after it, so no write is missed between
+ * the read and the subscribe. Each figureChanged sets that node's figures in place; after events
+ * pause the page is read again for what events do not carry. A `seq` gap, a reconnect or a
+ * subscription the server ends or cannot resume reads it again at once (and subscribes again
+ * after the revision read). While the WebSocket is down, or a subscription is refused, or more
+ * initiatives are on screen than one connection may follow, it polls every 30 s.
  * Returns [{ data, error }, refresh].
  */
 export function useLiveQuery(load, deps, watch) {
@@ -132,19 +139,36 @@ export function useLiveQuery(load, deps, watch) {
   const [round, setRound] = useState(0); // a new round subscribes again
   const { connection } = useShown();
   const targets = state.data ? watch(state.data) : null;
-  const targetKey = JSON.stringify(targets);
+  // Which subscriptions: a new revision alone (every read has one) keeps them.
+  const targetKey = JSON.stringify(targets?.map(({ key, nodeIds }) => ({ key, nodeIds })) ?? null);
   const subscribed = targets !== null && targets.length * 2 <= MAX_SUBSCRIPTIONS && !refused;
   const live = subscribed && connection === 'live';
 
-  const reader = useRef(() => {});
+  // Reads the page; resolves true once an answer at least as new as this read is shown.
+  const reader = useRef(async () => false);
   const run = () => reader.current();
   useEffect(() => {
     let on = true;
-    reader.current = () =>
-      load().then(
-        (data) => on && setState({ data, error: null }),
-        (e) => on && setState((s) => ({ ...s, error: e.message })),
+    // Reads can overlap (a reconnect, events pausing): an answer older than the one shown is
+    // dropped, or the page would go back to figures the subscriptions have moved past.
+    let started = 0;
+    let shownRead = 0;
+    reader.current = () => {
+      const n = ++started;
+      return load().then(
+        (data) => {
+          // Not shown, but not failed: newer data (or a newer reader) is in charge.
+          if (!on || n < shownRead) return true;
+          shownRead = n;
+          setState({ data, error: null });
+          return true;
+        },
+        (e) => {
+          if (on) setState((s) => ({ ...s, error: e.message }));
+          return false;
+        },
       );
+    };
     run();
     return () => (on = false);
   }, [...deps, bump]);
@@ -170,40 +194,60 @@ export function useLiveQuery(load, deps, watch) {
       seqs.set(name, seq);
       return seq !== last + 1;
     };
-    const sink = (name, onEvent) => ({
+    // Events were missed and cannot be had again: read the page, then subscribe once more,
+    // after the revision of what was read (one new round for all of them). A read that fails
+    // leaves the page polling, as a refused subscription does, rather than subscribing again
+    // after a revision the server has already refused.
+    const again = () => {
+      if (stopped || ended) return;
+      ended = true;
+      reader.current().then((read) => {
+        if (stopped) return;
+        if (read) setRound((r) => r + 1);
+        else setRefused(true);
+      });
+    };
+    // What the server says when it cannot resume after `after`: the backlog is gone, or the
+    // revision is beyond its current one (a database restored while the tab stayed open).
+    const cannotResume = (e) =>
+      e?.extensions?.code === 'RESUME_UNAVAILABLE' ||
+      (e?.extensions?.code === 'BAD_USER_INPUT' && e.extensions.argument === 'afterRevision');
+    const sink = (name, variables, onEvent) => ({
       next: ({ data }) => {
         if (!data) return;
         const event = Object.values(data)[0];
+        variables.after = Math.max(variables.after ?? 0, event.revision);
         if (missed(name, event.seq)) run();
         else onEvent(event);
       },
-      error: () => setRefused(true),
+      error: (errors) => ([errors].flat().some(cannotResume) ? again() : setRefused(true)),
       // The server ended it (a subscriber that fell 1,000 events behind): events were missed.
-      complete: () => {
-        if (stopped || ended) return;
-        ended = true; // one new round for all of them
-        run();
-        setRound((r) => r + 1);
-      },
+      complete: () => again(),
     });
     const c = liveClient();
-    const stops = targets.flatMap(({ key, nodeIds }) => [
-      c.subscribe(
-        { query: FIGURES, variables: { key, nodeIds: nodeIds ?? null } },
-        sink(`f:${key}`, (e) => {
-          if (!e.after) return run(); // the node is gone: the tree changed shape
-          setState((s) => (s.data ? { ...s, data: patchFigure(s.data, e.node.id, e.after) } : s));
-          readSoon();
-        }),
-      ),
-      c.subscribe({ query: ITEMS, variables: { key } }, sink(`i:${key}`, readSoon)),
-    ]);
-    // After a reconnect the subscriptions start again at seq 1, and events may have been missed.
-    const again = () => (seqs.clear(), run());
-    reconnected.add(again);
+    const stops = targets.flatMap(({ key, nodeIds, revision }) => {
+      // One variables object per subscription, moved on by its own events (see FIGURES).
+      const figures = { key, nodeIds: nodeIds ?? null, after: revision ?? null };
+      const items = { key, after: revision ?? null };
+      return [
+        c.subscribe(
+          { query: FIGURES, variables: figures },
+          sink(`f:${key}`, figures, (e) => {
+            if (!e.after) return run(); // the node is gone: the tree changed shape
+            setState((s) => (s.data ? { ...s, data: patchFigure(s.data, e.node.id, e.after) } : s));
+            readSoon();
+          }),
+        ),
+        c.subscribe({ query: ITEMS, variables: items }, sink(`i:${key}`, items, readSoon)),
+      ];
+    });
+    // After a reconnect the subscriptions start again at seq 1, resumed after the last revision
+    // each saw; read the page too, for what events do not carry.
+    const resumed = () => (seqs.clear(), run());
+    reconnected.add(resumed);
     return () => {
       stopped = true;
-      reconnected.delete(again);
+      reconnected.delete(resumed);
       clearTimeout(settle);
       for (const stop of stops) stop();
     };
