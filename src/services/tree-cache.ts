@@ -146,6 +146,9 @@ export async function withKeptTrees<T extends { readonly revision?: number }>(
         : stamps.get(initiative.id)!;
     keep(initiative.id, { stamp, tree, exact });
   });
+  // This request's trees are taken before the oldest kept ones go: a request that names more
+  // initiatives than are kept would otherwise lose some of its own.
+  const answer = initiatives.map((i) => (trees.get(i.id) as Kept<T>).tree);
   while (trees.size > MAX_KEPT) trees.delete(trees.keys().next().value!);
-  return initiatives.map((i) => (trees.get(i.id) as Kept<T>).tree);
+  return answer;
 }
