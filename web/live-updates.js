@@ -144,6 +144,12 @@ export function useLiveQuery(load, deps, watch) {
   const subscribed = targets !== null && targets.length * 2 <= MAX_SUBSCRIPTIONS && !refused;
   const live = subscribed && connection === 'live';
 
+  // Per initiative: the highest revision an event brought, and the revision of the data shown.
+  const eventRevision = useRef(new Map());
+  const shownRevision = useRef(new Map());
+  // Set when a failed read left the page polling (see `again`): the next good read lifts it.
+  const pollingAfterFailedRead = useRef(false);
+
   // Reads the page; resolves true once an answer at least as new as this read is shown.
   const reader = useRef(async () => false);
   const run = () => reader.current();
@@ -161,10 +167,21 @@ export function useLiveQuery(load, deps, watch) {
           if (!on || n < shownRead) return true;
           shownRead = n;
           setState({ data, error: null });
+          if (pollingAfterFailedRead.current) {
+            pollingAfterFailedRead.current = false;
+            setRefused(false);
+          }
+          const read = watch(data) ?? [];
+          for (const { key, revision } of read) shownRevision.current.set(key, revision ?? 0);
+          // Read before an event already shown had committed (a read that started before
+          // it): its figures are older than that event's, so read again.
+          if (read.some(({ key, revision }) => revision < (eventRevision.current.get(key) ?? 0)))
+            setTimeout(run, 0);
           return true;
         },
         (e) => {
-          if (on) setState((s) => ({ ...s, error: e.message }));
+          if (!on || n < shownRead) return true; // a newer answer is shown
+          setState((s) => ({ ...s, error: e.message }));
           return false;
         },
       );
@@ -204,7 +221,10 @@ export function useLiveQuery(load, deps, watch) {
       reader.current().then((read) => {
         if (stopped) return;
         if (read) setRound((r) => r + 1);
-        else setRefused(true);
+        else {
+          pollingAfterFailedRead.current = true;
+          setRefused(true);
+        }
       });
     };
     // What the server says when it cannot resume after `after`: the backlog is gone, or the
@@ -212,11 +232,15 @@ export function useLiveQuery(load, deps, watch) {
     const cannotResume = (e) =>
       e?.extensions?.code === 'RESUME_UNAVAILABLE' ||
       (e?.extensions?.code === 'BAD_USER_INPUT' && e.extensions.argument === 'afterRevision');
-    const sink = (name, variables, onEvent) => ({
+    const sink = (name, key, own, onEvent) => ({
       next: ({ data }) => {
         if (!data) return;
         const event = Object.values(data)[0];
-        variables.after = Math.max(variables.after ?? 0, event.revision);
+        own.after = Math.max(own.after, event.revision);
+        eventRevision.current.set(
+          key,
+          Math.max(eventRevision.current.get(key) ?? 0, event.revision),
+        );
         if (missed(name, event.seq)) run();
         else onEvent(event);
       },
@@ -226,19 +250,31 @@ export function useLiveQuery(load, deps, watch) {
     });
     const c = liveClient();
     const stops = targets.flatMap(({ key, nodeIds, revision }) => {
-      // One variables object per subscription, moved on by its own events (see FIGURES).
-      const figures = { key, nodeIds: nodeIds ?? null, after: revision ?? null };
-      const items = { key, after: revision ?? null };
+      // One variables object per subscription (see FIGURES), serialized again on a reconnect:
+      // `after` is then the last revision its own events brought or the page's data is at,
+      // whichever is later (a subscription with few events would otherwise resume far back).
+      const follow = (variables, own) =>
+        Object.defineProperty(variables, 'after', {
+          enumerable: true,
+          get: () =>
+            revision === null || revision === undefined
+              ? null
+              : Math.max(own.after, shownRevision.current.get(key) ?? 0),
+        });
+      const ownFigures = { after: revision ?? 0 };
+      const ownItems = { after: revision ?? 0 };
+      const figures = follow({ key, nodeIds: nodeIds ?? null }, ownFigures);
+      const items = follow({ key }, ownItems);
       return [
         c.subscribe(
           { query: FIGURES, variables: figures },
-          sink(`f:${key}`, figures, (e) => {
+          sink(`f:${key}`, key, ownFigures, (e) => {
             if (!e.after) return run(); // the node is gone: the tree changed shape
             setState((s) => (s.data ? { ...s, data: patchFigure(s.data, e.node.id, e.after) } : s));
             readSoon();
           }),
         ),
-        c.subscribe({ query: ITEMS, variables: items }, sink(`i:${key}`, items, readSoon)),
+        c.subscribe({ query: ITEMS, variables: items }, sink(`i:${key}`, key, ownItems, readSoon)),
       ];
     });
     // After a reconnect the subscriptions start again at seq 1, resumed after the last revision

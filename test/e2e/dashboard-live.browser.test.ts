@@ -247,6 +247,70 @@ describe.skipIf(!available).each(DIALECTS)('the dashboard live over graphql-ws (
     await page.close();
   });
 
+  it('a read that fails when the page must subscribe again leaves it polling, until a read succeeds', async () => {
+    const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+    pages.push(page);
+    await page.addInitScript(() => {
+      const every = window.setInterval.bind(window);
+      window.setInterval = ((fn: () => void) => every(fn, 500)) as any; // polls every 0.5 s
+    });
+    const subscribed: string[] = [];
+    // The initiative page's own subscriptions: they resume after a revision (the burn-up's,
+    // remounted when the page's error gives way to its data, subscribe without one).
+    const resuming: string[] = [];
+    let toPage: WebSocketRoute | undefined;
+    await page.routeWebSocket('**/graphql', (ws) => {
+      const server = ws.connectToServer();
+      ws.onMessage((m) => {
+        const message = JSON.parse(String(m));
+        if (message.type === 'subscribe') {
+          subscribed.push(message.id);
+          if (typeof message.payload.variables?.after === 'number') resuming.push(message.id);
+        }
+        server.send(m);
+      });
+      server.onMessage((m) => ws.send(m));
+      toPage = ws;
+    });
+    await page.goto(`${server.url}/#/i/hive`);
+    await page.locator('header .live').waitFor({ timeout: 20_000 });
+    await page.getByRole('progressbar', { name: '迁移', exact: true }).waitFor();
+    // The server cannot resume the subscriptions, and the page's reads fail meanwhile (a proxy
+    // answering 503): it must not subscribe again after the revision just refused.
+    let failing = true;
+    await page.route('**/graphql', (route) =>
+      failing && route.request().method() === 'POST'
+        ? route.fulfill({
+            status: 503,
+            contentType: 'application/json',
+            body: JSON.stringify({ errors: [{ message: '暂不可用' }] }),
+          })
+        : route.continue(),
+    );
+    const first = [...subscribed];
+    for (const id of first)
+      toPage!.send(
+        JSON.stringify({
+          id,
+          type: 'error',
+          payload: [{ message: '事件已不全', extensions: { code: 'RESUME_UNAVAILABLE' } }],
+        }),
+      );
+    const resumingBefore = resuming.length;
+    expect(resumingBefore).toBeGreaterThan(0);
+    await page.locator('header .polling').waitFor({ timeout: 10_000 });
+    await new Promise((r) => setTimeout(r, 1_000)); // polls that fail; nothing subscribes
+    expect(subscribed).toHaveLength(first.length);
+    // Reads succeed again: the next poll's answer makes the page subscribe again.
+    failing = false;
+    await expect.poll(() => resuming.length, { timeout: 10_000 }).toBeGreaterThan(resumingBefore);
+    await page.locator('header .live').waitFor({ timeout: 10_000 });
+    const done = await write('DONE', 100);
+    await waitForValue(page, '迁移', shown(done.migration));
+    await write('IN_PROGRESS', 93);
+    await page.close();
+  });
+
   it('without a WebSocket the page polls and says so', async () => {
     const page = await open('/#/i/hive', { noSocket: true });
     await page.getByRole('progressbar', { name: '迁移', exact: true }).waitFor({ timeout: 20_000 });

@@ -75,8 +75,11 @@ describe.each(DIALECTS)('the revision an answer’s figures are at (%s)', (diale
     let writing = true;
     const writers = Promise.all(
       Array.from({ length: WRITERS }, async () => {
-        for (let next = queue.shift(); next; next = queue.shift())
-          await post(SET_ITEM_STATUS, { input: next });
+        for (let next = queue.shift(); next; next = queue.shift()) {
+          const res = await post(SET_ITEM_STATUS, { input: next });
+          expect(res.body.errors).toBeUndefined();
+          expect(res.body.data.setItemStatus.userErrors).toEqual([]);
+        }
       }),
     ).finally(() => (writing = false));
     await Promise.all([
@@ -99,9 +102,12 @@ describe.each(DIALECTS)('the revision an answer’s figures are at (%s)', (diale
     // Every node's figure after each write since the start, from the outbox (resumed).
     const client = liveClient(app.url, app.adminToken);
     const sub = collect(client, FIGURES, { key: 'rev', after: start.revision });
-    for (const until = Date.now() + 20_000; ;) {
-      if (sub.events.at(-1)?.figureChanged.revision === end.revision) break;
-      if (Date.now() > until) throw new Error(`no figure event of revision ${end.revision}`);
+    // The last write moved the leaf, the top and the initiative: one event for each.
+    const lastEvents = () =>
+      sub.events.filter((e) => e.figureChanged.revision === end.revision).length;
+    for (const until = Date.now() + 20_000; lastEvents() < 3;) {
+      if (Date.now() > until)
+        throw new Error(`${lastEvents()} of 3 events of revision ${end.revision}; ${sub.errors}`);
       await new Promise((r) => setTimeout(r, 20));
     }
     await client.dispose();
