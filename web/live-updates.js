@@ -147,8 +147,10 @@ export function useLiveQuery(load, deps, watch) {
   // Per initiative: the highest revision an event brought, and the revision of the data shown.
   const eventRevision = useRef(new Map());
   const shownRevision = useRef(new Map());
-  // Set when a failed read left the page polling (see `again`): the next good read lifts it.
+  // Set when a failed read left the page polling (see `again`): the next good read lifts it,
+  // unless the server refused a subscription outright (too many, not found) meanwhile.
   const pollingAfterFailedRead = useRef(false);
+  const refusedForGood = useRef(false);
 
   // Reads the page; resolves true once an answer at least as new as this read is shown.
   const reader = useRef(async () => false);
@@ -169,14 +171,19 @@ export function useLiveQuery(load, deps, watch) {
           setState({ data, error: null });
           if (pollingAfterFailedRead.current) {
             pollingAfterFailedRead.current = false;
-            setRefused(false);
+            if (!refusedForGood.current) setRefused(false);
           }
           const read = watch(data) ?? [];
           for (const { key, revision } of read) shownRevision.current.set(key, revision ?? 0);
           // Read before an event already shown had committed (a read that started before
-          // it): its figures are older than that event's, so read again.
-          if (read.some(({ key, revision }) => revision < (eventRevision.current.get(key) ?? 0)))
-            setTimeout(run, 0);
+          // it): its figures are older than that event's, so read again, once. A read that is
+          // still older started after the event: the revision went back (a restored database).
+          const behind = read.filter(
+            ({ key, revision }) =>
+              typeof revision === 'number' && revision < (eventRevision.current.get(key) ?? 0),
+          );
+          for (const { key, revision } of behind) eventRevision.current.set(key, revision);
+          if (behind.length > 0) setTimeout(run, 0);
           return true;
         },
         (e) => {
@@ -244,7 +251,11 @@ export function useLiveQuery(load, deps, watch) {
         if (missed(name, event.seq)) run();
         else onEvent(event);
       },
-      error: (errors) => ([errors].flat().some(cannotResume) ? again() : setRefused(true)),
+      error: (errors) => {
+        if ([errors].flat().some(cannotResume)) return again();
+        refusedForGood.current = true;
+        setRefused(true);
+      },
       // The server ended it (a subscriber that fell 1,000 events behind): events were missed.
       complete: () => again(),
     });

@@ -287,6 +287,8 @@ describe.skipIf(!available).each(DIALECTS)('the dashboard live over graphql-ws (
           })
         : route.continue(),
     );
+    // Figures and items for the page, and for its burn-up once that has read its history.
+    await expect.poll(() => subscribed.length, { timeout: 15_000 }).toBe(4);
     const first = [...subscribed];
     for (const id of first)
       toPage!.send(
