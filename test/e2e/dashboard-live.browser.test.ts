@@ -83,6 +83,50 @@ describe.skipIf(!available).each(DIALECTS)('the dashboard live over graphql-ws (
       { timeout: 15_000 },
     );
 
+  /**
+   * The Hive page in a new tab, its socket routed through the test: every subscribe the page
+   * sends is recorded, and those `hold` picks wait for `release`. Polling is off, or runs
+   * every `pollEveryMs`.
+   */
+  async function routedHivePage(
+    options: { pollEveryMs?: number; hold?: (message: any) => boolean } = {},
+  ) {
+    const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+    pages.push(page);
+    await page.addInitScript((every) => {
+      const set = window.setInterval.bind(window);
+      window.setInterval = ((fn: () => void) => (every ? set(fn, every) : 0)) as any;
+    }, options.pollEveryMs ?? 0);
+    const subscribes: { id: string; variables: Record<string, unknown> }[] = [];
+    const held: string[] = [];
+    let toPage: WebSocketRoute | undefined;
+    let toServer: WebSocketRoute | undefined;
+    await page.routeWebSocket('**/graphql', (ws) => {
+      const server = ws.connectToServer();
+      toPage = ws;
+      toServer = server;
+      ws.onMessage((m) => {
+        const message = JSON.parse(String(m));
+        if (message.type === 'subscribe')
+          subscribes.push({ id: message.id, variables: message.payload.variables ?? {} });
+        if (options.hold?.(message)) held.push(String(m));
+        else server.send(m);
+      });
+      server.onMessage((m) => ws.send(m));
+    });
+    await page.goto(`${server.url}/#/i/hive`);
+    return {
+      page,
+      subscribes,
+      held,
+      /** Sends the page a message as if from the server. */
+      fromServer: (message: object) => toPage!.send(JSON.stringify(message)),
+      release: () => {
+        for (const m of held.splice(0)) toServer!.send(m);
+      },
+    };
+  }
+
   beforeAll(async () => {
     db = await createTestDatabase(dialect, true);
     const env = { DATABASE_URL: db.url };
@@ -162,66 +206,42 @@ describe.skipIf(!available).each(DIALECTS)('the dashboard live over graphql-ws (
   });
 
   it('a write that commits while the page is subscribing still shows', async () => {
-    const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
-    pages.push(page);
-    await page.addInitScript(() => {
-      window.setInterval = (() => 0) as any; // no polling
-    });
     // The page's subscribe messages are held until a write has committed, as a slow network
     // or a busy server can hold them: the page read its figures before that write.
-    const held: string[] = [];
     let holding = true;
-    let toServer: WebSocketRoute | undefined;
-    await page.routeWebSocket('**/graphql', (ws) => {
-      const server = ws.connectToServer();
-      toServer = server;
-      ws.onMessage((m) => {
-        if (holding && JSON.parse(String(m)).type === 'subscribe') held.push(String(m));
-        else server.send(m);
-      });
-      server.onMessage((m) => ws.send(m));
+    const { page, held, release } = await routedHivePage({
+      hold: (message) => holding && message.type === 'subscribe',
     });
-    await page.goto(`${server.url}/#/i/hive`);
     await page.getByRole('progressbar', { name: '迁移', exact: true }).waitFor({ timeout: 20_000 });
     await expect.poll(() => held.length, { timeout: 15_000 }).toBeGreaterThanOrEqual(2);
     const before = await valueOf(page, '迁移');
     const done = await write('DONE', 100);
     expect(shown(done.migration)).not.toBe(before);
     holding = false;
-    for (const m of held.splice(0)) toServer!.send(m);
+    release();
     // Subscribed after the revision the page read, the write's event comes from the outbox.
     await waitForValue(page, '迁移', shown(done.migration));
     await write('IN_PROGRESS', 93);
     await page.close();
   });
 
+  /** A graphql-ws error the server sends when it cannot resume a subscription. */
+  const cannotResume = (id: string) => ({
+    id,
+    type: 'error',
+    payload: [{ message: '事件已不全', extensions: { code: 'RESUME_UNAVAILABLE' } }],
+  });
+
   it('a subscription the server ends, or cannot resume, is taken up again', async () => {
-    const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
-    pages.push(page);
-    await page.addInitScript(() => {
-      window.setInterval = (() => 0) as any; // no polling
-    });
-    const subscribed: string[] = [];
-    let toPage: WebSocketRoute | undefined;
-    await page.routeWebSocket('**/graphql', (ws) => {
-      const server = ws.connectToServer();
-      ws.onMessage((m) => {
-        const message = JSON.parse(String(m));
-        if (message.type === 'subscribe') subscribed.push(message.id);
-        server.send(m);
-      });
-      server.onMessage((m) => ws.send(m));
-      toPage = ws;
-    });
-    await page.goto(`${server.url}/#/i/hive`);
+    const { page, subscribes, fromServer } = await routedHivePage();
     await page.locator('header .live').waitFor({ timeout: 20_000 });
     await page.getByRole('progressbar', { name: '迁移', exact: true }).waitFor();
     // As the server does for a subscriber 1,000 events behind: it completes each subscription.
-    const first = [...subscribed];
+    const first = subscribes.map((s) => s.id);
     expect(first.length).toBeGreaterThan(0);
-    for (const id of first) toPage!.send(JSON.stringify({ id, type: 'complete' }));
+    for (const id of first) fromServer({ id, type: 'complete' });
     await expect
-      .poll(() => subscribed.length, { timeout: 10_000 })
+      .poll(() => subscribes.length, { timeout: 10_000 })
       .toBeGreaterThanOrEqual(2 * first.length);
     // No pause for the new subscriptions to reach the server: they resume after the revision
     // the page read again before it subscribed.
@@ -229,17 +249,10 @@ describe.skipIf(!available).each(DIALECTS)('the dashboard live over graphql-ws (
     await waitForValue(page, '迁移', shown(done.migration));
     // A resume the server can no longer serve (RESUME_UNAVAILABLE, as after a week away): the
     // page reads again and subscribes once more, instead of falling back to polling.
-    const second = subscribed.slice(first.length);
-    for (const id of second)
-      toPage!.send(
-        JSON.stringify({
-          id,
-          type: 'error',
-          payload: [{ message: '事件已不全', extensions: { code: 'RESUME_UNAVAILABLE' } }],
-        }),
-      );
+    const second = subscribes.slice(first.length).map((s) => s.id);
+    for (const id of second) fromServer(cannotResume(id));
     await expect
-      .poll(() => subscribed.length, { timeout: 10_000 })
+      .poll(() => subscribes.length, { timeout: 10_000 })
       .toBeGreaterThanOrEqual(first.length + 2 * second.length);
     const back = await write('IN_PROGRESS', 93);
     await waitForValue(page, '迁移', shown(back.migration));
@@ -248,33 +261,14 @@ describe.skipIf(!available).each(DIALECTS)('the dashboard live over graphql-ws (
   });
 
   it('a read that fails when the page must subscribe again leaves it polling, until a read succeeds', async () => {
-    const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
-    pages.push(page);
-    await page.addInitScript(() => {
-      const every = window.setInterval.bind(window);
-      window.setInterval = ((fn: () => void) => every(fn, 500)) as any; // polls every 0.5 s
-    });
-    const subscribed: string[] = [];
-    // The initiative page's own subscriptions: they resume after a revision (the burn-up's,
-    // remounted when the page's error gives way to its data, subscribe without one).
-    const resuming: string[] = [];
-    let toPage: WebSocketRoute | undefined;
-    await page.routeWebSocket('**/graphql', (ws) => {
-      const server = ws.connectToServer();
-      ws.onMessage((m) => {
-        const message = JSON.parse(String(m));
-        if (message.type === 'subscribe') {
-          subscribed.push(message.id);
-          if (typeof message.payload.variables?.after === 'number') resuming.push(message.id);
-        }
-        server.send(m);
-      });
-      server.onMessage((m) => ws.send(m));
-      toPage = ws;
-    });
-    await page.goto(`${server.url}/#/i/hive`);
+    const { page, subscribes, fromServer } = await routedHivePage({ pollEveryMs: 500 });
+    // The initiative page's own subscriptions resume after a revision (the burn-up's, remounted
+    // when the page's error gives way to its data, subscribe without one).
+    const resuming = () => subscribes.filter((s) => typeof s.variables.after === 'number').length;
     await page.locator('header .live').waitFor({ timeout: 20_000 });
     await page.getByRole('progressbar', { name: '迁移', exact: true }).waitFor();
+    // Figures and items for the page, and for its burn-up once that has read its history.
+    await expect.poll(() => subscribes.length, { timeout: 15_000 }).toBe(4);
     // The server cannot resume the subscriptions, and the page's reads fail meanwhile (a proxy
     // answering 503): it must not subscribe again after the revision just refused.
     let failing = true;
@@ -287,25 +281,15 @@ describe.skipIf(!available).each(DIALECTS)('the dashboard live over graphql-ws (
           })
         : route.continue(),
     );
-    // Figures and items for the page, and for its burn-up once that has read its history.
-    await expect.poll(() => subscribed.length, { timeout: 15_000 }).toBe(4);
-    const first = [...subscribed];
-    for (const id of first)
-      toPage!.send(
-        JSON.stringify({
-          id,
-          type: 'error',
-          payload: [{ message: '事件已不全', extensions: { code: 'RESUME_UNAVAILABLE' } }],
-        }),
-      );
-    const resumingBefore = resuming.length;
+    const resumingBefore = resuming();
     expect(resumingBefore).toBeGreaterThan(0);
+    for (const { id } of [...subscribes]) fromServer(cannotResume(id));
     await page.locator('header .polling').waitFor({ timeout: 10_000 });
     await new Promise((r) => setTimeout(r, 1_000)); // polls that fail; nothing subscribes
-    expect(subscribed).toHaveLength(first.length);
+    expect(subscribes).toHaveLength(4);
     // Reads succeed again: the next poll's answer makes the page subscribe again.
     failing = false;
-    await expect.poll(() => resuming.length, { timeout: 10_000 }).toBeGreaterThan(resumingBefore);
+    await expect.poll(resuming, { timeout: 10_000 }).toBeGreaterThan(resumingBefore);
     await page.locator('header .live').waitFor({ timeout: 10_000 });
     const done = await write('DONE', 100);
     await waitForValue(page, '迁移', shown(done.migration));
