@@ -162,7 +162,7 @@ export function noteInitiativeWrites(
     readonly revisions: ReadonlyMap<number, number>;
     /** The events' counter deltas per initiative, merged, when the caller has them already. */
     readonly merged?: ReadonlyMap<number, readonly MergedDelta[]>;
-  } = { events: [], revisions: new Map() },
+  },
 ): void {
   const { events, revisions, merged } = written;
   const generation = generationOf(em);

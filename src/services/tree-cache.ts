@@ -56,7 +56,7 @@ const kept = new WeakMap<object, Map<number, Kept<unknown>>>();
 async function stampsOf(
   em: Em,
   initiatives: readonly InitiativeRecord[],
-): Promise<{ stamps: Map<number, string>; parts?: Parts; byRevision?: true } | null> {
+): Promise<{ stamps: Map<number, string>; parts?: Parts } | null> {
   if (!readsCommittedOnly(em)) return null;
   if (dialectOf(em) === 'postgresql') {
     const revisions = await readRevisions(
@@ -66,7 +66,6 @@ async function stampsOf(
     // The record's own columns (name, policy) are part of what is kept too.
     return {
       stamps: new Map(initiatives.map((i) => [i.id, revisionStamp(revisions.get(i.id), i)])),
-      byRevision: true,
     };
   }
   const parts = await sqliteStampParts(
@@ -92,7 +91,7 @@ export async function withKeptTrees<T extends { readonly revision?: number }>(
 ): Promise<T[]> {
   const now = await stampsOf(em, initiatives);
   if (!now) return load(initiatives);
-  const { stamps, parts, byRevision } = now;
+  const { stamps, parts } = now;
   let trees = kept.get(em.getDriver());
   if (!trees) kept.set(em.getDriver(), (trees = new Map()));
   const keep = (id: number, entry: Kept<unknown>) => {
@@ -136,12 +135,13 @@ export async function withKeptTrees<T extends { readonly revision?: number }>(
       parts && after?.common === parts.common && after.counts.get(initiative.id) === count
         ? { common: parts.common, count: count!, record: recordOf(initiative) }
         : undefined;
-    // PostgreSQL: kept under the revision it was read at, which a write may have moved past
-    // the one read for the stamp; kept under that one, it would be served to a snapshot
-    // still at the older revision (inOneSnapshot), mixing two states in one answer.
+    // PostgreSQL (stamped by revision, no SQLite parts): kept under the revision it was read
+    // at, which a write may have moved past the one read for the stamp; kept under that one,
+    // it would be served to a snapshot still at the older revision (inOneSnapshot), mixing
+    // two states in one answer.
     const tree = loaded[n]!;
     const stamp =
-      byRevision && tree.revision !== undefined
+      !parts && tree.revision !== undefined
         ? revisionStamp(tree.revision, initiative)
         : stamps.get(initiative.id)!;
     keep(initiative.id, { stamp, tree, exact });

@@ -8,6 +8,7 @@ import {
   collect,
   liveClient,
   makeTree,
+  revisionNow as revisionOf,
   settle,
   type Collected,
   type LiveTree,
@@ -46,20 +47,11 @@ describe.skipIf(!POSTGRES_URL)('several instances on PostgreSQL', () => {
     });
     return { status: res.status, body: (await res.json()) as any };
   };
-  /**
-   * The test initiative's revision now. Subscriptions resume after it: a subscribe is
-   * acknowledged by nothing, and on a busy machine one can still be setting up when the first
-   * write commits (a pause before writing made that rare, not impossible); resumed, it gets
-   * that write's event from the outbox instead of missing it.
-   */
+  /** The test initiative's revision now, which subscriptions resume after (see revisionNow). */
   const revisionNow = async () => {
     const orm = await openOrm({ databaseUrl: db.url, poolSize: 1 });
     try {
-      const [row] = await (orm.em.fork() as Em).execute(
-        `select r.revision from initiative_revision r join initiative i on i.id = r.initiative_id
-          where i.key = 'multi'`,
-      );
-      return Number(row?.revision ?? 0);
+      return await revisionOf(orm.em.fork() as Em, 'multi');
     } finally {
       await orm.close();
     }

@@ -35,7 +35,8 @@ export function assertEventsAllowed(
  * change-log rows (one statement per 500), reserves the outbox numbers and appends the live
  * events to the outbox, in the caller's transaction (on PostgreSQL in three statements: see
  * write-record.queries.ts). Returns the outbox rows, in seq order, and each initiative's
- * counter deltas, merged (what a kept tree is brought forward by: write-generation.ts).
+ * counter deltas, merged, and revision (what a kept tree is brought forward by and to:
+ * write-generation.ts).
  */
 export async function recordEvents(
   tem: Em,
@@ -43,7 +44,7 @@ export async function recordEvents(
   actor: string,
   now: Date,
 ): Promise<RecordedEvents> {
-  if (events.length === 0) return { outbox: [], counters: new Map() };
+  if (events.length === 0) return { outbox: [], counters: new Map(), revisions: new Map() };
   const tally = groupTallyDeltas(deltasOf(events)).map(
     ([initiativeId, group]) => [initiativeId, mergeDeltas(group)] as const,
   );
@@ -56,13 +57,16 @@ export async function recordEvents(
     initiatives,
   );
   const counters = new Map(tally);
-  return { outbox: await appendOutbox(tem, events, counters, actor, now, recorded), counters };
+  const outbox = await appendOutbox(tem, events, counters, actor, now, recorded);
+  return { outbox, counters, revisions: recorded.revisions };
 }
 
 export interface RecordedEvents {
   readonly outbox: readonly OutboxRow[];
   /** Each initiative's counter deltas, summed per workstream and status. */
   readonly counters: ReadonlyMap<number, readonly MergedDelta[]>;
+  /** Each initiative's revision after the write. */
+  readonly revisions: ReadonlyMap<number, number>;
 }
 
 /** Which initiatives, workstreams and items the events touched. */

@@ -31,14 +31,6 @@ function decodeTouched(json: string): Touched {
   };
 }
 
-/** Each initiative's revision after a write: the highest its outbox rows carry. */
-function revisionsOf(outbox: readonly OutboxRow[]): Map<number, number> {
-  const out = new Map<number, number>();
-  for (const row of outbox)
-    out.set(row.initiativeId, Math.max(row.revision, out.get(row.initiativeId) ?? 0));
-  return out;
-}
-
 /**
  * Runs one write: waits for one of this process's write slots (src/db/write-gate.ts), opens the
  * transaction (retried whole on a deadlock or a lost unique race), replays an idempotent retry,
@@ -101,7 +93,7 @@ export async function runWrite<P, R>(
             const touched = touchedBy(outcome.events);
             noteInitiativeWrites(tem, touched.initiativeIds, {
               events: outcome.events,
-              revisions: revisionsOf(recorded.outbox),
+              revisions: recorded.revisions,
               merged: recorded.counters,
             });
             if (outcome.events.length > 0) written = touched;
