@@ -137,7 +137,12 @@ export function BurnUp({ initiativeKey }) {
         locale: gqlLocale(),
       }),
     [initiativeKey],
-    () => [{ key: initiativeKey }],
+    // The initiative's own figure is the only one drawn: its events alone, after the revision
+    // read, so a write that commits while the chart subscribes still moves it.
+    (d) =>
+      d.initiative
+        ? [{ key: initiativeKey, nodeIds: [d.initiative.id], revision: d.initiative.revision }]
+        : null,
   );
   if (error) return html`<p class="error">${error}</p>`;
   if (!data?.initiative) return null;

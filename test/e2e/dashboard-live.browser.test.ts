@@ -213,14 +213,23 @@ describe.skipIf(!available).each(DIALECTS)('the dashboard live over graphql-ws (
       hold: (message) => holding && message.type === 'subscribe',
     });
     await page.getByRole('progressbar', { name: '迁移', exact: true }).waitFor({ timeout: 20_000 });
-    await expect.poll(() => held.length, { timeout: 15_000 }).toBeGreaterThanOrEqual(2);
+    // The burn-up's table: its last row is now's figure.
+    const burnupNow = page.locator('.burnup table.points tbody tr').last().locator('td').first();
+    await burnupNow.waitFor({ state: 'attached', timeout: 20_000 });
+    // The page's two subscriptions and the burn-up's two.
+    await expect.poll(() => held.length, { timeout: 15_000 }).toBeGreaterThanOrEqual(4);
     const before = await valueOf(page, '迁移');
+    const chartBefore = await burnupNow.textContent();
     const done = await write('DONE', 100);
     expect(shown(done.migration)).not.toBe(before);
+    expect(`${done.hive.toFixed(2)}%`).not.toBe(chartBefore);
     holding = false;
     release();
-    // Subscribed after the revision the page read, the write's event comes from the outbox.
+    // Subscribed after the revision each read, the write's events come from the outbox.
     await waitForValue(page, '迁移', shown(done.migration));
+    await expect
+      .poll(() => burnupNow.textContent(), { timeout: 15_000 })
+      .toBe(`${done.hive.toFixed(2)}%`);
     await write('IN_PROGRESS', 93);
     await page.close();
   });
