@@ -11,6 +11,9 @@ export function readsCommittedOnly(em: Em): boolean {
   return !em.isInTransaction() || snapshots.has(em);
 }
 
+/** True when `em` reads in a read snapshot: a state that may be older than the latest commit. */
+export const inSnapshot = (em: Em): boolean => snapshots.has(em);
+
 /**
  * Runs `read` on a fork of `em` that sees one state of the database from its first statement
  * to its last, for an answer read in several statements that must not mix two states (a

@@ -1,6 +1,6 @@
 import type { Em } from '../db/orm.js';
 import { dialectOf } from '../db/orm.js';
-import { readsCommittedOnly } from '../db/read-snapshot.js';
+import { inSnapshot, readsCommittedOnly } from '../db/read-snapshot.js';
 import type { InitiativeRecord } from '../db/records.js';
 import { readRevisions } from '../db/queries/outbox.queries.js';
 import type { EventDelta } from '../domain/event-deltas.js';
@@ -16,7 +16,8 @@ import { countersBetween, sqliteStampParts, type WriteGeneration } from '../db/w
  * - PostgreSQL (several instances): the initiative's revision, read afresh by every request, is
  *   the one the tree was folded at. Every write through the pipeline moves it in its
  *   transaction, so a read that starts after a write was acknowledged (on any instance) sees the
- *   new revision and folds again: one indexed read instead of the two tree reads.
+ *   new revision and folds again: one indexed read instead of the two tree reads. A read
+ *   snapshot's tree older than the one kept serves that snapshot without replacing it.
  * Inside a transaction nothing is kept or served (it may see its own uncommitted work), except
  * in a read snapshot (src/db/read-snapshot.ts), whose stamps are those of the state it reads.
  *
@@ -129,7 +130,21 @@ export async function withKeptTrees<T extends { readonly revision?: number }>(
           missing.map((i) => i.id),
         )
       : null;
+  // PostgreSQL: a snapshot's trees that are older than one kept since (a report's snapshot
+  // that began before a write a live read has folded) serve the snapshot alone; kept, they
+  // would replace the newer tree, and the next live read would fold it again.
+  const ownOnly = new Map<number, T>();
   missing.forEach((initiative, n) => {
+    const newer = (trees.get(initiative.id) as Kept<T> | undefined)?.tree.revision;
+    if (
+      !parts &&
+      inSnapshot(em) &&
+      newer !== undefined &&
+      newer > (loaded[n]!.revision ?? Infinity)
+    ) {
+      ownOnly.set(initiative.id, loaded[n]!);
+      return;
+    }
     const count = parts?.counts.get(initiative.id);
     const exact =
       parts && after?.common === parts.common && after.counts.get(initiative.id) === count
@@ -148,7 +163,7 @@ export async function withKeptTrees<T extends { readonly revision?: number }>(
   });
   // This request's trees are taken before the oldest kept ones go: a request that names more
   // initiatives than are kept would otherwise lose some of its own.
-  const answer = initiatives.map((i) => (trees.get(i.id) as Kept<T>).tree);
+  const answer = initiatives.map((i) => ownOnly.get(i.id) ?? (trees.get(i.id) as Kept<T>).tree);
   while (trees.size > MAX_KEPT) trees.delete(trees.keys().next().value!);
   return answer;
 }

@@ -198,4 +198,30 @@ describe.each(DIALECTS)('kept trees after writes (%s)', (dialect) => {
         await other.close();
       }
     });
+
+  if (dialect === 'postgresql')
+    it('a snapshot at an older revision leaves the newer tree kept for live reads', async () => {
+      const other = await openOrm({ databaseUrl: db.url, poolSize: 3 });
+      const em2 = () => other.em.fork() as Em;
+      try {
+        let live: InitiativeTree | undefined;
+        await inReadSnapshot(em2(), async (snapshot) => {
+          await readRevisions(snapshot, [record.id]); // the snapshot's state is taken here
+          await write(setItemStatuses, { updates: [{ itemId: items[7]!, status: 'DONE' }] });
+          live = await loadInitiativeTree(em2(), record); // kept, one revision past the snapshot
+          const seen = await loadInitiativeTree(snapshot, record);
+          expect(seen.revision).toBe(live.revision! - 1);
+        });
+        // The next live read is served the kept tree: nothing is read again.
+        let loads = 0;
+        const [again] = await withKeptTrees(em2(), [record], async (missing) => {
+          loads++;
+          return Promise.all(missing.map((r) => loadInitiativeTree(em2(), r)));
+        });
+        expect(loads).toBe(0);
+        expect(again).toBe(live);
+      } finally {
+        await other.close();
+      }
+    });
 });
