@@ -18,6 +18,7 @@ import {
 import { backgroundWrites, dashboardLike } from './background-writes.js';
 import { rawStatusWrites, type RawResult } from './raw-writes.js';
 import {
+  longestLoopDelayMs,
   pinLoadGenerator,
   startBareApollo,
   startJitFloor,
@@ -151,12 +152,6 @@ const ratesOf = (server: ServerProcess): Map<string, number> => {
   if (!rates) ratesByServer.set(server, (rates = new Map()));
   return rates;
 };
-
-/** The server's own longest event-loop delay since the previous call (GET /metrics). */
-async function longestLoopDelayMs(server: ServerProcess): Promise<number> {
-  const res = await fetch(`${server.url}/metrics`);
-  return ((await res.json()) as { eventLoopDelayMs: { max: number } }).eventLoopDelayMs.max;
-}
 
 /** The write server's SQLite commits and WAL syncs so far (group commit; GET /metrics). */
 async function walCounters(server: ServerProcess): Promise<{ commits: number; syncs: number }> {

@@ -192,3 +192,9 @@ export function startBareApollo(core: number, logFile: string): Promise<ServerPr
       ).ok,
   });
 }
+
+/** The server's own longest event-loop delay since the previous call (GET /metrics). */
+export async function longestLoopDelayMs(server: ServerProcess): Promise<number> {
+  const res = await fetch(`${server.url}/metrics`);
+  return ((await res.json()) as { eventLoopDelayMs: { max: number } }).eventLoopDelayMs.max;
+}

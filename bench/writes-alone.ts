@@ -6,7 +6,13 @@ import { pathToFileURL } from 'node:url';
 import { aloneOptions, finish } from './alone-cli.js';
 import { runLoad, type LoadResult } from './load.js';
 import { StatusUpdates } from './queries.js';
-import { pinLoadGenerator, startServer, type ServerProcess, jinduEnv } from './server-process.js';
+import {
+  jinduEnv,
+  longestLoopDelayMs,
+  pinLoadGenerator,
+  startServer,
+  type ServerProcess,
+} from './server-process.js';
 import { median, spread } from './summary.js';
 import type { GeneratedInitiative, InitiativeSpec } from './synthetic-data.js';
 
@@ -20,9 +26,10 @@ releases with different schemas can be compared. Each server is pinned to core 0
 (SIGSTOP) while another is measured; the load comes from core 1. A round gives each build a
 short warm-up load, then three measured loads, and keeps the median; builds run in the reverse
 order every other round. Prints each load's server CPU per write (all threads, from schedstat)
-and writes a second as it goes (stderr), then each build's medians over the rounds and its
-per-round ratio to this checkout's. Build
-first (npm run build, and in each other checkout npm ci and npm run build).
+and writes a second, and the server's longest event-loop block over a round's measured loads,
+as it goes (stderr), then each build's medians over the rounds, its blocks and its per-round
+ratio to this checkout's. Build first (npm run build, and in each other checkout npm ci and
+npm run build).
 
   --against DIR    another checkout to compare with (repeatable)
   --kind K         single, bulk or both (default both)
@@ -67,6 +74,8 @@ interface Build {
   readonly updates: StatusUpdates;
   readonly headers: Record<string, string>;
   readonly taken: Record<string, LoadResult[]>;
+  /** The longest event-loop block over each round's measured loads, ms. */
+  readonly blocks: Record<string, number[]>;
 }
 
 /** One checkout's server on a database its own release generated. */
@@ -108,6 +117,7 @@ async function startBuild(root: string, n: number): Promise<Build> {
     updates: new StatusUpdates(g.firstItemId, g.itemCount),
     headers: { authorization: `Bearer ${token}` },
     taken: { single: [], bulk: [] },
+    blocks: { single: [], bulk: [] },
   };
 }
 
@@ -145,13 +155,16 @@ try {
       for (const b of round % 2 ? builds : [...builds].reverse()) {
         b.server.resume();
         await load(b, kind, Math.ceil(writes / 3));
+        await longestLoopDelayMs(b.server); // the measured loads' own longest block from here
         const loads: LoadResult[] = [];
         for (let i = 0; i < 3; i++) loads.push(await load(b, kind, writes));
+        const block = await longestLoopDelayMs(b.server);
         b.server.pause();
         loads.sort((x, y) => x.cpuUs - y.cpuUs);
         b.taken[kind]!.push(loads[1]!);
+        b.blocks[kind]!.push(block);
         say(
-          `${kind} round ${round} ${b.root}: ${loads.map((l) => `${l.cpuUs.toFixed(0)} µs, ${l.perSecond.toFixed(0)}/s`).join(' · ')}; load ${loadavg()[0]!.toFixed(2)}`,
+          `${kind} round ${round} ${b.root}: ${loads.map((l) => `${l.cpuUs.toFixed(0)} µs, ${l.perSecond.toFixed(0)}/s`).join(' · ')}; longest block ${block.toFixed(1)} ms; load ${loadavg()[0]!.toFixed(2)}`,
         );
       }
     }
@@ -163,6 +176,7 @@ try {
       const ratios = taken.map((l, i) => l.cpuUs / first[i]!.cpuUs);
       console.log(
         `${kind}, ${b.root}: ${median(cpu).toFixed(0)} µs per ${per} (spread ${(100 * spread(cpu)).toFixed(1)}%; ${cpu.map((c) => c.toFixed(0)).join(' · ')}), ${median(taken.map((l) => l.perSecond)).toFixed(0)}/s` +
+          `; longest event-loop block per round ${b.blocks[kind]!.map((x) => x.toFixed(1)).join(' · ')} ms` +
           (b === builds[0]
             ? ''
             : `; ÷ this checkout, per round: ${ratios.map((r) => r.toFixed(2)).join(' · ')} (median ${median(ratios).toFixed(2)})`),
