@@ -22,6 +22,9 @@ alike; the output is every round's ratios and their medians. Run \`npm run build
   --dist DIR       a compiled build to measure (repeatable; default: dist); DIR:LEVEL sets
                    its LOG_LEVEL (default info, as \`npm start\` runs)
   --rounds N       interleaved rounds (default 10)
+  --fresh          new server processes for every round (each warmed up first): a process can
+                   keep a speed of its own for its whole life, which one process per build
+                   for all rounds would take for the build's
   --requests N     requests per load (default 10000; 8 connections)
   -h, --help       this text`;
 
@@ -30,6 +33,7 @@ const { values: opts } = parseArgs({
     dist: { type: 'string', multiple: true },
     rounds: { type: 'string', default: '10' },
     requests: { type: 'string', default: '10000' },
+    fresh: { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
@@ -50,26 +54,38 @@ if (!(rounds >= 1) || !(requests >= 100)) {
 if (pinLoadGenerator() < 0) process.stderr.write('warning: cannot pin to separate cores\n');
 
 const dir = mkdtempSync(join(tmpdir(), 'jindu-s1-'));
-const bare = await startBareApollo(0, join(dir, 'bare.log'));
-const servers: ServerProcess[] = [];
-for (const [i, build] of builds.entries()) {
-  servers.push(
-    await startServer({
-      name: build.name,
-      args: [join(build.dir, 'src/cli/main.js'), 'serve'],
-      env: jinduEnv(join(dir, `jindu-${i}.sqlite`), { LOG_LEVEL: build.level }),
-      core: 0,
-      logFile: join(dir, `jindu-${i}.log`),
-    }),
-  );
-}
 const load = (server: ServerProcess, amount: number) =>
   runLoad({ server, amount, connections: 8, body: TYPENAME, verify: isTypenameAnswer });
+let started = 0;
+/** Bare Apollo and each build's server, each warmed up (two loads), so compiled code and caches settle. */
+async function startAll(): Promise<ServerProcess[]> {
+  const n = started++;
+  const all = [await startBareApollo(0, join(dir, `bare-${n}.log`))];
+  for (const [i, build] of builds.entries())
+    all.push(
+      await startServer({
+        name: build.name,
+        args: [join(build.dir, 'src/cli/main.js'), 'serve'],
+        env: jinduEnv(join(dir, `jindu-${n}-${i}.sqlite`), { LOG_LEVEL: build.level }),
+        core: 0,
+        logFile: join(dir, `jindu-${n}-${i}.log`),
+      }),
+    );
+  for (const server of all) await load(server, 2 * requests);
+  return all;
+}
+const stopAll = async (all: readonly ServerProcess[]) => {
+  for (const server of all) await server.stop();
+};
+let running = await startAll();
 try {
-  // Warm-up: two loads each, so the compiled code and the caches are settled.
-  for (const server of [bare, ...servers]) await load(server, 2 * requests);
   const ratios: number[][] = builds.map(() => []);
   for (let round = 1; round <= rounds; round++) {
+    if (opts.fresh && round > 1) {
+      await stopAll(running.splice(0));
+      running = await startAll();
+    }
+    const [bare, ...servers] = running as [ServerProcess, ...ServerProcess[]];
     const b = await load(bare, requests);
     const line = [`round ${round}: bare ${b.cpuUs.toFixed(1)} µs`];
     // Every other round in reverse order: a load's place after bare Apollo's must not favour a build.
@@ -86,5 +102,5 @@ try {
   for (const [i, build] of builds.entries())
     console.log(`${build.name}: median ${median(ratios[i]!).toFixed(2)}× bare Apollo`);
 } finally {
-  for (const server of [bare, ...servers]) await server.stop();
+  await stopAll(running);
 }

@@ -1,4 +1,5 @@
 import { pino, type Logger } from 'pino';
+import { LogDestination } from './log-destination.js';
 
 /**
  * pino's ISO timestamp, formatted once per millisecond rather than once per line: under load a
@@ -19,14 +20,13 @@ export function isoTimeOncePerMs(now: () => number = Date.now): () => string {
 }
 
 /**
- * JSON logs on stdout, one object per line. Lines are gathered into writes of about 4 kB (one
- * system call per few dozen requests rather than one each) and flushed at least every 250 ms;
- * pino writes out what is pending when the process exits.
+ * JSON logs on stdout, one object per line, gathered into writes of about 16 kB (one system
+ * call per hundred or so request lines rather than one each), written at least every 250 ms,
+ * at once for a warning or worse, and when the process exits (log-destination.ts).
  */
 export function createLogger(level: string): Logger {
-  const destination = pino.destination({ dest: 1, sync: false, minLength: 4096 });
-  setInterval(() => {
-    destination.flush(); // returns at once when a write is under way
-  }, 250).unref();
-  return pino({ level, base: { service: 'jindu' }, timestamp: isoTimeOncePerMs() }, destination);
+  return pino(
+    { level, base: { service: 'jindu' }, timestamp: isoTimeOncePerMs() },
+    new LogDestination(1),
+  );
 }
