@@ -60,18 +60,24 @@ let started = 0;
 /** Bare Apollo and each build's server, each warmed up (two loads), so compiled code and caches settle. */
 async function startAll(): Promise<ServerProcess[]> {
   const n = started++;
-  const all = [await startBareApollo(0, join(dir, `bare-${n}.log`))];
-  for (const [i, build] of builds.entries())
-    all.push(
-      await startServer({
-        name: build.name,
-        args: [join(build.dir, 'src/cli/main.js'), 'serve'],
-        env: jinduEnv(join(dir, `jindu-${n}-${i}.sqlite`), { LOG_LEVEL: build.level }),
-        core: 0,
-        logFile: join(dir, `jindu-${n}-${i}.log`),
-      }),
-    );
-  for (const server of all) await load(server, 2 * requests);
+  const all: ServerProcess[] = [];
+  try {
+    all.push(await startBareApollo(0, join(dir, `bare-${n}.log`)));
+    for (const [i, build] of builds.entries())
+      all.push(
+        await startServer({
+          name: build.name,
+          args: [join(build.dir, 'src/cli/main.js'), 'serve'],
+          env: jinduEnv(join(dir, `jindu-${n}-${i}.sqlite`), { LOG_LEVEL: build.level }),
+          core: 0,
+          logFile: join(dir, `jindu-${n}-${i}.log`),
+        }),
+      );
+    for (const server of all) await load(server, 2 * requests);
+  } catch (err) {
+    await stopAll(all); // none left running behind a failed start
+    throw err;
+  }
   return all;
 }
 const stopAll = async (all: readonly ServerProcess[]) => {

@@ -26,7 +26,9 @@ releases with different schemas can be compared. Each server is pinned to core 0
 (SIGSTOP) while another is measured; the load comes from core 1. A round gives each build a
 short warm-up load, then three measured loads, and keeps the median; builds run in the reverse
 order every other round. Prints each load's server CPU per write (all threads, from schedstat)
-and writes a second, and the server's longest event-loop block over a round's measured loads,
+and writes a second, and the server's longest event-loop block over a round's measured loads
+(the longest gap between its 5 ms loop samples: an idle server reads about 5 ms; n/a for a
+build without JSON /metrics),
 as it goes (stderr), then each build's medians over the rounds, its blocks and its per-round
 ratio to this checkout's. Build first (npm run build, and in each other checkout npm ci and
 npm run build).
@@ -121,6 +123,10 @@ async function startBuild(root: string, n: number): Promise<Build> {
   };
 }
 
+/** The server's longest loop gap since the last read; NaN for a build that cannot say. */
+const blockMs = (server: ServerProcess) => longestLoopDelayMs(server).catch(() => Number.NaN);
+const ms = (x: number) => (Number.isNaN(x) ? 'n/a' : `${x.toFixed(1)} ms`);
+
 /** `amount` single writes' worth of `kind` (8 clients one at a time; 2 clients in bulk). */
 const load = (b: Build, kind: string, amount: number) =>
   kind === 'single'
@@ -155,16 +161,16 @@ try {
       for (const b of round % 2 ? builds : [...builds].reverse()) {
         b.server.resume();
         await load(b, kind, Math.ceil(writes / 3));
-        await longestLoopDelayMs(b.server); // the measured loads' own longest block from here
+        await blockMs(b.server); // the measured loads' own longest block from here
         const loads: LoadResult[] = [];
         for (let i = 0; i < 3; i++) loads.push(await load(b, kind, writes));
-        const block = await longestLoopDelayMs(b.server);
+        const block = await blockMs(b.server);
         b.server.pause();
         loads.sort((x, y) => x.cpuUs - y.cpuUs);
         b.taken[kind]!.push(loads[1]!);
         b.blocks[kind]!.push(block);
         say(
-          `${kind} round ${round} ${b.root}: ${loads.map((l) => `${l.cpuUs.toFixed(0)} µs, ${l.perSecond.toFixed(0)}/s`).join(' · ')}; longest block ${block.toFixed(1)} ms; load ${loadavg()[0]!.toFixed(2)}`,
+          `${kind} round ${round} ${b.root}: ${loads.map((l) => `${l.cpuUs.toFixed(0)} µs, ${l.perSecond.toFixed(0)}/s`).join(' · ')}; longest block ${ms(block)}; load ${loadavg()[0]!.toFixed(2)}`,
         );
       }
     }
@@ -176,7 +182,7 @@ try {
       const ratios = taken.map((l, i) => l.cpuUs / first[i]!.cpuUs);
       console.log(
         `${kind}, ${b.root}: ${median(cpu).toFixed(0)} µs per ${per} (spread ${(100 * spread(cpu)).toFixed(1)}%; ${cpu.map((c) => c.toFixed(0)).join(' · ')}), ${median(taken.map((l) => l.perSecond)).toFixed(0)}/s` +
-          `; longest event-loop block per round ${b.blocks[kind]!.map((x) => x.toFixed(1)).join(' · ')} ms` +
+          `; longest event-loop block per round ${b.blocks[kind]!.map(ms).join(' · ')}` +
           (b === builds[0]
             ? ''
             : `; ÷ this checkout, per round: ${ratios.map((r) => r.toFixed(2)).join(' · ')} (median ${median(ratios).toFixed(2)})`),

@@ -42,7 +42,8 @@ export const SET_ONE = `mutation Set($input: SetItemStatusInput!) { setItemStatu
 export const SET_MANY = `mutation SetMany($input: SetItemStatusesInput!) { setItemStatuses(input: $input) {
   items { id status percent version } userErrors { code message field } } }`;
 // The burn-up: the series from `from` to now, and the forecast whose P50–P85 band it draws;
-// the series and forecast are read after the tree `revision` is of, so they are at least as new.
+// the series and forecast are read after the tree `revision` is of, so they are at least as new
+// (with several instances, as far as their clocks agree: a series ends at the reader's now).
 export const BURNUP = `query BurnUp($key: String!, $from: DateTimeISO!, $locale: Locale!) { initiative(key: $key) {
   id revision targetDate progressHistory(from: $from, every: WEEK) { at percent credit counted total }
   forecast { status p50 p85 p95 weeksOfHistory explain(locale: $locale) } } }`;

@@ -132,7 +132,8 @@ export async function withKeptTrees<T extends { readonly revision?: number }>(
       : null;
   // PostgreSQL: a snapshot's trees that are older than one kept since (a report's snapshot
   // that began before a write a live read has folded) serve the snapshot alone; kept, they
-  // would replace the newer tree, and the next live read would fold it again.
+  // would replace the newer tree, and the next live read would fold it again. A live read's
+  // tree is always kept, even at a lower revision (a database restored from a backup).
   const ownOnly = new Map<number, T>();
   missing.forEach((initiative, n) => {
     const newer = (trees.get(initiative.id) as Kept<T> | undefined)?.tree.revision;
