@@ -82,7 +82,12 @@ export async function serveCommand(): Promise<void> {
     unlock?.();
     clearTimeout(force);
     log.info('stopped');
-    await new Promise<void>((resolve) => log.flush(() => resolve()));
+    await new Promise<void>((resolve) =>
+      log.flush((err) => {
+        if (err) process.stderr.write(`the last log lines may be missing: ${err.message}\n`);
+        resolve();
+      }),
+    );
     clearInterval(alive);
   };
   process.once('SIGINT', () => void stop('SIGINT'));

@@ -52,7 +52,10 @@ const toStderr = (text: string) => {
  * One write is in flight at a time, on libuv's thread pool (`fs.write`), so a reader that
  * stops reading (a full pipe) holds that write, not the event loop: lines wait behind it, up
  * to `maxPendingChars`, then are dropped. A file that refuses them (EPIPE: the reader is
- * gone) drops them. Either way the server goes on, and says so once on stderr.
+ * gone) drops them. Either way the server goes on, and says so once on stderr. pino's
+ * `flushSync` after a fatal line writes at once only when no write is in flight (the line
+ * would otherwise land ahead of it); at exit the rest of a write waiting out a full pipe goes
+ * first.
  */
 export class LogDestination {
   /** Set by pino before each write (it sets them when `pino.metadata` is true). */
@@ -61,7 +64,10 @@ export class LogDestination {
   private chars = 0;
   /** A warning or worse is pending: written as soon as the write in flight is done. */
   private urgent = false;
-  private writing = false;
+  /** The write in flight: its bytes, how far the file has taken them, and whether it waits out a full pipe. */
+  private inFlight: { bytes: Buffer; offset: number; waiting: boolean } | null = null;
+  /** A write failed part-way: the next bytes start a new line. */
+  private midLine = false;
   /** Lines were dropped since the last write that went through. */
   private dropping = false;
   /** pino's flush callbacks, called once nothing is pending or in flight. */
@@ -89,7 +95,7 @@ export class LogDestination {
     if (!exitHooked) {
       exitHooked = true;
       process.on('exit', () => {
-        for (const destination of live) destination.flushSync();
+        for (const destination of live) destination.writeAtExit();
       });
     }
   }
@@ -97,7 +103,7 @@ export class LogDestination {
   /** pino's call: one line, with its newline. */
   write(line: string): boolean {
     if (this.chars >= this.maxPendingChars) {
-      this.drop('the file takes nothing (a full pipe)');
+      this.drop('the reader does not keep up (a full pipe)');
       return true;
     }
     this.pending.push(line);
@@ -114,7 +120,7 @@ export class LogDestination {
    */
   flush(done?: (err?: Error) => void): void {
     if (done) {
-      if (!this.writing && this.pending.length === 0) return done();
+      if (!this.inFlight && this.pending.length === 0) return done();
       let called = false;
       const once = (err?: Error) => {
         if (called) return;
@@ -132,59 +138,107 @@ export class LogDestination {
   }
 
   /**
-   * Writes what is pending synchronously: at exit, when there is no later. A write still in
-   * flight then may be cut short; a stopping server waits for it first (`flush(done)`).
+   * pino's call after a fatal line. With a write in flight the line is already queued behind
+   * it (a fatal line is urgent), so nothing more is done: written now it could land ahead of
+   * that write. Otherwise what is pending is written now, synchronously.
    */
   flushSync(): void {
-    if (this.pending.length === 0) return;
-    const bytes = this.take();
-    let offset = 0;
-    try {
-      while (offset < bytes.length) offset += writeSync(this.fd, bytes, offset);
-    } catch {
-      // At exit there is no later: what the file does not take now is lost.
+    if (!this.inFlight) this.writeNow();
+  }
+
+  /**
+   * At exit, when there is no later: the rest of a write waiting out a full pipe, then what is
+   * pending, synchronously. (A write the thread pool is doing at that moment may be cut short.)
+   */
+  private writeAtExit(): void {
+    const waiting = this.inFlight?.waiting ? this.inFlight : null;
+    if (waiting) {
+      this.inFlight = null;
+      if (!this.writeSyncAll(waiting.bytes, waiting.offset)) return;
     }
+    this.writeNow();
+  }
+
+  private writeNow(): void {
+    if (this.pending.length > 0) this.writeSyncAll(this.take(), 0);
+  }
+
+  /** Writes bytes synchronously, waiting out a full pipe for up to a second; false if it could not. */
+  private writeSyncAll(bytes: Buffer, offset: number): boolean {
+    const pause = new Int32Array(new SharedArrayBuffer(4));
+    for (let tries = 0; offset < bytes.length;) {
+      try {
+        const n = writeSync(this.fd, bytes, offset);
+        if (n > 0) offset += n;
+        else if (tries++ < 1000) Atomics.wait(pause, 0, 0, 1);
+        else throw new Error('the reader does not keep up (a full pipe)');
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'EAGAIN' && tries++ < 1000) {
+          Atomics.wait(pause, 0, 0, 1); // a millisecond for the reader
+          continue;
+        }
+        this.complain(
+          `log lines lost: ${bytes.length - offset} bytes not written to fd ${this.fd}: ${(err as Error).message}\n`,
+        );
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Writes what is pending and lets the destination go (a command done with its logger). */
   end(): void {
-    this.flushSync();
+    this.writeAtExit();
     clearInterval(this.timer);
     live.delete(this);
   }
 
   private take(): Buffer {
-    const bytes = Buffer.from(this.pending.join(''));
+    const text = (this.midLine ? '\n' : '') + this.pending.join('');
+    this.midLine = false;
     this.pending = [];
     this.chars = 0;
     this.urgent = false;
-    return bytes;
+    return Buffer.from(text);
   }
 
   private start(): void {
-    if (this.writing) return;
+    if (this.inFlight) return;
     if (this.pending.length === 0) {
-      for (const done of this.waiters.splice(0)) done();
+      // Everything asked for is written, unless some of it was dropped.
+      const err = this.dropping ? new Error(`log lines were dropped: fd ${this.fd}`) : undefined;
+      for (const done of this.waiters.splice(0)) done(err);
       return;
     }
-    this.writing = true;
-    this.send(this.take(), 0);
+    this.inFlight = { bytes: this.take(), offset: 0, waiting: false };
+    this.send();
   }
 
-  private send(bytes: Buffer, offset: number): void {
-    this.writeBytes(this.fd, bytes, offset, bytes.length - offset, null, (err, written) => {
+  private send(): void {
+    const w = this.inFlight!;
+    this.writeBytes(this.fd, w.bytes, w.offset, w.bytes.length - w.offset, null, (err, written) => {
+      if (this.inFlight !== w) return; // written at exit meanwhile
       if (err?.code === 'EAGAIN' || (!err && written === 0)) {
         // A full non-blocking pipe: the same bytes again shortly, lines waiting behind them.
-        setTimeout(() => this.send(bytes, offset), RETRY_MS).unref();
+        w.waiting = true;
+        setTimeout(() => {
+          if (this.inFlight !== w) return;
+          w.waiting = false;
+          this.send();
+        }, RETRY_MS).unref();
         return;
       }
-      if (err) this.drop(err.message);
-      else if (offset + written < bytes.length) return this.send(bytes, offset + written);
-      else if (this.dropping) {
+      if (err) {
+        this.drop(err.message);
+        this.midLine = w.offset > 0 || this.midLine;
+      } else if (w.offset + written < w.bytes.length) {
+        w.offset += written;
+        return this.send();
+      } else if (this.dropping) {
         this.dropping = false;
         this.complain(`log lines are written to fd ${this.fd} again; some before were dropped\n`);
       }
-      this.writing = false;
+      this.inFlight = null;
       // More waiting: a full batch, a warning, or someone waiting for everything now.
       if (this.chars >= this.batchChars || this.urgent || this.waiters.length > 0) this.start();
     });

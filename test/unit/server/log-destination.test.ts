@@ -1,4 +1,7 @@
 import { spawn, spawnSync } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, readFileSync, write as fsWrite } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -128,10 +131,43 @@ describe('LogDestination', () => {
     d.write('first\n');
     d.flush(); // in flight, held by the full pipe
     for (let i = 0; i < 100; i++) d.write(`line ${String(i).padStart(4, '0')}\n`);
-    expect(complaints).toEqual(['log lines dropped: fd 9: the file takes nothing (a full pipe)\n']);
+    expect(complaints).toEqual([
+      'log lines dropped: fd 9: the reader does not keep up (a full pipe)\n',
+    ]);
     f.plan.length = 0; // the reader catches up: the first line, then 100 characters, in order
     await new Promise<void>((resolve) => d.flush(() => resolve()));
     expect(f.text()).toBe('first\n' + [...Array(10).keys()].map((i) => `line 000${i}\n`).join(''));
+  });
+
+  it('a fatal line with a write in flight goes after it, not ahead of it', async () => {
+    const f = file();
+    const log = pino({ level: 'info', base: null, timestamp: false }, destination(f));
+    f.plan.push('EAGAIN'); // the first batch waits out a full pipe
+    log.warn('first');
+    log.fatal('second'); // pino calls flushSync() after a fatal line
+    await settle(60);
+    expect(f.text()).toBe('{"level":40,"msg":"first"}\n{"level":60,"msg":"second"}\n');
+  });
+
+  it('at exit writes the rest of a batch waiting out a full pipe, then what is pending', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'jindu-log-')), 'out.log');
+    const fd = openSync(path, 'w');
+    let calls = 0; // four bytes go out, then the pipe is full: the rest waits for a retry
+    const write: WriteBytes = (wfd, buffer, offset, length, position, done) => {
+      calls++;
+      if (calls === 1) return fsWrite(wfd, buffer, offset, 4, position, () => done(null, 4));
+      if (calls === 2)
+        return setImmediate(() => done(Object.assign(new Error('EAGAIN'), { code: 'EAGAIN' }), 0));
+      fsWrite(wfd, buffer, offset, length, position, done);
+    };
+    const d = new LogDestination(fd, { batchChars: 1, flushMs: 60_000, write, complain: () => {} });
+    d.write('one two\n');
+    while (calls < 2) await settle(1);
+    await settle(1); // the rest of the batch now waits out the full pipe (a 10 ms retry)
+    d.write('three\n');
+    d.end(); // as at exit
+    closeSync(fd);
+    expect(readFileSync(path, 'utf8')).toBe('one two\nthree\n');
   });
 
   it('writes what is pending when the process exits, with nothing lost', () => {
