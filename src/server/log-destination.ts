@@ -163,27 +163,34 @@ export class LogDestination {
     if (this.pending.length > 0) this.writeSyncAll(this.take(), 0);
   }
 
-  /** Writes bytes synchronously, waiting out a full pipe for up to a second; false if it could not. */
+  /**
+   * Writes bytes synchronously, a full pipe (EAGAIN, or nothing taken) waited out for up to a
+   * second, as the asynchronous path retries it; false, said on stderr, if it could not.
+   */
   private writeSyncAll(bytes: Buffer, offset: number): boolean {
     const pause = new Int32Array(new SharedArrayBuffer(4));
     for (let tries = 0; offset < bytes.length;) {
+      let written = 0;
       try {
-        const n = writeSync(this.fd, bytes, offset);
-        if (n > 0) offset += n;
-        else if (tries++ < 1000) Atomics.wait(pause, 0, 0, 1);
-        else throw new Error('the reader does not keep up (a full pipe)');
+        written = writeSync(this.fd, bytes, offset);
       } catch (err) {
-        if ((err as NodeJS.ErrnoException).code === 'EAGAIN' && tries++ < 1000) {
-          Atomics.wait(pause, 0, 0, 1); // a millisecond for the reader
-          continue;
-        }
-        this.complain(
-          `log lines lost: ${bytes.length - offset} bytes not written to fd ${this.fd}: ${(err as Error).message}\n`,
-        );
-        return false;
+        if ((err as NodeJS.ErrnoException).code !== 'EAGAIN')
+          return this.lost(bytes, offset, (err as Error).message);
       }
+      if (written > 0) offset += written;
+      else if (tries++ < 1000)
+        Atomics.wait(pause, 0, 0, 1); // a millisecond for the reader
+      else return this.lost(bytes, offset, 'the reader does not keep up (a full pipe)');
     }
     return true;
+  }
+
+  private lost(bytes: Buffer, offset: number, why: string): false {
+    this.midLine ||= offset > 0; // what comes next starts a new line
+    this.complain(
+      `log lines lost: ${bytes.length - offset} bytes not written to fd ${this.fd}: ${why}\n`,
+    );
+    return false;
   }
 
   /** Writes what is pending and lets the destination go (a command done with its logger). */
