@@ -1,5 +1,5 @@
-// Live updates: the page's figures follow figureChanged/itemChanged over graphql-ws (same origin,
-// /graphql). Polling every 30 s is only the fallback while the WebSocket is down.
+// Live updates: the page's figures follow figureChanged/initiativeChanged over graphql-ws (same
+// origin, /graphql). Polling every 30 s is only the fallback while the WebSocket is down.
 import { createClient } from 'graphql-ws';
 import { html } from 'htm/preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
@@ -32,8 +32,10 @@ const MAX_SUBSCRIPTIONS = 16;
 const FIGURES = `subscription Figures($key: String!, $nodeIds: [ID!], $after: Int) {
   figureChanged(initiativeKey: $key, nodeIds: $nodeIds, afterRevision: $after) {
     seq revision node { id } after { percent credit counted total } } }`;
-const ITEMS = `subscription Items($key: String!, $after: Int) {
-  itemChanged(initiativeKey: $key, afterRevision: $after) { seq revision } }`;
+// Every write, whatever it changed (an item, a target date, a workstream's name, health…):
+// the page is read again once events pause.
+const CHANGES = `subscription Changes($key: String!, $after: Int) {
+  initiativeChanged(initiativeKey: $key, afterRevision: $after) { seq revision } }`;
 
 // --- the connection: one per tab, opened by the first subscription, closed after the last ---
 
@@ -273,9 +275,9 @@ export function useLiveQuery(load, deps, watch) {
               : Math.max(own.after, shownRevision.current.get(key) ?? 0),
         });
       const ownFigures = { after: revision ?? 0 };
-      const ownItems = { after: revision ?? 0 };
+      const ownChanges = { after: revision ?? 0 };
       const figures = follow({ key, nodeIds: nodeIds ?? null }, ownFigures);
-      const items = follow({ key }, ownItems);
+      const changes = follow({ key }, ownChanges);
       return [
         c.subscribe(
           { query: FIGURES, variables: figures },
@@ -285,7 +287,10 @@ export function useLiveQuery(load, deps, watch) {
             readSoon();
           }),
         ),
-        c.subscribe({ query: ITEMS, variables: items }, sink(`i:${key}`, key, ownItems, readSoon)),
+        c.subscribe(
+          { query: CHANGES, variables: changes },
+          sink(`c:${key}`, key, ownChanges, readSoon),
+        ),
       ];
     });
     // After a reconnect the subscriptions start again at seq 1, resumed after the last revision

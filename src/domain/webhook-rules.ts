@@ -1,7 +1,7 @@
 import { DomainError } from './errors.js';
 
 /** What an endpoint can subscribe to. `webhook.test` is sent by sendTestWebhook only. */
-export const WEBHOOK_EVENTS = ['figure.changed', 'item.changed'] as const;
+export const WEBHOOK_EVENTS = ['figure.changed', 'item.changed', 'initiative.changed'] as const;
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number] | 'webhook.test';
 
 /** Attempts per message before it is given up (about a day with a 10 s first pause). */

@@ -31,6 +31,7 @@ describe.skipIf(!available).each(DIALECTS)('the dashboard live over graphql-ws (
   let server: ServerProcess;
   let browser: Browser;
   let editor: string;
+  let admin: string;
   const consoleErrors: string[] = [];
   const pages: Page[] = [];
 
@@ -133,6 +134,8 @@ describe.skipIf(!available).each(DIALECTS)('the dashboard live over graphql-ws (
     await runCli(['migrate'], env);
     const created = await runCli(['token', 'create', '--name', 'pm', '--role', 'editor'], env);
     editor = created.stdout.trim().split('\n').at(-1)!;
+    const boss = await runCli(['token', 'create', '--name', 'boss', '--role', 'admin'], env);
+    admin = boss.stdout.trim().split('\n').at(-1)!;
     server = await startServer(env);
     browser = await chromium.launch({
       executablePath: CHROMIUM,
@@ -231,6 +234,30 @@ describe.skipIf(!available).each(DIALECTS)('the dashboard live over graphql-ws (
       .poll(() => burnupNow.textContent(), { timeout: 15_000 })
       .toBe(`${done.hive.toFixed(2)}%`);
     await write('IN_PROGRESS', 93);
+    await page.close();
+  });
+
+  it('a change no figure or item event carries (a new target date) shows without a reload', async () => {
+    const page = await open('/#/i/hive');
+    const forecast = page.locator('.burnup .forecast');
+    await forecast.waitFor({ timeout: 20_000 });
+    await page.locator('header .live').waitFor({ timeout: 20_000 });
+    const api = httpClient(server.url, admin);
+    const hive = (await api.ok(`query { initiative(key: "hive") { id targetDate } }`)).initiative;
+    const date = '2031-07-15';
+    expect(await forecast.textContent()).not.toContain(date);
+    const edit = `mutation($input: UpdateInitiativeInput!) { updateInitiative(input: $input) {
+      userErrors { code message } } }`;
+    const set = (targetDate: string | null) =>
+      api.ok(edit, { input: { initiativeId: hive.id, targetDate } });
+    expect((await set(date)).updateInitiative.userErrors).toEqual([]);
+    // Polling is off: only initiativeChanged can bring it (the header and the burn-up's line).
+    await expect.poll(() => forecast.textContent(), { timeout: 15_000 }).toContain(date);
+    await expect
+      .poll(() => page.locator('p.muted', { hasText: date }).count(), { timeout: 15_000 })
+      .toBe(1);
+    expect((await set(hive.targetDate)).updateInitiative.userErrors).toEqual([]);
+    await expect.poll(() => forecast.textContent(), { timeout: 15_000 }).not.toContain(date);
     await page.close();
   });
 

@@ -11,7 +11,13 @@ import {
   settle,
   type LiveTree,
 } from '../helpers/live-client.js';
-import { NODE_PROGRESS, SET_ITEM_STATUS, SET_ITEM_STATUSES } from '../helpers/operations.js';
+import {
+  NODE_PROGRESS,
+  SET_ITEM_STATUS,
+  SET_ITEM_STATUSES,
+  UPDATE_INITIATIVE,
+  UPDATE_WORKSTREAM,
+} from '../helpers/operations.js';
 import { until } from '../helpers/webhook-receiver.js';
 
 // Subscriptions resume after the revision read before them (`after`): see revisionNow.
@@ -22,6 +28,9 @@ const FIGURES = `subscription($key: String!, $nodeIds: [ID!], $min: Float, $afte
 const ITEMS = `subscription($key: String!, $after: Int) {
   itemChanged(initiativeKey: $key, afterRevision: $after) {
   itemId workstreamId type status percent version seq revision cause { actor } } }`;
+const CHANGES = `subscription($key: String!, $after: Int) {
+  initiativeChanged(initiativeKey: $key, afterRevision: $after) {
+  types seq revision initiativeKey cause { changeIds actor } } }`;
 
 describe.each(DIALECTS)('subscriptions over graphql-ws (%s)', (dialect) => {
   let app: HttpTestApp;
@@ -112,6 +121,44 @@ describe.each(DIALECTS)('subscriptions over graphql-ws (%s)', (dialect) => {
     await settle(200);
     expect(leaf1.events).toHaveLength(2);
     expect(big.events).toHaveLength(1);
+    await client.dispose();
+  });
+
+  it('tells of every write once, also one that moves no figure and no item (a target date, a name)', async () => {
+    const client = liveClient(app.url, app.adminToken);
+    const after = await now('live-b');
+    const changes = collect(client, CHANGES, { key: 'live-b', after });
+    const figures = collect(client, FIGURES, { key: 'live-b', after });
+    const items = collect(client, ITEMS, { key: 'live-b', after });
+    const edit = async (query: string, input: Record<string, unknown>) =>
+      expect(Object.values((await post(query, { input })).body.data)[0]).toMatchObject({
+        userErrors: [],
+      });
+    await edit(UPDATE_INITIATIVE, { initiativeId: other.initiativeId, targetDate: '2026-12-31' });
+    await edit(UPDATE_WORKSTREAM, { id: other.leaves[0], name: '改名' });
+    await setStatus(other.items[0]![2]!, 'IN_PROGRESS', 30);
+    const events = (await changes.waitFor(3)).map((e) => e.initiativeChanged);
+    expect(events.map((e) => [e.seq, e.revision - after, e.types])).toEqual([
+      [1, 1, ['InitiativeTargetDateSet']],
+      [2, 2, ['WorkstreamRenamed']],
+      [3, 3, ['ItemStatusChanged']],
+    ]);
+    expect(events[0]).toMatchObject({ initiativeKey: 'live-b', cause: { actor: 'test-admin' } });
+    expect(events.every((e) => e.cause.changeIds.length === 1)).toBe(true);
+    // The first two carried nothing the other subscriptions send: they got the third alone.
+    const [item] = await items.waitFor(1);
+    const [figure] = await figures.waitFor(1);
+    expect(item.itemChanged.revision).toBe(after + 3);
+    expect(figure.figureChanged.revision).toBe(after + 3);
+    // Resumed after the first: the two since, from the outbox.
+    const resumed = collect(client, CHANGES, { key: 'live-b', after: after + 1 });
+    expect((await resumed.waitFor(2)).map((e) => e.initiativeChanged.types)).toEqual([
+      ['WorkstreamRenamed'],
+      ['ItemStatusChanged'],
+    ]);
+    await settle(200);
+    expect(changes.events).toHaveLength(3);
+    expect(items.events).toHaveLength(1);
     await client.dispose();
   });
 

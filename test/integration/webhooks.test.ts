@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../helpers/databases.js';
 import { startHttpApp, type HttpTestApp } from '../helpers/http-app.js';
 import { makeTree, type LiveTree } from '../helpers/live-client.js';
-import { SET_ITEM_STATUS } from '../helpers/operations.js';
+import { SET_ITEM_STATUS, UPDATE_INITIATIVE } from '../helpers/operations.js';
 import { eventually, startReceiver, until, type Received } from '../helpers/webhook-receiver.js';
 
 const CREATE = `mutation($input: CreateWebhookInput!) { createWebhook(input: $input) {
@@ -90,6 +90,35 @@ describe.each(DIALECTS)('webhooks (%s)', (dialect) => {
       'webhook-signature': verifier.sign(String(item.headers['webhook-id']), old, item.body),
     };
     expect(() => verifier.verify(item.body, stale)).toThrow(/timestamp/i);
+  });
+
+  it('initiative.changed: every write once, also one that moves no figure and no item', async () => {
+    const made = await create({
+      url: `${receiver.url}/every`,
+      events: ['initiative.changed'],
+      initiativeKey: 'hooks',
+    });
+    expect(made.userErrors).toEqual([]);
+    const edit = await post(UPDATE_INITIATIVE, {
+      input: { initiativeId: tree.initiativeId, targetDate: '2026-12-31' },
+    });
+    expect(edit.body.data.updateInitiative.userErrors).toEqual([]);
+    await post(SET_ITEM_STATUS, { input: { itemId: tree.items[0]![3], status: 'DONE' } });
+    const got = await until(() => {
+      const every = receiver.received.filter((r) => r.path === '/every');
+      return every.length >= 2 && every.map((r) => JSON.parse(r.body));
+    });
+    expect(got.map((m) => [m.type, m.data.types])).toEqual([
+      ['initiative.changed', ['InitiativeTargetDateSet']],
+      ['initiative.changed', ['ItemStatusChanged']],
+    ]);
+    expect(got[1].data.revision).toBe(got[0].data.revision + 1);
+    expect(got[0].data).toMatchObject({
+      initiativeId: tree.initiativeId,
+      initiativeKey: 'hooks',
+      actor: 'test-admin',
+    });
+    expect(got[0].data.changeIds).toHaveLength(1);
   });
 
   it('retries 500, 500, 200 with the same webhook-id and logs three attempts', async () => {

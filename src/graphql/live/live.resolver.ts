@@ -21,6 +21,7 @@ import { progressIdOf } from '../types/progress.type.js';
 import {
   FigureChangedType,
   FigureValueType,
+  InitiativeChangedType,
   ItemChangedType,
   ThresholdCrossedType,
 } from './live.types.js';
@@ -268,6 +269,30 @@ export class LiveResolver {
     @Arg('afterRevision', () => Int, { nullable: true, description: AFTER_REVISION })
     _after?: number | null,
   ): ItemChangedType {
+    return event;
+  }
+
+  // What figureChanged and itemChanged do not carry (a new target date, a renamed workstream,
+  // health, milestones…) still moves the revision: this says so, once per write.
+  @Subscription(() => InitiativeChangedType, {
+    description:
+      'Every committed write to the initiative, once, with its change types: what to read again when the figure and item events do not carry the change (a target date, a workstream’s name, health…).',
+    subscribe: async ({ args, context }: Data<ItemArgs>) => {
+      const id = await initiativeFor(context, args.initiativeKey);
+      return streamOf<InitiativeChangedType>(
+        context,
+        id,
+        (e) => [{ ...base(e, args.initiativeKey), types: [...e.types] }],
+        args.afterRevision,
+      );
+    },
+  })
+  initiativeChanged(
+    @Root() event: InitiativeChangedType,
+    @Arg('initiativeKey', () => String) _key: string,
+    @Arg('afterRevision', () => Int, { nullable: true, description: AFTER_REVISION })
+    _after?: number | null,
+  ): InitiativeChangedType {
     return event;
   }
 }

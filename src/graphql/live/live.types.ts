@@ -121,3 +121,17 @@ export class ItemChangedType extends LiveBase {
   @Field(() => Int)
   version!: number;
 }
+
+@ObjectType('InitiativeChanged', {
+  implements: LiveBase,
+  simpleResolvers: true,
+  description:
+    'A write to the initiative committed: one event per write, whatever it changed (its own fields, workstreams, items, health, stages, metrics, milestones, updates).',
+})
+export class InitiativeChangedType extends LiveBase {
+  @Field(() => [String], {
+    description:
+      'The change-log types of the write, each once, in the order first made (InitiativeTargetDateSet, WorkstreamRenamed, ItemStatusChanged…).',
+  })
+  types!: string[];
+}

@@ -67,5 +67,12 @@ export function messagesOf(
         items: event.items.map(itemChangeView),
       },
     });
+  // Every write, whatever it changed: what the two above do not carry still moves the revision.
+  if (types.includes('initiative.changed'))
+    out.push({
+      type: 'initiative.changed',
+      timestamp: event.recordedAt,
+      data: { ...common, types: event.types },
+    });
   return out;
 }

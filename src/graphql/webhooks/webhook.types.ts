@@ -30,7 +30,7 @@ export class WebhookType {
     return this.row.url;
   }
 
-  @Field(() => [String], { description: 'figure.changed, item.changed' })
+  @Field(() => [String], { description: 'figure.changed, item.changed, initiative.changed' })
   get events(): string[] {
     return this.row.events;
   }
@@ -181,7 +181,7 @@ export class CreateWebhookInput {
   })
   url!: string;
 
-  @Field(() => [String], { description: 'figure.changed, item.changed' })
+  @Field(() => [String], { description: 'figure.changed, item.changed, initiative.changed' })
   events!: string[];
 
   @Field(() => String, { nullable: true, description: 'Absent: every initiative (global admins).' })
