@@ -5,6 +5,7 @@ import type { ItemRecord } from '../db/records.js';
 import {
   findEntriesOfItems,
   findEntriesOfItemsIn,
+  findFirstHiddenVersions,
   findItemEntries,
 } from '../db/queries/as-of.queries.js';
 import { findItemsByIds } from '../db/queries/item.queries.js';
@@ -31,6 +32,22 @@ export async function itemsAsOf(
     .map(([id]) => id);
   const records = await findItemsByIds(em, ids);
   return records.map((r) => asItStood(r, states.get(r.id)!)).sort((a, b) => a.id - b.id);
+}
+
+/**
+ * Items as `itemsAsOf` gives them, each with the version it had at the read time instead of
+ * today's: the version before the first change the read time does not show. A sheet exported as
+ * of a past day carries these, so importing it again is refused (STALE_VERSION) for every item
+ * changed since, instead of quietly putting back its old status.
+ */
+export async function itemsWithVersionsAsOf(
+  em: Em,
+  workstreamIds: readonly number[],
+  t: ReadTime,
+): Promise<ItemRecord[]> {
+  const items = await itemsAsOf(em, workstreamIds, t, null);
+  const hidden = await findFirstHiddenVersions(em, workstreamIds, t.asOf, t.knownAt);
+  return items.map((i) => (hidden.has(i.id) ? { ...i, version: hidden.get(i.id)! - 1 } : i));
 }
 
 /** One item at a read time, or null when it did not exist then (or was deleted). */

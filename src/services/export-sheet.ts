@@ -14,7 +14,7 @@ import {
 } from '../sheets/write-sheet.js';
 import type { ReadTime } from '../domain/replay-items.js';
 import type { InitiativeRecord } from '../db/records.js';
-import { itemsAsOf } from './as-of-items.js';
+import { itemsWithVersionsAsOf } from './as-of-items.js';
 import { loadAsOfTree } from './as-of-tree.js';
 import { loadInitiativeTree } from './load-initiative-tree.js';
 import { loadAllItems, namedPaths } from './load-sheet-state.js';
@@ -37,14 +37,14 @@ async function treeAndItems(em: Em, initiative: InitiativeRecord, at: ReadTime |
     : await loadInitiativeTree(em, initiative);
   const paths = namedPaths(tree.roots);
   const ids = [...paths.keys()];
-  const items = at ? await itemsAsOf(em, ids, at, null) : await loadAllItems(em, ids);
+  const items = at ? await itemsWithVersionsAsOf(em, ids, at) : await loadAllItems(em, ids);
   return { tree, paths, items };
 }
 
 /**
  * One row per live item with the columns an import reads (so export then import is a no-op),
  * and for .xlsx a second sheet with every workstream's figures. With `at`, the items (place,
- * status, percent, weight; today's name and note) and the figures as they stood then.
+ * status, percent, weight and version; today's name and note) and the figures as they stood then.
  */
 export async function exportSheet(
   props: ExportSheetProps,
@@ -83,7 +83,7 @@ export async function exportSheet(
       ['工作流', '阶段', '进度%', '总计', ...ITEM_STATUSES.map(label)],
       [
         '（全部）',
-        initiative.phase ?? '',
+        tree.initiative.phase ?? '',
         formatRatioPercent(tree.rollup.root.credit, tree.rollup.root.counted) ?? '',
         tree.rollup.root.total,
         ...ITEM_STATUSES.map((s) => tree.rollup.root.tally[s].items),

@@ -2,6 +2,7 @@ import * as XLSX from '@e965/xlsx';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatRatioPercent } from '../../src/domain/format-number.js';
 import { exportSheet } from '../../src/services/export-sheet.js';
+import { importSheet } from '../../src/services/import-sheet.js';
 import { DIALECTS } from '../helpers/databases.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 import { generateHistory, WEEK, type GeneratedHistory } from '../helpers/time-history.js';
@@ -75,6 +76,64 @@ describe.each(DIALECTS)('export as of a past time (%s)', (dialect) => {
     const [liveItems, liveSummary] = await exported(null);
     expect(liveItems!.length).toBeGreaterThan(items!.length);
     expect(liveSummary![1]![2]).not.toBe(summary![1]![2]);
+  });
+
+  it('a file exported as of a past day, imported again, puts back no status changed since', async () => {
+    const at = history.start + 4 * WEEK + 12 * 3_600_000;
+    const csv = async (when: number | null) =>
+      (
+        await exportSheet({
+          em: app.em(),
+          initiativeKey: 'hist',
+          format: 'csv',
+          canRead: () => true,
+          at: when === null ? null : { asOf: when, knownAt: Date.now() },
+        })
+      ).bytes;
+    const plan = async (bytes: Buffer) =>
+      (
+        await importSheet({
+          em: app.em(),
+          initiativeKey: 'hist',
+          fileName: 'then.csv',
+          by: null,
+          bytes,
+          dryRun: true,
+          skipErrors: false,
+          prune: false,
+          scope: () => true,
+        })
+      ).plan;
+    const rowsOf = (bytes: Buffer) =>
+      new Map(
+        new TextDecoder()
+          .decode(bytes)
+          .replace(/^\uFEFF/, '')
+          .trim()
+          .split(/\r?\n/)
+          .slice(1)
+          .map((line) => [line.split(',')[0]!, line.split(',').slice(3, 6).join(',')]),
+      );
+    const then = await csv(at);
+    const now = rowsOf(await csv(null));
+    // The items whose status, percent or weight moved since that day.
+    const moved = [...rowsOf(then)].filter(([id, state]) => now.get(id) !== state);
+    expect(moved.length).toBeGreaterThan(0);
+    const { rows } = await plan(then);
+    expect(rows.filter((r) => r.action === 'update')).toEqual([]);
+    const refused = rows.filter((r) => r.action === 'error');
+    // Changed since: refused on its version; deleted since: not an item of the initiative now.
+    expect(refused.map((r) => r.errors[0]!.message)).toEqual(
+      moved.map(([id]) =>
+        now.has(id)
+          ? expect.stringContaining('事项在导出后已被修改')
+          : expect.stringContaining('不是本项目的事项'),
+      ),
+    );
+    expect(moved.filter(([id]) => now.has(id)).length).toBeGreaterThan(0);
+    expect(refused.length + rows.filter((r) => r.action === 'unchanged').length).toBe(rows.length);
+    // Exported live, the same items import as unchanged: the versions are today's there.
+    expect((await plan(await csv(null))).rows.every((r) => r.action === 'unchanged')).toBe(true);
   });
 
   it('before the initiative existed: headers only', async () => {

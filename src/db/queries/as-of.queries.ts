@@ -151,6 +151,31 @@ export async function findEntriesOfItemsIn(
   return rows.map(toEntry);
 }
 
+/**
+ * Per item of these workstreams that a row changed after a read time (effective after `asOf`, or
+ * recorded after `knownAt`) in what a replay counts (place, status, percent, weight; not a
+ * rename or a note): the lowest version such a row made. The version before it is the last one
+ * the read time shows.
+ */
+export async function findFirstHiddenVersions(
+  em: Em,
+  workstreamIds: readonly number[],
+  asOf: number,
+  knownAt: number,
+): Promise<Map<number, number>> {
+  if (workstreamIds.length === 0) return new Map();
+  const rows = await em.execute(
+    `select item_id, min(version) as first from change_log
+      where item_id in (select item_id from change_log
+          where workstream_id in (${placeholders(workstreamIds)}) and item_id is not null)
+        and version is not null and (to_status is not null or kind = 'ItemDeleted')
+        and (effective_at > ? or recorded_at > ?)
+      group by item_id`,
+    [...workstreamIds, timeParam(em, asOf), timeParam(em, knownAt)],
+  );
+  return new Map(rows.map((r) => [Number(r.item_id), Number(r.first)]));
+}
+
 /** Every row of these items up to a read time. */
 export async function findEntriesOfItems(
   em: Em,
