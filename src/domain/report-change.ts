@@ -8,8 +8,12 @@ export interface LineChange {
   readonly completed: number;
 }
 
-/** How the comparison time is named: a week before the report, or a date (YYYY-MM-DD). */
-export type CompareLabel = { readonly lastWeek: true } | { readonly date: string };
+/**
+ * How the comparison time is named: a week before the report, or a date (YYYY-MM-DD), with its
+ * year in Chinese when that is not the report's year (`较2022年5月13日`).
+ */
+export type CompareLabel =
+  { readonly lastWeek: true } | { readonly date: string; readonly withYear?: boolean };
 
 /**
  * The percent-point change, exact until here: (c1/n1 − c0/n0) × 100 as one rational, rounded
@@ -33,7 +37,8 @@ export function formatPointChange(before: ReportFigure, after: ReportFigure): st
  */
 export function formatLineChange(change: LineChange, label: CompareLabel, locale: Locale): string {
   const lastWeek = 'lastWeek' in label;
-  const [, m, d] = lastWeek ? [] : label.date.split('-').map(Number);
+  const [y, m, d] = lastWeek ? [] : label.date.split('-').map(Number);
+  const day = lastWeek ? '' : `${label.withYear ? `${y}年` : ''}${m}月${d}日`;
   const noBefore = change.before.counted === 0 || change.after.counted === 0;
   const points = noBefore ? null : formatPointChange(change.before, change.after);
   if (locale === 'en') {
@@ -43,10 +48,10 @@ export function formatLineChange(change: LineChange, label: CompareLabel, locale
       ? ` (no figure ${lastWeek ? 'last week' : `on ${label.date}`}, ${done})`
       : ` (${points} pp ${since}, ${done})`;
   }
-  const than = lastWeek ? '较上周' : `较${m}月${d}日`;
+  const than = lastWeek ? '较上周' : `较${day}`;
   const done = `${lastWeek ? '本周' : '此后'}完成${change.completed}个`;
   return points === null
-    ? `（${lastWeek ? '上周' : `${m}月${d}日`}尚无进度，${done}）`
+    ? `（${lastWeek ? '上周' : day}尚无进度，${done}）`
     : `（${than}${points}个百分点，${done}）`;
 }
 

@@ -48,6 +48,26 @@ export function seriesLength(from: number, to: number, every: SeriesEvery): numb
   }
 }
 
+/** How far ahead of the view's time a client's clock may put the earlier time of a change. */
+export const CLOCK_SKEW_MS = 60_000;
+
+/**
+ * A change is read from an earlier time to the view's (its asOf, or now): an earlier time after
+ * it would print a change backwards, with no log entry behind it, so it is INVALID_INPUT on
+ * `field`; within a minute after it (a client's clock ahead of the server's) it is the view's
+ * time itself, a change of nothing.
+ */
+export function earlierTime(since: number, end: number, field: string): number {
+  if (!Number.isFinite(since)) throw new DomainError('INVALID_INPUT', '时间无效', [field]);
+  if (since > end + CLOCK_SKEW_MS)
+    throw new DomainError(
+      'INVALID_INPUT',
+      `${field} 不能晚于所读的时间（asOf，未给时为现在）：${new Date(since).toISOString()} 晚于 ${new Date(end).toISOString()}`,
+      [field],
+    );
+  return Math.min(since, end);
+}
+
 /**
  * The times of a series: `from`, then every step after it up to `to` (inclusive). `from` after
  * `to` or more than 1,000 points is INVALID_INPUT, decided by arithmetic before any point is made.

@@ -16,7 +16,8 @@ import type { Context } from './context.type.js';
 import { badUserInput, optionalArg } from './errors.js';
 import { treeOf } from './read-time.js';
 import { pageArgs } from './resolvers/history.js';
-import { endOf, knownAtOf, timeCache, type TimeTarget } from './time-views.js';
+import { asBadInput, endOf, knownAtOf, timeCache, type TimeTarget } from './time-views.js';
+import { earlierTime } from '../domain/series-times.js';
 import { ItemType } from './types/item.type.js';
 import { ProgressChangeType, type StalledItemConnectionType } from './types/time.type.js';
 import { encodeAscii, matchDecoded } from './ascii-base64url.js';
@@ -94,8 +95,9 @@ export async function progressChangeOf(
 ): Promise<ProgressChangeType> {
   const knownAt = knownAtOf(ctx, t);
   const end = endOf(ctx, t);
-  const before = await treeOf(ctx, t.initiative, { asOf: since.getTime(), knownAt });
-  const byWs = await itemChangesOf(ctx, t.tree, since.getTime(), end, knownAt);
+  const from = asBadInput(() => earlierTime(since.getTime(), end, 'since'));
+  const before = await treeOf(ctx, t.initiative, { asOf: from, knownAt });
+  const byWs = await itemChangesOf(ctx, t.tree, from, end, knownAt);
   const figureOf = (tree: InitiativeTree) =>
     (t.node ? tree.rollup.figures.get(t.node.id) : tree.rollup.root) ?? {
       credit: 0,
@@ -103,7 +105,7 @@ export async function progressChangeOf(
       total: 0,
     };
   return new ProgressChangeType(
-    since,
+    new Date(from),
     figureOf(before),
     figureOf(t.tree),
     sumOver(byWs, subtreeOf(t.tree, t.node), t.node === null),

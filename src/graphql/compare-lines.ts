@@ -2,7 +2,7 @@ import type { Locale } from '../domain/item-status.js';
 import { formatLineChange, withChange, type CompareLabel } from '../domain/report-change.js';
 import { namedFiguresHeader } from '../domain/named-figures.js';
 import { formatReportHeader } from '../domain/report-lines.js';
-import { reportDateOf, WEEK_MS } from '../domain/series-times.js';
+import { earlierTime, reportDateOf, WEEK_MS } from '../domain/series-times.js';
 import type { InitiativeRecord } from '../db/records.js';
 import { reportedNodes, reportLines, reportStyle } from '../services/build-report.js';
 import type { InitiativeTree } from '../services/load-initiative-tree.js';
@@ -10,7 +10,7 @@ import { itemChangesOf, subtreeOf, sumOver } from './change-views.js';
 import type { Context } from './context.type.js';
 import { reportDetailsOf, treeOf } from './read-time.js';
 import { namedFiguresOfTree } from './report-model-reads.js';
-import { endOf, knownAtOf } from './time-views.js';
+import { asBadInput, endOf, knownAtOf } from './time-views.js';
 
 export const COMPARE_TO =
   'Add the change since this time to the header and to each line (e.g. （较上周+1.25个百分点，本周完成3个）); a week before the report reads 上周 / last week. Without it the lines are as always.';
@@ -31,14 +31,17 @@ export async function comparedReportLines(
   const target = { initiative: record, tree, node: null, time: tree.time ?? null };
   const knownAt = knownAtOf(ctx, target);
   const end = endOf(ctx, target);
-  const since = compareTo.getTime();
+  const since = asBadInput(() => earlierTime(compareTo.getTime(), end, 'compareTo'));
   const before = await treeOf(ctx, record, { asOf: since, knownAt });
   const byWs = await itemChangesOf(ctx, tree, since, end, knownAt);
   const lines = reportLines(tree, await reportDetailsOf(ctx, tree), locale, text);
   const label: CompareLabel =
     Math.abs((tree.time?.asOf ?? end) - since - WEEK_MS) < 1_000
       ? { lastWeek: true }
-      : { date: reportDateOf(since) };
+      : {
+          date: reportDateOf(since),
+          withYear: reportDateOf(since).slice(0, 4) !== reportDateOf(end).slice(0, 4),
+        };
   const zero = { credit: 0, counted: 0 };
   const prefix = formatReportHeader(
     { initiative: tree.initiative.name, figure: tree.rollup.root, parts: [] },

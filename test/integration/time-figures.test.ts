@@ -122,6 +122,33 @@ describe.each(DIALECTS)('figures over time (%s)', (dialect) => {
     expect(performance.now() - started).toBeLessThan(2_000);
   });
 
+  it('refuses a change from a time after the view’s, and names a date of another year with it', async () => {
+    const asOf = new Date(Date.now() - 2 * WEEK);
+    const later = new Date(asOf.getTime() + WEEK).toISOString();
+    const q = `query($a: DateTimeISO, $c: DateTimeISO!) { initiative(key: "hist", asOf: $a) {
+      progressChange(since: $c) { percentPoints } } }`;
+    const lines = `query($a: DateTimeISO, $c: DateTimeISO!) { initiative(key: "hist", asOf: $a) {
+      reportLines(compareTo: $c) } }`;
+    for (const query of [q, lines]) {
+      const answer = await app.gql(query, { a: asOf.toISOString(), c: later });
+      expect(answer.errors?.map((e) => e.extensions?.code)).toEqual(['BAD_USER_INPUT']);
+      expect(answer.errors?.[0]?.message).toMatch(/不能晚于所读的时间/);
+    }
+    const report = await app.gql(
+      `query($d: String!, $c: DateTimeISO!) { weeklyReport(date: $d, compareTo: $c) }`,
+      { d: '2023-05-13', c: '2023-05-20T12:00:00Z' },
+    );
+    expect(report.errors?.map((e) => e.extensions?.code)).toEqual(['BAD_USER_INPUT']);
+    // Live, a client clock a few seconds ahead reads no change rather than an error.
+    const ahead = new Date(Date.now() + 5_000).toISOString();
+    expect((await app.ok(q, { a: null, c: ahead })).initiative.progressChange.percentPoints).toBe(
+      0,
+    );
+    // A date of an earlier year than the report's carries its year.
+    const zh = (await app.ok(lines, { a: null, c: '2001-05-13T00:00:00Z' })).initiative.reportLines;
+    expect(zh[0]).toContain('2001年5月13日');
+  });
+
   it('a forecast’s weekly figures are the burn-up’s, on every node, across snapshots', async () => {
     const em = app.em();
     const id = (await findInitiativeByKey(em, 'hist'))!.id;

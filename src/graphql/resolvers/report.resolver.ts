@@ -11,7 +11,8 @@ import { COMPARE_TO, initiativeReportLines } from '../compare-lines.js';
 import { badUserInput } from '../errors.js';
 import { inOneSnapshot } from '../one-snapshot.js';
 import { endOfReportDay, readTimeOf, treeOf } from '../read-time.js';
-import { reportDateOf } from '../../domain/series-times.js';
+import { earlierTime, reportDateOf } from '../../domain/series-times.js';
+import { asBadInput } from '../time-views.js';
 
 @Resolver()
 export class ReportResolver {
@@ -45,6 +46,15 @@ export class ReportResolver {
       throw err;
     }
     const time = readTimeOf(date ? new Date(endOfReportDay(day)) : null, knownAt);
+    // Checked once for the report, not per initiative (a day before any initiative has none).
+    if (compareTo)
+      asBadInput(() =>
+        earlierTime(
+          compareTo.getTime(),
+          Math.min(time?.asOf ?? Date.now(), Date.now()),
+          'compareTo',
+        ),
+      );
     // One snapshot for the whole report: a write landing between its reads cannot give a line
     // whose counts come from before it and whose percents from after.
     return inOneSnapshot(ctx, async (snapshot) => {

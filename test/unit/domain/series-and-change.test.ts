@@ -5,7 +5,12 @@ import {
   formatPointChange,
   withChange,
 } from '../../../src/domain/report-change.js';
-import { MAX_SERIES_POINTS, reportDateOf, seriesTimes } from '../../../src/domain/series-times.js';
+import {
+  earlierTime,
+  MAX_SERIES_POINTS,
+  reportDateOf,
+  seriesTimes,
+} from '../../../src/domain/series-times.js';
 import { slipDays, targetDateChanges } from '../../../src/domain/target-dates.js';
 import { UNITS_PER_ITEM as U } from '../../../src/domain/units.js';
 
@@ -78,6 +83,24 @@ describe('weekly change wording', () => {
       '（上周尚无进度，本周完成3个）',
     );
     expect(withChange('1.【A】，进度：x。', '（…）')).toBe('1.【A】，进度：x（…）。');
+    expect(formatLineChange(change, { date: '2022-05-06', withYear: true }, 'zh-CN')).toBe(
+      '（较2022年5月6日+1.25个百分点，此后完成3个）',
+    );
+    expect(
+      formatLineChange(
+        { ...change, before: fig(0, 0) },
+        { date: '2022-05-06', withYear: true },
+        'zh-CN',
+      ),
+    ).toBe('（2022年5月6日尚无进度，此后完成3个）');
+  });
+
+  it('reads a change from an earlier time only: a minute of clock skew is no change', () => {
+    const end = t('2024-01-10T00:00:00Z');
+    expect(earlierTime(end - 1, end, 'since')).toBe(end - 1);
+    expect(earlierTime(end + 30_000, end, 'since')).toBe(end);
+    expect(() => earlierTime(end + 61_000, end, 'since')).toThrow(DomainError);
+    expect(() => earlierTime(Number.NaN, end, 'since')).toThrow(DomainError);
   });
 });
 
