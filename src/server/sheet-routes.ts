@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { actorName, canRead, canWrite, type Principal } from '../domain/access.js';
+import { actorName, canRead, canWrite, roleAtLeast, type Principal } from '../domain/access.js';
 import { DomainError, DomainErrors } from '../domain/errors.js';
 import type { Em } from '../db/orm.js';
 import { exportSheet } from '../services/export-sheet.js';
@@ -95,6 +95,10 @@ export async function sheetRoute(
         'UNAUTHENTICATED',
         '导入需要编辑权限的令牌（Authorization: Bearer）',
       );
+    // As GraphQL's writes answer a viewer (graphql/access.ts): it reads the initiative, so a
+    // not-found would be untrue.
+    if (!roleAtLeast(principal.role, 'editor'))
+      throw new HttpError(403, 'FORBIDDEN', '只读令牌不能修改数据：需要 editor 或 admin 角色');
     const result = await importSheet({
       em: deps.em(principal, req),
       initiativeKey: initiativeOf(text.initiative),

@@ -40,6 +40,27 @@ describe.each(DIALECTS)('the actor of an import (%s)', (dialect) => {
     expect(await actorsOf('上传的')).toEqual(['alice-editor (import:a.csv)']);
   });
 
+  it('answers a viewer of the initiative 403 (it may read it), a stranger to it 404', async () => {
+    const viewer = await app.token('vera-viewer', 'viewer', 'kay');
+    const other = (await app.post(CREATE_INITIATIVE, { input: { key: 'elsewhere', name: 'E' } }))
+      .body.data.createInitiative.initiative.id;
+    expect(other).toBeTruthy();
+    const stranger = await app.token('sam-editor', 'editor', 'elsewhere');
+    const upload = (token: string) =>
+      fetch(`${app.url}/api/import?initiative=kay&file=v.csv&dryRun=1`, {
+        method: 'POST',
+        body: '工作流,事项,状态\n叶,只读的,完成\n',
+        headers: { authorization: `Bearer ${token}` },
+      });
+    const refused = await upload(viewer);
+    expect(refused.status).toBe(403);
+    expect((await refused.json()).errors[0]).toMatchObject({
+      extensions: { code: 'FORBIDDEN' },
+      message: expect.stringContaining('只读令牌'),
+    });
+    expect((await upload(stranger)).status).toBe(404);
+  });
+
   it('is `import:<file>` from the command line (its user is the operator)', async () => {
     const result = await importSheet({
       em: app.em(),
