@@ -63,6 +63,22 @@ function authRequest(request: IncomingMessage, params: Record<string, unknown> |
 }
 
 /**
+ * A socket's 'error' is the client's doing (a frame over maxPayload, bad UTF-8, a reset): ws has
+ * already closed the socket with the fitting code when it emits one. graphql-ws's own listener
+ * would print each as an "internal error" with a stack, in plain text amid the JSON log, for
+ * anyone who sends one oversized frame; it becomes one log line instead.
+ */
+function quietClientErrors(ws: WebSocket, log: Logger): void {
+  const emit = ws.emit.bind(ws);
+  ws.emit = (event: string | symbol, ...args: unknown[]): boolean => {
+    if (event !== 'error') return emit(event, ...args);
+    const err = args[0] as NodeJS.ErrnoException | undefined;
+    log.info({ code: err?.code, reason: err?.message }, 'websocket closed on a client error');
+    return true;
+  };
+}
+
+/**
  * graphql-ws on the HTTP server's /graphql path. The token comes with connection_init and is
  * checked there (a bad one closes the socket with 4403) and again every 30 s; each subscribe is
  * parsed with the token limit, validated with the depth and alias rules, costed like a query,
@@ -75,7 +91,10 @@ export function attachSubscriptions(deps: SubscriptionDeps): SubscriptionServer 
   // as an internal error with a stack trace before `jindu serve` can say what happened.
   const wss = new WebSocketServer({ noServer: true, path: '/graphql', maxPayload: 100_000 });
   const upgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) =>
-    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      quietClientErrors(ws, deps.log);
+      wss.emit('connection', ws, req);
+    });
   deps.server.on('upgrade', upgrade);
   const perToken = new Map<string, number>();
   let active = 0;

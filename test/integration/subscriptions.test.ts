@@ -1,6 +1,6 @@
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DIALECTS } from '../helpers/databases.js';
 import { startHttpApp, type HttpTestApp } from '../helpers/http-app.js';
 import {
@@ -327,6 +327,25 @@ describe.each(DIALECTS)('subscriptions over graphql-ws (%s)', (dialect) => {
     await query.ended;
     expect(query.errors).toMatchObject([{ extensions: { code: 'BAD_REQUEST' } }]);
     await client.dispose();
+  });
+
+  it('closes a socket that sends a frame over 100 kB with 1009, and prints no internal error', async () => {
+    const printed = vi.spyOn(console, 'error').mockImplementation(() => {});
+    try {
+      const socket = new WebSocket(
+        `${app.url.replace(/^http/, 'ws')}/graphql`,
+        'graphql-transport-ws',
+      );
+      await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+      const closed = new Promise<number>((resolve) => socket.once('close', resolve));
+      socket.send('x'.repeat(100_001));
+      expect(await closed).toBe(1009);
+      await settle(100);
+      expect(printed).not.toHaveBeenCalled();
+      expect(app.loggedErrors).toEqual([]);
+    } finally {
+      printed.mockRestore();
+    }
   });
 
   it('refuses node ids that are not this initiative’s, instead of a subscription that never fires', async () => {
