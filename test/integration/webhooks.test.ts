@@ -182,6 +182,37 @@ describe.each(DIALECTS)('webhooks (%s)', (dialect) => {
     expect(list).toMatchObject({ enabled: false });
   });
 
+  it('lists no delivery of a deleted endpoint, and refuses an empty URL on update', async () => {
+    const made = await create({
+      url: `${receiver.url}/deleted`,
+      events: ['item.changed'],
+      initiativeKey: 'hooks',
+    });
+    const sent = await post(
+      `mutation($id: ID!) { sendTestWebhook(input: { id: $id }) { delivery { id } userErrors { code } } }`,
+      { id: made.webhook.id },
+    );
+    const delivery = sent.body.data.sendTestWebhook.delivery.id;
+    const listed = async () =>
+      (await post(DELIVERIES, { id: null })).body.data.webhookDeliveries.nodes.map(
+        (d: { id: string }) => d.id,
+      );
+    expect(await listed()).toContain(delivery);
+    const emptied = await post(
+      `mutation($input: UpdateWebhookInput!) { updateWebhook(input: $input) { webhook { url } userErrors { code field } } }`,
+      { input: { id: made.webhook.id, url: '' } },
+    );
+    expect(emptied.body.data.updateWebhook.userErrors).toEqual([
+      { code: 'INVALID_INPUT', field: ['url'] },
+    ]);
+    const deleted = await post(
+      `mutation($input: WebhookIdInput!) { deleteWebhook(input: $input) { deletedId userErrors { code } } }`,
+      { input: { id: made.webhook.id } },
+    );
+    expect(deleted.body.data.deleteWebhook.userErrors).toEqual([]);
+    expect(await listed()).not.toContain(delivery);
+  });
+
   it('refuses metadata and link-local URLs, and non-admins', async () => {
     for (const url of [
       'http://169.254.169.254/latest/meta-data',

@@ -248,6 +248,10 @@ export async function recordAttempt(
   });
 }
 
+/**
+ * Deliveries, newest first, of the endpoints named, or (null) of every endpoint that still
+ * exists: a deleted endpoint's rows are kept, but listed to no one.
+ */
 export async function findDeliveries(
   em: Em,
   q: { afterId: number | null; limit: number; webhookIds: readonly number[] | null },
@@ -261,7 +265,7 @@ export async function findDeliveries(
   if (q.webhookIds) {
     where.push(`webhook_id in (${q.webhookIds.map(() => '?').join(', ') || 'null'})`);
     params.push(...q.webhookIds);
-  }
+  } else where.push('webhook_id in (select id from webhook)');
   const rows = await exec(
     em,
     `select * from webhook_delivery${where.length ? ` where ${where.join(' and ')}` : ''} order by id desc limit ?`,

@@ -88,7 +88,11 @@ export async function updateWebhook(
 ): Promise<WebhookRow> {
   const hook = await own(a, input.id);
   await updateWebhookRow(a.em, hook.id, {
-    url: input.url ? (await checkWebhookUrl(input.url, a.allowPrivate)).toString() : undefined,
+    // Absent or null keeps the URL; any string given (an empty one too) must be a good one.
+    url:
+      typeof input.url === 'string'
+        ? (await checkWebhookUrl(input.url, a.allowPrivate)).toString()
+        : undefined,
     events: input.events ? assertWebhookEvents(input.events) : undefined,
     disabledAt:
       input.enabled === true
