@@ -13,7 +13,9 @@ export interface Decimal {
 
 /** Most decimal places a metric may declare. */
 export const MAX_DECIMALS = 6;
-const PATTERN = /^(-?)(\d{1,15})(?:\.(\d{1,6}))?$/;
+/** Most integer digits: 15 keep every value and sum exact in a double as well. */
+const MAX_INTEGER_DIGITS = 15;
+const PATTERN = /^(-?)(\d+)(?:\.(\d+))?$/;
 
 /**
  * Parses `text` ("99.81", "-3", "1409444.598") with at most `maxScale` decimal places, or
@@ -23,6 +25,12 @@ export function parseDecimal(text: string, maxScale: number, field: readonly str
   const match = typeof text === 'string' ? PATTERN.exec(text.trim()) : null;
   if (!match)
     throw new DomainError('INVALID_INPUT', `读数必须是十进制数字，收到 ${String(text)}`, field);
+  if (match[2]!.length > MAX_INTEGER_DIGITS)
+    throw new DomainError(
+      'INVALID_INPUT',
+      `读数的整数部分最多 ${MAX_INTEGER_DIGITS} 位，收到 ${text}`,
+      field,
+    );
   const frac = match[3] ?? '';
   if (frac.length > maxScale)
     throw new DomainError('INVALID_INPUT', `读数最多 ${maxScale} 位小数，收到 ${text}`, field);

@@ -56,7 +56,15 @@ export function postWebhook(url: URL, post: WebhookPost): Promise<number> {
       res.resume(); // drain and drop the body
       resolve(res.statusCode ?? 0);
     });
-    req.on('error', reject);
+    req.on('error', (err: Error) =>
+      reject(
+        // The attempt log shows this message: the timeout's own ("The operation was aborted")
+        // says neither what nor how long.
+        err.name === 'TimeoutError' || err.name === 'AbortError'
+          ? new Error(`端点 ${post.timeoutMs / 1000} 秒内未应答`)
+          : err,
+      ),
+    );
     req.end(post.body);
   });
 }

@@ -94,6 +94,10 @@ describe('exact decimals', () => {
         bad,
       ).toBe('INVALID_INPUT');
     expect(codeOf(() => parseDecimal('1.23', 1, ['v']))).toBe('INVALID_INPUT');
+    // A decimal past the limits is told which limit, not that it is no decimal.
+    expect(() => parseDecimal('9'.repeat(16), 6, ['v'])).toThrow('整数部分最多 15 位');
+    expect(() => parseDecimal('1.1234567', 6, ['v'])).toThrow('最多 6 位小数');
+    expect(formatDecimal(d('-999999999999999.5'))).toBe('-999999999999999.5');
   });
   it('the cost line: April and its decrease give March exactly, and back', () => {
     const march = addDecimal(d('1409444.598'), d('212528.2195'));

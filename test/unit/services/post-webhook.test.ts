@@ -43,4 +43,23 @@ describe('postWebhook', () => {
     await expect(post('localhost', true)).resolves.toBe(202);
     expect(received.at(-1)).toBe('{"n":1}');
   });
+
+  it('names a timeout by what it is: the endpoint did not answer in time', async () => {
+    const silent = createServer(() => {}); // takes the request, never answers
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    try {
+      const { port: quiet } = silent.address() as AddressInfo;
+      await expect(
+        postWebhook(new URL(`http://127.0.0.1:${quiet}/hook`), {
+          allowPrivate: true,
+          timeoutMs: 200,
+          headers: { 'content-type': 'application/json' },
+          body: '{}',
+        }),
+      ).rejects.toThrow('端点 0.2 秒内未应答');
+    } finally {
+      silent.closeAllConnections();
+      await new Promise<void>((r) => silent.close(() => r()));
+    }
+  });
 });
