@@ -1,3 +1,4 @@
+import { ViewerResolver } from './resolvers/viewer.resolver.js';
 import 'reflect-metadata';
 import { isInterfaceType, isObjectType, type GraphQLSchema } from 'graphql';
 import type { Locale } from '../domain/item-status.js';
@@ -78,6 +79,7 @@ export function jinduSchema(): Promise<GraphQLSchema> {
       MetricReads,
       LiveResolver,
       WebhookResolver,
+      ViewerResolver,
       ...AFFECTED_NODES_RESOLVERS,
     ],
     orphanedTypes: [InitiativeType, WorkstreamType, ItemType],
