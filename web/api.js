@@ -1,3 +1,5 @@
+import { t } from './i18n.js';
+
 // GraphQL over fetch. The token lives in sessionStorage only: it is gone when the tab closes.
 const TOKEN_KEY = 'jindu.token';
 export const token = {
@@ -10,14 +12,24 @@ export function authHeaders() {
   return t ? { authorization: `Bearer ${t}` } : {};
 }
 
-export async function gql(query, variables = {}) {
+/**
+ * A GraphQL request. A failure is an Error with the first error's `code` (FORBIDDEN,
+ * UNAUTHENTICATED…) when the server said one; an answer that is not JSON (a proxy's 502 page)
+ * says the HTTP status instead of a JSON parser's complaint.
+ */
+export async function gql(query, variables = {}, headers = authHeaders()) {
   const res = await fetch('/graphql', {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...authHeaders() },
+    headers: { 'content-type': 'application/json', ...headers },
     body: JSON.stringify({ query, variables }),
   });
-  const body = await res.json();
-  if (body.errors?.length) throw new Error(body.errors.map((e) => e.message).join('；'));
+  const body = await res.json().catch(() => null);
+  if (body === null)
+    throw Object.assign(new Error(t('serverUnavailable', res.status)), { code: 'HTTP' });
+  if (body.errors?.length)
+    throw Object.assign(new Error(body.errors.map((e) => e.message).join('；')), {
+      code: body.errors[0].extensions?.code,
+    });
   return body.data;
 }
 
@@ -33,9 +45,12 @@ export const INITIATIVE = `query Initiative($key: String!, $locale: Locale!) {
   initiative(key: $key) { id key name phase targetDate revision ${HEALTH} progress { ${FIGURE} } reportLines(locale: $locale)
     stalledItems(first: 50) { nodes { days lastChangeAt item { id name status percent workstream { name } } } }
     workstreams { ${tree} } }
-  weeklyReport(locale: $locale) }`;
-export const ITEMS = `query Items($id: ID!) { node(id: $id) { ... on Workstream {
-  items(first: 100) { nodes { id name status percent version stage stageNote } } } } }`;
+  weeklyReport(locale: $locale)
+  viewer { canEdit(initiativeKey: $key) } }`;
+export const ITEMS = `query Items($id: ID!, $after: String) { node(id: $id) { ... on Workstream {
+  items(first: 100, after: $after) { nodes { id name status percent version stage stageNote }
+    pageInfo { hasNextPage endCursor } } } } }`;
+export const VIEWER = '{ viewer { name role initiativeKey } }';
 export const EXPLAIN = `query Explain($id: ID!, $locale: Locale!) { node(id: $id) { ... on Workstream { progress { explain(locale: $locale) } } } }`;
 export const SET_ONE = `mutation Set($input: SetItemStatusInput!) { setItemStatus(input: $input) {
   item { id status percent version } userErrors { code message field } } }`;

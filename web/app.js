@@ -1,11 +1,11 @@
 import { html, render } from 'htm/preact';
 import { useEffect, useState } from 'preact/hooks';
-import { gql, HOME, token } from './api.js';
+import { gql, HOME, token, VIEWER } from './api.js';
 import { Bar, Legend } from './bar.js';
 import { Health } from './health.js';
-import { gqlLocale, locale, pct, setLocale, t } from './i18n.js';
+import { gqlLocale, locale, pct, setLocale, t, userErrorText } from './i18n.js';
 import { InitiativePage } from './initiative.js';
-import { LiveBadge, useLiveQuery } from './live-updates.js';
+import { LiveBadge, ReadFailed, useLiveQuery } from './live-updates.js';
 
 function Home() {
   const [{ data, error }] = useLiveQuery(
@@ -13,46 +13,78 @@ function Home() {
     [],
     (d) => d.initiatives.map((i) => ({ key: i.key, nodeIds: [i.id], revision: i.revision })),
   );
-  if (error) return html`<p class="error">${error}</p>`;
-  if (!data) return html`<p>…</p>`;
-  return html`<ul class="cards">
-    ${data.initiatives.map(
-      (i) =>
-        html`<li class="card">
-          <a href=${`#/i/${encodeURIComponent(i.key)}`}><h2>${i.name}</h2></a>
-          <div class="figure">
-            <strong class="pct">${pct(i.progress)}</strong>${' '}
-            <span>${t('total', i.progress.total)}</span>
-          </div>
-          <${Bar} name=${i.name} progress=${i.progress} />
-          <${Legend} byStatus=${i.progress.byStatus} />
-          <p class="muted">
-            ${i.phase ?? ''} ${i.targetDate ? `· ${t('target')} ${i.targetDate}` : ''} ·
-            ${t('health')}: <${Health} health=${i.health} />
-          </p>
-        </li>`,
-    )}
-  </ul>`;
+  if (!data) return error ? html`<p class="error">${error}</p>` : html`<p>…</p>`;
+  return html`<${ReadFailed} error=${error} />
+    <ul class="cards">
+      ${data.initiatives.map(
+        (i) =>
+          html`<li class="card">
+            <a href=${`#/i/${encodeURIComponent(i.key)}`}><h2>${i.name}</h2></a>
+            <div class="figure">
+              <strong class="pct">${pct(i.progress)}</strong>${' '}
+              <span>${t('total', i.progress.total)}</span>
+            </div>
+            <${Bar} name=${i.name} progress=${i.progress} />
+            <${Legend} byStatus=${i.progress.byStatus} />
+            <p class="muted">
+              ${[i.phase, i.targetDate ? `${t('target')} ${i.targetDate}` : null]
+                .filter(Boolean)
+                .map((w) => `${w} · `)}${t('health')}: <${Health} health=${i.health} />
+            </p>
+          </li>`,
+      )}
+    </ul>`;
 }
 
+/**
+ * The tab's token. A pasted one is checked (`viewer`) before it is kept, so a mistyped token says
+ * so here instead of turning every read into an error; once kept, the box names it and its role.
+ */
 function TokenBox() {
-  const [value, setValue] = useState(token.get() ? '••••••' : '');
+  const [value, setValue] = useState('');
+  const [who, setWho] = useState(null);
+  const [problem, setProblem] = useState(null);
   const has = Boolean(token.get());
-  return html`<form
-    class="token"
-    onSubmit=${(e) => (e.preventDefault(), token.set(value.trim()), location.reload())}
-  >
+  useEffect(() => {
+    if (has)
+      gql(VIEWER).then(
+        (d) => setWho(d.viewer),
+        () => setWho(null),
+      );
+  }, []);
+  const save = async (e) => {
+    e.preventDefault();
+    const candidate = value.trim();
+    if (!candidate) return;
+    try {
+      await gql(VIEWER, {}, { authorization: `Bearer ${candidate}` });
+    } catch (err) {
+      return setProblem(`${t('tokenRefused')}${userErrorText(err)}`);
+    }
+    token.set(candidate);
+    location.reload();
+  };
+  if (has)
+    return html`<form class="token" onSubmit=${(e) => e.preventDefault()}>
+      <span class="muted">
+        ${t('token')}: ${who ? t('signedIn', who.name, t(`role_${who.role}`)) : '••••••'}
+      </span>
+      <button type="button" onClick=${() => (token.set(null), location.reload())}>
+        ${t('forget')}
+      </button>
+    </form>`;
+  return html`<form class="token" onSubmit=${save}>
     <label
       >${t('token')}
       <input
         type="password"
         autocomplete="off"
         placeholder=${t('paste')}
-        value=${has ? '' : value}
-        onInput=${(e) => setValue(e.target.value)}
-        disabled=${has}
+        value=${value}
+        onInput=${(e) => (setValue(e.target.value), setProblem(null))}
     /></label>
-    ${has ? html`<button type="button" onClick=${() => (token.set(null), location.reload())}>${t('forget')}</button>` : html`<button>${t('save')}</button>`}
+    <button>${t('save')}</button>
+    ${problem ? html`<span class="error" role="alert">${problem}</span>` : null}
   </form>`;
 }
 

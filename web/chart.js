@@ -3,7 +3,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import uPlot from 'uplot';
 import { BURNUP, gql } from './api.js';
 import { gqlLocale, pct, reportDay, t } from './i18n.js';
-import { useLiveQuery } from './live-updates.js';
+import { ReadFailed, useLiveQuery } from './live-updates.js';
 
 const WEEK_MS = 7 * 86_400_000;
 /** How far back the chart reads: half a year of weekly points (the server allows 1,000). */
@@ -14,6 +14,12 @@ const md = (s) => {
   const d = new Date(s * 1000 + 8 * 3_600_000);
   return `${d.getUTCMonth() + 1}/${d.getUTCDate()}`;
 };
+const year = (s) => new Date(s * 1000 + 8 * 3_600_000).getUTCFullYear();
+/** Axis labels: month/day, with the year on the first and wherever a new year starts. */
+const axisDates = (splits) =>
+  splits.map((s, i) =>
+    i === 0 || year(s) !== year(splits[i - 1]) ? `${year(s)}/${md(s)}` : md(s),
+  );
 const num = (x) => String(Math.round(x * 100) / 100);
 
 /**
@@ -61,7 +67,7 @@ function Plot({ points, target, p50, p85 }) {
         x: { time: true, range: () => [xs[0] - WEEK_MS / 2000, last + WEEK_MS / 2000] },
         y: { range: (u, min, max) => [0, Math.max(max, 1) * 1.05] },
       },
-      axes: [{ values: (u, splits) => splits.map(md) }, {}],
+      axes: [{ values: (u, splits) => axisDates(splits) }, {}],
       series: [
         { label: t('date'), value: (u, v) => (v === null ? '--' : md(v)) },
         { label: t('credit'), stroke: '#1a7f37', width: 2, points: { size: 7 } },
@@ -71,7 +77,13 @@ function Plot({ points, target, p50, p85 }) {
     };
     const data = [xs, points.map((p) => p.credit), points.map((p) => p.counted)];
     const plot = new uPlot(opts, data, box.current);
-    return () => plot.destroy();
+    // The plot is drawn at its box's width: it follows the box when the window narrows or widens.
+    const resized = new ResizeObserver(() => {
+      const width = Math.min(box.current?.clientWidth || 900, 1000);
+      if (width !== plot.width) plot.setSize({ width, height: 280 });
+    });
+    resized.observe(box.current);
+    return () => (resized.disconnect(), plot.destroy());
   }, [points, target, p50, p85]);
   return html`<div ref=${box} class="plot" aria-hidden="true"></div>`;
 }
@@ -119,8 +131,8 @@ function ForecastLine({ forecast, targetDate }) {
       ? `P50 ${f.p50} · P85 ${f.p85} · P95 ${f.p95 ?? '—'}`
       : t(`forecast_${f.status}`);
   return html`<p class="forecast">
-    <strong>${t('forecast')}</strong>:
-    ${dates}${targetDate ? ` · ${t('target')} ${targetDate}` : ''} <br /><span class="muted"
+    <strong>${t('forecast')}</strong
+    >:${' '}${dates}${targetDate ? ` · ${t('target')} ${targetDate}` : ''} <br /><span class="muted"
       >${f.explain}</span
     >
   </p>`;
@@ -144,11 +156,17 @@ export function BurnUp({ initiativeKey }) {
         ? [{ key: initiativeKey, nodeIds: [d.initiative.id], revision: d.initiative.revision }]
         : null,
   );
-  if (error) return html`<p class="error">${error}</p>`;
-  if (!data?.initiative) return null;
+  if (!data?.initiative) return error ? html`<p class="error">${error}</p>` : null;
   const { progressHistory, forecast, targetDate } = data.initiative;
   const points = burnupPoints(progressHistory);
   const band = forecast.status === 'OK' ? [dayStart(forecast.p50), dayStart(forecast.p85)] : [];
+  // The keys name only what is drawn: a target date before the first point is off the plot (the
+  // forecast line below still says it).
+  const start = points.length > 0 ? Date.parse(points[0].at) / 1000 - WEEK_MS / 2000 : null;
+  const drawn = {
+    target: start !== null && targetDate !== null && dayStart(targetDate) >= start,
+    band: start !== null && band.length > 0,
+  };
   return html`<section class="burnup" aria-labelledby="burnup-title">
     <h2 id="burnup-title">
       ${t('history')}
@@ -169,10 +187,11 @@ export function BurnUp({ initiativeKey }) {
     <p class="legend chart-keys">
       <span class="key"><i class="dot k-credit"></i>${t('credit')}</span>
       <span class="key"><i class="dot k-scope"></i>${t('scope')}</span>
-      <span class="key"><i class="dot k-target"></i>${t('target')}</span>
-      <span class="key"><i class="dot k-band"></i>P50–P85</span>
+      ${drawn.target ? html`<span class="key"><i class="dot k-target"></i>${t('target')}</span>` : null}
+      ${drawn.band ? html`<span class="key"><i class="dot k-band"></i>P50–P85</span>` : null}
     </p>
     <${ForecastLine} forecast=${forecast} targetDate=${targetDate} />
+    <${ReadFailed} error=${error} />
     <${DataTable} points=${points} shown=${shown} />
   </section>`;
 }

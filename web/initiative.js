@@ -1,22 +1,36 @@
 import { html } from 'htm/preact';
 import { useState } from 'preact/hooks';
-import { gql, INITIATIVE, token } from './api.js';
+import { gql, INITIATIVE } from './api.js';
 import { Bar, Legend } from './bar.js';
 import { BurnUp } from './chart.js';
 import { Health, Stalled } from './health.js';
-import { useLiveQuery } from './live-updates.js';
+import { ReadFailed, useLiveQuery } from './live-updates.js';
 import { gqlLocale, pct, t } from './i18n.js';
 import { SheetPanel } from './sheets.js';
 import { ReportModel } from './report-model.js';
 import { TreeNode } from './tree.js';
 
+/**
+ * Copies `text`. Without the clipboard API (a page served over plain HTTP from another host is
+ * not a secure context) it selects a hidden copy and asks the browser to copy that. "Copied"
+ * lasts two seconds: the text may change live after it.
+ */
 function Copy({ text }) {
   const [done, setDone] = useState(false);
-  return html`<button
-    onClick=${() => navigator.clipboard?.writeText(text).then(() => setDone(true))}
-  >
-    ${done ? t('copied') : t('copy')}
-  </button>`;
+  const copied = () => (setDone(true), setTimeout(() => setDone(false), 2_000));
+  const copy = () => {
+    if (navigator.clipboard) return navigator.clipboard.writeText(text).then(copied, () => {});
+    const area = Object.assign(document.createElement('textarea'), { value: text });
+    area.setAttribute('readonly', '');
+    area.style.position = 'fixed';
+    area.style.opacity = '0';
+    document.body.append(area);
+    area.select();
+    const ok = document.execCommand('copy');
+    area.remove();
+    if (ok) copied();
+  };
+  return html`<button onClick=${copy}>${done ? t('copied') : t('copy')}</button>`;
 }
 
 /** One initiative: health, the tree, the burn-up, stalled items, report lines, weekly Markdown, spreadsheets. */
@@ -26,8 +40,7 @@ export function InitiativePage({ initiativeKey }) {
     [initiativeKey],
     (d) => (d.initiative ? [{ key: d.initiative.key, revision: d.initiative.revision }] : null),
   );
-  if (error) return html`<p class="error">${error}</p>`;
-  if (!data) return html`<p>…</p>`;
+  if (!data) return error ? html`<p class="error">${error}</p>` : html`<p>…</p>`;
   const i = data.initiative;
   if (!i)
     return html`<section>
@@ -35,21 +48,23 @@ export function InitiativePage({ initiativeKey }) {
       <p><a href="#/">${t('home')}</a></p>
     </section>`;
   const lines = i.reportLines.join('\n');
+  const canEdit = data.viewer.canEdit;
+  const where = [i.phase, i.targetDate ? `${t('target')} ${i.targetDate}` : null].filter(Boolean);
   return html`<section>
+    <${ReadFailed} error=${error} />
     <h1>
       ${i.name} <strong class="pct">${pct(i.progress)}</strong>${' '}
       <span class="muted">${t('total', i.progress.total)}</span>
     </h1>
     <${Bar} name=${i.name} progress=${i.progress} /><${Legend} byStatus=${i.progress.byStatus} />
     <p class="muted">
-      ${i.phase ?? ''} ${i.targetDate ? `· ${t('target')} ${i.targetDate}` : ''} ·
-      ${t('health')}:${' '}
+      ${where.map((w) => `${w} · `)}${t('health')}:${' '}
       <${Health} health=${i.health} />
     </p>
     <ul class="tree" role="tree">
-      ${i.workstreams.map((w) => html`<${TreeNode} node=${w} initiativeKey=${i.key} onChanged=${refresh} canEdit=${Boolean(token.get())} />`)}
+      ${i.workstreams.map((w) => html`<${TreeNode} node=${w} initiativeKey=${i.key} onChanged=${refresh} canEdit=${canEdit} />`)}
     </ul>
-    <${ReportModel} initiativeKey=${i.key} />
+    <${ReportModel} initiativeKey=${i.key} revision=${i.revision} />
     <${BurnUp} initiativeKey=${i.key} />
     <h2>${t('stalled')}</h2>
     <${Stalled} stalled=${i.stalledItems} labels=${i.progress.byStatus} />
@@ -60,6 +75,6 @@ export function InitiativePage({ initiativeKey }) {
       <${Copy} text=${data.weeklyReport} />
       <pre class="report">${data.weeklyReport}</pre>
     </details>
-    <${SheetPanel} initiativeKey=${i.key} onApplied=${refresh} />
+    <${SheetPanel} initiativeKey=${i.key} onApplied=${refresh} canEdit=${canEdit} />
   </section>`;
 }

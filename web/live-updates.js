@@ -23,6 +23,8 @@ const say = (key) => TEXT[locale()][key];
 export const POLL_MS = 30_000;
 /** After events, the rest of the page (status counts, report lines, health) is read once they pause. */
 const SETTLE_MS = 1_500;
+/** After a failed read: the next tries, 2, 4, 8, then every 15 s while it keeps failing. */
+const RETRY_MS = [2_000, 4_000, 8_000, 15_000];
 /** The server allows 20 subscriptions per connection; one tab keeps under it. */
 const MAX_SUBSCRIPTIONS = 16;
 
@@ -123,6 +125,11 @@ export function patchFigure(data, id, after) {
   return out;
 }
 
+/** Beside data still shown: its last read again failed, and is being tried again. */
+export function ReadFailed({ error }) {
+  return error ? html`<p class="error stale" role="status">${t('readFailed')}${error}</p>` : null;
+}
+
 /**
  * Runs `load` now and keeps its answer current: `watch(data)` names the initiatives to follow
  * (`[{ key, nodeIds?, revision? }]`, or null to poll), with the revision the data's figures are
@@ -190,13 +197,21 @@ export function useLiveQuery(load, deps, watch) {
         },
         (e) => {
           if (!on || n < shownRead) return true; // a newer answer is shown
+          // The data shown stays (with the error beside it), and the read is tried again:
+          // a live page does not poll, so nothing else would bring it back.
           setState((s) => ({ ...s, error: e.message }));
+          clearTimeout(retry);
+          retry = setTimeout(() => n === started && run(), RETRY_MS[Math.min(failures++, 3)]);
           return false;
         },
       );
     };
+    let retry;
+    let failures = 0;
+    const succeeded = reader.current;
+    reader.current = () => succeeded().then((ok) => (ok && (failures = 0), ok));
     run();
-    return () => (on = false);
+    return () => ((on = false), clearTimeout(retry));
   }, [...deps, bump]);
 
   // Polling: only while the page is not live.

@@ -1,7 +1,7 @@
 import { html } from 'htm/preact';
 import { useState } from 'preact/hooks';
 import { authHeaders, token } from './api.js';
-import { t } from './i18n.js';
+import { t, userErrorText } from './i18n.js';
 
 async function download(key, format) {
   const res = await fetch(`/api/export?initiative=${encodeURIComponent(key)}&format=${format}`, {
@@ -16,24 +16,33 @@ async function download(key, format) {
 }
 
 /** Spreadsheets in and out: download, and upload → preview table → apply (the same import as the CLI). */
-export function SheetPanel({ initiativeKey, onApplied }) {
+export function SheetPanel({ initiativeKey, onApplied, canEdit }) {
   const [file, setFile] = useState(null);
   const [result, setResult] = useState(null);
   const [error, setError] = useState(null);
+  const [skipErrors, setSkipErrors] = useState(false);
   const send = async (dryRun) => {
     setError(null);
     const q = new URLSearchParams({
       initiative: initiativeKey,
       file: file.name,
       dryRun: dryRun ? '1' : '0',
+      skipErrors: skipErrors ? '1' : '0',
     });
     const res = await fetch(`/api/import?${q}`, {
       method: 'POST',
       headers: authHeaders(),
       body: file,
     });
-    const body = await res.json();
-    if (!res.ok) return setError(body.errors?.[0]?.message ?? res.statusText);
+    const body = await res.json().catch(() => null);
+    if (!res.ok || body === null) {
+      const e = body?.errors?.[0];
+      return setError(
+        e
+          ? userErrorText({ code: e.extensions?.code, message: e.message })
+          : t('serverUnavailable', res.status),
+      );
+    }
     setResult(body);
     if (body.applied) onApplied();
   };
@@ -47,14 +56,22 @@ export function SheetPanel({ initiativeKey, onApplied }) {
       ${t('download')} .csv
     </button>
     ${
-      token.get()
+      canEdit
         ? html`<p>
             <input
               type="file"
-              accept=".xlsx,.csv"
+              accept=".xlsx,.csv,.txt"
               aria-label=${t('upload')}
               onChange=${(e) => (setFile(e.target.files[0]), setResult(null))}
             />
+            <label>
+              <input
+                type="checkbox"
+                checked=${skipErrors}
+                onChange=${(e) => (setSkipErrors(e.target.checked), setResult(null))}
+              />
+              ${t('skipErrors')}
+            </label>
             <button disabled=${!file} onClick=${() => send(true)}>${t('preview')}</button>
             <button
               disabled=${!result || result.applied || result.refused}
@@ -63,43 +80,45 @@ export function SheetPanel({ initiativeKey, onApplied }) {
               ${t('apply')}
             </button>
           </p>`
-        : html`<p class="muted">${t('paste')}</p>`
+        : html`<p class="muted">${token.get() ? t('readOnly') : t('paste')}</p>`
     }
     ${error ? html`<p class="error" role="alert">${error}</p>` : null}
     ${
       s
         ? html`<p>
-              新建 ${s.create} · 更新 ${s.update} · 不变 ${s.unchanged} · 错误 ${s.error}
+              ${t('summary', s)}
               ${result.refused ? `· ${result.refused}` : result.applied ? '· ✓' : ''}
             </p>
-            <table class="preview">
-              <thead>
-                <tr>
-                  <th>${t('row')}</th>
-                  <th>${t('action')}</th>
-                  <th>${t('workstream')}</th>
-                  <th>${t('item')}</th>
-                  <th>${t('changes')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                ${result.rows
-                  .filter((r) => r.action !== 'unchanged')
-                  .slice(0, 500)
-                  .map(
-                    (r) =>
-                      html`<tr class=${`a-${r.action}`}>
-                        <td>${r.row}</td>
-                        <td>${r.action}</td>
-                        <td>${r.path}</td>
-                        <td>${r.name}</td>
-                        <td>
-                          ${r.changes.join('，')}${r.errors.map((e) => `[${e.column}] ${e.message}`).join('；')}
-                        </td>
-                      </tr>`,
-                  )}
-              </tbody>
-            </table>`
+            <div class="scroll-x">
+              <table class="preview">
+                <thead>
+                  <tr>
+                    <th>${t('row')}</th>
+                    <th>${t('action')}</th>
+                    <th>${t('workstream')}</th>
+                    <th>${t('item')}</th>
+                    <th>${t('changes')}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  ${result.rows
+                    .filter((r) => r.action !== 'unchanged')
+                    .slice(0, 500)
+                    .map(
+                      (r) =>
+                        html`<tr class=${`a-${r.action}`}>
+                          <td>${r.row}</td>
+                          <td>${t(`action_${r.action}`) ?? r.action}</td>
+                          <td>${r.path}</td>
+                          <td>${r.name}</td>
+                          <td>
+                            ${r.changes.join('，')}${r.errors.map((e) => `[${e.column}] ${e.message}`).join('；')}
+                          </td>
+                        </tr>`,
+                    )}
+                </tbody>
+              </table>
+            </div>`
         : null
     }
   </section>`;

@@ -20,12 +20,14 @@ export function TreeNode({ node, onChanged, canEdit }) {
   const [explain, setExplain] = useState(null);
   const leaf = node.children === undefined || node.children.length === 0;
   const toggle = () => (remember(node.id, !open), setOpen(!open));
-  const showExplain = async () =>
-    setExplain(
-      explain
-        ? null
-        : (await gql(EXPLAIN, { id: node.id, locale: gqlLocale() })).node.progress.explain,
-    );
+  const showExplain = async () => {
+    if (explain) return setExplain(null);
+    try {
+      setExplain((await gql(EXPLAIN, { id: node.id, locale: gqlLocale() })).node.progress.explain);
+    } catch (err) {
+      setExplain(userErrorText(err));
+    }
+  };
   return html`<li role="treeitem" aria-expanded=${open} class="node">
     <div class="row">
       <button class="toggle" aria-label=${node.name} onClick=${toggle}>${open ? '▾' : '▸'}</button>
@@ -36,7 +38,9 @@ export function TreeNode({ node, onChanged, canEdit }) {
       <span class="muted">
         ${node.manualPercent !== null && node.progress.total === 0 ? t('manualFigure') : t('total', node.progress.total)}
       </span>
-      <button class="link" onClick=${showExplain}>${t('explain')}</button>
+      <button class="link" aria-label=${t('explainOf', node.name)} onClick=${showExplain}>
+        ${t('explain')}
+      </button>
     </div>
     <${Legend} byStatus=${node.progress.byStatus} />
     ${explain ? html`<pre class="explain">${explain}</pre>` : null}
@@ -49,6 +53,22 @@ export function TreeNode({ node, onChanged, canEdit }) {
     }
     ${open && leaf ? html`<${Items} workstreamId=${node.id} onChanged=${onChanged} canEdit=${canEdit} labels=${node.progress.byStatus} stamp=${stampOf(node.progress)} />` : null}
   </li>`;
+}
+
+/** Pages of a leaf's items read at most, 100 each: beyond, the sheet lists them all. */
+const MAX_ITEM_PAGES = 20;
+
+/** A leaf's items, page after page; `more` when there were more than the page shows. */
+async function loadItems(workstreamId) {
+  const rows = [];
+  let after = null;
+  for (let n = 0; n < MAX_ITEM_PAGES; n++) {
+    const page = (await gql(ITEMS, { id: workstreamId, after })).node.items;
+    rows.push(...page.nodes);
+    if (!page.pageInfo.hasNextPage) return rows;
+    after = page.pageInfo.endCursor;
+  }
+  return Object.assign(rows, { more: true });
 }
 
 /** What moves when an item of the node changes status or percent (a write elsewhere, seen live). */
@@ -64,7 +84,12 @@ function Items({ workstreamId, onChanged, canEdit, labels, stamp }) {
   const [errors, setErrors] = useState({});
   const [picked, setPicked] = useState(new Set());
   const [bulk, setBulk] = useState('DONE');
-  const load = () => gql(ITEMS, { id: workstreamId }).then((d) => setItems(d.node.items.nodes));
+  const [failed, setFailed] = useState(null);
+  const load = () =>
+    loadItems(workstreamId).then(
+      (rows) => (setItems(rows), setFailed(null)),
+      (err) => setFailed(userErrorText(err)),
+    );
   // The leaf's figures moved (a write here or elsewhere, seen live): its rows are read again, so
   // each row shows the item as it is and its next save expects the version it now has.
   const seen = useRef(stamp);
@@ -73,8 +98,13 @@ function Items({ workstreamId, onChanged, canEdit, labels, stamp }) {
     seen.current = stamp;
     if (items !== null) load();
   }, [stamp]);
+  const loading = useRef(false);
   if (items === null) {
-    load();
+    if (failed) return html`<p class="error" role="alert">${failed}</p>`;
+    if (!loading.current) {
+      loading.current = true;
+      load().finally(() => (loading.current = false));
+    }
     return html`<p class="muted">…</p>`;
   }
   /** An item changed since the rows were read: read them again, and keep the message. */
@@ -82,14 +112,22 @@ function Items({ workstreamId, onChanged, canEdit, labels, stamp }) {
     if (userErrors.some((e) => e.code === 'STALE_VERSION')) await load();
   };
   const label = (s) => labels.find((l) => l.status === s)?.label ?? s;
-  const save = async (item, status, percentText) => {
+  /** `saved`: called once the write went through, before the rows are read again. */
+  const save = async (item, status, percentText, saved = () => {}) => {
     if (!/^\s*-?\d*\s*$/.test(percentText))
       return setErrors({ ...errors, [item.id]: [{ message: `${t('percent')}: ${percentText}?` }] });
     const percent = percentText.trim() === '' ? null : Number(percentText);
     const input = { itemId: item.id, status, percent, expectedVersion: item.version };
-    const r = (await gql(SET_ONE, { input })).setItemStatus;
+    let r;
+    try {
+      r = (await gql(SET_ONE, { input })).setItemStatus;
+    } catch (err) {
+      // Refused outright (a viewer's token, a lost connection): said at the row, not lost.
+      return setErrors({ ...errors, [item.id]: [{ code: err.code, message: err.message }] });
+    }
     setErrors({ ...errors, [item.id]: r.userErrors });
     if (r.userErrors.length > 0) return staleAfter(r.userErrors);
+    saved();
     await load();
     onChanged();
   };
@@ -97,59 +135,75 @@ function Items({ workstreamId, onChanged, canEdit, labels, stamp }) {
     const updates = items
       .filter((i) => picked.has(i.id))
       .map((i) => ({ itemId: i.id, status: bulk, expectedVersion: i.version }));
-    const r = (await gql(SET_MANY, { input: { updates } })).setItemStatuses;
+    let r;
+    try {
+      r = (await gql(SET_MANY, { input: { updates } })).setItemStatuses;
+    } catch (err) {
+      return setErrors({ ...errors, bulk: [{ code: err.code, message: err.message }] });
+    }
     setErrors({ ...errors, bulk: r.userErrors });
     if (r.userErrors.length > 0) return staleAfter(r.userErrors);
     setPicked(new Set());
     await load();
     onChanged();
   };
-  return html`<table class="items">
-      <tbody>
-        ${items.map(
-          (item) =>
-            html`<tr>
-              ${
-                canEdit
-                  ? html`<td>
-                      <input
-                        type="checkbox"
-                        aria-label=${item.name}
-                        checked=${picked.has(item.id)}
-                        onChange=${(e) => {
-                          const p = new Set(picked);
-                          if (e.target.checked) p.add(item.id);
-                          else p.delete(item.id);
-                          setPicked(p);
-                        }}
-                      />
-                    </td>`
-                  : null
-              }
-              <td>${item.name} <${StageCell} item=${item} /></td>
-              ${
-                canEdit
-                  ? html`<${ItemEditor}
-                      key=${`${item.id}:${item.version}`}
-                      item=${item}
-                      label=${label}
-                      onSave=${save}
-                      errors=${errors[item.id] ?? []}
-                    />`
-                  : html`<td>${label(item.status)}</td>
-                      <td title=${NO_PERCENT.has(item.status) ? t('noOwnPercent') : undefined}>
-                        ${shownPercent(item)}
+  return html`<div class="scroll-x">
+      <table class="items">
+        <tbody>
+          ${items.map(
+            (item) =>
+              html`<tr>
+                ${
+                  canEdit
+                    ? html`<td>
+                        <input
+                          type="checkbox"
+                          aria-label=${item.name}
+                          disabled=${item.stage !== null}
+                          title=${item.stage !== null ? t('stagedOnly') : undefined}
+                          checked=${picked.has(item.id)}
+                          onChange=${(e) => {
+                            const p = new Set(picked);
+                            if (e.target.checked) p.add(item.id);
+                            else p.delete(item.id);
+                            setPicked(p);
+                          }}
+                        />
                       </td>`
-              }
-            </tr>`,
-        )}
-      </tbody>
-    </table>
+                    : null
+                }
+                <td>${item.name} <${StageCell} item=${item} /></td>
+                ${
+                  canEdit && item.stage === null
+                    ? html`<${ItemEditor}
+                        key=${item.id}
+                        item=${item}
+                        label=${label}
+                        onSave=${save}
+                        errors=${errors[item.id] ?? []}
+                      />`
+                    : html`<td title=${canEdit ? t('stagedOnly') : undefined}>
+                          ${label(item.status)}
+                        </td>
+                        <td title=${NO_PERCENT.has(item.status) ? t('noOwnPercent') : undefined}>
+                          ${shownPercent(item)}
+                        </td>`
+                }
+              </tr>`,
+          )}
+        </tbody>
+      </table>
+    </div>
+    ${items.more ? html`<p class="muted">${t('moreItems', items.length)}</p>` : null}
     ${
       canEdit && picked.size > 0
         ? html`<div class="bulk">
             ${t('selected', picked.size)}
-            <select value=${bulk} onChange=${(e) => setBulk(e.target.value)}>
+            <select
+              aria-label=${t('bulkStatus')}
+              value=${bulk}
+              onChange=${(e) => setBulk(e.target.value)}
+            >
               ${STATUSES.map((s) => html`<option value=${s}>${label(s)}</option>`)}
             </select>
             <button onClick=${setAll}>${t('setAll')}</button>
@@ -169,15 +223,30 @@ const NO_PERCENT = new Set(['DECOMMISSIONABLE', 'CANCELLED']);
 const shownPercent = (item) => (NO_PERCENT.has(item.status) ? '—' : `${item.percent}%`);
 
 function ItemEditor({ item, label, onSave, errors }) {
+  const shown = (i) => (NO_PERCENT.has(i.status) ? '' : String(i.percent));
   const [status, setStatus] = useState(item.status);
-  const [percent, setPercent] = useState(NO_PERCENT.has(item.status) ? '' : String(item.percent));
+  const [percent, setPercent] = useState(shown(item));
+  // Edited and not yet saved: a re-read (a refused stale save, a write seen live) keeps what the
+  // user typed; an untouched row shows the item as it now is.
+  const touched = useRef(false);
+  useEffect(() => {
+    if (touched.current) return;
+    setStatus(item.status);
+    setPercent(shown(item));
+  }, [item.version]);
   // A status whose percent is fixed (完成 100, 未启动 0…) takes the server's: the field empties,
-  // so choosing 完成 on an item at 90% does not send 90 with it.
+  // so choosing 完成 on an item at 90% does not send 90 with it. Going back to a status with a
+  // percent of its own starts from the item's own percent only if it had one (reopening a done
+  // item does not offer 100).
   const choose = (next) => {
+    touched.current = true;
     setStatus(next);
     if (!OWN_PERCENT.has(next)) setPercent('');
-    else if (percent === '') setPercent(String(item.percent));
+    else if (!OWN_PERCENT.has(status))
+      setPercent(OWN_PERCENT.has(item.status) ? String(item.percent) : '');
   };
+  // Once saved, the row is no longer the user's edit: the re-read item shows as it now is.
+  const save = () => onSave(item, status, percent, () => (touched.current = false));
   return html`<td>
       <select
         aria-label=${`${item.name} ${t('status')}`}
@@ -193,10 +262,10 @@ function ItemEditor({ item, label, onSave, errors }) {
         aria-label=${`${item.name} ${t('percent')}`}
         inputmode="numeric"
         value=${percent}
-        onInput=${(e) => setPercent(e.target.value)}
-        onKeyDown=${(e) => e.key === 'Enter' && onSave(item, status, percent)}
+        onInput=${(e) => ((touched.current = true), setPercent(e.target.value))}
+        onKeyDown=${(e) => e.key === 'Enter' && save()}
       />
-      <button onClick=${() => onSave(item, status, percent)}>${t('apply')}</button>
+      <button aria-label=${t('applyTo', item.name)} onClick=${save}>${t('apply')}</button>
       ${errorsFor(errors).map((e) => html`<span class="error" role="alert" title=${e.message}>${userErrorText(e)}</span>`)}
     </td>`;
 }

@@ -1,0 +1,209 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { httpClient } from '../helpers/http-client.js';
+import { CREATE_ITEMS, CREATE_WORKSTREAM } from '../helpers/operations.js';
+import { runCli, startServer, type ServerProcess } from '../helpers/server-process.js';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const REQUIRED = process.env.JINDU_BROWSER_TESTS === 'required';
+const available = existsSync(CHROMIUM);
+if (!available && REQUIRED)
+  throw new Error(`JINDU_BROWSER_TESTS=required but ${CHROMIUM} is missing`);
+
+const ITEM = `query($key: String!, $search: String!) { initiative(key: $key) {
+  id items(first: 1, search: $search) { nodes { id version } } } }`;
+const SET = `mutation($input: SetItemStatusInput!) { setItemStatus(input: $input) {
+  userErrors { code message } } }`;
+
+/**
+ * What the dashboard offers whom, and what it says when something goes wrong: a viewer gets no
+ * editors, a refused write or a failed read is said where it happened and nothing shown is lost.
+ * Polling is off in every page here, so only live events and the page's own reads move it.
+ */
+describe.skipIf(!available)('the dashboard’s editing and its failures, in Chromium', () => {
+  let dir: string;
+  let server: ServerProcess;
+  let browser: Browser;
+  let editor: string;
+  let viewer: string;
+  const pageErrors: string[] = [];
+
+  async function open(path: string, token?: string): Promise<Page> {
+    const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+    page.on('pageerror', (err) => pageErrors.push(err.message));
+    await page.addInitScript(() => {
+      window.setInterval = (() => 0) as any; // the 30 s poll never runs
+    });
+    if (token) await page.addInitScript((t) => sessionStorage.setItem('jindu.token', t), token);
+    await page.goto(`${server.url}${path}`);
+    return page;
+  }
+
+  /** Sets an item of an initiative over HTTP, as someone else would. */
+  async function write(key: string, search: string, status: string, percent?: number) {
+    const api = httpClient(server.url, editor);
+    const item = (await api.ok(ITEM, { key, search })).initiative.items.nodes[0];
+    const answer = await api.ok(SET, {
+      input: { itemId: item.id, status, percent, expectedVersion: item.version },
+    });
+    expect(answer.setItemStatus.userErrors).toEqual([]);
+  }
+
+  /** Opens 迁移 › Hive迁移-TOB商户账单 and gives its item rows by name. */
+  async function tobRows(page: Page) {
+    await page.getByRole('button', { name: '迁移', exact: true }).click();
+    const tob = page.locator('li.node li.node', {
+      has: page.getByRole('button', { name: 'Hive迁移-TOB商户账单', exact: true }),
+    });
+    await tob.locator('.toggle').first().click();
+    return (name: string) => tob.locator('tr', { hasText: name });
+  }
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'jindu-edits-'));
+    const env = { DATABASE_URL: `sqlite:${join(dir, 'j.sqlite')}` };
+    await runCli(['migrate'], env);
+    const lastLine = async (name: string, role: string) =>
+      (await runCli(['token', 'create', '--name', name, '--role', role], env)).stdout
+        .trim()
+        .split('\n')
+        .at(-1)!;
+    editor = await lastLine('pm', 'editor');
+    viewer = await lastLine('watcher', 'viewer');
+    server = await startServer(env);
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
+    });
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('a viewer’s token reads: named in the header, no editors, no upload', async () => {
+    const page = await open('/#/i/hive', viewer);
+    await expect
+      .poll(() => page.locator('header .token').innerText(), { timeout: 20_000 })
+      .toContain('watcher（只读）');
+    const row = await tobRows(page);
+    await row('账户对账单').locator('td').nth(1).waitFor({ timeout: 20_000 });
+    expect(await row('账户对账单').locator('select, input').count()).toBe(0);
+    expect(await page.locator('.sheets input[type=file]').count()).toBe(0);
+    await expect(page.locator('.sheets').innerText()).resolves.toContain('当前令牌只读');
+    await page.close();
+  });
+
+  it('a pasted token the server refuses is said beside the box, and not kept', async () => {
+    const page = await open('/#/i/hive');
+    await page.getByRole('progressbar', { name: '迁移', exact: true }).waitFor({ timeout: 20_000 });
+    await page.locator('header .token input').fill('jindu_notarealtoken123');
+    await page.locator('header .token button').click();
+    await expect
+      .poll(() => page.locator('header .token [role=alert]').innerText(), { timeout: 10_000 })
+      .toContain('令牌不可用');
+    expect(await page.evaluate(() => sessionStorage.getItem('jindu.token'))).toBeNull();
+    // The page it was on is still there.
+    expect(await page.getByRole('progressbar', { name: '迁移', exact: true }).count()).toBe(1);
+    await page.close();
+  });
+
+  it('a write the server refuses outright is said at its row, not only in the console', async () => {
+    const env = { DATABASE_URL: `sqlite:${join(dir, 'j.sqlite')}` };
+    const doomed = (
+      await runCli(['token', 'create', '--name', 'leaving', '--role', 'editor'], env)
+    ).stdout
+      .trim()
+      .split('\n')
+      .at(-1)!;
+    const page = await open('/#/i/hive', doomed);
+    const row = await tobRows(page);
+    const percent = row('账户对账单').locator('input.percent');
+    await percent.waitFor({ timeout: 20_000 });
+    // The token is revoked meanwhile: the write is a 401, not a userError.
+    await runCli(['token', 'revoke', 'leaving'], env);
+    await percent.fill('91');
+    await row('账户对账单').getByRole('button', { name: '应用到「账户对账单」' }).click();
+    await expect
+      .poll(() => row('账户对账单').getByRole('alert').innerText(), { timeout: 10_000 })
+      .toMatch(/令牌/);
+    expect(await percent.inputValue()).toBe('91'); // what was typed stays
+    await page.close();
+  });
+
+  it('a failed read keeps the page, says so, and is tried again until it succeeds', async () => {
+    const page = await open('/#/i/hive', editor);
+    await page.locator('header .live').waitFor({ timeout: 20_000 });
+    const figures = page.locator('.report-model .figures');
+    await figures.waitFor({ timeout: 20_000 });
+    const before = await figures.innerText();
+    // A proxy answers the page's reads with a plain-text 503 for a while.
+    let failing = true;
+    await page.route('**/graphql', (route) =>
+      failing && route.request().method() === 'POST'
+        ? route.fulfill({ status: 503, contentType: 'text/plain', body: 'Service Unavailable' })
+        : route.continue(),
+    );
+    await write('hive', '交易对账单', 'DONE', 100);
+    const note = page.locator('.stale').first();
+    await note.waitFor({ timeout: 15_000 });
+    expect(await note.innerText()).toContain('HTTP 503');
+    expect(await note.innerText()).not.toContain('JSON');
+    expect(await page.getByRole('progressbar', { name: '迁移', exact: true }).count()).toBe(1);
+    failing = false;
+    // Retried by itself (no poll runs): the note goes, and the named figures follow the write.
+    await expect.poll(() => page.locator('.stale').count(), { timeout: 20_000 }).toBe(0);
+    await expect.poll(() => figures.innerText(), { timeout: 20_000 }).not.toBe(before);
+    await write('hive', '交易对账单', 'IN_PROGRESS', 93);
+    await page.close();
+  });
+
+  it('a staged item offers no status editor; reopening a done item does not offer 100', async () => {
+    const page = await open('/#/i/payment-channels', editor);
+    await page.getByRole('button', { name: '商委类通道接口接入', exact: true }).click();
+    const staged = page.locator('li.node tr', { hasText: '网联代收' });
+    await staged.waitFor({ timeout: 20_000 });
+    expect(await staged.locator('select').count()).toBe(0);
+    expect(await staged.locator('input[type=checkbox]').isDisabled()).toBe(true);
+    const hive = await open('/#/i/hive', editor);
+    const row = await tobRows(hive);
+    const done = row('交易对账单');
+    await done.locator('select').waitFor({ timeout: 20_000 });
+    await write('hive', '交易对账单', 'DONE', 100);
+    await expect.poll(() => done.locator('select').inputValue(), { timeout: 15_000 }).toBe('DONE');
+    await done.locator('select').selectOption('IN_PROGRESS');
+    expect(await done.locator('input.percent').inputValue()).toBe('');
+    await write('hive', '交易对账单', 'IN_PROGRESS', 93);
+    await page.close();
+    await hive.close();
+  });
+
+  it('a leaf of more than 100 items lists them all', async () => {
+    const api = httpClient(server.url, editor);
+    const { id } = (await api.ok(ITEM, { key: 'account-2', search: 'x' })).initiative;
+    const leaf = (await api.ok(CREATE_WORKSTREAM, { input: { initiativeId: id, name: '大批量' } }))
+      .createWorkstream.workstream.id;
+    for (const from of [0, 100]) {
+      const made = await api.ok(CREATE_ITEMS, {
+        input: {
+          workstreamId: leaf,
+          items: Array.from({ length: from ? 5 : 100 }, (_, n) => ({
+            name: `批量事项${from + n + 1}`,
+          })),
+        },
+      });
+      expect(made.createItems.userErrors).toEqual([]);
+    }
+    const page = await open('/#/i/account-2', editor);
+    await page.getByRole('button', { name: '大批量', exact: true }).click();
+    const last = page.locator('tr', { hasText: '批量事项105' });
+    await last.waitFor({ timeout: 20_000 });
+    expect(await page.locator('tr', { hasText: '批量事项' }).count()).toBe(105);
+    await page.close();
+    expect(pageErrors).toEqual([]);
+  });
+});
