@@ -14,6 +14,12 @@ export function Bar({ name, progress }) {
     aria-valuenow=${now}
     aria-valuetext=${pct(progress)}
   >
+    ${
+      progress.total === 0 && progress.percent !== null
+        ? // A percent set by hand on a node without items: one segment of that width.
+          html`<span class="seg s-MANUAL" style=${{ width: `${progress.percent}%` }}></span>`
+        : null
+    }
     ${progress.byStatus
       .filter((s) => s.count > 0)
       .map(

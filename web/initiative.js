@@ -61,7 +61,7 @@ export function InitiativePage({ initiativeKey }) {
       ${where.map((w) => `${w} · `)}${t('health')}:${' '}
       <${Health} health=${i.health} />
     </p>
-    <ul class="tree" role="tree">
+    <ul class="tree">
       ${i.workstreams.map((w) => html`<${TreeNode} node=${w} initiativeKey=${i.key} onChanged=${refresh} canEdit=${canEdit} />`)}
     </ul>
     <${ReportModel} initiativeKey=${i.key} revision=${i.revision} />

@@ -28,9 +28,24 @@ export function TreeNode({ node, onChanged, canEdit }) {
       setExplain(userErrorText(err));
     }
   };
-  return html`<li role="treeitem" aria-expanded=${open} class="node">
+  // A disclosure list (buttons that say whether they are open), not an ARIA tree: a tree would
+  // owe the arrow-key navigation of one. A leaf with no item (a percent set by hand) has nothing
+  // to open.
+  const empty = leaf && node.progress.total === 0;
+  return html`<li class="node">
     <div class="row">
-      <button class="toggle" aria-label=${node.name} onClick=${toggle}>${open ? '▾' : '▸'}</button>
+      ${
+        empty
+          ? html`<span class="toggle" aria-hidden="true"></span>`
+          : html`<button
+              class="toggle"
+              aria-label=${node.name}
+              aria-expanded=${open}
+              onClick=${toggle}
+            >
+              ${open ? '▾' : '▸'}
+            </button>`
+      }
       <span class="name">${node.name}</span>
       ${node.phase ? html`<span class="phase">${node.phase}</span>` : null}
       <${Bar} name=${node.name} progress=${node.progress} />
@@ -46,12 +61,12 @@ export function TreeNode({ node, onChanged, canEdit }) {
     ${explain ? html`<pre class="explain">${explain}</pre>` : null}
     ${
       open && !leaf
-        ? html`<ul role="group">
+        ? html`<ul>
             ${node.children.map((c) => html`<${TreeNode} node=${c} onChanged=${onChanged} canEdit=${canEdit} />`)}
           </ul>`
         : null
     }
-    ${open && leaf ? html`<${Items} workstreamId=${node.id} onChanged=${onChanged} canEdit=${canEdit} labels=${node.progress.byStatus} stamp=${stampOf(node.progress)} />` : null}
+    ${open && leaf && !empty ? html`<${Items} workstreamId=${node.id} onChanged=${onChanged} canEdit=${canEdit} labels=${node.progress.byStatus} stamp=${stampOf(node.progress)} />` : null}
   </li>`;
 }
 

@@ -182,6 +182,27 @@ describe.skipIf(!available)('the dashboard’s editing and its failures, in Chro
     await hive.close();
   });
 
+  it('a percent set by hand draws its bar, and its node has nothing to open', async () => {
+    const page = await open('/#/i/hive');
+    const manual = page.locator('li.node', { hasText: '其他（周报未列明细）' }).first();
+    await manual.waitFor({ timeout: 20_000 });
+    const bar = manual.getByRole('progressbar').first();
+    const percent = Number(await bar.getAttribute('aria-valuenow'));
+    expect(percent).toBeGreaterThan(0);
+    const [barWidth, segWidth] = await bar.evaluate((b) => [
+      b.getBoundingClientRect().width,
+      (b.querySelector('.seg') as HTMLElement).getBoundingClientRect().width,
+    ]);
+    expect(segWidth / barWidth).toBeCloseTo(percent / 100, 2);
+    expect(await manual.locator('.row button.toggle').count()).toBe(0);
+    // Every other node's toggle says whether it is open.
+    const migration = page.getByRole('button', { name: '迁移', exact: true });
+    expect(await migration.getAttribute('aria-expanded')).toBe('false');
+    await migration.click();
+    expect(await migration.getAttribute('aria-expanded')).toBe('true');
+    await page.close();
+  });
+
   it('a leaf of more than 100 items lists them all', async () => {
     const api = httpClient(server.url, editor);
     const { id } = (await api.ok(ITEM, { key: 'account-2', search: 'x' })).initiative;
