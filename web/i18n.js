@@ -78,6 +78,7 @@ const TEXT = {
     bulkStatus: '批量设置的状态',
     applyTo: (name) => `应用到「${name}」`,
     explainOf: (name) => `「${name}」的计算说明`,
+    needPercent: '请填写进度（0–100）',
   },
   en: {
     title: 'Jindu progress',
@@ -156,6 +157,7 @@ const TEXT = {
     bulkStatus: 'Status to set',
     applyTo: (name) => `Apply to “${name}”`,
     explainOf: (name) => `How “${name}” is computed`,
+    needPercent: 'Give a percent (0–100)',
   },
 };
 export const locale = () => (localStorage.getItem('jindu.locale') === 'en' ? 'en' : 'zh-CN');

@@ -19,7 +19,10 @@ function Copy({ text }) {
   const [done, setDone] = useState(false);
   const copied = () => (setDone(true), setTimeout(() => setDone(false), 2_000));
   const copy = () => {
-    if (navigator.clipboard) return navigator.clipboard.writeText(text).then(copied, () => {});
+    if (navigator.clipboard) return navigator.clipboard.writeText(text).then(copied, fallback);
+    fallback();
+  };
+  const fallback = () => {
     const area = Object.assign(document.createElement('textarea'), { value: text });
     area.setAttribute('readonly', '');
     area.style.position = 'fixed';

@@ -1,19 +1,30 @@
 import { useEffect, useState } from 'preact/hooks';
 
+/** After a failed read: tried again after 2, 4, 8, then every 15 s (as the page's own reads). */
+const RETRY_MS = [2_000, 4_000, 8_000, 15_000];
+
 /**
  * Runs `load` now and again whenever a dep changes: given the initiative's revision (which the
  * page moves on live, or by polling while not live), a section follows every write as the page
- * does. A failed read keeps the data shown beside its error.
+ * does. A failed read keeps the data shown beside its error, and is tried again.
  */
 export function useReadOn(load, deps) {
   const [state, setState] = useState({ data: null, error: null });
   useEffect(() => {
     let live = true;
-    load().then(
-      (data) => live && setState({ data, error: null }),
-      (e) => live && setState((s) => ({ ...s, error: e.message })),
-    );
-    return () => (live = false);
+    let retry;
+    let failures = 0;
+    const run = () =>
+      load().then(
+        (data) => live && setState({ data, error: null }),
+        (e) => {
+          if (!live) return;
+          setState((s) => ({ ...s, error: e.message }));
+          retry = setTimeout(run, RETRY_MS[Math.min(failures++, RETRY_MS.length - 1)]);
+        },
+      );
+    run();
+    return () => ((live = false), clearTimeout(retry));
   }, deps);
   return state;
 }

@@ -29,11 +29,12 @@ export function SheetPanel({ initiativeKey, onApplied, canEdit }) {
       dryRun: dryRun ? '1' : '0',
       skipErrors: skipErrors ? '1' : '0',
     });
-    const res = await fetch(`/api/import?${q}`, {
-      method: 'POST',
-      headers: authHeaders(),
-      body: file,
-    });
+    let res;
+    try {
+      res = await fetch(`/api/import?${q}`, { method: 'POST', headers: authHeaders(), body: file });
+    } catch (err) {
+      return setError(err.message); // the connection itself failed
+    }
     const body = await res.json().catch(() => null);
     if (!res.ok || body === null) {
       const e = body?.errors?.[0];

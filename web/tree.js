@@ -100,11 +100,15 @@ function Items({ workstreamId, onChanged, canEdit, labels, stamp }) {
   const [picked, setPicked] = useState(new Set());
   const [bulk, setBulk] = useState('DONE');
   const [failed, setFailed] = useState(null);
-  const load = () =>
-    loadItems(workstreamId).then(
-      (rows) => (setItems(rows), setFailed(null)),
-      (err) => setFailed(userErrorText(err)),
+  // Reads can overlap (a save's and a live event's): only the latest one started is shown.
+  const reads = useRef(0);
+  const load = () => {
+    const n = ++reads.current;
+    return loadItems(workstreamId).then(
+      (rows) => n === reads.current && (setItems(rows), setFailed(null)),
+      (err) => n === reads.current && setFailed(userErrorText(err)),
     );
+  };
   // The leaf's figures moved (a write here or elsewhere, seen live): its rows are read again, so
   // each row shows the item as it is and its next save expects the version it now has.
   const seen = useRef(stamp);
@@ -131,6 +135,10 @@ function Items({ workstreamId, onChanged, canEdit, labels, stamp }) {
   const save = async (item, status, percentText, saved = () => {}) => {
     if (!/^\s*-?\d*\s*$/.test(percentText))
       return setErrors({ ...errors, [item.id]: [{ message: `${t('percent')}: ${percentText}?` }] });
+    // Into 处理中 or 暂停 from another status, the percent is the user's to give: left empty,
+    // the server would keep the old one (a done item would be in progress at 100%).
+    if (OWN_PERCENT.has(status) && status !== item.status && percentText.trim() === '')
+      return setErrors({ ...errors, [item.id]: [{ message: t('needPercent') }] });
     const percent = percentText.trim() === '' ? null : Number(percentText);
     const input = { itemId: item.id, status, percent, expectedVersion: item.version };
     let r;
@@ -210,6 +218,7 @@ function Items({ workstreamId, onChanged, canEdit, labels, stamp }) {
       </table>
     </div>
     ${items.more ? html`<p class="muted">${t('moreItems', items.length)}</p>` : null}
+    ${failed ? html`<p class="error" role="alert">${t('readFailed')}${failed}</p>` : null}
     ${
       canEdit && picked.size > 0
         ? html`<div class="bulk">

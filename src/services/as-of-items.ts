@@ -5,7 +5,7 @@ import type { ItemRecord } from '../db/records.js';
 import {
   findEntriesOfItems,
   findEntriesOfItemsIn,
-  findFirstHiddenVersions,
+  findVersionsAt,
   findItemEntries,
 } from '../db/queries/as-of.queries.js';
 import { findItemsByIds } from '../db/queries/item.queries.js';
@@ -36,9 +36,9 @@ export async function itemsAsOf(
 
 /**
  * Items as `itemsAsOf` gives them, each with the version it had at the read time instead of
- * today's: the version before the first change the read time does not show. A sheet exported as
- * of a past day carries these, so importing it again is refused (STALE_VERSION) for every item
- * changed since, instead of quietly putting back its old status.
+ * today's (0 for an item whose rows carry none). A sheet exported as of a past day carries
+ * these, so importing it again is refused (STALE_VERSION) for every item changed since, instead
+ * of quietly putting back its old status.
  */
 export async function itemsWithVersionsAsOf(
   em: Em,
@@ -46,8 +46,8 @@ export async function itemsWithVersionsAsOf(
   t: ReadTime,
 ): Promise<ItemRecord[]> {
   const items = await itemsAsOf(em, workstreamIds, t, null);
-  const hidden = await findFirstHiddenVersions(em, workstreamIds, t.asOf, t.knownAt);
-  return items.map((i) => (hidden.has(i.id) ? { ...i, version: hidden.get(i.id)! - 1 } : i));
+  const versions = await findVersionsAt(em, workstreamIds, t.asOf, t.knownAt);
+  return items.map((i) => ({ ...i, version: versions.get(i.id) ?? 0 }));
 }
 
 /** One item at a read time, or null when it did not exist then (or was deleted). */

@@ -177,6 +177,11 @@ describe.skipIf(!available)('the dashboard’s editing and its failures, in Chro
     await expect.poll(() => done.locator('select').inputValue(), { timeout: 15_000 }).toBe('DONE');
     await done.locator('select').selectOption('IN_PROGRESS');
     expect(await done.locator('input.percent').inputValue()).toBe('');
+    // Applied empty, the server would keep 100: the page asks for a percent first.
+    await done.getByRole('button', { name: '应用到「交易对账单」' }).click();
+    await expect
+      .poll(() => done.getByRole('alert').innerText(), { timeout: 5_000 })
+      .toContain('请填写进度');
     await write('hive', '交易对账单', 'IN_PROGRESS', 93);
     await page.close();
     await hive.close();

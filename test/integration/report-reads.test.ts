@@ -298,13 +298,17 @@ describe.each(DIALECTS)('report model reads (%s)', (dialect) => {
       );
       expect(recorded.recordMetricReading.userErrors).toEqual([]);
     }
-    const read = async (args: string, after: string | null = null) =>
+    const read = async (
+      args: string,
+      after: string | null = null,
+      since = '2023-06-15T00:00:00Z',
+    ) =>
       (
         await app.ok(
-          `query($after: String) { initiative(key: "stability-cost"${args}) { metrics {
-            name change(since: "2023-06-15T00:00:00Z") latest { value }
+          `query($after: String, $since: DateTimeISO!) { initiative(key: "stability-cost"${args}) { metrics {
+            name change(since: $since) latest { value }
             readings(first: 1, after: $after) { totalCount nodes { value } pageInfo { hasNextPage endCursor } } } } }`,
-          { after },
+          { after, since },
         )
       ).initiative.metrics.find((m: { name: string }) => m.name === '测试成本');
     const live = await read('');
@@ -318,8 +322,15 @@ describe.each(DIALECTS)('report model reads (%s)', (dialect) => {
     expect(then.latest).toEqual({ value: '1621972.8175' });
     expect(then.readings.totalCount).toBe(1);
     expect(then.change).toBe('0');
-    const before = await read(', asOf: "2023-05-20T00:00:00Z"');
+    const before = await read(', asOf: "2023-05-20T00:00:00Z"', null, '2023-05-01T00:00:00Z');
     expect(before.latest).toBeNull();
+    expect(before.change).toBeNull();
+    // A change from a time after the view's reads backwards: refused, as progressChange is.
+    const backwards = await app.gql(
+      `{ initiative(key: "stability-cost", asOf: "2023-05-20T00:00:00Z") { metrics {
+        change(since: "2023-06-15T00:00:00Z") } } }`,
+    );
+    expect(backwards.errors?.map((e) => e.extensions?.code)).toContain('BAD_USER_INPUT');
     // Known before the readings were recorded: none.
     const unknown = await read(
       `, asOf: "2023-07-02T00:00:00Z", knownAt: "${seededAt.toISOString()}"`,

@@ -152,12 +152,13 @@ export async function findEntriesOfItemsIn(
 }
 
 /**
- * Per item of these workstreams that a row changed after a read time (effective after `asOf`, or
- * recorded after `knownAt`) in what a replay counts (place, status, percent, weight; not a
- * rename or a note): the lowest version such a row made. The version before it is the last one
- * the read time shows.
+ * Per item of these workstreams, the version its last row visible at a read time made (effective
+ * by `asOf`, recorded by `knownAt`). An item's rows run forward in effective time in the order
+ * they were recorded (assert-in-order.ts refuses a write before its item's latest change), so
+ * the visible rows are the first ones, and the highest version among them is the one the item
+ * had then.
  */
-export async function findFirstHiddenVersions(
+export async function findVersionsAt(
   em: Em,
   workstreamIds: readonly number[],
   asOf: number,
@@ -165,15 +166,14 @@ export async function findFirstHiddenVersions(
 ): Promise<Map<number, number>> {
   if (workstreamIds.length === 0) return new Map();
   const rows = await em.execute(
-    `select item_id, min(version) as first from change_log
+    `select item_id, max(version) as version from change_log
       where item_id in (select item_id from change_log
           where workstream_id in (${placeholders(workstreamIds)}) and item_id is not null)
-        and version is not null and (to_status is not null or kind = 'ItemDeleted')
-        and (effective_at > ? or recorded_at > ?)
+        and effective_at <= ? and recorded_at <= ? and version is not null
       group by item_id`,
     [...workstreamIds, timeParam(em, asOf), timeParam(em, knownAt)],
   );
-  return new Map(rows.map((r) => [Number(r.item_id), Number(r.first)]));
+  return new Map(rows.map((r) => [Number(r.item_id), Number(r.version)]));
 }
 
 /** Every row of these items up to a read time. */

@@ -1,3 +1,5 @@
+import { earlierTime } from '../../domain/series-times.js';
+import { asBadInput } from '../time-views.js';
 import { Arg, Ctx, FieldResolver, Int, Resolver, Root } from 'type-graphql';
 import { formatDecimal, parseDecimal } from '../../domain/decimal.js';
 import { changeSince } from '../../domain/metric-rules.js';
@@ -52,7 +54,9 @@ export class MetricReads {
       lowerBound: r.lowerBound,
       at: r.effectiveAt.getTime(),
     }));
-    const change = changeSince(readings, since.getTime(), root.until);
+    // As progressChange: an earlier time after the view's would be a change backwards.
+    const from = asBadInput(() => earlierTime(since.getTime(), root.until, 'since'));
+    const change = changeSince(readings, from, root.until);
     return change === null ? null : formatDecimal(change);
   }
 }
