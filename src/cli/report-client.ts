@@ -18,7 +18,12 @@ const HINTS: Record<string, string> = {
   NOT_FOUND: 'no GraphQL endpoint there (check --url or JINDU_URL)',
   RATE_LIMITED: 'rate limited; try again in a minute',
   TIMEOUT: 'the server timed out',
+  BAD_USER_INPUT: 'the server refused an option value',
+  METHOD_NOT_ALLOWED: 'no GraphQL endpoint there (check --url or JINDU_URL)',
 };
+
+/** Codes that name the caller's mistake in what it asked: a usage error (exit 2), as locally. */
+const USAGE_CODES = new Set(['BAD_USER_INPUT', 'GRAPHQL_VALIDATION_FAILED']);
 
 /**
  * One error of the server's answer as English words with the server's own text quoted after
@@ -72,9 +77,10 @@ export async function graphqlRequest<T>(
     );
   }
   if (Array.isArray(body.errors) && body.errors.length > 0) {
+    const usage = body.errors.every((e) => USAGE_CODES.has(String(e.extensions?.code)));
     throw new ReportError(
       `the server answered an error: ${body.errors.map((e) => describeServerError(e, !!token)).join('; ')}`,
-      EXIT_CODE.FAILURE,
+      usage ? EXIT_CODE.USAGE : EXIT_CODE.FAILURE,
     );
   }
   if (!res.ok || !body.data)

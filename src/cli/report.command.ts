@@ -24,7 +24,8 @@ const FORMATS = ['text', 'markdown', 'json'];
 const LANGS: Record<string, string> = { 'zh-CN': 'ZH_CN', zh: 'ZH_CN', en: 'EN' };
 
 const ONE = `query Report($key: String!, $locale: Locale!, $asOf: DateTimeISO, $knownAt: DateTimeISO, $compareTo: DateTimeISO) {
-  initiative(key: $key, asOf: $asOf, knownAt: $knownAt) { key name objective reportLines(locale: $locale, compareTo: $compareTo) } }`;
+  initiative(key: $key, asOf: $asOf, knownAt: $knownAt) { key name objective reportLines(locale: $locale, compareTo: $compareTo)
+    known: progress { total } } }`;
 const ALL = `query WeeklyReport($locale: Locale!, $date: String, $asOf: DateTimeISO, $knownAt: DateTimeISO, $compareTo: DateTimeISO) {
   initiatives(asOf: $asOf, knownAt: $knownAt) { key name objective reportLines(locale: $locale, compareTo: $compareTo) }
   weeklyReport(locale: $locale, date: $date, knownAt: $knownAt, compareTo: $compareTo) }`;
@@ -41,6 +42,17 @@ export function compareTime(compare: string | undefined, date: string | undefine
   }
   if (isCalendarDate(compare)) return endOfDay(compare);
   throw new ReportError('--compare must be last-week or a date (YYYY-MM-DD)', EXIT_CODE.USAGE);
+}
+
+/**
+ * `--known-at` leaves out what was recorded later: before the data was loaded (the seed is
+ * recorded when it is loaded, whatever day it is effective), the report is empty, and a report
+ * that prints nothing without saying why looks like a broken one.
+ */
+function warnNothingKnown(knownAt: string): void {
+  console.error(
+    `jindu report: nothing was recorded by --known-at ${terminalSafe(knownAt)}, so the report is empty (--known-at is when the data was recorded, not when it took effect)`,
+  );
 }
 
 interface InitiativeLines {
@@ -105,7 +117,9 @@ export async function reportCommand(key: string | undefined, opts: ReportOptions
       );
       if (!data.initiative)
         throw new ReportError(`no initiative with key "${key}" at ${url}`, EXIT_CODE.UNKNOWN_KEY);
-      list = [data.initiative];
+      const { known, ...lines } = data.initiative as InitiativeLines & { known: { total: number } };
+      if (opts.knownAt && known.total === 0) warnNothingKnown(opts.knownAt);
+      list = [lines];
     } else {
       const data = await graphqlRequest<{ initiatives: InitiativeLines[]; weeklyReport: string }>(
         url,
@@ -121,6 +135,7 @@ export async function reportCommand(key: string | undefined, opts: ReportOptions
       );
       list = data.initiatives;
       markdown = data.weeklyReport;
+      if (opts.knownAt && list.length === 0) warnNothingKnown(opts.knownAt);
     }
     const text = render(opts.format, list, markdown);
     writeOutput(opts.out ?? '-', text);

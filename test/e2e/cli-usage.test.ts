@@ -66,6 +66,10 @@ describe('the jindu command line, as a new user meets it', () => {
       'real date',
     );
     await expectUsageError(['report', 'hive', '--known-at', '2023-04-31T09:00:00Z'], 'ISO time');
+    await expectUsageError(
+      ['history', 'hive', '--from', '2023-05-01', '--known-at', '2023-06-01'],
+      'ISO time',
+    );
     await expectUsageError(['history', 'hive', '--from', '2023-02-30'], 'real date');
     await expectUsageError(
       ['history', 'hive', '--from', '2023-01-01', '--every', 'hour'],

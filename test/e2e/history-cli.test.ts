@@ -85,7 +85,7 @@ describe('jindu history and report --compare against a server with a generated h
 
   it('refuses bad input with an exit code and one line', async () => {
     const cases: [string[], number, string][] = [
-      [['--from', '2026-01-10', '--to', '2026-01-01'], 1, 'from 不能晚于 to'],
+      [['--from', '2026-01-10', '--to', '2026-01-01'], 2, 'from 不能晚于 to'],
       [['--from', 'yesterday'], 2, 'a real date (YYYY-MM-DD) or an ISO time'],
       [
         ['--from', '2026-01-01', '--every', 'year'],

@@ -30,6 +30,39 @@ describe('npx jindu report against a running server', () => {
     expect(lines).toEqual(GOLDEN_HIVE);
   });
 
+  it('a value the server refuses is a usage error; a report known before its data says why it is empty', async () => {
+    const ahead = await runCli(['report', 'hive', '--url', url, '--compare', '2030-01-01'], {});
+    expect(ahead.code).toBe(2);
+    expect(ahead.stderr).toContain('the server refused an option value (BAD_USER_INPUT:');
+    const early = await runCli(
+      ['report', 'hive', '--url', url, '--known-at', '2023-05-15T09:00:00+08:00'],
+      {},
+    );
+    expect(early.code).toBe(0);
+    expect(early.stderr).toContain('nothing was recorded by --known-at 2023-05-15T09:00:00+08:00');
+    const all = await runCli(
+      [
+        'report',
+        '--all',
+        '--url',
+        url,
+        '--date',
+        '2023-05-13',
+        '--known-at',
+        '2023-05-15T09:00:00+08:00',
+      ],
+      {},
+    );
+    expect(all.stderr).toContain('nothing was recorded by --known-at');
+    // Known after the seed was loaded: the report as the README shows it, and no warning.
+    const later = await runCli(
+      ['report', 'hive', '--url', url, '--known-at', new Date().toISOString()],
+      {},
+    );
+    expect(later.stderr).toBe('');
+    expect(later.stdout.trimEnd().split('\n').slice(1)).toEqual(GOLDEN_HIVE);
+  });
+
   it('writes JSON, English and Markdown, and to a file', async () => {
     const json = JSON.parse(
       (await runCli(['report', 'hive', '--url', url, '--format', 'json'], {})).stdout,
