@@ -31,7 +31,9 @@ export async function importCommand(file: string, opts: ImportOptions): Promise<
     return 2;
   }
   if (!stat.isFile()) {
-    console.error(terminalSafe(`jindu import: ${file} is not a file; name an .xlsx or .csv file`));
+    console.error(
+      terminalSafe(`jindu import: ${file} is not a file; name an .xlsx, .csv or .txt file`),
+    );
     return 2;
   }
   const size = stat.size;
@@ -49,6 +51,17 @@ export async function importCommand(file: string, opts: ImportOptions): Promise<
     process.stderr.isTTY && !opts.dryRun
       ? new SingleBar({ stream: process.stderr, hideCursor: true })
       : null;
+  // Ctrl-C mid-import: the bar hid the cursor and turned off line wrap, and only its stop()
+  // gives them back. The import is one transaction: stopped before its commit, nothing of it is
+  // written.
+  const interrupted = () => {
+    bar?.stop();
+    console.error(
+      'jindu import: interrupted; the import is one transaction, so it is written whole or not at all (a dry run of the file shows which)',
+    );
+    process.exit(130);
+  };
+  process.once('SIGINT', interrupted);
   try {
     const result = await importSheet({
       em: orm.em.fork() as Em,
@@ -76,6 +89,7 @@ export async function importCommand(file: string, opts: ImportOptions): Promise<
     }
     throw err;
   } finally {
+    process.off('SIGINT', interrupted);
     await orm.close();
   }
 }

@@ -19,8 +19,16 @@ export function lockDatabaseForServe(databaseUrl: string): (() => void) | null {
   if (file === null) return null;
   // `-serve.lock` matches the `*.sqlite-*` pattern .gitignore already has for WAL files.
   const lockFile = resolve(`${file}-serve.lock`);
-  mkdirSync(dirname(lockFile), { recursive: true });
-  const lock = new Database(lockFile, { timeout: 0 });
+  let lock: Database.Database;
+  try {
+    mkdirSync(dirname(lockFile), { recursive: true });
+    lock = new Database(lockFile, { timeout: 0 });
+  } catch (err) {
+    // SQLite's own words ("unable to open database file") name no file and no cause.
+    throw new CliError(
+      `cannot open ${lockFile}, the lock beside the database (is its folder not writable?): ${(err as Error).message}`,
+    );
+  }
   try {
     // Nothing is ever written: no journal file beside it, only the lock.
     lock.pragma('journal_mode = MEMORY');

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import pg from 'pg';
 import type { MikroORM } from '@mikro-orm/core';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
@@ -64,11 +65,34 @@ export async function openDatabase(
  */
 export async function openExistingDatabase(config: Config, log: Logger): Promise<MikroORM> {
   const file = sqliteFileOf(config.databaseUrl);
-  if (file !== null && !existsSync(file))
+  const missing =
+    file !== null
+      ? !existsSync(file) && file
+      : (await postgresDatabaseMissing(config.databaseUrl)) &&
+        config.databaseUrl.replace(/\/\/[^@/]*@/, '//***@');
+  if (missing)
     throw new Error(
-      `no database at ${file}; check DATABASE_URL, or create it by starting the server once (npm start) or with \`jindu migrate\``,
+      `no database at ${missing}; check DATABASE_URL, or create it by starting the server once (npm start) or with \`jindu migrate\``,
     );
   return openDatabase(config, log);
+}
+
+/**
+ * Whether PostgreSQL says the URL's database does not exist (3D000). MikroORM creates a missing
+ * database as it connects, which is right for `serve` and `migrate` but turns a mistyped name
+ * into a new, empty database for every other command. Any other failure is left to
+ * `openDatabase`, which says what to check.
+ */
+async function postgresDatabaseMissing(url: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
+  try {
+    await client.connect();
+    return false;
+  } catch (err) {
+    return (err as { code?: unknown }).code === '3D000';
+  } finally {
+    await client.end().catch(() => {});
+  }
 }
 
 /** SQLite's "unable to open database file" names no file: this says which, and the usual causes. */

@@ -29,7 +29,7 @@ function formatOf(bytes: Uint8Array, fileName: string): 'xlsx' | 'csv' {
   if (lower.endsWith('.xlsx') || lower.endsWith('.xls'))
     throw new SheetError('NOT_A_SPREADSHEET', `${fileName} 不是有效的 xlsx 文件`);
   if (lower.endsWith('.csv') || lower.endsWith('.txt')) return 'csv';
-  throw new SheetError('UNSUPPORTED', '只支持 .xlsx 和 .csv 文件');
+  throw new SheetError('UNSUPPORTED', '只支持 .xlsx、.csv 和 .txt（按 CSV 读）文件');
 }
 
 /** A cell as text; a date-formatted number becomes YYYY-MM-DD, a 50% cell becomes 50. */

@@ -1,9 +1,11 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { NODE_FLAGS } from '../../src/server/async-context.js';
+import { POSTGRES_URL } from '../helpers/databases.js';
+import { asAdmin } from '../helpers/pg-admin.js';
 import { JINDU, ROOT, runCli } from '../helpers/server-process.js';
 
 const version = JSON.parse(readFileSync(`${ROOT}/package.json`, 'utf8')).version as string;
@@ -114,7 +116,45 @@ describe('the jindu command line, as a new user meets it', () => {
     expect(folder.stderr).toBe(
       `jindu: cannot open the SQLite database ${tmpdir()} (is it a directory, or is its folder not writable?)\n`,
     );
+    // serve's lock beside the file, when it cannot be opened, is named the same way.
+    const beside = mkdtempSync(join(tmpdir(), 'jindu-lock-'));
+    mkdirSync(join(beside, 'j.sqlite-serve.lock'));
+    try {
+      const serve = await runCli(['serve'], {
+        DATABASE_URL: `sqlite:${join(beside, 'j.sqlite')}`,
+        PORT: '0',
+      });
+      expect(serve.code).toBe(1);
+      expect(serve.stderr).toContain(
+        `cannot open ${join(beside, 'j.sqlite-serve.lock')}, the lock beside the database`,
+      );
+    } finally {
+      rmSync(beside, { recursive: true, force: true });
+    }
   });
+
+  it.skipIf(!POSTGRES_URL)(
+    'on PostgreSQL too: a mistyped database name is said, and no database is created',
+    async () => {
+      const name = `jindu_typo_${process.pid}`;
+      const url = new URL(POSTGRES_URL!);
+      url.pathname = `/${name}`;
+      const runs = await Promise.all(
+        [['verify'], ['token', 'list']].map((args) => runCli(args, { DATABASE_URL: url.href })),
+      );
+      for (const res of runs) {
+        expect(res.code).toBe(1);
+        expect(res.stderr).toContain('no database at postgres://');
+        expect(res.stderr).toContain(name);
+      }
+      const found = await asAdmin(async (em) => {
+        const rows = await em.execute('select 1 from pg_database where datname = ?', [name]);
+        await em.execute(`drop database if exists "${name}"`); // left by a regression only
+        return rows;
+      });
+      expect(found).toEqual([]);
+    },
+  );
 
   it('strips terminal controls from what it echoes of the command line', async () => {
     const res = await runCli(['no\x1b]0;title\x07such'], {});

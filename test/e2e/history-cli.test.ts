@@ -237,7 +237,7 @@ describe('jindu history and report --compare against a server with a generated h
     const folder = await runCli(['import', dir, '--initiative', 'hist'], env);
     expect(folder).toMatchObject({
       code: 2,
-      stderr: `jindu import: ${dir} is not a file; name an .xlsx or .csv file\n`,
+      stderr: `jindu import: ${dir} is not a file; name an .xlsx, .csv or .txt file\n`,
     });
     const missing = await runCli(['import', join(dir, 'gone.csv'), '--initiative', 'hist'], env);
     expect(missing.code).toBe(2);
