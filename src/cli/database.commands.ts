@@ -15,8 +15,13 @@ function setup() {
 /** `jindu migrate`: applies the pending versioned migrations (upgrades an unversioned database). */
 export async function migrateCommand(): Promise<number> {
   const { config, log } = setup();
-  const orm = await openDatabase(config, log);
+  let applied: readonly string[] = [];
+  const orm = await openDatabase(config, log, async (_orm, schema) => {
+    applied = schema.applied;
+  });
   await orm.close();
+  // Say what changed: an upgrade is the moment an operator wants it written down.
+  for (const name of applied) console.log(`applied migration ${name}`);
   console.log(
     `schema up to date (${config.databaseUrl.startsWith('sqlite:') ? config.databaseUrl : 'postgresql'})`,
   );

@@ -17,7 +17,8 @@ import { sqliteFileOf } from './sqlite-file.js';
 export async function openDatabase(
   config: Config,
   log: Logger,
-  prepare?: (orm: MikroORM) => Promise<void>,
+  /** Runs under the lock once the schema is up to date; `schema` says what was applied. */
+  prepare?: (orm: MikroORM, schema: Awaited<ReturnType<typeof migrate>>) => Promise<void>,
 ): Promise<MikroORM> {
   const file = sqliteFileOf(config.databaseUrl);
   const orm = await openOrm({
@@ -49,7 +50,7 @@ export async function openDatabase(
     await withStartupLock(orm, async () => {
       const schema = await migrate(orm);
       log.info(schema, 'schema up to date');
-      await prepare?.(orm);
+      await prepare?.(orm, schema);
     });
     return orm;
   } catch (err) {

@@ -156,6 +156,23 @@ describe('the jindu command line, as a new user meets it', () => {
     },
   );
 
+  it('migrate names each migration it applied, and none the second time', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'jindu-migrate-'));
+    const env = { DATABASE_URL: `sqlite:${join(dir, 'm.sqlite')}` };
+    try {
+      const first = await runCli(['migrate'], env);
+      expect(first.code).toBe(0);
+      const lines = first.stdout.trimEnd().split('\n');
+      expect(lines.length).toBeGreaterThan(1);
+      expect(lines.slice(0, -1).every((l) => l.startsWith('applied migration '))).toBe(true);
+      expect(lines.at(-1)).toMatch(/^schema up to date/);
+      const again = await runCli(['migrate'], env);
+      expect(again.stdout.trimEnd().split('\n')).toHaveLength(1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('strips terminal controls from what it echoes of the command line', async () => {
     const res = await runCli(['no\x1b]0;title\x07such'], {});
     expect(res.code).toBe(2);
