@@ -137,8 +137,10 @@ function words(locale: Locale) {
 export function formatReportHeader(header: ReportHeader, style: ReportStyle): string {
   const w = words(style.locale);
   const text = style.text ?? asIs;
+  // A part with items is named even when none of them counts (all excluded: `暂无`); one with
+  // neither items nor a manual percent is an empty workstream and says nothing.
   const parts = header.parts
-    .filter((p) => p.figure.counted > 0)
+    .filter((p) => p.figure.counted > 0 || p.total > 0)
     .map((p) =>
       p.total > 0
         ? w.headerPart(text(p.name), p.total, reportPercent(p.figure, style.locale))

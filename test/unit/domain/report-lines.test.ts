@@ -127,12 +127,17 @@ describe('formatReportHeader', () => {
       [{ ...MIGRATION, total: 1 }],
       'H overall progress: 87.23%; 迁移 progress (1 item): 86.11%',
     ],
-  ])('%#: parts with items, manual parts, counted 0 left out', (style, parts, expected) => {
+  ])('%#: parts with items, manual parts, empty ones left out', (style, parts, expected) => {
     expect(formatReportHeader({ initiative: 'H', figure: HIVE_FIG, parts }, style)).toBe(expected);
   });
 
   it('says so in words when nothing is counted, never a bare —%', () => {
     const none = { credit: 0, counted: 0 };
+    // A top-level workstream whose items all are excluded (取消 under an EXCLUDED policy).
+    const excluded: ReportHeaderPart = { name: 'B', total: 2, figure: none };
+    expect(
+      formatReportHeader({ initiative: 'H', figure: HIVE_FIG, parts: [MIGRATION, excluded] }, ZH),
+    ).toBe('H总进度：87.23%，迁移进度（总数164个）：86.11%，B进度（总数2个）：暂无');
     expect(formatReportHeader({ initiative: 'H', figure: none, parts: [] }, ZH)).toBe(
       'H总进度：暂无',
     );
