@@ -1,17 +1,12 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { browserAvailable, launchChromium } from '../helpers/browser.js';
 import { runCli, startServer, type ServerProcess } from '../helpers/server-process.js';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const REQUIRED = process.env.JINDU_BROWSER_TESTS === 'required';
-const available = existsSync(CHROMIUM);
-if (!available && REQUIRED)
-  throw new Error(`JINDU_BROWSER_TESTS=required but ${CHROMIUM} is missing`);
 
 /** A blank page served from an origin of its own, as a front end's dev server would be. */
 async function pageOrigin(): Promise<{ origin: string; server: Server }> {
@@ -23,7 +18,7 @@ async function pageOrigin(): Promise<{ origin: string; server: Server }> {
   return { origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
 }
 
-describe.skipIf(!available)('cross-origin calls from a browser (JINDU_CORS_ORIGINS)', () => {
+describe.skipIf(!browserAvailable)('cross-origin calls from a browser (JINDU_CORS_ORIGINS)', () => {
   let dir: string;
   let api: ServerProcess;
   let browser: Browser;
@@ -43,7 +38,7 @@ describe.skipIf(!available)('cross-origin calls from a browser (JINDU_CORS_ORIGI
     const made = await runCli(['token', 'create', '--name', 'app', '--role', 'viewer'], env);
     token = made.stdout.trim().split('\n').at(-1)!;
     api = await startServer({ ...env, JINDU_CORS_ORIGINS: allowed });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();

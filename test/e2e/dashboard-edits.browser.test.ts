@@ -1,17 +1,12 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { browserAvailable, launchChromium } from '../helpers/browser.js';
 import { httpClient } from '../helpers/http-client.js';
 import { CREATE_ITEMS, CREATE_WORKSTREAM } from '../helpers/operations.js';
 import { runCli, startServer, type ServerProcess } from '../helpers/server-process.js';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const REQUIRED = process.env.JINDU_BROWSER_TESTS === 'required';
-const available = existsSync(CHROMIUM);
-if (!available && REQUIRED)
-  throw new Error(`JINDU_BROWSER_TESTS=required but ${CHROMIUM} is missing`);
 
 const ITEM = `query($key: String!, $search: String!) { initiative(key: $key) {
   id items(first: 1, search: $search) { nodes { id version } } } }`;
@@ -23,7 +18,7 @@ const SET = `mutation($input: SetItemStatusInput!) { setItemStatus(input: $input
  * editors, a refused write or a failed read is said where it happened and nothing shown is lost.
  * Polling is off in every page here, so only live events and the page's own reads move it.
  */
-describe.skipIf(!available)('the dashboard’s editing and its failures, in Chromium', () => {
+describe.skipIf(!browserAvailable)('the dashboard’s editing and its failures, in Chromium', () => {
   let dir: string;
   let server: ServerProcess;
   let browser: Browser;
@@ -74,10 +69,7 @@ describe.skipIf(!available)('the dashboard’s editing and its failures, in Chro
     editor = await lastLine('pm', 'editor');
     viewer = await lastLine('watcher', 'viewer');
     server = await startServer(env);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
-    });
+    browser = await launchChromium();
   }, 60_000);
   afterAll(async () => {
     await browser?.close();

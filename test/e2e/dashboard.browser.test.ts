@@ -1,21 +1,17 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { browserAvailable, launchChromium } from '../helpers/browser.js';
 import { httpClient } from '../helpers/http-client.js';
 import { CREATE_INITIATIVE, CREATE_ITEMS, CREATE_WORKSTREAM } from '../helpers/operations.js';
 import { runCli, startServer, ROOT, type ServerProcess } from '../helpers/server-process.js';
 import { generateHistory, WEEK } from '../helpers/time-history.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const REQUIRED = process.env.JINDU_BROWSER_TESTS === 'required';
-const available = existsSync(CHROMIUM);
-if (!available && REQUIRED)
-  throw new Error(`JINDU_BROWSER_TESTS=required but ${CHROMIUM} is missing`);
 const ARTIFACTS = join(ROOT, 'test-results');
 
-describe.skipIf(!available)('the dashboard in a real browser (Debian chromium)', () => {
+describe.skipIf(!browserAvailable)('the dashboard in a real browser (Debian chromium)', () => {
   let dir: string;
   let server: ServerProcess;
   let browser: Browser;
@@ -51,18 +47,11 @@ describe.skipIf(!available)('the dashboard in a real browser (Debian chromium)',
     const owner = await runCli(['token', 'create', '--name', 'owner', '--role', 'admin'], env);
     admin = owner.stdout.trim().split('\n').at(-1)!;
     server = await startServer(env);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium([
+      '--disable-quic',
+      '--disable-component-update',
+      '--disable-sync',
+    ]);
     mkdirSync(ARTIFACTS, { recursive: true });
   });
   afterAll(async () => {

@@ -1,36 +1,23 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { browserAvailable, launchChromium } from '../helpers/browser.js';
 import { startServer, type ServerProcess } from '../helpers/server-process.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-/** .ci/run installs Debian's chromium and sets this, so a missing browser fails there. */
-const REQUIRED = process.env.JINDU_BROWSER_TESTS === 'required';
-const available = existsSync(CHROMIUM);
-if (!available && REQUIRED)
-  throw new Error(`JINDU_BROWSER_TESTS=required but ${CHROMIUM} is missing`);
-
-describe.skipIf(!available)('GraphiQL in a real browser (Debian chromium)', () => {
+describe.skipIf(!browserAvailable)('GraphiQL in a real browser (Debian chromium)', () => {
   let dir: string;
   let server: ServerProcess;
   let browser: Browser;
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'jindu-browser-'));
     server = await startServer({ DATABASE_URL: `sqlite:${join(dir, 'j.sqlite')}` });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium([
+      '--disable-quic',
+      '--disable-component-update',
+      '--disable-sync',
+    ]);
   });
   afterAll(async () => {
     await browser?.close();
