@@ -5,6 +5,7 @@ import { html } from 'htm/preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { token } from './api.js';
 import { locale, t } from './i18n.js';
+import { retryDelay } from './read-on.js';
 
 const TEXT = {
   'zh-CN': {
@@ -23,8 +24,6 @@ const say = (key) => TEXT[locale()][key];
 export const POLL_MS = 30_000;
 /** After events, the rest of the page (status counts, report lines, health) is read once they pause. */
 const SETTLE_MS = 1_500;
-/** After a failed read: the next tries, 2, 4, 8, then every 15 s while it keeps failing. */
-const RETRY_MS = [2_000, 4_000, 8_000, 15_000];
 /** The server allows 20 subscriptions per connection; one tab keeps under it. */
 const MAX_SUBSCRIPTIONS = 16;
 
@@ -201,7 +200,7 @@ export function useLiveQuery(load, deps, watch) {
           // a live page does not poll, so nothing else would bring it back.
           setState((s) => ({ ...s, error: e.message }));
           clearTimeout(retry);
-          retry = setTimeout(() => n === started && run(), RETRY_MS[Math.min(failures++, 3)]);
+          retry = setTimeout(() => n === started && run(), retryDelay(failures++));
           return false;
         },
       );

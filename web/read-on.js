@@ -1,7 +1,8 @@
 import { useEffect, useState } from 'preact/hooks';
 
-/** After a failed read: tried again after 2, 4, 8, then every 15 s (as the page's own reads). */
+/** After a failed read: tried again after 2, 4, 8, then every 15 s (this and the live pages). */
 const RETRY_MS = [2_000, 4_000, 8_000, 15_000];
+export const retryDelay = (failures) => RETRY_MS[Math.min(failures, RETRY_MS.length - 1)];
 
 /**
  * Runs `load` now and again whenever a dep changes: given the initiative's revision (which the
@@ -20,7 +21,7 @@ export function useReadOn(load, deps) {
         (e) => {
           if (!live) return;
           setState((s) => ({ ...s, error: e.message }));
-          retry = setTimeout(run, RETRY_MS[Math.min(failures++, RETRY_MS.length - 1)]);
+          retry = setTimeout(run, retryDelay(failures++));
         },
       );
     run();

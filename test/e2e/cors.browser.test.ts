@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserAvailable, launchChromium } from '../helpers/browser.js';
-import { runCli, startServer, type ServerProcess } from '../helpers/server-process.js';
+import { createToken, runCli, startServer, type ServerProcess } from '../helpers/server-process.js';
 
 /** A blank page served from an origin of its own, as a front end's dev server would be. */
 async function pageOrigin(): Promise<{ origin: string; server: Server }> {
@@ -35,8 +35,7 @@ describe.skipIf(!browserAvailable)('cross-origin calls from a browser (JINDU_COR
     [allowed, other] = [a.origin, b.origin];
     const env = { DATABASE_URL: `sqlite:${join(dir, 'j.sqlite')}` };
     await runCli(['migrate'], env);
-    const made = await runCli(['token', 'create', '--name', 'app', '--role', 'viewer'], env);
-    token = made.stdout.trim().split('\n').at(-1)!;
+    token = await createToken(env, 'app', 'viewer');
     api = await startServer({ ...env, JINDU_CORS_ORIGINS: allowed });
     browser = await launchChromium();
   });

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserAvailable, launchChromium } from '../helpers/browser.js';
 import { httpClient } from '../helpers/http-client.js';
 import { CREATE_ITEMS, CREATE_WORKSTREAM } from '../helpers/operations.js';
-import { runCli, startServer, type ServerProcess } from '../helpers/server-process.js';
+import { createToken, runCli, startServer, type ServerProcess } from '../helpers/server-process.js';
 
 const ITEM = `query($key: String!, $search: String!) { initiative(key: $key) {
   id items(first: 1, search: $search) { nodes { id version } } } }`;
@@ -61,13 +61,8 @@ describe.skipIf(!browserAvailable)('the dashboard’s editing and its failures, 
     dir = mkdtempSync(join(tmpdir(), 'jindu-edits-'));
     const env = { DATABASE_URL: `sqlite:${join(dir, 'j.sqlite')}` };
     await runCli(['migrate'], env);
-    const lastLine = async (name: string, role: string) =>
-      (await runCli(['token', 'create', '--name', name, '--role', role], env)).stdout
-        .trim()
-        .split('\n')
-        .at(-1)!;
-    editor = await lastLine('pm', 'editor');
-    viewer = await lastLine('watcher', 'viewer');
+    editor = await createToken(env, 'pm', 'editor');
+    viewer = await createToken(env, 'watcher', 'viewer');
     server = await startServer(env);
     browser = await launchChromium();
   }, 60_000);
@@ -106,12 +101,7 @@ describe.skipIf(!browserAvailable)('the dashboard’s editing and its failures, 
 
   it('a write the server refuses outright is said at its row, not only in the console', async () => {
     const env = { DATABASE_URL: `sqlite:${join(dir, 'j.sqlite')}` };
-    const doomed = (
-      await runCli(['token', 'create', '--name', 'leaving', '--role', 'editor'], env)
-    ).stdout
-      .trim()
-      .split('\n')
-      .at(-1)!;
+    const doomed = await createToken(env, 'leaving', 'editor');
     const page = await open('/#/i/hive', doomed);
     const row = await tobRows(page);
     const percent = row('账户对账单').locator('input.percent');

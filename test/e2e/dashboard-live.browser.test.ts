@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserAvailable, launchChromium } from '../helpers/browser.js';
 import { createTestDatabase, DIALECTS, type TestDatabase } from '../helpers/databases.js';
 import { httpClient } from '../helpers/http-client.js';
-import { runCli, startServer, type ServerProcess } from '../helpers/server-process.js';
+import { createToken, runCli, startServer, type ServerProcess } from '../helpers/server-process.js';
 
 const ITEM = `query($key: String!, $search: String!) { initiative(key: $key) {
   items(first: 1, search: $search) { nodes { id version } } } }`;
@@ -128,10 +128,8 @@ describe.skipIf(!browserAvailable).each(DIALECTS)(
       db = await createTestDatabase(dialect, true);
       const env = { DATABASE_URL: db.url };
       await runCli(['migrate'], env);
-      const created = await runCli(['token', 'create', '--name', 'pm', '--role', 'editor'], env);
-      editor = created.stdout.trim().split('\n').at(-1)!;
-      const boss = await runCli(['token', 'create', '--name', 'boss', '--role', 'admin'], env);
-      admin = boss.stdout.trim().split('\n').at(-1)!;
+      editor = await createToken(env, 'pm', 'editor');
+      admin = await createToken(env, 'boss', 'admin');
       server = await startServer(env);
       browser = await launchChromium();
     }, 60_000);

@@ -6,7 +6,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserAvailable, launchChromium } from '../helpers/browser.js';
 import { httpClient } from '../helpers/http-client.js';
 import { CREATE_INITIATIVE, CREATE_ITEMS, CREATE_WORKSTREAM } from '../helpers/operations.js';
-import { runCli, startServer, ROOT, type ServerProcess } from '../helpers/server-process.js';
+import {
+  createToken,
+  runCli,
+  startServer,
+  ROOT,
+  type ServerProcess,
+} from '../helpers/server-process.js';
 import { generateHistory, WEEK } from '../helpers/time-history.js';
 
 const ARTIFACTS = join(ROOT, 'test-results');
@@ -42,10 +48,8 @@ describe.skipIf(!browserAvailable)('the dashboard in a real browser (Debian chro
     dir = mkdtempSync(join(tmpdir(), 'jindu-dash-'));
     const env = { DATABASE_URL: `sqlite:${join(dir, 'j.sqlite')}` };
     await runCli(['migrate'], env);
-    const created = await runCli(['token', 'create', '--name', 'pm', '--role', 'editor'], env);
-    editor = created.stdout.trim().split('\n').at(-1)!;
-    const owner = await runCli(['token', 'create', '--name', 'owner', '--role', 'admin'], env);
-    admin = owner.stdout.trim().split('\n').at(-1)!;
+    editor = await createToken(env, 'pm', 'editor');
+    admin = await createToken(env, 'owner', 'admin');
     server = await startServer(env);
     browser = await launchChromium([
       '--disable-quic',

@@ -102,3 +102,14 @@ export function runCli(
   child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
   return new Promise((resolve) => child.once('exit', (code) => resolve({ code, stdout, stderr })));
 }
+
+/** `jindu token create` on the command line: the secret, its last line of stdout. */
+export async function createToken(
+  env: Record<string, string>,
+  name: string,
+  role: 'viewer' | 'editor' | 'admin',
+): Promise<string> {
+  const made = await runCli(['token', 'create', '--name', name, '--role', role], env);
+  if (made.code !== 0) throw new Error(`token create ${name} failed: ${made.stderr}`);
+  return made.stdout.trim().split('\n').at(-1)!;
+}

@@ -35,18 +35,18 @@ describe.each(DIALECTS)('export as of a past time (%s)', (dialect) => {
   });
   afterAll(() => app.close());
 
-  const exported = async (at: number | null) =>
-    sheets(
-      (
-        await exportSheet({
-          em: app.em(),
-          initiativeKey: 'hist',
-          format: 'xlsx',
-          canRead: () => true,
-          at: at === null ? null : { asOf: at, knownAt: Date.now() },
-        })
-      ).bytes,
-    );
+  /** The export's bytes, live (null) or as of a time as known now. */
+  const exportBytes = async (at: number | null, format: 'xlsx' | 'csv') =>
+    (
+      await exportSheet({
+        em: app.em(),
+        initiativeKey: 'hist',
+        format,
+        canRead: () => true,
+        at: at === null ? null : { asOf: at, knownAt: Date.now() },
+      })
+    ).bytes;
+  const exported = async (at: number | null) => sheets(await exportBytes(at, 'xlsx'));
 
   it('writes the items and the summary as they stood, equal to as-of reads', async () => {
     const at = history.start + 4 * WEEK + 12 * 3_600_000;
@@ -80,16 +80,7 @@ describe.each(DIALECTS)('export as of a past time (%s)', (dialect) => {
 
   it('a file exported as of a past day, imported again, puts back no status changed since', async () => {
     const at = history.start + 4 * WEEK + 12 * 3_600_000;
-    const csv = async (when: number | null) =>
-      (
-        await exportSheet({
-          em: app.em(),
-          initiativeKey: 'hist',
-          format: 'csv',
-          canRead: () => true,
-          at: when === null ? null : { asOf: when, knownAt: Date.now() },
-        })
-      ).bytes;
+    const csv = (when: number | null) => exportBytes(when, 'csv');
     const plan = async (bytes: Buffer) =>
       (
         await importSheet({
