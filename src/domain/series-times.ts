@@ -1,3 +1,4 @@
+import { CLOCK_SKEW_MS } from './effective-time.js';
 import { DomainError } from './errors.js';
 
 /** How far apart the points of a series are. */
@@ -48,14 +49,11 @@ export function seriesLength(from: number, to: number, every: SeriesEvery): numb
   }
 }
 
-/** How far ahead of the view's time a client's clock may put the earlier time of a change. */
-export const CLOCK_SKEW_MS = 60_000;
-
 /**
  * A change is read from an earlier time to the view's (its asOf, or now): an earlier time after
  * it would print a change backwards, with no log entry behind it, so it is INVALID_INPUT on
- * `field`; within a minute after it (a client's clock ahead of the server's) it is the view's
- * time itself, a change of nothing.
+ * `field`; within the clock skew a write is allowed (a client's clock a minute ahead of the
+ * server's) it is the view's time itself, a change of nothing.
  */
 export function earlierTime(since: number, end: number, field: string): number {
   if (!Number.isFinite(since)) throw new DomainError('INVALID_INPUT', '时间无效', [field]);
