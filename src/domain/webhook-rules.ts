@@ -7,6 +7,22 @@ export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number] | 'webhook.test';
 /** Attempts per message before it is given up (about a day with a 10 s first pause). */
 export const MAX_ATTEMPTS = 14;
 
+/**
+ * Endpoints per initiative, and endpoints for every initiative (GitHub allows 20 per event and
+ * repository): each endpoint multiplies every write's deliveries, so an admin cannot make one
+ * write cost thousands of requests.
+ */
+export const MAX_WEBHOOKS_PER_SCOPE = 20;
+
+export function assertWebhookRoom(existing: number, initiativeKey: string | null): void {
+  if (existing >= MAX_WEBHOOKS_PER_SCOPE)
+    throw new DomainError(
+      'TOO_MANY',
+      `${initiativeKey ? `项目 ${initiativeKey}` : '所有项目'}已有 ${existing} 个 Webhook，最多 ${MAX_WEBHOOKS_PER_SCOPE} 个；请先删除不用的`,
+      initiativeKey ? ['initiativeKey'] : ['url'],
+    );
+}
+
 export function assertWebhookEvents(events: readonly string[]): WebhookEvent[] {
   if (events.length === 0) throw new DomainError('INVALID_INPUT', '至少订阅一种事件', ['events']);
   for (const e of events)

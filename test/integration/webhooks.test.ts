@@ -23,9 +23,9 @@ describe.each(DIALECTS)('webhooks (%s)', (dialect) => {
     (await post(CREATE, { input }, token)).body.data.createWebhook;
 
   beforeAll(async () => {
-    // /flaky answers 500 twice per message, then 200; /gone answers 410.
+    // /flaky answers 500 twice per message, then 200; /gone answers 410; /down always 500.
     receiver = await startReceiver((path, before) =>
-      path === '/gone' ? 410 : path === '/flaky' && before < 2 ? 500 : 200,
+      path === '/gone' ? 410 : path === '/down' || (path === '/flaky' && before < 2) ? 500 : 200,
     );
     app = await startHttpApp(dialect, {
       webhooks: { allowPrivate: true, retryBaseMs: 40, worker: true },
@@ -239,5 +239,58 @@ describe.each(DIALECTS)('webhooks (%s)', (dialect) => {
       scoped,
     );
     expect(own.userErrors).toEqual([]);
+  });
+
+  it('cancels what a disabled endpoint still had pending, without counting an attempt', async () => {
+    const down = await create({
+      url: `${receiver.url}/down`,
+      events: ['item.changed'],
+      initiativeKey: 'hooks',
+    });
+    const sent = await post(
+      `mutation($id: ID!) { sendTestWebhook(input: { id: $id }) { delivery { id } } }`,
+      { id: down.webhook.id },
+    );
+    const id = sent.body.data.sendTestWebhook.delivery.id;
+    const delivery = async () =>
+      (await post(DELIVERIES, { id: down.webhook.id })).body.data.webhookDeliveries.nodes.find(
+        (d: { id: string }) => d.id === id,
+      );
+    await eventually(async () => (await delivery()).attemptCount >= 1);
+    const disabled = await post(
+      `mutation($input: UpdateWebhookInput!) { updateWebhook(input: $input) { webhook { enabled } userErrors { code } } }`,
+      { input: { id: down.webhook.id, enabled: false } },
+    );
+    expect(disabled.body.data.updateWebhook.webhook.enabled).toBe(false);
+    const cancelled = await eventually(async () => {
+      const d = await delivery();
+      return d.state === 'cancelled' && d;
+    });
+    // Every attempt listed is a request that was made, and the count says how many.
+    expect(cancelled.attempts.length).toBe(cancelled.attemptCount);
+    expect(cancelled.attempts.every((a: { status: number }) => a.status === 500)).toBe(true);
+  });
+
+  it('holds at most 20 endpoints per initiative; deleting one makes room', async () => {
+    await makeTree((q, v) => post(q, v), 'capped', 1, 1);
+    const input = {
+      url: `${receiver.url}/capped`,
+      events: ['figure.changed'],
+      initiativeKey: 'capped',
+    };
+    const made = [];
+    for (let i = 0; i < 20; i++) {
+      const one = await create(input);
+      expect(one.userErrors).toEqual([]);
+      made.push(one.webhook.id);
+    }
+    const refused = await create(input);
+    expect(refused.webhook).toBeNull();
+    expect(refused.userErrors).toMatchObject([{ code: 'TOO_MANY', field: ['initiativeKey'] }]);
+    expect(refused.userErrors[0].message).toContain('最多 20 个');
+    await post(`mutation($input: WebhookIdInput!) { deleteWebhook(input: $input) { deletedId } }`, {
+      input: { id: made[0] },
+    });
+    expect((await create(input)).userErrors).toEqual([]);
   });
 });

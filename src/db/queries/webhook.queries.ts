@@ -77,6 +77,16 @@ export async function hasEnabledWebhooks(em: Em): Promise<boolean> {
   return rows.length > 0;
 }
 
+/** Endpoints of one initiative, or (null) for every initiative, enabled or not. */
+export async function countWebhooks(em: Em, initiativeId: number | null): Promise<number> {
+  const [row] = await exec(
+    em,
+    `select count(*) as n from webhook where initiative_id ${initiativeId === null ? 'is null' : '= ?'}`,
+    initiativeId === null ? [] : [initiativeId],
+  );
+  return Number(row!.n);
+}
+
 export async function insertWebhook(
   em: Em,
   w: Omit<WebhookRow, 'id' | 'disabledAt'> & { createdBy: string },
@@ -220,6 +230,15 @@ export async function releaseDeliveries(
     em,
     `update webhook_delivery set next_attempt_at = ? where state = 'pending' and next_attempt_at = ? and id in (${ids.map(() => '?').join(', ')})`,
     [now, leasedUntil, ...ids],
+  );
+}
+
+/** A pending delivery whose endpoint is gone or disabled: no request, so no attempt either. */
+export async function cancelDelivery(em: Em, deliveryId: number): Promise<void> {
+  await exec(
+    em,
+    "update webhook_delivery set state = 'cancelled', next_attempt_at = null where id = ?",
+    [deliveryId],
   );
 }
 

@@ -1,10 +1,11 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { isAdminFor, type Principal } from '../../domain/access.js';
 import { DomainError } from '../../domain/errors.js';
-import { assertWebhookEvents } from '../../domain/webhook-rules.js';
+import { assertWebhookEvents, assertWebhookRoom } from '../../domain/webhook-rules.js';
 import type { Em } from '../../db/orm.js';
 import { findInitiativeByKey } from '../../db/queries/initiative.queries.js';
 import {
+  countWebhooks,
   deleteWebhookRow,
   findDeliveries,
   findWebhooks,
@@ -64,6 +65,7 @@ export async function createWebhook(
       ['initiativeKey'],
     );
   const events = assertWebhookEvents(input.events);
+  assertWebhookRoom(await countWebhooks(a.em, initiativeId), input.initiativeKey || null);
   const url = (await checkWebhookUrl(input.url, a.allowPrivate)).toString();
   const secret = `whsec_${randomBytes(32).toString('base64')}`;
   const id = await insertWebhook(a.em, {

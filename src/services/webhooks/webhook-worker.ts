@@ -13,6 +13,7 @@ import {
   type OutboxRow,
 } from '../../db/queries/outbox.queries.js';
 import {
+  cancelDelivery,
   claimDueDeliveries,
   findWebhooks,
   hasEnabledWebhooks,
@@ -282,10 +283,10 @@ export class WebhookWorker {
     let error: string | null = null;
     let result: AttemptResult;
     if (!hook || hook.disabledAt) {
-      await recordAttempt(
-        em,
-        { deliveryId: d.id, at, status: null, durationMs: 0, error: '端点已删除或停用' },
-        { state: 'cancelled', attempts: d.attempts, nextAttemptAt: null },
+      await cancelDelivery(em, d.id);
+      this.log.info(
+        { webhookId: d.webhookId, delivery: d.id },
+        'webhook delivery cancelled: endpoint deleted or disabled',
       );
       return;
     }
