@@ -75,7 +75,17 @@ export async function openExistingDatabase(config: Config, log: Logger): Promise
     throw new Error(
       `no database at ${missing}; check DATABASE_URL, or create it by starting the server once (npm start) or with \`jindu migrate\``,
     );
-  return openDatabase(config, log);
+  let applied: readonly string[] = [];
+  const orm = await openDatabase(config, log, async (_orm, schema) => {
+    applied = schema.applied;
+  });
+  // An older release's database is upgraded before the command runs (the command's queries
+  // need this release's schema): said, because a check like `verify` changing the file is news.
+  if (applied.length > 0)
+    process.stderr.write(
+      `upgraded the database schema to this release first (applied ${applied.join(', ')})\n`,
+    );
+  return orm;
 }
 
 /**

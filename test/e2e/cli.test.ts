@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openOrm, type Em } from '../../src/db/orm.js';
+import { previousRelease, writePreviousRelease } from '../helpers/previous-release.js';
 import { runCli } from '../helpers/server-process.js';
 
 describe('the jindu command line on a SQLite file', () => {
@@ -115,5 +116,20 @@ describe('the jindu command line on a SQLite file', () => {
     expect(json.differences).toEqual([
       expect.objectContaining({ workstreamId: Number(row!.workstream_id), what: 'DONE.items' }),
     ]);
+  });
+
+  it("says so on stderr when a command upgrades an older release's database first", async () => {
+    const old = { DATABASE_URL: `sqlite:${join(dir, 'old.sqlite')}` };
+    const orm = await openOrm({ databaseUrl: old.DATABASE_URL });
+    await writePreviousRelease(orm, 'sqlite', previousRelease());
+    await orm.close();
+    const first = await runCli(['verify'], old);
+    expect(first.code).toBe(0);
+    expect(first.stderr).toMatch(
+      /^upgraded the database schema to this release first \(applied \S+/,
+    );
+    const again = await runCli(['verify'], old);
+    expect(again.code).toBe(0);
+    expect(again.stderr).toBe('');
   });
 });
