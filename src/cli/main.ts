@@ -261,19 +261,26 @@ token
   );
 
 // Commander's own `help NAME` shows the general help for a name it does not know, exit 1; a
-// mistyped topic is a usage error like a mistyped command.
-program.helpCommand(false);
-program
-  .command('help')
-  .argument('[command]', 'the command to describe')
-  .description('display help for command')
-  .action((name?: string) => {
-    if (name === undefined) program.help();
-    const sub = program.commands.find((c) => c.name() === name && c.name() !== 'help');
-    if (!sub)
-      return program.error(`unknown command '${name}'`, { exitCode: 2, code: 'jindu.unknownHelp' });
-    sub.help();
-  });
+// mistyped topic is a usage error like a mistyped command, in `jindu help` and `jindu token help`.
+function strictHelpCommand(parent: Command): void {
+  parent.helpCommand(false);
+  parent
+    .command('help')
+    .argument('[command]', 'the command to describe')
+    .description('display help for command')
+    .action((name?: string) => {
+      if (name === undefined) parent.help();
+      const sub = parent.commands.find((c) => c.name() === name && c.name() !== 'help');
+      if (!sub)
+        return parent.error(`unknown command '${name}'`, {
+          exitCode: 2,
+          code: 'jindu.unknownHelp',
+        });
+      sub.help();
+    });
+}
+strictHelpCommand(token);
+strictHelpCommand(program);
 
 oneLineUsageErrors(program);
 dropOutputOnceReaderLeaves();

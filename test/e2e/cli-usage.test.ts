@@ -82,6 +82,7 @@ describe('the jindu command line, as a new user meets it', () => {
     await expectUsageError(['report', '--bogus'], "unknown option '--bogus'");
     // `help` for a name that is no command says so, as a mistyped command does.
     await expectUsageError(['help', 'exprot'], "jindu: unknown command 'exprot'");
+    await expectUsageError(['token', 'help', 'craete'], "jindu token: unknown command 'craete'");
     // A CSV encoding asked for a workbook would be silently dropped.
     await expectUsageError(
       ['export', 'hive', '--out', 'x.xlsx', '--encoding', 'gb18030'],
