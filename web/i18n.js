@@ -46,6 +46,7 @@ const TEXT = {
     noOwnPercent: '此状态不计自身进度，按汇总规则计（默认按完成计）',
     apply: '应用',
     selected: (n) => `已选 ${n} 项`,
+    pick: '选择',
     setAll: '批量设置',
     upload: '导入表格',
     preview: '预览',
@@ -124,6 +125,7 @@ const TEXT = {
     noOwnPercent:
       'This status has no percent of its own: the rollup policy says what it counts for (in full by default)',
     apply: 'Apply',
+    pick: 'Select',
     selected: (n) => `${n} selected`,
     setAll: 'Set all',
     upload: 'Import sheet',

@@ -326,7 +326,9 @@ export function useLiveQuery(load, deps, watch) {
 export function LiveBadge() {
   const { connection, pageLive } = useShown();
   if (pageLive)
-    return html`<span class="muted live" title=${say('liveTitle')}>● ${say('live')}</span>`;
+    return html`<span class="muted live" title=${say('liveTitle')}
+      ><span class="live-dot" aria-hidden="true">●</span> ${say('live')}</span
+    >`;
   return html`<span class="muted polling"
     >${connection === 'down' ? say('liveDown') : t('refreshed')}</span
   >`;

@@ -172,6 +172,14 @@ function Items({ workstreamId, onChanged, canEdit, labels, stamp }) {
   };
   return html`<div class="scroll-x">
       <table class="items">
+        <thead>
+          <tr>
+            ${canEdit ? html`<th scope="col"><span class="visually-hidden">${t('pick')}</span></th>` : null}
+            <th scope="col">${t('item')}</th>
+            <th scope="col">${t('status')}</th>
+            <th scope="col">${t('percent')}</th>
+          </tr>
+        </thead>
         <tbody>
           ${items.map(
             (item) =>

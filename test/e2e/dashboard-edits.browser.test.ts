@@ -80,6 +80,9 @@ describe.skipIf(!browserAvailable)('the dashboard’s editing and its failures, 
     const row = await tobRows(page);
     await row('账户对账单').locator('td').nth(1).waitFor({ timeout: 20_000 });
     expect(await row('账户对账单').locator('select, input').count()).toBe(0);
+    // The item table names its columns (a screen reader reads them with each cell).
+    const headers = row('账户对账单').locator('xpath=ancestor::table[1]/thead//th');
+    expect(await headers.allInnerTexts()).toEqual(['事项', '状态', '进度']);
     expect(await page.locator('.sheets input[type=file]').count()).toBe(0);
     await expect(page.locator('.sheets').innerText()).resolves.toContain('当前令牌只读');
     await page.close();

@@ -286,6 +286,10 @@ describe.skipIf(!browserAvailable).each(DIALECTS)(
       const back = await write('IN_PROGRESS', 93);
       await waitForValue(page, '迁移', shown(back.migration));
       expect(await page.locator('header .live').count()).toBe(1);
+      // The dot says live in colour too, not only in words.
+      expect(
+        await page.locator('header .live .live-dot').evaluate((e) => getComputedStyle(e).color),
+      ).toBe('rgb(26, 127, 55)');
       await page.close();
     });
 
