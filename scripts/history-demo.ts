@@ -5,7 +5,7 @@
  * history there. Run: npx node --import @swc-node/register/esm-register scripts/history-demo.ts
  */
 import 'reflect-metadata';
-import { historyCsv } from '../src/cli/history.command.js';
+import { historyCsv, inReportZone } from '../src/cli/history.command.js';
 import { createTestApp } from '../test/helpers/test-app.js';
 import { generateHistory, WEEK } from '../test/helpers/time-history.js';
 
@@ -25,7 +25,7 @@ try {
   );
   const i = res.initiative;
   console.log('# jindu history demo --from <10 weeks ago> --every week --format csv');
-  process.stdout.write(historyCsv(i.progressHistory));
+  process.stdout.write(historyCsv(inReportZone(i.progressHistory)));
   console.log('\n# progressChange(since: a week ago)');
   console.log(JSON.stringify(i.progressChange));
   console.log('\n# forecast(historyWeeks: 8) and health');

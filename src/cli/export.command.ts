@@ -7,6 +7,7 @@ import { exportSheet } from '../services/export-sheet.js';
 import { terminalSafe } from './terminal-text.js';
 import { exitCodeForRefusal } from './usage-errors.js';
 import { writeOutput } from './cli-files.js';
+import { endOfReportDay } from '../domain/report-day.js';
 
 export interface ExportOptions {
   readonly format: 'xlsx' | 'csv';
@@ -14,9 +15,6 @@ export interface ExportOptions {
   readonly encoding: 'utf-8' | 'gb18030';
   readonly asOf?: string;
 }
-
-/** A date's figures are those at its last moment in the team's time zone, as the report's day. */
-const endOfDay = (day: string) => Date.parse(`${day}T23:59:59.999+08:00`);
 
 /** `jindu export KEY --format xlsx|csv [--as-of YYYY-MM-DD] --out FILE`. */
 export async function exportCommand(key: string, opts: ExportOptions): Promise<number> {
@@ -31,7 +29,7 @@ export async function exportCommand(key: string, opts: ExportOptions): Promise<n
       format: opts.format,
       encoding: opts.encoding,
       canRead: () => true,
-      at: opts.asOf === undefined ? null : { asOf: endOfDay(opts.asOf), knownAt: Date.now() },
+      at: opts.asOf === undefined ? null : { asOf: endOfReportDay(opts.asOf), knownAt: Date.now() },
     });
     writeOutput(opts.out, bytes);
     return 0;

@@ -3,6 +3,7 @@ import { EXIT_CODE } from './usage-errors.js';
 import { reportUrlFromEnv } from './report-url.js';
 import { terminalSafe } from './terminal-text.js';
 import { writeOutput } from './cli-files.js';
+import { endOfReportDay, reportTimeText } from '../domain/report-day.js';
 
 export interface HistoryOptions {
   readonly from: string;
@@ -30,11 +31,17 @@ const QUERY = `query History($key: String!, $from: DateTimeISO!, $to: DateTimeIS
     at percent credit counted total byStatus { status count } } } }`;
 
 /**
- * A day (YYYY-MM-DD: its start, +08:00) or an ISO time, as the server takes it; the option's
- * parser (main.ts) has already refused anything else, 2023-02-30 included.
+ * A day (YYYY-MM-DD) is its end in the team's time zone, as `report --date` and
+ * `export --as-of` take a day, so a row for 2023-05-13 is that day's report figure; an ISO time
+ * is sent as it is. The option's parser (main.ts) has already refused anything else, 2023-02-30
+ * included.
  */
 const timeArg = (value: string): string =>
-  /^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00+08:00` : value;
+  /^\d{4}-\d{2}-\d{2}$/.test(value) ? reportTimeText(endOfReportDay(value)) : value;
+
+/** Times as the team reads them (+08:00): a day's row is labelled with that day. */
+export const inReportZone = (points: readonly Point[]): Point[] =>
+  points.map((p) => ({ ...p, at: reportTimeText(Date.parse(p.at)) }));
 
 /** CSV: one row per point, percent with its full precision, a column per status. */
 export function historyCsv(points: readonly Point[]): string {
@@ -72,7 +79,7 @@ export async function historyCommand(key: string, opts: HistoryOptions): Promise
         `no initiative with key "${key}" at ${found.url}`,
         EXIT_CODE.UNKNOWN_KEY,
       );
-    const points = data.initiative.progressHistory;
+    const points = inReportZone(data.initiative.progressHistory);
     const text =
       opts.format === 'json' ? `${JSON.stringify(points, null, 2)}\n` : historyCsv(points);
     writeOutput(opts.out ?? '-', text);

@@ -149,10 +149,14 @@ program
   )
   .requiredOption(
     '--from <time>',
-    'first point: YYYY-MM-DD (00:00 +08:00) or an ISO time',
+    'first point: YYYY-MM-DD (the end of that day, +08:00, as report --date) or an ISO time',
     dayOrTime,
   )
-  .option('--to <time>', 'last point at or before this time (default now)', dayOrTime)
+  .option(
+    '--to <time>',
+    'last point: YYYY-MM-DD (its end) or an ISO time, not after now (default now)',
+    dayOrTime,
+  )
   .addOption(
     new Option('--every <step>', 'one point a day, week or month')
       .choices(['day', 'week', 'month'])

@@ -1,5 +1,6 @@
 import { CLOCK_SKEW_MS } from './effective-time.js';
 import { DomainError } from './errors.js';
+import { REPORT_ZONE_MS as ZONE_MS } from './report-day.js';
 
 /** How far apart the points of a series are. */
 export type SeriesEvery = 'DAY' | 'WEEK' | 'MONTH';
@@ -10,8 +11,6 @@ export const MAX_SERIES_POINTS = 1_000;
 
 const DAY_MS = 86_400_000;
 export const WEEK_MS = 7 * DAY_MS;
-/** Months are stepped on the calendar of the report's time zone (+08:00, as the team reports). */
-const ZONE_MS = 8 * 3_600_000;
 
 function addMonths(ms: number, months: number): number {
   const local = new Date(ms + ZONE_MS);
@@ -26,7 +25,7 @@ function addMonths(ms: number, months: number): number {
   return shifted.getTime() - ZONE_MS;
 }
 
-/** Points a series from `from` to `to` would have, without making them (the bound check). */
+/** Steps a series from `from` to `to` would have, without making them (the bound check). */
 export function seriesLength(from: number, to: number, every: SeriesEvery): number {
   if (to < from) return 0;
   switch (every) {
@@ -66,31 +65,44 @@ export function earlierTime(since: number, end: number, field: string): number {
   return Math.min(since, end);
 }
 
+const stepTime = (from: number, i: number, every: SeriesEvery) =>
+  every === 'MONTH' ? addMonths(from, i) : from + i * (every === 'DAY' ? DAY_MS : WEEK_MS);
+
 /**
- * The times of a series: `from`, then every step after it up to `to` (inclusive). `from` after
- * `to` or more than 1,000 points is INVALID_INPUT, decided by arithmetic before any point is made.
+ * Points a series from `from` to `to` has: its steps, and `to` after them unless the last step
+ * falls within a clock skew before it (a client's "26 weeks ago" by its own clock), when `to`
+ * takes that step's place instead of making a second point a few milliseconds on.
+ */
+export function seriesPoints(from: number, to: number, every: SeriesEvery): number {
+  const n = seriesLength(from, to, every);
+  return n === 0 || n > MAX_SERIES_POINTS || to - stepTime(from, n - 1, every) <= CLOCK_SKEW_MS
+    ? n
+    : n + 1;
+}
+
+/**
+ * The times of a series: `from`, then every step after it, and `to` itself: a series ends at its
+ * end (the view's time when no `to` is given), so its last point is the figure then, however
+ * `from` falls (a burn-up from "26 weeks ago" by a client whose clock runs ahead of the
+ * server's ended a week early); a last step within a clock skew of `to` is `to` (one point, not
+ * two a few milliseconds apart). `from` after `to` or more than 1,000 points is INVALID_INPUT,
+ * decided by arithmetic before any point is made.
  */
 export function seriesTimes(from: number, to: number, every: SeriesEvery): number[] {
   if (!Number.isFinite(from) || !Number.isFinite(to))
     throw new DomainError('INVALID_INPUT', '时间无效', ['from']);
   if (from > to) throw new DomainError('INVALID_INPUT', 'from 不能晚于 to', ['from']);
   const n = seriesLength(from, to, every);
-  if (n > MAX_SERIES_POINTS)
+  const points = seriesPoints(from, to, every);
+  if (points > MAX_SERIES_POINTS)
     throw new DomainError(
       'INVALID_INPUT',
-      `一个序列最多 ${MAX_SERIES_POINTS} 个点，这个范围有 ${n} 个；请缩短范围或加大间隔（every）`,
+      `一个序列最多 ${MAX_SERIES_POINTS} 个点，这个范围有 ${points} 个；请缩短范围或加大间隔（every）`,
       ['every'],
     );
   const times: number[] = [];
-  for (let i = 0; i < n; i++) {
-    times.push(
-      every === 'MONTH' ? addMonths(from, i) : from + i * (every === 'DAY' ? DAY_MS : WEEK_MS),
-    );
-  }
+  for (let i = 0; i < n; i++) times.push(stepTime(from, i, every));
+  if (points > n) times.push(to);
+  else times[n - 1] = to;
   return times;
-}
-
-/** A time as the report's calendar date (YYYY-MM-DD, +08:00). */
-export function reportDateOf(ms: number): string {
-  return new Date(ms + ZONE_MS).toISOString().slice(0, 10);
 }

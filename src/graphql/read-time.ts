@@ -28,15 +28,6 @@ export function readTimeOf(asOf: Date | null, knownAt: Date | null): ReadTime | 
 }
 
 /**
- * The weekly report's day ends at midnight in the team's time zone (China, +08:00, as the
- * week-20 report): a report for 2023-05-13 shows the figures as of 2023-05-13T23:59:59.999+08:00.
- */
-export const REPORT_UTC_OFFSET = '+08:00';
-export function endOfReportDay(isoDate: string): number {
-  return Date.parse(`${isoDate}T23:59:59.999${REPORT_UTC_OFFSET}`);
-}
-
-/**
  * Per-request as-of trees and report details, keyed by initiative and time: never shared with
  * other requests nor with the live trees (tree-cache.ts), so an as-of read cannot poison them.
  */

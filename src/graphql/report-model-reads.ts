@@ -26,7 +26,7 @@ import {
 import type { InitiativeTree } from '../services/load-initiative-tree.js';
 import { namedFiguresOf } from '../services/named-figure-values.js';
 import type { Context } from './context.type.js';
-import { REPORT_UTC_OFFSET } from './read-time.js';
+import { REPORT_UTC_OFFSET } from '../domain/report-day.js';
 import type { NamedFigureType } from './types/report-model.type.js';
 
 /*

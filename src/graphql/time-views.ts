@@ -3,7 +3,8 @@ import { assertForecastOptions, type Forecast, type WeeklyFigure } from '../doma
 import { healthOf, type Health, type HealthStatus, type ManualHealth } from '../domain/health.js';
 import type { ReadTime } from '../domain/replay-items.js';
 import { foldTree, type Figure } from '../domain/rollup.js';
-import { reportDateOf, seriesTimes, WEEK_MS, type SeriesEvery } from '../domain/series-times.js';
+import { earlierTime, seriesTimes, WEEK_MS, type SeriesEvery } from '../domain/series-times.js';
+import { reportDateOf } from '../domain/report-day.js';
 import type { InitiativeRecord } from '../db/records.js';
 import { findHealthEntries } from '../db/queries/series.queries.js';
 import type { InitiativeTree, TreeNode } from '../services/load-initiative-tree.js';
@@ -110,8 +111,14 @@ export async function historyOf(
   every: SeriesEvery,
   knownAt: Date | null,
 ): Promise<ProgressPointType[]> {
-  const end = to?.getTime() ?? t.time?.asOf ?? timeCache(ctx).now;
-  const times = asBadInput(() => seriesTimes(from.getTime(), end, every));
+  const viewEnd = t.time?.asOf ?? timeCache(ctx).now;
+  // Past the view's time a figure is not known yet: a series stops at it (a `to` after it is
+  // refused, beyond a client's clock skew), as a change does, and never repeats today's figure
+  // as if it were the future's.
+  const times = asBadInput(() => {
+    const end = to ? earlierTime(to.getTime(), viewEnd, 'to') : viewEnd;
+    return seriesTimes(earlierTime(from.getTime(), viewEnd, 'from'), end, every);
+  });
   await ctx.deadline?.check();
   const points = await seriesOf(
     ctx,

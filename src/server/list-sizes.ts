@@ -6,7 +6,7 @@ import type { Em } from '../db/orm.js';
 import {
   MAX_SERIES_POINTS,
   SERIES_EVERY,
-  seriesLength,
+  seriesPoints,
   type SeriesEvery,
 } from '../domain/series-times.js';
 
@@ -109,7 +109,7 @@ function seriesSize(args: Record<string, unknown>, sizes: ListSizes): number {
   const every = (args.every ?? 'WEEK') as SeriesEvery;
   if (!SERIES_EVERY.includes(every)) return 1;
   if (!Number.isFinite(from) || !Number.isFinite(to) || from > to) return 1; // refused as it runs
-  return Math.min(seriesLength(from, to, every), MAX_SERIES_POINTS);
+  return Math.min(seriesPoints(from, to, every), MAX_SERIES_POINTS);
 }
 const ARG_SIZES: Record<string, (args: Record<string, unknown>, sizes: ListSizes) => number> = {
   'Initiative.progressHistory': seriesSize,

@@ -20,6 +20,7 @@ import { reportedNodes } from './build-report.js';
 import { workflowOf } from './report-model-lookup.js';
 import type { InitiativeTree, TreeNode } from './load-initiative-tree.js';
 import { metricSections, milestoneLine } from './report-sections.js';
+import { endOfReportDay } from '../domain/report-day.js';
 
 function subtreeIds(node: TreeNode): Set<number> {
   const ids = new Set<number>();
@@ -80,7 +81,7 @@ export async function buildProgressReport(
   time: ReadTime | null = null,
 ): Promise<string> {
   const ids = inputs.map((i) => i.initiative.id);
-  const until = Date.parse(`${date}T23:59:59.999+08:00`);
+  const until = endOfReportDay(date);
   const knownBy = <R extends { readonly recordedAt: Date }>(rows: readonly R[]) =>
     time ? rows.filter((r) => r.recordedAt.getTime() <= time.knownAt) : [...rows];
   const [workflows, staged, metrics, milestones, figures] = [

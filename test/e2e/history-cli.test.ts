@@ -36,15 +36,20 @@ describe('jindu history and report --compare against a server with a generated h
 
   it('--format csv: one row a week, each equal to an as-of read at its time', async () => {
     const from = new Date(history.start + 2 * 3_600_000).toISOString();
+    const asked = Date.now();
     const res = await runCli(['history', 'hist', '--from', from, '--url', url], {});
     expect(res).toMatchObject({ code: 0, stderr: '' });
     const [head, ...rows] = res.stdout.trimEnd().split('\n');
     const statuses = head!.split(',').slice(5);
     expect(head!.split(',').slice(0, 5)).toEqual(['at', 'percent', 'credit', 'counted', 'total']);
-    expect(rows).toHaveLength(history.weeks);
+    // A row a week from --from, then the series' end: now, the live figure.
+    expect(rows).toHaveLength(history.weeks + 1);
     for (const [n, row] of rows.entries()) {
       const [at, percent, credit, counted, total, ...counts] = row.split(',');
-      expect(Date.parse(at!)).toBe(Date.parse(from) + n * WEEK);
+      // Written in the team's time zone, as a report's day is.
+      expect(at).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}\+08:00$/);
+      if (n < history.weeks) expect(Date.parse(at!)).toBe(Date.parse(from) + n * WEEK);
+      else expect(Date.parse(at!)).toBeGreaterThanOrEqual(asked);
       const p = (await api.ok(READ, { at })).initiative.progress;
       expect([percent, credit, counted, total].map(Number)).toEqual([
         p.percent,
@@ -69,7 +74,8 @@ describe('jindu history and report --compare against a server with a generated h
     const points = JSON.parse(readFileSync(out, 'utf8'));
     const csv = (await runCli([...args, '--format', 'csv'], {})).stdout.trimEnd().split('\n');
     expect(points).toHaveLength(csv.length - 1);
-    expect(points.length).toBeGreaterThanOrEqual(5);
+    expect(points).toHaveLength(6);
+    expect(points.at(-1).at).toBe(`${to}T23:59:59.999+08:00`);
     for (const [n, p] of points.entries()) {
       const [at, percent, credit, counted, total] = csv[n + 1]!.split(',');
       expect(p).toMatchObject({
@@ -79,7 +85,8 @@ describe('jindu history and report --compare against a server with a generated h
         counted: Number(counted),
         total: Number(total),
       });
-      expect(Date.parse(p.at)).toBe(Date.parse(`${from}T00:00:00+08:00`) + n * WEEK);
+      // A day is its end (+08:00), as report --date and export --as-of take it.
+      expect(Date.parse(p.at)).toBe(Date.parse(`${from}T23:59:59.999+08:00`) + n * WEEK);
     }
   });
 
@@ -150,10 +157,11 @@ describe('jindu history and report --compare against a server with a generated h
     expect(clash.stderr.trimEnd().split('\n')).toHaveLength(1);
     expect(existsSync(file('clash.csv'))).toBe(false);
 
-    const from = day(history.start);
-    const byName = ['history', 'hist', '--from', from, '--url', url, '--out', file('series.json')];
+    // One end for both runs: without --to each would end at its own now.
+    const span = ['--from', day(history.start), '--to', new Date().toISOString()];
+    const byName = ['history', 'hist', ...span, '--url', url, '--out', file('series.json')];
     expect((await runCli(byName, {})).code).toBe(0);
-    const asked = ['history', 'hist', '--from', from, '--url', url, '--format', 'json'];
+    const asked = ['history', 'hist', ...span, '--url', url, '--format', 'json'];
     expect(JSON.parse(readFileSync(file('series.json'), 'utf8'))).toEqual(
       JSON.parse((await runCli(asked, {})).stdout),
     );

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { serverOptions } from '../../src/config.js';
 import { createApp, type App } from '../../src/server/app.js';
 import { revokeToken } from '../../src/services/tokens.js';
@@ -584,6 +584,16 @@ describe.each(DIALECTS)('access matrix over HTTP (%s)', (dialect) => {
     expect(res.body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
     expect(res.body.data ?? null).toBeNull();
   }
+
+  // Each webhook case makes its own endpoints of A, and an initiative holds at most 20.
+  afterEach(async () => {
+    if (!app) return;
+    for (const { id } of (await admin('{ webhooks { id } }')).webhooks)
+      await admin(
+        'mutation($input: WebhookIdInput!) { deleteWebhook(input: $input) { deletedId } }',
+        { input: { id } },
+      );
+  });
 
   beforeAll(async () => {
     // Rate limits are tested elsewhere; here the admin's snapshots would spend the minute's points.

@@ -33,8 +33,13 @@ describe.each(DIALECTS)('figures over time (%s)', (dialect) => {
 
   it('progressHistory points equal as-of reads at the same times, on every node', async () => {
     const from = new Date(h.start - WEEK).toISOString(); // a point before the initiative existed
+    const asked = Date.now();
     const res = (await app.ok(HISTORY, { from, every: 'WEEK' })).initiative;
-    expect(res.progressHistory.length).toBe(h.weeks + 2);
+    // The weeks from `from`, and the series' end: the read's now (the live figure).
+    expect(res.progressHistory.length).toBe(h.weeks + 3);
+    const end = Date.parse(res.progressHistory.at(-1).at);
+    expect(end).toBeGreaterThanOrEqual(asked);
+    expect(end - Date.parse(res.progressHistory.at(-2).at)).toBeLessThan(WEEK);
     for (const [i, point] of res.progressHistory.entries()) {
       const read = (await app.ok(AS_OF, { asOf: point.at })).initiative;
       expect(strip(point)).toEqual(read.progress);
@@ -100,6 +105,13 @@ describe.each(DIALECTS)('figures over time (%s)', (dialect) => {
         to: new Date(now - WEEK).toISOString(),
       }),
     ).toContain('BAD_USER_INPUT');
+    // A figure past now is not known: a `to` in the future is refused, not filled with today's.
+    const future = await app.gql(HISTORY, {
+      from: new Date(now - WEEK).toISOString(),
+      to: new Date(now + 30 * 86_400_000).toISOString(),
+    });
+    expect(future.errors?.map((e) => e.extensions?.code)).toEqual(['BAD_USER_INPUT']);
+    expect(future.errors?.[0]?.message).toContain('to 不能晚于所读的时间');
     expect(
       await code(
         `query($from: DateTimeISO!) { initiative(key: "hist") { progressHistory(from: $from, every: DAY) { at } } }`,

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { week20Seed } from '../../seeds/week-20.seed.js';
-import { reportDateOf } from '../../src/domain/series-times.js';
+import { reportDateOf } from '../../src/domain/report-day.js';
 import { loadSeed } from '../../src/services/load-seed.js';
 import { verifyCounters } from '../../src/services/verify-counters.js';
 import { verifyReplay } from '../../src/services/verify-replay.js';

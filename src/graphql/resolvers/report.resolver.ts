@@ -10,8 +10,9 @@ import { LocaleEnum } from '../enums.js';
 import { COMPARE_TO, initiativeReportLines } from '../compare-lines.js';
 import { badUserInput } from '../errors.js';
 import { inOneSnapshot } from '../one-snapshot.js';
-import { endOfReportDay, readTimeOf, treeOf } from '../read-time.js';
-import { earlierTime, reportDateOf } from '../../domain/series-times.js';
+import { readTimeOf, treeOf } from '../read-time.js';
+import { earlierTime } from '../../domain/series-times.js';
+import { endOfReportDay, reportDateOf } from '../../domain/report-day.js';
 import { asBadInput } from '../time-views.js';
 
 @Resolver()

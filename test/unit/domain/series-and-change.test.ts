@@ -5,25 +5,35 @@ import {
   formatPointChange,
   withChange,
 } from '../../../src/domain/report-change.js';
-import {
-  earlierTime,
-  MAX_SERIES_POINTS,
-  reportDateOf,
-  seriesTimes,
-} from '../../../src/domain/series-times.js';
+import { earlierTime, MAX_SERIES_POINTS, seriesTimes } from '../../../src/domain/series-times.js';
+import { reportDateOf } from '../../../src/domain/report-day.js';
 import { slipDays, targetDateChanges } from '../../../src/domain/target-dates.js';
 import { UNITS_PER_ITEM as U } from '../../../src/domain/units.js';
 
 const t = (iso: string) => Date.parse(iso);
 
 describe('series times', () => {
-  it('steps by day, week and calendar month (+08:00), inclusive of to', () => {
+  it('steps by day, week and calendar month (+08:00), and ends at to', () => {
     expect(seriesTimes(t('2024-01-01T00:00:00Z'), t('2024-01-15T00:00:00Z'), 'WEEK')).toHaveLength(
       3,
     );
-    expect(seriesTimes(t('2024-01-01T00:00:00Z'), t('2024-01-03T12:00:00Z'), 'DAY')).toHaveLength(
-      3,
-    );
+    // A series ends at its end: 3 January 12:00 is a point of its own after the days' steps.
+    expect(seriesTimes(t('2024-01-01T00:00:00Z'), t('2024-01-03T12:00:00Z'), 'DAY')).toEqual([
+      t('2024-01-01T00:00:00Z'),
+      t('2024-01-02T00:00:00Z'),
+      t('2024-01-03T00:00:00Z'),
+      t('2024-01-03T12:00:00Z'),
+    ]);
+    // 26 weeks back from a clock a second ahead of the end: the last point is still the end.
+    const end = t('2026-12-02T13:30:00Z');
+    const weeks = seriesTimes(end - 26 * 7 * 86_400_000 + 1_000, end, 'WEEK');
+    expect(weeks).toHaveLength(27);
+    expect(weeks.at(-1)).toBe(end);
+    // …and from a clock five seconds behind: the last step is the end, not a second point by it.
+    const behind = seriesTimes(end - 26 * 7 * 86_400_000 - 5_000, end, 'WEEK');
+    expect(behind).toHaveLength(27);
+    expect(behind.at(-1)).toBe(end);
+    expect(end - behind.at(-2)!).toBe(7 * 86_400_000 + 5_000);
     const months = seriesTimes(
       t('2024-01-31T00:00:00+08:00'),
       t('2024-04-30T00:00:00+08:00'),
