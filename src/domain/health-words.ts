@@ -1,3 +1,4 @@
+import { MAX_FORECAST_WEEKS } from './forecast.js';
 import { explainForecast, type ForecastWhy } from './forecast-words.js';
 import type { Locale } from './item-status.js';
 import { assertNever } from './item-status.js';
@@ -17,12 +18,14 @@ export type HealthWhy =
       readonly p50: string;
       readonly p85: string | null;
     }
-  | { readonly kind: 'LATE'; readonly target: string; readonly p50: string | null };
+  | { readonly kind: 'LATE'; readonly target: string; readonly p50: string | null }
+  | { readonly kind: 'BEYOND_HORIZON'; readonly target: string; readonly horizon: string };
 
 /** A health's reason: Chinese first (the API's default), English too. A person's own words stay. */
 export function healthReason(why: HealthWhy, locale: Locale): string {
   const en = locale === 'en';
-  const beyondFiveYears = en ? 'more than five years away' : '超过五年';
+  // The forecast looks MAX_FORECAST_WEEKS ahead (260 weeks: just under five years).
+  const beyond = en ? `more than ${MAX_FORECAST_WEEKS} weeks away` : `${MAX_FORECAST_WEEKS} 周以后`;
   switch (why.kind) {
     case 'MANUAL':
       return en
@@ -50,12 +53,16 @@ export function healthReason(why: HealthWhy, locale: Locale): string {
         : `预计 ${why.p85} 前完成的把握为 85%，不晚于目标 ${why.target}`;
     case 'AT_RISK':
       return en
-        ? `Expected done by ${why.p50} (50%), no later than the target ${why.target}, but the 85% date ${why.p85 ?? beyondFiveYears} is later`
-        : `预计完成日期 ${why.p50}（50%）不晚于目标 ${why.target}，但 85% 把握的日期 ${why.p85 ?? beyondFiveYears} 晚于目标`;
+        ? `Expected done by ${why.p50} (50%), no later than the target ${why.target}, but the 85% date ${why.p85 === null ? `is ${beyond}` : `${why.p85} is later`}`
+        : `预计完成日期 ${why.p50}（50%）不晚于目标 ${why.target}，但 85% 把握的日期${why.p85 === null ? `在 ${beyond}` : ` ${why.p85} 晚于目标`}`;
     case 'LATE':
       return en
-        ? `Expected done by ${why.p50 ?? beyondFiveYears} (50%), later than the target ${why.target}`
-        : `预计完成日期 ${why.p50 ?? beyondFiveYears}（50%）晚于目标 ${why.target}`;
+        ? `Expected done ${why.p50 === null ? beyond : `by ${why.p50}`} (50%), later than the target ${why.target}`
+        : `预计完成日期 ${why.p50 ?? `在 ${beyond}`}（50%）晚于目标 ${why.target}`;
+    case 'BEYOND_HORIZON':
+      return en
+        ? `Expected done ${beyond} (50%), past the forecast's horizon ${why.horizon}: it cannot say whether that is before or after the target ${why.target}`
+        : `预计完成日期在 ${beyond}（50%），超出预测范围（${why.horizon}），无法判断是否晚于目标 ${why.target}`;
     default:
       return assertNever(why);
   }

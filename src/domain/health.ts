@@ -42,6 +42,8 @@ export interface HealthFacts {
     readonly status: ForecastStatus;
     readonly p50: string | null;
     readonly p85: string | null;
+    /** The last date the forecast sees (MAX_FORECAST_WEEKS on): p50/p85 null lie beyond it. */
+    readonly horizon: string;
     readonly why: ForecastWhy;
   };
   readonly manual: ManualHealth | null;
@@ -51,7 +53,8 @@ export interface HealthFacts {
  * The health rule: a manual override wins until cleared; then done, no target, a target already
  * passed below 100% (off track), and the forecast against the target: P85 on or before it is on
  * track, P50 on or before it (P85 after) at risk, otherwise off track. A forecast that cannot
- * be made says UNKNOWN; one that never converges is off track. Dates compare as YYYY-MM-DD.
+ * be made says UNKNOWN, and so does a P50 beyond the forecast's horizon against a target beyond
+ * it too (it may be either side); one that never converges is off track. Dates compare as YYYY-MM-DD.
  */
 export function healthOf(f: HealthFacts): Health {
   const said = (
@@ -84,5 +87,8 @@ export function healthOf(f: HealthFacts): Health {
   const { p50, p85 } = f.forecast;
   if (p85 !== null && p85 <= target) return said('ON_TRACK', { kind: 'ON_TRACK', target, p85 });
   if (p50 !== null && p50 <= target) return said('AT_RISK', { kind: 'AT_RISK', target, p50, p85 });
+  // Beyond the horizon is later than a target before it, and unknown against one after it.
+  if (p50 === null && target > f.forecast.horizon)
+    return said('UNKNOWN', { kind: 'BEYOND_HORIZON', target, horizon: f.forecast.horizon });
   return said('OFF_TRACK', { kind: 'LATE', target, p50 });
 }

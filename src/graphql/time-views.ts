@@ -1,5 +1,10 @@
 import { DomainError } from '../domain/errors.js';
-import { assertForecastOptions, type Forecast, type WeeklyFigure } from '../domain/forecast.js';
+import {
+  assertForecastOptions,
+  MAX_FORECAST_WEEKS,
+  type Forecast,
+  type WeeklyFigure,
+} from '../domain/forecast.js';
 import { healthOf, type Health, type HealthStatus, type ManualHealth } from '../domain/health.js';
 import type { ReadTime } from '../domain/replay-items.js';
 import { foldTree, type Figure } from '../domain/rollup.js';
@@ -262,6 +267,7 @@ export async function healthFor(
       status: f.status,
       p50: dateIn(timeCache(ctx), end, f.p50Weeks),
       p85: dateIn(timeCache(ctx), end, f.p85Weeks),
+      horizon: dateIn(timeCache(ctx), end, MAX_FORECAST_WEEKS)!,
       why: f.why,
     },
     manual: manual.get(t.node?.id ?? null) ?? null,

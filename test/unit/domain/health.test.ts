@@ -10,6 +10,7 @@ const base: HealthFacts = {
     status: 'OK',
     p50: '2024-05-01',
     p85: '2024-06-01',
+    horizon: '2029-02-23',
     why: { kind: 'SHORT_HISTORY', weeks: 2, min: 6 },
   },
   manual: null,
@@ -26,7 +27,12 @@ describe('health rule table', () => {
     ['P50 on the target, P85 after', ok('2024-06-30', '2024-07-01'), 'AT_RISK'],
     ['P50 before, P85 beyond the horizon', ok('2024-06-01', null), 'AT_RISK'],
     ['P50 after the target', ok('2024-07-01', '2024-08-01'), 'OFF_TRACK'],
-    ['P50 beyond the horizon', ok(null, null), 'OFF_TRACK'],
+    ['P50 beyond the horizon, the target before it', ok(null, null), 'OFF_TRACK'],
+    [
+      'P50 beyond the horizon, the target beyond it too',
+      { ...ok(null, null), targetDate: '2036-12-31' },
+      'UNKNOWN',
+    ],
     ['target passed below 100%', { ...base, today: '2024-07-01' }, 'OFF_TRACK'],
     ['complete', { ...base, complete: true, today: '2024-07-01' }, 'DONE'],
     ['forecast done', { ...base, forecast: { ...base.forecast, status: 'DONE' as const } }, 'DONE'],
@@ -59,5 +65,16 @@ describe('health rule table', () => {
       expect(healthReason(h.why, 'zh-CN')).toContain('pm-alice');
       expect(healthReason(h.why, 'en')).toBe('供应商延期 (set by hand by pm-alice)');
     }
+  });
+
+  it('says beyond the horizon in weeks, and never that a date it cannot see is later', () => {
+    const far = healthOf({ ...ok(null, null), targetDate: '2036-12-31' });
+    expect(healthReason(far.why, 'zh-CN')).toBe(
+      '预计完成日期在 260 周以后（50%），超出预测范围（2029-02-23），无法判断是否晚于目标 2036-12-31',
+    );
+    const risk = healthOf({ ...ok('2024-06-01', null), targetDate: '2024-06-30' });
+    expect(healthReason(risk.why, 'en')).toBe(
+      'Expected done by 2024-06-01 (50%), no later than the target 2024-06-30, but the 85% date is more than 260 weeks away',
+    );
   });
 });
