@@ -1,13 +1,28 @@
 import { SheetError } from './sheet-error.js';
 
-export type TextEncodingName = 'utf-8' | 'utf-8-bom' | 'gb18030';
+export type TextEncodingName = 'utf-8' | 'utf-8-bom' | 'utf-16le' | 'utf-16be' | 'gb18030';
+
+const UTF16_BOMS = [
+  ['utf-16le', [0xff, 0xfe]],
+  ['utf-16be', [0xfe, 0xff]],
+] as const;
 
 /**
- * A CSV file's text, its encoding detected without asking: a UTF-8 BOM, else valid UTF-8, else
+ * A CSV file's text, its encoding detected without asking: a UTF-16 BOM, a UTF-8 BOM, else valid UTF-8, else
  * GB18030 (a superset of GBK, what Excel on Chinese Windows writes). A file with NUL bytes is
  * binary, not a CSV.
  */
 export function decodeCsvText(bytes: Uint8Array): { text: string; encoding: TextEncodingName } {
+  // Excel's and WPS's "Unicode text" (.txt, tab-separated) is UTF-16 with its BOM; its NULs are
+  // half of every ASCII character, not binary.
+  for (const [encoding, bom] of UTF16_BOMS)
+    if (bytes[0] === bom[0] && bytes[1] === bom[1])
+      try {
+        const text = new TextDecoder(encoding, { fatal: true }).decode(bytes.subarray(2));
+        if (!text.includes('\0')) return { text, encoding };
+      } catch {
+        // not UTF-16 after all: judged as any other file below
+      }
   if (bytes.includes(0))
     throw new SheetError('NOT_A_SPREADSHEET', '文件不是文本 CSV（含二进制内容）');
   if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
@@ -24,7 +39,7 @@ export function decodeCsvText(bytes: Uint8Array): { text: string; encoding: Text
     } catch {
       throw new SheetError(
         'NOT_A_SPREADSHEET',
-        '无法识别文件编码（支持 UTF-8、带 BOM 的 UTF-8、GBK/GB18030）',
+        '无法识别文件编码（支持 UTF-8、带 BOM 的 UTF-8、带 BOM 的 UTF-16、GBK/GB18030）',
       );
     }
   }

@@ -7,8 +7,11 @@ import {
   type StatusLabelOverrides,
 } from '../domain/item-status.js';
 
+// NFKC first: full-width letters, digits and ％ (ＤＯＮＥ, ９５％) typed with a Chinese input
+// method read as their ASCII selves.
 const normal = (text: string) =>
   text
+    .normalize('NFKC')
     .trim()
     .toLowerCase()
     .replace(/[\s_-]+/g, ' ');
@@ -25,6 +28,12 @@ const REPORT_WORDS: readonly (readonly [string, ItemStatus])[] = [
   ['推进中', 'IN_PROGRESS'],
   ['进行中', 'IN_PROGRESS'],
   ['已完成', 'DONE'],
+  ['未开始', 'NOT_STARTED'],
+  ['已暂停', 'PAUSED'],
+  ['已取消', 'CANCELLED'],
+  ['completed', 'DONE'],
+  ['complete', 'DONE'],
+  ['canceled', 'CANCELLED'],
 ];
 
 export function statusSpellings(overrides: StatusLabelOverrides | null): Map<string, ItemStatus> {
@@ -51,7 +60,7 @@ export function parseStatus(text: string, spellings: Map<string, ItemStatus>): I
 
 /** A whole number written as `86`, `86%` or `86.0`; the range is the domain's rule. */
 export function parseWholeNumber(text: string, what: string): number {
-  const match = /^\s*(-?\d+(?:\.0+)?)\s*%?\s*$/.exec(text);
+  const match = /^\s*(-?\d+(?:\.0+)?)\s*%?\s*$/.exec(text.normalize('NFKC'));
   if (!match) throw new DomainError('INVALID_INPUT', `${what}必须是整数，收到“${text}”`);
   return Number.parseInt(match[1]!, 10);
 }

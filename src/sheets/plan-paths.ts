@@ -1,5 +1,5 @@
 import { DomainError } from '../domain/errors.js';
-import { assertName } from '../domain/tree-rules.js';
+import { assertName, MAX_TREE_DEPTH } from '../domain/tree-rules.js';
 import { PATH_SEPARATOR, type SheetState } from './sheet-state.js';
 
 /** The paths an import resolves, and the ones it will create (parents first). */
@@ -31,6 +31,10 @@ export function resolvePath(plan: PathPlan, text: string): ResolvedPath {
   const path = parts.join(PATH_SEPARATOR);
   const again = plan.state.workstreams.get(path);
   if (again) return { ...again };
+  // Deeper than the tree allows is this row's error, as the write would refuse it.
+  if (parts.length > MAX_TREE_DEPTH)
+    throw new DomainError('INVALID_INPUT', `工作流层级不能超过 ${MAX_TREE_DEPTH} 层`);
+  let knownParts = 0; // how many leading parts name a workstream that exists
   for (let n = parts.length - 1; n >= 1; n--) {
     const prefix = parts.slice(0, n).join(PATH_SEPARATOR);
     const parent = plan.state.workstreams.get(prefix);
@@ -42,9 +46,12 @@ export function resolvePath(plan: PathPlan, text: string): ResolvedPath {
         'INVALID_INPUT',
         `工作流“${prefix}”是人工填报进度，不能在其下新建工作流`,
       );
+    knownParts = n;
     break;
   }
-  for (let n = 1; n <= parts.length; n++) {
+  // Only what lies below the known prefix is new: under a workstream named "X/Y", the path
+  // X/Y/Z creates Z, not a workstream "X" beside it.
+  for (let n = knownParts + 1; n <= parts.length; n++) {
     const prefix = parts.slice(0, n).join(PATH_SEPARATOR);
     if (!plan.state.workstreams.has(prefix) && !plan.created.includes(prefix))
       plan.created.push(prefix);

@@ -43,7 +43,10 @@ function cellText(cell: XLSX.CellObject | undefined, where: string): string {
     case 'n': {
       const format = typeof cell.z === 'string' ? cell.z : '';
       if (format && XLSX.SSF.is_date(format)) return XLSX.SSF.format('yyyy-mm-dd', cell.v);
-      if (format.includes('%')) return String(Math.round(Number(cell.v) * 10000) / 100);
+      // A percent format scales by 100, unless its % is literal text ("%" or \%): `0"%"`
+      // shows the stored 93 as 93%.
+      if (format.replace(/"[^"]*"|\\./g, '').includes('%'))
+        return String(Math.round(Number(cell.v) * 10000) / 100);
       return String(cell.v);
     }
     case 'd':
@@ -52,6 +55,13 @@ function cellText(cell: XLSX.CellObject | undefined, where: string): string {
       return String(cell.v);
   }
 }
+
+const OTHER_TEXT_FORMATS: readonly (readonly [string, RegExp])[] = [
+  ['HTML/XML', /^[\s\ufeff]*</],
+  ['RTF', /^\ufeff?\{\\rt/],
+  ['DIF', /^\ufeff?TABLE/],
+  ['SYLK', /^\ufeff?ID[;\r\n]/],
+];
 
 function parseWorkbook(
   bytes: Uint8Array,
@@ -63,7 +73,20 @@ function parseWorkbook(
     const { text, encoding } = decodeCsvText(bytes);
     if (text.trim() === '') throw new SheetError('EMPTY', '文件是空的');
     assertSheetBounds(0, csvCellsAtMost(text));
-    return { wb: XLSX.read(text, { ...common, type: 'string', raw: true }), encoding };
+    // SheetJS picks a reader by the text's first bytes: an HTML page (a proxy's error page
+    // saved as .csv), RTF, DIF or SYLK would be read as a table of something else, or fail
+    // inside it. A CSV never starts so; refuse it by name.
+    const other = OTHER_TEXT_FORMATS.find(([, opening]) => opening.test(text));
+    if (other)
+      throw new SheetError(
+        'NOT_A_SPREADSHEET',
+        `文件是 ${other[0]}，不是 CSV：请从表格软件另存为 CSV`,
+      );
+    try {
+      return { wb: XLSX.read(text, { ...common, type: 'string', raw: true }), encoding };
+    } catch {
+      throw new SheetError('NOT_A_SPREADSHEET', '无法按 CSV 读取这个文件');
+    }
   }
   assertUnpackedWithin(bytes);
   try {
@@ -87,8 +110,13 @@ export function readSheet(bytes: Uint8Array, fileName: string): ReadSheet {
     );
   const format = formatOf(bytes, fileName);
   const { wb, encoding } = parseWorkbook(bytes, format);
-  const ws = wb.SheetNames[0] === undefined ? undefined : wb.Sheets[wb.SheetNames[0]];
+  // The first sheet a person sees: a hidden one (an old copy kept out of sight) is never read.
+  const visible = wb.SheetNames.filter((_, i) => !wb.Workbook?.Sheets?.[i]?.Hidden);
+  const sheetName = visible[0];
+  const ws = sheetName === undefined ? undefined : wb.Sheets[sheetName];
   if (!ws || !ws['!ref']) throw new SheetError('EMPTY', '文件是空的');
+  // Where a workbook has several sheets, a complaint about its content names the one read.
+  const onSheet = wb.SheetNames.length > 1 ? `（读的是工作表“${sheetName}”）` : '';
   const merged = ws['!merges'] ?? [];
   if (merged.length > 0)
     throw new SheetError(
@@ -122,7 +150,7 @@ export function readSheet(bytes: Uint8Array, fileName: string): ReadSheet {
   if (missing.length > 0)
     throw new SheetError(
       'BAD_HEADERS',
-      `缺少列：${missing.map((f) => EXPORT_HEADERS[f]).join('、')}（第 1 行须是表头）`,
+      `缺少列：${missing.map((f) => EXPORT_HEADERS[f]).join('、')}（第 1 行须是表头）${onSheet}`,
     );
   const rows: SheetRow[] = [];
   for (let r = range.s.r + 1; r <= range.e.r; r++) {

@@ -7,6 +7,7 @@ import { importSheet } from '../../src/services/import-sheet.js';
 import { loadSeed } from '../../src/services/load-seed.js';
 import { ALL_INITIATIVES } from '../../src/services/write-scope.js';
 import { DIALECTS } from '../helpers/databases.js';
+import { CREATE_WORKSTREAM } from '../helpers/operations.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 
 const FROM = '迁移/Hive迁移-风控报表';
@@ -130,5 +131,26 @@ describe.each(DIALECTS)('an import edits existing items (%s)', (dialect) => {
     ]);
     expect(await app.ok(FIGURES)).toEqual(before);
     expect(fromGlobalId(edited[col('ID')]!)).not.toBeNull();
+  });
+
+  it('creates only what lies below a name with a slash, and refuses too deep a path at its row', async () => {
+    const hive = (await app.ok('{ initiative(key: "hive") { id } }')).initiative.id;
+    const made = await app.ok(CREATE_WORKSTREAM, { input: { initiativeId: hive, name: 'X/Y' } });
+    expect(made.createWorkstream.userErrors).toEqual([]);
+    const deep = Array.from({ length: 31 }, (_, i) => `层${i + 1}`).join('/');
+    const rows = [
+      ['工作流', '事项', '状态'],
+      ['X/Y/Z', '子项', '未启动'],
+      [deep, '深项', '未启动'],
+    ];
+    const dry = await run(xlsx(rows), true);
+    // Not a workstream "X" beside "X/Y": the preview is what the write will make.
+    expect(dry.plan.newWorkstreams).toEqual(['X/Y/Z']);
+    expect(dry.plan.rows[1]).toMatchObject({
+      action: 'error',
+      errors: [
+        expect.objectContaining({ row: 3, message: expect.stringContaining('不能超过 30 层') }),
+      ],
+    });
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseStatus, statusSpellings } from '../../../src/sheets/parse-cells.js';
+import { parseStatus, parseWholeNumber, statusSpellings } from '../../../src/sheets/parse-cells.js';
 
 describe('status cells', () => {
   it('read the labels, the enum names, the initiative’s own labels and the report’s own words', () => {
@@ -10,6 +10,20 @@ describe('status cells', () => {
     expect(parseStatus('done', spellings)).toBe('DONE');
     expect(parseStatus('取消迁移', spellings)).toBe('CANCELLED');
     expect(() => parseStatus('差不多了', spellings)).toThrow(/未知状态/);
+  });
+
+  it('read the usual other words, and full-width letters and digits as their ASCII selves', () => {
+    const spellings = statusSpellings(null);
+    for (const [word, status] of [
+      ['未开始', 'NOT_STARTED'],
+      ['已暂停', 'PAUSED'],
+      ['已取消', 'CANCELLED'],
+      ['Completed', 'DONE'],
+      ['Canceled', 'CANCELLED'],
+      ['ＤＯＮＥ', 'DONE'],
+    ] as const)
+      expect(parseStatus(word, spellings)).toBe(status);
+    expect(parseWholeNumber('９５％', '进度')).toBe(95);
   });
 
   it('let an initiative’s own label win over a report word', () => {

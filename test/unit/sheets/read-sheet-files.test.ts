@@ -1,0 +1,68 @@
+import * as XLSX from '@e965/xlsx';
+import { describe, expect, it } from 'vitest';
+import { readSheet } from '../../../src/sheets/read-sheet.js';
+
+const HEAD = ['工作流', '事项', '状态', '进度'];
+const xlsx = (wb: XLSX.WorkBook) =>
+  new Uint8Array(XLSX.write(wb, { type: 'buffer', bookType: 'xlsx' }) as Buffer);
+const sheet = (rows: unknown[][]) => XLSX.utils.aoa_to_sheet([HEAD, ...rows]);
+const csv = (text: string) => new TextEncoder().encode(text);
+
+describe('reading the file a person sees', () => {
+  it('skips a hidden first sheet, and names the sheet read when the headers are wrong', () => {
+    const wb = XLSX.utils.book_new();
+    XLSX.utils.book_append_sheet(wb, sheet([['迁移', '旧副本', '完成', 100]]), '旧版');
+    XLSX.utils.book_append_sheet(wb, sheet([['迁移', '交易对账单', '处理中', 93]]), '事项');
+    wb.Workbook = {
+      Sheets: [
+        { name: '旧版', Hidden: 1 },
+        { name: '事项', Hidden: 0 },
+      ],
+    };
+    const read = readSheet(xlsx(wb), 'items.xlsx');
+    expect(read.rows.map((r) => r.cells.get('name'))).toEqual(['交易对账单']);
+
+    const summaryFirst = XLSX.utils.book_new();
+    XLSX.utils.book_append_sheet(summaryFirst, XLSX.utils.aoa_to_sheet([['汇总']]), '汇总');
+    XLSX.utils.book_append_sheet(summaryFirst, sheet([]), '事项');
+    expect(() => readSheet(xlsx(summaryFirst), 'items.xlsx')).toThrow('读的是工作表“汇总”');
+  });
+
+  it('reads a percent whose % is literal text as the number shown, not a hundred times it', () => {
+    const ws = sheet([
+      ['迁移', '引号', '处理中', 93],
+      ['迁移', '转义', '处理中', 90],
+      ['迁移', '百分比', '处理中', 0.85],
+    ]);
+    ws.D2!.z = '0"%"';
+    ws.D3!.z = '0\\%';
+    ws.D4!.z = '0%';
+    const wb = XLSX.utils.book_new();
+    XLSX.utils.book_append_sheet(wb, ws, '事项');
+    const read = readSheet(xlsx(wb), 'items.xlsx');
+    expect(read.rows.map((r) => r.cells.get('percent'))).toEqual(['93', '90', '85']);
+  });
+
+  it('refuses a page, RTF or a CSV that makes the reader fail, in one line and never a crash', () => {
+    const html = csv('<!doctype html><html><body><h1>502 Bad Gateway</h1></body></html>\n');
+    expect(() => readSheet(html, 'hive.csv')).toThrow('文件是 HTML/XML，不是 CSV');
+    expect(() => readSheet(csv('{\\rtf1\\ansi hello}'), 'hive.csv')).toThrow('文件是 RTF');
+    // SheetJS read this as XML and failed inside with a TypeError (a 500 over HTTP).
+    expect(() => readSheet(csv('<事项>,工作流,状态\r\nx,迁移,完成\r\n'), 'x.csv')).toThrow(
+      '不是 CSV',
+    );
+  });
+
+  it('reads Excel\'s "Unicode text": UTF-16 with its BOM, tab-separated', () => {
+    const text = '工作流\t事项\t状态\t进度\r\n迁移\t交易对账单\t处理中\t93\r\n';
+    const le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
+    const read = readSheet(new Uint8Array(le), 'items.txt');
+    expect(read.encoding).toBe('utf-16le');
+    expect(read.rows.map((r) => [r.cells.get('name'), r.cells.get('percent')])).toEqual([
+      ['交易对账单', '93'],
+    ]);
+    const be = Buffer.from(le);
+    for (let i = 0; i < be.length; i += 2) [be[i], be[i + 1]] = [be[i + 1]!, be[i]!];
+    expect(readSheet(new Uint8Array(be), 'items.txt').encoding).toBe('utf-16be');
+  });
+});
