@@ -4,8 +4,8 @@ import { PATH_SEPARATOR, type SheetState } from './sheet-state.js';
 
 /**
  * Refuses a plan the initiative has moved away from since it was checked (STALE_VERSION: import
- * again): a workstream it writes into gone or a new one already there, an item it updates or
- * prunes gone (one merely changed is the use-cases' own STALE_VERSION, per row). The plan is
+ * again): a workstream it writes into gone or a new one already there, an item it would create
+ * already there, an item it updates or prunes gone (one merely changed is the use-cases' own STALE_VERSION, per row). The plan is
  * made outside the write's lock and this runs under it, so a file is written against the state
  * it was checked against, or not at all (HTTP 409, never a 404 for an id it never named).
  */
@@ -17,6 +17,13 @@ export function assertPlanCurrent(plan: ImportPlan, state: SheetState): void {
     const cut = path.lastIndexOf(PATH_SEPARATOR);
     return cut < 0 ? null : path.slice(0, cut);
   };
+  // An item a create row would make that exists now (the same file imported twice at once, or
+  // an item added by hand meanwhile): the file would make it twice.
+  const named = new Set(state.items.map((i) => `${i.workstreamId}\u0000${i.name}`));
+  const madeMeanwhile = (path: string, name: string) => {
+    const ws = state.workstreams.get(path);
+    return ws !== undefined && named.has(`${ws.id}\u0000${name}`);
+  };
   const stale =
     plan.newWorkstreams.some((path) => {
       const parent = parentOf(path);
@@ -24,7 +31,7 @@ export function assertPlanCurrent(plan: ImportPlan, state: SheetState): void {
     }) ||
     plan.rows.some(
       (r) =>
-        (r.action === 'create' && !known(r.path)) ||
+        (r.action === 'create' && (!known(r.path) || madeMeanwhile(r.path, r.name))) ||
         (r.action === 'update' && !items.has(r.item!.id)),
     ) ||
     plan.prune.some((i) => !items.has(i.id));

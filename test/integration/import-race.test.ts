@@ -80,6 +80,18 @@ describe.each(DIALECTS)(
       expectStale(await race('rp', '工作流,事项\n叶,新\n', () => ok(DELETE_ITEM, { id: item.id })));
     });
 
+    it('refuses with STALE_VERSION when an item it creates was made meanwhile (the same file twice)', async () => {
+      const ini = (await ok(CREATE_INITIATIVE, { key: 'rd', name: 'rd' })).initiative.id;
+      const ws = (await ok(CREATE_WORKSTREAM, { initiativeId: ini, name: '叶' })).workstream.id;
+      expectStale(
+        await race('rd', '工作流,事项\n叶,新\n', () =>
+          ok(CREATE_ITEMS, { workstreamId: ws, items: [{ name: '新' }] }),
+        ),
+      );
+      const items = await app.em().execute('select count(*) as n from item where name = ?', ['新']);
+      expect(Number(items[0]!.n)).toBe(1);
+    });
+
     it('writes a plan nobody changed', async () => {
       await ok(CREATE_INITIATIVE, { key: 'rq', name: 'rq' });
       expect(await race('rq', '工作流,事项\n新/叶,一\n', async () => {})).toBeNull();
