@@ -3,9 +3,12 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 /** The API's routes a page on another origin may call (the dashboard's own files are not). */
 const API_PATHS = new Set(['/graphql', '/api/import', '/api/export']);
 
-/** Headers a browser may send cross-origin: the token, JSON, Apollo's CSRF and operation names. */
+/**
+ * Headers a browser may send cross-origin: the token, JSON, Apollo's CSRF and operation names,
+ * and the client name and version Apollo Client sends when `clientAwareness` is set.
+ */
 const ALLOWED_HEADERS =
-  'authorization, content-type, apollo-require-preflight, x-apollo-operation-name';
+  'authorization, content-type, apollo-require-preflight, x-apollo-operation-name, apollographql-client-name, apollographql-client-version';
 
 /**
  * An origin as the browser sends it (`https://app.example.com`, `http://localhost:5173`), or

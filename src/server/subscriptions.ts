@@ -20,6 +20,7 @@ import { formatError } from '../graphql/errors.js';
 import type { LiveSource } from '../graphql/live/live-stream.js';
 import type { SubscriptionContext } from '../graphql/live/live.resolver.js';
 import { queryCost } from './cost-model.js';
+import { HttpError } from './http-json.js';
 import { LIMITS, limitRules } from './limits.js';
 import { sizesProbe } from './list-sizes.js';
 
@@ -40,6 +41,8 @@ export interface SubscriptionDeps {
 
 type Extra = {
   principal?: Principal;
+  /** Whose subscriptions these count as: the token, or an anonymous reader's address. */
+  limitKey?: string;
   ids?: Set<string>;
   timer?: NodeJS.Timeout;
 };
@@ -49,6 +52,10 @@ export interface SubscriptionServer {
   active(): number;
   close(): Promise<void>;
 }
+
+/** A token the server refused (401/403), as against one it could not check. */
+const isRefusal = (err: unknown) =>
+  err instanceof HttpError && (err.status === 401 || err.status === 403);
 
 const refuse = (message: string, code: string) =>
   [new GraphQLError(message, { extensions: { code } })] as const;
@@ -98,12 +105,14 @@ export function attachSubscriptions(deps: SubscriptionDeps): SubscriptionServer 
   deps.server.on('upgrade', upgrade);
   const perToken = new Map<string, number>();
   let active = 0;
-  const tokenKey = (p: Principal | undefined) =>
-    p?.kind === 'token' ? `token:${p.tokenId}` : 'anonymous';
+  // Anonymous readers count per address, as the HTTP rate limit counts them: one bucket for all
+  // of them let a few open home pages (or one script) push every other anonymous page to polling.
+  const limitKeyOf = (p: Principal, request: IncomingMessage) =>
+    p.kind === 'token' ? `token:${p.tokenId}` : `ip:${request.socket.remoteAddress ?? '?'}`;
   const release = (extra: Extra, id: string) => {
     if (!extra.ids?.delete(id)) return;
     active--;
-    const key = tokenKey(extra.principal);
+    const key = extra.limitKey!;
     perToken.set(key, (perToken.get(key) ?? 1) - 1);
   };
   const format = (errors: readonly GraphQLError[]) =>
@@ -126,12 +135,23 @@ export function attachSubscriptions(deps: SubscriptionDeps): SubscriptionServer 
         const check = () => deps.authenticate(authRequest(extra.request, ctx.connectionParams));
         try {
           extra.principal = await check();
-        } catch {
+        } catch (err) {
+          if (isRefusal(err)) return false; // 4403: the token is refused
+          // The token could not be checked (the database is down): not the client's fault, so
+          // not 4403, which clients take as "sign in again". 1013 is retried by graphql-ws.
+          deps.log.warn({ err }, 'websocket token check failed; asked to try again later');
+          extra.socket.close(1013, 'Try Again Later');
           return false;
         }
+        extra.limitKey = limitKeyOf(extra.principal, extra.request);
         extra.ids = new Set();
         extra.timer = setInterval(() => {
-          check().catch(() => extra.socket.close(4403, 'Forbidden'));
+          check().catch((err: unknown) => {
+            if (isRefusal(err)) extra.socket.close(4403, 'Forbidden');
+            // A token checked once stays trusted while it cannot be checked again (a database
+            // restart must not close every socket as if signed out); the next check decides.
+            else deps.log.warn({ err }, 'websocket token recheck failed; checked again later');
+          });
         }, RECHECK_MS);
         extra.timer.unref();
         return true;
@@ -206,10 +226,10 @@ export function attachSubscriptions(deps: SubscriptionDeps): SubscriptionServer 
             `每个连接最多 ${SUBSCRIPTION_LIMITS.perConnection} 个订阅`,
             'TOO_MANY_SUBSCRIPTIONS',
           );
-        const key = tokenKey(extra.principal);
+        const key = extra.limitKey!;
         if ((perToken.get(key) ?? 0) >= SUBSCRIPTION_LIMITS.perToken)
           return refuse(
-            `每个令牌最多 ${SUBSCRIPTION_LIMITS.perToken} 个订阅`,
+            `每个令牌（无令牌时每个地址）最多 ${SUBSCRIPTION_LIMITS.perToken} 个订阅`,
             'TOO_MANY_SUBSCRIPTIONS',
           );
         extra.ids!.add(id);

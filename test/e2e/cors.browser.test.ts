@@ -47,15 +47,19 @@ describe.skipIf(!browserAvailable)('cross-origin calls from a browser (JINDU_COR
   });
 
   /** fetch from a page on `origin`, with a token (so the browser sends a preflight first). */
-  async function fetchFrom(origin: string) {
+  async function fetchFrom(origin: string, extra: Record<string, string> = {}) {
     const page = await browser.newPage();
     await page.goto(origin);
     const result = await page.evaluate(
-      async ({ url, token }) => {
+      async ({ url, token, extra }) => {
         try {
           const res = await fetch(url, {
             method: 'POST',
-            headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+            headers: {
+              'content-type': 'application/json',
+              authorization: `Bearer ${token}`,
+              ...extra,
+            },
             body: JSON.stringify({ query: '{ initiative(key: "hive") { progress { percent } } }' }),
           });
           return { status: res.status, body: await res.json() };
@@ -63,7 +67,7 @@ describe.skipIf(!browserAvailable)('cross-origin calls from a browser (JINDU_COR
           return { error: String(err) };
         }
       },
-      { url: `${api.url}/graphql`, token },
+      { url: `${api.url}/graphql`, token, extra },
     );
     await page.close();
     return result;
@@ -78,6 +82,9 @@ describe.skipIf(!browserAvailable)('cross-origin calls from a browser (JINDU_COR
     });
     expect(await fetchFrom(allowed)).toEqual({ status: 200, body: await direct.json() });
     expect(await fetchFrom(other)).toEqual({ error: expect.stringContaining('Failed to fetch') });
+    // Apollo Client with `clientAwareness` names itself in two headers of its own.
+    const aware = { 'apollographql-client-name': 'web', 'apollographql-client-version': '1.0' };
+    expect(await fetchFrom(allowed, aware)).toMatchObject({ status: 200 });
     // What the browser saw: the preflight's answers.
     const preflight = (origin: string) =>
       fetch(`${api.url}/graphql`, {

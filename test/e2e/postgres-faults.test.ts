@@ -1,3 +1,4 @@
+import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openOrm, type Em } from '../../src/db/orm.js';
 import { createToken } from '../../src/services/tokens.js';
@@ -15,6 +16,26 @@ const DEADLINE_MS = 5_000; // JINDU_REQUEST_TIMEOUT_MS of the servers under test
 const RECOVERY_MS = 5_000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const itemRowId = (id: string) => Number(Buffer.from(id, 'base64').toString().split(':')[1]);
+
+/** How a graphql-ws connection_init ends: acknowledged, or the socket's close code. */
+function connectionInit(url: string, token: string): Promise<'ack' | number> {
+  return new Promise((resolve) => {
+    const ws = new WebSocket(`${url.replace(/^http/, 'ws')}/graphql`, 'graphql-transport-ws');
+    ws.on('open', () =>
+      ws.send(
+        JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${token}` } }),
+      ),
+    );
+    ws.on('message', (data) => {
+      if (JSON.parse(String(data)).type === 'connection_ack') {
+        resolve('ack');
+        ws.close();
+      }
+    });
+    ws.on('close', (code) => resolve(code));
+    ws.on('error', () => {});
+  });
+}
 
 /** Milliseconds from `since` until each instance answered a request started after it: ok. */
 function recovery(answers: Answer[], kind: Answer['kind'], since: number): number[] {
@@ -36,6 +57,7 @@ describe.skipIf(!POSTGRES_URL)('PostgreSQL connections cut under write load', ()
   let db: TestDatabase;
   let name: string;
   let token: string;
+  let socketToken: string;
   let items: string[];
   const servers: ServerProcess[] = [];
 
@@ -48,6 +70,7 @@ describe.skipIf(!POSTGRES_URL)('PostgreSQL connections cut under write load', ()
     try {
       const em = orm.em.fork() as Em;
       token = (await createToken({ em, name: 'faults', role: 'admin' })).token;
+      socketToken = (await createToken({ em, name: 'socket', role: 'viewer' })).token;
       const rows = await em.execute(
         // Staged items take their status from their stage (setItemStatus refuses them).
         `select id from item where id not in (select item_id from item_stage) order by id limit ${WRITERS}`,
@@ -146,6 +169,18 @@ describe.skipIf(!POSTGRES_URL)('PostgreSQL connections cut under write load', ()
     } finally {
       await orm.close();
     }
+    // A token that cannot be checked (the database refuses connections) is not a refused one:
+    // 1013, which graphql-ws clients retry, not 4403, which they take as "sign in again".
+    await asAdmin(async (em) => {
+      await allowConnections(em, name, false);
+      await terminateBackends(em, name);
+    });
+    const duringOutage = await connectionInit(servers[0]!.url, socketToken);
+    await asAdmin((em) => allowConnections(em, name, true));
+    expect(duringOutage).toBe(1013);
+    await sleep(RECOVERY_MS);
+    expect(await connectionInit(servers[0]!.url, socketToken)).toBe('ack');
+
     // A graceful stop, not the forced exit (code 1).
     for (const server of servers.splice(0)) expect(await server.stop('SIGTERM')).toBe(0);
   }, 120_000);

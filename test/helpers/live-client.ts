@@ -9,16 +9,25 @@ type Post = (
 ) => Promise<{ status: number; body: any }>;
 
 /** A graphql-ws client on a server's /graphql, sending the token with connection_init. */
-export function liveClient(baseUrl: string, token?: string | null, origin?: string): Client {
+export function liveClient(
+  baseUrl: string,
+  token?: string | null,
+  origin?: string,
+  /** The client's own address (another loopback address plays another machine). */
+  localAddress?: string,
+): Client {
   // A browser always sends its page's Origin with the upgrade; `origin` plays one.
   class FromPage extends WebSocket {
     constructor(url: string, protocols?: string | string[]) {
-      super(url, protocols, { headers: { origin: origin! } });
+      super(url, protocols, {
+        ...(origin === undefined ? {} : { headers: { origin } }),
+        ...(localAddress === undefined ? {} : { localAddress }),
+      });
     }
   }
   return createClient({
     url: `${baseUrl.replace(/^http/, 'ws')}/graphql`,
-    webSocketImpl: origin === undefined ? WebSocket : FromPage,
+    webSocketImpl: origin === undefined && localAddress === undefined ? WebSocket : FromPage,
     connectionParams: token ? { authorization: `Bearer ${token}` } : {},
     retryAttempts: 0,
     lazy: false,

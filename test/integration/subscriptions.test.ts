@@ -329,6 +329,25 @@ describe.each(DIALECTS)('subscriptions over graphql-ws (%s)', (dialect) => {
     await client.dispose();
   });
 
+  it('counts anonymous subscriptions per address, not one bucket for every anonymous reader', async () => {
+    // Five sockets of 20 from 127.0.0.1 take that address's 100.
+    const here = Array.from({ length: 5 }, () => liveClient(app.url, null));
+    const held = here.flatMap((c) =>
+      Array.from({ length: 20 }, () => collect(c, ITEMS, { key: 'live-a' })),
+    );
+    const extra = liveClient(app.url, null);
+    const refused = collect(extra, ITEMS, { key: 'live-a' });
+    await refused.ended;
+    expect(refused.errors).toMatchObject([{ extensions: { code: 'TOO_MANY_SUBSCRIPTIONS' } }]);
+    // Another reader, from 127.0.0.2, still subscribes and gets events.
+    const elsewhere = liveClient(app.url, null, undefined, '127.0.0.2');
+    const sub = collect(elsewhere, ITEMS, { key: 'live-a', after: await now('live-a') });
+    await setStatus(tree.items[0]![7]!, 'DONE');
+    expect((await sub.waitFor(1))[0].itemChanged.itemId).toBe(tree.items[0]![7]);
+    expect(held.every((h) => h.errors.length === 0)).toBe(true);
+    await Promise.all([...here, extra, elsewhere].map((c) => c.dispose()));
+  });
+
   it('closes a socket that sends a frame over 100 kB with 1009, and prints no internal error', async () => {
     const printed = vi.spyOn(console, 'error').mockImplementation(() => {});
     try {
