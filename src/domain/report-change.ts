@@ -39,17 +39,22 @@ export function formatLineChange(change: LineChange, label: CompareLabel, locale
   const lastWeek = 'lastWeek' in label;
   const [y, m, d] = lastWeek ? [] : label.date.split('-').map(Number);
   const day = lastWeek ? '' : `${label.withYear ? `${y}年` : ''}${m}月${d}日`;
-  const noBefore = change.before.counted === 0 || change.after.counted === 0;
-  const points = noBefore ? null : formatPointChange(change.before, change.after);
+  // Nothing counted then, or nothing counted now (its items all deleted or moved out): no change
+  // in points either way, and each is said as what it is.
+  const noBefore = change.before.counted === 0;
+  const noneNow = !noBefore && change.after.counted === 0;
+  const points = noBefore || noneNow ? null : formatPointChange(change.before, change.after);
   if (locale === 'en') {
     const since = lastWeek ? 'on last week' : `since ${label.date}`;
     const done = `${change.completed} done ${lastWeek ? 'this week' : 'since'}`;
+    if (noneNow) return ` (nothing counted now, ${done})`;
     return points === null
       ? ` (no figure ${lastWeek ? 'last week' : `on ${label.date}`}, ${done})`
       : ` (${points} pp ${since}, ${done})`;
   }
   const than = lastWeek ? '较上周' : `较${day}`;
   const done = `${lastWeek ? '本周' : '此后'}完成${change.completed}个`;
+  if (noneNow) return `（现已无计入进度的事项，${done}）`;
   return points === null
     ? `（${lastWeek ? '上周' : day}尚无进度，${done}）`
     : `（${than}${points}个百分点，${done}）`;

@@ -173,7 +173,11 @@ export async function targetHistoryOf(
     { initiativeId: t.initiative.id, workstreamId: t.node?.id ?? null },
     knownAtOf(ctx, t),
   );
-  const list = targetDateChanges(rows);
+  // An as-of view's history ends at its time, as its target date does.
+  const asOf = t.time?.asOf;
+  const list = targetDateChanges(
+    asOf === undefined ? rows : rows.filter((r) => r.effectiveAt <= asOf),
+  );
   const current = t.node ? t.node.targetDate : t.initiative.targetDate;
   return { changes: list, slipDays: slipDays(list, current) };
 }

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../helpers/databases.js';
+import { UPDATE_ITEM } from '../helpers/operations.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 import { generateHistory, WEEK, type GeneratedHistory } from '../helpers/time-history.js';
 import { findInitiativeByKey } from '../../src/db/queries/initiative.queries.js';
@@ -257,12 +258,39 @@ describe.each(DIALECTS)('figures over time (%s)', (dialect) => {
     const times = seen.map((s) => s.lastChangeAt);
     expect(times).toEqual([...times].sort());
     expect(new Set(seen.map((s) => s.item.id)).size).toBe(seen.length);
+    // A rename or a note is not progress: the item stays stalled, with the same last change.
+    const first = seen[0]!;
+    const renamed = await app.ok(UPDATE_ITEM, {
+      input: { itemId: first.item.id, name: '改了名字的事项', note: '只是备注' },
+    });
+    expect(renamed.updateItem.userErrors).toEqual([]);
+    const again: any[] = (
+      await app.ok(
+        `{ initiative(key: "hist") { stalledItems(days: 14, first: 100) { nodes { item { id } lastChangeAt } } } }`,
+      )
+    ).initiative.stalledItems.nodes;
+    expect(again.find((s) => s.item.id === first.item.id)?.lastChangeAt).toBe(first.lastChangeAt);
   });
 
   it('shows target-date history and slip days', async () => {
     const UPDATE = `mutation($input: UpdateWorkstreamInput!) { updateWorkstream(input: $input) { userErrors { code } } }`;
     await app.ok(UPDATE, { input: { id: h.leaves[2], targetDate: '2030-01-01' } });
+    await new Promise((r) => setTimeout(r, 20));
+    const between = new Date().toISOString();
+    await new Promise((r) => setTimeout(r, 20));
     await app.ok(UPDATE, { input: { id: h.leaves[2], targetDate: '2030-01-15' } });
+    // As of a time between the two, the history ends with the first, as the target date does.
+    const then = await app.ok(
+      `query($at: DateTimeISO) { initiative(key: "hist", asOf: $at) { workstreams { id targetDate
+        targetDateHistory { to } children { id targetDate targetDateHistory { to } } } } }`,
+      { at: between },
+    );
+    const nodes = then.initiative.workstreams.flatMap((w: any) => [w, ...w.children]);
+    const leaf = nodes.find((w: any) => w.id === h.leaves[2]);
+    expect(leaf).toMatchObject({
+      targetDate: '2030-01-01',
+      targetDateHistory: [{ to: '2030-01-01' }],
+    });
     const res = await app.ok(
       `query($id: ID!) { node(id: $id) { ... on Workstream { slipDays targetDateHistory { from to actor } } } }`,
       { id: h.leaves[2] },

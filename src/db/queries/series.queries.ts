@@ -54,6 +54,21 @@ const ms = (v: unknown) => new Date(v as string | number | Date).getTime();
  * Items in progress or paused in these workstreams whose last logged change took effect at or
  * before `before`, oldest change first, after a keyset cursor (last change, id).
  */
+/**
+ * The entries that say where an item's work stands: its status, its stage, its creation (and a
+ * restore or an upgrade's baseline, which state it afresh). A rename, a note, a weight or a move
+ * is not progress, so it does not reset how long the item has stood still.
+ */
+const PROGRESS_KINDS = [
+  'ItemCreated',
+  'ItemStatusChanged',
+  'ItemStageChanged',
+  'ItemRestored',
+  'ItemBaseline',
+]
+  .map((k) => `'${k}'`)
+  .join(', ');
+
 export async function findStalledItems(
   em: Em,
   workstreamIds: readonly number[],
@@ -68,7 +83,7 @@ export async function findStalledItems(
   const at = after ? timeParam(em, after.at) : null;
   const rows = await em.execute(
     `select i.id as id, max(c.effective_at) as last from item i
-       join change_log c on c.item_id = i.id
+       join change_log c on c.item_id = i.id and c.kind in (${PROGRESS_KINDS})
       where i.workstream_id in (${workstreamIds.map(() => '?').join(', ')})
         and i.deleted_at is null and i.status in ('IN_PROGRESS', 'PAUSED')
       group by i.id

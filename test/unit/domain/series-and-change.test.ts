@@ -92,6 +92,14 @@ describe('weekly change wording', () => {
     expect(formatLineChange({ ...change, before: fig(0, 0) }, { lastWeek: true }, 'zh-CN')).toBe(
       '（上周尚无进度，本周完成3个）',
     );
+    // Progress last week and nothing counted now (its items deleted): not "no progress last week".
+    const gone = { before: fig(1, 4), after: fig(0, 0), completed: 0 };
+    expect(formatLineChange(gone, { lastWeek: true }, 'zh-CN')).toBe(
+      '（现已无计入进度的事项，本周完成0个）',
+    );
+    expect(formatLineChange(gone, { lastWeek: true }, 'en')).toBe(
+      ' (nothing counted now, 0 done this week)',
+    );
     expect(withChange('1.【A】，进度：x。', '（…）')).toBe('1.【A】，进度：x（…）。');
     expect(formatLineChange(change, { date: '2022-05-06', withYear: true }, 'zh-CN')).toBe(
       '（较2022年5月6日+1.25个百分点，此后完成3个）',
