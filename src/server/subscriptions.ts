@@ -1,4 +1,5 @@
 import {
+  getOperationAST,
   getVariableValues,
   GraphQLError,
   parse,
@@ -7,7 +8,6 @@ import {
   type DocumentNode,
   type ExecutionResult,
   type GraphQLSchema,
-  type OperationDefinitionNode,
 } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import type { IncomingMessage, Server } from 'node:http';
@@ -60,13 +60,31 @@ const isRefusal = (err: unknown) =>
 const refuse = (message: string, code: string) =>
   [new GraphQLError(message, { extensions: { code } })] as const;
 
-/** The connection's token: `authorization` ("Bearer …") or `token` in connection_init's payload. */
-function authRequest(request: IncomingMessage, params: Record<string, unknown> | undefined) {
-  const raw = params?.authorization ?? params?.Authorization ?? params?.token;
-  const authorization =
-    typeof raw === 'string' ? (/^bearer\s/i.test(raw) ? raw : `Bearer ${raw}`) : undefined;
-  const headers = { ...request.headers, authorization };
-  return Object.assign(Object.create(request) as IncomingMessage, { headers });
+/**
+ * The connection's token: `authorization` ("Bearer …"), `token`, or `headers.authorization` (as
+ * Apollo's links put it) in connection_init's payload; else the upgrade's own Authorization
+ * header. A token given in the payload in a shape that is not a string is refused (null), not
+ * read as no token at all: the client would be served anonymously without knowing why.
+ */
+function authRequest(
+  request: IncomingMessage,
+  params: Record<string, unknown> | undefined,
+): IncomingMessage | null {
+  const headers = params?.headers as Record<string, unknown> | undefined;
+  const given = [
+    params?.authorization,
+    params?.Authorization,
+    params?.token,
+    typeof headers === 'object' && headers !== null ? headers.authorization : undefined,
+    typeof headers === 'object' && headers !== null ? headers.Authorization : undefined,
+  ].filter((v) => v !== undefined && v !== null);
+  if (given.length === 0) return request;
+  const raw = given[0];
+  if (typeof raw !== 'string') return null;
+  const authorization = /^bearer\s/i.test(raw) ? raw : `Bearer ${raw}`;
+  return Object.assign(Object.create(request) as IncomingMessage, {
+    headers: { ...request.headers, authorization },
+  });
 }
 
 /**
@@ -132,7 +150,12 @@ export function attachSubscriptions(deps: SubscriptionDeps): SubscriptionServer 
       schema: deps.schema,
       onConnect: async (ctx) => {
         const extra = ctx.extra as Extra & { request: IncomingMessage; socket: WebSocket };
-        const check = () => deps.authenticate(authRequest(extra.request, ctx.connectionParams));
+        const asked = authRequest(extra.request, ctx.connectionParams);
+        if (!asked) {
+          extra.socket.close(4400, 'Bad authorization in connection_init: give a string');
+          return false;
+        }
+        const check = () => deps.authenticate(asked);
         try {
           extra.principal = await check();
         } catch (err) {
@@ -182,17 +205,15 @@ export function attachSubscriptions(deps: SubscriptionDeps): SubscriptionServer 
                 extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
               }),
           );
-        const operation = document.definitions.find(
-          (d): d is OperationDefinitionNode =>
-            d.kind === 'OperationDefinition' &&
-            (!payload.operationName || d.name?.value === payload.operationName),
-        );
+        // Resolved as HTTP resolves it (Apollo's words and code): several operations and no
+        // operationName is a refusal, not the first one.
+        const operation = getOperationAST(document, payload.operationName ?? undefined);
         if (!operation)
           return refuse(
             payload.operationName
               ? `Unknown operation named "${payload.operationName}".`
-              : 'Must provide an operation.',
-            'BAD_REQUEST',
+              : 'Must provide operation name if query contains multiple operations.',
+            'OPERATION_RESOLUTION_FAILURE',
           );
         if (operation.operation !== 'subscription')
           return refuse('WebSocket 上只接受 subscription；查询和修改请用 HTTP', 'BAD_REQUEST');

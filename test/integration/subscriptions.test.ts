@@ -348,6 +348,36 @@ describe.each(DIALECTS)('subscriptions over graphql-ws (%s)', (dialect) => {
     await Promise.all([...here, extra, elsewhere].map((c) => c.dispose()));
   });
 
+  it('takes the token where clients put it, and refuses one it cannot read instead of serving anonymously', async () => {
+    /** How connection_init ends: acknowledged, or the close code. */
+    const init = (payload: unknown, headers: Record<string, string> = {}) =>
+      new Promise<'ack' | number>((resolve) => {
+        const ws = new WebSocket(
+          `${app.url.replace(/^http/, 'ws')}/graphql`,
+          'graphql-transport-ws',
+          {
+            headers,
+          },
+        );
+        ws.on('open', () => ws.send(JSON.stringify({ type: 'connection_init', payload })));
+        ws.on('message', (data) => {
+          if (JSON.parse(String(data)).type === 'connection_ack') {
+            resolve('ack');
+            ws.close();
+          }
+        });
+        ws.on('close', (code) => resolve(code));
+      });
+    // Apollo's links put it under headers.
+    expect(await init({ headers: { Authorization: `Bearer ${app.adminToken}` } })).toBe('ack');
+    expect(await init({ headers: { Authorization: 'Bearer jdu_not-a-token' } })).toBe(4403);
+    // Not a string: said (4400), where it used to read as no token at all.
+    expect(await init({ authorization: 123 })).toBe(4400);
+    // The upgrade's own header counts when the payload names none (it was dropped).
+    expect(await init({}, { authorization: 'Bearer jdu_not-a-token' })).toBe(4403);
+    expect(await init({}, { authorization: `Bearer ${app.adminToken}` })).toBe('ack');
+  });
+
   it('closes a socket that sends a frame over 100 kB with 1009, and prints no internal error', async () => {
     const printed = vi.spyOn(console, 'error').mockImplementation(() => {});
     try {
@@ -413,8 +443,23 @@ describe.each(DIALECTS)('subscriptions over graphql-ws (%s)', (dialect) => {
     ).toMatchObject([{ extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }]);
     const unknown = await refusedWith(ITEMS, { key: 'live-a' }, 'Nope');
     expect(unknown).toMatchObject([
-      { message: 'Unknown operation named "Nope".', extensions: { code: 'BAD_REQUEST' } },
+      {
+        message: 'Unknown operation named "Nope".',
+        extensions: { code: 'OPERATION_RESOLUTION_FAILURE' },
+      },
     ]);
+    // Two operations and no name: refused as HTTP refuses it, not the first one run.
+    const two = `subscription A { itemChanged(initiativeKey: "live-a") { seq } }
+      subscription B { itemChanged(initiativeKey: "live-b") { seq } }`;
+    expect(await refusedWith(two, {})).toMatchObject([
+      { extensions: { code: 'OPERATION_RESOLUTION_FAILURE' } },
+    ]);
+    const http = await app.post(
+      two
+        .replaceAll('subscription', 'query')
+        .replace(/itemChanged\(initiativeKey: "live-\w"\) \{ seq \}/g, '__typename'),
+    );
+    expect(http.body.errors[0].extensions.code).toBe('OPERATION_RESOLUTION_FAILURE');
     await client.dispose();
   });
 
