@@ -12,15 +12,46 @@ export class HttpError extends Error {
   }
 }
 
-/** Sends a GraphQL-shaped JSON error, so clients never have to parse an HTML page. */
+/**
+ * Sends a GraphQL-shaped JSON error, so clients never have to parse an HTML page; as
+ * `application/graphql-response+json` to a client that asks for it first, as Apollo Server
+ * answers its own errors, so Apollo Client reads a 401 for a revoked token or a 413 the same
+ * way as any other GraphQL error (with `application/json` it saw only an HTTP failure).
+ */
 export function sendJsonError(
   res: ServerResponse,
   status: number,
   code: string,
   message: string,
   headers: Record<string, string> = {},
+  extensions: Record<string, unknown> = {},
 ): void {
-  sendJson(res, status, { errors: [{ message, extensions: { code } }] }, headers);
+  const type = prefersGraphqlResponse(res.req?.headers.accept)
+    ? 'application/graphql-response+json; charset=utf-8'
+    : 'application/json; charset=utf-8';
+  sendJson(
+    res,
+    status,
+    { errors: [{ message, extensions: { code, ...extensions } }] },
+    { 'content-type': type, ...headers },
+  );
+}
+
+/** Whether an Accept header ranks application/graphql-response+json at least as high as JSON. */
+export function prefersGraphqlResponse(accept: string | undefined): boolean {
+  if (!accept) return false;
+  const q = (type: string) => {
+    let best = -1;
+    for (const part of accept.split(',')) {
+      const [name, ...params] = part.trim().split(';');
+      if (name!.trim().toLowerCase() !== type) continue;
+      const given = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+      best = Math.max(best, given ? Number(given.slice(2)) || 0 : 1);
+    }
+    return best;
+  };
+  const graphql = q('application/graphql-response+json');
+  return graphql > 0 && graphql >= q('application/json');
 }
 
 export function sendJson(

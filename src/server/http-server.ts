@@ -226,11 +226,7 @@ async function graphql(
   }
   const tooLarge = tokenLimitError(query);
   if (tooLarge)
-    return sendJson(res, 400, {
-      errors: [
-        { message: tooLarge, extensions: { code: 'QUERY_TOO_LARGE', limit: LIMITS.tokens } },
-      ],
-    });
+    return sendJsonError(res, 400, 'QUERY_TOO_LARGE', tooLarge, {}, { limit: LIMITS.tokens });
   const headers = new HeaderMap();
   for (const [key, value] of Object.entries(req.headers)) {
     if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);

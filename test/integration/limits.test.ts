@@ -188,6 +188,41 @@ describe('API limits at their edges (R1)', () => {
     expect(res.body.errors[0].extensions).toEqual({ code: 'QUERY_TOO_LARGE', limit: 1_000 });
   });
 
+  it('answers its own refusals in the type a GraphQL client asks for, as Apollo answers its errors', async () => {
+    const send = (accept: string | null, authorization: string | null, body: string) =>
+      fetch(`${app.url}/graphql`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          ...(accept ? { accept } : {}),
+          ...(authorization ? { authorization } : {}),
+        },
+        body,
+      });
+    const apollo = 'application/graphql-response+json,application/json;q=0.9';
+    const query = JSON.stringify({ query: '{ __typename }' });
+    const revoked = await send(apollo, 'Bearer jdu_not-a-token', query);
+    expect(revoked.status).toBe(401);
+    expect(revoked.headers.get('content-type')).toMatch(/^application\/graphql-response\+json/);
+    expect((await revoked.json()).errors[0].extensions.code).toBe('UNAUTHENTICATED');
+    const large = await send(
+      apollo,
+      null,
+      JSON.stringify({ query: `{ ${'__typename '.repeat(1_001)}}` }),
+    );
+    expect(large.status).toBe(400);
+    expect(large.headers.get('content-type')).toMatch(/^application\/graphql-response\+json/);
+    // A client that asks for JSON, or nothing, gets JSON.
+    for (const accept of [
+      'application/json',
+      null,
+      'application/json,application/graphql-response+json;q=0.5',
+    ])
+      expect(
+        (await send(accept, 'Bearer jdu_not-a-token', query)).headers.get('content-type'),
+      ).toMatch(/^application\/json/);
+  });
+
   it('takes at most 100 entries per bulk input', async () => {
     const res = await app.post(
       'mutation($u: [ItemStatusUpdateInput!]!) { setItemStatuses(input: { updates: $u }) { userErrors { code } } }',
