@@ -120,6 +120,10 @@ export async function buildProgressReport(
       const ids = subtreeIds(node);
       const items = staged.filter((s) => ids.has(s.workstreamId));
       if (items.length > 0) {
+        // Items of the node that follow no stage workflow are in no staged line: the node's own
+        // line (over all its items) comes first then, so none of them goes unreported.
+        if (tree.rollup.figures.get(node.id)!.total > items.length)
+          lines.push(numbered[i]!.replace(/^\d+\./, `${lines.length + 1}.`));
         for (const s of items) {
           const stages = workflowOf(tree, s.workstreamId, workflows) ?? [];
           const facts = { ...s, enteredThisWeek: inReportWeek(s.since.getTime(), date) };

@@ -130,4 +130,28 @@ describe.each(DIALECTS)('the whole week-20 report from data (%s)', (dialect) => 
     expect(days).toContain(`${zhDay[1]}-${zhDay[2]}-${zhDay[3]}`);
     expect(days).toContain(/^# Week \d+, (\S+)$/.exec(data.en.split('\n')[0])![1]);
   });
+
+  it('reports items that follow no stage workflow beside staged ones, instead of dropping them', async () => {
+    const { initiative } = await app.ok(`{ initiative(key: "payment-channels") {
+      items(first: 1) { nodes { workstream { id name } } } } }`);
+    const leaf = initiative.items.nodes[0].workstream;
+    const made = await app.ok(
+      `mutation($input: CreateItemsInput!) { createItems(input: $input) { userErrors { code } } }`,
+      {
+        input: {
+          workstreamId: leaf.id,
+          items: [
+            { name: '普通事项甲', status: 'DONE' },
+            { name: '普通事项乙', status: 'IN_PROGRESS', percent: 10 },
+          ],
+        },
+      },
+    );
+    expect(made.createItems.userErrors).toEqual([]);
+    const report: string = (await app.ok('{ weeklyReport }')).weeklyReport;
+    const section = report.slice(report.indexOf('新支付能力建设'));
+    // The node's own line, over all its items, then its staged lines as before.
+    expect(section).toMatch(new RegExp(`1\\.【${leaf.name}】.*总计7个`));
+    expect(section).toContain('2. 银商支付宝APP花呗：已投产');
+  });
 });
