@@ -4,7 +4,11 @@ import type { RollupPolicy } from './rollup-policy.js';
 
 /** What happened to items between two times, per workstream (where the item ended up). */
 export interface ItemChangeCounts {
-  /** Items that existed before and reached full credit (were short of it before). */
+  /**
+   * Items that reached full credit in the window by a change: ones short of it before, and ones
+   * added in the window short of it and finished in it too (an item made already done is only
+   * added: it was finished before it was recorded).
+   */
   completed: number;
   added: number;
   removed: number;
@@ -56,8 +60,16 @@ export function itemChangesByWorkstream(
     if (!last) continue;
     const before = first.fromStatus === null ? null : first;
     const after = itemStateAfter(last);
-    if (!before && after) counts(after.workstreamId).added++;
-    else if (before && !after) counts(last.workstreamId ?? first.workstreamId!).removed++;
+    if (!before && after) {
+      counts(after.workstreamId).added++;
+      const cameIn = first.toStatus;
+      if (
+        cameIn !== null &&
+        !fullCredit(cameIn, first.toPercent ?? 0, policy) &&
+        fullCredit(after.status, after.percent, policy)
+      )
+        counts(after.workstreamId).completed++;
+    } else if (before && !after) counts(last.workstreamId ?? first.workstreamId!).removed++;
     else if (before && after) {
       const was = fullCredit(before.fromStatus!, before.fromPercent ?? 0, policy);
       const is = fullCredit(after.status, after.percent, policy);
