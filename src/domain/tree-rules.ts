@@ -1,5 +1,6 @@
 import { DomainError } from './errors.js';
 import { checkText } from './text-rules.js';
+import { EARLIEST_TIME_MS } from './effective-time.js';
 
 /**
  * Workstreams carry a materialized path of ancestor ids, `/1/5/9/`, so a subtree is one prefix
@@ -103,10 +104,19 @@ export function isIsoTime(value: string): boolean {
   return (!day || isCalendarDate(day[1]!)) && !Number.isNaN(Date.parse(value));
 }
 
-/** ISO calendar date (YYYY-MM-DD) or INVALID_INPUT. */
+/**
+ * ISO calendar date (YYYY-MM-DD) from 1900 on, or INVALID_INPUT: nothing is recorded before
+ * 1900 (effective times are refused there too), so a target date or a report's day of year 0
+ * is a typing mistake, not a plan.
+ */
 export function assertIsoDate(value: string, field: string): string {
   if (!isCalendarDate(value)) {
     throw new DomainError('INVALID_INPUT', `${field} 必须是 YYYY-MM-DD 格式的日期`, [field]);
   }
+  if (value < EARLIEST_DATE)
+    throw new DomainError('INVALID_INPUT', `${field} 不能早于 ${EARLIEST_DATE}，收到 ${value}`, [
+      field,
+    ]);
   return value;
 }
+const EARLIEST_DATE = new Date(EARLIEST_TIME_MS).toISOString().slice(0, 10);

@@ -174,9 +174,12 @@ describe('assertInitiativeKey', () => {
 });
 
 describe('assertIsoDate', () => {
-  it.each(['2023-05-13', '2024-02-29', '2023-12-31', '2000-01-01'])('accepts %s', (d) => {
-    expect(assertIsoDate(d, 'weekOf')).toBe(d);
-  });
+  it.each(['2023-05-13', '2024-02-29', '2023-12-31', '2000-01-01', '1900-01-01', '9999-12-31'])(
+    'accepts %s',
+    (d) => {
+      expect(assertIsoDate(d, 'weekOf')).toBe(d);
+    },
+  );
 
   it.each([
     '2023-02-29',
@@ -189,6 +192,8 @@ describe('assertIsoDate', () => {
     ' 2023-05-13',
     '',
     'soon',
+    '0000-01-01', // before anything is recorded (1900)
+    '1899-12-31',
   ])('rejects %j with INVALID_INPUT on the given field', (d) => {
     expect(thrownBy(() => assertIsoDate(d, 'weekOf'))).toEqual({
       code: 'INVALID_INPUT',
