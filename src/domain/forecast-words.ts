@@ -25,11 +25,12 @@ export type ForecastWhy =
     } & Rates);
 
 const items = (units: number) => (units / UNITS_PER_ITEM).toFixed(2).replace(/\.?0+$/, '');
+const itemsEn = (units: number) => `${items(units)} ${items(units) === '1' ? 'item' : 'items'}`;
 const weeksEn = (n: number) => `${n} ${n === 1 ? 'week' : 'weeks'}`;
 
 function ratesText(r: Rates, locale: Locale): string {
   return locale === 'en'
-    ? `over the last ${weeksEn(r.weeks)}, ${items(r.throughput)} items done and a net scope change of ${items(r.growth)} items a week on average, ${items(r.remaining)} left`
+    ? `over the last ${weeksEn(r.weeks)}, ${itemsEn(r.throughput)} done and a net scope change of ${itemsEn(r.growth)} a week on average, ${itemsEn(r.remaining)} left`
     : `近 ${r.weeks} 周平均每周完成 ${items(r.throughput)} 个、范围净增 ${items(r.growth)} 个，剩余 ${items(r.remaining)} 个`;
 }
 
@@ -50,16 +51,24 @@ export function explainForecast(why: ForecastWhy, locale: Locale): string {
         ? `Only ${weeksEn(why.weeks)} of history; at least ${why.min} are needed to forecast`
         : `历史只有 ${why.weeks} 周，至少需要 ${why.min} 周才能预测`;
     case 'NOT_CONVERGING':
+      // Nothing done and nothing added is a standstill, not scope outgrowing the work.
+      if (why.throughput <= 0 && why.growth <= 0)
+        return en
+          ? `${capital(ratesText(why, locale))}: no work got done, so at this pace it will not finish`
+          : `${ratesText(why, locale)}：这段时间没有任何进展，按此速度不会完成`;
       return en
         ? `${capital(ratesText(why, locale))}: scope grows at least as fast as work gets done, so at this pace it will not finish`
         : `${ratesText(why, locale)}：范围增长不慢于完成速度，按此速度不会完成`;
     case 'SIMULATED': {
       if (en) {
         const beyond =
-          why.beyond === null ? '' : `; some runs were still not done after ${why.beyond} weeks`;
+          why.beyond === null
+            ? ''
+            : `; at least 5% of the runs were still not done after ${why.beyond} weeks`;
         return `${capital(ratesText(why, locale))}; simulated ${why.trials} times by drawing past weeks' work done and scope change at random (seed ${why.seed})${beyond}`;
       }
-      const beyond = why.beyond === null ? '' : `；部分模拟超过 ${why.beyond} 周仍未完成`;
+      // Set when the 95th percentile lies past the horizon: at least 5% of the runs did.
+      const beyond = why.beyond === null ? '' : `；至少 5% 的模拟超过 ${why.beyond} 周仍未完成`;
       return `${ratesText(why, locale)}；按过去每周的完成与范围变化随机抽样模拟 ${why.trials} 次（种子 ${why.seed}）${beyond}`;
     }
     default:

@@ -98,8 +98,19 @@ describe('forecast', () => {
       '近 12 周平均每周完成 5 个、范围净增 0 个，剩余 50 个；按过去每周的完成与范围变化随机抽样模拟 2000 次（种子 7）',
     );
     expect(explainForecast(cases[0]!.why, 'en')).toBe(
-      "Over the last 12 weeks, 5 items done and a net scope change of 0 items a week on average, 50 left; simulated 2000 times by drawing past weeks' work done and scope change at random (seed 7)",
+      "Over the last 12 weeks, 5 items done and a net scope change of 0 items a week on average, 50 items left; simulated 2000 times by drawing past weeks' work done and scope change at random (seed 7)",
     );
+  });
+
+  it('calls a standstill a standstill, and counts one item as one', () => {
+    const still = forecast(history(Array(8).fill(0), [], 10), opts);
+    expect(still.status).toBe('NOT_CONVERGING');
+    expect(explainForecast(still.why, 'zh-CN')).toContain('这段时间没有任何进展');
+    expect(explainForecast(still.why, 'zh-CN')).not.toContain('范围增长');
+    expect(explainForecast(still.why, 'en')).toContain('no work got done');
+    const one = forecast(history(Array(8).fill(1), [], 1), opts);
+    expect(explainForecast(one.why, 'en')).toContain('1 item done');
+    expect(explainForecast(one.why, 'en')).toContain('1 item left');
   });
 
   it('leaves a percentile beyond the five-year horizon empty', () => {
