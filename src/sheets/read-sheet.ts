@@ -96,6 +96,25 @@ function parseWorkbook(
   }
 }
 
+/** The smallest range holding every cell with a value (null: none does). */
+function usedRange(ws: XLSX.WorkSheet): XLSX.Range | null {
+  let range: XLSX.Range | null = null;
+  for (const key of Object.keys(ws)) {
+    if (key.startsWith('!')) continue;
+    const v = (ws[key] as XLSX.CellObject).v;
+    if (v === undefined || v === null || v === '') continue;
+    const { r, c } = XLSX.utils.decode_cell(key);
+    if (!range) range = { s: { r, c }, e: { r, c } };
+    else {
+      range.s.r = Math.min(range.s.r, r);
+      range.s.c = Math.min(range.s.c, c);
+      range.e.r = Math.max(range.e.r, r);
+      range.e.c = Math.max(range.e.c, c);
+    }
+  }
+  return range;
+}
+
 /**
  * Reads the first sheet of an .xlsx or .csv file into rows keyed by field. Refuses by size
  * before parsing, and refuses formulas, error cells, merged cells and files past the row limit:
@@ -123,13 +142,15 @@ export function readSheet(bytes: Uint8Array, fileName: string): ReadSheet {
       'UNSUPPORTED',
       `表格含合并单元格（${XLSX.utils.encode_range(merged[0]!)}）：请取消合并并填满每一格`,
     );
-  const full = XLSX.utils.decode_range(ws['!fullref'] ?? ws['!ref']);
-  if (full.e.r > MAX_SHEET_ROWS)
+  // The cells that hold something, not the sheet's dimension: a border or a fill drawn down to
+  // row 25,000 or over to column ZZ makes no row and no column a person sees.
+  const range = usedRange(ws);
+  if (!range) throw new SheetError('EMPTY', '文件是空的');
+  if (range.e.r - range.s.r > MAX_SHEET_ROWS)
     throw new SheetError(
       'TOO_MANY_ROWS',
-      `行数太多：${full.e.r} 行数据，一次最多导入 ${MAX_SHEET_ROWS} 行`,
+      `行数太多：超过 ${MAX_SHEET_ROWS} 行数据，一次最多导入 ${MAX_SHEET_ROWS} 行`,
     );
-  const range = XLSX.utils.decode_range(ws['!ref']);
   assertSheetBounds(
     range.e.c - range.s.c + 1,
     Object.keys(ws).filter((k) => !k.startsWith('!')).length,
@@ -150,7 +171,7 @@ export function readSheet(bytes: Uint8Array, fileName: string): ReadSheet {
   if (missing.length > 0)
     throw new SheetError(
       'BAD_HEADERS',
-      `缺少列：${missing.map((f) => EXPORT_HEADERS[f]).join('、')}（第 1 行须是表头）${onSheet}`,
+      `缺少列：${missing.map((f) => EXPORT_HEADERS[f]).join('、')}（第一个非空行须是表头，这里是第 ${range.s.r + 1} 行）${onSheet}`,
     );
   const rows: SheetRow[] = [];
   for (let r = range.s.r + 1; r <= range.e.r; r++) {

@@ -65,4 +65,19 @@ describe('reading the file a person sees', () => {
     for (let i = 0; i < be.length; i += 2) [be[i], be[i + 1]] = [be[i + 1]!, be[i]!];
     expect(readSheet(new Uint8Array(be), 'items.txt').encoding).toBe('utf-16be');
   });
+
+  it('counts the rows and columns that hold something, not a dimension stretched by formatting', () => {
+    const ws = sheet([['迁移', '交易对账单', '完成', 100]]);
+    ws['!ref'] = 'A1:ZZ25000'; // what a border drawn down to row 25,000 and over to ZZ leaves
+    const wb = XLSX.utils.book_new();
+    XLSX.utils.book_append_sheet(wb, ws, '事项');
+    const read = readSheet(xlsx(wb), 'items.xlsx');
+    expect(read.rows.map((r) => r.row)).toEqual([2]);
+  });
+
+  it('takes the first row with anything in it as the header, in a CSV as in a workbook', () => {
+    const read = readSheet(csv('\n工作流,事项,状态\n迁移,交易对账单,完成\n'), 'items.csv');
+    // Row numbers stay Excel's: the blank first line is row 1.
+    expect(read.rows.map((r) => [r.row, r.cells.get('name')])).toEqual([[3, '交易对账单']]);
+  });
 });
