@@ -70,7 +70,10 @@ const TEXT = {
     stagedOnly: '按阶段计进度：请更新阶段（setItemStage），不能直接改状态',
     moreItems: (shown) => `仅显示前 ${shown} 个；全部事项请下载表格`,
     summary: (s) =>
-      `新建 ${s.create} · 更新 ${s.update} · 不变 ${s.unchanged} · 错误 ${s.error}${s.prune ? ` · 删除 ${s.prune}` : ''}`,
+      `新建 ${s.create} · 更新 ${s.update} · 不变 ${s.unchanged} · 错误 ${s.error}${s.prune ? ` · 删除 ${s.prune}` : ''}${s.newWorkstreams ? ` · 新工作流 ${s.newWorkstreams}` : ''}`,
+    newWorkstreams: '将新建的工作流',
+    previewCut: (shown, all) =>
+      `仅列出前 ${shown} 行（共 ${all} 行有变化或错误）；全部请用命令行 jindu import --dry-run`,
     action_create: '新建',
     action_update: '更新',
     action_unchanged: '不变',
@@ -150,7 +153,10 @@ const TEXT = {
     stagedOnly: 'Counted by its stage: change the stage (setItemStage), not the status',
     moreItems: (shown) => `Showing the first ${shown}; download the sheet for every item`,
     summary: (s) =>
-      `${s.create} new · ${s.update} updated · ${s.unchanged} unchanged · ${s.error} with errors${s.prune ? ` · ${s.prune} deleted` : ''}`,
+      `${s.create} new · ${s.update} updated · ${s.unchanged} unchanged · ${s.error} with errors${s.prune ? ` · ${s.prune} deleted` : ''}${s.newWorkstreams ? ` · ${s.newWorkstreams} new workstreams` : ''}`,
+    newWorkstreams: 'Workstreams it will create',
+    previewCut: (shown, all) =>
+      `Listing the first ${shown} rows of ${all} with changes or errors; jindu import --dry-run lists all`,
     action_create: 'new',
     action_update: 'update',
     action_unchanged: 'unchanged',

@@ -15,13 +15,26 @@ async function download(key, format) {
   setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
 }
 
+/** Rows the preview table lists (a 20,000-row file would make the page crawl). */
+const PREVIEW_ROWS = 500;
+
 /** Spreadsheets in and out: download, and upload → preview table → apply (the same import as the CLI). */
 export function SheetPanel({ initiativeKey, onApplied, canEdit }) {
   const [file, setFile] = useState(null);
   const [result, setResult] = useState(null);
   const [error, setError] = useState(null);
   const [skipErrors, setSkipErrors] = useState(false);
+  // A request under way: Preview and Apply wait for it (a second Apply would race the first).
+  const [busy, setBusy] = useState(false);
   const send = async (dryRun) => {
+    setBusy(true);
+    try {
+      await sendNow(dryRun);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const sendNow = async (dryRun) => {
     setError(null);
     const q = new URLSearchParams({
       initiative: initiativeKey,
@@ -48,6 +61,7 @@ export function SheetPanel({ initiativeKey, onApplied, canEdit }) {
     if (body.applied) onApplied();
   };
   const s = result?.summary;
+  const listed = result ? result.rows.filter((r) => r.action !== 'unchanged') : [];
   return html`<section class="sheets">
     <h2>${t('upload')} / ${t('download')}</h2>
     <button onClick=${() => download(initiativeKey, 'xlsx').catch((e) => setError(e.message))}>
@@ -73,9 +87,9 @@ export function SheetPanel({ initiativeKey, onApplied, canEdit }) {
               />
               ${t('skipErrors')}
             </label>
-            <button disabled=${!file} onClick=${() => send(true)}>${t('preview')}</button>
+            <button disabled=${!file || busy} onClick=${() => send(true)}>${t('preview')}</button>
             <button
-              disabled=${!result || result.applied || result.refused}
+              disabled=${!result || result.applied || result.refused || busy}
               onClick=${() => send(false)}
             >
               ${t('apply')}
@@ -90,6 +104,18 @@ export function SheetPanel({ initiativeKey, onApplied, canEdit }) {
               ${t('summary', s)}
               ${result.refused ? `· ${result.refused}` : result.applied ? '· ✓' : ''}
             </p>
+            ${
+              result.newWorkstreams.length > 0
+                ? html`<p class="new-workstreams">
+                    ${t('newWorkstreams')}：${result.newWorkstreams.join('、')}
+                  </p>`
+                : null
+            }
+            ${
+              listed.length > PREVIEW_ROWS
+                ? html`<p class="muted">${t('previewCut', PREVIEW_ROWS, listed.length)}</p>`
+                : null
+            }
             <div class="scroll-x">
               <table class="preview">
                 <thead>
@@ -102,21 +128,18 @@ export function SheetPanel({ initiativeKey, onApplied, canEdit }) {
                   </tr>
                 </thead>
                 <tbody>
-                  ${result.rows
-                    .filter((r) => r.action !== 'unchanged')
-                    .slice(0, 500)
-                    .map(
-                      (r) =>
-                        html`<tr class=${`a-${r.action}`}>
-                          <td>${r.row}</td>
-                          <td>${t(`action_${r.action}`) ?? r.action}</td>
-                          <td>${r.path}</td>
-                          <td>${r.name}</td>
-                          <td>
-                            ${r.changes.join('，')}${r.errors.map((e) => `[${e.column}] ${e.message}`).join('；')}
-                          </td>
-                        </tr>`,
-                    )}
+                  ${listed.slice(0, PREVIEW_ROWS).map(
+                    (r) =>
+                      html`<tr class=${`a-${r.action}`}>
+                        <td>${r.row}</td>
+                        <td>${t(`action_${r.action}`) ?? r.action}</td>
+                        <td>${r.path}</td>
+                        <td>${r.name}</td>
+                        <td>
+                          ${r.changes.join('，')}${r.errors.map((e) => `[${e.column}] ${e.message}`).join('；')}
+                        </td>
+                      </tr>`,
+                  )}
                 </tbody>
               </table>
             </div>`

@@ -217,4 +217,40 @@ describe.skipIf(!browserAvailable)('the dashboard’s editing and its failures, 
     await page.close();
     expect(pageErrors).toEqual([]);
   });
+
+  it('previews an upload with the workstreams it will create, then applies it once', async () => {
+    const page = await open('/#/i/hive', editor);
+    const input = page.locator('.sheets input[type=file]');
+    await input.waitFor({ state: 'attached', timeout: 20_000 });
+    await input.setInputFiles({
+      name: 'new.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(
+        '工作流,事项,状态\n迁移/浏览器导入,导入事项一,未启动\n迁移/浏览器导入,导入事项二,完成\n',
+      ),
+    });
+    await page.getByRole('button', { name: '预览', exact: true }).click();
+    await expect
+      .poll(() => page.locator('.sheets').innerText(), { timeout: 20_000 })
+      .toContain('新建 2');
+    // A mistyped path would make a workstream: the preview names each one it will create.
+    expect(await page.locator('.sheets').innerText()).toContain('新工作流 1');
+    expect(await page.locator('.sheets .new-workstreams').innerText()).toContain('迁移/浏览器导入');
+    const apply = page.getByRole('button', { name: '应用', exact: true });
+    await apply.click();
+    await expect
+      .poll(() => page.locator('.sheets').innerText(), { timeout: 20_000 })
+      .toContain('✓');
+    expect(await apply.isDisabled()).toBe(true);
+    const api = httpClient(server.url, editor);
+    const found = await api.ok(
+      '{ initiative(key: "hive") { items(first: 10, search: "导入事项") { nodes { name } } } }',
+    );
+    expect(found.initiative.items.nodes.map((n: { name: string }) => n.name).sort()).toEqual([
+      '导入事项一',
+      '导入事项二',
+    ]);
+    expect(pageErrors).toEqual([]);
+    await page.close();
+  });
 });
