@@ -1,5 +1,5 @@
 import { DomainError } from '../domain/errors.js';
-import type { ItemStatus } from '../domain/item-status.js';
+import { statusLabel, type ItemStatus } from '../domain/item-status.js';
 import { assertStageAgrees, nextPercent } from '../domain/item-rules.js';
 import { assertName, cleanNote } from '../domain/tree-rules.js';
 import { assertItemWeight } from '../domain/units.js';
@@ -233,7 +233,10 @@ export function planImport(sheet: ReadSheet, state: SheetState, opts: PlanOption
     // A staged item's status and percent follow its stage: the write would refuse the change.
     if (item && item.stage !== null && statusChanged && status !== null && percent !== null)
       check('status', () => assertStageAgrees(item!, item!.stage!, { status, percent }, []));
-    if (item && status && status !== item.status) changes.push(`状态 ${item.status}→${status}`);
+    // In the words the sheet and the report use (the initiative's own labels), not enum names.
+    const label = (st: ItemStatus) => statusLabel(st, 'zh-CN', state.statusLabels);
+    if (item && status && status !== item.status)
+      changes.push(`状态 ${label(item.status)}→${label(status)}`);
     if (item && percent !== null && percent !== item.percent)
       changes.push(`进度 ${item.percent}→${percent}`);
     const action: RowAction =

@@ -153,4 +153,15 @@ describe.each(DIALECTS)('an import edits existing items (%s)', (dialect) => {
       ],
     });
   });
+
+  it('words a status change in the sheet’s own labels, not enum names', async () => {
+    const [head, ...body] = table(await exported());
+    const col = (name: string) => head!.indexOf(name);
+    const row = body.find((r) => r[col('状态')] === '处理中' && r[col('进度')] === '90')!;
+    const edited = [...row];
+    edited[col('状态')] = '完成';
+    edited[col('进度')] = '100';
+    const dry = await run(xlsx([head!, edited]), true);
+    expect(dry.plan.rows[0]!.changes).toEqual(['状态 处理中→完成', '进度 90→100']);
+  });
 });
