@@ -181,6 +181,58 @@ describe.each(DIALECTS)('Apollo Client InMemoryCache (%s)', (dialect) => {
     await cachedMatchesServer();
   });
 
+  it('refreshes what a move or new labels change off the write’s path: depth and status labels', async () => {
+    const below = await makeTree((q, v) => app.post(q, v), 'below', 2, 2);
+    const BYSTATUS = 'progress { id byStatus { status label count } }';
+    const Q = gql(`query Below($key: String!) { initiative(key: $key) { id
+      workstreams { id depth ${BYSTATUS} children { id depth ${BYSTATUS}
+        children { id depth ${BYSTATUS} } } } } }`);
+    const AFFECTED = `affectedNodes { id ... on Workstream { depth ${BYSTATUS} } } userErrors { code }`;
+    const run = async (mutation: string, input: Record<string, unknown>) => {
+      const res = await client.mutate({ mutation: gql(mutation), variables: { input } });
+      const payload = Object.values(res.data as object)[0] as any;
+      expect(payload.userErrors).toEqual([]);
+    };
+    /** Every workstream the cache holds: its depth and labels, as the server says them now. */
+    const cachedMatchesServer = async () => {
+      const nodes = (t: any) => {
+        const out = new Map<string, unknown>();
+        const walk = (n: any) => {
+          const byStatus = n.progress.byStatus.map((b: any) => [b.status, b.label, b.count]);
+          out.set(n.id, { depth: n.depth, byStatus });
+          (n.children ?? []).forEach(walk);
+        };
+        t.initiative.workstreams.forEach(walk);
+        return out;
+      };
+      const cached = client.readQuery({ query: Q, variables: { key: 'below' } }) as any;
+      const fresh = nodes((await app.post(Q.loc!.source.body, { key: 'below' })).body.data);
+      for (const [id, value] of nodes(cached))
+        if (fresh.has(id)) expect([id, value]).toEqual([id, fresh.get(id)]);
+    };
+    await client.query({ query: Q, variables: { key: 'below' }, fetchPolicy: 'network-only' });
+    const top = (
+      await app.post(
+        `mutation($input: CreateWorkstreamInput!) { createWorkstream(input: $input) { workstream { id } } }`,
+        { input: { initiativeId: below.initiativeId, name: '新顶层' } },
+      )
+    ).body.data.createWorkstream.workstream.id;
+    await client.query({ query: Q, variables: { key: 'below' }, fetchPolicy: 'network-only' });
+    // 总 goes under 新顶层: its leaves are one level deeper, though on no write's path.
+    await run(
+      `mutation($input: MoveWorkstreamInput!) { moveWorkstream(input: $input) { ${AFFECTED} } }`,
+      { id: below.root, parentId: top },
+    );
+    await client.query({ query: Q, variables: { key: 'below' }, fetchPolicy: 'cache-only' });
+    await cachedMatchesServer();
+    // New labels: every node's byStatus says them.
+    await run(
+      `mutation($input: UpdateInitiativeInput!) { updateInitiative(input: $input) { ${AFFECTED} } }`,
+      { initiativeId: below.initiativeId, statusLabels: [{ status: 'DONE', label: '搞定' }] },
+    );
+    await cachedMatchesServer();
+  });
+
   it('answers a retry with an idempotency key with the same affected nodes as the first run', async () => {
     const own = await makeTree((q, v) => app.post(q, v), 'retry', 2, 2);
     const input = { itemId: own.items[0]![1], status: 'IN_PROGRESS', percent: 40 };

@@ -40,7 +40,8 @@ async function affectedNodes(ctx: Context): Promise<NodeInterface[]> {
     const tree = await ctx.loaders.tree.load(id);
     if (!tree) continue;
     out.push(new InitiativeType(tree.initiative));
-    // A policy change re-figures every node; a deleted subtree's parent is no longer known here.
+    // A policy change re-figures every node, a move or new labels change what others show; a
+    // deleted subtree's parent is no longer known here.
     const starts = whole.has(id) ? tree.nodes.keys() : workstreams;
     const seen = new Set<number>();
     for (const start of starts) {

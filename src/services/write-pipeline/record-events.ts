@@ -69,6 +69,22 @@ export interface RecordedEvents {
   readonly revisions: ReadonlyMap<number, number>;
 }
 
+/**
+ * Writes that change what nodes other than the ones on their path show, though not their
+ * figures: a move (the subtree's depth, and the named figures, stages and target dates it now
+ * inherits), the status labels (every byStatus label), named figures and stages (every node's),
+ * a target date (the health of every node that inherits it). A write payload's affectedNodes
+ * lists the whole tree for them, so a normalized client cache is not left with the old ones.
+ */
+const CHANGES_OTHER_NODES: ReadonlySet<ChangeEvent['type']> = new Set([
+  'WorkstreamMoved',
+  'InitiativeLabelsChanged',
+  'NamedFiguresSet',
+  'StagesDefined',
+  'InitiativeTargetDateSet',
+  'WorkstreamTargetDateSet',
+]);
+
 /** Which initiatives, workstreams and items the events touched. */
 export function touchedBy(events: readonly ChangeEvent[]): Touched {
   const touched = {
@@ -79,7 +95,8 @@ export function touchedBy(events: readonly ChangeEvent[]): Touched {
   };
   for (const e of events) {
     touched.initiativeIds.add(e.initiativeId);
-    if (movesEveryFigure(e.type)) touched.wholeTrees.add(e.initiativeId);
+    if (movesEveryFigure(e.type) || CHANGES_OTHER_NODES.has(e.type))
+      touched.wholeTrees.add(e.initiativeId);
     if ('workstreamId' in e) touched.workstreamIds.add(e.workstreamId);
     if (e.type === 'ItemMoved') touched.workstreamIds.add(e.from);
     // The parent it left loses its figure's share, as the one it joined gains it.

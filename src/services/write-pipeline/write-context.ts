@@ -7,7 +7,10 @@ export interface Touched {
   readonly initiativeIds: ReadonlySet<number>;
   readonly workstreamIds: ReadonlySet<number>;
   readonly itemIds: ReadonlySet<number>;
-  /** Initiatives where any node's figure may have moved (a policy change, a subtree deleted or restored). */
+  /**
+   * Initiatives where any node's figure, or what any node shows, may have moved (a policy change,
+   * a subtree deleted, restored or moved, new labels, named figures, stages or target dates).
+   */
   readonly wholeTrees: ReadonlySet<number>;
 }
 
