@@ -102,6 +102,16 @@ describe.each(DIALECTS)('report model: bad input (%s)', (dialect) => {
   it('good input goes through: the reading is kept exactly as written', async () => {
     const data = await app.ok(RM.RECORD_READING, { input: { metricId: metric, value: '99.90' } });
     expect(data.recordMetricReading.reading).toMatchObject({ value: '99.90', lowerBound: false });
+    // The metric comes back as it reads now, so a cached metric follows the reading.
+    const withMetric = await app.ok(
+      `mutation($input: RecordMetricReadingInput!) { recordMetricReading(input: $input) {
+        metric { id latest { value } } userErrors { code } } }`,
+      { input: { metricId: metric, value: '99.95' } },
+    );
+    expect(withMetric.recordMetricReading.metric).toMatchObject({
+      id: metric,
+      latest: { value: '99.95' },
+    });
     const staged = await app.ok(RM.SET_ITEM_STAGE, { input: { itemId: item, stage: '设计' } });
     expect(staged.setItemStage.userErrors).toEqual([]);
     const node = await app.ok(

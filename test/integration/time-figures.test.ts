@@ -233,6 +233,16 @@ describe.each(DIALECTS)('figures over time (%s)', (dialect) => {
       { id: h.top },
     );
     expect(hist.node.history.nodes[0]).toEqual({ event: 'HealthSet', actor: 'test' });
+    // The payload lists the node, so a normalized cache takes its new health from there.
+    const affected = await app.ok(
+      `mutation($input: SetHealthInput!) { setHealth(input: $input) {
+        affectedNodes { id ... on Workstream { health { status source } } } userErrors { code } } }`,
+      { input: { id: h.top, status: 'AT_RISK', reason: '再议' } },
+    );
+    expect(affected.setHealth.affectedNodes).toContainEqual({
+      id: h.top,
+      health: { status: 'AT_RISK', source: 'MANUAL' },
+    });
     const cleared = await app.ok(CLEAR, { input: { id: h.top } });
     expect(cleared.clearHealth.health.source).toBe('COMPUTED');
     const missing = await app.ok(SET, { input: { id: 'bm9wZQ', status: 'AT_RISK', reason: 'x' } });

@@ -10,6 +10,7 @@ import {
   ItemsPayload,
   WorkstreamPayload,
 } from '../types/payloads.type.js';
+import { HealthPayload } from '../resolvers/health.resolver.js';
 import { ReportModelPayload } from '../types/report-model.type.js';
 import { WorkstreamType } from '../types/workstream.type.js';
 
@@ -70,7 +71,10 @@ function affectedNodesOn(payload: ClassType) {
   return AffectedNodes;
 }
 
-/** Every payload of a write that can move a figure. */
+/**
+ * Every payload of a write that can move a figure, or what a node shows (a hand-set health:
+ * the node is listed, so a client selects its `health` there and its cache follows).
+ */
 export const AFFECTED_NODES_RESOLVERS = [
   ItemPayload,
   ItemsPayload,
@@ -78,4 +82,5 @@ export const AFFECTED_NODES_RESOLVERS = [
   DeletePayload,
   InitiativePayload,
   ReportModelPayload,
+  HealthPayload,
 ].map(affectedNodesOn);

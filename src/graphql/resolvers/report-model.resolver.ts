@@ -17,7 +17,9 @@ import { ItemType } from '../types/item.type.js';
 import { MetricType } from '../types/metric.type.js';
 import { MilestoneType } from '../types/milestone.type.js';
 import { ReportModelPayload } from '../types/report-model.type.js';
-import { reportDayOf } from '../report-model-reads.js';
+import { reportDayOf, visibleReadings } from '../report-model-reads.js';
+import { findMetric } from '../../db/queries/report-model.queries.js';
+import { findReadings } from '../../db/queries/report-records.queries.js';
 import { writeContextOf } from '../write-context.js';
 import { idOf } from './ids.js';
 
@@ -101,9 +103,19 @@ export class ReportModelResolver {
     @Ctx() ctx: Context,
   ) {
     const scope = writeScope(ctx);
-    return payload(async () => ({
-      reading: await runWrite(writeContextOf(ctx, scope), recordMetricReading, { ...input }),
-    }));
+    return payload(async () => {
+      const reading = await runWrite(writeContextOf(ctx, scope), recordMetricReading, {
+        ...input,
+      });
+      // The metric as it reads now (latest, met), so a client's cached metric follows.
+      const metric = await findMetric(ctx.em, reading.metricId);
+      const now = Date.now();
+      const readings = await findReadings(ctx.em, [reading.metricId]);
+      return {
+        reading,
+        metric: metric && new MetricType(metric, visibleReadings(readings, metric.id, null), now),
+      };
+    });
   }
 
   @Mutation(() => ReportModelPayload, {
