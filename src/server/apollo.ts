@@ -31,6 +31,8 @@ export function createApollo(
   extraPlugins: readonly ApolloServerPlugin<Context>[] = [],
   /** Kept serialized answers (answer-cache.ts); none: every answer is made afresh. */
   answers?: AnswerCache,
+  /** The rate limit's buckets, shared with the subscriptions of the same server. */
+  limiter: RateLimiter = new RateLimiter(options.rateLimitPerMinute),
 ): ApolloServer<Context> {
   const executor = createExecutor(schema, options.executor);
   const stringify = (value: FormattedExecutionResult) =>
@@ -56,7 +58,7 @@ export function createApollo(
         { suggestions: options.introspection },
       ),
     plugins: [
-      limitsPlugin(schema, new RateLimiter(options.rateLimitPerMinute), {
+      limitsPlugin(schema, limiter, {
         maxNodes: options.maxNodes,
         maxBytes: options.maxAnswerBytes,
       }),

@@ -22,6 +22,7 @@ import { PrometheusMetrics } from './prometheus.js';
 import { outboxHead } from '../db/queries/outbox.queries.js';
 import { MetricsSource } from './process-metrics.js';
 import { tokenCacheFor } from '../services/token-cache.js';
+import { RateLimiter } from './rate-limiter.js';
 
 /** How long a stop waits for open HTTP connections before it closes them. */
 export const CLOSE_GRACE_MS = 3_000;
@@ -97,7 +98,9 @@ export async function createApp(
   });
   const answers = options.answerCache ? new AnswerCache(schema) : undefined;
   const forecasts = options.forecastCache ? new ForecastMemo() : undefined;
-  const apollo = createApollo(schema, log, options, [prometheus.plugin()], answers);
+  // One rate limit for HTTP and the WebSocket: a subscribe spends from the client's bucket too.
+  const limiter = new RateLimiter(options.rateLimitPerMinute);
+  const apollo = createApollo(schema, log, options, [prometheus.plugin()], answers, limiter);
   await apollo.start();
   const metrics = new MetricsSource();
   // Aborted when the server stops: running queries end at their next deadline check.
@@ -147,6 +150,7 @@ export async function createApp(
     introspection: options.introspection,
     webhooks: options.webhooks,
     onWebhookAttempt: (result) => prometheus.webhookAttempt(result),
+    limiter,
     authenticate: (req) =>
       authenticateSocket(
         req,

@@ -11,6 +11,7 @@ import { messagesOf } from '../graphql/webhooks/webhook-messages.js';
 import { WebhookWorker } from '../services/webhooks/webhook-worker.js';
 import type { WebhookOptions } from '../config.js';
 import { attachSubscriptions, type SubscriptionServer } from './subscriptions.js';
+import type { RateLimiter } from './rate-limiter.js';
 
 /** The catch-up read's period: the longest an event can wait if every doorbell failed. */
 export const CATCH_UP_MS = 1_000;
@@ -36,6 +37,8 @@ export async function startLive(deps: {
   webhooks: WebhookOptions;
   onWebhookAttempt: (result: string) => void;
   authenticate: (req: IncomingMessage) => Promise<Principal>;
+  /** The HTTP rate limit's buckets: a subscribe spends from the same ones. */
+  limiter?: RateLimiter;
 }): Promise<Live> {
   const em = () => deps.orm.em.fork() as Em;
   const feed = new OutboxFeed(em, deps.log, { catchUpMs: CATCH_UP_MS });
@@ -75,6 +78,7 @@ export async function startLive(deps: {
     log: deps.log,
     introspection: deps.introspection,
     authenticate: deps.authenticate,
+    limiter: deps.limiter,
   });
   return {
     feed,

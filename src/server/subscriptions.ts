@@ -21,6 +21,7 @@ import type { LiveSource } from '../graphql/live/live-stream.js';
 import type { SubscriptionContext } from '../graphql/live/live.resolver.js';
 import { queryCost } from './cost-model.js';
 import { HttpError } from './http-json.js';
+import type { RateLimiter } from './rate-limiter.js';
 import { LIMITS, limitRules } from './limits.js';
 import { sizesProbe } from './list-sizes.js';
 
@@ -37,6 +38,8 @@ export interface SubscriptionDeps {
   readonly log: Logger;
   readonly introspection: boolean;
   readonly authenticate: (req: IncomingMessage) => Promise<Principal>;
+  /** The HTTP rate limit's buckets (keyed alike: token, or an anonymous reader's address). */
+  readonly limiter?: RateLimiter;
 }
 
 type Extra = {
@@ -242,6 +245,15 @@ export function attachSubscriptions(deps: SubscriptionDeps): SubscriptionServer 
         );
         if (cost.cost > LIMITS.cost)
           return refuse(`查询代价 ${cost.cost} 超过上限 ${LIMITS.cost}`, 'QUERY_TOO_COMPLEX');
+        // A subscribe costs what the same document costs over HTTP, from the same bucket: a
+        // resumed one may replay a thousand events, and a token holds a hundred.
+        const wait = deps.limiter?.take(extra.limitKey!, Math.max(1, cost.cost)) ?? 0;
+        if (wait > 0)
+          return [
+            new GraphQLError(`请求过于频繁，请 ${wait} 秒后重试`, {
+              extensions: { code: 'RATE_LIMITED', retryAfter: wait },
+            }),
+          ];
         if ((extra.ids?.size ?? 0) >= SUBSCRIPTION_LIMITS.perConnection)
           return refuse(
             `每个连接最多 ${SUBSCRIPTION_LIMITS.perConnection} 个订阅`,

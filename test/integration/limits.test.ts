@@ -7,6 +7,7 @@ import { createHttpServer } from '../../src/server/http-server.js';
 import { queryCost } from '../../src/server/cost-model.js';
 import { jinduSchema } from '../../src/graphql/schema.js';
 import { startHttpApp, type HttpTestApp } from '../helpers/http-app.js';
+import { collect, liveClient } from '../helpers/live-client.js';
 import { silentLog } from '../helpers/test-app.js';
 
 /** Tokens of a document as graphql's lexer reads them (comments and the end are not tokens). */
@@ -253,6 +254,23 @@ describe('rate limit, introspection, GraphiQL and timeout settings', () => {
     expect(limited.body.errors[0].extensions.code).toBe('RATE_LIMITED');
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
     expect((await app.post('{ __typename }', {}, other)).status).toBe(200);
+  });
+
+  it('charges a subscribe to the same bucket as HTTP', async () => {
+    const spent = await app.token('subscriber', 'viewer');
+    const fresh = await app.token('fresh-subscriber', 'viewer');
+    for (let i = 0; i < 5; i++)
+      expect((await app.post('{ __typename }', {}, spent)).status).toBe(200);
+    const codes = async (token: string) => {
+      const client = liveClient(app.url, token);
+      const sub = collect(client, 'subscription { itemChanged(initiativeKey: "nope") { seq } }');
+      await sub.ended;
+      await client.dispose();
+      return sub.errors.map((e: any) => e.extensions?.code);
+    };
+    expect(await codes(spent)).toEqual(['RATE_LIMITED']);
+    // Another token's bucket is its own: its subscribe runs (and is refused for its key).
+    expect(await codes(fresh)).not.toContain('RATE_LIMITED');
   });
 
   it('answers a write whose input does not fit BAD_USER_INPUT, not RATE_LIMITED', async () => {
