@@ -20,9 +20,12 @@ export interface ImportOptions {
   readonly prune?: boolean;
 }
 
+/** Thrown between the import's steps once Ctrl-C was heard: the transaction rolls back. */
+class ImportInterrupted extends Error {}
+
 /**
  * `jindu import FILE --initiative KEY`: exit 0 applied (or a clean dry run), 1 refused or failed,
- * 2 no such file, 4 no such initiative.
+ * 2 no such file, 4 no such initiative, 130 interrupted.
  */
 export async function importCommand(file: string, opts: ImportOptions): Promise<number> {
   const stat = statSync(file, { throwIfNoEntry: false });
@@ -51,17 +54,36 @@ export async function importCommand(file: string, opts: ImportOptions): Promise<
     process.stderr.isTTY && !opts.dryRun
       ? new SingleBar({ stream: process.stderr, hideCursor: true })
       : null;
-  // Ctrl-C mid-import: the bar hid the cursor and turned off line wrap, and only its stop()
-  // gives them back. The import is one transaction: stopped before its commit, nothing of it is
-  // written.
-  const interrupted = () => {
+  // Ctrl-C mid-import. The write is one transaction of synchronous SQLite calls, so the signal is
+  // only heard where the import lets the event loop turn: between its steps (a turn every 50 ms
+  // at most). There it rolls the whole import back. The bar hid the cursor and turned off line
+  // wrap, and only its stop() gives them back.
+  let interrupted = false;
+  const onInterrupt = () => {
+    interrupted = true;
+    if (!started) stopNow();
+  };
+  const stopNow = () => {
     bar?.stop();
-    console.error(
-      'jindu import: interrupted; the import is one transaction, so it is written whole or not at all (a dry run of the file shows which)',
-    );
+    console.error('jindu import: interrupted; nothing was written');
     process.exit(130);
   };
-  process.once('SIGINT', interrupted);
+  let started = false;
+  let turned = Date.now();
+  const progress = async (done: number, total: number) => {
+    started = true;
+    if (done === 0) {
+      // Without a terminal there is no bar: a line says the write began (a log shows it).
+      if (bar) bar.start(total, 0);
+      else console.error(`jindu import: writing ${total} changes (Ctrl-C rolls them all back)`);
+    } else bar?.update(done);
+    if (Date.now() - turned >= 50) {
+      turned = Date.now();
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    if (interrupted) throw new ImportInterrupted();
+  };
+  process.on('SIGINT', onInterrupt);
   try {
     const result = await importSheet({
       em: orm.em.fork() as Em,
@@ -73,9 +95,14 @@ export async function importCommand(file: string, opts: ImportOptions): Promise<
       skipErrors: Boolean(opts.skipErrors),
       prune: Boolean(opts.prune),
       scope: ALL_INITIATIVES,
-      onProgress: (done, total) => (done === 0 ? bar?.start(total, 0) : bar?.update(done)),
+      onProgress: progress,
     });
     bar?.stop();
+    // Heard only after the last step: the import was written whole.
+    if (interrupted) {
+      console.error('jindu import: interrupted after the import was written; it is written whole');
+      return 130;
+    }
     const out = opts.dryRun ? process.stdout : process.stderr;
     const lines = planLines(result.plan, { all: Boolean(opts.dryRun) });
     if (lines.length > 0) out.write(terminalSafe(`${lines.join('\n')}\n`));
@@ -83,13 +110,19 @@ export async function importCommand(file: string, opts: ImportOptions): Promise<
     return result.refused === null ? 0 : 1;
   } catch (err) {
     bar?.stop();
+    if (err instanceof ImportInterrupted) {
+      console.error(
+        'jindu import: interrupted; the import was rolled back, nothing of it is written',
+      );
+      return 130;
+    }
     if (err instanceof SheetError || err instanceof DomainError || err instanceof DomainErrors) {
       console.error(terminalSafe(`jindu import: ${err.message}`));
       return err instanceof DomainError ? exitCodeForRefusal(err) : 1;
     }
     throw err;
   } finally {
-    process.off('SIGINT', interrupted);
+    process.off('SIGINT', onInterrupt);
     await orm.close();
   }
 }

@@ -23,8 +23,14 @@ export interface ApplyImportProps {
   readonly plan: ImportPlan;
   readonly actor: string;
   readonly scope: WriteScope;
-  readonly onProgress?: (done: number, total: number) => void;
+  /**
+   * Told after each step; a promise it returns is awaited, and what it throws rolls the whole
+   * import back (the command line stops there on Ctrl-C).
+   */
+  readonly onProgress?: Progress;
 }
+
+export type Progress = (done: number, total: number) => void | Promise<void>;
 
 const chunks = <T>(list: readonly T[]): T[][] =>
   Array.from({ length: Math.ceil(list.length / MAX_BULK) }, (_, i) =>
@@ -44,9 +50,7 @@ interface ImportRun {
  * import's actor and applies the counters; any failure (a row someone changed meanwhile:
  * STALE_VERSION) rolls the whole file back.
  */
-function importUseCase(
-  onProgress?: (done: number, total: number) => void,
-): UseCase<ImportRun, void> {
+function importUseCase(onProgress?: Progress): UseCase<ImportRun, void> {
   return {
     name: 'importSheet',
     lockTarget: async (_tem, props) => props.initiativeId,
@@ -55,8 +59,10 @@ function importUseCase(
       const ok = plan.rows.filter((r) => r.action === 'create' || r.action === 'update');
       const total = ok.length + plan.prune.length + plan.newWorkstreams.length;
       let done = 0;
-      const tick = (n: number) => onProgress?.((done += n), total);
-      onProgress?.(0, total);
+      const tick = async (n: number) => {
+        await onProgress?.((done += n), total);
+      };
+      await onProgress?.(0, total);
 
       const [initiative] = await findInitiativesByIds(at.tem, [initiativeId]);
       const state = await loadSheetState(at.tem, initiative!);
@@ -72,7 +78,7 @@ function importUseCase(
           name: path.slice(cut + 1),
         });
         idOf.set(path, ws.id);
-        tick(1);
+        await tick(1);
       }
       const creates = new Map<number, PlannedRow[]>();
       for (const row of ok.filter((r) => r.action === 'create')) {
@@ -91,7 +97,7 @@ function importUseCase(
             note: r.note,
           }));
           await runStep(at, events, createItems, { workstreamId, items });
-          tick(part.length);
+          await tick(part.length);
         }
       }
       const updates = ok.filter((r) => r.action === 'update');
@@ -120,7 +126,7 @@ function importUseCase(
               expectedVersion: version.get(itemId),
             }),
           );
-        if (!r.statusChanged) tick(1);
+        if (!r.statusChanged) await tick(1);
       }
       for (const part of chunks(updates.filter((r) => r.statusChanged))) {
         const statuses = part.map((r) => ({
@@ -130,11 +136,11 @@ function importUseCase(
           expectedVersion: version.get(r.item!.id),
         }));
         await runStep(at, events, setItemStatuses, { updates: statuses });
-        tick(part.length);
+        await tick(part.length);
       }
       for (const item of plan.prune) {
         await runStep(at, events, deleteItem, { itemId: item.id, expectedVersion: item.version });
-        tick(1);
+        await tick(1);
       }
       return { result: undefined, events };
     },

@@ -7,7 +7,7 @@ import { itemIdOfRef } from '../sheets/item-ref.js';
 import { planImport, type ImportPlan } from '../sheets/plan-import.js';
 import { readSheet, type ReadSheet } from '../sheets/read-sheet.js';
 import { loadSheetState } from './load-sheet-state.js';
-import { applyImportPlan } from './apply-import.js';
+import { applyImportPlan, type Progress } from './apply-import.js';
 import type { WriteScope } from './write-scope.js';
 
 export interface ImportSheetProps {
@@ -28,7 +28,7 @@ export interface ImportSheetProps {
   readonly prune: boolean;
   /** Which initiatives the caller may change (the CLI: every one; HTTP: the token's). */
   readonly scope: WriteScope;
-  readonly onProgress?: (done: number, total: number) => void;
+  readonly onProgress?: Progress;
 }
 
 export interface ImportResult {

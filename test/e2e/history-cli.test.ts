@@ -251,6 +251,27 @@ describe('jindu history and report --compare against a server with a generated h
     expect(missing.code).toBe(2);
   });
 
+  it('import: Ctrl-C during the write rolls the whole file back, and says so', async () => {
+    const sheet = join(dir, 'many.csv');
+    const rows = Array.from({ length: 6_000 }, (_, i) => `中断/叶${i % 20},中断事项${i},未启动`);
+    writeFileSync(sheet, `工作流,事项,状态\n${rows.join('\n')}\n`);
+    let sent = false;
+    const res = await runCli(['import', sheet, '--initiative', 'hist'], env, (stderr, child) => {
+      if (!sent && stderr.includes('writing')) {
+        sent = true;
+        child.kill('SIGINT');
+      }
+    });
+    // 6,000 rows and 21 new workstreams (中断 and its 20 leaves).
+    expect(res.stderr).toContain('jindu import: writing 6021 changes');
+    expect(res).toMatchObject({ code: 130 });
+    expect(res.stderr).toContain('rolled back, nothing of it is written');
+    const found = await api.ok(
+      '{ initiative(key: "hist") { items(first: 1, search: "中断事项") { nodes { id } } } }',
+    );
+    expect(found.initiative.items.nodes).toEqual([]);
+  });
+
   it('export --as-of writes the items as they stood at the end of that day', async () => {
     const date = day(history.start + 4 * WEEK);
     const out = join(dir, 'then.csv');

@@ -90,6 +90,8 @@ export function startServer(env: Record<string, string>): Promise<ServerProcess>
 export function runCli(
   args: string[],
   env: Record<string, string>,
+  /** Called with the stderr so far as it grows (to signal the process at a given moment). */
+  onStderr?: (stderr: string, child: ReturnType<typeof spawn>) => void,
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const child = spawn(process.execPath, [...NODE_FLAGS, JINDU, ...args], {
     cwd: ROOT,
@@ -99,7 +101,10 @@ export function runCli(
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+  child.stderr.on('data', (c: Buffer) => {
+    stderr += c.toString();
+    onStderr?.(stderr, child);
+  });
   return new Promise((resolve) => child.once('exit', (code) => resolve({ code, stdout, stderr })));
 }
 
