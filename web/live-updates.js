@@ -269,6 +269,9 @@ export function useLiveQuery(load, deps, watch) {
       },
       error: (errors) => {
         if ([errors].flat().some(cannotResume)) return again();
+        // A subscribe spends from the token's rate limit: over it, try again when it says.
+        const limited = [errors].flat().find((e) => e?.extensions?.code === 'RATE_LIMITED');
+        if (limited) return void setTimeout(again, (limited.extensions.retryAfter ?? 5) * 1000);
         refusedForGood.current = true;
         setRefused(true);
       },

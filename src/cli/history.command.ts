@@ -31,13 +31,16 @@ const QUERY = `query History($key: String!, $from: DateTimeISO!, $to: DateTimeIS
     at percent credit counted total byStatus { status count } } } }`;
 
 /**
- * A day (YYYY-MM-DD) is its end in the team's time zone, as `report --date` and
+ * A day (YYYY-MM-DD) is its end in the team's time zone (today: now), as `report --date` and
  * `export --as-of` take a day, so a row for 2023-05-13 is that day's report figure; an ISO time
  * is sent as it is. The option's parser (main.ts) has already refused anything else, 2023-02-30
  * included.
  */
 const timeArg = (value: string): string =>
-  /^\d{4}-\d{2}-\d{2}$/.test(value) ? reportTimeText(endOfReportDay(value)) : value;
+  /^\d{4}-\d{2}-\d{2}$/.test(value)
+    ? // Today's end has not come: today is now (a figure after now is not known yet).
+      reportTimeText(Math.min(endOfReportDay(value), Date.now()))
+    : value;
 
 /** Times as the team reads them (+08:00): a day's row is labelled with that day. */
 export const inReportZone = (points: readonly Point[]): Point[] =>

@@ -60,12 +60,14 @@ export async function importCommand(file: string, opts: ImportOptions): Promise<
   // wrap, and only its stop() gives them back.
   let interrupted = false;
   const onInterrupt = () => {
+    // A second Ctrl-C (a step stuck on a lock, a stalled connection) stops at once: the
+    // database drops a transaction that never committed.
+    if (interrupted || !started) stopNow();
     interrupted = true;
-    if (!started) stopNow();
   };
   const stopNow = () => {
     bar?.stop();
-    console.error('jindu import: interrupted; nothing was written');
+    console.error('jindu import: interrupted; an import is written whole or not at all');
     process.exit(130);
   };
   let started = false;

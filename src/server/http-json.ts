@@ -40,18 +40,20 @@ export function sendJsonError(
 /** Whether an Accept header ranks application/graphql-response+json at least as high as JSON. */
 export function prefersGraphqlResponse(accept: string | undefined): boolean {
   if (!accept) return false;
-  const q = (type: string) => {
+  // The best q of the media ranges that match (a wildcard matches JSON, never the GraphQL type:
+  // a client that names no type would get what it expects of a JSON API).
+  const q = (types: readonly string[]) => {
     let best = -1;
     for (const part of accept.split(',')) {
       const [name, ...params] = part.trim().split(';');
-      if (name!.trim().toLowerCase() !== type) continue;
-      const given = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+      if (!types.includes(name!.trim().toLowerCase())) continue;
+      const given = params.map((p) => p.trim().toLowerCase()).find((p) => p.startsWith('q='));
       best = Math.max(best, given ? Number(given.slice(2)) || 0 : 1);
     }
     return best;
   };
-  const graphql = q('application/graphql-response+json');
-  return graphql > 0 && graphql >= q('application/json');
+  const graphql = q(['application/graphql-response+json']);
+  return graphql > 0 && graphql >= q(['application/json', 'application/*', '*/*']);
 }
 
 export function sendJson(

@@ -26,7 +26,12 @@ import { LIMITS, limitRules } from './limits.js';
 import { sizesProbe } from './list-sizes.js';
 
 /** Subscriptions one connection may hold, and one token across this instance's connections. */
-export const SUBSCRIPTION_LIMITS = Object.freeze({ perConnection: 20, perToken: 100 });
+export const SUBSCRIPTION_LIMITS = Object.freeze({
+  perConnection: 20,
+  perToken: 100,
+  /** Anonymous subscriptions of every address together (addresses are cheap to change). */
+  anonymous: 1_000,
+});
 /** How often a connection's token is checked again (revoked or expired: the socket closes). */
 const RECHECK_MS = 30_000;
 
@@ -130,11 +135,17 @@ export function attachSubscriptions(deps: SubscriptionDeps): SubscriptionServer 
   // of them let a few open home pages (or one script) push every other anonymous page to polling.
   const limitKeyOf = (p: Principal, request: IncomingMessage) =>
     p.kind === 'token' ? `token:${p.tokenId}` : `ip:${request.socket.remoteAddress ?? '?'}`;
+  let anonymous = 0;
+  const isAnonymous = (key: string) => key.startsWith('ip:');
   const release = (extra: Extra, id: string) => {
     if (!extra.ids?.delete(id)) return;
     active--;
     const key = extra.limitKey!;
-    perToken.set(key, (perToken.get(key) ?? 1) - 1);
+    if (isAnonymous(key)) anonymous--;
+    // Forgotten at zero: addresses come and go, and each would otherwise stay a key.
+    const left = (perToken.get(key) ?? 1) - 1;
+    if (left > 0) perToken.set(key, left);
+    else perToken.delete(key);
   };
   const format = (errors: readonly GraphQLError[]) =>
     errors.map((e) =>
@@ -265,8 +276,14 @@ export function attachSubscriptions(deps: SubscriptionDeps): SubscriptionServer 
             `每个令牌（无令牌时每个地址）最多 ${SUBSCRIPTION_LIMITS.perToken} 个订阅`,
             'TOO_MANY_SUBSCRIPTIONS',
           );
+        if (isAnonymous(key) && anonymous >= SUBSCRIPTION_LIMITS.anonymous)
+          return refuse(
+            `无令牌的订阅已达本实例上限 ${SUBSCRIPTION_LIMITS.anonymous} 个；请带令牌订阅`,
+            'TOO_MANY_SUBSCRIPTIONS',
+          );
         extra.ids!.add(id);
         active++;
+        if (isAnonymous(key)) anonymous++;
         perToken.set(key, (perToken.get(key) ?? 0) + 1);
         const contextValue: SubscriptionContext = {
           principal: extra.principal!,

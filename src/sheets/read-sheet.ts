@@ -56,19 +56,27 @@ function cellText(cell: XLSX.CellObject | undefined, where: string): string {
   }
 }
 
+/**
+ * Rows SheetJS reads (it stops there, which bounds the work): the limit's data rows, the header,
+ * up to a hundred blank rows above it, and one more, whose value says there are too many.
+ */
+const ROWS_READ = MAX_SHEET_ROWS + 102;
+
 const OTHER_TEXT_FORMATS: readonly (readonly [string, RegExp])[] = [
   ['HTML/XML', /^[\s\ufeff]*</],
   ['RTF', /^\ufeff?\{\\rt/],
   ['DIF', /^\ufeff?TABLE/],
-  ['SYLK', /^\ufeff?ID[;\r\n]/],
+  // A real SYLK file's first record is ID;P…; a CSV whose first header is ID (an export saved
+  // by a ;-separated Excel) is not one.
+  ['SYLK', /^\ufeff?ID;P/],
 ];
 
 function parseWorkbook(
   bytes: Uint8Array,
   format: 'xlsx' | 'csv',
 ): { wb: XLSX.WorkBook; encoding: TextEncodingName | null } {
-  // sheetRows bounds the work: one row past the limit is enough to refuse the file.
-  const common = { sheetRows: MAX_SHEET_ROWS + 2, cellFormula: true, cellNF: true } as const;
+  // sheetRows bounds the work (ROWS_READ): a row past the limit is enough to refuse the file.
+  const common = { sheetRows: ROWS_READ, cellFormula: true, cellNF: true } as const;
   if (format === 'csv') {
     const { text, encoding } = decodeCsvText(bytes);
     if (text.trim() === '') throw new SheetError('EMPTY', '文件是空的');
@@ -146,7 +154,8 @@ export function readSheet(bytes: Uint8Array, fileName: string): ReadSheet {
   // row 25,000 or over to column ZZ makes no row and no column a person sees.
   const range = usedRange(ws);
   if (!range) throw new SheetError('EMPTY', '文件是空的');
-  if (range.e.r - range.s.r > MAX_SHEET_ROWS)
+  // Rows past ROWS_READ are never read: a value in the last row read may have more below it.
+  if (range.e.r - range.s.r > MAX_SHEET_ROWS || range.e.r >= ROWS_READ - 1)
     throw new SheetError(
       'TOO_MANY_ROWS',
       `行数太多：超过 ${MAX_SHEET_ROWS} 行数据，一次最多导入 ${MAX_SHEET_ROWS} 行`,

@@ -88,6 +88,15 @@ describe('jindu history and report --compare against a server with a generated h
       // A day is its end (+08:00), as report --date and export --as-of take it.
       expect(Date.parse(p.at)).toBe(Date.parse(`${from}T23:59:59.999+08:00`) + n * WEEK);
     }
+    // Today's end has not come: --to today ends now instead of being refused as the future.
+    const asked = Date.now();
+    const today = await runCli(
+      ['history', 'hist', '--from', day(asked - 2 * WEEK), '--to', day(asked), '--url', url],
+      {},
+    );
+    expect(today.code, today.stderr).toBe(0);
+    const last = today.stdout.trimEnd().split('\n').at(-1)!.split(',')[0]!;
+    expect(Date.parse(last)).toBeGreaterThanOrEqual(asked - 1_000);
   });
 
   it('refuses bad input with an exit code and one line', async () => {

@@ -218,6 +218,7 @@ describe('API limits at their edges (R1)', () => {
       'application/json',
       null,
       'application/json,application/graphql-response+json;q=0.5',
+      'application/graphql-response+json;Q=0.1, */*',
     ])
       expect(
         (await send(accept, 'Bearer jdu_not-a-token', query)).headers.get('content-type'),

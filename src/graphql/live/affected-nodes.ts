@@ -10,7 +10,7 @@ import {
   ItemsPayload,
   WorkstreamPayload,
 } from '../types/payloads.type.js';
-import { HealthPayload } from '../resolvers/health.resolver.js';
+import { HealthPayload } from '../types/health-payload.type.js';
 import { ReportModelPayload } from '../types/report-model.type.js';
 import { WorkstreamType } from '../types/workstream.type.js';
 

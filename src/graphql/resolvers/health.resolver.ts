@@ -6,7 +6,6 @@ import {
   ID,
   InputType,
   Mutation,
-  ObjectType,
   Resolver,
   Root,
 } from 'type-graphql';
@@ -24,7 +23,7 @@ import { fromGlobalId } from '../global-id.js';
 import { treeOf } from '../read-time.js';
 import { healthFor, timeCache } from '../time-views.js';
 import { HealthStatusEnum, HealthType } from '../types/time.type.js';
-import { UserErrorType } from '../types/user-error.type.js';
+import { HealthPayload } from '../types/health-payload.type.js';
 import { writeContextOf } from '../write-context.js';
 
 @InputType('SetHealthInput')
@@ -43,15 +42,6 @@ export class SetHealthInput {
 export class ClearHealthInput {
   @Field(() => ID, { description: 'An Initiative or a Workstream.' })
   id!: string;
-}
-
-@ObjectType('HealthPayload')
-export class HealthPayload {
-  @Field(() => HealthType, { nullable: true, description: 'The node’s health after the change.' })
-  health!: HealthType | null;
-
-  @Field(() => [UserErrorType])
-  userErrors!: UserErrorType[];
 }
 
 function targetOf(id: string): Pick<SetHealthProps, 'initiativeId' | 'workstreamId'> {

@@ -65,8 +65,10 @@ export async function createWebhook(
       ['initiativeKey'],
     );
   const events = assertWebhookEvents(input.events);
-  assertWebhookRoom(await countWebhooks(a.em, initiativeId), input.initiativeKey || null);
   const url = (await checkWebhookUrl(input.url, a.allowPrivate)).toString();
+  // Counted just before the insert (the URL's lookup done first): concurrent creates can pass
+  // together only within that moment, one statement apart.
+  assertWebhookRoom(await countWebhooks(a.em, initiativeId), input.initiativeKey || null);
   const secret = `whsec_${randomBytes(32).toString('base64')}`;
   const id = await insertWebhook(a.em, {
     url,

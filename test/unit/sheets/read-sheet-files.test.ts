@@ -1,6 +1,7 @@
 import * as XLSX from '@e965/xlsx';
 import { describe, expect, it } from 'vitest';
 import { readSheet } from '../../../src/sheets/read-sheet.js';
+import { MAX_SHEET_ROWS } from '../../../src/sheets/sheet-error.js';
 
 const HEAD = ['工作流', '事项', '状态', '进度'];
 const xlsx = (wb: XLSX.WorkBook) =>
@@ -79,5 +80,16 @@ describe('reading the file a person sees', () => {
     const read = readSheet(csv('\n工作流,事项,状态\n迁移,交易对账单,完成\n'), 'items.csv');
     // Row numbers stay Excel's: the blank first line is row 1.
     expect(read.rows.map((r) => [r.row, r.cells.get('name')])).toEqual([[3, '交易对账单']]);
+  });
+
+  it('refuses too many rows below a blank first line too, rather than dropping the last ones', () => {
+    const rows = Array.from({ length: MAX_SHEET_ROWS + 5 }, (_, i) => `迁移,事项${i},完成`);
+    const text = `\n工作流,事项,状态\n${rows.join('\n')}\n`;
+    expect(() => readSheet(csv(text), 'many.csv')).toThrow('行数太多');
+  });
+
+  it('reads a ;-separated CSV whose first column is ID (not SYLK)', () => {
+    const read = readSheet(csv('ID;工作流;事项;状态\n;迁移;交易对账单;完成\n'), 'items.csv');
+    expect(read.rows.map((r) => r.cells.get('name'))).toEqual(['交易对账单']);
   });
 });
