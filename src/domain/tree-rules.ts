@@ -104,15 +104,20 @@ export function isIsoTime(value: string): boolean {
   return (!day || isCalendarDate(day[1]!)) && !Number.isNaN(Date.parse(value));
 }
 
-/**
- * ISO calendar date (YYYY-MM-DD) from 1900 on, or INVALID_INPUT: nothing is recorded before
- * 1900 (effective times are refused there too), so a target date or a report's day of year 0
- * is a typing mistake, not a plan.
- */
+/** ISO calendar date (YYYY-MM-DD) or INVALID_INPUT: the date a read asks for (any year). */
 export function assertIsoDate(value: string, field: string): string {
   if (!isCalendarDate(value)) {
     throw new DomainError('INVALID_INPUT', `${field} 必须是 YYYY-MM-DD 格式的日期`, [field]);
   }
+  return value;
+}
+
+/**
+ * A date a write keeps (a target date, an update's week): a calendar date from 1900 on, as
+ * effective times are. A read before 1900 is an empty tree; a plan of year 0 is a typing mistake.
+ */
+export function assertWrittenDate(value: string, field: string): string {
+  assertIsoDate(value, field);
   if (value < EARLIEST_DATE)
     throw new DomainError('INVALID_INPUT', `${field} 不能早于 ${EARLIEST_DATE}，收到 ${value}`, [
       field,

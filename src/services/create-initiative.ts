@@ -3,7 +3,12 @@ import { DomainError } from '../domain/errors.js';
 import { isItemStatus, isLocale, type StatusLabelOverrides } from '../domain/item-status.js';
 import { resolvePolicy } from '../domain/rollup-policy.js';
 import { isBlank, textProblem } from '../domain/text-rules.js';
-import { assertInitiativeKey, assertIsoDate, assertName, cleanText } from '../domain/tree-rules.js';
+import {
+  assertInitiativeKey,
+  assertWrittenDate,
+  assertName,
+  cleanText,
+} from '../domain/tree-rules.js';
 import { InitiativeSchema } from '../db/entities/index.js';
 import { releaseWritten } from '../db/release-written.js';
 import { toInitiative, type InitiativeRecord } from '../db/records.js';
@@ -66,7 +71,7 @@ function columnsOf(props: CreateInitiativeProps) {
     name: assertName(props.name),
     objective: cleanText(props.objective, 'objective', 200),
     phase: cleanText(props.phase, 'phase', 200),
-    targetDate: props.targetDate ? assertIsoDate(props.targetDate, 'targetDate') : null,
+    targetDate: props.targetDate ? assertWrittenDate(props.targetDate, 'targetDate') : null,
     rollupPolicy: policy ? { ...policy } : null,
     statusLabels: checkLabels(props.statusLabels),
     reportLowPercentBucket: bucket,

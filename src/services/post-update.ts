@@ -1,7 +1,7 @@
 import { effectiveTime } from '../domain/effective-time.js';
 import { DomainError } from '../domain/errors.js';
 import { checkText } from '../domain/text-rules.js';
-import { assertIsoDate } from '../domain/tree-rules.js';
+import { assertWrittenDate } from '../domain/tree-rules.js';
 import { insertUpdate, type UpdateRow } from '../db/queries/report-records.queries.js';
 import { initiativeInScope } from './report-model-lookup.js';
 import type { UseCase } from './write-pipeline/use-case.js';
@@ -28,7 +28,7 @@ function check(props: PostUpdateProps) {
     throw new DomainError('INVALID_INPUT', '段落必须是 PROGRESS、REFLECTION 或 NEXT_WEEK', [
       'section',
     ]);
-  assertIsoDate(props.week, 'week');
+  assertWrittenDate(props.week, 'week');
   const body = checkText(props.body, {
     field: ['body'],
     shape: 'multiline',

@@ -3,7 +3,7 @@ import { effectiveTime } from '../domain/effective-time.js';
 import { notFound } from '../domain/errors.js';
 import type { StatusLabelOverrides } from '../domain/item-status.js';
 import { resolvePolicy } from '../domain/rollup-policy.js';
-import { assertIsoDate, assertName, cleanText } from '../domain/tree-rules.js';
+import { assertWrittenDate, assertName, cleanText } from '../domain/tree-rules.js';
 import type { InitiativeRecord } from '../db/records.js';
 import { findInitiativesByIds } from '../db/queries/initiative.queries.js';
 import {
@@ -34,7 +34,7 @@ function columnsOf(props: UpdateInitiativeProps): InitiativeColumnsUpdate {
   if (props.objective !== undefined) cols.objective = cleanText(props.objective, 'objective', 200);
   if (props.phase !== undefined) cols.phase = cleanText(props.phase, 'phase', 200);
   if (props.targetDate !== undefined)
-    cols.targetDate = props.targetDate ? assertIsoDate(props.targetDate, 'targetDate') : null;
+    cols.targetDate = props.targetDate ? assertWrittenDate(props.targetDate, 'targetDate') : null;
   if (props.rollupPolicy !== undefined)
     cols.rollupPolicy = props.rollupPolicy ? { ...resolvePolicy(props.rollupPolicy) } : null;
   if (props.statusLabels !== undefined) {

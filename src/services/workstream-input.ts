@@ -1,6 +1,6 @@
 import { DomainError } from '../domain/errors.js';
 import { REPORT_DETAILS, type ReportDetail } from '../domain/report-detail.js';
-import { assertIsoDate, cleanText } from '../domain/tree-rules.js';
+import { assertWrittenDate, cleanText } from '../domain/tree-rules.js';
 import { manualPercentToBasisPoints, workstreamWeightToCenti } from '../domain/units.js';
 
 /** The editable fields of a workstream, as callers send them (undefined = leave as is). */
@@ -32,7 +32,7 @@ export function workstreamColumns(fields: WorkstreamFields): WorkstreamColumns {
       fields.manualPercent === null ? null : manualPercentToBasisPoints(fields.manualPercent);
   }
   if (fields.targetDate !== undefined) {
-    cols.targetDate = fields.targetDate ? assertIsoDate(fields.targetDate, 'targetDate') : null;
+    cols.targetDate = fields.targetDate ? assertWrittenDate(fields.targetDate, 'targetDate') : null;
   }
   if (fields.reportDetail !== undefined && fields.reportDetail !== null) {
     if (!REPORT_DETAILS.includes(fields.reportDetail)) {

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   assertInitiativeKey,
   assertIsoDate,
+  assertWrittenDate,
   isCalendarDate,
   isIsoTime,
   assertMoveKeepsTree,
@@ -192,8 +193,6 @@ describe('assertIsoDate', () => {
     ' 2023-05-13',
     '',
     'soon',
-    '0000-01-01', // before anything is recorded (1900)
-    '1899-12-31',
   ])('rejects %j with INVALID_INPUT on the given field', (d) => {
     expect(thrownBy(() => assertIsoDate(d, 'weekOf'))).toEqual({
       code: 'INVALID_INPUT',
@@ -243,5 +242,18 @@ describe('calendar days and ISO times', () => {
     expect(isIsoTime('2023-05-15T09:00:00+08:00')).toBe(true);
     expect(isIsoTime('2023-04-31T09:00:00Z')).toBe(false);
     expect(isIsoTime('yesterday')).toBe(false);
+  });
+});
+
+describe('assertWrittenDate', () => {
+  it('keeps dates from 1900 on, and refuses earlier ones a read would take', () => {
+    expect(assertWrittenDate('1900-01-01', 'targetDate')).toBe('1900-01-01');
+    for (const d of ['0000-01-01', '1899-12-31']) {
+      expect(assertIsoDate(d, 'date')).toBe(d); // a read before 1900: an empty tree
+      expect(thrownBy(() => assertWrittenDate(d, 'targetDate'))).toEqual({
+        code: 'INVALID_INPUT',
+        field: ['targetDate'],
+      });
+    }
   });
 });
