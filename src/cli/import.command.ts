@@ -59,6 +59,7 @@ export async function importCommand(file: string, opts: ImportOptions): Promise<
   // at most). There it rolls the whole import back. The bar hid the cursor and turned off line
   // wrap, and only its stop() gives them back.
   let interrupted = false;
+  let started = false; // the write's first step has run
   const onInterrupt = () => {
     // A second Ctrl-C (a step stuck on a lock, a stalled connection) stops at once: the
     // database drops a transaction that never committed.
@@ -70,7 +71,6 @@ export async function importCommand(file: string, opts: ImportOptions): Promise<
     console.error('jindu import: interrupted; an import is written whole or not at all');
     process.exit(130);
   };
-  let started = false;
   let turned = Date.now();
   const progress = async (done: number, total: number) => {
     started = true;

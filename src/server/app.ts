@@ -23,6 +23,7 @@ import { outboxHead } from '../db/queries/outbox.queries.js';
 import { MetricsSource } from './process-metrics.js';
 import { tokenCacheFor } from '../services/token-cache.js';
 import { RateLimiter } from './rate-limiter.js';
+import { clientKeyOf } from './client-key.js';
 
 /** How long a stop waits for open HTTP connections before it closes them. */
 export const CLOSE_GRACE_MS = 3_000;
@@ -129,9 +130,7 @@ export async function createApp(
       new RequestContext(
         orm,
         principal,
-        principal.kind === 'token'
-          ? `token:${principal.tokenId}`
-          : `ip:${req.socket.remoteAddress ?? '?'}`,
+        clientKeyOf(principal, req),
         log,
         new Deadline(
           Date.now() + options.requestTimeoutMs,

@@ -20,18 +20,14 @@ import { formatError } from '../graphql/errors.js';
 import type { LiveSource } from '../graphql/live/live-stream.js';
 import type { SubscriptionContext } from '../graphql/live/live.resolver.js';
 import { queryCost } from './cost-model.js';
-import { HttpError } from './http-json.js';
+import { clientKeyOf } from './client-key.js';
+import { isTokenRefusal, socketAuthRequest } from './socket-auth.js';
+import { SUBSCRIPTION_LIMITS, SubscriptionCounts } from './subscription-counts.js';
 import type { RateLimiter } from './rate-limiter.js';
 import { LIMITS, limitRules } from './limits.js';
 import { sizesProbe } from './list-sizes.js';
 
 /** Subscriptions one connection may hold, and one token across this instance's connections. */
-export const SUBSCRIPTION_LIMITS = Object.freeze({
-  perConnection: 20,
-  perToken: 100,
-  /** Anonymous subscriptions of every address together (addresses are cheap to change). */
-  anonymous: 1_000,
-});
 /** How often a connection's token is checked again (revoked or expired: the socket closes). */
 const RECHECK_MS = 30_000;
 
@@ -61,39 +57,8 @@ export interface SubscriptionServer {
   close(): Promise<void>;
 }
 
-/** A token the server refused (401/403), as against one it could not check. */
-const isRefusal = (err: unknown) =>
-  err instanceof HttpError && (err.status === 401 || err.status === 403);
-
-const refuse = (message: string, code: string) =>
-  [new GraphQLError(message, { extensions: { code } })] as const;
-
-/**
- * The connection's token: `authorization` ("Bearer …"), `token`, or `headers.authorization` (as
- * Apollo's links put it) in connection_init's payload; else the upgrade's own Authorization
- * header. A token given in the payload in a shape that is not a string is refused (null), not
- * read as no token at all: the client would be served anonymously without knowing why.
- */
-function authRequest(
-  request: IncomingMessage,
-  params: Record<string, unknown> | undefined,
-): IncomingMessage | null {
-  const headers = params?.headers as Record<string, unknown> | undefined;
-  const given = [
-    params?.authorization,
-    params?.Authorization,
-    params?.token,
-    typeof headers === 'object' && headers !== null ? headers.authorization : undefined,
-    typeof headers === 'object' && headers !== null ? headers.Authorization : undefined,
-  ].filter((v) => v !== undefined && v !== null);
-  if (given.length === 0) return request;
-  const raw = given[0];
-  if (typeof raw !== 'string') return null;
-  const authorization = /^bearer\s/i.test(raw) ? raw : `Bearer ${raw}`;
-  return Object.assign(Object.create(request) as IncomingMessage, {
-    headers: { ...request.headers, authorization },
-  });
-}
+const refuse = (message: string, code: string, more: Record<string, unknown> = {}) =>
+  [new GraphQLError(message, { extensions: { code, ...more } })] as const;
 
 /**
  * A socket's 'error' is the client's doing (a frame over maxPayload, bad UTF-8, a reset): ws has
@@ -129,23 +94,9 @@ export function attachSubscriptions(deps: SubscriptionDeps): SubscriptionServer 
       wss.emit('connection', ws, req);
     });
   deps.server.on('upgrade', upgrade);
-  const perToken = new Map<string, number>();
-  let active = 0;
-  // Anonymous readers count per address, as the HTTP rate limit counts them: one bucket for all
-  // of them let a few open home pages (or one script) push every other anonymous page to polling.
-  const limitKeyOf = (p: Principal, request: IncomingMessage) =>
-    p.kind === 'token' ? `token:${p.tokenId}` : `ip:${request.socket.remoteAddress ?? '?'}`;
-  let anonymous = 0;
-  const isAnonymous = (key: string) => key.startsWith('ip:');
+  const counts = new SubscriptionCounts();
   const release = (extra: Extra, id: string) => {
-    if (!extra.ids?.delete(id)) return;
-    active--;
-    const key = extra.limitKey!;
-    if (isAnonymous(key)) anonymous--;
-    // Forgotten at zero: addresses come and go, and each would otherwise stay a key.
-    const left = (perToken.get(key) ?? 1) - 1;
-    if (left > 0) perToken.set(key, left);
-    else perToken.delete(key);
+    if (extra.ids?.delete(id)) counts.release(extra.limitKey!, extra.principal!.kind !== 'token');
   };
   const format = (errors: readonly GraphQLError[]) =>
     errors.map((e) =>
@@ -164,7 +115,7 @@ export function attachSubscriptions(deps: SubscriptionDeps): SubscriptionServer 
       schema: deps.schema,
       onConnect: async (ctx) => {
         const extra = ctx.extra as Extra & { request: IncomingMessage; socket: WebSocket };
-        const asked = authRequest(extra.request, ctx.connectionParams);
+        const asked = socketAuthRequest(extra.request, ctx.connectionParams);
         if (!asked) {
           extra.socket.close(4400, 'Bad authorization in connection_init: give a string');
           return false;
@@ -173,18 +124,18 @@ export function attachSubscriptions(deps: SubscriptionDeps): SubscriptionServer 
         try {
           extra.principal = await check();
         } catch (err) {
-          if (isRefusal(err)) return false; // 4403: the token is refused
+          if (isTokenRefusal(err)) return false; // 4403: the token is refused
           // The token could not be checked (the database is down): not the client's fault, so
           // not 4403, which clients take as "sign in again". 1013 is retried by graphql-ws.
           deps.log.warn({ err }, 'websocket token check failed; asked to try again later');
           extra.socket.close(1013, 'Try Again Later');
           return false;
         }
-        extra.limitKey = limitKeyOf(extra.principal, extra.request);
+        extra.limitKey = clientKeyOf(extra.principal, extra.request);
         extra.ids = new Set();
         extra.timer = setInterval(() => {
           check().catch((err: unknown) => {
-            if (isRefusal(err)) extra.socket.close(4403, 'Forbidden');
+            if (isTokenRefusal(err)) extra.socket.close(4403, 'Forbidden');
             // A token checked once stays trusted while it cannot be checked again (a database
             // restart must not close every socket as if signed out); the next check decides.
             else deps.log.warn({ err }, 'websocket token recheck failed; checked again later');
@@ -260,31 +211,15 @@ export function attachSubscriptions(deps: SubscriptionDeps): SubscriptionServer 
         // resumed one may replay a thousand events, and a token holds a hundred.
         const wait = deps.limiter?.take(extra.limitKey!, Math.max(1, cost.cost)) ?? 0;
         if (wait > 0)
-          return [
-            new GraphQLError(`请求过于频繁，请 ${wait} 秒后重试`, {
-              extensions: { code: 'RATE_LIMITED', retryAfter: wait },
-            }),
-          ];
+          return refuse(`请求过于频繁，请 ${wait} 秒后重试`, 'RATE_LIMITED', { retryAfter: wait });
         if ((extra.ids?.size ?? 0) >= SUBSCRIPTION_LIMITS.perConnection)
           return refuse(
             `每个连接最多 ${SUBSCRIPTION_LIMITS.perConnection} 个订阅`,
             'TOO_MANY_SUBSCRIPTIONS',
           );
-        const key = extra.limitKey!;
-        if ((perToken.get(key) ?? 0) >= SUBSCRIPTION_LIMITS.perToken)
-          return refuse(
-            `每个令牌（无令牌时每个地址）最多 ${SUBSCRIPTION_LIMITS.perToken} 个订阅`,
-            'TOO_MANY_SUBSCRIPTIONS',
-          );
-        if (isAnonymous(key) && anonymous >= SUBSCRIPTION_LIMITS.anonymous)
-          return refuse(
-            `无令牌的订阅已达本实例上限 ${SUBSCRIPTION_LIMITS.anonymous} 个；请带令牌订阅`,
-            'TOO_MANY_SUBSCRIPTIONS',
-          );
+        const full = counts.admit(extra.limitKey!, extra.principal!.kind !== 'token');
+        if (full) return refuse(full, 'TOO_MANY_SUBSCRIPTIONS');
         extra.ids!.add(id);
-        active++;
-        if (isAnonymous(key)) anonymous++;
-        perToken.set(key, (perToken.get(key) ?? 0) + 1);
         const contextValue: SubscriptionContext = {
           principal: extra.principal!,
           em: deps.em(),
@@ -310,7 +245,7 @@ export function attachSubscriptions(deps: SubscriptionDeps): SubscriptionServer 
     wss,
   );
   return {
-    active: () => active,
+    active: () => counts.active,
     close: async () => {
       deps.server.off('upgrade', upgrade);
       for (const client of wss.clients) client.close(1001, 'Going away');
