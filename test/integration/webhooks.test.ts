@@ -12,6 +12,8 @@ const DELIVERIES = `query($id: ID) { webhookDeliveries(first: 50, webhookId: $id
   id messageId eventType state attemptCount attempts { status durationMs error } }
   pageInfo { hasNextPage endCursor } hasNextPage endCursor } }`;
 const WEBHOOKS = '{ webhooks { id enabled url } }';
+const SEND_TEST = `mutation($id: ID!) { sendTestWebhook(input: { id: $id }) {
+  delivery { id messageId eventType } userErrors { code } } }`;
 
 describe.each(DIALECTS)('webhooks (%s)', (dialect) => {
   let app: HttpTestApp;
@@ -21,6 +23,9 @@ describe.each(DIALECTS)('webhooks (%s)', (dialect) => {
     app.post(q, v, token);
   const create = async (input: Record<string, unknown>, token?: string) =>
     (await post(CREATE, { input }, token)).body.data.createWebhook;
+  /** Queues a webhook.test message for the endpoint: the delivery. */
+  const sendTest = async (id: string) =>
+    (await post(SEND_TEST, { id })).body.data.sendTestWebhook.delivery;
 
   beforeAll(async () => {
     // /flaky answers 500 twice per message, then 200; /gone answers 410; /down always 500.
@@ -168,11 +173,7 @@ describe.each(DIALECTS)('webhooks (%s)', (dialect) => {
       events: ['item.changed'],
       initiativeKey: 'hooks',
     });
-    const test = await post(
-      `mutation($id: ID!) { sendTestWebhook(input: { id: $id }) { delivery { messageId eventType } userErrors { code } } }`,
-      { id: gone.webhook.id },
-    );
-    expect(test.body.data.sendTestWebhook.delivery.eventType).toBe('webhook.test');
+    expect((await sendTest(gone.webhook.id)).eventType).toBe('webhook.test');
     await until(() => receiver.received.some((r) => r.path === '/gone'));
     const list = await eventually(async () => {
       const hooks = (await post(WEBHOOKS)).body.data.webhooks;
@@ -188,11 +189,7 @@ describe.each(DIALECTS)('webhooks (%s)', (dialect) => {
       events: ['item.changed'],
       initiativeKey: 'hooks',
     });
-    const sent = await post(
-      `mutation($id: ID!) { sendTestWebhook(input: { id: $id }) { delivery { id } userErrors { code } } }`,
-      { id: made.webhook.id },
-    );
-    const delivery = sent.body.data.sendTestWebhook.delivery.id;
+    const delivery = (await sendTest(made.webhook.id)).id;
     const listed = async () =>
       (await post(DELIVERIES, { id: null })).body.data.webhookDeliveries.nodes.map(
         (d: { id: string }) => d.id,
@@ -247,11 +244,7 @@ describe.each(DIALECTS)('webhooks (%s)', (dialect) => {
       events: ['item.changed'],
       initiativeKey: 'hooks',
     });
-    const sent = await post(
-      `mutation($id: ID!) { sendTestWebhook(input: { id: $id }) { delivery { id } } }`,
-      { id: down.webhook.id },
-    );
-    const id = sent.body.data.sendTestWebhook.delivery.id;
+    const { id } = await sendTest(down.webhook.id);
     const delivery = async () =>
       (await post(DELIVERIES, { id: down.webhook.id })).body.data.webhookDeliveries.nodes.find(
         (d: { id: string }) => d.id === id,
