@@ -55,8 +55,8 @@ export async function importCommand(file: string, opts: ImportOptions): Promise<
       ? new SingleBar({ stream: process.stderr, hideCursor: true })
       : null;
   // Ctrl-C mid-import. The write is one transaction of synchronous SQLite calls, so the signal is
-  // only heard where the import lets the event loop turn: between its steps (a turn every 50 ms
-  // at most). There it rolls the whole import back. The bar hid the cursor and turned off line
+  // only heard where the import lets the event loop turn: between its steps (apply-import.ts).
+  // There it rolls the whole import back. The bar hid the cursor and turned off line
   // wrap, and only its stop() gives them back.
   let interrupted = false;
   let started = false; // the write's first step has run
@@ -71,7 +71,6 @@ export async function importCommand(file: string, opts: ImportOptions): Promise<
     console.error('jindu import: interrupted; an import is written whole or not at all');
     process.exit(130);
   };
-  let turned = Date.now();
   const progress = async (done: number, total: number) => {
     started = true;
     if (done === 0) {
@@ -79,10 +78,6 @@ export async function importCommand(file: string, opts: ImportOptions): Promise<
       if (bar) bar.start(total, 0);
       else console.error(`jindu import: writing ${total} changes (Ctrl-C rolls them all back)`);
     } else bar?.update(done);
-    if (Date.now() - turned >= 50) {
-      turned = Date.now();
-      await new Promise((resolve) => setImmediate(resolve));
-    }
     if (interrupted) throw new ImportInterrupted();
   };
   process.on('SIGINT', onInterrupt);

@@ -109,6 +109,7 @@ export async function sheetRoute(
       skipErrors: flag.skipErrors,
       prune: flag.prune,
       scope: (id) => canWrite(principal, id),
+      offThread: true,
     });
     const { plan } = result;
     await deps.durable?.(); // a dry run's plan reads what may not be on disk yet

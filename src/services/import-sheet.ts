@@ -3,9 +3,8 @@ import { DomainError } from '../domain/errors.js';
 import { asOneLine } from '../domain/text-rules.js';
 import type { Em } from '../db/orm.js';
 import { findInitiativeByKey } from '../db/queries/initiative.queries.js';
-import { itemIdOfRef } from '../sheets/item-ref.js';
-import { planImport, type ImportPlan } from '../sheets/plan-import.js';
-import { readSheet, type ReadSheet } from '../sheets/read-sheet.js';
+import type { ImportPlan } from '../sheets/plan-import.js';
+import { planInThread, planOffThread, type SheetInfo } from '../sheets/sheet-planner.js';
 import { loadSheetState } from './load-sheet-state.js';
 import { applyImportPlan, type Progress } from './apply-import.js';
 import type { WriteScope } from './write-scope.js';
@@ -29,10 +28,15 @@ export interface ImportSheetProps {
   /** Which initiatives the caller may change (the CLI: every one; HTTP: the token's). */
   readonly scope: WriteScope;
   readonly onProgress?: Progress;
+  /**
+   * Read and plan the file on a worker thread (the server, whose event loop serves others
+   * meanwhile); the command line reads it on its own thread.
+   */
+  readonly offThread?: boolean;
 }
 
 export interface ImportResult {
-  readonly sheet: Pick<ReadSheet, 'format' | 'encoding'>;
+  readonly sheet: SheetInfo;
   readonly plan: ImportPlan;
   readonly actor: string;
   /** Whether anything was written. */
@@ -57,14 +61,22 @@ export function importActor(fileName: string, by: string | null): string {
  * beside a wrong row, since that row's item would look absent.
  */
 export async function importSheet(props: ImportSheetProps): Promise<ImportResult> {
-  const sheet = readSheet(props.bytes, props.fileName);
-  const initiative = await findInitiativeByKey(props.em.fork() as Em, props.initiativeKey);
-  if (!initiative || !props.scope(initiative.id))
-    throw new DomainError('NOT_FOUND', `项目不存在：${props.initiativeKey}`, ['initiative']);
-  const state = await loadSheetState(props.em.fork() as Em, initiative);
-  const plan = planImport(sheet, state, { prune: props.prune, itemIdOf: itemIdOfRef });
+  const planner = props.offThread ? planOffThread() : planInThread();
+  let sheet: SheetInfo;
+  let plan: ImportPlan;
+  let initiativeId: number;
+  try {
+    sheet = await planner.read(props.bytes, props.fileName);
+    const initiative = await findInitiativeByKey(props.em.fork() as Em, props.initiativeKey);
+    if (!initiative || !props.scope(initiative.id))
+      throw new DomainError('NOT_FOUND', `项目不存在：${props.initiativeKey}`, ['initiative']);
+    initiativeId = initiative.id;
+    plan = await planner.plan(await loadSheetState(props.em.fork() as Em, initiative), props.prune);
+  } finally {
+    await planner.close();
+  }
   const actor = importActor(props.fileName, props.by);
-  const base = { sheet: { format: sheet.format, encoding: sheet.encoding }, plan, actor };
+  const base = { sheet, plan, actor };
   const errors = plan.summary.error;
   let refused: string | null = null;
   if (errors > 0 && !props.skipErrors) refused = `${errors} 行有错误，未写入任何数据`;
@@ -72,7 +84,7 @@ export async function importSheet(props: ImportSheetProps): Promise<ImportResult
   if (props.dryRun || refused !== null) return { ...base, applied: false, refused };
   await applyImportPlan({
     em: props.em,
-    initiativeId: initiative.id,
+    initiativeId,
     plan,
     actor,
     scope: props.scope,

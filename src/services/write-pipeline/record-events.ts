@@ -1,3 +1,4 @@
+import { setImmediate as turn } from 'node:timers/promises';
 import type { ChangeEvent } from '../../domain/change-events.js';
 import { CLOCK_SKEW_MS } from '../../domain/effective-time.js';
 import { DomainError } from '../../domain/errors.js';
@@ -7,6 +8,7 @@ import { mergeDeltas, type MergedDelta } from '../../domain/tally.js';
 import { toLogRow } from '../../db/change-log-row.js';
 import type { Em } from '../../db/orm.js';
 import type { OutboxRow } from '../../db/queries/outbox.queries.js';
+import { CHANGE_LOG_CHUNK } from '../../db/queries/change-log.queries.js';
 import { recordChanges } from '../../db/queries/write-record.queries.js';
 import { appendOutbox } from '../live/append-outbox.js';
 import { groupTallyDeltas } from '../tally-deltas.js';
@@ -49,6 +51,7 @@ export async function recordEvents(
     ([initiativeId, group]) => [initiativeId, mergeDeltas(group)] as const,
   );
   const initiatives = [...new Set(events.map((e) => e.initiativeId))].sort((a, b) => a - b);
+  if (events.length > CHANGE_LOG_CHUNK) await turn();
   // Last: it takes the outbox's commit-order lock, held until commit (see append-outbox.ts).
   const recorded = await recordChanges(
     tem,
@@ -57,6 +60,9 @@ export async function recordEvents(
     initiatives,
   );
   const counters = new Map(tally);
+  // A write of many events (an import) lets the event loop turn between these steps, as between
+  // its change-log statements: each takes tens of milliseconds at 10,000 events.
+  if (events.length > CHANGE_LOG_CHUNK) await turn();
   const outbox = await appendOutbox(tem, events, counters, actor, now, recorded);
   return { outbox, counters, revisions: recorded.revisions };
 }

@@ -1,0 +1,107 @@
+import { parentPort } from 'node:worker_threads';
+import { itemIdOfRef } from './item-ref.js';
+import { planImport, type ImportPlan } from './plan-import.js';
+import { readSheet, type ReadSheet } from './read-sheet.js';
+import type { SheetInfo } from './sheet-planner.js';
+import type { SheetState } from './sheet-state.js';
+
+/**
+ * The sheet planner's thread (sheet-planner.ts): for each job (one import), it reads the file,
+ * then plans it, then hands the plan's long lists back a part at a time. Jobs are answered one
+ * request at a time, in the order asked.
+ */
+
+/** The plan's long lists, sent a part at a time. */
+export type PlanList = 'rows' | 'prune';
+
+export type PlannerRequest =
+  | { readonly kind: 'read'; readonly bytes: Uint8Array; readonly fileName: string }
+  | { readonly kind: 'plan'; readonly state: SheetState; readonly prune: boolean }
+  | { readonly kind: 'part'; readonly list: PlanList; readonly from: number; readonly to: number }
+  | { readonly kind: 'end' };
+
+export interface PlannerError {
+  readonly name: string;
+  readonly code?: string;
+  readonly message: string;
+  readonly field?: readonly string[];
+  readonly stack?: string;
+}
+
+/** The plan without its long lists, and their lengths. */
+export interface PlanHead {
+  readonly newWorkstreams: ImportPlan['newWorkstreams'];
+  readonly summary: ImportPlan['summary'];
+  readonly lengths: Readonly<Record<PlanList, number>>;
+}
+
+export type PlannerReply =
+  | { readonly ok: true; readonly kind: 'read'; readonly info: SheetInfo }
+  | { readonly ok: true; readonly kind: 'plan'; readonly head: PlanHead }
+  | { readonly ok: true; readonly kind: 'part'; readonly part: readonly unknown[] }
+  | { readonly ok: true; readonly kind: 'end' }
+  | { readonly ok: false; readonly error: PlannerError };
+
+export interface PlannerMessage<T> {
+  readonly job: number;
+  readonly body: T;
+}
+
+interface Job {
+  sheet: ReadSheet | null;
+  plan: ImportPlan | null;
+}
+const jobs = new Map<number, Job>();
+
+const answer = (job: Job, request: PlannerRequest): PlannerReply => {
+  switch (request.kind) {
+    case 'read':
+      job.sheet = readSheet(request.bytes, request.fileName);
+      return {
+        ok: true,
+        kind: 'read',
+        info: { format: job.sheet.format, encoding: job.sheet.encoding },
+      };
+    case 'plan': {
+      if (!job.sheet) throw new Error('plan before read');
+      const plan = planImport(job.sheet, request.state, {
+        prune: request.prune,
+        itemIdOf: itemIdOfRef,
+      });
+      job.plan = plan;
+      job.sheet = null;
+      const lengths = { rows: plan.rows.length, prune: plan.prune.length };
+      return {
+        ok: true,
+        kind: 'plan',
+        head: { newWorkstreams: plan.newWorkstreams, summary: plan.summary, lengths },
+      };
+    }
+    case 'part':
+      if (!job.plan) throw new Error('part before plan');
+      return {
+        ok: true,
+        kind: 'part',
+        part: job.plan[request.list].slice(request.from, request.to),
+      };
+    case 'end':
+      return { ok: true, kind: 'end' };
+  }
+};
+
+parentPort?.on('message', ({ job: id, body: request }: PlannerMessage<PlannerRequest>) => {
+  let job = jobs.get(id);
+  if (!job) jobs.set(id, (job = { sheet: null, plan: null }));
+  let reply: PlannerReply;
+  try {
+    reply = answer(job, request);
+  } catch (err) {
+    const e = err as Error & { code?: string; field?: readonly string[] };
+    reply = {
+      ok: false,
+      error: { name: e.name, code: e.code, message: e.message, field: e.field, stack: e.stack },
+    };
+  }
+  if (request.kind === 'end' || !reply.ok) jobs.delete(id);
+  parentPort!.postMessage({ job: id, body: reply } satisfies PlannerMessage<PlannerReply>);
+});
