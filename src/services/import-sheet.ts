@@ -81,6 +81,8 @@ export async function importSheet(props: ImportSheetProps): Promise<ImportResult
   let refused: string | null = null;
   if (errors > 0 && !props.skipErrors) refused = `${errors} 行有错误，未写入任何数据`;
   else if (errors > 0 && props.prune) refused = '有错误行时不能同时使用 --prune，未写入任何数据';
+  else if (plan.rows.length === 0 && props.prune)
+    refused = '文件没有数据行：--prune 会删除项目的全部事项，未写入任何数据';
   if (props.dryRun || refused !== null) return { ...base, applied: false, refused };
   await applyImportPlan({
     em: props.em,

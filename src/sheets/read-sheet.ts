@@ -196,6 +196,7 @@ export function readSheet(bytes: Uint8Array, fileName: string): ReadSheet {
     }
     if (cells.size > 0) rows.push({ row: r + 1, cells });
   }
-  if (rows.length === 0) throw new SheetError('EMPTY', '文件只有表头，没有数据行');
+  // Headers alone (the export of an initiative without items, or of a day before it existed)
+  // read as no rows: importing it back changes nothing, as for any export.
   return { format, encoding, headers, rows };
 }

@@ -283,4 +283,30 @@ describe('spreadsheets in and out', () => {
     await expect(run(bytes, name)).rejects.toThrow(message);
     expect(await figure()).toBe(before);
   });
+
+  it('an initiative without items exports headers alone, which import back as no change', async () => {
+    await app.ok(
+      `mutation { createInitiative(input: { key: "bare", name: "空" }) { userErrors { code } } }`,
+    );
+    for (const format of ['csv', 'xlsx'] as const) {
+      const { bytes } = await exportSheet({
+        em: app.em(),
+        initiativeKey: 'bare',
+        format,
+        canRead: () => true,
+      });
+      const again = await run(bytes, `bare.${format}`, { initiativeKey: 'bare' });
+      expect(again).toMatchObject({ applied: true, refused: null });
+      expect(again.plan.rows).toEqual([]);
+      expect(Object.values(again.plan.summary).every((n) => n === 0)).toBe(true);
+    }
+    // Headers alone with --prune would delete every item: refused, even as a preview.
+    const before = await figure();
+    const headers = new TextEncoder().encode('工作流,事项,状态\n');
+    for (const dryRun of [true, false]) {
+      const pruned = await run(headers, 'h.csv', { prune: true, dryRun });
+      expect(pruned).toMatchObject({ applied: false, refused: expect.stringContaining('--prune') });
+    }
+    expect(await figure()).toBe(before);
+  });
 });
