@@ -1,5 +1,8 @@
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Principal } from '../../src/domain/access.js';
+import type { DomainError } from '../../src/domain/errors.js';
+import { createWebhook } from '../../src/services/webhooks/manage-webhooks.js';
 import { DIALECTS } from '../helpers/databases.js';
 import { startHttpApp, type HttpTestApp } from '../helpers/http-app.js';
 import { makeTree, type LiveTree } from '../helpers/live-client.js';
@@ -285,5 +288,44 @@ describe.each(DIALECTS)('webhooks (%s)', (dialect) => {
       input: { id: made[0] },
     });
     expect((await create(input)).userErrors).toEqual([]);
+  });
+
+  it('lets creates at once pass the cap no further than one at a time would', async () => {
+    await makeTree((q, v) => post(q, v), 'raced', 1, 1);
+    const input = {
+      url: `${receiver.url}/raced`,
+      events: ['item.changed'],
+      initiativeKey: 'raced',
+    };
+    for (let i = 0; i < 17; i++) expect((await create(input)).userErrors).toEqual([]);
+    // Straight to the service, each on its own entity manager (on PostgreSQL its own
+    // connection): the counts run side by side, as they cannot over HTTP, one request parsed
+    // after another. Before the scope's lock, all 8 passed here on PostgreSQL (two runs).
+    const admin: Principal = {
+      kind: 'token',
+      tokenId: 0,
+      name: 'root',
+      role: 'admin',
+      initiativeId: null,
+    };
+    const racing = await Promise.all(
+      Array.from({ length: 8 }, () =>
+        createWebhook(
+          { em: app.em(), principal: admin, allowPrivate: true },
+          { ...input, actor: 'root' },
+        ).then(
+          () => 'OK',
+          (err: DomainError) => err.code,
+        ),
+      ),
+    );
+    expect(racing.filter((c) => c === 'OK')).toHaveLength(3);
+    expect(racing.filter((c) => c !== 'OK')).toEqual(Array(5).fill('TOO_MANY'));
+    const [row] = await app
+      .em()
+      .execute(
+        `select count(*) as n from webhook w join initiative i on i.id = w.initiative_id where i.key = 'raced'`,
+      );
+    expect(Number(row!.n)).toBe(20);
   });
 });

@@ -78,6 +78,19 @@ export async function hasEnabledWebhooks(em: Em): Promise<boolean> {
 }
 
 /** Endpoints of one initiative, or (null) for every initiative, enabled or not. */
+/**
+ * Holds, until the caller's transaction ends, the right to add an endpoint to one scope (an
+ * initiative, or every initiative): two creates counting at once would both see room for one.
+ * PostgreSQL: a transaction-scoped advisory lock per scope. SQLite runs one write transaction at
+ * a time (this process's statements wait for it), so the transaction alone serializes them.
+ */
+export async function lockWebhookScope(em: Em, initiativeId: number | null): Promise<void> {
+  if (dialectOf(em) !== 'postgresql') return;
+  await em.execute('select pg_advisory_xact_lock(?, ?)', [WEBHOOK_SCOPE_LOCK, initiativeId ?? 0]);
+}
+/** The first key of the advisory locks above ('whk' in ASCII). */
+const WEBHOOK_SCOPE_LOCK = 0x77686b;
+
 export async function countWebhooks(em: Em, initiativeId: number | null): Promise<number> {
   const [row] = await exec(
     em,

@@ -6,6 +6,7 @@ import type { Em } from '../../db/orm.js';
 import { findInitiativeByKey } from '../../db/queries/initiative.queries.js';
 import {
   countWebhooks,
+  lockWebhookScope,
   deleteWebhookRow,
   findDeliveries,
   findWebhooks,
@@ -66,17 +67,20 @@ export async function createWebhook(
     );
   const events = assertWebhookEvents(input.events);
   const url = (await checkWebhookUrl(input.url, a.allowPrivate)).toString();
-  // Counted just before the insert (the URL's lookup done first): concurrent creates can pass
-  // together only within that moment, one statement apart.
-  assertWebhookRoom(await countWebhooks(a.em, initiativeId), input.initiativeKey || null);
   const secret = `whsec_${randomBytes(32).toString('base64')}`;
-  const id = await insertWebhook(a.em, {
-    url,
-    events,
-    initiativeId,
-    secret,
-    createdBy: input.actor,
-    createdAt: new Date(),
+  // Counted and inserted under the scope's lock (the URL's lookup done before it), so creates
+  // at once cannot pass the cap together.
+  const id = await (a.em as Em).transactional(async (tem) => {
+    await lockWebhookScope(tem as Em, initiativeId);
+    assertWebhookRoom(await countWebhooks(tem as Em, initiativeId), input.initiativeKey || null);
+    return insertWebhook(tem as Em, {
+      url,
+      events,
+      initiativeId,
+      secret,
+      createdBy: input.actor,
+      createdAt: new Date(),
+    });
   });
   return { hook: (await findWebhooks(a.em, [id]))[0]!, secret };
 }
