@@ -47,6 +47,12 @@ export function namedPaths(roots: readonly TreeNode[]): Map<number, string> {
 export async function loadSheetState(em: Em, initiative: InitiativeRecord): Promise<SheetState> {
   const tree = await loadInitiativeTree(em, initiative);
   const paths = namedPaths(tree.roots);
+  const depths = new Map<number, number>();
+  const walk = (node: TreeNode, depth: number): void => {
+    depths.set(node.id, depth);
+    for (const child of node.children) walk(child, depth + 1);
+  };
+  for (const root of tree.roots) walk(root, 0);
   const workstreams = new Map<string, SheetWorkstream>();
   const byId = new Map<number, SheetWorkstream>();
   const ambiguous = new Set<string>();
@@ -57,6 +63,7 @@ export async function loadSheetState(em: Em, initiative: InitiativeRecord): Prom
       path,
       hasChildren: node.children.length > 0,
       manual: node.manualPercentBp !== null,
+      depth: depths.get(id)!,
     };
     byId.set(id, ws);
     // Two siblings with one name share a path: the first keeps it, and the path is ambiguous.

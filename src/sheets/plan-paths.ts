@@ -31,10 +31,8 @@ export function resolvePath(plan: PathPlan, text: string): ResolvedPath {
   const path = parts.join(PATH_SEPARATOR);
   const again = plan.state.workstreams.get(path);
   if (again) return { ...again };
-  // Deeper than the tree allows is this row's error, as the write would refuse it.
-  if (parts.length > MAX_TREE_DEPTH)
-    throw new DomainError('INVALID_INPUT', `工作流层级不能超过 ${MAX_TREE_DEPTH} 层`);
   let knownParts = 0; // how many leading parts name a workstream that exists
+  let knownDepth = -1; // that workstream's level (a name holding '/' spans several parts)
   for (let n = parts.length - 1; n >= 1; n--) {
     const prefix = parts.slice(0, n).join(PATH_SEPARATOR);
     const parent = plan.state.workstreams.get(prefix);
@@ -47,8 +45,12 @@ export function resolvePath(plan: PathPlan, text: string): ResolvedPath {
         `工作流“${prefix}”是人工填报进度，不能在其下新建工作流`,
       );
     knownParts = n;
+    knownDepth = parent.depth;
     break;
   }
+  // Deeper than the tree allows is this row's error, as the write would refuse it.
+  if (knownDepth + (parts.length - knownParts) >= MAX_TREE_DEPTH)
+    throw new DomainError('INVALID_INPUT', `工作流层级不能超过 ${MAX_TREE_DEPTH} 层`);
   // Only what lies below the known prefix is new: under a workstream named "X/Y", the path
   // X/Y/Z creates Z, not a workstream "X" beside it.
   for (let n = knownParts + 1; n <= parts.length; n++) {

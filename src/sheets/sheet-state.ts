@@ -28,6 +28,8 @@ export interface SheetWorkstream {
   readonly path: string;
   readonly hasChildren: boolean;
   readonly manual: boolean;
+  /** Its level in the tree, 0 at the top (a name may hold '/': the path's parts do not say). */
+  readonly depth: number;
 }
 
 export interface SheetItem {

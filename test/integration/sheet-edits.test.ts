@@ -138,20 +138,31 @@ describe.each(DIALECTS)('an import edits existing items (%s)', (dialect) => {
     const made = await app.ok(CREATE_WORKSTREAM, { input: { initiativeId: hive, name: 'X/Y' } });
     expect(made.createWorkstream.userErrors).toEqual([]);
     const deep = Array.from({ length: 31 }, (_, i) => `层${i + 1}`).join('/');
+    // Under "X/Y" (one level, two parts), 29 more levels make 30: allowed; 30 more are too many.
+    const under = (n: number) =>
+      ['X/Y', ...Array.from({ length: n }, (_, i) => `级${i + 1}`)].join('/');
     const rows = [
       ['工作流', '事项', '状态'],
       ['X/Y/Z', '子项', '未启动'],
       [deep, '深项', '未启动'],
+      [under(29), '最深项', '未启动'],
+      [under(30), '过深项', '未启动'],
     ];
     const dry = await run(xlsx(rows), true);
     // Not a workstream "X" beside "X/Y": the preview is what the write will make.
-    expect(dry.plan.newWorkstreams).toEqual(['X/Y/Z']);
-    expect(dry.plan.rows[1]).toMatchObject({
+    expect(dry.plan.newWorkstreams).toEqual([
+      'X/Y/Z',
+      ...Array.from({ length: 29 }, (_, i) => under(i + 1)),
+    ]);
+    const tooDeep = (row: number) => ({
       action: 'error',
       errors: [
-        expect.objectContaining({ row: 3, message: expect.stringContaining('不能超过 30 层') }),
+        expect.objectContaining({ row, message: expect.stringContaining('不能超过 30 层') }),
       ],
     });
+    expect(dry.plan.rows[1]).toMatchObject(tooDeep(3));
+    expect(dry.plan.rows[2]).toMatchObject({ action: 'create', errors: [] });
+    expect(dry.plan.rows[3]).toMatchObject(tooDeep(5));
   });
 
   it('words a status change in the sheet’s own labels, not enum names', async () => {
