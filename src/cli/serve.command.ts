@@ -2,6 +2,7 @@ import { week20Seed } from '../../seeds/week-20.seed.js';
 import { loadConfig } from '../config.js';
 import { groupCommitFile, startGroupCommit } from '../db/group-commit.js';
 import { openDatabase } from '../db/open-database.js';
+import { writesDone } from '../db/write-gate.js';
 import type { Em } from '../db/orm.js';
 import { seedIfEmpty } from '../services/load-seed.js';
 import { listTokens } from '../services/tokens.js';
@@ -76,6 +77,8 @@ export async function serveCommand(): Promise<void> {
     }, 10_000).unref();
     stopSnapshots();
     await app.close();
+    waitingFor = 'the writes under way';
+    await writesDone(orm.em as Em);
     waitingFor = 'the database connections';
     await group?.close();
     await orm.close();

@@ -105,7 +105,23 @@ export const nativeSqlite = (em: Em): Promise<Database> =>
 function transactionKept(em: Em, sql: string): Statement | null | Promise<Statement> {
   if (!em.isInTransaction() || dialectOf(em) !== 'sqlite') return null;
   const db = (em.getConnection() as { native?: Database }).native;
-  return db ? keptStatement(db, sql) : nativeSqlite(em).then((d) => keptStatement(d, sql));
+  return db
+    ? keptStatement(inOpenTransaction(db), sql)
+    : nativeSqlite(em).then((d) => keptStatement(inOpenTransaction(d), sql));
+}
+
+/**
+ * The connection, when it is in the transaction the statement belongs to. A connection closed
+ * while a write that lets the event loop turn was under way (a stopping server) is opened again
+ * by MikroORM on the next statement; run there, the rest of the write would commit statement by
+ * statement while its beginning rolled back. It is refused instead, so the write fails whole.
+ */
+export function inOpenTransaction(db: Database): Database {
+  if (!db.inTransaction)
+    throw new Error(
+      'the database connection was closed during the transaction; nothing of it is kept',
+    );
+  return db;
 }
 
 /** One statement run once per parameter list, in order (a bulk update's rows). */

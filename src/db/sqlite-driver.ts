@@ -2,7 +2,7 @@ import type { Configuration, Transaction } from '@mikro-orm/core';
 import { SqliteConnection, SqliteDriver } from '@mikro-orm/sqlite';
 import type { Database, Statement } from 'better-sqlite3';
 import { loggedText, plainStatement } from './bound-statement.js';
-import { bindAll, keptStatement } from './prepared.js';
+import { bindAll, inOpenTransaction, keptStatement } from './prepared.js';
 import { PublishedFigures } from './published-figures.js';
 
 type Execute = SqliteConnection['execute'];
@@ -91,7 +91,8 @@ export class KeptStatementsConnection extends SqliteConnection {
       // Inside a transaction, which holds the connection until it ends (the query builder's
       // provider gives it to nothing else meanwhile), and with nothing to log or time: the
       // statement runs at once, as `transactionStatement` runs a write's own (prepared.ts).
-      return this.transformRawResult<T>(runKept(await this.getNativeClient(), sql, bound), method);
+      const db = inOpenTransaction(await this.getNativeClient());
+      return this.transformRawResult<T>(runKept(db, sql, bound), method);
     }
     const logged = loggedText(
       this.config.getLogger(),

@@ -32,3 +32,14 @@ export function writeGate(em: Em): LimitFunction {
   }
   return gate;
 }
+
+/**
+ * Resolves once no write of this process holds or waits for a slot: a stopping server closes
+ * its database only after its writes have ended, committed or rolled back (an import that was
+ * mid-write when the signal came finishes instead of being cut in two).
+ */
+export async function writesDone(em: Em): Promise<void> {
+  const gate = gates.get(em.getDriver());
+  while (gate && gate.activeCount + gate.pendingCount > 0)
+    await new Promise((resolve) => setTimeout(resolve, 20));
+}

@@ -60,7 +60,7 @@ function importUseCase(onProgress?: Progress): UseCase<ImportRun, void> {
       const ok = plan.rows.filter((r) => r.action === 'create' || r.action === 'update');
       const total = ok.length + plan.prune.length + plan.newWorkstreams.length;
       let done = 0;
-      // After each step (at most about 25 ms of work: 100 items) the event loop turns. The
+      // After each step (one use-case call, of at most 100 items: 25 ms) the event loop turns. The
       // transaction holds the connection, so another request's statements wait for its end, but
       // what needs no database (health checks, sockets, files) is answered meanwhile, and a
       // Ctrl-C is heard. Without the turns a 10,000-row file held a server's loop for a second.

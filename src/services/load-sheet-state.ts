@@ -12,8 +12,9 @@ const PAGE = 1000;
 /**
  * Every live item under the given workstreams, in id order, a page at a time. Inside a
  * transaction (an import's write, which holds the connection until it ends) the event loop
- * turns between pages: 10,000 items took 30–45 ms. Outside one the pages follow each other
- * without a turn, so no write of this process commits between them.
+ * turns between pages: 10,000 items took 30–45 ms. Outside one each page is a statement of its
+ * own, and a write waiting for the connection may commit between two: an import's plan read so
+ * is checked again under the write's lock (plan-current.ts).
  */
 export async function loadAllItems(
   em: Em,

@@ -16,6 +16,8 @@ export type PlanList = 'rows' | 'prune';
 
 export type PlannerRequest =
   | { readonly kind: 'read'; readonly bytes: Uint8Array; readonly fileName: string }
+  | { readonly kind: 'items'; readonly part: SheetState['items'] }
+  /** The state without its items: they came before, a part at a time. */
   | { readonly kind: 'plan'; readonly state: SheetState; readonly prune: boolean }
   | { readonly kind: 'part'; readonly list: PlanList; readonly from: number; readonly to: number }
   | { readonly kind: 'end' };
@@ -39,6 +41,7 @@ export type PlannerReply =
   | { readonly ok: true; readonly kind: 'read'; readonly info: SheetInfo }
   | { readonly ok: true; readonly kind: 'plan'; readonly head: PlanHead }
   | { readonly ok: true; readonly kind: 'part'; readonly part: readonly unknown[] }
+  | { readonly ok: true; readonly kind: 'items' }
   | { readonly ok: true; readonly kind: 'end' }
   | { readonly ok: false; readonly error: PlannerError };
 
@@ -49,6 +52,7 @@ export interface PlannerMessage<T> {
 
 interface Job {
   sheet: ReadSheet | null;
+  items: SheetState['items'][number][];
   plan: ImportPlan | null;
 }
 const jobs = new Map<number, Job>();
@@ -62,14 +66,19 @@ const answer = (job: Job, request: PlannerRequest): PlannerReply => {
         kind: 'read',
         info: { format: job.sheet.format, encoding: job.sheet.encoding },
       };
+    case 'items':
+      job.items.push(...request.part);
+      return { ok: true, kind: 'items' };
     case 'plan': {
       if (!job.sheet) throw new Error('plan before read');
-      const plan = planImport(job.sheet, request.state, {
+      const state = { ...request.state, items: job.items };
+      const plan = planImport(job.sheet, state, {
         prune: request.prune,
         itemIdOf: itemIdOfRef,
       });
       job.plan = plan;
       job.sheet = null;
+      job.items = [];
       const lengths = { rows: plan.rows.length, prune: plan.prune.length };
       return {
         ok: true,
@@ -91,7 +100,7 @@ const answer = (job: Job, request: PlannerRequest): PlannerReply => {
 
 parentPort?.on('message', ({ job: id, body: request }: PlannerMessage<PlannerRequest>) => {
   let job = jobs.get(id);
-  if (!job) jobs.set(id, (job = { sheet: null, plan: null }));
+  if (!job) jobs.set(id, (job = { sheet: null, items: [], plan: null }));
   let reply: PlannerReply;
   try {
     reply = answer(job, request);

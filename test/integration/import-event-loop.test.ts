@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeSheet } from '../../src/sheets/write-sheet.js';
 import { startHttpApp, type HttpTestApp } from '../helpers/http-app.js';
@@ -68,5 +69,55 @@ describe('a 10,000-row upload (SQLite)', () => {
       totals.join(' '),
     ).toBe(true);
     expect(totals.at(-1)).toBe(ROWS);
+  }, 120_000);
+});
+
+describe('a database closed while an upload writes (SQLite)', () => {
+  let app: HttpTestApp;
+
+  beforeAll(async () => {
+    app = await startHttpApp('sqlite');
+    await app.post(CREATE_INITIATIVE, { input: { key: 'cut', name: '断' } });
+  }, 60_000);
+  afterAll(() => app?.close().catch(() => undefined));
+
+  // The write turns the event loop, so a stopping server could close the connection in the
+  // middle of it; MikroORM opens it again on the next statement, where the rest of the write
+  // committed statement by statement while its beginning rolled back. It must fail whole.
+  it('keeps nothing of the write', async () => {
+    const editor = await app.token('pm2', 'editor', 'cut');
+    const table = (note: boolean) => [
+      ['工作流', '事项', '状态', '进度', ...(note ? ['备注'] : [])],
+      ...Array.from({ length: 3_000 }, (_, i) => [
+        `组${i % 30}`,
+        `事项${i}`,
+        '完成',
+        100,
+        ...(note ? [`备注${i}`] : []),
+      ]),
+    ];
+    const upload = (note: boolean) =>
+      fetch(`${app.url}/api/import?initiative=cut&file=c.xlsx`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${editor}` },
+        body: new Uint8Array(writeSheet([{ name: 's', rows: table(note) }], 'xlsx')),
+      }).then(async (res) => ({ status: res.status, text: await res.text() }));
+    expect((await upload(false)).status).toBe(200);
+
+    const native = (app.orm.em.getConnection() as any).native as { inTransaction: boolean };
+    const notes = upload(true);
+    while (!native.inTransaction) await new Promise((r) => setTimeout(r, 1));
+    await app.orm.close();
+    const answer = await notes;
+    expect(answer.status).not.toBe(200);
+    const file = new Database(app.db.url.slice('sqlite:'.length), { readonly: true });
+    try {
+      expect(file.prepare('select count(*) as n, count(note) as notes from item').get()).toEqual({
+        n: 3_000,
+        notes: 0,
+      });
+    } finally {
+      file.close();
+    }
   }, 120_000);
 });
