@@ -1,7 +1,7 @@
-import { setImmediate as turn } from 'node:timers/promises';
 import type { ChangeEvent } from '../domain/change-events.js';
 import { MAX_BULK } from '../domain/errors.js';
 import type { Em } from '../db/orm.js';
+import { turnInWrite } from '../db/write-turn.js';
 import { findInitiativesByIds } from '../db/queries/initiative.queries.js';
 import { assertPlanCurrent } from '../sheets/plan-current.js';
 import type { ImportPlan, PlannedRow } from '../sheets/plan-import.js';
@@ -60,12 +60,11 @@ function importUseCase(onProgress?: Progress): UseCase<ImportRun, void> {
       const ok = plan.rows.filter((r) => r.action === 'create' || r.action === 'update');
       const total = ok.length + plan.prune.length + plan.newWorkstreams.length;
       let done = 0;
-      // After each step (one use-case call, of at most 100 items: 25 ms) the event loop turns. The
-      // transaction holds the connection, so another request's statements wait for its end, but
-      // what needs no database (health checks, sockets, files) is answered meanwhile, and a
-      // Ctrl-C is heard. Without the turns a 10,000-row file held a server's loop for a second.
+      // After each step (one use-case call, of at most 100 items: 25 ms) the event loop turns:
+      // without the turns a 10,000-row file held a server's loop for a second, and the command
+      // line heard no Ctrl-C (write-turn.ts).
       const tick = async (n: number) => {
-        await turn();
+        await turnInWrite(at.tem);
         await onProgress?.((done += n), total);
       };
       await onProgress?.(0, total);

@@ -1,7 +1,7 @@
-import { setImmediate as turn } from 'node:timers/promises';
 import type { Em } from '../db/orm.js';
 import type { InitiativeRecord, ItemRecord } from '../db/records.js';
 import { findItemsPage } from '../db/queries/item.queries.js';
+import { turnInWrite } from '../db/write-turn.js';
 import { findItemStages, findWorkflows } from '../db/queries/report-model.queries.js';
 import { PATH_SEPARATOR, type SheetState, type SheetWorkstream } from '../sheets/sheet-state.js';
 import { loadInitiativeTree, type TreeNode } from './load-initiative-tree.js';
@@ -10,9 +10,9 @@ import { workflowOf } from './report-model-lookup.js';
 const PAGE = 1000;
 
 /**
- * Every live item under the given workstreams, in id order, a page at a time. Inside a
- * transaction (an import's write, which holds the connection until it ends) the event loop
- * turns between pages: 10,000 items took 30–45 ms. Outside one each page is a statement of its
+ * Every live item under the given workstreams, in id order, a page at a time. Inside a write
+ * (an import's) the event loop turns between pages: 10,000 items took 30–45 ms. Outside one
+ * each page is a statement of its
  * own, and a write waiting for the connection may commit between two: an import's plan read so
  * is checked again under the write's lock (plan-current.ts).
  */
@@ -22,9 +22,8 @@ export async function loadAllItems(
 ): Promise<ItemRecord[]> {
   if (workstreamIds.length === 0) return [];
   const items: ItemRecord[] = [];
-  const turns = em.isInTransaction();
   for (let afterId: number | null = null; ;) {
-    if (turns && afterId !== null) await turn();
+    if (afterId !== null) await turnInWrite(em);
     const page = await findItemsPage(em, { workstreamIds, afterId, limit: PAGE, statuses: null });
     items.push(...page);
     if (page.length < PAGE) return items;
@@ -48,12 +47,6 @@ export function namedPaths(roots: readonly TreeNode[]): Map<number, string> {
 export async function loadSheetState(em: Em, initiative: InitiativeRecord): Promise<SheetState> {
   const tree = await loadInitiativeTree(em, initiative);
   const paths = namedPaths(tree.roots);
-  const depths = new Map<number, number>();
-  const walk = (node: TreeNode, depth: number): void => {
-    depths.set(node.id, depth);
-    for (const child of node.children) walk(child, depth + 1);
-  };
-  for (const root of tree.roots) walk(root, 0);
   const workstreams = new Map<string, SheetWorkstream>();
   const byId = new Map<number, SheetWorkstream>();
   const ambiguous = new Set<string>();
@@ -64,7 +57,7 @@ export async function loadSheetState(em: Em, initiative: InitiativeRecord): Prom
       path,
       hasChildren: node.children.length > 0,
       manual: node.manualPercentBp !== null,
-      depth: depths.get(id)!,
+      depth: node.depth,
     };
     byId.set(id, ws);
     // Two siblings with one name share a path: the first keeps it, and the path is ambiguous.

@@ -1,8 +1,8 @@
-import { setImmediate as turn } from 'node:timers/promises';
 import type { ItemStatus } from '../../domain/item-status.js';
 import type { ChangeLogRow } from '../change-log-row.js';
-import { dialectOf, type Em } from '../orm.js';
+import type { Em } from '../orm.js';
 import { transactionInsert, transactionStatement } from '../prepared.js';
+import { turnInWrite } from '../write-turn.js';
 import { placeholders, textPerRowCount } from './sql.js';
 
 const COLUMNS = `initiative_id, workstream_id, item_id, kind, from_status, from_percent, to_status,
@@ -53,12 +53,8 @@ const insertReturningText = textPerRowCount((n) => `${insertText(n)} returning i
  */
 export async function insertChangeLog(em: Em, rows: readonly ChangeLogRow[]): Promise<number[]> {
   const ids: number[] = [];
-  const sqlite = dialectOf(em) === 'sqlite';
   for (let start = 0; start < rows.length; start += CHUNK) {
-    // On SQLite (synchronous) a long write, an import's 10,000 rows, lets the event loop turn
-    // between its statements: other requests' statements wait for the transaction's end, the
-    // rest is served meanwhile. PostgreSQL's statements turn it anyway.
-    if (start > 0 && sqlite) await turn();
+    if (start > 0) await turnInWrite(em); // a long write's (an import's) statements
     const chunk = rows.slice(start, start + CHUNK);
     // On SQLite the ids are worked out rather than returned (`returning` cost a 100-row insert
     // about a sixth more): one statement adds its rows one after another, each taking the next

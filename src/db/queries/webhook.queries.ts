@@ -77,7 +77,6 @@ export async function hasEnabledWebhooks(em: Em): Promise<boolean> {
   return rows.length > 0;
 }
 
-/** Endpoints of one initiative, or (null) for every initiative, enabled or not. */
 /**
  * Holds, until the caller's transaction ends, the right to add an endpoint to one scope (an
  * initiative, or every initiative): two creates counting at once would both see room for one.
@@ -91,6 +90,7 @@ export async function lockWebhookScope(em: Em, initiativeId: number | null): Pro
 /** The first key of the advisory locks above ('whk' in ASCII). */
 const WEBHOOK_SCOPE_LOCK = 0x77686b;
 
+/** Endpoints of one initiative, or (null) for every initiative, enabled or not. */
 export async function countWebhooks(em: Em, initiativeId: number | null): Promise<number> {
   const [row] = await exec(
     em,

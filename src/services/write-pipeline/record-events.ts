@@ -1,4 +1,3 @@
-import { setImmediate as turn } from 'node:timers/promises';
 import type { ChangeEvent } from '../../domain/change-events.js';
 import { CLOCK_SKEW_MS } from '../../domain/effective-time.js';
 import { DomainError } from '../../domain/errors.js';
@@ -6,10 +5,11 @@ import { deltasOf } from '../../domain/event-deltas.js';
 import { movesEveryFigure } from '../../domain/live-events.js';
 import { mergeDeltas, type MergedDelta } from '../../domain/tally.js';
 import { toLogRow } from '../../db/change-log-row.js';
-import { dialectOf, type Em } from '../../db/orm.js';
+import type { Em } from '../../db/orm.js';
 import type { OutboxRow } from '../../db/queries/outbox.queries.js';
 import { CHANGE_LOG_CHUNK } from '../../db/queries/change-log.queries.js';
 import { recordChanges } from '../../db/queries/write-record.queries.js';
+import { turnInWrite } from '../../db/write-turn.js';
 import { appendOutbox } from '../live/append-outbox.js';
 import { groupTallyDeltas } from '../tally-deltas.js';
 import type { WriteScope } from '../write-scope.js';
@@ -51,12 +51,10 @@ export async function recordEvents(
     ([initiativeId, group]) => [initiativeId, mergeDeltas(group)] as const,
   );
   const initiatives = [...new Set(events.map((e) => e.initiativeId))].sort((a, b) => a - b);
-  // A write of many events (an import) on SQLite, whose statements are synchronous, lets the
-  // event loop turn between these steps, as between its change-log statements: each takes tens
-  // of milliseconds at 10,000 events. Not on PostgreSQL, whose statements turn it anyway and
-  // where the outbox's commit-order lock, taken in recordChanges, holds up every writer.
-  const long = events.length > CHANGE_LOG_CHUNK && dialectOf(tem) === 'sqlite';
-  if (long) await turn();
+  // A write of many events (an import) turns the event loop between these steps, as between its
+  // change-log statements: each takes tens of milliseconds at 10,000 events.
+  const long = events.length > CHANGE_LOG_CHUNK;
+  if (long) await turnInWrite(tem);
   // Last: it takes the outbox's commit-order lock, held until commit (see append-outbox.ts).
   const recorded = await recordChanges(
     tem,
@@ -65,7 +63,7 @@ export async function recordEvents(
     initiatives,
   );
   const counters = new Map(tally);
-  if (long) await turn();
+  if (long) await turnInWrite(tem);
   const outbox = await appendOutbox(tem, events, counters, actor, now, recorded);
   return { outbox, counters, revisions: recorded.revisions };
 }
