@@ -13,11 +13,16 @@ import type { GeneratedInitiative } from './synthetic-data.js';
 
 const WEEK = 7 * 86_400_000;
 
-/** A 52-week burn-up of the whole initiative (weekly points up to now). */
+/**
+ * A 52-week burn-up of the whole initiative: weekly points up to `now`, the time the query is
+ * made. `to` is given: without it a series ends at the server's now, and once that is more than
+ * a minute after the last weekly step, it gains a 53rd point (S12's loads last minutes).
+ */
 export function historyQuery(g: GeneratedInitiative, now: number): string {
   const from = new Date(now - 51 * WEEK).toISOString();
+  const to = new Date(now).toISOString();
   return JSON.stringify({
-    query: `query History { initiative(key: "${g.key}") { progressHistory(from: "${from}", every: WEEK) { at percent credit counted total byStatus { status count } } } }`,
+    query: `query History { initiative(key: "${g.key}") { progressHistory(from: "${from}", to: "${to}", every: WEEK) { at percent credit counted total byStatus { status count } } } }`,
   });
 }
 
