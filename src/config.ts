@@ -17,6 +17,11 @@ export interface ServerOptions {
   /** Query-cost points each token (or anonymous client) may spend per minute; 0 turns it off. */
   readonly rateLimitPerMinute: number;
   readonly requestTimeoutMs: number;
+  /**
+   * How long an upload's read, and then its plan, may each take on the sheet thread
+   * (src/sheets/sheet-planner.ts) before the file is refused.
+   */
+  readonly sheetTimeoutMs: number;
   /** Values an answer may hold, counted before it runs (src/server/cost-model.ts). */
   readonly maxNodes: number;
   /** Bytes of a serialized answer; a larger one is replaced by QUERY_TOO_COMPLEX. */
@@ -79,6 +84,7 @@ export function serverOptions(overrides: Partial<ServerOptions> = {}): ServerOpt
     graphiql: true,
     rateLimitPerMinute: DEFAULT_RATE_LIMIT_PER_MINUTE,
     requestTimeoutMs: DEFAULT_REQUEST_TIMEOUT_MS,
+    sheetTimeoutMs: DEFAULT_REQUEST_TIMEOUT_MS,
     maxNodes: DEFAULT_MAX_NODES,
     maxAnswerBytes: DEFAULT_MAX_ANSWER_BYTES,
     executor: 'jit',
@@ -146,6 +152,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     graphiql: flag('JINDU_GRAPHIQL', local),
     rateLimitPerMinute: int('JINDU_RATE_LIMIT', DEFAULT_RATE_LIMIT_PER_MINUTE, 0, 1e9),
     requestTimeoutMs: int('JINDU_REQUEST_TIMEOUT_MS', DEFAULT_REQUEST_TIMEOUT_MS, 100, 600_000),
+    sheetTimeoutMs: int('JINDU_SHEET_TIMEOUT_MS', DEFAULT_REQUEST_TIMEOUT_MS, 100, 600_000),
     maxNodes: int('JINDU_MAX_NODES', DEFAULT_MAX_NODES, 1_000, 10_000_000),
     maxAnswerBytes: int('JINDU_MAX_ANSWER_BYTES', DEFAULT_MAX_ANSWER_BYTES, 65_536, 1024 ** 3),
     executor,

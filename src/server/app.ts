@@ -114,6 +114,7 @@ export async function createApp(
     log,
     graphiql: options.graphiql,
     requestTimeoutMs: options.requestTimeoutMs,
+    sheetTimeoutMs: options.sheetTimeoutMs,
     corsOrigins: new Set(options.corsOrigins),
     // Not ready once a sync of the WAL failed (group-commit.ts): only a restart recovers.
     ready: async () => !groupCommitOf(orm.em as Em)?.broken && (await pingDatabase(orm)),

@@ -37,6 +37,8 @@ export interface HttpDeps {
   readonly log: Logger;
   readonly graphiql: boolean;
   readonly requestTimeoutMs: number;
+  /** How long an upload's read, and then its plan, may each take (JINDU_SHEET_TIMEOUT_MS). */
+  readonly sheetTimeoutMs?: number;
   /** Origins whose pages may call the API (cors.ts); none by default. */
   readonly corsOrigins?: ReadonlySet<string>;
   /**

@@ -1,10 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from 'pino';
 import { actorName, canRead, canWrite, roleAtLeast, type Principal } from '../domain/access.js';
 import { DomainError, DomainErrors } from '../domain/errors.js';
 import type { Em } from '../db/orm.js';
 import { exportSheet } from '../services/export-sheet.js';
 import { importSheet } from '../services/import-sheet.js';
-import { MAX_SHEET_BYTES, SheetError } from '../sheets/sheet-error.js';
+import { MAX_SHEET_BYTES, SheetError, SheetThreadError } from '../sheets/sheet-error.js';
 import { assertIdentityEncoding, HttpError, sendJson, sendJsonError } from './http-json.js';
 import type { RequestTarget } from './request-guards.js';
 import { sheetParams } from './sheet-params.js';
@@ -18,6 +19,13 @@ export interface SheetDeps {
    * a /graphql answer does, so no file shows a change that a crash could still undo.
    */
   readonly durable?: () => Promise<void> | undefined;
+  readonly log: Logger;
+  /**
+   * How long an upload's read, and then its plan, may each take (JINDU_SHEET_TIMEOUT_MS); the
+   * request deadline when not given (embedded uses).
+   */
+  readonly sheetTimeoutMs?: number;
+  readonly requestTimeoutMs: number;
 }
 
 async function readBytes(req: IncomingMessage): Promise<Buffer> {
@@ -109,7 +117,7 @@ export async function sheetRoute(
       skipErrors: flag.skipErrors,
       prune: flag.prune,
       scope: (id) => canWrite(principal, id),
-      offThread: true,
+      offThread: { timeoutMs: deps.sheetTimeoutMs ?? deps.requestTimeoutMs },
     });
     const { plan } = result;
     await deps.durable?.(); // a dry run's plan reads what may not be on disk yet
@@ -131,6 +139,12 @@ export async function sheetRoute(
     });
   } catch (err) {
     if (err instanceof SheetError) return sendJsonError(res, 400, err.code, err.message);
+    if (err instanceof SheetThreadError) {
+      const initiative = url.searchParams.get('initiative');
+      deps.log.warn({ code: err.code, initiative }, 'import refused: the sheet thread was ended');
+      const retry: Record<string, string> = err.code === 'RETRY' ? { 'retry-after': '1' } : {};
+      return sendJsonError(res, 503, err.code, err.message, retry);
+    }
     if (err instanceof DomainError)
       return sendJsonError(res, err.code === 'NOT_FOUND' ? 404 : 409, err.code, err.message);
     if (err instanceof DomainErrors)

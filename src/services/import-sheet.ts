@@ -4,7 +4,12 @@ import { asOneLine } from '../domain/text-rules.js';
 import type { Em } from '../db/orm.js';
 import { findInitiativeByKey } from '../db/queries/initiative.queries.js';
 import type { ImportPlan } from '../sheets/plan-import.js';
-import { planInThread, planOffThread, type SheetInfo } from '../sheets/sheet-planner.js';
+import {
+  planInThread,
+  planOffThread,
+  type OffThreadOptions,
+  type SheetInfo,
+} from '../sheets/sheet-planner.js';
 import { loadSheetState } from './load-sheet-state.js';
 import { applyImportPlan, type Progress } from './apply-import.js';
 import type { WriteScope } from './write-scope.js';
@@ -29,10 +34,10 @@ export interface ImportSheetProps {
   readonly scope: WriteScope;
   readonly onProgress?: Progress;
   /**
-   * Read and plan the file on a worker thread (the server, whose event loop serves others
-   * meanwhile); the command line reads it on its own thread.
+   * Read and plan the file on a worker thread, each step within a deadline (the server, whose
+   * event loop serves others meanwhile); the command line reads it on its own thread.
    */
-  readonly offThread?: boolean;
+  readonly offThread?: OffThreadOptions;
 }
 
 export interface ImportResult {
@@ -61,7 +66,7 @@ export function importActor(fileName: string, by: string | null): string {
  * beside a wrong row, since that row's item would look absent.
  */
 export async function importSheet(props: ImportSheetProps): Promise<ImportResult> {
-  const planner = props.offThread ? planOffThread() : planInThread();
+  const planner = props.offThread ? planOffThread(props.offThread) : planInThread();
   let sheet: SheetInfo;
   let plan: ImportPlan;
   let initiativeId: number;

@@ -3,7 +3,7 @@ import { DomainError } from '../domain/errors.js';
 import { itemIdOfRef } from './item-ref.js';
 import { planImport, type ImportPlan, type PlannedRow } from './plan-import.js';
 import { readSheet, type ReadSheet } from './read-sheet.js';
-import { SheetError } from './sheet-error.js';
+import { SheetError, SheetThreadError } from './sheet-error.js';
 import type { SheetItem, SheetState } from './sheet-state.js';
 import type {
   PlanList,
@@ -56,73 +56,163 @@ export function planInThread(): SheetPlanner {
 
 type Answered = Extract<PlannerReply, { ok: true }>;
 
+export interface SheetThreadOptions {
+  /** The thread's module (the tests give a stand-in); by default the sheet worker. */
+  readonly entry?: URL;
+  /** Its heap, in MB (default 1,024). */
+  readonly heapMb?: number;
+}
+
+interface Waiting {
+  /** Which request this is, of all the thread was asked: a job asks one thing at a time. */
+  readonly step: number;
+  /** How long the thread may take over it once it is the thread's to do. */
+  readonly timeoutMs: number;
+  readonly settle: (reply: PlannerReply | Error) => void;
+}
+
 /**
  * The process's sheet thread, started on the first upload and kept for the next ones (it holds
  * SheetJS's code, and nothing of a file once its import is done). It keeps the process alive
  * only while a job waits on it. Kept rather than started per file also because ending a thread
  * that had loaded the TypeScript compiler's native hooks (a run from the sources) made the next
- * one crash the process on loading them again.
+ * one crash the process on loading them again: it is ended only when it must be (a step past
+ * its deadline, out of memory), which the compiled server survives.
+ *
+ * The thread answers in the order asked, so the oldest request waiting is the one it is working
+ * on: that one has a deadline, counted from when the thread is ready (loading SheetJS is not the
+ * file's time) and the request reaches the head. Past it, or out of memory, the thread is ended:
+ * the file at the head is refused, and the jobs queued behind it are told to retry.
  */
-class SheetThread {
-  private readonly worker = new Worker(workerEntry(), {
-    execArgv: [],
-    resourceLimits: { maxOldGenerationSizeMb: HEAP_MB },
-  });
-  private readonly waiting = new Map<number, (reply: PlannerReply | Error) => void>();
-  private last = 0;
+export class SheetThread {
+  private readonly worker: Worker;
+  private readonly heapMb: number;
+  private readonly waiting = new Map<number, Waiting>();
+  private lastJob = 0;
+  private lastStep = 0;
+  private ready = false;
+  private watchdog: { step: number; timer: NodeJS.Timeout } | null = null;
   failed: Error | null = null;
 
-  constructor() {
-    this.worker.unref();
-    this.worker.on('message', ({ job, body }: PlannerMessage<PlannerReply>) => {
-      this.waiting.get(job)?.(body);
+  constructor(options: SheetThreadOptions = {}) {
+    this.heapMb = options.heapMb ?? HEAP_MB;
+    this.worker = new Worker(options.entry ?? workerEntry(), {
+      execArgv: [],
+      resourceLimits: { maxOldGenerationSizeMb: this.heapMb },
     });
-    const fail = (err: Error & { code?: string }) => {
-      this.failed ??=
+    this.worker.unref();
+    this.worker.on('message', (message: PlannerMessage<PlannerReply> | { ready: true }) => {
+      if ('ready' in message) {
+        this.ready = true;
+        this.watch();
+      } else this.waiting.get(message.job)?.settle(message.body);
+    });
+    this.worker.on('error', (err: Error & { code?: string }) =>
+      this.stop(
         err.code === 'ERR_WORKER_OUT_OF_MEMORY'
-          ? new SheetError('TOO_LARGE', `文件太复杂：读取时超出 ${HEAP_MB} MB 内存上限`)
-          : err;
-      for (const settle of this.waiting.values()) settle(this.failed);
-    };
-    this.worker.on('error', fail);
+          ? new SheetError('TOO_LARGE', `文件太复杂：读取时超出 ${this.heapMb} MB 内存上限`)
+          : err,
+        err.code === 'ERR_WORKER_OUT_OF_MEMORY'
+          ? '另一个文件读取时超出内存上限'
+          : '读取文件的线程出错',
+      ),
+    );
     this.worker.on('exit', (code) =>
-      fail(new Error(`the sheet thread stopped (exit code ${code})`)),
+      this.stop(
+        new Error(`the sheet thread stopped (exit code ${code})`),
+        '读取文件的线程意外停止',
+      ),
     );
   }
 
   newJob(): number {
-    return ++this.last;
+    return ++this.lastJob;
   }
 
   /** One request of a job; a job asks one thing at a time. */
-  ask(job: number, body: PlannerRequest): Promise<Answered> {
+  ask(job: number, body: PlannerRequest, timeoutMs: number): Promise<Answered> {
     return new Promise((resolve, reject) => {
       if (this.failed) return reject(this.failed);
+      if (this.waiting.has(job)) return reject(new Error(`job ${job} asked twice at once`));
       if (this.waiting.size === 0) this.worker.ref();
-      this.waiting.set(job, (reply) => {
+      const settle = (reply: PlannerReply | Error) => {
         this.waiting.delete(job);
         if (this.waiting.size === 0) this.worker.unref();
+        this.watch();
         if (reply instanceof Error) reject(reply);
         else if (!reply.ok) reject(rebuilt(reply.error));
         else resolve(reply);
-      });
-      this.worker.postMessage({ job, body } satisfies PlannerMessage<PlannerRequest>);
+      };
+      this.waiting.set(job, { step: ++this.lastStep, timeoutMs, settle });
+      try {
+        this.worker.postMessage({ job, body } satisfies PlannerMessage<PlannerRequest>);
+      } catch (err) {
+        // Not sent (a value that cannot be copied): it is no request of the thread's.
+        return settle(err as Error);
+      }
+      this.watch();
     });
+  }
+
+  /** Keeps the deadline on the request the thread is working on: the oldest one waiting. */
+  private watch(): void {
+    const head = this.failed || !this.ready ? undefined : this.waiting.values().next().value;
+    if (this.watchdog?.step === head?.step) return;
+    if (this.watchdog) clearTimeout(this.watchdog.timer);
+    this.watchdog = null;
+    if (!head) return;
+    const { step, timeoutMs } = head;
+    const timer = setTimeout(
+      // After one more turn: an answer that came in while the loop was held (past the deadline
+      // too) is read first, in the turn's poll phase, and then this request is no longer the head.
+      () =>
+        setImmediate(() => {
+          if (this.watchdog?.step !== step) return;
+          this.stop(
+            new SheetThreadError(
+              'TIMEOUT',
+              `读取或核对文件超过 ${timeoutMs / 1000} 秒未完成，未做任何修改：请拆成几个较小的文件再导入`,
+            ),
+            '另一个文件处理超时',
+          );
+        }),
+      timeoutMs,
+    );
+    this.watchdog = { step, timer };
+  }
+
+  /**
+   * Ends the thread: `culprit` for the request it was working on, a retry for those queued
+   * behind it (`why` says what happened), and the same for any later request of their jobs.
+   */
+  private stop(culprit: Error, why: string): void {
+    if (this.failed) return;
+    const retry = new SheetThreadError('RETRY', `${why}，本次未做任何修改，请重新上传`);
+    this.failed = retry;
+    if (this.watchdog) clearTimeout(this.watchdog.timer);
+    this.watchdog = null;
+    const [head, ...queued] = [...this.waiting.values()];
+    head?.settle(culprit);
+    for (const { settle } of queued) settle(retry);
+    void this.worker.terminate();
   }
 }
 
 let thread: SheetThread | null = null;
 
+export interface OffThreadOptions {
+  /** How long one step of the file's (its read, its plan) may take on the thread. */
+  readonly timeoutMs: number;
+}
+
 /**
  * On the sheet thread: the server's event loop goes on answering other requests (and health
  * checks) while a big file is parsed and planned.
  */
-export function planOffThread(): SheetPlanner {
-  if (!thread || thread.failed) thread = new SheetThread();
-  const on = thread;
+export function planOffThread(options: OffThreadOptions, on = sharedThread()): SheetPlanner {
   const job = on.newJob();
   const ask = async <K extends Answered['kind']>(body: PlannerRequest, kind: K) => {
-    const reply = await on.ask(job, body);
+    const reply = await on.ask(job, body, options.timeoutMs);
     if (reply.kind !== kind) throw new Error('the sheet thread answered out of turn');
     return reply as Extract<Answered, { kind: K }>;
   };
@@ -153,9 +243,15 @@ export function planOffThread(): SheetPlanner {
     async close() {
       // What the thread keeps of this file goes (a thread that failed keeps nothing). Not
       // waited for: the thread may be parsing another upload's file first.
-      if (!on.failed) void on.ask(job, { kind: 'end' }).catch(() => undefined);
+      if (!on.failed) void on.ask(job, { kind: 'end' }, options.timeoutMs).catch(() => undefined);
     },
   };
+}
+
+/** The process's thread, started again after one that had to be ended. */
+function sharedThread(): SheetThread {
+  if (!thread || thread.failed) thread = new SheetThread();
+  return thread;
 }
 
 /** The errors a file or a row can raise, as the caller's own classes; anything else as a bug. */

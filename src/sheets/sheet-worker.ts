@@ -114,3 +114,5 @@ parentPort?.on('message', ({ job: id, body: request }: PlannerMessage<PlannerReq
   if (request.kind === 'end' || !reply.ok) jobs.delete(id);
   parentPort!.postMessage({ job: id, body: reply } satisfies PlannerMessage<PlannerReply>);
 });
+// Loaded (SheetJS and the planner's code): the deadlines of the requests start from here.
+parentPort?.postMessage({ ready: true });

@@ -26,7 +26,7 @@ describe('a sheet planned on a worker thread', () => {
       skipErrors: false,
       prune: true,
       scope: ALL_INITIATIVES,
-      offThread,
+      offThread: offThread ? { timeoutMs: 60_000 } : undefined,
     });
   const sheet = (rows: (string | number)[][]) =>
     writeSheet(
