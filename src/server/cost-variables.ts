@@ -56,6 +56,18 @@ export function costVariables(
 }
 
 /**
+ * True when the cost model reads none of the operation's variables: it declares none, or only
+ * input objects (a write's `input`), which the cost never reads. Its cost then follows the
+ * document and the data alone.
+ */
+export function costReadsNoVariable(
+  schema: GraphQLSchema,
+  operation: OperationDefinitionNode,
+): boolean {
+  return splitOf(schema, operation).coerced.length === 0;
+}
+
+/**
  * True when the input objects `costVariables` passed as sent fit their types. Asked only before
  * a request is refused (too complex, rate limited): one whose input does not fit is answered
  * BAD_USER_INPUT by execution instead, as a scalar that does not fit is, and charged nothing.

@@ -11,7 +11,7 @@ import {
 } from 'graphql';
 import type { Context } from '../graphql/context.type.js';
 import { queryCost, type QueryCost } from './cost-model.js';
-import { costVariables, inputsFit } from './cost-variables.js';
+import { costReadsNoVariable, costVariables, inputsFit } from './cost-variables.js';
 import { timeoutAnswer } from './deadline.js';
 import { listSizes, sizesProbe, type ListSizes } from './list-sizes.js';
 import type { RateLimiter } from './rate-limiter.js';
@@ -142,9 +142,9 @@ function hasNul(document: DocumentNode): boolean {
 interface DocumentFacts {
   readonly hasNul: boolean;
   /**
-   * The cost of its operations that declare no variable and read no list size (`{ __typename }`,
-   * a page by id, a query with its arguments written in), by operation name: the same on every
-   * request, so it is worked out once.
+   * The cost of its operations whose cost reads no variable and no list size (`{ __typename }`,
+   * a page by id, a query with its arguments written in, a write taking its `input`), by
+   * operation name: the same on every request, so it is worked out once.
    */
   readonly fixedCosts: Map<string, QueryCost>;
 }
@@ -190,7 +190,8 @@ export function limitsPlugin(
           // BAD_USER_INPUT rather than a refusal; within the limits it is charged like any request.
           const sent = request.variables ?? {};
           const refusable = () => !operation || inputsFit(schema, operation, sent);
-          const fixed = operation?.variableDefinitions?.length === 0 ? known.fixedCosts : undefined;
+          const fixed =
+            operation && costReadsNoVariable(schema, operation) ? known.fixedCosts : undefined;
           const name = request.operationName ?? '';
           let cost = fixed?.get(name);
           if (!cost) {

@@ -112,6 +112,33 @@ describe('API limits at their edges (R1)', () => {
     expect(codeOf(goodInput)).toBe('QUERY_TOO_COMPLEX');
   });
 
+  it('keeps the cost of a write whose only variable is its input, and only then', async () => {
+    // The cost never reads an input object: any input is charged the same, first or kept.
+    const costlyWrite = `mutation($in: SetItemStatusInput!) { setItemStatus(input: $in) {
+      affectedNodes { ... on Workstream { items(first: 100) { nodes { history(first: 50) { nodes { kind } } } } } } } }`;
+    const costs: number[] = [];
+    for (const input of [
+      { itemId: 'x', status: 'DONE' },
+      { itemId: 'y', status: 'PAUSED', percent: 5 },
+      { itemId: 'x', status: 'DONE' },
+    ]) {
+      const res = await app.post(costlyWrite, { in: input });
+      expect(codeOf(res)).toBe('QUERY_TOO_COMPLEX');
+      costs.push(res.body.errors[0].extensions.cost);
+    }
+    expect(new Set(costs).size).toBe(1);
+    expect(costs[0]).toBeGreaterThan(10_000);
+    // A kept cost still lets an input that does not fit be the client's mistake.
+    expect(codeOf(await app.post(costlyWrite, { in: 'garbage' }))).toBe('BAD_USER_INPUT');
+    // A page size from a variable beside the input is read every time.
+    const paged = `mutation($in: SetItemStatusInput!, $n: Int!) { setItemStatus(input: $in) {
+      affectedNodes { ... on Workstream { items(first: $n) { nodes { history(first: 50) { nodes { kind } } } } } } } }`;
+    const input = { itemId: 'x', status: 'DONE' };
+    expect(codeOf(await app.post(paged, { in: input, n: 100 }))).toBe('QUERY_TOO_COMPLEX');
+    expect(codeOf(await app.post(paged, { in: input, n: 1 }))).not.toBe('QUERY_TOO_COMPLEX');
+    expect(codeOf(await app.post(paged, { in: input, n: 100 }))).toBe('QUERY_TOO_COMPLEX');
+  });
+
   it('keeps the cost of a document without variables, but not of one whose cost follows the clock', async () => {
     // A kept cost refuses as the first one did.
     const inline = `{ node(id: "${leaf}") { ... on Workstream {
