@@ -38,7 +38,7 @@ export interface HttpDeps {
   readonly graphiql: boolean;
   readonly requestTimeoutMs: number;
   /** How long an upload's read, and then its plan, may each take (JINDU_SHEET_TIMEOUT_MS). */
-  readonly sheetTimeoutMs?: number;
+  readonly sheetTimeoutMs: number;
   /** Origins whose pages may call the API (cors.ts); none by default. */
   readonly corsOrigins?: ReadonlySet<string>;
   /**

@@ -20,12 +20,8 @@ export interface SheetDeps {
    */
   readonly durable?: () => Promise<void> | undefined;
   readonly log: Logger;
-  /**
-   * How long an upload's read, and then its plan, may each take (JINDU_SHEET_TIMEOUT_MS); the
-   * request deadline when not given (embedded uses).
-   */
-  readonly sheetTimeoutMs?: number;
-  readonly requestTimeoutMs: number;
+  /** How long an upload's read, and then its plan, may each take (JINDU_SHEET_TIMEOUT_MS). */
+  readonly sheetTimeoutMs: number;
 }
 
 async function readBytes(req: IncomingMessage): Promise<Buffer> {
@@ -117,7 +113,7 @@ export async function sheetRoute(
       skipErrors: flag.skipErrors,
       prune: flag.prune,
       scope: (id) => canWrite(principal, id),
-      offThread: { timeoutMs: deps.sheetTimeoutMs ?? deps.requestTimeoutMs },
+      offThread: { timeoutMs: deps.sheetTimeoutMs },
     });
     const { plan } = result;
     await deps.durable?.(); // a dry run's plan reads what may not be on disk yet

@@ -107,16 +107,11 @@ export class SheetThread {
         this.watch();
       } else this.waiting.get(message.job)?.settle(message.body);
     });
-    this.worker.on('error', (err: Error & { code?: string }) =>
-      this.stop(
-        err.code === 'ERR_WORKER_OUT_OF_MEMORY'
-          ? new SheetError('TOO_LARGE', `文件太复杂：读取时超出 ${this.heapMb} MB 内存上限`)
-          : err,
-        err.code === 'ERR_WORKER_OUT_OF_MEMORY'
-          ? '另一个文件读取时超出内存上限'
-          : '读取文件的线程出错',
-      ),
-    );
+    this.worker.on('error', (err: Error & { code?: string }) => {
+      if (err.code !== 'ERR_WORKER_OUT_OF_MEMORY') return this.stop(err, '读取文件的线程出错');
+      const tooLarge = `文件太复杂：读取时超出 ${this.heapMb} MB 内存上限`;
+      this.stop(new SheetError('TOO_LARGE', tooLarge), '另一个文件读取时超出内存上限');
+    });
     this.worker.on('exit', (code) =>
       this.stop(
         new Error(`the sheet thread stopped (exit code ${code})`),

@@ -332,6 +332,7 @@ describe('rate limit, introspection, GraphiQL and timeout settings', () => {
       log: silentLog,
       graphiql: false,
       requestTimeoutMs: 200,
+      sheetTimeoutMs: 200,
       ready: async () => true,
       authenticate: async () => ({ kind: 'anonymous', canRead: true }),
       metrics: { read: () => ({}) } as never,
