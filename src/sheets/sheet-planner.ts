@@ -25,6 +25,15 @@ const ITEMS_PART = 5000;
  * goes on (the files allowed, 10 MB and 32 MB unpacked, need far less).
  */
 const HEAP_MB = 1024;
+/**
+ * How long the thread may take to load before a request waiting on it gives up: SheetJS loads in
+ * well under a second compiled, a few seconds from the TypeScript sources on a busy machine. A
+ * thread that never says it is ready (its module stuck while loading) is ended then, so the
+ * uploads waiting on it are answered, and the next one starts a new thread.
+ */
+const LOAD_TIMEOUT_MS = 60_000;
+/** The watchdog's step while the thread loads (requests' steps count from 1). */
+const LOADING = 0;
 
 /**
  * Reads one file, then plans it against the initiative's state: the two steps of an import that
@@ -61,6 +70,8 @@ export interface SheetThreadOptions {
   readonly entry?: URL;
   /** Its heap, in MB (default 1,024). */
   readonly heapMb?: number;
+  /** How long it may take to say it is ready once a request waits on it (default 60 s). */
+  readonly loadTimeoutMs?: number;
 }
 
 interface Waiting {
@@ -82,11 +93,15 @@ interface Waiting {
  * The thread answers in the order asked, so the oldest request waiting is the one it is working
  * on: that one has a deadline, counted from when the thread is ready (loading SheetJS is not the
  * file's time) and the request reaches the head. Past it, or out of memory, the thread is ended:
- * the file at the head is refused, and the jobs queued behind it are told to retry.
+ * the file at the head is refused, and the jobs queued behind it are told to retry. Loading has
+ * a deadline of its own, counted from the thread's start: past it every waiting job is told to
+ * retry, none of their files being the cause.
  */
 export class SheetThread {
   private readonly worker: Worker;
   private readonly heapMb: number;
+  private readonly loadTimeoutMs: number;
+  private readonly startedAt = Date.now();
   private readonly waiting = new Map<number, Waiting>();
   private lastJob = 0;
   private lastStep = 0;
@@ -96,6 +111,7 @@ export class SheetThread {
 
   constructor(options: SheetThreadOptions = {}) {
     this.heapMb = options.heapMb ?? HEAP_MB;
+    this.loadTimeoutMs = options.loadTimeoutMs ?? LOAD_TIMEOUT_MS;
     this.worker = new Worker(options.entry ?? workerEntry(), {
       execArgv: [],
       resourceLimits: { maxOldGenerationSizeMb: this.heapMb },
@@ -149,29 +165,44 @@ export class SheetThread {
     });
   }
 
-  /** Keeps the deadline on the request the thread is working on: the oldest one waiting. */
+  /**
+   * Keeps the deadline on the request the thread is working on: the oldest one waiting, once
+   * the thread is ready; before, the thread's loading deadline (watched as step LOADING).
+   */
   private watch(): void {
-    const head = this.failed || !this.ready ? undefined : this.waiting.values().next().value;
-    if (this.watchdog?.step === head?.step) return;
+    const head = this.failed ? undefined : this.waiting.values().next().value;
+    const step = head && (this.ready ? head.step : LOADING);
+    if (this.watchdog?.step === step) return;
     if (this.watchdog) clearTimeout(this.watchdog.timer);
     this.watchdog = null;
-    if (!head) return;
-    const { step, timeoutMs } = head;
-    const timer = setTimeout(
-      // After one more turn: an answer that came in while the loop was held (past the deadline
-      // too) is read first, in the turn's poll phase, and then this request is no longer the head.
-      () =>
-        setImmediate(() => {
-          if (this.watchdog?.step !== step) return;
-          this.stop(
+    if (!head || step === undefined) return;
+    const [waitMs, culprit, why] =
+      step === LOADING
+        ? ([
+            this.startedAt + this.loadTimeoutMs - Date.now(),
+            new SheetThreadError(
+              'RETRY',
+              `读取文件的线程 ${this.loadTimeoutMs / 1000} 秒内未能启动，本次未做任何修改，请重新上传`,
+            ),
+            '读取文件的线程未能启动',
+          ] as const)
+        : ([
+            head.timeoutMs,
             new SheetThreadError(
               'TIMEOUT',
-              `读取或核对文件超过 ${timeoutMs / 1000} 秒未完成，未做任何修改：请拆成几个较小的文件再导入`,
+              `读取或核对文件超过 ${head.timeoutMs / 1000} 秒未完成，未做任何修改：请拆成几个较小的文件再导入`,
             ),
             '另一个文件处理超时',
-          );
+          ] as const);
+    const timer = setTimeout(
+      // After one more turn: an answer (or the ready message) that came in while the loop was
+      // held, past the deadline too, is read first, in the turn's poll phase, and then this is
+      // no longer what the thread is working on.
+      () =>
+        setImmediate(() => {
+          if (this.watchdog?.step === step) this.stop(culprit, why);
         }),
-      timeoutMs,
+      Math.max(0, waitMs),
     );
     this.watchdog = { step, timer };
   }

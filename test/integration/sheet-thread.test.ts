@@ -10,10 +10,10 @@ import { planOffThread, SheetThread } from '../../src/sheets/sheet-planner.js';
  */
 const STUB = new URL('../fixtures/sheet-worker-stub.mjs', import.meta.url);
 /** A thread on the stand-in, which takes `loadingMs` to load (a worker copies the environment). */
-function stubThread(loadingMs = 0, heapMb?: number): SheetThread {
+function stubThread(loadingMs = 0, heapMb?: number, loadTimeoutMs?: number): SheetThread {
   process.env.SHEET_STUB_LOADING_MS = String(loadingMs);
   try {
-    return new SheetThread({ entry: STUB, heapMb });
+    return new SheetThread({ entry: STUB, heapMb, loadTimeoutMs });
   } finally {
     delete process.env.SHEET_STUB_LOADING_MS;
   }
@@ -57,6 +57,23 @@ describe('the sheet thread', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(790); // it did take that long to load
     await planner.close();
     expect(thread.failed).toBeNull();
+  });
+
+  it('ends a thread that does not load within its loading deadline: every waiting upload is told to retry', async () => {
+    // Loading would take a minute; the thread may take 0.5 s.
+    const thread = stubThread(60_000, undefined, 500);
+    const started = Date.now();
+    const waiting = [1, 2].map(() =>
+      failure(planOffThread({ timeoutMs: 60_000 }, thread).read(bytes, 'fine.csv')),
+    );
+    for (const err of await Promise.all(waiting)) {
+      expect(err).toBeInstanceOf(SheetThreadError);
+      expect(err).toMatchObject({ code: 'RETRY' });
+    }
+    expect(String(await waiting[0])).toContain('0.5 秒内未能启动');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(490);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(thread.failed).not.toBeNull();
   });
 
   it('each request has its own deadline: many quick ones add up past it and pass', async () => {
