@@ -1,4 +1,4 @@
-import { type Browser, type Page, type WebSocketRoute } from 'playwright-core';
+import { type Browser, type Page, type Request, type WebSocketRoute } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserAvailable, launchChromium } from '../helpers/browser.js';
 import { createTestDatabase, DIALECTS, type TestDatabase } from '../helpers/databases.js';
@@ -98,6 +98,13 @@ describe.skipIf(!browserAvailable).each(DIALECTS)(
       const held: string[] = [];
       let toPage: WebSocketRoute | undefined;
       let toServer: WebSocketRoute | undefined;
+      // The page's reads (POST /graphql) sent and not yet answered, counted from its first.
+      let reading = 0;
+      const isRead = (r: Request) =>
+        r.method() === 'POST' && new URL(r.url()).pathname === '/graphql';
+      page.on('request', (r) => void (isRead(r) && reading++));
+      page.on('requestfinished', (r) => void (isRead(r) && reading--));
+      page.on('requestfailed', (r) => void (isRead(r) && reading--));
       await page.routeWebSocket('**/graphql', (ws) => {
         const server = ws.connectToServer();
         toPage = ws;
@@ -116,6 +123,7 @@ describe.skipIf(!browserAvailable).each(DIALECTS)(
         page,
         subscribes,
         held,
+        readsUnderWay: () => reading,
         /** Sends the page a message as if from the server. */
         fromServer: (message: object) => toPage!.send(JSON.stringify(message)),
         release: () => {
@@ -294,7 +302,9 @@ describe.skipIf(!browserAvailable).each(DIALECTS)(
     });
 
     it('a read that fails when the page must subscribe again leaves it polling, until a read succeeds', async () => {
-      const { page, subscribes, fromServer } = await routedHivePage({ pollEveryMs: 500 });
+      const { page, subscribes, fromServer, readsUnderWay } = await routedHivePage({
+        pollEveryMs: 500,
+      });
       // The initiative page's own subscriptions resume after a revision (the burn-up's, remounted
       // when the page's error gives way to its data, subscribe without one).
       const resuming = () => subscribes.filter((s) => typeof s.variables.after === 'number').length;
@@ -304,7 +314,7 @@ describe.skipIf(!browserAvailable).each(DIALECTS)(
       await expect.poll(() => subscribes.length, { timeout: 15_000 }).toBe(4);
       // The server cannot resume the subscriptions, and the page's reads fail meanwhile (a proxy
       // answering 503): it must not subscribe again after the revision just refused.
-      let failing = true;
+      let failing = false;
       await page.route('**/graphql', (route) =>
         failing && route.request().method() === 'POST'
           ? route.fulfill({
@@ -314,16 +324,19 @@ describe.skipIf(!browserAvailable).each(DIALECTS)(
             })
           : route.continue(),
       );
-      expect(resuming()).toBeGreaterThan(0);
+      // From no read under way: one sent before the reads began to fail would answer, and let
+      // the page subscribe again, before the test says reads succeed.
+      await expect.poll(readsUnderWay, { timeout: 10_000 }).toBe(0);
+      failing = true;
+      const resumingBefore = resuming();
+      expect(resumingBefore).toBeGreaterThan(0);
       for (const { id } of [...subscribes]) fromServer(cannotResume(id));
       await page.locator('header .polling').waitFor({ timeout: 10_000 });
       await new Promise((r) => setTimeout(r, 1_000)); // polls that fail
-      // Reads succeed again: the next poll's answer makes the page subscribe again (the page
-      // before never did). Counted from here: a read already under way when the reads began to
-      // fail may have answered, and subscribed, in between.
-      const resumingWhileFailing = resuming();
+      expect(resuming()).toBe(resumingBefore);
+      // Reads succeed again: the next poll's answer makes the page subscribe again.
       failing = false;
-      await expect.poll(resuming, { timeout: 10_000 }).toBeGreaterThan(resumingWhileFailing);
+      await expect.poll(resuming, { timeout: 10_000 }).toBeGreaterThan(resumingBefore);
       await page.locator('header .live').waitFor({ timeout: 10_000 });
       const done = await write('DONE', 100);
       await waitForValue(page, '迁移', shown(done.migration));
