@@ -55,6 +55,15 @@ function show(change) {
 }
 const setConnection = (connection) => show({ connection });
 
+// Whether each mounted query follows events: the page is live only when all of them do (one
+// left polling, a burn-up whose read failed say, lags a write by up to 30 s).
+const following = new Map();
+function follows(query, live) {
+  if (live === null) following.delete(query);
+  else following.set(query, live);
+  show({ pageLive: following.size > 0 && [...following.values()].every(Boolean) });
+}
+
 function liveClient() {
   if (client) return client;
   client = createClient({
@@ -213,9 +222,11 @@ export function useLiveQuery(load, deps, watch) {
     return () => ((on = false), clearTimeout(retry));
   }, [...deps, bump]);
 
-  // Polling: only while the page is not live.
+  // Polling: only while this query is not live.
+  const self = useRef({});
+  useEffect(() => () => follows(self.current, null), []);
   useEffect(() => {
-    show({ pageLive: live });
+    follows(self.current, live);
     if (live) return;
     const timer = setInterval(run, POLL_MS);
     return () => clearInterval(timer);

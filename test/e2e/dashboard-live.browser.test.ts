@@ -124,6 +124,11 @@ describe.skipIf(!browserAvailable).each(DIALECTS)(
         subscribes,
         held,
         readsUnderWay: () => reading,
+        /** The socket drops, as when a proxy restarts; the page's client connects again. */
+        dropSocket: async () => {
+          await toServer!.close({ code: 1001, reason: 'Going away' });
+          await toPage!.close({ code: 1001, reason: 'Going away' });
+        },
         /** Sends the page a message as if from the server. */
         fromServer: (message: object) => toPage!.send(JSON.stringify(message)),
         release: () => {
@@ -341,6 +346,43 @@ describe.skipIf(!browserAvailable).each(DIALECTS)(
       const done = await write('DONE', 100);
       await waitForValue(page, '迁移', shown(done.migration));
       await write('IN_PROGRESS', 93);
+      await page.close();
+    });
+
+    it('the header says live only while every part of the page follows events', async () => {
+      const { page, subscribes, fromServer, readsUnderWay, dropSocket } = await routedHivePage({
+        pollEveryMs: 500,
+      });
+      await page.locator('header .live').waitFor({ timeout: 20_000 });
+      await expect.poll(() => subscribes.length, { timeout: 15_000 }).toBe(4);
+      // The burn-up's reads fail (the page's own succeed) and its subscriptions cannot resume:
+      // the burn-up polls, so the page is not live.
+      let failing = false;
+      await page.route('**/graphql', (route) =>
+        failing && route.request().postData()?.includes('query BurnUp')
+          ? route.fulfill({
+              status: 503,
+              contentType: 'application/json',
+              body: JSON.stringify({ errors: [{ message: '暂不可用' }] }),
+            })
+          : route.continue(),
+      );
+      await expect.poll(readsUnderWay, { timeout: 10_000 }).toBe(0);
+      failing = true;
+      // The burn-up's two (it reads, and so subscribes, after the page), the figures of one node.
+      const burnUp = subscribes.slice(2);
+      expect(burnUp.map((s) => s.variables.nodeIds ?? null)).toContainEqual([expect.any(String)]);
+      for (const { id } of burnUp) fromServer(cannotResume(id));
+      await page.locator('header .polling').waitFor({ timeout: 10_000 });
+      // The socket drops and comes back: the page's own subscriptions are live again, and are
+      // subscribed anew; the burn-up still polls, so the header must not say live.
+      await dropSocket();
+      await expect.poll(() => subscribes.length, { timeout: 15_000 }).toBeGreaterThanOrEqual(6);
+      await new Promise((r) => setTimeout(r, 500));
+      expect(await page.locator('header .live').count()).toBe(0);
+      // The burn-up's next poll succeeds: it subscribes again, and the whole page is live.
+      failing = false;
+      await page.locator('header .live').waitFor({ timeout: 10_000 });
       await page.close();
     });
 
