@@ -123,7 +123,25 @@ describe.skipIf(!browserAvailable).each(DIALECTS)(
         page,
         subscribes,
         held,
-        readsUnderWay: () => reading,
+        /**
+         * Answers the page's reads that `which` picks with a proxy's 503, from the moment none
+         * is under way (one sent before would still answer) until `succeed()`.
+         */
+        failReads: async (which: (r: Request) => boolean) => {
+          let failing = false;
+          await page.route('**/graphql', (route) =>
+            failing && which(route.request())
+              ? route.fulfill({
+                  status: 503,
+                  contentType: 'application/json',
+                  body: JSON.stringify({ errors: [{ message: '暂不可用' }] }),
+                })
+              : route.continue(),
+          );
+          await expect.poll(() => reading, { timeout: 10_000 }).toBe(0);
+          failing = true;
+          return { succeed: () => void (failing = false) };
+        },
         /** The socket drops, as when a proxy restarts; the page's client connects again. */
         dropSocket: async () => {
           await toServer!.close({ code: 1001, reason: 'Going away' });
@@ -307,7 +325,7 @@ describe.skipIf(!browserAvailable).each(DIALECTS)(
     });
 
     it('a read that fails when the page must subscribe again leaves it polling, until a read succeeds', async () => {
-      const { page, subscribes, fromServer, readsUnderWay } = await routedHivePage({
+      const { page, subscribes, fromServer, failReads } = await routedHivePage({
         pollEveryMs: 500,
       });
       // The initiative page's own subscriptions resume after a revision (the burn-up's, remounted
@@ -319,20 +337,7 @@ describe.skipIf(!browserAvailable).each(DIALECTS)(
       await expect.poll(() => subscribes.length, { timeout: 15_000 }).toBe(4);
       // The server cannot resume the subscriptions, and the page's reads fail meanwhile (a proxy
       // answering 503): it must not subscribe again after the revision just refused.
-      let failing = false;
-      await page.route('**/graphql', (route) =>
-        failing && route.request().method() === 'POST'
-          ? route.fulfill({
-              status: 503,
-              contentType: 'application/json',
-              body: JSON.stringify({ errors: [{ message: '暂不可用' }] }),
-            })
-          : route.continue(),
-      );
-      // From no read under way: one sent before the reads began to fail would answer, and let
-      // the page subscribe again, before the test says reads succeed.
-      await expect.poll(readsUnderWay, { timeout: 10_000 }).toBe(0);
-      failing = true;
+      const reads = await failReads((r) => r.method() === 'POST');
       const resumingBefore = resuming();
       expect(resumingBefore).toBeGreaterThan(0);
       for (const { id } of [...subscribes]) fromServer(cannotResume(id));
@@ -340,7 +345,7 @@ describe.skipIf(!browserAvailable).each(DIALECTS)(
       await new Promise((r) => setTimeout(r, 1_000)); // polls that fail
       expect(resuming()).toBe(resumingBefore);
       // Reads succeed again: the next poll's answer makes the page subscribe again.
-      failing = false;
+      reads.succeed();
       await expect.poll(resuming, { timeout: 10_000 }).toBeGreaterThan(resumingBefore);
       await page.locator('header .live').waitFor({ timeout: 10_000 });
       const done = await write('DONE', 100);
@@ -350,25 +355,14 @@ describe.skipIf(!browserAvailable).each(DIALECTS)(
     });
 
     it('the header says live only while every part of the page follows events', async () => {
-      const { page, subscribes, fromServer, readsUnderWay, dropSocket } = await routedHivePage({
+      const { page, subscribes, fromServer, failReads, dropSocket } = await routedHivePage({
         pollEveryMs: 500,
       });
       await page.locator('header .live').waitFor({ timeout: 20_000 });
       await expect.poll(() => subscribes.length, { timeout: 15_000 }).toBe(4);
       // The burn-up's reads fail (the page's own succeed) and its subscriptions cannot resume:
       // the burn-up polls, so the page is not live.
-      let failing = false;
-      await page.route('**/graphql', (route) =>
-        failing && route.request().postData()?.includes('query BurnUp')
-          ? route.fulfill({
-              status: 503,
-              contentType: 'application/json',
-              body: JSON.stringify({ errors: [{ message: '暂不可用' }] }),
-            })
-          : route.continue(),
-      );
-      await expect.poll(readsUnderWay, { timeout: 10_000 }).toBe(0);
-      failing = true;
+      const burnUpReads = await failReads((r) => r.postData()?.includes('query BurnUp') ?? false);
       // The burn-up's two (it reads, and so subscribes, after the page), the figures of one node.
       const burnUp = subscribes.slice(2);
       expect(burnUp.map((s) => s.variables.nodeIds ?? null)).toContainEqual([expect.any(String)]);
@@ -381,7 +375,7 @@ describe.skipIf(!browserAvailable).each(DIALECTS)(
       await new Promise((r) => setTimeout(r, 500));
       expect(await page.locator('header .live').count()).toBe(0);
       // The burn-up's next poll succeeds: it subscribes again, and the whole page is live.
-      failing = false;
+      burnUpReads.succeed();
       await page.locator('header .live').waitFor({ timeout: 10_000 });
       await page.close();
     });
