@@ -32,13 +32,19 @@ export function aloneOptions<T extends Options>(help: string, options: T) {
   return values;
 }
 
-/** Stops the servers, then keeps or removes the scratch folder (`--keep`). */
+/**
+ * Stops the servers, then keeps or removes the scratch folder: kept with `--keep`, and kept
+ * when the run failed, since its server logs are then what tells why (a server that exited
+ * mid-run left only a vanished /proc entry in the error).
+ */
 export async function finish(
   servers: readonly ServerProcess[],
   dir: string,
   keep: boolean,
+  failed: boolean,
 ): Promise<void> {
   for (const server of servers) await server.stop();
-  if (keep) process.stderr.write(`kept ${dir}\n`);
+  if (failed) process.stderr.write(`the run failed; its databases and server logs are in ${dir}\n`);
+  else if (keep) process.stderr.write(`kept ${dir}\n`);
   else rmSync(dir, { recursive: true, force: true });
 }

@@ -37,6 +37,7 @@ import {
   unsteadyEntry,
   type Figure,
 } from './summary.js';
+import { finish } from './alone-cli.js';
 import { interleaved } from './interleaved.js';
 import { measureS11, type S11Context } from './s11.js';
 import { measureS12 } from './s12.js';
@@ -56,7 +57,7 @@ every answer is checked. S3 is a ratio to a bare graphql-jit floor measured in t
   --seconds S    measuring time of each load (default 3; 0.4 with --smoke)
   --out FILE     where to write the JSON results (default bench/results/latest.json,
                  bench/results/smoke.json with --smoke)
-  --keep         keep the generated databases and server logs
+  --keep         keep the generated databases and server logs (a failed run keeps them)
   -h, --help     this text`;
 
 const { values: opts } = parseArgs({
@@ -690,6 +691,7 @@ async function writeLoads() {
 say('waiting for the servers to idle');
 await settle(mainServers());
 
+let failed = true;
 try {
   for (let run = 1; run <= runs; run++) {
     say(`run ${run}/${runs} (${elapsed()})`);
@@ -1104,8 +1106,7 @@ try {
     `${JSON.stringify({ at: new Date().toISOString(), smoke, runs, seconds, machine, figures: list.map((f) => ({ ...f, median: median(f.runs), spread: spread(f.runs), met: meets(f) })), openLoop, loads: raw }, null, 2)}\n`,
   );
   say(`wrote ${out} (${elapsed()} in all)`);
+  failed = false;
 } finally {
-  await Promise.all(mainServers().map((server) => server.stop()));
-  if (!opts.keep) rmSync(dir, { recursive: true, force: true });
-  else say(`kept ${dir}`);
+  await finish(mainServers(), dir, opts.keep === true, failed);
 }

@@ -30,7 +30,7 @@ first), pinned to core 0 when there are two cores.
                    kept forecasts on, the forecast measured while --writes setItemStatus a
                    second change that initiative; both (the default): a server of each
   --writes N       writes per second during the kept forecasts (default 10)
-  --keep           keep the generated databases
+  --keep           keep the generated databases and server logs (a failed run keeps them)
   -h, --help       this text`;
 
 const opts = aloneOptions(HELP, {
@@ -84,6 +84,7 @@ const builds = [resolve('.'), ...opts.against!.map((d) => resolve(d))].flatMap((
 const nameOf = (b: { root: string; kept: boolean }) =>
   `${b.root} (${b.kept ? `kept forecasts, ${writesPerSecond} writes/s` : 'kept forecasts off'})`;
 const servers: { root: string; kept: boolean; server: ServerProcess }[] = [];
+let failed = true;
 try {
   for (const [i, { root, kept }] of builds.entries()) {
     const file = join(dir, `s12-${i}.sqlite`);
@@ -174,10 +175,12 @@ try {
         ? `${nameOf(builds[i]!)}: live ${median(t.live).toFixed(1)} ms CPU; ÷ live: forecast ${show(t.forecast)}; ${t.writes} writes in all`
         : `${nameOf(builds[i]!)}: live ${median(t.live).toFixed(1)} ms CPU; ÷ live: history ${show(t.history)}; forecast ${show(t.forecast)}; forecast with 1 trial ${show(t.rest)}; the difference (the simulation) ${show(t.simulation)}`,
     );
+  failed = false;
 } finally {
   await finish(
     servers.map((s) => s.server),
     dir,
     opts.keep === true,
+    failed,
   );
 }

@@ -37,7 +37,7 @@ and each build's median ratio. Run \`npm run build\` first.
   --same-servers   keep one process per build (and the floor's) through the run
   --requests N     10,000-workstream dashboards per load, at least ${CLIENTS} (default 40;
                    ten times as many 1,000-workstream ones)
-  --keep           keep the generated databases and server logs
+  --keep           keep the generated databases and server logs (a failed run keeps them)
   -h, --help       this text`;
 
 const opts = aloneOptions(HELP, {
@@ -90,6 +90,7 @@ const dashboards = {
   large: { body: dashboardQuery(large), answer: '' },
 };
 
+let failed = true;
 try {
   for (const [i, dist] of dists.entries()) {
     const copy = join(dir, `cold-${i}.sqlite`);
@@ -185,11 +186,13 @@ try {
       `${m.name}: ${median(m.slopes).toFixed(2)} µs a node (spread ${(100 * spread(m.slopes)).toFixed(1)}%), ÷ floor per round ${ratios.map((r) => r.toFixed(2)).join(' · ')} (median ${median(ratios).toFixed(2)}×)`,
     );
   }
+  failed = false;
 } finally {
   const started = all.length > 0 ? all : servers;
   await finish(
     started.map((m) => m.server),
     dir,
     opts.keep === true,
+    failed,
   );
 }

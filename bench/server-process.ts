@@ -118,7 +118,16 @@ export async function startServer(options: StartOptions): Promise<ServerProcess>
   return {
     url,
     pid,
-    cpuNs: () => cpuNsOf(pid),
+    cpuNs: () => {
+      try {
+        return cpuNsOf(pid);
+      } catch (err) {
+        // The process is gone: say which server, and where its last words are.
+        throw new Error(`${options.name} is no longer running; see ${options.logFile}`, {
+          cause: err,
+        });
+      }
+    },
     peakRssBytes: () => peakRssOf(pid),
     resetPeakRss: () => writeFileSync(`/proc/${pid}/clear_refs`, '5'),
     pause: () => {

@@ -40,7 +40,7 @@ npm run build).
   --warm-up N      single writes before the first round, per build and kind (a bulk warm-up
                    has N ÷ 40 calls; default 10000: a write server reaches its steady cost only
                    after thousands of writes)
-  --keep           keep the generated databases and server logs
+  --keep           keep the generated databases and server logs (a failed run keeps them)
   -h, --help       this text`;
 
 const opts = aloneOptions(HELP, {
@@ -148,6 +148,7 @@ const load = (b: Build, kind: string, amount: number) =>
       });
 
 const builds: Build[] = [];
+let failed = true;
 try {
   for (const [n, root] of [resolve('.'), ...opts.against!.map((d) => resolve(d))].entries())
     builds.push(await startBuild(root, n));
@@ -189,10 +190,12 @@ try {
       );
     }
   }
+  failed = false;
 } finally {
   await finish(
     builds.map((b) => b.server),
     dir,
     opts.keep === true,
+    failed,
   );
 }
