@@ -3,7 +3,9 @@ import { HeaderMap } from '@apollo/server';
 import { type DocumentNode, type FormattedExecutionResult, type GraphQLSchema } from 'graphql';
 import type { Context } from '../graphql/context.type.js';
 import type { InitiativeTree } from '../services/load-initiative-tree.js';
-import { indexProgress, patchAnswer, type PatchPlan, type ProgressIndex } from './answer-patch.js';
+import { patchAnswer } from './answer-patch.js';
+import type { PatchPlan } from './patch-plan.js';
+import { indexProgress, type ProgressIndex } from './progress-index.js';
 import { jsonOrNull, readerKey, shapeOf, type Shape } from './answer-shape.js';
 import { answerStamp } from './answer-stamp.js';
 

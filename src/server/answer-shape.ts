@@ -8,7 +8,7 @@ import {
   type OperationDefinitionNode,
 } from 'graphql';
 import type { Principal } from '../domain/access.js';
-import { patchPlanOf, type PatchPlan } from './answer-patch.js';
+import { patchPlanOf, type PatchPlan } from './patch-plan.js';
 
 /**
  * Which operations the kept answers (answer-cache.ts) may keep, and what their key is made of.

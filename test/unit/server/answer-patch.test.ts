@@ -1,7 +1,9 @@
 import { parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { jinduSchema } from '../../../src/graphql/schema.js';
-import { indexProgress, patchPlanOf, worthPatching } from '../../../src/server/answer-patch.js';
+import { worthPatching } from '../../../src/server/answer-patch.js';
+import { patchPlanOf } from '../../../src/server/patch-plan.js';
+import { indexProgress } from '../../../src/server/progress-index.js';
 
 const gid = (id: number) => Buffer.from(`Workstream:${id}`).toString('base64url');
 const node = (id: number, name: string, percent: number, children = '') =>
