@@ -60,7 +60,7 @@ function json<T>(value: unknown): T | null {
 /** A stored time; a row from before effective times were kept has none: it always existed. */
 const dateOr0 = (v: unknown): Date =>
   v === null || v === undefined ? new Date(0) : new Date(v as string | number | Date);
-const dateOrNull = (v: unknown): Date | null =>
+export const dateOrNull = (v: unknown): Date | null =>
   v === null || v === undefined ? null : new Date(v as string | number | Date);
 const num = (v: unknown): number => Number(v);
 const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));

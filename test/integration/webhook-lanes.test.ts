@@ -10,7 +10,7 @@ import {
   claimDueDeliveries,
   insertDeliveries,
   releaseDeliveries,
-} from '../../src/db/queries/webhook.queries.js';
+} from '../../src/db/queries/webhook-delivery.queries.js';
 
 const CREATE = `mutation($input: CreateWebhookInput!) { createWebhook(input: $input) {
   webhook { id } userErrors { code message } } }`;

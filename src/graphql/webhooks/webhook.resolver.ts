@@ -1,7 +1,8 @@
 import { Arg, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
 import { DomainError } from '../../domain/errors.js';
 import { findInitiativesByIds } from '../../db/queries/initiative.queries.js';
-import { findAttempts, type WebhookRow } from '../../db/queries/webhook.queries.js';
+import { type WebhookRow } from '../../db/queries/webhook.queries.js';
+import { findAttempts } from '../../db/queries/webhook-delivery.queries.js';
 import * as hooks from '../../services/webhooks/manage-webhooks.js';
 import type { Context } from '../context.type.js';
 import { badUserInput, forbidden, optionalArg, withUserErrors } from '../errors.js';

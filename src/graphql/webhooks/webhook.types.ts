@@ -1,6 +1,7 @@
 import { PageInfoType } from '../types/item-connection.type.js';
 import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
-import type { AttemptRow, DeliveryRow, WebhookRow } from '../../db/queries/webhook.queries.js';
+import type { WebhookRow } from '../../db/queries/webhook.queries.js';
+import type { AttemptRow, DeliveryRow } from '../../db/queries/webhook-delivery.queries.js';
 import { UserErrorType } from '../types/user-error.type.js';
 import { encodeAscii, matchDecoded } from '../ascii-base64url.js';
 

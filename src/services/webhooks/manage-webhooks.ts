@@ -8,15 +8,17 @@ import {
   countWebhooks,
   lockWebhookScope,
   deleteWebhookRow,
-  findDeliveries,
   findWebhooks,
-  insertDeliveries,
   insertWebhook,
-  retryDelivery,
   updateWebhookRow,
-  type DeliveryRow,
   type WebhookRow,
 } from '../../db/queries/webhook.queries.js';
+import {
+  findDeliveries,
+  insertDeliveries,
+  retryDelivery,
+  type DeliveryRow,
+} from '../../db/queries/webhook-delivery.queries.js';
 import { checkWebhookUrl } from './url-policy.js';
 
 /**

@@ -1,38 +1,18 @@
-import { randomInt } from 'node:crypto';
 import type { Logger } from 'pino';
-import { Webhook as Signer } from 'standardwebhooks';
 import type { WebhookOptions } from '../../config.js';
-import type { LiveEvent } from '../../domain/live-events.js';
-import { MAX_ATTEMPTS, retryDelayMs } from '../../domain/webhook-rules.js';
 import type { Em } from '../../db/orm.js';
-import { findInitiativesByIds } from '../../db/queries/initiative.queries.js';
-import { durableCommits } from '../../db/group-commit.js';
+import { hasEnabledWebhooks, pruneOutbox, PRUNE_BATCH } from '../../db/queries/webhook.queries.js';
 import {
-  lastOutboxSeqAfter,
-  readOutboxAfter,
-  type OutboxRow,
-} from '../../db/queries/outbox.queries.js';
-import {
-  cancelDelivery,
   claimDueDeliveries,
-  findWebhooks,
-  hasEnabledWebhooks,
-  insertDeliveries,
-  lockWebhookPosition,
-  pruneOutbox,
-  PRUNE_BATCH,
-  recordAttempt,
   releaseDeliveries,
-  setWebhookPosition,
-  updateWebhookRow,
   type DeliveryRow,
-} from '../../db/queries/webhook.queries.js';
-import { checkWebhookUrl } from './url-policy.js';
-import { postWebhook } from './post-webhook.js';
+} from '../../db/queries/webhook-delivery.queries.js';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { decodeLiveEvent } from '../../db/outbox-payload.js';
+import { FAN_OUT_BATCH, fanOutOutbox, type MessagesOf } from './webhook-fan-out.js';
+import { sendDelivery, SEND_TIMEOUT_MS, type AttemptResult } from './send-delivery.js';
 
-const BATCH = 200;
+export type { AttemptResult } from './send-delivery.js';
+
 /** Outbox rows are kept this long after every reader is past them (late readers, debugging). */
 export const OUTBOX_KEEP_MS = 7 * 24 * 3_600_000;
 const PRUNE_EVERY_MS = 10 * 60_000;
@@ -44,16 +24,13 @@ const IDLE_ADVANCE_MS = 10_000;
  */
 export const IDLE_RECHECK_MS = 250;
 const LEASE_MS = 60_000;
-const TIMEOUT_MS = 10_000;
 /**
  * A lane starts a send only while the lease has this long left: the POST's own 10 s and as
  * long again for what comes before it (the address's look-up, the durable wait, a busy pool).
  */
-const SEND_BUDGET_MS = 2 * TIMEOUT_MS;
+const SEND_BUDGET_MS = 2 * SEND_TIMEOUT_MS;
 /** Endpoints sent to at once by this process (as many as one claim took before lanes). */
 const MAX_LANES = 20;
-
-export type AttemptResult = 'success' | 'failure' | 'gone' | 'refused';
 
 /**
  * Delivers webhooks from the outbox, at least once, on any number of instances:
@@ -86,12 +63,7 @@ export class WebhookWorker {
     private readonly em: () => Em,
     private readonly log: Logger,
     private readonly options: WebhookOptions,
-    /** The bodies an event gives an endpoint taking `types` (graphql/webhooks/webhook-messages.ts). */
-    private readonly messagesOf: (
-      event: LiveEvent,
-      initiativeKey: string,
-      types: readonly string[],
-    ) => readonly { readonly type: string }[],
+    private readonly messagesOf: MessagesOf,
     private readonly onAttempt: (result: AttemptResult) => void = () => {},
   ) {}
 
@@ -131,7 +103,7 @@ export class WebhookWorker {
       for (;;) {
         const { rows, deliveries } = await this.fanOut();
         created += deliveries;
-        if (rows !== BATCH) break;
+        if (rows !== FAN_OUT_BATCH) break;
         // A backlog goes batch by batch, requests served between them (SQLite's driver is
         // synchronous: the awaits above do not let the event loop run).
         await nextTurn();
@@ -181,7 +153,8 @@ export class WebhookWorker {
           );
           return;
         }
-        await this.send(d);
+        const result = await sendDelivery(this.em(), d, this.options, this.log);
+        if (result) this.onAttempt(result);
       }
     })()
       .catch((err: unknown) => {
@@ -206,129 +179,17 @@ export class WebhookWorker {
   }
 
   /**
-   * Turns outbox rows into deliveries; returns how many rows it read and deliveries it made.
-   * With no endpoint enabled there is nothing to deliver: the position (which only bounds what
-   * the outbox pruning may drop) then moves every IDLE_ADVANCE_MS instead of in a write
-   * transaction, with its durable commit, after every write of the server. Rows it has not
-   * passed are read again later, and give an endpoint made meanwhile nothing older than itself.
+   * Fans out the outbox unless no endpoint is enabled. Then there is nothing to deliver: the
+   * position (which only bounds what the outbox pruning may drop) moves every IDLE_ADVANCE_MS
+   * instead of in a write transaction, with its durable commit, after every write of the server.
+   * Rows it has not passed are read again later, and give an endpoint made meanwhile nothing
+   * older than itself.
    */
   private async fanOut(): Promise<{ rows: number; deliveries: number }> {
     const idle = await this.idle();
     if (idle && Date.now() - this.advancedAt < IDLE_ADVANCE_MS) return { rows: 0, deliveries: 0 };
     this.advancedAt = Date.now();
-    return this.em().transactional(async (tem) => {
-      const em = tem as Em;
-      const position = await lockWebhookPosition(em);
-      if (idle) {
-        // Nothing to deliver: the position moves past what has committed without reading it.
-        // Reading it (the 200-row batches, each row's payload parsed) held the event loop for
-        // 35–46 ms every ten seconds under bulk writes, whose payloads were ~28 KB each. The end
-        // is read before the endpoints, so a row committed after an endpoint was made is
-        // either past the end read here or seen with that endpoint.
-        const end = await lastOutboxSeqAfter(em, position);
-        if (end === null) return { rows: 0, deliveries: 0 };
-        if (!(await hasEnabledWebhooks(em))) {
-          await setWebhookPosition(em, end);
-          return { rows: 0, deliveries: 0 };
-        }
-      }
-      const rows = await readOutboxAfter(em, position, BATCH);
-      if (rows.length === 0) return { rows: 0, deliveries: 0 };
-      const hooks = (await findWebhooks(em)).filter((h) => h.disabledAt === null);
-      // Only the rows some endpoint takes are parsed.
-      const takers = (row: OutboxRow) =>
-        hooks.filter(
-          // An endpoint gets what committed after it was made, never older history.
-          (h) =>
-            (h.initiativeId === null || h.initiativeId === row.initiativeId) &&
-            row.createdAt.getTime() >= h.createdAt.getTime(),
-        );
-      const taken = rows.flatMap((row) => {
-        const to = takers(row);
-        return to.length === 0 ? [] : [{ row, to, event: decodeLiveEvent(row.payload) }];
-      });
-      const keys = new Map(
-        (await findInitiativesByIds(em, [...new Set(taken.map((t) => t.row.initiativeId))])).map(
-          (i) => [i.id, i.key],
-        ),
-      );
-      const now = new Date();
-      const deliveries = taken.flatMap(({ row, to, event }) =>
-        to.flatMap((h) =>
-          this.messagesOf(event, keys.get(event.initiativeId) ?? '', h.events).map((m) => ({
-            webhookId: h.id,
-            messageId: `msg_${row.seq}_${h.id}_${m.type.replace('.', '_')}`,
-            eventType: m.type,
-            payload: JSON.stringify(m),
-            nextAttemptAt: now,
-            createdAt: now,
-          })),
-        ),
-      );
-      await insertDeliveries(em, deliveries);
-      await setWebhookPosition(em, rows.at(-1)!.seq);
-      return { rows: rows.length, deliveries: deliveries.length };
-    });
-  }
-
-  private async send(d: DeliveryRow): Promise<void> {
-    const em = this.em();
-    // With group commit (SQLite), nothing leaves before the write it tells of is on disk.
-    const durable = durableCommits(em);
-    if (durable) await durable;
-    const [hook] = await findWebhooks(em, [d.webhookId]);
-    const at = new Date();
-    const started = performance.now();
-    let status: number | null = null;
-    let error: string | null = null;
-    let result: AttemptResult;
-    if (!hook || hook.disabledAt) {
-      await cancelDelivery(em, d.id);
-      this.log.info(
-        { webhookId: d.webhookId, delivery: d.id },
-        'webhook delivery cancelled: endpoint deleted or disabled',
-      );
-      return;
-    }
-    try {
-      const url = await checkWebhookUrl(hook.url, this.options.allowPrivate);
-      const signature = new Signer(hook.secret).sign(d.messageId, at, d.payload);
-      status = await postWebhook(url, {
-        allowPrivate: this.options.allowPrivate,
-        timeoutMs: TIMEOUT_MS,
-        headers: {
-          'content-type': 'application/json',
-          'user-agent': 'Jindu-Webhooks/1',
-          'webhook-id': d.messageId,
-          'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
-          'webhook-signature': signature,
-        },
-        body: d.payload,
-      });
-      result = status >= 200 && status < 300 ? 'success' : status === 410 ? 'gone' : 'failure';
-    } catch (err) {
-      error = err instanceof Error ? err.message.slice(0, 500) : String(err);
-      result = (err as { code?: string }).code === 'INVALID_INPUT' ? 'refused' : 'failure';
-    }
-    const durationMs = Math.round(performance.now() - started);
-    const attempts = d.attempts + 1;
-    const retry = result === 'failure' && attempts < MAX_ATTEMPTS;
-    const delay = retryDelayMs(attempts, this.options.retryBaseMs, randomInt(1_000_000) / 1e6);
-    await recordAttempt(
-      em,
-      { deliveryId: d.id, at, status, durationMs, error },
-      {
-        state: result === 'success' ? 'delivered' : retry ? 'pending' : 'failed',
-        attempts,
-        nextAttemptAt: retry ? new Date(Date.now() + delay) : null,
-      },
-    );
-    if (result === 'gone') await updateWebhookRow(em, hook.id, { disabledAt: new Date() });
-    this.onAttempt(result);
-    this.log.info(
-      { webhookId: hook.id, delivery: d.id, status, result, durationMs },
-      'webhook attempt',
-    );
+    return fanOutOutbox(this.em(), idle, this.messagesOf);
   }
 
   /**
