@@ -1,5 +1,8 @@
 import { DomainError } from './errors.js';
 import type { ForecastWhy } from './forecast-words.js';
+import { MAX_FORECAST_WEEKS, weekCounts, type ForecastOptions } from './forecast-simulation.js';
+
+export { MAX_FORECAST_WEEKS, type ForecastOptions } from './forecast-simulation.js';
 
 /**
  * When will it be done: a Monte-Carlo forecast over a node's own weekly history (the method of
@@ -19,11 +22,6 @@ export interface WeeklyFigure {
   readonly counted: number;
 }
 
-export interface ForecastOptions {
-  readonly trials: number;
-  readonly seed: number;
-}
-
 export interface Forecast {
   readonly status: ForecastStatus;
   /** Weeks from the last point until done, per percentile; null beyond the horizon or not OK. */
@@ -41,7 +39,6 @@ export interface Forecast {
 }
 
 export const MIN_HISTORY_WEEKS = 6;
-export const MAX_FORECAST_WEEKS = 260;
 export const MAX_TRIALS = 100_000;
 export const DEFAULT_TRIALS = 10_000;
 export const DEFAULT_HISTORY_WEEKS = 12;
@@ -64,14 +61,6 @@ export function assertForecastOptions(historyWeeks: number, trials: number, seed
     throw new DomainError('INVALID_INPUT', `seed 必须是整数，收到 ${seed}`, ['seed']);
 }
 
-/** A 32-bit hash of (seed, trial, week): the draw, independent of every other draw. */
-function draw(seed: number, trial: number, week: number): number {
-  let h = (seed ^ Math.imul(trial + 1, 0x9e3779b1) ^ Math.imul(week + 1, 0x85ebca77)) >>> 0;
-  h = Math.imul(h ^ (h >>> 16), 0x7feb352d);
-  h = Math.imul(h ^ (h >>> 15), 0x846ca68b);
-  return (h ^ (h >>> 16)) >>> 0;
-}
-
 /**
  * The history the forecast may use: the trailing weeks the node existed in, from the first one
  * where anything counted (loading the first items into a new node is not scope growth).
@@ -81,266 +70,6 @@ function trailing(points: readonly (WeeklyFigure | null)[]): WeeklyFigure[] {
   while (start > 0 && points[start - 1]) start--;
   while (start < points.length && points[start]!.counted === 0) start++;
   return points.slice(start) as WeeklyFigure[];
-}
-
-/** Which of the k past weeks trial t draws for its future week w: the random stream. */
-const pick = (seed: number, t: number, w: number, k: number) =>
-  Math.floor((draw(seed, t, w) / 4_294_967_296) * k);
-
-/**
- * The draws of one (seed, history length, trials), three weeks to an entry: entry e < BLOCKS of
- * trial t is `(i0 × k + i1) × k + i2` for the past weeks its future weeks 3e, 3e + 1, 3e + 2
- * draw, and `tail` holds the single draws of weeks 258 and 259. Filled per trial as far as a
- * simulation has gone, a chunk at a time, with an end mark (k³) after the last entry filled.
- * Every node of a tree with the same history length draws the same weeks (a draw is a function
- * of seed, trial and week alone), so a forecast of every node hashes each draw once, not once
- * per node; tables are kept between requests.
- */
-interface DrawTable {
-  readonly k: number;
-  readonly combo: Uint16Array;
-  readonly tail: Uint8Array;
-  /** Entries filled, per trial; BLOCKS + 1 once the tail is. */
-  readonly known: Uint8Array;
-}
-const BLOCK = 3;
-const BLOCKS = Math.floor(MAX_FORECAST_WEEKS / BLOCK);
-const TAIL = MAX_FORECAST_WEEKS - BLOCKS * BLOCK;
-const STRIDE = BLOCKS + 1;
-const CHUNK = 8;
-/** Block walks need k³ + 1 table entries per node and combos that fit 16 bits. */
-const MAX_BLOCK_K = 16;
-/**
- * Kept tables (under 2 MB each at the default trials; half as many week tables, 2.6 MB each),
- * least recently used out first.
- */
-const MAX_TABLES = 8;
-/** Larger trial counts walk week by week, drawing directly. */
-const TABLE_MAX_TRIALS = 20_000;
-const tables = new Map<string, DrawTable>();
-
-function drawTable(seed: number, k: number, trials: number): DrawTable {
-  const key = `${seed}:${k}:${trials}`;
-  let table = tables.get(key);
-  if (table) tables.delete(key);
-  else {
-    const combo = new Uint16Array(trials * STRIDE);
-    for (let t = 0; t < trials; t++) combo[t * STRIDE] = k ** 3;
-    table = { k, combo, tail: new Uint8Array(trials * TAIL), known: new Uint8Array(trials) };
-    if (tables.size >= MAX_TABLES) tables.delete(tables.keys().next().value!);
-  }
-  tables.set(key, table);
-  return table;
-}
-
-/** Fills trial t's next chunk of triples, or its tail once every triple is filled. */
-function fill(table: DrawTable, seed: number, t: number): void {
-  const { k, combo, known } = table;
-  const from = known[t]!;
-  if (from === BLOCKS) {
-    for (let x = 0; x < TAIL; x++) table.tail[t * TAIL + x] = pick(seed, t, BLOCKS * BLOCK + x, k);
-    known[t] = BLOCKS + 1;
-    return;
-  }
-  const to = Math.min(BLOCKS, from + CHUNK);
-  const base = t * STRIDE;
-  for (let e = from; e < to; e++) {
-    const w = e * BLOCK;
-    combo[base + e] =
-      (pick(seed, t, w, k) * k + pick(seed, t, w + 1, k)) * k + pick(seed, t, w + 2, k);
-  }
-  combo[base + to] = k ** 3;
-  known[t] = to;
-}
-
-const gcd = (a: number, b: number): number => {
-  while (b) [a, b] = [b, a % b];
-  return a;
-};
-
-/**
- * Per node, for every ordered triple of past weeks (a, b, c) at `4 × ((a × k + b) × k + c)`: the
- * highest of its three running sums, its sum, and its first two running sums; the end mark's
- * entry (k³) has a highest sum no trial stays above. Whole numbers divided by their greatest
- * common divisor, in 32-bit integers where every running sum of a trial fits (the usual case:
- * integer arithmetic is the faster), otherwise in doubles. Reused between nodes.
- */
-const blockSums32 = new Int32Array(4 * (MAX_BLOCK_K ** 3 + 1));
-const blockSums64 = new Float64Array(4 * (MAX_BLOCK_K ** 3 + 1));
-
-function fillBlockSums<T extends Int32Array | Float64Array>(
-  st: T,
-  net: ArrayLike<number>,
-  top: number,
-): T {
-  const k = net.length;
-  let i = 0;
-  for (let a = 0; a < k; a++) {
-    const s1 = net[a]!;
-    for (let b = 0; b < k; b++) {
-      const s2 = s1 + net[b]!;
-      const m2 = s1 > s2 ? s1 : s2;
-      for (let c = 0; c < k; c++, i += 4) {
-        const s3 = s2 + net[c]!;
-        st[i] = m2 > s3 ? m2 : s3;
-        st[i + 1] = s3;
-        st[i + 2] = s1;
-        st[i + 3] = s2;
-      }
-    }
-  }
-  st[i] = st[i + 2] = st[i + 3] = top;
-  st[i + 1] = 0;
-  return st;
-}
-
-/**
- * How many trials took each number of weeks (index MAX_FORECAST_WEEKS + 1: not done within the
- * horizon): the sorted week counts, without sorting them. A trial subtracts each drawn week's net
- * change from the remaining work until nothing remains; it walks three weeks at a step with the
- * node's sums of every triple of weeks, and looks inside a triple only where a running sum in it
- * reaches what is left. Every sum is of whole numbers and exact, so the weeks counted are those
- * of the week-by-week walk (`weeklyCounts`), draw for draw. Histories over 16 weeks, and values
- * that are not whole or too large to sum exactly, walk week by week over a table of single
- * draws; more than 20,000 trials draw every week directly.
- */
-export function weekCounts(net: Float64Array, remaining: number, o: ForecastOptions): Int32Array {
-  const k = net.length;
-  let whole = Number.isSafeInteger(remaining) && remaining > 0;
-  let largest = 0;
-  let divisor = remaining;
-  for (const v of net) {
-    whole &&= Number.isSafeInteger(v);
-    largest = Math.max(largest, Math.abs(v));
-    if (whole) divisor = gcd(divisor, Math.abs(v));
-  }
-  const reach = (remaining + (MAX_FORECAST_WEEKS + BLOCK) * largest) / divisor;
-  if (o.trials > TABLE_MAX_TRIALS) return weeklyCounts(net, remaining, o);
-  if (!whole || !Number.isSafeInteger(reach * divisor) || k > MAX_BLOCK_K)
-    return weeklyWalk(weekTable(o.seed | 0, k, o.trials), net, remaining, o);
-  const table = drawTable(o.seed | 0, k, o.trials);
-  const scaled = net.map((v) => v / divisor);
-  return reach < 2 ** 31 - 1
-    ? walk(table, o, fillBlockSums(blockSums32, scaled, 2 ** 31 - 1), (remaining / divisor) | 0)
-    : walk(table, o, fillBlockSums(blockSums64, scaled, Infinity), remaining / divisor);
-}
-
-function walk(
-  table: DrawTable,
-  o: ForecastOptions,
-  st: Int32Array | Float64Array,
-  remaining: number,
-): Int32Array {
-  const { k, combo, tail, known } = table;
-  const seed = o.seed | 0;
-  const mark = 4 * k ** 3;
-  const weeks = new Int32Array(MAX_FORECAST_WEEKS + 2);
-  for (let t = 0; t < o.trials; t++) {
-    const base = t * STRIDE;
-    let e = base;
-    let left = remaining;
-    let w = MAX_FORECAST_WEEKS + 1;
-    for (;;) {
-      let c = combo[e]! << 2;
-      while (left > st[c]!) {
-        left -= st[c + 1]!;
-        c = combo[++e]! << 2;
-      }
-      if (c !== mark) {
-        // Done within this triple: at its first running sum that reaches what is left.
-        const g1 = +(left > st[c + 2]!);
-        w = BLOCK * (e - base) + 1 + g1 + (g1 & +(left > st[c + 3]!));
-        break;
-      }
-      if (e - base < BLOCKS) {
-        fill(table, seed, t);
-        continue;
-      }
-      if (known[t]! === BLOCKS) fill(table, seed, t);
-      // The last weeks one at a time: a triple (a, a, a) sums three times a's net change.
-      for (let x = 0; x < TAIL; x++) {
-        const a = tail[t * TAIL + x]!;
-        if ((left -= st[4 * (a * k * k + a * k + a) + 2]!) <= 0) {
-          w = BLOCKS * BLOCK + x + 1;
-          break;
-        }
-      }
-      break;
-    }
-    weeks[w]!++;
-  }
-  return weeks;
-}
-
-/**
- * The draws one week to an entry, for histories too long for triples (k > 16, up to 255 weeks):
- * `index[t × MAX_FORECAST_WEEKS + w]`, filled per trial as far as a simulation has gone.
- */
-interface WeekTable {
-  readonly index: Uint8Array;
-  readonly filled: Uint16Array;
-}
-const weekTables = new Map<string, WeekTable>();
-
-function weekTable(seed: number, k: number, trials: number): WeekTable | null {
-  if (k > 255) return null;
-  const key = `${seed}:${k}:${trials}`;
-  let table = weekTables.get(key);
-  if (table) weekTables.delete(key);
-  else {
-    table = {
-      index: new Uint8Array(trials * MAX_FORECAST_WEEKS),
-      filled: new Uint16Array(trials),
-    };
-    if (weekTables.size >= MAX_TABLES / 2) weekTables.delete(weekTables.keys().next().value!);
-  }
-  weekTables.set(key, table);
-  return table;
-}
-
-/** The week-by-week walk over a week table (or drawing directly without one). */
-function weeklyWalk(
-  table: WeekTable | null,
-  net: Float64Array,
-  remaining: number,
-  o: ForecastOptions,
-): Int32Array {
-  if (!table) return weeklyCounts(net, remaining, o);
-  const k = net.length;
-  const seed = o.seed | 0;
-  const { index, filled } = table;
-  const weeks = new Int32Array(MAX_FORECAST_WEEKS + 2);
-  for (let t = 0; t < o.trials; t++) {
-    const base = t * MAX_FORECAST_WEEKS;
-    let known = filled[t]!;
-    let left = remaining;
-    let w = 0;
-    while (left > 0 && w < MAX_FORECAST_WEEKS) {
-      if (w === known) index[base + known++] = pick(seed, t, w, k);
-      left -= net[index[base + w]!]!;
-      w++;
-    }
-    filled[t] = known;
-    weeks[left > 0 ? MAX_FORECAST_WEEKS + 1 : w]!++;
-  }
-  return weeks;
-}
-
-/** The week-by-week walk: the definition `weekCounts` follows, drawing every week directly. */
-export function weeklyCounts(net: Float64Array, remaining: number, o: ForecastOptions): Int32Array {
-  const k = net.length;
-  const seed = o.seed | 0;
-  const weeks = new Int32Array(MAX_FORECAST_WEEKS + 2);
-  for (let t = 0; t < o.trials; t++) {
-    let left = remaining;
-    let w = 0;
-    while (left > 0 && w < MAX_FORECAST_WEEKS) {
-      left -= net[pick(seed, t, w, k)]!;
-      w++;
-    }
-    weeks[left > 0 ? MAX_FORECAST_WEEKS + 1 : w]!++;
-  }
-  return weeks;
 }
 
 /** The week count of the trial at rank ⌈q × trials⌉ in sorted order. */

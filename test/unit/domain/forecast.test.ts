@@ -4,10 +4,9 @@ import {
   forecast,
   MAX_FORECAST_WEEKS,
   MIN_HISTORY_WEEKS,
-  weekCounts,
-  weeklyCounts,
   type WeeklyFigure,
 } from '../../../src/domain/forecast.js';
+import { weekCounts, weeklyCounts } from '../../../src/domain/forecast-simulation.js';
 import { UNITS_PER_ITEM } from '../../../src/domain/units.js';
 import { explainForecast } from '../../../src/domain/forecast-words.js';
 
