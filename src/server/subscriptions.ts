@@ -18,7 +18,7 @@ import type { Principal } from '../domain/access.js';
 import type { Em } from '../db/orm.js';
 import { formatError } from '../graphql/errors.js';
 import type { LiveSource } from '../graphql/live/live-stream.js';
-import type { SubscriptionContext } from '../graphql/live/live.resolver.js';
+import type { SubscriptionContext } from '../graphql/live/subscription-scope.js';
 import { queryCost } from './cost-model.js';
 import { clientKeyOf } from './client-key.js';
 import { isTokenRefusal, socketAuthRequest } from './socket-auth.js';
