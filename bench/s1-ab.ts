@@ -2,6 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { finish } from './alone-cli.js';
 import { runLoad } from './load.js';
 import { isTypenameAnswer, TYPENAME } from './queries.js';
 import {
@@ -11,6 +12,7 @@ import {
   type ServerProcess,
   jinduEnv,
 } from './server-process.js';
+import { median } from './summary.js';
 
 const HELP = `node --import @swc-node/register/esm-register bench/s1-ab.ts [options]
 
@@ -26,6 +28,7 @@ alike; the output is every round's ratios and their medians. Run \`npm run build
                    keep a speed of its own for its whole life, which one process per build
                    for all rounds would take for the build's
   --requests N     requests per load (default 10000; 8 connections)
+  --keep           keep the databases and server logs (a failed run keeps them)
   -h, --help       this text`;
 
 const { values: opts } = parseArgs({
@@ -34,6 +37,7 @@ const { values: opts } = parseArgs({
     rounds: { type: 'string', default: '10' },
     requests: { type: 'string', default: '10000' },
     fresh: { type: 'boolean', default: false },
+    keep: { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
@@ -84,6 +88,7 @@ const stopAll = async (all: readonly ServerProcess[]) => {
   for (const server of all) await server.stop();
 };
 let running = await startAll();
+let failed = true;
 try {
   const ratios: number[][] = builds.map(() => []);
   for (let round = 1; round <= rounds; round++) {
@@ -104,9 +109,9 @@ try {
     }
     console.log(line.join('  '));
   }
-  const median = (a: readonly number[]) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)]!;
   for (const [i, build] of builds.entries())
     console.log(`${build.name}: median ${median(ratios[i]!).toFixed(2)}× bare Apollo`);
+  failed = false;
 } finally {
-  await stopAll(running);
+  await finish(running, dir, opts.keep, failed);
 }

@@ -6,7 +6,9 @@ import { parseArgs } from 'node:util';
 import { generateHistory } from './history.js';
 import { runLoad, type LoadResult } from './load.js';
 import { asOfAnswer, checkDashboard, dashboardQuery, sameAs } from './queries.js';
+import { finish } from './alone-cli.js';
 import { pinLoadGenerator, startServer, type ServerProcess, jinduEnv } from './server-process.js';
+import { median } from './summary.js';
 import { generateInitiative } from './synthetic-data.js';
 
 const HELP = `node --import @swc-node/register/esm-register bench/s11-ab.ts [options]
@@ -21,7 +23,10 @@ interleaved rounds (live then as-of on build 1, then on build 2, …), so drift 
   --requests N     as-of requests per load (default 60; live loads send 3× as many)
   --entries N      log entries (default 200000)
   --growth         also the growth row: the as-of dashboard on 1,000,000 ÷ 100,000 log entries
-  --dir DIR        where the databases go (default: a new temporary directory)
+  --dir DIR        where the databases go, kept for the next run (default: a new temporary
+                   directory, removed at the end)
+  --keep           keep the temporary directory's databases and server logs (a failed run
+                   keeps them)
   -h, --help       this text`;
 
 const { values: opts } = parseArgs({
@@ -32,6 +37,7 @@ const { values: opts } = parseArgs({
     entries: { type: 'string', default: '200000' },
     growth: { type: 'boolean', default: false },
     dir: { type: 'string' },
+    keep: { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
@@ -85,6 +91,9 @@ interface Build {
   top: number;
 }
 const builds: Build[] = [];
+/** Every server started, for the end of the run, also those of a build that did not start whole. */
+const started: ServerProcess[] = [];
+let failed = true;
 try {
   for (const [b, dist] of dists.entries()) {
     const servers: ServerProcess[] = [];
@@ -92,15 +101,15 @@ try {
       // One server per file and build: `jindu serve` refuses a file another server holds.
       const copy = join(dir, `b${b}-${i}.sqlite`);
       copyFileSync(file, copy);
-      servers.push(
-        await startServer({
-          name: `build ${b} file ${i}`,
-          args: [join(dist, 'src/cli/main.js'), 'serve'],
-          env: jinduEnv(copy, { JINDU_ANSWER_CACHE: 'false', LOG_LEVEL: 'warn' }),
-          core,
-          logFile: join(dir, `b${b}-${i}.log`),
-        }),
-      );
+      const server = await startServer({
+        name: `build ${b} file ${i}`,
+        args: [join(dist, 'src/cli/main.js'), 'serve'],
+        env: jinduEnv(copy, { JINDU_ANSWER_CACHE: 'false', LOG_LEVEL: 'warn' }),
+        core,
+        logFile: join(dir, `b${b}-${i}.log`),
+      });
+      started.push(server);
+      servers.push(server);
     }
     const liveAnswer = await (
       await fetch(`${servers[0]!.url}/graphql`, {
@@ -168,7 +177,6 @@ try {
     }
     say(`round ${round}: ${line.join(' | ')}`);
   }
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   for (const [i, b] of builds.entries()) {
     const t = table[i]!;
     say(
@@ -176,6 +184,7 @@ try {
         (opts.growth ? `, growth ${median(t.growth).toFixed(2)}×` : ''),
     );
   }
+  failed = false;
 } finally {
-  await Promise.all(builds.flatMap((b) => b.servers.map((s) => s.stop())));
+  await finish(started, dir, opts.keep || opts.dir !== undefined, failed);
 }

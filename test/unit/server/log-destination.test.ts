@@ -1,10 +1,10 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readFileSync, write as fsWrite } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, write as fsWrite } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import { LogDestination, type WriteBytes } from '../../../src/server/log-destination.js';
 
 const LOGGER = JSON.stringify(
@@ -150,7 +150,9 @@ describe('LogDestination', () => {
   });
 
   it('at exit writes the rest of a batch waiting out a full pipe, then what is pending', async () => {
-    const path = join(mkdtempSync(join(tmpdir(), 'jindu-log-')), 'out.log');
+    const dir = mkdtempSync(join(tmpdir(), 'jindu-log-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    const path = join(dir, 'out.log');
     const fd = openSync(path, 'w');
     let calls = 0; // four bytes go out, then the pipe is full: the rest waits for a retry
     const write: WriteBytes = (wfd, buffer, offset, length, position, done) => {
