@@ -260,6 +260,22 @@ describe('jindu history and report --compare against a server with a generated h
     expect(missing.code).toBe(2);
   });
 
+  it('import: a row refused for a line break in its name stays one line of the preview', async () => {
+    const sheet = join(dir, 'line-breaks.csv');
+    writeFileSync(
+      sheet,
+      '工作流,事项,状态\r\n新的,"两行\r\n名字",完成\r\n新的,"一\n二",未启动\r\n',
+    );
+    const preview = await runCli(['import', sheet, '--initiative', 'hist', '--dry-run'], env);
+    expect(preview.code).toBe(1);
+    const lines = preview.stdout.trimEnd().split('\n');
+    expect(lines.filter((l) => l.startsWith('第 '))).toEqual([
+      '第 2 行 错误 新的 · 两行↵名字  [事项] 名称只能是一行文字，不能包含换行',
+      '第 3 行 错误 新的 · 一↵二  [事项] 名称只能是一行文字，不能包含换行',
+    ]);
+    expect(lines.every((l) => /^(第 \d+ 行|新建|新建工作流) /.test(l))).toBe(true);
+  });
+
   it('import: Ctrl-C during the write rolls the whole file back, and says so', async () => {
     const sheet = join(dir, 'many.csv');
     const rows = Array.from({ length: 6_000 }, (_, i) => `中断/叶${i % 20},中断事项${i},未启动`);
