@@ -11,8 +11,6 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { FAN_OUT_BATCH, fanOutOutbox, type MessagesOf } from './webhook-fan-out.js';
 import { sendDelivery, SEND_TIMEOUT_MS, type AttemptResult } from './send-delivery.js';
 
-export type { AttemptResult } from './send-delivery.js';
-
 /** Outbox rows are kept this long after every reader is past them (late readers, debugging). */
 export const OUTBOX_KEEP_MS = 7 * 24 * 3_600_000;
 const PRUNE_EVERY_MS = 10 * 60_000;
