@@ -1,5 +1,6 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { openOrm, type Em } from '../src/db/orm.js';
+import { openOrm } from '../src/db/orm.js';
+import { type Em } from '../src/db/em.js';
 import { createInitiative } from '../src/services/create-initiative.js';
 import { importSheet } from '../src/services/import-sheet.js';
 import { runWrite } from '../src/services/write-pipeline/run-write.js';

@@ -1,7 +1,7 @@
 import { week20Seed } from '../../seeds/week-20.seed.js';
 import { loadConfig } from '../config.js';
 import { openDatabase, openExistingDatabase } from '../db/open-database.js';
-import type { Em } from '../db/orm.js';
+import type { Em } from '../db/em.js';
 import { findAllInitiatives } from '../db/queries/initiative.queries.js';
 import { loadSeed } from '../services/load-seed.js';
 import { verifyCounters } from '../services/verify-counters.js';

@@ -1,7 +1,7 @@
 import { loadConfig } from '../config.js';
 import { DomainError } from '../domain/errors.js';
 import { openExistingDatabase } from '../db/open-database.js';
-import type { Em } from '../db/orm.js';
+import type { Em } from '../db/em.js';
 import { createLogger } from '../server/logger.js';
 import { exportSheet } from '../services/export-sheet.js';
 import { terminalSafe } from './terminal-text.js';

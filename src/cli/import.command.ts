@@ -3,7 +3,7 @@ import { SingleBar } from 'cli-progress';
 import { loadConfig } from '../config.js';
 import { DomainError, DomainErrors } from '../domain/errors.js';
 import { openExistingDatabase } from '../db/open-database.js';
-import type { Em } from '../db/orm.js';
+import type { Em } from '../db/em.js';
 import { createLogger } from '../server/logger.js';
 import { importSheet } from '../services/import-sheet.js';
 import { ALL_INITIATIVES } from '../services/write-scope.js';

@@ -3,7 +3,7 @@ import { loadConfig } from '../config.js';
 import { groupCommitFile, startGroupCommit } from '../db/group-commit.js';
 import { openDatabase } from '../db/open-database.js';
 import { writesDone } from '../db/write-gate.js';
-import type { Em } from '../db/orm.js';
+import type { Em } from '../db/em.js';
 import { seedIfEmpty } from '../services/load-seed.js';
 import { listTokens } from '../services/tokens.js';
 import { createApp } from '../server/app.js';

@@ -1,7 +1,7 @@
 import { loadConfig } from '../config.js';
 import { DomainError } from '../domain/errors.js';
 import { openDatabase, openExistingDatabase } from '../db/open-database.js';
-import type { Em } from '../db/orm.js';
+import type { Em } from '../db/em.js';
 import { findAllInitiatives } from '../db/queries/initiative.queries.js';
 import { createToken, listTokens, revokeToken, type TokenInfo } from '../services/tokens.js';
 import { createLogger } from '../server/logger.js';

@@ -1,6 +1,6 @@
 import { closeSync, existsSync, fdatasync, fdatasyncSync, openSync } from 'node:fs';
 import type { MikroORM } from '@mikro-orm/core';
-import type { Em } from './orm.js';
+import type { Em } from './em.js';
 import type { KeptStatementsConnection } from './sqlite-driver.js';
 import { sqliteFileOf } from './sqlite-file.js';
 

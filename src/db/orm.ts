@@ -1,6 +1,5 @@
 import { MikroORM, type Options } from '@mikro-orm/core';
 import { JinduSqliteDriver } from './sqlite-driver.js';
-import type { SqlEntityManager } from '@mikro-orm/sql';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Migrator } from '@mikro-orm/migrations';
@@ -9,7 +8,6 @@ import { JinduPostgreSqlDriver } from './pg-driver.js';
 import { pgPoolOptions } from './pg-pool-guard.js';
 import { MIGRATIONS } from './migrations/index.js';
 import { MIGRATIONS_TABLE, prepareSchema, type SchemaReport } from './prepare-schema.js';
-import { dialectOfPlatform, type Dialect } from './dialect.js';
 import { sqlitePragmas, type SqliteSynchronous } from './sqlite-pragmas.js';
 import {
   countingWrites,
@@ -20,9 +18,6 @@ import {
 
 /** PostgreSQL connections per process unless `poolSize` says otherwise. */
 export const DEFAULT_POOL_SIZE = 10;
-
-export type Em = SqlEntityManager;
-export type { Dialect };
 
 export interface OrmOptions {
   readonly databaseUrl: string;
@@ -87,10 +82,6 @@ export async function openOrm(opts: OrmOptions): Promise<MikroORM> {
   const orm = await MikroORM.init(ormOptions(opts, generation));
   registerGeneration(orm.em.getDriver(), generation);
   return orm;
-}
-
-export function dialectOf(em: Em): Dialect {
-  return dialectOfPlatform(em.getPlatform());
 }
 
 /** Applies the pending versioned migrations (see prepare-schema.ts). */

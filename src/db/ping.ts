@@ -1,5 +1,5 @@
 import type { MikroORM } from '@mikro-orm/core';
-import type { Em } from './orm.js';
+import type { Em } from './em.js';
 
 /** How long `/readyz` waits for the database before it says "not ready". */
 export const PING_TIMEOUT_MS = 2_000;

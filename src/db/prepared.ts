@@ -1,5 +1,5 @@
 import type { Database, Statement } from 'better-sqlite3';
-import { dialectOf, type Em } from './orm.js';
+import { dialectOf, type Em } from './em.js';
 
 /**
  * Prepared statements kept per SQLite connection and SQL text. MikroORM writes every parameter

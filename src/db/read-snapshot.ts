@@ -1,5 +1,5 @@
 import { IsolationLevel } from '@mikro-orm/core';
-import { dialectOf, type Em } from './orm.js';
+import { dialectOf, type Em } from './em.js';
 
 const snapshots = new WeakSet<Em>();
 

@@ -1,5 +1,5 @@
 import { Utils, wrap } from '@mikro-orm/core';
-import type { Em } from './orm.js';
+import type { Em } from './em.js';
 
 /**
  * Lets go of entities a write has inserted and copied out, with the references to rows it never

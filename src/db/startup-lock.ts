@@ -1,5 +1,5 @@
 import type { MikroORM } from '@mikro-orm/core';
-import { dialectOf, type Em } from './orm.js';
+import { dialectOf, type Em } from './em.js';
 
 /**
  * The PostgreSQL advisory-lock key that serializes "prepare the database" across processes

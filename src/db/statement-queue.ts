@@ -1,4 +1,4 @@
-import { dialectOf, type Em } from './orm.js';
+import { dialectOf, type Em } from './em.js';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 
 /** Queued work after which the queue lets the event loop run (/livez, signals, other requests). */

@@ -1,5 +1,6 @@
 import pLimit, { type LimitFunction } from 'p-limit';
-import { DEFAULT_POOL_SIZE, type Em } from './orm.js';
+import { DEFAULT_POOL_SIZE } from './orm.js';
+import { type Em } from './em.js';
 
 /** Pooled connections that writes leave to reads and token checks, however many writes wait. */
 export const READ_RESERVE = 2;

@@ -2,7 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { ITEM_EVENT_TYPES, type ChangeEvent } from '../domain/change-events.js';
 import { deltasOf, type EventDelta } from '../domain/event-deltas.js';
 import { mergeDeltas, type MergedDelta } from '../domain/tally.js';
-import type { Em } from './orm.js';
+import type { Em } from './em.js';
 
 /**
  * What readers that keep data between requests on SQLite (the folded trees, the kept answers)

@@ -1,5 +1,5 @@
 import { setImmediate as turn } from 'node:timers/promises';
-import { dialectOf, type Em } from './orm.js';
+import { dialectOf, type Em } from './em.js';
 
 /**
  * Lets the event loop turn in the middle of a long write (an import of 10,000 rows, between its

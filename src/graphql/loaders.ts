@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import type { Em } from '../db/orm.js';
+import type { Em } from '../db/em.js';
 import type { InitiativeRecord, ItemRecord, WorkstreamRecord } from '../db/records.js';
 import type { ChangeRecord } from '../db/queries/change-log.queries.js';
 import { findItemChanges } from '../db/queries/item-history.queries.js';

@@ -1,5 +1,5 @@
 import { getArgumentValues, type GraphQLSchema } from 'graphql';
-import { dialectOf, type Em } from '../db/orm.js';
+import { dialectOf, type Em } from '../db/em.js';
 import {
   findInitiativeAndRevisionByKey,
   findInitiativeByKey,

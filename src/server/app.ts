@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import { serverOptions, type ServerOptions } from '../config.js';
 import { actorName, type Principal } from '../domain/access.js';
 import type { Context } from '../graphql/context.type.js';
-import type { Em } from '../db/orm.js';
+import type { Em } from '../db/em.js';
 import { pingDatabase } from '../db/ping.js';
 import { durableCommits, groupCommitOf } from '../db/group-commit.js';
 import { guardStatements } from '../db/statement-queue.js';

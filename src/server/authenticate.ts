@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { Principal } from '../domain/access.js';
-import type { Em } from '../db/orm.js';
+import type { Em } from '../db/em.js';
 import type { TokenCache } from '../services/token-cache.js';
 import { authenticateToken } from '../services/tokens.js';
 import { HttpError } from './http-json.js';

@@ -2,7 +2,7 @@ import { getNamedType, isInterfaceType, isObjectType, type GraphQLSchema } from 
 import { MAX_BULK } from '../domain/errors.js';
 import { ITEM_STATUSES } from '../domain/item-status.js';
 import { REPORT_MODEL_SIZES } from './report-model-sizes.js';
-import type { Em } from '../db/orm.js';
+import type { Em } from '../db/em.js';
 import {
   MAX_SERIES_POINTS,
   SERIES_EVERY,

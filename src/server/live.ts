@@ -3,7 +3,7 @@ import type { GraphQLSchema } from 'graphql';
 import type { IncomingMessage, Server } from 'node:http';
 import type { Logger } from 'pino';
 import type { Principal } from '../domain/access.js';
-import { dialectOf, type Em } from '../db/orm.js';
+import { dialectOf, type Em } from '../db/em.js';
 import { onCommit } from '../services/live/commit-bell.js';
 import { OutboxFeed } from '../services/live/outbox-feed.js';
 import { PgDoorbell } from '../services/live/pg-doorbell.js';

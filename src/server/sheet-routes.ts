@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { actorName, canRead, canWrite, roleAtLeast, type Principal } from '../domain/access.js';
 import { DomainError, DomainErrors } from '../domain/errors.js';
-import type { Em } from '../db/orm.js';
+import type { Em } from '../db/em.js';
 import { exportSheet } from '../services/export-sheet.js';
 import { importSheet } from '../services/import-sheet.js';
 import { MAX_SHEET_BYTES, SheetError, SheetThreadError } from '../sheets/sheet-error.js';

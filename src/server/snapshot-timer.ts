@@ -1,6 +1,6 @@
 import type { MikroORM } from '@mikro-orm/core';
 import type { Logger } from 'pino';
-import type { Em } from '../db/orm.js';
+import type { Em } from '../db/em.js';
 import { snapshotStale } from '../services/snapshots.js';
 
 /** Often enough that a busy initiative's rows since its snapshot stay near SNAPSHOT_EVERY_ROWS. */

@@ -15,7 +15,7 @@ import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Principal } from '../domain/access.js';
-import type { Em } from '../db/orm.js';
+import type { Em } from '../db/em.js';
 import { formatError } from '../graphql/errors.js';
 import type { LiveSource } from '../graphql/live/live-stream.js';
 import type { SubscriptionContext } from '../graphql/live/subscription-scope.js';

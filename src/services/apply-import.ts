@@ -1,6 +1,6 @@
 import type { ChangeEvent } from '../domain/change-events.js';
 import { MAX_BULK } from '../domain/errors.js';
-import type { Em } from '../db/orm.js';
+import type { Em } from '../db/em.js';
 import { turnInWrite } from '../db/write-turn.js';
 import { findInitiativesByIds } from '../db/queries/initiative.queries.js';
 import { assertPlanCurrent } from '../sheets/plan-current.js';

@@ -1,7 +1,7 @@
 import { ITEM_STATUSES, type ItemStatus } from '../domain/item-status.js';
 import type { LogEntry } from '../domain/replay-items.js';
 import { emptyTally, type Tally } from '../domain/tally.js';
-import { dialectOf, type Em } from '../db/orm.js';
+import { dialectOf, type Em } from '../db/em.js';
 import { readsCommittedOnly } from '../db/read-snapshot.js';
 import { findStructureEntries, findStructureSignature } from '../db/queries/as-of.queries.js';
 import {

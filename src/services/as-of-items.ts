@@ -1,6 +1,6 @@
 import type { ItemStatus } from '../domain/item-status.js';
 import { replayItems, type ItemReplayState, type ReadTime } from '../domain/replay-items.js';
-import type { Em } from '../db/orm.js';
+import type { Em } from '../db/em.js';
 import type { ItemRecord } from '../db/records.js';
 import {
   findEntriesOfItems,

@@ -1,7 +1,7 @@
 import { ITEM_STATUSES } from '../domain/item-status.js';
 import { forEachItemRowDelta, type ItemRowFields, type ReadTime } from '../domain/replay-items.js';
 import { emptyTally, type Tally } from '../domain/tally.js';
-import type { Em } from '../db/orm.js';
+import type { Em } from '../db/em.js';
 import {
   findBackdatedItemRows,
   findItemEntries,

@@ -6,7 +6,7 @@ import {
   type WorkstreamReplayState,
 } from '../domain/replay-structure.js';
 import { childPath, depthOfPath } from '../domain/tree-rules.js';
-import type { Em } from '../db/orm.js';
+import type { Em } from '../db/em.js';
 import type { InitiativeRecord, WorkstreamRecord } from '../db/records.js';
 import { findInitiativeOwnEntries } from '../db/queries/as-of.queries.js';
 import { structureRows } from './as-of-cache.js';

@@ -3,7 +3,7 @@ import { escapeMarkdown } from '../domain/markdown.js';
 import { mondayOf } from '../domain/milestone-rules.js';
 import { formatProgressReport, type InitiativeSection } from '../domain/progress-report.js';
 import { formatStagedLine, inReportWeek } from '../domain/stage-lines.js';
-import type { Em } from '../db/orm.js';
+import type { Em } from '../db/em.js';
 import type { InitiativeRecord } from '../db/records.js';
 import { findItemStages, findMetrics, findWorkflows } from '../db/queries/report-model.queries.js';
 import {

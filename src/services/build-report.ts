@@ -5,7 +5,7 @@ import {
   type ReportLineFacts,
   type ReportStyle,
 } from '../domain/report-lines.js';
-import type { Em } from '../db/orm.js';
+import type { Em } from '../db/em.js';
 import {
   findInProgressPercents,
   findNamedItems,

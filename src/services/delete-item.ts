@@ -1,6 +1,6 @@
 import { effectiveTime } from '../domain/effective-time.js';
 import { DomainError, notFound } from '../domain/errors.js';
-import { dialectOf } from '../db/orm.js';
+import { dialectOf } from '../db/em.js';
 import { findItemsByIds, markItemDeleted } from '../db/queries/item.queries.js';
 import type { UseCase } from './write-pipeline/use-case.js';
 

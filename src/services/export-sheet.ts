@@ -2,7 +2,7 @@ import { inReadSnapshot } from '../db/read-snapshot.js';
 import { DomainError } from '../domain/errors.js';
 import { formatRatioPercent } from '../domain/format-number.js';
 import { ITEM_STATUSES, statusLabel } from '../domain/item-status.js';
-import type { Em } from '../db/orm.js';
+import type { Em } from '../db/em.js';
 import { findInitiativeByKey } from '../db/queries/initiative.queries.js';
 import { EXPORT_HEADERS, FIELDS } from '../sheets/columns.js';
 import { itemRef } from '../sheets/item-ref.js';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { DomainError } from '../domain/errors.js';
-import type { Em } from '../db/orm.js';
+import type { Em } from '../db/em.js';
 import {
   findIdempotencyRecord,
   insertIdempotencyRecord,

@@ -1,6 +1,6 @@
 import type { ItemStatus } from '../domain/item-status.js';
 import { containsPattern } from '../domain/name-search.js';
-import type { Em } from '../db/orm.js';
+import type { Em } from '../db/em.js';
 import type { ItemRecord } from '../db/records.js';
 import { countItems, findItemsPage, type ItemPageQuery } from '../db/queries/item.queries.js';
 

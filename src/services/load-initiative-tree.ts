@@ -3,7 +3,7 @@ import { resolvePolicy, type RollupPolicy } from '../domain/rollup-policy.js';
 import { foldOrdered, foldTree, refoldPaths, type Rollup } from '../domain/rollup.js';
 import type { EventDelta } from '../domain/event-deltas.js';
 import { applyDelta, emptyTally, type Tally } from '../domain/tally.js';
-import type { Em } from '../db/orm.js';
+import type { Em } from '../db/em.js';
 import { inReadSnapshot } from '../db/read-snapshot.js';
 import type { InitiativeRecord, WorkstreamRecord } from '../db/records.js';
 import { findTallyRows, findTreeRows, type TallyRow } from '../db/queries/workstream.queries.js';

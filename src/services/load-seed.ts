@@ -1,6 +1,6 @@
 import type { SeedInitiative, SeedWorkstream } from '../../seeds/seed.types.js';
 import { MAX_BULK } from '../domain/errors.js';
-import type { Em } from '../db/orm.js';
+import type { Em } from '../db/em.js';
 import { findAllInitiatives } from '../db/queries/initiative.queries.js';
 import { createInitiative } from './create-initiative.js';
 import { createItems } from './create-items.js';

@@ -1,4 +1,4 @@
-import type { Em } from '../db/orm.js';
+import type { Em } from '../db/em.js';
 import type { InitiativeRecord, ItemRecord } from '../db/records.js';
 import { findItemsPage } from '../db/queries/item.queries.js';
 import { turnInWrite } from '../db/write-turn.js';

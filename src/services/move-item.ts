@@ -1,6 +1,6 @@
 import { effectiveTime } from '../domain/effective-time.js';
 import { DomainError, notFound } from '../domain/errors.js';
-import { dialectOf, type Em } from '../db/orm.js';
+import { dialectOf, type Em } from '../db/em.js';
 import type { ItemRecord, WorkstreamRecord } from '../db/records.js';
 import { findItemStage } from '../db/queries/report-model.queries.js';
 import { findItemsByIds } from '../db/queries/item.queries.js';

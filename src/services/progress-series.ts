@@ -15,7 +15,7 @@ import {
   type RollupNode,
 } from '../domain/rollup.js';
 import { applyDelta, emptyTally, type Tally } from '../domain/tally.js';
-import type { Em } from '../db/orm.js';
+import type { Em } from '../db/em.js';
 import { findStructureEntries } from '../db/queries/as-of.queries.js';
 import { findItemEntriesBetween } from '../db/queries/series.queries.js';
 import { findUsableSnapshot } from '../db/queries/snapshot.queries.js';

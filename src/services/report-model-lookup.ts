@@ -1,6 +1,6 @@
 import { DomainError, notFound } from '../domain/errors.js';
 import { governingStages, type Stage } from '../domain/stages.js';
-import type { Em } from '../db/orm.js';
+import type { Em } from '../db/em.js';
 import type { InitiativeRecord, WorkstreamRecord } from '../db/records.js';
 import { findInitiativesByIds } from '../db/queries/initiative.queries.js';
 import { findWorkstream, findWorkstreamsByIds } from '../db/queries/workstream.queries.js';

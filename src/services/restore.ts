@@ -1,5 +1,5 @@
 import { DomainError, notFound } from '../domain/errors.js';
-import { dialectOf } from '../db/orm.js';
+import { dialectOf } from '../db/em.js';
 import type { ItemRecord, WorkstreamRecord } from '../db/records.js';
 import { findItemsByIds, markItemRestored } from '../db/queries/item.queries.js';
 import {

@@ -4,7 +4,7 @@ import { MANUAL_HEALTH_STATUSES, type HealthStatus } from '../domain/health.js';
 import { cleanText } from '../domain/tree-rules.js';
 import { findInitiativesByIds } from '../db/queries/initiative.queries.js';
 import { findWorkstream } from '../db/queries/workstream.queries.js';
-import type { Em } from '../db/orm.js';
+import type { Em } from '../db/em.js';
 import type { UseCase, WriteStep } from './write-pipeline/use-case.js';
 
 /** A node's health set by hand: an initiative (`workstreamId` null) or one of its workstreams. */

@@ -2,7 +2,7 @@ import { effectiveTime } from '../domain/effective-time.js';
 import { DomainError, notFound } from '../domain/errors.js';
 import { findStage, resolveStages, stageCredit } from '../domain/stages.js';
 import { cleanNote } from '../domain/tree-rules.js';
-import { dialectOf } from '../db/orm.js';
+import { dialectOf } from '../db/em.js';
 import type { ItemRecord } from '../db/records.js';
 import { findItemsByIds, writeItemStatuses } from '../db/queries/item.queries.js';
 import {

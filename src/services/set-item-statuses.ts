@@ -4,7 +4,7 @@ import { assertBulkSize, DomainError, DomainErrors, notFound } from '../domain/e
 import type { ItemStatus } from '../domain/item-status.js';
 import { nextPercent } from '../domain/item-rules.js';
 import { cleanNote } from '../domain/tree-rules.js';
-import { dialectOf } from '../db/orm.js';
+import { dialectOf } from '../db/em.js';
 import type { ItemRecord } from '../db/records.js';
 import { findItemsWithStages, writeItemStatuses } from '../db/queries/item.queries.js';
 import { itemsCodec } from './item-codec.js';

@@ -1,5 +1,5 @@
 import { ITEM_STATUSES } from '../domain/item-status.js';
-import type { Em } from '../db/orm.js';
+import type { Em } from '../db/em.js';
 import { findAllInitiatives } from '../db/queries/initiative.queries.js';
 import {
   countItemRowsSince,

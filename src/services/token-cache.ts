@@ -1,7 +1,7 @@
 import type { MikroORM } from '@mikro-orm/core';
 import type { Database, Statement } from 'better-sqlite3';
 import type { Principal } from '../domain/access.js';
-import { dialectOf, type Em } from '../db/orm.js';
+import { dialectOf, type Em } from '../db/em.js';
 import { nativeSqlite } from '../db/prepared.js';
 
 /** What a request needs of a token's row once it is known to be usable. */

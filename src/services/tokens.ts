@@ -4,7 +4,7 @@ import { isRole, parseDuration, type Principal, type Role } from '../domain/acce
 import { DomainError } from '../domain/errors.js';
 import { assertName } from '../domain/tree-rules.js';
 import { ApiTokenSchema } from '../db/entities/index.js';
-import type { Em } from '../db/orm.js';
+import type { Em } from '../db/em.js';
 import { findInitiativeByKey } from '../db/queries/initiative.queries.js';
 import type { KnownToken, TokenCache } from './token-cache.js';
 

@@ -4,7 +4,7 @@ import {
   TransactionPropagation,
   UniqueConstraintViolationException,
 } from '@mikro-orm/core';
-import type { Em } from '../db/orm.js';
+import type { Em } from '../db/em.js';
 import { noteWrite } from '../db/write-generation.js';
 
 const MAX_ATTEMPTS = 6;

@@ -1,5 +1,5 @@
-import type { Em } from '../db/orm.js';
-import { dialectOf } from '../db/orm.js';
+import type { Em } from '../db/em.js';
+import { dialectOf } from '../db/em.js';
 import { inSnapshot, readsCommittedOnly } from '../db/read-snapshot.js';
 import type { InitiativeRecord } from '../db/records.js';
 import { readRevisions } from '../db/queries/outbox.queries.js';

@@ -3,7 +3,7 @@ import { effectiveTime } from '../domain/effective-time.js';
 import { DomainError, DomainErrors, notFound } from '../domain/errors.js';
 import { assertName, cleanNote } from '../domain/tree-rules.js';
 import { assertItemWeight } from '../domain/units.js';
-import { dialectOf } from '../db/orm.js';
+import { dialectOf } from '../db/em.js';
 import type { ItemRecord } from '../db/records.js';
 import { findItemsByIds } from '../db/queries/item.queries.js';
 import { updateItemColumns, type ItemColumnsUpdate } from '../db/queries/item-writes.queries.js';

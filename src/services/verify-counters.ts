@@ -3,7 +3,7 @@ import { ITEM_STATUSES, type ItemStatus } from '../domain/item-status.js';
 import { creditOfTally } from '../domain/rollup.js';
 import { applyDelta, emptyTally, type Tally } from '../domain/tally.js';
 import { UNITS_PER_ITEM } from '../domain/units.js';
-import type { Em } from '../db/orm.js';
+import type { Em } from '../db/em.js';
 import { findAllInitiatives } from '../db/queries/initiative.queries.js';
 import { loadInitiativeTree } from './load-initiative-tree.js';
 

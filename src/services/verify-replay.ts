@@ -3,7 +3,7 @@ import { ITEM_STATUSES } from '../domain/item-status.js';
 import { replayItems } from '../domain/replay-items.js';
 import { replayStructure } from '../domain/replay-structure.js';
 import { applyDelta, emptyTally, itemDelta, type Tally } from '../domain/tally.js';
-import type { Em } from '../db/orm.js';
+import type { Em } from '../db/em.js';
 import { findItemEntries, findStructureEntries } from '../db/queries/as-of.queries.js';
 import { findAllInitiatives } from '../db/queries/initiative.queries.js';
 import { findTallyRows, findTreeRows } from '../db/queries/workstream.queries.js';

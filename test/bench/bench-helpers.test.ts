@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ITEM_STATUSES } from '../../src/domain/item-status.js';
-import { migrate, openOrm, type Em } from '../../src/db/orm.js';
+import { migrate, openOrm } from '../../src/db/orm.js';
+import { type Em } from '../../src/db/em.js';
 import { findInitiativeByKey } from '../../src/db/queries/initiative.queries.js';
 import { loadInitiativeTree } from '../../src/services/load-initiative-tree.js';
 import { verifyCounters } from '../../src/services/verify-counters.js';

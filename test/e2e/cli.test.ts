@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openOrm, type Em } from '../../src/db/orm.js';
+import { openOrm } from '../../src/db/orm.js';
+import { type Em } from '../../src/db/em.js';
 import { previousRelease, writePreviousRelease } from '../helpers/previous-release.js';
 import { runCli } from '../helpers/server-process.js';
 

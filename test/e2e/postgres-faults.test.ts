@@ -1,6 +1,7 @@
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openOrm, type Em } from '../../src/db/orm.js';
+import { openOrm } from '../../src/db/orm.js';
+import { type Em } from '../../src/db/em.js';
 import { createToken } from '../../src/services/tokens.js';
 import { verifyCounters } from '../../src/services/verify-counters.js';
 import { createTestDatabase, POSTGRES_URL, type TestDatabase } from '../helpers/databases.js';

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openOrm, type Em } from '../../src/db/orm.js';
+import { openOrm } from '../../src/db/orm.js';
+import { type Em } from '../../src/db/em.js';
 import { findInitiativeByKey } from '../../src/db/queries/initiative.queries.js';
 import { findItemsPage } from '../../src/db/queries/item.queries.js';
 import { findTreeRows } from '../../src/db/queries/workstream.queries.js';

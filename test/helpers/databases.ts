@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openOrm, type Em } from '../../src/db/orm.js';
+import { openOrm } from '../../src/db/orm.js';
+import { type Em } from '../../src/db/em.js';
 
 /** Set by .ci/run; without it the PostgreSQL variants report themselves skipped. */
 export const POSTGRES_URL = process.env.TEST_POSTGRES_URL;

@@ -1,5 +1,6 @@
 import type { MikroORM } from '@mikro-orm/core';
-import { openOrm, type Em } from '../../src/db/orm.js';
+import { openOrm } from '../../src/db/orm.js';
+import { type Em } from '../../src/db/em.js';
 import { serverOptions, type ServerOptions } from '../../src/config.js';
 import { createApp, type App } from '../../src/server/app.js';
 import { createToken } from '../../src/services/tokens.js';

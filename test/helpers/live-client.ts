@@ -1,6 +1,6 @@
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
-import type { Em } from '../../src/db/orm.js';
+import type { Em } from '../../src/db/em.js';
 import { CREATE_INITIATIVE, CREATE_ITEMS, CREATE_WORKSTREAM } from './operations.js';
 
 type Post = (

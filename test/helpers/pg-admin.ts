@@ -1,4 +1,5 @@
-import { openOrm, type Em } from '../../src/db/orm.js';
+import { openOrm } from '../../src/db/orm.js';
+import { type Em } from '../../src/db/em.js';
 import { POSTGRES_URL } from './databases.js';
 
 /** The database name of a postgres:// URL. */

@@ -4,7 +4,7 @@ import {
   PREVIOUS_POSTGRESQL,
   PREVIOUS_SQLITE,
 } from '../../src/db/migrations/20261129000000-previous-release.migration.js';
-import type { Em } from '../../src/db/orm.js';
+import type { Em } from '../../src/db/em.js';
 import type { DialectName } from './databases.js';
 
 type Row = Record<string, unknown>;

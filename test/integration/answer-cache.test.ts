@@ -1,7 +1,8 @@
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serverOptions } from '../../src/config.js';
-import { openOrm, type Em } from '../../src/db/orm.js';
+import { openOrm } from '../../src/db/orm.js';
+import { type Em } from '../../src/db/em.js';
 import { createApp, type App } from '../../src/server/app.js';
 import { createInitiative } from '../../src/services/create-initiative.js';
 import { createItems } from '../../src/services/create-items.js';

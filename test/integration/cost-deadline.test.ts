@@ -1,7 +1,7 @@
 import assert from 'node:assert';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { week20Seed } from '../../seeds/week-20.seed.js';
-import type { Em } from '../../src/db/orm.js';
+import type { Em } from '../../src/db/em.js';
 import { guardStatements } from '../../src/db/statement-queue.js';
 import { actorName } from '../../src/domain/access.js';
 import { createLoaders } from '../../src/graphql/loaders.js';

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GroupCommit, useGroupCommit } from '../../src/db/group-commit.js';
-import type { Em } from '../../src/db/orm.js';
+import type { Em } from '../../src/db/em.js';
 import type { KeptStatementsConnection } from '../../src/db/sqlite-driver.js';
 import { fromGlobalId } from '../../src/graphql/global-id.js';
 import { startHttpApp, type HttpTestApp } from '../helpers/http-app.js';

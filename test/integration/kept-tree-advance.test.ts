@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openOrm, type Em } from '../../src/db/orm.js';
+import { openOrm } from '../../src/db/orm.js';
+import { type Em } from '../../src/db/em.js';
 import type { InitiativeRecord } from '../../src/db/records.js';
 import { findInitiativesByIds } from '../../src/db/queries/initiative.queries.js';
 import { createInitiative } from '../../src/services/create-initiative.js';

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MikroORM } from '@mikro-orm/core';
-import { openOrm, type Em } from '../../src/db/orm.js';
+import { openOrm } from '../../src/db/orm.js';
+import { type Em } from '../../src/db/em.js';
 import { createTestDatabase, POSTGRES_URL, type TestDatabase } from '../helpers/databases.js';
 
 /**

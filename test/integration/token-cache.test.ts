@@ -1,7 +1,8 @@
 import type { MikroORM } from '@mikro-orm/core';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { openOrm, type Em } from '../../src/db/orm.js';
+import { openOrm } from '../../src/db/orm.js';
+import { type Em } from '../../src/db/em.js';
 import { nativeSqlite } from '../../src/db/prepared.js';
 import { TokenCache, tokenCacheFor } from '../../src/services/token-cache.js';
 import { authenticateToken, createToken, revokeToken } from '../../src/services/tokens.js';

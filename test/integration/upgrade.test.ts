@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrate, openOrm, type Em } from '../../src/db/orm.js';
+import { migrate, openOrm } from '../../src/db/orm.js';
+import { type Em } from '../../src/db/em.js';
 import { findAllInitiatives } from '../../src/db/queries/initiative.queries.js';
 import { loadReportDetails, reportLines } from '../../src/services/build-report.js';
 import { loadInitiativeTree } from '../../src/services/load-initiative-tree.js';

@@ -1,6 +1,6 @@
 import type { ItemStatus } from '../../domain/item-status.js';
 import type { ItemRowFields, LogEntry } from '../../domain/replay-items.js';
-import { dialectOf, type Em } from '../orm.js';
+import { dialectOf, type Em } from '../em.js';
 import { placeholders } from './sql.js';
 
 /** A time as a parameter: SQLite keeps datetimes as epoch milliseconds, PostgreSQL as timestamptz. */

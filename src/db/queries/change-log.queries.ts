@@ -1,6 +1,6 @@
 import type { ItemStatus } from '../../domain/item-status.js';
 import type { ChangeLogRow } from '../change-log-row.js';
-import type { Em } from '../orm.js';
+import type { Em } from '../em.js';
 import { transactionInsert, transactionStatement } from '../prepared.js';
 import { turnInWrite } from '../write-turn.js';
 import { placeholders, textPerRowCount } from './sql.js';

@@ -1,4 +1,4 @@
-import type { Em } from '../orm.js';
+import type { Em } from '../em.js';
 
 export interface IdempotencyRow {
   readonly requestHash: string;

@@ -1,4 +1,4 @@
-import type { Em } from '../orm.js';
+import type { Em } from '../em.js';
 
 /** The editable columns of an initiative, as updateInitiative writes them (absent: unchanged). */
 export interface InitiativeColumnsUpdate {

@@ -1,4 +1,4 @@
-import { dialectOf, type Em } from '../orm.js';
+import { dialectOf, type Em } from '../em.js';
 import { INITIATIVE_COLUMNS, toInitiative, type InitiativeRecord } from '../records.js';
 import { placeholders } from './sql.js';
 

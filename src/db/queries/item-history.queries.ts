@@ -1,4 +1,4 @@
-import type { Em } from '../orm.js';
+import type { Em } from '../em.js';
 import { CHANGE_COLUMNS, changeRecordOf, type ChangeRecord } from './change-log.queries.js';
 import { placeholders } from './sql.js';
 import { setImmediate as nextTurn } from 'node:timers/promises';

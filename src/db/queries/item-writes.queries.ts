@@ -1,4 +1,4 @@
-import type { Em } from '../orm.js';
+import type { Em } from '../em.js';
 
 /** The editable columns of an item, as updateItem and moveItem write them (absent: unchanged). */
 export interface ItemColumnsUpdate {

@@ -1,6 +1,7 @@
 import type { ItemStatus } from '../../domain/item-status.js';
 import type { TallyDelta } from '../../domain/tally.js';
-import { dialectOf, type Dialect, type Em } from '../orm.js';
+import { dialectOf, type Em } from '../em.js';
+import { type Dialect } from '../dialect.js';
 import { ITEM_COLUMNS, toItem, type ItemRecord } from '../records.js';
 import { transactionStatement, transactionStatementForEach } from '../prepared.js';
 import { placeholders, textPerRowCount } from './sql.js';

@@ -1,5 +1,5 @@
 import type { FigureChange, FigureValue, LiveEvent } from '../../domain/live-events.js';
-import { dialectOf, type Em } from '../orm.js';
+import { dialectOf, type Em } from '../em.js';
 import { transactionStatement } from '../prepared.js';
 import { placeholders, textPerRowCount } from './sql.js';
 

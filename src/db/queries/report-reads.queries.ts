@@ -1,5 +1,5 @@
 import type { ReadTime } from '../../domain/replay-items.js';
-import type { Em } from '../orm.js';
+import type { Em } from '../em.js';
 import { transactionStatement } from '../prepared.js';
 import { timeParam } from './as-of.queries.js';
 import { updateRowOf, type UpdateRow } from './report-records.queries.js';

@@ -1,4 +1,4 @@
-import { dialectOf, type Em } from '../orm.js';
+import { dialectOf, type Em } from '../em.js';
 import { placeholders } from './sql.js';
 
 /* Readings, milestones, named figures and written updates (see report-model.queries.ts). */

@@ -1,4 +1,4 @@
-import type { Em } from '../orm.js';
+import type { Em } from '../em.js';
 import { placeholders } from './sql.js';
 
 export interface PercentCountRow {

@@ -1,4 +1,4 @@
-import { dialectOf, type Em } from '../orm.js';
+import { dialectOf, type Em } from '../em.js';
 
 /** Runs a statement with dates as SQLite stores them (milliseconds), as MikroORM's columns do. */
 export function runSql(em: Em, sql: string, params: readonly unknown[] = [], method?: 'run') {

@@ -1,5 +1,5 @@
 import type { LogEntry } from '../../domain/replay-items.js';
-import type { Em } from '../orm.js';
+import type { Em } from '../em.js';
 import { ENTRY_COLUMNS, timeParam, toEntry } from './as-of.queries.js';
 
 /**

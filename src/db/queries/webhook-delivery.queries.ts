@@ -1,4 +1,4 @@
-import { dialectOf, type Em } from '../orm.js';
+import { dialectOf, type Em } from '../em.js';
 import { dateOrNull } from '../records.js';
 import { runSql } from './run-sql.js';
 

@@ -1,4 +1,4 @@
-import type { Em } from '../orm.js';
+import type { Em } from '../em.js';
 import { WorkstreamSchema } from '../entities/index.js';
 import type { WorkstreamColumnsUpdate } from '../records.js';
 

@@ -1,5 +1,5 @@
 import type { ItemStatus } from '../../domain/item-status.js';
-import type { Em } from '../orm.js';
+import type { Em } from '../em.js';
 import { WORKSTREAM_COLUMNS, toWorkstream, type WorkstreamRecord } from '../records.js';
 import { placeholders } from './sql.js';
 

@@ -1,7 +1,7 @@
 import { GraphQLError } from 'graphql';
 import { canRead, type Principal } from '../../domain/access.js';
 import { INITIATIVE_NODE } from '../../domain/live-events.js';
-import type { Em } from '../../db/orm.js';
+import type { Em } from '../../db/em.js';
 import { findInitiativeByKey } from '../../db/queries/initiative.queries.js';
 import { findWorkstreamsByIds } from '../../db/queries/workstream.queries.js';
 import { fromGlobalId } from '../global-id.js';

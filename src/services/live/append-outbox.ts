@@ -9,7 +9,7 @@ import {
   type FigureValue,
   type LiveEvent,
 } from '../../domain/live-events.js';
-import type { Em } from '../../db/orm.js';
+import type { Em } from '../../db/em.js';
 import { findInitiativesByIds } from '../../db/queries/initiative.queries.js';
 import { readFigureStates, type OutboxRow } from '../../db/queries/outbox.queries.js';
 import { findTallyRows, findTreeRows } from '../../db/queries/workstream.queries.js';

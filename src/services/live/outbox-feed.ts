@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { LiveEvent } from '../../domain/live-events.js';
 import { durableCommits } from '../../db/group-commit.js';
-import type { Em } from '../../db/orm.js';
+import type { Em } from '../../db/em.js';
 import { outboxHead, readOutboxAfter, type OutboxRow } from '../../db/queries/outbox.queries.js';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { decodeLiveEvent } from '../../db/outbox-payload.js';

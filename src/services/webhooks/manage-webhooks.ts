@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { isAdminFor, type Principal } from '../../domain/access.js';
 import { DomainError } from '../../domain/errors.js';
 import { assertWebhookEvents, assertWebhookRoom } from '../../domain/webhook-rules.js';
-import type { Em } from '../../db/orm.js';
+import type { Em } from '../../db/em.js';
 import { findInitiativeByKey } from '../../db/queries/initiative.queries.js';
 import {
   countWebhooks,

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { Webhook as Signer } from 'standardwebhooks';
 import type { WebhookOptions } from '../../config.js';
 import { MAX_ATTEMPTS, retryDelayMs } from '../../domain/webhook-rules.js';
-import type { Em } from '../../db/orm.js';
+import type { Em } from '../../db/em.js';
 import { durableCommits } from '../../db/group-commit.js';
 import { findWebhooks, updateWebhookRow } from '../../db/queries/webhook.queries.js';
 import {

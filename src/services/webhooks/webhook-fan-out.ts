@@ -1,5 +1,5 @@
 import type { LiveEvent } from '../../domain/live-events.js';
-import type { Em } from '../../db/orm.js';
+import type { Em } from '../../db/em.js';
 import { findInitiativesByIds } from '../../db/queries/initiative.queries.js';
 import {
   lastOutboxSeqAfter,

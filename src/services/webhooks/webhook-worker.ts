@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { WebhookOptions } from '../../config.js';
-import type { Em } from '../../db/orm.js';
+import type { Em } from '../../db/em.js';
 import { hasEnabledWebhooks, pruneOutbox, PRUNE_BATCH } from '../../db/queries/webhook.queries.js';
 import {
   claimDueDeliveries,

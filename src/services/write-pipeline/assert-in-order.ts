@@ -1,6 +1,6 @@
 import type { ChangeEvent } from '../../domain/change-events.js';
 import { DomainError } from '../../domain/errors.js';
-import type { Em } from '../../db/orm.js';
+import type { Em } from '../../db/em.js';
 import { findLatestEffective } from '../../db/queries/as-of.queries.js';
 import { assertStructureInOrder } from './structure-order.js';
 

@@ -5,7 +5,7 @@ import { deltasOf } from '../../domain/event-deltas.js';
 import { movesEveryFigure } from '../../domain/live-events.js';
 import { mergeDeltas, type MergedDelta } from '../../domain/tally.js';
 import { toLogRow } from '../../db/change-log-row.js';
-import type { Em } from '../../db/orm.js';
+import type { Em } from '../../db/em.js';
 import type { OutboxRow } from '../../db/queries/outbox.queries.js';
 import { CHANGE_LOG_CHUNK } from '../../db/queries/change-log.queries.js';
 import { recordChanges } from '../../db/queries/write-record.queries.js';

@@ -1,6 +1,6 @@
 import type { ChangeEvent } from '../../domain/change-events.js';
 import { DomainError } from '../../domain/errors.js';
-import type { Em } from '../../db/orm.js';
+import type { Em } from '../../db/em.js';
 import { findLatestStructureTime } from '../../db/queries/as-of.queries.js';
 
 /**

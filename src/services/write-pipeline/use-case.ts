@@ -1,5 +1,5 @@
 import type { ChangeEvent } from '../../domain/change-events.js';
-import type { Em } from '../../db/orm.js';
+import type { Em } from '../../db/em.js';
 import type { Codec } from '../idempotency.js';
 import type { WriteScope } from '../write-scope.js';
 

@@ -1,4 +1,4 @@
-import type { Em } from '../../db/orm.js';
+import type { Em } from '../../db/em.js';
 import type { Idempotency } from '../idempotency.js';
 import { ALL_INITIATIVES, type WriteScope } from '../write-scope.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ChangeEvent } from '../../../src/domain/change-events.js';
-import type { Em } from '../../../src/db/orm.js';
+import type { Em } from '../../../src/db/em.js';
 import {
   attributedWrite,
   beginAttempt,

@@ -1,6 +1,6 @@
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import type { Em } from '../../../src/db/orm.js';
+import type { Em } from '../../../src/db/em.js';
 import type { OutboxRow } from '../../../src/db/queries/outbox.queries.js';
 import type { LiveEvent } from '../../../src/domain/live-events.js';
 import { OutboxFeed } from '../../../src/services/live/outbox-feed.js';
