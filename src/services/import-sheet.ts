@@ -1,15 +1,11 @@
 import { basename } from 'node:path';
 import { DomainError } from '../domain/errors.js';
 import { asOneLine } from '../domain/text-rules.js';
-import type { Em } from '../db/orm.js';
+import type { Em } from '../db/em.js';
 import { findInitiativeByKey } from '../db/queries/initiative.queries.js';
 import type { ImportPlan } from '../sheets/plan-import.js';
-import {
-  planInThread,
-  planOffThread,
-  type OffThreadOptions,
-  type SheetInfo,
-} from '../sheets/sheet-planner.js';
+import type { SheetInfo } from '../sheets/read-sheet.js';
+import { planInThread, planOffThread, type OffThreadOptions } from '../sheets/sheet-planner.js';
 import { loadSheetState } from './load-sheet-state.js';
 import { applyImportPlan, type Progress } from './apply-import.js';
 import type { WriteScope } from './write-scope.js';

@@ -19,6 +19,9 @@ export interface ReadSheet {
   readonly rows: readonly SheetRow[];
 }
 
+/** What an import is told of the file once it is read. */
+export type SheetInfo = Pick<ReadSheet, 'format' | 'encoding'>;
+
 const ZIP = [0x50, 0x4b, 0x03, 0x04];
 
 /** Which reader a file needs: by its first bytes (a .xlsx is a ZIP), else by its name. */

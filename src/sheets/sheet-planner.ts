@@ -2,7 +2,7 @@ import { Worker } from 'node:worker_threads';
 import { DomainError } from '../domain/errors.js';
 import { itemIdOfRef } from './item-ref.js';
 import { planImport, type ImportPlan, type PlannedRow } from './plan-import.js';
-import { readSheet, type ReadSheet } from './read-sheet.js';
+import { readSheet, type ReadSheet, type SheetInfo } from './read-sheet.js';
 import { SheetError, SheetThreadError } from './sheet-error.js';
 import type { SheetItem, SheetState } from './sheet-state.js';
 import type {
@@ -12,9 +12,6 @@ import type {
   PlannerReply,
   PlannerRequest,
 } from './sheet-worker.js';
-
-/** What an import is told of the file once it is read. */
-export type SheetInfo = Pick<ReadSheet, 'format' | 'encoding'>;
 
 /** Rows (or items to prune) the thread sends back at a time. */
 const PART = 1000;

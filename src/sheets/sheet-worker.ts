@@ -1,8 +1,7 @@
 import { parentPort } from 'node:worker_threads';
 import { itemIdOfRef } from './item-ref.js';
 import { planImport, type ImportPlan } from './plan-import.js';
-import { readSheet, type ReadSheet } from './read-sheet.js';
-import type { SheetInfo } from './sheet-planner.js';
+import { readSheet, type ReadSheet, type SheetInfo } from './read-sheet.js';
 import type { SheetState } from './sheet-state.js';
 
 /**

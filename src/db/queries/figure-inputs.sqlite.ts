@@ -1,13 +1,22 @@
 import { INITIATIVE_NODE, type FigureValue } from '../../domain/live-events.js';
+import type { InitiativeRecord } from '../records.js';
 import { idsOfPath } from '../../domain/live-figures.js';
-import type { Em } from '../orm.js';
+import type { Em } from '../em.js';
 import { transactionStatement } from '../prepared.js';
 import type { PublishedFigures } from '../published-figures.js';
 import type { KeptStatementsConnection } from '../sqlite-driver.js';
 import { findInitiativesByIds } from './initiative.queries.js';
 import { readFigureStates } from './outbox.queries.js';
 import { placeholders } from './sql.js';
-import type { FigureInputs } from './write-record.queries.js';
+
+/** What a write reads to publish its figures (readFigureInputs, on either database). */
+export interface FigureInputs {
+  readonly initiative: InitiativeRecord | null;
+  /** The live workstreams among those asked for, each with its path's ids (itself last). */
+  readonly paths: ReadonlyMap<number, readonly number[]>;
+  /** The figures last published for the initiative node and every node on those paths. */
+  readonly figures: Map<number, FigureValue>;
+}
 
 /** The published figures a SQLite connection keeps, when `em` is in a write transaction. */
 export function keptFigures(em: Em): PublishedFigures | undefined {

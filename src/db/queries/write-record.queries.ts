@@ -1,9 +1,9 @@
-import { INITIATIVE_NODE, type FigureChange, type FigureValue } from '../../domain/live-events.js';
+import { INITIATIVE_NODE, type FigureChange } from '../../domain/live-events.js';
 import { idsOfPath } from '../../domain/live-figures.js';
 import type { TallyDelta } from '../../domain/tally.js';
 import type { ChangeLogRow } from '../change-log-row.js';
-import { dialectOf, type Em } from '../orm.js';
-import { INITIATIVE_COLUMNS, toInitiative, type InitiativeRecord } from '../records.js';
+import { dialectOf, type Em } from '../em.js';
+import { INITIATIVE_COLUMNS, toInitiative } from '../records.js';
 import { CHANGE_LOG_CHUNK, changeLogInsert, insertChangeLog } from './change-log.queries.js';
 import { applyTallyDeltas, tallyUpsert } from './item.queries.js';
 import {
@@ -19,7 +19,7 @@ import {
   type OutboxRow,
 } from './outbox.queries.js';
 import { placeholders } from './sql.js';
-import { keptFigures, readFigureInputsKept } from './figure-inputs.sqlite.js';
+import { keptFigures, readFigureInputsKept, type FigureInputs } from './figure-inputs.sqlite.js';
 
 /**
  * The end of a write's transaction in as few round trips as the database allows. On PostgreSQL
@@ -105,14 +105,6 @@ export async function recordChanges(
   }
   changeIds.sort((a, b) => a - b); // ids follow the values' order
   return { changeIds, lastSeq, revisions };
-}
-
-export interface FigureInputs {
-  readonly initiative: InitiativeRecord | null;
-  /** The live workstreams among those asked for, each with its path's ids (itself last). */
-  readonly paths: ReadonlyMap<number, readonly number[]>;
-  /** The figures last published for the initiative node and every node on those paths. */
-  readonly figures: Map<number, FigureValue>;
 }
 
 const parsed = (v: unknown): any => (typeof v === 'string' ? JSON.parse(v) : v);
