@@ -1,5 +1,28 @@
-import { parseOrigin } from './server/cors.js';
-import { EXECUTOR_MODES, type ExecutorMode } from './server/executor.js';
+/**
+ * How operations run. `jit`: queries through graphql-jit (compiled once per document), mutations
+ * and any query answer with errors through graphql-js; `graphql-js`: everything through
+ * graphql-js; `compare`: as `jit`, and each query is also run through graphql-js and the two
+ * answers, errors included, must be identical (compare-executors.ts; the test suite runs this
+ * way).
+ */
+export type ExecutorMode = 'jit' | 'graphql-js' | 'compare';
+export const EXECUTOR_MODES: readonly ExecutorMode[] = ['jit', 'graphql-js', 'compare'];
+
+/**
+ * An origin as the browser sends it (`https://app.example.com`, `http://localhost:5173`), or
+ * null for anything else: only exact origins are configured, never a wildcard, since anonymous
+ * reads on loopback would then be readable by any site the local user visits.
+ */
+export function parseOrigin(text: string): string | null {
+  try {
+    const url = new URL(text);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
+    return url.origin === text ? text : null;
+  } catch {
+    return null;
+  }
+}
+
 /**
  * The one place that reads the environment: validated once, frozen, passed down.
  * Fails fast with every problem listed.

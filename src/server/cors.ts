@@ -11,21 +11,6 @@ const ALLOWED_HEADERS =
   'authorization, content-type, apollo-require-preflight, x-apollo-operation-name, apollographql-client-name, apollographql-client-version';
 
 /**
- * An origin as the browser sends it (`https://app.example.com`, `http://localhost:5173`), or
- * null for anything else: only exact origins are configured, never a wildcard, since anonymous
- * reads on loopback would then be readable by any site the local user visits.
- */
-export function parseOrigin(text: string): string | null {
-  try {
-    const url = new URL(text);
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
-    return url.origin === text ? text : null;
-  } catch {
-    return null;
-  }
-}
-
-/**
  * Cross-origin access for the origins listed in JINDU_CORS_ORIGINS: the allow headers on their
  * requests, and a 204 to their preflight. Returns true when it answered the request itself.
  * A preflight from another origin gets a JSON 403 that says what to configure.

@@ -11,20 +11,11 @@ import {
   type GraphQLSchema,
 } from 'graphql';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
+import type { ExecutorMode } from '../config.js';
 import type { Context } from '../graphql/context.type.js';
 import { compared, mismatch } from './compare-executors.js';
 import { liftLiterals, type Lifted } from './lift-literals.js';
 import { nullArgumentErrors } from './null-arguments.js';
-
-/**
- * How operations run. `jit`: queries through graphql-jit (compiled once per document), mutations
- * and any query answer with errors through graphql-js; `graphql-js`: everything through
- * graphql-js; `compare`: as `jit`, and each query is also run through graphql-js and the two
- * answers, errors included, must be identical (compare-executors.ts; the test suite runs this
- * way).
- */
-export type ExecutorMode = 'jit' | 'graphql-js' | 'compare';
-export const EXECUTOR_MODES: readonly ExecutorMode[] = ['jit', 'graphql-js', 'compare'];
 
 type Gateway = ApolloServerOptionsWithGateway<Context>['gateway'];
 type Executed = ExecutionResult<Record<string, unknown>>;

@@ -10,7 +10,7 @@ import type { Context } from '../../src/graphql/context.type.js';
 import { createLoaders } from '../../src/graphql/loaders.js';
 import { jinduSchema } from '../../src/graphql/schema.js';
 import { createApollo } from '../../src/server/apollo.js';
-import type { ExecutorMode } from '../../src/server/executor.js';
+import type { ExecutorMode } from '../../src/config.js';
 import { createTestDatabase, type DialectName, type TestDatabase } from './databases.js';
 
 export interface GqlResult<T = any> {

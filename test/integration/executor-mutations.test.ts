@@ -3,7 +3,7 @@ import { serverOptions } from '../../src/config.js';
 import { actorName, type Principal } from '../../src/domain/access.js';
 import { jinduSchema } from '../../src/graphql/schema.js';
 import { createApollo } from '../../src/server/apollo.js';
-import { EXECUTOR_MODES } from '../../src/server/executor.js';
+import { EXECUTOR_MODES } from '../../src/config.js';
 import {
   CREATE_INITIATIVE,
   CREATE_ITEMS,
