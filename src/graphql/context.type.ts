@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { Principal } from '../domain/access.js';
 import type { Em } from '../db/em.js';
-import type { Deadline } from '../server/deadline.js';
+import type { Deadline } from './deadline.js';
 import type { Forecaster } from '../services/forecast-memo.js';
 import type { Loaders } from './loaders.js';
 

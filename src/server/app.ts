@@ -15,7 +15,7 @@ import { ForecastMemo } from '../services/forecast-memo.js';
 import { AnswerCache } from './answer-cache.js';
 import { createApollo } from './apollo.js';
 import { authenticateRequest, authenticateSocket } from './authenticate.js';
-import { Deadline } from './deadline.js';
+import { Deadline } from '../graphql/deadline.js';
 import { createHttpServer } from './http-server.js';
 import { startLive, type Live } from './live.js';
 import { PrometheusMetrics } from './prometheus.js';

@@ -12,7 +12,7 @@ import {
 import type { Context } from '../graphql/context.type.js';
 import { queryCost, type QueryCost } from './cost-model.js';
 import { costReadsNoVariable, costVariables, inputsFit } from './cost-variables.js';
-import { timeoutAnswer } from './deadline.js';
+import { timeoutAnswer } from './timeout-answer.js';
 import { listSizes, sizesProbe, type ListSizes } from './list-sizes.js';
 import type { RateLimiter } from './rate-limiter.js';
 

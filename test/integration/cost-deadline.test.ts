@@ -7,7 +7,7 @@ import { actorName } from '../../src/domain/access.js';
 import { createLoaders } from '../../src/graphql/loaders.js';
 import { jinduSchema } from '../../src/graphql/schema.js';
 import { queryCost } from '../../src/server/cost-model.js';
-import { Deadline } from '../../src/server/deadline.js';
+import { Deadline } from '../../src/graphql/deadline.js';
 import { listSizes } from '../../src/server/list-sizes.js';
 import { createInitiative } from '../../src/services/create-initiative.js';
 import { createItems } from '../../src/services/create-items.js';

@@ -1,4 +1,3 @@
-import type { GraphQLResponse } from '@apollo/server';
 import { GraphQLError } from 'graphql';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 
@@ -40,19 +39,4 @@ export class Deadline {
 
 function timeoutError(message: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: 'TIMEOUT' } });
-}
-
-/**
- * An answer cut short by its deadline is a 503 TIMEOUT with no partial data, the same answer
- * the HTTP layer gives when its own timer fires first.
- */
-export function timeoutAnswer(response: GraphQLResponse): void {
-  if (response.body.kind !== 'single') return;
-  const result = response.body.singleResult;
-  const timeout = result.errors?.find((e) => e.extensions?.code === 'TIMEOUT');
-  if (!timeout) return;
-  response.http.status = 503;
-  response.body.singleResult = {
-    errors: [{ message: timeout.message, extensions: { code: 'TIMEOUT' } }],
-  };
 }
