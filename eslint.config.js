@@ -44,4 +44,37 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // Reading and planning a spreadsheet is pure apart from the file: it runs on a worker thread.
+    files: ['src/sheets/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^\\.\\.?/(\\.\\./)*(graphql|server|services|db|cli)/',
+              message: 'src/sheets uses src/domain only.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/graphql/**/*.ts', 'src/config.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^\\.\\.?/(\\.\\./)*(server|cli)/',
+              message: 'HTTP and the command line sit above: import them from there, not here.',
+            },
+          ],
+        },
+      ],
+    },
+  },
 );

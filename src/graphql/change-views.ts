@@ -20,7 +20,7 @@ import { asBadInput, endOf, knownAtOf, timeCache, type TimeTarget } from './time
 import { earlierTime } from '../domain/series-times.js';
 import { ItemType } from './types/item.type.js';
 import { ProgressChangeType, type StalledItemConnectionType } from './types/time.type.js';
-import { encodeAscii, matchDecoded } from './ascii-base64url.js';
+import { encodeAscii, matchDecoded } from '../domain/ascii-base64url.js';
 
 const DAY_MS = 86_400_000;
 export const MAX_STALLED_DAYS = 3_650;

@@ -19,7 +19,7 @@ import type { Context } from './context.type.js';
 import { badUserInput } from './errors.js';
 import { timedFigureId } from './types/progress.type.js';
 import { ForecastType, ProgressPointType } from './types/time.type.js';
-import { toGlobalId } from './global-id.js';
+import { toGlobalId } from '../domain/global-id.js';
 
 /** A node a time field is asked of: the initiative's root (node null) or a workstream. */
 export interface TimeTarget {

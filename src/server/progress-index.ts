@@ -1,4 +1,4 @@
-import { fromGlobalId } from '../graphql/global-id.js';
+import { fromGlobalId } from '../domain/global-id.js';
 
 /** Where each workstream's progress value sits in an answer's text. */
 export interface ProgressIndex {

@@ -1,4 +1,4 @@
-import { fromGlobalId, toGlobalId } from '../graphql/global-id.js';
+import { fromGlobalId, toGlobalId } from '../domain/global-id.js';
 
 /**
  * The ID column: the item's GraphQL id (base64url of `Item:<n>`), so an id copied from the API

@@ -8,7 +8,7 @@ import { createTestDatabase, POSTGRES_URL, type TestDatabase } from '../helpers/
 import { FaultLoad, type Answer } from '../helpers/fault-load.js';
 import { allowConnections, asAdmin, databaseName, terminateBackends } from '../helpers/pg-admin.js';
 import { startServer, type ServerProcess } from '../helpers/server-process.js';
-import { toGlobalId } from '../../src/graphql/global-id.js';
+import { toGlobalId } from '../../src/domain/global-id.js';
 
 const INSTANCES = 2;
 const WRITERS = 24;

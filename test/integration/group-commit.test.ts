@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GroupCommit, useGroupCommit } from '../../src/db/group-commit.js';
 import type { Em } from '../../src/db/em.js';
 import type { KeptStatementsConnection } from '../../src/db/sqlite-driver.js';
-import { fromGlobalId } from '../../src/graphql/global-id.js';
+import { fromGlobalId } from '../../src/domain/global-id.js';
 import { startHttpApp, type HttpTestApp } from '../helpers/http-app.js';
 import { makeTree } from '../helpers/live-client.js';
 import { SET_ITEM_STATUS } from '../helpers/operations.js';

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fromGlobalId } from '../../src/graphql/global-id.js';
+import { fromGlobalId } from '../../src/domain/global-id.js';
 import { POSTGRES_URL } from '../helpers/databases.js';
 import { startHttpApp, type HttpTestApp } from '../helpers/http-app.js';
 import {

@@ -7,7 +7,7 @@ import { MAX_METRICS } from '../../src/domain/metric-rules.js';
 import { MAX_MILESTONES } from '../../src/domain/milestone-rules.js';
 import { MAX_NAMED_FIGURES } from '../../src/domain/named-figures.js';
 import { MAX_STAGES } from '../../src/domain/stages.js';
-import { fromGlobalId } from '../../src/graphql/global-id.js';
+import { fromGlobalId } from '../../src/domain/global-id.js';
 import { jinduSchema } from '../../src/graphql/schema.js';
 import { queryCost } from '../../src/server/cost-model.js';
 import { loadSeed } from '../../src/services/load-seed.js';

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { week20Seed } from '../../seeds/week-20.seed.js';
 import type { KeptStatementsConnection } from '../../src/db/sqlite-driver.js';
 import type { Context } from '../../src/graphql/context.type.js';
-import { toGlobalId } from '../../src/graphql/global-id.js';
+import { toGlobalId } from '../../src/domain/global-id.js';
 import { createLoaders } from '../../src/graphql/loaders.js';
 import { inOneSnapshot } from '../../src/graphql/one-snapshot.js';
 import { inReadSnapshot } from '../../src/db/read-snapshot.js';

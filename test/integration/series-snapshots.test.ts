@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fromGlobalId } from '../../src/graphql/global-id.js';
+import { fromGlobalId } from '../../src/domain/global-id.js';
 import { takeSnapshot } from '../../src/services/snapshots.js';
 import { DIALECTS } from '../helpers/databases.js';
 import { CREATE_ITEMS } from '../helpers/operations.js';

@@ -1,7 +1,7 @@
 import * as XLSX from '@e965/xlsx';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { week20Seed } from '../../seeds/week-20.seed.js';
-import { fromGlobalId } from '../../src/graphql/global-id.js';
+import { fromGlobalId } from '../../src/domain/global-id.js';
 import { exportSheet } from '../../src/services/export-sheet.js';
 import { importSheet } from '../../src/services/import-sheet.js';
 import { loadSeed } from '../../src/services/load-seed.js';

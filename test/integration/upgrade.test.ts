@@ -13,7 +13,7 @@ import {
   type PreviousRelease,
 } from '../helpers/previous-release.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
-import { toGlobalId } from '../../src/graphql/global-id.js';
+import { toGlobalId } from '../../src/domain/global-id.js';
 
 const KINDS: Record<string, string> = {
   CREATE: 'ItemCreated',

@@ -1,5 +1,5 @@
 import type { ItemChange } from '../../domain/live-events.js';
-import { toGlobalId } from '../global-id.js';
+import { toGlobalId } from '../../domain/global-id.js';
 
 /** An item's change as clients see it, live or by webhook: global ids, no internal numbers. */
 export function itemChangeView(i: ItemChange) {

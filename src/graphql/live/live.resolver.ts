@@ -7,7 +7,7 @@ import {
   type FigureChange,
   type LiveEvent,
 } from '../../domain/live-events.js';
-import { toGlobalId } from '../global-id.js';
+import { toGlobalId } from '../../domain/global-id.js';
 import { itemChangeView } from './item-change-view.js';
 import { progressIdOf } from '../types/progress.type.js';
 import {

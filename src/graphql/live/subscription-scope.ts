@@ -4,7 +4,7 @@ import { INITIATIVE_NODE } from '../../domain/live-events.js';
 import type { Em } from '../../db/em.js';
 import { findInitiativeByKey } from '../../db/queries/initiative.queries.js';
 import { findWorkstreamsByIds } from '../../db/queries/workstream.queries.js';
-import { fromGlobalId } from '../global-id.js';
+import { fromGlobalId } from '../../domain/global-id.js';
 import type { LiveSource } from './live-stream.js';
 
 /** A subscription's context (graphql-ws builds one per subscription; see server/subscriptions.ts). */

@@ -19,7 +19,7 @@ import { runWrite } from '../../services/write-pipeline/run-write.js';
 import { writeScope } from '../access.js';
 import type { Context } from '../context.type.js';
 import { withUserErrors } from '../errors.js';
-import { fromGlobalId } from '../global-id.js';
+import { fromGlobalId } from '../../domain/global-id.js';
 import { treeOf } from '../read-time.js';
 import { healthFor, timeCache } from '../time-views.js';
 import { HealthStatusEnum, HealthType } from '../types/time.type.js';

@@ -1,6 +1,6 @@
 import { DomainError } from '../../domain/errors.js';
-import { fromGlobalId, type NodeTypeName } from '../global-id.js';
-import { encodeAscii, matchDecoded } from '../ascii-base64url.js';
+import { fromGlobalId, type NodeTypeName } from '../../domain/global-id.js';
+import { encodeAscii, matchDecoded } from '../../domain/ascii-base64url.js';
 
 /** The numeric id of a global id of the expected type, or NOT_FOUND naming the input field. */
 export function idOf(globalId: string, type: NodeTypeName, field: readonly string[]): number {

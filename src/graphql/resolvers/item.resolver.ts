@@ -10,7 +10,7 @@ import { adminScope, writeScope } from '../access.js';
 import { writeContextOf } from '../write-context.js';
 import type { Context } from '../context.type.js';
 import { withUserErrors } from '../errors.js';
-import { toGlobalId } from '../global-id.js';
+import { toGlobalId } from '../../domain/global-id.js';
 import {
   CreateItemsInput,
   DeleteItemInput,

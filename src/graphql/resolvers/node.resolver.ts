@@ -1,7 +1,7 @@
 import { Arg, Ctx, ID, Query, Resolver } from 'type-graphql';
 import { canRead } from '../../domain/access.js';
 import type { Context } from '../context.type.js';
-import { fromGlobalId } from '../global-id.js';
+import { fromGlobalId } from '../../domain/global-id.js';
 import { initiativeViewAt } from '../initiatives-at.js';
 import { NodeInterface } from '../types/node.interface.js';
 import { assertNever } from '../../domain/item-status.js';

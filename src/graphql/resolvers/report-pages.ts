@@ -1,6 +1,6 @@
 import { badUserInput, optionalArg } from '../errors.js';
 import { MAX_PAGE } from './history.js';
-import { encodeAscii, matchDecoded } from '../ascii-base64url.js';
+import { encodeAscii, matchDecoded } from '../../domain/ascii-base64url.js';
 
 /** A keyset cursor on (effective time, id): opaque to clients. */
 function cursorOf(row: Dated): string {

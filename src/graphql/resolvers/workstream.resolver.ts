@@ -13,7 +13,7 @@ import { historyPage } from './history.js';
 import { itemsPage, SEARCH_DESCRIPTION } from './item-pages.js';
 import { restoreWorkstream } from '../../services/restore.js';
 import { ChangeConnectionType } from '../types/change.type.js';
-import { toGlobalId } from '../global-id.js';
+import { toGlobalId } from '../../domain/global-id.js';
 import {
   CreateWorkstreamInput,
   DeleteWorkstreamInput,

@@ -2,7 +2,7 @@ import { Field, ID, Int, ObjectType } from 'type-graphql';
 import type { ChangeRecord } from '../../db/queries/change-log.queries.js';
 import type { ItemStatus } from '../../domain/item-status.js';
 import { ItemStatusEnum } from '../enums.js';
-import { toGlobalId } from '../global-id.js';
+import { toGlobalId } from '../../domain/global-id.js';
 import { PageInfoType } from './item-connection.type.js';
 
 /** The kinds `history` has always answered with, for the events the first log knew. */

@@ -1,7 +1,7 @@
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import type { ReadTime } from '../../domain/replay-items.js';
 import type { InitiativeRecord } from '../../db/records.js';
-import { toGlobalId } from '../global-id.js';
+import { toGlobalId } from '../../domain/global-id.js';
 import { NodeInterface } from './node.interface.js';
 
 /** An initiative's own fields; progress and workstreams resolve through the per-request tree loader. */

@@ -3,7 +3,7 @@ import type { ItemStatus } from '../../domain/item-status.js';
 import type { ItemRecord } from '../../db/records.js';
 import type { ReadTime } from '../../domain/replay-items.js';
 import { ItemStatusEnum } from '../enums.js';
-import { toGlobalId } from '../global-id.js';
+import { toGlobalId } from '../../domain/global-id.js';
 import { NodeInterface } from './node.interface.js';
 
 @ObjectType('Item', { implements: NodeInterface, simpleResolvers: true })

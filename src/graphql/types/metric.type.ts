@@ -9,7 +9,7 @@ import {
 } from '../../domain/metric-rules.js';
 import type { MetricRow } from '../../db/queries/report-model.queries.js';
 import type { ReadingRow } from '../../db/queries/report-records.queries.js';
-import { toGlobalId } from '../global-id.js';
+import { toGlobalId } from '../../domain/global-id.js';
 import { PageInfoType } from './item-connection.type.js';
 
 @ObjectType('MetricReading', { simpleResolvers: true })

@@ -1,7 +1,7 @@
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { isOverdue, slipDays, type Due, type DuePrecision } from '../../domain/milestone-rules.js';
 import type { MilestoneRow } from '../../db/queries/report-records.queries.js';
-import { toGlobalId } from '../global-id.js';
+import { toGlobalId } from '../../domain/global-id.js';
 
 /** A milestone as read on a day (the report's day of the read time: overdue then). */
 @ObjectType('Milestone', { simpleResolvers: true })

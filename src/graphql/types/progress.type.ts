@@ -12,7 +12,7 @@ import type { Figure } from '../../domain/rollup.js';
 import type { RollupPolicy } from '../../domain/rollup-policy.js';
 import { percentOf, unitsToItems } from '../../domain/units.js';
 import { ItemStatusEnum, LocaleEnum } from '../enums.js';
-import { encodeAscii } from '../ascii-base64url.js';
+import { encodeAscii } from '../../domain/ascii-base64url.js';
 
 @ObjectType('StatusCount', { simpleResolvers: true })
 export class StatusCountType {

@@ -2,7 +2,7 @@ import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
 import type { ReportDetail } from '../../domain/report-detail.js';
 import type { InitiativeTree, TreeNode } from '../../services/load-initiative-tree.js';
 import { ReportDetailEnum } from '../enums.js';
-import { toGlobalId } from '../global-id.js';
+import { toGlobalId } from '../../domain/global-id.js';
 import { NodeInterface } from './node.interface.js';
 import { ProgressType, timedFigureId } from './progress.type.js';
 

@@ -6,7 +6,7 @@ import {
 } from '../../domain/live-events.js';
 import { unitsToItems } from '../../domain/units.js';
 import type { WebhookEvent } from '../../domain/webhook-rules.js';
-import { toGlobalId } from '../global-id.js';
+import { toGlobalId } from '../../domain/global-id.js';
 import { itemChangeView } from '../live/item-change-view.js';
 
 /** A webhook body, in the Standard Webhooks shape: type, timestamp, data. */

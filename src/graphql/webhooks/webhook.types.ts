@@ -3,7 +3,7 @@ import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import type { WebhookRow } from '../../db/queries/webhook.queries.js';
 import type { AttemptRow, DeliveryRow } from '../../db/queries/webhook-delivery.queries.js';
 import { UserErrorType } from '../types/user-error.type.js';
-import { encodeAscii, matchDecoded } from '../ascii-base64url.js';
+import { encodeAscii, matchDecoded } from '../../domain/ascii-base64url.js';
 
 /** Opaque ids of endpoints and deliveries (not Nodes: only admins ever see them). */
 export const hookId = (id: number) => encodeAscii(`Webhook:${id}`);

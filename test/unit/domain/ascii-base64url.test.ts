@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeAscii, encodeAscii } from '../../../src/graphql/ascii-base64url.js';
-import { fromGlobalId, toGlobalId } from '../../../src/graphql/global-id.js';
+import { decodeAscii, encodeAscii } from '../../../src/domain/ascii-base64url.js';
+import { fromGlobalId, toGlobalId } from '../../../src/domain/global-id.js';
 import { changeCursor, cursorId, itemCursor } from '../../../src/graphql/resolvers/ids.js';
 import { deliveryId, hookId, parseId } from '../../../src/graphql/webhooks/webhook.types.js';
 import { itemIdOfRef, itemRef } from '../../../src/sheets/item-ref.js';
