@@ -1,6 +1,11 @@
 import type { InitiativeTree, TreeNode } from '../services/load-initiative-tree.js';
 import type { Figure } from '../domain/rollup.js';
 
+/**
+ * Which figures moved between two trees of one initiative, and nothing else: the test a kept
+ * answer passes before only its progress values are written again (answer-patch.ts).
+ */
+
 function sameRow(a: TreeNode, b: TreeNode): boolean {
   for (const key of Object.keys(a) as (keyof TreeNode)[]) {
     if (key === 'children') continue;

@@ -2,6 +2,11 @@ import { dialectOf, type Em } from '../em.js';
 import { dateOrNull } from '../records.js';
 import { runSql } from './run-sql.js';
 
+/**
+ * Webhook deliveries and their attempts: made by the fan-out, claimed with a lease, sent,
+ * retried, and listed for the API (the endpoints' own rows are in webhook.queries.ts).
+ */
+
 export interface DeliveryRow {
   readonly id: number;
   readonly webhookId: number;
