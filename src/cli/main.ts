@@ -1,13 +1,13 @@
 import 'reflect-metadata';
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import { ConfigError } from '../config.js';
 import { dropOutputOnceReaderLeaves } from './closed-output.js';
 import { formatFromOut } from './output-format.js';
-import { graphqlEndpoint, parseHttpUrl } from './report-url.js';
+import { strictHelpCommand } from './help-command.js';
+import { day, dayOrTime, httpUrl, isoTime } from './option-values.js';
 import { terminalSafe } from './terminal-text.js';
 import { exitCodeFor, oneLineUsageErrors } from './usage-errors.js';
 import { packageVersion } from './version.js';
-import { isCalendarDate, isIsoTime } from '../domain/tree-rules.js';
 
 const ENV_HELP = `
 Environment (serve, migrate, seed, verify, token, import, export):
@@ -31,26 +31,6 @@ const program = new Command('jindu')
 /** Commands load their modules lazily: `jindu report` needs no database code. */
 const exitWith = (run: () => Promise<number>) => async () => {
   process.exitCode = await run();
-};
-
-const httpUrl = (value: string): string => {
-  if (!parseHttpUrl(value)) throw new InvalidArgumentError('Give an http:// or https:// URL.');
-  return graphqlEndpoint(value);
-};
-const day = (value: string): string => {
-  if (!isCalendarDate(value)) throw new InvalidArgumentError('Give a real date as YYYY-MM-DD.');
-  return value;
-};
-const dayOrTime = (value: string): string => {
-  if (!isIsoTime(value))
-    throw new InvalidArgumentError('Give a real date (YYYY-MM-DD) or an ISO time.');
-  return value;
-};
-/** A time with its clock: a bare date is a day, which the server's times do not take. */
-const isoTime = (value: string): string => {
-  if (!isIsoTime(value) || !/^\d{4}-\d{2}-\d{2}T/.test(value))
-    throw new InvalidArgumentError('Give an ISO time, e.g. 2023-05-15T09:00:00+08:00.');
-  return value;
 };
 
 program
@@ -264,25 +244,6 @@ token
     exitWith(async () => (await import('./token.commands.js')).tokenRevokeCommand(name))(),
   );
 
-// Commander's own `help NAME` shows the general help for a name it does not know, exit 1; a
-// mistyped topic is a usage error like a mistyped command, in `jindu help` and `jindu token help`.
-function strictHelpCommand(parent: Command): void {
-  parent.helpCommand(false);
-  parent
-    .command('help')
-    .argument('[command]', 'the command to describe')
-    .description('display help for command')
-    .action((name?: string) => {
-      if (name === undefined) parent.help();
-      const sub = parent.commands.find((c) => c.name() === name && c.name() !== 'help');
-      if (!sub)
-        return parent.error(`unknown command '${name}'`, {
-          exitCode: 2,
-          code: 'jindu.unknownHelp',
-        });
-      sub.help();
-    });
-}
 strictHelpCommand(token);
 strictHelpCommand(program);
 
