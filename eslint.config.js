@@ -54,7 +54,8 @@ export default tseslint.config(
           patterns: [
             {
               regex: '^\\.\\.?/(\\.\\./)*(graphql|server|services|db|cli)/',
-              message: 'src/sheets uses src/domain only.',
+              message:
+                'src/sheets reads and plans files: no database, services, GraphQL, HTTP or CLI.',
             },
           ],
         },
