@@ -16,17 +16,17 @@ const oneLine = (text: string) => text.replace(/\r\n|[\n\r\u2028\u2029]/g, '↵'
  */
 export function planLines(plan: ImportPlan, opts: { all: boolean }): string[] {
   const lines: string[] = [];
-  for (const path of opts.all ? plan.newWorkstreams : []) lines.push(oneLine(`新建工作流 ${path}`));
+  for (const path of opts.all ? plan.newWorkstreams : []) lines.push(`新建工作流 ${path}`);
   for (const r of plan.rows) {
     if (!opts.all && r.action !== 'error') continue;
     const what = `第 ${r.row} 行 ${ACTION_LABEL[r.action]} ${r.path} · ${r.name}`;
     if (r.action === 'error')
-      for (const e of r.errors) lines.push(oneLine(`${what}  [${e.column}] ${e.message}`));
-    else lines.push(oneLine(r.changes.length > 0 ? `${what}  ${r.changes.join('，')}` : what));
+      for (const e of r.errors) lines.push(`${what}  [${e.column}] ${e.message}`);
+    else lines.push(r.changes.length > 0 ? `${what}  ${r.changes.join('，')}` : what);
   }
   for (const item of opts.all ? plan.prune : [])
-    lines.push(oneLine(`删除 事项 ${item.name}（不在文件中，--prune）`));
-  return lines;
+    lines.push(`删除 事项 ${item.name}（不在文件中，--prune）`);
+  return lines.map(oneLine);
 }
 
 export function summaryLine(result: ImportResult): string {
