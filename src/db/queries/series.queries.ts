@@ -1,6 +1,7 @@
 import type { LogEntry } from '../../domain/replay-items.js';
 import type { Em } from '../em.js';
 import { ENTRY_COLUMNS, timeParam, toEntry } from './as-of.queries.js';
+import { placeholders } from './sql.js';
 
 /**
  * The item rows a series adds after its first point: effective in (from, to], recorded by
@@ -84,7 +85,7 @@ export async function findStalledItems(
   const rows = await em.execute(
     `select i.id as id, max(c.effective_at) as last from item i
        join change_log c on c.item_id = i.id and c.kind in (${PROGRESS_KINDS})
-      where i.workstream_id in (${workstreamIds.map(() => '?').join(', ')})
+      where i.workstream_id in (${placeholders(workstreamIds)})
         and i.deleted_at is null and i.status in ('IN_PROGRESS', 'PAUSED')
       group by i.id
      having max(c.effective_at) <= ? ${keyset}

@@ -1,6 +1,7 @@
 import { dialectOf, type Em } from '../em.js';
 import { dateOrNull } from '../records.js';
 import { runSql } from './run-sql.js';
+import { placeholders } from './sql.js';
 
 /**
  * Webhook deliveries and their attempts: made by the fan-out, claimed with a lease, sent,
@@ -63,8 +64,7 @@ export async function claimDueDeliveries(
   busy: readonly number[] = [],
 ): Promise<DeliveryRow[]> {
   const skip = dialectOf(em) === 'postgresql' ? ' for update skip locked' : '';
-  const notBusy =
-    busy.length === 0 ? '' : ` and webhook_id not in (${busy.map(() => '?').join(', ')})`;
+  const notBusy = busy.length === 0 ? '' : ` and webhook_id not in (${placeholders(busy)})`;
   return em.transactional(async (tem) => {
     const due = await runSql(
       tem as Em,
@@ -73,15 +73,14 @@ export async function claimDueDeliveries(
     );
     if (due.length === 0) return [];
     const ids = due.map((r) => Number(r.id));
-    const list = ids.map(() => '?').join(', ');
     await runSql(
       tem as Em,
-      `update webhook_delivery set next_attempt_at = ? where id in (${list})`,
+      `update webhook_delivery set next_attempt_at = ? where id in (${placeholders(ids)})`,
       [new Date(now.getTime() + leaseMs), ...ids],
     );
     const rows = await runSql(
       tem as Em,
-      `select * from webhook_delivery where id in (${list}) order by id`,
+      `select * from webhook_delivery where id in (${placeholders(ids)}) order by id`,
       ids,
     );
     return rows.map(toDelivery);
@@ -102,7 +101,7 @@ export async function releaseDeliveries(
   if (ids.length === 0) return;
   await runSql(
     em,
-    `update webhook_delivery set next_attempt_at = ? where state = 'pending' and next_attempt_at = ? and id in (${ids.map(() => '?').join(', ')})`,
+    `update webhook_delivery set next_attempt_at = ? where state = 'pending' and next_attempt_at = ? and id in (${placeholders(ids)})`,
     [now, leasedUntil, ...ids],
   );
 }
@@ -156,7 +155,7 @@ export async function findDeliveries(
     params.push(q.afterId);
   }
   if (q.webhookIds) {
-    where.push(`webhook_id in (${q.webhookIds.map(() => '?').join(', ') || 'null'})`);
+    where.push(`webhook_id in (${placeholders(q.webhookIds)})`);
     params.push(...q.webhookIds);
   } else where.push('webhook_id in (select id from webhook)');
   const rows = await runSql(
@@ -179,7 +178,7 @@ export async function findAttempts(em: Em, deliveryIds: readonly number[]): Prom
   if (deliveryIds.length === 0) return [];
   const rows = await runSql(
     em,
-    `select * from webhook_attempt where delivery_id in (${deliveryIds.map(() => '?').join(', ')}) order by id`,
+    `select * from webhook_attempt where delivery_id in (${placeholders(deliveryIds)}) order by id`,
     [...deliveryIds],
   );
   return rows.map((r) => ({

@@ -1,6 +1,7 @@
 import { dialectOf, type Em } from '../em.js';
 import { dateOrNull } from '../records.js';
 import { runSql } from './run-sql.js';
+import { placeholders } from './sql.js';
 
 export interface WebhookRow {
   readonly id: number;
@@ -27,7 +28,7 @@ function toWebhook(r: Record<string, unknown>): WebhookRow {
 export async function findWebhooks(em: Em, ids?: readonly number[]): Promise<WebhookRow[]> {
   const rows = await runSql(
     em,
-    `select * from webhook${ids ? ` where id in (${ids.map(() => '?').join(', ') || 'null'})` : ''} order by id`,
+    `select * from webhook${ids ? ` where id in (${placeholders(ids)})` : ''} order by id`,
     ids ? [...ids] : [],
   );
   return rows.map(toWebhook);
