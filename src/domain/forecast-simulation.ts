@@ -137,9 +137,17 @@ function fillBlockSums<T extends Int32Array | Float64Array>(
  * reaches what is left. Every sum is of whole numbers and exact, so the weeks counted are those
  * of the week-by-week walk (`weeklyCounts`), draw for draw. Histories over 16 weeks, and values
  * that are not whole or too large to sum exactly, walk week by week over a table of single
- * draws; more than 20,000 trials draw every week directly.
+ * draws; more than 20,000 trials draw every week directly. Trials `from` (inclusive) to `to`
+ * only, when given: trials are independent, so the counts of consecutive ranges add up to the
+ * counts of all of them, and a long simulation can be run a range at a time.
  */
-export function weekCounts(net: Float64Array, remaining: number, o: ForecastOptions): Int32Array {
+export function weekCounts(
+  net: Float64Array,
+  remaining: number,
+  o: ForecastOptions,
+  from = 0,
+  to = o.trials,
+): Int32Array {
   const k = net.length;
   let whole = Number.isSafeInteger(remaining) && remaining > 0;
   let largest = 0;
@@ -150,14 +158,21 @@ export function weekCounts(net: Float64Array, remaining: number, o: ForecastOpti
     if (whole) divisor = gcd(divisor, Math.abs(v));
   }
   const reach = (remaining + (MAX_FORECAST_WEEKS + BLOCK) * largest) / divisor;
-  if (o.trials > TABLE_MAX_TRIALS) return weeklyCounts(net, remaining, o);
+  if (o.trials > TABLE_MAX_TRIALS) return weeklyCounts(net, remaining, o, from, to);
   if (!whole || !Number.isSafeInteger(reach * divisor) || k > MAX_BLOCK_K)
-    return weeklyWalk(weekTable(o.seed | 0, k, o.trials), net, remaining, o);
+    return weeklyWalk(weekTable(o.seed | 0, k, o.trials), net, remaining, o, from, to);
   const table = drawTable(o.seed | 0, k, o.trials);
   const scaled = net.map((v) => v / divisor);
+  const trials = { from, to };
   return reach < 2 ** 31 - 1
-    ? walk(table, o, fillBlockSums(blockSums32, scaled, 2 ** 31 - 1), (remaining / divisor) | 0)
-    : walk(table, o, fillBlockSums(blockSums64, scaled, Infinity), remaining / divisor);
+    ? walk(
+        table,
+        o,
+        fillBlockSums(blockSums32, scaled, 2 ** 31 - 1),
+        (remaining / divisor) | 0,
+        trials,
+      )
+    : walk(table, o, fillBlockSums(blockSums64, scaled, Infinity), remaining / divisor, trials);
 }
 
 function walk(
@@ -165,12 +180,13 @@ function walk(
   o: ForecastOptions,
   st: Int32Array | Float64Array,
   remaining: number,
+  trials: { readonly from: number; readonly to: number },
 ): Int32Array {
   const { k, combo, tail, known } = table;
   const seed = o.seed | 0;
   const mark = 4 * k ** 3;
   const weeks = new Int32Array(MAX_FORECAST_WEEKS + 2);
-  for (let t = 0; t < o.trials; t++) {
+  for (let t = trials.from; t < trials.to; t++) {
     const base = t * STRIDE;
     let e = base;
     let left = remaining;
@@ -239,13 +255,15 @@ function weeklyWalk(
   net: Float64Array,
   remaining: number,
   o: ForecastOptions,
+  from: number,
+  to: number,
 ): Int32Array {
-  if (!table) return weeklyCounts(net, remaining, o);
+  if (!table) return weeklyCounts(net, remaining, o, from, to);
   const k = net.length;
   const seed = o.seed | 0;
   const { index, filled } = table;
   const weeks = new Int32Array(MAX_FORECAST_WEEKS + 2);
-  for (let t = 0; t < o.trials; t++) {
+  for (let t = from; t < to; t++) {
     const base = t * MAX_FORECAST_WEEKS;
     let known = filled[t]!;
     let left = remaining;
@@ -262,11 +280,17 @@ function weeklyWalk(
 }
 
 /** The week-by-week walk: the definition `weekCounts` follows, drawing every week directly. */
-export function weeklyCounts(net: Float64Array, remaining: number, o: ForecastOptions): Int32Array {
+export function weeklyCounts(
+  net: Float64Array,
+  remaining: number,
+  o: ForecastOptions,
+  from = 0,
+  to = o.trials,
+): Int32Array {
   const k = net.length;
   const seed = o.seed | 0;
   const weeks = new Int32Array(MAX_FORECAST_WEEKS + 2);
-  for (let t = 0; t < o.trials; t++) {
+  for (let t = from; t < to; t++) {
     let left = remaining;
     let w = 0;
     while (left > 0 && w < MAX_FORECAST_WEEKS) {

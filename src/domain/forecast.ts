@@ -80,8 +80,32 @@ function percentile(counts: Int32Array, trials: number, q: number): number | nul
   return v > MAX_FORECAST_WEEKS ? null : v;
 }
 
+/**
+ * Trials simulated in one go: a caller driving `forecastInSlices` may let other work run between
+ * two ranges of this many. At the default trials a forecast is one range; 100,000 trials are
+ * ten, each at most 2.6 million trial-weeks (every trial to the horizon), so a server that asks
+ * for many forecasts need not hold its event loop for all of them at once.
+ */
+export const TRIALS_PER_SLICE = 10_000;
+
 /** The forecast from weekly figures, oldest first, the last one being now. */
 export function forecast(points: readonly (WeeklyFigure | null)[], o: ForecastOptions): Forecast {
+  const slices = forecastInSlices(points, o);
+  for (;;) {
+    const step = slices.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * The same forecast, made a range of trials at a time: the generator pauses (yields) between
+ * two ranges, and returns the forecast `forecast` gives, draw for draw (the week counts of
+ * ranges of trials add up to those of all of them).
+ */
+export function* forecastInSlices(
+  points: readonly (WeeklyFigure | null)[],
+  o: ForecastOptions,
+): Generator<void, Forecast, void> {
   const history = trailing(points);
   const last = history[history.length - 1];
   const remaining = last ? last.counted - last.credit : 0;
@@ -117,7 +141,12 @@ export function forecast(points: readonly (WeeklyFigure | null)[], o: ForecastOp
     const b = history[i + 1]!;
     net[i] = b.credit - a.credit - (b.counted - a.counted);
   }
-  const counts = weekCounts(net, remaining, o);
+  const counts = weekCounts(net, remaining, o, 0, Math.min(o.trials, TRIALS_PER_SLICE));
+  for (let from = TRIALS_PER_SLICE; from < o.trials; from += TRIALS_PER_SLICE) {
+    yield;
+    const range = weekCounts(net, remaining, o, from, Math.min(o.trials, from + TRIALS_PER_SLICE));
+    for (let w = 0; w < counts.length; w++) counts[w]! += range[w]!;
+  }
   const p50 = percentile(counts, o.trials, 0.5);
   const p85 = percentile(counts, o.trials, 0.85);
   const p95 = percentile(counts, o.trials, 0.95);

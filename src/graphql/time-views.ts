@@ -182,9 +182,13 @@ async function forecastFor(
         (weekly = weeklyFigures(ctx.em, t.initiative.id, times, knownAt)),
       );
     }
-    kept = weekly.then((all) => {
+    kept = weekly.then(async (all) => {
       const points = all.get(t.node?.id ?? null) ?? NO_POINTS(historyWeeks + 1);
-      return { f: cache.byInput.forecast(points, { trials, seed }), end };
+      // Each node's simulation, and each range of a long one, checks the deadline: a query
+      // asking many forecasts lets other requests run and stops at its time limit.
+      const between = () => ctx.deadline?.check() ?? Promise.resolve();
+      await between();
+      return { f: await cache.byInput.forecast(points, { trials, seed }, between), end };
     });
     cache.forecasts.set(key, kept);
   }

@@ -1,5 +1,5 @@
 import {
-  forecast,
+  forecastInSlices,
   type Forecast,
   type ForecastOptions,
   type WeeklyFigure,
@@ -38,9 +38,17 @@ export function forecastKey(points: readonly (WeeklyFigure | null)[], o: Forecas
 /** A forecast's size, its key's chars and its fields (its words are made when asked). */
 const bytesOf = (key: string) => 2 * key.length + 400;
 
-/** What answers a request's forecasts: a memo, or (in tests) the simulation itself. */
+/**
+ * What answers a request's forecasts: a memo, or (in tests) the simulation itself. `between`
+ * runs between two ranges of trials of a long simulation: a request's deadline check, which
+ * lets other requests run and stops a request past its time.
+ */
 export interface Forecaster {
-  forecast(points: readonly (WeeklyFigure | null)[], o: ForecastOptions): Forecast;
+  forecast(
+    points: readonly (WeeklyFigure | null)[],
+    o: ForecastOptions,
+    between?: () => Promise<void>,
+  ): Forecast | Promise<Forecast>;
 }
 
 export class ForecastMemo implements Forecaster {
@@ -63,8 +71,12 @@ export class ForecastMemo implements Forecaster {
     return this.keptBytes;
   }
 
-  /** The forecast of these inputs: kept, or simulated now and kept. */
-  forecast(points: readonly (WeeklyFigure | null)[], o: ForecastOptions): Forecast {
+  /** The forecast of these inputs: kept, or simulated now (`between` between ranges) and kept. */
+  async forecast(
+    points: readonly (WeeklyFigure | null)[],
+    o: ForecastOptions,
+    between?: () => Promise<void>,
+  ): Promise<Forecast> {
     const key = forecastKey(points, o);
     const entry = this.kept.get(key);
     if (entry) {
@@ -74,7 +86,13 @@ export class ForecastMemo implements Forecaster {
       return entry.f;
     }
     this.misses++;
-    const f = forecast(points, o);
+    const slices = forecastInSlices(points, o);
+    let step = slices.next();
+    while (!step.done) {
+      await between?.();
+      step = slices.next();
+    }
+    const f = step.value;
     const bytes = bytesOf(key);
     if (bytes > this.maxBytes) return f;
     this.kept.set(key, { f, bytes });

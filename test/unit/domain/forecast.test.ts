@@ -2,8 +2,10 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   forecast,
+  forecastInSlices,
   MAX_FORECAST_WEEKS,
   MIN_HISTORY_WEEKS,
+  TRIALS_PER_SLICE,
   type WeeklyFigure,
 } from '../../../src/domain/forecast.js';
 import { weekCounts, weeklyCounts } from '../../../src/domain/forecast-simulation.js';
@@ -248,5 +250,60 @@ describe('the block walk counts the weeks of the week-by-week walk, draw for dra
   it('the week-by-week walk is what the forecast promises: 5 a week, 50 left, 10 weeks', () => {
     const weeks = weeklyCounts(Float64Array.from([5, 5, 5]), 50, { trials: 100, seed: 1 });
     expect(weeks[10]).toBe(100);
+  });
+});
+
+describe('a simulation run a range of trials at a time', () => {
+  const add = (a: Int32Array, b: Int32Array) => Array.from(a, (x, w) => x + b[w]!);
+
+  it('counts, over consecutive ranges, the weeks of all the trials at once, on every walk', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: -40, max: 90 }), { minLength: 1, maxLength: 30 }),
+        fc.integer({ min: 1, max: 2_000 }),
+        fc.integer({ min: 2, max: 300 }),
+        fc.integer(),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        fc.constantFrom(1, 0.5),
+        (net, left, trials, seed, at, unit) => {
+          const split = Math.floor(at * trials);
+          const o = { trials, seed };
+          const values = Float64Array.from(net, (x) => x * unit);
+          const whole = Array.from(weekCounts(values, left, o));
+          const parts = add(
+            weekCounts(values, left, o, 0, split),
+            weekCounts(values, left, o, split, trials),
+          );
+          expect(parts).toEqual(whole);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('pauses between ranges and answers what one pass over every trial answers', () => {
+    const points = history([2, 3, 0, 1, 4, 2, 1, 3], [1, 0, 0, 1, 0, 2, 0, 0], 60);
+    // 15,000 trials walk the kept draw tables; 25,000 draw each week directly.
+    for (const trials of [TRIALS_PER_SLICE + 5_000, 2 * TRIALS_PER_SLICE + 5_000]) {
+      const o = { trials, seed: 3 };
+      const slices = forecastInSlices(points, o);
+      let pauses = 0;
+      let step = slices.next();
+      for (; !step.done; step = slices.next()) pauses++;
+      expect(pauses).toBe(Math.ceil(trials / TRIALS_PER_SLICE) - 1);
+      expect(step.value).toEqual(forecast(points, o));
+      // The same percentiles from the week counts of every trial in one walk.
+      const f = step.value;
+      const net = Float64Array.from({ length: points.length - 1 }, (_, i) => {
+        const [a, b] = [points[i]!, points[i + 1]!];
+        return b.credit - a.credit - (b.counted - a.counted);
+      });
+      const counts = weekCounts(net, f.remaining, o);
+      const at = (q: number) => {
+        let seen = 0;
+        for (let w = 0; ; w++) if ((seen += counts[w]!) >= Math.ceil(q * trials)) return w;
+      };
+      expect([f.p50Weeks, f.p85Weeks, f.p95Weeks]).toEqual([at(0.5), at(0.85), at(0.95)]);
+    }
   });
 });

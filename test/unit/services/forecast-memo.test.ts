@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../../src/config.js';
-import { forecast, type WeeklyFigure } from '../../../src/domain/forecast.js';
+import { forecast, TRIALS_PER_SLICE, type WeeklyFigure } from '../../../src/domain/forecast.js';
 import { UNITS_PER_ITEM } from '../../../src/domain/units.js';
 import { ForecastMemo } from '../../../src/services/forecast-memo.js';
 
@@ -15,39 +15,39 @@ function history(n: number): WeeklyFigure[] {
 }
 
 describe('ForecastMemo', () => {
-  it('keeps at most its number of entries, the least recently used out first', () => {
+  it('keeps at most its number of entries, the least recently used out first', async () => {
     const memo = new ForecastMemo(Infinity, 20);
     for (let n = 0; n < 100; n++) {
-      expect(memo.forecast(history(n), o)).toEqual(forecast(history(n), o));
+      expect(await memo.forecast(history(n), o)).toEqual(forecast(history(n), o));
       expect(memo.size).toBeLessThanOrEqual(20);
     }
     expect(memo.size).toBe(20);
     // Kept: 80–99, 80 the least recently used. Used again, it outlives 81.
-    memo.forecast(history(80), o);
-    memo.forecast(history(100), o);
+    await memo.forecast(history(80), o);
+    await memo.forecast(history(100), o);
     const hits = memo.hits;
-    memo.forecast(history(80), o);
+    await memo.forecast(history(80), o);
     expect(memo.hits - hits).toBe(1);
-    memo.forecast(history(81), o);
+    await memo.forecast(history(81), o);
     expect(memo.hits - hits).toBe(1);
   });
 
-  it('keeps at most its bytes', () => {
+  it('keeps at most its bytes', async () => {
     const memo = new ForecastMemo(4_000);
     for (let n = 0; n < 100; n++) {
-      memo.forecast(history(n), { trials: 200 + n, seed: n });
+      await memo.forecast(history(n), { trials: 200 + n, seed: n });
       expect(memo.bytes).toBeLessThanOrEqual(4_000);
     }
     expect(memo.size).toBeGreaterThan(1);
     // An answer larger than the whole budget is answered, not kept, and pushes nothing out.
     const kept = memo.size;
     const long = Array.from({ length: 200 }, (_, w) => history(w % 7)[w % 10]!);
-    expect(memo.forecast(long, o)).toEqual(forecast(long, o));
+    expect(await memo.forecast(long, o)).toEqual(forecast(long, o));
     expect(memo.size).toBe(kept);
     expect(memo.bytes).toBeLessThanOrEqual(4_000);
   });
 
-  it('answers inputs that differ in one respect each with its own forecast', () => {
+  it('answers inputs that differ in one respect each with its own forecast', async () => {
     const base = history(5);
     const withGap = [base[0]!, null, ...base.slice(1)];
     const variants: [(WeeklyFigure | null)[], typeof o][] = [
@@ -61,8 +61,31 @@ describe('ForecastMemo', () => {
     ];
     const memo = new ForecastMemo();
     for (const [points, options] of variants)
-      expect(memo.forecast(points, options)).toEqual(forecast(points, options));
+      expect(await memo.forecast(points, options)).toEqual(forecast(points, options));
     expect(memo.hits).toBe(0);
+  });
+});
+
+describe('ForecastMemo between ranges of trials', () => {
+  it('runs between once between each two ranges of a long simulation, and not for a kept one', async () => {
+    const memo = new ForecastMemo();
+    const long = { trials: 3 * TRIALS_PER_SLICE + 1, seed: 7 };
+    let turns = 0;
+    const between = async () => {
+      turns++;
+    };
+    expect(await memo.forecast(history(3), long, between)).toEqual(forecast(history(3), long));
+    expect(turns).toBe(3);
+    await memo.forecast(history(3), long, between);
+    expect(turns).toBe(3);
+  });
+
+  it('stops where between throws, keeping nothing', async () => {
+    const memo = new ForecastMemo();
+    const long = { trials: 2 * TRIALS_PER_SLICE, seed: 7 };
+    const stop = () => Promise.reject(new Error('past the deadline'));
+    await expect(memo.forecast(history(4), long, stop)).rejects.toThrow('past the deadline');
+    expect(memo.size).toBe(0);
   });
 });
 
