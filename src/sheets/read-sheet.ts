@@ -1,6 +1,7 @@
 import * as XLSX from '@e965/xlsx';
 import { fieldOfHeader, REQUIRED_FIELDS, EXPORT_HEADERS, type Field } from './columns.js';
 import { csvCellText } from './csv-formulas.js';
+import { assertCsvQuotes } from './csv-quotes.js';
 import { decodeCsvText, type TextEncodingName } from './decode-text.js';
 import { assertSheetBounds, assertUnpackedWithin, csvCellsAtMost } from './sheet-bounds.js';
 import { MAX_SHEET_BYTES, MAX_SHEET_ROWS, SheetError } from './sheet-error.js';
@@ -93,6 +94,7 @@ function parseWorkbook(
         'NOT_A_SPREADSHEET',
         `文件是 ${other[0]}，不是 CSV：请从表格软件另存为 CSV`,
       );
+    assertCsvQuotes(text);
     try {
       return { wb: XLSX.read(text, { ...common, type: 'string', raw: true }), encoding };
     } catch {

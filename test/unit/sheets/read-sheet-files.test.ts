@@ -93,3 +93,39 @@ describe('reading the file a person sees', () => {
     expect(read.rows.map((r) => r.cells.get('name'))).toEqual(['交易对账单']);
   });
 });
+
+describe('a CSV whose quotes the reader would misread', () => {
+  const names = (text: string) =>
+    readSheet(csv(text), 'items.csv').rows.map((r) => r.cells.get('name'));
+  const head = `${HEAD.join(',')},备注\n`;
+
+  it('refuses a quote that never ends, naming where it began, instead of losing the rows after it', () => {
+    const text = `${head}测试,Q1,处理中,40,"他说\n测试,Q2,处理中,50,ok\n测试,Q3,完成,,ok\n`;
+    expect(() => names(text)).toThrow('第 2 行第 E 列的引号没有结束');
+    expect(() => names(`${head}"unterminated,处理中,40\n测试,Q2,处理中,50,ok\n`)).toThrow(
+      '第 2 行第 A 列的引号没有结束',
+    );
+  });
+
+  it('refuses a single quote inside a quoted cell, and text after a closing quote', () => {
+    const inner = `${head}测试,Q0,处理中,40,ok\n测试,Q1,处理中,40,"他说"好"\n测试,Q2,处理中,50,ok\n`;
+    expect(() => names(inner)).toThrow('第 3 行第 E 列的引号用错了');
+    expect(() => names(`${head}测试,"Q1" ,处理中,40,ok\n`)).toThrow('第 2 行第 B 列的引号用错了');
+  });
+
+  it('reads what RFC 4180 allows: doubled quotes, separators and line breaks inside quotes', () => {
+    const text = `${head}测试,"Q""1""",处理中,40,"多行\r\n备注"\r\n测试,"Q,2",处理中,50,ok\n测试,12" 管道,完成,,"x"`;
+    expect(names(text)).toEqual(['Q"1"', 'Q,2', '12" 管道']);
+    // A row number counts rows as the reader does: a cell's line breaks do not start one.
+    expect(() => names(`${head}测试,"a\nb",处理中,1,\n测试,"Q3,完成,,\n`)).toThrow(
+      '第 3 行第 B 列',
+    );
+  });
+
+  it('checks with the separator the reader uses: ;, tab, or a sep= line', () => {
+    expect(names(`工作流;事项;状态;进度\n测试;"a,b";完成;\n`)).toEqual(['a,b']);
+    expect(() => names(`工作流;事项;状态;进度\n测试;"a"b;完成;\n`)).toThrow('第 2 行第 B 列');
+    expect(names(`sep=|\n工作流|事项|状态|进度\n测试|"a;b"|完成|\n`)).toEqual(['a;b']);
+    expect(names(`工作流\t事项\t状态\t进度\n测试\t"a\tb"\t完成\t\n`)).toEqual(['a\tb']);
+  });
+});
