@@ -3,6 +3,7 @@ import { SingleBar } from 'cli-progress';
 import { loadConfig } from '../config.js';
 import { DomainError, DomainErrors } from '../domain/errors.js';
 import { openExistingDatabase } from '../db/open-database.js';
+import { KeptStatementsConnection } from '../db/sqlite-driver.js';
 import type { Em } from '../db/em.js';
 import { createLogger } from '../server/logger.js';
 import { importSheet } from '../services/import-sheet.js';
@@ -25,7 +26,8 @@ class ImportInterrupted extends Error {}
 
 /**
  * `jindu import FILE --initiative KEY`: exit 0 applied (or a clean dry run), 1 refused or failed,
- * 2 no such file, 4 no such initiative, 130 interrupted.
+ * 2 no such file, 3 the database stayed locked by another process (main.ts), 4 no such
+ * initiative, 130 interrupted.
  */
 export async function importCommand(file: string, opts: ImportOptions): Promise<number> {
   const stat = statSync(file, { throwIfNoEntry: false });
@@ -50,6 +52,10 @@ export async function importCommand(file: string, opts: ImportOptions): Promise<
   const bytes = readInput(file);
   const config = loadConfig();
   const orm = await openExistingDatabase(config, createLogger(process.env.LOG_LEVEL ?? 'warn'));
+  // Beside a running server the import waits for the write lock before it reads, rather than
+  // failing at its first write because the server committed while it planned.
+  const connection = orm.em.getConnection();
+  if (connection instanceof KeptStatementsConnection) connection.beginImmediately = true;
   const bar =
     process.stderr.isTTY && !opts.dryRun
       ? new SingleBar({ stream: process.stderr, hideCursor: true })

@@ -6,7 +6,8 @@ import { formatFromOut } from './output-format.js';
 import { strictHelpCommand } from './help-command.js';
 import { day, dayOrTime, httpUrl, isoTime } from './option-values.js';
 import { terminalSafe } from './terminal-text.js';
-import { exitCodeFor, oneLineUsageErrors } from './usage-errors.js';
+import { isSqliteBusy } from '../db/connection-errors.js';
+import { exitCodeFor, oneLineUsageErrors, SQLITE_BUSY_LINE } from './usage-errors.js';
 import { packageVersion } from './version.js';
 
 const ENV_HELP = `
@@ -257,6 +258,7 @@ if (process.argv.length <= 2) {
 } else {
   program.parseAsync().catch((err: unknown) => {
     if (err instanceof ConfigError) console.error(terminalSafe(err.message));
+    else if (isSqliteBusy(err)) console.error(`jindu: ${SQLITE_BUSY_LINE}`);
     // Commander has written its own one line already (see usage-errors.ts).
     else if (!(err instanceof CommanderError))
       console.error(`jindu: ${terminalSafe(err instanceof Error ? err.message : String(err))}`);

@@ -1,8 +1,16 @@
 import { CommanderError, type Command } from 'commander';
+import { isSqliteBusy } from '../db/connection-errors.js';
 import { terminalSafe } from './terminal-text.js';
 
-/** The exit codes of every command (3: only the server's clients, report and history). */
+/**
+ * The exit codes of every command. 3: what the command needs cannot be had now, try again: the
+ * server (report and history, its clients), or a SQLite file another process kept locked.
+ */
 export const EXIT_CODE = { FAILURE: 1, USAGE: 2, UNREACHABLE: 3, UNKNOWN_KEY: 4 } as const;
+
+/** What a command says when SQLite's busy timeout ran out waiting for another process's write. */
+export const SQLITE_BUSY_LINE =
+  '数据库正被另一个进程写入（服务器，或另一个导入），5 秒内没有等到；这次什么都没有写入，请稍后重试';
 
 /** The exit code for a refusal of the domain: 4 for an initiative key that names none, else 1. */
 export function exitCodeForRefusal(err: {
@@ -60,5 +68,6 @@ export function exitCodeFor(err: unknown): number {
     return EXIT_CODE.USAGE;
   }
   if (err instanceof CliError) return err.exitCode;
+  if (isSqliteBusy(err)) return EXIT_CODE.UNREACHABLE;
   return EXIT_CODE.FAILURE;
 }

@@ -21,6 +21,15 @@ const SOCKET_CODES = new Set([
 const MESSAGES =
   /Connection terminated|is not queryable|timeout exceeded when trying to connect|PostgreSQL connection lost|terminating connection due to|the database system is (starting up|shutting down|in recovery mode)|is not currently accepting connections/i;
 
+/**
+ * SQLite's "database is locked": another process (`jindu import`, a backup) held the write lock
+ * longer than the busy timeout, or committed after this transaction's snapshot began
+ * (`SQLITE_BUSY_SNAPSHOT`, retried by inTransaction first). Busy, not broken: try again later.
+ */
+export const isSqliteBusy = (err: unknown): boolean =>
+  typeof (err as { code?: unknown } | null)?.code === 'string' &&
+  /^SQLITE_BUSY/.test((err as { code: string }).code);
+
 /** True when `err` (or what it wraps) says the database is unreachable right now. */
 export function isDatabaseUnavailable(err: unknown, depth = 0): boolean {
   if (depth > 5 || err === null || typeof err !== 'object') return false;
@@ -29,6 +38,7 @@ export function isDatabaseUnavailable(err: unknown, depth = 0): boolean {
     return true;
   // The WAL could not be synced (src/db/group-commit.ts): writes cannot be acknowledged.
   if (e.code === 'WAL_SYNC_FAILED') return true;
+  if (isSqliteBusy(e)) return true;
   if (typeof e.message === 'string' && MESSAGES.test(e.message)) return true;
   if (Array.isArray(e.errors) && e.errors.some((x) => isDatabaseUnavailable(x, depth + 1)))
     return true;

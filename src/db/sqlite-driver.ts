@@ -30,6 +30,16 @@ export class KeptStatementsConnection extends SqliteConnection {
   native: Database | undefined = undefined;
 
   /**
+   * Every transaction begins IMMEDIATE, taking the write lock before its first read. For a
+   * process that only writes beside a server (`jindu import`): a deferred transaction that reads
+   * for a while and then writes fails (`SQLITE_BUSY_SNAPSHOT`) whenever the server committed in
+   * between, every time it is tried again; an immediate one waits its turn (busy_timeout) and
+   * plans against what it will write over. A server keeps deferred transactions: its reads
+   * (read snapshots) must not take the lock, and its own writes never interleave.
+   */
+  beginImmediately = false;
+
+  /**
    * The query builder prepares `begin` and `commit` anew for every transaction: kept too, and
    * told to what keeps state across transactions (the commit count, the published figures).
    */
@@ -46,8 +56,9 @@ export class KeptStatementsConnection extends SqliteConnection {
           return this.after(prepare(sql), () => figures.savepointRolledBack());
         return prepare(sql);
       }
-      let statement = control.get(sql);
-      if (!statement) control.set(sql, (statement = this.told(sql, prepare(sql), figures)));
+      const text = sql === 'begin' && this.beginImmediately ? 'begin immediate' : sql;
+      let statement = control.get(text);
+      if (!statement) control.set(text, (statement = this.told(sql, prepare(text), figures)));
       return statement;
     }) as Database['prepare'];
     return dialect;
