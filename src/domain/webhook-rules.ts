@@ -45,16 +45,34 @@ export function retryDelayMs(attempt: number, baseMs: number, random: number): n
 }
 
 export type AddressKind =
-  'public' | 'private' | 'loopback' | 'link-local' | 'unspecified' | 'reserved';
+  'public' | 'private' | 'loopback' | 'link-local' | 'unspecified' | 'reserved' | 'metadata';
 
 const V4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
 
-function ipv4Kind(a: number, b: number): AddressKind {
+/**
+ * Cloud metadata services outside link-local space, refused even where private addresses are
+ * allowed: Alibaba Cloud's 100.100.100.200 (in carrier-grade NAT space), Oracle Cloud's
+ * 192.0.0.192 and Azure's WireServer 168.63.129.16 (169.254.169.254, everyone else's, is
+ * link-local); AWS's fd00:ec2::254 and Google Cloud's fd20:ce::254 (in unique local space).
+ */
+const METADATA_V4 = new Set(['100.100.100.200', '192.0.0.192', '168.63.129.16']);
+const METADATA_V6 = new Set(['fd00:ec2:0:0:0:0:0:254', 'fd20:ce:0:0:0:0:0:254']);
+
+function ipv4Kind(a: number, b: number, c: number, d: number): AddressKind {
+  if (METADATA_V4.has(`${a}.${b}.${c}.${d}`)) return 'metadata';
   if (a === 0) return 'unspecified';
   if (a === 127) return 'loopback';
   if (a === 169 && b === 254) return 'link-local'; // cloud metadata lives here
   if (a === 10 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168)) return 'private';
   if (a === 100 && b >= 64 && b <= 127) return 'private'; // carrier-grade NAT
+  // IANA's special-purpose blocks that are no one's public host: protocol assignments
+  // (192.0.0.0/24), documentation (192.0.2.0/24, 198.51.100.0/24, 203.0.113.0/24), the 6to4
+  // relay anycast (192.88.99.0/24), benchmarking (198.18.0.0/15).
+  if (a === 192 && b === 0 && (c === 0 || c === 2)) return 'reserved';
+  if ((a === 198 && b === 51 && c === 100) || (a === 203 && b === 0 && c === 113))
+    return 'reserved';
+  if ((a === 192 && b === 88 && c === 99) || (a === 198 && (b === 18 || b === 19)))
+    return 'reserved';
   if (a >= 224) return 'reserved'; // multicast, the reserved block and broadcast
   return 'public';
 }
@@ -96,23 +114,30 @@ export function addressKind(ip: string): AddressKind {
   const v4 = V4.exec(ip);
   if (v4) {
     const [a, b, c, d] = v4.slice(1).map(Number) as [number, number, number, number];
-    return [a, b, c, d].some((x) => x > 255) ? 'reserved' : ipv4Kind(a, b);
+    return [a, b, c, d].some((x) => x > 255) ? 'reserved' : ipv4Kind(a, b, c, d);
   }
   const g = ipv6Groups(ip);
   if (!g) return 'reserved'; // not an address: never a destination
+  if (METADATA_V6.has(g.map((x) => x.toString(16)).join(':'))) return 'metadata';
   const zeros = (from: number, to: number) => g.slice(from, to).every((x) => x === 0);
-  /** The kind of the IPv4 address whose first two bytes are the group `hi`. */
-  const embedded = (hi: number) => ipv4Kind(hi >> 8, hi & 0xff);
+  /** The kind of the IPv4 address held in the groups `hi` and `lo`. */
+  const embedded = (hi: number, lo: number) => ipv4Kind(hi >> 8, hi & 0xff, lo >> 8, lo & 0xff);
   if (zeros(0, 8)) return 'unspecified';
   if (zeros(0, 7) && g[7] === 1) return 'loopback';
-  if (zeros(0, 5) && (g[5] === 0xffff || g[5] === 0)) return embedded(g[6]!); // mapped, compatible
-  if (zeros(0, 4) && g[4] === 0xffff && g[5] === 0) return embedded(g[6]!); // SIIT
-  if (g[0] === 0x64 && g[1] === 0xff9b && zeros(2, 6)) return embedded(g[6]!); // NAT64
+  if (zeros(0, 5) && (g[5] === 0xffff || g[5] === 0)) return embedded(g[6]!, g[7]!); // mapped, compatible
+  if (zeros(0, 4) && g[4] === 0xffff && g[5] === 0) return embedded(g[6]!, g[7]!); // SIIT
+  if (g[0] === 0x64 && g[1] === 0xff9b && zeros(2, 6)) return embedded(g[6]!, g[7]!); // NAT64
   if (g[0] === 0x64 && g[1] === 0xff9b) return 'private'; // local-use NAT64 (64:ff9b:1::/48)
-  if (g[0] === 0x2002) return embedded(g[1]!); // 6to4
+  if (g[0] === 0x2002) return embedded(g[1]!, g[2]!); // 6to4
   if (g[0] === 0x2001 && g[1] === 0) return 'private'; // Teredo: its IPv4 is hidden
+  // IANA's special-purpose blocks: discard-only (100::/64), the rest of the IETF protocol
+  // assignments (2001::/23: benchmarking, AMT, ORCHID…), documentation (2001:db8::/32, 3fff::/20).
+  if (g[0] === 0x100 && zeros(1, 4)) return 'reserved';
+  if (g[0] === 0x2001 && (g[1]! < 0x200 || g[1] === 0xdb8)) return 'reserved';
+  if (g[0] === 0x3fff && g[1]! < 0x1000) return 'reserved';
   if ((g[0]! & 0xffc0) === 0xfe80) return 'link-local';
-  if ((g[0]! & 0xfe00) === 0xfc00) return 'private'; // unique local (AWS's fd00:ec2::254 metadata too)
+  if ((g[0]! & 0xffc0) === 0xfec0) return 'private'; // site-local, deprecated but routed inside
+  if ((g[0]! & 0xfe00) === 0xfc00) return 'private'; // unique local
   if ((g[0]! & 0xff00) === 0xff00) return 'reserved'; // multicast
   return 'public';
 }
@@ -121,8 +146,9 @@ export function addressKind(ip: string): AddressKind {
 const METADATA_HOSTS = new Set(['metadata.google.internal', 'metadata', 'instance-data']);
 
 /**
- * Whether a webhook may go to these addresses: never link-local or unspecified (metadata
- * services), loopback and private only when the operator allows them. The message says why not.
+ * Whether a webhook may go to these addresses: never a metadata service, link-local,
+ * unspecified or reserved, loopback and private only when the operator allows them. The message
+ * says why not.
  */
 export function urlRefusal(
   host: string,
@@ -133,6 +159,7 @@ export function urlRefusal(
   if (addresses.length === 0) return '无法解析主机名';
   for (const ip of addresses) {
     const kind = addressKind(ip);
+    if (kind === 'metadata') return `不能发往云元数据服务地址（${ip}）`;
     if (kind === 'link-local' || kind === 'unspecified' || kind === 'reserved')
       return `不能发往链路本地、元数据或保留地址（${ip}）`;
     if ((kind === 'loopback' || kind === 'private') && !allowPrivate)

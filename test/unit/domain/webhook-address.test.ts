@@ -21,7 +21,33 @@ describe('webhook addresses: every spelling of an address is the kind it reaches
     ['0:0:0:0:0:0:0:1', 'loopback'],
     ['fe80::1', 'link-local'],
     ['fe80::1%eth0', 'link-local'],
-    ['fd00:ec2::254', 'private'],
+    ['fd00:ec2::254', 'metadata'],
+    ['fd00:ec2::253', 'private'],
+    ['fd20:ce::254', 'metadata'],
+    ['fec0::1', 'private'],
+    // Metadata services outside link-local space, and IANA's special-purpose blocks.
+    ['100.100.100.200', 'metadata'],
+    ['100.100.100.201', 'private'],
+    ['192.0.0.192', 'metadata'],
+    ['168.63.129.16', 'metadata'],
+    ['192.0.0.170', 'reserved'],
+    ['192.0.2.1', 'reserved'],
+    ['198.51.100.7', 'reserved'],
+    ['203.0.113.9', 'reserved'],
+    ['198.18.0.1', 'reserved'],
+    ['198.19.255.255', 'reserved'],
+    ['198.20.0.1', 'public'],
+    ['192.88.99.1', 'reserved'],
+    ['192.0.1.1', 'public'],
+    ['100::1', 'reserved'],
+    ['2001:db8::1', 'reserved'],
+    ['2001:2::1', 'reserved'],
+    ['2001:4860:4860::8888', 'public'],
+    ['3fff::1', 'reserved'],
+    ['::ffff:100.100.100.200', 'metadata'],
+    ['::ffff:c000:c0', 'metadata'],
+    ['64:ff9b::6464:64c8', 'metadata'],
+    ['2002:6464:64c8::', 'metadata'],
     ['ff02::1', 'reserved'],
     ['2606:4700::1111', 'public'],
     // IPv4 inside IPv6: the kind of the IPv4 address.
@@ -77,6 +103,10 @@ describe('webhook addresses: every spelling of an address is the kind it reaches
     expect(urlRefusal('x', ['::ffff:7f00:1'], true)).toBeNull();
     expect(urlRefusal('x', ['64:ff9b::a9fe:a9fe'], true)).toMatch(/元数据/);
     expect(urlRefusal('x', ['ff02::1'], true)).toMatch(/保留/);
+    // Private addresses allowed, metadata services still refused, in every spelling.
+    for (const ip of ['100.100.100.200', '::ffff:100.100.100.200', 'fd00:ec2::254', '192.0.0.192'])
+      expect(urlRefusal('x', [ip], true)).toMatch(/云元数据/);
+    expect(urlRefusal('x', ['192.0.0.170'], false)).toMatch(/保留/);
     expect(urlRefusal('x', ['8.8.8.8', '::ffff:a00:1'], false)).toMatch(/本机或内网/);
     expect(urlRefusal('x', ['8.8.8.8'], false)).toBeNull();
   });
