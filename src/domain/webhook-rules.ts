@@ -65,12 +65,12 @@ function ipv4Kind(a: number, b: number, c: number, d: number): AddressKind {
   if (a === 169 && b === 254) return 'link-local'; // cloud metadata lives here
   if (a === 10 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168)) return 'private';
   if (a === 100 && b >= 64 && b <= 127) return 'private'; // carrier-grade NAT
-  // IANA's special-purpose blocks that are no one's public host: protocol assignments
-  // (192.0.0.0/24), documentation (192.0.2.0/24, 198.51.100.0/24, 203.0.113.0/24), the 6to4
-  // relay anycast (192.88.99.0/24), benchmarking (198.18.0.0/15).
-  if (a === 192 && b === 0 && (c === 0 || c === 2)) return 'reserved';
-  if ((a === 198 && b === 51 && c === 100) || (a === 203 && b === 0 && c === 113))
-    return 'reserved';
+  // IANA's special-purpose blocks that networks use inside themselves: protocol assignments
+  // (192.0.0.0/24, Oracle Cloud's metadata among them), the 6to4 relay anycast
+  // (192.88.99.0/24), benchmarking (198.18.0.0/15). The documentation blocks (192.0.2.0/24,
+  // 198.51.100.0/24, 203.0.113.0/24) are assigned to no host and route nowhere; they stay
+  // public, the addresses examples and tests use.
+  if (a === 192 && b === 0 && c === 0) return 'reserved';
   if ((a === 192 && b === 88 && c === 99) || (a === 198 && (b === 18 || b === 19)))
     return 'reserved';
   if (a >= 224) return 'reserved'; // multicast, the reserved block and broadcast
@@ -131,10 +131,10 @@ export function addressKind(ip: string): AddressKind {
   if (g[0] === 0x2002) return embedded(g[1]!, g[2]!); // 6to4
   if (g[0] === 0x2001 && g[1] === 0) return 'private'; // Teredo: its IPv4 is hidden
   // IANA's special-purpose blocks: discard-only (100::/64), the rest of the IETF protocol
-  // assignments (2001::/23: benchmarking, AMT, ORCHID…), documentation (2001:db8::/32, 3fff::/20).
+  // assignments (2001::/23: benchmarking, AMT, ORCHID…). Documentation (2001:db8::/32) stays
+  // public, as in IPv4.
   if (g[0] === 0x100 && zeros(1, 4)) return 'reserved';
-  if (g[0] === 0x2001 && (g[1]! < 0x200 || g[1] === 0xdb8)) return 'reserved';
-  if (g[0] === 0x3fff && g[1]! < 0x1000) return 'reserved';
+  if (g[0] === 0x2001 && g[1]! < 0x200) return 'reserved';
   if ((g[0]! & 0xffc0) === 0xfe80) return 'link-local';
   if ((g[0]! & 0xffc0) === 0xfec0) return 'private'; // site-local, deprecated but routed inside
   if ((g[0]! & 0xfe00) === 0xfc00) return 'private'; // unique local

@@ -24,8 +24,12 @@ export async function authenticateRequest(
   anonymousHosts: 'loopback' | 'any' = 'any',
   kept?: TokenCache,
 ): Promise<Principal> {
+  // Node keeps the first of several Authorization headers; a proxy may read the last. Two are
+  // refused rather than either one taken, and an empty one is a malformed token, not anonymity.
+  if ((req.headersDistinct?.authorization?.length ?? 0) > 1)
+    throw new HttpError(401, 'UNAUTHENTICATED', 'Authorization 头只能有一个');
   const header = req.headers.authorization;
-  if (header === undefined || header === '') {
+  if (header === undefined) {
     if (!anonymousRead)
       throw new HttpError(401, 'UNAUTHENTICATED', '需要 API 令牌（Authorization: Bearer …）');
     const foreignHost = anonymousHostProblem(req, anonymousHosts);

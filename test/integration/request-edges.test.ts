@@ -78,7 +78,7 @@ async function start(options: Partial<ServerOptions> = {}) {
     await orm.close();
     await db.drop();
   };
-  return { port: Number(port), send, gql, logLines, close };
+  return { port: Number(port), token, send, gql, logLines, close };
 }
 
 type Server = Awaited<ReturnType<typeof start>>;
@@ -246,6 +246,28 @@ describe('request edges (sqlite)', () => {
     const body = JSON.parse(raw.slice(raw.indexOf('\r\n\r\n') + 4));
     expect(body.errors[0].extensions.code).toBe('BAD_REQUEST');
     expect(body.errors[0].message).toContain('Host');
+  });
+
+  it('two Authorization headers, or an empty one, are 401 rather than one taken or anonymity', async () => {
+    const twice = await new Promise<string>((resolve, reject) => {
+      const body = '{"query":"{ viewer { role } }"}';
+      const socket = connect(s.port, '127.0.0.1', () =>
+        socket.end(
+          `POST /graphql HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\nauthorization: Bearer ${s.token}\r\nauthorization: Bearer other\r\ncontent-length: ${body.length}\r\nconnection: close\r\n\r\n${body}`,
+        ),
+      );
+      let out = '';
+      socket.on('data', (c) => (out += c.toString('utf8')));
+      socket.on('end', () => resolve(out));
+      socket.on('error', reject);
+    });
+    expect(twice.startsWith('HTTP/1.1 401')).toBe(true);
+    const answer = JSON.parse(twice.slice(twice.indexOf('\r\n\r\n') + 4));
+    expect(answer.errors[0].extensions.code).toBe('UNAUTHENTICATED');
+    expect(answer.errors[0].message).toContain('只能有一个');
+    const empty = await s.send('/graphql', { query: '{ __typename }' }, { authorization: '' });
+    expect(empty.status).toBe(401);
+    expect((await s.gql('{ viewer { role } }')).json.data.viewer.role).toBe('admin');
   });
 
   it('a body that is not valid UTF-8 is a JSON 400, not text with U+FFFD in it', async () => {
