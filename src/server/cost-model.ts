@@ -157,9 +157,14 @@ export function queryCost(
       let nodeTimes = 1;
       const paged = def.args.some((a) => a.name === 'first');
       if (paged) {
-        // A page size below 1 or null is refused as the field runs, once per occurrence, and
-        // errors are not free: charge it as the largest page.
-        const first = typeof args.first === 'number' && args.first >= 1 ? args.first : COST_PAGE;
+        // A page size outside 1–100 (or null) is refused as the field runs, once per
+        // occurrence, and errors are not free: charge it as the largest page, no more (an
+        // over-large one is BAD_USER_INPUT, as 101 is, not a query too complex to run).
+        const asked = args.first;
+        const first =
+          typeof asked === 'number' && Number.isInteger(asked) && asked >= 1 && asked <= COST_PAGE
+            ? asked
+            : COST_PAGE;
         costTimes = nodeTimes = first;
       } else if (isListType(getNullableType(def.type))) {
         nodeTimes = listSizeOf(schema, type.name, name, via, scope, args);

@@ -109,6 +109,17 @@ describe('the cost model charges lists without first by their size (R8)', () => 
     );
     // node 1 + history (1 + 100 × nodes (1 + 1 × kind 1)): the page's list is paid by `first`.
     expect(nullFirst.nodes).toBe(1 + (1 + 100 * (1 + 1)));
+    // A page size over 100 is refused by the field (BAD_USER_INPUT): charged as 100, not at
+    // face value (2³¹ − 1 read as QUERY_TOO_COMPLEX, 150 charged 150).
+    for (const f of [101, 150, 2_147_483_647, 2.5, 0, -1])
+      expect(
+        (
+          await costOf(
+            'query($f: Int) { node(id: "x") { ... on Item { history(first: $f) { nodes { kind } } } } }',
+            { f },
+          )
+        ).nodes,
+      ).toBe(nullFirst.nodes);
     const skipped = await costOf(
       'query($s: Boolean!) { initiatives @skip(if: $s) { workstreams { name } } }',
       { s: true },
