@@ -167,9 +167,18 @@ export function containsNul(value: unknown, depth = 0): boolean {
 export function parseJsonBody(text: string, contentType: string | undefined): unknown {
   if (text.trim() === '')
     throw new HttpError(400, 'BAD_REQUEST', '请求体为空：需要 JSON 格式的 GraphQL 请求');
-  if (!contentType || !/^application\/(graphql-response\+)?json\b/i.test(contentType)) {
+  if (!contentType || !/^application\/(graphql-response\+)?json\s*(;|$)/i.test(contentType)) {
     throw new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Content-Type 必须是 application/json');
   }
+  // The body is read as UTF-8 (JSON's only encoding, RFC 8259): another declared charset is
+  // refused rather than misread.
+  const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(contentType)?.[1];
+  if (charset !== undefined && !/^utf-?8$/i.test(charset))
+    throw new HttpError(
+      415,
+      'UNSUPPORTED_MEDIA_TYPE',
+      `请求体必须是 UTF-8 编码的 JSON，收到 charset=${charset}`,
+    );
   try {
     return JSON.parse(text);
   } catch {

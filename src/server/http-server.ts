@@ -122,6 +122,10 @@ export function createHttpServer(deps: HttpDeps): Server {
       else res.destroy();
     });
   });
+  // An Expect other than 100-continue: Node answers 417 with an empty body unless told.
+  server.on('checkExpectation', (_req: IncomingMessage, res: ServerResponse) =>
+    sendJsonError(res, 417, 'BAD_REQUEST', '不支持的 Expect 请求头（只支持 100-continue）'),
+  );
   // Requests Node cannot parse (bad methods, oversized headers) get a JSON answer too.
   server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
     if (!socket.writable) {

@@ -270,6 +270,19 @@ describe('request edges (sqlite)', () => {
     expect((await s.gql('{ viewer { role } }')).json.data.viewer.role).toBe('admin');
   });
 
+  it('a charset other than UTF-8, a type that only starts like JSON, or an Expect it cannot meet: JSON 4xx', async () => {
+    const body = { query: '{ __typename }' };
+    for (const type of ['application/json; charset=utf-16', 'application/json; charset="latin1"'])
+      expect((await s.send('/graphql', body, { 'content-type': type })).status).toBe(415);
+    const jsonx = await s.send('/graphql', body, { 'content-type': 'application/jsonx' });
+    expect(jsonx.status).toBe(415);
+    for (const type of ['application/json; charset=UTF-8', 'application/json;charset=utf8'])
+      expect((await s.send('/graphql', body, { 'content-type': type })).status).toBe(200);
+    const expect417 = await s.send('/graphql', body, { expect: 'foo' });
+    expect(expect417.status).toBe(417);
+    expect((expect417.json as any).errors[0].extensions.code).toBe('BAD_REQUEST');
+  });
+
   it('a body that is not valid UTF-8 is a JSON 400, not text with U+FFFD in it', async () => {
     const res = await fetch(`http://127.0.0.1:${s.port}/graphql`, {
       method: 'POST',
