@@ -6,6 +6,8 @@ import { findAllInitiatives } from '../db/queries/initiative.queries.js';
 import { loadSeed } from '../services/load-seed.js';
 import { verifyCounters } from '../services/verify-counters.js';
 import { createLogger } from '../server/logger.js';
+import { terminalSafe } from './terminal-text.js';
+import { EXIT_CODE } from './usage-errors.js';
 
 function setup() {
   const config = loadConfig();
@@ -36,7 +38,7 @@ export async function seedCommand(opts: { reset?: boolean; yes?: boolean }): Pro
     if (opts.reset) {
       if (!opts.yes) {
         console.error(
-          '--reset drops every initiative, workstream, item, log row and API token; add --yes to confirm',
+          'jindu seed: --reset drops every initiative, workstream, item, log row and API token; add --yes to confirm',
         );
         return 2;
       }
@@ -45,7 +47,7 @@ export async function seedCommand(opts: { reset?: boolean; yes?: boolean }): Pro
     const existing = await findAllInitiatives(orm.em.fork() as Em);
     if (existing.length > 0) {
       console.error(
-        `the database already has ${existing.length} initiative(s); nothing loaded (use --reset --yes to start over)`,
+        `jindu seed: the database already has ${existing.length} initiative(s); nothing loaded (use --reset --yes to start over)`,
       );
       return 1;
     }
@@ -116,13 +118,19 @@ export async function snapshotCommand(opts: { initiative?: string; at?: string }
   const at = opts.at ? new Date(opts.at) : null;
   if (at && Number.isNaN(at.getTime())) {
     console.error(
-      `--at must be an ISO date or time, e.g. 2023-05-13T23:59:59+08:00 (got ${opts.at})`,
+      terminalSafe(
+        `jindu snapshot: --at must be an ISO date or time, e.g. 2023-05-13T23:59:59+08:00 (got ${opts.at})`,
+      ),
     );
     return 2;
   }
   if (at && at.getTime() > Date.now() + 60_000) {
     // A snapshot is of what is known; a future one would be taken as of now, unasked.
-    console.error(`--at must not be in the future (got ${opts.at}); leave it out for now`);
+    console.error(
+      terminalSafe(
+        `jindu snapshot: --at must not be in the future (got ${opts.at}); leave it out for now`,
+      ),
+    );
     return 2;
   }
   const { config, log } = setup();
@@ -133,8 +141,8 @@ export async function snapshotCommand(opts: { initiative?: string; at?: string }
     const all = await findAllInitiatives(em);
     const chosen = opts.initiative ? all.filter((i) => i.key === opts.initiative) : all;
     if (opts.initiative && chosen.length === 0) {
-      console.error(`no initiative with key "${opts.initiative}"`);
-      return 1;
+      console.error(terminalSafe(`jindu snapshot: no initiative with key "${opts.initiative}"`));
+      return EXIT_CODE.UNKNOWN_KEY;
     }
     for (const initiative of chosen) {
       const s = await takeSnapshot(em, initiative.id, at);

@@ -23,7 +23,7 @@ export function tokenErrorMessage(err: DomainError, input: TokenInput): string {
     case 'NOT_FOUND initiative':
       return `no initiative with key ${quoted(input.initiative)}`;
     case 'INVALID_INPUT expires':
-      return `--expires must look like 90d, 12h, 30m or 2w, got ${quoted(input.expires)}`;
+      return `--expires must be 1 to 999999 minutes, hours, days or weeks, written like 30m, 12h, 90d or 2w; got ${quoted(input.expires)}`;
     case 'INVALID_INPUT name':
       return '--name must be one line of 1–200 visible characters, without control or bidirectional-override characters';
     case 'INVALID_INPUT role':

@@ -56,7 +56,7 @@ export async function createToken(
     if (ms === null)
       throw new DomainError(
         'INVALID_INPUT',
-        `有效期格式应为 90d、12h、30m 或 2w，收到 ${props.expires}`,
+        `有效期应为 1 到 999999 分钟、小时、天或周，写作 30m、12h、90d 或 2w，收到 ${props.expires}`,
         ['expires'],
       );
     expiresAt = new Date(Date.now() + ms);

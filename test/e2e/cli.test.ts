@@ -22,11 +22,22 @@ describe('the jindu command line on a SQLite file', () => {
     expect(first.stdout).toContain('loaded the week-20 seed: 6 initiatives, 178 items');
     const again = await runCli(['seed'], env);
     expect(again.code).toBe(1);
-    expect(again.stderr).toContain('already has 6 initiative(s)');
+    expect(again.stderr).toContain('jindu seed: the database already has 6 initiative(s)');
     const unconfirmed = await runCli(['seed', '--reset'], env);
     expect(unconfirmed.code).toBe(2);
     expect(unconfirmed.stderr).toContain('log row and API token; add --yes to confirm');
     expect((await runCli(['seed', '--reset', '--yes'], env)).code).toBe(0);
+  });
+
+  it('snapshot says which command refused, and an unknown key exits 4 as elsewhere', async () => {
+    const unknown = await runCli(['snapshot', '--initiative', 'nosuch'], env);
+    expect([unknown.code, unknown.stderr.trim()]).toEqual([
+      4,
+      'jindu snapshot: no initiative with key "nosuch"',
+    ]);
+    const badAt = await runCli(['snapshot', '--at', 'yesterday'], env);
+    expect(badAt.code).toBe(2);
+    expect(badAt.stderr).toMatch(/^jindu snapshot: --at must be an ISO date/);
   });
 
   it('creates, lists and revokes tokens without ever printing a secret twice', async () => {

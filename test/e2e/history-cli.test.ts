@@ -109,6 +109,8 @@ describe('jindu history and report --compare against a server with a generated h
         "argument 'year' is invalid. Allowed choices are day, week, month",
       ],
       [['--from', '2026-01-01', '--format', 'xml'], 2, 'Allowed choices are csv, json'],
+      // A day after today is the future, as the help says: refused, not quietly cut to now.
+      [['--from', '2026-01-01', '--to', '2099-01-01'], 2, 'to 不能晚于所读的时间'],
     ];
     for (const [args, code, message] of cases) {
       const res = await runCli(['history', 'hist', ...args, '--url', url], {});
