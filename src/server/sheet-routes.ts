@@ -44,6 +44,17 @@ function initiativeOf(key: string | null): string {
   return key;
 }
 
+/** The upload's name, whose extension says how to read it (.xlsx, .csv, .txt). */
+function fileNameOf(name: string | null): string {
+  if (!name)
+    throw new HttpError(
+      400,
+      'INVALID_INPUT',
+      '缺少参数 file（文件名）：它的扩展名（.xlsx、.csv 或 .txt）决定按什么格式读',
+    );
+  return name;
+}
+
 /**
  * The dashboard's spreadsheet routes. POST /api/import?initiative=KEY&file=NAME[&dryRun=1]
  * [&skipErrors=1][&prune=1] with the file as the body (an editor's token), and
@@ -106,7 +117,7 @@ export async function sheetRoute(
     const result = await importSheet({
       em: deps.em(principal, req),
       initiativeKey: initiativeOf(text.initiative),
-      fileName: text.file ?? 'upload',
+      fileName: fileNameOf(text.file),
       by: actorName(principal),
       bytes: await readBytes(req),
       dryRun: flag.dryRun,

@@ -67,11 +67,13 @@ export async function importSheet(props: ImportSheetProps): Promise<ImportResult
   let plan: ImportPlan;
   let initiativeId: number;
   try {
-    sheet = await planner.read(props.bytes, props.fileName);
+    // The initiative first: a file for one the caller may not write is not parsed at all, and
+    // its answer (NOT_FOUND) is the same whatever the file holds.
     const initiative = await findInitiativeByKey(props.em.fork() as Em, props.initiativeKey);
     if (!initiative || !props.scope(initiative.id))
       throw new DomainError('NOT_FOUND', `项目不存在：${props.initiativeKey}`, ['initiative']);
     initiativeId = initiative.id;
+    sheet = await planner.read(props.bytes, props.fileName);
     plan = await planner.plan(await loadSheetState(props.em.fork() as Em, initiative), props.prune);
   } finally {
     await planner.close();

@@ -59,6 +59,21 @@ describe.each(DIALECTS)('the actor of an import (%s)', (dialect) => {
       message: expect.stringContaining('只读令牌'),
     });
     expect((await upload(stranger)).status).toBe(404);
+    // The stranger's file is not read: a broken one is the same 404, not a complaint about it.
+    const broken = await fetch(`${app.url}/api/import?initiative=kay&file=v.csv&dryRun=1`, {
+      method: 'POST',
+      body: '不是表头\n',
+      headers: { authorization: `Bearer ${stranger}` },
+    });
+    expect(broken.status).toBe(404);
+    // An upload without its file name cannot be read by its extension: said as such.
+    const nameless = await fetch(`${app.url}/api/import?initiative=kay&dryRun=1`, {
+      method: 'POST',
+      body: '工作流,事项,状态\n叶,无名的,完成\n',
+      headers: { authorization: `Bearer ${editor}` },
+    });
+    expect(nameless.status).toBe(400);
+    expect((await nameless.json()).errors[0].message).toContain('缺少参数 file');
   });
 
   it('is `import:<file>` from the command line (its user is the operator)', async () => {
