@@ -64,6 +64,7 @@ describe.each(DIALECTS)('upgrading a database of the previous release (%s)', (di
         'Migration20261129040000ReportModel',
         'Migration20261130000000LiveEvents',
         'Migration20261201000000IdempotencyTouched',
+        'Migration20261204000000WebhookEnabledAt',
       ],
       upgradedFromUnversioned: true,
     });
@@ -206,6 +207,7 @@ describe.each(DIALECTS)('a new database (%s)', (dialect) => {
           'Migration20261129040000ReportModel',
           'Migration20261130000000LiveEvents',
           'Migration20261201000000IdempotencyTouched',
+          'Migration20261204000000WebhookEnabledAt',
         ],
         upgradedFromUnversioned: false,
       });

@@ -16,6 +16,11 @@ export const WebhookSchema = defineEntity({
     createdAt: p.datetime(),
     /** Set when the receiver answered 410 Gone (or an admin disabled it). */
     disabledAt: p.datetime().nullable(),
+    /**
+     * Set when an admin enabled it again after it was disabled: it receives what commits from
+     * then on, never what was written while it was off. null: from its creation.
+     */
+    enabledAt: p.datetime().nullable(),
   },
 });
 

@@ -11,6 +11,8 @@ export interface WebhookRow {
   readonly secret: string;
   readonly disabledAt: Date | null;
   readonly createdAt: Date;
+  /** Last enabled again after being disabled; null: never disabled since it was made. */
+  readonly enabledAt: Date | null;
 }
 
 function toWebhook(r: Record<string, unknown>): WebhookRow {
@@ -22,6 +24,7 @@ function toWebhook(r: Record<string, unknown>): WebhookRow {
     secret: String(r.secret),
     disabledAt: dateOrNull(r.disabled_at),
     createdAt: dateOrNull(r.created_at)!,
+    enabledAt: dateOrNull(r.enabled_at),
   };
 }
 
@@ -65,7 +68,7 @@ export async function countWebhooks(em: Em, initiativeId: number | null): Promis
 
 export async function insertWebhook(
   em: Em,
-  w: Omit<WebhookRow, 'id' | 'disabledAt'> & { createdBy: string },
+  w: Omit<WebhookRow, 'id' | 'disabledAt' | 'enabledAt'> & { createdBy: string },
 ): Promise<number> {
   const [row] = await runSql(
     em,
@@ -78,7 +81,7 @@ export async function insertWebhook(
 export async function updateWebhookRow(
   em: Em,
   id: number,
-  set: { url?: string; events?: string[]; disabledAt?: Date | null },
+  set: { url?: string; events?: string[]; disabledAt?: Date | null; enabledAt?: Date },
 ): Promise<void> {
   const parts: string[] = [];
   const params: unknown[] = [];
@@ -89,6 +92,7 @@ export async function updateWebhookRow(
   if (set.url !== undefined) add('url', set.url);
   if (set.events !== undefined) add('events', JSON.stringify(set.events));
   if (set.disabledAt !== undefined) add('disabled_at', set.disabledAt);
+  if (set.enabledAt !== undefined) add('enabled_at', set.enabledAt);
   if (parts.length === 0) return;
   await runSql(em, `update webhook set ${parts.join(', ')} where id = ?`, [...params, id]);
 }

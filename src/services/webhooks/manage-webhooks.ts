@@ -110,6 +110,8 @@ export async function updateWebhook(
         : input.enabled === false
           ? (hook.disabledAt ?? new Date())
           : undefined,
+    // Enabled again: what was written while it was off is not its to receive (fan-out).
+    enabledAt: input.enabled === true && hook.disabledAt !== null ? new Date() : undefined,
   });
   return (await findWebhooks(a.em, [hook.id]))[0]!;
 }

@@ -59,10 +59,11 @@ export function fanOutOutbox(
     // Only the rows some endpoint takes are parsed.
     const takers = (row: OutboxRow) =>
       hooks.filter(
-        // An endpoint gets what committed after it was made, never older history.
+        // An endpoint gets what committed after it was made, or enabled again, never what came
+        // before, whether or not this fan-out had passed those rows then.
         (h) =>
           (h.initiativeId === null || h.initiativeId === row.initiativeId) &&
-          row.createdAt.getTime() >= h.createdAt.getTime(),
+          row.createdAt.getTime() >= (h.enabledAt ?? h.createdAt).getTime(),
       );
     const taken = rows.flatMap((row) => {
       const to = takers(row);
