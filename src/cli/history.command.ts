@@ -3,7 +3,7 @@ import { EXIT_CODE } from './usage-errors.js';
 import { reportUrlFromEnv } from './report-url.js';
 import { terminalSafe } from './terminal-text.js';
 import { writeOutput } from './cli-files.js';
-import { endOfReportDay, reportTimeText } from '../domain/report-day.js';
+import { readTimeOfDay, reportTimeText } from '../domain/report-day.js';
 
 export interface HistoryOptions {
   readonly from: string;
@@ -36,14 +36,10 @@ const QUERY = `query History($key: String!, $from: DateTimeISO!, $to: DateTimeIS
  * is sent as it is. The option's parser (main.ts) has already refused anything else, 2023-02-30
  * included.
  */
-const timeArg = (value: string): string => {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return value;
-  const end = endOfReportDay(value);
-  // Today's end has not come: today is now (a figure after now is not known yet). A later day
-  // is sent as it is, and refused as the server refuses any time after now.
-  const today = end > Date.now() && end - 86_400_000 < Date.now();
-  return reportTimeText(today ? Date.now() : end);
-};
+const timeArg = (value: string): string =>
+  // Today's end has not come: today is now. A later day is sent as it is, and refused as the
+  // server refuses any time after now.
+  /^\d{4}-\d{2}-\d{2}$/.test(value) ? reportTimeText(readTimeOfDay(value, Date.now())) : value;
 
 /** Times as the team reads them (+08:00): a day's row is labelled with that day. */
 export const inReportZone = (points: readonly Point[]): Point[] =>

@@ -5,7 +5,7 @@ import { EXIT_CODE } from './usage-errors.js';
 import { reportUrlFromEnv } from './report-url.js';
 import { terminalSafe } from './terminal-text.js';
 import { writeOutput } from './cli-files.js';
-import { endOfReportDay, reportTimeText } from '../domain/report-day.js';
+import { readTimeOfDay, reportTimeText } from '../domain/report-day.js';
 
 export interface ReportOptions {
   readonly all?: boolean;
@@ -32,7 +32,9 @@ const ALL = `query WeeklyReport($locale: Locale!, $date: String, $asOf: DateTime
   weeklyReport(locale: $locale, date: $date, knownAt: $knownAt, compareTo: $compareTo) }`;
 
 /** The end of the report's day in the team's time zone, as the server's weeklyReport takes it. */
-const endOfDay = (date: string | undefined) => (date ? reportTimeText(endOfReportDay(date)) : null);
+/** A --date's read time: its end, or now while it is today (the server refuses later times). */
+const endOfDay = (date: string | undefined) =>
+  date ? reportTimeText(readTimeOfDay(date, Date.now())) : null;
 
 /** --compare: a week before the report's time (last-week), or the end of a day (+08:00). */
 export function compareTime(compare: string | undefined, date: string | undefined): string | null {

@@ -21,3 +21,12 @@ export function reportDateOf(ms: number): string {
 export function reportTimeText(ms: number): string {
   return `${new Date(ms + REPORT_ZONE_MS).toISOString().slice(0, -1)}${REPORT_UTC_OFFSET}`;
 }
+
+/**
+ * The time a day is read at: its end, or `now` while the day lasts (its end has not come, and
+ * what comes after now is not known yet). A later day stays its end: a reader refuses it.
+ */
+export function readTimeOfDay(isoDate: string, now: number): number {
+  const end = endOfReportDay(isoDate);
+  return reportDateOf(now) === isoDate ? Math.min(end, now) : end;
+}

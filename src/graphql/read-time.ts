@@ -1,4 +1,4 @@
-import { EARLIEST_TIME_MS } from '../domain/effective-time.js';
+import { CLOCK_SKEW_MS, EARLIEST_TIME_MS } from '../domain/effective-time.js';
 import type { ReadTime } from '../domain/replay-items.js';
 import type { InitiativeRecord } from '../db/records.js';
 import { findWorkstreamAnyState } from '../db/queries/workstream.queries.js';
@@ -8,6 +8,7 @@ import type { ReportDetails } from '../services/build-report.js';
 import type { InitiativeTree } from '../services/load-initiative-tree.js';
 import { canRead } from '../domain/access.js';
 import type { Context } from './context.type.js';
+import { badUserInput } from './errors.js';
 import { ItemType } from './types/item.type.js';
 import { WorkstreamType } from './types/workstream.type.js';
 
@@ -16,9 +17,22 @@ export const AS_OF =
 export const KNOWN_AT =
   'With asOf: as it was known at this time (what had been recorded by then); default now.';
 
-/** The read time asked for, or null for the live state (neither argument given). */
-export function readTimeOf(asOf: Date | null, knownAt: Date | null): ReadTime | null {
+/**
+ * The read time asked for, or null for the live state (neither argument given). A time after
+ * now (beyond a minute of clock skew) is refused: the state then is not known yet, and an
+ * answer labelled with it (its ids carry the time) would be one a client keeps as fixed while
+ * it still moves. `latestAsOf`: a later bound for a caller that reads to the end of today.
+ */
+export function readTimeOf(
+  asOf: Date | null,
+  knownAt: Date | null,
+  latestAsOf = Date.now() + CLOCK_SKEW_MS,
+): ReadTime | null {
   if (!asOf && !knownAt) return null;
+  if (asOf && asOf.getTime() > latestAsOf)
+    throw badUserInput(`asOf 不能晚于现在：${asOf.toISOString()}`, 'asOf');
+  if (knownAt && knownAt.getTime() > Date.now() + CLOCK_SKEW_MS)
+    throw badUserInput(`knownAt 不能晚于现在：${knownAt.toISOString()}`, 'knownAt');
   const now = Date.now();
   // Nothing is recorded before EARLIEST_TIME_MS: an earlier time reads as just before it (an
   // empty tree), and the databases never see a year they cannot store.

@@ -8,6 +8,7 @@ import { DIALECTS } from '../helpers/databases.js';
 import { GOLDEN_HEADER_START, GOLDEN_HIVE } from '../helpers/golden-report.js';
 import { SET_ITEM_STATUS } from '../helpers/operations.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
+import { reportDateOf } from '../../src/domain/report-day.js';
 
 const AS_OF = `query($asOf: DateTimeISO, $knownAt: DateTimeISO) {
   initiative(key: "hive", asOf: $asOf, knownAt: $knownAt) {
@@ -30,6 +31,31 @@ describe.each(DIALECTS)('as-of reads (%s)', (dialect) => {
     await new Promise((r) => setTimeout(r, 5));
   });
   afterAll(() => app.close());
+
+  it('refuses a time after now, whose state is not known yet, and a report of a later day', async () => {
+    const later = new Date(Date.now() + 3_600_000).toISOString();
+    for (const [query, variables, field] of [
+      [
+        'query($t: DateTimeISO) { initiative(key: "hive", asOf: $t) { name } }',
+        { t: later },
+        'asOf',
+      ],
+      [
+        'query($t: DateTimeISO) { initiative(key: "hive", asOf: "2023-05-13T00:00:00Z", knownAt: $t) { name } }',
+        { t: later },
+        'knownAt',
+      ],
+      ['query($t: DateTimeISO) { initiatives(asOf: $t) { name } }', { t: later }, 'asOf'],
+      ['{ weeklyReport(date: "9999-12-31") }', {}, 'date'],
+    ] as const) {
+      const res = await app.gql(query, variables);
+      expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT' });
+      expect(res.errors?.[0]?.message).toContain(field);
+    }
+    // Today, as the team's calendar has it, is read to now.
+    const today = reportDateOf(Date.now());
+    expect((await app.gql(`{ weeklyReport(date: "${today}") }`)).errors).toBeUndefined();
+  });
 
   it('gives the week-20 figures at the end of 2023-05-13, and nothing the day before', async () => {
     const at = (await app.ok(AS_OF, { asOf: END_OF_5_13 })).initiative;

@@ -46,7 +46,10 @@ export class ReportResolver {
       if (err instanceof DomainError) throw badUserInput(err.message, 'date');
       throw err;
     }
-    const time = readTimeOf(date ? new Date(endOfReportDay(day)) : null, knownAt);
+    // A day is read to its end. Today's has not come yet; a later day is the future, refused.
+    const today = reportDateOf(Date.now());
+    if (day > today) throw badUserInput(`date 不能晚于今天（${today}），收到 ${day}`, 'date');
+    const time = readTimeOf(date ? new Date(endOfReportDay(day)) : null, knownAt, Infinity);
     // Checked once for the report, not per initiative (a day before any initiative has none).
     if (compareTo)
       asBadInput(() =>
