@@ -88,15 +88,7 @@ export async function createTestApp(
     variables?: Record<string, unknown>,
     principal: Principal = TEST_ADMIN,
   ) => {
-    const em = orm.em.fork() as Em;
-    const contextValue = {
-      em,
-      loaders: createLoaders(em),
-      principal,
-      actor: actorName(principal),
-      clientKey: 'test',
-      log,
-    };
+    const contextValue = requestContext(orm.em.fork() as Em, { principal, log });
     const res = await apollo.executeOperation({ query, variables }, { contextValue });
     assert(res.body.kind === 'single');
     return res.body.singleResult as GqlResult;
@@ -117,6 +109,26 @@ export async function createTestApp(
       await orm.close();
       await db.drop();
     },
+  };
+}
+
+/**
+ * A request's context as the server makes one, on `em`: an admin's by default, with a silent
+ * log; `more` sets the principal or adds what a test needs (a deadline, a forecast memo).
+ */
+export function requestContext(
+  em: Em,
+  more: Partial<Context> & { principal?: Principal } = {},
+): Context {
+  const principal = more.principal ?? TEST_ADMIN;
+  return {
+    em,
+    loaders: createLoaders(em),
+    principal,
+    actor: actorName(principal),
+    clientKey: 'test',
+    log: silentLog,
+    ...more,
   };
 }
 

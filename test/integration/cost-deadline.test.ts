@@ -3,8 +3,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { week20Seed } from '../../seeds/week-20.seed.js';
 import type { Em } from '../../src/db/em.js';
 import { guardStatements } from '../../src/db/statement-queue.js';
-import { actorName } from '../../src/domain/access.js';
-import { createLoaders } from '../../src/graphql/loaders.js';
 import { jinduSchema } from '../../src/graphql/schema.js';
 import { queryCost } from '../../src/server/cost-model.js';
 import { Deadline } from '../../src/graphql/deadline.js';
@@ -19,7 +17,7 @@ import { operatorContext } from '../../src/services/write-pipeline/write-context
 import { DIALECTS } from '../helpers/databases.js';
 import { parse } from 'graphql';
 import { startHttpApp, type HttpTestApp } from '../helpers/http-app.js';
-import { createTestApp, silentLog, TEST_ADMIN, type TestApp } from '../helpers/test-app.js';
+import { createTestApp, requestContext, type TestApp } from '../helpers/test-app.js';
 
 const sizes = {
   initiatives: 3,
@@ -171,17 +169,7 @@ describe('the deadline holds while resolving (R8)', () => {
         query:
           '{ initiative(key: "hive") { workstreams { children { items(first: 5) { nodes { history(first: 2) { nodes { kind } } } } } } } }',
       },
-      {
-        contextValue: {
-          em,
-          loaders: createLoaders(em),
-          principal: TEST_ADMIN,
-          actor: actorName(TEST_ADMIN),
-          clientKey: 'test',
-          log: silentLog,
-          deadline,
-        },
-      },
+      { contextValue: requestContext(em, { deadline }) },
     );
     assert(res.body.kind === 'single');
     return { status: res.http.status, body: res.body.singleResult };

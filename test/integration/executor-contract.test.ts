@@ -9,9 +9,7 @@ import {
 } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { week20Seed } from '../../seeds/week-20.seed.js';
-import { actorName } from '../../src/domain/access.js';
 import type { Context } from '../../src/graphql/context.type.js';
-import { createLoaders } from '../../src/graphql/loaders.js';
 import { jinduSchema } from '../../src/graphql/schema.js';
 import {
   comparable,
@@ -21,7 +19,7 @@ import {
 import { createExecutor } from '../../src/server/executor.js';
 import { liftLiterals } from '../../src/server/lift-literals.js';
 import { loadSeed } from '../../src/services/load-seed.js';
-import { createTestApp, silentLog, TEST_ADMIN, type TestApp } from '../helpers/test-app.js';
+import { createTestApp, requestContext, type TestApp } from '../helpers/test-app.js';
 
 /**
  * graphql-jit serves queries; graphql-js is the reference. Every other test runs its queries in
@@ -38,17 +36,7 @@ describe('graphql-jit answers as graphql-js does', () => {
   let itemsWorkstream: string;
   const schema = jinduSchema();
 
-  const context = (): Context => {
-    const em = app.em();
-    return {
-      em,
-      loaders: createLoaders(em),
-      principal: TEST_ADMIN,
-      actor: actorName(TEST_ADMIN),
-      clientKey: 'test',
-      log: silentLog,
-    };
-  };
+  const context = (): Context => requestContext(app.em());
 
   /** The same operation through both executors: same data, same errors, same bytes. */
   async function sideBySide(

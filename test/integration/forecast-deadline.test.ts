@@ -1,12 +1,9 @@
 import assert from 'node:assert';
 import { GraphQLError } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Em } from '../../src/db/em.js';
-import { actorName } from '../../src/domain/access.js';
 import { MAX_TRIALS, TRIALS_PER_SLICE } from '../../src/domain/forecast.js';
 import { Deadline } from '../../src/graphql/deadline.js';
-import { createLoaders } from '../../src/graphql/loaders.js';
-import { createTestApp, silentLog, TEST_ADMIN, type TestApp } from '../helpers/test-app.js';
+import { createTestApp, requestContext, type TestApp } from '../helpers/test-app.js';
 import { generateHistory } from '../helpers/time-history.js';
 
 /**
@@ -34,20 +31,9 @@ describe('forecasts check the request deadline between ranges of trials', () => 
       if (++checks > limit) throw new GraphQLError('过时', { extensions: { code: 'TIMEOUT' } });
       await check();
     };
-    const em = app.orm.em.fork() as Em;
     const res = await app.apollo.executeOperation(
       { query: query(trials) },
-      {
-        contextValue: {
-          em,
-          loaders: createLoaders(em),
-          principal: TEST_ADMIN,
-          actor: actorName(TEST_ADMIN),
-          clientKey: 'test',
-          log: silentLog,
-          deadline,
-        },
-      },
+      { contextValue: requestContext(app.em(), { deadline }) },
     );
     assert(res.body.kind === 'single');
     return { checks, status: res.http.status, body: res.body.singleResult as any };

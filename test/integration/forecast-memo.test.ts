@@ -1,13 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serverOptions } from '../../src/config.js';
-import { actorName } from '../../src/domain/access.js';
 import { forecast } from '../../src/domain/forecast.js';
-import { createLoaders } from '../../src/graphql/loaders.js';
 import { createApp } from '../../src/server/app.js';
 import { ForecastMemo, type Forecaster } from '../../src/services/forecast-memo.js';
 import { DIALECTS } from '../helpers/databases.js';
 import { CREATE_ITEMS, SET_ITEM_STATUS, SET_ITEM_STATUSES } from '../helpers/operations.js';
-import { createTestApp, silentLog, TEST_ADMIN, type TestApp } from '../helpers/test-app.js';
+import { createTestApp, requestContext, silentLog, type TestApp } from '../helpers/test-app.js';
 import { generateHistory, WEEK, type GeneratedHistory } from '../helpers/time-history.js';
 
 const F =
@@ -50,16 +48,7 @@ describe.each(DIALECTS)('kept forecasts equal fresh ones (%s)', (dialect) => {
   /** Every forecast simulated afresh: not even identical inputs within a request shared. */
   const fresh: Forecaster = { forecast };
   const ask = async (at: number | null, forecastMemo: Forecaster) => {
-    const em = app.em();
-    const contextValue = {
-      em,
-      loaders: createLoaders(em),
-      principal: TEST_ADMIN,
-      actor: actorName(TEST_ADMIN),
-      clientKey: 'test',
-      log: silentLog,
-      forecastMemo,
-    };
+    const contextValue = requestContext(app.em(), { forecastMemo });
     const variables = { at: at === null ? null : new Date(at).toISOString() };
     const res = await app.apollo.executeOperation(
       { query: EVERY_NODE, variables },

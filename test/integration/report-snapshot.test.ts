@@ -5,7 +5,6 @@ import { week20Seed } from '../../seeds/week-20.seed.js';
 import type { KeptStatementsConnection } from '../../src/db/sqlite-driver.js';
 import type { Context } from '../../src/graphql/context.type.js';
 import { toGlobalId } from '../../src/domain/global-id.js';
-import { createLoaders } from '../../src/graphql/loaders.js';
 import { inOneSnapshot } from '../../src/graphql/one-snapshot.js';
 import { inReadSnapshot } from '../../src/db/read-snapshot.js';
 import { exportSheet } from '../../src/services/export-sheet.js';
@@ -13,7 +12,7 @@ import { loadSeed } from '../../src/services/load-seed.js';
 import { inTransaction } from '../../src/services/transaction.js';
 import { verifyCounters } from '../../src/services/verify-counters.js';
 import { DIALECTS } from '../helpers/databases.js';
-import { createTestApp, silentLog, TEST_ADMIN, type TestApp } from '../helpers/test-app.js';
+import { createTestApp, requestContext, type TestApp } from '../helpers/test-app.js';
 
 /*
  * A report reads one state of the database: the state at its first statement (`weeklyReport`
@@ -225,14 +224,7 @@ describe.each(DIALECTS)('reads in one snapshot (%s)', (dialect) => {
 
   it('a snapshot asked for inside one is that one', async () => {
     const em = app.em();
-    const ctx: Context = {
-      em,
-      loaders: createLoaders(em),
-      principal: TEST_ADMIN,
-      actor: 'test',
-      clientKey: 'test',
-      log: silentLog,
-    };
+    const ctx: Context = requestContext(em);
     const [outer, inner, inTransaction] = await inOneSnapshot(ctx, (o) =>
       inOneSnapshot(o, async (i) => [o, i, i.em.isInTransaction()] as const),
     );
