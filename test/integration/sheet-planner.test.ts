@@ -89,7 +89,8 @@ describe('a sheet planned on a worker thread', () => {
       [new TextEncoder().encode('a,b\n1,2\n'), undefined, 'f.csv'],
       [new Uint8Array([0x50, 0x4b, 0x03, 0x04, 1, 2, 3]), undefined, 'f.xlsx'],
       [sheet([['a', 'x', '完成', 100]]), 'nope', undefined],
-      // Unreadable and unknown: the file is refused first, both ways.
+      // Unreadable and unknown: the initiative is refused first, both ways (a file for an
+      // initiative the caller may not write is not read at all).
       [new Uint8Array(0), 'nope', undefined],
     ];
     for (const [bytes, key, name] of cases) {
@@ -101,6 +102,14 @@ describe('a sheet planned on a worker thread', () => {
       code: 'NOT_FOUND',
       domain: true,
     });
-    expect(await refusal(true, cases[3]![0], 'nope')).toMatchObject({ code: 'EMPTY', sheet: true });
+    expect(await refusal(true, cases[3]![0], 'nope')).toMatchObject({
+      code: 'NOT_FOUND',
+      domain: true,
+    });
+    // Known and unreadable: the file's own refusal.
+    expect(await refusal(true, cases[3]![0], undefined)).toMatchObject({
+      code: 'EMPTY',
+      sheet: true,
+    });
   });
 });
