@@ -77,6 +77,12 @@ export async function exportSheet(
       ]),
     ],
   };
+  // A percent as the report rounds it, written as a number (a spreadsheet sums and sorts it);
+  // empty where nothing counts.
+  const percent = (credit: number, counted: number) => {
+    const text = formatRatioPercent(credit, counted);
+    return text === null ? '' : Number(text);
+  };
   const summary: Table = {
     name: '汇总',
     rows: [
@@ -84,7 +90,7 @@ export async function exportSheet(
       [
         '（全部）',
         tree.initiative.phase ?? '',
-        formatRatioPercent(tree.rollup.root.credit, tree.rollup.root.counted) ?? '',
+        percent(tree.rollup.root.credit, tree.rollup.root.counted),
         tree.rollup.root.total,
         ...ITEM_STATUSES.map((s) => tree.rollup.root.tally[s].items),
       ],
@@ -94,7 +100,7 @@ export async function exportSheet(
         return [
           path,
           node.phase ?? '',
-          formatRatioPercent(f.credit, f.counted) ?? '',
+          percent(f.credit, f.counted),
           f.total,
           ...ITEM_STATUSES.map((s) => f.tally[s].items),
         ];

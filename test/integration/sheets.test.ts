@@ -98,6 +98,23 @@ describe('spreadsheets in and out', () => {
     expect(await figure()).toBe(before);
   });
 
+  it('writes the summary sheet’s figures as numbers a spreadsheet can sum and sort', async () => {
+    const { bytes } = await exportSheet({
+      em: app.em(),
+      initiativeKey: 'hive',
+      format: 'xlsx',
+      canRead: () => true,
+    });
+    const wb = XLSX.read(bytes, { type: 'buffer' });
+    const rows = XLSX.utils.sheet_to_json<unknown[]>(wb.Sheets['汇总']!, { header: 1 });
+    expect(rows[0]!.slice(0, 4)).toEqual(['工作流', '阶段', '进度%', '总计']);
+    // The whole initiative, as GraphQL rounds it to two places (the tests above moved it).
+    const live = (await app.ok(HIVE)).initiative.progress;
+    expect(rows[1]![2]).toBe(Math.round(live.percent * 100) / 100);
+    expect(rows[1]![3]).toBe(live.total);
+    for (const row of rows.slice(1)) expect(['number', 'undefined']).toContain(typeof row[2]);
+  });
+
   it('the ID column is the GraphQL id', () => {
     expect(itemRef(42)).toBe(toGlobalId('Item', 42));
   });
