@@ -27,7 +27,14 @@ export function resolvePath(plan: PathPlan, text: string): ResolvedPath {
   if (text === '') throw new DomainError('INVALID_INPUT', '工作流不能为空');
   const known = plan.state.workstreams.get(text);
   if (known) return { ...known };
-  const parts = text.split(PATH_SEPARATOR).map((p) => assertName(p));
+  const written = text.split(PATH_SEPARATOR);
+  const empty = written.findIndex((p) => p.trim() === '');
+  if (empty >= 0)
+    throw new DomainError(
+      'INVALID_INPUT',
+      `工作流路径“${text}”的第 ${empty + 1} 段是空的：路径用 / 分隔各级名称，开头、结尾和两个 / 之间都要有名称`,
+    );
+  const parts = written.map((p) => assertName(p));
   const path = parts.join(PATH_SEPARATOR);
   const again = plan.state.workstreams.get(path);
   if (again) return { ...again };

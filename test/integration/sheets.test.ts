@@ -225,6 +225,17 @@ describe('spreadsheets in and out', () => {
     expect(await figure()).toBe(before);
   });
 
+  it('says which part of a path is empty, rather than that a name is', async () => {
+    const csv = `工作流,事项\n测试//新组,甲\n/测试,乙\n测试/新组/,丙\n`;
+    const result = await run(Buffer.from(csv), 'paths.csv');
+    expect(result.applied).toBe(false);
+    expect(result.plan.rows.map((r) => r.errors[0]!.message)).toEqual([
+      expect.stringContaining('“测试//新组”的第 2 段是空的'),
+      expect.stringContaining('“/测试”的第 1 段是空的'),
+      expect.stringContaining('“测试/新组/”的第 3 段是空的'),
+    ]);
+  });
+
   it('duplicate rows are refused and nothing is applied; --skip-errors applies the rest', async () => {
     const csv = `工作流,事项\n${LEAF},重复事项\n${LEAF},重复事项\n${LEAF},独立事项\n`;
     const before = await figure();
