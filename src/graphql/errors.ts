@@ -98,6 +98,10 @@ export function optionalArg<T>(
   return parsed;
 }
 
+/** Apollo's CSRF refusal, with what to send instead. */
+const CSRF_REFUSAL =
+  '请求被拦截（可能是跨站请求伪造 CSRF）：GET 请求须带 apollo-require-preflight 或 x-apollo-operation-name 头，或用 POST 发送 JSON';
+
 /**
  * The one place errors leave the server: known codes pass with their message, everything else
  * becomes INTERNAL_SERVER_ERROR with no SQL, path or stack; the caller logs the original.
@@ -111,6 +115,9 @@ export function formatError(
   if (!opts.suggestions)
     formatted = { ...formatted, message: withoutSuggestions(formatted.message) };
   const code = formatted.extensions?.code;
+  // Apollo's CSRF prevention speaks English; said as the server's other refusals are.
+  if (code === 'BAD_REQUEST' && /Cross-Site Request Forgery/.test(formatted.message))
+    formatted = { ...formatted, message: CSRF_REFUSAL };
   const original = unwrapResolverError(error);
   if (original instanceof DomainError) {
     return {

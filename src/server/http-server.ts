@@ -269,6 +269,12 @@ async function graphql(
     for await (const chunk of result.body.asyncIterator) res.write(chunk);
     return void res.end();
   }
+  // Apollo refuses a mutation sent by GET with 405: the same code and header as any other
+  // method this path does not take, rather than its BAD_REQUEST.
+  if (status === 405)
+    return sendJsonError(res, 405, 'METHOD_NOT_ALLOWED', '只能用 POST 执行 mutation', {
+      allow: 'POST',
+    });
   if (status >= 400 && !contentType.includes('json')) {
     // Apollo answers some protocol errors in plain text; clients get the same JSON shape always.
     return sendJsonError(res, status, 'BAD_REQUEST', result.body.string.trim());

@@ -89,6 +89,20 @@ describe('jindu serve, over HTTP, on a real SQLite file', () => {
       ],
       [fetch(`${server.url}/readyz`, { method: 'DELETE' }), 405, 'METHOD_NOT_ALLOWED'],
       [fetch(`${server.url}/metrics`, { method: 'PUT' }), 405, 'METHOD_NOT_ALLOWED'],
+      // A mutation by GET: the same code as any method the path does not take.
+      [
+        fetch(`${server.url}/graphql?query=${encodeURIComponent('mutation { __typename }')}`, {
+          headers: { 'apollo-require-preflight': 'true' },
+        }),
+        405,
+        'METHOD_NOT_ALLOWED',
+      ],
+      // A plain GET that could come from another site's page: refused, in Jindu's words.
+      [
+        fetch(`${server.url}/graphql?query=${encodeURIComponent('{ __typename }')}`),
+        400,
+        'BAD_REQUEST',
+      ],
     ];
     for (const [pending, status, code] of cases) {
       const res = await pending;
@@ -96,6 +110,8 @@ describe('jindu serve, over HTTP, on a real SQLite file', () => {
       expect(res.headers.get('content-type')).toContain('application/json');
       expect((await res.json()).errors[0].extensions.code).toBe(code);
     }
+    const csrf = await fetch(`${server.url}/graphql?query=${encodeURIComponent('{ __typename }')}`);
+    expect((await csrf.json()).errors[0].message).toContain('跨站请求伪造');
     const syntax = await post(JSON.stringify({ query: '{ initiative(' }));
     expect(syntax.status).toBe(400);
     expect((await syntax.json()).errors[0].extensions.code).toBe('GRAPHQL_PARSE_FAILED');
