@@ -184,11 +184,11 @@ async function forecastFor(
     }
     kept = weekly.then(async (all) => {
       const points = all.get(t.node?.id ?? null) ?? NO_POINTS(historyWeeks + 1);
-      // Each node's simulation, and each range of a long one, checks the deadline: a query
-      // asking many forecasts lets other requests run and stops at its time limit.
-      const between = () => ctx.deadline?.check() ?? Promise.resolve();
-      await between();
-      return { f: await cache.byInput.forecast(points, { trials, seed }, between), end };
+      // Each range of trials of each node's simulation checks the deadline right before it
+      // runs: a query asking many forecasts lets other requests run every 20 ms or so, and
+      // stops at its time limit.
+      const before = () => ctx.deadline?.yieldIfDue();
+      return { f: await cache.byInput.forecast(points, { trials, seed }, before), end };
     });
     cache.forecasts.set(key, kept);
   }

@@ -39,15 +39,19 @@ export function forecastKey(points: readonly (WeeklyFigure | null)[], o: Forecas
 const bytesOf = (key: string) => 2 * key.length + 400;
 
 /**
- * What answers a request's forecasts: a memo, or (in tests) the simulation itself. `between`
- * runs between two ranges of trials of a long simulation: a request's deadline check, which
- * lets other requests run and stops a request past its time.
+ * What answers a request's forecasts: a memo, or (in tests) the simulation itself. `before`
+ * runs before each range of trials a simulation runs: a request's deadline check, which throws
+ * past its time and answers a promise to wait for when the request should let others run, and
+ * is asked again after the wait (undefined: go on at once, in the same microtask, so the range
+ * runs inside the slice).
  */
+export type BeforeRange = () => Promise<void> | undefined;
+
 export interface Forecaster {
   forecast(
     points: readonly (WeeklyFigure | null)[],
     o: ForecastOptions,
-    between?: () => Promise<void>,
+    before?: BeforeRange,
   ): Forecast | Promise<Forecast>;
 }
 
@@ -71,11 +75,11 @@ export class ForecastMemo implements Forecaster {
     return this.keptBytes;
   }
 
-  /** The forecast of these inputs: kept, or simulated now (`between` between ranges) and kept. */
+  /** The forecast of these inputs: kept, or simulated now (`before` each range) and kept. */
   async forecast(
     points: readonly (WeeklyFigure | null)[],
     o: ForecastOptions,
-    between?: () => Promise<void>,
+    before?: BeforeRange,
   ): Promise<Forecast> {
     const key = forecastKey(points, o);
     const entry = this.kept.get(key);
@@ -87,12 +91,15 @@ export class ForecastMemo implements Forecaster {
     }
     this.misses++;
     const slices = forecastInSlices(points, o);
-    let step = slices.next();
-    while (!step.done) {
-      await between?.();
-      step = slices.next();
+    let f: Forecast;
+    for (;;) {
+      for (let wait; (wait = before?.());) await wait;
+      const step = slices.next();
+      if (step.done) {
+        f = step.value;
+        break;
+      }
     }
-    const f = step.value;
     const bytes = bytesOf(key);
     if (bytes > this.maxBytes) return f;
     this.kept.set(key, { f, bytes });

@@ -66,24 +66,30 @@ describe('ForecastMemo', () => {
   });
 });
 
-describe('ForecastMemo between ranges of trials', () => {
-  it('runs between once between each two ranges of a long simulation, and not for a kept one', async () => {
+describe('ForecastMemo before each range of trials', () => {
+  it('runs before each range of a long simulation, awaited only when it asks, not for a kept one', async () => {
     const memo = new ForecastMemo();
     const long = { trials: 3 * TRIALS_PER_SLICE + 1, seed: 7 };
-    let turns = 0;
-    const between = async () => {
-      turns++;
-    };
-    expect(await memo.forecast(history(3), long, between)).toEqual(forecast(history(3), long));
-    expect(turns).toBe(3);
-    await memo.forecast(history(3), long, between);
-    expect(turns).toBe(3);
+    let calls = 0;
+    let waits = 0;
+    // Every other call asks the simulation to wait a turn, and is asked again after it; the
+    // others let it go on at once: four ranges, the last three after a wait.
+    const before = () =>
+      ++calls % 2 === 0 ? new Promise<void>((r) => setImmediate(() => r(void waits++))) : undefined;
+    expect(await memo.forecast(history(3), long, before)).toEqual(forecast(history(3), long));
+    expect([calls, waits]).toEqual([7, 3]);
+    await memo.forecast(history(3), long, before);
+    expect(calls).toBe(7);
   });
 
-  it('stops where between throws, keeping nothing', async () => {
+  it('stops where before throws, keeping nothing', async () => {
     const memo = new ForecastMemo();
     const long = { trials: 2 * TRIALS_PER_SLICE, seed: 7 };
-    const stop = () => Promise.reject(new Error('past the deadline'));
+    let calls = 0;
+    const stop = () => {
+      if (++calls > 1) throw new Error('past the deadline');
+      return undefined;
+    };
     await expect(memo.forecast(history(4), long, stop)).rejects.toThrow('past the deadline');
     expect(memo.size).toBe(0);
   });
