@@ -79,8 +79,14 @@ export async function importSheet(props: ImportSheetProps): Promise<ImportResult
     await planner.close();
   }
   const actor = importActor(props.fileName, props.by);
-  const base = { sheet, plan, actor };
   const errors = plan.summary.error;
+  // Prune never runs beside a wrong row or without rows: the preview lists no deletion then
+  // (it listed every item of the initiative as 删除, then said it would not delete them).
+  const pruneRefused = props.prune && (errors > 0 || plan.rows.length === 0);
+  const shown = pruneRefused
+    ? { ...plan, prune: [], summary: { ...plan.summary, prune: 0 } }
+    : plan;
+  const base = { sheet, plan: shown, actor };
   let refused: string | null = null;
   if (errors > 0 && !props.skipErrors) refused = `${errors} 行有错误，未写入任何数据`;
   else if (errors > 0 && props.prune) refused = '有错误行时不能同时使用 --prune，未写入任何数据';

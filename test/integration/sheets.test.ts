@@ -334,7 +334,22 @@ describe('spreadsheets in and out', () => {
     for (const dryRun of [true, false]) {
       const pruned = await run(headers, 'h.csv', { prune: true, dryRun });
       expect(pruned).toMatchObject({ applied: false, refused: expect.stringContaining('--prune') });
+      // …and lists no deletion it will not make.
+      expect([pruned.plan.prune, pruned.plan.summary.prune]).toEqual([[], 0]);
     }
+    // Beside a wrong row the same: the preview shows the error, not the items prune would take.
+    const wrong = await run(
+      new TextEncoder().encode(`工作流,事项,状态
+${LEAF},坏的,不存在的状态
+`),
+      'w.csv',
+      {
+        prune: true,
+        dryRun: true,
+      },
+    );
+    expect(wrong.plan.summary).toMatchObject({ error: 1, prune: 0 });
+    expect(wrong.plan.prune).toEqual([]);
     expect(await figure()).toBe(before);
   });
 });
