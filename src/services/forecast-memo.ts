@@ -102,6 +102,10 @@ export class ForecastMemo implements Forecaster {
     }
     const bytes = bytesOf(key);
     if (bytes > this.maxBytes) return f;
+    // Another branch may have simulated the same inputs while this one waited its turns: the
+    // same answer, kept once (counting its bytes twice would leave them counted for ever).
+    const meanwhile = this.kept.get(key);
+    if (meanwhile) return meanwhile.f;
     this.kept.set(key, { f, bytes });
     this.keptBytes += bytes;
     while (this.keptBytes > this.maxBytes || this.kept.size > this.maxEntries) {

@@ -103,3 +103,28 @@ describe('JINDU_FORECAST_CACHE', () => {
     expect(() => loadConfig({ JINDU_FORECAST_CACHE: 'sometimes' })).toThrow(ConfigError);
   });
 });
+
+describe('ForecastMemo with branches that wait their turns', () => {
+  it('keeps one entry, counted once, when two branches simulate the same inputs at once', async () => {
+    const memo = new ForecastMemo();
+    const long = { trials: 2 * TRIALS_PER_SLICE, seed: 9 };
+    let calls = 0;
+    // Every second ask waits a turn: both branches miss, wait, and finish one after the other.
+    const before = () =>
+      ++calls % 2 === 0 ? new Promise<void>((r) => setImmediate(r)) : undefined;
+    const [a, b] = await Promise.all([
+      memo.forecast(history(6), long, before),
+      memo.forecast(history(6), long, before),
+    ]);
+    expect(a).toEqual(b);
+    expect(memo.size).toBe(1);
+    expect(memo.bytes).toBe(await sizeOfOne(history(6), long));
+  });
+});
+
+/** The bytes one forecast of these inputs takes in an empty memo. */
+async function sizeOfOne(points: WeeklyFigure[], o: { trials: number; seed: number }) {
+  const memo = new ForecastMemo();
+  await memo.forecast(points, o);
+  return memo.bytes;
+}
