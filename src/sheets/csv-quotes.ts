@@ -1,13 +1,14 @@
 import { SheetError } from './sheet-error.js';
 
 /**
- * The CSV reader (SheetJS) is lenient with quotes: a cell that opens a quote and never closes
- * it runs on to the end of the file, and a quote inside a quoted cell that is not doubled
- * (`"他说"好"`) opens the cell again. Either way the rows after it become one cell's text and
- * are never imported, without a word. So a CSV is checked first, the way RFC 4180 reads it:
- * a cell that starts with `"` ends at a `"` followed by the separator, a line break or the end
- * of the file, and a quote inside it is written `""`. A quote inside a cell that does not start
- * with one is text, as the reader takes it (`12" 管道`).
+ * The CSV reader (SheetJS) is lenient with quotes: in a cell that starts with one, every quote
+ * opens or closes, so a cell that opens a quote and never closes it, or holds one undoubled
+ * quote (`"他说"好"`), runs on to the end of the file, and the rows after it become one cell's
+ * text, never imported, without a word. So a CSV is read first as the reader reads it, and
+ * refused where it would misread: a quote left open at the end of the file, or text after a
+ * cell's closing quote (kept with its quotes). An even number of undoubled quotes inside
+ * (`"他说"好"吗"`) reads as meant and passes. A quote inside a cell that does not start with
+ * one is text (`12" 管道`).
  */
 
 /** The separators the reader accepts, most preferred first when counts tie. */
@@ -57,28 +58,28 @@ export function assertCsvQuotes(text: string): void {
   const where = (r: number, c: number) => `第 ${r} 行第 ${columnName(c)} 列`;
   while (i < text.length) {
     if (text[i] === '"') {
+      // As the reader reads it: every quote in the cell opens or closes, and the cell ends at
+      // a separator or line break outside quotes; its outer quotes are then taken off.
       const [openRow, openColumn] = [row, column];
+      let quoted = true;
       i++;
-      for (;;) {
-        if (i >= text.length)
-          throw new SheetError(
-            'NOT_A_SPREADSHEET',
-            `${where(openRow, openColumn)}的引号没有结束：这个格子从引号开始，到文件末尾都没有对应的结束引号（格子里的引号要写成两个 ""）`,
-          );
-        const ch = text[i]!;
-        if (ch === '"') {
-          const next = text[i + 1];
-          if (next === '"') i += 2;
-          else if (next === undefined || next === sep || next === '\n' || next === '\r') {
-            i++;
-            break;
-          } else
-            throw new SheetError(
-              'NOT_A_SPREADSHEET',
-              `${where(openRow, openColumn)}的引号用错了：引号里的格子又出现单个引号（要写成两个 ""），或结束引号后还有文字`,
-            );
-        } else i++; // a line break inside quotes is the cell's text: the row goes on
+      while (
+        i < text.length &&
+        (quoted || (text[i] !== sep && text[i] !== '\n' && text[i] !== '\r'))
+      ) {
+        if (text[i] === '"') quoted = !quoted;
+        i++; // a line break inside quotes is the cell's text: the row goes on
       }
+      if (quoted)
+        throw new SheetError(
+          'NOT_A_SPREADSHEET',
+          `${where(openRow, openColumn)}的引号没有结束：这个格子从引号开始，到文件末尾都没有对应的结束引号（格子里的引号要写成两个 ""）`,
+        );
+      if (text[i - 1] !== '"')
+        throw new SheetError(
+          'NOT_A_SPREADSHEET',
+          `${where(openRow, openColumn)}的引号用错了：结束引号后还有文字（格子里的引号要写成两个 ""）`,
+        );
     } else {
       while (i < text.length && text[i] !== sep && text[i] !== '\n' && text[i] !== '\r') i++;
     }

@@ -108,9 +108,17 @@ describe('a CSV whose quotes the reader would misread', () => {
   });
 
   it('refuses a single quote inside a quoted cell, and text after a closing quote', () => {
+    // One undoubled quote reopens the cell to the end of the file, as an unclosed one does.
     const inner = `${head}测试,Q0,处理中,40,ok\n测试,Q1,处理中,40,"他说"好"\n测试,Q2,处理中,50,ok\n`;
-    expect(() => names(inner)).toThrow('第 3 行第 E 列的引号用错了');
+    expect(() => names(inner)).toThrow('第 3 行第 E 列的引号没有结束');
     expect(() => names(`${head}测试,"Q1" ,处理中,40,ok\n`)).toThrow('第 2 行第 B 列的引号用错了');
+  });
+
+  it('reads two undoubled quotes inside a quoted cell as the reader does, as meant', () => {
+    expect(names(`${head}测试,"他说"好"吗",处理中,40,ok\n测试,Q2,处理中,50,ok\n`)).toEqual([
+      '他说"好"吗',
+      'Q2',
+    ]);
   });
 
   it('reads what RFC 4180 allows: doubled quotes, separators and line breaks inside quotes', () => {
