@@ -10,7 +10,7 @@ export const EXIT_CODE = { FAILURE: 1, USAGE: 2, UNREACHABLE: 3, UNKNOWN_KEY: 4 
 
 /** What a command says when SQLite's busy timeout ran out waiting for another process's write. */
 export const SQLITE_BUSY_LINE =
-  '数据库正被另一个进程写入（服务器，或另一个导入），5 秒内没有等到；这次什么都没有写入，请稍后重试';
+  '数据库正被另一个进程写入（服务器，或另一个导入），5 秒内没有等到，请稍后重试（导入是一次写入：它什么都没有写）';
 
 /** The exit code for a refusal of the domain: 4 for an initiative key that names none, else 1. */
 export function exitCodeForRefusal(err: {

@@ -12,6 +12,7 @@ import { badUserInput } from '../errors.js';
 import { inOneSnapshot } from '../one-snapshot.js';
 import { readTimeOf, treeOf } from '../read-time.js';
 import { earlierTime } from '../../domain/series-times.js';
+import { CLOCK_SKEW_MS } from '../../domain/effective-time.js';
 import { endOfReportDay, reportDateOf } from '../../domain/report-day.js';
 import { asBadInput } from '../time-views.js';
 
@@ -46,10 +47,12 @@ export class ReportResolver {
       if (err instanceof DomainError) throw badUserInput(err.message, 'date');
       throw err;
     }
-    // A day is read to its end. Today's has not come yet; a later day is the future, refused.
-    const today = reportDateOf(Date.now());
+    // A day is read to its end, today to now (its end has not come); a later day is the
+    // future, refused (a client's clock a minute ahead still has today).
+    const now = Date.now();
+    const today = reportDateOf(now + CLOCK_SKEW_MS);
     if (day > today) throw badUserInput(`date 不能晚于今天（${today}），收到 ${day}`, 'date');
-    const time = readTimeOf(date ? new Date(endOfReportDay(day)) : null, knownAt, Infinity);
+    const time = readTimeOf(date ? new Date(Math.min(endOfReportDay(day), now)) : null, knownAt);
     // Checked once for the report, not per initiative (a day before any initiative has none).
     if (compareTo)
       asBadInput(() =>
