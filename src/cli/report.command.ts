@@ -31,19 +31,18 @@ const ALL = `query WeeklyReport($locale: Locale!, $date: String, $asOf: DateTime
   initiatives(asOf: $asOf, knownAt: $knownAt) { key name objective reportLines(locale: $locale, compareTo: $compareTo) }
   weeklyReport(locale: $locale, date: $date, knownAt: $knownAt, compareTo: $compareTo) }`;
 
-/** The end of the report's day in the team's time zone, as the server's weeklyReport takes it. */
-/** A --date's read time: its end, or now while it is today (the server refuses later times). */
-const endOfDay = (date: string | undefined) =>
+/** A day's read time (+08:00): its end, or now while it is today (later ones are refused). */
+const timeOfDay = (date: string | undefined) =>
   date ? reportTimeText(readTimeOfDay(date, Date.now())) : null;
 
 /** --compare: a week before the report's time (last-week), or the end of a day (+08:00). */
 export function compareTime(compare: string | undefined, date: string | undefined): string | null {
   if (compare === undefined) return null;
   if (compare === 'last-week') {
-    const end = date ? Date.parse(endOfDay(date)!) : Date.now();
+    const end = date ? Date.parse(timeOfDay(date)!) : Date.now();
     return new Date(end - 7 * 86_400_000).toISOString();
   }
-  if (isCalendarDate(compare)) return endOfDay(compare);
+  if (isCalendarDate(compare)) return timeOfDay(compare);
   throw new ReportError('--compare must be last-week or a date (YYYY-MM-DD)', EXIT_CODE.USAGE);
 }
 
@@ -115,7 +114,7 @@ export async function reportCommand(key: string | undefined, opts: ReportOptions
       const data = await graphqlRequest<{ initiative: InitiativeLines | null }>(
         url,
         ONE,
-        { key, locale, asOf: endOfDay(opts.date), knownAt: opts.knownAt ?? null, compareTo },
+        { key, locale, asOf: timeOfDay(opts.date), knownAt: opts.knownAt ?? null, compareTo },
         opts.token,
       );
       if (!data.initiative)
@@ -130,7 +129,7 @@ export async function reportCommand(key: string | undefined, opts: ReportOptions
         {
           locale,
           date: opts.date ?? null,
-          asOf: endOfDay(opts.date),
+          asOf: timeOfDay(opts.date),
           knownAt: opts.knownAt ?? null,
           compareTo,
         },

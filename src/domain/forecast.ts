@@ -141,9 +141,9 @@ export function* forecastInSlices(
     const b = history[i + 1]!;
     net[i] = b.credit - a.credit - (b.counted - a.counted);
   }
-  const counts = weekCounts(net, remaining, o, 0, Math.min(o.trials, TRIALS_PER_SLICE));
-  for (let from = TRIALS_PER_SLICE; from < o.trials; from += TRIALS_PER_SLICE) {
-    yield;
+  const counts = new Int32Array(MAX_FORECAST_WEEKS + 2);
+  for (let from = 0; from < o.trials; from += TRIALS_PER_SLICE) {
+    if (from > 0) yield;
     const range = weekCounts(net, remaining, o, from, Math.min(o.trials, from + TRIALS_PER_SLICE));
     for (let w = 0; w < counts.length; w++) counts[w]! += range[w]!;
   }

@@ -21,19 +21,17 @@ export const KNOWN_AT =
  * The read time asked for, or null for the live state (neither argument given). A time after
  * now (beyond a minute of clock skew) is refused: the state then is not known yet, and an
  * answer labelled with it (its ids carry the time) would be one a client keeps as fixed while
- * it still moves. `latestAsOf`: a later bound for a caller that reads to the end of today.
+ * it still moves.
  */
-export function readTimeOf(
-  asOf: Date | null,
-  knownAt: Date | null,
-  latestAsOf = Date.now() + CLOCK_SKEW_MS,
-): ReadTime | null {
+export function readTimeOf(asOf: Date | null, knownAt: Date | null): ReadTime | null {
   if (!asOf && !knownAt) return null;
-  if (asOf && asOf.getTime() > latestAsOf)
-    throw badUserInput(`asOf 不能晚于现在：${asOf.toISOString()}`, 'asOf');
-  if (knownAt && knownAt.getTime() > Date.now() + CLOCK_SKEW_MS)
-    throw badUserInput(`knownAt 不能晚于现在：${knownAt.toISOString()}`, 'knownAt');
   const now = Date.now();
+  for (const [field, t] of [
+    ['asOf', asOf],
+    ['knownAt', knownAt],
+  ] as const)
+    if (t && t.getTime() > now + CLOCK_SKEW_MS)
+      throw badUserInput(`${field} 不能晚于现在：${t.toISOString()}`, field);
   // Nothing is recorded before EARLIEST_TIME_MS: an earlier time reads as just before it (an
   // empty tree), and the databases never see a year they cannot store.
   const bounded = (t: Date | null | undefined) =>

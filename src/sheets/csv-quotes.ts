@@ -11,6 +11,9 @@ import { SheetError } from './sheet-error.js';
  * one is text (`12" 管道`).
  */
 
+/** A first line that names the separator (Excel's `sep=;`), which the reader skips. */
+const SEP_LINE = /^sep=(.)(\r\n|\r|\n)/;
+
 /** The separators the reader accepts, most preferred first when counts tie. */
 const SEPARATORS = [',', '\t', ';', '|'];
 
@@ -20,7 +23,7 @@ const SEPARATORS = [',', '\t', ';', '|'];
  * guesses it.
  */
 export function csvSeparatorOf(text: string): string {
-  const declared = /^sep=(.)(\r\n|\r|\n)/.exec(text);
+  const declared = SEP_LINE.exec(text);
   if (declared) return declared[1]!;
   const head = text.slice(0, 1024);
   const counts = new Map<string, number>();
@@ -52,7 +55,7 @@ function columnName(index: number): string {
  */
 export function assertCsvQuotes(text: string): void {
   const sep = csvSeparatorOf(text);
-  let i = /^sep=.(\r\n|\r|\n)/.exec(text)?.[0].length ?? 0;
+  let i = SEP_LINE.exec(text)?.[0].length ?? 0;
   let row = 1;
   let column = 0;
   const where = (r: number, c: number) => `第 ${r} 行第 ${columnName(c)} 列`;
