@@ -119,13 +119,29 @@ export function serverOptions(overrides: Partial<ServerOptions> = {}): ServerOpt
   };
 }
 
+/**
+ * A switch in the environment: true/1/yes/on or false/0/no/off (any case), unset or empty for
+ * the default, null for anything else. The one reading of a switch, so no setting takes a word
+ * another refuses, or reads a mistyped value as its default.
+ */
+export function parseFlag(raw: string | undefined, fallback: boolean): boolean | null {
+  const value = raw?.trim().toLowerCase();
+  if (value === undefined || value === '') return fallback;
+  if (['true', '1', 'yes', 'on'].includes(value)) return true;
+  if (['false', '0', 'no', 'off'].includes(value)) return false;
+  return null;
+}
+
+/** PostgreSQL statements prepared once per connection (`JINDU_PG_PREPARE`, checked by loadConfig). */
+export function pgPrepareWanted(env: NodeJS.ProcessEnv = process.env): boolean {
+  return parseFlag(env.JINDU_PG_PREPARE, true) ?? true;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const problems: string[] = [];
   const flag = (name: string, fallback: boolean): boolean => {
-    const value = env[name]?.trim().toLowerCase();
-    if (value === undefined || value === '') return fallback;
-    if (value === 'true' || value === '1') return true;
-    if (value === 'false' || value === '0') return false;
+    const value = parseFlag(env[name], fallback);
+    if (value !== null) return value;
     problems.push(`${name} must be true or false, got "${env[name]}"`);
     return fallback;
   };
@@ -143,7 +159,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   };
   const int = (name: string, fallback: number, min: number, max: number): number => {
     const raw = env[name]?.trim();
-    const value = raw === undefined || raw === '' ? fallback : Number(raw);
+    // Decimal digits only: Number() would also take 0x10, 0b1 and 1e3 for numbers.
+    const value =
+      raw === undefined || raw === '' ? fallback : /^-?\d+$/.test(raw) ? Number(raw) : NaN;
     if (!Number.isInteger(value) || value < min || value > max)
       problems.push(`${name} must be a whole number ${min}–${max}, got "${raw}"`);
     return value;
@@ -188,6 +206,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     corsOrigins: origins('JINDU_CORS_ORIGINS'),
   });
+  const sqliteGroupCommit = flag('JINDU_SQLITE_GROUP_COMMIT', true);
+  flag('JINDU_PG_PREPARE', true); // read where connections are made (pgPrepareWanted)
   if (problems.length > 0)
     throw new ConfigError(`Invalid configuration:\n- ${problems.join('\n- ')}`);
   return Object.freeze({
@@ -198,6 +218,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     seed: seed as Config['seed'],
     logLevel,
     sqliteSynchronous: sync as Config['sqliteSynchronous'],
-    sqliteGroupCommit: flag('JINDU_SQLITE_GROUP_COMMIT', true),
+    sqliteGroupCommit,
   });
 }

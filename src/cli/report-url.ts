@@ -34,7 +34,7 @@ export function reportUrlFromEnv(env: NodeJS.ProcessEnv): { url: string } | { pr
       : { problem: `JINDU_URL must be an http:// or https:// URL, got "${explicit}"` };
   }
   const rawPort = env.PORT?.trim() || '4000';
-  const port = Number(rawPort);
+  const port = /^\d+$/.test(rawPort) ? Number(rawPort) : NaN; // as the server reads it
   if (!Number.isInteger(port) || port < 1 || port > 65535) {
     return {
       problem: `PORT must be 1–65535 to find the server (PORT=0 picks a free port when serving), got "${rawPort}"; pass --url or set JINDU_URL`,

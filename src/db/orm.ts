@@ -1,4 +1,5 @@
 import { MikroORM, type Options } from '@mikro-orm/core';
+import { pgPrepareWanted } from '../config.js';
 import { JinduSqliteDriver } from './sqlite-driver.js';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -26,11 +27,6 @@ export interface OrmOptions {
   readonly poolSize?: number;
   /** Receives every SQL statement (tests count them to prove batching). */
   readonly onQuery?: (sql: string) => void;
-}
-
-/** Named prepared statements on PostgreSQL: off only with JINDU_PG_PREPARE=false (or 0, no). */
-function namedStatementsWanted(): boolean {
-  return !['false', '0', 'no'].includes((process.env.JINDU_PG_PREPARE ?? '').trim().toLowerCase());
 }
 
 /** The MikroORM options for a database URL (`sqlite:PATH`, `sqlite::memory:`, `postgres://…`). */
@@ -73,7 +69,7 @@ export function ormOptions(
     // Broken connections are discarded and the wait for one is bounded (see pg-pool-guard.ts);
     // statements are prepared once per connection unless JINDU_PG_PREPARE=false
     // (pg-named-statements.ts).
-    driverOptions: pgPoolOptions(undefined, namedStatementsWanted()),
+    driverOptions: pgPoolOptions(undefined, pgPrepareWanted()),
   } as Partial<Options>;
 }
 

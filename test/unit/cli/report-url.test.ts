@@ -21,6 +21,7 @@ describe('reportUrlFromEnv', () => {
     [{ JINDU_URL: 'localhost:4000' }, 'JINDU_URL must be an http:// or https:// URL'],
     [{ PORT: '0' }, 'PORT=0 picks a free port'],
     [{ PORT: 'x' }, 'PORT must be 1–65535'],
+    [{ PORT: '0x10' }, 'PORT must be 1–65535'],
   ])('%j is a usage problem', (env, problem) => {
     const found = reportUrlFromEnv(env);
     expect('problem' in found && found.problem).toContain(problem);
