@@ -95,6 +95,21 @@ export async function serveCommand(): Promise<void> {
   };
   process.once('SIGINT', () => void stop('SIGINT'));
   process.once('SIGTERM', () => void stop('SIGTERM'));
+  stopWithNpm(() => void stop('npm exited'));
+}
+
+/**
+ * Started by npm or npx (which set npm_command), the server stops when they exit. npx runs it
+ * under a shell that does not pass signals on: a SIGTERM sent to npx (by a supervisor, a
+ * container runtime, a pid file's script) ended npx and the shell and left the server running,
+ * holding its port and its database. Orphaned, a process gets a new parent.
+ */
+function stopWithNpm(stop: () => void): void {
+  if (!process.env.npm_command) return;
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) stop();
+  }, 250).unref();
 }
 
 /** Why the server could not listen, in one line that says what to do; other errors as they are. */
