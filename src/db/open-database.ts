@@ -9,6 +9,7 @@ import { isDatabaseUnavailable } from './connection-errors.js';
 import { checkSqlitePragmas } from './sqlite-pragmas.js';
 import { withStartupLock } from './startup-lock.js';
 import { sqliteFileOf } from './sqlite-file.js';
+import { createPostgresDatabaseIfMissing } from './pg-url.js';
 
 /**
  * Opens the configured database, checks SQLite's durability settings (every start, first boot
@@ -22,15 +23,23 @@ export async function openDatabase(
   prepare?: (orm: MikroORM, schema: Awaited<ReturnType<typeof migrate>>) => Promise<void>,
 ): Promise<MikroORM> {
   const file = sqliteFileOf(config.databaseUrl);
+  const where = config.databaseUrl.startsWith('sqlite:')
+    ? config.databaseUrl
+    : config.databaseUrl.replace(/\/\/[^@/]*@/, '//***@');
+  if (!config.databaseUrl.startsWith('sqlite:')) {
+    const created = await createPostgresDatabaseIfMissing(config.databaseUrl).catch(
+      (err: unknown) => {
+        throw namedServer(err, where);
+      },
+    );
+    if (created) log.info({ database: where }, 'created the database');
+  }
   const orm = await openOrm({
     databaseUrl: config.databaseUrl,
     sqliteSynchronous: config.sqliteSynchronous,
   }).catch((err: unknown) => {
     throw namedFile(err, file);
   });
-  const where = config.databaseUrl.startsWith('sqlite:')
-    ? config.databaseUrl
-    : config.databaseUrl.replace(/\/\/[^@/]*@/, '//***@');
   try {
     if (config.databaseUrl.startsWith('sqlite:')) {
       const em = orm.em.fork() as Em;
@@ -126,8 +135,10 @@ function namedServer(err: unknown, where: string): unknown {
   const why =
     code === '28P01' || code === '28000'
       ? 'the server refused the user or password in DATABASE_URL'
-      : isDatabaseUnavailable(err)
-        ? `cannot connect (${typeof code === 'string' ? code : (err as Error).message}); is the server running, and is DATABASE_URL's host and port right?`
-        : null;
+      : /does not support SSL/i.test(String((err as Error)?.message))
+        ? 'the server does not support SSL connections, which DATABASE_URL asks for (sslmode, ssl)'
+        : isDatabaseUnavailable(err)
+          ? `cannot connect (${typeof code === 'string' ? code : (err as Error).message}); is the server running, and is DATABASE_URL's host and port right?`
+          : null;
   return why === null ? err : new Error(`PostgreSQL at ${where}: ${why}`, { cause: err });
 }

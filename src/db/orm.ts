@@ -7,6 +7,7 @@ import { Migrator } from '@mikro-orm/migrations';
 import { ENTITIES } from './entities/index.js';
 import { JinduPostgreSqlDriver } from './pg-driver.js';
 import { pgPoolOptions } from './pg-pool-guard.js';
+import { pgConnectionOptions } from './pg-url.js';
 import { MIGRATIONS } from './migrations/index.js';
 import { MIGRATIONS_TABLE, prepareSchema, type SchemaReport } from './prepare-schema.js';
 import { sqlitePragmas, type SqliteSynchronous } from './sqlite-pragmas.js';
@@ -66,10 +67,14 @@ export function ormOptions(
     driver: JinduPostgreSqlDriver,
     clientUrl: opts.databaseUrl,
     pool: { min: 0, max: opts.poolSize ?? DEFAULT_POOL_SIZE },
-    // Broken connections are discarded and the wait for one is bounded (see pg-pool-guard.ts);
+    // The URL's other parameters (sslmode…) as pg reads them (pg-url.ts). Broken connections are
+    // discarded and the wait for one is bounded (see pg-pool-guard.ts);
     // statements are prepared once per connection unless JINDU_PG_PREPARE=false
     // (pg-named-statements.ts).
-    driverOptions: pgPoolOptions(undefined, pgPrepareWanted()),
+    driverOptions: {
+      ...pgConnectionOptions(opts.databaseUrl),
+      ...pgPoolOptions(undefined, pgPrepareWanted()),
+    },
   } as Partial<Options>;
 }
 

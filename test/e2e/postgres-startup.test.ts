@@ -8,6 +8,7 @@ import { openOrm } from '../../src/db/orm.js';
 import { type Em } from '../../src/db/em.js';
 import { seedIfEmpty } from '../../src/services/load-seed.js';
 import { createTestDatabase, POSTGRES_URL, type TestDatabase } from '../helpers/databases.js';
+import { asAdmin } from '../helpers/pg-admin.js';
 import { runCli, startServer, type ServerProcess } from '../helpers/server-process.js';
 
 const INSTANCES = 3;
@@ -82,6 +83,57 @@ describe.skipIf(!POSTGRES_URL)(`${INSTANCES} instances started at once on Postgr
       });
       expect((await res.json()).data.initiative.progress.total).toBe(164);
     }
+  });
+
+  // MikroORM checked for the database and then created it: of instances started together on a
+  // new name, all but one failed with a duplicate key in pg_database.
+  it('creates a missing database once when three openings race for it', async () => {
+    const url = new URL(POSTGRES_URL!);
+    const name = `jindu_t_new_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
+    url.pathname = `/${name}`;
+    dbs.push({
+      dialect: 'postgresql',
+      url: url.toString(),
+      drop: () =>
+        asAdmin(async (em) => {
+          await em.execute(`drop database if exists ${name} with (force)`);
+        }),
+    });
+    const config = loadConfig({ DATABASE_URL: url.toString() });
+    const lines: string[] = [];
+    const log = pino({ level: 'info' }, { write: (line: string) => lines.push(line) });
+    const opened = await Promise.allSettled(
+      Array.from({ length: INSTANCES }, () => openDatabase(config, log)),
+    );
+    await Promise.all(opened.map((o) => (o.status === 'fulfilled' ? o.value.close() : null)));
+    expect(opened.flatMap((o) => (o.status === 'rejected' ? [String(o.reason)] : []))).toEqual([]);
+    expect(lines.filter((l) => l.includes('created the database'))).toHaveLength(1);
+  });
+
+  // MikroORM reads only the host, port, user, password and database of a URL: sslmode and the
+  // other parameters were dropped, and `?sslmode=require` connected in clear text.
+  it('connects with every parameter of DATABASE_URL, sslmode included', async () => {
+    const db = await fresh();
+    const withParams = (params: string) => `${db.url}${db.url.includes('?') ? '&' : '?'}${params}`;
+    const orm = await openDatabase(
+      loadConfig({ DATABASE_URL: withParams('application_name=jindu_url_params') }),
+      pino({ level: 'silent' }),
+    );
+    try {
+      const [row] = await (orm.em.fork() as Em).execute(
+        'select application_name from pg_stat_activity where pid = pg_backend_pid()',
+      );
+      expect(row!.application_name).toBe('jindu_url_params');
+    } finally {
+      await orm.close();
+    }
+    const [ssl] = await asAdmin((em) => em.execute('show ssl'));
+    // The test server runs without TLS (as .ci/run starts it): asking for it must fail, not
+    // quietly connect without it.
+    expect(ssl!.ssl).toBe('off');
+    const res = await runCli(['migrate'], { DATABASE_URL: withParams('sslmode=require') });
+    expect(res.code).toBe(1);
+    expect(res.stderr).toContain('does not support SSL connections, which DATABASE_URL asks for');
   });
 
   it('a PostgreSQL it cannot use is said in one line with what to check, and nothing is logged as opened', async () => {

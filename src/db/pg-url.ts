@@ -1,0 +1,50 @@
+import pg, { type ClientConfig } from 'pg';
+import { parseIntoClientConfig } from 'pg-connection-string';
+
+/**
+ * What a PostgreSQL URL says, read as `pg` reads it: `sslmode`, `ssl`, `sslrootcert`,
+ * `application_name`, `options`, a socket directory in `host=`… MikroORM takes only the host,
+ * port, user, password and database from its `clientUrl` and drops the rest, so
+ * `?sslmode=require` connected in clear text without a word. The database is left to MikroORM,
+ * which switches to `postgres` to create a missing one.
+ */
+export function pgConnectionOptions(url: string): Omit<ClientConfig, 'database'> {
+  const options = parseIntoClientConfig(url);
+  delete options.database;
+  return options;
+}
+
+/** SQLSTATEs of a CREATE DATABASE that lost a race: it exists, or another is creating it. */
+const ALREADY_THERE = new Set(['42P04', '23505']);
+
+/**
+ * Creates the URL's database if it is missing; true if this call created it. Instances that
+ * start together on a new database all try: MikroORM's own check-then-create failed every
+ * instance but one with `duplicate key value violates unique constraint
+ * "pg_database_datname_index"`. Here losing that race means the database is there.
+ */
+export async function createPostgresDatabaseIfMissing(url: string): Promise<boolean> {
+  const config = parseIntoClientConfig(url);
+  const name = config.database;
+  if (!name) return false;
+  const probe = new pg.Client({ ...config, connectionTimeoutMillis: 10_000 });
+  try {
+    await probe.connect();
+    return false;
+  } catch (err) {
+    if ((err as { code?: unknown }).code !== '3D000') throw err;
+  } finally {
+    await probe.end().catch(() => {});
+  }
+  const admin = new pg.Client({ ...config, database: 'postgres', connectionTimeoutMillis: 10_000 });
+  try {
+    await admin.connect();
+    await admin.query(`create database "${name.replace(/"/g, '""')}"`);
+    return true;
+  } catch (err) {
+    if (ALREADY_THERE.has((err as { code?: unknown }).code as string)) return false;
+    throw err;
+  } finally {
+    await admin.end().catch(() => {});
+  }
+}
