@@ -45,3 +45,23 @@ export function isDatabaseUnavailable(err: unknown, depth = 0): boolean {
   const original = (err as { originalError?: unknown }).originalError;
   return isDatabaseUnavailable(e.cause, depth + 1) || isDatabaseUnavailable(original, depth + 1);
 }
+
+/**
+ * SQLite and PostgreSQL codes of a database that answers but cannot take writes: a read-only
+ * file or file system, a full disk, an I/O error, a damaged file; PostgreSQL's full disk
+ * (53100) and a read-only transaction (25006: a standby, default_transaction_read_only).
+ */
+const BROKEN_CODES = /^(SQLITE_(READONLY|FULL|IOERR|CORRUPT|NOTADB)(_\w+)?|53100|25006)$/;
+
+/**
+ * True when `err` (or what it wraps) says the database cannot take writes until an operator
+ * acts. Answered as DATABASE_UNAVAILABLE (503), as an outage is, since the request was fine and
+ * a retry may pass once it is fixed; unlike an outage it is logged as an error, since nothing
+ * fixes it by waiting.
+ */
+export function isDatabaseBroken(err: unknown, depth = 0): boolean {
+  if (depth > 5 || err === null || typeof err !== 'object') return false;
+  const e = err as { code?: unknown; cause?: unknown; originalError?: unknown };
+  if (typeof e.code === 'string' && BROKEN_CODES.test(e.code)) return true;
+  return isDatabaseBroken(e.cause, depth + 1) || isDatabaseBroken(e.originalError, depth + 1);
+}

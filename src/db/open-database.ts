@@ -10,6 +10,7 @@ import { checkSqlitePragmas } from './sqlite-pragmas.js';
 import { withStartupLock } from './startup-lock.js';
 import { sqliteFileOf } from './sqlite-file.js';
 import { createPostgresDatabaseIfMissing } from './pg-url.js';
+import { probeSqliteWrite } from './sqlite-writable.js';
 
 /**
  * Opens the configured database, checks SQLite's durability settings (every start, first boot
@@ -21,6 +22,8 @@ export async function openDatabase(
   log: Logger,
   /** Runs under the lock once the schema is up to date; `schema` says what was applied. */
   prepare?: (orm: MikroORM, schema: Awaited<ReturnType<typeof migrate>>) => Promise<void>,
+  /** A command that may only read: a SQLite file it cannot write is not refused. */
+  opts: { readonly mayBeReadOnly?: boolean } = {},
 ): Promise<MikroORM> {
   const file = sqliteFileOf(config.databaseUrl);
   const where = config.databaseUrl.startsWith('sqlite:')
@@ -48,6 +51,7 @@ export async function openDatabase(
         config.sqliteSynchronous,
         config.databaseUrl.endsWith(':memory:'),
       );
+      if (file !== null && !opts.mayBeReadOnly) await probeSqliteWrite(em);
       log.info({ database: where, pragmas }, 'database opened');
     } else {
       // The pool connects lazily: ask the server something before saying it is open, so an
@@ -86,9 +90,14 @@ export async function openExistingDatabase(config: Config, log: Logger): Promise
       `no database at ${missing}; check DATABASE_URL, or create it by starting the server once (npm start) or with \`jindu migrate\``,
     );
   let applied: readonly string[] = [];
-  const orm = await openDatabase(config, log, async (_orm, schema) => {
-    applied = schema.applied;
-  });
+  const orm = await openDatabase(
+    config,
+    log,
+    async (_orm, schema) => {
+      applied = schema.applied;
+    },
+    { mayBeReadOnly: true },
+  );
   // An older release's database is upgraded before the command runs (the command's queries
   // need this release's schema): said, because a check like `verify` changing the file is news.
   if (applied.length > 0)
@@ -116,9 +125,18 @@ async function postgresDatabaseMissing(url: string): Promise<boolean> {
   }
 }
 
-/** SQLite's "unable to open database file" names no file: this says which, and the usual causes. */
+/**
+ * SQLite's "unable to open database file" and "attempt to write a readonly database" name no
+ * file: these say which, and the usual causes.
+ */
 function namedFile(err: unknown, file: string | null): unknown {
-  if (file === null || (err as { code?: unknown })?.code !== 'SQLITE_CANTOPEN') return err;
+  const code = (err as { code?: unknown })?.code;
+  if (file !== null && typeof code === 'string' && code.startsWith('SQLITE_READONLY'))
+    return new Error(
+      `cannot write the SQLite database ${file} (${code}): check that this user may write the file and its folder, and that its file system is not mounted read-only`,
+      { cause: err },
+    );
+  if (file === null || code !== 'SQLITE_CANTOPEN') return err;
   return new Error(
     `cannot open the SQLite database ${file} (is it a directory, or is its folder not writable?)`,
     { cause: err },

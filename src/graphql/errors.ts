@@ -1,6 +1,6 @@
 import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
-import { isDatabaseUnavailable } from '../db/connection-errors.js';
+import { isDatabaseBroken, isDatabaseUnavailable } from '../db/connection-errors.js';
 import { DomainError, DomainErrors } from '../domain/errors.js';
 import type { UserErrorType } from './types/user-error.type.js';
 
@@ -150,8 +150,11 @@ export function formatError(
       extensions: { code: 'BAD_REQUEST' },
     };
   }
-  if (isDatabaseUnavailable(original)) {
-    // An outage, not a bug: a stable code the client can act on (HTTP 503, see apollo.ts).
+  const broken = isDatabaseBroken(original);
+  if (broken || isDatabaseUnavailable(original)) {
+    // An outage, not a bug: a stable code the client can act on (HTTP 503, see apollo.ts). A
+    // database that cannot take writes (read-only, full) is logged too: waiting will not fix it.
+    if (broken) logUnexpected(original);
     return {
       message: DATABASE_UNAVAILABLE_MESSAGE,
       path: formatted.path,

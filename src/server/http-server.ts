@@ -1,7 +1,7 @@
 import { HeaderMap, type ApolloServer } from '@apollo/server';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
-import { isDatabaseUnavailable } from '../db/connection-errors.js';
+import { isDatabaseBroken, isDatabaseUnavailable } from '../db/connection-errors.js';
 import type { Principal } from '../domain/access.js';
 import type { Context } from '../graphql/context.type.js';
 import {
@@ -115,8 +115,11 @@ export function createHttpServer(deps: HttpDeps): Server {
         deps.log.info({ method: req.method, path: req.url?.split('?')[0] }, 'client aborted');
         return void res.destroy();
       }
-      if (isDatabaseUnavailable(err) && !res.headersSent) return sendDatabaseUnavailable(res);
-      deps.log.error({ err }, 'request failed');
+      // An outage is answered 503 and not logged; a database that cannot take writes is both.
+      const broken = isDatabaseBroken(err);
+      const unavailable = broken || isDatabaseUnavailable(err);
+      if (broken || !unavailable) deps.log.error({ err }, 'request failed');
+      if (unavailable && !res.headersSent) return sendDatabaseUnavailable(res);
       if (!res.headersSent)
         sendJsonError(res, 500, 'INTERNAL_SERVER_ERROR', 'Internal server error');
       else res.destroy();

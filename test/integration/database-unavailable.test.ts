@@ -1,6 +1,6 @@
 import { GraphQLError } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { isDatabaseUnavailable } from '../../src/db/connection-errors.js';
+import { isDatabaseBroken, isDatabaseUnavailable } from '../../src/db/connection-errors.js';
 import { formatError } from '../../src/graphql/errors.js';
 
 const withCode = (message: string, code: string) => Object.assign(new Error(message), { code });
@@ -57,6 +57,26 @@ describe('a database outage is told apart from other failures', () => {
     expect(formatted.message).toContain('idempotencyKey');
     expect(logged).toEqual([]);
   });
+
+  it.each([
+    ['SQLITE_READONLY', 'attempt to write a readonly database'],
+    ['SQLITE_READONLY_DBMOVED', 'attempt to write a readonly database'],
+    ['SQLITE_FULL', 'database or disk is full'],
+    ['SQLITE_IOERR_WRITE', 'disk I/O error'],
+    ['53100', 'could not extend file: No space left on device'],
+    ['25006', 'cannot execute UPDATE in a read-only transaction'],
+  ])(
+    'a database that cannot take writes (%s) is DATABASE_UNAVAILABLE, and logged',
+    (code, message) => {
+      const original = withCode(message, code);
+      expect(isDatabaseBroken(new Error('wrapped', { cause: original }))).toBe(true);
+      const error = new GraphQLError('x', { path: ['setItemStatus'], originalError: original });
+      const logged: unknown[] = [];
+      const formatted = formatError(error.toJSON(), error, (e) => logged.push(e));
+      expect(formatted.extensions).toEqual({ code: 'DATABASE_UNAVAILABLE', retryAfter: 2 });
+      expect(logged).toEqual([original]);
+    },
+  );
 
   it('formatError still masks a bug as INTERNAL_SERVER_ERROR', () => {
     const error = new GraphQLError('x', { path: ['a'], originalError: new TypeError('boom') });
