@@ -33,17 +33,16 @@ export async function migrateCommand(): Promise<number> {
 /** `jindu seed`: loads the week-20 report into an empty database (or after --reset --yes). */
 export async function seedCommand(opts: { reset?: boolean; yes?: boolean }): Promise<number> {
   const { config, log } = setup();
+  // Before the database is opened: a refused command creates no file.
+  if (opts.reset && !opts.yes) {
+    console.error(
+      'jindu seed: --reset drops every initiative, workstream, item, log row and API token; add --yes to confirm',
+    );
+    return 2;
+  }
   const orm = await openDatabase(config, log);
   try {
-    if (opts.reset) {
-      if (!opts.yes) {
-        console.error(
-          'jindu seed: --reset drops every initiative, workstream, item, log row and API token; add --yes to confirm',
-        );
-        return 2;
-      }
-      await orm.schema.refresh();
-    }
+    if (opts.reset) await orm.schema.refresh();
     const existing = await findAllInitiatives(orm.em.fork() as Em);
     if (existing.length > 0) {
       console.error(

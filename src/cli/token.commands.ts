@@ -3,7 +3,13 @@ import { DomainError } from '../domain/errors.js';
 import { openDatabase, openExistingDatabase } from '../db/open-database.js';
 import type { Em } from '../db/em.js';
 import { findAllInitiatives } from '../db/queries/initiative.queries.js';
-import { createToken, listTokens, revokeToken, type TokenInfo } from '../services/tokens.js';
+import {
+  checkTokenInput,
+  createToken,
+  listTokens,
+  revokeToken,
+  type TokenInfo,
+} from '../services/tokens.js';
 import { createLogger } from '../server/logger.js';
 import { terminalSafe } from './terminal-text.js';
 import { formatTable } from './text-table.js';
@@ -37,6 +43,11 @@ export async function tokenCreateCommand(opts: {
   initiative?: string;
   expires?: string;
 }): Promise<number> {
+  try {
+    checkTokenInput(opts); // a usage error opens no database (on SQLite, creates none)
+  } catch (err) {
+    return fail(err, opts);
+  }
   return withDb(async (em) => {
     try {
       const { token, info } = await createToken({

@@ -39,10 +39,15 @@ export interface CreateTokenProps {
   readonly expires?: string | null;
 }
 
-/** Creates a token and returns its secret: the only time it exists outside the caller. */
-export async function createToken(
-  props: CreateTokenProps,
-): Promise<{ token: string; info: TokenInfo }> {
+/**
+ * The name, role and expiry of a new token, checked without the database, so a command can
+ * refuse a mistyped option before it opens (and on SQLite creates) one.
+ */
+export function checkTokenInput(props: Omit<CreateTokenProps, 'em' | 'initiativeKey'>): {
+  name: string;
+  role: Role;
+  expiresAt: Date | null;
+} {
   const name = assertName(props.name);
   if (!isRole(props.role))
     throw new DomainError(
@@ -61,6 +66,14 @@ export async function createToken(
       );
     expiresAt = new Date(Date.now() + ms);
   }
+  return { name, role: props.role, expiresAt };
+}
+
+/** Creates a token and returns its secret: the only time it exists outside the caller. */
+export async function createToken(
+  props: CreateTokenProps,
+): Promise<{ token: string; info: TokenInfo }> {
+  const { name, role, expiresAt } = checkTokenInput(props);
   let initiativeId: number | null = null;
   if (props.initiativeKey) {
     const initiative = await findInitiativeByKey(props.em, props.initiativeKey);
@@ -72,7 +85,7 @@ export async function createToken(
   const em = props.em.fork();
   const entity = em.create(ApiTokenSchema, {
     name,
-    role: props.role,
+    role,
     initiativeId,
     digest: tokenDigest(token),
     prefix: token.slice(0, 10),

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -27,6 +27,24 @@ describe('the jindu command line on a SQLite file', () => {
     expect(unconfirmed.code).toBe(2);
     expect(unconfirmed.stderr).toContain('log row and API token; add --yes to confirm');
     expect((await runCli(['seed', '--reset', '--yes'], env)).code).toBe(0);
+  });
+
+  // A mistyped path with a refused command used to leave a new, migrated database behind, which
+  // `verify` then called ok: the very typo openExistingDatabase is there to catch.
+  it('a refused seed --reset or token create creates no database', async () => {
+    const typo = join(dir, 'typo', 'j.sqlite');
+    const at = { DATABASE_URL: `sqlite:${typo}` };
+    const cases = [
+      [['seed', '--reset'], 'add --yes to confirm'],
+      [['token', 'create', '--name', 'x', '--role', 'admin', '--expires', '0d'], '--expires'],
+      [['token', 'create', '--name', 'x', '--role', 'owner'], 'viewer'],
+    ] as const;
+    for (const [args, why] of cases) {
+      const res = await runCli([...args], at);
+      expect(res.code, args.join(' ')).toBe(2);
+      expect(res.stderr).toContain(why);
+      expect(existsSync(typo), args.join(' ')).toBe(false);
+    }
   });
 
   it('snapshot says which command refused, and an unknown key exits 4 as elsewhere', async () => {
