@@ -1,3 +1,4 @@
+import { createServer } from 'node:net';
 import { week20Seed } from '../../seeds/week-20.seed.js';
 import { loadConfig } from '../config.js';
 import { groupCommitFile, startGroupCommit } from '../db/group-commit.js';
@@ -17,6 +18,9 @@ import { startSnapshotTimer } from '../server/snapshot-timer.js';
 export async function serveCommand(): Promise<void> {
   const config = loadConfig();
   const log = createLogger(config.logLevel);
+  // Before the database is opened: a release that cannot serve must not migrate the schema
+  // under the instances still serving it.
+  await portFreeOrThrow(config.host, config.port);
   // Before anything touches the file, so a second server changes nothing and says why.
   const unlock = lockDatabaseForServe(config.databaseUrl);
   // Seeding runs under the startup lock: "is it empty?" is asked by one instance at a time.
@@ -110,6 +114,23 @@ function stopWithNpm(stop: () => void): void {
   setInterval(() => {
     if (process.ppid !== parent) stop();
   }, 250).unref();
+}
+
+/**
+ * Listens on the address and lets it go again, so a port taken (or an address this machine does
+ * not have) is said before anything else happens. Another program could still take the port in
+ * the moment before the server listens; that is then said as before, after the migrations.
+ */
+async function portFreeOrThrow(host: string, port: number): Promise<void> {
+  if (port === 0) return;
+  const probe = createServer();
+  await new Promise<void>((resolve, reject) => {
+    probe.once('error', reject);
+    probe.listen({ port, host, exclusive: true }, resolve);
+  }).catch((err: NodeJS.ErrnoException) => {
+    throw listenError(err, host, port);
+  });
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
 }
 
 /** Why the server could not listen, in one line that says what to do; other errors as they are. */

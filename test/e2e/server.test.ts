@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { connect, createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -167,7 +167,9 @@ describe('jindu serve, over HTTP, on a real SQLite file', () => {
     expect(firstLogs + created.stderr + verify.stdout + verify.stderr).not.toContain(secret);
   });
 
-  it('says in one line that the port is taken, without a stack trace', async () => {
+  // Found only after migrating, a taken port let a new release that could not serve upgrade the
+  // schema under the older instances still serving it.
+  it('says in one line that the port is taken, without a stack trace, before touching the database', async () => {
     // Another program holds the port (a plain TCP listener, whatever ran before in this file).
     const holder = createServer();
     await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
@@ -183,6 +185,7 @@ describe('jindu serve, over HTTP, on a real SQLite file', () => {
       expect(res.stderr).toBe(
         `jindu: 127.0.0.1:${port} is already in use (another Jindu, or another program); stop it or start with another PORT (PORT=0 picks a free one)\n`,
       );
+      expect(existsSync(join(dir, 'second.sqlite'))).toBe(false);
     } finally {
       holder.close();
     }
