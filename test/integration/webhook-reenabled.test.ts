@@ -65,3 +65,45 @@ describe.each(DIALECTS)('an endpoint enabled again (%s)', (dialect) => {
     expect(await deliveries(made)).toBe(2);
   });
 });
+
+/**
+ * Receivers deduplicate on `webhook-id`. It was built from the outbox row's and the endpoint's
+ * ids alone, which start again after `jindu seed --reset` or a restore: the first message of the
+ * new database repeated an id a receiver had seen, and was dropped as a duplicate.
+ */
+describe('message ids', () => {
+  it('differ for the same write in two databases that start alike', async () => {
+    const ids: string[][] = [];
+    for (let run = 0; run < 2; run++) {
+      const app = await startHttpApp('sqlite', {
+        webhooks: { allowPrivate: true, retryBaseMs: 10_000, worker: false },
+      });
+      try {
+        const tree = await makeTree((q, v) => app.post(q, v), 'ids', 1, 1);
+        const made = (
+          await app.post(CREATE, {
+            input: { url: 'http://127.0.0.1:9/x', events: ['item.changed'], initiativeKey: 'ids' },
+          })
+        ).body.data.createWebhook.webhook.id;
+        await app.post(SET_ITEM_STATUS, {
+          input: { itemId: tree.items[0]![0], status: 'DONE' },
+        });
+        while ((await fanOutOutbox(app.em(), false, messagesOf)).rows > 0);
+        const res = await app.post(
+          `query($id: ID) { webhookDeliveries(first: 5, webhookId: $id) { nodes { messageId } } }`,
+          { id: made },
+        );
+        ids.push(
+          res.body.data.webhookDeliveries.nodes.map((n: { messageId: string }) => n.messageId),
+        );
+      } finally {
+        await app.close();
+      }
+    }
+    expect(ids[0]).toHaveLength(1);
+    expect(ids[1]).toHaveLength(1);
+    // The same outbox row and endpoint in both: the readable part is alike, the id is not.
+    expect(ids[0]![0]!.replace(/_[^_]+$/, '')).toBe(ids[1]![0]!.replace(/_[^_]+$/, ''));
+    expect(ids[0]![0]).not.toBe(ids[1]![0]);
+  });
+});

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { LiveEvent } from '../../domain/live-events.js';
 import type { Em } from '../../db/em.js';
 import { findInitiativesByIds } from '../../db/queries/initiative.queries.js';
@@ -75,11 +76,15 @@ export function fanOutOutbox(
       ),
     );
     const now = new Date();
+    // Receivers deduplicate on the id. Outbox sequences and endpoint ids start again in a
+    // database seeded anew (`jindu seed --reset`) or restored from a backup, so the id also
+    // carries this fan-out's random part: a later message never repeats an earlier one's id.
+    const batch = randomBytes(6).toString('hex');
     const deliveries = taken.flatMap(({ row, to, event }) =>
       to.flatMap((h) =>
         messagesOf(event, keys.get(event.initiativeId) ?? '', h.events).map((m) => ({
           webhookId: h.id,
-          messageId: `msg_${row.seq}_${h.id}_${m.type.replace('.', '_')}`,
+          messageId: `msg_${row.seq}_${h.id}_${m.type.replace('.', '_')}_${batch}`,
           eventType: m.type,
           payload: JSON.stringify(m),
           nextAttemptAt: now,
