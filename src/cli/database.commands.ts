@@ -1,7 +1,11 @@
 import { week20Seed } from '../../seeds/week-20.seed.js';
 import { loadConfig } from '../config.js';
 import { openDatabase, openExistingDatabase } from '../db/open-database.js';
-import type { Em } from '../db/em.js';
+import { dialectOf, type Em } from '../db/em.js';
+import { sqliteFileOf } from '../db/sqlite-file.js';
+import { LISTENER_NAME } from '../services/live/pg-doorbell.js';
+import { lockDatabaseForServe } from './serve-lock.js';
+import { CliError } from './usage-errors.js';
 import { findAllInitiatives } from '../db/queries/initiative.queries.js';
 import { loadSeed } from '../services/load-seed.js';
 import { verifyCounters } from '../services/verify-counters.js';
@@ -40,9 +44,22 @@ export async function seedCommand(opts: { reset?: boolean; yes?: boolean }): Pro
     );
     return 2;
   }
+  // A running server keeps trees, answers and its place in the outbox from the data a reset
+  // drops: it would go on serving them, and miss every event of the new data.
+  const unlock = opts.reset ? serveLockForReset(config.databaseUrl) : null;
+  if (unlock === false) return 1;
   const orm = await openDatabase(config, log);
   try {
-    if (opts.reset) await orm.schema.refresh();
+    if (opts.reset) {
+      const serving = await runningPostgresServers(orm.em.fork() as Em);
+      if (serving > 0) {
+        console.error(
+          `jindu seed: ${serving} jindu serve process(es) are serving this database; stop them before --reset (they would go on serving the old data and miss the new data's events)`,
+        );
+        return 1;
+      }
+      await orm.schema.refresh();
+    }
     const existing = await findAllInitiatives(orm.em.fork() as Em);
     if (existing.length > 0) {
       console.error(
@@ -56,6 +73,7 @@ export async function seedCommand(opts: { reset?: boolean; yes?: boolean }): Pro
     );
     return 0;
   } finally {
+    unlock?.();
     await orm.close();
   }
 }
@@ -153,4 +171,30 @@ export async function snapshotCommand(opts: { initiative?: string; at?: string }
   } finally {
     await orm.close();
   }
+}
+
+/**
+ * `seed --reset` on a SQLite file takes the serve lock for the reset: null on PostgreSQL and in
+ * memory, false (said on stderr) while a `jindu serve` holds it.
+ */
+function serveLockForReset(databaseUrl: string): (() => void) | null | false {
+  try {
+    return lockDatabaseForServe(databaseUrl);
+  } catch (err) {
+    if (!(err instanceof CliError) || !/another jindu serve/.test(err.message)) throw err;
+    console.error(
+      `jindu seed: a jindu serve is using ${sqliteFileOf(databaseUrl)}; stop it before --reset (it would go on serving the old data and miss the new data's events)`,
+    );
+    return false;
+  }
+}
+
+/** PostgreSQL: the servers on this database, by their outbox listeners (pg-doorbell.ts). */
+async function runningPostgresServers(em: Em): Promise<number> {
+  if (dialectOf(em) !== 'postgresql') return 0;
+  const [row] = await em.execute<{ n: number }[]>(
+    'select count(*)::int as n from pg_stat_activity where datname = current_database() and application_name = ?',
+    [LISTENER_NAME],
+  );
+  return Number(row?.n ?? 0);
 }

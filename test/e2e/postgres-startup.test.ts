@@ -83,6 +83,14 @@ describe.skipIf(!POSTGRES_URL)(`${INSTANCES} instances started at once on Postgr
       });
       expect((await res.json()).data.initiative.progress.total).toBe(164);
     }
+    // Beside running servers a reset would leave them serving the old data, and past the new
+    // outbox's rows; they are found by their listeners and the reset is refused.
+    const reset = await runCli(['seed', '--reset', '--yes'], { DATABASE_URL: db.url });
+    expect(reset.code).toBe(1);
+    expect(reset.stderr).toContain(
+      `jindu seed: ${INSTANCES} jindu serve process(es) are serving this database; stop them before --reset`,
+    );
+    expect(await hiveCount(db.url)).toBe(1);
   });
 
   // MikroORM checked for the database and then created it: of instances started together on a

@@ -117,6 +117,14 @@ describe('jindu serve, over HTTP, on a real SQLite file', () => {
     expect((await syntax.json()).errors[0].extensions.code).toBe('GRAPHQL_PARSE_FAILED');
   });
 
+  it('refuses seed --reset while it serves the file', async () => {
+    const reset = await runCli(['seed', '--reset', '--yes'], env);
+    expect(reset.code).toBe(1);
+    expect(reset.stderr).toContain('jindu seed: a jindu serve is using');
+    const res = await post(JSON.stringify({ query: HIVE }));
+    expect((await res.json()).data.initiative.progress.total).toBe(164);
+  });
+
   it('keeps writes across a restart, does not seed twice, and verify finds no difference', async () => {
     const item = await post(
       JSON.stringify({

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { parseIntoClientConfig } from 'pg-connection-string';
 import type { Logger } from 'pino';
 import { POOL_ACQUIRE_TIMEOUT_MS } from '../../db/pg-pool-guard.js';
 import { OUTBOX_CHANNEL } from '../../db/queries/outbox.queries.js';
@@ -33,7 +34,10 @@ export class PgDoorbell {
   private async connect(): Promise<void> {
     if (this.stopped) return;
     const client = new pg.Client({
-      connectionString: this.url,
+      // Parsed, not passed as connectionString: pg lets a connection string's parameters win
+      // over the options beside it, and an application_name in DATABASE_URL would then hide
+      // the listener from `jindu seed --reset`, which looks for it by name.
+      ...parseIntoClientConfig(this.url),
       application_name: LISTENER_NAME,
       // As the pool's connections (pg-pool-guard.ts): a bounded connect, TCP keep-alive so a
       // vanished server is noticed.
