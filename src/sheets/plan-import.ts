@@ -82,8 +82,10 @@ export function planImport(sheet: ReadSheet, state: SheetState, opts: PlanOption
     return state.topWorkflow;
   };
   const seen = new Map<string, number>();
+  const planned = sheet.rows.map((r) => planRow(r));
+  keepCreatedFor(planned, paths.created);
   const rows = withoutItemsInParents(
-    sheet.rows.map((r) => planRow(r)),
+    planned,
     paths.created,
     sheet.headers.get('path') ?? EXPORT_HEADERS.path,
   );
@@ -257,6 +259,23 @@ export function planImport(sheet: ReadSheet, state: SheetState, opts: PlanOption
       errors,
     };
   }
+}
+
+/**
+ * Keeps, of the paths the rows named, the ones a row that will be written needs (its own path
+ * and the new ones above it): a refused row, which `--skip-errors` skips, created its path all
+ * the same, and an empty workstream (a 合计 row's, a mistyped path's) stayed in the tree and
+ * the report.
+ */
+function keepCreatedFor(rows: readonly PlannedRow[], created: string[]): void {
+  const needed = new Set<string>();
+  for (const r of rows) {
+    if (r.action === 'error') continue;
+    const parts = r.path.split(PATH_SEPARATOR);
+    for (let n = 1; n <= parts.length; n++) needed.add(parts.slice(0, n).join(PATH_SEPARATOR));
+  }
+  const kept = created.filter((p) => needed.has(p));
+  created.splice(0, created.length, ...kept);
 }
 
 /**

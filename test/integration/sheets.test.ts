@@ -252,6 +252,28 @@ describe('spreadsheets in and out', () => {
     expect(again.plan.summary).toMatchObject({ create: 0, unchanged: 2 });
   });
 
+  // A 合计 row left at the bottom, or a row with an unknown status under a new path: skipped,
+  // yet its workstream was created, and the weekly report listed it as 【合计】 with 暂无.
+  it('--skip-errors creates no workstream for the rows it skips', async () => {
+    const csv = [
+      '工作流,事项,状态,进度',
+      `${LEAF},跳过测试-1,处理中,46`,
+      '合计,,,',
+      '迁移/新工作流-拼错,某事项,差不多,',
+      '迁移/新工作流-保留,好事项,未启动,',
+    ].join('\n');
+    const skipped = await run(Buffer.from(csv), 'skip.csv', { skipErrors: true });
+    expect(skipped.applied).toBe(true);
+    expect(skipped.plan.summary).toMatchObject({ create: 2, error: 2, newWorkstreams: 1 });
+    expect(skipped.plan.newWorkstreams).toEqual(['迁移/新工作流-保留']);
+    const names = JSON.stringify(
+      await app.ok('{ initiative(key: "hive") { workstreams { name children { name } } } }'),
+    );
+    expect(names).toContain('新工作流-保留');
+    expect(names).not.toContain('合计');
+    expect(names).not.toContain('新工作流-拼错');
+  });
+
   it('a __proto__ header pollutes nothing; Excel date serials read as dates; a 50% cell as 50', () => {
     const bytes = xlsx(
       [
