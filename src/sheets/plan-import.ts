@@ -1,6 +1,6 @@
 import { DomainError } from '../domain/errors.js';
 import { statusLabel, type ItemStatus } from '../domain/item-status.js';
-import { assertStageAgrees, nextPercent } from '../domain/item-rules.js';
+import { assertStageAgrees, fixedPercent, nextPercent } from '../domain/item-rules.js';
 import { assertName, cleanNote } from '../domain/tree-rules.js';
 import { assertItemWeight } from '../domain/units.js';
 import { EXPORT_HEADERS, type Field } from './columns.js';
@@ -177,10 +177,21 @@ export function planImport(sheet: ReadSheet, state: SheetState, opts: PlanOption
       percentText === undefined
         ? null
         : check('percent', () => parseWholeNumber(percentText, '进度'));
+    // The export writes every item's percent (0 for 未启动). A row whose status now has a
+    // fixed percent (完成 100, 未启动 0) but whose percent cell still holds the item's own was
+    // edited in its status alone: the old percent is not a second, contradicting edit.
+    const leftAsExported =
+      item !== null &&
+      status !== null &&
+      status !== item.status &&
+      given === item.percent &&
+      fixedPercent(status) !== null;
     const percent =
       status === null || (percentText !== undefined && given === null)
         ? null
-        : check('percent', () => nextPercent(status, item?.percent ?? 0, given));
+        : check('percent', () =>
+            nextPercent(status, item?.percent ?? 0, leftAsExported ? null : given),
+          );
     const weightText = cell('weight');
     const weight =
       weightText === undefined

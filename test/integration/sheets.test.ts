@@ -98,6 +98,48 @@ describe('spreadsheets in and out', () => {
     expect(await figure()).toBe(before);
   });
 
+  // The export writes 进度 0 for 未启动 items: changing only the status cell to 完成, the
+  // weekly edit, was refused as 已完成的事项进度只能是 100（或不填），收到 0.
+  it('a status changed on an exported row, its percent left as exported, is the status change alone', async () => {
+    const hive = (await findInitiativeByKey(app.em(), 'hive'))!;
+    const { bytes } = await exportSheet({
+      em: app.em(),
+      initiativeKey: 'hive',
+      format: 'csv',
+      canRead: () => true,
+    });
+    const sheet = readSheet(bytes, 'hive.csv');
+    const notStarted = sheet.rows.find((r) => r.cells.get('status') === '未启动')!;
+    const inProgress = sheet.rows.find(
+      (r) => r.cells.get('status') === '处理中' && Number(r.cells.get('percent')) > 0,
+    )!;
+    const done = sheet.rows.find((r) => r.cells.get('status') === '完成')!;
+    const edit = (r: typeof done, status: string, percent?: string) => {
+      const cells = new Map(r.cells).set('status', status);
+      return { row: r.row, cells: percent === undefined ? cells : cells.set('percent', percent) };
+    };
+    const rows = [
+      edit(notStarted, '完成'), // percent cell still 0
+      edit(inProgress, '完成'), // still its old percent
+      edit(done, '未启动'), // still 100
+    ];
+    const state = await loadSheetState(app.em(), hive);
+    const plan = planImport({ ...sheet, rows }, state, { prune: false, itemIdOf: itemIdOfRef });
+    expect(plan.rows.map((r) => [r.action, r.status, r.percent])).toEqual([
+      ['update', 'DONE', 100],
+      ['update', 'DONE', 100],
+      ['update', 'NOT_STARTED', 0],
+    ]);
+    // A percent that was itself changed to contradict the status is still refused.
+    const contradicting = planImport({ ...sheet, rows: [edit(notStarted, '完成', '30')] }, state, {
+      prune: false,
+      itemIdOf: itemIdOfRef,
+    });
+    expect(contradicting.rows[0]!.errors[0]!.message).toContain(
+      '已完成的事项进度只能是 100（或不填），收到 30',
+    );
+  });
+
   it('writes the summary sheet’s figures as numbers a spreadsheet can sum and sort', async () => {
     const { bytes } = await exportSheet({
       em: app.em(),
