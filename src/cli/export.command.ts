@@ -5,9 +5,9 @@ import type { Em } from '../db/em.js';
 import { createLogger } from '../server/logger.js';
 import { exportSheet } from '../services/export-sheet.js';
 import { terminalSafe } from './terminal-text.js';
-import { exitCodeForRefusal } from './usage-errors.js';
+import { EXIT_CODE, exitCodeForRefusal } from './usage-errors.js';
 import { writeOutput } from './cli-files.js';
-import { endOfReportDay } from '../domain/report-day.js';
+import { readTimeOfDay, reportDateOf } from '../domain/report-day.js';
 
 export interface ExportOptions {
   readonly format: 'xlsx' | 'csv';
@@ -18,6 +18,15 @@ export interface ExportOptions {
 
 /** `jindu export KEY --format xlsx|csv [--as-of YYYY-MM-DD] --out FILE`. */
 export async function exportCommand(key: string, opts: ExportOptions): Promise<number> {
+  // As report --date and history --to: a later day has no figures yet (before, the export was
+  // today's data under that date). Today is read to now.
+  const now = Date.now();
+  if (opts.asOf !== undefined && opts.asOf > reportDateOf(now)) {
+    console.error(
+      `jindu export: --as-of ${opts.asOf} is after today (${reportDateOf(now)}, +08:00); nothing is known of it yet`,
+    );
+    return EXIT_CODE.USAGE;
+  }
   const orm = await openExistingDatabase(
     loadConfig(),
     createLogger(process.env.LOG_LEVEL ?? 'warn'),
@@ -29,7 +38,7 @@ export async function exportCommand(key: string, opts: ExportOptions): Promise<n
       format: opts.format,
       encoding: opts.encoding,
       canRead: () => true,
-      at: opts.asOf === undefined ? null : { asOf: endOfReportDay(opts.asOf), knownAt: Date.now() },
+      at: opts.asOf === undefined ? null : { asOf: readTimeOfDay(opts.asOf, now), knownAt: now },
     });
     writeOutput(opts.out, bytes);
     return 0;

@@ -6,6 +6,7 @@ import { httpClient } from '../helpers/http-client.js';
 import { runCli, startServer, type ServerProcess } from '../helpers/server-process.js';
 import { generateHistory, WEEK, type GeneratedHistory } from '../helpers/time-history.js';
 import type { TestApp } from '../helpers/test-app.js';
+import { reportDateOf } from '../../src/domain/report-day.js';
 
 const READ = `query($at: DateTimeISO!) { initiative(key: "hist", asOf: $at) {
   progress { percent credit counted total byStatus { status count } } } }`;
@@ -324,5 +325,21 @@ describe('jindu history and report --compare against a server with a generated h
     expect(new Set(rows.slice(1).map((r) => r.split(',')[0]!.replace(/^"|"$/g, '')))).toEqual(
       new Set(then.nodes.map((n: { id: string }) => n.id)),
     );
+  });
+
+  it('export --as-of a later day is refused, as report --date and history --to are', async () => {
+    const tomorrow = reportDateOf(Date.now() + 86_400_000);
+    const out = join(dir, 'later.csv');
+    const res = await runCli(['export', 'hist', '--as-of', tomorrow, '--out', out], env);
+    expect([res.code, res.stderr.trim()]).toEqual([
+      2,
+      `jindu export: --as-of ${tomorrow} is after today (${reportDateOf(Date.now())}, +08:00); nothing is known of it yet`,
+    ]);
+    expect(existsSync(out)).toBe(false);
+    const today = await runCli(
+      ['export', 'hist', '--as-of', reportDateOf(Date.now()), '--out', out],
+      env,
+    );
+    expect(today.code).toBe(0);
   });
 });
