@@ -2,10 +2,18 @@ import { t } from './i18n.js';
 
 // GraphQL over fetch. The token lives in sessionStorage only: it is gone when the tab closes.
 const TOKEN_KEY = 'jindu.token';
+const DROPPED_KEY = 'jindu.tokenDropped';
 export const token = {
   get: () => sessionStorage.getItem(TOKEN_KEY),
-  set: (t) => (t ? sessionStorage.setItem(TOKEN_KEY, t) : sessionStorage.removeItem(TOKEN_KEY)),
+  set: (t) => {
+    if (!t) return sessionStorage.removeItem(TOKEN_KEY);
+    sessionStorage.setItem(TOKEN_KEY, t);
+    sessionStorage.removeItem(DROPPED_KEY);
+  },
 };
+
+/** Why the tab's token was dropped (revoked, expired), until another is kept: the box says so. */
+export const droppedToken = { get: () => sessionStorage.getItem(DROPPED_KEY) };
 
 export function authHeaders() {
   const t = token.get();
@@ -24,6 +32,17 @@ export async function gql(query, variables = {}, headers = authHeaders()) {
     body: JSON.stringify({ query, variables }),
   });
   const body = await res.json().catch(() => null);
+  // The kept token is refused on a read (revoked or expired since it was pasted): every later
+  // read would fail with it, and the live connection too. It is dropped and the page starts
+  // again without it (anonymous reads where the server allows them), with the reason beside the
+  // token box. A refused write is said at its row instead, keeping what was typed.
+  const kept = token.get();
+  const read = !/^\s*mutation\b/.test(query);
+  if (res.status === 401 && read && kept && headers.authorization === `Bearer ${kept}`) {
+    token.set(null);
+    sessionStorage.setItem(DROPPED_KEY, body?.errors?.[0]?.message ?? String(res.status));
+    location.reload();
+  }
   if (body === null)
     throw Object.assign(new Error(t('serverUnavailable', res.status)), { code: 'HTTP' });
   if (body.errors?.length)

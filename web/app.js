@@ -1,6 +1,6 @@
 import { html, render } from 'htm/preact';
 import { useEffect, useState } from 'preact/hooks';
-import { gql, HOME, token, VIEWER } from './api.js';
+import { droppedToken, gql, HOME, token, VIEWER } from './api.js';
 import { Bar, Legend } from './bar.js';
 import { Health } from './health.js';
 import { gqlLocale, locale, pct, setLocale, t, userErrorText } from './i18n.js';
@@ -43,7 +43,10 @@ function Home() {
 function TokenBox() {
   const [value, setValue] = useState('');
   const [who, setWho] = useState(null);
-  const [problem, setProblem] = useState(null);
+  const [problem, setProblem] = useState(() => {
+    const why = droppedToken.get();
+    return why ? `${t('tokenDropped')}${why}` : null;
+  });
   const has = Boolean(token.get());
   useEffect(() => {
     if (has)
@@ -54,7 +57,8 @@ function TokenBox() {
   }, []);
   const save = async (e) => {
     e.preventDefault();
-    const candidate = value.trim();
+    // Pasted from a header or a curl line, the token may come with its `Bearer ` in front.
+    const candidate = value.trim().replace(/^bearer\s+/i, '');
     if (!candidate) return;
     try {
       await gql(VIEWER, {}, { authorization: `Bearer ${candidate}` });

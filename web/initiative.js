@@ -65,7 +65,7 @@ export function InitiativePage({ initiativeKey }) {
       <${Health} health=${i.health} />
     </p>
     <ul class="tree">
-      ${i.workstreams.map((w) => html`<${TreeNode} node=${w} initiativeKey=${i.key} onChanged=${refresh} canEdit=${canEdit} />`)}
+      ${i.workstreams.map((w) => html`<${TreeNode} node=${w} initiativeKey=${i.key} onChanged=${refresh} canEdit=${canEdit} revision=${i.revision} />`)}
     </ul>
     <${ReportModel} initiativeKey=${i.key} revision=${i.revision} />
     <${BurnUp} initiativeKey=${i.key} />

@@ -15,7 +15,7 @@ function remember(id, open) {
 }
 
 /** A workstream: its bar, percent, 总计N个, explain on demand; children or items when expanded. */
-export function TreeNode({ node, onChanged, canEdit }) {
+export function TreeNode({ node, onChanged, canEdit, revision }) {
   const [open, setOpen] = useState(expanded().has(node.id));
   const [explain, setExplain] = useState(null);
   const leaf = node.children === undefined || node.children.length === 0;
@@ -62,11 +62,11 @@ export function TreeNode({ node, onChanged, canEdit }) {
     ${
       open && !leaf
         ? html`<ul>
-            ${node.children.map((c) => html`<${TreeNode} node=${c} onChanged=${onChanged} canEdit=${canEdit} />`)}
+            ${node.children.map((c) => html`<${TreeNode} node=${c} onChanged=${onChanged} canEdit=${canEdit} revision=${revision} />`)}
           </ul>`
         : null
     }
-    ${open && leaf && !empty ? html`<${Items} workstreamId=${node.id} onChanged=${onChanged} canEdit=${canEdit} labels=${node.progress.byStatus} stamp=${stampOf(node.progress)} />` : null}
+    ${open && leaf && !empty ? html`<${Items} workstreamId=${node.id} onChanged=${onChanged} canEdit=${canEdit} labels=${node.progress.byStatus} stamp=${stampOf(node.progress, revision)} />` : null}
   </li>`;
 }
 
@@ -86,9 +86,13 @@ async function loadItems(workstreamId) {
   return Object.assign(rows, { more: true });
 }
 
-/** What moves when an item of the node changes status or percent (a write elsewhere, seen live). */
-const stampOf = (progress) =>
-  [progress.percent, progress.total, ...progress.byStatus.map((b) => b.count)].join('|');
+/**
+ * What moves when an item of the node changes (a write elsewhere, seen live): its figures, and
+ * the initiative's revision, since a rename or a note moves no figure but does move the item's
+ * version, which the row's next save must expect (else STALE_VERSION on a row that looked current).
+ */
+const stampOf = (progress, revision) =>
+  [revision, progress.percent, progress.total, ...progress.byStatus.map((b) => b.count)].join('|');
 
 const errorsFor = (errs, prefix) =>
   errs.filter((e) => !prefix || (e.field ?? []).join('.').startsWith(prefix));
@@ -203,7 +207,7 @@ function Items({ workstreamId, onChanged, canEdit, labels, stamp }) {
                       </td>`
                     : null
                 }
-                <td>${item.name} <${StageCell} item=${item} /></td>
+                <td class="item-name">${item.name} <${StageCell} item=${item} /></td>
                 ${
                   canEdit && item.stage === null
                     ? html`<${ItemEditor}
