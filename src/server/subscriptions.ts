@@ -117,7 +117,10 @@ export function attachSubscriptions(deps: SubscriptionDeps): SubscriptionServer 
         const extra = ctx.extra as Extra & { request: IncomingMessage; socket: WebSocket };
         const asked = socketAuthRequest(extra.request, ctx.connectionParams);
         if (!asked) {
-          extra.socket.close(4400, 'Bad authorization in connection_init: give a string');
+          extra.socket.close(
+            4400,
+            'Bad authorization in connection_init: give the token as a string in authorization (or token, headers.authorization)',
+          );
           return false;
         }
         const check = () => deps.authenticate(asked);

@@ -373,6 +373,14 @@ describe.each(DIALECTS)('subscriptions over graphql-ws (%s)', (dialect) => {
     expect(await init({ headers: { Authorization: 'Bearer jdu_not-a-token' } })).toBe(4403);
     // Not a string: said (4400), where it used to read as no token at all.
     expect(await init({ authorization: 123 })).toBe(4400);
+    // The names other GraphQL servers read are read too; any other field that looks like a
+    // credential, or headers that are not an object, is refused rather than read as no token.
+    expect(await init({ authToken: app.adminToken })).toBe('ack');
+    expect(await init({ accessToken: 'jdu_not-a-token' })).toBe(4403);
+    expect(await init({ access_token: app.adminToken })).toBe(4400);
+    expect(await init({ apiKey: app.adminToken })).toBe(4400);
+    expect(await init({ headers: 'x' })).toBe(4400);
+    expect(await init({ clientName: 'dashboard' })).toBe('ack');
     // The upgrade's own header counts when the payload names none (it was dropped).
     expect(await init({}, { authorization: 'Bearer jdu_not-a-token' })).toBe(4403);
     expect(await init({}, { authorization: `Bearer ${app.adminToken}` })).toBe('ack');
