@@ -66,3 +66,27 @@ export function assertStageAgrees(
     field,
   );
 }
+
+/**
+ * A write's `expectedVersion` against the item's own: null when none was given or it matches,
+ * INVALID_INPUT for one no item can have (versions start at 1: `-1` read as "someone changed
+ * it", which nobody had), else STALE_VERSION. The one check of every conditional item write.
+ */
+export function versionMismatch(
+  expected: number | null | undefined,
+  current: number,
+  field: readonly string[],
+): DomainError | null {
+  if (expected === null || expected === undefined || expected === current) return null;
+  if (!Number.isSafeInteger(expected) || expected < 1)
+    return new DomainError(
+      'INVALID_INPUT',
+      `expectedVersion 必须是正整数（事项版本从 1 开始），收到 ${expected}`,
+      field,
+    );
+  return new DomainError(
+    'STALE_VERSION',
+    `事项已被他人修改（当前版本 ${current}，期望 ${expected}），请刷新后重试`,
+    field,
+  );
+}

@@ -1,5 +1,6 @@
 import { effectiveTime } from '../domain/effective-time.js';
-import { DomainError, notFound } from '../domain/errors.js';
+import { notFound } from '../domain/errors.js';
+import { versionMismatch } from '../domain/item-rules.js';
 import { dialectOf } from '../db/em.js';
 import { findItemsByIds, markItemDeleted } from '../db/queries/item.queries.js';
 import type { UseCase } from './write-pipeline/use-case.js';
@@ -18,14 +19,8 @@ export const deleteItem: UseCase<DeleteItemProps, number> = {
   async run({ tem, now, inScope }, props) {
     const [item] = await findItemsByIds(tem, [props.itemId], { dialect: dialectOf(tem) });
     if (!item || item.deleted || !inScope(item.initiativeId)) throw notFound('事项', ['id']);
-    const expected = props.expectedVersion;
-    if (expected !== null && expected !== undefined && expected !== item.version) {
-      throw new DomainError(
-        'STALE_VERSION',
-        `事项已被他人修改（当前版本 ${item.version}），请刷新后重试`,
-        ['expectedVersion'],
-      );
-    }
+    const stale = versionMismatch(props.expectedVersion, item.version, ['expectedVersion']);
+    if (stale) throw stale;
     const effectiveAt = effectiveTime(props.effectiveAt, now, item.effectiveFrom, ['effectiveAt']);
     await markItemDeleted(tem, item.id, item.version + 1, now);
     return {

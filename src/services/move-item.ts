@@ -1,3 +1,4 @@
+import { versionMismatch } from '../domain/item-rules.js';
 import { effectiveTime } from '../domain/effective-time.js';
 import { DomainError, notFound } from '../domain/errors.js';
 import { dialectOf, type Em } from '../db/em.js';
@@ -53,14 +54,8 @@ export const moveItem: UseCase<MoveItemProps, ItemRecord[]> = {
   async run({ tem, now, inScope }, props) {
     const [item] = await findItemsByIds(tem, [props.itemId], { dialect: dialectOf(tem) });
     if (!item || item.deleted || !inScope(item.initiativeId)) throw notFound('事项', ['itemId']);
-    const expected = props.expectedVersion;
-    if (expected !== null && expected !== undefined && expected !== item.version) {
-      throw new DomainError(
-        'STALE_VERSION',
-        `事项已被他人修改（当前版本 ${item.version}，期望 ${expected}），请刷新后重试`,
-        ['expectedVersion'],
-      );
-    }
+    const stale = versionMismatch(props.expectedVersion, item.version, ['expectedVersion']);
+    if (stale) throw stale;
     const target = await findWorkstream(tem, props.workstreamId);
     if (!target || !inScope(target.initiativeId)) throw notFound('工作流', ['workstreamId']);
     if (target.initiativeId !== item.initiativeId)

@@ -2,7 +2,7 @@ import type { ChangeEvent } from '../domain/change-events.js';
 import { effectiveTime } from '../domain/effective-time.js';
 import { assertBulkSize, DomainError, DomainErrors, notFound } from '../domain/errors.js';
 import type { ItemStatus } from '../domain/item-status.js';
-import { nextPercent } from '../domain/item-rules.js';
+import { nextPercent, versionMismatch } from '../domain/item-rules.js';
 import { cleanNote } from '../domain/tree-rules.js';
 import { dialectOf } from '../db/em.js';
 import type { ItemRecord } from '../db/records.js';
@@ -102,18 +102,9 @@ export const setItemStatuses: UseCase<SetItemStatusesProps, ItemRecord[]> = {
         errors.push(notFound('事项', at('itemId')));
         return;
       }
-      if (
-        u.expectedVersion !== null &&
-        u.expectedVersion !== undefined &&
-        u.expectedVersion !== item.version
-      ) {
-        errors.push(
-          new DomainError(
-            'STALE_VERSION',
-            `事项已被他人修改（当前版本 ${item.version}，期望 ${u.expectedVersion}），请刷新后重试`,
-            at('expectedVersion'),
-          ),
-        );
+      const stale = versionMismatch(u.expectedVersion, item.version, at('expectedVersion'));
+      if (stale) {
+        errors.push(stale);
         return;
       }
       try {

@@ -1,3 +1,4 @@
+import { versionMismatch } from '../domain/item-rules.js';
 import type { ChangeEvent } from '../domain/change-events.js';
 import { effectiveTime } from '../domain/effective-time.js';
 import { DomainError, DomainErrors, notFound } from '../domain/errors.js';
@@ -95,14 +96,8 @@ export const updateItem: UseCase<UpdateItemProps, ItemRecord[]> = {
     const cols = columnsOf(props);
     const [item] = await findItemsByIds(tem, [props.itemId], { dialect: dialectOf(tem) });
     if (!item || item.deleted || !inScope(item.initiativeId)) throw notFound('事项', ['itemId']);
-    const expected = props.expectedVersion;
-    if (expected !== null && expected !== undefined && expected !== item.version) {
-      throw new DomainError(
-        'STALE_VERSION',
-        `事项已被他人修改（当前版本 ${item.version}，期望 ${expected}），请刷新后重试`,
-        ['expectedVersion'],
-      );
-    }
+    const stale = versionMismatch(props.expectedVersion, item.version, ['expectedVersion']);
+    if (stale) throw stale;
     const effectiveAt = effectiveTime(props.effectiveAt, now, item.effectiveFrom, ['effectiveAt']);
     const version = item.version + 1;
     const events = changeEvents(item, cols, version, effectiveAt);

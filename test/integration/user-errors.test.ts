@@ -5,10 +5,12 @@ import {
   CREATE_ITEMS,
   CREATE_WORKSTREAM,
   DELETE_ITEM,
+  MOVE_ITEM,
   MOVE_WORKSTREAM,
   NODE_PROGRESS,
   SET_ITEM_STATUS,
   SET_ITEM_STATUSES,
+  UPDATE_ITEM,
   UPDATE_WORKSTREAM,
 } from '../helpers/operations.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
@@ -135,6 +137,24 @@ describe.each(DIALECTS)('expected failures are userErrors and change nothing (%s
       { itemId: items[0]!.id, status: 'DONE', expectedVersion: v },
       'STALE_VERSION',
     );
+  });
+
+  // A version no item can have read as "someone changed it" (STALE_VERSION, 期望 -1), sending
+  // the client to refresh and retry what can never pass: it is bad input, on every write.
+  it('refuses an expectedVersion below 1 as INVALID_INPUT on every conditional write', async () => {
+    const id = items[1]!.id;
+    for (const [query, input, field] of [
+      [SET_ITEM_STATUS, { itemId: id, status: 'DONE', expectedVersion: -1 }, ['expectedVersion']],
+      [
+        SET_ITEM_STATUSES,
+        { updates: [{ itemId: id, status: 'DONE', expectedVersion: 0 }] },
+        ['updates', '0', 'expectedVersion'],
+      ],
+      [UPDATE_ITEM, { itemId: id, name: 'c', expectedVersion: -1 }, ['expectedVersion']],
+      [MOVE_ITEM, { itemId: id, workstreamId: leaf, expectedVersion: 0 }, ['expectedVersion']],
+      [DELETE_ITEM, { id, expectedVersion: -5 }, ['expectedVersion']],
+    ] as const)
+      await expectUserError(query, input, 'INVALID_INPUT', [...field]);
   });
 
   it('is all or nothing in a bulk update: one bad entry, no change', async () => {
