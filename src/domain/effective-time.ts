@@ -1,3 +1,4 @@
+import { reportTimeText } from './report-day.js';
 import { DomainError } from './errors.js';
 
 /**
@@ -34,7 +35,7 @@ export function effectiveTime(
   if (existedSince !== null && requested.getTime() < existedSince.getTime()) {
     throw new DomainError(
       'INVALID_INPUT',
-      `生效时间早于对象的创建时间（${existedSince.toISOString()}）`,
+      `生效时间早于对象的创建时间（${reportTimeText(existedSince.getTime())}）`,
       field,
     );
   }

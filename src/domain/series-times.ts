@@ -1,6 +1,6 @@
 import { CLOCK_SKEW_MS } from './effective-time.js';
 import { DomainError } from './errors.js';
-import { REPORT_ZONE_MS as ZONE_MS } from './report-day.js';
+import { REPORT_ZONE_MS as ZONE_MS, reportTimeText } from './report-day.js';
 
 /** How far apart the points of a series are. */
 export type SeriesEvery = 'DAY' | 'WEEK' | 'MONTH';
@@ -59,7 +59,7 @@ export function earlierTime(since: number, end: number, field: string): number {
   if (since > end + CLOCK_SKEW_MS)
     throw new DomainError(
       'INVALID_INPUT',
-      `${field} 不能晚于所读的时间（asOf，未给时为现在）：${new Date(since).toISOString()} 晚于 ${new Date(end).toISOString()}`,
+      `${field} 不能晚于所读的时间（asOf，未给时为现在）：${reportTimeText(since)} 晚于 ${reportTimeText(end)}`,
       [field],
     );
   return Math.min(since, end);

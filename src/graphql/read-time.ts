@@ -1,3 +1,4 @@
+import { reportTimeText } from '../domain/report-day.js';
 import { CLOCK_SKEW_MS, EARLIEST_TIME_MS } from '../domain/effective-time.js';
 import type { ReadTime } from '../domain/replay-items.js';
 import type { InitiativeRecord } from '../db/records.js';
@@ -31,7 +32,7 @@ export function readTimeOf(asOf: Date | null, knownAt: Date | null): ReadTime | 
     ['knownAt', knownAt],
   ] as const)
     if (t && t.getTime() > now + CLOCK_SKEW_MS)
-      throw badUserInput(`${field} 不能晚于现在：${t.toISOString()}`, field);
+      throw badUserInput(`${field} 不能晚于现在：${reportTimeText(t.getTime())}`, field);
   // Nothing is recorded before EARLIEST_TIME_MS: an earlier time reads as just before it (an
   // empty tree), and the databases never see a year they cannot store.
   const bounded = (t: Date | null | undefined) =>

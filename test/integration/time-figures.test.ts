@@ -113,6 +113,9 @@ describe.each(DIALECTS)('figures over time (%s)', (dialect) => {
     });
     expect(future.errors?.map((e) => e.extensions?.code)).toEqual(['BAD_USER_INPUT']);
     expect(future.errors?.[0]?.message).toContain('to 不能晚于所读的时间');
+    // Times in messages are the team's (+08:00), as the report's days: a PM read a UTC time as
+    // the wrong day and hour.
+    expect(future.errors?.[0]?.message).toMatch(/T[\d:.]+\+08:00 晚于 \S+T[\d:.]+\+08:00$/);
     expect(
       await code(
         `query($from: DateTimeISO!) { initiative(key: "hist") { progressHistory(from: $from, every: DAY) { at } } }`,

@@ -1,3 +1,4 @@
+import { reportTimeText } from '../../domain/report-day.js';
 import type { ChangeEvent } from '../../domain/change-events.js';
 import { DomainError } from '../../domain/errors.js';
 import type { Em } from '../../db/em.js';
@@ -47,7 +48,7 @@ export async function assertInEffectiveOrder(
     if (event && event.at < latest) {
       throw new DomainError(
         'INVALID_INPUT',
-        `生效时间早于该对象最近一次变更的生效时间（${new Date(latest).toISOString()}）；更正请用不早于它的时间`,
+        `生效时间早于该对象最近一次变更的生效时间（${reportTimeText(latest)}）；更正请用不早于它的时间`,
         [...field(event.index)],
       );
     }

@@ -1,3 +1,4 @@
+import { reportTimeText } from '../../domain/report-day.js';
 import type { ChangeEvent } from '../../domain/change-events.js';
 import { DomainError } from '../../domain/errors.js';
 import type { Em } from '../../db/em.js';
@@ -60,7 +61,7 @@ export async function assertStructureInOrder(
     if (latest !== null && event.at < latest)
       throw new DomainError(
         'INVALID_INPUT',
-        `生效时间早于项目结构最近一次变更的生效时间（${new Date(latest).toISOString()}）；调整结构请用不早于它的时间`,
+        `生效时间早于项目结构最近一次变更的生效时间（${reportTimeText(latest)}）；调整结构请用不早于它的时间`,
         [...field(event.index)],
       );
   }
