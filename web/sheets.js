@@ -112,6 +112,13 @@ export function SheetPanel({ initiativeKey, onApplied, canEdit }) {
                 : null
             }
             ${
+              result.ignoredColumns?.length > 0
+                ? html`<p class="ignored-columns">
+                    ${t('ignoredColumns')}：${result.ignoredColumns.join('、')}
+                  </p>`
+                : null
+            }
+            ${
               listed.length > PREVIEW_ROWS
                 ? html`<p class="muted">${t('previewCut', PREVIEW_ROWS, listed.length)}</p>`
                 : null

@@ -37,3 +37,8 @@ export function summaryLine(result: ImportResult): string {
     ? `${counts}。已写入（操作人 ${result.actor}）`
     : `${counts}。试运行，未写入`;
 }
+
+/** The headers the import did not read: a renamed 进度 would otherwise lose every percent silently. */
+export function ignoredColumnsLine(ignored: readonly string[]): string {
+  return `忽略的列（导入不读）：${ignored.join('、')}；列名见 README 的 Spreadsheets 一节`;
+}

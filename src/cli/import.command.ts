@@ -9,7 +9,7 @@ import { createLogger } from '../server/logger.js';
 import { importSheet } from '../services/import-sheet.js';
 import { ALL_INITIATIVES } from '../services/write-scope.js';
 import { MAX_SHEET_BYTES, SheetError } from '../sheets/sheet-error.js';
-import { planLines, summaryLine } from './import-output.js';
+import { ignoredColumnsLine, planLines, summaryLine } from './import-output.js';
 import { terminalSafe } from './terminal-text.js';
 import { readInput } from './cli-files.js';
 import { exitCodeForRefusal } from './usage-errors.js';
@@ -109,6 +109,8 @@ export async function importCommand(file: string, opts: ImportOptions): Promise<
     const out = opts.dryRun ? process.stdout : process.stderr;
     const lines = planLines(result.plan, { all: Boolean(opts.dryRun) });
     if (lines.length > 0) out.write(terminalSafe(`${lines.join('\n')}\n`));
+    if (result.sheet.ignored.length > 0)
+      console.error(terminalSafe(ignoredColumnsLine(result.sheet.ignored)));
     console.log(terminalSafe(summaryLine(result)));
     return result.refused === null ? 0 : 1;
   } catch (err) {

@@ -134,6 +134,7 @@ export async function sheetRoute(
       actor: result.actor,
       summary: plan.summary,
       newWorkstreams: plan.newWorkstreams,
+      ignoredColumns: result.sheet.ignored,
       prune: plan.prune.map((i) => i.name),
       rows: plan.rows.map((r) => ({
         row: r.row,

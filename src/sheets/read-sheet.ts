@@ -17,11 +17,16 @@ export interface ReadSheet {
   readonly encoding: TextEncodingName | null;
   /** The header text of each field, for error messages in the user's own words. */
   readonly headers: ReadonlyMap<Field, string>;
+  /**
+   * Headers that name no column the import reads (a team's own 负责人, or a renamed 进度 such as
+   * 完成度): ignored, and said, so a renamed column is not lost without a word.
+   */
+  readonly ignored: readonly string[];
   readonly rows: readonly SheetRow[];
 }
 
 /** What an import is told of the file once it is read. */
-export type SheetInfo = Pick<ReadSheet, 'format' | 'encoding'>;
+export type SheetInfo = Pick<ReadSheet, 'format' | 'encoding' | 'ignored'>;
 
 const ZIP = [0x50, 0x4b, 0x03, 0x04];
 
@@ -171,11 +176,16 @@ export function readSheet(bytes: Uint8Array, fileName: string): ReadSheet {
   );
   const columns = new Map<Field, number>();
   const headers = new Map<Field, string>();
+  const ignored: string[] = [];
   for (let c = range.s.c; c <= range.e.c; c++) {
     const at = XLSX.utils.encode_cell({ r: range.s.r, c });
     const text = cellText(ws[at] as XLSX.CellObject | undefined, `表头 ${at}`).trim();
     const field = text === '' ? undefined : fieldOfHeader(text);
-    if (!field) continue; // unknown columns are ignored, as Excel users add their own
+    if (!field) {
+      // Unknown columns are ignored, as Excel users add their own; the preview names them.
+      if (text !== '') ignored.push(text);
+      continue;
+    }
     if (columns.has(field))
       throw new SheetError('BAD_HEADERS', `表头重复：“${headers.get(field)}”和“${text}”是同一列`);
     columns.set(field, c);
@@ -203,5 +213,5 @@ export function readSheet(bytes: Uint8Array, fileName: string): ReadSheet {
   }
   // Headers alone (the export of an initiative without items, or of a day before it existed)
   // read as no rows: importing it back changes nothing, as for any export.
-  return { format, encoding, headers, rows };
+  return { format, encoding, headers, ignored, rows };
 }

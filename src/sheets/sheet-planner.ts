@@ -50,7 +50,7 @@ export function planInThread(): SheetPlanner {
   return {
     async read(bytes, fileName) {
       sheet = readSheet(bytes, fileName);
-      return { format: sheet.format, encoding: sheet.encoding };
+      return { format: sheet.format, encoding: sheet.encoding, ignored: sheet.ignored };
     },
     async plan(state, prune) {
       if (!sheet) throw new Error('plan before read');

@@ -63,7 +63,11 @@ const answer = (job: Job, request: PlannerRequest): PlannerReply => {
       return {
         ok: true,
         kind: 'read',
-        info: { format: job.sheet.format, encoding: job.sheet.encoding },
+        info: {
+          format: job.sheet.format,
+          encoding: job.sheet.encoding,
+          ignored: job.sheet.ignored,
+        },
       };
     case 'items':
       job.items.push(...request.part);

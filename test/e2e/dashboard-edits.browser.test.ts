@@ -314,7 +314,7 @@ describe.skipIf(!browserAvailable)('the dashboard’s editing and its failures, 
       name: 'new.csv',
       mimeType: 'text/csv',
       buffer: Buffer.from(
-        '工作流,事项,状态\n迁移/浏览器导入,导入事项一,未启动\n迁移/浏览器导入,导入事项二,完成\n',
+        '工作流,事项,状态,负责人\n迁移/浏览器导入,导入事项一,未启动,张三\n迁移/浏览器导入,导入事项二,完成,李四\n',
       ),
     });
     await page.getByRole('button', { name: '预览', exact: true }).click();
@@ -324,6 +324,8 @@ describe.skipIf(!browserAvailable)('the dashboard’s editing and its failures, 
     // A mistyped path would make a workstream: the preview names each one it will create.
     expect(await page.locator('.sheets').innerText()).toContain('新工作流 1');
     expect(await page.locator('.sheets .new-workstreams').innerText()).toContain('迁移/浏览器导入');
+    // A column the import does not read is named, not dropped without a word.
+    expect(await page.locator('.sheets .ignored-columns').innerText()).toContain('负责人');
     const apply = page.getByRole('button', { name: '应用', exact: true });
     await apply.click();
     await expect

@@ -14,6 +14,7 @@ import { applyImportPlan } from '../../src/services/apply-import.js';
 import { loadSheetState } from '../../src/services/load-sheet-state.js';
 import { findInitiativeByKey } from '../../src/db/queries/initiative.queries.js';
 import { planImport } from '../../src/sheets/plan-import.js';
+import { ignoredColumnsLine } from '../../src/cli/import-output.js';
 import { itemIdOfRef } from '../../src/sheets/item-ref.js';
 
 const HIVE = `{ initiative(key: "hive") { progress { percent total } } }`;
@@ -137,6 +138,25 @@ describe('spreadsheets in and out', () => {
     });
     expect(contradicting.rows[0]!.errors[0]!.message).toContain(
       '已完成的事项进度只能是 100（或不填），收到 30',
+    );
+  });
+
+  // With 进度 renamed 完成度, 未启动 → 处理中 rows were applied at 0% and nothing said why.
+  it('names the columns it does not read; an export has none', async () => {
+    for (const format of ['xlsx', 'csv'] as const) {
+      const { bytes } = await exportSheet({
+        em: app.em(),
+        initiativeKey: 'hive',
+        format,
+        canRead: () => true,
+      });
+      expect(readSheet(bytes, `hive.${format}`).ignored, format).toEqual([]);
+    }
+    const csv = `工作流,事项,状态,完成度,负责人,\n${LEAF},列名测试,处理中,40,张三,\n`;
+    const result = await run(Buffer.from(csv), 'renamed.csv', { dryRun: true });
+    expect(result.sheet.ignored).toEqual(['完成度', '负责人']);
+    expect(ignoredColumnsLine(result.sheet.ignored)).toContain(
+      '忽略的列（导入不读）：完成度、负责人',
     );
   });
 
