@@ -137,6 +137,31 @@ export function pgPrepareWanted(env: NodeJS.ProcessEnv = process.env): boolean {
   return parseFlag(env.JINDU_PG_PREPARE, true) ?? true;
 }
 
+/**
+ * What is wrong with a DATABASE_URL, in words that name the setting, or null. Left to the
+ * drivers, `sqlite:` (no path) failed as "journal_mode=memory", `postgres://host/` as MikroORM's
+ * "clientUrl … missing the pathname", and a typo as "Invalid URL" or "URI malformed".
+ */
+export function databaseUrlProblem(url: string): string | null {
+  if (url.startsWith('sqlite:'))
+    return url === 'sqlite:'
+      ? 'DATABASE_URL sqlite: needs a path (sqlite:./data/jindu.sqlite), or sqlite::memory: for a database that lives only as long as the process'
+      : null;
+  if (!/^postgres(ql)?:\/\//.test(url)) return 'DATABASE_URL must be sqlite:PATH or postgres://…';
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+    decodeURIComponent(parsed.pathname);
+    decodeURIComponent(parsed.username);
+    decodeURIComponent(parsed.password);
+  } catch {
+    return 'DATABASE_URL is not a valid URL (a % or @ in the password must be written %25 or %40): postgres://user:password@host:5432/database';
+  }
+  if (parsed.pathname.replace(/^\//, '') === '')
+    return `DATABASE_URL names no database: postgres://…@${parsed.host}/DATABASE`;
+  return null;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const problems: string[] = [];
   const flag = (name: string, fallback: boolean): boolean => {
@@ -169,8 +194,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const host = env.HOST?.trim() || '127.0.0.1';
   const port = int('PORT', 4000, 0, 65535);
   const databaseUrl = env.DATABASE_URL?.trim() || DEFAULT_DATABASE_URL;
-  if (!/^(sqlite:|postgres(ql)?:\/\/)/.test(databaseUrl))
-    problems.push('DATABASE_URL must be sqlite:PATH or postgres://…');
+  const databaseProblem = databaseUrlProblem(databaseUrl);
+  if (databaseProblem) problems.push(databaseProblem);
   const seed = (env.JINDU_SEED ?? 'week-20').trim();
   if (seed !== 'week-20' && seed !== 'none')
     problems.push(`JINDU_SEED must be week-20 or none, got "${seed}"`);

@@ -45,6 +45,8 @@ export async function serveCommand(): Promise<void> {
       )
     : undefined;
   if (group) log.info('group commit: each write is answered once its commit is synced to disk');
+  if (config.databaseUrl === 'sqlite::memory:')
+    log.warn('DATABASE_URL is sqlite::memory:: every write is lost when this server stops');
   if ((await listTokens(orm.em.fork() as Em)).length === 0) {
     log.info(
       'no API tokens yet: every write needs one; create it with `npx jindu token create --name NAME --role admin`',
@@ -143,6 +145,10 @@ function listenError(err: NodeJS.ErrnoException, host: string, port: number): Er
   if (err.code === 'EACCES')
     return new CliError(
       `not allowed to listen on ${where} (ports below 1024 need privileges); start with PORT=4000 or another port above 1023`,
+    );
+  if (err.code === 'ENOTFOUND' || err.code === 'EAI_AGAIN')
+    return new CliError(
+      `HOST ${host} is not a name this machine can resolve (${err.code}); set HOST to an address (127.0.0.1, 0.0.0.0) or a name it resolves`,
     );
   if (err.code === 'EADDRNOTAVAIL')
     return new CliError(

@@ -153,10 +153,12 @@ function namedServer(err: unknown, where: string): unknown {
   const why =
     code === '28P01' || code === '28000'
       ? 'the server refused the user or password in DATABASE_URL'
-      : /does not support SSL/i.test(String((err as Error)?.message))
-        ? 'the server does not support SSL connections, which DATABASE_URL asks for (sslmode, ssl)'
-        : isDatabaseUnavailable(err)
-          ? `cannot connect (${typeof code === 'string' ? code : (err as Error).message}); is the server running, and is DATABASE_URL's host and port right?`
-          : null;
+      : code === 'ENOTFOUND'
+        ? `cannot find the host ${(err as { hostname?: string }).hostname ?? ''} (ENOTFOUND); is DATABASE_URL's host right?`
+        : /does not support SSL/i.test(String((err as Error)?.message))
+          ? 'the server does not support SSL connections, which DATABASE_URL asks for (sslmode, ssl)'
+          : isDatabaseUnavailable(err)
+            ? `cannot connect (${typeof code === 'string' ? code : (err as Error).message}); is the server running, and is DATABASE_URL's host and port right?`
+            : null;
   return why === null ? err : new Error(`PostgreSQL at ${where}: ${why}`, { cause: err });
 }

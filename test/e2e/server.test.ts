@@ -199,6 +199,20 @@ describe('jindu serve, over HTTP, on a real SQLite file', () => {
     }
   });
 
+  it('says in one line that HOST is not a name it can resolve', async () => {
+    const res = await runCli(['serve'], {
+      DATABASE_URL: `sqlite:${join(dir, 'third.sqlite')}`,
+      HOST: 'jindu-no-such-host.invalid',
+      PORT: '4999',
+      JINDU_SEED: 'none',
+    });
+    expect(res.code).toBe(1);
+    expect(res.stderr).toMatch(
+      /^jindu: HOST jindu-no-such-host\.invalid is not a name this machine can resolve \((ENOTFOUND|EAI_AGAIN)\)/,
+    );
+    expect(existsSync(join(dir, 'third.sqlite'))).toBe(false);
+  });
+
   it('explains a bad configuration instead of crashing', async () => {
     const res = await runCli(['migrate'], { DATABASE_URL: 'mysql://nope', PORT: 'x' });
     expect(res.code).toBe(1);

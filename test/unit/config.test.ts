@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, parseFlag, pgPrepareWanted } from '../../src/config.js';
+import {
+  ConfigError,
+  databaseUrlProblem,
+  loadConfig,
+  parseFlag,
+  pgPrepareWanted,
+} from '../../src/config.js';
 
 /** The problems loadConfig lists for an environment (empty when it is accepted). */
 function problemsOf(env: NodeJS.ProcessEnv): string {
@@ -59,5 +65,33 @@ describe('loadConfig', () => {
     expect(parseFlag(undefined, true)).toBe(true);
     expect(parseFlag('  ', false)).toBe(false);
     expect(parseFlag('maybe', true)).toBeNull();
+  });
+});
+
+// Left to the drivers these failed in words that named no setting: "journal_mode=memory",
+// MikroORM's "clientUrl … missing the pathname", "Invalid URL", "URI malformed".
+describe('DATABASE_URL', () => {
+  it.each([
+    ['sqlite:', 'DATABASE_URL sqlite: needs a path'],
+    [
+      'postgres://127.0.0.1:5432/',
+      'DATABASE_URL names no database: postgres://…@127.0.0.1:5432/DATABASE',
+    ],
+    ['postgres://127.0.0.1:5432', 'DATABASE_URL names no database'],
+    ['postgres://u:p%zz@h/db', 'DATABASE_URL is not a valid URL'],
+    ['postgres://u:p@[::1/db', 'DATABASE_URL is not a valid URL'],
+    ['mysql://h/db', 'DATABASE_URL must be sqlite:PATH or postgres://'],
+  ])('refuses %j, naming the setting', (url, problem) => {
+    expect(databaseUrlProblem(url)).toContain(problem);
+    expect(problemsOf({ DATABASE_URL: url })).toContain(problem);
+  });
+
+  it.each([
+    'sqlite:./data/jindu.sqlite',
+    'sqlite::memory:',
+    'postgres://postgres@127.0.0.1:5432/jindu',
+    'postgresql://u:p%40ss@db.example:5432/jindu?sslmode=verify-full',
+  ])('takes %j', (url) => {
+    expect(databaseUrlProblem(url)).toBeNull();
   });
 });
