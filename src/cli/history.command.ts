@@ -72,7 +72,7 @@ export async function historyCommand(key: string, opts: HistoryOptions): Promise
         from: timeArg(opts.from),
         to: opts.to ? timeArg(opts.to) : null,
         every,
-        knownAt: opts.knownAt ?? null,
+        knownAt: opts.knownAt === undefined ? null : timeArg(opts.knownAt),
       },
       opts.token,
     );

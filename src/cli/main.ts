@@ -4,7 +4,7 @@ import { ConfigError } from '../config.js';
 import { dropOutputOnceReaderLeaves } from './closed-output.js';
 import { formatFromOut } from './output-format.js';
 import { strictHelpCommand } from './help-command.js';
-import { day, dayOrTime, httpUrl, isoTime } from './option-values.js';
+import { day, dayOrTime, httpUrl } from './option-values.js';
 import { terminalSafe } from './terminal-text.js';
 import { isSqliteBusy } from '../db/connection-errors.js';
 import { exitCodeFor, oneLineUsageErrors, SQLITE_BUSY_LINE } from './usage-errors.js';
@@ -102,8 +102,8 @@ program
   )
   .option(
     '--known-at <time>',
-    'as the report read at this ISO time (reproduces a published one)',
-    isoTime,
+    'as the report read at this ISO time, or at the end of this day (YYYY-MM-DD, +08:00) (reproduces a published one)',
+    dayOrTime,
   )
   .option('--compare <when>', "add each figure's change since last-week or a date (YYYY-MM-DD)")
   .option(
@@ -149,7 +149,11 @@ program
       "csv or json (default: from --out's extension, else csv)",
     ).choices(['csv', 'json']),
   )
-  .option('--known-at <time>', 'as the log was known at this ISO time', isoTime)
+  .option(
+    '--known-at <time>',
+    'as the log was known at this ISO time, or at the end of this day (YYYY-MM-DD, +08:00)',
+    dayOrTime,
+  )
   .option(
     '--url <url>',
     "GraphQL endpoint, or the server's address for its /graphql (default: JINDU_URL, else http://HOST:PORT/graphql)",

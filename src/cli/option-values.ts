@@ -20,9 +20,3 @@ export const dayOrTime = (value: string): string => {
     throw new InvalidArgumentError('Give a real date (YYYY-MM-DD) or an ISO time.');
   return value;
 };
-/** A time with its clock: a bare date is a day, which the server's times do not take. */
-export const isoTime = (value: string): string => {
-  if (!isIsoTime(value) || !/^\d{4}-\d{2}-\d{2}T/.test(value))
-    throw new InvalidArgumentError('Give an ISO time, e.g. 2023-05-15T09:00:00+08:00.');
-  return value;
-};

@@ -35,6 +35,10 @@ const ALL = `query WeeklyReport($locale: Locale!, $date: String, $asOf: DateTime
 const timeOfDay = (date: string | undefined) =>
   date ? reportTimeText(readTimeOfDay(date, Date.now())) : null;
 
+/** --known-at: a day is its end (+08:00), today now, as --date; an ISO time as it is. */
+const knownTime = (value: string | undefined) =>
+  value === undefined ? null : isCalendarDate(value) ? timeOfDay(value) : value;
+
 /** --compare: a week before the report's time (last-week), or the end of a day (+08:00). */
 export function compareTime(compare: string | undefined, date: string | undefined): string | null {
   if (compare === undefined) return null;
@@ -114,7 +118,7 @@ export async function reportCommand(key: string | undefined, opts: ReportOptions
       const data = await graphqlRequest<{ initiative: InitiativeLines | null }>(
         url,
         ONE,
-        { key, locale, asOf: timeOfDay(opts.date), knownAt: opts.knownAt ?? null, compareTo },
+        { key, locale, asOf: timeOfDay(opts.date), knownAt: knownTime(opts.knownAt), compareTo },
         opts.token,
       );
       if (!data.initiative)
@@ -130,7 +134,7 @@ export async function reportCommand(key: string | undefined, opts: ReportOptions
           locale,
           date: opts.date ?? null,
           asOf: timeOfDay(opts.date),
-          knownAt: opts.knownAt ?? null,
+          knownAt: knownTime(opts.knownAt),
           compareTo,
         },
         opts.token,

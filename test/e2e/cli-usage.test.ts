@@ -69,8 +69,8 @@ describe('the jindu command line, as a new user meets it', () => {
     );
     await expectUsageError(['report', 'hive', '--known-at', '2023-04-31T09:00:00Z'], 'ISO time');
     await expectUsageError(
-      ['history', 'hive', '--from', '2023-05-01', '--known-at', '2023-06-01'],
-      'ISO time',
+      ['history', 'hive', '--from', '2023-05-01', '--known-at', '2023-06-31'],
+      'real date',
     );
     await expectUsageError(['history', 'hive', '--from', '2023-02-30'], 'real date');
     await expectUsageError(

@@ -61,6 +61,14 @@ describe('npx jindu report against a running server', () => {
     );
     expect(later.stderr).toBe('');
     expect(later.stdout.trimEnd().split('\n').slice(1)).toEqual(GOLDEN_HIVE);
+    // A day, as --date takes one: its end (+08:00), today now. The seed was loaded today.
+    const day = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+    const yesterday = new Date(Date.now() - 16 * 3_600_000).toISOString().slice(0, 10);
+    const today = await runCli(['report', 'hive', '--url', url, '--known-at', day], {});
+    expect([today.code, today.stderr]).toEqual([0, '']);
+    expect(today.stdout.trimEnd().split('\n').slice(1)).toEqual(GOLDEN_HIVE);
+    const before = await runCli(['report', 'hive', '--url', url, '--known-at', yesterday], {});
+    expect(before.stderr).toContain(`nothing was recorded by --known-at ${yesterday}`);
   });
 
   it('writes JSON, English and Markdown, and to a file', async () => {
