@@ -1,4 +1,5 @@
 import { DomainError } from '../domain/errors.js';
+import { lookalikes } from './lookalikes.js';
 import { statusLabel, type ItemStatus } from '../domain/item-status.js';
 import { assertStageAgrees, fixedPercent, nextPercent } from '../domain/item-rules.js';
 import { assertName, cleanNote } from '../domain/tree-rules.js';
@@ -81,6 +82,7 @@ export function planImport(sheet: ReadSheet, state: SheetState, opts: PlanOption
     }
     return state.topWorkflow;
   };
+  const lookalike = lookalikes(state);
   const seen = new Map<string, number>();
   const planned = sheet.rows.map((r) => planRow(r));
   keepCreatedFor(planned, paths.created);
@@ -157,6 +159,20 @@ export function planImport(sheet: ReadSheet, state: SheetState, opts: PlanOption
         });
       item = same.length === 1 ? same[0]! : null;
     }
+    const likePath = ws && ws.id === null ? lookalike.path(ws.path) : undefined;
+    if (likePath !== undefined)
+      errors.push({
+        row: r.row,
+        column: column('path'),
+        message: `工作流“${ws!.path}”与现有的“${likePath}”只差全角、半角字符（如 ／ 与 /）：请照现有的写`,
+      });
+    const likeName = !item && ws && ws.id !== null ? lookalike.name(ws.id, name) : undefined;
+    if (likeName !== undefined)
+      errors.push({
+        row: r.row,
+        column: column('name'),
+        message: `事项“${name}”与该工作流下现有的“${likeName}”只差全角、半角字符：请照现有的写，或加 ID 列`,
+      });
     const key = item ? `item:${item.id}` : `${ws?.path ?? rawPath}${PATH_SEPARATOR}\u0000${name}`;
     const first = seen.get(key);
     if (first !== undefined)

@@ -142,6 +142,27 @@ describe('spreadsheets in and out', () => {
   });
 
   // With 进度 renamed 完成度, 未启动 → 处理中 rows were applied at 0% and nothing said why.
+  // A Chinese input method's ／, － and full-width letters: each row planned 新建, a second
+  // workstream or item beside the one the PM meant, with nothing said.
+  it('refuses a path or name that differs from an existing one only in character width', async () => {
+    const [top, leaf] = LEAF.split('/');
+    const csv = [
+      '工作流,事项,状态',
+      `${top}／${leaf},宽度测试-1,未启动`, // ／ for /: a new top-level workstream
+      `${LEAF},风控报表－3,完成`, // － for -: a second 风控报表-3
+      `${LEAF},宽度测试－2,未启动`, // like nothing there: a new item, as before
+      `${top}/Ｈｉｖｅ迁移-风控报表,宽度测试-3,未启动`, // full-width letters
+    ].join('\n');
+    const result = await run(Buffer.from(csv), 'width.csv', { dryRun: true });
+    expect(result.plan.rows.map((r) => r.errors.map((e) => e.message).join(' '))).toEqual([
+      `工作流“${top}／${leaf}”与现有的“${LEAF}”只差全角、半角字符（如 ／ 与 /）：请照现有的写`,
+      '事项“风控报表－3”与该工作流下现有的“风控报表-3”只差全角、半角字符：请照现有的写，或加 ID 列',
+      '',
+      `工作流“${top}/Ｈｉｖｅ迁移-风控报表”与现有的“${LEAF}”只差全角、半角字符（如 ／ 与 /）：请照现有的写`,
+    ]);
+    expect(result.plan.newWorkstreams).toEqual([]);
+  });
+
   it('names the columns it does not read; an export has none', async () => {
     for (const format of ['xlsx', 'csv'] as const) {
       const { bytes } = await exportSheet({
