@@ -16,13 +16,15 @@ import { startSnapshotTimer } from '../server/snapshot-timer.js';
 
 /** Starts the server: open, migrate, seed an empty database, listen, stop cleanly on a signal. */
 export async function serveCommand(): Promise<void> {
+  // Before anything slow: npx gone while this server migrates or seeds stops it too.
+  stopWithNpm();
   const config = loadConfig();
   const log = createLogger(config.logLevel);
+  // Before anything touches the file, so a second server changes nothing and says why.
+  const unlock = lockDatabaseForServe(config.databaseUrl);
   // Before the database is opened: a release that cannot serve must not migrate the schema
   // under the instances still serving it.
   await portFreeOrThrow(config.host, config.port);
-  // Before anything touches the file, so a second server changes nothing and says why.
-  const unlock = lockDatabaseForServe(config.databaseUrl);
   // Seeding runs under the startup lock: "is it empty?" is asked by one instance at a time.
   // Group commit (src/db/group-commit.ts): SQLite syncs no commit itself; writes are answered
   // once the WAL is synced off the event loop, one sync for every write made meanwhile.
@@ -101,21 +103,26 @@ export async function serveCommand(): Promise<void> {
   };
   process.once('SIGINT', () => void stop('SIGINT'));
   process.once('SIGTERM', () => void stop('SIGTERM'));
-  stopWithNpm(() => void stop('npm exited'));
 }
 
 /**
  * Started by npm or npx (which set npm_command), the server stops when they exit. npx runs it
  * under a shell that does not pass signals on: a SIGTERM sent to npx (by a supervisor, a
  * container runtime, a pid file's script) ended npx and the shell and left the server running,
- * holding its port and its database. Orphaned, a process gets a new parent.
+ * holding its port and its database. Orphaned, a process gets a new parent: it is then sent the
+ * SIGTERM its parent was, which stops it gracefully once serving, and ends a start under way as
+ * a signal would. (An npm script that puts the server in the background on purpose would stop
+ * it the same way: start it with node, not through npm, for that.)
  */
-function stopWithNpm(stop: () => void): void {
+function stopWithNpm(): void {
   if (!process.env.npm_command) return;
   const parent = process.ppid;
-  setInterval(() => {
-    if (process.ppid !== parent) stop();
-  }, 250).unref();
+  const watch = setInterval(() => {
+    if (process.ppid === parent) return;
+    clearInterval(watch);
+    process.kill(process.pid, 'SIGTERM');
+  }, 250);
+  watch.unref();
 }
 
 /**

@@ -9,7 +9,7 @@ import { isDatabaseUnavailable } from './connection-errors.js';
 import { checkSqlitePragmas } from './sqlite-pragmas.js';
 import { withStartupLock } from './startup-lock.js';
 import { sqliteFileOf } from './sqlite-file.js';
-import { createPostgresDatabaseIfMissing } from './pg-url.js';
+import { createPostgresDatabaseIfMissing, shownDatabaseUrl } from './pg-url.js';
 import { probeSqliteWrite } from './sqlite-writable.js';
 
 /**
@@ -26,9 +26,7 @@ export async function openDatabase(
   opts: { readonly mayBeReadOnly?: boolean } = {},
 ): Promise<MikroORM> {
   const file = sqliteFileOf(config.databaseUrl);
-  const where = config.databaseUrl.startsWith('sqlite:')
-    ? config.databaseUrl
-    : config.databaseUrl.replace(/\/\/[^@/]*@/, '//***@');
+  const where = shownDatabaseUrl(config.databaseUrl);
   if (!config.databaseUrl.startsWith('sqlite:')) {
     const created = await createPostgresDatabaseIfMissing(config.databaseUrl).catch(
       (err: unknown) => {
@@ -83,8 +81,7 @@ export async function openExistingDatabase(config: Config, log: Logger): Promise
   const missing =
     file !== null
       ? !existsSync(file) && file
-      : (await postgresDatabaseMissing(config.databaseUrl)) &&
-        config.databaseUrl.replace(/\/\/[^@/]*@/, '//***@');
+      : (await postgresDatabaseMissing(config.databaseUrl)) && shownDatabaseUrl(config.databaseUrl);
   if (missing)
     throw new Error(
       `no database at ${missing}; check DATABASE_URL, or create it by starting the server once (npm start) or with \`jindu migrate\``,
@@ -143,6 +140,16 @@ function namedFile(err: unknown, file: string | null): unknown {
   );
 }
 
+/** Node's codes for a server certificate it does not trust (pg verifies it for every sslmode). */
+const TLS_CERT_CODES = new Set([
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+  'CERT_HAS_EXPIRED',
+]);
+
 /**
  * A PostgreSQL that cannot be used at start (a missing database is created, as a missing
  * SQLite file is), said with the (password-masked) URL and what to
@@ -153,12 +160,14 @@ function namedServer(err: unknown, where: string): unknown {
   const why =
     code === '28P01' || code === '28000'
       ? 'the server refused the user or password in DATABASE_URL'
-      : code === 'ENOTFOUND'
-        ? `cannot find the host ${(err as { hostname?: string }).hostname ?? ''} (ENOTFOUND); is DATABASE_URL's host right?`
-        : /does not support SSL/i.test(String((err as Error)?.message))
-          ? 'the server does not support SSL connections, which DATABASE_URL asks for (sslmode, ssl)'
-          : isDatabaseUnavailable(err)
-            ? `cannot connect (${typeof code === 'string' ? code : (err as Error).message}); is the server running, and is DATABASE_URL's host and port right?`
-            : null;
+      : typeof code === 'string' && TLS_CERT_CODES.has(code)
+        ? `the server's TLS certificate is not trusted (${code}): give its CA in DATABASE_URL's sslrootcert, or add uselibpqcompat=true to sslmode=require to encrypt without checking the certificate`
+        : code === 'ENOTFOUND'
+          ? `cannot find the host ${(err as { hostname?: string }).hostname ?? ''} (ENOTFOUND); is DATABASE_URL's host right?`
+          : /does not support SSL/i.test(String((err as Error)?.message))
+            ? 'the server does not support SSL connections, which DATABASE_URL asks for (sslmode, ssl)'
+            : isDatabaseUnavailable(err)
+              ? `cannot connect (${typeof code === 'string' ? code : (err as Error).message}); is the server running, and is DATABASE_URL's host and port right?`
+              : null;
   return why === null ? err : new Error(`PostgreSQL at ${where}: ${why}`, { cause: err });
 }

@@ -24,9 +24,11 @@ const ALREADY_THERE = new Set(['42P04', '23505']);
  * "pg_database_datname_index"`. Here losing that race means the database is there.
  */
 export async function createPostgresDatabaseIfMissing(url: string): Promise<boolean> {
-  const config = parseIntoClientConfig(url);
-  const name = config.database;
+  // The name as MikroORM decodes it (decodeURIComponent; pg's parser uses decodeURI, which
+  // leaves %23 as it is), so both mean the same database.
+  const name = decodeURIComponent(new URL(url).pathname.slice(1));
   if (!name) return false;
+  const config = { ...parseIntoClientConfig(url), database: name };
   const probe = new pg.Client({ ...config, connectionTimeoutMillis: 10_000 });
   try {
     await probe.connect();
@@ -47,4 +49,16 @@ export async function createPostgresDatabaseIfMissing(url: string): Promise<bool
   } finally {
     await admin.end().catch(() => {});
   }
+}
+
+/** Query parameters that carry a secret (pg reads `password` there too). */
+const SECRET_PARAMS = /([?&](?:password|sslpassword)=)[^&#]*/gi;
+
+/**
+ * A database URL as logs and messages may show it: the user and password before the host, and a
+ * password given as a parameter, are `***`. A SQLite URL is a path and shown as it is.
+ */
+export function shownDatabaseUrl(url: string): string {
+  if (url.startsWith('sqlite:')) return url;
+  return url.replace(/\/\/[^@/]*@/, '//***@').replace(SECRET_PARAMS, '$1***');
 }

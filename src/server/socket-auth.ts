@@ -6,23 +6,21 @@ export const isTokenRefusal = (err: unknown): boolean =>
   err instanceof HttpError && (err.status === 401 || err.status === 403);
 
 /** connection_init fields the token is read from (`headers` holds `authorization`). */
-const READ_FIELDS = new Set([
-  'authorization',
-  'Authorization',
-  'token',
-  'authToken',
-  'accessToken',
-  'headers',
-]);
-const CREDENTIAL_LIKE = /auth|token|bearer|secret|password|api.?key|credential/i;
+const READ_FIELDS = new Set(['authorization', 'token', 'authtoken', 'accesstoken', 'headers']);
+/**
+ * Names of credentials other clients send, none of which is read: said, not served anonymously.
+ * Whole names only, so `author` or `csrfToken` pass as before.
+ */
+const CREDENTIAL_LIKE =
+  /^(x[-_])?(access[-_]?token|api[-_]?key|auth|auth[-_]?key|bearer|jwt|id[-_]?token|session[-_]?token|password|secret|credentials?)$/i;
 
 /**
  * The upgrade request as `authenticate` should see it: with the token of connection_init's
  * payload (`authorization` "Bearer …", `token`, `authToken`, `accessToken`, or
- * `headers.authorization` as Apollo's links put it), else the upgrade's own Authorization
- * header. A token given in a shape that is not a string, `headers` that is not an object, or a
- * field that looks like a credential but is none of these is refused (null), not read as no
- * token at all: the client would be served anonymously without knowing why.
+ * `headers.authorization` as Apollo's links put it; names in any case), else the upgrade's own
+ * Authorization header. A token given in a shape that is not a string, `headers` that is not an
+ * object, or a field named as another credential is refused (null), not read as no token at all:
+ * the client would be served anonymously without knowing why.
  */
 export function socketAuthRequest(
   request: IncomingMessage,
@@ -35,20 +33,19 @@ export function socketAuthRequest(
     (typeof headers !== 'object' || Array.isArray(headers))
   )
     return null;
-  const head = (headers ?? {}) as Record<string, unknown>;
-  // A field that looks like a credential but is not read would connect anonymously, and the
-  // client would think itself signed in until it met a NOT_FOUND or FORBIDDEN far from here.
-  for (const key of Object.keys(params ?? {}))
-    if (!READ_FIELDS.has(key) && CREDENTIAL_LIKE.test(key)) return null;
+  const fields = Object.entries(params ?? {});
+  const heads = Object.entries((headers ?? {}) as Record<string, unknown>);
+  if (
+    fields.some(([k]) => !READ_FIELDS.has(k.toLowerCase()) && CREDENTIAL_LIKE.test(k)) ||
+    heads.some(([k]) => k.toLowerCase() !== 'authorization' && CREDENTIAL_LIKE.test(k))
+  )
+    return null;
   const given = [
-    params?.authorization,
-    params?.Authorization,
-    params?.token,
-    params?.authToken,
-    params?.accessToken,
-    head.authorization,
-    head.Authorization,
-  ].filter((v) => v !== undefined && v !== null);
+    ...fields.filter(([k]) => k.toLowerCase() !== 'headers' && READ_FIELDS.has(k.toLowerCase())),
+    ...heads.filter(([k]) => k.toLowerCase() === 'authorization'),
+  ]
+    .map(([, v]) => v)
+    .filter((v) => v !== undefined && v !== null);
   if (given.length === 0) return request;
   const raw = given[0];
   if (typeof raw !== 'string') return null;

@@ -152,6 +152,8 @@ describe('spreadsheets in and out', () => {
       `${LEAF},风控报表－3,完成`, // － for -: a second 风控报表-3
       `${LEAF},宽度测试－2,未启动`, // like nothing there: a new item, as before
       `${top}/Ｈｉｖｅ迁移-风控报表,宽度测试-3,未启动`, // full-width letters
+      `${top}／新组,宽度测试-4,未启动`, // meant as 新组 under 迁移, a new name at the top
+      `${top}/新组Ｘ,宽度测试-5,未启动`, // new only below what exists: a new workstream
     ].join('\n');
     const result = await run(Buffer.from(csv), 'width.csv', { dryRun: true });
     expect(result.plan.rows.map((r) => r.errors.map((e) => e.message).join(' '))).toEqual([
@@ -159,8 +161,10 @@ describe('spreadsheets in and out', () => {
       '事项“风控报表－3”与该工作流下现有的“风控报表-3”只差全角、半角字符：请照现有的写，或加 ID 列',
       '',
       `工作流“${top}/Ｈｉｖｅ迁移-风控报表”与现有的“${LEAF}”只差全角、半角字符（如 ／ 与 /）：请照现有的写`,
+      `工作流“${top}／新组”与现有的“${top}”只差全角、半角字符（如 ／ 与 /）：请照现有的写`,
+      '',
     ]);
-    expect(result.plan.newWorkstreams).toEqual([]);
+    expect(result.plan.newWorkstreams).toEqual([`${top}/新组Ｘ`]);
   });
 
   it('names the columns it does not read; an export has none', async () => {

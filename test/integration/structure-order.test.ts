@@ -10,6 +10,7 @@ import {
   MOVE_WORKSTREAM,
 } from '../helpers/operations.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
+import { reportTimeText } from '../../src/domain/report-day.js';
 
 const MINUTE = 60_000;
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -31,7 +32,7 @@ describe.each(DIALECTS)('structural writes in effective order (%s)', (dialect) =
     const before = await logCount();
     const payload: any = Object.values(await app.ok(query, { input }))[0];
     expect(payload.userErrors).toMatchObject([{ code: 'INVALID_INPUT', field: ['effectiveAt'] }]);
-    expect(payload.userErrors[0].message).toContain(iso(latest));
+    expect(payload.userErrors[0].message).toContain(reportTimeText(latest)); // the team's time
     expect(await logCount()).toBe(before);
   };
 

@@ -380,7 +380,9 @@ describe.each(DIALECTS)('subscriptions over graphql-ws (%s)', (dialect) => {
     expect(await init({ access_token: app.adminToken })).toBe(4400);
     expect(await init({ apiKey: app.adminToken })).toBe(4400);
     expect(await init({ headers: 'x' })).toBe(4400);
-    expect(await init({ clientName: 'dashboard' })).toBe('ack');
+    expect(await init({ clientName: 'dashboard', author: 'x', csrfToken: 'y' })).toBe('ack');
+    expect(await init({ headers: { AUTHORIZATION: `Bearer ${app.adminToken}` } })).toBe('ack');
+    expect(await init({ headers: { 'x-api-key': app.adminToken } })).toBe(4400);
     // The upgrade's own header counts when the payload names none (it was dropped).
     expect(await init({}, { authorization: 'Bearer jdu_not-a-token' })).toBe(4403);
     expect(await init({}, { authorization: `Bearer ${app.adminToken}` })).toBe('ack');

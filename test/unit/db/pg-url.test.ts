@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { pgConnectionOptions, shownDatabaseUrl } from '../../../src/db/pg-url.js';
+
+describe('a PostgreSQL URL', () => {
+  it('gives the pool every parameter but the database, which MikroORM sets', () => {
+    const options = pgConnectionOptions(
+      'postgres://u:p%40ss@db.example:5433/jindu?sslmode=verify-full&application_name=x&options=-c%20search_path%3Dy',
+    );
+    expect(options).toMatchObject({
+      host: 'db.example',
+      port: 5433,
+      user: 'u',
+      password: 'p@ss',
+      application_name: 'x',
+      options: '-c search_path=y',
+    });
+    expect(options.ssl).toBeTypeOf('object');
+    expect('database' in options).toBe(false);
+    expect(pgConnectionOptions('postgres://u@/jindu?host=/var/run/postgresql')).toMatchObject({
+      host: '/var/run/postgresql',
+    });
+  });
+
+  // `password=` is read as a password since the URL's parameters reach the pool: it must not
+  // reach a log line either.
+  it('is shown without its passwords', () => {
+    expect(shownDatabaseUrl('postgres://u:secret@h:5432/db?password=s3&sslpassword=k&x=1')).toBe(
+      'postgres://***@h:5432/db?password=***&sslpassword=***&x=1',
+    );
+    expect(shownDatabaseUrl('postgresql://h/db?PASSWORD=s3')).toBe(
+      'postgresql://h/db?PASSWORD=***',
+    );
+    expect(shownDatabaseUrl('sqlite:./data/jindu.sqlite')).toBe('sqlite:./data/jindu.sqlite');
+  });
+});
