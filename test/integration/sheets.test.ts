@@ -44,6 +44,9 @@ describe('spreadsheets in and out', () => {
       ...more,
     });
   const figure = async () => JSON.stringify(await app.ok(HIVE));
+  /** An initiative's file as an operator with every right downloads it. */
+  const exported = async (format: 'xlsx' | 'csv', initiativeKey = 'hive') =>
+    (await exportSheet({ em: app.em(), initiativeKey, format, canRead: () => true })).bytes;
 
   beforeAll(async () => {
     app = await createTestApp('sqlite');
@@ -53,12 +56,7 @@ describe('spreadsheets in and out', () => {
 
   it('applies a file in one transaction: an item changed after planning rolls every row back', async () => {
     const hive = (await findInitiativeByKey(app.em(), 'hive'))!;
-    const { bytes } = await exportSheet({
-      em: app.em(),
-      initiativeKey: 'hive',
-      format: 'csv',
-      canRead: () => true,
-    });
+    const bytes = await exported('csv');
     // The exported file with one in-progress item set to 完成, and one new item.
     const sheet = readSheet(bytes, 'hive.csv');
     const target = sheet.rows.find((r) => r.cells.get('status') === '处理中')!;
@@ -103,12 +101,7 @@ describe('spreadsheets in and out', () => {
   // weekly edit, was refused as 已完成的事项进度只能是 100（或不填），收到 0.
   it('a status changed on an exported row, its percent left as exported, is the status change alone', async () => {
     const hive = (await findInitiativeByKey(app.em(), 'hive'))!;
-    const { bytes } = await exportSheet({
-      em: app.em(),
-      initiativeKey: 'hive',
-      format: 'csv',
-      canRead: () => true,
-    });
+    const bytes = await exported('csv');
     const sheet = readSheet(bytes, 'hive.csv');
     const notStarted = sheet.rows.find((r) => r.cells.get('status') === '未启动')!;
     const inProgress = sheet.rows.find(
@@ -169,12 +162,7 @@ describe('spreadsheets in and out', () => {
 
   it('names the columns it does not read; an export has none', async () => {
     for (const format of ['xlsx', 'csv'] as const) {
-      const { bytes } = await exportSheet({
-        em: app.em(),
-        initiativeKey: 'hive',
-        format,
-        canRead: () => true,
-      });
+      const bytes = await exported(format);
       expect(readSheet(bytes, `hive.${format}`).ignored, format).toEqual([]);
     }
     const csv = `工作流,事项,状态,完成度,负责人,\n${LEAF},列名测试,处理中,40,张三,\n`;
@@ -186,12 +174,7 @@ describe('spreadsheets in and out', () => {
   });
 
   it('writes the summary sheet’s figures as numbers a spreadsheet can sum and sort', async () => {
-    const { bytes } = await exportSheet({
-      em: app.em(),
-      initiativeKey: 'hive',
-      format: 'xlsx',
-      canRead: () => true,
-    });
+    const bytes = await exported('xlsx');
     const wb = XLSX.read(bytes, { type: 'buffer' });
     const rows = XLSX.utils.sheet_to_json<unknown[]>(wb.Sheets['汇总']!, { header: 1 });
     expect(rows[0]!.slice(0, 4)).toEqual(['工作流', '阶段', '进度%', '总计']);
@@ -210,12 +193,7 @@ describe('spreadsheets in and out', () => {
     'export then import (%s) changes nothing, twice',
     async (format) => {
       const before = await figure();
-      const { bytes } = await exportSheet({
-        em: app.em(),
-        initiativeKey: 'hive',
-        format,
-        canRead: () => true,
-      });
+      const bytes = await exported(format);
       for (let i = 0; i < 2; i++) {
         const result = await run(bytes, `hive.${format}`);
         expect(result.plan.summary).toMatchObject({
@@ -249,12 +227,7 @@ describe('spreadsheets in and out', () => {
         items: names.map((name, i) => ({ name, note: i === 0 ? '第一行\n第二行' : null })),
       },
     );
-    const { bytes } = await exportSheet({
-      em: app.em(),
-      initiativeKey: 'csvsafe',
-      format: 'csv',
-      canRead: () => true,
-    });
+    const bytes = await exported('csv', 'csvsafe');
     const text = new TextDecoder().decode(bytes);
     expect(text).toContain('"\'=HYPERLINK(""http://evil"",""x"")"');
     expect(text).toContain('"\'-减号"');
@@ -426,12 +399,7 @@ describe('spreadsheets in and out', () => {
       `mutation { createInitiative(input: { key: "bare", name: "空" }) { userErrors { code } } }`,
     );
     for (const format of ['csv', 'xlsx'] as const) {
-      const { bytes } = await exportSheet({
-        em: app.em(),
-        initiativeKey: 'bare',
-        format,
-        canRead: () => true,
-      });
+      const bytes = await exported(format, 'bare');
       const again = await run(bytes, `bare.${format}`, { initiativeKey: 'bare' });
       expect(again).toMatchObject({ applied: true, refused: null });
       expect(again.plan.rows).toEqual([]);
