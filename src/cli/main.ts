@@ -168,7 +168,10 @@ program
 
 program
   .command('import')
-  .argument('<file>', 'an .xlsx, .csv or .txt (CSV) file (UTF-8, UTF-8 with BOM, or GBK/GB18030)')
+  .argument(
+    '<file>',
+    'an .xlsx, .csv or .txt (CSV) file (UTF-8, UTF-8 with BOM, UTF-16 with BOM as Excel saves "Unicode text", or GBK/GB18030)',
+  )
   .description('import items from a spreadsheet: all or nothing, re-running changes nothing')
   .requiredOption('--initiative <key>', 'the initiative to import into, e.g. hive')
   .option('--dry-run', "print every row's action and a summary; write nothing")

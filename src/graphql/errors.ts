@@ -68,7 +68,7 @@ export const DATABASE_UNAVAILABLE = 'DATABASE_UNAVAILABLE';
 /** Seconds a client should wait before retrying after DATABASE_UNAVAILABLE. */
 export const DATABASE_RETRY_AFTER_S = 2;
 export const DATABASE_UNAVAILABLE_MESSAGE =
-  '数据库暂时不可用；写操作可能未生效，请稍后带同一 idempotencyKey 重试';
+  '数据库暂时不可用，请稍后重试（写操作可能未生效：请带同一 idempotencyKey 重试）';
 
 /** A caller whose role does not allow the operation. */
 export function forbidden(message: string): GraphQLError {
