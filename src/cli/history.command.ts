@@ -3,7 +3,8 @@ import { EXIT_CODE } from './usage-errors.js';
 import { reportUrlFromEnv } from './report-url.js';
 import { terminalSafe } from './terminal-text.js';
 import { writeOutput } from './cli-files.js';
-import { readTimeOfDay, reportTimeText } from '../domain/report-day.js';
+import { reportTimeText } from '../domain/report-day.js';
+import { sentTime, sentTimeOrNull } from './option-values.js';
 
 export interface HistoryOptions {
   readonly from: string;
@@ -29,17 +30,6 @@ interface Point {
 const QUERY = `query History($key: String!, $from: DateTimeISO!, $to: DateTimeISO, $every: SeriesEvery!, $knownAt: DateTimeISO) {
   initiative(key: $key) { progressHistory(from: $from, to: $to, every: $every, knownAt: $knownAt) {
     at percent credit counted total byStatus { status count } } } }`;
-
-/**
- * A day (YYYY-MM-DD) is its end in the team's time zone (today: now), as `report --date` and
- * `export --as-of` take a day, so a row for 2023-05-13 is that day's report figure; an ISO time
- * is sent as it is. The option's parser (main.ts) has already refused anything else, 2023-02-30
- * included.
- */
-const timeArg = (value: string): string =>
-  // Today's end has not come: today is now. A later day is sent as it is, and refused as the
-  // server refuses any time after now.
-  /^\d{4}-\d{2}-\d{2}$/.test(value) ? reportTimeText(readTimeOfDay(value, Date.now())) : value;
 
 /** Times as the team reads them (+08:00): a day's row is labelled with that day. */
 export const inReportZone = (points: readonly Point[]): Point[] =>
@@ -69,10 +59,10 @@ export async function historyCommand(key: string, opts: HistoryOptions): Promise
       QUERY,
       {
         key,
-        from: timeArg(opts.from),
-        to: opts.to ? timeArg(opts.to) : null,
+        from: sentTime(opts.from),
+        to: opts.to ? sentTime(opts.to) : null,
         every,
-        knownAt: opts.knownAt === undefined ? null : timeArg(opts.knownAt),
+        knownAt: sentTimeOrNull(opts.knownAt),
       },
       opts.token,
     );

@@ -5,7 +5,7 @@ import { EXIT_CODE } from './usage-errors.js';
 import { reportUrlFromEnv } from './report-url.js';
 import { terminalSafe } from './terminal-text.js';
 import { writeOutput } from './cli-files.js';
-import { readTimeOfDay, reportTimeText } from '../domain/report-day.js';
+import { sentTime, sentTimeOrNull } from './option-values.js';
 
 export interface ReportOptions {
   readonly all?: boolean;
@@ -31,22 +31,14 @@ const ALL = `query WeeklyReport($locale: Locale!, $date: String, $asOf: DateTime
   initiatives(asOf: $asOf, knownAt: $knownAt) { key name objective reportLines(locale: $locale, compareTo: $compareTo) }
   weeklyReport(locale: $locale, date: $date, knownAt: $knownAt, compareTo: $compareTo) }`;
 
-/** A day's read time (+08:00): its end, or now while it is today (later ones are refused). */
-const timeOfDay = (date: string | undefined) =>
-  date ? reportTimeText(readTimeOfDay(date, Date.now())) : null;
-
-/** --known-at: a day is its end (+08:00), today now, as --date; an ISO time as it is. */
-const knownTime = (value: string | undefined) =>
-  value === undefined ? null : isCalendarDate(value) ? timeOfDay(value) : value;
-
 /** --compare: a week before the report's time (last-week), or the end of a day (+08:00). */
 export function compareTime(compare: string | undefined, date: string | undefined): string | null {
   if (compare === undefined) return null;
   if (compare === 'last-week') {
-    const end = date ? Date.parse(timeOfDay(date)!) : Date.now();
+    const end = date ? Date.parse(sentTime(date)) : Date.now();
     return new Date(end - 7 * 86_400_000).toISOString();
   }
-  if (isCalendarDate(compare)) return timeOfDay(compare);
+  if (isCalendarDate(compare)) return sentTime(compare);
   throw new ReportError('--compare must be last-week or a date (YYYY-MM-DD)', EXIT_CODE.USAGE);
 }
 
@@ -118,7 +110,13 @@ export async function reportCommand(key: string | undefined, opts: ReportOptions
       const data = await graphqlRequest<{ initiative: InitiativeLines | null }>(
         url,
         ONE,
-        { key, locale, asOf: timeOfDay(opts.date), knownAt: knownTime(opts.knownAt), compareTo },
+        {
+          key,
+          locale,
+          asOf: sentTimeOrNull(opts.date),
+          knownAt: sentTimeOrNull(opts.knownAt),
+          compareTo,
+        },
         opts.token,
       );
       if (!data.initiative)
@@ -133,8 +131,8 @@ export async function reportCommand(key: string | undefined, opts: ReportOptions
         {
           locale,
           date: opts.date ?? null,
-          asOf: timeOfDay(opts.date),
-          knownAt: knownTime(opts.knownAt),
+          asOf: sentTimeOrNull(opts.date),
+          knownAt: sentTimeOrNull(opts.knownAt),
           compareTo,
         },
         opts.token,
