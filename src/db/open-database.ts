@@ -1,5 +1,4 @@
 import { existsSync } from 'node:fs';
-import pg from 'pg';
 import type { MikroORM } from '@mikro-orm/core';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
@@ -9,7 +8,11 @@ import { isDatabaseUnavailable } from './connection-errors.js';
 import { checkSqlitePragmas } from './sqlite-pragmas.js';
 import { withStartupLock } from './startup-lock.js';
 import { sqliteFileOf } from './sqlite-file.js';
-import { createPostgresDatabaseIfMissing, shownDatabaseUrl } from './pg-url.js';
+import {
+  createPostgresDatabaseIfMissing,
+  postgresDatabaseMissing,
+  shownDatabaseUrl,
+} from './pg-url.js';
 import { probeSqliteWrite } from './sqlite-writable.js';
 
 /**
@@ -78,10 +81,12 @@ export async function openDatabase(
  */
 export async function openExistingDatabase(config: Config, log: Logger): Promise<MikroORM> {
   const file = sqliteFileOf(config.databaseUrl);
-  const missing =
-    file !== null
-      ? !existsSync(file) && file
-      : (await postgresDatabaseMissing(config.databaseUrl)) && shownDatabaseUrl(config.databaseUrl);
+  const where = shownDatabaseUrl(config.databaseUrl);
+  const missing = config.databaseUrl.startsWith('sqlite:')
+    ? file !== null && !existsSync(file) && file
+    : (await postgresDatabaseMissing(config.databaseUrl).catch((err: unknown) => {
+        throw namedServer(err, where);
+      })) && where;
   if (missing)
     throw new Error(
       `no database at ${missing}; check DATABASE_URL, or create it by starting the server once (npm start) or with \`jindu migrate\``,
@@ -102,24 +107,6 @@ export async function openExistingDatabase(config: Config, log: Logger): Promise
       `upgraded the database schema to this release first (applied ${applied.join(', ')})\n`,
     );
   return orm;
-}
-
-/**
- * Whether PostgreSQL says the URL's database does not exist (3D000). MikroORM creates a missing
- * database as it connects, which is right for `serve` and `migrate` but turns a mistyped name
- * into a new, empty database for every other command. Any other failure is left to
- * `openDatabase`, which says what to check.
- */
-async function postgresDatabaseMissing(url: string): Promise<boolean> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
-  try {
-    await client.connect();
-    return false;
-  } catch (err) {
-    return (err as { code?: unknown }).code === '3D000';
-  } finally {
-    await client.end().catch(() => {});
-  }
 }
 
 /**

@@ -14,6 +14,33 @@ export function pgConnectionOptions(url: string): Omit<ClientConfig, 'database'>
   return options;
 }
 
+/**
+ * The URL's connection settings for a client of its own, its database named as MikroORM decodes
+ * it (decodeURIComponent; pg's parser uses decodeURI, which leaves %23 as it is), so both mean
+ * the same database.
+ */
+function clientConfig(url: string): ClientConfig & { database: string } {
+  const database = decodeURIComponent(new URL(url).pathname.slice(1));
+  return { ...parseIntoClientConfig(url), database, connectionTimeoutMillis: 10_000 };
+}
+
+/**
+ * Whether PostgreSQL says the URL's database does not exist (3D000). Any other failure to
+ * connect is thrown, for the caller to name.
+ */
+export async function postgresDatabaseMissing(url: string): Promise<boolean> {
+  const probe = new pg.Client(clientConfig(url));
+  try {
+    await probe.connect();
+    return false;
+  } catch (err) {
+    if ((err as { code?: unknown }).code === '3D000') return true;
+    throw err;
+  } finally {
+    await probe.end().catch(() => {});
+  }
+}
+
 /** SQLSTATEs of a CREATE DATABASE that lost a race: it exists, or another is creating it. */
 const ALREADY_THERE = new Set(['42P04', '23505']);
 
@@ -24,21 +51,10 @@ const ALREADY_THERE = new Set(['42P04', '23505']);
  * "pg_database_datname_index"`. Here losing that race means the database is there.
  */
 export async function createPostgresDatabaseIfMissing(url: string): Promise<boolean> {
-  // The name as MikroORM decodes it (decodeURIComponent; pg's parser uses decodeURI, which
-  // leaves %23 as it is), so both mean the same database.
-  const name = decodeURIComponent(new URL(url).pathname.slice(1));
-  if (!name) return false;
-  const config = { ...parseIntoClientConfig(url), database: name };
-  const probe = new pg.Client({ ...config, connectionTimeoutMillis: 10_000 });
-  try {
-    await probe.connect();
-    return false;
-  } catch (err) {
-    if ((err as { code?: unknown }).code !== '3D000') throw err;
-  } finally {
-    await probe.end().catch(() => {});
-  }
-  const admin = new pg.Client({ ...config, database: 'postgres', connectionTimeoutMillis: 10_000 });
+  if (!(await postgresDatabaseMissing(url))) return false;
+  const config = clientConfig(url);
+  const name = config.database;
+  const admin = new pg.Client({ ...config, database: 'postgres' });
   try {
     await admin.connect();
     await admin.query(`create database "${name.replace(/"/g, '""')}"`);
