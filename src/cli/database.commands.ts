@@ -5,13 +5,12 @@ import { dialectOf, type Em } from '../db/em.js';
 import { sqliteFileOf } from '../db/sqlite-file.js';
 import { LISTENER_NAME } from '../services/live/pg-doorbell.js';
 import { lockDatabaseForServe } from './serve-lock.js';
-import { CliError } from './usage-errors.js';
 import { findAllInitiatives } from '../db/queries/initiative.queries.js';
 import { loadSeed } from '../services/load-seed.js';
 import { verifyCounters } from '../services/verify-counters.js';
 import { createLogger } from '../server/logger.js';
 import { terminalSafe } from './terminal-text.js';
-import { EXIT_CODE } from './usage-errors.js';
+import { CliError, EXIT_CODE } from './usage-errors.js';
 
 function setup() {
   const config = loadConfig();

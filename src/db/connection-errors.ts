@@ -65,3 +65,13 @@ export function isDatabaseBroken(err: unknown, depth = 0): boolean {
   if (typeof e.code === 'string' && BROKEN_CODES.test(e.code)) return true;
   return isDatabaseBroken(e.cause, depth + 1) || isDatabaseBroken(e.originalError, depth + 1);
 }
+
+/**
+ * How a failure of the database is answered, the one decision of every edge (GraphQL errors, the
+ * HTTP routes): 'outage' (503 DATABASE_UNAVAILABLE, not logged: it passes), 'broken' (503, and
+ * logged as an error: an operator must act), null (not the database's: the caller's own answer).
+ */
+export function databaseFailure(err: unknown): 'outage' | 'broken' | null {
+  if (isDatabaseBroken(err)) return 'broken';
+  return isDatabaseUnavailable(err) ? 'outage' : null;
+}

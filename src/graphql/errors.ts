@@ -1,6 +1,6 @@
 import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
-import { isDatabaseBroken, isDatabaseUnavailable } from '../db/connection-errors.js';
+import { databaseFailure } from '../db/connection-errors.js';
 import { DomainError, DomainErrors } from '../domain/errors.js';
 import type { UserErrorType } from './types/user-error.type.js';
 
@@ -150,11 +150,11 @@ export function formatError(
       extensions: { code: 'BAD_REQUEST' },
     };
   }
-  const broken = isDatabaseBroken(original);
-  if (broken || isDatabaseUnavailable(original)) {
+  const failure = databaseFailure(original);
+  if (failure !== null) {
     // An outage, not a bug: a stable code the client can act on (HTTP 503, see apollo.ts). A
     // database that cannot take writes (read-only, full) is logged too: waiting will not fix it.
-    if (broken) logUnexpected(original);
+    if (failure === 'broken') logUnexpected(original);
     return {
       message: DATABASE_UNAVAILABLE_MESSAGE,
       path: formatted.path,

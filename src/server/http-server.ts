@@ -1,7 +1,7 @@
 import { HeaderMap, type ApolloServer } from '@apollo/server';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
-import { isDatabaseBroken, isDatabaseUnavailable } from '../db/connection-errors.js';
+import { databaseFailure } from '../db/connection-errors.js';
 import type { Principal } from '../domain/access.js';
 import type { Context } from '../graphql/context.type.js';
 import {
@@ -115,11 +115,9 @@ export function createHttpServer(deps: HttpDeps): Server {
         deps.log.info({ method: req.method, path: req.url?.split('?')[0] }, 'client aborted');
         return void res.destroy();
       }
-      // An outage is answered 503 and not logged; a database that cannot take writes is both.
-      const broken = isDatabaseBroken(err);
-      const unavailable = broken || isDatabaseUnavailable(err);
-      if (broken || !unavailable) deps.log.error({ err }, 'request failed');
-      if (unavailable && !res.headersSent) return sendDatabaseUnavailable(res);
+      const failure = databaseFailure(err);
+      if (failure !== 'outage') deps.log.error({ err }, 'request failed');
+      if (failure !== null && !res.headersSent) return sendDatabaseUnavailable(res);
       if (!res.headersSent)
         sendJsonError(res, 500, 'INTERNAL_SERVER_ERROR', 'Internal server error');
       else res.destroy();

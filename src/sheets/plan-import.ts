@@ -7,7 +7,7 @@ import { assertItemWeight } from '../domain/units.js';
 import { EXPORT_HEADERS, type Field } from './columns.js';
 import { parseStatus, parseWholeNumber, statusSpellings } from './parse-cells.js';
 import type { ReadSheet, SheetRow } from './read-sheet.js';
-import { PATH_SEPARATOR, type SheetItem, type SheetState } from './sheet-state.js';
+import { PATH_SEPARATOR, pathsAbove, type SheetItem, type SheetState } from './sheet-state.js';
 import { planEdits, type ItemEdits } from './plan-edits.js';
 import { resolvePath, type PathPlan, type ResolvedPath } from './plan-paths.js';
 
@@ -75,12 +75,12 @@ export function planImport(sheet: ReadSheet, state: SheetState, opts: PlanOption
   /** The workflow a path will follow: its own workstream's, or a new one's nearest existing ancestor's. */
   const workflowOfPath = (ws: ResolvedPath): string | null => {
     if (ws.id !== null) return state.workflows.get(ws.id) ?? null;
-    const parts = ws.path.split(PATH_SEPARATOR);
-    for (let n = parts.length - 1; n >= 1; n--) {
-      const known = state.workstreams.get(parts.slice(0, n).join(PATH_SEPARATOR));
-      if (known) return state.workflows.get(known.id) ?? null;
-    }
-    return state.topWorkflow;
+    const known = pathsAbove(ws.path)
+      .reverse()
+      .find((p) => state.workstreams.has(p));
+    return known === undefined
+      ? state.topWorkflow
+      : (state.workflows.get(state.workstreams.get(known)!.id) ?? null);
   };
   const lookalike = lookalikes(state);
   const seen = new Map<string, number>();
@@ -298,8 +298,7 @@ function keepCreatedFor(rows: readonly PlannedRow[], created: string[]): void {
   const needed = new Set<string>();
   for (const r of rows) {
     if (r.action === 'error') continue;
-    const parts = r.path.split(PATH_SEPARATOR);
-    for (let n = 1; n <= parts.length; n++) needed.add(parts.slice(0, n).join(PATH_SEPARATOR));
+    for (const p of [...pathsAbove(r.path), r.path]) needed.add(p);
   }
   const kept = created.filter((p) => needed.has(p));
   created.splice(0, created.length, ...kept);
@@ -315,11 +314,7 @@ function withoutItemsInParents(
   created: readonly string[],
   column: string,
 ): PlannedRow[] {
-  const parents = new Set<string>();
-  for (const path of created) {
-    const parts = path.split(PATH_SEPARATOR);
-    for (let n = 1; n < parts.length; n++) parents.add(parts.slice(0, n).join(PATH_SEPARATOR));
-  }
+  const parents = new Set(created.flatMap(pathsAbove));
   return rows.map((r) => {
     const placed = r.action === 'create' || (r.item !== null && r.edits.moveTo !== undefined);
     if (!placed || !parents.has(r.path)) return r;

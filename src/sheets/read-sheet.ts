@@ -28,6 +28,13 @@ export interface ReadSheet {
 /** What an import is told of the file once it is read. */
 export type SheetInfo = Pick<ReadSheet, 'format' | 'encoding' | 'ignored'>;
 
+/** The SheetInfo of a read file (the planner's answer to `read`, in or out of the thread). */
+export const sheetInfo = ({ format, encoding, ignored }: ReadSheet): SheetInfo => ({
+  format,
+  encoding,
+  ignored,
+});
+
 const ZIP = [0x50, 0x4b, 0x03, 0x04];
 
 /** Which reader a file needs: by its first bytes (a .xlsx is a ZIP), else by its name. */

@@ -2,7 +2,7 @@ import { Worker } from 'node:worker_threads';
 import { DomainError } from '../domain/errors.js';
 import { itemIdOfRef } from './item-ref.js';
 import { planImport, type ImportPlan, type PlannedRow } from './plan-import.js';
-import { readSheet, type ReadSheet, type SheetInfo } from './read-sheet.js';
+import { readSheet, sheetInfo, type ReadSheet, type SheetInfo } from './read-sheet.js';
 import { SheetError, SheetThreadError } from './sheet-error.js';
 import type { SheetItem, SheetState } from './sheet-state.js';
 import type {
@@ -50,7 +50,7 @@ export function planInThread(): SheetPlanner {
   return {
     async read(bytes, fileName) {
       sheet = readSheet(bytes, fileName);
-      return { format: sheet.format, encoding: sheet.encoding, ignored: sheet.ignored };
+      return sheetInfo(sheet);
     },
     async plan(state, prune) {
       if (!sheet) throw new Error('plan before read');

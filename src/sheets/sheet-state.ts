@@ -46,3 +46,9 @@ export interface SheetItem {
 }
 
 export const PATH_SEPARATOR = '/';
+
+/** The paths above a path, from the top down: `a/b/c` → `a`, `a/b`. */
+export function pathsAbove(path: string): string[] {
+  const parts = path.split(PATH_SEPARATOR);
+  return parts.slice(1).map((_, n) => parts.slice(0, n + 1).join(PATH_SEPARATOR));
+}

@@ -1,7 +1,7 @@
 import { parentPort } from 'node:worker_threads';
 import { itemIdOfRef } from './item-ref.js';
 import { planImport, type ImportPlan } from './plan-import.js';
-import { readSheet, type ReadSheet, type SheetInfo } from './read-sheet.js';
+import { readSheet, sheetInfo, type ReadSheet, type SheetInfo } from './read-sheet.js';
 import type { SheetState } from './sheet-state.js';
 
 /**
@@ -63,11 +63,7 @@ const answer = (job: Job, request: PlannerRequest): PlannerReply => {
       return {
         ok: true,
         kind: 'read',
-        info: {
-          format: job.sheet.format,
-          encoding: job.sheet.encoding,
-          ignored: job.sheet.ignored,
-        },
+        info: sheetInfo(job.sheet),
       };
     case 'items':
       job.items.push(...request.part);
