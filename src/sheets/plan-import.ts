@@ -116,7 +116,12 @@ export function planImport(sheet: ReadSheet, state: SheetState, opts: PlanOption
         return run();
       } catch (err) {
         if (!(err instanceof DomainError)) throw err;
-        errors.push({ row: r.row, column: column(field), message: err.message });
+        const seen = r.shown?.get(field);
+        const message =
+          seen === undefined
+            ? err.message
+            : `${err.message}（单元格显示为“${seen}”，其值为 ${cell(field)}）`;
+        errors.push({ row: r.row, column: column(field), message });
         return null;
       }
     };

@@ -10,6 +10,11 @@ import { MAX_SHEET_BYTES, MAX_SHEET_ROWS, SheetError } from './sheet-error.js';
 export interface SheetRow {
   readonly row: number;
   readonly cells: ReadonlyMap<Field, string>;
+  /**
+   * What a cell showed in the spreadsheet, where its format rounds the value read: a 0.333
+   * formatted 0% reads as 33.3 and shows 33%. Errors about the cell say both.
+   */
+  readonly shown?: ReadonlyMap<Field, string>;
 }
 
 export interface ReadSheet {
@@ -70,6 +75,13 @@ function cellText(cell: XLSX.CellObject | undefined, where: string): string {
     default:
       return String(cell.v);
   }
+}
+
+/** A number cell's displayed text, when it differs from the text read (null otherwise). */
+function shownText(cell: XLSX.CellObject | undefined, read: string): string | null {
+  if (!cell || cell.t !== 'n' || typeof cell.w !== 'string') return null;
+  const w = cell.w.trim();
+  return w === '' || w === read || w === `${read}%` ? null : w;
 }
 
 /**
@@ -207,6 +219,7 @@ export function readSheet(bytes: Uint8Array, fileName: string): ReadSheet {
   const rows: SheetRow[] = [];
   for (let r = range.s.r + 1; r <= range.e.r; r++) {
     const cells = new Map<Field, string>();
+    let shown: Map<Field, string> | undefined;
     for (const [field, c] of columns) {
       const at = XLSX.utils.encode_cell({ r, c });
       const raw = cellText(
@@ -215,8 +228,10 @@ export function readSheet(bytes: Uint8Array, fileName: string): ReadSheet {
       );
       const text = format === 'csv' ? csvCellText(raw) : raw;
       if (text.trim() !== '') cells.set(field, text);
+      const seen = shownText(ws[at] as XLSX.CellObject | undefined, raw);
+      if (seen !== null) (shown ??= new Map()).set(field, seen);
     }
-    if (cells.size > 0) rows.push({ row: r + 1, cells });
+    if (cells.size > 0) rows.push(shown ? { row: r + 1, cells, shown } : { row: r + 1, cells });
   }
   // Headers alone (the export of an initiative without items, or of a day before it existed)
   // read as no rows: importing it back changes nothing, as for any export.

@@ -352,6 +352,26 @@ describe('spreadsheets in and out', () => {
     expect(sheet.rows[0]!.cells.get('percent')).toBe('50');
   });
 
+  // Excel showed 33% for a 0.333 formatted 0%; the row error said only 收到“33.3”.
+  it('a refused percent names what the cell showed beside the value read', async () => {
+    const bytes = xlsx(
+      [
+        ['工作流', '事项', '状态', '进度'],
+        [LEAF, '显示取整', '处理中', 0.333],
+      ],
+      (ws) => (ws.D2!.z = '0%'),
+    );
+    const hive = (await findInitiativeByKey(app.em(), 'hive'))!;
+    const sheet = readSheet(bytes, 'p.xlsx');
+    const plan = planImport(sheet, await loadSheetState(app.em(), hive), {
+      prune: false,
+      itemIdOf: itemIdOfRef,
+    });
+    expect(plan.rows[0]!.errors.map((e) => e.message)).toEqual([
+      '进度必须是整数，收到“33.3”（单元格显示为“33%”，其值为 33.3）',
+    ]);
+  });
+
   it.each([
     ['empty', Buffer.alloc(0), 'e.csv', '空'],
     ['not a spreadsheet', Buffer.from('hello'), 'x.xlsx', '不是有效的 xlsx'],
