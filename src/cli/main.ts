@@ -1,12 +1,13 @@
 import 'reflect-metadata';
 import { Command, CommanderError, Option } from 'commander';
-import { ConfigError } from '../config.js';
+import { ConfigError, DEFAULT_DATABASE_URL } from '../config.js';
 import { dropOutputOnceReaderLeaves } from './closed-output.js';
 import { formatFromOut } from './output-format.js';
 import { strictHelpCommand } from './help-command.js';
 import { day, dayOrTime, httpUrl } from './option-values.js';
 import { terminalSafe } from './terminal-text.js';
 import { isSqliteBusy } from '../db/connection-errors.js';
+import { namedSqliteFile, sqliteFileOf } from '../db/sqlite-file.js';
 import { exitCodeFor, oneLineUsageErrors, SQLITE_BUSY_LINE } from './usage-errors.js';
 import { packageVersion } from './version.js';
 
@@ -263,7 +264,10 @@ if (process.argv.length <= 2) {
   program.outputHelp();
   process.exitCode = 1;
 } else {
-  program.parseAsync().catch((err: unknown) => {
+  program.parseAsync().catch((thrown: unknown) => {
+    // A write refused by a read-only file, wherever a command met it, names the file.
+    const file = sqliteFileOf(process.env.DATABASE_URL?.trim() || DEFAULT_DATABASE_URL);
+    const err = namedSqliteFile(thrown, file);
     if (err instanceof ConfigError) console.error(terminalSafe(err.message));
     else if (isSqliteBusy(err)) console.error(`jindu: ${SQLITE_BUSY_LINE}`);
     // Commander has written its own one line already (see usage-errors.ts).

@@ -7,7 +7,7 @@ import { type Em } from './em.js';
 import { isDatabaseUnavailable } from './connection-errors.js';
 import { checkSqlitePragmas } from './sqlite-pragmas.js';
 import { withStartupLock } from './startup-lock.js';
-import { sqliteFileOf } from './sqlite-file.js';
+import { namedSqliteFile, sqliteFileOf } from './sqlite-file.js';
 import {
   createPostgresDatabaseIfMissing,
   postgresDatabaseMissing,
@@ -42,7 +42,7 @@ export async function openDatabase(
     databaseUrl: config.databaseUrl,
     sqliteSynchronous: config.sqliteSynchronous,
   }).catch((err: unknown) => {
-    throw namedFile(err, file);
+    throw namedSqliteFile(err, file);
   });
   try {
     if (config.databaseUrl.startsWith('sqlite:')) {
@@ -70,7 +70,7 @@ export async function openDatabase(
     return orm;
   } catch (err) {
     await orm.close();
-    throw file === null ? namedServer(err, where) : namedFile(err, file);
+    throw file === null ? namedServer(err, where) : namedSqliteFile(err, file);
   }
 }
 
@@ -107,24 +107,6 @@ export async function openExistingDatabase(config: Config, log: Logger): Promise
       `upgraded the database schema to this release first (applied ${applied.join(', ')})\n`,
     );
   return orm;
-}
-
-/**
- * SQLite's "unable to open database file" and "attempt to write a readonly database" name no
- * file: these say which, and the usual causes.
- */
-function namedFile(err: unknown, file: string | null): unknown {
-  const code = (err as { code?: unknown })?.code;
-  if (file !== null && typeof code === 'string' && code.startsWith('SQLITE_READONLY'))
-    return new Error(
-      `cannot write the SQLite database ${file} (${code}): check that this user may write the file and its folder, and that its file system is not mounted read-only`,
-      { cause: err },
-    );
-  if (file === null || code !== 'SQLITE_CANTOPEN') return err;
-  return new Error(
-    `cannot open the SQLite database ${file} (is it a directory, or is its folder not writable?)`,
-    { cause: err },
-  );
 }
 
 /** Node's codes for a server certificate it does not trust (pg verifies it for every sslmode). */

@@ -1,11 +1,11 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, openSync, closeSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openOrm } from '../../src/db/orm.js';
 import { type Em } from '../../src/db/em.js';
 import { previousRelease, writePreviousRelease } from '../helpers/previous-release.js';
-import { runCli } from '../helpers/server-process.js';
+import { createToken, runCli } from '../helpers/server-process.js';
 
 describe('the jindu command line on a SQLite file', () => {
   let dir: string;
@@ -161,5 +161,30 @@ describe('the jindu command line on a SQLite file', () => {
     const again = await runCli(['verify'], old);
     expect(again.code).toBe(0);
     expect(again.stderr).toBe('');
+  });
+
+  // Commands that may only read (import, token revoke, snapshot) open without the write probe;
+  // their first write on a read-only file printed SQLite's bare "attempt to write a readonly
+  // database", naming no file.
+  it('a write refused by a read-only SQLite file names the file, whichever command met it', async () => {
+    const file = join(dir, 'read-only.sqlite');
+    const at = { DATABASE_URL: `sqlite:${file}` };
+    expect((await runCli(['seed'], at)).code).toBe(0);
+    await createToken(at, 'ro-bot', 'viewer');
+    // A file format write version above 2 makes SQLite open the file read-only, for root too
+    // (a file's mode does not stop root, and the tests may run as root).
+    const fd = openSync(file, 'r+');
+    writeSync(fd, Buffer.from([3]), 0, 1, 18);
+    closeSync(fd);
+    for (const args of [['token', 'revoke', 'ro-bot'], ['snapshot']]) {
+      const res = await runCli(args, at);
+      expect([res.code, res.stderr], args.join(' ')).toEqual([
+        1,
+        expect.stringMatching(
+          /^jindu: cannot write the SQLite database \S*read-only\.sqlite \(SQLITE_READONLY\): /,
+        ),
+      ]);
+    }
+    expect((await runCli(['verify'], at)).code).toBe(0);
   });
 });
