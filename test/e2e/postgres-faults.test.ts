@@ -114,9 +114,11 @@ describe.skipIf(!POSTGRES_URL)('PostgreSQL connections cut under write load', ()
 
     const { answers } = load;
     const during = answers.filter((a) => a.started >= outageStart && a.started < restored);
-    const readyDuring = during.filter(
-      (a) => a.kind === 'ready' && a.started > outageStart + 200 && a.started + a.ms < restored,
-    );
+    // Probes begun in the outage: those answered within it must say "not ready". One that
+    // waited for a connection until after the restore may say either, so it counts only as a
+    // 503 (on a busy machine an instance's probes can all outlast the 2 s window).
+    const readyDuring = during.filter((a) => a.kind === 'ready' && a.started > outageStart + 200);
+    const answeredDuring = readyDuring.filter((a) => a.started + a.ms < restored);
     const summary = {
       requests: answers.filter((a) => a.kind !== 'ready').length,
       acknowledgedWrites: load.acked.reduce((n, a) => n + a.writes, 0),
@@ -140,9 +142,9 @@ describe.skipIf(!POSTGRES_URL)('PostgreSQL connections cut under write load', ()
     // The outage was felt (503s), and /readyz said so on every instance.
     expect(summary.unavailableDuringOutage).toBeGreaterThan(0);
     for (let i = 0; i < INSTANCES; i++) {
-      const probes = readyDuring.filter((a) => a.instance === i);
-      expect(probes.length).toBeGreaterThan(0);
-      expect(probes.filter((a) => a.status !== 503)).toEqual([]);
+      const said = readyDuring.filter((a) => a.instance === i && a.status === 503);
+      expect(said.length, `instance ${i}: a 503 from /readyz in the outage`).toBeGreaterThan(0);
+      expect(answeredDuring.filter((a) => a.instance === i && a.status !== 503)).toEqual([]);
     }
     expect(terminated).toBeGreaterThan(0);
     for (const ms of [
