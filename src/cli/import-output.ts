@@ -1,4 +1,4 @@
-import type { ImportPlan } from '../sheets/plan-import.js';
+import type { ImportPlan } from '../sheets/import-plan.js';
 import type { ImportResult } from '../services/import-sheet.js';
 
 const ACTION_LABEL = { create: '新建', update: '更新', unchanged: '不变', error: '错误' } as const;

@@ -4,7 +4,7 @@ import type { Em } from '../db/em.js';
 import { turnInWrite } from '../db/write-turn.js';
 import { findInitiativesByIds } from '../db/queries/initiative.queries.js';
 import { assertPlanCurrent } from '../sheets/plan-current.js';
-import type { ImportPlan, PlannedRow } from '../sheets/plan-import.js';
+import type { ImportPlan, PlannedRow } from '../sheets/import-plan.js';
 import { PATH_SEPARATOR } from '../sheets/sheet-state.js';
 import { createItems } from './create-items.js';
 import { createWorkstream } from './create-workstream.js';

@@ -3,7 +3,7 @@ import { DomainError } from '../domain/errors.js';
 import { asOneLine } from '../domain/text-rules.js';
 import type { Em } from '../db/em.js';
 import { findInitiativeByKey } from '../db/queries/initiative.queries.js';
-import type { ImportPlan } from '../sheets/plan-import.js';
+import type { ImportPlan } from '../sheets/import-plan.js';
 import type { SheetInfo } from '../sheets/read-sheet.js';
 import { planInThread, planOffThread, type OffThreadOptions } from '../sheets/sheet-planner.js';
 import { loadSheetState } from './load-sheet-state.js';

@@ -1,5 +1,5 @@
 import { DomainError } from '../domain/errors.js';
-import type { ImportPlan } from './plan-import.js';
+import type { ImportPlan } from './import-plan.js';
 import { PATH_SEPARATOR, type SheetState } from './sheet-state.js';
 
 /**

@@ -8,52 +8,10 @@ import { EXPORT_HEADERS, type Field } from './columns.js';
 import { parseStatus, parseWholeNumber, statusSpellings } from './parse-cells.js';
 import type { ReadSheet, SheetRow } from './read-sheet.js';
 import { PATH_SEPARATOR, pathsAbove, type SheetItem, type SheetState } from './sheet-state.js';
-import { planEdits, type ItemEdits } from './plan-edits.js';
+import { planEdits } from './plan-edits.js';
 import { resolvePath, type PathPlan, type ResolvedPath } from './plan-paths.js';
-
-export type RowAction = 'create' | 'update' | 'unchanged' | 'error';
-
-export interface RowError {
-  readonly row: number;
-  /** The column's header as the file wrote it. */
-  readonly column: string;
-  readonly message: string;
-}
-
-export interface PlannedRow {
-  readonly row: number;
-  readonly action: RowAction;
-  readonly path: string;
-  readonly name: string;
-  /** The matched item (update / unchanged), or null. */
-  readonly item: SheetItem | null;
-  readonly status: ItemStatus | null;
-  readonly percent: number | null;
-  readonly weight: number | null;
-  readonly note: string | null;
-  /** Name, workstream, weight and note changes of a matched item (updateItem, moveItem). */
-  readonly edits: ItemEdits;
-  /** Whether a matched item's status or percent changes (setItemStatuses). */
-  readonly statusChanged: boolean;
-  /** What an update changes, e.g. `状态 处理中→完成`. */
-  readonly changes: readonly string[];
-  readonly errors: readonly RowError[];
-}
-
-export interface ImportPlan {
-  readonly rows: readonly PlannedRow[];
-  /** Workstream paths to create, parents before children. */
-  readonly newWorkstreams: readonly string[];
-  /** Items not in the file (only with prune). */
-  readonly prune: readonly SheetItem[];
-  readonly summary: Readonly<Record<RowAction | 'prune' | 'newWorkstreams', number>>;
-}
-
-export interface PlanOptions {
-  readonly prune: boolean;
-  /** An ID cell's item id, or null when it is not one of ours. */
-  readonly itemIdOf: (text: string) => number | null;
-}
+import { keepCreatedFor, withoutItemsInParents } from './plan-file-paths.js';
+import type { ImportPlan, PlannedRow, PlanOptions, RowAction, RowError } from './import-plan.js';
 
 /** Decides every row's action against the current state; pure, writes nothing. */
 export function planImport(sheet: ReadSheet, state: SheetState, opts: PlanOptions): ImportPlan {
@@ -291,43 +249,4 @@ export function planImport(sheet: ReadSheet, state: SheetState, opts: PlanOption
       errors,
     };
   }
-}
-
-/**
- * Keeps, of the paths the rows named, the ones a row that will be written needs (its own path
- * and the new ones above it): a refused row, which `--skip-errors` skips, created its path all
- * the same, and an empty workstream (a 合计 row's, a mistyped path's) stayed in the tree and
- * the report.
- */
-function keepCreatedFor(rows: readonly PlannedRow[], created: string[]): void {
-  const needed = new Set<string>();
-  for (const r of rows) {
-    if (r.action === 'error') continue;
-    for (const p of [...pathsAbove(r.path), r.path]) needed.add(p);
-  }
-  const kept = created.filter((p) => needed.has(p));
-  created.splice(0, created.length, ...kept);
-}
-
-/**
- * A workstream the file creates under a path also gets children from the file when another row
- * names a path below it; items (new or moved) cannot go into it then. Found once every row is
- * planned, whatever the rows' order, so a preview refuses what the write would.
- */
-function withoutItemsInParents(
-  rows: PlannedRow[],
-  created: readonly string[],
-  column: string,
-): PlannedRow[] {
-  const parents = new Set(created.flatMap(pathsAbove));
-  return rows.map((r) => {
-    const placed = r.action === 'create' || (r.item !== null && r.edits.moveTo !== undefined);
-    if (!placed || !parents.has(r.path)) return r;
-    const error = {
-      row: r.row,
-      column,
-      message: `工作流“${r.path}”在本文件中有下级，事项只能加在最下层`,
-    };
-    return { ...r, action: 'error', errors: [...r.errors, error] };
-  });
 }

@@ -1,7 +1,8 @@
 import { Worker } from 'node:worker_threads';
 import { DomainError } from '../domain/errors.js';
 import { itemIdOfRef } from './item-ref.js';
-import { planImport, type ImportPlan, type PlannedRow } from './plan-import.js';
+import { planImport } from './plan-import.js';
+import type { ImportPlan, PlannedRow } from './import-plan.js';
 import { readSheet, sheetInfo, type ReadSheet, type SheetInfo } from './read-sheet.js';
 import { SheetError, SheetThreadError } from './sheet-error.js';
 import type { SheetItem, SheetState } from './sheet-state.js';

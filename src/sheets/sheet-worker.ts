@@ -1,6 +1,7 @@
 import { parentPort } from 'node:worker_threads';
 import { itemIdOfRef } from './item-ref.js';
-import { planImport, type ImportPlan } from './plan-import.js';
+import { planImport } from './plan-import.js';
+import type { ImportPlan } from './import-plan.js';
 import { readSheet, sheetInfo, type ReadSheet, type SheetInfo } from './read-sheet.js';
 import type { SheetState } from './sheet-state.js';
 
