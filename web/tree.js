@@ -66,7 +66,7 @@ export function TreeNode({ node, onChanged, canEdit, revision }) {
           </ul>`
         : null
     }
-    ${open && leaf && !empty ? html`<${Items} workstreamId=${node.id} onChanged=${onChanged} canEdit=${canEdit} labels=${node.progress.byStatus} stamp=${stampOf(node.progress, revision)} />` : null}
+    ${open && leaf && !empty ? html`<${Items} workstreamId=${node.id} onChanged=${onChanged} canEdit=${canEdit} labels=${node.progress.byStatus} revision=${revision} />` : null}
   </li>`;
 }
 
@@ -86,19 +86,11 @@ async function loadItems(workstreamId) {
   return Object.assign(rows, { more: true });
 }
 
-/**
- * What moves when an item of the node changes (a write elsewhere, seen live): its figures, and
- * the initiative's revision, since a rename or a note moves no figure but does move the item's
- * version, which the row's next save must expect (else STALE_VERSION on a row that looked current).
- */
-const stampOf = (progress, revision) =>
-  [revision, progress.percent, progress.total, ...progress.byStatus.map((b) => b.count)].join('|');
-
 const errorsFor = (errs, prefix) =>
   errs.filter((e) => !prefix || (e.field ?? []).join('.').startsWith(prefix));
 
 /** A leaf's items, editable in place with a token; several can be set at once (one setItemStatuses). */
-function Items({ workstreamId, onChanged, canEdit, labels, stamp }) {
+function Items({ workstreamId, onChanged, canEdit, labels, revision }) {
   const [items, setItems] = useState(null);
   const [errors, setErrors] = useState({});
   const [picked, setPicked] = useState(new Set());
@@ -113,14 +105,17 @@ function Items({ workstreamId, onChanged, canEdit, labels, stamp }) {
       (err) => n === reads.current && setFailed(userErrorText(err)),
     );
   };
-  // The leaf's figures moved (a write here or elsewhere, seen live): its rows are read again, so
-  // each row shows the item as it is and its next save expects the version it now has.
-  const seen = useRef(stamp);
+  // The initiative's revision moved (a write here or elsewhere, seen live): the rows are read
+  // again, so each shows the item as it is and its next save expects the version it now has.
+  // Every write moves it, a rename or a note too, which move no figure. The figures are not
+  // watched: a live event sets them in place before the page reads the new revision, and the
+  // rows were read once for each.
+  const seen = useRef(revision);
   useEffect(() => {
-    if (seen.current === stamp) return;
-    seen.current = stamp;
+    if (seen.current === revision) return;
+    seen.current = revision;
     if (items !== null) load();
-  }, [stamp]);
+  }, [revision]);
   const loading = useRef(false);
   if (items === null) {
     if (failed) return html`<p class="error" role="alert">${failed}</p>`;
@@ -134,9 +129,23 @@ function Items({ workstreamId, onChanged, canEdit, labels, stamp }) {
   const staleAfter = async (userErrors) => {
     if (userErrors.some((e) => e.code === 'STALE_VERSION')) await load();
   };
+  /**
+   * The rows of items a write here changed, as its answer has them. The write moves the
+   * initiative's revision, so the rows are read again once the page has the new one: reading
+   * them here too read the saving leaf twice per save.
+   */
+  const showWritten = (written) => {
+    const byId = new Map(written.map((i) => [i.id, i]));
+    const merged = (row) => (byId.has(row.id) ? { ...row, ...byId.get(row.id) } : row);
+    setItems((rows) => Object.assign(rows.map(merged), { more: rows.more }));
+  };
   const label = (s) => labels.find((l) => l.status === s)?.label ?? s;
-  /** `saved`: called once the write went through, before the rows are read again. */
-  const save = async (item, status, percentText, saved = () => {}) => {
+  /**
+   * `item`: the item as the user saw it when they began the edit (its version is the one the
+   * write expects). `saved`: called once the write went through; `stale`: once it was refused
+   * because the item changed since (the row then shows it as it now is).
+   */
+  const save = async (item, status, percentText, { saved, stale } = {}) => {
     if (!/^\s*-?\d*\s*$/.test(percentText))
       return setErrors({ ...errors, [item.id]: [{ message: `${t('percent')}: ${percentText}?` }] });
     // Into 处理中 or 暂停 from another status, the percent is the user's to give: left empty,
@@ -153,9 +162,10 @@ function Items({ workstreamId, onChanged, canEdit, labels, stamp }) {
       return setErrors({ ...errors, [item.id]: [{ code: err.code, message: err.message }] });
     }
     setErrors({ ...errors, [item.id]: r.userErrors });
+    if (r.userErrors.some((e) => e.code === 'STALE_VERSION')) stale?.();
     if (r.userErrors.length > 0) return staleAfter(r.userErrors);
-    saved();
-    await load();
+    saved?.();
+    showWritten([r.item]);
     onChanged();
   };
   const setAll = async () => {
@@ -171,7 +181,7 @@ function Items({ workstreamId, onChanged, canEdit, labels, stamp }) {
     setErrors({ ...errors, bulk: r.userErrors });
     if (r.userErrors.length > 0) return staleAfter(r.userErrors);
     setPicked(new Set());
-    await load();
+    showWritten(r.items);
     onChanged();
   };
   return html`<div class="scroll-x">
@@ -262,27 +272,41 @@ function ItemEditor({ item, label, onSave, errors }) {
   const shown = (i) => (NO_PERCENT.has(i.status) ? '' : String(i.percent));
   const [status, setStatus] = useState(item.status);
   const [percent, setPercent] = useState(shown(item));
-  // Edited and not yet saved: a re-read (a refused stale save, a write seen live) keeps what the
-  // user typed; an untouched row shows the item as it now is.
-  const touched = useRef(false);
+  // Edited and not yet saved: a re-read (a write seen live) keeps what the user typed, and the
+  // item as it was when the edit began (`base`), whose version the save expects: saving with
+  // the re-read version wrote over a colleague's change the user never saw. An untouched row
+  // shows the item as it now is.
+  const base = useRef(null);
+  const latest = useRef(item);
+  latest.current = item;
+  const touch = () => (base.current ??= item);
+  const showCurrent = () => {
+    base.current = null;
+    setStatus(latest.current.status);
+    setPercent(shown(latest.current));
+  };
   useEffect(() => {
-    if (touched.current) return;
-    setStatus(item.status);
-    setPercent(shown(item));
+    if (base.current === null) showCurrent();
   }, [item.version]);
   // A status whose percent is fixed (完成 100, 未启动 0…) takes the server's: the field empties,
   // so choosing 完成 on an item at 90% does not send 90 with it. Going back to a status with a
   // percent of its own starts from the item's own percent only if it had one (reopening a done
   // item does not offer 100).
   const choose = (next) => {
-    touched.current = true;
+    touch();
     setStatus(next);
     if (!OWN_PERCENT.has(next)) setPercent('');
     else if (!OWN_PERCENT.has(status))
       setPercent(OWN_PERCENT.has(item.status) ? String(item.percent) : '');
   };
-  // Once saved, the row is no longer the user's edit: the re-read item shows as it now is.
-  const save = () => onSave(item, status, percent, () => (touched.current = false));
+  // Once saved, the row is no longer the user's edit: the re-read item shows as it now is. So
+  // too once refused as stale: the row shows what the colleague set, and the message asks to
+  // check it and apply again.
+  const save = () =>
+    onSave(base.current ?? item, status, percent, {
+      saved: () => (base.current = null),
+      stale: showCurrent,
+    });
   return html`<td>
       <select
         aria-label=${`${item.name} ${t('status')}`}
@@ -298,7 +322,7 @@ function ItemEditor({ item, label, onSave, errors }) {
         aria-label=${`${item.name} ${t('percent')}`}
         inputmode="numeric"
         value=${percent}
-        onInput=${(e) => ((touched.current = true), setPercent(e.target.value))}
+        onInput=${(e) => (touch(), setPercent(e.target.value))}
         onKeyDown=${(e) => e.key === 'Enter' && save()}
       />
       <button aria-label=${t('applyTo', item.name)} onClick=${save}>${t('apply')}</button>

@@ -9,7 +9,7 @@ import { CREATE_ITEMS, CREATE_WORKSTREAM } from '../helpers/operations.js';
 import { createToken, runCli, startServer, type ServerProcess } from '../helpers/server-process.js';
 
 const ITEM = `query($key: String!, $search: String!) { initiative(key: $key) {
-  id items(first: 1, search: $search) { nodes { id version } } } }`;
+  id items(first: 1, search: $search) { nodes { id version percent } } } }`;
 const SET = `mutation($input: SetItemStatusInput!) { setItemStatus(input: $input) {
   userErrors { code message } } }`;
 
@@ -118,6 +118,41 @@ describe.skipIf(!browserAvailable)('the dashboard’s editing and its failures, 
       .poll(() => row('账户对账单').getByRole('alert').innerText(), { timeout: 10_000 })
       .toMatch(/令牌/);
     expect(await percent.inputValue()).toBe('91'); // what was typed stays
+    await page.close();
+  });
+
+  // A row being edited kept what was typed when a colleague's write was read in live, but took
+  // the re-read version, so the save wrote over the colleague's change without a word.
+  it('a save expects the version the edit began from: a colleague’s change meanwhile is STALE_VERSION', async () => {
+    const page = await open('/#/i/hive', editor);
+    const row = (await tobRows(page))('账户对账单');
+    const status = row.locator('select');
+    await status.waitFor({ timeout: 20_000 });
+    await status.selectOption('IN_PROGRESS');
+    await row.locator('input.percent').fill('70');
+    const read = page.waitForRequest((r) => !!r.postData()?.includes('query Items('), {
+      timeout: 20_000,
+    });
+    await write('hive', '账户对账单', 'IN_PROGRESS', 40); // a colleague, seen live
+    await read;
+    await page.waitForTimeout(500); // the re-read rows rendered
+    expect(await row.locator('input.percent').inputValue()).toBe('70'); // what was typed stays
+    await row.getByRole('button', { name: '应用到「账户对账单」' }).click();
+    await expect
+      .poll(() => row.getByRole('alert').innerText(), { timeout: 10_000 })
+      .toContain('已被他人修改');
+    // The row now shows what the colleague set, and nothing was written over it.
+    await expect.poll(() => row.locator('input.percent').inputValue()).toBe('40');
+    const api = httpClient(server.url, editor);
+    const now = (await api.ok(ITEM, { key: 'hive', search: '账户对账单' })).initiative.items;
+    expect(now.nodes[0]).toMatchObject({ percent: 40 });
+    // Applied again, knowingly, it goes through.
+    await row.locator('input.percent').fill('70');
+    await row.getByRole('button', { name: '应用到「账户对账单」' }).click();
+    await expect
+      .poll(async () => (await api.ok(ITEM, { key: 'hive', search: '账户对账单' })).initiative)
+      .toMatchObject({ items: { nodes: [{ percent: 70 }] } });
+    await write('hive', '账户对账单', 'DONE', 100);
     await page.close();
   });
 

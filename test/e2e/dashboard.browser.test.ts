@@ -240,6 +240,12 @@ describe.skipIf(!browserAvailable)('the dashboard in a real browser (Debian chro
     await expect(row.getByRole('alert').innerText()).resolves.toContain('0 到 100');
     await row.locator('select').selectOption('DONE');
     await percent.fill('100');
+    // The leaf's rows are read again once per save (they were read twice: after the write,
+    // and again when the page's figures moved).
+    let itemReads = 0;
+    page.on('request', (req) => {
+      if (req.postData()?.includes('query Items(')) itemReads++;
+    });
     await percent.press('Enter');
     await page.waitForFunction(
       (old) =>
@@ -250,6 +256,10 @@ describe.skipIf(!browserAvailable)('the dashboard in a real browser (Debian chro
       { timeout: 20_000 },
     );
     expect(Number(await migration.getAttribute('aria-valuenow'))).toBeGreaterThan(Number(before));
+    await expect.poll(() => itemReads, { timeout: 10_000 }).toBeGreaterThan(0);
+    await page.waitForTimeout(1_000);
+    expect(itemReads).toBe(1);
+    await expect(row.locator('select').inputValue()).resolves.toBe('DONE');
     expect(external).toEqual([]);
     expect(consoleErrors).toEqual([]);
   });
