@@ -55,8 +55,13 @@ export async function gql(query, variables = {}, headers = authHeaders()) {
 // credit and counted: the page prints the percent from them, as the reports do (i18n.js pct).
 const FIGURE = 'percent credit counted total byStatus(locale: $locale) { status label count }';
 const NODE = `id name phase manualPercent progress { ${FIGURE} }`;
-let tree = `${NODE}`;
+// Six levels at a read (a query's depth is limited, a tree may be 30 deep): the sixth level's
+// children are read as ids only, which says they are there; opening such a node reads the
+// next six levels below it (SUBTREE).
+let tree = `${NODE} children { id }`;
 for (let i = 0; i < 5; i++) tree = `${NODE} children { ${tree} }`;
+export const SUBTREE = `query Subtree($id: ID!, $locale: Locale!) { node(id: $id) { ... on Workstream {
+  children { ${tree} } } } }`;
 
 const HEALTH = 'health { status reason(locale: $locale) source targetDate }';
 export const HOME = `query Home($locale: Locale!) { initiatives { id key name phase objective targetDate revision ${HEALTH} progress { ${FIGURE} } } }`;

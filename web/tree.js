@@ -1,6 +1,6 @@
 import { html } from 'htm/preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { EXPLAIN, gql, ITEMS, SET_MANY, SET_ONE } from './api.js';
+import { EXPLAIN, gql, ITEMS, SET_MANY, SET_ONE, SUBTREE } from './api.js';
 import { Bar, Legend } from './bar.js';
 import { gqlLocale, pct, STATUSES, t, userErrorText } from './i18n.js';
 import { StageCell } from './report-model.js';
@@ -60,14 +60,46 @@ export function TreeNode({ node, onChanged, canEdit, revision }) {
     <${Legend} byStatus=${node.progress.byStatus} />
     ${explain ? html`<pre class="explain">${explain}</pre>` : null}
     ${
-      open && !leaf
-        ? html`<ul>
-            ${node.children.map((c) => html`<${TreeNode} node=${c} onChanged=${onChanged} canEdit=${canEdit} revision=${revision} />`)}
-          </ul>`
-        : null
+      open && !leaf && node.children[0].name === undefined
+        ? html`<${Subtree}
+            id=${node.id}
+            onChanged=${onChanged}
+            canEdit=${canEdit}
+            revision=${revision}
+          />`
+        : open && !leaf
+          ? html`<ul>
+              ${node.children.map((c) => html`<${TreeNode} node=${c} onChanged=${onChanged} canEdit=${canEdit} revision=${revision} />`)}
+            </ul>`
+          : null
     }
     ${open && leaf && !empty ? html`<${Items} workstreamId=${node.id} onChanged=${onChanged} canEdit=${canEdit} labels=${node.progress.byStatus} revision=${revision} />` : null}
   </li>`;
+}
+
+/**
+ * The children of a node below the levels the page read with the initiative: read when it is
+ * opened, and again when the initiative's revision moves (live events set the figures of the
+ * levels read with the page only).
+ */
+function Subtree({ id, onChanged, canEdit, revision }) {
+  const [children, setChildren] = useState(null);
+  const [failed, setFailed] = useState(null);
+  const reads = useRef(0);
+  useEffect(() => {
+    const n = ++reads.current;
+    gql(SUBTREE, { id, locale: gqlLocale() }).then(
+      (d) => n === reads.current && (setChildren(d.node?.children ?? []), setFailed(null)),
+      (err) => n === reads.current && setFailed(userErrorText(err)),
+    );
+  }, [id, revision]);
+  if (children === null)
+    return failed
+      ? html`<p class="error" role="alert">${failed}</p>`
+      : html`<p class="muted">…</p>`;
+  return html`<ul>
+    ${children.map((c) => html`<${TreeNode} node=${c} onChanged=${onChanged} canEdit=${canEdit} revision=${revision} />`)}
+  </ul>`;
 }
 
 /** Pages of a leaf's items read at most, 100 each: beyond, the sheet lists them all. */

@@ -5,7 +5,7 @@ import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserAvailable, launchChromium } from '../helpers/browser.js';
 import { httpClient } from '../helpers/http-client.js';
-import { CREATE_ITEMS, CREATE_WORKSTREAM } from '../helpers/operations.js';
+import { CREATE_INITIATIVE, CREATE_ITEMS, CREATE_WORKSTREAM } from '../helpers/operations.js';
 import { createToken, runCli, startServer, type ServerProcess } from '../helpers/server-process.js';
 
 const ITEM = `query($key: String!, $search: String!) { initiative(key: $key) {
@@ -153,6 +153,41 @@ describe.skipIf(!browserAvailable)('the dashboard’s editing and its failures, 
       .poll(async () => (await api.ok(ITEM, { key: 'hive', search: '账户对账单' })).initiative)
       .toMatchObject({ items: { nodes: [{ percent: 70 }] } });
     await write('hive', '账户对账单', 'DONE', 100);
+    await page.close();
+  });
+
+  // The page read five levels of children: the sixth level showed as an empty leaf, and its
+  // workstreams and items (paths may be 30 deep) could be neither seen nor changed.
+  it('a tree deeper than a read opens level by level, down to its items', async () => {
+    const api = httpClient(server.url, await createToken(env, 'deep-owner', 'admin'));
+    const created = await api.ok(CREATE_INITIATIVE, { input: { key: 'deep', name: '深层' } });
+    expect(created.createInitiative.userErrors).toEqual([]);
+    const { initiative } = created.createInitiative;
+    let parentId: string | null = null;
+    const names = ['L1', 'L2', 'L3', 'L4', 'L5', 'L6', 'L7', 'L8'];
+    for (const name of names) {
+      const made: any = await api.ok(CREATE_WORKSTREAM, {
+        input: { initiativeId: initiative.id, name, parentId },
+      });
+      parentId = made.createWorkstream.workstream.id;
+    }
+    await api.ok(CREATE_ITEMS, {
+      input: {
+        workstreamId: parentId,
+        items: [{ name: '深层事项', status: 'IN_PROGRESS', percent: 40 }],
+      },
+    });
+    const page = await open('/#/i/deep', editor);
+    for (const name of names) {
+      const toggle = page.getByRole('button', { name, exact: true });
+      await toggle.waitFor({ timeout: 20_000 });
+      await toggle.click();
+    }
+    const row = page.locator('tr', { hasText: '深层事项' });
+    await row.locator('select').selectOption('DONE');
+    await row.getByRole('button', { name: '应用到「深层事项」' }).click();
+    const l8 = page.getByRole('progressbar', { name: 'L8', exact: true });
+    await expect.poll(() => l8.getAttribute('aria-valuenow'), { timeout: 20_000 }).toBe('100');
     await page.close();
   });
 
