@@ -25,8 +25,20 @@ export function authHeaders() {
  * UNAUTHENTICATED…) when the server said one; an answer that is not JSON (a proxy's 502 page)
  * says the HTTP status instead of a JSON parser's complaint.
  */
+/**
+ * fetch, where a request that got no answer at all (the server down, the network gone) is an
+ * Error in the page's language, not the browser's own words ("Failed to fetch").
+ */
+export async function reach(url, init) {
+  try {
+    return await fetch(url, init);
+  } catch {
+    throw Object.assign(new Error(t('serverUnreachable')), { code: 'NETWORK' });
+  }
+}
+
 export async function gql(query, variables = {}, headers = authHeaders()) {
-  const res = await fetch('/graphql', {
+  const res = await reach('/graphql', {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
     body: JSON.stringify({ query, variables }),

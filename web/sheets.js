@@ -1,18 +1,29 @@
 import { html } from 'htm/preact';
 import { useState } from 'preact/hooks';
-import { authHeaders, token } from './api.js';
+import { authHeaders, reach, token } from './api.js';
 import { t, userErrorText } from './i18n.js';
 
 async function download(key, format) {
-  const res = await fetch(`/api/export?initiative=${encodeURIComponent(key)}&format=${format}`, {
+  const res = await reach(`/api/export?initiative=${encodeURIComponent(key)}&format=${format}`, {
     headers: authHeaders(),
   });
-  if (!res.ok) throw new Error((await res.json()).errors?.[0]?.message ?? res.statusText);
+  if (!res.ok) throw new Error(await refusal(res));
   const a = document.createElement('a');
   a.href = URL.createObjectURL(await res.blob());
   a.download = `${key}.${format}`;
   a.click();
   setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
+}
+
+/**
+ * What a refused request says: the server's first error in the page's language, or the HTTP
+ * status when the answer is not Jindu's JSON (a proxy's 502 page).
+ */
+async function refusal(res) {
+  const e = (await res.json().catch(() => null))?.errors?.[0];
+  return e
+    ? userErrorText({ code: e.extensions?.code, message: e.message })
+    : t('serverUnavailable', res.status);
 }
 
 /** Rows the preview table lists (a 20,000-row file would make the page crawl). */
@@ -44,19 +55,13 @@ export function SheetPanel({ initiativeKey, onApplied, canEdit }) {
     });
     let res;
     try {
-      res = await fetch(`/api/import?${q}`, { method: 'POST', headers: authHeaders(), body: file });
+      res = await reach(`/api/import?${q}`, { method: 'POST', headers: authHeaders(), body: file });
     } catch (err) {
       return setError(err.message); // the connection itself failed
     }
+    if (!res.ok) return setError(await refusal(res));
     const body = await res.json().catch(() => null);
-    if (!res.ok || body === null) {
-      const e = body?.errors?.[0];
-      return setError(
-        e
-          ? userErrorText({ code: e.extensions?.code, message: e.message })
-          : t('serverUnavailable', res.status),
-      );
-    }
+    if (body === null) return setError(t('serverUnavailable', res.status));
     setResult(body);
     if (body.applied) onApplied();
   };

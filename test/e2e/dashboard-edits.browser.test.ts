@@ -191,6 +191,20 @@ describe.skipIf(!browserAvailable)('the dashboard’s editing and its failures, 
     await page.close();
   });
 
+  // A request that got no answer said the browser's own English, "Failed to fetch".
+  it('a request that gets no answer at all is said in the page’s language', async () => {
+    const page = await browser.newPage();
+    await page.route('**/graphql', (route) =>
+      route.request().method() === 'POST' ? route.abort('connectionrefused') : route.continue(),
+    );
+    await page.goto(`${server.url}/#/`);
+    await expect
+      .poll(() => page.locator('main').innerText(), { timeout: 20_000 })
+      .toContain('连不上服务器');
+    expect(await page.locator('main').innerText()).not.toContain('Failed to fetch');
+    await page.close();
+  });
+
   it('a failed read keeps the page, says so, and is tried again until it succeeds', async () => {
     const page = await open('/#/i/hive', editor);
     await page.locator('header .live').waitFor({ timeout: 20_000 });
