@@ -31,6 +31,20 @@ function validDay(text: string): boolean {
  * `2023-06-15` (a day, or with WEEK the week holding it) or `2023-05` (a month), or
  * INVALID_INPUT on `field`. A month's precision is always MONTH.
  */
+/**
+ * A due date's precision as given (null: from the date), or INVALID_INPUT. The API takes it as
+ * a string: an unknown one was stored, and every later read of the milestone failed on it.
+ */
+export function duePrecision(given: string | null | undefined): DuePrecision | null {
+  if (given === null || given === undefined) return null;
+  if ((DUE_PRECISIONS as readonly string[]).includes(given)) return given as DuePrecision;
+  throw new DomainError(
+    'INVALID_INPUT',
+    `duePrecision 只能是 ${DUE_PRECISIONS.join('、')}，收到 ${given}`,
+    ['duePrecision'],
+  );
+}
+
 export function parseDue(
   text: string,
   precision: DuePrecision | null,

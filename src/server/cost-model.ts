@@ -19,7 +19,13 @@ import {
   getArgumentValues,
   getDirectiveValues,
 } from 'graphql';
-import { deeperInTree, listSizeOf, scopedWorkstreams, type ListSizes } from './list-sizes.js';
+import {
+  deeperInTree,
+  listSizeOf,
+  scopedWorkstreams,
+  WORKED_OUT_LISTS,
+  type ListSizes,
+} from './list-sizes.js';
 import { trialPoints } from './trial-cost.js';
 
 /**
@@ -34,7 +40,7 @@ import { trialPoints } from './trial-cost.js';
  * - `field`: the list or paged field (`Type.field`) that yields the most values: what to page.
  *
  * A forecast (and health, which runs one) adds its trials' points for every node it can be
- * asked of, at full size: trial-cost.ts.
+ * asked of, at full size: trial-cost.ts. So does a series, a point per point (list-sizes.ts).
  */
 export interface QueryCost {
   readonly cost: number;
@@ -179,10 +185,13 @@ export function queryCost(
           ? walkSet(node.selectionSet, named, coordinate, inner, narrowed(coordinate, args, scope))
           : { cost: 0, nodes: 0 };
       const into = deeperInTree(coordinate, via) ? deeper : total;
-      // Simulation is charged per node it runs for (trial-cost.ts): in points, this level's
-      // value is multiplied by pages above it, so its node count over its page count here.
+      // Simulation is charged per node it runs for (trial-cost.ts), and a worked-out list per
+      // value it works out for every node (list-sizes.ts): in points, this level's value is
+      // multiplied by pages above it, so its node count over its page count here.
       const perNode = scale.cost > 0 ? scale.nodes / scale.cost : 0;
-      into.cost += 1 + costTimes * child.cost + trialPoints(coordinate, args) * perNode;
+      const workedOut = WORKED_OUT_LISTS.has(coordinate) ? nodeTimes : 0;
+      into.cost +=
+        1 + costTimes * child.cost + (trialPoints(coordinate, args) + workedOut) * perNode;
       into.nodes += 1 + nodeTimes * child.nodes;
     }
     return {

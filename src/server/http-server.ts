@@ -133,12 +133,17 @@ export function createHttpServer(deps: HttpDeps): Server {
       socket.destroy();
       return;
     }
-    const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
-    const body = JSON.stringify({
-      errors: [{ message: '无法解析的 HTTP 请求', extensions: { code: 'BAD_REQUEST' } }],
-    });
+    // Headers that did not arrive in time (a slow or stalled client) are a 408, not a request
+    // the server could not read.
+    const [status, reason, message, code] =
+      err.code === 'HPE_HEADER_OVERFLOW'
+        ? [431, 'Request Header Fields Too Large', '无法解析的 HTTP 请求', 'BAD_REQUEST']
+        : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+          ? [408, 'Request Timeout', '请求头未在时限内收完', 'REQUEST_TIMEOUT']
+          : [400, 'Bad Request', '无法解析的 HTTP 请求', 'BAD_REQUEST'];
+    const body = JSON.stringify({ errors: [{ message, extensions: { code } }] });
     socket.end(
-      `HTTP/1.1 ${status} ${status === 431 ? 'Request Header Fields Too Large' : 'Bad Request'}\r\n` +
+      `HTTP/1.1 ${status} ${reason}\r\n` +
         `content-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
     );
   });
@@ -191,7 +196,15 @@ async function handle(
         return sendJsonError(res, 405, 'METHOD_NOT_ALLOWED', '只支持 GET', { allow: 'GET' });
       {
         const html = await graphiql();
-        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+        // As the dashboard's page: never framed by another site (a user's typed headers), no
+        // sniffing, no referrer. Its scripts are inline, so the policy names frames alone.
+        res.writeHead(200, {
+          'content-type': 'text/html; charset=utf-8',
+          'content-security-policy': "frame-ancestors 'none'",
+          'x-frame-options': 'DENY',
+          'x-content-type-options': 'nosniff',
+          'referrer-policy': 'no-referrer',
+        });
         return void res.end(html);
       }
     case '/graphql':

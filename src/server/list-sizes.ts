@@ -116,6 +116,15 @@ const ARG_SIZES: Record<string, (args: Record<string, unknown>, sizes: ListSizes
   'Workstream.progressHistory': seriesSize,
 };
 
+/**
+ * Lists whose every value is worked out as it is asked (a series' point is the node's figures
+ * as of its time, `knownAt` a replay of the log), not read: charged a point per value for every
+ * node it is asked of, besides the pages of 100 a stored list is charged in. A 1,000-point
+ * daily series on every workstream was charged as ten points in all, so the rate limit did not
+ * bound its work.
+ */
+export const WORKED_OUT_LISTS: ReadonlySet<string> = new Set(Object.keys(ARG_SIZES));
+
 /** Types returned by paged fields: their lists are the page, charged by `first` already. */
 const pageTypes = new WeakMap<GraphQLSchema, Set<string>>();
 function pageTypesOf(schema: GraphQLSchema): Set<string> {

@@ -2,6 +2,9 @@
  * Points per minute per client, as a token bucket: it refills continuously, so a client that
  * spends its minute waits only as long as the points it asks for take to come back.
  */
+/** Clients whose buckets are kept; beyond, the one seen longest ago is forgotten. */
+const MAX_CLIENTS = 100_000;
+
 export class RateLimiter {
   private readonly buckets = new Map<string, { points: number; at: number }>();
 
@@ -14,8 +17,12 @@ export class RateLimiter {
     const bucket = this.buckets.get(client) ?? { points: this.perMinute, at: now };
     bucket.points = Math.min(this.perMinute, bucket.points + (now - bucket.at) * rate);
     bucket.at = now;
+    // Most recently seen last: memory stays bounded under a flood of clients by forgetting the
+    // client seen longest ago. Forgetting them all at once let a flood of new keys give every
+    // client, the flood's own among them, a full bucket.
+    this.buckets.delete(client);
     this.buckets.set(client, bucket);
-    if (this.buckets.size > 100_000) this.buckets.clear(); // bounded memory under a flood of clients
+    if (this.buckets.size > MAX_CLIENTS) this.buckets.delete(this.buckets.keys().next().value!);
     if (cost <= bucket.points) {
       bucket.points -= cost;
       return 0;

@@ -1,11 +1,6 @@
 import { effectiveTime } from '../domain/effective-time.js';
 import { DomainError, notFound } from '../domain/errors.js';
-import {
-  MAX_MILESTONES,
-  parseDay,
-  parseDue,
-  type DuePrecision,
-} from '../domain/milestone-rules.js';
+import { MAX_MILESTONES, duePrecision, parseDay, parseDue } from '../domain/milestone-rules.js';
 import { assertName, cleanNote } from '../domain/tree-rules.js';
 import {
   findMilestone,
@@ -24,7 +19,7 @@ export interface SetMilestoneProps {
   readonly name?: string | null;
   /** YYYY-MM-DD or YYYY-MM; a new due date keeps the first one for slipDays. */
   readonly due?: string | null;
-  readonly duePrecision?: DuePrecision | null;
+  readonly duePrecision?: string | null;
   /** YYYY-MM-DD when it was reached; "" clears it. */
   readonly doneDate?: string | null;
   readonly note?: string | null;
@@ -32,12 +27,13 @@ export interface SetMilestoneProps {
 }
 
 function checked(props: SetMilestoneProps) {
+  if (props.due === null || props.due === undefined) duePrecision(props.duePrecision);
   return {
     name: props.name === null || props.name === undefined ? null : assertName(props.name, ['name']),
     due:
       props.due === null || props.due === undefined
         ? null
-        : parseDue(props.due, props.duePrecision ?? null, ['due']),
+        : parseDue(props.due, duePrecision(props.duePrecision), ['due']),
     doneDate:
       props.doneDate === null || props.doneDate === undefined
         ? undefined

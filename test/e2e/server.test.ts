@@ -57,6 +57,10 @@ describe('jindu serve, over HTTP, on a real SQLite file', () => {
     expect(await (await fetch(`${server.url}/readyz`)).json()).toEqual({ status: 'ready' });
     const page = await fetch(`${server.url}/graphiql`);
     expect(page.headers.get('content-type')).toContain('text/html');
+    // Any site could frame it on a developer's loopback server, with the headers typed into it.
+    expect(page.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+    expect(page.headers.get('x-frame-options')).toBe('DENY');
+    expect(page.headers.get('x-content-type-options')).toBe('nosniff');
     const html = await page.text();
     expect(html).toContain('graphiql');
     expect(html).not.toMatch(/<(script|link)[^>]+(src|href)="https?:\/\//);

@@ -5,6 +5,7 @@ import { week20Seed } from '../../seeds/week-20.seed.js';
 import { loadSeed } from '../../src/services/load-seed.js';
 import { createHttpServer } from '../../src/server/http-server.js';
 import { queryCost } from '../../src/server/cost-model.js';
+import { LIMITS } from '../../src/server/limits.js';
 import { jinduSchema } from '../../src/graphql/schema.js';
 import { startHttpApp, type HttpTestApp } from '../helpers/http-app.js';
 import { collect, liveClient } from '../helpers/live-client.js';
@@ -183,6 +184,57 @@ describe('API limits at their edges (R1)', () => {
       vi.useRealTimers();
       await small.close();
     }
+  });
+
+  // A series' points are worked out, not read: a 1,000-point daily series was charged 10 points,
+  // so four aliases of one on every workstream (80,000 figures, 1.4 s of CPU) cost a few hundred.
+  it('charges a series one point per point it works out', async () => {
+    const schema = await jinduSchema();
+    const now = Date.parse('2026-12-04T00:00:00Z');
+    const sizes = {
+      initiatives: 1,
+      workstreams: 20,
+      byKey: new Map([['hist', 20]]),
+      ever: { workstreams: 20, byKey: new Map([['hist', 20]]) },
+      now,
+    };
+    const from = new Date(now - 998 * 86_400_000).toISOString();
+    const series = `progressHistory(every: DAY, from: "${from}") { percent }`;
+    const cost = (query: string) => queryCost(schema, parse(query), {}, undefined, sizes).cost;
+    expect(cost(`{ node(id: "x") { ... on Workstream { ${series} } } }`)).toBeGreaterThan(999);
+    const aliases = ['a', 'b', 'c', 'd']
+      .map((a) => `${a}: initiative(key: "hist") { workstreams { ${series} } }`)
+      .join(' ');
+    expect(cost(`{ ${aliases} }`)).toBeGreaterThan(LIMITS.cost);
+    const res = await app.post(`{ ${aliases.replaceAll('hist', 'hive')} }`);
+    expect(codeOf(res)).toBe('QUERY_TOO_COMPLEX');
+    // The dashboard's burn-up, a year of weeks, stays cheap.
+    const weeks = `{ initiative(key: "hist") { progressHistory(every: WEEK, from: "${new Date(now - 365 * 86_400_000).toISOString()}") { at percent credit counted total } } }`;
+    expect(cost(weeks)).toBeLessThan(1_000);
+  });
+
+  // Headers that never finished arriving (a stalled client) were answered 400 "cannot parse".
+  it('answers headers that did not arrive in time 408, a malformed request 400', () => {
+    const server = createHttpServer({
+      apollo: {} as never,
+      log: silentLog,
+      graphiql: false,
+      requestTimeoutMs: 200,
+      sheetTimeoutMs: 200,
+      ready: async () => true,
+      authenticate: async () => ({ kind: 'anonymous', canRead: true }),
+      metrics: { read: () => ({}) } as never,
+      context: () => ({}) as never,
+    });
+    const answer = (code: string) => {
+      let written = '';
+      const socket = { writable: true, end: (text: string) => (written = text), destroy() {} };
+      server.emit('clientError', Object.assign(new Error(code), { code }), socket);
+      return written.split('\r\n')[0];
+    };
+    expect(answer('ERR_HTTP_REQUEST_TIMEOUT')).toBe('HTTP/1.1 408 Request Timeout');
+    expect(answer('HPE_INVALID_METHOD')).toBe('HTTP/1.1 400 Bad Request');
+    expect(answer('HPE_HEADER_OVERFLOW')).toBe('HTTP/1.1 431 Request Header Fields Too Large');
   });
 
   it('takes page sizes 1–100 only', async () => {

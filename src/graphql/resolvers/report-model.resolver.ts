@@ -1,6 +1,5 @@
 import { Arg, Ctx, Mutation, Resolver } from 'type-graphql';
 import { DomainError } from '../../domain/errors.js';
-import type { DuePrecision } from '../../domain/milestone-rules.js';
 import type { MetricDirection, TargetComparison } from '../../domain/metric-rules.js';
 import { defineMetric, recordMetricReading } from '../../services/metrics.js';
 import { setMilestone } from '../../services/milestones.js';
@@ -131,7 +130,7 @@ export class ReportModelResolver {
         ...input,
         initiativeId: opt(input.initiativeId, 'Initiative', ['initiativeId']),
         workstreamId: opt(input.workstreamId, 'Workstream', ['workstreamId']),
-        duePrecision: input.duePrecision as DuePrecision | null,
+        duePrecision: input.duePrecision,
       });
       return { milestone: new MilestoneType(m, reportDayOf(Date.now())) };
     });

@@ -1,0 +1,77 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openOrm } from '../../src/db/orm.js';
+import { type Em } from '../../src/db/em.js';
+import { httpClient } from '../helpers/http-client.js';
+import { createToken, startServer, type ServerProcess } from '../helpers/server-process.js';
+
+const MILESTONES = '{ initiatives { key milestones { name overdue } } }';
+const SET = `mutation($input: SetMilestoneInput!) { setMilestone(input: $input) {
+  milestone { id overdue } userErrors { code field message } } }`;
+
+/**
+ * An editor's setMilestone with duePrecision "YEAR" was stored, and the server's process ended
+ * on the next read of the milestone's `overdue`, by anyone: graphql-jit read the getter in a
+ * promise's continuation, and what it threw was an unhandled rejection.
+ */
+describe('a row the server cannot read does not end the server', () => {
+  let dir: string;
+  let server: ServerProcess;
+  let env: Record<string, string>;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'jindu-bad-row-'));
+    env = { DATABASE_URL: `sqlite:${join(dir, 'j.sqlite')}`, JINDU_REQUEST_TIMEOUT_MS: '1500' };
+    server = await startServer(env);
+  });
+  afterAll(async () => {
+    await server?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('refuses an unknown duePrecision as INVALID_INPUT, with or without a due date', async () => {
+    const api = httpClient(server.url, await createToken(env, 'pm', 'editor'));
+    const { initiative } = await api.ok('{ initiative(key: "hive") { id } }');
+    for (const input of [
+      { initiativeId: initiative.id, name: '年度目标', due: '2026-12-01', duePrecision: 'YEAR' },
+      { initiativeId: initiative.id, name: '年度目标', duePrecision: 'YEAR' },
+    ]) {
+      const answer = await api.ok(SET, { input });
+      expect(answer.setMilestone.userErrors).toEqual([
+        expect.objectContaining({ code: 'INVALID_INPUT', field: ['duePrecision'] }),
+      ]);
+    }
+  });
+
+  it('answers a read of such a row (written before) with an error, logs it, and serves on', async () => {
+    const orm = await openOrm({ databaseUrl: env.DATABASE_URL! });
+    try {
+      const em = orm.em.fork() as Em;
+      const [hive] = await em.execute("select id from initiative where key = 'hive'");
+      await em.execute(
+        `insert into milestone (initiative_id, name, due_date, due_precision, original_due_date, original_due_precision)
+         values (?, '坏行', '2026-12-01', 'YEAR', '2026-12-01', 'YEAR')`,
+        [hive!.id],
+        'run',
+      );
+    } finally {
+      await orm.close();
+    }
+    const res = await fetch(`${server.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: MILESTONES }),
+    });
+    expect(res.status).toBe(503);
+    expect((await res.json()).errors[0].extensions.code).toBe('TIMEOUT');
+    expect((await fetch(`${server.url}/livez`)).status).toBe(200);
+    const other = await fetch(`${server.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ initiative(key: "hive") { name } }' }),
+    });
+    expect((await other.json()).data.initiative.name).toBe('Hive数仓建设');
+    expect(server.logs.join('')).toContain('unhandled rejection (a bug)');
+  });
+});
