@@ -28,6 +28,14 @@ export interface MetricFacts {
 }
 
 type Text = (stored: string) => string;
+
+/**
+ * A burn-down's whole percent gone, rounded down, exactly. The progress is a count of millionths
+ * (ratioOf): 100 → 43 is 0.57, and 0.57 × 100 is 56.99999999999999 in binary, which printed 56.
+ * Back to its millionths first, then a whole-number division.
+ */
+export const clearedPercent = (progress: number): number =>
+  Math.floor(Math.round(progress * 1_000_000) / 10_000);
 const month = (period: string) => Number(period.slice(5, 7));
 
 function previousMonth(period: string): string {
@@ -81,8 +89,8 @@ export function formatMetricLine(f: MetricFacts, locale: Locale, text: Text = (s
   let line = `${name}${zh ? '：' : ': '}${valueText(f.latest, false)}${text(f.unit)}`;
   if (f.burnDown && f.progress !== null && f.progress > 0)
     line += zh
-      ? `（已消化${Math.floor(f.progress * 100)}%）`
-      : ` (${Math.floor(f.progress * 100)}% cleared)`;
+      ? `（已消化${clearedPercent(f.progress)}%）`
+      : ` (${clearedPercent(f.progress)}% cleared)`;
   if (f.met !== null)
     line += zh ? (f.met ? '，已达标' : '，未达标') : f.met ? ', target met' : ', below target';
   return line;

@@ -7,6 +7,7 @@ import {
   subDecimal,
 } from '../../../src/domain/decimal.js';
 import { burnDownProgress, changeSince, meetsTarget } from '../../../src/domain/metric-rules.js';
+import { clearedPercent } from '../../../src/domain/metric-lines.js';
 import {
   dueEnd,
   dueWords,
@@ -147,6 +148,18 @@ describe('metric targets and burn-downs', () => {
     expect(burnDownProgress(series, 3)).toBe(0.75);
     expect(burnDownProgress(series, 1)).toBe(0);
     expect(burnDownProgress([], 3)).toBe(null);
+  });
+  // 100 → 43 printed 已消化56%: 0.57 × 100 is 56.99999999999999 in binary.
+  it('prints the whole percent gone exactly, for every first and latest reading', () => {
+    expect(clearedPercent(burnDownProgress([r('100', false, 1), r('43', false, 2)], 2)!)).toBe(57);
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 100_000 }), fc.nat(), (first, left) => {
+        const latest = left % (first + 1);
+        const series = [r(String(first), false, 1), r(String(latest), false, 2)];
+        const exact = Number((BigInt(first - latest) * 100n) / BigInt(first));
+        expect(clearedPercent(burnDownProgress(series, 2)!)).toBe(exact);
+      }),
+    );
   });
 });
 
