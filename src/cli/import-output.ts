@@ -33,9 +33,12 @@ export function summaryLine(result: ImportResult): string {
   const s = result.plan.summary;
   const counts = `新建 ${s.create}，更新 ${s.update}，不变 ${s.unchanged}，错误 ${s.error}，新工作流 ${s.newWorkstreams}，删除 ${s.prune}`;
   if (result.refused) return `${counts}。${result.refused}`;
-  return result.applied
-    ? `${counts}。已写入（操作人 ${result.actor}）`
-    : `${counts}。试运行，未写入`;
+  if (!result.applied) return `${counts}。试运行，未写入`;
+  // A file that matches what is there writes nothing: 已写入 said otherwise.
+  const changes = s.create + s.update + s.prune + s.newWorkstreams;
+  return changes === 0
+    ? `${counts}。没有要写入的变更`
+    : `${counts}。已写入（操作人 ${result.actor}）`;
 }
 
 /** The headers the import did not read: a renamed 进度 would otherwise lose every percent silently. */

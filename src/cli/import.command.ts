@@ -82,7 +82,8 @@ export async function importCommand(file: string, opts: ImportOptions): Promise<
     if (done === 0) {
       // Without a terminal there is no bar: a line says the write began (a log shows it).
       if (bar) bar.start(total, 0);
-      else console.error(`jindu import: writing ${total} changes (Ctrl-C rolls them all back)`);
+      else if (total > 0)
+        console.error(`jindu import: writing ${total} changes (Ctrl-C rolls them all back)`);
     } else bar?.update(done);
     if (interrupted) throw new ImportInterrupted();
   };

@@ -95,7 +95,9 @@ export async function reportCommand(key: string | undefined, opts: ReportOptions
   try {
     if (!key === !opts.all)
       throw new ReportError(
-        'give one initiative key (jindu report hive) or --all',
+        key
+          ? `give an initiative key (jindu report ${key}) or --all, not both`
+          : 'give one initiative key (jindu report hive) or --all',
         EXIT_CODE.USAGE,
       );
     if (!FORMATS.includes(opts.format))

@@ -131,7 +131,14 @@ export async function tokenRevokeCommand(name: string): Promise<number> {
   return withDb(async (em) => {
     try {
       const info = await revokeToken(em, name);
-      console.log(terminalSafe(`revoked token "${info.name}" (${info.revokedAt!.toISOString()})`));
+      const at = info.revokedAt!.toISOString();
+      console.log(
+        terminalSafe(
+          info.already
+            ? `token "${info.name}" was already revoked (${at})`
+            : `revoked token "${info.name}" (${at})`,
+        ),
+      );
       return 0;
     } catch (err) {
       return fail(err, { name });

@@ -28,7 +28,10 @@ export function sheetParams<F extends string, T extends string>(
     if (value === null || lower === undefined) flag[name] = false;
     else if (ON.has(lower)) flag[name] = true;
     else if (OFF.has(lower)) flag[name] = false;
-    else throw bad(`参数 ${name} 只能是 1 或 0（true/false），收到 ${value.slice(0, 40)}`);
+    else
+      throw bad(
+        `参数 ${name} 只能是 1/0、true/false、yes/no 或 on/off，收到 ${value.slice(0, 40)}`,
+      );
   }
   const text = {} as Record<T, string | null>;
   for (const name of known.texts) text[name] = url.searchParams.get(name);

@@ -124,13 +124,18 @@ export async function listTokens(em: Em): Promise<TokenInfo[]> {
 }
 
 /** Revokes by name; a revoked token is refused at once, by every server process. */
-export async function revokeToken(em: Em, name: string): Promise<TokenInfo> {
+/** Revokes a token by name; `already`: it was revoked before (its time is kept). */
+export async function revokeToken(
+  em: Em,
+  name: string,
+): Promise<TokenInfo & { readonly already: boolean }> {
   const fork = em.fork();
   const token = await fork.findOne(ApiTokenSchema, { name });
   if (!token) throw new DomainError('NOT_FOUND', `令牌不存在：${name}`, ['name']);
+  const already = token.revokedAt !== null && token.revokedAt !== undefined;
   token.revokedAt ??= new Date();
   await fork.flush();
-  return toInfo(token as unknown as Record<string, unknown>);
+  return { ...toInfo(token as unknown as Record<string, unknown>), already };
 }
 
 export type AuthFailure = 'malformed' | 'unknown' | 'expired' | 'revoked';

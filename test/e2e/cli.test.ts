@@ -118,6 +118,11 @@ describe('the jindu command line on a SQLite file', () => {
       'revoked token "ci-bot"',
     );
     expect((await runCli(['token', 'list'], env)).stdout).toMatch(/ci-bot .* revoked\n$/);
+    const twice = await runCli(['token', 'revoke', 'ci-bot'], env);
+    expect([twice.code, twice.stdout]).toEqual([
+      0,
+      expect.stringContaining('token "ci-bot" was already revoked'),
+    ]);
     const nobody = await runCli(['token', 'revoke', 'nobody'], env);
     expect(nobody.stderr).toBe('jindu token: no token named "nobody"\n');
     expect(nobody.code).toBe(1);

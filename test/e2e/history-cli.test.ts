@@ -250,6 +250,9 @@ describe('jindu history and report --compare against a server with a generated h
     expect(await statusOf()).toBe('DONE');
     const again = await runCli(['import', sheet, '--initiative', 'hist'], env);
     expect(again.stdout).toMatch(/^新建 0，更新 0，/);
+    // Nothing to write is said so, not 已写入 after "writing 0 changes".
+    expect(again.stdout).toMatch(/没有要写入的变更\n$/);
+    expect(again.stderr).not.toContain('writing 0 changes');
 
     const unknown = await runCli(['import', sheet, '--initiative', 'nosuch'], env);
     expect(unknown).toMatchObject({ code: 4, stderr: 'jindu import: 项目不存在：nosuch\n' });

@@ -131,6 +131,7 @@ describe('npx jindu report against a running server', () => {
         'cannot reach Jindu at http://127.0.0.1:9/graphql',
       ],
       [['report', '--url', url], 2, 'give one initiative key'],
+      [['report', 'hive', '--all', '--url', url], 2, 'or --all, not both'],
       [
         ['report', 'hive', '--url', `${server.url}/nowhere`],
         1,
