@@ -54,14 +54,21 @@ function periodChange(f: MetricFacts, text: Text, locale: Locale): string {
   const diff = subDecimal(latest.value, prev.value);
   const amount = `${formatDecimal(absDecimal(diff), true)}${text(f.unit)}`;
   const zh = locale === 'zh-CN';
+  // The month before: 较上月. Another month: named, with its year when the year differs (较12月份
+  // beside 12月份 read as the same month). A reading without a month: the previous reading.
+  const sameYear = prev.period?.slice(0, 4) === latest.period!.slice(0, 4);
   const than =
-    prev.period === previousMonth(latest.period!)
+    prev.period === null
       ? zh
-        ? '较上月'
-        : 'on the previous month'
-      : zh
-        ? `较${month(prev.period ?? latest.period!)}月份`
-        : `on ${prev.period ?? '?'}`;
+        ? '较上次读数'
+        : 'on the previous reading'
+      : prev.period === previousMonth(latest.period!)
+        ? zh
+          ? '较上月'
+          : 'on the previous month'
+        : zh
+          ? `较${sameYear ? '' : `${prev.period.slice(0, 4)}年`}${month(prev.period)}月份`
+          : `on ${englishMonth(prev.period)}`;
   if (diff.units === 0n) return zh ? `，${than}持平` : `, unchanged ${than}`;
   const down = diff.units < 0n;
   return zh
