@@ -26,7 +26,6 @@ import {
 import type { InitiativeTree } from '../services/load-initiative-tree.js';
 import { namedFiguresOf } from '../services/named-figure-values.js';
 import type { Context } from './context.type.js';
-import { REPORT_UTC_OFFSET } from '../domain/report-day.js';
 import type { NamedFigureType } from './types/report-model.type.js';
 
 /*
@@ -170,10 +169,4 @@ export function visibleReadings(
       r.effectiveAt.getTime() <= asOf &&
       r.recordedAt.getTime() <= knownAt,
   );
-}
-
-/** The report's day (YYYY-MM-DD, in the team's time zone) of a moment. */
-export function reportDayOf(ms: number): string {
-  const hours = Number(REPORT_UTC_OFFSET.slice(0, 3));
-  return new Date(ms + hours * 3_600_000).toISOString().slice(0, 10);
 }

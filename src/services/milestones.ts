@@ -1,3 +1,4 @@
+import { reportDateOf } from '../domain/report-day.js';
 import { effectiveTime } from '../domain/effective-time.js';
 import { DomainError, notFound } from '../domain/errors.js';
 import { MAX_MILESTONES, duePrecision, parseDay, parseDue } from '../domain/milestone-rules.js';
@@ -90,6 +91,14 @@ export const setMilestone: UseCase<SetMilestoneProps, MilestoneRow> = {
     const effectiveAt = effectiveTime(props.effectiveAt, now, initiative.effectiveFrom, [
       'effectiveAt',
     ]);
+    // 已于1/1评审 states a fact: a done date after the day the write takes effect is not one yet.
+    const day = reportDateOf(effectiveAt.getTime());
+    if (c.doneDate && c.doneDate > day)
+      throw new DomainError(
+        'INVALID_INPUT',
+        `完成日期 ${c.doneDate} 晚于生效日 ${day}：还没有完成的里程碑请不填完成日期`,
+        ['doneDate'],
+      );
     const saved = await saveMilestone(tem, row);
     return {
       result: saved,

@@ -30,7 +30,7 @@ describe('a row the server cannot read does not end the server', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('refuses an unknown duePrecision as INVALID_INPUT, with or without a due date', async () => {
+  it('refuses an unknown duePrecision, with or without a due date, and a done date still to come', async () => {
     const api = httpClient(server.url, await createToken(env, 'pm', 'editor'));
     const { initiative } = await api.ok('{ initiative(key: "hive") { id } }');
     for (const input of [
@@ -42,6 +42,14 @@ describe('a row the server cannot read does not end the server', () => {
         expect.objectContaining({ code: 'INVALID_INPUT', field: ['duePrecision'] }),
       ]);
     }
+    // 已于1/1评审 printed a future day as a past fact.
+    const base = { initiativeId: initiative.id, name: '评审', due: '2026-01-15' };
+    const future = await api.ok(SET, { input: { ...base, doneDate: '2099-01-01' } });
+    expect(future.setMilestone.userErrors).toEqual([
+      expect.objectContaining({ code: 'INVALID_INPUT', field: ['doneDate'] }),
+    ]);
+    const past = await api.ok(SET, { input: { ...base, doneDate: '2026-01-10' } });
+    expect(past.setMilestone.userErrors).toEqual([]);
   });
 
   it('answers a read of such a row (written before) with an error, logs it, and serves on', async () => {

@@ -16,7 +16,8 @@ import { ItemType } from '../types/item.type.js';
 import { MetricType } from '../types/metric.type.js';
 import { MilestoneType } from '../types/milestone.type.js';
 import { ReportModelPayload } from '../types/report-model.type.js';
-import { reportDayOf, visibleReadings } from '../report-model-reads.js';
+import { visibleReadings } from '../report-model-reads.js';
+import { reportDateOf } from '../../domain/report-day.js';
 import { findMetric } from '../../db/queries/report-model.queries.js';
 import { findReadings } from '../../db/queries/report-records.queries.js';
 import { writeContextOf } from '../write-context.js';
@@ -132,7 +133,7 @@ export class ReportModelResolver {
         workstreamId: opt(input.workstreamId, 'Workstream', ['workstreamId']),
         duePrecision: input.duePrecision,
       });
-      return { milestone: new MilestoneType(m, reportDayOf(Date.now())) };
+      return { milestone: new MilestoneType(m, reportDateOf(Date.now())) };
     });
   }
 

@@ -1,3 +1,4 @@
+import { reportDateOf } from '../../domain/report-day.js';
 import { Arg, Ctx, FieldResolver, Int, Resolver, Root } from 'type-graphql';
 import { mondayOf } from '../../domain/milestone-rules.js';
 import { assertIsoDate } from '../../domain/tree-rules.js';
@@ -8,7 +9,6 @@ import { badUserInput } from '../errors.js';
 import { treeOf } from '../read-time.js';
 import {
   figureView,
-  reportDayOf,
   reportModelOf,
   untilOf,
   updatesOf,
@@ -52,7 +52,7 @@ async function modelOf(ctx: Context, tree: InitiativeTree, nodeId: number | null
         ),
     ),
     milestones: mine(model.milestones).map(
-      (m) => new MilestoneType(m, reportDayOf(until), nameOf(m.workstreamId)),
+      (m) => new MilestoneType(m, reportDateOf(until), nameOf(m.workstreamId)),
     ),
   };
 }
