@@ -79,11 +79,13 @@ function bodyLines(body: string): string[] {
 
 /**
  * Initiatives get a lettered heading (A. 支付账户2.0升级), except one with no figures that only
- * carries metrics, milestones or updates: its objective's heading already names it (【系统运行数据】).
+ * carries metrics, milestones or updates and is its objective's only initiative: the objective's
+ * heading already names it (【系统运行数据】). Beside others it is lettered too: its lines ran on
+ * under the initiative before it, as if they were that one's.
  */
-function headed(s: InitiativeSection): boolean {
+function headed(s: InitiativeSection, alone: boolean): boolean {
   const extras = s.metrics.length + s.milestones.length + s.updates.length;
-  return s.header !== null || s.lines.length > 0 || extras === 0;
+  return s.header !== null || s.lines.length > 0 || extras === 0 || !alone;
 }
 
 function initiativeBlock(s: InitiativeSection, colon: string): string[] {
@@ -117,8 +119,9 @@ export function formatProgressReport(report: ProgressReport, locale: Locale): st
     for (const u of report.objectiveUpdates.filter((x) => x.objective === objective))
       out.push(...updateBlock(u.body));
     let letter = 0;
-    for (const s of report.initiatives.filter((x) => (x.objective ?? OTHER) === objective)) {
-      if (headed(s))
+    const under = report.initiatives.filter((x) => (x.objective ?? OTHER) === objective);
+    for (const s of under) {
+      if (headed(s, under.length === 1))
         out.push(
           '',
           `### ${String.fromCharCode(65 + (letter++ % 26))}. ${escapeMarkdown(s.name)}`,

@@ -126,3 +126,25 @@ describe('formatProgressReport', () => {
     },
   );
 });
+
+describe('an initiative of metrics only', () => {
+  const metricsOnly = (name: string, objective: string | null): InitiativeSection => ({
+    ...section(name, objective, null),
+    metrics: [{ category: '', lines: ['入金成功率：99.81%'] }],
+  });
+  it('is named by its objective alone, and lettered beside other initiatives', () => {
+    const alone = formatProgressReport(
+      report([metricsOnly('系统运行', '【系统运行数据】')]),
+      'zh-CN',
+    );
+    expect(alone).toContain('## 【系统运行数据】\n\n- 入金成功率：99.81%');
+    expect(alone).not.toContain('### ');
+    // Its lines ran on under the initiative before it, as if they were that one's.
+    const beside = formatProgressReport(
+      report([section('grow项目', null, 'grow总进度：50.00%'), metricsOnly('指标项目', null)]),
+      'zh-CN',
+    );
+    expect(beside).toContain('### A. grow项目');
+    expect(beside).toContain('### B. 指标项目\n\n- 入金成功率：99.81%');
+  });
+});
