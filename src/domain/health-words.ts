@@ -45,7 +45,7 @@ export function healthReason(why: HealthWhy, locale: Locale): string {
       return explainForecast(why.forecast, locale);
     case 'NOT_CONVERGING':
       return en
-        ? `Target ${why.target}; ${explainForecast(why.forecast, locale)}`
+        ? `Target ${why.target}: ${lowerFirst(explainForecast(why.forecast, locale))}`
         : `目标 ${why.target}；${explainForecast(why.forecast, locale)}`;
     case 'ON_TRACK':
       return en
@@ -67,3 +67,6 @@ export function healthReason(why: HealthWhy, locale: Locale): string {
       return assertNever(why);
   }
 }
+
+/** A sentence continued after a colon: its first letter in lower case ("Over the last…"). */
+const lowerFirst = (text: string): string => text.charAt(0).toLowerCase() + text.slice(1);

@@ -54,6 +54,8 @@ describe('health rule table', () => {
     // One reason, two languages: Chinese, and English without a Chinese word left in it.
     expect(healthReason(h.why, 'zh-CN')).toMatch(/[\u4e00-\u9fff]/);
     expect(healthReason(h.why, 'en')).toMatch(/^[\x20-\x7e]+$/);
+    // One sentence: no capital after a colon or semicolon ("Target 2027-06-01; Over the…").
+    expect(healthReason(h.why, 'en')).not.toMatch(/[;:] [A-Z][a-z]/);
   });
 
   it('a hand-set health wins, with its reason and actor, over any computed one', () => {
