@@ -88,7 +88,7 @@ program
   .addOption(
     new Option(
       '--format <format>',
-      "output format (default: from --out's extension, .md or .json, else text)",
+      "output format (default: from --out's extension, .md, .json or .txt, else text)",
     ).choices(['text', 'markdown', 'json']),
   )
   .addOption(
