@@ -105,6 +105,15 @@ const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', '
 /** A report's short date in its language: `6/15` in Chinese, `Jun 15` in English (5/16 reads as a fraction, or as 5 June, to many English readers). */
 const shortDate = (iso: string, zh: boolean) =>
   zh ? md(iso) : `${MONTHS[Number(iso.slice(5, 7)) - 1]} ${Number(iso.slice(8, 10))}`;
+/**
+ * A day as the report writes it: `6/15` (`Jun 15`) in the report's own year, and with its year
+ * in another (`2024/1/15`, `Jan 15, 2024`): 12/31 for 2099-12-31 read as this year's.
+ */
+const dayText = (iso: string, reportDate: string, zh: boolean) => {
+  const short = shortDate(iso, zh);
+  if (iso.slice(0, 4) === reportDate.slice(0, 4)) return short;
+  return zh ? `${iso.slice(0, 4)}/${short}` : `${short}, ${iso.slice(0, 4)}`;
+};
 /** `2023-04` as `Apr 2023`, the English report's month. */
 export const englishMonth = (yearMonth: string): string =>
   `${MONTHS[Number(yearMonth.slice(5, 7)) - 1]} ${yearMonth.slice(0, 4)}`;
@@ -114,16 +123,18 @@ export function dueWords(due: Due, reportDate: string, locale: Locale): string {
   const zh = locale === 'zh-CN';
   switch (due.precision) {
     case 'DAY':
-      return shortDate(due.date, zh);
+      return dayText(due.date, reportDate, zh);
     case 'MONTH':
-      return zh ? `${Number(due.date.slice(5, 7))}月份` : `in ${englishMonth(due.date)}`;
+      return zh
+        ? `${due.date.slice(0, 4) === reportDate.slice(0, 4) ? '' : `${due.date.slice(0, 4)}年`}${Number(due.date.slice(5, 7))}月份`
+        : `in ${englishMonth(due.date)}`;
     case 'WEEK': {
       const weeks = (dayOf(mondayOf(due.date)) - dayOf(mondayOf(reportDate))) / (7 * DAY_MS);
       if (weeks === 0) return zh ? '本周' : 'this week';
       if (weeks === 1) return zh ? '下周' : 'next week';
       return zh
-        ? `${md(mondayOf(due.date))}当周`
-        : `the week of ${shortDate(mondayOf(due.date), zh)}`;
+        ? `${dayText(mondayOf(due.date), reportDate, zh)}当周`
+        : `the week of ${dayText(mondayOf(due.date), reportDate, zh)}`;
     }
     default:
       return assertNever(due.precision);
@@ -138,7 +149,9 @@ export function milestonePhrase(
 ): string {
   const zh = locale === 'zh-CN';
   if (m.doneDate !== null)
-    return zh ? `已于${md(m.doneDate)}${m.name}` : `${m.name} done ${shortDate(m.doneDate, zh)}`;
+    return zh
+      ? `已于${dayText(m.doneDate, reportDate, zh)}${m.name}`
+      : `${m.name} done ${dayText(m.doneDate, reportDate, zh)}`;
   const when = dueWords(m.due, reportDate, locale);
   const late = isOverdue(m.due, null, reportDate) ? (zh ? '（已逾期）' : ' (overdue)') : '';
   return zh ? `预计${when}${m.name}${late}` : `${m.name} expected ${when}${late}`;

@@ -174,6 +174,17 @@ describe('milestones', () => {
         bad,
       ).toBe('INVALID_INPUT');
   });
+  // 2099-12-31 printed 预计12/31下线, read as this year's.
+  it('gives a day or month of another year than the report’s its year', () => {
+    const due = (text: string, precision: 'WEEK' | null = null) => parseDue(text, precision, ['d']);
+    expect(dueWords(due('2099-12-31'), '2026-12-04', 'zh-CN')).toBe('2099/12/31');
+    expect(dueWords(due('2099-12-31'), '2026-12-04', 'en')).toBe('Dec 31, 2099');
+    expect(dueWords(due('2027-01'), '2026-12-04', 'zh-CN')).toBe('2027年1月份');
+    expect(dueWords(due('2027-03-03', 'WEEK'), '2026-12-04', 'zh-CN')).toBe('2027/3/1当周');
+    expect(dueWords(due('2026-12-31'), '2026-12-04', 'zh-CN')).toBe('12/31');
+    const done = { name: '评审', due: due('2025-12-01'), doneDate: '2025-11-28' };
+    expect(milestonePhrase(done, '2026-12-04', 'zh-CN')).toBe('已于2025/11/28评审');
+  });
   it('says when in the team’s words, overdue and slip', () => {
     expect(dueWords(parseDue('2023-05-15', 'WEEK', ['d']), '2023-05-13', 'zh-CN')).toBe('下周');
     expect(dueWords(parseDue('2023-05', null, ['d']), '2023-05-13', 'zh-CN')).toBe('5月份');
