@@ -13,7 +13,7 @@ export function liveClient(
   baseUrl: string,
   token?: string | null,
   origin?: string,
-  /** The client's own address (another loopback address plays another machine). */
+  /** The client's own address (every loopback address counts as one client: client-key.ts). */
   localAddress?: string,
 ): Client {
   // A browser always sends its page's Origin with the upgrade; `origin` plays one.

@@ -11,6 +11,20 @@ import { startHttpApp, type HttpTestApp } from '../helpers/http-app.js';
 import { collect, liveClient } from '../helpers/live-client.js';
 import { silentLog } from '../helpers/test-app.js';
 
+/** The HTTP server alone, over the Apollo given (a stub), with 200 ms deadlines. */
+const bareServer = (apollo: Parameters<typeof createHttpServer>[0]['apollo']) =>
+  createHttpServer({
+    apollo,
+    log: silentLog,
+    graphiql: false,
+    requestTimeoutMs: 200,
+    sheetTimeoutMs: 200,
+    ready: async () => true,
+    authenticate: async () => ({ kind: 'anonymous', canRead: true }),
+    metrics: { read: () => ({}) } as never,
+    context: () => ({}) as never,
+  });
+
 /** Tokens of a document as graphql's lexer reads them (comments and the end are not tokens). */
 function tokenCount(doc: string): number {
   const lexer = new Lexer(new Source(doc));
@@ -215,17 +229,7 @@ describe('API limits at their edges (R1)', () => {
 
   // Headers that never finished arriving (a stalled client) were answered 400 "cannot parse".
   it('answers headers that did not arrive in time 408, a malformed request 400', () => {
-    const server = createHttpServer({
-      apollo: {} as never,
-      log: silentLog,
-      graphiql: false,
-      requestTimeoutMs: 200,
-      sheetTimeoutMs: 200,
-      ready: async () => true,
-      authenticate: async () => ({ kind: 'anonymous', canRead: true }),
-      metrics: { read: () => ({}) } as never,
-      context: () => ({}) as never,
-    });
+    const server = bareServer({} as never);
     const answer = (code: string) => {
       let written = '';
       const socket = { writable: true, end: (text: string) => (written = text), destroy() {} };
@@ -379,17 +383,7 @@ describe('rate limit, introspection, GraphiQL and timeout settings', () => {
 
   it('answers 503 TIMEOUT when a request runs past the limit', async () => {
     const stalled = { executeHTTPGraphQLRequest: () => new Promise(() => {}) } as never;
-    const server = createHttpServer({
-      apollo: stalled,
-      log: silentLog,
-      graphiql: false,
-      requestTimeoutMs: 200,
-      sheetTimeoutMs: 200,
-      ready: async () => true,
-      authenticate: async () => ({ kind: 'anonymous', canRead: true }),
-      metrics: { read: () => ({}) } as never,
-      context: () => ({}) as never,
-    });
+    const server = bareServer(stalled);
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     try {
       const { port } = server.address() as AddressInfo;

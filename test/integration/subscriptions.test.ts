@@ -329,7 +329,9 @@ describe.each(DIALECTS)('subscriptions over graphql-ws (%s)', (dialect) => {
     await client.dispose();
   });
 
-  it('counts anonymous subscriptions per address, not one bucket for every anonymous reader', async () => {
+  // Per address (src/server/client-key.ts), where all of loopback is one: any local process
+  // may send from any 127.x address, and 127.0.0.2 was a fresh 100.
+  it('counts anonymous subscriptions per address, all of loopback as one, not per reader', async () => {
     // Five sockets of 20 from 127.0.0.1 take that address's 100.
     const here = Array.from({ length: 5 }, () => liveClient(app.url, null));
     const held = here.flatMap((c) =>
@@ -339,13 +341,17 @@ describe.each(DIALECTS)('subscriptions over graphql-ws (%s)', (dialect) => {
     const refused = collect(extra, ITEMS, { key: 'live-a' });
     await refused.ended;
     expect(refused.errors).toMatchObject([{ extensions: { code: 'TOO_MANY_SUBSCRIPTIONS' } }]);
-    // Another reader, from 127.0.0.2, still subscribes and gets events.
-    const elsewhere = liveClient(app.url, null, undefined, '127.0.0.2');
-    const sub = collect(elsewhere, ITEMS, { key: 'live-a', after: await now('live-a') });
+    const loopback = liveClient(app.url, null, undefined, '127.0.0.2');
+    const alsoRefused = collect(loopback, ITEMS, { key: 'live-a' });
+    await alsoRefused.ended;
+    expect(alsoRefused.errors).toMatchObject([{ extensions: { code: 'TOO_MANY_SUBSCRIPTIONS' } }]);
+    // A reader with a token counts as itself: it still subscribes and gets events.
+    const other = liveClient(app.url, app.adminToken);
+    const sub = collect(other, ITEMS, { key: 'live-a', after: await now('live-a') });
     await setStatus(tree.items[0]![7]!, 'DONE');
     expect((await sub.waitFor(1))[0].itemChanged.itemId).toBe(tree.items[0]![7]);
     expect(held.every((h) => h.errors.length === 0)).toBe(true);
-    await Promise.all([...here, extra, elsewhere].map((c) => c.dispose()));
+    await Promise.all([...here, extra, loopback, other].map((c) => c.dispose()));
   });
 
   it('takes the token where clients put it, and refuses one it cannot read instead of serving anonymously', async () => {
