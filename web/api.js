@@ -21,11 +21,6 @@ export function authHeaders() {
 }
 
 /**
- * A GraphQL request. A failure is an Error with the first error's `code` (FORBIDDEN,
- * UNAUTHENTICATED…) when the server said one; an answer that is not JSON (a proxy's 502 page)
- * says the HTTP status instead of a JSON parser's complaint.
- */
-/**
  * fetch, where a request that got no answer at all (the server down, the network gone) is an
  * Error in the page's language, not the browser's own words ("Failed to fetch").
  */
@@ -37,6 +32,11 @@ export async function reach(url, init) {
   }
 }
 
+/**
+ * A GraphQL request. A failure is an Error with the first error's `code` (FORBIDDEN,
+ * UNAUTHENTICATED…) when the server said one; an answer that is not JSON (a proxy's 502 page)
+ * says the HTTP status instead of a JSON parser's complaint.
+ */
 export async function gql(query, variables = {}, headers = authHeaders()) {
   const res = await reach('/graphql', {
     method: 'POST',

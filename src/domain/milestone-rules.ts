@@ -28,10 +28,6 @@ function validDay(text: string): boolean {
 }
 
 /**
- * `2023-06-15` (a day, or with WEEK the week holding it) or `2023-05` (a month), or
- * INVALID_INPUT on `field`. A month's precision is always MONTH.
- */
-/**
  * A due date's precision as given (null: from the date), or INVALID_INPUT. The API takes it as
  * a string: an unknown one was stored, and every later read of the milestone failed on it.
  */
@@ -45,6 +41,10 @@ export function duePrecision(given: string | null | undefined): DuePrecision | n
   );
 }
 
+/**
+ * `2023-06-15` (a day, or with WEEK the week holding it) or `2023-05` (a month), or
+ * INVALID_INPUT on `field`. A month's precision is always MONTH.
+ */
 export function parseDue(
   text: string,
   precision: DuePrecision | null,

@@ -1,10 +1,10 @@
+/** Clients whose buckets are kept; beyond, the one seen longest ago is forgotten. */
+const MAX_CLIENTS = 100_000;
+
 /**
  * Points per minute per client, as a token bucket: it refills continuously, so a client that
  * spends its minute waits only as long as the points it asks for take to come back.
  */
-/** Clients whose buckets are kept; beyond, the one seen longest ago is forgotten. */
-const MAX_CLIENTS = 100_000;
-
 export class RateLimiter {
   private readonly buckets = new Map<string, { points: number; at: number }>();
 

@@ -123,8 +123,10 @@ export async function listTokens(em: Em): Promise<TokenInfo[]> {
   return rows.map((r) => toInfo(r as unknown as Record<string, unknown>));
 }
 
-/** Revokes by name; a revoked token is refused at once, by every server process. */
-/** Revokes a token by name; `already`: it was revoked before (its time is kept). */
+/**
+ * Revokes by name; a revoked token is refused at once, by every server process. `already`: it
+ * was revoked before (its time is kept).
+ */
 export async function revokeToken(
   em: Em,
   name: string,
