@@ -103,11 +103,15 @@ export async function serveCommand(): Promise<void> {
   };
   process.once('SIGINT', () => void stop('SIGINT'));
   process.once('SIGTERM', () => void stop('SIGTERM'));
-  // graphql-jit reads a field without a resolver (a getter) in a promise's continuation, where
-  // what it throws is lost: the rejection ended the process, for one bad row read by anyone.
-  // Logged as the bug it is; the request it belonged to is answered 503 TIMEOUT at its deadline.
+  // A rejection nobody handles is a bug whose effects are unknown (a webhook delivery, the
+  // outbox, a pool): the process ends as Node would end it, so a supervisor starts a clean one,
+  // but the reason goes to the log first, where an operator looks (Node prints it to stderr
+  // only). A request's field that throws is not one of these: see jit-continuations.ts.
   process.on('unhandledRejection', (reason) => {
-    log.error({ err: reason }, 'unhandled rejection (a bug): its request times out; serving on');
+    log.fatal({ err: reason }, 'unhandled rejection (a bug): exiting');
+    const exit = () => process.exit(1);
+    setTimeout(exit, 2_000); // a log that cannot be written does not hold the exit
+    log.flush(exit);
   });
 }
 

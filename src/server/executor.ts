@@ -14,6 +14,7 @@ import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 import type { ExecutorMode } from '../config.js';
 import type { Context } from '../graphql/context.type.js';
 import { compared, mismatch } from './compare-executors.js';
+import { guardJitContinuations } from './jit-continuations.js';
 import { liftLiterals, type Lifted } from './lift-literals.js';
 import { nullArgumentErrors } from './null-arguments.js';
 
@@ -53,6 +54,7 @@ export interface Executor {
 const MAX_LIFTED_PLANS = 256;
 
 export function createExecutor(schema: GraphQLSchema, mode: ExecutorMode): Executor {
+  guardJitContinuations();
   // Compiled once per parsed document: Apollo keeps parsed documents in its document store, so
   // the same query text comes back as the same object. A document with literal arguments is
   // compiled once per lifted text instead (lift-literals.ts), shared by the documents that

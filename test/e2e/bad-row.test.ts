@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openOrm } from '../../src/db/orm.js';
 import { type Em } from '../../src/db/em.js';
@@ -14,7 +15,8 @@ const SET = `mutation($input: SetMilestoneInput!) { setMilestone(input: $input) 
 /**
  * An editor's setMilestone with duePrecision "YEAR" was stored, and the server's process ended
  * on the next read of the milestone's `overdue`, by anyone: graphql-jit read the getter in a
- * promise's continuation, and what it threw was an unhandled rejection.
+ * promise's continuation, and what it threw was an unhandled rejection. Such rows are repaired
+ * by a migration (milestone-precision-repair.test.ts); this one is written after it ran.
  */
 describe('a row the server cannot read does not end the server', () => {
   let dir: string;
@@ -71,8 +73,15 @@ describe('a row the server cannot read does not end the server', () => {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ query: MILESTONES }),
     });
-    expect(res.status).toBe(503);
-    expect((await res.json()).errors[0].extensions.code).toBe('TIMEOUT');
+    // Answered at once by graphql-js, the error at its field; it used to hang until the deadline.
+    expect(res.status).toBe(200);
+    const body = await res.json();
+    expect(body.errors).toEqual([
+      expect.objectContaining({
+        path: expect.arrayContaining(['milestones', 'overdue']),
+        extensions: { code: 'INTERNAL_SERVER_ERROR' },
+      }),
+    ]);
     expect((await fetch(`${server.url}/livez`)).status).toBe(200);
     const other = await fetch(`${server.url}/graphql`, {
       method: 'POST',
@@ -80,6 +89,31 @@ describe('a row the server cannot read does not end the server', () => {
       body: JSON.stringify({ query: '{ initiative(key: "hive") { name } }' }),
     });
     expect((await other.json()).data.initiative.name).toBe('Hive数仓建设');
-    expect(server.logs.join('')).toContain('unhandled rejection (a bug)');
+    const logs = server.logs.join('');
+    expect(logs).toContain('unexpected value: YEAR');
+    expect(logs).not.toContain('unhandled rejection');
+  });
+});
+
+describe('a rejection nobody handles outside a request', () => {
+  it('is logged as fatal and ends the process with code 1, for a supervisor to restart it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'jindu-bad-row-'));
+    const preload = fileURLToPath(new URL('../fixtures/reject-on-signal.mjs', import.meta.url));
+    try {
+      const server = await startServer({
+        DATABASE_URL: `sqlite:${join(dir, 'j.sqlite')}`,
+        NODE_OPTIONS: `--import ${preload}`,
+      });
+      const exited = new Promise<number | null>((resolve) => server.child.once('exit', resolve));
+      server.child.kill('SIGUSR2');
+      expect(await exited).toBe(1);
+      const fatal = server.logs
+        .join('')
+        .split('\n')
+        .find((line) => line.includes('unhandled rejection (a bug): exiting'));
+      expect(JSON.parse(fatal!)).toMatchObject({ level: 60, err: { message: 'a background bug' } });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

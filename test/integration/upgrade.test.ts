@@ -65,6 +65,7 @@ describe.each(DIALECTS)('upgrading a database of the previous release (%s)', (di
         'Migration20261130000000LiveEvents',
         'Migration20261201000000IdempotencyTouched',
         'Migration20261204000000WebhookEnabledAt',
+        'Migration20261204010000MilestonePrecision',
       ],
       upgradedFromUnversioned: true,
     });
@@ -208,12 +209,52 @@ describe.each(DIALECTS)('a new database (%s)', (dialect) => {
           'Migration20261130000000LiveEvents',
           'Migration20261201000000IdempotencyTouched',
           'Migration20261204000000WebhookEnabledAt',
+          'Migration20261204010000MilestonePrecision',
         ],
         upgradedFromUnversioned: false,
       });
       expect(await orm.schema.getUpdateSchemaSQL()).toBe('');
       const log = await (orm.em.fork() as Em).execute('select count(*) as n from change_log');
       expect(Number(log[0]!.n)).toBe(0); // nothing to reconstruct: no baselines
+    } finally {
+      await orm.close();
+      await db.drop();
+    }
+  });
+});
+
+describe.each(DIALECTS)('milestones stored with an unknown precision (%s)', (dialect) => {
+  it('become DAY, and only they', async () => {
+    const db = await createTestDatabase(dialect);
+    const orm = await openOrm({ databaseUrl: db.url });
+    try {
+      await migrate(orm);
+      const em = orm.em.fork() as Em;
+      const insert = (name: string, due: string, precision: string, original: string) =>
+        em.execute(
+          `insert into milestone (initiative_id, name, due_date, due_precision, original_due_date, original_due_precision)
+           values (?, ?, ?, ?, ?, ?)`,
+          [1, name, due, precision, due, original],
+          'run',
+        );
+      // Written before duePrecision was checked, as if this migration had not run yet.
+      await insert('坏行', '2026-12-01', 'YEAR', 'YEAR');
+      await insert('旧的坏', '2026-05-01', 'MONTH', 'QUARTER');
+      await insert('好行', '2026-05-01', 'MONTH', 'WEEK');
+      await em.execute(
+        "delete from mikro_orm_migrations where name = 'Migration20261204010000MilestonePrecision'",
+        [],
+        'run',
+      );
+      expect((await migrate(orm)).applied).toEqual(['Migration20261204010000MilestonePrecision']);
+      const rows = await em.execute(
+        'select name, due_precision, original_due_precision from milestone order by id',
+      );
+      expect(plain(rows)).toEqual([
+        { name: '坏行', due_precision: 'DAY', original_due_precision: 'DAY' },
+        { name: '旧的坏', due_precision: 'MONTH', original_due_precision: 'DAY' },
+        { name: '好行', due_precision: 'MONTH', original_due_precision: 'WEEK' },
+      ]);
     } finally {
       await orm.close();
       await db.drop();
