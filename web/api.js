@@ -20,15 +20,27 @@ export function authHeaders() {
   return t ? { authorization: `Bearer ${t}` } : {};
 }
 
+/** An Error the page made, already in the page's language (no server code to translate). */
+export const pageError = (message, code) =>
+  Object.assign(new Error(message), { code, inPageLanguage: true });
+
 /**
  * fetch, where a request that got no answer at all (the server down, the network gone) is an
- * Error in the page's language, not the browser's own words ("Failed to fetch").
+ * Error in the page's language, not the browser's own words ("Failed to fetch"). Headers are
+ * checked first: fetch refuses one it cannot send (a pasted token holding a full-width or
+ * invisible character) with the same TypeError as a network failure.
  */
-export async function reach(url, init) {
+export async function reach(url, init = {}) {
+  let headers;
   try {
-    return await fetch(url, init);
+    headers = new Headers(init.headers);
   } catch {
-    throw Object.assign(new Error(t('serverUnreachable')), { code: 'NETWORK' });
+    throw pageError(t('unsendableHeader'), 'BAD_HEADER');
+  }
+  try {
+    return await fetch(url, { ...init, headers });
+  } catch {
+    throw pageError(t('serverUnreachable'), 'NETWORK');
   }
 }
 
@@ -55,8 +67,7 @@ export async function gql(query, variables = {}, headers = authHeaders()) {
     sessionStorage.setItem(DROPPED_KEY, body?.errors?.[0]?.message ?? String(res.status));
     location.reload();
   }
-  if (body === null)
-    throw Object.assign(new Error(t('serverUnavailable', res.status)), { code: 'HTTP' });
+  if (body === null) throw pageError(t('serverUnavailable', res.status), 'HTTP');
   if (body.errors?.length)
     throw Object.assign(new Error(body.errors.map((e) => e.message).join('；')), {
       code: body.errors[0].extensions?.code,

@@ -57,8 +57,12 @@ function TokenBox() {
   }, []);
   const save = async (e) => {
     e.preventDefault();
-    // Pasted from a header or a curl line, the token may come with its `Bearer ` in front.
-    const candidate = value.trim().replace(/^bearer\s+/i, '');
+    // Pasted from a header or a curl line, the token may come with its `Bearer ` in front; from
+    // a chat or a document, with invisible characters (zero-width spaces, a BOM) a token never has.
+    const candidate = value
+      .replace(/[\u200b-\u200d\u2060\ufeff]/g, '')
+      .trim()
+      .replace(/^bearer\s+/i, '');
     if (!candidate) return;
     try {
       await gql(VIEWER, {}, { authorization: `Bearer ${candidate}` });

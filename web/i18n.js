@@ -61,6 +61,7 @@ const TEXT = {
     refreshed: '每 30 秒刷新',
     serverUnavailable: (status) => `服务器暂时无法应答（HTTP ${status}）`,
     serverUnreachable: '连不上服务器（网络断开或服务器未运行）',
+    unsendableHeader: '令牌中有无法发送的字符（全角或不可见字符）：请重新复制粘贴',
     readFailed: '刷新失败，稍后自动重试：',
     role_viewer: '只读',
     role_editor: '编辑',
@@ -147,6 +148,8 @@ const TEXT = {
     refreshed: 'Refreshes every 30 s',
     serverUnavailable: (status) => `The server could not answer (HTTP ${status})`,
     serverUnreachable: 'Cannot reach the server (the network is down or the server is not running)',
+    unsendableHeader:
+      'The token holds a character that cannot be sent (a full-width or invisible one): copy and paste it again',
     readFailed: 'Refresh failed, retrying shortly: ',
     role_viewer: 'viewer',
     role_editor: 'editor',
@@ -194,7 +197,7 @@ const ENGLISH_ERRORS = {
   TOO_MANY: 'Too many at once',
 };
 export const userErrorText = (e) => {
-  if (locale() !== 'en' || !e.code) return e.message;
+  if (e.inPageLanguage || locale() !== 'en' || !e.code) return e.message;
   return ENGLISH_ERRORS[e.code] ?? `The server refused this (${e.code}): ${e.message}`;
 };
 export const setLocale = (l) => localStorage.setItem('jindu.locale', l);

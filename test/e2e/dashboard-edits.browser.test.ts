@@ -203,6 +203,47 @@ describe.skipIf(!browserAvailable)('the dashboard’s editing and its failures, 
       .toContain('连不上服务器');
     expect(await page.locator('main').innerText()).not.toContain('Failed to fetch');
     await page.close();
+    // In English a failed read of a workstream's items said "The server refused this
+    // (NETWORK): …": the page's own words were taken for a server's code to translate.
+    const english = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+    await english.addInitScript(() => localStorage.setItem('jindu.locale', 'en'));
+    await english.goto(`${server.url}/#/i/hive`);
+    await english.getByRole('button', { name: '迁移', exact: true }).click();
+    await english.route('**/graphql', (route) =>
+      route.request().method() === 'POST' ? route.abort('connectionrefused') : route.continue(),
+    );
+    const tob = english.locator('li.node li.node', {
+      has: english.getByRole('button', { name: 'Hive迁移-TOB商户账单', exact: true }),
+    });
+    await tob.locator('.toggle').first().click();
+    await expect
+      .poll(() => tob.innerText(), { timeout: 20_000 })
+      .toContain('Cannot reach the server');
+    expect(await tob.innerText()).not.toContain('refused this');
+    await english.close();
+  });
+
+  // A token pasted from a chat carried a zero-width space: fetch refused the header with the
+  // TypeError a network failure gives, and the page said the server could not be reached.
+  it('a pasted token loses invisible characters, and one it cannot send is said to be the token’s fault', async () => {
+    const page = await open('/#/');
+    const box = page.getByLabel('令牌');
+    await box.fill(`Bearer \u200b${editor}\ufeff`);
+    await box.press('Enter');
+    await expect
+      .poll(() => page.locator('form.token').innerText(), { timeout: 20_000 })
+      .toContain('pm（');
+    expect(await page.evaluate(() => sessionStorage.getItem('jindu.token'))).toBe(editor);
+    await page.close();
+
+    const other = await open('/#/');
+    const otherBox = other.getByLabel('令牌');
+    await otherBox.fill(`${editor}\uff01`); // a full-width ！
+    await otherBox.press('Enter');
+    const problem = other.locator('form.token [role=alert]');
+    await expect.poll(() => problem.innerText(), { timeout: 20_000 }).toContain('无法发送的字符');
+    expect(await problem.innerText()).not.toContain('连不上服务器');
+    await other.close();
   });
 
   it('a failed read keeps the page, says so, and is tried again until it succeeds', async () => {
