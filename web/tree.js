@@ -3,6 +3,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { EXPLAIN, gql, ITEMS, SET_MANY, SET_ONE, SUBTREE } from './api.js';
 import { Bar, Legend } from './bar.js';
 import { gqlLocale, pct, STATUSES, t, userErrorText } from './i18n.js';
+import { retryDelay, useReadOn } from './read-on.js';
 import { StageCell } from './report-model.js';
 
 const EXPANDED = 'jindu.expanded';
@@ -83,23 +84,18 @@ export function TreeNode({ node, onChanged, canEdit, revision }) {
  * levels read with the page only).
  */
 function Subtree({ id, onChanged, canEdit, revision }) {
-  const [children, setChildren] = useState(null);
-  const [failed, setFailed] = useState(null);
-  const reads = useRef(0);
-  useEffect(() => {
-    const n = ++reads.current;
-    gql(SUBTREE, { id, locale: gqlLocale() }).then(
-      (d) => n === reads.current && (setChildren(d.node?.children ?? []), setFailed(null)),
-      (err) => n === reads.current && setFailed(userErrorText(err)),
-    );
-  }, [id, revision]);
-  if (children === null)
-    return failed
-      ? html`<p class="error" role="alert">${failed}</p>`
-      : html`<p class="muted">…</p>`;
-  return html`<ul>
-    ${children.map((c) => html`<${TreeNode} node=${c} onChanged=${onChanged} canEdit=${canEdit} revision=${revision} />`)}
-  </ul>`;
+  // A failed read keeps the levels shown, says so and is tried again (read-on.js): it used to
+  // leave them as they were, silently, until the next revision.
+  const { data: children, error } = useReadOn(
+    () => gql(SUBTREE, { id, locale: gqlLocale() }).then((d) => d.node?.children ?? []),
+    [id, revision],
+  );
+  const failed = error ? html`<p class="error" role="alert">${t('readFailed')}${error}</p>` : null;
+  if (children === null) return failed ?? html`<p class="muted">…</p>`;
+  return html`${failed}
+    <ul>
+      ${children.map((c) => html`<${TreeNode} node=${c} onChanged=${onChanged} canEdit=${canEdit} revision=${revision} />`)}
+    </ul>`;
 }
 
 /** Pages of a leaf's items read at most, 100 each: beyond, the sheet lists them all. */
@@ -130,11 +126,25 @@ function Items({ workstreamId, onChanged, canEdit, labels, revision }) {
   const [failed, setFailed] = useState(null);
   // Reads can overlap (a save's and a live event's): only the latest one started is shown.
   const reads = useRef(0);
+  // A failed read is tried again, as its message says (read-on.js's delays), until one succeeds.
+  const failures = useRef(0);
+  const retry = useRef(null);
+  useEffect(() => () => clearTimeout(retry.current), []);
   const load = () => {
     const n = ++reads.current;
+    clearTimeout(retry.current);
     return loadItems(workstreamId).then(
-      (rows) => n === reads.current && (setItems(rows), setFailed(null)),
-      (err) => n === reads.current && setFailed(userErrorText(err)),
+      (rows) => {
+        if (n !== reads.current) return;
+        failures.current = 0;
+        setItems(rows);
+        setFailed(null);
+      },
+      (err) => {
+        if (n !== reads.current) return;
+        setFailed(userErrorText(err));
+        retry.current = setTimeout(load, retryDelay(failures.current++));
+      },
     );
   };
   // The initiative's revision moved (a write here or elsewhere, seen live): the rows are read
@@ -150,7 +160,7 @@ function Items({ workstreamId, onChanged, canEdit, labels, revision }) {
   }, [revision]);
   const loading = useRef(false);
   if (items === null) {
-    if (failed) return html`<p class="error" role="alert">${failed}</p>`;
+    if (failed) return html`<p class="error" role="alert">${t('readFailed')}${failed}</p>`;
     if (!loading.current) {
       loading.current = true;
       load().finally(() => (loading.current = false));

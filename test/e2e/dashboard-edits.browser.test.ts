@@ -188,6 +188,47 @@ describe.skipIf(!browserAvailable)('the dashboard’s editing and its failures, 
     await row.getByRole('button', { name: '应用到「深层事项」' }).click();
     const l8 = page.getByRole('progressbar', { name: 'L8', exact: true });
     await expect.poll(() => l8.getAttribute('aria-valuenow'), { timeout: 20_000 }).toBe('100');
+
+    // A level read lazily whose read fails says so and is read again: it used to keep its old
+    // figures silently until the next write.
+    let failing = true;
+    await page.route('**/graphql', (route) =>
+      failing && /query Subtree/.test(route.request().postData() ?? '')
+        ? route.fulfill({ status: 503, contentType: 'text/plain', body: 'upstream down' })
+        : route.continue(),
+    );
+    const item = (await api.ok(ITEM, { key: 'deep', search: '深层事项' })).initiative.items
+      .nodes[0];
+    const set = await api.ok(SET, {
+      input: { itemId: item.id, status: 'IN_PROGRESS', percent: 50, expectedVersion: item.version },
+    });
+    expect(set.setItemStatus.userErrors).toEqual([]);
+    const alert = page.locator('[role=alert]', { hasText: '刷新失败' }).first();
+    await alert.waitFor({ timeout: 20_000 });
+    expect(await alert.innerText()).toContain('HTTP 503');
+    failing = false;
+    await expect.poll(() => l8.getAttribute('aria-valuenow'), { timeout: 30_000 }).toBe('50');
+    await expect.poll(() => page.locator('[role=alert]').count(), { timeout: 30_000 }).toBe(0);
+
+    // So do a leaf's rows: their failed read said 稍后自动重试 and waited for the next write.
+    let itemsFailing = true;
+    await page.route('**/graphql', (route) =>
+      itemsFailing && /query Items/.test(route.request().postData() ?? '')
+        ? route.fulfill({ status: 503, contentType: 'text/plain', body: 'upstream down' })
+        : route.fallback(),
+    );
+    const again = (await api.ok(ITEM, { key: 'deep', search: '深层事项' })).initiative.items
+      .nodes[0];
+    await api.ok(SET, {
+      input: { itemId: again.id, status: 'PAUSED', expectedVersion: again.version },
+    });
+    await page
+      .locator('[role=alert]', { hasText: '刷新失败' })
+      .first()
+      .waitFor({ timeout: 20_000 });
+    itemsFailing = false;
+    await expect.poll(() => row.locator('select').inputValue(), { timeout: 30_000 }).toBe('PAUSED');
+    await expect.poll(() => page.locator('[role=alert]').count(), { timeout: 30_000 }).toBe(0);
     await page.close();
   });
 
