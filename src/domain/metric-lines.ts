@@ -55,10 +55,11 @@ function periodChange(f: MetricFacts, text: Text, locale: Locale): string {
   const amount = `${formatDecimal(absDecimal(diff), true)}${text(f.unit)}`;
   const zh = locale === 'zh-CN';
   // The month before: 较上月. Another month: named, with its year when the year differs (较12月份
-  // beside 12月份 read as the same month). A reading without a month: the previous reading.
+  // beside 12月份 read as the same month). A reading without a month, or a second reading of the
+  // same month (4月份…较4月份 read as nothing changed): the previous reading.
   const sameYear = prev.period?.slice(0, 4) === latest.period!.slice(0, 4);
   const than =
-    prev.period === null
+    prev.period === null || prev.period === latest.period
       ? zh
         ? '较上次读数'
         : 'on the previous reading'

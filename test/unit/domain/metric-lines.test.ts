@@ -35,5 +35,10 @@ describe('a monthly figure compared with its previous reading', () => {
       '11月份实收成本：90，较上次读数降低10元',
       '实收成本 (Nov 2026): 90, down 10元 on the previous reading',
     ]);
+    // A month read twice (a correction) printed 4月份实收成本：90，较4月份降低10元.
+    expect(lines(cost([90, '2026-04'], [100, '2026-04']))).toEqual([
+      '4月份实收成本：90，较上次读数降低10元',
+      '实收成本 (Apr 2026): 90, down 10元 on the previous reading',
+    ]);
   });
 });
