@@ -1,7 +1,14 @@
 import { reportDateOf } from '../domain/report-day.js';
 import { effectiveTime } from '../domain/effective-time.js';
 import { DomainError, notFound } from '../domain/errors.js';
-import { MAX_MILESTONES, duePrecision, parseDay, parseDue } from '../domain/milestone-rules.js';
+import {
+  MAX_MILESTONES,
+  duePrecision,
+  parseDay,
+  parseDue,
+  type Due,
+  type DuePrecision,
+} from '../domain/milestone-rules.js';
 import { assertName, cleanNote } from '../domain/tree-rules.js';
 import {
   findMilestone,
@@ -28,8 +35,8 @@ export interface SetMilestoneProps {
 }
 
 function checked(props: SetMilestoneProps) {
-  if (props.due === null || props.due === undefined) duePrecision(props.duePrecision);
   return {
+    precision: duePrecision(props.duePrecision),
     name: props.name === null || props.name === undefined ? null : assertName(props.name, ['name']),
     due:
       props.due === null || props.due === undefined
@@ -45,6 +52,22 @@ function checked(props: SetMilestoneProps) {
   };
 }
 
+/**
+ * The stored due date under a precision given without a date (it used to be checked and then
+ * ignored): a day's or a week's month, or the week holding a day. A month has no day to become:
+ * that needs `due`.
+ */
+function withPrecision(old: MilestoneRow, precision: DuePrecision): Due {
+  if (precision === 'MONTH') return { date: `${old.dueDate.slice(0, 7)}-01`, precision };
+  if (old.duePrecision === 'MONTH')
+    throw new DomainError(
+      'INVALID_INPUT',
+      `预计日期是月份（${old.dueDate.slice(0, 7)}），改为 ${precision} 需要同时给出 due（哪一天）`,
+      ['due'],
+    );
+  return { date: old.dueDate, precision };
+}
+
 /** Creates a milestone on an initiative (or one of its workstreams), or changes one. */
 export const setMilestone: UseCase<SetMilestoneProps, MilestoneRow> = {
   name: 'setMilestone',
@@ -55,11 +78,12 @@ export const setMilestone: UseCase<SetMilestoneProps, MilestoneRow> = {
     if (props.milestoneId !== null && props.milestoneId !== undefined) {
       const old = await findMilestone(tem, props.milestoneId);
       if (!old || !inScope(old.initiativeId)) throw notFound('里程碑', ['milestoneId']);
+      const due = c.due ?? (c.precision ? withPrecision(old, c.precision) : null);
       row = {
         ...old,
         name: c.name ?? old.name,
-        dueDate: c.due?.date ?? old.dueDate,
-        duePrecision: c.due?.precision ?? old.duePrecision,
+        dueDate: due?.date ?? old.dueDate,
+        duePrecision: due?.precision ?? old.duePrecision,
         doneDate: c.doneDate === undefined ? old.doneDate : c.doneDate,
         note: c.note === undefined ? old.note : c.note,
       };

@@ -12,6 +12,7 @@ import { jinduSchema } from '../../src/graphql/schema.js';
 import { queryCost } from '../../src/server/cost-model.js';
 import { loadSeed } from '../../src/services/load-seed.js';
 import { DIALECTS } from '../helpers/databases.js';
+import { SET_MILESTONE } from '../helpers/report-model-ops.js';
 import { ROOT } from '../helpers/server-process.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 
@@ -359,6 +360,23 @@ describe.each(DIALECTS)('report model reads (%s)', (dialect) => {
       { id: test.id },
     );
     expect(moved.setMilestone.milestone).toMatchObject({ dueDate: '2023-06-20', slipDays: 5 });
+
+    // A precision given alone was checked, then ignored: the milestone stayed a day.
+    const precise = (duePrecision: string) =>
+      app.ok(SET_MILESTONE, { input: { milestoneId: test.id, duePrecision } });
+    expect((await precise('WEEK')).setMilestone).toMatchObject({
+      milestone: { due: '2023-06-20', duePrecision: 'WEEK', slipDays: 10 }, // to Sunday 6/25
+      userErrors: [],
+    });
+    expect((await precise('MONTH')).setMilestone).toMatchObject({
+      milestone: { due: '2023-06-01', duePrecision: 'MONTH', slipDays: 15 }, // to 6/30
+      userErrors: [],
+    });
+    // A month has no day to become.
+    expect((await precise('DAY')).setMilestone).toMatchObject({
+      milestone: null,
+      userErrors: [expect.objectContaining({ code: 'INVALID_INPUT', field: ['due'] })],
+    });
   });
 
   it('answers the README’s copy-paste query', async () => {
