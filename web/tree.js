@@ -206,7 +206,7 @@ function Items({ workstreamId, onChanged, canEdit, labels, revision }) {
     setErrors({ ...errors, [item.id]: r.userErrors });
     if (r.userErrors.some((e) => e.code === 'STALE_VERSION')) stale?.();
     if (r.userErrors.length > 0) return staleAfter(r.userErrors);
-    saved?.();
+    saved?.({ ...item, ...r.item });
     showWritten([r.item]);
     onChanged();
   };
@@ -343,12 +343,20 @@ function ItemEditor({ item, label, onSave, errors }) {
   };
   // Once saved, the row is no longer the user's edit: the re-read item shows as it now is. So
   // too once refused as stale: the row shows what the colleague set, and the message asks to
-  // check it and apply again.
-  const save = () =>
+  // check it and apply again. What was typed while the save was under way is a new edit, begun
+  // from the version just written: it used to be replaced by the saved value.
+  const draft = useRef(null);
+  draft.current = { status, percent };
+  const save = () => {
+    const sent = draft.current;
     onSave(base.current ?? item, status, percent, {
-      saved: () => (base.current = null),
+      saved: (written) => {
+        const now = draft.current;
+        base.current = now.status === sent.status && now.percent === sent.percent ? null : written;
+      },
       stale: showCurrent,
     });
+  };
   return html`<td>
       <select
         aria-label=${`${item.name} ${t('status')}`}

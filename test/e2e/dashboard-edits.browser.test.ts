@@ -156,6 +156,42 @@ describe.skipIf(!browserAvailable)('the dashboard’s editing and its failures, 
     await page.close();
   });
 
+  // What was typed while a save was under way was replaced by the saved value once it came back.
+  it('what is typed while a save is under way stays, and applies from the version just written', async () => {
+    await write('hive', '账户对账单', 'IN_PROGRESS', 40);
+    const page = await open('/#/i/hive', editor);
+    const row = (await tobRows(page))('账户对账单');
+    const percent = row.locator('input.percent');
+    await expect.poll(() => percent.inputValue(), { timeout: 20_000 }).toBe('40');
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const sent = page.waitForRequest((r) => !!r.postData()?.includes('mutation Set('));
+    await page.route('**/graphql', async (route) => {
+      if (route.request().postData()?.includes('mutation Set(')) await held;
+      await route.fallback();
+    });
+    await percent.fill('50');
+    await row.getByRole('button', { name: '应用到「账户对账单」' }).click();
+    await sent;
+    await percent.fill('60'); // the save of 50 is still under way
+    const reread = page.waitForRequest((r) => !!r.postData()?.includes('query Items('), {
+      timeout: 20_000,
+    });
+    release();
+    await reread;
+    await page.waitForTimeout(500); // the re-read rows rendered
+    expect(await percent.inputValue()).toBe('60');
+    const api = httpClient(server.url, editor);
+    const stored = async () =>
+      (await api.ok(ITEM, { key: 'hive', search: '账户对账单' })).initiative.items.nodes[0];
+    expect(await stored()).toMatchObject({ percent: 50 });
+    await row.getByRole('button', { name: '应用到「账户对账单」' }).click();
+    await expect.poll(stored, { timeout: 10_000 }).toMatchObject({ percent: 60 });
+    expect(await row.getByRole('alert').count()).toBe(0); // not refused as stale
+    await write('hive', '账户对账单', 'DONE', 100);
+    await page.close();
+  });
+
   // The page read five levels of children: the sixth level showed as an empty leaf, and its
   // workstreams and items (paths may be 30 deep) could be neither seen nor changed.
   it('a tree deeper than a read opens level by level, down to its items', async () => {
