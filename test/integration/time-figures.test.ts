@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../helpers/databases.js';
-import { UPDATE_ITEM } from '../helpers/operations.js';
+import { SET_ITEM_STATUS, UPDATE_ITEM } from '../helpers/operations.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 import { generateHistory, WEEK, type GeneratedHistory } from '../helpers/time-history.js';
 import { findInitiativeByKey } from '../../src/db/queries/initiative.queries.js';
@@ -283,6 +283,34 @@ describe.each(DIALECTS)('figures over time (%s)', (dialect) => {
       )
     ).initiative.stalledItems.nodes;
     expect(again.find((s) => s.item.id === first.item.id)?.lastChangeAt).toBe(first.lastChangeAt);
+    // Nor is the same status and percent saved again (a row re-saved, a bulk update over it);
+    // it used to restart the clock. A percent that moves does.
+    const stalled = async () =>
+      (
+        await app.ok(
+          `{ initiative(key: "hist") { stalledItems(days: 14, first: 100) { nodes { item { id } lastChangeAt } } } }`,
+        )
+      ).initiative.stalledItems.nodes.find((s: any) => s.item.id === first.item.id);
+    const item = async () =>
+      (
+        await app.ok(
+          `query($id: ID!) { node(id: $id) { ... on Item { status percent version } } }`,
+          {
+            id: first.item.id,
+          },
+        )
+      ).node;
+    const was = await item();
+    const resaved = await app.ok(SET_ITEM_STATUS, {
+      input: { itemId: first.item.id, status: was.status, percent: was.percent },
+    });
+    expect(resaved.setItemStatus.userErrors).toEqual([]);
+    expect((await stalled())?.lastChangeAt).toBe(first.lastChangeAt);
+    const moved = await app.ok(SET_ITEM_STATUS, {
+      input: { itemId: first.item.id, status: 'IN_PROGRESS', percent: (was.percent + 1) % 100 },
+    });
+    expect(moved.setItemStatus.userErrors).toEqual([]);
+    expect(await stalled()).toBeUndefined();
   });
 
   it('shows target-date history and slip days', async () => {

@@ -52,13 +52,11 @@ export async function findHealthEntries(
 const ms = (v: unknown) => new Date(v as string | number | Date).getTime();
 
 /**
- * Items in progress or paused in these workstreams whose last logged change took effect at or
- * before `before`, oldest change first, after a keyset cursor (last change, id).
- */
-/**
  * The entries that say where an item's work stands: its status, its stage, its creation (and a
  * restore or an upgrade's baseline, which state it afresh). A rename, a note, a weight or a move
- * is not progress, so it does not reset how long the item has stood still.
+ * is not progress, so it does not reset how long the item has stood still; nor is a status
+ * saved again unchanged (the same status and percent: a re-save of a row, a bulk update over
+ * items already there), which is logged as a change but moved nothing.
  */
 const PROGRESS_KINDS = [
   'ItemCreated',
@@ -70,6 +68,10 @@ const PROGRESS_KINDS = [
   .map((k) => `'${k}'`)
   .join(', ');
 
+/**
+ * Items in progress or paused in these workstreams whose last logged change took effect at or
+ * before `before`, oldest change first, after a keyset cursor (last change, id).
+ */
 export async function findStalledItems(
   em: Em,
   workstreamIds: readonly number[],
@@ -85,6 +87,8 @@ export async function findStalledItems(
   const rows = await em.execute(
     `select i.id as id, max(c.effective_at) as last from item i
        join change_log c on c.item_id = i.id and c.kind in (${PROGRESS_KINDS})
+        and not (c.kind = 'ItemStatusChanged' and c.from_status = c.to_status
+                 and c.from_percent = c.to_percent)
       where i.workstream_id in (${placeholders(workstreamIds)})
         and i.deleted_at is null and i.status in ('IN_PROGRESS', 'PAUSED')
       group by i.id
