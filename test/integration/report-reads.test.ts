@@ -278,6 +278,27 @@ describe.each(DIALECTS)('report model reads (%s)', (dialect) => {
       latest: { value: '200', lowerBound: true },
       burnDownPercent: 0,
     });
+    // A metric's answers name its workstream as a read does (they said null).
+    const { initiative } = await app.ok(
+      '{ initiative(key: "account-2") { id workstreams { id name } } }',
+    );
+    const ws = initiative.workstreams[0];
+    const defined = await app.ok(
+      `mutation($i: ID!, $w: ID!) { defineMetric(input: { initiativeId: $i, workstreamId: $w,
+        name: "名字测试", unit: "次", decimals: 0, direction: "UP" }) {
+        metric { id workstreamName } userErrors { message } } }`,
+      { i: initiative.id, w: ws.id },
+    );
+    expect(defined.defineMetric.metric.workstreamName).toBe(ws.name);
+    const recorded = await app.ok(
+      `mutation($m: Int!) { recordMetricReading(input: { metricId: $m, value: "3" }) {
+        metric { workstreamName } userErrors { message } } }`,
+      { m: defined.defineMetric.metric.id },
+    );
+    expect(recorded.recordMetricReading).toEqual({
+      metric: { workstreamName: ws.name },
+      userErrors: [],
+    });
   });
 
   it('pages readings newest first, says the exact change, and hides readings after asOf', async () => {
@@ -356,10 +377,15 @@ describe.each(DIALECTS)('report model reads (%s)', (dialect) => {
     expect(live.find((m: { id: number }) => m.id === test.id).overdue).toBe(true);
     const moved = await app.ok(
       `mutation($id: Int!) { setMilestone(input: { milestoneId: $id, due: "2023-06-20" }) {
-        milestone { dueDate slipDays overdue } userErrors { message } } }`,
+        milestone { dueDate slipDays overdue workstreamName } userErrors { message } } }`,
       { id: test.id },
     );
-    expect(moved.setMilestone.milestone).toMatchObject({ dueDate: '2023-06-20', slipDays: 5 });
+    // The answer names the workstream as a read does (it was null).
+    expect(moved.setMilestone.milestone).toMatchObject({
+      dueDate: '2023-06-20',
+      slipDays: 5,
+      workstreamName: '测试',
+    });
 
     // A precision given alone was checked, then ignored: the milestone stayed a day.
     const precise = (duePrecision: string) =>

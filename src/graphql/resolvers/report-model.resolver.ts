@@ -19,6 +19,7 @@ import { ReportModelPayload } from '../types/report-model.type.js';
 import { visibleReadings } from '../report-model-reads.js';
 import { reportDateOf } from '../../domain/report-day.js';
 import { findMetric } from '../../db/queries/report-model.queries.js';
+import { findWorkstream } from '../../db/queries/workstream.queries.js';
 import { findReadings } from '../../db/queries/report-records.queries.js';
 import { writeContextOf } from '../write-context.js';
 import { idOf } from './ids.js';
@@ -31,6 +32,11 @@ async function payload(
 ): Promise<ReportModelPayload> {
   const { value, userErrors } = await withUserErrors(work);
   return { ...(value ?? {}), userErrors };
+}
+
+/** The name a written metric's or milestone's answer carries, as a read's does (it was null). */
+async function workstreamName(ctx: Context, id: number | null): Promise<string | null> {
+  return id === null ? null : ((await findWorkstream(ctx.em, id))?.name ?? null);
 }
 
 /** The report model's writes (editors of the initiative): stages, metrics, milestones, figures, updates. */
@@ -91,7 +97,9 @@ export class ReportModelResolver {
         direction: input.direction as MetricDirection,
         comparison: input.comparison as TargetComparison | null,
       });
-      return { metric: new MetricType(m, [], Date.now()) };
+      return {
+        metric: new MetricType(m, [], Date.now(), await workstreamName(ctx, m.workstreamId)),
+      };
     });
   }
 
@@ -113,7 +121,14 @@ export class ReportModelResolver {
       const readings = await findReadings(ctx.em, [reading.metricId]);
       return {
         reading,
-        metric: metric && new MetricType(metric, visibleReadings(readings, metric.id, null), now),
+        metric:
+          metric &&
+          new MetricType(
+            metric,
+            visibleReadings(readings, metric.id, null),
+            now,
+            await workstreamName(ctx, metric.workstreamId),
+          ),
       };
     });
   }
@@ -133,7 +148,13 @@ export class ReportModelResolver {
         workstreamId: opt(input.workstreamId, 'Workstream', ['workstreamId']),
         duePrecision: input.duePrecision,
       });
-      return { milestone: new MilestoneType(m, reportDateOf(Date.now())) };
+      return {
+        milestone: new MilestoneType(
+          m,
+          reportDateOf(Date.now()),
+          await workstreamName(ctx, m.workstreamId),
+        ),
+      };
     });
   }
 
