@@ -75,6 +75,7 @@ const TEXT = {
     summary: (s) =>
       `新建 ${s.create} · 更新 ${s.update} · 不变 ${s.unchanged} · 错误 ${s.error}${s.prune ? ` · 删除 ${s.prune}` : ''}${s.newWorkstreams ? ` · 新工作流 ${s.newWorkstreams}` : ''}`,
     newWorkstreams: '将新建的工作流',
+    createdWorkstreams: '已新建的工作流',
     ignoredColumns: '忽略的列（导入不读）',
     previewCut: (shown, all) =>
       `仅列出前 ${shown} 行（共 ${all} 行有变化或错误）；全部请用命令行 jindu import --dry-run`,
@@ -163,6 +164,7 @@ const TEXT = {
     summary: (s) =>
       `${s.create} new · ${s.update} updated · ${s.unchanged} unchanged · ${s.error} with errors${s.prune ? ` · ${s.prune} deleted` : ''}${s.newWorkstreams ? ` · ${s.newWorkstreams} new workstreams` : ''}`,
     newWorkstreams: 'Workstreams it will create',
+    createdWorkstreams: 'Workstreams it created',
     ignoredColumns: 'Columns it ignores',
     previewCut: (shown, all) =>
       `Listing the first ${shown} rows of ${all} with changes or errors; jindu import --dry-run lists all`,

@@ -112,7 +112,7 @@ export function SheetPanel({ initiativeKey, onApplied, canEdit }) {
             ${
               result.newWorkstreams.length > 0
                 ? html`<p class="new-workstreams">
-                    ${t('newWorkstreams')}：${result.newWorkstreams.join('、')}
+                    ${t(result.applied ? 'createdWorkstreams' : 'newWorkstreams')}：${result.newWorkstreams.join('、')}
                   </p>`
                 : null
             }

@@ -512,6 +512,10 @@ describe.skipIf(!browserAvailable)('the dashboard’s editing and its failures, 
     const page = await open('/#/i/hive', editor);
     const input = page.locator('.sheets input[type=file]');
     await input.waitFor({ state: 'attached', timeout: 20_000 });
+    // The two download buttons sat flush against each other.
+    const xlsx = (await page.getByRole('button', { name: /\.xlsx/ }).boundingBox())!;
+    const csv = (await page.getByRole('button', { name: /\.csv/ }).boundingBox())!;
+    expect(csv.x - (xlsx.x + xlsx.width)).toBeGreaterThanOrEqual(6);
     await input.setInputFiles({
       name: 'new.csv',
       mimeType: 'text/csv',
@@ -525,7 +529,8 @@ describe.skipIf(!browserAvailable)('the dashboard’s editing and its failures, 
       .toContain('新建 2');
     // A mistyped path would make a workstream: the preview names each one it will create.
     expect(await page.locator('.sheets').innerText()).toContain('新工作流 1');
-    expect(await page.locator('.sheets .new-workstreams').innerText()).toContain('迁移/浏览器导入');
+    const made = page.locator('.sheets .new-workstreams');
+    expect(await made.innerText()).toContain('将新建的工作流：迁移/浏览器导入');
     // A column the import does not read is named, not dropped without a word.
     expect(await page.locator('.sheets .ignored-columns').innerText()).toContain('负责人');
     const apply = page.getByRole('button', { name: '应用', exact: true });
@@ -534,6 +539,8 @@ describe.skipIf(!browserAvailable)('the dashboard’s editing and its failures, 
       .poll(() => page.locator('.sheets').innerText(), { timeout: 20_000 })
       .toContain('✓');
     expect(await apply.isDisabled()).toBe(true);
+    // Applied, they are made: the list said 将新建 still.
+    expect(await made.innerText()).toContain('已新建的工作流：迁移/浏览器导入');
     const api = httpClient(server.url, editor);
     const found = await api.ok(
       '{ initiative(key: "hive") { items(first: 10, search: "导入事项") { nodes { name } } } }',
