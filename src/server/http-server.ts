@@ -1,19 +1,11 @@
-import { HeaderMap, type ApolloServer } from '@apollo/server';
+import type { ApolloServer } from '@apollo/server';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { databaseFailure } from '../db/connection-errors.js';
 import type { Principal } from '../domain/access.js';
 import type { Context } from '../graphql/context.type.js';
-import {
-  containsNul,
-  HttpError,
-  parseJsonBody,
-  readBody,
-  sendJson,
-  sendJsonError,
-} from './http-json.js';
+import { HttpError, sendJson, sendJsonError } from './http-json.js';
 import { sendDatabaseUnavailable } from './database-unavailable.js';
-import { LIMITS, tokenLimitError } from './limits.js';
 import type { MetricsSource } from './process-metrics.js';
 import { wantsPrometheus } from './prometheus.js';
 import {
@@ -22,6 +14,8 @@ import {
   requestUrl,
   type RequestTarget,
 } from './request-guards.js';
+import { graphiqlPage, sendGraphiql } from './graphiql-route.js';
+import { graphql } from './graphql-route.js';
 import { sheetRoute } from './sheet-routes.js';
 import { handleCors } from './cors.js';
 import { loadStaticFiles, serveStatic } from './static-files.js';
@@ -58,37 +52,9 @@ export interface HttpDeps {
   };
 }
 
-const GRAPHIQL_QUERY = `# Hive数仓建设: the rollup of the week-20 report
-query Hive {
-  initiative(key: "hive") {
-    name
-    progress { percent total explain }
-    workstreams {
-      name
-      progress { percent total }
-      children { name phase progress { percent total byStatus { label count } } }
-    }
-  }
-}
-`;
-
-/** A GET parameter's JSON (variables, extensions), or the text itself when it is not JSON. */
-function parseOrSelf(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
-}
-
 /** The HTTP server: /graphql, /graphiql, /livez, /readyz, the dashboard at /; every error answer is JSON. */
 export function createHttpServer(deps: HttpDeps): Server {
-  // GraphiQL's bundle is tens of megabytes once loaded: it is loaded on the first visit only.
-  let page: Promise<string> | undefined;
-  const graphiql = () =>
-    (page ??= import('@graphql-yoga/render-graphiql').then(({ renderGraphiQL }) =>
-      renderGraphiQL({ endpoint: '/graphql', title: 'Jindu 进度', defaultQuery: GRAPHIQL_QUERY }),
-    ));
+  const graphiql = graphiqlPage();
   const dashboard = loadStaticFiles();
   // Node's own missing-Host refusal is an empty 400; handle() answers it in JSON instead.
   const server = createServer({ requireHostHeader: false }, (req, res) => {
@@ -190,23 +156,7 @@ async function handle(
         ? sendJson(res, 200, { status: 'ready' })
         : sendJson(res, 503, { status: 'not ready' });
     case '/graphiql':
-      if (!deps.graphiql)
-        return sendJsonError(res, 404, 'NOT_FOUND', 'GraphiQL 未开启（JINDU_GRAPHIQL）');
-      if (req.method !== 'GET')
-        return sendJsonError(res, 405, 'METHOD_NOT_ALLOWED', '只支持 GET', { allow: 'GET' });
-      {
-        const html = await graphiql();
-        // As the dashboard's page: never framed by another site (a user's typed headers), no
-        // sniffing, no referrer. Its scripts are inline, so the policy names frames alone.
-        res.writeHead(200, {
-          'content-type': 'text/html; charset=utf-8',
-          'content-security-policy': "frame-ancestors 'none'",
-          'x-frame-options': 'DENY',
-          'x-content-type-options': 'nosniff',
-          'referrer-policy': 'no-referrer',
-        });
-        return void res.end(html);
-      }
+      return sendGraphiql(req, res, deps.graphiql, graphiql);
     case '/graphql':
       return graphql(req, res, url, deps);
     case '/api/import':
@@ -217,84 +167,4 @@ async function handle(
       if (serveStatic(req, res, url.pathname, dashboard)) return;
       return sendJsonError(res, 404, 'NOT_FOUND', `没有这个地址：${url.pathname}`);
   }
-}
-
-async function graphql(
-  req: IncomingMessage,
-  res: ServerResponse,
-  url: RequestTarget,
-  deps: HttpDeps,
-): Promise<void> {
-  if (req.method !== 'GET' && req.method !== 'POST') {
-    return sendJsonError(res, 405, 'METHOD_NOT_ALLOWED', '只支持 GET 和 POST', {
-      allow: 'GET, POST',
-    });
-  }
-  const body =
-    req.method === 'POST'
-      ? parseJsonBody(await readBody(req), req.headers['content-type'])
-      : undefined;
-  const query =
-    body !== null && typeof body === 'object'
-      ? (body as { query?: unknown }).query
-      : url.searchParams.get('query');
-  if (
-    containsNul(body) ||
-    (url.search !== '' && [...url.searchParams.values()].some((v) => containsNul(parseOrSelf(v))))
-  ) {
-    return sendJsonError(res, 400, 'BAD_REQUEST', '请求不能包含 NUL 字符（U+0000）');
-  }
-  const tooLarge = tokenLimitError(query);
-  if (tooLarge)
-    return sendJsonError(res, 400, 'QUERY_TOO_LARGE', tooLarge, {}, { limit: LIMITS.tokens });
-  const headers = new HeaderMap();
-  for (const [key, value] of Object.entries(req.headers)) {
-    if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
-  }
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () =>
-        reject(
-          new HttpError(
-            503,
-            'TIMEOUT',
-            `请求超过 ${deps.requestTimeoutMs / 1000} 秒未完成；写操作可能已生效，请带同一 idempotencyKey 重试`,
-          ),
-        ),
-      deps.requestTimeoutMs,
-    );
-  });
-  const method = req.method;
-  const result = await Promise.race([
-    // The token check reads the database: it runs inside the deadline too.
-    deps.authenticate(req).then((principal) =>
-      deps.apollo.executeHTTPGraphQLRequest({
-        httpGraphQLRequest: { method, headers, search: url.search, body },
-        context: async () => deps.context(principal, req),
-      }),
-    ),
-    timeout,
-  ]).finally(() => clearTimeout(timer));
-  const status = result.status ?? 200;
-  const contentType = result.headers.get('content-type') ?? '';
-  if (result.body.kind !== 'complete') {
-    res.writeHead(status, Object.fromEntries(result.headers));
-    for await (const chunk of result.body.asyncIterator) res.write(chunk);
-    return void res.end();
-  }
-  // Apollo refuses a mutation sent by GET with 405: the same code and header as any other
-  // method this path does not take, rather than its BAD_REQUEST.
-  if (status === 405)
-    return sendJsonError(res, 405, 'METHOD_NOT_ALLOWED', '只能用 POST 执行 mutation', {
-      allow: 'POST',
-    });
-  if (status >= 400 && !contentType.includes('json')) {
-    // Apollo answers some protocol errors in plain text; clients get the same JSON shape always.
-    return sendJsonError(res, status, 'BAD_REQUEST', result.body.string.trim());
-  }
-  const durable = deps.durable?.();
-  if (durable) await durable;
-  res.writeHead(status, Object.fromEntries(result.headers));
-  res.end(deps.answerBytes?.(result.body.string) ?? result.body.string);
 }
