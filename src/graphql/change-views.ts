@@ -12,6 +12,7 @@ import {
   findTargetDateEntries,
 } from '../db/queries/series.queries.js';
 import type { InitiativeTree, TreeNode } from '../services/load-initiative-tree.js';
+import { stalledItemsAsOf, type StalledEntry } from '../services/stalled-as-of.js';
 import type { Context } from './context.type.js';
 import { badUserInput, optionalArg } from './errors.js';
 import { treeOf } from './read-time.js';
@@ -137,31 +138,45 @@ export async function stalledItemsOf(
   pageArgs(first, null, 'cursor');
   const cursor = optionalArg(after, parseCursor, 'after', 'after 不是有效的游标');
   await ctx.deadline?.check();
+  // An as-of view lists what stood still then, counted to then (it used to read today's items
+  // and count to today).
   const now = timeCache(ctx).now;
+  const viewTime = t.time ? Math.min(t.time.asOf, now) : now;
   const ids = subtreeOf(t.tree, t.node).map((n) => n.id);
-  const rows = await findStalledItems(ctx.em, ids, now - days * DAY_MS, cursor, first + 1);
-  const page = rows.slice(0, first);
-  const items = await ctx.loaders.item.loadMany(page.map((r) => r.itemId));
-  const nodes = page.flatMap((r, i) => {
-    const item = items[i];
-    return item && !(item instanceof Error)
-      ? [
-          {
-            item: new ItemType(item),
-            lastChangeAt: new Date(r.lastChangeAt),
-            days: Math.floor((now - r.lastChangeAt) / DAY_MS),
-          },
-        ]
-      : [];
-  });
+  const before = viewTime - days * DAY_MS;
+  const entries = t.time
+    ? await stalledItemsAsOf(ctx.em, ids, t.time, before, cursor, first + 1)
+    : await liveStalled(ctx, ids, before, cursor, first + 1);
+  const page = entries.slice(0, first);
+  const nodes = page.map((e) => ({
+    item: new ItemType(e.item),
+    lastChangeAt: new Date(e.lastChangeAt),
+    days: Math.floor((viewTime - e.lastChangeAt) / DAY_MS),
+  }));
   const last = page.at(-1);
   return {
     nodes,
     pageInfo: {
-      hasNextPage: rows.length > first,
-      endCursor: last ? cursorOf(last.lastChangeAt, last.itemId) : null,
+      hasNextPage: entries.length > first,
+      endCursor: last ? cursorOf(last.lastChangeAt, last.item.id) : null,
     },
   };
+}
+
+/** The live list: today's items whose last progress took effect at or before `before`. */
+async function liveStalled(
+  ctx: Context,
+  workstreamIds: number[],
+  before: number,
+  cursor: { at: number; id: number } | null,
+  limit: number,
+): Promise<StalledEntry[]> {
+  const rows = await findStalledItems(ctx.em, workstreamIds, before, cursor, limit);
+  const items = await ctx.loaders.item.loadMany(rows.map((r) => r.itemId));
+  return rows.flatMap((r, i) => {
+    const item = items[i];
+    return item && !(item instanceof Error) ? [{ item, lastChangeAt: r.lastChangeAt }] : [];
+  });
 }
 
 export async function targetHistoryOf(

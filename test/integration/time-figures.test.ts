@@ -313,6 +313,31 @@ describe.each(DIALECTS)('figures over time (%s)', (dialect) => {
     expect(await stalled()).toBeUndefined();
   });
 
+  // An as-of view read today's items and counted days to today: last week's dashboard listed
+  // items finished since, and every item stood still for longer than it had then.
+  it('as of a past time, lists what stood still then, counted to then', async () => {
+    const T = h.start + 6 * WEEK;
+    const q = `query($at: DateTimeISO, $after: String) { initiative(key: "hist", asOf: $at) {
+      stalledItems(days: 14, first: 2, after: $after) {
+        nodes { item { id status percent } lastChangeAt days } pageInfo { hasNextPage endCursor } } } }`;
+    const at = new Date(T).toISOString();
+    const first = (await app.ok(q, { at })).initiative.stalledItems;
+    const rest = (await app.ok(q, { at, after: first.pageInfo.endCursor })).initiative.stalledItems;
+    expect(first.pageInfo.hasNextPage).toBe(true);
+    expect(rest.pageInfo.hasNextPage).toBe(false);
+    // The generator sets items 3w+1 in progress (10 × w %) in week w, 5 hours in: as of week 6,
+    // weeks 1–3 are 14 days or more back; week 4's (and its paused item) are not.
+    const hours5 = 5 * 3_600_000;
+    const DAY = 86_400_000;
+    expect([...first.nodes, ...rest.nodes]).toEqual(
+      [1, 2, 3].map((w) => ({
+        item: { id: h.items[3 * w + 1], status: 'IN_PROGRESS', percent: 10 * w },
+        lastChangeAt: new Date(h.start + w * WEEK + hours5).toISOString(),
+        days: Math.floor((T - (h.start + w * WEEK + hours5)) / DAY),
+      })),
+    );
+  });
+
   it('shows target-date history and slip days', async () => {
     const UPDATE = `mutation($input: UpdateWorkstreamInput!) { updateWorkstream(input: $input) { userErrors { code } } }`;
     await app.ok(UPDATE, { input: { id: h.leaves[2], targetDate: '2030-01-01' } });

@@ -67,6 +67,10 @@ const PROGRESS_KINDS = [
 ]
   .map((k) => `'${k}'`)
   .join(', ');
+/** A change-log row (as `c`) that says where an item's work stands (PROGRESS_KINDS, above). */
+const PROGRESS_ENTRY = `c.kind in (${PROGRESS_KINDS})
+        and not (c.kind = 'ItemStatusChanged' and c.from_status = c.to_status
+                 and c.from_percent = c.to_percent)`;
 
 /**
  * Items in progress or paused in these workstreams whose last logged change took effect at or
@@ -86,9 +90,7 @@ export async function findStalledItems(
   const at = after ? timeParam(em, after.at) : null;
   const rows = await em.execute(
     `select i.id as id, max(c.effective_at) as last from item i
-       join change_log c on c.item_id = i.id and c.kind in (${PROGRESS_KINDS})
-        and not (c.kind = 'ItemStatusChanged' and c.from_status = c.to_status
-                 and c.from_percent = c.to_percent)
+       join change_log c on c.item_id = i.id and ${PROGRESS_ENTRY}
       where i.workstream_id in (${placeholders(workstreamIds)})
         and i.deleted_at is null and i.status in ('IN_PROGRESS', 'PAUSED')
       group by i.id
@@ -98,6 +100,34 @@ export async function findStalledItems(
     [...workstreamIds, timeParam(em, before), ...(after ? [at, at, after.id] : []), limit],
   );
   return rows.map((r) => ({ itemId: Number(r.id), lastChangeAt: ms(r.last) }));
+}
+
+/** Item ids a statement names at most (SQLite takes 32,766 parameters, PostgreSQL 65,535). */
+const IDS_PER_STATEMENT = 10_000;
+
+/**
+ * Each item's last entry that says where its work stands (as findStalledItems counts them),
+ * effective by `asOf` and recorded by `knownAt`: the stalled clock of an as-of view.
+ */
+export async function findLastProgressAt(
+  em: Em,
+  itemIds: readonly number[],
+  asOf: number,
+  knownAt: number,
+): Promise<Map<number, number>> {
+  const last = new Map<number, number>();
+  for (let i = 0; i < itemIds.length; i += IDS_PER_STATEMENT) {
+    const ids = itemIds.slice(i, i + IDS_PER_STATEMENT);
+    const rows = await em.execute(
+      `select c.item_id as id, max(c.effective_at) as last from change_log c
+        where c.item_id in (${placeholders(ids)}) and ${PROGRESS_ENTRY}
+          and c.effective_at <= ? and c.recorded_at <= ?
+        group by c.item_id`,
+      [...ids, timeParam(em, asOf), timeParam(em, knownAt)],
+    );
+    for (const r of rows) last.set(Number(r.id), ms(r.last));
+  }
+  return last;
 }
 
 /** Target-date changes of a workstream (its creation included) or of an initiative, in effective order. */
