@@ -48,6 +48,18 @@ describe.skipIf(!browserAvailable)('the dashboard’s editing and its failures, 
     expect(answer.setItemStatus.userErrors).toEqual([]);
   }
 
+  /** Answers the page's reads of one operation with a proxy's plain-text 503 until called. */
+  async function failReads(page: Page, operation: string): Promise<() => void> {
+    let failing = true;
+    const named = new RegExp(`query ${operation}\\b`);
+    await page.route('**/graphql', (route) =>
+      failing && named.test(route.request().postData() ?? '')
+        ? route.fulfill({ status: 503, contentType: 'text/plain', body: 'upstream down' })
+        : route.fallback(),
+    );
+    return () => void (failing = false);
+  }
+
   /** Opens 迁移 › Hive迁移-TOB商户账单 and gives its item rows by name. */
   async function tobRows(page: Page) {
     await page.getByRole('button', { name: '迁移', exact: true }).click();
@@ -227,42 +239,23 @@ describe.skipIf(!browserAvailable)('the dashboard’s editing and its failures, 
 
     // A level read lazily whose read fails says so and is read again: it used to keep its old
     // figures silently until the next write.
-    let failing = true;
-    await page.route('**/graphql', (route) =>
-      failing && /query Subtree/.test(route.request().postData() ?? '')
-        ? route.fulfill({ status: 503, contentType: 'text/plain', body: 'upstream down' })
-        : route.continue(),
-    );
-    const item = (await api.ok(ITEM, { key: 'deep', search: '深层事项' })).initiative.items
-      .nodes[0];
-    const set = await api.ok(SET, {
-      input: { itemId: item.id, status: 'IN_PROGRESS', percent: 50, expectedVersion: item.version },
-    });
-    expect(set.setItemStatus.userErrors).toEqual([]);
+    const subtreeRecovers = await failReads(page, 'Subtree');
+    await write('deep', '深层事项', 'IN_PROGRESS', 50);
     const alert = page.locator('[role=alert]', { hasText: '刷新失败' }).first();
     await alert.waitFor({ timeout: 20_000 });
     expect(await alert.innerText()).toContain('HTTP 503');
-    failing = false;
+    subtreeRecovers();
     await expect.poll(() => l8.getAttribute('aria-valuenow'), { timeout: 30_000 }).toBe('50');
     await expect.poll(() => page.locator('[role=alert]').count(), { timeout: 30_000 }).toBe(0);
 
     // So do a leaf's rows: their failed read said 稍后自动重试 and waited for the next write.
-    let itemsFailing = true;
-    await page.route('**/graphql', (route) =>
-      itemsFailing && /query Items/.test(route.request().postData() ?? '')
-        ? route.fulfill({ status: 503, contentType: 'text/plain', body: 'upstream down' })
-        : route.fallback(),
-    );
-    const again = (await api.ok(ITEM, { key: 'deep', search: '深层事项' })).initiative.items
-      .nodes[0];
-    await api.ok(SET, {
-      input: { itemId: again.id, status: 'PAUSED', expectedVersion: again.version },
-    });
+    const itemsRecover = await failReads(page, 'Items');
+    await write('deep', '深层事项', 'PAUSED');
     await page
       .locator('[role=alert]', { hasText: '刷新失败' })
       .first()
       .waitFor({ timeout: 20_000 });
-    itemsFailing = false;
+    itemsRecover();
     await expect.poll(() => row.locator('select').inputValue(), { timeout: 30_000 }).toBe('PAUSED');
     await expect.poll(() => page.locator('[role=alert]').count(), { timeout: 30_000 }).toBe(0);
     await page.close();
