@@ -1,7 +1,7 @@
 import { HeaderMap } from '@apollo/server';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { containsNul, HttpError, parseJsonBody, readBody, sendJsonError } from './http-json.js';
-import type { HttpDeps } from './http-server.js';
+import type { HttpDeps } from './http-deps.js';
 import { LIMITS, tokenLimitError } from './limits.js';
 import type { RequestTarget } from './request-guards.js';
 

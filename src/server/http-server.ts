@@ -1,12 +1,8 @@
-import type { ApolloServer } from '@apollo/server';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { Logger } from 'pino';
 import { databaseFailure } from '../db/connection-errors.js';
-import type { Principal } from '../domain/access.js';
-import type { Context } from '../graphql/context.type.js';
+import type { HttpDeps } from './http-deps.js';
 import { HttpError, sendJson, sendJsonError } from './http-json.js';
 import { sendDatabaseUnavailable } from './database-unavailable.js';
-import type { MetricsSource } from './process-metrics.js';
 import { wantsPrometheus } from './prometheus.js';
 import {
   isClientAbort,
@@ -19,38 +15,6 @@ import { graphql } from './graphql-route.js';
 import { sheetRoute } from './sheet-routes.js';
 import { handleCors } from './cors.js';
 import { loadStaticFiles, serveStatic } from './static-files.js';
-
-export interface HttpDeps {
-  readonly apollo: ApolloServer<Context>;
-  /** The UTF-8 bytes of a kept answer (answer-cache.ts), made once for every request served it. */
-  readonly answerBytes?: (text: string) => Buffer | undefined;
-  readonly authenticate: (req: IncomingMessage) => Promise<Principal>;
-  readonly metrics: MetricsSource;
-  readonly context: (principal: Principal, req: IncomingMessage) => Context;
-  readonly ready: () => Promise<boolean>;
-  readonly log: Logger;
-  readonly graphiql: boolean;
-  readonly requestTimeoutMs: number;
-  /** How long an upload's read, and then its plan, may each take (JINDU_SHEET_TIMEOUT_MS). */
-  readonly sheetTimeoutMs: number;
-  /** Origins whose pages may call the API (cors.ts); none by default. */
-  readonly corsOrigins?: ReadonlySet<string>;
-  /**
-   * With group commit (src/db/group-commit.ts): nothing when every commit so far is on disk,
-   * else when it will be. An answer may show what a commit wrote only once that is on disk.
-   */
-  readonly durable?: () => Promise<void> | undefined;
-  /** Prometheus metrics (src/server/prometheus.ts); absent in embedded uses. */
-  readonly prometheus?: {
-    observeRequest(
-      method: string | undefined,
-      path: string | undefined,
-      status: number,
-      ms: number,
-    ): void;
-    text(): Promise<string>;
-  };
-}
 
 /** The HTTP server: /graphql, /graphiql, /livez, /readyz, the dashboard at /; every error answer is JSON. */
 export function createHttpServer(deps: HttpDeps): Server {
