@@ -40,12 +40,6 @@ const fresh =
 if (fresh) {
   await import(compiled.href);
 } else {
-  // Registered against this file and the project's tsconfig, not the working directory (swc's
-  // own esm-register resolves both from it): `node /path/to/jindu/bin/jindu.js` run elsewhere
-  // could not find swc, or compiled without the decorator metadata.
-  const { register } = await import('node:module');
-  const { fileURLToPath } = await import('node:url');
-  process.env.SWC_NODE_PROJECT ??= fileURLToPath(new URL('tsconfig.json', root));
-  register('@swc-node/register/esm', import.meta.url);
+  await import('../src/register-typescript.mjs');
   await import('../src/cli/main.ts');
 }
