@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { sendJsonError } from './http-json.js';
+import { refuseUnlessRead, sendJsonError } from './http-json.js';
 
 const GRAPHIQL_QUERY = `# Hive数仓建设: the rollup of the week-20 report
 query Hive {
@@ -26,7 +26,7 @@ export function graphiqlPage(): () => Promise<string> {
     ));
 }
 
-/** /graphiql: the page when it is on (JINDU_GRAPHIQL), by GET. */
+/** /graphiql: the page when it is on (JINDU_GRAPHIQL), by GET or HEAD. */
 export async function sendGraphiql(
   req: IncomingMessage,
   res: ServerResponse,
@@ -34,8 +34,7 @@ export async function sendGraphiql(
   page: () => Promise<string>,
 ): Promise<void> {
   if (!enabled) return sendJsonError(res, 404, 'NOT_FOUND', 'GraphiQL 未开启（JINDU_GRAPHIQL）');
-  if (req.method !== 'GET')
-    return sendJsonError(res, 405, 'METHOD_NOT_ALLOWED', '只支持 GET', { allow: 'GET' });
+  if (refuseUnlessRead(req, res)) return;
   const html = await page();
   // As the dashboard's page: never framed by another site (a user's typed headers), no
   // sniffing, no referrer. Its scripts are inline, so the policy names frames alone.

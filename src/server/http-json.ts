@@ -37,6 +37,17 @@ export function sendJsonError(
   );
 }
 
+/**
+ * A page that is read: GET, and HEAD as HTTP asks of every server (a probe or a link checker
+ * asks for the headers alone; Node drops the body). Anything else is a 405 naming both; true
+ * when it was sent.
+ */
+export function refuseUnlessRead(req: IncomingMessage, res: ServerResponse): boolean {
+  if (req.method === 'GET' || req.method === 'HEAD') return false;
+  sendJsonError(res, 405, 'METHOD_NOT_ALLOWED', '只支持 GET', { allow: 'GET, HEAD' });
+  return true;
+}
+
 /** Whether an Accept header ranks application/graphql-response+json at least as high as JSON. */
 export function prefersGraphqlResponse(accept: string | undefined): boolean {
   if (!accept) return false;

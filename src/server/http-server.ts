@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { databaseFailure } from '../db/connection-errors.js';
 import type { HttpDeps } from './http-deps.js';
-import { HttpError, sendJson, sendJsonError } from './http-json.js';
+import { HttpError, refuseUnlessRead, sendJson, sendJsonError } from './http-json.js';
 import { sendDatabaseUnavailable } from './database-unavailable.js';
 import { wantsPrometheus } from './prometheus.js';
 import {
@@ -101,8 +101,7 @@ async function handle(
   const refuse = (message: string) => sendJsonError(res, 403, 'FORBIDDEN', message);
   if (handleCors(req, res, url.pathname, deps.corsOrigins ?? NO_ORIGINS, refuse)) return;
   // The probes and metrics are reads: another method is a 405, as on every other route.
-  if (READ_ONLY.has(url.pathname) && req.method !== 'GET' && req.method !== 'HEAD')
-    return sendJsonError(res, 405, 'METHOD_NOT_ALLOWED', '只支持 GET', { allow: 'GET, HEAD' });
+  if (READ_ONLY.has(url.pathname) && refuseUnlessRead(req, res)) return;
   switch (url.pathname) {
     case '/livez':
       return sendJson(res, 200, { status: 'ok' });

@@ -6,7 +6,13 @@ import type { Em } from '../db/em.js';
 import { exportSheet } from '../services/export-sheet.js';
 import { importSheet } from '../services/import-sheet.js';
 import { MAX_SHEET_BYTES, SheetError, SheetThreadError } from '../sheets/sheet-error.js';
-import { assertIdentityEncoding, HttpError, sendJson, sendJsonError } from './http-json.js';
+import {
+  assertIdentityEncoding,
+  HttpError,
+  refuseUnlessRead,
+  sendJson,
+  sendJsonError,
+} from './http-json.js';
 import type { RequestTarget } from './request-guards.js';
 import { sheetParams } from './sheet-params.js';
 
@@ -57,8 +63,8 @@ function fileNameOf(name: string | null): string {
 
 /**
  * The dashboard's spreadsheet routes. POST /api/import?initiative=KEY&file=NAME[&dryRun=1]
- * [&skipErrors=1][&prune=1] with the file as the body (an editor's token), and
- * GET /api/export?initiative=KEY&format=xlsx|csv (anyone who may read it). Parameters are read
+ * [&skipErrors=1][&prune=1] with the file as the body (an editor's token), and GET (or HEAD)
+ * /api/export?initiative=KEY&format=xlsx|csv (anyone who may read it). Parameters are read
  * strictly (sheet-params.ts).
  */
 export async function sheetRoute(
@@ -70,8 +76,7 @@ export async function sheetRoute(
   const principal = await deps.authenticate(req);
   try {
     if (url.pathname === '/api/export') {
-      if (req.method !== 'GET')
-        return sendJsonError(res, 405, 'METHOD_NOT_ALLOWED', '只支持 GET', { allow: 'GET' });
+      if (refuseUnlessRead(req, res)) return;
       const { text } = sheetParams(url, { flags: [], texts: ['initiative', 'format'] });
       const format = text.format ?? 'xlsx';
       if (format !== 'xlsx' && format !== 'csv')

@@ -4,6 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import { dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { refuseUnlessRead } from './http-json.js';
 
 interface Asset {
   readonly body: Buffer;
@@ -132,7 +133,7 @@ export function loadStaticFiles(): { files: Map<string, Asset>; csp: string } {
   return { files, csp };
 }
 
-/** Serves a dashboard file when the path names one; false when it does not. */
+/** Serves a dashboard file when the path names one (405 to a write); false when it does not. */
 export function serveStatic(
   req: IncomingMessage,
   res: ServerResponse,
@@ -140,7 +141,8 @@ export function serveStatic(
   table: { files: Map<string, Asset>; csp: string },
 ): boolean {
   const file = table.files.get(pathname);
-  if (!file || (req.method !== 'GET' && req.method !== 'HEAD')) return false;
+  if (!file) return false;
+  if (refuseUnlessRead(req, res)) return true;
   const headers: Record<string, string | number> = {
     'content-type': file.type,
     'cache-control': file.vendor ? 'public, max-age=86400' : 'no-cache',

@@ -66,6 +66,24 @@ describe('jindu serve, over HTTP, on a real SQLite file', () => {
     expect(html).not.toMatch(/<(script|link)[^>]+(src|href)="https?:\/\//);
   });
 
+  it('answers HEAD wherever it answers GET, and a write to a page with 405 naming both', async () => {
+    for (const path of ['/graphiql', '/', '/livez', '/api/export?initiative=hive&format=csv']) {
+      const [got, head] = [
+        await fetch(`${server.url}${path}`),
+        await fetch(`${server.url}${path}`, { method: 'HEAD' }),
+      ];
+      expect([path, head.status]).toEqual([path, 200]);
+      expect(head.headers.get('content-type')).toBe(got.headers.get('content-type'));
+      expect(await head.text()).toBe('');
+      expect((await got.text()).length).toBeGreaterThan(0);
+    }
+    for (const path of ['/graphiql', '/', '/api/export?initiative=hive']) {
+      const res = await fetch(`${server.url}${path}`, { method: 'POST', body: 'x' });
+      expect([path, res.status, res.headers.get('allow')]).toEqual([path, 405, 'GET, HEAD']);
+      expect((await res.json()).errors[0].extensions.code).toBe('METHOD_NOT_ALLOWED');
+    }
+  });
+
   it('answers bad HTTP with JSON errors below 500', async () => {
     const cases: [Promise<Response>, number, string][] = [
       [post('{not json'), 400, 'BAD_REQUEST'],
