@@ -1,6 +1,7 @@
 import { html, render } from 'htm/preact';
 import { useEffect, useState } from 'preact/hooks';
 import { droppedToken, gql, HOME, token, VIEWER } from './api.js';
+import { drafts } from './drafts.js';
 import { Bar, Legend } from './bar.js';
 import { Health } from './health.js';
 import { gqlLocale, locale, pct, setLocale, t, userErrorText } from './i18n.js';
@@ -93,6 +94,7 @@ function TokenBox() {
     /></label>
     <button>${t('save')}</button>
     ${problem ? html`<span class="error" role="alert">${problem}</span>` : null}
+    ${drafts.count() > 0 ? html`<span class="muted kept-drafts">${t('keptDrafts', drafts.count())}</span>` : null}
   </form>`;
 }
 

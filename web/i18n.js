@@ -69,6 +69,7 @@ const TEXT = {
     signedIn: (name, role) => `${name}（${role}）`,
     tokenRefused: '令牌不可用：',
     tokenDropped: '保存的令牌已失效，已清除，请粘贴新令牌：',
+    keptDrafts: (n) => `${n} 处未应用的修改已保留：粘贴令牌后可在原行应用`,
     readOnly: '当前令牌只读，不能编辑',
     stagedOnly: '按阶段计进度：请更新阶段（setItemStage），不能直接改状态',
     moreItems: (shown) => `仅显示前 ${shown} 个；全部事项请下载表格`,
@@ -158,6 +159,8 @@ const TEXT = {
     signedIn: (name, role) => `${name} (${role})`,
     tokenRefused: 'Token not accepted: ',
     tokenDropped: 'The saved token stopped working and was cleared; paste a new one: ',
+    keptDrafts: (n) =>
+      `${n} unapplied ${n === 1 ? 'edit is' : 'edits are'} kept: paste a token, then apply ${n === 1 ? 'it' : 'them'} in ${n === 1 ? 'its row' : 'their rows'}`,
     readOnly: 'This token reads only: no editing',
     stagedOnly: 'Counted by its stage: change the stage (setItemStage), not the status',
     moreItems: (shown) => `Showing the first ${shown}; download the sheet for every item`,

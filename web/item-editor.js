@@ -1,5 +1,6 @@
 import { html } from 'htm/preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { drafts } from './drafts.js';
 import { STATUSES, t, userErrorText } from './i18n.js';
 
 /** A write's user errors, those on a field under `prefix` when given. */
@@ -17,13 +18,15 @@ export const shownPercent = (item) => (NO_PERCENT.has(item.status) ? '—' : `${
 
 export function ItemEditor({ item, label, onSave, errors }) {
   const shown = (i) => (NO_PERCENT.has(i.status) ? '' : String(i.percent));
-  const [status, setStatus] = useState(item.status);
-  const [percent, setPercent] = useState(shown(item));
+  // A draft kept from before a reload (drafts.js) is shown again, from the item it began from.
+  const [restored] = useState(() => drafts.get(item.id));
+  const [status, setStatus] = useState(restored?.status ?? item.status);
+  const [percent, setPercent] = useState(restored?.percent ?? shown(item));
   // Edited and not yet saved: a re-read (a write seen live) keeps what the user typed, and the
   // item as it was when the edit began (`base`), whose version the save expects: saving with
   // the re-read version wrote over a colleague's change the user never saw. An untouched row
   // shows the item as it now is.
-  const base = useRef(null);
+  const base = useRef(restored ? { ...item, ...restored.from } : null);
   const latest = useRef(item);
   latest.current = item;
   const touch = () => (base.current ??= item);
@@ -35,6 +38,16 @@ export function ItemEditor({ item, label, onSave, errors }) {
   useEffect(() => {
     if (base.current === null) showCurrent();
   }, [item.version]);
+  useEffect(() => {
+    const from = base.current;
+    if (from === null) drafts.drop(item.id);
+    else
+      drafts.keep(item.id, {
+        status,
+        percent,
+        from: { status: from.status, percent: from.percent, version: from.version },
+      });
+  });
   // A status whose percent is fixed (完成 100, 未启动 0…) takes the server's: the field empties,
   // so choosing 完成 on an item at 90% does not send 90 with it. Going back to a status with a
   // percent of its own starts from the item's own percent only if it had one (reopening a done

@@ -501,6 +501,81 @@ describe.skipIf(!browserAvailable)('the dashboard’s editing and its failures, 
     expect(pageErrors).toEqual([]);
   });
 
+  // The page reloads itself when it drops a revoked token and when the language is switched, and
+  // a user presses F5: what was typed in a row and not yet applied was lost each time.
+  it('an edit not yet applied outlives reloads, and still expects the version it began from', async () => {
+    await write('hive', '账户对账单', 'IN_PROGRESS', 40);
+    const leaving = await createToken(env, 'leaving-soon', 'editor');
+    const page = await open('/#/i/hive');
+    const paste = async (value: string, name: string) => {
+      await page.locator('header .token input').fill(value);
+      await page.locator('header .token button').click();
+      await expect
+        .poll(() => page.locator('header .token').innerText(), { timeout: 20_000 })
+        .toContain(name);
+    };
+    // Opened once; the page keeps what is open across its reloads.
+    const percentOf = async () =>
+      page
+        .locator('li.node li.node', {
+          has: page.getByRole('button', { name: 'Hive迁移-TOB商户账单', exact: true }),
+        })
+        .locator('tr', { hasText: '账户对账单' })
+        .locator('input.percent');
+    await paste(leaving, 'leaving-soon（编辑）');
+    await tobRows(page);
+    let percent = await percentOf();
+    await expect.poll(() => percent.inputValue(), { timeout: 20_000 }).toBe('40');
+    await percent.fill('77');
+    // Revoked meanwhile: the reload's first read is refused, the page drops the token and
+    // reloads again, anonymous, with the edit kept and said beside the box.
+    expect((await runCli(['token', 'revoke', 'leaving-soon'], env)).code).toBe(0);
+    await page.reload();
+    await expect
+      .poll(() => page.locator('header .token [role=alert]').innerText(), { timeout: 20_000 })
+      .toContain('保存的令牌已失效');
+    expect(await page.locator('header .token .kept-drafts').innerText()).toBe(
+      '1 处未应用的修改已保留：粘贴令牌后可在原行应用',
+    );
+    await paste(editor, 'pm（编辑）');
+    percent = await percentOf();
+    await expect.poll(() => percent.inputValue(), { timeout: 20_000 }).toBe('77');
+    // And in English, after the switch's reload.
+    await page.locator('header button.lang').click();
+    await expect.poll(() => page.locator('html').getAttribute('lang')).toBe('en');
+    percent = await percentOf();
+    await expect.poll(() => percent.inputValue(), { timeout: 20_000 }).toBe('77');
+    // A colleague's write meanwhile: applying the kept edit is refused as stale, not written
+    // over it; the row then shows what the colleague set, and the draft is gone.
+    const reread = page.waitForRequest((r) => !!r.postData()?.includes('query Items('), {
+      timeout: 20_000,
+    });
+    await write('hive', '账户对账单', 'IN_PROGRESS', 45);
+    await reread;
+    await page.waitForTimeout(500); // the re-read rows rendered
+    expect(await percent.inputValue()).toBe('77');
+    await percent.press('Enter');
+    await expect.poll(() => percent.inputValue(), { timeout: 10_000 }).toBe('45');
+    const api = httpClient(server.url, editor);
+    const stored = async () =>
+      (await api.ok(ITEM, { key: 'hive', search: '账户对账单' })).initiative.items.nodes[0];
+    expect(await stored()).toMatchObject({ percent: 45 });
+    expect(await page.evaluate(() => sessionStorage.getItem('jindu.drafts'))).toBeNull();
+    // Typed again, it applies, and nothing is kept after.
+    await percent.fill('78');
+    await percent.press('Enter');
+    await expect.poll(stored, { timeout: 10_000 }).toMatchObject({ percent: 78 });
+    // Applied, it is no longer kept (once the page has the answer).
+    await expect.poll(() => page.evaluate(() => sessionStorage.getItem('jindu.drafts'))).toBeNull();
+    await page.reload();
+    percent = await percentOf();
+    await expect.poll(() => percent.inputValue(), { timeout: 20_000 }).toBe('78');
+    expect(await page.evaluate(() => sessionStorage.getItem('jindu.drafts'))).toBeNull();
+    await write('hive', '账户对账单', 'DONE', 100);
+    await page.close();
+    expect(pageErrors).toEqual([]);
+  });
+
   it('previews an upload with the workstreams it will create, then applies it once', async () => {
     const page = await open('/#/i/hive', editor);
     const input = page.locator('.sheets input[type=file]');
