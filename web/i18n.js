@@ -200,6 +200,11 @@ const ENGLISH_ERRORS = {
   UNAUTHENTICATED: 'The token was not accepted (unknown, expired or revoked)',
   NOT_FOUND: 'Not found: it may have been deleted, or the token may not read it',
   TOO_MANY: 'Too many at once',
+  // What a read can meet: the server busy, slow or broken for a moment. The page tries again.
+  RATE_LIMITED: 'Too many requests from here just now',
+  TIMEOUT: 'The server took too long to answer',
+  RETRY: 'The server could not take this upload just now, and changed nothing: upload it again',
+  INTERNAL_SERVER_ERROR: 'The server failed to answer this (the failure is in its log)',
 };
 export const userErrorText = (e) => {
   if (e.inPageLanguage || locale() !== 'en' || !e.code) return e.message;

@@ -4,7 +4,7 @@ import { createClient } from 'graphql-ws';
 import { html } from 'htm/preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { token } from './api.js';
-import { locale, t } from './i18n.js';
+import { locale, t, userErrorText } from './i18n.js';
 import { retryDelay } from './read-on.js';
 
 const TEXT = {
@@ -207,7 +207,7 @@ export function useLiveQuery(load, deps, watch) {
           if (!on || n < shownRead) return true; // a newer answer is shown
           // The data shown stays (with the error beside it), and the read is tried again:
           // a live page does not poll, so nothing else would bring it back.
-          setState((s) => ({ ...s, error: e.message }));
+          setState((s) => ({ ...s, error: userErrorText(e) }));
           clearTimeout(retry);
           retry = setTimeout(() => n === started && run(), retryDelay(failures++));
           return false;

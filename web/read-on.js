@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
+import { userErrorText } from './i18n.js';
 
 /** After a failed read: tried again after 2, 4, 8, then every 15 s (this and the live pages). */
 const RETRY_MS = [2_000, 4_000, 8_000, 15_000];
@@ -20,7 +21,7 @@ export function useReadOn(load, deps) {
         (data) => live && setState({ data, error: null }),
         (e) => {
           if (!live) return;
-          setState((s) => ({ ...s, error: e.message }));
+          setState((s) => ({ ...s, error: userErrorText(e) }));
           retry = setTimeout(run, retryDelay(failures++));
         },
       );

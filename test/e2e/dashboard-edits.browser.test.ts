@@ -343,6 +343,41 @@ describe.skipIf(!browserAvailable)('the dashboard’s editing and its failures, 
     await page.close();
   });
 
+  // In English, a read the server refused with a code (a timeout, a rate limit) showed its
+  // Chinese message as it came: only writes' errors were put in the page's language.
+  it('in English, a read the server refuses says what its code means', async () => {
+    const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+    page.on('pageerror', (err) => pageErrors.push(err.message));
+    await page.addInitScript(() => localStorage.setItem('jindu.locale', 'en'));
+    await page.addInitScript((t) => sessionStorage.setItem('jindu.token', t), editor);
+    await page.goto(`${server.url}/#/i/hive`);
+    await page.locator('header .live').waitFor({ timeout: 20_000 });
+    await page.locator('.report-model .figures').waitFor({ timeout: 20_000 });
+    let failing = true;
+    await page.route('**/graphql', (route) =>
+      failing && route.request().method() === 'POST'
+        ? route.fulfill({
+            status: 503,
+            contentType: 'application/json',
+            body: JSON.stringify({
+              errors: [{ message: '请求超时', extensions: { code: 'TIMEOUT' } }],
+            }),
+          })
+        : route.continue(),
+    );
+    await write('hive', '交易对账单', 'DONE', 100);
+    // The page's own read and the report model's, both read again at the new revision.
+    const notes = page.locator('.stale');
+    await expect.poll(() => notes.count(), { timeout: 15_000 }).toBe(2);
+    for (const text of await notes.allInnerTexts()) {
+      expect(text).toBe('Refresh failed, retrying shortly: The server took too long to answer');
+    }
+    failing = false;
+    await expect.poll(() => notes.count(), { timeout: 20_000 }).toBe(0);
+    await write('hive', '交易对账单', 'IN_PROGRESS', 93);
+    await page.close();
+  });
+
   it('a staged item offers no status editor; reopening a done item does not offer 100', async () => {
     const page = await open('/#/i/payment-channels', editor);
     await page.getByRole('button', { name: '商委类通道接口接入', exact: true }).click();
