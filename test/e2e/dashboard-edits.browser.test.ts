@@ -5,6 +5,7 @@ import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserAvailable, launchChromium } from '../helpers/browser.js';
 import { httpClient } from '../helpers/http-client.js';
+import { touchingControls } from '../helpers/touching-controls.js';
 import { CREATE_INITIATIVE, CREATE_ITEMS, CREATE_WORKSTREAM } from '../helpers/operations.js';
 import { createToken, runCli, startServer, type ServerProcess } from '../helpers/server-process.js';
 
@@ -113,6 +114,25 @@ describe.skipIf(!browserAvailable)('the dashboard’s editing and its failures, 
     // The page it was on is still there.
     expect(await page.getByRole('progressbar', { name: '迁移', exact: true }).count()).toBe(1);
     await page.close();
+  });
+
+  // The token box's label, field and button, a row's percent and its 应用, and the upload's
+  // checkbox and 预览 sat flush against each other.
+  it('no two controls touch, in either language, with a leaf open for editing', async () => {
+    for (const english of [false, true]) {
+      const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+      if (english) await page.addInitScript(() => localStorage.setItem('jindu.locale', 'en'));
+      await page.goto(`${server.url}/#/i/hive`);
+      await page.locator('header .token input').waitFor({ timeout: 20_000 });
+      expect(await touchingControls(page)).toEqual([]); // the token box, anonymous
+      await page.addInitScript((t) => sessionStorage.setItem('jindu.token', t), editor);
+      await page.reload();
+      const row = (await tobRows(page))('账户对账单');
+      await row.locator('input.percent').waitFor({ timeout: 20_000 });
+      await page.locator('.sheets input[type=checkbox]').waitFor({ timeout: 20_000 });
+      expect(await touchingControls(page)).toEqual([]);
+      await page.close();
+    }
   });
 
   it('a write the server refuses outright is said at its row, not only in the console', async () => {
