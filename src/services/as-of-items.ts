@@ -2,20 +2,32 @@ import type { ItemStatus } from '../domain/item-status.js';
 import { replayItems, type ItemReplayState, type ReadTime } from '../domain/replay-items.js';
 import type { Em } from '../db/em.js';
 import type { ItemRecord } from '../db/records.js';
+import { itemLabelsAt, type ItemLabels } from '../domain/replay-item-labels.js';
 import {
   findEntriesOfItems,
   findEntriesOfItemsIn,
   findVersionsAt,
   findItemEntries,
+  findItemLabelEntries,
 } from '../db/queries/as-of.queries.js';
 import { findItemsByIds } from '../db/queries/item.queries.js';
 import type { NamedItemRow, PercentCountRow } from '../db/queries/report.queries.js';
 import type { ReportDetails } from './build-report.js';
 import type { InitiativeTree, TreeNode } from './load-initiative-tree.js';
 
-/** An item as it stood: today's name and note, the replayed place, status, percent and weight. */
-function asItStood(record: ItemRecord, state: ItemReplayState): ItemRecord {
-  return { ...record, ...state, deleted: false };
+/** An item as it stood: its replayed place, status, percent and weight, name and note. */
+function asItStood(record: ItemRecord, state: ItemReplayState, labels?: ItemLabels): ItemRecord {
+  return { ...record, ...state, ...labels, deleted: false };
+}
+
+/** Items' records with their names and notes as they stood at `t` (today's where never changed). */
+export async function itemRecordsAt(
+  em: Em,
+  ids: readonly number[],
+  t: ReadTime,
+): Promise<{ records: ItemRecord[]; labels: Map<number, ItemLabels> }> {
+  const records = await findItemsByIds(em, ids);
+  return { records, labels: itemLabelsAt(await findItemLabelEntries(em, ids), t) };
 }
 
 /** Items in the given workstreams at a read time, in id order (every one: callers page). */
@@ -30,8 +42,10 @@ export async function itemsAsOf(
   const ids = [...states]
     .filter(([, s]) => wanted.has(s.workstreamId) && (!statuses || statuses.includes(s.status)))
     .map(([id]) => id);
-  const records = await findItemsByIds(em, ids);
-  return records.map((r) => asItStood(r, states.get(r.id)!)).sort((a, b) => a.id - b.id);
+  const { records, labels } = await itemRecordsAt(em, ids, t);
+  return records
+    .map((r) => asItStood(r, states.get(r.id)!, labels.get(r.id)))
+    .sort((a, b) => a.id - b.id);
 }
 
 /**
@@ -53,8 +67,9 @@ export async function itemsWithVersionsAsOf(
 /** One item at a read time, or null when it did not exist then (or was deleted). */
 export async function itemAsOf(em: Em, id: number, t: ReadTime): Promise<ItemRecord | null> {
   const state = replayItems(await findEntriesOfItems(em, [id], t.asOf, t.knownAt), t).get(id);
-  const [record] = state ? await findItemsByIds(em, [id]) : [];
-  return state && record ? asItStood(record, state) : null;
+  if (!state) return null;
+  const { records, labels } = await itemRecordsAt(em, [id], t);
+  return records[0] ? asItStood(records[0], state, labels.get(id)) : null;
 }
 
 function subtreeIds(node: TreeNode): number[] {
@@ -94,14 +109,15 @@ export async function reportDetailsAsOf(em: Em, tree: InitiativeTree): Promise<R
       ([, s]) => byName.has(s.workstreamId) && (s.status === 'DONE' || s.status === 'IN_PROGRESS'),
     )
     .map(([id]) => id);
-  const named: NamedItemRow[] = (await findItemsByIds(em, namedIds))
+  const { records, labels } = await itemRecordsAt(em, namedIds, t);
+  const named: NamedItemRow[] = records
     .sort((a, b) => a.id - b.id)
     .map((r) => {
       const s = states.get(r.id)!;
       return {
         id: r.id,
         workstreamId: s.workstreamId,
-        name: r.name,
+        name: labels.get(r.id)?.name ?? r.name,
         status: s.status as NamedItemRow['status'],
         percent: s.percent,
       };

@@ -14,8 +14,8 @@ import {
 } from '../db/queries/report-records.queries.js';
 import { findItemStagesAt } from '../db/queries/report-reads.queries.js';
 import { findEntriesOfItems } from '../db/queries/as-of.queries.js';
-import { findItemsByIds } from '../db/queries/item.queries.js';
 import { replayItems, type ReadTime } from '../domain/replay-items.js';
+import { itemRecordsAt } from './as-of-items.js';
 import { reportedNodes } from './build-report.js';
 import { workflowOf } from './report-model-lookup.js';
 import type { InitiativeTree, TreeNode } from './load-initiative-tree.js';
@@ -36,7 +36,7 @@ type StagedItem = Awaited<ReturnType<typeof findItemStages>>[number];
 
 /**
  * Staged items as they stood at a read time: their stage from the log, their place from a
- * replay of their rows (an item deleted by then has none), today's names as everywhere else.
+ * replay of their rows (an item deleted by then has none), their names as they stood.
  */
 async function stagedItemsAt(
   em: Em,
@@ -46,7 +46,8 @@ async function stagedItemsAt(
   const stages = await findItemStagesAt(em, initiativeIds, t);
   const ids = stages.map((st) => st.itemId);
   const places = replayItems(await findEntriesOfItems(em, ids, t.asOf, t.knownAt), t);
-  const names = new Map((await findItemsByIds(em, ids)).map((r) => [r.id, r.name]));
+  const { records, labels } = await itemRecordsAt(em, ids, t);
+  const names = new Map(records.map((r) => [r.id, labels.get(r.id)?.name ?? r.name]));
   return stages
     .filter((st) => places.has(st.itemId) && names.has(st.itemId))
     .map((st) => ({

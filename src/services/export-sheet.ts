@@ -44,7 +44,7 @@ async function treeAndItems(em: Em, initiative: InitiativeRecord, at: ReadTime |
 /**
  * One row per live item with the columns an import reads (so export then import is a no-op),
  * and for .xlsx a second sheet with every workstream's figures. With `at`, the items (place,
- * status, percent, weight and version; today's name and note) and the figures as they stood then.
+ * status, percent, weight, version, name and note) and the figures as they stood then.
  */
 export async function exportSheet(
   props: ExportSheetProps,

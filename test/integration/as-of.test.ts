@@ -6,7 +6,7 @@ import { SNAPSHOT_SETTLE_MS, takeSnapshot } from '../../src/services/snapshots.j
 import { verifyReplay } from '../../src/services/verify-replay.js';
 import { DIALECTS } from '../helpers/databases.js';
 import { GOLDEN_HEADER_START, GOLDEN_HIVE } from '../helpers/golden-report.js';
-import { SET_ITEM_STATUS } from '../helpers/operations.js';
+import { SET_ITEM_STATUS, UPDATE_ITEM } from '../helpers/operations.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 import { reportDateOf } from '../../src/domain/report-day.js';
 
@@ -149,6 +149,57 @@ describe.each(DIALECTS)('as-of reads (%s)', (dialect) => {
       })
     ).weeklyReport as string;
     expect(md).toContain(`    ${GOLDEN_HIVE[0]}\n`);
+  });
+
+  // An as-of view and a report of a past day printed items under today's names: a rename made
+  // after the week-20 report changed the report as published.
+  it('names an item, and gives its note, as they stood at the read time', async () => {
+    const ITEMS_AT = `query($a: DateTimeISO, $k: DateTimeISO, $s: String) {
+      initiative(key: "hive", asOf: $a, knownAt: $k) {
+        items(first: 5, search: $s) { nodes { id name note } } reportLines } }`;
+    const at = (a: string | null, search: string, k?: string) =>
+      app.ok(ITEMS_AT, { a, s: search, k }).then((d) => d.initiative);
+    const item = (await at(null, '交易对账单')).items.nodes.find(
+      (i: any) => i.name === '交易对账单',
+    );
+    const rename = async (name: string, note: string | null) =>
+      expect(
+        (await app.ok(UPDATE_ITEM, { input: { itemId: item.id, name, note } })).updateItem
+          .userErrors,
+      ).toEqual([]);
+    await rename('交易对账单（新口径）', '按新口径核对');
+    const renamedAt = new Date().toISOString();
+    await new Promise((r) => setTimeout(r, 5));
+    await rename('交易对账单（新口径二期）', null);
+    // As of the report's day: the name and note it had then, in the items, the node and the
+    // report lines, whose names are searched as they stood.
+    const then = await at(END_OF_5_13, '交易对账单');
+    expect(then.items.nodes.find((i: any) => i.id === item.id)).toMatchObject({
+      name: '交易对账单',
+      note: item.note,
+    });
+    expect(then.reportLines[1]).toContain('完成2个（手续费对账单，交易对账单）'); // set done above
+    // As published: the report line of 5/13, word for word.
+    expect((await at(END_OF_5_13, '交易对账单', published)).reportLines.slice(1)).toEqual(
+      GOLDEN_HIVE,
+    );
+    expect((await at(END_OF_5_13, '新口径')).items.nodes).toEqual([]);
+    const node = await app.ok(
+      'query($id: ID!, $a: DateTimeISO) { node(id: $id, asOf: $a) { ... on Item { name note } } }',
+      { id: item.id, a: END_OF_5_13 },
+    );
+    expect(node.node).toEqual({ name: '交易对账单', note: item.note });
+    // Between the two renames, and as known then: the first one's name and note.
+    expect((await at(renamedAt, '新口径')).items.nodes).toEqual([
+      { id: item.id, name: '交易对账单（新口径）', note: '按新口径核对' },
+    ]);
+    // Live: today's, in the report too.
+    const now = await at(null, '新口径');
+    expect(now.items.nodes).toEqual([
+      { id: item.id, name: '交易对账单（新口径二期）', note: null },
+    ]);
+    expect(now.reportLines[1]).toContain('完成2个（手续费对账单，交易对账单（新口径二期））');
+    await rename('交易对账单', item.note);
   });
 
   it('rebuilds every counter and figure from the log alone', async () => {

@@ -1,4 +1,5 @@
 import type { ItemStatus } from '../../domain/item-status.js';
+import { ITEM_LABEL_KINDS } from '../../domain/replay-item-labels.js';
 import type { ItemRowFields, LogEntry } from '../../domain/replay-items.js';
 import { dialectOf, type Em } from '../em.js';
 import { placeholders } from './sql.js';
@@ -188,6 +189,23 @@ export async function findEntriesOfItems(
     `select ${ENTRY_COLUMNS} from change_log
       where item_id in (${placeholders(itemIds)}) and effective_at <= ? and recorded_at <= ?`,
     [...itemIds, timeParam(em, asOf), timeParam(em, knownAt)],
+  );
+  return rows.map(toEntry);
+}
+
+/**
+ * Every row that renamed these items or set their notes, at any time: few (a name or a note
+ * changes rarely), and a replay needs the ones after the read time too (replay-item-labels.ts).
+ */
+export async function findItemLabelEntries(
+  em: Em,
+  itemIds: readonly number[],
+): Promise<LogEntry[]> {
+  if (itemIds.length === 0) return [];
+  const rows = await em.execute(
+    `select ${ENTRY_COLUMNS} from change_log
+      where item_id in (${placeholders(itemIds)}) and kind in (${placeholders(ITEM_LABEL_KINDS)})`,
+    [...itemIds, ...ITEM_LABEL_KINDS],
   );
   return rows.map(toEntry);
 }
