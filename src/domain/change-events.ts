@@ -250,6 +250,11 @@ export type ReportModelEvent =
       readonly name: string;
       readonly due: string;
       readonly doneDate: string | null;
+      /** The milestone as it now stands beyond its dates (rows logged before 2026-12 lack them). */
+      readonly duePrecision: string;
+      readonly milestoneNote: string | null;
+      /** The workstream it belongs to; null: the initiative's own. */
+      readonly scopeWorkstreamId: number | null;
     })
   | (Base & {
       readonly type: 'NamedFiguresSet';

@@ -1,6 +1,8 @@
 import DataLoader from 'dataloader';
 import type { NamedFigures } from '../domain/named-figures.js';
-import type { ReadTime } from '../domain/replay-items.js';
+import type { LogEntry, ReadTime } from '../domain/replay-items.js';
+import { milestonesAt } from '../domain/replay-milestones.js';
+import { findMilestoneEntries } from '../db/queries/as-of.queries.js';
 import { unitsToItems } from '../domain/units.js';
 import {
   findMetrics,
@@ -45,6 +47,8 @@ export interface ReportModel {
 
 interface Kept {
   readonly model: DataLoader<number, ReportModel>;
+  /** Each initiative's `MilestoneSet` rows, for milestones read at a time. */
+  readonly milestoneLog: DataLoader<number, LogEntry[]>;
   readonly updates: DataLoader<number, UpdateRow[]>;
   readonly stages: Map<string, DataLoader<number, StageOfItem | null>>;
   readonly figures: WeakMap<InitiativeTree, NamedFigures<number>>;
@@ -80,6 +84,11 @@ function keptOf(ctx: Context): Kept {
           figures: of(figures, id),
         }));
       }),
+      // The rows of every initiative asked, for each: a replay reads only its own milestones'.
+      milestoneLog: new DataLoader(async (ids) => {
+        const rows = await findMilestoneEntries(em, ids);
+        return ids.map(() => rows);
+      }),
       updates: new DataLoader(async (ids) => {
         const rows = await findUpdatesOfInitiatives(em, ids);
         return ids.map((id) => of(rows, id));
@@ -95,6 +104,17 @@ function keptOf(ctx: Context): Kept {
 /** The report model of an initiative, read once per request (batched across initiatives). */
 export function reportModelOf(ctx: Context, initiativeId: number): Promise<ReportModel> {
   return keptOf(ctx).model.load(initiativeId);
+}
+
+/** An initiative's milestones at a read time (live: as they are), in creation order. */
+export async function milestonesOf(
+  ctx: Context,
+  initiativeId: number,
+  t: ReadTime | null | undefined,
+): Promise<readonly MilestoneRow[]> {
+  const { milestones } = await reportModelOf(ctx, initiativeId);
+  if (!t) return milestones;
+  return milestonesAt(milestones, await keptOf(ctx).milestoneLog.load(initiativeId), t);
 }
 
 /** An initiative's written updates, in posting order. */

@@ -405,6 +405,54 @@ describe.each(DIALECTS)('report model reads (%s)', (dialect) => {
     });
   });
 
+  // Milestones were read as they are now at any time: a due date moved after the week-20 report
+  // changed the report of that week as published, and an as-of read listed milestones added later.
+  it('reads milestones as they stood, and prints them in a past week’s report as published', async () => {
+    const q = (args = '') =>
+      app
+        .ok(
+          `{ initiative(key: "pos"${args}) { milestones { id name dueDate duePrecision note workstreamName } } }`,
+        )
+        .then((d) => d.initiative.milestones as { id: number; [k: string]: unknown }[]);
+    const known = new Date().toISOString();
+    const test = (await q()).find((m) => m.workstreamName === '测试')!;
+    // Moved and made a month by the test above, effective now.
+    expect(test).toMatchObject({ dueDate: '2023-06-01', duePrecision: 'MONTH' });
+    const noted = await app.ok(SET_MILESTONE, {
+      input: { milestoneId: test.id, note: '等联调环境' },
+    });
+    expect(noted.setMilestone.userErrors).toEqual([]);
+    const pos = (await app.ok('{ initiative(key: "pos") { id } }')).initiative.id;
+    const added = await app.ok(SET_MILESTONE, {
+      input: { initiativeId: pos, name: '全量上线', due: '2023-07-01' },
+    });
+    expect(added.setMilestone.userErrors).toEqual([]);
+    const then = await q(', asOf: "2023-05-13T12:00:00+08:00"');
+    expect(then.find((m) => m.id === test.id)).toMatchObject({
+      dueDate: '2023-06-15',
+      duePrecision: 'DAY',
+      note: null,
+      workstreamName: '测试',
+    });
+    expect(then.map((m) => m.name)).not.toContain('全量上线');
+    const live = await q();
+    expect(live.find((m) => m.id === test.id)).toMatchObject({ note: '等联调环境' });
+    expect(live.map((m) => m.name)).toContain('全量上线');
+    // The week-20 report as known before this test's writes, and as known now (every change
+    // here took effect today).
+    const report = async (knownAt?: string) =>
+      (
+        await app.ok('query($k: DateTimeISO) { weeklyReport(date: "2023-05-13", knownAt: $k) }', {
+          k: knownAt,
+        })
+      ).weeklyReport as string;
+    for (const md of [await report(known), await report()]) {
+      expect(md).toContain('测试：预计6/15完成');
+      expect(md).not.toContain('全量上线');
+      expect(md).not.toContain('等联调环境');
+    }
+  });
+
   it('answers the README’s copy-paste query', async () => {
     const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
     const section = readme.slice(readme.indexOf('### Reading the report model'));

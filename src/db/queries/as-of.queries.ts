@@ -210,6 +210,21 @@ export async function findItemLabelEntries(
   return rows.map(toEntry);
 }
 
+/** Every `MilestoneSet` row of these initiatives, at any time (replay-milestones.ts). */
+export async function findMilestoneEntries(
+  em: Em,
+  initiativeIds: readonly number[],
+): Promise<LogEntry[]> {
+  if (initiativeIds.length === 0) return [];
+  const rows = await em.execute(
+    `select ${ENTRY_COLUMNS} from change_log
+      where initiative_id in (${placeholders(initiativeIds)}) and item_id is null
+        and kind = 'MilestoneSet'`,
+    [...initiativeIds],
+  );
+  return rows.map(toEntry);
+}
+
 /** The latest effective time logged for each object (items, workstreams, initiatives). */
 export async function findLatestEffective(
   em: Em,

@@ -9,6 +9,7 @@ import { badUserInput } from '../errors.js';
 import { treeOf } from '../read-time.js';
 import {
   figureView,
+  milestonesOf,
   reportModelOf,
   untilOf,
   updatesOf,
@@ -31,7 +32,8 @@ const FIGURES =
   'The initiative’s named figures (report header order) over this node: each with its own policy and scope.';
 const STAGES = 'The stage workflow its items follow (ordered, with credit); null when none.';
 const METRICS = 'Metrics with their latest reading at the read time, in report order.';
-const MILESTONES = 'Milestones, in creation order; overdue as of the read time’s day.';
+const MILESTONES =
+  'Milestones, in creation order, as they stood at the read time; overdue as of the read time’s day.';
 
 /** Metrics and milestones of a tree, with the node each belongs to (null: all of the tree's). */
 async function modelOf(ctx: Context, tree: InitiativeTree, nodeId: number | null | undefined) {
@@ -51,7 +53,7 @@ async function modelOf(ctx: Context, tree: InitiativeTree, nodeId: number | null
           nameOf(m.workstreamId),
         ),
     ),
-    milestones: mine(model.milestones).map(
+    milestones: mine(await milestonesOf(ctx, tree.initiative.id, tree.time)).map(
       (m) => new MilestoneType(m, reportDateOf(until), nameOf(m.workstreamId)),
     ),
   };

@@ -1,0 +1,80 @@
+import { byEffective, visibleAt, type LogEntry, type ReadTime } from './replay-items.js';
+
+/** A milestone as the report and the report model read it. */
+export interface MilestoneFields {
+  readonly id: number;
+  readonly workstreamId: number | null;
+  readonly name: string;
+  readonly dueDate: string;
+  readonly duePrecision: string;
+  readonly originalDueDate: string;
+  readonly originalDuePrecision: string;
+  readonly doneDate: string | null;
+  readonly note: string | null;
+}
+
+/** A `MilestoneSet` row's payload: the milestone as that write left it. */
+interface MilestoneSet {
+  readonly milestoneId: number;
+  readonly name: string;
+  readonly due: string;
+  readonly doneDate: string | null;
+  /** Absent on rows logged before these were. */
+  readonly duePrecision?: string;
+  readonly milestoneNote?: string | null;
+  readonly scopeWorkstreamId?: number | null;
+}
+
+/**
+ * The milestones as they stood at a read time, from their `MilestoneSet` rows (one per write):
+ * each as its last row visible then left it, its original due date the first visible row's. A
+ * milestone none of whose rows is visible did not exist yet (as known then) and is left out; one
+ * with no row at all predates the log and is read as it is now. Rows logged before a write
+ * recorded precision, note and workstream take today's, and a due date other than today's (or
+ * the original) a day's precision.
+ */
+export function milestonesAt<M extends MilestoneFields>(
+  current: readonly M[],
+  rows: readonly LogEntry[],
+  t: ReadTime,
+): M[] {
+  const sets = new Map<number, { all: number; visible: MilestoneSet[] }>();
+  for (const row of [...rows].sort(byEffective)) {
+    if (row.kind !== 'MilestoneSet' || row.data === null) continue;
+    const set = JSON.parse(row.data) as MilestoneSet;
+    let of = sets.get(set.milestoneId);
+    if (!of) sets.set(set.milestoneId, (of = { all: 0, visible: [] }));
+    of.all++;
+    if (visibleAt(row, t)) of.visible.push(set);
+  }
+  const out: M[] = [];
+  for (const m of current) {
+    const of = sets.get(m.id);
+    if (!of) {
+      out.push(m);
+      continue;
+    }
+    const first = of.visible[0];
+    const last = of.visible.at(-1);
+    if (!first || !last) continue;
+    const precisionOf = (s: MilestoneSet) =>
+      s.duePrecision ??
+      (s.due === m.dueDate
+        ? m.duePrecision
+        : s.due === m.originalDueDate
+          ? m.originalDuePrecision
+          : 'DAY');
+    out.push({
+      ...m,
+      name: last.name,
+      dueDate: last.due,
+      duePrecision: precisionOf(last),
+      originalDueDate: first.due,
+      originalDuePrecision: precisionOf(first),
+      doneDate: last.doneDate,
+      note: last.milestoneNote !== undefined ? last.milestoneNote : m.note,
+      workstreamId: last.scopeWorkstreamId !== undefined ? last.scopeWorkstreamId : m.workstreamId,
+    });
+  }
+  return out;
+}
