@@ -1,8 +1,8 @@
 import DataLoader from 'dataloader';
 import type { NamedFigures } from '../domain/named-figures.js';
 import type { LogEntry, ReadTime } from '../domain/replay-items.js';
-import { milestonesAt } from '../domain/replay-milestones.js';
-import { findMilestoneEntries } from '../db/queries/as-of.queries.js';
+import { metricsDefinedAt, milestonesAt } from '../domain/replay-report-model.js';
+import { findReportModelEntries } from '../db/queries/as-of.queries.js';
 import { unitsToItems } from '../domain/units.js';
 import {
   findMetrics,
@@ -47,8 +47,8 @@ export interface ReportModel {
 
 interface Kept {
   readonly model: DataLoader<number, ReportModel>;
-  /** Each initiative's `MilestoneSet` rows, for milestones read at a time. */
-  readonly milestoneLog: DataLoader<number, LogEntry[]>;
+  /** Each initiative's report model rows in the log, for reads at a time. */
+  readonly modelLog: DataLoader<number, LogEntry[]>;
   readonly updates: DataLoader<number, UpdateRow[]>;
   readonly stages: Map<string, DataLoader<number, StageOfItem | null>>;
   readonly figures: WeakMap<InitiativeTree, NamedFigures<number>>;
@@ -85,8 +85,8 @@ function keptOf(ctx: Context): Kept {
         }));
       }),
       // The rows of every initiative asked, for each: a replay reads only its own milestones'.
-      milestoneLog: new DataLoader(async (ids) => {
-        const rows = await findMilestoneEntries(em, ids);
+      modelLog: new DataLoader(async (ids) => {
+        const rows = await findReportModelEntries(em, ids);
         return ids.map(() => rows);
       }),
       updates: new DataLoader(async (ids) => {
@@ -106,15 +106,23 @@ export function reportModelOf(ctx: Context, initiativeId: number): Promise<Repor
   return keptOf(ctx).model.load(initiativeId);
 }
 
-/** An initiative's milestones at a read time (live: as they are), in creation order. */
-export async function milestonesOf(
+/**
+ * An initiative's report model at a read time (live: as it is): its milestones as they stood,
+ * without the metrics defined later.
+ */
+export async function reportModelAt(
   ctx: Context,
   initiativeId: number,
   t: ReadTime | null | undefined,
-): Promise<readonly MilestoneRow[]> {
-  const { milestones } = await reportModelOf(ctx, initiativeId);
-  if (!t) return milestones;
-  return milestonesAt(milestones, await keptOf(ctx).milestoneLog.load(initiativeId), t);
+): Promise<ReportModel> {
+  const model = await reportModelOf(ctx, initiativeId);
+  if (!t) return model;
+  const log = await keptOf(ctx).modelLog.load(initiativeId);
+  return {
+    ...model,
+    metrics: metricsDefinedAt(model.metrics, log, t),
+    milestones: milestonesAt(model.milestones, log, t),
+  };
 }
 
 /** An initiative's written updates, in posting order. */

@@ -13,8 +13,8 @@ import {
   findUpdates,
 } from '../db/queries/report-records.queries.js';
 import { findItemStagesAt } from '../db/queries/report-reads.queries.js';
-import { findEntriesOfItems, findMilestoneEntries } from '../db/queries/as-of.queries.js';
-import { milestonesAt } from '../domain/replay-milestones.js';
+import { findEntriesOfItems, findReportModelEntries } from '../db/queries/as-of.queries.js';
+import { metricsDefinedAt, milestonesAt } from '../domain/replay-report-model.js';
 import { replayItems, type ReadTime } from '../domain/replay-items.js';
 import { itemRecordsAt } from './as-of-items.js';
 import { reportedNodes } from './build-report.js';
@@ -71,9 +71,9 @@ export interface ReportInput {
  * the report model's tables and the week's written updates. A handful of queries for all
  * initiatives together; everything else is the pure formatting in domain/.
  *
- * At a read time (`time`, the trees' too) staged items and milestones are as they stood, and
- * metric readings and written updates recorded after `knownAt` are left out, so a published
- * report reads again as it was published. Metric definitions are not versioned: as they are now.
+ * At a read time (`time`, the trees' too) staged items and milestones are as they stood, metrics
+ * defined later are left out, and metric readings and written updates recorded after `knownAt`
+ * are too, so a published report reads again as it was published.
  */
 export async function buildProgressReport(
   em: Em,
@@ -86,13 +86,13 @@ export async function buildProgressReport(
   const until = endOfReportDay(date);
   const knownBy = <R extends { readonly recordedAt: Date }>(rows: readonly R[]) =>
     time ? rows.filter((r) => r.recordedAt.getTime() <= time.knownAt) : [...rows];
+  // At a time: the report model's milestones and metrics as they stood (replay-report-model.ts).
+  const log = time ? await findReportModelEntries(em, ids) : [];
   const [workflows, staged, metrics, milestones, figures] = [
     await findWorkflows(em, ids),
     time ? await stagedItemsAt(em, ids, time) : await findItemStages(em, ids),
-    await findMetrics(em, ids),
-    time
-      ? milestonesAt(await findMilestones(em, ids), await findMilestoneEntries(em, ids), time)
-      : await findMilestones(em, ids),
+    time ? metricsDefinedAt(await findMetrics(em, ids), log, time) : await findMetrics(em, ids),
+    time ? milestonesAt(await findMilestones(em, ids), log, time) : await findMilestones(em, ids),
     await findNamedFigures(em, ids),
   ];
   const readings = knownBy(

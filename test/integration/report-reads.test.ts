@@ -12,7 +12,7 @@ import { jinduSchema } from '../../src/graphql/schema.js';
 import { queryCost } from '../../src/server/cost-model.js';
 import { loadSeed } from '../../src/services/load-seed.js';
 import { DIALECTS } from '../helpers/databases.js';
-import { SET_MILESTONE } from '../helpers/report-model-ops.js';
+import { DEFINE_METRIC, SET_MILESTONE } from '../helpers/report-model-ops.js';
 import { ROOT } from '../helpers/server-process.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 
@@ -353,11 +353,11 @@ describe.each(DIALECTS)('report model reads (%s)', (dialect) => {
         change(since: "2023-06-15T00:00:00Z") } } }`,
     );
     expect(backwards.errors?.map((e) => e.extensions?.code)).toContain('BAD_USER_INPUT');
-    // Known before the readings were recorded: none.
+    // Known before the metric was defined (and its readings recorded): not listed.
     const unknown = await read(
       `, asOf: "2023-07-02T00:00:00Z", knownAt: "${seededAt.toISOString()}"`,
     );
-    expect(unknown.readings.totalCount).toBe(0);
+    expect(unknown).toBeUndefined();
   });
 
   it('reads milestones: due date, overdue on the read time’s day, slip', async () => {
@@ -407,7 +407,7 @@ describe.each(DIALECTS)('report model reads (%s)', (dialect) => {
 
   // Milestones were read as they are now at any time: a due date moved after the week-20 report
   // changed the report of that week as published, and an as-of read listed milestones added later.
-  it('reads milestones as they stood, and prints them in a past week’s report as published', async () => {
+  it('reads milestones as they stood and metrics defined by then, and a past week’s report prints them as published', async () => {
     const q = (args = '') =>
       app
         .ok(
@@ -423,6 +423,15 @@ describe.each(DIALECTS)('report model reads (%s)', (dialect) => {
     });
     expect(noted.setMilestone.userErrors).toEqual([]);
     const pos = (await app.ok('{ initiative(key: "pos") { id } }')).initiative.id;
+    // A metric defined today: no line in a past week's report, not listed as of then.
+    const metric = await app.ok(DEFINE_METRIC, {
+      input: { initiativeId: pos, name: '终端激活率', unit: '%', decimals: 1, direction: 'UP' },
+    });
+    expect(metric.defineMetric.userErrors).toEqual([]);
+    const metricsAt = async (args = '') =>
+      (await app.ok(`{ initiative(key: "pos"${args}) { metrics { name } } }`)).initiative.metrics;
+    expect(await metricsAt(', asOf: "2023-05-13T12:00:00+08:00"')).toEqual([]);
+    expect(await metricsAt()).toEqual([{ name: '终端激活率' }]);
     const added = await app.ok(SET_MILESTONE, {
       input: { initiativeId: pos, name: '全量上线', due: '2023-07-01' },
     });
@@ -450,7 +459,11 @@ describe.each(DIALECTS)('report model reads (%s)', (dialect) => {
       expect(md).toContain('测试：预计6/15完成');
       expect(md).not.toContain('全量上线');
       expect(md).not.toContain('等联调环境');
+      expect(md).not.toContain('终端激活率');
     }
+    expect(await report()).not.toContain('暂无读数');
+    const today = (await app.ok('{ weeklyReport }')).weeklyReport as string;
+    expect(today).toContain('终端激活率：暂无读数');
   });
 
   it('answers the README’s copy-paste query', async () => {

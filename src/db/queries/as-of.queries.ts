@@ -210,8 +210,13 @@ export async function findItemLabelEntries(
   return rows.map(toEntry);
 }
 
-/** Every `MilestoneSet` row of these initiatives, at any time (replay-milestones.ts). */
-export async function findMilestoneEntries(
+/**
+ * Every row of these initiatives' report model that a replay at a time needs, at any time:
+ * `MilestoneSet` and `MetricDefined` (replay-report-model.ts), so milestones read as they stood
+ * and a metric defined later is left out. Few, and read through the index of rows without an
+ * item.
+ */
+export async function findReportModelEntries(
   em: Em,
   initiativeIds: readonly number[],
 ): Promise<LogEntry[]> {
@@ -219,7 +224,7 @@ export async function findMilestoneEntries(
   const rows = await em.execute(
     `select ${ENTRY_COLUMNS} from change_log
       where initiative_id in (${placeholders(initiativeIds)}) and item_id is null
-        and kind = 'MilestoneSet'`,
+        and kind in ('MilestoneSet', 'MetricDefined')`,
     [...initiativeIds],
   );
   return rows.map(toEntry);

@@ -9,7 +9,7 @@ import { badUserInput } from '../errors.js';
 import { treeOf } from '../read-time.js';
 import {
   figureView,
-  milestonesOf,
+  reportModelAt,
   reportModelOf,
   untilOf,
   updatesOf,
@@ -37,7 +37,7 @@ const MILESTONES =
 
 /** Metrics and milestones of a tree, with the node each belongs to (null: all of the tree's). */
 async function modelOf(ctx: Context, tree: InitiativeTree, nodeId: number | null | undefined) {
-  const model = await reportModelOf(ctx, tree.initiative.id);
+  const model = await reportModelAt(ctx, tree.initiative.id, tree.time);
   const mine = <R extends { workstreamId: number | null }>(rows: readonly R[]) =>
     nodeId === undefined ? [...rows] : rows.filter((r) => r.workstreamId === nodeId);
   const nameOf = (id: number | null) => (id === null ? null : (tree.nodes.get(id)?.name ?? null));
@@ -53,7 +53,7 @@ async function modelOf(ctx: Context, tree: InitiativeTree, nodeId: number | null
           nameOf(m.workstreamId),
         ),
     ),
-    milestones: mine(await milestonesOf(ctx, tree.initiative.id, tree.time)).map(
+    milestones: mine(model.milestones).map(
       (m) => new MilestoneType(m, reportDateOf(until), nameOf(m.workstreamId)),
     ),
   };

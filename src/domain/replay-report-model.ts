@@ -78,3 +78,23 @@ export function milestonesAt<M extends MilestoneFields>(
   }
   return out;
 }
+
+/**
+ * The metrics defined by a read time: those whose `MetricDefined` row is visible then, and
+ * those with no such row (defined before the log). A metric's definition never changes after.
+ */
+export function metricsDefinedAt<M extends { readonly id: number }>(
+  current: readonly M[],
+  rows: readonly LogEntry[],
+  t: ReadTime,
+): M[] {
+  const logged = new Set<number>();
+  const visible = new Set<number>();
+  for (const row of rows) {
+    if (row.kind !== 'MetricDefined' || row.data === null) continue;
+    const { metricId } = JSON.parse(row.data) as { metricId: number };
+    logged.add(metricId);
+    if (visibleAt(row, t)) visible.add(metricId);
+  }
+  return current.filter((m) => !logged.has(m.id) || visible.has(m.id));
+}

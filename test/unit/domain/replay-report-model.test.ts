@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { milestonesAt, type MilestoneFields } from '../../../src/domain/replay-milestones.js';
+import {
+  metricsDefinedAt,
+  milestonesAt,
+  type MilestoneFields,
+} from '../../../src/domain/replay-report-model.js';
 import type { LogEntry } from '../../../src/domain/replay-items.js';
 
 /** Milestone 4 as it is now: moved twice, noted, a month. */
@@ -81,5 +85,21 @@ describe('milestonesAt: milestones as they stood at a read time', () => {
     });
     const other = [set({ due: '2023-06-02' }, 10)];
     expect(milestonesAt([NOW], other, at(15))[0]).toMatchObject({ duePrecision: 'DAY' });
+  });
+});
+
+describe('metricsDefinedAt: the metrics an initiative had at a read time', () => {
+  const defined = (metricId: number, effectiveAt: number, recordedAt = effectiveAt): LogEntry => ({
+    ...set({}, effectiveAt, recordedAt),
+    kind: 'MetricDefined',
+    data: JSON.stringify({ metricId, name: `m${metricId}` }),
+  });
+  const metrics = [{ id: 1 }, { id: 2 }, { id: 3 }];
+  const rows = [defined(1, 10), defined(2, 20, 40)];
+
+  it('leaves out one defined later, or recorded later; keeps one older than the log', () => {
+    expect(metricsDefinedAt(metrics, rows, at(5))).toEqual([{ id: 3 }]);
+    expect(metricsDefinedAt(metrics, rows, at(25, 30))).toEqual([{ id: 1 }, { id: 3 }]);
+    expect(metricsDefinedAt(metrics, rows, at(25, 40))).toEqual(metrics);
   });
 });
