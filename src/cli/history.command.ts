@@ -7,7 +7,8 @@ import { reportTimeText } from '../domain/report-day.js';
 import { sentTime, sentTimeOrNull } from './option-values.js';
 
 export interface HistoryOptions {
-  readonly from: string;
+  /** Absent: DEFAULT_STEPS steps before `to` (defaultFrom). */
+  readonly from?: string;
   readonly to?: string;
   readonly every: string;
   /** Settled by the option parser (csv or json; see output-format.ts). */
@@ -31,6 +32,27 @@ const QUERY = `query History($key: String!, $from: DateTimeISO!, $to: DateTimeIS
   initiative(key: $key) { progressHistory(from: $from, to: $to, every: $every, knownAt: $knownAt) {
     at percent credit counted total byStatus { status count } } } }`;
 
+/** Points before the last one when --from is not given: a quarter of weeks, a year of months. */
+export const DEFAULT_STEPS = 12;
+
+/**
+ * The first point when --from is not given: DEFAULT_STEPS steps (days, weeks or calendar
+ * months) before the last point, in the team's time zone, so the series has 13 points.
+ */
+export function defaultFrom(toMs: number, every: 'DAY' | 'WEEK' | 'MONTH'): string {
+  if (every !== 'MONTH')
+    return reportTimeText(toMs - DEFAULT_STEPS * (every === 'DAY' ? 1 : 7) * 86_400_000);
+  // A month back is the same day and time of that month in +08:00, or its last day if shorter.
+  const [date, time] = reportTimeText(toMs).split('T') as [string, string];
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  const months = y * 12 + (m - 1) - DEFAULT_STEPS;
+  const year = Math.floor(months / 12);
+  const month = (months % 12) + 1;
+  const last = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  const day = Math.min(d, last);
+  return `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}T${time}`;
+}
+
 /** Times as the team reads them (+08:00): a day's row is labelled with that day. */
 export const inReportZone = (points: readonly Point[]): Point[] =>
   points.map((p) => ({ ...p, at: reportTimeText(Date.parse(p.at)) }));
@@ -47,11 +69,15 @@ export function historyCsv(points: readonly Point[]): string {
   return `${[head, ...rows].join('\n')}\n`;
 }
 
-/** `jindu history KEY --from --to --every week --format csv|json`: the burn-up series. */
+/** `jindu history KEY [--from] [--to] --every week --format csv|json`: the burn-up series. */
 export async function historyCommand(key: string, opts: HistoryOptions): Promise<number> {
   try {
     // Commander has checked it against its choices (a usage error otherwise).
-    const every = opts.every.toUpperCase();
+    const every = opts.every.toUpperCase() as 'DAY' | 'WEEK' | 'MONTH';
+    // Without --from the series is DEFAULT_STEPS steps to --to, or to now: sent, so the points
+    // fall on its steps (the server's now comes a moment later and would add a point).
+    const to = opts.to ? sentTime(opts.to) : opts.from ? null : reportTimeText(Date.now());
+    const from = opts.from ? sentTime(opts.from) : defaultFrom(Date.parse(to!), every);
     const found = opts.url ? { url: opts.url } : reportUrlFromEnv(process.env);
     if ('problem' in found) throw new ReportError(found.problem, EXIT_CODE.USAGE);
     const data = await graphqlRequest<{ initiative: { progressHistory: Point[] } | null }>(
@@ -59,8 +85,8 @@ export async function historyCommand(key: string, opts: HistoryOptions): Promise
       QUERY,
       {
         key,
-        from: sentTime(opts.from),
-        to: opts.to ? sentTime(opts.to) : null,
+        from,
+        to,
         every,
         knownAt: sentTimeOrNull(opts.knownAt),
       },

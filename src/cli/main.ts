@@ -129,9 +129,9 @@ program
   .description(
     'print the burn-up series (credit, counted, total, per status) from a running server',
   )
-  .requiredOption(
+  .option(
     '--from <time>',
-    'first point: YYYY-MM-DD (the end of that day, +08:00, as report --date) or an ISO time',
+    'first point: YYYY-MM-DD (the end of that day, +08:00, as report --date) or an ISO time (default: 12 steps of --every before --to)',
     dayOrTime,
   )
   .option(

@@ -65,6 +65,31 @@ describe('jindu history and report --compare against a server with a generated h
     expect(Number(rows.at(-1)!.split(',')[2])).toBeGreaterThan(Number(rows[0]!.split(',')[2]));
   });
 
+  // --from was required: `jindu history hive` alone was a usage error.
+  it('without --from: the last 12 steps to now, 13 points', async () => {
+    const asked = Date.now();
+    const weekly = await runCli(['history', 'hist', '--url', url], {});
+    expect(weekly).toMatchObject({ code: 0, stderr: '' });
+    const at = (csv: string) =>
+      csv
+        .trimEnd()
+        .split('\n')
+        .slice(1)
+        .map((row) => row.split(',')[0]!);
+    const weeks = at(weekly.stdout);
+    expect(weeks).toHaveLength(13);
+    expect(Date.parse(weeks.at(-1)!)).toBeGreaterThanOrEqual(asked);
+    for (const [n, t] of weeks.entries())
+      expect(Date.parse(t)).toBe(Date.parse(weeks[0]!) + n * WEEK);
+    const monthly = at(
+      (await runCli(['history', 'hist', '--every', 'month', '--url', url], {})).stdout,
+    );
+    expect(monthly).toHaveLength(13);
+    // A year of calendar months in the team's time zone: the same day and time, a year before.
+    expect(monthly[0]!.slice(4)).toBe(monthly.at(-1)!.slice(4));
+    expect(Number(monthly[0]!.slice(0, 4))).toBe(Number(monthly.at(-1)!.slice(0, 4)) - 1);
+  });
+
   it('--format json with --to and --out gives the same points as csv', async () => {
     const from = day(history.start + WEEK);
     const to = day(history.start + 6 * WEEK);
