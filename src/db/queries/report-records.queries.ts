@@ -1,3 +1,4 @@
+import type { MilestoneFields } from '../../domain/replay-report-model.js';
 import { dialectOf, type Em } from '../em.js';
 import { placeholders } from './sql.js';
 
@@ -69,17 +70,9 @@ export async function findReadings(em: Em, metricIds: readonly number[]): Promis
   }));
 }
 
-export interface MilestoneRow {
-  readonly id: number;
+/** A milestone row: the fields a replay at a time gives (replay-report-model.ts), and its initiative. */
+export interface MilestoneRow extends MilestoneFields {
   readonly initiativeId: number;
-  readonly workstreamId: number | null;
-  readonly name: string;
-  readonly dueDate: string;
-  readonly duePrecision: string;
-  readonly originalDueDate: string;
-  readonly originalDuePrecision: string;
-  readonly doneDate: string | null;
-  readonly note: string | null;
 }
 
 function milestoneOf(r: Row): MilestoneRow {
