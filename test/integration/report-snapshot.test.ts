@@ -54,6 +54,8 @@ describe.each(DIALECTS)('reads in one snapshot (%s)', (dialect) => {
    */
   let armed: { reads: number; match: RegExp; change?: () => string[] } | null = null;
   let fired = 0;
+  /** The change to commit before the next statement (see onQuery). */
+  let deferred: string[] | null = null;
 
   const commitElsewhere = (sql: readonly string[]) => {
     if (dialect === 'sqlite') {
@@ -81,6 +83,15 @@ describe.each(DIALECTS)('reads in one snapshot (%s)', (dialect) => {
       // The real path once per request: compare mode would read the report three times.
       executor: 'jit',
       onQuery: (message) => {
+        // The change is committed when the next statement is logged: the read it follows has
+        // then run. Logged as soon as it was sent, a read could still be waiting for the
+        // server when the change committed, and on a busy machine PostgreSQL then took the
+        // snapshot after it (the read saw the change, as it should have).
+        if (deferred) {
+          const sql = deferred;
+          deferred = null;
+          commitElsewhere(sql);
+        }
         // The logger's line, without its colours: `[query] select …`.
         const sql = message.replace(/\x1b\[[0-9;]*m/g, '');
         if (armed === null || !/^\[query\]\s+select\b/i.test(sql) || !armed.match.test(sql)) return;
@@ -88,7 +99,7 @@ describe.each(DIALECTS)('reads in one snapshot (%s)', (dialect) => {
         const change = armed.change ?? (() => percentUp(target));
         armed = null;
         fired++;
-        commitElsewhere(change());
+        deferred = change();
       },
     });
     await loadSeed({ em: app.em(), initiatives: week20Seed });
