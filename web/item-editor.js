@@ -75,6 +75,14 @@ export function ItemEditor({ item, label, onSave, errors }) {
       stale: showCurrent,
     });
   };
+  // An edit is kept across reloads (drafts.js), so it can be dropped on purpose: 撤销 (or Esc)
+  // shows the item as it now is again. A value typed back to the item's own stays an edit.
+  const [, rendered] = useState(0);
+  const discard = () => {
+    showCurrent();
+    drafts.drop(item.id);
+    rendered((n) => n + 1);
+  };
   return html`<td>
       <select
         aria-label=${`${item.name} ${t('status')}`}
@@ -91,9 +99,16 @@ export function ItemEditor({ item, label, onSave, errors }) {
         inputmode="numeric"
         value=${percent}
         onInput=${(e) => (touch(), setPercent(e.target.value))}
-        onKeyDown=${(e) => e.key === 'Enter' && save()}
+        onKeyDown=${(e) => (e.key === 'Enter' ? save() : e.key === 'Escape' && discard())}
       />
       <button aria-label=${t('applyTo', item.name)} onClick=${save}>${t('apply')}</button>
+      ${
+        base.current !== null
+          ? html`<button aria-label=${t('discardEdit', item.name)} onClick=${discard}>
+              ${t('discard')}
+            </button>`
+          : null
+      }
       ${errorsFor(errors).map((e) => html`<span class="error" role="alert" title=${e.message}>${userErrorText(e)}</span>`)}
     </td>`;
 }

@@ -631,6 +631,32 @@ describe.skipIf(!browserAvailable)('the dashboard’s editing and its failures, 
     expect(pageErrors).toEqual([]);
   });
 
+  // Kept across reloads, an edit could no longer be dropped by reloading the page.
+  it('an edit is dropped with 撤销 or Esc: the row follows the item again, and nothing is kept', async () => {
+    await write('hive', '账户对账单', 'IN_PROGRESS', 40);
+    const page = await open('/#/i/hive', editor);
+    const row = (await tobRows(page))('账户对账单');
+    const percent = row.locator('input.percent');
+    await expect.poll(() => percent.inputValue(), { timeout: 20_000 }).toBe('40');
+    const undo = row.getByRole('button', { name: '撤销对「账户对账单」的修改' });
+    expect(await undo.count()).toBe(0); // nothing to drop
+    await percent.fill('55');
+    await undo.click();
+    expect(await percent.inputValue()).toBe('40');
+    expect(await undo.count()).toBe(0);
+    expect(await page.evaluate(() => sessionStorage.getItem('jindu.drafts'))).toBeNull();
+    await percent.fill('56');
+    await percent.press('Escape');
+    expect(await percent.inputValue()).toBe('40');
+    expect(await page.evaluate(() => sessionStorage.getItem('jindu.drafts'))).toBeNull();
+    // No longer an edit, the row shows a colleague's write.
+    await write('hive', '账户对账单', 'IN_PROGRESS', 45);
+    await expect.poll(() => percent.inputValue(), { timeout: 20_000 }).toBe('45');
+    await write('hive', '账户对账单', 'DONE', 100);
+    await page.close();
+    expect(pageErrors).toEqual([]);
+  });
+
   it('previews an upload with the workstreams it will create, then applies it once', async () => {
     const page = await open('/#/i/hive', editor);
     const input = page.locator('.sheets input[type=file]');
