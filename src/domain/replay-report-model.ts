@@ -38,24 +38,24 @@ export function milestonesAt<M extends MilestoneFields>(
   rows: readonly LogEntry[],
   t: ReadTime,
 ): M[] {
-  const sets = new Map<number, { all: number; visible: MilestoneSet[] }>();
+  // Per milestone with any row: its visible rows, in effective order.
+  const visible = new Map<number, MilestoneSet[]>();
   for (const row of [...rows].sort(byEffective)) {
     if (row.kind !== 'MilestoneSet' || row.data === null) continue;
     const set = JSON.parse(row.data) as MilestoneSet;
-    let of = sets.get(set.milestoneId);
-    if (!of) sets.set(set.milestoneId, (of = { all: 0, visible: [] }));
-    of.all++;
-    if (visibleAt(row, t)) of.visible.push(set);
+    let of = visible.get(set.milestoneId);
+    if (!of) visible.set(set.milestoneId, (of = []));
+    if (visibleAt(row, t)) of.push(set);
   }
   const out: M[] = [];
   for (const m of current) {
-    const of = sets.get(m.id);
+    const of = visible.get(m.id);
     if (!of) {
       out.push(m);
       continue;
     }
-    const first = of.visible[0];
-    const last = of.visible.at(-1);
+    const first = of[0];
+    const last = of.at(-1);
     if (!first || !last) continue;
     const precisionOf = (s: MilestoneSet) =>
       s.duePrecision ??
@@ -97,4 +97,18 @@ export function metricsDefinedAt<M extends { readonly id: number }>(
     if (visibleAt(row, t)) visible.add(metricId);
   }
   return current.filter((m) => !logged.has(m.id) || visible.has(m.id));
+}
+
+/** A report model's metrics and milestones at a read time (the two replays above, one log). */
+export function reportModelAsOf<
+  R extends {
+    readonly metrics: readonly { readonly id: number }[];
+    readonly milestones: readonly MilestoneFields[];
+  },
+>(model: R, rows: readonly LogEntry[], t: ReadTime): R {
+  return {
+    ...model,
+    metrics: metricsDefinedAt(model.metrics, rows, t),
+    milestones: milestonesAt(model.milestones, rows, t),
+  };
 }

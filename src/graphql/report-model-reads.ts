@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import type { NamedFigures } from '../domain/named-figures.js';
 import type { LogEntry, ReadTime } from '../domain/replay-items.js';
-import { metricsDefinedAt, milestonesAt } from '../domain/replay-report-model.js';
+import { reportModelAsOf } from '../domain/replay-report-model.js';
 import { findReportModelEntries } from '../db/queries/as-of.queries.js';
 import { unitsToItems } from '../domain/units.js';
 import {
@@ -117,12 +117,7 @@ export async function reportModelAt(
 ): Promise<ReportModel> {
   const model = await reportModelOf(ctx, initiativeId);
   if (!t) return model;
-  const log = await keptOf(ctx).modelLog.load(initiativeId);
-  return {
-    ...model,
-    metrics: metricsDefinedAt(model.metrics, log, t),
-    milestones: milestonesAt(model.milestones, log, t),
-  };
+  return reportModelAsOf(model, await keptOf(ctx).modelLog.load(initiativeId), t);
 }
 
 /** An initiative's written updates, in posting order. */

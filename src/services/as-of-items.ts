@@ -2,7 +2,7 @@ import type { ItemStatus } from '../domain/item-status.js';
 import { replayItems, type ItemReplayState, type ReadTime } from '../domain/replay-items.js';
 import type { Em } from '../db/em.js';
 import type { ItemRecord } from '../db/records.js';
-import { itemLabelsAt, type ItemLabels } from '../domain/replay-item-labels.js';
+import { itemLabelsAt } from '../domain/replay-item-labels.js';
 import {
   findEntriesOfItems,
   findEntriesOfItemsIn,
@@ -15,9 +15,9 @@ import type { NamedItemRow, PercentCountRow } from '../db/queries/report.queries
 import type { ReportDetails } from './build-report.js';
 import type { InitiativeTree, TreeNode } from './load-initiative-tree.js';
 
-/** An item as it stood: its replayed place, status, percent and weight, name and note. */
-function asItStood(record: ItemRecord, state: ItemReplayState, labels?: ItemLabels): ItemRecord {
-  return { ...record, ...state, ...labels, deleted: false };
+/** An item as it stood: its replayed place, status, percent and weight (its record: itemRecordsAt). */
+function asItStood(record: ItemRecord, state: ItemReplayState): ItemRecord {
+  return { ...record, ...state, deleted: false };
 }
 
 /** Items' records with their names and notes as they stood at `t` (today's where never changed). */
@@ -25,9 +25,10 @@ export async function itemRecordsAt(
   em: Em,
   ids: readonly number[],
   t: ReadTime,
-): Promise<{ records: ItemRecord[]; labels: Map<number, ItemLabels> }> {
+): Promise<ItemRecord[]> {
   const records = await findItemsByIds(em, ids);
-  return { records, labels: itemLabelsAt(await findItemLabelEntries(em, ids), t) };
+  const labels = itemLabelsAt(await findItemLabelEntries(em, ids), t);
+  return records.map((r) => ({ ...r, ...labels.get(r.id) }));
 }
 
 /** Items in the given workstreams at a read time, in id order (every one: callers page). */
@@ -42,10 +43,8 @@ export async function itemsAsOf(
   const ids = [...states]
     .filter(([, s]) => wanted.has(s.workstreamId) && (!statuses || statuses.includes(s.status)))
     .map(([id]) => id);
-  const { records, labels } = await itemRecordsAt(em, ids, t);
-  return records
-    .map((r) => asItStood(r, states.get(r.id)!, labels.get(r.id)))
-    .sort((a, b) => a.id - b.id);
+  const records = await itemRecordsAt(em, ids, t);
+  return records.map((r) => asItStood(r, states.get(r.id)!)).sort((a, b) => a.id - b.id);
 }
 
 /**
@@ -67,9 +66,8 @@ export async function itemsWithVersionsAsOf(
 /** One item at a read time, or null when it did not exist then (or was deleted). */
 export async function itemAsOf(em: Em, id: number, t: ReadTime): Promise<ItemRecord | null> {
   const state = replayItems(await findEntriesOfItems(em, [id], t.asOf, t.knownAt), t).get(id);
-  if (!state) return null;
-  const { records, labels } = await itemRecordsAt(em, [id], t);
-  return records[0] ? asItStood(records[0], state, labels.get(id)) : null;
+  const [record] = state ? await itemRecordsAt(em, [id], t) : [];
+  return state && record ? asItStood(record, state) : null;
 }
 
 function subtreeIds(node: TreeNode): number[] {
@@ -109,15 +107,14 @@ export async function reportDetailsAsOf(em: Em, tree: InitiativeTree): Promise<R
       ([, s]) => byName.has(s.workstreamId) && (s.status === 'DONE' || s.status === 'IN_PROGRESS'),
     )
     .map(([id]) => id);
-  const { records, labels } = await itemRecordsAt(em, namedIds, t);
-  const named: NamedItemRow[] = records
+  const named: NamedItemRow[] = (await itemRecordsAt(em, namedIds, t))
     .sort((a, b) => a.id - b.id)
     .map((r) => {
       const s = states.get(r.id)!;
       return {
         id: r.id,
         workstreamId: s.workstreamId,
-        name: labels.get(r.id)?.name ?? r.name,
+        name: r.name,
         status: s.status as NamedItemRow['status'],
         percent: s.percent,
       };

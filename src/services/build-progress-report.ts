@@ -14,7 +14,7 @@ import {
 } from '../db/queries/report-records.queries.js';
 import { findItemStagesAt } from '../db/queries/report-reads.queries.js';
 import { findEntriesOfItems, findReportModelEntries } from '../db/queries/as-of.queries.js';
-import { metricsDefinedAt, milestonesAt } from '../domain/replay-report-model.js';
+import { reportModelAsOf } from '../domain/replay-report-model.js';
 import { replayItems, type ReadTime } from '../domain/replay-items.js';
 import { itemRecordsAt } from './as-of-items.js';
 import { reportedNodes } from './build-report.js';
@@ -47,8 +47,7 @@ async function stagedItemsAt(
   const stages = await findItemStagesAt(em, initiativeIds, t);
   const ids = stages.map((st) => st.itemId);
   const places = replayItems(await findEntriesOfItems(em, ids, t.asOf, t.knownAt), t);
-  const { records, labels } = await itemRecordsAt(em, ids, t);
-  const names = new Map(records.map((r) => [r.id, labels.get(r.id)?.name ?? r.name]));
+  const names = new Map((await itemRecordsAt(em, ids, t)).map((r) => [r.id, r.name]));
   return stages
     .filter((st) => places.has(st.itemId) && names.has(st.itemId))
     .map((st) => ({
@@ -86,15 +85,16 @@ export async function buildProgressReport(
   const until = endOfReportDay(date);
   const knownBy = <R extends { readonly recordedAt: Date }>(rows: readonly R[]) =>
     time ? rows.filter((r) => r.recordedAt.getTime() <= time.knownAt) : [...rows];
-  // At a time: the report model's milestones and metrics as they stood (replay-report-model.ts).
-  const log = time ? await findReportModelEntries(em, ids) : [];
-  const [workflows, staged, metrics, milestones, figures] = [
+  const [workflows, staged, model, figures] = [
     await findWorkflows(em, ids),
     time ? await stagedItemsAt(em, ids, time) : await findItemStages(em, ids),
-    time ? metricsDefinedAt(await findMetrics(em, ids), log, time) : await findMetrics(em, ids),
-    time ? milestonesAt(await findMilestones(em, ids), log, time) : await findMilestones(em, ids),
+    { metrics: await findMetrics(em, ids), milestones: await findMilestones(em, ids) },
     await findNamedFigures(em, ids),
   ];
+  // At a time: the metrics defined then, the milestones as they stood (replay-report-model.ts).
+  const { metrics, milestones } = time
+    ? reportModelAsOf(model, await findReportModelEntries(em, ids), time)
+    : model;
   const readings = knownBy(
     await findReadings(
       em,
