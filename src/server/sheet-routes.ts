@@ -90,6 +90,7 @@ export async function sheetRoute(
         initiativeKey: initiativeOf(text.initiative),
         format,
         canRead: (id) => canRead(principal, id),
+        offThread: { timeoutMs: deps.sheetTimeoutMs },
       });
       await deps.durable?.();
       res.writeHead(200, {
@@ -151,10 +152,14 @@ export async function sheetRoute(
       })),
     });
   } catch (err) {
-    if (err instanceof SheetError) return sendJsonError(res, 400, err.code, err.message);
+    // A file refused is the upload's fault (400); an export too large to write is not the
+    // caller's (it can only ask for CSV).
+    if (err instanceof SheetError)
+      return sendJsonError(res, url.pathname === '/api/export' ? 503 : 400, err.code, err.message);
     if (err instanceof SheetThreadError) {
       const initiative = url.searchParams.get('initiative');
-      deps.log.warn({ code: err.code, initiative }, 'import refused: the sheet thread was ended');
+      const what = url.pathname === '/api/export' ? 'export' : 'import';
+      deps.log.warn({ code: err.code, initiative }, `${what} refused: the sheet thread was ended`);
       const retry: Record<string, string> = err.code === 'RETRY' ? { 'retry-after': '1' } : {};
       return sendJsonError(res, 503, err.code, err.message, retry);
     }

@@ -6,12 +6,9 @@ import type { Em } from '../db/em.js';
 import { findInitiativeByKey } from '../db/queries/initiative.queries.js';
 import { EXPORT_HEADERS, FIELDS } from '../sheets/columns.js';
 import { itemRef } from '../sheets/item-ref.js';
-import {
-  writeSheet,
-  type CsvEncoding,
-  type SheetFormat,
-  type Table,
-} from '../sheets/write-sheet.js';
+import type { OffThreadOptions } from '../sheets/sheet-thread.js';
+import { writeInThread, writeOffThread } from '../sheets/sheet-writer.js';
+import type { CsvEncoding, SheetFormat, Table } from '../sheets/write-sheet.js';
 import type { ReadTime } from '../domain/replay-items.js';
 import type { InitiativeRecord } from '../db/records.js';
 import { itemsWithVersionsAsOf } from './as-of-items.js';
@@ -28,6 +25,8 @@ export interface ExportSheetProps {
   readonly canRead: (initiativeId: number) => boolean;
   /** The items and figures as they stood then (as known at knownAt); absent: live. */
   readonly at?: ReadTime | null;
+  /** Written on the sheet thread (a server), each step within its deadline; absent: here. */
+  readonly offThread?: OffThreadOptions;
 }
 
 /** The tree and its items, live or replayed from the change log at a read time. */
@@ -107,7 +106,8 @@ export async function exportSheet(
       }),
     ],
   };
-  const bytes = writeSheet(
+  const write = props.offThread ? writeOffThread(props.offThread) : writeInThread;
+  const bytes = await write(
     props.format === 'xlsx' ? [itemRows, summary] : [itemRows],
     props.format,
     props.encoding,

@@ -4,11 +4,13 @@ import { planImport } from './plan-import.js';
 import type { ImportPlan } from './import-plan.js';
 import { readSheet, sheetInfo, type ReadSheet, type SheetInfo } from './read-sheet.js';
 import type { SheetState } from './sheet-state.js';
+import { writeSheet, type CsvEncoding, type SheetFormat, type Table } from './write-sheet.js';
 
 /**
- * The sheet planner's thread (sheet-planner.ts): for each job (one import), it reads the file,
- * then plans it, then hands the plan's long lists back a part at a time. Jobs are answered one
- * request at a time, in the order asked.
+ * The sheet thread (sheet-thread.ts). For an import's job (sheet-planner.ts) it reads the file,
+ * then plans it, then hands the plan's long lists back a part at a time; for an export's
+ * (sheet-writer.ts) it takes the tables a part at a time, then writes the file. Jobs are answered
+ * one request at a time, in the order asked.
  */
 
 /** The plan's long lists, sent a part at a time. */
@@ -20,6 +22,14 @@ export type PlannerRequest =
   /** The state without its items: they came before, a part at a time. */
   | { readonly kind: 'plan'; readonly state: SheetState; readonly prune: boolean }
   | { readonly kind: 'part'; readonly list: PlanList; readonly from: number; readonly to: number }
+  /** Rows of the export's table number `table`, appended to those sent before. */
+  | {
+      readonly kind: 'table';
+      readonly table: number;
+      readonly name: string;
+      readonly rows: Table['rows'];
+    }
+  | { readonly kind: 'write'; readonly format: SheetFormat; readonly encoding?: CsvEncoding }
   | { readonly kind: 'end' };
 
 export interface PlannerError {
@@ -42,6 +52,8 @@ export type PlannerReply =
   | { readonly ok: true; readonly kind: 'plan'; readonly head: PlanHead }
   | { readonly ok: true; readonly kind: 'part'; readonly part: readonly unknown[] }
   | { readonly ok: true; readonly kind: 'items' }
+  | { readonly ok: true; readonly kind: 'table' }
+  | { readonly ok: true; readonly kind: 'write'; readonly bytes: Uint8Array }
   | { readonly ok: true; readonly kind: 'end' }
   | { readonly ok: false; readonly error: PlannerError };
 
@@ -54,6 +66,7 @@ interface Job {
   sheet: ReadSheet | null;
   items: SheetState['items'][number][];
   plan: ImportPlan | null;
+  tables: { name: string; rows: Table['rows'][number][] }[];
 }
 const jobs = new Map<number, Job>();
 
@@ -93,6 +106,14 @@ const answer = (job: Job, request: PlannerRequest): PlannerReply => {
         kind: 'part',
         part: job.plan[request.list].slice(request.from, request.to),
       };
+    case 'table':
+      (job.tables[request.table] ??= { name: request.name, rows: [] }).rows.push(...request.rows);
+      return { ok: true, kind: 'table' };
+    case 'write': {
+      const bytes = writeSheet(job.tables, request.format, request.encoding);
+      job.tables = [];
+      return { ok: true, kind: 'write', bytes };
+    }
     case 'end':
       return { ok: true, kind: 'end' };
   }
@@ -100,7 +121,7 @@ const answer = (job: Job, request: PlannerRequest): PlannerReply => {
 
 parentPort?.on('message', ({ job: id, body: request }: PlannerMessage<PlannerRequest>) => {
   let job = jobs.get(id);
-  if (!job) jobs.set(id, (job = { sheet: null, items: [], plan: null }));
+  if (!job) jobs.set(id, (job = { sheet: null, items: [], plan: null, tables: [] }));
   let reply: PlannerReply;
   try {
     reply = answer(job, request);

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { SheetError, SheetThreadError } from '../../src/sheets/sheet-error.js';
-import { planOffThread, SheetThread } from '../../src/sheets/sheet-planner.js';
+import { planOffThread } from '../../src/sheets/sheet-planner.js';
+import { SheetThread } from '../../src/sheets/sheet-thread.js';
+import { writeOffThread } from '../../src/sheets/sheet-writer.js';
 
 /**
  * The sheet thread's deadline and memory cap, on real worker threads running a stand-in for the
@@ -43,6 +45,23 @@ describe('the sheet thread', () => {
     await expect(planOffThread({ timeoutMs: 300 }, thread).read(bytes, 'x.csv')).rejects.toThrow(
       SheetThreadError,
     );
+  });
+
+  it('ends an export past its deadline the same way, each caller told in its own words', async () => {
+    const thread = stubThread();
+    const hang = [{ name: 'hang', rows: [['a']] }];
+    const stuck = failure(writeOffThread({ timeoutMs: 300 }, thread)(hang, 'xlsx'));
+    const upload = failure(planOffThread({ timeoutMs: 300 }, thread).read(bytes, 'fine.csv'));
+    const download = failure(writeOffThread({ timeoutMs: 300 }, thread)([], 'csv'));
+    const [first, second, third] = await Promise.all([stuck, upload, download]);
+    expect(first).toBeInstanceOf(SheetThreadError);
+    expect(first).toMatchObject({
+      code: 'TIMEOUT',
+      message: expect.stringContaining('生成导出文件超过 0.3 秒'),
+    });
+    expect(second).toMatchObject({ code: 'RETRY', message: expect.stringContaining('请重新上传') });
+    expect(third).toMatchObject({ code: 'RETRY', message: expect.stringContaining('请重新导出') });
+    expect(thread.failed).not.toBeNull();
   });
 
   it('counts the deadline from when the thread is ready, not from its start', async () => {
