@@ -1,7 +1,14 @@
 import { Worker } from 'node:worker_threads';
-import { DomainError } from '../domain/errors.js';
-import { SheetError, SheetThreadError } from './sheet-error.js';
-import type { PlannerError, PlannerMessage, PlannerReply, PlannerRequest } from './sheet-worker.js';
+import {
+  notLoadedError,
+  purposeOf,
+  rebuilt,
+  retryError,
+  timeoutError,
+  tooLargeError,
+  type Purpose,
+} from './sheet-thread-errors.js';
+import type { PlannerMessage, PlannerReply, PlannerRequest } from './sheet-worker.js';
 
 /**
  * The thread's heap: a file that needs more to parse (or an export that needs more to write) is
@@ -26,11 +33,6 @@ export interface OffThreadOptions {
 
 export type Answered = Extract<PlannerReply, { ok: true }>;
 
-/** What a deadline or a failure of the thread is reported as, by what the request was for. */
-type Purpose = 'import' | 'export';
-const purposeOf = (body: PlannerRequest): Purpose =>
-  body.kind === 'table' || body.kind === 'write' ? 'export' : 'import';
-
 export interface SheetThreadOptions {
   /** The thread's module (the tests give a stand-in); by default the sheet worker. */
   readonly entry?: URL;
@@ -48,15 +50,6 @@ interface Waiting {
   readonly purpose: Purpose;
   readonly settle: (reply: PlannerReply | Error) => void;
 }
-
-/** What the caller is told when its request is not the cause: try again. */
-const retryAdvice: Record<Purpose, string> = {
-  import: '本次未做任何修改，请重新上传',
-  export: '请重新导出',
-};
-
-const retry = (why: string, purpose: Purpose) =>
-  new SheetThreadError('RETRY', `${why}，${retryAdvice[purpose]}`);
 
 /**
  * The process's sheet thread, started on the first upload or download and kept for the next
@@ -103,16 +96,7 @@ export class SheetThread {
     this.worker.on('error', (err: Error & { code?: string }) => {
       if (err.code !== 'ERR_WORKER_OUT_OF_MEMORY')
         return this.stop(() => err, '处理表格文件的线程出错');
-      this.stop(
-        (purpose) =>
-          new SheetError(
-            'TOO_LARGE',
-            purpose === 'import'
-              ? `文件太复杂：读取时超出 ${this.heapMb} MB 内存上限`
-              : `导出的内容太多：生成文件时超出 ${this.heapMb} MB 内存上限，请改用 CSV`,
-          ),
-        '另一个文件处理时超出内存上限',
-      );
+      this.stop((purpose) => tooLargeError(this.heapMb, purpose), '另一个文件处理时超出内存上限');
     });
     this.worker.on('exit', (code) =>
       this.stop(
@@ -129,7 +113,7 @@ export class SheetThread {
   /** One request of a job; a job asks one thing at a time. */
   ask(job: number, body: PlannerRequest, timeoutMs: number): Promise<Answered> {
     return new Promise((resolve, reject) => {
-      if (this.failed) return reject(retry(this.failed, purposeOf(body)));
+      if (this.failed) return reject(retryError(this.failed, purposeOf(body)));
       if (this.waiting.has(job)) return reject(new Error(`job ${job} asked twice at once`));
       if (this.waiting.size === 0) this.worker.ref();
       const settle = (reply: PlannerReply | Error) => {
@@ -163,27 +147,16 @@ export class SheetThread {
     if (this.watchdog) clearTimeout(this.watchdog.timer);
     this.watchdog = null;
     if (!head || step === undefined) return;
-    const seconds = head.timeoutMs / 1000;
     const [waitMs, culprit, why] =
       step === LOADING
         ? ([
             this.startedAt + this.loadTimeoutMs - Date.now(),
-            (purpose: Purpose) =>
-              new SheetThreadError(
-                'RETRY',
-                `处理表格文件的线程 ${this.loadTimeoutMs / 1000} 秒内未能启动，${retryAdvice[purpose]}`,
-              ),
+            (purpose: Purpose) => notLoadedError(this.loadTimeoutMs / 1000, purpose),
             '处理表格文件的线程未能启动',
           ] as const)
         : ([
             head.timeoutMs,
-            (purpose: Purpose) =>
-              new SheetThreadError(
-                'TIMEOUT',
-                purpose === 'import'
-                  ? `读取或核对文件超过 ${seconds} 秒未完成，未做任何修改：请拆成几个较小的文件再导入`
-                  : `生成导出文件超过 ${seconds} 秒未完成：请稍后重试，或改用 CSV`,
-              ),
+            (purpose: Purpose) => timeoutError(head.timeoutMs / 1000, purpose),
             '另一个文件处理超时',
           ] as const);
     const timer = setTimeout(
@@ -210,7 +183,7 @@ export class SheetThread {
     this.watchdog = null;
     const [head, ...queued] = [...this.waiting.values()];
     head?.settle(culprit(head.purpose));
-    for (const { purpose, settle } of queued) settle(retry(why, purpose));
+    for (const { purpose, settle } of queued) settle(retryError(why, purpose));
     void this.worker.terminate();
   }
 }
@@ -237,16 +210,6 @@ export function jobOn(on: SheetThread, timeoutMs: number) {
     if (!on.failed) void on.ask(job, { kind: 'end' }, timeoutMs).catch(() => undefined);
   };
   return { ask, end };
-}
-
-/** The errors a file or a row can raise, as the caller's own classes; anything else as a bug. */
-function rebuilt(e: PlannerError): Error {
-  if (e.name === 'SheetError') return new SheetError(e.code as SheetError['code'], e.message);
-  if (e.name === 'DomainError')
-    return new DomainError(e.code as DomainError['code'], e.message, e.field);
-  const err = new Error(e.message);
-  err.stack = e.stack;
-  return err;
 }
 
 /**
