@@ -210,9 +210,18 @@ const ENGLISH_ERRORS = {
   RETRY: 'The server could not take this upload just now, and changed nothing: upload it again',
   INTERNAL_SERVER_ERROR: 'The server failed to answer this (the failure is in its log)',
 };
-export const userErrorText = (e) => {
+/** What the sheet thread's refusals mean for a download (the upload's words ask to upload). */
+export const DOWNLOAD_ERRORS = {
+  TIMEOUT: 'Writing the file took too long: try again later, or download .csv',
+  RETRY: 'The server could not write this file just now: download it again',
+  TOO_LARGE: 'Too much to write as one .xlsx: download .csv',
+};
+/** `e` in the page's language; `words` says what a code means where this request differs. */
+export const userErrorText = (e, words = {}) => {
   if (e.inPageLanguage || locale() !== 'en' || !e.code) return e.message;
-  return ENGLISH_ERRORS[e.code] ?? `The server refused this (${e.code}): ${e.message}`;
+  return (
+    words[e.code] ?? ENGLISH_ERRORS[e.code] ?? `The server refused this (${e.code}): ${e.message}`
+  );
 };
 export const setLocale = (l) => localStorage.setItem('jindu.locale', l);
 export const STATUSES = [

@@ -1,13 +1,13 @@
 import { html } from 'htm/preact';
 import { useState } from 'preact/hooks';
 import { authHeaders, reach, token } from './api.js';
-import { t, userErrorText } from './i18n.js';
+import { DOWNLOAD_ERRORS, t, userErrorText } from './i18n.js';
 
 async function download(key, format) {
   const res = await reach(`/api/export?initiative=${encodeURIComponent(key)}&format=${format}`, {
     headers: authHeaders(),
   });
-  if (!res.ok) throw new Error(await refusal(res));
+  if (!res.ok) throw new Error(await refusal(res, DOWNLOAD_ERRORS));
   const a = document.createElement('a');
   a.href = URL.createObjectURL(await res.blob());
   a.download = `${key}.${format}`;
@@ -16,13 +16,14 @@ async function download(key, format) {
 }
 
 /**
- * What a refused request says: the server's first error in the page's language, or the HTTP
- * status when the answer is not Jindu's JSON (a proxy's 502 page).
+ * What a refused request says: the server's first error in the page's language (`words` for
+ * what its code means here), or the HTTP status when the answer is not Jindu's JSON (a proxy's
+ * 502 page).
  */
-async function refusal(res) {
+async function refusal(res, words) {
   const e = (await res.json().catch(() => null))?.errors?.[0];
   return e
-    ? userErrorText({ code: e.extensions?.code, message: e.message })
+    ? userErrorText({ code: e.extensions?.code, message: e.message }, words)
     : t('serverUnavailable', res.status);
 }
 

@@ -657,6 +657,48 @@ describe.skipIf(!browserAvailable)('the dashboard’s editing and its failures, 
     expect(pageErrors).toEqual([]);
   });
 
+  // A download the server refuses (its write past the deadline, test/e2e/import-deadline) was
+  // said in English in the upload's words: "upload it again".
+  it('a download the server refuses is said in the page’s language, in a download’s words', async () => {
+    let code = 'TIMEOUT';
+    const refusing = async (english: boolean) => {
+      const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+      page.on('pageerror', (err) => pageErrors.push(err.message));
+      if (english) await page.addInitScript(() => localStorage.setItem('jindu.locale', 'en'));
+      await page.route('**/api/export*', (route) =>
+        route.fulfill({
+          status: 503,
+          contentType: 'application/json',
+          body: JSON.stringify({
+            errors: [{ message: '生成导出文件超过 10 秒未完成', extensions: { code } }],
+          }),
+        }),
+      );
+      await page.goto(`${server.url}/#/i/hive`);
+      return page;
+    };
+    const english = await refusing(true);
+    const said = english.locator('.sheets [role=alert]');
+    await english.getByRole('button', { name: /\.xlsx/ }).click();
+    await expect
+      .poll(() => said.innerText(), { timeout: 20_000 })
+      .toBe('Writing the file took too long: try again later, or download .csv');
+    code = 'RETRY';
+    await english.getByRole('button', { name: /\.csv/ }).click();
+    await expect
+      .poll(() => said.innerText(), { timeout: 20_000 })
+      .toBe('The server could not write this file just now: download it again');
+    await english.close();
+    code = 'TIMEOUT';
+    const chinese = await refusing(false);
+    await chinese.getByRole('button', { name: /\.xlsx/ }).click();
+    await expect
+      .poll(() => chinese.locator('.sheets [role=alert]').innerText(), { timeout: 20_000 })
+      .toBe('生成导出文件超过 10 秒未完成');
+    await chinese.close();
+    expect(pageErrors).toEqual([]);
+  });
+
   it('previews an upload with the workstreams it will create, then applies it once', async () => {
     const page = await open('/#/i/hive', editor);
     const input = page.locator('.sheets input[type=file]');
