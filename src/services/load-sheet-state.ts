@@ -10,11 +10,12 @@ import { workflowOf } from './report-model-lookup.js';
 const PAGE = 1000;
 
 /**
- * Every live item under the given workstreams, in id order, a page at a time. Inside a write
- * (an import's) the event loop turns between pages: 10,000 items took 30–45 ms. Outside one
- * each page is a statement of its
- * own, and a write waiting for the connection may commit between two: an import's plan read so
- * is checked again under the write's lock (plan-current.ts).
+ * Every live item under the given workstreams, in id order, a page at a time. Inside a
+ * transaction on SQLite (an import's write, or its plan's read snapshot) the event loop turns
+ * between pages: 10,000 items read at once held it 30–45 ms. Outside one each page is a
+ * statement of its own, and a write may commit between two: an import's plan reads in a snapshot
+ * (test/integration/import-plan-snapshot.test.ts), and is checked again under the write's lock
+ * (plan-current.ts).
  */
 export async function loadAllItems(
   em: Em,
