@@ -7,7 +7,7 @@ import {
 import type { Figure } from './rollup.js';
 import type { CreditRule, RollupPolicy } from './rollup-policy.js';
 import { formatRatioPercent, formatUnits } from './format-number.js';
-import { creditOfTally } from './rollup.js';
+import { creditOfTally } from './credit.js';
 import { emptyTally } from './tally.js';
 
 export interface ExplainInput {

@@ -5,7 +5,7 @@ import {
   type FigureChange,
   type FigureValue,
 } from './live-events.js';
-import { addCreditOf, manualFigure } from './rollup.js';
+import { addCreditOf, manualFigure } from './credit.js';
 import type { RollupPolicy } from './rollup-policy.js';
 import type { TallyDelta } from './tally.js';
 

@@ -1,13 +1,7 @@
-import { ITEM_STATUSES, assertNever } from './item-status.js';
-import type { CreditRule, RollupPolicy } from './rollup-policy.js';
+import { creditOfTally, manualFigure, type ManualWork } from './credit.js';
+import { ITEM_STATUSES } from './item-status.js';
+import type { RollupPolicy } from './rollup-policy.js';
 import { addTally, emptyTally, type Tally } from './tally.js';
-import { UNITS_PER_ITEM, UNITS_PER_PERCENT_WEIGHT } from './units.js';
-
-/** Work that is not itemized: a weight in hundredths and a percent in basis points. */
-export interface ManualWork {
-  readonly weightCenti: number;
-  readonly percentBp: number;
-}
 
 /** One workstream as the fold sees it: its place in the tree and its own items' tally. */
 export interface RollupNode<Id> {
@@ -46,45 +40,6 @@ function emptyFigure(): Figure {
   };
 }
 
-/** Credit and counted of a tally under a policy, in micro-items. */
-export function creditOfTally(
-  tally: Readonly<Tally>,
-  policy: RollupPolicy,
-): { credit: number; counted: number } {
-  const sum = { credit: 0, counted: 0 };
-  for (const status of ITEM_STATUSES) addCreditOf(sum, policy[status], tally[status]);
-  return sum;
-}
-
-/**
- * Adds what one status's sums (Σ weight, Σ weight × percent) give under its rule, in
- * micro-items: whole numbers, so sums of parts equal the part of sums whatever the order (the
- * live figures add a write's deltas this way: live-figures.ts).
- */
-export function addCreditOf(
-  into: { credit: number; counted: number },
-  rule: CreditRule,
-  sums: { readonly weight: number; readonly percentWeight: number },
-): void {
-  switch (rule) {
-    case 'FULL':
-      into.credit += sums.weight * UNITS_PER_ITEM;
-      into.counted += sums.weight * UNITS_PER_ITEM;
-      break;
-    case 'PERCENT':
-      into.credit += sums.percentWeight * UNITS_PER_PERCENT_WEIGHT;
-      into.counted += sums.weight * UNITS_PER_ITEM;
-      break;
-    case 'ZERO':
-      into.counted += sums.weight * UNITS_PER_ITEM;
-      break;
-    case 'EXCLUDED':
-      break;
-    default:
-      assertNever(rule);
-  }
-}
-
 function finish(figure: Figure, policy: RollupPolicy): void {
   const { credit, counted } = creditOfTally(figure.tally, policy);
   figure.credit = credit + figure.manualCredit;
@@ -99,15 +54,6 @@ function addFigure(into: Figure, from: Figure): void {
   into.manualNodes += from.manualNodes;
   into.manualCredit += from.manualCredit;
   into.manualCounted += from.manualCounted;
-}
-
-/** What a manual workstream adds to its own figure and every ancestor's, in micro-items. */
-export function manualFigure(manual: ManualWork | null): { credit: number; counted: number } {
-  if (!manual) return { credit: 0, counted: 0 };
-  return {
-    credit: manual.weightCenti * manual.percentBp,
-    counted: manual.weightCenti * UNITS_PER_PERCENT_WEIGHT,
-  };
 }
 
 /** A node's figure before its children are added in: its own items, or its manual percent. */
@@ -127,7 +73,7 @@ function ownFigure<Id>(node: RollupNode<Id>): Figure {
  * Each node's children in input order, the top nodes under null. A node whose parent is not
  * among `nodes` (an orphan of a removed parent) is left out, with its subtree.
  */
-function childrenByParent<Id, N extends { readonly id: Id; readonly parentId: Id | null }>(
+export function childrenByParent<Id, N extends { readonly id: Id; readonly parentId: Id | null }>(
   nodes: readonly N[],
 ): Map<Id | null, N[]> {
   const ids = new Set(nodes.map((n) => n.id));
@@ -269,80 +215,4 @@ export function foldRoot<Id>(nodes: readonly RollupNode<Id>[], policy: RollupPol
   }
   finish(root, policy);
   return root;
-}
-
-/**
- * Credit and counted alone, for every node of one tree shape folded again and again (a
- * forecast's weekly figures fold the same tree at each week): the sums `foldTree` gives as
- * `credit` and `counted`, without tallies or figure objects. Credit is linear in the tally and
- * every term an integer, so summing each node's own credit up the tree equals the credit of the
- * summed tally, exactly. Nodes whose parent is absent are left out, with their subtrees, as
- * `foldTree` leaves them out.
- */
-export class CreditFold<Id> {
-  /** The nodes folded, every parent before its children. */
-  readonly ids: readonly Id[];
-  private readonly parent: Int32Array;
-  private readonly manualCredit: Float64Array;
-  private readonly manualCounted: Float64Array;
-  readonly credit: Float64Array;
-  readonly counted: Float64Array;
-
-  constructor(nodes: readonly Omit<RollupNode<Id>, 'tally'>[]) {
-    const children = childrenByParent(nodes);
-    const order: Omit<RollupNode<Id>, 'tally'>[] = [];
-    const index = new Map<Id, number>();
-    const stack = [...(children.get(null) ?? [])].reverse();
-    while (stack.length > 0) {
-      const node = stack.pop()!;
-      if (index.has(node.id)) continue;
-      index.set(node.id, order.length);
-      order.push(node);
-      for (const child of [...(children.get(node.id) ?? [])].reverse()) stack.push(child);
-    }
-    const n = order.length;
-    this.ids = order.map((node) => node.id);
-    this.parent = Int32Array.from(order, (node) =>
-      node.parentId === null ? -1 : index.get(node.parentId)!,
-    );
-    this.manualCredit = new Float64Array(n);
-    this.manualCounted = new Float64Array(n);
-    for (const [i, node] of order.entries()) {
-      const manual = manualFigure(node.manual);
-      this.manualCredit[i] = manual.credit;
-      this.manualCounted[i] = manual.counted;
-    }
-    this.credit = new Float64Array(n);
-    this.counted = new Float64Array(n);
-  }
-
-  /**
-   * Folds the own tallies given in `ids` order (undefined: none) into `credit` and `counted` (in
-   * `ids` order, overwritten by the next fold); returns the whole tree's.
-   */
-  fold(
-    tallies: readonly (Readonly<Tally> | undefined)[],
-    policy: RollupPolicy,
-  ): { credit: number; counted: number } {
-    const { parent, credit, counted } = this;
-    const n = parent.length;
-    for (let i = 0; i < n; i++) {
-      const tally = tallies[i];
-      const own = tally ? creditOfTally(tally, policy) : { credit: 0, counted: 0 };
-      credit[i] = own.credit + this.manualCredit[i]!;
-      counted[i] = own.counted + this.manualCounted[i]!;
-    }
-    const root = { credit: 0, counted: 0 };
-    for (let i = n - 1; i >= 0; i--) {
-      const p = parent[i]!;
-      if (p >= 0) {
-        credit[p] += credit[i]!;
-        counted[p] += counted[i]!;
-      } else {
-        root.credit += credit[i]!;
-        root.counted += counted[i]!;
-      }
-    }
-    return root;
-  }
 }

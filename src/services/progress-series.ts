@@ -6,14 +6,9 @@ import {
 } from '../domain/replay-structure.js';
 import { resolvePolicy, type RollupPolicy } from '../domain/rollup-policy.js';
 import type { WeeklyFigure } from '../domain/forecast.js';
-import {
-  CreditFold,
-  foldRoot,
-  foldTree,
-  type Figure,
-  type ManualWork,
-  type RollupNode,
-} from '../domain/rollup.js';
+import type { ManualWork } from '../domain/credit.js';
+import { CreditFold } from '../domain/credit-fold.js';
+import { foldRoot, foldTree, type Figure, type RollupNode } from '../domain/rollup.js';
 import { applyDelta, emptyTally, type Tally } from '../domain/tally.js';
 import type { Em } from '../db/em.js';
 import { findStructureEntries } from '../db/queries/as-of.queries.js';

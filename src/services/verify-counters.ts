@@ -1,6 +1,6 @@
 import { inReadSnapshot } from '../db/read-snapshot.js';
 import { ITEM_STATUSES, type ItemStatus } from '../domain/item-status.js';
-import { creditOfTally } from '../domain/rollup.js';
+import { creditOfTally } from '../domain/credit.js';
 import { applyDelta, emptyTally, type Tally } from '../domain/tally.js';
 import { UNITS_PER_ITEM } from '../domain/units.js';
 import type { Em } from '../db/em.js';

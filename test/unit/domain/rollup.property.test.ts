@@ -1,13 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ITEM_STATUSES, type ItemStatus } from '../../../src/domain/item-status.js';
+import type { ManualWork } from '../../../src/domain/credit.js';
+import { CreditFold } from '../../../src/domain/credit-fold.js';
 import {
-  CreditFold,
   foldOrdered,
   foldRoot,
   foldTree,
   refoldPaths,
-  type ManualWork,
   type RollupNode,
 } from '../../../src/domain/rollup.js';
 import {

@@ -1,12 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { formatRatioPercent } from '../../../src/domain/format-number.js';
 import { ITEM_STATUSES, type ItemStatus } from '../../../src/domain/item-status.js';
-import {
-  creditOfTally,
-  foldTree,
-  type ManualWork,
-  type RollupNode,
-} from '../../../src/domain/rollup.js';
+import { creditOfTally, type ManualWork } from '../../../src/domain/credit.js';
+import { foldTree, type RollupNode } from '../../../src/domain/rollup.js';
 import {
   CREDIT_RULES,
   DEFAULT_POLICY,
