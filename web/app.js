@@ -6,7 +6,8 @@ import { Bar, Legend } from './bar.js';
 import { Health } from './health.js';
 import { gqlLocale, locale, pct, setLocale, t, userErrorText } from './i18n.js';
 import { InitiativePage } from './initiative.js';
-import { LiveBadge, ReadFailed, useLiveQuery } from './live-updates.js';
+import { LiveBadge } from './live-connection.js';
+import { ReadFailed, useLiveQuery } from './live-updates.js';
 
 function Home() {
   const [{ data, error }] = useLiveQuery(

@@ -1,32 +1,21 @@
 // Live updates: the page's figures follow figureChanged/initiativeChanged over graphql-ws (same
 // origin, /graphql). Polling every 30 s is only the fallback while the WebSocket is down.
-import { createClient } from 'graphql-ws';
 import { html } from 'htm/preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { token } from './api.js';
-import { locale, t, userErrorText } from './i18n.js';
+import { t, userErrorText } from './i18n.js';
+import {
+  follows,
+  liveClient,
+  MAX_SUBSCRIPTIONS,
+  reconnected,
+  useShown,
+} from './live-connection.js';
+import { patchFigure } from './patch-figure.js';
 import { retryDelay } from './read-on.js';
-
-const TEXT = {
-  'zh-CN': {
-    live: '实时',
-    liveTitle: '数字随每次写入即时更新',
-    liveDown: '实时连接不可用，每 30 秒刷新',
-  },
-  en: {
-    live: 'Live',
-    liveTitle: 'Figures update as each write commits',
-    liveDown: 'Live connection unavailable: refreshes every 30 s',
-  },
-};
-const say = (key) => TEXT[locale()][key];
 
 export const POLL_MS = 30_000;
 /** After events, the rest of the page (status counts, report lines, health) is read once they pause. */
 const SETTLE_MS = 1_500;
-/** The server allows 20 subscriptions per connection; one tab keeps under it. */
-const MAX_SUBSCRIPTIONS = 16;
-
 // `after`: the revision the page's figures are at, so a write that commits while a subscription
 // is being set up still comes (from the server's outbox); moved on with each event, so that
 // graphql-ws, which sends the same variables again when it reconnects, resumes from there.
@@ -37,101 +26,6 @@ const FIGURES = `subscription Figures($key: String!, $nodeIds: [ID!], $after: In
 // the page is read again once events pause.
 const CHANGES = `subscription Changes($key: String!, $after: Int) {
   initiativeChanged(initiativeKey: $key, afterRevision: $after) { seq revision } }`;
-
-// --- the connection: one per tab, opened by the first subscription, closed after the last ---
-
-let client = null;
-let everConnected = false;
-const reconnected = new Set();
-// What the header shows: the socket ('idle' | 'live' | 'down') and whether the page follows it.
-let shown = { connection: 'idle', pageLive: false };
-const watchers = new Set();
-
-function show(change) {
-  const next = { ...shown, ...change };
-  if (next.connection === shown.connection && next.pageLive === shown.pageLive) return;
-  shown = next;
-  for (const w of watchers) w(next);
-}
-const setConnection = (connection) => show({ connection });
-
-// Whether each mounted query follows events: the page is live only when all of them do (one
-// left polling, a burn-up whose read failed say, lags a write by up to 30 s).
-const following = new Map();
-function follows(query, live) {
-  if (live === null) following.delete(query);
-  else following.set(query, live);
-  show({ pageLive: following.size > 0 && [...following.values()].every(Boolean) });
-}
-
-function liveClient() {
-  if (client) return client;
-  client = createClient({
-    url: `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/graphql`,
-    // The tab's token, as the HTTP requests send it; none for anonymous (loopback) reads.
-    connectionParams: () => {
-      const value = token.get();
-      return value ? { authorization: `Bearer ${value}` } : {};
-    },
-    lazyCloseTimeout: 2_000, // moving between pages keeps the socket
-    retryAttempts: Infinity,
-    shouldRetry: () => true,
-    // 1, 2, 4 … up to 30 s, with jitter so a restarted server is not met by every tab at once.
-    retryWait: (retries) =>
-      new Promise((ok) =>
-        setTimeout(ok, Math.min(30_000, 1_000 * 2 ** retries) * (0.5 + Math.random() / 2)),
-      ),
-    on: {
-      connected: () => {
-        setConnection('live');
-        if (everConnected) for (const r of reconnected) r();
-        everConnected = true;
-      },
-      // 1000 is the client's own close once nothing is subscribed: idle, not down.
-      closed: (event) => setConnection(event?.code === 1000 ? 'idle' : 'down'),
-      error: () => setConnection('down'),
-    },
-  });
-  return client;
-}
-
-function useShown() {
-  const [state, setState] = useState(shown);
-  useEffect(() => (watchers.add(setState), () => watchers.delete(setState)), []);
-  return state;
-}
-
-// --- figures in place ---
-
-/**
- * The data with the progress of the node `id` (anywhere in it) set to `after`'s figures; the same
- * object where nothing matched, new objects along the path where something did.
- */
-export function patchFigure(data, id, after) {
-  if (Array.isArray(data)) {
-    let changed = false;
-    const out = data.map((d) => {
-      const next = patchFigure(d, id, after);
-      changed ||= next !== d;
-      return next;
-    });
-    return changed ? out : data;
-  }
-  if (data === null || typeof data !== 'object') return data;
-  let out = data;
-  if (data.id === id && data.progress) {
-    const progress = { ...data.progress };
-    for (const field of ['percent', 'credit', 'counted', 'total'])
-      if (field in progress) progress[field] = after[field];
-    out = { ...data, progress };
-  }
-  for (const [k, v] of Object.entries(data)) {
-    if (k === 'progress' || v === null || typeof v !== 'object') continue;
-    const next = patchFigure(v, id, after);
-    if (next !== v) out = out === data ? { ...data, [k]: next } : Object.assign(out, { [k]: next });
-  }
-  return out;
-}
 
 /** Beside data still shown: its last read again failed, and is being tried again. */
 export function ReadFailed({ error }) {
@@ -334,16 +228,4 @@ export function useLiveQuery(load, deps, watch) {
   }, [targetKey, subscribed, round]);
 
   return [state, () => setBump((b) => b + 1)];
-}
-
-/** The header's note: live, or refreshed every 30 s (and why, when the WebSocket is down). */
-export function LiveBadge() {
-  const { connection, pageLive } = useShown();
-  if (pageLive)
-    return html`<span class="muted live" title=${say('liveTitle')}
-      ><span class="live-dot" aria-hidden="true">●</span> ${say('live')}</span
-    >`;
-  return html`<span class="muted polling"
-    >${connection === 'down' ? say('liveDown') : t('refreshed')}</span
-  >`;
 }
