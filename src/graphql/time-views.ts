@@ -1,17 +1,11 @@
 import { DomainError } from '../domain/errors.js';
-import {
-  assertForecastOptions,
-  MAX_FORECAST_WEEKS,
-  type Forecast,
-  type WeeklyFigure,
-} from '../domain/forecast.js';
-import { healthOf, type Health, type HealthStatus, type ManualHealth } from '../domain/health.js';
+import { assertForecastOptions, type Forecast, type WeeklyFigure } from '../domain/forecast.js';
+import type { ManualHealth } from '../domain/health.js';
 import type { ReadTime } from '../domain/replay-items.js';
 import { foldTree, type Figure } from '../domain/rollup.js';
 import { earlierTime, seriesTimes, WEEK_MS, type SeriesEvery } from '../domain/series-times.js';
 import { reportDateOf } from '../domain/report-day.js';
 import type { InitiativeRecord } from '../db/records.js';
-import { findHealthEntries } from '../db/queries/series.queries.js';
 import type { InitiativeTree, TreeNode } from '../services/load-initiative-tree.js';
 import { ForecastMemo, type Forecaster } from '../services/forecast-memo.js';
 import { progressSeries, weeklyFigures, type SeriesPoint } from '../services/progress-series.js';
@@ -43,6 +37,7 @@ interface TimeCache {
   readonly byInput: Forecaster;
   /** Report dates by time (forecast dates). */
   readonly dates: Map<number, string>;
+  /** Hand-set health by initiative (health-view.ts). */
   health: Map<number, Promise<Map<number | null, ManualHealth>>>;
 }
 const caches = new WeakMap<object, TimeCache>();
@@ -156,7 +151,8 @@ export async function historyOf(
   );
 }
 
-async function forecastFor(
+/** The forecast of a node at the target's time, shared by every node with the same input. */
+export async function forecastFor(
   ctx: Context,
   t: TimeTarget,
   historyWeeks: number,
@@ -199,7 +195,7 @@ async function forecastFor(
 const NO_POINTS = (n: number): null[] => new Array<null>(n).fill(null);
 
 /** The report date `weeks` after `end`; a request's nodes share a few (end, weeks) pairs. */
-function dateIn(cache: TimeCache, end: number, weeks: number | null): string | null {
+export function dateIn(cache: TimeCache, end: number, weeks: number | null): string | null {
   if (weeks === null) return null;
   const at = end + weeks * WEEK_MS;
   let date = cache.dates.get(at);
@@ -221,60 +217,4 @@ export async function forecastOf(
     p85: dateIn(cache, end, f.p85Weeks),
     p95: dateIn(cache, end, f.p95Weeks),
   });
-}
-
-/** The hand-set health of every node of an initiative (key null: the initiative itself). */
-function manualHealth(ctx: Context, t: TimeTarget): Promise<Map<number | null, ManualHealth>> {
-  const cache = timeCache(ctx);
-  let kept = cache.health.get(t.initiative.id);
-  if (!kept) {
-    kept = findHealthEntries(ctx.em, t.initiative.id, endOf(ctx, t), knownAtOf(ctx, t)).then(
-      (rows) => {
-        const out = new Map<number | null, ManualHealth>();
-        for (const row of rows) {
-          if (row.kind === 'HealthCleared') out.delete(row.workstreamId);
-          else {
-            const data = JSON.parse(row.data ?? '{}') as { status: HealthStatus; reason: string };
-            out.set(row.workstreamId, { ...data, actor: row.actor, at: row.at });
-          }
-        }
-        return out;
-      },
-    );
-    cache.health.set(t.initiative.id, kept);
-  }
-  return kept;
-}
-
-/** The target date a node is judged against: its own, its nearest ancestor's, the initiative's. */
-export function targetDateOf(t: TimeTarget): string | null {
-  for (let node = t.node; node; node = t.tree.nodes.get(node.parentId ?? -1) ?? null)
-    if (node.targetDate) return node.targetDate;
-  return t.initiative.targetDate;
-}
-
-export async function healthFor(
-  ctx: Context,
-  t: TimeTarget,
-): Promise<Health & { targetDate: string | null }> {
-  const [{ f, end }, manual] = await Promise.all([
-    forecastFor(ctx, t, 12, 10_000, 1),
-    manualHealth(ctx, t),
-  ]);
-  const figure = t.node ? t.tree.rollup.figures.get(t.node.id)! : t.tree.rollup.root;
-  const targetDate = targetDateOf(t);
-  const health = healthOf({
-    targetDate,
-    today: reportDateOf(end),
-    complete: figure.counted > 0 && figure.credit >= figure.counted,
-    forecast: {
-      status: f.status,
-      p50: dateIn(timeCache(ctx), end, f.p50Weeks),
-      p85: dateIn(timeCache(ctx), end, f.p85Weeks),
-      horizon: dateIn(timeCache(ctx), end, MAX_FORECAST_WEEKS)!,
-      why: f.why,
-    },
-    manual: manual.get(t.node?.id ?? null) ?? null,
-  });
-  return { ...health, targetDate };
 }

@@ -10,7 +10,8 @@ import { MAX_SERIES_POINTS, type SeriesEvery } from '../../domain/series-times.j
 import type { Context } from '../context.type.js';
 import { treeOf } from '../read-time.js';
 import { progressChangeOf, stalledItemsOf, targetHistoryOf } from '../change-views.js';
-import { forecastOf, healthFor, historyOf, type TimeTarget } from '../time-views.js';
+import { healthFor } from '../health-view.js';
+import { forecastOf, historyOf, type TimeTarget } from '../time-views.js';
 import { InitiativeType } from '../types/initiative.type.js';
 import {
   ForecastType,
