@@ -2,7 +2,7 @@ import { reportTimeText } from '../../domain/report-day.js';
 import type { ChangeEvent } from '../../domain/change-events.js';
 import { DomainError } from '../../domain/errors.js';
 import type { Em } from '../../db/em.js';
-import { findLatestEffective } from '../../db/queries/as-of.queries.js';
+import { findLatestEffective } from '../../db/queries/write-order.queries.js';
 import { assertStructureInOrder } from './structure-order.js';
 
 /** The object an event changes: its item, else its workstream, else its initiative. */

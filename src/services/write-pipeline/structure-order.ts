@@ -2,7 +2,7 @@ import { reportTimeText } from '../../domain/report-day.js';
 import type { ChangeEvent } from '../../domain/change-events.js';
 import { DomainError } from '../../domain/errors.js';
 import type { Em } from '../../db/em.js';
-import { findLatestStructureTime } from '../../db/queries/as-of.queries.js';
+import { findLatestStructureTime } from '../../db/queries/write-order.queries.js';
 
 /**
  * What a back-dated event must not precede, as `initiativeId:workstreamId` (the workstream part
