@@ -2,12 +2,12 @@ import type { ApolloServerPlugin, GraphQLRequestContext } from '@apollo/server';
 import { HeaderMap } from '@apollo/server';
 import { type DocumentNode, type FormattedExecutionResult, type GraphQLSchema } from 'graphql';
 import type { Context } from '../graphql/context.type.js';
-import type { InitiativeTree } from '../services/load-initiative-tree.js';
 import { patchAnswer } from './answer-patch.js';
 import type { PatchPlan } from './patch-plan.js';
-import { indexProgress, type ProgressIndex } from './progress-index.js';
+import { indexProgress } from './progress-index.js';
 import { jsonOrNull, readerKey, shapeOf, type Shape } from './answer-shape.js';
 import { answerStamp } from './answer-stamp.js';
+import { newEntry, waitAtMost, type Entry } from './answer-entry.js';
 
 /**
  * Characters of answers kept, in all: a 10,000-node dashboard is about 1.6 million, held as a
@@ -24,47 +24,6 @@ const MIN_KEPT_CHARS = 2_000;
 
 /** How long a request waits for an identical one's answer before making its own. */
 const WAIT_MS = 1_000;
-
-interface Entry {
-  readonly key: string;
-  readonly stamp: string;
-  /** Undefined while the answer is being made. */
-  text: string | undefined;
-  bytes: Buffer | undefined;
-  readonly since: number;
-  /** Resolves with the text once made, or undefined when it will not be kept. */
-  readonly ready: Promise<string | undefined>;
-  readonly settle: (text: string | undefined) => void;
-  /** The one tree the answer was made from, when its text may be patched (answer-patch.ts). */
-  tree: InitiativeTree | undefined;
-  /** Where its figures sit in the text: made on first use; null when it cannot be patched. */
-  index: ProgressIndex | null | undefined;
-  /** What it counts against MAX_KEPT_CHARS beside its text: the tree it holds. */
-  treeChars: number;
-}
-
-async function waitAtMost(ready: Promise<unknown>, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  await Promise.race([ready, new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
-  clearTimeout(timer);
-}
-
-function newEntry(key: string, stamp: string): Entry {
-  let settle!: (text: string | undefined) => void;
-  const ready = new Promise<string | undefined>((resolve) => (settle = resolve));
-  return {
-    key,
-    stamp,
-    text: undefined,
-    bytes: undefined,
-    since: Date.now(),
-    ready,
-    settle,
-    tree: undefined,
-    index: undefined,
-    treeChars: 0,
-  };
-}
 
 /**
  * Serialized answers kept between requests, for the dashboard's reads: the same large query
