@@ -4,7 +4,7 @@ import { DEFAULT_TRIALS, MAX_TRIALS } from '../domain/forecast.js';
 export const TRIALS_PER_POINT = 10_000;
 
 const FORECASTS = new Set(['Initiative.forecast', 'Workstream.forecast']);
-/** Health judges a node by its default forecast (time-views.ts). */
+/** Health judges a node by its default forecast (health-view.ts). */
 const HEALTH = new Set(['Initiative.health', 'Workstream.health']);
 
 /**
