@@ -1,26 +1,10 @@
+import { MAX_FORECAST_WEEKS, pick, type ForecastOptions } from './forecast-draws.js';
+import { weeklyCounts, weeklyWalk, weekTable } from './forecast-weekly-walk.js';
+
 /**
  * The forecast's simulation: how many of its trials finish in each week. See forecast.ts for
  * the method; this file makes it fast without changing a single draw.
  */
-
-export const MAX_FORECAST_WEEKS = 260;
-
-export interface ForecastOptions {
-  readonly trials: number;
-  readonly seed: number;
-}
-
-/** A 32-bit hash of (seed, trial, week): the draw, independent of every other draw. */
-function draw(seed: number, trial: number, week: number): number {
-  let h = (seed ^ Math.imul(trial + 1, 0x9e3779b1) ^ Math.imul(week + 1, 0x85ebca77)) >>> 0;
-  h = Math.imul(h ^ (h >>> 16), 0x7feb352d);
-  h = Math.imul(h ^ (h >>> 15), 0x846ca68b);
-  return (h ^ (h >>> 16)) >>> 0;
-}
-
-/** Which of the k past weeks trial t draws for its future week w: the random stream. */
-const pick = (seed: number, t: number, w: number, k: number) =>
-  Math.floor((draw(seed, t, w) / 4_294_967_296) * k);
 
 /**
  * The draws of one (seed, history length, trials), three weeks to an entry: entry e < BLOCKS of
@@ -46,8 +30,8 @@ const CHUNK = 8;
 /** Block walks need k³ + 1 table entries per node and combos that fit 16 bits. */
 const MAX_BLOCK_K = 16;
 /**
- * Kept tables (under 2 MB each at the default trials; half as many week tables, 2.6 MB each),
- * least recently used out first.
+ * Kept tables (under 2 MB each at the default trials; half as many week tables, 2.6 MB each:
+ * forecast-weekly-walk.ts), least recently used out first.
  */
 const MAX_TABLES = 8;
 /** Larger trial counts walk week by week, drawing directly. */
@@ -219,85 +203,6 @@ function walk(
       break;
     }
     weeks[w]!++;
-  }
-  return weeks;
-}
-
-/**
- * The draws one week to an entry, for histories too long for triples (k > 16, up to 255 weeks):
- * `index[t × MAX_FORECAST_WEEKS + w]`, filled per trial as far as a simulation has gone.
- */
-interface WeekTable {
-  readonly index: Uint8Array;
-  readonly filled: Uint16Array;
-}
-const weekTables = new Map<string, WeekTable>();
-
-function weekTable(seed: number, k: number, trials: number): WeekTable | null {
-  if (k > 255) return null;
-  const key = `${seed}:${k}:${trials}`;
-  let table = weekTables.get(key);
-  if (table) weekTables.delete(key);
-  else {
-    table = {
-      index: new Uint8Array(trials * MAX_FORECAST_WEEKS),
-      filled: new Uint16Array(trials),
-    };
-    if (weekTables.size >= MAX_TABLES / 2) weekTables.delete(weekTables.keys().next().value!);
-  }
-  weekTables.set(key, table);
-  return table;
-}
-
-/** The week-by-week walk over a week table (or drawing directly without one). */
-function weeklyWalk(
-  table: WeekTable | null,
-  net: Float64Array,
-  remaining: number,
-  o: ForecastOptions,
-  from: number,
-  to: number,
-): Int32Array {
-  if (!table) return weeklyCounts(net, remaining, o, from, to);
-  const k = net.length;
-  const seed = o.seed | 0;
-  const { index, filled } = table;
-  const weeks = new Int32Array(MAX_FORECAST_WEEKS + 2);
-  for (let t = from; t < to; t++) {
-    const base = t * MAX_FORECAST_WEEKS;
-    let known = filled[t]!;
-    let left = remaining;
-    let w = 0;
-    while (left > 0 && w < MAX_FORECAST_WEEKS) {
-      if (w === known) index[base + known++] = pick(seed, t, w, k);
-      left -= net[index[base + w]!]!;
-      w++;
-    }
-    filled[t] = known;
-    weeks[left > 0 ? MAX_FORECAST_WEEKS + 1 : w]!++;
-  }
-  return weeks;
-}
-
-/** The week-by-week walk: the definition `weekCounts` follows, drawing every week directly. */
-export function weeklyCounts(
-  net: Float64Array,
-  remaining: number,
-  o: ForecastOptions,
-  from = 0,
-  to = o.trials,
-): Int32Array {
-  const k = net.length;
-  const seed = o.seed | 0;
-  const weeks = new Int32Array(MAX_FORECAST_WEEKS + 2);
-  for (let t = from; t < to; t++) {
-    let left = remaining;
-    let w = 0;
-    while (left > 0 && w < MAX_FORECAST_WEEKS) {
-      left -= net[pick(seed, t, w, k)]!;
-      w++;
-    }
-    weeks[left > 0 ? MAX_FORECAST_WEEKS + 1 : w]!++;
   }
   return weeks;
 }

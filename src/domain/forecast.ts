@@ -1,8 +1,9 @@
 import { DomainError } from './errors.js';
 import type { ForecastWhy } from './forecast-words.js';
-import { MAX_FORECAST_WEEKS, weekCounts, type ForecastOptions } from './forecast-simulation.js';
+import { MAX_FORECAST_WEEKS, type ForecastOptions } from './forecast-draws.js';
+import { weekCounts } from './forecast-simulation.js';
 
-export { MAX_FORECAST_WEEKS, type ForecastOptions } from './forecast-simulation.js';
+export { MAX_FORECAST_WEEKS, type ForecastOptions } from './forecast-draws.js';
 
 /**
  * When will it be done: a Monte-Carlo forecast over a node's own weekly history (the method of

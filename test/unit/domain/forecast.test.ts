@@ -8,7 +8,8 @@ import {
   TRIALS_PER_SLICE,
   type WeeklyFigure,
 } from '../../../src/domain/forecast.js';
-import { weekCounts, weeklyCounts } from '../../../src/domain/forecast-simulation.js';
+import { weekCounts } from '../../../src/domain/forecast-simulation.js';
+import { weeklyCounts } from '../../../src/domain/forecast-weekly-walk.js';
 import { UNITS_PER_ITEM } from '../../../src/domain/units.js';
 import { explainForecast } from '../../../src/domain/forecast-words.js';
 
