@@ -20,6 +20,11 @@ export interface InitiativeSection {
 export interface ProgressReport {
   readonly date: string;
   readonly initiatives: readonly InitiativeSection[];
+  /**
+   * A part of the report: only the initiatives at these indexes are written, each under its
+   * objective with the letter it has in the whole report, and no objective's own updates.
+   */
+  readonly only?: ReadonlySet<number>;
   /** Written updates posted for an objective (no initiative), raw. */
   readonly objectiveUpdates: readonly { readonly objective: string; readonly body: string }[];
   readonly reflections: readonly string[];
@@ -108,25 +113,27 @@ function initiativeBlock(s: InitiativeSection, colon: string): string[] {
  */
 export function formatProgressReport(report: ProgressReport, locale: Locale): string {
   const w = WORDS[locale];
+  const shown = (i: number) => !report.only || report.only.has(i);
   const order: string[] = [];
   const see = (o: string) => void (order.includes(o) || order.push(o));
-  for (const s of report.initiatives) see(s.objective ?? OTHER);
-  for (const u of report.objectiveUpdates) see(u.objective);
+  report.initiatives.forEach((s, i) => shown(i) && see(s.objective ?? OTHER));
+  if (!report.only) for (const u of report.objectiveUpdates) see(u.objective);
   const objectives = [...order.filter((o) => o !== OTHER), ...order.filter((o) => o === OTHER)];
   const out = [title(report.date, locale), '', `# ${w.progress}`, ''];
   for (const objective of objectives) {
     out.push(`## ${objective === OTHER ? w.other : escapeMarkdown(objective)}`, '');
-    for (const u of report.objectiveUpdates.filter((x) => x.objective === objective))
-      out.push(...updateBlock(u.body));
+    if (!report.only)
+      for (const u of report.objectiveUpdates.filter((x) => x.objective === objective))
+        out.push(...updateBlock(u.body));
     let letter = 0;
-    const under = report.initiatives.filter((x) => (x.objective ?? OTHER) === objective);
-    for (const s of under) {
-      if (headed(s, under.length === 1))
-        out.push(
-          '',
-          `### ${String.fromCharCode(65 + (letter++ % 26))}. ${escapeMarkdown(s.name)}`,
-          '',
-        );
+    const under = [...report.initiatives.entries()].filter(
+      ([, x]) => (x.objective ?? OTHER) === objective,
+    );
+    for (const [i, s] of under) {
+      const heading = headed(s, under.length === 1);
+      const mark = heading ? String.fromCharCode(65 + (letter++ % 26)) : '';
+      if (!shown(i)) continue;
+      if (heading) out.push('', `### ${mark}. ${escapeMarkdown(s.name)}`, '');
       out.push(...initiativeBlock(s, w.colon));
     }
     out.push('');

@@ -73,6 +73,9 @@ export interface ReportInput {
  * At a read time (`time`, the trees' too) staged items and milestones are as they stood, metrics
  * defined later are left out, and metric readings and written updates recorded after `knownAt`
  * are too, so a published report reads again as it was published.
+ *
+ * `only` (initiative ids): that part of the report, as the whole report writes it (letters and
+ * headings decided among every initiative of `inputs`), with those initiatives' own updates.
  */
 export async function buildProgressReport(
   em: Em,
@@ -80,6 +83,7 @@ export async function buildProgressReport(
   date: string,
   locale: Locale,
   time: ReadTime | null = null,
+  only: ReadonlySet<number> | null = null,
 ): Promise<string> {
   const ids = inputs.map((i) => i.initiative.id);
   const until = endOfReportDay(date);
@@ -159,15 +163,20 @@ export async function buildProgressReport(
     };
   });
   const general = updates.filter((u) => u.initiativeId === null);
+  // A part keeps the updates of its own initiatives only.
+  const own = updates.filter((u) => !only || (u.initiativeId !== null && only.has(u.initiativeId)));
   return formatProgressReport(
     {
       date,
       initiatives: sections,
+      ...(only && {
+        only: new Set(inputs.flatMap((input, i) => (only.has(input.initiative.id) ? [i] : []))),
+      }),
       objectiveUpdates: general
         .filter((u) => u.section === 'PROGRESS' && u.objective !== null)
         .map((u) => ({ objective: u.objective!, body: u.body })),
-      reflections: updates.filter((u) => u.section === 'REFLECTION').map((u) => u.body),
-      nextWeek: updates.filter((u) => u.section === 'NEXT_WEEK').map((u) => u.body),
+      reflections: own.filter((u) => u.section === 'REFLECTION').map((u) => u.body),
+      nextWeek: own.filter((u) => u.section === 'NEXT_WEEK').map((u) => u.body),
     },
     locale,
   );

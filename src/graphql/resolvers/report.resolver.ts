@@ -6,6 +6,7 @@ import { escapeMarkdown } from '../../domain/markdown.js';
 import { buildProgressReport } from '../../services/build-progress-report.js';
 import { listedInitiativesAt } from '../initiatives-at.js';
 import type { Context } from '../context.type.js';
+import type { InitiativeRecord } from '../../db/records.js';
 import { LocaleEnum } from '../enums.js';
 import { COMPARE_TO, initiativeReportLines } from '../compare-lines.js';
 import { badUserInput } from '../errors.js';
@@ -38,6 +39,12 @@ export class ReportResolver {
     knownAt: Date | null,
     @Arg('compareTo', () => Date, { nullable: true, description: COMPARE_TO })
     compareTo?: Date | null,
+    @Arg('initiatives', () => [String], {
+      nullable: true,
+      description:
+        'Keys: only these initiatives’ part of the report, as the whole report writes it (under their objectives, with the letters they have there), with their own written updates. A key not in the report (unknown, archived or not yet created at that time, or not readable) is BAD_USER_INPUT.',
+    })
+    only?: string[] | null,
   ): Promise<string> {
     // Today as the team's calendar has it: at 07:00 on a Monday in China, UTC still says Sunday.
     const day = date ?? reportDateOf(Date.now());
@@ -67,6 +74,7 @@ export class ReportResolver {
     return inOneSnapshot(ctx, async (snapshot) => {
       // At a time: the initiatives listed then, with their names and objectives then.
       const initiatives = await listedInitiativesAt(snapshot, time);
+      const part = only ? partOf(initiatives, only) : null;
       const inputs = await Promise.all(
         initiatives.map(async (initiative) => {
           const tree = await treeOf(snapshot, initiative, time);
@@ -81,7 +89,21 @@ export class ReportResolver {
           return { initiative, tree, lines };
         }),
       );
-      return buildProgressReport(snapshot.em, inputs, day, locale, time);
+      return buildProgressReport(snapshot.em, inputs, day, locale, time, part);
     });
   }
+}
+
+/** The ids of the initiatives `keys` names, each of them in the report, or BAD_USER_INPUT. */
+function partOf(listed: readonly InitiativeRecord[], keys: readonly string[]): Set<number> {
+  if (keys.length === 0)
+    throw badUserInput('initiatives 不能为空：省略它即是整份周报', 'initiatives');
+  const byKey = new Map(listed.map((i) => [i.key, i.id]));
+  const missing = [...new Set(keys)].filter((k) => !byKey.has(k));
+  if (missing.length > 0)
+    throw badUserInput(
+      `周报里没有这些项目（不存在、当时已归档或尚未创建，或无权读取）：${missing.slice(0, 10).join('、')}`,
+      'initiatives',
+    );
+  return new Set(keys.map((k) => byKey.get(k)!));
 }
