@@ -62,6 +62,10 @@ program
   )
   .option('--all', 'every initiative, as the weekly report document')
   .option(
+    '--section',
+    "with a key: the initiative's part of that document (its objective, letter, staged lines, metrics, milestones and updates)",
+  )
+  .option(
     '--url <url>',
     "GraphQL endpoint, or the server's address for its /graphql (default: JINDU_URL, else http://HOST:PORT/graphql)",
     httpUrl,

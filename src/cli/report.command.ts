@@ -9,6 +9,8 @@ import { sentTime, sentTimeOrNull } from './option-values.js';
 
 export interface ReportOptions {
   readonly all?: boolean;
+  /** With a key: its part of the weekly report document, as --all writes it. */
+  readonly section?: boolean;
   /** Absent: JINDU_URL, else http://HOST:PORT/graphql. */
   readonly url?: string;
   readonly format: string;
@@ -30,6 +32,8 @@ const ONE = `query Report($key: String!, $locale: Locale!, $asOf: DateTimeISO, $
 const ALL = `query WeeklyReport($locale: Locale!, $date: String, $asOf: DateTimeISO, $knownAt: DateTimeISO, $compareTo: DateTimeISO) {
   initiatives(asOf: $asOf, knownAt: $knownAt) { key name objective reportLines(locale: $locale, compareTo: $compareTo) }
   weeklyReport(locale: $locale, date: $date, knownAt: $knownAt, compareTo: $compareTo) }`;
+const PART = `query ReportPart($keys: [String!], $locale: Locale!, $date: String, $knownAt: DateTimeISO, $compareTo: DateTimeISO) {
+  weeklyReport(locale: $locale, date: $date, knownAt: $knownAt, compareTo: $compareTo, initiatives: $keys) }`;
 
 /** --compare: a week before the report's time (last-week), or the end of a day (+08:00). */
 export function compareTime(compare: string | undefined, date: string | undefined): string | null {
@@ -74,7 +78,7 @@ function render(format: string, list: InitiativeLines[], markdown: string | null
     const [header, ...lines] = list[0]!.reportLines;
     return `- ${escapeMarkdown(header ?? '')}\n${lines.map((l) => `    ${markdownLine(l)}\n`).join('')}`;
   }
-  // --all is the weekly report: the one document, whichever format prints it (each
+  // --all (and --section) is the weekly report: the one document, whichever format prints it (each
   // initiative's raw lines said `暂无` for one with only metrics, and missed the staged lines).
   if (markdown !== null) return markdown;
   return `${list[0]!.reportLines.join('\n')}\n`;
@@ -88,7 +92,7 @@ function endpoint(opts: ReportOptions): string {
 }
 
 /**
- * `jindu report <key> | --all`: fetches report lines from a running server and prints them.
+ * `jindu report <key> [--section] | --all`: fetches report lines from a running server and prints them.
  * The terminal gets them without control sequences; --out keeps the server's exact text.
  */
 export async function reportCommand(key: string | undefined, opts: ReportOptions): Promise<number> {
@@ -98,6 +102,11 @@ export async function reportCommand(key: string | undefined, opts: ReportOptions
         key
           ? `give an initiative key (jindu report ${key}) or --all, not both`
           : 'give one initiative key (jindu report hive) or --all',
+        EXIT_CODE.USAGE,
+      );
+    if (opts.section && !key)
+      throw new ReportError(
+        '--section needs an initiative key (jindu report hive --section)',
         EXIT_CODE.USAGE,
       );
     if (!FORMATS.includes(opts.format))
@@ -126,6 +135,21 @@ export async function reportCommand(key: string | undefined, opts: ReportOptions
       const { known, ...lines } = data.initiative as InitiativeLines & { known: { total: number } };
       if (opts.knownAt && known.total === 0) warnNothingKnown(opts.knownAt);
       list = [lines];
+      if (opts.section)
+        markdown = (
+          await graphqlRequest<{ weeklyReport: string }>(
+            url,
+            PART,
+            {
+              keys: [key],
+              locale,
+              date: opts.date ?? null,
+              knownAt: sentTimeOrNull(opts.knownAt),
+              compareTo,
+            },
+            opts.token,
+          )
+        ).weeklyReport;
     } else {
       const data = await graphqlRequest<{ initiatives: InitiativeLines[]; weeklyReport: string }>(
         url,

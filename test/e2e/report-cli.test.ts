@@ -120,6 +120,17 @@ describe('npx jindu report against a running server', () => {
     expect(text.stdout).toBe(md);
     expect(text.stdout).not.toContain('暂无');
     expect(text.stdout).not.toContain('—%');
+
+    // One initiative's part of that document, as the document writes it.
+    const section = await runCli(
+      ['report', 'hive', '--section', '--url', url, '--date', '2023-05-13'],
+      {},
+    );
+    expect(section.code).toBe(0);
+    const hive = md.split('\n### C. Hive数仓建设\n')[1]!.split('\n## ')[0]!.trimEnd();
+    expect(section.stdout).toContain(`## 【O2系统升级】\n\n### C. Hive数仓建设\n${hive}`);
+    expect(section.stdout).not.toContain('支付账户2.0升级');
+    expect(section.stdout).not.toContain('# 下周工作及目标');
   });
 
   it('fails clearly, with an exit code and no stack trace', async () => {
@@ -132,6 +143,8 @@ describe('npx jindu report against a running server', () => {
       ],
       [['report', '--url', url], 2, 'give one initiative key'],
       [['report', 'hive', '--all', '--url', url], 2, 'or --all, not both'],
+      [['report', '--all', '--section', '--url', url], 2, '--section needs an initiative key'],
+      [['report', 'nope', '--section', '--url', url], 4, 'no initiative with key "nope"'],
       [
         ['report', 'hive', '--url', `${server.url}/nowhere`],
         1,
