@@ -1,5 +1,4 @@
 import { html } from 'htm/preact';
-import { useState } from 'preact/hooks';
 import { gql, INITIATIVE } from './api.js';
 import { Bar, Legend } from './bar.js';
 import { BurnUp } from './chart.js';
@@ -9,34 +8,10 @@ import { gqlLocale, pct, t } from './i18n.js';
 import { SheetPanel } from './sheets.js';
 import { ReportModel } from './report-model.js';
 import { TreeNode } from './tree.js';
+import { Copy } from './copy-button.js';
+import { ReportPart } from './report-part.js';
 
-/**
- * Copies `text`. Without the clipboard API (a page served over plain HTTP from another host is
- * not a secure context) it selects a hidden copy and asks the browser to copy that. "Copied"
- * lasts two seconds: the text may change live after it.
- */
-function Copy({ text }) {
-  const [done, setDone] = useState(false);
-  const copied = () => (setDone(true), setTimeout(() => setDone(false), 2_000));
-  const copy = () => {
-    if (navigator.clipboard) return navigator.clipboard.writeText(text).then(copied, fallback);
-    fallback();
-  };
-  const fallback = () => {
-    const area = Object.assign(document.createElement('textarea'), { value: text });
-    area.setAttribute('readonly', '');
-    area.style.position = 'fixed';
-    area.style.opacity = '0';
-    document.body.append(area);
-    area.select();
-    const ok = document.execCommand('copy');
-    area.remove();
-    if (ok) copied();
-  };
-  return html`<button onClick=${copy}>${done ? t('copied') : t('copy')}</button>`;
-}
-
-/** One initiative: health, the tree, the burn-up, stalled items, report lines, weekly Markdown, spreadsheets. */
+/** One initiative: health, the tree, the burn-up, stalled items, report lines, its part of the weekly Markdown and the whole, spreadsheets. */
 export function InitiativePage({ initiativeKey }) {
   const [{ data, error }, refresh] = useLiveQuery(
     () => gql(INITIATIVE, { key: initiativeKey, locale: gqlLocale() }),
@@ -73,6 +48,7 @@ export function InitiativePage({ initiativeKey }) {
     <${Stalled} stalled=${i.stalledItems} labels=${i.progress.byStatus} />
     <h2>${t('report')} <${Copy} text=${lines} /></h2>
     <pre class="report">${lines}</pre>
+    <${ReportPart} initiativeKey=${i.key} revision=${i.revision} />
     <details>
       <summary>${t('weekly')}</summary>
       <${Copy} text=${data.weeklyReport} />

@@ -94,6 +94,15 @@ describe.skipIf(!browserAvailable)('the dashboard in a real browser (Debian chro
     expect(hiveText).toContain(hiveTruth.forecast.explain);
     expect(hiveText).toContain(hiveTruth.health.reason);
     expect(await hive.locator('table.points tbody tr').count()).toBeGreaterThan(0);
+    // Its part of the weekly report, as the server writes it, ready to copy.
+    const part = (await httpClient(server.url, admin).ok(`{ weeklyReport(initiatives: ["hive"]) }`))
+      .weeklyReport as string;
+    expect(part).toContain('### C. Hive数仓建设');
+    await hive.getByText('周报中的本项目 Markdown').click();
+    const shown = hive.locator('details.report-part pre.report');
+    await shown.waitFor({ timeout: 20_000 });
+    expect(await shown.textContent()).toBe(part);
+    expect(part).not.toContain('支付账户2.0升级');
     await hive.screenshot({ path: join(ARTIFACTS, 'dashboard-hive.png'), fullPage: false });
     expect(external).toEqual([]);
     expect(consoleErrors).toEqual([]);
