@@ -78,7 +78,7 @@ function render(format: string, list: InitiativeLines[], markdown: string | null
     const [header, ...lines] = list[0]!.reportLines;
     return `- ${escapeMarkdown(header ?? '')}\n${lines.map((l) => `    ${markdownLine(l)}\n`).join('')}`;
   }
-  // --all (and --section) is the weekly report: the one document, whichever format prints it (each
+  // --all and --section are the weekly report: the document, whichever format prints it (each
   // initiative's raw lines said `暂无` for one with only metrics, and missed the staged lines).
   if (markdown !== null) return markdown;
   return `${list[0]!.reportLines.join('\n')}\n`;
@@ -92,8 +92,9 @@ function endpoint(opts: ReportOptions): string {
 }
 
 /**
- * `jindu report <key> [--section] | --all`: fetches report lines from a running server and prints them.
- * The terminal gets them without control sequences; --out keeps the server's exact text.
+ * `jindu report <key> [--section] | --all`: fetches report lines from a running server and
+ * prints them. The terminal gets them without control sequences; --out keeps the server's
+ * exact text.
  */
 export async function reportCommand(key: string | undefined, opts: ReportOptions): Promise<number> {
   try {
