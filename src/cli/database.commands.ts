@@ -11,6 +11,7 @@ import { verifyCounters } from '../services/verify-counters.js';
 import { createLogger } from '../server/logger.js';
 import { terminalSafe } from './terminal-text.js';
 import { CliError, EXIT_CODE } from './usage-errors.js';
+import { keysHint } from './known-keys.js';
 
 function setup() {
   const config = loadConfig();
@@ -157,7 +158,10 @@ export async function snapshotCommand(opts: { initiative?: string; at?: string }
     const all = await findAllInitiatives(em);
     const chosen = opts.initiative ? all.filter((i) => i.key === opts.initiative) : all;
     if (opts.initiative && chosen.length === 0) {
-      console.error(terminalSafe(`jindu snapshot: no initiative with key "${opts.initiative}"`));
+      const hint = keysHint(all.map((i) => i.key));
+      console.error(
+        terminalSafe(`jindu snapshot: no initiative with key "${opts.initiative}"${hint}`),
+      );
       return EXIT_CODE.UNKNOWN_KEY;
     }
     for (const initiative of chosen) {

@@ -7,6 +7,7 @@ import { exportSheet } from '../services/export-sheet.js';
 import { terminalSafe } from './terminal-text.js';
 import { EXIT_CODE, exitCodeForRefusal } from './usage-errors.js';
 import { writeOutput } from './cli-files.js';
+import { keysHint, localKeys } from './known-keys.js';
 import { readTimeOfDay, reportDateOf } from '../domain/report-day.js';
 
 export interface ExportOptions {
@@ -44,8 +45,11 @@ export async function exportCommand(key: string, opts: ExportOptions): Promise<n
     return 0;
   } catch (err) {
     if (!(err instanceof DomainError)) throw err;
-    console.error(terminalSafe(`jindu export: ${err.message}`));
-    return exitCodeForRefusal(err);
+    const code = exitCodeForRefusal(err);
+    const hint =
+      code === EXIT_CODE.UNKNOWN_KEY ? keysHint(await localKeys(orm.em.fork() as Em)) : '';
+    console.error(terminalSafe(`jindu export: ${err.message}${hint}`));
+    return code;
   } finally {
     await orm.close();
   }

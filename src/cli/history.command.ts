@@ -1,4 +1,5 @@
 import { graphqlRequest, ReportError } from './report-client.js';
+import { keysHint, serverKeys } from './known-keys.js';
 import { EXIT_CODE } from './usage-errors.js';
 import { reportUrlFromEnv } from './report-url.js';
 import { terminalSafe } from './terminal-text.js';
@@ -94,7 +95,7 @@ export async function historyCommand(key: string, opts: HistoryOptions): Promise
     );
     if (!data.initiative)
       throw new ReportError(
-        `no initiative with key "${key}" at ${found.url}`,
+        `no initiative with key "${key}" at ${found.url}${keysHint(await serverKeys(found.url, opts.token))}`,
         EXIT_CODE.UNKNOWN_KEY,
       );
     const points = inReportZone(data.initiative.progressHistory);

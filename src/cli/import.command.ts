@@ -12,7 +12,8 @@ import { MAX_SHEET_BYTES, SheetError } from '../sheets/sheet-error.js';
 import { ignoredColumnsLine, planLines, summaryLine } from './import-output.js';
 import { terminalSafe } from './terminal-text.js';
 import { readInput } from './cli-files.js';
-import { exitCodeForRefusal } from './usage-errors.js';
+import { EXIT_CODE, exitCodeForRefusal } from './usage-errors.js';
+import { keysHint, localKeys } from './known-keys.js';
 
 export interface ImportOptions {
   readonly initiative: string;
@@ -123,8 +124,11 @@ export async function importCommand(file: string, opts: ImportOptions): Promise<
       return 130;
     }
     if (err instanceof SheetError || err instanceof DomainError || err instanceof DomainErrors) {
-      console.error(terminalSafe(`jindu import: ${err.message}`));
-      return err instanceof DomainError ? exitCodeForRefusal(err) : 1;
+      const code = err instanceof DomainError ? exitCodeForRefusal(err) : 1;
+      const hint =
+        code === EXIT_CODE.UNKNOWN_KEY ? keysHint(await localKeys(orm.em.fork() as Em)) : '';
+      console.error(terminalSafe(`jindu import: ${err.message}${hint}`));
+      return code;
     }
     throw err;
   } finally {

@@ -5,6 +5,7 @@ import { EXIT_CODE } from './usage-errors.js';
 import { reportUrlFromEnv } from './report-url.js';
 import { terminalSafe } from './terminal-text.js';
 import { writeOutput } from './cli-files.js';
+import { keysHint, serverKeys } from './known-keys.js';
 import { sentTime, sentTimeOrNull } from './option-values.js';
 
 export interface ReportOptions {
@@ -132,7 +133,10 @@ export async function reportCommand(key: string | undefined, opts: ReportOptions
         opts.token,
       );
       if (!data.initiative)
-        throw new ReportError(`no initiative with key "${key}" at ${url}`, EXIT_CODE.UNKNOWN_KEY);
+        throw new ReportError(
+          `no initiative with key "${key}" at ${url}${keysHint(await serverKeys(url, opts.token))}`,
+          EXIT_CODE.UNKNOWN_KEY,
+        );
       const { known, ...lines } = data.initiative as InitiativeLines & { known: { total: number } };
       if (opts.knownAt && known.total === 0) warnNothingKnown(opts.knownAt);
       list = [lines];

@@ -15,6 +15,7 @@ import { terminalSafe } from './terminal-text.js';
 import { formatTable } from './text-table.js';
 import { tokenErrorMessage, type TokenInput } from './token-messages.js';
 import { EXIT_CODE } from './usage-errors.js';
+import { keysHint, localKeys } from './known-keys.js';
 
 /** `existing`: the database must be there already (listing or revoking in a new file is a typo). */
 async function withDb<T>(run: (em: Em) => Promise<T>, existing = true): Promise<T> {
@@ -28,9 +29,9 @@ async function withDb<T>(run: (em: Em) => Promise<T>, existing = true): Promise<
   }
 }
 
-function fail(err: unknown, input: TokenInput): number {
+function fail(err: unknown, input: TokenInput, hint = ''): number {
   if (!(err instanceof DomainError)) throw err;
-  console.error(`jindu token: ${terminalSafe(tokenErrorMessage(err, input))}`);
+  console.error(`jindu token: ${terminalSafe(tokenErrorMessage(err, input) + hint)}`);
   // A bad option value is a usage error; a name that is taken or not there is a failure of a
   // well-formed command, as git's are.
   return err.code === 'INVALID_INPUT' ? EXIT_CODE.USAGE : EXIT_CODE.FAILURE;
@@ -67,7 +68,9 @@ export async function tokenCreateCommand(opts: {
       console.log(token);
       return 0;
     } catch (err) {
-      return fail(err, opts);
+      const unknownKey =
+        err instanceof DomainError && err.code === 'NOT_FOUND' && err.field?.[0] === 'initiative';
+      return fail(err, opts, unknownKey ? keysHint(await localKeys(em)) : '');
     }
   }, false); // a first token may be made before the first start: it creates the database
 }

@@ -49,10 +49,10 @@ describe('the jindu command line on a SQLite file', () => {
 
   it('snapshot says which command refused, and an unknown key exits 4 as elsewhere', async () => {
     const unknown = await runCli(['snapshot', '--initiative', 'nosuch'], env);
-    expect([unknown.code, unknown.stderr.trim()]).toEqual([
-      4,
-      'jindu snapshot: no initiative with key "nosuch"',
-    ]);
+    expect(unknown.code).toBe(4);
+    expect(unknown.stderr.trim()).toMatch(
+      /^jindu snapshot: no initiative with key "nosuch"; keys: .*\bhive\b/,
+    );
     const badAt = await runCli(['snapshot', '--at', 'yesterday'], env);
     expect(badAt.code).toBe(2);
     expect(badAt.stderr).toMatch(/^jindu snapshot: --at must be an ISO date/);
@@ -106,6 +106,14 @@ describe('the jindu command line on a SQLite file', () => {
     );
     expect(duplicate.code).toBe(1); // a well-formed command that failed, not a usage error
     expect(duplicate.stderr).toBe('jindu token: a token named "ci-bot" already exists\n');
+    const unknownKey = await runCli(
+      ['token', 'create', '--name', 'y', '--role', 'viewer', '--initiative', 'hvie'],
+      env,
+    );
+    expect(unknownKey.code).toBe(1);
+    expect(unknownKey.stderr).toMatch(
+      /^jindu token: no initiative with key "hvie"; keys: .*\bhive\b/,
+    );
     expect(
       (
         await runCli(

@@ -35,6 +35,14 @@ describe('jindu history and report --compare against a server with a generated h
     rmSync(dir, { recursive: true, force: true });
   });
 
+  it('an unknown key exits 4 and lists the keys the server has', async () => {
+    const res = await runCli(['history', 'hsit', '--url', url], {});
+    expect(res.code).toBe(4);
+    expect(res.stderr).toMatch(
+      /^jindu history: no initiative with key "hsit" at .*; keys: .*\bhist\b/,
+    );
+  });
+
   it('--format csv: one row a week, each equal to an as-of read at its time', async () => {
     const from = new Date(history.start + 2 * 3_600_000).toISOString();
     const asked = Date.now();
@@ -280,8 +288,18 @@ describe('jindu history and report --compare against a server with a generated h
     expect(again.stderr).not.toContain('writing 0 changes');
 
     const unknown = await runCli(['import', sheet, '--initiative', 'nosuch'], env);
-    expect(unknown).toMatchObject({ code: 4, stderr: 'jindu import: 项目不存在：nosuch\n' });
-    expect((await runCli(['export', 'nosuch', '--out', sheet], env)).code).toBe(4);
+    // The keys there are follow, so a mistyped one can be put right.
+    expect(unknown).toMatchObject({
+      code: 4,
+      stderr:
+        'jindu import: 项目不存在：nosuch; keys: account-2, hist, hive, payment-channels, pos, stability-cost, system-health\n',
+    });
+    const unknownExport = await runCli(['export', 'nosuch', '--out', sheet], env);
+    expect(unknownExport).toMatchObject({
+      code: 4,
+      stderr:
+        'jindu export: 项目不存在：nosuch; keys: account-2, hist, hive, payment-channels, pos, stability-cost, system-health\n',
+    });
     const folder = await runCli(['import', dir, '--initiative', 'hist'], env);
     expect(folder).toMatchObject({
       code: 2,

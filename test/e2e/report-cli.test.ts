@@ -135,7 +135,11 @@ describe('npx jindu report against a running server', () => {
 
   it('fails clearly, with an exit code and no stack trace', async () => {
     const cases: [string[], number, string][] = [
-      [['report', 'nope', '--url', url], 4, 'no initiative with key "nope"'],
+      [
+        ['report', 'nope', '--url', url],
+        4,
+        `no initiative with key "nope" at ${url}; keys: account-2, hive, payment-channels, pos, stability-cost, system-health`,
+      ],
       [
         ['report', 'hive', '--url', 'http://127.0.0.1:9/graphql'],
         3,
