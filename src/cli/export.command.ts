@@ -7,7 +7,7 @@ import { exportSheet } from '../services/export-sheet.js';
 import { terminalSafe } from './terminal-text.js';
 import { EXIT_CODE, exitCodeForRefusal } from './usage-errors.js';
 import { writeOutput } from './cli-files.js';
-import { keysHint, localKeys } from './known-keys.js';
+import { unknownKeyHint } from './known-keys.js';
 import { readTimeOfDay, reportDateOf } from '../domain/report-day.js';
 
 export interface ExportOptions {
@@ -45,11 +45,9 @@ export async function exportCommand(key: string, opts: ExportOptions): Promise<n
     return 0;
   } catch (err) {
     if (!(err instanceof DomainError)) throw err;
-    const code = exitCodeForRefusal(err);
-    const hint =
-      code === EXIT_CODE.UNKNOWN_KEY ? keysHint(await localKeys(orm.em.fork() as Em)) : '';
+    const hint = await unknownKeyHint(err, orm.em.fork() as Em);
     console.error(terminalSafe(`jindu export: ${err.message}${hint}`));
-    return code;
+    return exitCodeForRefusal(err);
   } finally {
     await orm.close();
   }

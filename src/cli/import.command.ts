@@ -12,8 +12,8 @@ import { MAX_SHEET_BYTES, SheetError } from '../sheets/sheet-error.js';
 import { ignoredColumnsLine, planLines, summaryLine } from './import-output.js';
 import { terminalSafe } from './terminal-text.js';
 import { readInput } from './cli-files.js';
-import { EXIT_CODE, exitCodeForRefusal } from './usage-errors.js';
-import { keysHint, localKeys } from './known-keys.js';
+import { exitCodeForRefusal } from './usage-errors.js';
+import { unknownKeyHint } from './known-keys.js';
 
 export interface ImportOptions {
   readonly initiative: string;
@@ -124,11 +124,9 @@ export async function importCommand(file: string, opts: ImportOptions): Promise<
       return 130;
     }
     if (err instanceof SheetError || err instanceof DomainError || err instanceof DomainErrors) {
-      const code = err instanceof DomainError ? exitCodeForRefusal(err) : 1;
-      const hint =
-        code === EXIT_CODE.UNKNOWN_KEY ? keysHint(await localKeys(orm.em.fork() as Em)) : '';
+      const hint = await unknownKeyHint(err, orm.em.fork() as Em);
       console.error(terminalSafe(`jindu import: ${err.message}${hint}`));
-      return code;
+      return err instanceof DomainError ? exitCodeForRefusal(err) : 1;
     }
     throw err;
   } finally {

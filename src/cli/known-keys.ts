@@ -1,6 +1,8 @@
+import { DomainError } from '../domain/errors.js';
 import type { Em } from '../db/em.js';
 import { findAllInitiatives } from '../db/queries/initiative.queries.js';
 import { graphqlRequest } from './report-client.js';
+import { isUnknownKey } from './usage-errors.js';
 
 /** How many keys a message lists at most (a team has a handful; a large install, many). */
 const MAX_LISTED = 20;
@@ -27,6 +29,11 @@ export async function localKeys(em: Em): Promise<string[]> {
   } catch {
     return [];
   }
+}
+
+/** `keysHint` of the database's keys when `err` says an initiative key names none, else ''. */
+export async function unknownKeyHint(err: unknown, em: Em): Promise<string> {
+  return err instanceof DomainError && isUnknownKey(err) ? keysHint(await localKeys(em)) : '';
 }
 
 /** The keys a running server lists to this caller; none when that read fails. */

@@ -15,7 +15,7 @@ import { terminalSafe } from './terminal-text.js';
 import { formatTable } from './text-table.js';
 import { tokenErrorMessage, type TokenInput } from './token-messages.js';
 import { EXIT_CODE } from './usage-errors.js';
-import { keysHint, localKeys } from './known-keys.js';
+import { unknownKeyHint } from './known-keys.js';
 
 /** `existing`: the database must be there already (listing or revoking in a new file is a typo). */
 async function withDb<T>(run: (em: Em) => Promise<T>, existing = true): Promise<T> {
@@ -68,9 +68,7 @@ export async function tokenCreateCommand(opts: {
       console.log(token);
       return 0;
     } catch (err) {
-      const unknownKey =
-        err instanceof DomainError && err.code === 'NOT_FOUND' && err.field?.[0] === 'initiative';
-      return fail(err, opts, unknownKey ? keysHint(await localKeys(em)) : '');
+      return fail(err, opts, await unknownKeyHint(err, em));
     }
   }, false); // a first token may be made before the first start: it creates the database
 }

@@ -12,14 +12,18 @@ export const EXIT_CODE = { FAILURE: 1, USAGE: 2, UNREACHABLE: 3, UNKNOWN_KEY: 4 
 export const SQLITE_BUSY_LINE =
   '数据库正被另一个进程写入（服务器，或另一个导入），5 秒内没有等到，请稍后重试（导入是一次写入：它什么都没有写）';
 
-/** The exit code for a refusal of the domain: 4 for an initiative key that names none, else 1. */
-export function exitCodeForRefusal(err: {
+interface Refusal {
   readonly code?: string;
   readonly field?: readonly string[];
-}): number {
-  return err.code === 'NOT_FOUND' && err.field?.[0] === 'initiative'
-    ? EXIT_CODE.UNKNOWN_KEY
-    : EXIT_CODE.FAILURE;
+}
+
+/** A refusal of the domain that says an initiative key names none. */
+export const isUnknownKey = (err: Refusal): boolean =>
+  err.code === 'NOT_FOUND' && err.field?.[0] === 'initiative';
+
+/** The exit code for a refusal of the domain: 4 for an initiative key that names none, else 1. */
+export function exitCodeForRefusal(err: Refusal): number {
+  return isUnknownKey(err) ? EXIT_CODE.UNKNOWN_KEY : EXIT_CODE.FAILURE;
 }
 
 /** An expected failure of a command: one line on stderr and an exit code, never a stack. */
