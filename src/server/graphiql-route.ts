@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { refuseUnlessRead, sendJsonError } from './http-json.js';
+import { refuseUnlessRead, sendBody, sendJsonError } from './http-json.js';
 
 const GRAPHIQL_QUERY = `# Hive数仓建设: the rollup of the week-20 report
 query Hive {
@@ -38,12 +38,16 @@ export async function sendGraphiql(
   const html = await page();
   // As the dashboard's page: never framed by another site (a user's typed headers), no
   // sniffing, no referrer. Its scripts are inline, so the policy names frames alone.
-  res.writeHead(200, {
-    'content-type': 'text/html; charset=utf-8',
-    'content-security-policy': "frame-ancestors 'none'",
-    'x-frame-options': 'DENY',
-    'x-content-type-options': 'nosniff',
-    'referrer-policy': 'no-referrer',
-  });
-  res.end(html);
+  sendBody(
+    res,
+    200,
+    {
+      'content-type': 'text/html; charset=utf-8',
+      'content-security-policy': "frame-ancestors 'none'",
+      'x-frame-options': 'DENY',
+      'x-content-type-options': 'nosniff',
+      'referrer-policy': 'no-referrer',
+    },
+    html,
+  );
 }

@@ -1,6 +1,13 @@
 import { HeaderMap } from '@apollo/server';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { containsNul, HttpError, parseJsonBody, readBody, sendJsonError } from './http-json.js';
+import {
+  containsNul,
+  HttpError,
+  parseJsonBody,
+  readBody,
+  sendBody,
+  sendJsonError,
+} from './http-json.js';
 import type { HttpDeps } from './http-deps.js';
 import { LIMITS, tokenLimitError } from './limits.js';
 import type { RequestTarget } from './request-guards.js';
@@ -91,6 +98,10 @@ export async function graphql(
   }
   const durable = deps.durable?.();
   if (durable) await durable;
-  res.writeHead(status, Object.fromEntries(result.headers));
-  res.end(deps.answerBytes?.(result.body.string) ?? result.body.string);
+  sendBody(
+    res,
+    status,
+    Object.fromEntries(result.headers),
+    deps.answerBytes?.(result.body.string) ?? result.body.string,
+  );
 }

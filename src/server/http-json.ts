@@ -67,19 +67,35 @@ export function prefersGraphqlResponse(accept: string | undefined): boolean {
   return graphql > 0 && graphql >= q(['application/json', 'application/*', '*/*']);
 }
 
+/**
+ * A whole answer, with its length. After `writeHead` without one Node sends the body chunked:
+ * more pieces to frame and parse for every request, and a client cannot tell its size.
+ */
+export function sendBody(
+  res: ServerResponse,
+  status: number,
+  headers: Record<string, string | number>,
+  body: string | Uint8Array,
+): void {
+  res.writeHead(status, {
+    ...headers,
+    'content-length': typeof body === 'string' ? Buffer.byteLength(body) : body.length,
+  });
+  res.end(body);
+}
+
 export function sendJson(
   res: ServerResponse,
   status: number,
   body: unknown,
   headers: Record<string, string> = {},
 ): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    'content-type': 'application/json; charset=utf-8',
-    'content-length': Buffer.byteLength(text),
-    ...headers,
-  });
-  res.end(text);
+  sendBody(
+    res,
+    status,
+    { 'content-type': 'application/json; charset=utf-8', ...headers },
+    JSON.stringify(body),
+  );
 }
 
 const UTF8 = new TextDecoder('utf-8', { fatal: true });

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { databaseFailure } from '../db/connection-errors.js';
 import type { HttpDeps } from './http-deps.js';
-import { HttpError, refuseUnlessRead, sendJson, sendJsonError } from './http-json.js';
+import { HttpError, refuseUnlessRead, sendBody, sendJson, sendJsonError } from './http-json.js';
 import { sendDatabaseUnavailable } from './database-unavailable.js';
 import { wantsPrometheus } from './prometheus.js';
 import {
@@ -110,8 +110,12 @@ async function handle(
       await deps.authenticate(req);
       if (deps.prometheus && wantsPrometheus(req.headers.accept, url.searchParams.get('format'))) {
         const text = await deps.prometheus.text();
-        res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
-        return void res.end(text);
+        return sendBody(
+          res,
+          200,
+          { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' },
+          text,
+        );
       }
       return sendJson(res, 200, deps.metrics.read());
     case '/readyz':

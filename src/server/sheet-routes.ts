@@ -10,6 +10,7 @@ import {
   assertIdentityEncoding,
   HttpError,
   refuseUnlessRead,
+  sendBody,
   sendJson,
   sendJsonError,
 } from './http-json.js';
@@ -93,16 +94,19 @@ export async function sheetRoute(
         offThread: { timeoutMs: deps.sheetTimeoutMs },
       });
       await deps.durable?.();
-      res.writeHead(200, {
-        'content-type':
-          format === 'csv'
-            ? 'text/csv; charset=utf-8'
-            : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-        'content-disposition': `attachment; filename="${fileName}"`,
-        'content-length': bytes.length,
-        'cache-control': 'no-store',
-      });
-      return void res.end(bytes);
+      return sendBody(
+        res,
+        200,
+        {
+          'content-type':
+            format === 'csv'
+              ? 'text/csv; charset=utf-8'
+              : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+          'content-disposition': `attachment; filename="${fileName}"`,
+          'cache-control': 'no-store',
+        },
+        bytes,
+      );
     }
     if (req.method !== 'POST')
       return sendJsonError(res, 405, 'METHOD_NOT_ALLOWED', '只支持 POST', { allow: 'POST' });
