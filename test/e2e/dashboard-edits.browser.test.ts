@@ -206,7 +206,8 @@ describe.skipIf(!browserAvailable)('the dashboard’s editing and its failures, 
     await row.getByRole('button', { name: '应用到「账户对账单」' }).click();
     await sent;
     await percent.fill('60'); // the save of 50 is still under way
-    const reread = page.waitForRequest((r) => !!r.postData()?.includes('query Items('), {
+    // Its answer, not only its request: on a busy machine the two can be far apart.
+    const reread = page.waitForResponse((r) => !!r.request().postData()?.includes('query Items('), {
       timeout: 20_000,
     });
     release();
@@ -589,9 +590,9 @@ describe.skipIf(!browserAvailable)('the dashboard’s editing and its failures, 
     await expect
       .poll(() => page.locator('header .token [role=alert]').innerText(), { timeout: 20_000 })
       .toContain('保存的令牌已失效');
-    expect(await page.locator('header .token .kept-drafts').innerText()).toBe(
-      '1 处未应用的修改已保留：粘贴令牌后可在原行应用',
-    );
+    await expect
+      .poll(() => page.locator('header .token .kept-drafts').innerText(), { timeout: 20_000 })
+      .toBe('1 处未应用的修改已保留：粘贴令牌后可在原行应用');
     await paste(editor, 'pm（编辑）');
     percent = await percentOf();
     await expect.poll(() => percent.inputValue(), { timeout: 20_000 }).toBe('77');
@@ -602,7 +603,8 @@ describe.skipIf(!browserAvailable)('the dashboard’s editing and its failures, 
     await expect.poll(() => percent.inputValue(), { timeout: 20_000 }).toBe('77');
     // A colleague's write meanwhile: applying the kept edit is refused as stale, not written
     // over it; the row then shows what the colleague set, and the draft is gone.
-    const reread = page.waitForRequest((r) => !!r.postData()?.includes('query Items('), {
+    // Its answer, not only its request: on a busy machine the two can be far apart.
+    const reread = page.waitForResponse((r) => !!r.request().postData()?.includes('query Items('), {
       timeout: 20_000,
     });
     await write('hive', '账户对账单', 'IN_PROGRESS', 45);
