@@ -87,7 +87,7 @@ async function handle(
   req: IncomingMessage,
   res: ServerResponse,
   deps: HttpDeps,
-  graphiql: () => Promise<string>,
+  graphiql: ReturnType<typeof graphiqlPage>,
   dashboard: ReturnType<typeof loadStaticFiles>,
 ): Promise<void> {
   const noHost = missingHostProblem(req);

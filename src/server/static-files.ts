@@ -4,7 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import { dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { refuseUnlessRead } from './http-json.js';
+import { etagOf, refuseUnlessRead, sendCacheable } from './http-json.js';
 
 interface Asset {
   readonly body: Buffer;
@@ -80,8 +80,12 @@ function webRoot(): string {
 }
 
 function asset(body: Buffer, path: string, vendor: boolean): Asset {
-  const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"`;
-  return { body, type: TYPES[extname(path)] ?? 'application/octet-stream', etag, vendor };
+  return {
+    body,
+    type: TYPES[extname(path)] ?? 'application/octet-stream',
+    etag: etagOf(body),
+    vendor,
+  };
 }
 
 /**
@@ -146,7 +150,6 @@ export function serveStatic(
   const headers: Record<string, string | number> = {
     'content-type': file.type,
     'cache-control': file.vendor ? 'public, max-age=86400' : 'no-cache',
-    etag: file.etag,
     'x-content-type-options': 'nosniff',
     'referrer-policy': 'no-referrer',
   };
@@ -154,12 +157,7 @@ export function serveStatic(
     headers['content-security-policy'] = table.csp;
     headers['x-frame-options'] = 'DENY';
   }
-  if (req.headers['if-none-match'] === file.etag) {
-    res.writeHead(304, headers);
-    res.end();
-    return true;
-  }
-  res.writeHead(200, { ...headers, 'content-length': file.body.length });
-  res.end(req.method === 'HEAD' ? undefined : file.body);
+  // A HEAD answer gets the same headers; Node leaves its body out.
+  sendCacheable(req, res, headers, file);
   return true;
 }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserAvailable, launchChromium } from '../helpers/browser.js';
+import { browserAvailable, launchChromium, launchChromiumWithProfile } from '../helpers/browser.js';
 import { startServer, type ServerProcess } from '../helpers/server-process.js';
 
 describe.skipIf(!browserAvailable)('GraphiQL in a real browser (Debian chromium)', () => {
@@ -48,5 +48,35 @@ describe.skipIf(!browserAvailable)('GraphiQL in a real browser (Debian chromium)
     await page.screenshot({ path: process.env.GRAPHIQL_SCREENSHOT ?? join(dir, 'graphiql.png') });
     expect(external).toEqual([]);
     expect(errors).toEqual([]);
+  });
+
+  it('opened again, the page is revalidated with a 304, not sent again', async () => {
+    // What the server answered, from its request log: in the browser, a navigation's status is
+    // the cached page's.
+    const answered = () =>
+      server.logs
+        .join('')
+        .split('\n')
+        .filter((line) => line.includes('"path":"/graphiql"'))
+        .map((line) => (JSON.parse(line) as { status: number }).status);
+    const before = answered().length;
+    const context = await launchChromiumWithProfile(join(dir, 'profile'));
+    try {
+      const page = await context.newPage();
+      const open = async (how: () => Promise<unknown>) => {
+        await how();
+        await page.locator('.graphiql-execute-button').waitFor({ timeout: 20_000 });
+      };
+      await open(() => page.goto(`${server.url}/graphiql`));
+      await open(() => page.reload());
+      await page.goto(`${server.url}/`);
+      await open(() => page.goto(`${server.url}/graphiql`));
+      // The log is written in batches: wait for the last line.
+      await expect
+        .poll(() => answered().slice(before), { timeout: 10_000 })
+        .toEqual([200, 304, 304]);
+    } finally {
+      await context.close();
+    }
   });
 });

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext } from 'playwright-core';
 
 /** Debian's chromium (`apt-get install chromium`), or CHROMIUM_PATH. */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -22,4 +22,18 @@ const QUIET = [
 
 export function launchChromium(extraArgs: readonly string[] = []): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, args: [...QUIET, ...extraArgs] });
+}
+
+/**
+ * A browser with a profile on disk, as a user's is. `launchChromium`'s contexts are private
+ * windows, whose cache is a few MB in memory: they never keep a page as large as GraphiQL's.
+ */
+export function launchChromiumWithProfile(
+  profileDir: string,
+  extraArgs: readonly string[] = [],
+): Promise<BrowserContext> {
+  return chromium.launchPersistentContext(profileDir, {
+    executablePath: CHROMIUM,
+    args: [...QUIET, ...extraArgs],
+  });
 }

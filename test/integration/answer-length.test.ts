@@ -112,3 +112,46 @@ describe('answers carry their length', () => {
     expectWhole(await send(app.url, '/livez'));
   });
 });
+
+/**
+ * GraphiQL's page holds its whole bundle inline (megabytes): it went out whole on every visit.
+ * It now has an ETag, as the dashboard's files do, so a browser's copy is revalidated with a 304.
+ */
+describe('pages a browser keeps are revalidated, not sent again', () => {
+  let app: HttpTestApp;
+  beforeAll(async () => {
+    app = await startHttpApp('sqlite');
+  });
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it.each(['/graphiql', '/'])(
+    '%s: an ETag, then 304 with no body for the same tag',
+    async (path) => {
+      const first = await send(app.url, path, 'GET', { accept: 'text/html' });
+      expect(first.status).toBe(200);
+      expectWhole(first);
+      expect(first.headers['cache-control']).toBe('no-cache');
+      const etag = first.headers.etag as string;
+      expect(etag).toMatch(/^"[\w-]{22}"$/);
+
+      const current = await send(app.url, path, 'GET', { 'if-none-match': etag });
+      expect(current.status).toBe(304);
+      expect(current.body.length).toBe(0);
+      expect(current.headers.etag).toBe(etag);
+      // The page's protections hold on the 304 as on the page.
+      expect(current.headers['x-frame-options']).toBe('DENY');
+
+      const stale = await send(app.url, path, 'GET', { 'if-none-match': '"an-older-copy"' });
+      expect(stale.status).toBe(200);
+      expect(stale.body.equals(first.body)).toBe(true);
+
+      const head = await send(app.url, path, 'HEAD');
+      expect(head.status).toBe(200);
+      expect(head.body.length).toBe(0);
+      expect(head.headers['content-length']).toBe(String(first.body.length));
+      expect(head.headers.etag).toBe(etag);
+    },
+  );
+});
