@@ -26,7 +26,7 @@ export function launchChromium(extraArgs: readonly string[] = []): Promise<Brows
 
 /**
  * A browser with a profile on disk, as a user's is. `launchChromium`'s contexts are private
- * windows, whose cache is a few MB in memory: they never keep a page as large as GraphiQL's.
+ * windows, whose cache is in memory: Chromium's did not keep a page as large as GraphiQL's.
  */
 export function launchChromiumWithProfile(
   profileDir: string,
