@@ -39,6 +39,16 @@ describe.skipIf(!browserAvailable)('the dashboard’s editing and its failures, 
     return page;
   }
 
+  /**
+   * The answer to the page's next read of a leaf's items. Its answer, not its request: on a
+   * busy machine the two can be far apart, and the rows render from the answer.
+   */
+  function itemsReread(page: Page) {
+    return page.waitForResponse((r) => !!r.request().postData()?.includes('query Items('), {
+      timeout: 20_000,
+    });
+  }
+
   /** Sets an item of an initiative over HTTP, as someone else would. */
   async function write(key: string, search: string, status: string, percent?: number) {
     const api = httpClient(server.url, editor);
@@ -162,9 +172,7 @@ describe.skipIf(!browserAvailable)('the dashboard’s editing and its failures, 
     await status.waitFor({ timeout: 20_000 });
     await status.selectOption('IN_PROGRESS');
     await row.locator('input.percent').fill('70');
-    const read = page.waitForRequest((r) => !!r.postData()?.includes('query Items('), {
-      timeout: 20_000,
-    });
+    const read = itemsReread(page);
     await write('hive', '账户对账单', 'IN_PROGRESS', 40); // a colleague, seen live
     await read;
     await page.waitForTimeout(500); // the re-read rows rendered
@@ -206,10 +214,7 @@ describe.skipIf(!browserAvailable)('the dashboard’s editing and its failures, 
     await row.getByRole('button', { name: '应用到「账户对账单」' }).click();
     await sent;
     await percent.fill('60'); // the save of 50 is still under way
-    // Its answer, not only its request: on a busy machine the two can be far apart.
-    const reread = page.waitForResponse((r) => !!r.request().postData()?.includes('query Items('), {
-      timeout: 20_000,
-    });
+    const reread = itemsReread(page);
     release();
     await reread;
     await page.waitForTimeout(500); // the re-read rows rendered
@@ -603,10 +608,7 @@ describe.skipIf(!browserAvailable)('the dashboard’s editing and its failures, 
     await expect.poll(() => percent.inputValue(), { timeout: 20_000 }).toBe('77');
     // A colleague's write meanwhile: applying the kept edit is refused as stale, not written
     // over it; the row then shows what the colleague set, and the draft is gone.
-    // Its answer, not only its request: on a busy machine the two can be far apart.
-    const reread = page.waitForResponse((r) => !!r.request().postData()?.includes('query Items('), {
-      timeout: 20_000,
-    });
+    const reread = itemsReread(page);
     await write('hive', '账户对账单', 'IN_PROGRESS', 45);
     await reread;
     await page.waitForTimeout(500); // the re-read rows rendered

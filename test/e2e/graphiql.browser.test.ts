@@ -57,7 +57,8 @@ describe.skipIf(!browserAvailable)('GraphiQL in a real browser (Debian chromium)
       server.logs
         .join('')
         .split('\n')
-        .filter((line) => line.includes('"path":"/graphiql"'))
+        // A line still being written (its end not yet read) waits for the next poll.
+        .filter((line) => line.includes('"path":"/graphiql"') && line.endsWith('}'))
         .map((line) => (JSON.parse(line) as { status: number }).status);
     const before = answered().length;
     const context = await launchChromiumWithProfile(join(dir, 'profile'));
