@@ -16,7 +16,7 @@ import {
   TYPENAME,
 } from './queries.js';
 import { backgroundWrites, dashboardLike } from './background-writes.js';
-import { rawStatusWrites, type RawResult } from './raw-writes.js';
+import { rawStatusWrites, type RawResult, type RawScope } from './raw-writes.js';
 import {
   longestLoopDelayMs,
   pinLoadGenerator,
@@ -532,7 +532,9 @@ const figures = {
   s4: [] as number[],
   s5: [] as number[],
   s5rate: [] as number[],
+  s5core: [] as number[],
   s6: [] as number[],
+  s6core: [] as number[],
   s6block: [] as number[],
   s8: [] as number[],
   s10: [] as number[],
@@ -578,9 +580,14 @@ async function settle(servers: readonly ServerProcess[]): Promise<void> {
  * writing it.
  */
 async function writeLoads() {
-  const rawRun = (batch: number, file = rawDb, runSeconds = seconds): RawResult => {
+  const rawRun = (
+    batch: number,
+    file = rawDb,
+    runSeconds = seconds,
+    scope: RawScope = 'same',
+  ): RawResult => {
     const run = () =>
-      rawStatusWrites(file, writes.firstItemId, writes.itemCount, batch, runSeconds);
+      rawStatusWrites(file, writes.firstItemId, writes.itemCount, batch, runSeconds, scope);
     if (!pinned) return run();
     oursWrites.pause();
     execFileSync('taskset', ['-a', '-cp', '0', String(process.pid)], { stdio: 'ignore' });
@@ -652,6 +659,8 @@ async function writeLoads() {
       () => rawLoad(1),
       (ours, raw) => ours.cpuUs / raw.cpuUs,
     );
+    // The baseline before live events, once, on the file the pairs left (for comparison only).
+    const rawOneCore = rawRun(1, rawDb, seconds / PAIRS, 'core');
     const rawOneFresh = rawRun(1, freshCopy(rawFreshDb));
     await longestLoopDelayMs(oursWrites); // drops the interval holding the pause
     copied = false; // the bulk's raw baseline starts from the server's file as it is by then
@@ -674,11 +683,14 @@ async function writeLoads() {
       () => rawLoad(BULK),
       (ours, raw) => ours.cpuUs / raw.cpuUs,
     );
+    const rawBulkCore = rawRun(BULK, rawDb, seconds / PAIRS, 'core');
     const rawBulkFresh = rawRun(BULK, freshCopy(rawFreshDb));
     return {
       single,
+      rawOneCore,
       rawOneFresh,
       bulk,
+      rawBulkCore,
       rawBulkFresh,
       block,
       warmUpBlock,
@@ -804,6 +816,10 @@ try {
     // measured, and the raw baseline runs on core 0 too, with the write server paused in turn.
     const w = await writeLoads();
     figures.s5.push(recordRatio(sides.s5, w.single.a.cpuUs, w.single.b.cpuUs));
+    figures.s5core.push(w.single.a.cpuUs / w.rawOneCore.cpuUs);
+    details.s5core.push(
+      `${us(w.single.a.cpuUs)} ÷ ${us(w.rawOneCore.cpuUs)}, the raw write without live events' writes measured once after the pairs, on the file they left`,
+    );
     // The rate of every pair's load, not only the median pair's: one load of 1,500 writes
     // (about a second) read 903–1,361 a second between runs; the median of five is steadier.
     const rates = w.single.as.map((l) => l.perSecond);
@@ -815,6 +831,10 @@ try {
       `median of ${rates.length} loads, 8 clients: ${w.single.as.map((l) => `${rps(l.perSecond)} (${l.requests} mutations, the load generator ${generatorBusy(l)} busy)`).join(', ')} (raw, one at a time, each commit synced: ${rps(w.single.b.perSecond)}); ${w.singleShared}`,
     );
     figures.s6.push(recordRatio(sides.s6, w.bulk.a.cpuUs, w.bulk.b.cpuUs));
+    figures.s6core.push(w.bulk.a.cpuUs / w.rawBulkCore.cpuUs);
+    details.s6core.push(
+      `${us(w.bulk.a.cpuUs)} ÷ ${us(w.rawBulkCore.cpuUs)}, the raw call without live events' writes measured once after the pairs, on the file they left`,
+    );
     figures.s6block.push(w.block);
     details.s6.push(
       `${us(w.bulk.a.cpuUs)} ÷ ${us(w.bulk.b.cpuUs)} per ${BULK}-item call, median of ${PAIRS} interleaved pairs, after ${warmedWith.get('set-bulk')} calls of warm-up; raw on the freshly generated file ${us(w.rawBulkFresh.cpuUs)}; ${w.bulkShared}`,
@@ -854,9 +874,11 @@ try {
       single: w.single.a,
       rawOne: w.single.b,
       rawOneFresh: w.rawOneFresh,
+      rawOneCore: w.rawOneCore,
       bulk: w.bulk.a,
       rawBulk: w.bulk.b,
       rawBulkFresh: w.rawBulkFresh,
+      rawBulkCore: w.rawBulkCore,
       lines,
       loaded,
     });
@@ -1009,7 +1031,7 @@ try {
     },
     {
       id: 'S5',
-      what: '`setItemStatus` server CPU ÷ raw SQLite transaction',
+      what: '`setItemStatus` server CPU ÷ raw SQLite transaction (the same writes)',
       unit: '×',
       runs: figures.s5,
       target: { atMost: 4 },
@@ -1025,13 +1047,27 @@ try {
       details: details.s5rate,
     },
     {
+      id: 'S5',
+      what: 'the same ÷ the raw transaction without live events (the baseline until 2026-12-05)',
+      unit: '×',
+      runs: figures.s5core,
+      details: details.s5core,
+    },
+    {
       id: 'S6',
-      what: `\`setItemStatuses\` of ${BULK} server CPU ÷ raw SQLite transaction`,
+      what: `\`setItemStatuses\` of ${BULK} server CPU ÷ raw SQLite transaction (the same writes)`,
       unit: '×',
       runs: figures.s6,
       target: { atMost: 2 },
       details: details.s6,
       sides: sides.s6,
+    },
+    {
+      id: 'S6',
+      what: 'the same ÷ the raw transaction without live events (the baseline until 2026-12-05)',
+      unit: '×',
+      runs: figures.s6core,
+      details: details.s6core,
     },
     {
       id: 'S6',
