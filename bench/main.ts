@@ -3,7 +3,6 @@ import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'nod
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import Database from 'better-sqlite3';
 import { BodyCheckError, generatorBusy, runLoad, type LoadResult } from './load.js';
 import {
   checkDashboard,
@@ -16,9 +15,10 @@ import {
   TYPENAME,
 } from './queries.js';
 import { backgroundWrites, dashboardLike } from './background-writes.js';
-import { rawStatusWrites, type RawResult, type RawScope } from './raw-writes.js';
+import { copyForRaw, rawStatusWrites, type RawResult, type RawScope } from './raw-writes.js';
 import {
   longestLoopDelayMs,
+  onServersCore,
   pinLoadGenerator,
   startBareApollo,
   startJitFloor,
@@ -179,21 +179,11 @@ const freshCopy = (target: string): string => {
 };
 /**
  * The raw baselines start from the write server's database as it stands just before the
- * measured load, a page-for-page copy (SQLite's online backup). Every write appends to the
- * change log, whose indexes touch more pages per commit as it grows: on the project machine
- * the raw bulk transaction cost 4.2 ms on the freshly generated file and 8.6 ms after 3,200
- * more calls, and the warm-up (thousands of writes, until the server's CPU per write stops
- * falling) grows the server's file as much. A baseline on the fresh file measured less work.
+ * measured load (`copyForRaw`): on the project machine the raw bulk transaction cost 4.2 ms on
+ * the freshly generated file and 8.6 ms after 3,200 more calls, and the warm-up (thousands of
+ * writes, until the server's CPU per write stops falling) grows the server's file as much.
  */
-async function copyWritesForRaw(): Promise<void> {
-  for (const suffix of ['', '-wal', '-shm']) rmSync(`${rawDb}${suffix}`, { force: true });
-  const source = new Database(writesDb, { readonly: true, fileMustExist: true });
-  try {
-    await source.backup(rawDb);
-  } finally {
-    source.close();
-  }
-}
+const copyWritesForRaw = () => copyForRaw(writesDb, rawDb);
 
 const serverEnv = (file: string, keptAnswers: boolean, keptForecasts: boolean): NodeJS.ProcessEnv =>
   jinduEnv(file, {
@@ -586,17 +576,9 @@ async function writeLoads() {
     runSeconds = seconds,
     scope: RawScope = 'same',
   ): RawResult => {
-    const run = () =>
-      rawStatusWrites(file, writes.firstItemId, writes.itemCount, batch, runSeconds, scope);
-    if (!pinned) return run();
-    oursWrites.pause();
-    execFileSync('taskset', ['-a', '-cp', '0', String(process.pid)], { stdio: 'ignore' });
-    try {
-      return run();
-    } finally {
-      execFileSync('taskset', ['-a', '-cp', '1', String(process.pid)], { stdio: 'ignore' });
-      oursWrites.resume();
-    }
+    return onServersCore(pinned, oursWrites, () =>
+      rawStatusWrites(file, writes.firstItemId, writes.itemCount, batch, runSeconds, scope),
+    );
   };
   let warmUpBlock = 0;
   let block = 0;

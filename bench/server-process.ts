@@ -160,6 +160,23 @@ export function pinLoadGenerator(): number {
 }
 
 /**
+ * Runs `work` in this process on the servers' core (0) with `server` paused, then moves back to
+ * the load generator's core (1): an in-process baseline (the raw transaction) measured on the
+ * core the server is measured on. Without pinning (`pinLoadGenerator` gave -1), just runs it.
+ */
+export function onServersCore<T>(pinned: boolean, server: ServerProcess, work: () => T): T {
+  if (!pinned) return work();
+  server.pause();
+  execFileSync('taskset', ['-a', '-cp', '0', String(process.pid)], { stdio: 'ignore' });
+  try {
+    return work();
+  } finally {
+    execFileSync('taskset', ['-a', '-cp', '1', String(process.pid)], { stdio: 'ignore' });
+    server.resume();
+  }
+}
+
+/**
  * The S3 baseline (bench/jit-floor.ts, compiled by `npm run build`), answering over the answers
  * in `answers` (initiative key → file of Jindu's first answer).
  */

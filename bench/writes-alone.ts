@@ -5,10 +5,12 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { aloneOptions, finish } from './alone-cli.js';
 import { runLoad, type LoadResult } from './load.js';
+import { copyForRaw, rawStatusWrites } from './raw-writes.js';
 import { StatusUpdates } from './queries.js';
 import {
   jinduEnv,
   longestLoopDelayMs,
+  onServersCore,
   pinLoadGenerator,
   startServer,
   type ServerProcess,
@@ -40,6 +42,10 @@ npm run build).
   --warm-up N      single writes before the first round, per build and kind (a bulk warm-up
                    has N ÷ 40 calls; default 10000: a write server reaches its steady cost only
                    after thousands of writes)
+  --raw            also the raw transaction making the same writes (S5's and S6's baseline,
+                   bench/raw-writes.ts), in this process on core 0 after each round, on a copy
+                   of this checkout's database taken after its warm-up; prints this checkout's
+                   ratio to it per round, as \`npm run bench\` does
   --keep           keep the generated databases and server logs (a failed run keeps them)
   -h, --help       this text`;
 
@@ -49,6 +55,7 @@ const opts = aloneOptions(HELP, {
   rounds: { type: 'string', default: '5' },
   writes: { type: 'string', default: '3000' },
   'warm-up': { type: 'string', default: '10000' },
+  raw: { type: 'boolean', default: false },
 });
 const rounds = Number(opts.rounds);
 const writes = Number(opts.writes);
@@ -72,6 +79,8 @@ const dir = mkdtempSync(join(tmpdir(), 'jindu-writes-'));
 
 interface Build {
   readonly root: string;
+  readonly file: string;
+  readonly generated: GeneratedInitiative;
   readonly server: ServerProcess;
   readonly updates: StatusUpdates;
   readonly headers: Record<string, string>;
@@ -115,6 +124,8 @@ async function startBuild(root: string, n: number): Promise<Build> {
   server.pause();
   return {
     root,
+    file,
+    generated: g,
     server,
     updates: new StatusUpdates(g.firstItemId, g.itemCount),
     headers: { authorization: `Bearer ${token}` },
@@ -147,6 +158,12 @@ const load = (b: Build, kind: string, amount: number) =>
         verify: b.updates.checkBulk(BULK),
       });
 
+/** Seconds of raw writes a round: about as long as one measured load of the server. */
+const rawSeconds = (l: LoadResult) => Math.max(0.2, l.seconds);
+/** The raw baseline's CPU per write (or call), one a round, per kind. */
+const raw: Record<string, number[]> = { single: [], bulk: [] };
+const rawFile = join(dir, 'raw.sqlite');
+
 const builds: Build[] = [];
 let failed = true;
 try {
@@ -158,6 +175,7 @@ try {
       await load(b, kind, warmUp);
       b.server.pause();
     }
+    if (opts.raw) await copyForRaw(builds[0]!.file, rawFile);
     for (let round = 1; round <= rounds; round++) {
       for (const b of round % 2 ? builds : [...builds].reverse()) {
         b.server.resume();
@@ -174,6 +192,23 @@ try {
           `${kind} round ${round} ${b.root}: ${loads.map((l) => `${l.cpuUs.toFixed(0)} µs, ${l.perSecond.toFixed(0)}/s`).join(' · ')}; longest block ${ms(block)}; load ${loadavg()[0]!.toFixed(2)}`,
         );
       }
+      if (opts.raw) {
+        const own = builds[0]!;
+        const { firstItemId, itemCount } = own.generated;
+        const r = onServersCore(core >= 0, own.server, () =>
+          rawStatusWrites(
+            rawFile,
+            firstItemId,
+            itemCount,
+            kind === 'single' ? 1 : BULK,
+            rawSeconds(own.taken[kind]!.at(-1)!),
+          ),
+        );
+        raw[kind]!.push(r.cpuUs);
+        say(
+          `${kind} round ${round} raw, the same writes: ${r.cpuUs.toFixed(0)} µs, ${r.perSecond.toFixed(0)}/s`,
+        );
+      }
     }
     const per = kind === 'single' ? 'write' : `${BULK}-item call`;
     const first = builds[0]!.taken[kind]!;
@@ -187,6 +222,13 @@ try {
           (b === builds[0]
             ? ''
             : `; ÷ this checkout, per round: ${ratios.map((r) => r.toFixed(2)).join(' · ')} (median ${median(ratios).toFixed(2)})`),
+      );
+    }
+    if (opts.raw) {
+      const r = raw[kind]!;
+      const ratios = first.map((l, i) => l.cpuUs / r[i]!);
+      console.log(
+        `${kind}, the raw transaction making the same writes: ${median(r).toFixed(0)} µs per ${per} (${r.map((c) => c.toFixed(0)).join(' · ')}); this checkout ÷ raw, per round: ${ratios.map((x) => x.toFixed(2)).join(' · ')} (median ${median(ratios).toFixed(2)}×)`,
       );
     }
   }
