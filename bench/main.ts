@@ -575,11 +575,10 @@ async function writeLoads() {
     file = rawDb,
     runSeconds = seconds,
     scope: RawScope = 'same',
-  ): RawResult => {
-    return onServersCore(pinned, oursWrites, () =>
+  ): RawResult =>
+    onServersCore(pinned, oursWrites, () =>
       rawStatusWrites(file, writes.firstItemId, writes.itemCount, batch, runSeconds, scope),
     );
-  };
   let warmUpBlock = 0;
   let block = 0;
   let copied = false;

@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import { rmSync } from 'node:fs';
+import { UNITS_PER_ITEM, UNITS_PER_PERCENT_WEIGHT } from '../src/domain/units.js';
 
 /**
  * The S5/S6 baselines: the writes of `setItemStatus(es)` done by hand on the same schema and
@@ -29,6 +30,7 @@ export async function copyForRaw(from: string, to: string): Promise<void> {
     source.close();
   }
 }
+
 export interface RawResult {
   readonly transactions: number;
   /** CPU time per transaction, microseconds. */
@@ -75,10 +77,9 @@ export function rawStatusWrites(
   db.pragma('synchronous = FULL');
   db.pragma('busy_timeout = 5000');
   db.pragma('foreign_keys = ON');
-  const ids = (n: number) => Array.from({ length: n }, () => '?').join(', ');
   const select = db.prepare(
     `select i.id, i.initiative_id, i.workstream_id, i.status, i.percent, i.version, w.deleted_at as ws_deleted
-       from item i join workstream w on w.id = i.workstream_id where i.id in (${ids(batch)})`,
+       from item i join workstream w on w.id = i.workstream_id where i.id in (${marks(batch)})`,
   );
   const update = db.prepare(
     'update item set status = ?, percent = ?, version = ?, updated_at = ? where id = ?',
@@ -173,9 +174,9 @@ export function rawStatusWrites(
 /** An item's credit in micro-items under the default rule (src/domain/credit.ts). */
 const creditOf = (status: string, percent: number) =>
   status === 'DONE' || status === 'DECOMMISSIONABLE'
-    ? 1_000_000
+    ? UNITS_PER_ITEM
     : status === 'IN_PROGRESS'
-      ? percent * 10_000
+      ? percent * UNITS_PER_PERCENT_WEIGHT
       : 0;
 
 /**
@@ -268,4 +269,5 @@ interface FigureRow {
   total: number | bigint;
 }
 
+/** `?, ?, ?` for `n` values. */
 const marks = (n: number) => Array.from({ length: n }, () => '?').join(', ');
