@@ -1,7 +1,6 @@
 import { creditOfTally, manualFigure, type ManualWork } from './credit.js';
-import { ITEM_STATUSES } from './item-status.js';
 import type { RollupPolicy } from './rollup-policy.js';
-import { addTally, emptyTally, type Tally } from './tally.js';
+import { addTally, emptyTally, tallyItems, type Tally } from './tally.js';
 
 /** One workstream as the fold sees it: its place in the tree and its own items' tally. */
 export interface RollupNode<Id> {
@@ -44,9 +43,7 @@ function finish(figure: Figure, policy: RollupPolicy): void {
   const { credit, counted } = creditOfTally(figure.tally, policy);
   figure.credit = credit + figure.manualCredit;
   figure.counted = counted + figure.manualCounted;
-  let total = 0;
-  for (const status of ITEM_STATUSES) total += figure.tally[status].items;
-  figure.total = total;
+  figure.total = tallyItems(figure.tally);
 }
 
 function addFigure(into: Figure, from: Figure): void {

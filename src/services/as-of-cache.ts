@@ -1,6 +1,6 @@
 import { ITEM_STATUSES, type ItemStatus } from '../domain/item-status.js';
 import type { LogEntry } from '../domain/replay-items.js';
-import { emptyTally, type Tally } from '../domain/tally.js';
+import { emptyTally, sumsOf, zeroTally, type Tally } from '../domain/tally.js';
 import { dialectOf, type Em } from '../db/em.js';
 import { readsCommittedOnly } from '../db/read-snapshot.js';
 import { findStructureEntries, findStructureSignature } from '../db/queries/as-of.queries.js';
@@ -95,16 +95,12 @@ function pack(rows: readonly SnapshotRow[]): PackedSnapshot {
  */
 function unpack(packed: PackedSnapshot, into?: Map<number, Tally>): Map<number, Tally> {
   const tallies = into ?? new Map<number, Tally>();
-  for (const tally of tallies.values())
-    for (const status of ITEM_STATUSES) {
-      const s = tally[status];
-      s.items = s.weight = s.percentWeight = 0;
-    }
+  for (const tally of tallies.values()) zeroTally(tally);
   const { workstreams, statuses, sums } = packed;
   for (let i = 0; i < workstreams.length; i++) {
     let tally = tallies.get(workstreams[i]!);
     if (!tally) tallies.set(workstreams[i]!, (tally = emptyTally()));
-    const s = tally[ITEM_STATUSES[statuses[i]!]!];
+    const s = sumsOf(tally, ITEM_STATUSES[statuses[i]!]!);
     s.items += sums[i * 3]!;
     s.weight += sums[i * 3 + 1]!;
     s.percentWeight += sums[i * 3 + 2]!;

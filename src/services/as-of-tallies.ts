@@ -1,6 +1,6 @@
-import { ITEM_STATUSES } from '../domain/item-status.js';
+import type { ItemStatus } from '../domain/item-status.js';
 import { forEachItemRowDelta, type ItemRowFields, type ReadTime } from '../domain/replay-items.js';
-import { emptyTally, type Tally } from '../domain/tally.js';
+import { emptyTally, sumsOf, zeroTally, type Tally } from '../domain/tally.js';
 import type { Em } from '../db/em.js';
 import {
   findBackdatedItemRows,
@@ -23,13 +23,6 @@ export interface AsOfTalliesOptions {
   readonly snapshot?: SnapshotHeader | null;
 }
 
-function zero(tally: Tally): void {
-  for (const status of ITEM_STATUSES) {
-    const s = tally[status];
-    s.items = s.weight = s.percentWeight = 0;
-  }
-}
-
 /** Adds (sign 1) or takes away (sign -1) the rows' deltas. */
 function addRows(
   tallies: Map<number, Tally>,
@@ -38,14 +31,14 @@ function addRows(
 ): void {
   const add = (
     workstreamId: number,
-    status: (typeof ITEM_STATUSES)[number],
+    status: ItemStatus,
     items: number,
     weight: number,
     percentWeight: number,
   ) => {
     let tally = tallies.get(workstreamId);
     if (!tally) tallies.set(workstreamId, (tally = emptyTally()));
-    const s = tally[status];
+    const s = sumsOf(tally, status);
     s.items += sign * items;
     s.weight += sign * weight;
     s.percentWeight += sign * percentWeight;
@@ -96,7 +89,7 @@ export async function asOfTallies(
         : await nearestSnapshot(em, initiativeId, t);
   if (!snapshot) {
     const tallies = opts.into ?? new Map<number, Tally>();
-    for (const tally of tallies.values()) zero(tally);
+    for (const tally of tallies.values()) zeroTally(tally);
     addRows(tallies, await findItemEntries(em, initiativeId, t.asOf, t.knownAt));
     return tallies;
   }

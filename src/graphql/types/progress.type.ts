@@ -9,6 +9,7 @@ import {
 } from '../../domain/item-status.js';
 import type { ReadTime } from '../../domain/replay-items.js';
 import type { Figure } from '../../domain/rollup.js';
+import { sumsOf } from '../../domain/tally.js';
 import type { RollupPolicy } from '../../domain/rollup-policy.js';
 import { percentOf, unitsToItems } from '../../domain/units.js';
 import { ItemStatusEnum, LocaleEnum } from '../enums.js';
@@ -111,7 +112,7 @@ export class ProgressType {
       counts = ITEM_STATUSES.map((status) => ({
         status,
         label: statusLabel(status, locale, this.source.labels),
-        count: this.source.figure.tally[status].items,
+        count: sumsOf(this.source.figure.tally, status).items,
       }));
       if (this.firstLocale === undefined) {
         this.firstLocale = locale;
