@@ -104,14 +104,10 @@ describe.skipIf(!POSTGRES_URL)('PostgreSQL connections cut under write load', ()
     // At least 2 s, and until every instance's /readyz has said 503 to a probe begun in the
     // outage: on a loaded machine a probe can wait for a connection past a fixed window and be
     // answered only after the restore. At most 20 s: an instance that never says so fails below.
+    const readyProbeInOutage = (a: (typeof load.answers)[number]) =>
+      a.kind === 'ready' && a.started > outageStart + 200;
     const saidNotReady = (i: number) =>
-      load.answers.some(
-        (a) =>
-          a.instance === i &&
-          a.kind === 'ready' &&
-          a.started > outageStart + 200 &&
-          a.status === 503,
-      );
+      load.answers.some((a) => a.instance === i && readyProbeInOutage(a) && a.status === 503);
     await sleep(2_000);
     for (const until = outageStart + 20_000; load.now() < until; await sleep(100))
       if (servers.every((_, i) => saidNotReady(i))) break;
@@ -130,7 +126,7 @@ describe.skipIf(!POSTGRES_URL)('PostgreSQL connections cut under write load', ()
     // Probes begun in the outage: those answered within it must say "not ready". One that
     // waited for a connection until after the restore may say either, so it counts only as a
     // 503 (the outage lasts until each instance has said 503 to one, up to 20 s).
-    const readyDuring = during.filter((a) => a.kind === 'ready' && a.started > outageStart + 200);
+    const readyDuring = during.filter(readyProbeInOutage);
     const answeredDuring = readyDuring.filter((a) => a.started + a.ms < restored);
     const summary = {
       requests: answers.filter((a) => a.kind !== 'ready').length,
