@@ -71,6 +71,13 @@ export function prefersGraphqlResponse(accept: string | undefined): boolean {
 /**
  * A whole answer, with its length. After `writeHead` without one Node sends the body chunked:
  * more pieces to frame and parse for every request, and a client cannot tell its size.
+ *
+ * A string body goes to the socket as it is, after the headers in the same write. Given a
+ * length, Node writes a string body that follows unsent headers as one string, headers + body,
+ * and the socket must copy that joined string whole before encoding it: about 17 ms more of
+ * server CPU for a 3 MB answer (a 10,000-workstream dashboard), as much again as writing it.
+ * Flushing the headers first into the corked socket keeps the two apart, and the socket sends
+ * both in one `writev`. A byte body is never joined to the headers.
  */
 export function sendBody(
   res: ServerResponse,
@@ -82,7 +89,12 @@ export function sendBody(
     ...headers,
     'content-length': typeof body === 'string' ? Buffer.byteLength(body) : body.length,
   });
+  if (typeof body !== 'string') return void res.end(body);
+  const socket = res.socket;
+  socket?.cork();
+  res.flushHeaders();
   res.end(body);
+  socket?.uncork();
 }
 
 /** A strong ETag of a body: the first 22 characters of its SHA-256, base64url. */
