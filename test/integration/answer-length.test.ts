@@ -1,38 +1,10 @@
-import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createInitiative } from '../../src/services/create-initiative.js';
 import { createWorkstream } from '../../src/services/create-workstream.js';
 import { runWrite } from '../../src/services/write-pipeline/run-write.js';
 import { operatorContext } from '../../src/services/write-pipeline/write-context.js';
 import { startHttpApp, type HttpTestApp } from '../helpers/http-app.js';
-
-interface RawAnswer {
-  readonly status: number;
-  readonly headers: Record<string, string | string[] | undefined>;
-  readonly body: Buffer;
-}
-
-/** One request with node:http, which shows how the answer was framed (fetch hides it). */
-function send(
-  url: string,
-  path: string,
-  method = 'GET',
-  headers: Record<string, string> = {},
-  body?: string,
-): Promise<RawAnswer> {
-  return new Promise((resolve, reject) => {
-    const req = request(`${url}${path}`, { method, headers }, (res) => {
-      const parts: Buffer[] = [];
-      res.on('data', (part: Buffer) => parts.push(part));
-      res.on('end', () =>
-        resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(parts) }),
-      );
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
+import { send, type RawAnswer } from '../helpers/raw-http.js';
 
 /** Sent whole, with its length in bytes (not chunked). */
 function expectWhole(answer: RawAnswer): void {

@@ -1,7 +1,8 @@
-import { createServer, request, type Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sendBody } from '../../src/server/http-json.js';
+import { send } from '../helpers/raw-http.js';
 
 type Chunk = string | Uint8Array;
 
@@ -26,23 +27,6 @@ function recordWrites(socket: Socket, written: Chunk[][]): void {
   };
 }
 
-function fetchRaw(
-  url: string,
-  method: string,
-): Promise<{ headers: Record<string, unknown>; body: Buffer }> {
-  return new Promise((resolve, reject) => {
-    // A connection of its own: the recording stays on the socket it was put on.
-    const req = request(url, { method, agent: false }, (res) => {
-      const parts: Buffer[] = [];
-      res.on('data', (part: Buffer) => parts.push(part));
-      res.on('end', () => resolve({ headers: res.headers, body: Buffer.concat(parts) }));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
-
 /**
  * sendBody writes a string body as it is, not joined to the headers: Node joins a string that
  * follows unsent headers into one string, which the socket copies whole before encoding it
@@ -58,7 +42,7 @@ describe('sendBody', () => {
       sendBody(res, 200, { 'content-type': 'application/json; charset=utf-8' }, next.body);
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
   afterAll(async () => {
     await new Promise((resolve) => server.close(resolve));
@@ -66,7 +50,8 @@ describe('sendBody', () => {
 
   const answer = async (body: Chunk, method = 'GET') => {
     next = { body, written: [] };
-    const got = await fetchRaw(url, method);
+    // A connection of its own (send): the recording stays on the socket it was put on.
+    const got = await send(url, '/', method);
     return { ...got, written: next.written };
   };
 
