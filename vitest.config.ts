@@ -19,6 +19,9 @@ export default defineConfig({
     env: { JINDU_EXECUTOR: 'compare' },
     testTimeout: 60_000,
     hookTimeout: 60_000,
+    // expect.poll's own default (1 s) is shorter than a browser's answer takes on a busy CI
+    // machine: a poll left without a timeout failed there while the page was still correct.
+    expect: { poll: { timeout: 10_000 } },
     pool: 'forks',
     // As `npm start` runs the server (src/server/async-context.ts).
     execArgv: [...NODE_FLAGS],

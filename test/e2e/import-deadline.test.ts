@@ -132,8 +132,9 @@ describe('an upload past the deadline (SQLite)', () => {
       if (answer.body.errors?.[0]?.extensions.code === 'RETRY') expect(answer.retryAfter).toBe('1');
     }
     expect(await itemCount()).toBe(0);
-    await vi.waitFor(() =>
-      expect(server.logs.join('')).toContain('import refused: the sheet thread was ended'),
+    await vi.waitFor(
+      () => expect(server.logs.join('')).toContain('import refused: the sheet thread was ended'),
+      { timeout: 10_000 }, // vi.waitFor's own default (1 s) is short for a busy machine
     );
 
     const next = await upload(quick, 'quick.csv');
@@ -157,8 +158,9 @@ describe('an upload past the deadline (SQLite)', () => {
       message: expect.stringContaining(`生成导出文件超过 ${DEADLINE_MS / 1000} 秒未完成`),
     });
     // The log comes down another pipe than the answer, and may come after it.
-    await vi.waitFor(() =>
-      expect(server.logs.join('')).toContain('export refused: the sheet thread was ended'),
+    await vi.waitFor(
+      () => expect(server.logs.join('')).toContain('export refused: the sheet thread was ended'),
+      { timeout: 10_000 }, // vi.waitFor's own default (1 s) is short for a busy machine
     );
     const next = await download('slow');
     expect(next.status).toBe(200);
