@@ -9,7 +9,7 @@ import { asOfAnswer, checkDashboard, dashboardQuery, sameAs } from './queries.js
 import { finish } from './alone-cli.js';
 import { pinLoadGenerator, startServer, type ServerProcess, jinduEnv } from './server-process.js';
 import { median } from './summary.js';
-import { generateInitiative } from './synthetic-data.js';
+import { BENCH_SIZES, benchInitiative } from './synthetic-data.js';
 
 const HELP = `node --import @swc-node/register/esm-register bench/s11-ab.ts [options]
 
@@ -62,12 +62,7 @@ for (const suffix of ['', '-wal', '-shm']) rmSync(`${target}${suffix}`, { force:
 execFileSync(process.execPath, [join(dists[0]!, 'src/cli/main.js'), 'migrate'], {
   env: { ...process.env, DATABASE_URL: `sqlite:${target}`, LOG_LEVEL: 'warn' },
 });
-const g = generateInitiative(target, {
-  key: 's11',
-  workstreams: 1_000,
-  items: 10_000,
-  seed: 11_000,
-});
+const g = benchInitiative(target, 's11', BENCH_SIZES.small);
 const sizes = [Number(opts.entries), ...(opts.growth ? [100_000, 1_000_000] : [])];
 const history = (entries: number) => {
   const file = join(dir, `history-${entries}.sqlite`);

@@ -9,7 +9,7 @@ import { checkDashboard, dashboardQuery } from './queries.js';
 import { forecastQuery, historyQuery } from './s12.js';
 import { pinLoadGenerator, startServer, type ServerProcess, jinduEnv } from './server-process.js';
 import { median } from './summary.js';
-import { generateInitiative } from './synthetic-data.js';
+import { BENCH_SIZES, benchInitiative } from './synthetic-data.js';
 
 const HELP = `npm run bench:s12 [-- options]
 
@@ -60,7 +60,7 @@ const base = join(dir, 'base.sqlite');
 execFileSync(process.execPath, ['bin/jindu.js', 'migrate'], {
   env: { ...process.env, DATABASE_URL: `sqlite:${base}`, LOG_LEVEL: 'warn' },
 });
-const g = generateInitiative(base, { key: 's12', workstreams: 1_000, items: 10_000, seed: 11_000 });
+const g = benchInitiative(base, 's12', BENCH_SIZES.small);
 const now = Date.now();
 const h = generateHistory(base, g.id, entries, now);
 const token = execFileSync(

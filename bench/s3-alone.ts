@@ -13,7 +13,7 @@ import {
   type ServerProcess,
 } from './server-process.js';
 import { median, spread } from './summary.js';
-import { generateInitiative } from './synthetic-data.js';
+import { BENCH_SIZES, benchInitiative } from './synthetic-data.js';
 
 /** Clients of every load, as in the bench's S3 loads. */
 const CLIENTS = 4;
@@ -61,19 +61,8 @@ const file = join(dir, 'main.sqlite');
 execFileSync(process.execPath, ['bin/jindu.js', 'migrate'], {
   env: { ...process.env, DATABASE_URL: `sqlite:${file}`, LOG_LEVEL: 'warn' },
 });
-// The bench's own sizes and seeds (bench/main.ts), so the trees are the bench's trees.
-const small = generateInitiative(file, {
-  key: 'small',
-  workstreams: 1_000,
-  items: 10_000,
-  seed: 11_000,
-});
-const large = generateInitiative(file, {
-  key: 'large',
-  workstreams: 10_000,
-  items: 10_000,
-  seed: 20_000,
-});
+const small = benchInitiative(file, 'small', BENCH_SIZES.small);
+const large = benchInitiative(file, 'large', BENCH_SIZES.large);
 const nodes = large.workstreamIds.length - small.workstreamIds.length;
 
 interface Measured {

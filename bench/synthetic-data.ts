@@ -26,6 +26,35 @@ export interface GeneratedInitiative {
   readonly subtreeCounts: ReadonlyMap<number, readonly number[]>;
 }
 
+/** (workstreams, items) of an initiative the bench generates. */
+export type Size = readonly [workstreams: number, items: number];
+
+/** The bench's trees (`npm run bench` and the scripts that measure one row alone). */
+export const BENCH_SIZES = {
+  small: [1_000, 10_000],
+  large: [10_000, 10_000],
+  huge: [10_000, 1_000_000],
+  writes: [1_000, 10_000],
+} as const satisfies Record<string, Size>;
+/** `npm run bench -- --smoke`'s: a few minutes in all. */
+export const SMOKE_SIZES = {
+  small: [30, 300],
+  large: [100, 300],
+  huge: [100, 3_000],
+  writes: [30, 300],
+} as const satisfies Record<keyof typeof BENCH_SIZES, Size>;
+
+/**
+ * An initiative of the bench's size `size`, seeded by its size: every script that asks for a
+ * size writes the same tree, so a figure measured alone is measured on the bench's tree.
+ */
+export const benchInitiative = (
+  file: string,
+  key: string,
+  [workstreams, items]: Size,
+): GeneratedInitiative =>
+  generateInitiative(file, { key, workstreams, items, seed: workstreams + items });
+
 const AREAS = ['账户', '支付', '清算', '风控', '报表', '营销', '会员', '对账', '结算', '数仓'];
 const KINDS = ['迁移', '改造', '下线', '验证', '切流'];
 
