@@ -101,8 +101,12 @@ export async function serveCommand(): Promise<void> {
     );
     clearInterval(alive);
   };
-  process.once('SIGINT', () => void stop('SIGINT'));
-  process.once('SIGTERM', () => void stop('SIGTERM'));
+  // Kept for every signal, not once: under `npm start` a Ctrl-C, or a supervisor signalling the
+  // process group (systemd's default), reaches the server twice, directly and forwarded by npm,
+  // and with the listener gone Node's default ended the process at the second, mid-shutdown,
+  // with the last log lines unwritten. A repeat is ignored (`stopping`); the 10 s bound holds.
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
   // A rejection nobody handles is a bug whose effects are unknown (a webhook delivery, the
   // outbox, a pool): the process ends as Node would end it, so a supervisor starts a clean one,
   // but the reason goes to the log first, where an operator looks (Node prints it to stderr

@@ -265,6 +265,42 @@ describe('JINDU_SEED=none', () => {
   });
 });
 
+// Under `npm start` a Ctrl-C or a supervisor's SIGTERM to the process group reaches the server
+// twice (directly, and forwarded by npm): the second ended it mid-shutdown, exit by signal, the
+// last log lines lost.
+describe('a signal repeated while the server is stopping', () => {
+  it('is ignored: the stop goes on to its end, and the server exits 0', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'jindu-e2e-twice-'));
+    try {
+      const server = await startServer({
+        DATABASE_URL: `sqlite:${join(dir, 'j.sqlite')}`,
+        JINDU_SEED: 'none',
+      });
+      // A client stuck mid-request holds the stop for the close grace: time to signal again.
+      const { port } = new URL(server.url);
+      const socket = connect(Number(port), '127.0.0.1');
+      await new Promise<void>((resolve) => socket.once('connect', resolve));
+      socket.write(
+        'POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"query":',
+      );
+      socket.on('error', () => {}); // closed by the server at the end of the grace
+      const stopping = () => server.logs.join('').includes('"msg":"shutting down"');
+      const exit = server.stop('SIGTERM');
+      for (const end = Date.now() + 10_000; !stopping() && Date.now() < end;)
+        await new Promise((r) => setTimeout(r, 20));
+      expect(stopping()).toBe(true);
+      server.child.kill('SIGINT');
+      server.child.kill('SIGTERM');
+      expect(await exit).toBe(0);
+      const logs = server.logs.join('');
+      expect(logs).toContain('"msg":"stopped"');
+      expect(logs.match(/"msg":"shutting down"/g)).toHaveLength(1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('SIGTERM with a client that stopped sending mid-request', () => {
   it('closes that connection after the grace and stops cleanly', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'jindu-e2e-stuck-'));
