@@ -1,6 +1,6 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { connect, createServer, type AddressInfo } from 'node:net';
+import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLOSE_GRACE_MS } from '../../src/server/app.js';
@@ -265,57 +265,53 @@ describe('JINDU_SEED=none', () => {
   });
 });
 
+/**
+ * A server on a new database, and a client whose request stopped mid-body: its headers promise
+ * 100 bytes of body, 9 arrive and nothing more, so a stop waits the close grace for it.
+ */
+async function withStuckClient(
+  test: (server: ServerProcess, socket: Socket) => Promise<void>,
+): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'jindu-e2e-stuck-'));
+  try {
+    const server = await startServer({
+      DATABASE_URL: `sqlite:${join(dir, 'j.sqlite')}`,
+      JINDU_SEED: 'none',
+    });
+    const { port } = new URL(server.url);
+    const socket = connect(Number(port), '127.0.0.1');
+    await new Promise<void>((resolve) => socket.once('connect', resolve));
+    socket.write(
+      'POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"query":',
+    );
+    await test(server, socket);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 // Under `npm start` a Ctrl-C or a supervisor's SIGTERM to the process group reaches the server
 // twice (directly, and forwarded by npm): the second ended it mid-shutdown, exit by signal, the
 // last log lines lost.
 describe('a signal repeated while the server is stopping', () => {
-  it('is ignored: the stop goes on to its end, and the server exits 0', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'jindu-e2e-twice-'));
-    try {
-      const server = await startServer({
-        DATABASE_URL: `sqlite:${join(dir, 'j.sqlite')}`,
-        JINDU_SEED: 'none',
-      });
-      // A client stuck mid-request holds the stop for the close grace: time to signal again.
-      const { port } = new URL(server.url);
-      const socket = connect(Number(port), '127.0.0.1');
-      await new Promise<void>((resolve) => socket.once('connect', resolve));
-      socket.write(
-        'POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"query":',
-      );
+  it('is ignored: the stop goes on to its end, and the server exits 0', () =>
+    // The stuck client holds the stop for the close grace: time to signal again.
+    withStuckClient(async (server, socket) => {
       socket.on('error', () => {}); // closed by the server at the end of the grace
-      const stopping = () => server.logs.join('').includes('"msg":"shutting down"');
       const exit = server.stop('SIGTERM');
-      for (const end = Date.now() + 10_000; !stopping() && Date.now() < end;)
-        await new Promise((r) => setTimeout(r, 20));
-      expect(stopping()).toBe(true);
+      await expect.poll(() => server.logs.join('')).toContain('"msg":"shutting down"');
       server.child.kill('SIGINT');
       server.child.kill('SIGTERM');
       expect(await exit).toBe(0);
       const logs = server.logs.join('');
       expect(logs).toContain('"msg":"stopped"');
       expect(logs.match(/"msg":"shutting down"/g)).toHaveLength(1);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
+    }));
 });
 
 describe('SIGTERM with a client that stopped sending mid-request', () => {
-  it('closes that connection after the grace and stops cleanly', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'jindu-e2e-stuck-'));
-    try {
-      const server = await startServer({
-        DATABASE_URL: `sqlite:${join(dir, 'j.sqlite')}`,
-        JINDU_SEED: 'none',
-      });
-      const { port } = new URL(server.url);
-      const socket = connect(Number(port), '127.0.0.1');
-      await new Promise<void>((resolve) => socket.once('connect', resolve));
-      // Headers promise 100 bytes of body; 9 arrive and nothing more.
-      socket.write(
-        'POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"query":',
-      );
+  it('closes that connection after the grace and stops cleanly', () =>
+    withStuckClient(async (server, socket) => {
       const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
       await new Promise((r) => setTimeout(r, 200));
       const started = performance.now();
@@ -326,8 +322,5 @@ describe('SIGTERM with a client that stopped sending mid-request', () => {
       expect(ms).toBeLessThan(CLOSE_GRACE_MS + 4_000);
       expect(server.logs.join('')).toContain('"msg":"stopped"');
       expect(server.logs.join('')).not.toContain('shutdown did not finish');
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
+    }));
 });
