@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 export const MAX_BODY_BYTES = 100 * 1024;
@@ -95,29 +94,6 @@ export function sendBody(
   res.flushHeaders();
   res.end(body);
   socket?.uncork();
-}
-
-/** A strong ETag of a body: the first 22 characters of its SHA-256, base64url. */
-export function etagOf(body: Uint8Array): string {
-  return `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"`;
-}
-
-/**
- * A page or file the client may keep: sent with its ETag, and answered 304 with no body when
- * the client's copy is current (`If-None-Match`), so a reload costs headers, not the body.
- */
-export function sendCacheable(
-  req: IncomingMessage,
-  res: ServerResponse,
-  headers: Record<string, string | number>,
-  file: { readonly body: string | Uint8Array; readonly etag: string },
-): void {
-  const withTag = { ...headers, etag: file.etag };
-  if (req.headers['if-none-match'] === file.etag) {
-    res.writeHead(304, withTag);
-    return void res.end();
-  }
-  sendBody(res, 200, withTag, file.body);
 }
 
 export function sendJson(

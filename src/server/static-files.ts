@@ -4,12 +4,12 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import { dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { etagOf, refuseUnlessRead, sendCacheable } from './http-json.js';
+import { CacheableFile, sendCacheable } from './cacheable-file.js';
+import { refuseUnlessRead } from './http-json.js';
 
 interface Asset {
-  readonly body: Buffer;
+  readonly file: CacheableFile;
   readonly type: string;
-  readonly etag: string;
   /** Third-party files from node_modules change only with a release: cached for a day. */
   readonly vendor: boolean;
 }
@@ -80,12 +80,10 @@ function webRoot(): string {
 }
 
 function asset(body: Buffer, path: string, vendor: boolean): Asset {
-  return {
-    body,
-    type: TYPES[extname(path)] ?? 'application/octet-stream',
-    etag: etagOf(body),
-    vendor,
-  };
+  const type = TYPES[extname(path)] ?? 'application/octet-stream';
+  // Text compresses (scripts to about a third); a PNG is compressed already.
+  const text = type.startsWith('text/') || type.startsWith('image/svg');
+  return { file: new CacheableFile(body, text), type, vendor };
 }
 
 /**
@@ -122,7 +120,7 @@ export function loadStaticFiles(): { files: Map<string, Asset>; csp: string } {
   files.set('/', index);
   // The import map is the page's only inline script; the policy allows exactly it by its hash.
   const inline =
-    /<script type="importmap">([\s\S]*?)<\/script>/.exec(index.body.toString())?.[1] ?? '';
+    /<script type="importmap">([\s\S]*?)<\/script>/.exec(index.file.body.toString())?.[1] ?? '';
   const hash = createHash('sha256').update(inline).digest('base64');
   const csp = [
     "default-src 'none'",
@@ -138,12 +136,12 @@ export function loadStaticFiles(): { files: Map<string, Asset>; csp: string } {
 }
 
 /** Serves a dashboard file when the path names one (405 to a write); false when it does not. */
-export function serveStatic(
+export async function serveStatic(
   req: IncomingMessage,
   res: ServerResponse,
   pathname: string,
   table: { files: Map<string, Asset>; csp: string },
-): boolean {
+): Promise<boolean> {
   const file = table.files.get(pathname);
   if (!file) return false;
   if (refuseUnlessRead(req, res)) return true;
@@ -158,6 +156,6 @@ export function serveStatic(
     headers['x-frame-options'] = 'DENY';
   }
   // A HEAD answer gets the same headers; Node leaves its body out.
-  sendCacheable(req, res, headers, file);
+  await sendCacheable(req, res, headers, file.file);
   return true;
 }

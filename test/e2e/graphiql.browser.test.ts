@@ -37,7 +37,12 @@ describe.skipIf(!browserAvailable)('GraphiQL in a real browser (Debian chromium)
     });
     const errors: string[] = [];
     page.on('pageerror', (err) => errors.push(err.message));
-    await page.goto(`${server.url}/graphiql`);
+    const answer = (await page.goto(`${server.url}/graphiql`))!;
+    // The 9 MB page crossed the wire compressed, in the coding the browser offered.
+    const coding = (await answer.allHeaders())['content-encoding'];
+    expect(coding).toMatch(/^(br|gzip)$/);
+    const sizes = await answer.request().sizes();
+    expect(sizes.responseBodySize).toBeLessThan((await answer.body()).length / 3);
     await page.locator('.graphiql-execute-button').click({ timeout: 20_000 });
     await page.waitForFunction(() => document.body.innerText.includes('87.2282'), undefined, {
       timeout: 20_000,

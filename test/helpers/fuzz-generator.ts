@@ -1283,6 +1283,20 @@ export function malformedHttpCases(r: Rng, randomCount: number, ctx: RawContext)
   add('POST /graphiql', rawHttp(ctx, { path: '/graphiql', headers: [JSON_CT], body: q }));
   add('POST /livez', rawHttp(ctx, { path: '/livez', headers: [JSON_CT], body: q }));
   add('GET /readyz', rawHttp(ctx, { method: 'GET', path: '/readyz' }));
+  // Pages go out in the coding Accept-Encoding weighs best: malformed weights and lists.
+  for (const accept of [
+    'br;q=abc',
+    'gzip;q=-1, br;q=2',
+    ';;,, ,;q=1',
+    '*;q=0, identity;q=0',
+    `${'x, '.repeat(2_000)}br`,
+    'br\u0000',
+  ])
+    for (const path of ['/', '/app.js'])
+      add(
+        `GET ${path} Accept-Encoding ${accept.slice(0, 20)}`,
+        rawHttp(ctx, { method: 'GET', path, headers: [['Accept-Encoding', accept]] }),
+      );
 
   // Random variants: a valid request, mangled.
   const valid = post(ctx, q).toString('latin1');

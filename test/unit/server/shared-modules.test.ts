@@ -8,7 +8,7 @@ describe('domain modules served to the dashboard', () => {
     const { files } = loadStaticFiles();
     const asset = files.get('/shared/format-number.js');
     expect(asset?.type).toBe('text/javascript; charset=utf-8');
-    const source = asset!.body.toString();
+    const source = asset!.file.body.toString();
     expect(source).not.toMatch(/:\s*(number|string|bigint)\b/); // no TypeScript left
     const url = `data:text/javascript;base64,${Buffer.from(source).toString('base64')}`;
     const served = (await import(url)) as { formatRatioPercent: typeof formatRatioPercent };
