@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { promisify } from 'node:util';
 import { brotliCompress, constants, gzip } from 'node:zlib';
+import fresh from 'fresh';
 import Negotiator from 'negotiator';
 import { sendBody } from './http-json.js';
 
@@ -83,8 +84,10 @@ export class CacheableFile {
 
 /**
  * Sends a kept file: in the coding the client takes best, with that representation's ETag, and
- * a 304 with no body when the client's copy is current (`If-None-Match`), so a reload costs
- * headers, not the body. `Vary: Accept-Encoding` tells caches that the body depends on it.
+ * a 304 with no body when the client's copy is current, so a reload costs headers, not the body.
+ * `If-None-Match` is compared as RFC 9110 says (a list, `*`, a weak `W/` tag from a proxy that
+ * changed the body's framing); a reload that asks past caches (`Cache-Control: no-cache`) gets
+ * the body. `Vary: Accept-Encoding` tells caches that the body depends on it.
  */
 export async function sendCacheable(
   req: IncomingMessage,
@@ -98,7 +101,7 @@ export async function sendCacheable(
   const withTag: Record<string, string | number> = { ...headers, etag: sent.etag };
   if (file.compressible) withTag.vary = 'accept-encoding';
   if (coded) withTag['content-encoding'] = coding;
-  if (req.headers['if-none-match'] === sent.etag) {
+  if (fresh(req.headers, { etag: sent.etag })) {
     res.writeHead(304, withTag);
     return void res.end();
   }

@@ -65,6 +65,19 @@ describe('pages go out compressed to a client that takes it', () => {
     expect(head.headers['content-encoding']).toBe(coding);
   });
 
+  it('revalidates by If-None-Match as HTTP compares it: lists, *, weak tags', async () => {
+    const plain = await send(app.url, '/app.js');
+    const etag = plain.headers.etag as string;
+    const status = async (headers: Record<string, string>) =>
+      (await send(app.url, '/app.js', 'GET', headers)).status;
+    expect(await status({ 'if-none-match': `"an-older-copy", ${etag}` })).toBe(304);
+    expect(await status({ 'if-none-match': `W/${etag}` })).toBe(304);
+    expect(await status({ 'if-none-match': '*' })).toBe(304);
+    expect(await status({ 'if-none-match': '"an-older-copy", W/"another"' })).toBe(200);
+    // A reload that asks past every cache gets the body, its tag current or not.
+    expect(await status({ 'if-none-match': etag, 'cache-control': 'no-cache' })).toBe(200);
+  });
+
   it('GraphiQL goes out in under a quarter of its size', async () => {
     const plain = await send(app.url, '/graphiql');
     const packed = await send(app.url, '/graphiql', 'GET', { 'accept-encoding': 'br' });
