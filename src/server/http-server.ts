@@ -131,7 +131,7 @@ async function handle(
       return sheetRoute(req, res, url, { ...deps, em: (p, r) => deps.context(p, r).em });
     default:
       // The dashboard (/, its scripts and styles) by exact name; anything else is a 404.
-      if (await serveStatic(req, res, url.pathname, dashboard)) return;
+      if (await serveStatic(req, res, url, dashboard)) return;
       return sendJsonError(res, 404, 'NOT_FOUND', `没有这个地址：${url.pathname}`);
   }
 }

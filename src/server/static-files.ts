@@ -6,12 +6,15 @@ import { dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CacheableFile, sendCacheable } from './cacheable-file.js';
 import { refuseUnlessRead } from './http-json.js';
+import { versionPage } from './versioned-page.js';
 
 interface Asset {
   readonly file: CacheableFile;
   readonly type: string;
   /** Third-party files from node_modules change only with a release: cached for a day. */
   readonly vendor: boolean;
+  /** The content's hash: under `?v=` this version the file is immutable (versioned-page.ts). */
+  readonly version: string;
 }
 
 const TYPES: Readonly<Record<string, string>> = {
@@ -83,7 +86,8 @@ function asset(body: Buffer, path: string, vendor: boolean): Asset {
   const type = TYPES[extname(path)] ?? 'application/octet-stream';
   // Text compresses (scripts to about a third); a PNG is compressed already.
   const text = type.startsWith('text/') || type.startsWith('image/svg');
-  return { file: new CacheableFile(body, text), type, vendor };
+  const file = new CacheableFile(body, text);
+  return { file, type, vendor, version: file.etag.slice(1, 13) };
 }
 
 /**
@@ -116,12 +120,14 @@ export function loadStaticFiles(): { files: Map<string, Asset>; csp: string } {
         pending.push([join(dirname(at), rel), join(dirname(path), rel)]);
     }
   }
-  const index = files.get('/index.html')!;
+  const versions = new Map([...files].map(([url, { version }]) => [url, version]));
+  versions.delete('/index.html');
+  const page = versionPage(files.get('/index.html')!.file.body.toString(), versions);
+  const index = asset(Buffer.from(page.html), 'index.html', false);
+  files.set('/index.html', index);
   files.set('/', index);
   // The import map is the page's only inline script; the policy allows exactly it by its hash.
-  const inline =
-    /<script type="importmap">([\s\S]*?)<\/script>/.exec(index.file.body.toString())?.[1] ?? '';
-  const hash = createHash('sha256').update(inline).digest('base64');
+  const hash = createHash('sha256').update(page.importMap).digest('base64');
   const csp = [
     "default-src 'none'",
     `script-src 'self' 'sha256-${hash}'`,
@@ -135,19 +141,29 @@ export function loadStaticFiles(): { files: Map<string, Asset>; csp: string } {
   return { files, csp };
 }
 
-/** Serves a dashboard file when the path names one (405 to a write); false when it does not. */
+/**
+ * Serves a dashboard file when the path names one (405 to a write); false when it does not.
+ * Under its current version (`?v=`, as the page names it) a file is kept for a year without
+ * asking again; under no version or another one, it is revalidated (the dashboard's own) or kept
+ * a day (vendor files).
+ */
 export async function serveStatic(
   req: IncomingMessage,
   res: ServerResponse,
-  pathname: string,
+  url: { readonly pathname: string; readonly searchParams: URLSearchParams },
   table: { files: Map<string, Asset>; csp: string },
 ): Promise<boolean> {
-  const file = table.files.get(pathname);
+  const file = table.files.get(url.pathname);
   if (!file) return false;
   if (refuseUnlessRead(req, res)) return true;
+  const current = url.pathname !== '/' && url.searchParams.get('v') === file.version;
   const headers: Record<string, string | number> = {
     'content-type': file.type,
-    'cache-control': file.vendor ? 'public, max-age=86400' : 'no-cache',
+    'cache-control': current
+      ? 'public, max-age=31536000, immutable'
+      : file.vendor
+        ? 'public, max-age=86400'
+        : 'no-cache',
     'x-content-type-options': 'nosniff',
     'referrer-policy': 'no-referrer',
   };
