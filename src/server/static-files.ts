@@ -156,7 +156,8 @@ export async function serveStatic(
   const file = table.files.get(url.pathname);
   if (!file) return false;
   if (refuseUnlessRead(req, res)) return true;
-  const current = url.pathname !== '/' && url.searchParams.get('v') === file.version;
+  // The version is the content's hash: under it any file, the page too, can never change.
+  const current = url.searchParams.get('v') === file.version;
   const headers: Record<string, string | number> = {
     'content-type': file.type,
     'cache-control': current

@@ -29,8 +29,7 @@ export function versionPage(html: string, versions: ReadonlyMap<string, string>)
   const declared = (JSON.parse(found[1]!) as { imports: Record<string, string> }).imports;
   const imports: Record<string, string> = {};
   for (const [name, url] of Object.entries(declared)) imports[name] = at(url);
-  for (const url of [...versions.keys()].sort())
-    if (MODULE.test(url) && url !== '/') imports[url] = at(url);
+  for (const url of [...versions.keys()].sort()) if (MODULE.test(url)) imports[url] = at(url);
   const importMap = `\n${JSON.stringify({ imports }, null, 2)}\n`;
   const page = html
     .replace(IMPORT_MAP, () => `<script type="importmap">${importMap}</script>`)
