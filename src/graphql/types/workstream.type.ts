@@ -32,7 +32,9 @@ export class WorkstreamType implements NodeInterface {
   private constructor(
     readonly node: TreeNode,
     readonly tree: InitiativeTree,
-  ) {}
+  ) {
+    this.name = node.name;
+  }
 
   /** The view of a node of `tree` (one per node). */
   static of(node: TreeNode, tree: InitiativeTree): WorkstreamType {
@@ -53,10 +55,12 @@ export class WorkstreamType implements NodeInterface {
     return this.globalId;
   }
 
+  /**
+   * Held on the view, not read through `node`: a dashboard reads it on every node of every
+   * request, and the view is already in the processor's cache where the node may not be.
+   */
   @Field(() => String)
-  get name(): string {
-    return this.node.name;
-  }
+  readonly name: string;
 
   @Field(() => String, { nullable: true, description: 'Free text, e.g. 测试验证投产中.' })
   get phase(): string | null {
