@@ -1,5 +1,7 @@
 import type { Locale } from './item-status.js';
+import { reportDateOf } from './report-day.js';
 import type { ReportFigure } from './report-lines.js';
+import { WEEK_MS } from './series-times.js';
 
 /** A node's change between the comparison time and the report's time, as a line states it. */
 export interface LineChange {
@@ -14,6 +16,18 @@ export interface LineChange {
  */
 export type CompareLabel =
   { readonly lastWeek: true } | { readonly date: string; readonly withYear?: boolean };
+
+/**
+ * How a report read at `reportTime` names a comparison at `since`: 上周 when `since` falls on the
+ * day a week before the report's (+08:00), else that date. A day, not an instant: `report
+ * --compare last-week` takes its week from the client's clock and the report's time from the
+ * server's, and a second between the two (a busy machine, a clock off) named a date instead.
+ */
+export function compareLabelOf(reportTime: number, since: number): CompareLabel {
+  const date = reportDateOf(since);
+  if (date === reportDateOf(reportTime - WEEK_MS)) return { lastWeek: true };
+  return { date, withYear: date.slice(0, 4) !== reportDateOf(reportTime).slice(0, 4) };
+}
 
 /**
  * The percent-point change, exact until here: (c1/n1 − c0/n0) × 100 as one rational, rounded

@@ -1,9 +1,8 @@
 import type { Locale } from '../domain/item-status.js';
-import { formatLineChange, withChange, type CompareLabel } from '../domain/report-change.js';
+import { compareLabelOf, formatLineChange, withChange } from '../domain/report-change.js';
 import { namedFiguresHeader } from '../domain/named-figures.js';
 import { formatReportHeader } from '../domain/report-lines.js';
-import { earlierTime, WEEK_MS } from '../domain/series-times.js';
-import { reportDateOf } from '../domain/report-day.js';
+import { earlierTime } from '../domain/series-times.js';
 import type { InitiativeRecord } from '../db/records.js';
 import { reportedNodes, reportLines, reportStyle } from '../services/build-report.js';
 import type { InitiativeTree } from '../services/load-initiative-tree.js';
@@ -14,7 +13,7 @@ import { namedFiguresOfTree } from './report-model-reads.js';
 import { asBadInput, endOf, knownAtOf } from './time-views.js';
 
 export const COMPARE_TO =
-  'Add the change since this time to the header and to each line (e.g. （较上周+1.25个百分点，本周完成3个）); a week before the report reads 上周 / last week. Without it the lines are as always.';
+  'Add the change since this time to the header and to each line (e.g. （较上周+1.25个百分点，本周完成3个）); a time on the day a week before the report’s (+08:00) reads 上周 / last week. Without it the lines are as always.';
 
 /**
  * The report lines with each figure's change since `compareTo`: the figures of a read at that
@@ -36,13 +35,7 @@ export async function comparedReportLines(
   const before = await treeOf(ctx, record, { asOf: since, knownAt });
   const byWs = await itemChangesOf(ctx, tree, since, end, knownAt);
   const lines = reportLines(tree, await reportDetailsOf(ctx, tree), locale, text);
-  const label: CompareLabel =
-    Math.abs((tree.time?.asOf ?? end) - since - WEEK_MS) < 1_000
-      ? { lastWeek: true }
-      : {
-          date: reportDateOf(since),
-          withYear: reportDateOf(since).slice(0, 4) !== reportDateOf(end).slice(0, 4),
-        };
+  const label = compareLabelOf(tree.time?.asOf ?? end, since);
   const zero = { credit: 0, counted: 0 };
   const prefix = formatReportHeader(
     { initiative: tree.initiative.name, figure: tree.rollup.root, parts: [] },

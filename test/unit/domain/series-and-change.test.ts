@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DomainError } from '../../../src/domain/errors.js';
 import {
+  compareLabelOf,
   formatLineChange,
   formatPointChange,
   withChange,
@@ -111,6 +112,34 @@ describe('weekly change wording', () => {
         'zh-CN',
       ),
     ).toBe('（2022年5月6日尚无进度，此后完成3个）');
+  });
+
+  // `report --compare last-week` takes its week from the client's clock, the report's time from
+  // the server's: on a busy machine the two were seconds apart and the lines named a date.
+  it('names a comparison on the day a week before the report 上周, whatever its hour', () => {
+    const report = t('2026-12-06T09:00:00+08:00');
+    for (const since of [
+      report - 7 * 86_400_000,
+      report - 7 * 86_400_000 - 5_000,
+      report - 7 * 86_400_000 + 30_000,
+      t('2026-11-29T00:00:00+08:00'),
+      t('2026-11-29T23:59:59.999+08:00'),
+    ])
+      expect(compareLabelOf(report, since)).toEqual({ lastWeek: true });
+    expect(compareLabelOf(report, t('2026-11-28T23:59:59.999+08:00'))).toEqual({
+      date: '2026-11-28',
+      withYear: false,
+    });
+    expect(compareLabelOf(report, t('2026-11-30T00:00:00+08:00'))).toEqual({
+      date: '2026-11-30',
+      withYear: false,
+    });
+    // The day is the report's (+08:00), not UTC's: 2026-11-28T20:00Z is the 29th there.
+    expect(compareLabelOf(report, t('2026-11-28T20:00:00Z'))).toEqual({ lastWeek: true });
+    expect(compareLabelOf(t('2027-01-03T10:00:00+08:00'), t('2026-12-20T10:00:00+08:00'))).toEqual({
+      date: '2026-12-20',
+      withYear: true,
+    });
   });
 
   it('reads a change from an earlier time only: a minute of clock skew is no change', () => {
