@@ -311,12 +311,13 @@ function idKind(parent: string, name: string): 'Initiative' | 'Workstream' | 'It
   return 'any';
 }
 
-/** Generates one operation per call; everything it picks comes from `r`. */
+/** A field of the Query or Mutation type, and which of the two it is on. */
 interface RootField {
   readonly kind: 'query' | 'mutation';
   readonly field: GraphQLField<unknown, unknown>;
 }
 
+/** Generates one operation per call; everything it picks comes from `r`. */
 export class FuzzGenerator {
   /** Every root field, queries then mutations. */
   private readonly fields: RootField[];
