@@ -21,3 +21,5 @@ export function rng(seed: number) {
 export function percentFor(status: string, r: { int: (min: number, max: number) => number }) {
   return status === 'DONE' ? 100 : status === 'NOT_STARTED' ? 0 : r.int(0, 100);
 }
+
+export type Rng = ReturnType<typeof rng>;

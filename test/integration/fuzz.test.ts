@@ -6,13 +6,12 @@ import { DIALECTS, type DialectName } from '../helpers/databases.js';
 import {
   FuzzGenerator,
   loadFuzzSchema,
-  malformedHttpCases,
   renderOperation,
-  shrinkCandidates,
   type FuzzOperation,
   type IdPool,
-  type RawCase,
 } from '../helpers/fuzz-generator.js';
+import { malformedHttpCases, type RawCase } from '../helpers/fuzz-raw-http.js';
+import { shrinkCandidates } from '../helpers/fuzz-shrink.js';
 import { startHttpApp, type HttpTestApp } from '../helpers/http-app.js';
 import { rng } from '../helpers/random.js';
 
