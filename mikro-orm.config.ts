@@ -7,6 +7,8 @@ import { ormOptions } from './src/db/orm.js';
  * `npx mikro-orm schema:update --dump` shows what `jindu migrate` would change.
  */
 const config = loadConfig();
-export default defineConfig(
-  ormOptions({ databaseUrl: config.databaseUrl, sqliteSynchronous: config.sqliteSynchronous }),
-);
+// A promise: the options load PostgreSQL's driver only for a PostgreSQL URL (the CLI awaits it).
+export default ormOptions({
+  databaseUrl: config.databaseUrl,
+  sqliteSynchronous: config.sqliteSynchronous,
+}).then((options) => defineConfig(options));

@@ -1,5 +1,11 @@
-import pg, { type ClientConfig } from 'pg';
+import type { ClientConfig } from 'pg';
 import { parseIntoClientConfig } from 'pg-connection-string';
+
+/**
+ * The `pg` client, loaded on first use: this module's other functions serve SQLite too (the
+ * shown URL), and loading `pg` costs every SQLite start tens of milliseconds.
+ */
+export const pgClient = async () => (await import('pg')).default;
 
 /**
  * What a PostgreSQL URL says, read as `pg` reads it: `sslmode`, `ssl`, `sslrootcert`,
@@ -29,7 +35,8 @@ function clientConfig(url: string): ClientConfig & { database: string } {
  * connect is thrown, for the caller to name.
  */
 export async function postgresDatabaseMissing(url: string): Promise<boolean> {
-  const probe = new pg.Client(clientConfig(url));
+  const { Client } = await pgClient();
+  const probe = new Client(clientConfig(url));
   try {
     await probe.connect();
     return false;
@@ -54,7 +61,8 @@ export async function createPostgresDatabaseIfMissing(url: string): Promise<bool
   if (!(await postgresDatabaseMissing(url))) return false;
   const config = clientConfig(url);
   const name = config.database;
-  const admin = new pg.Client({ ...config, database: 'postgres' });
+  const { Client } = await pgClient();
+  const admin = new Client({ ...config, database: 'postgres' });
   try {
     await admin.connect();
     await admin.query(`create database "${name.replace(/"/g, '""')}"`);

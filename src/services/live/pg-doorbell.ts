@@ -1,8 +1,9 @@
-import pg from 'pg';
+import type pg from 'pg';
 import { parseIntoClientConfig } from 'pg-connection-string';
 import type { Logger } from 'pino';
 import { POOL_ACQUIRE_TIMEOUT_MS } from '../../db/pg-pool-guard.js';
 import { OUTBOX_CHANNEL } from '../../db/queries/outbox.queries.js';
+import { pgClient } from '../../db/pg-url.js';
 
 /** The listening connection's application_name (operators and tests can find it by it). */
 export const LISTENER_NAME = 'jindu-outbox-listener';
@@ -33,7 +34,8 @@ export class PgDoorbell {
 
   private async connect(): Promise<void> {
     if (this.stopped) return;
-    const client = new pg.Client({
+    const { Client } = await pgClient();
+    const client = new Client({
       // Parsed, not passed as connectionString: pg lets a connection string's parameters win
       // over the options beside it, and an application_name in DATABASE_URL would then hide
       // the listener from `jindu seed --reset`, which looks for it by name.
