@@ -33,8 +33,10 @@ export class PgDoorbell {
   }
 
   private async connect(): Promise<void> {
-    if (this.stopped) return;
     const { Client } = await pgClient();
+    // Checked after every wait: a stop while the client loads or connects must not leave a
+    // connection listening behind it.
+    if (this.stopped) return;
     const client = new Client({
       // Parsed, not passed as connectionString: pg lets a connection string's parameters win
       // over the options beside it, and an application_name in DATABASE_URL would then hide
@@ -65,6 +67,11 @@ export class PgDoorbell {
       client.removeAllListeners('end');
       await client.end().catch(() => undefined);
       throw err;
+    }
+    if (this.stopped) {
+      client.removeAllListeners('end');
+      await client.end().catch(() => undefined);
+      return;
     }
     this.client = client;
     this.connections++;
