@@ -66,8 +66,10 @@ describe('the sheet thread', () => {
 
   it('counts the deadline from when the thread is ready, not from its start', async () => {
     // Loading takes longer than the deadline; the read itself is quick.
-    const thread = stubThread(800);
+    // Taken before the thread is made: its loading starts there, and making a worker can take
+    // tens of milliseconds on a busy machine.
     const started = Date.now();
+    const thread = stubThread(800);
     const planner = planOffThread({ timeoutMs: 300 }, thread);
     await expect(planner.read(bytes, 'fine.csv')).resolves.toEqual({
       format: 'csv',
@@ -80,8 +82,9 @@ describe('the sheet thread', () => {
 
   it('ends a thread that does not load within its loading deadline: every waiting upload is told to retry', async () => {
     // Loading would take a minute; the thread may take 0.5 s.
-    const thread = stubThread(60_000, undefined, 500);
+    // Before the thread is made, as its loading deadline is counted from there.
     const started = Date.now();
+    const thread = stubThread(60_000, undefined, 500);
     const waiting = [1, 2].map(() =>
       failure(planOffThread({ timeoutMs: 60_000 }, thread).read(bytes, 'fine.csv')),
     );
