@@ -5,6 +5,8 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Migrator } from '@mikro-orm/migrations';
 import { ENTITIES } from './entities/index.js';
+import { pgPoolOptions } from './pg-pool-guard.js';
+import { pgConnectionOptions } from './pg-url.js';
 import { MIGRATIONS } from './migrations/index.js';
 import { MIGRATIONS_TABLE, prepareSchema, type SchemaReport } from './prepare-schema.js';
 import { sqlitePragmas, type SqliteSynchronous } from './sqlite-pragmas.js';
@@ -29,8 +31,8 @@ export interface OrmOptions {
 
 /**
  * The MikroORM options for a database URL (`sqlite:PATH`, `sqlite::memory:`, `postgres://…`).
- * PostgreSQL's driver and client are loaded here, only for a PostgreSQL URL: on SQLite they
- * would add 35–65 ms to every start of the server and of each CLI command.
+ * PostgreSQL's driver is loaded here, only for a PostgreSQL URL: on SQLite it and the `pg`
+ * client it brings would add 35–65 ms to every start of the server and of each CLI command.
  */
 export async function ormOptions(
   opts: OrmOptions,
@@ -63,9 +65,7 @@ export async function ormOptions(
       onCreateConnection: sqlitePragmas(opts.sqliteSynchronous ?? 'FULL', dbName === ':memory:'),
     } as Partial<Options>;
   }
-  const [{ JinduPostgreSqlDriver }, { pgPoolOptions }, { pgConnectionOptions }] = await Promise.all(
-    [import('./pg-driver.js'), import('./pg-pool-guard.js'), import('./pg-url.js')],
-  );
+  const { JinduPostgreSqlDriver } = await import('./pg-driver.js');
   return {
     ...common,
     driver: JinduPostgreSqlDriver,

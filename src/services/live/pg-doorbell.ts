@@ -60,19 +60,19 @@ export class PgDoorbell {
         this.retry();
       }
     });
+    // A client that will not listen ends without the reconnect its 'end' would start.
+    const discard = async () => {
+      client.removeAllListeners('end');
+      await client.end().catch(() => undefined);
+    };
     try {
       await client.connect();
       await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
     } catch (err) {
-      client.removeAllListeners('end');
-      await client.end().catch(() => undefined);
+      await discard();
       throw err;
     }
-    if (this.stopped) {
-      client.removeAllListeners('end');
-      await client.end().catch(() => undefined);
-      return;
-    }
+    if (this.stopped) return discard();
     this.client = client;
     this.connections++;
     this.pause = 100;
