@@ -1,5 +1,5 @@
 import { runLoad, type LoadOptions, type LoadResult } from './load.js';
-import { longestLoopDelayMs, type ServerProcess } from './server-process.js';
+import { loopSince, type ServerProcess } from './server-process.js';
 
 /** What a load's warm-up and measured load may be asked for beyond the load itself. */
 export interface MeasureExtra {
@@ -17,19 +17,27 @@ export interface MeasureExtra {
 
 /**
  * An open loop's load and the server's longest event-loop block during it: a p99 far above the
- * block is requests queued behind one another (or behind a slow sync), not a held loop.
+ * block is requests queued behind one another (or behind a slow sync), not a held loop. Beside
+ * the block, what may have held the loop: the collector's longest pause and all its pauses, and
+ * how long the loop's thread waited for its core (another process or the server's own helper
+ * threads running there). A block far above the longest pause was not the collector.
  */
 export interface OpenLoop {
   readonly result: LoadResult;
   readonly blockMs: number;
+  readonly gcPauses: { readonly totalMs: number; readonly longestMs: number };
+  readonly coreWaitMs: number;
 }
 
-export const openLoopRow = (what: string, { result, blockMs }: OpenLoop) => ({
+export const openLoopRow = (what: string, { result, blockMs, gcPauses, coreWaitMs }: OpenLoop) => ({
   what,
   p50: result.latencyMs.p50,
   p99: result.latencyMs.p99,
   max: result.latencyMs.max,
   blockMs,
+  longestPauseMs: gcPauses.longestMs,
+  pausesMs: gcPauses.totalMs,
+  coreWaitMs,
   requests: result.requests,
 });
 
@@ -126,7 +134,8 @@ export class Measurer {
     return this.withOthersPaused(options.server, async () => {
       await this.warmAndMeasure(name, options);
       const perSecond = Math.max(1, Math.floor(rate));
-      await longestLoopDelayMs(options.server); // the open loop's own longest block from here
+      await loopSince(options.server); // the open loop's own longest block from here
+      const waitedBefore = options.server.mainThreadWaitNs();
       const result = await runLoad({
         ...options,
         rate: perSecond,
@@ -135,7 +144,8 @@ export class Measurer {
           Math.round(perSecond * Math.max(this.o.seconds * 2, this.openLoopSeconds)),
         ),
       });
-      return { result, blockMs: await longestLoopDelayMs(options.server) };
+      const coreWaitMs = (options.server.mainThreadWaitNs() - waitedBefore) / 1e6;
+      return { result, ...(await loopSince(options.server)), coreWaitMs };
     });
   }
 

@@ -21,11 +21,11 @@ export function runText(
   return [
     table(list),
     '',
-    '| open loop, half of measured capacity | p50 | p99 | slowest | longest block | requests |',
-    '| --- | --- | --- | --- | --- | --- |',
+    '| open loop, half of measured capacity | p50 | p99 | slowest | longest block | longest GC pause | GC pauses in all | loop waited for its core | requests |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
     ...openLoop.map(
       (l) =>
-        `| ${l.what} | ${l.p50.toFixed(1)} ms | ${l.p99.toFixed(1)} ms | ${l.max.toFixed(1)} ms | ${l.blockMs.toFixed(1)} ms | ${l.requests} |`,
+        `| ${l.what} | ${l.p50.toFixed(1)} ms | ${l.p99.toFixed(1)} ms | ${l.max.toFixed(1)} ms | ${l.blockMs.toFixed(1)} ms | ${l.longestPauseMs.toFixed(1)} ms | ${l.pausesMs.toFixed(0)} ms | ${l.coreWaitMs.toFixed(0)} ms | ${l.requests} |`,
     ),
     '',
     `${o.runs} runs of ${o.seconds} s per load (interleaved ratios: ${o.pairs} pairs of ${(o.seconds / o.pairs).toFixed(1)} s); largest spread ${(maxSpread * 100).toFixed(1)}%; every body checked.`,

@@ -15,6 +15,11 @@ export interface ServerProcess {
   readonly pid: number;
   /** CPU time the process has used so far, all threads, in nanoseconds. */
   cpuNs(): number;
+  /**
+   * Time the main thread (the event loop) has spent runnable but waiting for its core so far,
+   * in nanoseconds: the kernel's schedstat, so the server's own work is not in it.
+   */
+  mainThreadWaitNs(): number;
   /** Peak resident set size so far (since the last reset), in bytes. */
   peakRssBytes(): number;
   /** Starts a new peak from the current RSS (Linux: /proc/<pid>/clear_refs). */
@@ -128,6 +133,8 @@ export async function startServer(options: StartOptions): Promise<ServerProcess>
         });
       }
     },
+    mainThreadWaitNs: () =>
+      Number(readFileSync(`/proc/${pid}/task/${pid}/schedstat`, 'utf8').split(' ')[1]),
     peakRssBytes: () => peakRssOf(pid),
     resetPeakRss: () => writeFileSync(`/proc/${pid}/clear_refs`, '5'),
     pause: () => {
@@ -219,8 +226,21 @@ export function startBareApollo(core: number, logFile: string): Promise<ServerPr
   });
 }
 
-/** The server's own longest event-loop delay since the previous call (GET /metrics). */
-export async function longestLoopDelayMs(server: ServerProcess): Promise<number> {
+/**
+ * The server's own longest event-loop delay and its collector's pauses since the previous call
+ * (GET /metrics, a Jindu server's).
+ */
+export async function loopSince(
+  server: ServerProcess,
+): Promise<{ blockMs: number; gcPauses: { totalMs: number; longestMs: number } }> {
   const res = await fetch(`${server.url}/metrics`);
-  return ((await res.json()) as { eventLoopDelayMs: { max: number } }).eventLoopDelayMs.max;
+  const metrics = (await res.json()) as {
+    eventLoopDelayMs: { max: number };
+    gcPauses: { totalMs: number; longestMs: number };
+  };
+  return { blockMs: metrics.eventLoopDelayMs.max, gcPauses: metrics.gcPauses };
 }
+
+/** The server's own longest event-loop delay since the previous call (GET /metrics). */
+export const longestLoopDelayMs = async (server: ServerProcess): Promise<number> =>
+  (await loopSince(server)).blockMs;

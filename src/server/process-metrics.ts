@@ -1,10 +1,12 @@
-import { createHistogram, type RecordableHistogram } from 'node:perf_hooks';
+import { createHistogram, PerformanceObserver, type RecordableHistogram } from 'node:perf_hooks';
 
 /**
- * What GET /metrics reports of the process: memory, uptime, and the event loop's delay since
- * the previous read, so each read covers the interval since the one before, as a scraper
- * polling it expects. Node samples the loop every 5 ms and records the time between samples,
- * so an idle loop reads about 5 ms and a 40 ms block about 45 ms.
+ * What GET /metrics reports of the process: memory, uptime, the event loop's delay and the
+ * garbage collector's pauses since the previous read, so each read covers the interval since
+ * the one before, as a scraper polling it expects. Node samples the loop every 5 ms and records
+ * the time between samples, so an idle loop reads about 5 ms and a 40 ms block about 45 ms. A
+ * long delay with no long pause beside it was not the collector: the process's own work, or a
+ * wait for its core.
  */
 export interface ProcessMetrics {
   readonly uptimeSeconds: number;
@@ -14,7 +16,15 @@ export interface ProcessMetrics {
     readonly p99: number;
     readonly max: number;
   };
+  /** Collections that paused the main thread (every kind V8 reports), and how long. */
+  readonly gcPauses: {
+    readonly count: number;
+    readonly totalMs: number;
+    readonly longestMs: number;
+  };
 }
+
+const round = (ms: number) => Math.round(ms * 100) / 100;
 
 /** How often the loop is sampled. */
 const SAMPLE_MS = 5;
@@ -29,6 +39,22 @@ export class MetricsSource {
   private gaps: RecordableHistogram = createHistogram();
   private last = process.hrtime.bigint();
   private readonly timer = setInterval(() => this.sample(), SAMPLE_MS).unref();
+  private pauses = { count: 0, totalMs: 0, longestMs: 0 };
+  /**
+   * Node reports each collection's main-thread pause (V8's prologue to epilogue) as a `gc`
+   * entry, delivered a few at a time after the pauses; every entry counts.
+   */
+  private readonly collections = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      this.pauses.count++;
+      this.pauses.totalMs += entry.duration;
+      if (entry.duration > this.pauses.longestMs) this.pauses.longestMs = entry.duration;
+    }
+  });
+
+  constructor() {
+    this.collections.observe({ entryTypes: ['gc'] });
+  }
 
   /** Ends the gap under way: records it and starts the next. */
   private sample(): void {
@@ -53,12 +79,19 @@ export class MetricsSource {
         p99: ms(gaps.percentile(99)),
         max: ms(gaps.max),
       },
+      gcPauses: {
+        count: this.pauses.count,
+        totalMs: round(this.pauses.totalMs),
+        longestMs: round(this.pauses.longestMs),
+      },
     };
     this.gaps = createHistogram();
+    this.pauses = { count: 0, totalMs: 0, longestMs: 0 };
     return metrics;
   }
 
   stop(): void {
     clearInterval(this.timer);
+    this.collections.disconnect();
   }
 }

@@ -21,6 +21,7 @@ async function serve(
     url: `http://127.0.0.1:${port}`,
     pid: process.pid,
     cpuNs: () => cpuNsOf(process.pid),
+    mainThreadWaitNs: () => 0,
     peakRssBytes: () => 0,
     resetPeakRss: () => {},
     pause: () => {},

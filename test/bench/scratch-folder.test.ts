@@ -10,6 +10,7 @@ const stopped = (): ServerProcess => ({
   url: 'http://127.0.0.1:1',
   pid: 0,
   cpuNs: () => 0,
+  mainThreadWaitNs: () => 0,
   peakRssBytes: () => 0,
   resetPeakRss: () => {},
   pause: () => {},

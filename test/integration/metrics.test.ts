@@ -32,6 +32,11 @@ describe('GET /metrics', () => {
     expect(blocked.uptimeSeconds).toBeGreaterThanOrEqual(0);
     expect(blocked.eventLoopDelayMs.max).toBeGreaterThanOrEqual(60);
     expect(blocked.eventLoopDelayMs.max).toBeGreaterThanOrEqual(blocked.eventLoopDelayMs.p99);
+    // The collector's pauses over the same interval (test/unit/server/process-metrics.test.ts
+    // makes some): a count and milliseconds, the longest within the sum.
+    expect(Number.isInteger(blocked.gcPauses.count)).toBe(true);
+    expect(blocked.gcPauses.totalMs).toBeGreaterThanOrEqual(blocked.gcPauses.longestMs);
+    expect(blocked.gcPauses.longestMs).toBeGreaterThanOrEqual(0);
 
     // Each read starts a new interval, so the block is not reported again. A busy machine can
     // stall this process in any one interval (CI read 108 ms once), so the reads go on until a

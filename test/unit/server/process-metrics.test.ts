@@ -1,3 +1,5 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MetricsSource } from '../../../src/server/process-metrics.js';
 
@@ -6,6 +8,11 @@ const block = (ms: number) => {
   while (performance.now() < until);
 };
 const tick = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** A full collection now (the worker runs without --expose-gc; the flag set late still works). */
+const collect = (): void => {
+  setFlagsFromString('--expose-gc');
+  (runInNewContext('gc') as () => void)();
+};
 
 describe('MetricsSource', () => {
   let source: MetricsSource | undefined;
@@ -32,5 +39,32 @@ describe('MetricsSource', () => {
     // Not again: a busy machine may stall any one interval, so reads go on until a calm one,
     // which a read still carrying the 60 ms block could never be.
     await expect.poll(() => source!.read().eventLoopDelayMs.max, { interval: 30 }).toBeLessThan(40);
+  });
+
+  it('counts the collector’s pauses since the previous read, and starts over after it', async () => {
+    source = new MetricsSource();
+    await tick(20);
+    source.read();
+    collect();
+    collect();
+    // Node hands the observer its entries after the pauses, so reads add up until both came.
+    const seen = { count: 0, totalMs: 0, longestMs: 0 };
+    await expect
+      .poll(
+        () => {
+          const { gcPauses } = source!.read();
+          seen.count += gcPauses.count;
+          seen.totalMs += gcPauses.totalMs;
+          seen.longestMs = Math.max(seen.longestMs, gcPauses.longestMs);
+          return seen.count;
+        },
+        { interval: 20 },
+      )
+      .toBeGreaterThanOrEqual(2);
+    expect(seen.longestMs).toBeGreaterThan(0);
+    expect(seen.totalMs).toBeGreaterThanOrEqual(seen.longestMs);
+    // A read with no collection since the one before reads none (the worker's own allocations
+    // may bring a young collection now and then, so reads go on until a quiet one).
+    await expect.poll(() => source!.read().gcPauses.count, { interval: 20 }).toBe(0);
   });
 });
