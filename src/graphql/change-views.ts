@@ -14,6 +14,7 @@ import {
 import type { InitiativeTree, TreeNode } from '../services/load-initiative-tree.js';
 import { stalledItemsAsOf, type StalledEntry } from '../services/stalled-as-of.js';
 import type { Context } from './context.type.js';
+import { keptBeside } from './loaders.js';
 import { badUserInput, optionalArg } from './errors.js';
 import { treeOf } from './read-time.js';
 import { pageArgs } from './resolvers/history.js';
@@ -38,7 +39,7 @@ export function subtreeOf(tree: InitiativeTree, node: TreeNode | null): TreeNode
   return out;
 }
 
-const changes = new WeakMap<object, Map<string, Promise<Map<number, ItemChangeCounts>>>>();
+const CHANGES = Symbol('item changes');
 
 /**
  * Item changes per workstream between `since` and the view's time (as known then): the log rows
@@ -51,8 +52,11 @@ export function itemChangesOf(
   end: number,
   knownAt: number,
 ): Promise<Map<number, ItemChangeCounts>> {
-  let kept = changes.get(ctx.loaders);
-  if (!kept) changes.set(ctx.loaders, (kept = new Map()));
+  const kept = keptBeside(
+    ctx.loaders,
+    CHANGES,
+    () => new Map<string, Promise<Map<number, ItemChangeCounts>>>(),
+  );
   const id = tree.initiative.id;
   const key = `${id}@${since}@${end}@${knownAt}`;
   let found = kept.get(key);

@@ -30,6 +30,29 @@ export interface Loaders {
   readonly reportDetails: DataLoader<number, ReportDetails | null>;
   /** A page of one item's change log: many items' pages in one statement per 500 items. */
   readonly itemHistory: DataLoader<ItemHistoryKey, ChangeRecord[], string>;
+  /**
+   * What other modules read once per request and keep beside the loaders (report-model reads,
+   * time views, as-of trees, item changes), each under its own key (`keptBeside`).
+   */
+  readonly beside: Map<symbol, unknown>;
+}
+
+/** What a module keeps for this request beside its loaders under `key`, made on first use. */
+export function keptBeside<T>(loaders: Loaders, key: symbol, make: () => T): T {
+  let value = loaders.beside.get(key) as T | undefined;
+  if (value === undefined) loaders.beside.set(key, (value = make()));
+  return value;
+}
+
+/**
+ * Forgets what this request has read, after one of its writes committed: what later fields of
+ * the same response read must be fresh. Every loader and everything kept beside them goes, so
+ * a loader or a module's per-request reads added later are forgotten with the rest; the next
+ * read reads again (live trees come from the kept trees, checked against the database).
+ */
+export function forgetReads(loaders: Loaders): void {
+  for (const value of Object.values(loaders)) if (value instanceof DataLoader) value.clearAll();
+  loaders.beside.clear();
 }
 
 export interface ItemHistoryKey {
@@ -93,6 +116,7 @@ export function createLoaders(em: Em): Loaders {
     itemHistory: new DataLoader((keys) => loadItemHistories(em, keys), {
       cacheKeyFn: (k) => `${k.itemId}:${k.beforeId}:${k.limit}`,
     }),
+    beside: new Map(),
     workstream: new DataLoader<number, WorkstreamRecord | null>(async (ids) =>
       orderByKeys(ids, await findWorkstreamsByIds(em, ids), (w) => w.id),
     ),

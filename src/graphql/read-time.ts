@@ -9,6 +9,7 @@ import type { ReportDetails } from '../services/build-report.js';
 import type { InitiativeTree } from '../services/load-initiative-tree.js';
 import { canRead } from '../domain/access.js';
 import type { Context } from './context.type.js';
+import { keptBeside } from './loaders.js';
 import { badUserInput } from './errors.js';
 import { ItemType } from './types/item.type.js';
 import { WorkstreamType } from './types/workstream.type.js';
@@ -44,7 +45,7 @@ export function readTimeOf(asOf: Date | null, knownAt: Date | null): ReadTime | 
  * Per-request as-of trees and report details, keyed by initiative and time: never shared with
  * other requests nor with the live trees (tree-cache.ts), so an as-of read cannot poison them.
  */
-const trees = new WeakMap<object, Map<string, Promise<InitiativeTree>>>();
+const TREES = Symbol('as-of trees');
 const details = new WeakMap<InitiativeTree, Promise<ReportDetails>>();
 
 export async function treeOf(
@@ -53,8 +54,7 @@ export async function treeOf(
   t: ReadTime | null | undefined,
 ): Promise<InitiativeTree> {
   if (!t) return (await ctx.loaders.tree.load(initiative.id))!;
-  let kept = trees.get(ctx.loaders);
-  if (!kept) trees.set(ctx.loaders, (kept = new Map()));
+  const kept = keptBeside(ctx.loaders, TREES, () => new Map<string, Promise<InitiativeTree>>());
   const key = `${initiative.id}@${t.asOf}@${t.knownAt}`;
   let tree = kept.get(key);
   if (!tree) kept.set(key, (tree = loadAsOfTree(ctx.em, initiative, t)));

@@ -28,6 +28,7 @@ import {
 import type { InitiativeTree } from '../services/load-initiative-tree.js';
 import { namedFiguresOf } from '../services/named-figure-values.js';
 import type { Context } from './context.type.js';
+import { keptBeside } from './loaders.js';
 import type { NamedFigureType } from './types/report-model.type.js';
 
 /*
@@ -54,15 +55,14 @@ interface Kept {
   readonly figures: WeakMap<InitiativeTree, NamedFigures<number>>;
 }
 
-const kept = new WeakMap<object, Kept>();
+const KEPT = Symbol('report-model reads');
 
 function keptOf(ctx: Context): Kept {
-  let k = kept.get(ctx.loaders);
-  if (!k) {
+  return keptBeside(ctx.loaders, KEPT, (): Kept => {
     const em = ctx.em;
     const of = <R extends { initiativeId: number | null }>(rows: readonly R[], id: number) =>
       rows.filter((r) => r.initiativeId === id);
-    k = {
+    return {
       model: new DataLoader(async (ids) => {
         const [workflows, metrics, milestones, figures] = [
           await findWorkflows(em, ids),
@@ -96,9 +96,7 @@ function keptOf(ctx: Context): Kept {
       stages: new Map(),
       figures: new WeakMap(),
     };
-    kept.set(ctx.loaders, k);
-  }
-  return k;
+  });
 }
 
 /** The report model of an initiative, read once per request (batched across initiatives). */

@@ -10,6 +10,7 @@ import type { InitiativeTree, TreeNode } from '../services/load-initiative-tree.
 import { ForecastMemo, type Forecaster } from '../services/forecast-memo.js';
 import { progressSeries, weeklyFigures, type SeriesPoint } from '../services/progress-series.js';
 import type { Context } from './context.type.js';
+import { keptBeside } from './loaders.js';
 import { badUserInput } from './errors.js';
 import { timedFigureId } from './types/progress.type.js';
 import { ForecastType, ProgressPointType } from './types/time.type.js';
@@ -40,24 +41,18 @@ interface TimeCache {
   /** Hand-set health by initiative (health-view.ts). */
   health: Map<number, Promise<Map<number | null, ManualHealth>>>;
 }
-const caches = new WeakMap<object, TimeCache>();
+const CACHE = Symbol('time views');
 
 export function timeCache(ctx: Context): TimeCache {
-  let cache = caches.get(ctx.loaders);
-  if (!cache)
-    caches.set(
-      ctx.loaders,
-      (cache = {
-        now: Date.now(),
-        series: new Map(),
-        weekly: new Map(),
-        forecasts: new Map(),
-        byInput: ctx.forecastMemo ?? new ForecastMemo(Infinity, Infinity),
-        dates: new Map(),
-        health: new Map(),
-      }),
-    );
-  return cache;
+  return keptBeside(ctx.loaders, CACHE, (): TimeCache => ({
+    now: Date.now(),
+    series: new Map(),
+    weekly: new Map(),
+    forecasts: new Map(),
+    byInput: ctx.forecastMemo ?? new ForecastMemo(Infinity, Infinity),
+    dates: new Map(),
+    health: new Map(),
+  }));
 }
 
 /** Domain input errors become BAD_USER_INPUT on the argument they name. */

@@ -3,7 +3,7 @@ import type { WriteScope } from '../services/write-scope.js';
 import { idempotencyOf } from './access.js';
 import type { Context } from './context.type.js';
 import { noteTouched } from './live/affected-nodes.js';
-import { forgetInitiative } from './resolvers/views.js';
+import { forgetRequestReads } from './resolvers/views.js';
 
 /**
  * The write pipeline's context for a GraphQL write: the caller's token as actor, the scope the
@@ -21,7 +21,7 @@ export function writeContextOf(
     scope,
     idempotency: idempotencyOf(ctx, idempotencyKey),
     forget: (touched) => {
-      for (const id of touched.initiativeIds) forgetInitiative(ctx, id);
+      forgetRequestReads(ctx);
       noteTouched(ctx, touched);
     },
   };

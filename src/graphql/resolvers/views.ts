@@ -1,5 +1,6 @@
 import { canRead } from '../../domain/access.js';
 import type { Context } from '../context.type.js';
+import { forgetReads } from '../loaders.js';
 import { ItemType } from '../types/item.type.js';
 import { WorkstreamType } from '../types/workstream.type.js';
 
@@ -20,14 +21,12 @@ export async function itemView(ctx: Context, id: number): Promise<ItemType | nul
   return (await workstreamView(ctx, record.workstreamId)) ? new ItemType(record) : null;
 }
 
-/** Forgets what this request read about an initiative, after a mutation changed it. */
-export function forgetInitiative(ctx: Context, initiativeId: number): void {
+/**
+ * Forgets what this request has read, after one of its writes committed (loaders.ts,
+ * `forgetReads`): every initiative's, since a later field may read any of them again.
+ */
+export function forgetRequestReads(ctx: Context): void {
   // Loaders not made yet have read nothing: a write that read nothing before need not make them.
   const loaders = ctx.loadersIfMade ? ctx.loadersIfMade() : ctx.loaders;
-  if (!loaders) return;
-  loaders.initiative.clear(initiativeId);
-  loaders.tree.clear(initiativeId);
-  loaders.reportDetails.clear(initiativeId);
-  loaders.workstream.clearAll();
-  loaders.item.clearAll();
+  if (loaders) forgetReads(loaders);
 }
