@@ -100,10 +100,19 @@ export async function withKeptTrees<T extends { readonly revision?: number }>(
     trees.set(id, entry);
   };
   const missing: InitiativeRecord[] = [];
+  /**
+   * This request's trees, taken as each is found: what another request keeps for an
+   * initiative while this one awaits its loads is not this request's answer (on PostgreSQL a
+   * live read that began before a write keeps its older tree when it ends).
+   */
+  const found = new Map<number, T>();
   for (const initiative of initiatives) {
     const old = trees.get(initiative.id) as Kept<T> | undefined;
     const stamp = stamps.get(initiative.id)!;
-    if (old?.stamp === stamp) continue;
+    if (old?.stamp === stamp) {
+      found.set(initiative.id, old.tree);
+      continue;
+    }
     const count = parts?.counts.get(initiative.id);
     const record = recordOf(initiative);
     const written =
@@ -117,6 +126,7 @@ export async function withKeptTrees<T extends { readonly revision?: number }>(
     if (written) {
       const tree = advance!(old!.tree, written.deltas, written.revision);
       keep(initiative.id, { stamp, tree, exact: { common: parts!.common, count: count!, record } });
+      found.set(initiative.id, tree);
     } else missing.push(initiative);
   }
   const loaded = missing.length > 0 ? await load(missing) : [];
@@ -134,8 +144,8 @@ export async function withKeptTrees<T extends { readonly revision?: number }>(
   // that began before a write a live read has folded) serve the snapshot alone; kept, they
   // would replace the newer tree, and the next live read would fold it again. A live read's
   // tree is always kept, even at a lower revision (a database restored from a backup).
-  const ownOnly = new Map<number, T>();
   missing.forEach((initiative, n) => {
+    found.set(initiative.id, loaded[n]!);
     const newer = (trees.get(initiative.id) as Kept<T> | undefined)?.tree.revision;
     if (
       !parts &&
@@ -143,7 +153,6 @@ export async function withKeptTrees<T extends { readonly revision?: number }>(
       newer !== undefined &&
       newer > (loaded[n]!.revision ?? Infinity)
     ) {
-      ownOnly.set(initiative.id, loaded[n]!);
       return;
     }
     const count = parts?.counts.get(initiative.id);
@@ -162,9 +171,6 @@ export async function withKeptTrees<T extends { readonly revision?: number }>(
         : stamps.get(initiative.id)!;
     keep(initiative.id, { stamp, tree, exact });
   });
-  // This request's trees are taken before the oldest kept ones go: a request that names more
-  // initiatives than are kept would otherwise lose some of its own.
-  const answer = initiatives.map((i) => ownOnly.get(i.id) ?? (trees.get(i.id) as Kept<T>).tree);
   while (trees.size > MAX_KEPT) trees.delete(trees.keys().next().value!);
-  return answer;
+  return initiatives.map((i) => found.get(i.id)!);
 }
