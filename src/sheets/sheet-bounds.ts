@@ -68,14 +68,17 @@ export function assertSheetBounds(columns: number, cells: number): void {
 }
 
 /**
- * A CSV's cells, at most: its separators and line ends (quoted ones counted too: an upper
- * bound, read before parsing), so a small file of millions of empty cells is refused unparsed.
+ * A CSV's cells, at most: every character the reader may split on and every line end (quoted
+ * ones counted too: an upper bound, read before parsing), so a small file of millions of empty
+ * cells is refused unparsed. SheetJS splits on the separator it guesses among `,` tab `;` `|`, or
+ * on whatever character a first line `sep=X` names, and ends a row at LF or CR.
  */
 export function csvCellsAtMost(text: string): number {
+  const named = /^sep=(.)[\r\n]/.exec(text)?.[1]?.charCodeAt(0) ?? -1;
   let n = 1;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (c === 44 || c === 10 || c === 9 || c === 59) n++;
+    if (c === 44 || c === 9 || c === 59 || c === 124 || c === 10 || c === 13 || c === named) n++;
   }
   return n;
 }

@@ -90,8 +90,14 @@ describe('spreadsheets that unpack or spread past the bounds are refused before 
     expect(readSheet(xlsx([fits, ['叶', '一']]), 'ok.xlsx').rows).toHaveLength(1);
   });
 
-  it('refuses a CSV of more cells than the limit before parsing it', () => {
-    const csv = `工作流,事项\n${','.repeat(MAX_SHEET_CELLS)}\n`;
+  it.each([
+    ['commas', `工作流,事项\n${','.repeat(MAX_SHEET_CELLS)}\n`],
+    // Every separator the reader may pick, and rows ended by CR alone.
+    ['bars', `工作流|事项\n${'|'.repeat(MAX_SHEET_CELLS)}\n`],
+    ['semicolons', `工作流;事项\n${';'.repeat(MAX_SHEET_CELLS)}\n`],
+    ['a separator a sep= line names', `sep=#\n工作流#事项\n${'#'.repeat(MAX_SHEET_CELLS)}\n`],
+    ['rows ended by CR', `工作流,事项${'\r'.repeat(MAX_SHEET_CELLS)}`],
+  ])('refuses a CSV of more cells than the limit before parsing it (%s)', (_, csv) => {
     expect(csv.length).toBeLessThan(MAX_SHEET_BYTES);
     expect(() => readSheet(new TextEncoder().encode(csv), 'many.csv')).toThrow(
       expect.objectContaining({ code: 'TOO_LARGE' }),
