@@ -70,15 +70,23 @@ const PLAIN_PATH = /^(?:\/[A-Za-z0-9_-]+)+\/?$|^\/$/;
 /**
  * The request's URL with its path as sent: `//graphql` stays `//graphql` (the URL parser would
  * read it as a host name and leave the path `/`). Paths are not normalised: one address per route.
+ * The parser would resolve `/x/../metrics`, `/%2e%2e/metrics` and backslashes to `/metrics`, and
+ * a proxy that refuses `/metrics` by name would let them through; so the path is the target up
+ * to its first `?` or `#`, and the parser reads only the query.
  * A plain path (`/graphql`) is taken as it is: parsing a URL costs a few microseconds, a share
  * of a small request's whole cost (S1), and gives the same path and an empty query.
  */
 export function requestUrl(req: IncomingMessage): RequestTarget {
   const target = req.url ?? '/';
   if (PLAIN_PATH.test(target)) return new PlainTarget(target);
-  return target.startsWith('/')
-    ? new URL(`http://localhost${target}`)
-    : new URL(target, 'http://localhost/');
+  // Absolute form (`GET http://host/livez`): the path is what follows the authority.
+  const origin = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?#]*/.exec(target)?.[0];
+  if (origin === undefined && !target.startsWith('/')) return new URL(target, 'http://localhost/');
+  const rest = origin === undefined ? target : target.slice(origin.length);
+  const end = rest.search(/[?#]/);
+  const path = end < 0 ? rest : rest.slice(0, end);
+  const url = new URL(`http://localhost/${end < 0 ? '' : rest.slice(end)}`);
+  return { pathname: path === '' ? '/' : path, search: url.search, searchParams: url.searchParams };
 }
 
 /** A plain path's URL: no query (its parameters made only when asked for). */
