@@ -1,4 +1,10 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  type IncomingMessage,
+  type Server,
+  type ServerOptions,
+  type ServerResponse,
+} from 'node:http';
 import { databaseFailure } from '../db/connection-errors.js';
 import type { HttpDeps } from './http-deps.js';
 import { HttpError, refuseUnlessRead, sendBody, sendJson, sendJsonError } from './http-json.js';
@@ -21,7 +27,7 @@ export function createHttpServer(deps: HttpDeps): Server {
   const graphiql = graphiqlPage();
   const dashboard = loadStaticFiles();
   // Node's own missing-Host refusal is an empty 400; handle() answers it in JSON instead.
-  const server = createServer({ requireHostHeader: false }, (req, res) => {
+  const server = createServer(SERVER_OPTIONS, (req, res) => {
     const started = process.hrtime.bigint();
     res.on('finish', () => {
       const path = req.url?.split('?')[0];
@@ -79,6 +85,20 @@ export function createHttpServer(deps: HttpDeps): Server {
   });
   return server;
 }
+
+/**
+ * Only a WebSocket handshake on /graphql leaves HTTP for the live server (subscriptions.ts).
+ * Any other `Upgrade` (curl --http2's h2c, `websocket` on /livez) is ignored, as HTTP allows,
+ * and the request served as usual; without this Node handed every request that names
+ * `Connection: upgrade` to the WebSocket library, which answered it with an HTML 400 or 405.
+ * `shouldUpgradeCallback` is Node 22's (not yet in @types/node).
+ */
+const SERVER_OPTIONS = {
+  requireHostHeader: false,
+  shouldUpgradeCallback: (req: IncomingMessage) =>
+    req.headers.upgrade?.trim().toLowerCase() === 'websocket' &&
+    (req.url ?? '').split('?')[0] === '/graphql',
+} as ServerOptions;
 
 const READ_ONLY = new Set(['/livez', '/readyz', '/metrics']);
 const NO_ORIGINS: ReadonlySet<string> = new Set();

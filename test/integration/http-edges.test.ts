@@ -1,5 +1,6 @@
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
 import { startHttpApp, type HttpTestApp } from '../helpers/http-app.js';
 
 /**
@@ -69,5 +70,35 @@ describe('the HTTP layer on the wire', () => {
     );
     expect(statuses(query)).toEqual([200]);
     expect(query).toContain('"__typename":"Query"');
+  });
+
+  it('an Upgrade other than a WebSocket on /graphql is ignored: the request is answered as usual', async () => {
+    const body = '{"query":"{ __typename }"}';
+    // curl --http2 on http://: asks for h2c with its first request.
+    const h2c = await exchange(
+      port,
+      `POST /graphql HTTP/1.1\r\nhost: 127.0.0.1\r\nconnection: Upgrade, HTTP2-Settings, close\r\n` +
+        `upgrade: h2c\r\nhttp2-settings: AAMAAABkAARAAAAAAAIAAAAA\r\n` +
+        `authorization: Bearer ${app.adminToken}\r\ncontent-type: application/json\r\n` +
+        `content-length: ${body.length}\r\n\r\n${body}`,
+    ).catch((err: Error) => err.message);
+    expect(statuses(h2c)).toEqual([200]);
+    expect(h2c).toContain('"__typename":"Query"');
+    const ws = 'connection: upgrade\r\nupgrade: websocket\r\nsec-websocket-version: 13\r\n';
+    const key = 'sec-websocket-key: dGhlIHNhbXBsZSBub25jZQ==\r\n';
+    const livez = await get(port, '/livez', ws + key);
+    expect(statuses(livez)).toEqual([200]);
+    expect(livez).toContain('{"status":"ok"}');
+    const unknown = await get(port, '/nowhere', ws + key);
+    expect(statuses(unknown)).toEqual([404]);
+    expect(unknown.toLowerCase()).toContain('content-type: application/json');
+    // A WebSocket on /graphql still opens.
+    const socket = new WebSocket(`ws://127.0.0.1:${port}/graphql`, 'graphql-transport-ws');
+    const opened = await new Promise<string>((resolve) => {
+      socket.once('open', () => resolve(socket.protocol));
+      socket.once('error', (err) => resolve(err.message));
+    });
+    socket.close();
+    expect(opened).toBe('graphql-transport-ws');
   });
 });
