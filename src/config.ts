@@ -45,6 +45,12 @@ export interface ServerOptions {
    * (src/sheets/sheet-planner.ts) before the file is refused.
    */
   readonly sheetTimeoutMs: number;
+  /**
+   * How long a connection may see no traffic either way while a request is read or answered
+   * (a client that stopped reading its answer) before it is closed. Left out: 2 minutes more
+   * than the longer of requestTimeoutMs and twice sheetTimeoutMs (socketIdleMs in src/server/app.ts).
+   */
+  readonly socketIdleMs?: number;
   /** Values an answer may hold, counted before it runs (src/server/cost-model.ts). */
   readonly maxNodes: number;
   /** Bytes of a serialized answer; a larger one is replaced by QUERY_TOO_COMPLEX. */

@@ -162,6 +162,10 @@ export async function createApp(
   });
   server.keepAliveTimeout = 5_000;
   server.requestTimeout = 30_000;
+  // Neither of those applies once a request is read: a client that stops reading its answer
+  // would hold its socket, and the answer in kernel and Node buffers, for ever. WebSockets
+  // (subscriptions.ts) are not cut by it: ws turns the timeout off on the sockets it takes.
+  server.timeout = socketIdleMs(options);
   return {
     server,
     answers,
@@ -194,4 +198,15 @@ export async function createApp(
       metrics.stop();
     },
   };
+}
+
+/**
+ * A connection's allowed silence while a request is read or answered: longer than a request may
+ * wait on the server without a byte sent (its deadline, a sheet's read and plan after the
+ * sheet thread's 60 s load), so only a client that stopped reading or sending is cut.
+ */
+export function socketIdleMs(options: ServerOptions): number {
+  return (
+    options.socketIdleMs ?? 120_000 + Math.max(options.requestTimeoutMs, 2 * options.sheetTimeoutMs)
+  );
 }

@@ -1,6 +1,12 @@
+import type { Socket } from 'node:net';
 import { connect } from 'node:net';
+import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
+import { serverOptions } from '../../src/config.js';
+import { openOrm } from '../../src/db/orm.js';
+import { createApp, socketIdleMs } from '../../src/server/app.js';
+import { createTestDatabase } from '../helpers/databases.js';
 import { startHttpApp, type HttpTestApp } from '../helpers/http-app.js';
 
 /**
@@ -101,4 +107,74 @@ describe('the HTTP layer on the wire', () => {
     socket.close();
     expect(opened).toBe('graphql-transport-ws');
   });
+});
+
+describe('a connection that goes silent while its answer is owed', () => {
+  const idleMs = 1_000;
+  let port: number;
+  let stop: () => Promise<void>;
+  const serverSockets: Socket[] = [];
+
+  beforeAll(async () => {
+    const db = await createTestDatabase('sqlite', true);
+    const orm = await openOrm({ databaseUrl: db.url });
+    await orm.schema.refresh();
+    const app = await createApp(
+      orm,
+      pino({ level: 'silent' }),
+      serverOptions({ socketIdleMs: idleMs }),
+    );
+    app.server.on('connection', (socket: Socket) => serverSockets.push(socket));
+    port = Number(new URL(await app.listen(0, '127.0.0.1')).port);
+    stop = async () => {
+      await app.close();
+      await orm.close();
+      await db.drop();
+    };
+  });
+  afterAll(() => stop?.());
+
+  it('by default waits longer than any request or sheet may take, and at least 2 minutes', () => {
+    const defaults = serverOptions();
+    expect(socketIdleMs(defaults)).toBeGreaterThanOrEqual(
+      120_000 + Math.max(defaults.requestTimeoutMs, 2 * defaults.sheetTimeoutMs),
+    );
+    expect(socketIdleMs(serverOptions({ sheetTimeoutMs: 300_000 }))).toBeGreaterThan(600_000);
+  });
+
+  it('is closed when its client stops reading the answers, and a quiet WebSocket is not', async () => {
+    // A WebSocket first, to stay quiet for several idle times while the other is cut off.
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/graphql`, 'graphql-transport-ws');
+    const messages: string[] = [];
+    ws.on('message', (m: Buffer) => messages.push(m.toString('utf8')));
+    await new Promise<void>((resolve, reject) => {
+      ws.once('open', () => resolve());
+      ws.once('error', reject);
+    });
+    ws.send(JSON.stringify({ type: 'connection_init' }));
+    await expect.poll(() => messages).toContainEqual('{"type":"connection_ack"}');
+
+    // Megabytes of answers owed to a client that reads none of them: the kernel's buffers fill,
+    // the server can send no more, and nothing on this connection moves again.
+    const before = serverSockets.length;
+    const client = connect(port, '127.0.0.1');
+    client.pause();
+    client.on('error', () => {});
+    const request = 'GET /livez HTTP/1.1\r\nhost: 127.0.0.1\r\n\r\n';
+    client.write(request.repeat(50_000));
+    await expect.poll(() => serverSockets.length).toBe(before + 1);
+    const owed = serverSockets[before]!;
+    // Without an inactivity timeout this waits for ever (the test's own timeout says so).
+    await new Promise<void>((resolve) =>
+      owed.destroyed ? resolve() : owed.once('close', () => resolve()),
+    );
+    client.destroy();
+
+    // The WebSocket has been quiet at least as long: it still answers.
+    await new Promise((r) => setTimeout(r, 2 * idleMs));
+    expect(ws.readyState).toBe(WebSocket.OPEN);
+    ws.send(JSON.stringify({ type: 'ping' }));
+    await expect.poll(() => messages).toContainEqual('{"type":"pong"}');
+    ws.close();
+  }, 30_000);
 });
