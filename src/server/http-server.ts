@@ -69,6 +69,17 @@ export function createHttpServer(deps: HttpDeps): Server {
       socket.destroy();
       return;
     }
+    // A request read whole before this one (pipelined) is still owed its answer: a 400
+    // written now would be read as that answer, though a mutation there may have committed.
+    // Let that answer go out, marked as the last, and close after it; the unreadable request
+    // gets none (the client sees the connection close before it, as with any unanswered one).
+    const owed = (socket as { _httpMessage?: ServerResponse | null })._httpMessage;
+    if (owed && owed.req.complete && !owed.writableFinished) {
+      if (!owed.headersSent) owed.shouldKeepAlive = false;
+      owed.once('finish', () => socket.end());
+      owed.once('close', () => socket.end());
+      return;
+    }
     // Headers that did not arrive in time (a slow or stalled client) are a 408, not a request
     // the server could not read.
     const [status, reason, message, code] =

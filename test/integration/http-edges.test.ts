@@ -107,6 +107,28 @@ describe('the HTTP layer on the wire', () => {
     socket.close();
     expect(opened).toBe('graphql-transport-ws');
   });
+  it('an unreadable request pipelined after a mutation: the mutation gets its own answer, then the connection closes', async () => {
+    const body = JSON.stringify({
+      query:
+        'mutation { createInitiative(input: { key: "piped", name: "流水" }) { initiative { key } userErrors { code } } }',
+    });
+    const raw = await exchange(
+      port,
+      `POST /graphql HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\n` +
+        `authorization: Bearer ${app.adminToken}\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n` +
+        `${body}GARBAGE!! /graphql HTTP/1.1\r\nhost: 127.0.0.1\r\n\r\n`,
+    );
+    // Before, the unreadable request's 400 went out first and stood for the committed write.
+    expect(statuses(raw)).toEqual([200]);
+    expect(raw.toLowerCase()).toContain('connection: close');
+    expect(raw).toContain('"createInitiative":{"initiative":{"key":"piped"}');
+    const read = await app.post('{ initiative(key: "piped") { key } }');
+    expect(read.body.data.initiative.key).toBe('piped');
+    // Alone (nothing owed before it), it is still a JSON 400.
+    const alone = await exchange(port, 'GARBAGE!! /graphql HTTP/1.1\r\nhost: 127.0.0.1\r\n\r\n');
+    expect(statuses(alone)).toEqual([400]);
+    expect(alone).toContain('BAD_REQUEST');
+  });
 });
 
 describe('a connection that goes silent while its answer is owed', () => {
