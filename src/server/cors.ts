@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { addVary } from './http-json.js';
 
 /** The API's routes a page on another origin may call (the dashboard's own files are not). */
 const API_PATHS = new Set(['/graphql', '/api/import', '/api/export']);
@@ -23,7 +24,11 @@ export function handleCors(
   refuse: (message: string) => void,
 ): boolean {
   const origin = req.headers.origin;
-  if (!API_PATHS.has(path) || origin === undefined) return false;
+  if (!API_PATHS.has(path)) return false;
+  // With origins listed, every API answer depends on Origin (allowed, or not marked): a shared
+  // cache must not hand one made for no Origin, or another one, to a listed page, or back.
+  if (origins.size > 0) addVary(res, 'Origin');
+  if (origin === undefined) return false;
   const preflight = req.method === 'OPTIONS' && req.headers['access-control-request-method'];
   if (!origins.has(origin)) {
     if (!preflight) return false;
@@ -31,7 +36,6 @@ export function handleCors(
     return true;
   }
   res.setHeader('access-control-allow-origin', origin);
-  res.setHeader('vary', 'Origin');
   res.setHeader('access-control-expose-headers', 'retry-after, content-disposition');
   if (!preflight) return false;
   res.writeHead(204, {

@@ -1,6 +1,7 @@
 import { HeaderMap } from '@apollo/server';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
+  addVary,
   containsNul,
   HttpError,
   parseJsonBody,
@@ -98,6 +99,8 @@ export async function graphql(
   }
   const durable = deps.durable?.();
   if (durable) await durable;
+  // Apollo types its answer by Accept (application/graphql-response+json or JSON).
+  addVary(res, 'Accept');
   sendBody(
     res,
     status,

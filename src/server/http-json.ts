@@ -18,6 +18,15 @@ export class HttpError extends Error {
  * answers its own errors, so Apollo Client reads a 401 for a revoked token or a 413 the same
  * way as any other GraphQL error (with `application/json` it saw only an HTTP failure).
  */
+/** Adds request headers the answer depends on to its `Vary`, once each. */
+export function addVary(res: ServerResponse, names: string): void {
+  const had = res.getHeader('vary');
+  const list = (had === undefined ? '' : String(had)).split(',').map((n) => n.trim());
+  for (const name of names.split(',').map((n) => n.trim()))
+    if (name && !list.some((n) => n.toLowerCase() === name.toLowerCase())) list.push(name);
+  res.setHeader('vary', list.filter(Boolean).join(', '));
+}
+
 export function sendJsonError(
   res: ServerResponse,
   status: number,
@@ -26,6 +35,8 @@ export function sendJsonError(
   headers: Record<string, string> = {},
   extensions: Record<string, unknown> = {},
 ): void {
+  // Its type follows Accept: a cache must not give a JSON client the GraphQL type, or back.
+  addVary(res, 'Accept');
   const type = prefersGraphqlResponse(res.req?.headers.accept)
     ? 'application/graphql-response+json; charset=utf-8'
     : 'application/json; charset=utf-8';
@@ -84,6 +95,11 @@ export function sendBody(
   headers: Record<string, string | number>,
   body: string | Uint8Array,
 ): void {
+  // writeHead's own `vary` would replace one set before (cors.ts's Origin): the two are merged.
+  if (headers.vary !== undefined) {
+    addVary(res, String(headers.vary));
+    headers = Object.fromEntries(Object.entries(headers).filter(([name]) => name !== 'vary'));
+  }
   res.writeHead(status, {
     ...headers,
     'content-length': typeof body === 'string' ? Buffer.byteLength(body) : body.length,

@@ -7,7 +7,14 @@ import {
 } from 'node:http';
 import { databaseFailure } from '../db/connection-errors.js';
 import type { HttpDeps } from './http-deps.js';
-import { HttpError, refuseUnlessRead, sendBody, sendJson, sendJsonError } from './http-json.js';
+import {
+  addVary,
+  HttpError,
+  refuseUnlessRead,
+  sendBody,
+  sendJson,
+  sendJsonError,
+} from './http-json.js';
 import { sendDatabaseUnavailable } from './database-unavailable.js';
 import { wantsPrometheus } from './prometheus.js';
 import {
@@ -139,6 +146,8 @@ async function handle(
     case '/metrics':
       // As readable as the data: anonymous only where anonymous reads are allowed.
       await deps.authenticate(req);
+      // Prometheus text or JSON, by Accept.
+      addVary(res, 'Accept');
       if (deps.prometheus && wantsPrometheus(req.headers.accept, url.searchParams.get('format'))) {
         const text = await deps.prometheus.text();
         return sendBody(

@@ -200,3 +200,62 @@ describe('a connection that goes silent while its answer is owed', () => {
     ws.close();
   }, 30_000);
 });
+
+describe('Vary: what an answer depends on, for caches', () => {
+  let app: HttpTestApp;
+  const page = 'https://app.example.com';
+  const vary = (res: Response) =>
+    (res.headers.get('vary') ?? '')
+      .split(',')
+      .map((n) => n.trim().toLowerCase())
+      .filter(Boolean);
+
+  beforeAll(async () => {
+    app = await startHttpApp('sqlite', { corsOrigins: [page] });
+  });
+  afterAll(() => app?.close());
+
+  it('every API answer varies by Origin once origins are listed, with or without one', async () => {
+    const body = JSON.stringify({ query: '{ __typename }' });
+    const post = (headers: Record<string, string>) =>
+      fetch(`${app.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body,
+      });
+    for (const headers of [{}, { origin: page }, { origin: 'https://other.example' }] as Record<
+      string,
+      string
+    >[]) {
+      const res = await post(headers);
+      expect(res.status).toBe(200);
+      expect(vary(res), JSON.stringify(headers)).toContain('origin');
+      // Its type follows Accept too: both are named.
+      expect(vary(res)).toContain('accept');
+      await res.arrayBuffer();
+    }
+    const bad = await post({ origin: page, authorization: 'Bearer nope' });
+    expect(bad.status).toBe(401);
+    expect(vary(bad)).toEqual(expect.arrayContaining(['origin', 'accept']));
+    await bad.arrayBuffer();
+    const sheet = await fetch(`${app.url}/api/export?initiative=none&format=csv`, {
+      headers: { authorization: `Bearer ${app.adminToken}` },
+    });
+    expect(vary(sheet)).toContain('origin');
+    await sheet.arrayBuffer();
+  });
+
+  it('answers whose type follows Accept vary by it: /metrics and JSON errors', async () => {
+    const auth = { authorization: `Bearer ${app.adminToken}` };
+    for (const accept of ['text/plain', 'application/json']) {
+      const metrics = await fetch(`${app.url}/metrics`, { headers: { ...auth, accept } });
+      expect(metrics.status).toBe(200);
+      expect(vary(metrics), accept).toContain('accept');
+      await metrics.arrayBuffer();
+    }
+    const missing = await fetch(`${app.url}/nowhere`);
+    expect(missing.status).toBe(404);
+    expect(vary(missing)).toContain('accept');
+    await missing.arrayBuffer();
+  });
+});
