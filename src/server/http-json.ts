@@ -12,21 +12,25 @@ export class HttpError extends Error {
   }
 }
 
+/** Adds request headers the answer depends on to its `Vary`, once each. */
+export function addVary(res: ServerResponse, names: string): void {
+  const had = res.getHeader('vary');
+  // The usual case, on every answer (S1): nothing to merge with.
+  if (had === undefined) return void res.setHeader('vary', names);
+  const list = String(had)
+    .split(',')
+    .map((n) => n.trim());
+  for (const name of names.split(',').map((n) => n.trim()))
+    if (name && !list.some((n) => n.toLowerCase() === name.toLowerCase())) list.push(name);
+  res.setHeader('vary', list.filter(Boolean).join(', '));
+}
+
 /**
  * Sends a GraphQL-shaped JSON error, so clients never have to parse an HTML page; as
  * `application/graphql-response+json` to a client that asks for it first, as Apollo Server
  * answers its own errors, so Apollo Client reads a 401 for a revoked token or a 413 the same
  * way as any other GraphQL error (with `application/json` it saw only an HTTP failure).
  */
-/** Adds request headers the answer depends on to its `Vary`, once each. */
-export function addVary(res: ServerResponse, names: string): void {
-  const had = res.getHeader('vary');
-  const list = (had === undefined ? '' : String(had)).split(',').map((n) => n.trim());
-  for (const name of names.split(',').map((n) => n.trim()))
-    if (name && !list.some((n) => n.toLowerCase() === name.toLowerCase())) list.push(name);
-  res.setHeader('vary', list.filter(Boolean).join(', '));
-}
-
 export function sendJsonError(
   res: ServerResponse,
   status: number,
