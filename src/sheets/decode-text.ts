@@ -26,7 +26,17 @@ export function decodeCsvText(bytes: Uint8Array): { text: string; encoding: Text
   if (bytes.includes(0))
     throw new SheetError('NOT_A_SPREADSHEET', '文件不是文本 CSV（含二进制内容）');
   if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
-    return { text: new TextDecoder('utf-8').decode(bytes.subarray(3)), encoding: 'utf-8-bom' };
+    // Read leniently, bytes that are not UTF-8 (rows appended in GBK to a UTF-8 file) would
+    // become U+FFFD in names and notes, and be written so.
+    try {
+      const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(3));
+      return { text, encoding: 'utf-8-bom' };
+    } catch {
+      throw new SheetError(
+        'NOT_A_SPREADSHEET',
+        '文件以 UTF-8 的 BOM 开头，但其中有不是 UTF-8 的内容（可能混有 GBK 编码的行）：请在表格软件中另存为 UTF-8 CSV',
+      );
+    }
   }
   try {
     return { text: new TextDecoder('utf-8', { fatal: true }).decode(bytes), encoding: 'utf-8' };

@@ -270,6 +270,20 @@ describe('spreadsheets in and out', () => {
     expect(readSheet(iconv.encode(text, 'gbk'), 'a.csv').encoding).toBe('gb18030');
   });
 
+  it('refuses a UTF-8 file with a BOM that holds other bytes (rows appended in GBK)', () => {
+    const mixed = Buffer.concat([
+      Buffer.from([0xef, 0xbb, 0xbf]),
+      Buffer.from('事项,工作流,状态\r\n日报,迁移,完成\r\n'),
+      iconv.encode('周报,新领域,完成\r\n', 'gbk'),
+    ]);
+    expect(() => readSheet(mixed, 'mixed.csv')).toThrow(
+      expect.objectContaining({
+        code: 'NOT_A_SPREADSHEET',
+        message: expect.stringContaining('不是 UTF-8'),
+      }),
+    );
+  });
+
   it('names the exact row and column of each error, counting quoted newlines as Excel does', async () => {
     const csv = `工作流,事项,状态,进度,备注\n${LEAF},多行备注,处理中,10,"两行\n备注"\n${LEAF},新事项,完成了,,\n${LEAF},另一个,处理中,120,\n`;
     const before = await figure();
