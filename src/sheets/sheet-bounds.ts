@@ -21,31 +21,35 @@ const broken = () =>
  * Refuses an .xlsx (a ZIP) whose parts unpack to more than `budget` bytes, before the reader
  * sees it: each part is inflated with that many bytes left as its hard limit, so the sizes the
  * archive claims are never trusted. Costs one extra inflate of a file already under 10 MB.
+ *
+ * It walks the archive as SheetJS's reader does (`parse_zip` in its CFB code), or the guard
+ * would measure other parts than the reader unpacks: the end record is the last signature in
+ * the file, the count is its entries on this disk, and each part's method and start are its
+ * local header's, inflated from there to the end of its stream whatever size is claimed. An
+ * archive two readers could take differently (the two counts, or a part's method in the
+ * directory and in its local header, disagree) is refused as broken.
  */
 export function assertUnpackedWithin(bytes: Uint8Array, budget = MAX_UNPACKED_BYTES): void {
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  let eocd = -1;
-  for (let i = buf.length - 22; i >= Math.max(0, buf.length - 65_557); i--)
-    if (buf.readUInt32LE(i) === 0x06054b50) {
-      eocd = i;
-      break;
-    }
-  if (eocd < 0) throw broken();
-  const entries = buf.readUInt16LE(eocd + 10);
+  const eocd = buf.lastIndexOf(END_OF_DIRECTORY);
+  if (eocd < 0 || eocd + 22 > buf.length) throw broken();
+  const entries = buf.readUInt16LE(eocd + 8);
+  if (entries !== buf.readUInt16LE(eocd + 10)) throw broken();
   let at = buf.readUInt32LE(eocd + 16);
   let left = budget;
   for (let n = 0; n < entries; n++) {
     if (at + 46 > buf.length || buf.readUInt32LE(at) !== 0x02014b50) throw broken();
-    const method = buf.readUInt16LE(at + 10);
-    const packed = buf.readUInt32LE(at + 20);
+    const listedMethod = buf.readUInt16LE(at + 10);
     const local = buf.readUInt32LE(at + 42);
     at += 46 + buf.readUInt16LE(at + 28) + buf.readUInt16LE(at + 30) + buf.readUInt16LE(at + 32);
     if (local + 30 > buf.length || buf.readUInt32LE(local) !== 0x04034b50) throw broken();
+    const method = buf.readUInt16LE(local + 8);
+    if (method !== listedMethod) throw broken();
     const start = local + 30 + buf.readUInt16LE(local + 26) + buf.readUInt16LE(local + 28);
-    const data = buf.subarray(start, start + packed);
-    if (method === 0) left -= data.length;
+    if (method === 0) left -= Math.min(buf.readUInt32LE(local + 18), buf.length - start);
     else if (method === 8) {
       try {
+        const data = buf.subarray(Math.min(start, buf.length));
         left -= inflateRawSync(data, { maxOutputLength: Math.max(1, left) }).length;
       } catch (err) {
         if ((err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE')
@@ -56,6 +60,9 @@ export function assertUnpackedWithin(bytes: Uint8Array, budget = MAX_UNPACKED_BY
     if (left < 0) throw tooLarge('超过 32 MB');
   }
 }
+
+/** The end-of-central-directory record's signature, PK\x05\x06. */
+const END_OF_DIRECTORY = Buffer.from([0x50, 0x4b, 0x05, 0x06]);
 
 /** Refuses a sheet wider than MAX_SHEET_COLUMNS or holding more than MAX_SHEET_CELLS cells. */
 export function assertSheetBounds(columns: number, cells: number): void {

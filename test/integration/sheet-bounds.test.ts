@@ -51,6 +51,58 @@ function zip(entries: Record<string, string>): Buffer {
   return Buffer.concat([...locals, cd, end]);
 }
 
+/**
+ * A readable .xlsx with one more part, deflated from `size` zero bytes (a part the reader
+ * unpacks though no sheet uses it), and its archive's fields then changed by `tamper`.
+ */
+function withHiddenPart(
+  size: number,
+  tamper: (file: Buffer, at: { central: number; end: number }) => void,
+): Buffer {
+  const book = xlsx([
+    ['工作流', '事项'],
+    ['叶', '一'],
+  ]);
+  const end = book.length - 22;
+  expect(book.readUInt32LE(end)).toBe(0x06054b50);
+  const count = book.readUInt16LE(end + 8);
+  const cdStart = book.readUInt32LE(end + 16);
+  const name = Buffer.from('xl/media/part.bin');
+  const raw = Buffer.alloc(size);
+  const data = deflateRawSync(raw, { level: 9 });
+  const local = Buffer.alloc(30);
+  local.writeUInt32LE(0x04034b50, 0);
+  local.writeUInt16LE(20, 4);
+  local.writeUInt16LE(8, 8);
+  local.writeUInt32LE(crc32(raw), 14);
+  local.writeUInt32LE(data.length, 18);
+  local.writeUInt32LE(raw.length, 22);
+  local.writeUInt16LE(name.length, 26);
+  const central = Buffer.alloc(46);
+  central.writeUInt32LE(0x02014b50, 0);
+  central.writeUInt16LE(20, 4);
+  central.writeUInt16LE(20, 6);
+  central.writeUInt16LE(8, 10);
+  central.writeUInt32LE(crc32(raw), 16);
+  central.writeUInt32LE(data.length, 20);
+  central.writeUInt32LE(raw.length, 24);
+  central.writeUInt16LE(name.length, 28);
+  central.writeUInt32LE(cdStart, 42);
+  const directory = Buffer.concat([book.subarray(cdStart, end), central, name]);
+  const record = Buffer.from(book.subarray(end));
+  const newStart = cdStart + local.length + name.length + data.length;
+  record.writeUInt16LE(count + 1, 8);
+  record.writeUInt16LE(count + 1, 10);
+  record.writeUInt32LE(directory.length, 12);
+  record.writeUInt32LE(newStart, 16);
+  const file = Buffer.concat([book.subarray(0, cdStart), local, name, data, directory, record]);
+  tamper(file, {
+    central: newStart + directory.length - central.length - name.length,
+    end: file.length - 22,
+  });
+  return file;
+}
+
 const xlsx = (rows: unknown[][]) => {
   const wb = XLSX.utils.book_new();
   XLSX.utils.book_append_sheet(wb, XLSX.utils.aoa_to_sheet(rows), 's');
@@ -74,6 +126,42 @@ describe('spreadsheets that unpack or spread past the bounds are refused before 
       }),
     );
     expect(performance.now() - started).toBeLessThan(5_000);
+  });
+
+  it('reads a workbook with a part that unpacks within the limit', () => {
+    expect(
+      readSheet(
+        withHiddenPart(1_000_000, () => {}),
+        'ok.xlsx',
+      ).rows,
+    ).toHaveLength(1);
+  });
+
+  it.each([
+    [
+      'the end record counts fewer entries in all than on its disk, which the reader takes',
+      (file: Buffer, at: { end: number }) =>
+        file.writeUInt16LE(file.readUInt16LE(at.end + 10) - 1, at.end + 10),
+    ],
+    [
+      'the directory says stored where the local header, which the reader takes, says deflated',
+      (file: Buffer, at: { central: number }) => file.writeUInt16LE(0, at.central + 10),
+    ],
+  ])('refuses a part past the limit the guard would not see: %s', (_, tamper) => {
+    const file = withHiddenPart(MAX_UNPACKED_BYTES + 1_000_000, tamper);
+    expect(file.length).toBeLessThan(MAX_SHEET_BYTES);
+    expect(() => readSheet(file, 'tampered.xlsx')).toThrow(
+      expect.objectContaining({ code: expect.stringMatching(/^(NOT_A_SPREADSHEET|TOO_LARGE)$/) }),
+    );
+  });
+
+  it('refuses a part past the limit in a whole, well-formed archive', () => {
+    expect(() =>
+      readSheet(
+        withHiddenPart(MAX_UNPACKED_BYTES + 1_000_000, () => {}),
+        'b.xlsx',
+      ),
+    ).toThrow(expect.objectContaining({ code: 'TOO_LARGE' }));
   });
 
   it('refuses a sheet wider than the column limit', () => {
