@@ -44,6 +44,13 @@ export function resolvePath(plan: PathPlan, text: string): ResolvedPath {
     const prefix = parts.slice(0, n).join(PATH_SEPARATOR);
     const parent = plan.state.workstreams.get(prefix);
     if (!parent) continue;
+    // Siblings of one name share the path: which of them the new workstream goes under cannot
+    // be told (the map holds the first), as a row naming the path itself cannot (plan-import.ts).
+    if (plan.state.ambiguous.has(prefix))
+      throw new DomainError(
+        'INVALID_INPUT',
+        `有多个同名工作流“${prefix}”，无法区分要在哪一个下新建工作流；请先给它们改不同的名字`,
+      );
     if (plan.withItems.has(parent.id))
       throw new DomainError('INVALID_INPUT', `工作流“${prefix}”已有事项，不能在其下新建工作流`);
     if (parent.manual)

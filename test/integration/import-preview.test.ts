@@ -94,6 +94,13 @@ describe.each(DIALECTS)('an import preview is the write’s verdict (%s)', (dial
     expect(placed.b.items.nodes).toEqual([{ name: 'x2' }]);
     const fresh = await run('twins', '工作流,事项\ndup,x3\n', true);
     expect(errorsOf(fresh)).toEqual([{ row: 2, column: '工作流' }]);
+    // Nor under two of one name that hold no items: a new workstream below their shared path
+    // went under the first of them.
+    for (let n = 0; n < 2; n++) await ok(CREATE_WORKSTREAM, { initiativeId: ini, name: 'grp' });
+    const below = await run('twins', '工作流,事项\ngrp/新子组,x4\n', false);
+    expect(below.applied).toBe(false);
+    expect(errorsOf(below)).toEqual([{ row: 2, column: '工作流' }]);
+    expect(below.plan.rows[0]!.errors[0]!.message).toContain('无法区分');
   });
 
   it('moves a staged item only where the same stages govern, by GraphQL and by import alike', async () => {
