@@ -36,8 +36,24 @@ export function writeSheet(
   }
   const wb = XLSX.utils.book_new();
   for (const table of tables) {
-    const ws = XLSX.utils.aoa_to_sheet(table.rows.map((r) => [...r]));
+    const ws = XLSX.utils.aoa_to_sheet(
+      table.rows.map((r) => r.map((v) => (typeof v === 'string' ? xlsxText(v) : v))),
+    );
     XLSX.utils.book_append_sheet(wb, ws, table.name);
   }
-  return XLSX.write(wb, { type: 'buffer', bookType: 'xlsx', compression: true }) as Buffer;
+  // Text in the shared-strings table, as Excel writes it: SheetJS's inline text cells read
+  // back with their XML entities undone twice, so a name holding `&amp;` came back as `&`.
+  return XLSX.write(wb, {
+    type: 'buffer',
+    bookType: 'xlsx',
+    compression: true,
+    bookSST: true,
+  }) as Buffer;
 }
+
+/**
+ * Text as an .xlsx must hold it: `_xHHHH_` there is an escaped character (`_x000D_` a CR), so
+ * a literal one (a table named `rpt_x2023_明细`) has its underscore escaped as `_x005F_`, as
+ * Excel writes it; read back, it is the name again.
+ */
+const xlsxText = (text: string): string => text.replace(/_(?=x[0-9A-Fa-f]{4}_)/g, '_x005F_');

@@ -207,6 +207,50 @@ describe('spreadsheets in and out', () => {
     },
   );
 
+  it('writes names that look like XML entities or .xlsx escapes so both formats read them back', async () => {
+    const ini = (
+      await app.ok(
+        `mutation { createInitiative(input: { key: "escapes", name: "E" }) { initiative { id } } }`,
+      )
+    ).createInitiative.initiative.id;
+    const ws = (
+      await app.ok(
+        `mutation($i: ID!) { createWorkstream(input: { initiativeId: $i, name: "w&amp;v" }) { workstream { id } } }`,
+        { i: ini },
+      )
+    ).createWorkstream.workstream.id;
+    const names = [
+      'Q&amp;A报表',
+      'a&lt;b',
+      '&#65;值',
+      'rpt_x2023_明细',
+      'dw_xcafe_日报',
+      'x_x005F_y',
+    ];
+    await app.ok(
+      `mutation($w: ID!, $items: [NewItemInput!]!) { createItems(input: { workstreamId: $w, items: $items }) { userErrors { code } } }`,
+      { w: ws, items: names.map((name) => ({ name, note: `备注 ${name}` })) },
+    );
+    for (const format of ['xlsx', 'csv'] as const) {
+      const bytes = await exported(format, 'escapes');
+      const sheet = readSheet(bytes, `escapes.${format}`);
+      expect(sheet.rows.map((r) => r.cells.get('name'))).toEqual(names);
+      expect(sheet.rows.map((r) => r.cells.get('path'))).toEqual(names.map(() => 'w&amp;v'));
+      const result = await importSheet({
+        em: app.em(),
+        initiativeKey: 'escapes',
+        fileName: `escapes.${format}`,
+        by: null,
+        bytes,
+        dryRun: true,
+        skipErrors: false,
+        prune: false,
+        scope: ALL_INITIATIVES,
+      });
+      expect(result.plan.summary).toMatchObject({ create: 0, update: 0, error: 0, unchanged: 6 });
+    }
+  });
+
   it('writes CSV a spreadsheet cannot run or split, and reads it back unchanged', async () => {
     const ini = (
       await app.ok(
