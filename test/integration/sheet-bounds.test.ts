@@ -9,46 +9,62 @@ import {
 import { MAX_SHEET_BYTES } from '../../src/sheets/sheet-error.js';
 import { readSheet } from '../../src/sheets/read-sheet.js';
 
+/**
+ * One deflated part of a ZIP at `offset`: its local header, name and data, and its entry in
+ * the central directory, which claims `claimed` bytes unpacked.
+ */
+function deflatedPart(name: string, raw: Buffer, offset: number, claimed = raw.length) {
+  const data = deflateRawSync(raw, { level: 9 });
+  const nameBytes = Buffer.from(name);
+  const head = Buffer.alloc(30);
+  head.writeUInt32LE(0x04034b50, 0);
+  head.writeUInt16LE(20, 4);
+  head.writeUInt16LE(8, 8);
+  head.writeUInt32LE(crc32(raw), 14);
+  head.writeUInt32LE(data.length, 18);
+  head.writeUInt32LE(raw.length, 22);
+  head.writeUInt16LE(nameBytes.length, 26);
+  const central = Buffer.alloc(46);
+  central.writeUInt32LE(0x02014b50, 0);
+  central.writeUInt16LE(20, 4);
+  central.writeUInt16LE(20, 6);
+  central.writeUInt16LE(8, 10);
+  central.writeUInt32LE(crc32(raw), 16);
+  central.writeUInt32LE(data.length, 20);
+  central.writeUInt32LE(claimed, 24);
+  central.writeUInt16LE(nameBytes.length, 28);
+  central.writeUInt32LE(offset, 42);
+  return {
+    local: Buffer.concat([head, nameBytes, data]),
+    central: Buffer.concat([central, nameBytes]),
+  };
+}
+
+/** The end of the central directory: `entries` entries, `size` bytes of them at `start`. */
+function endRecord(entries: number, size: number, start: number): Buffer {
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(entries, 8);
+  end.writeUInt16LE(entries, 10);
+  end.writeUInt32LE(size, 12);
+  end.writeUInt32LE(start, 16);
+  return end;
+}
+
 /** A ZIP of deflated entries, as an .xlsx is. */
 function zip(entries: Record<string, string>): Buffer {
   const locals: Buffer[] = [];
   const centrals: Buffer[] = [];
   let offset = 0;
   for (const [name, text] of Object.entries(entries)) {
-    const raw = Buffer.from(text);
-    const data = deflateRawSync(raw, { level: 9 });
-    const nameBytes = Buffer.from(name);
-    const head = Buffer.alloc(30);
-    head.writeUInt32LE(0x04034b50, 0);
-    head.writeUInt16LE(20, 4);
-    head.writeUInt16LE(8, 8);
-    head.writeUInt32LE(crc32(raw), 14);
-    head.writeUInt32LE(data.length, 18);
-    head.writeUInt32LE(raw.length, 22);
-    head.writeUInt16LE(nameBytes.length, 26);
-    const central = Buffer.alloc(46);
-    central.writeUInt32LE(0x02014b50, 0);
-    central.writeUInt16LE(20, 4);
-    central.writeUInt16LE(20, 6);
-    central.writeUInt16LE(8, 10);
-    central.writeUInt32LE(crc32(raw), 16);
-    central.writeUInt32LE(data.length, 20);
     // The size it claims unpacked: small, as a hostile file would say.
-    central.writeUInt32LE(1_000, 24);
-    central.writeUInt16LE(nameBytes.length, 28);
-    central.writeUInt32LE(offset, 42);
-    locals.push(head, nameBytes, data);
-    centrals.push(central, nameBytes);
-    offset += head.length + nameBytes.length + data.length;
+    const part = deflatedPart(name, Buffer.from(text), offset, 1_000);
+    locals.push(part.local);
+    centrals.push(part.central);
+    offset += part.local.length;
   }
   const cd = Buffer.concat(centrals);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(Object.keys(entries).length, 8);
-  end.writeUInt16LE(Object.keys(entries).length, 10);
-  end.writeUInt32LE(cd.length, 12);
-  end.writeUInt32LE(offset, 16);
-  return Buffer.concat([...locals, cd, end]);
+  return Buffer.concat([...locals, cd, endRecord(centrals.length, cd.length, offset)]);
 }
 
 /**
@@ -67,37 +83,17 @@ function withHiddenPart(
   expect(book.readUInt32LE(end)).toBe(0x06054b50);
   const count = book.readUInt16LE(end + 8);
   const cdStart = book.readUInt32LE(end + 16);
-  const name = Buffer.from('xl/media/part.bin');
-  const raw = Buffer.alloc(size);
-  const data = deflateRawSync(raw, { level: 9 });
-  const local = Buffer.alloc(30);
-  local.writeUInt32LE(0x04034b50, 0);
-  local.writeUInt16LE(20, 4);
-  local.writeUInt16LE(8, 8);
-  local.writeUInt32LE(crc32(raw), 14);
-  local.writeUInt32LE(data.length, 18);
-  local.writeUInt32LE(raw.length, 22);
-  local.writeUInt16LE(name.length, 26);
-  const central = Buffer.alloc(46);
-  central.writeUInt32LE(0x02014b50, 0);
-  central.writeUInt16LE(20, 4);
-  central.writeUInt16LE(20, 6);
-  central.writeUInt16LE(8, 10);
-  central.writeUInt32LE(crc32(raw), 16);
-  central.writeUInt32LE(data.length, 20);
-  central.writeUInt32LE(raw.length, 24);
-  central.writeUInt16LE(name.length, 28);
-  central.writeUInt32LE(cdStart, 42);
-  const directory = Buffer.concat([book.subarray(cdStart, end), central, name]);
-  const record = Buffer.from(book.subarray(end));
-  const newStart = cdStart + local.length + name.length + data.length;
-  record.writeUInt16LE(count + 1, 8);
-  record.writeUInt16LE(count + 1, 10);
-  record.writeUInt32LE(directory.length, 12);
-  record.writeUInt32LE(newStart, 16);
-  const file = Buffer.concat([book.subarray(0, cdStart), local, name, data, directory, record]);
+  const part = deflatedPart('xl/media/part.bin', Buffer.alloc(size), cdStart);
+  const directory = Buffer.concat([book.subarray(cdStart, end), part.central]);
+  const newStart = cdStart + part.local.length;
+  const file = Buffer.concat([
+    book.subarray(0, cdStart),
+    part.local,
+    directory,
+    endRecord(count + 1, directory.length, newStart),
+  ]);
   tamper(file, {
-    central: newStart + directory.length - central.length - name.length,
+    central: newStart + directory.length - part.central.length,
     end: file.length - 22,
   });
   return file;

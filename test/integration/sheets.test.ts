@@ -236,16 +236,9 @@ describe('spreadsheets in and out', () => {
       const sheet = readSheet(bytes, `escapes.${format}`);
       expect(sheet.rows.map((r) => r.cells.get('name'))).toEqual(names);
       expect(sheet.rows.map((r) => r.cells.get('path'))).toEqual(names.map(() => 'w&amp;v'));
-      const result = await importSheet({
-        em: app.em(),
+      const result = await run(bytes, `escapes.${format}`, {
         initiativeKey: 'escapes',
-        fileName: `escapes.${format}`,
-        by: null,
-        bytes,
         dryRun: true,
-        skipErrors: false,
-        prune: false,
-        scope: ALL_INITIATIVES,
       });
       expect(result.plan.summary).toMatchObject({ create: 0, update: 0, error: 0, unchanged: 6 });
     }
@@ -280,17 +273,7 @@ describe('spreadsheets in and out', () => {
     expect(text).toContain('"普通"');
     expect(text).toContain('"第一行\n第二行"'); // the note's line break inside its quotes
     expect(text.split('\r\n').filter((l) => l !== '')).toHaveLength(names.length + 1);
-    const result = await importSheet({
-      em: app.em(),
-      initiativeKey: 'csvsafe',
-      fileName: 'csvsafe.csv',
-      by: null,
-      bytes,
-      dryRun: true,
-      skipErrors: false,
-      prune: false,
-      scope: ALL_INITIATIVES,
-    });
+    const result = await run(bytes, 'csvsafe.csv', { initiativeKey: 'csvsafe', dryRun: true });
     expect(result.plan.summary).toMatchObject({ create: 0, update: 0, error: 0, unchanged: 6 });
   });
 
