@@ -97,6 +97,8 @@ const OTHER_TEXT_FORMATS: readonly (readonly [string, RegExp])[] = [
   // A real SYLK file's first record is ID;P…; a CSV whose first header is ID (an export saved
   // by a ;-separated Excel) is not one.
   ['SYLK', /^\ufeff?ID;P/],
+  // SheetJS reads any text that opens so as a ZIP, past the unpack guard (sheet-bounds.ts).
+  ['ZIP', /^PK[\x00-\x08]{2}/],
 ];
 
 function parseWorkbook(
