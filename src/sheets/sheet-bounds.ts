@@ -155,7 +155,10 @@ export function assertSheetBounds(columns: number, cells: number): void {
  * on whatever character a first line `sep=X` names, and ends a row at LF or CR.
  */
 export function csvCellsAtMost(text: string): number {
-  const named = /^sep=(.)[\r\n]/.exec(text)?.[1]?.charCodeAt(0) ?? -1;
+  // As the reader tells a sep= line: any character after it, a line end next (a regular
+  // expression's `.` would miss U+2028 and U+2029, which the reader splits on as well).
+  const c5 = text.charCodeAt(5);
+  const named = text.startsWith('sep=') && (c5 === 10 || c5 === 13) ? text.charCodeAt(4) : -1;
   let n = 1;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);

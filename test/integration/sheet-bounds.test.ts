@@ -3,6 +3,7 @@ import { crc32, deflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import {
   assertUnpackedWithin,
+  csvCellsAtMost,
   MAX_SHEET_CELLS,
   MAX_SHEET_COLUMNS,
   MAX_UNPACKED_BYTES,
@@ -185,10 +186,18 @@ describe('spreadsheets that unpack or spread past the bounds are refused before 
     // Every separator the reader may pick, and rows ended by CR alone.
     ['bars', `工作流|事项\n${'|'.repeat(MAX_SHEET_CELLS)}\n`],
     ['semicolons', `工作流;事项\n${';'.repeat(MAX_SHEET_CELLS)}\n`],
+    ['tabs', `工作流\t事项\n${'\t'.repeat(MAX_SHEET_CELLS)}\n`],
     ['a separator a sep= line names', `sep=#\n工作流#事项\n${'#'.repeat(MAX_SHEET_CELLS)}\n`],
     ['rows ended by CR', `工作流,事项${'\r'.repeat(MAX_SHEET_CELLS)}`],
+    // A line separator is a line end to a regular expression's `.`, not to the reader.
+    [
+      'a line separator a sep= line names',
+      `sep=\u2028\n工作流\u2028事项\n${'\u2028'.repeat(MAX_SHEET_CELLS)}\n`,
+    ],
   ])('refuses a CSV of more cells than the limit before parsing it (%s)', (_, csv) => {
-    expect(csv.length).toBeLessThan(MAX_SHEET_BYTES);
+    expect(new TextEncoder().encode(csv).length).toBeLessThan(MAX_SHEET_BYTES);
+    // Counted, not refused later for its width at the cost of parsing every cell.
+    expect(csvCellsAtMost(csv)).toBeGreaterThan(MAX_SHEET_CELLS);
     expect(() => readSheet(new TextEncoder().encode(csv), 'many.csv')).toThrow(
       expect.objectContaining({ code: 'TOO_LARGE' }),
     );
