@@ -55,9 +55,11 @@ function formatOf(bytes: Uint8Array, fileName: string): 'xlsx' | 'csv' {
 
 /** A cell as text; a date-formatted number becomes YYYY-MM-DD, a 50% cell becomes 50. */
 function cellText(cell: XLSX.CellObject | undefined, where: string): string {
-  if (!cell || cell.v === undefined || cell.v === null) return '';
+  if (!cell) return '';
+  // Before the value: a formula without a cached value is a stub cell that holds none.
   if (cell.f)
     throw new SheetError('UNSUPPORTED', `${where} 含公式（=${cell.f}）：请先粘贴为数值再导入`);
+  if (cell.v === undefined || cell.v === null) return '';
   switch (cell.t) {
     case 'e':
       throw new SheetError('UNSUPPORTED', `${where} 是错误值（${cell.w ?? '#ERROR'}）`);
@@ -129,7 +131,11 @@ function parseWorkbook(
   }
   assertUnpackedWithin(bytes);
   try {
-    return { wb: XLSX.read(bytes, { ...common, type: 'array', cellDates: false }), encoding: null };
+    // With stubs, as without, an empty cell has no value and reads as empty; but a formula
+    // without a cached value (as openpyxl writes one) is kept, with its formula, so it is refused
+    // as any formula is, rather than dropped and read as an empty cell that keeps the value.
+    const options = { ...common, type: 'array', cellDates: false, sheetStubs: true } as const;
+    return { wb: XLSX.read(bytes, options), encoding: null };
   } catch {
     throw new SheetError('NOT_A_SPREADSHEET', '无法读取 xlsx 文件（文件损坏或不是电子表格）');
   }
@@ -191,9 +197,12 @@ export function readSheet(bytes: Uint8Array, fileName: string): ReadSheet {
       'TOO_MANY_ROWS',
       `行数太多：超过 ${MAX_SHEET_ROWS} 行数据，一次最多导入 ${MAX_SHEET_ROWS} 行`,
     );
+  // Stub cells (t 'z': empty cells kept for their style, and formulas without a cached value)
+  // are not counted: the limit counts the cells a reader without stubs gets.
   assertSheetBounds(
     range.e.c - range.s.c + 1,
-    Object.keys(ws).filter((k) => !k.startsWith('!')).length,
+    Object.keys(ws).filter((k) => !k.startsWith('!') && (ws[k] as XLSX.CellObject).t !== 'z')
+      .length,
   );
   const columns = new Map<Field, number>();
   const headers = new Map<Field, string>();

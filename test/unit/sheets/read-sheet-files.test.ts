@@ -2,6 +2,7 @@ import * as XLSX from '@e965/xlsx';
 import { describe, expect, it } from 'vitest';
 import { readSheet } from '../../../src/sheets/read-sheet.js';
 import { MAX_SHEET_ROWS } from '../../../src/sheets/sheet-error.js';
+import { writeZip, xlsxParts } from '../../helpers/zip-writer.js';
 
 const HEAD = ['工作流', '事项', '状态', '进度'];
 const xlsx = (wb: XLSX.WorkBook) =>
@@ -91,6 +92,57 @@ describe('reading the file a person sees', () => {
   it('reads a ;-separated CSV whose first column is ID (not SYLK)', () => {
     const read = readSheet(csv('ID;工作流;事项;状态\n;迁移;交易对账单;完成\n'), 'items.csv');
     expect(read.rows.map((r) => r.cells.get('name'))).toEqual(['交易对账单']);
+  });
+});
+
+describe('an .xlsx cell as its XML holds it', () => {
+  /** A workbook of one item whose 状态 cell, C2, is `c2` as written, and C3 below it `c3`. */
+  const withCells = (c2: string, c3 = '') => {
+    const parts = xlsxParts([HEAD, ['迁移', '交易对账单', '完成', '50']]);
+    return writeZip(
+      parts.map((p) =>
+        p.name === 'xl/worksheets/sheet1.xml'
+          ? {
+              ...p,
+              content: (p.content as string)
+                .replace(/<c r="C2"[^]*?<\/c>/, c2)
+                .replace(
+                  '</sheetData>',
+                  c3 ? `<row r="3">${c3}</row></sheetData>` : '</sheetData>',
+                ),
+            }
+          : p,
+      ),
+    );
+  };
+
+  it.each([
+    [
+      'as openpyxl writes it, an empty cached value',
+      '<c r="C2"><f>IF(D2=100,"完成","处理中")</f><v></v></c>',
+      '',
+    ],
+    ['without a cached value', '<c r="C2"><f>IF(D2=100,"完成","处理中")</f></c>', ''],
+    [
+      'shared with the cell below, neither with a cached value',
+      '<c r="C2"><f t="shared" ref="C2:C3" si="0">A2</f><v></v></c>',
+      '<c r="C3"><f t="shared" si="0"/><v></v></c>',
+    ],
+  ])('refuses a formula %s, as one with a value, not read as an empty cell', (_, c2, c3) => {
+    expect(() => readSheet(withCells(c2, c3), 'f.xlsx')).toThrow(
+      expect.objectContaining({ code: 'UNSUPPORTED', message: expect.stringContaining('含公式') }),
+    );
+  });
+
+  it.each([
+    ['a styled empty cell', '<c r="C2" s="1"/>'],
+    ['an empty value', '<c r="C2"><v></v></c>'],
+    ['a shared string without its index', '<c r="C2" t="s"/>'],
+  ])('reads %s as empty, keeping the value', (_, c2) => {
+    const read = readSheet(withCells(c2, '<c r="Z3" s="1"/>'), 'e.xlsx');
+    expect(read.rows.map((r) => Object.fromEntries(r.cells))).toEqual([
+      { path: '迁移', name: '交易对账单', percent: '50' },
+    ]);
   });
 });
 
