@@ -54,6 +54,7 @@ export function writeSheet(
 /**
  * Text as an .xlsx must hold it: `_xHHHH_` there is an escaped character (`_x000D_` a CR), so
  * a literal one (a table named `rpt_x2023_明细`) has its underscore escaped as `_x005F_`, as
- * Excel writes it; read back, it is the name again.
+ * Excel writes it; read back, it is the name again. The reader takes `_XHHHH_` as an escape
+ * too, so that is escaped alike.
  */
-const xlsxText = (text: string): string => text.replace(/_(?=x[0-9A-Fa-f]{4}_)/g, '_x005F_');
+const xlsxText = (text: string): string => text.replace(/_(?=[xX][0-9A-Fa-f]{4}_)/g, '_x005F_');

@@ -226,6 +226,9 @@ describe('spreadsheets in and out', () => {
       'rpt_x2023_明细',
       'dw_xcafe_日报',
       'x_x005F_y',
+      // The reader unescapes an upper-case X as well.
+      'rpt_X2023_明细',
+      'a_X005F_b',
     ];
     await app.ok(
       `mutation($w: ID!, $items: [NewItemInput!]!) { createItems(input: { workstreamId: $w, items: $items }) { userErrors { code } } }`,
@@ -240,7 +243,12 @@ describe('spreadsheets in and out', () => {
         initiativeKey: 'escapes',
         dryRun: true,
       });
-      expect(result.plan.summary).toMatchObject({ create: 0, update: 0, error: 0, unchanged: 6 });
+      expect(result.plan.summary).toMatchObject({
+        create: 0,
+        update: 0,
+        error: 0,
+        unchanged: names.length,
+      });
     }
   });
 
