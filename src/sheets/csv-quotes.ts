@@ -11,8 +11,11 @@ import { SheetError } from './sheet-error.js';
  * one is text (`12" 管道`).
  */
 
-/** A first line that names the separator (Excel's `sep=;`), which the reader skips. */
-const SEP_LINE = /^sep=(.)(\r\n|\r|\n)/;
+/**
+ * A first line that names the separator (Excel's `sep=;`), which the reader skips: any
+ * character, U+2028 and U+2029 too, which `.` would not match.
+ */
+const SEP_LINE = /^sep=([^])(\r\n|\r|\n)/;
 
 /** The separators the reader accepts, most preferred first when counts tie. */
 const SEPARATORS = [',', '\t', ';', '|'];

@@ -187,5 +187,7 @@ describe('a CSV whose quotes the reader would misread', () => {
     expect(() => names(`工作流;事项;状态;进度\n测试;"a"b;完成;\n`)).toThrow('第 2 行第 B 列');
     expect(names(`sep=|\n工作流|事项|状态|进度\n测试|"a;b"|完成|\n`)).toEqual(['a;b']);
     expect(names(`工作流\t事项\t状态\t进度\n测试\t"a\tb"\t完成\t\n`)).toEqual(['a\tb']);
+    // Any character a sep= line names, a line separator too.
+    expect(names(`sep=\u2028\n工作流\u2028事项\n"测试"\u2028a,b\n`)).toEqual(['a,b']);
   });
 });
