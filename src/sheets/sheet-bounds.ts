@@ -1,4 +1,5 @@
 import { inflateRawSync } from 'node:zlib';
+import { csvSeparatorOf } from './csv-quotes.js';
 import { SheetError } from './sheet-error.js';
 
 /**
@@ -149,20 +150,17 @@ export function assertSheetBounds(columns: number, cells: number): void {
 }
 
 /**
- * A CSV's cells, at most: every character the reader may split on and every line end (quoted
- * ones counted too: an upper bound, read before parsing), so a small file of millions of empty
- * cells is refused unparsed. SheetJS splits on the separator it guesses among `,` tab `;` `|`, or
- * on whatever character a first line `sep=X` names, and ends a row at LF or CR.
+ * A CSV's cells, at most: the separator the reader will split on (`csvSeparatorOf`: a `sep=`
+ * line's, or the one it guesses among `,` tab `;` `|`) and every line end, LF or CR (quoted ones
+ * counted too: an upper bound, read before parsing), so a small file of millions of empty cells
+ * is refused unparsed.
  */
 export function csvCellsAtMost(text: string): number {
-  // As the reader tells a sep= line: any character after it, a line end next (a regular
-  // expression's `.` would miss U+2028 and U+2029, which the reader splits on as well).
-  const c5 = text.charCodeAt(5);
-  const named = text.startsWith('sep=') && (c5 === 10 || c5 === 13) ? text.charCodeAt(4) : -1;
+  const sep = csvSeparatorOf(text).charCodeAt(0);
   let n = 1;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (c === 44 || c === 9 || c === 59 || c === 124 || c === 10 || c === 13 || c === named) n++;
+    if (c === sep || c === 10 || c === 13) n++;
   }
   return n;
 }
