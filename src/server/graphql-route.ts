@@ -5,11 +5,11 @@ import {
   containsNul,
   HttpError,
   parseJsonBody,
-  readBody,
   sendBody,
   sendJsonError,
 } from './http-json.js';
 import type { HttpDeps } from './http-deps.js';
+import { readBody } from './request-body.js';
 import { LIMITS, tokenLimitError } from './limits.js';
 import type { RequestTarget } from './request-guards.js';
 

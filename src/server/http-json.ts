@@ -130,8 +130,6 @@ export function sendJson(
   );
 }
 
-const UTF8 = new TextDecoder('utf-8', { fatal: true });
-
 /**
  * A body sent compressed (content-encoding: gzip, br…) is not read as if it were not: 415, as
  * for a content type the server does not take (the bytes are not UTF-8 JSON or a spreadsheet).
@@ -146,64 +144,6 @@ export function assertIdentityEncoding(req: IncomingMessage): void {
       'UNSUPPORTED_MEDIA_TYPE',
       `不支持压缩的请求体（content-encoding: ${encoding.slice(0, 40)}）`,
     );
-}
-
-/**
- * Reads the body up to the limit (past it, a 413 without reading the rest); UTF-8 or a 400.
- * Listens to the stream's events rather than iterating it: an async iterator costs a few
- * kilobytes of promises and closures per request, a tenth of what `{ __typename }` allocates.
- */
-export function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<string> {
-  const tooLarge = () =>
-    new HttpError(413, 'PAYLOAD_TOO_LARGE', `请求体超过 ${limit / 1024} kB 上限`);
-  try {
-    assertIdentityEncoding(req);
-  } catch (err) {
-    return Promise.reject(err);
-  }
-  if (Number(req.headers['content-length'] ?? 0) > limit) return Promise.reject(tooLarge());
-  const gone = () => Object.assign(new Error('aborted'), { code: 'ERR_STREAM_PREMATURE_CLOSE' });
-  if (req.destroyed) return Promise.reject(gone());
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const settle = () => {
-      req.off('data', onData);
-      req.off('end', onEnd);
-      req.off('error', onError);
-      req.off('close', onClose);
-    };
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= limit) return void chunks.push(chunk);
-      settle();
-      // The rest is not read; the 413 closes the connection (http-server.ts).
-      req.pause();
-      reject(tooLarge());
-    };
-    const onEnd = () => {
-      settle();
-      try {
-        resolve(UTF8.decode(Buffer.concat(chunks, size)));
-      } catch {
-        // Decoded leniently, bad bytes would become U+FFFD in stored names without a word.
-        reject(new HttpError(400, 'BAD_REQUEST', '请求体不是有效的 UTF-8'));
-      }
-    };
-    const onError = (err: Error) => {
-      settle();
-      reject(err);
-    };
-    // Closed before its end: the client went away (isClientAbort knows the code).
-    const onClose = () => {
-      settle();
-      reject(gone());
-    };
-    req.on('data', onData);
-    req.on('end', onEnd);
-    req.on('error', onError);
-    req.on('close', onClose);
-  });
 }
 
 /** True when any string in a parsed JSON value holds U+0000 (PostgreSQL cannot store it). */

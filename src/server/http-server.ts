@@ -16,6 +16,7 @@ import {
   sendJsonError,
 } from './http-json.js';
 import { sendDatabaseUnavailable } from './database-unavailable.js';
+import { awaitContinue, beforeRefusal, drainUnreadBody } from './request-body.js';
 import { wantsPrometheus } from './prometheus.js';
 import {
   isClientAbort,
@@ -34,23 +35,21 @@ export function createHttpServer(deps: HttpDeps): Server {
   const graphiql = graphiqlPage();
   const dashboard = loadStaticFiles();
   // Node's own missing-Host refusal is an empty 400; handle() answers it in JSON instead.
-  const server = createServer(SERVER_OPTIONS, (req, res) => {
+  const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     const started = process.hrtime.bigint();
     res.on('finish', () => {
       const path = req.url?.split('?')[0];
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       deps.prometheus?.observeRequest(req.method, path, res.statusCode, ms);
       deps.log.info({ method: req.method, path, status: res.statusCode, ms }, 'request');
+      // Answered before its body was read whole (a refusal): the rest is read and dropped.
+      if (!req.complete) void drainUnreadBody(req);
     });
-    handle(req, res, deps, graphiql, dashboard).catch((err: unknown) => {
+    handle(req, res, deps, graphiql, dashboard).catch(async (err: unknown) => {
       if (err instanceof HttpError) {
-        // After a body too large, what is left of it is not read: the connection ends here.
-        const headers: Record<string, string> =
-          err.status === 401
-            ? { 'www-authenticate': 'Bearer' }
-            : err.status === 413
-              ? { connection: 'close' }
-              : {};
+        const headers = await beforeRefusal(req, res);
+        if (err.status === 401) headers['www-authenticate'] = 'Bearer';
+        if (res.destroyed) return;
         return sendJsonError(res, err.status, err.code, err.message, headers);
       }
       if (isClientAbort(err, req)) {
@@ -65,6 +64,12 @@ export function createHttpServer(deps: HttpDeps): Server {
         sendJsonError(res, 500, 'INTERNAL_SERVER_ERROR', 'Internal server error');
       else res.destroy();
     });
+  };
+  const server = createServer(SERVER_OPTIONS, onRequest);
+  // `Expect: 100-continue`: the interim answer waits until a route reads the body.
+  server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
+    awaitContinue(req, res);
+    onRequest(req, res);
   });
   // An Expect other than 100-continue: Node answers 417 with an empty body unless told.
   server.on('checkExpectation', (_req: IncomingMessage, res: ServerResponse) =>

@@ -6,15 +6,9 @@ import type { Em } from '../db/em.js';
 import { exportSheet } from '../services/export-sheet.js';
 import { importSheet } from '../services/import-sheet.js';
 import { MAX_SHEET_BYTES, SheetError, SheetThreadError } from '../sheets/sheet-error.js';
-import {
-  assertIdentityEncoding,
-  HttpError,
-  refuseUnlessRead,
-  sendBody,
-  sendJson,
-  sendJsonError,
-} from './http-json.js';
+import { HttpError, refuseUnlessRead, sendBody, sendJson, sendJsonError } from './http-json.js';
 import type { RequestTarget } from './request-guards.js';
+import { readBodyBytes } from './request-body.js';
 import { sheetParams } from './sheet-params.js';
 
 export interface SheetDeps {
@@ -31,19 +25,12 @@ export interface SheetDeps {
   readonly sheetTimeoutMs: number;
 }
 
-async function readBytes(req: IncomingMessage): Promise<Buffer> {
-  assertIdentityEncoding(req);
-  const tooLarge = () =>
-    new HttpError(413, 'PAYLOAD_TOO_LARGE', `文件超过 ${MAX_SHEET_BYTES / 1048576} MB 上限`);
-  if (Number(req.headers['content-length'] ?? 0) > MAX_SHEET_BYTES) throw tooLarge();
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_SHEET_BYTES) throw tooLarge();
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
+function readBytes(req: IncomingMessage): Promise<Buffer> {
+  return readBodyBytes(
+    req,
+    MAX_SHEET_BYTES,
+    () => new HttpError(413, 'PAYLOAD_TOO_LARGE', `文件超过 ${MAX_SHEET_BYTES / 1048576} MB 上限`),
+  );
 }
 
 function initiativeOf(key: string | null): string {

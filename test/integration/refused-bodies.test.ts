@@ -1,0 +1,239 @@
+import { connect, type Socket } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DRAIN_BYTES, DRAIN_MS, DRAIN_QUIET_MS } from '../../src/server/request-body.js';
+import { startHttpApp, type HttpTestApp } from '../helpers/http-app.js';
+
+/**
+ * A body the server refuses, as a client on a socket sees it. Most clients (fetch, HTTP
+ * libraries) write the whole body before they read; a server that closes with the body unread
+ * sends a TCP reset, and the client reads that instead of the refusal.
+ */
+
+const MB = 1024 * 1024;
+
+/** The status line's code of each answer in `raw`, in order (100 Continue included). */
+const statuses = (raw: string) => [...raw.matchAll(/HTTP\/1\.1 (\d{3}) /g)].map((m) => +m[1]!);
+
+interface Exchange {
+  /** All the server sent, as text. */
+  readonly raw: string;
+  /** How the connection ended: the server's FIN, or an error such as ECONNRESET. */
+  readonly ended: 'end' | string;
+  /** Body bytes the client wrote before it stopped. */
+  readonly written: number;
+}
+
+/**
+ * Writes `head`, then `size` bytes of body in 64 kB pieces (waiting whenever the socket is
+ * full), then `after`; reads until the connection ends. The body is written whole before
+ * anything is read, as fetch does. `chunked` frames the body as chunks and never ends it.
+ */
+function send(
+  port: number,
+  head: string,
+  size: number,
+  options: { after?: string; chunked?: boolean; pieceDelayMs?: number } = {},
+): Promise<Exchange> {
+  return new Promise((resolve) => {
+    const parts: Buffer[] = [];
+    let written = 0;
+    let open = true;
+    const socket: Socket = connect(port, '127.0.0.1', async () => {
+      socket.write(head);
+      const piece = Buffer.alloc(64 * 1024, 'x');
+      const framed = options.chunked
+        ? Buffer.concat([
+            Buffer.from(`${piece.length.toString(16)}\r\n`),
+            piece,
+            Buffer.from('\r\n'),
+          ])
+        : piece;
+      while (open && written < size) {
+        const part = options.chunked
+          ? framed
+          : piece.subarray(0, Math.min(piece.length, size - written));
+        written += options.chunked ? piece.length : part.length;
+        if (!socket.write(part))
+          await new Promise((r) => {
+            socket.once('drain', r);
+            socket.once('close', r);
+          });
+        if (options.pieceDelayMs) await new Promise((r) => setTimeout(r, options.pieceDelayMs));
+      }
+      if (open && options.after) socket.write(options.after);
+    });
+    const done = (ended: string) => {
+      if (!open) return;
+      open = false;
+      resolve({ raw: Buffer.concat(parts).toString('utf8'), ended, written });
+    };
+    socket.on('data', (c: Buffer) => parts.push(c));
+    socket.on('end', () => done('end'));
+    socket.on('error', (err: NodeJS.ErrnoException) => done(err.code ?? err.message));
+    socket.on('close', () => done('close'));
+  });
+}
+
+/** The JSON error code of the first answer in `raw` that has a body. */
+const firstCode = (raw: string) => {
+  const body = raw.slice(raw.indexOf('\r\n\r\n') + 4);
+  const json = body.slice(0, body.indexOf('}]}') + 3);
+  return JSON.parse(json).errors[0].extensions.code as string;
+};
+
+describe('refused bodies on the wire', () => {
+  let app: HttpTestApp;
+  let port: number;
+
+  beforeAll(async () => {
+    app = await startHttpApp('sqlite');
+    port = Number(new URL(app.url).port);
+  });
+  afterAll(() => app?.close());
+
+  const graphqlHead = (length: number | 'chunked', extra = '') =>
+    `POST /graphql HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\n${
+      length === 'chunked' ? 'transfer-encoding: chunked' : `content-length: ${length}`
+    }\r\n${extra}\r\n`;
+  const typename = '{"query":"{ __typename }"}';
+  const typenameRequest = `${graphqlHead(typename.length, 'connection: close\r\n')}${typename}`;
+
+  it('a GraphQL body of 40 MB, written whole before reading, gets its 413, and the connection serves the next request', async () => {
+    // Each try was a reset about as often as not, before the body was read to its end.
+    for (let i = 0; i < 3; i++) {
+      const { raw, ended } = await send(port, graphqlHead(40 * MB), 40 * MB, {
+        after: typenameRequest,
+      });
+      expect(ended).toBe('end');
+      expect(statuses(raw)).toEqual([413, 200]);
+      expect(firstCode(raw)).toBe('PAYLOAD_TOO_LARGE');
+      expect(raw).toContain('"__typename":"Query"');
+    }
+  });
+
+  it('a client that asks to close gets its 413 too: the body is read before the connection ends', async () => {
+    for (let i = 0; i < 3; i++) {
+      const { raw, ended } = await send(
+        port,
+        graphqlHead(40 * MB, 'connection: close\r\n'),
+        40 * MB,
+      );
+      expect(ended).toBe('end');
+      expect(statuses(raw)).toEqual([413]);
+      expect(firstCode(raw)).toBe('PAYLOAD_TOO_LARGE');
+    }
+  });
+
+  it('a client that asks to close and stops sending midway hears its 413 once the body stops coming', async () => {
+    const started = Date.now();
+    const { raw, ended } = await send(
+      port,
+      `${graphqlHead(200_000, 'connection: close\r\n')}${typename}`,
+      0,
+    );
+    expect(ended).toBe('end');
+    expect(statuses(raw)).toEqual([413]);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(DRAIN_QUIET_MS - 50);
+    expect(Date.now() - started).toBeLessThan(DRAIN_MS);
+  });
+
+  it('an upload of 40 MB gets its 413, whether its length is announced or not', async () => {
+    const head = (framing: string) =>
+      `POST /api/import?initiative=hive&file=big.csv HTTP/1.1\r\nhost: 127.0.0.1\r\n` +
+      `authorization: Bearer ${app.adminToken}\r\n${framing}\r\nconnection: close\r\n\r\n`;
+    const announced = await send(port, head(`content-length: ${40 * MB}`), 40 * MB);
+    expect(announced.ended).toBe('end');
+    expect(statuses(announced.raw)).toEqual([413]);
+    expect(firstCode(announced.raw)).toBe('PAYLOAD_TOO_LARGE');
+    // Read past 32 MB, then refused: the route stopped reading midway. An async iterator left
+    // there destroyed the socket before the refusal was written.
+    const chunked = await send(port, head('transfer-encoding: chunked'), 40 * MB, {
+      chunked: true,
+      after: '0\r\n\r\n',
+    });
+    expect(chunked.ended).toBe('end');
+    expect(statuses(chunked.raw)).toEqual([413]);
+    expect(firstCode(chunked.raw)).toBe('PAYLOAD_TOO_LARGE');
+  });
+
+  it('a refused body that never ends is read up to the bound, then the connection is cut', async () => {
+    const started = Date.now();
+    const { raw, written } = await send(port, graphqlHead('chunked'), 4 * DRAIN_BYTES, {
+      chunked: true,
+    });
+    expect(statuses(raw)).toEqual([413]);
+    // Cut once DRAIN_BYTES past the limit were dropped (socket buffers hold a few MB more).
+    expect(written).toBeGreaterThan(DRAIN_BYTES);
+    expect(written).toBeLessThan(DRAIN_BYTES + 32 * MB);
+    expect(Date.now() - started).toBeLessThan(DRAIN_MS);
+  });
+
+  it('a refused body that trickles is cut after the drain time', async () => {
+    const started = Date.now();
+    const { raw, written } = await send(port, graphqlHead('chunked'), DRAIN_BYTES, {
+      chunked: true,
+      pieceDelayMs: 50,
+    });
+    expect(statuses(raw)).toEqual([413]);
+    expect(written).toBeLessThan(DRAIN_BYTES / 2);
+    const took = Date.now() - started;
+    expect(took).toBeGreaterThanOrEqual(DRAIN_MS - 100);
+    expect(took).toBeLessThan(DRAIN_MS + 5_000);
+  });
+
+  describe('Expect: 100-continue', () => {
+    /** Sends headers only; sends `body` once the server says 100 Continue. */
+    const ask = (head: string, body: string) =>
+      new Promise<string>((resolve, reject) => {
+        const parts: Buffer[] = [];
+        let sent = false;
+        const socket = connect(port, '127.0.0.1', () => socket.write(head));
+        socket.on('data', (c: Buffer) => {
+          parts.push(c);
+          if (
+            !sent &&
+            Buffer.concat(parts).toString().startsWith('HTTP/1.1 100 Continue\r\n\r\n')
+          ) {
+            sent = true;
+            socket.write(body);
+          }
+        });
+        socket.on('end', () => resolve(Buffer.concat(parts).toString('utf8')));
+        socket.on('error', reject);
+      });
+    const expect100 = 'expect: 100-continue\r\n';
+
+    it('a body too large is refused before the client sends it', async () => {
+      const raw = await ask(graphqlHead(MB, expect100), 'x'.repeat(MB));
+      expect(statuses(raw)).toEqual([413]);
+      expect(raw.toLowerCase()).toContain('connection: close');
+    });
+
+    it('an upload without a token is refused before the client sends it', async () => {
+      const raw = await ask(
+        `POST /api/import?initiative=hive&file=a.csv HTTP/1.1\r\nhost: 127.0.0.1\r\n` +
+          `content-length: 5\r\n${expect100}\r\n`,
+        'a,b\r\n',
+      );
+      expect(statuses(raw)).toEqual([401]);
+      expect(firstCode(raw)).toBe('UNAUTHENTICATED');
+    });
+
+    it('a request the server takes hears 100 Continue, sends its body, and is answered', async () => {
+      const raw = await ask(
+        graphqlHead(typename.length, `${expect100}connection: close\r\n`),
+        typename,
+      );
+      expect(statuses(raw)).toEqual([100, 200]);
+      expect(raw).toContain('"__typename":"Query"');
+    });
+
+    it('a request without a body is answered as any other', async () => {
+      const raw = await ask(
+        `GET /livez HTTP/1.1\r\nhost: 127.0.0.1\r\n${expect100}connection: close\r\n\r\n`,
+        '',
+      );
+      expect(statuses(raw)).toEqual([200]);
+    });
+  });
+});
