@@ -13,6 +13,7 @@ import { InitiativeSchema } from '../db/entities/index.js';
 import { releaseWritten } from '../db/release-written.js';
 import { toInitiative, type InitiativeRecord } from '../db/records.js';
 import { findInitiativeByKey } from '../db/queries/initiative.queries.js';
+import { ambiguousLabel } from '../sheets/parse-cells.js';
 import type { UseCase } from './write-pipeline/use-case.js';
 
 export interface CreateInitiativeProps {
@@ -50,6 +51,13 @@ export function checkLabels(
       }
     }
   }
+  const ambiguous = ambiguousLabel(labels);
+  if (ambiguous)
+    throw new DomainError(
+      'INVALID_INPUT',
+      `状态名称“${ambiguous.label}”会同时指 ${ambiguous.statuses.join(' 和 ')}：导出的表格再导入时无法区分`,
+      ['statusLabels'],
+    );
   return labels;
 }
 

@@ -36,16 +36,40 @@ const REPORT_WORDS: readonly (readonly [string, ItemStatus])[] = [
   ['canceled', 'CANCELLED'],
 ];
 
+/** A status's own spellings: its enum name, and its labels in every locale, default and own. */
+function ownSpellings(status: ItemStatus, overrides: StatusLabelOverrides | null): string[] {
+  return [
+    status,
+    ...LOCALES.flatMap((locale) => [
+      statusLabel(status, locale),
+      statusLabel(status, locale, overrides),
+    ]),
+  ];
+}
+
 export function statusSpellings(overrides: StatusLabelOverrides | null): Map<string, ItemStatus> {
   const map = new Map<string, ItemStatus>(REPORT_WORDS.map(([w, s]) => [normal(w), s]));
-  for (const status of ITEM_STATUSES) {
-    map.set(normal(status), status);
-    for (const locale of LOCALES) {
-      map.set(normal(statusLabel(status, locale)), status);
-      map.set(normal(statusLabel(status, locale, overrides)), status);
-    }
-  }
+  for (const status of ITEM_STATUSES)
+    for (const spelling of ownSpellings(status, overrides)) map.set(normal(spelling), status);
   return map;
+}
+
+/**
+ * A label that would name two statuses (another's label or name, in any locale, as an import
+ * reads it), or null. Such labels are refused where they are set: an export writes each status
+ * by its label, and the import would read both back as one of them.
+ */
+export function ambiguousLabel(
+  overrides: StatusLabelOverrides | null,
+): { label: string; statuses: readonly [ItemStatus, ItemStatus] } | null {
+  const owner = new Map<string, ItemStatus>();
+  for (const status of ITEM_STATUSES)
+    for (const spelling of ownSpellings(status, overrides)) {
+      const had = owner.get(normal(spelling));
+      if (had !== undefined && had !== status) return { label: spelling, statuses: [had, status] };
+      owner.set(normal(spelling), status);
+    }
+  return null;
 }
 
 export function parseStatus(text: string, spellings: Map<string, ItemStatus>): ItemStatus {

@@ -146,6 +146,12 @@ describe.each(DIALECTS)(
         [{ reportLowPercentBucket: 0 }, 'INVALID_PERCENT', 'reportLowPercentBucket'],
         [{ reportLowPercentBucket: 101 }, 'INVALID_PERCENT', 'reportLowPercentBucket'],
         [{ statusLabels: [{ status: 'DONE', label: 'x\ny' }] }, 'INVALID_INPUT', 'statusLabels'],
+        // Another status's label: an export would read back as that status.
+        [
+          { statusLabels: [{ status: 'CANCELLED', label: '暂停' }] },
+          'INVALID_INPUT',
+          'statusLabels',
+        ],
         [{ objective: 'x'.repeat(201) }, 'INVALID_INPUT', 'objective'],
         [{ effectiveAt: '2000-01-01T00:00:00Z', phase: 'p' }, 'INVALID_INPUT', 'effectiveAt'],
         // A list that says two things of one status is refused, not read last-wins.

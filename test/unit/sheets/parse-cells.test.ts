@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { parseStatus, parseWholeNumber, statusSpellings } from '../../../src/sheets/parse-cells.js';
+import {
+  ambiguousLabel,
+  parseStatus,
+  parseWholeNumber,
+  statusSpellings,
+} from '../../../src/sheets/parse-cells.js';
 
 describe('status cells', () => {
   it('read the labels, the enum names, the initiative’s own labels and the report’s own words', () => {
@@ -29,5 +34,27 @@ describe('status cells', () => {
   it('let an initiative’s own label win over a report word', () => {
     const spellings = statusSpellings({ 'zh-CN': { PAUSED: '推进中' } });
     expect(parseStatus('推进中', spellings)).toBe('PAUSED');
+  });
+
+  it('find a label that would name two statuses, as an import reads it', () => {
+    expect(ambiguousLabel(null)).toBeNull();
+    expect(
+      ambiguousLabel({ 'zh-CN': { CANCELLED: '取消迁移' }, en: { DONE: 'shipped' } }),
+    ).toBeNull();
+    // A report word is not a status's own: an initiative's label may take it.
+    expect(ambiguousLabel({ 'zh-CN': { PAUSED: '推进中' } })).toBeNull();
+    // Another status's label, in this locale or another, or its name, in any spelling.
+    expect(ambiguousLabel({ 'zh-CN': { CANCELLED: '暂停' } })).toEqual({
+      label: '暂停',
+      statuses: ['PAUSED', 'CANCELLED'],
+    });
+    expect(ambiguousLabel({ 'zh-CN': { PAUSED: 'In Progress' } })?.statuses).toEqual([
+      'IN_PROGRESS',
+      'PAUSED',
+    ]);
+    expect(ambiguousLabel({ en: { PAUSED: 'ｄｏｎｅ' } })?.statuses).toEqual(['PAUSED', 'DONE']);
+    // Two statuses given one label; and a swap, since each default label is still read.
+    expect(ambiguousLabel({ 'zh-CN': { PAUSED: '停', CANCELLED: '停' } })?.label).toBe('停');
+    expect(ambiguousLabel({ 'zh-CN': { PAUSED: '取消', CANCELLED: '暂停' } })).not.toBeNull();
   });
 });
