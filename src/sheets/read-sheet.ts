@@ -1,4 +1,5 @@
 import * as XLSX from '@e965/xlsx';
+import { dateCellText } from './date-cells.js';
 import { fieldOfHeader, REQUIRED_FIELDS, EXPORT_HEADERS, type Field } from './columns.js';
 import { csvCellText } from './csv-formulas.js';
 import { assertCsvQuotes } from './csv-quotes.js';
@@ -53,8 +54,11 @@ function formatOf(bytes: Uint8Array, fileName: string): 'xlsx' | 'csv' {
   throw new SheetError('UNSUPPORTED', '只支持 .xlsx、.csv 和 .txt（按 CSV 读）文件');
 }
 
-/** A cell as text; a date-formatted number becomes YYYY-MM-DD, a 50% cell becomes 50. */
-function cellText(cell: XLSX.CellObject | undefined, where: string): string {
+/**
+ * A cell as text; a date-formatted number becomes YYYY-MM-DD (with its time, or a time alone,
+ * where its format shows one), a 50% cell becomes 50.
+ */
+function cellText(cell: XLSX.CellObject | undefined, where: string, date1904 = false): string {
   if (!cell) return '';
   // Before the value: a formula without a cached value is a stub cell that holds none.
   if (cell.f)
@@ -65,7 +69,7 @@ function cellText(cell: XLSX.CellObject | undefined, where: string): string {
       throw new SheetError('UNSUPPORTED', `${where} 是错误值（${cell.w ?? '#ERROR'}）`);
     case 'n': {
       const format = typeof cell.z === 'string' ? cell.z : '';
-      if (format && XLSX.SSF.is_date(format)) return XLSX.SSF.format('yyyy-mm-dd', cell.v);
+      if (format && XLSX.SSF.is_date(format)) return dateCellText(Number(cell.v), format, date1904);
       // A percent format scales by 100, unless its % is literal text ("%" or \%): `0"%"`
       // shows the stored 93 as 93%.
       if (format.replace(/"[^"]*"|\\./g, '').includes('%'))
@@ -180,6 +184,7 @@ export function readSheet(bytes: Uint8Array, fileName: string): ReadSheet {
   const ws = sheetName === undefined ? undefined : wb.Sheets[sheetName];
   if (!ws || !ws['!ref']) throw new SheetError('EMPTY', '文件是空的');
   // Where a workbook has several sheets, a complaint about its content names the one read.
+  const date1904 = wb.Workbook?.WBProps?.date1904 === true;
   const onSheet = wb.SheetNames.length > 1 ? `（读的是工作表“${sheetName}”）` : '';
   const merged = ws['!merges'] ?? [];
   if (merged.length > 0)
@@ -236,6 +241,7 @@ export function readSheet(bytes: Uint8Array, fileName: string): ReadSheet {
       const raw = cellText(
         ws[at] as XLSX.CellObject | undefined,
         `第 ${r + 1} 行“${headers.get(field)}”列`,
+        date1904,
       );
       const text = format === 'csv' ? csvCellText(raw) : raw;
       if (text.trim() !== '') cells.set(field, text);

@@ -30,6 +30,38 @@ describe('reading the file a person sees', () => {
     expect(() => readSheet(xlsx(summaryFirst), 'items.xlsx')).toThrow('读的是工作表“汇总”');
   });
 
+  it('reads a date, a time, or both, as the parts the cell shows, in either date system', () => {
+    // The same days count 1,462 fewer from 1904, a workbook's other date system (older Macs).
+    for (const [date1904, shift] of [
+      [false, 0],
+      [true, 1462],
+    ] as const) {
+      const notes: [number, string, string][] = [
+        [45059 - shift, 'yyyy-mm-dd', '2023-05-13'],
+        [0.75, 'h:mm', '18:00'],
+        [0.75, 'h:mm AM/PM', '18:00'],
+        [45059.75 - shift, 'yyyy/m/d h:mm', '2023-05-13 18:00'],
+        [45059.5 - shift, 'yyyy"年"m"月"d"日" hh:mm:ss', '2023-05-13 12:00:00'],
+        [1.25, '[h]:mm', '30:00'],
+      ];
+      const ws = XLSX.utils.aoa_to_sheet([
+        [...HEAD, '备注'],
+        ...notes.map(([value], i) => ['迁移', `事项${i}`, '完成', 100, value]),
+      ]);
+      notes.forEach(
+        ([, format], i) => (ws[XLSX.utils.encode_cell({ r: i + 1, c: 4 })]!.z = format),
+      );
+      const wb = XLSX.utils.book_new();
+      XLSX.utils.book_append_sheet(wb, ws, '事项');
+      wb.Workbook = { ...wb.Workbook, WBProps: { date1904 } };
+      const read = readSheet(xlsx(wb), 'items.xlsx');
+      expect(
+        read.rows.map((r) => r.cells.get('note')),
+        `date1904 ${date1904}`,
+      ).toEqual(notes.map(([, , text]) => text));
+    }
+  });
+
   it('reads a percent whose % is literal text as the number shown, not a hundred times it', () => {
     const ws = sheet([
       ['迁移', '引号', '处理中', 93],
