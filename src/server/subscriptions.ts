@@ -1,14 +1,4 @@
-import {
-  getOperationAST,
-  getVariableValues,
-  GraphQLError,
-  parse,
-  specifiedRules,
-  validate,
-  type DocumentNode,
-  type ExecutionResult,
-  type GraphQLSchema,
-} from 'graphql';
+import type { ExecutionResult, GraphQLError, GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -19,13 +9,11 @@ import type { Em } from '../db/em.js';
 import { formatError } from '../graphql/errors.js';
 import type { LiveSource } from '../graphql/live/live-stream.js';
 import type { SubscriptionContext } from '../graphql/live/subscription-scope.js';
-import { queryCost } from './cost-model.js';
 import { clientKeyOf } from './client-key.js';
 import { isTokenRefusal, socketAuthRequest } from './socket-auth.js';
 import { SUBSCRIPTION_LIMITS, SubscriptionCounts } from './subscription-counts.js';
+import { checkSubscriptionDocument, refuse } from './subscription-document.js';
 import type { RateLimiter } from './rate-limiter.js';
-import { LIMITS, limitRules } from './limits.js';
-import { sizesProbe } from './list-sizes.js';
 
 /** Subscriptions one connection may hold, and one token across this instance's connections. */
 /** How often a connection's token is checked again (revoked or expired: the socket closes). */
@@ -57,9 +45,6 @@ export interface SubscriptionServer {
   close(): Promise<void>;
 }
 
-const refuse = (message: string, code: string, more: Record<string, unknown> = {}) =>
-  [new GraphQLError(message, { extensions: { code, ...more } })] as const;
-
 /**
  * A socket's 'error' is the client's doing (a frame over maxPayload, bad UTF-8, a reset): ws has
  * already closed the socket with the fitting code when it emits one. graphql-ws's own listener
@@ -78,9 +63,9 @@ function quietClientErrors(ws: WebSocket, log: Logger): void {
 
 /**
  * graphql-ws on the HTTP server's /graphql path. The token comes with connection_init and is
- * checked there (a bad one closes the socket with 4403) and again every 30 s; each subscribe is
- * parsed with the token limit, validated with the depth and alias rules, costed like a query,
- * and counted against the per-connection and per-token limits. Only subscriptions run here;
+ * checked there (a bad one closes the socket with 4403) and again every 30 s; each subscribe's
+ * document is checked as HTTP checks a query's (subscription-document.ts), then counted against
+ * the rate limit and the per-connection and per-token limits. Only subscriptions run here;
  * queries and mutations go over HTTP.
  */
 export function attachSubscriptions(deps: SubscriptionDeps): SubscriptionServer {
@@ -154,65 +139,12 @@ export function attachSubscriptions(deps: SubscriptionDeps): SubscriptionServer 
       },
       onSubscribe: (ctx, id, payload) => {
         const extra = ctx.extra as Extra;
-        let document: DocumentNode;
-        try {
-          document = parse(payload.query, { maxTokens: LIMITS.tokens });
-        } catch (err) {
-          return refuse(
-            err instanceof GraphQLError ? err.message : '无法解析查询',
-            'GRAPHQL_PARSE_FAILED',
-          );
-        }
-        // The codes HTTP gives the same mistakes (Apollo's), so a client handles both alike.
-        const invalid = validate(deps.schema, document, [...specifiedRules, ...limitRules()]);
-        if (invalid.length > 0)
-          return invalid.map(
-            (e) =>
-              new GraphQLError(e.message, {
-                nodes: e.nodes,
-                extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
-              }),
-          );
-        // Resolved as HTTP resolves it (Apollo's words and code): several operations and no
-        // operationName is a refusal, not the first one.
-        const operation = getOperationAST(document, payload.operationName ?? undefined);
-        if (!operation)
-          return refuse(
-            payload.operationName
-              ? `Unknown operation named "${payload.operationName}".`
-              : 'Must provide operation name if query contains multiple operations.',
-            'OPERATION_RESOLUTION_FAILURE',
-          );
-        if (operation.operation !== 'subscription')
-          return refuse('WebSocket 上只接受 subscription；查询和修改请用 HTTP', 'BAD_REQUEST');
-        // Variables that do not fit their types are the client's mistake (HTTP: 400
-        // BAD_USER_INPUT), not an internal error of the subscription's resolver.
-        const coerced = getVariableValues(
-          deps.schema,
-          operation.variableDefinitions ?? [],
-          payload.variables ?? {},
-          { maxErrors: 10 },
-        );
-        if (coerced.errors)
-          return coerced.errors.map(
-            (e) =>
-              new GraphQLError(e.message, {
-                nodes: e.nodes,
-                extensions: { code: 'BAD_USER_INPUT' },
-              }),
-          );
-        const cost = queryCost(
-          deps.schema,
-          document,
-          coerced.coerced,
-          payload.operationName ?? undefined,
-          sizesProbe().sizes,
-        );
-        if (cost.cost > LIMITS.cost)
-          return refuse(`查询代价 ${cost.cost} 超过上限 ${LIMITS.cost}`, 'QUERY_TOO_COMPLEX');
+        const checked = checkSubscriptionDocument(deps.schema, payload);
+        if ('refused' in checked) return checked.refused;
+        const { document, cost } = checked;
         // A subscribe costs what the same document costs over HTTP, from the same bucket: a
         // resumed one may replay a thousand events, and a token holds a hundred.
-        const wait = deps.limiter?.take(extra.limitKey!, Math.max(1, cost.cost)) ?? 0;
+        const wait = deps.limiter?.take(extra.limitKey!, Math.max(1, cost)) ?? 0;
         if (wait > 0)
           return refuse(`请求过于频繁，请 ${wait} 秒后重试`, 'RATE_LIMITED', { retryAfter: wait });
         if ((extra.ids?.size ?? 0) >= SUBSCRIPTION_LIMITS.perConnection)
