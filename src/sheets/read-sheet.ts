@@ -1,5 +1,6 @@
 import * as XLSX from '@e965/xlsx';
 import { dateCellText } from './date-cells.js';
+import { holdsUncachedFormula, mayBeWorksheet } from './uncached-formulas.js';
 import { fieldOfHeader, REQUIRED_FIELDS, EXPORT_HEADERS, type Field } from './columns.js';
 import { csvCellText } from './csv-formulas.js';
 import { assertCsvQuotes } from './csv-quotes.js';
@@ -133,12 +134,17 @@ function parseWorkbook(
       throw new SheetError('NOT_A_SPREADSHEET', '无法按 CSV 读取这个文件');
     }
   }
-  assertUnpackedWithin(bytes);
+  let uncached = false;
+  assertUnpackedWithin(bytes, undefined, (name, content) => {
+    uncached ||= mayBeWorksheet(name) && holdsUncachedFormula(content);
+  });
   try {
-    // With stubs, as without, an empty cell has no value and reads as empty; but a formula
-    // without a cached value (as openpyxl writes one) is kept, with its formula, so it is refused
-    // as any formula is, rather than dropped and read as an empty cell that keeps the value.
-    const options = { ...common, type: 'array', cellDates: false, sheetStubs: true } as const;
+    // Without stubs, a formula without a cached value (as openpyxl writes one) is dropped and
+    // reads as an empty cell, which keeps the item's value. With stubs it is kept, with its
+    // formula, and refused as any formula is; but every styled empty cell becomes an object
+    // too (1.2 million of them, from a 2.4 MB file: 240 MB and 5.8 s against 10 MB and 2.1 s).
+    // So stubs only where a worksheet holds such a formula.
+    const options = { ...common, type: 'array', cellDates: false, sheetStubs: uncached } as const;
     return { wb: XLSX.read(bytes, options), encoding: null };
   } catch {
     throw new SheetError('NOT_A_SPREADSHEET', '无法读取 xlsx 文件（文件损坏或不是电子表格）');

@@ -35,7 +35,12 @@ const broken = () =>
  * comment; a disk number; counts that disagree; a part whose method, or sizes when no data
  * descriptor follows, differ between the directory and the local header.
  */
-export function assertUnpackedWithin(bytes: Uint8Array, budget = MAX_UNPACKED_BYTES): void {
+export function assertUnpackedWithin(
+  bytes: Uint8Array,
+  budget = MAX_UNPACKED_BYTES,
+  /** Shown each part the reader will unpack, by its name in the directory, as unpacked. */
+  inspect?: (name: string, content: Buffer) => void,
+): void {
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const eocd = endRecord(buf);
   if (buf.readUInt16LE(eocd + 4) !== 0 || buf.readUInt16LE(eocd + 6) !== 0) throw broken();
@@ -54,6 +59,7 @@ export function assertUnpackedWithin(bytes: Uint8Array, budget = MAX_UNPACKED_BY
     const listedPacked = listedExtra.packed || buf.readUInt32LE(at + 20);
     const listedSize = listedExtra.size || buf.readUInt32LE(at + 24);
     const local = buf.readUInt32LE(at + 42);
+    const name = inspect ? buf.toString('utf8', at + 46, at + 46 + buf.readUInt16LE(at + 28)) : '';
     at += 46 + buf.readUInt16LE(at + 28) + buf.readUInt16LE(at + 30) + buf.readUInt16LE(at + 32);
     if (at > buf.length) throw broken();
     if (local + 30 > buf.length || buf.readUInt32LE(local) !== 0x04034b50) throw broken();
@@ -73,13 +79,18 @@ export function assertUnpackedWithin(bytes: Uint8Array, budget = MAX_UNPACKED_BY
     if (method !== listedMethod) throw broken();
     if ((flags & 8) === 0 && (packed !== listedPacked || size !== listedSize)) throw broken();
     let cost: number;
-    if (method === 0) cost = Math.min(packed, buf.length - start);
-    else if (method === 8) {
+    if (method === 0) {
+      cost = Math.min(packed, buf.length - start);
+      inspect?.(name, buf.subarray(start, start + cost));
+    } else if (method === 8) {
       const allocated = size || FIRST_INFLATE_BUFFER;
       if (allocated > left) throw tooLarge('超过 32 MB');
       try {
-        const data = buf.subarray(start);
-        cost = inflateRawSync(data, { maxOutputLength: Math.max(1, left) }).length;
+        const unpacked = inflateRawSync(buf.subarray(start), {
+          maxOutputLength: Math.max(1, left),
+        });
+        cost = unpacked.length;
+        inspect?.(name, unpacked);
       } catch (err) {
         if ((err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE')
           throw tooLarge('超过 32 MB');
