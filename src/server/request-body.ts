@@ -47,37 +47,52 @@ export function tooLargeToDrain(req: IncomingMessage): boolean {
 /** How long a refused body may pause before the server takes it to have stopped coming. */
 export const DRAIN_QUIET_MS = 500;
 
+/** The drain of each request whose body is being dropped: a request is drained once. */
+const drains = new WeakMap<IncomingMessage, Promise<void>>();
+
 /**
  * Reads what is left of a request's body and drops it, within the bounds above; resolves when
- * the body has ended, or the connection was cut or went away, or (given `quietMs`) no byte came
- * for that long. Node reads the rest of a body no one read too, but without a bound, and not a
- * body a route began to read and paused.
+ * the body has ended, or the connection went away, or a bound was reached, or (given `quietMs`)
+ * no byte came for that long. Node reads the rest of a body no one read too, but without a
+ * bound, and not a body a route began to read and paused.
+ *
+ * Without `quietMs` the answer is already out, and a bound reached cuts the connection. With
+ * it the answer waits for the drain (beforeRefusal): a bound reached ends the wait and the
+ * answer goes out (the connection closes after it), or a body that trickles past 5 s would get
+ * no answer at all. Bytes that come after the drain resolved are still read and dropped until
+ * the connection closes, so that it closes without a reset.
  */
 export function drainUnreadBody(req: IncomingMessage, quietMs?: number): Promise<void> {
   if (req.complete || req.destroyed || continueOwed.has(req)) return Promise.resolve();
-  return new Promise((resolve) => {
+  const running = drains.get(req);
+  if (running) return running;
+  const drain = new Promise<void>((resolve) => {
     const socket = req.socket;
     let left = DRAIN_BYTES;
     let quiet: NodeJS.Timeout | undefined;
+    let settled = false;
     const done = () => {
+      if (settled) return;
+      settled = true;
       clearTimeout(timer);
       clearTimeout(quiet);
       resolve();
     };
-    const cut = () => {
+    const bound = () => {
+      if (settled) return;
       done();
-      socket.destroy();
+      if (quietMs === undefined) socket.destroy();
     };
-    const timer = setTimeout(cut, DRAIN_MS);
+    const timer = setTimeout(bound, DRAIN_MS);
     timer.unref();
     const waitQuiet = () => {
-      if (quietMs === undefined) return;
+      if (quietMs === undefined || settled) return;
       clearTimeout(quiet);
-      quiet = setTimeout(() => resolve(), quietMs);
+      quiet = setTimeout(done, quietMs);
     };
     req.on('data', (chunk: Buffer) => {
       left -= chunk.length;
-      if (left < 0) cut();
+      if (left < 0) bound();
       else waitQuiet();
     });
     req.once('end', done);
@@ -85,6 +100,8 @@ export function drainUnreadBody(req: IncomingMessage, quietMs?: number): Promise
     req.resume();
     waitQuiet();
   });
+  drains.set(req, drain);
+  return drain;
 }
 
 /**

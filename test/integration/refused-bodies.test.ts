@@ -137,6 +137,19 @@ describe('refused bodies on the wire', () => {
     expect(Date.now() - started).toBeLessThan(DRAIN_MS);
   });
 
+  it('a client that asks to close and trickles its body past the drain time still hears its 413', async () => {
+    // The drain before the answer ended at its bound by cutting the connection: no answer.
+    const started = Date.now();
+    const { raw } = await send(port, graphqlHead('chunked', 'connection: close\r\n'), DRAIN_BYTES, {
+      chunked: true,
+      pieceDelayMs: DRAIN_QUIET_MS / 5,
+    });
+    expect(statuses(raw)).toEqual([413]);
+    expect(firstCode(raw)).toBe('PAYLOAD_TOO_LARGE');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(DRAIN_MS - 100);
+    expect(Date.now() - started).toBeLessThan(DRAIN_MS + 2_000);
+  });
+
   it('an upload of 40 MB gets its 413, whether its length is announced or not', async () => {
     const head = (framing: string) =>
       `POST /api/import?initiative=hive&file=big.csv HTTP/1.1\r\nhost: 127.0.0.1\r\n` +
