@@ -5,6 +5,7 @@ import {
   type ServerOptions,
   type ServerResponse,
 } from 'node:http';
+import type { Socket } from 'node:net';
 import { databaseFailure } from '../db/connection-errors.js';
 import type { HttpDeps } from './http-deps.js';
 import {
@@ -16,7 +17,7 @@ import {
   sendJsonError,
 } from './http-json.js';
 import { sendDatabaseUnavailable } from './database-unavailable.js';
-import { awaitContinue, beforeRefusal, drainUnreadBody } from './request-body.js';
+import { awaitContinue, beforeRefusal, drainOn, drainUnreadBody } from './request-body.js';
 import { wantsPrometheus } from './prometheus.js';
 import {
   isClientAbort,
@@ -80,6 +81,15 @@ export function createHttpServer(deps: HttpDeps): Server {
     if (!socket.writable) {
       socket.destroy();
       return;
+    }
+    // The body of a request refused before it was read whole is being dropped (request-body.ts),
+    // within bounds of its own: a request timeout is left to those, and a body that cannot be
+    // parsed after the refusal went out ends the connection. Either written here would be a
+    // second answer to the same request, read by the client as the answer to its next one.
+    const drain = drainOn(socket);
+    if (drain) {
+      if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT') return;
+      if (drain.answered) return void (socket as Socket).destroySoon();
     }
     // A request read whole before this one (pipelined) is still owed its answer: a 400
     // written now would be read as that answer, though a mutation there may have committed.

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { assertIdentityEncoding, HttpError, MAX_BODY_BYTES } from './http-json.js';
 
 /**
@@ -51,6 +52,19 @@ export const DRAIN_QUIET_MS = 500;
 const drains = new WeakMap<IncomingMessage, Promise<void>>();
 
 /**
+ * Connections whose current request's refused body is being read and dropped, and whether its
+ * answer is out (or going out) already. The server's `clientError` reads it: a request timeout
+ * or a body that cannot be parsed, met during a drain, must not get an answer of its own
+ * written after the refusal's.
+ */
+const draining = new WeakMap<Duplex, { answered: boolean }>();
+
+/** Whether a refused body is being dropped on this connection, and if its answer is out. */
+export function drainOn(socket: Duplex): { readonly answered: boolean } | undefined {
+  return draining.get(socket);
+}
+
+/**
  * Reads what is left of a request's body and drops it, within the bounds above; resolves when
  * the body has ended, or the connection went away, or a bound was reached, or (given `quietMs`)
  * no byte came for that long. Node reads the rest of a body no one read too, but without a
@@ -71,17 +85,26 @@ export function drainUnreadBody(req: IncomingMessage, quietMs?: number): Promise
     let left = DRAIN_BYTES;
     let quiet: NodeJS.Timeout | undefined;
     let settled = false;
+    const state = { answered: quietMs === undefined };
+    draining.set(socket, state);
+    // The answer goes out once the drain resolves (or is out already).
     const done = () => {
+      state.answered = true;
       if (settled) return;
       settled = true;
       clearTimeout(timer);
       clearTimeout(quiet);
       resolve();
     };
+    const over = () => {
+      if (draining.get(socket) === state) draining.delete(socket);
+      done();
+    };
     const bound = () => {
       if (settled) return;
-      done();
-      if (quietMs === undefined) socket.destroy();
+      if (quietMs !== undefined) return done();
+      over();
+      socket.destroy();
     };
     const timer = setTimeout(bound, DRAIN_MS);
     timer.unref();
@@ -95,8 +118,8 @@ export function drainUnreadBody(req: IncomingMessage, quietMs?: number): Promise
       if (left < 0) bound();
       else waitQuiet();
     });
-    req.once('end', done);
-    req.once('close', done);
+    req.once('end', over);
+    req.once('close', over);
     req.resume();
     waitQuiet();
   });

@@ -10,6 +10,8 @@ import { errorCapturingLog } from './test-app.js';
 
 export interface HttpTestApp {
   readonly url: string;
+  /** The HTTP server, for a test that tunes its timeouts. */
+  readonly server: App['server'];
   readonly orm: MikroORM;
   readonly db: TestDatabase;
   /** A global admin token's secret; `post` sends it unless told otherwise (null: no token). */
@@ -110,6 +112,7 @@ export async function startHttpApp(
   const adminToken = await token('test-admin', 'admin');
   return {
     url,
+    server: app.server,
     orm,
     db,
     adminToken,

@@ -194,6 +194,73 @@ describe('refused bodies on the wire', () => {
     expect(took).toBeLessThan(DRAIN_MS + 5_000);
   });
 
+  describe('while a refused body is dropped', () => {
+    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    const chunk = (text: string) => `${text.length.toString(16)}\r\n${text}\r\n`;
+    /** Runs `script` on a connection; resolves with all the server sent once it ends it. */
+    const session = (script: (socket: Socket) => Promise<void>) =>
+      new Promise<string>((resolve) => {
+        const parts: Buffer[] = [];
+        const socket = connect(port, '127.0.0.1', () => void script(socket).catch(() => {}));
+        socket.on('data', (c: Buffer) => parts.push(c));
+        socket.on('close', () => resolve(Buffer.concat(parts).toString('utf8')));
+        socket.on('error', () => {});
+      });
+    /**
+     * Node checks the requests' deadlines every 30 s: the check is run here by hand. Both
+     * timeouts are set, since Node swaps them when the headers' is the longer.
+     */
+    const withRequestTimeout = async (ms: number, body: (check: () => void) => Promise<void>) => {
+      const { server } = app;
+      const before = { headers: server.headersTimeout, request: server.requestTimeout };
+      server.headersTimeout = ms;
+      server.requestTimeout = ms;
+      const interval = Object.getOwnPropertySymbols(server).find(
+        (s) => s.description === 'http.server.connectionsCheckingInterval',
+      )!;
+      const check = () => (server as any)[interval]._onTimeout();
+      try {
+        await body(check);
+      } finally {
+        server.headersTimeout = before.headers;
+        server.requestTimeout = before.request;
+      }
+    };
+
+    it('a body that cannot be parsed after the 413 ends the connection with no second answer', async () => {
+      // The server wrote a 400 after the 413, as if to a request of its own.
+      const raw = await session(async (socket) => {
+        socket.write(graphqlHead('chunked') + chunk('x'.repeat(101 * 1024)));
+        await sleep(200);
+        socket.write('zz\r\n');
+      });
+      expect(statuses(raw)).toEqual([413]);
+    });
+
+    it('a request timeout met while the body is dropped is not a second answer', async () => {
+      // Kept open, the server wrote a 408 after the 413; asked to close, a 408 instead of it.
+      await withRequestTimeout(500, async (check) => {
+        for (const close of [false, true]) {
+          const raw = await session(async (socket) => {
+            socket.write(
+              graphqlHead('chunked', close ? 'connection: close\r\n' : '') +
+                chunk('x'.repeat(101 * 1024)),
+            );
+            for (let i = 0; i < 8; i++) {
+              await sleep(100);
+              socket.write(chunk('x'));
+            }
+            check();
+            await sleep(100);
+            socket.write(`0\r\n\r\n${close ? '' : typenameRequest}`);
+          });
+          expect(statuses(raw)).toEqual(close ? [413] : [413, 200]);
+          expect(firstCode(raw)).toBe('PAYLOAD_TOO_LARGE');
+        }
+      });
+    });
+  });
+
   describe('Expect: 100-continue', () => {
     /** Sends headers only; sends `body` once the server says 100 Continue. */
     const ask = (head: string, body: string) =>
