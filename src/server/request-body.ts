@@ -15,7 +15,9 @@ const continueOwed = new WeakMap<IncomingMessage, { res: ServerResponse; keepAli
 export function awaitContinue(req: IncomingMessage, res: ServerResponse): void {
   const body =
     req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length']) > 0;
-  if (!body) return;
+  // Nothing to wait for: the interim answer goes out at once, as Node sends it, since Node closes
+  // the connection after a final answer given to an `Expect` without one.
+  if (!body) return void res.writeContinue();
   continueOwed.set(req, { res, keepAlive: res.shouldKeepAlive });
   res.shouldKeepAlive = false;
 }
@@ -138,6 +140,9 @@ export async function beforeRefusal(
   req: IncomingMessage,
   res: ServerResponse,
 ): Promise<Record<string, string>> {
+  // A client may send its body without waiting for 100 Continue (RFC 9110, 10.1.1): once bytes
+  // of it are here, it is refused as any other body, not closed on with the rest unread.
+  if (continueOwed.has(req) && req.readableLength > 0) beginBody(req);
   if (req.complete || continueOwed.has(req)) return {};
   if (tooLargeToDrain(req)) return { connection: 'close' };
   if (!res.shouldKeepAlive) await drainUnreadBody(req, DRAIN_QUIET_MS);

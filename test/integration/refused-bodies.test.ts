@@ -308,12 +308,29 @@ describe('refused bodies on the wire', () => {
       expect(raw).toContain('"__typename":"Query"');
     });
 
-    it('a request without a body is answered as any other', async () => {
+    it('a request without a body is answered as any other, and its connection kept', async () => {
+      // Without 100 Continue, Node closed the connection after the answer.
       const raw = await ask(
-        `GET /livez HTTP/1.1\r\nhost: 127.0.0.1\r\n${expect100}connection: close\r\n\r\n`,
+        `GET /livez HTTP/1.1\r\nhost: 127.0.0.1\r\n${expect100}\r\n` +
+          `GET /livez HTTP/1.1\r\nhost: 127.0.0.1\r\nconnection: close\r\n\r\n`,
         '',
       );
-      expect(statuses(raw)).toEqual([200]);
+      expect(statuses(raw)).toEqual([100, 200, 200]);
+    });
+
+    it('a client that sends its body without waiting is refused as any other, and the connection kept', async () => {
+      // The refusal closed the connection with the body unread: the client read a reset.
+      for (let i = 0; i < 3; i++) {
+        const { raw, ended } = await send(
+          port,
+          `POST /api/import?initiative=hive&file=a.csv HTTP/1.1\r\nhost: 127.0.0.1\r\n` +
+            `content-length: ${8 * MB}\r\n${expect100}\r\n`,
+          8 * MB,
+          { after: typenameRequest },
+        );
+        expect(ended).toBe('end');
+        expect(statuses(raw)).toEqual([100, 401, 200]);
+      }
     });
   });
 });
