@@ -54,9 +54,15 @@ function send(
           : piece.subarray(0, Math.min(piece.length, size - written));
         written += options.chunked ? piece.length : part.length;
         if (!socket.write(part))
-          await new Promise((r) => {
-            socket.once('drain', r);
-            socket.once('close', r);
+          await new Promise<void>((r) => {
+            // Both listeners go once either fires: a 'close' left per wait piled up on the socket.
+            const go = () => {
+              socket.off('drain', go);
+              socket.off('close', go);
+              r();
+            };
+            socket.on('drain', go);
+            socket.on('close', go);
           });
         if (options.pieceDelayMs) await new Promise((r) => setTimeout(r, options.pieceDelayMs));
       }
