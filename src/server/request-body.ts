@@ -36,7 +36,7 @@ function beginBody(req: IncomingMessage): void {
  * connection is cut. A client that sends its whole body before it reads (fetch, most HTTP
  * libraries) gets a TCP reset instead of the answer when the server closes with its body
  * unread; read to its end, the refusal reaches it. The bounds keep a body that never ends from
- * holding the connection: an upload refused at 32 MB (sheets) or 100 kB (GraphQL) is read to its
+ * holding the connection: an upload refused at 10 MB (sheets) or 100 kB (GraphQL) is read to its
  * end up to 64 MB.
  */
 export const DRAIN_BYTES = 64 * 1024 * 1024;

@@ -164,7 +164,7 @@ describe('refused bodies on the wire', () => {
     expect(announced.ended).toBe('end');
     expect(statuses(announced.raw)).toEqual([413]);
     expect(firstCode(announced.raw)).toBe('PAYLOAD_TOO_LARGE');
-    // Read past 32 MB, then refused: the route stopped reading midway. An async iterator left
+    // Read past 10 MB, then refused: the route stopped reading midway. An async iterator left
     // there destroyed the socket before the refusal was written.
     const chunked = await send(port, head('transfer-encoding: chunked'), 40 * MB, {
       chunked: true,
