@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { beforeRefusal } from './body-drain.js';
 
 export const MAX_BODY_BYTES = 100 * 1024;
 
@@ -38,6 +39,28 @@ export function sendJsonError(
   message: string,
   headers: Record<string, string> = {},
   extensions: Record<string, unknown> = {},
+): void {
+  // A refusal given before the request's body was read whole (a 404 or 405 with a body, a
+  // 413): the rest of the body is settled first (body-drain.ts), or a connection that closes
+  // after the answer would be reset with it unread, and the client would read the reset.
+  const req = res.req as IncomingMessage | undefined;
+  if (req && !req.complete && !res.headersSent) {
+    void beforeRefusal(req, res).then((more) => {
+      if (!res.destroyed && !res.headersSent)
+        writeJsonError(res, status, code, message, { ...headers, ...more }, extensions);
+    });
+    return;
+  }
+  writeJsonError(res, status, code, message, headers, extensions);
+}
+
+function writeJsonError(
+  res: ServerResponse,
+  status: number,
+  code: string,
+  message: string,
+  headers: Record<string, string>,
+  extensions: Record<string, unknown>,
 ): void {
   // Its type follows Accept: a cache must not give a JSON client the GraphQL type, or back.
   addVary(res, 'Accept');

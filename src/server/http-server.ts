@@ -17,7 +17,7 @@ import {
   sendJsonError,
 } from './http-json.js';
 import { sendDatabaseUnavailable } from './database-unavailable.js';
-import { awaitContinue, beforeRefusal, drainOn, drainUnreadBody } from './request-body.js';
+import { awaitContinue, drainOn, drainUnreadBody } from './body-drain.js';
 import { wantsPrometheus } from './prometheus.js';
 import {
   isClientAbort,
@@ -46,11 +46,11 @@ export function createHttpServer(deps: HttpDeps): Server {
       // Answered before its body was read whole (a refusal): the rest is read and dropped.
       if (!req.complete) void drainUnreadBody(req);
     });
-    handle(req, res, deps, graphiql, dashboard).catch(async (err: unknown) => {
+    handle(req, res, deps, graphiql, dashboard).catch((err: unknown) => {
       if (err instanceof HttpError) {
-        const headers = await beforeRefusal(req, res);
-        if (err.status === 401) headers['www-authenticate'] = 'Bearer';
-        if (res.destroyed) return;
+        // sendJsonError settles what is left of the body first (body-drain.ts).
+        const headers: Record<string, string> =
+          err.status === 401 ? { 'www-authenticate': 'Bearer' } : {};
         return sendJsonError(res, err.status, err.code, err.message, headers);
       }
       if (isClientAbort(err, req)) {

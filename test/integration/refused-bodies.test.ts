@@ -1,6 +1,6 @@
 import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DRAIN_BYTES, DRAIN_MS, DRAIN_QUIET_MS } from '../../src/server/request-body.js';
+import { DRAIN_BYTES, DRAIN_MS, DRAIN_QUIET_MS } from '../../src/server/body-drain.js';
 import { startHttpApp, type HttpTestApp } from '../helpers/http-app.js';
 
 /**
@@ -128,6 +128,25 @@ describe('refused bodies on the wire', () => {
       expect(statuses(raw)).toEqual([413]);
       expect(firstCode(raw)).toBe('PAYLOAD_TOO_LARGE');
     }
+  });
+
+  it('any refusal of a body not read, not only a 413, reaches a client that asks to close', async () => {
+    // A path that does not exist, a method a path does not take, a request without Host:
+    // answered before the body is read, as a 413 is.
+    const cases: [string, number, string][] = [
+      [`POST /nope HTTP/1.1\r\nhost: 127.0.0.1\r\n`, 404, 'NOT_FOUND'],
+      [`PUT /graphql HTTP/1.1\r\nhost: 127.0.0.1\r\n`, 405, 'METHOD_NOT_ALLOWED'],
+      [`POST /livez HTTP/1.1\r\nhost: 127.0.0.1\r\n`, 405, 'METHOD_NOT_ALLOWED'],
+      [`POST /graphql HTTP/1.1\r\n`, 400, 'BAD_REQUEST'],
+    ];
+    for (const [start, status, code] of cases)
+      for (let i = 0; i < 3; i++) {
+        const head = `${start}content-type: application/json\r\ncontent-length: ${40 * MB}\r\nconnection: close\r\n\r\n`;
+        const { raw, ended } = await send(port, head, 40 * MB);
+        expect(ended, start).toBe('end');
+        expect(statuses(raw), start).toEqual([status]);
+        expect(firstCode(raw), start).toBe(code);
+      }
   });
 
   it('a client that asks to close and stops sending midway hears its 413 once the body stops coming', async () => {
