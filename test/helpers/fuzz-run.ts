@@ -1,10 +1,10 @@
-import { expect } from 'vitest';
+import { afterAll, beforeAll, beforeEach, expect } from 'vitest';
 import { week20Seed } from '../../seeds/week-20.seed.js';
 import { loadSeed } from '../../src/services/load-seed.js';
 import type { DialectName } from './databases.js';
 import { excerpt, KnownStrings, type Exchange } from './fuzz-checks.js';
 import type { IdPool } from './fuzz-generator.js';
-import type { HttpTestApp } from './http-app.js';
+import { startHttpApp, type HttpTestApp } from './http-app.js';
 
 /**
  * Quality bar R2, hostile input: ≥ 1,000 generated requests per run (random valid operations
@@ -40,6 +40,30 @@ export interface FuzzSeed {
   readonly tokens: Record<'editor' | 'viewer', string>;
   /** The seed's strings and ids, to which each test adds what it sends. */
   readonly known: KnownStrings;
+}
+
+/** A seeded app and what the fuzzer picks from, filled in before the block's tests run. */
+export interface FuzzedServer extends FuzzSeed {
+  readonly app: HttpTestApp;
+}
+
+/**
+ * A server of its own for the describe block that calls this: started and seeded before its
+ * tests, its logged errors emptied before each (a test reads only its own), closed after.
+ */
+export function fuzzedServer(dialect: DialectName): FuzzedServer {
+  const server = {} as { -readonly [K in keyof FuzzedServer]: FuzzedServer[K] };
+  beforeAll(async () => {
+    server.app = await startHttpApp(dialect);
+    Object.assign(server, await seedForFuzz(server.app));
+  });
+  beforeEach(() => {
+    server.app.loggedErrors.length = 0;
+  });
+  afterAll(async () => {
+    await server.app?.close();
+  });
+  return server;
 }
 
 /** Loads the week-20 seed into `app` and reads back the ids the fuzzer picks from. */

@@ -1,17 +1,9 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DIALECTS, type DialectName } from '../helpers/databases.js';
-import {
-  excerpt,
-  problemsOf,
-  show,
-  signatureOf,
-  type KnownStrings,
-} from '../helpers/fuzz-checks.js';
-import type { IdPool } from '../helpers/fuzz-generator.js';
+import { excerpt, problemsOf, show, signatureOf } from '../helpers/fuzz-checks.js';
 import { malformedHttpCases } from '../helpers/fuzz-raw-http.js';
 import { sendRaw } from '../helpers/fuzz-raw-socket.js';
-import { CONCURRENCY, failureReport, pool, SEED, seedForFuzz } from '../helpers/fuzz-run.js';
-import { startHttpApp, type HttpTestApp } from '../helpers/http-app.js';
+import { CONCURRENCY, failureReport, fuzzedServer, pool, SEED } from '../helpers/fuzz-run.js';
 import { rng } from '../helpers/random.js';
 
 /**
@@ -26,40 +18,25 @@ const RANDOM_MALFORMED: Record<DialectName, number> = { sqlite: 100, postgresql:
 const VERBOSE = process.env.FUZZ_VERBOSE === '1';
 
 describe.each(DIALECTS)('hostile input over HTTP (R2, %s)', (dialect) => {
-  let app: HttpTestApp;
-  let idPool: IdPool;
-  let known: KnownStrings;
-
-  beforeEach(() => {
-    app.loggedErrors.length = 0;
-  });
-
-  beforeAll(async () => {
-    app = await startHttpApp(dialect);
-    ({ idPool, known } = await seedForFuzz(app));
-  });
-
-  afterAll(async () => {
-    await app?.close();
-  });
+  const server = fuzzedServer(dialect);
 
   it(`answers malformed HTTP without a 5xx or a leak`, async () => {
     const started = Date.now();
-    const port = Number(new URL(app.url).port);
+    const port = Number(new URL(server.app.url).port);
     const cases = malformedHttpCases(rng(SEED ^ 0x5eed), RANDOM_MALFORMED[dialect], {
-      adminToken: app.adminToken,
-      itemId: idPool.items[0]!,
+      adminToken: server.app.adminToken,
+      itemId: server.idPool.items[0]!,
     });
     expect(cases.length).toBeGreaterThanOrEqual(100);
     const groups = new Map<string, { count: number; request: string; answer: string }>();
     let parserRejections = 0;
     let unanswered = 0;
     await pool(cases, CONCURRENCY, async (c) => {
-      known.addAll(c.payload.toString('utf8'));
+      server.known.addAll(c.payload.toString('utf8'));
       for (const part of c.payload.toString('latin1').split(/\r\n|[?&=]/)) {
-        known.addAll(part);
+        server.known.addAll(part);
         try {
-          known.addAll(decodeURIComponent(part));
+          server.known.addAll(decodeURIComponent(part));
         } catch {
           // not URL-encoded
         }
@@ -71,7 +48,7 @@ describe.each(DIALECTS)('hostile input over HTTP (R2, %s)', (dialect) => {
         );
       if (x.status === undefined) unanswered++;
       else if (x.text === '' && !x.headers['content-type']) parserRejections++;
-      const problems = problemsOf(x, known);
+      const problems = problemsOf(x, server.known);
       if (problems.length === 0) return;
       const signature = signatureOf(c.name, problems);
       const g = groups.get(signature);
@@ -90,7 +67,12 @@ describe.each(DIALECTS)('hostile input over HTTP (R2, %s)', (dialect) => {
     );
     expect(
       groups.size,
-      failureReport({ app, dialect, file: FILE }, 'malformed HTTP requests', cases.length, groups),
+      failureReport(
+        { app: server.app, dialect, file: FILE },
+        'malformed HTTP requests',
+        cases.length,
+        groups,
+      ),
     ).toBe(0);
   });
 });

@@ -1,30 +1,21 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DIALECTS, type DialectName } from '../helpers/databases.js';
-import {
-  problemsOf,
-  show,
-  signatureOf,
-  type Exchange,
-  type KnownStrings,
-} from '../helpers/fuzz-checks.js';
+import { problemsOf, show, signatureOf, type Exchange } from '../helpers/fuzz-checks.js';
 import {
   FuzzGenerator,
   loadFuzzSchema,
   renderOperation,
   type FuzzOperation,
-  type IdPool,
 } from '../helpers/fuzz-generator.js';
 import {
   CONCURRENCY,
   failureReport,
+  fuzzedServer,
   pool,
   SEED,
-  seedForFuzz,
   sendGraphql,
-  type FuzzSeed,
 } from '../helpers/fuzz-run.js';
 import { shrinkCandidates } from '../helpers/fuzz-shrink.js';
-import { startHttpApp, type HttpTestApp } from '../helpers/http-app.js';
 import { rng } from '../helpers/random.js';
 
 /**
@@ -48,43 +39,27 @@ describe.each(DIALECTS)('hostile input over HTTP (R2, %s)', (dialect) => {
   const plan = PLAN[dialect];
   const codes = new Map<string, number>();
   const statuses = new Map<number, number>();
-  let app: HttpTestApp;
-  let idPool: IdPool;
-  let tokens: FuzzSeed['tokens'];
-  let known: KnownStrings;
+  const server = fuzzedServer(dialect);
 
   const count = <K>(map: Map<K, number>, key: K) => map.set(key, (map.get(key) ?? 0) + 1);
-
-  beforeEach(() => {
-    app.loggedErrors.length = 0;
-  });
-
-  beforeAll(async () => {
-    app = await startHttpApp(dialect);
-    ({ idPool, tokens, known } = await seedForFuzz(app));
-  });
-
-  afterAll(async () => {
-    await app?.close();
-  });
 
   const authHeader = (op: FuzzOperation): Record<string, string> => {
     if (op.auth === 'none') return {};
     if (op.auth === 'garbage') return { authorization: op.garbageAuth! };
-    const secret = op.auth === 'admin' ? app.adminToken : tokens[op.auth];
+    const secret = op.auth === 'admin' ? server.app.adminToken : server.tokens[op.auth];
     return { authorization: `Bearer ${secret}` };
   };
 
   async function sendOperation(op: FuzzOperation): Promise<Exchange> {
     const { query, variables, operationName } = renderOperation(op);
-    known.addAll(variables);
+    server.known.addAll(variables);
     const request = `${op.transport === 'get' ? 'GET' : 'POST'} /graphql auth=${op.auth}${
       op.garbageAuth ? ` (${JSON.stringify(op.garbageAuth.slice(0, 60))})` : ''
     }\n    query: ${query}\n    variables: ${show(variables)}${
       operationName ? `\n    operationName: ${operationName}` : ''
     }`;
     return sendGraphql(
-      app,
+      server.app,
       request,
       { query, variables, operationName },
       authHeader(op),
@@ -131,7 +106,7 @@ describe.each(DIALECTS)('hostile input over HTTP (R2, %s)', (dialect) => {
     codes.clear();
     statuses.clear();
     const schema = loadFuzzSchema();
-    const gen = new FuzzGenerator(schema, idPool, rng(SEED + part - 1));
+    const gen = new FuzzGenerator(schema, server.idPool, rng(SEED + part - 1));
     rootFields = gen.rootFields();
     const ops = Array.from({ length: size }, () => gen.next());
     const failures = new Map<string, { op: FuzzOperation; x: Exchange; problems: string[] }[]>();
@@ -150,7 +125,7 @@ describe.each(DIALECTS)('hostile input over HTTP (R2, %s)', (dialect) => {
       record(x);
       if (x.status === 429) rateLimited++;
       const t1 = Date.now();
-      const problems = problemsOf(x, known);
+      const problems = problemsOf(x, server.known);
       checking += Date.now() - t1;
       return { x, problems };
     };
@@ -195,7 +170,7 @@ describe.each(DIALECTS)('hostile input over HTTP (R2, %s)', (dialect) => {
     );
     expect(
       groups.size,
-      failureReport({ app, dialect, file: FILE }, 'generated operations', size, groups),
+      failureReport({ app: server.app, dialect, file: FILE }, 'generated operations', size, groups),
     ).toBe(0);
   });
 

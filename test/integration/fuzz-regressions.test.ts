@@ -1,9 +1,7 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DIALECTS } from '../helpers/databases.js';
-import { problemsOf, show, signatureOf, type KnownStrings } from '../helpers/fuzz-checks.js';
-import type { IdPool } from '../helpers/fuzz-generator.js';
-import { failureReport, SEED, seedForFuzz, sendGraphql } from '../helpers/fuzz-run.js';
-import { startHttpApp, type HttpTestApp } from '../helpers/http-app.js';
+import { problemsOf, show, signatureOf } from '../helpers/fuzz-checks.js';
+import { failureReport, fuzzedServer, SEED, sendGraphql } from '../helpers/fuzz-run.js';
 
 /**
  * Quality bar R2 (test/helpers/fuzz-run.ts), the requests the fuzzer once found failing, sent
@@ -13,39 +11,24 @@ import { startHttpApp, type HttpTestApp } from '../helpers/http-app.js';
 const FILE = 'test/integration/fuzz-regressions.test.ts';
 
 describe.each(DIALECTS)('hostile input over HTTP (R2, %s)', (dialect) => {
-  let app: HttpTestApp;
-  let idPool: IdPool;
-  let known: KnownStrings;
-
-  beforeEach(() => {
-    app.loggedErrors.length = 0;
-  });
-
-  beforeAll(async () => {
-    app = await startHttpApp(dialect);
-    ({ idPool, known } = await seedForFuzz(app));
-  });
-
-  afterAll(async () => {
-    await app?.close();
-  });
+  const server = fuzzedServer(dialect);
 
   it('answers the requests the fuzzer found failing before', async () => {
     const groups = new Map<string, { count: number; request: string; answer: string }>();
     const gql = async (name: string, query: string, variables: Record<string, unknown> = {}) => {
-      known.addAll(variables);
+      server.known.addAll(variables);
       const x = await sendGraphql(
-        app,
+        server.app,
         `${name}\n    query: ${query}\n    variables: ${show(variables)}`,
         { query, variables },
       );
-      const problems = problemsOf(x, known);
+      const problems = problemsOf(x, server.known);
       if (problems.length) {
         groups.set(signatureOf(name, problems), { count: 1, request: x.request, answer: x.text });
       }
       return x.text ? JSON.parse(x.text) : null;
     };
-    const item = idPool.items[0]!;
+    const item = server.idPool.items[0]!;
     await gql('U+0000 in a lookup', 'query($k: String!) { initiative(key: $k) { id } }', {
       k: 'a\u0000b',
     });
@@ -101,7 +84,7 @@ describe.each(DIALECTS)('hostile input over HTTP (R2, %s)', (dialect) => {
     );
     expect(
       groups.size,
-      failureReport({ app, dialect, file: FILE }, 'known failing requests', 6, groups),
+      failureReport({ app: server.app, dialect, file: FILE }, 'known failing requests', 6, groups),
     ).toBe(0);
   });
 });
