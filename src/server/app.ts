@@ -162,6 +162,10 @@ export async function createApp(
   });
   server.keepAliveTimeout = 5_000;
   server.requestTimeout = 30_000;
+  // Node's headers deadline defaults, at creation, to the lesser of 60 s and the request's
+  // deadline; set afterwards, the request's 30 s left it at 60 s, and a request whose headers
+  // trickled in was held twice as long as the rest.
+  server.headersTimeout = server.requestTimeout;
   // Neither of those applies once a request is read: a client that stops reading its answer
   // would hold its socket, and the answer in kernel and Node buffers, for ever. WebSockets
   // (subscriptions.ts) are not cut by it: ws turns the timeout off on the sockets it takes.

@@ -128,6 +128,9 @@ export function createHttpServer(deps: HttpDeps): Server {
  */
 const SERVER_OPTIONS = {
   requireHostHeader: false,
+  // How often Node looks for requests past their deadlines (app.ts): every 30 s by default, so
+  // a request could be cut up to 30 s after its 30 s.
+  connectionsCheckingInterval: 5_000,
   shouldUpgradeCallback: (req: IncomingMessage) =>
     req.headers.upgrade?.trim().toLowerCase() === 'websocket' &&
     (req.url ?? '').split('?')[0] === '/graphql',

@@ -43,6 +43,14 @@ describe('the HTTP layer on the wire', () => {
   });
   afterAll(() => app?.close());
 
+  it('gives headers no longer than the whole request: 30 s for each, checked every 5 s', () => {
+    expect(app.server.requestTimeout).toBe(30_000);
+    expect(app.server.headersTimeout).toBe(30_000);
+    expect(
+      (app.server as { connectionsCheckingInterval?: number }).connectionsCheckingInterval,
+    ).toBe(5_000);
+  });
+
   it('paths are not normalised: dot segments, escaped dots and backslashes are unknown paths', async () => {
     const auth = `authorization: Bearer ${app.adminToken}\r\n`;
     for (const path of [
