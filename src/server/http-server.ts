@@ -82,7 +82,7 @@ export function createHttpServer(deps: HttpDeps): Server {
       socket.destroy();
       return;
     }
-    // The body of a request refused before it was read whole is being dropped (request-body.ts),
+    // The body of a request refused before it was read whole is being dropped (body-drain.ts),
     // within bounds of its own: a request timeout is left to those, and a body that cannot be
     // parsed after the refusal went out ends the connection. Either written here would be a
     // second answer to the same request, read by the client as the answer to its next one.
