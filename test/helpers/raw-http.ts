@@ -30,3 +30,11 @@ export function send(
     req.end(body);
   });
 }
+
+/**
+ * The status code of each answer in what a server wrote on a socket, in order (`100 Continue`
+ * included). Not anchored to a line's start: an answer's body need not end with a newline, and
+ * the next answer's status line follows it directly.
+ */
+export const statusCodes = (raw: string): number[] =>
+  [...raw.matchAll(/HTTP\/1\.1 (\d{3}) /g)].map((m) => +m[1]!);

@@ -8,6 +8,7 @@ import { openOrm } from '../../src/db/orm.js';
 import { createApp, socketIdleMs } from '../../src/server/app.js';
 import { createTestDatabase } from '../helpers/databases.js';
 import { startHttpApp, type HttpTestApp } from '../helpers/http-app.js';
+import { statusCodes } from '../helpers/raw-http.js';
 
 /**
  * The HTTP layer as a client on a socket sees it: the bytes sent are exactly those written
@@ -25,9 +26,6 @@ function exchange(port: number, bytes: string): Promise<string> {
     socket.on('error', reject);
   });
 }
-
-/** The status line's code of each answer in `raw`, in order. */
-const statuses = (raw: string) => [...raw.matchAll(/^HTTP\/1\.1 (\d{3})/gm)].map((m) => +m[1]!);
 
 /** A GET of `path` as written, the connection closed after it. */
 const get = (port: number, path: string, head = '') =>
@@ -63,7 +61,7 @@ describe('the HTTP layer on the wire', () => {
       'http://127.0.0.1/x/../metrics',
     ]) {
       const raw = await get(port, path, auth);
-      expect(statuses(raw), path).toEqual([404]);
+      expect(statusCodes(raw), path).toEqual([404]);
       expect(raw).toContain('NOT_FOUND');
     }
     // The path is named as sent, not as a URL parser would have rewritten it.
@@ -72,17 +70,17 @@ describe('the HTTP layer on the wire', () => {
       '没有这个地址：/x/../livez',
     );
     // The same routes by their own names answer, and the query is still read.
-    expect(statuses(await get(port, '/livez?x=/../metrics'))).toEqual([200]);
-    expect(statuses(await get(port, 'http://127.0.0.1/livez'))).toEqual([200]);
+    expect(statusCodes(await get(port, '/livez?x=/../metrics'))).toEqual([200]);
+    expect(statusCodes(await get(port, 'http://127.0.0.1/livez'))).toEqual([200]);
     const metrics = await get(port, '/metrics?format=prometheus#x', auth);
-    expect(statuses(metrics)).toEqual([200]);
+    expect(statusCodes(metrics)).toEqual([200]);
     expect(metrics.toLowerCase()).toContain('content-type: text/plain');
     const query = await get(
       port,
       `/graphql?query=${encodeURIComponent('{ __typename }')}`,
       `${auth}apollo-require-preflight: true\r\n`,
     );
-    expect(statuses(query)).toEqual([200]);
+    expect(statusCodes(query)).toEqual([200]);
     expect(query).toContain('"__typename":"Query"');
   });
 
@@ -96,15 +94,15 @@ describe('the HTTP layer on the wire', () => {
         `authorization: Bearer ${app.adminToken}\r\ncontent-type: application/json\r\n` +
         `content-length: ${body.length}\r\n\r\n${body}`,
     ).catch((err: Error) => err.message);
-    expect(statuses(h2c)).toEqual([200]);
+    expect(statusCodes(h2c)).toEqual([200]);
     expect(h2c).toContain('"__typename":"Query"');
     const ws = 'connection: upgrade\r\nupgrade: websocket\r\nsec-websocket-version: 13\r\n';
     const key = 'sec-websocket-key: dGhlIHNhbXBsZSBub25jZQ==\r\n';
     const livez = await get(port, '/livez', ws + key);
-    expect(statuses(livez)).toEqual([200]);
+    expect(statusCodes(livez)).toEqual([200]);
     expect(livez).toContain('{"status":"ok"}');
     const unknown = await get(port, '/nowhere', ws + key);
-    expect(statuses(unknown)).toEqual([404]);
+    expect(statusCodes(unknown)).toEqual([404]);
     expect(unknown.toLowerCase()).toContain('content-type: application/json');
     // A WebSocket on /graphql still opens.
     const socket = new WebSocket(`ws://127.0.0.1:${port}/graphql`, 'graphql-transport-ws');
@@ -127,14 +125,14 @@ describe('the HTTP layer on the wire', () => {
         `${body}GARBAGE!! /graphql HTTP/1.1\r\nhost: 127.0.0.1\r\n\r\n`,
     );
     // Before, the unreadable request's 400 went out first and stood for the committed write.
-    expect(statuses(raw)).toEqual([200]);
+    expect(statusCodes(raw)).toEqual([200]);
     expect(raw.toLowerCase()).toContain('connection: close');
     expect(raw).toContain('"createInitiative":{"initiative":{"key":"piped"}');
     const read = await app.post('{ initiative(key: "piped") { key } }');
     expect(read.body.data.initiative.key).toBe('piped');
     // Alone (nothing owed before it), it is still a JSON 400.
     const alone = await exchange(port, 'GARBAGE!! /graphql HTTP/1.1\r\nhost: 127.0.0.1\r\n\r\n');
-    expect(statuses(alone)).toEqual([400]);
+    expect(statusCodes(alone)).toEqual([400]);
     expect(alone).toContain('BAD_REQUEST');
   });
 });

@@ -2,6 +2,7 @@ import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DRAIN_BYTES, DRAIN_MS, DRAIN_QUIET_MS } from '../../src/server/body-drain.js';
 import { startHttpApp, type HttpTestApp } from '../helpers/http-app.js';
+import { statusCodes } from '../helpers/raw-http.js';
 
 /**
  * A body the server refuses, as a client on a socket sees it. Most clients (fetch, HTTP
@@ -10,9 +11,6 @@ import { startHttpApp, type HttpTestApp } from '../helpers/http-app.js';
  */
 
 const MB = 1024 * 1024;
-
-/** The status line's code of each answer in `raw`, in order (100 Continue included). */
-const statuses = (raw: string) => [...raw.matchAll(/HTTP\/1\.1 (\d{3}) /g)].map((m) => +m[1]!);
 
 interface Exchange {
   /** All the server sent, as text. */
@@ -111,7 +109,7 @@ describe('refused bodies on the wire', () => {
         after: typenameRequest,
       });
       expect(ended).toBe('end');
-      expect(statuses(raw)).toEqual([413, 200]);
+      expect(statusCodes(raw)).toEqual([413, 200]);
       expect(firstCode(raw)).toBe('PAYLOAD_TOO_LARGE');
       expect(raw).toContain('"__typename":"Query"');
     }
@@ -125,7 +123,7 @@ describe('refused bodies on the wire', () => {
         40 * MB,
       );
       expect(ended).toBe('end');
-      expect(statuses(raw)).toEqual([413]);
+      expect(statusCodes(raw)).toEqual([413]);
       expect(firstCode(raw)).toBe('PAYLOAD_TOO_LARGE');
     }
   });
@@ -144,7 +142,7 @@ describe('refused bodies on the wire', () => {
         const head = `${start}content-type: application/json\r\ncontent-length: ${40 * MB}\r\nconnection: close\r\n\r\n`;
         const { raw, ended } = await send(port, head, 40 * MB);
         expect(ended, start).toBe('end');
-        expect(statuses(raw), start).toEqual([status]);
+        expect(statusCodes(raw), start).toEqual([status]);
         expect(firstCode(raw), start).toBe(code);
       }
   });
@@ -157,7 +155,7 @@ describe('refused bodies on the wire', () => {
       0,
     );
     expect(ended).toBe('end');
-    expect(statuses(raw)).toEqual([413]);
+    expect(statusCodes(raw)).toEqual([413]);
     expect(Date.now() - started).toBeGreaterThanOrEqual(DRAIN_QUIET_MS - 50);
     expect(Date.now() - started).toBeLessThan(DRAIN_MS);
   });
@@ -169,7 +167,7 @@ describe('refused bodies on the wire', () => {
       chunked: true,
       pieceDelayMs: DRAIN_QUIET_MS / 5,
     });
-    expect(statuses(raw)).toEqual([413]);
+    expect(statusCodes(raw)).toEqual([413]);
     expect(firstCode(raw)).toBe('PAYLOAD_TOO_LARGE');
     expect(Date.now() - started).toBeGreaterThanOrEqual(DRAIN_MS - 100);
     expect(Date.now() - started).toBeLessThan(DRAIN_MS + 2_000);
@@ -181,7 +179,7 @@ describe('refused bodies on the wire', () => {
       `authorization: Bearer ${app.adminToken}\r\n${framing}\r\nconnection: close\r\n\r\n`;
     const announced = await send(port, head(`content-length: ${40 * MB}`), 40 * MB);
     expect(announced.ended).toBe('end');
-    expect(statuses(announced.raw)).toEqual([413]);
+    expect(statusCodes(announced.raw)).toEqual([413]);
     expect(firstCode(announced.raw)).toBe('PAYLOAD_TOO_LARGE');
     // Read past 10 MB, then refused: the route stopped reading midway. An async iterator left
     // there destroyed the socket before the refusal was written.
@@ -190,7 +188,7 @@ describe('refused bodies on the wire', () => {
       after: '0\r\n\r\n',
     });
     expect(chunked.ended).toBe('end');
-    expect(statuses(chunked.raw)).toEqual([413]);
+    expect(statusCodes(chunked.raw)).toEqual([413]);
     expect(firstCode(chunked.raw)).toBe('PAYLOAD_TOO_LARGE');
   });
 
@@ -199,7 +197,7 @@ describe('refused bodies on the wire', () => {
     const { raw, written } = await send(port, graphqlHead('chunked'), 4 * DRAIN_BYTES, {
       chunked: true,
     });
-    expect(statuses(raw)).toEqual([413]);
+    expect(statusCodes(raw)).toEqual([413]);
     // Cut once DRAIN_BYTES past the limit were dropped (socket buffers hold a few MB more).
     expect(written).toBeGreaterThan(DRAIN_BYTES);
     expect(written).toBeLessThan(DRAIN_BYTES + 32 * MB);
@@ -212,7 +210,7 @@ describe('refused bodies on the wire', () => {
       chunked: true,
       pieceDelayMs: 50,
     });
-    expect(statuses(raw)).toEqual([413]);
+    expect(statusCodes(raw)).toEqual([413]);
     expect(written).toBeLessThan(DRAIN_BYTES / 2);
     const took = Date.now() - started;
     expect(took).toBeGreaterThanOrEqual(DRAIN_MS - 100);
@@ -259,7 +257,7 @@ describe('refused bodies on the wire', () => {
         await sleep(200);
         socket.write('zz\r\n');
       });
-      expect(statuses(raw)).toEqual([413]);
+      expect(statusCodes(raw)).toEqual([413]);
     });
 
     it('a request timeout met while the body is dropped is not a second answer', async () => {
@@ -279,7 +277,7 @@ describe('refused bodies on the wire', () => {
             await sleep(100);
             socket.write(`0\r\n\r\n${close ? '' : typenameRequest}`);
           });
-          expect(statuses(raw)).toEqual(close ? [413] : [413, 200]);
+          expect(statusCodes(raw)).toEqual(close ? [413] : [413, 200]);
           expect(firstCode(raw)).toBe('PAYLOAD_TOO_LARGE');
         }
       });
@@ -310,7 +308,7 @@ describe('refused bodies on the wire', () => {
 
     it('a body too large is refused before the client sends it', async () => {
       const raw = await ask(graphqlHead(MB, expect100), 'x'.repeat(MB));
-      expect(statuses(raw)).toEqual([413]);
+      expect(statusCodes(raw)).toEqual([413]);
       expect(raw.toLowerCase()).toContain('connection: close');
     });
 
@@ -320,7 +318,7 @@ describe('refused bodies on the wire', () => {
           `content-length: 5\r\n${expect100}\r\n`,
         'a,b\r\n',
       );
-      expect(statuses(raw)).toEqual([401]);
+      expect(statusCodes(raw)).toEqual([401]);
       expect(firstCode(raw)).toBe('UNAUTHENTICATED');
     });
 
@@ -329,7 +327,7 @@ describe('refused bodies on the wire', () => {
         graphqlHead(typename.length, `${expect100}connection: close\r\n`),
         typename,
       );
-      expect(statuses(raw)).toEqual([100, 200]);
+      expect(statusCodes(raw)).toEqual([100, 200]);
       expect(raw).toContain('"__typename":"Query"');
     });
 
@@ -340,7 +338,7 @@ describe('refused bodies on the wire', () => {
           `GET /livez HTTP/1.1\r\nhost: 127.0.0.1\r\nconnection: close\r\n\r\n`,
         '',
       );
-      expect(statuses(raw)).toEqual([100, 200, 200]);
+      expect(statusCodes(raw)).toEqual([100, 200, 200]);
     });
 
     it('a client that sends its body without waiting is refused as any other, and the connection kept', async () => {
@@ -354,7 +352,7 @@ describe('refused bodies on the wire', () => {
           { after: typenameRequest },
         );
         expect(ended).toBe('end');
-        expect(statuses(raw)).toEqual([100, 401, 200]);
+        expect(statusCodes(raw)).toEqual([100, 401, 200]);
       }
     });
   });
