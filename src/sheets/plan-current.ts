@@ -4,10 +4,11 @@ import { PATH_SEPARATOR, type SheetState } from './sheet-state.js';
 
 /**
  * Refuses a plan the initiative has moved away from since it was checked (STALE_VERSION: import
- * again): a workstream it writes into gone or a new one already there, an item it would create
- * already there, an item it updates or prunes gone (one merely changed is the use-cases' own STALE_VERSION, per row). The plan is
- * made outside the write's lock and this runs under it, so a file is written against the state
- * it was checked against, or not at all (HTTP 409, never a 404 for an id it never named).
+ * again): a workstream it writes into or moves an item to gone (or renamed), or a new one
+ * already there, an item it would create already there, an item it updates or prunes gone (one
+ * merely changed is the use-cases' own STALE_VERSION, per row). The plan is made outside the
+ * write's lock and this runs under it, so a file is written against the state it was checked
+ * against, or not at all (HTTP 409, never a 404 for an id it never named).
  */
 export function assertPlanCurrent(plan: ImportPlan, state: SheetState): void {
   const planned = new Set(plan.newWorkstreams);
@@ -32,7 +33,8 @@ export function assertPlanCurrent(plan: ImportPlan, state: SheetState): void {
     plan.rows.some(
       (r) =>
         (r.action === 'create' && (!known(r.path) || madeMeanwhile(r.path, r.name))) ||
-        (r.action === 'update' && !items.has(r.item!.id)),
+        (r.action === 'update' &&
+          (!items.has(r.item!.id) || (r.edits.moveTo !== undefined && !known(r.edits.moveTo)))),
     ) ||
     plan.prune.some((i) => !items.has(i.id));
   if (stale) throw new DomainError('STALE_VERSION', '项目在检查后已被修改，请重新导入');

@@ -14,6 +14,7 @@ import {
   CREATE_WORKSTREAM,
   DELETE_ITEM,
   DELETE_WORKSTREAM,
+  UPDATE_WORKSTREAM,
 } from '../helpers/operations.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 
@@ -90,6 +91,19 @@ describe.each(DIALECTS)(
       );
       const items = await app.em().execute('select count(*) as n from item where name = ?', ['新']);
       expect(Number(items[0]!.n)).toBe(1);
+    });
+
+    it('refuses with STALE_VERSION when a workstream it moves an item to was renamed meanwhile', async () => {
+      const ini = (await ok(CREATE_INITIATIVE, { key: 'rm', name: 'rm' })).initiative.id;
+      const from = (await ok(CREATE_WORKSTREAM, { initiativeId: ini, name: '甲' })).workstream.id;
+      const to = (await ok(CREATE_WORKSTREAM, { initiativeId: ini, name: '乙' })).workstream.id;
+      const [item] = (await ok(CREATE_ITEMS, { workstreamId: from, items: [{ name: '一' }] }))
+        .items;
+      expectStale(
+        await race('rm', `ID,工作流,事项\n${item.id},乙,一\n`, () =>
+          ok(UPDATE_WORKSTREAM, { id: to, name: '丙' }),
+        ),
+      );
     });
 
     it('writes a plan nobody changed', async () => {
