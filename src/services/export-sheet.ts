@@ -4,6 +4,7 @@ import { formatRatioPercent } from '../domain/format-number.js';
 import { ITEM_STATUSES, statusLabel } from '../domain/item-status.js';
 import type { Em } from '../db/em.js';
 import { findInitiativeByKey } from '../db/queries/initiative.queries.js';
+import { findStructureVersion } from '../db/queries/structure-version.queries.js';
 import { EXPORT_HEADERS, FIELDS } from '../sheets/columns.js';
 import { itemRef } from '../sheets/item-ref.js';
 import type { OffThreadOptions } from '../sheets/sheet-thread.js';
@@ -29,7 +30,10 @@ export interface ExportSheetProps {
   readonly offThread?: OffThreadOptions;
 }
 
-/** The tree and its items, live or replayed from the change log at a read time. */
+/**
+ * The tree and its items, live or replayed from the change log at a read time; and the
+ * structure version its paths are of (null for a read time: a past moment is not a version).
+ */
 async function treeAndItems(em: Em, initiative: InitiativeRecord, at: ReadTime | null) {
   const tree = at
     ? await loadAsOfTree(em, initiative, at)
@@ -37,25 +41,30 @@ async function treeAndItems(em: Em, initiative: InitiativeRecord, at: ReadTime |
   const paths = namedPaths(tree.roots);
   const ids = [...paths.keys()];
   const items = at ? await itemsWithVersionsAsOf(em, ids, at) : await loadAllItems(em, ids);
-  return { tree, paths, items };
+  const structure = at ? null : await findStructureVersion(em, initiative.id);
+  return { tree, paths, items, structure };
 }
 
 /**
  * One row per live item with the columns an import reads (so export then import is a no-op),
- * and for .xlsx a second sheet with every workstream's figures. With `at`, the items (place,
- * status, percent, weight, version, name and note) and the figures as they stood then.
+ * and for .xlsx a second sheet with every workstream's figures. Every row carries the structure
+ * version its path is of (structure-version.ts). With `at`, the items (place, status, percent,
+ * weight, version, name and note) and the figures as they stood then, with no structure version.
  */
 export async function exportSheet(
   props: ExportSheetProps,
 ): Promise<{ bytes: Buffer; fileName: string }> {
   // One snapshot: the item rows (read in pages) and the figures of the summary sheet are of one
   // state, whatever is written meanwhile (src/db/read-snapshot.ts).
-  const { initiative, tree, paths, items } = await inReadSnapshot(props.em, async (em) => {
-    const initiative = await findInitiativeByKey(em, props.initiativeKey);
-    if (!initiative || !props.canRead(initiative.id))
-      throw new DomainError('NOT_FOUND', `项目不存在：${props.initiativeKey}`, ['initiative']);
-    return { initiative, ...(await treeAndItems(em, initiative, props.at ?? null)) };
-  });
+  const { initiative, tree, paths, items, structure } = await inReadSnapshot(
+    props.em,
+    async (em) => {
+      const initiative = await findInitiativeByKey(em, props.initiativeKey);
+      if (!initiative || !props.canRead(initiative.id))
+        throw new DomainError('NOT_FOUND', `项目不存在：${props.initiativeKey}`, ['initiative']);
+      return { initiative, ...(await treeAndItems(em, initiative, props.at ?? null)) };
+    },
+  );
   const order = new Map([...paths.keys()].map((id, i) => [id, i]));
   items.sort((a, b) => order.get(a.workstreamId)! - order.get(b.workstreamId)! || a.id - b.id);
   const label = (s: (typeof ITEM_STATUSES)[number]) =>
@@ -73,6 +82,7 @@ export async function exportSheet(
         i.weight,
         i.note ?? '',
         i.version,
+        structure ?? '',
       ]),
     ],
   };

@@ -78,7 +78,9 @@ export async function importSheet(props: ImportSheetProps): Promise<ImportResult
     sheet = await planner.read(props.bytes, props.fileName);
     // One state of the initiative, its tree and items read in a snapshot (on SQLite the loop
     // turns between the pages of its items: 10,000 read at once held it 30–45 ms).
-    const state = await inReadSnapshot(props.em, (em) => loadSheetState(em, initiative));
+    const state = await inReadSnapshot(props.em, (em) =>
+      loadSheetState(em, initiative, sheet.structureVersions),
+    );
     plan = await planner.plan(state, props.prune);
   } finally {
     await planner.close();

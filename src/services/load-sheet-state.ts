@@ -6,6 +6,7 @@ import { findItemStages, findWorkflows } from '../db/queries/report-model.querie
 import { PATH_SEPARATOR, type SheetState, type SheetWorkstream } from '../sheets/sheet-state.js';
 import { loadInitiativeTree, type TreeNode } from './load-initiative-tree.js';
 import { workflowOf } from './report-model-lookup.js';
+import { loadStructureThen } from './structure-then.js';
 
 const PAGE = 1000;
 
@@ -44,8 +45,15 @@ export function namedPaths(roots: readonly TreeNode[]): Map<number, string> {
   return out;
 }
 
-/** One initiative's workstreams by path and its live items: what an import compares with. */
-export async function loadSheetState(em: Em, initiative: InitiativeRecord): Promise<SheetState> {
+/**
+ * One initiative's workstreams by path and its live items: what an import compares with; and
+ * the older structures its file was exported from (`structureVersions`, from the file's rows).
+ */
+export async function loadSheetState(
+  em: Em,
+  initiative: InitiativeRecord,
+  structureVersions: readonly number[] = [],
+): Promise<SheetState> {
   const tree = await loadInitiativeTree(em, initiative);
   const paths = namedPaths(tree.roots);
   const workstreams = new Map<string, SheetWorkstream>();
@@ -81,8 +89,10 @@ export async function loadSheetState(em: Em, initiative: InitiativeRecord): Prom
   };
   const topWorkflow = keyOf(null);
   const workflows = new Map([...paths.keys()].map((id) => [id, keyOf(id)]));
+  const structure = await loadStructureThen(em, initiative.id, structureVersions);
   return {
     initiativeId: initiative.id,
+    structure,
     workflows,
     topWorkflow,
     statusLabels: initiative.statusLabels,

@@ -12,6 +12,7 @@ export const FIELDS = [
   'weight',
   'note',
   'version',
+  'structure',
 ] as const;
 export type Field = (typeof FIELDS)[number];
 
@@ -25,6 +26,7 @@ export const EXPORT_HEADERS: Readonly<Record<Field, string>> = {
   weight: '权重',
   note: '备注',
   version: '版本',
+  structure: '结构版本',
 };
 
 const ALIASES: ReadonlyMap<string, Field> = new Map<string, Field>([
@@ -48,6 +50,9 @@ const ALIASES: ReadonlyMap<string, Field> = new Map<string, Field>([
   ['notes', 'note'],
   ['版本', 'version'],
   ['version', 'version'],
+  ['结构版本', 'structure'],
+  ['structure version', 'structure'],
+  ['structure', 'structure'],
 ]);
 
 /** The field a header names (trimmed, case-insensitive, `进度(%)` and `进度%` allowed). */

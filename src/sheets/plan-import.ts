@@ -11,6 +11,7 @@ import { PATH_SEPARATOR, pathsAbove, type SheetItem, type SheetState } from './s
 import { planEdits } from './plan-edits.js';
 import { resolvePath, type PathPlan, type ResolvedPath } from './plan-paths.js';
 import { keepCreatedFor, withoutItemsInParents } from './plan-file-paths.js';
+import { pathsAtVersion, readPathThen } from './structure-version.js';
 import type { ImportPlan, PlannedRow, PlanOptions, RowAction, RowError } from './import-plan.js';
 
 /** Decides every row's action against the current state; pure, writes nothing. */
@@ -86,7 +87,19 @@ export function planImport(sheet: ReadSheet, state: SheetState, opts: PlanOption
     const cell = (f: Field) => r.cells.get(f);
     const rawPath = (cell('path') ?? '').trim();
     const name = check('name', () => assertName(cell('name') ?? '')) ?? cell('name') ?? '';
-    let ws = check('path', () => resolvePath(paths, rawPath));
+    // The path as it was exported (its row's structure version): a workstream renamed or moved
+    // since is the one it named, not a new one under its old name.
+    const then = check('structure', () => pathsAtVersion(state.structure, cell('structure') ?? ''));
+    const read = then ? readPathThen(rawPath, then, state.byId) : null;
+    let ws: ResolvedPath | null = null;
+    if (read?.kind === 'workstream') ws = { ...read.workstream };
+    else if (read?.kind === 'gone')
+      errors.push({
+        row: r.row,
+        column: column('path'),
+        message: `工作流“${read.path}”在导出后已被删除；请重新导出后再改`,
+      });
+    else ws = check('path', () => resolvePath(paths, read?.kind === 'below' ? read.path : rawPath));
     let item: SheetItem | null = null;
     const idText = cell('id');
     if (idText !== undefined) {

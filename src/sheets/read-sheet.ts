@@ -3,6 +3,7 @@ import { cellText, shownText } from './cell-text.js';
 import { holdsUncachedFormula, mayBeWorksheet } from './uncached-formulas.js';
 import { fieldOfHeader, REQUIRED_FIELDS, EXPORT_HEADERS, type Field } from './columns.js';
 import { csvCellText } from './csv-formulas.js';
+import { structureVersionsOf } from './structure-version.js';
 import { assertCsvQuotes } from './csv-quotes.js';
 import { decodeCsvText, type TextEncodingName } from './decode-text.js';
 import { assertSheetBounds, assertUnpackedWithin, csvCellsAtMost } from './sheet-bounds.js';
@@ -33,13 +34,17 @@ export interface ReadSheet {
 }
 
 /** What an import is told of the file once it is read. */
-export type SheetInfo = Pick<ReadSheet, 'format' | 'encoding' | 'ignored'>;
+export interface SheetInfo extends Pick<ReadSheet, 'format' | 'encoding' | 'ignored'> {
+  /** The older structures its paths must be read in (structure-version.ts). */
+  readonly structureVersions: readonly number[];
+}
 
 /** The SheetInfo of a read file (the planner's answer to `read`, in or out of the thread). */
-export const sheetInfo = ({ format, encoding, ignored }: ReadSheet): SheetInfo => ({
-  format,
-  encoding,
-  ignored,
+export const sheetInfo = (sheet: ReadSheet): SheetInfo => ({
+  format: sheet.format,
+  encoding: sheet.encoding,
+  ignored: sheet.ignored,
+  structureVersions: structureVersionsOf(sheet),
 });
 
 const ZIP = [0x50, 0x4b, 0x03, 0x04];

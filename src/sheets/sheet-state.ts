@@ -1,4 +1,5 @@
 import type { ItemStatus, StatusLabelOverrides } from '../domain/item-status.js';
+import { PATH_SEPARATOR } from '../domain/structure-paths.js';
 
 /** What an import compares a file with: one initiative's workstreams and live items. */
 export interface SheetState {
@@ -21,6 +22,18 @@ export interface SheetState {
    */
   readonly workflows: ReadonlyMap<number, string | null>;
   readonly topWorkflow: string | null;
+  /** The structure as the file's rows were exported from it (their `结构版本`). */
+  readonly structure: StructureThen;
+}
+
+/**
+ * What an import knows of the structure at the versions a file names: the initiative's
+ * version now, and for each older version the file names (at most MAX_STRUCTURE_VERSIONS) its
+ * workstreams by path then (null: siblings of one name shared it).
+ */
+export interface StructureThen {
+  readonly version: number;
+  readonly pathsAt: ReadonlyMap<number, ReadonlyMap<string, number | null>>;
 }
 
 export interface SheetWorkstream {
@@ -45,7 +58,7 @@ export interface SheetItem {
   readonly stage: string | null;
 }
 
-export const PATH_SEPARATOR = '/';
+export { PATH_SEPARATOR };
 
 /** The paths above a path, from the top down: `a/b/c` → `a`, `a/b`. */
 export function pathsAbove(path: string): string[] {

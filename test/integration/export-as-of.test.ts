@@ -129,6 +129,8 @@ describe.each(DIALECTS)('export as of a past time (%s)', (dialect) => {
 
   it('before the initiative existed: headers only', async () => {
     const [items] = await exported(history.start - WEEK);
-    expect(items).toEqual([['ID', '工作流', '事项', '状态', '进度', '权重', '备注', '版本']]);
+    expect(items).toEqual([
+      ['ID', '工作流', '事项', '状态', '进度', '权重', '备注', '版本', '结构版本'],
+    ]);
   });
 });

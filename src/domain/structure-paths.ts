@@ -1,0 +1,47 @@
+import type { BaselineType, ChangeEventType } from './change-events.js';
+import type { WorkstreamReplayState } from './replay-structure.js';
+
+/** Joins a workstream's name to its parent's path, as sheets write paths (`迁移/Hive迁移-风控报表`). */
+export const PATH_SEPARATOR = '/';
+
+/**
+ * The log rows that change a workstream's path: its name, its place, or whether it is there.
+ * Every write of one holds the initiative's lock when it logs (run-write.ts `lockTarget`), so
+ * they are numbered in commit order; rows of other kinds (health, metrics) may not be.
+ */
+export const PATH_KINDS = [
+  'WorkstreamBaseline',
+  'WorkstreamCreated',
+  'WorkstreamRenamed',
+  'WorkstreamMoved',
+  'WorkstreamDeleted',
+  'WorkstreamRestored',
+] as const satisfies readonly (ChangeEventType | BaselineType)[];
+
+/**
+ * Every live workstream of a replayed structure by its path of names: the id, or null where
+ * siblings of one name share the path (it named none of them alone). A workstream deleted, or
+ * under one deleted or not yet known, has no path.
+ */
+export function workstreamsByNamedPath(
+  workstreams: ReadonlyMap<number, WorkstreamReplayState>,
+): Map<string, number | null> {
+  const paths = new Map<number, string | null>();
+  const pathOf = (id: number, seen: Set<number>): string | null => {
+    if (paths.has(id)) return paths.get(id)!;
+    const ws = workstreams.get(id);
+    if (!ws || ws.deleted || seen.has(id)) return null;
+    seen.add(id);
+    const parent = ws.parentId === null ? '' : pathOf(ws.parentId, seen);
+    const path =
+      parent === null ? null : parent === '' ? ws.name : parent + PATH_SEPARATOR + ws.name;
+    paths.set(id, path);
+    return path;
+  };
+  const byPath = new Map<string, number | null>();
+  for (const id of workstreams.keys()) {
+    const path = pathOf(id, new Set());
+    if (path !== null) byPath.set(path, byPath.has(path) ? null : id);
+  }
+  return byPath;
+}
