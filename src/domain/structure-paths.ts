@@ -19,13 +19,19 @@ export const PATH_KINDS = [
 ] as const satisfies readonly (ChangeEventType | BaselineType)[];
 
 /**
- * Every live workstream of a replayed structure by its path of names: the id, or null where
- * siblings of one name share the path (it named none of them alone). A workstream deleted, or
- * under one deleted or not yet known, has no path.
+ * A path of a version: the workstream it named, or the ids of the siblings of one name that
+ * shared it (it named none of them alone).
+ */
+export type NamedThen = number | readonly number[];
+
+/**
+ * Every live workstream of a replayed structure by its path of names: the id, or the ids of
+ * the siblings of one name that share the path. A workstream deleted, or under one deleted or
+ * not yet known, has no path.
  */
 export function workstreamsByNamedPath(
   workstreams: ReadonlyMap<number, WorkstreamReplayState>,
-): Map<string, number | null> {
+): Map<string, NamedThen> {
   const paths = new Map<number, string | null>();
   const pathOf = (id: number, seen: Set<number>): string | null => {
     if (paths.has(id)) return paths.get(id)!;
@@ -38,10 +44,15 @@ export function workstreamsByNamedPath(
     paths.set(id, path);
     return path;
   };
-  const byPath = new Map<string, number | null>();
+  const byPath = new Map<string, NamedThen>();
   for (const id of workstreams.keys()) {
     const path = pathOf(id, new Set());
-    if (path !== null) byPath.set(path, byPath.has(path) ? null : id);
+    if (path === null) continue;
+    const before = byPath.get(path);
+    byPath.set(
+      path,
+      before === undefined ? id : [...(typeof before === 'number' ? [before] : before), id],
+    );
   }
   return byPath;
 }

@@ -4,7 +4,7 @@ import {
   findStructureVersion,
 } from '../db/queries/structure-version.queries.js';
 import { replayStructure } from '../domain/replay-structure.js';
-import { workstreamsByNamedPath } from '../domain/structure-paths.js';
+import { workstreamsByNamedPath, type NamedThen } from '../domain/structure-paths.js';
 import type { StructureThen } from '../sheets/sheet-state.js';
 import { MAX_STRUCTURE_VERSIONS } from '../sheets/structure-version.js';
 
@@ -23,7 +23,7 @@ export async function loadStructureThen(
 ): Promise<StructureThen> {
   const version = await findStructureVersion(em, initiativeId);
   const older = versions.slice(0, MAX_STRUCTURE_VERSIONS).filter((v) => v < version);
-  const pathsAt = new Map<number, ReadonlyMap<string, number | null>>();
+  const pathsAt = new Map<number, ReadonlyMap<string, NamedThen>>();
   if (older.length === 0) return { version, pathsAt };
   const rows = await findPathEntriesUpTo(em, initiativeId, Math.max(...older));
   for (const v of older) {

@@ -41,6 +41,11 @@ export function planImport(sheet: ReadSheet, state: SheetState, opts: PlanOption
       ? state.topWorkflow
       : (state.workflows.get(state.workstreams.get(known)!.id) ?? null);
   };
+  /** The workstream of the item an ID cell names, or null (no such item: the row's own error). */
+  const ownWorkstream = (idText: string | undefined): number | null => {
+    const id = idText === undefined ? null : opts.itemIdOf(idText.trim());
+    return (id === null ? undefined : byId.get(id))?.workstreamId ?? null;
+  };
   const lookalike = lookalikes(state);
   const seen = new Map<string, number>();
   const planned = sheet.rows.map((r) => planRow(r));
@@ -90,7 +95,8 @@ export function planImport(sheet: ReadSheet, state: SheetState, opts: PlanOption
     // The path as it was exported (its row's structure version): a workstream renamed or moved
     // since is the one it named, not a new one under its old name.
     const then = check('structure', () => pathsAtVersion(state.structure, cell('structure') ?? ''));
-    const read = then ? readPathThen(rawPath, then, state.byId) : null;
+    const idText = cell('id');
+    const read = then ? readPathThen(rawPath, then, state.byId, ownWorkstream(idText)) : null;
     let ws: ResolvedPath | null = null;
     if (read?.kind === 'workstream') ws = { ...read.workstream };
     else if (read?.kind === 'gone')
@@ -101,7 +107,6 @@ export function planImport(sheet: ReadSheet, state: SheetState, opts: PlanOption
       });
     else ws = check('path', () => resolvePath(paths, read?.kind === 'below' ? read.path : rawPath));
     let item: SheetItem | null = null;
-    const idText = cell('id');
     if (idText !== undefined) {
       item = check('id', () => {
         const id = opts.itemIdOf(idText.trim());

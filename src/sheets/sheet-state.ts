@@ -1,5 +1,5 @@
 import type { ItemStatus, StatusLabelOverrides } from '../domain/item-status.js';
-import { PATH_SEPARATOR } from '../domain/structure-paths.js';
+import { PATH_SEPARATOR, type NamedThen } from '../domain/structure-paths.js';
 
 /** What an import compares a file with: one initiative's workstreams and live items. */
 export interface SheetState {
@@ -33,7 +33,7 @@ export interface SheetState {
  */
 export interface StructureThen {
   readonly version: number;
-  readonly pathsAt: ReadonlyMap<number, ReadonlyMap<string, number | null>>;
+  readonly pathsAt: ReadonlyMap<number, ReadonlyMap<string, NamedThen>>;
 }
 
 export interface SheetWorkstream {

@@ -6,6 +6,7 @@
  * then, and writes to that workstream where it stands now.
  */
 import { DomainError } from '../domain/errors.js';
+import type { NamedThen } from '../domain/structure-paths.js';
 import { parseWholeNumber } from './parse-cells.js';
 import type { ReadSheet } from './read-sheet.js';
 import { PATH_SEPARATOR, type SheetWorkstream, type StructureThen } from './sheet-state.js';
@@ -45,7 +46,7 @@ export function structureVersionsOf(sheet: Pick<ReadSheet, 'rows'>): number[] {
 export function pathsAtVersion(
   structure: StructureThen,
   text: string,
-): ReadonlyMap<string, number | null> | null {
+): ReadonlyMap<string, NamedThen> | null {
   const version = versionIn(text);
   if (version === null) return null;
   if (version < 0) throw new DomainError('INVALID_INPUT', `结构版本不能是负数，收到“${text}”`);
@@ -78,18 +79,24 @@ export type PathThen =
 /**
  * Reads `text` against the paths of its version: the longest leading part (whole names
  * between '/') that named one workstream then decides, so a new workstream below a renamed
- * one goes below it, not below a copy made under its old name.
+ * one goes below it, not below a copy made under its old name. A whole path that siblings of
+ * one name shared then names the one `own` is (the workstream of the row's item, by its ID)
+ * when it was one of them: the row leaves its item where it is, wherever that one stands now.
  */
 export function readPathThen(
   text: string,
-  then: ReadonlyMap<string, number | null>,
+  then: ReadonlyMap<string, NamedThen>,
   now: ReadonlyMap<number, SheetWorkstream>,
+  own: number | null = null,
 ): PathThen {
   for (let end = text.length; end > 0; end = text.lastIndexOf(PATH_SEPARATOR, end - 1)) {
     const part = text.slice(0, end);
     const id = then.get(part);
     if (id === undefined) continue;
-    if (id === null) return { kind: 'as-written' };
+    if (typeof id !== 'number') {
+      const mine = end === text.length && own !== null && id.includes(own) ? now.get(own) : null;
+      return mine ? { kind: 'workstream', workstream: mine } : { kind: 'as-written' };
+    }
     const workstream = now.get(id);
     if (!workstream) return { kind: 'gone', path: part };
     if (end === text.length) return { kind: 'workstream', workstream };

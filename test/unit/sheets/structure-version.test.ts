@@ -24,7 +24,7 @@ const now = (...list: [number, string][]): Map<number, SheetWorkstream> =>
   );
 
 describe('workstreamsByNamedPath', () => {
-  it('names each live workstream by its path, null where siblings share one, none under a deleted one', () => {
+  it('names each live workstream by its path, the ids where siblings share one, none under a deleted one', () => {
     const paths = workstreamsByNamedPath(
       new Map(
         [
@@ -43,16 +43,16 @@ describe('workstreamsByNamedPath', () => {
       ['迁移', 1],
       ['迁移/X/Y', 2],
       ['迁移/X/Y/甲', 3],
-      ['迁移/同名', null],
+      ['迁移/同名', [4, 5]],
     ]);
   });
 });
 
 describe('readPathThen', () => {
-  const then = new Map<string, number | null>([
+  const then = new Map<string, number | readonly number[]>([
     ['迁移', 1],
     ['迁移/X/Y', 2],
-    ['迁移/同名', null],
+    ['迁移/同名', [4, 5]],
     ['下线', 6],
   ]);
   const today = now([1, '迁移（改名）'], [2, '迁移（改名）/X/Y']);
@@ -79,6 +79,16 @@ describe('readPathThen', () => {
     expect(readPathThen('新组/新', then, today)).toEqual({ kind: 'as-written' });
     expect(readPathThen('迁移/同名', then, today)).toEqual({ kind: 'as-written' });
     expect(readPathThen('/迁移', then, today)).toEqual({ kind: 'as-written' });
+  });
+
+  it('reads a path siblings of one name shared then as the row item’s own workstream, when it was one of them', () => {
+    const renamed = now([4, '迁移（改名）/同名'], [5, '迁移（改名）/别名'], [7, '其他']);
+    expect(readPathThen('迁移/同名', then, renamed, 5)).toEqual({
+      kind: 'workstream',
+      workstream: renamed.get(5),
+    });
+    expect(readPathThen('迁移/同名', then, renamed, 7)).toEqual({ kind: 'as-written' });
+    expect(readPathThen('迁移/同名/新', then, renamed, 5)).toEqual({ kind: 'as-written' });
   });
 
   it('says which part is gone when the workstream it named was deleted since', () => {
