@@ -63,6 +63,7 @@ export async function loadSheetState(
     const node = tree.nodes.get(id)!;
     const ws = {
       id,
+      parentId: node.parentId,
       path,
       hasChildren: node.children.length > 0,
       manual: node.manualPercentBp !== null,

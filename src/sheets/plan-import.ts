@@ -11,7 +11,7 @@ import { PATH_SEPARATOR, pathsAbove, type SheetItem, type SheetState } from './s
 import { planEdits } from './plan-edits.js';
 import { resolvePath, type PathPlan, type ResolvedPath } from './plan-paths.js';
 import { keepCreatedFor, withoutItemsInParents } from './plan-file-paths.js';
-import { pathsAtVersion, readPathThen } from './structure-version.js';
+import { belowElsewhere, pathsAtVersion, readPathThen } from './structure-version.js';
 import type { ImportPlan, PlannedRow, PlanOptions, RowAction, RowError } from './import-plan.js';
 
 /** Decides every row's action against the current state; pure, writes nothing. */
@@ -98,12 +98,19 @@ export function planImport(sheet: ReadSheet, state: SheetState, opts: PlanOption
     const idText = cell('id');
     const read = then ? readPathThen(rawPath, then, state.byId, ownWorkstream(idText)) : null;
     let ws: ResolvedPath | null = null;
+    const elsewhere = read?.kind === 'below' ? belowElsewhere(read, state) : null;
     if (read?.kind === 'workstream') ws = { ...read.workstream };
     else if (read?.kind === 'gone')
       errors.push({
         row: r.row,
         column: column('path'),
         message: `工作流“${read.path}”在导出后已被删除；请重新导出后再改`,
+      });
+    else if (read?.kind === 'below' && elsewhere !== null)
+      errors.push({
+        row: r.row,
+        column: column('path'),
+        message: `工作流“${rawPath}”导出时在“${read.anchor.path}”之下，但“${elsewhere}”现在是另一个工作流，无法区分；请重新导出后再改`,
       });
     else ws = check('path', () => resolvePath(paths, read?.kind === 'below' ? read.path : rawPath));
     let item: SheetItem | null = null;

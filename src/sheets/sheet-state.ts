@@ -38,6 +38,7 @@ export interface StructureThen {
 
 export interface SheetWorkstream {
   readonly id: number;
+  readonly parentId: number | null;
   readonly path: string;
   readonly hasChildren: boolean;
   readonly manual: boolean;

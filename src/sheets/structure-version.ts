@@ -9,7 +9,12 @@ import { DomainError } from '../domain/errors.js';
 import type { NamedThen } from '../domain/structure-paths.js';
 import { parseWholeNumber } from './parse-cells.js';
 import type { ReadSheet } from './read-sheet.js';
-import { PATH_SEPARATOR, type SheetWorkstream, type StructureThen } from './sheet-state.js';
+import {
+  PATH_SEPARATOR,
+  type SheetState,
+  type SheetWorkstream,
+  type StructureThen,
+} from './sheet-state.js';
 
 /**
  * How many older versions one file may name: each costs a replay of the structure's log. An
@@ -71,8 +76,8 @@ export type PathThen =
   | { readonly kind: 'as-written' }
   /** It named this workstream then. */
   | { readonly kind: 'workstream'; readonly workstream: SheetWorkstream }
-  /** It names a new workstream below one that stood then: below where that one is now. */
-  | { readonly kind: 'below'; readonly path: string }
+  /** It names a new workstream below one that stood then (`anchor`): below where that one is now. */
+  | { readonly kind: 'below'; readonly path: string; readonly anchor: SheetWorkstream }
   /** The workstream it (or the part above its new names) named then has been deleted since. */
   | { readonly kind: 'gone'; readonly path: string };
 
@@ -100,7 +105,38 @@ export function readPathThen(
     const workstream = now.get(id);
     if (!workstream) return { kind: 'gone', path: part };
     if (end === text.length) return { kind: 'workstream', workstream };
-    return { kind: 'below', path: workstream.path + text.slice(end) };
+    return { kind: 'below', path: workstream.path + text.slice(end), anchor: workstream };
   }
   return { kind: 'as-written' };
+}
+
+/**
+ * The first part of a path read below a workstream that names, today, a workstream not under
+ * it (one whose name holds '/', or below a sibling of the same name), or null. The plan and the
+ * write find workstreams by path, so the row would land in that one, not below the anchor.
+ */
+export function belowElsewhere(
+  read: { readonly path: string; readonly anchor: SheetWorkstream },
+  state: Pick<SheetState, 'workstreams' | 'byId'>,
+): string | null {
+  const under = (id: number) => {
+    for (
+      let w = state.byId.get(id);
+      w;
+      w = w.parentId === null ? undefined : state.byId.get(w.parentId)
+    )
+      if (w.id === read.anchor.id) return true;
+    return false;
+  };
+  const from = read.anchor.path.length + 1;
+  for (
+    let cut = read.path.indexOf(PATH_SEPARATOR, from);
+    ;
+    cut = read.path.indexOf(PATH_SEPARATOR, cut + 1)
+  ) {
+    const part = cut < 0 ? read.path : read.path.slice(0, cut);
+    const ws = state.workstreams.get(part);
+    if (ws && !under(ws.id)) return part;
+    if (cut < 0) return null;
+  }
 }

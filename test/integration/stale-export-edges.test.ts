@@ -1,3 +1,4 @@
+import * as XLSX from '@e965/xlsx';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportSheet } from '../../src/services/export-sheet.js';
 import { importSheet } from '../../src/services/import-sheet.js';
@@ -10,6 +11,20 @@ import {
   UPDATE_WORKSTREAM,
 } from '../helpers/operations.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
+
+function xlsx(rows: unknown[][]): Buffer {
+  const wb = XLSX.utils.book_new();
+  XLSX.utils.book_append_sheet(wb, XLSX.utils.aoa_to_sheet(rows), 's');
+  return XLSX.write(wb, { type: 'buffer', bookType: 'xlsx' }) as Buffer;
+}
+function table(bytes: Uint8Array): string[][] {
+  const wb = XLSX.read(bytes, { type: 'buffer' });
+  return XLSX.utils.sheet_to_json<string[]>(wb.Sheets[wb.SheetNames[0]!]!, {
+    header: 1,
+    raw: false,
+    defval: '',
+  });
+}
 
 const WHERE = `query($id: ID!) { node(id: $id) { ... on Item { name workstream { id name } } } }`;
 
@@ -71,6 +86,46 @@ describe.each(DIALECTS)(
       );
       await run('twins', old, false);
       expect(await whereIs(x2!.id)).toBe(a2);
+    });
+
+    it('refuses a new path below a renamed workstream when its text now names a workstream elsewhere', async () => {
+      const { ws, items } = await setup('below');
+      const a = await ws('A');
+      await items(await ws('k', a), 'k1');
+      const c = await ws('C');
+      await items(await ws('n', c), 'n1');
+      const [head, ...body] = table(await exported('below'));
+      const version = body[0]![8];
+      // Since: A renamed P, a top-level workstream named "P/m" made, and C renamed P too.
+      await mutate(UPDATE_WORKSTREAM, { id: a, name: 'P' });
+      await ws('P/m');
+      await mutate(UPDATE_WORKSTREAM, { id: c, name: 'P' });
+      // The old file gets new items in new workstreams m, n and o below A.
+      const file = xlsx([
+        head!,
+        ...body,
+        ['', 'A/m', 'y', '未启动', '0', '1', '', '', version],
+        ['', 'A/n', 'z', '未启动', '0', '1', '', '', version],
+        ['', 'A/o', 'w', '未启动', '0', '1', '', '', version],
+      ]);
+      const { plan } = await run('below', file, true);
+      // Read again by its text, P/m was the top-level "P/m" and P/n was C's n: both rows went
+      // into workstreams that are not below A. A/o names nothing today: below one of two P's.
+      expect(
+        plan.rows.slice(-3).map((r) => [r.name, r.action, r.errors.map((e) => e.message)]),
+      ).toEqual([
+        [
+          'y',
+          'error',
+          ['工作流“A/m”导出时在“P”之下，但“P/m”现在是另一个工作流，无法区分；请重新导出后再改'],
+        ],
+        [
+          'z',
+          'error',
+          ['工作流“A/n”导出时在“P”之下，但“P/n”现在是另一个工作流，无法区分；请重新导出后再改'],
+        ],
+        ['w', 'error', [expect.stringMatching(/^有多个同名工作流“P”/)]],
+      ]);
     });
   },
 );

@@ -20,7 +20,10 @@ const replayed = (
 
 const now = (...list: [number, string][]): Map<number, SheetWorkstream> =>
   new Map(
-    list.map(([id, path]) => [id, { id, path, hasChildren: false, manual: false, depth: 0 }]),
+    list.map(([id, path]) => [
+      id,
+      { id, parentId: null, path, hasChildren: false, manual: false, depth: 0 },
+    ]),
   );
 
 describe('workstreamsByNamedPath', () => {
@@ -68,10 +71,12 @@ describe('readPathThen', () => {
     expect(readPathThen('迁移/X/Y/新', then, today)).toEqual({
       kind: 'below',
       path: '迁移（改名）/X/Y/新',
+      anchor: today.get(2),
     });
     expect(readPathThen('迁移/X/新', then, today)).toEqual({
       kind: 'below',
       path: '迁移（改名）/X/新',
+      anchor: today.get(1),
     });
   });
 
