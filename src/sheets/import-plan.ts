@@ -40,6 +40,11 @@ export interface ImportPlan {
   /** Items not in the file (only with prune). */
   readonly prune: readonly SheetItem[];
   readonly summary: Readonly<Record<RowAction | 'prune' | 'newWorkstreams', number>>;
+  /**
+   * The initiative's structure version the plan read its paths in: a write that finds another
+   * (a workstream made, renamed, moved, deleted or restored since) is refused (plan-current.ts).
+   */
+  readonly structureVersion: number;
 }
 
 export interface PlanOptions {

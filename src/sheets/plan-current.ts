@@ -4,11 +4,13 @@ import { PATH_SEPARATOR, type SheetState } from './sheet-state.js';
 
 /**
  * Refuses a plan the initiative has moved away from since it was checked (STALE_VERSION: import
- * again): a workstream it writes into or moves an item to gone (or renamed), or a new one
- * already there, an item it would create already there, an item it updates or prunes gone (one
- * merely changed is the use-cases' own STALE_VERSION, per row). The plan is made outside the
- * write's lock and this runs under it, so a file is written against the state it was checked
- * against, or not at all (HTTP 409, never a 404 for an id it never named).
+ * again): any workstream made, renamed, moved, deleted or restored (the structure version moved:
+ * the plan names workstreams by path, and a path may name another one now, as when two were
+ * renamed each to the other's name), a workstream it writes into gone, an item it would create
+ * already there, an item it updates or prunes gone (one merely changed is the use-cases' own
+ * STALE_VERSION, per row). The plan is made outside the write's lock and this runs under it, so
+ * a file is written against the state it was checked against, or not at all (HTTP 409, never a
+ * 404 for an id it never named).
  */
 export function assertPlanCurrent(plan: ImportPlan, state: SheetState): void {
   const planned = new Set(plan.newWorkstreams);
@@ -26,6 +28,7 @@ export function assertPlanCurrent(plan: ImportPlan, state: SheetState): void {
     return ws !== undefined && named.has(`${ws.id}\u0000${name}`);
   };
   const stale =
+    plan.structureVersion !== state.structure.version ||
     plan.newWorkstreams.some((path) => {
       const parent = parentOf(path);
       return state.workstreams.has(path) || (parent !== null && !known(parent));

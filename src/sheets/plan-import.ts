@@ -62,6 +62,7 @@ export function planImport(sheet: ReadSheet, state: SheetState, opts: PlanOption
     rows,
     newWorkstreams: paths.created,
     prune,
+    structureVersion: state.structure.version,
     summary: {
       create: count('create'),
       update: count('update'),

@@ -73,7 +73,13 @@ export function planOffThread(
       };
       const rows = await list<PlannedRow>('rows');
       const pruned = await list<SheetItem>('prune');
-      return { rows, prune: pruned, newWorkstreams, summary };
+      return {
+        rows,
+        prune: pruned,
+        newWorkstreams,
+        summary,
+        structureVersion: state.structure.version,
+      };
     },
     async close() {
       end();

@@ -2,6 +2,8 @@ import * as XLSX from '@e965/xlsx';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportSheet } from '../../src/services/export-sheet.js';
 import { importSheet } from '../../src/services/import-sheet.js';
+import { applyImportPlan } from '../../src/services/apply-import.js';
+import { findInitiativeByKey } from '../../src/db/queries/initiative.queries.js';
 import { ALL_INITIATIVES } from '../../src/services/write-scope.js';
 import { DIALECTS } from '../helpers/databases.js';
 import {
@@ -126,6 +128,36 @@ describe.each(DIALECTS)(
         ],
         ['w', 'error', [expect.stringMatching(/^有多个同名工作流“P”/)]],
       ]);
+    });
+
+    it('refuses a plan when two workstreams swapped names between the check and the write', async () => {
+      const { ws, items } = await setup('swap');
+      const a = await ws('A');
+      const b = await ws('B');
+      await items(a, 'a1');
+      await items(b, 'b1');
+      const [head, ...body] = table(await exported('swap'));
+      const version = body[0]![8];
+      await mutate(UPDATE_WORKSTREAM, { id: a, name: 'A2' });
+      const file = xlsx([head!, ...body, ['', 'A', 'new', '未启动', '0', '1', '', '', version]]);
+      const { plan } = await run('swap', file, true);
+      expect(plan.rows.find((r) => r.name === 'new')!.path).toBe('A2');
+      // After the check, before the write's lock: A2 → A3, B → A2. The plan's path A2 is still
+      // known, so only the structure version tells that it now names B.
+      await mutate(UPDATE_WORKSTREAM, { id: a, name: 'A3' });
+      await mutate(UPDATE_WORKSTREAM, { id: b, name: 'A2' });
+      const initiative = (await findInitiativeByKey(app.em(), 'swap'))!;
+      const written = applyImportPlan({
+        em: app.em(),
+        initiativeId: initiative.id,
+        plan,
+        actor: 'import:old.xlsx',
+        scope: ALL_INITIATIVES,
+      });
+      await expect(written).rejects.toMatchObject({ code: 'STALE_VERSION' });
+      expect(
+        await app.em().execute('select workstream_id from item where name = ?', ['new']),
+      ).toEqual([]);
     });
   },
 );
