@@ -1,6 +1,17 @@
 import type { BaselineType, ChangeEventType } from './change-events.js';
 import type { WorkstreamReplayState } from './replay-structure.js';
 
+/** What a workstream's path is made of. */
+export type PathState = Pick<WorkstreamReplayState, 'name' | 'parentId' | 'deleted'>;
+
+/** A log row with its data read (once, however many versions replay it). */
+export interface ParsedRow {
+  readonly id: number;
+  readonly workstreamId: number;
+  readonly kind: string;
+  readonly data: Record<string, any>;
+}
+
 /** Joins a workstream's name to its parent's path, as sheets write paths (`迁移/Hive迁移-风控报表`). */
 export const PATH_SEPARATOR = '/';
 
@@ -30,7 +41,7 @@ export type NamedThen = number | readonly number[];
  * not yet known, has no path.
  */
 export function workstreamsByNamedPath(
-  workstreams: ReadonlyMap<number, WorkstreamReplayState>,
+  workstreams: ReadonlyMap<number, PathState>,
 ): Map<string, NamedThen> {
   const paths = new Map<number, string | null>();
   const pathOf = (id: number, seen: Set<number>): string | null => {
@@ -55,4 +66,42 @@ export function workstreamsByNamedPath(
     );
   }
   return byPath;
+}
+
+/**
+ * Each workstream's name, parent and deletion after `rows` (PATH_KINDS rows of one initiative,
+ * in the order replayStructure applies them: effective order, ties by id), as replayStructure
+ * leaves them. Without the places among siblings, which say nothing of a path and cost it a
+ * pass over every workstream per row created or moved: 16 versions of 10,000 workstreams took
+ * it seconds.
+ */
+export function replayPaths(rows: readonly ParsedRow[]): Map<number, PathState> {
+  const all = new Map<number, { name: string; parentId: number | null; deleted: boolean }>();
+  for (const { workstreamId: id, kind, data } of rows) {
+    const ws = all.get(id);
+    switch (kind) {
+      case 'WorkstreamCreated':
+      case 'WorkstreamBaseline':
+        all.set(id, {
+          name: data.state.name,
+          parentId: data.state.parentId,
+          deleted: Boolean(data.deleted),
+        });
+        break;
+      case 'WorkstreamDeleted':
+      case 'WorkstreamRestored':
+        for (const member of [id, ...((data.subtree as number[] | undefined) ?? [])]) {
+          const m = all.get(member);
+          if (m) m.deleted = kind === 'WorkstreamDeleted';
+        }
+        break;
+      case 'WorkstreamMoved':
+        if (ws) ws.parentId = data.to.parentId;
+        break;
+      case 'WorkstreamRenamed':
+        if (ws) ws.name = data.to;
+        break;
+    }
+  }
+  return all;
 }
