@@ -8,7 +8,7 @@
 import { DomainError } from '../domain/errors.js';
 import type { NamedThen } from '../domain/structure-paths.js';
 import { parseWholeNumber } from './parse-cells.js';
-import type { ReadSheet } from './read-sheet.js';
+import type { Field } from './columns.js';
 import {
   PATH_SEPARATOR,
   type SheetState,
@@ -28,7 +28,9 @@ function versionIn(text: string): number | null {
 }
 
 /** The versions a file's rows name, first seen first, up to one past the most it may name. */
-export function structureVersionsOf(sheet: Pick<ReadSheet, 'rows'>): number[] {
+export function structureVersionsOf(sheet: {
+  readonly rows: readonly { readonly cells: ReadonlyMap<Field, string> }[];
+}): number[] {
   const found = new Set<number>();
   for (const row of sheet.rows) {
     let version: number | null;
