@@ -9,9 +9,9 @@ import { parseStatus, parseWholeNumber, statusSpellings } from './parse-cells.js
 import type { ReadSheet, SheetRow } from './read-sheet.js';
 import { PATH_SEPARATOR, pathsAbove, type SheetItem, type SheetState } from './sheet-state.js';
 import { planEdits } from './plan-edits.js';
-import { resolvePath, type PathPlan, type ResolvedPath } from './plan-paths.js';
+import type { PathPlan, ResolvedPath } from './plan-paths.js';
+import { rowWorkstream } from './plan-row-path.js';
 import { keepCreatedFor, withoutItemsInParents } from './plan-file-paths.js';
-import { belowElsewhere, pathsAtVersion, readPathThen } from './structure-version.js';
 import type { ImportPlan, PlannedRow, PlanOptions, RowAction, RowError } from './import-plan.js';
 
 /** Decides every row's action against the current state; pure, writes nothing. */
@@ -76,6 +76,8 @@ export function planImport(sheet: ReadSheet, state: SheetState, opts: PlanOption
   function planRow(r: SheetRow): PlannedRow {
     const errors: RowError[] = [];
     const column = (f: Field) => sheet.headers.get(f) ?? EXPORT_HEADERS[f];
+    const refuse = (f: Field, message: string) =>
+      errors.push({ row: r.row, column: column(f), message });
     const check = <T>(field: Field, run: () => T): T | null => {
       try {
         return run();
@@ -86,34 +88,15 @@ export function planImport(sheet: ReadSheet, state: SheetState, opts: PlanOption
           seen === undefined
             ? err.message
             : `${err.message}（单元格显示为“${seen}”，其值为 ${cell(field)}）`;
-        errors.push({ row: r.row, column: column(field), message });
+        refuse(field, message);
         return null;
       }
     };
     const cell = (f: Field) => r.cells.get(f);
     const rawPath = (cell('path') ?? '').trim();
     const name = check('name', () => assertName(cell('name') ?? '')) ?? cell('name') ?? '';
-    // The path as it was exported (its row's structure version): a workstream renamed or moved
-    // since is the one it named, not a new one under its old name.
-    const then = check('structure', () => pathsAtVersion(state.structure, cell('structure') ?? ''));
     const idText = cell('id');
-    const read = then ? readPathThen(rawPath, then, state.byId, ownWorkstream(idText)) : null;
-    let ws: ResolvedPath | null = null;
-    const elsewhere = read?.kind === 'below' ? belowElsewhere(read, state) : null;
-    if (read?.kind === 'workstream') ws = { ...read.workstream };
-    else if (read?.kind === 'gone')
-      errors.push({
-        row: r.row,
-        column: column('path'),
-        message: `工作流“${read.path}”在导出后已被删除；请重新导出后再改`,
-      });
-    else if (read?.kind === 'below' && elsewhere !== null)
-      errors.push({
-        row: r.row,
-        column: column('path'),
-        message: `工作流“${rawPath}”导出时在“${read.anchor.path}”之下，但“${elsewhere}”现在是另一个工作流，无法区分；请重新导出后再改`,
-      });
-    else ws = check('path', () => resolvePath(paths, read?.kind === 'below' ? read.path : rawPath));
+    const ws = rowWorkstream({ cell, check, refuse }, state, paths, ownWorkstream(idText));
     let item: SheetItem | null = null;
     if (idText !== undefined) {
       item = check('id', () => {
@@ -122,20 +105,6 @@ export function planImport(sheet: ReadSheet, state: SheetState, opts: PlanOption
         if (!found) throw new DomainError('NOT_FOUND', `ID“${idText}”不是本项目的事项`);
         return found;
       });
-    }
-    // Siblings of one name share a path. A row that names the item's own workstream by it
-    // leaves the item where it is; any other use of the path cannot say which one is meant.
-    if (ws && ws.id !== null && state.ambiguous.has(ws.path)) {
-      const own = item ? state.byId.get(item.workstreamId) : undefined;
-      if (own?.path === ws.path) ws = { ...own };
-      else {
-        errors.push({
-          row: r.row,
-          column: column('path'),
-          message: `有多个同名工作流“${ws.path}”，无法区分是哪一个；请先给它们改不同的名字`,
-        });
-        ws = null;
-      }
     }
     if (idText === undefined && ws && ws.id !== null) {
       const same = byName.get(`${ws.id}\u0000${name}`) ?? [];
@@ -150,26 +119,19 @@ export function planImport(sheet: ReadSheet, state: SheetState, opts: PlanOption
     }
     const likePath = ws && ws.id === null ? lookalike.path(ws.path) : undefined;
     if (likePath !== undefined)
-      errors.push({
-        row: r.row,
-        column: column('path'),
-        message: `工作流“${ws!.path}”与现有的“${likePath}”只差全角、半角字符（如 ／ 与 /）：请照现有的写`,
-      });
+      refuse(
+        'path',
+        `工作流“${ws!.path}”与现有的“${likePath}”只差全角、半角字符（如 ／ 与 /）：请照现有的写`,
+      );
     const likeName = !item && ws && ws.id !== null ? lookalike.name(ws.id, name) : undefined;
     if (likeName !== undefined)
-      errors.push({
-        row: r.row,
-        column: column('name'),
-        message: `事项“${name}”与该工作流下现有的“${likeName}”只差全角、半角字符：请照现有的写，或加 ID 列`,
-      });
+      refuse(
+        'name',
+        `事项“${name}”与该工作流下现有的“${likeName}”只差全角、半角字符：请照现有的写，或加 ID 列`,
+      );
     const key = item ? `item:${item.id}` : `${ws?.path ?? rawPath}${PATH_SEPARATOR}\u0000${name}`;
     const first = seen.get(key);
-    if (first !== undefined)
-      errors.push({
-        row: r.row,
-        column: column(item ? 'id' : 'name'),
-        message: `与第 ${first} 行是同一事项（重复行）`,
-      });
+    if (first !== undefined) refuse(item ? 'id' : 'name', `与第 ${first} 行是同一事项（重复行）`);
     else seen.set(key, r.row);
 
     const statusText = cell('status');
@@ -210,18 +172,8 @@ export function planImport(sheet: ReadSheet, state: SheetState, opts: PlanOption
       : { edits: {}, changes: [] };
     // A new item, or one moving there, needs a leaf that takes items.
     if (ws && ws.id !== null && (!item || edits.moveTo !== undefined)) {
-      if (ws.hasChildren)
-        errors.push({
-          row: r.row,
-          column: column('path'),
-          message: `工作流“${ws.path}”有下级，事项只能加在最下层`,
-        });
-      else if (ws.manual)
-        errors.push({
-          row: r.row,
-          column: column('path'),
-          message: `工作流“${ws.path}”是人工填报进度，不能添加事项`,
-        });
+      if (ws.hasChildren) refuse('path', `工作流“${ws.path}”有下级，事项只能加在最下层`);
+      else if (ws.manual) refuse('path', `工作流“${ws.path}”是人工填报进度，不能添加事项`);
     }
     const statusChanged =
       item !== null &&
@@ -233,20 +185,18 @@ export function planImport(sheet: ReadSheet, state: SheetState, opts: PlanOption
     if (item && versionText !== undefined && (changes.length > 0 || statusChanged)) {
       const was = check('version', () => parseWholeNumber(versionText, '版本'));
       if (was !== null && was !== item.version)
-        errors.push({
-          row: r.row,
-          column: column('version'),
-          message: `事项在导出后已被修改（文件中是第 ${was} 版，现在是第 ${item.version} 版）；请重新导出后再改，以免覆盖别人的修改`,
-        });
+        refuse(
+          'version',
+          `事项在导出后已被修改（文件中是第 ${was} 版，现在是第 ${item.version} 版）；请重新导出后再改，以免覆盖别人的修改`,
+        );
     }
     // A staged item moves only where the same stages govern (moveItem refuses otherwise).
     if (item && item.stage !== null && ws && edits.moveTo !== undefined) {
       if (workflowOfPath(ws) !== (state.workflows.get(item.workstreamId) ?? null))
-        errors.push({
-          row: r.row,
-          column: column('path'),
-          message: `事项「${item.name}」按阶段计进度（当前阶段：${item.stage}），只能移到同一阶段流程下的工作流`,
-        });
+        refuse(
+          'path',
+          `事项「${item.name}」按阶段计进度（当前阶段：${item.stage}），只能移到同一阶段流程下的工作流`,
+        );
     }
     // A staged item's status and percent follow its stage: the write would refuse the change.
     if (item && item.stage !== null && statusChanged && status !== null && percent !== null)
