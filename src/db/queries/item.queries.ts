@@ -196,15 +196,25 @@ const tallyUpsertText = textPerRowCount(
        percent_weight = workstream_tally.percent_weight + excluded.percent_weight`,
 );
 
+/**
+ * Counter deltas per upsert statement: 6,000 parameters, under SQLite's 32,766 and PostgreSQL's
+ * 65,535. An import into 10,000 new workstreams moves 10,000 counters in one write.
+ */
+export const TALLY_ROWS_PER_STATEMENT = 1000;
+
 /** Applies counter deltas with atomic upserts (`items = items + n`): no read, no lost update. */
 export async function applyTallyDeltas(
   em: Em,
   initiativeId: number,
   deltas: readonly { readonly workstreamId: number; readonly delta: TallyDelta }[],
 ): Promise<void> {
-  if (deltas.length === 0) return;
-  const { sql, params } = tallyUpsert(initiativeId, deltas);
-  await transactionStatement(em, sql, params, 'run');
+  for (let at = 0; at < deltas.length; at += TALLY_ROWS_PER_STATEMENT) {
+    const { sql, params } = tallyUpsert(
+      initiativeId,
+      deltas.slice(at, at + TALLY_ROWS_PER_STATEMENT),
+    );
+    await transactionStatement(em, sql, params, 'run');
+  }
 }
 
 export async function markItemRestored(

@@ -5,7 +5,7 @@ import type { ChangeLogRow } from '../change-log-row.js';
 import { dialectOf, type Em } from '../em.js';
 import { INITIATIVE_COLUMNS, toInitiative } from '../records.js';
 import { CHANGE_LOG_CHUNK, changeLogInsert, insertChangeLog } from './change-log.queries.js';
-import { applyTallyDeltas, tallyUpsert } from './item.queries.js';
+import { applyTallyDeltas, TALLY_ROWS_PER_STATEMENT, tallyUpsert } from './item.queries.js';
 import {
   bumpRevision,
   bumpRevisions,
@@ -59,6 +59,7 @@ export async function recordChanges(
     dialectOf(em) !== 'postgresql' ||
     rows.length === 0 ||
     rows.length > CHANGE_LOG_CHUNK ||
+    tally.some(([, deltas]) => deltas.length > TALLY_ROWS_PER_STATEMENT) ||
     initiativeIds.length === 0
   ) {
     for (const [initiativeId, deltas] of tally) await applyTallyDeltas(em, initiativeId, deltas);
