@@ -11,6 +11,7 @@ import {
   findItemLabelEntries,
 } from '../db/queries/as-of.queries.js';
 import { findItemsByIds } from '../db/queries/item.queries.js';
+import { inSlices } from '../db/queries/sql.js';
 import type { NamedItemRow, PercentCountRow } from '../db/queries/report.queries.js';
 import type { ReportDetails } from './build-report.js';
 import type { InitiativeTree, TreeNode } from './load-initiative-tree.js';
@@ -26,7 +27,7 @@ export async function itemRecordsAt(
   ids: readonly number[],
   t: ReadTime,
 ): Promise<ItemRecord[]> {
-  const records = await findItemsByIds(em, ids);
+  const records = await inSlices(ids, (slice) => findItemsByIds(em, slice));
   const labels = itemLabelsAt(await findItemLabelEntries(em, ids), t);
   return records.map((r) => ({ ...r, ...labels.get(r.id) }));
 }

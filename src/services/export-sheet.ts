@@ -40,7 +40,9 @@ async function treeAndItems(em: Em, initiative: InitiativeRecord, at: ReadTime |
     : await loadInitiativeTree(em, initiative);
   const paths = namedPaths(tree.roots);
   const ids = [...paths.keys()];
-  const items = at ? await itemsWithVersionsAsOf(em, ids, at) : await loadAllItems(em, ids);
+  const items = at
+    ? await itemsWithVersionsAsOf(em, ids, at)
+    : await loadAllItems(em, { initiativeId: initiative.id });
   const structure = at ? null : await findStructureVersion(em, initiative.id);
   return { tree, paths, items, structure };
 }

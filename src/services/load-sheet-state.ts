@@ -1,6 +1,6 @@
 import type { Em } from '../db/em.js';
 import type { InitiativeRecord, ItemRecord } from '../db/records.js';
-import { findItemsPage } from '../db/queries/item.queries.js';
+import { findItemsPage, type ItemPageQuery } from '../db/queries/item.queries.js';
 import { turnInWrite } from '../db/write-turn.js';
 import { findItemStages, findWorkflows } from '../db/queries/report-model.queries.js';
 import { PATH_SEPARATOR, type SheetState, type SheetWorkstream } from '../sheets/sheet-state.js';
@@ -11,7 +11,7 @@ import { loadStructureThen } from './structure-then.js';
 const PAGE = 1000;
 
 /**
- * Every live item under the given workstreams, in id order, a page at a time. Inside a
+ * Every live item under the given workstreams (or an initiative's live ones), in id order, a page at a time. Inside a
  * transaction on SQLite (an import's write, or its plan's read snapshot) the event loop turns
  * between pages: 10,000 items read at once held it 30–45 ms. Outside one each page is a
  * statement of its own, and a write may commit between two: an import's plan reads in a snapshot
@@ -20,9 +20,9 @@ const PAGE = 1000;
  */
 export async function loadAllItems(
   em: Em,
-  workstreamIds: readonly number[],
+  workstreamIds: ItemPageQuery['workstreamIds'],
 ): Promise<ItemRecord[]> {
-  if (workstreamIds.length === 0) return [];
+  if (Array.isArray(workstreamIds) && workstreamIds.length === 0) return [];
   const items: ItemRecord[] = [];
   for (let afterId: number | null = null; ;) {
     if (afterId !== null) await turnInWrite(em);
@@ -77,7 +77,8 @@ export async function loadSheetState(
   const stages = new Map(
     (await findItemStages(em, [initiative.id])).map((s) => [s.itemId, s.stage]),
   );
-  const items = (await loadAllItems(em, [...paths.keys()])).map((i) => ({
+  // By the initiative, not by naming each workstream: past 32,766 of them SQLite refused the read.
+  const items = (await loadAllItems(em, { initiativeId: initiative.id })).map((i) => ({
     ...i,
     stage: stages.get(i.id) ?? null,
   }));

@@ -2,7 +2,7 @@ import type { ItemStatus } from '../../domain/item-status.js';
 import { ITEM_LABEL_KINDS } from '../../domain/replay-item-labels.js';
 import type { ItemRowFields, LogEntry } from '../../domain/replay-items.js';
 import { dialectOf, type Em } from '../em.js';
-import { placeholders } from './sql.js';
+import { inSlices, placeholders } from './sql.js';
 
 /** A time as a parameter: SQLite keeps datetimes as epoch milliseconds, PostgreSQL as timestamptz. */
 export function timeParam(em: Em, ms: number): number | Date {
@@ -143,14 +143,18 @@ export async function findEntriesOfItemsIn(
   knownAt: number,
 ): Promise<LogEntry[]> {
   if (workstreamIds.length === 0) return [];
-  const rows = await em.execute(
-    `select ${ENTRY_COLUMNS} from change_log
-      where item_id in (select item_id from change_log
-          where workstream_id in (${placeholders(workstreamIds)}) and item_id is not null)
-        and effective_at <= ? and recorded_at <= ?`,
-    [...workstreamIds, timeParam(em, asOf), timeParam(em, knownAt)],
+  const rows = await inSlices(workstreamIds, (slice) =>
+    em.execute(
+      `select ${ENTRY_COLUMNS} from change_log
+        where item_id in (select item_id from change_log
+            where workstream_id in (${placeholders(slice)}) and item_id is not null)
+          and effective_at <= ? and recorded_at <= ?`,
+      [...slice, timeParam(em, asOf), timeParam(em, knownAt)],
+    ),
   );
-  return rows.map(toEntry);
+  // An item logged in workstreams of two slices came back with each.
+  const seen = new Set<number>();
+  return rows.map(toEntry).filter((e) => !seen.has(e.id) && seen.add(e.id));
 }
 
 /**
@@ -167,14 +171,17 @@ export async function findVersionsAt(
   knownAt: number,
 ): Promise<Map<number, number>> {
   if (workstreamIds.length === 0) return new Map();
-  const rows = await em.execute(
-    `select item_id, max(version) as version from change_log
-      where item_id in (select item_id from change_log
-          where workstream_id in (${placeholders(workstreamIds)}) and item_id is not null)
-        and effective_at <= ? and recorded_at <= ? and version is not null
-      group by item_id`,
-    [...workstreamIds, timeParam(em, asOf), timeParam(em, knownAt)],
+  const rows = await inSlices(workstreamIds, (slice) =>
+    em.execute(
+      `select item_id, max(version) as version from change_log
+        where item_id in (select item_id from change_log
+            where workstream_id in (${placeholders(slice)}) and item_id is not null)
+          and effective_at <= ? and recorded_at <= ? and version is not null
+        group by item_id`,
+      [...slice, timeParam(em, asOf), timeParam(em, knownAt)],
+    ),
   );
+  // An item of two slices has the same answer in each.
   return new Map(rows.map((r) => [Number(r.item_id), Number(r.version)]));
 }
 
@@ -186,10 +193,12 @@ export async function findEntriesOfItems(
   knownAt: number,
 ): Promise<LogEntry[]> {
   if (itemIds.length === 0) return [];
-  const rows = await em.execute(
-    `select ${ENTRY_COLUMNS} from change_log
-      where item_id in (${placeholders(itemIds)}) and effective_at <= ? and recorded_at <= ?`,
-    [...itemIds, timeParam(em, asOf), timeParam(em, knownAt)],
+  const rows = await inSlices(itemIds, (slice) =>
+    em.execute(
+      `select ${ENTRY_COLUMNS} from change_log
+        where item_id in (${placeholders(slice)}) and effective_at <= ? and recorded_at <= ?`,
+      [...slice, timeParam(em, asOf), timeParam(em, knownAt)],
+    ),
   );
   return rows.map(toEntry);
 }
@@ -203,10 +212,12 @@ export async function findItemLabelEntries(
   itemIds: readonly number[],
 ): Promise<LogEntry[]> {
   if (itemIds.length === 0) return [];
-  const rows = await em.execute(
-    `select ${ENTRY_COLUMNS} from change_log
-      where item_id in (${placeholders(itemIds)}) and kind in (${placeholders(ITEM_LABEL_KINDS)})`,
-    [...itemIds, ...ITEM_LABEL_KINDS],
+  const rows = await inSlices(itemIds, (slice) =>
+    em.execute(
+      `select ${ENTRY_COLUMNS} from change_log
+        where item_id in (${placeholders(slice)}) and kind in (${placeholders(ITEM_LABEL_KINDS)})`,
+      [...slice, ...ITEM_LABEL_KINDS],
+    ),
   );
   return rows.map(toEntry);
 }

@@ -3,7 +3,7 @@ import type { ChangeLogRow } from '../change-log-row.js';
 import type { Em } from '../em.js';
 import { transactionInsert, transactionStatement } from '../prepared.js';
 import { turnInWrite } from '../write-turn.js';
-import { placeholders, textPerRowCount } from './sql.js';
+import { inSlices, placeholders, textPerRowCount } from './sql.js';
 
 const COLUMNS = `initiative_id, workstream_id, item_id, kind, from_status, from_percent, to_status,
   to_percent, weight, version, data, actor, note, effective_at, recorded_at`;
@@ -99,10 +99,6 @@ export async function findChanges(em: Em, q: ChangePageQuery): Promise<ChangeRec
     where.push('item_id = ?');
     params.push(q.itemId);
   }
-  if (q.workstreamIds) {
-    where.push(`workstream_id in (${placeholders(q.workstreamIds)})`);
-    params.push(...q.workstreamIds);
-  }
   if (q.initiativeId !== undefined) {
     where.push('initiative_id = ?');
     params.push(q.initiativeId);
@@ -111,11 +107,20 @@ export async function findChanges(em: Em, q: ChangePageQuery): Promise<ChangeRec
     where.push('id < ?');
     params.push(q.beforeId);
   }
-  const rows = await em.execute(
-    `select id, ${COLUMNS} from change_log
-      where ${where.join(' and ') || '1 = 1'} order by id desc limit ?`,
-    [...params, q.limit],
-  );
+  const page = (workstreamIds: readonly number[] | null) =>
+    em.execute(
+      `select id, ${COLUMNS} from change_log
+        where ${[...where, ...(workstreamIds ? [`workstream_id in (${placeholders(workstreamIds)})`] : [])].join(' and ') || '1 = 1'}
+        order by id desc limit ?`,
+      [...params, ...(workstreamIds ?? []), q.limit],
+    );
+  // A subtree of more workstreams than a statement names is read a slice at a time: the page is
+  // the newest `limit` of every slice's newest `limit`.
+  const rows = q.workstreamIds
+    ? (await inSlices(q.workstreamIds, page))
+        .sort((a, b) => Number(b.id) - Number(a.id))
+        .slice(0, q.limit)
+    : await page(null);
   return rows.map(changeRecordOf);
 }
 

@@ -1,7 +1,7 @@
 import type { LogEntry } from '../../domain/replay-items.js';
 import type { Em } from '../em.js';
 import { ENTRY_COLUMNS, timeParam, toEntry } from './as-of.queries.js';
-import { placeholders } from './sql.js';
+import { IDS_PER_STATEMENT, inSlices, placeholders } from './sql.js';
 
 /**
  * The item rows a series adds after its first point: effective in (from, to], recorded by
@@ -88,22 +88,27 @@ export async function findStalledItems(
     ? 'and (max(c.effective_at) > ? or (max(c.effective_at) = ? and i.id > ?))'
     : '';
   const at = after ? timeParam(em, after.at) : null;
-  const rows = await em.execute(
-    `select i.id as id, max(c.effective_at) as last from item i
-       join change_log c on c.item_id = i.id and ${PROGRESS_ENTRY}
-      where i.workstream_id in (${placeholders(workstreamIds)})
-        and i.deleted_at is null and i.status in ('IN_PROGRESS', 'PAUSED')
-      group by i.id
-     having max(c.effective_at) <= ? ${keyset}
-      order by last, i.id
-      limit ?`,
-    [...workstreamIds, timeParam(em, before), ...(after ? [at, at, after.id] : []), limit],
+  // More workstreams than a statement names are read a slice at a time: the page is the first
+  // `limit` of every slice's first `limit`.
+  const rows = await inSlices(workstreamIds, (slice) =>
+    em.execute(
+      `select i.id as id, max(c.effective_at) as last from item i
+         join change_log c on c.item_id = i.id and ${PROGRESS_ENTRY}
+        where i.workstream_id in (${placeholders(slice)})
+          and i.deleted_at is null and i.status in ('IN_PROGRESS', 'PAUSED')
+        group by i.id
+       having max(c.effective_at) <= ? ${keyset}
+        order by last, i.id
+        limit ?`,
+      [...slice, timeParam(em, before), ...(after ? [at, at, after.id] : []), limit],
+    ),
   );
-  return rows.map((r) => ({ itemId: Number(r.id), lastChangeAt: ms(r.last) }));
+  const found = rows.map((r) => ({ itemId: Number(r.id), lastChangeAt: ms(r.last) }));
+  if (workstreamIds.length <= IDS_PER_STATEMENT) return found;
+  return found
+    .sort((a, b) => a.lastChangeAt - b.lastChangeAt || a.itemId - b.itemId)
+    .slice(0, limit);
 }
-
-/** Item ids a statement names at most (SQLite takes 32,766 parameters, PostgreSQL 65,535). */
-const IDS_PER_STATEMENT = 10_000;
 
 /**
  * Each item's last entry that says where its work stands (as findStalledItems counts them),

@@ -3,6 +3,27 @@ export function placeholders(values: readonly unknown[]): string {
   return values.length === 0 ? 'null' : values.map(() => '?').join(', ');
 }
 
+/**
+ * Ids one statement names at most: SQLite takes 32,766 parameters, PostgreSQL 65,535, and an
+ * initiative may have more workstreams or items than that.
+ */
+export const IDS_PER_STATEMENT = 10_000;
+
+/**
+ * `query` run on `ids` a slice of IDS_PER_STATEMENT at a time, the rows of every slice in one
+ * list (in slice order: a caller that needs another order sorts).
+ */
+export async function inSlices<T>(
+  ids: readonly number[],
+  query: (slice: readonly number[]) => Promise<T[]>,
+): Promise<T[]> {
+  if (ids.length <= IDS_PER_STATEMENT) return query(ids);
+  const out: T[] = [];
+  for (let at = 0; at < ids.length; at += IDS_PER_STATEMENT)
+    out.push(...(await query(ids.slice(at, at + IDS_PER_STATEMENT))));
+  return out;
+}
+
 /** Row counts whose statement text `textPerRowCount` keeps, per statement. */
 const KEPT_ROW_COUNTS = 64;
 
