@@ -1,4 +1,3 @@
-import * as XLSX from '@e965/xlsx';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { week20Seed } from '../../seeds/week-20.seed.js';
 import { fromGlobalId } from '../../src/domain/global-id.js';
@@ -9,6 +8,7 @@ import { ALL_INITIATIVES } from '../../src/services/write-scope.js';
 import { DIALECTS } from '../helpers/databases.js';
 import { CREATE_WORKSTREAM } from '../helpers/operations.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
+import { xlsx, table } from '../helpers/sheet-files.js';
 
 const FROM = '迁移/Hive迁移-风控报表';
 const TO = '迁移/Hive迁移-存管报表';
@@ -17,22 +17,6 @@ const ITEM = `query($id: ID!) { node(id: $id) { ... on Item { name weight note v
   workstream { name } history(first: 10) { nodes { actor } } } } }`;
 const FIGURES = `{ initiative(key: "hive") { progress { credit counted total }
   workstreams { name progress { credit counted total } children { name progress { credit counted total } } } } }`;
-
-/** An item sheet as rows of cells, header first. */
-function table(bytes: Uint8Array): string[][] {
-  const wb = XLSX.read(bytes, { type: 'buffer' });
-  return XLSX.utils.sheet_to_json<string[]>(wb.Sheets[wb.SheetNames[0]!]!, {
-    header: 1,
-    raw: false,
-    defval: '',
-  });
-}
-
-function xlsx(rows: string[][]): Buffer {
-  const wb = XLSX.utils.book_new();
-  XLSX.utils.book_append_sheet(wb, XLSX.utils.aoa_to_sheet(rows), 's');
-  return XLSX.write(wb, { type: 'buffer', bookType: 'xlsx' }) as Buffer;
-}
 
 describe.each(DIALECTS)('an import edits existing items (%s)', (dialect) => {
   let app: TestApp;

@@ -16,17 +16,10 @@ import { findInitiativeByKey } from '../../src/db/queries/initiative.queries.js'
 import { planImport } from '../../src/sheets/plan-import.js';
 import { ignoredColumnsLine } from '../../src/cli/import-output.js';
 import { itemIdOfRef } from '../../src/sheets/item-ref.js';
+import { xlsx } from '../helpers/sheet-files.js';
 
 const HIVE = `{ initiative(key: "hive") { progress { percent total } } }`;
 const LEAF = '迁移/Hive迁移-风控报表';
-
-function xlsx(rows: unknown[][], edit?: (ws: XLSX.WorkSheet) => void): Buffer {
-  const ws = XLSX.utils.aoa_to_sheet(rows);
-  edit?.(ws);
-  const wb = XLSX.utils.book_new();
-  XLSX.utils.book_append_sheet(wb, ws, 's');
-  return XLSX.write(wb, { type: 'buffer', bookType: 'xlsx' }) as Buffer;
-}
 
 describe('spreadsheets in and out', () => {
   let app: TestApp;

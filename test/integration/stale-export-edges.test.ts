@@ -1,4 +1,3 @@
-import * as XLSX from '@e965/xlsx';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportSheet } from '../../src/services/export-sheet.js';
 import { importSheet } from '../../src/services/import-sheet.js';
@@ -13,20 +12,7 @@ import {
   UPDATE_WORKSTREAM,
 } from '../helpers/operations.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
-
-function xlsx(rows: unknown[][]): Buffer {
-  const wb = XLSX.utils.book_new();
-  XLSX.utils.book_append_sheet(wb, XLSX.utils.aoa_to_sheet(rows), 's');
-  return XLSX.write(wb, { type: 'buffer', bookType: 'xlsx' }) as Buffer;
-}
-function table(bytes: Uint8Array): string[][] {
-  const wb = XLSX.read(bytes, { type: 'buffer' });
-  return XLSX.utils.sheet_to_json<string[]>(wb.Sheets[wb.SheetNames[0]!]!, {
-    header: 1,
-    raw: false,
-    defval: '',
-  });
-}
+import { xlsx, table } from '../helpers/sheet-files.js';
 
 const WHERE = `query($id: ID!) { node(id: $id) { ... on Item { name workstream { id name } } } }`;
 

@@ -1,4 +1,3 @@
-import * as XLSX from '@e965/xlsx';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportSheet } from '../../src/services/export-sheet.js';
 import { importSheet } from '../../src/services/import-sheet.js';
@@ -14,24 +13,10 @@ import {
   UPDATE_WORKSTREAM,
 } from '../helpers/operations.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
+import { xlsx, table } from '../helpers/sheet-files.js';
 
 const TREE = `{ initiative(key: "stale") { workstreams { name children { id name
   items(first: 50) { nodes { id name status } } } } } }`;
-
-function xlsx(rows: unknown[][]): Buffer {
-  const wb = XLSX.utils.book_new();
-  XLSX.utils.book_append_sheet(wb, XLSX.utils.aoa_to_sheet(rows), 's');
-  return XLSX.write(wb, { type: 'buffer', bookType: 'xlsx' }) as Buffer;
-}
-
-function table(bytes: Uint8Array): string[][] {
-  const wb = XLSX.read(bytes, { type: 'buffer' });
-  return XLSX.utils.sheet_to_json<string[]>(wb.Sheets[wb.SheetNames[0]!]!, {
-    header: 1,
-    raw: false,
-    defval: '',
-  });
-}
 
 // A file exported before a workstream was renamed or moved names it by its old path. Each row
 // carries the structure version it was exported at, and the import reads its path then.
