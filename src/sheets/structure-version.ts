@@ -96,6 +96,22 @@ export function readPathThen(
   now: ReadonlyMap<number, SheetWorkstream>,
   own: number | null = null,
 ): PathThen {
+  const read = readPathAsIs(text, then, now, own);
+  if (read.kind !== 'as-written') return read;
+  // Spaces around a '/' (`迁移 / 乙`), which a path read against today's tree drops too.
+  const trimmed = text
+    .split(PATH_SEPARATOR)
+    .map((part) => part.trim())
+    .join(PATH_SEPARATOR);
+  return trimmed === text ? read : readPathAsIs(trimmed, then, now, own);
+}
+
+function readPathAsIs(
+  text: string,
+  then: ReadonlyMap<string, NamedThen>,
+  now: ReadonlyMap<number, SheetWorkstream>,
+  own: number | null,
+): PathThen {
   for (let end = text.length; end > 0; end = text.lastIndexOf(PATH_SEPARATOR, end - 1)) {
     const part = text.slice(0, end);
     const id = then.get(part);

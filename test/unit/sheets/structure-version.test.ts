@@ -80,6 +80,17 @@ describe('readPathThen', () => {
     });
   });
 
+  it('reads a path with spaces around its slashes as the path without them', () => {
+    expect(readPathThen('迁移 / X/Y', then, today)).toEqual({
+      kind: 'workstream',
+      workstream: today.get(2),
+    });
+    expect(readPathThen('迁移 /新', then, today)).toMatchObject({
+      kind: 'below',
+      path: '迁移（改名）/新',
+    });
+  });
+
   it('reads as written a path that named nothing then, or siblings of one name', () => {
     expect(readPathThen('新组/新', then, today)).toEqual({ kind: 'as-written' });
     expect(readPathThen('迁移/同名', then, today)).toEqual({ kind: 'as-written' });
