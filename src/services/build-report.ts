@@ -54,16 +54,50 @@ export async function loadReportDetails(em: Em, tree: InitiativeTree): Promise<R
   return { percents, named };
 }
 
+/** Where each workstream's rows sit in the details: their indexes, in the details' order. */
+interface RowsByWorkstream {
+  readonly percents: ReadonlyMap<number, readonly number[]>;
+  readonly named: ReadonlyMap<number, readonly number[]>;
+}
+
+const indexed = new WeakMap<ReportDetails, RowsByWorkstream>();
+
+/**
+ * The details' rows by workstream, made once per details: each line read every row of the
+ * initiative, and a report of 10,000 lines took 3 s (34,000: 30 s) doing so.
+ */
+function rowsByWorkstream(details: ReportDetails): RowsByWorkstream {
+  let index = indexed.get(details);
+  if (!index) {
+    const group = (rows: readonly { readonly workstreamId: number }[]) => {
+      const out = new Map<number, number[]>();
+      rows.forEach((r, i) => {
+        const list = out.get(r.workstreamId);
+        if (list) list.push(i);
+        else out.set(r.workstreamId, [i]);
+      });
+      return out;
+    };
+    index = { percents: group(details.percents), named: group(details.named) };
+    indexed.set(details, index);
+  }
+  return index;
+}
+
 function factsOf(tree: InitiativeTree, node: TreeNode, details: ReportDetails): ReportLineFacts {
   const figure = tree.rollup.figures.get(node.id)!;
-  const ids = new Set(subtree(node).map((n) => n.id));
+  const ids = subtree(node).map((n) => n.id);
+  const index = rowsByWorkstream(details);
+  // The subtree's rows in the details' order, as a pass over all of them found them.
+  const rowsOf = <R>(byId: ReadonlyMap<number, readonly number[]>, rows: readonly R[]): R[] =>
+    ids
+      .flatMap((id) => byId.get(id) ?? [])
+      .sort((a, b) => a - b)
+      .map((i) => rows[i]!);
   const inProgressByPercent = new Map<number, number>();
-  for (const row of details.percents) {
-    if (ids.has(row.workstreamId))
-      inProgressByPercent.set(row.percent, (inProgressByPercent.get(row.percent) ?? 0) + row.items);
-  }
-  const named =
-    node.reportDetail === 'BY_NAME' ? details.named.filter((r) => ids.has(r.workstreamId)) : [];
+  for (const row of rowsOf(index.percents, details.percents))
+    inProgressByPercent.set(row.percent, (inProgressByPercent.get(row.percent) ?? 0) + row.items);
+  const named = node.reportDetail === 'BY_NAME' ? rowsOf(index.named, details.named) : [];
   const counts = Object.fromEntries(
     Object.entries(figure.tally).map(([s, t]) => [s, t.items]),
   ) as ReportLineFacts['counts'];
