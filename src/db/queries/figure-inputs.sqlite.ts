@@ -7,7 +7,7 @@ import type { PublishedFigures } from '../published-figures.js';
 import type { KeptStatementsConnection } from '../sqlite-driver.js';
 import { findInitiativesByIds } from './initiative.queries.js';
 import { readFigureStates } from './outbox.queries.js';
-import { placeholders } from './sql.js';
+import { inSlices, placeholders } from './sql.js';
 
 /** What a write reads to publish its figures (readFigureInputs, on either database). */
 export interface FigureInputs {
@@ -25,7 +25,7 @@ export function keptFigures(em: Em): PublishedFigures | undefined {
 }
 
 /**
- * `readFigureInputs` on SQLite: what is kept from earlier writes is taken from there, the rest
+ * `readFigureInputs` on SQLite (and on PostgreSQL past one statement's ids): what is kept from earlier writes is taken from there, the rest
  * read (and noted, to be kept if the write commits).
  */
 export async function readFigureInputsKept(
@@ -47,11 +47,14 @@ export async function readFigureInputsKept(
     else unknownPaths.push(id);
   }
   if (unknownPaths.length > 0) {
-    const rows = await transactionStatement(
-      em,
-      `select id, path from workstream where id in (${placeholders(unknownPaths)}) and deleted_at is null`,
-      unknownPaths,
-      'all',
+    // An import into tens of thousands of new workstreams names more than a statement takes.
+    const rows = await inSlices(unknownPaths, (slice) =>
+      transactionStatement(
+        em,
+        `select id, path from workstream where id in (${placeholders(slice)}) and deleted_at is null`,
+        slice,
+        'all',
+      ),
     );
     for (const r of rows) {
       const path = idsOfPath(String(r.path));

@@ -1,7 +1,7 @@
 import type { FigureChange, FigureValue, LiveEvent } from '../../domain/live-events.js';
 import { dialectOf, type Em } from '../em.js';
 import { transactionStatement } from '../prepared.js';
-import { placeholders, textPerRowCount } from './sql.js';
+import { IDS_PER_STATEMENT, inSlices, placeholders, textPerRowCount } from './sql.js';
 
 /** The doorbell's channel: NOTIFY'd in the write's transaction, so it rings at commit. */
 export const OUTBOX_CHANNEL = 'jindu_outbox';
@@ -63,12 +63,16 @@ export async function readFigureStates(
   initiativeId: number,
   nodes: readonly number[] | null,
 ): Promise<Map<number, FigureValue>> {
-  const rows = await em.execute(
-    `select node_id, credit, counted, total from figure_state where initiative_id = ?${
-      nodes ? ` and node_id in (${placeholders(nodes)})` : ''
-    }`,
-    [initiativeId, ...(nodes ?? [])],
-  );
+  const read = (slice: readonly number[] | null) =>
+    em.execute(
+      `select node_id, credit, counted, total from figure_state where initiative_id = ?${
+        slice ? ` and node_id in (${placeholders(slice)})` : ''
+      }`,
+      [initiativeId, ...(slice ?? [])],
+    );
+  // A fold or an import into tens of thousands of new workstreams names more nodes than a
+  // statement takes: they go a slice at a time.
+  const rows = nodes ? await inSlices(nodes, read) : await read(null);
   return new Map(
     rows.map((r) => [
       Number(r.node_id),
@@ -111,10 +115,12 @@ export function figureStateWrites(
       params.push(initiativeId, c.nodeId, c.after!.credit, c.after!.counted, c.after!.total);
     statements.push({ sql: figureUpsertText(slice.length), params });
   }
-  if (gone.length > 0) {
+  // A subtree delete forgets every node of the subtree: tens of thousands, in slices.
+  for (let at = 0; at < gone.length; at += IDS_PER_STATEMENT) {
+    const slice = gone.slice(at, at + IDS_PER_STATEMENT);
     statements.push({
-      sql: `delete from figure_state where initiative_id = ? and node_id in (${placeholders(gone)})`,
-      params: [initiativeId, ...gone],
+      sql: `delete from figure_state where initiative_id = ? and node_id in (${placeholders(slice)})`,
+      params: [initiativeId, ...slice],
     });
   }
   return statements;

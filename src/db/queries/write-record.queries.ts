@@ -18,7 +18,7 @@ import {
   writeFigureStates,
   type OutboxRow,
 } from './outbox.queries.js';
-import { placeholders } from './sql.js';
+import { IDS_PER_STATEMENT, placeholders } from './sql.js';
 import { keptFigures, readFigureInputsKept, type FigureInputs } from './figure-inputs.sqlite.js';
 
 /**
@@ -121,7 +121,10 @@ export async function readFigureInputs(
   initiativeId: number,
   workstreamIds: readonly number[],
 ): Promise<FigureInputs> {
-  if (dialectOf(em) !== 'postgresql') return readFigureInputsKept(em, initiativeId, workstreamIds);
+  // The one statement names every id twice: an import into tens of thousands of new workstreams
+  // passes PostgreSQL's 65,535 parameters, and reads them a slice at a time as SQLite does.
+  if (dialectOf(em) !== 'postgresql' || workstreamIds.length > IDS_PER_STATEMENT)
+    return readFigureInputsKept(em, initiativeId, workstreamIds);
   const ws = `select id, path from workstream where id in (${placeholders(workstreamIds)}) and deleted_at is null`;
   const [row] = await em.execute(
     `select
