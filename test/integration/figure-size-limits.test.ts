@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFigureStates, writeFigureStates } from '../../src/db/queries/outbox.queries.js';
+import { countItems, findItemsPage } from '../../src/db/queries/item.queries.js';
 import { findNamedItems } from '../../src/db/queries/report.queries.js';
 import { readFigureInputs } from '../../src/db/queries/write-record.queries.js';
 import { fromGlobalId } from '../../src/domain/global-id.js';
@@ -91,6 +92,13 @@ describe.each(DIALECTS)(
       // 乙 in the first slice, 甲 in the last.
       const named = await findNamedItems(app.em(), [id(b), ...synthetic(5_000_000), id(a)]);
       expect(named.map((n) => n.id)).toEqual([first, second, third]);
+      // items(includeDescendants) on the root of such a subtree: a page in id order, and its count.
+      const workstreamIds = [id(b), ...synthetic(5_000_000), id(a)];
+      const page = (afterId: number | null) =>
+        findItemsPage(app.em(), { workstreamIds, afterId, limit: 2, statuses: null });
+      expect((await page(null)).map((i) => i.id)).toEqual([first, second]);
+      expect((await page(second)).map((i) => i.id)).toEqual([third]);
+      expect(await countItems(app.em(), { workstreamIds, statuses: null })).toBe(3);
     });
   },
 );

@@ -4,7 +4,7 @@ import { dialectOf, type Em } from '../em.js';
 import { type Dialect } from '../dialect.js';
 import { ITEM_COLUMNS, toItem, type ItemRecord } from '../records.js';
 import { transactionStatement, transactionStatementForEach } from '../prepared.js';
-import { placeholders, textPerRowCount } from './sql.js';
+import { IDS_PER_STATEMENT, inSlices, placeholders, textPerRowCount } from './sql.js';
 
 /**
  * Reads items by id; an item whose workstream is deleted counts as deleted. Inside a PostgreSQL
@@ -118,6 +118,14 @@ function pageWhere(
 
 /** One page of live items in id order (keyset pagination: stable under inserts). */
 export async function findItemsPage(em: Em, q: ItemPageQuery): Promise<ItemRecord[]> {
+  // A subtree of more workstreams than a statement names (items(includeDescendants) on a big
+  // initiative's root): every slice's first page, merged, and the first of them.
+  if (Array.isArray(q.workstreamIds) && q.workstreamIds.length > IDS_PER_STATEMENT) {
+    const rows = await inSlices(q.workstreamIds, (workstreamIds) =>
+      findItemsPage(em, { ...q, workstreamIds }),
+    );
+    return rows.sort((a, b) => a.id - b.id).slice(0, q.limit);
+  }
   const where = pageWhere(em, q);
   const after = q.afterId === null ? '' : ' and id > ?';
   const rows = await em.execute(
@@ -131,6 +139,12 @@ export async function countItems(
   em: Em,
   q: Omit<ItemPageQuery, 'limit' | 'afterId'>,
 ): Promise<number> {
+  if (Array.isArray(q.workstreamIds) && q.workstreamIds.length > IDS_PER_STATEMENT) {
+    const counts = await inSlices(q.workstreamIds, async (workstreamIds) => [
+      await countItems(em, { ...q, workstreamIds }),
+    ]);
+    return counts.reduce((a, b) => a + b, 0);
+  }
   const where = pageWhere(em, q);
   const rows = await em.execute(`select count(*) as n from item where ${where.sql}`, where.params);
   return Number(rows[0]?.n ?? 0);
