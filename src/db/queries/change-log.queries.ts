@@ -3,7 +3,7 @@ import type { ChangeLogRow } from '../change-log-row.js';
 import type { Em } from '../em.js';
 import { transactionInsert, transactionStatement } from '../prepared.js';
 import { turnInWrite } from '../write-turn.js';
-import { inSlices, placeholders, textPerRowCount } from './sql.js';
+import { orderedInSlices, placeholders, textPerRowCount } from './sql.js';
 
 const COLUMNS = `initiative_id, workstream_id, item_id, kind, from_status, from_percent, to_status,
   to_percent, weight, version, data, actor, note, effective_at, recorded_at`;
@@ -114,12 +114,9 @@ export async function findChanges(em: Em, q: ChangePageQuery): Promise<ChangeRec
         order by id desc limit ?`,
       [...params, ...(workstreamIds ?? []), q.limit],
     );
-  // A subtree of more workstreams than a statement names is read a slice at a time: the page is
-  // the newest `limit` of every slice's newest `limit`.
+  // A subtree of more workstreams than a statement names is read a slice at a time.
   const rows = q.workstreamIds
-    ? (await inSlices(q.workstreamIds, page))
-        .sort((a, b) => Number(b.id) - Number(a.id))
-        .slice(0, q.limit)
+    ? await orderedInSlices(q.workstreamIds, (a, b) => Number(b.id) - Number(a.id), q.limit, page)
     : await page(null);
   return rows.map(changeRecordOf);
 }

@@ -4,7 +4,13 @@ import { dialectOf, type Em } from '../em.js';
 import { type Dialect } from '../dialect.js';
 import { ITEM_COLUMNS, toItem, type ItemRecord } from '../records.js';
 import { transactionStatement, transactionStatementForEach } from '../prepared.js';
-import { IDS_PER_STATEMENT, inSlices, placeholders, textPerRowCount } from './sql.js';
+import {
+  IDS_PER_STATEMENT,
+  inSlices,
+  orderedInSlices,
+  placeholders,
+  textPerRowCount,
+} from './sql.js';
 
 /**
  * Reads items by id; an item whose workstream is deleted counts as deleted. Inside a PostgreSQL
@@ -120,12 +126,13 @@ function pageWhere(
 export async function findItemsPage(em: Em, q: ItemPageQuery): Promise<ItemRecord[]> {
   // A subtree of more workstreams than a statement names (items(includeDescendants) on a big
   // initiative's root): every slice's first page, merged, and the first of them.
-  if (Array.isArray(q.workstreamIds) && q.workstreamIds.length > IDS_PER_STATEMENT) {
-    const rows = await inSlices(q.workstreamIds, (workstreamIds) =>
-      findItemsPage(em, { ...q, workstreamIds }),
+  if (Array.isArray(q.workstreamIds) && q.workstreamIds.length > IDS_PER_STATEMENT)
+    return orderedInSlices(
+      q.workstreamIds,
+      (a, b) => a.id - b.id,
+      q.limit,
+      (workstreamIds) => findItemsPage(em, { ...q, workstreamIds }),
     );
-    return rows.sort((a, b) => a.id - b.id).slice(0, q.limit);
-  }
   const where = pageWhere(em, q);
   const after = q.afterId === null ? '' : ' and id > ?';
   const rows = await em.execute(

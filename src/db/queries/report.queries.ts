@@ -1,5 +1,5 @@
 import type { Em } from '../em.js';
-import { IDS_PER_STATEMENT, inSlices, placeholders } from './sql.js';
+import { orderedInSlices, placeholders } from './sql.js';
 
 export interface PercentCountRow {
   readonly workstreamId: number;
@@ -41,15 +41,18 @@ export async function findNamedItems(
   if (workstreamIds.length === 0) return [];
   // A BY_NAME line over a big initiative names tens of thousands of workstreams: in slices,
   // merged back into item order.
-  const rows = await inSlices(workstreamIds, (slice) =>
-    em.execute(
-      `select id, workstream_id, name, status, percent from item
-        where workstream_id in (${placeholders(slice)}) and status in ('DONE', 'IN_PROGRESS')
-          and deleted_at is null order by id`,
-      [...slice],
-    ),
+  const rows = await orderedInSlices<Record<string, unknown>>(
+    workstreamIds,
+    (a, b) => Number(a.id) - Number(b.id),
+    Number.POSITIVE_INFINITY,
+    (slice) =>
+      em.execute(
+        `select id, workstream_id, name, status, percent from item
+          where workstream_id in (${placeholders(slice)}) and status in ('DONE', 'IN_PROGRESS')
+            and deleted_at is null order by id`,
+        [...slice],
+      ),
   );
-  if (workstreamIds.length > IDS_PER_STATEMENT) rows.sort((a, b) => Number(a.id) - Number(b.id));
   return rows.map((r) => ({
     id: Number(r.id),
     workstreamId: Number(r.workstream_id),

@@ -1,7 +1,7 @@
 import type { LogEntry } from '../../domain/replay-items.js';
 import type { Em } from '../em.js';
 import { ENTRY_COLUMNS, timeParam, toEntry } from './as-of.queries.js';
-import { IDS_PER_STATEMENT, inSlices, placeholders } from './sql.js';
+import { inSlices, orderedInSlices, placeholders } from './sql.js';
 
 /**
  * The item rows a series adds after its first point: effective in (from, to], recorded by
@@ -88,11 +88,13 @@ export async function findStalledItems(
     ? 'and (max(c.effective_at) > ? or (max(c.effective_at) = ? and i.id > ?))'
     : '';
   const at = after ? timeParam(em, after.at) : null;
-  // More workstreams than a statement names are read a slice at a time: the page is the first
-  // `limit` of every slice's first `limit`.
-  const rows = await inSlices(workstreamIds, (slice) =>
-    em.execute(
-      `select i.id as id, max(c.effective_at) as last from item i
+  const rows = await orderedInSlices<Record<string, unknown>>(
+    workstreamIds,
+    (a, b) => ms(a.last) - ms(b.last) || Number(a.id) - Number(b.id),
+    limit,
+    (slice) =>
+      em.execute(
+        `select i.id as id, max(c.effective_at) as last from item i
          join change_log c on c.item_id = i.id and ${PROGRESS_ENTRY}
         where i.workstream_id in (${placeholders(slice)})
           and i.deleted_at is null and i.status in ('IN_PROGRESS', 'PAUSED')
@@ -100,14 +102,10 @@ export async function findStalledItems(
        having max(c.effective_at) <= ? ${keyset}
         order by last, i.id
         limit ?`,
-      [...slice, timeParam(em, before), ...(after ? [at, at, after.id] : []), limit],
-    ),
+        [...slice, timeParam(em, before), ...(after ? [at, at, after.id] : []), limit],
+      ),
   );
-  const found = rows.map((r) => ({ itemId: Number(r.id), lastChangeAt: ms(r.last) }));
-  if (workstreamIds.length <= IDS_PER_STATEMENT) return found;
-  return found
-    .sort((a, b) => a.lastChangeAt - b.lastChangeAt || a.itemId - b.itemId)
-    .slice(0, limit);
+  return rows.map((r) => ({ itemId: Number(r.id), lastChangeAt: ms(r.last) }));
 }
 
 /**
@@ -120,19 +118,16 @@ export async function findLastProgressAt(
   asOf: number,
   knownAt: number,
 ): Promise<Map<number, number>> {
-  const last = new Map<number, number>();
-  for (let i = 0; i < itemIds.length; i += IDS_PER_STATEMENT) {
-    const ids = itemIds.slice(i, i + IDS_PER_STATEMENT);
-    const rows = await em.execute(
+  const rows = await inSlices(itemIds, (ids) =>
+    em.execute(
       `select c.item_id as id, max(c.effective_at) as last from change_log c
         where c.item_id in (${placeholders(ids)}) and ${PROGRESS_ENTRY}
           and c.effective_at <= ? and c.recorded_at <= ?
         group by c.item_id`,
       [...ids, timeParam(em, asOf), timeParam(em, knownAt)],
-    );
-    for (const r of rows) last.set(Number(r.id), ms(r.last));
-  }
-  return last;
+    ),
+  );
+  return new Map(rows.map((r) => [Number(r.id), ms(r.last)]));
 }
 
 /** Target-date changes of a workstream (its creation included) or of an initiative, in effective order. */

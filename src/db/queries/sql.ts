@@ -24,6 +24,21 @@ export async function inSlices<T>(
   return out;
 }
 
+/**
+ * An ordered read (`query` gives each slice's rows in `order`, at most `limit`) over ids a slice
+ * at a time: the first `limit` of every slice's first `limit`, which is the page one statement
+ * would give. One statement when the ids fit in one.
+ */
+export async function orderedInSlices<T>(
+  ids: readonly number[],
+  order: (a: T, b: T) => number,
+  limit: number,
+  query: (slice: readonly number[]) => Promise<T[]>,
+): Promise<T[]> {
+  if (ids.length <= IDS_PER_STATEMENT) return query(ids);
+  return (await inSlices(ids, query)).sort(order).slice(0, limit);
+}
+
 /** Row counts whose statement text `textPerRowCount` keeps, per statement. */
 const KEPT_ROW_COUNTS = 64;
 
