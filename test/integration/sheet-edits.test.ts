@@ -1,14 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { week20Seed } from '../../seeds/week-20.seed.js';
 import { fromGlobalId } from '../../src/domain/global-id.js';
-import { exportSheet } from '../../src/services/export-sheet.js';
-import { importSheet } from '../../src/services/import-sheet.js';
 import { loadSeed } from '../../src/services/load-seed.js';
-import { ALL_INITIATIVES } from '../../src/services/write-scope.js';
 import { DIALECTS } from '../helpers/databases.js';
 import { CREATE_WORKSTREAM } from '../helpers/operations.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
-import { xlsx, table } from '../helpers/sheet-files.js';
+import { exportFile, importFile, table, xlsx } from '../helpers/sheet-files.js';
 
 const FROM = '迁移/Hive迁移-风控报表';
 const TO = '迁移/Hive迁移-存管报表';
@@ -20,20 +17,9 @@ const FIGURES = `{ initiative(key: "hive") { progress { credit counted total }
 
 describe.each(DIALECTS)('an import edits existing items (%s)', (dialect) => {
   let app: TestApp;
-  const exported = async (format: 'xlsx' | 'csv' = 'xlsx') =>
-    (await exportSheet({ em: app.em(), initiativeKey: 'hive', format, canRead: () => true })).bytes;
+  const exported = (format: 'xlsx' | 'csv' = 'xlsx') => exportFile(app.em(), 'hive', format);
   const run = (bytes: Uint8Array, dryRun = false, fileName = 'edits.xlsx') =>
-    importSheet({
-      em: app.em(),
-      initiativeKey: 'hive',
-      fileName,
-      bytes,
-      dryRun,
-      skipErrors: false,
-      prune: false,
-      by: null,
-      scope: ALL_INITIATIVES,
-    });
+    importFile(app.em(), 'hive', bytes, { dryRun, fileName });
 
   beforeAll(async () => {
     app = await createTestApp(dialect);

@@ -1,6 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exportSheet } from '../../src/services/export-sheet.js';
-import { importSheet } from '../../src/services/import-sheet.js';
 import { applyImportPlan } from '../../src/services/apply-import.js';
 import { findInitiativeByKey } from '../../src/db/queries/initiative.queries.js';
 import { ALL_INITIATIVES } from '../../src/services/write-scope.js';
@@ -12,7 +10,7 @@ import {
   UPDATE_WORKSTREAM,
 } from '../helpers/operations.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
-import { xlsx, table } from '../helpers/sheet-files.js';
+import { exportFile, importFile, table, xlsx } from '../helpers/sheet-files.js';
 
 const WHERE = `query($id: ID!) { node(id: $id) { ... on Item { name workstream { id name } } } }`;
 
@@ -32,21 +30,9 @@ describe.each(DIALECTS)(
       expect(answer.userErrors).toEqual([]);
       return answer;
     };
-    const exported = async (key: string) =>
-      (await exportSheet({ em: app.em(), initiativeKey: key, format: 'xlsx', canRead: () => true }))
-        .bytes;
+    const exported = (key: string) => exportFile(app.em(), key);
     const run = (key: string, bytes: Uint8Array, dryRun: boolean) =>
-      importSheet({
-        em: app.em(),
-        initiativeKey: key,
-        fileName: 'old.xlsx',
-        bytes,
-        dryRun,
-        skipErrors: false,
-        prune: false,
-        by: null,
-        scope: ALL_INITIATIVES,
-      });
+      importFile(app.em(), key, bytes, { dryRun, fileName: 'old.xlsx' });
     async function setup(key: string) {
       const initiativeId = (await mutate(CREATE_INITIATIVE, { key, name: key })).initiative.id;
       const ws = async (name: string, parentId?: string) =>

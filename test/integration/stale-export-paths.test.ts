@@ -1,7 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportSheet } from '../../src/services/export-sheet.js';
-import { importSheet } from '../../src/services/import-sheet.js';
-import { ALL_INITIATIVES } from '../../src/services/write-scope.js';
 import { DIALECTS } from '../helpers/databases.js';
 import {
   CREATE_INITIATIVE,
@@ -13,7 +11,7 @@ import {
   UPDATE_WORKSTREAM,
 } from '../helpers/operations.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
-import { xlsx, table } from '../helpers/sheet-files.js';
+import { exportFile, importFile, table, xlsx } from '../helpers/sheet-files.js';
 
 const TREE = `{ initiative(key: "stale") { workstreams { name children { id name
   items(first: 50) { nodes { id name status } } } } } }`;
@@ -24,21 +22,9 @@ describe.each(DIALECTS)('an export read back after its workstreams moved (%s)', 
   let app: TestApp;
   const ws: Record<string, string> = {};
   let initiative = '';
-  const exported = async (format: 'xlsx' | 'csv') =>
-    (await exportSheet({ em: app.em(), initiativeKey: 'stale', format, canRead: () => true }))
-      .bytes;
+  const exported = (format: 'xlsx' | 'csv') => exportFile(app.em(), 'stale', format);
   const run = (bytes: Uint8Array, dryRun: boolean, fileName = 'old.xlsx') =>
-    importSheet({
-      em: app.em(),
-      initiativeKey: 'stale',
-      fileName,
-      bytes,
-      dryRun,
-      skipErrors: false,
-      prune: false,
-      by: null,
-      scope: ALL_INITIATIVES,
-    });
+    importFile(app.em(), 'stale', bytes, { dryRun, fileName });
   const mutate = async (query: string, input: Record<string, unknown>) => {
     const answer = Object.values(await app.ok(query, { input }))[0] as Record<string, any>;
     expect(answer.userErrors).toEqual([]);
