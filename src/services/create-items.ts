@@ -74,7 +74,7 @@ export const createItems: UseCase<CreateItemsProps, ItemRecord[]> = {
     const ws = await findWorkstream(tem, props.workstreamId);
     if (!ws || !inScope(ws.initiativeId)) throw notFound('工作流', ['workstreamId']);
     const effectiveAt = effectiveTime(props.effectiveAt, now, ws.effectiveFrom, ['effectiveAt']);
-    if ((await countLiveChildren(tem, ws.id)) > 0) {
+    if ((await countLiveChildren(tem, ws)) > 0) {
       throw new DomainError('INVALID_INPUT', '事项只能加在没有下级的工作流上', ['workstreamId']);
     }
     if (ws.manualPercentBp !== null) {

@@ -31,7 +31,7 @@ export const restoreItem: UseCase<RestoreProps, ItemRecord> = {
     if (!ws)
       throw new DomainError('INVALID_INPUT', '事项所在的工作流已删除，请先恢复工作流', ['id']);
     // The rules createItems keeps: items only where there are no children and no manual percent.
-    if ((await countLiveChildren(tem, ws.id)) > 0 || ws.manualPercentBp !== null) {
+    if ((await countLiveChildren(tem, ws)) > 0 || ws.manualPercentBp !== null) {
       throw new DomainError('INVALID_INPUT', '事项所在的工作流现在有下级或人工进度，不能恢复事项', [
         'id',
       ]);

@@ -71,7 +71,7 @@ export const updateWorkstream: UseCase<UpdateWorkstreamProps, WorkstreamRecord> 
     if (cols.manualPercentBp !== undefined && cols.manualPercentBp !== null) {
       if (
         (await countLiveItems(tem, current.id)) > 0 ||
-        (await countLiveChildren(tem, current.id)) > 0
+        (await countLiveChildren(tem, current)) > 0
       ) {
         throw new DomainError('INVALID_INPUT', '已有事项或下级的工作流不能设置人工进度', [
           'manualPercent',

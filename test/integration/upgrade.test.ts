@@ -66,6 +66,7 @@ describe.each(DIALECTS)('upgrading a database of the previous release (%s)', (di
         'Migration20261201000000IdempotencyTouched',
         'Migration20261204000000WebhookEnabledAt',
         'Migration20261204010000MilestonePrecision',
+        'Migration20261206000000WorkstreamSiblingsIndex',
       ],
       upgradedFromUnversioned: true,
     });
@@ -210,6 +211,7 @@ describe.each(DIALECTS)('a new database (%s)', (dialect) => {
           'Migration20261201000000IdempotencyTouched',
           'Migration20261204000000WebhookEnabledAt',
           'Migration20261204010000MilestonePrecision',
+          'Migration20261206000000WorkstreamSiblingsIndex',
         ],
         upgradedFromUnversioned: false,
       });

@@ -31,7 +31,12 @@ export const WorkstreamSchema = defineEntity({
       .onCreate(() => new Date())
       .onUpdate(() => new Date()),
   },
-  indexes: [{ properties: ['initiative', 'deletedAt'] }],
+  indexes: [
+    { properties: ['initiative', 'deletedAt'] },
+    // A parent's live children and their last position: without it, creating a workstream
+    // scanned every live workstream of its initiative (an import of 8,000 new ones: 4 s).
+    { properties: ['initiative', 'parent', 'deletedAt', 'position'] },
+  ],
 });
 
 export type Workstream = InferEntity<typeof WorkstreamSchema>;

@@ -8,6 +8,7 @@ import { Migration20261130000000LiveEvents } from './20261130000000-live-events.
 import { Migration20261201000000IdempotencyTouched } from './20261201000000-idempotency-touched.migration.js';
 import { Migration20261204000000WebhookEnabledAt } from './20261204000000-webhook-enabled-at.migration.js';
 import { Migration20261204010000MilestonePrecision } from './20261204010000-milestone-precision.migration.js';
+import { Migration20261206000000WorkstreamSiblingsIndex } from './20261206000000-workstream-siblings-index.migration.js';
 
 /** Every migration, oldest first: listed, not discovered, so compiled and test runs agree. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -37,6 +38,10 @@ export const MIGRATIONS: MigrationObject[] = [
   {
     name: 'Migration20261204010000MilestonePrecision',
     class: Migration20261204010000MilestonePrecision,
+  },
+  {
+    name: 'Migration20261206000000WorkstreamSiblingsIndex',
+    class: Migration20261206000000WorkstreamSiblingsIndex,
   },
 ];
 

@@ -58,10 +58,17 @@ export async function findWorkstream(em: Em, id: number): Promise<WorkstreamReco
   return (await findWorkstreamsByIds(em, [id]))[0] ?? null;
 }
 
-export async function countLiveChildren(em: Em, id: number): Promise<number> {
+/**
+ * Asked with the initiative so the siblings index answers it (PostgreSQL has no index on
+ * `parent_id` alone, and scanned every workstream of every initiative).
+ */
+export async function countLiveChildren(
+  em: Em,
+  ws: { readonly id: number; readonly initiativeId: number },
+): Promise<number> {
   const rows = await em.execute(
-    'select count(*) as n from workstream where parent_id = ? and deleted_at is null',
-    [id],
+    'select count(*) as n from workstream where initiative_id = ? and parent_id = ? and deleted_at is null',
+    [ws.initiativeId, ws.id],
   );
   return Number(rows[0]?.n ?? 0);
 }
