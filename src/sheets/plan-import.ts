@@ -9,7 +9,7 @@ import { parseStatus, parseWholeNumber, statusSpellings } from './parse-cells.js
 import type { ReadSheet, SheetRow } from './read-sheet.js';
 import { PATH_SEPARATOR, pathsAbove, type SheetItem, type SheetState } from './sheet-state.js';
 import { planEdits } from './plan-edits.js';
-import type { PathPlan, ResolvedPath } from './plan-paths.js';
+import { newPathPlan, type ResolvedPath } from './plan-paths.js';
 import { rowWorkstream } from './plan-row-path.js';
 import { keepCreatedFor, withoutItemsInParents } from './plan-file-paths.js';
 import type { ImportPlan, PlannedRow, PlanOptions, RowAction, RowError } from './import-plan.js';
@@ -19,11 +19,7 @@ export function planImport(sheet: ReadSheet, state: SheetState, opts: PlanOption
   const spellings = statusSpellings(state.statusLabels);
   const byId = new Map(state.items.map((i) => [i.id, i]));
   const pathOf = (id: number) => state.byId.get(id)?.path ?? String(id);
-  const paths: PathPlan = {
-    state,
-    created: [],
-    withItems: new Set(state.items.map((i) => i.workstreamId)),
-  };
+  const paths = newPathPlan(state);
   const byName = new Map<string, SheetItem[]>();
   for (const i of state.items) {
     const k = `${i.workstreamId}\u0000${i.name}`;

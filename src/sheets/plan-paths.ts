@@ -1,13 +1,30 @@
 import { DomainError } from '../domain/errors.js';
 import { assertName, MAX_TREE_DEPTH } from '../domain/tree-rules.js';
-import { PATH_SEPARATOR, type SheetState } from './sheet-state.js';
+import { PATH_SEPARATOR, pathsAbove, type SheetState } from './sheet-state.js';
 
 /** The paths an import resolves, and the ones it will create (parents first). */
 export interface PathPlan {
   readonly state: SheetState;
   readonly created: string[];
+  /**
+   * `created` as a set, and every path above one of them: each row looks its path up in these
+   * (searching the list itself made a file of 11,000 new paths quadratic).
+   */
+  readonly createdSet: Set<string>;
+  readonly aboveCreated: Set<string>;
   /** Workstreams that hold items (they cannot get children). */
   readonly withItems: ReadonlySet<number>;
+}
+
+/** A plan of no new paths yet over `state`. */
+export function newPathPlan(state: SheetState): PathPlan {
+  return {
+    state,
+    created: [],
+    createdSet: new Set(),
+    aboveCreated: new Set(),
+    withItems: new Set(state.items.map((i) => i.workstreamId)),
+  };
 }
 
 /** A workstream a row names: an existing one (id), or one the import will create (id null). */
@@ -69,9 +86,11 @@ export function resolvePath(plan: PathPlan, text: string): ResolvedPath {
   // X/Y/Z creates Z, not a workstream "X" beside it.
   for (let n = knownParts + 1; n <= parts.length; n++) {
     const prefix = parts.slice(0, n).join(PATH_SEPARATOR);
-    if (!plan.state.workstreams.has(prefix) && !plan.created.includes(prefix))
-      plan.created.push(prefix);
+    if (plan.state.workstreams.has(prefix) || plan.createdSet.has(prefix)) continue;
+    plan.created.push(prefix);
+    plan.createdSet.add(prefix);
+    for (const above of pathsAbove(prefix)) plan.aboveCreated.add(above);
   }
-  const hasChildren = plan.created.some((p) => p.startsWith(path + PATH_SEPARATOR));
+  const hasChildren = plan.aboveCreated.has(path);
   return { id: null, path, hasChildren, manual: false };
 }
