@@ -6,8 +6,8 @@ import { findInitiativesByIds } from '../db/queries/initiative.queries.js';
 import { assertPlanCurrent } from '../sheets/plan-current.js';
 import type { ImportPlan, PlannedRow } from '../sheets/import-plan.js';
 import { PATH_SEPARATOR } from '../sheets/sheet-state.js';
-import { createItems } from './create-items.js';
-import { createWorkstream } from './create-workstream.js';
+import { createItemsIn, type NewItem } from './create-items.js';
+import { createWorkstreams } from './create-workstreams.js';
 import { deleteItem } from './delete-item.js';
 import { loadSheetState } from './load-sheet-state.js';
 import { moveItem } from './move-item.js';
@@ -44,10 +44,11 @@ interface ImportRun {
 }
 
 /**
- * The whole import as one write: new workstreams, then createItems per workstream, then each
- * matched item's edits (updateItem for name, weight and note; moveItem), then setItemStatuses,
- * 100 at a time, then prune, all through the same use-cases the mutations run,
- * in one transaction under the initiative's lock. The pipeline logs every event with the
+ * The whole import as one write: new workstreams (createWorkstreams), then new items
+ * (createItemsIn), 100 a step, then each matched item's edits (updateItem for name, weight and
+ * note; moveItem), then setItemStatuses, 100 at a time, then prune: use-cases with the
+ * mutations' rules (the first two are their bulk forms), in one transaction under the
+ * initiative's lock. The pipeline logs every event with the
  * import's actor and applies the counters; any failure (a row someone changed meanwhile:
  * STALE_VERSION) rolls the whole file back.
  */
@@ -74,17 +75,24 @@ function importUseCase(onProgress?: Progress): UseCase<ImportRun, void> {
       assertPlanCurrent(plan, state);
       const known = state.workstreams;
       const idOf = new Map([...known].map(([path, ws]) => [path, ws.id]));
-      for (const path of plan.newWorkstreams) {
-        const cut = path.lastIndexOf(PATH_SEPARATOR);
-        const parentPath = cut < 0 ? null : path.slice(0, cut);
-        const ws = await runStep(at, events, createWorkstream, {
-          initiativeId,
-          parentId: parentPath === null ? null : idOf.get(parentPath)!,
-          name: path.slice(cut + 1),
+      for (const part of chunks(plan.newWorkstreams)) {
+        // A parent made by an earlier step has its id; one made by this step, its place in it.
+        const inPart = new Map(part.map((path, i) => [path, i]));
+        const workstreams = part.map((path) => {
+          const cut = path.lastIndexOf(PATH_SEPARATOR);
+          const name = path.slice(cut + 1);
+          if (cut < 0) return { name };
+          const parentPath = path.slice(0, cut);
+          const parentIndex = inPart.get(parentPath);
+          return parentIndex === undefined
+            ? { name, parentId: idOf.get(parentPath)! }
+            : { name, parentIndex };
         });
-        idOf.set(path, ws.id);
-        await tick(1);
+        const made = await runStep(at, events, createWorkstreams, { initiativeId, workstreams });
+        made.forEach((ws, i) => idOf.set(part[i]!, ws.id));
+        await tick(part.length);
       }
+      // New items by workstream (each workstream's in file order), 100 a step across them.
       const creates = new Map<number, PlannedRow[]>();
       for (const row of ok.filter((r) => r.action === 'create')) {
         const wsId = idOf.get(row.path)!;
@@ -92,18 +100,25 @@ function importUseCase(onProgress?: Progress): UseCase<ImportRun, void> {
         if (rows) rows.push(row);
         else creates.set(wsId, [row]);
       }
-      for (const [workstreamId, rows] of creates) {
-        for (const part of chunks(rows)) {
-          const items = part.map((r) => ({
+      const placed = [...creates].flatMap(([workstreamId, rows]) =>
+        rows.map((r) => ({ workstreamId, row: r })),
+      );
+      for (const part of chunks(placed)) {
+        const groups: { workstreamId: number; items: NewItem[] }[] = [];
+        for (const { workstreamId, row: r } of part) {
+          const item = {
             name: r.name,
             status: r.status,
             percent: r.percent,
             weight: r.weight,
             note: r.note,
-          }));
-          await runStep(at, events, createItems, { workstreamId, items });
-          await tick(part.length);
+          };
+          const last = groups.at(-1);
+          if (last?.workstreamId === workstreamId) last.items.push(item);
+          else groups.push({ workstreamId, items: [item] });
         }
+        await runStep(at, events, createItemsIn, { groups });
+        await tick(part.length);
       }
       const updates = ok.filter((r) => r.action === 'update');
       // Each use-case checks the version the plan saw and bumps it; the next one expects that.

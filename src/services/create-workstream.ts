@@ -12,6 +12,7 @@ import {
 } from '../db/queries/workstream.queries.js';
 import type { UseCase } from './write-pipeline/use-case.js';
 import { assertPosition, workstreamColumns, type WorkstreamFields } from './workstream-input.js';
+import { workstreamCreated } from './workstream-created.js';
 
 export interface CreateWorkstreamProps extends WorkstreamFields {
   readonly initiativeId: number;
@@ -68,26 +69,6 @@ export const createWorkstream: UseCase<CreateWorkstreamProps, WorkstreamRecord> 
     await tem.flush();
     releaseWritten(tem, [entity]); // the record is read back below
     const created = (await findWorkstream(tem, entity.id))!;
-    return {
-      result: created,
-      events: [
-        {
-          type: 'WorkstreamCreated',
-          initiativeId: initiative.id,
-          workstreamId: created.id,
-          state: {
-            parentId: created.parentId,
-            position: created.position,
-            name: created.name,
-            phase: created.phase,
-            weightCenti: created.weightCenti,
-            manualPercentBp: created.manualPercentBp,
-            targetDate: created.targetDate,
-            reportDetail: created.reportDetail,
-          },
-          effectiveAt,
-        },
-      ],
-    };
+    return { result: created, events: [workstreamCreated(created, effectiveAt)] };
   },
 };
