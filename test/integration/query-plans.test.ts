@@ -2,6 +2,7 @@ import type { MikroORM } from '@mikro-orm/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Em } from '../../src/db/em.js';
 import { openOrm } from '../../src/db/orm.js';
+import { findItemsPage } from '../../src/db/queries/item.queries.js';
 import { countLiveChildren, nextPosition } from '../../src/db/queries/workstream.queries.js';
 import { createTestDatabase, DIALECTS, type DialectName } from '../helpers/databases.js';
 
@@ -132,4 +133,24 @@ describe.each(DIALECTS)('hot statements are answered by an index (%s)', (dialect
 
   it("a parent's live children", () =>
     expectPlans((e) => countLiveChildren(e, { id: 2, initiativeId: 1 }), SIBLINGS));
+
+  const PAGE = { afterId: 40, limit: 51, statuses: null };
+
+  it("a page of a workstream's items, in the index's order", () =>
+    expectPlans(
+      (e) => findItemsPage(e, { ...PAGE, workstreamIds: [7] }),
+      { index: 'item_workstream_id_deleted_at_id_index', columns: ['workstream_id', 'id'] },
+      { unsorted: true },
+    ));
+
+  it("a page of an initiative's items, each workstream found by id", async () => {
+    const page = (e: Em) => findItemsPage(e, { ...PAGE, workstreamIds: { initiativeId: 1 } });
+    await expectPlans(
+      page,
+      { index: 'item_initiative_id_deleted_at_id_index', columns: ['initiative_id', 'id'] },
+      { unsorted: true },
+    );
+    // SQLite listed every live workstream of the initiative for each page.
+    if (dialect === 'sqlite') await expectPlans(page, { index: 'PRIMARY KEY', columns: ['rowid'] });
+  });
 });
