@@ -46,7 +46,7 @@ export const moveWorkstream: UseCase<MoveWorkstreamProps, WorkstreamRecord> = {
     }
     const path = childPath(parent?.path ?? null, node.id);
     const depthDelta = depthOfPath(path) - node.depth;
-    assertDepth((await deepestBelow(tem, node.initiativeId, node.path)) + depthDelta);
+    assertDepth((await deepestBelow(tem, node)) + depthDelta);
     const position = await placeAmongSiblings(
       tem,
       node.initiativeId,

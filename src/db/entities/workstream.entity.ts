@@ -2,9 +2,10 @@ import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
 import { InitiativeSchema } from './initiative.entity.js';
 
 /**
- * A node of an initiative's tree. `path` lists the ancestor ids and its own (`/1/5/9/`), so a
- * subtree is one prefix query. Weight is kept in hundredths and manual percent in basis points,
- * so the rollup stays in integers.
+ * A node of an initiative's tree. `path` lists the ancestor ids and its own (`/1/5/9/`); SQL
+ * finds a subtree from `parent_id` (SUBTREE_IDS in workstream.queries.ts), which an index
+ * answers. Weight is kept in hundredths and manual percent in basis points, so the rollup
+ * stays in integers.
  */
 export const WorkstreamSchema = defineEntity({
   name: 'Workstream',

@@ -1,18 +1,24 @@
 import type { Em } from '../em.js';
 import { WorkstreamSchema } from '../entities/index.js';
 import type { WorkstreamColumnsUpdate } from '../records.js';
+import { SUBTREE_IDS } from './workstream.queries.js';
 
 type Node = { readonly id: number; readonly initiativeId: number; readonly path: string };
+
+const subtreeParams = (node: { readonly id: number; readonly initiativeId: number }) => [
+  node.id,
+  node.initiativeId,
+];
 
 /** Soft-deletes the live part of a subtree; returns the ids it deleted (the node first). */
 export async function deleteSubtree(em: Em, node: Node, now: Date): Promise<number[]> {
   const rows = await em.execute(
-    'select id from workstream where initiative_id = ? and path like ? and deleted_at is null order by depth, id',
-    [node.initiativeId, `${node.path}%`],
+    `select id from workstream where id in (${SUBTREE_IDS}) and deleted_at is null order by depth, id`,
+    subtreeParams(node),
   );
   await em.execute(
-    'update workstream set deleted_at = ?, updated_at = ? where initiative_id = ? and path like ? and deleted_at is null',
-    [now, now, node.initiativeId, `${node.path}%`],
+    `update workstream set deleted_at = ?, updated_at = ? where id in (${SUBTREE_IDS}) and deleted_at is null`,
+    [now, now, ...subtreeParams(node)],
     'run',
   );
   return rows.map((r) => Number(r.id));
@@ -27,8 +33,8 @@ export async function restoreSubtree(
   node: Node & { readonly deletedAt: Date },
   now: Date,
 ): Promise<number[]> {
-  const where = 'initiative_id = ? and path like ? and deleted_at >= ?';
-  const params = [node.initiativeId, `${node.path}%`, node.deletedAt];
+  const where = `id in (${SUBTREE_IDS}) and deleted_at >= ?`;
+  const params = [...subtreeParams(node), node.deletedAt];
   const rows = await em.execute(
     `select id from workstream where ${where} order by depth, id`,
     params,
@@ -51,8 +57,8 @@ export async function moveSubtree(
   const depthDelta = to.path.split('/').length - node.path.split('/').length;
   await em.execute(
     `update workstream set path = ? || substr(path, ?), depth = depth + ?
-      where initiative_id = ? and path like ?`,
-    [to.path, node.path.length + 1, depthDelta, node.initiativeId, `${node.path}%`],
+      where id in (${SUBTREE_IDS})`,
+    [to.path, node.path.length + 1, depthDelta, ...subtreeParams(node)],
     'run',
   );
   await em.execute(
