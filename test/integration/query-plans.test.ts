@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Em } from '../../src/db/em.js';
 import { openOrm } from '../../src/db/orm.js';
 import { findItemsPage } from '../../src/db/queries/item.queries.js';
+import { readInitiativeOutboxSince } from '../../src/db/queries/outbox.queries.js';
 import {
   deleteSubtree,
   moveSubtree,
@@ -234,4 +235,10 @@ describe.each(DIALECTS)('hot statements are answered by an index (%s)', (dialect
       SIBLINGS,
       { statements: 2, checked: [0] },
     ));
+
+  it("a resumed subscription's missed events", () =>
+    expectPlans((e) => readInitiativeOutboxSince(e, 1, 1500, 101), {
+      index: 'outbox_initiative_id_revision_index',
+      columns: ['initiative_id', 'revision'],
+    }));
 });

@@ -18,6 +18,10 @@ export const OutboxSchema = defineEntity({
     payload: p.text(),
     createdAt: p.datetime(),
   },
+  // An initiative's rows after a revision: what a resumed subscription reads. Without it each
+  // resume read the whole outbox, a week of every initiative's writes (100,000 rows: 14 ms on
+  // SQLite, 28 ms on PostgreSQL).
+  indexes: [{ properties: ['initiativeId', 'revision'] }],
 });
 
 /** Named positions in the outbox: 'head' (the last seq handed out), 'webhooks' (fanned out). */

@@ -1,24 +1,33 @@
 import { Migration } from '@mikro-orm/migrations';
 import { dialectOfPlatform } from '../dialect.js';
 
+const SQLITE = [
+  'create index `workstream_initiative_id_parent_id_deleted_at_position_index` on `workstream` (`initiative_id`, `parent_id`, `deleted_at`, `position`)',
+  'create index `outbox_initiative_id_revision_index` on `outbox` (`initiative_id`, `revision`)',
+];
+
+const POSTGRESQL = [
+  'create index "workstream_initiative_id_parent_id_deleted_at_position_index" on "workstream" ("initiative_id", "parent_id", "deleted_at", "position")',
+  'create index "outbox_initiative_id_revision_index" on "outbox" ("initiative_id", "revision")',
+];
+
 /**
- * A parent's live children, in order: what creating, moving and restoring a workstream asks
- * (the next free position, whether a workstream has children). Without it SQLite read every
- * live workstream of the initiative for each, and PostgreSQL, which has no index on
- * `parent_id`, every workstream of every initiative: an import into 8,000 new workstreams
- * spent 4 s on SQLite in the position query alone.
+ * Indexes for statements that read a whole initiative, or a whole table, for an answer of a few
+ * rows (test/integration/query-plans.test.ts asks each database for their plans):
+ *
+ * - A parent's live children, in order: what creating, moving and restoring a workstream asks
+ *   (the next free position, whether a workstream has children) and how a subtree is walked.
+ *   Without it SQLite read every live workstream of the initiative for each, and PostgreSQL,
+ *   which has no index on `parent_id`, every workstream of every initiative: an import into
+ *   8,000 new workstreams spent 4 s on SQLite in the position query alone.
+ * - An initiative's outbox rows after a revision, which a resumed subscription reads: without
+ *   it, the whole outbox (a week of every initiative's writes).
  */
 export class Migration20261206000000WorkstreamSiblingsIndex extends Migration {
   override name = 'Migration20261206000000WorkstreamSiblingsIndex';
 
   override up(): void {
-    if (dialectOfPlatform(this.driver.getPlatform()) === 'postgresql')
-      this.addSql(
-        'create index "workstream_initiative_id_parent_id_deleted_at_position_index" on "workstream" ("initiative_id", "parent_id", "deleted_at", "position")',
-      );
-    else
-      this.addSql(
-        'create index `workstream_initiative_id_parent_id_deleted_at_position_index` on `workstream` (`initiative_id`, `parent_id`, `deleted_at`, `position`)',
-      );
+    const dialect = dialectOfPlatform(this.driver.getPlatform());
+    for (const sql of dialect === 'postgresql' ? POSTGRESQL : SQLITE) this.addSql(sql);
   }
 }
