@@ -1,14 +1,22 @@
 import { Migration } from '@mikro-orm/migrations';
 import { dialectOfPlatform } from '../dialect.js';
 
+/** As the change-log entity declares them (the same text on both databases). */
+const CHANGE_LOG = [
+  'create index change_log_workstream_structure_index on change_log (workstream_id, initiative_id, effective_at) where item_id is null',
+  'create index change_log_structure_id_index on change_log (initiative_id, id) where item_id is null',
+];
+
 const SQLITE = [
   'create index `workstream_initiative_id_parent_id_deleted_at_position_index` on `workstream` (`initiative_id`, `parent_id`, `deleted_at`, `position`)',
   'create index `outbox_initiative_id_revision_index` on `outbox` (`initiative_id`, `revision`)',
+  ...CHANGE_LOG,
 ];
 
 const POSTGRESQL = [
   'create index "workstream_initiative_id_parent_id_deleted_at_position_index" on "workstream" ("initiative_id", "parent_id", "deleted_at", "position")',
   'create index "outbox_initiative_id_revision_index" on "outbox" ("initiative_id", "revision")',
+  ...CHANGE_LOG,
 ];
 
 /**
@@ -22,6 +30,11 @@ const POSTGRESQL = [
  *   8,000 new workstreams spent 4 s on SQLite in the position query alone.
  * - An initiative's outbox rows after a revision, which a resumed subscription reads: without
  *   it, the whole outbox (a week of every initiative's writes).
+ * - The change log's workstream and initiative rows (item_id null), by workstream (an
+ *   initiative's own rows under workstream null) and by id: the latest time logged for one,
+ *   target dates, an as-of tree's initiative settings, an export's structure version. They read
+ *   an initiative's whole log or, on PostgreSQL, walked the whole table. Partial: a write of
+ *   an item's row, most of the log, does not pay for them.
  */
 export class Migration20261206000000WorkstreamSiblingsIndex extends Migration {
   override name = 'Migration20261206000000WorkstreamSiblingsIndex';
