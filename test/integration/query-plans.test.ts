@@ -2,10 +2,14 @@ import type { MikroORM } from '@mikro-orm/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Em } from '../../src/db/em.js';
 import { openOrm } from '../../src/db/orm.js';
-import { findInitiativeOwnEntries } from '../../src/db/queries/as-of.queries.js';
+import {
+  findInitiativeOwnEntries,
+  findReportModelEntries,
+} from '../../src/db/queries/as-of.queries.js';
 import { findItemsPage } from '../../src/db/queries/item.queries.js';
 import { readInitiativeOutboxSince } from '../../src/db/queries/outbox.queries.js';
-import { findTargetDateEntries } from '../../src/db/queries/series.queries.js';
+import { findItemStagesAt } from '../../src/db/queries/report-reads.queries.js';
+import { findHealthEntries, findTargetDateEntries } from '../../src/db/queries/series.queries.js';
 import {
   findPathEntriesUpTo,
   findStructureVersion,
@@ -142,7 +146,7 @@ async function fill(em: Em, dialect: DialectName): Promise<void> {
        case when v % 500 = 0 then 'HealthSet' when v % 700 = 0 then 'MilestoneSet'
          when v % 10 = 0 then 'WorkstreamCreated' when v % 13 = 0 then 'ItemStageChanged'
          else 'ItemStatusChanged' end,
-       'a', '${'x'.repeat(200)}', ${time}, ${time} from $N`,
+       'a', '${JSON.stringify({ to: 'a', pad: 'x'.repeat(200) })}', ${time}, ${time} from $N`,
   );
   await rows(
     5000,
@@ -308,4 +312,20 @@ describe.each(DIALECTS)('hot statements are answered by an index (%s)', (dialect
       },
       columns: ['initiative_id'],
     }));
+
+  // Rows of a kind read by kind, not the initiative's log or its structure rows.
+  const ofKind = (index: string) => ({ index, columns: ['initiative_id'] });
+  const at = { asOf: Date.now(), knownAt: Date.now() };
+
+  it("an initiative's items' stages as they stood", () =>
+    expectPlans((e) => findItemStagesAt(e, [1], at), ofKind('change_log_stage_index')));
+
+  it("an initiative's health set by hand", () =>
+    expectPlans(
+      (e) => findHealthEntries(e, 1, at.asOf, at.knownAt),
+      ofKind('change_log_health_index'),
+    ));
+
+  it("an initiative's milestones and metrics as they stood", () =>
+    expectPlans((e) => findReportModelEntries(e, [1]), ofKind('change_log_report_model_index')));
 });

@@ -68,6 +68,27 @@ export const ChangeLogSchema = defineEntity({
       expression:
         'create index change_log_structure_id_index on change_log (initiative_id, id) where item_id is null',
     },
+    // Kinds read by kind, each a small share of the log: an initiative's rows of one of them
+    // without the rest of its log (or of its structure rows).
+    {
+      // Items' stages as they stood: an as-of report read the initiative's whole log for them
+      // (200,000 rows: 48 ms on SQLite, 116 ms on PostgreSQL).
+      name: 'change_log_stage_index',
+      expression:
+        "create index change_log_stage_index on change_log (initiative_id, effective_at) where kind = 'ItemStageChanged'",
+    },
+    {
+      // Health set by hand: every health read went through the initiative's structure rows.
+      name: 'change_log_health_index',
+      expression:
+        "create index change_log_health_index on change_log (initiative_id, effective_at) where kind in ('HealthSet', 'HealthCleared')",
+    },
+    {
+      // Milestones and metrics as they stood (as-of reports and reads): the same.
+      name: 'change_log_report_model_index',
+      expression:
+        "create index change_log_report_model_index on change_log (initiative_id, effective_at) where kind in ('MilestoneSet', 'MetricDefined')",
+    },
   ],
 });
 

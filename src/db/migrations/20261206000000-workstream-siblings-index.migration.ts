@@ -5,6 +5,9 @@ import { dialectOfPlatform } from '../dialect.js';
 const CHANGE_LOG = [
   'create index change_log_workstream_structure_index on change_log (workstream_id, initiative_id, effective_at) where item_id is null',
   'create index change_log_structure_id_index on change_log (initiative_id, id) where item_id is null',
+  "create index change_log_stage_index on change_log (initiative_id, effective_at) where kind = 'ItemStageChanged'",
+  "create index change_log_health_index on change_log (initiative_id, effective_at) where kind in ('HealthSet', 'HealthCleared')",
+  "create index change_log_report_model_index on change_log (initiative_id, effective_at) where kind in ('MilestoneSet', 'MetricDefined')",
 ];
 
 const SQLITE = [
@@ -35,6 +38,9 @@ const POSTGRESQL = [
  *   target dates, an as-of tree's initiative settings, an export's structure version. They read
  *   an initiative's whole log or, on PostgreSQL, walked the whole table. Partial: a write of
  *   an item's row, most of the log, does not pay for them.
+ * - The change log's rows of a few kinds that are read by kind (items' stages, health,
+ *   milestones and metrics), each a small share of the log: an as-of report read the
+ *   initiative's whole log for the stages, health and the report model its structure rows.
  */
 export class Migration20261206000000WorkstreamSiblingsIndex extends Migration {
   override name = 'Migration20261206000000WorkstreamSiblingsIndex';
