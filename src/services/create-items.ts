@@ -7,15 +7,14 @@ import { assertName, cleanNote } from '../domain/tree-rules.js';
 import { assertItemWeight } from '../domain/units.js';
 import { ItemSchema } from '../db/entities/index.js';
 import { releaseWritten } from '../db/release-written.js';
-import { toItem, type ItemRecord } from '../db/records.js';
 import type { Em } from '../db/em.js';
-import type { WorkstreamRecord } from '../db/records.js';
+import { toItem, type ItemRecord, type WorkstreamRecord } from '../db/records.js';
 import {
-  countLiveChildren,
   findWorkstream,
   findWorkstreamsByIds,
+  hasLiveChildren,
+  withLiveChildren,
 } from '../db/queries/workstream.queries.js';
-import { withLiveChildren } from '../db/queries/workstream-bulk.queries.js';
 import { itemsCodec } from './item-codec.js';
 import type { UseCase } from './write-pipeline/use-case.js';
 
@@ -140,7 +139,7 @@ export const createItems: UseCase<CreateItemsProps, ItemRecord[]> = {
     const ws = await findWorkstream(tem, props.workstreamId);
     if (!ws || !inScope(ws.initiativeId)) throw notFound('工作流', ['workstreamId']);
     const effectiveAt = effectiveTime(props.effectiveAt, now, ws.effectiveFrom, ['effectiveAt']);
-    assertLeaf(ws, (await countLiveChildren(tem, ws)) > 0, ['workstreamId']);
+    assertLeaf(ws, await hasLiveChildren(tem, ws), ['workstreamId']);
     return insertItems(tem, [{ ws, items, effectiveAt }]);
   },
 };

@@ -6,7 +6,7 @@ import { releaseWritten } from '../db/release-written.js';
 import type { WorkstreamRecord } from '../db/records.js';
 import { findInitiativesByIds } from '../db/queries/initiative.queries.js';
 import {
-  countLiveItems,
+  hasLiveItems,
   findWorkstream,
   placeAmongSiblings,
 } from '../db/queries/workstream.queries.js';
@@ -46,7 +46,7 @@ export const createWorkstream: UseCase<CreateWorkstreamProps, WorkstreamRecord> 
     }
     const since = parent?.effectiveFrom ?? initiative.effectiveFrom;
     const effectiveAt = effectiveTime(props.effectiveAt, now, since, ['effectiveAt']);
-    if (parent && (await countLiveItems(tem, parent.id)) > 0) {
+    if (parent && (await hasLiveItems(tem, parent.id))) {
       throw new DomainError('INVALID_INPUT', '上级工作流已有事项，不能再添加下级工作流', [
         'parentId',
       ]);

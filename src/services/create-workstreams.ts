@@ -2,12 +2,12 @@ import { assertBulkSize, DomainError, notFound } from '../domain/errors.js';
 import { assertDepth, assertName } from '../domain/tree-rules.js';
 import type { WorkstreamRecord } from '../db/records.js';
 import { findInitiativesByIds } from '../db/queries/initiative.queries.js';
-import { findWorkstreamsByIds, nextPosition } from '../db/queries/workstream.queries.js';
 import {
-  insertWorkstreams,
-  nextPositions,
+  findWorkstreamsByIds,
+  nextPosition,
   withLiveItems,
-} from '../db/queries/workstream-bulk.queries.js';
+} from '../db/queries/workstream.queries.js';
+import { insertWorkstreams, nextPositions } from '../db/queries/workstream-bulk.queries.js';
 import type { UseCase } from './write-pipeline/use-case.js';
 import { workstreamCreated } from './workstream-created.js';
 
@@ -68,9 +68,8 @@ export const createWorkstreams: UseCase<CreateWorkstreamsProps, WorkstreamRecord
         list.flatMap((w) => ((w.parentIndex ?? null) === null && w.parentId ? [w.parentId] : [])),
       ),
     ];
-    const parents = new Map(
-      (await findWorkstreamsByIds(tem, parentIds)).map((p) => [p.id, p] as const),
-    );
+    const found = parentIds.length > 0 ? await findWorkstreamsByIds(tem, parentIds) : [];
+    const parents = new Map(found.map((p) => [p.id, p] as const));
     const holding = await withLiveItems(tem, parentIds);
     const next = await nextPositions(tem, initiative.id, parentIds);
     const topNext = list.some((w) => !w.parentId && (w.parentIndex ?? null) === null)

@@ -6,7 +6,7 @@ import type { ItemRecord, WorkstreamRecord } from '../db/records.js';
 import { findItemStage } from '../db/queries/report-model.queries.js';
 import { findItemsByIds } from '../db/queries/item.queries.js';
 import { updateItemColumns } from '../db/queries/item-writes.queries.js';
-import { countLiveChildren, findWorkstream } from '../db/queries/workstream.queries.js';
+import { hasLiveChildren, findWorkstream } from '../db/queries/workstream.queries.js';
 import { itemsCodec } from './item-codec.js';
 import { workflowFor } from './report-model-lookup.js';
 import type { UseCase } from './write-pipeline/use-case.js';
@@ -63,7 +63,7 @@ export const moveItem: UseCase<MoveItemProps, ItemRecord[]> = {
     const since = new Date(Math.max(item.effectiveFrom.getTime(), target.effectiveFrom.getTime()));
     const effectiveAt = effectiveTime(props.effectiveAt, now, since, ['effectiveAt']);
     if (target.id === item.workstreamId) return { result: [item], events: [] };
-    if ((await countLiveChildren(tem, target)) > 0)
+    if (await hasLiveChildren(tem, target))
       throw new DomainError('INVALID_INPUT', '事项只能移到没有下级的工作流', ['workstreamId']);
     if (target.manualPercentBp !== null)
       throw new DomainError('INVALID_INPUT', '人工填报进度的工作流不能接收事项，请先清除人工进度', [

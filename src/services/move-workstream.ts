@@ -3,7 +3,7 @@ import { DomainError, notFound } from '../domain/errors.js';
 import { assertDepth, assertMoveKeepsTree, childPath, depthOfPath } from '../domain/tree-rules.js';
 import type { WorkstreamRecord } from '../db/records.js';
 import {
-  countLiveItems,
+  hasLiveItems,
   deepestBelow,
   findWorkstream,
   placeAmongSiblings,
@@ -39,7 +39,7 @@ export const moveWorkstream: UseCase<MoveWorkstreamProps, WorkstreamRecord> = {
     );
     const effectiveAt = effectiveTime(props.effectiveAt, now, since, ['effectiveAt']);
     assertMoveKeepsTree(node.path, parent?.path ?? null);
-    if (parent && (await countLiveItems(tem, parent.id)) > 0) {
+    if (parent && (await hasLiveItems(tem, parent.id))) {
       throw new DomainError('INVALID_INPUT', '目标上级已有事项，不能再添加下级工作流', [
         'parentId',
       ]);

@@ -3,8 +3,8 @@ import { dialectOf } from '../db/em.js';
 import type { ItemRecord, WorkstreamRecord } from '../db/records.js';
 import { findItemsByIds, markItemRestored } from '../db/queries/item.queries.js';
 import {
-  countLiveChildren,
-  countLiveItems,
+  hasLiveChildren,
+  hasLiveItems,
   findWorkstream,
   findWorkstreamAnyState,
 } from '../db/queries/workstream.queries.js';
@@ -31,7 +31,7 @@ export const restoreItem: UseCase<RestoreProps, ItemRecord> = {
     if (!ws)
       throw new DomainError('INVALID_INPUT', '事项所在的工作流已删除，请先恢复工作流', ['id']);
     // The rules createItems keeps: items only where there are no children and no manual percent.
-    if ((await countLiveChildren(tem, ws)) > 0 || ws.manualPercentBp !== null) {
+    if ((await hasLiveChildren(tem, ws)) || ws.manualPercentBp !== null) {
       throw new DomainError('INVALID_INPUT', '事项所在的工作流现在有下级或人工进度，不能恢复事项', [
         'id',
       ]);
@@ -73,7 +73,7 @@ export const restoreWorkstream: UseCase<RestoreProps, WorkstreamRecord> = {
     if (node.parentId !== null && !(await findWorkstream(tem, node.parentId))) {
       throw new DomainError('INVALID_INPUT', '上级工作流已删除，请先恢复上级', ['id']);
     }
-    if (node.parentId !== null && (await countLiveItems(tem, node.parentId)) > 0) {
+    if (node.parentId !== null && (await hasLiveItems(tem, node.parentId))) {
       throw new DomainError('INVALID_INPUT', '上级工作流现在有事项，不能恢复下级工作流', ['id']);
     }
     const subtree = await restoreSubtree(tem, { ...node, deletedAt }, now);

@@ -3,11 +3,7 @@ import { effectiveTime } from '../domain/effective-time.js';
 import { DomainError, notFound } from '../domain/errors.js';
 import { assertName } from '../domain/tree-rules.js';
 import type { WorkstreamColumnsUpdate, WorkstreamRecord } from '../db/records.js';
-import {
-  countLiveChildren,
-  countLiveItems,
-  findWorkstream,
-} from '../db/queries/workstream.queries.js';
+import { hasLiveChildren, hasLiveItems, findWorkstream } from '../db/queries/workstream.queries.js';
 import { updateWorkstreamColumns } from '../db/queries/workstream-writes.queries.js';
 import type { UseCase } from './write-pipeline/use-case.js';
 import { workstreamColumns, type WorkstreamFields } from './workstream-input.js';
@@ -69,10 +65,7 @@ export const updateWorkstream: UseCase<UpdateWorkstreamProps, WorkstreamRecord> 
       'effectiveAt',
     ]);
     if (cols.manualPercentBp !== undefined && cols.manualPercentBp !== null) {
-      if (
-        (await countLiveItems(tem, current.id)) > 0 ||
-        (await countLiveChildren(tem, current)) > 0
-      ) {
+      if ((await hasLiveItems(tem, current.id)) || (await hasLiveChildren(tem, current))) {
         throw new DomainError('INVALID_INPUT', '已有事项或下级的工作流不能设置人工进度', [
           'manualPercent',
         ]);

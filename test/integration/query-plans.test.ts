@@ -21,7 +21,7 @@ import {
   restoreSubtree,
 } from '../../src/db/queries/workstream-writes.queries.js';
 import {
-  countLiveChildren,
+  hasLiveChildren,
   deepestBelow,
   nextPosition,
 } from '../../src/db/queries/workstream.queries.js';
@@ -217,7 +217,7 @@ describe.each(DIALECTS)('hot statements are answered by an index (%s)', (dialect
   it("a parent's next free position", () => expectPlans((e) => nextPosition(e, 1, 2), SIBLINGS));
 
   it("a parent's live children", () =>
-    expectPlans((e) => countLiveChildren(e, { id: 2, initiativeId: 1 }), SIBLINGS));
+    expectPlans((e) => hasLiveChildren(e, { id: 2, initiativeId: 1 }), SIBLINGS));
 
   const PAGE = { afterId: 40, limit: 5, statuses: null };
 

@@ -3,34 +3,9 @@ import { timeParam } from './as-of.queries.js';
 import { placeholders } from './sql.js';
 
 /**
- * Reads a write of many workstreams or items asks once for all of them (an import's new paths,
- * 100 a step), where the single writes ask per workstream.
+ * What a write of many workstreams asks once for all of them (an import's new paths, 100 a
+ * step), where a single write asks per workstream.
  */
-
-/** Of `ids`, the workstreams that hold live items. */
-export async function withLiveItems(em: Em, ids: readonly number[]): Promise<Set<number>> {
-  if (ids.length === 0) return new Set();
-  const rows = await em.execute(
-    `select distinct workstream_id from item where workstream_id in (${placeholders(ids)}) and deleted_at is null`,
-    [...ids],
-  );
-  return new Set(rows.map((r) => Number(r.workstream_id)));
-}
-
-/** Of `ids` (workstreams of one initiative), the ones that have live children. */
-export async function withLiveChildren(
-  em: Em,
-  initiativeId: number,
-  ids: readonly number[],
-): Promise<Set<number>> {
-  if (ids.length === 0) return new Set();
-  const rows = await em.execute(
-    `select distinct parent_id from workstream
-      where initiative_id = ? and parent_id in (${placeholders(ids)}) and deleted_at is null`,
-    [initiativeId, ...ids],
-  );
-  return new Set(rows.map((r) => Number(r.parent_id)));
-}
 
 /** The next free position under each of `parentIds` (one initiative's), 0 where none has children. */
 export async function nextPositions(

@@ -58,27 +58,44 @@ export async function findWorkstream(em: Em, id: number): Promise<WorkstreamReco
   return (await findWorkstreamsByIds(em, [id]))[0] ?? null;
 }
 
-/**
- * Asked with the initiative so the siblings index answers it (PostgreSQL has no index on
- * `parent_id` alone, and scanned every workstream of every initiative).
- */
-export async function countLiveChildren(
-  em: Em,
-  ws: { readonly id: number; readonly initiativeId: number },
-): Promise<number> {
+/** Of `ids`, the workstreams that hold live items. */
+export async function withLiveItems(em: Em, ids: readonly number[]): Promise<Set<number>> {
+  if (ids.length === 0) return new Set();
   const rows = await em.execute(
-    'select count(*) as n from workstream where initiative_id = ? and parent_id = ? and deleted_at is null',
-    [ws.initiativeId, ws.id],
+    `select distinct workstream_id from item where workstream_id in (${placeholders(ids)}) and deleted_at is null`,
+    [...ids],
   );
-  return Number(rows[0]?.n ?? 0);
+  return new Set(rows.map((r) => Number(r.workstream_id)));
 }
 
-export async function countLiveItems(em: Em, workstreamId: number): Promise<number> {
+/**
+ * Of `ids` (workstreams of one initiative), the ones that have live children. Asked with the
+ * initiative so the siblings index answers it (PostgreSQL has no index on `parent_id` alone,
+ * and scanned every workstream of every initiative).
+ */
+export async function withLiveChildren(
+  em: Em,
+  initiativeId: number,
+  ids: readonly number[],
+): Promise<Set<number>> {
+  if (ids.length === 0) return new Set();
   const rows = await em.execute(
-    'select count(*) as n from item where workstream_id = ? and deleted_at is null',
-    [workstreamId],
+    `select distinct parent_id from workstream
+      where initiative_id = ? and parent_id in (${placeholders(ids)}) and deleted_at is null`,
+    [initiativeId, ...ids],
   );
-  return Number(rows[0]?.n ?? 0);
+  return new Set(rows.map((r) => Number(r.parent_id)));
+}
+
+export async function hasLiveItems(em: Em, workstreamId: number): Promise<boolean> {
+  return (await withLiveItems(em, [workstreamId])).size > 0;
+}
+
+export async function hasLiveChildren(
+  em: Em,
+  ws: { readonly id: number; readonly initiativeId: number },
+): Promise<boolean> {
+  return (await withLiveChildren(em, ws.initiativeId, [ws.id])).size > 0;
 }
 
 /** The next free position among a parent's live children (or the initiative's top level). */
