@@ -8,11 +8,11 @@ import type { ImportPlan, PlannedRow } from '../sheets/import-plan.js';
 import { PATH_SEPARATOR } from '../sheets/sheet-state.js';
 import { createItemsIn, type NewItem } from './create-items.js';
 import { createWorkstreams } from './create-workstreams.js';
-import { deleteItem } from './delete-item.js';
+import { deleteItems } from './delete-item.js';
 import { loadSheetState } from './load-sheet-state.js';
-import { moveItem } from './move-item.js';
+import { moveItems } from './move-item.js';
 import { setItemStatuses } from './set-item-statuses.js';
-import { updateItem } from './update-item.js';
+import { updateItems } from './update-item.js';
 import { runStep } from './write-pipeline/run-step.js';
 import { runWrite } from './write-pipeline/run-write.js';
 import type { UseCase } from './write-pipeline/use-case.js';
@@ -45,12 +45,11 @@ interface ImportRun {
 
 /**
  * The whole import as one write: new workstreams (createWorkstreams), then new items
- * (createItemsIn), 100 a step, then each matched item's edits (updateItem for name, weight and
- * note; moveItem), then setItemStatuses, 100 at a time, then prune: use-cases with the
- * mutations' rules (the first two are their bulk forms), in one transaction under the
- * initiative's lock. The pipeline logs every event with the
- * import's actor and applies the counters; any failure (a row someone changed meanwhile:
- * STALE_VERSION) rolls the whole file back.
+ * (createItemsIn), then matched items' edits (updateItems for name, weight and note, then
+ * moveItems), then setItemStatuses, then prune (deleteItems): the mutations' use-cases or their
+ * bulk forms, with the same rules, 100 rows a step, in one transaction under the initiative's
+ * lock. The pipeline logs every event with the import's actor and applies the counters; any
+ * failure (a row someone changed meanwhile: STALE_VERSION) rolls the whole file back.
  */
 function importUseCase(onProgress?: Progress): UseCase<ImportRun, void> {
   return {
@@ -125,28 +124,35 @@ function importUseCase(onProgress?: Progress): UseCase<ImportRun, void> {
       const version = new Map(updates.map((r) => [r.item!.id, r.item!.version]));
       const seen = (items: readonly { id: number; version: number }[]) =>
         items.forEach((i) => version.set(i.id, i.version));
-      for (const r of updates) {
-        const { name, weight, note, moveTo } = r.edits;
-        const itemId = r.item!.id;
-        if (name !== undefined || weight !== undefined || note !== undefined)
+      for (const part of chunks(updates)) {
+        const edited = part.filter(
+          ({ edits: e }) => e.name !== undefined || e.weight !== undefined || e.note !== undefined,
+        );
+        if (edited.length > 0)
           seen(
-            await runStep(at, events, updateItem, {
-              itemId,
-              name,
-              weight,
-              note,
-              expectedVersion: version.get(itemId),
+            await runStep(at, events, updateItems, {
+              updates: edited.map(({ item, edits: { name, weight, note } }) => ({
+                itemId: item!.id,
+                name,
+                weight,
+                note,
+                expectedVersion: version.get(item!.id),
+              })),
             }),
           );
-        if (moveTo !== undefined)
+        const moved = part.filter((r) => r.edits.moveTo !== undefined);
+        if (moved.length > 0)
           seen(
-            await runStep(at, events, moveItem, {
-              itemId,
-              workstreamId: idOf.get(moveTo)!,
-              expectedVersion: version.get(itemId),
+            await runStep(at, events, moveItems, {
+              moves: moved.map(({ item, edits }) => ({
+                itemId: item!.id,
+                workstreamId: idOf.get(edits.moveTo!)!,
+                expectedVersion: version.get(item!.id),
+              })),
             }),
           );
-        if (!r.statusChanged) await tick(1);
+        const edits = part.filter((r) => !r.statusChanged).length;
+        if (edits > 0) await tick(edits);
       }
       for (const part of chunks(updates.filter((r) => r.statusChanged))) {
         const statuses = part.map((r) => ({
@@ -158,9 +164,10 @@ function importUseCase(onProgress?: Progress): UseCase<ImportRun, void> {
         await runStep(at, events, setItemStatuses, { updates: statuses });
         await tick(part.length);
       }
-      for (const item of plan.prune) {
-        await runStep(at, events, deleteItem, { itemId: item.id, expectedVersion: item.version });
-        await tick(1);
+      for (const part of chunks(plan.prune)) {
+        const deletes = part.map((item) => ({ itemId: item.id, expectedVersion: item.version }));
+        await runStep(at, events, deleteItems, { deletes });
+        await tick(part.length);
       }
       return { result: undefined, events };
     },

@@ -1,9 +1,12 @@
+import type { ChangeEvent } from '../domain/change-events.js';
 import { effectiveTime } from '../domain/effective-time.js';
-import { notFound } from '../domain/errors.js';
+import { assertBulkSize, notFound } from '../domain/errors.js';
 import { versionMismatch } from '../domain/item-rules.js';
 import { dialectOf } from '../db/em.js';
-import { findItemsByIds, markItemDeleted } from '../db/queries/item.queries.js';
-import type { UseCase } from './write-pipeline/use-case.js';
+import { findItemsByIds } from '../db/queries/item.queries.js';
+import { markItemsDeleted } from '../db/queries/item-writes.queries.js';
+import { assertDistinctItems, type FieldOf } from './item-entries.js';
+import type { UseCase, WriteStep } from './write-pipeline/use-case.js';
 
 export interface DeleteItemProps {
   readonly itemId: number;
@@ -12,30 +15,70 @@ export interface DeleteItemProps {
   readonly effectiveAt?: Date | null;
 }
 
+/** The deletes of one call, checked against one read of their items. */
+async function applyDeletes(
+  { tem, now, inScope }: WriteStep,
+  deletes: readonly DeleteItemProps[],
+  fieldOf: FieldOf,
+) {
+  const found = new Map(
+    (
+      await findItemsByIds(
+        tem,
+        deletes.map((d) => d.itemId),
+        { dialect: dialectOf(tem) },
+      )
+    ).map((i) => [i.id, i]),
+  );
+  const written: { id: number; version: number }[] = [];
+  const events = deletes.map((d, i): ChangeEvent => {
+    const at = (name: string) => fieldOf(i, name);
+    const item = found.get(d.itemId);
+    if (!item || item.deleted || !inScope(item.initiativeId)) throw notFound('事项', at('id'));
+    const stale = versionMismatch(d.expectedVersion, item.version, at('expectedVersion'));
+    if (stale) throw stale;
+    written.push({ id: item.id, version: item.version + 1 });
+    return {
+      type: 'ItemDeleted',
+      initiativeId: item.initiativeId,
+      workstreamId: item.workstreamId,
+      itemId: item.id,
+      version: item.version + 1,
+      state: { status: item.status, percent: item.percent, weight: item.weight },
+      effectiveAt: effectiveTime(d.effectiveAt, now, item.effectiveFrom, at('effectiveAt')),
+    };
+  });
+  await markItemsDeleted(tem, written, now);
+  return events;
+}
+
 /** Soft-deletes an item: out of every figure at once, still in the change log. */
 export const deleteItem: UseCase<DeleteItemProps, number> = {
   name: 'deleteItem',
   lockItems: (props) => [props.itemId],
-  async run({ tem, now, inScope }, props) {
-    const [item] = await findItemsByIds(tem, [props.itemId], { dialect: dialectOf(tem) });
-    if (!item || item.deleted || !inScope(item.initiativeId)) throw notFound('事项', ['id']);
-    const stale = versionMismatch(props.expectedVersion, item.version, ['expectedVersion']);
-    if (stale) throw stale;
-    const effectiveAt = effectiveTime(props.effectiveAt, now, item.effectiveFrom, ['effectiveAt']);
-    await markItemDeleted(tem, item.id, item.version + 1, now);
-    return {
-      result: item.id,
-      events: [
-        {
-          type: 'ItemDeleted',
-          initiativeId: item.initiativeId,
-          workstreamId: item.workstreamId,
-          itemId: item.id,
-          version: item.version + 1,
-          state: { status: item.status, percent: item.percent, weight: item.weight },
-          effectiveAt,
-        },
-      ],
-    };
+  async run(step, props) {
+    const events = await applyDeletes(step, [props], (_, name) => [name]);
+    return { result: props.itemId, events };
+  },
+};
+
+export interface DeleteItemsProps {
+  /** Up to 100, each item once. */
+  readonly deletes: readonly DeleteItemProps[];
+}
+
+const inDeletes: FieldOf = (i, name) => ['deletes', String(i), name === 'id' ? 'itemId' : name];
+
+/** deleteItem for up to 100 items at once, all or nothing: an import's prune. */
+export const deleteItems: UseCase<DeleteItemsProps, number[]> = {
+  name: 'deleteItems',
+  lockItems: (props) => props.deletes.map((d) => d.itemId),
+  validate(props) {
+    assertBulkSize(props.deletes.length, 'deletes', '删除');
+    assertDistinctItems(props.deletes, inDeletes);
+  },
+  async run(step, props) {
+    const events = await applyDeletes(step, props.deletes, inDeletes);
+    return { result: props.deletes.map((d) => d.itemId), events };
   },
 };

@@ -1,15 +1,17 @@
 import { versionMismatch } from '../domain/item-rules.js';
+import type { ChangeEvent } from '../domain/change-events.js';
 import { effectiveTime } from '../domain/effective-time.js';
-import { DomainError, notFound } from '../domain/errors.js';
-import { dialectOf, type Em } from '../db/em.js';
-import type { ItemRecord, WorkstreamRecord } from '../db/records.js';
-import { findItemStage } from '../db/queries/report-model.queries.js';
-import { findItemsByIds } from '../db/queries/item.queries.js';
-import { updateItemColumns } from '../db/queries/item-writes.queries.js';
-import { hasLiveChildren, findWorkstream } from '../db/queries/workstream.queries.js';
+import { assertBulkSize, DomainError, notFound } from '../domain/errors.js';
+import { dialectOf } from '../db/em.js';
+import type { ItemRecord } from '../db/records.js';
+import { findWorkflows } from '../db/queries/report-model.queries.js';
+import { findItemsByIds, findItemsWithStages } from '../db/queries/item.queries.js';
+import { writeItemWorkstreams } from '../db/queries/item-writes.queries.js';
+import { findWorkstreamsByIds, withLiveChildren } from '../db/queries/workstream.queries.js';
+import { assertDistinctItems, type FieldOf } from './item-entries.js';
 import { itemsCodec } from './item-codec.js';
-import { workflowFor } from './report-model-lookup.js';
-import type { UseCase } from './write-pipeline/use-case.js';
+import { workflowAmong } from './report-model-lookup.js';
+import type { UseCase, WriteStep } from './write-pipeline/use-case.js';
 
 export interface MoveItemProps {
   readonly itemId: number;
@@ -21,22 +23,101 @@ export interface MoveItemProps {
 }
 
 /**
+ * The moves of one call, checked in order against one read of their items (with stages), one
+ * of their targets (and the staged items' sources), one of which targets have children and, if
+ * a staged item moves, one of the workflows; then written in one statement text.
+ *
  * A staged item's status and percent follow its stage in its workflow: moved under another
  * workflow (or none), it would keep a stage nothing defines, and neither setItemStatus nor
  * setItemStage could change it again. It moves only where the same stages govern.
  */
-async function assertSameWorkflow(tem: Em, item: ItemRecord, target: WorkstreamRecord) {
-  const staged = await findItemStage(tem, item.id);
-  if (!staged) return;
-  const source = await findWorkstream(tem, item.workstreamId);
-  const [from, to] = [source && (await workflowFor(tem, source)), await workflowFor(tem, target)];
-  if (JSON.stringify(from) !== JSON.stringify(to))
-    throw new DomainError(
-      'INVALID_INPUT',
-      `事项「${item.name}」按阶段计进度（当前阶段：${staged.stage}），只能移到同一阶段流程下的工作流`,
-      ['workstreamId'],
-    );
+async function applyMoves(
+  { tem, now, inScope }: WriteStep,
+  moves: readonly MoveItemProps[],
+  fieldOf: FieldOf,
+) {
+  const read = await findItemsWithStages(
+    tem,
+    moves.map((m) => m.itemId),
+    { dialect: dialectOf(tem) },
+  );
+  const items = new Map(read.items.map((i) => [i.id, i]));
+  const staged = read.items.filter((i) => read.stages.has(i.id));
+  const wanted = [...moves.map((m) => m.workstreamId), ...staged.map((i) => i.workstreamId)];
+  const workstreams = new Map(
+    (await findWorkstreamsByIds(tem, [...new Set(wanted)])).map((w) => [w.id, w]),
+  );
+  // Items out of the caller's scope are refused below as not found, whichever initiative.
+  const initiatives = new Set(
+    read.items.filter((i) => inScope(i.initiativeId)).map((i) => i.initiativeId),
+  );
+  if (initiatives.size > 1)
+    throw new DomainError('INVALID_INPUT', '一次只能在一个项目中移动事项', ['moves']);
+  const [initiativeId] = initiatives;
+  const targetIds = [...new Set(moves.map((m) => m.workstreamId))];
+  const parents =
+    initiativeId === undefined ? new Set() : await withLiveChildren(tem, initiativeId, targetIds);
+  const workflows = staged.length > 0 ? await findWorkflows(tem, [...initiatives]) : [];
+
+  const result: ItemRecord[] = [];
+  const written: ItemRecord[] = [];
+  const events: ChangeEvent[] = [];
+  moves.forEach((m, i) => {
+    const at = (name: string) => fieldOf(i, name);
+    const item = items.get(m.itemId);
+    if (!item || item.deleted || !inScope(item.initiativeId)) throw notFound('事项', at('itemId'));
+    const stale = versionMismatch(m.expectedVersion, item.version, at('expectedVersion'));
+    if (stale) throw stale;
+    const target = workstreams.get(m.workstreamId);
+    if (!target || !inScope(target.initiativeId)) throw notFound('工作流', at('workstreamId'));
+    if (target.initiativeId !== item.initiativeId)
+      throw new DomainError(
+        'INVALID_INPUT',
+        '事项只能移动到同一项目内的工作流',
+        at('workstreamId'),
+      );
+    const since = new Date(Math.max(item.effectiveFrom.getTime(), target.effectiveFrom.getTime()));
+    const effectiveAt = effectiveTime(m.effectiveAt, now, since, at('effectiveAt'));
+    if (target.id === item.workstreamId) return void result.push(item);
+    if (parents.has(target.id))
+      throw new DomainError('INVALID_INPUT', '事项只能移到没有下级的工作流', at('workstreamId'));
+    if (target.manualPercentBp !== null)
+      throw new DomainError('INVALID_INPUT', '人工填报进度的工作流不能接收事项，请先清除人工进度', [
+        ...at('workstreamId'),
+      ]);
+    const stage = read.stages.get(item.id);
+    if (stage !== undefined) {
+      const source = workstreams.get(item.workstreamId)!;
+      const [from, to] = [workflowAmong(source, workflows), workflowAmong(target, workflows)];
+      if (JSON.stringify(from) !== JSON.stringify(to))
+        throw new DomainError(
+          'INVALID_INPUT',
+          `事项「${item.name}」按阶段计进度（当前阶段：${stage}），只能移到同一阶段流程下的工作流`,
+          at('workstreamId'),
+        );
+    }
+    const next = { ...item, workstreamId: target.id, version: item.version + 1, updatedAt: now };
+    written.push(next);
+    result.push(next);
+    events.push({
+      type: 'ItemMoved',
+      initiativeId: item.initiativeId,
+      workstreamId: target.id,
+      itemId: item.id,
+      version: next.version,
+      state: { status: item.status, percent: item.percent, weight: item.weight },
+      from: item.workstreamId,
+      to: target.id,
+      effectiveAt,
+    });
+  });
+  await writeItemWorkstreams(tem, written, now);
+  return { result, events };
 }
+
+/** The initiative of the first item moved: children may not appear under a target meanwhile. */
+const initiativeOfItem = async (tem: WriteStep['tem'], itemId: number | undefined) =>
+  itemId === undefined ? null : ((await findItemsByIds(tem, [itemId]))[0]?.initiativeId ?? null);
 
 /**
  * Moves an item to another leaf workstream of its initiative; its credit leaves one subtree's
@@ -48,45 +129,26 @@ export const moveItem: UseCase<MoveItemProps, ItemRecord[]> = {
   name: 'moveItem',
   lockItems: (props) => [props.itemId],
   codec: itemsCodec,
-  // Children may not appear under the target meanwhile (as for createItems).
-  lockTarget: async (tem, props) =>
-    (await findItemsByIds(tem, [props.itemId]))[0]?.initiativeId ?? null,
-  async run({ tem, now, inScope }, props) {
-    const [item] = await findItemsByIds(tem, [props.itemId], { dialect: dialectOf(tem) });
-    if (!item || item.deleted || !inScope(item.initiativeId)) throw notFound('事项', ['itemId']);
-    const stale = versionMismatch(props.expectedVersion, item.version, ['expectedVersion']);
-    if (stale) throw stale;
-    const target = await findWorkstream(tem, props.workstreamId);
-    if (!target || !inScope(target.initiativeId)) throw notFound('工作流', ['workstreamId']);
-    if (target.initiativeId !== item.initiativeId)
-      throw new DomainError('INVALID_INPUT', '事项只能移动到同一项目内的工作流', ['workstreamId']);
-    const since = new Date(Math.max(item.effectiveFrom.getTime(), target.effectiveFrom.getTime()));
-    const effectiveAt = effectiveTime(props.effectiveAt, now, since, ['effectiveAt']);
-    if (target.id === item.workstreamId) return { result: [item], events: [] };
-    if (await hasLiveChildren(tem, target))
-      throw new DomainError('INVALID_INPUT', '事项只能移到没有下级的工作流', ['workstreamId']);
-    if (target.manualPercentBp !== null)
-      throw new DomainError('INVALID_INPUT', '人工填报进度的工作流不能接收事项，请先清除人工进度', [
-        'workstreamId',
-      ]);
-    await assertSameWorkflow(tem, item, target);
-    const version = item.version + 1;
-    await updateItemColumns(tem, item.id, { workstreamId: target.id }, version, now);
-    return {
-      result: [{ ...item, workstreamId: target.id, version, updatedAt: now }],
-      events: [
-        {
-          type: 'ItemMoved',
-          initiativeId: item.initiativeId,
-          workstreamId: target.id,
-          itemId: item.id,
-          version,
-          state: { status: item.status, percent: item.percent, weight: item.weight },
-          from: item.workstreamId,
-          to: target.id,
-          effectiveAt,
-        },
-      ],
-    };
+  lockTarget: (tem, props) => initiativeOfItem(tem, props.itemId),
+  run: (step, props) => applyMoves(step, [props], (_, name) => [name]),
+};
+
+export interface MoveItemsProps {
+  /** Up to 100, each item once, all of one initiative. */
+  readonly moves: readonly MoveItemProps[];
+}
+
+const inMoves: FieldOf = (i, name) => ['moves', String(i), name];
+
+/** moveItem for up to 100 items of one initiative at once, all or nothing: an import's moves. */
+export const moveItems: UseCase<MoveItemsProps, ItemRecord[]> = {
+  name: 'moveItems',
+  lockItems: (props) => props.moves.map((m) => m.itemId),
+  validate(props) {
+    assertBulkSize(props.moves.length, 'moves', '移动');
+    assertDistinctItems(props.moves, inMoves);
   },
+  codec: itemsCodec,
+  lockTarget: (tem, props) => initiativeOfItem(tem, props.moves[0]?.itemId),
+  run: (step, props) => applyMoves(step, props.moves, inMoves),
 };

@@ -38,8 +38,16 @@ export async function workstreamOfInitiative(
  * the initiative's; null when none is defined.
  */
 export async function workflowFor(em: Em, ws: WorkstreamRecord): Promise<Stage[] | null> {
+  return workflowAmong(ws, await findWorkflows(em, [ws.initiativeId]));
+}
+
+/** The same rule over workflow rows already read (of the workstream's initiative). */
+export function workflowAmong(
+  ws: WorkstreamRecord,
+  workflows: readonly WorkflowRow[],
+): Stage[] | null {
   const ancestry = ws.path.split('/').filter(Boolean).map(Number).reverse();
-  return governingStages(ancestry, await findWorkflows(em, [ws.initiativeId]));
+  return governingStages(ancestry, workflows);
 }
 
 /** A workstream and its ancestors in a tree, nearest first; none for null (the initiative). */

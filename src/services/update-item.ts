@@ -1,15 +1,16 @@
 import { versionMismatch } from '../domain/item-rules.js';
 import type { ChangeEvent } from '../domain/change-events.js';
 import { effectiveTime } from '../domain/effective-time.js';
-import { DomainError, DomainErrors, notFound } from '../domain/errors.js';
+import { assertBulkSize, DomainError, DomainErrors, notFound } from '../domain/errors.js';
 import { assertName, cleanNote } from '../domain/tree-rules.js';
 import { assertItemWeight } from '../domain/units.js';
 import { dialectOf } from '../db/em.js';
 import type { ItemRecord } from '../db/records.js';
 import { findItemsByIds } from '../db/queries/item.queries.js';
-import { updateItemColumns, type ItemColumnsUpdate } from '../db/queries/item-writes.queries.js';
+import { writeItemAttributes } from '../db/queries/item-writes.queries.js';
+import { assertDistinctItems, type FieldOf } from './item-entries.js';
 import { itemsCodec } from './item-codec.js';
-import type { UseCase } from './write-pipeline/use-case.js';
+import type { UseCase, WriteStep } from './write-pipeline/use-case.js';
 
 export interface UpdateItemProps {
   readonly itemId: number;
@@ -25,9 +26,15 @@ export interface UpdateItemProps {
   readonly effectiveAt?: Date | null;
 }
 
+interface Columns {
+  name?: string;
+  weight?: number;
+  note?: string | null;
+}
+
 /** Every field checked at once, so a caller hears all that is wrong in one answer. */
-function columnsOf(props: UpdateItemProps): ItemColumnsUpdate {
-  const cols: ItemColumnsUpdate = {};
+function columnsOf(props: UpdateItemProps, at: (name: string) => string[]): Columns {
+  const cols: Columns = {};
   const errors: DomainError[] = [];
   const check = (fn: () => void) => {
     try {
@@ -38,10 +45,10 @@ function columnsOf(props: UpdateItemProps): ItemColumnsUpdate {
     }
   };
   if (props.name !== undefined && props.name !== null)
-    check(() => (cols.name = assertName(props.name!, ['name'])));
+    check(() => (cols.name = assertName(props.name!, at('name'))));
   if (props.weight !== undefined && props.weight !== null)
-    check(() => (cols.weight = assertItemWeight(props.weight!, ['weight'])));
-  if (props.note !== undefined) check(() => (cols.note = cleanNote(props.note, ['note'])));
+    check(() => (cols.weight = assertItemWeight(props.weight!, at('weight'))));
+  if (props.note !== undefined) check(() => (cols.note = cleanNote(props.note, at('note'))));
   if (errors.length > 0) throw new DomainErrors(errors);
   return cols;
 }
@@ -49,7 +56,7 @@ function columnsOf(props: UpdateItemProps): ItemColumnsUpdate {
 /** One event per attribute that really changes; a weight change moves the figures. */
 function changeEvents(
   item: ItemRecord,
-  cols: ItemColumnsUpdate,
+  cols: Columns,
   version: number,
   effectiveAt: Date,
 ): ChangeEvent[] {
@@ -84,25 +91,72 @@ function changeEvents(
 }
 
 /**
+ * The updates of one call, decided against one read of their items and written in one
+ * statement text: an item whose update changes nothing keeps its version and writes nothing.
+ */
+async function applyUpdates(
+  { tem, now, inScope }: WriteStep,
+  updates: readonly UpdateItemProps[],
+  fieldOf: FieldOf,
+) {
+  const cols = updates.map((u, i) => columnsOf(u, (name) => fieldOf(i, name)));
+  const ids = updates.map((u) => u.itemId);
+  const found = new Map(
+    (await findItemsByIds(tem, ids, { dialect: dialectOf(tem) })).map((i) => [i.id, i]),
+  );
+  const result: ItemRecord[] = [];
+  const written: ItemRecord[] = [];
+  const events: ChangeEvent[] = [];
+  updates.forEach((u, i) => {
+    const at = (name: string) => fieldOf(i, name);
+    const item = found.get(u.itemId);
+    if (!item || item.deleted || !inScope(item.initiativeId)) throw notFound('事项', at('itemId'));
+    const stale = versionMismatch(u.expectedVersion, item.version, at('expectedVersion'));
+    if (stale) throw stale;
+    const effectiveAt = effectiveTime(u.effectiveAt, now, item.effectiveFrom, at('effectiveAt'));
+    const version = item.version + 1;
+    const changes = changeEvents(item, cols[i]!, version, effectiveAt);
+    if (changes.length === 0) return void result.push(item);
+    const next = { ...item, ...cols[i], version, updatedAt: now };
+    events.push(...changes);
+    written.push(next);
+    result.push(next);
+  });
+  await writeItemAttributes(tem, written, now);
+  return { result, events };
+}
+
+/**
  * Renames an item, re-weighs it or sets its note. Nothing that really changes: no write, no
  * new version. A weight change moves the figures through its ItemWeightChanged event.
  */
 export const updateItem: UseCase<UpdateItemProps, ItemRecord[]> = {
   name: 'updateItem',
   lockItems: (props) => [props.itemId],
-  validate: (props) => void columnsOf(props),
+  validate: (props) => void columnsOf(props, (name) => [name]),
   codec: itemsCodec,
-  async run({ tem, now, inScope }, props) {
-    const cols = columnsOf(props);
-    const [item] = await findItemsByIds(tem, [props.itemId], { dialect: dialectOf(tem) });
-    if (!item || item.deleted || !inScope(item.initiativeId)) throw notFound('事项', ['itemId']);
-    const stale = versionMismatch(props.expectedVersion, item.version, ['expectedVersion']);
-    if (stale) throw stale;
-    const effectiveAt = effectiveTime(props.effectiveAt, now, item.effectiveFrom, ['effectiveAt']);
-    const version = item.version + 1;
-    const events = changeEvents(item, cols, version, effectiveAt);
-    if (events.length === 0) return { result: [item], events };
-    await updateItemColumns(tem, item.id, cols, version, now);
-    return { result: [{ ...item, ...cols, version, updatedAt: now }], events };
+  run: (step, props) => applyUpdates(step, [props], (_, name) => [name]),
+};
+
+export interface UpdateItemsProps {
+  /** Up to 100, each item once. */
+  readonly updates: readonly UpdateItemProps[];
+}
+
+const inUpdates: FieldOf = (i, name) => ['updates', String(i), name];
+
+/**
+ * updateItem for up to 100 items at once, all or nothing: an import's renames, re-weighings
+ * and notes, one read for all of them instead of one an item.
+ */
+export const updateItems: UseCase<UpdateItemsProps, ItemRecord[]> = {
+  name: 'updateItems',
+  lockItems: (props) => props.updates.map((u) => u.itemId),
+  validate(props) {
+    assertBulkSize(props.updates.length, 'updates', '更新');
+    assertDistinctItems(props.updates, inUpdates);
+    props.updates.forEach((u, i) => columnsOf(u, (name) => inUpdates(i, name)));
   },
+  codec: itemsCodec,
+  run: (step, props) => applyUpdates(step, props.updates, inUpdates),
 };

@@ -1,34 +1,56 @@
 import type { Em } from '../em.js';
+import { transactionStatementForEach } from '../prepared.js';
 
-/** The editable columns of an item, as updateItem and moveItem write them (absent: unchanged). */
-export interface ItemColumnsUpdate {
-  name?: string;
-  weight?: number;
-  note?: string | null;
-  workstreamId?: number;
-}
+/**
+ * The writes of updateItem, moveItem and deleteItem and their bulk forms: one statement text
+ * each, run once per item (prepared once on SQLite), whatever an update changes.
+ */
 
-const COLUMN_OF: Record<keyof ItemColumnsUpdate, string> = {
-  name: 'name',
-  weight: 'weight',
-  note: 'note',
-  workstreamId: 'workstream_id',
-};
-
-/** Writes the given columns of one item with its new version (one statement). */
-export async function updateItemColumns(
+/** Name, weight and note of each item, as they now are, with its new version. */
+export async function writeItemAttributes(
   em: Em,
-  id: number,
-  columns: ItemColumnsUpdate,
-  version: number,
+  items: readonly {
+    readonly id: number;
+    readonly name: string;
+    readonly weight: number;
+    readonly note: string | null;
+    readonly version: number;
+  }[],
   now: Date,
 ): Promise<void> {
-  const keys = (Object.keys(COLUMN_OF) as (keyof ItemColumnsUpdate)[]).filter(
-    (k) => columns[k] !== undefined,
+  await transactionStatementForEach(
+    em,
+    'update item set name = ?, weight = ?, note = ?, version = ?, updated_at = ? where id = ?',
+    items.map((i) => [i.name, i.weight, i.note, i.version, now, i.id]),
   );
-  await em.execute(
-    `update item set ${keys.map((k) => `${COLUMN_OF[k]} = ?, `).join('')}version = ?, updated_at = ? where id = ?`,
-    [...keys.map((k) => columns[k]), version, now, id],
-    'run',
+}
+
+/** Each item's new workstream, with its new version. */
+export async function writeItemWorkstreams(
+  em: Em,
+  items: readonly {
+    readonly id: number;
+    readonly workstreamId: number;
+    readonly version: number;
+  }[],
+  now: Date,
+): Promise<void> {
+  await transactionStatementForEach(
+    em,
+    'update item set workstream_id = ?, version = ?, updated_at = ? where id = ?',
+    items.map((i) => [i.workstreamId, i.version, now, i.id]),
+  );
+}
+
+/** Soft-deletes each item with its new version. */
+export async function markItemsDeleted(
+  em: Em,
+  items: readonly { readonly id: number; readonly version: number }[],
+  now: Date,
+): Promise<void> {
+  await transactionStatementForEach(
+    em,
+    'update item set deleted_at = ?, version = ?, updated_at = ? where id = ?',
+    items.map((i) => [now, i.version, now, i.id]),
   );
 }

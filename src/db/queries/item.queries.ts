@@ -187,19 +187,6 @@ export async function writeItemStatuses(
   );
 }
 
-export async function markItemDeleted(
-  em: Em,
-  id: number,
-  version: number,
-  now: Date,
-): Promise<void> {
-  await em.execute(
-    'update item set deleted_at = ?, version = ?, updated_at = ? where id = ?',
-    [now, version, now, id],
-    'run',
-  );
-}
-
 /** The counter upsert of `applyTallyDeltas` as one statement (`items = items + n`). */
 export function tallyUpsert(
   initiativeId: number,
