@@ -1,7 +1,7 @@
 import { itemIdOfRef } from './item-ref.js';
 import { planImport } from './plan-import.js';
 import type { ImportPlan, PlannedRow } from './import-plan.js';
-import { readSheet, sheetInfo, type ReadSheet, type SheetInfo } from './read-sheet.js';
+import type { ReadSheet, SheetInfo } from './read-sheet.js';
 import type { SheetItem, SheetState } from './sheet-state.js';
 import { jobOn, sharedThread, type OffThreadOptions, type SheetThread } from './sheet-thread.js';
 import type { PlanList } from './sheet-worker.js';
@@ -31,6 +31,8 @@ export function planInThread(): SheetPlanner {
   let sheet: ReadSheet | null = null;
   return {
     async read(bytes, fileName) {
+      // SheetJS (1 MB) is loaded by the commands that read a file, not by every start.
+      const { readSheet, sheetInfo } = await import('./read-sheet.js');
       sheet = readSheet(bytes, fileName);
       return sheetInfo(sheet);
     },

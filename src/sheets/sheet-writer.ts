@@ -1,5 +1,5 @@
 import { jobOn, sharedThread, type OffThreadOptions, type SheetThread } from './sheet-thread.js';
-import { writeSheet, type CsvEncoding, type SheetFormat, type Table } from './write-sheet.js';
+import type { CsvEncoding, SheetFormat, Table } from './write-sheet.js';
 
 /** Rows of a table sent to the thread at a time (copying a message holds the event loop). */
 const ROWS_PART = 2000;
@@ -13,7 +13,8 @@ export type SheetWriter = (
 
 /** On the caller's thread: the command line, which serves nothing else meanwhile. */
 export const writeInThread: SheetWriter = async (tables, format, encoding) =>
-  writeSheet(tables, format, encoding);
+  // SheetJS (1 MB) is loaded by the commands that write a file, not by every start.
+  (await import('./write-sheet.js')).writeSheet(tables, format, encoding);
 
 /**
  * On the sheet thread: SheetJS's write of a 10,000-item initiative held a server's event loop
