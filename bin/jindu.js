@@ -4,7 +4,7 @@
 // sources through swc, which keeps the decorator metadata type-graphql needs (the hooks must be
 // registered before the first .ts import).
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { enableCompileCache } from 'node:module';
+import module from 'node:module';
 
 // Before anything native loads: on an older Node, better-sqlite3 dies with a segmentation fault
 // and MikroORM with an obscure import error. Say what to do instead (the machines' own `node` is
@@ -42,8 +42,9 @@ if (fresh) {
   // V8's compiled code for the ~1,200 modules a command loads, kept on disk (the system's temp
   // directory, or NODE_COMPILE_CACHE; NODE_DISABLE_COMPILE_CACHE=1 turns it off): compiling
   // them was a quarter of every start. Keyed by each file's content, so a new build compiles
-  // anew. A directory it cannot write only means no cache.
-  enableCompileCache();
+  // anew. A directory it cannot write only means no cache. (A default import: Node 20 has no
+  // such export, and a named one would fail before the version check above could say so.)
+  module.enableCompileCache();
   await import(compiled.href);
 } else {
   await import('../src/register-typescript.mjs');

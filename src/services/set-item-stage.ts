@@ -5,7 +5,8 @@ import { findStage, resolveStages, stageCredit } from '../domain/stages.js';
 import { cleanNote } from '../domain/tree-rules.js';
 import { dialectOf } from '../db/em.js';
 import type { ItemRecord } from '../db/records.js';
-import { findItemsByIds, writeItemStatuses } from '../db/queries/item.queries.js';
+import { findItemsByIds } from '../db/queries/item.queries.js';
+import { writeItemStatuses } from '../db/queries/item-writes.queries.js';
 import {
   countStagedItems,
   findItemStage,

@@ -1,10 +1,84 @@
-import type { Em } from '../em.js';
+import type { ItemStatus } from '../../domain/item-status.js';
+import { dialectOf, type Em } from '../em.js';
 import { transactionStatementForEach } from '../prepared.js';
 
 /**
- * The writes of updateItem, moveItem and deleteItem and their bulk forms: one statement text
- * each, run once per item (prepared once on SQLite), whatever an update changes.
+ * The item writes of setItemStatuses, updateItem, moveItem and deleteItem and their bulk
+ * forms: each item's new values and version, every row stamped `updated_at = now`.
  */
+
+/** A column an update sets from each row's values, and its type for PostgreSQL's VALUES list. */
+interface Column {
+  readonly name: string;
+  readonly type: 'int' | 'text';
+}
+
+/** Rows a PostgreSQL statement carries: 100 rows of up to 6 values, far under its 65,535. */
+const ROWS_PER_STATEMENT = 100;
+
+/**
+ * Sets `columns` of each item to its row's values (the id last), and `updated_at` and the
+ * `stamped` columns to `now`. SQLite: one prepared
+ * statement run once a row, on the transaction's connection (no round trip). PostgreSQL: a
+ * row's statement is a round trip, so several rows go in one, joined to a VALUES list:
+ * 5,000 renames in an import were 5,000 round trips.
+ */
+async function updateItemRows(
+  em: Em,
+  columns: readonly Column[],
+  rows: readonly (readonly unknown[])[],
+  now: Date,
+  stamped: readonly string[] = [],
+): Promise<void> {
+  if (rows.length === 0) return;
+  const times = [...stamped, 'updated_at'];
+  const stamps = times.map((c) => `${c} = ?`).join(', ');
+  const nows = times.map(() => now);
+  if (rows.length === 1 || dialectOf(em) !== 'postgresql') {
+    const set = columns.map((c) => `${c.name} = ?, `).join('');
+    await transactionStatementForEach(
+      em,
+      `update item set ${set}${stamps} where id = ?`,
+      rows.map((r) => [...r.slice(0, -1), ...nows, r.at(-1)]),
+    );
+    return;
+  }
+  const set = columns.map((c) => `${c.name} = v.${c.name}, `).join('');
+  const names = [...columns.map((c) => c.name), 'id'].join(', ');
+  const casts = [...columns.map((c) => `?::${c.type}`), '?::int'].join(', ');
+  for (let from = 0; from < rows.length; from += ROWS_PER_STATEMENT) {
+    const part = rows.slice(from, from + ROWS_PER_STATEMENT);
+    await em.execute(
+      `update item set ${set}${stamps} from (values ${part.map(() => `(${casts})`).join(', ')})
+         as v(${names}) where item.id = v.id`,
+      [...nows, ...part.flat()],
+      'run',
+    );
+  }
+}
+
+/** New statuses, percents and versions (setItemStatuses). */
+export async function writeItemStatuses(
+  em: Em,
+  items: readonly {
+    readonly id: number;
+    readonly status: ItemStatus;
+    readonly percent: number;
+    readonly version: number;
+  }[],
+  now: Date,
+): Promise<void> {
+  await updateItemRows(
+    em,
+    [
+      { name: 'status', type: 'text' },
+      { name: 'percent', type: 'int' },
+      { name: 'version', type: 'int' },
+    ],
+    items.map((i) => [i.status, i.percent, i.version, i.id]),
+    now,
+  );
+}
 
 /** Name, weight and note of each item, as they now are, with its new version. */
 export async function writeItemAttributes(
@@ -18,10 +92,16 @@ export async function writeItemAttributes(
   }[],
   now: Date,
 ): Promise<void> {
-  await transactionStatementForEach(
+  await updateItemRows(
     em,
-    'update item set name = ?, weight = ?, note = ?, version = ?, updated_at = ? where id = ?',
-    items.map((i) => [i.name, i.weight, i.note, i.version, now, i.id]),
+    [
+      { name: 'name', type: 'text' },
+      { name: 'weight', type: 'int' },
+      { name: 'note', type: 'text' },
+      { name: 'version', type: 'int' },
+    ],
+    items.map((i) => [i.name, i.weight, i.note, i.version, i.id]),
+    now,
   );
 }
 
@@ -35,10 +115,14 @@ export async function writeItemWorkstreams(
   }[],
   now: Date,
 ): Promise<void> {
-  await transactionStatementForEach(
+  await updateItemRows(
     em,
-    'update item set workstream_id = ?, version = ?, updated_at = ? where id = ?',
-    items.map((i) => [i.workstreamId, i.version, now, i.id]),
+    [
+      { name: 'workstream_id', type: 'int' },
+      { name: 'version', type: 'int' },
+    ],
+    items.map((i) => [i.workstreamId, i.version, i.id]),
+    now,
   );
 }
 
@@ -48,9 +132,11 @@ export async function markItemsDeleted(
   items: readonly { readonly id: number; readonly version: number }[],
   now: Date,
 ): Promise<void> {
-  await transactionStatementForEach(
+  await updateItemRows(
     em,
-    'update item set deleted_at = ?, version = ?, updated_at = ? where id = ?',
-    items.map((i) => [now, i.version, now, i.id]),
+    [{ name: 'version', type: 'int' }],
+    items.map((i) => [i.version, i.id]),
+    now,
+    ['deleted_at'],
   );
 }

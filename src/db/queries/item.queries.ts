@@ -3,7 +3,7 @@ import type { TallyDelta } from '../../domain/tally.js';
 import { dialectOf, type Em } from '../em.js';
 import { type Dialect } from '../dialect.js';
 import { ITEM_COLUMNS, toItem, type ItemRecord } from '../records.js';
-import { transactionStatement, transactionStatementForEach } from '../prepared.js';
+import { transactionStatement } from '../prepared.js';
 import {
   IDS_PER_STATEMENT,
   inSlices,
@@ -167,24 +167,6 @@ export async function countItems(
   const where = pageWhere(em, q, false);
   const rows = await em.execute(`select count(*) as n from item where ${where.sql}`, where.params);
   return Number(rows[0]?.n ?? 0);
-}
-
-/** Writes new statuses, percents and versions (one statement per item, in the given order). */
-export async function writeItemStatuses(
-  em: Em,
-  items: readonly {
-    readonly id: number;
-    readonly status: ItemStatus;
-    readonly percent: number;
-    readonly version: number;
-  }[],
-  now: Date,
-): Promise<void> {
-  await transactionStatementForEach(
-    em,
-    'update item set status = ?, percent = ?, version = ?, updated_at = ? where id = ?',
-    items.map((item) => [item.status, item.percent, item.version, now, item.id]),
-  );
 }
 
 /** The counter upsert of `applyTallyDeltas` as one statement (`items = items + n`). */
