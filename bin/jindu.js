@@ -5,6 +5,7 @@
 // registered before the first .ts import).
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import module from 'node:module';
+import { fileURLToPath } from 'node:url';
 
 // Before anything native loads: on an older Node, better-sqlite3 dies with a segmentation fault
 // and MikroORM with an obscure import error. Say what to do instead (the machines' own `node` is
@@ -39,12 +40,17 @@ const fresh =
     Math.max(newestSource(new URL('src/', root)), newestSource(new URL('seeds/', root)));
 
 if (fresh) {
-  // V8's compiled code for the ~1,200 modules a command loads, kept on disk (the system's temp
-  // directory, or NODE_COMPILE_CACHE; NODE_DISABLE_COMPILE_CACHE=1 turns it off): compiling
-  // them was a quarter of every start. Keyed by each file's content, so a new build compiles
-  // anew. A directory it cannot write only means no cache. (A default import: Node 20 has no
-  // such export, and a named one would fail before the version check above could say so.)
-  module.enableCompileCache();
+  // V8's compiled code for the ~1,200 modules a command loads, kept on disk: compiling them
+  // was a quarter of every start. Keyed by each file's content, so a new build compiles anew.
+  // In the checkout's own node_modules/.cache, not Node's default under the shared temporary
+  // directory, where another user of the machine could leave code for this process to run
+  // (NODE_COMPILE_CACHE names another directory; NODE_DISABLE_COMPILE_CACHE=1 turns it off). A
+  // directory it cannot write only means no cache. (A default import of node:module: Node 20
+  // has no such export, and a named one would fail before the version check above could say so.)
+  module.enableCompileCache(
+    process.env.NODE_COMPILE_CACHE ||
+      fileURLToPath(new URL('node_modules/.cache/jindu-compile/', root)),
+  );
   await import(compiled.href);
 } else {
   await import('../src/register-typescript.mjs');
