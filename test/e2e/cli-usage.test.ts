@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -179,6 +179,24 @@ describe('the jindu command line, as a new user meets it', () => {
     expect(res.code).toBe(2);
     expect(res.stderr).toContain("unknown command 'nosuch'");
     expect(res.stderr).not.toMatch(/[\x00-\x09\x0b-\x1f]/);
+  });
+
+  it('keeps its compiled code in the checkout, or where NODE_COMPILE_CACHE says, never in the shared temporary directory', async () => {
+    const own = join(ROOT, 'node_modules', '.cache', 'jindu-compile');
+    const shared = join(tmpdir(), 'node-compile-cache');
+    const sharedBefore = existsSync(shared) ? readdirSync(shared, { recursive: true }).length : 0;
+    rmSync(own, { recursive: true, force: true });
+    expect((await runCli(['--version'], { NODE_COMPILE_CACHE: '' })).code).toBe(0);
+    expect(readdirSync(own, { recursive: true }).length).toBeGreaterThan(0);
+    const named = mkdtempSync(join(tmpdir(), 'jindu-compile-'));
+    try {
+      expect((await runCli(['--version'], { NODE_COMPILE_CACHE: named })).code).toBe(0);
+      expect(readdirSync(named, { recursive: true }).length).toBeGreaterThan(0);
+    } finally {
+      rmSync(named, { recursive: true, force: true });
+    }
+    const sharedAfter = existsSync(shared) ? readdirSync(shared, { recursive: true }).length : 0;
+    expect(sharedAfter).toBe(sharedBefore);
   });
 
   it('refuses an old Node with one line instead of crashing', () => {
