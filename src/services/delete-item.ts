@@ -34,7 +34,7 @@ async function applyDeletes(
   const events = deletes.map((d, i): ChangeEvent => {
     const at = (name: string) => fieldOf(i, name);
     const item = found.get(d.itemId);
-    if (!item || item.deleted || !inScope(item.initiativeId)) throw notFound('事项', at('id'));
+    if (!item || item.deleted || !inScope(item.initiativeId)) throw notFound('事项', at('itemId'));
     const stale = versionMismatch(d.expectedVersion, item.version, at('expectedVersion'));
     if (stale) throw stale;
     written.push({ id: item.id, version: item.version + 1 });
@@ -57,7 +57,10 @@ export const deleteItem: UseCase<DeleteItemProps, number> = {
   name: 'deleteItem',
   lockItems: (props) => [props.itemId],
   async run(step, props) {
-    const events = await applyDeletes(step, [props], (_, name) => [name]);
+    // The deleteItem mutation names the item `id`.
+    const events = await applyDeletes(step, [props], (_, name) => [
+      name === 'itemId' ? 'id' : name,
+    ]);
     return { result: props.itemId, events };
   },
 };
@@ -67,7 +70,7 @@ export interface DeleteItemsProps {
   readonly deletes: readonly DeleteItemProps[];
 }
 
-const inDeletes: FieldOf = (i, name) => ['deletes', String(i), name === 'id' ? 'itemId' : name];
+const inDeletes: FieldOf = (i, name) => ['deletes', String(i), name];
 
 /** deleteItem for up to 100 items at once, all or nothing: an import's prune. */
 export const deleteItems: UseCase<DeleteItemsProps, number[]> = {

@@ -17,14 +17,18 @@ interface Column {
 const ROWS_PER_STATEMENT = 100;
 
 /**
- * An update that sets `columns` of each item to its row's values (the id last), and
+ * An update that sets `columns` of each item to `valuesOf(item)` (in the columns' order), and
  * `updated_at` and the `stamped` columns to `now`. SQLite: one prepared statement run once a
  * row, on the transaction's connection (no round trip). PostgreSQL: a row's statement is a
  * round trip, so several rows go in one, joined to a VALUES list (5,000 renames in an import
  * were 5,000 round trips). The statements' text is built once, here: setItemStatus is the hot
  * path, and SQLite's kept statements are found by it.
  */
-function itemUpdate(columns: readonly Column[], stamped: readonly string[] = []) {
+function itemUpdate<T extends { readonly id: number }>(
+  columns: readonly Column[],
+  valuesOf: (item: T) => unknown[],
+  stamped: readonly string[] = [],
+) {
   const times = [...stamped, 'updated_at'];
   const stamps = times.map((c) => `${c} = ?`).join(', ');
   const oneRow = `update item set ${columns.map((c) => `${c.name} = ?, `).join('')}${stamps} where id = ?`;
@@ -34,107 +38,75 @@ function itemUpdate(columns: readonly Column[], stamped: readonly string[] = [])
   const manyRows = (n: number) =>
     `update item set ${set}${stamps} from (values ${Array(n).fill(row).join(', ')}) as v(${names}) where item.id = v.id`;
 
-  return async (em: Em, rows: readonly (readonly unknown[])[], now: Date): Promise<void> => {
-    if (rows.length === 0) return;
-    const nows = times.map(() => now);
-    if (rows.length === 1 || dialectOf(em) !== 'postgresql') {
-      await transactionStatementForEach(
-        em,
-        oneRow,
-        rows.map((r) => [...r.slice(0, -1), ...nows, r.at(-1)]),
-      );
+  return async (em: Em, items: readonly T[], now: Date): Promise<void> => {
+    if (items.length === 0) return;
+    if (items.length === 1 || dialectOf(em) !== 'postgresql') {
+      // Each row's parameters in one array: its values, the times, its id.
+      const params = items.map((item) => {
+        const list = valuesOf(item);
+        for (let t = 0; t < times.length; t++) list.push(now);
+        list.push(item.id);
+        return list;
+      });
+      await transactionStatementForEach(em, oneRow, params);
       return;
     }
-    for (let from = 0; from < rows.length; from += ROWS_PER_STATEMENT) {
-      const part = rows.slice(from, from + ROWS_PER_STATEMENT);
-      await em.execute(manyRows(part.length), [...nows, ...part.flat()], 'run');
+    const nows = times.map(() => now);
+    for (let from = 0; from < items.length; from += ROWS_PER_STATEMENT) {
+      const part = items.slice(from, from + ROWS_PER_STATEMENT);
+      const values = part.flatMap((item) => [...valuesOf(item), item.id]);
+      await em.execute(manyRows(part.length), [...nows, ...values], 'run');
     }
   };
 }
 
-const statusUpdate = itemUpdate([
-  { name: 'status', type: 'text' },
-  { name: 'percent', type: 'int' },
-  { name: 'version', type: 'int' },
-]);
-
-/** New statuses, percents and versions (setItemStatuses). */
-export async function writeItemStatuses(
-  em: Em,
-  items: readonly {
+/** New statuses, percents and versions (setItemStatuses, setItemStage). */
+export const writeItemStatuses = itemUpdate(
+  [
+    { name: 'status', type: 'text' },
+    { name: 'percent', type: 'int' },
+    { name: 'version', type: 'int' },
+  ],
+  (i: {
     readonly id: number;
     readonly status: ItemStatus;
     readonly percent: number;
     readonly version: number;
-  }[],
-  now: Date,
-): Promise<void> {
-  await statusUpdate(
-    em,
-    items.map((i) => [i.status, i.percent, i.version, i.id]),
-    now,
-  );
-}
-
-const attributesUpdate = itemUpdate([
-  { name: 'name', type: 'text' },
-  { name: 'weight', type: 'int' },
-  { name: 'note', type: 'text' },
-  { name: 'version', type: 'int' },
-]);
+  }) => [i.status, i.percent, i.version],
+);
 
 /** Name, weight and note of each item, as they now are, with its new version. */
-export async function writeItemAttributes(
-  em: Em,
-  items: readonly {
+export const writeItemAttributes = itemUpdate(
+  [
+    { name: 'name', type: 'text' },
+    { name: 'weight', type: 'int' },
+    { name: 'note', type: 'text' },
+    { name: 'version', type: 'int' },
+  ],
+  (i: {
     readonly id: number;
     readonly name: string;
     readonly weight: number;
     readonly note: string | null;
     readonly version: number;
-  }[],
-  now: Date,
-): Promise<void> {
-  await attributesUpdate(
-    em,
-    items.map((i) => [i.name, i.weight, i.note, i.version, i.id]),
-    now,
-  );
-}
-
-const workstreamUpdate = itemUpdate([
-  { name: 'workstream_id', type: 'int' },
-  { name: 'version', type: 'int' },
-]);
+  }) => [i.name, i.weight, i.note, i.version],
+);
 
 /** Each item's new workstream, with its new version. */
-export async function writeItemWorkstreams(
-  em: Em,
-  items: readonly {
-    readonly id: number;
-    readonly workstreamId: number;
-    readonly version: number;
-  }[],
-  now: Date,
-): Promise<void> {
-  await workstreamUpdate(
-    em,
-    items.map((i) => [i.workstreamId, i.version, i.id]),
-    now,
-  );
-}
-
-const deletedUpdate = itemUpdate([{ name: 'version', type: 'int' }], ['deleted_at']);
+export const writeItemWorkstreams = itemUpdate(
+  [
+    { name: 'workstream_id', type: 'int' },
+    { name: 'version', type: 'int' },
+  ],
+  (i: { readonly id: number; readonly workstreamId: number; readonly version: number }) => [
+    i.workstreamId,
+    i.version,
+  ],
+);
 
 /** Soft-deletes each item with its new version. */
-export async function markItemsDeleted(
-  em: Em,
-  items: readonly { readonly id: number; readonly version: number }[],
-  now: Date,
-): Promise<void> {
-  await deletedUpdate(
-    em,
-    items.map((i) => [i.version, i.id]),
-    now,
-  );
-}
+export const markItemsDeleted = itemUpdate(
+  [{ name: 'version', type: 'int' }],
+  (i: { readonly id: number; readonly version: number }) => [i.version],
+  ['deleted_at'],
+);
