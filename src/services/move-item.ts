@@ -47,9 +47,10 @@ async function applyMoves(
   const workstreams = new Map(
     (await findWorkstreamsByIds(tem, [...new Set(wanted)])).map((w) => [w.id, w]),
   );
-  // Items out of the caller's scope are refused below as not found, whichever initiative.
+  // Deleted items and items out of the caller's scope are refused below as not found,
+  // whichever initiative they are of.
   const initiatives = new Set(
-    read.items.filter((i) => inScope(i.initiativeId)).map((i) => i.initiativeId),
+    read.items.filter((i) => !i.deleted && inScope(i.initiativeId)).map((i) => i.initiativeId),
   );
   if (initiatives.size > 1)
     throw new DomainError('INVALID_INPUT', '一次只能在一个项目中移动事项', ['moves']);

@@ -172,6 +172,7 @@ describe.each(DIALECTS)('bulk item edits (%s)', (dialect) => {
   it('refuse what the single writes refuse, naming the entry and writing nothing', async () => {
     const t = await build('refused');
     const other = await build('other');
+    await write(deleteItem, { itemId: other.a3 });
     const before = await state(t);
     const cases: [() => Promise<unknown>, { code: string; field: string[] }][] = [
       [
@@ -254,6 +255,17 @@ describe.each(DIALECTS)('bulk item edits (%s)', (dialect) => {
             ],
           }),
         { code: 'INVALID_INPUT', field: ['moves'] },
+      ],
+      [
+        // A deleted item of another initiative is not found, not a second initiative.
+        () =>
+          write(moveItems, {
+            moves: [
+              { itemId: t.a1, workstreamId: t.c },
+              { itemId: other.a3, workstreamId: other.c },
+            ],
+          }),
+        { code: 'NOT_FOUND', field: ['moves', '1', 'itemId'] },
       ],
       [
         () =>
