@@ -56,10 +56,15 @@ describe.each(DIALECTS)('bulk creates (%s)', (dialect) => {
           [initiativeId],
         )
     ).map((r) => Number(r.workstream_id));
+  type Refused = { code?: string; field?: readonly string[] };
+  /** The refusal's code and field; a list check's, when it found one thing wrong. */
   const refusal = async (work: Promise<unknown>) =>
     work.then(
       () => null,
-      (e: { code?: string; field?: readonly string[] }) => ({ code: e.code, field: e.field }),
+      (e: Refused & { errors?: readonly Refused[] }) => {
+        const one = e.errors?.length === 1 ? e.errors[0]! : e;
+        return { code: one.code, field: one.field };
+      },
     );
   const count = async (table: string, initiativeId: number) =>
     Number(
@@ -226,6 +231,15 @@ describe.each(DIALECTS)('bulk creates (%s)', (dialect) => {
     });
     expect(await refused([fine, { workstreamId: there.id, items: [{ name: 'n' }] }])).toEqual({
       code: 'INVALID_INPUT',
+      field: ['groups'],
+    });
+    // An item's field is named within its group, as the caller wrote it.
+    expect(
+      await refused([fine, { workstreamId: b.id, items: [{ name: 'ok' }, { name: ' ' }] }]),
+    ).toEqual({ code: 'INVALID_INPUT', field: ['groups', '1', 'items', '1', 'name'] });
+    const many = Array.from({ length: 100 }, (_, i) => ({ name: `m${i}` }));
+    expect(await refused([fine, { workstreamId: b.id, items: many }])).toEqual({
+      code: 'TOO_MANY',
       field: ['groups'],
     });
     expect(await count('item', id)).toBe(before);
