@@ -1,4 +1,6 @@
 import { DomainError } from '../domain/errors.js';
+import type { Em } from '../db/em.js';
+import { findItemsByIds } from '../db/queries/item.queries.js';
 
 /**
  * Where an entry's field sits in the input: `[name]` for a single write (updateItem),
@@ -23,3 +25,10 @@ export function assertDistinctItems(
     seen.add(e.itemId);
   });
 }
+
+/**
+ * The initiative of an item (of a bulk write's first), for the pipeline's initiative lock:
+ * children may not appear under a move's target meanwhile, nor a workflow change under a stage.
+ */
+export const initiativeOfItem = async (tem: Em, itemId: number | undefined) =>
+  itemId === undefined ? null : ((await findItemsByIds(tem, [itemId]))[0]?.initiativeId ?? null);

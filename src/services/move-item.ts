@@ -5,10 +5,10 @@ import { assertBulkSize, DomainError, notFound } from '../domain/errors.js';
 import { dialectOf } from '../db/em.js';
 import type { ItemRecord } from '../db/records.js';
 import { findWorkflows } from '../db/queries/report-model.queries.js';
-import { findItemsByIds, findItemsWithStages } from '../db/queries/item.queries.js';
+import { findItemsWithStages } from '../db/queries/item.queries.js';
 import { writeItemWorkstreams } from '../db/queries/item-writes.queries.js';
 import { findWorkstreamsByIds, withLiveChildren } from '../db/queries/workstream.queries.js';
-import { assertDistinctItems, type FieldOf } from './item-entries.js';
+import { assertDistinctItems, initiativeOfItem, type FieldOf } from './item-entries.js';
 import { itemsCodec } from './item-codec.js';
 import { workflowAmong } from './report-model-lookup.js';
 import type { UseCase, WriteStep } from './write-pipeline/use-case.js';
@@ -115,10 +115,6 @@ async function applyMoves(
   await writeItemWorkstreams(tem, written, now);
   return { result, events };
 }
-
-/** The initiative of the first item moved: children may not appear under a target meanwhile. */
-const initiativeOfItem = async (tem: WriteStep['tem'], itemId: number | undefined) =>
-  itemId === undefined ? null : ((await findItemsByIds(tem, [itemId]))[0]?.initiativeId ?? null);
 
 /**
  * Moves an item to another leaf workstream of its initiative; its credit leaves one subtree's

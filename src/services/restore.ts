@@ -9,6 +9,7 @@ import {
   findWorkstreamAnyState,
 } from '../db/queries/workstream.queries.js';
 import { restoreSubtree } from '../db/queries/workstream-writes.queries.js';
+import { initiativeOfItem } from './item-entries.js';
 import type { UseCase } from './write-pipeline/use-case.js';
 
 export interface RestoreProps {
@@ -19,8 +20,7 @@ export interface RestoreProps {
 export const restoreItem: UseCase<RestoreProps, ItemRecord> = {
   name: 'restoreItem',
   lockItems: (props) => [props.id],
-  lockTarget: async (tem, props) =>
-    (await findItemsByIds(tem, [props.id]))[0]?.initiativeId ?? null,
+  lockTarget: (tem, props) => initiativeOfItem(tem, props.id),
   async run({ tem, now, inScope }, props) {
     const [item] = await findItemsByIds(tem, [props.id], { dialect: dialectOf(tem) });
     if (!item || !inScope(item.initiativeId)) {

@@ -14,6 +14,7 @@ import {
   saveWorkflow,
 } from '../db/queries/report-model.queries.js';
 import { itemsCodec } from './item-codec.js';
+import { initiativeOfItem } from './item-entries.js';
 import { initiativeInScope, workflowFor, workstreamOfInitiative } from './report-model-lookup.js';
 import type { UseCase } from './write-pipeline/use-case.js';
 
@@ -33,6 +34,9 @@ export interface SetItemStageProps {
  */
 export const setItemStage: UseCase<SetItemStageProps, ItemRecord[]> = {
   name: 'setItemStage',
+  // Its item's version, as setItemStatus's; and its initiative, so no workflow changes under it.
+  lockItems: (props) => [props.itemId],
+  lockTarget: (tem, props) => initiativeOfItem(tem, props.itemId),
   validate: (props) => void cleanNote(props.note, ['note']),
   codec: itemsCodec,
   async run({ tem, now, inScope }, props) {
@@ -96,6 +100,8 @@ export const defineStages: UseCase<
   { stages: { name: string; percent: number }[] }
 > = {
   name: 'defineStages',
+  // No item may enter a stage meanwhile (setItemStage takes the same lock).
+  lockTarget: async (_tem, props) => props.initiativeId,
   validate: (props) => void resolveStages(props.stages),
   async run({ tem, now, inScope }, props) {
     const stages = resolveStages(props.stages);

@@ -5,6 +5,7 @@ import { createInitiative } from '../../src/services/create-initiative.js';
 import { createItems } from '../../src/services/create-items.js';
 import { createWorkstream } from '../../src/services/create-workstream.js';
 import { moveItem } from '../../src/services/move-item.js';
+import { defineStages, setItemStage } from '../../src/services/set-item-stage.js';
 import { setItemStatuses } from '../../src/services/set-item-statuses.js';
 import { updateItem } from '../../src/services/update-item.js';
 import { verifyReplay } from '../../src/services/verify-replay.js';
@@ -87,6 +88,42 @@ describe.each(DIALECTS)('the write clock under concurrent writers (%s)', (dialec
     }
     const report = await verifyReplay(app.em());
     expect(report.differences).toEqual([]);
+  });
+
+  it('hammers a staged item with stage, rename and move writes: the same order holds', async () => {
+    const op = operatorContext(app.em(), 'setup');
+    const [initiative] = await app
+      .em()
+      .execute('select initiative_id from workstream where id = ?', [leaves[0]!]);
+    const stages = ['设计', '开发', '测试', '上线'];
+    await runWrite(op, defineStages, {
+      initiativeId: Number(initiative!.initiative_id),
+      stages: stages.map((name) => ({ name })),
+    });
+    const staged = (
+      await runWrite(op, createItems, { workstreamId: leaves[0]!, items: [{ name: 'staged' }] })
+    )[0]!.id;
+    const r = rng(11);
+    const client = async (c: number) => {
+      const ctx = operatorContext(app.em(), `stager-${c}`);
+      for (let i = 0; i < WRITES_PER_CLIENT; i++) {
+        const kind = r.int(0, 2);
+        if (kind === 0)
+          await runWrite(ctx, setItemStage, { itemId: staged, stage: r.pick(stages)! });
+        else if (kind === 1)
+          await runWrite(ctx, updateItem, { itemId: staged, weight: r.int(1, 9) });
+        else await runWrite(ctx, moveItem, { itemId: staged, workstreamId: r.pick(leaves)! });
+      }
+    };
+    await Promise.all(Array.from({ length: CLIENTS }, (_, c) => client(c)));
+
+    const rows = await logOf(staged);
+    const byVersion = [...rows].sort((a, b) => a.version - b.version);
+    expect(byVersion.map((x) => x.version)).toEqual(byVersion.map((_, i) => i + 1));
+    expect(byVersion.map((x) => x.id)).toEqual(rows.map((x) => x.id));
+    for (let i = 1; i < byVersion.length; i++)
+      expect(byVersion[i]!.effectiveAt).toBeGreaterThanOrEqual(byVersion[i - 1]!.effectiveAt);
+    expect((await verifyReplay(app.em())).differences).toEqual([]);
   });
 
   it('takes an effectiveAt ahead of the clock (within the skew) as now, so later writes follow it', async () => {
