@@ -101,18 +101,26 @@ export function stageCredit(
 }
 
 /**
- * The workflow that governs a workstream's items: the first of `ancestry` (the workstream, then
- * its parent, up to the top) that defines one, else the initiative's own (`workstreamId` null);
- * null when none is defined. One rule for writes, reads, reports and imports.
+ * Where the workflow that governs a workstream's items is defined: the first of `ancestry` (the
+ * workstream, then its parent, up to the top) that `defines`, else the initiative (null).
+ */
+export function governingHolder(
+  ancestry: Iterable<number>,
+  defines: (workstreamId: number) => boolean,
+): number | null {
+  for (const id of ancestry) if (defines(id)) return id;
+  return null;
+}
+
+/**
+ * The workflow that governs a workstream's items (governingHolder over the defined ones); null
+ * when none is defined. One rule for writes, reads, reports and imports.
  */
 export function governingStages(
   ancestry: Iterable<number>,
   workflows: readonly { readonly workstreamId: number | null; readonly stages: string }[],
 ): Stage[] | null {
-  for (const id of ancestry) {
-    const own = workflows.find((w) => w.workstreamId === id);
-    if (own) return resolveStages(JSON.parse(own.stages));
-  }
-  const top = workflows.find((w) => w.workstreamId === null);
-  return top ? resolveStages(JSON.parse(top.stages)) : null;
+  const holder = governingHolder(ancestry, (id) => workflows.some((w) => w.workstreamId === id));
+  const own = workflows.find((w) => w.workstreamId === holder);
+  return own ? resolveStages(JSON.parse(own.stages)) : null;
 }

@@ -1,17 +1,19 @@
 import { versionMismatch } from '../domain/item-rules.js';
 import { effectiveTime } from '../domain/effective-time.js';
 import { DomainError, notFound } from '../domain/errors.js';
-import { findStage, resolveStages, stageCredit } from '../domain/stages.js';
+import { findStage, governingHolder, resolveStages, stageCredit } from '../domain/stages.js';
+import { idsOfPath } from '../domain/live-figures.js';
 import { cleanNote } from '../domain/tree-rules.js';
-import { dialectOf } from '../db/em.js';
+import { dialectOf, type Em } from '../db/em.js';
 import type { ItemRecord } from '../db/records.js';
 import { findItemsByIds } from '../db/queries/item.queries.js';
 import { writeItemStatuses } from '../db/queries/item-writes.queries.js';
 import {
-  countStagedItems,
   findItemStage,
+  findWorkflows,
   saveItemStage,
   saveWorkflow,
+  stagedItemPaths,
 } from '../db/queries/report-model.queries.js';
 import { itemsCodec } from './item-codec.js';
 import { initiativeOfItem } from './item-entries.js';
@@ -92,6 +94,27 @@ export interface DefineStagesProps {
 }
 
 /**
+ * A workflow defined at `target` (a workstream, or the initiative: null) governs the items below
+ * it that no nearer workflow governs; it may not be (re)defined while one of them has a stage,
+ * whichever workflow governs it now (a new workflow on a parent takes its items over).
+ */
+async function assertNoStagedItemsGoverned(
+  tem: Em,
+  initiativeId: number,
+  target: number | null,
+): Promise<void> {
+  const paths = await stagedItemPaths(tem, initiativeId);
+  if (paths.length === 0) return;
+  const defined = new Set((await findWorkflows(tem, [initiativeId])).map((w) => w.workstreamId));
+  defined.add(target);
+  const governed = paths.some(
+    (path) => governingHolder(idsOfPath(path).reverse(), (id) => defined.has(id)) === target,
+  );
+  if (governed)
+    throw new DomainError('INVALID_INPUT', '已有事项处于某个阶段，不能再修改阶段定义', ['stages']);
+}
+
+/**
  * Sets the stage workflow of an initiative or a workstream. Refused while items under it have a
  * stage: re-crediting them silently would move figures no one changed.
  */
@@ -108,14 +131,7 @@ export const defineStages: UseCase<
     const initiative = await initiativeInScope(tem, props.initiativeId, inScope);
     const wsId = props.workstreamId ?? null;
     if (wsId !== null) await workstreamOfInitiative(tem, initiative.id, wsId, ['workstreamId']);
-    const [inUse] = await tem.execute(
-      `select count(*) as n from item_stage where initiative_id = ?`,
-      [initiative.id],
-    );
-    if (Number(inUse?.n ?? 0) > 0 && (wsId === null || (await countStagedItems(tem, [wsId])) > 0))
-      throw new DomainError('INVALID_INPUT', '已有事项处于某个阶段，不能再修改阶段定义', [
-        'stages',
-      ]);
+    await assertNoStagedItemsGoverned(tem, initiative.id, wsId);
     const effectiveAt = effectiveTime(props.effectiveAt, now, initiative.effectiveFrom, [
       'effectiveAt',
     ]);

@@ -109,14 +109,18 @@ export async function saveItemStage(em: Em, row: ItemStageRow): Promise<void> {
   );
 }
 
-/** Staged items under the given workstreams (a workflow may not change under them). */
-export async function countStagedItems(em: Em, workstreamIds: readonly number[]): Promise<number> {
-  const [r] = await em.execute(
-    `select count(*) as n from item_stage s join item i on i.id = s.item_id
-      where i.deleted_at is null and i.workstream_id in (${placeholders(workstreamIds)})`,
-    [...workstreamIds],
+/**
+ * The workstream paths of an initiative's staged items, deleted ones too: a restored item comes
+ * back at its stage, so a workflow may not change under it either.
+ */
+export async function stagedItemPaths(em: Em, initiativeId: number): Promise<string[]> {
+  const rows = await em.execute(
+    `select distinct w.path from item_stage s
+       join item i on i.id = s.item_id join workstream w on w.id = i.workstream_id
+      where s.initiative_id = ?`,
+    [initiativeId],
   );
-  return Number(r?.n ?? 0);
+  return rows.map((r) => String(r.path));
 }
 
 export interface MetricRow {
