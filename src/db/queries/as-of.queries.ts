@@ -135,6 +135,23 @@ export async function findItemEntries(
   return rows.map(toEntry);
 }
 
+/**
+ * The items ever logged in these workstreams (one moved out since is among them: its replay
+ * says where it stood). Asked apart from their rows: in one statement,
+ * `item_id in (select …)`, PostgreSQL guessed twelve times the items there were and scanned the
+ * whole log (an 834-item leaf in a 1,000,000-row log: 132 ms in the database, 28 ms in two).
+ */
+async function itemsLoggedIn(em: Em, workstreamIds: readonly number[]): Promise<number[]> {
+  const rows = await inSlices(workstreamIds, (slice) =>
+    em.execute(
+      `select distinct item_id from change_log
+        where workstream_id in (${placeholders(slice)}) and item_id is not null`,
+      [...slice],
+    ),
+  );
+  return [...new Set(rows.map((r) => Number(r.item_id)))];
+}
+
 /** Every row of the items that were ever logged in these workstreams, up to a read time. */
 export async function findEntriesOfItemsIn(
   em: Em,
@@ -143,18 +160,7 @@ export async function findEntriesOfItemsIn(
   knownAt: number,
 ): Promise<LogEntry[]> {
   if (workstreamIds.length === 0) return [];
-  const rows = await inSlices(workstreamIds, (slice) =>
-    em.execute(
-      `select ${ENTRY_COLUMNS} from change_log
-        where item_id in (select item_id from change_log
-            where workstream_id in (${placeholders(slice)}) and item_id is not null)
-          and effective_at <= ? and recorded_at <= ?`,
-      [...slice, timeParam(em, asOf), timeParam(em, knownAt)],
-    ),
-  );
-  // An item logged in workstreams of two slices came back with each.
-  const seen = new Set<number>();
-  return rows.map(toEntry).filter((e) => !seen.has(e.id) && seen.add(e.id));
+  return findEntriesOfItems(em, await itemsLoggedIn(em, workstreamIds), asOf, knownAt);
 }
 
 /**
@@ -171,17 +177,15 @@ export async function findVersionsAt(
   knownAt: number,
 ): Promise<Map<number, number>> {
   if (workstreamIds.length === 0) return new Map();
-  const rows = await inSlices(workstreamIds, (slice) =>
+  const rows = await inSlices(await itemsLoggedIn(em, workstreamIds), (slice) =>
     em.execute(
       `select item_id, max(version) as version from change_log
-        where item_id in (select item_id from change_log
-            where workstream_id in (${placeholders(slice)}) and item_id is not null)
+        where item_id in (${placeholders(slice)})
           and effective_at <= ? and recorded_at <= ? and version is not null
         group by item_id`,
       [...slice, timeParam(em, asOf), timeParam(em, knownAt)],
     ),
   );
-  // An item of two slices has the same answer in each.
   return new Map(rows.map((r) => [Number(r.item_id), Number(r.version)]));
 }
 
