@@ -3,8 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Em } from '../../src/db/em.js';
 import { openOrm } from '../../src/db/orm.js';
 import {
+  findEntriesOfItemsIn,
   findInitiativeOwnEntries,
   findReportModelEntries,
+  findVersionsAt,
 } from '../../src/db/queries/as-of.queries.js';
 import { findItemsPage } from '../../src/db/queries/item.queries.js';
 import { readInitiativeOutboxSince } from '../../src/db/queries/outbox.queries.js';
@@ -333,4 +335,22 @@ describe.each(DIALECTS)('hot statements are answered by an index (%s)', (dialect
 
   it("an initiative's milestones and metrics as they stood", () =>
     expectPlans((e) => findReportModelEntries(e, [1]), ofKind('change_log_report_model_index')));
+
+  it("a workstream's items as they stood: its items first, then their rows by item", async () => {
+    // In one statement (`item_id in (select …)`) PostgreSQL misjudged how many items a
+    // workstream has and read the whole log.
+    for (const read of [findEntriesOfItemsIn, findVersionsAt]) {
+      const run = (e: Em) => read(e, [7], at.asOf, at.knownAt);
+      await expectPlans(
+        run,
+        { index: 'change_log_workstream_id_id_index', columns: ['workstream_id'] },
+        { statements: 2, checked: [0] },
+      );
+      await expectPlans(
+        run,
+        { index: 'change_log_item_id_index', columns: ['item_id'] },
+        { statements: 2, checked: [1] },
+      );
+    }
+  });
 });
