@@ -9,6 +9,7 @@ import {
   findVersionsAt,
   findItemEntries,
   findItemLabelEntries,
+  itemsLoggedIn,
 } from '../db/queries/as-of.queries.js';
 import { findItemsByIds } from '../db/queries/item.queries.js';
 import { inSlices } from '../db/queries/sql.js';
@@ -32,20 +33,80 @@ export async function itemRecordsAt(
   return records.map((r) => ({ ...r, ...labels.get(r.id) }));
 }
 
-/** Items in the given workstreams at a read time, in id order (every one: callers page). */
+type Wanted = (state: ItemReplayState) => boolean;
+
+/** In the given workstreams then, and (when given) in one of the statuses. */
+function wantedIn(
+  workstreamIds: readonly number[],
+  statuses: readonly ItemStatus[] | null,
+): Wanted {
+  const wanted = new Set(workstreamIds);
+  return (s) => wanted.has(s.workstreamId) && (!statuses || statuses.includes(s.status));
+}
+
+/** The wanted items' ids among replayed states, in id order. */
+const idsOf = (states: Map<number, ItemReplayState>, wanted: Wanted) =>
+  [...states]
+    .filter(([, s]) => wanted(s))
+    .map(([id]) => id)
+    .sort((a, b) => a - b);
+
+/** Items in the given workstreams at a read time, in id order (every one). */
 export async function itemsAsOf(
   em: Em,
   workstreamIds: readonly number[],
   t: ReadTime,
   statuses: readonly ItemStatus[] | null,
 ): Promise<ItemRecord[]> {
-  const wanted = new Set(workstreamIds);
   const states = replayItems(await findEntriesOfItemsIn(em, workstreamIds, t.asOf, t.knownAt), t);
-  const ids = [...states]
-    .filter(([, s]) => wanted.has(s.workstreamId) && (!statuses || statuses.includes(s.status)))
-    .map(([id]) => id);
-  const records = await itemRecordsAt(em, ids, t);
+  const records = await itemRecordsAt(em, idsOf(states, wantedIn(workstreamIds, statuses)), t);
   return records.map((r) => asItStood(r, states.get(r.id)!)).sort((a, b) => a.id - b.id);
+}
+
+/** How many items `itemsAsOf` gives, without reading their records. */
+export async function countItemsAsOf(
+  em: Em,
+  workstreamIds: readonly number[],
+  t: ReadTime,
+  statuses: readonly ItemStatus[] | null,
+): Promise<number> {
+  const states = replayItems(await findEntriesOfItemsIn(em, workstreamIds, t.asOf, t.knownAt), t);
+  return idsOf(states, wantedIn(workstreamIds, statuses)).length;
+}
+
+/** Candidates replayed at a time, at first; each further chunk is twice the one before. */
+const FIRST_CHUNK = 64;
+const LARGEST_CHUNK = 4_096;
+
+/**
+ * The first `limit` items `itemsAsOf` gives after `afterId`, replaying only as many as it takes:
+ * the items ever logged in the workstreams, in id order past the cursor, a chunk at a time. A page
+ * of a 10,000-workstream initiative replayed all of its 100,000 items and read their records
+ * for the 51 it answered.
+ */
+export async function itemsAsOfPage(
+  em: Em,
+  workstreamIds: readonly number[],
+  t: ReadTime,
+  statuses: readonly ItemStatus[] | null,
+  afterId: number | null,
+  limit: number,
+): Promise<ItemRecord[]> {
+  if (statuses?.length === 0) return []; // the set of statuses wanted is empty
+  const wanted = wantedIn(workstreamIds, statuses);
+  const candidates = (await itemsLoggedIn(em, workstreamIds))
+    .filter((id) => afterId === null || id > afterId)
+    .sort((a, b) => a - b);
+  const found = new Map<number, ItemReplayState>();
+  let chunk = FIRST_CHUNK;
+  for (let at = 0; at < candidates.length && found.size < limit; at += chunk, chunk *= 2) {
+    chunk = Math.min(chunk, LARGEST_CHUNK);
+    const ids = candidates.slice(at, at + chunk);
+    const states = replayItems(await findEntriesOfItems(em, ids, t.asOf, t.knownAt), t);
+    for (const id of idsOf(states, wanted)) if (found.size < limit) found.set(id, states.get(id)!);
+  }
+  const records = await itemRecordsAt(em, [...found.keys()], t);
+  return records.map((r) => asItStood(r, found.get(r.id)!)).sort((a, b) => a.id - b.id);
 }
 
 /**

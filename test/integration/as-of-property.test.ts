@@ -9,6 +9,7 @@ import { foldTree, type Figure } from '../../src/domain/rollup.js';
 import { applyDelta, emptyTally, itemDelta, type Tally } from '../../src/domain/tally.js';
 import { findItemEntries, findStructureEntries } from '../../src/db/queries/as-of.queries.js';
 import { findInitiativesByIds } from '../../src/db/queries/initiative.queries.js';
+import { countItemsAsOf, itemsAsOf, itemsAsOfPage } from '../../src/services/as-of-items.js';
 import { loadAsOfTree } from '../../src/services/as-of-tree.js';
 import { createInitiative } from '../../src/services/create-initiative.js';
 import { createItems } from '../../src/services/create-items.js';
@@ -37,6 +38,8 @@ import { createTestApp, type TestApp } from '../helpers/test-app.js';
  * four times over; a part of 50 keeps well under it.
  */
 const STEP = 10_000;
+/** Items a page of `itemsAsOfPage` asks for: small, so a history's items take several. */
+const PAGE = 4;
 const RUNS_PER_PART = 50;
 const PARTS = [1, 2, 3, 4];
 
@@ -270,6 +273,21 @@ describe.each(DIALECTS)('as-of figures equal a replay of the log (%s)', (dialect
                 for (const [id, f] of expected.figures)
                   expect(shape(got.rollup.figures.get(id))).toEqual(shape(f));
               }
+              // A page of items as they stood replays only what it takes: paged through, it
+              // gives what replaying every item gives, and counts as many.
+              for (const set of [ws, ws.filter((_, i) => i % 2 === 0)])
+                for (const statuses of [null, ['IN_PROGRESS', 'DONE'] as const]) {
+                  const full = await itemsAsOf(em, set, t, statuses);
+                  const paged = [];
+                  for (let after: number | null = null; ;) {
+                    const page = await itemsAsOfPage(em, set, t, statuses, after, PAGE);
+                    paged.push(...page);
+                    if (page.length < PAGE) break;
+                    after = page.at(-1)!.id;
+                  }
+                  expect(paged).toEqual(full);
+                  expect(await countItemsAsOf(em, set, t, statuses)).toBe(full.length);
+                }
             }
             vi.useRealTimers();
           },

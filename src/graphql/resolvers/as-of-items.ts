@@ -1,13 +1,17 @@
 import type { ItemStatus } from '../../domain/item-status.js';
 import type { ReadTime } from '../../domain/replay-items.js';
-import { itemsAsOf } from '../../services/as-of-items.js';
+import { countItemsAsOf, itemsAsOf, itemsAsOfPage } from '../../services/as-of-items.js';
 import type { Context } from '../context.type.js';
 import { ItemConnectionType } from '../types/item-connection.type.js';
 import { ItemType } from '../types/item.type.js';
 import { itemCursor } from './ids.js';
 import { nameContains } from '../../domain/name-search.js';
 
-/** A page of a workstream's items as they stood (replayed, then paged in id order). */
+/**
+ * A page of a workstream's items as they stood, in id order. Without a name filter only as many
+ * items are replayed as the page takes (itemsAsOfPage); a name as it stood needs every item's
+ * record, so a search replays them all, then pages.
+ */
 export async function itemPageAsOf(
   ctx: Context,
   t: ReadTime,
@@ -17,13 +21,23 @@ export async function itemPageAsOf(
   statuses: readonly ItemStatus[] | null,
   search: string | null,
 ): Promise<ItemConnectionType> {
+  const cursor = (item: ItemType) => itemCursor(item.record.id);
+  if (search === null) {
+    const page = await itemsAsOfPage(ctx.em, workstreamIds, t, statuses, afterId, first + 1);
+    return new ItemConnectionType(
+      page.slice(0, first).map((i) => new ItemType(i, t)),
+      page.length > first,
+      cursor,
+      () => countItemsAsOf(ctx.em, workstreamIds, t, statuses),
+    );
+  }
   const found = await itemsAsOf(ctx.em, workstreamIds, t, statuses);
-  const all = search === null ? found : found.filter((i) => nameContains(i.name, search));
+  const all = found.filter((i) => nameContains(i.name, search));
   const rest = afterId === null ? all : all.filter((i) => i.id > afterId);
   return new ItemConnectionType(
     rest.slice(0, first).map((i) => new ItemType(i, t)),
     rest.length > first,
-    (item) => itemCursor(item.record.id),
+    cursor,
     async () => all.length,
   );
 }
