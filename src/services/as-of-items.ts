@@ -121,7 +121,12 @@ export async function itemsWithVersionsAsOf(
   t: ReadTime,
 ): Promise<ItemRecord[]> {
   const items = await itemsAsOf(em, workstreamIds, t, null);
-  const versions = await findVersionsAt(em, workstreamIds, t.asOf, t.knownAt);
+  const versions = await findVersionsAt(
+    em,
+    items.map((i) => i.id),
+    t.asOf,
+    t.knownAt,
+  );
   return items.map((i) => ({ ...i, version: versions.get(i.id) ?? 0 }));
 }
 

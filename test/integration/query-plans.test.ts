@@ -339,18 +339,14 @@ describe.each(DIALECTS)('hot statements are answered by an index (%s)', (dialect
   it("a workstream's items as they stood: its items first, then their rows by item", async () => {
     // In one statement (`item_id in (select …)`) PostgreSQL misjudged how many items a
     // workstream has and read the whole log.
-    for (const read of [findEntriesOfItemsIn, findVersionsAt]) {
-      const run = (e: Em) => read(e, [7], at.asOf, at.knownAt);
-      await expectPlans(
-        run,
-        { index: 'change_log_workstream_id_id_index', columns: ['workstream_id'] },
-        { statements: 2, checked: [0] },
-      );
-      await expectPlans(
-        run,
-        { index: 'change_log_item_id_index', columns: ['item_id'] },
-        { statements: 2, checked: [1] },
-      );
-    }
+    const run = (e: Em) => findEntriesOfItemsIn(e, [7], at.asOf, at.knownAt);
+    await expectPlans(
+      run,
+      { index: 'change_log_workstream_id_id_index', columns: ['workstream_id'] },
+      { statements: 2, checked: [0] },
+    );
+    const BY_ITEM = { index: 'change_log_item_id_index', columns: ['item_id'] };
+    await expectPlans(run, BY_ITEM, { statements: 2, checked: [1] });
+    await expectPlans((e) => findVersionsAt(e, [11, 12], at.asOf, at.knownAt), BY_ITEM);
   });
 });

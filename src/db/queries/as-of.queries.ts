@@ -164,20 +164,19 @@ export async function findEntriesOfItemsIn(
 }
 
 /**
- * Per item of these workstreams, the version its last row visible at a read time made (effective
- * by `asOf`, recorded by `knownAt`). An item's rows run forward in effective time in the order
- * they were recorded (assert-in-order.ts refuses a write before its item's latest change), so
- * the visible rows are the first ones, and the highest version among them is the one the item
- * had then.
+ * Per item, the version its last row visible at a read time made (effective by `asOf`, recorded
+ * by `knownAt`). An item's rows run forward in effective time in the order they were recorded
+ * (assert-in-order.ts refuses a write before its item's latest change), so the visible rows are
+ * the first ones, and the highest version among them is the one the item had then.
  */
 export async function findVersionsAt(
   em: Em,
-  workstreamIds: readonly number[],
+  itemIds: readonly number[],
   asOf: number,
   knownAt: number,
 ): Promise<Map<number, number>> {
-  if (workstreamIds.length === 0) return new Map();
-  const rows = await inSlices(await itemsLoggedIn(em, workstreamIds), (slice) =>
+  if (itemIds.length === 0) return new Map();
+  const rows = await inSlices(itemIds, (slice) =>
     em.execute(
       `select item_id, max(version) as version from change_log
         where item_id in (${placeholders(slice)})
