@@ -9,6 +9,8 @@ import {
   findVersionsAt,
   findItemEntries,
   findItemLabelEntries,
+  initiativeSizeOf,
+  itemIdsOfInitiative,
   itemsLoggedIn,
 } from '../db/queries/as-of.queries.js';
 import { findItemsByIds } from '../db/queries/item.queries.js';
@@ -74,6 +76,21 @@ export async function countItemsAsOf(
   return idsOf(states, wantedIn(workstreamIds, statuses)).length;
 }
 
+/**
+ * The items that may have stood in these workstreams (of one initiative): those ever logged in
+ * them, or, for at least half of the initiative's workstreams, every item of the initiative,
+ * read from the item index instead of from each workstream's rows in the log (the items of
+ * 10,000 workstreams in a 1,000,000-row log took 1.1–1.3 s that way). The replay keeps only the
+ * items that stood there.
+ */
+async function candidatesOf(em: Em, workstreamIds: readonly number[]): Promise<number[]> {
+  if (workstreamIds.length === 0) return [];
+  const initiative = await initiativeSizeOf(em, workstreamIds[0]!);
+  return initiative && workstreamIds.length * 2 >= initiative.workstreams
+    ? itemIdsOfInitiative(em, initiative.initiativeId)
+    : itemsLoggedIn(em, workstreamIds);
+}
+
 /** Candidates replayed at a time, at first; each further chunk is twice the one before. */
 const FIRST_CHUNK = 64;
 const LARGEST_CHUNK = 4_096;
@@ -94,7 +111,7 @@ export async function itemsAsOfPage(
 ): Promise<ItemRecord[]> {
   if (statuses?.length === 0) return []; // the set of statuses wanted is empty
   const wanted = wantedIn(workstreamIds, statuses);
-  const candidates = (await itemsLoggedIn(em, workstreamIds))
+  const candidates = (await candidatesOf(em, workstreamIds))
     .filter((id) => afterId === null || id > afterId)
     .sort((a, b) => a - b);
   const found = new Map<number, ItemReplayState>();

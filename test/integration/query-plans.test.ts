@@ -7,6 +7,7 @@ import {
   findInitiativeOwnEntries,
   findReportModelEntries,
   findVersionsAt,
+  itemIdsOfInitiative,
 } from '../../src/db/queries/as-of.queries.js';
 import { findItemsPage } from '../../src/db/queries/item.queries.js';
 import { readInitiativeOutboxSince } from '../../src/db/queries/outbox.queries.js';
@@ -349,4 +350,10 @@ describe.each(DIALECTS)('hot statements are answered by an index (%s)', (dialect
     await expectPlans(run, BY_ITEM, { statements: 2, checked: [1] });
     await expectPlans((e) => findVersionsAt(e, [11, 12], at.asOf, at.knownAt), BY_ITEM);
   });
+
+  it("an initiative's items, deleted ones too (an as-of page's candidates)", () =>
+    expectPlans((e) => itemIdsOfInitiative(e, 1), {
+      index: ['item_initiative_id_index', 'item_initiative_id_deleted_at_id_index'],
+      columns: ['initiative_id'],
+    }));
 });

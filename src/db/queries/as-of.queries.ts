@@ -152,6 +152,28 @@ export async function itemsLoggedIn(em: Em, workstreamIds: readonly number[]): P
   return [...new Set(rows.map((r) => Number(r.item_id)))];
 }
 
+/** The initiative of a workstream and how many workstreams it ever had (deleted ones too). */
+export async function initiativeSizeOf(
+  em: Em,
+  workstreamId: number,
+): Promise<{ initiativeId: number; workstreams: number } | null> {
+  const [ws] = await em.execute(
+    `select w.initiative_id, (select count(*) from workstream o where o.initiative_id = w.initiative_id) as n
+       from workstream w where w.id = ?`,
+    [workstreamId],
+  );
+  return ws ? { initiativeId: Number(ws.initiative_id), workstreams: Number(ws.n) } : null;
+}
+
+/**
+ * Every item of an initiative, deleted ones too: an item never leaves its initiative, so these
+ * are a superset of the items ever logged in any of its workstreams, in one range of the index.
+ */
+export async function itemIdsOfInitiative(em: Em, initiativeId: number): Promise<number[]> {
+  const rows = await em.execute('select id from item where initiative_id = ?', [initiativeId]);
+  return rows.map((r) => Number(r.id));
+}
+
 /** Every row of the items that were ever logged in these workstreams, up to a read time. */
 export async function findEntriesOfItemsIn(
   em: Em,
