@@ -1,11 +1,10 @@
 import type { ChangeEvent } from '../domain/change-events.js';
 import { effectiveTime } from '../domain/effective-time.js';
-import { assertBulkSize, notFound } from '../domain/errors.js';
-import { versionMismatch } from '../domain/item-rules.js';
+import { assertBulkSize } from '../domain/errors.js';
 import { dialectOf } from '../db/em.js';
 import { findItemsByIds } from '../db/queries/item.queries.js';
 import { markItemsDeleted } from '../db/queries/item-writes.queries.js';
-import { assertDistinctItems, type FieldOf } from './item-entries.js';
+import { assertDistinctItems, changeableItem, type FieldOf } from './item-entries.js';
 import type { UseCase, WriteStep } from './write-pipeline/use-case.js';
 
 export interface DeleteItemProps {
@@ -33,10 +32,7 @@ async function applyDeletes(
   const written: { id: number; version: number }[] = [];
   const events = deletes.map((d, i): ChangeEvent => {
     const at = (name: string) => fieldOf(i, name);
-    const item = found.get(d.itemId);
-    if (!item || item.deleted || !inScope(item.initiativeId)) throw notFound('事项', at('itemId'));
-    const stale = versionMismatch(d.expectedVersion, item.version, at('expectedVersion'));
-    if (stale) throw stale;
+    const item = changeableItem(found.get(d.itemId), d.expectedVersion, inScope, at);
     written.push({ id: item.id, version: item.version + 1 });
     return {
       type: 'ItemDeleted',

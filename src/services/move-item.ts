@@ -1,4 +1,3 @@
-import { versionMismatch } from '../domain/item-rules.js';
 import type { ChangeEvent } from '../domain/change-events.js';
 import { effectiveTime } from '../domain/effective-time.js';
 import { assertBulkSize, DomainError, notFound } from '../domain/errors.js';
@@ -8,7 +7,12 @@ import { findWorkflows } from '../db/queries/report-model.queries.js';
 import { findItemsWithStages } from '../db/queries/item.queries.js';
 import { writeItemWorkstreams } from '../db/queries/item-writes.queries.js';
 import { findWorkstreamsByIds, withLiveChildren } from '../db/queries/workstream.queries.js';
-import { assertDistinctItems, initiativeOfItem, type FieldOf } from './item-entries.js';
+import {
+  assertDistinctItems,
+  changeableItem,
+  initiativeOfItem,
+  type FieldOf,
+} from './item-entries.js';
 import { itemsCodec } from './item-codec.js';
 import { workflowAmong } from './report-model-lookup.js';
 import type { UseCase, WriteStep } from './write-pipeline/use-case.js';
@@ -65,10 +69,7 @@ async function applyMoves(
   const events: ChangeEvent[] = [];
   moves.forEach((m, i) => {
     const at = (name: string) => fieldOf(i, name);
-    const item = items.get(m.itemId);
-    if (!item || item.deleted || !inScope(item.initiativeId)) throw notFound('事项', at('itemId'));
-    const stale = versionMismatch(m.expectedVersion, item.version, at('expectedVersion'));
-    if (stale) throw stale;
+    const item = changeableItem(items.get(m.itemId), m.expectedVersion, inScope, at);
     const target = workstreams.get(m.workstreamId);
     if (!target || !inScope(target.initiativeId)) throw notFound('工作流', at('workstreamId'));
     if (target.initiativeId !== item.initiativeId)

@@ -1,6 +1,5 @@
-import { versionMismatch } from '../domain/item-rules.js';
 import { effectiveTime } from '../domain/effective-time.js';
-import { DomainError, notFound } from '../domain/errors.js';
+import { DomainError } from '../domain/errors.js';
 import { findStage, governingHolder, resolveStages, stageCredit } from '../domain/stages.js';
 import { idsOfPath } from '../domain/live-figures.js';
 import { cleanNote } from '../domain/tree-rules.js';
@@ -16,7 +15,7 @@ import {
   stagedItemPaths,
 } from '../db/queries/report-model.queries.js';
 import { itemsCodec } from './item-codec.js';
-import { initiativeOfItem } from './item-entries.js';
+import { changeableItem, initiativeOfItem } from './item-entries.js';
 import { initiativeInScope, workflowFor, workstreamOfInitiative } from './report-model-lookup.js';
 import type { UseCase } from './write-pipeline/use-case.js';
 
@@ -42,10 +41,8 @@ export const setItemStage: UseCase<SetItemStageProps, ItemRecord[]> = {
   validate: (props) => void cleanNote(props.note, ['note']),
   codec: itemsCodec,
   async run({ tem, now, inScope }, props) {
-    const [item] = await findItemsByIds(tem, [props.itemId], { dialect: dialectOf(tem) });
-    if (!item || item.deleted || !inScope(item.initiativeId)) throw notFound('事项', ['itemId']);
-    const stale = versionMismatch(props.expectedVersion, item.version, ['expectedVersion']);
-    if (stale) throw stale;
+    const [found] = await findItemsByIds(tem, [props.itemId], { dialect: dialectOf(tem) });
+    const item = changeableItem(found, props.expectedVersion, inScope, (name) => [name]);
     const ws = await workstreamOfInitiative(tem, item.initiativeId, item.workstreamId, ['itemId']);
     const stages = await workflowFor(tem, ws);
     if (!stages)

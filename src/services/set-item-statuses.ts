@@ -1,14 +1,15 @@
 import type { ChangeEvent } from '../domain/change-events.js';
 import { effectiveTime } from '../domain/effective-time.js';
-import { assertBulkSize, DomainError, DomainErrors, notFound } from '../domain/errors.js';
+import { assertBulkSize, DomainError, DomainErrors } from '../domain/errors.js';
 import type { ItemStatus } from '../domain/item-status.js';
-import { nextPercent, versionMismatch } from '../domain/item-rules.js';
+import { nextPercent } from '../domain/item-rules.js';
 import { cleanNote } from '../domain/tree-rules.js';
 import { dialectOf } from '../db/em.js';
 import type { ItemRecord } from '../db/records.js';
 import { findItemsWithStages } from '../db/queries/item.queries.js';
 import { writeItemStatuses } from '../db/queries/item-writes.queries.js';
 import { itemsCodec } from './item-codec.js';
+import { itemToChange } from './item-entries.js';
 import { assertStageAgrees } from '../domain/item-rules.js';
 import type { UseCase } from './write-pipeline/use-case.js';
 
@@ -98,14 +99,9 @@ export const setItemStatuses: UseCase<SetItemStatusesProps, ItemRecord[]> = {
     const events: ChangeEvent[] = [];
     props.updates.forEach((u, i) => {
       const at = (name: string) => fieldOf(props, i, name);
-      const item = current.get(u.itemId);
-      if (!item || item.deleted || !inScope(item.initiativeId)) {
-        errors.push(notFound('事项', at('itemId')));
-        return;
-      }
-      const stale = versionMismatch(u.expectedVersion, item.version, at('expectedVersion'));
-      if (stale) {
-        errors.push(stale);
+      const item = itemToChange(current.get(u.itemId), u.expectedVersion, inScope, at);
+      if (item instanceof DomainError) {
+        errors.push(item);
         return;
       }
       try {

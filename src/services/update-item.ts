@@ -1,14 +1,13 @@
-import { versionMismatch } from '../domain/item-rules.js';
 import type { ChangeEvent } from '../domain/change-events.js';
 import { effectiveTime } from '../domain/effective-time.js';
-import { assertBulkSize, DomainError, DomainErrors, notFound } from '../domain/errors.js';
+import { assertBulkSize, DomainError, DomainErrors } from '../domain/errors.js';
 import { assertName, cleanNote } from '../domain/tree-rules.js';
 import { assertItemWeight } from '../domain/units.js';
 import { dialectOf } from '../db/em.js';
 import type { ItemRecord } from '../db/records.js';
 import { findItemsByIds } from '../db/queries/item.queries.js';
 import { writeItemAttributes } from '../db/queries/item-writes.queries.js';
-import { assertDistinctItems, type FieldOf } from './item-entries.js';
+import { assertDistinctItems, changeableItem, type FieldOf } from './item-entries.js';
 import { itemsCodec } from './item-codec.js';
 import type { UseCase, WriteStep } from './write-pipeline/use-case.js';
 
@@ -109,10 +108,7 @@ async function applyUpdates(
   const events: ChangeEvent[] = [];
   updates.forEach((u, i) => {
     const at = (name: string) => fieldOf(i, name);
-    const item = found.get(u.itemId);
-    if (!item || item.deleted || !inScope(item.initiativeId)) throw notFound('事项', at('itemId'));
-    const stale = versionMismatch(u.expectedVersion, item.version, at('expectedVersion'));
-    if (stale) throw stale;
+    const item = changeableItem(found.get(u.itemId), u.expectedVersion, inScope, at);
     const effectiveAt = effectiveTime(u.effectiveAt, now, item.effectiveFrom, at('effectiveAt'));
     const version = item.version + 1;
     const changes = changeEvents(item, cols[i]!, version, effectiveAt);
