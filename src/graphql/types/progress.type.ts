@@ -110,7 +110,12 @@ export class ProgressType {
   byStatus(
     @Arg('locale', () => LocaleEnum, { defaultValue: 'zh-CN' }) locale: Locale,
   ): StatusCountType[] {
+    // The kept list returns before any closure: see WorkstreamType's `children`.
     if (locale === this.firstLocale) return this.firstCounts!;
+    return this.countsIn(locale);
+  }
+
+  private countsIn(locale: Locale): StatusCountType[] {
     let counts = this.otherCounts?.get(locale);
     if (!counts) {
       counts = ITEM_STATUSES.map((status) => ({
