@@ -67,13 +67,16 @@ export class ProgressType {
   private firstLocale: Locale | undefined = undefined;
   private firstCounts: StatusCountType[] | undefined = undefined;
   private otherCounts: Map<Locale, StatusCountType[]> | undefined = undefined;
+  private progressId: string | undefined = undefined;
 
   @Field(() => ID, {
     description:
       'Stable per node for the live figure, so client caches (Apollo’s InMemoryCache) normalize it and update it in place; a figure read at a time (asOf, knownAt, a series point) has an id of its own that includes that time.',
   })
   get id(): string {
-    return progressIdOf(this.source.nodeId);
+    // Kept with the view, as a workstream's own id is: a client that normalizes figures asks it
+    // of every node of every dashboard.
+    return (this.progressId ??= progressIdOf(this.source.nodeId));
   }
 
   /**
