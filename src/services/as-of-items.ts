@@ -1,11 +1,15 @@
 import type { ItemStatus } from '../domain/item-status.js';
-import { replayItems, type ItemReplayState, type ReadTime } from '../domain/replay-items.js';
+import {
+  replayItems,
+  type ItemReplayState,
+  type LogEntry,
+  type ReadTime,
+} from '../domain/replay-items.js';
 import type { Em } from '../db/em.js';
 import type { ItemRecord } from '../db/records.js';
 import { itemLabelsAt } from '../domain/replay-item-labels.js';
 import {
   findEntriesOfItems,
-  findEntriesOfItemsIn,
   findVersionsAt,
   findItemEntries,
   findItemLabelEntries,
@@ -60,7 +64,7 @@ export async function itemsAsOf(
   t: ReadTime,
   statuses: readonly ItemStatus[] | null,
 ): Promise<ItemRecord[]> {
-  const states = replayItems(await findEntriesOfItemsIn(em, workstreamIds, t.asOf, t.knownAt), t);
+  const states = replayItems(await entriesOfCandidates(em, workstreamIds, t), t);
   const records = await itemRecordsAt(em, idsOf(states, wantedIn(workstreamIds, statuses)), t);
   return records.map((r) => asItStood(r, states.get(r.id)!)).sort((a, b) => a.id - b.id);
 }
@@ -72,7 +76,7 @@ export async function countItemsAsOf(
   t: ReadTime,
   statuses: readonly ItemStatus[] | null,
 ): Promise<number> {
-  const states = replayItems(await findEntriesOfItemsIn(em, workstreamIds, t.asOf, t.knownAt), t);
+  const states = replayItems(await entriesOfCandidates(em, workstreamIds, t), t);
   return idsOf(states, wantedIn(workstreamIds, statuses)).length;
 }
 
@@ -91,13 +95,22 @@ async function candidatesOf(em: Em, workstreamIds: readonly number[]): Promise<n
     : itemsLoggedIn(em, workstreamIds);
 }
 
+/** Every row up to a read time of the items that may have stood in these workstreams. */
+async function entriesOfCandidates(
+  em: Em,
+  workstreamIds: readonly number[],
+  t: ReadTime,
+): Promise<LogEntry[]> {
+  return findEntriesOfItems(em, await candidatesOf(em, workstreamIds), t.asOf, t.knownAt);
+}
+
 /** Candidates replayed at a time, at first; each further chunk is twice the one before. */
 const FIRST_CHUNK = 64;
 const LARGEST_CHUNK = 4_096;
 
 /**
  * The first `limit` items `itemsAsOf` gives after `afterId`, replaying only as many as it takes:
- * the items ever logged in the workstreams, in id order past the cursor, a chunk at a time. A page
+ * the candidates (candidatesOf), in id order past the cursor, a chunk at a time. A page
  * of a 10,000-workstream initiative replayed all of its 100,000 items and read their records
  * for the 51 it answered.
  */

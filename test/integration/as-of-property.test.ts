@@ -274,12 +274,23 @@ describe.each(DIALECTS)('as-of figures equal a replay of the log (%s)', (dialect
                   expect(shape(got.rollup.figures.get(id))).toEqual(shape(f));
               }
               // A page of items as they stood replays only what it takes: paged through, it
-              // gives what replaying every item gives, and counts as many. Its candidates come
-              // from the initiative's items for half of its workstreams or more, else from the
-              // workstreams' rows in the log: both kinds of set.
+              // gives what replaying every item gives, and counts as many. The candidates of
+              // both come from the initiative's items for half of its workstreams or more, else
+              // from the workstreams' rows in the log (both kinds of set), so the whole answer
+              // is checked against the replay of the initiative's whole log as well.
+              const states = replayItems(entries, t);
               for (const set of [ws, ws.filter((_, i) => i % 2 === 0), ws.slice(0, 1)])
                 for (const statuses of [null, ['IN_PROGRESS', 'DONE'] as const]) {
                   const full = await itemsAsOf(em, set, t, statuses);
+                  const inSet = new Set(set);
+                  const stood = [...states]
+                    .filter(([, s]) => inSet.has(s.workstreamId))
+                    .filter(
+                      ([, s]) => !statuses || (statuses as readonly string[]).includes(s.status),
+                    )
+                    .map(([id]) => id)
+                    .sort((a, b) => a - b);
+                  expect(full.map((i) => i.id)).toEqual(stood);
                   const paged = [];
                   for (let after: number | null = null; ;) {
                     const page = await itemsAsOfPage(em, set, t, statuses, after, PAGE);

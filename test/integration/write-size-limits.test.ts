@@ -1,5 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findEntriesOfItemsIn, findVersionsAt } from '../../src/db/queries/as-of.queries.js';
+import {
+  findEntriesOfItems,
+  findVersionsAt,
+  itemsLoggedIn,
+} from '../../src/db/queries/as-of.queries.js';
 import { findChanges } from '../../src/db/queries/change-log.queries.js';
 import { findStalledItems } from '../../src/db/queries/series.queries.js';
 import { applyTallyDeltas } from '../../src/db/queries/item.queries.js';
@@ -75,7 +79,12 @@ describe.each(DIALECTS)('a write as large as an import makes it (%s)', (dialect)
     // 乙 in the first slice, 甲 in the last: 70,002 names, past both databases' limits.
     const ids = [id(b), ...Array.from({ length: 70_000 }, (_, i) => 2_000_000 + i), id(a)];
     const now = Date.now() + 1000;
-    const entries = await findEntriesOfItemsIn(app.em(), ids, now, now);
+    const entries = await findEntriesOfItems(
+      app.em(),
+      await itemsLoggedIn(app.em(), ids),
+      now,
+      now,
+    );
     expect(
       entries
         .filter((e) => e.itemId === id(mover))

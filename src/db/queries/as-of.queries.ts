@@ -174,17 +174,6 @@ export async function itemIdsOfInitiative(em: Em, initiativeId: number): Promise
   return rows.map((r) => Number(r.id));
 }
 
-/** Every row of the items that were ever logged in these workstreams, up to a read time. */
-export async function findEntriesOfItemsIn(
-  em: Em,
-  workstreamIds: readonly number[],
-  asOf: number,
-  knownAt: number,
-): Promise<LogEntry[]> {
-  if (workstreamIds.length === 0) return [];
-  return findEntriesOfItems(em, await itemsLoggedIn(em, workstreamIds), asOf, knownAt);
-}
-
 /**
  * Per item, the version its last row visible at a read time made (effective by `asOf`, recorded
  * by `knownAt`). An item's rows run forward in effective time in the order they were recorded
