@@ -2,7 +2,7 @@ import type { Em } from '../db/em.js';
 import type { InitiativeRecord, ItemRecord } from '../db/records.js';
 import { findItemsPage, type ItemPageQuery } from '../db/queries/item.queries.js';
 import { turnInWrite } from '../db/write-turn.js';
-import { findItemStages, findWorkflows } from '../db/queries/report-model.queries.js';
+import { findStageRows, findWorkflows } from '../db/queries/report-model.queries.js';
 import { PATH_SEPARATOR, type SheetState, type SheetWorkstream } from '../sheets/sheet-state.js';
 import { loadInitiativeTree, type TreeNode } from './load-initiative-tree.js';
 import { workflowOf } from './report-model-lookup.js';
@@ -75,7 +75,7 @@ export async function loadSheetState(
     else workstreams.set(path, ws);
   }
   const stages = new Map(
-    (await findItemStages(em, [initiative.id])).map((s) => [s.itemId, s.stage]),
+    (await findStageRows(em, [initiative.id])).map((s) => [s.itemId, s.stage]),
   );
   // By the initiative, not by naming each workstream: past 32,766 of them SQLite refused the read.
   const items = (await loadAllItems(em, { initiativeId: initiative.id })).map((i) => ({

@@ -13,6 +13,7 @@ import {
 import { findItemsPage } from '../../src/db/queries/item.queries.js';
 import { readInitiativeOutboxSince } from '../../src/db/queries/outbox.queries.js';
 import { findItemStagesAt } from '../../src/db/queries/report-reads.queries.js';
+import { findItemStages, stagedItemPaths } from '../../src/db/queries/report-model.queries.js';
 import { findHealthEntries, findTargetDateEntries } from '../../src/db/queries/series.queries.js';
 import {
   findPathEntriesUpTo,
@@ -160,6 +161,11 @@ async function fill(em: Em, dialect: DialectName): Promise<void> {
          when v % 10 = 0 then 'WorkstreamCreated' when v % 13 = 0 then 'ItemStageChanged'
          else 'ItemStatusChanged' end,
        'a', '${JSON.stringify({ to: 'a', pad: 'x'.repeat(200) })}', ${time}, ${time} from $N`,
+  );
+  // A stage on every seventh item, in its item's initiative.
+  await rows(
+    8000,
+    `item_stage (item_id, initiative_id, stage, since) select 7 * v, 1 + 7 * v % 3, 's', ${time} from $N`,
   );
   await rows(
     5000,
@@ -358,4 +364,25 @@ describe.each(DIALECTS)('hot statements are answered by an index (%s)', (dialect
       index: ['item_initiative_id_index', 'item_initiative_id_deleted_at_id_index'],
       columns: ['initiative_id'],
     }));
+
+  // Joined to item in one statement, PostgreSQL hashed every item row of the table for a large
+  // initiative's stages; each read is now by an index.
+  const STAGES = { index: 'item_stage_initiative_id_index', columns: ['initiative_id'] };
+  const byKey = (pg: string, column: string) => ({
+    index: { sqlite: 'PRIMARY KEY', postgresql: pg },
+    columns: [dialect === 'sqlite' ? 'rowid' : column],
+  });
+
+  it("an initiative's staged items: their stages, then the items by id", async () => {
+    const run = (e: Em) => findItemStages(e, [1]);
+    await expectPlans(run, STAGES, { statements: 2, checked: [0] });
+    await expectPlans(run, byKey('item_pkey', 'id'), { statements: 2, checked: [1] });
+  });
+
+  it("the paths of an initiative's staged items: stages, items, workstreams by id", async () => {
+    const run = (e: Em) => stagedItemPaths(e, 1);
+    await expectPlans(run, STAGES, { statements: 3, checked: [0] });
+    await expectPlans(run, byKey('item_pkey', 'id'), { statements: 3, checked: [1] });
+    await expectPlans(run, byKey('workstream_pkey', 'id'), { statements: 3, checked: [2] });
+  });
 });

@@ -154,4 +154,28 @@ describe.each(DIALECTS)('the whole week-20 report from data (%s)', (dialect) => 
     expect(section).toMatch(new RegExp(`1\\.【${leaf.name}】.*总计7个`));
     expect(section).toContain('2. 银商支付宝APP花呗：已投产');
   });
+
+  it('leaves a deleted staged item out of its stage lines until it is restored', async () => {
+    const { initiative } = await app.ok(`{ initiative(key: "payment-channels") {
+      items(first: 100) { nodes { id name stage } } } }`);
+    const item = initiative.items.nodes.find((i: any) => i.name === '银商支付宝APP花呗');
+    expect(item.stage).toBe('投产');
+    const line = /\d+\. 银商支付宝APP花呗：已投产/;
+    const report = async () => (await app.ok('{ weeklyReport }')).weeklyReport;
+    expect(await report()).toMatch(line);
+    const deleted = await app.ok(
+      `mutation($id: ID!) { deleteItem(input: { id: $id }) { userErrors { code } } }`,
+      { id: item.id },
+    );
+    expect(deleted.deleteItem.userErrors).toEqual([]);
+    const without = await report();
+    expect(without).not.toMatch(line);
+    expect(without).toMatch(/\d+\. 拉卡拉开发平台3\.0支付宝APP花呗：已投产/);
+    const restored = await app.ok(
+      `mutation($id: ID!) { restoreItem(input: { id: $id }) { userErrors { code } } }`,
+      { id: item.id },
+    );
+    expect(restored.restoreItem.userErrors).toEqual([]);
+    expect(await report()).toMatch(line);
+  });
 });
