@@ -12,7 +12,7 @@ describe('a PostgreSQL URL', () => {
       user: 'u',
       password: 'p@ss',
       application_name: 'x',
-      options: '-c search_path=y',
+      options: '-c jit=off -c search_path=y',
     });
     expect(options.ssl).toBeTypeOf('object');
     expect('database' in options).toBe(false);
