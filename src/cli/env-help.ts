@@ -76,6 +76,11 @@ export const SETTINGS: readonly Setting[] = [
     meaning: 'PostgreSQL statements prepared once per connection',
   },
   {
+    name: 'PGOPTIONS',
+    default: 'none',
+    meaning: "PostgreSQL session settings after Jindu's jit=off",
+  },
+  {
     name: 'JINDU_CORS_ORIGINS',
     default: 'none',
     meaning: 'origins whose pages may call the API, comma-separated',

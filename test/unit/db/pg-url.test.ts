@@ -21,6 +21,22 @@ describe('a PostgreSQL URL', () => {
     });
   });
 
+  it("starts every session with JIT off, then PGOPTIONS' or the URL's own options", () => {
+    const before = process.env.PGOPTIONS;
+    try {
+      delete process.env.PGOPTIONS;
+      expect(pgConnectionOptions('postgres://h/db').options).toBe('-c jit=off');
+      process.env.PGOPTIONS = '-c work_mem=8MB';
+      expect(pgConnectionOptions('postgres://h/db').options).toBe('-c jit=off -c work_mem=8MB');
+      expect(pgConnectionOptions('postgres://h/db?options=-c%20jit%3Don').options).toBe(
+        '-c jit=off -c jit=on',
+      );
+    } finally {
+      if (before === undefined) delete process.env.PGOPTIONS;
+      else process.env.PGOPTIONS = before;
+    }
+  });
+
   // `password=` is read as a password since the URL's parameters reach the pool: it must not
   // reach a log line either.
   it('is shown without its passwords', () => {
