@@ -150,7 +150,7 @@ export async function stalledItemsOf(
   const before = viewTime - days * DAY_MS;
   const entries = t.time
     ? await stalledItemsAsOf(ctx.em, ids, t.time, before, cursor, first + 1)
-    : await liveStalled(ctx, ids, before, cursor, first + 1);
+    : await liveStalled(ctx, ids, before, cursor, first + 1, inProgressOf(t));
   const page = entries.slice(0, first);
   const nodes = page.map((e) => ({
     item: new ItemType(e.item),
@@ -167,6 +167,12 @@ export async function stalledItemsOf(
   };
 }
 
+/** How many items of the target's subtree are in progress or paused, by its tree's tallies. */
+function inProgressOf(t: TimeTarget): number {
+  const figure = t.node ? t.tree.rollup.figures.get(t.node.id) : t.tree.rollup.root;
+  return figure ? figure.tally.IN_PROGRESS.items + figure.tally.PAUSED.items : 0;
+}
+
 /** The live list: today's items whose last progress took effect at or before `before`. */
 async function liveStalled(
   ctx: Context,
@@ -174,8 +180,9 @@ async function liveStalled(
   before: number,
   cursor: { at: number; id: number } | null,
   limit: number,
+  candidates: number,
 ): Promise<StalledEntry[]> {
-  const rows = await findStalledItems(ctx.em, workstreamIds, before, cursor, limit);
+  const rows = await findStalledItems(ctx.em, workstreamIds, before, cursor, limit, candidates);
   const items = await ctx.loaders.item.loadMany(rows.map((r) => r.itemId));
   return rows.flatMap((r, i) => {
     const item = items[i];

@@ -14,7 +14,11 @@ import { findItemsPage } from '../../src/db/queries/item.queries.js';
 import { readInitiativeOutboxSince } from '../../src/db/queries/outbox.queries.js';
 import { findItemStagesAt } from '../../src/db/queries/report-reads.queries.js';
 import { findItemStages, stagedItemPaths } from '../../src/db/queries/report-model.queries.js';
-import { findHealthEntries, findTargetDateEntries } from '../../src/db/queries/series.queries.js';
+import {
+  findHealthEntries,
+  findStalledItems,
+  findTargetDateEntries,
+} from '../../src/db/queries/series.queries.js';
 import {
   findPathEntriesUpTo,
   findStructureVersion,
@@ -384,5 +388,15 @@ describe.each(DIALECTS)('hot statements are answered by an index (%s)', (dialect
     await expectPlans(run, STAGES, { statements: 3, checked: [0] });
     await expectPlans(run, byKey('item_pkey', 'id'), { statements: 3, checked: [1] });
     await expectPlans(run, byKey('workstream_pkey', 'id'), { statements: 3, checked: [2] });
+  });
+
+  it("a subtree's stalled items: its items by workstream, each one's last change by item", async () => {
+    // As a join, an analysed PostgreSQL started from the change log and read all of it.
+    const run = (e: Em) => findStalledItems(e, [7, 8, 9], Date.now(), null, 21, 0);
+    await expectPlans(run, {
+      index: 'item_workstream_id_deleted_at_id_index',
+      columns: ['workstream_id'],
+    });
+    await expectPlans(run, { index: 'change_log_item_id_index', columns: ['item_id'] });
   });
 });

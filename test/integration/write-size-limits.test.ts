@@ -5,7 +5,7 @@ import {
   itemsLoggedIn,
 } from '../../src/db/queries/as-of.queries.js';
 import { findChanges } from '../../src/db/queries/change-log.queries.js';
-import { findStalledItems } from '../../src/db/queries/series.queries.js';
+import { STALLED_JOIN_FROM, findStalledItems } from '../../src/db/queries/series.queries.js';
 import { applyTallyDeltas } from '../../src/db/queries/item.queries.js';
 import { fromGlobalId } from '../../src/domain/global-id.js';
 import { importSheet } from '../../src/services/import-sheet.js';
@@ -95,10 +95,16 @@ describe.each(DIALECTS)('a write as large as an import makes it (%s)', (dialect)
     const itemIds = [id(first), ...Array.from({ length: 70_000 }, (_, i) => 2_000_000 + i)];
     const versions = await findVersionsAt(app.em(), [...itemIds, id(mover)], now, now);
     expect([versions.get(id(first)), versions.get(id(mover))]).toEqual([1, 2]);
-    const stalled = async (limit: number) =>
-      (await findStalledItems(app.em(), ids, now, null, limit)).map((s) => s.itemId);
-    expect(await stalled(1)).toEqual([id(first)]);
-    expect(await stalled(5)).toEqual([id(first), id(second), id(mover)]);
+    // Looked up item by item, and joined to the log (a subtree of many items in progress).
+    for (const candidates of [0, STALLED_JOIN_FROM]) {
+      const stalled = (limit: number, after: { at: number; id: number } | null = null) =>
+        findStalledItems(app.em(), ids, now, after, limit, candidates);
+      const [oldest] = await stalled(1);
+      expect(oldest!.itemId).toBe(id(first));
+      expect((await stalled(5)).map((s) => s.itemId)).toEqual([id(first), id(second), id(mover)]);
+      const after = { at: oldest!.lastChangeAt, id: oldest!.itemId };
+      expect((await stalled(5, after)).map((s) => s.itemId)).toEqual([id(second), id(mover)]);
+    }
     const history = await findChanges(app.em(), {
       workstreamIds: ids,
       beforeId: null,
