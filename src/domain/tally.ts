@@ -116,6 +116,17 @@ export function tallyItems(t: Readonly<Tally>): number {
   );
 }
 
+/** The items of these statuses (null: of every status) a tally counts, each status once. */
+export function itemsOfStatuses(
+  t: Readonly<Tally>,
+  statuses: readonly ItemStatus[] | null,
+): number {
+  if (statuses === null) return tallyItems(t);
+  let n = 0;
+  for (const status of new Set(statuses)) n += t[status].items;
+  return n;
+}
+
 export function applyDelta(into: Tally, delta: TallyDelta): void {
   const t = sumsOf(into, delta.status);
   t.items += delta.items;

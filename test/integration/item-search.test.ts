@@ -4,7 +4,10 @@ import {
   CREATE_INITIATIVE,
   CREATE_ITEMS,
   CREATE_WORKSTREAM,
+  DELETE_ITEM,
   DELETE_WORKSTREAM,
+  MOVE_ITEM,
+  SET_ITEM_STATUS,
 } from '../helpers/operations.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 
@@ -37,6 +40,7 @@ describe.each(DIALECTS)('items(search) on Workstream and Initiative (%s)', (dial
   let app: TestApp;
   let top: string;
   let leaf: string;
+  let deep: string;
 
   const write = async (query: string, input: Record<string, unknown>) => {
     const p = Object.values(await app.ok(query, { input }))[0] as any;
@@ -72,6 +76,7 @@ describe.each(DIALECTS)('items(search) on Workstream and Initiative (%s)', (dial
     const ids = await make('search', { leaf: LEAF_NAMES, deep: DEEP_NAMES, gone: ['report gone'] });
     top = ids.top!;
     leaf = ids.leaf!;
+    deep = ids.deep!;
     await write(DELETE_WORKSTREAM, { id: ids.gone });
     await make('other', { leaf: OTHER_NAMES });
   });
@@ -139,5 +144,52 @@ describe.each(DIALECTS)('items(search) on Workstream and Initiative (%s)', (dial
   it('refuses a search longer than a name can be, with BAD_USER_INPUT', async () => {
     const res = await app.gql(WS_ITEMS, { id: leaf, search: 'x'.repeat(201) });
     expect(res.errors?.map((e) => e.extensions?.code)).toEqual(['BAD_USER_INPUT']);
+  });
+
+  // Without a search, a live page's totalCount comes from the tree's counters; with one (an
+  // empty search matches every name), from counting the rows. Both must count the items listed.
+  it('counts the same items from the counters as from the rows, after writes too', async () => {
+    const listed = async (query: string, vars: Record<string, unknown>) => {
+      const connection = (c: any) => c.initiative?.items ?? c.node.items;
+      const tally = connection(await app.ok(query, { ...vars, first: 100 }));
+      const rows = connection(await app.ok(query, { ...vars, first: 100, search: '' }));
+      expect(tally.pageInfo.hasNextPage).toBe(false);
+      expect(names(rows)).toEqual(names(tally));
+      return [tally.totalCount, rows.totalCount, tally.nodes.length];
+    };
+    const check = async () => {
+      for (const status of [
+        null,
+        ['DONE'],
+        ['DONE', 'DONE'],
+        ['IN_PROGRESS', 'DONE'],
+        ['PAUSED'],
+        [],
+      ]) {
+        for (const [query, vars] of [
+          [INI_ITEMS, { key: 'search', status }],
+          [WS_ITEMS, { id: top, status, deep: true }],
+          [WS_ITEMS, { id: top, status }],
+          [WS_ITEMS, { id: leaf, status }],
+          [WS_ITEMS, { id: deep, status }],
+        ] as const) {
+          const [fromTally, fromRows, n] = await listed(query, vars);
+          expect([fromTally, fromRows], JSON.stringify(vars)).toEqual([n, n]);
+        }
+      }
+    };
+    await check();
+    const items = (await app.ok(WS_ITEMS, { id: leaf, first: 100 })).node.items;
+    const ids = (
+      await app.ok(
+        `query($id: ID!) { node(id: $id) { ... on Workstream { items(first: 100) { nodes { id } } } } }`,
+        { id: leaf },
+      )
+    ).node.items.nodes.map((n: { id: string }) => n.id);
+    expect(ids).toHaveLength(items.nodes.length);
+    await write(SET_ITEM_STATUS, { itemId: ids[0], status: 'PAUSED', percent: 40 });
+    await write(DELETE_ITEM, { id: ids[1] });
+    await write(MOVE_ITEM, { itemId: ids[2], workstreamId: deep });
+    await check();
   });
 });

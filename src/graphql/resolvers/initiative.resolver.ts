@@ -107,7 +107,14 @@ export class InitiativeResolver {
     search: string | null,
   ): Promise<ItemConnectionType> {
     const args = { first, after, status, search };
-    if (!root.time) return itemsPage(ctx, { initiativeId: root.record.id }, args);
+    if (!root.time)
+      return itemsPage(
+        ctx,
+        { initiativeId: root.record.id },
+        args,
+        null,
+        async () => (await treeOf(ctx, root.record, null)).rollup.root.tally,
+      );
     // As it stood: the items of every workstream the initiative had then.
     const tree = await treeOf(ctx, root.record, root.time);
     return itemsPage(ctx, [...tree.nodes.keys()], args, root.time);

@@ -14,6 +14,7 @@ import { itemsPage, SEARCH_DESCRIPTION } from './item-pages.js';
 import { restoreWorkstream } from '../../services/restore.js';
 import { ChangeConnectionType } from '../types/change.type.js';
 import { toGlobalId } from '../../domain/global-id.js';
+import { emptyTally } from '../../domain/tally.js';
 import {
   CreateWorkstreamInput,
   DeleteWorkstreamInput,
@@ -77,7 +78,16 @@ export class WorkstreamResolver {
     search: string | null,
   ): Promise<ItemConnectionType> {
     const workstreamIds = includeDescendants ? subtreeIds(root) : [root.node.id];
-    return itemsPage(ctx, workstreamIds, { first, after, status, search }, root.tree.time);
+    const tally = includeDescendants
+      ? root.tree.rollup.figures.get(root.node.id)?.tally
+      : (root.tree.tallies.get(root.node.id) ?? emptyTally());
+    return itemsPage(
+      ctx,
+      workstreamIds,
+      { first, after, status, search },
+      root.tree.time,
+      root.tree.time || !tally ? null : () => Promise.resolve(tally),
+    );
   }
 
   @Mutation(() => WorkstreamPayload)
