@@ -20,6 +20,8 @@ export async function itemPageAsOf(
   afterId: number | null,
   statuses: readonly ItemStatus[] | null,
   search: string | null,
+  /** The count of the items the page lists, from the as-of tree's counters (null: replay them). */
+  counted: (() => Promise<number>) | null = null,
 ): Promise<ItemConnectionType> {
   const cursor = (item: ItemType) => itemCursor(item.record.id);
   if (search === null) {
@@ -28,7 +30,7 @@ export async function itemPageAsOf(
       page.slice(0, first).map((i) => new ItemType(i, t)),
       page.length > first,
       cursor,
-      () => countItemsAsOf(ctx.em, workstreamIds, t, statuses),
+      counted ?? (() => countItemsAsOf(ctx.em, workstreamIds, t, statuses)),
     );
   }
   const found = await itemsAsOf(ctx.em, workstreamIds, t, statuses);

@@ -117,7 +117,13 @@ export class InitiativeResolver {
       );
     // As it stood: the items of every workstream the initiative had then.
     const tree = await treeOf(ctx, root.record, root.time);
-    return itemsPage(ctx, [...tree.nodes.keys()], args, root.time);
+    return itemsPage(
+      ctx,
+      [...tree.nodes.keys()],
+      args,
+      root.time,
+      async () => tree.rollup.root.tally,
+    );
   }
 
   @FieldResolver(() => [String], {

@@ -86,7 +86,7 @@ export class WorkstreamResolver {
       workstreamIds,
       { first, after, status, search },
       root.tree.time,
-      root.tree.time || !tally ? null : () => Promise.resolve(tally),
+      tally ? () => Promise.resolve(tally) : null,
     );
   }
 
