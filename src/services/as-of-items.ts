@@ -69,17 +69,6 @@ export async function itemsAsOf(
   return records.map((r) => asItStood(r, states.get(r.id)!)).sort((a, b) => a.id - b.id);
 }
 
-/** How many items `itemsAsOf` gives, without reading their records. */
-export async function countItemsAsOf(
-  em: Em,
-  workstreamIds: readonly number[],
-  t: ReadTime,
-  statuses: readonly ItemStatus[] | null,
-): Promise<number> {
-  const states = replayItems(await entriesOfCandidates(em, workstreamIds, t), t);
-  return idsOf(states, wantedIn(workstreamIds, statuses)).length;
-}
-
 /**
  * The items that may have stood in these workstreams (of one initiative): those ever logged in
  * them, or, for at least half of the initiative's workstreams, every item of the initiative,

@@ -1,6 +1,6 @@
 import type { ItemStatus } from '../../domain/item-status.js';
 import type { ReadTime } from '../../domain/replay-items.js';
-import { countItemsAsOf, itemsAsOf, itemsAsOfPage } from '../../services/as-of-items.js';
+import { itemsAsOf, itemsAsOfPage } from '../../services/as-of-items.js';
 import type { Context } from '../context.type.js';
 import { ItemConnectionType } from '../types/item-connection.type.js';
 import { ItemType } from '../types/item.type.js';
@@ -20,8 +20,8 @@ export async function itemPageAsOf(
   afterId: number | null,
   statuses: readonly ItemStatus[] | null,
   search: string | null,
-  /** The count of the items the page lists, from the as-of tree's counters (null: replay them). */
-  counted: (() => Promise<number>) | null = null,
+  /** Without a search, how many items the page lists: the as-of tree's counters say. */
+  counted: () => Promise<number>,
 ): Promise<ItemConnectionType> {
   const cursor = (item: ItemType) => itemCursor(item.record.id);
   if (search === null) {
@@ -30,7 +30,7 @@ export async function itemPageAsOf(
       page.slice(0, first).map((i) => new ItemType(i, t)),
       page.length > first,
       cursor,
-      counted ?? (() => countItemsAsOf(ctx.em, workstreamIds, t, statuses)),
+      counted,
     );
   }
   const found = await itemsAsOf(ctx.em, workstreamIds, t, statuses);

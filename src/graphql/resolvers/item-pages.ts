@@ -26,14 +26,14 @@ export async function itemsPage(
   workstreamIds: ItemPageQuery['workstreamIds'],
   args: ItemPageArgs,
   /** Set for an as-of read: the items as they stood then (workstream ids given as a list). */
-  time: ReadTime | null = null,
+  time: ReadTime | null,
   /**
    * The tree's counters of exactly the items the page lists (by status), live or as of its
    * time, which answer `totalCount` without a search: counting the rows read every item of them
    * (191 ms on SQLite, 143 ms on PostgreSQL for a 1,000,000-item initiative), and as of a time
    * replayed every one.
    */
-  tallyOf: (() => Promise<Readonly<Tally>>) | null = null,
+  tallyOf: () => Promise<Readonly<Tally>>,
 ): Promise<ItemConnectionType> {
   await ctx.deadline?.check();
   const { afterId } = pageArgs(args.first, args.after, 'cursor');
@@ -45,10 +45,7 @@ export async function itemsPage(
     if (err instanceof DomainError) throw badUserInput(err.message, 'search');
     throw err;
   }
-  const counted =
-    tallyOf && search === null
-      ? async () => itemsOfStatuses(await tallyOf(), args.status ?? null)
-      : null;
+  const counted = async () => itemsOfStatuses(await tallyOf(), args.status ?? null);
   if (time) {
     if (!Array.isArray(workstreamIds)) throw new Error('an as-of page needs its workstream ids');
     return itemPageAsOf(
@@ -68,7 +65,7 @@ export async function itemsPage(
     page.items.map((i) => new ItemType(i)),
     page.hasNextPage,
     (item) => itemCursor(item.record.id),
-    counted ?? (() => countListedItems(filter)),
+    search === null ? counted : () => countListedItems(filter),
   );
 }
 

@@ -79,14 +79,14 @@ export class WorkstreamResolver {
   ): Promise<ItemConnectionType> {
     const workstreamIds = includeDescendants ? subtreeIds(root) : [root.node.id];
     const tally = includeDescendants
-      ? root.tree.rollup.figures.get(root.node.id)?.tally
+      ? root.tree.rollup.figures.get(root.node.id)!.tally
       : (root.tree.tallies.get(root.node.id) ?? emptyTally());
     return itemsPage(
       ctx,
       workstreamIds,
       { first, after, status, search },
-      root.tree.time,
-      tally ? () => Promise.resolve(tally) : null,
+      root.tree.time ?? null,
+      async () => tally,
     );
   }
 
