@@ -10,6 +10,7 @@ import {
   itemIdsOfInitiative,
   itemsLoggedIn,
 } from '../../src/db/queries/as-of.queries.js';
+import { findChanges, WALK_ROWS } from '../../src/db/queries/change-log.queries.js';
 import { findItemsPage } from '../../src/db/queries/item.queries.js';
 import { readInitiativeOutboxSince } from '../../src/db/queries/outbox.queries.js';
 import { findItemStagesAt } from '../../src/db/queries/report-reads.queries.js';
@@ -388,6 +389,31 @@ describe.each(DIALECTS)('hot statements are answered by an index (%s)', (dialect
     await expectPlans(run, STAGES, { statements: 3, checked: [0] });
     await expectPlans(run, byKey('item_pkey', 'id'), { statements: 3, checked: [1] });
     await expectPlans(run, byKey('workstream_pkey', 'id'), { statements: 3, checked: [2] });
+  });
+
+  it("a subtree's history: its initiative's newest rows, then its own by workstream", async () => {
+    // PostgreSQL walked the whole log's primary key back, through other initiatives' rows. A
+    // workstream with no rows, as all of its initiative: the walk reads its five windows of the
+    // initiative's 6,000 rows, then the workstream's own rows.
+    const run = (e: Em) =>
+      findChanges(e, {
+        initiativeId: 1,
+        workstreamIds: [999_999],
+        initiativeWorkstreams: 1,
+        beforeId: null,
+        limit: 5,
+      });
+    const statements = WALK_ROWS / 1_000 + 1;
+    await expectPlans(
+      run,
+      { index: 'change_log_initiative_walk_index', columns: ['initiative_id'] },
+      { statements, checked: [0], unsorted: true },
+    );
+    await expectPlans(
+      run,
+      { index: 'change_log_workstream_id_id_index', columns: ['workstream_id'] },
+      { statements, checked: [statements - 1] },
+    );
   });
 
   it("a subtree's stalled items: its items by workstream, each one's last change by item", async () => {

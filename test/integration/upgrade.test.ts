@@ -67,6 +67,7 @@ describe.each(DIALECTS)('upgrading a database of the previous release (%s)', (di
         'Migration20261204000000WebhookEnabledAt',
         'Migration20261204010000MilestonePrecision',
         'Migration20261206000000WorkstreamSiblingsIndex',
+        'Migration20261207000000ChangeLogWalkIndex',
       ],
       upgradedFromUnversioned: true,
     });
@@ -212,6 +213,7 @@ describe.each(DIALECTS)('a new database (%s)', (dialect) => {
           'Migration20261204000000WebhookEnabledAt',
           'Migration20261204010000MilestonePrecision',
           'Migration20261206000000WorkstreamSiblingsIndex',
+          'Migration20261207000000ChangeLogWalkIndex',
         ],
         upgradedFromUnversioned: false,
       });

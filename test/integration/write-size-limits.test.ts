@@ -105,13 +105,18 @@ describe.each(DIALECTS)('a write as large as an import makes it (%s)', (dialect)
       const after = { at: oldest!.lastChangeAt, id: oldest!.itemId };
       expect((await stalled(5, after)).map((s) => s.itemId)).toEqual([id(second), id(mover)]);
     }
-    const history = await findChanges(app.em(), {
-      workstreamIds: ids,
-      beforeId: null,
-      limit: 2,
-    });
-    expect(history.map((c) => c.kind)).toEqual(['ItemMoved', 'ItemCreated']);
-    expect(history[0]!.id).toBeGreaterThan(history[1]!.id);
+    // Walking the initiative's rows (the subtree is all of it), and by workstream (a sliver).
+    for (const initiativeWorkstreams of [ids.length, 1_000 * ids.length]) {
+      const history = await findChanges(app.em(), {
+        initiativeId: Number(id(initiativeId)),
+        workstreamIds: ids,
+        initiativeWorkstreams,
+        beforeId: null,
+        limit: 2,
+      });
+      expect(history.map((c) => c.kind)).toEqual(['ItemMoved', 'ItemCreated']);
+      expect(history[0]!.id).toBeGreaterThan(history[1]!.id);
+    }
   });
 });
 

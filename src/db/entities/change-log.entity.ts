@@ -37,6 +37,14 @@ export const ChangeLogSchema = defineEntity({
     { properties: ['initiativeId', 'recordedAt'] },
     { properties: ['workstreamId', 'id'] },
     {
+      // An initiative's rows in the order they were logged, with their workstream: a subtree's
+      // history walks its initiative's newest rows and keeps its own (change-log.queries.ts).
+      // PostgreSQL walked the whole table's primary key for it instead, past other initiatives'
+      // newer rows.
+      name: 'change_log_initiative_walk_index',
+      properties: ['initiativeId', 'id', 'workstreamId'],
+    },
+    {
       // Back-dated rows only (recorded after they took effect): an as-of read finds the ones
       // recorded after its snapshot without scanning the history since (see as-of.queries.ts).
       name: 'change_log_backdated_index',

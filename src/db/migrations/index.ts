@@ -9,6 +9,7 @@ import { Migration20261201000000IdempotencyTouched } from './20261201000000-idem
 import { Migration20261204000000WebhookEnabledAt } from './20261204000000-webhook-enabled-at.migration.js';
 import { Migration20261204010000MilestonePrecision } from './20261204010000-milestone-precision.migration.js';
 import { Migration20261206000000WorkstreamSiblingsIndex } from './20261206000000-workstream-siblings-index.migration.js';
+import { Migration20261207000000ChangeLogWalkIndex } from './20261207000000-change-log-walk-index.migration.js';
 
 /** Every migration, oldest first: listed, not discovered, so compiled and test runs agree. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -42,6 +43,10 @@ export const MIGRATIONS: MigrationObject[] = [
   {
     name: 'Migration20261206000000WorkstreamSiblingsIndex',
     class: Migration20261206000000WorkstreamSiblingsIndex,
+  },
+  {
+    name: 'Migration20261207000000ChangeLogWalkIndex',
+    class: Migration20261207000000ChangeLogWalkIndex,
   },
 ];
 

@@ -1,4 +1,4 @@
-import { findChanges, type ChangePageQuery } from '../../db/queries/change-log.queries.js';
+import type { ChangeRecord } from '../../db/queries/change-log.queries.js';
 import type { Context } from '../context.type.js';
 import { badUserInput, optionalArg } from '../errors.js';
 import { ChangeConnectionType, ChangeType } from '../types/change.type.js';
@@ -20,23 +20,16 @@ export function pageArgs(
   return { first, afterId };
 }
 
-/** A page of the change log as a connection. */
+/** A page of the change log as a connection: `read` gives the rows before an id, newest first. */
 export async function historyPage(
   ctx: Context,
-  where: Omit<ChangePageQuery, 'beforeId' | 'limit'>,
+  read: (beforeId: number | null, limit: number) => Promise<ChangeRecord[]>,
   first: number,
   after: string | null | undefined,
 ): Promise<ChangeConnectionType> {
   await ctx.deadline?.check();
   const page = pageArgs(first, after, 'change');
-  const rows =
-    where.itemId !== undefined && where.workstreamIds === undefined
-      ? await ctx.loaders.itemHistory.load({
-          itemId: where.itemId,
-          beforeId: page.afterId,
-          limit: page.first + 1,
-        })
-      : await findChanges(ctx.em, { ...where, beforeId: page.afterId, limit: page.first + 1 });
+  const rows = await read(page.afterId, page.first + 1);
   return new ChangeConnectionType(
     rows.slice(0, page.first).map((r) => new ChangeType(r)),
     rows.length > page.first,

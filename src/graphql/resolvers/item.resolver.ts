@@ -46,7 +46,10 @@ export class ItemResolver {
     @Arg('first', () => Int, { defaultValue: 50 }) first: number,
     @Arg('after', () => String, { nullable: true }) after: string | null,
   ): Promise<ChangeConnectionType> {
-    return historyPage(ctx, { itemId: root.record.id }, first, after);
+    const itemId = root.record.id;
+    const read = (beforeId: number | null, limit: number) =>
+      ctx.loaders.itemHistory.load({ itemId, beforeId, limit });
+    return historyPage(ctx, read, first, after);
   }
 
   @Mutation(() => ItemsPayload, {

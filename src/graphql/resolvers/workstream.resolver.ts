@@ -10,6 +10,7 @@ import { ItemStatusEnum, LocaleEnum } from '../enums.js';
 import { withUserErrors } from '../errors.js';
 import { adminScope, writeScope } from '../access.js';
 import { historyPage } from './history.js';
+import { findChanges } from '../../db/queries/change-log.queries.js';
 import { itemsPage, SEARCH_DESCRIPTION } from './item-pages.js';
 import { restoreWorkstream } from '../../services/restore.js';
 import { ChangeConnectionType } from '../types/change.type.js';
@@ -171,7 +172,14 @@ export class WorkstreamResolver {
     @Arg('first', () => Int, { defaultValue: 50 }) first: number,
     @Arg('after', () => String, { nullable: true }) after: string | null,
   ): Promise<ChangeConnectionType> {
-    return historyPage(ctx, { workstreamIds: subtreeIds(root) }, first, after);
+    const subtree = {
+      initiativeId: root.tree.initiative.id,
+      workstreamIds: subtreeIds(root),
+      initiativeWorkstreams: root.tree.nodes.size,
+    };
+    const read = (beforeId: number | null, limit: number) =>
+      findChanges(ctx.em, { ...subtree, beforeId, limit });
+    return historyPage(ctx, read, first, after);
   }
 
   @Mutation(() => WorkstreamPayload, {
