@@ -37,12 +37,16 @@ export const ChangeLogSchema = defineEntity({
     { properties: ['initiativeId', 'recordedAt'] },
     { properties: ['workstreamId', 'id'] },
     {
-      // An initiative's rows in the order they were logged, with their workstream: a subtree's
-      // history walks its initiative's newest rows and keeps its own (change-log.queries.ts).
-      // PostgreSQL walked the whole table's primary key for it instead, past other initiatives'
-      // newer rows.
+      // An initiative's rows in a workstream, in the order they were logged: a subtree's history
+      // walks its initiative's newest rows and keeps its own (change-log.queries.ts). PostgreSQL
+      // walked the whole table's primary key for it instead, past other initiatives' newer rows.
+      // Partial, so that no other read uses it where it should not: as a whole index on
+      // (initiative_id, id, workstream_id) SQLite took it, without statistics, for the as-of
+      // read's structure signature (`initiative_id = ? and item_id is null`) and read every row
+      // of the initiative instead of its structure rows.
       name: 'change_log_initiative_walk_index',
-      properties: ['initiativeId', 'id', 'workstreamId'],
+      expression:
+        'create index change_log_initiative_walk_index on change_log (initiative_id, id, workstream_id) where workstream_id is not null',
     },
     {
       // Back-dated rows only (recorded after they took effect): an as-of read finds the ones

@@ -146,12 +146,14 @@ async function walkOf(
     // only this index gives the order without sorting the initiative's rows.
     const window = await em.execute(
       `select id, workstream_id from change_log
-        where initiative_id >= ? and initiative_id <= ?${before === null ? '' : ' and id < ?'}
+        where initiative_id >= ? and initiative_id <= ? and workstream_id is not null${
+          before === null ? '' : ' and id < ?'
+        }
         order by initiative_id desc, id desc limit ?`,
       [q.initiativeId, q.initiativeId, ...(before === null ? [] : [before]), WALK_WINDOW],
     );
     for (const r of window) {
-      if (r.workstream_id === null || !wanted.has(Number(r.workstream_id))) continue;
+      if (!wanted.has(Number(r.workstream_id))) continue;
       if (ids.push(Number(r.id)) === q.limit) return { ids, before, done: true };
     }
     if (window.length < WALK_WINDOW) return { ids, before, done: true };
