@@ -14,6 +14,7 @@ import {
 import { findChanges, WALK_ROWS } from '../../src/db/queries/change-log.queries.js';
 import { findItemsPage } from '../../src/db/queries/item.queries.js';
 import { readInitiativeOutboxSince } from '../../src/db/queries/outbox.queries.js';
+import { findDeliveries } from '../../src/db/queries/webhook-delivery.queries.js';
 import { findItemStagesAt } from '../../src/db/queries/report-reads.queries.js';
 import { findItemStages, stagedItemPaths } from '../../src/db/queries/report-model.queries.js';
 import {
@@ -178,6 +179,12 @@ async function fill(em: Em, dialect: DialectName): Promise<void> {
     `outbox (seq, initiative_id, revision, payload, created_at)
      select v, 1 + v % 10, v / 10, '{}', ${time} from $N`,
   );
+  // Ten endpoints' deliveries, interleaved.
+  await rows(
+    20000,
+    `webhook_delivery (webhook_id, message_id, event_type, payload, state, attempts, created_at)
+     select 1 + v % 10, 'm' || v, 'item.changed', '{}', 'delivered', 1, ${time} from $N`,
+  );
   if (dialect === 'postgresql') await em.execute('analyze');
 }
 
@@ -283,6 +290,13 @@ describe.each(DIALECTS)('hot statements are answered by an index (%s)', (dialect
     expectPlans((e) => readInitiativeOutboxSince(e, 1, 450, 101), {
       index: 'outbox_initiative_id_revision_index',
       columns: ['initiative_id', 'revision'],
+    }));
+
+  it("an endpoint's deliveries, newest first", () =>
+    // PostgreSQL walked the primary key back from the newest delivery of any endpoint.
+    expectPlans((e) => findDeliveries(e, { afterId: 15000, limit: 21, webhookIds: [3, 4] }), {
+      index: 'webhook_delivery_webhook_id_id_index',
+      columns: ['webhook_id'],
     }));
 
   // The change log's workstream and initiative rows: a node's own, not the initiative's log.

@@ -68,6 +68,7 @@ describe.each(DIALECTS)('upgrading a database of the previous release (%s)', (di
         'Migration20261204010000MilestonePrecision',
         'Migration20261206000000WorkstreamSiblingsIndex',
         'Migration20261207000000ChangeLogWalkIndex',
+        'Migration20261207010000WebhookDeliveryOrderIndex',
       ],
       upgradedFromUnversioned: true,
     });
@@ -214,6 +215,7 @@ describe.each(DIALECTS)('a new database (%s)', (dialect) => {
           'Migration20261204010000MilestonePrecision',
           'Migration20261206000000WorkstreamSiblingsIndex',
           'Migration20261207000000ChangeLogWalkIndex',
+          'Migration20261207010000WebhookDeliveryOrderIndex',
         ],
         upgradedFromUnversioned: false,
       });

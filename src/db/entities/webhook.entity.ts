@@ -30,7 +30,7 @@ export const WebhookDeliverySchema = defineEntity({
   tableName: 'webhook_delivery',
   properties: {
     id: p.integer().primary().autoincrement(),
-    webhookId: p.integer().index(),
+    webhookId: p.integer(),
     /** The `webhook-id` header: the same on every attempt, so receivers can deduplicate. */
     messageId: p.string().length(64),
     eventType: p.string().length(60),
@@ -42,7 +42,11 @@ export const WebhookDeliverySchema = defineEntity({
     lastStatus: p.integer().nullable(),
     createdAt: p.datetime(),
   },
-  indexes: [{ properties: ['state', 'nextAttemptAt'] }],
+  indexes: [
+    // An endpoint's deliveries newest first (the API's list), and by endpoint (a delete).
+    { name: 'webhook_delivery_webhook_id_id_index', properties: ['webhookId', 'id'] },
+    { properties: ['state', 'nextAttemptAt'] },
+  ],
 });
 
 /** Every attempt, kept: status (null when no answer), duration, error. */

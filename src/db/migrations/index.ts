@@ -10,6 +10,7 @@ import { Migration20261204000000WebhookEnabledAt } from './20261204000000-webhoo
 import { Migration20261204010000MilestonePrecision } from './20261204010000-milestone-precision.migration.js';
 import { Migration20261206000000WorkstreamSiblingsIndex } from './20261206000000-workstream-siblings-index.migration.js';
 import { Migration20261207000000ChangeLogWalkIndex } from './20261207000000-change-log-walk-index.migration.js';
+import { Migration20261207010000WebhookDeliveryOrderIndex } from './20261207010000-webhook-delivery-order-index.migration.js';
 
 /** Every migration, oldest first: listed, not discovered, so compiled and test runs agree. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -47,6 +48,10 @@ export const MIGRATIONS: MigrationObject[] = [
   {
     name: 'Migration20261207000000ChangeLogWalkIndex',
     class: Migration20261207000000ChangeLogWalkIndex,
+  },
+  {
+    name: 'Migration20261207010000WebhookDeliveryOrderIndex',
+    class: Migration20261207010000WebhookDeliveryOrderIndex,
   },
 ];
 

@@ -140,30 +140,53 @@ export async function recordAttempt(
   });
 }
 
+/** Endpoints one statement reads the deliveries of (SQLite takes 500 terms in a `union all`). */
+export const WEBHOOKS_PER_STATEMENT = 100;
+
 /**
- * Deliveries, newest first, of the endpoints named, or (null) of every endpoint that still
- * exists: a deleted endpoint's rows are kept, but listed to no one.
+ * Deliveries, newest first, of the endpoints named. Each endpoint's newest are read on its own
+ * (webhook_id, id) index, and the newest of those are the page: asked `webhook_id in (…) order
+ * by id desc`, PostgreSQL walked the table's primary key back from its end, so listing a quiet
+ * endpoint's deliveries read every newer delivery of the others (2,000,000 rows: 434 ms). Each
+ * endpoint's id is a range, ordered by, so that only that index gives the order (as the change
+ * log's walk, change-log.queries.ts).
  */
 export async function findDeliveries(
   em: Em,
-  q: { afterId: number | null; limit: number; webhookIds: readonly number[] | null },
+  q: { afterId: number | null; limit: number; webhookIds: readonly number[] },
 ): Promise<DeliveryRow[]> {
-  const where: string[] = [];
-  const params: unknown[] = [];
-  if (q.afterId !== null) {
-    where.push('id < ?');
-    params.push(q.afterId);
+  const after = q.afterId === null ? '' : ' and id < ?';
+  const one = (i: number) =>
+    `select * from (select * from webhook_delivery
+      where webhook_id >= ? and webhook_id <= ?${after}
+      order by webhook_id desc, id desc limit ?) d${i}`;
+  const rows: Record<string, unknown>[] = [];
+  for (let at = 0; at < q.webhookIds.length; at += WEBHOOKS_PER_STATEMENT) {
+    const slice = q.webhookIds.slice(at, at + WEBHOOKS_PER_STATEMENT);
+    const params = slice.flatMap((id) => [
+      id,
+      id,
+      ...(q.afterId === null ? [] : [q.afterId]),
+      q.limit,
+    ]);
+    rows.push(
+      ...(await runSql(
+        em,
+        `${slice.map((_, i) => one(i)).join(' union all ')} order by id desc limit ?`,
+        [...params, q.limit],
+      )),
+    );
   }
-  if (q.webhookIds) {
-    where.push(`webhook_id in (${placeholders(q.webhookIds)})`);
-    params.push(...q.webhookIds);
-  } else where.push('webhook_id in (select id from webhook)');
-  const rows = await runSql(
-    em,
-    `select * from webhook_delivery${where.length ? ` where ${where.join(' and ')}` : ''} order by id desc limit ?`,
-    [...params, q.limit],
-  );
-  return rows.map(toDelivery);
+  return rows
+    .map(toDelivery)
+    .sort((a, b) => b.id - a.id)
+    .slice(0, q.limit);
+}
+
+/** One delivery by its id, or undefined. */
+export async function findDelivery(em: Em, id: number): Promise<DeliveryRow | undefined> {
+  const [row] = await runSql(em, 'select * from webhook_delivery where id = ?', [id]);
+  return row ? toDelivery(row) : undefined;
 }
 
 export interface AttemptRow {

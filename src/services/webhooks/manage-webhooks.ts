@@ -15,6 +15,7 @@ import {
 } from '../../db/queries/webhook.queries.js';
 import {
   findDeliveries,
+  findDelivery,
   insertDeliveries,
   retryDelivery,
   type DeliveryRow,
@@ -134,19 +135,12 @@ export async function listDeliveries(
     q.webhookId !== null
       ? [(await own(a, q.webhookId)).id]
       : (await listWebhooks(a)).map((h) => h.id);
-  const global = q.webhookId === null && isAdminFor(a.principal, null);
-  return findDeliveries(a.em, {
-    afterId: q.afterId,
-    limit: q.first + 1,
-    webhookIds: global ? null : ids,
-  });
+  return findDeliveries(a.em, { afterId: q.afterId, limit: q.first + 1, webhookIds: ids });
 }
 
 /** Sends a delivery again from now, with a fresh attempt budget (same webhook-id). */
 export async function redeliver(a: WebhookAdmin, deliveryId: number): Promise<DeliveryRow> {
-  const [delivery] = (
-    await findDeliveries(a.em, { afterId: deliveryId + 1, limit: 1, webhookIds: null })
-  ).filter((d) => d.id === deliveryId);
+  const delivery = await findDelivery(a.em, deliveryId);
   const missing = new DomainError('NOT_FOUND', '投递记录不存在', ['deliveryId']);
   if (!delivery) throw missing;
   await own(a, delivery.webhookId, missing);
