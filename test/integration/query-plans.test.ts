@@ -15,7 +15,10 @@ import { findChanges, WALK_ROWS } from '../../src/db/queries/change-log.queries.
 import { findItemsPage } from '../../src/db/queries/item.queries.js';
 import { readInitiativeOutboxSince } from '../../src/db/queries/outbox.queries.js';
 import { findDeliveries } from '../../src/db/queries/webhook-delivery.queries.js';
-import { findItemStagesAt } from '../../src/db/queries/report-reads.queries.js';
+import {
+  findItemStagesAt,
+  findUpdatesOfInitiatives,
+} from '../../src/db/queries/report-reads.queries.js';
 import { findItemStages, stagedItemPaths } from '../../src/db/queries/report-model.queries.js';
 import {
   findHealthEntries,
@@ -179,6 +182,11 @@ async function fill(em: Em, dialect: DialectName): Promise<void> {
     `outbox (seq, initiative_id, revision, payload, created_at)
      select v, 1 + v % 10, v / 10, '{}', ${time} from $N`,
   );
+  await rows(
+    5000,
+    `written_update (initiative_id, section, week, body, author, effective_at, recorded_at)
+     select 1 + v % 10, 'progress', '2025-01-01', 'b', 'a', ${time}, ${time} from $N`,
+  );
   // Ten endpoints' deliveries, interleaved.
   await rows(
     20000,
@@ -290,6 +298,12 @@ describe.each(DIALECTS)('hot statements are answered by an index (%s)', (dialect
     expectPlans((e) => readInitiativeOutboxSince(e, 1, 450, 101), {
       index: 'outbox_initiative_id_revision_index',
       columns: ['initiative_id', 'revision'],
+    }));
+
+  it("an initiative's written updates", () =>
+    expectPlans((e) => findUpdatesOfInitiatives(e, [3]), {
+      index: 'written_update_initiative_id_effective_at_index',
+      columns: ['initiative_id'],
     }));
 
   it("an endpoint's deliveries, newest first", () =>

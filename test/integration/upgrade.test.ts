@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate, openOrm } from '../../src/db/orm.js';
+import { MIGRATIONS } from '../../src/db/migrations/index.js';
 import { type Em } from '../../src/db/em.js';
 import { findAllInitiatives } from '../../src/db/queries/initiative.queries.js';
 import { loadReportDetails, reportLines } from '../../src/services/build-report.js';
@@ -14,6 +15,17 @@ import {
 } from '../helpers/previous-release.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 import { toGlobalId } from '../../src/domain/global-id.js';
+
+/** The migrations as listed, each named for the time it was written: oldest first, once each. */
+const MIGRATION_NAMES = MIGRATIONS.map((m) => m.name);
+
+describe('the list of migrations', () => {
+  it('starts at the previous release and runs oldest first, each once', () => {
+    expect(MIGRATION_NAMES[0]).toBe('Migration20261129000000PreviousRelease');
+    expect(MIGRATION_NAMES.every((name) => /^Migration\d{14}[A-Za-z]+$/.test(name))).toBe(true);
+    expect([...new Set(MIGRATION_NAMES)].sort()).toEqual(MIGRATION_NAMES);
+  });
+});
 
 const KINDS: Record<string, string> = {
   CREATE: 'ItemCreated',
@@ -56,20 +68,9 @@ describe.each(DIALECTS)('upgrading a database of the previous release (%s)', (di
   afterAll(() => app?.close());
 
   it('recognises the unversioned schema and applies only the new migrations', async () => {
+    // Every migration after the previous release's, in the order they were written.
     expect(report).toEqual({
-      applied: [
-        'Migration20261129010000ChangeLog',
-        'Migration20261129020000ArchiveAndSearch',
-        'Migration20261129030000TallySnapshots',
-        'Migration20261129040000ReportModel',
-        'Migration20261130000000LiveEvents',
-        'Migration20261201000000IdempotencyTouched',
-        'Migration20261204000000WebhookEnabledAt',
-        'Migration20261204010000MilestonePrecision',
-        'Migration20261206000000WorkstreamSiblingsIndex',
-        'Migration20261207000000ChangeLogWalkIndex',
-        'Migration20261207010000WebhookDeliveryOrderIndex',
-      ],
+      applied: MIGRATION_NAMES.slice(1),
       upgradedFromUnversioned: true,
     });
     expect(await migrate(app.orm)).toEqual({ applied: [], upgradedFromUnversioned: false });
@@ -203,20 +204,7 @@ describe.each(DIALECTS)('a new database (%s)', (dialect) => {
     const orm = await openOrm({ databaseUrl: db.url });
     try {
       expect(await migrate(orm)).toEqual({
-        applied: [
-          'Migration20261129000000PreviousRelease',
-          'Migration20261129010000ChangeLog',
-          'Migration20261129020000ArchiveAndSearch',
-          'Migration20261129030000TallySnapshots',
-          'Migration20261129040000ReportModel',
-          'Migration20261130000000LiveEvents',
-          'Migration20261201000000IdempotencyTouched',
-          'Migration20261204000000WebhookEnabledAt',
-          'Migration20261204010000MilestonePrecision',
-          'Migration20261206000000WorkstreamSiblingsIndex',
-          'Migration20261207000000ChangeLogWalkIndex',
-          'Migration20261207010000WebhookDeliveryOrderIndex',
-        ],
+        applied: MIGRATION_NAMES,
         upgradedFromUnversioned: false,
       });
       expect(await orm.schema.getUpdateSchemaSQL()).toBe('');

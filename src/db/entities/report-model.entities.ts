@@ -118,7 +118,8 @@ export const WrittenUpdateSchema = defineEntity({
     effectiveAt: p.datetime(),
     recordedAt: p.datetime(),
   },
-  indexes: [{ properties: ['week'] }],
+  // By week (a report's), and an initiative's in posting order (its `updates`).
+  indexes: [{ properties: ['week'] }, { properties: ['initiativeId', 'effectiveAt'] }],
 });
 
 export type StageWorkflow = InferEntity<typeof StageWorkflowSchema>;

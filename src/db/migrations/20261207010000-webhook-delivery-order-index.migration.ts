@@ -2,11 +2,11 @@ import { Migration } from '@mikro-orm/migrations';
 import { dialectOfPlatform } from '../dialect.js';
 
 const SQLITE = [
-  'drop index `webhook_delivery_webhook_id_index`',
+  'drop index if exists `webhook_delivery_webhook_id_index`',
   'create index `webhook_delivery_webhook_id_id_index` on `webhook_delivery` (`webhook_id`, `id`)',
 ];
 const POSTGRESQL = [
-  'drop index "webhook_delivery_webhook_id_index"',
+  'drop index if exists "webhook_delivery_webhook_id_index"',
   'create index "webhook_delivery_webhook_id_id_index" on "webhook_delivery" ("webhook_id", "id")',
 ];
 

@@ -11,6 +11,7 @@ import { Migration20261204010000MilestonePrecision } from './20261204010000-mile
 import { Migration20261206000000WorkstreamSiblingsIndex } from './20261206000000-workstream-siblings-index.migration.js';
 import { Migration20261207000000ChangeLogWalkIndex } from './20261207000000-change-log-walk-index.migration.js';
 import { Migration20261207010000WebhookDeliveryOrderIndex } from './20261207010000-webhook-delivery-order-index.migration.js';
+import { Migration20261207020000WrittenUpdateInitiativeIndex } from './20261207020000-written-update-initiative-index.migration.js';
 
 /** Every migration, oldest first: listed, not discovered, so compiled and test runs agree. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -52,6 +53,10 @@ export const MIGRATIONS: MigrationObject[] = [
   {
     name: 'Migration20261207010000WebhookDeliveryOrderIndex',
     class: Migration20261207010000WebhookDeliveryOrderIndex,
+  },
+  {
+    name: 'Migration20261207020000WrittenUpdateInitiativeIndex',
+    class: Migration20261207020000WrittenUpdateInitiativeIndex,
   },
 ];
 
