@@ -20,6 +20,7 @@ describe.each(DIALECTS)('pages of webhook deliveries (%s)', (dialect) => {
   let orm: MikroORM;
   let drop: () => Promise<void>;
   const em = () => orm.em.fork() as Em;
+  let inserted: number[] = [];
 
   /** The oracle. */
   const expected = async (webhookIds: readonly number[], afterId: number | null, limit: number) =>
@@ -50,7 +51,7 @@ describe.each(DIALECTS)('pages of webhook deliveries (%s)', (dialect) => {
       ...Array.from({ length: 30 }, (_, n) => row(1, n)),
       ...Array.from({ length: 300 }, (_, n) => row(n % 7 === 0 ? 4 : 2 + (n % 2), n)),
     ];
-    await em().transactional((tem) => insertDeliveries(tem as Em, rows));
+    inserted = await em().transactional((tem) => insertDeliveries(tem as Em, rows));
   });
   afterAll(async () => {
     await orm?.close();
@@ -83,6 +84,15 @@ describe.each(DIALECTS)('pages of webhook deliveries (%s)', (dialect) => {
         }
       }
     }
+  });
+
+  it('gives the id of each delivery it queues (a test message is read back by it)', async () => {
+    expect(inserted).toHaveLength(330);
+    const [first, last] = [
+      await findDelivery(em(), inserted[0]!),
+      await findDelivery(em(), inserted[329]!),
+    ];
+    expect([first?.messageId, last?.messageId]).toEqual(['msg_1_0', 'msg_3_299']);
   });
 
   it('finds one delivery by its id', async () => {

@@ -39,15 +39,18 @@ function toDelivery(r: Record<string, unknown>): DeliveryRow {
 export async function insertDeliveries(
   em: Em,
   rows: readonly Omit<DeliveryRow, 'id' | 'state' | 'attempts' | 'lastStatus'>[],
-): Promise<void> {
+): Promise<number[]> {
+  const ids: number[] = [];
   for (const r of rows) {
-    await runSql(
+    const [row] = await runSql(
       em,
       `insert into webhook_delivery (webhook_id, message_id, event_type, payload, state, attempts, next_attempt_at, created_at)
-       values (?, ?, ?, ?, 'pending', 0, ?, ?)`,
+       values (?, ?, ?, ?, 'pending', 0, ?, ?) returning id`,
       [r.webhookId, r.messageId, r.eventType, r.payload, r.nextAttemptAt, r.createdAt],
     );
+    ids.push(Number(row!.id));
   }
+  return ids;
 }
 
 /**
