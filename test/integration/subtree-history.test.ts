@@ -1,5 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findChanges, WALK_ROWS } from '../../src/db/queries/change-log.queries.js';
+import {
+  findChanges,
+  SUBTREE_BY_WORKSTREAM,
+  WALK_ROWS,
+} from '../../src/db/queries/change-log.queries.js';
 import { fromGlobalId } from '../../src/domain/global-id.js';
 import { DIALECTS } from '../helpers/databases.js';
 import {
@@ -9,6 +13,9 @@ import {
   SET_ITEM_STATUS,
 } from '../helpers/operations.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
+
+/** Leaves under the second top workstream. */
+const WIDE = 100;
 
 const HISTORY = `query($id: ID!, $first: Int!, $after: String) {
   node(id: $id) { ... on Workstream { history(first: $first, after: $after) {
@@ -81,9 +88,17 @@ describe.each(DIALECTS)("a subtree's history, page by page (%s)", (dialect) => {
     ws.top = await makeWorkstream(initiative, '顶');
     for (const name of ['quiet', 'small', 'busy', 'tail'])
       ws[name] = await makeWorkstream(initiative, name, ws.top);
-    // The quiet leaf's rows come first, then more than a walk goes through in the busy leaf.
-    const quiet = await addItems(ws.quiet!, 40, 'IN_PROGRESS');
+    for (const name of ['quietA', 'quietB'])
+      ws[name] = await makeWorkstream(initiative, name, ws.quiet);
+    // A second top workstream of 100 leaves: the initiative has 108 workstreams, so a leaf is
+    // under one in a hundred of them and reads by workstream without walking.
+    ws.wide = await makeWorkstream(initiative, '宽');
+    for (let i = 0; i < WIDE; i++)
+      ws[`w${i}`] = await makeWorkstream(initiative, `叶${i}`, ws.wide);
+    // The quiet leaves' rows come first, then more than a walk goes through in the busy leaf.
+    const quiet = await addItems(ws.quietA!, 40, 'IN_PROGRESS');
     await write(SET_ITEM_STATUS, { itemId: quiet[0], status: 'DONE' });
+    await addItems(ws.quietB!, 5);
     await addItems(ws.small!, 3);
     await addItems(ws.busy!, WALK_ROWS + 150);
     await addItems(ws.tail!, 5);
@@ -93,11 +108,17 @@ describe.each(DIALECTS)("a subtree's history, page by page (%s)", (dialect) => {
   afterAll(() => app?.close());
 
   it('lists every row of each subtree newest first, and no other initiative’s', async () => {
+    const wide = ['wide', ...Array.from({ length: WIDE }, (_, i) => `w${i}`)];
+    // Walks and fills: top. Walks, finds none, reads by workstream: quiet (3 of 108), small
+    // with pages of 7. Reads by workstream alone: the leaves (small with pages of 100). Walks,
+    // finds none, reads and sorts 101 workstreams' rows: wide.
     const cases: [string, string[]][] = [
-      ['top', ['top', 'quiet', 'small', 'busy', 'tail']],
-      ['quiet', ['quiet']],
+      ['top', ['top', 'quiet', 'quietA', 'quietB', 'small', 'busy', 'tail']],
+      ['quiet', ['quiet', 'quietA', 'quietB']],
+      ['quietA', ['quietA']],
       ['small', ['small']],
       ['tail', ['tail']],
+      ['wide', wide],
     ];
     for (const [subtree, members] of cases) {
       const expected = await rowsOf(members.map((m) => ws[m]!));
@@ -113,22 +134,28 @@ describe.each(DIALECTS)("a subtree's history, page by page (%s)", (dialect) => {
     const initiativeId = dbId(
       (await app.ok(`{ initiative(key: "walk") { id } }`)).initiative.id as string,
     );
-    const members = ['quiet', 'small', 'tail'].map((m) => dbId(ws[m]!));
-    const all = await rowsOf(['quiet', 'small', 'tail'].map((m) => ws[m]!));
-    // From the newest, and from just past each leaf's newest row.
-    for (const beforeId of [null, all[0]!, all[5]!, all[all.length - 3]!]) {
-      const read = (initiativeWorkstreams: number) =>
-        findChanges(app.em(), {
-          initiativeId,
-          workstreamIds: members,
-          initiativeWorkstreams,
-          beforeId,
-          limit: 10,
-        });
-      const expected = all.filter((id) => beforeId === null || id < beforeId).slice(0, 10);
-      // Three of five workstreams walk; three of a million read by workstream.
-      expect((await read(5)).map((c) => c.id)).toEqual(expected);
-      expect((await read(1_000_000)).map((c) => c.id)).toEqual(expected);
+    const wide = ['wide', ...Array.from({ length: WIDE }, (_, i) => `w${i}`)];
+    // Three leaves (each one's newest, a few workstreams) and the wide branch (101 workstreams:
+    // its rows sorted).
+    expect(wide.length).toBeGreaterThan(SUBTREE_BY_WORKSTREAM);
+    for (const names of [['quietA', 'small', 'tail'], wide]) {
+      const members = names.map((m) => dbId(ws[m]!));
+      const all = await rowsOf(names.map((m) => ws[m]!));
+      // From the newest, and from a few rows along.
+      for (const beforeId of [null, all[0]!, all[5]!, all[all.length - 3]!]) {
+        const read = (initiativeWorkstreams: number) =>
+          findChanges(app.em(), {
+            initiativeId,
+            workstreamIds: members,
+            initiativeWorkstreams,
+            beforeId,
+            limit: 10,
+          });
+        const expected = all.filter((id) => beforeId === null || id < beforeId).slice(0, 10);
+        // A share that walks, and one of a million workstreams that reads by workstream alone.
+        expect((await read(members.length)).map((c) => c.id)).toEqual(expected);
+        expect((await read(1_000_000)).map((c) => c.id)).toEqual(expected);
+      }
     }
   });
 });

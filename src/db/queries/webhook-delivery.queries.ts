@@ -1,6 +1,7 @@
 import { dialectOf, type Em } from '../em.js';
 import { dateOrNull } from '../records.js';
 import { runSql } from './run-sql.js';
+import { newestByKey } from './newest-by-key.js';
 import { placeholders } from './sql.js';
 
 /**
@@ -36,21 +37,26 @@ function toDelivery(r: Record<string, unknown>): DeliveryRow {
   };
 }
 
-export async function insertDeliveries(
-  em: Em,
-  rows: readonly Omit<DeliveryRow, 'id' | 'state' | 'attempts' | 'lastStatus'>[],
-): Promise<number[]> {
-  const ids: number[] = [];
-  for (const r of rows) {
-    const [row] = await runSql(
-      em,
-      `insert into webhook_delivery (webhook_id, message_id, event_type, payload, state, attempts, next_attempt_at, created_at)
-       values (?, ?, ?, ?, 'pending', 0, ?, ?) returning id`,
-      [r.webhookId, r.messageId, r.eventType, r.payload, r.nextAttemptAt, r.createdAt],
-    );
-    ids.push(Number(row!.id));
-  }
-  return ids;
+const INSERT_DELIVERY = `insert into webhook_delivery (webhook_id, message_id, event_type, payload, state, attempts, next_attempt_at, created_at)
+  values (?, ?, ?, ?, 'pending', 0, ?, ?)`;
+type NewDelivery = Omit<DeliveryRow, 'id' | 'state' | 'attempts' | 'lastStatus'>;
+const paramsOf = (r: NewDelivery) => [
+  r.webhookId,
+  r.messageId,
+  r.eventType,
+  r.payload,
+  r.nextAttemptAt,
+  r.createdAt,
+];
+
+export async function insertDeliveries(em: Em, rows: readonly NewDelivery[]): Promise<void> {
+  for (const r of rows) await runSql(em, INSERT_DELIVERY, paramsOf(r));
+}
+
+/** One delivery, queued; its id. */
+export async function insertDelivery(em: Em, r: NewDelivery): Promise<number> {
+  const [row] = await runSql(em, `${INSERT_DELIVERY} returning id`, paramsOf(r));
+  return Number(row!.id);
 }
 
 /**
@@ -143,47 +149,24 @@ export async function recordAttempt(
   });
 }
 
-/** Endpoints one statement reads the deliveries of (SQLite takes 500 terms in a `union all`). */
-export const WEBHOOKS_PER_STATEMENT = 100;
-
 /**
- * Deliveries, newest first, of the endpoints named. Each endpoint's newest are read on its own
- * (webhook_id, id) index, and the newest of those are the page: asked `webhook_id in (…) order
- * by id desc`, PostgreSQL walked the table's primary key back from its end, so listing a quiet
- * endpoint's deliveries read every newer delivery of the others (2,000,000 rows: 434 ms). Each
- * endpoint's id is a range, ordered by, so that only that index gives the order (as the change
- * log's walk, change-log.queries.ts).
+ * Deliveries, newest first, of the endpoints named: each endpoint's newest on the (webhook_id,
+ * id) index, merged (newest-by-key.ts). Endpoints are few: at most 20 per initiative and 20 for
+ * every initiative.
  */
 export async function findDeliveries(
   em: Em,
   q: { afterId: number | null; limit: number; webhookIds: readonly number[] },
 ): Promise<DeliveryRow[]> {
-  const after = q.afterId === null ? '' : ' and id < ?';
-  const one = (i: number) =>
-    `select * from (select * from webhook_delivery
-      where webhook_id >= ? and webhook_id <= ?${after}
-      order by webhook_id desc, id desc limit ?) d${i}`;
-  const rows: Record<string, unknown>[] = [];
-  for (let at = 0; at < q.webhookIds.length; at += WEBHOOKS_PER_STATEMENT) {
-    const slice = q.webhookIds.slice(at, at + WEBHOOKS_PER_STATEMENT);
-    const params = slice.flatMap((id) => [
-      id,
-      id,
-      ...(q.afterId === null ? [] : [q.afterId]),
-      q.limit,
-    ]);
-    rows.push(
-      ...(await runSql(
-        em,
-        `${slice.map((_, i) => one(i)).join(' union all ')} order by id desc limit ?`,
-        [...params, q.limit],
-      )),
-    );
-  }
-  return rows
-    .map(toDelivery)
-    .sort((a, b) => b.id - a.id)
-    .slice(0, q.limit);
+  const rows = await newestByKey(em, {
+    table: 'webhook_delivery',
+    column: 'webhook_id',
+    columns: '*',
+    keys: q.webhookIds,
+    beforeId: q.afterId,
+    limit: q.limit,
+  });
+  return rows.map(toDelivery);
 }
 
 /** One delivery by its id, or undefined. */

@@ -16,7 +16,7 @@ import {
 import {
   findDeliveries,
   findDelivery,
-  insertDeliveries,
+  insertDelivery,
   retryDelivery,
   type DeliveryRow,
 } from '../../db/queries/webhook-delivery.queries.js';
@@ -154,17 +154,15 @@ export async function sendTest(a: WebhookAdmin, id: number): Promise<DeliveryRow
   const now = new Date();
   const messageId = `msg_test_${randomUUID()}`;
   const payload = JSON.stringify({ type: 'webhook.test', timestamp: now.toISOString(), data: {} });
-  const [deliveryId] = await insertDeliveries(a.em, [
-    {
-      webhookId: hook.id,
-      messageId,
-      eventType: 'webhook.test',
-      payload,
-      nextAttemptAt: now,
-      createdAt: now,
-    },
-  ]);
+  const deliveryId = await insertDelivery(a.em, {
+    webhookId: hook.id,
+    messageId,
+    eventType: 'webhook.test',
+    payload,
+    nextAttemptAt: now,
+    createdAt: now,
+  });
   // Read back by its id: looked for among the endpoint's newest 50, it was missed when the
   // fan-out queued more than that for the endpoint meanwhile.
-  return (await findDelivery(a.em, deliveryId!))!;
+  return (await findDelivery(a.em, deliveryId))!;
 }
