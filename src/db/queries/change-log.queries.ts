@@ -108,10 +108,10 @@ const WALK_WINDOW = 1_000;
  * A subtree with at least `limit` ÷ WALK_ROWS of its initiative's workstreams (one in a
  * hundred for a page of 50) walks the initiative's newest rows, by the (initiative_id, id,
  * workstream_id) index, and keeps those of its workstreams: a root or a large subtree finds its
- * page in the first window. Without that walk, PostgreSQL walked
- * the whole table's primary key backwards for `workstream_id in (…) order by id desc`, through
- * every newer row of other initiatives: 3 s for a 10,000-workstream root followed by a busy
- * initiative's 1,880,000 rows. A small subtree, or one the walk did not fill (quiet lately),
+ * page in the first window. Without that walk, PostgreSQL walked the whole table's primary key
+ * backwards for `workstream_id in (…) order by id desc`, through every newer row of other
+ * initiatives: 3 s for a 10,000-workstream root followed by a busy initiative's 1,880,000 rows.
+ * A small subtree, or one the walk did not fill (quiet lately),
  * reads its own rows by the workstream index (`bySubtree`). The walk ends at the initiative's
  * oldest row: every row of a workstream carries its initiative, as no item or workstream moves
  * to another initiative (move-item.ts and move-workstream.ts refuse it).
