@@ -1,3 +1,5 @@
+import { readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate, openOrm } from '../../src/db/orm.js';
 import { MIGRATIONS } from '../../src/db/migrations/index.js';
@@ -24,6 +26,17 @@ describe('the list of migrations', () => {
     expect(MIGRATION_NAMES[0]).toBe('Migration20261129000000PreviousRelease');
     expect(MIGRATION_NAMES.every((name) => /^Migration\d{14}[A-Za-z]+$/.test(name))).toBe(true);
     expect([...new Set(MIGRATION_NAMES)].sort()).toEqual(MIGRATION_NAMES);
+  });
+
+  it('lists every migration file (they are listed, not discovered)', () => {
+    const dir = fileURLToPath(new URL('../../src/db/migrations/', import.meta.url));
+    const times = readdirSync(dir)
+      .filter((file) => file.endsWith('.migration.ts'))
+      .map((file) => file.slice(0, 14));
+    expect(times.length).toBeGreaterThan(10);
+    expect(times.sort()).toEqual(
+      MIGRATION_NAMES.map((name) => name.slice('Migration'.length, 'Migration'.length + 14)),
+    );
   });
 });
 
