@@ -20,6 +20,7 @@ import { treeOf } from './read-time.js';
 import { pageArgs } from './resolvers/history.js';
 import { asBadInput, endOf, knownAtOf, timeCache, type TimeTarget } from './time-views.js';
 import { earlierTime } from '../domain/series-times.js';
+import { itemsOfStatuses } from '../domain/tally.js';
 import { ItemType } from './types/item.type.js';
 import { ProgressChangeType, type StalledItemConnectionType } from './types/time.type.js';
 import { encodeAscii, matchDecoded } from '../domain/ascii-base64url.js';
@@ -167,10 +168,13 @@ export async function stalledItemsOf(
   };
 }
 
+/** The statuses a stalled item has (findStalledItems reads the same two). */
+const STALLED_STATUSES = ['IN_PROGRESS', 'PAUSED'] as const;
+
 /** How many items of the target's subtree are in progress or paused, by its tree's tallies. */
 function inProgressOf(t: TimeTarget): number {
   const figure = t.node ? t.tree.rollup.figures.get(t.node.id) : t.tree.rollup.root;
-  return figure ? figure.tally.IN_PROGRESS.items + figure.tally.PAUSED.items : 0;
+  return figure ? itemsOfStatuses(figure.tally, STALLED_STATUSES) : 0;
 }
 
 /** The live list: today's items whose last progress took effect at or before `before`. */

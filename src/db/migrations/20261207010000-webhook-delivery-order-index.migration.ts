@@ -1,13 +1,9 @@
 import { Migration } from '@mikro-orm/migrations';
-import { dialectOfPlatform } from '../dialect.js';
 
-const SQLITE = [
-  'drop index if exists `webhook_delivery_webhook_id_index`',
-  'create index `webhook_delivery_webhook_id_id_index` on `webhook_delivery` (`webhook_id`, `id`)',
-];
-const POSTGRESQL = [
-  'drop index if exists "webhook_delivery_webhook_id_index"',
-  'create index "webhook_delivery_webhook_id_id_index" on "webhook_delivery" ("webhook_id", "id")',
+/** The same text on both databases. */
+const SQL = [
+  'drop index if exists webhook_delivery_webhook_id_index',
+  'create index webhook_delivery_webhook_id_id_index on webhook_delivery (webhook_id, id)',
 ];
 
 /**
@@ -20,7 +16,6 @@ export class Migration20261207010000WebhookDeliveryOrderIndex extends Migration 
   override name = 'Migration20261207010000WebhookDeliveryOrderIndex';
 
   override up(): void {
-    const dialect = dialectOfPlatform(this.driver.getPlatform());
-    for (const sql of dialect === 'postgresql' ? POSTGRESQL : SQLITE) this.addSql(sql);
+    for (const sql of SQL) this.addSql(sql);
   }
 }

@@ -1,10 +1,8 @@
 import { Migration } from '@mikro-orm/migrations';
-import { dialectOfPlatform } from '../dialect.js';
 
-const SQLITE =
-  'create index `written_update_initiative_id_effective_at_index` on `written_update` (`initiative_id`, `effective_at`)';
-const POSTGRESQL =
-  'create index "written_update_initiative_id_effective_at_index" on "written_update" ("initiative_id", "effective_at")';
+/** The same text on both databases. */
+const SQL =
+  'create index written_update_initiative_id_effective_at_index on written_update (initiative_id, effective_at)';
 
 /**
  * An initiative's written updates in posting order (its `updates`): they were read by scanning
@@ -14,7 +12,6 @@ export class Migration20261207020000WrittenUpdateInitiativeIndex extends Migrati
   override name = 'Migration20261207020000WrittenUpdateInitiativeIndex';
 
   override up(): void {
-    const dialect = dialectOfPlatform(this.driver.getPlatform());
-    this.addSql(dialect === 'postgresql' ? POSTGRESQL : SQLITE);
+    this.addSql(SQL);
   }
 }
